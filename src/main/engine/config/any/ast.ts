@@ -64,4 +64,17 @@ export interface AnyDocument {
    * with the glob pattern that was used.
    */
   globDirs: { dir: string; pattern: string }[]
+  /** Every `$include` statement, for the SDK validator's "include at unknown location" rules. */
+  includes: AnyIncludeRecord[]
+}
+
+export interface AnyIncludeRecord {
+  /** Position of the `$include` token. */
+  pos: SourcePos
+  /** The path after `${VAR}` substitution, as written. */
+  path: string
+  /** Names of the enclosing blocks from the root, e.g. `['farms', 'publishfarm', 'filter']`. */
+  within: (string | null)[]
+  /** Files it expanded to. */
+  files: string[]
 }

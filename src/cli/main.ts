@@ -1,0 +1,43 @@
+/**
+ * Command-line entry: `dispatcher-workbench <command> …` (see README "Command line").
+ */
+import { checkCommand } from './check'
+import { UsageError } from './args'
+import { ConfigInputError } from '../main/engine/config/load'
+
+const USAGE = `Usage: dispatcher-workbench <command> [options]
+
+Commands:
+  check <config> [--json] [--quiet] [--no-sdk-rules] [--env NAME=VALUE]... [--aem host:port] [--docroot DIR] [--run-mode dev|stage|prod]
+      Load and validate a configuration (a dispatcher/src folder, a folder with dispatcher.any, or an .any file).
+  help
+      Show this text.
+`
+
+type Command = (argv: string[], out: (s: string) => void) => number | Promise<number>
+
+const COMMANDS: Record<string, Command> = {
+  check: checkCommand
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE)
+    return name ? 0 : 2
+  }
+  const command = COMMANDS[name]
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${USAGE}`)
+    return 2
+  }
+  try {
+    return await command(rest, (s) => process.stdout.write(s + '\n'))
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigInputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`dispatcher-workbench ${name}: ${(e as Error).message}\n`)
+      return 2
+    }
+    throw e
+  }
+}

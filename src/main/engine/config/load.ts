@@ -1,0 +1,190 @@
+/**
+ * Loads a configuration the way the Dispatcher's runtime would assemble it, whatever the
+ * user points at: an AEMaaCS `dispatcher/src` tree, an AMS/classic server-root tree
+ * (`conf/`, `conf.d/`, `conf.dispatcher.d/`), a folder holding `dispatcher.any`, or an
+ * `.any` file. The Apache side is loaded first because its `Define`s are visible to
+ * dispatcher.any (`Define` is global in httpd, dispatcher-behavior.md §1.4).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ApacheConfig, ConfigLayout, LoadedConfig } from '../../../shared/config-model'
+import { DiagnosticSink } from '../../../shared/diagnostics'
+import { parseAnyFile } from './any/parser'
+import { DEFAULT_LOADED_MODULES, loadApacheConfig } from './apache/load'
+import { amsEnvironment, sdkEnvironment, sdkScope, type RuntimeOptions } from './loaders/environment'
+import { sdkOverlay } from './loaders/sdk-overlay'
+import { buildDispatcherConfig } from './model/build'
+import { validateSdkRules } from './validate/sdk-rules'
+import { VariableScope } from './variables'
+
+export interface LoadOptions extends RuntimeOptions {
+  /** Run the AEMaaCS SDK validator rules (§11.2). Default: on for the AEMaaCS layout. */
+  sdkValidation?: boolean
+  /** The workbench's own embedded default configuration (resources/default-config). */
+  embedded?: boolean
+}
+
+interface Located {
+  layout: ConfigLayout
+  /** Folder that relative Apache paths resolve against, and that `/etc/httpd` maps to. */
+  serverRoot?: string
+  apacheRoot?: string
+  anyFile: string
+  baseDir: string
+}
+
+export class ConfigInputError extends Error {
+  readonly code = 'CONFIG_INPUT'
+}
+
+export function locateConfig(input: string): Located {
+  const abs = path.resolve(input)
+  let st: fs.Stats
+  try {
+    st = fs.statSync(abs)
+  } catch {
+    throw new ConfigInputError(`${input}: no such file or folder`)
+  }
+  if (st.isFile()) {
+    const dir = path.dirname(abs)
+    const httpd = [path.join(dir, 'httpd.conf')].find(isFile)
+    return {
+      layout: httpd ? 'classic' : 'any-file',
+      anyFile: abs,
+      apacheRoot: httpd,
+      serverRoot: httpd ? serverRootOf(httpd) : undefined,
+      baseDir: dir
+    }
+  }
+  for (const candidate of [abs, path.join(abs, 'src'), path.join(abs, 'dispatcher', 'src')]) {
+    const anyFile = path.join(candidate, 'conf.dispatcher.d', 'dispatcher.any')
+    if (!isFile(anyFile)) continue
+    const httpd = path.join(candidate, 'conf', 'httpd.conf')
+    const vhostConf = path.join(candidate, 'conf.d', 'dispatcher_vhost.conf')
+    const cloud =
+      isDir(path.join(candidate, 'opt-in')) ||
+      isFile(path.join(candidate, 'conf.d', 'available_vhosts', 'default.vhost')) ||
+      (isFile(vhostConf) && !isFile(httpd) && !isDir(path.join(candidate, 'conf.modules.d')))
+    return {
+      layout: cloud ? 'aemaacs' : 'classic',
+      serverRoot: candidate,
+      apacheRoot: isFile(httpd) ? httpd : isFile(vhostConf) ? vhostConf : undefined,
+      anyFile,
+      baseDir: candidate
+    }
+  }
+  const direct = path.join(abs, 'dispatcher.any')
+  if (isFile(direct)) return locateConfig(direct)
+  throw new ConfigInputError(
+    `${input}: found neither conf.dispatcher.d/dispatcher.any (AEMaaCS or AMS layout) nor dispatcher.any`
+  )
+}
+
+/** httpd.conf conventionally lives in `<ServerRoot>/conf/`. */
+function serverRootOf(httpdConf: string): string {
+  const dir = path.dirname(httpdConf)
+  return path.basename(dir) === 'conf' ? path.dirname(dir) : dir
+}
+
+export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig {
+  const loc = locateConfig(input)
+  const sink = new DiagnosticSink()
+  const env = loc.layout === 'aemaacs' ? sdkEnvironment(opts) : amsEnvironment(opts)
+  const scope = loc.layout === 'aemaacs' ? sdkScope(env) : new VariableScope(env)
+  const files = new Set<string>()
+  const watchDirs = new Set<string>()
+  // AMS and SDK files name their own server root absolutely (`/etc/httpd/conf.dispatcher.d/…`).
+  const mapAbsolute = loc.serverRoot ? etcHttpdMapper(loc.serverRoot) : undefined
+
+  let apache: ApacheConfig | undefined
+  if (loc.apacheRoot && loc.serverRoot) {
+    const loaded = loadApacheConfig({
+      rootFile: loc.apacheRoot,
+      serverRoot: loc.serverRoot,
+      scope,
+      sink,
+      overlay: loc.layout === 'aemaacs' ? sdkOverlay() : undefined,
+      modules: DEFAULT_LOADED_MODULES,
+      mapAbsolute
+    })
+    apache = loaded.config
+    loaded.files.forEach((f) => files.add(f))
+    loaded.watchDirs.forEach((d) => watchDirs.add(d))
+  }
+
+  const anyFile = dispatcherAnyFile(loc, apache, mapAbsolute)
+  const doc = parseAnyFile(anyFile, {
+    scope,
+    sink,
+    rootDir: path.dirname(anyFile),
+    mapAbsolute,
+    fallbackFile: loc.layout === 'aemaacs' ? sdkFallback(loc.serverRoot) : undefined
+  })
+  doc.files.forEach((f) => files.add(f))
+  doc.globDirs.forEach((g) => watchDirs.add(g.dir))
+  const dispatcher = buildDispatcherConfig(doc, sink)
+
+  if (loc.layout === 'aemaacs' && opts.sdkValidation !== false && loc.serverRoot) {
+    validateSdkRules({ srcDir: loc.serverRoot, dispatcher, apache, includes: doc.includes, sink, checkImmutable: !opts.embedded })
+  }
+
+  const variables: Record<string, string> = { ...env }
+  for (const name of scope.definedNames()) variables[name] = scope.lookup(name) ?? ''
+  return {
+    layout: opts.embedded ? 'embedded-default' : loc.layout,
+    input: path.resolve(input),
+    baseDir: loc.baseDir,
+    anyFile,
+    dispatcher,
+    apache,
+    variables,
+    diagnostics: sink.items,
+    files: [...files],
+    watchDirs: [...watchDirs],
+    loadedAt: Date.now()
+  }
+}
+
+/** `DispatcherConfig` names the file (server-wide or per vhost); the layout's default otherwise. */
+function dispatcherAnyFile(loc: Located, apache: ApacheConfig | undefined, map?: (p: string) => string): string {
+  const named = apache?.dispatcherConfig?.value ?? apache?.virtualHosts.find((v) => v.dispatcherConfig)?.dispatcherConfig?.value
+  if (named && loc.serverRoot) {
+    const resolved = path.isAbsolute(named) ? (map ? map(named) : named) : path.join(loc.serverRoot, named)
+    if (isFile(resolved)) return resolved
+  }
+  return loc.anyFile
+}
+
+export function etcHttpdMapper(serverRoot: string): (p: string) => string {
+  return (p: string) => {
+    if (fs.existsSync(p)) return p
+    const m = /^\/etc\/httpd(\/.*)?$/.exec(p.replace(/\\/g, '/'))
+    return m ? path.join(serverRoot, m[1] ?? '') : p
+  }
+}
+
+/** Files the SDK generates or ships at runtime (renders/default_renders.any, …) when the project lacks them. */
+function sdkFallback(serverRoot: string | undefined): ((p: string) => string | undefined) | undefined {
+  if (!serverRoot) return undefined
+  const overlay = sdkOverlay()
+  return (p: string) => {
+    const rel = path.relative(serverRoot, p).split(path.sep).join('/')
+    return overlay[rel]
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile()
+  } catch {
+    return false
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}

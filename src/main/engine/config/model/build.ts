@@ -1,0 +1,199 @@
+/**
+ * Turns the schema-free .any tree into the typed DispatcherConfig (src/shared/config-model.ts),
+ * applying documented defaults and reporting what the module would not recognise.
+ */
+import type { DispatcherConfig, Farm, Sourced } from '../../../../shared/config-model'
+import type { DiagnosticSink } from '../../../../shared/diagnostics'
+import type { AnyBlock, AnyDocument } from '../any/ast'
+import { buildCache } from './cache-section'
+import { DEFAULTS, STANDARD_CLIENT_HEADERS } from './defaults'
+import { buildFilter } from './filter-section'
+import {
+  buildAuthChecker,
+  buildHealthCheck,
+  buildSession,
+  buildStatistics,
+  buildVanity,
+  mergeSticky
+} from './misc-sections'
+import { keyOf, SectionReader } from './reader'
+import { buildRenders } from './renders-section'
+
+export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): DispatcherConfig {
+  const r = new SectionReader(sink)
+  const config: DispatcherConfig = { ignoreEINTR: { value: false }, farms: [] }
+  let sawFarms = false
+  for (const item of doc.items) {
+    switch (keyOf(item)) {
+      case 'name':
+        config.name = r.string(item, '/name')
+        break
+      case 'ignoreEINTR':
+        config.ignoreEINTR = r.flag(item, '/ignoreEINTR', false)
+        break
+      case 'farms': {
+        sawFarms = true
+        const block = r.expectBlock(item, '/farms')
+        if (block) config.farms.push(...buildFarms(block, r))
+        break
+      }
+      default:
+        r.unknown(item, 'the top level')
+    }
+  }
+  if (!sawFarms) sink.error('MODEL_NO_FARMS', 'model', 'the configuration has no /farms section', { file: doc.file, line: 1, column: 1 })
+  reportDuplicateFarms(config.farms, sink)
+  return config
+}
+
+function buildFarms(block: AnyBlock, r: SectionReader): Farm[] {
+  const farms: Farm[] = []
+  for (const item of block.items) {
+    if (item.kind === 'block') farms.push(buildFarm(item, r))
+    else if (item.kind === 'string') r.unknown(item, '/farms')
+    else r.sink.error('ANY_EXPECTED_BLOCK', 'syntax', `farm /${item.name} must begin with a '{' character`, item.pos)
+  }
+  return farms
+}
+
+function reportDuplicateFarms(farms: Farm[], sink: DiagnosticSink): void {
+  const seen = new Map<string, Farm>()
+  for (const f of farms) {
+    const prev = seen.get(f.name)
+    if (prev) {
+      sink.warn(
+        'MODEL_DUPLICATE_FARM',
+        'model',
+        `farm /${f.name} is defined twice (first at ${prev.pos.file}:${prev.pos.line}); farm names must be unique`,
+        f.pos
+      )
+    } else seen.set(f.name, f)
+  }
+}
+
+export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
+  const name = block.name ?? ''
+  const where = `/farms/${name}`
+  const farm: Farm = {
+    name,
+    pos: block.pos,
+    clientheaders: STANDARD_CLIENT_HEADERS.map((h) => ({ value: h })),
+    clientheadersDefaulted: true,
+    virtualhosts: [],
+    renders: [],
+    statistics: [],
+    propagateSyndPost: { value: false },
+    retryDelay: { value: DEFAULTS.retryDelay },
+    numberOfRetries: { value: DEFAULTS.numberOfRetries },
+    unavailablePenalty: { value: DEFAULTS.unavailablePenalty },
+    failover: { value: false },
+    info: { value: false }
+  }
+  if (!name) r.sink.warn('MODEL_ANONYMOUS_FARM', 'model', 'a farm without a label', block.pos)
+  const items = block.items
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]
+    const key = keyOf(item)
+    switch (key) {
+      case 'clientheaders':
+      case 'virtualhosts': {
+        const list = r.stringList(item, `${where}/${key}`, items[i + 1])
+        if (list.consumedNext) i++
+        if (key === 'clientheaders') {
+          farm.clientheaders = list.values
+          farm.clientheadersDefaulted = false
+        } else farm.virtualhosts = list.values
+        break
+      }
+      case 'renders':
+        farm.renders = buildRenders(item, r, `${where}/renders`)
+        break
+      case 'filter':
+        farm.filter = buildFilter(item, r, `${where}/filter`)
+        break
+      case 'cache': {
+        const block = r.expectBlock(item, `${where}/cache`)
+        if (block) farm.cache = buildCache(block, r, name)
+        break
+      }
+      case 'statistics':
+        farm.statistics = buildStatistics(item, r, where)
+        break
+      case 'stickyConnectionsFor':
+      case 'stickyConnections':
+        farm.sticky = mergeSticky(farm.sticky, item, r, where)
+        break
+      case 'sessionmanagement': {
+        const block = r.expectBlock(item, `${where}/sessionmanagement`)
+        if (block) farm.sessionmanagement = buildSession(block, r, where)
+        break
+      }
+      case 'vanity_urls': {
+        const block = r.expectBlock(item, `${where}/vanity_urls`)
+        if (block) farm.vanityUrls = buildVanity(block, r, where)
+        break
+      }
+      case 'auth_checker': {
+        const block = r.expectBlock(item, `${where}/auth_checker`)
+        if (block) farm.authChecker = buildAuthChecker(block, r, where)
+        break
+      }
+      case 'health_check': {
+        const block = r.expectBlock(item, `${where}/health_check`)
+        if (block) farm.healthCheckUrl = buildHealthCheck(block, r, where)
+        break
+      }
+      case 'propagateSyndPost':
+        farm.propagateSyndPost = r.flag(item, `${where}/propagateSyndPost`, false)
+        break
+      case 'retryDelay':
+        farm.retryDelay = r.number(item, `${where}/retryDelay`, DEFAULTS.retryDelay)
+        break
+      case 'numberOfRetries':
+        farm.numberOfRetries = r.number(item, `${where}/numberOfRetries`, DEFAULTS.numberOfRetries)
+        break
+      case 'unavailablePenalty':
+        farm.unavailablePenalty = r.number(item, `${where}/unavailablePenalty`, DEFAULTS.unavailablePenalty)
+        break
+      case 'failover':
+        farm.failover = r.flag(item, `${where}/failover`, false)
+        break
+      case 'info':
+        farm.info = r.flag(item, `${where}/info`, false)
+        break
+      case 'homepage':
+        r.sink.warn('MODEL_DEPRECATED', 'model', `${where}/homepage is deprecated (IIS only) and no longer works`, item.pos)
+        break
+      case 'keepAliveTimeout':
+        farm.keepAliveTimeout = r.number(item, `${where}/keepAliveTimeout`, 60)
+        break
+      default:
+        r.unknown(item, where)
+    }
+  }
+  checkFarm(farm, r)
+  return farm
+}
+
+function checkFarm(farm: Farm, r: SectionReader): void {
+  if (farm.renders.length === 0 && !isFlushOnly(farm)) {
+    r.sink.warn('MODEL_NO_RENDERS', 'model', `farm /${farm.name} has no /renders: requests that reach it cannot be forwarded`, farm.pos)
+  }
+  if (farm.virtualhosts.length === 0) {
+    r.sink.warn('MODEL_NO_VIRTUALHOSTS', 'model', `farm /${farm.name} has no /virtualhosts: it is only chosen as the fallback farm`, farm.pos)
+  }
+  if (farm.sessionmanagement && farm.cache?.allowAuthorized.value) {
+    r.sink.warn(
+      'MODEL_SESSION_WITH_ALLOW_AUTHORIZED',
+      'model',
+      `farm /${farm.name}: /allowAuthorized must be "0" when /sessionmanagement is used`,
+      farm.cache.allowAuthorized.pos ?? farm.pos
+    )
+  }
+}
+
+/** AMS flush farms have a cache and virtualhosts but forward nothing; they need no render. */
+function isFlushOnly(farm: Farm): boolean {
+  return !!farm.cache && farm.virtualhosts.some((v: Sourced<string>) => /flush/i.test(v.value))
+}
+

@@ -1,0 +1,66 @@
+/** `/filter` (dispatcher-behavior.md §4.2). */
+import { FILTER_ELEMENTS, type FilterElement, type FilterRule, type RuleType } from '../../../../shared/config-model'
+import type { AnyItem } from '../any/ast'
+import type { SectionReader } from './reader'
+
+const ELEMENTS = new Set<string>(FILTER_ELEMENTS)
+
+/** Labels that are property names hint that a section was closed too early (DOT's warning). */
+const RESERVED = new Set<string>([...FILTER_ELEMENTS, 'type', 'filter', 'hostname', 'port', 'docroot'])
+
+export function buildFilter(item: AnyItem, r: SectionReader, where: string): FilterRule[] {
+  const block = r.expectBlock(item, `${where} (the /filter block)`)
+  if (!block) return []
+  const rules: FilterRule[] = []
+  for (const child of block.items) {
+    if (child.kind !== 'block') {
+      if (child.kind === 'string') r.unknown(child, where)
+      else {
+        r.sink.error('ANY_EXPECTED_BLOCK', 'syntax', `filter rule /${child.name} must begin with a '{' character`, child.pos)
+        if (RESERVED.has(child.name)) {
+          r.sink.warn(
+            'MODEL_RESERVED_LABEL',
+            'model',
+            `a property name was used to label a filter rule (label "${child.name}"): a section may have been closed incorrectly`,
+            child.pos
+          )
+        }
+      }
+      continue
+    }
+    rules.push(buildRule(child.name ?? '', child.items, child.pos, r, where))
+  }
+  return rules
+}
+
+function buildRule(label: string, items: AnyItem[], pos: FilterRule['pos'], r: SectionReader, where: string): FilterRule {
+  let type: RuleType | null = null
+  let sawType = false
+  const matchers: FilterRule['matchers'] = []
+  for (const p of items) {
+    const key = p.kind === 'string' ? null : p.name
+    if (key === 'type') {
+      sawType = true
+      type = r.ruleType(p, label)
+    } else if (key !== null && ELEMENTS.has(key) && p.kind === 'property') {
+      matchers.push({ element: key as FilterElement, pattern: r.pattern(p.value) })
+    } else if (p.kind === 'string') {
+      // mattshurley's `/extension 'json' "*.cart.json"`: a stray string the module ignores (4.3.2 warns).
+      r.sink.warn('MODEL_STRAY_STRING', 'model', `unlabeled string "${p.value}" ignored in filter rule /${label}`, p.pos)
+    } else r.unknown(p, `${where} rule /${label}`)
+  }
+  if (!sawType) r.sink.warn('MODEL_RULE_WITHOUT_TYPE', 'model', `filter rule /${label} has no /type; it never matches`, pos)
+  const hasGlob = matchers.some((m) => m.element === 'glob')
+  if (hasGlob && matchers.length > 1) {
+    r.sink.warn(
+      'MODEL_GLOB_WITH_ELEMENTS',
+      'model',
+      `filter rule /${label} mixes /glob with element properties; the documentation allows one or the other`,
+      pos
+    )
+  }
+  if (matchers.length === 0 && sawType) {
+    r.sink.warn('MODEL_RULE_WITHOUT_MATCHER', 'model', `filter rule /${label} has no matcher; it matches every request`, pos)
+  }
+  return { label, type, matchers, pos }
+}

@@ -1,0 +1,108 @@
+/**
+ * The SDK validator's Apache checks on `conf.d/enabled_vhosts/*.vhost` (dispatcher-behavior.md
+ * §11.2): only directives of the allow-listed modules, and `Include` only of the files the
+ * Cloud knows (plus, in flexible mode, anything under conf.d/includes, modsec, rewrites).
+ * The list is ours, assembled from the module list the documentation names.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { DiagnosticSink } from '../../../../shared/diagnostics'
+import type { ApacheNode } from '../apache/ast'
+import { parseApacheText } from '../apache/load'
+import { readConfigFile } from '../files'
+
+const ALLOWED_BY_MODULE: Record<string, string[]> = {
+  core: [
+    'AcceptPathInfo', 'AddDefaultCharset', 'AllowEncodedSlashes', 'AllowOverride', 'Define', 'DocumentRoot',
+    'ErrorDocument', 'FileETag', 'Include', 'IncludeOptional', 'LimitRequestBody', 'LimitRequestFields',
+    'LimitRequestFieldSize', 'LimitRequestLine', 'Options', 'ServerAdmin', 'ServerAlias', 'ServerName',
+    'ServerSignature', 'SetHandler', 'SetInputFilter', 'SetOutputFilter', 'UnDefine', 'UseCanonicalName',
+    'ForceType', 'TraceEnable', 'EnableSendfile', 'EnableMMAP'
+  ],
+  mod_access_compat: ['Allow', 'Deny', 'Order', 'Satisfy'],
+  mod_alias: ['Alias', 'AliasMatch', 'Redirect', 'RedirectMatch', 'RedirectPermanent', 'RedirectTemp', 'ScriptAlias', 'ScriptAliasMatch'],
+  mod_allowmethods: ['AllowMethods'],
+  mod_authn_core: ['AuthName', 'AuthType'],
+  mod_authn_file: ['AuthUserFile'],
+  mod_authz_core: ['Require', 'AuthMerging'],
+  mod_authz_groupfile: ['AuthGroupFile'],
+  mod_deflate: ['DeflateBufferSize', 'DeflateCompressionLevel', 'DeflateFilterNote', 'DeflateMemLevel', 'DeflateWindowSize'],
+  mod_dir: ['DirectoryIndex', 'DirectorySlash', 'FallbackResource', 'DirectoryCheckHandler', 'DirectoryIndexRedirect'],
+  mod_env: ['PassEnv', 'SetEnv', 'UnsetEnv'],
+  mod_filter: ['AddOutputFilterByType', 'FilterChain', 'FilterDeclare', 'FilterProtocol', 'FilterProvider', 'FilterTrace'],
+  mod_headers: ['Header', 'RequestHeader'],
+  mod_mime: [
+    'AddCharset', 'AddEncoding', 'AddHandler', 'AddInputFilter', 'AddLanguage', 'AddOutputFilter', 'AddType',
+    'DefaultLanguage', 'ModMimeUsePathInfo', 'MultiviewsMatch', 'RemoveCharset', 'RemoveEncoding', 'RemoveHandler',
+    'RemoveInputFilter', 'RemoveLanguage', 'RemoveOutputFilter', 'RemoveType'
+  ],
+  mod_proxy: [
+    'ProxyPass', 'ProxyPassMatch', 'ProxyPassReverse', 'ProxyPassReverseCookieDomain', 'ProxyPassReverseCookiePath',
+    'ProxyPreserveHost', 'ProxyTimeout', 'ProxyErrorOverride', 'ProxyAddHeaders', 'ProxySet', 'ProxyRemote', 'ProxyVia'
+  ],
+  mod_remoteip: ['RemoteIPHeader', 'RemoteIPInternalProxy', 'RemoteIPTrustedProxy', 'RemoteIPProxiesHeader'],
+  mod_reqtimeout: ['RequestReadTimeout'],
+  mod_rewrite: ['RewriteBase', 'RewriteCond', 'RewriteEngine', 'RewriteMap', 'RewriteOptions', 'RewriteRule'],
+  mod_setenvif: ['BrowserMatch', 'BrowserMatchNoCase', 'SetEnvIf', 'SetEnvIfExpr', 'SetEnvIfNoCase'],
+  mod_ssl: ['SSLProxyEngine'],
+  mod_substitute: ['Substitute', 'SubstituteInheritBefore', 'SubstituteMaxLineLength'],
+  mod_userdir: ['UserDir'],
+  mod_macro: ['Use', 'UndefMacro'],
+  mod_dispatcher: [
+    'DispatcherConfig', 'DispatcherDeclineRoot', 'DispatcherUseProcessedURL', 'DispatcherPassError',
+    'DispatcherKeepAliveTimeout', 'DispatcherNoCanonURL', 'DispatcherRestrictUncacheableContent',
+    'DispatcherUseForwardedHost'
+  ]
+}
+
+const ALLOWED_SECTIONS = new Set(
+  [
+    'VirtualHost', 'Directory', 'DirectoryMatch', 'Files', 'FilesMatch', 'Location', 'LocationMatch', 'If', 'ElseIf',
+    'Else', 'IfDefine', 'IfModule', 'IfFile', 'Limit', 'LimitExcept', 'RequireAll', 'RequireAny', 'RequireNone',
+    'Proxy', 'ProxyMatch', 'Macro'
+  ].map((s) => s.toLowerCase())
+)
+
+const ALLOWED = new Map<string, string>()
+for (const [mod, names] of Object.entries(ALLOWED_BY_MODULE)) for (const n of names) ALLOWED.set(n.toLowerCase(), mod)
+
+const KNOWN_INCLUDES = ['conf.d/rewrites/rewrite.rules', 'conf.d/variables/custom.vars', 'conf.d/rewrites/default_rewrite.rules']
+const FLEXIBLE_FOLDERS = ['conf.d/includes/', 'conf.d/modsec/', 'conf.d/rewrites/']
+
+function isAllowedDirective(name: string): boolean {
+  const lower = name.toLowerCase()
+  return ALLOWED.has(lower) || lower.startsWith('sec')
+}
+
+export function checkVhostDirectives(srcDir: string, sink: DiagnosticSink): void {
+  const dir = path.join(srcDir, 'conf.d', 'enabled_vhosts')
+  if (!fs.existsSync(dir)) return
+  const flexible = fs.existsSync(path.join(srcDir, 'opt-in', 'USE_SOURCES_DIRECTLY'))
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (!name.endsWith('.vhost')) continue
+    const read = readConfigFile(path.join(dir, name))
+    if (!read.ok) continue
+    const walk = (nodes: ApacheNode[]): void => {
+      for (const node of nodes) {
+        if (node.type === 'section') {
+          if (!ALLOWED_SECTIONS.has(node.name.toLowerCase())) {
+            sink.error('SDK_APACHE_DIRECTIVE', 'sdk', `section <${node.name}> is not allowed in the Cloud`, node.pos)
+          }
+          walk(node.children)
+          continue
+        }
+        if (!isAllowedDirective(node.name)) {
+          sink.error('SDK_APACHE_DIRECTIVE', 'sdk', `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list)`, node.pos)
+        }
+        if (/^include(optional)?$/i.test(node.name) && node.args[0]) {
+          const target = node.args[0].replace(/^\/etc\/httpd\//, '')
+          const known = KNOWN_INCLUDES.includes(target) || (flexible && FLEXIBLE_FOLDERS.some((f) => target.startsWith(f)))
+          if (!known) {
+            sink.error('SDK_APACHE_INCLUDE_UNKNOWN', 'sdk', `included file (${node.args[0]}) does not match any known file`, node.pos)
+          }
+        }
+      }
+    }
+    walk(parseApacheText(read.text, read.file).nodes)
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The AEMaaCS SDK validator's rules (dispatcher-behavior.md §11.2), reported in their own
+ * category `sdk` because they only matter for Cloud deployments: a configuration can be
+ * valid for mod_dispatcher and still be refused by Cloud Manager.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ApacheConfig, DispatcherConfig } from '../../../../shared/config-model'
+import type { DiagnosticSink } from '../../../../shared/diagnostics'
+import type { AnyIncludeRecord } from '../any/ast'
+import { compileFilter, evaluateFilter } from '../../pipeline/filter'
+import { resourcesDir } from '../../resources'
+import { checkVhostDirectives } from './sdk-apache-rules'
+
+export interface SdkValidationInput {
+  srcDir: string
+  dispatcher: DispatcherConfig
+  apache?: ApacheConfig
+  includes: AnyIncludeRecord[]
+  sink: DiagnosticSink
+  /** Off for the workbench's own default configuration, whose baseline files are our writing, not Adobe's. */
+  checkImmutable?: boolean
+}
+
+/** Farm sections where a farm file may include its own files, and the folder they must come from. */
+const INCLUDE_LOCATIONS: Record<string, string> = {
+  clientheaders: 'clientheaders',
+  filter: 'filters',
+  rules: 'cache',
+  ignoreUrlParams: 'cache',
+  headers: 'cache',
+  allowedClients: 'cache',
+  virtualhosts: 'virtualhosts',
+  renders: 'renders'
+}
+
+export function validateSdkRules(input: SdkValidationInput): void {
+  const { srcDir, sink } = input
+  const farmsDir = path.join(srcDir, 'conf.dispatcher.d', 'enabled_farms')
+  const enabled = fs.existsSync(farmsDir) ? fs.readdirSync(farmsDir).filter((f) => f.endsWith('.farm')) : []
+  if (enabled.length === 0) {
+    sink.error('SDK_NO_ENABLED_FARMS', 'sdk', 'unable to find any farm in conf.dispatcher.d/enabled_farms', {
+      file: farmsDir,
+      line: 1,
+      column: 1
+    })
+  }
+  checkFarmIncludes(input)
+  checkFilters(input)
+  if (input.checkImmutable !== false) checkImmutableFiles(srcDir, sink)
+  checkVhostDirectives(srcDir, sink)
+}
+
+function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidationInput): void {
+  const dispatcherDir = path.join(srcDir, 'conf.dispatcher.d')
+  const farmDirs = [path.join(dispatcherDir, 'enabled_farms'), path.join(dispatcherDir, 'available_farms')]
+  for (const rec of includes) {
+    // Only includes written in farm files are restricted; the files they include may include freely.
+    if (!farmDirs.some((d) => rec.pos.file.startsWith(d + path.sep))) continue
+    const section = rec.within.length > 2 && rec.within[0] === 'farms' ? rec.within[rec.within.length - 1] : null
+    const folder = section ? INCLUDE_LOCATIONS[section] : undefined
+    if (!folder) {
+      sink.error('SDK_INCLUDE_OUTSIDE_LOCATION', 'sdk', `include statement at (${rec.path}), outside any known location`, rec.pos)
+      continue
+    }
+    for (const f of rec.files) {
+      if (path.relative(dispatcherDir, f).split(path.sep)[0] !== folder) {
+        sink.error(
+          'SDK_INCLUDE_UNKNOWN_LOCATION',
+          'sdk',
+          `file included (${rec.path}) at unknown location: /${section} includes must come from ${folder}/`,
+          rec.pos
+        )
+      }
+    }
+  }
+  for (const farm of dispatcher.farms) {
+    const within = (section: string[]) =>
+      includes.filter((r) => r.within[0] === 'farms' && r.within[1] === farm.name && section.every((s, i) => r.within[2 + i] === s))
+    const renders = within(['renders'])
+    if (!renders.some((r) => /(^|\/)renders\/default_renders\.any$/.test(r.path))) {
+      sink.error('SDK_RENDERS_NOT_INCLUDED', 'sdk', `farm /${farm.name}: renders are not included from ../renders/default_renders.any`, farm.pos)
+    }
+    if (farm.cache) {
+      const clients = within(['cache', 'allowedClients'])
+      if (!clients.some((r) => /(^|\/)cache\/default_invalidate\.any$/.test(r.path))) {
+        sink.error(
+          'SDK_ALLOWED_CLIENTS_NOT_INCLUDED',
+          'sdk',
+          `farm /${farm.name}: allowed clients are not included from ../cache/default_invalidate.any`,
+          farm.cache.pos
+        )
+      }
+    }
+  }
+}
+
+function checkFilters({ dispatcher, sink }: SdkValidationInput): void {
+  for (const farm of dispatcher.farms) {
+    for (const rule of farm.filter ?? []) {
+      const glob = rule.matchers.find((m) => m.element === 'glob')
+      if (rule.type === 'allow' && glob) {
+        sink.error('SDK_FILTER_ALLOW_GLOB', 'sdk', `farm /${farm.name}: filter rule /${rule.label} allows with /glob (forbidden in the Cloud, CVE-2016-0957)`, rule.pos)
+      }
+    }
+    const filter = compileFilter(farm.filter)
+    for (const [what, url] of [
+      ['CRXDE', '/crx/de/index.jsp'],
+      ['the OSGi console', '/system/console']
+    ] as const) {
+      const result = evaluateFilter(filter, { method: 'GET', url, query: null, protocol: 'HTTP/1.1' })
+      if (result.decision === 'allow') {
+        sink.error(
+          'SDK_FILTER_ALLOWS_ADMIN',
+          'sdk',
+          `farm /${farm.name}: filter allows access to ${what} (GET ${url} is allowed${result.decidingRule ? ` by /${result.decidingRule.label}` : ''})`,
+          result.decidingRule?.pos ?? farm.pos
+        )
+      }
+    }
+  }
+}
+
+let knownHashes: Record<string, string[]> | undefined
+
+function checkImmutableFiles(srcDir: string, sink: DiagnosticSink): void {
+  knownHashes ??= (JSON.parse(fs.readFileSync(path.join(resourcesDir(), 'sdk-immutable-hashes.json'), 'utf8')) as { files: Record<string, string[]> }).files
+  for (const [rel, hashes] of Object.entries(knownHashes)) {
+    const file = path.join(srcDir, rel)
+    let bytes: Buffer
+    try {
+      bytes = fs.readFileSync(file)
+    } catch {
+      continue
+    }
+    const sha = crypto.createHash('sha256').update(bytes).digest('hex')
+    if (!hashes.includes(sha)) {
+      sink.warn(
+        'SDK_IMMUTABLE_CHANGED',
+        'sdk',
+        `${rel} is immutable in the Cloud but differs from every SDK revision the workbench knows; edits to it are not deployed (run the SDK's bin/update_maven.sh to restore it)`,
+        { file, line: 1, column: 1 }
+      )
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The answers Apache httpd 2.4 generates itself (filter denials are Apache's 404, §4.3;
+ * rewrite [F]/[G]/[R]; refused request targets). Same status lines and bodies as
+ * httpd's default error documents, so what the browser shows matches the real thing.
+ */
+
+const TEXT: Record<number, [string, string]> = {
+  400: ['Bad Request', 'Your browser sent a request that this server could not understand.<br />\n'],
+  403: ['Forbidden', "You don't have permission to access this resource."],
+  404: ['Not Found', 'The requested URL was not found on this server.'],
+  405: ['Method Not Allowed', 'The requested method is not allowed for this URL.'],
+  410: [
+    'Gone',
+    'The requested resource is no longer available on this server and there is no forwarding address.\nPlease remove all references to this resource.'
+  ],
+  414: ['Request-URI Too Long', "The requested URL's length exceeds the capacity\nlimit for this server.<br />\n"],
+  500: [
+    'Internal Server Error',
+    'The server encountered an internal error or\nmisconfiguration and was unable to complete\nyour request.'
+  ],
+  502: ['Bad Gateway', 'The proxy server received an invalid\nresponse from an upstream server.<br />\n'],
+  503: [
+    'Service Unavailable',
+    'The server is temporarily unable to service your\nrequest due to maintenance downtime or capacity\nproblems. Please try again later.'
+  ],
+  504: ['Gateway Timeout', 'The gateway did not receive a timely response\nfrom the upstream server or application.']
+}
+
+const REDIRECT: Record<number, string> = {
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect'
+}
+
+export function statusText(status: number): string {
+  return TEXT[status]?.[0] ?? REDIRECT[status] ?? 'Error'
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+export function errorPage(status: number): string {
+  const [title, text] = TEXT[status] ?? [statusText(status), 'The server could not answer this request.']
+  return (
+    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
+    `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n<p>${text}</p>\n</body></html>\n`
+  )
+}
+
+export function redirectPage(status: number, location: string): string {
+  const title = REDIRECT[status] ?? 'Redirect'
+  return (
+    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
+    `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n` +
+    `<p>The document has moved <a href="${escapeHtml(location)}">here</a>.</p>\n</body></html>\n`
+  )
+}

@@ -1,0 +1,132 @@
+/**
+ * Request-target intake exactly as Apache + mod_dispatcher see it (dispatcher-behavior.md §3.1).
+ *
+ * Apache rejects a malformed escape (`%zz`) with 400 and a decoded NUL or (with the default
+ * `AllowEncodedSlashes Off`) an encoded slash with 404, and refuses paths that climb above
+ * the root with 400. The Dispatcher then matches filters against a canonical URL: escapes
+ * of unreserved characters decoded (so `qu%65ry` is `query`), other escapes kept as sent
+ * (its trace shows `%0a` still encoded), dot segments resolved and slashes collapsed
+ * (4.3.1, DISP-732). Apache's own fully decoded path is kept apart: it is what the web
+ * server looks up in the docroot.
+ */
+
+export type EncodedSlashes = 'off' | 'on' | 'nodecode'
+
+export type NormaliseResult =
+  | {
+      ok: true
+      /** Path as received (no query). */
+      rawPath: string
+      /** Canonical path the Dispatcher matches and forwards. */
+      path: string
+      /** Fully percent-decoded canonical path (Apache's r->uri): for docroot look-ups. */
+      decodedPath: string
+      /** Query string without `?`, `null` when the target had no `?`. */
+      query: string | null
+      /** What was changed, in words, for the trace. */
+      steps: string[]
+    }
+  | { ok: false; status: 400 | 404; reason: string }
+
+const HEX = /^[0-9A-Fa-f]{2}$/
+
+function isUnreserved(code: number): boolean {
+  return (
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2d ||
+    code === 0x2e ||
+    code === 0x5f ||
+    code === 0x7e
+  )
+}
+
+/** Splits an origin-form or absolute-form target into path and query. */
+export function splitTarget(target: string): { path: string; query: string | null } | null {
+  let t = target
+  const hash = t.indexOf('#')
+  if (hash >= 0) t = t.slice(0, hash)
+  if (!t.startsWith('/')) {
+    const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?]*(.*)$/.exec(t)
+    if (!m) return null
+    t = m[1] || '/'
+    if (!t.startsWith('/')) t = '/' + t
+  }
+  const q = t.indexOf('?')
+  return q < 0 ? { path: t, query: null } : { path: t.slice(0, q), query: t.slice(q + 1) }
+}
+
+export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes = 'off'): NormaliseResult {
+  const split = splitTarget(target)
+  if (!split) return { ok: false, status: 400, reason: `invalid request target '${target}'` }
+  const rawPath = split.path
+  const steps: string[] = []
+
+  // Pass 1: validate escapes like ap_unescape_url, decode unreserved ones.
+  let canonical = ''
+  let decoded = ''
+  for (let i = 0; i < rawPath.length; i++) {
+    const ch = rawPath[i]
+    if (ch !== '%') {
+      canonical += ch
+      decoded += ch
+      continue
+    }
+    const hex = rawPath.slice(i + 1, i + 3)
+    if (!HEX.test(hex)) return { ok: false, status: 400, reason: `malformed percent-escape '%${hex}' in '${rawPath}'` }
+    const code = parseInt(hex, 16)
+    if (code === 0) return { ok: false, status: 404, reason: `encoded NUL byte (%00) in '${rawPath}'` }
+    if (code === 0x2f) {
+      if (encodedSlashes === 'off') {
+        return { ok: false, status: 404, reason: `encoded slash (%2F) in '${rawPath}' with AllowEncodedSlashes Off` }
+      }
+      canonical += encodedSlashes === 'on' ? '/' : '%' + hex
+      decoded += encodedSlashes === 'on' ? '/' : '%' + hex
+    } else if (isUnreserved(code)) {
+      canonical += String.fromCharCode(code)
+      decoded += String.fromCharCode(code)
+    } else {
+      canonical += '%' + hex.toUpperCase()
+      decoded += String.fromCharCode(code)
+    }
+    i += 2
+  }
+  if (canonical !== rawPath) steps.push(`decoded unreserved escapes: '${rawPath}' → '${canonical}'`)
+
+  const merged = canonical.replace(/\/{2,}/g, '/')
+  if (merged !== canonical) steps.push(`collapsed double slashes: '${canonical}' → '${merged}'`)
+
+  const resolved = removeDotSegments(merged)
+  if (resolved === null) return { ok: false, status: 400, reason: `path '${rawPath}' climbs above the root` }
+  if (resolved !== merged) steps.push(`resolved dot segments: '${merged}' → '${resolved}'`)
+
+  let decodedPath = removeDotSegments(decoded.replace(/\/{2,}/g, '/')) ?? resolved
+  if (decodedPath.includes('\0')) decodedPath = resolved
+  return { ok: true, rawPath, path: resolved, decodedPath, query: split.query, steps }
+}
+
+/**
+ * RFC 3986 §5.2.4 on an absolute path; `null` when `..` would leave the root (Apache 400).
+ * `..;` is an ordinary segment here — the servlet container disagrees (pitfall §10.3).
+ */
+export function removeDotSegments(p: string): string | null {
+  if (!p.includes('.')) return p
+  const segments = p.split('/')
+  const out: string[] = []
+  for (let i = 1; i < segments.length; i++) {
+    const s = segments[i]
+    if (s === '.') {
+      if (i === segments.length - 1) out.push('')
+      continue
+    }
+    if (s === '..') {
+      if (out.length === 0) return null
+      out.pop()
+      if (i === segments.length - 1) out.push('')
+      continue
+    }
+    out.push(s)
+  }
+  return '/' + out.join('/')
+}

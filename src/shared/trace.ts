@@ -1,0 +1,113 @@
+/**
+ * The request trace: what happened to one request and why. It is the product — the UI,
+ * `explain`, `test` and the X-Cache-Info header are all views of it. Plain JSON.
+ */
+import type { SourcePos } from './diagnostics'
+
+export type StageName = 'accept' | 'vhost' | 'rewrite' | 'farm' | 'filter' | 'flush' | 'cache' | 'render' | 'response'
+
+/**
+ * What the request became:
+ * hit — served from the cache; miss-stored — fetched and stored; miss-uncacheable — fetched,
+ * not stored; stale — a stale copy served (grace period or serveStaleOnError); blocked —
+ * refused by a filter, a rewrite [F] or the accept stage; redirect — a 3xx from a rewrite;
+ * flush — an invalidation request; static — served by "Apache" without the Dispatcher
+ * (no dispatcher-handler, probes); error — the render failed or could not be reached.
+ */
+export type Outcome =
+  | 'hit'
+  | 'miss-stored'
+  | 'miss-uncacheable'
+  | 'stale'
+  | 'blocked'
+  | 'redirect'
+  | 'flush'
+  | 'static'
+  | 'error'
+
+/** pass: nothing changed; changed: the request was altered; stop: this stage answered; error: it failed. */
+export type Verdict = 'pass' | 'changed' | 'stop' | 'error' | 'skip'
+
+export interface StageTrace {
+  stage: StageName
+  verdict: Verdict
+  /** One line users read, in the Dispatcher's own words where it has them. */
+  summary: string
+  /** Milliseconds spent in this stage. */
+  durationMs: number
+  /** Module-style log lines this stage would have written (e.g. `Filter rejects: …`). */
+  log?: string[]
+  /** The config source this stage's decision came from. */
+  source?: SourcePos
+  /** Stage-specific data (types in trace-match.ts, trace-apache.ts and below). */
+  detail?: unknown
+}
+
+export interface TraceRequest {
+  method: string
+  /** The request target exactly as received. */
+  url: string
+  host: string
+  protocol: string
+  client: string
+  secure: boolean
+  headers: Record<string, string>
+}
+
+export interface TraceForwarded {
+  render: string
+  /** host:port of the render. */
+  origin: string
+  method: string
+  url: string
+  headers: Record<string, string>
+}
+
+export interface TraceResponse {
+  status: number
+  headers: Record<string, string>
+  bytes: number
+}
+
+export interface RequestTrace {
+  id: string
+  /** Monotonic sequence number within this engine run. */
+  seq: number
+  startedAt: number
+  durationMs: number
+  request: TraceRequest
+  /** The URL the pipeline decided on (after normalisation and rewrites), path + query. */
+  effectiveUrl?: string
+  farm?: string
+  vhost?: string
+  /** The filter rule that decided (last match), if any. */
+  decidingRule?: { label: string; type: 'allow' | 'deny'; pos: SourcePos }
+  forwarded?: TraceForwarded
+  response: TraceResponse
+  outcome: Outcome
+  /** Cache decision in the Dispatcher's words (X-Cache-Info), once the cache stage ran. */
+  cacheInfo?: string
+  stages: StageTrace[]
+  /** Warnings worth a badge (pitfalls, fallbacks). */
+  warnings: string[]
+}
+
+/** Detail of the accept stage. */
+export interface AcceptDetail {
+  rawPath: string
+  /** Path after percent-decoding of unreserved characters, dot segments and double slashes. */
+  normalisedPath: string
+  query: string | null
+  steps: string[]
+}
+
+/** Detail of the render stage. */
+export interface RenderDetail {
+  render: string
+  origin: string
+  attempts: { render: string; origin: string; result: string; durationMs: number }[]
+  /** Why this render: first render, sticky cookie, statistics, failover. */
+  reason: string
+  status?: number
+  timeToHeadersMs?: number
+}

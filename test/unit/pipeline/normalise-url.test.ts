@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { normaliseTarget } from '../../../src/main/engine/pipeline/normalise-url'
+
+function ok(target: string, slashes?: 'off' | 'on' | 'nodecode') {
+  const r = normaliseTarget(target, slashes)
+  if (!r.ok) throw new Error(`expected ok for ${target}: ${r.reason}`)
+  return r
+}
+
+describe('request-target normalisation (dispatcher-behavior.md §3.1)', () => {
+  it('decodes escapes of unreserved characters so qu%65ry.js%6Fn is matched as query.json', () => {
+    expect(ok('/content/site/en.qu%65ry.js%6Fn').path).toBe('/content/site/en.query.json')
+  })
+  it('keeps escapes of reserved characters as sent (%0a stays encoded, upper-cased)', () => {
+    const r = ok('/crx/de/index.jsp;%0aa.css')
+    expect(r.path).toBe('/crx/de/index.jsp;%0Aa.css')
+    expect(r.decodedPath).toBe('/crx/de/index.jsp;\na.css')
+  })
+  it('resolves dot segments: /content/../libs/foo.jsp becomes /libs/foo.jsp', () => {
+    expect(ok('/content/../libs/foo.jsp').path).toBe('/libs/foo.jsp')
+  })
+  it('resolves encoded dot segments (%2e%2e) like plain ones', () => {
+    expect(ok('/content/%2e%2e/libs/foo.jsp').path).toBe('/libs/foo.jsp')
+  })
+  it('treats ..; as an ordinary segment (the servlet container does not)', () => {
+    expect(ok('/content/..;/crx/packmgr/service.jsp').path).toBe('/content/..;/crx/packmgr/service.jsp')
+  })
+  it('collapses double slashes', () => {
+    expect(ok('//content///site//en.html').path).toBe('/content/site/en.html')
+  })
+  it('answers 400 for a path that climbs above the root', () => {
+    expect(normaliseTarget('/../etc/passwd')).toMatchObject({ ok: false, status: 400 })
+  })
+  it('answers 400 for a malformed escape, like ap_unescape_url', () => {
+    expect(normaliseTarget('/content/%zz.html')).toMatchObject({ ok: false, status: 400 })
+    expect(normaliseTarget('/content/%4')).toMatchObject({ ok: false, status: 400 })
+  })
+  it('answers 404 for an encoded NUL byte', () => {
+    expect(normaliseTarget('/content/a%00.html')).toMatchObject({ ok: false, status: 404 })
+  })
+  it('answers 404 for an encoded slash unless AllowEncodedSlashes allows it', () => {
+    expect(normaliseTarget('/a%2Fb.html')).toMatchObject({ ok: false, status: 404 })
+    expect(ok('/a%2Fb.html', 'nodecode').path).toBe('/a%2Fb.html')
+    expect(ok('/a%2fb.html', 'on').path).toBe('/a/b.html')
+  })
+  it('splits the query at the first ? and keeps it untouched; null when there is none', () => {
+    expect(ok('/p.html?a=%41&b=..').query).toBe('a=%41&b=..')
+    expect(ok('/p.html').query).toBeNull()
+    expect(ok('/p.html?').query).toBe('')
+  })
+  it('accepts absolute-form targets and drops fragments', () => {
+    expect(ok('http://example.com/p.html?x=1#frag')).toMatchObject({ path: '/p.html', query: 'x=1' })
+  })
+  it('rejects a target that is neither a path nor an absolute URL with 400', () => {
+    expect(normaliseTarget('content/p.html')).toMatchObject({ ok: false, status: 400 })
+  })
+})
