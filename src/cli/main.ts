@@ -2,6 +2,9 @@
  * Command-line entry: `dispatcher-workbench <command> …` (see README "Command line").
  */
 import { checkCommand } from './check'
+import { explainCommand } from './explain'
+import { serveCommand } from './serve'
+import { testCommand } from './test-cases'
 import { UsageError } from './args'
 import { ConfigInputError } from '../main/engine/config/load'
 
@@ -10,6 +13,14 @@ const USAGE = `Usage: dispatcher-workbench <command> [options]
 Commands:
   check <config> [--json] [--quiet] [--no-sdk-rules] [--env NAME=VALUE]... [--aem host:port] [--docroot DIR] [--run-mode dev|stage|prod]
       Load and validate a configuration (a dispatcher/src folder, a folder with dispatcher.any, or an .any file).
+  explain <config> <METHOD> <URL> [--host H] [--header "Name: value"]... [--client IP] [--https] [--json] [runtime options]
+      Show the full trace of one request without sending it to any render.
+  test <config> <cases.yaml|cases.json> [--json] [runtime options]
+      Run request cases with expected decisions; exit 1 if any fails.
+  serve [config] [--port 8080] [--host 127.0.0.1] [--demo] [--no-watch] [runtime options]
+      Run the proxy (embedded default configuration when no config is given).
+
+Runtime options: --env NAME=VALUE (repeatable), --aem host:port, --docroot DIR, --run-mode dev|stage|prod
   help
       Show this text.
 `
@@ -17,7 +28,10 @@ Commands:
 type Command = (argv: string[], out: (s: string) => void) => number | Promise<number>
 
 const COMMANDS: Record<string, Command> = {
-  check: checkCommand
+  check: checkCommand,
+  explain: explainCommand,
+  serve: serveCommand,
+  test: testCommand
 }
 
 export async function main(argv: string[]): Promise<number> {

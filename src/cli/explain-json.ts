@@ -1,0 +1,39 @@
+/**
+ * The stable JSON shape of `explain --json` (other tooling depends on it; README documents it).
+ */
+import type { RequestTrace } from '../shared/trace'
+
+export interface ExplainJson {
+  farm: string | null
+  url: string | null
+  status: number | null
+  location: string | null
+  filter: { decision: 'allow' | 'deny'; rule: { label: string; file: string; line: number } | null } | null
+  cache: { cacheable: boolean; reason: string; file: string | null } | null
+  outcome: string
+  stages: RequestTrace['stages']
+  warnings: string[]
+}
+
+export function toExplainJson(trace: RequestTrace): ExplainJson {
+  const filterStage = trace.stages.find((s) => s.stage === 'filter')
+  const answered = trace.response.status !== 0
+  return {
+    farm: trace.farm ?? null,
+    url: trace.effectiveUrl ?? null,
+    status: answered ? trace.response.status : null,
+    location: trace.response.headers.location ?? null,
+    filter: filterStage
+      ? {
+          decision: filterStage.verdict === 'stop' ? 'deny' : 'allow',
+          rule: trace.decidingRule
+            ? { label: trace.decidingRule.label, file: trace.decidingRule.pos.file, line: trace.decidingRule.pos.line }
+            : null
+        }
+      : null,
+    cache: null,
+    outcome: trace.outcome,
+    stages: trace.stages,
+    warnings: trace.warnings
+  }
+}

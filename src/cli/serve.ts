@@ -1,0 +1,71 @@
+/**
+ * `serve [config]`: the proxy without Electron. Prints `Proxy: http://…` once listening;
+ * SIGINT/SIGTERM stop it cleanly. `--demo` starts the built-in demo publish render and points
+ * the configuration at it (AEM_HOST/AEM_PORT, as the SDK's docker_run does with its argument).
+ */
+import { parseArgs } from 'node:util'
+import { formatDiagnostic } from '../shared/diagnostics'
+import { startDemoRender, type DemoRender } from '../main/engine/demo/render'
+import { Engine } from '../main/engine/engine'
+import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
+import { displayPath } from './check'
+import { loadOrReport } from './load-or-report'
+
+export async function serveCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      demo: { type: 'boolean' },
+      'no-watch': { type: 'boolean' },
+      ...RUNTIME_OPTIONS
+    }
+  })
+  if (positionals.length > 1) throw new UsageError('serve takes at most one <config>')
+  const port = values.port === undefined ? 8080 : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects 0-65535, got "${values.port}"`)
+  const runtime = runtimeOptions(values)
+
+  let demo: DemoRender | undefined
+  if (values.demo) {
+    demo = await startDemoRender()
+    runtime.aem = { host: '127.0.0.1', port: demo.port }
+    out(`Demo render: ${demo.url}`)
+  }
+  const engine = new Engine({ ...runtime, config: positionals[0], host: values.host ?? '127.0.0.1', port, watch: !values['no-watch'] })
+  if (!loadOrReport(engine, out)) {
+    await demo?.close()
+    return 1
+  }
+  engine.events.subscribe((e) => {
+    if (e.type !== 'config') return
+    if (e.ok) out(`Configuration reloaded (generation ${e.generation}, ${e.warnings.length} warning(s))`)
+    else {
+      out(`Configuration NOT reloaded, the previous one keeps serving:`)
+      for (const d of e.errors) out(`  ${formatDiagnostic(d, displayPath)}`)
+    }
+  })
+  let url: string
+  try {
+    url = await engine.start()
+  } catch (e) {
+    await demo?.close()
+    await engine.stop()
+    throw new UsageError(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(e as Error).message}`)
+  }
+  const cfg = engine.active.loaded
+  out(`Configuration: ${displayPath(cfg.anyFile)} (${cfg.layout}), farms: ${cfg.dispatcher.farms.map((f) => f.name).join(', ')}`)
+  out(`Proxy: ${url}`)
+
+  return new Promise<number>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      void Promise.all([engine.stop(), demo?.close()]).then(() => resolve(0))
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+}

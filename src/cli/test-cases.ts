@@ -1,0 +1,115 @@
+/**
+ * `test <config> <cases>`: pins a project's Dispatcher behaviour in its CI. The cases file
+ * (YAML or JSON) is a list of requests with expectations; see README "Test cases".
+ */
+import fs from 'node:fs'
+import { parseArgs } from 'node:util'
+import YAML from 'yaml'
+import { Engine } from '../main/engine/engine'
+import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
+import { toExplainJson, type ExplainJson } from './explain-json'
+import { loadOrReport } from './load-or-report'
+
+export interface TestCase {
+  name?: string
+  /** `GET /path?query` or just `/path` (GET). */
+  request: string
+  host?: string
+  headers?: Record<string, string>
+  client?: string
+  https?: boolean
+  expect: {
+    farm?: string
+    decision?: 'allow' | 'deny'
+    rule?: string | null
+    status?: number | null
+    location?: string | null
+    url?: string
+    outcome?: string
+  }
+}
+
+const EXPECT_KEYS = new Set(['farm', 'decision', 'rule', 'status', 'location', 'url', 'outcome'])
+
+export function parseCases(text: string, file: string): TestCase[] {
+  let data: unknown
+  try {
+    data = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text)
+  } catch (e) {
+    throw new UsageError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`)
+  }
+  const list = Array.isArray(data) ? data : (data as { cases?: unknown })?.cases
+  if (!Array.isArray(list)) throw new UsageError(`${file}: expected a list of cases (or { cases: [...] })`)
+  return list.map((c, i) => {
+    const tc = c as TestCase
+    if (!tc || typeof tc.request !== 'string') throw new UsageError(`${file}: case ${i + 1} needs "request" (e.g. "GET /content/x.html")`)
+    if (!tc.expect || typeof tc.expect !== 'object') throw new UsageError(`${file}: case ${i + 1} needs "expect"`)
+    for (const k of Object.keys(tc.expect)) {
+      if (!EXPECT_KEYS.has(k)) throw new UsageError(`${file}: case ${i + 1}: unknown expectation "${k}" (known: ${[...EXPECT_KEYS].join(', ')})`)
+    }
+    return tc
+  })
+}
+
+function actualOf(key: string, r: ExplainJson): unknown {
+  switch (key) {
+    case 'farm':
+      return r.farm
+    case 'decision':
+      return r.filter?.decision ?? null
+    case 'rule':
+      return r.filter?.rule?.label ?? null
+    case 'status':
+      return r.status
+    case 'location':
+      return r.location
+    case 'url':
+      return r.url
+    case 'outcome':
+      return r.outcome
+  }
+  return undefined
+}
+
+export function runCases(engine: Engine, cases: TestCase[]): { name: string; ok: boolean; failures: string[] }[] {
+  return cases.map((c) => {
+    const m = /^\s*(?:([A-Za-z]+)\s+)?(\S+)\s*$/.exec(c.request)
+    if (!m) return { name: c.name ?? c.request, ok: false, failures: [`cannot read request "${c.request}"`] }
+    const trace = engine.explain({ method: m[1] ?? 'GET', url: m[2], host: c.host, headers: c.headers, client: c.client, secure: c.https })
+    const r = toExplainJson(trace)
+    const failures: string[] = []
+    for (const [key, expected] of Object.entries(c.expect)) {
+      const actual = actualOf(key, r)
+      const norm = (v: unknown) => (typeof v === 'string' ? v.replace(/^\//, '') : v)
+      const same = key === 'rule' || key === 'farm' ? norm(actual) === norm(expected) : actual === expected
+      if (!same) failures.push(`${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
+    }
+    return { name: c.name ?? c.request, ok: failures.length === 0, failures }
+  })
+}
+
+export function testCommand(argv: string[], out: (s: string) => void): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, ...RUNTIME_OPTIONS } })
+  if (positionals.length !== 2) throw new UsageError('test expects <config> <cases file>')
+  const [config, file] = positionals
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`)
+  }
+  const cases = parseCases(text, file)
+  const engine = new Engine({ ...runtimeOptions(values), config, watch: false })
+  if (!loadOrReport(engine, out)) return 1
+  const results = runCases(engine, cases)
+  const failed = results.filter((r) => !r.ok).length
+  if (values.json) out(JSON.stringify({ passed: results.length - failed, failed, results }, null, 2))
+  else {
+    const width = Math.min(70, Math.max(...results.map((r) => r.name.length), 4))
+    for (const r of results) {
+      out(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(width)}${r.ok ? '' : '  ' + r.failures.join('; ')}`)
+    }
+    out(`${results.length - failed} passed, ${failed} failed`)
+  }
+  return failed === 0 ? 0 : 1
+}

@@ -1,0 +1,169 @@
+/**
+ * The composition root: loads and compiles the configuration, runs the proxy, keeps the
+ * last traces in a ring buffer, publishes events and swaps configurations on hot reload.
+ */
+import path from 'node:path'
+import type { LoadedConfig } from '../../shared/config-model'
+import type { Diagnostic } from '../../shared/diagnostics'
+import type { RequestTrace } from '../../shared/trace'
+import { loadConfig, type LoadOptions } from './config/load'
+import { ConfigWatcher } from './config/watch'
+import { EventBus, RingBuffer } from './events'
+import { explainRequest, type ExplainInput } from './explain'
+import { resourcesDir } from './resources'
+import { compileConfig, type ActiveConfig } from './runtime/active-config'
+import { RenderRegistry } from './runtime/render-registry'
+import { ProxyServer } from './server'
+
+export type EngineEvent =
+  | { type: 'trace'; trace: RequestTrace }
+  | { type: 'config'; ok: boolean; at: number; generation: number; input: string; errors: Diagnostic[]; warnings: Diagnostic[] }
+
+export interface EngineOptions extends LoadOptions {
+  /** Configuration folder or file; the embedded default when absent. */
+  config?: string
+  host?: string
+  port?: number
+  /** Requests kept for the UI (default 10,000). */
+  ringSize?: number
+  /** Watch the configuration's files and reload on change (default true). */
+  watch?: boolean
+  /** Debounce for file changes in ms (default 150). */
+  debounceMs?: number
+}
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly diagnostics: Diagnostic[]
+  ) {
+    super(message)
+  }
+}
+
+export class Engine {
+  readonly events = new EventBus<EngineEvent>()
+  readonly traces: RingBuffer<RequestTrace>
+  private readonly registry = new RenderRegistry()
+  private current!: ActiveConfig
+  private generation = 0
+  private seq = 0
+  private server?: ProxyServer
+  private watcher?: ConfigWatcher
+  private lastReload: { ok: boolean; at: number; errors: Diagnostic[] } = { ok: true, at: 0, errors: [] }
+  url?: string
+
+  constructor(readonly opts: EngineOptions = {}) {
+    this.traces = new RingBuffer(opts.ringSize ?? 10_000)
+  }
+
+  get configInput(): string {
+    return this.opts.config ?? path.join(resourcesDir(), 'default-config')
+  }
+
+  get active(): ActiveConfig {
+    return this.current
+  }
+
+  get reloadStatus(): { ok: boolean; at: number; errors: Diagnostic[] } {
+    return this.lastReload
+  }
+
+  /** Loads the configuration; throws ConfigError when it has errors (nothing is swapped). */
+  load(): ActiveConfig {
+    const loaded = this.loadFromDisk()
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
+    if (errors.length > 0) throw new ConfigError(`configuration has ${errors.length} error(s)`, errors)
+    return this.swap(loaded)
+  }
+
+  private loadFromDisk(): LoadedConfig {
+    return loadConfig(this.configInput, { ...this.opts, embedded: this.opts.config === undefined })
+  }
+
+  private swap(loaded: LoadedConfig): ActiveConfig {
+    const used = new Set<string>()
+    const next = compileConfig(loaded, ++this.generation, this.registry, used)
+    const first = this.current === undefined
+    this.current = next
+    if (!first) this.registry.retire(used)
+    this.lastReload = { ok: true, at: Date.now(), errors: [] }
+    this.events.emit({
+      type: 'config',
+      ok: true,
+      at: this.lastReload.at,
+      generation: next.generation,
+      input: loaded.input,
+      errors: [],
+      warnings: loaded.diagnostics.filter((d) => d.severity === 'warning')
+    })
+    return next
+  }
+
+  /**
+   * Reloads from disk. A configuration with errors is refused: the previous one keeps
+   * serving and an event names the problems with file:line:col.
+   */
+  reload(): { ok: boolean; errors: Diagnostic[] } {
+    let loaded: LoadedConfig
+    try {
+      loaded = this.loadFromDisk()
+    } catch (e) {
+      const d: Diagnostic = { severity: 'error', code: 'CONFIG_INPUT', category: 'include', message: (e as Error).message }
+      return this.refuse([d])
+    }
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
+    if (errors.length > 0) return this.refuse(errors)
+    this.swap(loaded)
+    this.watcher?.update(this.current.loaded)
+    return { ok: true, errors: [] }
+  }
+
+  private refuse(errors: Diagnostic[]): { ok: false; errors: Diagnostic[] } {
+    this.lastReload = { ok: false, at: Date.now(), errors }
+    this.events.emit({
+      type: 'config',
+      ok: false,
+      at: this.lastReload.at,
+      generation: this.generation,
+      input: this.configInput,
+      errors,
+      warnings: []
+    })
+    return { ok: false, errors }
+  }
+
+  async start(): Promise<string> {
+    if (!this.current) this.load()
+    this.server = new ProxyServer({
+      host: this.opts.host ?? '127.0.0.1',
+      port: this.opts.port ?? 8080,
+      active: () => this.current,
+      nextSeq: () => ++this.seq,
+      onTrace: (trace) => {
+        this.traces.push(trace)
+        if (this.events.hasListeners) this.events.emit({ type: 'trace', trace })
+      }
+    })
+    const addr = await this.server.listen()
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
+    this.url = `http://${host}:${addr.port}`
+    if (this.opts.watch !== false) {
+      this.watcher = new ConfigWatcher(this.current.loaded, () => this.reload(), this.opts.debounceMs ?? 150)
+      await this.watcher.ready()
+    }
+    return this.url
+  }
+
+  /** Runs the pipeline for one request without contacting any render. */
+  explain(input: ExplainInput): RequestTrace {
+    if (!this.current) this.load()
+    return explainRequest(this.current, input, ++this.seq)
+  }
+
+  async stop(): Promise<void> {
+    await this.watcher?.close()
+    await this.server?.close()
+    await this.registry.closeAll()
+  }
+}

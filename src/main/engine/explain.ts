@@ -1,0 +1,76 @@
+/**
+ * `explain`: the full trace of one request without sending it anywhere. The same stages run
+ * in `explain` mode: Apache's own answers (errors, redirects, filter denials) are recorded,
+ * and the render stage stops at "would forward to …".
+ */
+import type { OutgoingHttpHeaders } from 'node:http'
+import type { RequestTrace } from '../../shared/trace'
+import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
+import { runPipeline } from './pipeline/run'
+import type { ActiveConfig } from './runtime/active-config'
+
+export interface ExplainInput {
+  method: string
+  /** Path with query (`/content/x.html?a=1`) or an absolute URL (its host becomes the Host header). */
+  url: string
+  host?: string
+  headers?: Record<string, string>
+  client?: string
+  secure?: boolean
+}
+
+class RecordingReply implements Reply {
+  headersSent = false
+  trace!: RequestTrace
+
+  head(status: number, headers: OutgoingHttpHeaders): void {
+    this.headersSent = true
+    this.trace.response.status = status
+    for (const k in headers) {
+      const v = headers[k]
+      if (v !== undefined) this.trace.response.headers[k] = Array.isArray(v) ? v.join('\n') : String(v)
+    }
+  }
+  write(): boolean {
+    return true
+  }
+  end(): void {}
+  onDrain(): void {}
+  onAbort(): void {}
+}
+
+export function explainRequest(active: ActiveConfig, input: ExplainInput, seq: number): RequestTrace {
+  let target = input.url
+  let host = input.host
+  let secure = input.secure ?? false
+  const abs = /^(https?):\/\/([^/?#]+)(.*)$/i.exec(input.url)
+  if (abs) {
+    secure = abs[1].toLowerCase() === 'https'
+    host ??= abs[2]
+    target = abs[3] || '/'
+  }
+  const headers: Record<string, string> = {}
+  for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = v
+  headers.host ??= host ?? 'localhost'
+  const rawHeaders = Object.entries(headers).flat()
+  const req: IncomingRequest = {
+    method: input.method.toUpperCase(),
+    target,
+    protocol: 'HTTP/1.1',
+    headers,
+    rawHeaders,
+    client: { address: input.client ?? '127.0.0.1', port: 50000 },
+    local: { address: '127.0.0.1', port: 8080 },
+    secure,
+    body: null
+  }
+  const reply = new RecordingReply()
+  const ctx = new RequestContext(req, reply, active, 'explain', `explain-${seq}`, seq)
+  reply.trace = ctx.trace
+  const started = performance.now()
+  const r = runPipeline(ctx)
+  if (r) throw new Error('explain mode must not wait for a render')
+  ctx.trace.effectiveUrl = ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
+  ctx.trace.durationMs = performance.now() - started
+  return ctx.trace
+}

@@ -1,0 +1,116 @@
+/**
+ * What every pipeline stage works on: the request as received, the configuration snapshot it
+ * started with (a hot reload never changes it mid-flight), what earlier stages decided, the
+ * way to answer, and the trace each stage appends to.
+ */
+import type { Readable } from 'node:stream'
+import type { OutgoingHttpHeaders } from 'node:http'
+import type { SourcePos } from '../../../shared/diagnostics'
+import type { Outcome, RequestTrace, StageName, StageTrace, Verdict } from '../../../shared/trace'
+import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
+
+export interface IncomingRequest {
+  method: string
+  /** Request target exactly as received. */
+  target: string
+  /** `HTTP/1.1` */
+  protocol: string
+  /** Lower-case names; repeated headers joined with `, ` (cookies with `; `). */
+  headers: Record<string, string>
+  /** Names and values as received, in order (for forwarding with the client's spelling). */
+  rawHeaders: string[]
+  client: { address: string; port: number }
+  local: { address: string; port: number }
+  secure: boolean
+  body: Readable | null
+}
+
+/** How a stage answers. In `explain` mode the reply only records what would be sent. */
+export interface Reply {
+  readonly headersSent: boolean
+  head(status: number, headers: OutgoingHttpHeaders): void
+  write(chunk: Buffer): boolean
+  end(body?: Buffer | string): void
+  onDrain(cb: () => void): void
+  /** Called once if the client goes away before the answer is complete. */
+  onAbort(cb: () => void): void
+}
+
+export class RequestContext {
+  readonly trace: RequestTrace
+  /** Canonical path (filters, cache file, render URL), set by accept and rewrite. */
+  path = '/'
+  /** Fully decoded path for docroot look-ups. */
+  decodedPath = '/'
+  query: string | null = null
+  vhost?: ActiveVhost
+  farm?: ActiveFarm
+  /** Apache environment variables (SetEnvIf, RewriteRule [E=]). */
+  env: Record<string, string> = {}
+  /** Request headers after `RequestHeader` directives (what the module sees). */
+  headers: Record<string, string>
+  /** Response headers the vhost's `Header` directives add (applied by the response writer). */
+  status = 0
+  private stageStart = 0
+
+  constructor(
+    readonly req: IncomingRequest,
+    readonly reply: Reply,
+    readonly config: ActiveConfig,
+    readonly mode: 'serve' | 'explain',
+    id: string,
+    seq: number
+  ) {
+    this.headers = req.headers
+    this.trace = {
+      id,
+      seq,
+      startedAt: Date.now(),
+      durationMs: 0,
+      request: {
+        method: req.method,
+        url: req.target,
+        host: req.headers.host ?? '',
+        protocol: req.protocol,
+        client: req.client.address,
+        secure: req.secure,
+        headers: req.headers
+      },
+      response: { status: 0, headers: {}, bytes: 0 },
+      outcome: 'error',
+      stages: [],
+      warnings: []
+    }
+  }
+
+  /** The request line the module logs and `/glob` filters see (§4.1). */
+  requestLine(): string {
+    return `${this.req.method} ${this.path}${this.query !== null ? '?' + this.query : ''} ${this.req.protocol}`
+  }
+
+  startStage(): void {
+    this.stageStart = performance.now()
+  }
+
+  record(
+    stage: StageName,
+    verdict: Verdict,
+    summary: string,
+    extra?: { detail?: unknown; log?: string[]; source?: SourcePos }
+  ): StageTrace {
+    const entry: StageTrace = {
+      stage,
+      verdict,
+      summary,
+      durationMs: performance.now() - this.stageStart,
+      ...extra
+    }
+    this.trace.stages.push(entry)
+    this.stageStart = performance.now()
+    return entry
+  }
+
+  setOutcome(outcome: Outcome): void {
+    this.trace.outcome = outcome
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Farm selection by `/virtualhosts` (dispatcher-behavior.md §3.3).
+ *
+ * Each value is `[scheme://]host[uri]`, globs in the host and URI parts. Farms are walked from the
+ * last one in the file to the first, values top to bottom. The first value whose scheme, host and
+ * URI all match wins; a value without a scheme matches http and https, and one without a URI part
+ * matches every URI. Failing that, the first value (same walk) whose host alone matches wins.
+ * Failing that, the module falls back to the last farm and warns (4.3.x logs, §3.3 conflict with the
+ * docs, which name the first farm: `fallback: 'first'` gives that reading).
+ *
+ * Host names compare without regard to case (DNS names are case-insensitive); the port is part of the
+ * compared text, so `"www.a.com"` does not match `Host: www.a.com:8080` (§3.3, UNCERTAIN).
+ */
+import type { Farm, Sourced } from '../../../shared/config-model'
+import type { FarmResult, VirtualHostCheck } from '../../../shared/trace-match'
+import { compileGlob } from '../match/glob'
+
+export interface FarmRequest {
+  /** Host header as sent, may include `:port`. */
+  host: string
+  /** Path plus `?query`. */
+  uri: string
+  scheme: 'http' | 'https'
+}
+
+export interface FarmSelectionOptions {
+  /** Farm used when no value matches: the module's observed `last` (default) or the docs' `first`. */
+  fallback?: 'last' | 'first'
+}
+
+interface ParsedValue {
+  scheme: 'http' | 'https' | null
+  host: string
+  uri: string | null
+}
+
+export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionOptions = {}): FarmResult {
+  const request = { host: req.host, uri: req.uri, scheme: req.scheme }
+  const walk = walkOrder(farms)
+  const checked = walk.map(({ farm, farmIndex, entry }) => compare(farm, farmIndex, entry, req))
+
+  const full = checked.findIndex((c) => c.schemeMatched && c.hostMatched && c.uriMatched !== false)
+  const hostOnly = full >= 0 ? -1 : checked.findIndex((c) => c.hostMatched)
+  const hit = full >= 0 ? full : hostOnly
+  if (hit >= 0) {
+    const { farm, farmIndex, entry } = walk[hit]
+    const matchedBy = full >= 0 ? 'host+uri' : 'host'
+    const how =
+      matchedBy === 'host+uri'
+        ? `'${entry.value}' is the first /virtualhosts value (last farm first) that matches the request`
+        : `no value matches host and URI together; '${entry.value}' is the first whose host part matches`
+    return {
+      farm: farm.name,
+      index: farmIndex,
+      matchedBy,
+      value: { value: entry.value, pos: entry.pos },
+      checked,
+      request,
+      warning: null,
+      logLine: `Found farm ${farm.name} for ${req.host}`,
+      reason: `${how}: farm '${farm.name}'`
+    }
+  }
+
+  if (farms.length === 0) {
+    return {
+      farm: null,
+      index: -1,
+      matchedBy: null,
+      value: null,
+      checked,
+      request,
+      warning: 'No farm is configured',
+      logLine: null,
+      reason: 'the configuration has no farm'
+    }
+  }
+  const which = opts.fallback ?? 'last'
+  const index = which === 'last' ? farms.length - 1 : 0
+  const name = farms[index].name
+  return {
+    farm: name,
+    index,
+    matchedBy: 'fallback',
+    value: null,
+    checked,
+    request,
+    warning: `No farm matches host '${req.host}', selected ${which} farm '${name}'`,
+    logLine: null,
+    reason: `no /virtualhosts value matches host '${req.host}', so the ${which} farm '${name}' is used`
+  }
+}
+
+function walkOrder(farms: Farm[]): { farm: Farm; farmIndex: number; entry: Sourced<string> }[] {
+  const out: { farm: Farm; farmIndex: number; entry: Sourced<string> }[] = []
+  for (let farmIndex = farms.length - 1; farmIndex >= 0; farmIndex--) {
+    const farm = farms[farmIndex]
+    for (const entry of farm.virtualhosts) out.push({ farm, farmIndex, entry })
+  }
+  return out
+}
+
+function compare(farm: Farm, farmIndex: number, entry: Sourced<string>, req: FarmRequest): VirtualHostCheck {
+  const parsed = parseValue(entry.value)
+  return {
+    farm: farm.name,
+    farmIndex,
+    value: entry.value,
+    pos: entry.pos,
+    ...parsed,
+    schemeMatched: parsed.scheme === null || parsed.scheme === req.scheme,
+    hostMatched: hostGlob(parsed.host)(req.host),
+    uriMatched: parsed.uri === null ? null : uriGlob(parsed.uri)(req.uri)
+  }
+}
+
+export function parseValue(value: string): ParsedValue {
+  const m = /^(https?):\/\//i.exec(value)
+  const scheme = m ? (m[1].toLowerCase() as 'http' | 'https') : null
+  const rest = m ? value.slice(m[0].length) : value
+  const slash = rest.indexOf('/')
+  return slash < 0 ? { scheme, host: rest, uri: null } : { scheme, host: rest.slice(0, slash), uri: rest.slice(slash) }
+}
+
+const hostGlobs = new Map<string, (s: string) => boolean>()
+const uriGlobs = new Map<string, (s: string) => boolean>()
+
+function hostGlob(source: string): (s: string) => boolean {
+  return memo(hostGlobs, source, () => compileGlob(source, { caseInsensitive: true }))
+}
+
+function uriGlob(source: string): (s: string) => boolean {
+  return memo(uriGlobs, source, () => compileGlob(source))
+}
+
+function memo(map: Map<string, (s: string) => boolean>, key: string, make: () => (s: string) => boolean) {
+  let fn = map.get(key)
+  if (!fn) {
+    if (map.size > 10_000) map.clear()
+    fn = make()
+    map.set(key, fn)
+  }
+  return fn
+}

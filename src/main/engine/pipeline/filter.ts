@@ -1,0 +1,375 @@
+/**
+ * The `/filter` stage (dispatcher-behavior.md §4): pure evaluation of a farm's filter rules against
+ * one request, with a trace of every rule. No I/O; statfile and vanity handling live elsewhere.
+ *
+ * Semantics (§4.2, §4.3):
+ * - a rule matches when every element property it names matches (AND); the last matching rule
+ *   with a valid `/type` decides; no `/filter` section → allow; a section where nothing matches → deny.
+ * - `/glob` tests the request line `METHOD SP URI?QUERY SP PROTOCOL`; `/url` the path alone.
+ * - `/query` only matches requests that have a `?`, against the whole query string.
+ * - `/selectors` matches when any one selector matches. A missing selector list or suffix is matched
+ *   only by the empty pattern (`""`, `''`), so `/suffix "*"` does not catch suffix-less URLs (the AMS
+ *   `deny /url "/content*" /suffix "*"` rule would otherwise block all content). A missing extension
+ *   is the empty string, so `/extension '()'` matches it (the sample config's documented use).
+ * - every pattern is case-sensitive, `/method` too: HTTP methods are case-sensitive and §12 only
+ *   shows upper case, so the lower-case `/method "get"` seen in DOT's tests matches nothing.
+ * - a rule without properties never matches; a rule with an invalid regex is kept but never matches.
+ */
+import type { FilterElement, FilterRule } from '../../../shared/config-model'
+import type { Diagnostic, SourcePos } from '../../../shared/diagnostics'
+import type {
+  FilterElementCheck,
+  FilterNearMiss,
+  FilterParts,
+  FilterResult,
+  FilterRuleFailure,
+  FilterRuleTrace
+} from '../../../shared/trace-match'
+import { compilePattern, type CompiledPattern } from '../match/pattern'
+import { PatternError } from '../match/posix-regex'
+import { decompose } from '../match/sling'
+
+export interface FilterRequest {
+  method: string
+  /** Normalised, decoded path without the query string. */
+  url: string
+  /** Query string without `?`; `null` when the request has no `?`. */
+  query: string | null
+  /** e.g. `HTTP/1.1`. */
+  protocol: string
+}
+
+/** A pattern problem found while compiling the filter; shaped as a Diagnostic so loaders can keep it. */
+export interface FilterProblem extends Diagnostic {
+  code: 'PATTERN_INVALID_REGEX' | 'PATTERN_REGEX_SUSPICIOUS'
+  /** Label of the rule. */
+  rule: string
+  element: FilterElement
+  pos: SourcePos
+}
+
+interface CompiledMatcher {
+  element: FilterElement
+  source: string
+  kind: 'glob' | 'regex'
+  /** The property as written, for explanations: `/url "/content/*"`. */
+  prop: string
+  pattern: CompiledPattern | null
+  /** Case-insensitive twin, made on first need, only to tell users a case difference is why it failed. */
+  folded?: CompiledPattern
+  error?: string
+}
+
+interface CompiledRule {
+  rule: FilterRule
+  matchers: CompiledMatcher[]
+  /** Why the rule can never match or never decide, worked out once. */
+  note?: string
+}
+
+export interface CompiledFilter {
+  /** `false` when the farm has no `/filter` section. */
+  present: boolean
+  rules: CompiledRule[]
+  /** Invalid regular expressions (errors); their rules never match. */
+  problems: FilterProblem[]
+  /** Regexes that compile but are probably not what was meant (warnings). */
+  warnings: FilterProblem[]
+}
+
+export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
+  const problems: FilterProblem[] = []
+  const warnings: FilterProblem[] = []
+  const compiled = (rules ?? []).map((rule): CompiledRule => {
+    const matchers = rule.matchers.map(({ element, pattern: spec }): CompiledMatcher => {
+      const quote = spec.kind === 'regex' ? "'" : '"'
+      const base = { element, source: spec.source, kind: spec.kind, prop: `/${element} ${quote}${spec.source}${quote}` }
+      try {
+        const pattern = compilePattern(spec)
+        for (const note of pattern.notes) {
+          warnings.push(problem('warning', 'PATTERN_REGEX_SUSPICIOUS', rule, element, spec.pos, note))
+        }
+        return { ...base, pattern }
+      } catch (e) {
+        if (!(e instanceof PatternError)) throw e
+        problems.push(problem('error', 'PATTERN_INVALID_REGEX', rule, element, spec.pos, e.message))
+        return { ...base, pattern: null, error: e.message }
+      }
+    })
+    return { rule, matchers, note: ruleNote(rule, matchers) }
+  })
+  return { present: rules !== undefined, rules: compiled, problems, warnings }
+}
+
+export function evaluateFilter(filter: CompiledFilter, req: FilterRequest): FilterResult {
+  const parts = requestParts(req)
+  if (!filter.present) {
+    return {
+      decision: 'allow',
+      decidingRule: null,
+      reason: 'no /filter section: every request is accepted',
+      parts,
+      rules: [],
+      nearMisses: [],
+      logLine: null,
+      rejectLine: null
+    }
+  }
+
+  const traces = filter.rules.map((r) => traceRule(r, parts))
+  const deciding = traces.findLast((t) => t.matched && t.type !== null) ?? null
+  if (deciding) deciding.decided = true
+
+  const decision = deciding?.type ?? 'deny'
+  const verdict = decision === 'allow' ? 'allowed' : 'denied'
+  return {
+    decision,
+    decidingRule: deciding && deciding.type ? { label: deciding.label, type: deciding.type, pos: deciding.pos } : null,
+    reason: deciding
+      ? `rule /${deciding.label} (${deciding.type}) is the last rule that matches: ${verdict}`
+      : 'no rule matched: denied',
+    parts,
+    rules: traces,
+    nearMisses: decision === 'deny' ? nearMisses(filter.rules, traces) : [],
+    logLine: deciding
+      ? `Filter rule entry /${deciding.label} ${decision === 'allow' ? 'allowed' : 'blocked'} '${parts.requestLine}'`
+      : null,
+    rejectLine: decision === 'deny' ? `Filter rejects: ${parts.requestLine}` : null
+  }
+}
+
+function requestParts(req: FilterRequest): FilterParts {
+  const { path, selectors, extension, suffix } = decompose(req.url)
+  const uri = req.query === null ? req.url : `${req.url}?${req.query}`
+  return {
+    method: req.method,
+    url: req.url,
+    query: req.query,
+    protocol: req.protocol,
+    requestLine: `${req.method} ${uri} ${req.protocol}`,
+    path,
+    selectors,
+    extension,
+    suffix
+  }
+}
+
+function traceRule({ rule, matchers, note }: CompiledRule, parts: FilterParts): FilterRuleTrace {
+  const checked = matchers.map((m) => check(m, parts))
+  const failedIndex = checked.findIndex((c) => !c.matched)
+  const matched = matchers.length > 0 && failedIndex < 0
+  const trace: FilterRuleTrace = { label: rule.label, type: rule.type, pos: rule.pos, matched, decided: false, checked }
+  if (failedIndex >= 0) trace.failed = failure(checked[failedIndex])
+  if (note) trace.note = note
+  return trace
+}
+
+function ruleNote(rule: FilterRule, matchers: CompiledMatcher[]): string | undefined {
+  if (matchers.length === 0) return 'the rule has no /glob and no element properties, so it never matches'
+  const broken = matchers.find((m) => m.error)
+  if (broken) return `the /${broken.element} regular expression is invalid, so the rule never matches`
+  if (rule.type === null) return 'the rule has no valid /type ("allow" or "deny"), so it never decides'
+  return undefined
+}
+
+function failure(c: FilterElementCheck): FilterRuleFailure {
+  return {
+    element: c.element,
+    pattern: { source: c.patternSource, kind: c.kind },
+    subject: c.subject,
+    explanation: c.explanation
+  }
+}
+
+function nearMisses(rules: CompiledRule[], traces: FilterRuleTrace[]): FilterNearMiss[] {
+  return traces.flatMap((t, i) => {
+    const usable = rules[i].matchers.every((m) => m.pattern !== null)
+    const misses = t.checked.filter((c) => !c.matched).length
+    return t.type === 'allow' && usable && misses === 1 && t.failed
+      ? [{ label: t.label, pos: t.pos, failed: t.failed }]
+      : []
+  })
+}
+
+function check(m: CompiledMatcher, parts: FilterParts): FilterElementCheck {
+  const prop = m.prop
+  if (m.pattern === null) {
+    const subject = displaySubject(m.element, parts)
+    return result(m, subject, false, `${prop} is not a valid regular expression (${m.error})`)
+  }
+  const pattern = m.pattern
+  switch (m.element) {
+    case 'query':
+      if (parts.query === null) {
+        return result(m, null, false, 'the request has no query string, and /query only matches requests that have one')
+      }
+      return compare(m, prop, pattern, parts.query)
+    case 'selectors':
+      return checkSelectors(m, prop, pattern, parts.selectors)
+    case 'suffix':
+      if (parts.suffix === '') return absent(m, prop, 'suffix')
+      return compare(m, prop, pattern, parts.suffix)
+    case 'extension':
+      if (parts.extension === '') {
+        const matched = pattern.test('')
+        return result(
+          m,
+          '',
+          matched,
+          `the request has no extension, which ${prop} ${matched ? 'matches' : 'does not match'}`
+        )
+      }
+      return compare(m, prop, pattern, parts.extension)
+    default:
+      return compare(m, prop, pattern, elementValue(m.element, parts))
+  }
+}
+
+/** Built as one literal: object spread is far slower in V8 and this runs for every rule of every request. */
+function result(
+  m: CompiledMatcher,
+  subject: string | null,
+  matched: boolean,
+  explanation: string,
+  matchedSelector?: string
+): FilterElementCheck {
+  const check: FilterElementCheck = {
+    element: m.element,
+    patternSource: m.source,
+    kind: m.kind,
+    subject,
+    matched,
+    explanation
+  }
+  if (matchedSelector !== undefined) check.matchedSelector = matchedSelector
+  return check
+}
+
+function compare(m: CompiledMatcher, prop: string, pattern: CompiledPattern, subject: string): FilterElementCheck {
+  return pattern.test(subject)
+    ? result(m, subject, true, `${prop} matches '${subject}'`)
+    : result(m, subject, false, `${prop} does not match '${subject}'${caseHint(m, subject)}`)
+}
+
+function checkSelectors(
+  m: CompiledMatcher,
+  prop: string,
+  pattern: CompiledPattern,
+  selectors: string[]
+): FilterElementCheck {
+  if (selectors.length === 0) return absent(m, prop, 'selectors')
+  const subject = selectors.join('.')
+  const hit = selectors.find((s) => pattern.test(s))
+  if (hit !== undefined) {
+    return result(m, subject, true, `${prop} matches the selector '${hit}' (one matching selector is enough)`, hit)
+  }
+  const list = selectors.map((s) => `'${s}'`).join(', ')
+  const hint = selectors.map((s) => caseHint(m, s)).find((h) => h !== '') ?? ''
+  return result(m, subject, false, `${prop} matches none of the selectors ${list}${hint}`)
+}
+
+function absent(m: CompiledMatcher, prop: string, what: 'selectors' | 'suffix'): FilterElementCheck {
+  const matched = m.source === ''
+  const explanation = matched
+    ? `the request has no ${what}, as the empty pattern ${prop} requires`
+    : `the request has no ${what}; only an empty pattern ("" or '') matches that, not ${prop}`
+  return result(m, null, matched, explanation)
+}
+
+function caseHint(m: CompiledMatcher, subject: string): string {
+  if (m.pattern === null || subject.toLowerCase() === subject.toUpperCase()) return ''
+  if (m.folded === undefined) m.folded = compilePattern(m.pattern.spec, { caseInsensitive: true })
+  return m.folded?.test(subject) ? ' (it would match ignoring case, but patterns are case-sensitive)' : ''
+}
+
+function elementValue(element: FilterElement, parts: FilterParts): string {
+  switch (element) {
+    case 'method':
+      return parts.method
+    case 'url':
+      return parts.url
+    case 'protocol':
+      return parts.protocol
+    case 'path':
+      return parts.path
+    case 'extension':
+      return parts.extension
+    case 'suffix':
+      return parts.suffix
+    case 'query':
+      return parts.query ?? ''
+    case 'selectors':
+      return parts.selectors.join('.')
+    case 'glob':
+      return parts.requestLine
+  }
+}
+
+function displaySubject(element: FilterElement, parts: FilterParts): string | null {
+  if (element === 'query' && parts.query === null) return null
+  if (element === 'selectors' && parts.selectors.length === 0) return null
+  if (element === 'suffix' && parts.suffix === '') return null
+  return elementValue(element, parts)
+}
+
+function problem(
+  severity: 'error' | 'warning',
+  code: FilterProblem['code'],
+  rule: FilterRule,
+  element: FilterElement,
+  pos: SourcePos,
+  message: string
+): FilterProblem {
+  const category = severity === 'error' ? 'model' : 'pitfall'
+  return {
+    severity,
+    code,
+    category,
+    rule: rule.label,
+    element,
+    pos,
+    message: `filter rule /${rule.label} /${element}: ${message}`
+  }
+}
+
+/** The decision alone, for the request path. */
+export interface FilterDecision {
+  decision: 'allow' | 'deny'
+  rule: FilterRule | null
+}
+
+/**
+ * Same decision as `evaluateFilter`, without building the explanation: walks the rules from
+ * the last one and stops at the first that matches (last match wins), and stops checking a
+ * rule at its first failing property. The full per-rule trace is rebuilt on demand from the
+ * same compiled snapshot when someone looks at the request (UI, `explain`), so the proxy pays
+ * for explanations only when they are read.
+ */
+export function decideFilter(filter: CompiledFilter, req: FilterRequest): FilterDecision {
+  if (!filter.present) return { decision: 'allow', rule: null }
+  const parts = requestParts(req)
+  for (let i = filter.rules.length - 1; i >= 0; i--) {
+    const { rule, matchers } = filter.rules[i]
+    if (rule.type === null || matchers.length === 0) continue
+    let all = true
+    for (let j = 0; j < matchers.length && all; j++) all = quickMatch(matchers[j], parts)
+    if (all) return { decision: rule.type, rule }
+  }
+  return { decision: 'deny', rule: null }
+}
+
+/** Boolean twin of `check` (same semantics, no explanation). */
+function quickMatch(m: CompiledMatcher, parts: FilterParts): boolean {
+  const p = m.pattern
+  if (p === null) return false
+  switch (m.element) {
+    case 'query':
+      return parts.query !== null && p.test(parts.query)
+    case 'selectors':
+      return parts.selectors.length === 0 ? m.source === '' : parts.selectors.some((s) => p.test(s))
+    case 'suffix':
+      return parts.suffix === '' ? m.source === '' : p.test(parts.suffix)
+    default:
+      return p.test(elementValue(m.element, parts))
+  }
+}

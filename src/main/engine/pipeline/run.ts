@@ -1,0 +1,30 @@
+/**
+ * Runs the stages in order (dispatcher-behavior.md §3): each may answer and end the request.
+ * Synchronous stages do not allocate promises; only the render stage is asynchronous.
+ */
+import type { RequestContext } from './context'
+import { accept } from './stages/accept'
+import { farm } from './stages/farm'
+import { filter } from './stages/filter'
+import { render } from './stages/render'
+
+export type Stage = (ctx: RequestContext) => boolean | Promise<boolean>
+
+/**
+ * accept (+ vhost) → farm → filter → render. The cache stage (lookup, hits, storing) sits
+ * between filter and render; the flush stage (invalidation requests) between farm and filter.
+ */
+export const STAGES: readonly Stage[] = [accept, farm, filter, render]
+
+export function runPipeline(ctx: RequestContext, stages: readonly Stage[] = STAGES, from = 0): void | Promise<void> {
+  for (let i = from; i < stages.length; i++) {
+    ctx.startStage()
+    const r = stages[i](ctx)
+    if (r === true) return
+    if (r !== false) {
+      return r.then((stop) => {
+        if (!stop) return runPipeline(ctx, stages, i + 1)
+      })
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/** farm: `/virtualhosts` resolution, bottom-up (dispatcher-behavior.md §3.3). */
+import type { RequestContext } from '../context'
+import { selectFarm } from '../farm'
+import { answer } from './answer'
+
+export function farm(ctx: RequestContext): boolean {
+  const farms = ctx.config.farmModels
+  if (farms.length === 0) {
+    ctx.record('farm', 'stop', 'the configuration has no farm: nothing can handle the request')
+    ctx.setOutcome('error')
+    return answer(ctx, 503)
+  }
+  const uri = ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
+  const result = selectFarm(farms, { host: ctx.headers.host ?? '', uri, scheme: ctx.req.secure ? 'https' : 'http' })
+  ctx.farm = ctx.config.farms[result.index]
+  ctx.trace.farm = result.farm ?? undefined
+  if (result.warning) ctx.trace.warnings.push(result.warning)
+  ctx.record('farm', 'pass', result.warning ?? result.reason, {
+    detail: result,
+    log: [result.warning ?? result.logLine].filter((l): l is string => !!l),
+    source: result.value?.pos ?? ctx.farm.farm.pos
+  })
+  return false
+}

@@ -1,0 +1,177 @@
+/**
+ * A loaded configuration compiled for serving: patterns compiled once, vhost names matched
+ * cheaply, render pools attached. Immutable once built; a request keeps the snapshot it
+ * started with, so a hot reload never changes the rules under a request in flight.
+ */
+import type { ApacheScope, Farm, LoadedConfig, Render, VhostSettings, VirtualHost } from '../../../shared/config-model'
+import type { SourcePos } from '../../../shared/diagnostics'
+import { compileGlob } from '../match/glob'
+import { compileFilter, type CompiledFilter } from '../pipeline/filter'
+import type { EncodedSlashes } from '../pipeline/normalise-url'
+import type { RenderClient } from '../upstream/render-client'
+import type { RenderRegistry } from './render-registry'
+
+export interface ActiveVhost {
+  index: number
+  /** ServerName, or the first alias, or the addresses: how the trace names it. */
+  label: string
+  vhost: VirtualHost
+  pos: SourcePos
+  matches(host: string): boolean
+  /** Server-wide settings first, then the vhost's own: what applies to a request here. */
+  layers: VhostSettings[]
+  docroot?: string
+  /** `SetHandler dispatcher-handler` applies; otherwise Apache serves the docroot itself. */
+  dispatcherHandled: boolean
+  encodedSlashes: EncodedSlashes
+  dispatcher: DispatcherDirectives
+}
+
+/** The module's Apache directives in effect for a vhost (dispatcher-behavior.md §2). */
+export interface DispatcherDirectives {
+  useProcessedURL: boolean
+  declineRoot: boolean
+  /** `true` = hand every status ≥ 400 to Apache; a set = only those; `false` = none. */
+  passError: boolean | Set<number>
+  keepAliveSeconds: number
+  noCanonURL: boolean
+  useForwardedHost: boolean
+  restrictUncacheableContent: boolean
+}
+
+export interface ActiveRender {
+  render: Render
+  client: RenderClient
+}
+
+export interface ActiveFarm {
+  index: number
+  farm: Farm
+  filter: CompiledFilter
+  renders: ActiveRender[]
+  /** Lower-case header names to forward, or `'all'` for `"*"` (§6.3). */
+  clientHeaders: Set<string> | 'all'
+}
+
+export interface ActiveConfig {
+  generation: number
+  loaded: LoadedConfig
+  vhosts: ActiveVhost[]
+  farms: ActiveFarm[]
+  farmModels: Farm[]
+  /** Settings used when the configuration has no Apache side (a bare dispatcher.any). */
+  defaults: DispatcherDirectives
+}
+
+const FLAG_ON = /^(on|1|true|yes)$/i
+
+export function compileConfig(
+  loaded: LoadedConfig,
+  generation: number,
+  registry: RenderRegistry,
+  used: Set<string>
+): ActiveConfig {
+  const apache = loaded.apache
+  const vhosts = (apache?.virtualHosts ?? []).map((v, i) => compileVhost(v, i, apache!.server))
+  const defaults = dispatcherDirectives([apache?.server].filter((s): s is VhostSettings => !!s))
+  const farms = loaded.dispatcher.farms.map((farm, index): ActiveFarm => {
+    const keepAlive = farm.keepAliveTimeout?.value ?? defaults.keepAliveSeconds
+    const clients = registry.acquire(farm.renders, { keepAliveSeconds: keepAlive }, used)
+    const names = farm.clientheaders.map((h) => h.value.toLowerCase())
+    return {
+      index,
+      farm,
+      filter: compileFilter(farm.filter),
+      renders: farm.renders.map((render, i) => ({ render, client: clients[i] })),
+      clientHeaders: names.includes('*') ? 'all' : new Set(names)
+    }
+  })
+  return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults }
+}
+
+function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings): ActiveVhost {
+  const names = [vhost.serverName?.value, ...vhost.serverAliases.map((a) => a.value)]
+    .filter((n): n is string => !!n)
+    .map((n) => hostOnly(n))
+  // ServerAlias takes wildcards; Apache compares host names case-insensitively.
+  const matchers = names.map((n) => compileGlob(n, { caseInsensitive: true }))
+  const layers = [server, vhost.settings]
+  const docroot = vhost.documentRoot?.value
+  const handlerScopes = layers.flatMap((l) => [l, ...l.scopes.filter((s) => coversDocroot(s, docroot)).map((s) => s.settings)])
+  const handler = [...handlerScopes].reverse().find((s) => s.setHandler)?.setHandler?.value
+  const slashes = lastOther(layers, 'AllowEncodedSlashes')?.[0]?.toLowerCase()
+  return {
+    index,
+    label: vhost.serverName?.value ?? vhost.serverAliases[0]?.value ?? vhost.addresses.join(' '),
+    vhost,
+    pos: vhost.pos,
+    matches: (host) => matchers.some((m) => m(host)),
+    layers,
+    docroot,
+    dispatcherHandled: handler === 'dispatcher-handler',
+    encodedSlashes: slashes === 'nodecode' ? 'nodecode' : slashes === 'on' ? 'on' : 'off',
+    dispatcher: dispatcherDirectives(handlerScopes)
+  }
+}
+
+/** `<Directory />`, `<Directory docroot-or-above>` and `<Location />` cover every request of the vhost. */
+function coversDocroot(scope: ApacheScope, docroot: string | undefined): boolean {
+  const arg = scope.arg.replace(/\/+$/, '') || '/'
+  if (scope.kind === 'Location') return arg === '/'
+  if (scope.kind !== 'Directory') return false
+  if (arg === '/') return true
+  return !!docroot && (docroot === arg || docroot.startsWith(arg + '/'))
+}
+
+function lastOther(layers: VhostSettings[], name: string): string[] | undefined {
+  let value: string[] | undefined
+  for (const l of layers) if (l.other[name]) value = l.other[name].value
+  return value
+}
+
+export function dispatcherDirectives(layers: VhostSettings[]): DispatcherDirectives {
+  const get = (name: string): string | undefined => {
+    let v: string | undefined
+    for (const l of layers) if (l.dispatcher[name]) v = l.dispatcher[name].value
+    return v
+  }
+  const passError = get('DispatcherPassError')
+  return {
+    useProcessedURL: FLAG_ON.test(get('DispatcherUseProcessedURL') ?? 'off'),
+    declineRoot: FLAG_ON.test(get('DispatcherDeclineRoot') ?? 'off'),
+    passError: parsePassError(passError),
+    keepAliveSeconds: Number(get('DispatcherKeepAliveTimeout') ?? 60) || 0,
+    noCanonURL: FLAG_ON.test(get('DispatcherNoCanonURL') ?? 'off'),
+    useForwardedHost: FLAG_ON.test(get('DispatcherUseForwardedHost') ?? 'off'),
+    restrictUncacheableContent: FLAG_ON.test(get('DispatcherRestrictUncacheableContent') ?? 'off')
+  }
+}
+
+/** `0`/`1`/`On`/`Off`, or a list of codes and ranges such as `400-411,413-417` (§2). */
+export function parsePassError(value: string | undefined): boolean | Set<number> {
+  if (!value) return false
+  const v = value.trim()
+  if (/^(0|off|false)$/i.test(v)) return false
+  if (/^(1|on|true)$/i.test(v)) return true
+  const codes = new Set<number>()
+  for (const part of v.split(/[,\s]+/)) {
+    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part)
+    if (!m) continue
+    const from = Number(m[1])
+    const to = Number(m[2] ?? m[1])
+    for (let c = from; c <= to; c++) codes.add(c)
+  }
+  return codes.size > 0 ? codes : false
+}
+
+function hostOnly(name: string): string {
+  return name.replace(/^[a-z]+:\/\//i, '').replace(/:\d+$/, '')
+}
+
+/** Apache's name-based virtual host choice: first vhost whose name or alias matches, else the first one. */
+export function selectVhost(vhosts: ActiveVhost[], hostHeader: string): { vhost: ActiveVhost; matched: boolean } | undefined {
+  if (vhosts.length === 0) return undefined
+  const host = hostHeader.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase()
+  const found = vhosts.find((v) => v.matches(host))
+  return found ? { vhost: found, matched: true } : { vhost: vhosts[0], matched: false }
+}

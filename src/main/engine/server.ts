@@ -1,0 +1,153 @@
+/**
+ * The listener: HTTP/1.1 on loopback (8080 by default), every method, bodies streamed both
+ * ways, keep-alive. Each request becomes a RequestContext run through the pipeline; its
+ * trace is published when the answer is complete.
+ */
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { RequestTrace } from '../../shared/trace'
+import { errorPage } from './pipeline/apache-errors'
+import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
+import { runPipeline } from './pipeline/run'
+import type { ActiveConfig } from './runtime/active-config'
+
+export interface ProxyServerOptions {
+  host: string
+  port: number
+  /** The configuration snapshot for a new request. */
+  active(): ActiveConfig
+  nextSeq(): number
+  onTrace(trace: RequestTrace): void
+  onError?(error: Error): void
+}
+
+class HttpReply implements Reply {
+  /** Set once the request context (which owns the trace) exists. */
+  trace!: RequestTrace
+
+  constructor(private readonly res: ServerResponse) {}
+
+  get headersSent(): boolean {
+    return this.res.headersSent
+  }
+
+  head(status: number, headers: OutgoingHttpHeaders): void {
+    this.trace.response.status = status
+    const flat: Record<string, string> = {}
+    for (const k in headers) {
+      const v = headers[k]
+      if (v !== undefined) flat[k] = Array.isArray(v) ? v.join('\n') : String(v)
+    }
+    this.trace.response.headers = flat
+    this.res.writeHead(status, headers)
+  }
+
+  write(chunk: Buffer): boolean {
+    return this.res.write(chunk)
+  }
+
+  end(body?: Buffer | string): void {
+    this.res.end(body)
+  }
+
+  onDrain(cb: () => void): void {
+    this.res.on('drain', cb)
+  }
+
+  onAbort(cb: () => void): void {
+    this.res.once('close', () => {
+      if (!this.res.writableFinished) cb()
+    })
+  }
+}
+
+export function toIncoming(req: IncomingMessage): IncomingRequest {
+  const headers: Record<string, string> = {}
+  for (const k in req.headers) {
+    const v = req.headers[k]
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
+  }
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined
+  const socket = req.socket
+  return {
+    method: req.method ?? 'GET',
+    target: req.url ?? '/',
+    protocol: `HTTP/${req.httpVersion}`,
+    headers,
+    rawHeaders: req.rawHeaders,
+    client: { address: stripV4Mapped(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
+    local: { address: stripV4Mapped(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
+    secure: 'encrypted' in socket && !!(socket as { encrypted?: boolean }).encrypted,
+    body: hasBody ? req : null
+  }
+}
+
+function stripV4Mapped(a: string): string {
+  return a.startsWith('::ffff:') ? a.slice(7) : a
+}
+
+export class ProxyServer {
+  private readonly server: http.Server
+
+  constructor(private readonly opts: ProxyServerOptions) {
+    // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431.
+    this.server = http.createServer({ maxHeaderSize: 256 * 1024, keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) =>
+      this.handle(req, res)
+    )
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy()
+      // Apache answers an unparsable request or an oversized header block with 400.
+      const body = errorPage(400)
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    })
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const seq = this.opts.nextSeq()
+    const incoming = toIncoming(req)
+    const reply = new HttpReply(res)
+    const ctx = new RequestContext(incoming, reply, this.opts.active(), 'serve', String(seq), seq)
+    reply.trace = ctx.trace
+    const started = performance.now()
+    const done = (): void => {
+      ctx.trace.durationMs = performance.now() - started
+      if (ctx.trace.response.status === 0) ctx.trace.response.status = res.statusCode
+      this.opts.onTrace(ctx.trace)
+    }
+    res.once('close', done)
+    try {
+      const r = runPipeline(ctx)
+      if (r) r.catch((e: Error) => this.fail(ctx, res, e))
+    } catch (e) {
+      this.fail(ctx, res, e as Error)
+    }
+  }
+
+  private fail(ctx: RequestContext, res: ServerResponse, e: Error): void {
+    ctx.record('response', 'error', `internal error: ${e.message}`)
+    ctx.setOutcome('error')
+    this.opts.onError?.(e)
+    if (!res.headersSent) {
+      const body = errorPage(500)
+      res.writeHead(500, { 'content-type': 'text/html; charset=iso-8859-1', 'content-length': Buffer.byteLength(body) })
+      res.end(body)
+    } else res.destroy()
+  }
+
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(this.opts.port, this.opts.host, () => {
+        this.server.off('error', reject)
+        resolve(this.server.address() as AddressInfo)
+      })
+    })
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve())
+      this.server.closeAllConnections()
+    })
+  }
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest'
+import type { Farm } from '../../../src/shared/config-model'
+import { selectFarm, type FarmRequest } from '../../../src/main/engine/pipeline/farm'
+
+const FILE = '/virtual/farms.any'
+let line = 0
+
+/** Only the fields farm selection reads are meaningful; the rest are the documented defaults. */
+function farm(name: string, ...virtualhosts: string[]): Farm {
+  const pos = { file: FILE, line: ++line, column: 1 }
+  const flag = (value: boolean) => ({ value })
+  const num = (value: number) => ({ value })
+  return {
+    name,
+    pos,
+    clientheaders: [],
+    clientheadersDefaulted: true,
+    virtualhosts: virtualhosts.map((value, i) => ({ value, pos: { file: FILE, line: pos.line, column: 20 + i * 10 } })),
+    renders: [],
+    statistics: [],
+    propagateSyndPost: flag(false),
+    retryDelay: num(1),
+    numberOfRetries: num(5),
+    unavailablePenalty: num(1),
+    failover: flag(false),
+    info: flag(false)
+  }
+}
+
+const get = (host: string, uri = '/', scheme: FarmRequest['scheme'] = 'http'): FarmRequest => ({ host, uri, scheme })
+
+describe('§12.2 farm selection worked examples', () => {
+  const V12 = [farm('A', 'www.mycompany.com'), farm('B', 'www.mycompany.com/products/*')]
+
+  it('V1 Host www.mycompany.com, /products/gloves.html → B (host and URI match, farms walked bottom-up)', () => {
+    const r = selectFarm(V12, get('www.mycompany.com', '/products/gloves.html'))
+    expect([r.farm, r.index, r.matchedBy]).toEqual(['B', 1, 'host+uri'])
+    expect(r.value).toEqual({
+      value: 'www.mycompany.com/products/*',
+      pos: { file: FILE, line: V12[1].pos.line, column: 20 }
+    })
+    expect(r.logLine).toBe('Found farm B for www.mycompany.com')
+    expect(r.warning).toBeNull()
+  })
+
+  it('V2 Host www.mycompany.com, /about.html → A (a value without a URI part matches every URI)', () => {
+    const r = selectFarm(V12, get('www.mycompany.com', '/about.html'))
+    expect([r.farm, r.matchedBy]).toEqual(['A', 'host+uri'])
+    expect(r.checked.map((c) => [c.farm, c.hostMatched, c.uriMatched])).toEqual([
+      ['B', true, false],
+      ['A', true, null]
+    ])
+  })
+
+  it("V3 Host other.com matches no value → the last farm B, with the module's warning", () => {
+    const r = selectFarm([farm('A', 'www.a.com'), farm('B', 'www.b.com')], get('other.com'))
+    expect([r.farm, r.index, r.matchedBy, r.value]).toEqual(['B', 1, 'fallback', null])
+    expect(r.warning).toBe("No farm matches host 'other.com', selected last farm 'B'")
+    expect(r.logLine).toBeNull()
+  })
+
+  it('V3 with the documented reading (fallback "first") → A', () => {
+    const r = selectFarm([farm('A', 'www.a.com'), farm('B', 'www.b.com')], get('other.com'), { fallback: 'first' })
+    expect([r.farm, r.index]).toEqual(['A', 0])
+    expect(r.warning).toBe("No farm matches host 'other.com', selected first farm 'A'")
+  })
+
+  it('V4 an HTTPS request goes to secure { "https://*" }, an HTTP one to non-secure { "http://*" }', () => {
+    const farms = [farm('secure', 'https://*'), farm('non-secure', 'http://*')]
+    expect(selectFarm(farms, get('www.a.com', '/', 'https')).farm).toBe('secure')
+    expect(selectFarm(farms, get('www.a.com', '/', 'http')).farm).toBe('non-secure')
+  })
+
+  it('V5 two farms that both say "*" (enabled_farms/a.farm, b.farm) → b, the later one', () => {
+    const r = selectFarm([farm('a', '*'), farm('b', '*')], get('anything.example'))
+    expect([r.farm, r.matchedBy]).toEqual(['b', 'host+uri'])
+  })
+
+  it('V6 "www.a.com" does not match Host www.a.com:8080 (the port is part of the value) → fallback', () => {
+    const r = selectFarm([farm('A', 'www.a.com')], get('www.a.com:8080'))
+    expect([r.farm, r.matchedBy]).toEqual(['A', 'fallback'])
+    expect(r.warning).toBe("No farm matches host 'www.a.com:8080', selected last farm 'A'")
+    expect(selectFarm([farm('A', 'www.a.com:8080')], get('www.a.com:8080')).matchedBy).toBe('host+uri')
+  })
+})
+
+describe('/virtualhosts value matching (§3.3)', () => {
+  it('host names compare without regard to case', () => {
+    expect(selectFarm([farm('x', 'other'), farm('A', 'WWW.A.COM')], get('www.a.com')).farm).toBe('A')
+  })
+
+  it('a value without a scheme matches https too (DC: www.mycompany.com/products/*)', () => {
+    const r = selectFarm(
+      [farm('x', 'x'), farm('P', 'www.mycompany.com/products/*')],
+      get('www.mycompany.com', '/products/a.html', 'https')
+    )
+    expect([r.farm, r.matchedBy]).toEqual(['P', 'host+uri'])
+  })
+
+  it('when no value matches host and URI together, the first value whose host matches wins', () => {
+    const farms = [farm('A', 'https://www.a.com'), farm('B', 'www.a.com/shop/*')]
+    const r = selectFarm(farms, get('www.a.com', '/blog/x.html', 'http'))
+    expect([r.farm, r.matchedBy]).toEqual(['B', 'host'])
+    expect(r.reason).toBe(
+      "no value matches host and URI together; 'www.a.com/shop/*' is the first whose host part matches: farm 'B'"
+    )
+  })
+
+  it('values are walked top to bottom within a farm, farms bottom-up, and every one is listed', () => {
+    const farms = [farm('A', '*'), farm('B', 'x.com', 'y.com', 'z.com')]
+    const r = selectFarm(farms, get('y.com'))
+    expect(r.value?.value).toBe('y.com')
+    expect(r.checked.map((c) => `${c.farm}:${c.value}`)).toEqual(['B:x.com', 'B:y.com', 'B:z.com', 'A:*'])
+  })
+
+  it('splits a value into scheme, host and URI', () => {
+    const r = selectFarm([farm('A', 'HTTPS://shop.*.com/de/*')], get('shop.a.com', '/de/x', 'https'))
+    expect(r.checked[0]).toMatchObject({
+      scheme: 'https',
+      host: 'shop.*.com',
+      uri: '/de/*',
+      schemeMatched: true,
+      hostMatched: true,
+      uriMatched: true
+    })
+  })
+
+  it('the URI part is an anchored glob over path and query', () => {
+    const farms = [farm('fallback', 'none'), farm('P', 'www.a.com/products/*')]
+    expect(selectFarm(farms, get('www.a.com', '/products/x.html?q=1')).matchedBy).toBe('host+uri')
+    expect(selectFarm([farm('P', 'www.a.com/products')], get('www.a.com', '/products/x.html')).matchedBy).toBe('host')
+  })
+
+  it('AMS flush farms are chosen by a special Host header: Host flush → the flush farm', () => {
+    const farms = [farm('publishfarm', 'www.site.com'), farm('publishflushfarm', 'dispflush', 'flush')]
+    expect(selectFarm(farms, get('flush', '/dispatcher/invalidate.cache')).farm).toBe('publishflushfarm')
+  })
+
+  it('a farm without /virtualhosts is never matched but can be the fallback', () => {
+    const r = selectFarm([farm('A', 'www.a.com'), farm('empty')], get('www.a.com'))
+    expect(r.farm).toBe('A')
+    expect(selectFarm([farm('A', 'www.a.com'), farm('empty')], get('b.com')).farm).toBe('empty')
+  })
+
+  it('no farm at all gives no farm and says so', () => {
+    const r = selectFarm([], get('www.a.com'))
+    expect([r.farm, r.index, r.matchedBy]).toEqual([null, -1, null])
+    expect(r.warning).toBe('No farm is configured')
+  })
+
+  it('the result is plain JSON', () => {
+    const r = selectFarm([farm('A', 'www.a.com')], get('www.a.com'))
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r)
+  })
+})
