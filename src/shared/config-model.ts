@@ -166,6 +166,8 @@ export interface Farm {
   unavailablePenalty: Sourced<number>
   failover: Sourced<boolean>
   info: Sourced<boolean>
+  /** Seconds a render connection is kept for reuse (DispatcherKeepAliveTimeout per farm). */
+  keepAliveTimeout?: Sourced<number>
 }
 
 export interface DispatcherConfig {

@@ -60,7 +60,7 @@ function buildRule(label: string, items: AnyItem[], pos: FilterRule['pos'], r: S
     )
   }
   if (matchers.length === 0 && sawType) {
-    r.sink.warn('MODEL_RULE_WITHOUT_MATCHER', 'model', `filter rule /${label} has no matcher; it matches every request`, pos)
+    r.sink.warn('MODEL_RULE_WITHOUT_MATCHER', 'model', `filter rule /${label} has no /glob and no element property; it never matches`, pos)
   }
   return { label, type, matchers, pos }
 }
