@@ -14,6 +14,7 @@ import { DEFAULT_LOADED_MODULES, loadApacheConfig } from './apache/load'
 import { amsEnvironment, sdkEnvironment, sdkScope, type RuntimeOptions } from './loaders/environment'
 import { sdkOverlay } from './loaders/sdk-overlay'
 import { buildDispatcherConfig } from './model/build'
+import { resourcesDir } from '../resources'
 import { validateSdkRules } from './validate/sdk-rules'
 import { VariableScope } from './variables'
 
@@ -45,6 +46,11 @@ export function locateConfig(input: string): Located {
   } catch {
     throw new ConfigInputError(`${input}: no such file or folder`)
   }
+  if (st.isFile() && /\.conf$/i.test(abs)) {
+    // An httpd.conf: the dispatcher.any is whatever its DispatcherConfig names.
+    const serverRoot = serverRootOf(abs)
+    return { layout: 'classic', apacheRoot: abs, serverRoot, anyFile: '', baseDir: serverRoot }
+  }
   if (st.isFile()) {
     const dir = path.dirname(abs)
     const httpd = [path.join(dir, 'httpd.conf')].find(isFile)
@@ -68,7 +74,8 @@ export function locateConfig(input: string): Located {
     return {
       layout: cloud ? 'aemaacs' : 'classic',
       serverRoot: candidate,
-      apacheRoot: isFile(httpd) ? httpd : isFile(vhostConf) ? vhostConf : undefined,
+      // Without a project httpd.conf, load conf.d/*.conf the way the runtime's own httpd.conf does.
+      apacheRoot: isFile(httpd) ? httpd : isDir(path.join(candidate, 'conf.d')) ? path.join(resourcesDir(), 'base-httpd.conf') : undefined,
       anyFile,
       baseDir: candidate
     }
@@ -113,6 +120,9 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
   }
 
   const anyFile = dispatcherAnyFile(loc, apache, mapAbsolute)
+  if (!anyFile) {
+    throw new ConfigInputError(`${input}: the Apache configuration names no DispatcherConfig that exists, so there is no dispatcher.any to load`)
+  }
   const doc = parseAnyFile(anyFile, {
     scope,
     sink,

@@ -35,7 +35,8 @@ export function sdkEnvironment(opts: RuntimeOptions): Record<string, string> {
     EXPIRATION_TIME: '300',
     FORWARDED_HOST_SETTING: 'Off',
     POD_NAME: 'dispatcher-workbench',
-    HOST_OS: process.platform
+    HOST_OS: process.platform,
+    APACHE_RUN_DIR: '/var/run/httpd'
   }
   return withOverrides(base, opts, ['DOCROOT'], ['AEM_HOST', 'AEM_PORT'])
 }

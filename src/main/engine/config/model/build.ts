@@ -4,7 +4,7 @@
  */
 import type { DispatcherConfig, Farm, Sourced } from '../../../../shared/config-model'
 import type { DiagnosticSink } from '../../../../shared/diagnostics'
-import type { AnyBlock, AnyDocument } from '../any/ast'
+import type { AnyBlock, AnyDocument, AnyItem } from '../any/ast'
 import { buildCache } from './cache-section'
 import { DEFAULTS, STANDARD_CLIENT_HEADERS } from './defaults'
 import { buildFilter } from './filter-section'
@@ -22,7 +22,7 @@ import { buildRenders } from './renders-section'
 export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): DispatcherConfig {
   const r = new SectionReader(sink)
   const config: DispatcherConfig = { ignoreEINTR: { value: false }, farms: [] }
-  let sawFarms = false
+  let farmsPos: AnyItem['pos'] | undefined
   for (const item of doc.items) {
     switch (keyOf(item)) {
       case 'name':
@@ -32,16 +32,18 @@ export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): D
         config.ignoreEINTR = r.flag(item, '/ignoreEINTR', false)
         break
       case 'farms': {
-        sawFarms = true
         const block = r.expectBlock(item, '/farms')
+        farmsPos = item.pos
         if (block) config.farms.push(...buildFarms(block, r))
+        else farmsPos = undefined
         break
       }
       default:
         r.unknown(item, 'the top level')
     }
   }
-  if (!sawFarms) sink.error('MODEL_NO_FARMS', 'model', 'the configuration has no /farms section', { file: doc.file, line: 1, column: 1 })
+  if (!farmsPos && !doc.items.some((i) => keyOf(i) === 'farms')) sink.error('MODEL_NO_FARMS', 'model', 'the configuration has no /farms section', { file: doc.file, line: 1, column: 1 })
+  else if (config.farms.length === 0) sink.error('MODEL_NO_FARMS', 'model', '/farms defines no farm: nothing can handle a request', farmsPos)
   reportDuplicateFarms(config.farms, sink)
   return config
 }

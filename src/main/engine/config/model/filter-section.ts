@@ -5,8 +5,6 @@ import type { SectionReader } from './reader'
 
 const ELEMENTS = new Set<string>(FILTER_ELEMENTS)
 
-/** Labels that are property names hint that a section was closed too early (DOT's warning). */
-const RESERVED = new Set<string>([...FILTER_ELEMENTS, 'type', 'filter', 'hostname', 'port', 'docroot'])
 
 export function buildFilter(item: AnyItem, r: SectionReader, where: string): FilterRule[] {
   const block = r.expectBlock(item, `${where} (the /filter block)`)
@@ -16,15 +14,7 @@ export function buildFilter(item: AnyItem, r: SectionReader, where: string): Fil
     if (child.kind !== 'block') {
       if (child.kind === 'string') r.unknown(child, where)
       else {
-        r.sink.error('ANY_EXPECTED_BLOCK', 'syntax', `filter rule /${child.name} must begin with a '{' character`, child.pos)
-        if (RESERVED.has(child.name)) {
-          r.sink.warn(
-            'MODEL_RESERVED_LABEL',
-            'model',
-            `a property name was used to label a filter rule (label "${child.name}"): a section may have been closed incorrectly`,
-            child.pos
-          )
-        }
+        r.ruleWithoutBlock(child, 'filter rule')
       }
       continue
     }

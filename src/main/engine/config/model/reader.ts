@@ -5,10 +5,27 @@
  */
 import type { Sourced, PatternSpec, GlobRule, RuleType } from '../../../../shared/config-model'
 import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
-import type { AnyBlock, AnyItem, AnyString } from '../any/ast'
+import { FILTER_ELEMENTS } from '../../../../shared/config-model'
+import type { AnyBlock, AnyEmpty, AnyItem, AnyProperty, AnyString } from '../any/ast'
+
+/** Property names that, used as rule labels, reveal a brace problem. */
+const RESERVED_LABELS = new Set<string>([...FILTER_ELEMENTS, 'type', 'filter', 'hostname', 'port', 'docroot'])
 
 export class SectionReader {
   constructor(readonly sink: DiagnosticSink) {}
+
+  /** A labeled rule written without `{ … }`; a property name as label hints at a section closed too early (DOT). */
+  ruleWithoutBlock(item: AnyProperty | AnyEmpty, what: string): void {
+    this.sink.error('ANY_EXPECTED_BLOCK', 'syntax', `${what} /${item.name} must begin with a '{' character`, item.pos)
+    if (RESERVED_LABELS.has(item.name)) {
+      this.sink.warn(
+        'MODEL_RESERVED_LABEL',
+        'model',
+        `a property name was used to label a rule (label "${item.name}"): a section may have been closed incorrectly`,
+        item.pos
+      )
+    }
+  }
 
   /** Module wording: a property the section does not know (dispatcher-behavior.md §1.1). */
   unknown(item: AnyItem, section: string): void {
@@ -115,9 +132,8 @@ export class SectionReader {
     const rules: GlobRule[] = []
     for (const child of block.items) {
       if (child.kind !== 'block') {
-        if (child.kind === 'empty' || child.kind === 'property') {
-          this.sink.error('ANY_EXPECTED_BLOCK', 'syntax', `rule /${child.name} in ${what} must begin with a '{' character`, child.pos)
-        } else this.unknown(child, what)
+        if (child.kind === 'empty' || child.kind === 'property') this.ruleWithoutBlock(child, `rule in ${what}:`)
+        else this.unknown(child, what)
         continue
       }
       const label = child.name ?? ''

@@ -57,7 +57,8 @@ function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidation
   const farmDirs = [path.join(dispatcherDir, 'enabled_farms'), path.join(dispatcherDir, 'available_farms')]
   for (const rec of includes) {
     // Only includes written in farm files are restricted; the files they include may include freely.
-    if (!farmDirs.some((d) => rec.pos.file.startsWith(d + path.sep))) continue
+    // The validator reads the *.farm files; enabled_farms/farms.any is the runtime's own immutable file.
+    if (!rec.pos.file.endsWith('.farm') || !farmDirs.some((d) => rec.pos.file.startsWith(d + path.sep))) continue
     const section = rec.within.length > 2 && rec.within[0] === 'farms' ? rec.within[rec.within.length - 1] : null
     const folder = section ? INCLUDE_LOCATIONS[section] : undefined
     if (!folder) {
