@@ -42,8 +42,9 @@ export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): D
         r.unknown(item, 'the top level')
     }
   }
-  if (!farmsPos && !doc.items.some((i) => keyOf(i) === 'farms')) sink.error('MODEL_NO_FARMS', 'model', 'the configuration has no /farms section', { file: doc.file, line: 1, column: 1 })
-  else if (config.farms.length === 0) sink.error('MODEL_NO_FARMS', 'model', '/farms defines no farm: nothing can handle a request', farmsPos)
+  const hasFarmsKey = doc.items.some((i) => keyOf(i) === 'farms')
+  if (!hasFarmsKey) sink.error('MODEL_NO_FARMS', 'model', 'the configuration has no /farms section', { file: doc.file, line: 1, column: 1 })
+  else if (farmsPos && config.farms.length === 0) sink.error('MODEL_NO_FARMS', 'model', '/farms defines no farm: nothing can handle a request', farmsPos)
   reportDuplicateFarms(config.farms, sink)
   return config
 }

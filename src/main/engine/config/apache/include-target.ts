@@ -1,0 +1,85 @@
+/**
+ * What an `Include`/`IncludeOptional` argument names, as httpd resolves it
+ * (process_resource_config): a wildcard pattern expands to the matching files in byte
+ * order; a directory means every file below it, entries sorted at each level; anything
+ * else is one file. Files the runtime provides but the project lacks come from the overlay.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { expandGlob, hasGlobChars } from '../files'
+import type { ServerRootPaths } from './server-root'
+
+export type IncludeTarget =
+  | { kind: 'files'; files: { file: string; fromOverlay?: string }[]; watchDirs: string[] }
+  | { kind: 'missing'; resolved: string; glob: boolean; watchDirs: string[] }
+
+/** Caches directory reads for the duration of one load (include bombs repeat the same globs). */
+export class IncludeResolver {
+  private readonly cache = new Map<string, IncludeTarget>()
+
+  constructor(
+    private readonly paths: ServerRootPaths,
+    private readonly overlay: Record<string, string>
+  ) {}
+
+  resolve(arg: string): IncludeTarget {
+    let t = this.cache.get(arg)
+    if (!t) {
+      t = this.compute(this.paths.resolve(arg))
+      this.cache.set(arg, t)
+    }
+    return t
+  }
+
+  /** A ServerRoot directive changed how paths resolve. */
+  forget(): void {
+    this.cache.clear()
+  }
+
+  private compute(resolved: string): IncludeTarget {
+    if (hasGlobChars(resolved)) {
+      const { files, watchDir } = expandGlob(resolved)
+      const watchDirs = isDir(watchDir) ? [watchDir] : []
+      if (files.length === 0) return { kind: 'missing', resolved, glob: true, watchDirs }
+      return { kind: 'files', files: files.map((file) => ({ file })), watchDirs }
+    }
+    if (isDir(resolved)) {
+      const watchDirs: string[] = []
+      const files = listRecursively(resolved, watchDirs).map((file) => ({ file }))
+      return { kind: 'files', files, watchDirs }
+    }
+    const parent = path.dirname(resolved)
+    const watchDirs = isDir(parent) ? [parent] : []
+    if (fs.existsSync(resolved)) return { kind: 'files', files: [{ file: resolved }], watchDirs }
+    const rel = this.paths.relativeKey(resolved)
+    const builtIn = rel !== undefined ? this.overlay[rel] : undefined
+    if (builtIn) return { kind: 'files', files: [{ file: builtIn, fromOverlay: rel }], watchDirs }
+    return { kind: 'missing', resolved, glob: false, watchDirs }
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** httpd includes every entry but `.` and `..` (dot-files too), recursing into folders in name order. */
+function listRecursively(dir: string, watchDirs: string[]): string[] {
+  watchDirs.push(dir)
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  const out: string[] = []
+  for (const name of names.sort()) {
+    const full = path.join(dir, name)
+    if (isDir(full)) out.push(...listRecursively(full, watchDirs))
+    else out.push(full)
+  }
+  return out
+}

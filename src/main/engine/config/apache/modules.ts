@@ -1,0 +1,107 @@
+/**
+ * Which modules `<IfModule>` sees as loaded. httpd accepts both the module's source file
+ * name (`mod_rewrite.c`) and its identifier (`rewrite_module`), compared case-sensitively.
+ * The AEMaaCS baseline wraps the whole Dispatcher setup in `<IfModule disp_apache2.c>`
+ * (dispatcher-behavior.md §3.2), the source file name of mod_dispatcher.
+ */
+
+/** Module identifier → source file name where it is not simply `mod_<name>.c`. */
+const SOURCE_FILE: Record<string, string> = {
+  dispatcher_module: 'disp_apache2.c',
+  mpm_worker_module: 'worker.c',
+  mpm_event_module: 'event.c',
+  mpm_prefork_module: 'prefork.c',
+  core_module: 'core.c',
+  http_module: 'http_core.c'
+}
+
+/** Compiled into httpd itself, present whatever the configuration loads. */
+const STATIC_MODULES = ['core_module', 'http_module', 'so_module']
+
+/** Both spellings of a module identifier. */
+export function moduleSpellings(identifier: string): string[] {
+  const source = SOURCE_FILE[identifier] ?? `mod_${identifier.replace(/_module$/, '')}.c`
+  const out = [identifier, source]
+  // The brief's and some community configs' spelling of mod_dispatcher's file name.
+  if (identifier === 'dispatcher_module') out.push('mod_dispatcher.c')
+  return out
+}
+
+/**
+ * `LoadModule rewrite_module modules/mod_rewrite.so` → the identifier and the source file
+ * name, which httpd takes from the module structure; the shared object's base name is the
+ * best stand-in we have (`mod_rewrite.so` → `mod_rewrite.c`).
+ */
+export function spellingsOfLoadModule(identifier: string, file: string | undefined): string[] {
+  const out = moduleSpellings(identifier)
+  const base = file?.split(/[\\/]/).pop()
+  if (base) {
+    const m = /^(.+)\.(so|dll)$/i.exec(base)
+    if (m && m[1].startsWith('mod_')) out.push(`${m[1]}.c`)
+  }
+  return out
+}
+
+/** The LoadModule lines of the AEMaaCS SDK image (conf.modules.d, image 2.0.169), static modules included. */
+const SDK_IMAGE_MODULES = [
+  ...STATIC_MODULES,
+  'access_compat_module',
+  'alias_module',
+  'allowmethods_module',
+  'auth_basic_module',
+  'authn_core_module',
+  'authn_file_module',
+  'authz_core_module',
+  'authz_groupfile_module',
+  'authz_host_module',
+  'authz_user_module',
+  'autoindex_module',
+  'deflate_module',
+  'dir_module',
+  'env_module',
+  'expires_module',
+  'filter_module',
+  'headers_module',
+  'include_module',
+  'log_config_module',
+  'mime_magic_module',
+  'mime_module',
+  'negotiation_module',
+  'remoteip_module',
+  'reqtimeout_module',
+  'rewrite_module',
+  'setenvif_module',
+  'slotmem_shm_module',
+  'status_module',
+  'substitute_module',
+  'unixd_module',
+  'unique_id_module',
+  'version_module',
+  'macro_module',
+  'mpm_worker_module',
+  'proxy_module',
+  'proxy_http_module',
+  'qos_module',
+  'security2_module',
+  'ssl_module',
+  'dispatcher_module'
+]
+
+export const DEFAULT_LOADED_MODULES: readonly string[] = Object.freeze(SDK_IMAGE_MODULES.flatMap(moduleSpellings))
+
+export class ModuleSet {
+  private readonly names = new Set<string>()
+
+  constructor(initial: Iterable<string>) {
+    for (const m of STATIC_MODULES.flatMap(moduleSpellings)) this.names.add(m)
+    for (const m of initial) this.names.add(m)
+  }
+
+  add(spellings: Iterable<string>): void {
+    for (const s of spellings) this.names.add(s)
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name)
+  }
+}

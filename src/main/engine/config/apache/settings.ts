@@ -1,0 +1,283 @@
+/**
+ * Puts evaluated directives into the typed model (`VhostSettings` of the server, a vhost or
+ * a nested `<Directory>`/`<Location>`/`<If>` scope; shared/config-model.ts). Directives
+ * the pipeline has no field for go to `other` by canonical name, so nothing is dropped and
+ * an unknown directive is never an error (httpd would refuse it; we only emulate serving).
+ * DocumentRoot and DispatcherConfig stay as written: a relative one is relative to
+ * ServerRoot, which the caller knows (RewriteMap files are resolved here, being ours to read).
+ */
+import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
+import type { ApacheConfig, RewriteCond, VhostSettings, VirtualHost } from '../../../../shared/config-model'
+import { lineShape } from './lexer'
+import { parseRewriteFlags, splitRewriteArgs } from './rewrite-args'
+import type { ServerRootPaths } from './server-root'
+
+export const APACHE_BAD_ARGUMENT = 'APACHE_BAD_ARGUMENT'
+export const APACHE_DANGLING_REWRITECOND = 'APACHE_DANGLING_REWRITECOND'
+
+/** One occurrence of a directive kept in `other` (where only the last occurrence fits). */
+export interface ApacheDirectiveRecord {
+  name: string
+  args: string[]
+  pos: SourcePos
+  /** Access-control container the directive sits in (`Limit GET POST`, `RequireAny`), if any. */
+  within?: string
+}
+
+/**
+ * `VhostSettings` as the loader builds them: plus `otherList`, every directive that went to
+ * `other` in order, because many of them repeat and add up (AddType, ExpiresByType,
+ * Require, SetEnv…) while `other` keeps only the last one.
+ */
+export interface VhostSettingsWithList extends VhostSettings {
+  otherList: ApacheDirectiveRecord[]
+}
+
+export function emptySettings(): VhostSettingsWithList {
+  return {
+    rewriteRules: [],
+    rewriteMaps: [],
+    rewriteOptions: [],
+    headers: [],
+    setEnv: [],
+    errorDocuments: [],
+    aliases: [],
+    dispatcher: {},
+    proxyPass: [],
+    other: {},
+    scopes: [],
+    otherList: []
+  }
+}
+
+/** Every occurrence of a directive kept in `other` of these settings, in file order. */
+export function otherOccurrences(settings: VhostSettings, name: string): ApacheDirectiveRecord[] {
+  const list = (settings as Partial<VhostSettingsWithList>).otherList ?? []
+  const lower = name.toLowerCase()
+  return list.filter((r) => r.name.toLowerCase() === lower)
+}
+
+export interface WriteContext {
+  settings: VhostSettingsWithList
+  level: 'server' | 'vhost' | 'scope'
+  vhost?: VirtualHost
+  /** Set inside `<Limit>`, `<RequireAny>` and the like: contents are recorded, not modelled. */
+  within?: string
+}
+
+export interface EvaluatedDirective {
+  /** Canonical spelling. */
+  name: string
+  args: string[]
+  /** The whole line after `${VAR}` expansion, for directives with their own word splitting. */
+  line: string
+  pos: SourcePos
+}
+
+function argText(line: string): string {
+  const shape = lineShape(line)
+  return shape.kind === 'directive' ? shape.argText : ''
+}
+
+/** A `Dispatcher*` directive's documented spelling, for the `dispatcher` map (§2). */
+const isDispatcherDirective = (name: string): boolean => /^Dispatcher/.test(name)
+
+export class SettingsWriter {
+  /** RewriteConds wait for the next RewriteRule of the same context (mod_rewrite keeps them per config). */
+  private readonly pendingConds = new Map<VhostSettings, RewriteCond[]>()
+
+  constructor(
+    private readonly sink: DiagnosticSink,
+    private readonly paths: ServerRootPaths,
+    private readonly config: ApacheConfig
+  ) {}
+
+  apply(ctx: WriteContext, d: EvaluatedDirective): void {
+    if (ctx.within !== undefined) {
+      this.keepOther(ctx, d)
+      return
+    }
+    const s = ctx.settings
+    const pos = d.pos
+    switch (d.name) {
+      case 'ServerName':
+        if (!this.needArgs(d, 1)) return
+        if (ctx.level === 'vhost' && ctx.vhost) ctx.vhost.serverName = { value: d.args[0], pos }
+        else if (ctx.level === 'server') this.config.serverName = { value: d.args[0], pos }
+        else this.keepOther(ctx, d)
+        return
+      case 'ServerAlias':
+        if (ctx.level === 'vhost' && ctx.vhost) {
+          for (const a of d.args) ctx.vhost.serverAliases.push({ value: a, pos })
+        } else this.keepOther(ctx, d)
+        return
+      case 'DocumentRoot':
+        if (!this.needArgs(d, 1)) return
+        if (ctx.level === 'vhost' && ctx.vhost) ctx.vhost.documentRoot = { value: d.args[0], pos }
+        else if (ctx.level === 'server') this.config.documentRoot = { value: d.args[0], pos }
+        else this.keepOther(ctx, d)
+        return
+      case 'DispatcherConfig':
+        if (!this.needArgs(d, 1)) return
+        s.dispatcher[d.name] = { value: d.args[0], pos }
+        if (ctx.level === 'vhost' && ctx.vhost) ctx.vhost.dispatcherConfig = { value: d.args[0], pos }
+        else if (ctx.level === 'server') this.config.dispatcherConfig = { value: d.args[0], pos }
+        return
+      case 'RewriteEngine':
+        this.rewriteEngine(s, d)
+        return
+      case 'RewriteCond':
+        this.rewriteCond(s, d)
+        return
+      case 'RewriteRule':
+        this.rewriteRule(s, d)
+        return
+      case 'RewriteMap':
+        this.rewriteMap(s, d)
+        return
+      case 'RewriteOptions':
+        s.rewriteOptions.push(...d.args)
+        return
+      case 'Header':
+      case 'RequestHeader':
+        s.headers.push({ directive: d.name, args: d.args, pos })
+        return
+      case 'SetEnvIf':
+      case 'SetEnvIfNoCase':
+      case 'SetEnvIfExpr':
+        s.setEnv.push({ directive: d.name, args: d.args, pos })
+        return
+      case 'ErrorDocument':
+        this.errorDocument(s, d)
+        return
+      case 'Alias':
+      case 'AliasMatch':
+      case 'ScriptAlias':
+        if (!this.needArgs(d, 1)) return
+        // Inside <Location>, the one-argument form aliases the location itself (httpd 2.4.13+).
+        if (d.args.length === 1) s.aliases.push({ directive: d.name, from: '', to: d.args[0], pos })
+        else s.aliases.push({ directive: d.name, from: d.args[0], to: d.args[1], pos })
+        return
+      case 'SetHandler':
+        if (!this.needArgs(d, 1)) return
+        s.setHandler = { value: d.args[0], pos }
+        return
+      case 'ProxyPass':
+      case 'ProxyPassMatch':
+      case 'ProxyPassReverse':
+        s.proxyPass.push({ directive: d.name, args: d.args, pos })
+        return
+      default:
+        if (isDispatcherDirective(d.name)) s.dispatcher[d.name] = { value: d.args.join(' '), pos }
+        else this.keepOther(ctx, d)
+    }
+  }
+
+  /**
+   * Records a directive in `other` (last one wins) and in `otherList` (all of them). Inside an
+   * access-control container the key names the container (`Limit GET/Require`), so it cannot
+   * pass for an unconditional directive of the context.
+   */
+  keepOther(ctx: WriteContext, d: EvaluatedDirective): void {
+    const key = ctx.within !== undefined ? `${ctx.within}/${d.name}` : d.name
+    ctx.settings.other[key] = { value: d.args, pos: d.pos }
+    ctx.settings.otherList.push(
+      ctx.within !== undefined
+        ? { name: d.name, args: d.args, pos: d.pos, within: ctx.within }
+        : { name: d.name, args: d.args, pos: d.pos }
+    )
+  }
+
+  /** RewriteConds with no RewriteRule after them in their context: mod_rewrite drops them silently. */
+  finish(): void {
+    for (const conds of this.pendingConds.values()) {
+      if (conds.length === 0) continue
+      this.sink.warn(
+        APACHE_DANGLING_REWRITECOND,
+        'syntax',
+        `${conds.length === 1 ? 'this RewriteCond is' : `these ${conds.length} RewriteConds are`} not followed by a RewriteRule in the same context; mod_rewrite ignores ${conds.length === 1 ? 'it' : 'them'}`,
+        conds[0].pos
+      )
+    }
+  }
+
+  private needArgs(d: EvaluatedDirective, n: number): boolean {
+    if (d.args.length >= n) return true
+    this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `${d.name} takes at least ${n} argument${n > 1 ? 's' : ''}`, d.pos)
+    return false
+  }
+
+  private rewriteEngine(s: VhostSettings, d: EvaluatedDirective): void {
+    const v = (d.args[0] ?? '').toLowerCase()
+    if (v === 'on' || v === 'off') s.rewriteEngine = v === 'on'
+    else
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteEngine must be On or Off, not '${d.args[0] ?? ''}'`, d.pos)
+  }
+
+  private rewriteCond(s: VhostSettings, d: EvaluatedDirective): void {
+    const { args, error } = splitRewriteArgs(argText(d.line))
+    if (error) {
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteCond: ${error}`, d.pos)
+      return
+    }
+    let flags: string[] = []
+    if (args[2] !== undefined) {
+      const f = parseRewriteFlags(args[2])
+      if (f.error) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteCond: ${f.error} '${args[2]}'`, d.pos)
+      flags = f.flags.map((x) => x.toLowerCase())
+    }
+    const list = this.pendingConds.get(s) ?? []
+    list.push({ testString: args[0], pattern: args[1], flags, pos: d.pos })
+    this.pendingConds.set(s, list)
+  }
+
+  private rewriteRule(s: VhostSettings, d: EvaluatedDirective): void {
+    const { args, error } = splitRewriteArgs(argText(d.line))
+    if (error) {
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${error}`, d.pos)
+      return
+    }
+    let flags: string[] = []
+    if (args[2] !== undefined) {
+      const f = parseRewriteFlags(args[2])
+      if (f.error) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${f.error} '${args[2]}'`, d.pos)
+      flags = f.flags
+    }
+    const conds = this.pendingConds.get(s) ?? []
+    this.pendingConds.delete(s)
+    s.rewriteRules.push({ pattern: args[0], substitution: args[1], flags, conds, pos: d.pos })
+  }
+
+  /** `RewriteMap name type:source`; file-based maps resolve against ServerRoot. */
+  private rewriteMap(s: VhostSettings, d: EvaluatedDirective): void {
+    const [name, spec] = d.args
+    const colon = spec?.indexOf(':') ?? -1
+    if (!name || !spec || colon <= 0) {
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', 'RewriteMap needs a name and a type:source argument', d.pos)
+      return
+    }
+    const type = spec.slice(0, colon).toLowerCase().replace(/=.*$/, '')
+    const source = spec.slice(colon + 1)
+    const fileBased = type === 'txt' || type === 'rnd' || type === 'dbm'
+    s.rewriteMaps.push({ name, type, source: fileBased ? this.paths.resolve(source) : source, pos: d.pos })
+  }
+
+  /**
+   * `ErrorDocument 404 /404.html`. A text message is stored with a leading `"`, as httpd
+   * does to tell it from a path or URL (its heuristic: contains a space, or is neither a
+   * local path nor a URL); `default` restores the built-in page.
+   */
+  private errorDocument(s: VhostSettings, d: EvaluatedDirective): void {
+    if (!this.needArgs(d, 2)) return
+    const status = Number(d.args[0])
+    if (!/^\d{3}$/.test(d.args[0]) || status < 100 || status > 599) {
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `ErrorDocument: '${d.args[0]}' is not an HTTP status code`, d.pos)
+      return
+    }
+    const doc = d.args[1]
+    const isMessage =
+      doc.toLowerCase() !== 'default' &&
+      (doc.includes(' ') || !(doc.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(doc)))
+    s.errorDocuments.push({ status, document: isMessage ? `"${doc}` : doc, pos: d.pos })
+  }
+}
