@@ -90,8 +90,9 @@ export class ProxyServer {
   private readonly server: http.Server
 
   constructor(private readonly opts: ProxyServerOptions) {
-    // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431.
-    this.server = http.createServer({ maxHeaderSize: 256 * 1024, keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) =>
+    // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431;
+    // a missing Host is the accept stage's to answer (Apache's 400 page, with a trace).
+    this.server = http.createServer({ maxHeaderSize: 256 * 1024, keepAliveTimeout: 5000, requestTimeout: 0, requireHostHeader: false }, (req, res) =>
       this.handle(req, res)
     )
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

@@ -11,9 +11,10 @@ describe('request-target normalisation (dispatcher-behavior.md §3.1)', () => {
   it('decodes escapes of unreserved characters so qu%65ry.js%6Fn is matched as query.json', () => {
     expect(ok('/content/site/en.qu%65ry.js%6Fn').path).toBe('/content/site/en.query.json')
   })
-  it('keeps escapes of reserved characters as sent (%0a stays encoded, upper-cased)', () => {
+  it('keeps escapes of reserved characters exactly as sent (%0a stays %0a, %2b stays %2b)', () => {
+    expect(ok('/a%2bb.html').path).toBe('/a%2bb.html')
     const r = ok('/crx/de/index.jsp;%0aa.css')
-    expect(r.path).toBe('/crx/de/index.jsp;%0Aa.css')
+    expect(r.path).toBe('/crx/de/index.jsp;%0aa.css')
     expect(r.decodedPath).toBe('/crx/de/index.jsp;\na.css')
   })
   it('resolves dot segments: /content/../libs/foo.jsp becomes /libs/foo.jsp', () => {

@@ -4,10 +4,10 @@
  * Apache rejects a malformed escape (`%zz`) with 400 and a decoded NUL or (with the default
  * `AllowEncodedSlashes Off`) an encoded slash with 404, and refuses paths that climb above
  * the root with 400. The Dispatcher then matches filters against a canonical URL: escapes
- * of unreserved characters decoded (so `qu%65ry` is `query`), other escapes kept as sent
- * (its trace shows `%0a` still encoded), dot segments resolved and slashes collapsed
- * (4.3.1, DISP-732). Apache's own fully decoded path is kept apart: it is what the web
- * server looks up in the docroot.
+ * of unreserved characters decoded (so `qu%65ry` is `query`), other escapes kept exactly as
+ * sent (its trace shows `%0a`; DISP-704 fixed `%2b` reaching the render altered), dot
+ * segments resolved and slashes collapsed (4.3.1, DISP-732). Apache's own fully decoded path
+ * is kept apart: it is what the web server looks up in the docroot.
  */
 
 export type EncodedSlashes = 'off' | 'on' | 'nodecode'
@@ -87,7 +87,7 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
       canonical += String.fromCharCode(code)
       decoded += String.fromCharCode(code)
     } else {
-      canonical += '%' + hex.toUpperCase()
+      canonical += '%' + hex
       decoded += String.fromCharCode(code)
     }
     i += 2

@@ -1,0 +1,199 @@
+/**
+ * The command line as users run it: `node bin/dispatcher-workbench.mjs check | explain |
+ * test | serve`, spawned from the repository root. Exit codes and output formats are what
+ * CI scripts depend on (README "Command line").
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dispatcherAny, filterF, writeConfig, type TempConfig } from './support/config'
+import { runCli, startCli, REPO_ROOT } from './support/cli'
+import { send } from './support/http-client'
+import { freePort } from './support/ports'
+
+const GOOD = dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: 4503 }], filter: filterF() }])
+
+/** The farm block is never closed: a syntax error. */
+const BROKEN = '/farms {\n  /publish {\n    /renders { /r0 { /hostname "127.0.0.1" /port "4503" } }\n'
+
+describe('dispatcher-workbench command line', () => {
+  let good: TempConfig
+  let broken: TempConfig
+
+  beforeAll(async () => {
+    good = writeConfig(GOOD)
+    broken = writeConfig(BROKEN)
+    // The first run may rebuild the bundle; do it once, up front, with time to spare.
+    await runCli(['help'], 120_000)
+  }, 130_000)
+  afterAll(() => {
+    good.remove()
+    broken.remove()
+  })
+
+  describe('check', () => {
+    it('exits 0 on a good configuration and prints an OK summary naming the farms', async () => {
+      const r = await runCli(['check', good.dir])
+      expect(r.code).toBe(0)
+      expect(r.stdout).toMatch(
+        /^OK: .*dispatcher\.any \(any-file\) — 0 error\(s\), \d+ warning\(s\), 1 file\(s\), farms: publish$/m
+      )
+    })
+
+    it('exits 1 on a broken configuration, one `file:line:col: error CODE message` line per error', async () => {
+      const r = await runCli(['check', broken.dir])
+      expect(r.code).toBe(1)
+      const errors = r.stdout.split('\n').filter((l) => / error /.test(l))
+      expect(errors.length).toBeGreaterThan(0)
+      for (const line of errors) expect(line).toMatch(/^(.+):(\d+):(\d+): error ([A-Z][A-Z0-9_]+) \S.*$/)
+      expect(errors[0].startsWith(`${broken.anyFile}:`)).toBe(true)
+      expect(r.stdout).toMatch(/^FAILED: /m)
+    })
+
+    it('--json prints { ok, errors, warnings, farms } for a good and a broken configuration', async () => {
+      const ok = await runCli(['check', good.dir, '--json'])
+      expect(ok.code).toBe(0)
+      const j = JSON.parse(ok.stdout)
+      expect(j).toMatchObject({ ok: true, errors: [], warnings: expect.any(Array) })
+      expect(j.farms).toEqual([
+        expect.objectContaining({ name: 'publish', virtualhosts: ['*'], renders: ['127.0.0.1:4503'], filterRules: 6 })
+      ])
+
+      const bad = await runCli(['check', broken.dir, '--json'])
+      expect(bad.code).toBe(1)
+      const b = JSON.parse(bad.stdout)
+      expect(b.ok).toBe(false)
+      expect(b.errors.length).toBeGreaterThan(0)
+      expect(b.errors[0]).toMatchObject({
+        severity: 'error',
+        code: expect.stringMatching(/^[A-Z][A-Z0-9_]+$/),
+        pos: { file: broken.anyFile, line: expect.any(Number), column: expect.any(Number) }
+      })
+      expect(Array.isArray(b.warnings)).toBe(true)
+      expect(Array.isArray(b.farms)).toBe(true)
+    })
+  })
+
+  describe('explain --json', () => {
+    /** The documented keys; more may follow. */
+    function expectShape(j: Record<string, unknown>): void {
+      for (const key of ['farm', 'url', 'status', 'location', 'filter', 'cache', 'stages'])
+        expect(j).toHaveProperty(key)
+      expect(Array.isArray(j.stages)).toBe(true)
+      const filter = j.filter as { decision: string; rule: Record<string, unknown> | null }
+      expect(Object.keys(filter).sort()).toEqual(['decision', 'rule'])
+      if (filter.rule) expect(Object.keys(filter.rule).sort()).toEqual(['file', 'label', 'line'])
+    }
+
+    it('an allowed request: decision allow, the deciding rule with its file and line, no status (nothing was sent)', async () => {
+      const r = await runCli(['explain', good.dir, 'GET', '/content/site/en.html', '--json'])
+      expect(r.code).toBe(0)
+      const j = JSON.parse(r.stdout)
+      expectShape(j)
+      expect(j).toMatchObject({
+        farm: 'publish',
+        url: '/content/site/en.html',
+        status: null,
+        location: null,
+        filter: { decision: 'allow', rule: { label: '0010', file: good.anyFile, line: good.lineOf('/0010 {') } }
+      })
+    })
+
+    it("a denied request: decision deny, Apache's 404, the deny rule with its file and line", async () => {
+      const r = await runCli(['explain', good.dir, 'GET', '/content/site/en.infinity.json', '--json'])
+      expect(r.code).toBe(0)
+      const j = JSON.parse(r.stdout)
+      expectShape(j)
+      expect(j).toMatchObject({
+        farm: 'publish',
+        url: '/content/site/en.infinity.json',
+        status: 404,
+        location: null,
+        filter: { decision: 'deny', rule: { label: '0011', file: good.anyFile, line: good.lineOf('/0011 {') } }
+      })
+    })
+
+    it('the embedded default configuration explains a denied request with the rule in default_filters.any', async () => {
+      // The default configuration has no redirect ([R]) rule; `/` is rewritten internally ([PT]).
+      const dir = path.join(REPO_ROOT, 'resources', 'default-config')
+      const r = await runCli(['explain', dir, 'GET', '/libs/granite/core/content/login.html', '--json'])
+      expect(r.code).toBe(0)
+      const j = JSON.parse(r.stdout)
+      expectShape(j)
+      const filters = path.join(dir, 'conf.dispatcher.d', 'filters', 'default_filters.any')
+      const line =
+        fs
+          .readFileSync(filters, 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('/0001 {')) + 1
+      expect(j).toMatchObject({
+        farm: 'publishfarm',
+        status: 404,
+        location: null,
+        filter: { decision: 'deny', rule: { label: '0001', file: filters, line } }
+      })
+    })
+  })
+
+  describe('test', () => {
+    it('passing cases: exit 0 and the line `N passed, 0 failed`', async () => {
+      const cases = writeConfig(GOOD, {
+        'cases.yaml': [
+          '- name: pages are allowed',
+          '  request: GET /content/site/en.html',
+          '  expect: { farm: publish, decision: allow, rule: "0010" }',
+          '- name: greedy selectors are denied',
+          '  request: /content/site/en.infinity.json',
+          '  expect: { decision: deny, rule: /0011, status: 404 }',
+          '- request: POST /content/site/contact.form.html',
+          '  expect: { decision: allow, rule: "0014" }',
+          ''
+        ].join('\n')
+      })
+      try {
+        const r = await runCli(['test', cases.dir, path.join(cases.dir, 'cases.yaml')])
+        expect(r.code).toBe(0)
+        expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 0 failed')
+      } finally {
+        cases.remove()
+      }
+    })
+
+    it('a wrong expectation: exit 1 and a FAIL line naming what differed', async () => {
+      const cases = writeConfig(GOOD, {
+        'cases.yaml': [
+          '- name: wrongly expected',
+          '  request: GET /libs/x.html',
+          '  expect: { decision: allow }',
+          ''
+        ].join('\n')
+      })
+      try {
+        const r = await runCli(['test', cases.dir, path.join(cases.dir, 'cases.yaml')])
+        expect(r.code).toBe(1)
+        expect(r.stdout).toMatch(/^FAIL\s+wrongly expected\s+decision: expected "allow", got "deny"$/m)
+        expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed')
+      } finally {
+        cases.remove()
+      }
+    })
+  })
+
+  describe('serve', () => {
+    it('--demo serves the demo home page through the proxy and exits 0 on SIGTERM', async () => {
+      const port = await freePort()
+      const cli = startCli(['serve', '--port', String(port), '--demo'])
+      try {
+        const m = await cli.waitFor(/^Proxy: (http:\/\/\S+)$/m)
+        expect(m[1]).toBe(`http://127.0.0.1:${port}`)
+        const a = await send(m[1], '/content/demo/us/en.html')
+        expect(a.status).toBe(200)
+        expect(a.headers['content-type']).toMatch(/^text\/html/)
+        expect(a.body.toString('utf8')).toContain('<h1>')
+      } finally {
+        cli.child.kill('SIGTERM')
+      }
+      expect(await cli.exited).toBe(0)
+    })
+  })
+})

@@ -1,0 +1,104 @@
+/**
+ * dispatcher-behavior.md §12.2 through the real listener: one counting upstream per farm,
+ * so the farm `/virtualhosts` chose (§3.3) is seen in which render got the request.
+ */
+import { describe, expect, it } from 'vitest'
+import { dispatcherAny, farmText, type FarmSpec } from './support/config'
+import { stackForThisTest, type Stack } from './support/engine'
+import type { CountingUpstream } from './support/upstream'
+
+/** Farms named after their upstreams, each with one render pointing at its own upstream. */
+function farms(up: Record<string, CountingUpstream>, hosts: Record<string, string[]>): FarmSpec[] {
+  return Object.entries(hosts).map(([name, virtualhosts]) => ({
+    name,
+    virtualhosts,
+    renders: [{ host: '127.0.0.1', port: up[name].port }]
+  }))
+}
+
+/** Sends the request and checks that exactly the upstream of `farm` received it. */
+async function expectFarm(s: Stack, target: string, host: string, farm: string): Promise<void> {
+  const before = Object.fromEntries(Object.entries(s.up).map(([n, u]) => [n, u.count]))
+  const a = await s.send(target, { headers: { host } })
+  expect(a.status).toBe(200)
+  expect(a.headers['x-upstream']).toBe(farm)
+  for (const [name, u] of Object.entries(s.up))
+    expect(u.count, `requests seen by ${name}`).toBe(before[name] + (name === farm ? 1 : 0))
+  expect(s.up[farm].last!.url).toBe(target)
+  expect(a.trace.farm).toBe(farm)
+}
+
+describe('§12.2 farm selection through the listener', () => {
+  const v1 = (): Promise<Stack> =>
+    stackForThisTest({
+      upstreams: ['A', 'B'],
+      any: (up) => dispatcherAny(farms(up, { A: ['www.mycompany.com'], B: ['www.mycompany.com/products/*'] }))
+    })
+
+  it('V1 Host www.mycompany.com /products/gloves.html goes to B, whose host and URI both match (farms walked bottom-up)', async () => {
+    const s = await v1()
+    await expectFarm(s, '/products/gloves.html', 'www.mycompany.com', 'B')
+    const t = await s.traceOf('/products/gloves.html')
+    expect(t.warnings).toEqual([])
+    expect(t.stages.find((st) => st.stage === 'farm')!.source).toMatchObject({
+      file: s.config!.anyFile,
+      line: s.config!.lineOf('"www.mycompany.com/products/*"')
+    })
+  })
+
+  it("V2 Host www.mycompany.com /about.html goes to A: B's URI part does not match", async () => {
+    const s = await v1()
+    await expectFarm(s, '/about.html', 'www.mycompany.com', 'A')
+  })
+
+  it("V3 Host other.com matches no farm: the last farm B answers, with the module's warning in the trace", async () => {
+    const s = await stackForThisTest({
+      upstreams: ['A', 'B'],
+      any: (up) => dispatcherAny(farms(up, { A: ['www.a.com'], B: ['www.b.com'] }))
+    })
+    await expectFarm(s, '/page.html', 'other.com', 'B')
+    const t = await s.traceOf('/page.html')
+    const warning = "No farm matches host 'other.com', selected last farm 'B'"
+    expect(t.warnings).toContain(warning)
+    expect(t.stages.find((st) => st.stage === 'farm')!.summary).toBe(warning)
+  })
+
+  it('V4 "http://*" takes a plain-HTTP request through the listener; "https://*" takes an HTTPS one (explained, the listener is HTTP only)', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['secure', 'nonsecure'],
+      any: (up) => dispatcherAny(farms(up, { secure: ['https://*'], nonsecure: ['http://*'] }))
+    })
+    await expectFarm(s, '/page.html', 'localhost', 'nonsecure')
+    expect(s.engine.explain({ method: 'GET', url: 'https://localhost/page.html' }).farm).toBe('secure')
+    expect(s.engine.explain({ method: 'GET', url: 'http://localhost/page.html' }).farm).toBe('nonsecure')
+  })
+
+  it('V5 of enabled_farms/a.farm and b.farm, both "*", b (included last) takes every request', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['a', 'b'],
+      any: '/farms {\n  $include "enabled_farms/*.farm"\n}\n',
+      files: (up) =>
+        Object.fromEntries(
+          Object.entries(up).map(([name, u]) => [
+            `enabled_farms/${name}.farm`,
+            farmText({ name, virtualhosts: ['*'], renders: [{ host: '127.0.0.1', port: u.port }] }) + '\n'
+          ])
+        )
+    })
+    expect(s.engine.active.farmModels.map((f) => f.name)).toEqual(['a', 'b'])
+    await expectFarm(s, '/content/x.html', 'anything.example', 'b')
+    await expectFarm(s, '/other.json', 'localhost', 'b')
+  })
+
+  it('V6 Host www.a.com:8080 does not match "www.a.com" (the port is compared too): fallback to the last farm', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['A', 'B'],
+      any: (up) => dispatcherAny(farms(up, { A: ['www.a.com'], B: ['www.b.com'] }))
+    })
+    await expectFarm(s, '/with-port.html', 'www.a.com:8080', 'B')
+    expect((await s.traceOf('/with-port.html')).warnings).toContain(
+      "No farm matches host 'www.a.com:8080', selected last farm 'B'"
+    )
+    await expectFarm(s, '/without-port.html', 'www.a.com', 'A')
+  })
+})
