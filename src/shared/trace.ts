@@ -73,6 +73,8 @@ export interface RequestTrace {
   id: string
   /** Monotonic sequence number within this engine run. */
   seq: number
+  /** The configuration generation the request ran on (explanations are rebuilt from it). */
+  generation: number
   startedAt: number
   durationMs: number
   request: TraceRequest

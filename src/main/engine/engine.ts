@@ -46,6 +46,8 @@ export class Engine {
   readonly traces: RingBuffer<RequestTrace>
   private readonly registry = new RenderRegistry()
   private current!: ActiveConfig
+  /** Recent configurations by generation, so explanations of older traces use the rules they ran on. */
+  private readonly recent = new Map<number, ActiveConfig>()
   private generation = 0
   private seq = 0
   private server?: ProxyServer
@@ -86,6 +88,8 @@ export class Engine {
     const next = compileConfig(loaded, ++this.generation, this.registry, used)
     const first = this.current === undefined
     this.current = next
+    this.recent.set(next.generation, next)
+    for (const g of this.recent.keys()) if (g <= next.generation - 16) this.recent.delete(g)
     if (!first) this.registry.retire(used)
     this.lastReload = { ok: true, at: Date.now(), errors: [] }
     this.events.emit({
@@ -153,6 +157,32 @@ export class Engine {
       await this.watcher.ready()
     }
     return this.url
+  }
+
+  /** The configuration a trace ran on (undefined when it is too old to be kept). */
+  configOf(trace: RequestTrace): ActiveConfig | undefined {
+    return this.recent.get(trace.generation)
+  }
+
+  findTrace(id: string): RequestTrace | undefined {
+    return this.traces.find((t) => t.id === id)
+  }
+
+  /**
+   * Points the engine at another configuration. Like a reload, a configuration with errors
+   * is refused and the current one keeps serving.
+   */
+  openConfig(input: string): { ok: boolean; errors: Diagnostic[] } {
+    const previous = this.opts.config
+    this.opts.config = input
+    const result = this.reload()
+    if (!result.ok) this.opts.config = previous
+    else if (this.watcher) {
+      const old = this.watcher
+      this.watcher = new ConfigWatcher(this.current.loaded, () => this.reload(), this.opts.debounceMs ?? 150)
+      void old.close()
+    }
+    return result
   }
 
   /** Runs the pipeline for one request without contacting any render. */

@@ -65,6 +65,7 @@ export class RequestContext {
     this.trace = {
       id,
       seq,
+      generation: config.generation,
       startedAt: Date.now(),
       durationMs: 0,
       request: {

@@ -1,0 +1,100 @@
+/**
+ * EngineApi: everything the UI may ask of the engine. The renderer talks to this interface
+ * only; one implementation goes through Electron's preload bridge, the other through the
+ * headless HTTP + WebSocket server. Every value is plain JSON.
+ */
+import type { CacheEvent, CacheFolderListing, CacheTotals, FlushAction, FlushPreview, FlushReport } from './cache-types'
+import type { ConfigLayout } from './config-model'
+import type { Diagnostic, SourcePos } from './diagnostics'
+import type { FilterResult } from './trace-match'
+import type { Outcome, RequestTrace } from './trace'
+
+/** One row of the request log (the full trace is fetched on demand). */
+export interface TraceSummary {
+  id: string
+  seq: number
+  startedAt: number
+  method: string
+  host: string
+  url: string
+  farm: string | null
+  status: number
+  outcome: Outcome
+  /** Deciding filter rule label (without slash), if any. */
+  rule: string | null
+  render: string | null
+  durationMs: number
+  bytes: number
+  cacheInfo: string | null
+}
+
+/** A full trace plus explanations computed when asked for (not on the request path). */
+export interface TraceDetail {
+  trace: RequestTrace
+  /** Every filter rule with matched / not matched and the failing property. */
+  filter: FilterResult | null
+}
+
+export interface ConfigFileInfo {
+  file: string
+  /** Path relative to the configuration folder, for display. */
+  relative: string
+}
+
+export interface ConfigStatus {
+  input: string
+  layout: ConfigLayout
+  baseDir: string
+  anyFile: string
+  files: ConfigFileInfo[]
+  farms: { name: string; virtualhosts: string[]; renders: string[]; pos: SourcePos }[]
+  warnings: Diagnostic[]
+  generation: number
+  lastReload: { at: number; ok: boolean; errors: Diagnostic[] }
+  proxyUrl: string | null
+  /** Variables the configuration was evaluated with (AEM_HOST, DOCROOT, Defines, …). */
+  variables: Record<string, string>
+}
+
+export interface RenderHealth {
+  farm: string
+  render: string
+  origin: string
+  up: boolean
+  lastError: string | null
+  requests: number
+  failures: number
+  avgMs: number
+  p95Ms: number
+  penalty: number
+}
+
+export interface ReplayResult {
+  status: number
+  traceId: string | null
+}
+
+/** Pushed to the UI, batched (at most a few per second per kind). */
+export type EngineUiEvent =
+  | { type: 'traces'; traces: TraceSummary[]; dropped: number }
+  | { type: 'config'; status: ConfigStatus }
+  | { type: 'cache'; events: CacheEvent[] }
+  | { type: 'renders'; renders: RenderHealth[] }
+
+export interface EngineApi {
+  listTraces(opts?: { afterSeq?: number; limit?: number }): Promise<{ traces: TraceSummary[]; dropped: number }>
+  getTrace(id: string): Promise<TraceDetail | null>
+  clearTraces(): Promise<void>
+  replay(id: string): Promise<ReplayResult>
+  getConfigStatus(): Promise<ConfigStatus>
+  reloadConfig(): Promise<ConfigStatus>
+  /** Switch to another configuration folder or file (the previous one keeps serving if it fails). */
+  openConfig(path: string): Promise<ConfigStatus>
+  listCacheFolder(farm: string, relPath: string): Promise<CacheFolderListing>
+  cacheTotals(farm: string): Promise<CacheTotals>
+  previewFlush(farm: string, handle: string, action: FlushAction): Promise<FlushPreview>
+  flush(farm: string, handle: string, action: FlushAction): Promise<FlushReport>
+  clearCacheFolder(farm: string, relPath: string): Promise<{ deleted: number }>
+  getRenders(): Promise<RenderHealth[]>
+  subscribe(listener: (event: EngineUiEvent) => void): () => void
+}
