@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream'
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { SourcePos } from '../../../shared/diagnostics'
 import type { Outcome, RequestTrace, StageName, StageTrace, Verdict } from '../../../shared/trace'
+import type { ApacheRequest } from '../apache-expr'
 import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
 
 export interface IncomingRequest {
@@ -49,8 +50,14 @@ export class RequestContext {
   env: Record<string, string> = {}
   /** Request headers after `RequestHeader` directives (what the module sees). */
   headers: Record<string, string>
-  /** Response headers the vhost's `Header` directives add (applied by the response writer). */
+  /** Set-Cookie lines from rewrite `[CO]` (Apache's err_headers_out: they survive errors). */
+  cookies: string[] = []
+  /** Request headers the Apache decisions depended on (merged into the response's Vary). */
+  vary: string[] = []
   status = 0
+  /** Set by a rewrite `[P]` rule: mod_proxy forwards to this URL instead of the Dispatcher. */
+  proxyTo?: string
+  private apacheReq?: ApacheRequest
   private stageStart = 0
 
   constructor(
@@ -87,6 +94,39 @@ export class RequestContext {
   /** The request line the module logs and `/glob` filters see (§4.1). */
   requestLine(): string {
     return `${this.req.method} ${this.path}${this.query !== null ? '?' + this.query : ''} ${this.req.protocol}`
+  }
+
+  /** The request as mod_rewrite / mod_headers / ap_expr see it (`r->uri` is fully decoded). */
+  apacheRequest(): ApacheRequest {
+    if (this.apacheReq) return this.apacheReq
+    const req = this.req
+    const hostHeader = this.headers.host ?? ''
+    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hostHeader)
+    const names: string[] = []
+    for (let i = 0; i < req.rawHeaders.length; i += 2) names.push(req.rawHeaders[i])
+    this.apacheReq = {
+      method: req.method,
+      uri: this.decodedPath,
+      query: this.query ?? '',
+      protocol: req.protocol,
+      theRequest: `${req.method} ${req.target} ${req.protocol}`,
+      headers: this.headers,
+      headerNames: names,
+      remoteAddr: req.client.address,
+      remotePort: req.client.port,
+      serverAddr: req.local.address,
+      // UseCanonicalName Off: self-referential URLs use the Host header's name and port.
+      serverPort: m?.[2] ? Number(m[2]) : req.secure ? 443 : 80,
+      https: req.secure,
+      serverName: m?.[1] || req.local.address,
+      documentRoot: this.vhost?.docroot ?? ''
+    }
+    return this.apacheReq
+  }
+
+  /** After a stage changed the URL or headers, the Apache view is rebuilt on next use. */
+  invalidateApacheRequest(): void {
+    this.apacheReq = undefined
   }
 
   startStage(): void {

@@ -6,15 +6,19 @@ import type { RequestContext } from './context'
 import { accept } from './stages/accept'
 import { farm } from './stages/farm'
 import { filter } from './stages/filter'
+import { handler } from './stages/handler'
 import { render } from './stages/render'
+import { rewrite } from './stages/rewrite'
 
 export type Stage = (ctx: RequestContext) => boolean | Promise<boolean>
 
 /**
- * accept (+ vhost) → farm → filter → render. The cache stage (lookup, hits, storing) sits
- * between filter and render; the flush stage (invalidation requests) between farm and filter.
+ * accept (+ vhost) → rewrite (SetEnvIf, mod_rewrite, RequestHeader) → handler (mod_proxy,
+ * static files, or on to the Dispatcher) → farm → filter → render. The cache stage (lookup,
+ * hits, storing) sits between filter and render; the flush stage (invalidation requests)
+ * between farm and filter.
  */
-export const STAGES: readonly Stage[] = [accept, farm, filter, render]
+export const STAGES: readonly Stage[] = [accept, rewrite, handler, farm, filter, render]
 
 export function runPipeline(ctx: RequestContext, stages: readonly Stage[] = STAGES, from = 0): void | Promise<void> {
   for (let i = from; i < stages.length; i++) {

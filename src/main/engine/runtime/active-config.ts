@@ -9,6 +9,8 @@ import { compileGlob } from '../match/glob'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import type { EncodedSlashes } from '../pipeline/normalise-url'
 import type { RenderClient } from '../upstream/render-client'
+import { compileVhostApache, containerProbe, type VhostApache } from './apache-runtime'
+import type { FileProbe } from '../apache-expr'
 import type { RenderRegistry } from './render-registry'
 
 export interface ActiveVhost {
@@ -25,6 +27,12 @@ export interface ActiveVhost {
   dispatcherHandled: boolean
   encodedSlashes: EncodedSlashes
   dispatcher: DispatcherDirectives
+  /** mod_setenvif / mod_rewrite / mod_headers, compiled. */
+  apache: VhostApache
+  /** File system as the emulated server sees it (docroot real, container folders elsewhere). */
+  probe: FileProbe
+  /** Host names (ServerName, ServerAlias) without port, for mod_rewrite's "is this server". */
+  names: string[]
 }
 
 /** The module's Apache directives in effect for a vhost (dispatcher-behavior.md §2). */
@@ -97,6 +105,7 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings):
   const matchers = names.map((n) => compileGlob(n, { caseInsensitive: true }))
   const layers = [server, vhost.settings]
   const docroot = vhost.documentRoot?.value
+  const wholeTree = layers.flatMap((l) => l.scopes.filter((s) => coversDocroot(s, docroot)))
   const handlerScopes = layers.flatMap((l) => [l, ...l.scopes.filter((s) => coversDocroot(s, docroot)).map((s) => s.settings)])
   const handler = [...handlerScopes].reverse().find((s) => s.setHandler)?.setHandler?.value
   const slashes = lastOther(layers, 'AllowEncodedSlashes')?.[0]?.toLowerCase()
@@ -110,7 +119,10 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings):
     docroot,
     dispatcherHandled: handler === 'dispatcher-handler',
     encodedSlashes: slashes === 'nodecode' ? 'nodecode' : slashes === 'on' ? 'on' : 'off',
-    dispatcher: dispatcherDirectives(handlerScopes)
+    dispatcher: dispatcherDirectives(handlerScopes),
+    apache: compileVhostApache(server, vhost.settings, wholeTree),
+    probe: containerProbe(docroot),
+    names
   }
 }
 

@@ -6,6 +6,7 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import { errorPage, redirectPage } from '../apache-errors'
 import type { RequestContext } from '../context'
+import { finalHeaders } from '../response-headers'
 
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
   let doc: string | undefined
@@ -33,7 +34,7 @@ export function redirect(ctx: RequestContext, status: number, location: string, 
 function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body: string, type = 'text/html; charset=iso-8859-1'): true {
   const bytes = Buffer.from(body, 'latin1')
   ctx.status = status
-  ctx.reply.head(status, { 'content-type': type, 'content-length': bytes.length, ...headers })
+  ctx.reply.head(status, finalHeaders(ctx, status, { 'content-type': type, 'content-length': bytes.length, ...headers }, true))
   ctx.reply.end(ctx.req.method === 'HEAD' ? undefined : bytes)
   ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes.length
   return true

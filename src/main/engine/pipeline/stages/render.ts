@@ -9,6 +9,7 @@ import type { RenderDetail } from '../../../../shared/trace'
 import type { ActiveFarm, ActiveRender } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 import { RenderError } from '../../upstream/render-client'
+import { finalHeaders } from '../response-headers'
 import { answer } from './answer'
 
 const HOP_BY_HOP = new Set([
@@ -99,7 +100,7 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
           ctx.status = status
           ctx.record('render', 'pass', `render /${chosen.render.label} (${origin}) answered ${status} in ${detail.timeToHeadersMs.toFixed(1)} ms`, { detail })
           ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
-          ctx.reply.head(status, responseHeaders(resHeaders))
+          ctx.reply.head(status, finalHeaders(ctx, status, responseHeaders(resHeaders), false))
           ctx.reply.onDrain(resume)
         },
         onData(chunk: Buffer) {

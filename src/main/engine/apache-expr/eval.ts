@@ -1,0 +1,311 @@
+/**
+ * ap_expr evaluation (`util_expr_eval.c`). Faithful details worth knowing:
+ * - `==`, `<`, … compare strings byte-wise; `-eq`, `-lt`, … compare `apr_atoi64` integers
+ *   (so `'abc' -eq 0` is true).
+ * - `$0`–`$9` refer to the last `=~` whose regex has a capturing group; a failed match of such a
+ *   regex empties them.
+ * - Reading a request header (`req()`, `http()`, `%{HTTP_*}`) adds it to `Vary` (never `Host`);
+ *   `req_novary()` does not. Apache merges this only when a boolean evaluation succeeds.
+ * - Nesting deeper than 20 levels (about 17 chained `&&`) fails with "Recursion limit reached".
+ * - Any evaluation error makes the whole result an error; what that means is up to the directive
+ *   (`<If>`, RewriteCond, SetEnvIfExpr: false; `Header … expr=`: the header is applied anyway).
+ */
+import type { CondNode, ExprAst, StringFunctionName, Subnet, WordNode } from './ast'
+import type { ExprContext } from './context'
+import { envGet } from './env-table'
+import { fnmatch } from './fnmatch'
+import { ipInSubnet, parseIpAddress } from './ipmatch'
+import { applyStringFunction } from './string-functions'
+import { HEADER_VARIABLES, headerValue, requestVariable } from './variables'
+
+/** One value read during evaluation, shown in traces (`%{HTTP_HOST}` → `example.com`). */
+export interface ExprLookup {
+  name: string
+  value: string
+}
+
+export interface ExprBoolResult {
+  value: boolean
+  /** Set when evaluation failed; `value` is then false. */
+  error?: string
+  /** Request headers read (what Apache would add to `Vary`). */
+  vary: string[]
+  lookups: ExprLookup[]
+  /** `$0`–`$9` after evaluation (for RewriteCond `%N` and SetEnvIfExpr `$N`); null when unset. */
+  captures: (string | undefined)[] | null
+}
+
+export interface ExprStringResult {
+  value: string
+  error?: string
+  lookups: ExprLookup[]
+}
+
+const MAX_RECURSION = 20
+const MAX_LOOKUPS = 64
+const MAX_FILE_SIZE = 10 * 1024 * 1024
+
+class EvalError extends Error {}
+
+class Evaluator {
+  depth = 0
+  vary: string[] = []
+  lookups: ExprLookup[] = []
+  captures: (string | undefined)[] | null = null
+
+  constructor(private readonly ctx: ExprContext) {}
+
+  private enter(): void {
+    if (this.depth >= MAX_RECURSION) throw new EvalError('Recursion limit reached')
+    this.depth++
+  }
+
+  private record(name: string, value: string): string {
+    if (this.lookups.length < MAX_LOOKUPS) this.lookups.push({ name, value })
+    return value
+  }
+
+  private addVary(header: string): void {
+    if (this.ctx.noVary || header.toLowerCase() === 'host') return
+    if (!this.vary.some((v) => v.toLowerCase() === header.toLowerCase())) this.vary.push(header)
+  }
+
+  cond(node: CondNode): boolean {
+    this.enter()
+    try {
+      switch (node.type) {
+        case 'true':
+          return true
+        case 'false':
+          return false
+        case 'not':
+          return !this.cond(node.arg)
+        case 'and':
+          return this.cond(node.left) && this.cond(node.right)
+        case 'or':
+          return this.cond(node.left) || this.cond(node.right)
+        case 'compare':
+          return this.compare(node.op, this.word(node.left), this.word(node.right))
+        case 'in': {
+          const needle = this.word(node.left)
+          return node.list.some((w) => this.word(w) === needle)
+        }
+        case 'match': {
+          const subject = this.word(node.left)
+          const m = node.regex.regex.exec(subject)
+          if (node.regex.groups > 0) this.captures = m ? Array.from({ length: 10 }, (_, i) => m[i]) : null
+          return node.negate ? m === null : m !== null
+        }
+        case 'unary':
+          return this.unary(node.op, this.word(node.arg), node.subnet)
+        case 'binary':
+          return this.binary(node.op, this.word(node.left), this.word(node.right), node.subnet)
+      }
+    } finally {
+      this.depth--
+    }
+  }
+
+  private compare(op: string, a: string, b: string): boolean {
+    switch (op) {
+      case '==':
+        return a === b
+      case '!=':
+        return a !== b
+      case '<':
+        return byteCompare(a, b) < 0
+      case '<=':
+        return byteCompare(a, b) <= 0
+      case '>':
+        return byteCompare(a, b) > 0
+      case '>=':
+        return byteCompare(a, b) >= 0
+    }
+    const x = atoi64(a)
+    const y = atoi64(b)
+    switch (op) {
+      case '-eq':
+        return x === y
+      case '-ne':
+        return x !== y
+      case '-lt':
+        return x < y
+      case '-le':
+        return x <= y
+      case '-gt':
+        return x > y
+      default:
+        return x >= y
+    }
+  }
+
+  private unary(op: string, arg: string, subnet: Subnet | undefined): boolean {
+    switch (op) {
+      case 'n':
+        return arg !== ''
+      case 'z':
+        return arg === ''
+      case 'T':
+        return truthy(arg)
+      case 'R':
+        return subnet ? ipInSubnet(this.ctx.req.remoteAddr, subnet) : false
+      default: {
+        const fs = this.ctx.fs
+        if (!fs) throw new EvalError(`-${op} needs access to the file system, which this evaluation does not have`)
+        const info = fs.stat(arg)
+        if (!info) return false
+        switch (op) {
+          case 'd':
+            return info.kind === 'dir'
+          case 'e':
+            return true
+          case 'f':
+            return info.kind === 'file'
+          case 's':
+            return info.kind === 'file' && info.size > 0
+          case 'L':
+          case 'h':
+            return info.symlink
+          case 'x':
+            return info.executable
+          default:
+            throw new EvalError(`Unary operator '-${op}' cannot be evaluated`)
+        }
+      }
+    }
+  }
+
+  private binary(op: string, a: string, b: string, subnet: Subnet | undefined): boolean {
+    switch (op) {
+      case 'ipmatch':
+        return subnet !== undefined && parseIpAddress(a) !== null && ipInSubnet(a, subnet)
+      case 'fnmatch':
+        return fnmatch(b, a, { pathname: true })
+      case 'strmatch':
+        return fnmatch(b, a)
+      case 'strcmatch':
+        return fnmatch(b, a, { caseBlind: true })
+      default:
+        throw new EvalError(`Binary operator '-${op}' cannot be evaluated`)
+    }
+  }
+
+  word(node: WordNode): string {
+    this.enter()
+    try {
+      switch (node.type) {
+        case 'digits':
+        case 'literal':
+          return node.value
+        case 'string':
+          return node.parts.map((p) => this.word(p)).join('')
+        case 'concat':
+          return this.word(node.left) + this.word(node.right)
+        case 'backref':
+          return this.record(`$${node.n}`, this.captures?.[node.n] ?? '')
+        case 'var':
+          return this.variable(node.name)
+        case 'call':
+          return this.call(node.name, this.word(node.arg))
+      }
+    } finally {
+      this.depth--
+    }
+  }
+
+  private variable(name: string): string {
+    const header = HEADER_VARIABLES[name]
+    if (header) {
+      this.addVary(header)
+      return this.record(`%{${name}}`, headerValue(this.ctx.req.headers, header) ?? '')
+    }
+    if (name.startsWith('SSL_')) {
+      if (this.ctx.req.https) throw new EvalError(`%{${name}}: SSL variables are not emulated`)
+      return this.record(`%{${name}}`, '')
+    }
+    const v = requestVariable(name, this.ctx)
+    if (v === undefined) throw new EvalError(`Variable '${name}' cannot be evaluated`)
+    return this.record(`%{${name}}`, v)
+  }
+
+  private call(name: StringFunctionName, arg: string): string {
+    const label = `${name}('${arg}')`
+    const { ctx } = this
+    switch (name) {
+      case 'req':
+      case 'http':
+        this.addVary(arg)
+        return this.record(label, headerValue(ctx.req.headers, arg) ?? '')
+      case 'req_novary':
+        return this.record(label, headerValue(ctx.req.headers, arg) ?? '')
+      case 'resp':
+        return this.record(label, ctx.response?.header(arg) ?? '')
+      case 'reqenv':
+        return this.record(label, envGet(ctx.env, arg) ?? '')
+      case 'note':
+        return this.record(label, envGet(ctx.notes, arg) ?? '')
+      case 'env':
+        return this.record(label, envGet(ctx.notes, arg) ?? envGet(ctx.env, arg) ?? ctx.osEnv?.[arg] ?? '')
+      case 'osenv':
+        return this.record(label, ctx.osEnv?.[arg] ?? '')
+      case 'file': {
+        if (!ctx.fs?.readFile) throw new EvalError(`Cannot open file ${arg}`)
+        const info = ctx.fs.stat(arg)
+        if (info && info.size > MAX_FILE_SIZE) throw new EvalError(`File ${arg} too large`)
+        const text = ctx.fs.readFile(arg)
+        if (text === null) throw new EvalError(`Cannot open file ${arg}`)
+        return text
+      }
+      case 'filesize': {
+        if (!ctx.fs)
+          throw new EvalError('filesize() needs access to the file system, which this evaluation does not have')
+        const info = ctx.fs.stat(arg)
+        return info && info.kind === 'file' && info.size > 0 ? String(info.size) : '0'
+      }
+      default:
+        return applyStringFunction(name, arg)
+    }
+  }
+}
+
+function byteCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** `apr_atoi64`: optional leading space and sign, then digits up to the first non-digit. */
+export function atoi64(s: string): bigint {
+  const m = /^[ \t\n\r\f\v]*([+-]?)(\d*)/.exec(s) as RegExpExecArray
+  if (!m[2]) return 0n
+  const n = BigInt(m[2])
+  return m[1] === '-' ? -n : n
+}
+
+/** `-T`: false for "", "0", "off", "no", "false" (case-insensitive); true otherwise. */
+function truthy(s: string): boolean {
+  return !['', '0', 'off', 'no', 'false'].includes(s.toLowerCase())
+}
+
+/** Evaluate a boolean expression. Never throws: failures come back in `error`. */
+export function evalExprBool(ast: ExprAst, ctx: ExprContext): ExprBoolResult {
+  if (ast.kind !== 'bool') throw new TypeError('evalExprBool needs a boolean expression (parseExpr)')
+  const ev = new Evaluator(ctx)
+  try {
+    const value = ev.cond(ast.root)
+    return { value, vary: ev.vary, lookups: ev.lookups, captures: ev.captures }
+  } catch (e) {
+    if (!(e instanceof EvalError)) throw e
+    return { value: false, error: e.message, vary: [], lookups: ev.lookups, captures: null }
+  }
+}
+
+/** Evaluate a string expression (`Header set X "expr=…"`). Never throws. */
+export function evalExprString(ast: ExprAst, ctx: ExprContext): ExprStringResult {
+  if (ast.kind !== 'string') throw new TypeError('evalExprString needs a string expression (parseStringExpr)')
+  const ev = new Evaluator(ctx)
+  try {
+    return { value: ev.word(ast.root), lookups: ev.lookups }
+  } catch (e) {
+    if (!(e instanceof EvalError)) throw e
+    return { value: '', error: e.message, lookups: ev.lookups }
+  }
+}

@@ -1,0 +1,512 @@
+/**
+ * The ap_expr parser (Apache 2.4 `util_expr_scan.l` + `util_expr_parse.y`), hand-written as a
+ * recursive-descent parser because the scanner is stateful (strings, `%{var:arg}`, `m#regex#`).
+ *
+ * Apache resolves every variable, function and operator name while parsing and refuses the
+ * configuration when one is unknown; so does this parser (`EXPR_SYNTAX`). Names Apache knows
+ * but the workbench cannot evaluate throw `EXPR_UNSUPPORTED`, so an expression is either
+ * evaluated faithfully or reported — never assumed true.
+ */
+import type { CompareOp, CondNode, ExprAst, RegexLiteral, StringFunctionName, WordNode } from './ast'
+import { ExprError } from './errors'
+import { parseSubnet } from './ipmatch'
+import {
+  BINARY_OPERATORS,
+  EXPR_VARIABLES,
+  STRING_FUNCTIONS,
+  UNARY_OPERATORS,
+  UNSUPPORTED_FUNCTIONS,
+  UNSUPPORTED_UNARY
+} from './names'
+import { compilePcre } from './pcre'
+
+type Token =
+  | {
+      kind: 'eof' | 'str' | 'var' | 'regex' | 'true' | 'false' | 'and' | 'or' | 'not' | 'concat' | 'in'
+      start: number
+      end: number
+    }
+  | { kind: 'compare'; op: CompareOp; start: number; end: number }
+  | { kind: 'match'; negate: boolean; start: number; end: number }
+  | { kind: 'unary' | 'binary' | 'id' | 'digits' | 'punct'; text: string; start: number; end: number }
+  | { kind: 'backref'; n: number; start: number; end: number }
+
+const REG_SEP = '/#$%^|?!\'",;:._-'
+const KEYWORDS: Record<string, Token['kind'] | CompareOp> = {
+  and: 'and',
+  or: 'or',
+  not: 'not',
+  true: 'true',
+  false: 'false',
+  in: 'in',
+  eq: '-eq',
+  ne: '-ne',
+  lt: '-lt',
+  le: '-le',
+  gt: '-gt',
+  ge: '-ge'
+}
+
+/** Parse a boolean expression (`<If>`, `SetEnvIfExpr`, `RewriteCond expr`, `Header … expr=`). */
+export function parseExpr(source: string): ExprAst {
+  const p = new Parser(source)
+  const root = p.parseCondition()
+  p.expectEnd()
+  return { kind: 'bool', source, root }
+}
+
+/** Parse a string expression (a `Header`/`RequestHeader` value written as `expr=…`). */
+export function parseStringExpr(source: string): ExprAst {
+  const p = new Parser(source)
+  const root = p.parseStringBody(null)
+  return { kind: 'string', source, root }
+}
+
+class Parser {
+  private pos = 0
+
+  constructor(private readonly src: string) {}
+
+  private fail(message: string, at = this.pos): never {
+    throw new ExprError('EXPR_SYNTAX', message, at + 1)
+  }
+
+  private unsupported(message: string, at = this.pos): never {
+    throw new ExprError('EXPR_UNSUPPORTED', message, at + 1)
+  }
+
+  private describe(t: Token): string {
+    if (t.kind === 'eof') return 'end of expression'
+    return `"${this.src.slice(t.start, t.end)}"`
+  }
+
+  /* ----------------------------------------------------------------- scanner (expr state) */
+
+  private lex(): Token {
+    const s = this.src
+    let i = this.pos
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n')) i++
+    const start = i
+    if (i >= s.length) return { kind: 'eof', start, end: i }
+    const c = s[i]
+    const two = s.slice(i, i + 2)
+    if (c === '"' || c === "'") return { kind: 'str', start, end: i + 1 }
+    if (s.startsWith('%{:', i)) this.fail('"%{:…:}" is Apache 2.5 syntax, not available in 2.4', i)
+    if (two === '%{') return { kind: 'var', start, end: i + 2 }
+    if (c === '/') return { kind: 'regex', start, end: i + 1 }
+    if ((c === 'm' || c === 's') && s[i + 1] !== undefined && REG_SEP.includes(s[i + 1])) {
+      if (c === 's') this.fail('regex substitution s/…/…/ is Apache 2.5 syntax, not available in 2.4', i)
+      return { kind: 'regex', start, end: i + 2 }
+    }
+    if (c === '$' && /[0-9]/.test(s[i + 1] ?? '')) return { kind: 'backref', n: Number(s[i + 1]), start, end: i + 2 }
+    if (two === '==') return { kind: 'compare', op: '==', start, end: i + 2 }
+    if (two === '=~') return { kind: 'match', negate: false, start, end: i + 2 }
+    if (c === '=') return { kind: 'compare', op: '==', start, end: i + 1 }
+    if (two === '!=') return { kind: 'compare', op: '!=', start, end: i + 2 }
+    if (two === '!~') return { kind: 'match', negate: true, start, end: i + 2 }
+    if (c === '!') return { kind: 'not', start, end: i + 1 }
+    if (two === '<=') return { kind: 'compare', op: '<=', start, end: i + 2 }
+    if (c === '<') return { kind: 'compare', op: '<', start, end: i + 1 }
+    if (two === '>=') return { kind: 'compare', op: '>=', start, end: i + 2 }
+    if (c === '>') return { kind: 'compare', op: '>', start, end: i + 1 }
+    if (two === '&&') return { kind: 'and', start, end: i + 2 }
+    if (two === '||') return { kind: 'or', start, end: i + 2 }
+    if (c === '.') return { kind: 'concat', start, end: i + 1 }
+    if (c === '-') {
+      const digits = /^-[0-9]+/.exec(s.slice(i))
+      if (digits) return { kind: 'digits', text: digits[0], start, end: i + digits[0].length }
+      const name = /^-([a-zA-Z_][a-zA-Z_0-9]*)/.exec(s.slice(i))
+      if (!name) this.fail(`Parse error near character '-'`, i)
+      const end = i + name[0].length
+      const n = name[1]
+      if (n === 'in') return { kind: 'in', start, end }
+      if (['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(n))
+        return { kind: 'compare', op: `-${n}` as CompareOp, start, end }
+      return { kind: n.length >= 2 ? 'binary' : 'unary', text: n, start, end }
+    }
+    if (/[0-9]/.test(c)) {
+      const d = /^[0-9]+/.exec(s.slice(i)) as RegExpExecArray
+      return { kind: 'digits', text: d[0], start, end: i + d[0].length }
+    }
+    if (/[a-zA-Z]/.test(c)) {
+      const id = /^[a-zA-Z][a-zA-Z0-9_]*/.exec(s.slice(i)) as RegExpExecArray
+      const end = i + id[0].length
+      const kw = KEYWORDS[id[0]]
+      if (kw === undefined) return { kind: 'id', text: id[0], start, end }
+      if (kw.startsWith('-')) return { kind: 'compare', op: kw as CompareOp, start, end }
+      return { kind: kw as 'and', start, end }
+    }
+    if ('(){},'.includes(c)) return { kind: 'punct', text: c, start, end: i + 1 }
+    this.fail(`Parse error near character '${c}'`, i)
+  }
+
+  private peek(): Token {
+    return this.lex()
+  }
+
+  private next(): Token {
+    const t = this.lex()
+    this.pos = t.end
+    return t
+  }
+
+  private isPunct(t: Token, ch: string): boolean {
+    return t.kind === 'punct' && t.text === ch
+  }
+
+  private expectPunct(ch: string): void {
+    const t = this.next()
+    if (!this.isPunct(t, ch)) this.fail(`syntax error, unexpected ${this.describe(t)}, expecting "${ch}"`, t.start)
+  }
+
+  expectEnd(): void {
+    const t = this.peek()
+    if (t.kind !== 'eof')
+      this.fail(`syntax error, unexpected ${this.describe(t)}, expecting end of expression`, t.start)
+  }
+
+  /* ------------------------------------------------------------------------- conditions */
+
+  parseCondition(): CondNode {
+    let left = this.parseAnd()
+    while (this.peek().kind === 'or') {
+      this.next()
+      left = { type: 'or', left, right: this.parseAnd() }
+    }
+    return left
+  }
+
+  private parseAnd(): CondNode {
+    let left = this.parseNot()
+    while (this.peek().kind === 'and') {
+      this.next()
+      left = { type: 'and', left, right: this.parseNot() }
+    }
+    return left
+  }
+
+  private parseNot(): CondNode {
+    if (this.peek().kind === 'not') {
+      this.next()
+      return { type: 'not', arg: this.parseNot() }
+    }
+    return this.parsePrimaryCondition()
+  }
+
+  private parsePrimaryCondition(): CondNode {
+    const t = this.peek()
+    if (t.kind === 'true' || t.kind === 'false') {
+      this.next()
+      return { type: t.kind }
+    }
+    if (t.kind === 'unary') {
+      this.next()
+      return this.unaryOperator(t.text, t.start, this.parseWord())
+    }
+    if (this.isPunct(t, '(')) {
+      // `( cond )` and `( word ) op word` start alike: try the condition, else the comparison.
+      const saved = this.pos
+      let first: ExprError | undefined
+      try {
+        this.next()
+        const inner = this.parseCondition()
+        this.expectPunct(')')
+        return inner
+      } catch (e) {
+        if (!(e instanceof ExprError)) throw e
+        first = e
+        this.pos = saved
+      }
+      try {
+        return this.parseComparison()
+      } catch (e) {
+        if (e instanceof ExprError && first.column > e.column) throw first
+        throw e
+      }
+    }
+    return this.parseComparison()
+  }
+
+  private parseComparison(): CondNode {
+    const left = this.parseWord()
+    const op = this.next()
+    switch (op.kind) {
+      case 'compare':
+        return { type: 'compare', op: op.op, left, right: this.parseWord() }
+      case 'match':
+        return { type: 'match', negate: op.negate, left, regex: this.parseRegexOperand() }
+      case 'in':
+        return { type: 'in', left, list: this.parseList() }
+      case 'binary':
+        return this.binaryOperator(op.text, op.start, left, this.parseWord())
+      default:
+        this.fail(`syntax error, unexpected ${this.describe(op)}, expecting a comparison operator`, op.start)
+    }
+  }
+
+  private unaryOperator(name: string, at: number, arg: WordNode): CondNode {
+    if (!UNARY_OPERATORS.has(name)) this.fail(`Unary operator '-${name}' does not exist`, at)
+    if (UNSUPPORTED_UNARY[name]) this.unsupported(UNSUPPORTED_UNARY[name], at)
+    if (name === 'R') {
+      if (arg.type !== 'literal') this.fail('-R requires subnet/netmask as constant argument', at)
+      const subnet = parseSubnet(arg.value)
+      if (!subnet) this.fail('parsing of subnet/netmask failed', at)
+      return { type: 'unary', op: name, arg, subnet }
+    }
+    return { type: 'unary', op: name, arg }
+  }
+
+  private binaryOperator(name: string, at: number, left: WordNode, right: WordNode): CondNode {
+    const lower = name.toLowerCase()
+    if (!BINARY_OPERATORS.has(lower)) this.fail(`Binary operator '-${name}' does not exist`, at)
+    if (lower === 'ipmatch') {
+      if (right.type !== 'literal') this.fail('-ipmatch requires subnet/netmask as constant argument', at)
+      const subnet = parseSubnet(right.value)
+      if (!subnet) this.fail('parsing of subnet/netmask failed', at)
+      return { type: 'binary', op: lower, left, right, subnet }
+    }
+    return { type: 'binary', op: lower, left, right }
+  }
+
+  private parseList(): WordNode[] {
+    const t = this.next()
+    if (this.isPunct(t, '{')) {
+      const words = [this.parseWord()]
+      while (this.isPunct(this.peek(), ',')) {
+        this.next()
+        words.push(this.parseWord())
+      }
+      this.expectPunct('}')
+      return words
+    }
+    if (this.isPunct(t, '(')) {
+      const inner = this.parseList()
+      this.expectPunct(')')
+      return inner
+    }
+    if (t.kind === 'id') this.fail(`List-returning function '${t.text}' does not exist`, t.start)
+    this.fail(`syntax error, unexpected ${this.describe(t)}, expecting "{"`, t.start)
+  }
+
+  private parseRegexOperand(): RegexLiteral {
+    const t = this.next()
+    if (t.kind !== 'regex')
+      this.fail(`syntax error, unexpected ${this.describe(t)}, expecting a regular expression`, t.start)
+    const delim = this.src[t.end - 1]
+    const close = this.src.indexOf(delim, t.end)
+    if (close < 0) this.fail('Unterminated regexp', t.start)
+    const source = this.src.slice(t.end, close)
+    let i = close + 1
+    let flags = ''
+    while (i < this.src.length && /[a-zA-Z0-9]/.test(this.src[i])) {
+      if (!'ism'.includes(this.src[i])) this.fail('Invalid regexp flag(s)', i)
+      flags += this.src[i]
+      i++
+    }
+    this.pos = i
+    const compiled = compilePcre(source, { caseless: flags.includes('i'), multiline: flags.includes('m') })
+    if (!compiled.ok) {
+      if (compiled.unsupported) this.unsupported(`regular expression ${source}: ${compiled.error}`, t.start)
+      this.fail(`Failed to compile regular expression: ${compiled.error}`, t.start)
+    }
+    return { source, flags, regex: compiled.regex, groups: compiled.groups }
+  }
+
+  /* ------------------------------------------------------------------------------ words */
+
+  private parseWord(): WordNode {
+    const left = this.parseWordPrimary()
+    if (this.peek().kind === 'concat') {
+      this.next()
+      return { type: 'concat', left, right: this.parseWord() }
+    }
+    return left
+  }
+
+  private parseWordPrimary(): WordNode {
+    const t = this.next()
+    switch (t.kind) {
+      case 'digits':
+        return { type: 'digits', value: t.text }
+      case 'str':
+        return this.parseStringBody(this.src[t.start])
+      case 'var':
+        return this.parseVariable(t.start)
+      case 'backref':
+        return { type: 'backref', n: t.n }
+      case 'id': {
+        if (!this.isPunct(this.peek(), '(')) {
+          this.fail(`syntax error, unexpected identifier "${t.text}"`, t.start)
+        }
+        this.next()
+        const arg = this.parseWord()
+        if (this.isPunct(this.peek(), ',')) this.fail(`${t.text}() takes one argument in Apache 2.4`, this.peek().start)
+        this.expectPunct(')')
+        return { type: 'call', name: this.stringFunction(t.text, t.start), arg }
+      }
+      case 'punct':
+        if (t.text === '(') {
+          const inner = this.parseWord()
+          this.expectPunct(')')
+          return inner
+        }
+        break
+      default:
+        break
+    }
+    this.fail(`syntax error, unexpected ${this.describe(t)}, expecting a word`, t.start)
+  }
+
+  private stringFunction(name: string, at: number): StringFunctionName {
+    const lower = name.toLowerCase()
+    if (STRING_FUNCTIONS.has(lower as StringFunctionName)) return lower as StringFunctionName
+    if (UNSUPPORTED_FUNCTIONS[lower]) this.unsupported(UNSUPPORTED_FUNCTIONS[lower], at)
+    this.fail(`Function '${name}' does not exist`, at)
+  }
+
+  /**
+   * The inside of a quoted string (or a whole string expression when `quote` is null): literal
+   * text, `%{…}` variables, `$0`–`$9` and backslash escapes.
+   */
+  parseStringBody(quote: string | null): WordNode {
+    const parts: WordNode[] = []
+    let text = ''
+    const flush = (): void => {
+      if (text) parts.push({ type: 'literal', value: text })
+      text = ''
+    }
+    const s = this.src
+    for (;;) {
+      if (this.pos >= s.length) {
+        if (quote !== null) this.fail('Unterminated string', this.pos)
+        break
+      }
+      const c = s[this.pos]
+      if (quote !== null && c === quote) {
+        this.pos++
+        break
+      }
+      if (c === '$' && /[0-9]/.test(s[this.pos + 1] ?? '')) {
+        flush()
+        parts.push({ type: 'backref', n: Number(s[this.pos + 1]) })
+        this.pos += 2
+        continue
+      }
+      if (s.startsWith('%{:', this.pos)) this.fail('"%{:…:}" is Apache 2.5 syntax, not available in 2.4')
+      if (s.startsWith('%{', this.pos)) {
+        flush()
+        const at = this.pos
+        this.pos += 2
+        parts.push(this.parseVariable(at))
+        continue
+      }
+      if (c === '\\') {
+        text += this.escape()
+        continue
+      }
+      if (c === '\n') this.fail('Unterminated string or variable')
+      if (c < ' ' || c === '\x7f')
+        this.fail(`Invalid string character '\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}'`)
+      text += c
+      this.pos++
+    }
+    flush()
+    if (parts.length === 0) return { type: 'literal', value: '' }
+    if (parts.length === 1) return parts[0]
+    return { type: 'string', parts }
+  }
+
+  private escape(): string {
+    const rest = this.src.slice(this.pos)
+    const bad = /^\\([4-9][0-9]{2}|[89][0-9]{0,2})/.exec(rest)
+    if (bad) this.fail('Bad character escape sequence')
+    const oct = /^\\([0-7]{1,3})/.exec(rest)
+    if (oct) {
+      this.pos += oct[0].length
+      return String.fromCharCode(parseInt(oct[1], 8))
+    }
+    const hx = /^\\x([0-9A-Fa-f]{1,2})/.exec(rest)
+    if (hx) {
+      this.pos += hx[0].length
+      return String.fromCharCode(parseInt(hx[1], 16))
+    }
+    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' }
+    const n = rest[1]
+    if (n === undefined) this.fail('Unterminated string')
+    this.pos += 2
+    if (simple[n] !== undefined) return simple[n]
+    if (n < ' ') this.fail(`Invalid string character '\\x${n.charCodeAt(0).toString(16).padStart(2, '0')}'`)
+    return n
+  }
+
+  /** After `%{`: `NAME}` (a variable) or `func:arg}` (a string function call). */
+  private parseVariable(start: number): WordNode {
+    const s = this.src
+    const id = /^[a-zA-Z][a-zA-Z0-9_]*/.exec(s.slice(this.pos))
+    if (!id) {
+      if (this.pos >= s.length) this.fail('Unterminated variable', start)
+      this.fail(`Unexpected variable character '${s[this.pos]}'`)
+    }
+    const name = id[0]
+    this.pos += name.length
+    if (s[this.pos] === '}') {
+      this.pos++
+      return this.variable(name, start)
+    }
+    if (s[this.pos] !== ':') {
+      if (this.pos >= s.length) this.fail('Unterminated variable', start)
+      this.fail(`Unexpected variable character '${s[this.pos]}'`)
+    }
+    this.pos++
+    const arg = this.parseVarArg(start)
+    return { type: 'call', name: this.stringFunction(name, start), arg }
+  }
+
+  private parseVarArg(start: number): WordNode {
+    const parts: WordNode[] = []
+    let text = ''
+    const flush = (): void => {
+      if (text) parts.push({ type: 'literal', value: text })
+      text = ''
+    }
+    const s = this.src
+    for (;;) {
+      if (this.pos >= s.length) this.fail('Unterminated variable', start)
+      const c = s[this.pos]
+      if (c === '}') {
+        this.pos++
+        break
+      }
+      if (c === '$' && /[0-9]/.test(s[this.pos + 1] ?? '')) {
+        flush()
+        parts.push({ type: 'backref', n: Number(s[this.pos + 1]) })
+        this.pos += 2
+        continue
+      }
+      if (s.startsWith('%{', this.pos)) {
+        flush()
+        const at = this.pos
+        this.pos += 2
+        parts.push(this.parseVariable(at))
+        continue
+      }
+      if (c === '\\') {
+        text += this.escape()
+        continue
+      }
+      if (c === '\n') this.fail('Unterminated string or variable')
+      text += c
+      this.pos++
+    }
+    flush()
+    if (parts.length === 0) return { type: 'literal', value: '' }
+    if (parts.length === 1) return parts[0]
+    return { type: 'string', parts }
+  }
+
+  private variable(name: string, at: number): WordNode {
+    const upper = name.toUpperCase()
+    if (EXPR_VARIABLES.has(upper) || upper.startsWith('SSL_')) return { type: 'var', name: upper }
+    this.fail(`Variable '${name}' does not exist`, at)
+  }
+}

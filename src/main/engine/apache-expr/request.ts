@@ -1,0 +1,62 @@
+/**
+ * The request as Apache's request-time modules (mod_rewrite, ap_expr, mod_setenvif,
+ * mod_headers) see it, with the names of the `request_rec` fields each value stands for.
+ * The environment (`r->subprocess_env`) is not part of it: it changes along the pipeline, so
+ * every function takes the current one explicitly.
+ */
+export interface ApacheRequest {
+  method: string
+  /** `r->uri`: the URL-path, percent-decoded, without the query string. */
+  uri: string
+  /** `r->args`: the query string as received (still encoded), without `?`; `''` when there is none. */
+  query: string
+  /** `r->protocol`, e.g. `HTTP/1.1`. */
+  protocol: string
+  /** `r->the_request`: the raw request line, e.g. `GET /a%3Fb?c=d HTTP/1.1`. */
+  theRequest: string
+  /**
+   * `r->headers_in`, names in lower case. Repeated request headers arrive merged with `, `
+   * (Apache merges them while reading the request).
+   */
+  headers: Record<string, string>
+  /** The header names as the client spelled them, in arrival order (for `SetEnvIf` name regexes). */
+  headerNames?: string[]
+  /** `r->useragent_ip` (after mod_remoteip, when it is used). */
+  remoteAddr: string
+  remotePort: number
+  /** `c->client_ip`: the peer address before mod_remoteip; defaults to `remoteAddr`. */
+  connRemoteAddr?: string
+  /** `c->local_ip`. */
+  serverAddr: string
+  /**
+   * What `ap_get_server_port` returns for self-referential URLs: with `UseCanonicalName Off`
+   * (the default) the port of the `Host` header, else the vhost's port, else 80/443.
+   */
+  serverPort: number
+  https: boolean
+  /** What `ap_get_server_name_for_url` returns: the `Host` header's name with `UseCanonicalName Off`. */
+  serverName: string
+  documentRoot: string
+  /** `r->user` and `r->ap_auth_type`, when an auth module set them. */
+  user?: string
+  authType?: string
+}
+
+/** One answer of the file-system probe used by `-f -d -s -l` tests and `file()`. */
+export interface FileInfo {
+  kind: 'file' | 'dir' | 'other'
+  size: number
+  /** The path itself is a symbolic link (an `lstat` answer). */
+  symlink: boolean
+  executable: boolean
+}
+
+/**
+ * Access to the file system of the emulated server. Injected so that evaluation stays pure and
+ * tests can describe a file tree; the pipeline passes one backed by the real docroot.
+ */
+export interface FileProbe {
+  stat(path: string): FileInfo | null
+  /** Whole file as text, for ap_expr `file()`; `null` when it cannot be read. */
+  readFile?(path: string): string | null
+}

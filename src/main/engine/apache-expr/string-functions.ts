@@ -1,0 +1,40 @@
+/**
+ * The pure string functions of ap_expr (also behind mod_rewrite's `int:` maps). Case
+ * conversion is ASCII-only, as `ap_str_tolower` in the C locale; digests are lower-case hex.
+ */
+import { createHash } from 'node:crypto'
+import { escapeUri, unescapeUrl } from './uri-escape'
+
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+}
+
+export function asciiUpper(s: string): string {
+  return s.replace(/[a-z]+/g, (m) => m.toUpperCase())
+}
+
+export type PureStringFunction = 'tolower' | 'toupper' | 'escape' | 'unescape' | 'base64' | 'unbase64' | 'md5' | 'sha1'
+
+export function applyStringFunction(name: PureStringFunction, arg: string): string {
+  switch (name) {
+    case 'tolower':
+      return asciiLower(arg)
+    case 'toupper':
+      return asciiUpper(arg)
+    case 'escape':
+      return escapeUri(arg)
+    case 'unescape': {
+      // ap_unescape_url_keep2f: %2F stays encoded; a bad escape or %00 yields "".
+      const r = unescapeUrl(arg, { keepSlashes: true })
+      return r.badEscape || r.forbidden ? '' : r.value
+    }
+    case 'base64':
+      return Buffer.from(arg, 'utf8').toString('base64')
+    case 'unbase64':
+      return Buffer.from(arg, 'base64').toString('utf8')
+    case 'md5':
+      return createHash('md5').update(arg, 'utf8').digest('hex')
+    case 'sha1':
+      return createHash('sha1').update(arg, 'utf8').digest('hex')
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Apache's URL escaping helpers, byte for byte: `ap_escape_uri` (used by mod_rewrite redirects,
+ * `int:escape` and ap_expr `escape()`), mod_rewrite's back-reference escaping (`[B]`) and
+ * `ap_unescape_url`. Apache works on bytes; strings here are treated as UTF-8, and the hex
+ * digits are lower case as Apache writes them (`%3f`, not `%3F`).
+ */
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8')
+
+const hex = (b: number): string => `%${b.toString(16).padStart(2, '0')}`
+const isAlnum = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
+
+/** Characters `ap_os_escape_path` leaves alone besides letters and digits (T_OS_ESCAPE_PATH). */
+const PATH_SAFE = new Set([..."$-_.+!*'(),:;@&=/~"].map((c) => c.charCodeAt(0)))
+
+function mapBytes(s: string, f: (b: number) => string): string {
+  let out = ''
+  for (const b of encoder.encode(s)) out += f(b)
+  return out
+}
+
+/** `ap_escape_uri`: percent-encode every byte that may not appear in a URL path. */
+export function escapeUri(s: string): string {
+  return mapBytes(s, (b) => (isAlnum(b) || PATH_SAFE.has(b) ? String.fromCharCode(b) : hex(b)))
+}
+
+export interface BackrefEscapeOptions {
+  /** `[B=chars]`: escape only these characters. */
+  only?: string
+  /** `[BNE=chars]`: escape everything `[B]` would, except these characters. */
+  except?: string
+  /** `[BCTLS]`: escape only control characters and the space. */
+  controlsOnly?: boolean
+  /** `[BNP]`: a space becomes `%20`, not `+`. */
+  noPlus?: boolean
+}
+
+/** mod_rewrite `escape_backref`: what `[B]` does to each `$N`/`%N` before it is substituted. */
+export function escapeBackref(s: string, opts: BackrefEscapeOptions = {}): string {
+  const only = opts.only ? new Set(encoder.encode(opts.only)) : null
+  const except = opts.except ? new Set(encoder.encode(opts.except)) : null
+  return mapBytes(s, (b) => {
+    let escape: boolean
+    if (opts.controlsOnly) escape = b < 0x20 || b === 0x7f || b === 0x20
+    else if (only) escape = only.has(b)
+    else escape = !(isAlnum(b) || b === 0x5f) && !(except?.has(b) ?? false)
+    if (!escape) return String.fromCharCode(b)
+    return b === 0x20 && !opts.noPlus ? '+' : hex(b)
+  })
+}
+
+export interface UnescapeResult {
+  value: string
+  /** A `%` not followed by two hex digits (Apache: 400 Bad Request). */
+  badEscape: boolean
+  /** `%00`, or `%2F` where slashes are forbidden (Apache: 404). */
+  forbidden: boolean
+}
+
+/**
+ * `ap_unescape_url`: decode every `%XX`. With `keepSlashes` (`ap_unescape_url_keep2f`) an
+ * encoded slash stays `%2F`; otherwise it is decoded but reported as forbidden.
+ */
+export function unescapeUrl(s: string, opts: { keepSlashes?: boolean } = {}): UnescapeResult {
+  const bytes: number[] = []
+  let badEscape = false
+  let forbidden = false
+  const src = encoder.encode(s)
+  for (let i = 0; i < src.length; i++) {
+    const b = src[i]
+    if (b !== 0x25) {
+      bytes.push(b)
+      continue
+    }
+    const h = String.fromCharCode(src[i + 1] ?? 0, src[i + 2] ?? 0)
+    if (!/^[0-9A-Fa-f]{2}$/.test(h)) {
+      badEscape = true
+      bytes.push(b)
+      continue
+    }
+    const decoded = parseInt(h, 16)
+    if (decoded === 0x2f && opts.keepSlashes) {
+      bytes.push(src[i], src[i + 1], src[i + 2])
+    } else {
+      if (decoded === 0 || decoded === 0x2f) forbidden = true
+      bytes.push(decoded)
+    }
+    i += 2
+  }
+  return { value: decoder.decode(new Uint8Array(bytes)), badEscape, forbidden }
+}

@@ -1,0 +1,268 @@
+/**
+ * mod_headers at request time (`do_headers_fixup`). Response headers live in two tables:
+ * `Header always` works on `r->err_headers_out`, plain `Header` (onsuccess) on `r->headers_out`;
+ * all `always` directives run first, then all onsuccess ones. Both tables are sent, so
+ * `Header always set X` next to an `X` from the backend gives two `X` lines, and a plain
+ * `Header unset X` does not remove what `Header always` added. When Apache produces the
+ * response itself (an error, a rewrite [F]/[R]) the handler's headers are dropped and only
+ * `always` applies (see `applyResponseHeaders`).
+ *
+ * A condition that fails to evaluate does not skip the directive: Apache logs "Failed to
+ * evaluate expression … - ignoring" and applies the header anyway.
+ */
+import type { HeaderDirective } from '../../../../shared/config-model'
+import type { HeaderActionTrace } from '../../../../shared/trace-apache'
+import {
+  envGet,
+  evalExprBool,
+  evalExprString,
+  exprTrace,
+  pregsub,
+  type ApacheRequest,
+  type ExprContext,
+  type FileProbe
+} from '../../apache-expr'
+import { compileHeaders, type CompiledHeader, type CompiledHeaders } from './compile-headers'
+import { renderHeaderFormat } from './format'
+import { HeaderTable, requestHeaderEntries } from './table'
+
+export interface HeaderRunOptions {
+  notes?: Record<string, string>
+  osEnv?: Record<string, string>
+  fs?: FileProbe
+  /** Request start (ms since epoch) for `%t`/`%D`; "now" defaults to the clock. */
+  requestTime?: number
+  now?: Date
+  /** What `%{REQUEST_FILENAME}`, `%{HANDLER}`, `%{CONTENT_TYPE}`, `%{LAST_MODIFIED}` read in `expr=`. */
+  filename?: string
+  handler?: string
+  contentType?: string
+  mtime?: number
+}
+
+const compiledCache = new WeakMap<HeaderDirective[], CompiledHeaders>()
+
+export function compiledHeaders(input: HeaderDirective[] | CompiledHeaders): CompiledHeaders {
+  if (!Array.isArray(input)) return input
+  let c = compiledCache.get(input)
+  if (!c) {
+    c = compileHeaders(input)
+    compiledCache.set(input, c)
+  }
+  return c
+}
+
+export interface FixupScope {
+  req: ApacheRequest
+  env: Record<string, string>
+  notes: Record<string, string>
+  exprCtx: ExprContext
+  opts: HeaderRunOptions
+  /** r->headers_out, where `echo` always writes and ap_expr adds Vary. */
+  headersOut: HeaderTable
+  vary: string[]
+  contentType?: string
+}
+
+function valueOf(h: CompiledHeader, s: FixupScope): { value: string; error?: string } {
+  if (h.valueExpr) {
+    const r = evalExprString(h.valueExpr, s.exprCtx)
+    // "Can't evaluate value expression": Apache uses an empty value.
+    return r.error ? { value: '', error: r.error } : { value: r.value }
+  }
+  const now = (s.opts.now ?? new Date()).getTime()
+  return {
+    value: renderHeaderFormat(h.value ?? [], {
+      env: s.env,
+      https: s.req.https,
+      requestTime: s.opts.requestTime ?? now,
+      now
+    })
+  }
+}
+
+/** `process_regexp`: replace the first match (edit) or every match (edit*), `$N` from the match. */
+function editValue(h: CompiledHeader, value: string, replacement: string): string {
+  const re = h.regex as RegExp
+  const m = re.exec(value)
+  if (!m) return value
+  const subs = pregsub(
+    replacement,
+    Array.from({ length: 10 }, (_, i) => m[i])
+  )
+  const end = m.index + m[0].length
+  if (h.action === 'edit') return value.slice(0, m.index) + subs + value.slice(end)
+  // edit*: repeat on the remainder; an empty match moves one character on so it terminates.
+  if (m[0].length === 0) {
+    if (end >= value.length) return value.slice(0, m.index) + subs
+    return value.slice(0, m.index) + subs + value[end] + editValue(h, value.slice(end + 1), replacement)
+  }
+  return value.slice(0, m.index) + subs + editValue(h, value.slice(end), replacement)
+}
+
+export function runFixups(
+  entries: CompiledHeader[],
+  table: HeaderTable,
+  which: CompiledHeader['table'],
+  early: boolean,
+  s: FixupScope,
+  trace: HeaderActionTrace[]
+): void {
+  for (const h of entries) {
+    if (h.table !== which) continue
+    const before = table.getAll(h.header)
+    const t: HeaderActionTrace = {
+      pos: h.src.pos,
+      directive: h.src.directive,
+      table: h.table,
+      action: h.action,
+      header: h.header,
+      applied: false,
+      reason: '',
+      before,
+      after: before
+    }
+    trace.push(t)
+    const isEarly = h.condition?.kind === 'early'
+    if (isEarly !== early) {
+      if (!isEarly) t.reason = 'not an early directive'
+      else if (h.table === 'request') t.reason = 'runs early (when the request is read), not in this phase'
+      // mod_headers documents `Header … early` as a testing aid; the workbench does not emulate it.
+      else t.reason = '"Header … early" (a testing aid) is not emulated'
+      continue
+    }
+    if (h.condition?.kind === 'expr') {
+      const r = evalExprBool(h.condition.expr, s.exprCtx)
+      for (const v of r.vary) if (!s.vary.includes(v)) s.vary.push(v)
+      t.condition = {
+        kind: 'expr',
+        source: h.condition.source,
+        result: r.error ? true : r.value,
+        expr: exprTrace(h.condition.source, r)
+      }
+      if (!r.error && !r.value) {
+        t.reason = `expr=${h.condition.source} is false`
+        continue
+      }
+      if (r.error) t.reason = `expression failed (${r.error}); Apache applies the header anyway`
+    } else if (h.condition?.kind === 'env') {
+      const present = envGet(s.env, h.condition.name) !== undefined
+      const ok = h.condition.negate ? !present : present
+      t.condition = { kind: 'env', source: h.condition.source, result: ok }
+      if (!ok) {
+        t.reason = `${h.condition.source}: ${h.condition.name} is ${present ? 'set' : 'not set'}`
+        continue
+      }
+    }
+    applyAction(h, table, s, t)
+    t.applied = true
+    t.after = table.getAll(h.header)
+    if (!t.reason)
+      t.reason = h.condition
+        ? `${h.condition.kind === 'env' ? h.condition.source : 'condition'} holds`
+        : 'unconditional'
+  }
+}
+
+function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: HeaderActionTrace): void {
+  const computed = (): string => {
+    const v = valueOf(h, s)
+    t.value = v.value
+    if (v.error) t.reason = `value expression failed (${v.error}): empty value`
+    return v.value
+  }
+  const isContentType = h.header.toLowerCase() === 'content-type'
+  switch (h.action) {
+    case 'add':
+      table.add(h.header, computed())
+      break
+    case 'append':
+      table.merge(h.header, computed())
+      break
+    case 'merge': {
+      const v = computed()
+      const existing = table.get(h.header)
+      if (existing === undefined) table.add(h.header, v)
+      else if (!splitTokens(existing).includes(v)) table.merge(h.header, v)
+      else t.reason = `"${v}" is already there`
+      break
+    }
+    case 'set': {
+      const v = computed()
+      if (isContentType) s.contentType = v
+      table.set(h.header, v)
+      break
+    }
+    case 'setifempty':
+      if (table.get(h.header) === undefined) {
+        const v = computed()
+        if (isContentType) s.contentType = v
+        table.set(h.header, v)
+      } else t.reason = 'the header already has a value'
+      break
+    case 'unset':
+      table.unset(h.header)
+      break
+    case 'echo':
+      for (const { name, value } of requestHeaderEntries(s.req)) {
+        if ((h.regex as RegExp).test(name)) s.headersOut.add(name, value)
+      }
+      break
+    case 'edit':
+    case 'edit*': {
+      const replacement = computed()
+      if (isContentType && s.contentType) s.contentType = editValue(h, s.contentType, replacement)
+      if (table.has(h.header)) {
+        const edited = table.getAll(h.header).map((v) => editValue(h, v, replacement))
+        table.unset(h.header)
+        for (const v of edited) table.add(h.header, v)
+      }
+      break
+    }
+    case 'note': {
+      const name = computed()
+      const current = table.get(h.header)
+      if (current !== undefined) s.notes[name] = current
+      else delete s.notes[name]
+      break
+    }
+  }
+}
+
+/** Tokens of a header value as `Header merge` compares them: comma-separated, quotes respected, case-sensitive. */
+function splitTokens(value: string): string[] {
+  const tokens: string[] = []
+  let i = 0
+  while (i < value.length) {
+    while (i < value.length && /\s/.test(value[i])) i++
+    const start = i
+    while (i < value.length && value[i] !== ',') {
+      if (value[i++] === '"') while (i < value.length && value[i++] !== '"');
+    }
+    tokens.push(value.slice(start, i))
+    i++
+  }
+  return tokens
+}
+
+export function fixupScope(
+  req: ApacheRequest,
+  env: Record<string, string>,
+  opts: HeaderRunOptions,
+  headersOut: HeaderTable
+): FixupScope {
+  const notes = { ...(opts.notes ?? {}) }
+  const exprCtx: ExprContext = {
+    req,
+    env,
+    notes,
+    osEnv: opts.osEnv,
+    fs: opts.fs,
+    now: opts.now,
+    filename: opts.filename,
+    handler: opts.handler,
+    contentType: opts.contentType,
+    mtime: opts.mtime
+  }
+  return { req, env, notes, exprCtx, opts, headersOut, vary: [] }
+}

@@ -1,0 +1,98 @@
+/**
+ * mod_headers value format strings: text with `\n \r \t \\` escapes (any other backslash is kept)
+ * and the specifiers `%%`, `%t` (`t=` + request time in µs), `%D` (`D=` + time taken so far in µs),
+ * `%{NAME}e` (request environment, `(null)` when unset, newlines turned into spaces) and
+ * `%{NAME}s` (mod_ssl variable; `(null)` on a plain-HTTP connection). Any other specifier makes
+ * Apache refuse the configuration: "Unrecognized header format %x".
+ */
+import { envGet } from '../../apache-expr'
+
+export type FormatPart =
+  | { kind: 'text'; text: string }
+  | { kind: 'env'; name: string }
+  | { kind: 'ssl'; name: string }
+  | { kind: 'time' }
+  | { kind: 'duration' }
+
+export function parseHeaderFormat(s: string): { parts: FormatPart[] } | { error: string } {
+  const parts: FormatPart[] = []
+  let text = ''
+  let i = 0
+  while (i < s.length) {
+    const c = s[i]
+    if (c === '\\') {
+      const n = s[i + 1]
+      const map: Record<string, string> = { '\\': '\\', r: '\r', n: '\n', t: '\t' }
+      if (n !== undefined && map[n] !== undefined) {
+        text += map[n]
+        i += 2
+      } else {
+        text += '\\'
+        i++
+      }
+      continue
+    }
+    if (c !== '%') {
+      text += c
+      i++
+      continue
+    }
+    if (s[i + 1] === '%' || i + 1 >= s.length) {
+      text += '%'
+      i += 2
+      continue
+    }
+    let j = i + 1
+    let arg = ''
+    if (s[j] === '{') {
+      const close = s.indexOf('}', j)
+      arg = close < 0 ? s.slice(j + 1) : s.slice(j + 1, close)
+      j = close < 0 ? s.length : close + 1
+    }
+    const tag = s[j]
+    if (text) parts.push({ kind: 'text', text })
+    text = ''
+    if (tag === 'e') parts.push({ kind: 'env', name: arg })
+    else if (tag === 's') parts.push({ kind: 'ssl', name: arg })
+    else if (tag === 't') parts.push({ kind: 'time' })
+    else if (tag === 'D') parts.push({ kind: 'duration' })
+    else return { error: `Unrecognized header format %${tag ?? ''}` }
+    i = j + 1
+  }
+  if (text) parts.push({ kind: 'text', text })
+  return { parts }
+}
+
+export interface FormatScope {
+  env: Record<string, string>
+  https: boolean
+  /** Request start and "now", in milliseconds since the epoch. */
+  requestTime: number
+  now: number
+}
+
+export function renderHeaderFormat(parts: FormatPart[], scope: FormatScope): string {
+  let out = ''
+  for (const p of parts) {
+    switch (p.kind) {
+      case 'text':
+        out += p.text
+        break
+      case 'env': {
+        const v = envGet(scope.env, p.name)
+        out += v === undefined ? '(null)' : v.replace(/[\r\n]/g, ' ')
+        break
+      }
+      case 'ssl':
+        out += '(null)'
+        break
+      case 'time':
+        out += `t=${Math.round(scope.requestTime * 1000)}`
+        break
+      case 'duration':
+        out += `D=${Math.max(0, Math.round((scope.now - scope.requestTime) * 1000))}`
+        break
+    }
+  }
+  return out
+}

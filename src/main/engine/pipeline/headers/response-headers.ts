@@ -1,0 +1,102 @@
+/** `Header`: the response headers as they leave the server (output filter, or Apache's error path). */
+import type { HeaderDirective } from '../../../../shared/config-model'
+import type { HeaderActionTrace, HeadersTrace } from '../../../../shared/trace-apache'
+import type { ApacheRequest } from '../../apache-expr'
+import type { CompiledHeaders } from './compile-headers'
+import { compiledHeaders, fixupScope, runFixups, type HeaderRunOptions } from './fixups'
+import { HeaderTable, type HeaderEntry } from './table'
+
+export interface ResponseHeadersInput {
+  status: number
+  /** `r->headers_out`: what the handler (render, cache, rewrite's `Location`) produced. */
+  headers: Record<string, string | string[]> | HeaderEntry[]
+  /** `r->err_headers_out`: headers meant to survive error responses (rewrite [CO] cookies, …). */
+  errHeaders?: Record<string, string | string[]> | HeaderEntry[]
+}
+
+export interface ResponseHeadersResult {
+  /** What goes on the wire, lower-case names: the `err_headers_out` lines first, then `headers_out`. */
+  headers: Record<string, string | string[]>
+  entries: HeaderEntry[]
+  headersOut: HeaderEntry[]
+  errHeadersOut: HeaderEntry[]
+  notes: Record<string, string>
+  /** Set when `Header set|setifempty|edit Content-Type` changed the content type. */
+  contentType?: string
+  trace: HeadersTrace
+}
+
+/**
+ * `Header` directives on a response. `errorResponse`: Apache generated this response itself
+ * (ErrorDocument, a rewrite status or redirect, its own 404). Then `ap_send_error_response`
+ * drops the handler's `headers_out` (keeping `Location` for redirects), makes the old
+ * `err_headers_out` the new `headers_out`, and runs only the `Header always` directives, on an
+ * empty `err_headers_out`. A 204 or 304 skips that swap.
+ */
+export function applyResponseHeaders(
+  directives: HeaderDirective[] | CompiledHeaders,
+  resp: ResponseHeadersInput,
+  req: ApacheRequest,
+  env: Record<string, string>,
+  opts: HeaderRunOptions & { errorResponse?: boolean } = {}
+): ResponseHeadersResult {
+  const c = compiledHeaders(directives)
+  let headersOut = HeaderTable.from(resp.headers)
+  let errHeadersOut = HeaderTable.from(resp.errHeaders)
+  const errorPath = opts.errorResponse === true
+  if (errorPath && resp.status !== 204 && resp.status !== 304) {
+    const location = headersOut.get('Location') ?? errHeadersOut.get('Location')
+    headersOut = errHeadersOut
+    errHeadersOut = new HeaderTable()
+    if ((resp.status >= 300 && resp.status <= 399) || resp.status === 201) {
+      if (location) headersOut.set('Location', location)
+    }
+  }
+  // r->content_type: what the handler set, which for a proxied or cached answer is its Content-Type.
+  const s = fixupScope(
+    req,
+    env,
+    { ...opts, contentType: opts.contentType ?? headersOut.get('Content-Type') },
+    headersOut
+  )
+  s.exprCtx.response = {
+    status: resp.status,
+    header: (name) => headersOut.get(name) ?? errHeadersOut.get(name)
+  }
+  const entries: HeaderActionTrace[] = []
+  runFixups(c.entries, errHeadersOut, 'always', false, s, entries)
+  if (errorPath) {
+    for (const h of c.entries) {
+      if (h.table !== 'onsuccess') continue
+      const before = headersOut.getAll(h.header)
+      entries.push({
+        pos: h.src.pos,
+        directive: h.src.directive,
+        table: h.table,
+        action: h.action,
+        header: h.header,
+        applied: false,
+        reason: `Apache generated this ${resp.status} response itself: only "Header always" applies`,
+        before,
+        after: before
+      })
+    }
+  } else {
+    runFixups(c.entries, headersOut, 'onsuccess', false, s, entries)
+  }
+  for (const v of s.vary) {
+    if (!headersOut.getAll('Vary').some((x) => x.split(/\s*,\s*/).some((t) => t.toLowerCase() === v.toLowerCase()))) {
+      headersOut.merge('Vary', v)
+    }
+  }
+  const wire = [...errHeadersOut.list(), ...headersOut.list()]
+  return {
+    headers: HeaderTable.from(wire).toRecord(),
+    entries: wire,
+    headersOut: headersOut.list(),
+    errHeadersOut: errHeadersOut.list(),
+    notes: s.notes,
+    contentType: s.contentType,
+    trace: { phase: 'response', errorResponse: errorPath, entries }
+  }
+}

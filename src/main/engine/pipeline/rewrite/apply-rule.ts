@@ -1,0 +1,226 @@
+/**
+ * One RewriteRule against the current state (`apply_rewrite_rule` + `apply_rewrite_cond`).
+ * The order is mod_rewrite's: the pattern first, then the conditions (each TestString expanded
+ * with the captures so far; `%N` are the last matched condition's), then the substitution, then
+ * `[E=]` and `[CO=]`, then query splitting, proxy/redirect decisions and self-reduction.
+ */
+import type { RewriteRuleTrace } from '../../../../shared/trace-apache'
+import { envSet, envUnset, escapeUri } from '../../apache-expr'
+import type { CompiledRule } from './compile'
+import { condKind } from './cond'
+import { buildRewriteCookie } from './cookie'
+import { addVary, captures, evaluateCond, shownCaptures } from './eval-cond'
+import { Expander, type ExpandScope } from './expand'
+import type { RewriteState, RuleEnv, RuleResult } from './state'
+import { absoluteUriScheme, fullyQualify, reduceUri, splitQuery } from './uri'
+
+function log(state: RewriteState, line: string): void {
+  if (state.log.length < 500) state.log.push(line)
+}
+
+/** Apply one rule; the trace entry is filled in place. */
+export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv, trace: RewriteRuleTrace): RuleResult {
+  const { flags } = rule
+  const isProxyReq = env.perdir !== null && state.filename.startsWith('proxy:')
+  let subject = state.filename
+  if (env.perdir !== null) {
+    if (state.pathInfo) subject += state.pathInfo
+    if (!isProxyReq && subject.startsWith(env.perdir)) subject = subject.slice(env.perdir.length)
+  }
+  trace.subject = subject
+  log(state, `applying pattern '${rule.src.pattern}' to uri '${subject}'`)
+  const m = (rule.regex as RegExp).exec(subject)
+  if ((m !== null) === rule.negate) {
+    trace.verdict = 'no-match'
+    return 'no-match'
+  }
+  const scope: ExpandScope = {
+    req: env.req,
+    env: state.env,
+    notes: state.notes,
+    osEnv: env.ctx.osEnv ?? {},
+    filename: state.filename,
+    pathInfo: state.pathInfo,
+    now: env.now,
+    maps: env.ctx.maps,
+    ruleCaptures: rule.negate || !m ? null : captures(m),
+    condCaptures: null
+  }
+  trace.captures = shownCaptures(scope.ruleCaptures)
+  const exp = new Expander(scope)
+  const ruleVary: string[] = []
+  const conds = rule.conds
+  for (let i = 0; i < conds.length; i++) {
+    const c = conds[i]
+    const out = evaluateCond(c, exp, state, env)
+    trace.conds.push(out.trace)
+    log(
+      state,
+      `RewriteCond: input='${out.trace.expanded ?? c.src.pattern}' pattern='${c.src.pattern}'${c.nocase ? ' [NC]' : ''} => ${out.rc ? 'matched' : 'not-matched'}`
+    )
+    if (out.captures) scope.condCaptures = out.captures
+    let varyThis = exp.takeHeaders()
+    if (c.novary) varyThis = []
+    if (c.ornext) {
+      if (!out.rc) continue
+      while (i < conds.length && conds[i].ornext) {
+        i++
+        if (i < conds.length) {
+          const skipped = conds[i]
+          trace.conds.push({
+            pos: skipped.src.pos,
+            testString: skipped.src.testString,
+            pattern: skipped.src.pattern,
+            kind: condKind(skipped),
+            negated: skipped.negate,
+            flags: skipped.flags,
+            result: false,
+            skipped: 'or-satisfied'
+          })
+        }
+      }
+    } else if (!out.rc) {
+      trace.verdict = 'conds-failed'
+      return 'no-match'
+    }
+    addVary(ruleVary, varyThis)
+  }
+  addVary(state.vary, ruleVary)
+
+  const noSub = rule.substitution === null || flags.statusOnly
+  let expansion: { text: string; literalQuestionMarks: number[] } | null = null
+  if (!noSub) {
+    expansion = exp.expand(
+      rule.substitution as NonNullable<CompiledRule['substitution']>,
+      flags.escapeBackrefs ? flags.backrefOptions : null
+    )
+    exp.takeHeaders()
+    trace.expanded = expansion.text
+    log(state, `rewrite '${subject}' -> '${expansion.text}'`)
+  }
+  for (const e of rule.env) {
+    const item = exp.expand(e).text
+    if (item.startsWith('!')) {
+      envUnset(state.env, item.slice(1))
+      trace.effects.push(`unset env ${item.slice(1)}`)
+      log(state, `unsetting env variable '${item.slice(1)}'`)
+    } else {
+      const colon = item.indexOf(':')
+      const name = colon < 0 ? item : item.slice(0, colon)
+      const value = colon < 0 ? '' : item.slice(colon + 1)
+      envSet(state.env, name, value)
+      trace.effects.push(`set env ${name}="${value}"`)
+      log(state, `setting env variable '${name}' to '${value}'`)
+    }
+  }
+  for (const spec of rule.cookies) {
+    const cookie = buildRewriteCookie(exp.expand(spec).text, env.now)
+    if (!cookie) {
+      trace.effects.push('cookie ignored (a cookie needs name:value:domain)')
+    } else if (state.cookieNames.has(cookie.name)) {
+      trace.effects.push(`cookie ${cookie.name} already set`)
+    } else {
+      state.cookieNames.add(cookie.name)
+      state.cookies.push(cookie.header)
+      trace.effects.push(`Set-Cookie: ${cookie.header}`)
+    }
+  }
+  for (const n of exp.notes) trace.note = trace.note ? `${trace.note}; ${n}` : n
+  trace.verdict = 'applied'
+
+  const forceTypeHandler = (): void => {
+    if (rule.type) {
+      const t = exp.expand(rule.type, flags.escapeBackrefs ? flags.backrefOptions : null).text.toLowerCase()
+      if (t) {
+        state.forcedType = t
+        trace.effects.push(`type ${t}`)
+      }
+    }
+    if (rule.handler) {
+      const h = exp.expand(rule.handler, flags.escapeBackrefs ? flags.backrefOptions : null).text.toLowerCase()
+      if (h) {
+        state.forcedHandler = h
+        trace.effects.push(`handler ${h}`)
+      }
+    }
+  }
+
+  if (noSub) {
+    forceTypeHandler()
+    if (flags.statusOnly) {
+      state.status = flags.status
+      trace.effects.push(`status ${flags.status}`)
+      log(state, `forcing responsecode ${flags.status} for ${state.filename}`)
+      return 'status'
+    }
+    trace.result = { path: state.filename, query: state.args ?? '' }
+    return 'matched-nosub'
+  }
+
+  const text = (expansion as { text: string }).text
+  state.filename = text
+  if (env.perdir !== null && flags.discardPathInfo) state.pathInfo = ''
+  const split = splitQuery(text, state.args, flags)
+  if (split.at >= 0 && !(expansion as { literalQuestionMarks: number[] }).literalQuestionMarks.includes(split.at)) {
+    // Apache >= 2.4.60 (CVE-2024-38474), refined in 2.4.62: a "?" that came out of an expansion
+    // may be a decoded %3f of the request; with %3f in the request that is refused.
+    if (!flags.unsafeAllow3F && /%3f/i.test(env.req.theRequest)) {
+      state.status = 403
+      trace.effects.push('status 403')
+      trace.note = 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F'
+      log(state, 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F')
+      return 'status'
+    }
+  }
+  if (split.at >= 0) log(state, `split uri=${text} -> uri=${split.filename}, args=${split.args ?? '<none>'}`)
+  state.filename = split.filename
+  state.args = split.args
+  state.prefixStatUnsafe = env.perdir === null && rule.startsWithExpansion && !flags.unsafePrefixStat
+
+  if (
+    env.perdir !== null &&
+    !isProxyReq &&
+    !state.filename.startsWith('/') &&
+    absoluteUriScheme(state.filename).length === 0
+  ) {
+    log(state, `add per-dir prefix: ${state.filename} -> ${env.perdir}${state.filename}`)
+    state.filename = env.perdir + state.filename
+  }
+  if (flags.proxy) {
+    if (env.perdir !== null && !flags.noescape) state.filename = escapeUri(state.filename)
+    state.filename = `proxy:${fullyQualify(state.filename, env.req)}`
+    trace.effects.push(`proxy to ${state.filename.slice(6)}`)
+    log(state, `forcing proxy-throughput with ${state.filename.slice(6)}`)
+    trace.result = { path: state.filename.slice(6), query: state.args ?? '' }
+    return 'matched'
+  }
+  if (flags.redirect) {
+    state.filename = fullyQualify(state.filename, env.req)
+    state.status = flags.status
+    trace.effects.push(`redirect ${flags.status}`)
+    log(state, `explicitly forcing redirect with ${state.filename}`)
+    trace.result = { path: state.filename, query: state.args ?? '' }
+    return 'matched'
+  }
+  const isThisServer =
+    env.ctx.isThisServer ??
+    ((host: string, port: number) =>
+      host.toLowerCase() === env.req.serverName.toLowerCase() && port === env.req.serverPort)
+  const reduced = reduceUri(state.filename, env.req, isThisServer)
+  if (reduced !== null) {
+    log(state, `reduce ${state.filename} -> ${reduced}`)
+    trace.effects.push(`reduced to ${reduced} (the URL names this server)`)
+    state.filename = reduced
+    state.uriReduced = true
+  }
+  if (absoluteUriScheme(state.filename).length > 0) {
+    state.status = flags.status
+    trace.effects.push(`redirect ${flags.status} (the substitution is an absolute URL)`)
+    log(state, `implicitly forcing redirect (rc=${flags.status}) with ${state.filename}`)
+    trace.result = { path: state.filename, query: state.args ?? '' }
+    return 'matched'
+  }
+  forceTypeHandler()
+  trace.result = { path: state.filename, query: state.args ?? '' }
+  return 'matched'
+}

@@ -1,0 +1,219 @@
+/**
+ * The rule list (`apply_rewrite_list`) and what Apache does with its result in the
+ * translate-name phase for server/vhost rules (`hook_uri2file`) or the fixup phase for
+ * directory rules (`hook_fixup`). Quirks kept on purpose:
+ * - `[R]` without `[L]` does not stop: later rules see the absolute URL.
+ * - A trailing condition with `[OR]` that fails still lets the rule apply.
+ * - `-` rules and status rules never count as a rewrite; `[F]`, `[G]`, `[R=4xx]` end at once.
+ * - Without `[PT]` a server-context rewrite changes `r->filename` only, never `r->uri`.
+ * - `[N]` restarts from the first rule, bounded by `[N=max]` (10000) then 500.
+ */
+import path from 'node:path'
+import type { RewriteRuleTrace, RewriteTrace } from '../../../../shared/trace-apache'
+import type { ApacheRequest } from '../../apache-expr'
+import { applyRule } from './apply-rule'
+import {
+  ACTION_NOESCAPE,
+  ACTION_NONE,
+  ACTION_NORMAL,
+  docroot,
+  finishDirectory,
+  finishServer,
+  finishStatus
+} from './finish'
+import type { RewriteState, RuleEnv } from './state'
+import type { CompiledRewrite, CompiledRule } from './compile'
+import type { RewriteContext, RewriteOutcome } from './types'
+
+function emptyRuleTrace(rule: CompiledRule, round: number): RewriteRuleTrace {
+  return {
+    index: rule.index,
+    pos: rule.src.pos,
+    round,
+    pattern: rule.src.pattern,
+    substitution: rule.src.substitution,
+    flags: rule.src.flags,
+    verdict: 'no-match',
+    conds: [],
+    effects: []
+  }
+}
+
+function where(rule: CompiledRule): string {
+  return `rule ${rule.index + 1} (${path.basename(rule.src.pos.file)}:${rule.src.pos.line})`
+}
+
+export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx: RewriteContext): RewriteOutcome {
+  const perdir = ctx.scope === 'directory' ? (ctx.perdir ?? '/').replace(/\/?$/, '/') : null
+  const now = ctx.now ?? new Date()
+  const initialFilename = perdir !== null ? (ctx.filename ?? docroot(req) + req.uri) : req.uri
+  const state: RewriteState = {
+    filename: initialFilename,
+    args: req.query === '' ? null : req.query,
+    pathInfo: perdir !== null ? (ctx.pathInfo ?? '') : '',
+    env: { ...ctx.env },
+    notes: { ...(ctx.notes ?? {}) },
+    status: 200,
+    cookies: [],
+    cookieNames: new Set(),
+    vary: [],
+    uriReduced: false,
+    prefixStatUnsafe: false,
+    log: []
+  }
+  const trace: RewriteTrace = {
+    scope: ctx.scope,
+    input: { uri: req.uri, query: req.query },
+    rules: [],
+    rounds: 1,
+    stoppedBy: 'end-of-rules',
+    action: 'none',
+    summary: '',
+    log: state.log
+  }
+  const outcome = (partial: Partial<RewriteOutcome>): RewriteOutcome => ({
+    action: 'none',
+    uri: req.uri,
+    query: state.args ?? '',
+    passThrough: false,
+    env: state.env,
+    cookies: state.cookies,
+    vary: state.vary,
+    forcedType: state.forcedType,
+    forcedHandler: state.forcedHandler,
+    end: false,
+    ...partial,
+    trace
+  })
+
+  if (ctx.engineOff || ctx.endFlagSet) {
+    trace.stoppedBy = ctx.engineOff ? 'engine-off' : 'end-flag-earlier'
+    trace.summary = ctx.engineOff
+      ? `RewriteEngine is off here: ${compiled.rules.length} rule(s) not evaluated`
+      : 'an earlier [END] ended all rewriting for this request'
+    return outcome({})
+  }
+  if (perdir === null && !req.uri.startsWith('/')) {
+    trace.stoppedBy = 'not-a-url-path'
+    trace.summary = `the request target "${req.uri}" is not a URL-path, so mod_rewrite declines`
+    return outcome({})
+  }
+  state.log.push(`init rewrite engine with requested uri ${state.filename}`)
+
+  const env: RuleEnv = { req, ctx, perdir, now }
+  const rules = compiled.rules
+  const limit = 2 * (ctx.limitRequestLine ?? 8190)
+  let changed = ACTION_NONE
+  let statusSet = false
+  let end = false
+  let round = 1
+  let decisive: CompiledRule | null = null
+
+  run: for (;;) {
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]
+      const rt = emptyRuleTrace(rule, round)
+      trace.rules.push(rt)
+      if (rule.invalid) {
+        rt.verdict = 'invalid'
+        rt.note = rule.invalid
+      }
+      const result = rule.invalid ? 'no-match' : applyRule(rule, state, env, rt)
+      if (result === 'no-match') {
+        while (i < rules.length && rules[i].flags.chain) {
+          i++
+          if (i < rules.length) trace.rules.push({ ...emptyRuleTrace(rules[i], round), verdict: 'chain-skipped' })
+        }
+        continue
+      }
+      decisive = rule
+      if (state.filename.length > limit) {
+        state.status = 500
+        statusSet = true
+        rt.stop = trace.stoppedBy = 'length-limit'
+        rt.note = `the rewritten URL exceeded the maximum length (${limit})`
+        break run
+      }
+      if (result === 'status') {
+        statusSet = true
+        rt.stop = trace.stoppedBy = rt.note?.startsWith('Unsafe URL') ? 'unsafe-3f' : 'status'
+        break run
+      }
+      if (result === 'matched') changed = rule.flags.noescape ? ACTION_NOESCAPE : ACTION_NORMAL
+      if (rule.flags.passthrough) {
+        state.log.push(`forcing '${state.filename}' to get passed through to next API URI-to-filename handler`)
+        state.filename = `passthrough:${state.filename}`
+        changed = ACTION_NORMAL
+        rt.stop = trace.stoppedBy = 'passthrough'
+        break run
+      }
+      if (rule.flags.end) {
+        end = true
+        rt.stop = trace.stoppedBy = 'end'
+        break run
+      }
+      if (rule.flags.proxy || rule.flags.last) {
+        rt.stop = trace.stoppedBy = rule.flags.proxy ? 'proxy' : 'last'
+        break run
+      }
+      if (rule.flags.next) {
+        round++
+        if (round >= rule.flags.maxRounds) {
+          state.status = 500
+          statusSet = true
+          rt.stop = trace.stoppedBy = 'next-limit'
+          rt.note = `exceeded the maximum number of rounds (${rule.flags.maxRounds}) via the [N] flag`
+          break run
+        }
+        trace.rounds = round
+        continue run
+      }
+      for (let s = rule.flags.skip; s > 0 && i < rules.length; s--) {
+        i++
+        if (i < rules.length) trace.rules.push({ ...emptyRuleTrace(rules[i], round), verdict: 'skip-flag' })
+      }
+    }
+    break
+  }
+
+  const result = statusSet
+    ? finishStatus(state)
+    : changed === ACTION_NONE
+      ? null
+      : perdir === null
+        ? finishServer(state, req, changed, ctx)
+        : finishDirectory(state, req, changed, initialFilename)
+  if (!result) {
+    state.log.push(`pass through ${state.filename}`)
+    trace.summary =
+      rules.length === 0
+        ? 'no rewrite rules here'
+        : `${trace.rules.filter((r) => r.verdict !== 'chain-skipped').length} rule(s) tried, none rewrote the URL`
+    return outcome({ end })
+  }
+  trace.action = result.action ?? 'none'
+  const out = outcome({ ...result, end })
+  trace.summary = summarise(out, decisive, req)
+  return out
+}
+
+function summarise(r: RewriteOutcome, rule: CompiledRule | null, req: ApacheRequest): string {
+  const by = rule ? ` by ${where(rule)}` : ''
+  const q = r.query !== '' ? `?${r.query}` : ''
+  switch (r.action) {
+    case 'status':
+      return `answered ${r.status}${by}`
+    case 'redirect':
+      return `redirect ${r.status} to ${r.location}${by}`
+    case 'proxy':
+      return `proxied to ${r.proxyTo}${by}`
+    case 'passthrough':
+      return `rewritten to ${r.uri}${q} and passed on [PT]${by}`
+    case 'internal-redirect':
+      return `internal redirect to ${r.uri}${by}`
+    case 'rewrite':
+      return `mapped to the file ${r.filename}${by}; without [PT] the URL stays ${req.uri}`
+    default:
+      return 'no rewrite'
+  }
+}

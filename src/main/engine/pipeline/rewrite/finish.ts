@@ -1,0 +1,108 @@
+/**
+ * What Apache does with the result of the rule list: `hook_uri2file` for server/vhost rules
+ * (proxy, redirect, `[PT]` pass-through, or a local file path — under the document root unless
+ * its first segment exists on disk) and `hook_fixup` for directory rules (proxy, redirect, or an
+ * internal redirect to the new URL).
+ */
+import { escapeUri, type ApacheRequest } from '../../apache-expr'
+import type { RewriteState } from './state'
+import type { RewriteContext, RewriteOutcome } from './types'
+import { absoluteUriScheme, escapeAbsoluteUri } from './uri'
+
+/** `changed` values of `apply_rewrite_list`: a rewrite happened, with or without `[NE]`. */
+export const ACTION_NONE = 0
+export const ACTION_NORMAL = 1
+export const ACTION_NOESCAPE = 2
+
+export function docroot(req: ApacheRequest): string {
+  return req.documentRoot.replace(/\/+$/, '')
+}
+
+export function finishStatus(state: RewriteState): Partial<RewriteOutcome> {
+  return { action: 'status', status: state.status }
+}
+
+function redirect(state: RewriteState, req: ApacheRequest, changed: number): Partial<RewriteOutcome> {
+  const scheme = absoluteUriScheme(state.filename)
+  let location = state.filename
+  if (changed !== ACTION_NOESCAPE) {
+    state.log.push(`escaping ${location} for redirect`)
+    location = escapeAbsoluteUri(location, scheme.length)
+  }
+  if (state.args !== null) {
+    const unchanged = req.query !== '' && state.args === req.query
+    location += `?${changed === ACTION_NOESCAPE || unchanged ? state.args : escapeUri(state.args)}`
+  }
+  const status = state.status >= 300 && state.status <= 399 ? state.status : 302
+  state.log.push(`redirect to ${location} [REDIRECT/${status}]`)
+  return { action: 'redirect', status, location }
+}
+
+/**
+ * Either mod_rewrite ([NE]: "proxy-nocanon") or mod_proxy's canonicalisation appends the query
+ * string, so the target always carries it.
+ */
+function proxy(state: RewriteState, noCanon: boolean): Partial<RewriteOutcome> {
+  const url = state.filename.slice('proxy:'.length) + (state.args !== null ? `?${state.args}` : '')
+  state.log.push(`go-ahead with proxy request ${url} [OK]`)
+  return { action: 'proxy', proxyTo: url, proxyNoCanon: noCanon }
+}
+
+/** hook_uri2file: what the server/vhost-context result means. */
+export function finishServer(
+  state: RewriteState,
+  req: ApacheRequest,
+  changed: number,
+  ctx: RewriteContext
+): Partial<RewriteOutcome> {
+  if (state.filename.startsWith('proxy:')) return proxy(state, changed === ACTION_NOESCAPE)
+  if (absoluteUriScheme(state.filename).length > 0) return redirect(state, req, changed)
+  if (state.filename.startsWith('passthrough:')) {
+    const uri = state.filename.slice('passthrough:'.length)
+    // The next translator (core) refuses a URL-path that does not start with "/".
+    if (!uri.startsWith('/')) {
+      state.log.push(`Invalid URI in request: ${uri}`)
+      return { action: 'status', status: 400, passThrough: true }
+    }
+    return { action: 'passthrough', uri, passThrough: true }
+  }
+  state.log.push(`local path result: ${state.filename}`)
+  if (!state.filename.startsWith('/')) {
+    return { action: 'status', status: 400, filename: state.filename }
+  }
+  // Only the first path segment is looked for on disk; if it is not there the document root
+  // is prefixed. Since 2.4.60 a substitution starting with a variable or back-reference is
+  // always prefixed unless [UnsafePrefixStat] (CVE-2024-38475; UNCERTAIN which of the two
+  // readings of the fix Apache implements — this is the one the documentation describes).
+  const first = '/' + (state.filename.split('/')[1] ?? '')
+  const exists = !state.prefixStatUnsafe && ctx.fs.stat(first) !== null
+  let filename = state.filename
+  if (!exists || state.uriReduced) {
+    filename = docroot(req) + state.filename
+    state.log.push(`prefixed with document_root to ${filename}`)
+  }
+  state.log.push(`go-ahead with ${filename} [OK]`)
+  return { action: 'rewrite', filename }
+}
+
+/** hook_fixup: what a directory-context result means. */
+export function finishDirectory(
+  state: RewriteState,
+  req: ApacheRequest,
+  changed: number,
+  initialFilename: string
+): Partial<RewriteOutcome> | null {
+  if (state.filename.startsWith('proxy:')) return proxy(state, false)
+  if (absoluteUriScheme(state.filename).length > 0) return redirect(state, req, changed)
+  const filename = state.filename.startsWith('passthrough:') ? state.filename.slice(12) : state.filename
+  state.log.push(`local path result: ${filename}`)
+  if (!filename.startsWith('/')) return { action: 'status', status: 400, filename }
+  if (filename === initialFilename) {
+    state.log.push(`initial URL equal rewritten URL: ${filename} [IGNORING REWRITE]`)
+    return null
+  }
+  const root = docroot(req)
+  const uri = filename.startsWith(`${root}/`) ? filename.slice(root.length) : filename
+  state.log.push(`internal redirect with ${uri} [INTERNAL REDIRECT]`)
+  return { action: 'internal-redirect', uri }
+}

@@ -1,0 +1,88 @@
+/**
+ * What a virtual host needs at request time from its Apache configuration, compiled once per
+ * configuration: mod_setenvif, mod_rewrite (with `RewriteOptions` inheritance and maps),
+ * mod_headers for requests and responses. Directives of `<Directory>`/`<Location>` sections
+ * that cover the whole docroot apply to every request of the vhost, after the vhost's own
+ * (Apache merges per-directory configuration last).
+ */
+import fs from 'node:fs'
+import type { ApacheScope, HeaderDirective, SetEnvDirective, VhostSettings } from '../../../shared/config-model'
+import type { Diagnostic } from '../../../shared/diagnostics'
+import type { FileInfo, FileProbe } from '../apache-expr'
+import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
+import { compileRewriteRules, effectiveRewriteConfig, loadRewriteMaps, type CompiledRewrite, type RewriteMapImpl } from '../pipeline/rewrite'
+
+export interface VhostApache {
+  setEnv: CompiledSetEnv | null
+  rewrite: { compiled: CompiledRewrite; maps: Map<string, RewriteMapImpl>; inheritance: string } | null
+  requestHeaders: CompiledHeaders | null
+  responseHeaders: CompiledHeaders | null
+  problems: Diagnostic[]
+}
+
+/**
+ * The file system as the emulated server sees it: the docroot is real; elsewhere only the
+ * top-level folders of a Linux container exist. mod_rewrite asks whether a substitution's
+ * first segment exists to decide whether it is a file path or a URL, and the developer's own
+ * machine must not change that answer.
+ */
+const CONTAINER_DIRS = new Set(['/bin', '/dev', '/etc', '/home', '/lib', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var'])
+
+export function containerProbe(docroot: string | undefined): FileProbe {
+  const root = docroot?.replace(/\/+$/, '')
+  return {
+    stat(p: string): FileInfo | null {
+      if (root && (p === root || p.startsWith(root + '/'))) {
+        const st = fs.lstatSync(p, { throwIfNoEntry: false })
+        if (!st) return null
+        return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', size: st.size, symlink: st.isSymbolicLink(), executable: (st.mode & 0o111) !== 0 }
+      }
+      const top = '/' + (p.split('/')[1] ?? '')
+      if (p === '/' || (CONTAINER_DIRS.has(top) && p === top)) return { kind: 'dir', size: 4096, symlink: false, executable: true }
+      return null
+    },
+    readFile(p: string): string | null {
+      if (!root || !p.startsWith(root + '/')) return null
+      try {
+        return fs.readFileSync(p, 'utf8')
+      } catch {
+        return null
+      }
+    }
+  }
+}
+
+function collect<T>(layers: VhostSettings[], scopes: ApacheScope[], pick: (s: VhostSettings) => T[]): T[] {
+  return [...layers.flatMap(pick), ...scopes.flatMap((s) => pick(s.settings))]
+}
+
+export function compileVhostApache(server: VhostSettings, vhost: VhostSettings, wholeTree: ApacheScope[]): VhostApache {
+  const problems: Diagnostic[] = []
+  const layers = [server, vhost]
+  const setEnvDirectives = collect<SetEnvDirective>(layers, wholeTree, (s) => s.setEnv)
+  const headerDirectives = collect<HeaderDirective>(layers, wholeTree, (s) => s.headers)
+  const reqHeaders = headerDirectives.filter((h) => h.directive === 'RequestHeader')
+  const resHeaders = headerDirectives.filter((h) => h.directive === 'Header')
+
+  let rewrite: VhostApache['rewrite'] = null
+  const eff = effectiveRewriteConfig(server, vhost)
+  if (eff.engine && eff.rules.length > 0) {
+    const compiled = compileRewriteRules(eff.rules, eff.maps)
+    const loaded = loadRewriteMaps(eff.maps, {
+      readFile: (p) => {
+        try {
+          return fs.readFileSync(p, 'utf8')
+        } catch {
+          return null
+        }
+      }
+    })
+    problems.push(...compiled.problems, ...loaded.problems)
+    rewrite = { compiled, maps: loaded.maps, inheritance: eff.inheritance }
+  }
+  const setEnv = setEnvDirectives.length > 0 ? compileSetEnv(setEnvDirectives) : null
+  const requestHeaders = reqHeaders.length > 0 ? compileHeaders(reqHeaders) : null
+  const responseHeaders = resHeaders.length > 0 ? compileHeaders(resHeaders) : null
+  for (const c of [setEnv, requestHeaders, responseHeaders]) if (c) problems.push(...c.problems)
+  return { setEnv, rewrite, requestHeaders, responseHeaders, problems }
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import { compilePcre } from '../../../src/main/engine/apache-expr'
+
+function re(pattern: string, caseless = false): RegExp {
+  const r = compilePcre(pattern, { caseless })
+  if (!r.ok) throw new Error(r.error)
+  return r.regex
+}
+
+describe('PCRE with Apache defaults (DOTALL DOLLAR_ENDONLY)', () => {
+  it('"$" matches only at the very end, not before a trailing newline (a decoded %0a)', () => {
+    expect(re('^/xmlrpc\\.php$').test('/xmlrpc.php')).toBe(true)
+    expect(re('^/xmlrpc\\.php$').test('/xmlrpc.php\n')).toBe(false)
+  })
+
+  it('"." matches a newline', () => {
+    expect(re('^/a.b$').test('/a\nb')).toBe(true)
+  })
+
+  it('an inline (?i:…) group is caseless only inside the group', () => {
+    const r = re('^/etc\\.clientlibs/.*\\.(?i:json|png|gif|webp|jpe?g|svg)$')
+    expect(r.test('/etc.clientlibs/site/a.PNG')).toBe(true)
+    expect(r.test('/etc.clientlibs/site/a.JpG')).toBe(true)
+    expect(r.test('/ETC.clientlibs/site/a.png')).toBe(false)
+  })
+
+  it('a leading (?i) makes the whole pattern caseless', () => {
+    expect(re('(?i)^/content/dam').test('/CONTENT/DAM/x.jpg')).toBe(true)
+  })
+
+  it('[NC] compiles the pattern caseless', () => {
+    expect(re('^.*wordpress', true).test('Mozilla WordPress/6.0')).toBe(true)
+  })
+
+  it('\\d, \\w and counted repetition behave as in PCRE', () => {
+    expect(re('^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}').test('10.0.0.1')).toBe(true)
+    expect(re('^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}').test('unknown')).toBe(false)
+  })
+
+  it('POSIX classes inside brackets are expanded', () => {
+    expect(re('^[[:alpha:]]+[[:digit:]]$').test('abc1')).toBe(true)
+    expect(re('^[[:alpha:]]+[[:digit:]]$').test('ab-1')).toBe(false)
+  })
+
+  it('"]" right after "[" is a literal member of the class', () => {
+    expect(re('^[]a]+$').test(']a]')).toBe(true)
+  })
+
+  it('\\A, \\z and \\Z anchor at the subject ends', () => {
+    expect(re('\\A/x\\z').test('/x')).toBe(true)
+    expect(re('\\A/x\\z').test('/x\n')).toBe(false)
+    expect(re('\\A/x\\Z').test('/x\n')).toBe(true)
+  })
+
+  it('Python-style named groups (?P<name>…) count as capturing groups', () => {
+    const r = compilePcre('^/(?P<site>[^/]+)/(.*)$')
+    expect(r.ok && r.groups).toBe(2)
+    expect(r.ok && r.regex.exec('/wknd/us/en')?.[2]).toBe('us/en')
+  })
+
+  it('possessive quantifiers and atomic groups are refused as unsupported, with the reason', () => {
+    expect(compilePcre('a++b')).toMatchObject({
+      ok: false,
+      unsupported: true,
+      error: expect.stringContaining('possessive')
+    })
+    expect(compilePcre('(?>ab)c')).toMatchObject({
+      ok: false,
+      unsupported: true,
+      error: expect.stringContaining('atomic')
+    })
+  })
+
+  it('a pattern PCRE would refuse is an error, not unsupported', () => {
+    expect(compilePcre('(abc')).toMatchObject({ ok: false, unsupported: false })
+    expect(compilePcre('*abc')).toMatchObject({ ok: false, unsupported: false })
+  })
+})
