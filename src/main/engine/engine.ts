@@ -6,6 +6,10 @@ import path from 'node:path'
 import type { LoadedConfig } from '../../shared/config-model'
 import type { Diagnostic } from '../../shared/diagnostics'
 import type { RequestTrace } from '../../shared/trace'
+import type { CacheEvent } from '../../shared/cache-types'
+import { internalRequest } from './pipeline/internal-request'
+import { setRefetcher } from './pipeline/stages/flush'
+import { defaultDocroot } from './runtime/cache-runtime'
 import { loadConfig, type LoadOptions } from './config/load'
 import { ConfigWatcher } from './config/watch'
 import { EventBus, RingBuffer } from './events'
@@ -17,6 +21,7 @@ import { ProxyServer } from './server'
 
 export type EngineEvent =
   | { type: 'trace'; trace: RequestTrace }
+  | { type: 'cache'; event: CacheEvent }
   | { type: 'config'; ok: boolean; at: number; generation: number; input: string; errors: Diagnostic[]; warnings: Diagnostic[] }
 
 export interface EngineOptions extends LoadOptions {
@@ -57,6 +62,22 @@ export class Engine {
 
   constructor(readonly opts: EngineOptions = {}) {
     this.traces = new RingBuffer(opts.ringSize ?? 10_000)
+    // A re-fetching flush stores the listed pages again through the same farm (§7.4).
+    setRefetcher(async (ctx, uri) => {
+      const trace = await internalRequest(this.current, 'GET', uri, ctx.headers.host ?? 'localhost', ++this.seq)
+      this.record(trace)
+      return `${uri}: ${trace.outcome} ${trace.response.status}`
+    })
+  }
+
+  private record(trace: RequestTrace): void {
+    this.traces.push(trace)
+    if (this.events.hasListeners) this.events.emit({ type: 'trace', trace })
+  }
+
+  /** The cache folder: `--docroot`, else one per configuration inside the workbench's own cache folder. */
+  get docroot(): string {
+    return this.opts.docroot ?? defaultDocroot(this.configInput)
   }
 
   get configInput(): string {
@@ -80,14 +101,17 @@ export class Engine {
   }
 
   private loadFromDisk(): LoadedConfig {
-    return loadConfig(this.configInput, { ...this.opts, embedded: this.opts.config === undefined })
+    return loadConfig(this.configInput, { ...this.opts, docroot: this.docroot, embedded: this.opts.config === undefined })
   }
 
   private swap(loaded: LoadedConfig): ActiveConfig {
     const used = new Set<string>()
-    const next = compileConfig(loaded, ++this.generation, this.registry, used)
+    const next = compileConfig(loaded, ++this.generation, this.registry, used, (event) => this.events.emit({ type: 'cache', event }))
     const first = this.current === undefined
+    const previous = this.current
     this.current = next
+    // The previous generation's stores finish their in-flight writes, then close.
+    if (previous) setTimeout(() => previous.farms.forEach((f) => f.cache?.store?.close()), 30_000).unref()
     this.recent.set(next.generation, next)
     for (const g of this.recent.keys()) if (g <= next.generation - 16) this.recent.delete(g)
     if (!first) this.registry.retire(used)
@@ -144,10 +168,7 @@ export class Engine {
       port: this.opts.port ?? 8080,
       active: () => this.current,
       nextSeq: () => ++this.seq,
-      onTrace: (trace) => {
-        this.traces.push(trace)
-        if (this.events.hasListeners) this.events.emit({ type: 'trace', trace })
-      }
+      onTrace: (trace) => this.record(trace)
     })
     const addr = await this.server.listen()
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
@@ -194,6 +215,7 @@ export class Engine {
   async stop(): Promise<void> {
     await this.watcher?.close()
     await this.server?.close()
+    await Promise.all(this.current?.farms.map((f) => f.cache?.store?.close()) ?? [])
     await this.registry.closeAll()
   }
 }

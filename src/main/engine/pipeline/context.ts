@@ -8,6 +8,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import type { SourcePos } from '../../../shared/diagnostics'
 import type { Outcome, RequestTrace, StageName, StageTrace, Verdict } from '../../../shared/trace'
 import type { ApacheRequest } from '../apache-expr'
+import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
 
 export interface IncomingRequest {
@@ -55,6 +56,10 @@ export class RequestContext {
   /** Request headers the Apache decisions depended on (merged into the response's Vary). */
   vary: string[] = []
   status = 0
+  /** A cacheable miss (or stale copy) the render stage stores; set by the cache stage. */
+  cachePlan?: { relPath: string; stale?: { file: CachedFile; relPath: string } }
+  /** The cache decision in the module's X-Cache-Info words. */
+  cacheInfo?: string
   /** Set by a rewrite `[P]` rule: mod_proxy forwards to this URL instead of the Dispatcher. */
   proxyTo?: string
   private apacheReq?: ApacheRequest

@@ -4,6 +4,8 @@
  */
 import type { RequestContext } from './context'
 import { accept } from './stages/accept'
+import { cache } from './stages/cache'
+import { flush } from './stages/flush'
 import { farm } from './stages/farm'
 import { filter } from './stages/filter'
 import { handler } from './stages/handler'
@@ -14,11 +16,10 @@ export type Stage = (ctx: RequestContext) => boolean | Promise<boolean>
 
 /**
  * accept (+ vhost) → rewrite (SetEnvIf, mod_rewrite, RequestHeader) → handler (mod_proxy,
- * static files, or on to the Dispatcher) → farm → filter → render. The cache stage (lookup,
- * hits, storing) sits between filter and render; the flush stage (invalidation requests)
- * between farm and filter.
+ * static files, or on to the Dispatcher) → farm → flush (invalidation requests, before the
+ * filters, §7) → filter → cache (hits answered here) → render (misses stored on the way).
  */
-export const STAGES: readonly Stage[] = [accept, rewrite, handler, farm, filter, render]
+export const STAGES: readonly Stage[] = [accept, rewrite, handler, farm, flush, filter, cache, render]
 
 export function runPipeline(ctx: RequestContext, stages: readonly Stage[] = STAGES, from = 0): void | Promise<void> {
   for (let i = from; i < stages.length; i++) {

@@ -12,6 +12,8 @@ import type { RenderClient } from '../upstream/render-client'
 import { compileVhostApache, containerProbe, type VhostApache } from './apache-runtime'
 import type { FileProbe } from '../apache-expr'
 import type { RenderRegistry } from './render-registry'
+import { compileCache, type ActiveCache } from './cache-runtime'
+import type { CacheEvent } from '../../../shared/cache-types'
 
 export interface ActiveVhost {
   index: number
@@ -59,6 +61,8 @@ export interface ActiveFarm {
   renders: ActiveRender[]
   /** Lower-case header names to forward, or `'all'` for `"*"` (§6.3). */
   clientHeaders: Set<string> | 'all'
+  /** `null` when the farm has no `/cache` section. */
+  cache: ActiveCache | null
 }
 
 export interface ActiveConfig {
@@ -77,7 +81,8 @@ export function compileConfig(
   loaded: LoadedConfig,
   generation: number,
   registry: RenderRegistry,
-  used: Set<string>
+  used: Set<string>,
+  onCacheEvent: (e: CacheEvent) => void = () => {}
 ): ActiveConfig {
   const apache = loaded.apache
   const vhosts = (apache?.virtualHosts ?? []).map((v, i) => compileVhost(v, i, apache!.server))
@@ -91,7 +96,8 @@ export function compileConfig(
       farm,
       filter: compileFilter(farm.filter),
       renders: farm.renders.map((render, i) => ({ render, client: clients[i] })),
-      clientHeaders: names.includes('*') ? 'all' : new Set(names)
+      clientHeaders: names.includes('*') ? 'all' : new Set(names),
+      cache: compileCache(farm, onCacheEvent)
     }
   })
   return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults }

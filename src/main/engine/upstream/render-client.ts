@@ -5,9 +5,11 @@
  * `/secure "1"`. Responses are streamed through a sink with backpressure, never buffered.
  */
 import type { IncomingHttpHeaders } from 'node:http'
+import type { LookupFunction } from 'node:net'
 import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import type { Render } from '../../../shared/config-model'
+import { renderLookup } from './render-lookup'
 
 export interface ForwardRequest {
   method: string
@@ -56,6 +58,8 @@ export interface RenderClientOptions {
   keepAliveSeconds?: number
   /** Accept self-signed certificates from a `/secure` render (only when configured). */
   allowSelfSigned?: boolean
+  /** Host name resolution; by default the render's `/ipv4` and `/always-resolve` (see render-lookup.ts). */
+  lookup?: LookupFunction
 }
 
 export class RenderClient {
@@ -69,6 +73,7 @@ export class RenderClient {
     this.origin = `${scheme}://${host}:${render.port.value}`
     this.label = render.label
     const keepAlive = (opts.keepAliveSeconds ?? 60) * 1000
+    const lookup = opts.lookup ?? renderLookup(render)
     this.pool = new Pool(this.origin, {
       connections: 256,
       pipelining: 1,
@@ -78,7 +83,10 @@ export class RenderClient {
       bodyTimeout: render.receiveTimeout.value,
       keepAliveTimeout: keepAlive > 0 ? keepAlive : 1,
       keepAliveMaxTimeout: Math.max(keepAlive, 1),
-      connect: render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : undefined
+      connect: {
+        ...(render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : {}),
+        ...(lookup ? { lookup } : {})
+      }
     })
   }
 

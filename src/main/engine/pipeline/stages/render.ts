@@ -10,7 +10,11 @@ import type { ActiveFarm, ActiveRender } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 import { RenderError } from '../../upstream/render-client'
 import { finalHeaders } from '../response-headers'
+import { responseCacheability, storedHeaders, ttlFromHeaders, notCacheable, CACHE_INFO } from '../../cache'
+import { CacheTee } from '../cache-tee'
+import { serveCached, xCacheInfo } from '../serve-cached'
 import { answer } from './answer'
+import { markRefetch } from './cache'
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -72,15 +76,71 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     return true
   }
 
+  const plan = ctx.cachePlan
+  const store = ctx.farm!.cache?.store ?? null
+  const refetchKey = plan && store ? `${store.docroot.root}\n${plan.relPath}` : null
+  if (refetchKey && plan?.stale) markRefetch(refetchKey, true)
+
   return new Promise<boolean>((resolve) => {
     const started = performance.now()
     let bytes = 0
     let finished = false
-    const finish = (): void => {
+    let tee: CacheTee | undefined
+    let storedFrom: IncomingHttpHeaders | undefined
+    const finish = (after?: boolean | Promise<boolean>): void => {
       if (finished) return
       finished = true
-      ctx.trace.response.bytes = bytes
+      if (refetchKey) markRefetch(refetchKey, false)
+      if (after instanceof Promise) {
+        void after.then(() => resolve(true))
+        return
+      }
+      if (!after) ctx.trace.response.bytes = bytes
       resolve(true)
+    }
+
+    /** §5.4: decide at the headers whether the answer may be stored; X-Cache-Info says why not. */
+    const startTee = (status: number, headers: IncomingHttpHeaders): CacheTee | undefined => {
+      if (!plan || !store || ctx.req.method === 'HEAD') return undefined
+      const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined
+      const verdict = responseCacheability(status, headers as Record<string, string | string[]>, length)
+      for (const w of verdict.warnings) ctx.trace.warnings.push(w)
+      if (!verdict.store) {
+        ctx.cacheInfo = notCacheable(verdict.reason)
+        ctx.trace.cacheInfo = ctx.cacheInfo
+        ctx.record('cache', 'pass', `${ctx.cacheInfo}: ${plan.relPath} is not stored`)
+        return undefined
+      }
+      storedFrom = headers
+      return new CacheTee(store, plan.relPath)
+    }
+
+    const commitTee = async (t: CacheTee, headers: IncomingHttpHeaders): Promise<void> => {
+      const policy = ctx.farm!.cache!.policy
+      const bag = headers as Record<string, string | string[]>
+      const ttl = policy.enableTTL ? ttlFromHeaders(bag, Date.now()) : null
+      const result = await t.commit(storedHeaders(policy, bag), ttl)
+      if (result.stored) {
+        ctx.setOutcome('miss-stored')
+        ctx.record('cache', 'changed', `stored ${result.relPath} (${result.bytes} bytes${result.ttlExpiresAt ? `, expires ${new Date(result.ttlExpiresAt).toISOString()}` : ''})`, {
+          log: result.log
+        })
+      } else {
+        ctx.cacheInfo = notCacheable(result.reason)
+        ctx.trace.cacheInfo = ctx.cacheInfo
+        ctx.record('cache', 'pass', `not stored: ${result.reason}`, { log: result.log })
+      }
+    }
+
+    /** /serveStaleOnError: 502/503/504/429 or a failed connection deliver the stale copy (§5.7). */
+    const staleOnError = (status: number): boolean =>
+      !!plan?.stale && !!ctx.farm!.cache?.policy.serveStaleOnError && (status === 0 || status === 429 || status === 502 || status === 503 || status === 504)
+    const serveStale = (why: string): boolean | Promise<boolean> => {
+      const stale = plan!.stale!
+      ctx.cacheInfo = CACHE_INFO.delivered
+      ctx.record('cache', 'stop', `${why}; /serveStaleOnError delivers the stale ${stale.relPath}`)
+      ctx.setOutcome('stale')
+      return serveCached(ctx, stale.file, stale.relPath, { warning: `111 ${ctx.headers.host ?? 'dispatcher'} "Revalidation failed"` })
     }
     const abort = chosen.client.forward(
       { method: ctx.req.method, path, headers, body: ctx.req.body },
@@ -97,22 +157,36 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
             finish()
             return
           }
+          if (staleOnError(status)) {
+            abort()
+            finish(serveStale(`render answered ${status}`))
+            return
+          }
           ctx.status = status
           ctx.record('render', 'pass', `render /${chosen.render.label} (${origin}) answered ${status} in ${detail.timeToHeadersMs.toFixed(1)} ms`, { detail })
           ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
-          ctx.reply.head(status, finalHeaders(ctx, status, responseHeaders(resHeaders), false))
+          tee = startTee(status, resHeaders)
+          ctx.reply.head(status, finalHeaders(ctx, status, { ...responseHeaders(resHeaders), ...xCacheInfo(ctx) }, false))
           ctx.reply.onDrain(resume)
         },
         onData(chunk: Buffer) {
           bytes += chunk.length
+          tee?.write(chunk)
           return ctx.reply.write(chunk)
         },
         onEnd() {
           ctx.reply.end()
-          finish()
+          if (tee) void commitTee(tee, storedFrom!).then(() => finish())
+          else finish()
         },
         onError(err: RenderError) {
           detail.attempts.push({ render: chosen.render.label, origin, result: err.message, durationMs: performance.now() - started })
+          if (tee) void tee.abort()
+          tee = undefined
+          if (!ctx.reply.headersSent && (err.kind === 'connect' || err.kind === 'timeout') && staleOnError(0)) {
+            finish(serveStale(`render failed: ${err.message}`))
+            return
+          }
           if (ctx.reply.headersSent) {
             // Headers are out: the module can only cut the answer short (§6.4).
             ctx.record('render', 'error', `render /${chosen.render.label} failed while sending the body: ${err.message}`, { detail })
@@ -146,6 +220,8 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     )
     ctx.reply.onAbort(() => {
       abort()
+      if (tee) void tee.abort()
+      tee = undefined
       finish()
     })
   })

@@ -1,0 +1,153 @@
+/**
+ * Carrying out an invalidation (dispatcher-behavior.md §7.3): `planFlush` decides what will
+ * happen without touching anything; `executeFlush` does it. The flush never walks the cache
+ * tree: it lists the handle's own folder, removes the matching entries and touches the
+ * `.stat` files on the handle's path, so an Activate costs the same with 100 or 100,000
+ * cached files — staleness of everything else follows lazily from the `.stat` mtimes.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { FlushReport } from '../../../shared/cache-types'
+import { HEADERS_SUFFIX, TTL_SUFFIX } from './companions'
+import type { InvalidationRequest } from './flush-request'
+import { entryVerdict, flushTargets, type FlushTargets } from './flush-targets'
+import { runInvalidateHandler } from './invalidate-handler'
+import type { CachePolicy } from './policy'
+import { statfilesToTouch, touchStatfiles } from './statfiles'
+import type { CacheStore } from './store'
+
+export interface FlushPlan {
+  request: InvalidationRequest
+  /** `null` for `CQ-Action: Test`, which does nothing. */
+  targets: FlushTargets | null
+  /** `.stat` files to touch, level 0 first; empty for ResourceOnly and Test. */
+  statfiles: string[]
+  /** URIs to fetch again after the deletions (§7.4), as sent. */
+  refetch: string[]
+  handler: string | null
+  log: string[]
+}
+
+export function planFlush(policy: CachePolicy, request: InvalidationRequest): FlushPlan {
+  const log: string[] = []
+  if (request.action === 'Test' || request.handle === null) {
+    log.push('x-workbench: CQ-Action Test: nothing invalidated')
+    return { request, targets: null, statfiles: [], refetch: [], handler: null, log }
+  }
+  if (request.unknownAction !== null)
+    log.push(`x-workbench: unknown CQ-Action "${request.unknownAction}" handled as Activate`)
+  const refetchFiles = request.refetch.map(uriToFile).filter((f): f is string => f !== null)
+  const targets = flushTargets(request.handle, request.action, refetchFiles)
+  const layout = { level: policy.statfileslevel, rootStatfile: policy.statfile }
+  const statfiles = request.resourceOnly ? [] : statfilesToTouch(request.handle, layout)
+  if (request.resourceOnly) log.push('x-workbench: CQ-Action-Scope ResourceOnly: no .stat file touched')
+  return { request, targets, statfiles, refetch: request.refetch, handler: policy.invalidateHandler, log }
+}
+
+/** A re-fetch URI's cache file: its path without the query, percent-decoded. */
+function uriToFile(uri: string): string | null {
+  const q = uri.search(/[?#]/)
+  const p = q < 0 ? uri : uri.slice(0, q)
+  try {
+    return decodeURIComponent(p)
+  } catch {
+    return null
+  }
+}
+
+export interface Deletion {
+  relPath: string
+  abs: string
+  kind: 'file' | 'dir'
+}
+
+/** Existing entries the flush removes: one folder listing, never a tree walk. */
+export function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[] {
+  const out: Deletion[] = []
+  const dir = store.docroot.resolve(t.dir)
+  if (dir.ok && t.base !== '' && store.docroot.isInside(dir.abs)) {
+    let entries: fs.Dirent[] = []
+    try {
+      entries = fs.readdirSync(dir.abs, { withFileTypes: true })
+    } catch {
+      entries = []
+    }
+    const relDir = t.dir === '/' ? '' : t.dir
+    for (const e of entries) {
+      const verdict = entryVerdict(t, e.name, e.isDirectory())
+      if (verdict === 'delete') {
+        out.push({
+          relPath: `${relDir}/${e.name}`,
+          abs: path.join(dir.abs, e.name),
+          kind: e.isDirectory() ? 'dir' : 'file'
+        })
+      } else if (verdict === 'delete-jcr-content') {
+        const abs = path.join(dir.abs, e.name, '_jcr_content')
+        if (fs.existsSync(abs)) out.push({ relPath: `${relDir}/${e.name}/_jcr_content`, abs, kind: 'dir' })
+      }
+    }
+  }
+  for (const file of t.extraFiles) {
+    const r = store.docroot.resolve(file)
+    if (!r.ok || out.some((d) => d.abs === r.abs)) continue
+    for (const suffix of ['', HEADERS_SUFFIX, TTL_SUFFIX]) {
+      const st = fs.lstatSync(r.abs + suffix, { throwIfNoEntry: false })
+      if (st && !st.isDirectory()) out.push({ relPath: file + suffix, abs: r.abs + suffix, kind: 'file' })
+    }
+  }
+  return out
+}
+
+export interface ExecuteOptions {
+  /** Run `/invalidateHandler` (default true). */
+  runHandler?: boolean
+  handlerTimeoutMs?: number
+}
+
+export async function executeFlush(
+  store: CacheStore,
+  plan: FlushPlan,
+  opts: ExecuteOptions = {}
+): Promise<FlushReport> {
+  const req = plan.request
+  const report: FlushReport = {
+    handle: req.handle ?? '',
+    action: req.action,
+    resourceOnly: req.resourceOnly,
+    status: 200,
+    statfilesTouched: [],
+    deleted: [],
+    refetch: plan.refetch,
+    handler: null,
+    log: [...plan.log]
+  }
+  const t = plan.targets
+  if (t === null) return report
+  const now = store.now()
+  // Recorded first: a write that started before this point and commits later is discarded.
+  store.journal.record(t, plan.statfiles)
+  for (const d of collectDeletions(store, t)) {
+    const removed = store.docroot.removeEntry(d.abs)
+    if (removed === null) continue
+    store.hot.forgetUnder(d.abs)
+    if (removed === 'dir') store.statIndex.forgetUnder(d.relPath)
+    report.deleted.push(d.relPath)
+    report.log.push(`x-workbench: deleted ${d.abs}`)
+  }
+  report.statfilesTouched = touchStatfiles(store.docroot.root, plan.statfiles, {
+    now,
+    mode: store.policy.mode,
+    index: store.statIndex,
+    prepareDir: (absDir) => store.docroot.prepareDir(absDir).ok
+  })
+  store.settleSameMillisecond(now, report.statfilesTouched)
+  for (const rel of report.statfilesTouched)
+    report.log.push(`x-workbench: touched ${path.join(store.docroot.root, rel)}`)
+  if (plan.handler && opts.runHandler !== false) {
+    const result = await runInvalidateHandler(plan.handler, [t.handle, req.action, req.scope], opts.handlerTimeoutMs)
+    report.handler = result
+    report.log.push(`x-workbench: ${plan.handler} exited with ${result.exitCode ?? result.error}`)
+  }
+  store.emit({ type: 'cache-flush', farm: store.policy.farm, at: now, report })
+  return report
+}

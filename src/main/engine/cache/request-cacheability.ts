@@ -1,0 +1,88 @@
+/**
+ * Request-side cacheability (dispatcher-behavior.md §5.3), in the module's own reason words
+ * (§8.3, without the `not cacheable: ` prefix) and its debug log lines (§9).
+ *
+ * Order: the documented list, except that the trailing-slash test runs before the extension
+ * test: `/content/site/en/` must report "request URL has a trailing slash" (worked example
+ * C8), while its last segment is empty and would otherwise fail the extension test first.
+ * Session management (§5.3 step 7) needs a login round trip the workbench does not emulate;
+ * "target is a directory" and the path-length reasons (step 9) need the disk and come from
+ * the store's lookup.
+ */
+import { isIgnoredParam, type CachePolicy } from './policy'
+
+export interface CacheRequest {
+  method: string
+  /** Canonical path (no query): what `/rules` sees. */
+  path: string
+  /** Fully decoded path: where the file lives below the docroot (§5.2). */
+  decodedPath: string
+  query: string | null
+  /** Lower-case names. */
+  headers: Readonly<Record<string, string>>
+}
+
+export type RequestCacheability =
+  | { cacheable: true; relPath: string; ignoredParams: string[]; log: string[] }
+  | { cacheable: false; reason: string; log: string[] }
+
+export interface CacheabilityEnv {
+  /** The docroot folder exists on disk (the store knows); default true. */
+  docrootExists?: boolean
+}
+
+export function requestCacheability(
+  policy: CachePolicy,
+  req: CacheRequest,
+  env: CacheabilityEnv = {}
+): RequestCacheability {
+  const log: string[] = []
+  const no = (reason: string): RequestCacheability => ({ cacheable: false, reason, log })
+  if (policy.docroot === null || env.docrootExists === false) return no('document root non-existent')
+  if (req.method !== 'GET' && req.method !== 'HEAD') return no('request needed to be a GET or HEAD')
+
+  const ignoredParams: string[] = []
+  // An empty query (`/en.html?`) carries no parameter; treated as no query string (UNCERTAIN).
+  if (req.query !== null && req.query !== '') {
+    if (policy.ignoreUrlParams === null) {
+      log.push(`request contains a query string: ${req.query}`)
+      return no('request contained a query string')
+    }
+    for (const pair of req.query.split('&')) {
+      if (pair === '') continue
+      const eq = pair.indexOf('=')
+      const name = eq < 0 ? pair : pair.slice(0, eq)
+      if (!isIgnoredParam(policy, name)) {
+        log.push(`Name not in ignored URL parameters ACL: ${name}`)
+        log.push(`request contains a query string: ${req.query}`)
+        return no('request contained a query string')
+      }
+      ignoredParams.push(name)
+    }
+    log.push(`Query string ignored: ${req.query}`)
+  }
+
+  if (req.path.endsWith('/')) return no('request URL has a trailing slash')
+  const lastSegment = req.path.slice(req.path.lastIndexOf('/') + 1)
+  if (!lastSegment.includes('.')) return no('request URL is missing extension')
+  if (!policy.allowAuthorized && carriesAuthorization(req.headers)) return no('request contains authorization')
+  if (policy.rules(req.path)?.type !== 'allow') {
+    // No matching rule caches nothing, like a deny (UNCERTAIN: the docs only show allow-all first).
+    log.push(`request URL not in cache rules: ${req.path}`)
+    return no('request URL is missing in cache rules')
+  }
+  return { cacheable: true, relPath: req.decodedPath, ignoredParams, log }
+}
+
+/** An `Authorization` header, or a cookie named `authorization` or `login-token` (§5.3 step 6). */
+export function carriesAuthorization(headers: Readonly<Record<string, string>>): boolean {
+  if (headers.authorization !== undefined) return true
+  const cookie = headers.cookie
+  if (!cookie) return false
+  for (const part of cookie.split(';')) {
+    const eq = part.indexOf('=')
+    const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase()
+    if (name === 'authorization' || name === 'login-token') return true
+  }
+  return false
+}

@@ -1,0 +1,43 @@
+/**
+ * Response-side cacheability (dispatcher-behavior.md §5.4). The module's documented reasons
+ * are used verbatim; where it has none (non-200 status, Cache-Control/Pragma directives) the
+ * reason is a workbench word marked `x-workbench:` (§8.3) so nobody mistakes it for the
+ * module's.
+ */
+import { headerTokens, headerValues, type HeaderBag } from './header-bag'
+
+export type ResponseCacheability =
+  { store: true; warnings: string[] } | { store: false; reason: string; warnings: string[] }
+
+const BLOCKING_DIRECTIVES = ['no-cache', 'no-store', 'must-revalidate']
+
+export function responseCacheability(status: number, headers: HeaderBag, knownLength?: number): ResponseCacheability {
+  const warnings: string[] = []
+  const no = (reason: string): ResponseCacheability => ({ store: false, reason, warnings })
+  // Only 200 is stored (UNCERTAIN, §5.4: no module reason exists for other statuses).
+  if (status !== 200) return no(`x-workbench: response status ${status} is not cached`)
+  // The module documents `no_cache`; AEM code sends `no-cache`. Both are accepted (§5.4).
+  if (headerValues(headers, 'dispatcher').some((v) => /^\s*no[_-]cache\s*$/i.test(v)))
+    return no('response contains no_cache')
+  for (const name of ['Cache-Control', 'Pragma']) {
+    const tokens = headerTokens(headers, name)
+    for (const directive of BLOCKING_DIRECTIVES) {
+      if (tokens.some((t) => t === directive || t.startsWith(directive + '='))) {
+        return no(`x-workbench: response has ${name}: ${directive}`)
+      }
+    }
+  }
+  const declared = headerValues(headers, 'content-length')[0]
+  const length = knownLength ?? (declared !== undefined && /^\s*\d+\s*$/.test(declared) ? Number(declared) : undefined)
+  if (length === 0) return no('response content length is zero')
+  // Neither blocks caching (§5.4, pitfall 11), but both surprise people: say so.
+  if (headerTokens(headers, 'Cache-Control').includes('private')) {
+    warnings.push('Cache-Control: private does not stop the Dispatcher from caching this response')
+  }
+  if (headerValues(headers, 'set-cookie').length > 0) {
+    warnings.push(
+      'the response sets a cookie; the cache file is stored without it, so hits carry no Set-Cookie unless it is in /headers'
+    )
+  }
+  return { store: true, warnings }
+}

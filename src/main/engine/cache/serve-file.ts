@@ -1,0 +1,214 @@
+/**
+ * Answering a cache hit as Apache's static file handler does (dispatcher-behavior.md §5.8):
+ * the module declines and httpd sends the file, so the response carries what httpd derives
+ * from it — Content-Type by extension, Content-Length, Last-Modified from the mtime, an ETag
+ * per `FileETag MTime Size`, `Accept-Ranges: bytes` — plus the stored `/headers` (§5.6), and
+ * honours conditional and range requests. Pure: the caller supplies the file's facts.
+ */
+import type { StoredHeader } from '../../../shared/cache-types'
+import { contentTypeFor } from './mime-types'
+
+export interface FileFacts {
+  /** Name used for the Content-Type (the docroot-relative path is fine). */
+  relPath: string
+  size: number
+  mtime: number
+}
+
+export interface StaticRequest {
+  method: string
+  /** Lower-case names. */
+  headers: Readonly<Record<string, string>>
+}
+
+export interface StaticOptions {
+  now: number
+  /**
+   * Apache's `FileETag`: `MTime Size` (the 2.4 default) or `none`. With the default, Apache's
+   * own ETag replaces a stored one, which is why the docs say to list ETag in /headers *and*
+   * set `FileETag none` to deliver AEM's (DC, ETAG).
+   */
+  fileETag?: 'MTime Size' | 'none'
+}
+
+export type StaticHeaders = Record<string, string | string[]>
+
+export interface StaticResponse {
+  status: 200 | 206 | 304 | 412 | 416
+  /** May be shared between responses for the same file version: copy before changing. */
+  headers: Readonly<StaticHeaders>
+  /** Inclusive byte range to send with a 206. */
+  range?: { start: number; end: number }
+  /** What to send after the headers: the whole file, the range, or nothing (HEAD, 304, 412, 416). */
+  body: 'full' | 'range' | 'none'
+}
+
+/** Headers httpd keeps on a 304 (ap_http_header_filter); everything else is dropped. */
+const KEEP_ON_304 = new Set([
+  'etag',
+  'content-location',
+  'expires',
+  'cache-control',
+  'vary',
+  'warning',
+  'www-authenticate',
+  'proxy-authenticate',
+  'set-cookie',
+  'set-cookie2'
+])
+
+export function httpDate(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toUTCString()
+}
+
+/**
+ * `"<size hex>-<mtime µs hex>"`; weak (`W/`) while the file is less than a second old, since
+ * it may still change within the same second (ap_make_etag).
+ */
+export function apacheETag(size: number, mtime: number, now: number): string {
+  const weak = now - mtime > 1000 ? '' : 'W/'
+  return `${weak}"${size.toString(16)}-${(mtime * 1000).toString(16)}"`
+}
+
+function setHeader(h: StaticHeaders, name: string, value: string | string[]): void {
+  const lower = name.toLowerCase()
+  for (const k of Object.keys(h)) if (k.toLowerCase() === lower) delete h[k]
+  h[name] = value
+}
+
+function getHeader(h: StaticHeaders, name: string): string | undefined {
+  const lower = name.toLowerCase()
+  for (const k of Object.keys(h)) if (k.toLowerCase() === lower) return ([] as string[]).concat(h[k])[0]
+  return undefined
+}
+
+/** Headers of a full 200 for this file: what httpd derives, then the stored ones on top. */
+export function fileHeaders(file: FileFacts, stored: readonly StoredHeader[], opts: StaticOptions): StaticHeaders {
+  const h: StaticHeaders = {}
+  const type = contentTypeFor(file.relPath)
+  if (type) h['Content-Type'] = type
+  h['Last-Modified'] = httpDate(Math.min(file.mtime, opts.now))
+  h['Accept-Ranges'] = 'bytes'
+  const grouped = new Map<string, { name: string; values: string[] }>()
+  for (const [name, value] of stored) {
+    const key = name.toLowerCase()
+    if (key === 'content-length' || key === 'transfer-encoding' || key === 'accept-ranges') continue
+    const g = grouped.get(key)
+    if (g) g.values.push(value)
+    else grouped.set(key, { name, values: [value] })
+  }
+  for (const { name, values } of grouped.values()) setHeader(h, name, values.length === 1 ? values[0] : values)
+  if ((opts.fileETag ?? 'MTime Size') !== 'none') setHeader(h, 'ETag', apacheETag(file.size, file.mtime, opts.now))
+  h['Content-Length'] = String(file.size)
+  return h
+}
+
+function etagList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+const opaque = (tag: string): string => (tag.startsWith('W/') ? tag.slice(2) : tag)
+
+export function staticResponse(
+  file: FileFacts,
+  req: StaticRequest,
+  stored: readonly StoredHeader[],
+  opts: StaticOptions,
+  precomputed?: StaticHeaders
+): StaticResponse {
+  const base = precomputed ?? fileHeaders(file, stored, opts)
+  const h = req.headers
+  const getOrHead = req.method === 'GET' || req.method === 'HEAD'
+  // The common hit: no validators, no range — the shared header object as it is.
+  if (
+    h['if-match'] === undefined &&
+    h['if-unmodified-since'] === undefined &&
+    h['if-none-match'] === undefined &&
+    h['if-modified-since'] === undefined &&
+    h.range === undefined
+  ) {
+    return { status: 200, headers: base, body: req.method === 'HEAD' ? 'none' : 'full' }
+  }
+  const headers: StaticHeaders = { ...base }
+  const etag = typeof headers.ETag === 'string' ? headers.ETag : getHeader(headers, 'ETag')
+  const mtimeSec = Math.floor(Math.min(file.mtime, opts.now) / 1000)
+
+  if (h['if-match'] !== undefined) {
+    const list = etagList(h['if-match'])
+    const ok = list.includes('*') || (etag !== undefined && !etag.startsWith('W/') && list.includes(etag))
+    if (!ok) return { status: 412, headers: {}, body: 'none' }
+  } else if (h['if-unmodified-since'] !== undefined) {
+    const since = Date.parse(h['if-unmodified-since'])
+    if (Number.isFinite(since) && mtimeSec * 1000 > since) return { status: 412, headers: {}, body: 'none' }
+  }
+
+  let notModified = false
+  if (h['if-none-match'] !== undefined) {
+    const list = etagList(h['if-none-match'])
+    notModified = list.includes('*') || (etag !== undefined && list.some((t) => opaque(t) === opaque(etag)))
+  } else if (h['if-modified-since'] !== undefined && getOrHead) {
+    const ims = Date.parse(h['if-modified-since'])
+    notModified = Number.isFinite(ims) && mtimeSec * 1000 <= ims && ims <= opts.now
+  }
+  if (notModified && getOrHead) {
+    const kept: StaticHeaders = {}
+    for (const [k, v] of Object.entries(headers)) if (KEEP_ON_304.has(k.toLowerCase())) kept[k] = v
+    return { status: 304, headers: kept, body: 'none' }
+  }
+
+  if (req.method === 'GET' && h.range !== undefined && ifRangeHolds(h['if-range'], etag, mtimeSec)) {
+    const ranged = applyRange(h.range, file.size)
+    if (ranged === 'unsatisfiable') {
+      return { status: 416, headers: { 'Content-Range': `bytes */${file.size}` }, body: 'none' }
+    }
+    if (ranged) {
+      headers['Content-Range'] = `bytes ${ranged.start}-${ranged.end}/${file.size}`
+      headers['Content-Length'] = String(ranged.end - ranged.start + 1)
+      return { status: 206, headers, range: ranged, body: 'range' }
+    }
+  }
+  return { status: 200, headers, body: req.method === 'HEAD' ? 'none' : 'full' }
+}
+
+/** If-Range: an entity tag must match strongly, a date must equal Last-Modified. */
+function ifRangeHolds(value: string | undefined, etag: string | undefined, mtimeSec: number): boolean {
+  if (value === undefined) return true
+  const v = value.trim()
+  if (v.startsWith('"') || v.startsWith('W/')) return etag !== undefined && !etag.startsWith('W/') && v === etag
+  const t = Date.parse(v)
+  return Number.isFinite(t) && t === mtimeSec * 1000
+}
+
+/**
+ * One satisfiable range → that range; none satisfiable → 'unsatisfiable'; a malformed header
+ * or several ranges → `null` (answered with the whole file, which RFC 9110 allows).
+ */
+export function applyRange(value: string, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const m = /^\s*bytes\s*=\s*(.+)$/i.exec(value)
+  if (!m) return null
+  const specs = m[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  if (specs.length === 0) return null
+  const satisfiable: { start: number; end: number }[] = []
+  for (const spec of specs) {
+    const r = /^(\d*)\s*-\s*(\d*)$/.exec(spec)
+    if (!r || (r[1] === '' && r[2] === '')) return null
+    if (r[1] === '') {
+      const n = Number(r[2])
+      if (n > 0 && size > 0) satisfiable.push({ start: Math.max(0, size - n), end: size - 1 })
+      continue
+    }
+    const start = Number(r[1])
+    const end = r[2] === '' ? size - 1 : Math.min(Number(r[2]), size - 1)
+    if (r[2] !== '' && Number(r[2]) < start) return null
+    if (start < size) satisfiable.push({ start, end })
+  }
+  if (satisfiable.length === 0) return 'unsatisfiable'
+  if (specs.length > 1) return null
+  return satisfiable[0]
+}

@@ -1,0 +1,36 @@
+/**
+ * Serving a `CachedFile` from the store: the full-response headers are computed once per
+ * file version (kept with the in-memory entry) once the ETag is strong, and the body comes
+ * from memory when the file is small enough to be kept there.
+ */
+import fs from 'node:fs'
+import type { Readable } from 'node:stream'
+import type { CachedFile } from './hot-files'
+import { fileHeaders, staticResponse, type StaticOptions, type StaticRequest, type StaticResponse } from './serve-file'
+
+export function cachedFileResponse(
+  file: CachedFile,
+  relPath: string,
+  req: StaticRequest,
+  opts: StaticOptions
+): StaticResponse {
+  const facts = { relPath, size: file.size, mtime: file.mtime }
+  // While the file is under a second old its ETag is weak and changes with time: no memo.
+  if (opts.now - file.mtime <= 1000) return staticResponse(facts, req, file.stored, opts)
+  const key = `headers:${opts.fileETag ?? 'MTime Size'}`
+  let headers = file.memo.get(key) as ReturnType<typeof fileHeaders> | undefined
+  if (!headers) {
+    headers = fileHeaders(facts, file.stored, opts)
+    file.memo.set(key, headers)
+  }
+  return staticResponse(facts, req, file.stored, opts, headers)
+}
+
+/** The bytes to send for a 200 or 206: a slice of the kept buffer, or a stream from disk. */
+export function cachedFileBody(file: CachedFile, res: StaticResponse): Buffer | Readable | null {
+  if (res.body === 'none') return null
+  const start = res.body === 'range' && res.range ? res.range.start : 0
+  const end = res.body === 'range' && res.range ? res.range.end : file.size - 1
+  if (file.body) return start === 0 && end === file.size - 1 ? file.body : file.body.subarray(start, end + 1)
+  return fs.createReadStream(file.abs, { start, end })
+}

@@ -1,0 +1,59 @@
+/**
+ * Delivers a cached file the way the web server does once the module declines
+ * (dispatcher-behavior.md §5.8): Apache's static handler (type, validators, 304, ranges)
+ * plus the stored `.h` headers, then the vhost's `Header` directives.
+ */
+import type { OutgoingHttpHeaders } from 'node:http'
+import { Readable } from 'node:stream'
+import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
+import type { RequestContext } from './context'
+import { finalHeaders } from './response-headers'
+
+export function serveCached(ctx: RequestContext, file: CachedFile, relPath: string, extra: OutgoingHttpHeaders = {}): boolean | Promise<boolean> {
+  const res = cachedFileResponse(file, relPath, { method: ctx.req.method, headers: ctx.headers }, { now: Date.now() })
+  // The response object may be shared between hits on the same file version: copy before adding.
+  const headers: OutgoingHttpHeaders = { ...res.headers, ...extra, ...xCacheInfo(ctx) }
+  ctx.status = res.status
+  ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false))
+  const body = ctx.mode === 'explain' ? null : cachedFileBody(file, res)
+  if (body === null) {
+    ctx.reply.end()
+    return true
+  }
+  if (Buffer.isBuffer(body)) {
+    ctx.trace.response.bytes = body.length
+    ctx.reply.end(body)
+    return true
+  }
+  return pipeFile(ctx, body)
+}
+
+function pipeFile(ctx: RequestContext, stream: Readable): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    stream.on('data', (chunk: Buffer) => {
+      ctx.trace.response.bytes += chunk.length
+      if (!ctx.reply.write(chunk)) {
+        stream.pause()
+        ctx.reply.onDrain(() => stream.resume())
+      }
+    })
+    stream.on('end', () => {
+      ctx.reply.end()
+      resolve(true)
+    })
+    stream.on('error', () => {
+      ctx.reply.end()
+      resolve(true)
+    })
+    ctx.reply.onAbort(() => {
+      stream.destroy()
+      resolve(true)
+    })
+  })
+}
+
+/** `/info "1"` and a request carrying `X-Dispatcher-Info` get `X-Cache-Info` (§8.3). */
+export function xCacheInfo(ctx: RequestContext): OutgoingHttpHeaders {
+  if (!ctx.cacheInfo || !ctx.farm?.farm.info.value || ctx.headers['x-dispatcher-info'] === undefined) return {}
+  return { 'x-cache-info': ctx.cacheInfo }
+}

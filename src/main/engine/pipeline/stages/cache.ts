@@ -1,0 +1,66 @@
+/**
+ * cache: is the request cacheable, is there a file, is it fresh (dispatcher-behavior.md §5.3,
+ * §5.5); a fresh file is delivered here (§5.8), a miss or a stale file is fetched by the render
+ * stage and stored on the way.
+ */
+import { cacheInfoForLookup, notCacheable, requestCacheability } from '../../cache'
+import type { RequestContext } from '../context'
+import { serveCached } from '../serve-cached'
+
+/** Stale files being fetched again right now: other requests meanwhile get the stale copy (§5.5.3). */
+const refetching = new Set<string>()
+
+export function markRefetch(key: string, on: boolean): void {
+  if (on) refetching.add(key)
+  else refetching.delete(key)
+}
+
+export function cache(ctx: RequestContext): boolean | Promise<boolean> {
+  const c = ctx.farm!.cache
+  if (!c) {
+    ctx.cacheInfo = notCacheable('document root non-existent')
+    ctx.record('cache', 'skip', `farm /${ctx.farm!.farm.name} has no /cache section: nothing is cached`)
+    return false
+  }
+  const rc = requestCacheability(
+    c.policy,
+    { method: ctx.req.method, path: ctx.path, decodedPath: ctx.decodedPath, query: ctx.query, headers: ctx.headers },
+    { docrootExists: c.store !== null && c.store.docrootExists() }
+  )
+  if (!rc.cacheable) {
+    ctx.cacheInfo = notCacheable(rc.reason)
+    ctx.record('cache', 'pass', ctx.cacheInfo, { log: rc.log, detail: { cacheable: false, reason: rc.reason } })
+    return false
+  }
+  const store = c.store!
+  const lookup = store.lookup(rc.relPath)
+  ctx.cacheInfo = cacheInfoForLookup(lookup)
+  const log = [...rc.log, ...lookup.log]
+  const file = lookup.kind === 'cached' || lookup.kind === 'missing' ? lookup.abs : null
+  const detail = { cacheable: lookup.kind !== 'refused' && lookup.kind !== 'not-cacheable', reason: ctx.cacheInfo, file, relPath: rc.relPath }
+  ctx.trace.cacheInfo = ctx.cacheInfo
+  if (lookup.kind === 'refused' || lookup.kind === 'not-cacheable') {
+    ctx.record('cache', 'pass', ctx.cacheInfo, { log, detail })
+    return false
+  }
+  if (lookup.kind === 'missing') {
+    ctx.cachePlan = { relPath: rc.relPath }
+    ctx.record('cache', 'pass', `${rc.relPath} is not in the cache: caching`, { log, detail })
+    return false
+  }
+  const key = `${store.docroot.root}\n${rc.relPath}`
+  if (lookup.state === 'fresh' || lookup.state === 'grace' || refetching.has(key)) {
+    const why =
+      lookup.state === 'fresh'
+        ? `target file cached: ${rc.relPath}`
+        : lookup.state === 'grace'
+          ? `${rc.relPath} is stale but within /gracePeriod: delivered`
+          : `${rc.relPath} is ${lookup.state} and being fetched again by another request: the stale copy is delivered`
+    ctx.record('cache', 'stop', why, { log: [...log, 'request declined'], detail: { ...detail, governingStat: lookup.governingStat } })
+    ctx.setOutcome(lookup.state === 'fresh' ? 'hit' : 'stale')
+    return serveCached(ctx, lookup.file, rc.relPath)
+  }
+  ctx.cachePlan = { relPath: rc.relPath, stale: { file: lookup.file, relPath: rc.relPath } }
+  ctx.record('cache', 'pass', `${rc.relPath} is ${lookup.state}: ${ctx.cacheInfo}`, { log, detail: { ...detail, governingStat: lookup.governingStat } })
+  return false
+}

@@ -1,0 +1,104 @@
+/**
+ * Plain-JSON views of the Dispatcher cache for the UI, traces and the event bus
+ * (dispatcher-behavior.md §5, §7). Paths are docroot-relative and start with `/`;
+ * times are epoch milliseconds.
+ */
+
+/**
+ * fresh — served as is; grace — older than its `.stat` but still served inside
+ * `/gracePeriod` (§5.5.4); stale — older than its `.stat`, refetched on the next request;
+ * expired — its `.ttl` lies in the past (§5.5.5, checked before the `.stat`).
+ */
+export type CacheFileState = 'fresh' | 'grace' | 'stale' | 'expired'
+
+/** One stored response header (`/headers`, §5.6): name as configured, value as received. */
+export type StoredHeader = [name: string, value: string]
+
+export interface CacheEntryInfo {
+  relPath: string
+  size: number
+  /** The file's mtime: when it was stored. */
+  cachedAt: number
+  /** Matched by `/invalidate`, so compared with a `.stat` file (§5.5.1). */
+  autoInvalidated: boolean
+  /** Nearest existing `.stat` (docroot-relative), `null` when none exists or the file is not auto-invalidated. */
+  governingStat: string | null
+  statMtime: number | null
+  /** Expiry from the `.ttl` companion, `null` without one (or with `/enableTTL "0"`). */
+  ttlExpiresAt: number | null
+  state: CacheFileState
+  storedHeaders: StoredHeader[]
+}
+
+export interface CacheDirInfo {
+  name: string
+  relPath: string
+}
+
+export interface CacheFolderListing {
+  relDir: string
+  /** Sub-folders, sorted by name (all of them, up to the listing limit). */
+  dirs: CacheDirInfo[]
+  /** Cached documents of this folder (companions `.h`/`.ttl`, `.stat` and temporary files left out). */
+  files: CacheEntryInfo[]
+  /** The `.stat` file of this folder, if any. */
+  statfile: StatfileInfo | null
+  /** Documents in the folder before paging. */
+  totalFiles: number
+  offset: number
+  limit: number
+  /** The folder does not exist (yet) in the docroot. */
+  missing: boolean
+}
+
+export interface StatfileInfo {
+  relPath: string
+  /** Directory depth below the docroot (docroot = 0). */
+  level: number
+  mtime: number
+}
+
+export interface CacheTotals {
+  files: number
+  bytes: number
+  statfiles: number
+  /** The walk stopped at its entry limit; the numbers are lower bounds. */
+  truncated: boolean
+}
+
+export type FlushAction = 'Activate' | 'Deactivate' | 'Delete' | 'Test'
+
+/** What an invalidation request will do, computed without touching anything (§7.3). */
+export interface FlushPreview {
+  handle: string
+  action: FlushAction
+  resourceOnly: boolean
+  /** `.stat` files that will be touched (created when missing), docroot-relative, level 0 first. */
+  statfiles: string[]
+  /** Existing files and folders that will be deleted. */
+  deletions: { relPath: string; kind: 'file' | 'dir' }[]
+  /** Cached documents that are fresh now and will be stale (or in grace) afterwards. */
+  invalidated: { count: number; sample: string[]; truncated: boolean }
+  /** URIs the module will fetch again right after the deletions (§7.4). */
+  refetch: string[]
+  /** `/invalidateHandler` that will run, if configured. */
+  handler: string | null
+  log: string[]
+}
+
+export interface FlushReport {
+  handle: string
+  action: FlushAction
+  resourceOnly: boolean
+  status: number
+  statfilesTouched: string[]
+  deleted: string[]
+  refetch: string[]
+  handler: { program: string; exitCode: number | null; error?: string } | null
+  log: string[]
+}
+
+export type CacheEvent =
+  | { type: 'cache-stored'; farm: string; relPath: string; bytes: number; at: number; ttlExpiresAt: number | null }
+  | { type: 'cache-discarded'; farm: string; relPath: string; reason: string; at: number }
+  | { type: 'cache-flush'; farm: string; at: number; report: FlushReport }
