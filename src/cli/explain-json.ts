@@ -31,9 +31,18 @@ export function toExplainJson(trace: RequestTrace): ExplainJson {
             : null
         }
       : null,
-    cache: null,
+    cache: cacheOf(trace),
     outcome: trace.outcome,
     stages: trace.stages,
     warnings: trace.warnings
   }
+}
+
+/** The cache stage's verdict: cacheable (a file would be stored or served), the X-Cache-Info words, the file. */
+function cacheOf(trace: RequestTrace): ExplainJson['cache'] {
+  const stage = trace.stages.find((s) => s.stage === 'cache')
+  if (!stage) return null
+  const d = (stage.detail ?? {}) as { cacheable?: boolean; file?: string | null }
+  const reason = trace.cacheInfo ?? stage.summary
+  return { cacheable: d.cacheable ?? !reason.startsWith('not cacheable'), reason, file: d.file ?? null }
 }

@@ -26,10 +26,12 @@ export interface TestCase {
     location?: string | null
     url?: string
     outcome?: string
+    cacheable?: boolean
+    cacheInfo?: string
   }
 }
 
-const EXPECT_KEYS = new Set(['farm', 'decision', 'rule', 'status', 'location', 'url', 'outcome'])
+const EXPECT_KEYS = new Set(['farm', 'decision', 'rule', 'status', 'location', 'url', 'outcome', 'cacheable', 'cacheInfo'])
 
 export function parseCases(text: string, file: string): TestCase[] {
   let data: unknown
@@ -67,6 +69,10 @@ function actualOf(key: string, r: ExplainJson): unknown {
       return r.url
     case 'outcome':
       return r.outcome
+    case 'cacheable':
+      return r.cache?.cacheable ?? null
+    case 'cacheInfo':
+      return r.cache?.reason ?? null
   }
   return undefined
 }

@@ -19,7 +19,8 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   const c = ctx.farm!.cache
   if (!c) {
     ctx.cacheInfo = notCacheable('document root non-existent')
-    ctx.record('cache', 'skip', `farm /${ctx.farm!.farm.name} has no /cache section: nothing is cached`)
+    ctx.trace.cacheInfo = ctx.cacheInfo
+    ctx.record('cache', 'skip', `farm /${ctx.farm!.farm.name} has no /cache section: nothing is cached`, { detail: { cacheable: false, file: null } })
     return false
   }
   const rc = requestCacheability(
@@ -29,6 +30,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   )
   if (!rc.cacheable) {
     ctx.cacheInfo = notCacheable(rc.reason)
+    ctx.trace.cacheInfo = ctx.cacheInfo
     ctx.record('cache', 'pass', ctx.cacheInfo, { log: rc.log, detail: { cacheable: false, reason: rc.reason } })
     return false
   }
