@@ -60,6 +60,8 @@ export class RequestContext {
   cachePlan?: { relPath: string; stale?: { file: CachedFile; relPath: string } }
   /** The cache decision in the module's X-Cache-Info words. */
   cacheInfo?: string
+  /** This context is Apache's internal request for an ErrorDocument (no second level). */
+  isErrorDocument = false
   /** Set by a rewrite `[P]` rule: mod_proxy forwards to this URL instead of the Dispatcher. */
   proxyTo?: string
   private apacheReq?: ApacheRequest

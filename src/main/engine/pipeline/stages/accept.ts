@@ -24,7 +24,7 @@ function limit(ctx: RequestContext, name: string, fallback: number): number {
   return v
 }
 
-export function accept(ctx: RequestContext): boolean {
+export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const req = ctx.req
   const chosen = selectVhost(ctx.config.vhosts, req.headers.host ?? '')
   ctx.vhost = chosen?.vhost

@@ -5,8 +5,9 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http'
 import { errorPage, redirectPage } from '../apache-errors'
-import type { RequestContext } from '../context'
+import { RequestContext, type Reply } from '../context'
 import { finalHeaders } from '../response-headers'
+import { runPipeline } from '../run'
 
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
   let doc: string | undefined
@@ -16,15 +17,72 @@ export function errorDocumentFor(ctx: RequestContext, status: number): string | 
   return doc
 }
 
-/** Sends an Apache-generated answer; returns true so a stage can `return answer(…)`. */
-export function answer(ctx: RequestContext, status: number, extraHeaders: OutgoingHttpHeaders = {}): true {
+/**
+ * Sends an Apache-generated answer; returns true (or a promise of it, for an ErrorDocument
+ * that is a local URL) so a stage can `return answer(…)`.
+ */
+export function answer(ctx: RequestContext, status: number, extraHeaders: OutgoingHttpHeaders = {}): true | Promise<true> {
   const doc = errorDocumentFor(ctx, status)
   if (doc && /^https?:\/\//i.test(doc)) {
     // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
     return send(ctx, 302, { ...extraHeaders, location: doc }, redirectPage(302, doc))
   }
+  if (doc && doc.startsWith('/') && status >= 400 && !ctx.isErrorDocument && ctx.mode === 'serve') {
+    return errorDocumentRedirect(ctx, status, doc, extraHeaders)
+  }
   if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''), 'text/plain')
   return send(ctx, status, extraHeaders, errorPage(status))
+}
+
+/**
+ * `ErrorDocument 404 /content/site/errors/404.html`: Apache makes an internal GET for the
+ * document (through the Dispatcher again: filters, cache, render) and sends its body with the
+ * original status. If that request fails too, Apache's own page says so.
+ */
+function errorDocumentRedirect(ctx: RequestContext, status: number, doc: string, extraHeaders: OutgoingHttpHeaders): Promise<true> {
+  const outer = ctx.reply
+  let innerStatus = 0
+  const reply: Reply = {
+    get headersSent() {
+      return outer.headersSent
+    },
+    head(s, headers) {
+      innerStatus = s
+      if (s >= 400) return
+      ctx.status = status
+      outer.head(status, { ...headers, ...extraHeaders })
+    },
+    write: (chunk) => (innerStatus < 400 ? outer.write(chunk) : true),
+    end: (body) => {
+      if (innerStatus < 400) outer.end(body)
+    },
+    onDrain: (cb) => outer.onDrain(cb),
+    onAbort: (cb) => outer.onAbort(cb)
+  }
+  const headers = { ...ctx.headers }
+  for (const h of ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'range', 'content-length', 'transfer-encoding']) delete headers[h]
+  const sub = new RequestContext(
+    { ...ctx.req, method: 'GET', target: doc, headers, body: null },
+    reply,
+    ctx.config,
+    'serve',
+    `${ctx.trace.id}-errordoc`,
+    ctx.trace.seq
+  )
+  sub.isErrorDocument = true
+  return Promise.resolve(runPipeline(sub)).then(() => {
+    ctx.record('response', innerStatus >= 400 ? 'error' : 'changed', `ErrorDocument ${status} ${doc}: internal GET answered ${innerStatus}`, {
+      detail: { stages: sub.trace.stages }
+    })
+    if (innerStatus >= 400 || !outer.headersSent) {
+      const page = errorPage(status).replace(
+        '</body>',
+        `<p>Additionally, a ${innerStatus} error was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
+      )
+      if (!outer.headersSent) send(ctx, status, extraHeaders, page)
+    }
+    return true as const
+  })
 }
 
 export function redirect(ctx: RequestContext, status: number, location: string, extraHeaders: OutgoingHttpHeaders = {}): true {

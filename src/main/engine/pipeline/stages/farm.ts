@@ -3,7 +3,7 @@ import type { RequestContext } from '../context'
 import { selectFarm } from '../farm'
 import { answer } from './answer'
 
-export function farm(ctx: RequestContext): boolean {
+export function farm(ctx: RequestContext): boolean | Promise<boolean> {
   const farms = ctx.config.farmModels
   if (farms.length === 0) {
     ctx.record('farm', 'stop', 'the configuration has no farm: nothing can handle the request')

@@ -6,7 +6,7 @@ import type { RequestContext } from '../context'
 import { decideFilter, evaluateFilter } from '../filter'
 import { answer } from './answer'
 
-export function filter(ctx: RequestContext): boolean {
+export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   const active = ctx.farm!
   const req = { method: ctx.req.method, url: ctx.path, query: ctx.query, protocol: ctx.req.protocol }
   const line = ctx.requestLine()

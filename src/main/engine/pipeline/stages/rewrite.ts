@@ -9,7 +9,7 @@ import { applyRewrites } from '../rewrite'
 import type { RequestContext } from '../context'
 import { answer, redirect } from './answer'
 
-export function rewrite(ctx: RequestContext): boolean {
+export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const a = v.apache

@@ -1,0 +1,81 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Engine } from '../../src/main/engine/engine'
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()))
+})
+
+async function start(errorDocument: string, pages: Record<string, [number, string]>): Promise<{ url: string; hits: string[] }> {
+  const hits: string[] = []
+  const up = http.createServer((req, res) => {
+    hits.push(req.url ?? '')
+    const [status, body] = pages[req.url ?? ''] ?? [404, 'render 404']
+    res.writeHead(status, { 'content-type': 'text/html' }).end(body)
+  })
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r))
+  cleanups.push(() => new Promise((r) => up.close(r)))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-errordoc-'))
+  const port = (up.address() as AddressInfo).port
+  fs.writeFileSync(
+    path.join(dir, 'dispatcher.any'),
+    `/farms { /site {
+  /virtualhosts { "*" }
+  /renders { /0 { /hostname "127.0.0.1" /port "${port}" } }
+  /filter { /0001 { /type "deny" /url "*" } /0002 { /type "allow" /url "/content/*" } }
+} }
+`
+  )
+  fs.writeFileSync(
+    path.join(dir, 'httpd.conf'),
+    `<VirtualHost *:80>
+  ServerName site
+  ServerAlias "*"
+  DocumentRoot "${dir}"
+  ${errorDocument}
+  <Directory />
+    SetHandler dispatcher-handler
+  </Directory>
+</VirtualHost>
+`
+  )
+  const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, watch: false })
+  cleanups.push(() => engine.stop())
+  return { url: await engine.start(), hits }
+}
+
+describe('ErrorDocument', () => {
+  it('a filter denial with ErrorDocument 404 /content/errors/404.html answers 404 with that page, fetched through the Dispatcher', async () => {
+    const s = await start('ErrorDocument 404 /content/errors/404.html', { '/content/errors/404.html': [200, '<h1>Our own 404</h1>'] })
+    const res = await fetch(`${s.url}/libs/secret.html`)
+    expect(res.status).toBe(404)
+    expect(await res.text()).toBe('<h1>Our own 404</h1>')
+    expect(s.hits).toEqual(['/content/errors/404.html'])
+  })
+
+  it('when the error document itself fails, Apache says so on its own 404 page', async () => {
+    const s = await start('ErrorDocument 404 /content/errors/missing.html', {})
+    const res = await fetch(`${s.url}/libs/secret.html`)
+    expect(res.status).toBe(404)
+    expect(await res.text()).toContain('Additionally, a 404 error was encountered while trying to use an ErrorDocument')
+  })
+
+  it('a quoted text ErrorDocument is sent as the body', async () => {
+    const s = await start('ErrorDocument 404 "Nothing here"', {})
+    const res = await fetch(`${s.url}/libs/secret.html`)
+    expect(res.status).toBe(404)
+    expect(await res.text()).toBe('Nothing here')
+  })
+
+  it('an ErrorDocument with a full URL redirects to it', async () => {
+    const s = await start('ErrorDocument 404 https://example.com/not-found', {})
+    const res = await fetch(`${s.url}/libs/secret.html`, { redirect: 'manual' })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('https://example.com/not-found')
+  })
+})
