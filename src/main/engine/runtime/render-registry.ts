@@ -13,6 +13,8 @@ function keyOf(render: Render, opts: RenderClientOptions): string {
     render.port.value,
     render.timeout.value,
     render.receiveTimeout.value,
+    render.ipv4.value ? 1 : 0,
+    render.alwaysResolve.value ? 1 : 0,
     opts.keepAliveSeconds ?? 60,
     opts.allowSelfSigned ? 1 : 0
   ].join('|')

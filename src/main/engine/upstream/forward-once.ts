@@ -1,0 +1,105 @@
+/**
+ * One attempt to forward a request through a `RenderClient`, shaped for the attempts loop
+ * (attempts.ts): it settles when the render's response headers arrive — or when the attempt
+ * fails — and keeps the body waiting until the caller decides. `deliver(sink)` streams the
+ * answer to the client; `discard()` drops it because failover sends the request elsewhere
+ * (dispatcher-behavior.md §6.4). Until then the render is paused after its first chunk, so a
+ * held answer costs one chunk of memory.
+ *
+ * Every path settles: an error thrown by the pool, a render that closes the connection, the
+ * client going away (`signal`) — no attempt can leave a request waiting.
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+import type { SendOutcome } from './attempts'
+import { BodyGuard } from './body-guard'
+import { RenderError, type ForwardRequest, type RenderClient, type ResponseSink } from './render-client'
+
+export interface PendingResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  /** Hands the answer to `sink`: `onHead`, the body chunks (with backpressure), then `onEnd` or `onError`. */
+  deliver(sink: ResponseSink): void
+  /** Drops the answer and closes its transfer; also how a delivered answer is cut short. */
+  discard(): void
+}
+
+export function forwardOnce(client: RenderClient, req: ForwardRequest, signal?: AbortSignal): Promise<SendOutcome<PendingResponse>> {
+  return new Promise((resolve) => {
+    const guard = req.body ? new BodyGuard(req.body) : null
+    let settled = false
+    let target: ResponseSink | null = null
+    const held: Buffer[] = []
+    let ended = false
+    let failure: RenderError | null = null
+    let resume: () => void = () => undefined
+    let abort: () => void = () => undefined
+    let finished = false
+
+    const onSignal = (): void => abort()
+    const finish = (): void => {
+      finished = true
+      signal?.removeEventListener('abort', onSignal)
+    }
+    const settle = (outcome: SendOutcome<PendingResponse>): void => {
+      if (settled) return
+      settled = true
+      resolve(outcome)
+    }
+    const fail = (error: RenderError): void => {
+      finish()
+      if (!settled) {
+        settle({ kind: 'error', error, bodyTouched: guard?.touched ?? false })
+        return
+      }
+      if (target) target.onError(error)
+      else failure = error
+    }
+
+    const pending = (status: number, headers: IncomingHttpHeaders): PendingResponse => ({
+      status,
+      headers,
+      deliver(sink) {
+        if (target) throw new Error('response already delivered')
+        target = sink
+        sink.onHead(status, headers, () => resume())
+        let ready = true
+        for (const chunk of held.splice(0)) ready = sink.onData(chunk)
+        if (ended) sink.onEnd()
+        else if (failure) sink.onError(failure)
+        else if (ready) resume()
+      },
+      discard() {
+        if (!finished) abort()
+      }
+    })
+
+    try {
+      abort = client.forward(
+        { ...req, body: guard?.stream ?? null },
+        {
+          onHead(status, headers, resumeRender) {
+            resume = resumeRender
+            const response = pending(status, headers)
+            settle({ kind: 'response', status, response, discard: response.discard })
+          },
+          onData(chunk) {
+            if (target) return target.onData(chunk)
+            held.push(chunk)
+            return false
+          },
+          onEnd() {
+            finish()
+            if (target) target.onEnd()
+            else ended = true
+          },
+          onError: fail
+        }
+      )
+    } catch (e) {
+      fail(new RenderError('connect', (e as Error).message, (e as { code?: string }).code))
+      return
+    }
+    if (signal?.aborted) abort()
+    else signal?.addEventListener('abort', onSignal, { once: true })
+  })
+}

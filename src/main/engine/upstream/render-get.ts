@@ -1,0 +1,61 @@
+/**
+ * A one-off GET to a render outside any client request: the `/health_check` page and the
+ * `/vanity_urls` list (dispatcher-behavior.md §4.4, §6.4). It uses its own short-lived
+ * connection, bounded in time and size, so a busy or hanging render cannot hold it up and it
+ * never takes a connection a client request is waiting for.
+ */
+import type { LookupFunction } from 'node:net'
+import { Client } from 'undici'
+import type { Render } from '../../../shared/config-model'
+import { renderAddress, renderOrigin } from './render-address'
+import { renderLookup } from './render-lookup'
+import { socketErrorText } from './socket-errors'
+
+export interface RenderGetOptions {
+  /** Upper bound for the whole exchange. */
+  timeoutMs: number
+  /** Bytes of body kept; the rest is read and dropped. */
+  maxBytes?: number
+  allowSelfSigned?: boolean
+  lookup?: LookupFunction
+}
+
+export type RenderGetResult =
+  | { kind: 'response'; status: number; body: string }
+  | { kind: 'error'; code: string | undefined; message: string }
+
+export async function getFromRender(render: Render, path: string, opts: RenderGetOptions): Promise<RenderGetResult> {
+  const lookup = opts.lookup ?? renderLookup(render)
+  const connectTimeout = render.timeout.value > 0 ? Math.min(render.timeout.value, opts.timeoutMs) : opts.timeoutMs
+  const client = new Client(renderOrigin(render), {
+    connectTimeout,
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
+    connect: {
+      ...(render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : {}),
+      ...(lookup ? { lookup } : {})
+    }
+  })
+  try {
+    const res = await client.request({
+      method: 'GET',
+      path,
+      headers: { host: renderAddress(render) },
+      signal: AbortSignal.timeout(opts.timeoutMs)
+    })
+    const limit = opts.maxBytes ?? 1024 * 1024
+    const kept: Buffer[] = []
+    let size = 0
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      if (size < limit) kept.push(chunk.subarray(0, limit - size))
+      size += chunk.length
+    }
+    return { kind: 'response', status: res.statusCode, body: Buffer.concat(kept).toString('utf8') }
+  } catch (e) {
+    const err = e as Error & { code?: string }
+    const code = err.name === 'TimeoutError' ? 'ETIMEDOUT' : err.code
+    return { kind: 'error', code, message: socketErrorText(code, err.message) }
+  } finally {
+    void client.destroy().catch(() => undefined)
+  }
+}
