@@ -7,8 +7,9 @@ import type { LoadedConfig } from '../../shared/config-model'
 import type { Diagnostic } from '../../shared/diagnostics'
 import type { RequestTrace } from '../../shared/trace'
 import type { CacheEvent } from '../../shared/cache-types'
+import type { RenderHealth } from '../../shared/api'
+import { probeReachability } from './upstream/reachability'
 import { internalRequest } from './pipeline/internal-request'
-import { setRefetcher } from './pipeline/stages/flush'
 import { defaultDocroot } from './runtime/cache-runtime'
 import { loadConfig, type LoadOptions } from './config/load'
 import { ConfigWatcher } from './config/watch'
@@ -22,6 +23,7 @@ import { ProxyServer } from './server'
 export type EngineEvent =
   | { type: 'trace'; trace: RequestTrace }
   | { type: 'cache'; event: CacheEvent }
+  | { type: 'renders'; renders: RenderHealth[] }
   | { type: 'config'; ok: boolean; at: number; generation: number; input: string; errors: Diagnostic[]; warnings: Diagnostic[] }
 
 export interface EngineOptions extends LoadOptions {
@@ -62,12 +64,6 @@ export class Engine {
 
   constructor(readonly opts: EngineOptions = {}) {
     this.traces = new RingBuffer(opts.ringSize ?? 10_000)
-    // A re-fetching flush stores the listed pages again through the same farm (§7.4).
-    setRefetcher(async (ctx, uri) => {
-      const trace = await internalRequest(this.current, 'GET', uri, ctx.headers.host ?? 'localhost', ++this.seq)
-      this.record(trace)
-      return `${uri}: ${trace.outcome} ${trace.response.status}`
-    })
   }
 
   private record(trace: RequestTrace): void {
@@ -107,11 +103,27 @@ export class Engine {
   private swap(loaded: LoadedConfig): ActiveConfig {
     const used = new Set<string>()
     const next = compileConfig(loaded, ++this.generation, this.registry, used, (event) => this.events.emit({ type: 'cache', event }))
+    // A re-fetching flush stores the listed pages again through this engine's pipeline (§7.4).
+    next.refetch = async (host, uri) => {
+      const trace = await internalRequest(this.current, 'GET', uri, host, ++this.seq)
+      this.record(trace)
+      return `${uri}: ${trace.outcome} ${trace.response.status}`
+    }
     const first = this.current === undefined
     const previous = this.current
     this.current = next
-    // The previous generation's stores finish their in-flight writes, then close.
-    if (previous) setTimeout(() => previous.farms.forEach((f) => f.cache?.store?.close()), 30_000).unref()
+    for (const farm of next.farms) {
+      // What was learnt about the renders survives a reload (same farm, render and address).
+      const before = previous?.farms.find((f) => f.farm.name === farm.farm.name)
+      if (before) farm.statistics.adopt(before.statistics)
+      farm.statistics.onHealthChange(() => this.events.emit({ type: 'renders', renders: this.renderHealth() }))
+    }
+    if (previous) {
+      for (const f of previous.farms) f.vanity?.stop()
+      // The previous generation's stores finish their in-flight writes, then close.
+      setTimeout(() => previous.farms.forEach((f) => f.cache?.store?.close()), 30_000).unref()
+    }
+    if (this.server) this.startBackground(next)
     this.recent.set(next.generation, next)
     for (const g of this.recent.keys()) if (g <= next.generation - 16) this.recent.delete(g)
     if (!first) this.registry.retire(used)
@@ -171,6 +183,7 @@ export class Engine {
       onTrace: (trace) => this.record(trace)
     })
     const addr = await this.server.listen()
+    this.startBackground(this.current)
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
     this.url = `http://${host}:${addr.port}`
     if (this.opts.watch !== false) {
@@ -206,6 +219,22 @@ export class Engine {
     return result
   }
 
+  /** Health of every render of every farm (for the UI's renders panel). */
+  renderHealth(): RenderHealth[] {
+    return this.current?.farms.flatMap((f) => f.statistics.health()) ?? []
+  }
+
+  /**
+   * What only a serving engine does: vanity URL lists are fetched, renders probed. Neither
+   * blocks start-up — the app shows "publish not reachable" instead of waiting like the SDK.
+   */
+  private startBackground(active: ActiveConfig): void {
+    for (const f of active.farms) {
+      void f.vanity?.start()
+      void probeReachability(f.farm.renders, f.statistics)
+    }
+  }
+
   /** Runs the pipeline for one request without contacting any render. */
   explain(input: ExplainInput): RequestTrace {
     if (!this.current) this.load()
@@ -213,6 +242,7 @@ export class Engine {
   }
 
   async stop(): Promise<void> {
+    for (const f of this.current?.farms ?? []) f.vanity?.stop()
     await this.watcher?.close()
     await this.server?.close()
     await Promise.all(this.current?.farms.map((f) => f.cache?.store?.close()) ?? [])

@@ -110,7 +110,11 @@ export class ProxyServer {
     const ctx = new RequestContext(incoming, reply, this.opts.active(), 'serve', String(seq), seq)
     reply.trace = ctx.trace
     const started = performance.now()
+    // Published once the answer is on the wire and every stage is done (a stored miss
+    // records its cache entry after the last byte).
+    let pending = 2
     const done = (): void => {
+      if (--pending > 0) return
       ctx.trace.durationMs = performance.now() - started
       if (ctx.trace.response.status === 0) ctx.trace.response.status = res.statusCode
       this.opts.onTrace(ctx.trace)
@@ -118,9 +122,11 @@ export class ProxyServer {
     res.once('close', done)
     try {
       const r = runPipeline(ctx)
-      if (r) r.catch((e: Error) => this.fail(ctx, res, e))
+      if (r) r.catch((e: Error) => this.fail(ctx, res, e)).finally(done)
+      else done()
     } catch (e) {
       this.fail(ctx, res, e as Error)
+      done()
     }
   }
 

@@ -13,6 +13,10 @@ import { compileVhostApache, containerProbe, type VhostApache } from './apache-r
 import type { FileProbe } from '../apache-expr'
 import type { RenderRegistry } from './render-registry'
 import { compileCache, type ActiveCache } from './cache-runtime'
+import { RenderStatistics } from '../upstream/statistics'
+import { compileSticky, type StickyPolicy } from '../upstream/sticky'
+import { renderName } from '../upstream/selection'
+import { VanityUrlList } from '../upstream/vanity'
 import type { CacheEvent } from '../../../shared/cache-types'
 
 export interface ActiveVhost {
@@ -63,6 +67,14 @@ export interface ActiveFarm {
   clientHeaders: Set<string> | 'all'
   /** `null` when the farm has no `/cache` section. */
   cache: ActiveCache | null
+  /** Response-time estimates per render and category, render health (§6.1). */
+  statistics: RenderStatistics
+  /** `null` when the farm has no sticky paths (§6.2). */
+  sticky: StickyPolicy | null
+  /** Render names as `renderid` uses them (label, or position when unlabelled). */
+  renderNames: string[]
+  /** `/vanity_urls` list (started by the engine when serving); `null` without the section. */
+  vanity: VanityUrlList | null
 }
 
 export interface ActiveConfig {
@@ -73,6 +85,8 @@ export interface ActiveConfig {
   farmModels: Farm[]
   /** Settings used when the configuration has no Apache side (a bare dispatcher.any). */
   defaults: DispatcherDirectives
+  /** How a re-fetching flush fetches and stores a page again (set by the engine that serves it). */
+  refetch?: (host: string, uri: string) => Promise<string>
 }
 
 const FLAG_ON = /^(on|1|true|yes)$/i
@@ -97,7 +111,16 @@ export function compileConfig(
       filter: compileFilter(farm.filter),
       renders: farm.renders.map((render, i) => ({ render, client: clients[i] })),
       clientHeaders: names.includes('*') ? 'all' : new Set(names),
-      cache: compileCache(farm, onCacheEvent)
+      cache: compileCache(farm, onCacheEvent),
+      statistics: new RenderStatistics({
+        farm: farm.name,
+        renders: farm.renders.map((r, i) => ({ label: renderName(r.label, i), origin: `${r.hostname.value}:${r.port.value}` })),
+        categories: farm.statistics,
+        unavailablePenalty: farm.unavailablePenalty.value
+      }),
+      sticky: compileSticky(farm.sticky),
+      renderNames: farm.renders.map((r, i) => renderName(r.label, i)),
+      vanity: farm.vanityUrls ? new VanityUrlList({ config: farm.vanityUrls, renders: farm.renders, baseDir: loaded.baseDir }) : null
     }
   })
   return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults }

@@ -31,23 +31,23 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   if (!rc.cacheable) {
     ctx.cacheInfo = notCacheable(rc.reason)
     ctx.trace.cacheInfo = ctx.cacheInfo
-    ctx.record('cache', 'pass', ctx.cacheInfo, { log: rc.log, detail: { cacheable: false, reason: rc.reason } })
+    ctx.record('cache', 'pass', ctx.cacheInfo, { log: [...rc.log, action(ctx.decodedPath, 'NONE')], detail: { cacheable: false, reason: rc.reason } })
     return false
   }
   const store = c.store!
   const lookup = store.lookup(rc.relPath)
   ctx.cacheInfo = cacheInfoForLookup(lookup)
-  const log = [...rc.log, ...lookup.log]
+  const log = [`checking [${rc.relPath}]`, ...rc.log, ...lookup.log]
   const file = lookup.kind === 'cached' || lookup.kind === 'missing' ? lookup.abs : null
   const detail = { cacheable: lookup.kind !== 'refused' && lookup.kind !== 'not-cacheable', reason: ctx.cacheInfo, file, relPath: rc.relPath }
   ctx.trace.cacheInfo = ctx.cacheInfo
   if (lookup.kind === 'refused' || lookup.kind === 'not-cacheable') {
-    ctx.record('cache', 'pass', ctx.cacheInfo, { log, detail })
+    ctx.record('cache', 'pass', ctx.cacheInfo, { log: [...log, action(file ?? rc.relPath, 'NONE')], detail })
     return false
   }
   if (lookup.kind === 'missing') {
     ctx.cachePlan = { relPath: rc.relPath }
-    ctx.record('cache', 'pass', `${rc.relPath} is not in the cache: caching`, { log, detail })
+    ctx.record('cache', 'pass', `${rc.relPath} is not in the cache: caching`, { log: [...log, action(lookup.abs, 'CREATE')], detail })
     return false
   }
   const key = `${store.docroot.root}\n${rc.relPath}`
@@ -58,11 +58,19 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
         : lookup.state === 'grace'
           ? `${rc.relPath} is stale but within /gracePeriod: delivered`
           : `${rc.relPath} is ${lookup.state} and being fetched again by another request: the stale copy is delivered`
-    ctx.record('cache', 'stop', why, { log: [...log, 'request declined'], detail: { ...detail, governingStat: lookup.governingStat } })
+    ctx.record('cache', 'stop', why, { log: [...log, action(lookup.abs, 'DELIVER'), 'request declined'], detail: { ...detail, governingStat: lookup.governingStat } })
     ctx.setOutcome(lookup.state === 'fresh' ? 'hit' : 'stale')
     return serveCached(ctx, lookup.file, rc.relPath)
   }
   ctx.cachePlan = { relPath: rc.relPath, stale: { file: lookup.file, relPath: rc.relPath } }
-  ctx.record('cache', 'pass', `${rc.relPath} is ${lookup.state}: ${ctx.cacheInfo}`, { log, detail: { ...detail, governingStat: lookup.governingStat } })
+  ctx.record('cache', 'pass', `${rc.relPath} is ${lookup.state}: ${ctx.cacheInfo}`, {
+    log: [...log, action(lookup.abs, 'CREATE')],
+    detail: { ...detail, governingStat: lookup.governingStat }
+  })
   return false
+}
+
+/** The module's debug line naming what it does with the file (§9: NONE, CREATE, DELIVER). */
+function action(file: string, what: 'NONE' | 'CREATE' | 'DELIVER'): string {
+  return `cache-action for [${file}]: ${what}`
 }

@@ -26,6 +26,15 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
     return false
   }
   const summary = d.rule ? `Filter rule entry /${d.rule.label} blocked '${line}'` : `no filter rule matched '${line}': denied`
+  // A denied request that is in the vanity URL list is forwarded after all (§4.4).
+  if (active.vanity?.isVanity(ctx.path)) {
+    ctx.record('filter', 'changed', `${summary}; rescued: ${ctx.path} is in the vanity URL list`, {
+      source: d.rule?.pos,
+      log: [summary, 'Checking vanity URLs', `Vanity URL found: ${ctx.path}`],
+      detail
+    })
+    return false
+  }
   ctx.record('filter', 'stop', summary, { source: d.rule?.pos, log: [summary, `Filter rejects: ${line}`], detail })
   ctx.setOutcome('blocked')
   return answer(ctx, 404)

@@ -25,15 +25,6 @@ function readBody(body: Readable | null): Promise<string> {
   })
 }
 
-export type Refetcher = (ctx: RequestContext, uri: string) => Promise<string>
-
-let refetcher: Refetcher | undefined
-
-/** The engine supplies how a re-fetch URI is fetched and stored (through the render stage). */
-export function setRefetcher(r: Refetcher): void {
-  refetcher = r
-}
-
 export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   if (!isInvalidationRequest(ctx.req.method, ctx.path, ctx.headers)) return false
   const active = ctx.farm!
@@ -69,7 +60,8 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     const plan = planFlush(cache.policy, parsed.request)
     const report = await executeFlush(store, plan)
     const refetched: string[] = []
-    if (refetcher) for (const uri of report.refetch) refetched.push(await refetcher(ctx, uri))
+    const refetch = ctx.config.refetch
+    if (refetch) for (const uri of report.refetch) refetched.push(await refetch(ctx.headers.host ?? 'localhost', uri))
     const r = parsed.request
     ctx.record(
       'flush',

@@ -1,37 +1,32 @@
 /**
- * render: forward to the farm's render and stream the answer back (dispatcher-behavior.md §6).
- * Headers sent: the farm's `/clientheaders` (all end-to-end headers for `"*"`), hop-by-hop
- * headers removed, plus what the module always adds (`X-Forwarded-For`, `Via`,
- * `Server-Agent`, and the `X-Forwarded-SSL*` family for HTTPS).
+ * render: choose a render (sticky cookie, response-time statistics, first render), forward
+ * with retries and failover (dispatcher-behavior.md §6), stream the answer back and store it
+ * on the way when the cache stage planned it (§5.2, §5.4). Headers sent: the farm's
+ * `/clientheaders`, hop-by-hop removed, plus what the module always adds (§6.3).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
 import type { RenderDetail } from '../../../../shared/trace'
+import { CACHE_INFO, notCacheable, responseCacheability, storedHeaders, ttlFromHeaders } from '../../cache'
 import type { ActiveFarm, ActiveRender } from '../../runtime/active-config'
-import type { RequestContext } from '../context'
-import { RenderError } from '../../upstream/render-client'
-import { finalHeaders } from '../response-headers'
-import { responseCacheability, storedHeaders, ttlFromHeaders, notCacheable, CACHE_INFO } from '../../cache'
+import { planFor, runAttempts, triggersServeStale, type AttemptsResult } from '../../upstream/attempts'
+import { forwardOnce, type PendingResponse } from '../../upstream/forward-once'
+import { checkHealth } from '../../upstream/health-check'
+import type { RenderError } from '../../upstream/render-client'
+import { selectRender } from '../../upstream/selection'
 import { CacheTee } from '../cache-tee'
+import type { RequestContext } from '../context'
+import { finalHeaders } from '../response-headers'
 import { serveCached, xCacheInfo } from '../serve-cached'
 import { answer } from './answer'
 import { markRefetch } from './cache'
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-  'http2-settings'
-])
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings'])
+const RESPONSE_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection'])
 
 export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: ActiveRender): Record<string, string> {
   const out: Record<string, string> = {}
   const headers = ctx.headers
-  const connectionTokens = (headers.connection ?? '').toLowerCase().split(/\s*,\s*/)
+  const connectionTokens = headers.connection ? headers.connection.toLowerCase().split(/\s*,\s*/) : []
   const all = active.clientHeaders === 'all'
   for (const name in headers) {
     if (HOP_BY_HOP.has(name) || connectionTokens.includes(name)) continue
@@ -51,189 +46,6 @@ export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: 
   return out
 }
 
-function pickRender(active: ActiveFarm): ActiveRender | undefined {
-  return active.renders[0]
-}
-
-export function render(ctx: RequestContext): boolean | Promise<boolean> {
-  const active = ctx.farm!
-  const chosen = pickRender(active)
-  if (!chosen) {
-    ctx.record('render', 'stop', `farm /${active.farm.name} has no /renders: Unable to connect to any backend in farm ${active.farm.name}`)
-    ctx.setOutcome('error')
-    return answer(ctx, 503)
-  }
-  const dispatcher = ctx.vhost?.dispatcher ?? ctx.config.defaults
-  const path = dispatcher.noCanonURL ? ctx.req.target : ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
-  const headers = forwardHeaders(ctx, active, chosen)
-  const origin = chosen.client.origin.replace(/^https?:\/\//, '')
-  ctx.trace.forwarded = { render: chosen.render.label, origin, method: ctx.req.method, url: path, headers }
-  const detail: RenderDetail = { render: chosen.render.label, origin, attempts: [], reason: 'first render of the farm' }
-
-  if (ctx.mode === 'explain') {
-    ctx.record('render', 'stop', `would forward ${ctx.req.method} ${path} to render /${chosen.render.label} (${origin})`, { detail })
-    ctx.setOutcome('miss-uncacheable')
-    return true
-  }
-
-  const plan = ctx.cachePlan
-  const store = ctx.farm!.cache?.store ?? null
-  const refetchKey = plan && store ? `${store.docroot.root}\n${plan.relPath}` : null
-  if (refetchKey && plan?.stale) markRefetch(refetchKey, true)
-
-  return new Promise<boolean>((resolve) => {
-    const started = performance.now()
-    let bytes = 0
-    let finished = false
-    let tee: CacheTee | undefined
-    let storedFrom: IncomingHttpHeaders | undefined
-    const finish = (after?: boolean | Promise<boolean>): void => {
-      if (finished) return
-      finished = true
-      if (refetchKey) markRefetch(refetchKey, false)
-      if (after instanceof Promise) {
-        void after.then(() => resolve(true))
-        return
-      }
-      if (!after) ctx.trace.response.bytes = bytes
-      resolve(true)
-    }
-
-    /** §5.4: decide at the headers whether the answer may be stored; X-Cache-Info says why not. */
-    const startTee = (status: number, headers: IncomingHttpHeaders): CacheTee | undefined => {
-      if (!plan || !store || ctx.req.method === 'HEAD') return undefined
-      const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined
-      const verdict = responseCacheability(status, headers as Record<string, string | string[]>, length)
-      for (const w of verdict.warnings) ctx.trace.warnings.push(w)
-      if (!verdict.store) {
-        ctx.cacheInfo = notCacheable(verdict.reason)
-        ctx.trace.cacheInfo = ctx.cacheInfo
-        ctx.record('cache', 'pass', `${ctx.cacheInfo}: ${plan.relPath} is not stored`)
-        return undefined
-      }
-      storedFrom = headers
-      return new CacheTee(store, plan.relPath)
-    }
-
-    const commitTee = async (t: CacheTee, headers: IncomingHttpHeaders): Promise<void> => {
-      const policy = ctx.farm!.cache!.policy
-      const bag = headers as Record<string, string | string[]>
-      const ttl = policy.enableTTL ? ttlFromHeaders(bag, Date.now()) : null
-      const result = await t.commit(storedHeaders(policy, bag), ttl)
-      if (result.stored) {
-        ctx.setOutcome('miss-stored')
-        ctx.record('cache', 'changed', `stored ${result.relPath} (${result.bytes} bytes${result.ttlExpiresAt ? `, expires ${new Date(result.ttlExpiresAt).toISOString()}` : ''})`, {
-          log: result.log
-        })
-      } else {
-        ctx.cacheInfo = notCacheable(result.reason)
-        ctx.trace.cacheInfo = ctx.cacheInfo
-        ctx.record('cache', 'pass', `not stored: ${result.reason}`, { log: result.log })
-      }
-    }
-
-    /** /serveStaleOnError: 502/503/504/429 or a failed connection deliver the stale copy (§5.7). */
-    const staleOnError = (status: number): boolean =>
-      !!plan?.stale && !!ctx.farm!.cache?.policy.serveStaleOnError && (status === 0 || status === 429 || status === 502 || status === 503 || status === 504)
-    const serveStale = (why: string): boolean | Promise<boolean> => {
-      const stale = plan!.stale!
-      ctx.cacheInfo = CACHE_INFO.delivered
-      ctx.record('cache', 'stop', `${why}; /serveStaleOnError delivers the stale ${stale.relPath}`)
-      ctx.setOutcome('stale')
-      return serveCached(ctx, stale.file, stale.relPath, { warning: `111 ${ctx.headers.host ?? 'dispatcher'} "Revalidation failed"` })
-    }
-    const abort = chosen.client.forward(
-      { method: ctx.req.method, path, headers, body: ctx.req.body },
-      {
-        onHead(status: number, resHeaders: IncomingHttpHeaders, resume: () => void) {
-          detail.status = status
-          detail.timeToHeadersMs = performance.now() - started
-          detail.attempts.push({ render: chosen.render.label, origin, result: `HTTP ${status}`, durationMs: detail.timeToHeadersMs })
-          if (passesError(dispatcher.passError, status)) {
-            abort()
-            ctx.record('render', 'stop', `render answered ${status}; DispatcherPassError hands it to Apache's error document`, { detail })
-            ctx.setOutcome('error')
-            answer(ctx, status)
-            finish()
-            return
-          }
-          if (staleOnError(status)) {
-            abort()
-            finish(serveStale(`render answered ${status}`))
-            return
-          }
-          ctx.status = status
-          ctx.record('render', 'pass', `render /${chosen.render.label} (${origin}) answered ${status} in ${detail.timeToHeadersMs.toFixed(1)} ms`, { detail })
-          ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
-          tee = startTee(status, resHeaders)
-          ctx.reply.head(status, finalHeaders(ctx, status, { ...responseHeaders(resHeaders), ...xCacheInfo(ctx) }, false))
-          ctx.reply.onDrain(resume)
-        },
-        onData(chunk: Buffer) {
-          bytes += chunk.length
-          tee?.write(chunk)
-          return ctx.reply.write(chunk)
-        },
-        onEnd() {
-          ctx.reply.end()
-          if (tee) void commitTee(tee, storedFrom!).then(() => finish())
-          else finish()
-        },
-        onError(err: RenderError) {
-          detail.attempts.push({ render: chosen.render.label, origin, result: err.message, durationMs: performance.now() - started })
-          if (tee) void tee.abort()
-          tee = undefined
-          if (!ctx.reply.headersSent && (err.kind === 'connect' || err.kind === 'timeout') && staleOnError(0)) {
-            finish(serveStale(`render failed: ${err.message}`))
-            return
-          }
-          if (ctx.reply.headersSent) {
-            // Headers are out: the module can only cut the answer short (§6.4).
-            ctx.record('render', 'error', `render /${chosen.render.label} failed while sending the body: ${err.message}`, { detail })
-            ctx.setOutcome('error')
-            ctx.reply.end()
-            finish()
-            return
-          }
-          if (err.kind === 'timeout') {
-            ctx.record('render', 'stop', `render /${chosen.render.label} (${origin}) did not answer within /receiveTimeout (${chosen.render.receiveTimeout.value} ms): 504`, {
-              detail,
-              log: [`Unable to receive response from ${origin}: timed out`]
-            })
-            ctx.setOutcome('error')
-            answer(ctx, 504)
-          } else if (err.kind === 'aborted') {
-            ctx.record('render', 'error', 'the client went away before the render answered', { detail })
-            ctx.setOutcome('error')
-          } else {
-            const line = `Unable to connect to any backend in farm ${active.farm.name}`
-            ctx.record('render', 'stop', `Unable to connect socket to ${origin}: ${err.code ?? err.message}. ${line}: 503`, {
-              detail,
-              log: [`Unable to connect socket to ${origin}: ${err.message}`, line]
-            })
-            ctx.setOutcome('error')
-            answer(ctx, 503)
-          }
-          finish()
-        }
-      }
-    )
-    ctx.reply.onAbort(() => {
-      abort()
-      if (tee) void tee.abort()
-      tee = undefined
-      finish()
-    })
-  })
-}
-
-function passesError(passError: boolean | Set<number>, status: number): boolean {
-  if (status < 400 || passError === false) return false
-  return passError === true || passError.has(status)
-}
-
-const RESPONSE_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection'])
-
 function responseHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {}
   for (const name in h) {
@@ -242,4 +54,233 @@ function responseHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
     if (v !== undefined) out[name] = v
   }
   return out
+}
+
+function passesError(passError: boolean | Set<number>, status: number): boolean {
+  if (status < 400 || passError === false) return false
+  return passError === true || passError.has(status)
+}
+
+export function render(ctx: RequestContext): boolean | Promise<boolean> {
+  const active = ctx.farm!
+  const farmName = active.farm.name
+  const choice = selectRender({ names: active.renderNames, cookieHeader: ctx.headers.cookie, uri: ctx.path, statistics: active.statistics })
+  if (!choice) {
+    ctx.record('render', 'stop', `farm /${farmName} has no /renders: Unable to connect to any backend in farm ${farmName}`)
+    ctx.setOutcome('error')
+    return answer(ctx, 503)
+  }
+  const dispatcher = ctx.vhost?.dispatcher ?? ctx.config.defaults
+  const path = dispatcher.noCanonURL ? ctx.req.target : ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
+  const first = active.renders[choice.index]
+  const originOf = (r: ActiveRender): string => `${r.render.hostname.value}:${r.render.port.value}`
+  const detail: RenderDetail = { render: active.renderNames[choice.index], origin: originOf(first), attempts: [], reason: choice.reason }
+  const firstHeaders = forwardHeaders(ctx, active, first)
+  ctx.trace.forwarded = { render: detail.render, origin: detail.origin, method: ctx.req.method, url: path, headers: firstHeaders }
+
+  if (ctx.mode === 'explain') {
+    ctx.record('render', 'stop', `would forward ${ctx.req.method} ${path} to render /${detail.render} (${detail.origin}): ${choice.reason}`, { detail })
+    ctx.setOutcome('miss-uncacheable')
+    return true
+  }
+
+  const plan = ctx.cachePlan
+  const store = active.cache?.store ?? null
+  const refetchKey = plan && store ? `${store.docroot.root}\n${plan.relPath}` : null
+  if (refetchKey && plan?.stale) markRefetch(refetchKey, true)
+  const aborter = new AbortController()
+  ctx.reply.onAbort(() => aborter.abort())
+  const started = performance.now()
+
+  const attempts = runAttempts<PendingResponse>(
+    planFor(
+      active.farm,
+      active.renders.map((r, i) => ({ label: active.renderNames[i], origin: originOf(r) })),
+      choice.order,
+      ctx.path,
+      ctx.req.body === null
+    ),
+    {
+      send: (i) =>
+        forwardOnce(
+          active.renders[i].client,
+          { method: ctx.req.method, path, headers: i === choice.index ? firstHeaders : forwardHeaders(ctx, active, active.renders[i]), body: ctx.req.body },
+          aborter.signal
+        ),
+      healthCheck: (i) => checkHealth(active.renders[i].render, active.farm.healthCheckUrl?.value ?? '/'),
+      statistics: active.statistics,
+      signal: aborter.signal
+    }
+  )
+
+  return attempts
+    .then((result) => {
+      detail.attempts = result.attempts
+      if (result.attempts.length > 1) detail.reason = `${choice.reason}; ${result.reason}`
+      const used = result.kind === 'response' || result.kind === 'timeout' ? result.render : choice.index
+      detail.render = active.renderNames[used]
+      detail.origin = originOf(active.renders[used])
+      ctx.trace.forwarded!.render = detail.render
+      ctx.trace.forwarded!.origin = detail.origin
+      return deliver(ctx, active, result, detail, started)
+    })
+    .finally(() => {
+      if (refetchKey) markRefetch(refetchKey, false)
+    })
+}
+
+function deliver(
+  ctx: RequestContext,
+  active: ActiveFarm,
+  result: AttemptsResult<PendingResponse>,
+  detail: RenderDetail,
+  started: number
+): boolean | Promise<boolean> {
+  const plan = ctx.cachePlan
+  const canServeStale = !!plan?.stale && !!active.cache?.policy.serveStaleOnError && triggersServeStale(result)
+  if (result.kind === 'aborted') {
+    ctx.record('render', 'error', 'the client went away before a render answered', { detail })
+    ctx.setOutcome('error')
+    return true
+  }
+  if (canServeStale) {
+    if (result.kind === 'response') result.response.discard()
+    const stale = plan!.stale!
+    const why = result.kind === 'response' ? `render answered ${result.status}` : result.kind === 'timeout' ? 'render timed out' : 'no render reachable'
+    ctx.cacheInfo = CACHE_INFO.delivered
+    ctx.record('render', 'error', `${why}: ${result.reason}`, { detail, log: result.log })
+    ctx.record('cache', 'stop', `${why}; /serveStaleOnError delivers the stale ${stale.relPath}`)
+    ctx.setOutcome('stale')
+    return serveCached(ctx, stale.file, stale.relPath, { warning: `111 ${ctx.headers.host ?? 'dispatcher'} "Revalidation failed"` })
+  }
+  if (result.kind === 'unavailable') {
+    ctx.record('render', 'stop', `${result.log[result.log.length - 1] ?? `Unable to connect to any backend in farm ${active.farm.name}`}: 503`, { detail, log: result.log })
+    ctx.setOutcome('error')
+    return answer(ctx, 503)
+  }
+  if (result.kind === 'timeout') {
+    const r = active.renders[result.render].render
+    ctx.record('render', 'stop', `render /${detail.render} (${detail.origin}) did not answer within /receiveTimeout (${r.receiveTimeout.value} ms): 504`, {
+      detail,
+      log: [...result.log, `Unable to receive response from ${detail.origin}: timed out`]
+    })
+    ctx.setOutcome('error')
+    return answer(ctx, 504)
+  }
+
+  const status = result.status
+  const dispatcher = ctx.vhost?.dispatcher ?? ctx.config.defaults
+  detail.status = status
+  detail.timeToHeadersMs = performance.now() - started
+  if (passesError(dispatcher.passError, status)) {
+    result.response.discard()
+    ctx.record('render', 'stop', `render answered ${status}; DispatcherPassError hands it to Apache's error document`, { detail, log: result.log })
+    ctx.setOutcome('error')
+    return answer(ctx, status)
+  }
+  ctx.status = status
+  ctx.record('render', 'pass', `render /${detail.render} (${detail.origin}) answered ${status} in ${detail.timeToHeadersMs.toFixed(1)} ms (${detail.reason})`, {
+    detail,
+    log: result.log.length ? result.log : undefined
+  })
+  ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
+  return stream(ctx, active, result.response, detail)
+}
+
+function stream(ctx: RequestContext, active: ActiveFarm, response: PendingResponse, detail: RenderDetail): Promise<boolean> {
+  const plan = ctx.cachePlan
+  const store = active.cache?.store ?? null
+  const tee = plan && store ? startTee(ctx, plan.relPath, response.status, response.headers) : undefined
+  const extra: OutgoingHttpHeaders = { ...xCacheInfo(ctx) }
+  const cookie = active.sticky?.setCookieFor(ctx.path, ctx.headers.cookie, detail.render, ctx.req.secure)
+  const out = responseHeaders(response.headers)
+  if (cookie) {
+    const existing = out['set-cookie']
+    out['set-cookie'] = existing === undefined ? [cookie] : [...(Array.isArray(existing) ? existing : [String(existing)]), cookie]
+  }
+  return new Promise<boolean>((resolve) => {
+    let bytes = 0
+    let done = false
+    // While storing, the newest chunk is held back until the next one arrives, and the last
+    // one until the file is in place: like the module, the answer completes only after the
+    // cache file was renamed, so a client's next request finds it.
+    let held: Buffer | null = null
+    const finish = (): void => {
+      if (done) return
+      done = true
+      ctx.trace.response.bytes = bytes
+      resolve(true)
+    }
+    response.deliver({
+      onHead(status: number, _headers: IncomingHttpHeaders, resume: () => void) {
+        ctx.reply.head(status, finalHeaders(ctx, status, { ...out, ...extra }, false))
+        ctx.reply.onDrain(resume)
+      },
+      onData(chunk: Buffer) {
+        bytes += chunk.length
+        if (!tee) return ctx.reply.write(chunk)
+        tee.write(chunk)
+        const previous = held
+        held = chunk
+        return previous ? ctx.reply.write(previous) : true
+      },
+      onEnd() {
+        if (!tee) {
+          ctx.reply.end()
+          finish()
+          return
+        }
+        void commitTee(ctx, active, tee, response.headers).then(() => {
+          ctx.reply.end(held ?? undefined)
+          held = null
+          finish()
+        })
+      },
+      onError(err: RenderError) {
+        if (tee) void tee.abort()
+        // Headers are out: the module can only cut the answer short and drop the cache file (§6.4).
+        ctx.record('render', 'error', `render /${detail.render} failed while sending the body: ${err.message}`, { detail })
+        ctx.setOutcome('error')
+        ctx.reply.end()
+        finish()
+      }
+    })
+    ctx.reply.onAbort(() => {
+      response.discard()
+      if (tee) void tee.abort()
+      finish()
+    })
+  })
+}
+
+/** §5.4: decided at the headers; X-Cache-Info says why an answer is not stored. */
+function startTee(ctx: RequestContext, relPath: string, status: number, headers: IncomingHttpHeaders): CacheTee | undefined {
+  const store = ctx.farm!.cache!.store!
+  if (ctx.req.method === 'HEAD') return undefined
+  const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined
+  const verdict = responseCacheability(status, headers as Record<string, string | string[]>, length)
+  for (const w of verdict.warnings) ctx.trace.warnings.push(w)
+  if (!verdict.store) {
+    ctx.cacheInfo = notCacheable(verdict.reason)
+    ctx.trace.cacheInfo = ctx.cacheInfo
+    ctx.record('cache', 'pass', `${ctx.cacheInfo}: ${relPath} is not stored`)
+    return undefined
+  }
+  return new CacheTee(store, relPath)
+}
+
+async function commitTee(ctx: RequestContext, active: ActiveFarm, tee: CacheTee, headers: IncomingHttpHeaders): Promise<void> {
+  const policy = active.cache!.policy
+  const bag = headers as Record<string, string | string[]>
+  const ttl = policy.enableTTL ? ttlFromHeaders(bag, Date.now()) : null
+  const result = await tee.commit(storedHeaders(policy, bag), ttl)
+  if (result.stored) {
+    ctx.setOutcome('miss-stored')
+    const expiry = result.ttlExpiresAt ? `, expires ${new Date(result.ttlExpiresAt).toISOString()}` : ''
+    ctx.record('cache', 'changed', `stored ${result.relPath} (${result.bytes} bytes${expiry})`, { log: result.log })
+  } else {
+    ctx.cacheInfo = notCacheable(result.reason)
+    ctx.trace.cacheInfo = ctx.cacheInfo
+    ctx.record('cache', 'pass', `not stored: ${result.reason}`, { log: result.log })
+  }
 }

@@ -1,0 +1,394 @@
+/**
+ * The cache decisions of dispatcher-behavior.md §12.3 (config C) through the real listener:
+ * the `X-Cache-Info` words a request with `X-Dispatcher-Info` gets (§8.3), the files that end
+ * up in the docroot (§5.2, `.h` §5.6, `.ttl` §5.5.5) and whether the render is asked again.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { RequestTrace } from '../../src/shared/trace'
+import { cacheStackForThisTest, type CacheStack } from './support/cache'
+
+const PAGE = '/content/site/en.html'
+
+function logOf(trace: RequestTrace): string[] {
+  return trace.stages.flatMap((s) => s.log ?? [])
+}
+
+/** The body the counting upstream answers for a GET of `target` (its default answer). */
+function upstreamBody(target: string): string {
+  return `publish: GET ${target} (0 bytes received)`
+}
+
+async function notStored(s: CacheStack, rel: string): Promise<void> {
+  // A store would happen right after the answer; give it the time it would take.
+  await new Promise((r) => setTimeout(r, 50))
+  expect(s.exists(rel)).toBe(false)
+  expect(s.temps()).toEqual([])
+}
+
+describe('§12.3 cache decisions under config C', () => {
+  it('C1: a first GET of /content/site/en.html is "caching" and stores <docroot>/content/site/en.html with the render\'s body', async () => {
+    const s = await cacheStackForThisTest()
+    const stored = s.nextStore(PAGE)
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('caching')
+    expect(a.text).toBe(upstreamBody(PAGE))
+    expect(s.up.publish.count).toBe(1)
+    await stored
+    expect(s.read(PAGE)).toBe(upstreamBody(PAGE))
+    expect(s.exists(PAGE + '.h')).toBe(false)
+    expect(s.exists(PAGE + '.ttl')).toBe(false)
+    expect(s.temps()).toEqual([])
+  })
+
+  it('C1: the trace published for a storing miss already says miss-stored and records the store', async () => {
+    const s = await cacheStackForThisTest()
+    const published: { outcome: string; summaries: string[] }[] = []
+    s.engine.events.subscribe((e) => {
+      if (e.type === 'trace' && e.trace.request.url === PAGE)
+        published.push({ outcome: e.trace.outcome, summaries: e.trace.stages.map((x) => x.summary) })
+    })
+    const stored = s.nextStore(PAGE)
+    await s.get(PAGE)
+    await stored
+    expect(published).toHaveLength(1)
+    expect(published[0].outcome).toBe('miss-stored')
+    expect(published[0].summaries.some((x) => x.startsWith(`stored ${PAGE}`))).toBe(true)
+  })
+
+  it('C2: the repeat, sent as soon as the first answer has arrived, is "target file cached" and never reaches the render (2 KB and 512 KB pages)', async () => {
+    const s = await cacheStackForThisTest()
+    s.up.publish.behave('/content/site/big.html', { bodyBytes: 512 * 1024 })
+    for (const target of [PAGE, '/content/site/big.html']) {
+      const first = await s.get(target)
+      const before = s.up.publish.count
+      const again = await s.get(target)
+      expect(again.headers['x-cache-info'], target).toBe('target file cached')
+      expect(again.trace.outcome, target).toBe('hit')
+      expect(again.body.equals(first.body), target).toBe(true)
+      expect(s.up.publish.count, target).toBe(before)
+    }
+  })
+
+  it('C2: a hit is served like a static file: Content-Type from the extension, Content-Length, Last-Modified, ETag', async () => {
+    const s = await cacheStackForThisTest()
+    await s.prime(PAGE)
+    const hit = await s.get(PAGE)
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    expect(hit.headers['content-type']).toBe('text/html')
+    expect(hit.headers['content-length']).toBe(String(upstreamBody(PAGE).length))
+    expect(new Date(hit.headers['last-modified']!).getTime()).toBe(Math.floor(s.mtime(PAGE) / 1000) * 1000)
+    expect(hit.headers.etag).toMatch(/^(W\/)?"[0-9a-f]+-[0-9a-f]+"$/)
+    // The render's own headers are not kept without /headers (§5.6).
+    expect(hit.headers['x-upstream']).toBeUndefined()
+  })
+
+  it('C3: a query string whose parameters /ignoreUrlParams all ignore is cached under the query-less file, and the render still sees the query', async () => {
+    const s = await cacheStackForThisTest({
+      ignoreUrlParams: `/0001 { /glob "*" /type "deny" } /0002 { /glob "utm_source" /type "allow" }`
+    })
+    const stored = s.nextStore(PAGE)
+    const a = await s.get(`${PAGE}?utm_source=x`)
+    expect(a.headers['x-cache-info']).toBe('caching')
+    expect(s.up.publish.last!.url).toBe(`${PAGE}?utm_source=x`)
+    expect(logOf(a.trace)).toContain('Query string ignored: utm_source=x')
+    await stored
+    expect(s.exists(PAGE)).toBe(true)
+    expect(fs.readdirSync(s.abs('/content/site')).filter((n) => n.includes('?'))).toEqual([])
+    for (const target of [PAGE, `${PAGE}?utm_source=y`]) {
+      const hit = await s.get(target)
+      expect(hit.headers['x-cache-info'], target).toBe('target file cached')
+    }
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('C4: one parameter not ignored makes the request "not cacheable: request contained a query string"', async () => {
+    const s = await cacheStackForThisTest({
+      ignoreUrlParams: `/0001 { /glob "*" /type "deny" } /0002 { /glob "utm_source" /type "allow" }`
+    })
+    const target = `${PAGE}?utm_source=x&q=1`
+    const a = await s.get(target)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request contained a query string')
+    expect(logOf(a.trace)).toContain('Name not in ignored URL parameters ACL: q')
+    await notStored(s, PAGE)
+    await s.get(target)
+    expect(s.up.publish.count).toBe(2)
+  })
+
+  it('C5: with /ignoreUrlParams allow "*" then deny "q", ?q=1 is not cacheable while ?a=1 is cached', async () => {
+    const s = await cacheStackForThisTest({
+      ignoreUrlParams: `/0001 { /glob "*" /type "allow" } /0002 { /glob "q" /type "deny" }`
+    })
+    const q = await s.get(`${PAGE}?q=1`)
+    expect(q.headers['x-cache-info']).toBe('not cacheable: request contained a query string')
+    await notStored(s, PAGE)
+    const stored = s.nextStore(PAGE)
+    const a = await s.get(`${PAGE}?a=1`)
+    expect(a.headers['x-cache-info']).toBe('caching')
+    await stored
+  })
+
+  it('C6: without /ignoreUrlParams any query string is not cacheable, and is forwarded even when the query-less file is cached', async () => {
+    const s = await cacheStackForThisTest()
+    const a = await s.get(`${PAGE}?x=1`)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request contained a query string')
+    await notStored(s, PAGE)
+    await s.prime(PAGE)
+    const before = s.up.publish.count
+    const b = await s.get(`${PAGE}?x=1`)
+    expect(b.headers['x-cache-info']).toBe('not cacheable: request contained a query string')
+    expect(s.up.publish.count).toBe(before + 1)
+    expect(s.up.publish.last!.url).toBe(`${PAGE}?x=1`)
+  })
+
+  it('C7: a URL without an extension is "not cacheable: request URL is missing extension" (filter opened for it)', async () => {
+    const s = await cacheStackForThisTest({ extraFilter: [`/0101 { /type "allow" /method "GET" /url "/content/site/en" }`] })
+    const a = await s.get('/content/site/en')
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request URL is missing extension')
+    await notStored(s, '/content/site/en')
+  })
+
+  it('C7: a path after the extension (/content/p.html/a/path) is "request URL is missing extension" too', async () => {
+    const s = await cacheStackForThisTest()
+    const a = await s.get('/content/p.html/a/path')
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request URL is missing extension')
+    await notStored(s, '/content/p.html/a/path')
+  })
+
+  it('C8: a URL ending with a slash is "not cacheable: request URL has a trailing slash" (filter opened for it)', async () => {
+    const s = await cacheStackForThisTest({ extraFilter: [`/0101 { /type "allow" /method "GET" /url "/content/site/en/" }`] })
+    const a = await s.get('/content/site/en/')
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request URL has a trailing slash')
+    expect(fs.existsSync(s.abs('/content/site/en'))).toBe(false)
+  })
+
+  it('C9: a POST is "not cacheable: request needed to be a GET or HEAD" and reaches the render with its body', async () => {
+    const s = await cacheStackForThisTest()
+    const target = '/content/site/contact.form.html'
+    const a = await s.get(target, { method: 'POST', body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request needed to be a GET or HEAD')
+    expect(s.up.publish.last!.method).toBe('POST')
+    expect(s.up.publish.last!.bodyLength).toBe(6)
+    await notStored(s, target)
+  })
+
+  it('C10: an Authorization header makes the request "not cacheable: request contains authorization"', async () => {
+    const s = await cacheStackForThisTest()
+    const a = await s.get(PAGE, { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } })
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request contains authorization')
+    await notStored(s, PAGE)
+  })
+
+  it('C11: a login-token cookie is authorization too', async () => {
+    const s = await cacheStackForThisTest()
+    const a = await s.get(PAGE, { headers: { cookie: 'other=1; login-token=abc' } })
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request contains authorization')
+    await notStored(s, PAGE)
+  })
+
+  it('C12: with /allowAuthorized "1" the authorized request is "caching" and stored', async () => {
+    const s = await cacheStackForThisTest({ allowAuthorized: true })
+    const stored = s.nextStore(PAGE)
+    const a = await s.get(PAGE, { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } })
+    expect(a.headers['x-cache-info']).toBe('caching')
+    await stored
+    expect(s.exists(PAGE)).toBe(true)
+  })
+
+  it('C13: a response with "Dispatcher: no_cache" (or AEM\'s "no-cache") is "not cacheable: response contains no_cache"', async () => {
+    const s = await cacheStackForThisTest()
+    for (const [i, value] of ['no_cache', 'no-cache'].entries()) {
+      const target = `/content/site/nc${i}.html`
+      s.up.publish.behave(target, { headers: { dispatcher: value } })
+      const a = await s.get(target)
+      expect(a.status).toBe(200)
+      expect(a.headers['x-cache-info'], value).toBe('not cacheable: response contains no_cache')
+      await notStored(s, target)
+      await s.get(target)
+    }
+    expect(s.up.publish.count).toBe(4)
+  })
+
+  it('C14: a response with Cache-Control: no-store is not stored, so every request reaches the render', async () => {
+    const s = await cacheStackForThisTest()
+    s.up.publish.behave(PAGE, { headers: { 'cache-control': 'no-store' } })
+    const a = await s.get(PAGE)
+    expect(a.headers['x-cache-info']).toMatch(/^not cacheable: /)
+    await notStored(s, PAGE)
+    const b = await s.get(PAGE)
+    expect(b.headers['x-cache-info']).not.toBe('target file cached')
+    expect(s.up.publish.count).toBe(2)
+  })
+
+  it('C15: Cache-Control: private, max-age=60 is stored (private does not stop the Dispatcher)', async () => {
+    const s = await cacheStackForThisTest()
+    s.up.publish.behave(PAGE, { headers: { 'cache-control': 'private, max-age=60' } })
+    const stored = s.nextStore(PAGE)
+    const a = await s.get(PAGE)
+    expect(a.headers['x-cache-info']).toBe('caching')
+    await stored
+    const hit = await s.get(PAGE)
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('C16: a 404 from the render is passed on and not stored', async () => {
+    const s = await cacheStackForThisTest()
+    s.up.publish.behave(PAGE, { status: 404, body: 'not here' })
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(404)
+    expect(a.text).toBe('not here')
+    await notStored(s, PAGE)
+    expect((await s.get(PAGE)).status).toBe(404)
+    expect(s.up.publish.count).toBe(2)
+  })
+
+  it('C17: a 200 with Content-Length: 0 is "not cacheable: response content length is zero"', async () => {
+    const s = await cacheStackForThisTest()
+    s.up.publish.behave(PAGE, { body: '' })
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: response content length is zero')
+    await notStored(s, PAGE)
+  })
+
+  it('C17: an empty chunked 200 (no Content-Length) is not stored either', async () => {
+    const s = await cacheStackForThisTest()
+    s.up.publish.behave(PAGE, { bodyBytes: 0 })
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(200)
+    expect(a.body.length).toBe(0)
+    await notStored(s, PAGE)
+  })
+
+  it('C18: /libs/granite/csrf/token.json is "not cacheable: request URL is missing in cache rules"', async () => {
+    const s = await cacheStackForThisTest()
+    const target = '/libs/granite/csrf/token.json'
+    const a = await s.get(target)
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request URL is missing in cache rules')
+    expect(logOf(a.trace)).toContain(`request URL not in cache rules: ${target}`)
+    await notStored(s, target)
+  })
+
+  it('C19: /content/p.html/x.json is stored in the folder p.html/, after which /content/p.html is "not cacheable: target is a directory"', async () => {
+    const s = await cacheStackForThisTest()
+    await s.prime('/content/p.html/x.json')
+    expect(fs.statSync(s.abs('/content/p.html')).isDirectory()).toBe(true)
+    expect(s.read('/content/p.html/x.json')).toBe(upstreamBody('/content/p.html/x.json'))
+    const b = await s.get('/content/p.html')
+    expect(b.status).toBe(200)
+    expect(b.text).toBe(upstreamBody('/content/p.html'))
+    expect(b.headers['x-cache-info']).toBe('not cacheable: target is a directory')
+    expect(fs.statSync(s.abs('/content/p.html')).isDirectory()).toBe(true)
+  })
+
+  it('C20: with /content/p.html cached, /content/p.html/x.json is served from the render but not stored (its parent is a file)', async () => {
+    const s = await cacheStackForThisTest()
+    await s.prime('/content/p.html')
+    const b = await s.get('/content/p.html/x.json')
+    expect(b.status).toBe(200)
+    expect(b.text).toBe(upstreamBody('/content/p.html/x.json'))
+    await new Promise((r) => setTimeout(r, 50))
+    expect(fs.statSync(s.abs('/content/p.html')).isFile()).toBe(true)
+    expect(s.read('/content/p.html')).toBe(upstreamBody('/content/p.html'))
+    expect(s.temps()).toEqual([])
+    await s.get('/content/p.html/x.json')
+    expect(s.up.publish.count).toBe(3)
+  })
+
+  it('C21: a farm whose /cache has no /docroot is "not cacheable: document root non-existent"', async () => {
+    const s = await cacheStackForThisTest({ noDocroot: true })
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: document root non-existent')
+    await s.get(PAGE)
+    expect(s.up.publish.count).toBe(2)
+  })
+
+  it('C21: a /docroot that does not exist outside the workbench\'s cache folder is "document root non-existent" and is not created', async () => {
+    const missing = path.join(os.tmpdir(), `dw-no-such-docroot-${process.pid}-${Date.now()}`)
+    const s = await cacheStackForThisTest({ docroot: missing })
+    const a = await s.get(PAGE)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: document root non-existent')
+    expect(fs.existsSync(missing)).toBe(false)
+  })
+
+  it('C22: /headers { "Content-Type" "Last-Modified" } writes en.html.h beside the file and the hit re-sends both headers', async () => {
+    const s = await cacheStackForThisTest({ headers: ['Content-Type', 'Last-Modified'] })
+    const lastModified = 'Wed, 21 Oct 2015 07:28:00 GMT'
+    s.up.publish.behave(PAGE, {
+      body: '<html>en</html>',
+      headers: { 'content-type': 'text/html;charset=utf-8', 'last-modified': lastModified, 'x-other': 'not kept' }
+    })
+    await s.prime(PAGE)
+    const h = s.read(PAGE + '.h')
+    expect(h).toContain('text/html;charset=utf-8')
+    expect(h).toContain(lastModified)
+    expect(h).not.toContain('not kept')
+    const hit = await s.get(PAGE)
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    expect(hit.headers['content-type']).toBe('text/html;charset=utf-8')
+    expect(hit.headers['last-modified']).toBe(lastModified)
+    expect(hit.headers['x-other']).toBeUndefined()
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('C23: with /enableTTL "1", max-age=1 writes en.html.ttl with mtime = store time + 1 s; hits until then, then "cache file has expired" and a new fetch', async () => {
+    const s = await cacheStackForThisTest({ enableTTL: true })
+    s.up.publish.behave(PAGE, { headers: { 'cache-control': 'max-age=1' } })
+    const before = Date.now()
+    await s.prime(PAGE)
+    const after = Date.now()
+    const ttl = s.mtime(PAGE + '.ttl')
+    expect(ttl).toBeGreaterThanOrEqual(before + 1000 - 5)
+    expect(ttl).toBeLessThanOrEqual(after + 1000 + 5)
+    expect(fs.statSync(s.abs(PAGE + '.ttl')).size).toBe(0)
+    const hit = await s.get(PAGE)
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    expect(s.up.publish.count).toBe(1)
+    await new Promise((r) => setTimeout(r, Math.max(0, ttl - Date.now()) + 100))
+    const stored = s.nextStore(PAGE)
+    const expired = await s.get(PAGE)
+    expect(s.up.publish.count).toBe(2)
+    expect(expired.headers['x-cache-info']).toMatch(/caching/)
+    expect(logOf(expired.trace).some((l) => l.startsWith('cache file has expired'))).toBe(true)
+    await stored
+    expect(s.mtime(PAGE + '.ttl')).toBeGreaterThan(ttl)
+  })
+
+  it('C24: a flush touching the governing .stat makes a file stale although its TTL is still valid (4.3.5+)', async () => {
+    const s = await cacheStackForThisTest({ enableTTL: true })
+    const target = '/content/site/en/x.html'
+    s.up.publish.behave(target, { headers: { 'cache-control': 'max-age=300' } })
+    await s.prime(target)
+    expect(s.mtime(target + '.ttl')).toBeGreaterThan(Date.now() + 290_000)
+    expect((await s.get(target)).headers['x-cache-info']).toBe('target file cached')
+    const f = await s.flush({ handle: '/content/site/en/other' })
+    expect(f.status).toBe(200)
+    expect(s.exists('/content/site/en/.stat')).toBe(true)
+    const stale = await s.get(target)
+    expect(stale.headers['x-cache-info']).toBe('caching: stat file is more recent')
+    expect(s.up.publish.count).toBe(2)
+  })
+
+  it('the module\'s debug log lines: cache-action CREATE on a store, DELIVER and "request declined" on a hit, NONE when not cacheable (C1, C2, C4, §5.3)', async () => {
+    const s = await cacheStackForThisTest()
+    const stored = s.nextStore(PAGE)
+    const miss = await s.get(PAGE)
+    await stored
+    const hit = await s.get(PAGE)
+    const none = await s.get(`${PAGE}?q=1`)
+    expect(logOf(miss.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: CREATE$/.test(l))).toBe(true)
+    expect(logOf(hit.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: DELIVER$/.test(l))).toBe(true)
+    expect(logOf(hit.trace)).toContain('request declined')
+    expect(logOf(none.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: NONE$/.test(l))).toBe(true)
+  })
+})

@@ -1,0 +1,125 @@
+/**
+ * The invalidation requests AEM really sends (dispatcher-behavior.md §7.1), replayed byte for
+ * byte on a raw socket: the replication flush agent's request (its transport sends
+ * `CQ-Action:{action}`, `CQ-Handle:{path}`, `CQ-Path:{path}` as configured in the agent,
+ * Commons HttpClient 3.1's `User-Agent`, the `Referer: about:blank` its access-log lines
+ * show, an empty octet-stream body), in the POST form and in the GET form the default agent
+ * is configured with (Adobe KB "Dispatcher cache files are updated unexpectedly":
+ * `"GET /dispatcher/invalidate.cache HTTP/1.1" 200 13 "about:blank" "Jakarta
+ * Commons-HttpClient/3.1"`), and the re-fetching flush of §7.4.
+ */
+import { describe, expect, it } from 'vitest'
+import { cacheStackForThisTest, statfilesIn, type CacheStack } from './support/cache'
+import { rawExchange } from './support/http-client'
+
+const HANDLE = '/content/site/en/page'
+const TOUCHED = ['/.stat', '/content/.stat', '/content/site/.stat', '/content/site/en/.stat']
+
+function agentRequest(method: 'POST' | 'GET', action: string, handle: string, host = 'flush'): string {
+  return [
+    `${method} /dispatcher/invalidate.cache HTTP/1.1`,
+    `CQ-Action: ${action}`,
+    `CQ-Handle: ${handle}`,
+    `CQ-Path: ${handle}`,
+    'Referer: about:blank',
+    'User-Agent: Jakarta Commons-HttpClient/3.1',
+    `Host: ${host}`,
+    ...(method === 'POST' ? ['Content-Length: 0', 'Content-Type: application/octet-stream'] : []),
+    '',
+    ''
+  ].join('\r\n')
+}
+
+async function populated(): Promise<CacheStack> {
+  const s = await cacheStackForThisTest({ statfileslevel: 3 })
+  for (const t of [`${HANDLE}.html`, `${HANDLE}/_jcr_content/par.html`, '/content/site/en/a.html', '/content/site/en/data.json'])
+    await s.prime(t)
+  return s
+}
+
+async function fromCache(s: CacheStack, target: string): Promise<boolean> {
+  const before = s.up.publish.count
+  await s.get(target)
+  return s.up.publish.count === before
+}
+
+describe("the replication flush agent's own request", () => {
+  for (const method of ['POST', 'GET'] as const) {
+    it(`${method} /dispatcher/invalidate.cache with CQ-Action: Activate, CQ-Handle, CQ-Path, Host: flush and Commons HttpClient's User-Agent is answered 200 and invalidates the page`, async () => {
+      const s = await populated()
+      const a = await rawExchange(s.port, agentRequest(method, 'Activate', HANDLE))
+      expect(a.statusLine).toBe('HTTP/1.1 200 OK')
+      expect(statfilesIn(s.docroot)).toEqual(TOUCHED)
+      expect(s.exists(`${HANDLE}.html`)).toBe(false)
+      expect(s.exists(`${HANDLE}/_jcr_content`)).toBe(false)
+      expect(s.exists(HANDLE)).toBe(true)
+      expect(await fromCache(s, '/content/site/en/a.html')).toBe(false)
+      expect(await fromCache(s, '/content/site/en/data.json')).toBe(true)
+      expect(s.up.publish.requests.some((r) => r.url.includes('invalidate.cache'))).toBe(false)
+      const trace = await s.traceOf('/dispatcher/invalidate.cache')
+      expect(trace.outcome).toBe('flush')
+      expect(trace.request.headers['user-agent']).toBe('Jakarta Commons-HttpClient/3.1')
+    })
+  }
+
+  it('the agent\'s unpublish (CQ-Action: Deactivate) removes the page and its folder', async () => {
+    const s = await populated()
+    const a = await rawExchange(s.port, agentRequest('POST', 'Deactivate', HANDLE))
+    expect(a.status).toBe(200)
+    expect(s.exists(`${HANDLE}.html`)).toBe(false)
+    expect(s.exists(HANDLE)).toBe(false)
+    expect(statfilesIn(s.docroot)).toEqual(TOUCHED)
+  })
+
+  it('the agent\'s "Test Connection" (CQ-Action: Test) is answered 200 and changes nothing', async () => {
+    const s = await populated()
+    const a = await rawExchange(s.port, agentRequest('POST', 'Test', '/content'))
+    expect(a.status).toBe(200)
+    expect(statfilesIn(s.docroot)).toEqual([])
+    expect(await fromCache(s, `${HANDLE}.html`)).toBe(true)
+  })
+
+  it('the same request from a client /allowedClients does not allow is answered 403', async () => {
+    const s = await cacheStackForThisTest({ allowedClients: `/0 { /glob "*" /type "deny" } /1 { /glob "10.0.0.5" /type "allow" }` })
+    const a = await rawExchange(s.port, agentRequest('POST', 'Activate', HANDLE))
+    expect(a.status).toBe(403)
+    expect(statfilesIn(s.docroot)).toEqual([])
+  })
+})
+
+describe('the re-fetching flush (§7.4)', () => {
+  it('POST with Content-Type: text/plain and the page list as body re-fetches and stores the listed page before answering', async () => {
+    const s = await cacheStackForThisTest({ statfileslevel: 3 })
+    const EN = '/content/site/en.html'
+    s.up.publish.behave(EN, { body: 'old' })
+    await s.prime(EN)
+    s.up.publish.behave(EN, { body: 'new' })
+    const body = `${EN}\n`
+    const request = [
+      'POST /dispatcher/invalidate.cache HTTP/1.1',
+      'CQ-Action: Activate',
+      'Content-Type: text/plain',
+      'CQ-Handle: /content/site/en',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Host: flush',
+      '',
+      body
+    ].join('\r\n')
+    const a = await rawExchange(s.port, request)
+    expect(a.status).toBe(200)
+    expect(s.read(EN)).toBe('new')
+    expect(await fromCache(s, EN)).toBe(true)
+  })
+
+  it('with two engines in one process, each re-fetches through its own farm: its own render, its own docroot', async () => {
+    const first = await cacheStackForThisTest({ statfileslevel: 3 })
+    const second = await cacheStackForThisTest({ statfileslevel: 3 })
+    const EN = '/content/site/en.html'
+    const f = await first.flush({ handle: '/content/site/en', body: `${EN}\n` })
+    expect(f.status).toBe(200)
+    expect(first.up.publish.count).toBe(1)
+    expect(second.up.publish.count).toBe(0)
+    expect(first.exists(EN)).toBe(true)
+    expect(second.exists(EN)).toBe(false)
+  })
+})

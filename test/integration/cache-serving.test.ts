@@ -1,0 +1,136 @@
+/**
+ * Serving a hit the way Apache serves the cached file once the module declines
+ * (dispatcher-behavior.md §5.8): stored `/headers` re-sent (§5.6), conditional requests
+ * answered 304, ranges 206, HEAD without a body, large files streamed intact, and the
+ * stale copy with a `Warning` when the render fails under `/serveStaleOnError` (§5.7).
+ */
+import { describe, expect, it } from 'vitest'
+import { cacheStackForThisTest, type CacheStack } from './support/cache'
+import { patternBuffer } from './support/upstream'
+
+const PAGE = '/content/site/en.html'
+const BODY = '<html><body>' + 'x'.repeat(2000) + '</body></html>'
+
+async function cachedPage(o: Parameters<typeof cacheStackForThisTest>[0] = {}): Promise<CacheStack> {
+  const s = await cacheStackForThisTest(o)
+  s.up.publish.behave(PAGE, { body: BODY, headers: { 'content-type': 'text/html; charset=utf-8' } })
+  await s.prime(PAGE)
+  return s
+}
+
+describe('stored headers (§5.6)', () => {
+  it('the AEMaaCS /headers list is stored in en.html.h and re-sent on every hit; a Set-Cookie of the miss is not', async () => {
+    const s = await cacheStackForThisTest({
+      headers: ['Cache-Control', 'Content-Disposition', 'Content-Type', 'Expires', 'Last-Modified', 'X-Content-Type-Options']
+    })
+    const sent = {
+      'cache-control': 'max-age=300',
+      'content-disposition': 'inline; filename="en.html"',
+      'content-type': 'text/html; charset=utf-8',
+      expires: 'Thu, 01 Jan 2037 00:00:00 GMT',
+      'last-modified': 'Mon, 02 Jan 2023 03:04:05 GMT',
+      'x-content-type-options': 'nosniff'
+    }
+    s.up.publish.behave(PAGE, { body: BODY, headers: { ...sent, 'set-cookie': 'sid=secret; Path=/' } })
+    const miss = await s.prime(PAGE)
+    expect(miss.headers['set-cookie']).toEqual(['sid=secret; Path=/'])
+    const h = s.read(PAGE + '.h')
+    for (const value of Object.values(sent)) expect(h).toContain(value)
+    for (let i = 0; i < 2; i++) {
+      const hit = await s.get(PAGE)
+      expect(hit.headers['x-cache-info']).toBe('target file cached')
+      for (const [name, value] of Object.entries(sent)) expect(hit.headers[name], name).toBe(value)
+      expect(hit.headers['set-cookie']).toBeUndefined()
+    }
+    expect(s.up.publish.count).toBe(1)
+  })
+})
+
+describe('conditional requests and ranges on a hit (§5.8)', () => {
+  it('If-None-Match with the hit\'s ETag is answered 304 without a body and without asking the render', async () => {
+    const s = await cachedPage()
+    const hit = await s.get(PAGE)
+    const etag = hit.headers.etag!
+    expect(etag).toBeTruthy()
+    const again = await s.get(PAGE, { headers: { 'if-none-match': etag } })
+    expect(again.status).toBe(304)
+    expect(again.body.length).toBe(0)
+    expect(again.headers.etag).toBe(etag)
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('If-Modified-Since equal to Last-Modified is answered 304; an older date gets the whole file', async () => {
+    const s = await cachedPage()
+    const hit = await s.get(PAGE)
+    const lm = hit.headers['last-modified']!
+    expect((await s.get(PAGE, { headers: { 'if-modified-since': lm } })).status).toBe(304)
+    const older = await s.get(PAGE, { headers: { 'if-modified-since': 'Sat, 01 Jan 2000 00:00:00 GMT' } })
+    expect(older.status).toBe(200)
+    expect(older.text).toBe(BODY)
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('Range: bytes=0-9 is answered 206 with Content-Range and those 10 bytes; a suffix range gives the end; an unsatisfiable one 416', async () => {
+    const s = await cachedPage()
+    const first = await s.get(PAGE, { headers: { range: 'bytes=0-9' } })
+    expect(first.status).toBe(206)
+    expect(first.headers['content-range']).toBe(`bytes 0-9/${BODY.length}`)
+    expect(first.text).toBe(BODY.slice(0, 10))
+    const last = await s.get(PAGE, { headers: { range: 'bytes=-7' } })
+    expect(last.status).toBe(206)
+    expect(last.text).toBe(BODY.slice(-7))
+    const beyond = await s.get(PAGE, { headers: { range: `bytes=${BODY.length + 10}-` } })
+    expect(beyond.status).toBe(416)
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('HEAD on a hit carries the headers of the GET (Content-Length included) and no body', async () => {
+    const s = await cachedPage()
+    const head = await s.get(PAGE, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers['x-cache-info']).toBe('target file cached')
+    expect(head.headers['content-length']).toBe(String(BODY.length))
+    expect(head.headers['content-type']).toBe('text/html')
+    expect(head.body.length).toBe(0)
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('a 3 MB cached asset is delivered intact, whole and by range', async () => {
+    const s = await cacheStackForThisTest()
+    const asset = '/content/dam/big.png'
+    const size = 3 * 1024 * 1024
+    s.up.publish.behave(asset, { bodyBytes: size })
+    await s.prime(asset)
+    const hit = await s.get(asset)
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    expect(hit.headers['content-type']).toBe('image/png')
+    expect(hit.body.equals(patternBuffer(0, size))).toBe(true)
+    const part = await s.get(asset, { headers: { range: 'bytes=2000000-2000099' } })
+    expect(part.status).toBe(206)
+    expect(part.body.equals(patternBuffer(2_000_000, 100))).toBe(true)
+    expect(s.up.publish.count).toBe(1)
+  })
+})
+
+describe('/serveStaleOnError (§5.7)', () => {
+  it('a stale page whose render answers 503 is delivered from the cache with Warning: 111', async () => {
+    const s = await cachedPage({ serveStaleOnError: true })
+    await new Promise((r) => setTimeout(r, 5))
+    await s.flush({ handle: '/content/site/en/page' })
+    s.up.publish.behave(PAGE, { status: 503, body: 'down' })
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(200)
+    expect(a.text).toBe(BODY)
+    expect(a.headers.warning).toMatch(/^111 /)
+    expect(s.up.publish.count).toBe(2)
+  })
+
+  it('a 500 does not trigger it: the error goes to the client', async () => {
+    const s = await cachedPage({ serveStaleOnError: true })
+    await new Promise((r) => setTimeout(r, 5))
+    await s.flush({ handle: '/content/site/en/page' })
+    s.up.publish.behave(PAGE, { status: 500, body: 'broken' })
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(500)
+  })
+})
