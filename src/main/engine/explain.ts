@@ -3,9 +3,9 @@
  * in `explain` mode: Apache's own answers (errors, redirects, filter denials) are recorded,
  * and the render stage stops at "would forward to …".
  */
-import type { OutgoingHttpHeaders } from 'node:http'
 import type { RequestTrace } from '../../shared/trace'
-import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
+import { RequestContext, type IncomingRequest } from './pipeline/context'
+import { RecordingReply } from './pipeline/recording-reply'
 import { runPipeline } from './pipeline/run'
 import type { ActiveConfig } from './runtime/active-config'
 
@@ -17,26 +17,6 @@ export interface ExplainInput {
   headers?: Record<string, string>
   client?: string
   secure?: boolean
-}
-
-class RecordingReply implements Reply {
-  headersSent = false
-  trace!: RequestTrace
-
-  head(status: number, headers: OutgoingHttpHeaders): void {
-    this.headersSent = true
-    this.trace.response.status = status
-    for (const k in headers) {
-      const v = headers[k]
-      if (v !== undefined) this.trace.response.headers[k] = Array.isArray(v) ? v.join('\n') : String(v)
-    }
-  }
-  write(): boolean {
-    return true
-  }
-  end(): void {}
-  onDrain(): void {}
-  onAbort(): void {}
 }
 
 export function explainRequest(active: ActiveConfig, input: ExplainInput, seq: number): RequestTrace {
