@@ -1,12 +1,16 @@
 /**
- * `serve [config]`: the proxy without Electron. Prints `Proxy: http://…` once listening;
- * SIGINT/SIGTERM stop it cleanly. `--demo` starts the built-in demo publish render and points
- * the configuration at it (AEM_HOST/AEM_PORT, as the SDK's docker_run does with its argument).
+ * `serve [config]`: the proxy without Electron. Prints `Proxy: http://…` once listening, then
+ * `UI: http://127.0.0.1:N/?token=…` (the app's UI for a browser, on a random loopback port unless
+ * `--ui-port` names one; `--no-ui` leaves it out). SIGINT/SIGTERM stop it cleanly. `--demo`
+ * starts the built-in demo publish render and points the configuration at it (AEM_HOST/AEM_PORT,
+ * as the SDK's docker_run does with its argument).
  */
 import { parseArgs } from 'node:util'
 import { formatDiagnostic } from '../shared/diagnostics'
 import { startDemoRender, type DemoRender } from '../main/engine/demo/render'
 import { Engine } from '../main/engine/engine'
+import { LocalEngineApi } from '../main/engine/engine-api'
+import { startHeadlessServer, type HeadlessServer } from '../main/headless/server'
 import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
 import { displayPath } from './check'
 import { loadOrReport } from './load-or-report'
@@ -20,12 +24,18 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       host: { type: 'string' },
       demo: { type: 'boolean' },
       'no-watch': { type: 'boolean' },
+      'ui-port': { type: 'string' },
+      'no-ui': { type: 'boolean' },
       ...RUNTIME_OPTIONS
     }
   })
   if (positionals.length > 1) throw new UsageError('serve takes at most one <config>')
   const port = values.port === undefined ? 8080 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects 0-65535, got "${values.port}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port expects 0-65535, got "${values.port}"`)
+  const uiPort = values['ui-port'] === undefined ? 0 : Number(values['ui-port'])
+  if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535)
+    throw new UsageError(`--ui-port expects 0-65535, got "${values['ui-port']}"`)
   const runtime = runtimeOptions(values)
 
   let demo: DemoRender | undefined
@@ -34,7 +44,13 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     runtime.aem = { host: '127.0.0.1', port: demo.port }
     out(`Demo render: ${demo.url}`)
   }
-  const engine = new Engine({ ...runtime, config: positionals[0], host: values.host ?? '127.0.0.1', port, watch: !values['no-watch'] })
+  const engine = new Engine({
+    ...runtime,
+    config: positionals[0],
+    host: values.host ?? '127.0.0.1',
+    port,
+    watch: !values['no-watch']
+  })
   if (!loadOrReport(engine, out)) {
     await demo?.close()
     return 1
@@ -56,14 +72,26 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     throw new UsageError(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(e as Error).message}`)
   }
   const cfg = engine.active.loaded
-  out(`Configuration: ${displayPath(cfg.anyFile)} (${cfg.layout}), farms: ${cfg.dispatcher.farms.map((f) => f.name).join(', ')}`)
+  out(
+    `Configuration: ${displayPath(cfg.anyFile)} (${cfg.layout}), farms: ${cfg.dispatcher.farms.map((f) => f.name).join(', ')}`
+  )
   out(`Proxy: ${url}`)
+  let ui: HeadlessServer | undefined
+  if (!values['no-ui']) {
+    try {
+      ui = await startHeadlessServer({ api: new LocalEngineApi(engine), port: uiPort })
+    } catch (e) {
+      await Promise.all([engine.stop(), demo?.close()])
+      throw new UsageError(`cannot listen on 127.0.0.1:${uiPort} for the UI: ${(e as Error).message}`)
+    }
+    out(`UI: ${ui.uiUrl}`)
+  }
 
   return new Promise<number>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
-      void Promise.all([engine.stop(), demo?.close()]).then(() => resolve(0))
+      void Promise.all([ui?.close(), engine.stop(), demo?.close()]).then(() => resolve(0))
     }
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)

@@ -1,0 +1,448 @@
+/**
+ * EngineApi on top of the Engine: what the UI may ask, as plain JSON, for both transports
+ * (Electron IPC and the headless HTTP + WebSocket server).
+ *
+ * Explanations are rebuilt here, not on the request path: a served trace records only the
+ * filter's decision, and `getTrace` evaluates every rule again against the configuration
+ * generation the request ran on. Events to the UI are batched: at most one `traces` event
+ * per 100 ms carrying summary rows; full traces are fetched one at a time on demand.
+ *
+ * `dropped` (in `listTraces` and in `traces` events) counts requests the receiver will never
+ * get from that answer: for `listTraces`, those pushed out of the ring buffer plus older ones
+ * left out by `limit`; for an event, those left out because the batch was over its bound.
+ */
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import type {
+  ConfigStatus,
+  EngineApi,
+  EngineUiEvent,
+  RenderHealth,
+  ReplayResult,
+  TraceDetail,
+  TraceSummary
+} from '../../shared/api'
+import type { CacheFolderListing, CacheTotals, FlushAction, FlushPreview, FlushReport } from '../../shared/cache-types'
+import type { LoadedConfig } from '../../shared/config-model'
+import type { FilterResult } from '../../shared/trace-match'
+import type { AcceptDetail, RequestTrace } from '../../shared/trace'
+import type { CacheEvent } from '../../shared/cache-types'
+import { executeFlush, planFlush, type FlushPlan } from './cache/flush'
+import { previewFlush } from './cache/flush-preview'
+import { parseInvalidation } from './cache/flush-request'
+import { cacheTotals, listFolder } from './cache/inspect'
+import type { CacheStore } from './cache/store'
+import { walkDocroot } from './cache/tree-walk'
+import type { Engine, EngineEvent } from './engine'
+import { evaluateFilter } from './pipeline/filter'
+import { normaliseTarget } from './pipeline/normalise-url'
+
+export interface EngineApiOptions {
+  /** Minimum time between two `traces` events (default 100 ms). */
+  batchMs?: number
+  /** Most rows in one `traces` event; older ones in the same window are counted as dropped (default 5,000). */
+  maxBatch?: number
+  /** Minimum time between two `renders` events (default 1,000 ms): health changes and request counts. */
+  rendersMs?: number
+}
+
+/** Thrown by the cache methods for a farm that caches nothing. */
+export class CacheUnavailableError extends Error {
+  readonly code = 'CACHE_UNAVAILABLE'
+  constructor(farm: string, why: string) {
+    super(`cache not available for this farm: /${farm} (${why})`)
+  }
+}
+
+export class BadInputError extends Error {
+  readonly code = 'BAD_REQUEST'
+}
+
+export class UnknownTraceError extends Error {
+  readonly code = 'TRACE_UNKNOWN'
+  constructor(id: string) {
+    super(`no request ${id} in the log (it was cleared or pushed out of the ring buffer)`)
+  }
+}
+
+/** Headers that describe the original connection or body, which a replay without the body cannot reuse. */
+const NOT_REPLAYED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'expect', 'upgrade'])
+
+export function summarize(t: RequestTrace): TraceSummary {
+  return {
+    id: t.id,
+    seq: t.seq,
+    startedAt: t.startedAt,
+    method: t.request.method,
+    host: t.request.host,
+    url: t.request.url,
+    farm: t.farm ?? null,
+    status: t.response.status,
+    outcome: t.outcome,
+    rule: t.decidingRule?.label ?? null,
+    render: t.forwarded?.render ?? null,
+    durationMs: t.durationMs,
+    bytes: t.response.bytes,
+    cacheInfo: t.cacheInfo ?? null
+  }
+}
+
+export class LocalEngineApi implements EngineApi {
+  private readonly listeners = new Set<(event: EngineUiEvent) => void>()
+  private unsubscribeEngine?: () => void
+  private pending: RequestTrace[] = []
+  private pendingCache: CacheEvent[] = []
+  private cacheTimer?: NodeJS.Timeout
+  private flushTimer?: NodeJS.Timeout
+  private lastFlush = 0
+  private rendersTimer?: NodeJS.Timeout
+  private lastRenders = 0
+  private readonly batchMs: number
+  private readonly maxBatch: number
+  private readonly rendersMs: number
+
+  constructor(
+    readonly engine: Engine,
+    opts: EngineApiOptions = {}
+  ) {
+    this.batchMs = opts.batchMs ?? 100
+    this.maxBatch = opts.maxBatch ?? 5000
+    this.rendersMs = opts.rendersMs ?? 1000
+  }
+
+  async listTraces(
+    opts: { afterSeq?: number; limit?: number } = {}
+  ): Promise<{ traces: TraceSummary[]; dropped: number }> {
+    const after = opts.afterSeq ?? 0
+    const limit = Math.max(0, Math.min(opts.limit ?? this.engine.traces.capacity, this.engine.traces.capacity))
+    const ring = this.engine.traces
+    const newest = ring.newest(limit, (t) => t.seq > after)
+    const all = ring.toArray()
+    let older = 0
+    if (newest.length === limit) {
+      const oldestKept = newest.length > 0 ? newest[0].seq : Infinity
+      for (const t of all) if (t.seq > after && t.seq < oldestKept) older++
+    }
+    // After a reconnect: requests newer than the caller's last one that the ring no longer holds.
+    const gone =
+      after === 0 ? ring.dropped : ring.dropped > 0 && all.length > 0 ? Math.max(0, all[0].seq - after - 1) : 0
+    return { traces: newest.map(summarize), dropped: gone + older }
+  }
+
+  async getTrace(id: string): Promise<TraceDetail | null> {
+    const trace = this.engine.findTrace(id)
+    if (!trace) return null
+    return { trace, filter: this.filterExplanation(trace) }
+  }
+
+  /** Every filter rule evaluated again, on the configuration the request ran on. */
+  private filterExplanation(trace: RequestTrace): FilterResult | null {
+    if (!trace.stages.some((s) => s.stage === 'filter')) return null
+    const config = this.engine.configOf(trace)
+    const farm = config?.farms.find((f) => f.farm.name === trace.farm)
+    if (!config || !farm) return null
+    const target = filterTarget(trace, config.vhosts.find((v) => v.label === trace.vhost)?.encodedSlashes ?? 'off')
+    if (!target) return null
+    return evaluateFilter(farm.filter, {
+      method: trace.request.method,
+      url: target.path,
+      query: target.query,
+      protocol: trace.request.protocol
+    })
+  }
+
+  async clearTraces(): Promise<void> {
+    this.engine.traces.clear()
+    this.pending = []
+  }
+
+  /**
+   * Sends the request again through the proxy as the browser sent it (method, target, headers).
+   * Bodies are not kept in traces, so a replayed POST goes without its body.
+   */
+  async replay(id: string): Promise<ReplayResult> {
+    const original = this.engine.findTrace(id)
+    if (!original) throw new UnknownTraceError(id)
+    const base = this.engine.url
+    if (!base) throw new Error('the proxy is not listening')
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(original.request.headers)) if (!NOT_REPLAYED.has(k)) headers[k] = v
+    const { method, url } = original.request
+    let traceId: string | null = null
+    let seen: () => void = () => undefined
+    const published = new Promise<void>((resolve) => (seen = resolve))
+    const unsubscribe = this.engine.events.subscribe((e) => {
+      if (
+        traceId === null &&
+        e.type === 'trace' &&
+        e.trace.request.url === url &&
+        e.trace.request.method === method &&
+        e.trace.seq > original.seq
+      ) {
+        traceId = e.trace.id
+        seen()
+      }
+    })
+    try {
+      const status = await sendOnce(base, method, url, headers)
+      // The proxy publishes a trace when the connection's answer is closed, which can come just after the body ends.
+      await Promise.race([published, new Promise((r) => setTimeout(r, 1000).unref())])
+      return { status, traceId }
+    } finally {
+      unsubscribe()
+    }
+  }
+
+  async getConfigStatus(): Promise<ConfigStatus> {
+    return this.configStatus()
+  }
+
+  private configStatus(): ConfigStatus {
+    const active = this.engine.active
+    const loaded = active.loaded
+    const reload = this.engine.reloadStatus
+    return {
+      input: loaded.input,
+      layout: loaded.layout,
+      baseDir: loaded.baseDir,
+      anyFile: loaded.anyFile,
+      files: loaded.files.map((file) => ({
+        file,
+        relative: path.relative(loaded.baseDir, file) || path.basename(file)
+      })),
+      farms: loaded.dispatcher.farms.map((f) => ({
+        name: f.name,
+        virtualhosts: f.virtualhosts.map((v) => v.value),
+        renders: f.renders.map((r) => r.label),
+        pos: f.pos
+      })),
+      warnings: loaded.diagnostics.filter((d) => d.severity === 'warning'),
+      generation: active.generation,
+      lastReload: { at: reload.at, ok: reload.ok, errors: reload.errors },
+      proxyUrl: this.engine.url ?? null,
+      variables: this.shownVariables(active.generation, loaded)
+    }
+  }
+
+  private variablesShown: { generation: number; values: Record<string, string> } | null = null
+
+  /**
+   * The variables the configuration refers to (`${NAME}`, `%{ENV:NAME}`) and Apache's Defines:
+   * the loader keeps the whole process environment, which the UI has no business showing
+   * (it may hold credentials).
+   */
+  private shownVariables(generation: number, loaded: LoadedConfig): Record<string, string> {
+    if (this.variablesShown?.generation === generation) return this.variablesShown.values
+    const names = new Set(Object.keys(loaded.apache?.defines ?? {}))
+    for (const file of loaded.files) {
+      let text = ''
+      try {
+        text = fs.readFileSync(file, 'utf8')
+      } catch {
+        continue
+      }
+      for (const m of text.matchAll(/\$\{(\w+)\}|%\{ENV:(\w+)\}/g)) names.add(m[1] ?? m[2])
+    }
+    const values: Record<string, string> = {}
+    for (const [k, v] of Object.entries(loaded.variables)) if (names.has(k)) values[k] = v
+    this.variablesShown = { generation, values }
+    return values
+  }
+
+  async reloadConfig(): Promise<ConfigStatus> {
+    this.engine.reload()
+    return this.configStatus()
+  }
+
+  async openConfig(input: string): Promise<ConfigStatus> {
+    if (typeof input !== 'string' || input.trim() === '') throw new Error('openConfig expects a folder or file path')
+    this.engine.openConfig(path.resolve(input.trim()))
+    return this.configStatus()
+  }
+
+  /** The farm's cache store: one per farm whose `/cache/docroot` exists (runtime/cache-runtime.ts). */
+  private cacheOf(farm: string): CacheStore {
+    const active = this.engine.active.farms.find((f) => f.farm.name === farm)
+    if (!active) throw new BadInputError(`no farm /${farm} in the configuration`)
+    const store = active.cache?.store
+    if (!store)
+      throw new CacheUnavailableError(farm, active.cache ? 'its /docroot does not exist' : 'it has no /cache section')
+    return store
+  }
+
+  /** The plan an invalidation request with these headers would carry out (§7.1, §7.3). */
+  private flushPlan(store: CacheStore, handle: string, action: FlushAction): FlushPlan {
+    const parsed = parseInvalidation({ 'cq-action': action, 'cq-handle': handle })
+    if (!parsed.ok) throw new BadInputError(parsed.reason)
+    return planFlush(store.policy, parsed.request)
+  }
+
+  async listCacheFolder(farm: string, relPath: string): Promise<CacheFolderListing> {
+    return listFolder(this.cacheOf(farm), relPath)
+  }
+
+  async cacheTotals(farm: string): Promise<CacheTotals> {
+    return cacheTotals(this.cacheOf(farm))
+  }
+
+  async previewFlush(farm: string, handle: string, action: FlushAction): Promise<FlushPreview> {
+    const store = this.cacheOf(farm)
+    return previewFlush(store, this.flushPlan(store, handle, action))
+  }
+
+  async flush(farm: string, handle: string, action: FlushAction): Promise<FlushReport> {
+    const store = this.cacheOf(farm)
+    return executeFlush(store, this.flushPlan(store, handle, action))
+  }
+
+  /**
+   * Empties a cache folder as `rm -rf folder/*` would: documents, companions and `.stat` files.
+   * Counts the cached documents removed.
+   */
+  async clearCacheFolder(farm: string, relPath: string): Promise<{ deleted: number }> {
+    const store = this.cacheOf(farm)
+    const dir = store.docroot.resolve(relPath)
+    if (!dir.ok) throw new BadInputError(dir.reason)
+    if (!store.docroot.isInside(dir.abs)) throw new BadInputError(`${relPath} is outside the docroot`)
+    let deleted = 0
+    walkDocroot(dir.abs, (e) => void (e.role === 'document' && deleted++), { maxEntries: 1_000_000 })
+    let names: string[] = []
+    try {
+      names = fs.readdirSync(dir.abs)
+    } catch {
+      return { deleted: 0 }
+    }
+    const relDir = relPath.replace(/\/+$/, '')
+    for (const name of names) {
+      const abs = path.join(dir.abs, name)
+      if (store.docroot.removeEntry(abs) === null) continue
+      store.hot.forgetUnder(abs)
+    }
+    store.statIndex.forgetUnder(relDir || '/')
+    store.emit({
+      type: 'cache-discarded',
+      farm,
+      relPath: relDir || '/',
+      reason: 'folder cleared from the workbench',
+      at: store.now()
+    })
+    return { deleted }
+  }
+
+  async getRenders(): Promise<RenderHealth[]> {
+    return this.engine.renderHealth()
+  }
+
+  subscribe(listener: (event: EngineUiEvent) => void): () => void {
+    this.listeners.add(listener)
+    this.unsubscribeEngine ??= this.engine.events.subscribe((e) => this.onEngineEvent(e))
+    return () => {
+      this.listeners.delete(listener)
+      if (this.listeners.size > 0) return
+      this.unsubscribeEngine?.()
+      this.unsubscribeEngine = undefined
+      clearTimeout(this.flushTimer)
+      clearTimeout(this.rendersTimer)
+      clearTimeout(this.cacheTimer)
+      this.flushTimer = this.rendersTimer = this.cacheTimer = undefined
+      this.pending = []
+      this.pendingCache = []
+    }
+  }
+
+  private onEngineEvent(e: EngineEvent): void {
+    if (e.type === 'config') {
+      this.emit({ type: 'config', status: this.configStatus() })
+      return
+    }
+    if (e.type === 'cache') {
+      this.pendingCache.push(e.event)
+      this.cacheTimer ??= setTimeout(() => this.flushCache(), this.batchMs)
+      return
+    }
+    if (e.type === 'renders') {
+      this.scheduleRenders()
+      return
+    }
+    this.pending.push(e.trace)
+    if (this.flushTimer) return
+    const wait = Math.max(0, this.lastFlush + this.batchMs - Date.now())
+    this.flushTimer = setTimeout(() => this.flushTraces(), wait)
+  }
+
+  private flushTraces(): void {
+    this.flushTimer = undefined
+    this.lastFlush = Date.now()
+    const all = this.pending
+    this.pending = []
+    const kept = all.length > this.maxBatch ? all.slice(all.length - this.maxBatch) : all
+    if (kept.length > 0) this.emit({ type: 'traces', traces: kept.map(summarize), dropped: all.length - kept.length })
+    this.scheduleRenders()
+  }
+
+  private flushCache(): void {
+    this.cacheTimer = undefined
+    const events = this.pendingCache
+    this.pendingCache = []
+    // A burst (a page and its 40 assets stored) needs only its newest events to refresh the tree.
+    if (events.length > 0) this.emit({ type: 'cache', events: events.slice(-this.maxBatch) })
+  }
+
+  private scheduleRenders(): void {
+    if (this.rendersTimer) return
+    const wait = Math.max(0, this.lastRenders + this.rendersMs - Date.now())
+    this.rendersTimer = setTimeout(() => {
+      this.rendersTimer = undefined
+      this.lastRenders = Date.now()
+      this.emit({ type: 'renders', renders: this.engine.renderHealth() })
+    }, wait)
+  }
+
+  private emit(event: EngineUiEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event)
+      } catch (err) {
+        process.emitWarning(`UI event listener failed: ${(err as Error).message}`)
+      }
+    }
+  }
+}
+
+/**
+ * The path and query the filter saw (after normalisation and any `[PT]` rewrite): the trace's
+ * effective URL when recorded; else the request line the filter stage quotes in its summary
+ * (`… '<METHOD> <URI> <PROTOCOL>'`, ctx.requestLine()); else the accept stage's normalisation,
+ * or that normalisation run again on the raw target.
+ */
+function filterTarget(
+  trace: RequestTrace,
+  encodedSlashes: 'off' | 'on' | 'nodecode'
+): { path: string; query: string | null } | null {
+  const split = (uri: string): { path: string; query: string | null } => {
+    const q = uri.indexOf('?')
+    return q < 0 ? { path: uri, query: null } : { path: uri.slice(0, q), query: uri.slice(q + 1) }
+  }
+  if (trace.effectiveUrl !== undefined) return split(trace.effectiveUrl)
+  const summary = trace.stages.find((s) => s.stage === 'filter')?.summary ?? ''
+  const quoted = /'(\S+) (\S+) (HTTP\/[\d.]+)'/.exec(summary)
+  if (quoted && quoted[1] === trace.request.method) return split(quoted[2])
+  const accept = trace.stages.find((s) => s.stage === 'accept')?.detail as AcceptDetail | undefined
+  if (accept?.normalisedPath !== undefined) return { path: accept.normalisedPath, query: accept.query }
+  const n = normaliseTarget(trace.request.url, encodedSlashes)
+  return n.ok ? { path: n.path, query: n.query } : null
+}
+
+function sendOnce(base: string, method: string, target: string, headers: Record<string, string>): Promise<number> {
+  const u = new URL(base)
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, method, path: target, headers, agent: false }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}

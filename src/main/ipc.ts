@@ -1,0 +1,119 @@
+/**
+ * IPC handlers: each allowed channel calls one EngineApi method with arguments checked first;
+ * calls from any frame other than the app's own page are refused. Engine events are pushed to
+ * the window on one channel.
+ */
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
+import type { EngineApi } from '../shared/api'
+import type { FlushAction } from '../shared/cache-types'
+import type { SourcePos } from '../shared/diagnostics'
+import {
+  callChannel,
+  CALLS,
+  EVENT_CHANNEL,
+  OPEN_IN_EDITOR_CHANNEL,
+  PICK_FOLDER_CHANNEL,
+  type CallName,
+  type IpcResult
+} from '../preload/channels'
+
+export interface ShellExtras {
+  pickConfigFolder(): Promise<string | null>
+  openInEditor(pos: SourcePos): Promise<void>
+  /** The app's own page: calls from anything else are refused. */
+  isTrusted(senderUrl: string): boolean
+}
+
+class BadArgument extends Error {
+  readonly code = 'BAD_REQUEST'
+}
+
+const FLUSH_ACTIONS: readonly FlushAction[] = ['Activate', 'Deactivate', 'Delete', 'Test']
+
+function str(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v === '') throw new BadArgument(`${name} must be a non-empty string`)
+  return v
+}
+
+function action(v: unknown): FlushAction {
+  if (!FLUSH_ACTIONS.includes(v as FlushAction))
+    throw new BadArgument(`action must be one of ${FLUSH_ACTIONS.join(', ')}`)
+  return v as FlushAction
+}
+
+function listOptions(v: unknown): { afterSeq?: number; limit?: number } {
+  if (v === undefined || v === null) return {}
+  if (typeof v !== 'object') throw new BadArgument('listTraces expects an options object')
+  const o = v as Record<string, unknown>
+  const int = (x: unknown, name: string): number | undefined => {
+    if (x === undefined) return undefined
+    if (!Number.isInteger(x) || (x as number) < 0) throw new BadArgument(`${name} must be a non-negative integer`)
+    return x as number
+  }
+  return { afterSeq: int(o.afterSeq, 'afterSeq'), limit: int(o.limit, 'limit') }
+}
+
+function sourcePos(v: unknown): SourcePos {
+  const o = (v ?? {}) as Record<string, unknown>
+  if (typeof o.file !== 'string' || !Number.isInteger(o.line))
+    throw new BadArgument('openInEditor expects { file, line, column }')
+  return { file: o.file, line: o.line as number, column: Number.isInteger(o.column) ? (o.column as number) : 1 }
+}
+
+const DISPATCH: Record<CallName, (api: EngineApi, args: unknown[]) => Promise<unknown>> = {
+  listTraces: (api, [o]) => api.listTraces(listOptions(o)),
+  getTrace: (api, [id]) => api.getTrace(str(id, 'id')),
+  clearTraces: (api) => api.clearTraces(),
+  replay: (api, [id]) => api.replay(str(id, 'id')),
+  getConfigStatus: (api) => api.getConfigStatus(),
+  reloadConfig: (api) => api.reloadConfig(),
+  openConfig: (api, [p]) => api.openConfig(str(p, 'path')),
+  listCacheFolder: (api, [farm, rel]) => api.listCacheFolder(str(farm, 'farm'), str(rel, 'relPath')),
+  cacheTotals: (api, [farm]) => api.cacheTotals(str(farm, 'farm')),
+  previewFlush: (api, [farm, handle, a]) => api.previewFlush(str(farm, 'farm'), str(handle, 'handle'), action(a)),
+  flush: (api, [farm, handle, a]) => api.flush(str(farm, 'farm'), str(handle, 'handle'), action(a)),
+  clearCacheFolder: (api, [farm, rel]) => api.clearCacheFolder(str(farm, 'farm'), str(rel, 'relPath')),
+  getRenders: (api) => api.getRenders()
+}
+
+async function wrap(
+  event: IpcMainInvokeEvent,
+  extras: ShellExtras,
+  run: () => Promise<unknown>
+): Promise<IpcResult<unknown>> {
+  if (!extras.isTrusted(event.senderFrame?.url ?? ''))
+    return { ok: false, error: 'untrusted sender', code: 'FORBIDDEN' }
+  try {
+    return { ok: true, value: await run() }
+  } catch (e) {
+    const err = e as Error & { code?: string }
+    return { ok: false, error: err.message, code: err.code ?? 'ENGINE_ERROR' }
+  }
+}
+
+/** Registers every handler; returns a function that removes them. */
+export function registerIpc(api: EngineApi, extras: ShellExtras): () => void {
+  for (const name of CALLS) {
+    ipcMain.handle(callChannel(name), (event, ...args: unknown[]) =>
+      wrap(event, extras, () => DISPATCH[name](api, args))
+    )
+  }
+  ipcMain.handle(PICK_FOLDER_CHANNEL, (event) => wrap(event, extras, () => extras.pickConfigFolder()))
+  ipcMain.handle(OPEN_IN_EDITOR_CHANNEL, (event, pos: unknown) =>
+    wrap(event, extras, () => extras.openInEditor(sourcePos(pos)))
+  )
+  return () => {
+    for (const name of CALLS) ipcMain.removeHandler(callChannel(name))
+    ipcMain.removeHandler(PICK_FOLDER_CHANNEL)
+    ipcMain.removeHandler(OPEN_IN_EDITOR_CHANNEL)
+  }
+}
+
+/** Forwards the engine's batched UI events to a window while it exists. */
+export function forwardEvents(api: EngineApi, contents: WebContents): () => void {
+  const unsubscribe = api.subscribe((event) => {
+    if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, event)
+  })
+  contents.once('destroyed', unsubscribe)
+  return unsubscribe
+}

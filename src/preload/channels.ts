@@ -1,0 +1,45 @@
+/**
+ * The IPC contract between the Electron main process (src/main/ipc.ts) and the preload bridge:
+ * a fixed list of channels, one per EngineApi call, plus the native extras. Results travel
+ * wrapped so the renderer sees the engine's own error message, not Electron's
+ * "Error invoking remote method" text.
+ */
+import type { EngineApi, EngineUiEvent } from '../shared/api'
+import type { SourcePos } from '../shared/diagnostics'
+
+export const CALLS = [
+  'listTraces',
+  'getTrace',
+  'clearTraces',
+  'replay',
+  'getConfigStatus',
+  'reloadConfig',
+  'openConfig',
+  'listCacheFolder',
+  'cacheTotals',
+  'previewFlush',
+  'flush',
+  'clearCacheFolder',
+  'getRenders'
+] as const satisfies readonly (keyof EngineApi)[]
+
+export type CallName = (typeof CALLS)[number]
+
+export const callChannel = (name: CallName): string => `engine:${name}`
+
+export const EVENT_CHANNEL = 'engine:event'
+export const PICK_FOLDER_CHANNEL = 'shell:pickConfigFolder'
+export const OPEN_IN_EDITOR_CHANNEL = 'shell:openInEditor'
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: string; code: string }
+
+/**
+ * What `window.workbench` offers the page. The renderer declares the same shape in
+ * src/renderer/src/api/client.ts (the two TypeScript projects cannot share a file outside
+ * src/shared).
+ */
+export interface WorkbenchBridge extends Omit<EngineApi, 'subscribe'> {
+  onEvent(listener: (event: EngineUiEvent) => void): () => void
+  pickConfigFolder(): Promise<string | null>
+  openInEditor(pos: SourcePos): Promise<void>
+}

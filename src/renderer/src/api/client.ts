@@ -1,0 +1,36 @@
+/**
+ * What the UI talks to: the EngineApi, plus the few things only a desktop shell can do.
+ * Two implementations: ipc-client.ts (Electron, through the preload bridge) and ws-client.ts
+ * (a browser, through the headless server).
+ */
+import type { EngineApi, EngineUiEvent } from '../../../shared/api'
+import type { SourcePos } from '../../../shared/diagnostics'
+
+export type ConnectionState = 'connecting' | 'open' | 'closed'
+
+export interface EngineClient extends EngineApi {
+  readonly kind: 'electron' | 'browser'
+  /** Connection to the engine; the Electron bridge is always open. */
+  onConnection(listener: (state: ConnectionState) => void): () => void
+  /** Native folder picker; `undefined` where there is none (the browser types a path instead). */
+  pickConfigFolder?: () => Promise<string | null>
+  /** Opens a configuration file at a line in the user's editor (Electron); the browser follows a vscode:// link. */
+  openInEditor?: (pos: SourcePos) => Promise<void>
+}
+
+/**
+ * The `window.workbench` object the preload script exposes (src/preload/index.ts). Kept in
+ * step by hand with `WorkbenchBridge` in src/preload/channels.ts: the two TypeScript projects
+ * cannot share a file outside src/shared.
+ */
+export interface WorkbenchBridge extends Omit<EngineApi, 'subscribe'> {
+  onEvent(listener: (event: EngineUiEvent) => void): () => void
+  pickConfigFolder(): Promise<string | null>
+  openInEditor(pos: SourcePos): Promise<void>
+}
+
+/** A link VS Code opens at the line (browsers hand vscode:// to the installed editor). */
+export function editorHref(pos: SourcePos): string {
+  const file = pos.file.replace(/\\/g, '/')
+  return `vscode://file${file.startsWith('/') ? '' : '/'}${encodeURI(file)}:${pos.line}:${pos.column}`
+}

@@ -1,0 +1,29 @@
+/** EngineClient over the Electron preload bridge (`window.workbench`). */
+import type { EngineUiEvent } from '../../../shared/api'
+import type { ConnectionState, EngineClient, WorkbenchBridge } from './client'
+
+export function createIpcClient(bridge: WorkbenchBridge): EngineClient {
+  return {
+    kind: 'electron',
+    listTraces: (opts) => bridge.listTraces(opts),
+    getTrace: (id) => bridge.getTrace(id),
+    clearTraces: () => bridge.clearTraces(),
+    replay: (id) => bridge.replay(id),
+    getConfigStatus: () => bridge.getConfigStatus(),
+    reloadConfig: () => bridge.reloadConfig(),
+    openConfig: (path) => bridge.openConfig(path),
+    listCacheFolder: (farm, relPath) => bridge.listCacheFolder(farm, relPath),
+    cacheTotals: (farm) => bridge.cacheTotals(farm),
+    previewFlush: (farm, handle, action) => bridge.previewFlush(farm, handle, action),
+    flush: (farm, handle, action) => bridge.flush(farm, handle, action),
+    clearCacheFolder: (farm, relPath) => bridge.clearCacheFolder(farm, relPath),
+    getRenders: () => bridge.getRenders(),
+    subscribe: (listener: (event: EngineUiEvent) => void) => bridge.onEvent(listener),
+    onConnection(listener: (state: ConnectionState) => void) {
+      listener('open')
+      return () => undefined
+    },
+    pickConfigFolder: () => bridge.pickConfigFolder(),
+    openInEditor: (pos) => bridge.openInEditor(pos)
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * A configuration `file:line` that opens in the editor: through the Electron bridge, or as a
+ * vscode:// link in a browser (the headless UI runs on the same machine as the files).
+ */
+import type { SourcePos } from '../../../shared/diagnostics'
+import { editorHref } from '../api/client'
+import { configStore, displayPath } from '../store/panels'
+import { useSession, useVanilla } from '../session-context'
+
+/** `short` shows the file name only (tables of rules, where the folder repeats on every row). */
+export function SourceLink({ pos, label, short }: { pos: SourcePos; label?: string; short?: boolean }) {
+  const { client } = useSession()
+  const baseDir = useVanilla(configStore, (s) => s.status?.baseDir)
+  const shown = short
+    ? pos.file.slice(Math.max(pos.file.lastIndexOf('/'), pos.file.lastIndexOf('\\')) + 1)
+    : displayPath(pos.file, baseDir)
+  const text = label ?? `${shown}:${pos.line}`
+  return (
+    <a
+      className="source-link"
+      href={editorHref(pos)}
+      title={`Open ${pos.file}:${pos.line}:${pos.column} in the editor`}
+      onClick={(e) => {
+        e.stopPropagation()
+        if (client.openInEditor) {
+          e.preventDefault()
+          void client.openInEditor(pos)
+        }
+      }}
+    >
+      {text}
+    </a>
+  )
+}

@@ -1,0 +1,171 @@
+/** The virtualised docroot tree: folders open on click and are listed when first opened. */
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useMemo, useRef } from 'react'
+import { Empty } from '../../components/Empty'
+import { useSession, useVanilla } from '../../session-context'
+import { cacheStore, flattenTree, flushHandleFor, type TreeRow } from '../../store/cache-tree'
+import { formatAgo, formatBytes, formatCount, formatDateTime } from '../../store/format'
+import type { CacheAction } from './CacheView'
+
+const ROW_HEIGHT = 26
+
+export function CacheTree({ onAction }: { onAction: (a: CacheAction) => void }) {
+  const session = useSession()
+  const listings = useVanilla(cacheStore, (s) => s.listings)
+  const open = useVanilla(cacheStore, (s) => s.open)
+  const loading = useVanilla(cacheStore, (s) => s.loading)
+  const rows = useMemo(() => flattenTree(listings, open, loading), [listings, open, loading])
+  const scroller = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12
+  })
+
+  const toggle = (relPath: string): void => {
+    const isOpen = open.includes(relPath)
+    cacheStore.setState({
+      open: isOpen ? open.filter((o) => o !== relPath && !o.startsWith(relPath + '/')) : [...open, relPath]
+    })
+    if (!isOpen && !listings[relPath]) void session.refreshCacheFolder(relPath)
+  }
+
+  if (!listings['/']) return <Empty title={loading.includes('/') ? 'Reading the docroot…' : 'No docroot listing yet'} />
+
+  return (
+    <div className="tree" role="tree">
+      <div className="row header tree-grid" role="row">
+        <div className="cell">name</div>
+        <div className="cell">state</div>
+        <div className="cell right">size</div>
+        <div className="cell">cached</div>
+        <div className="cell">governed by</div>
+        <div className="cell">actions</div>
+      </div>
+      <div className="table-scroll" ref={scroller}>
+        <div className="rows" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((v) => (
+            <TreeLine key={rows[v.index].key} row={rows[v.index]} top={v.start} onToggle={toggle} onAction={onAction} />
+          ))}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+function TreeLine({
+  row,
+  top,
+  onToggle,
+  onAction
+}: {
+  row: TreeRow
+  top: number
+  onToggle: (p: string) => void
+  onAction: (a: CacheAction) => void
+}) {
+  const indent = { paddingLeft: `${8 + row.depth * 16}px` }
+  const style = { transform: `translateY(${top}px)` }
+  switch (row.kind) {
+    case 'dir':
+      return (
+        <div
+          className="row tree-grid tree-dir"
+          style={style}
+          role="treeitem"
+          aria-expanded={row.open}
+          data-path={row.relPath}
+        >
+          <div className="cell name" style={indent} onClick={() => onToggle(row.relPath)}>
+            <span className="twisty">{row.open ? '▾' : '▸'}</span> {row.name}/{row.loading ? ' …' : ''}
+          </div>
+          <div className="cell" />
+          <div className="cell" />
+          <div className="cell" />
+          <div className="cell" />
+          <div className="cell actions">
+            <button
+              onClick={() => onAction({ kind: 'flush', handle: row.relPath, action: 'Activate' })}
+              title="Invalidate (touch .stat files) as an Activate flush would"
+            >
+              Flush…
+            </button>
+            <button
+              onClick={() => onAction({ kind: 'clear', relPath: row.relPath })}
+              title="Delete every cached file in this folder"
+            >
+              Clear…
+            </button>
+          </div>
+        </div>
+      )
+    case 'stat':
+      return (
+        <div
+          className="row tree-grid tree-stat"
+          style={style}
+          role="treeitem"
+          title={`Statfile at level ${row.info.level}: files below that are auto-invalidated and older than it are stale`}
+        >
+          <div className="cell name mono" style={indent}>
+            {row.name}
+          </div>
+          <div className="cell">
+            <span className="pill tone-info">level {row.info.level}</span>
+          </div>
+          <div className="cell" />
+          <div className="cell" title={formatDateTime(row.info.mtime)}>
+            touched {formatAgo(row.info.mtime)}
+          </div>
+          <div className="cell" />
+          <div className="cell" />
+        </div>
+      )
+    case 'file':
+      return (
+        <div className="row tree-grid tree-file" style={style} role="treeitem" data-path={row.info.relPath}>
+          <div className="cell name" style={indent} title={row.info.relPath}>
+            {row.name}
+          </div>
+          <div className="cell">
+            <span className={`pill cache-${row.info.state}`}>{row.info.state}</span>
+          </div>
+          <div className="cell right">{formatBytes(row.info.size)}</div>
+          <div className="cell" title={formatDateTime(row.info.cachedAt)}>
+            {formatAgo(row.info.cachedAt)}
+          </div>
+          <div
+            className="cell mono"
+            title={row.info.ttlExpiresAt ? `TTL until ${formatDateTime(row.info.ttlExpiresAt)}` : undefined}
+          >
+            {row.info.governingStat ?? (row.info.ttlExpiresAt ? 'TTL' : '')}
+          </div>
+          <div className="cell actions">
+            <button
+              onClick={() => onAction({ kind: 'flush', handle: flushHandleFor(row.info.relPath), action: 'Activate' })}
+              title={`Flush the page ${flushHandleFor(row.info.relPath)} as AEM would on activation`}
+            >
+              Flush…
+            </button>
+          </div>
+        </div>
+      )
+    case 'more':
+      return (
+        <div className="row tree-grid tree-more" style={style}>
+          <div className="cell muted" style={indent}>
+            showing {formatCount(row.shown)} of {formatCount(row.total)} files
+          </div>
+        </div>
+      )
+    case 'empty':
+      return (
+        <div className="row tree-grid tree-more" style={style}>
+          <div className="cell muted" style={indent}>
+            {row.missing ? 'not in the docroot yet' : 'empty'}
+          </div>
+        </div>
+      )
+  }
+}

@@ -1,0 +1,91 @@
+/** The docroot of one farm: totals, hit ratio, and the lazy tree with flush and clear actions. */
+import { useEffect, useState } from 'react'
+import type { FlushAction } from '../../../../shared/cache-types'
+import { Empty } from '../../components/Empty'
+import { useRequests, useSession, useVanilla } from '../../session-context'
+import { cacheStore, hitRatio } from '../../store/cache-tree'
+import { formatBytes, formatCount } from '../../store/format'
+import { configStore } from '../../store/panels'
+import { CacheTree } from './CacheTree'
+import { ClearDialog, FlushDialog } from './FlushDialog'
+
+export type CacheAction = { kind: 'flush'; handle: string; action: FlushAction } | { kind: 'clear'; relPath: string }
+
+export function CacheView() {
+  const session = useSession()
+  const farms = useVanilla(configStore, (s) => s.status?.farms)
+  const farm = useVanilla(cacheStore, (s) => s.farm)
+  const totals = useVanilla(cacheStore, (s) => s.totals)
+  const error = useVanilla(cacheStore, (s) => s.error)
+  const rows = useRequests((s) => s.rows)
+  const [pending, setPending] = useState<CacheAction | null>(null)
+  const ratio = hitRatio(rows, farm)
+
+  useEffect(() => {
+    if (!farm && farms && farms.length > 0) selectFarm(farms[farms.length - 1].name)
+  }, [farm, farms])
+
+  const selectFarm = (name: string): void => {
+    cacheStore.setState({ farm: name, listings: {}, open: ['/'], loading: [], totals: null, error: null, stale: [] })
+    void session.refreshCacheFolder('/')
+    session.client
+      .cacheTotals(name)
+      .then((totals) => cacheStore.setState({ totals }))
+      .catch((e: Error) => cacheStore.setState({ error: e.message }))
+  }
+
+  return (
+    <div className="cache-view">
+      <div className="toolbar">
+        <label>
+          Farm{' '}
+          <select value={farm ?? ''} onChange={(e) => selectFarm(e.target.value)} aria-label="Farm">
+            {(farms ?? []).map((f) => (
+              <option key={f.name} value={f.name}>
+                /{f.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="counts">
+          {totals && (
+            <>
+              <span>
+                {formatCount(totals.files)}
+                {totals.truncated ? '+' : ''} files
+              </span>
+              <span>{formatBytes(totals.bytes)}</span>
+              <span>{formatCount(totals.statfiles)} .stat</span>
+            </>
+          )}
+          <span title="Requests served from the cache, among those that asked it, in the log">
+            hit ratio {ratio.ratio === null ? '—' : `${Math.round(ratio.ratio * 100)}%`} ({formatCount(ratio.hits)}/
+            {formatCount(ratio.lookups)})
+          </span>
+        </div>
+        <button
+          className="icon-button"
+          onClick={() => farm && setPending({ kind: 'flush', handle: '/', action: 'Activate' })}
+          disabled={!farm || !!error}
+        >
+          Flush all…
+        </button>
+        <button className="icon-button" onClick={() => farm && selectFarm(farm)} disabled={!farm}>
+          Refresh
+        </button>
+      </div>
+      {error ? <Empty title="The cache cannot be shown">{error}</Empty> : <CacheTree onAction={setPending} />}
+      {pending?.kind === 'flush' && farm && (
+        <FlushDialog
+          farm={farm}
+          handle={pending.handle}
+          initialAction={pending.action}
+          onClose={() => setPending(null)}
+        />
+      )}
+      {pending?.kind === 'clear' && farm && (
+        <ClearDialog farm={farm} relPath={pending.relPath} onClose={() => setPending(null)} />
+      )}
+    </div>
+  )
+}

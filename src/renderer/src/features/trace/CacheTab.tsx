@@ -1,0 +1,72 @@
+/**
+ * The request's cache entry: the docroot file it maps to, its state, the `.stat` that governs
+ * it and its TTL, read from the cache when the farm has one.
+ */
+import { useEffect, useState } from 'react'
+import type { CacheEntryInfo, CacheFolderListing } from '../../../../shared/cache-types'
+import type { RequestTrace } from '../../../../shared/trace'
+import { useSession } from '../../session-context'
+import { parentDir } from '../../store/cache-tree'
+import { formatBytes, formatDateTime } from '../../store/format'
+
+/** The docroot-relative file a URL is stored under: its decoded path without the query (§5.2). */
+function cachePath(trace: RequestTrace): string {
+  const url = trace.effectiveUrl ?? trace.forwarded?.url ?? trace.request.url
+  return decodeURIComponent(url.split('?', 1)[0])
+}
+
+export function CacheTab({ trace }: { trace: RequestTrace }) {
+  const { client } = useSession()
+  const [entry, setEntry] = useState<CacheEntryInfo | null | 'none'>(null)
+  const [error, setError] = useState<string | null>(null)
+  const relPath = cachePath(trace)
+
+  useEffect(() => {
+    if (!trace.farm) return
+    let live = true
+    client
+      .listCacheFolder(trace.farm, parentDir(relPath))
+      .then((l: CacheFolderListing) => live && setEntry(l.files.find((f) => f.relPath === relPath) ?? 'none'))
+      .catch((e: Error) => live && setError(e.message))
+    return () => {
+      live = false
+    }
+  }, [client, trace.farm, relPath])
+
+  return (
+    <div className="cache-tab">
+      <p>
+        X-Cache-Info: <span className="mono">{trace.cacheInfo ?? '— (the cache stage did not run)'}</span>
+      </p>
+      <p>
+        Cache file: <span className="mono">{relPath}</span>
+      </p>
+      {error && <p className="muted">{error}</p>}
+      {entry === 'none' && <p className="muted">Not in the cache now.</p>}
+      {entry && entry !== 'none' && (
+        <dl className="parts">
+          <dt>state</dt>
+          <dd>
+            <span className={`pill cache-${entry.state}`}>{entry.state}</span>
+          </dd>
+          <dt>size</dt>
+          <dd>{formatBytes(entry.size)}</dd>
+          <dt>cached at</dt>
+          <dd>{formatDateTime(entry.cachedAt)}</dd>
+          <dt>governing .stat</dt>
+          <dd className="mono">
+            {entry.governingStat
+              ? `${entry.governingStat} (${entry.statMtime ? formatDateTime(entry.statMtime) : ''})`
+              : entry.autoInvalidated
+                ? 'none yet'
+                : 'not auto-invalidated'}
+          </dd>
+          <dt>TTL</dt>
+          <dd>{entry.ttlExpiresAt ? `expires ${formatDateTime(entry.ttlExpiresAt)}` : 'none'}</dd>
+          <dt>stored headers</dt>
+          <dd className="mono">{entry.storedHeaders.map(([n, v]) => `${n}: ${v}`).join('\n') || '—'}</dd>
+        </dl>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,105 @@
+/**
+ * Every /filter rule against the request: matched or not, the property that failed, and the
+ * deciding rule (the last match) highlighted. Allow rules that missed by one property are
+ * listed first when the request was denied: they are usually the rule the user meant.
+ */
+import { useState } from 'react'
+import type { FilterResult, FilterRuleTrace } from '../../../../shared/trace-match'
+import { Pill } from '../../components/Pill'
+import { SourceLink } from '../../components/SourceLink'
+
+export function FilterRules({ result }: { result: FilterResult }) {
+  const [onlyMatched, setOnlyMatched] = useState(false)
+  const p = result.parts
+  const rules = onlyMatched ? result.rules.filter((r) => r.matched) : result.rules
+  return (
+    <div className="filter-rules">
+      <p className={`filter-reason ${result.decision}`}>
+        <b>{result.decision === 'allow' ? 'Allowed' : 'Denied'}</b>: {result.reason}
+      </p>
+      <dl className="parts">
+        <dt>request line</dt>
+        <dd className="mono">{p.requestLine}</dd>
+        <dt>path</dt>
+        <dd className="mono">{p.path}</dd>
+        <dt>selectors</dt>
+        <dd className="mono">{p.selectors.length > 0 ? p.selectors.join('.') : '—'}</dd>
+        <dt>extension</dt>
+        <dd className="mono">{p.extension || '—'}</dd>
+        <dt>suffix</dt>
+        <dd className="mono">{p.suffix || '—'}</dd>
+        <dt>query</dt>
+        <dd className="mono">{p.query ?? '—'}</dd>
+      </dl>
+      {result.nearMisses.length > 0 && (
+        <div className="near-misses">
+          <div className="section-label">Almost allowed by</div>
+          <ul>
+            {result.nearMisses.map((m, i) => (
+              <li key={i}>
+                <b>/{m.label}</b> — {m.failed.explanation} <SourceLink pos={m.pos} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="rules-head">
+        <span className="section-label">
+          {result.rules.length} rule{result.rules.length === 1 ? '' : 's'}, in evaluation order (the last match decides)
+        </span>
+        <label className="check">
+          <input type="checkbox" checked={onlyMatched} onChange={(e) => setOnlyMatched(e.target.checked)} /> matched
+          only
+        </label>
+      </div>
+      <table className="rules">
+        <thead>
+          <tr>
+            <th>rule</th>
+            <th>type</th>
+            <th>result</th>
+            <th>why</th>
+            <th>source</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rules.map((r, i) => (
+            <RuleRow key={`${r.label}-${i}`} rule={r} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function RuleRow({ rule }: { rule: FilterRuleTrace }) {
+  const props = rule.checked
+    .map((c) => `/${c.element} ${c.kind === 'regex' ? `'${c.patternSource}'` : `"${c.patternSource}"`}`)
+    .join(' ')
+  return (
+    <tr
+      className={`rule${rule.decided ? ' decided' : ''}${rule.matched ? ' matched' : ''}`}
+      data-rule={rule.label}
+      title={props}
+    >
+      <td className="mono">/{rule.label || '(anonymous)'}</td>
+      <td>{rule.type ?? '—'}</td>
+      <td>
+        {rule.decided ? (
+          <Pill tone={rule.type === 'allow' ? 'good' : 'bad'}>decides</Pill>
+        ) : rule.matched ? (
+          <Pill tone="info">matched</Pill>
+        ) : (
+          <Pill tone="neutral">no match</Pill>
+        )}
+      </td>
+      <td className="why">
+        {rule.failed ? rule.failed.explanation : rule.matched ? <span className="mono">{props}</span> : null}
+        {rule.note && <div className="muted">{rule.note}</div>}
+      </td>
+      <td>
+        <SourceLink pos={rule.pos} short />
+      </td>
+    </tr>
+  )
+}

@@ -1,0 +1,170 @@
+/**
+ * The trace: one row per stage with its verdict and the one-line reason. A row opens to what
+ * the stage consulted: every filter rule, every /virtualhosts value, every render attempt,
+ * and the lines the module would have logged.
+ */
+import { useState } from 'react'
+import type { TraceDetail } from '../../../../shared/api'
+import type { RenderDetail, StageTrace } from '../../../../shared/trace'
+import type { FarmResult } from '../../../../shared/trace-match'
+import { OutcomePill, VerdictPill } from '../../components/Pill'
+import { SourceLink } from '../../components/SourceLink'
+import { formatMs } from '../../store/format'
+import { FilterRules } from './FilterRules'
+import { isRewriteTrace, RewriteRules } from './RewriteRules'
+
+export function StageList({ detail }: { detail: TraceDetail }) {
+  const stages = detail.trace.stages
+  const [open, setOpen] = useState<Set<number>>(() => {
+    // A denied request opens on its filter rules: that is the question the user came with.
+    const i = stages.findIndex((s) => s.stage === 'filter' && s.verdict === 'stop')
+    return new Set(i >= 0 ? [i] : [])
+  })
+  const toggle = (i: number): void => {
+    const next = new Set(open)
+    if (next.has(i)) next.delete(i)
+    else next.add(i)
+    setOpen(next)
+  }
+  return (
+    <ol className="stages">
+      {stages.map((s, i) => {
+        const expandable = hasMore(s)
+        const isOpen = open.has(i)
+        return (
+          <li key={i} className={`stage stage-${s.verdict}${isOpen ? ' open' : ''}`} data-stage={s.stage}>
+            <div
+              className="stage-row"
+              onClick={() => expandable && toggle(i)}
+              role={expandable ? 'button' : undefined}
+              aria-expanded={expandable ? isOpen : undefined}
+            >
+              <span className="stage-toggle">{expandable ? (isOpen ? '▾' : '▸') : ''}</span>
+              <span className="stage-name">{s.stage}</span>
+              {s.verdict === 'stop' ? (
+                <OutcomePill outcome={detail.trace.outcome} />
+              ) : (
+                <VerdictPill verdict={s.verdict} />
+              )}
+              <span className="stage-summary">
+                {s.summary}
+                {s.source && (
+                  <span className="stage-source">
+                    <SourceLink pos={s.source} />
+                  </span>
+                )}
+              </span>
+              <span className="stage-ms">{formatMs(s.durationMs)}</span>
+            </div>
+            {isOpen && (
+              <div className="stage-more">
+                {s.stage === 'filter' && detail.filter && <FilterRules result={detail.filter} />}
+                {s.stage === 'filter' && !detail.filter && (
+                  <p className="muted">
+                    The rules could not be evaluated again: this request ran on a configuration no longer kept.
+                  </p>
+                )}
+                {s.stage === 'farm' && isFarmResult(s.detail) && <FarmChecks result={s.detail} />}
+                {s.stage === 'render' && isRenderDetail(s.detail) && <RenderAttempts detail={s.detail} />}
+                {s.stage === 'rewrite' && isRewriteTrace(s.detail) && <RewriteRules trace={s.detail} />}
+                {s.log && s.log.length > 0 && (
+                  <pre className="module-log" aria-label="Module log lines">
+                    {s.log.join('\n')}
+                  </pre>
+                )}
+              </div>
+            )}
+          </li>
+        )
+      })}
+    </ol>
+  )
+}
+
+function hasMore(s: StageTrace): boolean {
+  return (
+    (s.log?.length ?? 0) > 0 ||
+    s.stage === 'filter' ||
+    (s.stage === 'farm' && isFarmResult(s.detail)) ||
+    (s.stage === 'render' && isRenderDetail(s.detail)) ||
+    (s.stage === 'rewrite' && isRewriteTrace(s.detail))
+  )
+}
+
+function isFarmResult(d: unknown): d is FarmResult {
+  return typeof d === 'object' && d !== null && Array.isArray((d as FarmResult).checked)
+}
+
+function isRenderDetail(d: unknown): d is RenderDetail {
+  return typeof d === 'object' && d !== null && Array.isArray((d as RenderDetail).attempts)
+}
+
+function FarmChecks({ result }: { result: FarmResult }) {
+  return (
+    <div className="farm-checks">
+      <p>{result.reason}</p>
+      {result.checked.length > 0 && (
+        <table className="mini">
+          <thead>
+            <tr>
+              <th>farm</th>
+              <th>/virtualhosts value</th>
+              <th>host</th>
+              <th>uri</th>
+              <th>source</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.checked.map((c, i) => {
+              const matched = c.schemeMatched && c.hostMatched && c.uriMatched !== false
+              return (
+                <tr
+                  key={i}
+                  className={matched && result.value?.value === c.value && result.farm === c.farm ? 'decided' : ''}
+                >
+                  <td>/{c.farm}</td>
+                  <td className="mono">{c.value}</td>
+                  <td>{c.hostMatched ? '✓' : '✗'}</td>
+                  <td>{c.uriMatched === null ? '—' : c.uriMatched ? '✓' : '✗'}</td>
+                  <td>{c.pos && <SourceLink pos={c.pos} />}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
+
+function RenderAttempts({ detail }: { detail: RenderDetail }) {
+  return (
+    <div>
+      <p>
+        Render <b>/{detail.render}</b> at <span className="mono">{detail.origin}</span>: {detail.reason}.
+      </p>
+      {detail.attempts.length > 0 && (
+        <table className="mini">
+          <thead>
+            <tr>
+              <th>render</th>
+              <th>origin</th>
+              <th>result</th>
+              <th className="right">time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.attempts.map((a, i) => (
+              <tr key={i}>
+                <td>/{a.render}</td>
+                <td className="mono">{a.origin}</td>
+                <td>{a.result}</td>
+                <td className="right">{formatMs(a.durationMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,171 @@
+/** The selected request: overview, then trace / request / response / cache / timing tabs. */
+import { useEffect, useState } from 'react'
+import type { TraceDetail } from '../../../../shared/api'
+import { Empty } from '../../components/Empty'
+import { OutcomePill, StatusCode } from '../../components/Pill'
+import { useRequests, useSession } from '../../session-context'
+import { toCurl } from '../../store/curl'
+import { formatBytes, formatDateTime, formatMs } from '../../store/format'
+import { decidingStage } from '../../store/trace-view'
+import { CacheTab } from './CacheTab'
+import { RequestTab, ResponseTab } from './HeadersTabs'
+import { StageList } from './StageList'
+import { Waterfall } from './Waterfall'
+
+type DetailTab = 'trace' | 'request' | 'response' | 'cache' | 'timing'
+
+const TABS: { id: DetailTab; label: string }[] = [
+  { id: 'trace', label: 'Trace' },
+  { id: 'request', label: 'Request' },
+  { id: 'response', label: 'Response' },
+  { id: 'cache', label: 'Cache' },
+  { id: 'timing', label: 'Timing' }
+]
+
+export function TraceDetailPane({ id }: { id: string }) {
+  const { client } = useSession()
+  const select = useRequests((s) => s.select)
+  const [detail, setDetail] = useState<TraceDetail | null | 'loading'>('loading')
+  const [error, setError] = useState<string | null>(null)
+  const [tab, setTab] = useState<DetailTab>('trace')
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && !document.querySelector('dialog[open]')) select(null)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [select])
+
+  useEffect(() => {
+    let live = true
+    setDetail('loading')
+    setError(null)
+    client
+      .getTrace(id)
+      .then((d) => live && setDetail(d))
+      .catch((e: Error) => live && setError(e.message))
+    return () => {
+      live = false
+    }
+  }, [client, id])
+
+  return (
+    <aside className="detail-pane" aria-label="Request detail">
+      <button className="close" onClick={() => select(null)} title="Close (Esc)" aria-label="Close detail">
+        ×
+      </button>
+      {error ? (
+        <Empty title="Cannot load this request">{error}</Empty>
+      ) : detail === 'loading' ? (
+        <Empty title="Loading…" />
+      ) : detail === null ? (
+        <Empty title="This request is no longer in the log">It was cleared or pushed out by newer requests.</Empty>
+      ) : (
+        <>
+          <Overview detail={detail} />
+          <nav className="subtabs" role="tablist">
+            {TABS.map((t) => (
+              <button
+                key={t.id}
+                role="tab"
+                aria-selected={tab === t.id}
+                className={`subtab${tab === t.id ? ' active' : ''}`}
+                onClick={() => setTab(t.id)}
+              >
+                {t.label}
+              </button>
+            ))}
+          </nav>
+          <div className="detail-body">
+            {tab === 'trace' && <StageList detail={detail} />}
+            {tab === 'request' && <RequestTab trace={detail.trace} />}
+            {tab === 'response' && <ResponseTab trace={detail.trace} />}
+            {tab === 'cache' && <CacheTab trace={detail.trace} />}
+            {tab === 'timing' && <Waterfall trace={detail.trace} />}
+          </div>
+        </>
+      )}
+    </aside>
+  )
+}
+
+function Overview({ detail }: { detail: TraceDetail }) {
+  const { client } = useSession()
+  const select = useRequests((s) => s.select)
+  const t = detail.trace
+  const [note, setNote] = useState<string | null>(null)
+  const reason = decidingStage(t)
+
+  const replay = async (): Promise<void> => {
+    setNote('Replaying…')
+    try {
+      const r = await client.replay(t.id)
+      setNote(`Replayed: ${r.status}`)
+      if (r.traceId) select(r.traceId)
+    } catch (e) {
+      setNote(`Replay failed: ${(e as Error).message}`)
+    }
+  }
+  const copyCurl = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(toCurl(t))
+      setNote('curl command copied')
+    } catch {
+      setNote('The clipboard is not available here')
+    }
+  }
+
+  return (
+    <header className="overview">
+      <div className="overview-line">
+        <span className="method">{t.request.method}</span>
+        <span className="overview-url" title={t.request.url}>
+          {t.request.url}
+        </span>
+      </div>
+      <div className="overview-facts">
+        <StatusCode status={t.response.status} />
+        <OutcomePill outcome={t.outcome} />
+        {t.farm && (
+          <span className="fact">
+            farm <b>/{t.farm}</b>
+          </span>
+        )}
+        {t.vhost && (
+          <span className="fact">
+            vhost <b>{t.vhost}</b>
+          </span>
+        )}
+        {t.decidingRule && (
+          <span className="fact">
+            rule <b>/{t.decidingRule.label}</b> ({t.decidingRule.type})
+          </span>
+        )}
+        {t.forwarded && (
+          <span className="fact">
+            render <b>/{t.forwarded.render}</b>
+          </span>
+        )}
+        <span className="fact">{formatMs(t.durationMs)}</span>
+        <span className="fact">{formatBytes(t.response.bytes)}</span>
+        <span className="fact muted">{formatDateTime(t.startedAt)}</span>
+      </div>
+      {reason && <p className="overview-reason">{reason.summary}</p>}
+      {t.warnings.length > 0 && (
+        <ul className="warnings">
+          {t.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      )}
+      <div className="overview-actions">
+        <button onClick={() => void replay()} title="Send the same request again (without a body)">
+          Replay
+        </button>
+        <button onClick={() => void copyCurl()}>Copy as curl</button>
+        {note && <span className="note">{note}</span>}
+      </div>
+    </header>
+  )
+}

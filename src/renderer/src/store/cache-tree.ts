@@ -1,0 +1,163 @@
+/**
+ * The cache tree's state: one docroot per farm, listed folder by folder as the user opens
+ * them, flattened into rows for a virtualised list. `.stat` files appear in the folder they
+ * govern, first, so the freshness of the files below reads top-down.
+ */
+import { createStore } from 'zustand/vanilla'
+import type { TraceSummary } from '../../../shared/api'
+import type {
+  CacheEntryInfo,
+  CacheEvent,
+  CacheFolderListing,
+  CacheTotals,
+  StatfileInfo
+} from '../../../shared/cache-types'
+
+export type TreeRow =
+  | { kind: 'dir'; key: string; depth: number; name: string; relPath: string; open: boolean; loading: boolean }
+  | { kind: 'stat'; key: string; depth: number; name: string; info: StatfileInfo }
+  | { kind: 'file'; key: string; depth: number; name: string; info: CacheEntryInfo }
+  | { kind: 'more'; key: string; depth: number; shown: number; total: number }
+  | { kind: 'empty'; key: string; depth: number; missing: boolean }
+
+export interface CacheTreeState {
+  farm: string | null
+  listings: Record<string, CacheFolderListing>
+  open: string[]
+  loading: string[]
+  totals: CacheTotals | null
+  /** Why the cache cannot be shown (e.g. the engine has no cache for this farm). */
+  error: string | null
+  /** Folders whose listing is out of date after cache events. */
+  stale: string[]
+}
+
+export const cacheStore = createStore<CacheTreeState>(() => ({
+  farm: null,
+  listings: {},
+  open: ['/'],
+  loading: [],
+  totals: null,
+  error: null,
+  stale: []
+}))
+
+function nameOf(relPath: string): string {
+  const trimmed = relPath.replace(/\/+$/, '')
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1) || '/'
+}
+
+export function parentDir(relPath: string): string {
+  const trimmed = relPath.replace(/\/+$/, '')
+  const i = trimmed.lastIndexOf('/')
+  return i <= 0 ? '/' : trimmed.slice(0, i)
+}
+
+export function flattenTree(
+  listings: Record<string, CacheFolderListing>,
+  open: readonly string[],
+  loading: readonly string[],
+  root = '/'
+): TreeRow[] {
+  const rows: TreeRow[] = []
+  const openSet = new Set(open)
+  const loadingSet = new Set(loading)
+  const walk = (dir: string, depth: number): void => {
+    const listing = listings[dir]
+    if (!listing) return
+    if (listing.statfile)
+      rows.push({
+        kind: 'stat',
+        key: `s:${listing.statfile.relPath}`,
+        depth,
+        name: nameOf(listing.statfile.relPath),
+        info: listing.statfile
+      })
+    for (const d of listing.dirs) {
+      const isOpen = openSet.has(d.relPath)
+      rows.push({
+        kind: 'dir',
+        key: `d:${d.relPath}`,
+        depth,
+        name: d.name,
+        relPath: d.relPath,
+        open: isOpen,
+        loading: loadingSet.has(d.relPath)
+      })
+      if (isOpen) walk(d.relPath, depth + 1)
+    }
+    for (const f of listing.files)
+      rows.push({ kind: 'file', key: `f:${f.relPath}`, depth, name: nameOf(f.relPath), info: f })
+    if (listing.totalFiles > listing.files.length) {
+      rows.push({ kind: 'more', key: `m:${dir}`, depth, shown: listing.files.length, total: listing.totalFiles })
+    }
+    if (listing.dirs.length === 0 && listing.files.length === 0 && !listing.statfile) {
+      rows.push({ kind: 'empty', key: `e:${dir}`, depth, missing: listing.missing })
+    }
+  }
+  walk(root, 0)
+  return rows
+}
+
+/** Folders to list again after cache events for this farm: each touched file's folder and its parents that are shown. */
+export function foldersTouched(
+  events: readonly CacheEvent[],
+  farm: string,
+  shown: Record<string, CacheFolderListing>
+): string[] {
+  const out = new Set<string>()
+  for (const e of events) {
+    if (e.farm !== farm) continue
+    const paths = e.type === 'cache-flush' ? [...e.report.deleted, ...e.report.statfilesTouched] : [e.relPath]
+    for (const p of paths) {
+      let dir = parentDir(p)
+      for (;;) {
+        if (shown[dir]) out.add(dir)
+        if (dir === '/') break
+        dir = parentDir(dir)
+      }
+    }
+    // A flush changes freshness everywhere below its statfiles: list every shown folder again.
+    if (e.type === 'cache-flush') for (const dir of Object.keys(shown)) out.add(dir)
+  }
+  return [...out]
+}
+
+/**
+ * The `CQ-Handle` AEM's flush agent sends for a cached file: the page's path, without the
+ * selectors and extension of this rendering (`/content/site/en.model.json` → `/content/site/en`);
+ * assets under /content/dam keep their name (their node is `logo.png`). Flushing that handle
+ * deletes every rendering of the page (§7.3 step 1).
+ */
+export function flushHandleFor(relPath: string): string {
+  if (relPath.startsWith('/content/dam/')) return relPath
+  const slash = relPath.lastIndexOf('/')
+  const dot = relPath.indexOf('.', slash + 1)
+  return dot > slash + 1 ? relPath.slice(0, dot) : relPath
+}
+
+/**
+ * How many cached documents a list of deleted paths holds: a document's stored-headers (`.h`)
+ * and TTL (`.ttl`) companions (§5.6, §5.5.5) go with it and are not counted again.
+ */
+export function documentCount(paths: readonly string[]): number {
+  const all = new Set(paths)
+  return paths.filter((p) => !/\.(h|ttl)$/.test(p) || !all.has(p.replace(/\.(h|ttl)$/, ''))).length
+}
+
+/** Cache hit ratio of a farm over the requests in the log: served from cache / requests that asked the cache. */
+export function hitRatio(
+  rows: readonly TraceSummary[],
+  farm: string | null
+): { hits: number; lookups: number; ratio: number | null } {
+  let hits = 0
+  let lookups = 0
+  for (const r of rows) {
+    if (farm !== null && r.farm !== farm) continue
+    if (r.outcome === 'hit' || r.outcome === 'stale') {
+      hits++
+      lookups++
+    } else if (r.outcome === 'miss-stored' || r.outcome === 'miss-uncacheable') lookups++
+  }
+  return { hits, lookups, ratio: lookups > 0 ? hits / lookups : null }
+}

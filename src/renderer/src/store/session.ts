@@ -1,0 +1,113 @@
+/**
+ * Connects a client to the stores: live events into the request log (batched per frame),
+ * the config, renders and cache panels; on every (re)connection, what was missed.
+ */
+import type { EngineUiEvent } from '../../../shared/api'
+import type { EngineClient } from '../api/client'
+import { cacheStore, foldersTouched } from './cache-tree'
+import { configStore, rendersStore, uiStore } from './panels'
+import type { RequestsStore } from './requests'
+
+export interface Session {
+  client: EngineClient
+  requests: RequestsStore
+  /** Lists a cache folder of the current farm again (used by the cache view). */
+  refreshCacheFolder(relDir: string): Promise<void>
+  /** Lists every open folder again and recounts the totals (after a flush or a clear). */
+  refreshCache(): void
+  stop(): void
+}
+
+export function startSession(client: EngineClient, requests: RequestsStore): Session {
+  const refreshCacheFolder = async (relDir: string): Promise<void> => {
+    const farm = cacheStore.getState().farm
+    if (!farm) return
+    cacheStore.setState((s) => ({ loading: [...new Set([...s.loading, relDir])] }))
+    try {
+      const listing = await client.listCacheFolder(farm, relDir)
+      if (cacheStore.getState().farm !== farm) return
+      cacheStore.setState((s) => ({ listings: { ...s.listings, [relDir]: listing }, error: null }))
+    } catch (e) {
+      cacheStore.setState({ error: (e as Error).message })
+    } finally {
+      cacheStore.setState((s) => ({ loading: s.loading.filter((l) => l !== relDir) }))
+    }
+  }
+
+  const refreshTotals = (): void => {
+    const farm = cacheStore.getState().farm
+    if (!farm) return
+    void client
+      .cacheTotals(farm)
+      .then((totals) => cacheStore.getState().farm === farm && cacheStore.setState({ totals }))
+      .catch(() => undefined)
+  }
+
+  const refreshCache = (): void => {
+    for (const dir of Object.keys(cacheStore.getState().listings)) void refreshCacheFolder(dir)
+    refreshTotals()
+  }
+
+  let cacheRefresh: ReturnType<typeof setTimeout> | undefined
+  const onCacheEvents = (events: Extract<EngineUiEvent, { type: 'cache' }>['events']): void => {
+    const { farm, listings } = cacheStore.getState()
+    if (!farm) return
+    const dirs = foldersTouched(events, farm, listings)
+    if (dirs.length === 0) return
+    cacheStore.setState((s) => ({ stale: [...new Set([...s.stale, ...dirs])] }))
+    // Bursts of stores (a page with 40 assets) become one refresh.
+    clearTimeout(cacheRefresh)
+    cacheRefresh = setTimeout(() => {
+      const stale = cacheStore.getState().stale
+      cacheStore.setState({ stale: [] })
+      for (const dir of stale) void refreshCacheFolder(dir)
+      refreshTotals()
+    }, 250)
+  }
+
+  const unsubscribe = client.subscribe((event) => {
+    switch (event.type) {
+      case 'traces':
+        requests.getState().receive(event.traces, event.dropped)
+        break
+      case 'config':
+        configStore.setState({ status: event.status })
+        break
+      case 'renders':
+        rendersStore.setState({ renders: event.renders, updatedAt: Date.now() })
+        break
+      case 'cache':
+        onCacheEvents(event.events)
+        break
+    }
+  })
+
+  const catchUp = async (): Promise<void> => {
+    const s = requests.getState()
+    const [traces, status, renders] = await Promise.all([
+      client.listTraces({ afterSeq: s.lastSeq, limit: s.capacity }),
+      client.getConfigStatus(),
+      client.getRenders()
+    ])
+    requests.getState().load(traces.traces, traces.dropped)
+    configStore.setState({ status })
+    rendersStore.setState({ renders, updatedAt: Date.now() })
+  }
+
+  const stopConnection = client.onConnection((state) => {
+    uiStore.setState({ connection: state })
+    if (state === 'open') void catchUp().catch((e: Error) => configStore.setState({ error: e.message }))
+  })
+
+  return {
+    client,
+    requests,
+    refreshCacheFolder,
+    refreshCache,
+    stop() {
+      unsubscribe()
+      stopConnection()
+      clearTimeout(cacheRefresh)
+    }
+  }
+}

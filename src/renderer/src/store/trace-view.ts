@@ -1,0 +1,91 @@
+/**
+ * What the trace detail shows, worked out without React: the request as received against
+ * the request as sent to the render, and the timing waterfall.
+ */
+import type { RenderDetail, RequestTrace, StageTrace } from '../../../shared/trace'
+
+export type HeaderChange = 'same' | 'added' | 'removed' | 'changed'
+
+export interface HeaderRow {
+  name: string
+  received: string | null
+  sent: string | null
+  change: HeaderChange
+}
+
+/** Every header name of either side, received order first, with what happened to it. */
+export function compareHeaders(
+  received: Record<string, string>,
+  sent: Record<string, string> | undefined
+): HeaderRow[] {
+  const rows: HeaderRow[] = []
+  const seen = new Set<string>()
+  const lowerSent = new Map(Object.entries(sent ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
+  for (const [name, value] of Object.entries(received)) {
+    const key = name.toLowerCase()
+    seen.add(key)
+    const out = sent ? (lowerSent.get(key) ?? null) : null
+    rows.push({
+      name,
+      received: value,
+      sent: out,
+      change: !sent ? 'same' : out === null ? 'removed' : out === value ? 'same' : 'changed'
+    })
+  }
+  for (const [name, value] of Object.entries(sent ?? {})) {
+    if (seen.has(name.toLowerCase())) continue
+    rows.push({ name, received: null, sent: value, change: 'added' })
+  }
+  return rows
+}
+
+export interface WaterfallBar {
+  label: string
+  /** Offset and width in milliseconds from the start of the request. */
+  start: number
+  duration: number
+  kind: 'stage' | 'wait' | 'body'
+}
+
+/**
+ * Each stage where it ran: a stage's duration is the time since the previous one was recorded,
+ * so stages follow one another. The render stage is split into waiting for the headers and
+ * receiving the body (up to the end of the answer); stages recorded after it (response headers,
+ * the cache write) continue from the headers, and the cache write may end after the answer did.
+ */
+export function waterfall(trace: RequestTrace): { bars: WaterfallBar[]; total: number; answered: number } {
+  const bars: WaterfallBar[] = []
+  let at = 0
+  for (const s of trace.stages) {
+    if (s.stage === 'render') {
+      const d = s.detail as RenderDetail | undefined
+      const wait = d?.timeToHeadersMs ?? s.durationMs
+      bars.push({
+        label: `render ${d?.render ? '/' + d.render : ''} — waiting for headers`.trim(),
+        start: at,
+        duration: wait,
+        kind: 'wait'
+      })
+      if (d?.status !== undefined && trace.durationMs > at + wait) {
+        bars.push({
+          label: 'receiving the body',
+          start: at + wait,
+          duration: trace.durationMs - at - wait,
+          kind: 'body'
+        })
+      }
+      at += s.durationMs
+      continue
+    }
+    bars.push({ label: s.stage, start: at, duration: s.durationMs, kind: 'stage' })
+    at += s.durationMs
+  }
+  return { bars, total: Math.max(trace.durationMs, at), answered: trace.durationMs }
+}
+
+/** The stage that answered (or the last one): its summary is the request's one-line reason. */
+export function decidingStage(trace: RequestTrace): StageTrace | undefined {
+  return (
+    trace.stages.find((s) => s.verdict === 'stop' || s.verdict === 'error') ?? trace.stages[trace.stages.length - 1]
+  )
+}

@@ -1,0 +1,127 @@
+/**
+ * The cache tree against `serve --demo` with its own docroot: what the proxy caches appears
+ * with its state, and a flush or a clear started from the tree (a flush after its preview)
+ * makes the next request for the page a miss that fetches it from the render again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
+import { get, prepareBuilds, serve, type Served } from './support/serve'
+
+const HOME = '/content/demo/us/en.html'
+const PAGE = '/content/demo/us/en/adventures.html'
+const POLL = { timeout: 5000, interval: 50 }
+
+/** A miss is written to the cache just after its answer ends; the next request waits for that. */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 200))
+
+let served: Served
+let browser: Browser
+let ui: UiPage
+
+beforeAll(async () => {
+  await prepareBuilds()
+  served = await serve()
+  browser = await launch()
+  ui = await openUi(browser, served.ui)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+})
+
+const logRow = (text: string) => ui.page.locator('.rows .row', { hasText: text })
+const tab = (name: string) => ui.page.locator(`[data-tab="${name}"]`).click()
+const treeRow = (relPath: string) => ui.page.locator(`.tree .row[data-path="${relPath}"]`)
+
+async function openFolder(relPath: string): Promise<void> {
+  const row = treeRow(relPath)
+  await row.waitFor()
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.name').click()
+}
+
+/** The newest request for the page went to the render and was stored again, as its trace says. */
+async function expectMissStored(): Promise<void> {
+  await logRow(PAGE).last().click()
+  const detail = ui.page.locator('.detail-pane')
+  await expect.poll(() => textOf(detail.locator('.overview-facts .pill')), POLL).toBe('miss · stored')
+  await expect
+    .poll(() => textOf(detail.locator('.stage[data-stage="render"] .stage-summary')), POLL)
+    .toMatch(/answered 200/)
+  await ui.page.keyboard.press('Escape')
+}
+
+describe('the cache tree', () => {
+  it('shows what the proxy cached, folder by folder, with its state', async () => {
+    for (const p of [HOME, PAGE]) {
+      expect(await get(served.proxy, p)).toBe(200)
+      await settle()
+      expect(await get(served.proxy, p)).toBe(200)
+    }
+    await tab('requests')
+    await expect.poll(() => textOf(logRow(PAGE).last().locator('.cell-outcome')), POLL).toBe('hit')
+    await tab('cache')
+    for (const dir of ['/content', '/content/demo', '/content/demo/us', '/content/demo/us/en']) await openFolder(dir)
+    await expect.poll(() => textOf(treeRow(PAGE).locator('.pill')), POLL).toBe('fresh')
+    await expect.poll(() => textOf(treeRow(HOME).locator('.pill')), POLL).toBe('fresh')
+    await expect
+      .poll(() => textOf(ui.page.locator('.cache-view .counts')), POLL)
+      .toMatch(/^2 files .* hit ratio 50% \(2\/4\)$/)
+    await screenshot(ui.page, 'cache')
+  })
+
+  it('a flush of a page from the tree shows its preview first; the page is deleted, others go stale, the next request is a miss', async () => {
+    const file = treeRow(PAGE)
+    await file.hover()
+    await file.getByRole('button', { name: 'Flush…' }).click()
+    const dialog = ui.page.locator('dialog.dialog')
+    await expect.poll(() => textOf(dialog.locator('.dialog-title')), POLL).toBe('Flush /content/demo/us/en/adventures')
+    await expect
+      .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
+      .toBe('1 cached document will become stale, 1 deleted.')
+    await expect.poll(() => dialog.locator('.path-list li', { hasText: PAGE }).count(), POLL).toBe(2)
+    await expect
+      .poll(() => textOf(dialog.locator('.path-list li', { hasText: '/content/demo/.stat' })), POLL)
+      .toBe('/content/demo/.stat')
+    await screenshot(ui.page, 'cache-flush-preview')
+    await dialog.getByRole('button', { name: 'Flush', exact: true }).click()
+    await expect
+      .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
+      .toMatch(/^Done: HTTP 200\. \d+ \.stat touched, 1 deleted\.$/)
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await expect.poll(() => treeRow(PAGE).count(), POLL).toBe(0)
+    await expect.poll(() => textOf(treeRow(HOME).locator('.pill')), POLL).toMatch(/^(grace|stale)$/)
+    await expect.poll(() => ui.page.locator('.tree .tree-stat').count(), POLL).toBeGreaterThan(0)
+    await screenshot(ui.page, 'cache-after-flush')
+
+    expect(await get(served.proxy, PAGE)).toBe(200)
+    await tab('requests')
+    await expect.poll(() => logRow(PAGE).count(), POLL).toBe(3)
+    await expectMissStored()
+  })
+
+  it('clearing a folder from the tree empties it and the next request fetches from the render', async () => {
+    await settle()
+    await tab('cache')
+    await ui.page.getByRole('button', { name: 'Refresh' }).click()
+    for (const dir of ['/content', '/content/demo', '/content/demo/us', '/content/demo/us/en']) await openFolder(dir)
+    await expect.poll(() => treeRow(PAGE).count(), POLL).toBe(1)
+    const folder = treeRow('/content/demo/us/en')
+    await folder.hover()
+    await folder.getByRole('button', { name: 'Clear…' }).click()
+    const dialog = ui.page.locator('dialog.dialog')
+    await dialog.getByRole('button', { name: 'Delete cached files' }).click()
+    await expect.poll(() => textOf(dialog.locator('.dialog-body p').last()), POLL).toBe('1 file deleted.')
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await expect.poll(() => treeRow(PAGE).count(), POLL).toBe(0)
+    expect(await get(served.proxy, PAGE)).toBe(200)
+    await tab('requests')
+    await expect.poll(() => logRow(PAGE).count(), POLL).toBe(4)
+    await expectMissStored()
+  })
+
+  it('the page logged no errors', () => {
+    expect(ui.errors).toEqual([])
+  })
+})

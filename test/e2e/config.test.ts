@@ -1,0 +1,105 @@
+/**
+ * The configuration and renders screens against `serve --demo` on a copy of the default
+ * configuration: a broken edit is refused with its file:line shown, the previous configuration
+ * keeps serving, and fixing the file brings the next generation in.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
+import { get, prepareBuilds, serve, type Served } from './support/serve'
+
+const POLL = { timeout: 8000, interval: 50 }
+const FILTERS = 'conf.dispatcher.d/filters/filters.any'
+
+let served: Served
+let browser: Browser
+let ui: UiPage
+let original: string
+
+beforeAll(async () => {
+  await prepareBuilds()
+  served = await serve()
+  browser = await launch()
+  ui = await openUi(browser, served.ui)
+  original = fs.readFileSync(path.join(served.configDir, FILTERS), 'utf8')
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+})
+
+const tab = (name: string) => ui.page.locator(`[data-tab="${name}"]`).click()
+
+describe('the configuration screen', () => {
+  it('shows the folder, layout, farms and files the configuration came from', async () => {
+    await tab('config')
+    await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('loaded')
+    expect(await textOf(ui.page.locator('.config-view dd').first())).toBe(served.configDir)
+    expect(await textOf(ui.page.locator('.config-view .grid-table td').first())).toBe('/publishfarm')
+    await expect.poll(() => ui.page.locator('.file-list li', { hasText: FILTERS }).count(), POLL).toBe(1)
+    const vars = await textOf(ui.page.locator('.config-view .grid-table.compact'))
+    expect(vars).toContain('AEM_PORT')
+    expect(vars).not.toContain('PATH')
+    await screenshot(ui.page, 'config')
+  })
+
+  it('a broken edit is refused: the error names file:line, the top bar warns, the old configuration keeps serving', async () => {
+    fs.appendFileSync(path.join(served.configDir, FILTERS), '\n/9999 { /type "allow" /url "/broken"\n')
+    await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('refused')
+    const error = ui.page.locator('.diagnostics.tone-border-bad .diagnostic').first()
+    await expect.poll(() => textOf(error.locator('.source-link')), POLL).toBe(`${FILTERS}:13`)
+    expect(await textOf(error)).toContain('ANY_UNCLOSED_BRACE')
+    expect(await textOf(ui.page.locator('.reload-state'))).toContain('the previous configuration keeps serving')
+    await expect.poll(() => textOf(ui.page.locator('.topbar .chip-bad')), POLL).toBe('config #1 · reload failed')
+    expect(await ui.page.locator('.tab-alert').count()).toBe(1)
+    expect(await get(served.proxy, '/content/demo/us/en.html')).toBe(200)
+    expect(await get(served.proxy, '/bin/querybuilder.json')).toBe(404)
+    await screenshot(ui.page, 'config-error')
+  })
+
+  it('fixing the file loads the next generation and clears the error', async () => {
+    fs.writeFileSync(path.join(served.configDir, FILTERS), original)
+    await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('loaded')
+    expect(await textOf(ui.page.locator('.reload-state'))).toContain('generation 2')
+    expect(await ui.page.locator('.diagnostics.tone-border-bad').count()).toBe(0)
+    expect(await ui.page.locator('.tab-alert').count()).toBe(0)
+  })
+
+  it('opening a folder that is not a configuration keeps the current one and says why', async () => {
+    const input = ui.page.getByLabel('Configuration folder')
+    await input.fill(path.join(served.docroot, 'nothing-here'))
+    await ui.page.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('refused')
+    await expect
+      .poll(() => ui.page.locator('.diagnostics.tone-border-bad .diagnostic').count(), POLL)
+      .toBeGreaterThan(0)
+    expect(await textOf(ui.page.locator('.config-view dd').first())).toBe(served.configDir)
+    expect(await get(served.proxy, '/content/demo/us/en.html')).toBe(200)
+  })
+
+  it('the reload button reloads the configuration from disk', async () => {
+    await ui.page.getByRole('button', { name: 'Reload' }).click()
+    await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('loaded')
+    expect(await textOf(ui.page.locator('.reload-state'))).toContain('generation 3')
+  })
+})
+
+describe('the renders screen', () => {
+  it('shows the render as up with its requests, share of the farm and latency', async () => {
+    for (let i = 0; i < 5; i++) await get(served.proxy, `/content/demo/us/en.model.json?n=${i}`)
+    await tab('renders')
+    const row = ui.page.locator('.renders-view tr[data-render="0"]')
+    await expect.poll(() => textOf(row.locator('.pill')), POLL).toBe('up')
+    await expect.poll(async () => Number((await textOf(row.locator('td').nth(4))) ?? 0), POLL).toBeGreaterThanOrEqual(5)
+    expect(await textOf(row.locator('td').nth(5))).toBe('100%')
+    expect(await textOf(row.locator('td').nth(7))).toMatch(/ms$/)
+    await screenshot(ui.page, 'renders')
+  })
+
+  it('the page logged no errors', () => {
+    expect(ui.errors).toEqual([])
+  })
+})

@@ -1,0 +1,162 @@
+/**
+ * The request log and the trace, in headless Chromium against `serve --demo`: requests show
+ * up as they happen, a blocked request explains itself down to the rule's file and line, the
+ * filter bar narrows the log, and the log exports as HAR.
+ */
+import fs from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { attrOf, launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
+import { get, prepareBuilds, serve, type Served } from './support/serve'
+
+let served: Served
+let browser: Browser
+let ui: UiPage
+
+const POLL = { timeout: 5000, interval: 50 }
+
+beforeAll(async () => {
+  await prepareBuilds()
+  served = await serve()
+  browser = await launch()
+  ui = await openUi(browser, served.ui)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+})
+
+const row = (text: string) => ui.page.locator('.rows .row', { hasText: text })
+
+describe('the request log', () => {
+  it('shows requests as they pass through the proxy', async () => {
+    await expect.poll(() => textOf(ui.page.locator('.empty-title')), POLL).toBe('No requests yet')
+    for (const p of [
+      '/',
+      '/content/demo/us/en.html',
+      '/content/demo/us/en/adventures.html',
+      '/etc.clientlibs/demo/clientlibs/site.min.css'
+    ]) {
+      expect(await get(served.proxy, p)).toBe(200)
+    }
+    await row('/content/demo/us/en/adventures.html').waitFor({ timeout: 5000 })
+    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(4)
+    expect(await row('/content/demo/us/en/adventures.html').locator('.cell-status').innerText()).toBe('200')
+  })
+
+  it('a blocked request shows its outcome, the deciding rule, and in the trace the rule with its file:line', async () => {
+    expect(await get(served.proxy, '/bin/querybuilder.json?path=/content')).toBe(404)
+    const r = row('/bin/querybuilder.json')
+    await r.waitFor({ timeout: 5000 })
+    expect(await r.locator('.cell-outcome').innerText()).toBe('blocked')
+    expect(await r.locator('.cell-rule').innerText()).toBe('/0001')
+    await r.click()
+    const detail = ui.page.locator('.detail-pane')
+    await expect
+      .poll(() => textOf(detail.locator('.overview-reason')), POLL)
+      .toBe("Filter rule entry /0001 blocked 'GET /bin/querybuilder.json?path=/content HTTP/1.1'")
+    const filterStage = detail.locator('.stage[data-stage="filter"]')
+    await expect
+      .poll(() => textOf(filterStage.locator('.stage-source .source-link')), POLL)
+      .toBe('conf.dispatcher.d/filters/default_filters.any:17')
+    const deciding = filterStage.locator('tr.rule.decided')
+    await expect.poll(() => deciding.count(), POLL).toBe(1)
+    await expect.poll(() => attrOf(deciding, 'data-rule'), POLL).toBe('0001')
+    await expect.poll(() => textOf(deciding.locator('.source-link')), POLL).toBe('default_filters.any:17')
+    const href = await deciding.locator('.source-link').getAttribute('href')
+    expect(href).toBe(`vscode://file${served.configDir}/conf.dispatcher.d/filters/default_filters.any:17:1`)
+    await screenshot(ui.page, 'trace-blocked')
+  })
+
+  it('a request denied because no rule allows it lists the allow rules that almost matched', async () => {
+    expect(await get(served.proxy, '/content/demo/us/en.infinity.json')).toBe(404)
+    await row('en.infinity.json').click()
+    const near = ui.page.locator('.detail-pane .near-misses li')
+    await expect.poll(() => textOf(near.first()), POLL).toContain('/0010')
+    await expect.poll(() => textOf(near.first()), POLL).toContain("does not match 'json'")
+  })
+
+  it('the request tab shows the request as received next to the request sent to the render', async () => {
+    await row('/content/demo/us/en/adventures.html').click()
+    await ui.page.locator('.subtab', { hasText: 'Request' }).click()
+    const added = ui.page.locator('.headers.compare tr.change-added', { hasText: 'x-forwarded-for' })
+    await expect.poll(() => added.count(), POLL).toBe(1)
+    await screenshot(ui.page, 'trace-request-headers')
+    await ui.page.locator('.subtab', { hasText: 'Timing' }).click()
+    await expect.poll(() => ui.page.locator('.wf-row').count(), POLL).not.toBe(0)
+    await screenshot(ui.page, 'trace-timing')
+    await ui.page.locator('.subtab', { hasText: 'Trace' }).click()
+  })
+
+  it('replay sends the request again and opens the new request', async () => {
+    await row('/content/demo/us/en/adventures.html').first().click()
+    const before = await ui.page.locator('.rows .row').count()
+    await ui.page.locator('.overview-actions button', { hasText: 'Replay' }).click()
+    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(before + 1)
+    const newest = await ui.page.locator('.rows .row').last().getAttribute('data-seq')
+    await expect.poll(() => attrOf(ui.page.locator('.rows .row.selected'), 'data-seq'), POLL).toBe(newest)
+    await expect
+      .poll(() => textOf(ui.page.locator('.detail-pane .overview-url')), POLL)
+      .toBe('/content/demo/us/en/adventures.html')
+  })
+
+  it('the filter bar keeps only what matches: outcome:blocked, then -ext:json', async () => {
+    const input = ui.page.getByLabel('Filter requests')
+    await input.fill('outcome:blocked')
+    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(2)
+    await input.fill('outcome:blocked -ext:json')
+    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(0)
+    await expect.poll(() => textOf(ui.page.locator('.empty-title')), POLL).toBe('No request matches the filter')
+    await input.fill('status:abc')
+    await expect
+      .poll(() => textOf(ui.page.locator('.filter-errors')), POLL)
+      .toBe('status expects a number, 4xx, >N, <N or N-M, got "abc"')
+    await input.fill('')
+    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).not.toBe(0)
+  })
+
+  it('pause holds new requests back and resume shows them', async () => {
+    await ui.page.getByRole('button', { name: 'Pause' }).click()
+    const count = await ui.page.locator('.rows .row').count()
+    await get(served.proxy, '/content/demo/us/en.html?while-paused')
+    await expect.poll(() => textOf(ui.page.locator('.counts .held')), POLL).toBe('1 new while paused')
+    expect(await ui.page.locator('.rows .row').count()).toBe(count)
+    await ui.page.getByRole('button', { name: 'Resume' }).click()
+    await row('while-paused').waitFor()
+  })
+
+  it('exports the log as HAR 1.2 with the trace of each request in _dispatcher', async () => {
+    const rows = await ui.page.locator('.rows .row').count()
+    const [download] = await Promise.all([
+      ui.page.waitForEvent('download'),
+      ui.page.getByRole('button', { name: 'Export HAR' }).click()
+    ])
+    expect(download.suggestedFilename()).toMatch(/^dispatcher-workbench-.*\.har$/)
+    const har = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'))
+    expect(har.log.version).toBe('1.2')
+    expect(har.log.creator.name).toBe('Dispatcher Workbench')
+    expect(har.log.entries).toHaveLength(rows)
+    for (const e of har.log.entries) {
+      expect(new Date(e.startedDateTime).toISOString()).toBe(e.startedDateTime)
+      expect(e.request.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
+      expect(Array.isArray(e.request.headers)).toBe(true)
+      expect(typeof e.response.status).toBe('number')
+      expect(e.time).toBeGreaterThanOrEqual(0)
+      for (const k of ['send', 'wait', 'receive']) expect(e.timings[k]).toBeGreaterThanOrEqual(0)
+      expect(e._dispatcher.stages.length).toBeGreaterThan(0)
+    }
+    const blocked = har.log.entries.find((e: { request: { url: string } }) => e.request.url.includes('querybuilder'))
+    expect(blocked._dispatcher).toMatchObject({ outcome: 'blocked', decidingRule: { label: '0001', type: 'deny' } })
+  })
+
+  it('clear empties the log', async () => {
+    await screenshot(ui.page, 'requests')
+    await ui.page.getByRole('button', { name: 'Clear' }).click()
+    await expect.poll(() => textOf(ui.page.locator('.empty-title')), POLL).toBe('No requests yet')
+  })
+
+  it('the page logged no errors', () => {
+    expect(ui.errors).toEqual([])
+  })
+})

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest'
+import type { CacheEntryInfo, CacheFolderListing } from '../../../src/shared/cache-types'
+import {
+  documentCount,
+  flattenTree,
+  flushHandleFor,
+  foldersTouched,
+  hitRatio,
+  parentDir
+} from '../../../src/renderer/src/store/cache-tree'
+import { row } from './fixtures'
+
+function file(relPath: string): CacheEntryInfo {
+  return {
+    relPath,
+    size: 10,
+    cachedAt: 1,
+    autoInvalidated: true,
+    governingStat: '/.stat',
+    statMtime: 0,
+    ttlExpiresAt: null,
+    state: 'fresh',
+    storedHeaders: []
+  }
+}
+
+function listing(
+  relDir: string,
+  dirs: string[],
+  files: string[],
+  extra: Partial<CacheFolderListing> = {}
+): CacheFolderListing {
+  return {
+    relDir,
+    dirs: dirs.map((name) => ({ name, relPath: `${relDir === '/' ? '' : relDir}/${name}` })),
+    files: files.map((f) => file(`${relDir === '/' ? '' : relDir}/${f}`)),
+    statfile: null,
+    totalFiles: files.length,
+    offset: 0,
+    limit: 200,
+    missing: false,
+    ...extra
+  }
+}
+
+describe('the cache tree', () => {
+  const listings = {
+    '/': listing('/', ['content'], ['index.html'], { statfile: { relPath: '/.stat', level: 0, mtime: 5 } }),
+    '/content': listing('/content', ['site'], ['a.html', 'b.html'], { totalFiles: 7 })
+  }
+
+  it('shows the .stat first, then folders, then files; only open folders show their contents', () => {
+    const rows = flattenTree(listings, ['/'], [])
+    expect(rows.map((r) => r.kind + ':' + ('name' in r ? r.name : ''))).toEqual([
+      'stat:.stat',
+      'dir:content',
+      'file:index.html'
+    ])
+  })
+
+  it('an open folder is indented one level and says how many of its files are listed', () => {
+    const rows = flattenTree(listings, ['/', '/content'], ['/content/site'])
+    expect(rows.map((r) => `${r.depth}:${r.kind}`)).toEqual([
+      '0:stat',
+      '0:dir',
+      '1:dir',
+      '1:file',
+      '1:file',
+      '1:more',
+      '0:file'
+    ])
+    expect(rows[2]).toMatchObject({ kind: 'dir', name: 'site', loading: true, open: false })
+    expect(rows[5]).toMatchObject({ kind: 'more', shown: 2, total: 7 })
+  })
+
+  it('an empty or missing folder says so', () => {
+    const rows = flattenTree({ '/': listing('/', [], [], { missing: true }) }, ['/'], [])
+    expect(rows).toEqual([{ kind: 'empty', key: 'e:/', depth: 0, missing: true }])
+  })
+
+  it('a stored file refreshes its folder and the shown folders above it', () => {
+    const touched = foldersTouched(
+      [{ type: 'cache-stored', farm: 'publish', relPath: '/content/site/x.html', bytes: 1, at: 1, ttlExpiresAt: null }],
+      'publish',
+      listings
+    )
+    expect(touched.sort()).toEqual(['/', '/content'])
+  })
+
+  it('events of another farm change nothing', () => {
+    expect(
+      foldersTouched(
+        [{ type: 'cache-discarded', farm: 'author', relPath: '/a.html', reason: 'x', at: 1 }],
+        'publish',
+        listings
+      )
+    ).toEqual([])
+  })
+
+  it('a flush refreshes every folder shown (freshness changes below its .stat files)', () => {
+    const report = {
+      handle: '/content/site',
+      action: 'Activate' as const,
+      resourceOnly: false,
+      status: 200,
+      statfilesTouched: ['/.stat'],
+      deleted: [],
+      refetch: [],
+      handler: null,
+      log: []
+    }
+    expect(
+      foldersTouched([{ type: 'cache-flush', farm: 'publish', at: 1, report }], 'publish', listings).sort()
+    ).toEqual(['/', '/content'])
+  })
+
+  it('a cached rendering is flushed through its page handle, as AEM sends it; an asset keeps its name', () => {
+    expect(flushHandleFor('/content/site/en.model.json')).toBe('/content/site/en')
+    expect(flushHandleFor('/content/site/en/about.html')).toBe('/content/site/en/about')
+    expect(flushHandleFor('/content/dam/site/logo.png')).toBe('/content/dam/site/logo.png')
+    expect(flushHandleFor('/etc.clientlibs/site/clientlibs/site.min.css')).toBe('/etc.clientlibs/site/clientlibs/site')
+    expect(flushHandleFor('/content/site/README')).toBe('/content/site/README')
+  })
+
+  it('counts deleted documents without their .h and .ttl companions', () => {
+    expect(documentCount(['/a.html', '/a.html.h', '/a.html.ttl', '/b.json', '/orphan.h'])).toBe(3)
+  })
+
+  it('parentDir of a top-level file is the docroot', () => {
+    expect(parentDir('/index.html')).toBe('/')
+    expect(parentDir('/a/b/c.html')).toBe('/a/b')
+  })
+
+  it('hit ratio counts hits and stale copies among requests that asked the cache', () => {
+    const log = [
+      row(1, { outcome: 'hit' }),
+      row(2, { outcome: 'miss-stored' }),
+      row(3, { outcome: 'stale' }),
+      row(4, { outcome: 'blocked' }),
+      row(5, { outcome: 'hit', farm: 'author' })
+    ]
+    expect(hitRatio(log, 'publish')).toEqual({ hits: 2, lookups: 3, ratio: 2 / 3 })
+    expect(hitRatio([], 'publish').ratio).toBeNull()
+  })
+})

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { compareHeaders, decidingStage, waterfall } from '../../../src/renderer/src/store/trace-view'
+import { trace } from './fixtures'
+
+describe('the request as received against the request as sent to the render', () => {
+  it('marks headers kept, dropped by /clientheaders, changed and added by the module', () => {
+    const rows = compareHeaders(
+      { host: 'a', cookie: 'x=1', via: '1.0 cdn' },
+      { host: 'a', via: '1.0 cdn, 1.1 a (dispatcher)', 'x-forwarded-for': '127.0.0.1' }
+    )
+    expect(rows.map((r) => `${r.name}:${r.change}`)).toEqual([
+      'host:same',
+      'cookie:removed',
+      'via:changed',
+      'x-forwarded-for:added'
+    ])
+  })
+
+  it('without a forwarded request nothing is marked as removed', () => {
+    expect(compareHeaders({ host: 'a' }, undefined)).toEqual([
+      { name: 'host', received: 'a', sent: null, change: 'same' }
+    ])
+  })
+})
+
+describe('the timing waterfall', () => {
+  it('puts stages one after the other and splits the render into waiting and receiving', () => {
+    const { bars, total, answered } = waterfall(trace())
+    expect(bars.map((b) => [b.label, b.start, b.duration, b.kind])).toEqual([
+      ['accept', 0, 0.5, 'stage'],
+      ['filter', 0.5, 0.5, 'stage'],
+      ['render /rend01 — waiting for headers', 1, 25, 'wait'],
+      ['receiving the body', 26, 14, 'body']
+    ])
+    expect(total).toBe(40)
+    expect(answered).toBe(40)
+  })
+
+  it('stages recorded after the render start from its headers; a cache write may end after the answer', () => {
+    const t = trace()
+    const stages = [
+      ...t.stages,
+      { stage: 'cache' as const, verdict: 'changed' as const, summary: 'stored', durationMs: 50 }
+    ]
+    stages[2] = { ...stages[2], durationMs: 26 }
+    const { bars, total, answered } = waterfall({ ...t, stages })
+    expect(bars[bars.length - 1]).toMatchObject({ label: 'cache', start: 27, duration: 50 })
+    expect(total).toBe(77)
+    expect(answered).toBe(40)
+  })
+})
+
+describe('the one-line reason of a request', () => {
+  it('is the summary of the stage that answered', () => {
+    const t = trace({
+      stages: [
+        { stage: 'accept', verdict: 'pass', summary: 'accepted', durationMs: 0 },
+        {
+          stage: 'filter',
+          verdict: 'stop',
+          summary: "Filter rule entry /0001 blocked 'GET /x HTTP/1.1'",
+          durationMs: 0
+        }
+      ]
+    })
+    expect(decidingStage(t)?.summary).toBe("Filter rule entry /0001 blocked 'GET /x HTTP/1.1'")
+  })
+
+  it('is the last stage when none answered on its own', () => {
+    expect(decidingStage(trace())?.stage).toBe('render')
+  })
+})
