@@ -8,8 +8,9 @@
  * named 000_/999_ to control order, dispatcher-behavior.md §1.3), must report which folder
  * to watch for new matches, and must not follow the Dispatcher's own glob dialect.
  */
-import fs from 'node:fs'
 import path from 'node:path'
+import { CONTENT_CACHE_SIZE, ContentCache } from './content-cache'
+import { FsMemo } from './fs-memo'
 
 export type ReadResult =
   | { ok: true; text: string; file: string; via?: string }
@@ -22,38 +23,67 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * holding the target path (MANIFEST "Windows symlink text file"). Such a file is one line,
  * no spaces, looks like a relative path and names an existing file.
  */
-function windowsLinkTarget(file: string, text: string): string | undefined {
+function windowsLinkTarget(file: string, text: string, memo: FsMemo): string | undefined {
+  // Most files start with a comment or a directive: a first printable ASCII character other
+  // than `.` or `/` rules the file out before trimming and testing the whole text.
+  let k = 0
+  while (k < text.length && isAsciiSpace(text.charCodeAt(k))) k++
+  const first = text.charCodeAt(k)
+  if (first > 32 && first < 127 && first !== 46 /* . */ && first !== 47 /* / */) return undefined
   const t = text.trim()
   if (t.length === 0 || t.length > 400 || /[\s{}"'#$]/.test(t) || !/^\.{0,2}\//.test(t)) return undefined
   const target = path.resolve(path.dirname(file), t)
-  try {
-    return fs.statSync(target).isFile() ? target : undefined
-  } catch {
-    return undefined
-  }
+  return memo.isFile(target) ? target : undefined
 }
 
-export function readConfigFile(file: string): ReadResult {
-  let buf: Buffer
-  try {
-    const st = fs.statSync(file)
-    if (st.isDirectory()) return { ok: false, reason: 'directory', file }
-    buf = fs.readFileSync(file)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    return { ok: false, reason: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', file, detail: code }
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13)
+}
+
+type Decoded = string | { reason: 'binary' | 'not-utf8' }
+
+/** Decoded text of files read before, reused while their bytes stay the same (content-cache.ts). */
+const decodedFiles = new ContentCache<Buffer, Decoded>(CONTENT_CACHE_SIZE)
+
+/**
+ * A file's text: refused when it holds a NUL byte (binary) or is not UTF-8; a BOM is dropped.
+ * The same bytes give the same string object as last time, which also makes the parse caches'
+ * comparison of texts instant.
+ */
+function decode(file: string, buf: Buffer): Decoded {
+  let d = decodedFiles.get(file, buf)
+  if (d === undefined) {
+    d = decodeOnce(buf)
+    decodedFiles.set(file, buf, d)
   }
-  if (buf.includes(0)) return { ok: false, reason: 'binary', file }
+  return d
+}
+
+function decodeOnce(buf: Buffer): Decoded {
+  if (buf.includes(0)) return { reason: 'binary' }
   let text: string
   try {
     text = utf8.decode(buf)
   } catch {
-    return { ok: false, reason: 'not-utf8', file }
+    return { reason: 'not-utf8' }
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  const link = windowsLinkTarget(file, text)
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/** `memo`: the load's file-system memo (a file read twice in one load is read once). */
+export function readConfigFile(file: string, memo: FsMemo = new FsMemo()): ReadResult {
+  const got = memo.bytes(file)
+  if (!got.ok) {
+    const code = got.code
+    if (code === 'EISDIR') return { ok: false, reason: 'directory', file }
+    return { ok: false, reason: code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', file, detail: code }
+  }
+  const decoded = decode(file, got.bytes)
+  if (typeof decoded !== 'string') return { ok: false, reason: decoded.reason, file }
+  const text = decoded
+  const link = windowsLinkTarget(file, text, memo)
   if (link) {
-    const r = readConfigFile(link)
+    const r = readConfigFile(link, memo)
     return r.ok ? { ...r, via: file } : r
   }
   return { ok: true, text, file }
@@ -63,8 +93,21 @@ export function hasGlobChars(p: string): boolean {
   return /[*?[]/.test(p)
 }
 
+/** Segment → RegExp; the same few include globs come back on every reload. Bounded, cleared wholesale. */
+const segmentRegexes = new Map<string, RegExp>()
+
 /** Converts one path segment with `*`, `?`, `[...]` (shell style) to an anchored RegExp. */
 function segmentRegex(seg: string): RegExp {
+  let re = segmentRegexes.get(seg)
+  if (re === undefined) {
+    re = buildSegmentRegex(seg)
+    if (segmentRegexes.size >= 1000) segmentRegexes.clear()
+    segmentRegexes.set(seg, re)
+  }
+  return re
+}
+
+function buildSegmentRegex(seg: string): RegExp {
   let re = ''
   for (let i = 0; i < seg.length; i++) {
     const c = seg[i]
@@ -89,7 +132,7 @@ function segmentRegex(seg: string): RegExp {
  * full path. Returns the deepest literal folder (what to watch for new matches).
  * Dot-files match only when the pattern segment itself starts with a dot (shell rule).
  */
-export function expandGlob(absPattern: string): { files: string[]; watchDir: string } {
+export function expandGlob(absPattern: string, memo: FsMemo = new FsMemo()): { files: string[]; watchDir: string } {
   const parts = absPattern.split(/[/\\]+/)
   const firstGlob = parts.findIndex((p) => hasGlobChars(p))
   const root = parts.slice(0, firstGlob).join('/') || '/'
@@ -104,36 +147,16 @@ export function expandGlob(absPattern: string): { files: string[]; watchDir: str
         continue
       }
       const re = segmentRegex(seg)
-      let names: string[]
-      try {
-        names = fs.readdirSync(dir)
-      } catch {
-        continue
-      }
-      for (const n of names.sort()) {
+      const names = memo.readdir(dir)
+      if (names === undefined) continue
+      for (const n of names.slice().sort()) {
         if (n.startsWith('.') && !seg.startsWith('.')) continue
         if (re.test(n)) next.push(path.join(dir, n))
       }
     }
     current = next
-    if (!last) current = current.filter((p) => isDir(p))
+    if (!last) current = current.filter((p) => memo.isDir(p))
   }
-  const files = current.filter((p) => isFile(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const files = current.filter((p) => memo.isFile(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   return { files, watchDir: root }
-}
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory()
-  } catch {
-    return false
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile()
-  } catch {
-    return false
-  }
 }

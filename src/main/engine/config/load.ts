@@ -5,14 +5,15 @@
  * `.any` file. The Apache side is loaded first because its `Define`s are visible to
  * dispatcher.any (`Define` is global in httpd, dispatcher-behavior.md §1.4).
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import type { ApacheConfig, ConfigLayout, LoadedConfig } from '../../../shared/config-model'
 import { DiagnosticSink } from '../../../shared/diagnostics'
 import { parseAnyFile } from './any/parser'
+import type { ApacheParseResult } from './apache/ast'
 import { DEFAULT_LOADED_MODULES, loadApacheConfig } from './apache/load'
 import { amsEnvironment, sdkEnvironment, sdkScope, type RuntimeOptions } from './loaders/environment'
 import { sdkOverlay } from './loaders/sdk-overlay'
+import { FsMemo } from './fs-memo'
 import { buildDispatcherConfig } from './model/build'
 import { resourcesDir } from '../resources'
 import { validateSdkRules } from './validate/sdk-rules'
@@ -38,20 +39,18 @@ export class ConfigInputError extends Error {
   readonly code = 'CONFIG_INPUT'
 }
 
-export function locateConfig(input: string): Located {
+/** `memo`: the load's file-system memo (a fresh one when called on its own). */
+export function locateConfig(input: string, memo: FsMemo = new FsMemo()): Located {
   const abs = path.resolve(input)
-  let st: fs.Stats
-  try {
-    st = fs.statSync(abs)
-  } catch {
-    throw new ConfigInputError(`${input}: no such file or folder`)
-  }
-  if (st.isFile() && /\.conf$/i.test(abs)) {
+  const isFile = (p: string): boolean => memo.isFile(p)
+  const isDir = (p: string): boolean => memo.isDir(p)
+  if (!memo.exists(abs)) throw new ConfigInputError(`${input}: no such file or folder`)
+  if (isFile(abs) && /\.conf$/i.test(abs)) {
     // An httpd.conf: the dispatcher.any is whatever its DispatcherConfig names.
     const serverRoot = serverRootOf(abs)
     return { layout: 'classic', apacheRoot: abs, serverRoot, anyFile: '', baseDir: serverRoot }
   }
-  if (st.isFile()) {
+  if (isFile(abs)) {
     const dir = path.dirname(abs)
     const httpd = [path.join(dir, 'httpd.conf')].find(isFile)
     return {
@@ -81,7 +80,7 @@ export function locateConfig(input: string): Located {
     }
   }
   const direct = path.join(abs, 'dispatcher.any')
-  if (isFile(direct)) return locateConfig(direct)
+  if (isFile(direct)) return locateConfig(direct, memo)
   throw new ConfigInputError(
     `${input}: found neither conf.dispatcher.d/dispatcher.any (AEMaaCS or AMS layout) nor dispatcher.any`
   )
@@ -94,16 +93,18 @@ function serverRootOf(httpdConf: string): string {
 }
 
 export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig {
-  const loc = locateConfig(input)
+  const memo = new FsMemo()
+  const loc = locateConfig(input, memo)
   const sink = new DiagnosticSink()
   const env = loc.layout === 'aemaacs' ? sdkEnvironment(opts) : amsEnvironment(opts)
   const scope = loc.layout === 'aemaacs' ? sdkScope(env) : new VariableScope(env)
   const files = new Set<string>()
   const watchDirs = new Set<string>()
   // AMS and SDK files name their own server root absolutely (`/etc/httpd/conf.dispatcher.d/…`).
-  const mapAbsolute = loc.serverRoot ? etcHttpdMapper(loc.serverRoot) : undefined
+  const mapAbsolute = loc.serverRoot ? etcHttpdMapper(loc.serverRoot, memo) : undefined
 
   let apache: ApacheConfig | undefined
+  let apacheParse: ((file: string) => ApacheParseResult | undefined) | undefined
   if (loc.apacheRoot && loc.serverRoot) {
     const loaded = loadApacheConfig({
       rootFile: loc.apacheRoot,
@@ -112,14 +113,16 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
       sink,
       overlay: loc.layout === 'aemaacs' ? sdkOverlay() : undefined,
       modules: DEFAULT_LOADED_MODULES,
-      mapAbsolute
+      mapAbsolute,
+      memo
     })
     apache = loaded.config
+    apacheParse = loaded.parsedFile
     loaded.files.forEach((f) => files.add(f))
     loaded.watchDirs.forEach((d) => watchDirs.add(d))
   }
 
-  const anyFile = dispatcherAnyFile(loc, apache, mapAbsolute)
+  const anyFile = dispatcherAnyFile(loc, apache, memo, mapAbsolute)
   if (!anyFile) {
     throw new ConfigInputError(`${input}: the Apache configuration names no DispatcherConfig that exists, so there is no dispatcher.any to load`)
   }
@@ -128,14 +131,24 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     sink,
     rootDir: path.dirname(anyFile),
     mapAbsolute,
-    fallbackFile: loc.layout === 'aemaacs' ? sdkFallback(loc.serverRoot) : undefined
+    fallbackFile: loc.layout === 'aemaacs' ? sdkFallback(loc.serverRoot) : undefined,
+    memo
   })
   doc.files.forEach((f) => files.add(f))
   doc.globDirs.forEach((g) => watchDirs.add(g.dir))
   const dispatcher = buildDispatcherConfig(doc, sink)
 
   if (loc.layout === 'aemaacs' && opts.sdkValidation !== false && loc.serverRoot) {
-    validateSdkRules({ srcDir: loc.serverRoot, dispatcher, apache, includes: doc.includes, sink, checkImmutable: !opts.embedded })
+    validateSdkRules({
+      srcDir: loc.serverRoot,
+      dispatcher,
+      apache,
+      includes: doc.includes,
+      sink,
+      checkImmutable: !opts.embedded,
+      memo,
+      parsedApache: apacheParse
+    })
   }
 
   const variables: Record<string, string> = { ...env }
@@ -156,18 +169,22 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
 }
 
 /** `DispatcherConfig` names the file (server-wide or per vhost); the layout's default otherwise. */
-function dispatcherAnyFile(loc: Located, apache: ApacheConfig | undefined, map?: (p: string) => string): string {
+function dispatcherAnyFile(loc: Located, apache: ApacheConfig | undefined, memo: FsMemo, map?: (p: string) => string): string {
   const named = apache?.dispatcherConfig?.value ?? apache?.virtualHosts.find((v) => v.dispatcherConfig)?.dispatcherConfig?.value
   if (named && loc.serverRoot) {
     const resolved = path.isAbsolute(named) ? (map ? map(named) : named) : path.join(loc.serverRoot, named)
-    if (isFile(resolved)) return resolved
+    if (memo.isFile(resolved)) return resolved
   }
   return loc.anyFile
 }
 
-export function etcHttpdMapper(serverRoot: string): (p: string) => string {
+/**
+ * `memo`: the load's file-system memo. The mapper keeps its answers as long as it lives, so
+ * make one per load (as loadConfig does).
+ */
+export function etcHttpdMapper(serverRoot: string, memo: FsMemo = new FsMemo()): (p: string) => string {
   return (p: string) => {
-    if (fs.existsSync(p)) return p
+    if (memo.exists(p)) return p
     const m = /^\/etc\/httpd(\/.*)?$/.exec(p.replace(/\\/g, '/'))
     return m ? path.join(serverRoot, m[1] ?? '') : p
   }
@@ -180,21 +197,5 @@ function sdkFallback(serverRoot: string | undefined): ((p: string) => string | u
   return (p: string) => {
     const rel = path.relative(serverRoot, p).split(path.sep).join('/')
     return overlay[rel]
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile()
-  } catch {
-    return false
-  }
-}
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory()
-  } catch {
-    return false
   }
 }

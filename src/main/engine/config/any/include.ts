@@ -6,9 +6,9 @@
  * (DOT test projects, farms in `enabled_farms/` naming paths from the dispatcher.any folder)
  * only work relative to the root folder, so that is tried second and reported, never silently.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import { expandGlob, hasGlobChars } from '../files'
+import { FsMemo } from '../fs-memo'
 
 export interface IncludeResolution {
   /** Files to splice, in order (glob matches sorted by byte order, §1.3). */
@@ -24,20 +24,13 @@ export interface IncludeResolution {
   globs: { dir: string; pattern: string }[]
 }
 
-function exists(p: string): boolean {
-  try {
-    fs.statSync(p)
-    return true
-  } catch {
-    return false
-  }
-}
-
 export interface IncludeHooks {
   /** Maps an absolute path as written (`/etc/httpd/conf.dispatcher.d/…`) onto the local tree. */
   mapAbsolute?: (p: string) => string
   /** A stand-in for a file the project lacks but the runtime provides (the SDK's generated files). */
   builtinFile?: (p: string) => string | undefined
+  /** The load's file-system memo. */
+  memo?: FsMemo
 }
 
 export function resolveInclude(
@@ -50,30 +43,33 @@ export function resolveInclude(
   const primary = absolute
     ? path.normalize(hooks.mapAbsolute ? hooks.mapAbsolute(includePath) : includePath)
     : path.resolve(includingDir, includePath)
-  const secondary = absolute ? undefined : path.resolve(rootDir, includePath)
-  const fallback = secondary !== undefined && secondary !== primary ? secondary : undefined
-  const candidates = fallback ? [primary, fallback] : [primary]
+  const memo = hooks.memo ?? new FsMemo()
   const isGlob = hasGlobChars(includePath)
   const res: IncludeResolution = { files: [], tried: [], usedFallback: false, isGlob, globs: [] }
-  for (let k = 0; k < candidates.length; k++) {
-    const candidate = candidates[k]
+
+  /** Looks at one candidate; true when it produced the files. */
+  const found = (candidate: string, fallback: boolean): boolean => {
     res.tried.push(candidate)
     if (isGlob) {
-      const g = expandGlob(candidate)
+      const g = expandGlob(candidate, memo)
       res.globs.push({ dir: g.watchDir, pattern: candidate })
-      if (g.files.length > 0) {
-        res.files = g.files
-        res.usedFallback = k > 0
-        return res
-      }
-    } else if (exists(candidate)) {
+      if (g.files.length === 0) return false
+      res.files = g.files
+    } else if (memo.probe(candidate) !== 'none') {
       res.files = [candidate]
-      res.usedFallback = k > 0
-      return res
-    }
+    } else return false
+    res.usedFallback = fallback
+    return true
+  }
+
+  if (found(primary, false)) return res
+  // The root-folder reading is only worked out when the including folder's does not resolve.
+  if (!absolute) {
+    const secondary = path.resolve(rootDir, includePath)
+    if (secondary !== primary && found(secondary, true)) return res
   }
   const builtin = isGlob ? undefined : hooks.builtinFile?.(primary)
-  if (builtin !== undefined && exists(builtin)) {
+  if (builtin !== undefined && memo.probe(builtin) !== 'none') {
     res.files = [builtin]
     res.builtinFor = primary
   }

@@ -112,11 +112,13 @@ export function lexAny(text: string, report: LexReporter): AnyToken[] {
     }
     const column = i - lineStart + 1
     if (c === HASH) {
-      while (i < n && text.charCodeAt(i) !== LF) i++
+      // Comments are much of a typical file: let the native search skip them.
+      const eol = text.indexOf('\n', i)
+      i = eol < 0 ? n : eol
       continue
     }
     if (c === LBRACE || c === RBRACE) {
-      tokens.push({ kind: c === LBRACE ? 'lbrace' : 'rbrace', text: '', line, column })
+      tokens.push({ kind: c === LBRACE ? 'lbrace' : 'rbrace', text: '', quote: undefined, line, column })
       i++
       continue
     }
@@ -156,7 +158,7 @@ export function lexAny(text: string, report: LexReporter): AnyToken[] {
           // DOT's no_ending_brace fixture has `/ /clientheaders`: a slash with no label names nothing.
           report.warn('ANY_EMPTY_NAME', "a '/' with no name after it is ignored", line, column)
         } else {
-          tokens.push({ kind: 'name', text: text.slice(i + 1, j), line, column })
+          tokens.push({ kind: 'name', text: text.slice(i + 1, j), quote: undefined, line, column })
         }
         i = j
         continue
@@ -167,7 +169,7 @@ export function lexAny(text: string, report: LexReporter): AnyToken[] {
       continue
     }
     if (c === DOLLAR && text.startsWith(INCLUDE, i) && endsWord(i + INCLUDE.length < n ? text.charCodeAt(i + INCLUDE.length) : NaN)) {
-      tokens.push({ kind: 'include', text: '', line, column })
+      tokens.push({ kind: 'include', text: '', quote: undefined, line, column })
       i += INCLUDE.length
       continue
     }

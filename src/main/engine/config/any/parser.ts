@@ -8,10 +8,11 @@
  * Block nesting is handled with an explicit stack and include nesting is bounded, so hostile
  * input can neither hang the loader nor overflow the call stack.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import type { DiagnosticCategory, DiagnosticSink, Severity, SourcePos } from '../../../../shared/diagnostics'
+import { CONTENT_CACHE_SIZE, ContentCache } from '../content-cache'
 import { readConfigFile, type ReadResult } from '../files'
+import { FsMemo } from '../fs-memo'
 import type { VariableScope } from '../variables'
 import type { AnyBlock, AnyDocument, AnyIncludeRecord, AnyItem, AnyString } from './ast'
 import { resolveInclude } from './include'
@@ -31,6 +32,8 @@ export interface ParseAnyOptions {
   /** For an include the project lacks: a file the runtime would provide instead (the SDK's
    *  generated files); using it is reported as info INCLUDE_BUILTIN. */
   fallbackFile?: (p: string) => string | undefined
+  /** The load's file-system memo, shared with the Apache loader (one stat/read per path per load). */
+  memo?: FsMemo
 }
 
 /** DOT stops at 50 nested includes ("Maximum number of Dispatcher includes (50)"). */
@@ -42,7 +45,10 @@ interface FileFrame {
   file: string
   /** Relative includes resolve from the folder of the path as named, like a real symlink. */
   baseDir: string
-  /** Real path, to recognise the same file reached under two names in an include loop. */
+  /**
+   * The path this frame is known by in include loops: the same file reached under two names
+   * (compared by real path, FsMemo.sameFile) is a loop.
+   */
   key: string
 }
 
@@ -51,20 +57,24 @@ interface OpenBlock {
   brace: AnyToken
 }
 
-function realKey(file: string): string {
-  try {
-    return fs.realpathSync(file)
-  } catch {
-    return file
-  }
-}
-
 /** An item cannot continue past these, so a label before them has no value of its own. */
 function endsItem(t: AnyToken | undefined): boolean {
   return t === undefined || t.kind === 'rbrace' || t.kind === 'name' || t.kind === 'include'
 }
 
 const VAR_REF = /\$\{([^}]+)\}/g
+
+/** A problem the lexer reported, kept with the tokens so a cached file reports it again. */
+interface LexProblem {
+  severity: 'error' | 'warning'
+  code: string
+  message: string
+  line: number
+  column: number
+}
+
+/** Tokens are only read, never changed, so every load can share a cached file's tokens. */
+const lexedFiles = new ContentCache<string, { tokens: AnyToken[]; problems: LexProblem[] }>(CONTENT_CACHE_SIZE)
 
 class AnyParser {
   readonly files: string[] = []
@@ -79,6 +89,7 @@ class AnyParser {
   private readonly stack: FileFrame[] = []
   private readonly maxDepth: number
   private readonly maxIncludes: number
+  private readonly memo: FsMemo
   private includeCount = 0
   private stopped = false
 
@@ -88,6 +99,7 @@ class AnyParser {
   ) {
     this.maxDepth = opts.maxIncludeDepth ?? DEFAULT_MAX_DEPTH
     this.maxIncludes = opts.maxIncludes ?? DEFAULT_MAX_INCLUDES
+    this.memo = opts.memo ?? new FsMemo()
   }
 
   /** A file included twice would repeat its diagnostics at the same positions; say each once. */
@@ -107,7 +119,7 @@ class AnyParser {
   private load(file: string): { read: ReadResult; tokens?: AnyToken[] } {
     let entry = this.cache.get(file)
     if (!entry) {
-      entry = { read: readConfigFile(file) }
+      entry = { read: readConfigFile(file, this.memo) }
       this.cache.set(file, entry)
     }
     return entry
@@ -118,17 +130,26 @@ class AnyParser {
     return entry.tokens
   }
 
+  /** Tokens of a file, reused from an earlier load while its text is the same (content-cache.ts). */
   private lex(text: string, file: string): AnyToken[] {
-    return lexAny(text, {
-      error: (code, message, line, column) => this.report('error', code, 'syntax', message, { file, line, column }),
-      warn: (code, message, line, column) => this.report('warning', code, 'syntax', message, { file, line, column })
-    })
+    let lexed = lexedFiles.get(file, text)
+    if (lexed === undefined) {
+      const problems: LexProblem[] = []
+      const tokens = lexAny(text, {
+        error: (code, message, line, column) => problems.push({ severity: 'error', code, message, line, column }),
+        warn: (code, message, line, column) => problems.push({ severity: 'warning', code, message, line, column })
+      })
+      lexed = { tokens, problems }
+      lexedFiles.set(file, text, lexed)
+    }
+    for (const p of lexed.problems) this.report(p.severity, p.code, 'syntax', p.message, { file, line: p.line, column: p.column })
+    return lexed.tokens
   }
 
   parseRootText(text: string, file: string): AnyItem[] {
     this.addFile(file)
     const items: AnyItem[] = []
-    this.withFrame({ file, baseDir: path.dirname(file), key: realKey(file) }, () => this.parseTokens(this.lex(text, file), items))
+    this.withFrame({ file, baseDir: path.dirname(file), key: file }, () => this.parseTokens(this.lex(text, file), items))
     return items
   }
 
@@ -143,7 +164,7 @@ class AnyParser {
     }
     if (r.file !== file) this.addFile(r.file)
     const items: AnyItem[] = []
-    const frame = { file: r.file, baseDir: path.dirname(file), key: realKey(r.file) }
+    const frame = { file: r.file, baseDir: path.dirname(file), key: r.file }
     this.withFrame(frame, () => this.parseTokens(this.tokensOf(entry, r.text, r.file), items))
     return items
   }
@@ -253,6 +274,8 @@ class AnyParser {
   private makeString(t: AnyToken, file: string): AnyString {
     const quote = t.quote ?? 'bare'
     const pos: SourcePos = { file, line: t.line, column: t.column }
+    // Most values name no variable: skip substitution and its result object.
+    if (!t.text.includes('${')) return { kind: 'string', value: t.text, raw: t.text, quote, pos }
     const { value, undefinedNames } = this.opts.scope.substitute(t.text)
     if (undefinedNames.length > 0) {
       const offset = t.column + (quote === 'bare' ? 0 : 1)
@@ -297,7 +320,8 @@ class AnyParser {
     if (this.stopped) return
     const r = resolveInclude(includePath, this.frame().baseDir, this.rootDir, {
       mapAbsolute: this.opts.mapAbsolute,
-      builtinFile: this.opts.fallbackFile
+      builtinFile: this.opts.fallbackFile,
+      memo: this.memo
     })
     for (const g of r.globs) {
       const key = `${g.dir}\n${g.pattern}`
@@ -340,8 +364,7 @@ class AnyParser {
 
   /** `standsFor`: the project path a built-in file replaces; its own includes resolve from there. */
   private splice(file: string, pos: SourcePos, into: AnyItem[], standsFor?: string): void {
-    const key = realKey(file)
-    const loopStart = this.stack.findIndex((f) => f.key === key)
+    const loopStart = this.stack.findIndex((f) => this.memo.sameFile(f.key, file))
     if (loopStart >= 0) {
       const chain = [...this.stack.slice(loopStart).map((f) => f.file), file].join(' → ')
       this.report('error', 'INCLUDE_LOOP', 'include', `include loop: ${chain}; the repeated $include is skipped`, pos)
@@ -367,7 +390,7 @@ class AnyParser {
     if (r.file !== file) this.addFile(r.file)
     const tokens = this.tokensOf(entry, r.text, r.file)
     const baseDir = path.dirname(standsFor ?? file)
-    this.withFrame({ file: r.file, baseDir, key }, () => this.parseTokens(tokens, into))
+    this.withFrame({ file: r.file, baseDir, key: file }, () => this.parseTokens(tokens, into))
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import type { SourcePos } from '../../../../shared/diagnostics'
 import type { ApacheDirectiveNode, ApacheNode, ApacheParseResult } from './ast'
+import { isIncludeDirective } from './parser'
 
 export interface BudgetSources {
   parse(file: string): ApacheParseResult | undefined
@@ -35,7 +36,7 @@ export function checkIncludeBudget(
   const includesOf = (nodes: ApacheNode[], out: ApacheDirectiveNode[]): void => {
     for (const n of nodes) {
       if (n.type === 'section') includesOf(n.children, out)
-      else if (/^include(optional)?$/i.test(n.name)) out.push(n)
+      else if (isIncludeDirective(n.name)) out.push(n)
     }
   }
 

@@ -4,9 +4,9 @@
  * order; a directory means every file below it, entries sorted at each level; anything
  * else is one file. Files the runtime provides but the project lacks come from the overlay.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import { expandGlob, hasGlobChars } from '../files'
+import type { FsMemo } from '../fs-memo'
 import type { ServerRootPaths } from './server-root'
 
 export type IncludeTarget =
@@ -19,7 +19,8 @@ export class IncludeResolver {
 
   constructor(
     private readonly paths: ServerRootPaths,
-    private readonly overlay: Record<string, string>
+    private readonly overlay: Record<string, string>,
+    private readonly memo: FsMemo
   ) {}
 
   resolve(arg: string): IncludeTarget {
@@ -38,19 +39,21 @@ export class IncludeResolver {
 
   private compute(resolved: string): IncludeTarget {
     if (hasGlobChars(resolved)) {
-      const { files, watchDir } = expandGlob(resolved)
-      const watchDirs = isDir(watchDir) ? [watchDir] : []
+      const { files, watchDir } = expandGlob(resolved, this.memo)
+      const watchDirs = this.memo.isDir(watchDir) ? [watchDir] : []
       if (files.length === 0) return { kind: 'missing', resolved, glob: true, watchDirs }
       return { kind: 'files', files: files.map((file) => ({ file })), watchDirs }
     }
-    if (isDir(resolved)) {
+    // An included file is read next, so reading it also tells whether it is there.
+    const found = this.memo.probe(resolved)
+    if (found === 'dir') {
       const watchDirs: string[] = []
-      const files = listRecursively(resolved, watchDirs).map((file) => ({ file }))
+      const files = listRecursively(resolved, watchDirs, this.memo).map((file) => ({ file }))
       return { kind: 'files', files, watchDirs }
     }
     const parent = path.dirname(resolved)
-    const watchDirs = isDir(parent) ? [parent] : []
-    if (fs.existsSync(resolved)) return { kind: 'files', files: [{ file: resolved }], watchDirs }
+    const watchDirs = this.memo.isDir(parent) ? [parent] : []
+    if (found === 'exists') return { kind: 'files', files: [{ file: resolved }], watchDirs }
     const rel = this.paths.relativeKey(resolved)
     const builtIn = rel !== undefined ? this.overlay[rel] : undefined
     if (builtIn) return { kind: 'files', files: [{ file: builtIn, fromOverlay: rel }], watchDirs }
@@ -58,27 +61,15 @@ export class IncludeResolver {
   }
 }
 
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory()
-  } catch {
-    return false
-  }
-}
-
 /** httpd includes every entry but `.` and `..` (dot-files too), recursing into folders in name order. */
-function listRecursively(dir: string, watchDirs: string[]): string[] {
+function listRecursively(dir: string, watchDirs: string[], memo: FsMemo): string[] {
   watchDirs.push(dir)
-  let names: string[]
-  try {
-    names = fs.readdirSync(dir)
-  } catch {
-    return []
-  }
+  const names = memo.readdir(dir)
+  if (names === undefined) return []
   const out: string[] = []
-  for (const name of names.sort()) {
+  for (const name of names.slice().sort()) {
     const full = path.join(dir, name)
-    if (isDir(full)) out.push(...listRecursively(full, watchDirs))
+    if (memo.isDir(full)) out.push(...listRecursively(full, watchDirs, memo))
     else out.push(full)
   }
   return out

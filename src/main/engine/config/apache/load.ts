@@ -9,10 +9,10 @@
  * Include bombs and loops are bounded by nesting depth and by the total number of lines
  * read, as the Dispatcher Optimizer Tool does (50 nested includes, 1,000,000 lines).
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
 import type { ApacheConfig } from '../../../../shared/config-model'
+import { FsMemo } from '../fs-memo'
 import type { VariableScope } from '../variables'
 import type { ApacheDirectiveNode, ApacheNode, ApacheParseResult, ApacheSectionNode } from './ast'
 import { evaluateCondition, isConditionalSection } from './conditions'
@@ -66,6 +66,8 @@ export interface LoadApacheOptions {
   maxIncludeDepth?: number
   /** Total non-comment lines with every Include expanded (default 1,000,000, as DOT); more → APACHE_INCLUDE_LIMIT. */
   maxLines?: number
+  /** The load's file-system memo, shared with the dispatcher.any parser and the SDK validator. */
+  memo?: FsMemo
 }
 
 export interface LoadedApache {
@@ -76,6 +78,11 @@ export interface LoadedApache {
   watchDirs: string[]
   /** Non-comment lines read, counting every inclusion (what `maxLines` bounds). */
   lineCount: number
+  /**
+   * The parse tree of a file this load read (under the path it was included by), so later
+   * checks (the SDK validator's vhost rules) need not read and parse it again.
+   */
+  parsedFile(file: string): ApacheParseResult | undefined
 }
 
 export function loadApacheConfig(opts: LoadApacheOptions): LoadedApache {
@@ -92,7 +99,8 @@ class ApacheLoader {
   private readonly files: string[] = []
   private readonly fileSet = new Set<string>()
   private readonly watchDirs = new Set<string>()
-  private readonly parsed = new ParsedFiles()
+  private readonly memo: FsMemo
+  private readonly parsed: ParsedFiles
   private readonly warned = new WeakMap<ApacheNode, Set<string>>()
   private readonly serverRootsSeen = new Set<string>()
   private readonly includeStack: string[] = []
@@ -102,9 +110,11 @@ class ApacheLoader {
   private aborted = false
 
   constructor(private readonly opts: LoadApacheOptions) {
+    this.memo = opts.memo ?? new FsMemo()
+    this.parsed = new ParsedFiles(this.memo)
     this.paths = new ServerRootPaths(opts.serverRoot, opts.mapAbsolute)
     this.modules = new ModuleSet(opts.modules ?? DEFAULT_LOADED_MODULES)
-    this.resolver = new IncludeResolver(this.paths, opts.overlay ?? {})
+    this.resolver = new IncludeResolver(this.paths, opts.overlay ?? {}, this.memo)
     this.config = { root: opts.rootFile, server: emptySettings(), virtualHosts: [], defines: {} }
     this.writer = new SettingsWriter(opts.sink, this.paths, this.config)
     this.sections = new SectionContexts(opts.sink, this.writer, this.config)
@@ -126,7 +136,17 @@ class ApacheLoader {
     this.writer.finish()
     const scope = this.opts.scope
     for (const name of scope.definedNames()) this.config.defines[name] = scope.lookup(name) ?? ''
-    return { config: this.config, files: this.files, watchDirs: [...this.watchDirs], lineCount: this.lineCount }
+    const parsedFiles = this.parsed
+    return {
+      config: this.config,
+      files: this.files,
+      watchDirs: [...this.watchDirs],
+      lineCount: this.lineCount,
+      parsedFile(file) {
+        const p = parsedFiles.peek(file)
+        return p?.ok ? p.parse : undefined
+      }
+    }
   }
 
   private overBudget(): boolean {
@@ -304,7 +324,7 @@ class ApacheLoader {
     this.serverRootsSeen.add(declared)
     const abs = isAbsoluteConfigPath(declared) ? declared : path.resolve(this.paths.root, declared)
     if (path.resolve(abs) === path.resolve(this.paths.root)) return
-    const holdsRoot = isDirectory(abs) && !path.relative(abs, this.opts.rootFile).startsWith('..')
+    const holdsRoot = this.memo.isDir(abs) && !path.relative(abs, this.opts.rootFile).startsWith('..')
     if (holdsRoot) {
       this.paths.root = abs
       this.resolver.forget()
@@ -404,16 +424,8 @@ class ApacheLoader {
     const abs = this.paths.resolve(p)
     if (this.paths.isInside(abs)) {
       const dir = path.dirname(abs)
-      if (isDirectory(dir)) this.watchDirs.add(dir)
+      if (this.memo.isDir(dir)) this.watchDirs.add(dir)
     }
-    return fs.existsSync(abs)
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory()
-  } catch {
-    return false
+    return this.memo.exists(abs)
   }
 }

@@ -89,19 +89,34 @@ const SDK_IMAGE_MODULES = [
 
 export const DEFAULT_LOADED_MODULES: readonly string[] = Object.freeze(SDK_IMAGE_MODULES.flatMap(moduleSpellings))
 
+/** The starting set for an `initial` list, built once per list (every load starts from the same one). */
+const baseSets = new WeakMap<object, ReadonlySet<string>>()
+
+function baseSet(initial: Iterable<string>): ReadonlySet<string> {
+  // Only a frozen list (DEFAULT_LOADED_MODULES) cannot change after it was indexed.
+  const cacheable = typeof initial === 'object' && initial !== null && Object.isFrozen(initial)
+  let set = cacheable ? baseSets.get(initial) : undefined
+  if (!set) {
+    set = new Set([...STATIC_MODULES.flatMap(moduleSpellings), ...initial])
+    if (cacheable) baseSets.set(initial, set)
+  }
+  return set
+}
+
 export class ModuleSet {
-  private readonly names = new Set<string>()
+  private readonly base: ReadonlySet<string>
+  /** Modules this configuration's LoadModule lines added. */
+  private readonly loaded = new Set<string>()
 
   constructor(initial: Iterable<string>) {
-    for (const m of STATIC_MODULES.flatMap(moduleSpellings)) this.names.add(m)
-    for (const m of initial) this.names.add(m)
+    this.base = baseSet(initial)
   }
 
   add(spellings: Iterable<string>): void {
-    for (const s of spellings) this.names.add(s)
+    for (const s of spellings) this.loaded.add(s)
   }
 
   has(name: string): boolean {
-    return this.names.has(name)
+    return this.base.has(name) || this.loaded.has(name)
   }
 }

@@ -1,12 +1,16 @@
 /**
  * Each configuration file read and parsed once per load, however often it is included
- * (include bombs include one file thousands of times). Its syntax diagnostics are held
+ * (include bombs include one file thousands of times), and not parsed again by a later load
+ * while its text stays the same (content-cache.ts). Its syntax diagnostics are held
  * back for the caller to report when the file is actually evaluated: the include budget
  * also parses files sitting in branches httpd never reads.
  */
 import { DiagnosticSink, type Diagnostic } from '../../../../shared/diagnostics'
+import { CONTENT_CACHE_SIZE, ContentCache } from '../content-cache'
 import { readConfigFile } from '../files'
+import type { FsMemo } from '../fs-memo'
 import type { ApacheParseResult } from './ast'
+import { copyParse, type ParseWithDiagnostics } from './parse-copy'
 import { parseApacheText } from './parser'
 
 export type ParsedFile =
@@ -16,18 +20,28 @@ export type ParsedFile =
 export class ParsedFiles {
   private readonly cache = new Map<string, ParsedFile>()
 
+  constructor(private readonly memo: FsMemo) {}
+
   get(file: string): ParsedFile {
     let p = this.cache.get(file)
     if (!p) {
-      p = parseFile(file)
+      p = parseFile(file, this.memo)
       this.cache.set(file, p)
     }
     return p
   }
+
+  /** The parse of a file this load has already read, without reading anything. */
+  peek(file: string): ParsedFile | undefined {
+    return this.cache.get(file)
+  }
 }
 
-function parseFile(file: string): ParsedFile {
-  const r = readConfigFile(file)
+/** Parses of files whose text has not changed since an earlier load; handed out as copies. */
+const parses = new ContentCache<string, ParseWithDiagnostics>(CONTENT_CACHE_SIZE)
+
+function parseFile(file: string, memo: FsMemo): ParsedFile {
+  const r = readConfigFile(file, memo)
   if (!r.ok) {
     const why =
       r.reason === 'missing'
@@ -41,7 +55,12 @@ function parseFile(file: string): ParsedFile {
               : `cannot be read (${r.detail ?? 'unknown error'})`
     return { ok: false, message: `${file} ${why}` }
   }
-  const held = new DiagnosticSink()
-  const parse = parseApacheText(r.text, r.file, held)
-  return { ok: true, parse, file: r.file, via: r.via, held: held.items }
+  let parsed = parses.get(r.file, r.text)
+  if (parsed === undefined) {
+    const held = new DiagnosticSink()
+    parsed = { parse: parseApacheText(r.text, r.file, held), held: held.items }
+    parses.set(r.file, r.text, parsed)
+  }
+  const { parse, held } = copyParse(parsed)
+  return { ok: true, parse, file: r.file, via: r.via, held }
 }

@@ -7,7 +7,7 @@
  */
 import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
 import type { ApacheNode, ApacheParseResult, ApacheSectionNode } from './ast'
-import { lineShape, logicalLines, splitArgs } from './lexer'
+import { LineReader, lineShape, readDirective, splitArgs } from './lexer'
 
 export const APACHE_UNCLOSED_SECTION = 'APACHE_UNCLOSED_SECTION'
 export const APACHE_MISMATCHED_SECTION = 'APACHE_MISMATCHED_SECTION'
@@ -15,26 +15,42 @@ export const APACHE_SECTION_SYNTAX = 'APACHE_SECTION_SYNTAX'
 
 const MAX_SECTION_DEPTH = 200
 
+const LT = 60
+const SLASH = 47
+
 export function parseApacheText(text: string, file: string, sink?: DiagnosticSink): ApacheParseResult {
-  const lines = logicalLines(text, file)
   const root: ApacheNode[] = []
   const open: ApacheSectionNode[] = []
   const error = (code: string, message: string, pos: SourcePos): void => sink?.error(code, 'syntax', message, pos)
+  let lines = 0
   let includes = 0
-  const into = (): ApacheNode[] => (open.length > 0 ? open[open.length - 1].children : root)
+  // Where nodes go: the innermost open section's children, or the top level.
+  let into = root
 
   // Sections nested deeper than any real configuration are skipped whole, so a hostile file
   // cannot exhaust the call stack of the recursive evaluation.
   let skipping = 0
-  for (const l of lines) {
-    const shape = lineShape(l.text)
+  const r = new LineReader(text)
+  while (r.next()) {
+    lines++
+    const { src, from, to } = r
+    const isTag = src.charCodeAt(from) === LT
     if (skipping > 0) {
-      if (shape.kind === 'open') skipping++
-      else if (shape.kind === 'close') skipping--
+      if (isTag) skipping += src.charCodeAt(from + 1) === SLASH ? -1 : 1
       continue
     }
+    const line = src.slice(from, to)
+    const pos: SourcePos = { file, line: r.line, column: r.column }
+    if (!isTag) {
+      // A directive, read in place from the file text (no copy of the line to scan).
+      const { name, args } = readDirective(src, from, to)
+      if (isIncludeDirective(name)) includes++
+      into.push({ type: 'directive', name, args, line, pos, segments: r.segments() })
+      continue
+    }
+    const shape = lineShape(line)
     if (shape.kind === 'open' && open.length >= MAX_SECTION_DEPTH) {
-      error(APACHE_SECTION_SYNTAX, `sections nested more than ${MAX_SECTION_DEPTH} deep; this one is skipped`, l.pos)
+      error(APACHE_SECTION_SYNTAX, `sections nested more than ${MAX_SECTION_DEPTH} deep; this one is skipped`, pos)
       skipping = 1
       continue
     }
@@ -42,8 +58,9 @@ export function parseApacheText(text: string, file: string, sink?: DiagnosticSin
       const depth = findOpen(open, shape.name)
       const top = open[open.length - 1]
       if (top && depth === open.length - 1) {
-        top.end = l.pos
+        top.end = pos
         open.pop()
+        into = open.length > 0 ? open[open.length - 1].children : root
         continue
       }
       error(
@@ -51,47 +68,47 @@ export function parseApacheText(text: string, file: string, sink?: DiagnosticSin
         top
           ? `Expected </${top.name}> but saw </${shape.name}>`
           : `</${shape.name}> without matching <${shape.name}> section`,
-        l.pos
+        pos
       )
       // Close the sections between here and the one this tag names, so one typo does not
       // swallow the rest of the file; a tag naming nothing open is ignored.
       if (depth >= 0) {
-        open[depth].end = l.pos
+        open[depth].end = pos
         open.length = depth
+        into = open.length > 0 ? open[open.length - 1].children : root
       }
       continue
     }
     if (shape.kind === 'open') {
       if (shape.name === '') {
-        error(APACHE_SECTION_SYNTAX, `'${l.text}' is not a section: '<' must be followed by a section name`, l.pos)
+        error(APACHE_SECTION_SYNTAX, `'${line}' is not a section: '<' must be followed by a section name`, pos)
         continue
       }
-      if (!shape.closed) error(APACHE_SECTION_SYNTAX, `<${shape.name}> directive missing closing '>'`, l.pos)
+      if (!shape.closed) error(APACHE_SECTION_SYNTAX, `<${shape.name}> directive missing closing '>'`, pos)
       const node: ApacheSectionNode = {
         type: 'section',
         name: shape.name,
         args: splitArgs(shape.argText),
-        line: l.text,
+        line,
         children: [],
-        pos: l.pos,
-        segments: l.segments
+        pos,
+        segments: r.segments()
       }
-      into().push(node)
+      into.push(node)
       open.push(node)
-      continue
+      into = node.children
     }
-    if (/^include(optional)?$/i.test(shape.name)) includes++
-    into().push({
-      type: 'directive',
-      name: shape.name,
-      args: splitArgs(shape.argText),
-      line: l.text,
-      pos: l.pos,
-      segments: l.segments
-    })
   }
   for (const s of open) error(APACHE_UNCLOSED_SECTION, `<${s.name}> was not closed.`, s.pos)
-  return { file, nodes: root, lineCount: lines.length - includes }
+  return { file, nodes: root, lineCount: lines - includes }
+}
+
+/** `Include` / `IncludeOptional` in any case, without a regex test per line. */
+export function isIncludeDirective(name: string): boolean {
+  const len = name.length
+  if (len !== 7 && len !== 15) return false
+  const lower = name.toLowerCase()
+  return lower === 'include' || lower === 'includeoptional'
 }
 
 function findOpen(open: ApacheSectionNode[], name: string): number {

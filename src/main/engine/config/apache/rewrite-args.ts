@@ -4,7 +4,7 @@
  * (`^/a\ b` is one regex matching "a b"), and `\\` is *not* unescaped. Flags are
  * `[a,b=c]`: brackets required, split on commas, each entry trimmed (cmd_parseflagfield).
  */
-import { isSpace } from './lexer'
+import { isSpaceCode } from './lexer'
 
 export interface RewriteArgs {
   args: string[]
@@ -12,23 +12,30 @@ export interface RewriteArgs {
   error?: string
 }
 
-/** Up to three arguments of RewriteRule / RewriteCond. */
+const BACKSLASH = 92
+const DQUOTE = 34
+const SQUOTE = 39
+
+/** Up to three arguments of RewriteRule / RewriteCond (scanned by char code: these lines are long regexes). */
 export function splitRewriteArgs(text: string): RewriteArgs {
   const args: string[] = []
+  const n = text.length
   let i = 0
   while (args.length < 3) {
-    while (i < text.length && isSpace(text[i])) i++
-    if (i >= text.length) break
-    const quote = text[i] === '"' || text[i] === "'" ? text[i++] : ''
+    while (i < n && isSpaceCode(text.charCodeAt(i))) i++
+    if (i >= n) break
+    const first = text.charCodeAt(i)
+    const quote = first === DQUOTE || first === SQUOTE ? first : -1
+    if (quote >= 0) i++
     const start = i
-    while (i < text.length) {
-      const c = text[i]
-      if ((quote === '' && isSpace(c)) || c === quote) break
-      if (c === '\\' && isSpace(text[i + 1])) i++
+    while (i < n) {
+      const c = text.charCodeAt(i)
+      if ((quote < 0 && isSpaceCode(c)) || c === quote) break
+      if (c === BACKSLASH && i + 1 < n && isSpaceCode(text.charCodeAt(i + 1))) i++
       i++
     }
     args.push(text.slice(start, i))
-    if (args.length === 1 && i >= text.length) return { args, error: `bad argument line '${text}'` }
+    if (args.length === 1 && i >= n) return { args, error: `bad argument line '${text}'` }
     i++
   }
   if (args.length < 2) return { args, error: `bad argument line '${text}'` }

@@ -80,7 +80,7 @@ function argText(line: string): string {
 }
 
 /** A `Dispatcher*` directive's documented spelling, for the `dispatcher` map (§2). */
-const isDispatcherDirective = (name: string): boolean => /^Dispatcher/.test(name)
+const isDispatcherDirective = (name: string): boolean => name.startsWith('Dispatcher')
 
 export class SettingsWriter {
   /** RewriteConds wait for the next RewriteRule of the same context (mod_rewrite keeps them per config). */

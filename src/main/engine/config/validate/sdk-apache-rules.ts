@@ -7,9 +7,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { DiagnosticSink } from '../../../../shared/diagnostics'
-import type { ApacheNode } from '../apache/ast'
+import type { ApacheNode, ApacheParseResult } from '../apache/ast'
 import { parseApacheText } from '../apache/load'
+import { isIncludeDirective } from '../apache/parser'
 import { readConfigFile } from '../files'
+import { FsMemo } from '../fs-memo'
 
 const ALLOWED_BY_MODULE: Record<string, string[]> = {
   core: [
@@ -74,14 +76,24 @@ function isAllowedDirective(name: string): boolean {
   return ALLOWED.has(lower) || lower.startsWith('sec')
 }
 
-export function checkVhostDirectives(srcDir: string, sink: DiagnosticSink): void {
+/**
+ * `parsed`: the Apache loader's parse of a file it already read (the enabled vhosts usually
+ * are), so they are not read and parsed a second time; anything else is read here.
+ */
+export function checkVhostDirectives(
+  srcDir: string,
+  sink: DiagnosticSink,
+  memo: FsMemo = new FsMemo(),
+  parsed?: (file: string) => ApacheParseResult | undefined
+): void {
   const dir = path.join(srcDir, 'conf.d', 'enabled_vhosts')
-  if (!fs.existsSync(dir)) return
-  const flexible = fs.existsSync(path.join(srcDir, 'opt-in', 'USE_SOURCES_DIRECTLY'))
-  for (const name of fs.readdirSync(dir).sort()) {
+  if (!memo.exists(dir)) return
+  const flexible = memo.exists(path.join(srcDir, 'opt-in', 'USE_SOURCES_DIRECTLY'))
+  for (const name of (memo.readdir(dir) ?? fs.readdirSync(dir)).slice().sort()) {
     if (!name.endsWith('.vhost')) continue
-    const read = readConfigFile(path.join(dir, name))
-    if (!read.ok) continue
+    const file = path.join(dir, name)
+    const nodes = parsed?.(file)?.nodes ?? readAndParse(file, memo)
+    if (!nodes) continue
     const walk = (nodes: ApacheNode[]): void => {
       for (const node of nodes) {
         if (node.type === 'section') {
@@ -94,7 +106,7 @@ export function checkVhostDirectives(srcDir: string, sink: DiagnosticSink): void
         if (!isAllowedDirective(node.name)) {
           sink.error('SDK_APACHE_DIRECTIVE', 'sdk', `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list)`, node.pos)
         }
-        if (/^include(optional)?$/i.test(node.name) && node.args[0]) {
+        if (isIncludeDirective(node.name) && node.args[0]) {
           const target = node.args[0].replace(/^\/etc\/httpd\//, '')
           const known = KNOWN_INCLUDES.includes(target) || (flexible && FLEXIBLE_FOLDERS.some((f) => target.startsWith(f)))
           if (!known) {
@@ -103,6 +115,11 @@ export function checkVhostDirectives(srcDir: string, sink: DiagnosticSink): void
         }
       }
     }
-    walk(parseApacheText(read.text, read.file).nodes)
+    walk(nodes)
   }
+}
+
+function readAndParse(file: string, memo: FsMemo): ApacheNode[] | undefined {
+  const read = readConfigFile(file, memo)
+  return read.ok ? parseApacheText(read.text, read.file).nodes : undefined
 }

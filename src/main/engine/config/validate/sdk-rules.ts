@@ -9,7 +9,10 @@ import path from 'node:path'
 import type { ApacheConfig, DispatcherConfig } from '../../../../shared/config-model'
 import type { DiagnosticSink } from '../../../../shared/diagnostics'
 import type { AnyIncludeRecord } from '../any/ast'
-import { compileFilter, evaluateFilter } from '../../pipeline/filter'
+import type { ApacheParseResult } from '../apache/ast'
+import { CONTENT_CACHE_SIZE, ContentCache } from '../content-cache'
+import { FsMemo } from '../fs-memo'
+import { compileFilter, decideFilter } from '../../pipeline/filter'
 import { resourcesDir } from '../../resources'
 import { checkVhostDirectives } from './sdk-apache-rules'
 
@@ -21,6 +24,10 @@ export interface SdkValidationInput {
   sink: DiagnosticSink
   /** Off for the workbench's own default configuration, whose baseline files are our writing, not Adobe's. */
   checkImmutable?: boolean
+  /** The load's file-system memo: the immutable files were mostly read already. */
+  memo?: FsMemo
+  /** Apache files the loader already parsed (the enabled vhosts), looked up by path. */
+  parsedApache?: (file: string) => ApacheParseResult | undefined
 }
 
 /** Farm sections where a farm file may include its own files, and the folder they must come from. */
@@ -37,8 +44,9 @@ const INCLUDE_LOCATIONS: Record<string, string> = {
 
 export function validateSdkRules(input: SdkValidationInput): void {
   const { srcDir, sink } = input
+  const memo = input.memo ?? new FsMemo()
   const farmsDir = path.join(srcDir, 'conf.dispatcher.d', 'enabled_farms')
-  const enabled = fs.existsSync(farmsDir) ? fs.readdirSync(farmsDir).filter((f) => f.endsWith('.farm')) : []
+  const enabled = memo.exists(farmsDir) ? readdirOrThrow(farmsDir, memo).filter((f) => f.endsWith('.farm')) : []
   if (enabled.length === 0) {
     sink.error('SDK_NO_ENABLED_FARMS', 'sdk', 'unable to find any farm in conf.dispatcher.d/enabled_farms', {
       file: farmsDir,
@@ -48,8 +56,13 @@ export function validateSdkRules(input: SdkValidationInput): void {
   }
   checkFarmIncludes(input)
   checkFilters(input)
-  if (input.checkImmutable !== false) checkImmutableFiles(srcDir, sink)
-  checkVhostDirectives(srcDir, sink)
+  if (input.checkImmutable !== false) checkImmutableFiles(srcDir, sink, memo)
+  checkVhostDirectives(srcDir, sink, memo, input.parsedApache)
+}
+
+/** `fs.readdirSync` as before the memo: a folder that exists but cannot be listed is an exception. */
+function readdirOrThrow(dir: string, memo: FsMemo): string[] {
+  return memo.readdir(dir) ?? fs.readdirSync(dir)
 }
 
 function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidationInput): void {
@@ -66,7 +79,7 @@ function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidation
       continue
     }
     for (const f of rec.files) {
-      if (path.relative(dispatcherDir, f).split(path.sep)[0] !== folder) {
+      if (firstFolderUnder(dispatcherDir, f) !== folder) {
         sink.error(
           'SDK_INCLUDE_UNKNOWN_LOCATION',
           'sdk',
@@ -110,32 +123,52 @@ function checkFilters({ dispatcher, sink }: SdkValidationInput): void {
       ['CRXDE', '/crx/de/index.jsp'],
       ['the OSGi console', '/system/console']
     ] as const) {
-      const result = evaluateFilter(filter, { method: 'GET', url, query: null, protocol: 'HTTP/1.1' })
+      // The decision alone: the validator never shows the per-rule explanation evaluateFilter builds.
+      const result = decideFilter(filter, { method: 'GET', url, query: null, protocol: 'HTTP/1.1' })
       if (result.decision === 'allow') {
         sink.error(
           'SDK_FILTER_ALLOWS_ADMIN',
           'sdk',
-          `farm /${farm.name}: filter allows access to ${what} (GET ${url} is allowed${result.decidingRule ? ` by /${result.decidingRule.label}` : ''})`,
-          result.decidingRule?.pos ?? farm.pos
+          `farm /${farm.name}: filter allows access to ${what} (GET ${url} is allowed${result.rule ? ` by /${result.rule.label}` : ''})`,
+          result.rule?.pos ?? farm.pos
         )
       }
     }
   }
 }
 
+/**
+ * The first segment of `file` relative to `dir` (`filters` for `<dir>/filters/x.any`), as
+ * `path.relative(dir, file).split(path.sep)[0]` says. Included files come out of the include
+ * resolver already absolute and normalised, so one under `dir` is answered by slicing, without
+ * the two path resolutions `path.relative` costs per file; anything else asks `path.relative`.
+ */
+function firstFolderUnder(dir: string, file: string): string {
+  const sep = path.sep
+  const base = dir + sep
+  // Normalised: no `.`/`..` segment, no doubled or foreign separator (either would change the answer).
+  const plain =
+    path.isAbsolute(dir) &&
+    !dir.endsWith(sep) &&
+    file.startsWith(base) &&
+    !file.includes(sep + '.') &&
+    !file.includes(sep + sep) &&
+    !(sep === '\\' && file.includes('/'))
+  if (!plain) return path.relative(dir, file).split(sep)[0]
+  const end = file.indexOf(sep, base.length)
+  return end < 0 ? file.slice(base.length) : file.slice(base.length, end)
+}
+
 let knownHashes: Record<string, string[]> | undefined
 
-function checkImmutableFiles(srcDir: string, sink: DiagnosticSink): void {
+function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: FsMemo): void {
   knownHashes ??= (JSON.parse(fs.readFileSync(path.join(resourcesDir(), 'sdk-immutable-hashes.json'), 'utf8')) as { files: Record<string, string[]> }).files
   for (const [rel, hashes] of Object.entries(knownHashes)) {
     const file = path.join(srcDir, rel)
-    let bytes: Buffer
-    try {
-      bytes = fs.readFileSync(file)
-    } catch {
-      continue
-    }
-    const sha = crypto.createHash('sha256').update(bytes).digest('hex')
+    // Mostly bytes the loaders already read in this load.
+    const got = memo.bytes(file)
+    if (!got.ok) continue
+    const sha = sha256(file, got.bytes)
     if (!hashes.includes(sha)) {
       sink.warn(
         'SDK_IMMUTABLE_CHANGED',
@@ -145,4 +178,17 @@ function checkImmutableFiles(srcDir: string, sink: DiagnosticSink): void {
       )
     }
   }
+}
+
+/** Hashes of files whose bytes have not changed since an earlier load (content-cache.ts). */
+const fileHashes = new ContentCache<Buffer, string>(CONTENT_CACHE_SIZE)
+
+function sha256(file: string, bytes: Buffer): string {
+  let sha = fileHashes.get(file, bytes)
+  if (sha === undefined) {
+    // One-shot hashing: a Hash object per small file costs more than the digest itself.
+    sha = crypto.hash('sha256', bytes, 'hex')
+    fileHashes.set(file, bytes, sha)
+  }
+  return sha
 }
