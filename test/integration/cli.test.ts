@@ -197,3 +197,16 @@ describe('dispatcher-workbench command line', () => {
     })
   })
 })
+
+describe('check reports what only compiling shows', () => {
+  it('an invalid filter regex is an error with its file:line:col', async () => {
+    const { writeConfig } = await import('./support/config')
+    const { runCli } = await import('./support/cli')
+    const cfg = writeConfig(
+      `/farms { /f {\n  /virtualhosts { "*" }\n  /renders { /0 { /hostname "localhost" /port "4503" } }\n  /filter { /0001 { /type "allow" /url '(unclosed' } }\n} }\n`
+    )
+    const r = await runCli(['check', cfg.anyFile], 60_000)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/dispatcher\.any:4:\d+: error PATTERN_INVALID_REGEX filter rule \/0001 \/url/)
+  })
+})

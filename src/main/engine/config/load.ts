@@ -15,6 +15,7 @@ import { amsEnvironment, sdkEnvironment, sdkScope, type RuntimeOptions } from '.
 import { sdkOverlay } from './loaders/sdk-overlay'
 import { FsMemo } from './fs-memo'
 import { buildDispatcherConfig } from './model/build'
+import { compileDiagnostics } from '../runtime/compile-check'
 import { resourcesDir } from '../resources'
 import { validateSdkRules } from './validate/sdk-rules'
 import { VariableScope } from './variables'
@@ -153,7 +154,7 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
 
   const variables: Record<string, string> = { ...env }
   for (const name of scope.definedNames()) variables[name] = scope.lookup(name) ?? ''
-  return {
+  const loaded: LoadedConfig = {
     layout: opts.embedded ? 'embedded-default' : loc.layout,
     input: path.resolve(input),
     baseDir: loc.baseDir,
@@ -166,6 +167,9 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     watchDirs: [...watchDirs],
     loadedAt: Date.now()
   }
+  // What only shows when compiling for serving (bad filter regexes, rewrite/header directives).
+  for (const d of compileDiagnostics(loaded)) sink.add(d)
+  return loaded
 }
 
 /** `DispatcherConfig` names the file (server-wide or per vhost); the layout's default otherwise. */
