@@ -17,7 +17,7 @@ Commands:
       Show the full trace of one request without sending it to any render.
   test <config> <cases.yaml|cases.json> [--json] [runtime options]
       Run request cases with expected decisions; exit 1 if any fails.
-  serve [config] [--port 8080] [--host 127.0.0.1] [--demo] [--no-watch] [--ui-port N | --no-ui] [runtime options]
+  serve [config] [--port 8080] [--host 127.0.0.1] [--demo] [--no-watch] [--ui-port N | --no-ui] [--allow-self-signed] [runtime options]
       Run the proxy (embedded default configuration when no config is given).
 
 Runtime options: --env NAME=VALUE (repeatable), --aem host:port, --docroot DIR, --run-mode dev|stage|prod

@@ -26,6 +26,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       'no-watch': { type: 'boolean' },
       'ui-port': { type: 'string' },
       'no-ui': { type: 'boolean' },
+      'allow-self-signed': { type: 'boolean' },
       ...RUNTIME_OPTIONS
     }
   })
@@ -49,7 +50,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     config: positionals[0],
     host: values.host ?? '127.0.0.1',
     port,
-    watch: !values['no-watch']
+    allowSelfSigned: values['allow-self-signed'], watch: !values['no-watch']
   })
   if (!loadOrReport(engine, out)) {
     await demo?.close()

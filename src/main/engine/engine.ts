@@ -37,6 +37,8 @@ export interface EngineOptions extends LoadOptions {
   watch?: boolean
   /** Debounce for file changes in ms (default 150). */
   debounceMs?: number
+  /** Accept self-signed certificates from `/secure "1"` renders (a local AEM with its own certificate). */
+  allowSelfSigned?: boolean
 }
 
 export class ConfigError extends Error {
@@ -102,7 +104,9 @@ export class Engine {
 
   private swap(loaded: LoadedConfig): ActiveConfig {
     const used = new Set<string>()
-    const next = compileConfig(loaded, ++this.generation, this.registry, used, (event) => this.events.emit({ type: 'cache', event }))
+    const next = compileConfig(loaded, ++this.generation, this.registry, used, (event) => this.events.emit({ type: 'cache', event }), {
+      allowSelfSigned: this.opts.allowSelfSigned
+    })
     // A re-fetching flush stores the listed pages again through this engine's pipeline (§7.4).
     next.refetch = async (host, uri) => {
       const trace = await internalRequest(this.current, 'GET', uri, host, ++this.seq)

@@ -15,6 +15,7 @@ import type { RenderRegistry } from './render-registry'
 import { compileCache, type ActiveCache } from './cache-runtime'
 import { RenderStatistics } from '../upstream/statistics'
 import { compileSticky, type StickyPolicy } from '../upstream/sticky'
+import type { AttemptTarget } from '../upstream/attempts'
 import { renderName } from '../upstream/selection'
 import { VanityUrlList } from '../upstream/vanity'
 import type { CacheEvent } from '../../../shared/cache-types'
@@ -73,8 +74,15 @@ export interface ActiveFarm {
   sticky: StickyPolicy | null
   /** Render names as `renderid` uses them (label, or position when unlabelled). */
   renderNames: string[]
+  /** Each render as attempts and traces name it: its name and `host:port`. */
+  attemptTargets: AttemptTarget[]
   /** `/vanity_urls` list (started by the engine when serving); `null` without the section. */
   vanity: VanityUrlList | null
+}
+
+export interface CompileOptions {
+  /** Accept self-signed certificates from `/secure "1"` renders (off unless the user asks). */
+  allowSelfSigned?: boolean
 }
 
 export interface ActiveConfig {
@@ -96,14 +104,15 @@ export function compileConfig(
   generation: number,
   registry: RenderRegistry,
   used: Set<string>,
-  onCacheEvent: (e: CacheEvent) => void = () => {}
+  onCacheEvent: (e: CacheEvent) => void = () => {},
+  options: CompileOptions = {}
 ): ActiveConfig {
   const apache = loaded.apache
   const vhosts = (apache?.virtualHosts ?? []).map((v, i) => compileVhost(v, i, apache!.server))
   const defaults = dispatcherDirectives([apache?.server].filter((s): s is VhostSettings => !!s))
   const farms = loaded.dispatcher.farms.map((farm, index): ActiveFarm => {
     const keepAlive = farm.keepAliveTimeout?.value ?? defaults.keepAliveSeconds
-    const clients = registry.acquire(farm.renders, { keepAliveSeconds: keepAlive }, used)
+    const clients = registry.acquire(farm.renders, { keepAliveSeconds: keepAlive, allowSelfSigned: options.allowSelfSigned }, used)
     const names = farm.clientheaders.map((h) => h.value.toLowerCase())
     return {
       index,
@@ -120,7 +129,10 @@ export function compileConfig(
       }),
       sticky: compileSticky(farm.sticky),
       renderNames: farm.renders.map((r, i) => renderName(r.label, i)),
-      vanity: farm.vanityUrls ? new VanityUrlList({ config: farm.vanityUrls, renders: farm.renders, baseDir: loaded.baseDir }) : null
+      attemptTargets: farm.renders.map((r, i) => ({ label: renderName(r.label, i), origin: `${r.hostname.value}:${r.port.value}` })),
+      vanity: farm.vanityUrls
+        ? new VanityUrlList({ config: farm.vanityUrls, renders: farm.renders, baseDir: loaded.baseDir, allowSelfSigned: options.allowSelfSigned })
+        : null
     }
   })
   return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults }
@@ -212,7 +224,18 @@ function hostOnly(name: string): string {
 /** Apache's name-based virtual host choice: first vhost whose name or alias matches, else the first one. */
 export function selectVhost(vhosts: ActiveVhost[], hostHeader: string): { vhost: ActiveVhost; matched: boolean } | undefined {
   if (vhosts.length === 0) return undefined
+  let memo = vhostMemos.get(vhosts)
+  if (!memo) vhostMemos.set(vhosts, (memo = new Map()))
+  const known = memo.get(hostHeader)
+  if (known) return known
   const host = hostHeader.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase()
   const found = vhosts.find((v) => v.matches(host))
-  return found ? { vhost: found, matched: true } : { vhost: vhosts[0], matched: false }
+  const chosen = found ? { vhost: found, matched: true } : { vhost: vhosts[0], matched: false }
+  if (memo.size >= VHOST_MEMO_LIMIT) memo.clear()
+  memo.set(hostHeader, chosen)
+  return chosen
 }
+
+/** Per vhost list (one per configuration snapshot), the choice for each Host header seen. */
+const vhostMemos = new WeakMap<ActiveVhost[], Map<string, { vhost: ActiveVhost; matched: boolean }>>()
+const VHOST_MEMO_LIMIT = 1000
