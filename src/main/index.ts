@@ -2,7 +2,7 @@
  * The desktop app: a thin Electron shell around the engine. It starts the engine (with the
  * first-run fallbacks of headless/first-run.ts), opens one window on the renderer with the
  * preload bridge, and adds what only a desktop app can: a menu, a native folder picker,
- * "open in editor", and the window where the user left it.
+ * "open in editor", "show in folder", and the window where the user left it.
  */
 import { app, BrowserWindow, dialog, Menu, screen, session, shell, type MenuItemConstructorOptions } from 'electron'
 import fs from 'node:fs'
@@ -194,6 +194,7 @@ async function main(): Promise<void> {
   registerIpc(wb.api, {
     pickConfigFolder: () => pickConfigFolder(win),
     openInEditor: (pos) => openInEditor(wb, pos),
+    showItemInFolder: (p) => shell.showItemInFolder(p),
     isTrusted: isAppPage
   })
   Menu.setApplicationMenu(buildMenu(wb, () => win))

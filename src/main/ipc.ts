@@ -4,7 +4,7 @@
  * the window on one channel.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
-import type { EngineApi } from '../shared/api'
+import type { EngineApi, RevealResult } from '../shared/api'
 import type { FlushAction } from '../shared/cache-types'
 import type { SourcePos } from '../shared/diagnostics'
 import {
@@ -13,6 +13,7 @@ import {
   EVENT_CHANNEL,
   OPEN_IN_EDITOR_CHANNEL,
   PICK_FOLDER_CHANNEL,
+  REVEAL_CHANNEL,
   type CallName,
   type IpcResult
 } from '../preload/channels'
@@ -20,6 +21,8 @@ import {
 export interface ShellExtras {
   pickConfigFolder(): Promise<string | null>
   openInEditor(pos: SourcePos): Promise<void>
+  /** Electron's `shell.showItemInFolder`: the OS file manager with the item selected. */
+  showItemInFolder(path: string): void
   /** The app's own page: calls from anything else are refused. */
   isTrusted(senderUrl: string): boolean
 }
@@ -73,6 +76,7 @@ const DISPATCH: Record<CallName, (api: EngineApi, args: unknown[]) => Promise<un
   previewFlush: (api, [farm, handle, a]) => api.previewFlush(str(farm, 'farm'), str(handle, 'handle'), action(a)),
   flush: (api, [farm, handle, a]) => api.flush(str(farm, 'farm'), str(handle, 'handle'), action(a)),
   clearCacheFolder: (api, [farm, rel]) => api.clearCacheFolder(str(farm, 'farm'), str(rel, 'relPath')),
+  cachePath: (api, [farm, rel]) => api.cachePath(str(farm, 'farm'), str(rel, 'relPath')),
   getRenders: (api) => api.getRenders()
 }
 
@@ -91,6 +95,13 @@ async function wrap(
   }
 }
 
+/** Only paths inside the farm's docroot are shown; Electron reports no failure, so the answer is always "opened". */
+async function reveal(api: EngineApi, extras: ShellExtras, farm: string, relPath: string): Promise<RevealResult> {
+  const abs = await api.cachePath(farm, relPath)
+  extras.showItemInFolder(abs)
+  return { opened: true, path: abs }
+}
+
 /** Registers every handler; returns a function that removes them. */
 export function registerIpc(api: EngineApi, extras: ShellExtras): () => void {
   for (const name of CALLS) {
@@ -102,10 +113,14 @@ export function registerIpc(api: EngineApi, extras: ShellExtras): () => void {
   ipcMain.handle(OPEN_IN_EDITOR_CHANNEL, (event, pos: unknown) =>
     wrap(event, extras, () => extras.openInEditor(sourcePos(pos)))
   )
+  ipcMain.handle(REVEAL_CHANNEL, (event, farm: unknown, rel: unknown) =>
+    wrap(event, extras, () => reveal(api, extras, str(farm, 'farm'), str(rel, 'relPath')))
+  )
   return () => {
     for (const name of CALLS) ipcMain.removeHandler(callChannel(name))
     ipcMain.removeHandler(PICK_FOLDER_CHANNEL)
     ipcMain.removeHandler(OPEN_IN_EDITOR_CHANNEL)
+    ipcMain.removeHandler(REVEAL_CHANNEL)
   }
 }
 

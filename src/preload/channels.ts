@@ -4,7 +4,7 @@
  * wrapped so the renderer sees the engine's own error message, not Electron's
  * "Error invoking remote method" text.
  */
-import type { EngineApi, EngineUiEvent } from '../shared/api'
+import type { EngineApi, EngineUiEvent, RevealResult } from '../shared/api'
 import type { SourcePos } from '../shared/diagnostics'
 
 export const CALLS = [
@@ -20,6 +20,7 @@ export const CALLS = [
   'previewFlush',
   'flush',
   'clearCacheFolder',
+  'cachePath',
   'getRenders'
 ] as const satisfies readonly (keyof EngineApi)[]
 
@@ -30,6 +31,7 @@ export const callChannel = (name: CallName): string => `engine:${name}`
 export const EVENT_CHANNEL = 'engine:event'
 export const PICK_FOLDER_CHANNEL = 'shell:pickConfigFolder'
 export const OPEN_IN_EDITOR_CHANNEL = 'shell:openInEditor'
+export const REVEAL_CHANNEL = 'shell:revealInFileManager'
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: string; code: string }
 
@@ -42,4 +44,5 @@ export interface WorkbenchBridge extends Omit<EngineApi, 'subscribe'> {
   onEvent(listener: (event: EngineUiEvent) => void): () => void
   pickConfigFolder(): Promise<string | null>
   openInEditor(pos: SourcePos): Promise<void>
+  revealInFileManager(farm: string, relPath: string): Promise<RevealResult>
 }

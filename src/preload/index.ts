@@ -11,13 +11,14 @@ import {
   EVENT_CHANNEL,
   OPEN_IN_EDITOR_CHANNEL,
   PICK_FOLDER_CHANNEL,
+  REVEAL_CHANNEL,
   type CallName,
   type IpcResult,
   type WorkbenchBridge
 } from './channels'
 
 async function call<T>(
-  name: CallName | typeof PICK_FOLDER_CHANNEL | typeof OPEN_IN_EDITOR_CHANNEL,
+  name: CallName | typeof PICK_FOLDER_CHANNEL | typeof OPEN_IN_EDITOR_CHANNEL | typeof REVEAL_CHANNEL,
   ...args: unknown[]
 ): Promise<T> {
   const channel = name.includes(':') ? name : callChannel(name as CallName)
@@ -39,6 +40,7 @@ const bridge: WorkbenchBridge = {
   previewFlush: (farm, handle, action) => call('previewFlush', farm, handle, action),
   flush: (farm, handle, action) => call('flush', farm, handle, action),
   clearCacheFolder: (farm, relPath) => call('clearCacheFolder', farm, relPath),
+  cachePath: (farm, relPath) => call('cachePath', farm, relPath),
   getRenders: () => call('getRenders'),
   onEvent(listener) {
     const forward = (_e: IpcRendererEvent, event: EngineUiEvent): void => listener(event)
@@ -48,7 +50,9 @@ const bridge: WorkbenchBridge = {
     }
   },
   pickConfigFolder: () => call(PICK_FOLDER_CHANNEL),
-  openInEditor: (pos: SourcePos) => call(OPEN_IN_EDITOR_CHANNEL, { file: pos.file, line: pos.line, column: pos.column })
+  openInEditor: (pos: SourcePos) =>
+    call(OPEN_IN_EDITOR_CHANNEL, { file: pos.file, line: pos.line, column: pos.column }),
+  revealInFileManager: (farm, relPath) => call(REVEAL_CHANNEL, farm, relPath)
 }
 
 contextBridge.exposeInMainWorld('workbench', bridge)

@@ -69,6 +69,14 @@ export interface RenderHealth {
   penalty: number
 }
 
+/** "Show in folder": whether a file manager was opened, and the path, for the user to open it when not. */
+export interface RevealResult {
+  opened: boolean
+  /** Absolute path of the cached file or folder. */
+  path: string
+  reason?: string
+}
+
 export interface ReplayResult {
   status: number
   traceId: string | null
@@ -95,6 +103,8 @@ export interface EngineApi {
   previewFlush(farm: string, handle: string, action: FlushAction): Promise<FlushPreview>
   flush(farm: string, handle: string, action: FlushAction): Promise<FlushReport>
   clearCacheFolder(farm: string, relPath: string): Promise<{ deleted: number }>
+  /** Absolute path of a cached file or folder; refused when it would lead outside the farm's docroot. */
+  cachePath(farm: string, relPath: string): Promise<string>
   getRenders(): Promise<RenderHealth[]>
   subscribe(listener: (event: EngineUiEvent) => void): () => void
 }

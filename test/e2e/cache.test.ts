@@ -1,8 +1,12 @@
 /**
  * The cache tree against `serve --demo` with its own docroot: what the proxy caches appears
  * with its state, and a flush or a clear started from the tree (a flush after its preview)
- * makes the next request for the page a miss that fetches it from the render again.
+ * makes the next request for the page a miss that fetches it from the render again; "Show in
+ * folder", with no file manager to open, shows the file's path to copy.
  */
+import fs from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
@@ -21,7 +25,15 @@ let ui: UiPage
 
 beforeAll(async () => {
   await prepareBuilds()
-  served = await serve()
+  // The server inherits a PATH with no file manager launcher: "Show in folder" must then show the path instead.
+  const savedPath = process.env.PATH
+  process.env.PATH = fs.mkdtempSync(join(os.tmpdir(), 'dw-no-launcher-'))
+  try {
+    served = await serve()
+  } finally {
+    fs.rmSync(process.env.PATH, { recursive: true, force: true })
+    process.env.PATH = savedPath
+  }
   browser = await launch()
   ui = await openUi(browser, served.ui)
 })
@@ -69,6 +81,24 @@ describe('the cache tree', () => {
       .poll(() => textOf(ui.page.locator('.cache-view .counts')), POLL)
       .toMatch(/^2 files .* hit ratio 50% \(2\/4\)$/)
     await screenshot(ui.page, 'cache')
+  })
+
+  it('"Show in folder" where no file manager can be opened shows the absolute path, with a button that copies it', async () => {
+    const file = treeRow(PAGE)
+    await file.hover()
+    await file.getByRole('button', { name: 'Show in folder' }).click()
+    const notice = ui.page.locator('.cache-view .reveal-notice')
+    const abs = join(served.docroot, PAGE)
+    await expect.poll(() => textOf(notice.locator('.reveal-path')), POLL).toBe(abs)
+    expect(await textOf(notice)).toContain('No file manager opened (xdg-open is not installed). The path:')
+    await ui.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.ui).origin })
+    await notice.getByRole('button', { name: 'Copy' }).click()
+    await expect.poll(() => textOf(notice.locator('.muted')), POLL).toBe('copied')
+    type Clipboard = { navigator: { clipboard: { readText(): Promise<string> } } }
+    expect(await ui.page.evaluate(() => (globalThis as unknown as Clipboard).navigator.clipboard.readText())).toBe(abs)
+    await screenshot(ui.page, 'cache-show-in-folder')
+    await notice.getByRole('button', { name: 'Dismiss' }).click()
+    await expect.poll(() => notice.count(), POLL).toBe(0)
   })
 
   it('a flush of a page from the tree shows its preview first; the page is deleted, others go stale, the next request is a miss', async () => {

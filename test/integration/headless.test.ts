@@ -263,6 +263,76 @@ describe('the API mirrors the engine', () => {
   })
 })
 
+describe('show in folder', () => {
+  const PAGE = '/content/demo/us/en/adventures.html'
+  const post = (body: unknown, opts: { headers?: Record<string, string>; token?: string | null } = {}) =>
+    call('POST', '/api/cache/reveal', {
+      ...opts,
+      headers: { 'content-type': 'application/json', ...opts.headers },
+      body: JSON.stringify(body)
+    })
+
+  beforeAll(async () => {
+    await send(engine.url!, PAGE)
+    const deadline = Date.now() + 3000
+    while (!fs.existsSync(path.join(docroot, PAGE)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20))
+  })
+
+  it("needs the token and this server's Origin, like every call", async () => {
+    const body = { farm: 'publishfarm', path: PAGE }
+    expect((await post(body, { token: null })).status).toBe(401)
+    expect((await post(body, { headers: { origin: 'http://evil.example' } })).status).toBe(403)
+  })
+
+  it('refuses a path outside the docroot, by .. or through a symlink, before anything is opened', async () => {
+    const dotdot = await post({ farm: 'publishfarm', path: '/content/../../etc' })
+    expect(dotdot.status).toBe(400)
+    expect(JSON.parse(dotdot.text)).toEqual({ error: 'x-workbench: path escapes the docroot', code: 'BAD_REQUEST' })
+    const link = path.join(docroot, 'elsewhere')
+    fs.symlinkSync(os.tmpdir(), link)
+    try {
+      const linked = await post({ farm: 'publishfarm', path: '/elsewhere' })
+      expect(linked.status).toBe(400)
+      expect(JSON.parse(linked.text)).toEqual({ error: '/elsewhere is outside the docroot', code: 'BAD_REQUEST' })
+    } finally {
+      fs.rmSync(link)
+    }
+  })
+
+  it('names the farm it cannot find', async () => {
+    const r = await post({ farm: 'nosuchfarm', path: PAGE })
+    expect(r.status).toBe(400)
+    expect(JSON.parse(r.text).error).toBe('no farm /nosuchfarm in the configuration')
+  })
+
+  it('without xdg-open on this machine, answers opened: false with the absolute path to open by hand', async () => {
+    expect(fs.existsSync(path.join(docroot, PAGE))).toBe(true)
+    const saved = process.env.PATH
+    const emptyBin = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-no-launcher-'))
+    process.env.PATH = emptyBin
+    try {
+      const r = await post({ farm: 'publishfarm', path: PAGE })
+      expect(r.status).toBe(200)
+      const expected = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
+      expect(JSON.parse(r.text)).toEqual({
+        opened: false,
+        path: path.join(docroot, 'content/demo/us/en/adventures.html'),
+        reason: `${expected} is not installed`
+      })
+    } finally {
+      process.env.PATH = saved
+      fs.rmSync(emptyBin, { recursive: true, force: true })
+    }
+  })
+
+  it('cachePath gives the absolute path of a cached folder', async () => {
+    expect(await json<string>('/api/cache/path?farm=publishfarm&path=/content/demo')).toBe(
+      path.join(docroot, 'content/demo')
+    )
+  })
+})
+
 describe('the event socket', () => {
   it('pushes new requests as batched "traces" events, at most one per 100 ms', async () => {
     const opened = await upgrade(`?token=${ui.token}`)

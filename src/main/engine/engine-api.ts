@@ -302,20 +302,18 @@ export class LocalEngineApi implements EngineApi {
    */
   async clearCacheFolder(farm: string, relPath: string): Promise<{ deleted: number }> {
     const store = this.cacheOf(farm)
-    const dir = store.docroot.resolve(relPath)
-    if (!dir.ok) throw new BadInputError(dir.reason)
-    if (!store.docroot.isInside(dir.abs)) throw new BadInputError(`${relPath} is outside the docroot`)
+    const dir = insideDocroot(store, relPath)
     let deleted = 0
-    walkDocroot(dir.abs, (e) => void (e.role === 'document' && deleted++), { maxEntries: 1_000_000 })
+    walkDocroot(dir, (e) => void (e.role === 'document' && deleted++), { maxEntries: 1_000_000 })
     let names: string[] = []
     try {
-      names = fs.readdirSync(dir.abs)
+      names = fs.readdirSync(dir)
     } catch {
       return { deleted: 0 }
     }
     const relDir = relPath.replace(/\/+$/, '')
     for (const name of names) {
-      const abs = path.join(dir.abs, name)
+      const abs = path.join(dir, name)
       if (store.docroot.removeEntry(abs) === null) continue
       store.hot.forgetUnder(abs)
     }
@@ -328,6 +326,10 @@ export class LocalEngineApi implements EngineApi {
       at: store.now()
     })
     return { deleted }
+  }
+
+  async cachePath(farm: string, relPath: string): Promise<string> {
+    return insideDocroot(this.cacheOf(farm), relPath)
   }
 
   async getRenders(): Promise<RenderHealth[]> {
@@ -408,6 +410,14 @@ export class LocalEngineApi implements EngineApi {
       }
     }
   }
+}
+
+/** The absolute path of `relPath`, refused when it names a place outside the docroot, by `..` or through a symlink. */
+function insideDocroot(store: CacheStore, relPath: string): string {
+  const r = store.docroot.resolve(relPath)
+  if (!r.ok) throw new BadInputError(r.reason)
+  if (!store.docroot.isInside(r.abs)) throw new BadInputError(`${relPath} is outside the docroot`)
+  return r.abs
 }
 
 /**

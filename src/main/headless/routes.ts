@@ -1,10 +1,11 @@
 /**
- * The JSON endpoints: one per EngineApi method, GET for reads and POST for changes, the
- * arguments checked before they reach the engine. `src/renderer/src/api/ws-client.ts` is the
- * other side of this table.
+ * The JSON endpoints: one per EngineApi method, plus "show in folder" (reveal.ts), GET for
+ * reads and POST for changes, the arguments checked before they reach the engine.
+ * `src/renderer/src/api/ws-client.ts` is the other side of this table.
  */
 import type { EngineApi } from '../../shared/api'
 import type { FlushAction } from '../../shared/cache-types'
+import { revealInFileManager } from './reveal'
 
 export class BadRequest extends Error {
   readonly code = 'BAD_REQUEST'
@@ -92,6 +93,17 @@ const ROUTES: Route[] = [
     method: 'POST',
     pattern: /^\/api\/cache\/clear$/,
     handle: (api, c) => api.clearCacheFolder(str(c.body.farm, 'farm'), str(c.body.path, 'path'))
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/cache\/path$/,
+    handle: (api, c) => api.cachePath(str(c.query.get('farm'), 'farm'), str(c.query.get('path'), 'path'))
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/cache\/reveal$/,
+    handle: async (api, c) =>
+      revealInFileManager(await api.cachePath(str(c.body.farm, 'farm'), str(c.body.path, 'path')))
   },
   { method: 'GET', pattern: /^\/api\/renders$/, handle: (api) => api.getRenders() }
 ]

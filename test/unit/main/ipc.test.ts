@@ -17,7 +17,7 @@ vi.mock('electron', () => ({
 }))
 
 const { registerIpc } = await import('../../../src/main/ipc')
-const { CALLS, callChannel, OPEN_IN_EDITOR_CHANNEL } = await import('../../../src/preload/channels')
+const { CALLS, callChannel, OPEN_IN_EDITOR_CHANNEL, REVEAL_CHANNEL } = await import('../../../src/preload/channels')
 
 function fakeApi(): { api: EngineApi; calls: unknown[][] } {
   const calls: unknown[][] = []
@@ -25,7 +25,13 @@ function fakeApi(): { api: EngineApi; calls: unknown[][] } {
     (name: string) =>
     async (...args: unknown[]) => {
       calls.push([name, ...args])
-      if (name === 'getTrace' && args[0] === 'missing') throw Object.assign(new Error('no such trace'), { code: 'TRACE_UNKNOWN' })
+      if (name === 'getTrace' && args[0] === 'missing')
+        throw Object.assign(new Error('no such trace'), { code: 'TRACE_UNKNOWN' })
+      if (name === 'cachePath') {
+        if (String(args[1]).includes('..'))
+          throw Object.assign(new Error('x-workbench: path escapes the docroot'), { code: 'BAD_REQUEST' })
+        return `/srv/docroot${String(args[1])}`
+      }
       return { from: name }
     }
   const api = Object.fromEntries(CALLS.map((n) => [n, record(n)])) as unknown as EngineApi
@@ -38,15 +44,18 @@ const stranger = { senderFrame: { url: 'https://evil.example/' } }
 describe('IPC handlers', () => {
   const { api, calls } = fakeApi()
   const opened: unknown[] = []
+  const shown: string[] = []
   const unregister = registerIpc(api, {
     pickConfigFolder: async () => '/picked',
     openInEditor: async (pos) => void opened.push(pos),
+    showItemInFolder: (path) => void shown.push(path),
     isTrusted: (url) => url.startsWith('app://workbench/')
   })
 
   it('registers one channel per EngineApi call, plus the native extras', () => {
     for (const name of CALLS) expect(handlers.has(callChannel(name))).toBe(true)
     expect(handlers.has(OPEN_IN_EDITOR_CHANNEL)).toBe(true)
+    expect(handlers.has(REVEAL_CHANNEL)).toBe(true)
   })
 
   it('calls the API with the checked arguments and wraps the answer', async () => {
@@ -77,6 +86,29 @@ describe('IPC handlers', () => {
   it('open in editor takes a file:line position', async () => {
     await handlers.get(OPEN_IN_EDITOR_CHANNEL)!(trusted, { file: '/cfg/filters.any', line: 12 })
     expect(opened).toEqual([{ file: '/cfg/filters.any', line: 12, column: 1 }])
+  })
+
+  it("show in folder hands the cached file's absolute path, resolved by the engine, to shell.showItemInFolder", async () => {
+    const r = await handlers.get(REVEAL_CHANNEL)!(trusted, 'publishfarm', '/content/site/en.html')
+    expect(r).toEqual({ ok: true, value: { opened: true, path: '/srv/docroot/content/site/en.html' } })
+    expect(shown).toEqual(['/srv/docroot/content/site/en.html'])
+    expect(calls.at(-1)).toEqual(['cachePath', 'publishfarm', '/content/site/en.html'])
+  })
+
+  it('show in folder opens nothing for a path the engine refuses, an argument of the wrong kind, or a stranger', async () => {
+    const before = shown.length
+    const escaping = await handlers.get(REVEAL_CHANNEL)!(trusted, 'publishfarm', '/../../etc/passwd')
+    expect(escaping).toEqual({ ok: false, error: 'x-workbench: path escapes the docroot', code: 'BAD_REQUEST' })
+    expect(await handlers.get(REVEAL_CHANNEL)!(trusted, 'publishfarm', 42)).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST'
+    })
+    expect(await handlers.get(REVEAL_CHANNEL)!(stranger, 'publishfarm', '/content')).toEqual({
+      ok: false,
+      error: 'untrusted sender',
+      code: 'FORBIDDEN'
+    })
+    expect(shown.length).toBe(before)
   })
 
   it('removes every handler when unregistered', () => {

@@ -3,7 +3,7 @@
  * Two implementations: ipc-client.ts (Electron, through the preload bridge) and ws-client.ts
  * (a browser, through the headless server).
  */
-import type { EngineApi, EngineUiEvent } from '../../../shared/api'
+import type { EngineApi, EngineUiEvent, RevealResult } from '../../../shared/api'
 import type { SourcePos } from '../../../shared/diagnostics'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
@@ -16,6 +16,8 @@ export interface EngineClient extends EngineApi {
   pickConfigFolder?: () => Promise<string | null>
   /** Opens a configuration file at a line in the user's editor (Electron); the browser follows a vscode:// link. */
   openInEditor?: (pos: SourcePos) => Promise<void>
+  /** Opens the OS file manager on a cached file or folder; when it cannot, `opened` is false and `path` is for the user. */
+  revealInFileManager(farm: string, relPath: string): Promise<RevealResult>
 }
 
 /**
@@ -27,6 +29,7 @@ export interface WorkbenchBridge extends Omit<EngineApi, 'subscribe'> {
   onEvent(listener: (event: EngineUiEvent) => void): () => void
   pickConfigFolder(): Promise<string | null>
   openInEditor(pos: SourcePos): Promise<void>
+  revealInFileManager(farm: string, relPath: string): Promise<RevealResult>
 }
 
 /** A link VS Code opens at the line (browsers hand vscode:// to the installed editor). */

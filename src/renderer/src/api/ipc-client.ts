@@ -17,6 +17,7 @@ export function createIpcClient(bridge: WorkbenchBridge): EngineClient {
     previewFlush: (farm, handle, action) => bridge.previewFlush(farm, handle, action),
     flush: (farm, handle, action) => bridge.flush(farm, handle, action),
     clearCacheFolder: (farm, relPath) => bridge.clearCacheFolder(farm, relPath),
+    cachePath: (farm, relPath) => bridge.cachePath(farm, relPath),
     getRenders: () => bridge.getRenders(),
     subscribe: (listener: (event: EngineUiEvent) => void) => bridge.onEvent(listener),
     onConnection(listener: (state: ConnectionState) => void) {
@@ -24,6 +25,7 @@ export function createIpcClient(bridge: WorkbenchBridge): EngineClient {
       return () => undefined
     },
     pickConfigFolder: () => bridge.pickConfigFolder(),
-    openInEditor: (pos) => bridge.openInEditor(pos)
+    openInEditor: (pos) => bridge.openInEditor(pos),
+    revealInFileManager: (farm, relPath) => bridge.revealInFileManager(farm, relPath)
   }
 }

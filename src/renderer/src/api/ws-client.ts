@@ -90,6 +90,9 @@ export function createWsClient(location: { origin: string; search: string; host:
     previewFlush: (farm, handle, action) => call('POST', '/api/cache/flush-preview', { farm, handle, action }),
     flush: (farm, handle, action) => call('POST', '/api/cache/flush', { farm, handle, action }),
     clearCacheFolder: (farm, relPath) => call('POST', '/api/cache/clear', { farm, path: relPath }),
+    cachePath: (farm, relPath) => call('GET', `/api/cache/path${q({ farm, path: relPath })}`),
+    // The server runs on this machine (loopback only), so the file manager it opens is the user's.
+    revealInFileManager: (farm, relPath) => call('POST', '/api/cache/reveal', { farm, path: relPath }),
     getRenders: () => call('GET', '/api/renders'),
     subscribe(listener) {
       listeners.add(listener)

@@ -97,6 +97,7 @@ function TreeLine({
             >
               Clear…
             </button>
+            <RevealButton relPath={row.relPath} onAction={onAction} />
           </div>
         </div>
       )
@@ -148,6 +149,7 @@ function TreeLine({
             >
               Flush…
             </button>
+            <RevealButton relPath={row.info.relPath} onAction={onAction} />
           </div>
         </div>
       )
@@ -168,4 +170,12 @@ function TreeLine({
         </div>
       )
   }
+}
+
+function RevealButton({ relPath, onAction }: { relPath: string; onAction: (a: CacheAction) => void }) {
+  return (
+    <button onClick={() => onAction({ kind: 'reveal', relPath })} title="Show it in the system's file manager">
+      Show in folder
+    </button>
+  )
 }

@@ -1,4 +1,4 @@
-/** The docroot of one farm: totals, hit ratio, and the lazy tree with flush and clear actions. */
+/** The docroot of one farm: totals, hit ratio, and the lazy tree with flush, clear and "show in folder". */
 import { useEffect, useState } from 'react'
 import type { FlushAction } from '../../../../shared/cache-types'
 import { Empty } from '../../components/Empty'
@@ -8,8 +8,12 @@ import { formatBytes, formatCount } from '../../store/format'
 import { configStore } from '../../store/panels'
 import { CacheTree } from './CacheTree'
 import { ClearDialog, FlushDialog } from './FlushDialog'
+import { RevealNotice, type RevealProblem } from './RevealNotice'
 
-export type CacheAction = { kind: 'flush'; handle: string; action: FlushAction } | { kind: 'clear'; relPath: string }
+export type CacheAction =
+  | { kind: 'flush'; handle: string; action: FlushAction }
+  | { kind: 'clear'; relPath: string }
+  | { kind: 'reveal'; relPath: string }
 
 export function CacheView() {
   const session = useSession()
@@ -19,6 +23,7 @@ export function CacheView() {
   const error = useVanilla(cacheStore, (s) => s.error)
   const rows = useRequests((s) => s.rows)
   const [pending, setPending] = useState<CacheAction | null>(null)
+  const [revealProblem, setRevealProblem] = useState<RevealProblem | null>(null)
   const ratio = hitRatio(rows, farm)
 
   useEffect(() => {
@@ -33,6 +38,19 @@ export function CacheView() {
       .then((totals) => cacheStore.setState({ totals }))
       .catch((e: Error) => cacheStore.setState({ error: e.message }))
   }
+
+  const reveal = async (relPath: string): Promise<void> => {
+    if (!farm) return
+    setRevealProblem(null)
+    try {
+      const r = await session.client.revealInFileManager(farm, relPath)
+      if (!r.opened) setRevealProblem({ reason: r.reason ?? 'unknown reason', path: r.path })
+    } catch (e) {
+      setRevealProblem({ reason: (e as Error).message })
+    }
+  }
+
+  const onAction = (a: CacheAction): void => (a.kind === 'reveal' ? void reveal(a.relPath) : setPending(a))
 
   return (
     <div className="cache-view">
@@ -74,7 +92,8 @@ export function CacheView() {
           Refresh
         </button>
       </div>
-      {error ? <Empty title="The cache cannot be shown">{error}</Empty> : <CacheTree onAction={setPending} />}
+      {revealProblem && <RevealNotice problem={revealProblem} onClose={() => setRevealProblem(null)} />}
+      {error ? <Empty title="The cache cannot be shown">{error}</Empty> : <CacheTree onAction={onAction} />}
       {pending?.kind === 'flush' && farm && (
         <FlushDialog
           farm={farm}
