@@ -24,8 +24,20 @@ export interface ProxyServerOptions {
 class HttpReply implements Reply {
   /** Set once the request context (which owns the trace) exists. */
   trace!: RequestTrace
+  private aborts: (() => void)[] | null = null
 
-  constructor(private readonly res: ServerResponse) {}
+  /** `onClose` runs once the connection's answer is over, complete or not. */
+  constructor(
+    private readonly res: ServerResponse,
+    onClose: () => void
+  ) {
+    // One 'close' listener for everything that waits on it: each `once` costs a wrapper.
+    res.once('close', () => {
+      const aborts = this.aborts
+      if (aborts && !res.writableFinished) for (const cb of aborts) cb()
+      onClose()
+    })
+  }
 
   get headersSent(): boolean {
     return this.res.headersSent
@@ -55,17 +67,20 @@ class HttpReply implements Reply {
   }
 
   onAbort(cb: () => void): void {
-    this.res.once('close', () => {
-      if (!this.res.writableFinished) cb()
-    })
+    if (this.aborts) this.aborts.push(cb)
+    else this.aborts = [cb]
   }
 }
 
 export function toIncoming(req: IncomingMessage): IncomingRequest {
-  const headers: Record<string, string> = {}
-  for (const k in req.headers) {
-    const v = req.headers[k]
-    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
+  // Node joins repeated request headers itself; only `set-cookie` stays a list.
+  let headers = req.headers as Record<string, string>
+  if (req.headers['set-cookie'] !== undefined) {
+    headers = {}
+    for (const k in req.headers) {
+      const v = req.headers[k]
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
+    }
   }
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined
   const socket = req.socket
@@ -106,9 +121,6 @@ export class ProxyServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const seq = this.opts.nextSeq()
     const incoming = toIncoming(req)
-    const reply = new HttpReply(res)
-    const ctx = new RequestContext(incoming, reply, this.opts.active(), 'serve', String(seq), seq)
-    reply.trace = ctx.trace
     const started = performance.now()
     // Published once the answer is on the wire and every stage is done (a stored miss
     // records its cache entry after the last byte).
@@ -119,10 +131,19 @@ export class ProxyServer {
       if (ctx.trace.response.status === 0) ctx.trace.response.status = res.statusCode
       this.opts.onTrace(ctx.trace)
     }
-    res.once('close', done)
+    const reply = new HttpReply(res, done)
+    const ctx = new RequestContext(incoming, reply, this.opts.active(), 'serve', String(seq), seq)
+    reply.trace = ctx.trace
     try {
       const r = runPipeline(ctx)
-      if (r) r.catch((e: Error) => this.fail(ctx, res, e)).finally(done)
+      if (r)
+        r.then(done, (e: Error) => {
+          try {
+            this.fail(ctx, res, e)
+          } finally {
+            done()
+          }
+        })
       else done()
     } catch (e) {
       this.fail(ctx, res, e as Error)

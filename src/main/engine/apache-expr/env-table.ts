@@ -1,3 +1,5 @@
+import { lowerName } from './lower-name'
+
 /**
  * `r->subprocess_env` and `r->notes` are APR tables: names are case-insensitive, and setting an
  * existing name keeps its first spelling. Plain records are used for them (they cross process
@@ -6,8 +8,9 @@
 
 function keyOf(table: Record<string, string>, name: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(table, name)) return name
-  const lower = name.toLowerCase()
-  return Object.keys(table).find((k) => k.toLowerCase() === lower)
+  const lower = lowerName(name)
+  for (const k in table) if (Object.prototype.hasOwnProperty.call(table, k) && k.toLowerCase() === lower) return k
+  return undefined
 }
 
 export function envGet(table: Record<string, string> | undefined, name: string): string | undefined {

@@ -13,6 +13,7 @@
 import type { CondNode, ExprAst, StringFunctionName, Subnet, WordNode } from './ast'
 import type { ExprContext } from './context'
 import { envGet } from './env-table'
+import { captureList } from './pregsub'
 import { fnmatch } from './fnmatch'
 import { ipInSubnet, parseIpAddress } from './ipmatch'
 import { applyStringFunction } from './string-functions'
@@ -53,7 +54,11 @@ class Evaluator {
   lookups: ExprLookup[] = []
   captures: (string | undefined)[] | null = null
 
-  constructor(private readonly ctx: ExprContext) {}
+  /** `track` off: values read are not listed in `lookups` (nothing else changes). */
+  constructor(
+    private readonly ctx: ExprContext,
+    private readonly track = true
+  ) {}
 
   private enter(): void {
     if (this.depth >= MAX_RECURSION) throw new EvalError('Recursion limit reached')
@@ -63,6 +68,11 @@ class Evaluator {
   private record(name: string, value: string): string {
     if (this.lookups.length < MAX_LOOKUPS) this.lookups.push({ name, value })
     return value
+  }
+
+  /** `record` for a `%{NAME}` read; the name is only built when lookups are kept. */
+  private recordVar(name: string, value: string): string {
+    return this.track ? this.record(`%{${name}}`, value) : value
   }
 
   private addVary(header: string): void {
@@ -93,7 +103,7 @@ class Evaluator {
         case 'match': {
           const subject = this.word(node.left)
           const m = node.regex.regex.exec(subject)
-          if (node.regex.groups > 0) this.captures = m ? Array.from({ length: 10 }, (_, i) => m[i]) : null
+          if (node.regex.groups > 0) this.captures = m ? captureList(m) : null
           return node.negate ? m === null : m !== null
         }
         case 'unary':
@@ -197,12 +207,17 @@ class Evaluator {
         case 'digits':
         case 'literal':
           return node.value
-        case 'string':
-          return node.parts.map((p) => this.word(p)).join('')
+        case 'string': {
+          let text = ''
+          for (const p of node.parts) text += this.word(p)
+          return text
+        }
         case 'concat':
           return this.word(node.left) + this.word(node.right)
-        case 'backref':
-          return this.record(`$${node.n}`, this.captures?.[node.n] ?? '')
+        case 'backref': {
+          const value = this.captures?.[node.n] ?? ''
+          return this.track ? this.record(`$${node.n}`, value) : value
+        }
         case 'var':
           return this.variable(node.name)
         case 'call':
@@ -217,37 +232,41 @@ class Evaluator {
     const header = HEADER_VARIABLES[name]
     if (header) {
       this.addVary(header)
-      return this.record(`%{${name}}`, headerValue(this.ctx.req.headers, header) ?? '')
+      return this.recordVar(name, headerValue(this.ctx.req.headers, header) ?? '')
     }
     if (name.startsWith('SSL_')) {
       if (this.ctx.req.https) throw new EvalError(`%{${name}}: SSL variables are not emulated`)
-      return this.record(`%{${name}}`, '')
+      return this.recordVar(name, '')
     }
     const v = requestVariable(name, this.ctx)
     if (v === undefined) throw new EvalError(`Variable '${name}' cannot be evaluated`)
-    return this.record(`%{${name}}`, v)
+    return this.recordVar(name, v)
+  }
+
+  /** `record` for a function call; the label is only built when lookups are kept. */
+  private recordCall(name: StringFunctionName, arg: string, value: string): string {
+    return this.track ? this.record(`${name}('${arg}')`, value) : value
   }
 
   private call(name: StringFunctionName, arg: string): string {
-    const label = `${name}('${arg}')`
     const { ctx } = this
     switch (name) {
       case 'req':
       case 'http':
         this.addVary(arg)
-        return this.record(label, headerValue(ctx.req.headers, arg) ?? '')
+        return this.recordCall(name, arg, headerValue(ctx.req.headers, arg) ?? '')
       case 'req_novary':
-        return this.record(label, headerValue(ctx.req.headers, arg) ?? '')
+        return this.recordCall(name, arg, headerValue(ctx.req.headers, arg) ?? '')
       case 'resp':
-        return this.record(label, ctx.response?.header(arg) ?? '')
+        return this.recordCall(name, arg, ctx.response?.header(arg) ?? '')
       case 'reqenv':
-        return this.record(label, envGet(ctx.env, arg) ?? '')
+        return this.recordCall(name, arg, envGet(ctx.env, arg) ?? '')
       case 'note':
-        return this.record(label, envGet(ctx.notes, arg) ?? '')
+        return this.recordCall(name, arg, envGet(ctx.notes, arg) ?? '')
       case 'env':
-        return this.record(label, envGet(ctx.notes, arg) ?? envGet(ctx.env, arg) ?? ctx.osEnv?.[arg] ?? '')
+        return this.recordCall(name, arg, envGet(ctx.notes, arg) ?? envGet(ctx.env, arg) ?? ctx.osEnv?.[arg] ?? '')
       case 'osenv':
-        return this.record(label, ctx.osEnv?.[arg] ?? '')
+        return this.recordCall(name, arg, ctx.osEnv?.[arg] ?? '')
       case 'file': {
         if (!ctx.fs?.readFile) throw new EvalError(`Cannot open file ${arg}`)
         const info = ctx.fs.stat(arg)
@@ -285,10 +304,13 @@ function truthy(s: string): boolean {
   return !['', '0', 'off', 'no', 'false'].includes(s.toLowerCase())
 }
 
-/** Evaluate a boolean expression. Never throws: failures come back in `error`. */
-export function evalExprBool(ast: ExprAst, ctx: ExprContext): ExprBoolResult {
+/**
+ * Evaluate a boolean expression. Never throws: failures come back in `error`. `track` off
+ * leaves `lookups` empty (for a caller that shows no trace); the value, Vary and captures are the same.
+ */
+export function evalExprBool(ast: ExprAst, ctx: ExprContext, track = true): ExprBoolResult {
   if (ast.kind !== 'bool') throw new TypeError('evalExprBool needs a boolean expression (parseExpr)')
-  const ev = new Evaluator(ctx)
+  const ev = new Evaluator(ctx, track)
   try {
     const value = ev.cond(ast.root)
     return { value, vary: ev.vary, lookups: ev.lookups, captures: ev.captures }
@@ -298,10 +320,10 @@ export function evalExprBool(ast: ExprAst, ctx: ExprContext): ExprBoolResult {
   }
 }
 
-/** Evaluate a string expression (`Header set X "expr=…"`). Never throws. */
-export function evalExprString(ast: ExprAst, ctx: ExprContext): ExprStringResult {
+/** Evaluate a string expression (`Header set X "expr=…"`). Never throws. `track` as for `evalExprBool`. */
+export function evalExprString(ast: ExprAst, ctx: ExprContext, track = true): ExprStringResult {
   if (ast.kind !== 'string') throw new TypeError('evalExprString needs a string expression (parseStringExpr)')
-  const ev = new Evaluator(ctx)
+  const ev = new Evaluator(ctx, track)
   try {
     return { value: ev.word(ast.root), lookups: ev.lookups }
   } catch (e) {

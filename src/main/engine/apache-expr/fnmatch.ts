@@ -9,11 +9,12 @@ export interface FnmatchOptions {
   caseBlind?: boolean
 }
 
-const cache = new Map<string, RegExp>()
+/** One memo per flag combination: [plain, pathname, caseBlind, both]. */
+const caches = [new Map<string, RegExp>(), new Map<string, RegExp>(), new Map<string, RegExp>(), new Map<string, RegExp>()]
 
 function toRegex(pattern: string, opts: FnmatchOptions): RegExp {
-  const key = `${opts.pathname ? 'p' : ''}${opts.caseBlind ? 'i' : ''}:${pattern}`
-  const hit = cache.get(key)
+  const cache = caches[(opts.pathname ? 1 : 0) + (opts.caseBlind ? 2 : 0)]
+  const hit = cache.get(pattern)
   if (hit) return hit
   const any = opts.pathname ? '[^/]' : '[\\s\\S]'
   let out = ''
@@ -45,7 +46,7 @@ function toRegex(pattern: string, opts: FnmatchOptions): RegExp {
   }
   const re = new RegExp(`^${out}$`, opts.caseBlind ? 'i' : '')
   if (cache.size > 500) cache.clear()
-  cache.set(key, re)
+  cache.set(pattern, re)
   return re
 }
 

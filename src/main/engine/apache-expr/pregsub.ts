@@ -20,3 +20,8 @@ export function pregsub(template: string, captures: readonly (string | undefined
   }
   return out
 }
+
+/** `$0`–`$9` of a match, an unset group (or one past the last) as `undefined`; built as one literal, it runs for every match. */
+export function captureList(m: RegExpExecArray): (string | undefined)[] {
+  return [m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9]]
+}

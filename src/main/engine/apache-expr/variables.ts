@@ -5,6 +5,7 @@
 import type { ExprContext } from './context'
 import { envGet } from './env-table'
 import { parseIpAddress } from './ipmatch'
+import { lowerName } from './lower-name'
 
 /** Header behind each `HTTP_*` variable; reading one adds it to `Vary` (except `Host`). */
 export const HEADER_VARIABLES: Record<string, string> = {
@@ -61,7 +62,7 @@ export function isIpv6Client(addr: string): boolean {
 }
 
 export function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  return headers[name.toLowerCase()]
+  return headers[lowerName(name)]
 }
 
 /**

@@ -53,6 +53,8 @@ export function proxyPassTarget(layers: VhostSettings[], path: string): { url: s
       }
     }
     for (const scope of layer.scopes) {
+      // A section without ProxyPass cannot apply: its location need not be matched at all.
+      if (scope.settings.proxyPass.length === 0) continue
       if ((scope.kind !== 'Location' && scope.kind !== 'LocationMatch') || !locationMatches(scope, path)) continue
       for (const p of scope.settings.proxyPass) {
         const target = p.args[0]

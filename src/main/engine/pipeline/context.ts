@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream'
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { SourcePos } from '../../../shared/diagnostics'
-import type { Outcome, RequestTrace, StageName, StageTrace, Verdict } from '../../../shared/trace'
+import type { Outcome, RequestTrace, StageName, StageTrace, TraceRequest, TraceResponse, Verdict } from '../../../shared/trace'
 import type { ApacheRequest } from '../apache-expr'
 import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
@@ -66,6 +66,8 @@ export class RequestContext {
   proxyTo?: string
   private apacheReq?: ApacheRequest
   private stageStart = 0
+  /** `trace.stages` itself, written to directly (reading the trace's property completes it). */
+  private readonly stages: StageTrace[] = []
 
   constructor(
     readonly req: IncomingRequest,
@@ -76,26 +78,30 @@ export class RequestContext {
     seq: number
   ) {
     this.headers = req.headers
-    this.trace = {
-      id,
-      seq,
-      generation: config.generation,
-      startedAt: Date.now(),
-      durationMs: 0,
-      request: {
-        method: req.method,
-        url: req.target,
-        host: req.headers.host ?? '',
-        protocol: req.protocol,
-        client: req.client.address,
-        secure: req.secure,
-        headers: req.headers
-      },
-      response: { status: 0, headers: {}, bytes: 0 },
-      outcome: 'error',
-      stages: [],
-      warnings: []
+    const request = {
+      method: req.method,
+      url: req.target,
+      host: req.headers.host ?? '',
+      protocol: req.protocol,
+      client: req.client.address,
+      secure: req.secure,
+      headers: req.headers
     }
+    const startedAt = Date.now()
+    this.trace = config.deferredExplanations
+      ? new DeferredTrace(id, seq, config.generation, startedAt, request, this.stages)
+      : {
+          id,
+          seq,
+          generation: config.generation,
+          startedAt,
+          durationMs: 0,
+          request,
+          response: { status: 0, headers: {}, bytes: 0 },
+          outcome: 'error',
+          stages: this.stages,
+          warnings: []
+        }
   }
 
   /** The request line the module logs and `/glob` filters see (§4.1). */
@@ -146,19 +152,129 @@ export class RequestContext {
     summary: string,
     extra?: { detail?: unknown; log?: string[]; source?: SourcePos }
   ): StageTrace {
-    const entry: StageTrace = {
-      stage,
-      verdict,
-      summary,
-      durationMs: performance.now() - this.stageStart,
-      ...extra
-    }
-    this.trace.stages.push(entry)
-    this.stageStart = performance.now()
+    const now = performance.now()
+    const entry: StageTrace = extra
+      ? { stage, verdict, summary, durationMs: now - this.stageStart, ...extra }
+      : { stage, verdict, summary, durationMs: now - this.stageStart }
+    this.stages.push(entry)
+    this.stageStart = now
+    return entry
+  }
+
+  /**
+   * `record` for a stage whose explanation is costly to build and to keep (rewrite, response
+   * headers): `complete()` evaluates the stage again with the inputs it had (same rules, same
+   * request, same clock) and gives its `detail` (and `log`, with `lazyLog`). That happens when
+   * the trace's stages are first read (see DeferredTrace), or at once for a trace that cannot
+   * wait. The entry has the keys `record` would give it, in the same order.
+   */
+  recordLazy(
+    stage: StageName,
+    verdict: Verdict,
+    summary: string,
+    complete: () => LazyParts,
+    extra: { lazyLog?: boolean; source?: SourcePos } = {}
+  ): StageTrace {
+    const now = performance.now()
+    const entry: StageTrace = { stage, verdict, summary, durationMs: now - this.stageStart, detail: undefined }
+    if (extra.lazyLog) entry.log = undefined
+    if ('source' in extra) entry.source = extra.source
+    if (this.trace instanceof DeferredTrace) DeferredTrace.defer(this.trace, entry, complete)
+    else fill(entry, complete)
+    this.stages.push(entry)
+    this.stageStart = now
     return entry
   }
 
   setOutcome(outcome: Outcome): void {
     this.trace.outcome = outcome
   }
+}
+
+/** What `recordLazy` completes: the stage's `detail`, and its `log` when asked for. */
+export interface LazyParts {
+  detail: unknown
+  log?: string[]
+}
+
+/** Writes what `complete()` gives into an entry made by `recordLazy`. */
+function fill(entry: StageTrace, complete: () => LazyParts): void {
+  let parts: LazyParts
+  try {
+    parts = complete()
+  } catch (e) {
+    parts = { detail: { error: `the explanation could not be rebuilt: ${(e as Error).message}` }, log: [] }
+  }
+  entry.detail = parts.detail
+  if ('log' in entry) entry.log = parts.log
+}
+
+/**
+ * The trace of a request served with a configuration whose explanations are completed on
+ * demand (mod_rewrite rules, Header directives: their per-rule detail is large and costly).
+ * `stages` is an own enumerable accessor, so code, JSON, structured clone and comparisons see
+ * an ordinary array; the first read completes the deferred entries and the property becomes
+ * plain data. The pending work sits in private fields, which none of those see.
+ */
+class DeferredTrace implements RequestTrace {
+  // Assigned in the constructor, in the order a plain trace literal has its keys.
+  declare id: string
+  declare seq: number
+  declare generation: number
+  declare startedAt: number
+  declare durationMs: number
+  declare request: TraceRequest
+  declare response: TraceResponse
+  declare outcome: Outcome
+  declare stages: StageTrace[]
+  declare warnings: string[]
+  declare effectiveUrl?: string
+  declare farm?: string
+  declare vhost?: string
+  declare decidingRule?: RequestTrace['decidingRule']
+  declare forwarded?: RequestTrace['forwarded']
+  declare cacheInfo?: string
+  #stages: StageTrace[]
+  #pending: { entry: StageTrace; complete: () => LazyParts }[] = []
+
+  constructor(id: string, seq: number, generation: number, startedAt: number, request: TraceRequest, stages: StageTrace[]) {
+    this.id = id
+    this.seq = seq
+    this.generation = generation
+    this.startedAt = startedAt
+    this.durationMs = 0
+    this.request = request
+    this.response = { status: 0, headers: {}, bytes: 0 }
+    this.outcome = 'error'
+    this.#stages = stages
+    Object.defineProperty(this, 'stages', STAGES)
+    this.warnings = []
+  }
+
+  static defer(trace: DeferredTrace, entry: StageTrace, complete: () => LazyParts): void {
+    trace.#pending.push({ entry, complete })
+  }
+
+  /** Completes every deferred entry (once) and gives the stages. */
+  static stages(trace: DeferredTrace): StageTrace[] {
+    const pending = trace.#pending
+    if (pending.length > 0) {
+      trace.#pending = []
+      for (const p of pending) fill(p.entry, p.complete)
+    }
+    return trace.#stages
+  }
+}
+
+/** Shared by every deferred trace, so V8 keeps them on one hidden class. */
+const STAGES: PropertyDescriptor = {
+  get(this: DeferredTrace): StageTrace[] {
+    return DeferredTrace.stages(this)
+  },
+  set(this: DeferredTrace, value: StageTrace[]): void {
+    DeferredTrace.stages(this)
+    Object.defineProperty(this, 'stages', { value, writable: true, enumerable: true, configurable: true })
+  },
+  enumerable: true,
+  configurable: true
 }

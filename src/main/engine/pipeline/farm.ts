@@ -91,6 +91,49 @@ export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionO
   }
 }
 
+interface FarmMemo {
+  /** Some `/virtualhosts` value has a URI part, so the URI takes part in the decision. */
+  uriMatters: boolean
+  results: Map<string, FarmResult>
+}
+
+/** Per farm list, i.e. per configuration snapshot (a reload brings a new list). */
+const memos = new WeakMap<Farm[], FarmMemo>()
+/** Distinct hosts (and URIs) remembered before the memo starts over. */
+const MEMO_LIMIT = 1000
+
+/**
+ * `selectFarm` with the default fallback, remembered per farm list by scheme and host (and URI
+ * when a value has a URI part): the same request always selects the same farm, and the walk
+ * over every value is the costly part.
+ */
+export function selectFarmMemo(farms: Farm[], req: FarmRequest): FarmResult {
+  let memo = memos.get(farms)
+  if (!memo) {
+    memo = { uriMatters: farms.some((f) => f.virtualhosts.some((v) => parseValue(v.value).uri !== null)), results: new Map() }
+    memos.set(farms, memo)
+  }
+  const key = memo.uriMatters ? `${req.scheme} ${req.host} ${req.uri}` : `${req.scheme} ${req.host}`
+  const known = memo.results.get(key)
+  if (!known) {
+    const result = selectFarm(farms, req)
+    if (memo.results.size >= MEMO_LIMIT) memo.results.clear()
+    memo.results.set(key, result)
+    return result
+  }
+  return {
+    farm: known.farm,
+    index: known.index,
+    matchedBy: known.matchedBy,
+    value: known.value,
+    checked: known.checked,
+    request: { host: req.host, uri: req.uri, scheme: req.scheme },
+    warning: known.warning,
+    logLine: known.logLine,
+    reason: known.reason
+  }
+}
+
 function walkOrder(farms: Farm[]): { farm: Farm; farmIndex: number; entry: Sourced<string> }[] {
   const out: { farm: Farm; farmIndex: number; entry: Sourced<string> }[] = []
   for (let farmIndex = farms.length - 1; farmIndex >= 0; farmIndex--) {

@@ -63,6 +63,8 @@ interface CompiledMatcher {
 interface CompiledRule {
   rule: FilterRule
   matchers: CompiledMatcher[]
+  /** The same matchers, cheapest first: every one must match, so the order does not change the decision. */
+  quick: CompiledMatcher[]
   /** Why the rule can never match or never decide, worked out once. */
   note?: string
 }
@@ -75,6 +77,21 @@ export interface CompiledFilter {
   problems: FilterProblem[]
   /** Regexes that compile but are probably not what was meant (warnings). */
   warnings: FilterProblem[]
+  /** Decisions already made, by method, protocol, query and path (the decision depends on nothing else). */
+  decided: Map<string, FilterDecision>
+}
+
+/** How costly a matcher's subject and test usually are, cheapest first (for `decideFilter`). */
+const QUICK_ORDER: Record<FilterElement, number> = {
+  method: 0,
+  protocol: 1,
+  extension: 2,
+  query: 3,
+  selectors: 4,
+  suffix: 5,
+  path: 6,
+  url: 7,
+  glob: 8
 }
 
 export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
@@ -96,9 +113,10 @@ export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
         return { ...base, pattern: null, error: e.message }
       }
     })
-    return { rule, matchers, note: ruleNote(rule, matchers) }
+    const quick = [...matchers].sort((a, b) => QUICK_ORDER[a.element] - QUICK_ORDER[b.element])
+    return { rule, matchers, quick, note: ruleNote(rule, matchers) }
   })
-  return { present: rules !== undefined, rules: compiled, problems, warnings }
+  return { present: rules !== undefined, rules: compiled, problems, warnings, decided: new Map() }
 }
 
 export function evaluateFilter(filter: CompiledFilter, req: FilterRequest): FilterResult {
@@ -347,12 +365,25 @@ export interface FilterDecision {
  */
 export function decideFilter(filter: CompiledFilter, req: FilterRequest): FilterDecision {
   if (!filter.present) return { decision: 'allow', rule: null }
+  const key = `${req.method}\u0000${req.protocol}\u0000${req.query === null ? '-' : `${req.query.length}:${req.query}`}\u0000${req.url}`
+  const known = filter.decided.get(key)
+  if (known) return known
+  const decision = decide(filter, req)
+  if (filter.decided.size >= DECIDED_LIMIT) filter.decided.clear()
+  filter.decided.set(key, decision)
+  return decision
+}
+
+/** Distinct request lines remembered per filter before the memo starts over. */
+const DECIDED_LIMIT = 10_000
+
+function decide(filter: CompiledFilter, req: FilterRequest): FilterDecision {
   const parts = requestParts(req)
   for (let i = filter.rules.length - 1; i >= 0; i--) {
-    const { rule, matchers } = filter.rules[i]
-    if (rule.type === null || matchers.length === 0) continue
+    const { rule, quick } = filter.rules[i]
+    if (rule.type === null || quick.length === 0) continue
     let all = true
-    for (let j = 0; j < matchers.length && all; j++) all = quickMatch(matchers[j], parts)
+    for (let j = 0; j < quick.length && all; j++) all = quickMatch(quick[j], parts)
     if (all) return { decision: rule.type, rule }
   }
   return { decision: 'deny', rule: null }

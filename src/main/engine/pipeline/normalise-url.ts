@@ -64,45 +64,49 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
   const steps: string[] = []
 
   // Pass 1: validate escapes like ap_unescape_url, decode unreserved ones.
-  let canonical = ''
-  let decoded = ''
-  for (let i = 0; i < rawPath.length; i++) {
-    const ch = rawPath[i]
-    if (ch !== '%') {
-      canonical += ch
-      decoded += ch
-      continue
-    }
-    const hex = rawPath.slice(i + 1, i + 3)
-    if (!HEX.test(hex)) return { ok: false, status: 400, reason: `malformed percent-escape '%${hex}' in '${rawPath}'` }
-    const code = parseInt(hex, 16)
-    if (code === 0) return { ok: false, status: 404, reason: `encoded NUL byte (%00) in '${rawPath}'` }
-    if (code === 0x2f) {
-      if (encodedSlashes === 'off') {
-        return { ok: false, status: 404, reason: `encoded slash (%2F) in '${rawPath}' with AllowEncodedSlashes Off` }
+  let canonical = rawPath
+  let decoded = rawPath
+  if (rawPath.includes('%')) {
+    canonical = ''
+    decoded = ''
+    for (let i = 0; i < rawPath.length; i++) {
+      const ch = rawPath[i]
+      if (ch !== '%') {
+        canonical += ch
+        decoded += ch
+        continue
       }
-      canonical += encodedSlashes === 'on' ? '/' : '%' + hex
-      decoded += encodedSlashes === 'on' ? '/' : '%' + hex
-    } else if (isUnreserved(code)) {
-      canonical += String.fromCharCode(code)
-      decoded += String.fromCharCode(code)
-    } else {
-      canonical += '%' + hex
-      decoded += String.fromCharCode(code)
+      const hex = rawPath.slice(i + 1, i + 3)
+      if (!HEX.test(hex)) return { ok: false, status: 400, reason: `malformed percent-escape '%${hex}' in '${rawPath}'` }
+      const code = parseInt(hex, 16)
+      if (code === 0) return { ok: false, status: 404, reason: `encoded NUL byte (%00) in '${rawPath}'` }
+      if (code === 0x2f) {
+        if (encodedSlashes === 'off') {
+          return { ok: false, status: 404, reason: `encoded slash (%2F) in '${rawPath}' with AllowEncodedSlashes Off` }
+        }
+        canonical += encodedSlashes === 'on' ? '/' : '%' + hex
+        decoded += encodedSlashes === 'on' ? '/' : '%' + hex
+      } else if (isUnreserved(code)) {
+        canonical += String.fromCharCode(code)
+        decoded += String.fromCharCode(code)
+      } else {
+        canonical += '%' + hex
+        decoded += String.fromCharCode(code)
+      }
+      i += 2
     }
-    i += 2
   }
   if (canonical !== rawPath) steps.push(`decoded unreserved escapes: '${rawPath}' → '${canonical}'`)
 
-  const merged = canonical.replace(/\/{2,}/g, '/')
+  const merged = canonical.includes('//') ? canonical.replace(/\/{2,}/g, '/') : canonical
   if (merged !== canonical) steps.push(`collapsed double slashes: '${canonical}' → '${merged}'`)
 
   const resolved = removeDotSegments(merged)
   if (resolved === null) return { ok: false, status: 400, reason: `path '${rawPath}' climbs above the root` }
   if (resolved !== merged) steps.push(`resolved dot segments: '${merged}' → '${resolved}'`)
 
-  let decodedPath = removeDotSegments(decoded.replace(/\/{2,}/g, '/')) ?? resolved
-  if (decodedPath.includes('\0')) decodedPath = resolved
+  let decodedPath = decoded === canonical ? resolved : (removeDotSegments(decoded.replace(/\/{2,}/g, '/')) ?? resolved)
+  if (decodedPath !== resolved && decodedPath.includes('\0')) decodedPath = resolved
   return { ok: true, rawPath, path: resolved, decodedPath, query: split.query, steps }
 }
 
@@ -111,7 +115,8 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
  * `..;` is an ordinary segment here — the servlet container disagrees (pitfall §10.3).
  */
 export function removeDotSegments(p: string): string | null {
-  if (!p.includes('.')) return p
+  // A dot segment starts right after a slash.
+  if (!p.includes('/.') && (p.startsWith('/') || !p.includes('.'))) return p
   const segments = p.split('/')
   const out: string[] = []
   for (let i = 1; i < segments.length; i++) {

@@ -4,7 +4,8 @@
  * `errorResponse`: Apache generated the answer itself, so only `Header always` applies (§4.3).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import { applyResponseHeaders } from './headers'
+import { applyResponseHeaders, type HeaderRunOptions } from './headers'
+import type { HeadersTrace } from '../../../shared/trace-apache'
 import type { RequestContext } from './context'
 
 export function finalHeaders(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, errorResponse: boolean): OutgoingHttpHeaders {
@@ -20,14 +21,33 @@ export function finalHeaders(ctx: RequestContext, status: number, headers: Outgo
     const existing = typeof flat.vary === 'string' ? flat.vary.split(/\s*,\s*/) : []
     flat.vary = [...new Set([...existing, ...ctx.vary])].filter(Boolean).join(',')
   }
-  const errHeaders: Record<string, string | string[]> = ctx.cookies.length > 0 ? { 'set-cookie': ctx.cookies } : {}
+  // The cookies as they are now: the trace may be completed later (see below).
+  const errHeaders: Record<string, string | string[]> = ctx.cookies.length > 0 ? { 'set-cookie': [...ctx.cookies] } : {}
   if (!compiled) return { ...flat, ...errHeaders }
-  const r = applyResponseHeaders(compiled, { status, headers: flat, errHeaders }, ctx.apacheRequest(), ctx.env, {
-    errorResponse,
-    fs: v!.probe
-  })
-  if (ctx.mode === 'explain' || r.trace.entries.some((e) => e.applied)) {
-    ctx.record('response', 'changed', `Header directives applied (${r.trace.entries.filter((e) => e.applied).length})`, { detail: r.trace })
+  const probe = v!.probe
+  const req = ctx.apacheRequest()
+  const env = ctx.env
+  const input = { status, headers: flat, errHeaders }
+  const now = new Date()
+  const options = (quiet: boolean): HeaderRunOptions & { errorResponse: boolean } => ({ errorResponse, fs: probe, now, quiet })
+  if (ctx.mode === 'explain') {
+    const r = applyResponseHeaders(compiled, input, req, env, options(false))
+    ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })
+    return r.headers
+  }
+  // Decided without a trace; the trace is rebuilt from the same inputs when it is read, unless
+  // the directives read the docroot (which may change meanwhile): then it is taken now.
+  const calls = probe.calls
+  let r = applyResponseHeaders(compiled, input, req, env, options(true))
+  let explained: HeadersTrace | null = null
+  if (probe.calls !== calls) {
+    r = applyResponseHeaders(compiled, input, req, env, options(false))
+    explained = r.trace
+  }
+  if (r.applied > 0) {
+    ctx.recordLazy('response', 'changed', `Header directives applied (${r.applied})`, () => ({
+      detail: explained ?? applyResponseHeaders(compiled, input, req, env, options(false)).trace
+    }))
   }
   return r.headers
 }

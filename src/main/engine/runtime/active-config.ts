@@ -9,8 +9,7 @@ import { compileGlob } from '../match/glob'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import type { EncodedSlashes } from '../pipeline/normalise-url'
 import type { RenderClient } from '../upstream/render-client'
-import { compileVhostApache, containerProbe, type VhostApache } from './apache-runtime'
-import type { FileProbe } from '../apache-expr'
+import { compileVhostApache, containerProbe, type CountingProbe, type VhostApache } from './apache-runtime'
 import type { RenderRegistry } from './render-registry'
 import { compileCache, type ActiveCache } from './cache-runtime'
 import { RenderStatistics } from '../upstream/statistics'
@@ -37,7 +36,7 @@ export interface ActiveVhost {
   /** mod_setenvif / mod_rewrite / mod_headers, compiled. */
   apache: VhostApache
   /** File system as the emulated server sees it (docroot real, container folders elsewhere). */
-  probe: FileProbe
+  probe: CountingProbe
   /** Host names (ServerName, ServerAlias) without port, for mod_rewrite's "is this server". */
   names: string[]
 }
@@ -95,6 +94,11 @@ export interface ActiveConfig {
   defaults: DispatcherDirectives
   /** How a re-fetching flush fetches and stores a page again (set by the engine that serves it). */
   refetch?: (host: string, uri: string) => Promise<string>
+  /**
+   * Some vhost has mod_rewrite rules or `Header` directives: their trace detail is large, so it
+   * is completed when a trace is read rather than while serving (see RequestContext.recordLazy).
+   */
+  deferredExplanations?: boolean
 }
 
 const FLAG_ON = /^(on|1|true|yes)$/i
@@ -135,7 +139,8 @@ export function compileConfig(
         : null
     }
   })
-  return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults }
+  const deferredExplanations = vhosts.some((v) => v.apache.rewrite !== null || v.apache.responseHeaders !== null)
+  return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults, deferredExplanations }
 }
 
 function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings): ActiveVhost {

@@ -14,7 +14,13 @@ import { compileRewriteRules, effectiveRewriteConfig, loadRewriteMaps, type Comp
 
 export interface VhostApache {
   setEnv: CompiledSetEnv | null
-  rewrite: { compiled: CompiledRewrite; maps: Map<string, RewriteMapImpl>; inheritance: string } | null
+  rewrite: {
+    compiled: CompiledRewrite
+    maps: Map<string, RewriteMapImpl>
+    inheritance: string
+    /** No `rnd:` map: the same request always gives the same outcome, so its trace can be rebuilt later. */
+    replayable: boolean
+  } | null
   requestHeaders: CompiledHeaders | null
   responseHeaders: CompiledHeaders | null
   problems: Diagnostic[]
@@ -28,11 +34,25 @@ export interface VhostApache {
  */
 const CONTAINER_DIRS = new Set(['/bin', '/dev', '/etc', '/home', '/lib', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var'])
 
-export function containerProbe(docroot: string | undefined): FileProbe {
+/**
+ * A FileProbe that counts what it read from the real docroot: an evaluation that did cannot
+ * be replayed later for its trace (the answer may have changed), so it is explained at once.
+ * Everything outside the docroot is fixed, so reading it does not count.
+ */
+export interface CountingProbe extends FileProbe {
+  readonly calls: number
+}
+
+export function containerProbe(docroot: string | undefined): CountingProbe {
   const root = docroot?.replace(/\/+$/, '')
+  let calls = 0
   return {
+    get calls(): number {
+      return calls
+    },
     stat(p: string): FileInfo | null {
       if (root && (p === root || p.startsWith(root + '/'))) {
+        calls++
         const st = fs.lstatSync(p, { throwIfNoEntry: false })
         if (!st) return null
         return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', size: st.size, symlink: st.isSymbolicLink(), executable: (st.mode & 0o111) !== 0 }
@@ -43,6 +63,7 @@ export function containerProbe(docroot: string | undefined): FileProbe {
     },
     readFile(p: string): string | null {
       if (!root || !p.startsWith(root + '/')) return null
+      calls++
       try {
         return fs.readFileSync(p, 'utf8')
       } catch {
@@ -78,7 +99,8 @@ export function compileVhostApache(server: VhostSettings, vhost: VhostSettings, 
       }
     })
     problems.push(...compiled.problems, ...loaded.problems)
-    rewrite = { compiled, maps: loaded.maps, inheritance: eff.inheritance }
+    const replayable = ![...loaded.maps.values()].some((m) => m.type === 'rnd')
+    rewrite = { compiled, maps: loaded.maps, inheritance: eff.inheritance, replayable }
   }
   const setEnv = setEnvDirectives.length > 0 ? compileSetEnv(setEnvDirectives) : null
   const requestHeaders = reqHeaders.length > 0 ? compileHeaders(reqHeaders) : null

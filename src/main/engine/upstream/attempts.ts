@@ -72,6 +72,11 @@ export interface AttemptDeps<R> {
   now?(): number
   /** Each attempt as soon as it is decided, for a live trace. */
   onAttempt?(attempt: AttemptRecord): void
+  /**
+   * The first attempt, already sent by the caller (to the plan's first render) at `started`:
+   * its outcome is used instead of a `send` (see `firstAnswer` for the case that needs no loop).
+   */
+  first?: { outcome: SendOutcome<R>; started: number }
 }
 
 export interface AttemptRecord {
@@ -128,6 +133,41 @@ export function triggersServeStale(result: AttemptsResult<unknown>): boolean {
   return result.kind === 'response' && [429, 502, 503, 504].includes(result.status)
 }
 
+/** The loop hands a render's answer to the client without consulting failover (R1, R3 aside). */
+export function answersAtOnce(plan: AttemptPlan, status: number): boolean {
+  return !plan.failover || !plan.replayable || status < 500 || status > 599
+}
+
+/**
+ * What `runAttempts` returns when the first attempt, sent to `plan.order[0]` at `started`,
+ * answered with a status `answersAtOnce` accepts: the same record, statistics and reason,
+ * without the loop's promises (the common case on the request path).
+ */
+export function firstAnswer<R>(
+  plan: AttemptPlan,
+  status: number,
+  response: R,
+  started: number,
+  statistics: RenderStatistics | null,
+  now: number = performance.now()
+): AttemptsResult<R> {
+  const i = plan.order[0]
+  const durationMs = now - started
+  statistics?.recordResponse(i, plan.uri, durationMs)
+  const target = plan.renders[i]
+  const attempt: AttemptRecord = {
+    render: target.label,
+    origin: target.origin,
+    result: `HTTP ${status}`,
+    durationMs,
+    attempt: 1,
+    round: 1,
+    outcome: 'answered',
+    status
+  }
+  return { kind: 'response', render: i, status, response, attempts: [attempt], log: [], reason: answerReason([attempt]) }
+}
+
 export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): Promise<AttemptsResult<R>> {
   const now = deps.now ?? (() => performance.now())
   const sleep = deps.sleep ?? defaultSleep
@@ -170,11 +210,12 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
       }
     }
     for (const i of candidates) {
-      if (deps.signal?.aborted) return aborted()
+      const given = n === 0 ? deps.first : undefined
+      if (!given && deps.signal?.aborted) return aborted()
       const target = plan.renders[i]
       n++
-      const started = now()
-      const outcome = await sendSafely(deps, i)
+      const started = given ? given.started : now()
+      const outcome = given ? given.outcome : await sendSafely(deps, i)
 
       if (outcome.kind === 'error') {
         const e = outcome.error
@@ -213,7 +254,7 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
         report(i, round, started, 'answered', result, status)
         return { kind: 'response', render: i, status, response: outcome.response, attempts, log, reason: answerReason(attempts) }
       }
-      if (!plan.failover || !plan.replayable || status < 500 || status > 599) return deliver(`HTTP ${status}`)
+      if (answersAtOnce(plan, status)) return deliver(`HTTP ${status}`)
 
       if (status === 503) {
         if (!alternative(i)) return deliver('HTTP 503, no other render left to try')

@@ -23,83 +23,101 @@ export interface PendingResponse {
   discard(): void
 }
 
-export function forwardOnce(client: RenderClient, req: ForwardRequest, signal?: AbortSignal): Promise<SendOutcome<PendingResponse>> {
-  return new Promise((resolve) => {
-    const guard = req.body ? new BodyGuard(req.body) : null
-    let settled = false
-    let target: ResponseSink | null = null
-    const held: Buffer[] = []
-    let ended = false
-    let failure: RenderError | null = null
-    let resume: () => void = () => undefined
-    let abort: () => void = () => undefined
-    let finished = false
+/**
+ * Starts one attempt and reports its outcome through `onOutcome`, synchronously from the HTTP
+ * client's callback when the headers arrive (or the attempt fails), so that a caller which
+ * needs no decision can stream the answer without waiting for a promise. `onFinish` runs when
+ * the transfer is over (body complete or failed). Returns what cuts the attempt short.
+ */
+export function startForward(
+  client: RenderClient,
+  req: ForwardRequest,
+  onOutcome: (outcome: SendOutcome<PendingResponse>) => void,
+  onFinish?: () => void
+): () => void {
+  const guard = req.body ? new BodyGuard(req.body) : null
+  let settled = false
+  let target: ResponseSink | null = null
+  let held: Buffer[] | null = null
+  let ended = false
+  let failure: RenderError | null = null
+  let resume: () => void = () => undefined
+  let abort: () => void = () => undefined
+  let finished = false
 
-    const onSignal = (): void => abort()
-    const finish = (): void => {
-      finished = true
-      signal?.removeEventListener('abort', onSignal)
-    }
-    const settle = (outcome: SendOutcome<PendingResponse>): void => {
-      if (settled) return
+  const finish = (): void => {
+    finished = true
+    onFinish?.()
+  }
+  const fail = (error: RenderError): void => {
+    finish()
+    if (!settled) {
       settled = true
-      resolve(outcome)
-    }
-    const fail = (error: RenderError): void => {
-      finish()
-      if (!settled) {
-        settle({ kind: 'error', error, bodyTouched: guard?.touched ?? false })
-        return
-      }
-      if (target) target.onError(error)
-      else failure = error
-    }
-
-    const pending = (status: number, headers: IncomingHttpHeaders): PendingResponse => ({
-      status,
-      headers,
-      deliver(sink) {
-        if (target) throw new Error('response already delivered')
-        target = sink
-        sink.onHead(status, headers, () => resume())
-        let ready = true
-        for (const chunk of held.splice(0)) ready = sink.onData(chunk)
-        if (ended) sink.onEnd()
-        else if (failure) sink.onError(failure)
-        else if (ready) resume()
-      },
-      discard() {
-        if (!finished) abort()
-      }
-    })
-
-    try {
-      abort = client.forward(
-        { ...req, body: guard?.stream ?? null },
-        {
-          onHead(status, headers, resumeRender) {
-            resume = resumeRender
-            const response = pending(status, headers)
-            settle({ kind: 'response', status, response, discard: response.discard })
-          },
-          onData(chunk) {
-            if (target) return target.onData(chunk)
-            held.push(chunk)
-            return false
-          },
-          onEnd() {
-            finish()
-            if (target) target.onEnd()
-            else ended = true
-          },
-          onError: fail
-        }
-      )
-    } catch (e) {
-      fail(new RenderError('connect', (e as Error).message, (e as { code?: string }).code))
+      onOutcome({ kind: 'error', error, bodyTouched: guard?.touched ?? false })
       return
     }
-    if (signal?.aborted) abort()
+    if (target) target.onError(error)
+    else failure = error
+  }
+
+  const pending = (status: number, headers: IncomingHttpHeaders): PendingResponse => ({
+    status,
+    headers,
+    deliver(sink) {
+      if (target) throw new Error('response already delivered')
+      target = sink
+      sink.onHead(status, headers, () => resume())
+      let ready = true
+      if (held) for (const chunk of held.splice(0)) ready = sink.onData(chunk)
+      if (ended) sink.onEnd()
+      else if (failure) sink.onError(failure)
+      else if (ready) resume()
+    },
+    discard() {
+      if (!finished) abort()
+    }
+  })
+
+  try {
+    abort = client.forward(
+      { method: req.method, path: req.path, headers: req.headers, body: guard?.stream ?? null },
+      {
+        onHead(status, headers, resumeRender) {
+          resume = resumeRender
+          if (settled) return
+          settled = true
+          const response = pending(status, headers)
+          onOutcome({ kind: 'response', status, response, discard: response.discard })
+        },
+        onData(chunk) {
+          if (target) return target.onData(chunk)
+          ;(held ??= []).push(chunk)
+          return false
+        },
+        onEnd() {
+          finish()
+          if (target) target.onEnd()
+          else ended = true
+        },
+        onError: fail
+      }
+    )
+  } catch (e) {
+    fail(new RenderError('connect', (e as Error).message, (e as { code?: string }).code))
+  }
+  return () => abort()
+}
+
+export function forwardOnce(client: RenderClient, req: ForwardRequest, signal?: AbortSignal): Promise<SendOutcome<PendingResponse>> {
+  return new Promise((resolve) => {
+    let done = false
+    const onSignal = (): void => cancel()
+    const cancel = startForward(client, req, resolve, () => {
+      done = true
+      signal?.removeEventListener('abort', onSignal)
+    })
+    if (done) return
+    if (signal?.aborted) cancel()
     else signal?.addEventListener('abort', onSignal, { once: true })
   })
 }

@@ -13,6 +13,8 @@
 import type { HeaderDirective } from '../../../../shared/config-model'
 import type { HeaderActionTrace } from '../../../../shared/trace-apache'
 import {
+  captureList,
+  lowerName,
   envGet,
   evalExprBool,
   evalExprString,
@@ -38,6 +40,8 @@ export interface HeaderRunOptions {
   handler?: string
   contentType?: string
   mtime?: number
+  /** Decide only: no trace entries and no lookups (the headers, notes and Vary are the same). */
+  quiet?: boolean
 }
 
 const compiledCache = new WeakMap<HeaderDirective[], CompiledHeaders>()
@@ -66,7 +70,7 @@ export interface FixupScope {
 
 function valueOf(h: CompiledHeader, s: FixupScope): { value: string; error?: string } {
   if (h.valueExpr) {
-    const r = evalExprString(h.valueExpr, s.exprCtx)
+    const r = evalExprString(h.valueExpr, s.exprCtx, s.opts.quiet !== true)
     // "Can't evaluate value expression": Apache uses an empty value.
     return r.error ? { value: '', error: r.error } : { value: r.value }
   }
@@ -86,10 +90,7 @@ function editValue(h: CompiledHeader, value: string, replacement: string): strin
   const re = h.regex as RegExp
   const m = re.exec(value)
   if (!m) return value
-  const subs = pregsub(
-    replacement,
-    Array.from({ length: 10 }, (_, i) => m[i])
-  )
+  const subs = pregsub(replacement, captureList(m))
   const end = m.index + m[0].length
   if (h.action === 'edit') return value.slice(0, m.index) + subs + value.slice(end)
   // edit*: repeat on the remainder; an empty match moves one character on so it terminates.
@@ -100,31 +101,40 @@ function editValue(h: CompiledHeader, value: string, replacement: string): strin
   return value.slice(0, m.index) + subs + editValue(h, value.slice(end), replacement)
 }
 
+/**
+ * Runs the `which` directives on `table`, one trace entry each into `trace`; without `trace`
+ * (quiet) only the headers change. Returns how many directives applied.
+ */
 export function runFixups(
   entries: CompiledHeader[],
   table: HeaderTable,
   which: CompiledHeader['table'],
   early: boolean,
   s: FixupScope,
-  trace: HeaderActionTrace[]
-): void {
+  trace: HeaderActionTrace[] | null
+): number {
+  let applied = 0
   for (const h of entries) {
     if (h.table !== which) continue
-    const before = table.getAll(h.header)
-    const t: HeaderActionTrace = {
-      pos: h.src.pos,
-      directive: h.src.directive,
-      table: h.table,
-      action: h.action,
-      header: h.header,
-      applied: false,
-      reason: '',
-      before,
-      after: before
+    let t: HeaderActionTrace | null = null
+    if (trace) {
+      const before = table.getAll(h.header)
+      t = {
+        pos: h.src.pos,
+        directive: h.src.directive,
+        table: h.table,
+        action: h.action,
+        header: h.header,
+        applied: false,
+        reason: '',
+        before,
+        after: before
+      }
+      trace.push(t)
     }
-    trace.push(t)
     const isEarly = h.condition?.kind === 'early'
     if (isEarly !== early) {
+      if (!t) continue
       if (!isEarly) t.reason = 'not an early directive'
       else if (h.table === 'request') t.reason = 'runs early (when the request is read), not in this phase'
       // mod_headers documents `Header … early` as a testing aid; the workbench does not emulate it.
@@ -132,29 +142,33 @@ export function runFixups(
       continue
     }
     if (h.condition?.kind === 'expr') {
-      const r = evalExprBool(h.condition.expr, s.exprCtx)
+      const r = evalExprBool(h.condition.expr, s.exprCtx, t !== null)
       for (const v of r.vary) if (!s.vary.includes(v)) s.vary.push(v)
-      t.condition = {
-        kind: 'expr',
-        source: h.condition.source,
-        result: r.error ? true : r.value,
-        expr: exprTrace(h.condition.source, r)
+      if (t) {
+        t.condition = {
+          kind: 'expr',
+          source: h.condition.source,
+          result: r.error ? true : r.value,
+          expr: exprTrace(h.condition.source, r)
+        }
       }
       if (!r.error && !r.value) {
-        t.reason = `expr=${h.condition.source} is false`
+        if (t) t.reason = `expr=${h.condition.source} is false`
         continue
       }
-      if (r.error) t.reason = `expression failed (${r.error}); Apache applies the header anyway`
+      if (r.error && t) t.reason = `expression failed (${r.error}); Apache applies the header anyway`
     } else if (h.condition?.kind === 'env') {
       const present = envGet(s.env, h.condition.name) !== undefined
       const ok = h.condition.negate ? !present : present
-      t.condition = { kind: 'env', source: h.condition.source, result: ok }
+      if (t) t.condition = { kind: 'env', source: h.condition.source, result: ok }
       if (!ok) {
-        t.reason = `${h.condition.source}: ${h.condition.name} is ${present ? 'set' : 'not set'}`
+        if (t) t.reason = `${h.condition.source}: ${h.condition.name} is ${present ? 'set' : 'not set'}`
         continue
       }
     }
     applyAction(h, table, s, t)
+    applied++
+    if (!t) continue
     t.applied = true
     t.after = table.getAll(h.header)
     if (!t.reason)
@@ -162,16 +176,19 @@ export function runFixups(
         ? `${h.condition.kind === 'env' ? h.condition.source : 'condition'} holds`
         : 'unconditional'
   }
+  return applied
 }
 
-function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: HeaderActionTrace): void {
+function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: HeaderActionTrace | null): void {
   const computed = (): string => {
     const v = valueOf(h, s)
-    t.value = v.value
-    if (v.error) t.reason = `value expression failed (${v.error}): empty value`
+    if (t) {
+      t.value = v.value
+      if (v.error) t.reason = `value expression failed (${v.error}): empty value`
+    }
     return v.value
   }
-  const isContentType = h.header.toLowerCase() === 'content-type'
+  const isContentType = lowerName(h.header) === 'content-type'
   switch (h.action) {
     case 'add':
       table.add(h.header, computed())
@@ -184,7 +201,7 @@ function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: He
       const existing = table.get(h.header)
       if (existing === undefined) table.add(h.header, v)
       else if (!splitTokens(existing).includes(v)) table.merge(h.header, v)
-      else t.reason = `"${v}" is already there`
+      else if (t) t.reason = `"${v}" is already there`
       break
     }
     case 'set': {
@@ -198,7 +215,7 @@ function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: He
         const v = computed()
         if (isContentType) s.contentType = v
         table.set(h.header, v)
-      } else t.reason = 'the header already has a value'
+      } else if (t) t.reason = 'the header already has a value'
       break
     case 'unset':
       table.unset(h.header)
@@ -245,13 +262,15 @@ function splitTokens(value: string): string[] {
   return tokens
 }
 
+/** `contentType`: `r->content_type` as `expr=` sees it (by default `opts.contentType`). */
 export function fixupScope(
   req: ApacheRequest,
   env: Record<string, string>,
   opts: HeaderRunOptions,
-  headersOut: HeaderTable
+  headersOut: HeaderTable,
+  contentType: string | undefined = opts.contentType
 ): FixupScope {
-  const notes = { ...(opts.notes ?? {}) }
+  const notes: Record<string, string> = opts.notes ? { ...opts.notes } : {}
   const exprCtx: ExprContext = {
     req,
     env,
@@ -261,7 +280,7 @@ export function fixupScope(
     now: opts.now,
     filename: opts.filename,
     handler: opts.handler,
-    contentType: opts.contentType,
+    contentType,
     mtime: opts.mtime
   }
   return { req, env, notes, exprCtx, opts, headersOut, vary: [] }

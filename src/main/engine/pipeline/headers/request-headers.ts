@@ -32,7 +32,7 @@ export function applyRequestHeaders(
   const s = fixupScope(req, env, opts, new HeaderTable())
   const phase = opts.phase ?? 'request'
   const entries: HeaderActionTrace[] = []
-  runFixups(c.entries, table, 'request', phase === 'early', s, entries)
+  runFixups(c.entries, table, 'request', phase === 'early', s, opts.quiet ? null : entries)
   const headers: Record<string, string> = {}
   for (const e of table.list()) {
     const k = e.name.toLowerCase()

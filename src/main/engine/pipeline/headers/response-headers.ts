@@ -23,6 +23,9 @@ export interface ResponseHeadersResult {
   notes: Record<string, string>
   /** Set when `Header set|setifempty|edit Content-Type` changed the content type. */
   contentType?: string
+  /** How many directives applied (the trace's entries with `applied`, also when quiet). */
+  applied: number
+  /** Empty entries when run with `quiet`. */
   trace: HeadersTrace
 }
 
@@ -53,20 +56,16 @@ export function applyResponseHeaders(
     }
   }
   // r->content_type: what the handler set, which for a proxied or cached answer is its Content-Type.
-  const s = fixupScope(
-    req,
-    env,
-    { ...opts, contentType: opts.contentType ?? headersOut.get('Content-Type') },
-    headersOut
-  )
+  const s = fixupScope(req, env, opts, headersOut, opts.contentType ?? headersOut.get('Content-Type'))
   s.exprCtx.response = {
     status: resp.status,
     header: (name) => headersOut.get(name) ?? errHeadersOut.get(name)
   }
   const entries: HeaderActionTrace[] = []
-  runFixups(c.entries, errHeadersOut, 'always', false, s, entries)
+  const trace = opts.quiet ? null : entries
+  let applied = runFixups(c.entries, errHeadersOut, 'always', false, s, trace)
   if (errorPath) {
-    for (const h of c.entries) {
+    if (trace) for (const h of c.entries) {
       if (h.table !== 'onsuccess') continue
       const before = headersOut.getAll(h.header)
       entries.push({
@@ -82,7 +81,7 @@ export function applyResponseHeaders(
       })
     }
   } else {
-    runFixups(c.entries, headersOut, 'onsuccess', false, s, entries)
+    applied += runFixups(c.entries, headersOut, 'onsuccess', false, s, trace)
   }
   for (const v of s.vary) {
     if (!headersOut.getAll('Vary').some((x) => x.split(/\s*,\s*/).some((t) => t.toLowerCase() === v.toLowerCase()))) {
@@ -97,6 +96,7 @@ export function applyResponseHeaders(
     errHeadersOut: errHeadersOut.list(),
     notes: s.notes,
     contentType: s.contentType,
+    applied,
     trace: { phase: 'response', errorResponse: errorPath, entries }
   }
 }

@@ -8,6 +8,7 @@
 import type { SetEnvDirective } from '../../../../shared/config-model'
 import type { SetEnvEntryTrace, SetEnvTrace } from '../../../../shared/trace-apache'
 import {
+  captureList,
   envGet,
   envSet,
   envUnset,
@@ -25,6 +26,8 @@ export interface SetEnvOptions {
   osEnv?: Record<string, string>
   fs?: FileProbe
   now?: Date
+  /** Decide only: the result's trace has no entries (the env and Vary are the same). */
+  quiet?: boolean
 }
 
 export interface SetEnvResult {
@@ -78,57 +81,68 @@ export function applySetEnv(
   const out = { ...env }
   const vary: string[] = []
   const traces: SetEnvEntryTrace[] = []
+  const tracing = opts.quiet !== true
   let lastValue: string | undefined
   for (const e of c.entries) {
-    const t: SetEnvEntryTrace = {
-      pos: e.src.pos,
-      directive: e.src.directive,
-      args: e.src.args,
-      matched: false,
-      set: [],
-      unset: []
-    }
-    traces.push(t)
+    const t: SetEnvEntryTrace | null = tracing
+      ? {
+          pos: e.src.pos,
+          directive: e.src.directive,
+          args: e.src.args,
+          matched: false,
+          set: [],
+          unset: []
+        }
+      : null
+    if (t) traces.push(t)
     let subject = ''
     let captures: (string | undefined)[] | null = null
     let matched = false
     if (e.expr) {
-      const r = evalExprBool(e.expr, {
-        req,
-        env: out,
-        notes: opts.notes,
-        osEnv: opts.osEnv,
-        fs: opts.fs,
-        now: opts.now
-      })
+      const r = evalExprBool(
+        e.expr,
+        {
+          req,
+          env: out,
+          notes: opts.notes,
+          osEnv: opts.osEnv,
+          fs: opts.fs,
+          now: opts.now
+        },
+        tracing
+      )
       for (const v of r.vary) if (!vary.includes(v)) vary.push(v)
-      t.expr = exprTrace(e.src.args[0], r)
-      if (r.error) t.note = `evaluation failed (${r.error}): nothing is set`
+      if (t) {
+        t.expr = exprTrace(e.src.args[0], r)
+        if (r.error) t.note = `evaluation failed (${r.error}): nothing is set`
+      }
       matched = !r.error && r.value
       captures = r.captures
     } else {
       const value = e.sameAttributeAsPrevious ? lastValue : attributeValue(e, req, out)
       lastValue = value
       subject = value ?? ''
-      t.attribute = e.attribute
-      t.subject = subject
+      if (t) {
+        t.attribute = e.attribute
+        t.subject = subject
+      }
       if (e.literal !== undefined) matched = subject.includes(e.literal)
       else {
         const m = (e.regex as RegExp).exec(subject)
         matched = m !== null
-        if (m) captures = Array.from({ length: 10 }, (_, i) => m[i])
+        if (m) captures = captureList(m)
       }
     }
-    t.matched = matched
+    if (t) t.matched = matched
     if (!matched) continue
     for (const f of e.features) {
       if (f.value.startsWith('!')) {
         envUnset(out, f.name)
-        t.unset.push(f.name)
+        t?.unset.push(f.name)
       } else {
         const value = e.literal !== undefined ? f.value : pregsub(f.value, captures)
         envSet(out, f.name, value)
-        t.set.push({ name: f.name, value })
+        t?.set.push({ name: f.name, value })
       }
     }
   }

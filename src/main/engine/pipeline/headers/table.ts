@@ -4,15 +4,22 @@
  * keeps the first occurrence's place and drops the others, `merge` appends `, value` to the
  * first occurrence only, `add` always appends a new line.
  */
-import type { ApacheRequest } from '../../apache-expr'
+import { lowerName, type ApacheRequest } from '../../apache-expr'
 
 export interface HeaderEntry {
   name: string
   value: string
 }
 
+/** An entry with its name in lower case, compared without regard to case. */
+interface Row {
+  name: string
+  value: string
+  key: string
+}
+
 export class HeaderTable {
-  private entries: HeaderEntry[] = []
+  private entries: Row[] = []
 
   static from(headers: Record<string, string | string[]> | HeaderEntry[] | undefined): HeaderTable {
     const t = new HeaderTable()
@@ -21,65 +28,77 @@ export class HeaderTable {
       for (const e of headers) t.add(e.name, e.value)
       return t
     }
-    for (const [name, value] of Object.entries(headers)) {
-      for (const v of Array.isArray(value) ? value : [value]) t.add(name, v)
+    for (const name in headers) {
+      const value = headers[name]
+      if (Array.isArray(value)) for (const v of value) t.add(name, v)
+      else t.add(name, value)
     }
     return t
   }
 
-  private same(a: string, b: string): boolean {
-    return a.toLowerCase() === b.toLowerCase()
+  private indexOf(key: string): number {
+    const rows = this.entries
+    for (let i = 0; i < rows.length; i++) if (rows[i].key === key) return i
+    return -1
   }
 
   get(name: string): string | undefined {
-    return this.entries.find((e) => this.same(e.name, name))?.value
+    const i = this.indexOf(lowerName(name))
+    return i < 0 ? undefined : this.entries[i].value
   }
 
   getAll(name: string): string[] {
-    return this.entries.filter((e) => this.same(e.name, name)).map((e) => e.value)
+    const key = lowerName(name)
+    const out: string[] = []
+    for (const e of this.entries) if (e.key === key) out.push(e.value)
+    return out
   }
 
   has(name: string): boolean {
-    return this.entries.some((e) => this.same(e.name, name))
+    return this.indexOf(lowerName(name)) >= 0
   }
 
   set(name: string, value: string): void {
-    const first = this.entries.findIndex((e) => this.same(e.name, name))
+    const key = lowerName(name)
+    const first = this.indexOf(key)
     if (first < 0) {
-      this.entries.push({ name, value })
+      this.entries.push({ name, value, key })
       return
     }
-    this.entries[first] = { name: this.entries[first].name, value }
-    this.entries = this.entries.filter((e, i) => i <= first || !this.same(e.name, name))
+    this.entries[first] = { name: this.entries[first].name, value, key }
+    this.entries = this.entries.filter((e, i) => i <= first || e.key !== key)
   }
 
   add(name: string, value: string): void {
-    this.entries.push({ name, value })
+    this.entries.push({ name, value, key: lowerName(name) })
   }
 
   merge(name: string, value: string): void {
-    const first = this.entries.findIndex((e) => this.same(e.name, name))
-    if (first < 0) this.entries.push({ name, value })
-    else this.entries[first] = { name: this.entries[first].name, value: `${this.entries[first].value}, ${value}` }
+    const key = lowerName(name)
+    const first = this.indexOf(key)
+    if (first < 0) this.entries.push({ name, value, key })
+    else this.entries[first] = { name: this.entries[first].name, value: `${this.entries[first].value}, ${value}`, key }
   }
 
   unset(name: string): void {
-    this.entries = this.entries.filter((e) => !this.same(e.name, name))
+    const key = lowerName(name)
+    if (this.indexOf(key) >= 0) this.entries = this.entries.filter((e) => e.key !== key)
   }
 
   list(): HeaderEntry[] {
-    return this.entries.map((e) => ({ ...e }))
+    return this.entries.map((e) => ({ name: e.name, value: e.value }))
   }
 
   clone(): HeaderTable {
-    return HeaderTable.from(this.entries)
+    const t = new HeaderTable()
+    for (const e of this.entries) t.entries.push({ name: e.name, value: e.value, key: e.key })
+    return t
   }
 
   /** Lower-case names; a repeated header becomes an array in order. */
   toRecord(): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {}
-    for (const { name, value } of this.entries) {
-      const key = name.toLowerCase()
+    for (const { key, value } of this.entries) {
       const prev = out[key]
       out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]
     }

@@ -18,8 +18,11 @@ function log(state: RewriteState, line: string): void {
   if (state.log.length < 500) state.log.push(line)
 }
 
-/** Apply one rule; the trace entry is filled in place. */
-export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv, trace: RewriteRuleTrace): RuleResult {
+/**
+ * Apply one rule; the trace entry is filled in place. Without a trace entry (`state.tracing`
+ * off) only the decision is made: no log line, no trace text (see `applyRewrites`).
+ */
+export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv, trace: RewriteRuleTrace | null): RuleResult {
   const { flags } = rule
   const isProxyReq = env.perdir !== null && state.filename.startsWith('proxy:')
   let subject = state.filename
@@ -27,11 +30,13 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
     if (state.pathInfo) subject += state.pathInfo
     if (!isProxyReq && subject.startsWith(env.perdir)) subject = subject.slice(env.perdir.length)
   }
-  trace.subject = subject
-  log(state, `applying pattern '${rule.src.pattern}' to uri '${subject}'`)
+  if (trace) {
+    trace.subject = subject
+    log(state, `applying pattern '${rule.src.pattern}' to uri '${subject}'`)
+  }
   const m = (rule.regex as RegExp).exec(subject)
   if ((m !== null) === rule.negate) {
-    trace.verdict = 'no-match'
+    if (trace) trace.verdict = 'no-match'
     return 'no-match'
   }
   const scope: ExpandScope = {
@@ -46,18 +51,20 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
     ruleCaptures: rule.negate || !m ? null : captures(m),
     condCaptures: null
   }
-  trace.captures = shownCaptures(scope.ruleCaptures)
-  const exp = new Expander(scope)
+  if (trace) trace.captures = shownCaptures(scope.ruleCaptures)
+  const exp = new Expander(scope, trace !== null)
   const ruleVary: string[] = []
   const conds = rule.conds
   for (let i = 0; i < conds.length; i++) {
     const c = conds[i]
-    const out = evaluateCond(c, exp, state, env)
-    trace.conds.push(out.trace)
-    log(
-      state,
-      `RewriteCond: input='${out.trace.expanded ?? c.src.pattern}' pattern='${c.src.pattern}'${c.nocase ? ' [NC]' : ''} => ${out.rc ? 'matched' : 'not-matched'}`
-    )
+    const out = evaluateCond(c, exp, state, env, trace !== null)
+    if (trace && out.trace) {
+      trace.conds.push(out.trace)
+      log(
+        state,
+        `RewriteCond: input='${out.trace.expanded ?? c.src.pattern}' pattern='${c.src.pattern}'${c.nocase ? ' [NC]' : ''} => ${out.rc ? 'matched' : 'not-matched'}`
+      )
+    }
     if (out.captures) scope.condCaptures = out.captures
     let varyThis = exp.takeHeaders()
     if (c.novary) varyThis = []
@@ -65,7 +72,7 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
       if (!out.rc) continue
       while (i < conds.length && conds[i].ornext) {
         i++
-        if (i < conds.length) {
+        if (trace && i < conds.length) {
           const skipped = conds[i]
           trace.conds.push({
             pos: skipped.src.pos,
@@ -80,7 +87,8 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
         }
       }
     } else if (!out.rc) {
-      trace.verdict = 'conds-failed'
+      if (trace) trace.verdict = 'conds-failed'
+      state.touched = rule
       return 'no-match'
     }
     addVary(ruleVary, varyThis)
@@ -95,52 +103,61 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
       flags.escapeBackrefs ? flags.backrefOptions : null
     )
     exp.takeHeaders()
-    trace.expanded = expansion.text
-    log(state, `rewrite '${subject}' -> '${expansion.text}'`)
+    if (trace) {
+      trace.expanded = expansion.text
+      log(state, `rewrite '${subject}' -> '${expansion.text}'`)
+    }
   }
   for (const e of rule.env) {
     const item = exp.expand(e).text
     if (item.startsWith('!')) {
       envUnset(state.env, item.slice(1))
-      trace.effects.push(`unset env ${item.slice(1)}`)
-      log(state, `unsetting env variable '${item.slice(1)}'`)
+      if (trace) {
+        trace.effects.push(`unset env ${item.slice(1)}`)
+        log(state, `unsetting env variable '${item.slice(1)}'`)
+      }
     } else {
       const colon = item.indexOf(':')
       const name = colon < 0 ? item : item.slice(0, colon)
       const value = colon < 0 ? '' : item.slice(colon + 1)
       envSet(state.env, name, value)
-      trace.effects.push(`set env ${name}="${value}"`)
-      log(state, `setting env variable '${name}' to '${value}'`)
+      if (trace) {
+        trace.effects.push(`set env ${name}="${value}"`)
+        log(state, `setting env variable '${name}' to '${value}'`)
+      }
     }
   }
   for (const spec of rule.cookies) {
     const cookie = buildRewriteCookie(exp.expand(spec).text, env.now)
     if (!cookie) {
-      trace.effects.push('cookie ignored (a cookie needs name:value:domain)')
+      trace?.effects.push('cookie ignored (a cookie needs name:value:domain)')
     } else if (state.cookieNames.has(cookie.name)) {
-      trace.effects.push(`cookie ${cookie.name} already set`)
+      trace?.effects.push(`cookie ${cookie.name} already set`)
     } else {
       state.cookieNames.add(cookie.name)
       state.cookies.push(cookie.header)
-      trace.effects.push(`Set-Cookie: ${cookie.header}`)
+      trace?.effects.push(`Set-Cookie: ${cookie.header}`)
     }
   }
-  for (const n of exp.notes) trace.note = trace.note ? `${trace.note}; ${n}` : n
-  trace.verdict = 'applied'
+  if (trace) {
+    for (const n of exp.notes) trace.note = trace.note ? `${trace.note}; ${n}` : n
+    trace.verdict = 'applied'
+  }
+  state.touched = rule
 
   const forceTypeHandler = (): void => {
     if (rule.type) {
       const t = exp.expand(rule.type, flags.escapeBackrefs ? flags.backrefOptions : null).text.toLowerCase()
       if (t) {
         state.forcedType = t
-        trace.effects.push(`type ${t}`)
+        trace?.effects.push(`type ${t}`)
       }
     }
     if (rule.handler) {
       const h = exp.expand(rule.handler, flags.escapeBackrefs ? flags.backrefOptions : null).text.toLowerCase()
       if (h) {
         state.forcedHandler = h
-        trace.effects.push(`handler ${h}`)
+        trace?.effects.push(`handler ${h}`)
       }
     }
   }
@@ -149,11 +166,13 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
     forceTypeHandler()
     if (flags.statusOnly) {
       state.status = flags.status
-      trace.effects.push(`status ${flags.status}`)
-      log(state, `forcing responsecode ${flags.status} for ${state.filename}`)
+      if (trace) {
+        trace.effects.push(`status ${flags.status}`)
+        log(state, `forcing responsecode ${flags.status} for ${state.filename}`)
+      }
       return 'status'
     }
-    trace.result = { path: state.filename, query: state.args ?? '' }
+    if (trace) trace.result = { path: state.filename, query: state.args ?? '' }
     return 'matched-nosub'
   }
 
@@ -166,13 +185,16 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
     // may be a decoded %3f of the request; with %3f in the request that is refused.
     if (!flags.unsafeAllow3F && /%3f/i.test(env.req.theRequest)) {
       state.status = 403
-      trace.effects.push('status 403')
-      trace.note = 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F'
-      log(state, 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F')
+      state.unsafe3F = true
+      if (trace) {
+        trace.effects.push('status 403')
+        trace.note = 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F'
+        log(state, 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F')
+      }
       return 'status'
     }
   }
-  if (split.at >= 0) log(state, `split uri=${text} -> uri=${split.filename}, args=${split.args ?? '<none>'}`)
+  if (trace && split.at >= 0) log(state, `split uri=${text} -> uri=${split.filename}, args=${split.args ?? '<none>'}`)
   state.filename = split.filename
   state.args = split.args
   state.prefixStatUnsafe = env.perdir === null && rule.startsWithExpansion && !flags.unsafePrefixStat
@@ -183,23 +205,27 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
     !state.filename.startsWith('/') &&
     absoluteUriScheme(state.filename).length === 0
   ) {
-    log(state, `add per-dir prefix: ${state.filename} -> ${env.perdir}${state.filename}`)
+    if (trace) log(state, `add per-dir prefix: ${state.filename} -> ${env.perdir}${state.filename}`)
     state.filename = env.perdir + state.filename
   }
   if (flags.proxy) {
     if (env.perdir !== null && !flags.noescape) state.filename = escapeUri(state.filename)
     state.filename = `proxy:${fullyQualify(state.filename, env.req)}`
-    trace.effects.push(`proxy to ${state.filename.slice(6)}`)
-    log(state, `forcing proxy-throughput with ${state.filename.slice(6)}`)
-    trace.result = { path: state.filename.slice(6), query: state.args ?? '' }
+    if (trace) {
+      trace.effects.push(`proxy to ${state.filename.slice(6)}`)
+      log(state, `forcing proxy-throughput with ${state.filename.slice(6)}`)
+      trace.result = { path: state.filename.slice(6), query: state.args ?? '' }
+    }
     return 'matched'
   }
   if (flags.redirect) {
     state.filename = fullyQualify(state.filename, env.req)
     state.status = flags.status
-    trace.effects.push(`redirect ${flags.status}`)
-    log(state, `explicitly forcing redirect with ${state.filename}`)
-    trace.result = { path: state.filename, query: state.args ?? '' }
+    if (trace) {
+      trace.effects.push(`redirect ${flags.status}`)
+      log(state, `explicitly forcing redirect with ${state.filename}`)
+      trace.result = { path: state.filename, query: state.args ?? '' }
+    }
     return 'matched'
   }
   const isThisServer =
@@ -208,19 +234,23 @@ export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv,
       host.toLowerCase() === env.req.serverName.toLowerCase() && port === env.req.serverPort)
   const reduced = reduceUri(state.filename, env.req, isThisServer)
   if (reduced !== null) {
-    log(state, `reduce ${state.filename} -> ${reduced}`)
-    trace.effects.push(`reduced to ${reduced} (the URL names this server)`)
+    if (trace) {
+      log(state, `reduce ${state.filename} -> ${reduced}`)
+      trace.effects.push(`reduced to ${reduced} (the URL names this server)`)
+    }
     state.filename = reduced
     state.uriReduced = true
   }
   if (absoluteUriScheme(state.filename).length > 0) {
     state.status = flags.status
-    trace.effects.push(`redirect ${flags.status} (the substitution is an absolute URL)`)
-    log(state, `implicitly forcing redirect (rc=${flags.status}) with ${state.filename}`)
-    trace.result = { path: state.filename, query: state.args ?? '' }
+    if (trace) {
+      trace.effects.push(`redirect ${flags.status} (the substitution is an absolute URL)`)
+      log(state, `implicitly forcing redirect (rc=${flags.status}) with ${state.filename}`)
+      trace.result = { path: state.filename, query: state.args ?? '' }
+    }
     return 'matched'
   }
   forceTypeHandler()
-  trace.result = { path: state.filename, query: state.args ?? '' }
+  if (trace) trace.result = { path: state.filename, query: state.args ?? '' }
   return 'matched'
 }

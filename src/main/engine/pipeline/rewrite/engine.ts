@@ -39,8 +39,16 @@ function emptyRuleTrace(rule: CompiledRule, round: number): RewriteRuleTrace {
   }
 }
 
+const wheres = new WeakMap<CompiledRule, string>()
+
+/** How a summary names a rule; the same text every time, so made once per rule. */
 function where(rule: CompiledRule): string {
-  return `rule ${rule.index + 1} (${path.basename(rule.src.pos.file)}:${rule.src.pos.line})`
+  let w = wheres.get(rule)
+  if (w === undefined) {
+    w = `rule ${rule.index + 1} (${path.basename(rule.src.pos.file)}:${rule.src.pos.line})`
+    wheres.set(rule, w)
+  }
+  return w
 }
 
 export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx: RewriteContext): RewriteOutcome {
@@ -52,14 +60,17 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
     args: req.query === '' ? null : req.query,
     pathInfo: perdir !== null ? (ctx.pathInfo ?? '') : '',
     env: { ...ctx.env },
-    notes: { ...(ctx.notes ?? {}) },
+    notes: ctx.notes ? { ...ctx.notes } : {},
     status: 200,
     cookies: [],
     cookieNames: new Set(),
     vary: [],
     uriReduced: false,
     prefixStatUnsafe: false,
-    log: []
+    tracing: ctx.quiet !== true,
+    log: [],
+    touched: null,
+    unsafe3F: false
   }
   const trace: RewriteTrace = {
     scope: ctx.scope,
@@ -71,34 +82,44 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
     summary: '',
     log: state.log
   }
-  const outcome = (partial: Partial<RewriteOutcome>): RewriteOutcome => ({
-    action: 'none',
-    uri: req.uri,
-    query: state.args ?? '',
-    passThrough: false,
-    env: state.env,
-    cookies: state.cookies,
-    vary: state.vary,
-    forcedType: state.forcedType,
-    forcedHandler: state.forcedHandler,
-    end: false,
-    ...partial,
-    trace
-  })
+  // Built field by field: object spread is slow in V8 and this runs for every request.
+  const outcome = (partial: Partial<RewriteOutcome>, end: boolean): RewriteOutcome => {
+    const out: RewriteOutcome = {
+      action: partial.action ?? 'none',
+      uri: partial.uri ?? req.uri,
+      query: state.args ?? '',
+      passThrough: partial.passThrough ?? false,
+      env: state.env,
+      cookies: state.cookies,
+      vary: state.vary,
+      forcedType: state.forcedType,
+      forcedHandler: state.forcedHandler,
+      end,
+      lastTouched: state.touched?.src.pos,
+      trace
+    }
+    if (partial.filename !== undefined) out.filename = partial.filename
+    if (partial.status !== undefined) out.status = partial.status
+    if (partial.location !== undefined) out.location = partial.location
+    if (partial.proxyTo !== undefined) out.proxyTo = partial.proxyTo
+    if (partial.proxyNoCanon !== undefined) out.proxyNoCanon = partial.proxyNoCanon
+    return out
+  }
 
   if (ctx.engineOff || ctx.endFlagSet) {
     trace.stoppedBy = ctx.engineOff ? 'engine-off' : 'end-flag-earlier'
     trace.summary = ctx.engineOff
       ? `RewriteEngine is off here: ${compiled.rules.length} rule(s) not evaluated`
       : 'an earlier [END] ended all rewriting for this request'
-    return outcome({})
+    return outcome({}, false)
   }
   if (perdir === null && !req.uri.startsWith('/')) {
     trace.stoppedBy = 'not-a-url-path'
     trace.summary = `the request target "${req.uri}" is not a URL-path, so mod_rewrite declines`
-    return outcome({})
+    return outcome({}, false)
   }
-  state.log.push(`init rewrite engine with requested uri ${state.filename}`)
+  const tracing = state.tracing
+  if (tracing) state.log.push(`init rewrite engine with requested uri ${state.filename}`)
 
   const env: RuleEnv = { req, ctx, perdir, now }
   const rules = compiled.rules
@@ -108,21 +129,34 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
   let end = false
   let round = 1
   let decisive: CompiledRule | null = null
+  /** Rule entries the trace would list, chain-skipped ones aside (for the summary). */
+  let tried = 0
 
   run: for (;;) {
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]
-      const rt = emptyRuleTrace(rule, round)
-      trace.rules.push(rt)
+      tried++
+      const rt = tracing ? emptyRuleTrace(rule, round) : null
+      if (rt) trace.rules.push(rt)
       if (rule.invalid) {
-        rt.verdict = 'invalid'
-        rt.note = rule.invalid
+        state.touched = rule
+        if (rt) {
+          rt.verdict = 'invalid'
+          rt.note = rule.invalid
+        }
       }
       const result = rule.invalid ? 'no-match' : applyRule(rule, state, env, rt)
       if (result === 'no-match') {
         while (i < rules.length && rules[i].flags.chain) {
           i++
-          if (i < rules.length) trace.rules.push({ ...emptyRuleTrace(rules[i], round), verdict: 'chain-skipped' })
+          if (i < rules.length) {
+            state.touched = rules[i]
+            if (tracing) {
+              const skipped = emptyRuleTrace(rules[i], round)
+              skipped.verdict = 'chain-skipped'
+              trace.rules.push(skipped)
+            }
+          }
         }
         continue
       }
@@ -130,30 +164,37 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
       if (state.filename.length > limit) {
         state.status = 500
         statusSet = true
-        rt.stop = trace.stoppedBy = 'length-limit'
-        rt.note = `the rewritten URL exceeded the maximum length (${limit})`
+        trace.stoppedBy = 'length-limit'
+        if (rt) {
+          rt.stop = trace.stoppedBy
+          rt.note = `the rewritten URL exceeded the maximum length (${limit})`
+        }
         break run
       }
       if (result === 'status') {
         statusSet = true
-        rt.stop = trace.stoppedBy = rt.note?.startsWith('Unsafe URL') ? 'unsafe-3f' : 'status'
+        trace.stoppedBy = state.unsafe3F ? 'unsafe-3f' : 'status'
+        if (rt) rt.stop = trace.stoppedBy
         break run
       }
       if (result === 'matched') changed = rule.flags.noescape ? ACTION_NOESCAPE : ACTION_NORMAL
       if (rule.flags.passthrough) {
-        state.log.push(`forcing '${state.filename}' to get passed through to next API URI-to-filename handler`)
+        if (tracing) state.log.push(`forcing '${state.filename}' to get passed through to next API URI-to-filename handler`)
         state.filename = `passthrough:${state.filename}`
         changed = ACTION_NORMAL
-        rt.stop = trace.stoppedBy = 'passthrough'
+        trace.stoppedBy = 'passthrough'
+        if (rt) rt.stop = trace.stoppedBy
         break run
       }
       if (rule.flags.end) {
         end = true
-        rt.stop = trace.stoppedBy = 'end'
+        trace.stoppedBy = 'end'
+        if (rt) rt.stop = trace.stoppedBy
         break run
       }
       if (rule.flags.proxy || rule.flags.last) {
-        rt.stop = trace.stoppedBy = rule.flags.proxy ? 'proxy' : 'last'
+        trace.stoppedBy = rule.flags.proxy ? 'proxy' : 'last'
+        if (rt) rt.stop = trace.stoppedBy
         break run
       }
       if (rule.flags.next) {
@@ -161,8 +202,11 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
         if (round >= rule.flags.maxRounds) {
           state.status = 500
           statusSet = true
-          rt.stop = trace.stoppedBy = 'next-limit'
-          rt.note = `exceeded the maximum number of rounds (${rule.flags.maxRounds}) via the [N] flag`
+          trace.stoppedBy = 'next-limit'
+          if (rt) {
+            rt.stop = trace.stoppedBy
+            rt.note = `exceeded the maximum number of rounds (${rule.flags.maxRounds}) via the [N] flag`
+          }
           break run
         }
         trace.rounds = round
@@ -170,7 +214,15 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
       }
       for (let s = rule.flags.skip; s > 0 && i < rules.length; s--) {
         i++
-        if (i < rules.length) trace.rules.push({ ...emptyRuleTrace(rules[i], round), verdict: 'skip-flag' })
+        if (i < rules.length) {
+          tried++
+          state.touched = rules[i]
+          if (tracing) {
+            const skipped = emptyRuleTrace(rules[i], round)
+            skipped.verdict = 'skip-flag'
+            trace.rules.push(skipped)
+          }
+        }
       }
     }
     break
@@ -184,15 +236,12 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
         ? finishServer(state, req, changed, ctx)
         : finishDirectory(state, req, changed, initialFilename)
   if (!result) {
-    state.log.push(`pass through ${state.filename}`)
-    trace.summary =
-      rules.length === 0
-        ? 'no rewrite rules here'
-        : `${trace.rules.filter((r) => r.verdict !== 'chain-skipped').length} rule(s) tried, none rewrote the URL`
-    return outcome({ end })
+    if (tracing) state.log.push(`pass through ${state.filename}`)
+    trace.summary = rules.length === 0 ? 'no rewrite rules here' : `${tried} rule(s) tried, none rewrote the URL`
+    return outcome({}, end)
   }
   trace.action = result.action ?? 'none'
-  const out = outcome({ ...result, end })
+  const out = outcome(result, end)
   trace.summary = summarise(out, decisive, req)
   return out
 }

@@ -4,13 +4,13 @@
  * condition whose evaluation fails is false.
  */
 import type { RewriteCondTrace } from '../../../../shared/trace-apache'
-import { evalExprBool, exprTrace, type ExprContext } from '../../apache-expr'
+import { captureList, evalExprBool, exprTrace, type ExprContext } from '../../apache-expr'
 import type { RewriteState, RuleEnv } from './state'
 import { condKind, type CompiledCond } from './cond'
 import type { Captures, Expander } from './expand'
 
 export function captures(m: RegExpExecArray): Captures {
-  return Array.from({ length: 10 }, (_, i) => m[i])
+  return captureList(m)
 }
 
 export function shownCaptures(c: Captures | null): string[] | undefined {
@@ -46,22 +46,32 @@ export function addVary(list: string[], headers: string[]): void {
 
 export interface CondOutcome {
   rc: boolean
-  trace: RewriteCondTrace
+  trace?: RewriteCondTrace
   captures?: Captures | null
 }
 
-export function evaluateCond(c: CompiledCond, exp: Expander, state: RewriteState, env: RuleEnv): CondOutcome {
-  const base: RewriteCondTrace = {
+/** The trace entry of a condition, built as one literal: object spread is slow in V8 and this runs for every condition. */
+function condTrace(c: CompiledCond, result: boolean): RewriteCondTrace {
+  return {
     pos: c.src.pos,
     testString: c.src.testString,
     pattern: c.src.pattern,
     kind: condKind(c),
     negated: c.negate,
     flags: c.flags,
-    result: false
+    result
   }
+}
+
+/** `tracing` off: the outcome has no trace (the decision and captures only). */
+export function evaluateCond(c: CompiledCond, exp: Expander, state: RewriteState, env: RuleEnv, tracing = true): CondOutcome {
   const test = c.test
-  if (!test) return { rc: false, trace: { ...base, note: c.problem?.message } }
+  if (!test) {
+    if (!tracing) return { rc: false }
+    const trace = condTrace(c, false)
+    trace.note = c.problem?.message
+    return { rc: false, trace }
+  }
   if (test.kind === 'expr') {
     const ectx: ExprContext = {
       req: env.req,
@@ -74,17 +84,15 @@ export function evaluateCond(c: CompiledCond, exp: Expander, state: RewriteState
       pathInfo: state.pathInfo,
       noVary: c.novary
     }
-    const r = evalExprBool(test.expr, ectx)
+    const r = evalExprBool(test.expr, ectx, tracing)
     // ap_expr adds what it read to Vary itself, whether or not the rule applies.
     addVary(state.vary, r.vary)
     const matched = r.error ? false : r.value
     const rc = c.negate ? !matched : matched
-    const trace: RewriteCondTrace = {
-      ...base,
-      result: rc,
-      expr: exprTrace(c.operand, r),
-      note: r.error ? `evaluation failed (${r.error}): the condition is false` : undefined
-    }
+    if (!tracing) return matched && !c.negate ? { rc, captures: r.captures } : { rc }
+    const trace = condTrace(c, rc)
+    trace.expr = exprTrace(c.operand, r)
+    trace.note = r.error ? `evaluation failed (${r.error}): the condition is false` : undefined
     if (matched && !c.negate) {
       trace.captures = shownCaptures(r.captures)
       return { rc, trace, captures: r.captures }
@@ -132,11 +140,19 @@ export function evaluateCond(c: CompiledCond, exp: Expander, state: RewriteState
       else if (test.kind === 'directory') matched = info?.kind === 'dir'
       else if (test.kind === 'symlink') matched = info?.symlink === true
       else if (test.kind === 'executable') matched = info?.executable === true
-      else return { rc: false, trace: { ...base, expanded: input, note: c.problem?.message } }
+      else {
+        if (!tracing) return { rc: false }
+        const trace = condTrace(c, false)
+        trace.expanded = input
+        trace.note = c.problem?.message
+        return { rc: false, trace }
+      }
     }
   }
   const rc = c.negate ? !matched : matched
-  const trace: RewriteCondTrace = { ...base, expanded: input, result: rc }
+  if (!tracing) return { rc, captures: caps }
+  const trace = condTrace(c, rc)
+  trace.expanded = input
   if (caps) trace.captures = shownCaptures(caps)
   return { rc, trace, captures: caps }
 }

@@ -33,7 +33,11 @@ export class Expander {
   private headers: string[] = []
   readonly notes: string[] = []
 
-  constructor(private readonly scope: ExpandScope) {}
+  /** `tracing` off: lookups and notes are not kept (only the text and the headers read). */
+  constructor(
+    private readonly scope: ExpandScope,
+    private readonly tracing = true
+  ) {}
 
   takeHeaders(): string[] {
     const h = this.headers
@@ -42,7 +46,7 @@ export class Expander {
   }
 
   private note(message: string): void {
-    if (!this.notes.includes(message)) this.notes.push(message)
+    if (this.tracing && !this.notes.includes(message)) this.notes.push(message)
   }
 
   expand(parts: TemplatePart[], escape: BackrefEscapeOptions | null = null): Expansion {
@@ -59,9 +63,11 @@ export class Expander {
         case 'var': {
           const v = rewriteVariable(part.name, this.scope)
           if (v.header) this.headers.push(v.header)
-          if (v.unknown) this.note(`%{${part.name}} is not a variable mod_rewrite knows: it expands to ""`)
-          if (v.unsupported) this.note(v.unsupported)
-          this.lookups.push({ name: `%{${part.name}}`, value: v.value })
+          if (this.tracing) {
+            if (v.unknown) this.note(`%{${part.name}} is not a variable mod_rewrite knows: it expands to ""`)
+            if (v.unsupported) this.note(v.unsupported)
+            this.lookups.push({ name: `%{${part.name}}`, value: v.value })
+          }
           text += v.value
           break
         }
@@ -89,14 +95,16 @@ export class Expander {
     } else {
       const r = map.lookup(key)
       value = r.value
-      if (r.unsupported) this.note(r.unsupported)
-      if (r.note) this.note(`${part.raw}: ${r.note}`)
+      if (this.tracing) {
+        if (r.unsupported) this.note(r.unsupported)
+        if (r.note) this.note(`${part.raw}: ${r.note}`)
+      }
     }
     if (value === null && part.fallback) {
       const dflt = this.expand(part.fallback, escape).text
       if (dflt) value = dflt
     }
-    this.lookups.push({ name: `\${${part.map}:${key}}`, value: value ?? '' })
+    if (this.tracing) this.lookups.push({ name: `\${${part.map}:${key}}`, value: value ?? '' })
     return value ?? ''
   }
 }

@@ -26,7 +26,7 @@ function redirect(state: RewriteState, req: ApacheRequest, changed: number): Par
   const scheme = absoluteUriScheme(state.filename)
   let location = state.filename
   if (changed !== ACTION_NOESCAPE) {
-    state.log.push(`escaping ${location} for redirect`)
+    if (state.tracing) state.log.push(`escaping ${location} for redirect`)
     location = escapeAbsoluteUri(location, scheme.length)
   }
   if (state.args !== null) {
@@ -34,7 +34,7 @@ function redirect(state: RewriteState, req: ApacheRequest, changed: number): Par
     location += `?${changed === ACTION_NOESCAPE || unchanged ? state.args : escapeUri(state.args)}`
   }
   const status = state.status >= 300 && state.status <= 399 ? state.status : 302
-  state.log.push(`redirect to ${location} [REDIRECT/${status}]`)
+  if (state.tracing) state.log.push(`redirect to ${location} [REDIRECT/${status}]`)
   return { action: 'redirect', status, location }
 }
 
@@ -44,7 +44,7 @@ function redirect(state: RewriteState, req: ApacheRequest, changed: number): Par
  */
 function proxy(state: RewriteState, noCanon: boolean): Partial<RewriteOutcome> {
   const url = state.filename.slice('proxy:'.length) + (state.args !== null ? `?${state.args}` : '')
-  state.log.push(`go-ahead with proxy request ${url} [OK]`)
+  if (state.tracing) state.log.push(`go-ahead with proxy request ${url} [OK]`)
   return { action: 'proxy', proxyTo: url, proxyNoCanon: noCanon }
 }
 
@@ -61,12 +61,12 @@ export function finishServer(
     const uri = state.filename.slice('passthrough:'.length)
     // The next translator (core) refuses a URL-path that does not start with "/".
     if (!uri.startsWith('/')) {
-      state.log.push(`Invalid URI in request: ${uri}`)
+      if (state.tracing) state.log.push(`Invalid URI in request: ${uri}`)
       return { action: 'status', status: 400, passThrough: true }
     }
     return { action: 'passthrough', uri, passThrough: true }
   }
-  state.log.push(`local path result: ${state.filename}`)
+  if (state.tracing) state.log.push(`local path result: ${state.filename}`)
   if (!state.filename.startsWith('/')) {
     return { action: 'status', status: 400, filename: state.filename }
   }
@@ -79,9 +79,9 @@ export function finishServer(
   let filename = state.filename
   if (!exists || state.uriReduced) {
     filename = docroot(req) + state.filename
-    state.log.push(`prefixed with document_root to ${filename}`)
+    if (state.tracing) state.log.push(`prefixed with document_root to ${filename}`)
   }
-  state.log.push(`go-ahead with ${filename} [OK]`)
+  if (state.tracing) state.log.push(`go-ahead with ${filename} [OK]`)
   return { action: 'rewrite', filename }
 }
 
@@ -95,14 +95,14 @@ export function finishDirectory(
   if (state.filename.startsWith('proxy:')) return proxy(state, false)
   if (absoluteUriScheme(state.filename).length > 0) return redirect(state, req, changed)
   const filename = state.filename.startsWith('passthrough:') ? state.filename.slice(12) : state.filename
-  state.log.push(`local path result: ${filename}`)
+  if (state.tracing) state.log.push(`local path result: ${filename}`)
   if (!filename.startsWith('/')) return { action: 'status', status: 400, filename }
   if (filename === initialFilename) {
-    state.log.push(`initial URL equal rewritten URL: ${filename} [IGNORING REWRITE]`)
+    if (state.tracing) state.log.push(`initial URL equal rewritten URL: ${filename} [IGNORING REWRITE]`)
     return null
   }
   const root = docroot(req)
   const uri = filename.startsWith(`${root}/`) ? filename.slice(root.length) : filename
-  state.log.push(`internal redirect with ${uri} [INTERNAL REDIRECT]`)
+  if (state.tracing) state.log.push(`internal redirect with ${uri} [INTERNAL REDIRECT]`)
   return { action: 'internal-redirect', uri }
 }

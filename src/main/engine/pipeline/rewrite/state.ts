@@ -1,5 +1,6 @@
 /** The state one run of a rule list works on, and what each rule needs to know about its run. */
 import type { ApacheRequest } from '../../apache-expr'
+import type { CompiledRule } from './compile'
 import type { RewriteContext } from './types'
 
 /** What the rules change as they run: the fields of `request_rec` mod_rewrite writes. */
@@ -19,7 +20,13 @@ export interface RewriteState {
   uriReduced: boolean
   /** The last substitution began with a variable or back-reference and lacks `[UnsafePrefixStat]`. */
   prefixStatUnsafe: boolean
+  /** Trace entries and log lines are written (off: only the decision is made). */
+  tracing: boolean
   log: string[]
+  /** The last rule that did more than fail its pattern (failed conditions, applied, skipped, invalid). */
+  touched: CompiledRule | null
+  /** A rule was refused because of a `%3f` in the request (CVE-2024-38474). */
+  unsafe3F: boolean
 }
 
 export type RuleResult = 'no-match' | 'matched' | 'matched-nosub' | 'status'

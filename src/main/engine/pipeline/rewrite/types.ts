@@ -4,6 +4,7 @@
  * (`DispatcherUseProcessedURL`, dispatcher-behavior.md §2, §3.1): only `[PT]` changes `r->uri`.
  */
 import type { RewriteAction, RewriteTrace } from '../../../../shared/trace-apache'
+import type { SourcePos } from '../../../../shared/diagnostics'
 import type { FileProbe } from '../../apache-expr'
 import type { RewriteMapImpl } from './maps'
 
@@ -33,6 +34,12 @@ export interface RewriteContext {
   /** `LimitRequestLine` (default 8190): a rewritten URL longer than twice this ends with 500. */
   limitRequestLine?: number
   now?: Date
+  /**
+   * Decide only: no per-rule trace and no log (the outcome's trace keeps its summary, action and
+   * stop reason, with empty `rules` and `log`). The same call without `quiet` gives the same
+   * outcome with the full trace, which is how a served request's trace is completed on demand.
+   */
+  quiet?: boolean
 }
 
 export interface RewriteOutcome {
@@ -62,5 +69,7 @@ export interface RewriteOutcome {
   forcedHandler?: string
   /** `[END]` was used: later rewrite phases of this request do nothing. */
   end: boolean
+  /** Where the last rule that did more than fail its pattern is written (failed conditions, applied, skipped). */
+  lastTouched?: SourcePos
   trace: RewriteTrace
 }

@@ -5,7 +5,7 @@
  * `AllowEncodedSlashes`.
  */
 import type { AcceptDetail } from '../../../../shared/trace'
-import { selectVhost } from '../../runtime/active-config'
+import { selectVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 import { normaliseTarget } from '../normalise-url'
 import { answer } from './answer'
@@ -15,13 +15,32 @@ const LIMIT_REQUEST_LINE = 8190
 const LIMIT_FIELD_SIZE = 8190
 const LIMIT_FIELDS = 100
 
-function limit(ctx: RequestContext, name: string, fallback: number): number {
+function limit(vhost: ActiveVhost | undefined, name: string, fallback: number): number {
   let v = fallback
-  for (const layer of ctx.vhost?.layers ?? []) {
+  for (const layer of vhost?.layers ?? []) {
     const n = Number(layer.other[name]?.value[0])
     if (Number.isFinite(n) && n > 0) v = n
   }
   return v
+}
+
+interface Limits {
+  line: number
+  field: number
+}
+
+/** Per virtual host of a configuration snapshot: the directives do not change under it. */
+const limitsOf = new WeakMap<ActiveVhost, Limits>()
+const DEFAULT_LIMITS: Limits = { line: LIMIT_REQUEST_LINE, field: LIMIT_FIELD_SIZE }
+
+function limits(vhost: ActiveVhost | undefined): Limits {
+  if (!vhost) return DEFAULT_LIMITS
+  let l = limitsOf.get(vhost)
+  if (!l) {
+    l = { line: limit(vhost, 'LimitRequestLine', LIMIT_REQUEST_LINE), field: limit(vhost, 'LimitRequestFieldSize', LIMIT_FIELD_SIZE) }
+    limitsOf.set(vhost, l)
+  }
+  return l
 }
 
 export function accept(ctx: RequestContext): boolean | Promise<boolean> {
@@ -30,13 +49,14 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.vhost = chosen?.vhost
 
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
-  if (requestLine > limit(ctx, 'LimitRequestLine', LIMIT_REQUEST_LINE)) {
+  const lim = limits(ctx.vhost)
+  if (requestLine > lim.line) {
     ctx.record('accept', 'stop', `request line of ${requestLine} bytes exceeds LimitRequestLine: 414`)
     ctx.setOutcome('blocked')
     return answer(ctx, 414)
   }
   const raw = req.rawHeaders
-  const fieldLimit = limit(ctx, 'LimitRequestFieldSize', LIMIT_FIELD_SIZE)
+  const fieldLimit = lim.field
   if (raw.length / 2 > LIMIT_FIELDS) {
     ctx.record('accept', 'stop', `${raw.length / 2} header fields exceed LimitRequestFields (${LIMIT_FIELDS}): 400`)
     ctx.setOutcome('blocked')
@@ -76,12 +96,23 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
       'vhost',
       'pass',
       chosen.matched
-        ? `virtual host ${chosen.vhost.label} (${relativeName(chosen.vhost.pos.file)}:${chosen.vhost.pos.line})`
+        ? matchedSummary(chosen.vhost)
         : `no ServerName/ServerAlias matches '${req.headers.host ?? ''}': Apache's first-listed virtual host ${chosen.vhost.label}`,
       { source: chosen.vhost.pos }
     )
   }
   return false
+}
+
+const matchedSummaries = new WeakMap<ActiveVhost, string>()
+
+function matchedSummary(v: ActiveVhost): string {
+  let summary = matchedSummaries.get(v)
+  if (summary === undefined) {
+    summary = `virtual host ${v.label} (${relativeName(v.pos.file)}:${v.pos.line})`
+    matchedSummaries.set(v, summary)
+  }
+  return summary
 }
 
 function relativeName(file: string): string {

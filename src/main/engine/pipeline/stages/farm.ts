@@ -1,6 +1,6 @@
 /** farm: `/virtualhosts` resolution, bottom-up (dispatcher-behavior.md §3.3). */
 import type { RequestContext } from '../context'
-import { selectFarm } from '../farm'
+import { selectFarmMemo } from '../farm'
 import { answer } from './answer'
 
 export function farm(ctx: RequestContext): boolean | Promise<boolean> {
@@ -11,13 +11,13 @@ export function farm(ctx: RequestContext): boolean | Promise<boolean> {
     return answer(ctx, 503)
   }
   const uri = ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
-  const result = selectFarm(farms, { host: ctx.headers.host ?? '', uri, scheme: ctx.req.secure ? 'https' : 'http' })
+  const result = selectFarmMemo(farms, { host: ctx.headers.host ?? '', uri, scheme: ctx.req.secure ? 'https' : 'http' })
   ctx.farm = ctx.config.farms[result.index]
   ctx.trace.farm = result.farm ?? undefined
   if (result.warning) ctx.trace.warnings.push(result.warning)
   ctx.record('farm', 'pass', result.warning ?? result.reason, {
     detail: result,
-    log: [result.warning ?? result.logLine].filter((l): l is string => !!l),
+    log: result.warning ? [result.warning] : result.logLine ? [result.logLine] : [],
     source: result.value?.pos ?? ctx.farm.farm.pos
   })
   return false

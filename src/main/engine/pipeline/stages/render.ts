@@ -8,8 +8,8 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
 import type { RenderDetail } from '../../../../shared/trace'
 import { CACHE_INFO, notCacheable, responseCacheability, storedHeaders, ttlFromHeaders } from '../../cache'
 import type { ActiveFarm, ActiveRender } from '../../runtime/active-config'
-import { planFor, runAttempts, triggersServeStale, type AttemptsResult } from '../../upstream/attempts'
-import { forwardOnce, type PendingResponse } from '../../upstream/forward-once'
+import { answersAtOnce, firstAnswer, planFor, runAttempts, triggersServeStale, type AttemptsResult } from '../../upstream/attempts'
+import { forwardOnce, startForward, type PendingResponse } from '../../upstream/forward-once'
 import { checkHealth } from '../../upstream/health-check'
 import type { RenderError } from '../../upstream/render-client'
 import { selectRender } from '../../upstream/selection'
@@ -61,6 +61,36 @@ function passesError(passError: boolean | Set<number>, status: number): boolean 
   return passError === true || passError.has(status)
 }
 
+/**
+ * The client going away, for the attempts: the first attempt is cancelled directly, and the
+ * AbortSignal the retry loop needs is only made when that loop runs (rarely: an error or a
+ * failover decision), because an AbortController per request is costly.
+ */
+class ClientGone {
+  aborted = false
+  /** Cancels the attempt sent without the loop, until its transfer is over. */
+  cancelFirst: (() => void) | null = null
+  private controller?: AbortController
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController()
+      if (this.aborted) this.controller.abort()
+    }
+    return this.controller.signal
+  }
+
+  fire(): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.cancelFirst?.()
+    this.controller?.abort()
+  }
+}
+
+/** `null`: the answer is streaming and `done` is called when it is complete. */
+type Delivery = boolean | Promise<boolean> | null
+
 export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const active = ctx.farm!
   const farmName = active.farm.name
@@ -73,8 +103,8 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const dispatcher = ctx.vhost?.dispatcher ?? ctx.config.defaults
   const path = dispatcher.noCanonURL ? ctx.req.target : ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
   const first = active.renders[choice.index]
-  const originOf = (r: ActiveRender): string => `${r.render.hostname.value}:${r.render.port.value}`
-  const detail: RenderDetail = { render: active.renderNames[choice.index], origin: originOf(first), attempts: [], reason: choice.reason }
+  const targets = active.attemptTargets
+  const detail: RenderDetail = { render: active.renderNames[choice.index], origin: targets[choice.index].origin, attempts: [], reason: choice.reason }
   const firstHeaders = forwardHeaders(ctx, active, first)
   ctx.trace.forwarded = { render: detail.render, origin: detail.origin, method: ctx.req.method, url: path, headers: firstHeaders }
 
@@ -88,45 +118,83 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const store = active.cache?.store ?? null
   const refetchKey = plan && store ? `${store.docroot.root}\n${plan.relPath}` : null
   if (refetchKey && plan?.stale) markRefetch(refetchKey, true)
-  const aborter = new AbortController()
-  ctx.reply.onAbort(() => aborter.abort())
+  const gone = new ClientGone()
+  ctx.reply.onAbort(() => gone.fire())
+  const attemptPlan = planFor(active.farm, targets, choice.order, ctx.path, ctx.req.body === null)
+  const method = ctx.req.method
+  const body = ctx.req.body
+
+  const settle = (result: AttemptsResult<PendingResponse>, done: (stop: boolean) => void): Delivery => {
+    detail.attempts = result.attempts
+    if (result.attempts.length > 1) detail.reason = `${choice.reason}; ${result.reason}`
+    const used = result.kind === 'response' || result.kind === 'timeout' ? result.render : choice.index
+    detail.render = active.renderNames[used]
+    detail.origin = targets[used].origin
+    ctx.trace.forwarded!.render = detail.render
+    ctx.trace.forwarded!.origin = detail.origin
+    return deliver(ctx, active, result, detail, started, done)
+  }
+
   const started = performance.now()
-
-  const attempts = runAttempts<PendingResponse>(
-    planFor(
-      active.farm,
-      active.renders.map((r, i) => ({ label: active.renderNames[i], origin: originOf(r) })),
-      choice.order,
-      ctx.path,
-      ctx.req.body === null
-    ),
-    {
-      send: (i) =>
-        forwardOnce(
-          active.renders[i].client,
-          { method: ctx.req.method, path, headers: i === choice.index ? firstHeaders : forwardHeaders(ctx, active, active.renders[i]), body: ctx.req.body },
-          aborter.signal
-        ),
-      healthCheck: (i) => checkHealth(active.renders[i].render, active.farm.healthCheckUrl?.value ?? '/'),
-      statistics: active.statistics,
-      signal: aborter.signal
+  return new Promise<boolean>((resolve, reject) => {
+    const done = refetchKey
+      ? (stop: boolean): void => {
+          markRefetch(refetchKey, false)
+          resolve(stop)
+        }
+      : resolve
+    const fail = refetchKey
+      ? (e: unknown): void => {
+          markRefetch(refetchKey, false)
+          reject(e)
+        }
+      : reject
+    const finishWith = (r: Delivery): void => {
+      if (r === null) return
+      if (typeof r === 'boolean') done(r)
+      else r.then(done, fail)
     }
-  )
-
-  return attempts
-    .then((result) => {
-      detail.attempts = result.attempts
-      if (result.attempts.length > 1) detail.reason = `${choice.reason}; ${result.reason}`
-      const used = result.kind === 'response' || result.kind === 'timeout' ? result.render : choice.index
-      detail.render = active.renderNames[used]
-      detail.origin = originOf(active.renders[used])
-      ctx.trace.forwarded!.render = detail.render
-      ctx.trace.forwarded!.origin = detail.origin
-      return deliver(ctx, active, result, detail, started)
-    })
-    .finally(() => {
-      if (refetchKey) markRefetch(refetchKey, false)
-    })
+    // The first attempt is sent straight away; an answer the retry loop would pass on as it
+    // came (§6.4: anything but a 5xx under /failover) streams from the render's callback.
+    // Errors and failover decisions go to the loop, with this attempt as its first.
+    gone.cancelFirst = startForward(
+      first.client,
+      { method, path, headers: firstHeaders, body },
+      (outcome) => {
+        if (outcome.kind === 'response' && answersAtOnce(attemptPlan, outcome.status)) {
+          gone.cancelFirst = null
+          let r: Delivery
+          try {
+            r = settle(firstAnswer(attemptPlan, outcome.status, outcome.response, started, active.statistics), done)
+          } catch (e) {
+            outcome.discard()
+            fail(e)
+            return
+          }
+          finishWith(r)
+          return
+        }
+        gone.cancelFirst = null
+        runAttempts<PendingResponse>(attemptPlan, {
+          first: { outcome, started },
+          send: (i) =>
+            forwardOnce(
+              active.renders[i].client,
+              { method, path, headers: i === choice.index ? firstHeaders : forwardHeaders(ctx, active, active.renders[i]), body },
+              gone.signal
+            ),
+          healthCheck: (i) => checkHealth(active.renders[i].render, active.farm.healthCheckUrl?.value ?? '/'),
+          statistics: active.statistics,
+          signal: gone.signal
+        })
+          .then((result) => finishWith(settle(result, done)))
+          .catch(fail)
+      },
+      () => {
+        gone.cancelFirst = null
+      }
+    )
+  })
 }
 
 function deliver(
@@ -134,8 +202,9 @@ function deliver(
   active: ActiveFarm,
   result: AttemptsResult<PendingResponse>,
   detail: RenderDetail,
-  started: number
-): boolean | Promise<boolean> {
+  started: number,
+  done: (stop: boolean) => void
+): Delivery {
   const plan = ctx.cachePlan
   const canServeStale = !!plan?.stale && !!active.cache?.policy.serveStaleOnError && triggersServeStale(result)
   if (result.kind === 'aborted') {
@@ -184,10 +253,11 @@ function deliver(
     log: result.log.length ? result.log : undefined
   })
   ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
-  return stream(ctx, active, result.response, detail)
+  stream(ctx, active, result.response, detail, done)
+  return null
 }
 
-function stream(ctx: RequestContext, active: ActiveFarm, response: PendingResponse, detail: RenderDetail): Promise<boolean> {
+function stream(ctx: RequestContext, active: ActiveFarm, response: PendingResponse, detail: RenderDetail, done: (stop: boolean) => void): void {
   const plan = ctx.cachePlan
   const store = active.cache?.store ?? null
   const tee = plan && store ? startTee(ctx, plan.relPath, response.status, response.headers) : undefined
@@ -198,18 +268,18 @@ function stream(ctx: RequestContext, active: ActiveFarm, response: PendingRespon
     const existing = out['set-cookie']
     out['set-cookie'] = existing === undefined ? [cookie] : [...(Array.isArray(existing) ? existing : [String(existing)]), cookie]
   }
-  return new Promise<boolean>((resolve) => {
+  {
     let bytes = 0
-    let done = false
+    let finished = false
     // While storing, the newest chunk is held back until the next one arrives, and the last
     // one until the file is in place: like the module, the answer completes only after the
     // cache file was renamed, so a client's next request finds it.
     let held: Buffer | null = null
     const finish = (): void => {
-      if (done) return
-      done = true
+      if (finished) return
+      finished = true
       ctx.trace.response.bytes = bytes
-      resolve(true)
+      done(true)
     }
     response.deliver({
       onHead(status: number, _headers: IncomingHttpHeaders, resume: () => void) {
@@ -250,7 +320,7 @@ function stream(ctx: RequestContext, active: ActiveFarm, response: PendingRespon
       if (tee) void tee.abort()
       finish()
     })
-  })
+  }
 }
 
 /** §5.4: decided at the headers; X-Cache-Info says why an answer is not stored. */

@@ -5,40 +5,54 @@
  * and a `[PT]` rule (only `[PT]` changes `r->uri`, §2, §3.1).
  */
 import { applyRequestHeaders, applySetEnv } from '../headers'
-import { applyRewrites } from '../rewrite'
-import type { RequestContext } from '../context'
+import { applyRewrites, type RewriteContext } from '../rewrite'
+import type { LazyParts, RequestContext } from '../context'
 import { answer, redirect } from './answer'
 
 export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const a = v.apache
+  // SetEnvIf and RequestHeader leave no trace entry of their own: only their effect is kept.
   if (a.setEnv) {
-    const r = applySetEnv(a.setEnv, ctx.apacheRequest(), ctx.env, { fs: v.probe })
+    const r = applySetEnv(a.setEnv, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true })
     ctx.env = r.env
-    ctx.vary.push(...r.vary)
+    for (const h of r.vary) ctx.vary.push(h)
   }
   if (a.rewrite) {
-    const out = applyRewrites(a.rewrite.compiled, ctx.apacheRequest(), {
-      scope: 'vhost',
-      maps: a.rewrite.maps,
-      env: ctx.env,
-      fs: v.probe,
-      isThisServer: (host) => v.names.some((n) => n.toLowerCase() === host.toLowerCase())
-    })
+    const rw = a.rewrite
+    const req = ctx.apacheRequest()
+    const env = ctx.env
+    const now = new Date()
+    const isThisServer = (host: string): boolean => v.names.some((n) => n.toLowerCase() === host.toLowerCase())
+    const rewriteCtx = (quiet: boolean): RewriteContext => ({ scope: 'vhost', maps: rw.maps, env, fs: v.probe, isThisServer, now, quiet })
+    // The rules run once to decide; their full trace (every rule, condition and log line) is
+    // rebuilt from the same inputs when someone reads it. When the decision read the docroot
+    // or a `rnd:` map, a later run could differ, so the trace is taken now instead.
+    const probeCalls = v.probe.calls
+    let quiet = rw.replayable
+    let out = applyRewrites(rw.compiled, req, rewriteCtx(quiet))
+    if (quiet && v.probe.calls !== probeCalls) {
+      out = applyRewrites(rw.compiled, req, rewriteCtx(false))
+      quiet = false
+    }
+    const explained = quiet ? null : out.trace
+    const complete = (): LazyParts => {
+      const t = explained ?? applyRewrites(rw.compiled, req, rewriteCtx(false)).trace
+      return { detail: t, log: t.log }
+    }
     ctx.env = out.env
-    ctx.cookies.push(...out.cookies)
-    ctx.vary.push(...out.vary)
-    const t = out.trace
-    const lastRule = [...t.rules].reverse().find((r) => r.verdict !== 'no-match')
-    const source = out.action === 'none' ? undefined : lastRule?.pos
+    for (const c of out.cookies) ctx.cookies.push(c)
+    for (const h of out.vary) ctx.vary.push(h)
+    const summary = out.trace.summary
+    const source = out.action === 'none' ? undefined : out.lastTouched
     if (out.action === 'status') {
-      ctx.record('rewrite', 'stop', t.summary, { detail: t, log: t.log, source })
+      ctx.recordLazy('rewrite', 'stop', summary, complete, { lazyLog: true, source })
       ctx.setOutcome('blocked')
       return answer(ctx, out.status ?? 403)
     }
     if (out.action === 'redirect') {
-      ctx.record('rewrite', 'stop', t.summary, { detail: t, log: t.log, source })
+      ctx.recordLazy('rewrite', 'stop', summary, complete, { lazyLog: true, source })
       ctx.setOutcome('redirect')
       return redirect(ctx, out.status ?? 302, out.location ?? '/')
     }
@@ -56,21 +70,21 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       }
       ctx.query = out.query === '' ? null : out.query
       ctx.invalidateApacheRequest()
-      ctx.record('rewrite', 'changed', t.summary, { detail: t, log: t.log, source })
+      ctx.recordLazy('rewrite', 'changed', summary, complete, { lazyLog: true, source })
     } else {
       const note =
         (changed || queryChanged) && !processed
-          ? `${t.summary} (the Dispatcher keeps the original URL: DispatcherUseProcessedURL is off)`
+          ? `${summary} (the Dispatcher keeps the original URL: DispatcherUseProcessedURL is off)`
           : out.action !== 'none' && !out.passThrough && out.action !== 'proxy'
-            ? `${t.summary} (without [PT] only r->filename changes; the Dispatcher keeps the URL)`
-            : t.summary
-      ctx.record('rewrite', out.action === 'none' ? 'pass' : 'changed', note, { detail: t, log: t.log, source })
+            ? `${summary} (without [PT] only r->filename changes; the Dispatcher keeps the URL)`
+            : summary
+      ctx.recordLazy('rewrite', out.action === 'none' ? 'pass' : 'changed', note, complete, { lazyLog: true, source })
     }
   }
   if (a.requestHeaders) {
-    const r = applyRequestHeaders(a.requestHeaders, ctx.apacheRequest(), ctx.env, { fs: v.probe })
+    const r = applyRequestHeaders(a.requestHeaders, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true })
     ctx.headers = r.headers
-    ctx.vary.push(...r.vary)
+    for (const h of r.vary) ctx.vary.push(h)
     ctx.invalidateApacheRequest()
   }
   return false
