@@ -9,7 +9,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { apacheVersion, startApache } from './lib/apache.mjs'
-import { flushRequest, request, startCacheableRender, startCachingWorkbench, writeCacheConfig } from './lib/cache-bench.mjs'
+import {
+  flushRequest,
+  request,
+  startCacheableRender,
+  startCachingWorkbench,
+  writeCacheConfig
+} from './lib/cache-bench.mjs'
 import { busyWarning, describePinning } from './lib/cpu.mjs'
 import { nginxVersion, startNginx } from './lib/nginx.mjs'
 import { envNumber } from './lib/options.mjs'
@@ -32,9 +38,27 @@ function filled(bytes, seed) {
 }
 
 const FILES = [
-  { key: '2k', label: '2 KB page', path: '/content/bench/page-2k.html', type: 'text/html; charset=utf-8', body: filled(2 * 1024, 'page') },
-  { key: '50k', label: '50 KB page', path: '/content/bench/page-50k.html', type: 'text/html; charset=utf-8', body: filled(50 * 1024, 'page') },
-  { key: '500k', label: '500 KB asset', path: '/content/dam/bench/asset-500k.jpg', type: 'image/jpeg', body: filled(500 * 1024, 'asset') }
+  {
+    key: '2k',
+    label: '2 KB page',
+    path: '/content/bench/page-2k.html',
+    type: 'text/html; charset=utf-8',
+    body: filled(2 * 1024, 'page')
+  },
+  {
+    key: '50k',
+    label: '50 KB page',
+    path: '/content/bench/page-50k.html',
+    type: 'text/html; charset=utf-8',
+    body: filled(50 * 1024, 'page')
+  },
+  {
+    key: '500k',
+    label: '500 KB asset',
+    path: '/content/dam/bench/asset-500k.jpg',
+    type: 'image/jpeg',
+    body: filled(500 * 1024, 'asset')
+  }
 ]
 
 async function waitForFile(file, bytes, timeoutMs = 5000) {
@@ -56,7 +80,8 @@ async function prewarm(workbench, docroot) {
   await new Promise((r) => setTimeout(r, 20))
   for (const f of FILES) {
     const miss = await request(workbench.url, { path: f.path, headers: { 'X-Dispatcher-Info': '1' } })
-    if (miss.status !== 200 || !miss.body.equals(f.body)) throw new Error(`GET ${f.path} through the workbench answered ${miss.status}`)
+    if (miss.status !== 200 || !miss.body.equals(f.body))
+      throw new Error(`GET ${f.path} through the workbench answered ${miss.status}`)
     await waitForFile(path.join(docroot, f.path), f.body.length)
     const hit = await request(workbench.url, { path: f.path, headers: { 'X-Dispatcher-Info': '1' } })
     if (hit.headers['x-cache-info'] !== 'target file cached') {
@@ -68,14 +93,17 @@ async function prewarm(workbench, docroot) {
 async function checkServes(target, f) {
   const r = await request(target.url, { path: f.path })
   if (r.status !== 200 || !r.body.equals(f.body)) {
-    throw new Error(`${target.label}: GET ${f.path} answered ${r.status} with ${r.body.length} bytes (expected 200 with ${f.body.length})`)
+    throw new Error(
+      `${target.label}: GET ${f.path} answered ${r.status} with ${r.body.length} bytes (expected 200 with ${f.body.length})`
+    )
   }
 }
 
 async function measure(targets, render) {
   const runs = []
   for (const f of FILES) {
-    for (const t of targets) await runWrk({ url: t.url, path: f.path, connections: CONNECTIONS, durationSec: WARMUP_SEC })
+    for (const t of targets)
+      await runWrk({ url: t.url, path: f.path, connections: CONNECTIONS, durationSec: WARMUP_SEC })
     for (let round = 0; round < ROUNDS; round++) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length])
       for (const t of order) {
@@ -137,8 +165,10 @@ function report(rows) {
       `${vsApache >= TARGET_VS_APACHE ? 'met' : 'MISSED'}), ${fixed(ours.rps / find('2k', 'nginx').rps, 2)}× nginx`
   )
   for (const r of rows) {
-    if (r.failed) console.log(`(!) ${r.label}, ${r.fileLabel}: ${r.failed} of ${r.requests} answers were errors or not 2xx/3xx`)
-    if (r.renderRequests) console.log(`(!) ${r.label}, ${r.fileLabel}: ${r.renderRequests} requests reached the render (not hits)`)
+    if (r.failed)
+      console.log(`(!) ${r.label}, ${r.fileLabel}: ${r.failed} of ${r.requests} answers were errors or not 2xx/3xx`)
+    if (r.renderRequests)
+      console.log(`(!) ${r.label}, ${r.fileLabel}: ${r.renderRequests} requests reached the render (not hits)`)
   }
 }
 
@@ -181,7 +211,9 @@ try {
   const rows = summarize(runs, targets)
   report(rows)
   const afterFlush = await checkStatStillConsulted(workbench)
-  console.log(`After a flush at the end the 2 KB page answers X-Cache-Info: ${afterFlush} (the .stat is consulted on hits)`)
+  console.log(
+    `After a flush at the end the 2 KB page answers X-Cache-Info: ${afterFlush} (the .stat is consulted on hits)`
+  )
   const file = writeResult('cache-hit', {
     rounds: ROUNDS,
     durationSec: DURATION_SEC,

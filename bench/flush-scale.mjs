@@ -8,7 +8,13 @@ import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { flushRequest, request, startCacheableRender, startCachingWorkbench, writeCacheConfig } from './lib/cache-bench.mjs'
+import {
+  flushRequest,
+  request,
+  startCacheableRender,
+  startCachingWorkbench,
+  writeCacheConfig
+} from './lib/cache-bench.mjs'
 import { busyWarning } from './lib/cpu.mjs'
 import { envNumber } from './lib/options.mjs'
 import { writeResult } from './lib/results.mjs'
@@ -102,7 +108,11 @@ try {
   const docroot = makeTempDir('flush-docroot')
   const render = await startCacheableRender({})
   stoppers.push(render.stop)
-  const configDir = writeCacheConfig(makeTempDir('flush-config'), { docroot, renderPort: render.port, statfileslevel: 3 })
+  const configDir = writeCacheConfig(makeTempDir('flush-config'), {
+    docroot,
+    renderPort: render.port,
+    statfileslevel: 3
+  })
   const workbench = await startCachingWorkbench({ configDir, docroot })
   stoppers.push(workbench.stop)
   const busy = busyWarning()
@@ -138,8 +148,19 @@ try {
     }
     const times = await timeFlushes(workbench.url, docroot, round)
     const test = await timeTestFlushes(workbench.url)
-    results.push({ size, files, genSec, times, test, median: median(times), p90: times.sort((a, b) => a - b)[Math.floor(times.length * 0.9)], testMedian: median(test) })
-    console.log(`${files} cached files (generated in ${fixed(genSec, 1)} s): Activate median ${fixed(median(times), 3)} ms`)
+    results.push({
+      size,
+      files,
+      genSec,
+      times,
+      test,
+      median: median(times),
+      p90: times.sort((a, b) => a - b)[Math.floor(times.length * 0.9)],
+      testMedian: median(test)
+    })
+    console.log(
+      `${files} cached files (generated in ${fixed(genSec, 1)} s): Activate median ${fixed(median(times), 3)} ms`
+    )
   }
 
   console.log(
@@ -152,7 +173,10 @@ try {
   const ratio = results[1].median / results[0].median
   console.log(
     `\nActivate with ${results[1].files} files costs ${fixed(ratio, 2)}× the Activate with ${results[0].files} files ` +
-      `(target: about the same; ${ratio < 1.5 ? 'met' : 'MISSED'}); ${FLUSHES} flushes each, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`
+      `(target: about the same; ${ratio < 1.5 ? 'met' : 'MISSED'}); ${FLUSHES} flushes each, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`
   )
   const file = writeResult('flush-scale', { flushes: FLUSHES, results, ratio })
   console.log(`\nResults: ${file}`)

@@ -45,7 +45,9 @@ export function checkCommand(argv: string[], out: (s: string) => void): number {
             virtualhosts: f.virtualhosts.map((v) => v.value),
             renders: f.renders.map((r) => `${r.hostname.value}:${r.port.value}`),
             filterRules: f.filter?.length ?? null,
-            cache: f.cache ? { docroot: f.cache.docroot?.value ?? null, statfileslevel: f.cache.statfileslevel.value } : null,
+            cache: f.cache
+              ? { docroot: f.cache.docroot?.value ?? null, statfileslevel: f.cache.statfileslevel.value }
+              : null,
             pos: f.pos
           }))
         },

@@ -48,7 +48,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest, (s) => process.stdout.write(s + '\n'))
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigInputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      e instanceof UsageError ||
+      e instanceof ConfigInputError ||
+      (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`dispatcher-workbench ${name}: ${(e as Error).message}\n`)
       return 2
     }

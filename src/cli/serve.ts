@@ -50,7 +50,8 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     config: positionals[0],
     host: values.host ?? '127.0.0.1',
     port,
-    allowSelfSigned: values['allow-self-signed'], watch: !values['no-watch']
+    allowSelfSigned: values['allow-self-signed'],
+    watch: !values['no-watch']
   })
   if (!loadOrReport(engine, out)) {
     await demo?.close()

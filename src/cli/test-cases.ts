@@ -31,7 +31,17 @@ export interface TestCase {
   }
 }
 
-const EXPECT_KEYS = new Set(['farm', 'decision', 'rule', 'status', 'location', 'url', 'outcome', 'cacheable', 'cacheInfo'])
+const EXPECT_KEYS = new Set([
+  'farm',
+  'decision',
+  'rule',
+  'status',
+  'location',
+  'url',
+  'outcome',
+  'cacheable',
+  'cacheInfo'
+])
 
 export function parseCases(text: string, file: string): TestCase[] {
   let data: unknown
@@ -44,10 +54,14 @@ export function parseCases(text: string, file: string): TestCase[] {
   if (!Array.isArray(list)) throw new UsageError(`${file}: expected a list of cases (or { cases: [...] })`)
   return list.map((c, i) => {
     const tc = c as TestCase
-    if (!tc || typeof tc.request !== 'string') throw new UsageError(`${file}: case ${i + 1} needs "request" (e.g. "GET /content/x.html")`)
+    if (!tc || typeof tc.request !== 'string')
+      throw new UsageError(`${file}: case ${i + 1} needs "request" (e.g. "GET /content/x.html")`)
     if (!tc.expect || typeof tc.expect !== 'object') throw new UsageError(`${file}: case ${i + 1} needs "expect"`)
     for (const k of Object.keys(tc.expect)) {
-      if (!EXPECT_KEYS.has(k)) throw new UsageError(`${file}: case ${i + 1}: unknown expectation "${k}" (known: ${[...EXPECT_KEYS].join(', ')})`)
+      if (!EXPECT_KEYS.has(k))
+        throw new UsageError(
+          `${file}: case ${i + 1}: unknown expectation "${k}" (known: ${[...EXPECT_KEYS].join(', ')})`
+        )
     }
     return tc
   })
@@ -81,7 +95,14 @@ export function runCases(engine: Engine, cases: TestCase[]): { name: string; ok:
   return cases.map((c) => {
     const m = /^\s*(?:([A-Za-z]+)\s+)?(\S+)\s*$/.exec(c.request)
     if (!m) return { name: c.name ?? c.request, ok: false, failures: [`cannot read request "${c.request}"`] }
-    const trace = engine.explain({ method: m[1] ?? 'GET', url: m[2], host: c.host, headers: c.headers, client: c.client, secure: c.https })
+    const trace = engine.explain({
+      method: m[1] ?? 'GET',
+      url: m[2],
+      host: c.host,
+      headers: c.headers,
+      client: c.client,
+      secure: c.https
+    })
     const r = toExplainJson(trace)
     const failures: string[] = []
     for (const [key, expected] of Object.entries(c.expect)) {
@@ -95,7 +116,11 @@ export function runCases(engine: Engine, cases: TestCase[]): { name: string; ok:
 }
 
 export function testCommand(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, ...RUNTIME_OPTIONS } })
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, ...RUNTIME_OPTIONS }
+  })
   if (positionals.length !== 2) throw new UsageError('test expects <config> <cases file>')
   const [config, file] = positionals
   let text: string

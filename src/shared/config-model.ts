@@ -26,15 +26,7 @@ export type RuleType = 'allow' | 'deny'
 
 /** The element properties a filter rule may test (§4.1). */
 export type FilterElement =
-  | 'method'
-  | 'url'
-  | 'query'
-  | 'protocol'
-  | 'path'
-  | 'selectors'
-  | 'extension'
-  | 'suffix'
-  | 'glob'
+  'method' | 'url' | 'query' | 'protocol' | 'path' | 'selectors' | 'extension' | 'suffix' | 'glob'
 
 export const FILTER_ELEMENTS: readonly FilterElement[] = [
   'method',
@@ -226,7 +218,8 @@ export interface SetEnvDirective {
 
 /** A `<If "expr">`/`<ElseIf>`/`<Else>`/`<Location>`/`<LocationMatch>`/`<Directory>`/`<Files>` scope. */
 export interface ApacheScope {
-  kind: 'If' | 'ElseIf' | 'Else' | 'Location' | 'LocationMatch' | 'Directory' | 'DirectoryMatch' | 'Files' | 'FilesMatch'
+  kind:
+    'If' | 'ElseIf' | 'Else' | 'Location' | 'LocationMatch' | 'Directory' | 'DirectoryMatch' | 'Files' | 'FilesMatch'
   /** The section argument (expression, path or regex) as written after variable expansion. */
   arg: string
   settings: VhostSettings

@@ -36,9 +36,7 @@ export interface Diagnostic {
 }
 
 export function formatDiagnostic(d: Diagnostic, relativeTo?: (file: string) => string): string {
-  const where = d.pos
-    ? `${relativeTo ? relativeTo(d.pos.file) : d.pos.file}:${d.pos.line}:${d.pos.column}`
-    : '<config>'
+  const where = d.pos ? `${relativeTo ? relativeTo(d.pos.file) : d.pos.file}:${d.pos.line}:${d.pos.column}` : '<config>'
   return `${where}: ${d.severity} ${d.code} ${d.message}`
 }
 

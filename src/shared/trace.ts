@@ -15,15 +15,7 @@ export type StageName = 'accept' | 'vhost' | 'rewrite' | 'farm' | 'filter' | 'fl
  * (no dispatcher-handler, probes); error — the render failed or could not be reached.
  */
 export type Outcome =
-  | 'hit'
-  | 'miss-stored'
-  | 'miss-uncacheable'
-  | 'stale'
-  | 'blocked'
-  | 'redirect'
-  | 'flush'
-  | 'static'
-  | 'error'
+  'hit' | 'miss-stored' | 'miss-uncacheable' | 'stale' | 'blocked' | 'redirect' | 'flush' | 'static' | 'error'
 
 /** pass: nothing changed; changed: the request was altered; stop: this stage answered; error: it failed. */
 export type Verdict = 'pass' | 'changed' | 'stop' | 'error' | 'skip'

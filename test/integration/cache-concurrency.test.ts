@@ -7,7 +7,14 @@ import fs from 'node:fs'
 import http from 'node:http'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { openTempCount } from '../../src/main/engine/cache'
-import { cacheStackForThisTest, configC, statfilesIn, tempDocroot, withCacheHelpers, type CacheStack } from './support/cache'
+import {
+  cacheStackForThisTest,
+  configC,
+  statfilesIn,
+  tempDocroot,
+  withCacheHelpers,
+  type CacheStack
+} from './support/cache'
 import { writeConfig } from './support/config'
 import { stackForThisTest, startStack } from './support/engine'
 import { startGatedRender, type GatedRender } from './support/gated-render'
@@ -131,7 +138,9 @@ describe('clients that go away', () => {
           resolve()
         })
       })
-      req.on('error', (e) => (e.message.includes('aborted') || e.message.includes('socket hang up') ? resolve() : reject(e)))
+      req.on('error', (e) =>
+        e.message.includes('aborted') || e.message.includes('socket hang up') ? resolve() : reject(e)
+      )
     })
     await new Promise((r) => setTimeout(r, 50))
     render.open(A)

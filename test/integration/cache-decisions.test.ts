@@ -145,7 +145,9 @@ describe('§12.3 cache decisions under config C', () => {
   })
 
   it('C7: a URL without an extension is "not cacheable: request URL is missing extension" (filter opened for it)', async () => {
-    const s = await cacheStackForThisTest({ extraFilter: [`/0101 { /type "allow" /method "GET" /url "/content/site/en" }`] })
+    const s = await cacheStackForThisTest({
+      extraFilter: [`/0101 { /type "allow" /method "GET" /url "/content/site/en" }`]
+    })
     const a = await s.get('/content/site/en')
     expect(a.status).toBe(200)
     expect(a.headers['x-cache-info']).toBe('not cacheable: request URL is missing extension')
@@ -161,7 +163,9 @@ describe('§12.3 cache decisions under config C', () => {
   })
 
   it('C8: a URL ending with a slash is "not cacheable: request URL has a trailing slash" (filter opened for it)', async () => {
-    const s = await cacheStackForThisTest({ extraFilter: [`/0101 { /type "allow" /method "GET" /url "/content/site/en/" }`] })
+    const s = await cacheStackForThisTest({
+      extraFilter: [`/0101 { /type "allow" /method "GET" /url "/content/site/en/" }`]
+    })
     const a = await s.get('/content/site/en/')
     expect(a.status).toBe(200)
     expect(a.headers['x-cache-info']).toBe('not cacheable: request URL has a trailing slash')
@@ -171,7 +175,11 @@ describe('§12.3 cache decisions under config C', () => {
   it('C9: a POST is "not cacheable: request needed to be a GET or HEAD" and reaches the render with its body', async () => {
     const s = await cacheStackForThisTest()
     const target = '/content/site/contact.form.html'
-    const a = await s.get(target, { method: 'POST', body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const a = await s.get(target, {
+      method: 'POST',
+      body: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }
+    })
     expect(a.status).toBe(200)
     expect(a.headers['x-cache-info']).toBe('not cacheable: request needed to be a GET or HEAD')
     expect(s.up.publish.last!.method).toBe('POST')
@@ -386,8 +394,12 @@ describe('§12.3 cache decisions under config C', () => {
     await stored
     const hit = await s.get(PAGE)
     const none = await s.get(`${PAGE}?q=1`)
-    expect(logOf(miss.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: CREATE$/.test(l))).toBe(true)
-    expect(logOf(hit.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: DELIVER$/.test(l))).toBe(true)
+    expect(logOf(miss.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: CREATE$/.test(l))).toBe(
+      true
+    )
+    expect(logOf(hit.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: DELIVER$/.test(l))).toBe(
+      true
+    )
     expect(logOf(hit.trace)).toContain('request declined')
     expect(logOf(none.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: NONE$/.test(l))).toBe(true)
   })

@@ -32,7 +32,12 @@ function agentRequest(method: 'POST' | 'GET', action: string, handle: string, ho
 
 async function populated(): Promise<CacheStack> {
   const s = await cacheStackForThisTest({ statfileslevel: 3 })
-  for (const t of [`${HANDLE}.html`, `${HANDLE}/_jcr_content/par.html`, '/content/site/en/a.html', '/content/site/en/data.json'])
+  for (const t of [
+    `${HANDLE}.html`,
+    `${HANDLE}/_jcr_content/par.html`,
+    '/content/site/en/a.html',
+    '/content/site/en/data.json'
+  ])
     await s.prime(t)
   return s
 }
@@ -62,7 +67,7 @@ describe("the replication flush agent's own request", () => {
     })
   }
 
-  it('the agent\'s unpublish (CQ-Action: Deactivate) removes the page and its folder', async () => {
+  it("the agent's unpublish (CQ-Action: Deactivate) removes the page and its folder", async () => {
     const s = await populated()
     const a = await rawExchange(s.port, agentRequest('POST', 'Deactivate', HANDLE))
     expect(a.status).toBe(200)
@@ -80,7 +85,9 @@ describe("the replication flush agent's own request", () => {
   })
 
   it('the same request from a client /allowedClients does not allow is answered 403', async () => {
-    const s = await cacheStackForThisTest({ allowedClients: `/0 { /glob "*" /type "deny" } /1 { /glob "10.0.0.5" /type "allow" }` })
+    const s = await cacheStackForThisTest({
+      allowedClients: `/0 { /glob "*" /type "deny" } /1 { /glob "10.0.0.5" /type "allow" }`
+    })
     const a = await rawExchange(s.port, agentRequest('POST', 'Activate', HANDLE))
     expect(a.status).toBe(403)
     expect(statfilesIn(s.docroot)).toEqual([])

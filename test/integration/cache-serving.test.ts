@@ -21,7 +21,14 @@ async function cachedPage(o: Parameters<typeof cacheStackForThisTest>[0] = {}): 
 describe('stored headers (§5.6)', () => {
   it('the AEMaaCS /headers list is stored in en.html.h and re-sent on every hit; a Set-Cookie of the miss is not', async () => {
     const s = await cacheStackForThisTest({
-      headers: ['Cache-Control', 'Content-Disposition', 'Content-Type', 'Expires', 'Last-Modified', 'X-Content-Type-Options']
+      headers: [
+        'Cache-Control',
+        'Content-Disposition',
+        'Content-Type',
+        'Expires',
+        'Last-Modified',
+        'X-Content-Type-Options'
+      ]
     })
     const sent = {
       'cache-control': 'max-age=300',
@@ -47,7 +54,7 @@ describe('stored headers (§5.6)', () => {
 })
 
 describe('conditional requests and ranges on a hit (§5.8)', () => {
-  it('If-None-Match with the hit\'s ETag is answered 304 without a body and without asking the render', async () => {
+  it("If-None-Match with the hit's ETag is answered 304 without a body and without asking the render", async () => {
     const s = await cachedPage()
     const hit = await s.get(PAGE)
     const etag = hit.headers.etag!

@@ -77,7 +77,12 @@ describe('§12.4 S1–S5: the .stat files an Activate of /content/site/en/page t
 })
 
 describe('§12.4 S6–S8: what a flush deletes', () => {
-  const PAGE_FILES = [`${HANDLE}.html`, `${HANDLE}.model.json`, `${HANDLE}/_jcr_content/par.html`, `${HANDLE}/child.html`]
+  const PAGE_FILES = [
+    `${HANDLE}.html`,
+    `${HANDLE}.model.json`,
+    `${HANDLE}/_jcr_content/par.html`,
+    `${HANDLE}/child.html`
+  ]
   const NEIGHBOURS = ['/content/site/en/pages.html', '/content/site/en/page2.html']
 
   async function populated(o: Parameters<typeof cacheStackForThisTest>[0] = {}): Promise<CacheStack> {
@@ -96,7 +101,12 @@ describe('§12.4 S6–S8: what a flush deletes', () => {
     expect(s.exists(`${HANDLE}/_jcr_content`)).toBe(false)
     expect(s.exists(`${HANDLE}/child.html`)).toBe(true)
     for (const n of NEIGHBOURS) expect(s.exists(n), n).toBe(true)
-    expect(statfilesIn(s.docroot)).toEqual(['/.stat', '/content/.stat', '/content/site/.stat', '/content/site/en/.stat'])
+    expect(statfilesIn(s.docroot)).toEqual([
+      '/.stat',
+      '/content/.stat',
+      '/content/site/.stat',
+      '/content/site/en/.stat'
+    ])
     // Deleted files go to the render again; so does a neighbour, stale by its .stat.
     expect(await servedFromCache(s, `${HANDLE}.model.json`)).toBe(false)
     expect(await servedFromCache(s, NEIGHBOURS[0])).toBe(false)
@@ -110,7 +120,12 @@ describe('§12.4 S6–S8: what a flush deletes', () => {
       expect(s.exists(`${HANDLE}.model.json`)).toBe(false)
       expect(s.exists(HANDLE)).toBe(false)
       for (const n of NEIGHBOURS) expect(s.exists(n), n).toBe(true)
-      expect(statfilesIn(s.docroot)).toEqual(['/.stat', '/content/.stat', '/content/site/.stat', '/content/site/en/.stat'])
+      expect(statfilesIn(s.docroot)).toEqual([
+        '/.stat',
+        '/content/.stat',
+        '/content/site/.stat',
+        '/content/site/en/.stat'
+      ])
     })
   }
 
@@ -190,7 +205,7 @@ describe('§12.4 S9–S12: what stays, who may flush, grace period, re-fetch', (
     }
   })
 
-  it('S12: a flush whose body lists /content/site/en.html deletes it and stores the render\'s new version before answering', async () => {
+  it("S12: a flush whose body lists /content/site/en.html deletes it and stores the render's new version before answering", async () => {
     const s = await cacheStackForThisTest({ statfileslevel: 3 })
     const EN = '/content/site/en.html'
     s.up.publish.behave(EN, { body: 'version 1' })
@@ -203,7 +218,12 @@ describe('§12.4 S9–S12: what stays, who may flush, grace period, re-fetch', (
     expect(s.up.publish.count).toBe(before + 1)
     expect(s.up.publish.last!.url).toBe(EN)
     expect(s.read(EN)).toBe('version 2')
-    expect(statfilesIn(s.docroot)).toEqual(['/.stat', '/content/.stat', '/content/site/.stat', '/content/site/en/.stat'])
+    expect(statfilesIn(s.docroot)).toEqual([
+      '/.stat',
+      '/content/.stat',
+      '/content/site/.stat',
+      '/content/site/en/.stat'
+    ])
     const hit = await s.get(EN)
     expect(hit.headers['x-cache-info']).toBe('target file cached')
     expect(hit.text).toBe('version 2')
@@ -212,7 +232,7 @@ describe('§12.4 S9–S12: what stays, who may flush, grace period, re-fetch', (
 })
 
 describe('§7: the rest of the flush protocol', () => {
-  it('CQ-Action: Test (the agent\'s connection test) answers 200 and touches nothing', async () => {
+  it("CQ-Action: Test (the agent's connection test) answers 200 and touches nothing", async () => {
     const s = await cacheStackForThisTest()
     await s.prime(A)
     const f = await s.flush({ action: 'Test', handle: '/content' })
@@ -241,6 +261,12 @@ describe('§7: the rest of the flush protocol', () => {
       if (Date.now() > deadline) break
       await new Promise((r) => setTimeout(r, 20))
     }
-    expect(fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => l.trimEnd())).toEqual([`${HANDLE} Activate`, '/content/site/fr Delete ResourceOnly'])
+    expect(
+      fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.trimEnd())
+    ).toEqual([`${HANDLE} Activate`, '/content/site/fr Delete ResourceOnly'])
   })
 })

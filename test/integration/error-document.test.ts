@@ -11,7 +11,10 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()))
 })
 
-async function start(errorDocument: string, pages: Record<string, [number, string]>): Promise<{ url: string; hits: string[] }> {
+async function start(
+  errorDocument: string,
+  pages: Record<string, [number, string]>
+): Promise<{ url: string; hits: string[] }> {
   const hits: string[] = []
   const up = http.createServer((req, res) => {
     hits.push(req.url ?? '')
@@ -51,7 +54,9 @@ async function start(errorDocument: string, pages: Record<string, [number, strin
 
 describe('ErrorDocument', () => {
   it('a filter denial with ErrorDocument 404 /content/errors/404.html answers 404 with that page, fetched through the Dispatcher', async () => {
-    const s = await start('ErrorDocument 404 /content/errors/404.html', { '/content/errors/404.html': [200, '<h1>Our own 404</h1>'] })
+    const s = await start('ErrorDocument 404 /content/errors/404.html', {
+      '/content/errors/404.html': [200, '<h1>Our own 404</h1>']
+    })
     const res = await fetch(`${s.url}/libs/secret.html`)
     expect(res.status).toBe(404)
     expect(await res.text()).toBe('<h1>Our own 404</h1>')

@@ -48,7 +48,12 @@ describe('hot reload', () => {
     const filters = path.join(dir, 'filters.any')
     fs.writeFileSync(filters, '/0001 { /type "deny" /url "*" }\n/0002 { /type "allow" /url "/a.html" }\n')
     const port = await upstream()
-    const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, env: { RENDER_PORT: String(port) }, debounceMs: 50 })
+    const engine = new Engine({
+      config: path.join(dir, 'dispatcher.any'),
+      port: 0,
+      env: { RENDER_PORT: String(port) },
+      debounceMs: 50
+    })
     engines.push(engine)
     const url = await engine.start()
     expect(await status(`${url}/a.html`)).toBe(200)
@@ -73,9 +78,17 @@ describe('hot reload', () => {
   it('notices a file that a glob include gains later', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-reload-glob-'))
     fs.mkdirSync(path.join(dir, 'rules'))
-    fs.writeFileSync(path.join(dir, 'dispatcher.any'), farm('      /0001 { /type "deny" /url "*" }\n      $include "rules/*.any"'))
+    fs.writeFileSync(
+      path.join(dir, 'dispatcher.any'),
+      farm('      /0001 { /type "deny" /url "*" }\n      $include "rules/*.any"')
+    )
     const port = await upstream()
-    const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, env: { RENDER_PORT: String(port) }, debounceMs: 50 })
+    const engine = new Engine({
+      config: path.join(dir, 'dispatcher.any'),
+      port: 0,
+      env: { RENDER_PORT: String(port) },
+      debounceMs: 50
+    })
     engines.push(engine)
     const url = await engine.start()
     expect(await status(`${url}/new.html`)).toBe(404)
@@ -97,7 +110,12 @@ describe('hot reload', () => {
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
     const port = (s.address() as AddressInfo).port
     fs.writeFileSync(path.join(dir, 'dispatcher.any'), farm('      /0001 { /type "allow" /url "*" }'))
-    const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, env: { RENDER_PORT: String(port) }, debounceMs: 50 })
+    const engine = new Engine({
+      config: path.join(dir, 'dispatcher.any'),
+      port: 0,
+      env: { RENDER_PORT: String(port) },
+      debounceMs: 50
+    })
     engines.push(engine)
     const url = await engine.start()
     const inFlight = fetch(`${url}/slow.html`)

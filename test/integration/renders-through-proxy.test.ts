@@ -7,7 +7,9 @@ import { stackForThisTest } from './support/engine'
 import type { CountingUpstream } from './support/upstream'
 
 function farm(up: Record<string, CountingUpstream>, extra = '', renders = ['rend01', 'rend02']): string {
-  const rs = renders.map((name) => `/${name} { /hostname "127.0.0.1" /port "${up[name]?.port ?? 1}" /receiveTimeout "3000" }`).join('\n    ')
+  const rs = renders
+    .map((name) => `/${name} { /hostname "127.0.0.1" /port "${up[name]?.port ?? 1}" /receiveTimeout "3000" }`)
+    .join('\n    ')
   return `/farms { /publish {
   /virtualhosts { "*" }
   /renders {
@@ -73,7 +75,11 @@ describe('renders through the proxy (§12.5)', () => {
     const p1 = await deadPort()
     const p2 = await deadPort()
     const s = await stackForThisTest({
-      any: () => farm({ rend01: { port: p1 } as CountingUpstream, rend02: { port: p2 } as CountingUpstream }, '/numberOfRetries "2"')
+      any: () =>
+        farm(
+          { rend01: { port: p1 } as CountingUpstream, rend02: { port: p2 } as CountingUpstream },
+          '/numberOfRetries "2"'
+        )
     })
     const a = await s.send('/content/p.html')
     expect(a.status).toBe(503)
@@ -90,7 +96,10 @@ describe('renders through the proxy (§12.5)', () => {
   })
 
   it('R8: a sticky path gets a renderid cookie naming the render that answered', async () => {
-    const s = await stackForThisTest({ upstreams: ['rend01', 'rend02'], any: (up) => farm(up, '/stickyConnectionsFor "/content/shop"') })
+    const s = await stackForThisTest({
+      upstreams: ['rend01', 'rend02'],
+      any: (up) => farm(up, '/stickyConnectionsFor "/content/shop"')
+    })
     const a = await s.send('/content/shop/cart.html')
     expect(a.status).toBe(200)
     const cookie = String(a.headers['set-cookie'] ?? '')
@@ -103,11 +112,13 @@ describe('renders through the proxy (§12.5)', () => {
   it('F24: a filter-denied URL that is in the vanity list is forwarded', async () => {
     const s = await stackForThisTest({
       upstreams: ['rend01'],
-      any: (up) => farm(up, '/vanity_urls { /url "/libs/granite/dispatcher/content/vanityUrls.html" /delay 300 }', ['rend01'])
+      any: (up) =>
+        farm(up, '/vanity_urls { /url "/libs/granite/dispatcher/content/vanityUrls.html" /delay 300 }', ['rend01'])
     })
     s.up.rend01.behave('/libs/granite/dispatcher/content/vanityUrls.html', { body: '/aboutus\n/contact\n' })
     // The list is fetched in the background at start.
-    for (let i = 0; i < 50 && !s.engine.active.farms[0].vanity?.isVanity('/aboutus'); i++) await new Promise((r) => setTimeout(r, 20))
+    for (let i = 0; i < 50 && !s.engine.active.farms[0].vanity?.isVanity('/aboutus'); i++)
+      await new Promise((r) => setTimeout(r, 20))
     const a = await s.send('/aboutus')
     expect(a.status).toBe(200)
     expect(a.trace.stages.find((x) => x.stage === 'filter')!.summary).toContain('vanity URL list')

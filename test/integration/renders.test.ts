@@ -84,8 +84,18 @@ class Rig {
       return { status, body: '', from: undefined, headers: {}, setCookie: null, result, choice }
     }
     const got = await collect(result.response)
-    const setCookie = this.sticky?.setCookieFor(uri, opts.cookie, this.names[result.render], opts.secure ?? false) ?? null
-    return { status: result.status, body: got.body, from: result.response.headers['x-upstream'] as string | undefined, headers: result.response.headers, setCookie, result, choice, bodyError: got.error }
+    const setCookie =
+      this.sticky?.setCookieFor(uri, opts.cookie, this.names[result.render], opts.secure ?? false) ?? null
+    return {
+      status: result.status,
+      body: got.body,
+      from: result.response.headers['x-upstream'] as string | undefined,
+      headers: result.response.headers,
+      setCookie,
+      result,
+      choice,
+      bodyError: got.error
+    }
   }
 
   async close(): Promise<void> {
@@ -153,7 +163,15 @@ describe('load balancing by response-time statistics (§6.1)', () => {
   it('both renders are tried, and the slow one gets few requests once it is measured', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     a.behave('/content/page.html', { delayMs: 40 })
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], STATISTICS))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        STATISTICS
+      )
+    )
     for (let i = 0; i < 30; i++) expect((await rig.send('/content/page.html')).status).toBe(200)
     expect(a.count).toBeGreaterThanOrEqual(1)
     expect(b.count).toBeGreaterThanOrEqual(1)
@@ -165,14 +183,27 @@ describe('load balancing by response-time statistics (§6.1)', () => {
 
   it('the trace reason names the category that decided', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], STATISTICS))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        STATISTICS
+      )
+    )
     const r = await rig.send('/content/page.html')
     expect(r.choice.reason).toBe('lowest response-time estimate in category html')
   })
 
   it('without /statistics every request goes to the first render', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]]))
+    const rig = rigFor(
+      farmOf([
+        ['rend01', a.port],
+        ['rend02', b.port]
+      ])
+    )
     for (let i = 0; i < 5; i++) await rig.send('/content/page.html')
     expect([a.count, b.count]).toEqual([5, 0])
   })
@@ -181,7 +212,15 @@ describe('load balancing by response-time statistics (§6.1)', () => {
 describe('sticky connections (§6.2)', () => {
   it('R1: a request with renderid=rend02 goes to rend02, every time', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], STATISTICS))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        STATISTICS
+      )
+    )
     for (let i = 0; i < 5; i++) {
       const r = await rig.send('/content/page.html', { cookie: 'renderid=rend02' })
       expect(r.from).toBe('rend02')
@@ -193,7 +232,15 @@ describe('sticky connections (§6.2)', () => {
   it('R8: the first HTTPS request under /stickyConnectionsFor gets renderid=<render> with Secure and no HttpOnly, and then sticks', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     a.behave('/content/shop/cart.html', { delayMs: 30 })
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], `${STATISTICS}\n/stickyConnectionsFor "/content/shop"`))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        `${STATISTICS}\n/stickyConnectionsFor "/content/shop"`
+      )
+    )
     const first = await rig.send('/content/shop/cart.html', { secure: true })
     expect(first.from).toBe('rend01')
     expect(first.setCookie).toBe('renderid=rend01; Path=/; Secure')
@@ -209,7 +256,15 @@ describe('sticky connections (§6.2)', () => {
   it('when the render named by renderid is down, another answers and the cookie moves to it', async () => {
     const [b] = await upstreams('rend02')
     const dead = await freePort()
-    const rig = rigFor(farmOf([['rend01', dead], ['rend02', b.port]], '/stickyConnectionsFor "/content/shop"'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', dead],
+          ['rend02', b.port]
+        ],
+        '/stickyConnectionsFor "/content/shop"'
+      )
+    )
     const r = await rig.send('/content/shop/cart.html', { cookie: 'renderid=rend01' })
     expect(r.from).toBe('rend02')
     expect(r.setCookie).toBe('renderid=rend02; Path=/')
@@ -220,7 +275,15 @@ describe('failover and retries (§6.4)', () => {
   it('a render refusing connections is skipped for the next one, with the module log line and a penalty', async () => {
     const [b] = await upstreams('rend02')
     const dead = await freePort()
-    const rig = rigFor(farmOf([['rend01', dead], ['rend02', b.port]], STATISTICS))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', dead],
+          ['rend02', b.port]
+        ],
+        STATISTICS
+      )
+    )
     const r = await rig.send('/content/page.html')
     expect(r).toMatchObject({ status: 200, from: 'rend02' })
     expect(r.result.log).toEqual([`Unable to connect socket to 127.0.0.1:${dead}: Connection refused`])
@@ -230,7 +293,10 @@ describe('failover and retries (§6.4)', () => {
 
   it('a render that does not accept the connection within /timeout is skipped: "Connection timed out"', async () => {
     const [b] = await upstreams('rend02')
-    const farm = farmOf([['rend01', 4503, '/timeout "300"'], ['rend02', b.port]])
+    const farm = farmOf([
+      ['rend01', 4503, '/timeout "300"'],
+      ['rend02', b.port]
+    ])
     farm.renders[0].hostname = { value: 'unresolvable.test' }
     // A name whose lookup never returns holds the connection attempt until /timeout fires.
     const rig = rigFor(farm, (i) => (i === 0 ? { lookup: () => undefined } : {}))
@@ -244,18 +310,36 @@ describe('failover and retries (§6.4)', () => {
   it('R2: with /failover "1", a 503 from rend01 is resent to rend02', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     a.behave('/content/page.html', { status: 503, body: 'busy' })
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], '/failover "1"'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        '/failover "1"'
+      )
+    )
     const r = await rig.send('/content/page.html?x=1')
     expect(r).toMatchObject({ status: 200, from: 'rend02' })
     expect(a.requests.map((q) => q.url)).toEqual(['/content/page.html?x=1'])
     expect(b.requests.map((q) => q.url)).toEqual(['/content/page.html?x=1'])
-    expect(r.result.reason).toBe('failover attempt 2 (round 1) after /rend01 HTTP 503, resent to another render (/failover)')
+    expect(r.result.reason).toBe(
+      'failover attempt 2 (round 1) after /rend01 HTTP 503, resent to another render (/failover)'
+    )
   })
 
   it('a 503 with a large body is dropped without waiting for the body', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     a.behave('/content/page.html', { status: 503, bodyBytes: 8 * 1024 * 1024 })
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], '/failover "1"'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        '/failover "1"'
+      )
+    )
     const r = await rig.send('/content/page.html')
     expect(r).toMatchObject({ status: 200, from: 'rend02' })
   })
@@ -264,7 +348,15 @@ describe('failover and retries (§6.4)', () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     a.behave('/content/page.html', { status: 500, body: 'broken page' })
     a.behave('/health.html', { status: 200 })
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], '/failover "1"\n/health_check { /url "/health.html" }'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        '/failover "1"\n/health_check { /url "/health.html" }'
+      )
+    )
     const r = await rig.send('/content/page.html')
     expect(r).toMatchObject({ status: 500, from: 'rend01', body: 'broken page' })
     expect(a.requests.map((q) => q.url)).toEqual(['/content/page.html', '/health.html'])
@@ -275,7 +367,15 @@ describe('failover and retries (§6.4)', () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     a.behave('/content/page.html', { status: 500 })
     a.behave('/health.html', { status: 500 })
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], `${STATISTICS}\n/failover "1"\n/health_check { /url "/health.html" }`))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        `${STATISTICS}\n/failover "1"\n/health_check { /url "/health.html" }`
+      )
+    )
     const r = await rig.send('/content/page.html')
     expect(r).toMatchObject({ status: 200, from: 'rend02' })
     expect(rig.stats.health()[0]).toMatchObject({ up: false, penalty: 100 })
@@ -285,7 +385,15 @@ describe('failover and retries (§6.4)', () => {
   it('R5: /receiveTimeout "1000" and a render silent for 2 s: 504 after about a second, nothing resent', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     a.behave('/content/slow.html', { delayMs: 2000 })
-    const rig = rigFor(farmOf([['rend01', a.port, '/receiveTimeout "1000"'], ['rend02', b.port]], '/failover "1"'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port, '/receiveTimeout "1000"'],
+          ['rend02', b.port]
+        ],
+        '/failover "1"'
+      )
+    )
     const started = performance.now()
     const r = await rig.send('/content/slow.html')
     const took = performance.now() - started
@@ -297,7 +405,15 @@ describe('failover and retries (§6.4)', () => {
 
   it('R6: both renders refuse, /numberOfRetries "2" /retryDelay "1": 2 rounds of 2 attempts a second apart, then 503', async () => {
     const [p1, p2] = [await freePort(), await freePort()]
-    const rig = rigFor(farmOf([['rend01', p1], ['rend02', p2]], '/numberOfRetries "2"\n/retryDelay "1"'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', p1],
+          ['rend02', p2]
+        ],
+        '/numberOfRetries "2"\n/retryDelay "1"'
+      )
+    )
     const started = performance.now()
     const r = await rig.send('/content/site/en.html')
     const took = performance.now() - started
@@ -317,7 +433,15 @@ describe('failover and retries (§6.4)', () => {
 
   it('R7: the same all-down outcome is one where /serveStaleOnError "1" delivers the stale file', async () => {
     const [p1, p2] = [await freePort(), await freePort()]
-    const rig = rigFor(farmOf([['rend01', p1], ['rend02', p2]], '/numberOfRetries "1"\n/cache { /docroot "/tmp/cache" /serveStaleOnError "1" }'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', p1],
+          ['rend02', p2]
+        ],
+        '/numberOfRetries "1"\n/cache { /docroot "/tmp/cache" /serveStaleOnError "1" }'
+      )
+    )
     const r = await rig.send('/content/site/en.html')
     expect(r.status).toBe(503)
     expect(rig.farm.cache?.serveStaleOnError.value).toBe(true)
@@ -327,7 +451,12 @@ describe('failover and retries (§6.4)', () => {
   it('a POST whose first render refuses reaches the second render with its body intact', async () => {
     const [b] = await upstreams('rend02')
     const dead = await freePort()
-    const rig = rigFor(farmOf([['rend01', dead], ['rend02', b.port]]))
+    const rig = rigFor(
+      farmOf([
+        ['rend01', dead],
+        ['rend02', b.port]
+      ])
+    )
     const body = patternBuffer(0, 300_000)
     const r = await rig.send('/content/form.html', { method: 'POST', body })
     expect(r).toMatchObject({ status: 200, from: 'rend02' })
@@ -342,7 +471,12 @@ describe('failover and retries (§6.4)', () => {
     await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', r))
     cleanups.push(() => new Promise<void>((r) => dropper.close(() => r())))
     const port = (dropper.address() as net.AddressInfo).port
-    const rig = rigFor(farmOf([['rend01', port], ['rend02', b.port]]))
+    const rig = rigFor(
+      farmOf([
+        ['rend01', port],
+        ['rend02', b.port]
+      ])
+    )
     const r = await rig.send('/content/form.html', { method: 'POST', body: patternBuffer(0, 4 * 1024 * 1024) })
     expect(r.status).toBe(503)
     expect(r.result.reason).toBe('/rend01 failed after reading part of the request body, which cannot be sent again')
@@ -353,7 +487,15 @@ describe('failover and retries (§6.4)', () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     a.behave('/content/big.bin', { status: 503 })
     b.behave('/content/big.bin', { bodyBytes: 3 * 1024 * 1024 })
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], '/failover "1"'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        '/failover "1"'
+      )
+    )
     const r = await rig.send('/content/big.bin')
     expect(r.status).toBe(200)
     expect(r.body.length).toBe(3 * 1024 * 1024)
@@ -365,10 +507,16 @@ describe('health check (§6.4)', () => {
   it('reports the status of /health_check/url, or why it could not be reached', async () => {
     const [a] = await upstreams('rend01')
     a.behave('/health.html', { status: 500 })
-    const farm = farmOf([['rend01', a.port], ['rend02', await freePort()]])
+    const farm = farmOf([
+      ['rend01', a.port],
+      ['rend02', await freePort()]
+    ])
     expect(await checkHealth(farm.renders[0], '/health.html')).toMatchObject({ kind: 'status', status: 500 })
     expect(await checkHealth(farm.renders[0], '/other.html')).toMatchObject({ kind: 'status', status: 200 })
-    expect(await checkHealth(farm.renders[1], '/health.html')).toMatchObject({ kind: 'error', message: 'Connection refused' })
+    expect(await checkHealth(farm.renders[1], '/health.html')).toMatchObject({
+      kind: 'error',
+      message: 'Connection refused'
+    })
   })
 
   it('gives up on a render that never answers after its timeout', async () => {
@@ -376,7 +524,10 @@ describe('health check (§6.4)', () => {
     a.behave('/health.html', { hang: true })
     const farm = farmOf([['rend01', a.port]])
     const started = performance.now()
-    expect(await checkHealth(farm.renders[0], '/health.html', { timeoutMs: 300 })).toMatchObject({ kind: 'error', message: 'Connection timed out' })
+    expect(await checkHealth(farm.renders[0], '/health.html', { timeoutMs: 300 })).toMatchObject({
+      kind: 'error',
+      message: 'Connection timed out'
+    })
     expect(performance.now() - started).toBeLessThan(1500)
   })
 })
@@ -385,7 +536,12 @@ describe('start-up reachability', () => {
   it('a probe marks the reachable render up and the absent one down, telling listeners, without counting requests', async () => {
     const [a] = await upstreams('rend01')
     const dead = await freePort()
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', dead]]))
+    const rig = rigFor(
+      farmOf([
+        ['rend01', a.port],
+        ['rend02', dead]
+      ])
+    )
     const events: boolean[][] = []
     rig.stats.onHealthChange((h) => events.push(h.map((r) => r.up)))
     await probeRenders(rig.farm.renders, rig.stats)
@@ -403,9 +559,17 @@ describe('vanity URLs (§4.4)', () => {
     a.behave('/libs/granite/dispatcher/content/vanityUrls.html', { body: '/aboutus\n/contact\n' })
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vanity-it-'))
     cleanups.push(() => rm(dir, { recursive: true, force: true }))
-    const farm = farmOf([['rend01', a.port]], '/vanity_urls { /url "/libs/granite/dispatcher/content/vanityUrls.html" /file "vanity_urls" /delay "300" }')
+    const farm = farmOf(
+      [['rend01', a.port]],
+      '/vanity_urls { /url "/libs/granite/dispatcher/content/vanityUrls.html" /file "vanity_urls" /delay "300" }'
+    )
     const log: string[] = []
-    const vanity = new VanityUrlList({ config: farm.vanityUrls!, renders: farm.renders, baseDir: dir, log: (l) => log.push(l) })
+    const vanity = new VanityUrlList({
+      config: farm.vanityUrls!,
+      renders: farm.renders,
+      baseDir: dir,
+      log: (l) => log.push(l)
+    })
     cleanups.push(() => vanity.stop())
     await vanity.start()
     expect(vanity.isVanity('/aboutus')).toBe(true)
@@ -417,9 +581,17 @@ describe('vanity URLs (§4.4)', () => {
   it('a render without the vanity service: "remote server returned: HTTP/1.1 404 Not Found", start-up not blocked', async () => {
     const [a] = await upstreams('rend01')
     a.behave('/libs/granite/dispatcher/content/vanityUrls.html', { status: 404 })
-    const farm = farmOf([['rend01', a.port]], '/vanity_urls { /url "/libs/granite/dispatcher/content/vanityUrls.html" /delay "300" }')
+    const farm = farmOf(
+      [['rend01', a.port]],
+      '/vanity_urls { /url "/libs/granite/dispatcher/content/vanityUrls.html" /delay "300" }'
+    )
     const log: string[] = []
-    const vanity = new VanityUrlList({ config: farm.vanityUrls!, renders: farm.renders, baseDir: os.tmpdir(), log: (l) => log.push(l) })
+    const vanity = new VanityUrlList({
+      config: farm.vanityUrls!,
+      renders: farm.renders,
+      baseDir: os.tmpdir(),
+      log: (l) => log.push(l)
+    })
     cleanups.push(() => vanity.stop())
     await vanity.start()
     expect(log).toContain(
@@ -433,7 +605,15 @@ describe('a render killed under load', () => {
   it('200 concurrent requests while one of two renders dies: every request is answered, none hangs, the survivors go to the other render', async () => {
     const [a, b] = await upstreams('rend01', 'rend02')
     for (const u of [a, b]) u.behave('/content/load.html', { delayMs: 25 })
-    const rig = rigFor(farmOf([['rend01', a.port], ['rend02', b.port]], '/statistics { /categories { /all { /glob "*" } } }'))
+    const rig = rigFor(
+      farmOf(
+        [
+          ['rend01', a.port],
+          ['rend02', b.port]
+        ],
+        '/statistics { /categories { /all { /glob "*" } } }'
+      )
+    )
 
     const HANG = 5000
     let killedAt = Infinity
@@ -445,7 +625,10 @@ describe('a render killed under load', () => {
       }
       for (let i = 0; i < 20; i++) {
         const startedAt = performance.now()
-        const answer = Promise.race([rig.send('/content/load.html'), new Promise<'hung'>((r) => setTimeout(() => r('hung'), HANG).unref())])
+        const answer = Promise.race([
+          rig.send('/content/load.html'),
+          new Promise<'hung'>((r) => setTimeout(() => r('hung'), HANG).unref())
+        ])
         outcomes.push(answer.then((answer) => ({ startedAt, answer })))
       }
       await new Promise((r) => setTimeout(r, 10))

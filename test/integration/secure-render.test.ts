@@ -18,8 +18,29 @@ afterEach(async () => {
 
 async function tlsRender(): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-tls-'))
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' })
-  const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => res.end('over tls'))
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1'
+    ],
+    { stdio: 'ignore' }
+  )
+  const server = https.createServer(
+    { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+    (_req, res) => res.end('over tls')
+  )
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   cleanups.push(() => new Promise((r) => server.close(r)))
   return (server.address() as AddressInfo).port

@@ -24,7 +24,15 @@ export type EngineEvent =
   | { type: 'trace'; trace: RequestTrace }
   | { type: 'cache'; event: CacheEvent }
   | { type: 'renders'; renders: RenderHealth[] }
-  | { type: 'config'; ok: boolean; at: number; generation: number; input: string; errors: Diagnostic[]; warnings: Diagnostic[] }
+  | {
+      type: 'config'
+      ok: boolean
+      at: number
+      generation: number
+      input: string
+      errors: Diagnostic[]
+      warnings: Diagnostic[]
+    }
 
 export interface EngineOptions extends LoadOptions {
   /** Configuration folder or file; the embedded default when absent. */
@@ -99,14 +107,25 @@ export class Engine {
   }
 
   private loadFromDisk(): LoadedConfig {
-    return loadConfig(this.configInput, { ...this.opts, docroot: this.docroot, embedded: this.opts.config === undefined })
+    return loadConfig(this.configInput, {
+      ...this.opts,
+      docroot: this.docroot,
+      embedded: this.opts.config === undefined
+    })
   }
 
   private swap(loaded: LoadedConfig): ActiveConfig {
     const used = new Set<string>()
-    const next = compileConfig(loaded, ++this.generation, this.registry, used, (event) => this.events.emit({ type: 'cache', event }), {
-      allowSelfSigned: this.opts.allowSelfSigned
-    })
+    const next = compileConfig(
+      loaded,
+      ++this.generation,
+      this.registry,
+      used,
+      (event) => this.events.emit({ type: 'cache', event }),
+      {
+        allowSelfSigned: this.opts.allowSelfSigned
+      }
+    )
     // A re-fetching flush stores the listed pages again through this engine's pipeline (§7.4).
     next.refetch = async (host, uri) => {
       const trace = await internalRequest(this.current, 'GET', uri, host, ++this.seq)
@@ -153,7 +172,12 @@ export class Engine {
     try {
       loaded = this.loadFromDisk()
     } catch (e) {
-      const d: Diagnostic = { severity: 'error', code: 'CONFIG_INPUT', category: 'include', message: (e as Error).message }
+      const d: Diagnostic = {
+        severity: 'error',
+        code: 'CONFIG_INPUT',
+        category: 'include',
+        message: (e as Error).message
+      }
       return this.refuse([d])
     }
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error')

@@ -82,7 +82,10 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
     }
   }
-  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined
+  const hasBody =
+    req.headers['content-length'] !== undefined
+      ? req.headers['content-length'] !== '0'
+      : req.headers['transfer-encoding'] !== undefined
   const socket = req.socket
   return {
     method: req.method ?? 'GET',
@@ -107,14 +110,17 @@ export class ProxyServer {
   constructor(private readonly opts: ProxyServerOptions) {
     // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431;
     // a missing Host is the accept stage's to answer (Apache's 400 page, with a trace).
-    this.server = http.createServer({ maxHeaderSize: 256 * 1024, keepAliveTimeout: 5000, requestTimeout: 0, requireHostHeader: false }, (req, res) =>
-      this.handle(req, res)
+    this.server = http.createServer(
+      { maxHeaderSize: 256 * 1024, keepAliveTimeout: 5000, requestTimeout: 0, requireHostHeader: false },
+      (req, res) => this.handle(req, res)
     )
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (!socket.writable) return socket.destroy()
       // Apache answers an unparsable request or an oversized header block with 400.
       const body = errorPage(400)
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+      )
     })
   }
 

@@ -69,7 +69,10 @@ export function configC(renderPort: number, docroot: string, o: CacheOptions = {
     {
       name: 'publish',
       renders: [{ host: '127.0.0.1', port: renderPort }],
-      filter: filterF([`/0100 { /type "allow" /method "GET" /url "/libs/granite/csrf/token.json" }`, ...(o.extraFilter ?? [])]),
+      filter: filterF([
+        `/0100 { /type "allow" /method "GET" /url "/libs/granite/csrf/token.json" }`,
+        ...(o.extraFilter ?? [])
+      ]),
       extra: `    /info "1"\n${cacheSection(docroot, o)}`
     }
   ])

@@ -12,7 +12,8 @@ import type { LoadedConfig } from '../../../src/shared/config-model'
 import { loadConfig } from '../../../src/main/engine/config/load'
 
 /** The corpus beside the repository (as in test/corpus), unless DW_CORPUS_DIR says otherwise. */
-const CORPUS = process.env.DW_CORPUS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus')
+const CORPUS =
+  process.env.DW_CORPUS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus')
 const SDK_SRC = path.join(CORPUS, 'aem-design__docker-dispatcher-sdk', 'src')
 const made: string[] = []
 afterAll(() => {

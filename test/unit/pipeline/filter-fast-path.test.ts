@@ -10,8 +10,36 @@ describe('the request-path filter decision', () => {
   it('decides exactly like the full explanation for random requests against the WKND filters', () => {
     const cfg = loadConfig(WKND.replace('/work/shared/corpus', corpusDir))
     const filter = compileFilter(cfg.dispatcher.farms[0].filter)
-    const segment = fc.constantFrom('content', 'wknd', 'us', 'en', 'etc.clientlibs', 'libs', 'graphql', 'execute.json', 'crx', 'de', 'system', 'console', 'bin', 'x.y')
-    const tail = fc.constantFrom('', '.html', '.model.json', '.infinity.json', '.1.json', '.css', '.js', '.png', '.html/suffix.css', '.tidy.json', '.print.a.html', '.json')
+    const segment = fc.constantFrom(
+      'content',
+      'wknd',
+      'us',
+      'en',
+      'etc.clientlibs',
+      'libs',
+      'graphql',
+      'execute.json',
+      'crx',
+      'de',
+      'system',
+      'console',
+      'bin',
+      'x.y'
+    )
+    const tail = fc.constantFrom(
+      '',
+      '.html',
+      '.model.json',
+      '.infinity.json',
+      '.1.json',
+      '.css',
+      '.js',
+      '.png',
+      '.html/suffix.css',
+      '.tidy.json',
+      '.print.a.html',
+      '.json'
+    )
     const request = fc.record({
       method: fc.constantFrom('GET', 'HEAD', 'POST', 'OPTIONS', 'PUT'),
       url: fc.tuple(fc.array(segment, { minLength: 1, maxLength: 5 }), tail).map(([s, t]) => '/' + s.join('/') + t),

@@ -47,7 +47,11 @@ function script(steps: Record<number, Step[]>) {
       const response = `${renders[i].label}:${step.status}`
       return { kind: 'response', status: step.status, response, discard: () => discarded.push(response) }
     }
-    return { kind: 'error', error: new RenderError(step.error, step.code ?? step.error, step.code), bodyTouched: step.bodyTouched ?? false }
+    return {
+      kind: 'error',
+      error: new RenderError(step.error, step.code ?? step.error, step.code),
+      bodyTouched: step.bodyTouched ?? false
+    }
   }
   const sleep = async (ms: number): Promise<void> => {
     sleeps.push(ms)
@@ -61,7 +65,13 @@ describe('connection attempts and rounds (§6.4)', () => {
   it('the first render answering ends the loop after one attempt', async () => {
     const s = script({ 0: [{ status: 200 }], 1: [{ status: 200 }] })
     const r = await runAttempts(plan(), s)
-    expect(r).toMatchObject({ kind: 'response', render: 0, status: 200, response: 'rend01:200', reason: 'answered on the first attempt' })
+    expect(r).toMatchObject({
+      kind: 'response',
+      render: 0,
+      status: 200,
+      response: 'rend01:200',
+      reason: 'answered on the first attempt'
+    })
     expect(s.calls).toEqual([0])
   })
 
@@ -159,7 +169,12 @@ describe('/failover "1" (§6.4)', () => {
     const r = await runAttempts(plan({ failover: true }), s)
     expect(r).toMatchObject({ kind: 'response', render: 1, status: 200 })
     expect(s.discarded).toEqual(['rend01:503'])
-    expect(r.attempts[0]).toMatchObject({ render: 'rend01', outcome: 'failover', status: 503, result: 'HTTP 503, resent to another render (/failover)' })
+    expect(r.attempts[0]).toMatchObject({
+      render: 'rend01',
+      outcome: 'failover',
+      status: 503,
+      result: 'HTTP 503, resent to another render (/failover)'
+    })
   })
 
   it('without /failover a 503 goes to the client', async () => {
@@ -298,7 +313,8 @@ describe('reporting', () => {
       onAttempt: (a) => seen.push(a),
       async send(i) {
         clock.advance(i === 0 ? 3 : 12)
-        if (i === 0) return { kind: 'error', error: new RenderError('connect', 'refused', 'ECONNREFUSED'), bodyTouched: false }
+        if (i === 0)
+          return { kind: 'error', error: new RenderError('connect', 'refused', 'ECONNREFUSED'), bodyTouched: false }
         return { kind: 'response', status: 200, response: 'ok', discard() {} }
       }
     })
@@ -334,7 +350,8 @@ describe('reporting', () => {
     const base = { attempts: [], log: [], reason: '' }
     expect(triggersServeStale({ ...base, kind: 'unavailable', status: 503 })).toBe(true)
     expect(triggersServeStale({ ...base, kind: 'timeout', status: 504, render: 0 })).toBe(true)
-    for (const status of [429, 502, 503, 504]) expect(triggersServeStale({ ...base, kind: 'response', render: 0, status, response: null })).toBe(true)
+    for (const status of [429, 502, 503, 504])
+      expect(triggersServeStale({ ...base, kind: 'response', render: 0, status, response: null })).toBe(true)
     expect(triggersServeStale({ ...base, kind: 'response', render: 0, status: 500, response: null })).toBe(false)
     expect(triggersServeStale({ ...base, kind: 'response', render: 0, status: 200, response: null })).toBe(false)
   })

@@ -1,5 +1,11 @@
 /** Small builders for farm and render configuration as the loader produces it. */
-import type { PatternSpec, Render, StatisticsCategory, StickyConnections, VanityUrls } from '../../../src/shared/config-model'
+import type {
+  PatternSpec,
+  Render,
+  StatisticsCategory,
+  StickyConnections,
+  VanityUrls
+} from '../../../src/shared/config-model'
 
 const pos = { file: '/test/dispatcher.any', line: 1, column: 1 }
 
@@ -23,7 +29,13 @@ export function render(label: string, port: number, extra: Partial<Render> = {})
 }
 
 export function sticky(paths: string[], extra: Partial<Omit<StickyConnections, 'paths'>> = {}): StickyConnections {
-  return { paths: paths.map((value) => ({ value })), httpOnly: { value: false }, secure: { value: false }, pos, ...extra }
+  return {
+    paths: paths.map((value) => ({ value })),
+    httpOnly: { value: false },
+    secure: { value: false },
+    pos,
+    ...extra
+  }
 }
 
 export function vanityConfig(extra: Partial<VanityUrls> = {}): VanityUrls {

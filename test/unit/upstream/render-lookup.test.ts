@@ -24,7 +24,9 @@ function lookupAll(fn: LookupFunction, host: string, family?: number): Promise<L
 }
 
 function lookupOne(fn: LookupFunction, host: string): Promise<string> {
-  return new Promise((resolve, reject) => fn(host, {}, (err, address) => (err ? reject(err) : resolve(address as string))))
+  return new Promise((resolve, reject) =>
+    fn(host, {}, (err, address) => (err ? reject(err) : resolve(address as string)))
+  )
 }
 
 const both: LookupAddress[] = [

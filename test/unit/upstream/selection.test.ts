@@ -57,7 +57,11 @@ describe('render selection (§6.1)', () => {
   })
 
   it('without statistics the first render is chosen', () => {
-    expect(selectRender({ names, uri: '/a.html' })).toMatchObject({ index: 0, reason: 'first render', order: [0, 1, 2] })
+    expect(selectRender({ names, uri: '/a.html' })).toMatchObject({
+      index: 0,
+      reason: 'first render',
+      order: [0, 1, 2]
+    })
   })
 
   it('a farm without renders has no choice', () => {

@@ -10,7 +10,9 @@ const two = [
 ]
 const htmlAndOthers = [category('html', '*.html'), category('others', '*')]
 
-function stats(opts: { categories?: ReturnType<typeof category>[]; penalty?: number; clock?: ReturnType<typeof fakeClock> } = {}): RenderStatistics {
+function stats(
+  opts: { categories?: ReturnType<typeof category>[]; penalty?: number; clock?: ReturnType<typeof fakeClock> } = {}
+): RenderStatistics {
   return new RenderStatistics({
     farm: 'publish',
     renders: two,
@@ -22,7 +24,9 @@ function stats(opts: { categories?: ReturnType<typeof category>[]; penalty?: num
 
 describe('statistics categories (§6.1)', () => {
   it('the category of a URI is the first category whose glob matches', () => {
-    const s = stats({ categories: [category('search', '*search.html'), category('html', '*.html'), category('others', '*')] })
+    const s = stats({
+      categories: [category('search', '*search.html'), category('html', '*.html'), category('others', '*')]
+    })
     expect(s.categoryOf('/content/site/search.html')?.label).toBe('search')
     expect(s.categoryOf('/content/site/en.html')?.label).toBe('html')
     expect(s.categoryOf('/content/dam/a.png')?.label).toBe('others')
@@ -142,7 +146,12 @@ describe('render health', () => {
       p95Ms: 10,
       penalty: 100
     })
-    expect(h1).toMatchObject({ up: true, requests: 1, failures: 1, lastError: 'render did not answer within /receiveTimeout' })
+    expect(h1).toMatchObject({
+      up: true,
+      requests: 1,
+      failures: 1,
+      lastError: 'render did not answer within /receiveTimeout'
+    })
   })
 
   it('average and 95th percentile come from the response times', () => {

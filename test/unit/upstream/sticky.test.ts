@@ -41,11 +41,15 @@ describe('the renderid cookie', () => {
   })
 
   it('/secure "1" makes the cookie Secure even over plain HTTP', () => {
-    expect(compileSticky(sticky(['/a'], { secure: { value: true } }))!.cookie('rend01', false)).toBe('renderid=rend01; Path=/; Secure')
+    expect(compileSticky(sticky(['/a'], { secure: { value: true } }))!.cookie('rend01', false)).toBe(
+      'renderid=rend01; Path=/; Secure'
+    )
   })
 
   it('/httpOnly "1" adds HttpOnly', () => {
-    expect(compileSticky(sticky(['/a'], { httpOnly: { value: true } }))!.cookie('rend02', false)).toBe('renderid=rend02; Path=/; HttpOnly')
+    expect(compileSticky(sticky(['/a'], { httpOnly: { value: true } }))!.cookie('rend02', false)).toBe(
+      'renderid=rend02; Path=/; HttpOnly'
+    )
   })
 
   it('/domain sets the cookie Domain', () => {
@@ -65,7 +69,9 @@ describe('the renderid cookie', () => {
   })
 
   it('answers to paths that are not sticky carry no cookie', () => {
-    expect(compileSticky(sticky(['/content/shop']))!.setCookieFor('/content/news.html', undefined, 'rend01', true)).toBeNull()
+    expect(
+      compileSticky(sticky(['/content/shop']))!.setCookieFor('/content/news.html', undefined, 'rend01', true)
+    ).toBeNull()
   })
 
   it('readRenderId finds the cookie among others, quoted or not, and ignores look-alikes', () => {

@@ -46,7 +46,9 @@ const ok = (body: string): RenderGetResult => ({ kind: 'response', status: 200, 
 
 describe('vanity URL file location', () => {
   it('a relative /file is taken from the configuration folder', () => {
-    expect(vanityFilePath('cache/vanity_urls', '/conf/dispatcher')).toBe(path.resolve('/conf/dispatcher/cache/vanity_urls'))
+    expect(vanityFilePath('cache/vanity_urls', '/conf/dispatcher')).toBe(
+      path.resolve('/conf/dispatcher/cache/vanity_urls')
+    )
   })
 
   it('/tmp/vanity_urls stays in /tmp on POSIX and moves to the temp folder on Windows', () => {
@@ -115,7 +117,9 @@ describe('loading the vanity URL list (§4.4)', () => {
     const { vanity, log } = list({ fetch: f.fetch, renders: [render('rend01', 4503), render('rend02', 4504)] })
     await vanity.start()
     vanity.stop()
-    expect(log).toContain(`Unable to fetch vanity URLs from 127.0.0.1:4503${URL}: remote server returned: HTTP/1.1 404 Not Found`)
+    expect(log).toContain(
+      `Unable to fetch vanity URLs from 127.0.0.1:4503${URL}: remote server returned: HTTP/1.1 404 Not Found`
+    )
     expect(vanity.isVanity('/aboutus')).toBe(true)
   })
 
@@ -165,7 +169,10 @@ describe('refresh every /delay seconds', () => {
   it('with /loadOnStartup "0" nothing is fetched at start, only after /delay', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
     const f = fakeFetch({ 4503: [ok('/a\n')] })
-    const { vanity, log } = list({ fetch: f.fetch, config: vanityConfig({ delay: { value: 30 }, loadOnStartup: { value: false } }) })
+    const { vanity, log } = list({
+      fetch: f.fetch,
+      config: vanityConfig({ delay: { value: 30 }, loadOnStartup: { value: false } })
+    })
     await vanity.start()
     expect(f.calls).toEqual([])
     expect(log).toEqual([])

@@ -10,7 +10,12 @@ export interface FnmatchOptions {
 }
 
 /** One memo per flag combination: [plain, pathname, caseBlind, both]. */
-const caches = [new Map<string, RegExp>(), new Map<string, RegExp>(), new Map<string, RegExp>(), new Map<string, RegExp>()]
+const caches = [
+  new Map<string, RegExp>(),
+  new Map<string, RegExp>(),
+  new Map<string, RegExp>(),
+  new Map<string, RegExp>()
+]
 
 function toRegex(pattern: string, opts: FnmatchOptions): RegExp {
   const cache = caches[(opts.pathname ? 1 : 0) + (opts.caseBlind ? 2 : 0)]

@@ -12,8 +12,7 @@ import fs from 'node:fs'
 
 /** What `stat` (following links) said about a path; `code` is the errno name when it failed. */
 type StatAnswer =
-  | { kind: 'file' | 'dir' | 'other'; dev: number; ino: number }
-  | { kind: 'none'; code: string | undefined }
+  { kind: 'file' | 'dir' | 'other'; dev: number; ino: number } | { kind: 'none'; code: string | undefined }
 
 /** A file's bytes, or why they could not be read (errno name). */
 export type BytesAnswer = { ok: true; bytes: Buffer } | { ok: false; code: string | undefined }

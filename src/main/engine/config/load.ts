@@ -75,7 +75,11 @@ export function locateConfig(input: string, memo: FsMemo = new FsMemo()): Locate
       layout: cloud ? 'aemaacs' : 'classic',
       serverRoot: candidate,
       // Without a project httpd.conf, load conf.d/*.conf the way the runtime's own httpd.conf does.
-      apacheRoot: isFile(httpd) ? httpd : isDir(path.join(candidate, 'conf.d')) ? path.join(resourcesDir(), 'base-httpd.conf') : undefined,
+      apacheRoot: isFile(httpd)
+        ? httpd
+        : isDir(path.join(candidate, 'conf.d'))
+          ? path.join(resourcesDir(), 'base-httpd.conf')
+          : undefined,
       anyFile,
       baseDir: candidate
     }
@@ -125,7 +129,9 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
 
   const anyFile = dispatcherAnyFile(loc, apache, memo, mapAbsolute)
   if (!anyFile) {
-    throw new ConfigInputError(`${input}: the Apache configuration names no DispatcherConfig that exists, so there is no dispatcher.any to load`)
+    throw new ConfigInputError(
+      `${input}: the Apache configuration names no DispatcherConfig that exists, so there is no dispatcher.any to load`
+    )
   }
   const doc = parseAnyFile(anyFile, {
     scope,
@@ -173,8 +179,14 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
 }
 
 /** `DispatcherConfig` names the file (server-wide or per vhost); the layout's default otherwise. */
-function dispatcherAnyFile(loc: Located, apache: ApacheConfig | undefined, memo: FsMemo, map?: (p: string) => string): string {
-  const named = apache?.dispatcherConfig?.value ?? apache?.virtualHosts.find((v) => v.dispatcherConfig)?.dispatcherConfig?.value
+function dispatcherAnyFile(
+  loc: Located,
+  apache: ApacheConfig | undefined,
+  memo: FsMemo,
+  map?: (p: string) => string
+): string {
+  const named =
+    apache?.dispatcherConfig?.value ?? apache?.virtualHosts.find((v) => v.dispatcherConfig)?.dispatcherConfig?.value
   if (named && loc.serverRoot) {
     const resolved = path.isAbsolute(named) ? (map ? map(named) : named) : path.join(loc.serverRoot, named)
     if (memo.isFile(resolved)) return resolved

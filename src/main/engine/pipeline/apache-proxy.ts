@@ -13,7 +13,16 @@ import { answer } from './stages/answer'
 
 const agent = new Agent({ keepAliveTimeout: 60_000, connections: 64 })
 
-const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect'])
+const HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect'
+])
 
 const regexCache = new Map<string, RegExp | null>()
 
@@ -45,11 +54,21 @@ export function proxyPassTarget(layers: VhostSettings[], path: string): { url: s
     for (const p of layer.proxyPass) {
       if (p.args.length < 2 || p.args[1] === '!') continue
       const [pattern, target] = p.args
-      if (p.directive === 'ProxyPass' && (path === pattern || path.startsWith(pattern.endsWith('/') ? pattern : pattern + '/'))) {
-        found = { url: target.replace(/\/$/, '') + '/' + path.slice(pattern.length).replace(/^\//, ''), via: where(`ProxyPass ${pattern}`, p.pos.file, p.pos.line) }
+      if (
+        p.directive === 'ProxyPass' &&
+        (path === pattern || path.startsWith(pattern.endsWith('/') ? pattern : pattern + '/'))
+      ) {
+        found = {
+          url: target.replace(/\/$/, '') + '/' + path.slice(pattern.length).replace(/^\//, ''),
+          via: where(`ProxyPass ${pattern}`, p.pos.file, p.pos.line)
+        }
       } else if (p.directive === 'ProxyPassMatch') {
         const m = pcre(pattern)?.exec(path)
-        if (m) found = { url: target.replace(/\$(\d)/g, (_x, n: string) => m[Number(n)] ?? ''), via: where(`ProxyPassMatch ${pattern}`, p.pos.file, p.pos.line) }
+        if (m)
+          found = {
+            url: target.replace(/\$(\d)/g, (_x, n: string) => m[Number(n)] ?? ''),
+            via: where(`ProxyPassMatch ${pattern}`, p.pos.file, p.pos.line)
+          }
       }
     }
     for (const scope of layer.scopes) {
@@ -58,9 +77,18 @@ export function proxyPassTarget(layers: VhostSettings[], path: string): { url: s
       if ((scope.kind !== 'Location' && scope.kind !== 'LocationMatch') || !locationMatches(scope, path)) continue
       for (const p of scope.settings.proxyPass) {
         const target = p.args[0]
-        if (p.args.length !== 1 || !target || target === '!' || (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')) continue
+        if (
+          p.args.length !== 1 ||
+          !target ||
+          target === '!' ||
+          (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')
+        )
+          continue
         const rest = scope.kind === 'Location' ? path.slice(scope.arg.replace(/\/$/, '').length) : path
-        found = { url: target.replace(/\/$/, '') + rest, via: where(`${p.directive} in <${scope.kind} ${scope.arg}>`, p.pos.file, p.pos.line) }
+        found = {
+          url: target.replace(/\/$/, '') + rest,
+          via: where(`${p.directive} in <${scope.kind} ${scope.arg}>`, p.pos.file, p.pos.line)
+        }
       }
     }
   }
@@ -81,7 +109,9 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
   }
   const headers: Record<string, string> = {}
   for (const k in ctx.headers) if (!HOP.has(k)) headers[k] = ctx.headers[k]
-  headers['x-forwarded-for'] = ctx.headers['x-forwarded-for'] ? `${ctx.headers['x-forwarded-for']}, ${ctx.req.client.address}` : ctx.req.client.address
+  headers['x-forwarded-for'] = ctx.headers['x-forwarded-for']
+    ? `${ctx.headers['x-forwarded-for']}, ${ctx.req.client.address}`
+    : ctx.req.client.address
   headers['x-forwarded-host'] ??= ctx.headers.host ?? ''
   let target: URL
   try {
@@ -94,11 +124,21 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
   return new Promise<boolean>((resolve) => {
     const started = performance.now()
     agent.dispatch(
-      { origin: target.origin, path: target.pathname + target.search, method: ctx.req.method as Dispatcher.HttpMethod, headers, body: ctx.req.body ?? undefined },
+      {
+        origin: target.origin,
+        path: target.pathname + target.search,
+        method: ctx.req.method as Dispatcher.HttpMethod,
+        headers,
+        body: ctx.req.body ?? undefined
+      },
       {
         onResponseStart(controller, status, resHeaders: IncomingHttpHeaders) {
           ctx.status = status
-          ctx.record('render', 'stop', `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`)
+          ctx.record(
+            'render',
+            'stop',
+            `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`
+          )
           const out: OutgoingHttpHeaders = {}
           for (const k in resHeaders) if (!HOP.has(k) && resHeaders[k] !== undefined) out[k] = resHeaders[k]
           ctx.reply.head(status, finalHeaders(ctx, status, out, false))

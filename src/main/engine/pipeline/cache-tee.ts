@@ -38,7 +38,8 @@ export class CacheTee {
 
   async commit(headers: readonly StoredHeader[], ttlExpiresAt: number | null): Promise<CommitResult> {
     await this.ready
-    if (!this.writer) return { stored: false, reason: this.failure?.reason ?? 'no writer', log: this.failure?.log ?? [] }
+    if (!this.writer)
+      return { stored: false, reason: this.failure?.reason ?? 'no writer', log: this.failure?.log ?? [] }
     return this.writer.commit(headers, ttlExpiresAt)
   }
 

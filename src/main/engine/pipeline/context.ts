@@ -6,7 +6,15 @@
 import type { Readable } from 'node:stream'
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { SourcePos } from '../../../shared/diagnostics'
-import type { Outcome, RequestTrace, StageName, StageTrace, TraceRequest, TraceResponse, Verdict } from '../../../shared/trace'
+import type {
+  Outcome,
+  RequestTrace,
+  StageName,
+  StageTrace,
+  TraceRequest,
+  TraceResponse,
+  Verdict
+} from '../../../shared/trace'
 import type { ApacheRequest } from '../apache-expr'
 import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
@@ -237,7 +245,14 @@ class DeferredTrace implements RequestTrace {
   #stages: StageTrace[]
   #pending: { entry: StageTrace; complete: () => LazyParts }[] = []
 
-  constructor(id: string, seq: number, generation: number, startedAt: number, request: TraceRequest, stages: StageTrace[]) {
+  constructor(
+    id: string,
+    seq: number,
+    generation: number,
+    startedAt: number,
+    request: TraceRequest,
+    stages: StageTrace[]
+  ) {
     this.id = id
     this.seq = seq
     this.generation = generation

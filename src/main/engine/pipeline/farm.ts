@@ -110,7 +110,10 @@ const MEMO_LIMIT = 1000
 export function selectFarmMemo(farms: Farm[], req: FarmRequest): FarmResult {
   let memo = memos.get(farms)
   if (!memo) {
-    memo = { uriMatters: farms.some((f) => f.virtualhosts.some((v) => parseValue(v.value).uri !== null)), results: new Map() }
+    memo = {
+      uriMatters: farms.some((f) => f.virtualhosts.some((v) => parseValue(v.value).uri !== null)),
+      results: new Map()
+    }
     memos.set(farms, memo)
   }
   const key = memo.uriMatters ? `${req.scheme} ${req.host} ${req.uri}` : `${req.scheme} ${req.host}`

@@ -9,7 +9,13 @@ import { RequestContext } from './context'
 import { RecordingReply } from './recording-reply'
 import { runPipeline } from './run'
 
-export async function internalRequest(active: ActiveConfig, method: string, target: string, host: string, seq: number): Promise<RequestTrace> {
+export async function internalRequest(
+  active: ActiveConfig,
+  method: string,
+  target: string,
+  host: string,
+  seq: number
+): Promise<RequestTrace> {
   const headers: Record<string, string> = { host, 'user-agent': 'Dispatcher Workbench (re-fetch)' }
   const reply = new RecordingReply()
   const ctx = new RequestContext(

@@ -77,7 +77,8 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
         continue
       }
       const hex = rawPath.slice(i + 1, i + 3)
-      if (!HEX.test(hex)) return { ok: false, status: 400, reason: `malformed percent-escape '%${hex}' in '${rawPath}'` }
+      if (!HEX.test(hex))
+        return { ok: false, status: 400, reason: `malformed percent-escape '%${hex}' in '${rawPath}'` }
       const code = parseInt(hex, 16)
       if (code === 0) return { ok: false, status: 404, reason: `encoded NUL byte (%00) in '${rawPath}'` }
       if (code === 0x2f) {

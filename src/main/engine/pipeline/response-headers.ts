@@ -8,7 +8,12 @@ import { applyResponseHeaders, type HeaderRunOptions } from './headers'
 import type { HeadersTrace } from '../../../shared/trace-apache'
 import type { RequestContext } from './context'
 
-export function finalHeaders(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, errorResponse: boolean): OutgoingHttpHeaders {
+export function finalHeaders(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  errorResponse: boolean
+): OutgoingHttpHeaders {
   const v = ctx.vhost
   const compiled = v?.apache.responseHeaders
   if (!compiled && ctx.cookies.length === 0 && ctx.vary.length === 0) return headers
@@ -29,7 +34,12 @@ export function finalHeaders(ctx: RequestContext, status: number, headers: Outgo
   const env = ctx.env
   const input = { status, headers: flat, errHeaders }
   const now = new Date()
-  const options = (quiet: boolean): HeaderRunOptions & { errorResponse: boolean } => ({ errorResponse, fs: probe, now, quiet })
+  const options = (quiet: boolean): HeaderRunOptions & { errorResponse: boolean } => ({
+    errorResponse,
+    fs: probe,
+    now,
+    quiet
+  })
   if (ctx.mode === 'explain') {
     const r = applyResponseHeaders(compiled, input, req, env, options(false))
     ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })

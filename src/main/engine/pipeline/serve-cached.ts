@@ -9,7 +9,12 @@ import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 
-export function serveCached(ctx: RequestContext, file: CachedFile, relPath: string, extra: OutgoingHttpHeaders = {}): boolean | Promise<boolean> {
+export function serveCached(
+  ctx: RequestContext,
+  file: CachedFile,
+  relPath: string,
+  extra: OutgoingHttpHeaders = {}
+): boolean | Promise<boolean> {
   const res = cachedFileResponse(file, relPath, { method: ctx.req.method, headers: ctx.headers }, { now: Date.now() })
   // The response object may be shared between hits on the same file version: copy before adding.
   const headers: OutgoingHttpHeaders = { ...res.headers, ...extra, ...xCacheInfo(ctx) }

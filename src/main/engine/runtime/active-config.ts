@@ -116,7 +116,11 @@ export function compileConfig(
   const defaults = dispatcherDirectives([apache?.server].filter((s): s is VhostSettings => !!s))
   const farms = loaded.dispatcher.farms.map((farm, index): ActiveFarm => {
     const keepAlive = farm.keepAliveTimeout?.value ?? defaults.keepAliveSeconds
-    const clients = registry.acquire(farm.renders, { keepAliveSeconds: keepAlive, allowSelfSigned: options.allowSelfSigned }, used)
+    const clients = registry.acquire(
+      farm.renders,
+      { keepAliveSeconds: keepAlive, allowSelfSigned: options.allowSelfSigned },
+      used
+    )
     const names = farm.clientheaders.map((h) => h.value.toLowerCase())
     return {
       index,
@@ -127,15 +131,26 @@ export function compileConfig(
       cache: compileCache(farm, onCacheEvent),
       statistics: new RenderStatistics({
         farm: farm.name,
-        renders: farm.renders.map((r, i) => ({ label: renderName(r.label, i), origin: `${r.hostname.value}:${r.port.value}` })),
+        renders: farm.renders.map((r, i) => ({
+          label: renderName(r.label, i),
+          origin: `${r.hostname.value}:${r.port.value}`
+        })),
         categories: farm.statistics,
         unavailablePenalty: farm.unavailablePenalty.value
       }),
       sticky: compileSticky(farm.sticky),
       renderNames: farm.renders.map((r, i) => renderName(r.label, i)),
-      attemptTargets: farm.renders.map((r, i) => ({ label: renderName(r.label, i), origin: `${r.hostname.value}:${r.port.value}` })),
+      attemptTargets: farm.renders.map((r, i) => ({
+        label: renderName(r.label, i),
+        origin: `${r.hostname.value}:${r.port.value}`
+      })),
       vanity: farm.vanityUrls
-        ? new VanityUrlList({ config: farm.vanityUrls, renders: farm.renders, baseDir: loaded.baseDir, allowSelfSigned: options.allowSelfSigned })
+        ? new VanityUrlList({
+            config: farm.vanityUrls,
+            renders: farm.renders,
+            baseDir: loaded.baseDir,
+            allowSelfSigned: options.allowSelfSigned
+          })
         : null
     }
   })
@@ -152,7 +167,10 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings):
   const layers = [server, vhost.settings]
   const docroot = vhost.documentRoot?.value
   const wholeTree = layers.flatMap((l) => l.scopes.filter((s) => coversDocroot(s, docroot)))
-  const handlerScopes = layers.flatMap((l) => [l, ...l.scopes.filter((s) => coversDocroot(s, docroot)).map((s) => s.settings)])
+  const handlerScopes = layers.flatMap((l) => [
+    l,
+    ...l.scopes.filter((s) => coversDocroot(s, docroot)).map((s) => s.settings)
+  ])
   const handler = [...handlerScopes].reverse().find((s) => s.setHandler)?.setHandler?.value
   const slashes = lastOther(layers, 'AllowEncodedSlashes')?.[0]?.toLowerCase()
   return {
@@ -227,7 +245,10 @@ function hostOnly(name: string): string {
 }
 
 /** Apache's name-based virtual host choice: first vhost whose name or alias matches, else the first one. */
-export function selectVhost(vhosts: ActiveVhost[], hostHeader: string): { vhost: ActiveVhost; matched: boolean } | undefined {
+export function selectVhost(
+  vhosts: ActiveVhost[],
+  hostHeader: string
+): { vhost: ActiveVhost; matched: boolean } | undefined {
   if (vhosts.length === 0) return undefined
   let memo = vhostMemos.get(vhosts)
   if (!memo) vhostMemos.set(vhosts, (memo = new Map()))

@@ -10,7 +10,13 @@ import type { ApacheScope, HeaderDirective, SetEnvDirective, VhostSettings } fro
 import type { Diagnostic } from '../../../shared/diagnostics'
 import type { FileInfo, FileProbe } from '../apache-expr'
 import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
-import { compileRewriteRules, effectiveRewriteConfig, loadRewriteMaps, type CompiledRewrite, type RewriteMapImpl } from '../pipeline/rewrite'
+import {
+  compileRewriteRules,
+  effectiveRewriteConfig,
+  loadRewriteMaps,
+  type CompiledRewrite,
+  type RewriteMapImpl
+} from '../pipeline/rewrite'
 
 export interface VhostApache {
   setEnv: CompiledSetEnv | null
@@ -32,7 +38,24 @@ export interface VhostApache {
  * first segment exists to decide whether it is a file path or a URL, and the developer's own
  * machine must not change that answer.
  */
-const CONTAINER_DIRS = new Set(['/bin', '/dev', '/etc', '/home', '/lib', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var'])
+const CONTAINER_DIRS = new Set([
+  '/bin',
+  '/dev',
+  '/etc',
+  '/home',
+  '/lib',
+  '/mnt',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/var'
+])
 
 /**
  * A FileProbe that counts what it read from the real docroot: an evaluation that did cannot
@@ -55,10 +78,16 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
         calls++
         const st = fs.lstatSync(p, { throwIfNoEntry: false })
         if (!st) return null
-        return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', size: st.size, symlink: st.isSymbolicLink(), executable: (st.mode & 0o111) !== 0 }
+        return {
+          kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other',
+          size: st.size,
+          symlink: st.isSymbolicLink(),
+          executable: (st.mode & 0o111) !== 0
+        }
       }
       const top = '/' + (p.split('/')[1] ?? '')
-      if (p === '/' || (CONTAINER_DIRS.has(top) && p === top)) return { kind: 'dir', size: 4096, symlink: false, executable: true }
+      if (p === '/' || (CONTAINER_DIRS.has(top) && p === top))
+        return { kind: 'dir', size: 4096, symlink: false, executable: true }
       return null
     },
     readFile(p: string): string | null {

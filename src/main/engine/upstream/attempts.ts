@@ -109,7 +109,13 @@ export type AttemptsResult<R> = Reported &
   )
 
 /** The plan for one request, from the farm's configuration. */
-export function planFor(farm: Farm, renders: AttemptTarget[], order: number[], uri: string, replayable: boolean): AttemptPlan {
+export function planFor(
+  farm: Farm,
+  renders: AttemptTarget[],
+  order: number[],
+  uri: string,
+  replayable: boolean
+): AttemptPlan {
   return {
     farm: farm.name,
     renders,
@@ -165,7 +171,15 @@ export function firstAnswer<R>(
     outcome: 'answered',
     status
   }
-  return { kind: 'response', render: i, status, response, attempts: [attempt], log: [], reason: answerReason([attempt]) }
+  return {
+    kind: 'response',
+    render: i,
+    status,
+    response,
+    attempts: [attempt],
+    log: [],
+    reason: answerReason([attempt])
+  }
 }
 
 export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): Promise<AttemptsResult<R>> {
@@ -182,7 +196,14 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
   let n = 0
 
   const aborted = (): AttemptsResult<R> => ({ kind: 'aborted', attempts, log, reason: 'the client went away' })
-  const report = (i: number, round: number, started: number, outcome: AttemptRecord['outcome'], result: string, status?: number): void => {
+  const report = (
+    i: number,
+    round: number,
+    started: number,
+    outcome: AttemptRecord['outcome'],
+    result: string,
+    status?: number
+  ): void => {
     const a: AttemptRecord = {
       render: plan.renders[i].label,
       origin: plan.renders[i].origin,
@@ -228,7 +249,14 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
           stats?.recordTimeout(i, plan.uri, took, e.message)
           report(i, round, started, 'timeout', e.message)
           log.push(`Unable to receive response from ${target.origin}: timed out`)
-          return { kind: 'timeout', render: i, status: 504, attempts, log, reason: `/${target.label} did not answer within /receiveTimeout` }
+          return {
+            kind: 'timeout',
+            render: i,
+            status: 504,
+            attempts,
+            log,
+            reason: `/${target.label} did not answer within /receiveTimeout`
+          }
         }
         const text = socketErrorText(e.code, e.message)
         stats?.recordConnectFailure(i, plan.uri, text)
@@ -252,7 +280,15 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
       stats?.recordResponse(i, plan.uri, now() - started)
       const deliver = (result: string): AttemptsResult<R> => {
         report(i, round, started, 'answered', result, status)
-        return { kind: 'response', render: i, status, response: outcome.response, attempts, log, reason: answerReason(attempts) }
+        return {
+          kind: 'response',
+          render: i,
+          status,
+          response: outcome.response,
+          attempts,
+          log,
+          reason: answerReason(attempts)
+        }
       }
       if (answersAtOnce(plan, status)) return deliver(`HTTP ${status}`)
 
@@ -282,7 +318,10 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
     status: 503,
     attempts,
     log,
-    reason: plan.renders.length === 0 ? `farm /${plan.farm} has no /renders` : `${attempts.length} attempts on ${tried} render(s), none answered`
+    reason:
+      plan.renders.length === 0
+        ? `farm /${plan.farm} has no /renders`
+        : `${attempts.length} attempts on ${tried} render(s), none answered`
   }
 }
 

@@ -108,7 +108,11 @@ export function startForward(
   return () => abort()
 }
 
-export function forwardOnce(client: RenderClient, req: ForwardRequest, signal?: AbortSignal): Promise<SendOutcome<PendingResponse>> {
+export function forwardOnce(
+  client: RenderClient,
+  req: ForwardRequest,
+  signal?: AbortSignal
+): Promise<SendOutcome<PendingResponse>> {
   return new Promise((resolve) => {
     let done = false
     const onSignal = (): void => cancel()

@@ -14,8 +14,7 @@ import type { RenderStatistics } from './statistics'
 export const HEALTH_CHECK_TIMEOUT_MS = 5000
 
 export type HealthCheckResult =
-  | { kind: 'status'; status: number; durationMs: number }
-  | { kind: 'error'; message: string; durationMs: number }
+  { kind: 'status'; status: number; durationMs: number } | { kind: 'error'; message: string; durationMs: number }
 
 export async function checkHealth(
   render: Render,
@@ -25,7 +24,9 @@ export async function checkHealth(
   const started = performance.now()
   const r = await getFromRender(render, url, { timeoutMs: HEALTH_CHECK_TIMEOUT_MS, maxBytes: 0, ...opts })
   const durationMs = performance.now() - started
-  return r.kind === 'response' ? { kind: 'status', status: r.status, durationMs } : { kind: 'error', message: r.message, durationMs }
+  return r.kind === 'response'
+    ? { kind: 'status', status: r.status, durationMs }
+    : { kind: 'error', message: r.message, durationMs }
 }
 
 export function isUnhealthy(result: HealthCheckResult): boolean {

@@ -23,8 +23,16 @@ export function canConnect(host: string, port: number, timeoutMs = 2000): Promis
 export async function probeReachability(renders: Render[], statistics: RenderStatistics): Promise<void> {
   await Promise.all(
     renders.map(async (r, i) => {
-      const res = await canConnect(r.hostname.value, r.port.value, r.timeout.value > 0 ? Math.min(r.timeout.value, 5000) : 2000)
-      statistics.markReachable(i, res.ok, res.ok ? undefined : `Unable to connect socket to ${r.hostname.value}:${r.port.value}: ${res.message}`)
+      const res = await canConnect(
+        r.hostname.value,
+        r.port.value,
+        r.timeout.value > 0 ? Math.min(r.timeout.value, 5000) : 2000
+      )
+      statistics.markReachable(
+        i,
+        res.ok,
+        res.ok ? undefined : `Unable to connect socket to ${r.hostname.value}:${r.port.value}: ${res.message}`
+      )
     })
   )
 }

@@ -138,7 +138,8 @@ function classify(error: Error, headersSeen: boolean): RenderError {
   if (error instanceof RenderError) return error
   const code = (error as { code?: string }).code ?? ''
   if (headersSeen) return new RenderError('body', error.message, code)
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new RenderError('timeout', 'render did not answer within /receiveTimeout', code)
+  if (code === 'UND_ERR_HEADERS_TIMEOUT')
+    return new RenderError('timeout', 'render did not answer within /receiveTimeout', code)
   if (CONNECT_CODES.has(code) || /ECONNREFUSED|connect/i.test(error.message)) {
     return new RenderError('connect', error.message || code, code)
   }

@@ -21,8 +21,7 @@ export interface RenderGetOptions {
 }
 
 export type RenderGetResult =
-  | { kind: 'response'; status: number; body: string }
-  | { kind: 'error'; code: string | undefined; message: string }
+  { kind: 'response'; status: number; body: string } | { kind: 'error'; code: string | undefined; message: string }
 
 export async function getFromRender(render: Render, path: string, opts: RenderGetOptions): Promise<RenderGetResult> {
   const lookup = opts.lookup ?? renderLookup(render)

@@ -29,7 +29,12 @@ export interface StickyPolicy {
    * The `Set-Cookie` value for an answer to `path` from `renderName`, or `null` when the path
    * is not sticky or the request's `renderid` already names that render.
    */
-  setCookieFor(path: string, cookieHeader: string | undefined, renderName: string, secureRequest: boolean): string | null
+  setCookieFor(
+    path: string,
+    cookieHeader: string | undefined,
+    renderName: string,
+    secureRequest: boolean
+  ): string | null
 }
 
 /** `null` when the farm has no sticky paths. */

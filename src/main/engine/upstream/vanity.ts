@@ -111,14 +111,19 @@ export class VanityUrlList {
     for (const render of this.opts.renders) {
       if (this.stopped) return false
       const from = `${renderAddress(render)}${url}`
-      const fetch = this.opts.fetch ?? ((r: Render, u: string) => getFromRender(r, u, { timeoutMs: VANITY_FETCH_TIMEOUT_MS, allowSelfSigned: this.opts.allowSelfSigned }))
+      const fetch =
+        this.opts.fetch ??
+        ((r: Render, u: string) =>
+          getFromRender(r, u, { timeoutMs: VANITY_FETCH_TIMEOUT_MS, allowSelfSigned: this.opts.allowSelfSigned }))
       const res = await fetch(render, url)
       if (res.kind === 'error') {
         this.log(`Unable to fetch vanity URLs from ${from}: ${res.message}`)
         continue
       }
       if (res.status !== 200) {
-        this.log(`Unable to fetch vanity URLs from ${from}: remote server returned: HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? ''}`.trimEnd())
+        this.log(
+          `Unable to fetch vanity URLs from ${from}: remote server returned: HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? ''}`.trimEnd()
+        )
         continue
       }
       if (this.stopped) return false

@@ -23,16 +23,41 @@ describe('dispatcher.any lexer', () => {
   it('reads names, braces and the three kinds of strings with 1-based line:column positions', () => {
     const { tokens } = lex('/filter {\n  /0001 { /url "/a" /method \'(GET|HEAD)\' /delay 300 }\n}')
     expect(brief(tokens)).toEqual([
-      '/filter', '{', '/0001', '{', '/url', 'double:/a', '/method', 'single:(GET|HEAD)', '/delay', 'bare:300', '}', '}'
+      '/filter',
+      '{',
+      '/0001',
+      '{',
+      '/url',
+      'double:/a',
+      '/method',
+      'single:(GET|HEAD)',
+      '/delay',
+      'bare:300',
+      '}',
+      '}'
     ])
     expect(tokens.map((t) => `${t.line}:${t.column}`)).toEqual([
-      '1:1', '1:9', '2:3', '2:9', '2:11', '2:16', '2:21', '2:29', '2:42', '2:49', '2:53', '3:1'
+      '1:1',
+      '1:9',
+      '2:3',
+      '2:9',
+      '2:11',
+      '2:16',
+      '2:21',
+      '2:29',
+      '2:42',
+      '2:49',
+      '2:53',
+      '3:1'
     ])
   })
 
   it('labels may use letters, digits, _ - . : (/always-resolve, /AMS_PUB_DENY_DEBUG, /a.b:c)', () => {
     expect(brief(lex('/always-resolve /AMS_PUB_DENY_DEBUG /a.b:c /0001').tokens)).toEqual([
-      '/always-resolve', '/AMS_PUB_DENY_DEBUG', '/a.b:c', '/0001'
+      '/always-resolve',
+      '/AMS_PUB_DENY_DEBUG',
+      '/a.b:c',
+      '/0001'
     ])
   })
 
@@ -61,8 +86,11 @@ describe('dispatcher.any lexer', () => {
   })
 
   it("an unquoted glob with a second slash keeps its inner quote (/en/news/'*?lang=en)", () => {
-    expect(brief(lex("/glob /en/news/'*?lang=en /type \"deny\"").tokens)).toEqual([
-      '/glob', "bare:/en/news/'*?lang=en", '/type', 'double:deny'
+    expect(brief(lex('/glob /en/news/\'*?lang=en /type "deny"').tokens)).toEqual([
+      '/glob',
+      "bare:/en/news/'*?lang=en",
+      '/type',
+      'double:deny'
     ])
   })
 
@@ -72,7 +100,13 @@ describe('dispatcher.any lexer', () => {
 
   it('$include is a keyword only as a whole word; the path may be double-, single-quoted or bare', () => {
     expect(brief(lex('$include "a.any" $include \'b.any\' $include c/*.any $includes').tokens)).toEqual([
-      '$include', 'double:a.any', '$include', 'single:b.any', '$include', 'bare:c/*.any', 'bare:$includes'
+      '$include',
+      'double:a.any',
+      '$include',
+      'single:b.any',
+      '$include',
+      'bare:c/*.any',
+      'bare:$includes'
     ])
   })
 
@@ -89,7 +123,7 @@ describe('dispatcher.any lexer', () => {
   })
 
   it('backslashes inside quotes are kept as written (no escape character is documented)', () => {
-    expect(lex("'.*\\\\.(css|js)$' \"sitemap\\.[^\\.\\/]+\"").tokens.map((t) => t.text)).toEqual([
+    expect(lex('\'.*\\\\.(css|js)$\' "sitemap\\.[^\\.\\/]+"').tokens.map((t) => t.text)).toEqual([
       '.*\\\\.(css|js)$',
       'sitemap\\.[^\\.\\/]+'
     ])
@@ -103,7 +137,9 @@ describe('dispatcher.any lexer', () => {
 
   it('several strings on one line are separate tokens ("brandA.com" "brandB.com")', () => {
     expect(brief(lex('"brandA.com" "brandB.com" we-retail').tokens)).toEqual([
-      'double:brandA.com', 'double:brandB.com', 'bare:we-retail'
+      'double:brandA.com',
+      'double:brandB.com',
+      'bare:we-retail'
     ])
   })
 })

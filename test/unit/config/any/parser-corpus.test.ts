@@ -24,7 +24,12 @@ describe('DOT broken fixtures (MANIFEST §5a)', () => {
 
   it('parser/no_ending_brace: unclosed braces are reported and the farm /author1 still has 2 client headers', () => {
     const { doc, sink } = parseFile(`${DOT}/parser/no_ending_brace/dispatcher.any`)
-    expect(codes(sink).sort()).toEqual(['ANY_EMPTY_NAME', 'ANY_UNCLOSED_BRACE', 'ANY_UNCLOSED_BRACE', 'ANY_UNCLOSED_BRACE'])
+    expect(codes(sink).sort()).toEqual([
+      'ANY_EMPTY_NAME',
+      'ANY_UNCLOSED_BRACE',
+      'ANY_UNCLOSED_BRACE',
+      'ANY_UNCLOSED_BRACE'
+    ])
     expect(child(doc.items, 'name')).toMatchObject({ kind: 'property', value: { value: 'test config' } })
     const farms = block(doc.items, 'farms')
     expect(names(farms)).toEqual(['author1'])
@@ -36,7 +41,14 @@ describe('DOT broken fixtures (MANIFEST §5a)', () => {
     expect(codes(sink)).toEqual(['INCLUDE_LOOP'])
     expect(sink.items[0].severity).toBe('error')
     const headers = block(block(block(doc.items, 'farms'), 'publish'), 'clientheaders')
-    expect(names(headers)).toEqual(['*', 'Cache-Control', 'another string', 'yet another', 'over and over', 'under and under'])
+    expect(names(headers)).toEqual([
+      '*',
+      'Cache-Control',
+      'another string',
+      'yet another',
+      'over and over',
+      'under and under'
+    ])
     expect(doc.files.map((f) => path.basename(f))).toEqual(['dispatcher.any', 'infinite.any'])
   })
 
@@ -113,13 +125,23 @@ describe('real AEMaaCS configurations', () => {
     expect(renderHost).toMatchObject({ value: { value: 'localhost', raw: '${AEM_HOST}' } })
     expect(doc.files[0]).toBe(WKND)
     expect(doc.files).toHaveLength(13)
-    expect(doc.globDirs).toEqual([{ dir: path.join(path.dirname(WKND), 'enabled_farms'), pattern: path.join(path.dirname(WKND), 'enabled_farms/*.farm') }])
+    expect(doc.globDirs).toEqual([
+      {
+        dir: path.join(path.dirname(WKND), 'enabled_farms'),
+        pattern: path.join(path.dirname(WKND), 'enabled_farms/*.farm')
+      }
+    ])
   })
 
   it('WKND without the runtime variables warns VAR_UNDEFINED for ${DOCROOT}, ${AEM_HOST}, ${AEM_PORT}, ${AEM_IP} only', () => {
     const { sink } = parseFile(WKND)
     expect(sink.items.every((d) => d.code === 'VAR_UNDEFINED' && d.severity === 'warning')).toBe(true)
-    expect(sink.items.map((d) => d.message.match(/\$\{(\w+)\}/)?.[1]).sort()).toEqual(['AEM_HOST', 'AEM_IP', 'AEM_PORT', 'DOCROOT'])
+    expect(sink.items.map((d) => d.message.match(/\$\{(\w+)\}/)?.[1]).sort()).toEqual([
+      'AEM_HOST',
+      'AEM_IP',
+      'AEM_PORT',
+      'DOCROOT'
+    ])
   })
 
   it('the archetype cloud baseline parses without diagnostics: 32 filter rules with 22 regex values, 3 invalidate rules, 6 headers', () => {
@@ -128,7 +150,9 @@ describe('real AEMaaCS configurations', () => {
     const farm = block(block(doc.items, 'farms'), 'publishfarm')
     const filter = block(farm, 'filter')
     expect(filter).toHaveLength(32)
-    const regexValues = filter.flatMap((r) => (r.kind === 'block' ? r.items : [])).filter((p) => p.kind === 'property' && p.value.quote === 'single')
+    const regexValues = filter
+      .flatMap((r) => (r.kind === 'block' ? r.items : []))
+      .filter((p) => p.kind === 'property' && p.value.quote === 'single')
     expect(regexValues).toHaveLength(22)
     const cache = block(farm, 'cache')
     expect(child(cache, 'statfileslevel')).toMatchObject({ value: { value: '2' } })

@@ -11,7 +11,12 @@ describe('dispatcher.any grammar', () => {
         items: [
           {
             block: 'publish',
-            items: [{ block: 'cache', items: [{ prop: 'docroot', value: '/c' }, { prop: 'statfileslevel', value: '2' }, { empty: 'lonely' }] }]
+            items: [
+              {
+                block: 'cache',
+                items: [{ prop: 'docroot', value: '/c' }, { prop: 'statfileslevel', value: '2' }, { empty: 'lonely' }]
+              }
+            ]
           }
         ]
       }
@@ -39,7 +44,11 @@ describe('dispatcher.any grammar', () => {
 
   it('unlabeled strings are list items, several per line ("brandA.com" "brandB.com")', () => {
     const { doc } = parseText('/virtualhosts {\n "brandA.com" "brandB.com"\n we-retail }')
-    expect(shape(block(doc.items, 'virtualhosts'))).toEqual([{ str: 'brandA.com' }, { str: 'brandB.com' }, { str: 'we-retail' }])
+    expect(shape(block(doc.items, 'virtualhosts'))).toEqual([
+      { str: 'brandA.com' },
+      { str: 'brandB.com' },
+      { str: 'we-retail' }
+    ])
   })
 
   it('an anonymous { } block has name null and the position of its brace', () => {
@@ -61,7 +70,7 @@ describe('dispatcher.any grammar', () => {
     expect(shape(block(doc.items, 'filter'))).toEqual([{ empty: '0' }, { prop: 'type', value: 'deny' }])
   })
 
-  it('a { several lines below its name still opens that name\'s block', () => {
+  it("a { several lines below its name still opens that name's block", () => {
     const { doc } = parseText('/clientheaders #inline comment\n\n   # more\n  {\n  "*"\n  }')
     expect(shape(doc.items)).toEqual([{ block: 'clientheaders', items: [{ str: '*' }] }])
   })
@@ -80,7 +89,13 @@ describe('dispatcher.any grammar', () => {
     const { doc, sink } = parseText('/farms {\n  /rules_farm {\n  /cache { }\n}  /rules_farm2 {\n  # Empty\n}}')
     expect(sink.items).toEqual([])
     expect(shape(doc.items)).toEqual([
-      { block: 'farms', items: [{ block: 'rules_farm', items: [{ block: 'cache', items: [] }] }, { block: 'rules_farm2', items: [] }] }
+      {
+        block: 'farms',
+        items: [
+          { block: 'rules_farm', items: [{ block: 'cache', items: [] }] },
+          { block: 'rules_farm2', items: [] }
+        ]
+      }
     ])
   })
 
@@ -90,7 +105,7 @@ describe('dispatcher.any grammar', () => {
   })
 
   it("an unquoted value starting with / is a property value (/glob /en/news/'*?lang=en)", () => {
-    const { doc } = parseText("/stout { /glob /en/news/'*?lang=en /type \"deny\" }")
+    const { doc } = parseText('/stout { /glob /en/news/\'*?lang=en /type "deny" }')
     expect(shape(block(doc.items, 'stout'))).toEqual([
       { prop: 'glob', value: "/en/news/'*?lang=en" },
       { prop: 'type', value: 'deny' }
@@ -106,12 +121,24 @@ describe('dispatcher.any grammar', () => {
 
   it('a label followed on the same line by a label that carries a value stays empty (/0000   /glob "*")', () => {
     const { doc } = parseText('/0000   /glob "*" /type "allow"')
-    expect(shape(doc.items)).toEqual([{ empty: '0000' }, { prop: 'glob', value: '*' }, { prop: 'type', value: 'allow' }])
+    expect(shape(doc.items)).toEqual([
+      { empty: '0000' },
+      { prop: 'glob', value: '*' },
+      { prop: 'type', value: 'allow' }
+    ])
   })
 
   it('a label-looking path on the same line with nothing of its own is the unquoted value (/glob /index.html /type "deny")', () => {
     const { doc } = parseText('{ /glob /index.html /type "deny" }')
-    expect(shape(doc.items)).toEqual([{ block: null, items: [{ prop: 'glob', value: '/index.html' }, { prop: 'type', value: 'deny' }] }])
+    expect(shape(doc.items)).toEqual([
+      {
+        block: null,
+        items: [
+          { prop: 'glob', value: '/index.html' },
+          { prop: 'type', value: 'deny' }
+        ]
+      }
+    ])
   })
 
   it('a lone / is ignored with a warning ANY_EMPTY_NAME', () => {
@@ -140,7 +167,10 @@ describe('dispatcher.any grammar', () => {
     const { doc, sink } = parseText('/a "1"\n}\n/b "2"')
     expect(codes(sink)).toEqual(['ANY_UNEXPECTED_BRACE'])
     expect(sink.items[0]).toMatchObject({ severity: 'error', category: 'syntax', pos: { line: 2, column: 1 } })
-    expect(shape(doc.items)).toEqual([{ prop: 'a', value: '1' }, { prop: 'b', value: '2' }])
+    expect(shape(doc.items)).toEqual([
+      { prop: 'a', value: '1' },
+      { prop: 'b', value: '2' }
+    ])
   })
 
   it('an unclosed quote is an error at file:line:col of the opening quote and the next line parses normally', () => {
@@ -186,7 +216,10 @@ describe('${VAR} substitution', () => {
     })
     expect(sink.items).toEqual([])
     const docroot = doc.items[0]
-    expect(docroot.kind === 'property' && [docroot.value.value, docroot.value.raw]).toEqual(['/mnt/var/www/cache', '${DOCROOT}/cache'])
+    expect(docroot.kind === 'property' && [docroot.value.value, docroot.value.raw]).toEqual([
+      '/mnt/var/www/cache',
+      '${DOCROOT}/cache'
+    ])
     expect(shape(doc.items)).toEqual([
       { prop: 'docroot', value: '/mnt/var/www/cache' },
       { prop: 'port', value: '4503' },

@@ -29,7 +29,7 @@ describe('$include', () => {
     expect(doc.files).toEqual([path.join(dir, 'dispatcher.any'), path.join(dir, 'farm.any')])
   })
 
-  it('relative paths resolve against the including file\'s folder (farm → ../filters/filters.any → ./default_filters.any)', () => {
+  it("relative paths resolve against the including file's folder (farm → ../filters/filters.any → ./default_filters.any)", () => {
     const dir = tree({
       'dispatcher.any': '/farms { $include "enabled_farms/*.farm" }',
       'enabled_farms/default.farm': '/publishfarm { /filter { $include "../filters/filters.any" } }',
@@ -92,15 +92,22 @@ describe('$include', () => {
     const { doc, sink } = parseFile(path.join(dir, 'dispatcher.any'))
     expect(sink.items).toEqual([])
     expect(block(doc.items, 'farms').map((i) => i.kind === 'block' && i.name)).toEqual(['author', 'lc', 'publish'])
-    expect(doc.globDirs).toEqual([{ dir: path.join(dir, 'enabled_farms'), pattern: path.join(dir, 'enabled_farms/*_farm.any') }])
+    expect(doc.globDirs).toEqual([
+      { dir: path.join(dir, 'enabled_farms'), pattern: path.join(dir, 'enabled_farms/*_farm.any') }
+    ])
   })
 
   it('a glob matching nothing warns INCLUDE_GLOB_EMPTY and records its folder and pattern in globDirs', () => {
     const dir = tree({ 'dispatcher.any': '/farms {\n  $include "enabled_farms/*.farm"\n}', 'enabled_farms/.keep': '' })
     const { doc, sink } = parseFile(path.join(dir, 'dispatcher.any'))
-    expect(sink.items.map((d) => [d.code, d.severity, d.pos?.line, d.pos?.column])).toEqual([['INCLUDE_GLOB_EMPTY', 'warning', 2, 3]])
+    expect(sink.items.map((d) => [d.code, d.severity, d.pos?.line, d.pos?.column])).toEqual([
+      ['INCLUDE_GLOB_EMPTY', 'warning', 2, 3]
+    ])
     expect(shape(doc.items)).toEqual([{ block: 'farms', items: [] }])
-    expect(doc.globDirs).toContainEqual({ dir: path.join(dir, 'enabled_farms'), pattern: path.join(dir, 'enabled_farms/*.farm') })
+    expect(doc.globDirs).toContainEqual({
+      dir: path.join(dir, 'enabled_farms'),
+      pattern: path.join(dir, 'enabled_farms/*.farm')
+    })
   })
 
   it('a missing include is an error INCLUDE_MISSING at the $include position; the rest still parses', () => {
@@ -109,11 +116,17 @@ describe('$include', () => {
     expect(sink.items.map((d) => [d.code, d.severity, d.category, d.pos?.line, d.pos?.column])).toEqual([
       ['INCLUDE_MISSING', 'error', 'include', 2, 3]
     ])
-    expect(shape(doc.items)).toEqual([{ prop: 'a', value: '1' }, { prop: 'b', value: '2' }])
+    expect(shape(doc.items)).toEqual([
+      { prop: 'a', value: '1' },
+      { prop: 'b', value: '2' }
+    ])
   })
 
   it('${VAR} is substituted in include paths (dispatcher_${INSTANCE_TYPE}_farm.any)', () => {
-    const dir = tree({ 'dispatcher.any': '$include "dispatcher_${INSTANCE_TYPE}_farm.any"', 'dispatcher_publish_farm.any': '/publish { }' })
+    const dir = tree({
+      'dispatcher.any': '$include "dispatcher_${INSTANCE_TYPE}_farm.any"',
+      'dispatcher_publish_farm.any': '/publish { }'
+    })
     const ok = parseFile(path.join(dir, 'dispatcher.any'), { INSTANCE_TYPE: 'publish' })
     expect(ok.sink.items).toEqual([])
     expect(shape(ok.doc.items)).toEqual([{ block: 'publish', items: [] }])
@@ -123,7 +136,8 @@ describe('$include', () => {
 
   it('includes may appear in list blocks mixed with literal entries, several times in one block', () => {
     const dir = tree({
-      'dispatcher.any': '/ignoreUrlParams { /0001 { /glob "*" /type "deny" } $include "m.any" }\n/clientheaders { "A" $include "h.any" "B" $include "h.any" }',
+      'dispatcher.any':
+        '/ignoreUrlParams { /0001 { /glob "*" /type "deny" } $include "m.any" }\n/clientheaders { "A" $include "h.any" "B" $include "h.any" }',
       'm.any': '/0002 { /glob "utm_*" /type "allow" } # comment after a rule',
       'h.any': '"H"'
     })
@@ -135,7 +149,10 @@ describe('$include', () => {
   })
 
   it('a file without a trailing newline does not fuse with the next token of the including file', () => {
-    const dir = tree({ 'dispatcher.any': '/v {\n$include "layer.any"\n"after" }', 'layer.any': '"dispatcher-*" # no newline' })
+    const dir = tree({
+      'dispatcher.any': '/v {\n$include "layer.any"\n"after" }',
+      'layer.any': '"dispatcher-*" # no newline'
+    })
     const { doc } = parseFile(path.join(dir, 'dispatcher.any'))
     expect(shape(block(doc.items, 'v'))).toEqual([{ str: 'dispatcher-*' }, { str: 'after' }])
     const dir2 = tree({ 'dispatcher.any': '/cache { $include "c.any"\n "x" }', 'c.any': '/docroot' })
@@ -147,7 +164,9 @@ describe('$include', () => {
   it('a brace left open in an included file is reported there and closed at its end', () => {
     const dir = tree({ 'dispatcher.any': '/farms { $include "f.any" /after { } }', 'f.any': '/farm {\n /x "1"' })
     const { doc, sink } = parseFile(path.join(dir, 'dispatcher.any'))
-    expect(sink.items.map((d) => [d.code, path.basename(d.pos!.file), d.pos?.line])).toEqual([['ANY_UNCLOSED_BRACE', 'f.any', 1]])
+    expect(sink.items.map((d) => [d.code, path.basename(d.pos!.file), d.pos?.line])).toEqual([
+      ['ANY_UNCLOSED_BRACE', 'f.any', 1]
+    ])
     expect(block(doc.items, 'farms').map((i) => i.kind === 'block' && i.name)).toEqual(['farm', 'after'])
   })
 
@@ -181,14 +200,20 @@ describe('$include', () => {
     expect(sink.items.map((d) => [d.code, d.severity, path.basename(d.pos!.file), d.pos?.line])).toEqual([
       ['INCLUDE_LOOP', 'error', 'infinite.any', 2]
     ])
-    expect(shape(block(doc.items, 'clientheaders'))).toEqual([{ str: '*' }, { str: 'another string' }, { str: 'under and under' }])
+    expect(shape(block(doc.items, 'clientheaders'))).toEqual([
+      { str: '*' },
+      { str: 'another string' },
+      { str: 'under and under' }
+    ])
   })
 
   it('an include loop through a chain names the whole chain', () => {
     const dir = tree({ 'dispatcher.any': '$include "a.any"', 'a.any': '$include "b.any"', 'b.any': '$include "a.any"' })
     const { sink } = parseFile(path.join(dir, 'dispatcher.any'))
     expect(codes(sink)).toEqual(['INCLUDE_LOOP'])
-    expect(sink.items[0].message).toContain(`${path.join(dir, 'a.any')} → ${path.join(dir, 'b.any')} → ${path.join(dir, 'a.any')}`)
+    expect(sink.items[0].message).toContain(
+      `${path.join(dir, 'a.any')} → ${path.join(dir, 'b.any')} → ${path.join(dir, 'a.any')}`
+    )
   })
 
   it('a file reaching itself under another name (a symlink) is still a loop', () => {
@@ -247,15 +272,21 @@ describe('$include', () => {
 describe('include hooks for the SDK and AMS layouts', () => {
   it('mapAbsolute maps absolute include paths (/etc/httpd/…) onto the local tree, globs included', () => {
     const dir = tree({
-      'conf.dispatcher.d/dispatcher.any': '$include "/etc/httpd/conf.dispatcher.d/a.any"\n$include "/etc/httpd/conf.dispatcher.d/filters/*.any"',
+      'conf.dispatcher.d/dispatcher.any':
+        '$include "/etc/httpd/conf.dispatcher.d/a.any"\n$include "/etc/httpd/conf.dispatcher.d/filters/*.any"',
       'conf.dispatcher.d/a.any': '/a "1"',
       'conf.dispatcher.d/filters/f1.any': '/f1 "1"'
     })
     const mapAbsolute = (p: string): string => p.replace(/^\/etc\/httpd/, dir)
     const { doc, sink } = parseFile(path.join(dir, 'conf.dispatcher.d/dispatcher.any'), {}, { mapAbsolute })
     expect(sink.items).toEqual([])
-    expect(shape(doc.items)).toEqual([{ prop: 'a', value: '1' }, { prop: 'f1', value: '1' }])
-    expect(doc.globDirs).toEqual([{ dir: path.join(dir, 'conf.dispatcher.d/filters'), pattern: path.join(dir, 'conf.dispatcher.d/filters/*.any') }])
+    expect(shape(doc.items)).toEqual([
+      { prop: 'a', value: '1' },
+      { prop: 'f1', value: '1' }
+    ])
+    expect(doc.globDirs).toEqual([
+      { dir: path.join(dir, 'conf.dispatcher.d/filters'), pattern: path.join(dir, 'conf.dispatcher.d/filters/*.any') }
+    ])
   })
 
   it('fallbackFile supplies a file the project lacks (an SDK runtime file), reported as info INCLUDE_BUILTIN', () => {
@@ -265,11 +296,27 @@ describe('include hooks for the SDK and AMS layouts', () => {
       'src/conf.dispatcher.d/renders/more.any': '/port "4503"'
     })
     const project = path.join(dir, 'src/conf.dispatcher.d/renders/default_renders.any')
-    const fallbackFile = (p: string): string | undefined => (p === project ? path.join(dir, 'builtin/default_renders.any') : undefined)
-    const { doc, sink } = parseFile(path.join(dir, 'src/conf.dispatcher.d/dispatcher.any'), { AEM_HOST: 'h' }, { fallbackFile })
+    const fallbackFile = (p: string): string | undefined =>
+      p === project ? path.join(dir, 'builtin/default_renders.any') : undefined
+    const { doc, sink } = parseFile(
+      path.join(dir, 'src/conf.dispatcher.d/dispatcher.any'),
+      { AEM_HOST: 'h' },
+      { fallbackFile }
+    )
     expect(sink.items.map((d) => [d.code, d.severity])).toEqual([['INCLUDE_BUILTIN', 'info']])
     expect(shape(doc.items)).toEqual([
-      { block: 'renders', items: [{ block: '0', items: [{ prop: 'hostname', value: 'h' }, { prop: 'port', value: '4503' }] }] }
+      {
+        block: 'renders',
+        items: [
+          {
+            block: '0',
+            items: [
+              { prop: 'hostname', value: 'h' },
+              { prop: 'port', value: '4503' }
+            ]
+          }
+        ]
+      }
     ])
   })
 })
@@ -278,7 +325,9 @@ describe('root file', () => {
   it('a binary root file is an error and gives an empty document without crashing', () => {
     const dir = tree({ 'dispatcher.any': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0x2f, 0x61]) })
     const { doc, sink } = parseFile(path.join(dir, 'dispatcher.any'))
-    expect(sink.items.map((d) => [d.code, d.severity, d.pos?.line, d.pos?.column])).toEqual([['ANY_BINARY_FILE', 'error', 1, 1]])
+    expect(sink.items.map((d) => [d.code, d.severity, d.pos?.line, d.pos?.column])).toEqual([
+      ['ANY_BINARY_FILE', 'error', 1, 1]
+    ])
     expect(doc.items).toEqual([])
     expect(doc.files).toEqual([path.join(dir, 'dispatcher.any')])
   })
@@ -293,7 +342,10 @@ describe('root file', () => {
   it('parseAnyText resolves relative includes from the folder of the file name it is given', () => {
     const dir = tree({ 'conf/x.any': '/x "1"' })
     const sink = new DiagnosticSink()
-    const doc = parseAnyText('$include "x.any"', path.join(dir, 'conf/dispatcher.any'), { scope: new VariableScope(), sink })
+    const doc = parseAnyText('$include "x.any"', path.join(dir, 'conf/dispatcher.any'), {
+      scope: new VariableScope(),
+      sink
+    })
     expect(sink.items).toEqual([])
     expect(shape(doc.items)).toEqual([{ prop: 'x', value: '1' }])
     expect(doc.files).toEqual([path.join(dir, 'conf/dispatcher.any'), path.join(dir, 'conf/x.any')])

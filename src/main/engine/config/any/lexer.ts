@@ -168,7 +168,11 @@ export function lexAny(text: string, report: LexReporter): AnyToken[] {
       i = end
       continue
     }
-    if (c === DOLLAR && text.startsWith(INCLUDE, i) && endsWord(i + INCLUDE.length < n ? text.charCodeAt(i + INCLUDE.length) : NaN)) {
+    if (
+      c === DOLLAR &&
+      text.startsWith(INCLUDE, i) &&
+      endsWord(i + INCLUDE.length < n ? text.charCodeAt(i + INCLUDE.length) : NaN)
+    ) {
       tokens.push({ kind: 'include', text: '', quote: undefined, line, column })
       i += INCLUDE.length
       continue

@@ -103,7 +103,13 @@ class AnyParser {
   }
 
   /** A file included twice would repeat its diagnostics at the same positions; say each once. */
-  private report(severity: Severity, code: string, category: DiagnosticCategory, message: string, pos: SourcePos): void {
+  private report(
+    severity: Severity,
+    code: string,
+    category: DiagnosticCategory,
+    message: string,
+    pos: SourcePos
+  ): void {
     const key = `${severity}|${code}|${pos.file}|${pos.line}|${pos.column}|${message}`
     if (this.reported.has(key)) return
     this.reported.add(key)
@@ -142,14 +148,17 @@ class AnyParser {
       lexed = { tokens, problems }
       lexedFiles.set(file, text, lexed)
     }
-    for (const p of lexed.problems) this.report(p.severity, p.code, 'syntax', p.message, { file, line: p.line, column: p.column })
+    for (const p of lexed.problems)
+      this.report(p.severity, p.code, 'syntax', p.message, { file, line: p.line, column: p.column })
     return lexed.tokens
   }
 
   parseRootText(text: string, file: string): AnyItem[] {
     this.addFile(file)
     const items: AnyItem[] = []
-    this.withFrame({ file, baseDir: path.dirname(file), key: file }, () => this.parseTokens(this.lex(text, file), items))
+    this.withFrame({ file, baseDir: path.dirname(file), key: file }, () =>
+      this.parseTokens(this.lex(text, file), items)
+    )
     return items
   }
 
@@ -183,7 +192,13 @@ class AnyParser {
     const category: DiagnosticCategory = isRoot ? 'syntax' : 'include'
     switch (r.reason) {
       case 'binary':
-        this.report('error', 'ANY_BINARY_FILE', 'syntax', `${r.file} is a binary file, not a dispatcher.any text file`, pos)
+        this.report(
+          'error',
+          'ANY_BINARY_FILE',
+          'syntax',
+          `${r.file} is a binary file, not a dispatcher.any text file`,
+          pos
+        )
         return
       case 'not-utf8':
         this.report('error', 'ANY_NOT_UTF8', 'syntax', `${r.file} is not valid UTF-8 text`, pos)
@@ -249,7 +264,13 @@ class AnyParser {
         } else if (next?.kind === 'name' && next.line === t.line && endsItem(tokens[i + 2])) {
           // `/glob /index.html /type "deny"`: a label-looking token that neither opens a block nor
           // carries a value, on the same line as a name, can only be that name's unquoted value.
-          const value: AnyToken = { kind: 'string', text: '/' + next.text, quote: 'bare', line: next.line, column: next.column }
+          const value: AnyToken = {
+            kind: 'string',
+            text: '/' + next.text,
+            quote: 'bare',
+            line: next.line,
+            column: next.column
+          }
           items.push({ kind: 'property', name: t.text, value: this.makeString(value, file), pos })
           i += 2
         } else {
@@ -301,7 +322,8 @@ class AnyParser {
     let pathToken: AnyToken | undefined
     if (next?.kind === 'string') pathToken = next
     // `$include /etc/httpd/x.any` lexes its path as a name when it looks like a label.
-    else if (next?.kind === 'name' && next.line === t.line) pathToken = { ...next, kind: 'string', text: '/' + next.text, quote: 'bare' }
+    else if (next?.kind === 'name' && next.line === t.line)
+      pathToken = { ...next, kind: 'string', text: '/' + next.text, quote: 'bare' }
     if (!pathToken) {
       this.report('error', 'ANY_INCLUDE_NO_PATH', 'syntax', '$include needs a file path', pos)
       return i + 1
@@ -331,9 +353,21 @@ class AnyParser {
     }
     if (r.files.length === 0) {
       if (r.isGlob) {
-        this.report('warning', 'INCLUDE_GLOB_EMPTY', 'include', `$include "${includePath}" matches no file (looked for ${r.tried.join(' and ')})`, pos)
+        this.report(
+          'warning',
+          'INCLUDE_GLOB_EMPTY',
+          'include',
+          `$include "${includePath}" matches no file (looked for ${r.tried.join(' and ')})`,
+          pos
+        )
       } else {
-        this.report('error', 'INCLUDE_MISSING', 'include', `$include "${includePath}": file not found (tried ${r.tried.join(' and ')})`, pos)
+        this.report(
+          'error',
+          'INCLUDE_MISSING',
+          'include',
+          `$include "${includePath}": file not found (tried ${r.tried.join(' and ')})`,
+          pos
+        )
       }
       return
     }
@@ -371,12 +405,24 @@ class AnyParser {
       return
     }
     if (this.stack.length > this.maxDepth) {
-      this.report('error', 'INCLUDE_LIMIT', 'include', `includes nested deeper than ${this.maxDepth} levels; ${file} is skipped`, pos)
+      this.report(
+        'error',
+        'INCLUDE_LIMIT',
+        'include',
+        `includes nested deeper than ${this.maxDepth} levels; ${file} is skipped`,
+        pos
+      )
       return
     }
     this.includeCount++
     if (this.includeCount > this.maxIncludes) {
-      this.report('error', 'INCLUDE_LIMIT', 'include', `more than ${this.maxIncludes} included files; no further $include is expanded`, pos)
+      this.report(
+        'error',
+        'INCLUDE_LIMIT',
+        'include',
+        `more than ${this.maxIncludes} included files; no further $include is expanded`,
+        pos
+      )
       this.stopped = true
       return
     }

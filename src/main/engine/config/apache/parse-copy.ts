@@ -30,7 +30,14 @@ export function copyParse(source: ParseWithDiagnostics): ParseWithDiagnostics {
     for (let i = 0; i < list.length; i++) {
       const n = list[i]
       if (n.type === 'directive') {
-        out[i] = { type: 'directive', name: n.name, args: n.args.slice(), line: n.line, pos: pos(n.pos), segments: segments(n.segments) }
+        out[i] = {
+          type: 'directive',
+          name: n.name,
+          args: n.args.slice(),
+          line: n.line,
+          pos: pos(n.pos),
+          segments: segments(n.segments)
+        }
         continue
       }
       const section: ApacheSectionNode = {
@@ -47,7 +54,11 @@ export function copyParse(source: ParseWithDiagnostics): ParseWithDiagnostics {
     }
     return out
   }
-  const parse: ApacheParseResult = { file: source.parse.file, nodes: nodes(source.parse.nodes), lineCount: source.parse.lineCount }
+  const parse: ApacheParseResult = {
+    file: source.parse.file,
+    nodes: nodes(source.parse.nodes),
+    lineCount: source.parse.lineCount
+  }
   const held = source.held.map((d): Diagnostic => (d.pos === undefined ? { ...d } : { ...d, pos: pos(d.pos) }))
   return { parse, held }
 }

@@ -67,7 +67,12 @@ export function amsEnvironment(opts: RuntimeOptions): Record<string, string> {
     ENV_TYPE: 'dev',
     RUNMODE: 'dev'
   }
-  return withOverrides(base, opts, ['AUTHOR_DOCROOT', 'PUBLISH_DOCROOT', 'LIVECYCLE_DOCROOT'], ['PUBLISH_IP', 'PUBLISH_PORT'])
+  return withOverrides(
+    base,
+    opts,
+    ['AUTHOR_DOCROOT', 'PUBLISH_DOCROOT', 'LIVECYCLE_DOCROOT'],
+    ['PUBLISH_IP', 'PUBLISH_PORT']
+  )
 }
 
 /** Precedence: our defaults < the process environment < explicit options (`--aem`, `--docroot`). */

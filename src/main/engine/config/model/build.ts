@@ -43,8 +43,14 @@ export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): D
     }
   }
   const hasFarmsKey = doc.items.some((i) => keyOf(i) === 'farms')
-  if (!hasFarmsKey) sink.error('MODEL_NO_FARMS', 'model', 'the configuration has no /farms section', { file: doc.file, line: 1, column: 1 })
-  else if (farmsPos && config.farms.length === 0) sink.error('MODEL_NO_FARMS', 'model', '/farms defines no farm: nothing can handle a request', farmsPos)
+  if (!hasFarmsKey)
+    sink.error('MODEL_NO_FARMS', 'model', 'the configuration has no /farms section', {
+      file: doc.file,
+      line: 1,
+      column: 1
+    })
+  else if (farmsPos && config.farms.length === 0)
+    sink.error('MODEL_NO_FARMS', 'model', '/farms defines no farm: nothing can handle a request', farmsPos)
   reportDuplicateFarms(config.farms, sink)
   return config
 }
@@ -165,7 +171,12 @@ export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
         farm.info = r.flag(item, `${where}/info`, false)
         break
       case 'homepage':
-        r.sink.warn('MODEL_DEPRECATED', 'model', `${where}/homepage is deprecated (IIS only) and no longer works`, item.pos)
+        r.sink.warn(
+          'MODEL_DEPRECATED',
+          'model',
+          `${where}/homepage is deprecated (IIS only) and no longer works`,
+          item.pos
+        )
         break
       case 'keepAliveTimeout':
         farm.keepAliveTimeout = r.number(item, `${where}/keepAliveTimeout`, 60)
@@ -180,10 +191,20 @@ export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
 
 function checkFarm(farm: Farm, r: SectionReader): void {
   if (farm.renders.length === 0 && !isFlushOnly(farm)) {
-    r.sink.warn('MODEL_NO_RENDERS', 'model', `farm /${farm.name} has no /renders: requests that reach it cannot be forwarded`, farm.pos)
+    r.sink.warn(
+      'MODEL_NO_RENDERS',
+      'model',
+      `farm /${farm.name} has no /renders: requests that reach it cannot be forwarded`,
+      farm.pos
+    )
   }
   if (farm.virtualhosts.length === 0) {
-    r.sink.warn('MODEL_NO_VIRTUALHOSTS', 'model', `farm /${farm.name} has no /virtualhosts: it is only chosen as the fallback farm`, farm.pos)
+    r.sink.warn(
+      'MODEL_NO_VIRTUALHOSTS',
+      'model',
+      `farm /${farm.name} has no /virtualhosts: it is only chosen as the fallback farm`,
+      farm.pos
+    )
   }
   if (farm.sessionmanagement && farm.cache?.allowAuthorized.value) {
     r.sink.warn(
@@ -199,4 +220,3 @@ function checkFarm(farm: Farm, r: SectionReader): void {
 function isFlushOnly(farm: Farm): boolean {
   return !!farm.cache && farm.virtualhosts.some((v: Sourced<string>) => /flush/i.test(v.value))
 }
-

@@ -56,7 +56,8 @@ export function buildCache(block: AnyBlock, r: SectionReader, farm: string): Cac
         // Written in octal like chmod ("0755", "2222"); DC: limited by the umask.
         const s = r.string(item, `${where}/mode`)
         if (s && /^[0-7]+$/.test(s.value.trim())) cache.mode = { value: parseInt(s.value.trim(), 8), pos: s.pos }
-        else if (s) r.sink.warn('MODEL_BAD_NUMBER', 'model', `${where}/mode expects octal digits, got "${s.value}"`, s.pos)
+        else if (s)
+          r.sink.warn('MODEL_BAD_NUMBER', 'model', `${where}/mode expects octal digits, got "${s.value}"`, s.pos)
         break
       }
       case 'gracePeriod':
@@ -70,7 +71,12 @@ export function buildCache(block: AnyBlock, r: SectionReader, farm: string): Cac
     }
   }
   if (cache.statfileslevel.value < 0) {
-    r.sink.warn('MODEL_BAD_NUMBER', 'model', `${where}/statfileslevel must not be negative; using 0`, cache.statfileslevel.pos)
+    r.sink.warn(
+      'MODEL_BAD_NUMBER',
+      'model',
+      `${where}/statfileslevel must not be negative; using 0`,
+      cache.statfileslevel.pos
+    )
     cache.statfileslevel = { value: 0, pos: cache.statfileslevel.pos }
   }
   return cache

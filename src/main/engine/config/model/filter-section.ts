@@ -5,7 +5,6 @@ import type { SectionReader } from './reader'
 
 const ELEMENTS = new Set<string>(FILTER_ELEMENTS)
 
-
 export function buildFilter(item: AnyItem, r: SectionReader, where: string): FilterRule[] {
   const block = r.expectBlock(item, `${where} (the /filter block)`)
   if (!block) return []
@@ -23,7 +22,13 @@ export function buildFilter(item: AnyItem, r: SectionReader, where: string): Fil
   return rules
 }
 
-function buildRule(label: string, items: AnyItem[], pos: FilterRule['pos'], r: SectionReader, where: string): FilterRule {
+function buildRule(
+  label: string,
+  items: AnyItem[],
+  pos: FilterRule['pos'],
+  r: SectionReader,
+  where: string
+): FilterRule {
   let type: RuleType | null = null
   let sawType = false
   const matchers: FilterRule['matchers'] = []
@@ -36,10 +41,16 @@ function buildRule(label: string, items: AnyItem[], pos: FilterRule['pos'], r: S
       matchers.push({ element: key as FilterElement, pattern: r.pattern(p.value) })
     } else if (p.kind === 'string') {
       // mattshurley's `/extension 'json' "*.cart.json"`: a stray string the module ignores (4.3.2 warns).
-      r.sink.warn('MODEL_STRAY_STRING', 'model', `unlabeled string "${p.value}" ignored in filter rule /${label}`, p.pos)
+      r.sink.warn(
+        'MODEL_STRAY_STRING',
+        'model',
+        `unlabeled string "${p.value}" ignored in filter rule /${label}`,
+        p.pos
+      )
     } else r.unknown(p, `${where} rule /${label}`)
   }
-  if (!sawType) r.sink.warn('MODEL_RULE_WITHOUT_TYPE', 'model', `filter rule /${label} has no /type; it never matches`, pos)
+  if (!sawType)
+    r.sink.warn('MODEL_RULE_WITHOUT_TYPE', 'model', `filter rule /${label} has no /type; it never matches`, pos)
   const hasGlob = matchers.some((m) => m.element === 'glob')
   if (hasGlob && matchers.length > 1) {
     r.sink.warn(
@@ -50,7 +61,12 @@ function buildRule(label: string, items: AnyItem[], pos: FilterRule['pos'], r: S
     )
   }
   if (matchers.length === 0 && sawType) {
-    r.sink.warn('MODEL_RULE_WITHOUT_MATCHER', 'model', `filter rule /${label} has no /glob and no element property; it never matches`, pos)
+    r.sink.warn(
+      'MODEL_RULE_WITHOUT_MATCHER',
+      'model',
+      `filter rule /${label} has no /glob and no element property; it never matches`,
+      pos
+    )
   }
   return { label, type, matchers, pos }
 }

@@ -98,7 +98,12 @@ export function buildSession(block: AnyBlock, r: SectionReader, where: string): 
         if (v) {
           s.encode = v
           if (v.value !== 'md5' && v.value !== 'hex') {
-            r.sink.warn('MODEL_BAD_VALUE', 'model', `${at}/encode is "${v.value}"; the module knows "md5" and "hex"`, v.pos)
+            r.sink.warn(
+              'MODEL_BAD_VALUE',
+              'model',
+              `${at}/encode is "${v.value}"; the module knows "md5" and "hex"`,
+              v.pos
+            )
           }
         }
         break
@@ -115,7 +120,8 @@ export function buildSession(block: AnyBlock, r: SectionReader, where: string): 
         r.unknown(p, at)
     }
   }
-  if (!s.directory) r.sink.error('MODEL_MANDATORY_MISSING', 'model', `${at} is missing the mandatory /directory value`, block.pos)
+  if (!s.directory)
+    r.sink.error('MODEL_MANDATORY_MISSING', 'model', `${at} is missing the mandatory /directory value`, block.pos)
   return s
 }
 

@@ -38,7 +38,7 @@ export class SectionReader {
       )
       return
     }
-    const name = item.kind === 'block' ? item.name ?? '{ }' : item.name
+    const name = item.kind === 'block' ? (item.name ?? '{ }') : item.name
     this.sink.warn('MODEL_UNKNOWN_PROPERTY', 'model', `entry not recognized: '${name}' in ${section}`, item.pos)
   }
 
@@ -75,7 +75,12 @@ export class SectionReader {
     if (/^\d+$/.test(v)) return { value: parseInt(v, 10) !== 0, pos: s.pos }
     if (v === 'true' || v === 'on') return { value: true, pos: s.pos }
     if (v === 'false' || v === 'off') return { value: false, pos: s.pos }
-    this.sink.warn('MODEL_BAD_FLAG', 'model', `${what} expects "0" or "1", got "${s.value}"; using ${fallback ? 1 : 0}`, s.pos)
+    this.sink.warn(
+      'MODEL_BAD_FLAG',
+      'model',
+      `${what} expects "0" or "1", got "${s.value}"; using ${fallback ? 1 : 0}`,
+      s.pos
+    )
     return { value: fallback, pos: s.pos }
   }
 
@@ -112,7 +117,12 @@ export class SectionReader {
       return { values, consumedNext: false }
     }
     if (item.kind === 'property') {
-      this.sink.error('ANY_EXPECTED_BLOCK', 'syntax', `${what} is a string list and must begin with a '{' character`, item.pos)
+      this.sink.error(
+        'ANY_EXPECTED_BLOCK',
+        'syntax',
+        `${what} is a string list and must begin with a '{' character`,
+        item.pos
+      )
       const values: Sourced<string>[] = [{ value: item.value.value, pos: item.value.pos }]
       if (next && next.kind === 'block' && next.name === null) {
         for (const child of next.items) if (child.kind === 'string') values.push({ value: child.value, pos: child.pos })
@@ -148,8 +158,20 @@ export class SectionReader {
         } else if (key === 'glob' && p.kind === 'property') glob = this.pattern(p.value)
         else this.unknown(p, `${what} rule /${label}`)
       }
-      if (!sawType && typed) this.sink.warn('MODEL_RULE_WITHOUT_TYPE', 'model', `rule /${label} in ${what} has no /type; it never matches`, child.pos)
-      if (!glob) this.sink.warn('MODEL_RULE_WITHOUT_GLOB', 'model', `rule /${label} in ${what} has no /glob; it never matches`, child.pos)
+      if (!sawType && typed)
+        this.sink.warn(
+          'MODEL_RULE_WITHOUT_TYPE',
+          'model',
+          `rule /${label} in ${what} has no /type; it never matches`,
+          child.pos
+        )
+      if (!glob)
+        this.sink.warn(
+          'MODEL_RULE_WITHOUT_GLOB',
+          'model',
+          `rule /${label} in ${what} has no /glob; it never matches`,
+          child.pos
+        )
       rules.push({ label, type, glob, pos: child.pos })
     }
     return rules

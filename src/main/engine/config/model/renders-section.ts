@@ -11,7 +11,8 @@ export function buildRenders(item: AnyItem, r: SectionReader, where: string): Re
   for (const child of block.items) {
     if (child.kind === 'block') renders.push(buildRender(child, r, where))
     else if (child.kind === 'string') r.unknown(child, where)
-    else r.sink.error('ANY_EXPECTED_BLOCK', 'syntax', `render /${child.name} must begin with a '{' character`, child.pos)
+    else
+      r.sink.error('ANY_EXPECTED_BLOCK', 'syntax', `render /${child.name} must begin with a '{' character`, child.pos)
   }
   return renders
 }
@@ -63,7 +64,8 @@ function buildRender(block: AnyBlock, r: SectionReader, where: string): Render {
   }
   // Without /port the module connects to the scheme's default port (DOT reads it the same way).
   if (!portSet && render.secure.value) render.port = { value: 443 }
-  if (!render.hostname.value) r.sink.error('MODEL_RENDER_WITHOUT_HOST', 'model', `render /${label} has no /hostname`, block.pos)
+  if (!render.hostname.value)
+    r.sink.error('MODEL_RENDER_WITHOUT_HOST', 'model', `render /${label} has no /hostname`, block.pos)
   else if (/\$\{/.test(render.hostname.value)) {
     r.sink.warn(
       'MODEL_UNRESOLVED_RENDER',

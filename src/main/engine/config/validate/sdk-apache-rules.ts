@@ -15,32 +15,101 @@ import { FsMemo } from '../fs-memo'
 
 const ALLOWED_BY_MODULE: Record<string, string[]> = {
   core: [
-    'AcceptPathInfo', 'AddDefaultCharset', 'AllowEncodedSlashes', 'AllowOverride', 'Define', 'DocumentRoot',
-    'ErrorDocument', 'FileETag', 'Include', 'IncludeOptional', 'LimitRequestBody', 'LimitRequestFields',
-    'LimitRequestFieldSize', 'LimitRequestLine', 'Options', 'ServerAdmin', 'ServerAlias', 'ServerName',
-    'ServerSignature', 'SetHandler', 'SetInputFilter', 'SetOutputFilter', 'UnDefine', 'UseCanonicalName',
-    'ForceType', 'TraceEnable', 'EnableSendfile', 'EnableMMAP'
+    'AcceptPathInfo',
+    'AddDefaultCharset',
+    'AllowEncodedSlashes',
+    'AllowOverride',
+    'Define',
+    'DocumentRoot',
+    'ErrorDocument',
+    'FileETag',
+    'Include',
+    'IncludeOptional',
+    'LimitRequestBody',
+    'LimitRequestFields',
+    'LimitRequestFieldSize',
+    'LimitRequestLine',
+    'Options',
+    'ServerAdmin',
+    'ServerAlias',
+    'ServerName',
+    'ServerSignature',
+    'SetHandler',
+    'SetInputFilter',
+    'SetOutputFilter',
+    'UnDefine',
+    'UseCanonicalName',
+    'ForceType',
+    'TraceEnable',
+    'EnableSendfile',
+    'EnableMMAP'
   ],
   mod_access_compat: ['Allow', 'Deny', 'Order', 'Satisfy'],
-  mod_alias: ['Alias', 'AliasMatch', 'Redirect', 'RedirectMatch', 'RedirectPermanent', 'RedirectTemp', 'ScriptAlias', 'ScriptAliasMatch'],
+  mod_alias: [
+    'Alias',
+    'AliasMatch',
+    'Redirect',
+    'RedirectMatch',
+    'RedirectPermanent',
+    'RedirectTemp',
+    'ScriptAlias',
+    'ScriptAliasMatch'
+  ],
   mod_allowmethods: ['AllowMethods'],
   mod_authn_core: ['AuthName', 'AuthType'],
   mod_authn_file: ['AuthUserFile'],
   mod_authz_core: ['Require', 'AuthMerging'],
   mod_authz_groupfile: ['AuthGroupFile'],
-  mod_deflate: ['DeflateBufferSize', 'DeflateCompressionLevel', 'DeflateFilterNote', 'DeflateMemLevel', 'DeflateWindowSize'],
+  mod_deflate: [
+    'DeflateBufferSize',
+    'DeflateCompressionLevel',
+    'DeflateFilterNote',
+    'DeflateMemLevel',
+    'DeflateWindowSize'
+  ],
   mod_dir: ['DirectoryIndex', 'DirectorySlash', 'FallbackResource', 'DirectoryCheckHandler', 'DirectoryIndexRedirect'],
   mod_env: ['PassEnv', 'SetEnv', 'UnsetEnv'],
-  mod_filter: ['AddOutputFilterByType', 'FilterChain', 'FilterDeclare', 'FilterProtocol', 'FilterProvider', 'FilterTrace'],
+  mod_filter: [
+    'AddOutputFilterByType',
+    'FilterChain',
+    'FilterDeclare',
+    'FilterProtocol',
+    'FilterProvider',
+    'FilterTrace'
+  ],
   mod_headers: ['Header', 'RequestHeader'],
   mod_mime: [
-    'AddCharset', 'AddEncoding', 'AddHandler', 'AddInputFilter', 'AddLanguage', 'AddOutputFilter', 'AddType',
-    'DefaultLanguage', 'ModMimeUsePathInfo', 'MultiviewsMatch', 'RemoveCharset', 'RemoveEncoding', 'RemoveHandler',
-    'RemoveInputFilter', 'RemoveLanguage', 'RemoveOutputFilter', 'RemoveType'
+    'AddCharset',
+    'AddEncoding',
+    'AddHandler',
+    'AddInputFilter',
+    'AddLanguage',
+    'AddOutputFilter',
+    'AddType',
+    'DefaultLanguage',
+    'ModMimeUsePathInfo',
+    'MultiviewsMatch',
+    'RemoveCharset',
+    'RemoveEncoding',
+    'RemoveHandler',
+    'RemoveInputFilter',
+    'RemoveLanguage',
+    'RemoveOutputFilter',
+    'RemoveType'
   ],
   mod_proxy: [
-    'ProxyPass', 'ProxyPassMatch', 'ProxyPassReverse', 'ProxyPassReverseCookieDomain', 'ProxyPassReverseCookiePath',
-    'ProxyPreserveHost', 'ProxyTimeout', 'ProxyErrorOverride', 'ProxyAddHeaders', 'ProxySet', 'ProxyRemote', 'ProxyVia'
+    'ProxyPass',
+    'ProxyPassMatch',
+    'ProxyPassReverse',
+    'ProxyPassReverseCookieDomain',
+    'ProxyPassReverseCookiePath',
+    'ProxyPreserveHost',
+    'ProxyTimeout',
+    'ProxyErrorOverride',
+    'ProxyAddHeaders',
+    'ProxySet',
+    'ProxyRemote',
+    'ProxyVia'
   ],
   mod_remoteip: ['RemoteIPHeader', 'RemoteIPInternalProxy', 'RemoteIPTrustedProxy', 'RemoteIPProxiesHeader'],
   mod_reqtimeout: ['RequestReadTimeout'],
@@ -51,24 +120,51 @@ const ALLOWED_BY_MODULE: Record<string, string[]> = {
   mod_userdir: ['UserDir'],
   mod_macro: ['Use', 'UndefMacro'],
   mod_dispatcher: [
-    'DispatcherConfig', 'DispatcherDeclineRoot', 'DispatcherUseProcessedURL', 'DispatcherPassError',
-    'DispatcherKeepAliveTimeout', 'DispatcherNoCanonURL', 'DispatcherRestrictUncacheableContent',
+    'DispatcherConfig',
+    'DispatcherDeclineRoot',
+    'DispatcherUseProcessedURL',
+    'DispatcherPassError',
+    'DispatcherKeepAliveTimeout',
+    'DispatcherNoCanonURL',
+    'DispatcherRestrictUncacheableContent',
     'DispatcherUseForwardedHost'
   ]
 }
 
 const ALLOWED_SECTIONS = new Set(
   [
-    'VirtualHost', 'Directory', 'DirectoryMatch', 'Files', 'FilesMatch', 'Location', 'LocationMatch', 'If', 'ElseIf',
-    'Else', 'IfDefine', 'IfModule', 'IfFile', 'Limit', 'LimitExcept', 'RequireAll', 'RequireAny', 'RequireNone',
-    'Proxy', 'ProxyMatch', 'Macro'
+    'VirtualHost',
+    'Directory',
+    'DirectoryMatch',
+    'Files',
+    'FilesMatch',
+    'Location',
+    'LocationMatch',
+    'If',
+    'ElseIf',
+    'Else',
+    'IfDefine',
+    'IfModule',
+    'IfFile',
+    'Limit',
+    'LimitExcept',
+    'RequireAll',
+    'RequireAny',
+    'RequireNone',
+    'Proxy',
+    'ProxyMatch',
+    'Macro'
   ].map((s) => s.toLowerCase())
 )
 
 const ALLOWED = new Map<string, string>()
 for (const [mod, names] of Object.entries(ALLOWED_BY_MODULE)) for (const n of names) ALLOWED.set(n.toLowerCase(), mod)
 
-const KNOWN_INCLUDES = ['conf.d/rewrites/rewrite.rules', 'conf.d/variables/custom.vars', 'conf.d/rewrites/default_rewrite.rules']
+const KNOWN_INCLUDES = [
+  'conf.d/rewrites/rewrite.rules',
+  'conf.d/variables/custom.vars',
+  'conf.d/rewrites/default_rewrite.rules'
+]
 const FLEXIBLE_FOLDERS = ['conf.d/includes/', 'conf.d/modsec/', 'conf.d/rewrites/']
 
 function isAllowedDirective(name: string): boolean {
@@ -104,13 +200,24 @@ export function checkVhostDirectives(
           continue
         }
         if (!isAllowedDirective(node.name)) {
-          sink.error('SDK_APACHE_DIRECTIVE', 'sdk', `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list)`, node.pos)
+          sink.error(
+            'SDK_APACHE_DIRECTIVE',
+            'sdk',
+            `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list)`,
+            node.pos
+          )
         }
         if (isIncludeDirective(node.name) && node.args[0]) {
           const target = node.args[0].replace(/^\/etc\/httpd\//, '')
-          const known = KNOWN_INCLUDES.includes(target) || (flexible && FLEXIBLE_FOLDERS.some((f) => target.startsWith(f)))
+          const known =
+            KNOWN_INCLUDES.includes(target) || (flexible && FLEXIBLE_FOLDERS.some((f) => target.startsWith(f)))
           if (!known) {
-            sink.error('SDK_APACHE_INCLUDE_UNKNOWN', 'sdk', `included file (${node.args[0]}) does not match any known file`, node.pos)
+            sink.error(
+              'SDK_APACHE_INCLUDE_UNKNOWN',
+              'sdk',
+              `included file (${node.args[0]}) does not match any known file`,
+              node.pos
+            )
           }
         }
       }

@@ -75,7 +75,12 @@ function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidation
     const section = rec.within.length > 2 && rec.within[0] === 'farms' ? rec.within[rec.within.length - 1] : null
     const folder = section ? INCLUDE_LOCATIONS[section] : undefined
     if (!folder) {
-      sink.error('SDK_INCLUDE_OUTSIDE_LOCATION', 'sdk', `include statement at (${rec.path}), outside any known location`, rec.pos)
+      sink.error(
+        'SDK_INCLUDE_OUTSIDE_LOCATION',
+        'sdk',
+        `include statement at (${rec.path}), outside any known location`,
+        rec.pos
+      )
       continue
     }
     for (const f of rec.files) {
@@ -91,10 +96,17 @@ function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidation
   }
   for (const farm of dispatcher.farms) {
     const within = (section: string[]) =>
-      includes.filter((r) => r.within[0] === 'farms' && r.within[1] === farm.name && section.every((s, i) => r.within[2 + i] === s))
+      includes.filter(
+        (r) => r.within[0] === 'farms' && r.within[1] === farm.name && section.every((s, i) => r.within[2 + i] === s)
+      )
     const renders = within(['renders'])
     if (!renders.some((r) => /(^|\/)renders\/default_renders\.any$/.test(r.path))) {
-      sink.error('SDK_RENDERS_NOT_INCLUDED', 'sdk', `farm /${farm.name}: renders are not included from ../renders/default_renders.any`, farm.pos)
+      sink.error(
+        'SDK_RENDERS_NOT_INCLUDED',
+        'sdk',
+        `farm /${farm.name}: renders are not included from ../renders/default_renders.any`,
+        farm.pos
+      )
     }
     if (farm.cache) {
       const clients = within(['cache', 'allowedClients'])
@@ -115,7 +127,12 @@ function checkFilters({ dispatcher, sink }: SdkValidationInput): void {
     for (const rule of farm.filter ?? []) {
       const glob = rule.matchers.find((m) => m.element === 'glob')
       if (rule.type === 'allow' && glob) {
-        sink.error('SDK_FILTER_ALLOW_GLOB', 'sdk', `farm /${farm.name}: filter rule /${rule.label} allows with /glob (forbidden in the Cloud, CVE-2016-0957)`, rule.pos)
+        sink.error(
+          'SDK_FILTER_ALLOW_GLOB',
+          'sdk',
+          `farm /${farm.name}: filter rule /${rule.label} allows with /glob (forbidden in the Cloud, CVE-2016-0957)`,
+          rule.pos
+        )
       }
     }
     const filter = compileFilter(farm.filter)
@@ -162,7 +179,11 @@ function firstFolderUnder(dir: string, file: string): string {
 let knownHashes: Record<string, string[]> | undefined
 
 function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: FsMemo): void {
-  knownHashes ??= (JSON.parse(fs.readFileSync(path.join(resourcesDir(), 'sdk-immutable-hashes.json'), 'utf8')) as { files: Record<string, string[]> }).files
+  knownHashes ??= (
+    JSON.parse(fs.readFileSync(path.join(resourcesDir(), 'sdk-immutable-hashes.json'), 'utf8')) as {
+      files: Record<string, string[]>
+    }
+  ).files
   for (const [rel, hashes] of Object.entries(knownHashes)) {
     const file = path.join(srcDir, rel)
     // Mostly bytes the loaders already read in this load.

@@ -65,21 +65,22 @@ export function applyResponseHeaders(
   const trace = opts.quiet ? null : entries
   let applied = runFixups(c.entries, errHeadersOut, 'always', false, s, trace)
   if (errorPath) {
-    if (trace) for (const h of c.entries) {
-      if (h.table !== 'onsuccess') continue
-      const before = headersOut.getAll(h.header)
-      entries.push({
-        pos: h.src.pos,
-        directive: h.src.directive,
-        table: h.table,
-        action: h.action,
-        header: h.header,
-        applied: false,
-        reason: `Apache generated this ${resp.status} response itself: only "Header always" applies`,
-        before,
-        after: before
-      })
-    }
+    if (trace)
+      for (const h of c.entries) {
+        if (h.table !== 'onsuccess') continue
+        const before = headersOut.getAll(h.header)
+        entries.push({
+          pos: h.src.pos,
+          directive: h.src.directive,
+          table: h.table,
+          action: h.action,
+          header: h.header,
+          applied: false,
+          reason: `Apache generated this ${resp.status} response itself: only "Header always" applies`,
+          before,
+          after: before
+        })
+      }
   } else {
     applied += runFixups(c.entries, headersOut, 'onsuccess', false, s, trace)
   }

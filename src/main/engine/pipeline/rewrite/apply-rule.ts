@@ -22,7 +22,12 @@ function log(state: RewriteState, line: string): void {
  * Apply one rule; the trace entry is filled in place. Without a trace entry (`state.tracing`
  * off) only the decision is made: no log line, no trace text (see `applyRewrites`).
  */
-export function applyRule(rule: CompiledRule, state: RewriteState, env: RuleEnv, trace: RewriteRuleTrace | null): RuleResult {
+export function applyRule(
+  rule: CompiledRule,
+  state: RewriteState,
+  env: RuleEnv,
+  trace: RewriteRuleTrace | null
+): RuleResult {
   const { flags } = rule
   const isProxyReq = env.perdir !== null && state.filename.startsWith('proxy:')
   let subject = state.filename

@@ -179,7 +179,8 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
       }
       if (result === 'matched') changed = rule.flags.noescape ? ACTION_NOESCAPE : ACTION_NORMAL
       if (rule.flags.passthrough) {
-        if (tracing) state.log.push(`forcing '${state.filename}' to get passed through to next API URI-to-filename handler`)
+        if (tracing)
+          state.log.push(`forcing '${state.filename}' to get passed through to next API URI-to-filename handler`)
         state.filename = `passthrough:${state.filename}`
         changed = ACTION_NORMAL
         trace.stoppedBy = 'passthrough'

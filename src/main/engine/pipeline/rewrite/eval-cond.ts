@@ -64,7 +64,13 @@ function condTrace(c: CompiledCond, result: boolean): RewriteCondTrace {
 }
 
 /** `tracing` off: the outcome has no trace (the decision and captures only). */
-export function evaluateCond(c: CompiledCond, exp: Expander, state: RewriteState, env: RuleEnv, tracing = true): CondOutcome {
+export function evaluateCond(
+  c: CompiledCond,
+  exp: Expander,
+  state: RewriteState,
+  env: RuleEnv,
+  tracing = true
+): CondOutcome {
   const test = c.test
   if (!test) {
     if (!tracing) return { rc: false }

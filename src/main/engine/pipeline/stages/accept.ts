@@ -37,7 +37,10 @@ function limits(vhost: ActiveVhost | undefined): Limits {
   if (!vhost) return DEFAULT_LIMITS
   let l = limitsOf.get(vhost)
   if (!l) {
-    l = { line: limit(vhost, 'LimitRequestLine', LIMIT_REQUEST_LINE), field: limit(vhost, 'LimitRequestFieldSize', LIMIT_FIELD_SIZE) }
+    l = {
+      line: limit(vhost, 'LimitRequestLine', LIMIT_REQUEST_LINE),
+      field: limit(vhost, 'LimitRequestFieldSize', LIMIT_FIELD_SIZE)
+    }
     limitsOf.set(vhost, l)
   }
   return l
@@ -86,7 +89,12 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.query = n.query
   if (ctx.mode === 'explain' || n.steps.length > 0) {
     const detail: AcceptDetail = { rawPath: n.rawPath, normalisedPath: n.path, query: n.query, steps: n.steps }
-    ctx.record('accept', n.steps.length > 0 ? 'changed' : 'pass', n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}`, { detail })
+    ctx.record(
+      'accept',
+      n.steps.length > 0 ? 'changed' : 'pass',
+      n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}`,
+      { detail }
+    )
   } else {
     ctx.record('accept', 'pass', `accepted ${n.path}`)
   }

@@ -21,7 +21,11 @@ export function errorDocumentFor(ctx: RequestContext, status: number): string | 
  * Sends an Apache-generated answer; returns true (or a promise of it, for an ErrorDocument
  * that is a local URL) so a stage can `return answer(…)`.
  */
-export function answer(ctx: RequestContext, status: number, extraHeaders: OutgoingHttpHeaders = {}): true | Promise<true> {
+export function answer(
+  ctx: RequestContext,
+  status: number,
+  extraHeaders: OutgoingHttpHeaders = {}
+): true | Promise<true> {
   const doc = errorDocumentFor(ctx, status)
   if (doc && /^https?:\/\//i.test(doc)) {
     // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
@@ -39,7 +43,12 @@ export function answer(ctx: RequestContext, status: number, extraHeaders: Outgoi
  * document (through the Dispatcher again: filters, cache, render) and sends its body with the
  * original status. If that request fails too, Apache's own page says so.
  */
-function errorDocumentRedirect(ctx: RequestContext, status: number, doc: string, extraHeaders: OutgoingHttpHeaders): Promise<true> {
+function errorDocumentRedirect(
+  ctx: RequestContext,
+  status: number,
+  doc: string,
+  extraHeaders: OutgoingHttpHeaders
+): Promise<true> {
   const outer = ctx.reply
   let innerStatus = 0
   const reply: Reply = {
@@ -60,7 +69,16 @@ function errorDocumentRedirect(ctx: RequestContext, status: number, doc: string,
     onAbort: (cb) => outer.onAbort(cb)
   }
   const headers = { ...ctx.headers }
-  for (const h of ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'range', 'content-length', 'transfer-encoding']) delete headers[h]
+  for (const h of [
+    'if-none-match',
+    'if-modified-since',
+    'if-match',
+    'if-unmodified-since',
+    'range',
+    'content-length',
+    'transfer-encoding'
+  ])
+    delete headers[h]
   const sub = new RequestContext(
     { ...ctx.req, method: 'GET', target: doc, headers, body: null },
     reply,
@@ -71,9 +89,14 @@ function errorDocumentRedirect(ctx: RequestContext, status: number, doc: string,
   )
   sub.isErrorDocument = true
   return Promise.resolve(runPipeline(sub)).then(() => {
-    ctx.record('response', innerStatus >= 400 ? 'error' : 'changed', `ErrorDocument ${status} ${doc}: internal GET answered ${innerStatus}`, {
-      detail: { stages: sub.trace.stages }
-    })
+    ctx.record(
+      'response',
+      innerStatus >= 400 ? 'error' : 'changed',
+      `ErrorDocument ${status} ${doc}: internal GET answered ${innerStatus}`,
+      {
+        detail: { stages: sub.trace.stages }
+      }
+    )
     if (innerStatus >= 400 || !outer.headersSent) {
       const page = errorPage(status).replace(
         '</body>',
@@ -85,14 +108,28 @@ function errorDocumentRedirect(ctx: RequestContext, status: number, doc: string,
   })
 }
 
-export function redirect(ctx: RequestContext, status: number, location: string, extraHeaders: OutgoingHttpHeaders = {}): true {
+export function redirect(
+  ctx: RequestContext,
+  status: number,
+  location: string,
+  extraHeaders: OutgoingHttpHeaders = {}
+): true {
   return send(ctx, status, { ...extraHeaders, location }, redirectPage(status, location))
 }
 
-function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body: string, type = 'text/html; charset=iso-8859-1'): true {
+function send(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: string,
+  type = 'text/html; charset=iso-8859-1'
+): true {
   const bytes = Buffer.from(body, 'latin1')
   ctx.status = status
-  ctx.reply.head(status, finalHeaders(ctx, status, { 'content-type': type, 'content-length': bytes.length, ...headers }, true))
+  ctx.reply.head(
+    status,
+    finalHeaders(ctx, status, { 'content-type': type, 'content-length': bytes.length, ...headers }, true)
+  )
   ctx.reply.end(ctx.req.method === 'HEAD' ? undefined : bytes)
   ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes.length
   return true

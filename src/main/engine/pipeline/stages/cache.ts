@@ -20,7 +20,9 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   if (!c) {
     ctx.cacheInfo = notCacheable('document root non-existent')
     ctx.trace.cacheInfo = ctx.cacheInfo
-    ctx.record('cache', 'skip', `farm /${ctx.farm!.farm.name} has no /cache section: nothing is cached`, { detail: { cacheable: false, file: null } })
+    ctx.record('cache', 'skip', `farm /${ctx.farm!.farm.name} has no /cache section: nothing is cached`, {
+      detail: { cacheable: false, file: null }
+    })
     return false
   }
   const rc = requestCacheability(
@@ -31,7 +33,10 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   if (!rc.cacheable) {
     ctx.cacheInfo = notCacheable(rc.reason)
     ctx.trace.cacheInfo = ctx.cacheInfo
-    ctx.record('cache', 'pass', ctx.cacheInfo, { log: [...rc.log, action(ctx.decodedPath, 'NONE')], detail: { cacheable: false, reason: rc.reason } })
+    ctx.record('cache', 'pass', ctx.cacheInfo, {
+      log: [...rc.log, action(ctx.decodedPath, 'NONE')],
+      detail: { cacheable: false, reason: rc.reason }
+    })
     return false
   }
   const store = c.store!
@@ -39,7 +44,12 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.cacheInfo = cacheInfoForLookup(lookup)
   const log = [`checking [${rc.relPath}]`, ...rc.log, ...lookup.log]
   const file = lookup.kind === 'cached' || lookup.kind === 'missing' ? lookup.abs : null
-  const detail = { cacheable: lookup.kind !== 'refused' && lookup.kind !== 'not-cacheable', reason: ctx.cacheInfo, file, relPath: rc.relPath }
+  const detail = {
+    cacheable: lookup.kind !== 'refused' && lookup.kind !== 'not-cacheable',
+    reason: ctx.cacheInfo,
+    file,
+    relPath: rc.relPath
+  }
   ctx.trace.cacheInfo = ctx.cacheInfo
   if (lookup.kind === 'refused' || lookup.kind === 'not-cacheable') {
     ctx.record('cache', 'pass', ctx.cacheInfo, { log: [...log, action(file ?? rc.relPath, 'NONE')], detail })
@@ -47,7 +57,10 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   }
   if (lookup.kind === 'missing') {
     ctx.cachePlan = { relPath: rc.relPath }
-    ctx.record('cache', 'pass', `${rc.relPath} is not in the cache: caching`, { log: [...log, action(lookup.abs, 'CREATE')], detail })
+    ctx.record('cache', 'pass', `${rc.relPath} is not in the cache: caching`, {
+      log: [...log, action(lookup.abs, 'CREATE')],
+      detail
+    })
     return false
   }
   const key = `${store.docroot.root}\n${rc.relPath}`
@@ -58,7 +71,10 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
         : lookup.state === 'grace'
           ? `${rc.relPath} is stale but within /gracePeriod: delivered`
           : `${rc.relPath} is ${lookup.state} and being fetched again by another request: the stale copy is delivered`
-    ctx.record('cache', 'stop', why, { log: [...log, action(lookup.abs, 'DELIVER'), 'request declined'], detail: { ...detail, governingStat: lookup.governingStat } })
+    ctx.record('cache', 'stop', why, {
+      log: [...log, action(lookup.abs, 'DELIVER'), 'request declined'],
+      detail: { ...detail, governingStat: lookup.governingStat }
+    })
     ctx.setOutcome(lookup.state === 'fresh' ? 'hit' : 'stale')
     return serveCached(ctx, lookup.file, rc.relPath)
   }

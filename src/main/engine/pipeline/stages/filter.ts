@@ -12,7 +12,9 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   const line = ctx.requestLine()
   // Statfiles are never served, whatever the filter says (§4.3).
   if (ctx.path.endsWith('/.stat')) {
-    ctx.record('filter', 'stop', `statfile requests are always rejected: '${line}'`, { log: [`Filter rejects: ${line}`] })
+    ctx.record('filter', 'stop', `statfile requests are always rejected: '${line}'`, {
+      log: [`Filter rejects: ${line}`]
+    })
     ctx.setOutcome('blocked')
     return answer(ctx, 404)
   }
@@ -21,11 +23,15 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   const detail = ctx.mode === 'explain' ? evaluateFilter(active.filter, req) : undefined
   if (d.rule && d.rule.type) ctx.trace.decidingRule = { label: d.rule.label, type: d.rule.type, pos: d.rule.pos }
   if (d.decision === 'allow') {
-    const summary = d.rule ? `Filter rule entry /${d.rule.label} allowed '${line}'` : 'no /filter section: every request is accepted'
+    const summary = d.rule
+      ? `Filter rule entry /${d.rule.label} allowed '${line}'`
+      : 'no /filter section: every request is accepted'
     ctx.record('filter', 'pass', summary, { source: d.rule?.pos, log: d.rule ? [summary] : undefined, detail })
     return false
   }
-  const summary = d.rule ? `Filter rule entry /${d.rule.label} blocked '${line}'` : `no filter rule matched '${line}': denied`
+  const summary = d.rule
+    ? `Filter rule entry /${d.rule.label} blocked '${line}'`
+    : `no filter rule matched '${line}': denied`
   // A denied request that is in the vanity URL list is forwarded after all (§4.4).
   if (active.vanity?.isVanity(ctx.path)) {
     ctx.record('filter', 'changed', `${summary}; rescued: ${ctx.path} is in the vanity URL list`, {

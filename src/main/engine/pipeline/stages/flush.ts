@@ -31,12 +31,18 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   const cache = active.cache
   const ip = ctx.req.client.address
   if (!cache?.store) {
-    ctx.record('flush', 'stop', `invalidation request for farm /${active.farm.name}, which has no cache docroot: nothing to invalidate`)
+    ctx.record(
+      'flush',
+      'stop',
+      `invalidation request for farm /${active.farm.name}, which has no cache docroot: nothing to invalidate`
+    )
     ctx.setOutcome('flush')
     return answer(ctx, 404)
   }
   if (!clientAllowedToFlush(cache.policy, ip)) {
-    ctx.record('flush', 'stop', `Flushing rejected from ${ip}: /allowedClients does not allow this client (403)`, { log: [`Flushing rejected from ${ip}`] })
+    ctx.record('flush', 'stop', `Flushing rejected from ${ip}: /allowedClients does not allow this client (403)`, {
+      log: [`Flushing rejected from ${ip}`]
+    })
     ctx.setOutcome('flush')
     return answer(ctx, 403)
   }
@@ -44,7 +50,10 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     const parsed = parseInvalidation(ctx.headers, '')
     if (parsed.ok) {
       const plan = planFlush(cache.policy, parsed.request)
-      ctx.record('flush', 'stop', `would invalidate ${parsed.request.handle ?? '(test)'} (${parsed.request.action})`, { detail: plan, log: plan.log })
+      ctx.record('flush', 'stop', `would invalidate ${parsed.request.handle ?? '(test)'} (${parsed.request.action})`, {
+        detail: plan,
+        log: plan.log
+      })
     } else ctx.record('flush', 'stop', `invalid flush request: ${parsed.reason}`)
     ctx.setOutcome('flush')
     return true

@@ -13,7 +13,13 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
   if (!v) return false
   const proxied = proxyPassTarget(v.layers, ctx.path)
   if (proxied) return proxyTo(ctx, proxied.url, proxied.via)
-  if (v.dispatcher.declineRoot && ctx.path === '/') return serveStatic(ctx, v.docroot, 'DispatcherDeclineRoot is on and the request is for /')
-  if (!v.dispatcherHandled) return serveStatic(ctx, v.docroot, `virtual host ${v.label} does not hand requests to the Dispatcher (no SetHandler dispatcher-handler)`)
+  if (v.dispatcher.declineRoot && ctx.path === '/')
+    return serveStatic(ctx, v.docroot, 'DispatcherDeclineRoot is on and the request is for /')
+  if (!v.dispatcherHandled)
+    return serveStatic(
+      ctx,
+      v.docroot,
+      `virtual host ${v.label} does not hand requests to the Dispatcher (no SetHandler dispatcher-handler)`
+    )
   return false
 }

@@ -8,7 +8,14 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
 import type { RenderDetail } from '../../../../shared/trace'
 import { CACHE_INFO, notCacheable, responseCacheability, storedHeaders, ttlFromHeaders } from '../../cache'
 import type { ActiveFarm, ActiveRender } from '../../runtime/active-config'
-import { answersAtOnce, firstAnswer, planFor, runAttempts, triggersServeStale, type AttemptsResult } from '../../upstream/attempts'
+import {
+  answersAtOnce,
+  firstAnswer,
+  planFor,
+  runAttempts,
+  triggersServeStale,
+  type AttemptsResult
+} from '../../upstream/attempts'
 import { forwardOnce, startForward, type PendingResponse } from '../../upstream/forward-once'
 import { checkHealth } from '../../upstream/health-check'
 import type { RenderError } from '../../upstream/render-client'
@@ -20,8 +27,26 @@ import { serveCached, xCacheInfo } from '../serve-cached'
 import { answer } from './answer'
 import { markRefetch } from './cache'
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'http2-settings'])
-const RESPONSE_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection'])
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'http2-settings'
+])
+const RESPONSE_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-connection'
+])
 
 export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: ActiveRender): Record<string, string> {
   const out: Record<string, string> = {}
@@ -94,9 +119,18 @@ type Delivery = boolean | Promise<boolean> | null
 export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const active = ctx.farm!
   const farmName = active.farm.name
-  const choice = selectRender({ names: active.renderNames, cookieHeader: ctx.headers.cookie, uri: ctx.path, statistics: active.statistics })
+  const choice = selectRender({
+    names: active.renderNames,
+    cookieHeader: ctx.headers.cookie,
+    uri: ctx.path,
+    statistics: active.statistics
+  })
   if (!choice) {
-    ctx.record('render', 'stop', `farm /${farmName} has no /renders: Unable to connect to any backend in farm ${farmName}`)
+    ctx.record(
+      'render',
+      'stop',
+      `farm /${farmName} has no /renders: Unable to connect to any backend in farm ${farmName}`
+    )
     ctx.setOutcome('error')
     return answer(ctx, 503)
   }
@@ -104,12 +138,28 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const path = dispatcher.noCanonURL ? ctx.req.target : ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
   const first = active.renders[choice.index]
   const targets = active.attemptTargets
-  const detail: RenderDetail = { render: active.renderNames[choice.index], origin: targets[choice.index].origin, attempts: [], reason: choice.reason }
+  const detail: RenderDetail = {
+    render: active.renderNames[choice.index],
+    origin: targets[choice.index].origin,
+    attempts: [],
+    reason: choice.reason
+  }
   const firstHeaders = forwardHeaders(ctx, active, first)
-  ctx.trace.forwarded = { render: detail.render, origin: detail.origin, method: ctx.req.method, url: path, headers: firstHeaders }
+  ctx.trace.forwarded = {
+    render: detail.render,
+    origin: detail.origin,
+    method: ctx.req.method,
+    url: path,
+    headers: firstHeaders
+  }
 
   if (ctx.mode === 'explain') {
-    ctx.record('render', 'stop', `would forward ${ctx.req.method} ${path} to render /${detail.render} (${detail.origin}): ${choice.reason}`, { detail })
+    ctx.record(
+      'render',
+      'stop',
+      `would forward ${ctx.req.method} ${path} to render /${detail.render} (${detail.origin}): ${choice.reason}`,
+      { detail }
+    )
     ctx.setOutcome('miss-uncacheable')
     return true
   }
@@ -180,7 +230,12 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
           send: (i) =>
             forwardOnce(
               active.renders[i].client,
-              { method, path, headers: i === choice.index ? firstHeaders : forwardHeaders(ctx, active, active.renders[i]), body },
+              {
+                method,
+                path,
+                headers: i === choice.index ? firstHeaders : forwardHeaders(ctx, active, active.renders[i]),
+                body
+              },
               gone.signal
             ),
           healthCheck: (i) => checkHealth(active.renders[i].render, active.farm.healthCheckUrl?.value ?? '/'),
@@ -215,24 +270,41 @@ function deliver(
   if (canServeStale) {
     if (result.kind === 'response') result.response.discard()
     const stale = plan!.stale!
-    const why = result.kind === 'response' ? `render answered ${result.status}` : result.kind === 'timeout' ? 'render timed out' : 'no render reachable'
+    const why =
+      result.kind === 'response'
+        ? `render answered ${result.status}`
+        : result.kind === 'timeout'
+          ? 'render timed out'
+          : 'no render reachable'
     ctx.cacheInfo = CACHE_INFO.delivered
     ctx.record('render', 'error', `${why}: ${result.reason}`, { detail, log: result.log })
     ctx.record('cache', 'stop', `${why}; /serveStaleOnError delivers the stale ${stale.relPath}`)
     ctx.setOutcome('stale')
-    return serveCached(ctx, stale.file, stale.relPath, { warning: `111 ${ctx.headers.host ?? 'dispatcher'} "Revalidation failed"` })
+    return serveCached(ctx, stale.file, stale.relPath, {
+      warning: `111 ${ctx.headers.host ?? 'dispatcher'} "Revalidation failed"`
+    })
   }
   if (result.kind === 'unavailable') {
-    ctx.record('render', 'stop', `${result.log[result.log.length - 1] ?? `Unable to connect to any backend in farm ${active.farm.name}`}: 503`, { detail, log: result.log })
+    ctx.record(
+      'render',
+      'stop',
+      `${result.log[result.log.length - 1] ?? `Unable to connect to any backend in farm ${active.farm.name}`}: 503`,
+      { detail, log: result.log }
+    )
     ctx.setOutcome('error')
     return answer(ctx, 503)
   }
   if (result.kind === 'timeout') {
     const r = active.renders[result.render].render
-    ctx.record('render', 'stop', `render /${detail.render} (${detail.origin}) did not answer within /receiveTimeout (${r.receiveTimeout.value} ms): 504`, {
-      detail,
-      log: [...result.log, `Unable to receive response from ${detail.origin}: timed out`]
-    })
+    ctx.record(
+      'render',
+      'stop',
+      `render /${detail.render} (${detail.origin}) did not answer within /receiveTimeout (${r.receiveTimeout.value} ms): 504`,
+      {
+        detail,
+        log: [...result.log, `Unable to receive response from ${detail.origin}: timed out`]
+      }
+    )
     ctx.setOutcome('error')
     return answer(ctx, 504)
   }
@@ -243,21 +315,35 @@ function deliver(
   detail.timeToHeadersMs = performance.now() - started
   if (passesError(dispatcher.passError, status)) {
     result.response.discard()
-    ctx.record('render', 'stop', `render answered ${status}; DispatcherPassError hands it to Apache's error document`, { detail, log: result.log })
+    ctx.record('render', 'stop', `render answered ${status}; DispatcherPassError hands it to Apache's error document`, {
+      detail,
+      log: result.log
+    })
     ctx.setOutcome('error')
     return answer(ctx, status)
   }
   ctx.status = status
-  ctx.record('render', 'pass', `render /${detail.render} (${detail.origin}) answered ${status} in ${detail.timeToHeadersMs.toFixed(1)} ms (${detail.reason})`, {
-    detail,
-    log: result.log.length ? result.log : undefined
-  })
+  ctx.record(
+    'render',
+    'pass',
+    `render /${detail.render} (${detail.origin}) answered ${status} in ${detail.timeToHeadersMs.toFixed(1)} ms (${detail.reason})`,
+    {
+      detail,
+      log: result.log.length ? result.log : undefined
+    }
+  )
   ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
   stream(ctx, active, result.response, detail, done)
   return null
 }
 
-function stream(ctx: RequestContext, active: ActiveFarm, response: PendingResponse, detail: RenderDetail, done: (stop: boolean) => void): void {
+function stream(
+  ctx: RequestContext,
+  active: ActiveFarm,
+  response: PendingResponse,
+  detail: RenderDetail,
+  done: (stop: boolean) => void
+): void {
   const plan = ctx.cachePlan
   const store = active.cache?.store ?? null
   const tee = plan && store ? startTee(ctx, plan.relPath, response.status, response.headers) : undefined
@@ -266,7 +352,8 @@ function stream(ctx: RequestContext, active: ActiveFarm, response: PendingRespon
   const out = responseHeaders(response.headers)
   if (cookie) {
     const existing = out['set-cookie']
-    out['set-cookie'] = existing === undefined ? [cookie] : [...(Array.isArray(existing) ? existing : [String(existing)]), cookie]
+    out['set-cookie'] =
+      existing === undefined ? [cookie] : [...(Array.isArray(existing) ? existing : [String(existing)]), cookie]
   }
   {
     let bytes = 0
@@ -309,7 +396,9 @@ function stream(ctx: RequestContext, active: ActiveFarm, response: PendingRespon
       onError(err: RenderError) {
         if (tee) void tee.abort()
         // Headers are out: the module can only cut the answer short and drop the cache file (§6.4).
-        ctx.record('render', 'error', `render /${detail.render} failed while sending the body: ${err.message}`, { detail })
+        ctx.record('render', 'error', `render /${detail.render} failed while sending the body: ${err.message}`, {
+          detail
+        })
         ctx.setOutcome('error')
         ctx.reply.end()
         finish()
@@ -324,7 +413,12 @@ function stream(ctx: RequestContext, active: ActiveFarm, response: PendingRespon
 }
 
 /** §5.4: decided at the headers; X-Cache-Info says why an answer is not stored. */
-function startTee(ctx: RequestContext, relPath: string, status: number, headers: IncomingHttpHeaders): CacheTee | undefined {
+function startTee(
+  ctx: RequestContext,
+  relPath: string,
+  status: number,
+  headers: IncomingHttpHeaders
+): CacheTee | undefined {
   const store = ctx.farm!.cache!.store!
   if (ctx.req.method === 'HEAD') return undefined
   const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined
@@ -339,7 +433,12 @@ function startTee(ctx: RequestContext, relPath: string, status: number, headers:
   return new CacheTee(store, relPath)
 }
 
-async function commitTee(ctx: RequestContext, active: ActiveFarm, tee: CacheTee, headers: IncomingHttpHeaders): Promise<void> {
+async function commitTee(
+  ctx: RequestContext,
+  active: ActiveFarm,
+  tee: CacheTee,
+  headers: IncomingHttpHeaders
+): Promise<void> {
   const policy = active.cache!.policy
   const bag = headers as Record<string, string | string[]>
   const ttl = policy.enableTTL ? ttlFromHeaders(bag, Date.now()) : null

@@ -25,7 +25,15 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     const env = ctx.env
     const now = new Date()
     const isThisServer = (host: string): boolean => v.names.some((n) => n.toLowerCase() === host.toLowerCase())
-    const rewriteCtx = (quiet: boolean): RewriteContext => ({ scope: 'vhost', maps: rw.maps, env, fs: v.probe, isThisServer, now, quiet })
+    const rewriteCtx = (quiet: boolean): RewriteContext => ({
+      scope: 'vhost',
+      maps: rw.maps,
+      env,
+      fs: v.probe,
+      isThisServer,
+      now,
+      quiet
+    })
     // The rules run once to decide; their full trace (every rule, condition and log line) is
     // rebuilt from the same inputs when someone reads it. When the decision read the docroot
     // or a `rnd:` map, a later run could differ, so the trace is taken now instead.
