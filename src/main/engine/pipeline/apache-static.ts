@@ -9,6 +9,7 @@ import path from 'node:path'
 import { staticResponse } from '../cache/serve-file'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
+import { pipeFile } from './serve-cached'
 import { answer } from './stages/answer'
 
 export function serveStatic(ctx: RequestContext, docroot: string | undefined, why: string): boolean | Promise<boolean> {
@@ -51,26 +52,5 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     return true
   }
   const range = res.body === 'range' && res.range ? { start: res.range.start, end: res.range.end } : {}
-  return new Promise<boolean>((resolve) => {
-    const stream = fs.createReadStream(file, range)
-    stream.on('data', (chunk) => {
-      ctx.trace.response.bytes += chunk.length
-      if (!ctx.reply.write(chunk as Buffer)) {
-        stream.pause()
-        ctx.reply.onDrain(() => stream.resume())
-      }
-    })
-    stream.on('end', () => {
-      ctx.reply.end()
-      resolve(true)
-    })
-    stream.on('error', () => {
-      ctx.reply.end()
-      resolve(true)
-    })
-    ctx.reply.onAbort(() => {
-      stream.destroy()
-      resolve(true)
-    })
-  })
+  return pipeFile(ctx, fs.createReadStream(file, range))
 }

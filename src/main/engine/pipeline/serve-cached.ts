@@ -33,7 +33,8 @@ export function serveCached(
   return pipeFile(ctx, body)
 }
 
-function pipeFile(ctx: RequestContext, stream: Readable): Promise<boolean> {
+/** Streams a file to the client with backpressure; the client going away stops the read. */
+export function pipeFile(ctx: RequestContext, stream: Readable): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     stream.on('data', (chunk: Buffer) => {
       ctx.trace.response.bytes += chunk.length
