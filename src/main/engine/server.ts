@@ -31,8 +31,8 @@ class HttpReply implements Reply {
     private readonly res: ServerResponse,
     onClose: () => void
   ) {
-    // One 'close' listener for everything that waits on it: each `once` costs a wrapper.
-    res.once('close', () => {
+    // One 'close' listener for everything that waits on it ('close' comes once per response).
+    res.on('close', () => {
       const aborts = this.aborts
       if (aborts && !res.writableFinished) for (const cb of aborts) cb()
       onClose()
@@ -45,12 +45,7 @@ class HttpReply implements Reply {
 
   head(status: number, headers: OutgoingHttpHeaders): void {
     this.trace.response.status = status
-    const flat: Record<string, string> = {}
-    for (const k in headers) {
-      const v = headers[k]
-      if (v !== undefined) flat[k] = Array.isArray(v) ? v.join('\n') : String(v)
-    }
-    this.trace.response.headers = flat
+    this.trace.response.headers = traceHeaders(headers)
     this.res.writeHead(status, headers)
   }
 
@@ -70,6 +65,28 @@ class HttpReply implements Reply {
     if (this.aborts) this.aborts.push(cb)
     else this.aborts = [cb]
   }
+}
+
+/**
+ * The response headers as the trace shows them: one string per name, repeated values joined
+ * with a newline. Headers that already are (every value a string) are kept as they are: the
+ * object handed to `writeHead` is never changed afterwards.
+ */
+function traceHeaders(headers: OutgoingHttpHeaders): Record<string, string> {
+  let plain = true
+  for (const k in headers) {
+    if (typeof headers[k] !== 'string') {
+      plain = false
+      break
+    }
+  }
+  if (plain) return headers as Record<string, string>
+  const flat: Record<string, string> = {}
+  for (const k in headers) {
+    const v = headers[k]
+    if (v !== undefined) flat[k] = Array.isArray(v) ? v.join('\n') : String(v)
+  }
+  return flat
 }
 
 export function toIncoming(req: IncomingMessage): IncomingRequest {

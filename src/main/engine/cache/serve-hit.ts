@@ -17,7 +17,7 @@ export function cachedFileResponse(
   const facts = { relPath, size: file.size, mtime: file.mtime }
   // While the file is under a second old its ETag is weak and changes with time: no memo.
   if (opts.now - file.mtime <= 1000) return staticResponse(facts, req, file.stored, opts)
-  const key = `headers:${opts.fileETag ?? 'MTime Size'}`
+  const key = opts.fileETag === 'none' ? 'headers:none' : 'headers:MTime Size'
   let headers = file.memo.get(key) as ReturnType<typeof fileHeaders> | undefined
   if (!headers) {
     headers = fileHeaders(facts, file.stored, opts)

@@ -13,7 +13,7 @@ import { FlushJournal } from './flush-journal'
 import { evaluateFreshness } from './freshness'
 import { HotFiles, type CachedFile, type HotFilesOptions } from './hot-files'
 import { isAutoInvalidated, type CachePolicy } from './policy'
-import { governingStat, StatfileIndex, type StatLayout } from './statfiles'
+import { governingStat, statfileCandidates, StatfileIndex, type StatLayout } from './statfiles'
 import { statLite } from './throttled-stat'
 
 export interface CacheStoreOptions {
@@ -45,6 +45,29 @@ export type CacheLookup =
 
 export type BeginWrite = { ok: true; writer: CacheWriter } | { ok: false; reason: string; log: string[] }
 
+interface PathFacts {
+  abs: string
+  /** The answer when the path itself is refused or not cacheable. */
+  early: CacheLookup | null
+  autoInvalidated: boolean
+  /** Candidates for the governing `.stat`, nearest first. */
+  statCandidates: readonly string[]
+}
+
+type CachedLookup = Extract<CacheLookup, { kind: 'cached' }>
+
+/** The last fresh lookup of a file version, with what it was decided on. */
+interface RememberedLookup {
+  relPath: string
+  statMtime: number | null
+  ttlExpiresAt: number | null
+  result: CachedLookup
+}
+
+const LOOKUP_MEMO = 'lookup'
+/** Distinct paths remembered before the memo starts over. */
+const PATH_MEMO_LIMIT = 20_000
+
 export class CacheStore {
   readonly docroot: Docroot
   readonly statIndex: StatfileIndex
@@ -54,6 +77,8 @@ export class CacheStore {
   readonly now: () => number
   private readonly writers = new Set<CacheWriter>()
   private readonly onEvent?: (event: CacheEvent) => void
+  /** Per docroot-relative path: see `pathFacts`. */
+  private readonly paths = new Map<string, PathFacts>()
   /** Files committed in the current millisecond of the cache clock (see `settleSameMillisecond`). */
   private sameMsCommits: { at: number; files: string[] } = { at: -1, files: [] }
 
@@ -112,39 +137,100 @@ export class CacheStore {
     return this.docroot.exists()
   }
 
-  /** Hit path: one in-memory look-up most of the time (see hot-files.ts, statfiles.ts). */
+  /**
+   * Hit path: one in-memory look-up most of the time (see hot-files.ts, statfiles.ts). What
+   * depends only on the path is worked out once per path, and a fresh answer is kept with the
+   * file version and given again while its governing `.stat` and `.ttl` are unchanged, so a
+   * hit allocates nothing here. The result is shared: read it, do not change it.
+   */
   lookup(relPath: string): CacheLookup {
-    const r = this.docroot.resolve(relPath)
-    if (!r.ok) return { kind: 'refused', reason: r.reason, log: [] }
-    const tooLong = this.docroot.lengthProblem(r.abs)
-    if (tooLong) return { kind: 'not-cacheable', reason: tooLong, log: [] }
-    if (!this.docroot.isInside(r.abs))
+    const p = this.paths.get(relPath) ?? this.pathFacts(relPath)
+    if (p.early) return p.early
+    if (!this.docroot.isInside(p.abs))
       return { kind: 'refused', reason: 'x-workbench: path escapes the docroot', log: [] }
-    const found = this.hot.get(r.abs)
+    const found = this.hot.get(p.abs)
     if (found.kind === 'dir') return { kind: 'not-cacheable', reason: 'target is a directory', log: [] }
-    if (found.kind === 'missing') return { kind: 'missing', abs: r.abs, log: [] }
+    if (found.kind === 'missing') return { kind: 'missing', abs: p.abs, log: [] }
     const file = found.file
-    const autoInvalidated = isAutoInvalidated(this.policy, relPath)
-    const gov = autoInvalidated ? governingStat(relPath, this.layout, this.statIndex.mtime) : null
+    const gov = p.autoInvalidated ? this.governing(p.statCandidates) : null
+    const statMtime = gov?.mtime ?? null
+    const ttlExpiresAt = this.policy.enableTTL ? file.ttlExpiresAt : null
+    const last = file.memo.get(LOOKUP_MEMO) as RememberedLookup | undefined
+    if (
+      last !== undefined &&
+      last.relPath === relPath &&
+      last.statMtime === statMtime &&
+      last.result.governingStat === (gov?.relPath ?? null) &&
+      last.ttlExpiresAt === ttlExpiresAt &&
+      (ttlExpiresAt === null || this.now() < ttlExpiresAt)
+    ) {
+      return last.result
+    }
+    const now = this.now()
     const { state, log } = evaluateFreshness({
-      file: r.abs,
+      file: p.abs,
       fileMtime: file.mtime,
-      ttlExpiresAt: this.policy.enableTTL ? file.ttlExpiresAt : null,
-      autoInvalidated,
-      statMtime: gov?.mtime ?? null,
+      ttlExpiresAt,
+      autoInvalidated: p.autoInvalidated,
+      statMtime,
       gracePeriodMs: this.policy.gracePeriodMs,
-      now: this.now()
+      now
     })
-    return {
+    const result: CachedLookup = {
       kind: 'cached',
-      abs: r.abs,
+      abs: p.abs,
       file,
       state,
-      autoInvalidated,
+      autoInvalidated: p.autoInvalidated,
       governingStat: gov?.relPath ?? null,
-      statMtime: gov?.mtime ?? null,
+      statMtime,
       log
     }
+    // Only a fresh answer is given again: stale and grace states depend on the clock.
+    if (state === 'fresh') file.memo.set(LOOKUP_MEMO, { relPath, statMtime, ttlExpiresAt, result })
+    else file.memo.delete(LOOKUP_MEMO)
+    return result
+  }
+
+  /** What a lookup needs that depends only on the path (the docroot check is not: a symlink may appear). */
+  private pathFacts(relPath: string): PathFacts {
+    const r = this.docroot.resolve(relPath)
+    let facts: PathFacts
+    if (!r.ok)
+      facts = {
+        abs: '',
+        early: { kind: 'refused', reason: r.reason, log: [] },
+        autoInvalidated: false,
+        statCandidates: []
+      }
+    else {
+      const tooLong = this.docroot.lengthProblem(r.abs)
+      facts = tooLong
+        ? {
+            abs: r.abs,
+            early: { kind: 'not-cacheable', reason: tooLong, log: [] },
+            autoInvalidated: false,
+            statCandidates: []
+          }
+        : {
+            abs: r.abs,
+            early: null,
+            autoInvalidated: isAutoInvalidated(this.policy, relPath),
+            statCandidates: statfileCandidates(relPath, this.layout)
+          }
+    }
+    if (this.paths.size >= PATH_MEMO_LIMIT) this.paths.clear()
+    this.paths.set(relPath, facts)
+    return facts
+  }
+
+  /** `governingStat` over candidates worked out once per path. */
+  private governing(candidates: readonly string[]): { relPath: string; mtime: number } | null {
+    for (const candidate of candidates) {
+      const mtime = this.statIndex.mtime(candidate)
+      if (mtime !== null) return { relPath: candidate, mtime }
+    }
+    return null
   }
 
   /**

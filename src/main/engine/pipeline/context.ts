@@ -161,9 +161,9 @@ export class RequestContext {
     extra?: { detail?: unknown; log?: string[]; source?: SourcePos }
   ): StageTrace {
     const now = performance.now()
-    const entry: StageTrace = extra
-      ? { stage, verdict, summary, durationMs: now - this.stageStart, ...extra }
-      : { stage, verdict, summary, durationMs: now - this.stageStart }
+    const entry: StageTrace = { stage, verdict, summary, durationMs: now - this.stageStart }
+    // Copied key by key (in order, undefined values included): object spread is slow in V8.
+    if (extra) for (const k in extra) (entry as unknown as Record<string, unknown>)[k] = extra[k as keyof typeof extra]
     this.stages.push(entry)
     this.stageStart = now
     return entry

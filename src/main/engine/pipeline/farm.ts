@@ -94,36 +94,63 @@ export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionO
 interface FarmMemo {
   /** Some `/virtualhosts` value has a URI part, so the URI takes part in the decision. */
   uriMatters: boolean
-  results: Map<string, FarmResult>
+  /** Per scheme, per Host header: the decision (when the URI does not matter) and the results per URI. */
+  http: Map<string, HostMemo>
+  https: Map<string, HostMemo>
+  size: number
+}
+
+interface HostMemo {
+  decision: FarmResult | null
+  byUri: Map<string, FarmResult>
 }
 
 /** Per farm list, i.e. per configuration snapshot (a reload brings a new list). */
 const memos = new WeakMap<Farm[], FarmMemo>()
-/** Distinct hosts (and URIs) remembered before the memo starts over. */
-const MEMO_LIMIT = 1000
+/** Results remembered per farm list before the memo starts over. */
+const MEMO_LIMIT = 10_000
 
 /**
- * `selectFarm` with the default fallback, remembered per farm list by scheme and host (and URI
- * when a value has a URI part): the same request always selects the same farm, and the walk
- * over every value is the costly part.
+ * `selectFarm` with the default fallback, remembered per farm list: the same scheme, host
+ * and URI always select the same farm with the same explanation, and walking every value is
+ * the costly part. Without a URI part in any value the walk is done once per host. The
+ * result is shared between requests: read it, do not change it.
  */
 export function selectFarmMemo(farms: Farm[], req: FarmRequest): FarmResult {
   let memo = memos.get(farms)
   if (!memo) {
     memo = {
       uriMatters: farms.some((f) => f.virtualhosts.some((v) => parseValue(v.value).uri !== null)),
-      results: new Map()
+      http: new Map(),
+      https: new Map(),
+      size: 0
     }
     memos.set(farms, memo)
   }
-  const key = memo.uriMatters ? `${req.scheme} ${req.host} ${req.uri}` : `${req.scheme} ${req.host}`
-  const known = memo.results.get(key)
-  if (!known) {
-    const result = selectFarm(farms, req)
-    if (memo.results.size >= MEMO_LIMIT) memo.results.clear()
-    memo.results.set(key, result)
-    return result
+  const hosts = req.scheme === 'https' ? memo.https : memo.http
+  let h = hosts.get(req.host)
+  if (!h) {
+    if (memo.size >= MEMO_LIMIT) {
+      memo.http.clear()
+      memo.https.clear()
+      memo.size = 0
+    }
+    h = { decision: null, byUri: new Map() }
+    hosts.set(req.host, h)
   }
+  let result = h.byUri.get(req.uri)
+  if (!result) {
+    if (memo.uriMatters) result = selectFarm(farms, req)
+    else if (!h.decision) result = h.decision = selectFarm(farms, req)
+    else result = withRequest(h.decision, req)
+    h.byUri.set(req.uri, result)
+    memo.size++
+  }
+  return result
+}
+
+/** The same decision for another URI: only `request` differs when no value has a URI part. */
+function withRequest(known: FarmResult, req: FarmRequest): FarmResult {
   return {
     farm: known.farm,
     index: known.index,

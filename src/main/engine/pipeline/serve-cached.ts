@@ -16,8 +16,16 @@ export function serveCached(
   extra: OutgoingHttpHeaders = {}
 ): boolean | Promise<boolean> {
   const res = cachedFileResponse(file, relPath, { method: ctx.req.method, headers: ctx.headers }, { now: Date.now() })
-  // The response object may be shared between hits on the same file version: copy before adding.
-  const headers: OutgoingHttpHeaders = { ...res.headers, ...extra, ...xCacheInfo(ctx) }
+  // The headers may be shared between hits on the same file version: copied before adding to them,
+  // and handed on as they are otherwise (nothing changes the object given to `head`).
+  const info = cacheInfoHeader(ctx)
+  let headers = res.headers as OutgoingHttpHeaders
+  if (info !== undefined || !isEmpty(extra)) {
+    headers = {}
+    for (const k in res.headers) headers[k] = res.headers[k]
+    for (const k in extra) headers[k] = extra[k]
+    if (info !== undefined) headers['x-cache-info'] = info
+  }
   ctx.status = res.status
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false))
   const body = ctx.mode === 'explain' ? null : cachedFileBody(file, res)
@@ -58,8 +66,13 @@ export function pipeFile(ctx: RequestContext, stream: Readable): Promise<boolean
   })
 }
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false
+  return true
+}
+
 /** `/info "1"` and a request carrying `X-Dispatcher-Info` get `X-Cache-Info` (§8.3). */
-export function xCacheInfo(ctx: RequestContext): OutgoingHttpHeaders {
-  if (!ctx.cacheInfo || !ctx.farm?.farm.info.value || ctx.headers['x-dispatcher-info'] === undefined) return {}
-  return { 'x-cache-info': ctx.cacheInfo }
+export function cacheInfoHeader(ctx: RequestContext): string | undefined {
+  if (!ctx.cacheInfo || !ctx.farm?.farm.info.value || ctx.headers['x-dispatcher-info'] === undefined) return undefined
+  return ctx.cacheInfo
 }

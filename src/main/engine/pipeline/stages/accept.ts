@@ -7,7 +7,7 @@
 import type { AcceptDetail } from '../../../../shared/trace'
 import { selectVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
-import { normaliseTarget } from '../normalise-url'
+import { normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
 
 /** httpd's defaults for LimitRequestLine / LimitRequestFieldSize / LimitRequestFields. */
@@ -78,7 +78,8 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return answer(ctx, 400)
   }
 
-  const n = normaliseTarget(req.target, ctx.vhost?.encodedSlashes ?? 'off')
+  const accepted = normalised(req.target, ctx.vhost?.encodedSlashes ?? 'off')
+  const n = accepted.n
   if (!n.ok) {
     ctx.record('accept', 'stop', `${n.reason}: ${n.status}`)
     ctx.setOutcome('blocked')
@@ -89,14 +90,9 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.query = n.query
   if (ctx.mode === 'explain' || n.steps.length > 0) {
     const detail: AcceptDetail = { rawPath: n.rawPath, normalisedPath: n.path, query: n.query, steps: n.steps }
-    ctx.record(
-      'accept',
-      n.steps.length > 0 ? 'changed' : 'pass',
-      n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}`,
-      { detail }
-    )
+    ctx.record('accept', n.steps.length > 0 ? 'changed' : 'pass', accepted.summary, { detail })
   } else {
-    ctx.record('accept', 'pass', `accepted ${n.path}`)
+    ctx.record('accept', 'pass', accepted.summary)
   }
   if (chosen) {
     ctx.trace.vhost = chosen.vhost.label
@@ -110,6 +106,35 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     )
   }
   return false
+}
+
+interface Accepted {
+  n: NormaliseResult
+  summary: string
+}
+
+/**
+ * Normalisation depends on the target and the vhost's `AllowEncodedSlashes` only, so each
+ * target is worked out once (per mode) with the words its trace entry says. Shared: read only.
+ */
+const acceptedTargets: Record<EncodedSlashes, Map<string, Accepted>> = {
+  off: new Map(),
+  on: new Map(),
+  nodecode: new Map()
+}
+/** Distinct targets remembered per mode before the memo starts over. */
+const ACCEPTED_LIMIT = 10_000
+
+function normalised(target: string, mode: EncodedSlashes): Accepted {
+  const memo = acceptedTargets[mode]
+  let a = memo.get(target)
+  if (!a) {
+    const n = normaliseTarget(target, mode)
+    a = { n, summary: !n.ok ? '' : n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}` }
+    if (memo.size >= ACCEPTED_LIMIT) memo.clear()
+    memo.set(target, a)
+  }
+  return a
 }
 
 const matchedSummaries = new WeakMap<ActiveVhost, string>()

@@ -3,7 +3,7 @@
  * §5.5); a fresh file is delivered here (§5.8), a miss or a stale file is fetched by the render
  * stage and stored on the way.
  */
-import { cacheInfoForLookup, notCacheable, requestCacheability } from '../../cache'
+import { cacheInfoForLookup, notCacheable, requestCacheability, type CacheLookup } from '../../cache'
 import type { RequestContext } from '../context'
 import { serveCached } from '../serve-cached'
 
@@ -42,6 +42,14 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   const store = c.store!
   const lookup = store.lookup(rc.relPath)
   ctx.cacheInfo = cacheInfoForLookup(lookup)
+  if (lookup.kind === 'cached' && lookup.state === 'fresh' && rc.log.length === 0) {
+    // The common hit: the same words for every hit on this file version (the lookup is shared).
+    const parts = deliveredParts(lookup, rc.relPath, ctx.cacheInfo)
+    ctx.trace.cacheInfo = ctx.cacheInfo
+    ctx.record('cache', 'stop', parts.why, { log: parts.log, detail: parts.detail })
+    ctx.setOutcome('hit')
+    return serveCached(ctx, lookup.file, rc.relPath)
+  }
   const log = [`checking [${rc.relPath}]`, ...rc.log, ...lookup.log]
   const file = lookup.kind === 'cached' || lookup.kind === 'missing' ? lookup.abs : null
   const detail = {
@@ -63,8 +71,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
     })
     return false
   }
-  const key = `${store.docroot.root}\n${rc.relPath}`
-  if (lookup.state === 'fresh' || lookup.state === 'grace' || refetching.has(key)) {
+  if (lookup.state === 'fresh' || lookup.state === 'grace' || refetching.has(`${store.docroot.root}\n${rc.relPath}`)) {
     const why =
       lookup.state === 'fresh'
         ? `target file cached: ${rc.relPath}`
@@ -84,6 +91,31 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
     detail: { ...detail, governingStat: lookup.governingStat }
   })
   return false
+}
+
+type CachedLookup = Extract<CacheLookup, { kind: 'cached' }>
+
+interface DeliveredParts {
+  why: string
+  log: string[]
+  detail: Record<string, unknown>
+}
+
+/** Per shared lookup result, i.e. per file version and governing `.stat` state. */
+const delivered = new WeakMap<CachedLookup, DeliveredParts>()
+
+/** The trace entry of a fresh hit: what the general path below writes for it, made once. */
+function deliveredParts(lookup: CachedLookup, relPath: string, cacheInfo: string): DeliveredParts {
+  let parts = delivered.get(lookup)
+  if (!parts) {
+    parts = {
+      why: `target file cached: ${relPath}`,
+      log: [`checking [${relPath}]`, ...lookup.log, action(lookup.abs, 'DELIVER'), 'request declined'],
+      detail: { cacheable: true, reason: cacheInfo, file: lookup.abs, relPath, governingStat: lookup.governingStat }
+    }
+    delivered.set(lookup, parts)
+  }
+  return parts
 }
 
 /** The module's debug line naming what it does with the file (§9: NONE, CREATE, DELIVER). */

@@ -1,4 +1,5 @@
 /** farm: `/virtualhosts` resolution, bottom-up (dispatcher-behavior.md §3.3). */
+import type { FarmResult } from '../../../../shared/trace-match'
 import type { RequestContext } from '../context'
 import { selectFarmMemo } from '../farm'
 import { answer } from './answer'
@@ -17,8 +18,20 @@ export function farm(ctx: RequestContext): boolean | Promise<boolean> {
   if (result.warning) ctx.trace.warnings.push(result.warning)
   ctx.record('farm', 'pass', result.warning ?? result.reason, {
     detail: result,
-    log: result.warning ? [result.warning] : result.logLine ? [result.logLine] : [],
+    log: logOf(result),
     source: result.value?.pos ?? ctx.farm.farm.pos
   })
   return false
+}
+
+/** The module's line for a result; results are shared between requests, so are their lines. */
+const logs = new WeakMap<FarmResult, string[]>()
+
+function logOf(result: FarmResult): string[] {
+  let log = logs.get(result)
+  if (!log) {
+    log = result.warning ? [result.warning] : result.logLine ? [result.logLine] : []
+    logs.set(result, log)
+  }
+  return log
 }

@@ -3,24 +3,50 @@
  * computed here; the per-rule explanation is rebuilt on demand (see decideFilter).
  */
 import type { RequestContext } from '../context'
-import { decideFilter, evaluateFilter } from '../filter'
+import type { RequestTrace } from '../../../../shared/trace'
+import type { ActiveFarm } from '../../runtime/active-config'
+import { decideFilter, evaluateFilter, type CompiledFilter, type FilterDecision } from '../filter'
 import { answer } from './answer'
 
 export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   const active = ctx.farm!
-  const req = { method: ctx.req.method, url: ctx.path, query: ctx.query, protocol: ctx.req.protocol }
-  const line = ctx.requestLine()
   // Statfiles are never served, whatever the filter says (§4.3).
   if (ctx.path.endsWith('/.stat')) {
+    const line = ctx.requestLine()
     ctx.record('filter', 'stop', `statfile requests are always rejected: '${line}'`, {
       log: [`Filter rejects: ${line}`]
     })
     ctx.setOutcome('blocked')
     return answer(ctx, 404)
   }
+  if (ctx.mode === 'explain') return explainFilter(ctx, active)
+  const f = filtered(active.filter, ctx)
+  const d = f.d
+  if (f.decidingRule) ctx.trace.decidingRule = f.decidingRule
+  if (d.decision === 'allow') {
+    ctx.record('filter', 'pass', f.summary, { source: d.rule?.pos, log: f.log, detail: undefined })
+    return false
+  }
+  // A denied request that is in the vanity URL list is forwarded after all (§4.4).
+  if (active.vanity?.isVanity(ctx.path)) {
+    ctx.record('filter', 'changed', `${f.summary}; rescued: ${ctx.path} is in the vanity URL list`, {
+      source: d.rule?.pos,
+      log: [f.summary, 'Checking vanity URLs', `Vanity URL found: ${ctx.path}`],
+      detail: undefined
+    })
+    return false
+  }
+  ctx.record('filter', 'stop', f.summary, { source: d.rule?.pos, log: f.log, detail: undefined })
+  ctx.setOutcome('blocked')
+  return answer(ctx, 404)
+}
+
+/** `explain` shows every rule; when serving, the UI asks for the same on demand. */
+function explainFilter(ctx: RequestContext, active: ActiveFarm): boolean | Promise<boolean> {
+  const req = { method: ctx.req.method, url: ctx.path, query: ctx.query, protocol: ctx.req.protocol }
+  const line = ctx.requestLine()
   const d = decideFilter(active.filter, req)
-  // `explain` shows every rule; when serving, the UI asks for the same on demand.
-  const detail = ctx.mode === 'explain' ? evaluateFilter(active.filter, req) : undefined
+  const detail = evaluateFilter(active.filter, req)
   if (d.rule && d.rule.type) ctx.trace.decidingRule = { label: d.rule.label, type: d.rule.type, pos: d.rule.pos }
   if (d.decision === 'allow') {
     const summary = d.rule
@@ -32,7 +58,6 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   const summary = d.rule
     ? `Filter rule entry /${d.rule.label} blocked '${line}'`
     : `no filter rule matched '${line}': denied`
-  // A denied request that is in the vanity URL list is forwarded after all (§4.4).
   if (active.vanity?.isVanity(ctx.path)) {
     ctx.record('filter', 'changed', `${summary}; rescued: ${ctx.path} is in the vanity URL list`, {
       source: d.rule?.pos,
@@ -44,4 +69,58 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.record('filter', 'stop', summary, { source: d.rule?.pos, log: [summary, `Filter rejects: ${line}`], detail })
   ctx.setOutcome('blocked')
   return answer(ctx, 404)
+}
+
+/** A decision with the words its trace entry says; shared by the requests with the same request line. */
+interface Filtered {
+  method: string
+  protocol: string
+  query: string | null
+  d: FilterDecision
+  summary: string
+  /** The entry's log when the request is allowed or plainly denied (not when a vanity URL rescues it). */
+  log: string[] | undefined
+  decidingRule: RequestTrace['decidingRule']
+}
+
+/** Per compiled filter (one per farm and configuration snapshot), by path, then method, protocol and query. */
+const memos = new WeakMap<CompiledFilter, { size: number; byPath: Map<string, Filtered[]> }>()
+/** Request lines remembered per filter before the memo starts over. */
+const MEMO_LIMIT = 10_000
+
+function filtered(filter: CompiledFilter, ctx: RequestContext): Filtered {
+  let memo = memos.get(filter)
+  if (!memo) memos.set(filter, (memo = { size: 0, byPath: new Map() }))
+  const method = ctx.req.method
+  const protocol = ctx.req.protocol
+  const query = ctx.query
+  const known = memo.byPath.get(ctx.path)
+  if (known) {
+    for (const f of known) if (f.method === method && f.protocol === protocol && f.query === query) return f
+  }
+  const d = decideFilter(filter, { method, url: ctx.path, query, protocol })
+  const line = ctx.requestLine()
+  let summary: string
+  let log: string[] | undefined
+  if (d.decision === 'allow') {
+    summary = d.rule
+      ? `Filter rule entry /${d.rule.label} allowed '${line}'`
+      : 'no /filter section: every request is accepted'
+    log = d.rule ? [summary] : undefined
+  } else {
+    summary = d.rule
+      ? `Filter rule entry /${d.rule.label} blocked '${line}'`
+      : `no filter rule matched '${line}': denied`
+    log = [summary, `Filter rejects: ${line}`]
+  }
+  const decidingRule = d.rule && d.rule.type ? { label: d.rule.label, type: d.rule.type, pos: d.rule.pos } : undefined
+  const f: Filtered = { method, protocol, query, d, summary, log, decidingRule }
+  if (memo.size >= MEMO_LIMIT) {
+    memo.byPath.clear()
+    memo.size = 0
+  }
+  if (known) known.push(f)
+  else memo.byPath.set(ctx.path, [f])
+  memo.size++
+  return f
 }

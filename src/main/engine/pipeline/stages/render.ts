@@ -23,7 +23,7 @@ import { selectRender } from '../../upstream/selection'
 import { CacheTee } from '../cache-tee'
 import type { RequestContext } from '../context'
 import { finalHeaders } from '../response-headers'
-import { serveCached, xCacheInfo } from '../serve-cached'
+import { cacheInfoHeader, serveCached } from '../serve-cached'
 import { answer } from './answer'
 import { markRefetch } from './cache'
 
@@ -347,9 +347,10 @@ function stream(
   const plan = ctx.cachePlan
   const store = active.cache?.store ?? null
   const tee = plan && store ? startTee(ctx, plan.relPath, response.status, response.headers) : undefined
-  const extra: OutgoingHttpHeaders = { ...xCacheInfo(ctx) }
+  const cacheInfo = cacheInfoHeader(ctx)
   const cookie = active.sticky?.setCookieFor(ctx.path, ctx.headers.cookie, detail.render, ctx.req.secure)
   const out = responseHeaders(response.headers)
+  if (cacheInfo !== undefined) out['x-cache-info'] = cacheInfo
   if (cookie) {
     const existing = out['set-cookie']
     out['set-cookie'] =
@@ -362,6 +363,17 @@ function stream(
     // one until the file is in place: like the module, the answer completes only after the
     // cache file was renamed, so a client's next request finds it.
     let held: Buffer | null = null
+    let resume: () => void = () => undefined
+    let drainHooked = false
+    // The client's 'drain' is only listened to once a write was refused (most answers never are).
+    const write = (chunk: Buffer): boolean => {
+      if (ctx.reply.write(chunk)) return true
+      if (!drainHooked) {
+        drainHooked = true
+        ctx.reply.onDrain(() => resume())
+      }
+      return false
+    }
     const finish = (): void => {
       if (finished) return
       finished = true
@@ -369,17 +381,17 @@ function stream(
       done(true)
     }
     response.deliver({
-      onHead(status: number, _headers: IncomingHttpHeaders, resume: () => void) {
-        ctx.reply.head(status, finalHeaders(ctx, status, { ...out, ...extra }, false))
-        ctx.reply.onDrain(resume)
+      onHead(status: number, _headers: IncomingHttpHeaders, resumeRender: () => void) {
+        resume = resumeRender
+        ctx.reply.head(status, finalHeaders(ctx, status, out, false))
       },
       onData(chunk: Buffer) {
         bytes += chunk.length
-        if (!tee) return ctx.reply.write(chunk)
+        if (!tee) return write(chunk)
         tee.write(chunk)
         const previous = held
         held = chunk
-        return previous ? ctx.reply.write(previous) : true
+        return previous ? write(previous) : true
       },
       onEnd() {
         if (!tee) {
