@@ -107,7 +107,7 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
   return {
     method: req.method ?? 'GET',
     target: req.url ?? '/',
-    protocol: `HTTP/${req.httpVersion}`,
+    protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
     headers,
     rawHeaders: req.rawHeaders,
     client: { address: stripV4Mapped(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },

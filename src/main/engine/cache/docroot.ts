@@ -109,8 +109,8 @@ export class Docroot {
    * The real location of `abs` (or of its nearest existing ancestor) lies inside the
    * docroot's real location. Remembered per path for the throttle window.
    */
-  isInside(abs: string): boolean {
-    const now = this.monotonic()
+  /** `now`: the monotonic clock, when the caller has read it already. */
+  isInside(abs: string, now: number = this.monotonic()): boolean {
     const hit = this.verified.get(abs)
     if (hit && now - hit.at < this.windowMs) return hit.ok
     const ok = this.checkInside(abs)

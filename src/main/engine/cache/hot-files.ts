@@ -2,8 +2,9 @@
  * Cache files kept in memory for the hit path: metadata (size, mtime, stored `.h` headers,
  * `.ttl` expiry) for every file looked up, and the body for files up to `maxFileBytes`
  * within a total budget (least recently used dropped first). An entry is trusted for
- * `windowMs` and then validated with one `stat` (mtime + size); writes and deletions made by
- * the workbench itself forget the entry at once.
+ * `windowMs` and then validated with one `stat` (mtime + size); so is the answer that a path
+ * is missing (every miss of an uncacheable page would stat it otherwise). Writes and
+ * deletions made by the workbench itself forget the entry at once.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -37,13 +38,23 @@ export interface HotFilesOptions {
 /** Metadata entries kept at most (bodies are bounded by bytes). */
 const MAX_ENTRIES = 100_000
 
+const MISSING: HotLookup = { kind: 'missing' }
+const DIR: HotLookup = { kind: 'dir' }
+
 interface Entry {
   file: CachedFile
   checkedAt: number
 }
 
+/** A path found missing (or a folder), trusted for the same window as a file. */
+interface Absent {
+  kind: 'missing' | 'dir'
+  checkedAt: number
+}
+
 export class HotFiles {
   private readonly entries = new Map<string, Entry>()
+  private readonly absent = new Map<string, Absent>()
   private bodyBytes = 0
   private readonly maxFileBytes: number
   private readonly maxTotalBytes: number
@@ -59,13 +70,15 @@ export class HotFiles {
     this.ttl = opts.ttl ?? false
   }
 
-  get(abs: string): HotLookup {
-    const now = this.monotonic()
+  /** `now`: the monotonic clock, when the caller has read it already. */
+  get(abs: string, now: number = this.monotonic()): HotLookup {
     const entry = this.entries.get(abs)
     if (entry && now - entry.checkedAt < this.windowMs) {
       this.touch(abs, entry)
       return { kind: 'file', file: entry.file }
     }
+    const gone = entry ? undefined : this.absent.get(abs)
+    if (gone && now - gone.checkedAt < this.windowMs) return gone.kind === 'dir' ? DIR : MISSING
     let st: fs.Stats | undefined
     try {
       st = fs.statSync(abs, { throwIfNoEntry: false })
@@ -74,8 +87,12 @@ export class HotFiles {
     }
     if (!st || !st.isFile()) {
       if (entry) this.drop(abs, entry)
-      return st?.isDirectory() ? { kind: 'dir' } : { kind: 'missing' }
+      const kind = st?.isDirectory() ? 'dir' : 'missing'
+      if (this.absent.size >= MAX_ENTRIES) this.absent.clear()
+      this.absent.set(abs, { kind, checkedAt: now })
+      return kind === 'dir' ? DIR : MISSING
     }
+    this.absent.delete(abs)
     if (entry && entry.file.size === st.size && entry.file.mtime === Math.round(st.mtimeMs)) {
       entry.checkedAt = now
       if (this.ttl) entry.file.ttlExpiresAt = readTtl(abs)
@@ -93,6 +110,7 @@ export class HotFiles {
   }
 
   forget(abs: string): void {
+    this.absent.delete(abs)
     const entry = this.entries.get(abs)
     if (entry) this.drop(abs, entry)
   }
@@ -101,10 +119,12 @@ export class HotFiles {
   forgetUnder(abs: string): void {
     const prefix = abs + path.sep
     for (const [key, entry] of this.entries) if (key === abs || key.startsWith(prefix)) this.drop(key, entry)
+    for (const key of this.absent.keys()) if (key === abs || key.startsWith(prefix)) this.absent.delete(key)
   }
 
   clear(): void {
     this.entries.clear()
+    this.absent.clear()
     this.bodyBytes = 0
   }
 

@@ -130,8 +130,11 @@ export class StatfileIndex {
   private readonly toPath = (relStat: string): string => path.join(this.docroot, relStat)
 
   /** Keyed by the docroot-relative name, so a hit builds no path. */
-  readonly mtime: StatMtimes = (relStat) => {
-    const st = this.stats.get(relStat, this.toPath)
+  readonly mtime: StatMtimes = (relStat) => this.mtimeAt(relStat)
+
+  /** `mtime` with the monotonic clock read by the caller (one reading for a whole lookup). */
+  mtimeAt(relStat: string, now?: number): number | null {
+    const st = this.stats.get(relStat, this.toPath, now)
     return st && st.kind === 'file' ? st.mtime : null
   }
 

@@ -75,6 +75,7 @@ export class CacheStore {
   readonly journal = new FlushJournal()
   readonly layout: StatLayout
   readonly now: () => number
+  private readonly monotonic: () => number
   private readonly writers = new Set<CacheWriter>()
   private readonly onEvent?: (event: CacheEvent) => void
   /** Per docroot-relative path: see `pathFacts`. */
@@ -93,6 +94,7 @@ export class CacheStore {
     this.hot = new HotFiles({ ...opts.hotFiles, ...throttle, ttl: policy.enableTTL })
     this.layout = { level: policy.statfileslevel, rootStatfile: policy.statfile }
     this.now = opts.clock ?? Date.now
+    this.monotonic = opts.monotonic ?? (() => performance.now())
     this.onEvent = opts.onEvent
   }
 
@@ -146,13 +148,15 @@ export class CacheStore {
   lookup(relPath: string): CacheLookup {
     const p = this.paths.get(relPath) ?? this.pathFacts(relPath)
     if (p.early) return p.early
-    if (!this.docroot.isInside(p.abs))
+    // One reading of the monotonic clock for every throttled check of this lookup.
+    const mono = this.monotonic()
+    if (!this.docroot.isInside(p.abs, mono))
       return { kind: 'refused', reason: 'x-workbench: path escapes the docroot', log: [] }
-    const found = this.hot.get(p.abs)
+    const found = this.hot.get(p.abs, mono)
     if (found.kind === 'dir') return { kind: 'not-cacheable', reason: 'target is a directory', log: [] }
     if (found.kind === 'missing') return { kind: 'missing', abs: p.abs, log: [] }
     const file = found.file
-    const gov = p.autoInvalidated ? this.governing(p.statCandidates) : null
+    const gov = p.autoInvalidated ? this.governing(p.statCandidates, mono) : null
     const statMtime = gov?.mtime ?? null
     const ttlExpiresAt = this.policy.enableTTL ? file.ttlExpiresAt : null
     const last = file.memo.get(LOOKUP_MEMO) as RememberedLookup | undefined
@@ -225,9 +229,9 @@ export class CacheStore {
   }
 
   /** `governingStat` over candidates worked out once per path. */
-  private governing(candidates: readonly string[]): { relPath: string; mtime: number } | null {
+  private governing(candidates: readonly string[], mono: number): { relPath: string; mtime: number } | null {
     for (const candidate of candidates) {
-      const mtime = this.statIndex.mtime(candidate)
+      const mtime = this.statIndex.mtimeAt(candidate, mono)
       if (mtime !== null) return { relPath: candidate, mtime }
     }
     return null

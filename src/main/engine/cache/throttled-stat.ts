@@ -49,8 +49,7 @@ export class ThrottledStat {
   }
 
   /** `key` names the entry; `toPath` turns it into the file to stat (only done on a miss). */
-  get(key: string, toPath: (key: string) => string = (k) => k): StatLite | null {
-    const now = this.monotonic()
+  get(key: string, toPath: (key: string) => string = (k) => k, now: number = this.monotonic()): StatLite | null {
     const hit = this.entries.get(key)
     if (hit && now - hit.at < this.windowMs) return hit.value
     const value = statLite(toPath(key))

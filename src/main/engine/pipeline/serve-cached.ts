@@ -9,13 +9,15 @@ import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 
+/** `now`: the clock when the caller has it (a hit answered as the request starts: its start time). */
 export function serveCached(
   ctx: RequestContext,
   file: CachedFile,
   relPath: string,
-  extra: OutgoingHttpHeaders = {}
+  extra: OutgoingHttpHeaders = {},
+  now: number = Date.now()
 ): boolean | Promise<boolean> {
-  const res = cachedFileResponse(file, relPath, { method: ctx.req.method, headers: ctx.headers }, { now: Date.now() })
+  const res = cachedFileResponse(file, relPath, { method: ctx.req.method, headers: ctx.headers }, { now })
   // The headers may be shared between hits on the same file version: copied before adding to them,
   // and handed on as they are otherwise (nothing changes the object given to `head`).
   const info = cacheInfoHeader(ctx)

@@ -139,6 +139,15 @@ export function triggersServeStale(result: AttemptsResult<unknown>): boolean {
   return result.kind === 'response' && [429, 502, 503, 504].includes(result.status)
 }
 
+const statusWords = new Map<number, string>()
+
+/** `HTTP 200`: made once per status. */
+function httpStatusWords(status: number): string {
+  let words = statusWords.get(status)
+  if (!words) statusWords.set(status, (words = `HTTP ${status}`))
+  return words
+}
+
 /** The loop hands a render's answer to the client without consulting failover (R1, R3 aside). */
 export function answersAtOnce(plan: AttemptPlan, status: number): boolean {
   return !plan.failover || !plan.replayable || status < 500 || status > 599
@@ -164,7 +173,7 @@ export function firstAnswer<R>(
   const attempt: AttemptRecord = {
     render: target.label,
     origin: target.origin,
-    result: `HTTP ${status}`,
+    result: httpStatusWords(status),
     durationMs,
     attempt: 1,
     round: 1,

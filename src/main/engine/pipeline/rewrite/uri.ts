@@ -26,9 +26,13 @@ const SCHEMES: [string, boolean][] = [
   ['wss://', true]
 ]
 
+const SCHEME_INITIALS = [...new Set(SCHEMES.map(([scheme]) => scheme[0]))].join('')
+
 /** Length of the scheme prefix (`https://` → 8) and whether it takes a query string; 0 when relative. */
 export function absoluteUriScheme(uri: string): { length: number; queryAllowed: boolean } {
   if (uri.startsWith('/') || uri.length <= 5) return { length: 0, queryAllowed: false }
+  // Most substitutions (`passthrough:…`, a path) start with no scheme's first letter.
+  if (!SCHEME_INITIALS.includes(uri[0].toLowerCase())) return { length: 0, queryAllowed: false }
   const lower = uri.slice(0, 12).toLowerCase()
   for (const [scheme, queryAllowed] of SCHEMES) {
     if (lower.startsWith(scheme)) return { length: scheme.length, queryAllowed }

@@ -4,6 +4,7 @@
  * stage and stored on the way.
  */
 import { cacheInfoForLookup, notCacheable, requestCacheability, type CacheLookup } from '../../cache'
+import type { ActiveFarm } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 import { serveCached } from '../serve-cached'
 
@@ -18,11 +19,10 @@ export function markRefetch(key: string, on: boolean): void {
 export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   const c = ctx.farm!.cache
   if (!c) {
-    ctx.cacheInfo = notCacheable('document root non-existent')
+    const words = noCacheWords(ctx.farm!)
+    ctx.cacheInfo = words.info
     ctx.trace.cacheInfo = ctx.cacheInfo
-    ctx.record('cache', 'skip', `farm /${ctx.farm!.farm.name} has no /cache section: nothing is cached`, {
-      detail: { cacheable: false, file: null }
-    })
+    ctx.record('cache', 'skip', words.summary, { detail: words.detail })
     return false
   }
   const rc = requestCacheability(
@@ -48,7 +48,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.trace.cacheInfo = ctx.cacheInfo
     ctx.record('cache', 'stop', parts.why, { log: parts.log, detail: parts.detail })
     ctx.setOutcome('hit')
-    return serveCached(ctx, lookup.file, rc.relPath)
+    return serveCached(ctx, lookup.file, rc.relPath, {}, ctx.trace.startedAt)
   }
   const log = [`checking [${rc.relPath}]`, ...rc.log, ...lookup.log]
   const file = lookup.kind === 'cached' || lookup.kind === 'missing' ? lookup.abs : null
@@ -91,6 +91,22 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
     detail: { ...detail, governingStat: lookup.governingStat }
   })
   return false
+}
+
+/** A farm without `/cache` says the same for every request: made once per farm (shared, read only). */
+const noCache = new WeakMap<ActiveFarm, { info: string; summary: string; detail: { cacheable: false; file: null } }>()
+
+function noCacheWords(farm: ActiveFarm): { info: string; summary: string; detail: { cacheable: false; file: null } } {
+  let words = noCache.get(farm)
+  if (!words) {
+    words = {
+      info: notCacheable('document root non-existent'),
+      summary: `farm /${farm.farm.name} has no /cache section: nothing is cached`,
+      detail: { cacheable: false, file: null }
+    }
+    noCache.set(farm, words)
+  }
+  return words
 }
 
 type CachedLookup = Extract<CacheLookup, { kind: 'cached' }>

@@ -5,13 +5,14 @@
  */
 import { proxyPassTarget, proxyTo } from '../apache-proxy'
 import { serveStatic } from '../apache-static'
+import type { ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 
 export function handler(ctx: RequestContext): boolean | Promise<boolean> {
   if (ctx.proxyTo) return proxyTo(ctx, ctx.proxyTo, 'a RewriteRule with [P]')
   const v = ctx.vhost
   if (!v) return false
-  const proxied = proxyPassTarget(v.layers, ctx.path)
+  const proxied = proxyPassFor(v, ctx.path)
   if (proxied) return proxyTo(ctx, proxied.url, proxied.via)
   if (v.dispatcher.declineRoot && ctx.path === '/')
     return serveStatic(ctx, v.docroot, 'DispatcherDeclineRoot is on and the request is for /')
@@ -22,4 +23,24 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
       `virtual host ${v.label} does not hand requests to the Dispatcher (no SetHandler dispatcher-handler)`
     )
   return false
+}
+
+/**
+ * `proxyPassTarget` depends on the vhost's directives and the path only: worked out once per
+ * path (per vhost of a configuration snapshot). Shared results: read only.
+ */
+const proxyPasses = new WeakMap<ActiveVhost, Map<string, { url: string; via: string } | null>>()
+/** Distinct paths remembered per vhost before the memo starts over. */
+const PROXY_MEMO_LIMIT = 10_000
+
+function proxyPassFor(v: ActiveVhost, path: string): { url: string; via: string } | undefined {
+  let memo = proxyPasses.get(v)
+  if (!memo) proxyPasses.set(v, (memo = new Map()))
+  let found = memo.get(path)
+  if (found === undefined) {
+    found = proxyPassTarget(v.layers, path) ?? null
+    if (memo.size >= PROXY_MEMO_LIMIT) memo.clear()
+    memo.set(path, found)
+  }
+  return found ?? undefined
 }

@@ -48,10 +48,37 @@ const RESPONSE_HOP = new Set([
   'proxy-connection'
 ])
 
+const NO_TOKENS: readonly string[] = []
+/** Per `Connection` header value and per `Host`: the same few values on every request. */
+const connectionTokens = new Map<string, readonly string[]>()
+const vias = new Map<string, string>()
+const WORDS_LIMIT = 1000
+
+function connectionTokensOf(value: string): readonly string[] {
+  let tokens = connectionTokens.get(value)
+  if (!tokens) {
+    tokens = value.toLowerCase().split(/\s*,\s*/)
+    if (connectionTokens.size >= WORDS_LIMIT) connectionTokens.clear()
+    connectionTokens.set(value, tokens)
+  }
+  return tokens
+}
+
+/** The module's own `Via` entry (§6.3). */
+function viaOf(host: string): string {
+  let via = vias.get(host)
+  if (!via) {
+    via = `1.1 ${host} (dispatcher)`
+    if (vias.size >= WORDS_LIMIT) vias.clear()
+    vias.set(host, via)
+  }
+  return via
+}
+
 export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: ActiveRender): Record<string, string> {
   const out: Record<string, string> = {}
   const headers = ctx.headers
-  const connectionTokens = headers.connection ? headers.connection.toLowerCase().split(/\s*,\s*/) : []
+  const connectionTokens = headers.connection ? connectionTokensOf(headers.connection) : NO_TOKENS
   const all = active.clientHeaders === 'all'
   for (const name in headers) {
     if (HOP_BY_HOP.has(name) || connectionTokens.includes(name)) continue
@@ -61,7 +88,7 @@ export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: 
   if (!out.host) out.host = `${render.render.hostname.value}:${render.render.port.value}`
   const client = ctx.req.client.address
   out['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client
-  const via = `1.1 ${headers.host ?? ctx.req.local.address + ':' + ctx.req.local.port} (dispatcher)`
+  const via = viaOf(headers.host ?? ctx.req.local.address + ':' + ctx.req.local.port)
   out.via = headers.via ? `${headers.via}, ${via}` : via
   out['server-agent'] = 'Communique-Dispatcher'
   if (ctx.req.secure) {
@@ -174,7 +201,7 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const method = ctx.req.method
   const body = ctx.req.body
 
-  const settle = (result: AttemptsResult<PendingResponse>, done: (stop: boolean) => void): Delivery => {
+  const settle = (result: AttemptsResult<PendingResponse>, done: (stop: boolean) => void, headersAt?: number): Delivery => {
     detail.attempts = result.attempts
     if (result.attempts.length > 1) detail.reason = `${choice.reason}; ${result.reason}`
     const used = result.kind === 'response' || result.kind === 'timeout' ? result.render : choice.index
@@ -182,7 +209,7 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     detail.origin = targets[used].origin
     ctx.trace.forwarded!.render = detail.render
     ctx.trace.forwarded!.origin = detail.origin
-    return deliver(ctx, active, result, detail, started, done)
+    return deliver(ctx, active, result, detail, started, done, headersAt)
   }
 
   const started = performance.now()
@@ -215,7 +242,8 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
           gone.cancelFirst = null
           let r: Delivery
           try {
-            r = settle(firstAnswer(attemptPlan, outcome.status, outcome.response, started, active.statistics), done)
+            const at = performance.now()
+            r = settle(firstAnswer(attemptPlan, outcome.status, outcome.response, started, active.statistics, at), done, at)
           } catch (e) {
             outcome.discard()
             fail(e)
@@ -258,7 +286,9 @@ function deliver(
   result: AttemptsResult<PendingResponse>,
   detail: RenderDetail,
   started: number,
-  done: (stop: boolean) => void
+  done: (stop: boolean) => void,
+  /** When the headers came, if the caller read the clock then. */
+  headersAt?: number
 ): Delivery {
   const plan = ctx.cachePlan
   const canServeStale = !!plan?.stale && !!active.cache?.policy.serveStaleOnError && triggersServeStale(result)
@@ -312,7 +342,7 @@ function deliver(
   const status = result.status
   const dispatcher = ctx.vhost?.dispatcher ?? ctx.config.defaults
   detail.status = status
-  detail.timeToHeadersMs = performance.now() - started
+  detail.timeToHeadersMs = (headersAt ?? performance.now()) - started
   if (passesError(dispatcher.passError, status)) {
     result.response.discard()
     ctx.record('render', 'stop', `render answered ${status}; DispatcherPassError hands it to Apache's error document`, {

@@ -23,7 +23,8 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     const rw = a.rewrite
     const req = ctx.apacheRequest()
     const env = ctx.env
-    const now = new Date()
+    // The request's start time: no second clock reading (Apache's time variables are per request too).
+    const now = new Date(ctx.trace.startedAt)
     const isThisServer = (host: string): boolean => v.names.some((n) => n.toLowerCase() === host.toLowerCase())
     const rewriteCtx = (quiet: boolean): RewriteContext => ({
       scope: 'vhost',
