@@ -84,6 +84,11 @@ export interface RequestTrace {
   stages: StageTrace[]
   /** Warnings worth a badge (pitfalls, fallbacks). */
   warnings: string[]
+  /**
+   * The trace whose decisions up to the cache stage this request replayed (an identical request
+   * head seen before on the same configuration; those stage entries show 0 ms).
+   */
+  replayedFrom?: string
 }
 
 /** Detail of the accept stage. */

@@ -150,6 +150,27 @@ describe('the request log', () => {
     expect(blocked._dispatcher).toMatchObject({ outcome: 'blocked', decidingRule: { label: '0001', type: 'deny' } })
   })
 
+  it('a repeated request says which earlier request its decisions were replayed from', async () => {
+    const target = '/content/demo/us/en/adventures.html?replayed=1'
+    expect(await get(served.proxy, target)).toBe(200)
+    expect(await get(served.proxy, target)).toBe(200)
+    const rows = ui.page.locator('.rows .row', { hasText: 'replayed=1' })
+    await expect.poll(() => rows.count(), POLL).toBe(2)
+    const detail = ui.page.locator('.detail-pane')
+    const notes: string[] = []
+    for (const i of [0, 1]) {
+      await rows.nth(i).click()
+      await expect.poll(() => textOf(detail.locator('.overview-url')), POLL).toBe(target)
+      const note = detail.locator('[data-testid="replayed-from"]')
+      notes.push((await note.count()) > 0 ? await note.innerText() : '')
+    }
+    const replayed = notes.filter((n) => n !== '')
+    await rows.nth(notes.findIndex((n) => n !== '')).click()
+    await screenshot(ui.page, 'trace-replayed')
+    expect(replayed).toHaveLength(1)
+    expect(replayed[0]).toMatch(/^Same request head as request #\d+ on this configuration/)
+  })
+
   it('clear empties the log', async () => {
     await screenshot(ui.page, 'requests')
     await ui.page.getByRole('button', { name: 'Clear' }).click()

@@ -1,14 +1,20 @@
 /**
  * The listener: HTTP/1.1 on loopback (8080 by default), every method, bodies streamed both
  * ways, keep-alive. Each request becomes a RequestContext run through the pipeline; its
- * trace is published when the answer is complete.
+ * trace is published when the answer is complete. Plain GET/HEAD requests are read and
+ * answered by the lean listener (http/lean-listener.ts), everything else by Node's server.
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
+import { installLeanListener } from './http/lean-listener'
+import type { LeanReply } from './http/lean-reply'
+import type { SimpleRequest } from './http/simple-request'
 import { errorPage } from './pipeline/apache-errors'
 import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
-import { runPipeline } from './pipeline/run'
+import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipeline/replay'
+import { runPipeline, STAGES, type Stage } from './pipeline/run'
+import { cache } from './pipeline/stages/cache'
 import type { ActiveConfig } from './runtime/active-config'
 
 export interface ProxyServerOptions {
@@ -21,9 +27,14 @@ export interface ProxyServerOptions {
   onError?(error: Error): void
 }
 
-class HttpReply implements Reply {
-  /** Set once the request context (which owns the trace) exists. */
-  trace!: RequestTrace
+/** What the listener needs of a reply beyond the pipeline's `Reply`. */
+interface ListenerReply extends Reply {
+  readonly statusCode: number
+  /** Drops the connection (an internal error once the headers are out). */
+  destroy(): void
+}
+
+class HttpReply implements ListenerReply {
   private aborts: (() => void)[] | null = null
 
   /** `onClose` runs once the connection's answer is over, complete or not. */
@@ -43,9 +54,15 @@ class HttpReply implements Reply {
     return this.res.headersSent
   }
 
+  get statusCode(): number {
+    return this.res.statusCode
+  }
+
+  destroy(): void {
+    this.res.destroy()
+  }
+
   head(status: number, headers: OutgoingHttpHeaders): void {
-    this.trace.response.status = status
-    this.trace.response.headers = traceHeaders(headers)
     this.res.writeHead(status, headers)
   }
 
@@ -64,6 +81,40 @@ class HttpReply implements Reply {
   onAbort(cb: () => void): void {
     if (this.aborts) this.aborts.push(cb)
     else this.aborts = [cb]
+  }
+}
+
+/** Records the status and headers in the trace as a reply sends them. */
+class TracedReply implements Reply {
+  /** Set once the request context (which owns the trace) exists. */
+  trace!: RequestTrace
+
+  constructor(private readonly inner: ListenerReply) {}
+
+  get headersSent(): boolean {
+    return this.inner.headersSent
+  }
+
+  head(status: number, headers: OutgoingHttpHeaders): void {
+    this.trace.response.status = status
+    this.trace.response.headers = traceHeaders(headers)
+    this.inner.head(status, headers)
+  }
+
+  write(chunk: Buffer): boolean {
+    return this.inner.write(chunk)
+  }
+
+  end(body?: Buffer | string): void {
+    this.inner.end(body)
+  }
+
+  onDrain(cb: () => void): void {
+    this.inner.onDrain(cb)
+  }
+
+  onAbort(cb: () => void): void {
+    this.inner.onAbort(cb)
   }
 }
 
@@ -121,8 +172,13 @@ function stripV4Mapped(a: string): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a
 }
 
+/** Where a replayed request goes on (replay.ts), and the stages of a run that may be remembered. */
+const CACHE_STAGE = STAGES.indexOf(cache)
+const WATCHED_STAGES: readonly Stage[] = [...STAGES.slice(0, CACHE_STAGE), capture, ...STAGES.slice(CACHE_STAGE)]
+
 export class ProxyServer {
   private readonly server: http.Server
+  private readonly lean: { close(): void } | false
 
   constructor(private readonly opts: ProxyServerOptions) {
     // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431;
@@ -139,50 +195,90 @@ export class ProxyServer {
         `HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
       )
     })
+    this.lean =
+      process.env.DW_NODE_HTTP_ONLY === '1'
+        ? false
+        : installLeanListener(this.server, {
+            handle: (request, socket, reply) => this.handleSimple(request, socket, reply)
+          })
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    let done: () => void = () => {}
+    const reply = new HttpReply(res, () => done())
+    done = this.run(toIncoming(req), reply)
+  }
+
+  private handleSimple(request: SimpleRequest, socket: Socket, reply: LeanReply): void {
+    const incoming: IncomingRequest = {
+      method: request.method,
+      target: request.target,
+      protocol: 'HTTP/1.1',
+      headers: request.headers,
+      rawHeaders: request.rawHeaders,
+      client: { address: stripV4Mapped(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
+      local: { address: stripV4Mapped(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
+      secure: false,
+      body: null
+    }
+    reply.whenDone = this.run(incoming, reply)
+  }
+
+  /** Runs the pipeline; returns what to call once the answer is over (the trace then goes out). */
+  private run(incoming: IncomingRequest, reply: ListenerReply): () => void {
     const seq = this.opts.nextSeq()
-    const incoming = toIncoming(req)
     const started = performance.now()
+    const active = this.opts.active()
+    const traced = new TracedReply(reply)
+    const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
+    traced.trace = ctx.trace
+    let stages: readonly Stage[] = WATCHED_STAGES
+    let from = 0
+    const key = replayKey(incoming)
+    if (key !== null) {
+      const prefix = rememberedPrefix(active, key)
+      if (prefix) {
+        replay(ctx, prefix)
+        stages = STAGES
+        from = CACHE_STAGE
+      } else ctx.inputWatch = new InputWatch(key)
+    }
     // Published once the answer is on the wire and every stage is done (a stored miss
     // records its cache entry after the last byte).
     let pending = 2
     const done = (): void => {
       if (--pending > 0) return
       ctx.trace.durationMs = performance.now() - started
-      if (ctx.trace.response.status === 0) ctx.trace.response.status = res.statusCode
+      if (ctx.trace.response.status === 0) ctx.trace.response.status = reply.statusCode
       this.opts.onTrace(ctx.trace)
     }
-    const reply = new HttpReply(res, done)
-    const ctx = new RequestContext(incoming, reply, this.opts.active(), 'serve', String(seq), seq)
-    reply.trace = ctx.trace
     try {
-      const r = runPipeline(ctx)
+      const r = runPipeline(ctx, stages, from)
       if (r)
         r.then(done, (e: Error) => {
           try {
-            this.fail(ctx, res, e)
+            this.fail(ctx, reply, e)
           } finally {
             done()
           }
         })
       else done()
     } catch (e) {
-      this.fail(ctx, res, e as Error)
+      this.fail(ctx, reply, e as Error)
       done()
     }
+    return done
   }
 
-  private fail(ctx: RequestContext, res: ServerResponse, e: Error): void {
+  private fail(ctx: RequestContext, reply: ListenerReply, e: Error): void {
     ctx.record('response', 'error', `internal error: ${e.message}`)
     ctx.setOutcome('error')
     this.opts.onError?.(e)
-    if (!res.headersSent) {
+    if (!reply.headersSent) {
       const body = errorPage(500)
-      res.writeHead(500, { 'content-type': 'text/html; charset=iso-8859-1', 'content-length': Buffer.byteLength(body) })
-      res.end(body)
-    } else res.destroy()
+      reply.head(500, { 'content-type': 'text/html; charset=iso-8859-1', 'content-length': Buffer.byteLength(body) })
+      reply.end(body)
+    } else reply.destroy()
   }
 
   listen(): Promise<AddressInfo> {
@@ -198,6 +294,7 @@ export class ProxyServer {
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.close(() => resolve())
+      if (this.lean) this.lean.close()
       this.server.closeAllConnections()
     })
   }

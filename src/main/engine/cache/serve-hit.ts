@@ -20,7 +20,8 @@ export function cachedFileResponse(
   const key = opts.fileETag === 'none' ? 'headers:none' : 'headers:MTime Size'
   let headers = file.memo.get(key) as ReturnType<typeof fileHeaders> | undefined
   if (!headers) {
-    headers = fileHeaders(facts, file.stored, opts)
+    // Frozen: every hit on this version hands the same object on (the listener serialises it once).
+    headers = Object.freeze(fileHeaders(facts, file.stored, opts))
     file.memo.set(key, headers)
   }
   return staticResponse(facts, req, file.stored, opts, headers)

@@ -18,6 +18,7 @@ import type {
 import type { ApacheRequest } from '../apache-expr'
 import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
+import type { InputWatch } from './replay'
 
 export interface IncomingRequest {
   method: string
@@ -72,6 +73,8 @@ export class RequestContext {
   isErrorDocument = false
   /** Set by a rewrite `[P]` rule: mod_proxy forwards to this URL instead of the Dispatcher. */
   proxyTo?: string
+  /** Set while a run is watched for decision replay (replay.ts). */
+  inputWatch?: InputWatch
   private apacheReq?: ApacheRequest
   private stageStart = 0
   /** `trace.stages` itself, written to directly (reading the trace's property completes it). */
@@ -125,7 +128,7 @@ export class RequestContext {
     const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hostHeader)
     const names: string[] = []
     for (let i = 0; i < req.rawHeaders.length; i += 2) names.push(req.rawHeaders[i])
-    this.apacheReq = {
+    const apacheReq: ApacheRequest = {
       method: req.method,
       uri: this.decodedPath,
       query: this.query ?? '',
@@ -142,7 +145,30 @@ export class RequestContext {
       serverName: m?.[1] || req.local.address,
       documentRoot: this.vhost?.docroot ?? ''
     }
-    return this.apacheReq
+    const watch = this.inputWatch
+    if (watch) {
+      // The client's port differs between connections: a decision that reads it is not replayed.
+      const port = req.client.port
+      Object.defineProperty(apacheReq, 'remotePort', {
+        get: () => {
+          watch.dynamic = true
+          return port
+        },
+        enumerable: true
+      })
+    }
+    this.apacheReq = apacheReq
+    return apacheReq
+  }
+
+  /** The request's time as Apache's per-request clock (`r->request_time`). */
+  requestDate(): Date {
+    return this.inputWatch ? this.inputWatch.clock(this.trace.startedAt) : new Date(this.trace.startedAt)
+  }
+
+  /** Stage entries replayed from an earlier identical request (replay.ts). */
+  adoptStages(entries: readonly StageTrace[]): void {
+    for (const e of entries) this.stages.push(e)
   }
 
   /** After a stage changed the URL or headers, the Apache view is rebuilt on next use. */
@@ -242,6 +268,7 @@ class DeferredTrace implements RequestTrace {
   declare decidingRule?: RequestTrace['decidingRule']
   declare forwarded?: RequestTrace['forwarded']
   declare cacheInfo?: string
+  declare replayedFrom?: string
   #stages: StageTrace[]
   #pending: { entry: StageTrace; complete: () => LazyParts }[] = []
 

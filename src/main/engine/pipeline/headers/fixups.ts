@@ -74,13 +74,18 @@ function valueOf(h: CompiledHeader, s: FixupScope): { value: string; error?: str
     // "Can't evaluate value expression": Apache uses an empty value.
     return r.error ? { value: '', error: r.error } : { value: r.value }
   }
-  const now = (s.opts.now ?? new Date()).getTime()
+  // The clock is only read for `%t` / `%D` (a replayed decision must not depend on it otherwise).
+  const opts = s.opts
   return {
     value: renderHeaderFormat(h.value ?? [], {
       env: s.env,
       https: s.req.https,
-      requestTime: s.opts.requestTime ?? now,
-      now
+      get requestTime() {
+        return opts.requestTime ?? (opts.now ?? new Date()).getTime()
+      },
+      get now() {
+        return (opts.now ?? new Date()).getTime()
+      }
     })
   }
 }

@@ -28,6 +28,8 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
     return false
   }
   // A denied request that is in the vanity URL list is forwarded after all (§4.4).
+  // The vanity list is fetched again over time: a decision that consulted it is not replayed.
+  if (active.vanity && ctx.inputWatch) ctx.inputWatch.dynamic = true
   if (active.vanity?.isVanity(ctx.path)) {
     ctx.record('filter', 'changed', `${f.summary}; rescued: ${ctx.path} is in the vanity URL list`, {
       source: d.rule?.pos,
@@ -58,6 +60,8 @@ function explainFilter(ctx: RequestContext, active: ActiveFarm): boolean | Promi
   const summary = d.rule
     ? `Filter rule entry /${d.rule.label} blocked '${line}'`
     : `no filter rule matched '${line}': denied`
+  // The vanity list is fetched again over time: a decision that consulted it is not replayed.
+  if (active.vanity && ctx.inputWatch) ctx.inputWatch.dynamic = true
   if (active.vanity?.isVanity(ctx.path)) {
     ctx.record('filter', 'changed', `${summary}; rescued: ${ctx.path} is in the vanity URL list`, {
       source: d.rule?.pos,

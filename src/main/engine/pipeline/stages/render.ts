@@ -201,7 +201,11 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const method = ctx.req.method
   const body = ctx.req.body
 
-  const settle = (result: AttemptsResult<PendingResponse>, done: (stop: boolean) => void, headersAt?: number): Delivery => {
+  const settle = (
+    result: AttemptsResult<PendingResponse>,
+    done: (stop: boolean) => void,
+    headersAt?: number
+  ): Delivery => {
     detail.attempts = result.attempts
     if (result.attempts.length > 1) detail.reason = `${choice.reason}; ${result.reason}`
     const used = result.kind === 'response' || result.kind === 'timeout' ? result.render : choice.index
@@ -243,7 +247,11 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
           let r: Delivery
           try {
             const at = performance.now()
-            r = settle(firstAnswer(attemptPlan, outcome.status, outcome.response, started, active.statistics, at), done, at)
+            r = settle(
+              firstAnswer(attemptPlan, outcome.status, outcome.response, started, active.statistics, at),
+              done,
+              at
+            )
           } catch (e) {
             outcome.discard()
             fail(e)

@@ -13,9 +13,13 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const a = v.apache
+  if (!a.setEnv && !a.rewrite && !a.requestHeaders) return false
+  if (ctx.inputWatch) ctx.inputWatch.probeCalls = v.probe.calls
+  // The request's start time: no second clock reading (Apache's time variables are per request too).
+  const now = ctx.requestDate()
   // SetEnvIf and RequestHeader leave no trace entry of their own: only their effect is kept.
   if (a.setEnv) {
-    const r = applySetEnv(a.setEnv, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true })
+    const r = applySetEnv(a.setEnv, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true, now })
     ctx.env = r.env
     for (const h of r.vary) ctx.vary.push(h)
   }
@@ -23,8 +27,6 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     const rw = a.rewrite
     const req = ctx.apacheRequest()
     const env = ctx.env
-    // The request's start time: no second clock reading (Apache's time variables are per request too).
-    const now = new Date(ctx.trace.startedAt)
     const isThisServer = (host: string): boolean => v.names.some((n) => n.toLowerCase() === host.toLowerCase())
     const rewriteCtx = (quiet: boolean): RewriteContext => ({
       scope: 'vhost',
@@ -91,7 +93,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     }
   }
   if (a.requestHeaders) {
-    const r = applyRequestHeaders(a.requestHeaders, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true })
+    const r = applyRequestHeaders(a.requestHeaders, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true, now })
     ctx.headers = r.headers
     for (const h of r.vary) ctx.vary.push(h)
     ctx.invalidateApacheRequest()

@@ -152,6 +152,12 @@ function Overview({ detail }: { detail: TraceDetail }) {
         <span className="fact muted">{formatDateTime(t.startedAt)}</span>
       </div>
       {reason && <p className="overview-reason">{reason.summary}</p>}
+      {t.replayedFrom && (
+        <p className="overview-replayed muted" data-testid="replayed-from">
+          Same request head as request #{t.replayedFrom} on this configuration: its decisions up to the cache stage were
+          reused (those stages show 0 ms); the cache and render stages ran again.
+        </p>
+      )}
       {t.warnings.length > 0 && (
         <ul className="warnings">
           {t.warnings.map((w, i) => (

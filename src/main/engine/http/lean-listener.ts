@@ -1,0 +1,181 @@
+/**
+ * The front of the listener: every connection starts here. A simple request (see
+ * simple-request.ts — the plain GET/HEAD that browsers and load tools send over and over) is
+ * parsed and answered on the socket directly; the first request that is not simple hands the
+ * connection, with the bytes already read, to Node's HTTP server for the rest of its life.
+ *
+ * Why two paths. The Dispatcher's hit path is Apache's static handler, which serves a small
+ * cached page for about the cost of Node's HTTP server alone (IncomingMessage and
+ * ServerResponse streams, events and header validation per request). Answering the common
+ * request without that machinery leaves room for the Dispatcher's own work (vhost, rewrite,
+ * filter, the `.stat` check and a trace) within Apache's budget. Everything unusual — bodies,
+ * `Expect`, HTTP/1.0, malformed input and its 400 — stays with Node, whose behaviour the
+ * test suite pins down. No library fits: fast HTTP servers for Node either wrap `node:http`
+ * or are native builds outside npm, and this path must answer byte for byte as Node does.
+ */
+import type { Server as HttpServer } from 'node:http'
+import type { Socket } from 'node:net'
+import { LeanReply } from './lean-reply'
+import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
+
+export interface LeanListenerOptions {
+  /** Answers one simple request; `reply.onFinish` (given in the options) follows. */
+  handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n')
+/** Bytes of pipelined requests held while an answer is in progress before reading pauses. */
+const PIPELINE_LIMIT = 1024 * 1024
+
+/**
+ * Takes over `server`'s connections: each goes through `connection` below and is given to
+ * Node's own connection handler when a request is not simple. Returns false (and changes
+ * nothing) when the server does not have the one connection handler Node installs.
+ */
+export function installLeanListener(server: HttpServer, opts: LeanListenerOptions): { close(): void } | false {
+  const handlers = server.listeners('connection')
+  if (handlers.length !== 1) return false
+  const nodeConnection = handlers[0] as (socket: Socket) => void
+  const open = new Set<Socket>()
+  server.removeAllListeners('connection')
+  server.on('connection', (socket: Socket) => {
+    open.add(socket)
+    new LeanConnection(
+      socket,
+      server,
+      opts,
+      (rest, ended) => {
+        open.delete(socket)
+        nodeConnection.call(server, socket)
+        // Node's handler reads from the socket's 'data' and 'end' events (and, from now on, from
+        // the handle directly): what was read already is given to it the same way, in order.
+        if (rest) socket.emit('data', rest)
+        if (ended) socket.emit('end')
+      },
+      () => open.delete(socket)
+    )
+  })
+  return {
+    close() {
+      for (const socket of open) socket.destroy()
+      open.clear()
+    }
+  }
+}
+
+class LeanConnection {
+  private buffered: Buffer | null = null
+  private reply: LeanReply | null = null
+  private closed = false
+  /** The client sent FIN: the connection ends once what it asked for is answered. */
+  private ended = false
+  private served = 0
+  /** Handed to Node: nothing here touches the socket any more. */
+  private gone = false
+  private readonly onData = (chunk: Buffer): void => this.received(chunk)
+  private readonly onEnd = (): void => this.clientEnded()
+  private readonly onClose = (): void => this.socketClosed()
+  private readonly onTimeout = (): void => this.idle()
+  private readonly onError = (): void => {}
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly server: HttpServer,
+    private readonly opts: LeanListenerOptions,
+    private readonly handOff: (rest: Buffer | null, ended: boolean) => void,
+    private readonly forget: () => void
+  ) {
+    socket.on('data', this.onData)
+    socket.on('end', this.onEnd)
+    socket.on('close', this.onClose)
+    socket.on('error', this.onError)
+    socket.on('timeout', this.onTimeout)
+    socket.setTimeout(server.keepAliveTimeout)
+  }
+
+  private received(chunk: Buffer): void {
+    this.buffered = this.buffered ? Buffer.concat([this.buffered, chunk]) : chunk
+    if (!this.reply) this.next()
+    // Pipelined requests wait for the answer in progress; a client that keeps sending is paused.
+    else if (this.buffered && this.buffered.length > PIPELINE_LIMIT) this.socket.pause()
+  }
+
+  private clientEnded(): void {
+    this.ended = true
+    if (this.reply) return
+    // An incomplete request is Node's to answer (its parser reports it as the client's error).
+    if (this.buffered) this.giveToNode()
+    else this.socket.end()
+  }
+
+  /** Starts the next request in the buffer, if it is complete. */
+  private next(): void {
+    const data = this.buffered
+    if (!data) return
+    const end = data.indexOf(HEAD_END)
+    if (end < 0) {
+      if (data.length > SIMPLE_HEAD_LIMIT) this.giveToNode()
+      return
+    }
+    const request = parseSimpleRequest(data.toString('latin1', 0, end))
+    if (!request) return this.giveToNode()
+    this.buffered = end + 4 < data.length ? data.subarray(end + 4) : null
+    this.socket.setTimeout(0)
+    const reply = new LeanReply({
+      socket: this.socket,
+      method: request.method,
+      keepAlive: request.keepAlive,
+      keepAliveTimeoutMs: this.server.keepAliveTimeout,
+      onFinish: (keepAlive) => this.finished(keepAlive)
+    })
+    this.reply = reply
+    this.opts.handle(request, this.socket, reply)
+  }
+
+  private finished(keepAlive: boolean): void {
+    this.reply = null
+    this.served++
+    if (this.closed) return
+    if (!keepAlive) {
+      this.socket.end()
+      return
+    }
+    if (this.socket.isPaused()) this.socket.resume()
+    if (this.buffered) this.next()
+    if (this.reply || this.gone) return
+    if (this.ended) this.clientEnded()
+    else this.socket.setTimeout(this.server.keepAliveTimeout)
+  }
+
+  /**
+   * Nothing asked for within the keep-alive time. After an answer the connection is closed, as
+   * Node closes an idle keep-alive connection; a connection that has not sent a whole first
+   * request goes to Node, whose header timeout then applies.
+   */
+  private idle(): void {
+    if (this.reply) return
+    if (this.served === 0 || this.buffered) this.giveToNode()
+    else this.socket.destroy()
+  }
+
+  private socketClosed(): void {
+    this.closed = true
+    this.forget()
+    this.reply?.socketClosed()
+  }
+
+  private giveToNode(): void {
+    this.gone = true
+    const socket = this.socket
+    socket.setTimeout(0)
+    socket.off('data', this.onData)
+    socket.off('end', this.onEnd)
+    socket.off('close', this.onClose)
+    socket.off('error', this.onError)
+    socket.off('timeout', this.onTimeout)
+    if (socket.isPaused()) socket.resume()
+    const rest = this.buffered
+    this.buffered = null
+    this.handOff(rest, this.ended)
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * The answer to a simple request (simple-request.ts), written straight to the socket in the
+ * bytes Node's `ServerResponse` would have written for the same `writeHead` and body: the
+ * same status line, the caller's headers in order, then `Date`, `Connection: keep-alive`,
+ * `Keep-Alive: timeout=N` and `Transfer-Encoding: chunked` as Node adds them (its
+ * `_storeHeader`), the same rules for HEAD, 204 and 304, and the same errors for invalid
+ * header names or values. The listener tests compare the two byte for byte.
+ *
+ * Why not Node's `ServerResponse`: a cache hit is a few microseconds of Dispatcher work, and
+ * the stream machinery around one `writeHead`/`end` cost several times that (see listener.ts).
+ */
+import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Reply } from '../pipeline/context'
+
+/** Node's header checks (`validateHeaderName` / `validateHeaderValue`). */
+const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/
+const CONNECTION_CLOSE = /(?:^|\W)close(?:$|\W)/i
+const TE_CHUNKED = /(?:^|\W)chunked(?:$|\W)/i
+
+/** `Date: …` as Node writes it: the clock read at most once a second. */
+let dateLine = ''
+let dateSecond = 0
+function currentDateLine(): string {
+  const now = Date.now()
+  const second = Math.floor(now / 1000)
+  if (second !== dateSecond) {
+    dateSecond = second
+    dateLine = `Date: ${new Date(now).toUTCString()}\r\n`
+  }
+  return dateLine
+}
+
+/** Caller headers serialised once per headers object (a cache hit hands the same object on every time). */
+interface HeaderBlock {
+  text: string
+  connection: boolean
+  close: boolean
+  contentLength: boolean
+  chunked: boolean
+  transferEncoding: boolean
+  date: boolean
+  keepAliveHeader: boolean
+}
+const blocks = new WeakMap<OutgoingHttpHeaders, HeaderBlock>()
+
+function headerBlock(headers: OutgoingHttpHeaders, reuse: boolean): HeaderBlock {
+  const known = reuse ? blocks.get(headers) : undefined
+  if (known) return known
+  const b: HeaderBlock = {
+    text: '',
+    connection: false,
+    close: false,
+    contentLength: false,
+    chunked: false,
+    transferEncoding: false,
+    date: false,
+    keepAliveHeader: false
+  }
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key)) continue
+    if (!TOKEN.test(key))
+      throw invalidHeader('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${key}"]`)
+    const value = headers[key]
+    if (Array.isArray(value) && (value.length < 2 || key.toLowerCase() !== 'cookie')) {
+      for (const v of value) addLine(b, key, v)
+    } else addLine(b, key, Array.isArray(value) ? value.join('; ') : value)
+  }
+  if (reuse) blocks.set(headers, b)
+  return b
+}
+
+function addLine(b: HeaderBlock, key: string, value: unknown): void {
+  if (value === undefined)
+    throw invalidHeader('ERR_HTTP_INVALID_HEADER_VALUE', `Invalid value "undefined" for header "${key}"`)
+  const text = String(value)
+  if (INVALID_VALUE.test(text))
+    throw invalidHeader('ERR_INVALID_CHAR', `Invalid character in header content ["${key}"]`)
+  b.text += `${key}: ${text}\r\n`
+  if (key.length < 4 || key.length > 17) return
+  switch (key.toLowerCase()) {
+    case 'connection':
+      b.connection = true
+      if (CONNECTION_CLOSE.test(text)) b.close = true
+      break
+    case 'transfer-encoding':
+      b.transferEncoding = true
+      if (TE_CHUNKED.test(text)) b.chunked = true
+      break
+    case 'content-length':
+      b.contentLength = true
+      break
+    case 'date':
+      b.date = true
+      break
+    case 'keep-alive':
+      b.keepAliveHeader = true
+      break
+  }
+}
+
+function invalidHeader(code: string, message: string): Error {
+  return Object.assign(new TypeError(message), { code })
+}
+
+export interface LeanReplyOptions {
+  socket: Socket
+  method: 'GET' | 'HEAD'
+  /** False when the client asked to close (`Connection: close`). */
+  keepAlive: boolean
+  /** Node's `keepAliveTimeout` (ms): announced as `Keep-Alive: timeout=N`. */
+  keepAliveTimeoutMs: number
+  /** Called once when the answer is over: `keepAlive` says whether the connection may carry another. */
+  onFinish(keepAlive: boolean, aborted: boolean): void
+}
+
+const CRLF = '\r\n'
+const LAST_CHUNK = '0\r\n\r\n'
+const EMPTY = Buffer.alloc(0)
+/** Bodies up to this size go out in one buffer with the headers. */
+const ONE_WRITE_LIMIT = 16 * 1024
+
+export class LeanReply implements Reply {
+  statusCode = 200
+  headersSent = false
+  private hasBody: boolean
+  private chunked = false
+  private keepAlive = true
+  private finished = false
+  private aborts: (() => void)[] | null = null
+  /** Set by whoever published the request: runs once the answer is over (complete or not). */
+  whenDone: (() => void) | null = null
+  /** The status line and headers, sent with the first body bytes (as Node does). */
+  private pendingHead: string | null = null
+
+  constructor(private readonly opts: LeanReplyOptions) {
+    this.hasBody = opts.method !== 'HEAD'
+  }
+
+  head(status: number, headers: OutgoingHttpHeaders): void {
+    if (this.headersSent)
+      throw Object.assign(new Error('Cannot write headers after they are sent to the client'), {
+        code: 'ERR_HTTP_HEADERS_SENT'
+      })
+    if (!Number.isInteger(status) || status < 100 || status > 999)
+      throw Object.assign(new RangeError(`Invalid status code: ${status}`), { code: 'ERR_HTTP_INVALID_STATUS_CODE' })
+    this.statusCode = status
+    if (status === 204 || status === 304 || (status >= 100 && status <= 199)) this.hasBody = false
+    // An object handed over again and again (a cached file's headers) is serialised once.
+    const b = headerBlock(headers, Object.isFrozen(headers))
+    let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n${b.text}`
+    if (!b.date) text += currentDateLine()
+    let chunked = b.chunked
+    let keepAlive = this.opts.keepAlive
+    if (chunked && (status === 204 || status === 304)) {
+      chunked = false
+      keepAlive = false
+    }
+    // A Connection header of the answer's own decides, as in Node: close, or else keep alive.
+    if (b.connection) keepAlive = !b.close
+    else if (keepAlive) {
+      text += 'Connection: keep-alive\r\n'
+      if (!b.keepAliveHeader) text += `Keep-Alive: timeout=${Math.floor(this.opts.keepAliveTimeoutMs / 1000)}\r\n`
+    } else text += 'Connection: close\r\n'
+    if (!b.contentLength && !b.transferEncoding) {
+      if (!this.hasBody) chunked = false
+      else {
+        text += 'Transfer-Encoding: chunked\r\n'
+        chunked = true
+      }
+    }
+    this.chunked = chunked
+    this.keepAlive = keepAlive
+    this.pendingHead = text + CRLF
+    this.headersSent = true
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.finished) return false
+    if (!this.headersSent) this.head(200, {})
+    if (!this.hasBody || chunk.length === 0) return this.flushHead()
+    const socket = this.opts.socket
+    socket.cork()
+    this.flushHead()
+    if (this.chunked) socket.write(chunk.length.toString(16) + CRLF, 'latin1')
+    let ok = socket.write(chunk)
+    if (this.chunked) ok = socket.write(CRLF, 'latin1')
+    socket.uncork()
+    return ok
+  }
+
+  end(body?: Buffer | string): void {
+    if (this.finished) return
+    if (!this.headersSent) this.head(200, {})
+    const socket = this.opts.socket
+    const data = body === undefined || !this.hasBody ? undefined : typeof body === 'string' ? Buffer.from(body) : body
+    this.finished = true
+    const finish = (): void => this.done(false)
+    const head = this.pendingHead
+    if (head !== null && !this.chunked && data !== undefined && data.length <= ONE_WRITE_LIMIT) {
+      // The whole answer (a small cached page) in one buffer: one write, no writev.
+      this.pendingHead = null
+      const out = Buffer.allocUnsafe(head.length + data.length)
+      out.write(head, 0, 'latin1')
+      data.copy(out, head.length)
+      socket.write(out, finish)
+      return
+    }
+    socket.cork()
+    this.flushHead()
+    if (data !== undefined && data.length > 0) {
+      if (this.chunked) {
+        socket.write(data.length.toString(16) + CRLF, 'latin1')
+        socket.write(data)
+        socket.write(CRLF, 'latin1')
+      } else socket.write(data, finish)
+    }
+    if (this.chunked) socket.write(LAST_CHUNK, 'latin1', finish)
+    else if (data === undefined || data.length === 0) socket.write(EMPTY, finish)
+    socket.uncork()
+  }
+
+  /** Like `ServerResponse`'s 'drain': every time the socket drains until this answer is over. */
+  onDrain(cb: () => void): void {
+    if (this.drains) {
+      this.drains.push(cb)
+      return
+    }
+    const drains = [cb]
+    this.drains = drains
+    this.drainListener = () => {
+      for (const f of drains) f()
+    }
+    this.opts.socket.on('drain', this.drainListener)
+  }
+
+  onAbort(cb: () => void): void {
+    if (this.aborts) this.aborts.push(cb)
+    else this.aborts = [cb]
+  }
+
+  /** Gives up on the answer (an internal error after the headers went out): the connection closes. */
+  destroy(): void {
+    this.opts.socket.destroy()
+  }
+
+  /** The socket closed: an answer still being written was cut short. */
+  socketClosed(): void {
+    if (this.finished && this.reported) return
+    const aborted = !this.finished
+    this.finished = true
+    if (aborted && this.aborts) for (const cb of this.aborts) cb()
+    this.done(aborted)
+  }
+
+  private reported = false
+  private drains: (() => void)[] | null = null
+  private drainListener: (() => void) | null = null
+
+  private done(aborted: boolean): void {
+    if (this.reported) return
+    this.reported = true
+    if (this.drainListener) this.opts.socket.off('drain', this.drainListener)
+    this.opts.onFinish(this.keepAlive && !aborted, aborted)
+    this.whenDone?.()
+  }
+
+  private flushHead(): boolean {
+    const head = this.pendingHead
+    if (head === null) return true
+    this.pendingHead = null
+    return this.opts.socket.write(head, 'latin1')
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Recognises the common request that the lean listener answers itself: an HTTP/1.1 `GET` or
+ * `HEAD` in origin form, without a body, with plain ASCII header lines that each name a
+ * different header, and a `Connection` of `keep-alive` or `close` if any. For such a request Node's
+ * parser (llhttp) and this one give the same method, target, headers and raw headers — the
+ * listener tests check that byte for byte. Anything else (bodies, `Expect`, `Upgrade`,
+ * HTTP/1.0, folded or repeated headers, odd whitespace, non-ASCII bytes, malformed input)
+ * is not "simple", and the connection goes to Node's HTTP server, which has always answered
+ * it (see listener.ts for why both exist).
+ */
+
+export interface SimpleRequest {
+  method: 'GET' | 'HEAD'
+  target: string
+  /** Lower-case names. Each appears once, so nothing is joined. */
+  headers: Record<string, string>
+  /** Names as sent, values trimmed, in order: what Node's `rawHeaders` holds. */
+  rawHeaders: string[]
+  /** False when the client sent `Connection: close`. */
+  keepAlive: boolean
+}
+
+/** Request heads longer than this go to Node (its limit here is 256 KiB; Apache's are per line). */
+export const SIMPLE_HEAD_LIMIT = 64 * 1024
+
+/** A header name: an RFC 9110 token (what llhttp accepts). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** Anything but printable ASCII and CR LF: tabs, controls and bytes ≥ 0x80 are Node's to judge. */
+const NOT_PLAIN = /[^\x20-\x7e\r\n]/
+const REQUEST_LINE = /^(GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.1$/
+
+/** Headers whose presence changes framing or connection handling: left to Node. */
+const NOT_SIMPLE_HEADERS = new Set(['content-length', 'transfer-encoding', 'expect', 'upgrade', 'http2-settings'])
+
+/** Lower-cased header names, remembered (the same few dozen names arrive on every request). */
+const lowered = new Map<string, string>()
+function lowerName(name: string): string {
+  let lower = lowered.get(name)
+  if (lower === undefined) {
+    lower = name.toLowerCase()
+    if (lowered.size >= 2000) lowered.clear()
+    lowered.set(name, lower)
+  }
+  return lower
+}
+
+/**
+ * The request in `head` (the bytes before the blank line, as latin1), or null when it is not
+ * a simple request.
+ */
+export function parseSimpleRequest(head: string): SimpleRequest | null {
+  if (head.length > SIMPLE_HEAD_LIMIT || NOT_PLAIN.test(head)) return null
+  const lines = head.split('\r\n')
+  const line = REQUEST_LINE.exec(lines[0])
+  if (!line) return null
+  const headers: Record<string, string> = {}
+  const rawHeaders: string[] = []
+  let keepAlive = true
+  for (let i = 1; i < lines.length; i++) {
+    const text = lines[i]
+    // A lone CR or LF, or a folded continuation line.
+    if (text.includes('\n') || text.includes('\r') || text.charCodeAt(0) === 32) return null
+    const colon = text.indexOf(':')
+    if (colon <= 0) return null
+    const name = text.slice(0, colon)
+    if (!TOKEN.test(name)) return null
+    const lower = lowerName(name)
+    if (lower in headers || NOT_SIMPLE_HEADERS.has(lower)) return null
+    const value = text.slice(colon + 1).trim()
+    if (lower === 'connection') {
+      const option = value.toLowerCase()
+      if (option === 'close') keepAlive = false
+      else if (option !== 'keep-alive') return null
+    }
+    headers[lower] = value
+    rawHeaders.push(name, value)
+  }
+  return { method: line[1] as 'GET' | 'HEAD', target: line[2], headers, rawHeaders, keepAlive }
+}

@@ -1,0 +1,124 @@
+/**
+ * Decision replay: a request whose head is byte for byte one seen before (same method,
+ * target, protocol, headers in the same order and spelling, same client address and listener)
+ * gets the same decisions from the stages before the cache stage — vhost, rewrite, handler,
+ * farm, flush, filter are functions of exactly those inputs and of the configuration
+ * snapshot. Their outcome is remembered per snapshot and replayed, and the request goes on
+ * at the cache stage, which (like the module) checks the cache file and its `.stat` on every
+ * request. A browser reloading a page, or a load test, repeats the same heads over and over.
+ *
+ * A run is remembered only when nothing else went into those decisions: no clock reading
+ * (`%{TIME}`, `[CO]` lifetimes, `%t`), no client port, no look at the file system (`-f`,
+ * `-d`, `LA-U`), no `rnd:` map, no look at the vanity URL list (it is fetched again). The
+ * replayed trace shows the same stage entries, with a duration of 0: they did not run again.
+ */
+import type { StageTrace, RequestTrace } from '../../../shared/trace'
+import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
+import type { IncomingRequest, RequestContext } from './context'
+
+/** What the stages before the cache stage decided, as the cache and render stages read it. */
+interface Prefix {
+  path: string
+  decodedPath: string
+  query: string | null
+  vhost?: ActiveVhost
+  farm?: ActiveFarm
+  env: Record<string, string>
+  /** Null when they are the request's own (no RequestHeader changed them). */
+  headers: Record<string, string> | null
+  cookies: string[]
+  vary: string[]
+  stages: readonly StageTrace[]
+  /** The trace the decisions were taken from. */
+  from: string
+  trace: Pick<RequestTrace, 'vhost' | 'farm' | 'decidingRule' | 'warnings'>
+}
+
+/** Heads remembered per configuration snapshot before the memo starts over. */
+const MEMO_LIMIT = 5000
+
+const memos = new WeakMap<ActiveConfig, Map<string, Prefix>>()
+
+/** Keeps track of inputs a replay could not reproduce, while a run is being watched. */
+export class InputWatch {
+  dynamic = false
+  /** File-system probes of the vhost when the watch started (see `capture`). */
+  probeCalls = -1
+
+  constructor(readonly key: string) {}
+
+  /** A Date that marks the run as depending on the clock as soon as anything reads it. */
+  clock(ms: number): Date {
+    const date = new Date(ms)
+    return new Proxy(date, {
+      get: (target, prop) => {
+        this.dynamic = true
+        const value = Reflect.get(target, prop, target) as unknown
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+      }
+    })
+  }
+}
+
+/** The memo key of a request that may be replayed (no body: GET and HEAD), else null. */
+export function replayKey(req: IncomingRequest): string | null {
+  if (req.body !== null || (req.method !== 'GET' && req.method !== 'HEAD')) return null
+  return `${req.method} ${req.target} ${req.protocol}\n${req.rawHeaders.join('\n')}\n${req.client.address}\n${req.local.address}:${req.local.port}\n${req.secure ? 's' : ''}`
+}
+
+export function rememberedPrefix(config: ActiveConfig, key: string): Prefix | undefined {
+  return memos.get(config)?.get(key)
+}
+
+/**
+ * A pipeline stage placed just before the cache stage of a watched run: remembers what the
+ * earlier stages decided when the run qualifies. It never answers.
+ */
+export function capture(ctx: RequestContext): false {
+  const watch = ctx.inputWatch
+  if (!watch || watch.dynamic) return false
+  const v = ctx.vhost
+  if (v && (v.probe.calls !== watch.probeCalls || (v.apache.rewrite && !v.apache.rewrite.replayable))) return false
+  if (ctx.proxyTo !== undefined || ctx.isErrorDocument) return false
+  const trace = ctx.trace
+  const prefix: Prefix = {
+    path: ctx.path,
+    decodedPath: ctx.decodedPath,
+    query: ctx.query,
+    vhost: v,
+    farm: ctx.farm,
+    env: { ...ctx.env },
+    headers: ctx.headers === ctx.req.headers ? null : { ...ctx.headers },
+    cookies: [...ctx.cookies],
+    vary: [...ctx.vary],
+    // Reading the stages completes any entry explained on demand; shared from now on, so frozen.
+    stages: trace.stages.map((s) => Object.freeze({ ...s, durationMs: 0 })),
+    from: trace.id,
+    trace: { vhost: trace.vhost, farm: trace.farm, decidingRule: trace.decidingRule, warnings: [...trace.warnings] }
+  }
+  let memo = memos.get(ctx.config)
+  if (!memo) memos.set(ctx.config, (memo = new Map()))
+  if (memo.size >= MEMO_LIMIT) memo.clear()
+  memo.set(watch.key, prefix)
+  return false
+}
+
+/** Puts a remembered prefix into a fresh context: the pipeline then goes on at the cache stage. */
+export function replay(ctx: RequestContext, p: Prefix): void {
+  ctx.path = p.path
+  ctx.decodedPath = p.decodedPath
+  ctx.query = p.query
+  ctx.vhost = p.vhost
+  ctx.farm = p.farm
+  ctx.env = { ...p.env }
+  if (p.headers) ctx.headers = { ...p.headers }
+  if (p.cookies.length > 0) ctx.cookies = [...p.cookies]
+  if (p.vary.length > 0) ctx.vary = [...p.vary]
+  const trace = ctx.trace
+  if (p.trace.vhost !== undefined) trace.vhost = p.trace.vhost
+  if (p.trace.farm !== undefined) trace.farm = p.trace.farm
+  if (p.trace.decidingRule !== undefined) trace.decidingRule = p.trace.decidingRule
+  for (const w of p.trace.warnings) trace.warnings.push(w)
+  trace.replayedFrom = p.from
+  ctx.adoptStages(p.stages)
+}

@@ -1,0 +1,128 @@
+/**
+ * Decision replay (src/main/engine/pipeline/replay.ts) through the real listener, on a copy
+ * of the embedded AEMaaCS configuration with its rewrite rules: an identical request head
+ * replays the decisions up to the cache stage and answers exactly as the first did; a rule
+ * that reads the clock, the client's port or the file system, a different header, or a
+ * reloaded configuration means the stages run again.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import http from 'node:http'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { RequestTrace } from '../../src/shared/trace'
+import { resourcesDir } from '../../src/main/engine/resources'
+import { stackForThisTest, type Stack } from './support/engine'
+
+const made: string[] = []
+afterEach(() => {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+})
+
+/** The embedded configuration with `rules` appended to its site rewrite rules. */
+function configWith(rules: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'))
+  made.push(dir)
+  fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+  fs.appendFileSync(path.join(dir, 'conf.d/rewrites/rewrite.rules'), `\n${rules}\n`)
+  return dir
+}
+
+function stack(rules = ''): Promise<Stack> {
+  return stackForThisTest({
+    upstreams: ['publish'],
+    configDir: configWith(rules),
+    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port } })
+  })
+}
+
+/** What the stages before the cache stage decided, as the user reads it in the trace (timings aside). */
+function decisions(t: RequestTrace): unknown {
+  const upToCache = t.stages.slice(
+    0,
+    t.stages.findIndex((s) => s.stage === 'cache')
+  )
+  return {
+    farm: t.farm,
+    vhost: t.vhost,
+    decidingRule: t.decidingRule,
+    warnings: t.warnings,
+    stages: upToCache.map((s) => ({ ...s, durationMs: undefined }))
+  }
+}
+
+const agent = (): http.Agent => new http.Agent({ keepAlive: true, maxSockets: 1 })
+
+describe('decision replay', () => {
+  it('an identical request replays the decisions and gets the same answer and trace', async () => {
+    const s = await stack('RewriteRule "^/old\\.html$" "/content/demo/us/en.html" [PT,L]')
+    const keep = agent()
+    const first = await s.send('/old.html', { agent: keep })
+    const second = await s.send('/old.html', { agent: keep })
+    keep.destroy()
+    expect(first.trace.replayedFrom).toBeUndefined()
+    expect(second.trace.replayedFrom).toBe(first.trace.id)
+    expect(second.status).toBe(first.status)
+    expect(second.text).toBe(first.text)
+    expect(decisions(second.trace)).toEqual(decisions(first.trace))
+    // The rewritten URL was fetched and stored once; the replayed request found it in the cache.
+    expect(first.trace.outcome).toBe('miss-stored')
+    expect(second.trace.outcome).toBe('hit')
+    expect(s.up.publish.count).toBe(1)
+    expect(s.up.publish.last!.url).toBe('/content/demo/us/en.html')
+    const replayed = second.trace.stages.filter((st) => st.durationMs === 0).map((st) => st.stage)
+    expect(replayed).toEqual(expect.arrayContaining(['rewrite', 'filter']))
+  })
+
+  it('a different header value, method or client connection option is a different request', async () => {
+    const s = await stack()
+    const a = await s.send('/content/demo/us/en.html', { headers: { 'x-a': '1' } })
+    const b = await s.send('/content/demo/us/en.html', { headers: { 'x-a': '2' } })
+    const c = await s.send('/content/demo/us/en.html', { method: 'HEAD', headers: { 'x-a': '1' } })
+    expect(a.trace.replayedFrom).toBeUndefined()
+    expect(b.trace.replayedFrom).toBeUndefined()
+    expect(c.trace.replayedFrom).toBeUndefined()
+    const d = await s.send('/content/demo/us/en.html', { headers: { 'x-a': '2' } })
+    expect(d.trace.replayedFrom).toBe(b.trace.id)
+  })
+
+  const notReplayed: [string, string][] = [
+    [
+      'the clock (%{TIME_SEC})',
+      'RewriteCond %{TIME_SEC} >-1\nRewriteRule "^/t\\.html$" "/content/demo/us/en.html" [PT,L]'
+    ],
+    ['the client port', 'RewriteCond %{REMOTE_PORT} >0\nRewriteRule "^/t\\.html$" "/content/demo/us/en.html" [PT,L]'],
+    [
+      'the file system (-f)',
+      'RewriteCond %{DOCUMENT_ROOT}/nothing.html !-f\nRewriteRule "^/t\\.html$" "/content/demo/us/en.html" [PT,L]'
+    ],
+    ['a cookie lifetime', 'RewriteRule "^/t\\.html$" "/content/demo/us/en.html" [PT,L,CO=seen:1:localhost:10]']
+  ]
+  for (const [what, rules] of notReplayed) {
+    it(`a decision that read ${what} is taken again every time`, async () => {
+      const s = await stack(rules)
+      const first = await s.send('/t.html')
+      const second = await s.send('/t.html')
+      expect(first.status).toBe(200)
+      expect(s.up.publish.last!.url).toBe('/content/demo/us/en.html')
+      expect(second.trace.replayedFrom).toBeUndefined()
+      expect(second.trace.stages.find((st) => st.stage === 'rewrite')!.durationMs).toBeGreaterThanOrEqual(0)
+    })
+  }
+
+  it('a reloaded configuration decides again', async () => {
+    const s = await stack('RewriteRule "^/r\\.html$" "/content/demo/us/en.html" [PT,L]')
+    await s.send('/r.html')
+    expect((await s.send('/r.html')).trace.replayedFrom).toBeDefined()
+    const rules = path.join(s.engine.configInput, 'conf.d/rewrites/rewrite.rules')
+    fs.appendFileSync(rules, '\nRewriteRule "^/r\\.html$" "/content/demo/us/en/adventures.html" [PT,L]\n')
+    fs.writeFileSync(
+      rules,
+      fs.readFileSync(rules, 'utf8').replace('"^/r\\.html$" "/content/demo/us/en.html"', '"^/x$" "/y"')
+    )
+    expect(s.engine.reload().ok).toBe(true)
+    const after = await s.send('/r.html')
+    expect(after.trace.replayedFrom).toBeUndefined()
+    expect(s.up.publish.last!.url).toBe('/content/demo/us/en/adventures.html')
+  })
+})

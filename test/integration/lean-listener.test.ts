@@ -1,0 +1,288 @@
+/**
+ * The lean listener answers simple requests itself and hands everything else to Node's HTTP
+ * server. What a client receives must not depend on which of the two answered: the same
+ * answers are written through both and compared byte for byte (the Date line aside).
+ */
+import http, { type OutgoingHttpHeaders } from 'node:http'
+import net, { type AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installLeanListener } from '../../src/main/engine/http/lean-listener'
+import { parseSimpleRequest } from '../../src/main/engine/http/simple-request'
+
+interface Answer {
+  status: number
+  headers: OutgoingHttpHeaders
+  /** Body chunks written one by one (streamed), then `end` with `last`. */
+  chunks?: string[]
+  last?: string
+  /** Answer after this many ms (an answer that waits for a render). */
+  delayMs?: number
+}
+
+/** What the servers answer, by path. */
+const ANSWERS: Record<string, Answer> = {
+  '/plain': { status: 200, headers: { 'Content-Type': 'text/html', 'Content-Length': '5' }, last: 'hello' },
+  '/chunked': { status: 200, headers: { 'Content-Type': 'text/plain' }, chunks: ['one ', 'two '], last: 'three' },
+  '/empty-chunked': { status: 200, headers: {} },
+  '/not-modified': { status: 304, headers: { ETag: '"x"' } },
+  '/no-content': { status: 204, headers: {} },
+  '/no-content-te': { status: 204, headers: { 'Transfer-Encoding': 'chunked' } },
+  '/close': { status: 400, headers: { 'Content-Length': '3', Connection: 'close' }, last: 'bad' },
+  '/cookies': {
+    status: 302,
+    headers: { Location: '/x', 'Set-Cookie': ['a=1; Path=/', 'b=2'], 'Content-Length': 0 },
+    last: ''
+  },
+  '/own-date': { status: 200, headers: { Date: 'Thu, 01 Jan 1970 00:00:00 GMT', 'Content-Length': '2' }, last: 'ok' },
+  '/late': { status: 503, headers: { 'Content-Type': 'text/plain' }, last: 'later', delayMs: 20 },
+  '/numbers': { status: 200, headers: { 'content-length': 4, 'x-count': 7 }, last: 'four' },
+  '/unknown-status': { status: 299, headers: { 'Content-Length': '0' } },
+  '/bad-header': { status: 200, headers: { 'X-Bad': 'a\u0001b' } }
+}
+
+interface Writer {
+  head(status: number, headers: OutgoingHttpHeaders): void
+  write(chunk: Buffer): boolean
+  end(body?: Buffer | string): void
+}
+
+function respond(path: string, w: Writer): void {
+  const a = ANSWERS[path.split('?')[0]] ?? ANSWERS['/plain']
+  const go = (): void => {
+    try {
+      w.head(a.status, a.headers)
+    } catch (e) {
+      // Both sides refuse an invalid header the same way: the test answers with the error code.
+      const code = (e as { code?: string }).code ?? 'error'
+      w.head(500, { 'Content-Length': String(code.length) })
+      w.end(code)
+      return
+    }
+    for (const c of a.chunks ?? []) w.write(Buffer.from(c))
+    w.end(a.last)
+  }
+  if (a.delayMs) setTimeout(go, a.delayMs)
+  else go()
+}
+
+const leanHits: string[] = []
+
+async function startServer(lean: boolean): Promise<{ port: number; server: http.Server; close(): void }> {
+  const server = http.createServer({ keepAliveTimeout: 5000, requireHostHeader: false }, (req, res) => {
+    respond(req.url ?? '/', {
+      head: (s, h) => res.writeHead(s, h),
+      write: (c) => res.write(c),
+      end: (b) => res.end(b)
+    })
+  })
+  server.on('clientError', (_e, socket) => socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'))
+  const installed = lean
+    ? installLeanListener(server, {
+        handle(request, _socket, reply) {
+          leanHits.push(request.target)
+          respond(request.target, reply)
+        }
+      })
+    : false
+  if (lean) expect(installed).not.toBe(false)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    server,
+    close() {
+      if (installed) installed.close()
+      server.closeAllConnections()
+      server.close()
+    }
+  }
+}
+
+/** Writes `raw` (in the given pieces), reads until the server closes or `quietMs` pass without data. */
+function exchange(port: number, pieces: string[], quietMs = 150): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1')
+    let got = ''
+    let timer: NodeJS.Timeout | undefined
+    const finish = (): void => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(got)
+    }
+    const arm = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(finish, quietMs)
+    }
+    socket.on('data', (d) => {
+      got += d.toString('latin1')
+      arm()
+    })
+    socket.on('close', finish)
+    socket.on('error', reject)
+    socket.on('connect', async () => {
+      for (const p of pieces) {
+        socket.write(p)
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      arm()
+    })
+  })
+}
+
+const withoutDates = (s: string): string => s.replace(/\r\nDate: [^\r]*(?=\r\n)/g, '\r\nDate: <now>')
+
+let node: Awaited<ReturnType<typeof startServer>>
+let lean: Awaited<ReturnType<typeof startServer>>
+
+beforeAll(async () => {
+  node = await startServer(false)
+  lean = await startServer(true)
+})
+afterAll(() => {
+  node.close()
+  lean.close()
+})
+
+/**
+ * Node keeps the reason phrase of a `writeHead` that threw (an invalid header) for the next
+ * one ("500 OK"); the lean reply gives the status its own. Only that phrase may differ.
+ */
+const comparable = (s: string): string => withoutDates(s).replace(/^HTTP\/1\.1 500 [^\r]*/, 'HTTP/1.1 500 <reason>')
+
+async function sameOnBoth(pieces: string[], quietMs?: number): Promise<string> {
+  const [a, b] = await Promise.all([exchange(node.port, pieces, quietMs), exchange(lean.port, pieces, quietMs)])
+  expect(comparable(b)).toBe(comparable(a))
+  return b
+}
+
+const get = (path: string, extra = '', method = 'GET'): string =>
+  `${method} ${path} HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t/1\r\n${extra}\r\n`
+
+describe('the lean listener answers exactly as Node does', () => {
+  for (const path of Object.keys(ANSWERS)) {
+    for (const method of ['GET', 'HEAD']) {
+      it(`${method} ${path}`, async () => {
+        leanHits.length = 0
+        const out = await sameOnBoth([get(path, '', method)])
+        expect(out.startsWith('HTTP/1.1 ')).toBe(true)
+        expect(leanHits).toEqual([path])
+      })
+    }
+  }
+
+  it('with Connection: close from the client, and with an explicit keep-alive', async () => {
+    leanHits.length = 0
+    await sameOnBoth([get('/plain', 'Connection: close\r\n')])
+    await sameOnBoth([get('/chunked', 'Connection: Keep-Alive\r\n')])
+    expect(leanHits).toEqual(['/plain', '/chunked'])
+  })
+
+  it('several requests on one connection, pipelined in one write and one by one', async () => {
+    leanHits.length = 0
+    const three = get('/plain') + get('/late') + get('/chunked')
+    const out = await sameOnBoth([three])
+    expect(out.match(/HTTP\/1\.1 /g)).toHaveLength(3)
+    await sameOnBoth([get('/late'), get('/cookies'), get('/plain')])
+    expect(leanHits).toEqual(['/plain', '/late', '/chunked', '/late', '/cookies', '/plain'])
+  })
+
+  it('a request split across several packets', async () => {
+    const r = get('/plain', 'Accept: */*\r\n')
+    await sameOnBoth([r.slice(0, 7), r.slice(7, 30), r.slice(30)])
+  })
+
+  it('hands over to Node mid-connection: a POST with a body, then simple requests again', async () => {
+    leanHits.length = 0
+    const post = 'POST /plain HTTP/1.1\r\nHost: example.com\r\nContent-Length: 4\r\n\r\nbody'
+    const out = await sameOnBoth([get('/plain'), post, get('/chunked')])
+    expect(out.match(/HTTP\/1\.1 200/g)).toHaveLength(3)
+    // The first request was the lean listener's; from the POST on, the connection is Node's.
+    expect(leanHits).toEqual(['/plain'])
+  })
+
+  it('leaves malformed requests, HTTP/1.0 and unusual headers to Node', async () => {
+    leanHits.length = 0
+    await sameOnBoth(['GET /plain HTTP/1.0\r\nHost: example.com\r\n\r\n'])
+    await sameOnBoth(['GET /plain HTTP/1.1\r\nHost: example.com\r\nBad Header: x\r\n\r\n'])
+    await sameOnBoth(['BREW /plain HTTP/1.1\r\nHost: example.com\r\n\r\n'])
+    await sameOnBoth([get('/plain', 'Expect: 100-continue\r\n')])
+    await sameOnBoth([get('/plain', 'X-A: 1\r\nx-a: 2\r\n')])
+    await sameOnBoth([get('/plain', 'Connection: upgrade\r\nUpgrade: websocket\r\n')])
+    expect(leanHits).toEqual([])
+  })
+
+  const halfClosed = (port: number, raw: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(raw))
+      let got = ''
+      socket.on('data', (d) => (got += d.toString('latin1')))
+      socket.on('close', () => resolve(got))
+      socket.on('error', reject)
+    })
+
+  it('a client that half-closes after its request gets the whole answer, then the connection closes', async () => {
+    const a = await halfClosed(node.port, get('/plain'))
+    expect(withoutDates(await halfClosed(lean.port, get('/plain')))).toBe(withoutDates(a))
+    expect(a).toContain('hello')
+  })
+
+  it('an incomplete request ended by the client is answered by Node (400)', async () => {
+    const raw = 'GET /plain HTTP/1.1\r\nHost: exa'
+    const a = await halfClosed(node.port, raw)
+    expect(await halfClosed(lean.port, raw)).toBe(a)
+    expect(a).toMatch(/^HTTP\/1\.1 400/)
+  })
+
+  it('an incomplete request waits on both', async () => {
+    expect(await sameOnBoth(['GET /plain HTTP/1.1\r\nHost: exa'], 300)).toBe('')
+  })
+})
+
+describe('simple requests are parsed as Node parses them', () => {
+  const heads = [
+    'GET / HTTP/1.1\r\nHost: a',
+    'HEAD /x?y=1&z=%20 HTTP/1.1\r\nHost: a:8080\r\nAccept:   text/html  \r\nX-Empty:\r\nCookie: a=1; b=2',
+    'GET /a#b HTTP/1.1\r\nhost: a\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64)\r\nAccept: */*',
+    'GET /%2e%2e/etc HTTP/1.1\r\nHost: a\r\nConnection: close'
+  ]
+  for (const head of heads) {
+    it(JSON.stringify(head.split('\r\n')[0]), async () => {
+      const simple = parseSimpleRequest(head)
+      expect(simple).not.toBeNull()
+      const seen = await new Promise<{ method: string; url: string; headers: unknown; raw: string[] }>((resolve) => {
+        const s = http.createServer({ requireHostHeader: false }, (req, res) => {
+          resolve({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, raw: req.rawHeaders })
+          res.end()
+          s.close()
+        })
+        s.listen(0, '127.0.0.1', () => {
+          const c = net.connect((s.address() as AddressInfo).port, '127.0.0.1', () => c.write(head + '\r\n\r\n'))
+          c.on('data', () => c.destroy())
+          c.on('error', () => undefined)
+        })
+      })
+      expect(simple!.method).toBe(seen.method)
+      expect(simple!.target).toBe(seen.url)
+      expect(simple!.headers).toEqual(seen.headers)
+      expect(simple!.rawHeaders).toEqual(seen.raw)
+    })
+  }
+
+  it('is not simple: bodies, repeated or folded headers, odd whitespace, bytes beyond ASCII', () => {
+    for (const head of [
+      'POST / HTTP/1.1\r\nHost: a',
+      'GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0',
+      'GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked',
+      'GET / HTTP/1.1\r\nHost: a\r\nHost: b',
+      'GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2',
+      'GET  / HTTP/1.1\r\nHost: a',
+      'GET / HTTP/1.0\r\nHost: a',
+      'GET http://a/ HTTP/1.1\r\nHost: a',
+      'GET / HTTP/1.1\r\nHost: a\r\nX: caf\u00e9',
+      'GET / HTTP/1.1\r\nHost: a\r\nX:\ttab',
+      'GET / HTTP/1.1\nHost: a',
+      'GET / HTTP/1.1\r\nHost : a',
+      'GET / HTTP/1.1\r\nConnection: keep-alive, upgrade'
+    ])
+      expect(parseSimpleRequest(head), JSON.stringify(head)).toBeNull()
+  })
+})
