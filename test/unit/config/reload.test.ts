@@ -95,6 +95,17 @@ describe('reloading a configuration', () => {
     expect(codes(loadConfig(dir))).toContain('SDK_IMMUTABLE_CHANGED')
   })
 
+  it('a RewriteMap file is read by every load: one missing is reported until it is created', () => {
+    const dir = sdkCopy()
+    const mapFile = path.join(dir, 'conf.d', 'rewrites', 'redirects.map')
+    append(dir, 'conf.d/rewrites/rewrite.rules', `RewriteMap redirects "txt:${mapFile}"\n`)
+    expect(codes(loadConfig(dir))).toContain('REWRITE_MAP_FILE_MISSING')
+    fs.writeFileSync(mapFile, '/old /new\n')
+    expect(codes(loadConfig(dir))).not.toContain('REWRITE_MAP_FILE_MISSING')
+    fs.rmSync(mapFile)
+    expect(codes(loadConfig(dir))).toContain('REWRITE_MAP_FILE_MISSING')
+  })
+
   it('syntax errors of unchanged files are reported again by every load, at the same positions', () => {
     const dir = sdkCopy()
     append(dir, 'conf.d/rewrites/rewrite.rules', '<Location /x>\n')

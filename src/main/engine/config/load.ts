@@ -6,7 +6,7 @@
  * dispatcher.any (`Define` is global in httpd, dispatcher-behavior.md §1.4).
  */
 import path from 'node:path'
-import type { ApacheConfig, ConfigLayout, LoadedConfig } from '../../../shared/config-model'
+import type { ApacheConfig, ConfigLayout, Farm, LoadedConfig } from '../../../shared/config-model'
 import { DiagnosticSink } from '../../../shared/diagnostics'
 import { parseAnyFile } from './any/parser'
 import type { ApacheParseResult } from './apache/ast'
@@ -16,6 +16,7 @@ import { sdkOverlay } from './loaders/sdk-overlay'
 import { FsMemo } from './fs-memo'
 import { buildDispatcherConfig } from './model/build'
 import { compileDiagnostics } from '../runtime/compile-check'
+import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { resourcesDir } from '../resources'
 import { validateSdkRules } from './validate/sdk-rules'
 import { VariableScope } from './variables'
@@ -144,6 +145,16 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
   doc.files.forEach((f) => files.add(f))
   doc.globDirs.forEach((g) => watchDirs.add(g.dir))
   const dispatcher = buildDispatcherConfig(doc, sink)
+  // The SDK validator and the compile check both need every farm's compiled filter.
+  const filters = new Map<Farm, CompiledFilter>()
+  const filterOf = (farm: Farm): CompiledFilter => {
+    let f = filters.get(farm)
+    if (f === undefined) {
+      f = compileFilter(farm.filter)
+      filters.set(farm, f)
+    }
+    return f
+  }
 
   if (loc.layout === 'aemaacs' && opts.sdkValidation !== false && loc.serverRoot) {
     validateSdkRules({
@@ -154,7 +165,8 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
       sink,
       checkImmutable: !opts.embedded,
       memo,
-      parsedApache: apacheParse
+      parsedApache: apacheParse,
+      filterOf
     })
   }
 
@@ -173,8 +185,13 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     watchDirs: [...watchDirs],
     loadedAt: Date.now()
   }
+  // RewriteMap files through the memo: one the loaders read already is not read again.
+  const readMapFile = (p: string): string | null => {
+    const got = memo.bytes(p)
+    return got.ok ? got.bytes.toString('utf8') : null
+  }
   // What only shows when compiling for serving (bad filter regexes, rewrite/header directives).
-  for (const d of compileDiagnostics(loaded)) sink.add(d)
+  for (const d of compileDiagnostics(loaded, filterOf, readMapFile)) sink.add(d)
   return loaded
 }
 

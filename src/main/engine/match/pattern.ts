@@ -31,16 +31,23 @@ type MemoEntry = { test: (s: string) => boolean; notes: string[] } | { error: Pa
 
 /** Plenty for any real configuration; cleared wholesale so a long session cannot grow it forever. */
 const MEMO_LIMIT = 20_000
-const memo = new Map<string, MemoEntry>()
+/**
+ * By kind and case-sensitivity, then by source: looking the source up as it is spares building
+ * (and hashing) a combined key string for every pattern of every load.
+ */
+const memos = {
+  glob: { sensitive: new Map<string, MemoEntry>(), caseless: new Map<string, MemoEntry>() },
+  regex: { sensitive: new Map<string, MemoEntry>(), caseless: new Map<string, MemoEntry>() }
+}
 
 export function compilePattern(spec: PatternSpec, opts: PatternOptions = {}): CompiledPattern {
   const ci = opts.caseInsensitive === true
-  const key = `${spec.kind}${ci ? 'i' : 's'}\u0000${spec.source}`
-  let entry = memo.get(key)
+  const memo = ci ? memos[spec.kind].caseless : memos[spec.kind].sensitive
+  let entry = memo.get(spec.source)
   if (entry === undefined) {
     entry = build(spec, ci)
     if (memo.size >= MEMO_LIMIT) memo.clear()
-    memo.set(key, entry)
+    memo.set(spec.source, entry)
   }
   if ('error' in entry) throw new PatternError(entry.error.message, entry.error.source, entry.error.offset)
   return { spec, test: entry.test, notes: entry.notes }

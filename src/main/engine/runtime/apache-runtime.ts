@@ -106,7 +106,24 @@ function collect<T>(layers: VhostSettings[], scopes: ApacheScope[], pick: (s: Vh
   return [...layers.flatMap(pick), ...scopes.flatMap((s) => pick(s.settings))]
 }
 
-export function compileVhostApache(server: VhostSettings, vhost: VhostSettings, wholeTree: ApacheScope[]): VhostApache {
+/** A RewriteMap file's text as `fs.readFileSync(p, 'utf8')` gives it, or null when it cannot be read. */
+export type MapFileReader = (p: string) => string | null
+
+function readMapFile(p: string): string | null {
+  try {
+    return fs.readFileSync(p, 'utf8')
+  } catch {
+    return null
+  }
+}
+
+/** `readFile`: how RewriteMap files are read (the loader reads them through its file memo). */
+export function compileVhostApache(
+  server: VhostSettings,
+  vhost: VhostSettings,
+  wholeTree: ApacheScope[],
+  readFile: MapFileReader = readMapFile
+): VhostApache {
   const problems: Diagnostic[] = []
   const layers = [server, vhost]
   const setEnvDirectives = collect<SetEnvDirective>(layers, wholeTree, (s) => s.setEnv)
@@ -118,15 +135,7 @@ export function compileVhostApache(server: VhostSettings, vhost: VhostSettings, 
   const eff = effectiveRewriteConfig(server, vhost)
   if (eff.engine && eff.rules.length > 0) {
     const compiled = compileRewriteRules(eff.rules, eff.maps)
-    const loaded = loadRewriteMaps(eff.maps, {
-      readFile: (p) => {
-        try {
-          return fs.readFileSync(p, 'utf8')
-        } catch {
-          return null
-        }
-      }
-    })
+    const loaded = loadRewriteMaps(eff.maps, { readFile })
     problems.push(...compiled.problems, ...loaded.problems)
     const replayable = ![...loaded.maps.values()].some((m) => m.type === 'rnd')
     rewrite = { compiled, maps: loaded.maps, inheritance: eff.inheritance, replayable }

@@ -3,22 +3,30 @@
  * that do not compile, rewrite rules, Header/RequestHeader and SetEnvIf directives with bad
  * arguments. `check`, hot reload and start-up all see them, with file:line:col.
  */
-import type { LoadedConfig } from '../../../shared/config-model'
+import type { Farm, LoadedConfig } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
-import { compileFilter } from '../pipeline/filter'
-import { compileVhostApache } from './apache-runtime'
+import { compileFilter, type CompiledFilter } from '../pipeline/filter'
+import { compileVhostApache, type MapFileReader } from './apache-runtime'
 
-export function compileDiagnostics(loaded: LoadedConfig): Diagnostic[] {
+/**
+ * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
+ * `readMapFile`: how RewriteMap files are read (the loader reads through its file memo).
+ */
+export function compileDiagnostics(
+  loaded: LoadedConfig,
+  filterOf: (farm: Farm) => CompiledFilter = (farm) => compileFilter(farm.filter),
+  readMapFile?: MapFileReader
+): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const farm of loaded.dispatcher.farms) {
-    const f = compileFilter(farm.filter)
+    const f = filterOf(farm)
     out.push(...f.problems, ...f.warnings)
   }
   const apache = loaded.apache
   if (apache) {
     const seen = new Set<string>()
     for (const v of apache.virtualHosts) {
-      for (const d of compileVhostApache(apache.server, v.settings, []).problems) {
+      for (const d of compileVhostApache(apache.server, v.settings, [], readMapFile).problems) {
         const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
         if (seen.has(key)) continue
         seen.add(key)

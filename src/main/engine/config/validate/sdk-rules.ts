@@ -6,13 +6,13 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ApacheConfig, DispatcherConfig } from '../../../../shared/config-model'
+import type { ApacheConfig, DispatcherConfig, Farm } from '../../../../shared/config-model'
 import type { DiagnosticSink } from '../../../../shared/diagnostics'
 import type { AnyIncludeRecord } from '../any/ast'
 import type { ApacheParseResult } from '../apache/ast'
 import { CONTENT_CACHE_SIZE, ContentCache } from '../content-cache'
 import { FsMemo } from '../fs-memo'
-import { compileFilter, decideFilter } from '../../pipeline/filter'
+import { compileFilter, decideFilter, type CompiledFilter } from '../../pipeline/filter'
 import { resourcesDir } from '../../resources'
 import { checkVhostDirectives } from './sdk-apache-rules'
 
@@ -28,6 +28,8 @@ export interface SdkValidationInput {
   memo?: FsMemo
   /** Apache files the loader already parsed (the enabled vhosts), looked up by path. */
   parsedApache?: (file: string) => ApacheParseResult | undefined
+  /** A farm's compiled filter, when the loader compiles it anyway (for the compile check). */
+  filterOf?: (farm: Farm) => CompiledFilter
 }
 
 /** Farm sections where a farm file may include its own files, and the folder they must come from. */
@@ -122,7 +124,7 @@ function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidation
   }
 }
 
-function checkFilters({ dispatcher, sink }: SdkValidationInput): void {
+function checkFilters({ dispatcher, sink, filterOf }: SdkValidationInput): void {
   for (const farm of dispatcher.farms) {
     for (const rule of farm.filter ?? []) {
       const glob = rule.matchers.find((m) => m.element === 'glob')
@@ -135,7 +137,7 @@ function checkFilters({ dispatcher, sink }: SdkValidationInput): void {
         )
       }
     }
-    const filter = compileFilter(farm.filter)
+    const filter = filterOf ? filterOf(farm) : compileFilter(farm.filter)
     for (const [what, url] of [
       ['CRXDE', '/crx/de/index.jsp'],
       ['the OSGi console', '/system/console']
@@ -186,7 +188,9 @@ function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: FsMemo)
   ).files
   for (const [rel, hashes] of Object.entries(knownHashes)) {
     const file = path.join(srcDir, rel)
-    // Mostly bytes the loaders already read in this load.
+    // Mostly bytes the loaders already read in this load; a file the project lacks is skipped
+    // on `access` alone, without the exception a failed read builds.
+    if (memo.probe(file) === 'none') continue
     const got = memo.bytes(file)
     if (!got.ok) continue
     const sha = sha256(file, got.bytes)
