@@ -35,6 +35,7 @@ const ANSWERS: Record<string, Answer> = {
   },
   '/own-date': { status: 200, headers: { Date: 'Thu, 01 Jan 1970 00:00:00 GMT', 'Content-Length': '2' }, last: 'ok' },
   '/late': { status: 503, headers: { 'Content-Type': 'text/plain' }, last: 'later', delayMs: 20 },
+  '/slow': { status: 200, headers: { 'Content-Length': '4' }, last: 'slow', delayMs: 400 },
   '/numbers': { status: 200, headers: { 'content-length': 4, 'x-count': 7 }, last: 'four' },
   '/unknown-status': { status: 299, headers: { 'Content-Length': '0' } },
   '/bad-header': { status: 200, headers: { 'X-Bad': 'a\u0001b' } }
@@ -67,8 +68,11 @@ function respond(path: string, w: Writer): void {
 
 const leanHits: string[] = []
 
-async function startServer(lean: boolean): Promise<{ port: number; server: http.Server; close(): void }> {
-  const server = http.createServer({ keepAliveTimeout: 5000, requireHostHeader: false }, (req, res) => {
+async function startServer(
+  lean: boolean,
+  keepAliveTimeout = 5000
+): Promise<{ port: number; server: http.Server; close(): void }> {
+  const server = http.createServer({ keepAliveTimeout, requireHostHeader: false }, (req, res) => {
     respond(req.url ?? '/', {
       head: (s, h) => res.writeHead(s, h),
       write: (c) => res.write(c),
@@ -158,7 +162,7 @@ const get = (path: string, extra = '', method = 'GET'): string =>
   `${method} ${path} HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t/1\r\n${extra}\r\n`
 
 describe('the lean listener answers exactly as Node does', () => {
-  for (const path of Object.keys(ANSWERS)) {
+  for (const path of Object.keys(ANSWERS).filter((p) => p !== '/slow')) {
     for (const method of ['GET', 'HEAD']) {
       it(`${method} ${path}`, async () => {
         leanHits.length = 0
@@ -234,6 +238,37 @@ describe('the lean listener answers exactly as Node does', () => {
 
   it('an incomplete request waits on both', async () => {
     expect(await sameOnBoth(['GET /plain HTTP/1.1\r\nHost: exa'], 300)).toBe('')
+  })
+})
+
+describe('idle connections', () => {
+  /** Milliseconds from connecting until the server closes the connection, and what it sent. */
+  function openUntilClosed(port: number, raw: string): Promise<{ ms: number; got: string }> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now()
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(raw))
+      let got = ''
+      socket.on('data', (d) => (got += d.toString('latin1')))
+      socket.on('close', () => resolve({ ms: Date.now() - started, got }))
+      socket.on('error', reject)
+      setTimeout(() => socket.destroy(), 5000)
+    })
+  }
+
+  it('closes a keep-alive connection after the keep-alive timeout, and never during a slow answer', async () => {
+    const both = [await startServer(false, 200), await startServer(true, 200)]
+    try {
+      for (const s of both) {
+        const quick = await openUntilClosed(s.port, get('/plain'))
+        expect(quick.got).toContain('hello')
+        expect(quick.ms).toBeLessThan(2000)
+        // The second answer takes twice the keep-alive timeout: it still arrives whole.
+        const slow = await openUntilClosed(s.port, get('/plain') + get('/slow'))
+        expect(slow.got).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*hello[\s\S]*\r\n\r\nslow$/)
+      }
+    } finally {
+      for (const s of both) s.close()
+    }
   })
 })
 

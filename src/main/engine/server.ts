@@ -172,6 +172,28 @@ function stripV4Mapped(a: string): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a
 }
 
+/** A repeated request on one connection is the same object (lean-listener.ts): so is its IncomingRequest. */
+const incomings = new WeakMap<SimpleRequest, IncomingRequest>()
+
+function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
+  let incoming = incomings.get(request)
+  if (!incoming) {
+    incoming = {
+      method: request.method,
+      target: request.target,
+      protocol: 'HTTP/1.1',
+      headers: request.headers,
+      rawHeaders: request.rawHeaders,
+      client: { address: stripV4Mapped(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
+      local: { address: stripV4Mapped(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
+      secure: false,
+      body: null
+    }
+    incomings.set(request, incoming)
+  }
+  return incoming
+}
+
 /** Where a replayed request goes on (replay.ts), and the stages of a run that may be remembered. */
 const CACHE_STAGE = STAGES.indexOf(cache)
 const WATCHED_STAGES: readonly Stage[] = [...STAGES.slice(0, CACHE_STAGE), capture, ...STAGES.slice(CACHE_STAGE)]
@@ -210,18 +232,7 @@ export class ProxyServer {
   }
 
   private handleSimple(request: SimpleRequest, socket: Socket, reply: LeanReply): void {
-    const incoming: IncomingRequest = {
-      method: request.method,
-      target: request.target,
-      protocol: 'HTTP/1.1',
-      headers: request.headers,
-      rawHeaders: request.rawHeaders,
-      client: { address: stripV4Mapped(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
-      local: { address: stripV4Mapped(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
-      secure: false,
-      body: null
-    }
-    reply.whenDone = this.run(incoming, reply)
+    reply.whenDone = this.run(incomingOf(request, socket), reply)
   }
 
   /** Runs the pipeline; returns what to call once the answer is over (the trace then goes out). */

@@ -70,6 +70,9 @@ class LeanConnection {
   /** The client sent FIN: the connection ends once what it asked for is answered. */
   private ended = false
   private served = 0
+  /** The previous request's head and what it parsed to. */
+  private lastHead: Buffer | null = null
+  private lastRequest: SimpleRequest | null = null
   /** Handed to Node: nothing here touches the socket any more. */
   private gone = false
   private readonly onData = (chunk: Buffer): void => this.received(chunk)
@@ -117,10 +120,16 @@ class LeanConnection {
       if (data.length > SIMPLE_HEAD_LIMIT) this.giveToNode()
       return
     }
-    const request = parseSimpleRequest(data.toString('latin1', 0, end))
-    if (!request) return this.giveToNode()
+    // A client repeats itself (a reload, a load test): the same head gives the same request
+    // object, which nothing changes, so what is derived from it can be kept with it.
+    let request = this.lastRequest
+    if (!request || this.lastHead!.length !== end || data.compare(this.lastHead!, 0, end, 0, end) !== 0) {
+      request = parseSimpleRequest(data.toString('latin1', 0, end))
+      if (!request) return this.giveToNode()
+      this.lastHead = Buffer.from(data.subarray(0, end))
+      this.lastRequest = request
+    }
     this.buffered = end + 4 < data.length ? data.subarray(end + 4) : null
-    this.socket.setTimeout(0)
     const reply = new LeanReply({
       socket: this.socket,
       method: request.method,
@@ -144,15 +153,16 @@ class LeanConnection {
     if (this.buffered) this.next()
     if (this.reply || this.gone) return
     if (this.ended) this.clientEnded()
-    else this.socket.setTimeout(this.server.keepAliveTimeout)
   }
 
   /**
-   * Nothing asked for within the keep-alive time. After an answer the connection is closed, as
+   * Nothing sent or received within the keep-alive time. After an answer the connection is closed, as
    * Node closes an idle keep-alive connection; a connection that has not sent a whole first
    * request goes to Node, whose header timeout then applies.
    */
   private idle(): void {
+    // The timer stays armed for the connection's life (every read and write restarts it):
+    // an answer in progress, such as a slow render, is never cut short by it.
     if (this.reply) return
     if (this.served === 0 || this.buffered) this.giveToNode()
     else this.socket.destroy()

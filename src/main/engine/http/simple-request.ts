@@ -9,6 +9,7 @@
  * it (see listener.ts for why both exist).
  */
 
+/** Read only: the listener hands the same object on for a repeated head on one connection. */
 export interface SimpleRequest {
   method: 'GET' | 'HEAD'
   target: string

@@ -63,6 +63,19 @@ export class InputWatch {
 /** The memo key of a request that may be replayed (no body: GET and HEAD), else null. */
 export function replayKey(req: IncomingRequest): string | null {
   if (req.body !== null || (req.method !== 'GET' && req.method !== 'HEAD')) return null
+  // The same request object (a repeated head on one connection) keeps its key string, whose
+  // hash V8 then computes once.
+  let key = keys.get(req)
+  if (key === undefined) {
+    key = keyOf(req)
+    keys.set(req, key)
+  }
+  return key
+}
+
+const keys = new WeakMap<IncomingRequest, string>()
+
+function keyOf(req: IncomingRequest): string {
   return `${req.method} ${req.target} ${req.protocol}\n${req.rawHeaders.join('\n')}\n${req.client.address}\n${req.local.address}:${req.local.port}\n${req.secure ? 's' : ''}`
 }
 
