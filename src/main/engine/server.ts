@@ -194,6 +194,9 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
   return incoming
 }
 
+/** `DW_NO_REPLAY=1` runs every stage for every request (for comparisons, or to rule replay out). */
+const REPLAY = process.env.DW_NO_REPLAY !== '1'
+
 /** Where a replayed request goes on (replay.ts), and the stages of a run that may be remembered. */
 const CACHE_STAGE = STAGES.indexOf(cache)
 const WATCHED_STAGES: readonly Stage[] = [...STAGES.slice(0, CACHE_STAGE), capture, ...STAGES.slice(CACHE_STAGE)]
@@ -245,7 +248,7 @@ export class ProxyServer {
     traced.trace = ctx.trace
     let stages: readonly Stage[] = WATCHED_STAGES
     let from = 0
-    const key = replayKey(incoming)
+    const key = REPLAY ? replayKey(incoming) : null
     if (key !== null) {
       const prefix = rememberedPrefix(active, key)
       if (prefix) {
