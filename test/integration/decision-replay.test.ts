@@ -68,8 +68,8 @@ describe('decision replay', () => {
     // The rewritten URL was fetched and stored once; the replayed request found it in the cache.
     expect(first.trace.outcome).toBe('miss-stored')
     expect(second.trace.outcome).toBe('hit')
-    expect(s.up.publish.count).toBe(1)
-    expect(s.up.publish.last!.url).toBe('/content/demo/us/en.html')
+    // (Counted by URL: the engine also fetches the vanity URL list from the render in the background.)
+    expect(s.up.publish.requests.filter((r) => r.url === '/content/demo/us/en.html')).toHaveLength(1)
     const replayed = second.trace.stages.filter((st) => st.durationMs === 0).map((st) => st.stage)
     expect(replayed).toEqual(expect.arrayContaining(['rewrite', 'filter']))
   })

@@ -38,6 +38,7 @@ const ANSWERS: Record<string, Answer> = {
   '/slow': { status: 200, headers: { 'Content-Length': '4' }, last: 'slow', delayMs: 400 },
   '/numbers': { status: 200, headers: { 'content-length': 4, 'x-count': 7 }, last: 'four' },
   '/unknown-status': { status: 299, headers: { 'Content-Length': '0' } },
+  '/te': { status: 200, headers: { 'Transfer-Encoding': 'chunked' }, last: 'body' },
   '/bad-header': { status: 200, headers: { 'X-Bad': 'a\u0001b' } }
 }
 
@@ -47,7 +48,11 @@ interface Writer {
   end(body?: Buffer | string): void
 }
 
+/** Every path either server started to answer. */
+const answered: string[] = []
+
 function respond(path: string, w: Writer): void {
+  answered.push(path)
   const a = ANSWERS[path.split('?')[0]] ?? ANSWERS['/plain']
   const go = (): void => {
     try {
@@ -79,7 +84,12 @@ async function startServer(
       end: (b) => res.end(b)
     })
   })
-  server.on('clientError', (_e, socket) => socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'))
+  // As the proxy's own handler (server.ts): bytes after a closing request are ignored.
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+    if (e.code !== 'HPE_CLOSED_CONNECTION') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  })
+  // As the proxy's own server: a half-closed client still gets its answers.
+  ;(server as http.Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true
   const installed = lean
     ? installLeanListener(server, {
         handle(request, _socket, reply) {
@@ -227,6 +237,30 @@ describe('the lean listener answers exactly as Node does', () => {
     const a = await halfClosed(node.port, get('/plain'))
     expect(withoutDates(await halfClosed(lean.port, get('/plain')))).toBe(withoutDates(a))
     expect(a).toContain('hello')
+  })
+
+  it('a half-closed client gets an answer that comes later too', async () => {
+    const a = await halfClosed(node.port, get('/late'))
+    expect(withoutDates(await halfClosed(lean.port, get('/late')))).toBe(withoutDates(a))
+    expect(a).toContain('later')
+  })
+
+  it('after an answer that closes the connection, a pipelined request is not run', async () => {
+    for (const port of [node.port, lean.port]) {
+      answered.length = 0
+      const out = await halfClosed(port, get('/plain', 'Connection: close\r\n') + get('/te'))
+      await new Promise((r) => setTimeout(r, 50))
+      expect(out.match(/HTTP\/1\.1 /g)).toHaveLength(1)
+      expect(answered).toEqual(['/plain'])
+    }
+  })
+
+  it('Proxy-Connection and more than 100 header lines are left to Node', async () => {
+    leanHits.length = 0
+    await sameOnBoth([get('/plain', 'Proxy-Connection: close\r\n')])
+    const many = Array.from({ length: 101 }, (_, i) => `X-H${i}: ${i}\r\n`).join('')
+    await sameOnBoth([get('/plain', many)])
+    expect(leanHits).toEqual([])
   })
 
   it('an incomplete request ended by the client is answered by Node (400)', async () => {

@@ -24,20 +24,28 @@ function anyWith(port: number, filter: string): string {
 }
 
 /** Sends `target` and checks the status and whether the render was contacted. */
+/**
+ * Requests the render received for clients: with the embedded configuration the engine also
+ * fetches the vanity URL list from it in the background, at a moment no test controls.
+ */
+function renderHits(s: Stack): number {
+  return s.up.publish.requests.filter((r) => !r.url.startsWith('/libs/granite/dispatcher/content/vanityUrls')).length
+}
+
 async function expectAnswer(s: Stack, target: string, status: number, reachesRender: boolean): Promise<void> {
-  const before = s.up.publish.count
+  const before = renderHits(s)
   const a = await s.send(target)
   expect(a.status, `status of GET ${target}`).toBe(status)
-  expect(s.up.publish.count, `render contacted for GET ${target}`).toBe(before + (reachesRender ? 1 : 0))
+  expect(renderHits(s), `render contacted for GET ${target}`).toBe(before + (reachesRender ? 1 : 0))
   if (status === 404) expect(a.text).toBe(APACHE_404)
   if (status === 400) expect(a.text).toContain('<title>400 Bad Request</title>')
 }
 
 async function expectRaw(s: Stack, request: string, status: number, reachesRender: boolean): Promise<RawAnswer> {
-  const before = s.up.publish.count
+  const before = renderHits(s)
   const a = await rawExchange(s.port, request)
   expect(a.status, a.statusLine).toBe(status)
-  expect(s.up.publish.count).toBe(before + (reachesRender ? 1 : 0))
+  expect(renderHits(s)).toBe(before + (reachesRender ? 1 : 0))
   return a
 }
 

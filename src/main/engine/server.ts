@@ -212,7 +212,14 @@ export class ProxyServer {
       { maxHeaderSize: 256 * 1024, keepAliveTimeout: 5000, requestTimeout: 0, requireHostHeader: false },
       (req, res) => this.handle(req, res)
     )
+    // A client that half-closes after its request still gets the answer, as from Apache (and the
+    // lean listener); Node would otherwise end the socket at once. (`httpAllowHalfOpen` is the
+    // server property Node's own connection handler reads; it is not in the type definitions.)
+    ;(this.server as http.Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // Bytes after a request that asked to close: Apache ignores them, and the answer still on
+      // its way must not be cut short by a 400.
+      if (err.code === 'HPE_CLOSED_CONNECTION') return
       if (!socket.writable) return socket.destroy()
       // Apache answers an unparsable request or an oversized header block with 400.
       const body = errorPage(400)

@@ -26,6 +26,8 @@ export interface LeanListenerOptions {
 const HEAD_END = Buffer.from('\r\n\r\n')
 /** Bytes of pipelined requests held while an answer is in progress before reading pauses. */
 const PIPELINE_LIMIT = 1024 * 1024
+/** Heads up to this size are remembered per connection for a repeat (see `next`). */
+const REMEMBERED_HEAD_LIMIT = 4096
 
 /**
  * Takes over `server`'s connections: each goes through `connection` below and is given to
@@ -73,6 +75,19 @@ class LeanConnection {
   /** The previous request's head and what it parsed to. */
   private lastHead: Buffer | null = null
   private lastRequest: SimpleRequest | null = null
+  /** An answer said `Connection: close`: nothing more is read or answered. */
+  private closing = false
+  /** Running from the first byte of a head until the head is complete. */
+  private headTimer: NodeJS.Timeout | undefined
+  /** An incomplete head past the headers timeout goes to Node, which answers it as it does (408). */
+  private readonly onHeadTimeout = (): void => {
+    this.headTimer = undefined
+    if (!this.reply) this.giveToNode()
+  }
+  private clearHeadTimer(): void {
+    if (this.headTimer) clearTimeout(this.headTimer)
+    this.headTimer = undefined
+  }
   /** Handed to Node: nothing here touches the socket any more. */
   private gone = false
   private readonly onData = (chunk: Buffer): void => this.received(chunk)
@@ -97,7 +112,11 @@ class LeanConnection {
   }
 
   private received(chunk: Buffer): void {
+    // After an answer that closes the connection nothing more is read (as Node and Apache do).
+    if (this.closing) return
     this.buffered = this.buffered ? Buffer.concat([this.buffered, chunk]) : chunk
+    // A head must be complete within Node's headers timeout, however slowly its bytes come.
+    this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
     if (!this.reply) this.next()
     // Pipelined requests wait for the answer in progress; a client that keeps sending is paused.
     else if (this.buffered && this.buffered.length > PIPELINE_LIMIT) this.socket.pause()
@@ -105,7 +124,7 @@ class LeanConnection {
 
   private clientEnded(): void {
     this.ended = true
-    if (this.reply) return
+    if (this.reply || this.closing) return
     // An incomplete request is Node's to answer (its parser reports it as the client's error).
     if (this.buffered) this.giveToNode()
     else this.socket.end()
@@ -126,10 +145,14 @@ class LeanConnection {
     if (!request || this.lastHead!.length !== end || data.compare(this.lastHead!, 0, end, 0, end) !== 0) {
       request = parseSimpleRequest(data.toString('latin1', 0, end))
       if (!request) return this.giveToNode()
-      this.lastHead = Buffer.from(data.subarray(0, end))
-      this.lastRequest = request
+      // Only ordinary heads are remembered: a large one would stay in memory with the connection.
+      const small = end <= REMEMBERED_HEAD_LIMIT
+      this.lastHead = small ? Buffer.from(data.subarray(0, end)) : null
+      this.lastRequest = small ? request : null
     }
-    this.buffered = end + 4 < data.length ? data.subarray(end + 4) : null
+    // What follows (a pipelined request) is copied: a slice would keep the whole chunk alive.
+    this.buffered = end + 4 < data.length ? Buffer.from(data.subarray(end + 4)) : null
+    this.clearHeadTimer()
     const reply = new LeanReply({
       socket: this.socket,
       method: request.method,
@@ -146,6 +169,9 @@ class LeanConnection {
     this.served++
     if (this.closed) return
     if (!keepAlive) {
+      this.closing = true
+      this.buffered = null
+      this.clearHeadTimer()
       this.socket.end()
       return
     }
@@ -170,12 +196,15 @@ class LeanConnection {
 
   private socketClosed(): void {
     this.closed = true
+    this.clearHeadTimer()
     this.forget()
     this.reply?.socketClosed()
   }
 
   private giveToNode(): void {
+    if (this.gone || this.closed) return
     this.gone = true
+    this.clearHeadTimer()
     const socket = this.socket
     socket.setTimeout(0)
     socket.off('data', this.onData)

@@ -116,6 +116,14 @@ export interface LeanReplyOptions {
 }
 
 const CRLF = '\r\n'
+
+/** The head and a small body in one buffer. */
+function joined(head: string, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(head.length + body.length)
+  out.write(head, 0, 'latin1')
+  body.copy(out, head.length)
+  return out
+}
 const LAST_CHUNK = '0\r\n\r\n'
 const EMPTY = Buffer.alloc(0)
 /** Bodies up to this size go out in one buffer with the headers. */
@@ -145,10 +153,11 @@ export class LeanReply implements Reply {
       })
     if (!Number.isInteger(status) || status < 100 || status > 999)
       throw Object.assign(new RangeError(`Invalid status code: ${status}`), { code: 'ERR_HTTP_INVALID_STATUS_CODE' })
+    // An object handed over again and again (a cached file's headers) is serialised once.
+    // Validated before any state changes: a refused head leaves the reply as it was.
+    const b = headerBlock(headers, Object.isFrozen(headers))
     this.statusCode = status
     if (status === 204 || status === 304 || (status >= 100 && status <= 199)) this.hasBody = false
-    // An object handed over again and again (a cached file's headers) is serialised once.
-    const b = headerBlock(headers, Object.isFrozen(headers))
     let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n${b.text}`
     if (!b.date) text += currentDateLine()
     let chunked = b.chunked
@@ -170,7 +179,8 @@ export class LeanReply implements Reply {
         chunked = true
       }
     }
-    this.chunked = chunked
+    // A HEAD answer (or 204/304) sends no body, so no chunk framing either, whatever its headers say.
+    this.chunked = chunked && this.hasBody
     this.keepAlive = keepAlive
     this.pendingHead = text + CRLF
     this.headersSent = true
@@ -181,13 +191,25 @@ export class LeanReply implements Reply {
     if (!this.headersSent) this.head(200, {})
     if (!this.hasBody || chunk.length === 0) return this.flushHead()
     const socket = this.opts.socket
+    this.unflushed++
+    const head = this.pendingHead
+    if (head !== null && !this.chunked && chunk.length <= ONE_WRITE_LIMIT) {
+      this.pendingHead = null
+      return socket.write(joined(head, chunk), this.flushed)
+    }
     socket.cork()
     this.flushHead()
     if (this.chunked) socket.write(chunk.length.toString(16) + CRLF, 'latin1')
-    let ok = socket.write(chunk)
-    if (this.chunked) ok = socket.write(CRLF, 'latin1')
+    let ok = socket.write(chunk, this.chunked ? undefined : this.flushed)
+    if (this.chunked) ok = socket.write(CRLF, 'latin1', this.flushed)
     socket.uncork()
     return ok
+  }
+
+  /** Writes not yet handed to the kernel; the answer is over when the last one is and `end` was called. */
+  private unflushed = 0
+  private readonly flushed = (): void => {
+    if (--this.unflushed === 0 && this.finished) this.done(false)
   }
 
   end(body?: Buffer | string): void {
@@ -196,28 +218,33 @@ export class LeanReply implements Reply {
     const socket = this.opts.socket
     const data = body === undefined || !this.hasBody ? undefined : typeof body === 'string' ? Buffer.from(body) : body
     this.finished = true
-    const finish = (): void => this.done(false)
     const head = this.pendingHead
+    // The answer is over once its last write is flushed (Node's 'finish'): writes complete in
+    // order, so each batch counts once, with the callback on its last write.
     if (head !== null && !this.chunked && data !== undefined && data.length <= ONE_WRITE_LIMIT) {
       // The whole answer (a small cached page) in one buffer: one write, no writev.
       this.pendingHead = null
-      const out = Buffer.allocUnsafe(head.length + data.length)
-      out.write(head, 0, 'latin1')
-      data.copy(out, head.length)
-      socket.write(out, finish)
+      this.unflushed++
+      socket.write(joined(head, data), this.flushed)
       return
     }
+    const hasData = data !== undefined && data.length > 0
+    if (!this.chunked && !hasData && head === null) {
+      // Everything went out through `write`.
+      if (this.unflushed === 0) process.nextTick(() => this.done(false))
+      return
+    }
+    this.unflushed++
     socket.cork()
     this.flushHead()
-    if (data !== undefined && data.length > 0) {
-      if (this.chunked) {
+    if (this.chunked) {
+      if (hasData) {
         socket.write(data.length.toString(16) + CRLF, 'latin1')
         socket.write(data)
         socket.write(CRLF, 'latin1')
-      } else socket.write(data, finish)
-    }
-    if (this.chunked) socket.write(LAST_CHUNK, 'latin1', finish)
-    else if (data === undefined || data.length === 0) socket.write(EMPTY, finish)
+      }
+      socket.write(LAST_CHUNK, 'latin1', this.flushed)
+    } else socket.write(hasData ? data : EMPTY, this.flushed)
     socket.uncork()
   }
 

@@ -31,7 +31,17 @@ const NOT_PLAIN = /[^\x20-\x7e\r\n]/
 const REQUEST_LINE = /^(GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.1$/
 
 /** Headers whose presence changes framing or connection handling: left to Node. */
-const NOT_SIMPLE_HEADERS = new Set(['content-length', 'transfer-encoding', 'expect', 'upgrade', 'http2-settings'])
+// `Proxy-Connection` is read by llhttp as `Connection` is.
+const NOT_SIMPLE_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'expect',
+  'upgrade',
+  'http2-settings',
+  'proxy-connection'
+])
+/** More header lines than Apache's LimitRequestFields: Node's path (and the accept stage's 400) has them. */
+const MAX_SIMPLE_FIELDS = 100
 
 /** Lower-cased header names, remembered (the same few dozen names arrive on every request). */
 const lowered = new Map<string, string>()
@@ -52,6 +62,7 @@ function lowerName(name: string): string {
 export function parseSimpleRequest(head: string): SimpleRequest | null {
   if (head.length > SIMPLE_HEAD_LIMIT || NOT_PLAIN.test(head)) return null
   const lines = head.split('\r\n')
+  if (lines.length - 1 > MAX_SIMPLE_FIELDS) return null
   const line = REQUEST_LINE.exec(lines[0])
   if (!line) return null
   const headers: Record<string, string> = {}
