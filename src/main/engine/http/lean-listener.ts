@@ -115,8 +115,6 @@ class LeanConnection {
     // After an answer that closes the connection nothing more is read (as Node and Apache do).
     if (this.closing) return
     this.buffered = this.buffered ? Buffer.concat([this.buffered, chunk]) : chunk
-    // A head must be complete within Node's headers timeout, however slowly its bytes come.
-    this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
     if (!this.reply) this.next()
     // Pipelined requests wait for the answer in progress; a client that keeps sending is paused.
     else if (this.buffered && this.buffered.length > PIPELINE_LIMIT) this.socket.pause()
@@ -137,6 +135,9 @@ class LeanConnection {
     const end = data.indexOf(HEAD_END)
     if (end < 0) {
       if (data.length > SIMPLE_HEAD_LIMIT) this.giveToNode()
+      // A head must be complete within Node's headers timeout, however slowly its bytes come
+      // (started at the first incomplete read: a head that arrives whole never needs it).
+      else this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
       return
     }
     // A client repeats itself (a reload, a load test): the same head gives the same request
