@@ -161,10 +161,17 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
     protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
     headers,
     rawHeaders: req.rawHeaders,
-    client: { address: stripV4Mapped(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
-    local: { address: stripV4Mapped(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
+    ...endpoints(socket),
     secure: 'encrypted' in socket && !!(socket as { encrypted?: boolean }).encrypted,
     body: hasBody ? req : null
+  }
+}
+
+/** The client's and the listener's address and port, as the request sees them. */
+function endpoints(socket: Socket): Pick<IncomingRequest, 'client' | 'local'> {
+  return {
+    client: { address: stripV4Mapped(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
+    local: { address: stripV4Mapped(socket.localAddress ?? ''), port: socket.localPort ?? 0 }
   }
 }
 
@@ -184,8 +191,7 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
       protocol: 'HTTP/1.1',
       headers: request.headers,
       rawHeaders: request.rawHeaders,
-      client: { address: stripV4Mapped(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 },
-      local: { address: stripV4Mapped(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
+      ...endpoints(socket),
       secure: false,
       body: null
     }

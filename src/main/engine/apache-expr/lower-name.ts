@@ -1,17 +1,22 @@
 /**
- * `name.toLowerCase()` for header and variable names, remembered: the same few names are
- * lower-cased on every request, and a key string that was used before is found faster in an
- * object than a fresh copy of it.
+ * `name.toLowerCase()` / `toUpperCase()` for header and variable names, remembered: the same few
+ * names are case-folded on every request, and a key string that was used before is found faster
+ * in an object than a fresh copy of it.
  */
-const lowered = new Map<string, string>()
 const LIMIT = 10_000
 
-export function lowerName(name: string): string {
-  let lower = lowered.get(name)
-  if (lower === undefined) {
-    lower = name.toLowerCase()
-    if (lowered.size >= LIMIT) lowered.clear()
-    lowered.set(name, lower)
+function remembered(fold: (name: string) => string): (name: string) => string {
+  const folded = new Map<string, string>()
+  return (name) => {
+    let out = folded.get(name)
+    if (out === undefined) {
+      out = fold(name)
+      if (folded.size >= LIMIT) folded.clear()
+      folded.set(name, out)
+    }
+    return out
   }
-  return lower
 }
+
+export const lowerName = remembered((name) => name.toLowerCase())
+export const upperName = remembered((name) => name.toUpperCase())

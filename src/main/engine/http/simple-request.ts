@@ -6,8 +6,9 @@
  * listener tests check that byte for byte. Anything else (bodies, `Expect`, `Upgrade`,
  * HTTP/1.0, folded or repeated headers, odd whitespace, non-ASCII bytes, malformed input)
  * is not "simple", and the connection goes to Node's HTTP server, which has always answered
- * it (see listener.ts for why both exist).
+ * it (see lean-listener.ts for why both exist).
  */
+import { lowerName } from '../apache-expr/lower-name'
 
 /** Read only: the listener hands the same object on for a repeated head on one connection. */
 export interface SimpleRequest {
@@ -42,18 +43,6 @@ const NOT_SIMPLE_HEADERS = new Set([
 ])
 /** More header lines than Apache's LimitRequestFields: Node's path (and the accept stage's 400) has them. */
 const MAX_SIMPLE_FIELDS = 100
-
-/** Lower-cased header names, remembered (the same few dozen names arrive on every request). */
-const lowered = new Map<string, string>()
-function lowerName(name: string): string {
-  let lower = lowered.get(name)
-  if (lower === undefined) {
-    lower = name.toLowerCase()
-    if (lowered.size >= 2000) lowered.clear()
-    lowered.set(name, lower)
-  }
-  return lower
-}
 
 /**
  * The request in `head` (the bytes before the blank line, as latin1), or null when it is not

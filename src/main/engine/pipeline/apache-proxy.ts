@@ -9,20 +9,10 @@ import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
 import { compilePcre } from '../apache-expr'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
+import { PROXY_REQUEST_HOP } from './hop-headers'
 import { answer } from './stages/answer'
 
 const agent = new Agent({ keepAliveTimeout: 60_000, connections: 64 })
-
-const HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'expect'
-])
 
 const regexCache = new Map<string, RegExp | null>()
 
@@ -108,7 +98,7 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
     return true
   }
   const headers: Record<string, string> = {}
-  for (const k in ctx.headers) if (!HOP.has(k)) headers[k] = ctx.headers[k]
+  for (const k in ctx.headers) if (!PROXY_REQUEST_HOP.has(k)) headers[k] = ctx.headers[k]
   headers['x-forwarded-for'] = ctx.headers['x-forwarded-for']
     ? `${ctx.headers['x-forwarded-for']}, ${ctx.req.client.address}`
     : ctx.req.client.address
@@ -140,7 +130,8 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
             `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`
           )
           const out: OutgoingHttpHeaders = {}
-          for (const k in resHeaders) if (!HOP.has(k) && resHeaders[k] !== undefined) out[k] = resHeaders[k]
+          for (const k in resHeaders)
+            if (!PROXY_REQUEST_HOP.has(k) && resHeaders[k] !== undefined) out[k] = resHeaders[k]
           ctx.reply.head(status, finalHeaders(ctx, status, out, false))
           ctx.reply.onDrain(() => controller.resume())
         },

@@ -68,6 +68,21 @@ export interface FixupScope {
   contentType?: string
 }
 
+/** The trace of a directive that has not (yet) changed its header: before and after alike. */
+export function notApplied(h: CompiledHeader, before: string[], reason: string): HeaderActionTrace {
+  return {
+    pos: h.src.pos,
+    directive: h.src.directive,
+    table: h.table,
+    action: h.action,
+    header: h.header,
+    applied: false,
+    reason,
+    before,
+    after: before
+  }
+}
+
 function valueOf(h: CompiledHeader, s: FixupScope): { value: string; error?: string } {
   if (h.valueExpr) {
     const r = evalExprString(h.valueExpr, s.exprCtx, s.opts.quiet !== true)
@@ -123,18 +138,7 @@ export function runFixups(
     if (h.table !== which) continue
     let t: HeaderActionTrace | null = null
     if (trace) {
-      const before = table.getAll(h.header)
-      t = {
-        pos: h.src.pos,
-        directive: h.src.directive,
-        table: h.table,
-        action: h.action,
-        header: h.header,
-        applied: false,
-        reason: '',
-        before,
-        after: before
-      }
+      t = notApplied(h, table.getAll(h.header), '')
       trace.push(t)
     }
     const isEarly = h.condition?.kind === 'early'

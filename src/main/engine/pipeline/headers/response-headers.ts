@@ -3,7 +3,7 @@ import type { HeaderDirective } from '../../../../shared/config-model'
 import type { HeaderActionTrace, HeadersTrace } from '../../../../shared/trace-apache'
 import type { ApacheRequest } from '../../apache-expr'
 import type { CompiledHeaders } from './compile-headers'
-import { compiledHeaders, fixupScope, runFixups, type HeaderRunOptions } from './fixups'
+import { compiledHeaders, fixupScope, notApplied, runFixups, type HeaderRunOptions } from './fixups'
 import { HeaderTable, type HeaderEntry } from './table'
 
 export interface ResponseHeadersInput {
@@ -68,18 +68,13 @@ export function applyResponseHeaders(
     if (trace)
       for (const h of c.entries) {
         if (h.table !== 'onsuccess') continue
-        const before = headersOut.getAll(h.header)
-        entries.push({
-          pos: h.src.pos,
-          directive: h.src.directive,
-          table: h.table,
-          action: h.action,
-          header: h.header,
-          applied: false,
-          reason: `Apache generated this ${resp.status} response itself: only "Header always" applies`,
-          before,
-          after: before
-        })
+        entries.push(
+          notApplied(
+            h,
+            headersOut.getAll(h.header),
+            `Apache generated this ${resp.status} response itself: only "Header always" applies`
+          )
+        )
       }
   } else {
     applied += runFixups(c.entries, headersOut, 'onsuccess', false, s, trace)

@@ -3,7 +3,7 @@
  * `SSL:`, `HTTP:` and `LA-U:`/`LA-F:` prefixes, `SERVER_ADDR`, and an unknown name silently
  * reads as empty (reported here so that a typo does not go unnoticed).
  */
-import { envGet, lowerName, type ApacheRequest } from '../../apache-expr'
+import { envGet, lowerName, upperName, type ApacheRequest } from '../../apache-expr'
 import { API_VERSION_MAJOR, HEADER_VARIABLES, isIpv6Client, timeVariable } from '../../apache-expr/variables'
 
 export interface RewriteVariableScope {
@@ -82,19 +82,6 @@ function header(scope: RewriteVariableScope, name: string): VariableValue {
   // lookup_header only records a header that is present, and never Host (RFC 7231 §7.1.4).
   const vary = value !== undefined && lower !== 'host' ? name : undefined
   return { value: value ?? '', header: vary }
-}
-
-/** `name.toUpperCase()`, remembered: the same few names are read on every request. */
-const uppered = new Map<string, string>()
-
-function upperName(name: string): string {
-  let upper = uppered.get(name)
-  if (upper === undefined) {
-    upper = name.toUpperCase()
-    if (uppered.size >= 10_000) uppered.clear()
-    uppered.set(name, upper)
-  }
-  return upper
 }
 
 export function rewriteVariable(name: string, scope: RewriteVariableScope): VariableValue {

@@ -24,29 +24,9 @@ import { CacheTee } from '../cache-tee'
 import type { RequestContext } from '../context'
 import { finalHeaders } from '../response-headers'
 import { cacheInfoHeader, serveCached } from '../serve-cached'
+import { DISPATCHER_REQUEST_HOP, RESPONSE_HOP } from '../hop-headers'
 import { answer } from './answer'
 import { markRefetch } from './cache'
-
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-  'http2-settings'
-])
-const RESPONSE_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-connection'
-])
 
 const NO_TOKENS: readonly string[] = []
 /** Per `Connection` header value and per `Host`: the same few values on every request. */
@@ -81,7 +61,7 @@ export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: 
   const connectionTokens = headers.connection ? connectionTokensOf(headers.connection) : NO_TOKENS
   const all = active.clientHeaders === 'all'
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || connectionTokens.includes(name)) continue
+    if (DISPATCHER_REQUEST_HOP.has(name) || connectionTokens.includes(name)) continue
     if (!all && !(active.clientHeaders as Set<string>).has(name)) continue
     out[name] = headers[name]
   }
