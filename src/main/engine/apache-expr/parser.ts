@@ -19,6 +19,7 @@ import {
   UNSUPPORTED_UNARY
 } from './names'
 import { compilePcre } from './pcre'
+import { textMemo } from '../text-memo'
 
 type Token =
   | {
@@ -47,20 +48,41 @@ const KEYWORDS: Record<string, Token['kind'] | CompareOp> = {
   ge: '-ge'
 }
 
+/**
+ * A parse, or the error it raised, remembered by text (text-memo.ts): the same expressions come
+ * back on every load. The tree is shared, so it is read-only; the error is thrown afresh.
+ */
+type Parsed = { ast: ExprAst } | { error: unknown }
+
+function remembered(parse: (source: string) => ExprAst): (source: string) => ExprAst {
+  const memo = textMemo((source): Parsed => {
+    try {
+      return { ast: parse(source) }
+    } catch (error) {
+      return { error }
+    }
+  })
+  return (source) => {
+    const parsed = memo(source)
+    if ('error' in parsed) throw parsed.error
+    return parsed.ast
+  }
+}
+
 /** Parse a boolean expression (`<If>`, `SetEnvIfExpr`, `RewriteCond expr`, `Header … expr=`). */
-export function parseExpr(source: string): ExprAst {
+export const parseExpr = remembered((source) => {
   const p = new Parser(source)
   const root = p.parseCondition()
   p.expectEnd()
   return { kind: 'bool', source, root }
-}
+})
 
 /** Parse a string expression (a `Header`/`RequestHeader` value written as `expr=…`). */
-export function parseStringExpr(source: string): ExprAst {
+export const parseStringExpr = remembered((source) => {
   const p = new Parser(source)
   const root = p.parseStringBody(null)
   return { kind: 'string', source, root }
-}
+})
 
 class Parser {
   private pos = 0

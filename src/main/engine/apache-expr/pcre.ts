@@ -13,6 +13,8 @@
  * Hand-written because no library translates PCRE to JS with these Apache defaults.
  */
 
+import { textMemo } from '../text-memo'
+
 export interface PcreOptions {
   /** `[NC]`, `SetEnvIfNoCase`, ap_expr `/i`. */
   caseless?: boolean
@@ -59,8 +61,21 @@ function escapeLiteral(c: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c
 }
 
-/** Translate and compile one PCRE pattern the way Apache's ap_regcomp would see it. */
+/** One memo per option set (text-memo.ts): a result depends on the pattern and the options only. */
+const compiled = [0, 1, 2, 3].map((bits) =>
+  textMemo((pattern) => compileUncached(pattern, { caseless: (bits & 1) !== 0, multiline: (bits & 2) !== 0 }))
+)
+
+/**
+ * Translate and compile one PCRE pattern the way Apache's ap_regcomp would see it. The result
+ * is shared with every caller that compiles the same text: read-only (the RegExp has no `g`/`y`
+ * flag, so it keeps no state between matches).
+ */
 export function compilePcre(pattern: string, options: PcreOptions = {}): PcreCompileResult {
+  return compiled[(options.caseless ? 1 : 0) | (options.multiline ? 2 : 0)](pattern)
+}
+
+function compileUncached(pattern: string, options: PcreOptions): PcreCompileResult {
   let translated: { source: string; groups: number; caseless: boolean }
   try {
     translated = translate(pattern, options)

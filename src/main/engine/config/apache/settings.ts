@@ -10,6 +10,7 @@ import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
 import type { ApacheConfig, RewriteCond, VhostSettings, VirtualHost } from '../../../../shared/config-model'
 import { lineShape } from './lexer'
 import { parseRewriteFlags, splitRewriteArgs } from './rewrite-args'
+import { textMemo } from '../../text-memo'
 import type { ServerRootPaths } from './server-root'
 
 export const APACHE_BAD_ARGUMENT = 'APACHE_BAD_ARGUMENT'
@@ -78,6 +79,18 @@ function argText(line: string): string {
   const shape = lineShape(line)
   return shape.kind === 'directive' ? shape.argText : ''
 }
+
+/**
+ * A RewriteRule/RewriteCond line split into its arguments and flags (rewrite-args.ts),
+ * remembered by text: the same rules come back on every reload. Shared: callers copy the
+ * flag list they keep.
+ */
+const rewriteLine = textMemo((line): { args: string[]; error?: string; flags: string[]; flagError?: string } => {
+  const { args, error } = splitRewriteArgs(argText(line))
+  if (error !== undefined || args[2] === undefined) return { args, error, flags: [] }
+  const f = parseRewriteFlags(args[2])
+  return { args, flags: f.flags, flagError: f.error === undefined ? undefined : `${f.error} '${args[2]}'` }
+})
 
 /** A `Dispatcher*` directive's documented spelling, for the `dispatcher` map (§2). */
 const isDispatcherDirective = (name: string): boolean => name.startsWith('Dispatcher')
@@ -215,37 +228,28 @@ export class SettingsWriter {
   }
 
   private rewriteCond(s: VhostSettings, d: EvaluatedDirective): void {
-    const { args, error } = splitRewriteArgs(argText(d.line))
-    if (error) {
-      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteCond: ${error}`, d.pos)
+    const r = rewriteLine(d.line)
+    if (r.error) {
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteCond: ${r.error}`, d.pos)
       return
     }
-    let flags: string[] = []
-    if (args[2] !== undefined) {
-      const f = parseRewriteFlags(args[2])
-      if (f.error) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteCond: ${f.error} '${args[2]}'`, d.pos)
-      flags = f.flags.map((x) => x.toLowerCase())
-    }
+    if (r.flagError) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteCond: ${r.flagError}`, d.pos)
     const list = this.pendingConds.get(s) ?? []
-    list.push({ testString: args[0], pattern: args[1], flags, pos: d.pos })
+    const flags = r.flags.map((x) => x.toLowerCase())
+    list.push({ testString: r.args[0], pattern: r.args[1], flags, pos: d.pos })
     this.pendingConds.set(s, list)
   }
 
   private rewriteRule(s: VhostSettings, d: EvaluatedDirective): void {
-    const { args, error } = splitRewriteArgs(argText(d.line))
-    if (error) {
-      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${error}`, d.pos)
+    const r = rewriteLine(d.line)
+    if (r.error) {
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${r.error}`, d.pos)
       return
     }
-    let flags: string[] = []
-    if (args[2] !== undefined) {
-      const f = parseRewriteFlags(args[2])
-      if (f.error) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${f.error} '${args[2]}'`, d.pos)
-      flags = f.flags
-    }
+    if (r.flagError) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${r.flagError}`, d.pos)
     const conds = this.pendingConds.get(s) ?? []
     this.pendingConds.delete(s)
-    s.rewriteRules.push({ pattern: args[0], substitution: args[1], flags, conds, pos: d.pos })
+    s.rewriteRules.push({ pattern: r.args[0], substitution: r.args[1], flags: r.flags.slice(), conds, pos: d.pos })
   }
 
   /** `RewriteMap name type:source`; file-based maps resolve against ServerRoot. */

@@ -6,6 +6,8 @@
  * without its closing brace, or `${…}` without a `:`, is literal text.
  */
 
+import { textMemo } from '../../text-memo'
+
 export type TemplatePart =
   | { kind: 'text'; text: string }
   | { kind: 'var'; name: string }
@@ -34,7 +36,10 @@ function charInCurlies(s: string, ch: string): number {
   return -1
 }
 
-export function parseTemplate(s: string): TemplatePart[] {
+/** Remembered by text (text-memo.ts): the parts are shared, so read-only. */
+export const parseTemplate = textMemo(parseUncached)
+
+function parseUncached(s: string): TemplatePart[] {
   const parts: TemplatePart[] = []
   let text = ''
   const flush = (): void => {

@@ -1,0 +1,24 @@
+/**
+ * A function of one string, remembered: for the compilers whose result depends on nothing but
+ * the text they are given (a regular expression, an ap_expr, a rewrite template, a header or
+ * variable name). A configuration holds the same few hundred such texts on every load and
+ * reload, and a request asks for the same few names every time, so computing them once per
+ * process is enough.
+ *
+ * The results are shared by every caller, so they must be treated as read-only (a RegExp is
+ * shared only without the `g`/`y` flags, whose `lastIndex` would carry state between callers).
+ * When the limit is reached the memo is emptied wholesale: a long session that edits its
+ * configuration all day cannot grow it without bound, and refilling is cheap.
+ */
+export function textMemo<T>(compute: (text: string) => T, limit = 10_000): (text: string) => T {
+  const known = new Map<string, T>()
+  return (text) => {
+    let out = known.get(text)
+    if (out === undefined && !known.has(text)) {
+      out = compute(text)
+      if (known.size >= limit) known.clear()
+      known.set(text, out)
+    }
+    return out as T
+  }
+}
