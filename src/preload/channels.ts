@@ -4,8 +4,7 @@
  * wrapped so the renderer sees the engine's own error message, not Electron's
  * "Error invoking remote method" text.
  */
-import type { EngineApi, EngineUiEvent, RevealResult } from '../shared/api'
-import type { SourcePos } from '../shared/diagnostics'
+import type { EngineApi } from '../shared/api'
 
 export const CALLS = [
   'listTraces',
@@ -34,15 +33,3 @@ export const OPEN_IN_EDITOR_CHANNEL = 'shell:openInEditor'
 export const REVEAL_CHANNEL = 'shell:revealInFileManager'
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: string; code: string }
-
-/**
- * What `window.workbench` offers the page. The renderer declares the same shape in
- * src/renderer/src/api/client.ts (the two TypeScript projects cannot share a file outside
- * src/shared).
- */
-export interface WorkbenchBridge extends Omit<EngineApi, 'subscribe'> {
-  onEvent(listener: (event: EngineUiEvent) => void): () => void
-  pickConfigFolder(): Promise<string | null>
-  openInEditor(pos: SourcePos): Promise<void>
-  revealInFileManager(farm: string, relPath: string): Promise<RevealResult>
-}

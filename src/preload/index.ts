@@ -4,7 +4,7 @@
  * Runs sandboxed (no Node), so it is bundled into one CommonJS file.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import type { EngineUiEvent } from '../shared/api'
+import type { EngineUiEvent, WorkbenchBridge } from '../shared/api'
 import type { SourcePos } from '../shared/diagnostics'
 import {
   callChannel,
@@ -13,8 +13,7 @@ import {
   PICK_FOLDER_CHANNEL,
   REVEAL_CHANNEL,
   type CallName,
-  type IpcResult,
-  type WorkbenchBridge
+  type IpcResult
 } from './channels'
 
 async function call<T>(

@@ -108,3 +108,14 @@ export interface EngineApi {
   getRenders(): Promise<RenderHealth[]>
   subscribe(listener: (event: EngineUiEvent) => void): () => void
 }
+
+/**
+ * What `window.workbench` offers the page in Electron: the preload script (src/preload/index.ts)
+ * builds it, the renderer's ipc-client.ts uses it. Here because both sides compile against it.
+ */
+export interface WorkbenchBridge extends Omit<EngineApi, 'subscribe'> {
+  onEvent(listener: (event: EngineUiEvent) => void): () => void
+  pickConfigFolder(): Promise<string | null>
+  openInEditor(pos: SourcePos): Promise<void>
+  revealInFileManager(farm: string, relPath: string): Promise<RevealResult>
+}

@@ -1,4 +1,4 @@
-import type { WorkbenchBridge } from './api/client'
+import type { WorkbenchBridge } from '../../shared/api'
 
 declare global {
   interface Window {

@@ -3,7 +3,7 @@
  * Two implementations: ipc-client.ts (Electron, through the preload bridge) and ws-client.ts
  * (a browser, through the headless server).
  */
-import type { EngineApi, EngineUiEvent, RevealResult } from '../../../shared/api'
+import type { EngineApi, RevealResult } from '../../../shared/api'
 import type { SourcePos } from '../../../shared/diagnostics'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
@@ -17,18 +17,6 @@ export interface EngineClient extends EngineApi {
   /** Opens a configuration file at a line in the user's editor (Electron); the browser follows a vscode:// link. */
   openInEditor?: (pos: SourcePos) => Promise<void>
   /** Opens the OS file manager on a cached file or folder; when it cannot, `opened` is false and `path` is for the user. */
-  revealInFileManager(farm: string, relPath: string): Promise<RevealResult>
-}
-
-/**
- * The `window.workbench` object the preload script exposes (src/preload/index.ts). Kept in
- * step by hand with `WorkbenchBridge` in src/preload/channels.ts: the two TypeScript projects
- * cannot share a file outside src/shared.
- */
-export interface WorkbenchBridge extends Omit<EngineApi, 'subscribe'> {
-  onEvent(listener: (event: EngineUiEvent) => void): () => void
-  pickConfigFolder(): Promise<string | null>
-  openInEditor(pos: SourcePos): Promise<void>
   revealInFileManager(farm: string, relPath: string): Promise<RevealResult>
 }
 

@@ -1,6 +1,6 @@
 /** EngineClient over the Electron preload bridge (`window.workbench`). */
-import type { EngineUiEvent } from '../../../shared/api'
-import type { ConnectionState, EngineClient, WorkbenchBridge } from './client'
+import type { EngineUiEvent, WorkbenchBridge } from '../../../shared/api'
+import type { ConnectionState, EngineClient } from './client'
 
 export function createIpcClient(bridge: WorkbenchBridge): EngineClient {
   return {
