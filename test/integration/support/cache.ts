@@ -33,6 +33,8 @@ export interface CacheOptions {
   invalidateHandler?: string
   /** Filter rules appended to filter F (to let a request reach the cache stage). */
   extraFilter?: string[]
+  /** The farm's `/auth_checker` section, written as is. */
+  authChecker?: string
 }
 
 export const LOCALHOST_ONLY = `/0 { /glob "*" /type "deny" } /1 { /glob "127.0.0.1" /type "allow" }`
@@ -73,7 +75,7 @@ export function configC(renderPort: number, docroot: string, o: CacheOptions = {
         `/0100 { /type "allow" /method "GET" /url "/libs/granite/csrf/token.json" }`,
         ...(o.extraFilter ?? [])
       ]),
-      extra: `    /info "1"\n${cacheSection(docroot, o)}`
+      extra: `    /info "1"\n${cacheSection(docroot, o)}${o.authChecker ? `\n    ${o.authChecker}` : ''}`
     }
   ])
 }

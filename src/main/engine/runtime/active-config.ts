@@ -6,6 +6,7 @@
 import type { ApacheScope, Farm, LoadedConfig, Render, VhostSettings, VirtualHost } from '../../../shared/config-model'
 import type { SourcePos } from '../../../shared/diagnostics'
 import { compileGlob } from '../match/glob'
+import { compileAuthChecker, type ActiveAuthChecker } from '../pipeline/auth-check'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import type { EncodedSlashes } from '../pipeline/normalise-url'
 import type { RenderClient } from '../upstream/render-client'
@@ -77,6 +78,8 @@ export interface ActiveFarm {
   attemptTargets: AttemptTarget[]
   /** `/vanity_urls` list (started by the engine when serving); `null` without the section. */
   vanity: VanityUrlList | null
+  /** `/auth_checker` (§5.9); `null` without the section. */
+  authChecker: ActiveAuthChecker | null
 }
 
 export interface CompileOptions {
@@ -151,7 +154,8 @@ export function compileConfig(
             baseDir: loaded.baseDir,
             allowSelfSigned: options.allowSelfSigned
           })
-        : null
+        : null,
+      authChecker: compileAuthChecker(farm.authChecker)
     }
   })
   const deferredExplanations = vhosts.some((v) => v.apache.rewrite !== null || v.apache.responseHeaders !== null)

@@ -1,0 +1,59 @@
+/**
+ * The header lines the module sends to a render (dispatcher-behavior.md §6.3): the farm's
+ * `/clientheaders`, hop-by-hop fields and those the client's `Connection` names removed, plus
+ * what the module always adds (`X-Forwarded-For`, `Via`, `Server-Agent`, `X-Forwarded-SSL`).
+ * The render stage forwards with them, and `/auth_checker` checks with them.
+ */
+import type { ActiveFarm, ActiveRender } from '../runtime/active-config'
+import type { RequestContext } from './context'
+import { DISPATCHER_REQUEST_HOP } from './hop-headers'
+
+const NO_TOKENS: readonly string[] = []
+/** Per `Connection` header value and per `Host`: the same few values on every request. */
+const connectionTokens = new Map<string, readonly string[]>()
+const vias = new Map<string, string>()
+const WORDS_LIMIT = 1000
+
+function connectionTokensOf(value: string): readonly string[] {
+  let tokens = connectionTokens.get(value)
+  if (!tokens) {
+    tokens = value.toLowerCase().split(/\s*,\s*/)
+    if (connectionTokens.size >= WORDS_LIMIT) connectionTokens.clear()
+    connectionTokens.set(value, tokens)
+  }
+  return tokens
+}
+
+/** The module's own `Via` entry (§6.3). */
+function viaOf(host: string): string {
+  let via = vias.get(host)
+  if (!via) {
+    via = `1.1 ${host} (dispatcher)`
+    if (vias.size >= WORDS_LIMIT) vias.clear()
+    vias.set(host, via)
+  }
+  return via
+}
+
+export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: ActiveRender): Record<string, string> {
+  const out: Record<string, string> = {}
+  const headers = ctx.headers
+  const connectionTokens = headers.connection ? connectionTokensOf(headers.connection) : NO_TOKENS
+  const all = active.clientHeaders === 'all'
+  for (const name in headers) {
+    if (DISPATCHER_REQUEST_HOP.has(name) || connectionTokens.includes(name)) continue
+    if (!all && !(active.clientHeaders as Set<string>).has(name)) continue
+    out[name] = headers[name]
+  }
+  if (!out.host) out.host = `${render.render.hostname.value}:${render.render.port.value}`
+  const client = ctx.req.client.address
+  out['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client
+  const via = viaOf(headers.host ?? ctx.req.local.address + ':' + ctx.req.local.port)
+  out.via = headers.via ? `${headers.via}, ${via}` : via
+  out['server-agent'] = 'Communique-Dispatcher'
+  if (ctx.req.secure) {
+    out['x-forwarded-ssl'] = 'on'
+    out['x-forwarded-port'] = String(ctx.req.local.port)
+  }
+  return out
+}
