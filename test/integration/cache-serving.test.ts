@@ -4,6 +4,7 @@
  * answered 304, ranges 206, HEAD without a body, large files streamed intact, and the
  * stale copy with a `Warning` when the render fails under `/serveStaleOnError` (§5.7).
  */
+import http from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { cacheStackForThisTest, type CacheStack } from './support/cache'
 import { patternBuffer } from './support/upstream'
@@ -115,6 +116,48 @@ describe('conditional requests and ranges on a hit (§5.8)', () => {
     const part = await s.get(asset, { headers: { range: 'bytes=2000000-2000099' } })
     expect(part.status).toBe(206)
     expect(part.body.equals(patternBuffer(2_000_000, 100))).toBe(true)
+    expect(s.up.publish.count).toBe(1)
+  })
+})
+
+/** Reads a GET slowly (one chunk, then a pause), on Node's request path (a `Content-Length: 0` GET). */
+function slowRead(port: number, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      { host: '127.0.0.1', port, path: target, agent: false, headers: { 'content-length': '0' } },
+      (res) => {
+        let bytes = 0
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length
+          res.pause()
+          setTimeout(() => res.resume(), 2)
+        })
+        res.on('end', () => resolve(bytes))
+        res.on('error', reject)
+      }
+    )
+    req.on('error', reject)
+  })
+}
+
+describe('a slow client on a large hit', () => {
+  it('the file is paused and resumed as the client drains, with one drain listener for the whole answer', async () => {
+    const s = await cacheStackForThisTest()
+    const asset = '/content/dam/large.png'
+    const size = 6 * 1024 * 1024
+    s.up.publish.behave(asset, { bodyBytes: size })
+    await s.prime(asset)
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => {
+      warnings.push(`${w.name}: ${w.message}`)
+    }
+    process.on('warning', onWarning)
+    try {
+      expect(await slowRead(s.port, asset)).toBe(size)
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([])
     expect(s.up.publish.count).toBe(1)
   })
 })

@@ -46,11 +46,16 @@ export function serveCached(
 /** Streams a file to the client with backpressure; the client going away stops the read. */
 export function pipeFile(ctx: RequestContext, stream: Readable): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
+    // `onDrain` listens for every drain until the answer is over: hooked once, at the first pause.
+    let drainHooked = false
     stream.on('data', (chunk: Buffer) => {
       ctx.trace.response.bytes += chunk.length
       if (!ctx.reply.write(chunk)) {
         stream.pause()
-        ctx.reply.onDrain(() => stream.resume())
+        if (!drainHooked) {
+          drainHooked = true
+          ctx.reply.onDrain(() => stream.resume())
+        }
       }
     })
     stream.on('end', () => {
