@@ -48,17 +48,40 @@ const MAX_FILE_SIZE = 10 * 1024 * 1024
 
 class EvalError extends Error {}
 
+/**
+ * The `vary` and `lookups` of an evaluation that read no request header, and the `lookups` of
+ * one that kept none: most evaluations, so they share this array (frozen: results are read only).
+ */
+const NONE = Object.freeze([]) as unknown as never[]
+
+/** Untracked results that read no header and set no `$N`: the same two objects every time. */
+const QUIET_TRUE: ExprBoolResult = Object.freeze({ value: true, vary: NONE, lookups: NONE, captures: null })
+const QUIET_FALSE: ExprBoolResult = Object.freeze({ value: false, vary: NONE, lookups: NONE, captures: null })
+
 class Evaluator {
   depth = 0
-  vary: string[] = []
-  lookups: ExprLookup[] = []
+  /** Made when the first header is read (most evaluations read none). */
+  vary: string[] = NONE
+  lookups: ExprLookup[] = NONE
   captures: (string | undefined)[] | null = null
+  private ctx: ExprContext | null = null
+  private track = true
 
-  /** `track` off: values read are not listed in `lookups` (nothing else changes). */
-  constructor(
-    private readonly ctx: ExprContext,
-    private readonly track = true
-  ) {}
+  /** Ready for one evaluation. `track` off: values read are not listed in `lookups` (nothing else changes). */
+  start(ctx: ExprContext, track: boolean): this {
+    this.ctx = ctx
+    this.track = track
+    return this
+  }
+
+  /** Lets go of what the last evaluation read, so the evaluator can be used again. */
+  reset(): void {
+    this.depth = 0
+    this.vary = NONE
+    this.lookups = NONE
+    this.captures = null
+    this.ctx = null
+  }
 
   private enter(): void {
     if (this.depth >= MAX_RECURSION) throw new EvalError('Recursion limit reached')
@@ -66,6 +89,7 @@ class Evaluator {
   }
 
   private record(name: string, value: string): string {
+    if (this.lookups === NONE) this.lookups = []
     if (this.lookups.length < MAX_LOOKUPS) this.lookups.push({ name, value })
     return value
   }
@@ -76,7 +100,8 @@ class Evaluator {
   }
 
   private addVary(header: string): void {
-    if (this.ctx.noVary || header.toLowerCase() === 'host') return
+    if (this.ctx!.noVary || header.toLowerCase() === 'host') return
+    if (this.vary === NONE) this.vary = []
     if (!this.vary.some((v) => v.toLowerCase() === header.toLowerCase())) this.vary.push(header)
   }
 
@@ -158,9 +183,9 @@ class Evaluator {
       case 'T':
         return truthy(arg)
       case 'R':
-        return subnet ? ipInSubnet(this.ctx.req.remoteAddr, subnet) : false
+        return subnet ? ipInSubnet(this.ctx!.req.remoteAddr, subnet) : false
       default: {
-        const fs = this.ctx.fs
+        const fs = this.ctx!.fs
         if (!fs) throw new EvalError(`-${op} needs access to the file system, which this evaluation does not have`)
         const info = fs.stat(arg)
         if (!info) return false
@@ -232,13 +257,13 @@ class Evaluator {
     const header = HEADER_VARIABLES[name]
     if (header) {
       this.addVary(header)
-      return this.recordVar(name, headerValue(this.ctx.req.headers, header) ?? '')
+      return this.recordVar(name, headerValue(this.ctx!.req.headers, header) ?? '')
     }
     if (name.startsWith('SSL_')) {
-      if (this.ctx.req.https) throw new EvalError(`%{${name}}: SSL variables are not emulated`)
+      if (this.ctx!.req.https) throw new EvalError(`%{${name}}: SSL variables are not emulated`)
       return this.recordVar(name, '')
     }
-    const v = requestVariable(name, this.ctx)
+    const v = requestVariable(name, this.ctx!)
     if (v === undefined) throw new EvalError(`Variable '${name}' cannot be evaluated`)
     return this.recordVar(name, v)
   }
@@ -249,7 +274,7 @@ class Evaluator {
   }
 
   private call(name: StringFunctionName, arg: string): string {
-    const { ctx } = this
+    const ctx = this.ctx!
     switch (name) {
       case 'req':
       case 'http':
@@ -310,24 +335,141 @@ function truthy(s: string): boolean {
  */
 export function evalExprBool(ast: ExprAst, ctx: ExprContext, track = true): ExprBoolResult {
   if (ast.kind !== 'bool') throw new TypeError('evalExprBool needs a boolean expression (parseExpr)')
-  const ev = new Evaluator(ctx, track)
+  const ev = takeEvaluator().start(ctx, track)
   try {
     const value = ev.cond(ast.root)
-    return { value, vary: ev.vary, lookups: ev.lookups, captures: ev.captures }
+    if (!track && ev.vary === NONE && ev.captures === null) return value ? QUIET_TRUE : QUIET_FALSE
+    return { value, vary: ev.vary, lookups: trackedLookups(ev, track), captures: ev.captures }
   } catch (e) {
     if (!(e instanceof EvalError)) throw e
-    return { value: false, error: e.message, vary: [], lookups: ev.lookups, captures: null }
+    return { value: false, error: e.message, vary: [], lookups: trackedLookups(ev, track), captures: null }
+  } finally {
+    giveBack(ev)
   }
 }
 
 /** Evaluate a string expression (`Header set X "expr=…"`). Never throws. `track` as for `evalExprBool`. */
 export function evalExprString(ast: ExprAst, ctx: ExprContext, track = true): ExprStringResult {
   if (ast.kind !== 'string') throw new TypeError('evalExprString needs a string expression (parseStringExpr)')
-  const ev = new Evaluator(ctx, track)
+  const ev = takeEvaluator().start(ctx, track)
   try {
-    return { value: ev.word(ast.root), lookups: ev.lookups }
+    return { value: ev.word(ast.root), lookups: trackedLookups(ev, track) }
   } catch (e) {
     if (!(e instanceof EvalError)) throw e
-    return { value: '', error: e.message, lookups: ev.lookups }
+    return { value: '', error: e.message, lookups: trackedLookups(ev, track) }
+  } finally {
+    giveBack(ev)
+  }
+}
+
+/**
+ * One evaluator serves every evaluation (headers run several per response). It is taken out
+ * while in use, so an evaluation started meanwhile (none is today) would get its own.
+ */
+let idle: Evaluator | null = null
+
+function takeEvaluator(): Evaluator {
+  const ev = idle ?? new Evaluator()
+  idle = null
+  return ev
+}
+
+function giveBack(ev: Evaluator): void {
+  ev.reset()
+  idle = ev
+}
+
+/** A tracked evaluation's lookups are its own array (traces keep it); an untracked one shares `NONE`. */
+function trackedLookups(ev: Evaluator, track: boolean): ExprLookup[] {
+  return track && ev.lookups === NONE ? [] : ev.lookups
+}
+
+/** `%{…}` variables that are fixed once the request has been read and its status set. */
+const REQUEST_VARIABLES = new Set([
+  ...Object.keys(HEADER_VARIABLES),
+  'REQUEST_METHOD',
+  'REQUEST_SCHEME',
+  'REQUEST_URI',
+  'QUERY_STRING',
+  'THE_REQUEST',
+  'REMOTE_ADDR',
+  'REMOTE_HOST',
+  'SERVER_NAME',
+  'SERVER_PORT',
+  'SERVER_PROTOCOL',
+  'HTTPS',
+  'REQUEST_STATUS'
+])
+
+/** Functions of the request, its environment, the server's environment or only their argument. */
+const REQUEST_FUNCTIONS = new Set<StringFunctionName>([
+  'req',
+  'http',
+  'req_novary',
+  'reqenv',
+  'osenv',
+  'tolower',
+  'toupper',
+  'escape',
+  'unescape',
+  'base64',
+  'unbase64',
+  'md5',
+  'sha1'
+])
+
+const requestBound = new WeakMap<ExprAst, boolean>()
+
+/**
+ * The expression reads only the request (line, headers, client), its environment, the status
+ * and constants: not the response headers, notes, files, the clock or the content type. Two
+ * such expressions with the same text give the same result for one request at one status.
+ */
+export function readsOnlyRequest(ast: ExprAst): boolean {
+  let bound = requestBound.get(ast)
+  if (bound === undefined) {
+    bound = ast.kind === 'bool' ? boundCond(ast.root) : boundWord(ast.root)
+    requestBound.set(ast, bound)
+  }
+  return bound
+}
+
+function boundCond(c: CondNode): boolean {
+  switch (c.type) {
+    case 'true':
+    case 'false':
+      return true
+    case 'not':
+      return boundCond(c.arg)
+    case 'and':
+    case 'or':
+      return boundCond(c.left) && boundCond(c.right)
+    case 'compare':
+    case 'binary':
+      return boundWord(c.left) && boundWord(c.right)
+    case 'in':
+      return boundWord(c.left) && c.list.every(boundWord)
+    case 'match':
+      return boundWord(c.left)
+    case 'unary':
+      // The others (-d -e -f -s -L -h -x) look at files.
+      return (c.op === 'n' || c.op === 'z' || c.op === 'T' || c.op === 'R') && boundWord(c.arg)
+  }
+}
+
+function boundWord(w: WordNode): boolean {
+  switch (w.type) {
+    case 'digits':
+    case 'literal':
+    case 'backref':
+      return true
+    case 'string':
+      return w.parts.every(boundWord)
+    case 'concat':
+      return boundWord(w.left) && boundWord(w.right)
+    case 'var':
+      return REQUEST_VARIABLES.has(w.name) || w.name.startsWith('SSL_')
+    case 'call':
+      return REQUEST_FUNCTIONS.has(w.name) && boundWord(w.arg)
   }
 }

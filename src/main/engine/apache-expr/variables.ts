@@ -71,7 +71,8 @@ export function headerValue(headers: Record<string, string>, name: string): stri
  */
 export function requestVariable(name: string, ctx: ExprContext): string | undefined {
   const { req } = ctx
-  const time = timeVariable(name, ctx.now ?? new Date())
+  // The clock (a Date when the context has none) only for the TIME* names.
+  const time = name.startsWith('TIME') ? timeVariable(name, ctx.now ?? new Date()) : undefined
   if (time !== undefined) return time
   switch (name) {
     case 'REQUEST_METHOD':

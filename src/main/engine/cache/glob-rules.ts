@@ -15,8 +15,8 @@ export interface RuleMatch {
 export type RuleList = (subject: string) => RuleMatch | null
 
 interface Compiled {
-  type: RuleType
-  label: string
+  /** What a match gives: the same object every time (read only). */
+  match: RuleMatch
   test: (s: string) => boolean
 }
 
@@ -25,14 +25,14 @@ export function compileRuleList(rules: readonly GlobRule[]): RuleList {
   for (const rule of rules) {
     if (rule.type === null || rule.glob === null) continue
     try {
-      compiled.push({ type: rule.type, label: rule.label, test: compilePattern(rule.glob).test })
+      compiled.push({ match: { type: rule.type, label: rule.label }, test: compilePattern(rule.glob).test })
     } catch {
       continue
     }
   }
   return (subject) => {
     for (let i = compiled.length - 1; i >= 0; i--) {
-      if (compiled[i].test(subject)) return { type: compiled[i].type, label: compiled[i].label }
+      if (compiled[i].test(subject)) return compiled[i].match
     }
     return null
   }

@@ -37,16 +37,15 @@ export function requestCacheability(
   env: CacheabilityEnv = {}
 ): RequestCacheability {
   const log: string[] = []
-  const no = (reason: string): RequestCacheability => ({ cacheable: false, reason, log })
-  if (policy.docroot === null || env.docrootExists === false) return no('document root non-existent')
-  if (req.method !== 'GET' && req.method !== 'HEAD') return no('request needed to be a GET or HEAD')
+  if (policy.docroot === null || env.docrootExists === false) return no('document root non-existent', log)
+  if (req.method !== 'GET' && req.method !== 'HEAD') return no('request needed to be a GET or HEAD', log)
 
   const ignoredParams: string[] = []
   // An empty query (`/en.html?`) carries no parameter; treated as no query string (UNCERTAIN).
   if (req.query !== null && req.query !== '') {
     if (policy.ignoreUrlParams === null) {
       log.push(`request contains a query string: ${req.query}`)
-      return no('request contained a query string')
+      return no('request contained a query string', log)
     }
     for (const pair of req.query.split('&')) {
       if (pair === '') continue
@@ -55,23 +54,27 @@ export function requestCacheability(
       if (!isIgnoredParam(policy, name)) {
         log.push(`Name not in ignored URL parameters ACL: ${name}`)
         log.push(`request contains a query string: ${req.query}`)
-        return no('request contained a query string')
+        return no('request contained a query string', log)
       }
       ignoredParams.push(name)
     }
     log.push(`Query string ignored: ${req.query}`)
   }
 
-  if (req.path.endsWith('/')) return no('request URL has a trailing slash')
-  const lastSegment = req.path.slice(req.path.lastIndexOf('/') + 1)
-  if (!lastSegment.includes('.')) return no('request URL is missing extension')
-  if (!policy.allowAuthorized && carriesAuthorization(req.headers)) return no('request contains authorization')
+  if (req.path.endsWith('/')) return no('request URL has a trailing slash', log)
+  // The last segment has an extension: a dot after the last slash.
+  if (req.path.indexOf('.', req.path.lastIndexOf('/') + 1) < 0) return no('request URL is missing extension', log)
+  if (!policy.allowAuthorized && carriesAuthorization(req.headers)) return no('request contains authorization', log)
   if (policy.rules(req.path)?.type !== 'allow') {
     // No matching rule caches nothing, like a deny (UNCERTAIN: the docs only show allow-all first).
     log.push(`request URL not in cache rules: ${req.path}`)
-    return no('request URL is missing in cache rules')
+    return no('request URL is missing in cache rules', log)
   }
   return { cacheable: true, relPath: req.decodedPath, ignoredParams, log }
+}
+
+function no(reason: string, log: string[]): RequestCacheability {
+  return { cacheable: false, reason, log }
 }
 
 /** An `Authorization` header, or a cookie named `authorization` or `login-token` (§5.3 step 6). */

@@ -13,23 +13,21 @@ const BLOCKING_DIRECTIVES = ['no-cache', 'no-store', 'must-revalidate']
 
 export function responseCacheability(status: number, headers: HeaderBag, knownLength?: number): ResponseCacheability {
   const warnings: string[] = []
-  const no = (reason: string): ResponseCacheability => ({ store: false, reason, warnings })
   // Only 200 is stored (UNCERTAIN, §5.4: no module reason exists for other statuses).
-  if (status !== 200) return no(`x-workbench: response status ${status} is not cached`)
+  if (status !== 200) return notStored(`x-workbench: response status ${status} is not cached`, warnings)
   // The module documents `no_cache`; AEM code sends `no-cache`. Both are accepted (§5.4).
-  if (headerValues(headers, 'dispatcher').some((v) => /^\s*no[_-]cache\s*$/i.test(v)))
-    return no('response contains no_cache')
+  if (headerValues(headers, 'dispatcher').some(isNoCache)) return notStored('response contains no_cache', warnings)
   for (const name of ['Cache-Control', 'Pragma']) {
     const tokens = headerTokens(headers, name)
     for (const directive of BLOCKING_DIRECTIVES) {
       if (tokens.some((t) => t === directive || t.startsWith(directive + '='))) {
-        return no(`x-workbench: response has ${name}: ${directive}`)
+        return notStored(`x-workbench: response has ${name}: ${directive}`, warnings)
       }
     }
   }
   const declared = headerValues(headers, 'content-length')[0]
   const length = knownLength ?? (declared !== undefined && /^\s*\d+\s*$/.test(declared) ? Number(declared) : undefined)
-  if (length === 0) return no('response content length is zero')
+  if (length === 0) return notStored('response content length is zero', warnings)
   // Neither blocks caching (§5.4, pitfall 11), but both surprise people: say so.
   if (headerTokens(headers, 'Cache-Control').includes('private')) {
     warnings.push('Cache-Control: private does not stop the Dispatcher from caching this response')
@@ -40,4 +38,12 @@ export function responseCacheability(status: number, headers: HeaderBag, knownLe
     )
   }
   return { store: true, warnings }
+}
+
+function notStored(reason: string, warnings: string[]): ResponseCacheability {
+  return { store: false, reason, warnings }
+}
+
+function isNoCache(value: string): boolean {
+  return /^\s*no[_-]cache\s*$/i.test(value)
 }

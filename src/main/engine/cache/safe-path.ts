@@ -35,12 +35,25 @@ export function isWithin(root: string, abs: string): boolean {
 export function realNearest(abs: string): string | null {
   let dir = abs
   for (;;) {
-    try {
-      return fs.realpathSync(dir)
-    } catch {
-      const parent = path.dirname(dir)
-      if (parent === dir) return null
-      dir = parent
+    // A missing path is skipped without asking realpath, whose exception costs far more.
+    if (mayExist(dir)) {
+      try {
+        return fs.realpathSync(dir)
+      } catch {
+        // not resolvable: its parent is tried
+      }
     }
+    const parent = path.dirname(dir)
+    if (parent === dir) return null
+    dir = parent
+  }
+}
+
+/** False when `stat` finds nothing there (ENOENT); any other failure lets realpath decide. */
+function mayExist(p: string): boolean {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false }) !== undefined
+  } catch {
+    return true
   }
 }

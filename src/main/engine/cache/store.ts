@@ -49,6 +49,8 @@ interface PathFacts {
   abs: string
   /** The answer when the path itself is refused or not cacheable. */
   early: CacheLookup | null
+  /** The answer while there is no file (the same every time). */
+  missing: CacheLookup
   autoInvalidated: boolean
   /** Candidates for the governing `.stat`, nearest first. */
   statCandidates: readonly string[]
@@ -154,7 +156,7 @@ export class CacheStore {
       return { kind: 'refused', reason: 'x-workbench: path escapes the docroot', log: [] }
     const found = this.hot.get(p.abs, mono)
     if (found.kind === 'dir') return { kind: 'not-cacheable', reason: 'target is a directory', log: [] }
-    if (found.kind === 'missing') return { kind: 'missing', abs: p.abs, log: [] }
+    if (found.kind === 'missing') return p.missing
     const file = found.file
     const gov = p.autoInvalidated ? this.governing(p.statCandidates, mono) : null
     const statMtime = gov?.mtime ?? null
@@ -204,21 +206,25 @@ export class CacheStore {
       facts = {
         abs: '',
         early: { kind: 'refused', reason: r.reason, log: [] },
+        missing: { kind: 'missing', abs: '', log: [] },
         autoInvalidated: false,
         statCandidates: []
       }
     else {
       const tooLong = this.docroot.lengthProblem(r.abs)
+      const missing: CacheLookup = { kind: 'missing', abs: r.abs, log: [] }
       facts = tooLong
         ? {
             abs: r.abs,
             early: { kind: 'not-cacheable', reason: tooLong, log: [] },
+            missing,
             autoInvalidated: false,
             statCandidates: []
           }
         : {
             abs: r.abs,
             early: null,
+            missing,
             autoInvalidated: isAutoInvalidated(this.policy, relPath),
             statCandidates: statfileCandidates(relPath, this.layout)
           }

@@ -124,10 +124,10 @@ export class RequestContext {
   apacheRequest(): ApacheRequest {
     if (this.apacheReq) return this.apacheReq
     const req = this.req
-    const hostHeader = this.headers.host ?? ''
-    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hostHeader)
-    const names: string[] = []
-    for (let i = 0; i < req.rawHeaders.length; i += 2) names.push(req.rawHeaders[i])
+    const host = hostParts(this.headers.host ?? '')
+    // Made at its size: a trace keeps this request (header explanations are completed later).
+    const names = new Array<string>((req.rawHeaders.length + 1) >> 1)
+    for (let i = 0; i < names.length; i++) names[i] = req.rawHeaders[2 * i]
     const apacheReq: ApacheRequest = {
       method: req.method,
       uri: this.decodedPath,
@@ -140,9 +140,9 @@ export class RequestContext {
       remotePort: req.client.port,
       serverAddr: req.local.address,
       // UseCanonicalName Off: self-referential URLs use the Host header's name and port.
-      serverPort: m?.[2] ? Number(m[2]) : req.secure ? 443 : 80,
+      serverPort: host?.port ?? (req.secure ? 443 : 80),
       https: req.secure,
-      serverName: m?.[1] || req.local.address,
+      serverName: host?.name || req.local.address,
       documentRoot: this.vhost?.docroot ?? ''
     }
     const watch = this.inputWatch
@@ -225,6 +225,26 @@ export class RequestContext {
   }
 }
 
+/** A `Host` header's name and port (null when it is not `name[:port]`): the same few on every request. */
+interface HostParts {
+  name: string
+  port: number | undefined
+}
+
+const hosts = new Map<string, HostParts | null>()
+const HOSTS_LIMIT = 1000
+
+function hostParts(header: string): HostParts | null {
+  let parts = hosts.get(header)
+  if (parts === undefined) {
+    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header)
+    parts = m ? { name: m[1], port: m[2] ? Number(m[2]) : undefined } : null
+    if (hosts.size >= HOSTS_LIMIT) hosts.clear()
+    hosts.set(header, parts)
+  }
+  return parts
+}
+
 /** What `recordLazy` completes: the stage's `detail`, and its `log` when asked for. */
 export interface LazyParts {
   detail: unknown
@@ -270,7 +290,8 @@ class DeferredTrace implements RequestTrace {
   declare cacheInfo?: string
   declare replayedFrom?: string
   #stages: StageTrace[]
-  #pending: { entry: StageTrace; complete: () => LazyParts }[] = []
+  /** Made with the first deferred entry, at its size (most traces have one or none). */
+  #pending: { entry: StageTrace; complete: () => LazyParts }[] | null = null
 
   constructor(
     id: string,
@@ -294,14 +315,15 @@ class DeferredTrace implements RequestTrace {
   }
 
   static defer(trace: DeferredTrace, entry: StageTrace, complete: () => LazyParts): void {
-    trace.#pending.push({ entry, complete })
+    if (trace.#pending === null) trace.#pending = [{ entry, complete }]
+    else trace.#pending.push({ entry, complete })
   }
 
   /** Completes every deferred entry (once) and gives the stages. */
   static stages(trace: DeferredTrace): StageTrace[] {
     const pending = trace.#pending
-    if (pending.length > 0) {
-      trace.#pending = []
+    if (pending !== null) {
+      trace.#pending = null
       for (const p of pending) fill(p.entry, p.complete)
     }
     return trace.#stages

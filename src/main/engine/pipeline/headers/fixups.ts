@@ -21,11 +21,14 @@ import {
   exprTrace,
   pregsub,
   type ApacheRequest,
+  type ExprAst,
+  type ExprBoolResult,
   type ExprContext,
   type FileProbe
 } from '../../apache-expr'
+import { readsOnlyRequest } from '../../apache-expr/eval'
 import { compileHeaders, type CompiledHeader, type CompiledHeaders } from './compile-headers'
-import { renderHeaderFormat } from './format'
+import { constantHeaderFormat, renderHeaderFormat, type FormatScope } from './format'
 import { HeaderTable, requestHeaderEntries } from './table'
 
 export interface HeaderRunOptions {
@@ -66,6 +69,10 @@ export interface FixupScope {
   headersOut: HeaderTable
   vary: string[]
   contentType?: string
+  /** What format strings read, made when the first one with a specifier is rendered. */
+  format?: FormatScope
+  /** Conditions that read only the request and their results (see `sharedCondition`); a few at most. */
+  conditions?: { source: string; result: ExprBoolResult }[]
 }
 
 /** The trace of a directive that has not (yet) changed its header: before and after alike. */
@@ -83,26 +90,59 @@ export function notApplied(h: CompiledHeader, before: string[], reason: string):
   }
 }
 
-function valueOf(h: CompiledHeader, s: FixupScope): { value: string; error?: string } {
-  if (h.valueExpr) {
+/** What a directive needs on every request that its compiled form does not say directly. */
+interface Prepared {
+  /** The header name in lower case (the tables' key). */
+  key: string
+  isContentType: boolean
+  /** The value when it is a format without specifiers: the same text every time. */
+  constant: string | undefined
+}
+
+const preparedCache = new WeakMap<CompiledHeader[], Prepared[]>()
+
+function prepared(entries: CompiledHeader[]): Prepared[] {
+  let p = preparedCache.get(entries)
+  if (!p) {
+    p = entries.map((h) => {
+      const key = lowerName(h.header)
+      const constant = h.valueExpr ? undefined : constantHeaderFormat(h.value ?? [])
+      return { key, isContentType: key === 'content-type', constant }
+    })
+    preparedCache.set(entries, p)
+  }
+  return p
+}
+
+/** The clock is only read for `%t` / `%D` (a replayed decision must not depend on it otherwise). */
+function formatScope(s: FixupScope): FormatScope {
+  if (s.format) return s.format
+  const opts = s.opts
+  s.format = {
+    env: s.env,
+    https: s.req.https,
+    requestTime: () => opts.requestTime ?? (opts.now ?? new Date()).getTime(),
+    now: () => (opts.now ?? new Date()).getTime()
+  }
+  return s.format
+}
+
+/** The directive's value (the edit replacement, the note name), also written into its trace. */
+function valueOf(h: CompiledHeader, p: Prepared, s: FixupScope, t: HeaderActionTrace | null): string {
+  let value: string
+  if (p.constant !== undefined) value = p.constant
+  else if (h.valueExpr) {
     const r = evalExprString(h.valueExpr, s.exprCtx, s.opts.quiet !== true)
     // "Can't evaluate value expression": Apache uses an empty value.
-    return r.error ? { value: '', error: r.error } : { value: r.value }
-  }
-  // The clock is only read for `%t` / `%D` (a replayed decision must not depend on it otherwise).
-  const opts = s.opts
-  return {
-    value: renderHeaderFormat(h.value ?? [], {
-      env: s.env,
-      https: s.req.https,
-      get requestTime() {
-        return opts.requestTime ?? (opts.now ?? new Date()).getTime()
-      },
-      get now() {
-        return (opts.now ?? new Date()).getTime()
-      }
-    })
-  }
+    value = r.error ? '' : r.value
+    if (r.error && t) {
+      t.value = value
+      t.reason = `value expression failed (${r.error}): empty value`
+      return value
+    }
+  } else value = renderHeaderFormat(h.value ?? [], formatScope(s))
+  if (t) t.value = value
+  return value
 }
 
 /** `process_regexp`: replace the first match (edit) or every match (edit*), `$N` from the match. */
@@ -133,12 +173,15 @@ export function runFixups(
   s: FixupScope,
   trace: HeaderActionTrace[] | null
 ): number {
+  const prep = prepared(entries)
   let applied = 0
-  for (const h of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const h = entries[i]
     if (h.table !== which) continue
+    const p = prep[i]
     let t: HeaderActionTrace | null = null
     if (trace) {
-      t = notApplied(h, table.getAll(h.header), '')
+      t = notApplied(h, table.getAll(h.header, p.key), '')
       trace.push(t)
     }
     const isEarly = h.condition?.kind === 'early'
@@ -151,8 +194,11 @@ export function runFixups(
       continue
     }
     if (h.condition?.kind === 'expr') {
-      const r = evalExprBool(h.condition.expr, s.exprCtx, t !== null)
-      for (const v of r.vary) if (!s.vary.includes(v)) s.vary.push(v)
+      const r =
+        t || which === 'request'
+          ? evalExprBool(h.condition.expr, s.exprCtx, t !== null)
+          : sharedCondition(h.condition.expr, s)
+      addVary(s.vary, r.vary)
       if (t) {
         t.condition = {
           kind: 'expr',
@@ -175,11 +221,11 @@ export function runFixups(
         continue
       }
     }
-    applyAction(h, table, s, t)
+    applyAction(h, p, table, s, t)
     applied++
     if (!t) continue
     t.applied = true
-    t.after = table.getAll(h.header)
+    t.after = table.getAll(h.header, p.key)
     if (!t.reason)
       t.reason = h.condition
         ? `${h.condition.kind === 'env' ? h.condition.source : 'condition'} holds`
@@ -188,46 +234,64 @@ export function runFixups(
   return applied
 }
 
-function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: HeaderActionTrace | null): void {
-  const computed = (): string => {
-    const v = valueOf(h, s)
-    if (t) {
-      t.value = v.value
-      if (v.error) t.reason = `value expression failed (${v.error}): empty value`
-    }
-    return v.value
-  }
-  const isContentType = lowerName(h.header) === 'content-type'
+/** The request headers a condition read, into the run's list (an indexed loop: no iterator per condition). */
+function addVary(into: string[], read: readonly string[]): void {
+  for (let i = 0; i < read.length; i++) if (!into.includes(read[i])) into.push(read[i])
+}
+
+/**
+ * A response condition evaluated without a trace. Directives often repeat one condition (CORS
+ * headers: five times `reqenv('CORSTrusted') == 'true'`); when it reads only the request
+ * (which the directives cannot change), they share one evaluation.
+ */
+function sharedCondition(expr: ExprAst, s: FixupScope): ExprBoolResult {
+  if (!readsOnlyRequest(expr)) return evalExprBool(expr, s.exprCtx, false)
+  const known = s.conditions
+  if (known) for (const c of known) if (c.source === expr.source) return c.result
+  const result = evalExprBool(expr, s.exprCtx, false)
+  if (known) known.push({ source: expr.source, result })
+  else s.conditions = [{ source: expr.source, result }]
+  return result
+}
+
+function applyAction(
+  h: CompiledHeader,
+  p: Prepared,
+  table: HeaderTable,
+  s: FixupScope,
+  t: HeaderActionTrace | null
+): void {
+  const key = p.key
   switch (h.action) {
     case 'add':
-      table.add(h.header, computed())
+      table.add(h.header, valueOf(h, p, s, t), key)
       break
     case 'append':
-      table.merge(h.header, computed())
+      table.merge(h.header, valueOf(h, p, s, t), key)
       break
     case 'merge': {
-      const v = computed()
-      const existing = table.get(h.header)
-      if (existing === undefined) table.add(h.header, v)
-      else if (!splitTokens(existing).includes(v)) table.merge(h.header, v)
+      const v = valueOf(h, p, s, t)
+      const existing = table.get(h.header, key)
+      if (existing === undefined) table.add(h.header, v, key)
+      else if (!splitTokens(existing).includes(v)) table.merge(h.header, v, key)
       else if (t) t.reason = `"${v}" is already there`
       break
     }
     case 'set': {
-      const v = computed()
-      if (isContentType) s.contentType = v
-      table.set(h.header, v)
+      const v = valueOf(h, p, s, t)
+      if (p.isContentType) s.contentType = v
+      table.set(h.header, v, key)
       break
     }
     case 'setifempty':
-      if (table.get(h.header) === undefined) {
-        const v = computed()
-        if (isContentType) s.contentType = v
-        table.set(h.header, v)
+      if (table.get(h.header, key) === undefined) {
+        const v = valueOf(h, p, s, t)
+        if (p.isContentType) s.contentType = v
+        table.set(h.header, v, key)
       } else if (t) t.reason = 'the header already has a value'
       break
     case 'unset':
-      table.unset(h.header)
+      table.unset(h.header, key)
       break
     case 'echo':
       for (const { name, value } of requestHeaderEntries(s.req)) {
@@ -236,18 +300,18 @@ function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: He
       break
     case 'edit':
     case 'edit*': {
-      const replacement = computed()
-      if (isContentType && s.contentType) s.contentType = editValue(h, s.contentType, replacement)
-      if (table.has(h.header)) {
-        const edited = table.getAll(h.header).map((v) => editValue(h, v, replacement))
-        table.unset(h.header)
-        for (const v of edited) table.add(h.header, v)
+      const replacement = valueOf(h, p, s, t)
+      if (p.isContentType && s.contentType) s.contentType = editValue(h, s.contentType, replacement)
+      if (table.has(h.header, key)) {
+        const edited = table.getAll(h.header, key).map((v) => editValue(h, v, replacement))
+        table.unset(h.header, key)
+        for (const v of edited) table.add(h.header, v, key)
       }
       break
     }
     case 'note': {
-      const name = computed()
-      const current = table.get(h.header)
+      const name = valueOf(h, p, s, t)
+      const current = table.get(h.header, key)
       if (current !== undefined) s.notes[name] = current
       else delete s.notes[name]
       break
@@ -292,5 +356,16 @@ export function fixupScope(
     contentType,
     mtime: opts.mtime
   }
-  return { req, env, notes, exprCtx, opts, headersOut, vary: [] }
+  return {
+    req,
+    env,
+    notes,
+    exprCtx,
+    opts,
+    headersOut,
+    vary: [],
+    contentType: undefined,
+    format: undefined,
+    conditions: undefined
+  }
 }

@@ -66,9 +66,19 @@ export function parseHeaderFormat(s: string): { parts: FormatPart[] } | { error:
 export interface FormatScope {
   env: Record<string, string>
   https: boolean
-  /** Request start and "now", in milliseconds since the epoch. */
-  requestTime: number
-  now: number
+  /** Request start and "now", in milliseconds since the epoch: only read for `%t` and `%D`. */
+  requestTime(): number
+  now(): number
+}
+
+/** The value of a format without specifiers (most are): the same text on every request. */
+export function constantHeaderFormat(parts: FormatPart[]): string | undefined {
+  let out = ''
+  for (const p of parts) {
+    if (p.kind !== 'text') return undefined
+    out += p.text
+  }
+  return out
 }
 
 export function renderHeaderFormat(parts: FormatPart[], scope: FormatScope): string {
@@ -87,10 +97,10 @@ export function renderHeaderFormat(parts: FormatPart[], scope: FormatScope): str
         out += '(null)'
         break
       case 'time':
-        out += `t=${Math.round(scope.requestTime * 1000)}`
+        out += `t=${Math.round(scope.requestTime() * 1000)}`
         break
       case 'duration':
-        out += `D=${Math.max(0, Math.round((scope.now - scope.requestTime) * 1000))}`
+        out += `D=${Math.max(0, Math.round((scope.now() - scope.requestTime()) * 1000))}`
         break
     }
   }

@@ -3,7 +3,7 @@ import type { HeaderDirective } from '../../../../shared/config-model'
 import type { HeaderActionTrace, HeadersTrace } from '../../../../shared/trace-apache'
 import type { ApacheRequest } from '../../apache-expr'
 import type { CompiledHeaders } from './compile-headers'
-import { compiledHeaders, fixupScope, notApplied, runFixups, type HeaderRunOptions } from './fixups'
+import { compiledHeaders, fixupScope, notApplied, runFixups, type FixupScope, type HeaderRunOptions } from './fixups'
 import { HeaderTable, type HeaderEntry } from './table'
 
 export interface ResponseHeadersInput {
@@ -29,6 +29,15 @@ export interface ResponseHeadersResult {
   trace: HeadersTrace
 }
 
+/** What the directives left: the two tables, and what the results are made of. */
+interface Outcome {
+  headersOut: HeaderTable
+  errHeadersOut: HeaderTable
+  scope: FixupScope
+  applied: number
+  trace: HeadersTrace
+}
+
 /**
  * `Header` directives on a response. `errorResponse`: Apache generated this response itself
  * (ErrorDocument, a rewrite status or redirect, its own 404). Then `ap_send_error_response`
@@ -43,20 +52,58 @@ export function applyResponseHeaders(
   env: Record<string, string>,
   opts: HeaderRunOptions & { errorResponse?: boolean } = {}
 ): ResponseHeadersResult {
+  const o = run(directives, resp, req, env, opts)
+  const wire = [...o.errHeadersOut.list(), ...o.headersOut.list()]
+  return {
+    headers: wireRecord(o),
+    entries: wire,
+    headersOut: o.headersOut.list(),
+    errHeadersOut: o.errHeadersOut.list(),
+    notes: o.scope.notes,
+    contentType: o.scope.contentType,
+    applied: o.applied,
+    trace: o.trace
+  }
+}
+
+/** `applyResponseHeaders` for a caller that only sends the headers (and keeps the trace). */
+export function applyResponseHeaderRecord(
+  directives: HeaderDirective[] | CompiledHeaders,
+  resp: ResponseHeadersInput,
+  req: ApacheRequest,
+  env: Record<string, string>,
+  opts: HeaderRunOptions & { errorResponse?: boolean } = {}
+): Pick<ResponseHeadersResult, 'headers' | 'applied' | 'trace'> {
+  const o = run(directives, resp, req, env, opts)
+  return { headers: wireRecord(o), applied: o.applied, trace: o.trace }
+}
+
+/** What goes on the wire: the `err_headers_out` lines first, then `headers_out`. */
+function wireRecord(o: Outcome): Record<string, string | string[]> {
+  return o.headersOut.addTo(o.errHeadersOut.toRecord())
+}
+
+function run(
+  directives: HeaderDirective[] | CompiledHeaders,
+  resp: ResponseHeadersInput,
+  req: ApacheRequest,
+  env: Record<string, string>,
+  opts: HeaderRunOptions & { errorResponse?: boolean }
+): Outcome {
   const c = compiledHeaders(directives)
   let headersOut = HeaderTable.from(resp.headers)
   let errHeadersOut = HeaderTable.from(resp.errHeaders)
   const errorPath = opts.errorResponse === true
   if (errorPath && resp.status !== 204 && resp.status !== 304) {
-    const location = headersOut.get('Location') ?? errHeadersOut.get('Location')
+    const location = headersOut.get('Location', 'location') ?? errHeadersOut.get('Location', 'location')
     headersOut = errHeadersOut
     errHeadersOut = new HeaderTable()
     if ((resp.status >= 300 && resp.status <= 399) || resp.status === 201) {
-      if (location) headersOut.set('Location', location)
+      if (location) headersOut.set('Location', location, 'location')
     }
   }
   // r->content_type: what the handler set, which for a proxied or cached answer is its Content-Type.
-  const s = fixupScope(req, env, opts, headersOut, opts.contentType ?? headersOut.get('Content-Type'))
+  const s = fixupScope(req, env, opts, headersOut, opts.contentType ?? headersOut.get('Content-Type', 'content-type'))
   s.exprCtx.response = {
     status: resp.status,
     header: (name) => headersOut.get(name) ?? errHeadersOut.get(name)
@@ -84,14 +131,10 @@ export function applyResponseHeaders(
       headersOut.merge('Vary', v)
     }
   }
-  const wire = [...errHeadersOut.list(), ...headersOut.list()]
   return {
-    headers: HeaderTable.from(wire).toRecord(),
-    entries: wire,
-    headersOut: headersOut.list(),
-    errHeadersOut: errHeadersOut.list(),
-    notes: s.notes,
-    contentType: s.contentType,
+    headersOut,
+    errHeadersOut,
+    scope: s,
     applied,
     trace: { phase: 'response', errorResponse: errorPath, entries }
   }

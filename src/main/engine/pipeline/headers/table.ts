@@ -42,47 +42,55 @@ export class HeaderTable {
     return -1
   }
 
-  get(name: string): string | undefined {
-    const i = this.indexOf(lowerName(name))
+  // `key` is the name in lower case: callers that know it (compiled directives) pass it along.
+
+  get(name: string, key = lowerName(name)): string | undefined {
+    const i = this.indexOf(key)
     return i < 0 ? undefined : this.entries[i].value
   }
 
-  getAll(name: string): string[] {
-    const key = lowerName(name)
+  getAll(name: string, key = lowerName(name)): string[] {
     const out: string[] = []
     for (const e of this.entries) if (e.key === key) out.push(e.value)
     return out
   }
 
-  has(name: string): boolean {
-    return this.indexOf(lowerName(name)) >= 0
+  has(name: string, key = lowerName(name)): boolean {
+    return this.indexOf(key) >= 0
   }
 
-  set(name: string, value: string): void {
-    const key = lowerName(name)
+  set(name: string, value: string, key = lowerName(name)): void {
     const first = this.indexOf(key)
     if (first < 0) {
       this.entries.push({ name, value, key })
       return
     }
-    this.entries[first] = { name: this.entries[first].name, value, key }
-    this.entries = this.entries.filter((e, i) => i <= first || e.key !== key)
+    // Rows never leave the table (list, clone and toRecord copy them): changed in place.
+    this.entries[first].value = value
+    this.removeFrom(first + 1, key)
   }
 
-  add(name: string, value: string): void {
-    this.entries.push({ name, value, key: lowerName(name) })
+  add(name: string, value: string, key = lowerName(name)): void {
+    this.entries.push({ name, value, key })
   }
 
-  merge(name: string, value: string): void {
-    const key = lowerName(name)
+  merge(name: string, value: string, key = lowerName(name)): void {
     const first = this.indexOf(key)
     if (first < 0) this.entries.push({ name, value, key })
-    else this.entries[first] = { name: this.entries[first].name, value: `${this.entries[first].value}, ${value}`, key }
+    else this.entries[first].value = `${this.entries[first].value}, ${value}`
   }
 
-  unset(name: string): void {
-    const key = lowerName(name)
-    if (this.indexOf(key) >= 0) this.entries = this.entries.filter((e) => e.key !== key)
+  unset(name: string, key = lowerName(name)): void {
+    const first = this.indexOf(key)
+    if (first >= 0) this.removeFrom(first, key)
+  }
+
+  /** Drops the rows with `key` from index `from` on, keeping the order of the others. */
+  private removeFrom(from: number, key: string): void {
+    const rows = this.entries
+    let kept = from
+    for (let i = from; i < rows.length; i++) if (rows[i].key !== key) rows[kept++] = rows[i]
+    rows.length = kept
   }
 
   list(): HeaderEntry[] {
@@ -97,10 +105,19 @@ export class HeaderTable {
 
   /** Lower-case names; a repeated header becomes an array in order. */
   toRecord(): Record<string, string | string[]> {
-    const out: Record<string, string | string[]> = {}
+    return this.addTo({})
+  }
+
+  /**
+   * Adds the lines to `out` as `toRecord` makes it, after what is there: a name already
+   * present gets an array. `out` must come from `toRecord`/`addTo` (its arrays are extended).
+   */
+  addTo(out: Record<string, string | string[]>): Record<string, string | string[]> {
     for (const { key, value } of this.entries) {
       const prev = out[key]
-      out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]
+      if (prev === undefined) out[key] = value
+      else if (Array.isArray(prev)) prev.push(value)
+      else out[key] = [prev, value]
     }
     return out
   }
