@@ -9,7 +9,7 @@ import { lowerName } from './lower-name'
 function keyOf(table: Record<string, string>, name: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(table, name)) return name
   const lower = lowerName(name)
-  for (const k in table) if (Object.prototype.hasOwnProperty.call(table, k) && k.toLowerCase() === lower) return k
+  for (const k in table) if (Object.prototype.hasOwnProperty.call(table, k) && lowerName(k) === lower) return k
   return undefined
 }
 
@@ -24,6 +24,6 @@ export function envSet(table: Record<string, string>, name: string, value: strin
 }
 
 export function envUnset(table: Record<string, string>, name: string): void {
-  const lower = name.toLowerCase()
-  for (const k of Object.keys(table)) if (k.toLowerCase() === lower) delete table[k]
+  const lower = lowerName(name)
+  for (const k of Object.keys(table)) if (lowerName(k) === lower) delete table[k]
 }
