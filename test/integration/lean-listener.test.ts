@@ -95,7 +95,8 @@ async function startServer(
         handle(request, _socket, reply) {
           leanHits.push(request.target)
           respond(request.target, reply)
-        }
+        },
+        headTimeoutAnswer: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n'
       })
     : false
   if (lean) expect(installed).not.toBe(false)

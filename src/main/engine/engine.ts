@@ -47,6 +47,8 @@ export interface EngineOptions extends LoadOptions {
   debounceMs?: number
   /** Accept self-signed certificates from `/secure "1"` renders (a local AEM with its own certificate). */
   allowSelfSigned?: boolean
+  /** How long a client may take to send a request head before it gets 408 (default 60 s, Node's). */
+  headersTimeoutMs?: number
 }
 
 export class ConfigError extends Error {
@@ -208,7 +210,8 @@ export class Engine {
       port: this.opts.port ?? 8080,
       active: () => this.current,
       nextSeq: () => ++this.seq,
-      onTrace: (trace) => this.record(trace)
+      onTrace: (trace) => this.record(trace),
+      headersTimeoutMs: this.opts.headersTimeoutMs
     })
     const addr = await this.server.listen()
     this.startBackground(this.current)

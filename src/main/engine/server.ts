@@ -10,7 +10,7 @@ import type { RequestTrace } from '../../shared/trace'
 import { installLeanListener } from './http/lean-listener'
 import type { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
-import { errorPage } from './pipeline/apache-errors'
+import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
 import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
 import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipeline/replay'
 import { runPipeline, STAGES, type Stage } from './pipeline/run'
@@ -25,6 +25,11 @@ export interface ProxyServerOptions {
   nextSeq(): number
   onTrace(trace: RequestTrace): void
   onError?(error: Error): void
+  /**
+   * How long a request head may take to arrive before the connection is answered 408 and
+   * closed (Node's `headersTimeout`, default 60 s; tests make it short).
+   */
+  headersTimeoutMs?: number
 }
 
 /** What the listener needs of a reply beyond the pipeline's `Reply`. */
@@ -215,7 +220,19 @@ export class ProxyServer {
     // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431;
     // a missing Host is the accept stage's to answer (Apache's 400 page, with a trace).
     this.server = http.createServer(
-      { maxHeaderSize: 256 * 1024, keepAliveTimeout: 5000, requestTimeout: 0, requireHostHeader: false },
+      {
+        maxHeaderSize: 256 * 1024,
+        keepAliveTimeout: 5000,
+        requestTimeout: 0,
+        requireHostHeader: false,
+        ...(opts.headersTimeoutMs !== undefined
+          ? {
+              headersTimeout: opts.headersTimeoutMs,
+              // Node looks for expired heads this often (30 s by default).
+              connectionsCheckingInterval: Math.min(30_000, Math.max(10, opts.headersTimeoutMs / 4))
+            }
+          : {})
+      },
       (req, res) => this.handle(req, res)
     )
     // A client that half-closes after its request still gets the answer, as from Apache (and the
@@ -227,17 +244,16 @@ export class ProxyServer {
       // its way must not be cut short by a 400.
       if (err.code === 'HPE_CLOSED_CONNECTION') return
       if (!socket.writable) return socket.destroy()
-      // Apache answers an unparsable request or an oversized header block with 400.
-      const body = errorPage(400)
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
-      )
+      // A head that did not arrive within the headers timeout: 408, as from Apache's mod_reqtimeout;
+      // an unparsable request or an oversized header block: 400.
+      socket.end(closingErrorResponse(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400))
     })
     this.lean =
       process.env.DW_NODE_HTTP_ONLY === '1'
         ? false
         : installLeanListener(this.server, {
-            handle: (request, socket, reply) => this.handleSimple(request, socket, reply)
+            handle: (request, socket, reply) => this.handleSimple(request, socket, reply),
+            headTimeoutAnswer: closingErrorResponse(408)
           })
   }
 

@@ -21,6 +21,8 @@ import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './sim
 export interface LeanListenerOptions {
   /** Answers one simple request; `reply.onFinish` (given in the options) follows. */
   handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
+  /** Sent before closing a connection whose head did not arrive within the server's `headersTimeout`. */
+  headTimeoutAnswer: string
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n')
@@ -80,9 +82,16 @@ class LeanConnection {
   /** Running from the first byte of a head until the head is complete. */
   private headTimer: NodeJS.Timeout | undefined
   /** An incomplete head past the headers timeout goes to Node, which answers it as it does (408). */
+  /**
+   * The head did not arrive in time: answered as the server answers it on Node's path (408,
+   * then the connection closes). Handing the connection to Node would start its clock again.
+   */
   private readonly onHeadTimeout = (): void => {
     this.headTimer = undefined
-    if (!this.reply) this.giveToNode()
+    if (this.reply || this.gone || this.closed) return
+    this.closing = true
+    this.buffered = null
+    this.socket.end(this.opts.headTimeoutAnswer, 'latin1')
   }
   private clearHeadTimer(): void {
     if (this.headTimer) clearTimeout(this.headTimer)

@@ -9,6 +9,7 @@ const TEXT: Record<number, [string, string]> = {
   403: ['Forbidden', "You don't have permission to access this resource."],
   404: ['Not Found', 'The requested URL was not found on this server.'],
   405: ['Method Not Allowed', 'The requested method is not allowed for this URL.'],
+  408: ['Request Timeout', 'Server timeout waiting for the HTTP request from the client.'],
   410: [
     'Gone',
     'The requested resource is no longer available on this server and there is no forwarding address.\nPlease remove all references to this resource.'
@@ -48,6 +49,15 @@ export function errorPage(status: number): string {
     '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
     `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n<p>${text}</p>\n</body></html>\n`
   )
+}
+
+/**
+ * The whole answer Apache sends before it closes a connection whose request it could not read
+ * (an unparsable or oversized head: 400; a head that did not arrive in time: 408).
+ */
+export function closingErrorResponse(status: number): string {
+  const body = errorPage(status)
+  return `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
 }
 
 export function redirectPage(status: number, location: string): string {
