@@ -206,6 +206,16 @@ function checkFarm(farm: Farm, r: SectionReader): void {
       farm.pos
     )
   }
+  if (farm.sessionmanagement) {
+    // Its runtime rules (which session file, when it is created and expires) are not documented
+    // well enough to reproduce; saying so beats delivering cached pages as if it were not there.
+    r.sink.warn(
+      'MODEL_NOT_EMULATED',
+      'model',
+      `farm /${farm.name}: /sessionmanagement is read but not emulated by the workbench: cached documents are delivered without the session check the module makes`,
+      farm.sessionmanagement.pos
+    )
+  }
   if (farm.sessionmanagement && farm.cache?.allowAuthorized.value) {
     r.sink.warn(
       'MODEL_SESSION_WITH_ALLOW_AUTHORIZED',
