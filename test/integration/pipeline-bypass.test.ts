@@ -36,7 +36,10 @@ async function expectAnswer(s: Stack, target: string, status: number, reachesRen
   const before = renderHits(s)
   const a = await s.send(target)
   expect(a.status, `status of GET ${target}`).toBe(status)
-  expect(renderHits(s), `render contacted for GET ${target}`).toBe(before + (reachesRender ? 1 : 0))
+  const seen = s.up.publish.requests.map((r) => `${r.method} ${r.url}`).join(', ')
+  expect(renderHits(s), `render contacted for GET ${target} (the render saw: ${seen})`).toBe(
+    before + (reachesRender ? 1 : 0)
+  )
   if (status === 404) expect(a.text).toBe(APACHE_404)
   if (status === 400) expect(a.text).toContain('<title>400 Bad Request</title>')
 }
