@@ -8,9 +8,9 @@ import {
   evalExprString,
   parseExpr,
   parseStringExpr,
+  readsOnlyRequest,
   type ExprContext
 } from '../../../src/main/engine/apache-expr'
-import { readsOnlyRequest } from '../../../src/main/engine/apache-expr/eval'
 import { request } from './fixtures'
 
 const ctx = (overrides: Partial<ExprContext> = {}): ExprContext => ({

@@ -6,6 +6,7 @@ export { evalExprBool, evalExprString, type ExprBoolResult, type ExprLookup, typ
 export { fnmatch } from './fnmatch'
 export { ipInSubnet, parseIpAddress, parseSubnet } from './ipmatch'
 export { parseExpr, parseStringExpr } from './parser'
+export { readsOnlyRequest } from './request-bound'
 export { exprTrace } from './trace'
 export { compilePcre, type PcreCompileResult, type PcreOptions } from './pcre'
 export { captureList, pregsub } from './pregsub'

@@ -61,26 +61,31 @@ export const EXPR_VARIABLES = new Set([
   'API_VERSION'
 ])
 
-export const STRING_FUNCTIONS = new Set<StringFunctionName>([
-  'req',
-  'http',
-  'req_novary',
-  'resp',
-  'reqenv',
-  'note',
-  'env',
-  'osenv',
-  'tolower',
-  'toupper',
-  'escape',
-  'unescape',
-  'base64',
-  'unbase64',
-  'md5',
-  'sha1',
-  'file',
-  'filesize'
-])
+/**
+ * The core's string functions, each with what it reads: `request` — the request, its
+ * environment, the server's environment or only its argument; `response` — response headers or
+ * notes (`env` falls back to them); `files`. Every name must be classified here.
+ */
+export const STRING_FUNCTIONS: Record<StringFunctionName, 'request' | 'response' | 'files'> = {
+  req: 'request',
+  http: 'request',
+  req_novary: 'request',
+  resp: 'response',
+  reqenv: 'request',
+  note: 'response',
+  env: 'response',
+  osenv: 'request',
+  tolower: 'request',
+  toupper: 'request',
+  escape: 'request',
+  unescape: 'request',
+  base64: 'request',
+  unbase64: 'request',
+  md5: 'request',
+  sha1: 'request',
+  file: 'files',
+  filesize: 'files'
+}
 
 /** Names other modules register that Apache would accept but the workbench cannot evaluate. */
 export const UNSUPPORTED_FUNCTIONS: Record<string, string> = {

@@ -381,7 +381,7 @@ class Parser {
 
   private stringFunction(name: string, at: number): StringFunctionName {
     const lower = name.toLowerCase()
-    if (STRING_FUNCTIONS.has(lower as StringFunctionName)) return lower as StringFunctionName
+    if (Object.prototype.hasOwnProperty.call(STRING_FUNCTIONS, lower)) return lower as StringFunctionName
     if (UNSUPPORTED_FUNCTIONS[lower]) this.unsupported(UNSUPPORTED_FUNCTIONS[lower], at)
     this.fail(`Function '${name}' does not exist`, at)
   }

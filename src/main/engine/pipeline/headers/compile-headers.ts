@@ -9,7 +9,8 @@
 import type { HeaderDirective } from '../../../../shared/config-model'
 import type { Diagnostic } from '../../../../shared/diagnostics'
 import { compilePcre, ExprError, parseExpr, parseStringExpr, type ExprAst } from '../../apache-expr'
-import { parseHeaderFormat, type FormatPart } from './format'
+import { lowerName } from '../../apache-expr/lower-name'
+import { constantHeaderFormat, parseHeaderFormat, type FormatPart } from './format'
 
 export type HeaderAction =
   'set' | 'setifempty' | 'add' | 'append' | 'merge' | 'unset' | 'echo' | 'edit' | 'edit*' | 'note'
@@ -33,11 +34,16 @@ export interface CompiledHeader {
   table: 'request' | 'always' | 'onsuccess'
   action: HeaderAction
   header: string
+  /** `header` in lower case: the header tables' key. */
+  key: string
+  isContentType: boolean
   /** `echo`: regex on request header names; `edit`: regex on the value. */
   regex?: RegExp
   /** The value (or the edit replacement) as format parts, or as a string expression. */
   value?: FormatPart[]
   valueExpr?: ExprAst
+  /** The value when it is a format without specifiers: the same text on every request. */
+  constant?: string
   condition?:
     | { kind: 'early' }
     | { kind: 'env'; name: string; negate: boolean; source: string }
@@ -92,7 +98,11 @@ function compileOne(d: HeaderDirective): CompiledHeader | Diagnostic {
   let value: string | undefined = value0
   let subs: string | undefined = subs0
   let envclause: string | undefined = env0
-  const out: CompiledHeader = { src: d, table, action, header: hdrWord }
+  // `Header set Name: value` names the header without the colon.
+  const colon = hdrWord.indexOf(':')
+  const header = colon >= 0 ? hdrWord.slice(0, colon) : hdrWord
+  const key = lowerName(header)
+  const out: CompiledHeader = { src: d, table, action, header, key, isContentType: key === 'content-type' }
   if (action === 'edit' || action === 'edit*') {
     if (subs === undefined) return fail(d, 'HEADER_BAD_ARGS', 'Header edit requires a match and a substitution')
     const re = compilePcre(value ?? '')
@@ -148,8 +158,6 @@ function compileOne(d: HeaderDirective): CompiledHeader | Diagnostic {
       return fail(d, 'HEADER_BAD_ARGS', `Unknown parameter: ${envclause}`)
     }
   }
-  const colon = out.header.indexOf(':')
-  if (colon >= 0) out.header = out.header.slice(0, colon)
   // The value (the replacement for edit) may be a format string or, written expr=…, an expression.
   const formatSource =
     action === 'edit' || action === 'edit*' ? subs : action === 'unset' || action === 'echo' ? undefined : value
@@ -164,6 +172,7 @@ function compileOne(d: HeaderDirective): CompiledHeader | Diagnostic {
       const f = parseHeaderFormat(formatSource)
       if ('error' in f) return fail(d, 'HEADER_BAD_FORMAT', f.error)
       out.value = f.parts
+      out.constant = constantHeaderFormat(f.parts)
     }
   }
   return out

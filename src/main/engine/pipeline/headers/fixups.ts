@@ -14,21 +14,20 @@ import type { HeaderDirective } from '../../../../shared/config-model'
 import type { HeaderActionTrace } from '../../../../shared/trace-apache'
 import {
   captureList,
-  lowerName,
   envGet,
   evalExprBool,
   evalExprString,
   exprTrace,
   pregsub,
+  readsOnlyRequest,
   type ApacheRequest,
   type ExprAst,
   type ExprBoolResult,
   type ExprContext,
   type FileProbe
 } from '../../apache-expr'
-import { readsOnlyRequest } from '../../apache-expr/eval'
 import { compileHeaders, type CompiledHeader, type CompiledHeaders } from './compile-headers'
-import { constantHeaderFormat, renderHeaderFormat, type FormatScope } from './format'
+import { renderHeaderFormat, type FormatScope } from './format'
 import { HeaderTable, requestHeaderEntries } from './table'
 
 export interface HeaderRunOptions {
@@ -90,30 +89,6 @@ export function notApplied(h: CompiledHeader, before: string[], reason: string):
   }
 }
 
-/** What a directive needs on every request that its compiled form does not say directly. */
-interface Prepared {
-  /** The header name in lower case (the tables' key). */
-  key: string
-  isContentType: boolean
-  /** The value when it is a format without specifiers: the same text every time. */
-  constant: string | undefined
-}
-
-const preparedCache = new WeakMap<CompiledHeader[], Prepared[]>()
-
-function prepared(entries: CompiledHeader[]): Prepared[] {
-  let p = preparedCache.get(entries)
-  if (!p) {
-    p = entries.map((h) => {
-      const key = lowerName(h.header)
-      const constant = h.valueExpr ? undefined : constantHeaderFormat(h.value ?? [])
-      return { key, isContentType: key === 'content-type', constant }
-    })
-    preparedCache.set(entries, p)
-  }
-  return p
-}
-
 /** The clock is only read for `%t` / `%D` (a replayed decision must not depend on it otherwise). */
 function formatScope(s: FixupScope): FormatScope {
   if (s.format) return s.format
@@ -128,9 +103,9 @@ function formatScope(s: FixupScope): FormatScope {
 }
 
 /** The directive's value (the edit replacement, the note name), also written into its trace. */
-function valueOf(h: CompiledHeader, p: Prepared, s: FixupScope, t: HeaderActionTrace | null): string {
+function valueOf(h: CompiledHeader, s: FixupScope, t: HeaderActionTrace | null): string {
   let value: string
-  if (p.constant !== undefined) value = p.constant
+  if (h.constant !== undefined) value = h.constant
   else if (h.valueExpr) {
     const r = evalExprString(h.valueExpr, s.exprCtx, s.opts.quiet !== true)
     // "Can't evaluate value expression": Apache uses an empty value.
@@ -173,15 +148,12 @@ export function runFixups(
   s: FixupScope,
   trace: HeaderActionTrace[] | null
 ): number {
-  const prep = prepared(entries)
   let applied = 0
-  for (let i = 0; i < entries.length; i++) {
-    const h = entries[i]
+  for (const h of entries) {
     if (h.table !== which) continue
-    const p = prep[i]
     let t: HeaderActionTrace | null = null
     if (trace) {
-      t = notApplied(h, table.getAll(h.header, p.key), '')
+      t = notApplied(h, table.getAll(h.header, h.key), '')
       trace.push(t)
     }
     const isEarly = h.condition?.kind === 'early'
@@ -221,11 +193,11 @@ export function runFixups(
         continue
       }
     }
-    applyAction(h, p, table, s, t)
+    applyAction(h, table, s, t)
     applied++
     if (!t) continue
     t.applied = true
-    t.after = table.getAll(h.header, p.key)
+    t.after = table.getAll(h.header, h.key)
     if (!t.reason)
       t.reason = h.condition
         ? `${h.condition.kind === 'env' ? h.condition.source : 'condition'} holds`
@@ -254,23 +226,17 @@ function sharedCondition(expr: ExprAst, s: FixupScope): ExprBoolResult {
   return result
 }
 
-function applyAction(
-  h: CompiledHeader,
-  p: Prepared,
-  table: HeaderTable,
-  s: FixupScope,
-  t: HeaderActionTrace | null
-): void {
-  const key = p.key
+function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: HeaderActionTrace | null): void {
+  const key = h.key
   switch (h.action) {
     case 'add':
-      table.add(h.header, valueOf(h, p, s, t), key)
+      table.add(h.header, valueOf(h, s, t), key)
       break
     case 'append':
-      table.merge(h.header, valueOf(h, p, s, t), key)
+      table.merge(h.header, valueOf(h, s, t), key)
       break
     case 'merge': {
-      const v = valueOf(h, p, s, t)
+      const v = valueOf(h, s, t)
       const existing = table.get(h.header, key)
       if (existing === undefined) table.add(h.header, v, key)
       else if (!splitTokens(existing).includes(v)) table.merge(h.header, v, key)
@@ -278,15 +244,15 @@ function applyAction(
       break
     }
     case 'set': {
-      const v = valueOf(h, p, s, t)
-      if (p.isContentType) s.contentType = v
+      const v = valueOf(h, s, t)
+      if (h.isContentType) s.contentType = v
       table.set(h.header, v, key)
       break
     }
     case 'setifempty':
       if (table.get(h.header, key) === undefined) {
-        const v = valueOf(h, p, s, t)
-        if (p.isContentType) s.contentType = v
+        const v = valueOf(h, s, t)
+        if (h.isContentType) s.contentType = v
         table.set(h.header, v, key)
       } else if (t) t.reason = 'the header already has a value'
       break
@@ -300,8 +266,8 @@ function applyAction(
       break
     case 'edit':
     case 'edit*': {
-      const replacement = valueOf(h, p, s, t)
-      if (p.isContentType && s.contentType) s.contentType = editValue(h, s.contentType, replacement)
+      const replacement = valueOf(h, s, t)
+      if (h.isContentType && s.contentType) s.contentType = editValue(h, s.contentType, replacement)
       if (table.has(h.header, key)) {
         const edited = table.getAll(h.header, key).map((v) => editValue(h, v, replacement))
         table.unset(h.header, key)
@@ -310,7 +276,7 @@ function applyAction(
       break
     }
     case 'note': {
-      const name = valueOf(h, p, s, t)
+      const name = valueOf(h, s, t)
       const current = table.get(h.header, key)
       if (current !== undefined) s.notes[name] = current
       else delete s.notes[name]
