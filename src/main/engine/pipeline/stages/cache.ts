@@ -3,6 +3,7 @@
  * §5.5); a fresh file is delivered here (§5.8), a miss or a stale file is fetched by the render
  * stage and stored on the way.
  */
+import type { OutgoingHttpHeaders } from 'node:http'
 import { cacheInfoForLookup, notCacheable, requestCacheability, type CacheLookup } from '../../cache'
 import type { ActiveFarm } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
@@ -49,7 +50,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   const checker = lookup.kind === 'cached' ? authCheckerFor(ctx) : null
   if (lookup.kind === 'cached' && lookup.state === 'fresh' && rc.log.length === 0 && checker === null) {
     // The common hit: the same words for every hit on this file version (the lookup is shared).
-    const parts = deliveredParts(lookup, rc.relPath, ctx.cacheInfo)
+    const parts = sharedParts(lookup, rc.relPath, ctx.cacheInfo)
     ctx.trace.cacheInfo = ctx.cacheInfo
     ctx.record('cache', 'stop', parts.why, { log: parts.log, detail: parts.detail })
     ctx.setOutcome('hit')
@@ -57,7 +58,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   }
   if (lookup.kind === 'missing' && rc.log.length === 0) {
     // The common miss: the same words for every miss of this path (the lookup is shared).
-    const parts = missingParts(lookup, rc.relPath, ctx.cacheInfo)
+    const parts = sharedParts(lookup, rc.relPath, ctx.cacheInfo)
     ctx.trace.cacheInfo = ctx.cacheInfo
     ctx.cachePlan = { relPath: rc.relPath }
     ctx.record('cache', 'pass', parts.why, { log: parts.log, detail: parts.detail })
@@ -91,18 +92,14 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
         : lookup.state === 'grace'
           ? `${rc.relPath} is stale but within /gracePeriod: delivered`
           : `${rc.relPath} is ${lookup.state} and being fetched again by another request: the stale copy is delivered`
-    if (checker !== null) {
-      return deliverIfAuthorized(ctx, checker, lookup, rc.relPath, why, log, {
-        ...detail,
-        governingStat: lookup.governingStat
-      })
-    }
-    ctx.record('cache', 'stop', why, {
-      log: [...log, action(lookup.abs, 'DELIVER'), 'request declined'],
+    const delivery: Delivery = {
+      lookup,
+      relPath: rc.relPath,
+      log,
       detail: { ...detail, governingStat: lookup.governingStat }
-    })
-    ctx.setOutcome(lookup.state === 'fresh' ? 'hit' : 'stale')
-    return serveCached(ctx, lookup.file, rc.relPath)
+    }
+    if (checker !== null) return deliverIfAuthorized(ctx, checker, delivery, why)
+    return deliver(ctx, delivery, why, [], {})
   }
   ctx.cachePlan = { relPath: rc.relPath, stale: { file: lookup.file, relPath: rc.relPath } }
   ctx.record('cache', 'pass', `${rc.relPath} is ${lookup.state}: ${ctx.cacheInfo}`, {
@@ -118,6 +115,29 @@ function authCheckerFor(ctx: RequestContext): ActiveAuthChecker | null {
   return checker !== null && checker.checks(ctx.path)?.type === 'allow' ? checker : null
 }
 
+/** A cached file about to go out, with the trace words written so far. */
+interface Delivery {
+  lookup: CachedLookup
+  relPath: string
+  log: string[]
+  detail: Record<string, unknown>
+}
+
+function deliver(
+  ctx: RequestContext,
+  d: Delivery,
+  why: string,
+  extraLog: string[],
+  extraHeaders: OutgoingHttpHeaders
+): boolean | Promise<boolean> {
+  ctx.record('cache', 'stop', why, {
+    log: [...d.log, ...extraLog, action(d.lookup.abs, 'DELIVER'), 'request declined'],
+    detail: d.detail
+  })
+  ctx.setOutcome(d.lookup.state === 'fresh' ? 'hit' : 'stale')
+  return serveCached(ctx, d.lookup.file, d.relPath, extraHeaders)
+}
+
 /**
  * §5.9: the cached file goes out only when the render answers the check with 200 (adding the
  * check's allowed header lines); otherwise the request goes on to the render stage like a
@@ -126,22 +146,19 @@ function authCheckerFor(ctx: RequestContext): ActiveAuthChecker | null {
 function deliverIfAuthorized(
   ctx: RequestContext,
   checker: ActiveAuthChecker,
-  lookup: CachedLookup,
-  relPath: string,
-  why: string,
-  log: string[],
-  detail: Record<string, unknown>
+  d: Delivery,
+  why: string
 ): boolean | Promise<boolean> {
   const active = ctx.farm!
   const check = `HEAD ${checkPath(checker, ctx.path)}`
-  const hit = (): 'hit' | 'stale' => (lookup.state === 'fresh' ? 'hit' : 'stale')
   if (ctx.mode === 'explain') {
-    ctx.record('cache', 'stop', `${why}, once /auth_checker allows it (${check} answered 200)`, {
-      log: [...log, `Authorization checker: would send ${check}`, action(lookup.abs, 'DELIVER')],
-      detail
-    })
-    ctx.setOutcome(hit())
-    return serveCached(ctx, lookup.file, relPath)
+    return deliver(
+      ctx,
+      d,
+      `${why}, once /auth_checker allows it (${check} answered 200)`,
+      [`Authorization checker: would send ${check}`],
+      {}
+    )
   }
   // The render the request itself would go to (sticky cookie, statistics, first render).
   const choice = selectRender({
@@ -150,32 +167,21 @@ function deliverIfAuthorized(
     uri: ctx.path,
     statistics: active.statistics
   })
-  if (choice === null) return deny(ctx, lookup, relPath, log, detail, ['Authorization checker: farm has no render'])
+  if (choice === null) return deny(ctx, d, ['Authorization checker: farm has no render'])
   const render = active.renders[choice.index]
-  return checkAuthorization(checker, render.client, ctx.path, forwardHeaders(ctx, active, render)).then((verdict) => {
-    if (verdict.status !== 200) return deny(ctx, lookup, relPath, log, detail, verdict.log)
-    ctx.record('cache', 'stop', `${why}; /auth_checker allowed it (${check} answered 200)`, {
-      log: [...log, ...verdict.log, action(lookup.abs, 'DELIVER'), 'request declined'],
-      detail
-    })
-    ctx.setOutcome(hit())
-    return serveCached(ctx, lookup.file, relPath, verdict.headers)
-  })
+  return checkAuthorization(checker, render.client, ctx.path, forwardHeaders(ctx, active, render)).then((verdict) =>
+    verdict.status === 200
+      ? deliver(ctx, d, `${why}; /auth_checker allowed it (${check} answered 200)`, verdict.log, verdict.headers)
+      : deny(ctx, d, verdict.log)
+  )
 }
 
-function deny(
-  ctx: RequestContext,
-  lookup: CachedLookup,
-  relPath: string,
-  log: string[],
-  detail: Record<string, unknown>,
-  checkLog: string[]
-): false {
+function deny(ctx: RequestContext, d: Delivery, checkLog: string[]): false {
   ctx.cacheInfo = notCacheable('authorization checker denied access')
   ctx.trace.cacheInfo = ctx.cacheInfo
-  ctx.record('cache', 'pass', `${ctx.cacheInfo}: ${relPath} is not delivered from the cache; the render answers`, {
-    log: [...log, ...checkLog, `authorization checker denied access: ${lookup.abs}`, action(relPath, 'NONE')],
-    detail: { ...detail, cacheable: false }
+  ctx.record('cache', 'pass', `${ctx.cacheInfo}: ${d.relPath} is not delivered from the cache; the render answers`, {
+    log: [...d.log, ...checkLog, `authorization checker denied access: ${d.lookup.abs}`, action(d.relPath, 'NONE')],
+    detail: { ...d.detail, cacheable: false }
   })
   return false
 }
@@ -199,42 +205,36 @@ function noCacheWords(farm: ActiveFarm): { info: string; summary: string; detail
 type CachedLookup = Extract<CacheLookup, { kind: 'cached' }>
 type MissingLookup = Extract<CacheLookup, { kind: 'missing' }>
 
-interface DeliveredParts {
+interface SharedParts {
   why: string
   log: string[]
   detail: Record<string, unknown>
 }
 
-/** Per shared lookup result, i.e. per file version and governing `.stat` state. */
-const delivered = new WeakMap<CachedLookup, DeliveredParts>()
+/**
+ * Per shared lookup result (a file version with its governing `.stat` state, or a path while it
+ * has no file): the trace words of the common hit and miss, which the general path below would
+ * write the same way, made once.
+ */
+const shared = new WeakMap<CachedLookup | MissingLookup, SharedParts>()
 
-/** The trace entry of a fresh hit: what the general path below writes for it, made once. */
-function deliveredParts(lookup: CachedLookup, relPath: string, cacheInfo: string): DeliveredParts {
-  let parts = delivered.get(lookup)
+function sharedParts(lookup: CachedLookup | MissingLookup, relPath: string, cacheInfo: string): SharedParts {
+  let parts = shared.get(lookup)
   if (!parts) {
-    parts = {
-      why: `target file cached: ${relPath}`,
-      log: [`checking [${relPath}]`, ...lookup.log, action(lookup.abs, 'DELIVER'), 'request declined'],
-      detail: { cacheable: true, reason: cacheInfo, file: lookup.abs, relPath, governingStat: lookup.governingStat }
-    }
-    delivered.set(lookup, parts)
-  }
-  return parts
-}
-
-/** Per shared lookup result, i.e. per path while it has no file. */
-const missed = new WeakMap<MissingLookup, DeliveredParts>()
-
-/** The trace entry of a miss that logged nothing before the lookup: what the general path writes, made once. */
-function missingParts(lookup: MissingLookup, relPath: string, cacheInfo: string): DeliveredParts {
-  let parts = missed.get(lookup)
-  if (!parts) {
-    parts = {
-      why: `${relPath} is not in the cache: caching`,
-      log: [`checking [${relPath}]`, ...lookup.log, action(lookup.abs, 'CREATE')],
-      detail: { cacheable: true, reason: cacheInfo, file: lookup.abs, relPath }
-    }
-    missed.set(lookup, parts)
+    const detail = { cacheable: true, reason: cacheInfo, file: lookup.abs, relPath }
+    parts =
+      lookup.kind === 'cached'
+        ? {
+            why: `target file cached: ${relPath}`,
+            log: [`checking [${relPath}]`, ...lookup.log, action(lookup.abs, 'DELIVER'), 'request declined'],
+            detail: { ...detail, governingStat: lookup.governingStat }
+          }
+        : {
+            why: `${relPath} is not in the cache: caching`,
+            log: [`checking [${relPath}]`, ...lookup.log, action(lookup.abs, 'CREATE')],
+            detail
+          }
+    shared.set(lookup, parts)
   }
   return parts
 }
