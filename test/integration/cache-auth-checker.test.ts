@@ -84,6 +84,16 @@ describe('/auth_checker (§5.9)', () => {
     expect(checks(s)).toEqual([])
   })
 
+  it('explain contacts no render: it says which check would be sent before the cached page goes out', async () => {
+    const s = await securedSite()
+    const before = s.up.publish.count
+    const trace = s.engine.explain({ method: 'GET', url: PAGE, headers: USER })
+    const cache = trace.stages.find((e) => e.stage === 'cache')!
+    expect(cache.summary).toContain(`once /auth_checker allows it (HEAD ${CHECK}?uri=${PAGE} answered 200)`)
+    expect(cache.log).toContain(`Authorization checker: would send HEAD ${CHECK}?uri=${PAGE}`)
+    expect(s.up.publish.count).toBe(before)
+  })
+
   it('a failing check (500) denies too: the request goes to the render', async () => {
     const s = await securedSite()
     s.up.publish.behave(CHECK, { status: 500 })

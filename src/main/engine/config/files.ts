@@ -11,6 +11,7 @@
 import path from 'node:path'
 import { CONTENT_CACHE_SIZE, ContentCache } from './content-cache'
 import { FsMemo } from './fs-memo'
+import { textMemo } from '../text-memo'
 
 export type ReadResult =
   | { ok: true; text: string; file: string; via?: string }
@@ -93,20 +94,10 @@ export function hasGlobChars(p: string): boolean {
   return /[*?[]/.test(p)
 }
 
-/** Segment → RegExp; the same few include globs come back on every reload. Bounded, cleared wholesale. */
-const segmentRegexes = new Map<string, RegExp>()
+/** Segment → RegExp (text-memo.ts): the same few include globs come back on every reload. */
+const segmentRegex = textMemo(buildSegmentRegex, 1000)
 
 /** Converts one path segment with `*`, `?`, `[...]` (shell style) to an anchored RegExp. */
-function segmentRegex(seg: string): RegExp {
-  let re = segmentRegexes.get(seg)
-  if (re === undefined) {
-    re = buildSegmentRegex(seg)
-    if (segmentRegexes.size >= 1000) segmentRegexes.clear()
-    segmentRegexes.set(seg, re)
-  }
-  return re
-}
-
 function buildSegmentRegex(seg: string): RegExp {
   let re = ''
   for (let i = 0; i < seg.length; i++) {

@@ -19,6 +19,7 @@ import type { ApacheRequest } from '../apache-expr'
 import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
 import type { InputWatch } from './replay'
+import { textMemo } from '../text-memo'
 
 export interface IncomingRequest {
   method: string
@@ -231,19 +232,11 @@ interface HostParts {
   port: number | undefined
 }
 
-const hosts = new Map<string, HostParts | null>()
-const HOSTS_LIMIT = 1000
-
-function hostParts(header: string): HostParts | null {
-  let parts = hosts.get(header)
-  if (parts === undefined) {
-    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header)
-    parts = m ? { name: m[1], port: m[2] ? Number(m[2]) : undefined } : null
-    if (hosts.size >= HOSTS_LIMIT) hosts.clear()
-    hosts.set(header, parts)
-  }
-  return parts
-}
+/** Remembered per header text (text-memo.ts). */
+const hostParts = textMemo((header): HostParts | null => {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header)
+  return m ? { name: m[1], port: m[2] ? Number(m[2]) : undefined } : null
+}, 1000)
 
 /** What `recordLazy` completes: the stage's `detail`, and its `log` when asked for. */
 export interface LazyParts {

@@ -7,33 +7,13 @@
 import type { ActiveFarm, ActiveRender } from '../runtime/active-config'
 import type { RequestContext } from './context'
 import { DISPATCHER_REQUEST_HOP } from './hop-headers'
+import { textMemo } from '../text-memo'
 
 const NO_TOKENS: readonly string[] = []
-/** Per `Connection` header value and per `Host`: the same few values on every request. */
-const connectionTokens = new Map<string, readonly string[]>()
-const vias = new Map<string, string>()
-const WORDS_LIMIT = 1000
-
-function connectionTokensOf(value: string): readonly string[] {
-  let tokens = connectionTokens.get(value)
-  if (!tokens) {
-    tokens = value.toLowerCase().split(/\s*,\s*/)
-    if (connectionTokens.size >= WORDS_LIMIT) connectionTokens.clear()
-    connectionTokens.set(value, tokens)
-  }
-  return tokens
-}
-
+/** Per `Connection` header value and per `Host` (text-memo.ts): the same few values on every request. */
+const connectionTokensOf = textMemo((value): readonly string[] => value.toLowerCase().split(/\s*,\s*/), 1000)
 /** The module's own `Via` entry (§6.3). */
-function viaOf(host: string): string {
-  let via = vias.get(host)
-  if (!via) {
-    via = `1.1 ${host} (dispatcher)`
-    if (vias.size >= WORDS_LIMIT) vias.clear()
-    vias.set(host, via)
-  }
-  return via
-}
+const viaOf = textMemo((host) => `1.1 ${host} (dispatcher)`, 1000)
 
 export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: ActiveRender): Record<string, string> {
   const out: Record<string, string> = {}

@@ -4,6 +4,7 @@
  * case (`ReWriteEngine` → `RewriteEngine`, directive names are case-insensitive) and for
  * `<IfDirective>` / `<IfSection>`, which test whether a loaded module provides the name.
  */
+import { textMemo } from '../../text-memo'
 
 /** Module identifier (as in LoadModule) → directives it provides. `core` is always present. */
 const DIRECTIVES: Record<string, string> = {
@@ -117,23 +118,12 @@ function index(table: Record<string, string>): Map<string, Known> {
 const directiveIndex = index(DIRECTIVES)
 const sectionIndex = index(SECTIONS)
 
-/** The documented spelling of a directive, or the name as written when httpd does not know it. */
-export function canonicalDirective(name: string): string {
-  let c = canonicalCache.get(name)
-  if (c === undefined) {
-    c = directiveIndex.get(name.toLowerCase())?.canonical ?? name
-    if (canonicalCache.size > 10_000) canonicalCache.clear()
-    canonicalCache.set(name, c)
-  }
-  return c
-}
-
-/** Spellings seen so far (include bombs repeat the same few hundred names a million times). */
-const canonicalCache = new Map<string, string>()
-
-export function canonicalSection(name: string): string {
-  return sectionIndex.get(name.toLowerCase())?.canonical ?? name
-}
+/**
+ * The documented spelling of a directive or section, or the name as written when httpd does not
+ * know it. Remembered (text-memo.ts): include bombs repeat the same few hundred names a million times.
+ */
+export const canonicalDirective = textMemo((name) => directiveIndex.get(name.toLowerCase())?.canonical ?? name)
+export const canonicalSection = textMemo((name) => sectionIndex.get(name.toLowerCase())?.canonical ?? name)
 
 /** `<IfDirective name>`: a directive provided by the core or a loaded module. */
 export function directiveAvailable(name: string, isLoaded: (moduleId: string) => boolean): boolean {

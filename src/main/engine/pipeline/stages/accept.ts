@@ -9,6 +9,7 @@ import { selectVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 import { normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
+import { textMemo } from '../../text-memo'
 
 /** httpd's defaults for LimitRequestLine / LimitRequestFieldSize / LimitRequestFields. */
 const LIMIT_REQUEST_LINE = 8190
@@ -115,26 +116,24 @@ interface Accepted {
 
 /**
  * Normalisation depends on the target and the vhost's `AllowEncodedSlashes` only, so each
- * target is worked out once (per mode) with the words its trace entry says. Shared: read only.
+ * target is worked out once per mode (text-memo.ts) with the words its trace entry says.
+ * Shared: read only.
  */
-const acceptedTargets: Record<EncodedSlashes, Map<string, Accepted>> = {
-  off: new Map(),
-  on: new Map(),
-  nodecode: new Map()
+const acceptedTargets: Record<EncodedSlashes, (target: string) => Accepted> = {
+  off: acceptedIn('off'),
+  on: acceptedIn('on'),
+  nodecode: acceptedIn('nodecode')
 }
-/** Distinct targets remembered per mode before the memo starts over. */
-const ACCEPTED_LIMIT = 10_000
+
+function acceptedIn(mode: EncodedSlashes): (target: string) => Accepted {
+  return textMemo((target) => {
+    const n = normaliseTarget(target, mode)
+    return { n, summary: !n.ok ? '' : n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}` }
+  })
+}
 
 function normalised(target: string, mode: EncodedSlashes): Accepted {
-  const memo = acceptedTargets[mode]
-  let a = memo.get(target)
-  if (!a) {
-    const n = normaliseTarget(target, mode)
-    a = { n, summary: !n.ok ? '' : n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}` }
-    if (memo.size >= ACCEPTED_LIMIT) memo.clear()
-    memo.set(target, a)
-  }
-  return a
+  return acceptedTargets[mode](target)
 }
 
 const matchedSummaries = new WeakMap<ActiveVhost, string>()

@@ -7,6 +7,7 @@ import { proxyPassTarget, proxyTo } from '../apache-proxy'
 import { serveStatic } from '../apache-static'
 import type { ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
+import { textMemo } from '../../text-memo'
 
 export function handler(ctx: RequestContext): boolean | Promise<boolean> {
   if (ctx.proxyTo) return proxyTo(ctx, ctx.proxyTo, 'a RewriteRule with [P]')
@@ -27,20 +28,12 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
 
 /**
  * `proxyPassTarget` depends on the vhost's directives and the path only: worked out once per
- * path (per vhost of a configuration snapshot). Shared results: read only.
+ * path (per vhost of a configuration snapshot, text-memo.ts). Shared results: read only.
  */
-const proxyPasses = new WeakMap<ActiveVhost, Map<string, { url: string; via: string } | null>>()
-/** Distinct paths remembered per vhost before the memo starts over. */
-const PROXY_MEMO_LIMIT = 10_000
+const proxyPasses = new WeakMap<ActiveVhost, (path: string) => { url: string; via: string } | null>()
 
 function proxyPassFor(v: ActiveVhost, path: string): { url: string; via: string } | undefined {
   let memo = proxyPasses.get(v)
-  if (!memo) proxyPasses.set(v, (memo = new Map()))
-  let found = memo.get(path)
-  if (found === undefined) {
-    found = proxyPassTarget(v.layers, path) ?? null
-    if (memo.size >= PROXY_MEMO_LIMIT) memo.clear()
-    memo.set(path, found)
-  }
-  return found ?? undefined
+  if (!memo) proxyPasses.set(v, (memo = textMemo((p) => proxyPassTarget(v.layers, p) ?? null)))
+  return memo(path) ?? undefined
 }
