@@ -5,7 +5,7 @@
  * anything else forwards the original request and leaves the cache file alone.
  */
 import { describe, expect, it } from 'vitest'
-import { cacheStackForThisTest, type CacheStack } from './support/cache'
+import { cacheStackForThisTest, type CacheOptions, type CacheStack } from './support/cache'
 
 const PAGE = '/content/site/en.html'
 const JSON_PAGE = '/content/site/en.model.json'
@@ -18,8 +18,8 @@ const AUTH_CHECKER = `/auth_checker {
     }`
 const USER = { authorization: 'Basic dXNlcjpwYXNz', cookie: 'theme=dark' }
 
-async function securedSite(): Promise<CacheStack> {
-  const s = await cacheStackForThisTest({ allowAuthorized: true, authChecker: AUTH_CHECKER })
+async function securedSite(o: CacheOptions = {}): Promise<CacheStack> {
+  const s = await cacheStackForThisTest({ allowAuthorized: true, authChecker: AUTH_CHECKER, ...o })
   s.up.publish.behave(PAGE, { body: BODY, headers: { 'content-type': 'text/html; charset=utf-8' } })
   s.up.publish.behave(JSON_PAGE, { body: '{"a":1}', headers: { 'content-type': 'application/json' } })
   await s.prime(PAGE, { headers: USER })
@@ -100,5 +100,20 @@ describe('/auth_checker (§5.9)', () => {
     const denied = await s.get(PAGE, { headers: USER })
     expect(denied.headers['x-cache-info']).toBe('not cacheable: authorization checker denied access')
     expect(pageFetches(s, PAGE)).toBe(2)
+  })
+
+  it("the check carries every header line of the browser's request, not only the farm's /clientheaders", async () => {
+    const s = await securedSite({ clientheaders: ['cookie', 'host'] })
+    s.up.publish.behave(CHECK, { status: 200 })
+    const hit = await s.get(PAGE, { headers: { ...USER, 'x-tenant': 'blue' } })
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    const check = s.up.publish.requests.find((r) => r.url.startsWith(CHECK))!
+    expect(check.headers.authorization).toBe(USER.authorization)
+    expect(check.headers['x-tenant']).toBe('blue')
+    expect(check.headers.cookie).toBe(USER.cookie)
+    // The page itself was fetched with /clientheaders applied.
+    const fetch = s.up.publish.requests.find((r) => r.method === 'GET' && r.url === PAGE)!
+    expect(fetch.headers.authorization).toBeUndefined()
+    expect(fetch.headers.cookie).toBe(USER.cookie)
   })
 })

@@ -35,6 +35,8 @@ export interface CacheOptions {
   extraFilter?: string[]
   /** The farm's `/auth_checker` section, written as is. */
   authChecker?: string
+  /** The farm's `/clientheaders` names (default `"*"`). */
+  clientheaders?: string[]
 }
 
 export const LOCALHOST_ONLY = `/0 { /glob "*" /type "deny" } /1 { /glob "127.0.0.1" /type "allow" }`
@@ -71,6 +73,7 @@ export function configC(renderPort: number, docroot: string, o: CacheOptions = {
     {
       name: 'publish',
       renders: [{ host: '127.0.0.1', port: renderPort }],
+      clientheaders: o.clientheaders,
       filter: filterF([
         `/0100 { /type "allow" /method "GET" /url "/libs/granite/csrf/token.json" }`,
         ...(o.extraFilter ?? [])

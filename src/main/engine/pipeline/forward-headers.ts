@@ -2,7 +2,9 @@
  * The header lines the module sends to a render (dispatcher-behavior.md §6.3): the farm's
  * `/clientheaders`, hop-by-hop fields and those the client's `Connection` names removed, plus
  * what the module always adds (`X-Forwarded-For`, `Via`, `Server-Agent`, `X-Forwarded-SSL`).
- * The render stage forwards with them, and `/auth_checker` checks with them.
+ * The render stage forwards with them. `/auth_checker` checks with every header line of the
+ * browser's request instead (§5.9: "the HEAD section includes all the header lines from the
+ * browser request"), so it passes `'all'` for `clientHeaders`.
  */
 import type { ActiveFarm, ActiveRender } from '../runtime/active-config'
 import type { RequestContext } from './context'
@@ -15,14 +17,19 @@ const connectionTokensOf = textMemo((value): readonly string[] => value.toLowerC
 /** The module's own `Via` entry (§6.3). */
 const viaOf = textMemo((host) => `1.1 ${host} (dispatcher)`, 1000)
 
-export function forwardHeaders(ctx: RequestContext, active: ActiveFarm, render: ActiveRender): Record<string, string> {
+export function forwardHeaders(
+  ctx: RequestContext,
+  active: ActiveFarm,
+  render: ActiveRender,
+  clientHeaders: ActiveFarm['clientHeaders'] = active.clientHeaders
+): Record<string, string> {
   const out: Record<string, string> = {}
   const headers = ctx.headers
   const connectionTokens = headers.connection ? connectionTokensOf(headers.connection) : NO_TOKENS
-  const all = active.clientHeaders === 'all'
+  const all = clientHeaders === 'all'
   for (const name in headers) {
     if (DISPATCHER_REQUEST_HOP.has(name) || connectionTokens.includes(name)) continue
-    if (!all && !(active.clientHeaders as Set<string>).has(name)) continue
+    if (!all && !clientHeaders.has(name)) continue
     out[name] = headers[name]
   }
   if (!out.host) out.host = `${render.render.hostname.value}:${render.render.port.value}`
