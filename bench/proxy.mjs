@@ -1,12 +1,14 @@
 // Proxy overhead: one uncacheable 2 KB GET, measured with the same wrk settings through
 // (a) the upstream directly, (b) Apache mod_proxy, (c) nginx proxy_pass, both keeping upstream
-// connections alive, and (d) `dispatcher-workbench serve`, with a minimal classic config and
-// with the WKND AEMaaCS config. Targets: ≥ 1.0× Apache's req/s, ≤ 0.2 ms added p50 over direct
-// at one connection.
+// connections alive, (d) a bare undici stream proxy (node:http + one undici Pool: the floor for
+// anything built on Node and undici), and (e) `dispatcher-workbench serve`, with a minimal
+// classic config and with the WKND AEMaaCS config. Targets: ≥ 1.0× Apache's req/s, ≤ 0.2 ms
+// added p50 over direct at one connection.
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { apacheVersion, startApache } from './lib/apache.mjs'
+import { startBareUndici } from './lib/bare-undici.mjs'
 import { WKND_CONFIG } from './lib/corpus.mjs'
 import { busyWarning, describePinning } from './lib/cpu.mjs'
 import { nginxVersion, startNginx } from './lib/nginx.mjs'
@@ -160,6 +162,7 @@ function report(summaries) {
   const direct = summaries.find((s) => s.key === 'direct')
   const apache = summaries.find((s) => s.key === 'apache')
   const nginx = summaries.find((s) => s.key === 'nginx')
+  const undici = summaries.find((s) => s.key === 'undici')
   const c = CONNECTIONS
   console.log(
     '\n' +
@@ -190,8 +193,11 @@ function report(summaries) {
   )
   console.log(
     `\nPeers at ${c} connections: Apache ${ratio(apache.throughput.rps, direct.throughput.rps)} direct, ` +
-      `nginx ${ratio(nginx.throughput.rps, direct.throughput.rps)} direct; added p50 at 1 connection: ` +
-      `Apache +${fixed(apache.latency.p50 - direct.latency.p50, 3)} ms, nginx +${fixed(nginx.latency.p50 - direct.latency.p50, 3)} ms`
+      `nginx ${ratio(nginx.throughput.rps, direct.throughput.rps)} direct, ` +
+      `bare undici ${ratio(undici.throughput.rps, direct.throughput.rps)} direct ` +
+      `(${ratio(undici.throughput.rps, apache.throughput.rps)} Apache); added p50 at 1 connection: ` +
+      `Apache +${fixed(apache.latency.p50 - direct.latency.p50, 3)} ms, nginx +${fixed(nginx.latency.p50 - direct.latency.p50, 3)} ms, ` +
+      `bare undici +${fixed(undici.latency.p50 - direct.latency.p50, 3)} ms`
   )
   for (const s of summaries.filter((x) => x.ours)) {
     const vsApache = s.throughput.rps / apache.throughput.rps
@@ -199,7 +205,8 @@ function report(summaries) {
     console.log(
       `${s.label}: ${ratio(s.throughput.rps, apache.throughput.rps)} Apache req/s ` +
         `(target ≥ ${fixed(TARGET_VS_APACHE, 1)}×: ${vsApache >= TARGET_VS_APACHE ? 'met' : 'MISSED'}), ` +
-        `${ratio(s.throughput.rps, nginx.throughput.rps)} nginx, ${ratio(s.throughput.rps, direct.throughput.rps)} direct; ` +
+        `${ratio(s.throughput.rps, nginx.throughput.rps)} nginx, ${ratio(s.throughput.rps, undici.throughput.rps)} bare undici, ` +
+        `${ratio(s.throughput.rps, direct.throughput.rps)} direct; ` +
         `added p50 at 1 connection +${fixed(addedP50, 3)} ms ` +
         `(target ≤ ${TARGET_ADDED_P50_MS} ms: ${addedP50 <= TARGET_ADDED_P50_MS ? 'met' : 'MISSED'})`
     )
@@ -226,10 +233,13 @@ try {
   stoppers.push(apache.stop)
   const nginx = await startNginx({ mode: 'proxy', upstream: upstream.url })
   stoppers.push(nginx.stop)
+  const undici = await startBareUndici({ upstream })
+  stoppers.push(undici.stop)
   const targets = [
     { key: 'direct', label: 'direct (Node upstream)', url: upstream.url, path: PATH },
     { key: 'apache', label: `Apache ${apacheVersion()} mod_proxy`, url: apache.url, path: PATH },
-    { key: 'nginx', label: `nginx ${nginxVersion()} proxy_pass`, url: nginx.url, path: PATH }
+    { key: 'nginx', label: `nginx ${nginxVersion()} proxy_pass`, url: nginx.url, path: PATH },
+    { key: 'undici', label: 'bare undici stream proxy', url: undici.url, path: PATH }
   ]
   const minimal = writeMinimalConfig(makeTempDir('config'))
   targets.push(await tryWorkbench('workbench (minimal config)', minimal, PATH, upstream, stoppers))

@@ -126,4 +126,26 @@ describe('decision replay', () => {
     expect(after.trace.replayedFrom).toBeUndefined()
     expect(s.up.publish.last!.url).toBe('/content/demo/us/en/adventures.html')
   })
+
+  it('a replayed request that reaches the render sends it the same header lines as the run it replays', async () => {
+    const s = await stack()
+    const page = '/content/demo/us/en/about.html'
+    s.up.publish.behave(page, { body: 'fresh', headers: { 'content-type': 'text/html', dispatcher: 'no-cache' } })
+    const keep = agent()
+    const headers = { 'accept-language': 'de', 'x-forwarded-for': '203.0.113.7' }
+    const runs = []
+    for (let i = 0; i < 3; i++) runs.push(await s.send(page, { agent: keep, headers }))
+    keep.destroy()
+    expect(runs.map((r) => r.trace.replayedFrom)).toEqual([undefined, runs[0].trace.id, runs[0].trace.id])
+    const sent = s.up.publish.requests.filter((r) => r.url === page).map((r) => r.headers)
+    expect(sent).toHaveLength(3)
+    for (const h of sent) {
+      expect(h['accept-language']).toBe('de')
+      expect(h['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1')
+      expect(h.via).toMatch(/^1\.1 127\.0\.0\.1:\d+ \(dispatcher\)$/)
+    }
+    expect(sent[1]).toEqual(sent[0])
+    expect(sent[2]).toEqual(sent[0])
+    expect(runs[2].trace.forwarded).toEqual(runs[0].trace.forwarded)
+  })
 })

@@ -17,7 +17,7 @@ import type {
 } from '../../../shared/trace'
 import type { ApacheRequest } from '../apache-expr'
 import type { CachedFile } from '../cache'
-import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
+import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { InputWatch } from './replay'
 import { textMemo } from '../text-memo'
 
@@ -76,6 +76,11 @@ export class RequestContext {
   proxyTo?: string
   /** Set while a run is watched for decision replay (replay.ts). */
   inputWatch?: InputWatch
+  /**
+   * For a replayed request: the header lines already sent to each render for the same head
+   * (forward-headers.ts), shared by every replay of it. Null otherwise.
+   */
+  forwardedByRender: Map<ActiveRender, Readonly<Record<string, string>>> | null = null
   private apacheReq?: ApacheRequest
   private stageStart = 0
   /** `trace.stages` itself, written to directly (reading the trace's property completes it). */
@@ -188,7 +193,7 @@ export class RequestContext {
     extra?: { detail?: unknown; log?: string[]; source?: SourcePos }
   ): StageTrace {
     const now = performance.now()
-    const entry: StageTrace = { stage, verdict, summary, durationMs: now - this.stageStart }
+    const entry = new StageEntry(stage, verdict, summary, now - this.stageStart)
     // Copied key by key (in order, undefined values included): object spread is slow in V8.
     if (extra) for (const k in extra) (entry as unknown as Record<string, unknown>)[k] = extra[k as keyof typeof extra]
     this.stages.push(entry)
@@ -211,7 +216,8 @@ export class RequestContext {
     extra: { lazyLog?: boolean; source?: SourcePos } = {}
   ): StageTrace {
     const now = performance.now()
-    const entry: StageTrace = { stage, verdict, summary, durationMs: now - this.stageStart, detail: undefined }
+    const entry = new StageEntry(stage, verdict, summary, now - this.stageStart)
+    entry.detail = undefined
     if (extra.lazyLog) entry.log = undefined
     if ('source' in extra) entry.source = extra.source
     if (this.trace instanceof DeferredTrace) DeferredTrace.defer(this.trace, entry, complete)
@@ -224,6 +230,24 @@ export class RequestContext {
   setOutcome(outcome: Outcome): void {
     this.trace.outcome = outcome
   }
+}
+
+/**
+ * A stage's trace entry. A class, not a literal: V8 gives a class's instances room for the keys
+ * added after construction (`detail`, `log`, `source`), where a four-key literal moves them to a
+ * separate property array, one more object to keep with every trace the ring holds.
+ */
+class StageEntry implements StageTrace {
+  // Declared only: class fields would be created first, before the constructor's keys.
+  declare log?: string[]
+  declare source?: SourcePos
+  declare detail?: unknown
+  constructor(
+    public stage: StageName,
+    public verdict: Verdict,
+    public summary: string,
+    public durationMs: number
+  ) {}
 }
 
 /** A `Host` header's name and port (null when it is not `name[:port]`): the same few on every request. */

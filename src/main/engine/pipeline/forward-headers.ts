@@ -44,3 +44,24 @@ export function forwardHeaders(
   }
   return out
 }
+
+/**
+ * `forwardHeaders` for the render stage. A replayed request (replay.ts) has the same head,
+ * client address and listener as the one its decisions came from, and every input of
+ * `forwardHeaders` is among those: its header lines for a render are made once and shared
+ * (read only: the render client copies them into the request it writes).
+ */
+export function forwardHeadersForRender(
+  ctx: RequestContext,
+  active: ActiveFarm,
+  render: ActiveRender
+): Readonly<Record<string, string>> {
+  const memo = ctx.forwardedByRender
+  if (memo === null) return forwardHeaders(ctx, active, render)
+  let headers = memo.get(render)
+  if (headers === undefined) {
+    headers = Object.freeze(forwardHeaders(ctx, active, render))
+    memo.set(render, headers)
+  }
+  return headers
+}

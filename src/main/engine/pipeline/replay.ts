@@ -13,7 +13,7 @@
  * replayed trace shows the same stage entries, with a duration of 0: they did not run again.
  */
 import type { StageTrace, RequestTrace } from '../../../shared/trace'
-import type { ActiveConfig, ActiveFarm, ActiveVhost } from '../runtime/active-config'
+import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { IncomingRequest, RequestContext } from './context'
 
 /** What the stages before the cache stage decided, as the cache and render stages read it. */
@@ -29,6 +29,8 @@ interface Prefix {
   cookies: string[]
   vary: string[]
   stages: readonly StageTrace[]
+  /** What the render stage sent each render for this head (filled by the replays, shared). */
+  forwarded: Map<ActiveRender, Readonly<Record<string, string>>>
   /** The trace the decisions were taken from. */
   from: string
   trace: Pick<RequestTrace, 'vhost' | 'farm' | 'decidingRule' | 'warnings'>
@@ -106,6 +108,7 @@ export function capture(ctx: RequestContext): false {
     vary: [...ctx.vary],
     // Reading the stages completes any entry explained on demand; shared from now on, so frozen.
     stages: trace.stages.map((s) => Object.freeze({ ...s, durationMs: 0 })),
+    forwarded: new Map(),
     from: trace.id,
     trace: { vhost: trace.vhost, farm: trace.farm, decidingRule: trace.decidingRule, warnings: [...trace.warnings] }
   }
@@ -134,4 +137,5 @@ export function replay(ctx: RequestContext, p: Prefix): void {
   for (const w of p.trace.warnings) trace.warnings.push(w)
   trace.replayedFrom = p.from
   ctx.adoptStages(p.stages)
+  ctx.forwardedByRender = p.forwarded
 }
