@@ -77,8 +77,9 @@ export function writeCacheConfig(dir, { docroot, renderPort, statfileslevel = 2 
 }
 
 /**
- * `dispatcher-workbench serve <configDir> --port P --host 127.0.0.1 --no-ui --no-watch
- * --docroot <docroot>` on the server CPU. Resolves with `{ url, stop() }`.
+ * `dispatcher-workbench serve <configDir> --port P --host 127.0.0.1 --no-watch --docroot <docroot>`
+ * on the server CPU, with its UI server on (as in the app, every trace is kept for the request
+ * list; `--no-ui` keeps none). Resolves with `{ url, stop() }`.
  */
 export async function startCachingWorkbench({ configDir, docroot, timeoutMs = 60000 }) {
   const port = await freePort()
@@ -90,7 +91,6 @@ export async function startCachingWorkbench({ configDir, docroot, timeoutMs = 60
     String(port),
     '--host',
     '127.0.0.1',
-    '--no-ui',
     '--no-watch',
     '--docroot',
     docroot

@@ -1,5 +1,6 @@
 // Our proxy as a benchmark target: `dispatcher-workbench serve` on CPU 0 (with the upstream),
-// bound to 127.0.0.1, without the UI. Ready when it prints `Proxy: http://…`.
+// bound to 127.0.0.1, with its UI server on a random loopback port (no browser attached).
+// Ready when it prints `Proxy: http://…`.
 import path from 'node:path'
 import { ROOT } from './bundle.mjs'
 import { pinned, SERVER_CPU } from './cpu.mjs'
@@ -22,8 +23,9 @@ export async function startWorkbench({ configDir, upstream, timeoutMs = 60000 })
     '--host',
     '127.0.0.1',
     '--aem',
-    `127.0.0.1:${upstream.port}`,
-    '--no-ui'
+    `127.0.0.1:${upstream.port}`
+    // With its UI, as the app runs: every trace is kept for the request list (the ring's 10,000).
+    // `--no-ui` keeps none, since nothing could show them, and would measure less than users get.
   ])
   // Renders written as ${AEM_HOST}/${AEM_PORT} resolve from the environment in the real
   // Dispatcher too, so the same values go there as well as on --aem.

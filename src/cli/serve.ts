@@ -51,7 +51,10 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     host: values.host ?? '127.0.0.1',
     port,
     allowSelfSigned: values['allow-self-signed'],
-    watch: !values['no-watch']
+    watch: !values['no-watch'],
+    // Without the UI nothing can ever read a kept trace: keeping 10,000 of them would only cost
+    // memory and garbage-collector time on every request.
+    ringSize: values['no-ui'] ? 0 : undefined
   })
   if (!loadOrReport(engine, out)) {
     await demo?.close()

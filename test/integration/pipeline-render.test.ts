@@ -273,3 +273,21 @@ describe('renders that fail (§6.4)', () => {
     )
   })
 })
+
+describe('an engine that keeps no traces (`serve --no-ui`: nothing could show them)', () => {
+  it('answers as usual and still publishes every trace on the event bus, keeping none', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) => oneFarm(up.publish.port),
+      engine: { ringSize: 0 }
+    })
+    const published: string[] = []
+    s.engine.events.subscribe((e) => {
+      if (e.type === 'trace') published.push(`${e.trace.request.url} ${e.trace.response.status}`)
+    })
+    for (const page of ['/content/a.html', '/content/b.html']) expect((await send(s.url, page)).status).toBe(200)
+    await expect.poll(() => published).toEqual(['/content/a.html 200', '/content/b.html 200'])
+    expect(s.engine.traces.size).toBe(0)
+    expect(s.engine.traces.dropped).toBe(2)
+  })
+})

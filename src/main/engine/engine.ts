@@ -39,7 +39,7 @@ export interface EngineOptions extends LoadOptions {
   config?: string
   host?: string
   port?: number
-  /** Requests kept for the UI (default 10,000). */
+  /** Requests whose traces are kept for the UI (default 10,000; 0 keeps none, still publishing each one). */
   ringSize?: number
   /** Watch the configuration's files and reload on change (default true). */
   watch?: boolean

@@ -14,8 +14,9 @@ export class RingBuffer<T> {
   /** How many items were pushed out since the buffer was created or cleared. */
   dropped = 0
 
+  /** `capacity` 0 keeps nothing (a headless proxy without a UI has no reader for its traces). */
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer')
+    if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError('capacity must be a non-negative integer')
     this.items = new Array<T | undefined>(capacity)
   }
 
@@ -24,7 +25,8 @@ export class RingBuffer<T> {
   }
 
   push(item: T): void {
-    if (this.count < this.capacity) {
+    if (this.capacity === 0) this.dropped++
+    else if (this.count < this.capacity) {
       this.items[(this.start + this.count) % this.capacity] = item
       this.count++
     } else {

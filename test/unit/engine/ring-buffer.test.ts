@@ -22,8 +22,17 @@ describe('the trace ring buffer', () => {
     expect(ring.toArray()[0].n).toBe(999_000)
     expect(ring.dropped).toBe(999_000)
   })
-  it('refuses a capacity that is not a positive integer', () => {
-    expect(() => new RingBuffer(0)).toThrow(RangeError)
+  it('with capacity 0 keeps nothing and counts every push as dropped', () => {
+    const ring = new RingBuffer<number>(0)
+    for (let i = 1; i <= 3; i++) ring.push(i)
+    expect(ring.size).toBe(0)
+    expect(ring.toArray()).toEqual([])
+    expect(ring.find(() => true)).toBeUndefined()
+    expect(ring.dropped).toBe(3)
+  })
+  it('refuses a capacity that is not a non-negative integer', () => {
+    expect(() => new RingBuffer(-1)).toThrow(RangeError)
+    expect(() => new RingBuffer(1.5)).toThrow(RangeError)
   })
 })
 
