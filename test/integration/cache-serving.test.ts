@@ -184,3 +184,42 @@ describe('/serveStaleOnError (§5.7)', () => {
     expect(a.status).toBe(500)
   })
 })
+
+describe("the cache's own files are never served, whatever the filter says (§4.3)", () => {
+  const ALLOW_ALL = ['/0200 { /type "allow" /url "*" }']
+  const rejected = async (s: CacheStack, url: string, what: string): Promise<void> => {
+    const before = s.up.publish.count
+    const a = await s.get(url)
+    expect(a.status).toBe(404)
+    const filter = a.trace.stages.find((e) => e.stage === 'filter')!
+    expect(filter.summary).toBe(`${what} requests are always rejected: 'GET ${url} HTTP/1.1'`)
+    expect(s.up.publish.count).toBe(before)
+  }
+
+  it('a stored header file (DISP-730) when the farm stores /headers', async () => {
+    const s = await cachedPage({ headers: ['Content-Type'], extraFilter: ALLOW_ALL })
+    expect(s.exists(PAGE + '.h')).toBe(true)
+    await rejected(s, PAGE + '.h', 'stored header file')
+  })
+
+  it('a .ttl expiry file when /enableTTL is on', async () => {
+    const s = await cacheStackForThisTest({ enableTTL: true, extraFilter: ALLOW_ALL })
+    s.up.publish.behave(PAGE, { body: BODY, headers: { 'content-type': 'text/html', 'cache-control': 'max-age=300' } })
+    await s.prime(PAGE)
+    expect(s.exists(PAGE + '.ttl')).toBe(true)
+    await rejected(s, PAGE + '.ttl', 'cache expiry (.ttl) file')
+  })
+
+  it('the level-0 /statfile, whatever its name', async () => {
+    const s = await cachedPage({ statfileslevel: 0, statfile: '.mystat', extraFilter: ALLOW_ALL })
+    await rejected(s, '/.mystat', 'statfile')
+  })
+
+  it('in a farm that writes neither, .h and .ttl URLs are ordinary documents', async () => {
+    const s = await cacheStackForThisTest({ extraFilter: ALLOW_ALL })
+    s.up.publish.behave('/content/dam/data.ttl', { body: '@prefix ex: <http://example.org/> .' })
+    const a = await s.get('/content/dam/data.ttl')
+    expect(a.status).toBe(200)
+    expect(a.text).toBe('@prefix ex: <http://example.org/> .')
+  })
+})

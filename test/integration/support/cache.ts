@@ -35,6 +35,8 @@ export interface CacheOptions {
   extraFilter?: string[]
   /** The farm's `/auth_checker` section, written as is. */
   authChecker?: string
+  /** `/statfile`, a file name inside the docroot (written with the docroot's absolute path). */
+  statfile?: string
   /** The farm's `/clientheaders` names (default `"*"`). */
   clientheaders?: string[]
 }
@@ -53,6 +55,7 @@ export function cacheSection(docroot: string, o: CacheOptions = {}): string {
     `    /cache {`,
     ...(o.noDocroot ? [] : [`      /docroot "${docroot}"`]),
     `      /statfileslevel "${o.statfileslevel ?? 3}"`,
+    ...(o.statfile ? [`      /statfile "${docroot}/${o.statfile}"`] : []),
     `      /allowAuthorized "${o.allowAuthorized ? 1 : 0}"`,
     `      /enableTTL "${o.enableTTL ? 1 : 0}"`,
     ...(o.gracePeriod !== undefined ? [`      /gracePeriod "${o.gracePeriod}"`] : []),

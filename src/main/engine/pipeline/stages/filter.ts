@@ -6,14 +6,16 @@ import type { RequestContext } from '../context'
 import type { RequestTrace } from '../../../../shared/trace'
 import type { ActiveFarm } from '../../runtime/active-config'
 import { decideFilter, evaluateFilter, type CompiledFilter, type FilterDecision } from '../filter'
+import { HEADERS_SUFFIX, TTL_SUFFIX } from '../../cache/companions'
 import { answer } from './answer'
 
 export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   const active = ctx.farm!
-  // Statfiles are never served, whatever the filter says (§4.3).
-  if (ctx.path.endsWith('/.stat')) {
+  // The cache's own files are never served, whatever the filter says (§4.3).
+  const internal = cacheInternalFile(ctx.path, active)
+  if (internal !== null) {
     const line = ctx.requestLine()
-    ctx.record('filter', 'stop', `statfile requests are always rejected: '${line}'`, {
+    ctx.record('filter', 'stop', `${internal} requests are always rejected: '${line}'`, {
       log: [`Filter rejects: ${line}`]
     })
     ctx.setOutcome('blocked')
@@ -41,6 +43,23 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.record('filter', 'stop', f.summary, { source: d.rule?.pos, log: f.log, detail: undefined })
   ctx.setOutcome('blocked')
   return answer(ctx, 404)
+}
+
+/**
+ * What kind of cache-internal file `path` names, or null. Statfiles (`.stat` at any level, and
+ * the farm's level-0 `/statfile`) are always rejected (DC). So are stored header files (4.3.1,
+ * DISP-730: "404 when trying to access a header file") and, by the same reasoning, `.ttl` expiry
+ * files — but only when the farm writes them (`/headers` listed, `/enableTTL "1"`): elsewhere a
+ * `.h` or `.ttl` URL (a Turtle file in the DAM) is an ordinary document.
+ */
+function cacheInternalFile(path: string, active: ActiveFarm): string | null {
+  if (path.endsWith('/.stat')) return 'statfile'
+  const policy = active.cache?.policy
+  if (!policy) return null
+  if (path === policy.statfile) return 'statfile'
+  if (policy.headers.length > 0 && path.endsWith(HEADERS_SUFFIX)) return 'stored header file'
+  if (policy.enableTTL && path.endsWith(TTL_SUFFIX)) return 'cache expiry (.ttl) file'
+  return null
 }
 
 /** `explain` shows every rule; when serving, the UI asks for the same on demand. */
