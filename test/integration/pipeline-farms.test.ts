@@ -2,7 +2,12 @@
  * dispatcher-behavior.md §12.2 through the real listener: one counting upstream per farm,
  * so the farm `/virtualhosts` chose (§3.3) is seen in which render got the request.
  */
-import { describe, expect, it } from 'vitest'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { loadConfig } from '../../src/main/engine/config/load'
+import { resourcesDir } from '../../src/main/engine/resources'
 import { dispatcherAny, farmText, type FarmSpec } from './support/config'
 import { stackForThisTest, type Stack } from './support/engine'
 import type { CountingUpstream } from './support/upstream'
@@ -100,5 +105,62 @@ describe('§12.2 farm selection through the listener', () => {
       "No farm matches host 'www.a.com:8080', selected last farm 'B'"
     )
     await expectFarm(s, '/without-port.html', 'www.a.com', 'A')
+  })
+})
+
+describe('DispatcherUseForwardedHost (§2, §6.3)', () => {
+  /** The embedded AEMaaCS configuration plus a farm for `other.example`, checked first (bottom-up). */
+  function withOtherFarm(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fwd-host-'))
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
+    fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+    const farms = path.join(dir, 'conf.dispatcher.d', 'enabled_farms')
+    fs.writeFileSync(
+      path.join(farms, 'other.farm'),
+      fs
+        .readFileSync(path.join(farms, 'default.farm'), 'utf8')
+        .replace('/publishfarm {', '/otherfarm {')
+        .replace('$include "../virtualhosts/virtualhosts.any"', '"other.example"')
+    )
+    return dir
+  }
+
+  async function send(setting: string): Promise<{ farm?: string; renderHost?: string; log: string[] }> {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir: withOtherFarm(),
+      engine: (up) => ({
+        aem: { host: '127.0.0.1', port: up.publish.port },
+        env: { FORWARDED_HOST_SETTING: setting }
+      })
+    })
+    const a = await s.send('/content/demo/us/en.html', {
+      headers: { host: 'localhost', 'x-forwarded-host': 'other.example, cdn.example' }
+    })
+    expect(a.status).toBe(200)
+    const farmStage = a.trace.stages.find((e) => e.stage === 'farm')!
+    // (Found by URL: the engine also fetches the vanity URL list from the render.)
+    const fetched = s.up.publish.requests.find((r) => r.url === '/content/demo/us/en.html')
+    return { farm: a.trace.farm, renderHost: fetched?.headers.host, log: farmStage.log ?? [] }
+  }
+
+  it('On: the first X-Forwarded-Host item is the Host for /virtualhosts and for the render', async () => {
+    const r = await send('On')
+    expect(r.farm).toBe('otherfarm')
+    expect(r.renderHost).toBe('other.example')
+    expect(r.log[0]).toBe('Host replaced by X-Forwarded-Host: other.example')
+  })
+
+  it("Off (the SDK's default): the client's Host decides and is sent", async () => {
+    const r = await send('Off')
+    expect(r.farm).toBe('publishfarm')
+    expect(r.renderHost).toBe('localhost')
+  })
+
+  it('an edge-key file, which the workbench does not emulate, is reported by the load', () => {
+    const loaded = loadConfig(withOtherFarm(), { env: { FORWARDED_HOST_SETTING: '/etc/httpd/conf.d/edge.key' } })
+    const w = loaded.diagnostics.find((d) => d.message.startsWith('DispatcherUseForwardedHost'))
+    expect(w?.severity).toBe('warning')
+    expect(w?.pos?.file).toMatch(/dispatcher_vhost\.conf$/)
   })
 })

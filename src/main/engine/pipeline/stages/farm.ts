@@ -11,6 +11,7 @@ export function farm(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.setOutcome('error')
     return answer(ctx, 503)
   }
+  const forwarded = forwardedHost(ctx)
   const uri = ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
   const result = selectFarmMemo(farms, { host: ctx.headers.host ?? '', uri, scheme: ctx.req.secure ? 'https' : 'http' })
   ctx.farm = ctx.config.farms[result.index]
@@ -18,10 +19,28 @@ export function farm(ctx: RequestContext): boolean | Promise<boolean> {
   if (result.warning) ctx.trace.warnings.push(result.warning)
   ctx.record('farm', 'pass', result.warning ?? result.reason, {
     detail: result,
-    log: logOf(result),
+    log: forwarded === null ? logOf(result) : [forwarded, ...logOf(result)],
     source: result.value?.pos ?? ctx.farm.farm.pos
   })
   return false
+}
+
+/**
+ * `DispatcherUseForwardedHost On` (§2, §6.3): from here on the module works with the first
+ * `X-Forwarded-Host` item as the request's `Host` — for `/virtualhosts` and for the `Host`
+ * the render is sent. The Apache phases before it (rewrite, headers) saw the client's own
+ * `Host`. Returns the log line saying so, or null when nothing was replaced.
+ */
+function forwardedHost(ctx: RequestContext): string | null {
+  const directives = ctx.vhost?.dispatcher ?? ctx.config.defaults
+  const value = ctx.headers['x-forwarded-host']
+  if (!directives.useForwardedHost || value === undefined) return null
+  const first = value.split(',')[0].trim()
+  if (first === '') return null
+  // A copy: the request's own headers stay as the client sent them (the trace shows those).
+  ctx.headers = { ...ctx.headers, host: first }
+  ctx.invalidateApacheRequest()
+  return `Host replaced by X-Forwarded-Host: ${first}`
 }
 
 /** The module's line for a result; results are shared between requests, so are their lines. */
