@@ -17,7 +17,12 @@ export function serveCached(
   extra: OutgoingHttpHeaders = {},
   now: number = Date.now()
 ): boolean | Promise<boolean> {
-  const res = cachedFileResponse(file, relPath, { method: ctx.req.method, headers: ctx.headers }, { now })
+  const res = cachedFileResponse(
+    file,
+    relPath,
+    { method: ctx.req.method, headers: ctx.headers },
+    { now, fileETag: ctx.vhost?.fileETag }
+  )
   // The headers may be shared between hits on the same file version: copied before adding to them,
   // and handed on as they are otherwise (nothing changes the object given to `head`).
   const info = cacheInfoHeader(ctx)

@@ -33,6 +33,12 @@ export interface ActiveVhost {
   /** `SetHandler dispatcher-handler` applies; otherwise Apache serves the docroot itself. */
   dispatcherHandled: boolean
   encodedSlashes: EncodedSlashes
+  /**
+   * Apache's `FileETag` where the cache files are served: `none` leaves out Apache's own ETag,
+   * so an `ETag` stored through `/headers` is the one delivered (§5.6). `MTime Size` otherwise
+   * (the 2.4 default; INode and the +/- forms are not told apart).
+   */
+  fileETag: 'MTime Size' | 'none'
   dispatcher: DispatcherDirectives
   /** mod_setenvif / mod_rewrite / mod_headers, compiled. */
   apache: VhostApache
@@ -187,6 +193,7 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings):
     docroot,
     dispatcherHandled: handler === 'dispatcher-handler',
     encodedSlashes: slashes === 'nodecode' ? 'nodecode' : slashes === 'on' ? 'on' : 'off',
+    fileETag: lastOther(handlerScopes, 'FileETag')?.join(' ').toLowerCase() === 'none' ? 'none' : 'MTime Size',
     dispatcher: dispatcherDirectives(handlerScopes),
     apache: compileVhostApache(server, vhost.settings, wholeTree),
     probe: containerProbe(docroot),

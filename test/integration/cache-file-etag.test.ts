@@ -1,0 +1,65 @@
+/**
+ * `FileETag` on cache hits (dispatcher-behavior.md §5.6): Apache serves the cached file and adds
+ * its own `ETag` (`MTime Size` by default). To deliver AEM's ETag, a project lists `ETag` in
+ * `/headers` and sets `FileETag None`, so the stored header is the only one.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { resourcesDir } from '../../src/main/engine/resources'
+import { stackForThisTest, type Stack } from './support/engine'
+
+const PAGE = '/content/demo/us/en/etag.html'
+const AEM_ETAG = '"aem-1234"'
+
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** The embedded configuration storing ETag through /headers, with `FileETag None` in the vhost or not. */
+async function site(fileETagNone: boolean): Promise<Stack> {
+  const dir = tempDir('file-etag-')
+  fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+  const farm = path.join(dir, 'conf.dispatcher.d', 'enabled_farms', 'default.farm')
+  fs.writeFileSync(
+    farm,
+    fs.readFileSync(farm, 'utf8').replace('"Cache-Control"', '"Cache-Control"\n            "ETag"')
+  )
+  if (fileETagNone) {
+    const vhost = path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost')
+    const text = fs.readFileSync(vhost, 'utf8')
+    fs.writeFileSync(
+      vhost,
+      text.replace('    DocumentRoot "${DOCROOT}"', '    DocumentRoot "${DOCROOT}"\n    FileETag None')
+    )
+  }
+  const docroot = tempDir('file-etag-docroot-')
+  const s = await stackForThisTest({
+    upstreams: ['publish'],
+    configDir: dir,
+    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
+  })
+  s.up.publish.behave(PAGE, { body: '<html>etag</html>', headers: { 'content-type': 'text/html', etag: AEM_ETAG } })
+  return s
+}
+
+describe('FileETag on cache hits (§5.6)', () => {
+  it("FileETag None: the hit carries AEM's stored ETag only", async () => {
+    const s = await site(true)
+    expect((await s.send(PAGE)).headers.etag).toBe(AEM_ETAG)
+    const hit = await s.send(PAGE)
+    expect(hit.trace.outcome).toBe('hit')
+    expect(hit.headers.etag).toBe(AEM_ETAG)
+  })
+
+  it("without it (Apache's MTime Size default), Apache's own ETag of the file goes out", async () => {
+    const s = await site(false)
+    await s.send(PAGE)
+    const hit = await s.send(PAGE)
+    expect(hit.trace.outcome).toBe('hit')
+    expect(hit.headers.etag).toMatch(/^(W\/)?"[0-9a-f]+-[0-9a-f]+"$/)
+  })
+})
