@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { normaliseTarget } from '../../../src/main/engine/pipeline/normalise-url'
+import { canonicalRewrittenPath, normaliseTarget } from '../../../src/main/engine/pipeline/normalise-url'
 
 function ok(target: string, slashes?: 'off' | 'on' | 'nodecode') {
   const r = normaliseTarget(target, slashes)
@@ -54,5 +54,30 @@ describe('request-target normalisation (dispatcher-behavior.md §3.1)', () => {
   })
   it('rejects a target that is neither a path nor an absolute URL with 400', () => {
     expect(normaliseTarget('content/p.html')).toMatchObject({ ok: false, status: 400 })
+  })
+})
+
+describe('canonicalRewrittenPath: a [PT] result as the Dispatcher goes on with it (§3.1)', () => {
+  it('collapses the double slash a rewrite leaves ("/content/demo/$1" with $1 = "/us/en.html")', () => {
+    expect(canonicalRewrittenPath('/content/demo//us/en.html', 'off')).toEqual({
+      path: '/content/demo/us/en.html',
+      decodedPath: '/content/demo/us/en.html'
+    })
+  })
+  it('escapes again what r->uri holds decoded and a request target cannot (a space), keeping sub-delims such as +', () => {
+    expect(canonicalRewrittenPath('/content/a+b c.html', 'off')).toEqual({
+      path: '/content/a+b%20c.html',
+      decodedPath: '/content/a+b c.html'
+    })
+  })
+  it('escapes %, ? and # so they stay part of the path, and non-ASCII as UTF-8', () => {
+    expect(canonicalRewrittenPath('/content/100%?#é.html', 'off')?.path).toBe('/content/100%25%3F%23%C3%A9.html')
+  })
+  it('resolves dot segments; a result above the root is null', () => {
+    expect(canonicalRewrittenPath('/content/x/../y.html', 'off')?.path).toBe('/content/y.html')
+    expect(canonicalRewrittenPath('/../y.html', 'off')).toBeNull()
+  })
+  it('with AllowEncodedSlashes NoDecode, keeps a %2F that r->uri still holds', () => {
+    expect(canonicalRewrittenPath('/content/a%2Fb.html', 'nodecode')?.path).toBe('/content/a%2Fb.html')
   })
 })

@@ -112,6 +112,38 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
 }
 
 /**
+ * The Dispatcher's view of a path mod_rewrite produced (`[PT]` with `DispatcherUseProcessedURL
+ * On`): mod_rewrite works on Apache's decoded `r->uri`, so the result is escaped again where a
+ * path cannot hold a character raw (space, `%`, `?`, `#`, controls, non-ASCII…), then
+ * canonicalised like a received target — slashes collapsed, dot segments resolved — so filters,
+ * cache paths and the render see the same canonical form as for a URL sent that way.
+ * Null when the result climbs above the root.
+ */
+export function canonicalRewrittenPath(
+  uri: string,
+  encodedSlashes: EncodedSlashes
+): { path: string; decodedPath: string } | null {
+  let escaped = ''
+  for (let i = 0; i < uri.length; i++) {
+    const code = uri.charCodeAt(i)
+    // With AllowEncodedSlashes NoDecode, r->uri keeps `%2F` as received.
+    if (code === 0x25 && encodedSlashes === 'nodecode' && /^%2f/i.test(uri.slice(i, i + 3))) {
+      escaped += uri.slice(i, i + 3)
+      i += 2
+    } else if (isPathSafe(code)) escaped += uri[i]
+    else
+      for (const byte of Buffer.from(uri[i], 'utf8')) escaped += '%' + byte.toString(16).toUpperCase().padStart(2, '0')
+  }
+  const n = normaliseTarget(escaped, encodedSlashes)
+  return n.ok ? { path: n.path, decodedPath: n.decodedPath } : null
+}
+
+/** Unreserved, sub-delims, `:`, `@` and `/`: what a path segment may hold unescaped (RFC 3986). */
+function isPathSafe(code: number): boolean {
+  return isUnreserved(code) || (code < 0x80 && "!$&'()*+,;=:@/".includes(String.fromCharCode(code)))
+}
+
+/**
  * RFC 3986 §5.2.4 on an absolute path; `null` when `..` would leave the root (Apache 400).
  * `..;` is an ordinary segment here — the servlet container disagrees (pitfall §10.3).
  */

@@ -7,6 +7,7 @@
 import { applyRequestHeaders, applySetEnv } from '../headers'
 import { applyRewrites, type RewriteContext } from '../rewrite'
 import type { LazyParts, RequestContext } from '../context'
+import { canonicalRewrittenPath } from '../normalise-url'
 import { answer, redirect } from './answer'
 
 export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
@@ -75,13 +76,16 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     const changed = out.passThrough && out.uri !== ctx.decodedPath
     const queryChanged = (out.query || null) !== ctx.query
     if (processed && (changed || queryChanged)) {
+      let note = summary
       if (changed) {
-        ctx.path = out.uri
-        ctx.decodedPath = out.uri
+        const canonical = canonicalRewrittenPath(out.uri, v.encodedSlashes)
+        ctx.path = canonical?.path ?? out.uri
+        ctx.decodedPath = canonical?.decodedPath ?? out.uri
+        if (ctx.path !== out.uri) note = `${summary} (the Dispatcher goes on with the canonical '${ctx.path}')`
       }
       ctx.query = out.query === '' ? null : out.query
       ctx.invalidateApacheRequest()
-      ctx.recordLazy('rewrite', 'changed', summary, complete, { lazyLog: true, source })
+      ctx.recordLazy('rewrite', 'changed', note, complete, { lazyLog: true, source })
     } else {
       const note =
         (changed || queryChanged) && !processed
