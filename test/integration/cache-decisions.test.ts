@@ -9,6 +9,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RequestTrace } from '../../src/shared/trace'
 import { cacheStackForThisTest, type CacheStack } from './support/cache'
+import { send } from './support/http-client'
 
 const PAGE = '/content/site/en.html'
 
@@ -402,5 +403,25 @@ describe('§12.3 cache decisions under config C', () => {
     )
     expect(logOf(hit.trace)).toContain('request declined')
     expect(logOf(none.trace).some((l) => /^cache-action for \[.*\/content\/site\/en\.html\]: NONE$/.test(l))).toBe(true)
+  })
+})
+
+describe('X-Cache-Info on the answers Apache makes itself (§8.3: also on 404 since 4.3.0, DISP-688)', () => {
+  it('a filter denial says so in marked workbench words; without X-Dispatcher-Info there is no header', async () => {
+    const s = await cacheStackForThisTest()
+    const denied = await s.get('/system/console/bundles')
+    expect(denied.status).toBe(404)
+    expect(denied.headers['x-cache-info']).toBe('x-workbench: request denied by the filter')
+    const plain = await send(s.url, '/system/console/bundles')
+    expect(plain.status).toBe(404)
+    expect(plain.headers['x-cache-info']).toBeUndefined()
+  })
+
+  it('a 503 because no render answers carries the cache decision taken before it', async () => {
+    const s = await cacheStackForThisTest()
+    await s.up.publish.close()
+    const down = await s.get('/content/site/down.html')
+    expect(down.status).toBe(503)
+    expect(down.headers['x-cache-info']).toBe('caching')
   })
 })

@@ -7,6 +7,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import { errorPage, redirectPage } from '../apache-errors'
 import { RequestContext, type Reply } from '../context'
 import { finalHeaders } from '../response-headers'
+import { cacheInfoHeader } from '../serve-cached'
 import { runPipeline } from '../run'
 
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
@@ -126,10 +127,11 @@ function send(
 ): true {
   const bytes = Buffer.from(body, 'latin1')
   ctx.status = status
-  ctx.reply.head(
-    status,
-    finalHeaders(ctx, status, { 'content-type': type, 'content-length': bytes.length, ...headers }, true)
-  )
+  const out: OutgoingHttpHeaders = { 'content-type': type, 'content-length': bytes.length, ...headers }
+  // `/info "1"`: the answers Apache makes itself (a denial's 404, a passed error) say it too (§8.3, DISP-688).
+  const info = cacheInfoHeader(ctx)
+  if (info !== undefined) out['x-cache-info'] = info
+  ctx.reply.head(status, finalHeaders(ctx, status, out, true))
   ctx.reply.end(ctx.req.method === 'HEAD' ? undefined : bytes)
   ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes.length
   return true

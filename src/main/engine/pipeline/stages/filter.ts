@@ -18,8 +18,7 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.record('filter', 'stop', `${internal} requests are always rejected: '${line}'`, {
       log: [`Filter rejects: ${line}`]
     })
-    ctx.setOutcome('blocked')
-    return answer(ctx, 404)
+    return deny(ctx)
   }
   if (ctx.mode === 'explain') return explainFilter(ctx, active)
   const f = filtered(active.filter, ctx)
@@ -41,6 +40,17 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
     return false
   }
   ctx.record('filter', 'stop', f.summary, { source: d.rule?.pos, log: f.log, detail: undefined })
+  return deny(ctx)
+}
+
+/**
+ * The module hands a denied request back to Apache, which answers 404. The module documents no
+ * X-Cache-Info words for a denial (§8.3), so the workbench's own, marked as such, go with it.
+ */
+const DENIED_INFO = 'x-workbench: request denied by the filter'
+
+function deny(ctx: RequestContext): true | Promise<true> {
+  ctx.cacheInfo = DENIED_INFO
   ctx.setOutcome('blocked')
   return answer(ctx, 404)
 }
@@ -90,8 +100,7 @@ function explainFilter(ctx: RequestContext, active: ActiveFarm): boolean | Promi
     return false
   }
   ctx.record('filter', 'stop', summary, { source: d.rule?.pos, log: [summary, `Filter rejects: ${line}`], detail })
-  ctx.setOutcome('blocked')
-  return answer(ctx, 404)
+  return deny(ctx)
 }
 
 /** A decision with the words its trace entry says; shared by the requests with the same request line. */
