@@ -41,7 +41,13 @@ export interface FilterRequest {
 
 /** A pattern problem found while compiling the filter; shaped as a Diagnostic so loaders can keep it. */
 export interface FilterProblem extends Diagnostic {
-  code: 'PATTERN_INVALID_REGEX' | 'PATTERN_REGEX_SUSPICIOUS'
+  code:
+    | 'PATTERN_INVALID_REGEX'
+    | 'PATTERN_REGEX_SUSPICIOUS'
+    | 'PITFALL_ALLOW_GLOB'
+    | 'PITFALL_EXTENSION_WITHOUT_PATH'
+    | 'PITFALL_PATH_WITH_DOT'
+    | 'PITFALL_ANCHORED_QUERY_DENY'
   /** Label of the rule. */
   rule: string
   element: FilterElement
@@ -105,6 +111,7 @@ export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
     }
     const quick = matchers.slice().sort((a, b) => QUICK_ORDER[a.element] - QUICK_ORDER[b.element])
     compiled.push({ rule, matchers, quick, note: ruleNote(rule, matchers) })
+    pitfalls(rule, warnings)
   }
   return { present: rules !== undefined, rules: compiled, problems, warnings, decided: new Map() }
 }
@@ -198,6 +205,56 @@ function traceRule({ rule, matchers, note }: CompiledRule, parts: FilterParts): 
   if (failedIndex >= 0) trace.failed = failure(checked[failedIndex])
   if (note) trace.note = note
   return trace
+}
+
+/**
+ * Rules that do not do what they seem to (dispatcher-behavior.md §10, pitfalls 1, 2, 5 and 7),
+ * as warnings with the rule's position. The decision itself is unchanged: the module applies
+ * such rules exactly as written.
+ */
+function pitfalls(rule: FilterRule, warnings: FilterProblem[]): void {
+  const spec = (element: FilterElement): PatternSpec | undefined =>
+    rule.matchers.find((m) => m.element === element)?.pattern
+  const warn = (code: FilterProblem['code'], element: FilterElement, pos: SourcePos, message: string): void => {
+    warnings.push(problem('warning', code, rule, element, pos, message))
+  }
+  const glob = spec('glob')
+  if (rule.type === 'allow' && glob) {
+    warn(
+      'PITFALL_ALLOW_GLOB',
+      'glob',
+      glob.pos,
+      'Allowing requests with globs is considered unsafe (the module logs this): the glob matches the whole request line, query included, so "GET *.css *" also lets "GET /any/page?a=.css HTTP/1.1" through (CVE-2016-0957); allow with /method, /path, /extension instead'
+    )
+  }
+  const extension = spec('extension')
+  if (rule.type === 'allow' && extension && !spec('path') && !spec('url') && !glob) {
+    warn(
+      'PITFALL_EXTENSION_WITHOUT_PATH',
+      'extension',
+      extension.pos,
+      'an /extension allow without /path or /url allows that extension anywhere: "/crx/de/index.jsp;%0aa.css" has the extension css'
+    )
+  }
+  const path = spec('path')
+  // The Sling path ends at the first dot, so it never holds one; a regex `.` is any character.
+  if (path && (path.kind === 'glob' ? path.source.includes('.') : /\\\.|\[\.\]/.test(path.source))) {
+    warn(
+      'PITFALL_PATH_WITH_DOT',
+      'path',
+      path.pos,
+      `the Dispatcher's /path ends at the first dot (/etc.clientlibs/x.js has the path /etc), so "${path.source}" never matches; use /url`
+    )
+  }
+  const query = spec('query')
+  if (rule.type === 'deny' && query && query.kind === 'glob' && /^[^*?[]+=/.test(query.source)) {
+    warn(
+      'PITFALL_ANCHORED_QUERY_DENY',
+      'query',
+      query.pos,
+      `/query is matched against the whole query string, so "${query.source}" misses "x=1&${query.source.replace(/\*$/, 'y')}"; write "*${query.source}"`
+    )
+  }
 }
 
 function ruleNote(rule: FilterRule, matchers: CompiledMatcher[]): string | undefined {

@@ -7,6 +7,7 @@ import type { Farm, LoadedConfig } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { compileVhostApache, type MapFileReader } from './apache-runtime'
+import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
@@ -20,7 +21,7 @@ export function compileDiagnostics(
   const out: Diagnostic[] = []
   for (const farm of loaded.dispatcher.farms) {
     const f = filterOf(farm)
-    out.push(...f.problems, ...f.warnings)
+    out.push(...f.problems, ...f.warnings.map((w) => inProjectTerms(loaded, w)))
   }
   const apache = loaded.apache
   if (apache) {
@@ -35,4 +36,18 @@ export function compileDiagnostics(
     }
   }
   return out
+}
+
+/**
+ * A pitfall in one of the SDK files the Cloud keeps immutable (default_filters.any…) is the
+ * SDK's, not the project's: said for information, with what the project can do about it.
+ */
+function inProjectTerms(loaded: LoadedConfig, d: Diagnostic): Diagnostic {
+  if (loaded.layout !== 'aemaacs' || d.category !== 'pitfall' || !d.pos) return d
+  if (!isImmutableSdkFile(loaded.baseDir, d.pos.file)) return d
+  return {
+    ...d,
+    severity: 'info',
+    message: `${d.message} (in an SDK file the Cloud keeps immutable: a rule in the project's own filters.any can override it)`
+  }
 }

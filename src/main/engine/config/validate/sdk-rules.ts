@@ -180,13 +180,24 @@ function firstFolderUnder(dir: string, file: string): string {
 
 let knownHashes: Record<string, string[]> | undefined
 
-function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: FsMemo): void {
+/** The SDK's immutable files (src-relative, `/`-separated) with the hashes of their known revisions. */
+function immutableFiles(): Record<string, string[]> {
   knownHashes ??= (
     JSON.parse(fs.readFileSync(path.join(resourcesDir(), 'sdk-immutable-hashes.json'), 'utf8')) as {
       files: Record<string, string[]>
     }
   ).files
-  for (const [rel, hashes] of Object.entries(knownHashes)) {
+  return knownHashes
+}
+
+/** Whether `file` is one of the files the Cloud keeps as the SDK ships them (§11.2). */
+export function isImmutableSdkFile(srcDir: string, file: string): boolean {
+  const rel = path.relative(srcDir, file).split(path.sep).join('/')
+  return Object.hasOwn(immutableFiles(), rel)
+}
+
+function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: FsMemo): void {
+  for (const [rel, hashes] of Object.entries(immutableFiles())) {
     const file = path.join(srcDir, rel)
     // Mostly bytes the loaders already read in this load; a file the project lacks is skipped
     // on `access` alone, without the exception a failed read builds.

@@ -1,0 +1,66 @@
+/**
+ * Filter rules that do not do what they seem to (dispatcher-behavior.md §10) are reported as
+ * `pitfall` warnings with the rule's position; the decision is the module's all the same.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { loadConfig } from '../../../src/main/engine/config/load'
+import { compileFilter } from '../../../src/main/engine/pipeline/filter'
+import { resourcesDir } from '../../../src/main/engine/resources'
+import { rule, run } from './filter-helpers'
+
+const codes = (...rules: Parameters<typeof rule>[]): string[] =>
+  compileFilter(rules.map((r) => rule(...r))).warnings.map((w) => w.code)
+
+describe('filter pitfalls (§10)', () => {
+  it('1: an allow /glob is "considered unsafe": "GET *.css *" lets any page with ".css " in its query through', () => {
+    const rules = [rule('0001', 'deny', `/glob "*"`), rule('0002', 'allow', `/glob "GET *.css *"`)]
+    const w = compileFilter(rules).warnings
+    expect(w.map((x) => x.code)).toEqual(['PITFALL_ALLOW_GLOB'])
+    expect(w[0].category).toBe('pitfall')
+    expect(w[0].message).toContain('Allowing requests with globs is considered unsafe')
+    expect(run(rules, 'GET /any/page?a=.css HTTP/1.1').decision).toBe('allow')
+    expect(codes(['0001', 'deny', `/glob "*"`])).toEqual([])
+  })
+
+  it('2: an /extension allow without /path or /url (the ;%0a trick gets through)', () => {
+    const rules = [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/extension '(css|js)'`)]
+    expect(compileFilter(rules).warnings.map((x) => x.code)).toEqual(['PITFALL_EXTENSION_WITHOUT_PATH'])
+    expect(run(rules, 'GET /crx/de/index.jsp;%0aa.css HTTP/1.1').decision).toBe('allow')
+    expect(codes(['0002', 'allow', `/path "/content/*" /extension '(css|js)'`])).toEqual([])
+  })
+
+  it('7: a /path with a dot never matches: the path of /etc.clientlibs/x.js is /etc', () => {
+    expect(codes(['0002', 'allow', `/path "/etc.clientlibs/*"`])).toEqual(['PITFALL_PATH_WITH_DOT'])
+    expect(codes(['0002', 'allow', `/path '/etc[.]clientlibs/.*'`])).toEqual(['PITFALL_PATH_WITH_DOT'])
+    expect(codes(['0002', 'allow', `/path '/content/.*'`])).toEqual([])
+    expect(
+      run([rule('0002', 'allow', `/path "/etc.clientlibs/*"`)], 'GET /etc.clientlibs/a/b.js HTTP/1.1').decision
+    ).toBe('deny')
+  })
+
+  it('5: a deny /query "debug=*" misses ?x=1&debug=y (the whole query is matched)', () => {
+    const rules = [rule('0001', 'allow', `/url "*"`), rule('0002', 'deny', `/query "debug=*"`)]
+    expect(compileFilter(rules).warnings.map((x) => x.code)).toEqual(['PITFALL_ANCHORED_QUERY_DENY'])
+    expect(run(rules, 'GET /p.html?x=1&debug=y HTTP/1.1').decision).toBe('allow')
+    expect(codes(['0002', 'deny', `/query "*debug=*"`])).toEqual([])
+  })
+})
+
+describe('pitfalls when a configuration loads', () => {
+  it("are warnings in the project's files, and information in the SDK files the Cloud keeps immutable", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitfalls-'))
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
+    fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+    const filters = path.join(dir, 'conf.dispatcher.d', 'filters')
+    fs.appendFileSync(path.join(filters, 'filters.any'), '\n/0901 { /type "deny" /query "debug=*" }\n')
+    fs.appendFileSync(path.join(filters, 'default_filters.any'), '\n/0902 { /type "deny" /query "wcmmode=*" }\n')
+    const found = loadConfig(dir).diagnostics.filter((d) => d.code === 'PITFALL_ANCHORED_QUERY_DENY')
+    expect(found.map((d) => [path.basename(d.pos!.file), d.severity])).toEqual([
+      ['default_filters.any', 'info'],
+      ['filters.any', 'warning']
+    ])
+  })
+})
