@@ -425,3 +425,18 @@ describe('X-Cache-Info on the answers Apache makes itself (§8.3: also on 404 si
     expect(down.headers['x-cache-info']).toBe('caching')
   })
 })
+
+describe('a denied URL with a file in the cache (§5.8, pitfall 8)', () => {
+  it('is still denied (filter first), and the trace warns that the cached file outlived a filter change', async () => {
+    const s = await cacheStackForThisTest()
+    const rel = '/libs/old/page.html'
+    fs.mkdirSync(path.dirname(s.abs(rel)), { recursive: true })
+    fs.writeFileSync(s.abs(rel), '<html>cached before the filter changed</html>')
+    const denied = await s.get(rel)
+    expect(denied.status).toBe(404)
+    expect(denied.trace.warnings).toEqual([
+      `${s.abs(rel)} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
+    ])
+    expect((await s.get('/libs/other/page.html')).trace.warnings).toEqual([])
+  })
+})

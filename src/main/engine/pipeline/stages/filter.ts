@@ -2,6 +2,7 @@
  * filter: `/filter`, last match wins (dispatcher-behavior.md §4). Only the decision is
  * computed here; the per-rule explanation is rebuilt on demand (see decideFilter).
  */
+import fs from 'node:fs'
 import type { RequestContext } from '../context'
 import type { RequestTrace } from '../../../../shared/trace'
 import type { ActiveFarm } from '../../runtime/active-config'
@@ -18,7 +19,7 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.record('filter', 'stop', `${internal} requests are always rejected: '${line}'`, {
       log: [`Filter rejects: ${line}`]
     })
-    return deny(ctx)
+    return deny(ctx, false)
   }
   if (ctx.mode === 'explain') return explainFilter(ctx, active)
   const f = filtered(active.filter, ctx)
@@ -40,7 +41,7 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
     return false
   }
   ctx.record('filter', 'stop', f.summary, { source: d.rule?.pos, log: f.log, detail: undefined })
-  return deny(ctx)
+  return deny(ctx, true)
 }
 
 /**
@@ -49,10 +50,26 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
  */
 const DENIED_INFO = 'x-workbench: request denied by the filter'
 
-function deny(ctx: RequestContext): true | Promise<true> {
+/** `byFilter`: a /filter decision (not the cache's own files), after which a cached copy is worth a warning. */
+function deny(ctx: RequestContext, byFilter: boolean): true | Promise<true> {
+  const cached = byFilter ? cachedFileOf(ctx) : null
+  if (cached !== null) {
+    ctx.trace.warnings.push(
+      `${cached} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
+    )
+  }
   ctx.cacheInfo = DENIED_INFO
   ctx.setOutcome('blocked')
   return answer(ctx, 404)
+}
+
+/** The file a denied request's path names in the farm's cache, when one is there (checked only on denial). */
+function cachedFileOf(ctx: RequestContext): string | null {
+  const store = ctx.farm!.cache?.store
+  if (!store) return null
+  const r = store.docroot.resolve(ctx.decodedPath)
+  if (!r.ok || !store.docroot.isInside(r.abs)) return null
+  return fs.statSync(r.abs, { throwIfNoEntry: false })?.isFile() ? r.abs : null
 }
 
 /**
@@ -100,7 +117,7 @@ function explainFilter(ctx: RequestContext, active: ActiveFarm): boolean | Promi
     return false
   }
   ctx.record('filter', 'stop', summary, { source: d.rule?.pos, log: [summary, `Filter rejects: ${line}`], detail })
-  return deny(ctx)
+  return deny(ctx, true)
 }
 
 /** A decision with the words its trace entry says; shared by the requests with the same request line. */
