@@ -73,6 +73,9 @@ describe('canonicalRewrittenPath: a [PT] result as the Dispatcher goes on with i
   it('escapes %, ? and # so they stay part of the path, and non-ASCII as UTF-8', () => {
     expect(canonicalRewrittenPath('/content/100%?#é.html', 'off')?.path).toBe('/content/100%25%3F%23%C3%A9.html')
   })
+  it('escapes a character outside the BMP as its four UTF-8 bytes', () => {
+    expect(canonicalRewrittenPath('/content/\u{1F600}.html', 'off')?.path).toBe('/content/%F0%9F%98%80.html')
+  })
   it('resolves dot segments; a result above the root is null', () => {
     expect(canonicalRewrittenPath('/content/x/../y.html', 'off')?.path).toBe('/content/y.html')
     expect(canonicalRewrittenPath('/../y.html', 'off')).toBeNull()

@@ -117,30 +117,24 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
  * path cannot hold a character raw (space, `%`, `?`, `#`, controls, non-ASCII…), then
  * canonicalised like a received target — slashes collapsed, dot segments resolved — so filters,
  * cache paths and the render see the same canonical form as for a URL sent that way.
- * Null when the result climbs above the root.
+ * Null when the result climbs above the root or holds a lone surrogate.
  */
 export function canonicalRewrittenPath(
   uri: string,
   encodedSlashes: EncodedSlashes
 ): { path: string; decodedPath: string } | null {
-  let escaped = ''
-  for (let i = 0; i < uri.length; i++) {
-    const code = uri.charCodeAt(i)
-    // With AllowEncodedSlashes NoDecode, r->uri keeps `%2F` as received.
-    if (code === 0x25 && encodedSlashes === 'nodecode' && /^%2f/i.test(uri.slice(i, i + 3))) {
-      escaped += uri.slice(i, i + 3)
-      i += 2
-    } else if (isPathSafe(code)) escaped += uri[i]
-    else
-      for (const byte of Buffer.from(uri[i], 'utf8')) escaped += '%' + byte.toString(16).toUpperCase().padStart(2, '0')
+  let escaped: string
+  try {
+    // encodeURI leaves exactly what a path may hold raw (unreserved, sub-delims, `:@/`), plus `?`
+    // and `#`, which in a path must be escaped too; it writes non-ASCII as UTF-8 escapes.
+    escaped = encodeURI(uri).replace(/[?#]/g, (c) => (c === '?' ? '%3F' : '%23'))
+  } catch {
+    return null // a lone UTF-16 surrogate: not a character a URL can carry
   }
+  // With AllowEncodedSlashes NoDecode, r->uri keeps `%2F` as received: it is not escaped again.
+  if (encodedSlashes === 'nodecode') escaped = escaped.replace(/%252F/gi, '%2F')
   const n = normaliseTarget(escaped, encodedSlashes)
   return n.ok ? { path: n.path, decodedPath: n.decodedPath } : null
-}
-
-/** Unreserved, sub-delims, `:`, `@` and `/`: what a path segment may hold unescaped (RFC 3986). */
-function isPathSafe(code: number): boolean {
-  return isUnreserved(code) || (code < 0x80 && "!$&'()*+,;=:@/".includes(String.fromCharCode(code)))
 }
 
 /**
