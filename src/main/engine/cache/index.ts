@@ -53,5 +53,5 @@ export {
 export { cachedFileResponse, cachedFileBody } from './serve-hit'
 export { HotFiles, type CachedFile } from './hot-files'
 export { contentTypeFor } from './mime-types'
-export { entryInfo, listFolder, listStatfiles, cacheTotals } from './inspect'
+export { cachedFileAt, entryInfo, listFolder, listStatfiles, cacheTotals } from './inspect'
 export { CACHE_INFO, notCacheable, cacheInfoForLookup } from './cache-info'

@@ -12,18 +12,25 @@ import { dirLevel, governingStat } from './statfiles'
 import type { CacheStore } from './store'
 import { entryRole, walkDocroot } from './tree-walk'
 
-/** State of one cached document, as a hit would see it now (`null` when it is not a file). */
-export function entryInfo(store: CacheStore, relPath: string): CacheEntryInfo | null {
+/** The file `relPath` names inside the docroot, with its stats, when it is a file there. */
+export function cachedFileAt(store: CacheStore, relPath: string): { abs: string; st: fs.Stats } | null {
   const r = store.docroot.resolve(relPath)
   if (!r.ok || !store.docroot.isInside(r.abs)) return null
   const st = fs.statSync(r.abs, { throwIfNoEntry: false })
-  if (!st?.isFile()) return null
+  return st?.isFile() ? { abs: r.abs, st } : null
+}
+
+/** State of one cached document, as a hit would see it now (`null` when it is not a file). */
+export function entryInfo(store: CacheStore, relPath: string): CacheEntryInfo | null {
+  const found = cachedFileAt(store, relPath)
+  if (!found) return null
+  const { abs, st } = found
   const mtime = Math.round(st.mtimeMs)
   const autoInvalidated = isAutoInvalidated(store.policy, relPath)
   const gov = autoInvalidated ? governingStat(relPath, store.layout, store.statIndex.mtime) : null
-  const ttl = store.policy.enableTTL ? readTtl(r.abs) : null
+  const ttl = store.policy.enableTTL ? readTtl(abs) : null
   const { state } = evaluateFreshness({
-    file: r.abs,
+    file: abs,
     fileMtime: mtime,
     ttlExpiresAt: ttl,
     autoInvalidated,
@@ -40,7 +47,7 @@ export function entryInfo(store: CacheStore, relPath: string): CacheEntryInfo | 
     statMtime: gov?.mtime ?? null,
     ttlExpiresAt: ttl,
     state,
-    storedHeaders: readStoredHeaders(r.abs)
+    storedHeaders: readStoredHeaders(abs)
   }
 }
 

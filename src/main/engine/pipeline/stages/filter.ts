@@ -2,11 +2,11 @@
  * filter: `/filter`, last match wins (dispatcher-behavior.md §4). Only the decision is
  * computed here; the per-rule explanation is rebuilt on demand (see decideFilter).
  */
-import fs from 'node:fs'
 import type { RequestContext } from '../context'
 import type { RequestTrace } from '../../../../shared/trace'
 import type { ActiveFarm } from '../../runtime/active-config'
 import { decideFilter, evaluateFilter, type CompiledFilter, type FilterDecision } from '../filter'
+import { cachedFileAt } from '../../cache'
 import { HEADERS_SUFFIX, TTL_SUFFIX } from '../../cache/companions'
 import { answer } from './answer'
 
@@ -19,7 +19,7 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.record('filter', 'stop', `${internal} requests are always rejected: '${line}'`, {
       log: [`Filter rejects: ${line}`]
     })
-    return deny(ctx, false)
+    return deny(ctx)
   }
   if (ctx.mode === 'explain') return explainFilter(ctx, active)
   const f = filtered(active.filter, ctx)
@@ -41,7 +41,7 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
     return false
   }
   ctx.record('filter', 'stop', f.summary, { source: d.rule?.pos, log: f.log, detail: undefined })
-  return deny(ctx, true)
+  return denyByFilter(ctx)
 }
 
 /**
@@ -50,26 +50,22 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
  */
 const DENIED_INFO = 'x-workbench: request denied by the filter'
 
-/** `byFilter`: a /filter decision (not the cache's own files), after which a cached copy is worth a warning. */
-function deny(ctx: RequestContext, byFilter: boolean): true | Promise<true> {
-  const cached = byFilter ? cachedFileOf(ctx) : null
-  if (cached !== null) {
-    ctx.trace.warnings.push(
-      `${cached} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
-    )
-  }
+function deny(ctx: RequestContext): true | Promise<true> {
   ctx.cacheInfo = DENIED_INFO
   ctx.setOutcome('blocked')
   return answer(ctx, 404)
 }
 
-/** The file a denied request's path names in the farm's cache, when one is there (checked only on denial). */
-function cachedFileOf(ctx: RequestContext): string | null {
+/** A /filter denial: a cached copy of the URL (checked only now, off the allowed path) is worth a warning. */
+function denyByFilter(ctx: RequestContext): true | Promise<true> {
   const store = ctx.farm!.cache?.store
-  if (!store) return null
-  const r = store.docroot.resolve(ctx.decodedPath)
-  if (!r.ok || !store.docroot.isInside(r.abs)) return null
-  return fs.statSync(r.abs, { throwIfNoEntry: false })?.isFile() ? r.abs : null
+  const cached = store ? cachedFileAt(store, ctx.decodedPath) : null
+  if (cached !== null) {
+    ctx.trace.warnings.push(
+      `${cached.abs} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
+    )
+  }
+  return deny(ctx)
 }
 
 /**
@@ -117,7 +113,7 @@ function explainFilter(ctx: RequestContext, active: ActiveFarm): boolean | Promi
     return false
   }
   ctx.record('filter', 'stop', summary, { source: d.rule?.pos, log: [summary, `Filter rejects: ${line}`], detail })
-  return deny(ctx, true)
+  return denyByFilter(ctx)
 }
 
 /** A decision with the words its trace entry says; shared by the requests with the same request line. */
