@@ -5,6 +5,7 @@
  */
 import type { ApacheScope, Farm, LoadedConfig, Render, VhostSettings, VirtualHost } from '../../../shared/config-model'
 import type { SourcePos } from '../../../shared/diagnostics'
+import { isFlagOn } from '../config/apache/flag-words'
 import { compileGlob } from '../match/glob'
 import { compileAuthChecker, type ActiveAuthChecker } from '../pipeline/auth-check'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
@@ -109,8 +110,6 @@ export interface ActiveConfig {
    */
   deferredExplanations?: boolean
 }
-
-const FLAG_ON = /^(on|1|true|yes)$/i
 
 export function compileConfig(
   loaded: LoadedConfig,
@@ -224,13 +223,13 @@ export function dispatcherDirectives(layers: VhostSettings[]): DispatcherDirecti
   }
   const passError = get('DispatcherPassError')
   return {
-    useProcessedURL: FLAG_ON.test(get('DispatcherUseProcessedURL') ?? 'off'),
-    declineRoot: FLAG_ON.test(get('DispatcherDeclineRoot') ?? 'off'),
+    useProcessedURL: isFlagOn(get('DispatcherUseProcessedURL') ?? 'off'),
+    declineRoot: isFlagOn(get('DispatcherDeclineRoot') ?? 'off'),
     passError: parsePassError(passError),
     keepAliveSeconds: Number(get('DispatcherKeepAliveTimeout') ?? 60) || 0,
-    noCanonURL: FLAG_ON.test(get('DispatcherNoCanonURL') ?? 'off'),
-    useForwardedHost: FLAG_ON.test(get('DispatcherUseForwardedHost') ?? 'off'),
-    restrictUncacheableContent: FLAG_ON.test(get('DispatcherRestrictUncacheableContent') ?? 'off')
+    noCanonURL: isFlagOn(get('DispatcherNoCanonURL') ?? 'off'),
+    useForwardedHost: isFlagOn(get('DispatcherUseForwardedHost') ?? 'off'),
+    restrictUncacheableContent: isFlagOn(get('DispatcherRestrictUncacheableContent') ?? 'off')
   }
 }
 

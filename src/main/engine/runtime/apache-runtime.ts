@@ -144,19 +144,5 @@ export function compileVhostApache(
   const requestHeaders = reqHeaders.length > 0 ? compileHeaders(reqHeaders) : null
   const responseHeaders = resHeaders.length > 0 ? compileHeaders(resHeaders) : null
   for (const c of [setEnv, requestHeaders, responseHeaders]) if (c) problems.push(...c.problems)
-  for (const layer of layers) {
-    const fh = layer.dispatcher.DispatcherUseForwardedHost
-    // Besides On/Off the module accepts a file holding an edge key (X-Edge-Key must match it):
-    // its rules are not documented well enough to reproduce, so it is said, not guessed.
-    if (fh && !/^(on|off|0|1|true|false|yes|no)$/i.test(fh.value.trim())) {
-      problems.push({
-        severity: 'warning',
-        code: 'MODEL_NOT_EMULATED',
-        category: 'model',
-        message: `DispatcherUseForwardedHost "${fh.value}" names an edge-key file: the workbench does not emulate that form and keeps the client's Host (as with Off)`,
-        pos: fh.pos
-      })
-    }
-  }
   return { setEnv, rewrite, requestHeaders, responseHeaders, problems }
 }

@@ -3,9 +3,10 @@
  * that do not compile, rewrite rules, Header/RequestHeader and SetEnvIf directives with bad
  * arguments. `check`, hot reload and start-up all see them, with file:line:col.
  */
-import type { Farm, LoadedConfig } from '../../../shared/config-model'
+import type { ApacheConfig, Farm, LoadedConfig } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
+import { isFlagWord } from '../config/apache/flag-words'
 import { compileVhostApache, type MapFileReader } from './apache-runtime'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 
@@ -25,6 +26,7 @@ export function compileDiagnostics(
   }
   const apache = loaded.apache
   if (apache) {
+    out.push(...forwardedHostKeyFiles(apache))
     const seen = new Set<string>()
     for (const v of apache.virtualHosts) {
       for (const d of compileVhostApache(apache.server, v.settings, [], readMapFile).problems) {
@@ -50,4 +52,25 @@ function inProjectTerms(loaded: LoadedConfig, d: Diagnostic): Diagnostic {
     severity: 'info',
     message: `${d.message} (in an SDK file the Cloud keeps immutable: a rule in the project's own filters.any can override it)`
   }
+}
+
+/**
+ * Besides On/Off, `DispatcherUseForwardedHost` accepts a file holding an edge key (X-Edge-Key must
+ * match it). Its rules are not documented well enough to reproduce, so it is said, not guessed.
+ */
+function forwardedHostKeyFiles(apache: ApacheConfig): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const layers = [apache.server, ...apache.virtualHosts.map((v) => v.settings)]
+  for (const settings of layers.flatMap((l) => [l, ...l.scopes.map((s) => s.settings)])) {
+    const fh = settings.dispatcher.DispatcherUseForwardedHost
+    if (!fh || isFlagWord(fh.value)) continue
+    out.push({
+      severity: 'warning',
+      code: 'MODEL_NOT_EMULATED',
+      category: 'model',
+      message: `DispatcherUseForwardedHost "${fh.value}" names an edge-key file: the workbench does not emulate that form and keeps the client's Host (as with Off)`,
+      pos: fh.pos
+    })
+  }
+  return out
 }
