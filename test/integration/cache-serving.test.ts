@@ -19,6 +19,14 @@ async function cachedPage(o: Parameters<typeof cacheStackForThisTest>[0] = {}): 
   return s
 }
 
+/** A stack whose cache already holds `asset`, a generated body of `size` bytes. */
+async function cachedAsset(asset: string, size: number): Promise<CacheStack> {
+  const s = await cacheStackForThisTest()
+  s.up.publish.behave(asset, { bodyBytes: size })
+  await s.prime(asset)
+  return s
+}
+
 describe('stored headers (§5.6)', () => {
   it('the AEMaaCS /headers list is stored in en.html.h and re-sent on every hit; a Set-Cookie of the miss is not', async () => {
     const s = await cacheStackForThisTest({
@@ -104,11 +112,9 @@ describe('conditional requests and ranges on a hit (§5.8)', () => {
   })
 
   it('a 3 MB cached asset is delivered intact, whole and by range', async () => {
-    const s = await cacheStackForThisTest()
     const asset = '/content/dam/big.png'
     const size = 3 * 1024 * 1024
-    s.up.publish.behave(asset, { bodyBytes: size })
-    await s.prime(asset)
+    const s = await cachedAsset(asset, size)
     const hit = await s.get(asset)
     expect(hit.headers['x-cache-info']).toBe('target file cached')
     expect(hit.headers['content-type']).toBe('image/png')
@@ -142,11 +148,9 @@ function slowRead(port: number, target: string): Promise<number> {
 
 describe('a slow client on a large hit', () => {
   it('the file is paused and resumed as the client drains, with one drain listener for the whole answer', async () => {
-    const s = await cacheStackForThisTest()
     const asset = '/content/dam/large.png'
     const size = 6 * 1024 * 1024
-    s.up.publish.behave(asset, { bodyBytes: size })
-    await s.prime(asset)
+    const s = await cachedAsset(asset, size)
     const warnings: string[] = []
     const onWarning = (w: Error): void => {
       warnings.push(`${w.name}: ${w.message}`)

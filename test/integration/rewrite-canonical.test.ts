@@ -29,16 +29,22 @@ async function site(): Promise<Stack> {
   })
 }
 
+/** Sends `target` through the site, which serves `page` from the render; the URLs the render was asked for. */
+async function through(
+  target: string,
+  page: string
+): Promise<{ answer: Awaited<ReturnType<Stack['send']>>; asked: string[] }> {
+  const s = await site()
+  s.up.publish.behave(page, { body: '<html>page</html>', headers: { 'content-type': 'text/html' } })
+  const answer = await s.send(target)
+  expect(answer.status).toBe(200)
+  return { answer, asked: s.up.publish.requests.map((r) => r.url) }
+}
+
 describe('a [PT] rewrite result goes on in canonical form (§3.1)', () => {
   it('the double slash the substitution leaves is collapsed for the filter, the cache file and the render', async () => {
-    const s = await site()
-    s.up.publish.behave('/content/demo/us/en.html', {
-      body: '<html>en</html>',
-      headers: { 'content-type': 'text/html' }
-    })
-    const a = await s.send('/s/us/en.html')
-    expect(a.status).toBe(200)
-    expect(s.up.publish.requests.map((r) => r.url)).toContain('/content/demo/us/en.html')
+    const { answer: a, asked } = await through('/s/us/en.html', '/content/demo/us/en.html')
+    expect(asked).toContain('/content/demo/us/en.html')
     const filter = a.trace.stages.find((e) => e.stage === 'filter')!
     expect(filter.summary).toContain("'GET /content/demo/us/en.html HTTP/1.1'")
     expect(a.trace.outcome).toBe('miss-stored')
@@ -46,13 +52,7 @@ describe('a [PT] rewrite result goes on in canonical form (§3.1)', () => {
   })
 
   it('a space decoded by mod_rewrite reaches the render escaped, never raw in the request line', async () => {
-    const s = await site()
-    s.up.publish.behave('/content/demo/us/a b.html', {
-      body: '<html>ab</html>',
-      headers: { 'content-type': 'text/html' }
-    })
-    const a = await s.send('/s/us/a%20b.html')
-    expect(a.status).toBe(200)
-    expect(s.up.publish.requests.map((r) => r.url)).toContain('/content/demo/us/a%20b.html')
+    const { asked } = await through('/s/us/a%20b.html', '/content/demo/us/a b.html')
+    expect(asked).toContain('/content/demo/us/a%20b.html')
   })
 })
