@@ -46,7 +46,7 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
   )
   ctx.record('render', 'stop', `${why}; Apache serves ${file} itself: ${res.status}`)
   ctx.status = res.status
-  ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false))
+  ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, { fileMtime: st.mtimeMs }))
   if (res.body === 'none' || ctx.req.method === 'HEAD' || ctx.mode === 'explain') {
     ctx.reply.end()
     return true

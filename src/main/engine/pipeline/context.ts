@@ -19,6 +19,7 @@ import type { ApacheRequest } from '../apache-expr'
 import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { InputWatch } from './replay'
+import type { ResolvedApache } from '../runtime/scoped-apache'
 import { textMemo } from '../text-memo'
 
 export interface IncomingRequest {
@@ -81,6 +82,8 @@ export class RequestContext {
    * (forward-headers.ts), shared by every replay of it. Null otherwise.
    */
   forwardedByRender: Map<ActiveRender, Readonly<Record<string, string>>> | null = null
+  /** The Apache sections that apply, once walked for this path (apache-sections.ts). */
+  resolvedApache?: { path: string; value: ResolvedApache }
   private apacheReq?: ApacheRequest
   private stageStart = 0
   /** `trace.stages` itself, written to directly (reading the trace's property completes it). */

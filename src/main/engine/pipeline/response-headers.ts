@@ -9,21 +9,44 @@ import type { HeaderRunOptions } from './headers'
 import { applyResponseHeaderRecord } from './headers/response-headers'
 import type { HeadersTrace } from '../../../shared/trace-apache'
 import type { RequestContext } from './context'
+import { apacheSections } from './apache-sections'
+import { expiresFor, mergedCacheControl, type ExpiresConfig } from './expires'
+
+/** What made a non-error answer, as far as mod_expires cares. */
+export interface AnswerSource {
+  /** The Dispatcher relayed a render's answer it does not cache (`DispatcherRestrictUncacheableContent`). */
+  uncacheable?: boolean
+  /** Modification time (ms) of the file Apache served, for `M` rules. */
+  fileMtime?: number
+}
 
 export function finalHeaders(
   ctx: RequestContext,
   status: number,
   headers: OutgoingHttpHeaders,
-  errorResponse: boolean
+  errorResponse: boolean,
+  source: AnswerSource = {}
 ): OutgoingHttpHeaders {
   const v = ctx.vhost
-  const compiled = v?.apache.responseHeaders
-  if (!compiled && ctx.cookies.length === 0 && ctx.vary.length === 0) return headers
+  const scoped = v?.apache.scoped.hasResponseDirectives ? apacheSections(ctx) : null
+  const compiled = scoped?.responseHeaders
+  if (scoped && scoped.label !== '') ctx.record('response', 'pass', `Apache sections for ${ctx.decodedPath}: ${scoped.label}`)
+  // Apache's own error answers run only the protocol filters: mod_expires is not among them.
+  const expires = !errorResponse && scoped?.expires ? expiresChange(ctx, scoped.expires, headers, source) : null
+  const vary = scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
+  if (!compiled && !expires && ctx.cookies.length === 0 && vary.length === 0) return headers
   // Kept as they are for the trace when they are already strings (no caller changes them later).
-  const flat = ctx.vary.length === 0 && allStrings(headers) ? headers : copyAsStrings(headers)
-  if (ctx.vary.length > 0) {
+  const flat = vary.length === 0 && !expires && allStrings(headers) ? headers : copyAsStrings(headers)
+  if (vary.length > 0) {
     const existing = typeof flat.vary === 'string' ? flat.vary.split(/\s*,\s*/) : []
-    flat.vary = [...new Set([...existing, ...ctx.vary])].filter(Boolean).join(',')
+    flat.vary = [...new Set([...existing, ...vary])].filter(Boolean).join(',')
+  }
+  if (expires) {
+    // The cache serves its headers with their usual spelling (`Cache-Control`): one line each.
+    const existing = keyOf(flat, 'cache-control')
+    if (existing !== undefined) delete flat[existing]
+    flat['cache-control'] = expires.cacheControl
+    flat.expires = expires.expires
   }
   // The cookies as they are now: the trace may be completed later (see below).
   const errHeaders = ctx.cookies.length > 0 ? { 'set-cookie': [...ctx.cookies] } : undefined
@@ -83,4 +106,48 @@ function runOptions(
   quiet: boolean
 ): HeaderRunOptions & { errorResponse: boolean } {
   return { errorResponse, fs: probe, now: new Date(now), quiet }
+}
+
+/**
+ * What mod_expires adds to this answer (expires.ts), recorded in the trace; null when nothing:
+ * no rule for the type, an `Expires` already there, an `M` rule without a file, or the module
+ * taking the headers back from an answer it does not cache.
+ */
+function expiresChange(
+  ctx: RequestContext,
+  config: ExpiresConfig,
+  headers: OutgoingHttpHeaders,
+  source: AnswerSource
+): { cacheControl: string; expires: string } | null {
+  const get = (name: string): OutgoingHttpHeaders[string] => {
+    const key = keyOf(headers, name)
+    return key === undefined ? undefined : headers[key]
+  }
+  const out = expiresFor(config, get, ctx.trace.startedAt, source.fileMtime)
+  if (!out) return null
+  const where = `${out.rule.source} (${out.rule.pos.file.split('/').pop()}:${out.rule.pos.line})`
+  if (out.maxAge === null || out.expires === undefined) {
+    ctx.record('response', 'skip', `mod_expires: ${where} counts from the file's modification time, and no file was served`)
+    return null
+  }
+  if (source.uncacheable && ctx.vhost?.dispatcher.restrictUncacheableContent) {
+    ctx.record(
+      'response',
+      'skip',
+      `mod_expires: ${where} would add max-age=${out.maxAge}; DispatcherRestrictUncacheableContent On removes it, as the Dispatcher does not cache this answer`
+    )
+    return null
+  }
+  const cacheControl = mergedCacheControl(get('cache-control'), out.maxAge)
+  ctx.record('response', 'changed', `mod_expires: ${where}: Cache-Control: ${cacheControl}, Expires: ${out.expires}`, {
+    source: out.rule.pos
+  })
+  return { cacheControl, expires: out.expires }
+}
+
+/** The key a header has in this record, whatever its case. */
+function keyOf(headers: OutgoingHttpHeaders, lowerName: string): string | undefined {
+  if (lowerName in headers) return lowerName
+  for (const k in headers) if (k.toLowerCase() === lowerName) return k
+  return undefined
 }

@@ -34,7 +34,7 @@ export function serveCached(
     if (info !== undefined) headers['x-cache-info'] = info
   }
   ctx.status = res.status
-  ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false))
+  ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false, { fileMtime: file.mtime }))
   const body = ctx.mode === 'explain' ? null : cachedFileBody(file, res)
   if (body === null) {
     ctx.reply.end()

@@ -163,7 +163,7 @@ export function compileConfig(
       authChecker: compileAuthChecker(farm.authChecker)
     }
   })
-  const deferredExplanations = vhosts.some((v) => v.apache.rewrite !== null || v.apache.responseHeaders !== null)
+  const deferredExplanations = vhosts.some((v) => v.apache.rewrite !== null || v.apache.scoped.hasResponseDirectives)
   return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults, deferredExplanations }
 }
 
@@ -194,7 +194,7 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings):
     encodedSlashes: slashes === 'nodecode' ? 'nodecode' : slashes === 'on' ? 'on' : 'off',
     fileETag: lastOther(handlerScopes, 'FileETag')?.join(' ').toLowerCase() === 'none' ? 'none' : 'MTime Size',
     dispatcher: dispatcherDirectives(handlerScopes),
-    apache: compileVhostApache(server, vhost.settings, wholeTree),
+    apache: compileVhostApache(server, vhost.settings, wholeTree, docroot),
     probe: containerProbe(docroot),
     names
   }

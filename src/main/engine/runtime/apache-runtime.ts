@@ -1,15 +1,15 @@
 /**
  * What a virtual host needs at request time from its Apache configuration, compiled once per
  * configuration: mod_setenvif, mod_rewrite (with `RewriteOptions` inheritance and maps),
- * mod_headers for requests and responses. Directives of `<Directory>`/`<Location>` sections
- * that cover the whole docroot apply to every request of the vhost, after the vhost's own
- * (Apache merges per-directory configuration last).
+ * mod_headers and mod_expires per request (scoped-apache.ts). SetEnvIf directives of
+ * `<Directory>`/`<Location>` sections that cover the whole docroot apply to every request of
+ * the vhost, after the vhost's own (Apache merges per-directory configuration last).
  */
 import fs from 'node:fs'
-import type { ApacheScope, HeaderDirective, SetEnvDirective, VhostSettings } from '../../../shared/config-model'
+import type { ApacheScope, SetEnvDirective, VhostSettings } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import type { FileInfo, FileProbe } from '../apache-expr'
-import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
+import { compileSetEnv, type CompiledSetEnv } from '../pipeline/headers'
 import {
   compileRewriteRules,
   effectiveRewriteConfig,
@@ -17,6 +17,7 @@ import {
   type CompiledRewrite,
   type RewriteMapImpl
 } from '../pipeline/rewrite'
+import { scopedProblems, VhostScopes } from './scoped-apache'
 
 export interface VhostApache {
   setEnv: CompiledSetEnv | null
@@ -27,8 +28,8 @@ export interface VhostApache {
     /** No `rnd:` map: the same request always gives the same outcome, so its trace can be rebuilt later. */
     replayable: boolean
   } | null
-  requestHeaders: CompiledHeaders | null
-  responseHeaders: CompiledHeaders | null
+  /** `Header`, `RequestHeader` and mod_expires, with the sections that apply to a request. */
+  scoped: VhostScopes
   problems: Diagnostic[]
 }
 
@@ -122,14 +123,12 @@ export function compileVhostApache(
   server: VhostSettings,
   vhost: VhostSettings,
   wholeTree: ApacheScope[],
+  docroot: string | undefined,
   readFile: MapFileReader = readMapFile
 ): VhostApache {
   const problems: Diagnostic[] = []
   const layers = [server, vhost]
   const setEnvDirectives = collect<SetEnvDirective>(layers, wholeTree, (s) => s.setEnv)
-  const headerDirectives = collect<HeaderDirective>(layers, wholeTree, (s) => s.headers)
-  const reqHeaders = headerDirectives.filter((h) => h.directive === 'RequestHeader')
-  const resHeaders = headerDirectives.filter((h) => h.directive === 'Header')
 
   let rewrite: VhostApache['rewrite'] = null
   const eff = effectiveRewriteConfig(server, vhost)
@@ -141,8 +140,10 @@ export function compileVhostApache(
     rewrite = { compiled, maps: loaded.maps, inheritance: eff.inheritance, replayable }
   }
   const setEnv = setEnvDirectives.length > 0 ? compileSetEnv(setEnvDirectives) : null
-  const requestHeaders = reqHeaders.length > 0 ? compileHeaders(reqHeaders) : null
-  const responseHeaders = resHeaders.length > 0 ? compileHeaders(resHeaders) : null
-  for (const c of [setEnv, requestHeaders, responseHeaders]) if (c) problems.push(...c.problems)
-  return { setEnv, rewrite, requestHeaders, responseHeaders, problems }
+  if (setEnv) problems.push(...setEnv.problems)
+  const scoped = new VhostScopes(layers, docroot)
+  const base = scoped.base
+  for (const c of [base.requestHeaders, base.responseHeaders]) if (c) problems.push(...c.problems)
+  problems.push(...scopedProblems(layers))
+  return { setEnv, rewrite, scoped, problems }
 }

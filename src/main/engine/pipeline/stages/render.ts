@@ -369,7 +369,7 @@ function stream(
     response.deliver({
       onHead(status: number, _headers: IncomingHttpHeaders, resumeRender: () => void) {
         resume = resumeRender
-        ctx.reply.head(status, finalHeaders(ctx, status, out, false))
+        ctx.reply.head(status, finalHeaders(ctx, status, out, false, { uncacheable: tee === undefined }))
       },
       onData(chunk: Buffer) {
         bytes += chunk.length

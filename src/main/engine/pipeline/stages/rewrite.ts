@@ -9,12 +9,13 @@ import { applyRewrites, type RewriteContext } from '../rewrite'
 import type { LazyParts, RequestContext } from '../context'
 import { canonicalRewrittenPath } from '../normalise-url'
 import { answer, redirect } from './answer'
+import { apacheSections } from '../apache-sections'
 
 export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const a = v.apache
-  if (!a.setEnv && !a.rewrite && !a.requestHeaders) return false
+  if (!a.setEnv && !a.rewrite && !a.scoped.hasRequestHeaders) return false
   if (ctx.inputWatch) ctx.inputWatch.probeCalls = v.probe.calls
   // The request's start time: no second clock reading (Apache's time variables are per request too).
   const now = ctx.requestDate()
@@ -96,8 +97,10 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       ctx.recordLazy('rewrite', out.action === 'none' ? 'pass' : 'changed', note, complete, { lazyLog: true, source })
     }
   }
-  if (a.requestHeaders) {
-    const r = applyRequestHeaders(a.requestHeaders, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true, now })
+  // RequestHeader runs in the fixups, after the sections were walked with the rewritten URI.
+  const requestHeaders = a.scoped.hasRequestHeaders ? apacheSections(ctx)?.requestHeaders : null
+  if (requestHeaders) {
+    const r = applyRequestHeaders(requestHeaders, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true, now })
     ctx.headers = r.headers
     for (const h of r.vary) ctx.vary.push(h)
     ctx.invalidateApacheRequest()

@@ -1,0 +1,147 @@
+/**
+ * The per-request part of a vhost's Apache configuration: mod_headers (`Header`,
+ * `RequestHeader`) and mod_expires directives of the server, the vhost and every section that
+ * applies to the request (sections.ts), merged as httpd merges per-directory configuration:
+ * mod_headers appends an inner section's directives after the outer ones, mod_expires lets
+ * the inner ones override (expires.ts).
+ *
+ * What a combination of sections compiles to is remembered per vhost: a site has a handful
+ * of combinations, and a request only pays for the section walk.
+ */
+import type { ApacheScope, HeaderDirective, VhostSettings } from '../../../shared/config-model'
+import type { Diagnostic } from '../../../shared/diagnostics'
+import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-expr'
+import { compileHeaders, type CompiledHeaders } from '../pipeline/headers'
+import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
+import { compileSections, type CompiledSections, type SectionWalkInput } from './sections'
+
+export interface ScopedApache {
+  responseHeaders: CompiledHeaders | null
+  requestHeaders: CompiledHeaders | null
+  expires: ExpiresConfig | null
+}
+
+export interface ResolvedApache extends ScopedApache {
+  /** Sections that applied, in merge order (empty when none). */
+  scopes: ApacheScope[]
+  /** The sections as the trace names them (`<Location "/x"> (file:line)`, …); empty when none. */
+  label: string
+  /** Request headers `<If>` sections read (for `Vary`). */
+  vary: string[]
+}
+
+/** Combinations remembered per vhost before the memo starts over. */
+const MEMO_LIMIT = 256
+
+export class VhostScopes {
+  /** What applies without any section (also the answer when the vhost has none). */
+  readonly base: ResolvedApache
+  /** Some context (a section included) has a `RequestHeader`: the fixups have work to do. */
+  readonly hasRequestHeaders: boolean
+  /** Some context has a `Header` or mod_expires directive: answers have work to do. */
+  readonly hasResponseDirectives: boolean
+  private readonly sections: CompiledSections | null
+  private readonly memo = new Map<string, ScopedApache & { label: string }>()
+
+  constructor(private readonly layers: VhostSettings[], docroot: string | undefined) {
+    this.sections = compileSections(layers, docroot, (s) => s.headers.length > 0 || hasExpiresDirectives(s))
+    this.base = { ...scopedApache(layers), scopes: [], label: '', vary: [] }
+    const all = allContexts(layers)
+    this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
+    this.hasResponseDirectives = all.some((c) => c.headers.some((h) => h.directive === 'Header') || hasExpiresDirectives(c))
+  }
+
+  /** Whether any section can change what applies (otherwise `base` is the answer). */
+  get scoped(): boolean {
+    return this.sections !== null
+  }
+
+  resolve(input: SectionWalkInput): ResolvedApache {
+    if (!this.sections) return this.base
+    const walk = this.sections.walk(input)
+    if (walk.key === '' && walk.vary.length === 0) return this.base
+    let compiled = this.memo.get(walk.key)
+    if (!compiled) {
+      compiled = {
+        ...scopedApache([...this.layers, ...walk.scopes.map((s) => s.settings)]),
+        label: walk.scopes.map(sectionLabel).join(', ')
+      }
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear()
+      this.memo.set(walk.key, compiled)
+    }
+    return { ...compiled, scopes: walk.scopes, vary: walk.vary }
+  }
+}
+
+function sectionLabel(s: ApacheScope): string {
+  const arg = s.kind === 'Else' ? '' : ` "${s.arg}"`
+  return `<${s.kind}${arg}> (${s.pos.file.split('/').pop()}:${s.pos.line})`
+}
+
+function allContexts(layers: VhostSettings[]): VhostSettings[] {
+  const out: VhostSettings[] = []
+  const visit = (s: VhostSettings): void => {
+    out.push(s)
+    for (const scope of s.scopes) visit(scope.settings)
+  }
+  for (const l of layers) visit(l)
+  return out
+}
+
+function scopedApache(contexts: VhostSettings[]): ScopedApache {
+  const headers: HeaderDirective[] = contexts.flatMap((c) => c.headers)
+  const response = headers.filter((h) => h.directive === 'Header')
+  const request = headers.filter((h) => h.directive === 'RequestHeader')
+  return {
+    responseHeaders: response.length > 0 ? compileHeaders(response) : null,
+    requestHeaders: request.length > 0 ? compileHeaders(request) : null,
+    expires: mergeExpires(contexts)
+  }
+}
+
+/**
+ * Problems httpd would refuse to start with, in every context of the vhost (sections included,
+ * whether or not a request ever reaches them): bad `Header`/`RequestHeader` arguments, bad
+ * mod_expires codes, section regexes and `<If>` expressions that do not compile.
+ */
+export function scopedProblems(layers: VhostSettings[]): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const visit = (s: VhostSettings, nested: boolean): void => {
+    // The server's and vhost's own Header directives are compiled (and reported) with the vhost.
+    if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
+    mergeExpires([s], out)
+    for (const scope of s.scopes) {
+      out.push(...sectionProblems(scope))
+      visit(scope.settings, true)
+    }
+  }
+  for (const l of layers) visit(l, false)
+  return out
+}
+
+const REGEX_SECTIONS = new Set<ApacheScope['kind']>(['LocationMatch', 'DirectoryMatch', 'FilesMatch'])
+
+function sectionProblems(scope: ApacheScope): Diagnostic[] {
+  if (REGEX_SECTIONS.has(scope.kind)) {
+    const r = compilePcre(scope.arg)
+    if (r.ok) return []
+    return [
+      {
+        severity: r.unsupported ? 'warning' : 'error',
+        code: r.unsupported ? 'SECTION_UNSUPPORTED' : 'SECTION_BAD_REGEX',
+        category: 'syntax',
+        message: `<${scope.kind} "${scope.arg}">: ${r.error}${r.unsupported ? ' (the section never applies here)' : ''}`,
+        pos: scope.pos
+      }
+    ]
+  }
+  if (scope.kind === 'If' || scope.kind === 'ElseIf') {
+    try {
+      parseExpr(scope.arg)
+    } catch (e) {
+      if (e instanceof ExprError) return [exprDiagnostic(e, scope.pos, `<${scope.kind}>`)]
+      throw e
+    }
+  }
+  return []
+}

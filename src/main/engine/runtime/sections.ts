@@ -1,0 +1,234 @@
+/**
+ * Apache's per-directory configuration for one request: which `<Directory>`, `<Files>`,
+ * `<Location>` and `<If>` sections apply, in the order httpd's core merges them
+ * (`ap_directory_walk`, `ap_file_walk`, `ap_location_walk` after translation, `ap_if_walk`),
+ * so that a later section's `Header set` overrides an earlier one's exactly as in httpd.
+ *
+ * - `<Directory>` sections without a regex are sorted by their number of path components
+ *   (shorter first, then in configuration order, the server's before the vhost's); regex ones
+ *   (`<DirectoryMatch>`, `<Directory ~>`) follow in configuration order. A directory below the
+ *   docroot applies only when it exists: httpd stops its walk at the first missing component
+ *   (the rest becomes path info), so `<Directory …/content/dam>` does nothing before the cache
+ *   holds that folder.
+ * - `<Files>`/`<FilesMatch>` test the last component of `r->filename`; the top-level ones first,
+ *   then those nested in the matched directories.
+ * - `<Location>` (prefix on a segment boundary, or an `fnmatch` pattern) and `<LocationMatch>`
+ *   test `r->uri`, the decoded path after mod_rewrite's `[PT]`.
+ * - `<If>`/`<ElseIf>`/`<Else>` last: the top-level chains, then those nested in matched sections.
+ *
+ * Only sections that hold (or nest) directives of interest are walked at all.
+ * Hand-written: the order and matching rules are httpd's own; no library models them.
+ */
+import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
+import { compilePcre, evalExprBool, fnmatch, parseExpr, type ExprAst, type ExprContext } from '../apache-expr'
+import type { FileProbe } from '../apache-expr'
+
+export interface SectionWalkInput {
+  /** `r->uri`: the decoded path, after a `[PT]` rewrite. */
+  uri: string
+  /** `r->filename`: the docroot joined with the path. */
+  filename: string
+  /** Where `<Directory>` existence is asked. */
+  probe: FileProbe
+  /** Made only when an `<If>` is evaluated. */
+  exprContext: () => ExprContext
+}
+
+export interface SectionWalk {
+  /** The sections that apply, in merge order (later ones override earlier ones). */
+  scopes: ApacheScope[]
+  /** Identifies the combination, for memos of what was compiled from it. */
+  key: string
+  /** Request headers `<If>` conditions read: httpd adds them to the response's `Vary`. */
+  vary: string[]
+}
+
+interface Node {
+  scope: ApacheScope
+  /** Position in configuration order (server first), for stable sorting and the memo key. */
+  index: number
+  children: Node[]
+  test: (input: SectionWalkInput, vary: string[]) => boolean
+  /** `<Directory>` without a regex: its path components. */
+  components?: number
+}
+
+export interface CompiledSections {
+  walk(input: SectionWalkInput): SectionWalk
+}
+
+const GROUP: Record<ApacheScope['kind'], 'dir' | 'dirRegex' | 'files' | 'location' | 'if'> = {
+  Directory: 'dir',
+  DirectoryMatch: 'dirRegex',
+  Files: 'files',
+  FilesMatch: 'files',
+  Location: 'location',
+  LocationMatch: 'location',
+  If: 'if',
+  ElseIf: 'if',
+  Else: 'if'
+}
+
+/**
+ * `relevant`: whether a context holds directives the caller applies per request. Sections
+ * without any (themselves or nested) are left out; `null` when none is left.
+ */
+export function compileSections(
+  layers: VhostSettings[],
+  docroot: string | undefined,
+  relevant: (s: VhostSettings) => boolean
+): CompiledSections | null {
+  let counter = 0
+  const build = (scopes: ApacheScope[]): Node[] => {
+    const out: Node[] = []
+    for (const scope of scopes) {
+      const node: Node = { scope, index: counter++, children: [], test: matcher(scope, docroot) }
+      node.children = build(scope.settings.scopes)
+      if (scope.kind === 'Directory') node.components = components(scope.arg)
+      out.push(node)
+    }
+    // An <If> chain stays whole when any member matters: an <Else> depends on the <If> before it.
+    return out.filter((n, i) => matters(n) || (GROUP[n.scope.kind] === 'if' && chainMatters(out, i)))
+  }
+  const matters = (n: Node): boolean => relevant(n.scope.settings) || n.children.some(matters)
+  const chainMatters = (list: Node[], i: number): boolean => {
+    let start = i
+    while (start > 0 && list[start].scope.kind !== 'If') start--
+    for (let j = start; j < list.length && (j === start || list[j].scope.kind !== 'If'); j++)
+      if (GROUP[list[j].scope.kind] === 'if' && matters(list[j])) return true
+    return false
+  }
+  const top = layers.flatMap((l) => build(l.scopes))
+  if (top.length === 0) return null
+  const dirs = top
+    .filter((n) => n.scope.kind === 'Directory')
+    .sort((a, b) => a.components! - b.components! || a.index - b.index)
+  const dirRegex = top.filter((n) => n.scope.kind === 'DirectoryMatch')
+  const files = top.filter((n) => GROUP[n.scope.kind] === 'files')
+  const locations = top.filter((n) => GROUP[n.scope.kind] === 'location')
+  const ifs = top.filter((n) => GROUP[n.scope.kind] === 'if')
+  return {
+    walk(input) {
+      const applied: Node[] = []
+      const vary: string[] = []
+      const nestedFiles: Node[] = []
+      const nestedIfs: Node[] = []
+      const take = (n: Node): void => {
+        applied.push(n)
+        for (const c of n.children) {
+          const g = GROUP[c.scope.kind]
+          if (g === 'files') nestedFiles.push(c)
+          else if (g === 'if') nestedIfs.push(c)
+        }
+      }
+      for (const n of dirs) if (n.test(input, vary)) take(n)
+      for (const n of dirRegex) if (n.test(input, vary)) take(n)
+      for (const n of [...files, ...nestedFiles]) if (n.test(input, vary)) take(n)
+      for (const n of locations) if (n.test(input, vary)) take(n)
+      walkIfs([...ifs, ...nestedIfs], input, applied, vary)
+      let key = ''
+      for (const n of applied) key += n.index + ','
+      return { scopes: applied.map((n) => n.scope), key, vary }
+    }
+  }
+}
+
+/** `<If>` chains: an `<ElseIf>`/`<Else>` applies only when nothing before it in its chain did. */
+function walkIfs(list: Node[], input: SectionWalkInput, applied: Node[], vary: string[]): void {
+  let chainTaken = false
+  for (const n of list) {
+    if (n.scope.kind === 'If') chainTaken = false
+    else if (chainTaken) continue
+    if (!n.test(input, vary)) continue
+    chainTaken = true
+    applied.push(n)
+    walkIfs(
+      n.children.filter((c) => GROUP[c.scope.kind] === 'if'),
+      input,
+      applied,
+      vary
+    )
+  }
+}
+
+function components(path: string): number {
+  return path.split('/').filter(Boolean).length
+}
+
+const NEVER = (): boolean => false
+
+function matcher(
+  scope: ApacheScope,
+  docroot: string | undefined
+): (input: SectionWalkInput, vary: string[]) => boolean {
+  const arg = scope.arg
+  switch (scope.kind) {
+    case 'Directory': {
+      const dir = arg.replace(/\/+$/, '') || '/'
+      if (/[*?[]/.test(dir)) {
+        const depth = components(dir)
+        return (i) => fnmatch(dir, '/' + i.filename.split('/').filter(Boolean).slice(0, depth).join('/'), { pathname: true })
+      }
+      const root = docroot?.replace(/\/+$/, '')
+      // The docroot and the folders above it always exist for the emulated server.
+      const exists = dir === '/' || (root !== undefined && (root === dir || root.startsWith(dir + '/')))
+      return (i) => {
+        if (dir !== '/' && i.filename !== dir && !i.filename.startsWith(dir + '/')) return false
+        return exists || i.probe.stat(dir)?.kind === 'dir'
+      }
+    }
+    case 'DirectoryMatch': {
+      const re = regex(arg, false)
+      return re ? (i) => re.test(i.filename.slice(0, i.filename.lastIndexOf('/')) || '/') : NEVER
+    }
+    case 'Files': {
+      if (/[*?[]/.test(arg)) return (i) => fnmatch(arg, basename(i.filename))
+      return (i) => basename(i.filename) === arg
+    }
+    case 'FilesMatch': {
+      const re = regex(arg, false)
+      return re ? (i) => re.test(basename(i.filename)) : NEVER
+    }
+    case 'Location': {
+      if (/[*?[]/.test(arg)) return (i) => fnmatch(arg, i.uri, { pathname: true })
+      const prefix = arg
+      // httpd 2.4: a prefix not ending in `/` must end on a segment boundary (`/foo` ≠ `/foobar`).
+      return (i) =>
+        i.uri.startsWith(prefix) &&
+        (prefix.endsWith('/') || i.uri.length === prefix.length || i.uri[prefix.length] === '/')
+    }
+    case 'LocationMatch': {
+      const re = regex(arg, false)
+      return re ? (i) => re.test(i.uri) : NEVER
+    }
+    case 'If':
+    case 'ElseIf': {
+      let ast: ExprAst
+      try {
+        ast = parseExpr(arg)
+      } catch {
+        return NEVER // reported when the configuration is checked (an httpd start-up error)
+      }
+      return (i, vary) => {
+        try {
+          const r = evalExprBool(ast, i.exprContext(), false)
+          for (const h of r.vary) if (!vary.includes(h)) vary.push(h)
+          return r.value
+        } catch {
+          return false
+        }
+      }
+    }
+    case 'Else':
+      return () => true
+  }
+}
+
+function regex(source: string, caseless: boolean): RegExp | null {
+  const r = compilePcre(source, { caseless })
+  return r.ok ? r.regex : null
+}
+
+function basename(filename: string): string {
+  return filename.slice(filename.lastIndexOf('/') + 1)
+}

@@ -1,0 +1,214 @@
+/**
+ * Apache's per-request configuration on the embedded AEMaaCS-shaped config:
+ * - mod_expires: the SDK's `ExpiresByType text/html A${EXPIRATION_TIME}` (300 s) gives HTML
+ *   answers `Cache-Control: max-age=300` and `Expires`, and `DispatcherRestrictUncacheableContent
+ *   On` takes them back from answers the Dispatcher does not cache (§2, §8.1);
+ * - `Header`/`RequestHeader` inside `<Location>`, `<LocationMatch>`, `<Directory>`, `<Files>`,
+ *   `<If>`/`<Else>` apply to the requests those sections cover, in httpd's merge order.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { resourcesDir } from '../../src/main/engine/resources'
+import { loadConfig } from '../../src/main/engine/config/load'
+import { compileDiagnostics } from '../../src/main/engine/runtime/compile-check'
+import { stackForThisTest, type Stack } from './support/engine'
+
+const PAGE = '/content/demo/us/en/expires.html'
+
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** The embedded configuration with `vhostExtra` added inside its <VirtualHost>. */
+function configWith(vhostExtra: string): string {
+  const dir = tempDir('sections-')
+  fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+  const vhost = path.join(dir, 'conf.d', 'available_vhosts', 'default.vhost')
+  const text = fs.readFileSync(vhost, 'utf8')
+  fs.rmSync(path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost'), { force: true })
+  fs.writeFileSync(
+    path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost'),
+    text.replace('</VirtualHost>', `${vhostExtra}\n</VirtualHost>`)
+  )
+  return dir
+}
+
+async function site(vhostExtra = ''): Promise<{ s: Stack; docroot: string }> {
+  const docroot = tempDir('sections-docroot-')
+  const s = await stackForThisTest({
+    upstreams: ['publish'],
+    configDir: configWith(vhostExtra),
+    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
+  })
+  return { s, docroot }
+}
+
+function summaries(trace: { stages: { stage: string; summary: string }[] }): string[] {
+  return trace.stages.filter((e) => e.stage === 'response').map((e) => e.summary)
+}
+
+describe('mod_expires (ExpiresByType text/html A300 of the SDK vhost)', () => {
+  it('a cached HTML page gets max-age=300 and an Expires date, on the miss and on the hit', async () => {
+    const { s } = await site()
+    s.up.publish.behave(PAGE, { body: '<html>x</html>', headers: { 'content-type': 'text/html;charset=utf-8' } })
+    const miss = await s.send(PAGE)
+    expect(miss.trace.outcome).toBe('miss-stored')
+    expect(miss.headers['cache-control']).toBe('max-age=300')
+    const expires = Date.parse(String(miss.headers.expires))
+    expect(expires - miss.trace.startedAt).toBeGreaterThan(298_000)
+    expect(expires - miss.trace.startedAt).toBeLessThanOrEqual(300_000)
+    expect(summaries(miss.trace).join('\n')).toMatch(/mod_expires: ExpiresByType text\/html A300 \(dispatcher_vhost\.conf:\d+\)/)
+    const hit = await s.send(PAGE)
+    expect(hit.trace.outcome).toBe('hit')
+    expect(hit.headers['cache-control']).toBe('max-age=300')
+    expect(hit.headers.expires).toBeDefined()
+  })
+
+  it("merges into AEM's own Cache-Control, and leaves an answer that has Expires alone", async () => {
+    const { s } = await site()
+    s.up.publish.behave(PAGE, { body: 'x', headers: { 'content-type': 'text/html', 'cache-control': 'max-age=60' } })
+    expect((await s.send(PAGE)).headers['cache-control']).toBe('max-age=60, max-age=300')
+    const other = '/content/demo/us/en/dated.html'
+    const date = 'Wed, 21 Oct 2026 07:28:00 GMT'
+    s.up.publish.behave(other, { body: 'x', headers: { 'content-type': 'text/html', expires: date } })
+    const r = await s.send(other)
+    expect(r.headers.expires).toBe(date)
+    expect(r.headers['cache-control']).toBeUndefined()
+  })
+
+  it('DispatcherRestrictUncacheableContent On: an answer the Dispatcher does not cache gets none', async () => {
+    const { s } = await site()
+    s.up.publish.behave(PAGE, { body: 'x', headers: { 'content-type': 'text/html', dispatcher: 'no-cache' } })
+    const r = await s.send(PAGE)
+    expect(r.trace.outcome).toBe('miss-uncacheable')
+    expect(r.headers['cache-control']).toBeUndefined()
+    expect(r.headers.expires).toBeUndefined()
+    expect(summaries(r.trace).join('\n')).toMatch(/DispatcherRestrictUncacheableContent On removes it/)
+    // A query string makes the request uncacheable too.
+    s.up.publish.behave(PAGE, { body: 'x', headers: { 'content-type': 'text/html' } })
+    expect((await s.send(PAGE + '?q=1')).headers['cache-control']).toBeUndefined()
+  })
+
+  it('DispatcherRestrictUncacheableContent Off: the uncacheable answer keeps them', async () => {
+    const { s } = await site('    DispatcherRestrictUncacheableContent Off')
+    s.up.publish.behave(PAGE, { body: 'x', headers: { 'content-type': 'text/html', dispatcher: 'no-cache' } })
+    expect((await s.send(PAGE)).headers['cache-control']).toBe('max-age=300')
+  })
+
+  it('other types get nothing, nor do Apache-made errors (a filter denial)', async () => {
+    const { s } = await site()
+    const css = '/content/demo/us/en/site.css'
+    s.up.publish.behave(css, { body: 'a{}', headers: { 'content-type': 'text/css' } })
+    const r = await s.send(css)
+    expect(r.status).toBe(200)
+    expect(r.headers['cache-control']).toBeUndefined()
+    const denied = await s.send('/bin/querybuilder.json.html')
+    expect(denied.status).toBe(404)
+    expect(denied.headers.expires).toBeUndefined()
+  })
+})
+
+describe('Header and RequestHeader in sections', () => {
+  const SECTIONS = `
+    <LocationMatch "^/content/.*\\.html$">
+        Header set Cache-Control "max-age=200"
+        Header set X-Section "locationmatch"
+    </LocationMatch>
+    <Location "/content/demo/us/en/special">
+        Header set X-Special "yes"
+        RequestHeader set Referer "special"
+    </Location>
+    <If "%{HTTP:X-Site} == 'a'">
+        Header set X-Host "a"
+    </If>
+    <Else>
+        Header set X-Host "other"
+    </Else>
+    <Directory "\${DOCROOT}/content/dam">
+        Header set X-Dam "1"
+    </Directory>
+    <FilesMatch "\\.json$">
+        Header set X-Json "1"
+    </FilesMatch>`
+
+  it('a <LocationMatch> Header runs after mod_expires and overrides its Cache-Control', async () => {
+    const { s } = await site(SECTIONS)
+    s.up.publish.behave(PAGE, { body: 'x', headers: { 'content-type': 'text/html' } })
+    const r = await s.send(PAGE)
+    expect(r.headers['cache-control']).toBe('max-age=200')
+    expect(r.headers['x-section']).toBe('locationmatch')
+    expect(summaries(r.trace)).toContain(
+      `Apache sections for ${PAGE}: <Directory "/"> (default.vhost:30), <LocationMatch "^/content/.*\\.html$"> (default.vhost:72), <Else> (default.vhost:83)`
+    )
+    // The vhost's own and the <Directory /> ones still apply.
+    expect(r.headers['x-vhost']).toBe('publish')
+    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN')
+    const json = '/content/demo/us/en.model.json'
+    s.up.publish.behave(json, { body: '{}', headers: { 'content-type': 'application/json' } })
+    const j = await s.send(json)
+    expect(j.status).toBe(200)
+    expect(j.headers['x-section']).toBeUndefined()
+    expect(j.headers['x-json']).toBe('1')
+  })
+
+  it('<Location> matches on a segment boundary, and its RequestHeader reaches the render', async () => {
+    const { s } = await site(SECTIONS)
+    const inside = '/content/demo/us/en/special/page.html'
+    s.up.publish.behave(inside, { body: 'x', headers: { 'content-type': 'text/html' } })
+    const r = await s.send(inside)
+    expect(r.headers['x-special']).toBe('yes')
+    expect(s.up.publish.requests.find((q) => q.url === inside)?.headers.referer).toBe('special')
+    const beside = '/content/demo/us/en/special.html'
+    s.up.publish.behave(beside, { body: 'x', headers: { 'content-type': 'text/html' } })
+    const b = await s.send(beside)
+    expect(b.headers['x-special']).toBeUndefined()
+    expect(s.up.publish.requests.find((q) => q.url === beside)?.headers.referer).toBeUndefined()
+  })
+
+  it('<If>/<Else> decide per request and add what they read to Vary', async () => {
+    const { s } = await site(SECTIONS)
+    s.up.publish.behave(PAGE, { body: 'x', headers: { 'content-type': 'text/html', dispatcher: 'no-cache' } })
+    const a = await s.send(PAGE, { headers: { 'x-site': 'a' } })
+    expect(a.headers['x-host']).toBe('a')
+    expect(String(a.headers.vary)).toMatch(/X-Site/i)
+    const b = await s.send(PAGE, { headers: { 'x-site': 'b' } })
+    expect(b.headers['x-host']).toBe('other')
+  })
+
+  it('<Directory> below the docroot applies once that folder exists (httpd stops its walk at a missing one)', async () => {
+    const { s, docroot } = await site(SECTIONS)
+    const asset = '/content/dam/demo/a.png'
+    s.up.publish.behave(asset, { body: 'x', headers: { 'content-type': 'image/png', dispatcher: 'no-cache' } })
+    const before = await s.send(asset)
+    expect(before.status).toBe(200)
+    expect(before.headers['x-dam']).toBeUndefined()
+    fs.mkdirSync(path.join(docroot, 'content', 'dam'), { recursive: true })
+    expect((await s.send(asset)).headers['x-dam']).toBe('1')
+  })
+})
+
+describe('checking sections and mod_expires', () => {
+  it('a bad expires code and a section regex that does not compile are errors at their line', () => {
+    const dir = configWith(`    ExpiresByType text/css "access plus 3 fortnights"\n    <LocationMatch "^/(unclosed">\n        Header set X-A "1"\n    </LocationMatch>`)
+    const loaded = loadConfig(dir)
+    const found = compileDiagnostics(loaded).filter((d) => d.severity === 'error')
+    const vhostFile = path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost')
+    const lines = fs.readFileSync(vhostFile, 'utf8').split('\n')
+    const expiresLine = lines.findIndex((l) => l.includes('fortnights')) + 1
+    const sectionLine = lines.findIndex((l) => l.includes('unclosed')) + 1
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'APACHE_BAD_EXPIRES',
+          message: expect.stringContaining("unrecognised <type>'fortnights'"),
+          pos: expect.objectContaining({ line: expiresLine })
+        }),
+        expect.objectContaining({ code: 'SECTION_BAD_REGEX', pos: expect.objectContaining({ line: sectionLine }) })
+      ])
+    )
+  })
+})
