@@ -61,7 +61,9 @@ describe('mod_expires (ExpiresByType text/html A300 of the SDK vhost)', () => {
     const expires = Date.parse(String(miss.headers.expires))
     expect(expires - miss.trace.startedAt).toBeGreaterThan(298_000)
     expect(expires - miss.trace.startedAt).toBeLessThanOrEqual(300_000)
-    expect(summaries(miss.trace).join('\n')).toMatch(/mod_expires: ExpiresByType text\/html A300 \(dispatcher_vhost\.conf:\d+\)/)
+    expect(summaries(miss.trace).join('\n')).toMatch(
+      /mod_expires: ExpiresByType text\/html A300 \(dispatcher_vhost\.conf:\d+\)/
+    )
     const hit = await s.send(PAGE)
     expect(hit.trace.outcome).toBe('hit')
     expect(hit.headers['cache-control']).toBe('max-age=300')
@@ -193,7 +195,9 @@ describe('Header and RequestHeader in sections', () => {
 
 describe('checking sections and mod_expires', () => {
   it('a bad expires code and a section regex that does not compile are errors at their line', () => {
-    const dir = configWith(`    ExpiresByType text/css "access plus 3 fortnights"\n    <LocationMatch "^/(unclosed">\n        Header set X-A "1"\n    </LocationMatch>`)
+    const dir = configWith(
+      `    ExpiresByType text/css "access plus 3 fortnights"\n    <LocationMatch "^/(unclosed">\n        Header set X-A "1"\n    </LocationMatch>`
+    )
     const loaded = loadConfig(dir)
     const found = compileDiagnostics(loaded).filter((d) => d.severity === 'error')
     const vhostFile = path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost')

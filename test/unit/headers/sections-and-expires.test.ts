@@ -7,7 +7,12 @@ import type { ApacheScope, VhostSettings } from '../../../src/shared/config-mode
 import type { FileProbe } from '../../../src/main/engine/apache-expr'
 import { emptySettings, type VhostSettingsWithList } from '../../../src/main/engine/config/apache/settings'
 import { compileSections } from '../../../src/main/engine/runtime/sections'
-import { expiresFor, mergeExpires, mergedCacheControl, parseExpiresCode } from '../../../src/main/engine/pipeline/expires'
+import {
+  expiresFor,
+  mergeExpires,
+  mergedCacheControl,
+  parseExpiresCode
+} from '../../../src/main/engine/pipeline/expires'
 
 const pos = { file: '/conf/vhost.conf', line: 1, column: 1 }
 
@@ -57,7 +62,7 @@ function walk(layers: VhostSettings[], uri: string, headers: Record<string, stri
 
 describe('section walk order', () => {
   it('Directory by path depth (then file order), then Files, then Location, then If, whatever the file order', () => {
-    const server = layer(scope('If', "%{REQUEST_URI} =~ m#^/a#"), scope('Location', '/a'))
+    const server = layer(scope('If', '%{REQUEST_URI} =~ m#^/a#'), scope('Location', '/a'))
     const vhost = layer(
       scope('Location', '/'),
       scope('FilesMatch', '\\.html$'),
@@ -70,7 +75,7 @@ describe('section walk order', () => {
       'FilesMatch \\.html$',
       'Location /a',
       'Location /',
-      "If %{REQUEST_URI} =~ m#^/a#"
+      'If %{REQUEST_URI} =~ m#^/a#'
     ])
   })
 
@@ -142,7 +147,10 @@ describe('mod_expires codes', () => {
     const none = (): undefined => undefined
     expect(expiresFor(config, none, 100_000, undefined)?.maxAge).toBeNull()
     expect(expiresFor(config, none, 100_000, 70_000)).toMatchObject({ maxAge: 30 })
-    expect(expiresFor(config, none, 100_000, 10_000)).toMatchObject({ maxAge: 0, expires: new Date(100_000).toUTCString() })
+    expect(expiresFor(config, none, 100_000, 10_000)).toMatchObject({
+      maxAge: 0,
+      expires: new Date(100_000).toUTCString()
+    })
     expect(mergedCacheControl('private', 30)).toBe('private, max-age=30')
     expect(mergedCacheControl(['a', 'b'], 1)).toBe('a, b, max-age=1')
   })

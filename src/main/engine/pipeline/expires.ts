@@ -26,8 +26,8 @@ import { otherOccurrences } from '../config/apache/settings'
 export interface ExpiresRule {
   base: 'A' | 'M'
   seconds: number
-  /** The directive as written, for the trace. */
-  source: string
+  /** The directive as written and where, for the trace: `ExpiresByType text/html A300 (x.conf:78)`. */
+  label: string
   pos: SourcePos
 }
 
@@ -108,10 +108,16 @@ function ruleOf(
 ): ExpiresRule | undefined {
   const parsed = parseExpiresCode(code ?? '')
   if (typeof parsed === 'string') {
-    problems?.push({ severity: 'error', code: APACHE_BAD_EXPIRES, category: 'syntax', message: `${source}: ${parsed}`, pos })
+    problems?.push({
+      severity: 'error',
+      code: APACHE_BAD_EXPIRES,
+      category: 'syntax',
+      message: `${source}: ${parsed}`,
+      pos
+    })
     return undefined
   }
-  return { ...parsed, source, pos }
+  return { ...parsed, label: `${source} (${pos.file.split('/').pop()}:${pos.line})`, pos }
 }
 
 /** Whether any of these contexts holds a mod_expires directive. */

@@ -30,7 +30,8 @@ export function finalHeaders(
   const v = ctx.vhost
   const scoped = v?.apache.scoped.hasResponseDirectives ? apacheSections(ctx) : null
   const compiled = scoped?.responseHeaders
-  if (scoped && scoped.label !== '') ctx.record('response', 'pass', `Apache sections for ${ctx.decodedPath}: ${scoped.label}`)
+  if (scoped && scoped.label !== '')
+    ctx.record('response', 'pass', `Apache sections for ${ctx.decodedPath}: ${scoped.label}`)
   // Apache's own error answers run only the protocol filters: mod_expires is not among them.
   const expires = !errorResponse && scoped?.expires ? expiresChange(ctx, scoped.expires, headers, source) : null
   const vary = scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
@@ -125,9 +126,13 @@ function expiresChange(
   }
   const out = expiresFor(config, get, ctx.trace.startedAt, source.fileMtime)
   if (!out) return null
-  const where = `${out.rule.source} (${out.rule.pos.file.split('/').pop()}:${out.rule.pos.line})`
+  const where = out.rule.label
   if (out.maxAge === null || out.expires === undefined) {
-    ctx.record('response', 'skip', `mod_expires: ${where} counts from the file's modification time, and no file was served`)
+    ctx.record(
+      'response',
+      'skip',
+      `mod_expires: ${where} counts from the file's modification time, and no file was served`
+    )
     return null
   }
   if (source.uncacheable && ctx.vhost?.dispatcher.restrictUncacheableContent) {

@@ -43,12 +43,17 @@ export class VhostScopes {
   private readonly sections: CompiledSections | null
   private readonly memo = new Map<string, ScopedApache & { label: string }>()
 
-  constructor(private readonly layers: VhostSettings[], docroot: string | undefined) {
+  constructor(
+    private readonly layers: VhostSettings[],
+    docroot: string | undefined
+  ) {
     this.sections = compileSections(layers, docroot, (s) => s.headers.length > 0 || hasExpiresDirectives(s))
     this.base = { ...scopedApache(layers), scopes: [], label: '', vary: [] }
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
-    this.hasResponseDirectives = all.some((c) => c.headers.some((h) => h.directive === 'Header') || hasExpiresDirectives(c))
+    this.hasResponseDirectives = all.some(
+      (c) => c.headers.some((h) => h.directive === 'Header') || hasExpiresDirectives(c)
+    )
   }
 
   /** Whether any section can change what applies (otherwise `base` is the answer). */

@@ -167,7 +167,8 @@ function matcher(
       const dir = arg.replace(/\/+$/, '') || '/'
       if (/[*?[]/.test(dir)) {
         const depth = components(dir)
-        return (i) => fnmatch(dir, '/' + i.filename.split('/').filter(Boolean).slice(0, depth).join('/'), { pathname: true })
+        return (i) =>
+          fnmatch(dir, '/' + i.filename.split('/').filter(Boolean).slice(0, depth).join('/'), { pathname: true })
       }
       const root = docroot?.replace(/\/+$/, '')
       // The docroot and the folders above it always exist for the emulated server.
