@@ -83,4 +83,14 @@ describe('ErrorDocument', () => {
     expect(res.status).toBe(302)
     expect(res.headers.get('location')).toBe('https://example.com/not-found')
   })
+
+  it('an ErrorDocument inside <LocationMatch> applies only to the URLs it matches (httpd merges it per request)', async () => {
+    const s = await start('<LocationMatch "\\.html$">\n    ErrorDocument 404 "no such page"\n  </LocationMatch>', {})
+    const html = await fetch(`${s.url}/libs/secret.html`)
+    expect(html.status).toBe(404)
+    expect(await html.text()).toBe('no such page')
+    const json = await fetch(`${s.url}/libs/secret.json`)
+    expect(json.status).toBe(404)
+    expect(await json.text()).toContain('Not Found')
+  })
 })

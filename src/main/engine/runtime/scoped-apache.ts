@@ -1,6 +1,6 @@
 /**
  * The per-request part of a vhost's Apache configuration: mod_headers (`Header`,
- * `RequestHeader`) and mod_expires directives of the server, the vhost and every section that
+ * `RequestHeader`), `ErrorDocument` and mod_expires directives of the server, the vhost and every section that
  * applies to the request (sections.ts), merged as httpd merges per-directory configuration:
  * mod_headers appends an inner section's directives after the outer ones, mod_expires lets
  * the inner ones override (expires.ts).
@@ -47,7 +47,11 @@ export class VhostScopes {
     private readonly layers: VhostSettings[],
     docroot: string | undefined
   ) {
-    this.sections = compileSections(layers, docroot, (s) => s.headers.length > 0 || hasExpiresDirectives(s))
+    this.sections = compileSections(
+      layers,
+      docroot,
+      (s) => s.headers.length > 0 || s.errorDocuments.length > 0 || hasExpiresDirectives(s)
+    )
     this.base = { ...scopedApache(layers), scopes: [], label: '', vary: [] }
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))

@@ -7,13 +7,18 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import { errorPage, redirectPage } from '../apache-errors'
 import { RequestContext, type Reply } from '../context'
 import { finalHeaders } from '../response-headers'
+import { apacheSections } from '../apache-sections'
 import { cacheInfoHeader } from '../serve-cached'
 import { runPipeline } from '../run'
 
+/** `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost wins). */
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
   let doc: string | undefined
   for (const layer of ctx.vhost?.layers ?? []) {
     for (const e of layer.errorDocuments) if (e.status === status) doc = e.document
+  }
+  for (const scope of apacheSections(ctx)?.scopes ?? []) {
+    for (const e of scope.settings.errorDocuments) if (e.status === status) doc = e.document
   }
   return doc
 }
