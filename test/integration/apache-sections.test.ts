@@ -89,7 +89,7 @@ describe('mod_expires (ExpiresByType text/html A300 of the SDK vhost)', () => {
     expect(r.trace.outcome).toBe('miss-uncacheable')
     expect(r.headers['cache-control']).toBeUndefined()
     expect(r.headers.expires).toBeUndefined()
-    expect(summaries(r.trace).join('\n')).toMatch(/DispatcherRestrictUncacheableContent On removes it/)
+    expect(summaries(r.trace).join('\n')).toMatch(/DispatcherRestrictUncacheableContent On removes them/)
     // A query string makes the request uncacheable too.
     s.up.publish.behave(PAGE, { body: 'x', headers: { 'content-type': 'text/html' } })
     expect((await s.send(PAGE + '?q=1')).headers['cache-control']).toBeUndefined()
@@ -144,7 +144,7 @@ describe('Header and RequestHeader in sections', () => {
     expect(r.headers['cache-control']).toBe('max-age=200')
     expect(r.headers['x-section']).toBe('locationmatch')
     expect(summaries(r.trace)).toContain(
-      `Apache sections for ${PAGE}: <Directory "/"> (default.vhost:30), <LocationMatch "^/content/.*\\.html$"> (default.vhost:72), <Else> (default.vhost:83)`
+      `Apache sections: <Directory "/"> (default.vhost:30), <LocationMatch "^/content/.*\\.html$"> (default.vhost:72), <Else> (default.vhost:83)`
     )
     // The vhost's own and the <Directory /> ones still apply.
     expect(r.headers['x-vhost']).toBe('publish')

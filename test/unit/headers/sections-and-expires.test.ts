@@ -8,7 +8,8 @@ import type { FileProbe } from '../../../src/main/engine/apache-expr'
 import { emptySettings, type VhostSettingsWithList } from '../../../src/main/engine/config/apache/settings'
 import { compileSections } from '../../../src/main/engine/runtime/sections'
 import {
-  expiresFor,
+  expiresFrom,
+  expiresRuleFor,
   mergeExpires,
   mergedCacheControl,
   parseExpiresCode
@@ -130,8 +131,10 @@ describe('mod_expires codes', () => {
     const inner = emptySettings()
     record(inner, 'ExpiresByType', 'text/html', 'A60')
     const merged = mergeExpires([outer, inner])!
-    const at = (type: string): number | null | undefined =>
-      expiresFor(merged, (n) => (n === 'content-type' ? type : undefined), 0, undefined)?.maxAge
+    const at = (type: string): number | undefined => {
+      const rule = expiresRuleFor(merged, (n) => (n === 'content-type' ? type : undefined))
+      return rule ? expiresFrom(rule, 0, undefined)?.maxAge : undefined
+    }
     expect(at('text/html; charset=utf-8')).toBe(60)
     expect(at('IMAGE/PNG')).toBe(600)
     expect(at('application/json')).toBeUndefined()
@@ -144,13 +147,11 @@ describe('mod_expires codes', () => {
     const s = emptySettings()
     s.otherList.push({ name: 'ExpiresActive', args: ['On'], pos }, { name: 'ExpiresDefault', args: ['M60'], pos })
     const config = mergeExpires([s])!
-    const none = (): undefined => undefined
-    expect(expiresFor(config, none, 100_000, undefined)?.maxAge).toBeNull()
-    expect(expiresFor(config, none, 100_000, 70_000)).toMatchObject({ maxAge: 30 })
-    expect(expiresFor(config, none, 100_000, 10_000)).toMatchObject({
-      maxAge: 0,
-      expires: new Date(100_000).toUTCString()
-    })
+    const rule = expiresRuleFor(config, () => undefined)!
+    expect(expiresRuleFor(config, (n) => (n === 'expires' ? 'Thu, 01 Jan 2026 00:00:00 GMT' : undefined))).toBeNull()
+    expect(expiresFrom(rule, 100_000, undefined)).toBeNull()
+    expect(expiresFrom(rule, 100_000, 70_000)).toMatchObject({ maxAge: 30 })
+    expect(expiresFrom(rule, 100_000, 10_000)).toEqual({ maxAge: 0, expires: new Date(100_000).toUTCString() })
     expect(mergedCacheControl('private', 30)).toBe('private, max-age=30')
     expect(mergedCacheControl(['a', 'b'], 1)).toBe('a, b, max-age=1')
   })

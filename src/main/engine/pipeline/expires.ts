@@ -29,6 +29,9 @@ export interface ExpiresRule {
   /** The directive as written and where, for the trace: `ExpiresByType text/html A300 (x.conf:78)`. */
   label: string
   pos: SourcePos
+  /** Trace lines said on many answers, made once (response-headers.ts). */
+  restricted?: string
+  noFile?: string
 }
 
 export interface ExpiresConfig {
@@ -125,35 +128,36 @@ export function hasExpiresDirectives(s: VhostSettings): boolean {
   return ['ExpiresActive', 'ExpiresByType', 'ExpiresDefault'].some((n) => otherOccurrences(s, n).length > 0)
 }
 
-export interface ExpiresOutcome {
-  rule: ExpiresRule
-  /** Null when an `M` rule had no file to count from. */
-  maxAge: number | null
-  expires?: string
-}
-
-/** What mod_expires adds to an answer; null when no rule covers its type or it has `Expires`. */
-export function expiresFor(
+/** The rule mod_expires applies to an answer; null when none covers its type or it has `Expires`. */
+export function expiresRuleFor(
   config: ExpiresConfig,
-  header: (lowerName: string) => string | string[] | number | undefined,
-  requestTime: number,
-  fileMtime: number | undefined
-): ExpiresOutcome | null {
+  header: (lowerName: string) => string | string[] | number | undefined
+): ExpiresRule | null {
   if (header('expires') !== undefined) return null
   const type = String(header('content-type') ?? '')
     .split(';')[0]
     .trim()
     .toLowerCase()
-  const rule =
-    (type && config.byType.get(type)) || (type && config.byType.get(type.split('/')[0] + '/*')) || config.fallback
-  if (!rule) return null
+  return (
+    (type && config.byType.get(type)) ||
+    (type && config.byType.get(type.split('/')[0] + '/*')) ||
+    config.fallback ||
+    null
+  )
+}
+
+/** `max-age` and `Expires` of a rule; null for an `M` rule when no file was served. */
+export function expiresFrom(
+  rule: ExpiresRule,
+  requestTime: number,
+  fileMtime: number | undefined
+): { maxAge: number; expires: string } | null {
   let base: number
   if (rule.base === 'A') base = requestTime
-  else if (fileMtime === undefined) return { rule, maxAge: null }
+  else if (fileMtime === undefined) return null
   else base = fileMtime
   const at = Math.max(base + rule.seconds * 1000, requestTime)
-  const maxAge = Math.floor((at - requestTime) / 1000)
-  return { rule, maxAge, expires: new Date(at).toUTCString() }
+  return { maxAge: Math.floor((at - requestTime) / 1000), expires: new Date(at).toUTCString() }
 }
 
 /** `Cache-Control` with `max-age=<n>` merged in as `apr_table_mergen` does. */

@@ -10,7 +10,7 @@ import { applyResponseHeaderRecord } from './headers/response-headers'
 import type { HeadersTrace } from '../../../shared/trace-apache'
 import type { RequestContext } from './context'
 import { apacheSections } from './apache-sections'
-import { expiresFor, mergedCacheControl, type ExpiresConfig } from './expires'
+import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 
 /** What made a non-error answer, as far as mod_expires cares. */
 export interface AnswerSource {
@@ -30,8 +30,8 @@ export function finalHeaders(
   const v = ctx.vhost
   const scoped = v?.apache.scoped.hasResponseDirectives ? apacheSections(ctx) : null
   const compiled = scoped?.responseHeaders
-  if (scoped && scoped.label !== '')
-    ctx.record('response', 'pass', `Apache sections for ${ctx.decodedPath}: ${scoped.label}`)
+  // The same string for every request the same sections apply to: traces keep it, not a copy.
+  if (scoped && scoped.label !== '') ctx.record('response', 'pass', scoped.label)
   // Apache's own error answers run only the protocol filters: mod_expires is not among them.
   const expires = !errorResponse && scoped?.expires ? expiresChange(ctx, scoped.expires, headers, source) : null
   const vary = scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
@@ -124,29 +124,29 @@ function expiresChange(
     const key = keyOf(headers, name)
     return key === undefined ? undefined : headers[key]
   }
-  const out = expiresFor(config, get, ctx.trace.startedAt, source.fileMtime)
-  if (!out) return null
-  const where = out.rule.label
-  if (out.maxAge === null || out.expires === undefined) {
-    ctx.record(
-      'response',
-      'skip',
-      `mod_expires: ${where} counts from the file's modification time, and no file was served`
-    )
+  const rule = expiresRuleFor(config, get)
+  if (!rule) return null
+  // Trace lines said on every such answer are made once per rule: traces keep them, not copies.
+  if (source.uncacheable && ctx.vhost?.dispatcher.restrictUncacheableContent) {
+    rule.restricted ??= `mod_expires: ${rule.label} would add Cache-Control max-age and Expires; DispatcherRestrictUncacheableContent On removes them, as the Dispatcher does not cache this answer`
+    ctx.record('response', 'skip', rule.restricted)
     return null
   }
-  if (source.uncacheable && ctx.vhost?.dispatcher.restrictUncacheableContent) {
-    ctx.record(
-      'response',
-      'skip',
-      `mod_expires: ${where} would add max-age=${out.maxAge}; DispatcherRestrictUncacheableContent On removes it, as the Dispatcher does not cache this answer`
-    )
+  const out = expiresFrom(rule, ctx.trace.startedAt, source.fileMtime)
+  if (!out) {
+    rule.noFile ??= `mod_expires: ${rule.label} counts from the file's modification time, and no file was served`
+    ctx.record('response', 'skip', rule.noFile)
     return null
   }
   const cacheControl = mergedCacheControl(get('cache-control'), out.maxAge)
-  ctx.record('response', 'changed', `mod_expires: ${where}: Cache-Control: ${cacheControl}, Expires: ${out.expires}`, {
-    source: out.rule.pos
-  })
+  ctx.record(
+    'response',
+    'changed',
+    `mod_expires: ${rule.label}: Cache-Control: ${cacheControl}, Expires: ${out.expires}`,
+    {
+      source: rule.pos
+    }
+  )
   return { cacheControl, expires: out.expires }
 }
 

@@ -24,7 +24,7 @@ export interface ScopedApache {
 export interface ResolvedApache extends ScopedApache {
   /** Sections that applied, in merge order (empty when none). */
   scopes: ApacheScope[]
-  /** The sections as the trace names them (`<Location "/x"> (file:line)`, …); empty when none. */
+  /** The trace line naming the sections (`Apache sections: <Location "/x"> (file:line), …`); empty when none. */
   label: string
   /** Request headers `<If>` sections read (for `Vary`). */
   vary: string[]
@@ -41,7 +41,7 @@ export class VhostScopes {
   /** Some context has a `Header` or mod_expires directive: answers have work to do. */
   readonly hasResponseDirectives: boolean
   private readonly sections: CompiledSections | null
-  private readonly memo = new Map<string, ScopedApache & { label: string }>()
+  private readonly memo = new Map<string, ResolvedApache>()
 
   constructor(
     private readonly layers: VhostSettings[],
@@ -69,16 +69,19 @@ export class VhostScopes {
     if (!this.sections) return this.base
     const walk = this.sections.walk(input)
     if (walk.key === '' && walk.vary.length === 0) return this.base
-    let compiled = this.memo.get(walk.key)
-    if (!compiled) {
-      compiled = {
+    let resolved = this.memo.get(walk.key)
+    if (!resolved) {
+      resolved = {
         ...scopedApache([...this.layers, ...walk.scopes.map((s) => s.settings)]),
-        label: walk.scopes.map(sectionLabel).join(', ')
+        scopes: walk.scopes,
+        label: 'Apache sections: ' + walk.scopes.map(sectionLabel).join(', '),
+        vary: []
       }
       if (this.memo.size >= MEMO_LIMIT) this.memo.clear()
-      this.memo.set(walk.key, compiled)
+      this.memo.set(walk.key, resolved)
     }
-    return { ...compiled, scopes: walk.scopes, vary: walk.vary }
+    // Shared between requests (the trace keeps the label string, not a copy) unless <If> read headers.
+    return walk.vary.length === 0 ? resolved : { ...resolved, vary: walk.vary }
   }
 }
 

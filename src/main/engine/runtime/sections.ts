@@ -107,6 +107,17 @@ export function compileSections(
   const files = top.filter((n) => GROUP[n.scope.kind] === 'files')
   const locations = top.filter((n) => GROUP[n.scope.kind] === 'location')
   const ifs = top.filter((n) => GROUP[n.scope.kind] === 'if')
+  // `<Directory />`, `<Directory docroot>`, `<Location />` without nested sections apply to
+  // every request (the common case): their walk has one answer, computed once.
+  if (top.every((n) => n.test === ALWAYS && n.children.length === 0)) {
+    const all = [...dirs, ...locations]
+    const fixed: SectionWalk = {
+      scopes: all.map((n) => n.scope),
+      key: all.map((n) => n.index + ',').join(''),
+      vary: []
+    }
+    return { walk: () => fixed }
+  }
   return {
     walk(input) {
       const applied: Node[] = []
@@ -156,6 +167,7 @@ function components(path: string): number {
 }
 
 const NEVER = (): boolean => false
+const ALWAYS = (): boolean => true
 
 function matcher(
   scope: ApacheScope,
@@ -173,9 +185,11 @@ function matcher(
       const root = docroot?.replace(/\/+$/, '')
       // The docroot and the folders above it always exist for the emulated server.
       const exists = dir === '/' || (root !== undefined && (root === dir || root.startsWith(dir + '/')))
+      // The filename is always under the docroot, so a directory at or above it always applies.
+      if (exists) return ALWAYS
       return (i) => {
-        if (dir !== '/' && i.filename !== dir && !i.filename.startsWith(dir + '/')) return false
-        return exists || i.probe.stat(dir)?.kind === 'dir'
+        if (i.filename !== dir && !i.filename.startsWith(dir + '/')) return false
+        return i.probe.stat(dir)?.kind === 'dir'
       }
     }
     case 'DirectoryMatch': {
@@ -193,6 +207,7 @@ function matcher(
     case 'Location': {
       if (/[*?[]/.test(arg)) return (i) => fnmatch(arg, i.uri, { pathname: true })
       const prefix = arg
+      if (prefix === '/') return ALWAYS
       // httpd 2.4: a prefix not ending in `/` must end on a segment boundary (`/foo` ≠ `/foobar`).
       return (i) =>
         i.uri.startsWith(prefix) &&
