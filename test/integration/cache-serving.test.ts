@@ -186,6 +186,35 @@ describe('/serveStaleOnError (§5.7)', () => {
     s.up.publish.behave(PAGE, { status: 500, body: 'broken' })
     const a = await s.get(PAGE)
     expect(a.status).toBe(500)
+    // "1" keeps the invalidated copy until the render answers successfully.
+    expect(s.exists(PAGE)).toBe(true)
+  })
+
+  it('without it, a stale page whose refetch stores nothing is deleted with its .h (the next request cannot find it)', async () => {
+    const s = await cachedPage({ headers: ['Content-Type'] })
+    expect(s.exists(PAGE + '.h')).toBe(true)
+    await new Promise((r) => setTimeout(r, 5))
+    await s.flush({ handle: '/content/site/en/page' })
+    s.up.publish.behave(PAGE, { status: 500, body: 'broken' })
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(500)
+    expect(s.exists(PAGE)).toBe(false)
+    expect(s.exists(PAGE + '.h')).toBe(false)
+    expect(a.trace.stages.map((e) => e.summary)).toContain(
+      `${PAGE}: stale copy deleted: its refetch stored nothing new and /serveStaleOnError is "0"`
+    )
+  })
+
+  it('without it, a stale page refetched as uncacheable (Dispatcher: no-cache) is deleted too; a fresh one stays', async () => {
+    const s = await cachedPage()
+    s.up.publish.behave(PAGE, { body: 'now private', headers: { dispatcher: 'no-cache' } })
+    expect((await s.get(PAGE)).trace.outcome).toBe('hit')
+    expect(s.exists(PAGE)).toBe(true)
+    await new Promise((r) => setTimeout(r, 5))
+    await s.flush({ handle: '/content/site/en/page' })
+    const a = await s.get(PAGE)
+    expect(a.text).toBe('now private')
+    expect(s.exists(PAGE)).toBe(false)
   })
 })
 

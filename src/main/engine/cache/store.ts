@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { CacheEvent, CacheFileState, StoredHeader } from '../../../shared/cache-types'
-import { writeStoredHeaders, writeTtl } from './companions'
+import { HEADERS_SUFFIX, removeQuietly, TTL_SUFFIX, writeStoredHeaders, writeTtl } from './companions'
 import { TempFileWriter, type CacheWriter, type CommitResult } from './cache-writer'
 import { Docroot, tempSibling, trackTemp, untrackTemp } from './docroot'
 import { FlushJournal } from './flush-journal'
@@ -130,6 +130,23 @@ export class CacheStore {
       this.hot.forget(abs)
     }
     batch.files = untouched
+  }
+
+  /**
+   * Deletes a stale copy the render's new answer did not replace (with `/serveStaleOnError "0"`
+   * invalidated content does not outlive its refetch, §5.7), with its `.h`/`.ttl`. Only when the
+   * file is still that version: a concurrent request may have stored a fresh one meanwhile.
+   */
+  dropStale(relPath: string, file: CachedFile, reason: string): boolean {
+    const abs = path.join(this.docroot.root, relPath)
+    const st = fs.statSync(abs, { throwIfNoEntry: false })
+    if (!st || !st.isFile() || Math.round(st.mtimeMs) !== file.mtime || st.size !== file.size) return false
+    if (this.docroot.removeEntry(abs) !== 'file') return false
+    removeQuietly(abs + HEADERS_SUFFIX)
+    removeQuietly(abs + TTL_SUFFIX)
+    this.hot.forget(abs)
+    this.onEvent?.({ type: 'cache-discarded', farm: this.policy.farm, relPath, reason, at: this.now() })
+    return true
   }
 
   private noteCommit(relPath: string, at: number): void {

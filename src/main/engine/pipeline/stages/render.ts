@@ -258,6 +258,7 @@ function deliver(
     })
   }
   if (result.kind === 'unavailable') {
+    dropStaleCopy(ctx, active)
     ctx.record(
       'render',
       'stop',
@@ -268,6 +269,7 @@ function deliver(
     return answer(ctx, 503)
   }
   if (result.kind === 'timeout') {
+    dropStaleCopy(ctx, active)
     const r = active.renders[result.render].render
     ctx.record(
       'render',
@@ -288,6 +290,7 @@ function deliver(
   detail.timeToHeadersMs = (headersAt ?? performance.now()) - started
   if (passesError(dispatcher.passError, status)) {
     result.response.discard()
+    dropStaleCopy(ctx, active)
     ctx.record('render', 'stop', `render answered ${status}; DispatcherPassError hands it to Apache's error document`, {
       detail,
       log: result.log
@@ -323,6 +326,18 @@ function deliver(
   return null
 }
 
+/**
+ * With `/serveStaleOnError "0"`, invalidated content does not outlive a refetch that stored
+ * nothing new (§5.7: only with "1" is it kept until the render answers successfully).
+ */
+function dropStaleCopy(ctx: RequestContext, active: ActiveFarm): void {
+  const stale = ctx.cachePlan?.stale
+  const store = active.cache?.store
+  if (!stale || !store || store.policy.serveStaleOnError) return
+  const reason = `stale copy deleted: its refetch stored nothing new and /serveStaleOnError is "0"`
+  if (store.dropStale(stale.relPath, stale.file, reason)) ctx.record('cache', 'changed', `${stale.relPath}: ${reason}`)
+}
+
 function stream(
   ctx: RequestContext,
   active: ActiveFarm,
@@ -333,6 +348,7 @@ function stream(
   const plan = ctx.cachePlan
   const store = active.cache?.store ?? null
   const tee = plan && store ? startTee(ctx, plan.relPath, response.status, response.headers) : undefined
+  if (!tee) dropStaleCopy(ctx, active)
   const cacheInfo = cacheInfoHeader(ctx)
   const cookie = active.sticky?.setCookieFor(ctx.path, ctx.headers.cookie, detail.render, ctx.req.secure)
   const out = responseHeaders(response.headers)
