@@ -56,6 +56,12 @@ describe('the request log', () => {
     await expect
       .poll(() => textOf(detail.locator('.overview-reason')), POLL)
       .toBe("Filter rule entry /0001 blocked 'GET /bin/querybuilder.json?path=/content HTTP/1.1'")
+    // The line the Cloud's dispatcher.log would show for it.
+    await expect
+      .poll(() => textOf(detail.locator('[data-testid="log-line"]')), POLL)
+      .toMatch(
+        /^\[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d \+0000\] \[I\] \[workbench\] "GET \/bin\/querybuilder\.json\?path=\/content" 404 \d+ms \[publishfarm\/-\] \[action none\] "127\.0\.0\.1:\d+"$/
+      )
     const filterStage = detail.locator('.stage[data-stage="filter"]')
     await expect
       .poll(() => textOf(filterStage.locator('.stage-source .source-link')), POLL)

@@ -5,6 +5,7 @@ import { Empty } from '../../components/Empty'
 import { OutcomePill, StatusCode } from '../../components/Pill'
 import { useRequests, useSession } from '../../session-context'
 import { toCurl } from '../../store/curl'
+import { dispatcherLogLine } from '../../../../shared/log-line'
 import { formatBytes, formatDateTime, formatMs } from '../../store/format'
 import { decidingStage } from '../../store/trace-view'
 import { CacheTab } from './CacheTab'
@@ -107,14 +108,15 @@ function Overview({ detail }: { detail: TraceDetail }) {
       setNote(`Replay failed: ${(e as Error).message}`)
     }
   }
-  const copyCurl = async (): Promise<void> => {
+  const copy = async (text: string, what: string): Promise<void> => {
     try {
-      await navigator.clipboard.writeText(toCurl(t))
-      setNote('curl command copied')
+      await navigator.clipboard.writeText(text)
+      setNote(`${what} copied`)
     } catch {
       setNote('The clipboard is not available here')
     }
   }
+  const logLine = dispatcherLogLine(t)
 
   return (
     <header className="overview">
@@ -152,6 +154,9 @@ function Overview({ detail }: { detail: TraceDetail }) {
         <span className="fact muted">{formatDateTime(t.startedAt)}</span>
       </div>
       {reason && <p className="overview-reason">{reason.summary}</p>}
+      <p className="overview-logline muted" data-testid="log-line" title="As the AEMaaCS dispatcher.log shows it">
+        <code>{logLine}</code>
+      </p>
       {t.replayedFrom && (
         <p className="overview-replayed muted" data-testid="replayed-from">
           Same request head as request #{t.replayedFrom} on this configuration: its decisions up to the cache stage were
@@ -169,7 +174,10 @@ function Overview({ detail }: { detail: TraceDetail }) {
         <button onClick={() => void replay()} title="Send the same request again (without a body)">
           Replay
         </button>
-        <button onClick={() => void copyCurl()}>Copy as curl</button>
+        <button onClick={() => void copy(toCurl(t), 'curl command')}>Copy as curl</button>
+        <button onClick={() => void copy(logLine, 'Log line')} title="The line the AEMaaCS dispatcher.log would show">
+          Copy log line
+        </button>
         {note && <span className="note">{note}</span>}
       </div>
     </header>

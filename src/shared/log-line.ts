@@ -1,0 +1,36 @@
+/**
+ * A request as the AEMaaCS Dispatcher logs it (dispatcher-behavior.md §8.2; ARCH `LogFormat`,
+ * CS-LOG), for developers who compare with the Cloud's `dispatcher.log`:
+ *
+ *   [17/Jul/2020:23:48:06 +0000] [I] [workbench] "GET /content/wknd/us/en.html" - 475ms [publishfarm/0] [action miss] "localhost:8080"
+ *
+ * The status is `-` for a 200 (as the Cloud's lines show it) and the number otherwise; the
+ * backend is `farm/render`, `farm/-` when no render was asked; the cache action is `hit`, `miss`
+ * (fetched and stored) or `none` (not cached). The pod name is `workbench`.
+ */
+import type { RequestTrace } from './trace'
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+function two(n: number): string {
+  return n < 10 ? '0' + n : String(n)
+}
+
+/** Apache's `%t` in UTC: `[17/Jul/2020:23:48:06 +0000]`. */
+export function apacheTime(ms: number): string {
+  const d = new Date(ms)
+  return `[${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000]`
+}
+
+function cacheAction(t: RequestTrace): string {
+  if (t.outcome === 'hit' || t.outcome === 'stale') return 'hit'
+  if (t.outcome === 'miss-stored') return 'miss'
+  return 'none'
+}
+
+export function dispatcherLogLine(t: RequestTrace): string {
+  const status = t.response.status === 200 ? '-' : String(t.response.status)
+  const backend = `${t.farm ?? '-'}/${t.forwarded?.render ?? '-'}`
+  const ms = Math.round(t.durationMs)
+  return `${apacheTime(t.startedAt)} [I] [workbench] "${t.request.method} ${t.effectiveUrl ?? t.request.url}" ${status} ${ms}ms [${backend}] [action ${cacheAction(t)}] "${t.request.host}"`
+}
