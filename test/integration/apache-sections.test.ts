@@ -101,6 +101,16 @@ describe('mod_expires (ExpiresByType text/html A300 of the SDK vhost)', () => {
     expect((await s.send(PAGE)).headers['cache-control']).toBe('max-age=300')
   })
 
+  it('error statuses get nothing: a relayed render 404, and the ErrorDocument-less filter denial', async () => {
+    const { s } = await site()
+    const missing = '/content/demo/us/en/missing.html'
+    s.up.publish.behave(missing, { status: 404, body: 'gone', headers: { 'content-type': 'text/html' } })
+    const r = await s.send(missing)
+    expect(r.status).toBe(404)
+    expect(r.headers['cache-control']).toBeUndefined()
+    expect(r.headers.expires).toBeUndefined()
+  })
+
   it('other types get nothing, nor do Apache-made errors (a filter denial)', async () => {
     const { s } = await site()
     const css = '/content/demo/us/en/site.css'
@@ -149,12 +159,17 @@ describe('Header and RequestHeader in sections', () => {
     // The vhost's own and the <Directory /> ones still apply.
     expect(r.headers['x-vhost']).toBe('publish')
     expect(r.headers['x-frame-options']).toBe('SAMEORIGIN')
-    const json = '/content/demo/us/en.model.json'
+    // In a folder the cache does not have yet.
+    const json = '/content/demo/de/home.model.json'
     s.up.publish.behave(json, { body: '{}', headers: { 'content-type': 'application/json' } })
     const j = await s.send(json)
     expect(j.status).toBe(200)
     expect(j.headers['x-section']).toBeUndefined()
-    expect(j.headers['x-json']).toBe('1')
+    // httpd's walk stops at the first missing folder: <FilesMatch> sees "de", not the page, until it is cached.
+    expect(j.headers['x-json']).toBeUndefined()
+    const hit = await s.send(json)
+    expect(hit.trace.outcome).toBe('hit')
+    expect(hit.headers['x-json']).toBe('1')
   })
 
   it('<Location> matches on a segment boundary, and its RequestHeader reaches the render', async () => {

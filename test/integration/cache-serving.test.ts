@@ -216,6 +216,19 @@ describe('/serveStaleOnError (§5.7)', () => {
     expect(a.text).toBe('now private')
     expect(s.exists(PAGE)).toBe(false)
   })
+
+  it('without it, a stale page whose refetch began storing but stored nothing (an empty body) is deleted too', async () => {
+    const s = await cachedPage()
+    await new Promise((r) => setTimeout(r, 5))
+    await s.flush({ handle: '/content/site/en/page' })
+    // Chunked, so the write begins before the body turns out empty.
+    s.up.publish.behave(PAGE, { bodyBytes: 0, headers: { 'content-type': 'text/html' } })
+    const a = await s.get(PAGE)
+    const said = a.trace.stages.map((e) => e.summary)
+    expect(said).toContain('not stored: response content length is zero')
+    expect(said).toContain(`${PAGE}: stale copy deleted: its refetch stored nothing new and /serveStaleOnError is "0"`)
+    expect(s.exists(PAGE)).toBe(false)
+  })
 })
 
 describe("the cache's own files are never served, whatever the filter says (§4.3)", () => {

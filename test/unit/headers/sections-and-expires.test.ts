@@ -31,13 +31,23 @@ function layer(...scopes: ApacheScope[]): VhostSettings {
 }
 
 const noDirs: FileProbe = { stat: () => null, readFile: () => null }
+/** Everything exists: names with an extension are files, the rest folders. */
+const everything: FileProbe = {
+  stat: (p) => ({ kind: /\.\w+$/.test(p) ? 'file' : 'dir', size: 1, symlink: false, executable: false }),
+  readFile: () => null
+}
 
-function walk(layers: VhostSettings[], uri: string, headers: Record<string, string> = {}): string[] {
+function walk(
+  layers: VhostSettings[],
+  uri: string,
+  headers: Record<string, string> = {},
+  probe: FileProbe = everything
+): string[] {
   const sections = compileSections(layers, '/docroot', (s) => s.headers.length > 0)
   const w = sections!.walk({
     uri,
     filename: '/docroot' + uri,
-    probe: noDirs,
+    probe,
     exprContext: () => ({
       req: {
         method: 'GET',
@@ -103,7 +113,28 @@ describe('section walk order', () => {
   })
 
   it('a <Directory> below the docroot that does not exist does not apply', () => {
-    expect(walk([layer(scope('Directory', '/docroot/content/dam'))], '/content/dam/a.png')).toEqual([])
+    expect(walk([layer(scope('Directory', '/docroot/content/dam'))], '/content/dam/a.png', {}, noDirs)).toEqual([])
+    expect(walk([layer(scope('Directory', '/docroot/content/dam'))], '/content/dam/a.png')).toEqual([
+      'Directory /docroot/content/dam'
+    ])
+  })
+
+  it('<Files> sees r->filename as the walk left it: the first missing component, not the page', () => {
+    const v = layer(scope('FilesMatch', '\\.html$'), scope('DirectoryMatch', '^/docroot/content$'))
+    expect(walk([v], '/content/site/page.html', {}, noDirs)).toEqual(['DirectoryMatch ^/docroot/content$'])
+    expect(walk([v], '/content/site/page.html')).toEqual(['FilesMatch \\.html$'])
+  })
+
+  it('a wildcard <Directory> is tried against the folders walked, never a file', () => {
+    const v = layer(scope('Directory', '/docroot/*'))
+    expect(walk([v], '/index.html')).toEqual([])
+    expect(walk([v], '/nope/x.html', {}, noDirs)).toEqual([])
+    expect(walk([v], '/content/x.html')).toEqual(['Directory /docroot/*'])
+  })
+
+  it('nested <If>s are walked after every <If> of the level above (ap_if_walk, level by level)', () => {
+    const v = layer(scope('If', 'true', [scope('If', '1 == 1')]), scope('If', '2 == 2'))
+    expect(walk([v], '/x')).toEqual(['If true', 'If 2 == 2', 'If 1 == 1'])
   })
 })
 

@@ -139,7 +139,12 @@ export class CacheStore {
    */
   dropStale(relPath: string, file: CachedFile, reason: string): boolean {
     const abs = path.join(this.docroot.root, relPath)
-    const st = fs.statSync(abs, { throwIfNoEntry: false })
+    let st: fs.Stats | undefined
+    try {
+      st = fs.statSync(abs, { throwIfNoEntry: false })
+    } catch {
+      return false
+    }
     if (!st || !st.isFile() || Math.round(st.mtimeMs) !== file.mtime || st.size !== file.size) return false
     if (this.docroot.removeEntry(abs) !== 'file') return false
     removeQuietly(abs + HEADERS_SUFFIX)

@@ -32,8 +32,12 @@ export function finalHeaders(
   const compiled = scoped?.responseHeaders
   // The same string for every request the same sections apply to: traces keep it, not a copy.
   if (scoped && scoped.label !== '') ctx.record('response', 'pass', scoped.label)
-  // Apache's own error answers run only the protocol filters: mod_expires is not among them.
-  const expires = !errorResponse && scoped?.expires ? expiresChange(ctx, scoped.expires, headers, source) : null
+  // mod_expires leaves errors alone (httpd 2.4.10+, PR 55669): Apache's own pages, relayed render
+  // errors, and the body of an ErrorDocument (its request carries the original error status).
+  const expires =
+    !errorResponse && status < 400 && !ctx.isErrorDocument && scoped?.expires
+      ? expiresChange(ctx, scoped.expires, headers, source)
+      : null
   const vary = scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
   if (!compiled && !expires && ctx.cookies.length === 0 && vary.length === 0) return headers
   // Kept as they are for the trace when they are already strings (no caller changes them later).

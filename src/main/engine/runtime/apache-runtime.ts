@@ -77,7 +77,12 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
     stat(p: string): FileInfo | null {
       if (root && (p === root || p.startsWith(root + '/'))) {
         calls++
-        const st = fs.lstatSync(p, { throwIfNoEntry: false })
+        let st: fs.Stats | undefined
+        try {
+          st = fs.lstatSync(p, { throwIfNoEntry: false })
+        } catch {
+          return null // ENOTDIR, ELOOP, EACCES: not there for the server either
+        }
         if (!st) return null
         return {
           kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other',

@@ -10,8 +10,9 @@
  *   docroot applies only when it exists: httpd stops its walk at the first missing component
  *   (the rest becomes path info), so `<Directory …/content/dam>` does nothing before the cache
  *   holds that folder.
- * - `<Files>`/`<FilesMatch>` test the last component of `r->filename`; the top-level ones first,
- *   then those nested in the matched directories.
+ * - `<Files>`/`<FilesMatch>` test the last component of `r->filename` as the walk left it (up to
+ *   the first missing component), `<DirectoryMatch>` the whole of it; the top-level `<Files>`
+ *   first, then those nested in the matched directories.
  * - `<Location>` (prefix on a segment boundary, or an `fnmatch` pattern) and `<LocationMatch>`
  *   test `r->uri`, the decoded path after mod_rewrite's `[PT]`.
  * - `<If>`/`<ElseIf>`/`<Else>` last: the top-level chains, then those nested in matched sections.
@@ -43,12 +44,24 @@ export interface SectionWalk {
   vary: string[]
 }
 
+/** Where httpd's directory walk stopped (see `walkedPath`). */
+interface Walked {
+  /** `r->filename`: the path up to the first component that is missing or not a folder. */
+  filename: string
+  /** The deepest folder the walk went through. */
+  dir: string
+}
+
+interface WalkInput extends SectionWalkInput {
+  walked(): Walked
+}
+
 interface Node {
   scope: ApacheScope
   /** Position in configuration order (server first), for stable sorting and the memo key. */
   index: number
   children: Node[]
-  test: (input: SectionWalkInput, vary: string[]) => boolean
+  test: (input: WalkInput, vary: string[]) => boolean
   /** `<Directory>` without a regex: its path components. */
   components?: number
 }
@@ -119,7 +132,9 @@ export function compileSections(
     return { walk: () => fixed }
   }
   return {
-    walk(input) {
+    walk(outer) {
+      let walked: Walked | undefined
+      const input: WalkInput = { ...outer, walked: () => (walked ??= walkedPath(outer, docroot)) }
       const applied: Node[] = []
       const vary: string[] = []
       const nestedFiles: Node[] = []
@@ -144,22 +159,40 @@ export function compileSections(
   }
 }
 
-/** `<If>` chains: an `<ElseIf>`/`<Else>` applies only when nothing before it in its chain did. */
-function walkIfs(list: Node[], input: SectionWalkInput, applied: Node[], vary: string[]): void {
+/**
+ * `<If>` chains: an `<ElseIf>`/`<Else>` applies only when nothing before it in its chain did.
+ * Like `ap_if_walk`, one level at a time: every section of this level first, then the `<If>`s
+ * nested in those that applied.
+ */
+function walkIfs(list: Node[], input: WalkInput, applied: Node[], vary: string[]): void {
   let chainTaken = false
+  const nested: Node[] = []
   for (const n of list) {
     if (n.scope.kind === 'If') chainTaken = false
     else if (chainTaken) continue
     if (!n.test(input, vary)) continue
     chainTaken = true
     applied.push(n)
-    walkIfs(
-      n.children.filter((c) => GROUP[c.scope.kind] === 'if'),
-      input,
-      applied,
-      vary
-    )
+    for (const c of n.children) if (GROUP[c.scope.kind] === 'if') nested.push(c)
   }
+  if (nested.length > 0) walkIfs(nested, input, applied, vary)
+}
+
+/**
+ * httpd's directory walk below the docroot: one `stat` per component, stopping at the first
+ * that is missing (the rest is path info, which is why `<Files>` and deeper `<Directory>`
+ * sections do not apply to a page that is not in the cache yet) or that is a file.
+ */
+function walkedPath(input: SectionWalkInput, docroot: string | undefined): Walked {
+  const root = (docroot ?? '').replace(/\/+$/, '')
+  let dir = root || '/'
+  const rest = input.filename.slice(root.length).split('/').filter(Boolean)
+  for (const seg of rest) {
+    const next = (dir === '/' ? '' : dir) + '/' + seg
+    if (input.probe.stat(next)?.kind !== 'dir') return { filename: next, dir }
+    dir = next
+  }
+  return { filename: dir, dir }
 }
 
 function components(path: string): number {
@@ -169,18 +202,18 @@ function components(path: string): number {
 const NEVER = (): boolean => false
 const ALWAYS = (): boolean => true
 
-function matcher(
-  scope: ApacheScope,
-  docroot: string | undefined
-): (input: SectionWalkInput, vary: string[]) => boolean {
+function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkInput, vary: string[]) => boolean {
   const arg = scope.arg
   switch (scope.kind) {
     case 'Directory': {
       const dir = arg.replace(/\/+$/, '') || '/'
       if (/[*?[]/.test(dir)) {
+        // Tried against the folders the walk went through, never a file or a missing one.
         const depth = components(dir)
-        return (i) =>
-          fnmatch(dir, '/' + i.filename.split('/').filter(Boolean).slice(0, depth).join('/'), { pathname: true })
+        return (i) => {
+          const parts = i.walked().dir.split('/').filter(Boolean)
+          return parts.length >= depth && fnmatch(dir, '/' + parts.slice(0, depth).join('/'), { pathname: true })
+        }
       }
       const root = docroot?.replace(/\/+$/, '')
       // The docroot and the folders above it always exist for the emulated server.
@@ -189,20 +222,21 @@ function matcher(
       if (exists) return ALWAYS
       return (i) => {
         if (i.filename !== dir && !i.filename.startsWith(dir + '/')) return false
-        return i.probe.stat(dir)?.kind === 'dir'
+        const walkedDir = i.walked().dir
+        return walkedDir === dir || walkedDir.startsWith(dir + '/')
       }
     }
     case 'DirectoryMatch': {
       const re = regex(arg, false)
-      return re ? (i) => re.test(i.filename.slice(0, i.filename.lastIndexOf('/')) || '/') : NEVER
+      return re ? (i) => re.test(i.walked().filename) : NEVER
     }
     case 'Files': {
-      if (/[*?[]/.test(arg)) return (i) => fnmatch(arg, basename(i.filename))
-      return (i) => basename(i.filename) === arg
+      if (/[*?[]/.test(arg)) return (i) => fnmatch(arg, basename(i.walked().filename))
+      return (i) => basename(i.walked().filename) === arg
     }
     case 'FilesMatch': {
       const re = regex(arg, false)
-      return re ? (i) => re.test(basename(i.filename)) : NEVER
+      return re ? (i) => re.test(basename(i.walked().filename)) : NEVER
     }
     case 'Location': {
       if (/[*?[]/.test(arg)) return (i) => fnmatch(arg, i.uri, { pathname: true })

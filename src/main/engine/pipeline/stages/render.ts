@@ -465,5 +465,6 @@ async function commitTee(
     ctx.cacheInfo = notCacheable(result.reason)
     ctx.trace.cacheInfo = ctx.cacheInfo
     ctx.record('cache', 'pass', `not stored: ${result.reason}`, { log: result.log })
+    dropStaleCopy(ctx, active)
   }
 }
