@@ -10,7 +10,7 @@ export function apacheSections(ctx: RequestContext): ResolvedApache | null {
   const v = ctx.vhost
   if (!v) return null
   const scoped = v.apache.scoped
-  if (!scoped.scoped) return scoped.base
+  if (scoped.constant) return scoped.constant
   const path = ctx.decodedPath
   const known = ctx.resolvedApache
   if (known && known.path === path) return known.value

@@ -34,8 +34,13 @@ export interface ResolvedApache extends ScopedApache {
 const MEMO_LIMIT = 256
 
 export class VhostScopes {
-  /** What applies without any section (also the answer when the vhost has none). */
+  /** What applies without any section. */
   readonly base: ResolvedApache
+  /**
+   * What applies to every request when no walk is needed (no sections, or only ones that cover
+   * every request): the request path then builds no walk input at all. Null when it depends on the request.
+   */
+  readonly constant: ResolvedApache | null
   /** Some context (a section included) has a `RequestHeader`: the fixups have work to do. */
   readonly hasRequestHeaders: boolean
   /** Some context has a `Header` or mod_expires directive: answers have work to do. */
@@ -53,6 +58,8 @@ export class VhostScopes {
       (s) => s.headers.length > 0 || s.errorDocuments.length > 0 || hasExpiresDirectives(s)
     )
     this.base = { ...scopedApache(layers), scopes: [], label: '', vary: [] }
+    const fixed = this.sections?.fixed
+    this.constant = !this.sections ? this.base : fixed ? this.resolved(fixed.key, fixed.scopes) : null
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
     this.hasResponseDirectives = all.some(
@@ -60,28 +67,29 @@ export class VhostScopes {
     )
   }
 
-  /** Whether any section can change what applies (otherwise `base` is the answer). */
-  get scoped(): boolean {
-    return this.sections !== null
+  resolve(input: SectionWalkInput): ResolvedApache {
+    if (this.constant) return this.constant
+    const walk = this.sections!.walk(input)
+    const resolved = this.resolved(walk.key, walk.scopes)
+    // Shared between requests (the trace keeps the label string, not a copy) unless <If> read headers.
+    return walk.vary.length === 0 ? resolved : { ...resolved, vary: walk.vary }
   }
 
-  resolve(input: SectionWalkInput): ResolvedApache {
-    if (!this.sections) return this.base
-    const walk = this.sections.walk(input)
-    if (walk.key === '' && walk.vary.length === 0) return this.base
-    let resolved = this.memo.get(walk.key)
+  /** What a combination of sections compiles to, remembered by its key. */
+  private resolved(key: string, scopes: ApacheScope[]): ResolvedApache {
+    if (key === '') return this.base
+    let resolved = this.memo.get(key)
     if (!resolved) {
       resolved = {
-        ...scopedApache([...this.layers, ...walk.scopes.map((s) => s.settings)]),
-        scopes: walk.scopes,
-        label: 'Apache sections: ' + walk.scopes.map(sectionLabel).join(', '),
+        ...scopedApache([...this.layers, ...scopes.map((s) => s.settings)]),
+        scopes,
+        label: 'Apache sections: ' + scopes.map(sectionLabel).join(', '),
         vary: []
       }
       if (this.memo.size >= MEMO_LIMIT) this.memo.clear()
-      this.memo.set(walk.key, resolved)
+      this.memo.set(key, resolved)
     }
-    // Shared between requests (the trace keeps the label string, not a copy) unless <If> read headers.
-    return walk.vary.length === 0 ? resolved : { ...resolved, vary: walk.vary }
+    return resolved
   }
 }
 

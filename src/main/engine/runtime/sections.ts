@@ -68,6 +68,8 @@ interface Node {
 
 export interface CompiledSections {
   walk(input: SectionWalkInput): SectionWalk
+  /** Set when the same sections apply to every request: the walk's one answer. */
+  fixed?: SectionWalk
 }
 
 const GROUP: Record<ApacheScope['kind'], 'dir' | 'dirRegex' | 'files' | 'location' | 'if'> = {
@@ -129,7 +131,7 @@ export function compileSections(
       key: all.map((n) => n.index + ',').join(''),
       vary: []
     }
-    return { walk: () => fixed }
+    return { walk: () => fixed, fixed }
   }
   return {
     walk(outer) {
