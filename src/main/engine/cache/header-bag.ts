@@ -19,3 +19,13 @@ export function headerTokens(headers: HeaderBag, name: string): string[] {
   }
   return out
 }
+
+/**
+ * The key a header has in a record whatever its spelling (`Cache-Control` as the cache serves
+ * it, `cache-control` as the render client does), or undefined.
+ */
+export function headerKey(headers: object, lowerName: string): string | undefined {
+  if (lowerName in headers) return lowerName
+  for (const k in headers) if (k.toLowerCase() === lowerName) return k
+  return undefined
+}

@@ -7,6 +7,7 @@
  */
 import type { StoredHeader } from '../../../shared/cache-types'
 import { contentTypeFor } from './mime-types'
+import { headerKey } from './header-bag'
 
 export interface FileFacts {
   /** Name used for the Content-Type (the docroot-relative path is fine). */
@@ -71,15 +72,14 @@ export function apacheETag(size: number, mtime: number, now: number): string {
 }
 
 function setHeader(h: StaticHeaders, name: string, value: string | string[]): void {
-  const lower = name.toLowerCase()
-  for (const k of Object.keys(h)) if (k.toLowerCase() === lower) delete h[k]
+  const key = headerKey(h, name.toLowerCase())
+  if (key !== undefined) delete h[key]
   h[name] = value
 }
 
 function getHeader(h: StaticHeaders, name: string): string | undefined {
-  const lower = name.toLowerCase()
-  for (const k of Object.keys(h)) if (k.toLowerCase() === lower) return ([] as string[]).concat(h[k])[0]
-  return undefined
+  const key = headerKey(h, name.toLowerCase())
+  return key === undefined ? undefined : ([] as string[]).concat(h[key])[0]
 }
 
 /** Headers of a full 200 for this file: what httpd derives, then the stored ones on top. */

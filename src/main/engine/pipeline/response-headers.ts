@@ -10,6 +10,7 @@ import { applyResponseHeaderRecord } from './headers/response-headers'
 import type { HeadersTrace } from '../../../shared/trace-apache'
 import type { RequestContext } from './context'
 import { apacheSections } from './apache-sections'
+import { headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 
 /** What made a non-error answer, as far as mod_expires cares. */
@@ -48,7 +49,7 @@ export function finalHeaders(
   }
   if (expires) {
     // The cache serves its headers with their usual spelling (`Cache-Control`): one line each.
-    const existing = keyOf(flat, 'cache-control')
+    const existing = headerKey(flat, 'cache-control')
     if (existing !== undefined) delete flat[existing]
     flat['cache-control'] = expires.cacheControl
     flat.expires = expires.expires
@@ -125,7 +126,7 @@ function expiresChange(
   source: AnswerSource
 ): { cacheControl: string; expires: string } | null {
   const get = (name: string): OutgoingHttpHeaders[string] => {
-    const key = keyOf(headers, name)
+    const key = headerKey(headers, name)
     return key === undefined ? undefined : headers[key]
   }
   const rule = expiresRuleFor(config, get)
@@ -152,11 +153,4 @@ function expiresChange(
     }
   )
   return { cacheControl, expires: out.expires }
-}
-
-/** The key a header has in this record, whatever its case. */
-function keyOf(headers: OutgoingHttpHeaders, lowerName: string): string | undefined {
-  if (lowerName in headers) return lowerName
-  for (const k in headers) if (k.toLowerCase() === lowerName) return k
-  return undefined
 }
