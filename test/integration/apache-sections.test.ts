@@ -101,7 +101,7 @@ describe('mod_expires (ExpiresByType text/html A300 of the SDK vhost)', () => {
     expect((await s.send(PAGE)).headers['cache-control']).toBe('max-age=300')
   })
 
-  it('error statuses get nothing: a relayed render 404, and the ErrorDocument-less filter denial', async () => {
+  it('error statuses get nothing: a render 404 the Dispatcher relays', async () => {
     const { s } = await site()
     const missing = '/content/demo/us/en/missing.html'
     s.up.publish.behave(missing, { status: 404, body: 'gone', headers: { 'content-type': 'text/html' } })

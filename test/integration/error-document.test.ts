@@ -93,4 +93,18 @@ describe('ErrorDocument', () => {
     expect(json.status).toBe(404)
     expect(await json.text()).toContain('Not Found')
   })
+
+  it('mod_expires leaves the ErrorDocument answer alone: its body is fetched with the error status', async () => {
+    const s = await start(
+      'ErrorDocument 404 /content/errors/404.html\n  ExpiresActive On\n  ExpiresByType text/html A300',
+      { '/content/errors/404.html': [200, '<h1>Our own 404</h1>'], '/content/page.html': [200, 'page'] }
+    )
+    const res = await fetch(`${s.url}/libs/secret.html`)
+    expect(res.status).toBe(404)
+    expect(await res.text()).toBe('<h1>Our own 404</h1>')
+    expect(res.headers.get('cache-control')).toBeNull()
+    expect(res.headers.get('expires')).toBeNull()
+    // The same rule applies to a 200 of that vhost.
+    expect((await fetch(`${s.url}/content/page.html`)).headers.get('cache-control')).toBe('max-age=300')
+  })
 })
