@@ -17,8 +17,7 @@ const refetching = new Set<string>()
 
 export function markRefetch(key: string, on: boolean): void {
   if (on) refetching.add(key)
-  // Every cacheable miss unmarks its file when done; mostly nothing is marked (no key to hash).
-  else if (refetching.size > 0) refetching.delete(key)
+  else refetching.delete(key)
 }
 
 export function cache(ctx: RequestContext): boolean | Promise<boolean> {

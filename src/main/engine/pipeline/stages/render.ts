@@ -128,8 +128,9 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
 
   const plan = ctx.cachePlan
   const store = active.cache?.store ?? null
-  const refetchKey = plan && store ? `${store.docroot.root}\n${plan.relPath}` : null
-  if (refetchKey && plan?.stale) markRefetch(refetchKey, true)
+  // Only a stale file being fetched again is marked (other requests get the stale copy meanwhile).
+  const refetchKey = plan?.stale && store ? `${store.docroot.root}\n${plan.relPath}` : null
+  if (refetchKey) markRefetch(refetchKey, true)
   const gone = new ClientGone()
   ctx.reply.onAbort(() => gone.fire())
   const attemptPlan = planFor(active.farm, targets, choice.order, ctx.path, ctx.req.body === null)
