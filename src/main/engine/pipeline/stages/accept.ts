@@ -79,7 +79,7 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return answer(ctx, 400)
   }
 
-  const accepted = normalised(req.target, ctx.vhost?.encodedSlashes ?? 'off')
+  const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](req.target)
   const n = accepted.n
   if (!n.ok) {
     ctx.record('accept', 'stop', `${n.reason}: ${n.status}`)
@@ -130,10 +130,6 @@ function acceptedIn(mode: EncodedSlashes): (target: string) => Accepted {
     const n = normaliseTarget(target, mode)
     return { n, summary: !n.ok ? '' : n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}` }
   })
-}
-
-function normalised(target: string, mode: EncodedSlashes): Accepted {
-  return acceptedTargets[mode](target)
 }
 
 const matchedSummaries = new WeakMap<ActiveVhost, string>()
