@@ -45,16 +45,20 @@ export type CacheLookup =
 
 export type BeginWrite = { ok: true; writer: CacheWriter } | { ok: false; reason: string; log: string[] }
 
-interface PathFacts {
-  abs: string
-  /** The answer when the path itself is refused or not cacheable. */
-  early: CacheLookup | null
-  /** The answer while there is no file (the same every time). */
-  missing: CacheLookup
-  autoInvalidated: boolean
-  /** Candidates for the governing `.stat`, nearest first. */
-  statCandidates: readonly string[]
-}
+type PathFacts =
+  | {
+      /** The answer when the path itself is refused or not cacheable. */
+      early: CacheLookup
+    }
+  | {
+      early: null
+      abs: string
+      /** The answer while there is no file (the same every time). */
+      missing: CacheLookup
+      autoInvalidated: boolean
+      /** Candidates for the governing `.stat`, nearest first. */
+      statCandidates: readonly string[]
+    }
 
 type CachedLookup = Extract<CacheLookup, { kind: 'cached' }>
 
@@ -223,34 +227,18 @@ export class CacheStore {
   /** What a lookup needs that depends only on the path (the docroot check is not: a symlink may appear). */
   private pathFacts(relPath: string): PathFacts {
     const r = this.docroot.resolve(relPath)
-    let facts: PathFacts
-    if (!r.ok)
-      facts = {
-        abs: '',
-        early: { kind: 'refused', reason: r.reason, log: [] },
-        missing: { kind: 'missing', abs: '', log: [] },
-        autoInvalidated: false,
-        statCandidates: []
-      }
-    else {
-      const tooLong = this.docroot.lengthProblem(r.abs)
-      const missing: CacheLookup = { kind: 'missing', abs: r.abs, log: [] }
-      facts = tooLong
-        ? {
-            abs: r.abs,
-            early: { kind: 'not-cacheable', reason: tooLong, log: [] },
-            missing,
-            autoInvalidated: false,
-            statCandidates: []
-          }
+    const tooLong = r.ok ? this.docroot.lengthProblem(r.abs) : null
+    const facts: PathFacts = !r.ok
+      ? { early: { kind: 'refused', reason: r.reason, log: [] } }
+      : tooLong
+        ? { early: { kind: 'not-cacheable', reason: tooLong, log: [] } }
         : {
-            abs: r.abs,
             early: null,
-            missing,
+            abs: r.abs,
+            missing: { kind: 'missing', abs: r.abs, log: [] },
             autoInvalidated: isAutoInvalidated(this.policy, relPath),
             statCandidates: statfileCandidates(relPath, this.layout)
           }
-    }
     if (this.paths.size >= PATH_MEMO_LIMIT) this.paths.clear()
     this.paths.set(relPath, facts)
     return facts
