@@ -25,20 +25,14 @@ const REQUEST_VARIABLES = new Set([
   'REQUEST_STATUS'
 ])
 
-const requestBound = new WeakMap<ExprAst, boolean>()
-
 /**
  * The expression reads only the request (line, headers, client), its environment, the status
  * and constants: not the response headers, notes, files, the clock or the content type. Two
  * such expressions with the same text give the same result for one request at one status.
+ * Decided once when a `Header … expr=` is compiled (compile-headers.ts).
  */
 export function readsOnlyRequest(ast: ExprAst): boolean {
-  let bound = requestBound.get(ast)
-  if (bound === undefined) {
-    bound = ast.kind === 'bool' ? boundCond(ast.root) : boundWord(ast.root)
-    requestBound.set(ast, bound)
-  }
-  return bound
+  return ast.kind === 'bool' ? boundCond(ast.root) : boundWord(ast.root)
 }
 
 function boundCond(c: CondNode): boolean {

@@ -8,7 +8,7 @@
  */
 import type { HeaderDirective } from '../../../../shared/config-model'
 import type { Diagnostic } from '../../../../shared/diagnostics'
-import { compilePcre, ExprError, parseExpr, parseStringExpr, type ExprAst } from '../../apache-expr'
+import { compilePcre, ExprError, parseExpr, parseStringExpr, readsOnlyRequest, type ExprAst } from '../../apache-expr'
 import { lowerName } from '../../apache-expr/lower-name'
 import { constantHeaderFormat, parseHeaderFormat, type FormatPart } from './format'
 
@@ -47,7 +47,13 @@ export interface CompiledHeader {
   condition?:
     | { kind: 'early' }
     | { kind: 'env'; name: string; negate: boolean; source: string }
-    | { kind: 'expr'; expr: ExprAst; source: string }
+    | {
+        kind: 'expr'
+        expr: ExprAst
+        source: string
+        /** It reads only the request (see readsOnlyRequest): repeats of it share one evaluation. */
+        requestOnly: boolean
+      }
 }
 
 export interface CompiledHeaders {
@@ -150,7 +156,8 @@ function compileOne(d: HeaderDirective): CompiledHeader | Diagnostic {
       out.condition = { kind: 'env', name: name.replace(/^!/, ''), negate: name.startsWith('!'), source: envclause }
     } else if (lower.startsWith('expr=')) {
       try {
-        out.condition = { kind: 'expr', expr: parseExpr(envclause.slice(5)), source: envclause.slice(5) }
+        const expr = parseExpr(envclause.slice(5))
+        out.condition = { kind: 'expr', expr, source: envclause.slice(5), requestOnly: readsOnlyRequest(expr) }
       } catch (e) {
         return exprProblem(d, e, "Can't parse envclause/expression")
       }

@@ -19,7 +19,6 @@ import {
   evalExprString,
   exprTrace,
   pregsub,
-  readsOnlyRequest,
   type ApacheRequest,
   type ExprAst,
   type ExprBoolResult,
@@ -169,7 +168,7 @@ export function runFixups(
       const r =
         t || which === 'request'
           ? evalExprBool(h.condition.expr, s.exprCtx, t !== null)
-          : sharedCondition(h.condition.expr, s)
+          : sharedCondition(h.condition.expr, h.condition.requestOnly, s)
       addVary(s.vary, r.vary)
       if (t) {
         t.condition = {
@@ -216,8 +215,8 @@ function addVary(into: string[], read: readonly string[]): void {
  * headers: five times `reqenv('CORSTrusted') == 'true'`); when it reads only the request
  * (which the directives cannot change), they share one evaluation.
  */
-function sharedCondition(expr: ExprAst, s: FixupScope): ExprBoolResult {
-  if (!readsOnlyRequest(expr)) return evalExprBool(expr, s.exprCtx, false)
+function sharedCondition(expr: ExprAst, requestOnly: boolean, s: FixupScope): ExprBoolResult {
+  if (!requestOnly) return evalExprBool(expr, s.exprCtx, false)
   const known = s.conditions
   if (known) for (const c of known) if (c.source === expr.source) return c.result
   const result = evalExprBool(expr, s.exprCtx, false)
