@@ -76,6 +76,9 @@ describe('canonicalRewrittenPath: a [PT] result as the Dispatcher goes on with i
   it('escapes a character outside the BMP as its four UTF-8 bytes', () => {
     expect(canonicalRewrittenPath('/content/\u{1F600}.html', 'off')?.path).toBe('/content/%F0%9F%98%80.html')
   })
+  it('escapes a lone surrogate as the replacement character instead of failing', () => {
+    expect(canonicalRewrittenPath('/content/\uD800.html', 'off')?.path).toBe('/content/%EF%BF%BD.html')
+  })
   it('resolves dot segments; a result above the root is null', () => {
     expect(canonicalRewrittenPath('/content/x/../y.html', 'off')?.path).toBe('/content/y.html')
     expect(canonicalRewrittenPath('/../y.html', 'off')).toBeNull()

@@ -10,6 +10,8 @@
  * is kept apart: it is what the web server looks up in the docroot.
  */
 
+import { escapeUri } from '../apache-expr/uri-escape'
+
 export type EncodedSlashes = 'off' | 'on' | 'nodecode'
 
 export type NormaliseResult =
@@ -117,20 +119,16 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
  * path cannot hold a character raw (space, `%`, `?`, `#`, controls, non-ASCII…), then
  * canonicalised like a received target — slashes collapsed, dot segments resolved — so filters,
  * cache paths and the render see the same canonical form as for a URL sent that way.
- * Null when the result climbs above the root or holds a lone surrogate.
+ * Null when the result climbs above the root.
  */
 export function canonicalRewrittenPath(
   uri: string,
   encodedSlashes: EncodedSlashes
 ): { path: string; decodedPath: string } | null {
-  let escaped: string
-  try {
-    // encodeURI leaves exactly what a path may hold raw (unreserved, sub-delims, `:@/`), plus `?`
-    // and `#`, which in a path must be escaped too; it writes non-ASCII as UTF-8 escapes.
-    escaped = encodeURI(uri).replace(/[?#]/g, (c) => (c === '?' ? '%3F' : '%23'))
-  } catch {
-    return null // a lone UTF-16 surrogate: not a character a URL can carry
-  }
+  // Apache's own ap_escape_uri: what a path may hold raw stays, `?`, `#` and non-ASCII are escaped.
+  // Its hex is lower case; the canonical form is the one browsers send (upper case), so a path
+  // rewritten to is the same to the filters and the cache as that path requested directly.
+  let escaped = escapeUri(uri).replace(/%[0-9a-f]{2}/g, (e) => e.toUpperCase())
   // With AllowEncodedSlashes NoDecode, r->uri keeps `%2F` as received: it is not escaped again.
   if (encodedSlashes === 'nodecode') escaped = escaped.replace(/%252F/gi, '%2F')
   const n = normaliseTarget(escaped, encodedSlashes)
