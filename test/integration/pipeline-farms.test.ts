@@ -163,4 +163,21 @@ describe('DispatcherUseForwardedHost (§2, §6.3)', () => {
     expect(w?.severity).toBe('warning')
     expect(w?.pos?.file).toMatch(/dispatcher_vhost\.conf$/)
   })
+
+  it('an edge-key file named inside a nested section is reported too, once', () => {
+    const dir = withOtherFarm()
+    const vhost = path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost')
+    const text = fs.readFileSync(vhost, 'utf8')
+    fs.rmSync(vhost)
+    fs.writeFileSync(
+      vhost,
+      text.replace(
+        '</VirtualHost>',
+        '  <Location "/content">\n    <If "true">\n      DispatcherUseForwardedHost /etc/httpd/edge.key\n    </If>\n  </Location>\n</VirtualHost>'
+      )
+    )
+    const found = loadConfig(dir).diagnostics.filter((d) => d.message.includes('/etc/httpd/edge.key'))
+    expect(found).toHaveLength(1)
+    expect(found[0].pos?.file).toBe(vhost)
+  })
 })

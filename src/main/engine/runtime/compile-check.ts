@@ -8,6 +8,7 @@ import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { isFlagWord } from '../config/apache/flag-words'
 import { compileVhostApache, type MapFileReader } from './apache-runtime'
+import { allContexts } from './scoped-apache'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 
 /**
@@ -61,7 +62,7 @@ function inProjectTerms(loaded: LoadedConfig, d: Diagnostic): Diagnostic {
 function forwardedHostKeyFiles(apache: ApacheConfig): Diagnostic[] {
   const out: Diagnostic[] = []
   const layers = [apache.server, ...apache.virtualHosts.map((v) => v.settings)]
-  for (const settings of layers.flatMap((l) => [l, ...l.scopes.map((s) => s.settings)])) {
+  for (const settings of allContexts(layers)) {
     const fh = settings.dispatcher.DispatcherUseForwardedHost
     if (!fh || isFlagWord(fh.value)) continue
     out.push({

@@ -98,7 +98,8 @@ function sectionLabel(s: ApacheScope): string {
   return `<${s.kind}${arg}> (${s.pos.file.split('/').pop()}:${s.pos.line})`
 }
 
-function allContexts(layers: VhostSettings[]): VhostSettings[] {
+/** Every context of these layers: themselves and their sections, nested ones included. */
+export function allContexts(layers: VhostSettings[]): VhostSettings[] {
   const out: VhostSettings[] = []
   const visit = (s: VhostSettings): void => {
     out.push(s)
