@@ -35,11 +35,11 @@ function slowClient(port: number, first = ''): Promise<{ answer: string; sent: n
   })
 }
 
-async function stack(): Promise<{ port: number }> {
+async function stack(headersTimeoutMs = 400): Promise<{ port: number }> {
   const s = await stackForThisTest({
     upstreams: ['publish'],
     any: (up) => dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: up.publish.port }] }]),
-    engine: { headersTimeoutMs: 400 }
+    engine: { headersTimeoutMs }
   })
   return { port: s.port }
 }
@@ -64,4 +64,20 @@ describe('a request head that does not arrive within the headers timeout', () =>
     expect(second).toContain('<title>408 Request Timeout</title>')
     expect(sent).toBeLessThan(SLOW_HEAD.length)
   })
+
+  it('that stops half-way for longer than the keep-alive time is still answered at the headers timeout', async () => {
+    // Past the 5 s keep-alive time a silent connection used to go to Node, whose header clock
+    // then started again: the 408 came seconds late.
+    const { port } = await stack(5500)
+    const started = Date.now()
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(SLOW_HEAD.slice(0, 40)))
+      let text = ''
+      socket.on('data', (d) => (text += d.toString('latin1')))
+      socket.on('error', reject)
+      socket.on('close', () => resolve(text))
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/)
+    expect(Date.now() - started).toBeLessThan(7500)
+  }, 15_000)
 })

@@ -81,14 +81,13 @@ class LeanConnection {
   private closing = false
   /** Running from the first byte of a head until the head is complete. */
   private headTimer: NodeJS.Timeout | undefined
-  /** An incomplete head past the headers timeout goes to Node, which answers it as it does (408). */
   /**
    * The head did not arrive in time: answered as the server answers it on Node's path (408,
    * then the connection closes). Handing the connection to Node would start its clock again.
    */
   private readonly onHeadTimeout = (): void => {
     this.headTimer = undefined
-    if (this.reply || this.gone || this.closed) return
+    if (this.reply) return
     this.closing = true
     this.buffered = null
     this.socket.end(this.opts.headTimeoutAnswer, 'latin1')
@@ -193,13 +192,14 @@ class LeanConnection {
 
   /**
    * Nothing sent or received within the keep-alive time. After an answer the connection is closed, as
-   * Node closes an idle keep-alive connection; a connection that has not sent a whole first
-   * request goes to Node, whose header timeout then applies.
+   * Node closes an idle keep-alive connection; a head under way keeps waiting for its own timer
+   * (handing it to Node would start Node's header clock again); a connection that has sent
+   * nothing yet goes to Node, whose header timeout then applies.
    */
   private idle(): void {
     // The timer stays armed for the connection's life (every read and write restarts it):
     // an answer in progress, such as a slow render, is never cut short by it.
-    if (this.reply) return
+    if (this.reply || this.headTimer) return
     if (this.served === 0 || this.buffered) this.giveToNode()
     else this.socket.destroy()
   }
