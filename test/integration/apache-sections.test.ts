@@ -7,26 +7,19 @@
  *   `<If>`/`<Else>` apply to the requests those sections cover, in httpd's merge order.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
-import { resourcesDir } from '../../src/main/engine/resources'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/engine/config/load'
 import { compileDiagnostics } from '../../src/main/engine/runtime/compile-check'
 import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedConfigCopy } from './support/config'
+import { tempDocroot } from './support/cache'
 
 const PAGE = '/content/demo/us/en/expires.html'
 
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
-
 /** The embedded configuration with `vhostExtra` added inside its <VirtualHost>. */
 function configWith(vhostExtra: string): string {
-  const dir = tempDir('sections-')
-  fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+  const dir = embeddedConfigCopy('sections-')
   const vhost = path.join(dir, 'conf.d', 'available_vhosts', 'default.vhost')
   const text = fs.readFileSync(vhost, 'utf8')
   fs.rmSync(path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost'), { force: true })
@@ -38,7 +31,7 @@ function configWith(vhostExtra: string): string {
 }
 
 async function site(vhostExtra = ''): Promise<{ s: Stack; docroot: string }> {
-  const docroot = tempDir('sections-docroot-')
+  const docroot = tempDocroot()
   const s = await stackForThisTest({
     upstreams: ['publish'],
     configDir: configWith(vhostExtra),

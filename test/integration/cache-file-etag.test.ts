@@ -4,25 +4,18 @@
  * `/headers` and sets `FileETag None`, so the stored header is the only one.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
-import { resourcesDir } from '../../src/main/engine/resources'
+import { describe, expect, it } from 'vitest'
 import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedConfigCopy } from './support/config'
+import { tempDocroot } from './support/cache'
 
 const PAGE = '/content/demo/us/en/etag.html'
 const AEM_ETAG = '"aem-1234"'
 
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
-
 /** The embedded configuration storing ETag through /headers, with `FileETag None` in the vhost or not. */
 async function site(fileETagNone: boolean): Promise<Stack> {
-  const dir = tempDir('file-etag-')
-  fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+  const dir = embeddedConfigCopy('file-etag-')
   const farm = path.join(dir, 'conf.dispatcher.d', 'enabled_farms', 'default.farm')
   fs.writeFileSync(
     farm,
@@ -36,7 +29,7 @@ async function site(fileETagNone: boolean): Promise<Stack> {
       text.replace('    DocumentRoot "${DOCROOT}"', '    DocumentRoot "${DOCROOT}"\n    FileETag None')
     )
   }
-  const docroot = tempDir('file-etag-docroot-')
+  const docroot = tempDocroot()
   const s = await stackForThisTest({
     upstreams: ['publish'],
     configDir: dir,

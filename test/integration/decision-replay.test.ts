@@ -6,24 +6,16 @@
  * reloaded configuration means the stages run again.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import http from 'node:http'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RequestTrace } from '../../src/shared/trace'
-import { resourcesDir } from '../../src/main/engine/resources'
 import { stackForThisTest, type Stack } from './support/engine'
-
-const made: string[] = []
-afterEach(() => {
-  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+import { embeddedConfigCopy } from './support/config'
 
 /** The embedded configuration with `rules` appended to its site rewrite rules. */
 function configWith(rules: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'))
-  made.push(dir)
-  fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+  const dir = embeddedConfigCopy('replay-')
   fs.appendFileSync(path.join(dir, 'conf.d/rewrites/rewrite.rules'), `\n${rules}\n`)
   return dir
 }

@@ -3,12 +3,10 @@
  * so the farm `/virtualhosts` chose (§3.3) is seen in which render got the request.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/engine/config/load'
-import { resourcesDir } from '../../src/main/engine/resources'
-import { dispatcherAny, farmText, type FarmSpec } from './support/config'
+import { dispatcherAny, embeddedConfigCopy, farmText, type FarmSpec } from './support/config'
 import { stackForThisTest, type Stack } from './support/engine'
 import type { CountingUpstream } from './support/upstream'
 
@@ -111,9 +109,7 @@ describe('§12.2 farm selection through the listener', () => {
 describe('DispatcherUseForwardedHost (§2, §6.3)', () => {
   /** The embedded AEMaaCS configuration plus a farm for `other.example`, checked first (bottom-up). */
   function withOtherFarm(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fwd-host-'))
-    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
-    fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+    const dir = embeddedConfigCopy('fwd-host-')
     const farms = path.join(dir, 'conf.dispatcher.d', 'enabled_farms')
     fs.writeFileSync(
       path.join(farms, 'other.farm'),

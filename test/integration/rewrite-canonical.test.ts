@@ -8,13 +8,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { resourcesDir } from '../../src/main/engine/resources'
 import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedConfigCopy } from './support/config'
 
 async function site(): Promise<Stack> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rewrite-canonical-'))
-  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
-  fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+  const dir = embeddedConfigCopy('rewrite-canonical-')
   // "$1" keeps its leading slash: the substitution has a double slash in it.
   fs.appendFileSync(
     path.join(dir, 'conf.d/rewrites/rewrite.rules'),

@@ -6,6 +6,16 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { onTestFinished } from 'vitest'
+import { resourcesDir } from '../../../src/main/engine/resources'
+
+/** A copy of the embedded AEMaaCS-shaped configuration, in a temp folder removed after the test. */
+export function embeddedConfigCopy(prefix = 'dw-config-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
+  fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+  return dir
+}
 
 export interface TempConfig {
   /** The folder: what `Engine({ config })` and the CLI are pointed at. */

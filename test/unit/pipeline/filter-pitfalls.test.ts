@@ -3,13 +3,12 @@
  * `pitfall` warnings with the rule's position; the decision is the module's all the same.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/main/engine/config/load'
 import { compileFilter } from '../../../src/main/engine/pipeline/filter'
-import { resourcesDir } from '../../../src/main/engine/resources'
 import { rule, run } from './filter-helpers'
+import { embeddedConfigCopy } from '../../integration/support/config'
 
 const codes = (...rules: Parameters<typeof rule>[]): string[] =>
   compileFilter(rules.map((r) => rule(...r))).warnings.map((w) => w.code)
@@ -51,9 +50,7 @@ describe('filter pitfalls (§10)', () => {
 
 describe('pitfalls when a configuration loads', () => {
   it("are warnings in the project's files, and information in the SDK files the Cloud keeps immutable", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pitfalls-'))
-    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }))
-    fs.cpSync(path.join(resourcesDir(), 'default-config'), dir, { recursive: true })
+    const dir = embeddedConfigCopy('pitfalls-')
     const filters = path.join(dir, 'conf.dispatcher.d', 'filters')
     fs.appendFileSync(path.join(filters, 'filters.any'), '\n/0901 { /type "deny" /query "debug=*" }\n')
     fs.appendFileSync(path.join(filters, 'default_filters.any'), '\n/0902 { /type "deny" /query "wcmmode=*" }\n')
