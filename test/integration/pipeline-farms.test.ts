@@ -135,8 +135,8 @@ describe('DispatcherUseForwardedHost (§2, §6.3)', () => {
     })
     expect(a.status).toBe(200)
     const farmStage = a.trace.stages.find((e) => e.stage === 'farm')!
-    // (Found by URL: the engine also fetches the vanity URL list from the render.)
-    const fetched = s.up.publish.requests.find((r) => r.url === '/content/demo/us/en.html')
+    const fetched = s.up.publish.last
+    expect(fetched?.url).toBe('/content/demo/us/en.html')
     return { farm: a.trace.farm, renderHost: fetched?.headers.host, log: farmStage.log ?? [] }
   }
 

@@ -44,8 +44,14 @@ export function patternBuffer(start: number, length: number): Buffer {
   return b
 }
 
+/** What the engine fetches from a render on its own, at moments no test controls (§4.4). */
+const VANITY_LIST = '/libs/granite/dispatcher/content/vanityUrls'
+
 export class CountingUpstream {
+  /** Requests the pipeline sent; `count` and `last` read these. */
   readonly requests: RecordedRequest[] = []
+  /** The engine's own background fetches of the vanity URL list, kept apart from `requests`. */
+  readonly background: RecordedRequest[] = []
   /** TCP connections accepted since start (or the last reset). */
   connections = 0
   private readonly behaviours = new Map<string, Behaviour>()
@@ -82,6 +88,7 @@ export class CountingUpstream {
 
   reset(): void {
     this.requests.length = 0
+    this.background.length = 0
     this.connections = 0
     this.behaviours.clear()
   }
@@ -113,14 +120,15 @@ export class CountingUpstream {
     req.on('end', () => {
       const url = req.url ?? '/'
       const bodySha256 = hash.digest('hex')
-      this.requests.push({
+      const recorded = {
         method: req.method ?? '',
         url,
         headers: req.headers,
         rawHeaders: req.rawHeaders,
         bodyLength,
         bodySha256
-      })
+      }
+      ;(url.startsWith(VANITY_LIST) ? this.background : this.requests).push(recorded)
       const b = this.behaviours.get(url.split('?')[0]) ?? {}
       if (b.hang) return
       const send = (): void => this.answer(req, res, b, bodyLength)
