@@ -49,6 +49,8 @@ describe('/auth_checker (§5.9)', () => {
     expect(hit.headers['x-other']).toBeUndefined()
     const cache = hit.trace.stages.find((e) => e.stage === 'cache')!
     expect(cache.log).toContain('Authorization checker: backend answered with status code: 200')
+    expect(cache.log).toContain('Authorization checker: passing header Set-Cookie')
+    expect(cache.log?.join('\n')).not.toContain('passing header X-Other')
   })
 
   it('any other answer forwards the original request to the render, which answers; the cache file is left as it was', async () => {
