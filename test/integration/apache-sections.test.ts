@@ -12,29 +12,16 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/engine/config/load'
 import { compileDiagnostics } from '../../src/main/engine/runtime/compile-check'
 import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigCopy } from './support/config'
+import { embeddedConfigWithVhost } from './support/config'
 import { tempDocroot } from './support/cache'
 
 const PAGE = '/content/demo/us/en/expires.html'
-
-/** The embedded configuration with `vhostExtra` added inside its <VirtualHost>. */
-function configWith(vhostExtra: string): string {
-  const dir = embeddedConfigCopy('sections-')
-  const vhost = path.join(dir, 'conf.d', 'available_vhosts', 'default.vhost')
-  const text = fs.readFileSync(vhost, 'utf8')
-  fs.rmSync(path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost'), { force: true })
-  fs.writeFileSync(
-    path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost'),
-    text.replace('</VirtualHost>', `${vhostExtra}\n</VirtualHost>`)
-  )
-  return dir
-}
 
 async function site(vhostExtra = ''): Promise<{ s: Stack; docroot: string }> {
   const docroot = tempDocroot()
   const s = await stackForThisTest({
     upstreams: ['publish'],
-    configDir: configWith(vhostExtra),
+    configDir: embeddedConfigWithVhost(vhostExtra),
     engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
   })
   return { s, docroot }
@@ -203,7 +190,7 @@ describe('Header and RequestHeader in sections', () => {
 
 describe('checking sections and mod_expires', () => {
   it('a bad expires code and a section regex that does not compile are errors at their line', () => {
-    const dir = configWith(
+    const dir = embeddedConfigWithVhost(
       `    ExpiresByType text/css "access plus 3 fortnights"\n    <LocationMatch "^/(unclosed">\n        Header set X-A "1"\n    </LocationMatch>`
     )
     const loaded = loadConfig(dir)

@@ -17,6 +17,20 @@ export function embeddedConfigCopy(prefix = 'dw-config-'): string {
   return dir
 }
 
+/**
+ * The embedded configuration with its enabled vhost (default.vhost) edited: `vhostExtra` added
+ * just inside `</VirtualHost>`, and `edit` applied to the vhost's text first.
+ */
+export function embeddedConfigWithVhost(vhostExtra: string, edit: (text: string) => string = (t) => t): string {
+  const dir = embeddedConfigCopy('dw-vhost-')
+  const text = fs.readFileSync(path.join(dir, 'conf.d', 'available_vhosts', 'default.vhost'), 'utf8')
+  // enabled_vhosts/default.vhost may be a link to the available one: replaced, not written through.
+  const enabled = path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost')
+  fs.rmSync(enabled, { force: true })
+  fs.writeFileSync(enabled, edit(text).replace('</VirtualHost>', `${vhostExtra}\n</VirtualHost>`))
+  return dir
+}
+
 export interface TempConfig {
   /** The folder: what `Engine({ config })` and the CLI are pointed at. */
   dir: string

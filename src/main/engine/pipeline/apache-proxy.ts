@@ -99,10 +99,14 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
   }
   const headers: Record<string, string> = {}
   for (const k in ctx.headers) if (!PROXY_REQUEST_HOP.has(k)) headers[k] = ctx.headers[k]
-  headers['x-forwarded-for'] = ctx.headers['x-forwarded-for']
-    ? `${ctx.headers['x-forwarded-for']}, ${ctx.req.client.address}`
-    : ctx.req.client.address
-  headers['x-forwarded-host'] ??= ctx.headers.host ?? ''
+  // mod_proxy_http's defaults (ProxyAddHeaders On, ProxyPreserveHost Off): each X-Forwarded-*
+  // value is appended to what the client sent, and Host becomes the backend's.
+  const append = (name: string, value: string): void => {
+    headers[name] = headers[name] ? `${headers[name]}, ${value}` : value
+  }
+  append('x-forwarded-for', ctx.req.client.address)
+  if (ctx.headers.host) append('x-forwarded-host', ctx.headers.host)
+  append('x-forwarded-server', ctx.vhost?.serverHostname ?? 'localhost')
   let target: URL
   try {
     target = new URL(url)
@@ -122,7 +126,13 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
         body: ctx.req.body ?? undefined
       },
       {
+        // undici tells its handler APIs apart by this method: without it the handler is
+        // taken for an old-style one and refused ("invalid onConnect method").
+        onRequestStart(controller) {
+          ctx.reply.onAbort(() => controller.abort(new Error('the client went away')))
+        },
         onResponseStart(controller, status, resHeaders: IncomingHttpHeaders) {
+          if (status < 200) return // an interim answer (100 Continue): the real one follows
           ctx.status = status
           ctx.record(
             'render',

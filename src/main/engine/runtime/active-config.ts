@@ -47,6 +47,8 @@ export interface ActiveVhost {
   probe: CountingProbe
   /** Host names (ServerName, ServerAlias) without port, for mod_rewrite's "is this server". */
   names: string[]
+  /** `r->server->server_hostname`: the vhost's ServerName, else the main server's (mod_proxy's X-Forwarded-Server). */
+  serverHostname: string
 }
 
 /** The module's Apache directives in effect for a vhost (dispatcher-behavior.md §2). */
@@ -120,7 +122,9 @@ export function compileConfig(
   options: CompileOptions = {}
 ): ActiveConfig {
   const apache = loaded.apache
-  const vhosts = (apache?.virtualHosts ?? []).map((v, i) => compileVhost(v, i, apache!.server))
+  const vhosts = (apache?.virtualHosts ?? []).map((v, i) =>
+    compileVhost(v, i, apache!.server, apache!.serverName?.value)
+  )
   const defaults = dispatcherDirectives([apache?.server].filter((s): s is VhostSettings => !!s))
   const farms = loaded.dispatcher.farms.map((farm, index): ActiveFarm => {
     const keepAlive = farm.keepAliveTimeout?.value ?? defaults.keepAliveSeconds
@@ -167,7 +171,7 @@ export function compileConfig(
   return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults, deferredExplanations }
 }
 
-function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings): ActiveVhost {
+function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings, mainServerName?: string): ActiveVhost {
   const names = [vhost.serverName?.value, ...vhost.serverAliases.map((a) => a.value)]
     .filter((n): n is string => !!n)
     .map((n) => hostOnly(n))
@@ -196,7 +200,8 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings):
     dispatcher: dispatcherDirectives(handlerScopes),
     apache: compileVhostApache(server, vhost.settings, wholeTree, docroot),
     probe: containerProbe(docroot),
-    names
+    names,
+    serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost')
   }
 }
 

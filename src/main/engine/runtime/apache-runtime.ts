@@ -17,17 +17,22 @@ import {
   type CompiledRewrite,
   type RewriteMapImpl
 } from '../pipeline/rewrite'
+import { compileRewriteSwitch, type RewriteSwitch } from './rewrite-switch'
 import { scopedProblems, VhostScopes } from './scoped-apache'
 
 export interface VhostApache {
   setEnv: CompiledSetEnv | null
   rewrite: {
+    /** The vhost's own `RewriteEngine` state (sections may override it per request: `rewriteSwitch`). */
+    engine: boolean
     compiled: CompiledRewrite
     maps: Map<string, RewriteMapImpl>
     inheritance: string
     /** No `rnd:` map: the same request always gives the same outcome, so its trace can be rebuilt later. */
     replayable: boolean
   } | null
+  /** `RewriteEngine` in `<Location>`/`<If>` sections, when any says it. */
+  rewriteSwitch: RewriteSwitch | null
   /** `Header`, `RequestHeader` and mod_expires, with the sections that apply to a request. */
   scoped: VhostScopes
   problems: Diagnostic[]
@@ -137,12 +142,13 @@ export function compileVhostApache(
 
   let rewrite: VhostApache['rewrite'] = null
   const eff = effectiveRewriteConfig(server, vhost)
-  if (eff.engine && eff.rules.length > 0) {
+  const rewriteSwitch = compileRewriteSwitch(layers, docroot)
+  if ((eff.engine || rewriteSwitch?.turnsOn) && eff.rules.length > 0) {
     const compiled = compileRewriteRules(eff.rules, eff.maps)
     const loaded = loadRewriteMaps(eff.maps, { readFile })
     problems.push(...compiled.problems, ...loaded.problems)
     const replayable = ![...loaded.maps.values()].some((m) => m.type === 'rnd')
-    rewrite = { compiled, maps: loaded.maps, inheritance: eff.inheritance, replayable }
+    rewrite = { engine: eff.engine, compiled, maps: loaded.maps, inheritance: eff.inheritance, replayable }
   }
   const setEnv = setEnvDirectives.length > 0 ? compileSetEnv(setEnvDirectives) : null
   if (setEnv) problems.push(...setEnv.problems)
@@ -150,5 +156,5 @@ export function compileVhostApache(
   const base = scoped.base
   for (const c of [base.requestHeaders, base.responseHeaders]) if (c) problems.push(...c.problems)
   problems.push(...scopedProblems(layers))
-  return { setEnv, rewrite, scoped, problems }
+  return { setEnv, rewrite, rewriteSwitch, scoped, problems }
 }

@@ -93,7 +93,8 @@ export class VhostScopes {
   }
 }
 
-function sectionLabel(s: ApacheScope): string {
+/** `<LocationMatch "^/x"> (file.conf:12)`: how traces name a section. */
+export function sectionLabel(s: ApacheScope): string {
   const arg = s.kind === 'Else' ? '' : ` "${s.arg}"`
   return `<${s.kind}${arg}> (${s.pos.file.split('/').pop()}:${s.pos.line})`
 }

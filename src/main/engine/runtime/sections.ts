@@ -87,11 +87,16 @@ const GROUP: Record<ApacheScope['kind'], 'dir' | 'dirRegex' | 'files' | 'locatio
 /**
  * `relevant`: whether a context holds directives the caller applies per request. Sections
  * without any (themselves or nested) are left out; `null` when none is left.
+ *
+ * `phase: 'translate'` walks what httpd has merged when it translates the URI (mod_rewrite's
+ * vhost rules, mod_alias): `ap_location_walk` and `ap_if_walk` on the URI as it arrived, before
+ * any `<Directory>` or `<Files>` (those need the filename the translation produces).
  */
 export function compileSections(
   layers: VhostSettings[],
   docroot: string | undefined,
-  relevant: (s: VhostSettings) => boolean
+  relevant: (s: VhostSettings) => boolean,
+  phase: 'translate' | 'full' = 'full'
 ): CompiledSections | null {
   let counter = 0
   const build = (scopes: ApacheScope[]): Node[] => {
@@ -113,7 +118,9 @@ export function compileSections(
       if (GROUP[list[j].scope.kind] === 'if' && matters(list[j])) return true
     return false
   }
-  const top = layers.flatMap((l) => build(l.scopes))
+  const inPhase = (n: Node): boolean =>
+    phase === 'full' || GROUP[n.scope.kind] === 'location' || GROUP[n.scope.kind] === 'if'
+  const top = layers.flatMap((l) => build(l.scopes)).filter(inPhase)
   if (top.length === 0) return null
   const dirs = top
     .filter((n) => n.scope.kind === 'Directory')

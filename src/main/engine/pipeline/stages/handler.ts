@@ -14,7 +14,8 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const proxied = proxyPassFor(v, ctx.path)
-  if (proxied) return proxyTo(ctx, proxied.url, proxied.via)
+  // mod_proxy_http's canonicalisation carries the query string over to the backend.
+  if (proxied) return proxyTo(ctx, ctx.query === null ? proxied.url : `${proxied.url}?${ctx.query}`, proxied.via)
   if (v.dispatcher.declineRoot && ctx.path === '/')
     return serveStatic(ctx, v.docroot, 'DispatcherDeclineRoot is on and the request is for /')
   if (!v.dispatcherHandled)

@@ -9,7 +9,9 @@ import { applyRewrites, type RewriteContext } from '../rewrite'
 import type { LazyParts, RequestContext } from '../context'
 import { canonicalRewrittenPath } from '../normalise-url'
 import { answer, redirect } from './answer'
-import { apacheSections } from '../apache-sections'
+import { apacheSections, sectionWalkInput } from '../apache-sections'
+import type { ActiveVhost } from '../../runtime/active-config'
+import { sectionLabel } from '../../runtime/scoped-apache'
 
 export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
@@ -25,8 +27,8 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.env = r.env
     for (const h of r.vary) ctx.vary.push(h)
   }
-  if (a.rewrite) {
-    const rw = a.rewrite
+  const rw = a.rewrite && rewriteEngineOn(ctx, v, a.rewrite.engine, a.rewrite.compiled.rules.length) ? a.rewrite : null
+  if (rw) {
     const req = ctx.apacheRequest()
     const env = ctx.env
     const isThisServer = (host: string): boolean => v.names.some((n) => n.toLowerCase() === host.toLowerCase())
@@ -106,4 +108,23 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.invalidateApacheRequest()
   }
   return false
+}
+
+/**
+ * Whether the vhost's rules run: a `RewriteEngine` in a matching `<Location>`/`<If>` overrides
+ * the vhost's own state (runtime/rewrite-switch.ts). When the rules do not run, the trace says
+ * which directive stopped them.
+ */
+function rewriteEngineOn(ctx: RequestContext, v: ActiveVhost, own: boolean, rules: number): boolean {
+  const decided = v.apache.rewriteSwitch?.resolve(sectionWalkInput(ctx, v)) ?? null
+  const on = decided ? decided.on : own
+  if (!on) {
+    const where = decided
+      ? `RewriteEngine Off in ${sectionLabel(decided.scope)}`
+      : 'RewriteEngine is off for this virtual host'
+    ctx.record('rewrite', 'pass', `${where}: the vhost's ${rules} rewrite rule(s) do not run for this URL`, {
+      source: decided?.scope.pos
+    })
+  }
+  return on
 }
