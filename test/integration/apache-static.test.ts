@@ -1,0 +1,74 @@
+/**
+ * Apache's own default handler through the real listener: a vhost that does not hand requests
+ * to the Dispatcher (no `SetHandler dispatcher-handler`), and `DispatcherDeclineRoot On` for
+ * `/`, answer from the DocumentRoot like any static file server, without AEM.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedConfigWithVhost } from './support/config'
+import { tempDocroot } from './support/cache'
+
+async function site(edit: (vhost: string) => string): Promise<{ s: Stack; docroot: string }> {
+  const docroot = tempDocroot()
+  const s = await stackForThisTest({
+    upstreams: ['publish'],
+    configDir: embeddedConfigWithVhost('', edit),
+    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
+  })
+  return { s, docroot }
+}
+
+function renderSummary(trace: { stages: { stage: string; summary: string }[] }): string {
+  return trace.stages.find((e) => e.stage === 'render')?.summary ?? ''
+}
+
+describe("Apache's default handler", () => {
+  it('without SetHandler dispatcher-handler, files come from the DocumentRoot with validators, 304 and ranges; AEM is never asked', async () => {
+    const { s, docroot } = await site((t) => t.replace('SetHandler dispatcher-handler', ''))
+    fs.mkdirSync(path.join(docroot, 'assets'), { recursive: true })
+    fs.writeFileSync(path.join(docroot, 'assets', 'robots.txt'), 'User-agent: *\nDisallow:\n')
+    const r = await s.send('/assets/robots.txt')
+    expect(r.status).toBe(200)
+    expect(r.text).toBe('User-agent: *\nDisallow:\n')
+    expect(r.headers['content-type']).toMatch(/^text\/plain/)
+    expect(r.headers.etag).toBeDefined()
+    expect(r.headers['last-modified']).toBeDefined()
+    expect(r.headers['x-vhost']).toBe('publish')
+    expect(r.trace.outcome).toBe('static')
+    expect(renderSummary(r.trace)).toMatch(
+      /does not hand requests to the Dispatcher .*Apache serves .*robots\.txt itself: 200$/
+    )
+
+    const again = await s.send('/assets/robots.txt', { headers: { 'if-none-match': String(r.headers.etag) } })
+    expect(again.status).toBe(304)
+    const part = await s.send('/assets/robots.txt', { headers: { range: 'bytes=0-9' } })
+    expect(part.status).toBe(206)
+    expect(part.text).toBe('User-agent')
+
+    const missing = await s.send('/assets/none.txt')
+    expect(missing.status).toBe(404)
+    expect(s.up.publish.count).toBe(0)
+  })
+
+  it('DispatcherDeclineRoot On: "/" is answered from the DocumentRoot (index.html), other URLs still by the Dispatcher', async () => {
+    const { s, docroot } = await site((t) =>
+      t
+        .replace('DispatcherUseProcessedURL On', 'DispatcherUseProcessedURL On\n        DispatcherDeclineRoot On')
+        .replace(/RewriteRule "\^\/\$".*\n/, '')
+    )
+    fs.writeFileSync(path.join(docroot, 'index.html'), '<html>root</html>')
+    const r = await s.send('/')
+    expect(r.status).toBe(200)
+    expect(r.text).toBe('<html>root</html>')
+    expect(renderSummary(r.trace)).toMatch(
+      /^DispatcherDeclineRoot is on and the request is for \/; Apache serves .*index\.html itself: 200$/
+    )
+    expect(s.up.publish.count).toBe(0)
+
+    s.up.publish.behave('/content/demo/us/en.html', { body: 'page', headers: { 'content-type': 'text/html' } })
+    expect((await s.send('/content/demo/us/en.html')).text).toBe('page')
+    expect(s.up.publish.count).toBe(1)
+  })
+})

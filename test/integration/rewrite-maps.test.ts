@@ -1,0 +1,33 @@
+/**
+ * `RewriteMap` through the real listener: a `txt:` map file next to the vhost (loaded with the
+ * configuration, read again on reload) and the `int:tolower` function, as projects use them for
+ * vanity redirects.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { stackForThisTest } from './support/engine'
+import { embeddedConfigWithVhost } from './support/config'
+
+describe('RewriteMap', () => {
+  it('a txt: map and int:tolower drive a redirect; a key the map lacks takes the default', async () => {
+    const configDir = embeddedConfigWithVhost(`RewriteMap legacy "txt:conf.d/rewrites/legacy.map"
+RewriteMap lc int:tolower
+RewriteRule "^/go/(.+)$" "\${legacy:\${lc:$1}|/content/demo/us/en.html}" [R=301,L]`)
+    fs.writeFileSync(
+      path.join(configDir, 'conf.d', 'rewrites', 'legacy.map'),
+      '# old campaign names\nsummer /content/demo/us/en/adventures.html\nwinter   /content/demo/us/en/ski.html # trailing note\n'
+    )
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir,
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port } })
+    })
+    const summer = await s.send('/go/SUMMER')
+    expect(summer.status).toBe(301)
+    expect(summer.headers.location).toBe(`http://127.0.0.1:${s.port}/content/demo/us/en/adventures.html`)
+    expect((await s.send('/go/winter')).headers.location).toMatch(/\/content\/demo\/us\/en\/ski\.html$/)
+    expect((await s.send('/go/spring')).headers.location).toMatch(/\/content\/demo\/us\/en\.html$/)
+    expect(s.up.publish.count).toBe(0)
+  })
+})
