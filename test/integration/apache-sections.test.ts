@@ -17,11 +17,11 @@ import { tempDocroot } from './support/cache'
 
 const PAGE = '/content/demo/us/en/expires.html'
 
-async function site(vhostExtra = ''): Promise<{ s: Stack; docroot: string }> {
+async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<{ s: Stack; docroot: string }> {
   const docroot = tempDocroot()
   const s = await stackForThisTest({
     upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra),
+    configDir: embeddedConfigWithVhost(vhostExtra, edit),
     engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
   })
   return { s, docroot }
@@ -185,6 +185,86 @@ describe('Header and RequestHeader in sections', () => {
     expect(before.headers['x-dam']).toBeUndefined()
     fs.mkdirSync(path.join(docroot, 'content', 'dam'), { recursive: true })
     expect((await s.send(asset)).headers['x-dam']).toBe('1')
+  })
+})
+
+describe('what httpd had merged when it answered', () => {
+  it('a rewrite [R] or [F] is answered from the translate hook: <Location> sections apply, <Directory> ones do not', async () => {
+    const { s } = await site(`
+    RewriteRule "^/old$" "/content/demo/us/en.html" [R=301,L]
+    RewriteRule "^/secret" - [F]
+    <Location "/">
+        Header always set X-Location "1"
+    </Location>
+    <Location "/secret">
+        ErrorDocument 403 "location says no"
+    </Location>
+    <Directory "/">
+        Header always set X-Directory "1"
+        ErrorDocument 403 "directory says no"
+    </Directory>`)
+    const moved = await s.send('/old')
+    expect(moved.status).toBe(301)
+    expect(moved.headers['x-location']).toBe('1')
+    // <Directory "/"> (the embedded one's X-Frame-Options included) is merged only after translation.
+    expect(moved.headers['x-directory']).toBeUndefined()
+    expect(moved.headers['x-frame-options']).toBeUndefined()
+    const denied = await s.send('/secret/page.html')
+    expect(denied.status).toBe(403)
+    expect(denied.text).toBe('location says no')
+    expect(denied.headers['x-directory']).toBeUndefined()
+    // A Dispatcher answer went through the directory walk: both apply.
+    s.up.publish.behave(PAGE, { body: 'x', headers: { 'content-type': 'text/html' } })
+    const page = await s.send(PAGE)
+    expect(page.headers['x-location']).toBe('1')
+    expect(page.headers['x-directory']).toBe('1')
+  })
+
+  it('mod_proxy skips the directory walk: a ProxyPass answer gets <Location> headers only', async () => {
+    const { s } = await site(`
+    <Location "/systemready">
+        Header always set X-Probe "1"
+    </Location>`)
+    s.up.publish.behave('/system/probes/health', { body: 'ok' })
+    const r = await s.send('/systemready')
+    expect(r.status).toBe(200)
+    expect(r.headers['x-probe']).toBe('1')
+    expect(r.headers['x-frame-options']).toBeUndefined()
+  })
+
+  it('with DispatcherUseProcessedURL Off, a [PT] result is still the URI httpd walks its sections with', async () => {
+    const { s } = await site(
+      `
+    RewriteRule "^/s/(.*)$" "/content/demo/$1" [PT,L]
+    <Location "/content/demo">
+        Header always set X-Walked "rewritten"
+    </Location>
+    <Location "/s">
+        Header always set X-Walked "original"
+    </Location>`,
+      (t) => t.replace('DispatcherUseProcessedURL On', 'DispatcherUseProcessedURL Off')
+    )
+    const r = await s.send('/s/us/en.html')
+    // The Dispatcher filters the URL it was sent (no filter allows /s/) ...
+    expect(r.status).toBe(404)
+    expect(r.trace.stages.find((e) => e.stage === 'filter')?.summary).toContain('/s/us/en.html')
+    // ... while httpd's own sections see /content/demo/us/en.html.
+    expect(r.headers['x-walked']).toBe('rewritten')
+  })
+
+  it('a rewrite to a file path without [PT] changes r->filename only: <Directory> sections follow it', async () => {
+    const { s, docroot } = await site(`
+    RewriteRule "^/nopt/(.*)$" "/content/demo/$1" [L]
+    <Directory "\${DOCROOT}/content/demo">
+        Header always set X-Dir "demo"
+    </Directory>`)
+    fs.mkdirSync(path.join(docroot, 'content', 'demo'), { recursive: true })
+    const r = await s.send('/nopt/page.html')
+    // The Dispatcher keeps r->uri, which no filter allows ...
+    expect(r.status).toBe(404)
+    expect(r.trace.stages.find((e) => e.stage === 'filter')?.summary).toContain('/nopt/page.html')
+    // ... while httpd's directory walk started from the rewritten file name.
+    expect(r.headers['x-dir']).toBe('demo')
   })
 })
 

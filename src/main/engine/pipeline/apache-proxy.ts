@@ -93,6 +93,8 @@ function locationMatches(scope: ApacheScope, path: string): boolean {
 
 export function proxyTo(ctx: RequestContext, url: string, why: string): boolean | Promise<boolean> {
   ctx.setOutcome('static')
+  // mod_proxy's map_to_storage skips httpd's directory walk: only <Location> and <If> sections apply.
+  ctx.sectionsPhase = 'translate'
   if (ctx.mode === 'explain') {
     ctx.record('render', 'stop', `${why}: mod_proxy would forward to ${url}, bypassing the Dispatcher`)
     return true

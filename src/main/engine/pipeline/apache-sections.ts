@@ -1,7 +1,7 @@
 /**
  * The vhost's per-request Apache configuration for this request (runtime/scoped-apache.ts):
- * the sections walked with `r->uri` after mod_rewrite and `r->filename` under the docroot,
- * once per request and path.
+ * the sections walked with httpd's `r->uri` and `r->filename` as mod_rewrite left them, in the
+ * phase the request reached (`ctx.sectionsPhase`), once per request for each such state.
  */
 import type { ActiveVhost } from '../runtime/active-config'
 import type { ResolvedApache } from '../runtime/scoped-apache'
@@ -12,20 +12,37 @@ export function apacheSections(ctx: RequestContext): ResolvedApache | null {
   const v = ctx.vhost
   if (!v) return null
   const scoped = v.apache.scoped
-  if (scoped.constant) return scoped.constant
-  const path = ctx.decodedPath
+  const phase = ctx.sectionsPhase
+  const constant = scoped.constant[phase]
+  if (constant) return constant
+  const uri = apacheUri(ctx)
+  const filename = apacheFilename(ctx, v, uri)
   const known = ctx.resolvedApache
-  if (known && known.path === path) return known.value
-  const value = scoped.resolve(sectionWalkInput(ctx, v))
-  ctx.resolvedApache = { path, value }
+  if (known && known.phase === phase && known.uri === uri && known.filename === filename) return known.value
+  const value = scoped.resolve(walkInput(ctx, v, uri, filename), phase)
+  ctx.resolvedApache = { phase, uri, filename, value }
   return value
 }
 
-/** What a section walk reads of the request as it stands: `r->uri` is the decoded path. */
+/** What a section walk reads of the request as it stands. */
 export function sectionWalkInput(ctx: RequestContext, v: ActiveVhost): SectionWalkInput {
-  const filename = (v.docroot ?? '').replace(/\/+$/, '') + ctx.decodedPath
+  const uri = apacheUri(ctx)
+  return walkInput(ctx, v, uri, apacheFilename(ctx, v, uri))
+}
+
+/** httpd's `r->uri`, decoded: the Dispatcher's path unless mod_rewrite left httpd a different one. */
+function apacheUri(ctx: RequestContext): string {
+  return ctx.apacheUri ?? ctx.decodedPath
+}
+
+/** httpd's `r->filename`: the docroot joined with the URI, unless a rewrite to a file path set it. */
+function apacheFilename(ctx: RequestContext, v: ActiveVhost, uri: string): string {
+  return ctx.apacheFilename ?? (v.docroot ?? '').replace(/\/+$/, '') + uri
+}
+
+function walkInput(ctx: RequestContext, v: ActiveVhost, uri: string, filename: string): SectionWalkInput {
   return {
-    uri: ctx.decodedPath,
+    uri,
     filename,
     probe: v.probe,
     exprContext: () => ({ req: ctx.apacheRequest(), env: ctx.env, fs: v.probe, now: ctx.requestDate(), filename })

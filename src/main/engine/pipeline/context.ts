@@ -19,7 +19,7 @@ import type { ApacheRequest } from '../apache-expr'
 import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { InputWatch } from './replay'
-import type { ResolvedApache } from '../runtime/scoped-apache'
+import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
 import { textMemo } from '../text-memo'
 
 export interface IncomingRequest {
@@ -82,8 +82,17 @@ export class RequestContext {
    * (forward-headers.ts), shared by every replay of it. Null otherwise.
    */
   forwardedByRender: Map<ActiveRender, Readonly<Record<string, string>>> | null = null
-  /** The Apache sections that apply, once walked for this path (apache-sections.ts). */
-  resolvedApache?: { path: string; value: ResolvedApache }
+  /** The Apache sections that apply, once walked for this request as it stands (apache-sections.ts). */
+  resolvedApache?: { phase: SectionsPhase; uri: string; filename: string; value: ResolvedApache }
+  /** How far httpd's per-directory merge got before the answer (scoped-apache.ts). */
+  sectionsPhase: SectionsPhase = 'full'
+  /**
+   * httpd's `r->uri` when it differs from what the Dispatcher goes on with: a `[PT]` result
+   * with `DispatcherUseProcessedURL Off` (decoded). The sections are walked with it.
+   */
+  apacheUri?: string
+  /** `r->filename` after a rewrite to a file path without `[PT]` (the URI stays): the directory walk's start. */
+  apacheFilename?: string
   private apacheReq?: ApacheRequest
   private stageStart = 0
   /** `trace.stages` itself, written to directly (reading the trace's property completes it). */

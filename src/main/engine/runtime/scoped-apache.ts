@@ -33,33 +33,44 @@ export interface ResolvedApache extends ScopedApache {
 /** Combinations remembered per vhost before the memo starts over. */
 const MEMO_LIMIT = 256
 
+/**
+ * How far httpd got with its per-directory merge when the answer was made: `full` once
+ * `map_to_storage` walked the directories and files (the Dispatcher's answers, static files);
+ * `translate` when the request never got there — an answer from mod_rewrite (`[F]`, `[R]`, a
+ * status) or one mod_proxy forwarded (its `map_to_storage` skips the directory walk) — so
+ * only `<Location>` and `<If>` sections apply.
+ */
+export type SectionsPhase = 'full' | 'translate'
+
 export class VhostScopes {
   /** What applies without any section. */
   readonly base: ResolvedApache
   /**
    * What applies to every request when no walk is needed (no sections, or only ones that cover
-   * every request): the request path then builds no walk input at all. Null when it depends on the request.
+   * every request): the request path then builds no walk input at all. Null when it depends on
+   * the request. One per phase.
    */
-  readonly constant: ResolvedApache | null
+  readonly constant: Record<SectionsPhase, ResolvedApache | null>
   /** Some context (a section included) has a `RequestHeader`: the fixups have work to do. */
   readonly hasRequestHeaders: boolean
   /** Some context has a `Header` or mod_expires directive: answers have work to do. */
   readonly hasResponseDirectives: boolean
-  private readonly sections: CompiledSections | null
+  private readonly sections: Record<SectionsPhase, CompiledSections | null>
+  /** By walk key: node indices are the same in both phases, so one memo serves both. */
   private readonly memo = new Map<string, ResolvedApache>()
 
   constructor(
     private readonly layers: VhostSettings[],
     docroot: string | undefined
   ) {
-    this.sections = compileSections(
-      layers,
-      docroot,
-      (s) => s.headers.length > 0 || s.errorDocuments.length > 0 || hasExpiresDirectives(s)
-    )
+    const relevant = (s: VhostSettings): boolean =>
+      s.headers.length > 0 || s.errorDocuments.length > 0 || hasExpiresDirectives(s)
+    this.sections = {
+      full: compileSections(layers, docroot, relevant),
+      translate: compileSections(layers, docroot, relevant, 'translate')
+    }
     this.base = { ...scopedApache(layers), scopes: [], label: '', vary: [] }
-    const fixed = this.sections?.fixed
-    this.constant = !this.sections ? this.base : fixed ? this.resolved(fixed.key, fixed.scopes) : null
+    this.constant = { full: this.constantFor('full'), translate: this.constantFor('translate') }
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
     this.hasResponseDirectives = all.some(
@@ -67,9 +78,16 @@ export class VhostScopes {
     )
   }
 
-  resolve(input: SectionWalkInput): ResolvedApache {
-    if (this.constant) return this.constant
-    const walk = this.sections!.walk(input)
+  private constantFor(phase: SectionsPhase): ResolvedApache | null {
+    const sections = this.sections[phase]
+    if (!sections) return this.base
+    return sections.fixed ? this.resolved(sections.fixed.key, sections.fixed.scopes) : null
+  }
+
+  resolve(input: SectionWalkInput, phase: SectionsPhase = 'full'): ResolvedApache {
+    const constant = this.constant[phase]
+    if (constant) return constant
+    const walk = this.sections[phase]!.walk(input)
     const resolved = this.resolved(walk.key, walk.scopes)
     // Shared between requests (the trace keeps the label string, not a copy) unless <If> read headers.
     return walk.vary.length === 0 ? resolved : { ...resolved, vary: walk.vary }

@@ -61,15 +61,16 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     for (const h of out.vary) ctx.vary.push(h)
     const summary = out.trace.summary
     const source = out.action === 'none' ? undefined : out.lastTouched
-    if (out.action === 'status') {
+    if (out.action === 'status' || out.action === 'redirect') {
       ctx.recordLazy('rewrite', 'stop', summary, complete, { lazyLog: true, source })
+      // Answered from the translate hook: no <Directory>/<Files> section was merged yet.
+      ctx.sectionsPhase = 'translate'
+      if (out.action === 'redirect') {
+        ctx.setOutcome('redirect')
+        return redirect(ctx, out.status ?? 302, out.location ?? '/')
+      }
       ctx.setOutcome('blocked')
       return answer(ctx, out.status ?? 403)
-    }
-    if (out.action === 'redirect') {
-      ctx.recordLazy('rewrite', 'stop', summary, complete, { lazyLog: true, source })
-      ctx.setOutcome('redirect')
-      return redirect(ctx, out.status ?? 302, out.location ?? '/')
     }
     if (out.action === 'proxy') {
       // [P] hands the request to mod_proxy: it goes straight to that URL, bypassing the Dispatcher.
@@ -78,10 +79,14 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     const processed = ctx.vhost?.dispatcher.useProcessedURL ?? false
     const changed = out.passThrough && out.uri !== ctx.decodedPath
     const queryChanged = (out.query || null) !== ctx.query
+    const canonical = changed ? canonicalRewrittenPath(out.uri, v.encodedSlashes) : null
+    // httpd itself goes on with the new r->uri (or r->filename) whatever the Dispatcher is told:
+    // the sections that apply to the answer are walked with them.
+    if (changed && !processed) ctx.apacheUri = canonical?.decodedPath ?? out.uri
+    if (out.action === 'rewrite' && out.filename !== undefined) ctx.apacheFilename = out.filename
     if (processed && (changed || queryChanged)) {
       let note = summary
       if (changed) {
-        const canonical = canonicalRewrittenPath(out.uri, v.encodedSlashes)
         ctx.path = canonical?.path ?? out.uri
         ctx.decodedPath = canonical?.decodedPath ?? out.uri
         if (ctx.path !== out.uri) note = `${summary} (the Dispatcher goes on with the canonical '${ctx.path}')`
