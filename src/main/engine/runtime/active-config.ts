@@ -45,8 +45,6 @@ export interface ActiveVhost {
   apache: VhostApache
   /** File system as the emulated server sees it (docroot real, container folders elsewhere). */
   probe: CountingProbe
-  /** Host names (ServerName, ServerAlias) without port, for mod_rewrite's "is this server". */
-  names: string[]
   /** `r->server->server_hostname`: the vhost's ServerName, else the main server's (mod_proxy's X-Forwarded-Server). */
   serverHostname: string
 }
@@ -200,7 +198,6 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings, 
     dispatcher: dispatcherDirectives(handlerScopes),
     apache: compileVhostApache(server, vhost.settings, wholeTree, docroot),
     probe: containerProbe(docroot),
-    names,
     serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost')
   }
 }

@@ -31,7 +31,9 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   if (rw) {
     const req = ctx.apacheRequest()
     const env = ctx.env
-    const isThisServer = (host: string): boolean => v.names.some((n) => n.toLowerCase() === host.toLowerCase())
+    // ap_matches_request_vhost: ServerName or a ServerAlias (wildcards too, so `ServerAlias "*"`
+    // claims every host) on the server's port.
+    const isThisServer = (host: string, port: number): boolean => port === req.serverPort && v.matches(host)
     const rewriteCtx = (quiet: boolean): RewriteContext => ({
       scope: 'vhost',
       maps: rw.maps,

@@ -31,3 +31,31 @@ RewriteRule "^/go/(.+)$" "\${legacy:\${lc:$1}|/content/demo/us/en.html}" [R=301,
     expect(s.up.publish.count).toBe(0)
   })
 })
+
+describe('a substitution naming this server', () => {
+  it('is reduced to a local path when a ServerAlias wildcard claims its host on this port; anything else redirects', async () => {
+    const configDir = embeddedConfigWithVhost(
+      `RewriteRule "^/here$" "http://Shop.Example.com/content/demo/us/en.html" [PT,L]
+RewriteRule "^/there$" "http://elsewhere.org/content/demo/us/en.html" [L]
+RewriteRule "^/otherport$" "http://shop.example.com:8081/content/demo/us/en.html" [L]`,
+      (t) => t.replace('ServerAlias "*"', 'ServerAlias "*.example.com"')
+    )
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir,
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port } })
+    })
+    s.up.publish.behave('/content/demo/us/en.html', { body: 'home', headers: { 'content-type': 'text/html' } })
+    const host = { host: 'shop.example.com' }
+    const here = await s.send('/here', { headers: host })
+    expect(here.status).toBe(200)
+    expect(here.text).toBe('home')
+    expect(s.up.publish.last?.url).toBe('/content/demo/us/en.html')
+    const there = await s.send('/there', { headers: host })
+    expect(there.status).toBe(302)
+    expect(there.headers.location).toBe('http://elsewhere.org/content/demo/us/en.html')
+    const otherPort = await s.send('/otherport', { headers: host })
+    expect(otherPort.status).toBe(302)
+    expect(otherPort.headers.location).toBe('http://shop.example.com:8081/content/demo/us/en.html')
+  })
+})
