@@ -195,6 +195,30 @@ describe('dispatcher-workbench command line', () => {
       }
       expect(await cli.exited).toBe(0)
     })
+
+    it('prints the UI address and serves the UI on it; --no-ui prints none and still proxies', async () => {
+      const withUi = startCli(['serve', '--port', '0', '--demo'])
+      try {
+        const ui = await withUi.waitFor(/^UI: (http:\/\/127\.0\.0\.1:\d+\/\S*)$/m)
+        const page = await send(ui[1], ui[1].slice(ui[1].indexOf('/', 'http://'.length)))
+        expect(page.status).toBe(200)
+        expect(page.headers['content-type']).toMatch(/^text\/html/)
+      } finally {
+        withUi.child.kill('SIGTERM')
+      }
+      expect(await withUi.exited).toBe(0)
+
+      const headless = startCli(['serve', '--port', '0', '--demo', '--no-ui'])
+      try {
+        const m = await headless.waitFor(/^Proxy: (http:\/\/\S+)$/m)
+        expect((await send(m[1], '/content/demo/us/en.html')).status).toBe(200)
+        expect(headless.output()).not.toMatch(/^UI:/m)
+      } finally {
+        headless.child.kill('SIGTERM')
+      }
+      expect(await headless.exited).toBe(0)
+      expect(headless.output()).not.toMatch(/^UI:/m)
+    })
   })
 })
 
