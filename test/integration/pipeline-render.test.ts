@@ -264,6 +264,37 @@ describe('renders that fail (§6.4)', () => {
     expect(a.trace.outcome).toBe('error')
   })
 
+  it("/failover with /health_check: a 500 from a render whose health URL also fails is resent to the other render; a healthy one's 500 goes out", async () => {
+    const s = await stackForThisTest({
+      upstreams: ['one', 'two'],
+      any: (up) =>
+        dispatcherAny([
+          {
+            name: 'publish',
+            renders: [
+              { host: '127.0.0.1', port: up.one.port },
+              { host: '127.0.0.1', port: up.two.port }
+            ],
+            extra: '/failover "1"\n/health_check { /url "/health.html" }'
+          }
+        ])
+    })
+    s.up.one.behave('/content/a.html', { status: 500, body: 'broken' })
+    s.up.one.behave('/health.html', { status: 500 })
+    s.up.two.behave('/content/a.html', { body: 'from two' })
+    const a = await s.send('/content/a.html')
+    expect(a.status).toBe(200)
+    expect(a.text).toBe('from two')
+    expect(s.up.one.requests.map((q) => q.url)).toEqual(['/content/a.html', '/health.html'])
+    expect(a.trace.stages.find((st) => st.stage === 'render')!.summary).toMatch(/r1/)
+
+    s.up.one.behave('/health.html', { status: 200 })
+    s.up.one.behave('/content/b.html', { status: 500, body: 'broken b' })
+    const b = await s.send('/content/b.html', { headers: { cookie: 'renderid=r0' } })
+    expect(b.status).toBe(500)
+    expect(b.text).toBe('broken b')
+  })
+
   it('a farm without renders: 503', async () => {
     const s = await stackForThisTest({ any: dispatcherAny([{ name: 'empty', renders: [] }]) })
     const a = await s.send('/content/a.html')
