@@ -5,16 +5,17 @@
  * filter and cache, with mod_proxy_http's request headers.
  */
 import crypto from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import net from 'node:net'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { stackForThisTest, type Stack } from './support/engine'
 import { embeddedConfigWithVhost } from './support/config'
 import { tempDocroot } from './support/cache'
 
-async function site(vhostExtra = ''): Promise<Stack> {
+async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<Stack> {
   const docroot = tempDocroot()
   return stackForThisTest({
     upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra),
+    configDir: embeddedConfigWithVhost(vhostExtra, edit),
     engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
   })
 }
@@ -75,6 +76,106 @@ describe('mod_proxy locations and [P]', () => {
     const s = await site('<Location "/gone">\n    ProxyPass http://127.0.0.1:1/gone\n</Location>')
     const r = await s.send('/gone/x')
     expect(r.status).toBe(503)
-    expect(renderSummary(r.trace)).toMatch(/mod_proxy could not reach http:\/\/127\.0\.0\.1:1\/gone\/x .*: 503$/)
+    expect(renderSummary(r.trace)).toMatch(
+      /mod_proxy could not get an answer from http:\/\/127\.0\.0\.1:1\/gone\/x .*: 503$/
+    )
+  })
+
+  it('a host name that does not resolve gives 502', async () => {
+    const s = await site('<Location "/nowhere">\n    ProxyPass http://no-such-backend.invalid/x\n</Location>')
+    const r = await s.send('/nowhere')
+    expect(r.status).toBe(502)
+  })
+})
+
+const AEM = 'http://${AEM_HOST}:${AEM_PORT}'
+
+describe("mod_proxy's choice of ProxyPass", () => {
+  it('server-level ProxyPass: the first match in configuration order wins, and a matching "!" ends the search', async () => {
+    const s = await site(`ProxyPass /app/static !
+ProxyPass /app/special ${AEM}/special-backend
+ProxyPass /app ${AEM}/app-backend`)
+    s.up.publish.behave('/special-backend/x', { body: 'special' })
+    s.up.publish.behave('/app-backend/special/x', { body: 'app' })
+    expect((await s.send('/app/special/x')).text).toBe('special')
+    const excluded = await s.send('/app/static/site.css')
+    expect(excluded.trace.outcome).not.toBe('static')
+    expect(s.up.publish.requests.map((q) => q.url)).toEqual(['/special-backend/x'])
+  })
+
+  it('a prefix matches on a segment boundary; the rest of the URI is appended as it is, the query string kept', async () => {
+    const s = await site(`ProxyPass /api ${AEM}/backend`)
+    s.up.publish.behave('/backend/v1/items', { body: 'items' })
+    // httpd merges the slashes of r->uri (MergeSlashes) before any translation.
+    const r = await s.send('/api//v1/items?page=2')
+    expect(r.text).toBe('items')
+    expect(s.up.publish.last?.url).toBe('/backend/v1/items?page=2')
+    const other = await s.send('/apiary.html')
+    expect(other.trace.outcome).not.toBe('static')
+  })
+
+  it('the <Location> form is consulted before the server-level list', async () => {
+    const s = await site(`ProxyPass / ${AEM}/catch-all/`)
+    s.up.publish.behave('/system/probes/health', { body: 'probe' })
+    expect((await s.send('/systemready')).text).toBe('probe')
+  })
+
+  it('ProxyPassMatch: a target with $N is used as substituted, one without gets the whole URI', async () => {
+    const s = await site(`ProxyPassMatch "^/img/(.*)\\.png$" "${AEM}/dam/$1.png"
+ProxyPassMatch "^/feed/" "${AEM}"`)
+    s.up.publish.behave('/dam/logo.png', { body: 'png' })
+    s.up.publish.behave('/feed/news', { body: 'feed' })
+    expect((await s.send('/img/logo.png')).text).toBe('png')
+    expect((await s.send('/feed/news')).text).toBe('feed')
+  })
+
+  it('the path goes to the backend re-encoded (ap_proxy_canonenc); nocanon sends the request target as received', async () => {
+    const s = await site(`RewriteRule "^/legacy/(.*)$" "${AEM}/c/$1" [P,L]
+<LocationMatch "^/raw/">
+    ProxyPassMatch ${AEM} nocanon
+</LocationMatch>`)
+    // (A decoded %3F would be refused: since 2.4.60 mod_rewrite answers 403 without [UnsafeAllow3F].)
+    await s.send('/legacy/a%23b%20c%3b%25')
+    expect(s.up.publish.last?.url).toBe('/c/a%23b%20c;%25')
+    await s.send('/raw/a%3bb%2Fc?x=%41')
+    expect(s.up.publish.last?.url).toBe('/raw/a%3bb%2Fc?x=%41')
+  })
+
+  it('with DispatcherUseProcessedURL Off a [PT] result is what ProxyPass sees; a rewrite to a file path without [PT] is never proxied', async () => {
+    const s = await site(
+      `RewriteRule "^/h$" "/api/health" [PT]
+RewriteRule "^/api/old$" "/api/new"
+ProxyPass /api ${AEM}/backend`,
+      (t) => t.replace('DispatcherUseProcessedURL On', 'DispatcherUseProcessedURL Off')
+    )
+    s.up.publish.behave('/backend/health', { body: 'healthy' })
+    expect((await s.send('/h')).text).toBe('healthy')
+    const notProxied = await s.send('/api/old')
+    expect(notProxied.trace.outcome).not.toBe('static')
+    expect(s.up.publish.requests.map((q) => q.url)).toEqual(['/backend/health'])
+  })
+})
+
+describe('mod_proxy_http on the wire', () => {
+  it('headers the client named in Connection are not passed on', async () => {
+    const s = await site()
+    s.up.publish.behave('/system/probes/health', { body: 'ok' })
+    await s.send('/systemready', { headers: { connection: 'keep-alive, X-Hop', 'x-hop': '1', 'x-end': '2' } })
+    expect(s.up.publish.last?.headers['x-hop']).toBeUndefined()
+    expect(s.up.publish.last?.headers['x-end']).toBe('2')
+  })
+
+  it('a backend that breaks off mid-answer: the client connection is dropped, not ended as if complete', async () => {
+    const backend = net.createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n')
+        setTimeout(() => socket.destroy(), 50)
+      })
+    })
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => backend.close(() => resolve())))
+    const port = (backend.address() as net.AddressInfo).port
+    const s = await site(`<Location "/broken">\n    ProxyPass http://127.0.0.1:${port}/broken\n</Location>`)
+    await expect(s.send('/broken')).rejects.toThrow()
   })
 })

@@ -35,8 +35,6 @@ export interface ProxyServerOptions {
 /** What the listener needs of a reply beyond the pipeline's `Reply`. */
 interface ListenerReply extends Reply {
   readonly statusCode: number
-  /** Drops the connection (an internal error once the headers are out). */
-  destroy(): void
 }
 
 class HttpReply implements ListenerReply {
@@ -120,6 +118,10 @@ class TracedReply implements Reply {
 
   onAbort(cb: () => void): void {
     this.inner.onAbort(cb)
+  }
+
+  destroy(): void {
+    this.inner.destroy()
   }
 }
 

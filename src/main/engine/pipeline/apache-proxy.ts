@@ -1,97 +1,37 @@
 /**
- * mod_proxy: `ProxyPass`/`ProxyPassMatch` locations and rewrite `[P]` rules send a request
- * straight to a backend, bypassing the Dispatcher's filters and cache — the AEMaaCS baseline
- * does this for health probes, `/systemready` and, in dev, CRXDE (dispatcher-behavior.md §3.2).
+ * mod_proxy_http: a request that `ProxyPass`/`ProxyPassMatch` (proxy-pass.ts) or a rewrite
+ * `[P]` hands to a backend goes straight there, bypassing the Dispatcher's filters and cache —
+ * the AEMaaCS baseline does this for health probes, `/systemready` and, in dev, CRXDE
+ * (dispatcher-behavior.md §3.2). The path is re-encoded as `proxy_http_canon` does unless
+ * `nocanon`/`[NE]` says to send it as it is.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, type Dispatcher } from 'undici'
-import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
-import { compilePcre } from '../apache-expr'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
-import { PROXY_REQUEST_HOP } from './hop-headers'
+import { PROXY_REQUEST_HOP, RESPONSE_HOP } from './hop-headers'
 import { answer } from './stages/answer'
 
-const agent = new Agent({ keepAliveTimeout: 60_000, connections: 64 })
+// mod_proxy waits for the backend as long as httpd's `Timeout` (60 s) when no ProxyTimeout is set.
+const BACKEND_TIMEOUT_MS = 60_000
+const agent = new Agent({
+  keepAliveTimeout: 60_000,
+  connections: 64,
+  headersTimeout: BACKEND_TIMEOUT_MS,
+  bodyTimeout: BACKEND_TIMEOUT_MS
+})
 
-const regexCache = new Map<string, RegExp | null>()
-
-/** Apache regexes are PCRE; a pattern that does not translate never matches (and says so nowhere else). */
-function pcre(source: string): RegExp | null {
-  let r = regexCache.get(source)
-  if (r === undefined) {
-    const c = compilePcre(source)
-    r = c.ok ? c.regex : null
-    regexCache.set(source, r)
-  }
-  return r
+/** Where mod_proxy forwards a request: the backend URL without the query, and the query (`r->args`). */
+export interface ProxyTarget {
+  /** `scheme://host[:port]/path`; the path decoded unless `noCanon`. */
+  url: string
+  query: string | null
+  /** `nocanon` / `[NE]`: the URL goes out as it is, query included. */
+  noCanon: boolean
 }
 
-function where(directive: string, file: string, line: number): string {
-  return `${directive} (${file.split('/').pop()}:${line})`
-}
-
-/**
- * The backend URL for this path, if a `ProxyPass`/`ProxyPassMatch` applies: the two-argument
- * forms at server or vhost level (`ProxyPass /prefix url`, `ProxyPassMatch regex url-with-$N`),
- * or the one-argument forms inside `<Location>` (the rest of the path after the location is
- * appended) and `<LocationMatch>` (the whole path is appended). The last match wins, as later
- * sections override earlier ones.
- */
-export function proxyPassTarget(layers: VhostSettings[], path: string): { url: string; via: string } | undefined {
-  let found: { url: string; via: string } | undefined
-  for (const layer of layers) {
-    for (const p of layer.proxyPass) {
-      if (p.args.length < 2 || p.args[1] === '!') continue
-      const [pattern, target] = p.args
-      if (
-        p.directive === 'ProxyPass' &&
-        (path === pattern || path.startsWith(pattern.endsWith('/') ? pattern : pattern + '/'))
-      ) {
-        found = {
-          url: target.replace(/\/$/, '') + '/' + path.slice(pattern.length).replace(/^\//, ''),
-          via: where(`ProxyPass ${pattern}`, p.pos.file, p.pos.line)
-        }
-      } else if (p.directive === 'ProxyPassMatch') {
-        const m = pcre(pattern)?.exec(path)
-        if (m)
-          found = {
-            url: target.replace(/\$(\d)/g, (_x, n: string) => m[Number(n)] ?? ''),
-            via: where(`ProxyPassMatch ${pattern}`, p.pos.file, p.pos.line)
-          }
-      }
-    }
-    for (const scope of layer.scopes) {
-      // A section without ProxyPass cannot apply: its location need not be matched at all.
-      if (scope.settings.proxyPass.length === 0) continue
-      if ((scope.kind !== 'Location' && scope.kind !== 'LocationMatch') || !locationMatches(scope, path)) continue
-      for (const p of scope.settings.proxyPass) {
-        const target = p.args[0]
-        if (
-          p.args.length !== 1 ||
-          !target ||
-          target === '!' ||
-          (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')
-        )
-          continue
-        const rest = scope.kind === 'Location' ? path.slice(scope.arg.replace(/\/$/, '').length) : path
-        found = {
-          url: target.replace(/\/$/, '') + rest,
-          via: where(`${p.directive} in <${scope.kind} ${scope.arg}>`, p.pos.file, p.pos.line)
-        }
-      }
-    }
-  }
-  return found
-}
-
-function locationMatches(scope: ApacheScope, path: string): boolean {
-  if (scope.kind === 'LocationMatch') return pcre(scope.arg)?.test(path) ?? false
-  const prefix = scope.arg.replace(/\/$/, '')
-  return prefix === '' || path === prefix || path.startsWith(prefix + '/')
-}
-
-export function proxyTo(ctx: RequestContext, url: string, why: string): boolean | Promise<boolean> {
+export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): boolean | Promise<boolean> {
+  const url = backendUrl(target)
   ctx.setOutcome('static')
   // mod_proxy's map_to_storage skips httpd's directory walk: only <Location> and <If> sections apply.
   ctx.sectionsPhase = 'translate'
@@ -99,32 +39,20 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
     ctx.record('render', 'stop', `${why}: mod_proxy would forward to ${url}, bypassing the Dispatcher`)
     return true
   }
-  const headers: Record<string, string> = {}
-  for (const k in ctx.headers) if (!PROXY_REQUEST_HOP.has(k)) headers[k] = ctx.headers[k]
-  // mod_proxy_http's defaults (ProxyAddHeaders On, ProxyPreserveHost Off): each X-Forwarded-*
-  // value is appended to what the client sent, and Host becomes the backend's.
-  const append = (name: string, value: string): void => {
-    headers[name] = headers[name] ? `${headers[name]}, ${value}` : value
-  }
-  append('x-forwarded-for', ctx.req.client.address)
-  if (ctx.headers.host) append('x-forwarded-host', ctx.headers.host)
-  append('x-forwarded-server', ctx.vhost?.serverHostname ?? 'localhost')
-  let target: URL
-  try {
-    target = new URL(url)
-  } catch {
-    ctx.record('render', 'stop', `${why}: invalid proxy URL '${url}': 500`)
+  const parts = /^(https?:\/\/[^/?#]+)(.*)$/i.exec(url)
+  if (!parts) {
+    ctx.record('render', 'stop', `${why}: mod_proxy cannot forward to '${url}' (no http(s) backend): 500`)
     return answer(ctx, 500)
   }
-  delete headers.host
+  const [, origin, rest] = parts
+  const started = performance.now()
   return new Promise<boolean>((resolve) => {
-    const started = performance.now()
     agent.dispatch(
       {
-        origin: target.origin,
-        path: target.pathname + target.search,
+        origin,
+        path: rest.startsWith('/') ? rest : `/${rest}`,
         method: ctx.req.method as Dispatcher.HttpMethod,
-        headers,
+        headers: requestHeaders(ctx),
         body: ctx.req.body ?? undefined
       },
       {
@@ -141,10 +69,7 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
             'stop',
             `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`
           )
-          const out: OutgoingHttpHeaders = {}
-          for (const k in resHeaders)
-            if (!PROXY_REQUEST_HOP.has(k) && resHeaders[k] !== undefined) out[k] = resHeaders[k]
-          ctx.reply.head(status, finalHeaders(ctx, status, out, false))
+          ctx.reply.head(status, finalHeaders(ctx, status, withoutHopHeaders(resHeaders, RESPONSE_HOP), false))
           ctx.reply.onDrain(() => controller.resume())
         },
         onResponseData(controller, chunk) {
@@ -156,14 +81,94 @@ export function proxyTo(ctx: RequestContext, url: string, why: string): boolean 
           resolve(true)
         },
         onResponseError(_c, err) {
-          if (!ctx.reply.headersSent) {
-            ctx.record('render', 'stop', `${why}: mod_proxy could not reach ${url} (${err.message}): 503`)
+          if (ctx.reply.headersSent) {
+            // ap_proxy_backend_broke: the client's connection is dropped, the answer left incomplete.
+            ctx.record('render', 'error', `${why}: the backend broke off the answer (${err.message})`)
             ctx.setOutcome('error')
-            answer(ctx, 503)
-          } else ctx.reply.end()
+            ctx.reply.destroy()
+          } else {
+            const status = failureStatus(err)
+            ctx.record(
+              'render',
+              'stop',
+              `${why}: mod_proxy could not get an answer from ${url} (${err.message}): ${status}`
+            )
+            ctx.setOutcome('error')
+            answer(ctx, status)
+          }
           resolve(true)
         }
       }
     )
   })
+}
+
+/**
+ * What the backend is sent: the client's header lines without the hop-by-hop ones (and those
+ * its `Connection` names), then mod_proxy_http's defaults (ProxyAddHeaders On, ProxyPreserveHost
+ * Off): each X-Forwarded-* value appended to what the client sent, Host the backend's own.
+ */
+function requestHeaders(ctx: RequestContext): Record<string, string> {
+  const headers = withoutHopHeaders(ctx.headers, PROXY_REQUEST_HOP) as Record<string, string>
+  const append = (name: string, value: string): void => {
+    headers[name] = headers[name] ? `${headers[name]}, ${value}` : value
+  }
+  append('x-forwarded-for', ctx.req.client.address)
+  if (ctx.headers.host) append('x-forwarded-host', ctx.headers.host)
+  append('x-forwarded-server', ctx.vhost?.serverHostname ?? 'localhost')
+  delete headers.host
+  return headers
+}
+
+/** `ap_proxy_clear_connection`: the connection's own fields, and every field its `Connection` header names. */
+function withoutHopHeaders<T extends string | string[] | undefined>(
+  headers: Record<string, T>,
+  hop: ReadonlySet<string>
+): Record<string, T> {
+  const connection = headers.connection
+  const named =
+    connection === undefined
+      ? []
+      : String(connection)
+          .toLowerCase()
+          .split(/\s*,\s*/)
+  const out: Record<string, T> = {}
+  for (const k in headers) if (!hop.has(k) && !named.includes(k) && headers[k] !== undefined) out[k] = headers[k]
+  return out
+}
+
+/**
+ * mod_proxy's status when no answer came: 503 when the backend refused or could not be
+ * connected to, 502 otherwise (a name that does not resolve, a timeout or an error reading
+ * the answer: "Error reading from remote server").
+ */
+function failureStatus(err: Error): number {
+  const code = (err as { code?: string }).code ?? ''
+  return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT/.test(code) ? 503 : 502
+}
+
+/**
+ * The URL mod_proxy_http sends: with `nocanon`/`[NE]` as it is (the query string included);
+ * otherwise the path re-encoded by `ap_proxy_canonenc` (enc_path) and `r->args` appended.
+ */
+export function backendUrl(t: ProxyTarget): string {
+  const q = t.query === null || t.query === '' ? '' : `?${t.query}`
+  if (t.noCanon) return t.url + q
+  const m = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(t.url)
+  if (!m) return t.url + q
+  return m[1] + canonPath(m[2]) + q
+}
+
+/** Characters `ap_proxy_canonenc` leaves alone in a path, besides letters and digits. */
+const PATH_ALLOWED = new Set("~$-_.+!*'(),;:@&=/")
+
+/** `ap_proxy_canonenc(…, enc_path, …)` on a decoded path: everything else as `%XX` (upper case), byte by byte. */
+function canonPath(path: string): string {
+  let out = ''
+  for (const byte of Buffer.from(path, 'utf8')) {
+    const c = String.fromCharCode(byte)
+    if ((byte < 0x80 && /[A-Za-z0-9]/.test(c)) || PATH_ALLOWED.has(c)) out += c
+    else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0')
+  }
+  return out
 }

@@ -20,6 +20,7 @@ import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { InputWatch } from './replay'
 import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
+import type { ProxyTarget } from './apache-proxy'
 import { textMemo } from '../text-memo'
 
 export interface IncomingRequest {
@@ -47,6 +48,11 @@ export interface Reply {
   onDrain(cb: () => void): void
   /** Called once if the client goes away before the answer is complete. */
   onAbort(cb: () => void): void
+  /**
+   * Cuts the answer short: the connection is dropped without completing the body (no last
+   * chunk), as httpd does when its backend breaks off mid-answer, so the client can tell.
+   */
+  destroy(): void
 }
 
 export class RequestContext {
@@ -73,8 +79,8 @@ export class RequestContext {
   cacheInfo?: string
   /** This context is Apache's internal request for an ErrorDocument (no second level). */
   isErrorDocument = false
-  /** Set by a rewrite `[P]` rule: mod_proxy forwards to this URL instead of the Dispatcher. */
-  proxyTo?: string
+  /** Set by a rewrite `[P]` rule: mod_proxy forwards there instead of the Dispatcher. */
+  proxyTo?: ProxyTarget
   /** Set while a run is watched for decision replay (replay.ts). */
   inputWatch?: InputWatch
   /**
@@ -91,6 +97,8 @@ export class RequestContext {
    * with `DispatcherUseProcessedURL Off` (decoded). The sections are walked with it.
    */
   apacheUri?: string
+  /** `r->uri` (decoded) as it arrived, once a `[PT]` rewrite changed it: where httpd walked its locations. */
+  arrivedUri?: string
   /** `r->filename` after a rewrite to a file path without `[PT]` (the URI stays): the directory walk's start. */
   apacheFilename?: string
   private apacheReq?: ApacheRequest

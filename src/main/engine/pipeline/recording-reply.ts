@@ -26,4 +26,5 @@ export class RecordingReply implements Reply {
   end(): void {}
   onDrain(): void {}
   onAbort(): void {}
+  destroy(): void {}
 }

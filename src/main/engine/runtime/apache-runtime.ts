@@ -17,6 +17,7 @@ import {
   type CompiledRewrite,
   type RewriteMapImpl
 } from '../pipeline/rewrite'
+import { ProxyPasses } from '../pipeline/proxy-pass'
 import { compileRewriteSwitch, type RewriteSwitch } from './rewrite-switch'
 import { scopedProblems, VhostScopes } from './scoped-apache'
 
@@ -31,6 +32,8 @@ export interface VhostApache {
     /** No `rnd:` map: the same request always gives the same outcome, so its trace can be rebuilt later. */
     replayable: boolean
   } | null
+  /** mod_proxy's `ProxyPass`/`ProxyPassMatch`, server-wide and in sections. */
+  proxyPasses: ProxyPasses
   /** `RewriteEngine` in `<Location>`/`<If>` sections, when any says it. */
   rewriteSwitch: RewriteSwitch | null
   /** `Header`, `RequestHeader` and mod_expires, with the sections that apply to a request. */
@@ -156,5 +159,5 @@ export function compileVhostApache(
   const base = scoped.base
   for (const c of [base.requestHeaders, base.responseHeaders]) if (c) problems.push(...c.problems)
   problems.push(...scopedProblems(layers))
-  return { setEnv, rewrite, rewriteSwitch, scoped, problems }
+  return { setEnv, rewrite, rewriteSwitch, proxyPasses: new ProxyPasses(layers, docroot), scoped, problems }
 }

@@ -68,6 +68,8 @@ interface Node {
 
 export interface CompiledSections {
   walk(input: SectionWalkInput): SectionWalk
+  /** Some `<If>` takes part: the walk reads the request, not only its URI and file name. */
+  readsRequest: boolean
   /** Set when the same sections apply to every request: the walk's one answer. */
   fixed?: SectionWalk
 }
@@ -138,9 +140,11 @@ export function compileSections(
       key: all.map((n) => n.index + ',').join(''),
       vary: []
     }
-    return { walk: () => fixed, fixed }
+    return { walk: () => fixed, fixed, readsRequest: false }
   }
+  const hasIf = (n: Node): boolean => GROUP[n.scope.kind] === 'if' || n.children.some(hasIf)
   return {
+    readsRequest: top.some(hasIf),
     walk(outer) {
       let walked: Walked | undefined
       const input: WalkInput = { ...outer, walked: () => (walked ??= walkedPath(outer, docroot)) }

@@ -102,6 +102,7 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
     if (partial.status !== undefined) out.status = partial.status
     if (partial.location !== undefined) out.location = partial.location
     if (partial.proxyTo !== undefined) out.proxyTo = partial.proxyTo
+    if (partial.proxyBase !== undefined) out.proxyBase = partial.proxyBase
     if (partial.proxyNoCanon !== undefined) out.proxyNoCanon = partial.proxyNoCanon
     return out
   }

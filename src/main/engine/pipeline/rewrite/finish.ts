@@ -45,7 +45,7 @@ function redirect(state: RewriteState, req: ApacheRequest, changed: number): Par
 function proxy(state: RewriteState, noCanon: boolean): Partial<RewriteOutcome> {
   const url = state.filename.slice('proxy:'.length) + (state.args !== null ? `?${state.args}` : '')
   if (state.tracing) state.log.push(`go-ahead with proxy request ${url} [OK]`)
-  return { action: 'proxy', proxyTo: url, proxyNoCanon: noCanon }
+  return { action: 'proxy', proxyTo: url, proxyBase: state.filename.slice('proxy:'.length), proxyNoCanon: noCanon }
 }
 
 /** hook_uri2file: what the server/vhost-context result means. */

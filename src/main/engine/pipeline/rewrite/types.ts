@@ -55,6 +55,8 @@ export interface RewriteOutcome {
   location?: string
   /** `[P]`: the URL to proxy to, query included, before mod_proxy canonicalises it. */
   proxyTo?: string
+  /** `proxyTo` without the query string (`query` holds it). */
+  proxyBase?: string
   /** `[P,NE]`: mod_proxy must send the URL as is ("proxy-nocanon"). */
   proxyNoCanon?: boolean
   passThrough: boolean

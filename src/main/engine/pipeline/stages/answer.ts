@@ -72,7 +72,8 @@ function errorDocumentRedirect(
       if (innerStatus < 400) outer.end(body)
     },
     onDrain: (cb) => outer.onDrain(cb),
-    onAbort: (cb) => outer.onAbort(cb)
+    onAbort: (cb) => outer.onAbort(cb),
+    destroy: () => outer.destroy()
   }
   const headers = { ...ctx.headers }
   for (const h of [

@@ -415,7 +415,7 @@ function stream(
           detail
         })
         ctx.setOutcome('error')
-        ctx.reply.end()
+        ctx.reply.destroy()
         finish()
       }
     })

@@ -76,7 +76,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     }
     if (out.action === 'proxy') {
       // [P] hands the request to mod_proxy: it goes straight to that URL, bypassing the Dispatcher.
-      ctx.proxyTo = out.proxyTo
+      ctx.proxyTo = { url: out.proxyBase ?? '', query: out.query || null, noCanon: out.proxyNoCanon ?? false }
     }
     const processed = ctx.vhost?.dispatcher.useProcessedURL ?? false
     const changed = out.passThrough && out.uri !== ctx.decodedPath
@@ -84,6 +84,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     const canonical = changed ? canonicalRewrittenPath(out.uri, v.encodedSlashes) : null
     // httpd itself goes on with the new r->uri (or r->filename) whatever the Dispatcher is told:
     // the sections that apply to the answer are walked with them.
+    if (changed) ctx.arrivedUri = ctx.decodedPath
     if (changed && !processed) ctx.apacheUri = canonical?.decodedPath ?? out.uri
     if (out.action === 'rewrite' && out.filename !== undefined) ctx.apacheFilename = out.filename
     if (processed && (changed || queryChanged)) {
