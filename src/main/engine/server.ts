@@ -11,7 +11,9 @@ import { installLeanListener } from './http/lean-listener'
 import type { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
+import { apacheSections } from './pipeline/apache-sections'
 import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
+import { DeflatingBody } from './pipeline/deflate'
 import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipeline/replay'
 import { runPipeline, STAGES, type Stage } from './pipeline/run'
 import { cache } from './pipeline/stages/cache'
@@ -87,33 +89,48 @@ class HttpReply implements ListenerReply {
   }
 }
 
-/** Records the status and headers in the trace as a reply sends them. */
+/**
+ * Records the status and headers in the trace as a reply sends them, and runs mod_deflate's
+ * output filter where the request's sections put it (pipeline/deflate.ts).
+ */
 class TracedReply implements Reply {
   /** Set once the request context (which owns the trace) exists. */
-  trace!: RequestTrace
+  ctx!: RequestContext
+  private deflating: DeflatingBody | null = null
 
   constructor(private readonly inner: ListenerReply) {}
 
   get headersSent(): boolean {
-    return this.inner.headersSent
+    return this.deflating !== null || this.inner.headersSent
   }
 
   head(status: number, headers: OutgoingHttpHeaders): void {
-    this.trace.response.status = status
-    this.trace.response.headers = traceHeaders(headers)
+    const ctx = this.ctx
+    if (ctx.outputFiltered && ctx.vhost?.apache.scoped.hasDeflate && apacheSections(ctx)?.deflate) {
+      // The head goes out with the first body bytes, when mod_deflate's decision can be taken.
+      this.deflating = new DeflatingBody(ctx, this.inner, status, headers, (sent) => {
+        ctx.trace.response.headers = traceHeaders(sent)
+      })
+      ctx.trace.response.status = status
+      return
+    }
+    ctx.trace.response.status = status
+    ctx.trace.response.headers = traceHeaders(headers)
     this.inner.head(status, headers)
   }
 
   write(chunk: Buffer): boolean {
-    return this.inner.write(chunk)
+    return this.deflating ? this.deflating.write(chunk) : this.inner.write(chunk)
   }
 
   end(body?: Buffer | string): void {
-    this.inner.end(body)
+    if (this.deflating) this.deflating.end(body)
+    else this.inner.end(body)
   }
 
   onDrain(cb: () => void): void {
-    this.inner.onDrain(cb)
+    if (this.deflating) this.deflating.onDrain(cb)
+    else this.inner.onDrain(cb)
   }
 
   onAbort(cb: () => void): void {
@@ -276,7 +293,7 @@ export class ProxyServer {
     const active = this.opts.active()
     const traced = new TracedReply(reply)
     const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
-    traced.trace = ctx.trace
+    traced.ctx = ctx
     let stages: readonly Stage[] = WATCHED_STAGES
     let from = 0
     const key = REPLAY ? replayKey(incoming) : null

@@ -90,6 +90,11 @@ export class RequestContext {
   forwardedByRender: Map<ActiveRender, Readonly<Record<string, string>>> | null = null
   /** The Apache sections that apply, once walked for this request as it stands (apache-sections.ts). */
   resolvedApache?: { phase: SectionsPhase; uri: string; filename: string; value: ResolvedApache }
+  /**
+   * The answer passes through the output filters the sections set (mod_deflate): false for
+   * answers made before the handler ran (a bad request line, a rewrite `[R]`/`[F]`).
+   */
+  outputFiltered = true
   /** How far httpd's per-directory merge got before the answer (scoped-apache.ts). */
   sectionsPhase: SectionsPhase = 'full'
   /**

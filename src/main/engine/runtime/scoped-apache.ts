@@ -8,17 +8,20 @@
  * What a combination of sections compiles to is remembered per vhost: a site has a handful
  * of combinations, and a request only pays for the section walk.
  */
-import type { ApacheScope, HeaderDirective, VhostSettings } from '../../../shared/config-model'
+import type { ApacheScope, HeaderDirective, Sourced, VhostSettings } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-expr'
 import { compileHeaders, type CompiledHeaders } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
+import { deflateFilterOf } from '../pipeline/deflate'
 import { compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 
 export interface ScopedApache {
   responseHeaders: CompiledHeaders | null
   requestHeaders: CompiledHeaders | null
   expires: ExpiresConfig | null
+  /** The `SetOutputFilter` that puts DEFLATE in effect, if one does. */
+  deflate: Sourced<string[]> | null
 }
 
 export interface ResolvedApache extends ScopedApache {
@@ -55,6 +58,8 @@ export class VhostScopes {
   readonly hasRequestHeaders: boolean
   /** Some context has a `Header` or mod_expires directive: answers have work to do. */
   readonly hasResponseDirectives: boolean
+  /** Some context sets `SetOutputFilter` with DEFLATE: answers may be compressed. */
+  readonly hasDeflate: boolean
   private readonly sections: Record<SectionsPhase, CompiledSections | null>
   /** By walk key: node indices are the same in both phases, so one memo serves both. */
   private readonly memo = new Map<string, ResolvedApache>()
@@ -64,7 +69,10 @@ export class VhostScopes {
     docroot: string | undefined
   ) {
     const relevant = (s: VhostSettings): boolean =>
-      s.headers.length > 0 || s.errorDocuments.length > 0 || hasExpiresDirectives(s)
+      s.headers.length > 0 ||
+      s.errorDocuments.length > 0 ||
+      hasExpiresDirectives(s) ||
+      s.other.SetOutputFilter !== undefined
     this.sections = {
       full: compileSections(layers, docroot, relevant),
       translate: compileSections(layers, docroot, relevant, 'translate')
@@ -76,6 +84,7 @@ export class VhostScopes {
     this.hasResponseDirectives = all.some(
       (c) => c.headers.some((h) => h.directive === 'Header') || hasExpiresDirectives(c)
     )
+    this.hasDeflate = all.some((c) => deflateFilterOf([c]) !== null)
   }
 
   private constantFor(phase: SectionsPhase): ResolvedApache | null {
@@ -135,7 +144,8 @@ function scopedApache(contexts: VhostSettings[]): ScopedApache {
   return {
     responseHeaders: response.length > 0 ? compileHeaders(response) : null,
     requestHeaders: request.length > 0 ? compileHeaders(request) : null,
-    expires: mergeExpires(contexts)
+    expires: mergeExpires(contexts),
+    deflate: deflateFilterOf(contexts)
   }
 }
 

@@ -51,6 +51,8 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const req = ctx.req
   const chosen = selectVhost(ctx.config.vhosts, req.headers.host ?? '')
   ctx.vhost = chosen?.vhost
+  // Refused here, a request never reaches a handler: no output filter (mod_deflate) sees the answer.
+  ctx.outputFiltered = false
 
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
   const lim = limits(ctx.vhost)
@@ -106,6 +108,7 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
       { source: chosen.vhost.pos }
     )
   }
+  ctx.outputFiltered = true
   return false
 }
 

@@ -67,6 +67,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       ctx.recordLazy('rewrite', 'stop', summary, complete, { lazyLog: true, source })
       // Answered from the translate hook: no <Directory>/<Files> section was merged yet.
       ctx.sectionsPhase = 'translate'
+      ctx.outputFiltered = false
       if (out.action === 'redirect') {
         ctx.setOutcome('redirect')
         return redirect(ctx, out.status ?? 302, out.location ?? '/')

@@ -1,0 +1,208 @@
+/**
+ * mod_deflate's output filter, as `SetOutputFilter DEFLATE` inserts it (the AEMaaCS baseline
+ * and the AMS vhosts set it in `<Directory />`, next to
+ * `SetEnvIfNoCase Request_URI \.(?:gif|jpe?g|png)$ no-gzip dont-vary`): answers the handler
+ * made — the Dispatcher's, a static file, a proxied one, their error pages — go out gzipped to
+ * a client whose `Accept-Encoding` names gzip, with `Vary: Accept-Encoding`, the ETag suffixed
+ * `-gzip` and no Content-Length unless the compressed body is known whole. Answers made before
+ * the handler (a rewrite `[R]`/`[F]`, a bad request line) never pass through it.
+ *
+ * The decisions follow `deflate_out_filter` in httpd 2.4's mod_deflate.c, in its order:
+ * a whole answer of 68 bytes or less (gzip header + trailer + 50) is left alone; so are 204s,
+ * `no-gzip`, a Content-Range, `gzip-only-text/html` for other types, and an answer already
+ * encoded — all without `Vary`. Then `Vary: Accept-Encoding` is added, and without gzip in
+ * `Accept-Encoding` (unless `force-gzip`) the answer goes out as it is.
+ */
+import type { OutgoingHttpHeaders } from 'node:http'
+import zlib from 'node:zlib'
+import type { Sourced, VhostSettings } from '../../../shared/config-model'
+import { headerKey } from '../cache/header-bag'
+import type { Reply, RequestContext } from './context'
+
+/** The `SetOutputFilter` that puts DEFLATE in effect for these contexts (the innermost one decides), else null. */
+export function deflateFilterOf(contexts: VhostSettings[]): Sourced<string[]> | null {
+  let found: Sourced<string[]> | null = null
+  for (const c of contexts) {
+    const set = c.other.SetOutputFilter
+    if (!set) continue
+    const filters = set.value.join(' ').split(/[;\s]+/)
+    found = filters.some((f) => f.toUpperCase() === 'DEFLATE') ? set : null
+  }
+  return found
+}
+
+/** Bodies up to this size, known whole, are not compressed ("Not compressing very small response"). */
+const SMALL = 10 + 8 + 50
+/** DeflateBufferSize: a whole body that compresses to more goes out in several passes, so chunked. */
+const BUFFER_SIZE = 8096
+/** zlib settings of mod_deflate's defaults (DeflateCompressionLevel, DeflateMemLevel, DeflateWindowSize). */
+const ZLIB: zlib.ZlibOptions = { level: zlib.constants.Z_DEFAULT_COMPRESSION, memLevel: 9, windowBits: 15 }
+
+/**
+ * What mod_deflate does with this answer: null when it leaves it alone (headers untouched);
+ * otherwise the new headers and whether the body is gzipped. `wholeLength` is the body's
+ * length when it is known whole before anything is sent, null when it streams.
+ */
+export function deflateDecision(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  wholeLength: number | null
+): { headers: OutgoingHttpHeaders; gzip: boolean } | null {
+  if (wholeLength !== null && wholeLength <= SMALL) return null
+  const env = ctx.env
+  if (status === 204 || env['no-gzip'] !== undefined || headerKey(headers, 'content-range') !== undefined) return null
+  const type = header(headers, 'content-type')
+  if (env['gzip-only-text/html'] === '1' && !type?.startsWith('text/html')) return null
+  const encoding = header(headers, 'content-encoding')
+  if (encoding && encoding.split(',').some((t) => !ALREADY_PLAIN.has(t.trim()))) return null
+  if (env['force-gzip'] === undefined && !acceptsGzip(ctx.headers['accept-encoding']))
+    return { headers: variant(headers, 'vary'), gzip: false }
+  return { headers: variant(headers, 'gzip'), gzip: status !== 304 }
+}
+
+/**
+ * The headers of each outcome depend on the answer's own headers only. A cached file hands the
+ * same frozen object to every hit: its variants are made once (frozen too, so the listener
+ * serialises them once).
+ */
+const variants = {
+  vary: new WeakMap<OutgoingHttpHeaders, OutgoingHttpHeaders>(),
+  gzip: new WeakMap<OutgoingHttpHeaders, OutgoingHttpHeaders>()
+}
+
+function variant(headers: OutgoingHttpHeaders, kind: 'vary' | 'gzip'): OutgoingHttpHeaders {
+  const shared = Object.isFrozen(headers)
+  const known = shared ? variants[kind].get(headers) : undefined
+  if (known) return known
+  const out: OutgoingHttpHeaders = { ...headers }
+  setHeader(out, 'vary', mergedVary(header(headers, 'vary')))
+  if (kind === 'gzip') {
+    const encoding = header(headers, 'content-encoding')
+    setHeader(
+      out,
+      'content-encoding',
+      !encoding || encoding.toLowerCase() === 'identity' ? 'gzip' : `${encoding}, gzip`
+    )
+    deleteHeader(out, 'content-length')
+    deleteHeader(out, 'content-md5')
+    const etag = header(headers, 'etag')
+    if (etag) setHeader(out, 'etag', etag.endsWith('"') ? `${etag.slice(0, -1)}-gzip"` : `${etag}-gzip`)
+  }
+  if (shared) variants[kind].set(headers, Object.freeze(out))
+  return out
+}
+
+const ALREADY_PLAIN = new Set(['', 'identity', '7bit', '8bit', 'binary'])
+
+/** mod_deflate's token walk: a `gzip` token anywhere in the list (its q-value is not read). */
+function acceptsGzip(accept: string | undefined): boolean {
+  if (accept === undefined) return false
+  return accept.split(',').some((item) => item.split(';')[0].trim().toLowerCase() === 'gzip')
+}
+
+/** `Vary` with Accept-Encoding merged in, each token once (httpd's fixup_vary). */
+function mergedVary(existing: string | undefined): string {
+  const tokens = existing ? existing.split(/\s*,\s*/).filter(Boolean) : []
+  if (!tokens.some((t) => t.toLowerCase() === 'accept-encoding')) tokens.push('Accept-Encoding')
+  return tokens.join(',')
+}
+
+function header(headers: OutgoingHttpHeaders, name: string): string | undefined {
+  const k = headerKey(headers, name)
+  if (k === undefined) return undefined
+  const v = headers[k]
+  return v === undefined ? undefined : Array.isArray(v) ? v.join(', ') : String(v)
+}
+
+function setHeader(headers: OutgoingHttpHeaders, name: string, value: string): void {
+  deleteHeader(headers, name)
+  headers[name] = value
+}
+
+function deleteHeader(headers: OutgoingHttpHeaders, name: string): void {
+  const k = headerKey(headers, name)
+  if (k !== undefined) delete headers[k]
+}
+
+/**
+ * A reply that applies mod_deflate to what goes through it: the head waits for the first body
+ * call (a body given whole may be too small to compress, and when compressed whole it gets a
+ * Content-Length), then the body is gzipped on its way to `inner`.
+ */
+export class DeflatingBody {
+  private stream: zlib.Gzip | null = null
+  private ended = false
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly inner: Pick<Reply, 'head' | 'write' | 'end' | 'onDrain' | 'onAbort'>,
+    private readonly status: number,
+    private readonly headers: OutgoingHttpHeaders,
+    /** Called with the headers that go out, once known. */
+    private readonly sent: (headers: OutgoingHttpHeaders) => void
+  ) {}
+
+  write(chunk: Buffer): boolean {
+    if (this.stream) return this.stream.write(chunk)
+    const d = deflateDecision(this.ctx, this.status, this.headers, null)
+    this.sendHead(d?.headers ?? this.headers)
+    if (!d?.gzip) {
+      this.passThrough = true
+      return this.inner.write(chunk)
+    }
+    const gz = zlib.createGzip(ZLIB)
+    // Writes after the client went away (the compressor is destroyed then) are dropped quietly.
+    gz.on('error', () => undefined)
+    this.stream = gz
+    gz.on('data', (out: Buffer) => {
+      if (!this.inner.write(out)) gz.pause()
+    })
+    this.inner.onDrain(() => gz.resume())
+    this.inner.onAbort(() => gz.destroy())
+    gz.on('drain', () => {
+      for (const cb of this.drains) cb()
+    })
+    gz.on('end', () => this.inner.end())
+    return gz.write(chunk)
+  }
+
+  private readonly drains: (() => void)[] = []
+
+  /** A refused `write` is retried once the compressor (or, without one, the client) has room again. */
+  onDrain(cb: () => void): void {
+    if (this.stream) this.drains.push(cb)
+    else this.inner.onDrain(cb)
+  }
+
+  /** Once the head went out without compression, bytes go straight through. */
+  passThrough = false
+
+  end(body?: Buffer | string): void {
+    if (this.ended) return
+    this.ended = true
+    if (this.passThrough) return this.inner.end(body)
+    if (this.stream) {
+      if (body !== undefined) this.stream.end(body)
+      else this.stream.end()
+      return
+    }
+    const whole = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
+    // A HEAD answer carries no body: its size is the one the GET answer would have.
+    const length = this.ctx.req.method === 'HEAD' ? Number(header(this.headers, 'content-length') ?? 0) : whole.length
+    const d = deflateDecision(this.ctx, this.status, this.headers, length)
+    if (!d?.gzip || this.ctx.req.method === 'HEAD') {
+      this.sendHead(d?.headers ?? this.headers)
+      return this.inner.end(body)
+    }
+    const gz = zlib.gzipSync(whole, ZLIB)
+    const headers = gz.length <= BUFFER_SIZE ? { ...d.headers, 'content-length': gz.length } : d.headers
+    this.sendHead(headers)
+    this.inner.end(gz)
+  }
+
+  private sendHead(headers: OutgoingHttpHeaders): void {
+    this.sent(headers)
+    this.inner.head(this.status, headers)
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * mod_deflate through the real listener, as the embedded AEMaaCS-shaped vhost sets it up
+ * (`SetOutputFilter DEFLATE` and `SetEnvIfNoCase Request_URI \.(?:gif|jpe?g|png)$ no-gzip
+ * dont-vary` in `<Directory />`): what a browser sending `Accept-Encoding: gzip` gets.
+ */
+import zlib from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedConfigWithVhost } from './support/config'
+import { tempDocroot } from './support/cache'
+import { patternBuffer } from './support/upstream'
+
+const GZIP = { 'accept-encoding': 'gzip, deflate, br' }
+const PAGE = '/content/demo/us/en/deflate.html'
+const HTML = `<html><body>${'<p>Dispatcher Workbench compresses like mod_deflate.</p>'.repeat(40)}</body></html>`
+
+async function site(vhostExtra = ''): Promise<Stack> {
+  const docroot = tempDocroot()
+  return stackForThisTest({
+    upstreams: ['publish'],
+    configDir: embeddedConfigWithVhost(vhostExtra),
+    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
+  })
+}
+
+describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
+  it('a miss and then the hit go out gzipped, the hit with a Content-Length and an ETag suffixed -gzip', async () => {
+    const s = await site()
+    s.up.publish.behave(PAGE, { body: HTML, headers: { 'content-type': 'text/html;charset=utf-8' } })
+    const miss = await s.send(PAGE, { headers: GZIP })
+    expect(miss.trace.outcome).toBe('miss-stored')
+    expect(miss.headers['content-encoding']).toBe('gzip')
+    expect(miss.headers.vary).toMatch(/Accept-Encoding/)
+    expect(zlib.gunzipSync(miss.body).toString('utf8')).toBe(HTML)
+    expect(miss.trace.response.headers['content-encoding']).toBe('gzip')
+
+    const hit = await s.send(PAGE, { headers: GZIP })
+    expect(hit.trace.outcome).toBe('hit')
+    expect(hit.headers['content-encoding']).toBe('gzip')
+    expect(Number(hit.headers['content-length'])).toBe(hit.body.length)
+    expect(hit.body.length).toBeLessThan(HTML.length / 4)
+    // (Weak while the file is less than a second old, as Apache makes it.)
+    expect(hit.headers.etag).toMatch(/^(W\/)?"[0-9a-f]+-[0-9a-f]+-gzip"$/)
+    expect(zlib.gunzipSync(hit.body).toString('utf8')).toBe(HTML)
+  })
+
+  it('a client that does not accept gzip gets the plain answer, still with Vary: Accept-Encoding', async () => {
+    const s = await site()
+    s.up.publish.behave(PAGE, { body: HTML, headers: { 'content-type': 'text/html' } })
+    await s.send(PAGE)
+    const hit = await s.send(PAGE, { headers: { 'accept-encoding': 'identity' } })
+    expect(hit.trace.outcome).toBe('hit')
+    expect(hit.headers['content-encoding']).toBeUndefined()
+    expect(hit.headers.vary).toBe('Accept-Encoding')
+    expect(hit.text).toBe(HTML)
+    expect(Number(hit.headers['content-length'])).toBe(HTML.length)
+    expect(hit.headers.etag).not.toMatch(/-gzip"$/)
+  })
+
+  it('left alone, without Vary: images (no-gzip from SetEnvIfNoCase), tiny answers, answers already encoded', async () => {
+    const s = await site()
+    const png = '/content/dam/demo/big.png'
+    s.up.publish.behave(png, { body: patternBuffer(0, 5000), headers: { 'content-type': 'image/png' } })
+    const image = await s.send(png, { headers: GZIP })
+    expect(image.headers['content-encoding']).toBeUndefined()
+    expect(image.headers.vary).toBeUndefined()
+    expect(image.body.length).toBe(5000)
+
+    const tiny = '/content/demo/us/en/tiny.html'
+    s.up.publish.behave(tiny, { body: '<p>ok</p>', headers: { 'content-type': 'text/html' } })
+    await s.send(tiny, { headers: GZIP })
+    const tinyHit = await s.send(tiny, { headers: GZIP })
+    expect(tinyHit.trace.outcome).toBe('hit')
+    expect(tinyHit.headers['content-encoding']).toBeUndefined()
+    expect(tinyHit.headers.vary).toBeUndefined()
+
+    const br = '/content/demo/us/en/encoded.html'
+    s.up.publish.behave(br, {
+      body: Buffer.from('already compressed by AEM, as the render says'.repeat(5)),
+      headers: { 'content-type': 'text/html', 'content-encoding': 'br', dispatcher: 'no-cache' }
+    })
+    const encoded = await s.send(br, { headers: GZIP })
+    expect(encoded.headers['content-encoding']).toBe('br')
+    expect(encoded.headers.vary).toBeUndefined()
+  })
+
+  it('not filtered: answers made before the handler (a rewrite [R]) and proxied ones (no directory walk, so no <Directory /> filter); a Dispatcher 404 is', async () => {
+    const s = await site('RewriteRule "^/moved$" "/content/demo/us/en.html" [R=301,L]')
+    const moved = await s.send('/moved', { headers: GZIP })
+    expect(moved.status).toBe(301)
+    expect(moved.headers['content-encoding']).toBeUndefined()
+    expect(moved.headers.vary).toBeUndefined()
+
+    s.up.publish.behave('/system/probes/health', { body: JSON.stringify({ status: 'up', checks: HTML }) })
+    const probe = await s.send('/systemready', { headers: GZIP })
+    expect(probe.headers['content-encoding']).toBeUndefined()
+    expect(JSON.parse(probe.text).status).toBe('up')
+
+    const denied = await s.send('/bin/querybuilder.json', { headers: GZIP })
+    expect(denied.status).toBe(404)
+    expect(denied.headers['content-encoding']).toBe('gzip')
+    expect(zlib.gunzipSync(denied.body).toString('utf8')).toContain('404 Not Found')
+  })
+
+  it('a large answer streams through the compressor intact, and HEAD gets the headers without a body', async () => {
+    const s = await site()
+    const big = '/content/demo/us/en/big.html'
+    const body = Buffer.from(
+      JSON.stringify({ items: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `item ${i}` })) })
+    )
+    s.up.publish.behave(big, { body, headers: { 'content-type': 'text/html' } })
+    const r = await s.send(big, { headers: GZIP })
+    expect(r.status).toBe(200)
+    expect(zlib.gunzipSync(r.body).equals(body)).toBe(true)
+    const head = await s.send(big, { method: 'HEAD', headers: GZIP })
+    expect(head.trace.outcome).toBe('hit')
+    expect(head.headers['content-encoding']).toBe('gzip')
+    expect(head.headers['content-length']).toBeUndefined()
+    expect(head.body.length).toBe(0)
+  })
+})
