@@ -64,7 +64,8 @@ export function deflateDecision(
 /**
  * The headers of each outcome depend on the answer's own headers only. A cached file hands the
  * same frozen object to every hit: its variants are made once (frozen too, so the listener
- * serialises them once).
+ * serialises them once). Any other headers object belongs to this one answer and is changed
+ * in place.
  */
 const variants = {
   vary: new WeakMap<OutgoingHttpHeaders, OutgoingHttpHeaders>(),
@@ -75,7 +76,7 @@ function variant(headers: OutgoingHttpHeaders, kind: 'vary' | 'gzip'): OutgoingH
   const shared = Object.isFrozen(headers)
   const known = shared ? variants[kind].get(headers) : undefined
   if (known) return known
-  const out: OutgoingHttpHeaders = { ...headers }
+  const out: OutgoingHttpHeaders = shared ? { ...headers } : headers
   setHeader(out, 'vary', mergedVary(header(headers, 'vary')))
   if (kind === 'gzip') {
     const encoding = header(headers, 'content-encoding')
