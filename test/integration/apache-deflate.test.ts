@@ -118,4 +118,33 @@ describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
     expect(head.headers['content-length']).toBeUndefined()
     expect(head.body.length).toBe(0)
   })
+
+  it('Header directives run after mod_deflate: `Header set Vary` replaces its Vary; gzip;q=0 is a refusal', async () => {
+    const s = await site('Header set Vary "Origin"')
+    s.up.publish.behave(PAGE, { body: HTML, headers: { 'content-type': 'text/html' } })
+    const r = await s.send(PAGE, { headers: GZIP })
+    expect(r.headers['content-encoding']).toBe('gzip')
+    expect(r.headers.vary).toBe('Origin')
+    const refused = await s.send(PAGE, { headers: { 'accept-encoding': 'gzip;q=0, identity' } })
+    expect(refused.headers['content-encoding']).toBeUndefined()
+    expect(refused.text).toBe(HTML)
+  })
+
+  it("an ErrorDocument's body after a rewrite [F] goes through the filter (its internal request reaches a handler)", async () => {
+    const s = await site('RewriteRule "^/forbidden$" - [F]\nErrorDocument 403 /content/demo/us/en/errors/403.html')
+    s.up.publish.behave('/content/demo/us/en/errors/403.html', { body: HTML, headers: { 'content-type': 'text/html' } })
+    const r = await s.send('/forbidden', { headers: GZIP })
+    expect(r.status).toBe(403)
+    expect(r.headers['content-encoding']).toBe('gzip')
+    expect(zlib.gunzipSync(r.body).toString('utf8')).toBe(HTML)
+  })
+
+  it('a large proxied answer compressed by a <Location> filter is not held up by backpressure', async () => {
+    const s = await site('<Location "/systemready">\n    SetOutputFilter DEFLATE\n</Location>')
+    const body = Buffer.from('{"status":"up","detail":"' + 'x'.repeat(40_000) + '"}')
+    s.up.publish.behave('/system/probes/health', { body, headers: { 'content-type': 'application/json' } })
+    const r = await s.send('/systemready', { headers: GZIP })
+    expect(r.headers['content-encoding']).toBe('gzip')
+    expect(zlib.gunzipSync(r.body).equals(body)).toBe(true)
+  })
 })

@@ -141,6 +141,13 @@ ProxyPassMatch "^/feed/" "${AEM}"`)
     expect(s.up.publish.last?.url).toBe('/raw/a%3bb%2Fc?x=%41')
   })
 
+  it('nocanon with a query string: the raw target does not match the same way, so httpd proxies it canonically', async () => {
+    const s = await site(`<Location "/raw">\n    ProxyPass ${AEM}/raw nocanon\n</Location>`)
+    s.up.publish.behave('/raw', { body: 'raw' })
+    expect((await s.send('/raw?x=%41')).text).toBe('raw')
+    expect(s.up.publish.last?.url).toBe('/raw?x=%41')
+  })
+
   it('with DispatcherUseProcessedURL Off a [PT] result is what ProxyPass sees; a rewrite to a file path without [PT] is never proxied', async () => {
     const s = await site(
       `RewriteRule "^/h$" "/api/health" [PT]

@@ -220,6 +220,15 @@ describe('what httpd had merged when it answered', () => {
     expect(page.headers['x-directory']).toBe('1')
   })
 
+  it("an Apache-made 404 that Header directives run on keeps the error page's Content-Type and Content-Length", async () => {
+    const { s } = await site()
+    const denied = await s.send('/bin/querybuilder.json')
+    expect(denied.status).toBe(404)
+    expect(denied.headers['x-frame-options']).toBe('SAMEORIGIN')
+    expect(denied.headers['content-type']).toBe('text/html; charset=iso-8859-1')
+    expect(Number(denied.headers['content-length'])).toBe(denied.body.length)
+  })
+
   it('mod_proxy skips the directory walk: a ProxyPass answer gets <Location> headers only', async () => {
     const { s } = await site(`
     <Location "/systemready">
@@ -250,6 +259,26 @@ describe('what httpd had merged when it answered', () => {
     expect(r.trace.stages.find((e) => e.stage === 'filter')?.summary).toContain('/s/us/en.html')
     // ... while httpd's own sections see /content/demo/us/en.html.
     expect(r.headers['x-walked']).toBe('rewritten')
+  })
+
+  it('a repeated request (decisions replayed) walks the same sections as the first', async () => {
+    const { s } = await site(
+      `
+    RewriteRule "^/content/demo/us/en/a\\.html$" "/content/demo/us/en/b.html" [PT,L]
+    <Location "/content/demo/us/en/b.html">
+        Header set X-Section "b"
+    </Location>`,
+      (t) => t.replace('DispatcherUseProcessedURL On', 'DispatcherUseProcessedURL Off')
+    )
+    s.up.publish.behave('/content/demo/us/en/a.html', {
+      body: 'a',
+      headers: { 'content-type': 'text/html', dispatcher: 'no-cache' }
+    })
+    const first = await s.send('/content/demo/us/en/a.html')
+    expect(first.headers['x-section']).toBe('b')
+    const again = await s.send('/content/demo/us/en/a.html')
+    expect(again.trace.replayedFrom).toBe(first.trace.id)
+    expect(again.headers['x-section']).toBe('b')
   })
 
   it('a rewrite to a file path without [PT] changes r->filename only: <Directory> sections follow it', async () => {

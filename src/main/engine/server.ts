@@ -11,7 +11,6 @@ import { installLeanListener } from './http/lean-listener'
 import type { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
-import { apacheSections } from './pipeline/apache-sections'
 import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
 import { DeflatingBody } from './pipeline/deflate'
 import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipeline/replay'
@@ -90,12 +89,13 @@ class HttpReply implements ListenerReply {
 }
 
 /**
- * Records the status and headers in the trace as a reply sends them, and runs mod_deflate's
- * output filter where the request's sections put it (pipeline/deflate.ts).
+ * Records the status and headers in the trace as a reply sends them, and compresses the body
+ * when mod_deflate said so (pipeline/deflate.ts).
  */
 class TracedReply implements Reply {
   /** Set once the request context (which owns the trace) exists. */
-  ctx!: RequestContext
+  trace!: RequestTrace
+  private gzipNext = false
   private deflating: DeflatingBody | null = null
 
   constructor(private readonly inner: ListenerReply) {}
@@ -104,18 +104,21 @@ class TracedReply implements Reply {
     return this.deflating !== null || this.inner.headersSent
   }
 
+  gzipBody(): void {
+    this.gzipNext = true
+  }
+
   head(status: number, headers: OutgoingHttpHeaders): void {
-    const ctx = this.ctx
-    if (ctx.outputFiltered && ctx.vhost?.apache.scoped.hasDeflate && apacheSections(ctx)?.deflate) {
-      // The head goes out with the first body bytes, when mod_deflate's decision can be taken.
-      this.deflating = new DeflatingBody(ctx, this.inner, status, headers, (sent) => {
-        ctx.trace.response.headers = traceHeaders(sent)
+    this.trace.response.status = status
+    if (this.gzipNext) {
+      this.gzipNext = false
+      // The head goes out with the first body bytes (a body given whole gets a Content-Length).
+      this.deflating = new DeflatingBody(this.inner, status, headers, (sent) => {
+        this.trace.response.headers = traceHeaders(sent)
       })
-      ctx.trace.response.status = status
       return
     }
-    ctx.trace.response.status = status
-    ctx.trace.response.headers = traceHeaders(headers)
+    this.trace.response.headers = traceHeaders(headers)
     this.inner.head(status, headers)
   }
 
@@ -293,7 +296,7 @@ export class ProxyServer {
     const active = this.opts.active()
     const traced = new TracedReply(reply)
     const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
-    traced.ctx = ctx
+    traced.trace = ctx.trace
     let stages: readonly Stage[] = WATCHED_STAGES
     let from = 0
     const key = REPLAY ? replayKey(incoming) : null

@@ -53,6 +53,11 @@ export interface Reply {
    * chunk), as httpd does when its backend breaks off mid-answer, so the client can tell.
    */
   destroy(): void
+  /**
+   * mod_deflate compresses the body of the answer whose head comes next (its headers already
+   * say so). Replies that send nothing (explain) leave it out.
+   */
+  gzipBody?(): void
 }
 
 export class RequestContext {

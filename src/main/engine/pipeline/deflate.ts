@@ -39,17 +39,17 @@ const BUFFER_SIZE = 8096
 const ZLIB: zlib.ZlibOptions = { level: zlib.constants.Z_DEFAULT_COMPRESSION, memLevel: 9, windowBits: 15 }
 
 /**
- * What mod_deflate does with this answer: null when it leaves it alone (headers untouched);
- * otherwise the new headers and whether the body is gzipped. `wholeLength` is the body's
- * length when it is known whole before anything is sent, null when it streams.
+ * What mod_deflate does with this answer's headers: null when it leaves the answer alone;
+ * otherwise the new headers and whether the body is to be gzipped. A body the headers give a
+ * Content-Length for counts as known whole (it reaches the filter with its end).
  */
 export function deflateDecision(
   ctx: RequestContext,
   status: number,
-  headers: OutgoingHttpHeaders,
-  wholeLength: number | null
+  headers: OutgoingHttpHeaders
 ): { headers: OutgoingHttpHeaders; gzip: boolean } | null {
-  if (wholeLength !== null && wholeLength <= SMALL) return null
+  const length = header(headers, 'content-length')
+  if (length !== undefined && Number(length) <= SMALL) return null
   const env = ctx.env
   if (status === 204 || env['no-gzip'] !== undefined || headerKey(headers, 'content-range') !== undefined) return null
   const type = header(headers, 'content-type')
@@ -58,7 +58,7 @@ export function deflateDecision(
   if (encoding && encoding.split(',').some((t) => !ALREADY_PLAIN.has(t.trim()))) return null
   if (env['force-gzip'] === undefined && !acceptsGzip(ctx.headers['accept-encoding']))
     return { headers: variant(headers, 'vary'), gzip: false }
-  return { headers: variant(headers, 'gzip'), gzip: status !== 304 }
+  return { headers: variant(headers, 'gzip'), gzip: status !== 304 && ctx.req.method !== 'HEAD' }
 }
 
 /**
@@ -79,7 +79,7 @@ function variant(headers: OutgoingHttpHeaders, kind: 'vary' | 'gzip'): OutgoingH
   const out: OutgoingHttpHeaders = shared ? { ...headers } : headers
   setHeader(out, 'vary', mergedVary(header(headers, 'vary')))
   if (kind === 'gzip') {
-    const encoding = header(headers, 'content-encoding')
+    const encoding = header(out, 'content-encoding')
     setHeader(
       out,
       'content-encoding',
@@ -87,7 +87,7 @@ function variant(headers: OutgoingHttpHeaders, kind: 'vary' | 'gzip'): OutgoingH
     )
     deleteHeader(out, 'content-length')
     deleteHeader(out, 'content-md5')
-    const etag = header(headers, 'etag')
+    const etag = header(out, 'etag')
     if (etag) setHeader(out, 'etag', etag.endsWith('"') ? `${etag.slice(0, -1)}-gzip"` : `${etag}-gzip`)
   }
   if (shared) variants[kind].set(headers, Object.freeze(out))
@@ -96,10 +96,16 @@ function variant(headers: OutgoingHttpHeaders, kind: 'vary' | 'gzip'): OutgoingH
 
 const ALREADY_PLAIN = new Set(['', 'identity', '7bit', '8bit', 'binary'])
 
-/** mod_deflate's token walk: a `gzip` token anywhere in the list (its q-value is not read). */
+/** mod_deflate's token walk: the first `gzip` token, unless its q-value is 0 ("No acceptable token found or q=0"). */
 function acceptsGzip(accept: string | undefined): boolean {
   if (accept === undefined) return false
-  return accept.split(',').some((item) => item.split(';')[0].trim().toLowerCase() === 'gzip')
+  for (const item of accept.split(',')) {
+    const [token, ...params] = item.split(';')
+    if (token.trim().toLowerCase() !== 'gzip') continue
+    const q = params.map((p) => p.trim()).find((p) => /^q=/i.test(p))
+    return !(q !== undefined && /^q=0(\.0{0,3})?$/i.test(q))
+  }
+  return false
 }
 
 /** `Vary` with Accept-Encoding merged in, each token once (httpd's fixup_vary). */
@@ -127,16 +133,19 @@ function deleteHeader(headers: OutgoingHttpHeaders, name: string): void {
 }
 
 /**
- * A reply that applies mod_deflate to what goes through it: the head waits for the first body
- * call (a body given whole may be too small to compress, and when compressed whole it gets a
- * Content-Length), then the body is gzipped on its way to `inner`.
+ * The body half of mod_deflate, for an answer whose headers `deflateDecision` already changed:
+ * the head waits for the first body call, because a body given whole is compressed at once and
+ * goes out with a Content-Length (as httpd's content-length filter gives it when the compressed
+ * body comes in one pass); a streamed body is gzipped on its way, chunked.
  */
 export class DeflatingBody {
   private stream: zlib.Gzip | null = null
   private ended = false
+  /** `onDrain` callbacks: on the compressor once there is one, else on the client. */
+  private readonly drains: (() => void)[] = []
+  private headSent = false
 
   constructor(
-    private readonly ctx: RequestContext,
     private readonly inner: Pick<Reply, 'head' | 'write' | 'end' | 'onDrain' | 'onAbort'>,
     private readonly status: number,
     private readonly headers: OutgoingHttpHeaders,
@@ -145,17 +154,35 @@ export class DeflatingBody {
   ) {}
 
   write(chunk: Buffer): boolean {
-    if (this.stream) return this.stream.write(chunk)
-    const d = deflateDecision(this.ctx, this.status, this.headers, null)
-    this.sendHead(d?.headers ?? this.headers)
-    if (!d?.gzip) {
-      this.passThrough = true
-      return this.inner.write(chunk)
+    if (this.ended) return false
+    if (!this.stream) this.startStream()
+    return this.stream!.write(chunk)
+  }
+
+  end(body?: Buffer | string): void {
+    if (this.ended) return
+    this.ended = true
+    if (this.stream) {
+      if (body !== undefined) this.stream.end(body)
+      else this.stream.end()
+      return
     }
+    const whole = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
+    const gz = zlib.gzipSync(whole, ZLIB)
+    this.sendHead(gz.length <= BUFFER_SIZE ? { ...this.headers, 'content-length': gz.length } : this.headers)
+    this.inner.end(gz)
+  }
+
+  onDrain(cb: () => void): void {
+    this.drains.push(cb)
+  }
+
+  private startStream(): void {
+    this.sendHead(this.headers)
     const gz = zlib.createGzip(ZLIB)
+    this.stream = gz
     // Writes after the client went away (the compressor is destroyed then) are dropped quietly.
     gz.on('error', () => undefined)
-    this.stream = gz
     gz.on('data', (out: Buffer) => {
       if (!this.inner.write(out)) gz.pause()
     })
@@ -165,44 +192,11 @@ export class DeflatingBody {
       for (const cb of this.drains) cb()
     })
     gz.on('end', () => this.inner.end())
-    return gz.write(chunk)
-  }
-
-  private readonly drains: (() => void)[] = []
-
-  /** A refused `write` is retried once the compressor (or, without one, the client) has room again. */
-  onDrain(cb: () => void): void {
-    if (this.stream) this.drains.push(cb)
-    else this.inner.onDrain(cb)
-  }
-
-  /** Once the head went out without compression, bytes go straight through. */
-  passThrough = false
-
-  end(body?: Buffer | string): void {
-    if (this.ended) return
-    this.ended = true
-    if (this.passThrough) return this.inner.end(body)
-    if (this.stream) {
-      if (body !== undefined) this.stream.end(body)
-      else this.stream.end()
-      return
-    }
-    const whole = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
-    // A HEAD answer carries no body: its size is the one the GET answer would have.
-    const length = this.ctx.req.method === 'HEAD' ? Number(header(this.headers, 'content-length') ?? 0) : whole.length
-    const d = deflateDecision(this.ctx, this.status, this.headers, length)
-    if (!d?.gzip || this.ctx.req.method === 'HEAD') {
-      this.sendHead(d?.headers ?? this.headers)
-      return this.inner.end(body)
-    }
-    const gz = zlib.gzipSync(whole, ZLIB)
-    const headers = gz.length <= BUFFER_SIZE ? { ...d.headers, 'content-length': gz.length } : d.headers
-    this.sendHead(headers)
-    this.inner.end(gz)
   }
 
   private sendHead(headers: OutgoingHttpHeaders): void {
+    if (this.headSent) return
+    this.headSent = true
     this.sent(headers)
     this.inner.head(this.status, headers)
   }

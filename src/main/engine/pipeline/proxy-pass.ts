@@ -121,22 +121,30 @@ function serverAlias(p: VhostSettings['proxyPass'][number]): ProxyAlias | null {
   }
 }
 
-/** `ap_proxy_trans_match`: the decision for this alias, or undefined when it does not match. */
+/**
+ * `ap_proxy_trans_match`: the decision for this alias, or undefined when it does not match.
+ * The decoded `r->uri` decides; with `nocanon` the URL is built from the request target as
+ * received when that matches the same way, else httpd ignores the unsafe `nocanon`.
+ */
 function apply(a: ProxyAlias, input: ProxyPassInput): ProxyPassDecision | undefined {
-  const uri = a.noCanon ? input.rawTarget : input.uri
-  let url: string
+  const url = mapped(a, input.uri)
+  if (url === undefined) return undefined
+  if (a.real === '!') return { kind: 'excluded', via: a.via }
+  const raw = a.noCanon ? mapped(a, input.rawTarget) : undefined
+  if (raw !== undefined) return { kind: 'proxy', url: raw, noCanon: true, via: a.via }
+  return { kind: 'proxy', url, noCanon: false, via: a.via }
+}
+
+/** The backend URL this alias maps `uri` to, or undefined when it does not match. */
+function mapped(a: ProxyAlias, uri: string): string | undefined {
   if (a.prefix !== null) {
     const len = aliasMatch(uri, a.prefix)
-    if (len === 0) return undefined
-    url = a.real + uri.slice(len)
-  } else {
-    const m = a.regex?.exec(uri)
-    if (!m) return undefined
-    const substituted = pregsub(a.real, captureList(m))
-    url = substituted === a.real ? a.real + uri : substituted
+    return len === 0 ? undefined : a.real + uri.slice(len)
   }
-  if (a.real === '!') return { kind: 'excluded', via: a.via }
-  return { kind: 'proxy', url, noCanon: a.noCanon, via: a.via }
+  const m = a.regex?.exec(uri)
+  if (!m) return undefined
+  const substituted = pregsub(a.real, captureList(m))
+  return substituted === a.real ? a.real + uri : substituted
 }
 
 /**

@@ -20,6 +20,8 @@ import type { IncomingRequest, RequestContext } from './context'
 interface Prefix {
   path: string
   decodedPath: string
+  /** httpd's own view where mod_rewrite left it different from the Dispatcher's (context.ts). */
+  apache: Pick<RequestContext, 'apacheUri' | 'arrivedUri' | 'apacheFilename'> | null
   query: string | null
   vhost?: ActiveVhost
   farm?: ActiveFarm
@@ -99,6 +101,10 @@ export function capture(ctx: RequestContext): false {
   const prefix: Prefix = {
     path: ctx.path,
     decodedPath: ctx.decodedPath,
+    apache:
+      ctx.apacheUri === undefined && ctx.arrivedUri === undefined && ctx.apacheFilename === undefined
+        ? null
+        : { apacheUri: ctx.apacheUri, arrivedUri: ctx.arrivedUri, apacheFilename: ctx.apacheFilename },
     query: ctx.query,
     vhost: v,
     farm: ctx.farm,
@@ -123,6 +129,11 @@ export function capture(ctx: RequestContext): false {
 export function replay(ctx: RequestContext, p: Prefix): void {
   ctx.path = p.path
   ctx.decodedPath = p.decodedPath
+  if (p.apache) {
+    ctx.apacheUri = p.apache.apacheUri
+    ctx.arrivedUri = p.apache.arrivedUri
+    ctx.apacheFilename = p.apache.apacheFilename
+  }
   ctx.query = p.query
   ctx.vhost = p.vhost
   ctx.farm = p.farm

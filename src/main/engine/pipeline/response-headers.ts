@@ -12,6 +12,7 @@ import type { RequestContext } from './context'
 import { apacheSections } from './apache-sections'
 import { headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
+import { deflateDecision } from './deflate'
 
 /** What made a non-error answer, as far as mod_expires cares. */
 export interface AnswerSource {
@@ -29,7 +30,7 @@ export function finalHeaders(
   source: AnswerSource = {}
 ): OutgoingHttpHeaders {
   const v = ctx.vhost
-  const scoped = v?.apache.scoped.hasResponseDirectives ? apacheSections(ctx) : null
+  const scoped = v && (v.apache.scoped.hasResponseDirectives || v.apache.scoped.hasDeflate) ? apacheSections(ctx) : null
   const compiled = scoped?.responseHeaders
   // The same string for every request the same sections apply to: traces keep it, not a copy.
   if (scoped && scoped.label !== '') ctx.record('response', 'pass', scoped.label)
@@ -40,6 +41,15 @@ export function finalHeaders(
       ? expiresChange(ctx, scoped.expires, headers, source)
       : null
   const vary = scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
+  // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
+  // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
+  if (scoped?.deflate && ctx.outputFiltered) {
+    const d = deflateDecision(ctx, status, headers)
+    if (d) {
+      headers = d.headers
+      if (d.gzip) ctx.reply.gzipBody?.()
+    }
+  }
   if (!compiled && !expires && ctx.cookies.length === 0 && vary.length === 0) return headers
   // Kept as they are for the trace when they are already strings (no caller changes them later).
   const flat = vary.length === 0 && !expires && allStrings(headers) ? headers : copyAsStrings(headers)

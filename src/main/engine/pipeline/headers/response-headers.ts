@@ -79,6 +79,14 @@ function wireRecord(o: Outcome): Record<string, string | string[]> {
   return o.headersOut.addTo(o.errHeadersOut.toRecord())
 }
 
+/**
+ * Fields of an Apache-made answer that are not the handler's `headers_out`, so the swap does not
+ * drop them: the error page's own type (`ap_set_content_type`) and length (the content-length
+ * filter), mod_deflate's Content-Encoding and Vary (its filter runs on the swapped table), and
+ * the Dispatcher's X-Cache-Info (sent on such answers too, DISP-688).
+ */
+const AFTER_THE_SWAP = ['Content-Type', 'Content-Length', 'Content-Encoding', 'Vary', 'X-Cache-Info']
+
 function run(
   directives: HeaderDirective[] | CompiledHeaders,
   resp: ResponseHeadersInput,
@@ -92,11 +100,13 @@ function run(
   const errorPath = opts.errorResponse === true
   if (errorPath && resp.status !== 204 && resp.status !== 304) {
     const location = headersOut.get('Location', 'location') ?? errHeadersOut.get('Location', 'location')
+    const after = AFTER_THE_SWAP.map((name) => [name, headersOut.get(name)] as const)
     headersOut = errHeadersOut
     errHeadersOut = new HeaderTable()
     if ((resp.status >= 300 && resp.status <= 399) || resp.status === 201) {
       if (location) headersOut.set('Location', location, 'location')
     }
+    for (const [name, value] of after) if (value !== undefined) headersOut.set(name, value)
   }
   // r->content_type: what the handler set, which for a proxied or cached answer is its Content-Type.
   const s = fixupScope(req, env, opts, headersOut, opts.contentType ?? headersOut.get('Content-Type', 'content-type'))

@@ -57,14 +57,22 @@ function errorDocumentRedirect(
 ): Promise<true> {
   const outer = ctx.reply
   let innerStatus = 0
+  let gzip = false
   const reply: Reply = {
     get headersSent() {
       return outer.headersSent
     },
+    // Asked for the document's own answer: passed on only with it (an error answer is dropped).
+    gzipBody() {
+      gzip = true
+    },
     head(s, headers) {
       innerStatus = s
+      const compress = gzip
+      gzip = false
       if (s >= 400) return
       ctx.status = status
+      if (compress) outer.gzipBody?.()
       outer.head(status, { ...headers, ...extraHeaders })
     },
     write: (chunk) => (innerStatus < 400 ? outer.write(chunk) : true),
