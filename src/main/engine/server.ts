@@ -96,6 +96,7 @@ class TracedReply implements Reply {
   /** Set once the request context (which owns the trace) exists. */
   trace!: RequestTrace
   private gzipNext = false
+  private gzipRange: string | undefined
   private deflating: DeflatingBody | null = null
 
   constructor(private readonly inner: ListenerReply) {}
@@ -104,8 +105,9 @@ class TracedReply implements Reply {
     return this.deflating !== null || this.inner.headersSent
   }
 
-  gzipBody(): void {
+  gzipBody(range?: string): void {
     this.gzipNext = true
+    this.gzipRange = range
   }
 
   head(status: number, headers: OutgoingHttpHeaders): void {
@@ -113,9 +115,16 @@ class TracedReply implements Reply {
     if (this.gzipNext) {
       this.gzipNext = false
       // The head goes out with the first body bytes (a body given whole gets a Content-Length).
-      this.deflating = new DeflatingBody(this.inner, status, headers, (sent) => {
-        this.trace.response.headers = traceHeaders(sent)
-      })
+      this.deflating = new DeflatingBody(
+        this.inner,
+        status,
+        headers,
+        (sentStatus, sent) => {
+          this.trace.response.status = sentStatus
+          this.trace.response.headers = traceHeaders(sent)
+        },
+        this.gzipRange
+      )
       return
     }
     this.trace.response.headers = traceHeaders(headers)

@@ -9,7 +9,8 @@ import path from 'node:path'
 import { staticResponse } from '../cache/serve-file'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
-import { pipeFile } from './serve-cached'
+import { pipeFile, withoutRange } from './serve-cached'
+import { rangeAfterDeflate } from './deflate'
 import { answer } from './stages/answer'
 
 export function serveStatic(ctx: RequestContext, docroot: string | undefined, why: string): boolean | Promise<boolean> {
@@ -38,12 +39,18 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     ctx.record('render', 'stop', `${why}; Apache serves ${file} from the DocumentRoot: not found, 404`)
     return answer(ctx, 404)
   }
-  const res = staticResponse(
-    { relPath: path.relative(root, file), size: st.size, mtime: st.mtimeMs },
-    { method: ctx.req.method, headers: ctx.headers },
-    [],
-    { now: Date.now() }
-  )
+  const facts = { relPath: path.relative(root, file), size: st.size, mtime: st.mtimeMs }
+  const now = Date.now()
+  let res = staticResponse(facts, { method: ctx.req.method, headers: ctx.headers }, [], { now })
+  if (res.status === 206 || res.status === 416) {
+    // mod_deflate compressing this file? Then the range applies to the gzipped bytes (deflate.ts).
+    const full = staticResponse(facts, { method: ctx.req.method, headers: withoutRange(ctx.headers) }, [], { now })
+    const range = rangeAfterDeflate(ctx, full.headers)
+    if (range !== undefined) {
+      res = full
+      ctx.rangeAfterDeflate = range
+    }
+  }
   ctx.record('render', 'stop', `${why}; Apache serves ${file} itself: ${res.status}`)
   ctx.status = res.status
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, { fileMtime: st.mtimeMs }))

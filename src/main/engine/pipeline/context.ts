@@ -57,7 +57,7 @@ export interface Reply {
    * mod_deflate compresses the body of the answer whose head comes next (its headers already
    * say so). Replies that send nothing (explain) leave it out.
    */
-  gzipBody?(): void
+  gzipBody?(range?: string): void
 }
 
 export class RequestContext {
@@ -100,6 +100,8 @@ export class RequestContext {
    * answers made before the handler ran (a bad request line, a rewrite `[R]`/`[F]`).
    */
   outputFiltered = true
+  /** A Range the byte-range filter applies after mod_deflate (deflate.ts `rangeAfterDeflate`). */
+  rangeAfterDeflate?: string
   /** How far httpd's per-directory merge got before the answer (scoped-apache.ts). */
   sectionsPhase: SectionsPhase = 'full'
   /**

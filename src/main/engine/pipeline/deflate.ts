@@ -17,6 +17,8 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import zlib from 'node:zlib'
 import type { Sourced, VhostSettings } from '../../../shared/config-model'
 import { headerKey } from '../cache/header-bag'
+import { applyRange } from '../cache/serve-file'
+import { apacheSections } from './apache-sections'
 import type { Reply, RequestContext } from './context'
 
 /** The `SetOutputFilter` that puts DEFLATE in effect for these contexts (the innermost one decides), else null. */
@@ -48,17 +50,38 @@ export function deflateDecision(
   status: number,
   headers: OutgoingHttpHeaders
 ): { headers: OutgoingHttpHeaders; gzip: boolean } | null {
-  const length = header(headers, 'content-length')
-  if (length !== undefined && Number(length) <= SMALL) return null
-  const env = ctx.env
-  if (status === 204 || env['no-gzip'] !== undefined || headerKey(headers, 'content-range') !== undefined) return null
-  const type = header(headers, 'content-type')
-  if (env['gzip-only-text/html'] === '1' && !type?.startsWith('text/html')) return null
-  const encoding = header(headers, 'content-encoding')
-  if (encoding && encoding.split(',').some((t) => !ALREADY_PLAIN.has(t.trim()))) return null
-  if (env['force-gzip'] === undefined && !acceptsGzip(ctx.headers['accept-encoding']))
-    return { headers: variant(headers, 'vary'), gzip: false }
+  const outcome = deflateOutcome(ctx, status, headers)
+  if (outcome === 'none') return null
+  if (outcome === 'vary') return { headers: variant(headers, 'vary'), gzip: false }
   return { headers: variant(headers, 'gzip'), gzip: status !== 304 && ctx.req.method !== 'HEAD' }
+}
+
+/** `deflate_out_filter`'s verdict on an answer, its headers left as they are. */
+function deflateOutcome(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders): 'none' | 'vary' | 'gzip' {
+  const length = header(headers, 'content-length')
+  if (length !== undefined && Number(length) <= SMALL) return 'none'
+  const env = ctx.env
+  if (status === 204 || env['no-gzip'] !== undefined || headerKey(headers, 'content-range') !== undefined) return 'none'
+  const type = header(headers, 'content-type')
+  if (env['gzip-only-text/html'] === '1' && !type?.startsWith('text/html')) return 'none'
+  const encoding = header(headers, 'content-encoding')
+  if (encoding && encoding.split(',').some((t) => !ALREADY_PLAIN.has(t.trim()))) return 'none'
+  if (env['force-gzip'] === undefined && !acceptsGzip(ctx.headers['accept-encoding'])) return 'vary'
+  return 'gzip'
+}
+
+/**
+ * A range request for a file the handler serves whole (cache hit, static file) that
+ * mod_deflate will compress: httpd's byte-range filter comes after mod_deflate, so the handler
+ * answers 200 and the range applies to the gzipped bytes — when they come in one pass
+ * (`DeflatingBody`); otherwise the whole gzipped answer goes out as a 200. The caller then
+ * builds its answer without the Range header, and hands the range on with `gzipBody`.
+ */
+export function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpHeaders): string | undefined {
+  const range = ctx.headers.range
+  if (range === undefined || ctx.req.method !== 'GET' || !ctx.outputFiltered) return undefined
+  if (!ctx.vhost?.apache.scoped.hasDeflate || !apacheSections(ctx)?.deflate) return undefined
+  return deflateOutcome(ctx, 200, fullAnswerHeaders) === 'gzip' ? range : undefined
 }
 
 /**
@@ -149,8 +172,10 @@ export class DeflatingBody {
     private readonly inner: Pick<Reply, 'head' | 'write' | 'end' | 'onDrain' | 'onAbort'>,
     private readonly status: number,
     private readonly headers: OutgoingHttpHeaders,
-    /** Called with the headers that go out, once known. */
-    private readonly sent: (headers: OutgoingHttpHeaders) => void
+    /** Called with the status and headers that go out, once known. */
+    private readonly sent: (status: number, headers: OutgoingHttpHeaders) => void,
+    /** A Range header to apply to the gzipped bytes (`rangeAfterDeflate`). */
+    private readonly range?: string
   ) {}
 
   write(chunk: Buffer): boolean {
@@ -169,7 +194,23 @@ export class DeflatingBody {
     }
     const whole = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
     const gz = zlib.gzipSync(whole, ZLIB)
-    this.sendHead(gz.length <= BUFFER_SIZE ? { ...this.headers, 'content-length': gz.length } : this.headers)
+    if (gz.length > BUFFER_SIZE) {
+      this.sendHead(this.headers)
+      return this.inner.end(gz)
+    }
+    // In one pass: the content-length filter counts it, and the byte-range filter can cut it.
+    const ranged = this.range === undefined ? null : applyRange(this.range, gz.length)
+    if (ranged === 'unsatisfiable') {
+      this.sendHead({ ...this.headers, 'content-range': `bytes */${gz.length}`, 'content-length': 0 }, 416)
+      return this.inner.end()
+    }
+    if (ranged) {
+      const part = gz.subarray(ranged.start, ranged.end + 1)
+      const range = `bytes ${ranged.start}-${ranged.end}/${gz.length}`
+      this.sendHead({ ...this.headers, 'content-range': range, 'content-length': part.length }, 206)
+      return this.inner.end(part)
+    }
+    this.sendHead({ ...this.headers, 'content-length': gz.length })
     this.inner.end(gz)
   }
 
@@ -194,10 +235,10 @@ export class DeflatingBody {
     gz.on('end', () => this.inner.end())
   }
 
-  private sendHead(headers: OutgoingHttpHeaders): void {
+  private sendHead(headers: OutgoingHttpHeaders, status = this.status): void {
     if (this.headSent) return
     this.headSent = true
-    this.sent(headers)
-    this.inner.head(this.status, headers)
+    this.sent(status, headers)
+    this.inner.head(status, headers)
   }
 }

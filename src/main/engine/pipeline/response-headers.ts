@@ -47,7 +47,7 @@ export function finalHeaders(
     const d = deflateDecision(ctx, status, headers)
     if (d) {
       headers = d.headers
-      if (d.gzip) ctx.reply.gzipBody?.()
+      if (d.gzip) ctx.reply.gzipBody?.(ctx.rangeAfterDeflate)
     }
   }
   if (!compiled && !expires && ctx.cookies.length === 0 && vary.length === 0) return headers

@@ -58,13 +58,15 @@ function errorDocumentRedirect(
   const outer = ctx.reply
   let innerStatus = 0
   let gzip = false
+  let gzipRange: string | undefined
   const reply: Reply = {
     get headersSent() {
       return outer.headersSent
     },
     // Asked for the document's own answer: passed on only with it (an error answer is dropped).
-    gzipBody() {
+    gzipBody(range) {
       gzip = true
+      gzipRange = range
     },
     head(s, headers) {
       innerStatus = s
@@ -72,7 +74,7 @@ function errorDocumentRedirect(
       gzip = false
       if (s >= 400) return
       ctx.status = status
-      if (compress) outer.gzipBody?.()
+      if (compress) outer.gzipBody?.(gzipRange)
       outer.head(status, { ...headers, ...extraHeaders })
     },
     write: (chunk) => (innerStatus < 400 ? outer.write(chunk) : true),
