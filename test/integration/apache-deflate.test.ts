@@ -15,6 +15,10 @@ const GZIP = { 'accept-encoding': 'gzip, deflate, br' }
 const PAGE = '/content/demo/us/en/deflate.html'
 const HTML = `<html><body>${'<p>Dispatcher Workbench compresses like mod_deflate.</p>'.repeat(40)}</body></html>`
 
+function responseLines(trace: { stages: { stage: string; summary: string }[] }): string[] {
+  return trace.stages.filter((e) => e.stage === 'response').map((e) => e.summary)
+}
+
 async function site(vhostExtra = ''): Promise<Stack> {
   const docroot = tempDocroot()
   return stackForThisTest({
@@ -34,6 +38,11 @@ describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
     expect(miss.headers.vary).toMatch(/Accept-Encoding/)
     expect(zlib.gunzipSync(miss.body).toString('utf8')).toBe(HTML)
     expect(miss.trace.response.headers['content-encoding']).toBe('gzip')
+    expect(responseLines(miss.trace)).toContainEqual(
+      expect.stringMatching(
+        /^mod_deflate gzips the answer: SetOutputFilter DEFLATE \(default\.vhost:\d+\), the client accepts gzip$/
+      )
+    )
 
     const hit = await s.send(PAGE, { headers: GZIP })
     expect(hit.trace.outcome).toBe('hit')
@@ -54,6 +63,7 @@ describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
     expect(hit.headers['content-encoding']).toBeUndefined()
     expect(hit.headers.vary).toBe('Accept-Encoding')
     expect(hit.text).toBe(HTML)
+    expect(responseLines(hit.trace)).toContainEqual(expect.stringMatching(/the client does not accept gzip/))
     expect(Number(hit.headers['content-length'])).toBe(HTML.length)
     expect(hit.headers.etag).not.toMatch(/-gzip"$/)
   })
@@ -66,6 +76,9 @@ describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
     expect(image.headers['content-encoding']).toBeUndefined()
     expect(image.headers.vary).toBeUndefined()
     expect(image.body.length).toBe(5000)
+    expect(responseLines(image.trace)).toContainEqual(
+      expect.stringMatching(/^mod_deflate leaves the answer alone: no-gzip is set/)
+    )
 
     const tiny = '/content/demo/us/en/tiny.html'
     s.up.publish.behave(tiny, { body: '<p>ok</p>', headers: { 'content-type': 'text/html' } })

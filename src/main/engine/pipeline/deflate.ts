@@ -48,27 +48,66 @@ const ZLIB: zlib.ZlibOptions = { level: zlib.constants.Z_DEFAULT_COMPRESSION, me
 export function deflateDecision(
   ctx: RequestContext,
   status: number,
-  headers: OutgoingHttpHeaders
+  headers: OutgoingHttpHeaders,
+  outcome = deflateOutcome(ctx, status, headers)
 ): { headers: OutgoingHttpHeaders; gzip: boolean } | null {
-  const outcome = deflateOutcome(ctx, status, headers)
-  if (outcome === 'none') return null
+  if (outcome === 'gzip')
+    return { headers: variant(headers, 'gzip'), gzip: status !== 304 && ctx.req.method !== 'HEAD' }
   if (outcome === 'vary') return { headers: variant(headers, 'vary'), gzip: false }
-  return { headers: variant(headers, 'gzip'), gzip: status !== 304 && ctx.req.method !== 'HEAD' }
+  return null
 }
 
+/** Why mod_deflate leaves an answer alone, in the trace's words (`deflate_out_filter`'s reasons). */
+export type DeflateSkip =
+  | 'a body of 68 bytes or less'
+  | 'a 204'
+  | 'no-gzip is set'
+  | 'a Content-Range answer'
+  | 'gzip-only-text/html is set'
+  | 'the answer is encoded already'
+
 /** `deflate_out_filter`'s verdict on an answer, its headers left as they are. */
-function deflateOutcome(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders): 'none' | 'vary' | 'gzip' {
+export function deflateOutcome(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders
+): 'vary' | 'gzip' | DeflateSkip {
   const length = header(headers, 'content-length')
-  if (length !== undefined && Number(length) <= SMALL) return 'none'
+  if (length !== undefined && Number(length) <= SMALL) return 'a body of 68 bytes or less'
   const env = ctx.env
-  if (status === 204 || env['no-gzip'] !== undefined || headerKey(headers, 'content-range') !== undefined) return 'none'
+  if (status === 204) return 'a 204'
+  if (env['no-gzip'] !== undefined) return 'no-gzip is set'
+  if (headerKey(headers, 'content-range') !== undefined) return 'a Content-Range answer'
   const type = header(headers, 'content-type')
-  if (env['gzip-only-text/html'] === '1' && !type?.startsWith('text/html')) return 'none'
+  if (env['gzip-only-text/html'] === '1' && !type?.startsWith('text/html')) return 'gzip-only-text/html is set'
   const encoding = header(headers, 'content-encoding')
-  if (encoding && encoding.split(',').some((t) => !ALREADY_PLAIN.has(t.trim()))) return 'none'
+  if (encoding && encoding.split(',').some((t) => !ALREADY_PLAIN.has(t.trim()))) return 'the answer is encoded already'
   if (env['force-gzip'] === undefined && !acceptsGzip(ctx.headers['accept-encoding'])) return 'vary'
   return 'gzip'
 }
+
+/**
+ * The trace line for an outcome, made once per `SetOutputFilter` directive and outcome (traces
+ * keep the shared string, not a copy).
+ */
+export function deflateSummary(filter: Sourced<string[]>, outcome: ReturnType<typeof deflateOutcome>): string {
+  let known = summaries.get(filter)
+  if (!known) summaries.set(filter, (known = new Map()))
+  let line = known.get(outcome)
+  if (line === undefined) {
+    const where = filter.pos ? ` (${filter.pos.file.split('/').pop()}:${filter.pos.line})` : ''
+    line =
+      outcome === 'gzip'
+        ? `mod_deflate gzips the answer: SetOutputFilter DEFLATE${where}, the client accepts gzip`
+        : outcome === 'vary'
+          ? `mod_deflate adds Vary: Accept-Encoding and leaves the body plain: the client does not accept gzip (SetOutputFilter DEFLATE${where})`
+          : `mod_deflate leaves the answer alone: ${outcome} (SetOutputFilter DEFLATE${where})`
+    known.set(outcome, line)
+  }
+  return line
+}
+
+const summaries = new WeakMap<Sourced<string[]>, Map<string, string>>()
 
 /**
  * A range request for a file the handler serves whole (cache hit, static file) that

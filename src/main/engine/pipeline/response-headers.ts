@@ -12,7 +12,7 @@ import type { RequestContext } from './context'
 import { apacheSections } from './apache-sections'
 import { headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
-import { deflateDecision } from './deflate'
+import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
 
 /** What made a non-error answer, as far as mod_expires cares. */
 export interface AnswerSource {
@@ -44,7 +44,9 @@ export function finalHeaders(
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
   // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
   if (scoped?.deflate && ctx.outputFiltered) {
-    const d = deflateDecision(ctx, status, headers)
+    const outcome = deflateOutcome(ctx, status, headers)
+    ctx.record('response', outcome === 'gzip' ? 'changed' : 'pass', deflateSummary(scoped.deflate, outcome))
+    const d = deflateDecision(ctx, status, headers, outcome)
     if (d) {
       headers = d.headers
       if (d.gzip) ctx.reply.gzipBody?.(ctx.rangeAfterDeflate)
