@@ -5,11 +5,11 @@
  * filter and cache, with mod_proxy_http's request headers.
  */
 import crypto from 'node:crypto'
-import net from 'node:net'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { stackForThisTest, type Stack } from './support/engine'
 import { embeddedConfigWithVhost } from './support/config'
 import { tempDocroot } from './support/cache'
+import { brokenMidBodyServer } from './support/upstream'
 
 async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<Stack> {
   const docroot = tempDocroot()
@@ -173,15 +173,7 @@ describe('mod_proxy_http on the wire', () => {
   })
 
   it('a backend that breaks off mid-answer: the client connection is dropped, not ended as if complete', async () => {
-    const backend = net.createServer((socket) => {
-      socket.once('data', () => {
-        socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n')
-        setTimeout(() => socket.destroy(), 50)
-      })
-    })
-    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve))
-    onTestFinished(() => new Promise<void>((resolve) => backend.close(() => resolve())))
-    const port = (backend.address() as net.AddressInfo).port
+    const port = await brokenMidBodyServer()
     const s = await site(`<Location "/broken">\n    ProxyPass http://127.0.0.1:${port}/broken\n</Location>`)
     await expect(s.send('/broken')).rejects.toThrow()
   })

@@ -5,14 +5,13 @@
  */
 import { createHash } from 'node:crypto'
 import http from 'node:http'
-import net from 'node:net'
 import { Readable } from 'node:stream'
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { dispatcherAny, type FarmSpec } from './support/config'
 import { stackForThisTest, startStack, type Stack } from './support/engine'
 import { send } from './support/http-client'
 import { freePort } from './support/ports'
-import { patternBuffer } from './support/upstream'
+import { brokenMidBodyServer, patternBuffer } from './support/upstream'
 
 function oneFarm(port: number, spec: Partial<FarmSpec> = {}): string {
   return dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port }], ...spec }])
@@ -297,15 +296,7 @@ describe('renders that fail (§6.4)', () => {
   })
 
   it('a render that breaks off mid-body: the client connection is dropped, never ended as if the answer were whole', async () => {
-    const render = net.createServer((socket) => {
-      socket.once('data', () => {
-        socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n')
-        setTimeout(() => socket.destroy(), 50)
-      })
-    })
-    await new Promise<void>((resolve) => render.listen(0, '127.0.0.1', resolve))
-    onTestFinished(() => new Promise<void>((resolve) => render.close(() => resolve())))
-    const s = await stackForThisTest({ any: oneFarm((render.address() as net.AddressInfo).port) })
+    const s = await stackForThisTest({ any: oneFarm(await brokenMidBodyServer()) })
     await expect(s.send('/content/a.html')).rejects.toThrow()
     const t = await s.traceOf('/content/a.html')
     expect(t.stages.find((st) => st.stage === 'render' && st.verdict === 'error')?.summary).toMatch(

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto'
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import net, { type AddressInfo, type Socket } from 'node:net'
+import { onTestFinished } from 'vitest'
 
 export interface RecordedRequest {
   method: string
@@ -178,4 +179,20 @@ export class CountingUpstream {
 
 export async function startUpstream(name: string): Promise<CountingUpstream> {
   return new CountingUpstream(name).listen()
+}
+
+/**
+ * A backend on 127.0.0.1 port 0 that starts a chunked 200, sends five bytes and then drops the
+ * connection: what a render or proxied backend that dies mid-answer looks like. Closed after the test.
+ */
+export async function brokenMidBodyServer(): Promise<number> {
+  const server = net.createServer((socket) => {
+    socket.once('data', () => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n')
+      setTimeout(() => socket.destroy(), 50)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return (server.address() as AddressInfo).port
 }
