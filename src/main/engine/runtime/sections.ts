@@ -143,34 +143,57 @@ export function compileSections(
     return { walk: () => fixed, fixed, readsRequest: false }
   }
   const hasIf = (n: Node): boolean => GROUP[n.scope.kind] === 'if' || n.children.some(hasIf)
+  const readsRequest = top.some(hasIf)
+  // Only locations besides sections that cover everything: the answer depends on the URI alone
+  // (no directory walk on disk, no request read), so it is remembered per URI.
+  const uriOnly =
+    !readsRequest &&
+    top.every((n) => (n.test === ALWAYS && n.children.length === 0) || GROUP[n.scope.kind] === 'location')
+  const byUri = uriOnly ? new Map<string, SectionWalk>() : null
   return {
-    readsRequest: top.some(hasIf),
+    readsRequest,
     walk(outer) {
-      let walked: Walked | undefined
-      const input: WalkInput = { ...outer, walked: () => (walked ??= walkedPath(outer, docroot)) }
-      const applied: Node[] = []
-      const vary: string[] = []
-      const nestedFiles: Node[] = []
-      const nestedIfs: Node[] = []
-      const take = (n: Node): void => {
-        applied.push(n)
-        for (const c of n.children) {
-          const g = GROUP[c.scope.kind]
-          if (g === 'files') nestedFiles.push(c)
-          else if (g === 'if') nestedIfs.push(c)
+      if (byUri) {
+        let known = byUri.get(outer.uri)
+        if (!known) {
+          known = walkOnce(outer)
+          if (byUri.size >= URI_MEMO_LIMIT) byUri.clear()
+          byUri.set(outer.uri, known)
         }
+        return known
       }
-      for (const n of dirs) if (n.test(input, vary)) take(n)
-      for (const n of dirRegex) if (n.test(input, vary)) take(n)
-      for (const n of [...files, ...nestedFiles]) if (n.test(input, vary)) take(n)
-      for (const n of locations) if (n.test(input, vary)) take(n)
-      walkIfs([...ifs, ...nestedIfs], input, applied, vary)
-      let key = ''
-      for (const n of applied) key += n.index + ','
-      return { scopes: applied.map((n) => n.scope), key, vary }
+      return walkOnce(outer)
     }
   }
+
+  function walkOnce(outer: SectionWalkInput): SectionWalk {
+    let walked: Walked | undefined
+    const input: WalkInput = { ...outer, walked: () => (walked ??= walkedPath(outer, docroot)) }
+    const applied: Node[] = []
+    const vary: string[] = []
+    const nestedFiles: Node[] = []
+    const nestedIfs: Node[] = []
+    const take = (n: Node): void => {
+      applied.push(n)
+      for (const c of n.children) {
+        const g = GROUP[c.scope.kind]
+        if (g === 'files') nestedFiles.push(c)
+        else if (g === 'if') nestedIfs.push(c)
+      }
+    }
+    for (const n of dirs) if (n.test(input, vary)) take(n)
+    for (const n of dirRegex) if (n.test(input, vary)) take(n)
+    for (const n of [...files, ...nestedFiles]) if (n.test(input, vary)) take(n)
+    for (const n of locations) if (n.test(input, vary)) take(n)
+    walkIfs([...ifs, ...nestedIfs], input, applied, vary)
+    let key = ''
+    for (const n of applied) key += n.index + ','
+    return { scopes: applied.map((n) => n.scope), key, vary }
+  }
 }
+
+/** URIs remembered per compiled set of sections before the memo starts over. */
+const URI_MEMO_LIMIT = 2000
 
 /**
  * `<If>` chains: an `<ElseIf>`/`<Else>` applies only when nothing before it in its chain did.
