@@ -37,8 +37,14 @@ function apacheUri(ctx: RequestContext): string {
 
 /** httpd's `r->filename`: the docroot joined with the URI, unless a rewrite to a file path set it. */
 function apacheFilename(ctx: RequestContext, v: ActiveVhost, uri: string): string {
-  return ctx.apacheFilename ?? (v.docroot ?? '').replace(/\/+$/, '') + uri
+  if (ctx.apacheFilename !== undefined) return ctx.apacheFilename
+  let base = docrootBases.get(v)
+  if (base === undefined) docrootBases.set(v, (base = (v.docroot ?? '').replace(/\/+$/, '')))
+  return base + uri
 }
+
+/** Each vhost's DocumentRoot without its trailing slashes, worked out once. */
+const docrootBases = new WeakMap<ActiveVhost, string>()
 
 function walkInput(ctx: RequestContext, v: ActiveVhost, uri: string, filename: string): SectionWalkInput {
   return {
