@@ -5,11 +5,13 @@
  * filter and cache, with mod_proxy_http's request headers.
  */
 import crypto from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import http from 'node:http'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { stackForThisTest, type Stack } from './support/engine'
 import { embeddedConfigWithVhost } from './support/config'
 import { tempDocroot } from './support/cache'
 import { brokenMidBodyServer } from './support/upstream'
+import { freePort } from './support/ports'
 
 async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<Stack> {
   const docroot = tempDocroot()
@@ -79,6 +81,29 @@ describe('mod_proxy locations and [P]', () => {
     expect(renderSummary(r.trace)).toMatch(
       /mod_proxy could not get an answer from http:\/\/127\.0\.0\.1:1\/gone\/x .*: 503$/
     )
+  })
+
+  it('after a failed connect the worker is in error state: 503 at once for retry=60 s even once the backend is back; retry=0 tries again', async () => {
+    const port = await freePort()
+    const s = await site(`<Location "/later">
+    ProxyPass http://127.0.0.1:${port}/later
+</Location>
+<Location "/eager">
+    ProxyPass http://127.0.0.1:${port}/eager retry=0
+</Location>`)
+    expect((await s.send('/later')).status).toBe(503)
+    expect((await s.send('/eager')).status).toBe(503)
+    const backend = http.createServer((req, res) => res.end(`back: ${req.url}`))
+    await new Promise<void>((resolve) => backend.listen(port, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => backend.close(() => resolve())))
+    const later = await s.send('/later')
+    expect(later.status).toBe(503)
+    expect(renderSummary(later.trace)).toMatch(
+      /worker for http:\/\/127\.0\.0\.1:\d+\/later is in error state .* retry=60 s: 503$/
+    )
+    const eager = await s.send('/eager')
+    expect(eager.status).toBe(200)
+    expect(eager.text).toBe('back: /eager')
   })
 
   it('a host name that does not resolve gives 502', async () => {

@@ -11,6 +11,7 @@ import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 import { PROXY_REQUEST_HOP, RESPONSE_HOP } from './hop-headers'
 import { answer } from './stages/answer'
+import type { ProxyWorker } from './proxy-pass'
 
 // mod_proxy waits for the backend as long as httpd's `Timeout` (60 s) when no ProxyTimeout is set.
 const BACKEND_TIMEOUT_MS = 60_000
@@ -28,6 +29,8 @@ export interface ProxyTarget {
   query: string | null
   /** `nocanon` / `[NE]`: the URL goes out as it is, query included. */
   noCanon: boolean
+  /** The ProxyPass worker it goes through (none for a rewrite `[P]` to a URL no ProxyPass names). */
+  worker?: ProxyWorker
 }
 
 export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): boolean | Promise<boolean> {
@@ -45,6 +48,17 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     return answer(ctx, 500)
   }
   const [, origin, rest] = parts
+  const worker = target.worker
+  if (worker?.inError(Date.now())) {
+    const since = new Date(worker.failedAt).toISOString()
+    ctx.record(
+      'render',
+      'stop',
+      `${why}: mod_proxy's worker for ${worker.name} is in error state since its connect failed at ${since}; it is retried only after retry=${worker.retrySeconds} s: 503`
+    )
+    ctx.setOutcome('error')
+    return answer(ctx, 503)
+  }
   const started = performance.now()
   return new Promise<boolean>((resolve) => {
     agent.dispatch(
@@ -88,6 +102,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             ctx.reply.destroy()
           } else {
             const status = failureStatus(err)
+            if (status === 503) worker?.failed(Date.now())
             ctx.record(
               'render',
               'stop',

@@ -30,9 +30,35 @@ export interface ProxyPassInput {
 
 export type ProxyPassDecision =
   /** Forward: `url` is the backend URL; `canonical` unless `nocanon` (then it is sent as it is). */
-  | { kind: 'proxy'; url: string; noCanon: boolean; via: string }
+  | { kind: 'proxy'; url: string; noCanon: boolean; via: string; worker: ProxyWorker }
   /** A `ProxyPass … !` matched: not proxied. */
   | { kind: 'excluded'; via: string }
+
+/**
+ * The backend connection pool a ProxyPass defines (`proxy_worker`): when connecting to it fails,
+ * httpd puts it in error state and answers 503 at once until `retry` seconds (default 60) have
+ * passed, even if the backend is back meanwhile.
+ */
+export class ProxyWorker {
+  /** When the error state ends (ms since the epoch); 0 when the worker is fine. */
+  errorUntil = 0
+  failedAt = 0
+
+  constructor(
+    readonly name: string,
+    readonly retrySeconds: number
+  ) {}
+
+  failed(now: number): void {
+    if (this.retrySeconds <= 0) return
+    this.failedAt = now
+    this.errorUntil = now + this.retrySeconds * 1000
+  }
+
+  inError(now: number): boolean {
+    return now < this.errorUntil
+  }
+}
 
 /** One ProxyPass as mod_proxy keeps it (`struct proxy_alias`). */
 interface ProxyAlias {
@@ -43,6 +69,7 @@ interface ProxyAlias {
   real: string
   noCanon: boolean
   via: string
+  worker: ProxyWorker
 }
 
 export class ProxyPasses {
@@ -51,8 +78,11 @@ export class ProxyPasses {
   /** The location alias per arrived URI, when no `<If>` takes part (the walk then reads nothing else). */
   private readonly byUri = new Map<string, ProxyAlias | null>()
 
+  /** Workers by target URL: ProxyPass directives naming the same backend share one (as httpd's do). */
+  private readonly workers = new Map<string, ProxyWorker>()
+
   constructor(layers: VhostSettings[], docroot: string | undefined) {
-    this.server = layers.flatMap((l) => l.proxyPass.flatMap((p) => serverAlias(p) ?? []))
+    this.server = layers.flatMap((l) => l.proxyPass.flatMap((p) => this.serverAlias(p) ?? []))
     this.sections = compileSections(layers, docroot, (s) => s.proxyPass.length > 0, 'translate')
   }
 
@@ -80,45 +110,62 @@ export class ProxyPasses {
     if (!sections.readsRequest) {
       let known = this.byUri.get(input.arrivedUri)
       if (known === undefined) {
-        known = locationAliasOf(sections.walk({ ...input.walk, uri: input.arrivedUri }).scopes)
+        known = this.locationAliasOf(sections.walk({ ...input.walk, uri: input.arrivedUri }).scopes)
         if (this.byUri.size >= 1000) this.byUri.clear()
         this.byUri.set(input.arrivedUri, known)
       }
       return known
     }
-    return locationAliasOf(sections.walk({ ...input.walk, uri: input.arrivedUri }).scopes)
+    return this.locationAliasOf(sections.walk({ ...input.walk, uri: input.arrivedUri }).scopes)
   }
-}
 
-/** The last matched section's one-argument ProxyPass (`merge_proxy_dir_config`: the inner one replaces). */
-function locationAliasOf(scopes: ApacheScope[]): ProxyAlias | null {
-  for (let i = scopes.length - 1; i >= 0; i--) {
-    const s = scopes[i]
-    const p = s.settings.proxyPass.findLast((d) => d.args.length >= 1)
-    if (!p) continue
-    const regex = s.kind === 'LocationMatch' || p.directive === 'ProxyPassMatch'
+  /** The last matched section's one-argument ProxyPass (`merge_proxy_dir_config`: the inner one replaces). */
+  private locationAliasOf(scopes: ApacheScope[]): ProxyAlias | null {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const s = scopes[i]
+      const p = s.settings.proxyPass.findLast((d) => d.args.length >= 1)
+      if (!p) continue
+      const regex = s.kind === 'LocationMatch' || p.directive === 'ProxyPassMatch'
+      return {
+        prefix: regex ? null : s.arg,
+        regex: regex ? pcre(s.arg) : null,
+        real: p.args[0],
+        noCanon: hasOption(p.args.slice(1), 'nocanon'),
+        via: where(`${p.directive} in <${s.kind} ${s.arg}>`, p.pos),
+        worker: this.worker(p.args[0], p.args.slice(1))
+      }
+    }
+    return null
+  }
+
+  private serverAlias(p: VhostSettings['proxyPass'][number]): ProxyAlias | null {
+    if (p.args.length < 2 || (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')) return null
+    const [pattern, real] = p.args
+    const match = p.directive === 'ProxyPassMatch'
     return {
-      prefix: regex ? null : s.arg,
-      regex: regex ? pcre(s.arg) : null,
-      real: p.args[0],
-      noCanon: p.args.slice(1).some((a) => a.toLowerCase() === 'nocanon'),
-      via: where(`${p.directive} in <${s.kind} ${s.arg}>`, p.pos)
+      prefix: match ? null : pattern,
+      regex: match ? pcre(pattern) : null,
+      real,
+      noCanon: hasOption(p.args.slice(2), 'nocanon'),
+      via: where(`${p.directive} ${pattern}`, p.pos),
+      worker: this.worker(real, p.args.slice(2))
     }
   }
-  return null
+
+  /** The worker for a target URL; its `retry=N` parameter (seconds) comes from the first ProxyPass that names it. */
+  private worker(real: string, options: string[]): ProxyWorker {
+    let w = this.workers.get(real)
+    if (!w) {
+      const retry = options.find((o) => /^retry=\d+$/i.test(o))
+      w = new ProxyWorker(real, retry ? Number(retry.slice(6)) : 60)
+      this.workers.set(real, w)
+    }
+    return w
+  }
 }
 
-function serverAlias(p: VhostSettings['proxyPass'][number]): ProxyAlias | null {
-  if (p.args.length < 2 || (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')) return null
-  const [pattern, real] = p.args
-  const match = p.directive === 'ProxyPassMatch'
-  return {
-    prefix: match ? null : pattern,
-    regex: match ? pcre(pattern) : null,
-    real,
-    noCanon: p.args.slice(2).some((a) => a.toLowerCase() === 'nocanon'),
-    via: where(`${p.directive} ${pattern}`, p.pos)
-  }
+function hasOption(options: string[], name: string): boolean {
+  return options.some((o) => o.toLowerCase() === name)
 }
 
 /**
@@ -131,8 +178,8 @@ function apply(a: ProxyAlias, input: ProxyPassInput): ProxyPassDecision | undefi
   if (url === undefined) return undefined
   if (a.real === '!') return { kind: 'excluded', via: a.via }
   const raw = a.noCanon ? mapped(a, input.rawTarget) : undefined
-  if (raw !== undefined) return { kind: 'proxy', url: raw, noCanon: true, via: a.via }
-  return { kind: 'proxy', url, noCanon: false, via: a.via }
+  if (raw !== undefined) return { kind: 'proxy', url: raw, noCanon: true, via: a.via, worker: a.worker }
+  return { kind: 'proxy', url, noCanon: false, via: a.via, worker: a.worker }
 }
 
 /** The backend URL this alias maps `uri` to, or undefined when it does not match. */

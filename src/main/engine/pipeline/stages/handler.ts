@@ -23,7 +23,11 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
       walk
     })
     if (d?.kind === 'proxy')
-      return proxyTo(ctx, { url: d.url, query: d.noCanon ? null : ctx.query, noCanon: d.noCanon }, d.via)
+      return proxyTo(
+        ctx,
+        { url: d.url, query: d.noCanon ? null : ctx.query, noCanon: d.noCanon, worker: d.worker },
+        d.via
+      )
   }
   if (v.dispatcher.declineRoot && ctx.path === '/')
     return serveStatic(ctx, v.docroot, 'DispatcherDeclineRoot is on and the request is for /')
