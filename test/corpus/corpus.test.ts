@@ -7,6 +7,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/main/engine/config/load'
+import { compileDiagnostics } from '../../src/main/engine/runtime/compile-check'
 import { ROOTS, UNREACHED } from './expectations'
 import { DEFECT_WARNING_CODES, type CorpusRoot } from './expectations/types'
 import {
@@ -34,6 +36,19 @@ describe('every corpus configuration loads with the outcome MANIFEST records', (
     const warnings = compareWarnings(result, root.warnings ?? [], DEFECT_WARNING_CODES)
     expect(warnings.actual, `warnings differ; every diagnostic:\n${all}`).toEqual(warnings.expected)
     if (root.check && result.config) root.check(result.config)
+  })
+})
+
+describe('what the workbench does not emulate is said at load time', () => {
+  it("the SDK's own Alias and Require lines in WKND are information (immutable files), not warnings", () => {
+    const loaded = loadConfig(path.join(CORPUS_DIR, 'adobe__aem-guides-wknd', 'dispatcher', 'src'))
+    const said = compileDiagnostics(loaded).filter((d) => d.code === 'MODEL_NOT_EMULATED')
+    expect(said.map((d) => `${d.severity} ${path.basename(d.pos!.file)}:${d.pos!.line}`)).toEqual(
+      expect.arrayContaining(['info dispatcher_vhost.conf:17', 'info dispatcher_vhost.conf:19'])
+    )
+    expect(
+      said.every((d) => d.severity === 'info' && d.message.endsWith('(in an SDK file the Cloud keeps immutable)'))
+    ).toBe(true)
   })
 })
 

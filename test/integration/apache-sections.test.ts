@@ -319,4 +319,28 @@ describe('checking sections and mod_expires', () => {
       ])
     )
   })
+
+  it('Alias and refusing access rules are said to be not emulated, at their line; Require all granted is not', () => {
+    const dir = embeddedConfigWithVhost(
+      `    Alias "/downloads" "/srv/downloads"\n    <Location "/admin">\n        Require ip 10.0.0.0/8\n    </Location>\n    <Location "/open">\n        Require all granted\n    </Location>`
+    )
+    const found = compileDiagnostics(loadConfig(dir)).filter((d) => d.code === 'MODEL_NOT_EMULATED')
+    const lines = fs.readFileSync(path.join(dir, 'conf.d', 'enabled_vhosts', 'default.vhost'), 'utf8').split('\n')
+    expect(found).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(
+          /^Alias "\/downloads" "\/srv\/downloads" is not emulated: the workbench serves no files/
+        ),
+        pos: expect.objectContaining({ line: lines.findIndex((l) => l.includes('Alias "/downloads"')) + 1 })
+      }),
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(
+          /^Require ip 10\.0\.0\.0\/8 is not emulated: the workbench never refuses a request with 403/
+        ),
+        pos: expect.objectContaining({ line: lines.findIndex((l) => l.includes('Require ip')) + 1 })
+      })
+    ])
+  })
 })

@@ -10,6 +10,7 @@ import { isFlagWord } from '../config/apache/flag-words'
 import { compileVhostApache, type MapFileReader } from './apache-runtime'
 import { allContexts } from './scoped-apache'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
+import { otherOccurrences } from '../config/apache/settings'
 
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
@@ -28,6 +29,7 @@ export function compileDiagnostics(
   const apache = loaded.apache
   if (apache) {
     out.push(...forwardedHostKeyFiles(apache))
+    out.push(...notEmulated(apache).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
     for (const v of apache.virtualHosts) {
       for (const d of compileVhostApache(apache.server, v.settings, [], v.documentRoot?.value, readMapFile).problems) {
@@ -46,13 +48,57 @@ export function compileDiagnostics(
  * SDK's, not the project's: said for information, with what the project can do about it.
  */
 function inProjectTerms(loaded: LoadedConfig, d: Diagnostic): Diagnostic {
-  if (loaded.layout !== 'aemaacs' || d.category !== 'pitfall' || !d.pos) return d
+  if (loaded.layout !== 'aemaacs' || (d.category !== 'pitfall' && d.code !== NOT_EMULATED) || !d.pos) return d
   if (!isImmutableSdkFile(loaded.baseDir, d.pos.file)) return d
   return {
     ...d,
     severity: 'info',
-    message: `${d.message} (in an SDK file the Cloud keeps immutable: a rule in the project's own filters.any can override it)`
+    message:
+      d.category === 'pitfall'
+        ? `${d.message} (in an SDK file the Cloud keeps immutable: a rule in the project's own filters.any can override it)`
+        : `${d.message} (in an SDK file the Cloud keeps immutable)`
   }
+}
+
+const NOT_EMULATED = 'MODEL_NOT_EMULATED'
+
+/** `Require` forms that can refuse a request (`Require all granted` never does). */
+const REFUSING = /^(?!all\s+granted$)/i
+
+/**
+ * Apache parts the workbench reads but does not act on, said at load time instead of being
+ * silently different at request time: mod_alias (serving a file from outside the cache docroot
+ * is something the workbench never does) and access control (nothing answers 403 on it).
+ */
+function notEmulated(apache: ApacheConfig): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const layers = [apache.server, ...apache.virtualHosts.map((v) => v.settings)]
+  const say = (message: string, pos: Diagnostic['pos']): void => {
+    out.push({ severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos })
+  }
+  for (const s of allContexts(layers)) {
+    for (const a of s.aliases) {
+      const why =
+        a.directive === 'ScriptAlias'
+          ? 'the workbench runs no CGI scripts'
+          : 'the workbench serves no files from outside the cache docroot'
+      say(
+        `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests go on to the Dispatcher`,
+        a.pos
+      )
+    }
+    for (const name of ['Require', 'Deny'] as const) {
+      for (const d of otherOccurrences(s, name)) {
+        const args = d.args.join(' ')
+        if (name === 'Require' && !REFUSING.test(args)) continue
+        say(
+          `${name} ${args} is not emulated: the workbench never refuses a request with 403 on Apache's access rules`,
+          d.pos
+        )
+      }
+    }
+  }
+  return out
 }
 
 /**
