@@ -52,6 +52,11 @@ describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
     // (Weak while the file is less than a second old, as Apache makes it.)
     expect(hit.headers.etag).toMatch(/^(W\/)?"[0-9a-f]+-[0-9a-f]+-gzip"$/)
     expect(zlib.gunzipSync(hit.body).toString('utf8')).toBe(HTML)
+    // HEAD: no body, but the length the GET's gzipped body has (httpd filters HEAD bodies too).
+    const head = await s.send(PAGE, { method: 'HEAD', headers: GZIP })
+    expect(head.headers['content-encoding']).toBe('gzip')
+    expect(Number(head.headers['content-length'])).toBe(hit.body.length)
+    expect(head.body.length).toBe(0)
   })
 
   it('a client that does not accept gzip gets the plain answer, still with Vary: Accept-Encoding', async () => {

@@ -123,7 +123,8 @@ class TracedReply implements Reply {
           this.trace.response.status = sentStatus
           this.trace.response.headers = traceHeaders(sent)
         },
-        this.gzipRange
+        this.gzipRange,
+        this.trace.request.method === 'HEAD'
       )
       return
     }

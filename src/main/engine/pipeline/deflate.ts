@@ -51,8 +51,7 @@ export function deflateDecision(
   headers: OutgoingHttpHeaders,
   outcome = deflateOutcome(ctx, status, headers)
 ): { headers: OutgoingHttpHeaders; gzip: boolean } | null {
-  if (outcome === 'gzip')
-    return { headers: variant(headers, 'gzip'), gzip: status !== 304 && ctx.req.method !== 'HEAD' }
+  if (outcome === 'gzip') return { headers: variant(headers, 'gzip'), gzip: status !== 304 }
   if (outcome === 'vary') return { headers: variant(headers, 'vary'), gzip: false }
   return null
 }
@@ -214,11 +213,21 @@ export class DeflatingBody {
     /** Called with the status and headers that go out, once known. */
     private readonly sent: (status: number, headers: OutgoingHttpHeaders) => void,
     /** A Range header to apply to the gzipped bytes (`rangeAfterDeflate`). */
-    private readonly range?: string
+    private readonly range?: string,
+    /**
+     * A HEAD answer: no body goes out, but one handed over whole is compressed to count it —
+     * httpd's default handler sends the body through the filters for HEAD too, and the
+     * content-length filter counts what mod_deflate made of it.
+     */
+    private readonly headOnly = false
   ) {}
 
   write(chunk: Buffer): boolean {
     if (this.ended) return false
+    if (this.headOnly) {
+      this.sendHead(this.headers)
+      return true
+    }
     if (!this.stream) this.startStream()
     return this.stream!.write(chunk)
   }
@@ -230,6 +239,10 @@ export class DeflatingBody {
       if (body !== undefined) this.stream.end(body)
       else this.stream.end()
       return
+    }
+    if (this.headOnly && body === undefined) {
+      this.sendHead(this.headers)
+      return this.inner.end()
     }
     const whole = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
     const gz = zlib.gzipSync(whole, ZLIB)

@@ -43,7 +43,8 @@ export function serveCached(
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false, { fileMtime: file.mtime }))
   const body = ctx.mode === 'explain' ? null : cachedFileBody(file, res)
   if (body === null) {
-    ctx.reply.end()
+    // A HEAD hit hands its kept bytes on (none go out): mod_deflate counts what they compress to.
+    ctx.reply.end(ctx.req.method === 'HEAD' && res.status === 200 ? (file.body ?? undefined) : undefined)
     return true
   }
   if (Buffer.isBuffer(body)) {
