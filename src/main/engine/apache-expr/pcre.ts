@@ -75,6 +75,12 @@ export function compilePcre(pattern: string, options: PcreOptions = {}): PcreCom
   return compiled[(options.caseless ? 1 : 0) | (options.multiline ? 2 : 0)](pattern)
 }
 
+/** For a section or ProxyPassMatch: the regex, or null when it does not compile (never matches; `check` reports it). */
+export function pcreOrNull(pattern: string, options: PcreOptions = {}): RegExp | null {
+  const r = compilePcre(pattern, options)
+  return r.ok ? r.regex : null
+}
+
 function compileUncached(pattern: string, options: PcreOptions): PcreCompileResult {
   let translated: { source: string; groups: number; caseless: boolean }
   try {

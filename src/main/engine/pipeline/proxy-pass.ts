@@ -15,7 +15,7 @@
  * without gets the whole URI appended. Hand-written: these are mod_proxy's own rules.
  */
 import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
-import { captureList, compilePcre, pregsub } from '../apache-expr'
+import { captureList, pcreOrNull, pregsub } from '../apache-expr'
 import { compileSections, type CompiledSections, type SectionWalkInput } from '../runtime/sections'
 
 export interface ProxyPassInput {
@@ -75,14 +75,22 @@ interface ProxyAlias {
 export class ProxyPasses {
   private readonly server: ProxyAlias[]
   private readonly sections: CompiledSections | null
-  /** The location alias per arrived URI, when no `<If>` takes part (the walk then reads nothing else). */
-  private readonly byUri = new Map<string, ProxyAlias | null>()
+  /** Each section's own alias (or null), made once: the walk is remembered per URI already (sections.ts). */
+  private readonly sectionAliases = new WeakMap<ApacheScope, ProxyAlias | null>()
 
   /** Workers by target URL: ProxyPass directives naming the same backend share one (as httpd's do). */
   private readonly workers = new Map<string, ProxyWorker>()
 
   constructor(layers: VhostSettings[], docroot: string | undefined) {
-    this.server = layers.flatMap((l) => l.proxyPass.flatMap((p) => this.serverAlias(p) ?? []))
+    this.server = layers.flatMap((l) =>
+      l.proxyPass.flatMap((p) => {
+        if (p.args.length < 2 || (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')) return []
+        const [pattern, real, ...options] = p.args
+        return [
+          this.alias(pattern, p.directive === 'ProxyPassMatch', real, options, `${p.directive} ${pattern}`, p.pos)
+        ]
+      })
+    )
     this.sections = compileSections(layers, docroot, (s) => s.proxyPass.length > 0, 'translate')
   }
 
@@ -104,51 +112,45 @@ export class ProxyPasses {
     return undefined
   }
 
-  private locationAlias(input: ProxyPassInput): ProxyAlias | null {
-    const sections = this.sections
-    if (!sections) return null
-    if (!sections.readsRequest) {
-      let known = this.byUri.get(input.arrivedUri)
-      if (known === undefined) {
-        known = this.locationAliasOf(sections.walk({ ...input.walk, uri: input.arrivedUri }).scopes)
-        if (this.byUri.size >= 1000) this.byUri.clear()
-        this.byUri.set(input.arrivedUri, known)
-      }
-      return known
-    }
-    return this.locationAliasOf(sections.walk({ ...input.walk, uri: input.arrivedUri }).scopes)
-  }
-
   /** The last matched section's one-argument ProxyPass (`merge_proxy_dir_config`: the inner one replaces). */
-  private locationAliasOf(scopes: ApacheScope[]): ProxyAlias | null {
+  private locationAlias(input: ProxyPassInput): ProxyAlias | null {
+    if (!this.sections) return null
+    const scopes = this.sections.walk({ ...input.walk, uri: input.arrivedUri }).scopes
     for (let i = scopes.length - 1; i >= 0; i--) {
-      const s = scopes[i]
-      const p = s.settings.proxyPass.findLast((d) => d.args.length >= 1)
-      if (!p) continue
-      const regex = s.kind === 'LocationMatch' || p.directive === 'ProxyPassMatch'
-      return {
-        prefix: regex ? null : s.arg,
-        regex: regex ? pcre(s.arg) : null,
-        real: p.args[0],
-        noCanon: hasOption(p.args.slice(1), 'nocanon'),
-        via: where(`${p.directive} in <${s.kind} ${s.arg}>`, p.pos),
-        worker: this.worker(p.args[0], p.args.slice(1))
-      }
+      const alias = this.sectionAlias(scopes[i])
+      if (alias) return alias
     }
     return null
   }
 
-  private serverAlias(p: VhostSettings['proxyPass'][number]): ProxyAlias | null {
-    if (p.args.length < 2 || (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')) return null
-    const [pattern, real] = p.args
-    const match = p.directive === 'ProxyPassMatch'
+  private sectionAlias(s: ApacheScope): ProxyAlias | null {
+    let alias = this.sectionAliases.get(s)
+    if (alias === undefined) {
+      const p = s.settings.proxyPass.findLast((d) => d.args.length >= 1)
+      const regex = s.kind === 'LocationMatch' || p?.directive === 'ProxyPassMatch'
+      alias = p
+        ? this.alias(s.arg, regex, p.args[0], p.args.slice(1), `${p.directive} in <${s.kind} ${s.arg}>`, p.pos)
+        : null
+      this.sectionAliases.set(s, alias)
+    }
+    return alias
+  }
+
+  private alias(
+    pattern: string,
+    regex: boolean,
+    real: string,
+    options: string[],
+    directive: string,
+    pos: { file: string; line: number }
+  ): ProxyAlias {
     return {
-      prefix: match ? null : pattern,
-      regex: match ? pcre(pattern) : null,
+      prefix: regex ? null : pattern,
+      regex: regex ? pcreOrNull(pattern) : null,
       real,
-      noCanon: hasOption(p.args.slice(2), 'nocanon'),
-      via: where(`${p.directive} ${pattern}`, p.pos),
-      worker: this.worker(real, p.args.slice(2))
+      noCanon: options.some((o) => o.toLowerCase() === 'nocanon'),
+      via: `${directive} (${pos.file.split('/').pop()}:${pos.line})`,
+      worker: this.worker(real, options)
     }
   }
 
@@ -162,10 +164,6 @@ export class ProxyPasses {
     }
     return w
   }
-}
-
-function hasOption(options: string[], name: string): boolean {
-  return options.some((o) => o.toLowerCase() === name)
 }
 
 /**
@@ -199,7 +197,7 @@ function mapped(a: ProxyAlias, uri: string): string | undefined {
  * slash in the prefix matches any run of slashes, and the last segment must end where the
  * prefix does.
  */
-export function aliasMatch(uri: string, prefix: string): number {
+function aliasMatch(uri: string, prefix: string): number {
   let a = 0
   let u = 0
   while (a < prefix.length && u < uri.length) {
@@ -212,21 +210,4 @@ export function aliasMatch(uri: string, prefix: string): number {
   if (u === uri.length && a !== prefix.length) return 0
   if (prefix[a - 1] !== '/' && u < uri.length && uri[u] !== '/') return 0
   return u
-}
-
-const regexCache = new Map<string, RegExp | null>()
-
-/** Apache regexes are PCRE; a pattern that does not translate never matches (`check` reports it). */
-function pcre(source: string): RegExp | null {
-  let r = regexCache.get(source)
-  if (r === undefined) {
-    const c = compilePcre(source)
-    r = c.ok ? c.regex : null
-    regexCache.set(source, r)
-  }
-  return r
-}
-
-function where(directive: string, pos: { file: string; line: number }): string {
-  return `${directive} (${pos.file.split('/').pop()}:${pos.line})`
 }

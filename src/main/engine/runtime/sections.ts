@@ -21,8 +21,9 @@
  * Hand-written: the order and matching rules are httpd's own; no library models them.
  */
 import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
-import { compilePcre, evalExprBool, fnmatch, parseExpr, type ExprAst, type ExprContext } from '../apache-expr'
+import { evalExprBool, pcreOrNull, fnmatch, parseExpr, type ExprAst, type ExprContext } from '../apache-expr'
 import type { FileProbe } from '../apache-expr'
+import { hasGlobChars } from '../config/files'
 
 export interface SectionWalkInput {
   /** `r->uri`: the decoded path, after a `[PT]` rewrite. */
@@ -68,8 +69,6 @@ interface Node {
 
 export interface CompiledSections {
   walk(input: SectionWalkInput): SectionWalk
-  /** Some `<If>` takes part: the walk reads the request, not only its URI and file name. */
-  readsRequest: boolean
   /** Set when the same sections apply to every request: the walk's one answer. */
   fixed?: SectionWalk
 }
@@ -140,7 +139,7 @@ export function compileSections(
       key: all.map((n) => n.index + ',').join(''),
       vary: []
     }
-    return { walk: () => fixed, fixed, readsRequest: false }
+    return { walk: () => fixed, fixed }
   }
   const hasIf = (n: Node): boolean => GROUP[n.scope.kind] === 'if' || n.children.some(hasIf)
   const readsRequest = top.some(hasIf)
@@ -151,7 +150,6 @@ export function compileSections(
     top.every((n) => (n.test === ALWAYS && n.children.length === 0) || GROUP[n.scope.kind] === 'location')
   const byUri = uriOnly ? new Map<string, SectionWalk>() : null
   return {
-    readsRequest,
     walk(outer) {
       if (byUri) {
         let known = byUri.get(outer.uri)
@@ -243,7 +241,7 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
   switch (scope.kind) {
     case 'Directory': {
       const dir = arg.replace(/\/+$/, '') || '/'
-      if (/[*?[]/.test(dir)) {
+      if (hasGlobChars(dir)) {
         // Tried against the folders the walk went through, never a file or a missing one.
         const depth = components(dir)
         return (i) => {
@@ -263,19 +261,19 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
       }
     }
     case 'DirectoryMatch': {
-      const re = regex(arg, false)
+      const re = pcreOrNull(arg)
       return re ? (i) => re.test(i.walked().filename) : NEVER
     }
     case 'Files': {
-      if (/[*?[]/.test(arg)) return (i) => fnmatch(arg, basename(i.walked().filename))
+      if (hasGlobChars(arg)) return (i) => fnmatch(arg, basename(i.walked().filename))
       return (i) => basename(i.walked().filename) === arg
     }
     case 'FilesMatch': {
-      const re = regex(arg, false)
+      const re = pcreOrNull(arg)
       return re ? (i) => re.test(basename(i.walked().filename)) : NEVER
     }
     case 'Location': {
-      if (/[*?[]/.test(arg)) return (i) => fnmatch(arg, i.uri, { pathname: true })
+      if (hasGlobChars(arg)) return (i) => fnmatch(arg, i.uri, { pathname: true })
       const prefix = arg
       if (prefix === '/') return ALWAYS
       // httpd 2.4: a prefix not ending in `/` must end on a segment boundary (`/foo` ≠ `/foobar`).
@@ -284,7 +282,7 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
         (prefix.endsWith('/') || i.uri.length === prefix.length || i.uri[prefix.length] === '/')
     }
     case 'LocationMatch': {
-      const re = regex(arg, false)
+      const re = pcreOrNull(arg)
       return re ? (i) => re.test(i.uri) : NEVER
     }
     case 'If':
@@ -308,11 +306,6 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
     case 'Else':
       return () => true
   }
-}
-
-function regex(source: string, caseless: boolean): RegExp | null {
-  const r = compilePcre(source, { caseless })
-  return r.ok ? r.regex : null
 }
 
 function basename(filename: string): string {
