@@ -46,6 +46,8 @@ describe('RewriteEngine in <Location>/<LocationMatch>/<If>', () => {
     const off = await s.send('/old', { headers: { 'x-no-rewrite': 'yes' } })
     expect(off.status).not.toBe(301)
     expect(rewriteSummary(off.trace)).toMatch(/^RewriteEngine Off in <If "%\{HTTP:X-No-Rewrite\} == 'yes'">/)
+    // The <If> read a request header: httpd adds it to Vary.
+    expect(String(off.headers.vary)).toMatch(/X-No-Rewrite/i)
   })
 
   it('a <LocationMatch> is tested against the URI as it arrived, and the innermost setting wins', async () => {

@@ -15,8 +15,11 @@ import { compileSections, type CompiledSections, type SectionWalkInput } from '.
 const TRANSLATE_KINDS = new Set<ApacheScope['kind']>(['Location', 'LocationMatch', 'If', 'ElseIf', 'Else'])
 
 export interface RewriteSwitch {
-  /** The section whose `RewriteEngine` decides for this request, or null when none applies (the vhost's own state). */
-  resolve(input: SectionWalkInput): { on: boolean; scope: ApacheScope } | null
+  /**
+   * The section whose `RewriteEngine` decides for this request, or null when none applies (the
+   * vhost's own state). Request headers an `<If>` read are added to `vary` (httpd varies on them).
+   */
+  resolve(input: SectionWalkInput, vary: string[]): { on: boolean; scope: ApacheScope } | null
   /** Some section turns the engine on: the vhost's rules are needed even when the vhost itself has it off. */
   readonly turnsOn: boolean
 }
@@ -40,8 +43,10 @@ export function compileRewriteSwitch(layers: VhostSettings[], docroot: string | 
   for (const l of layers) visit(l.scopes)
   return {
     turnsOn,
-    resolve(input) {
-      const scopes = sections.walk(input).scopes
+    resolve(input, vary) {
+      const walk = sections.walk(input)
+      for (const h of walk.vary) if (!vary.includes(h)) vary.push(h)
+      const scopes = walk.scopes
       for (let i = scopes.length - 1; i >= 0; i--) {
         const on = scopes[i].settings.rewriteEngine
         if (on !== undefined) return { on, scope: scopes[i] }

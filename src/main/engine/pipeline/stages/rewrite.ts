@@ -125,7 +125,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
  * which directive stopped them.
  */
 function rewriteEngineOn(ctx: RequestContext, v: ActiveVhost, own: boolean, rules: number): boolean {
-  const decided = v.apache.rewriteSwitch?.resolve(sectionWalkInput(ctx, v)) ?? null
+  const decided = v.apache.rewriteSwitch?.resolve(sectionWalkInput(ctx, v), ctx.vary) ?? null
   const on = decided ? decided.on : own
   if (!on) {
     const where = decided
