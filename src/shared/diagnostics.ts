@@ -68,3 +68,8 @@ export class DiagnosticSink {
     return this.items.filter((d) => d.severity === 'warning')
   }
 }
+
+/** `default.vhost:42`: how trace lines name a directive's place (the file's name, not its path). */
+export function shortPos(pos: SourcePos): string {
+  return `${pos.file.split(/[\\/]/).pop()}:${pos.line}`
+}

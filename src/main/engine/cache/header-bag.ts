@@ -29,3 +29,24 @@ export function headerKey(headers: object, lowerName: string): string | undefine
   for (const k in headers) if (k.toLowerCase() === lowerName) return k
   return undefined
 }
+
+type HeaderRecord = Record<string, string | number | string[] | undefined>
+
+/** A header's value whatever the spelling of its name (repeated values joined with `, `), or undefined. */
+export function getHeader(headers: HeaderRecord, name: string): string | undefined {
+  const k = headerKey(headers, name.toLowerCase())
+  const v = k === undefined ? undefined : headers[k]
+  return v === undefined ? undefined : Array.isArray(v) ? v.join(', ') : String(v)
+}
+
+/** Sets a header under `name`, replacing it in whatever spelling it had. */
+export function setHeader(headers: HeaderRecord, name: string, value: string | string[]): void {
+  deleteHeader(headers, name)
+  headers[name] = value
+}
+
+/** Removes a header in whatever spelling it has. */
+export function deleteHeader(headers: HeaderRecord, name: string): void {
+  const k = headerKey(headers, name.toLowerCase())
+  if (k !== undefined) delete headers[k]
+}

@@ -7,7 +7,7 @@
  */
 import type { StoredHeader } from '../../../shared/cache-types'
 import { contentTypeFor } from './mime-types'
-import { headerKey } from './header-bag'
+import { getHeader, setHeader } from './header-bag'
 
 export interface FileFacts {
   /** Name used for the Content-Type (the docroot-relative path is fine). */
@@ -69,17 +69,6 @@ export function httpDate(ms: number): string {
 export function apacheETag(size: number, mtime: number, now: number): string {
   const weak = now - mtime > 1000 ? '' : 'W/'
   return `${weak}"${size.toString(16)}-${(mtime * 1000).toString(16)}"`
-}
-
-function setHeader(h: StaticHeaders, name: string, value: string | string[]): void {
-  const key = headerKey(h, name.toLowerCase())
-  if (key !== undefined) delete h[key]
-  h[name] = value
-}
-
-function getHeader(h: StaticHeaders, name: string): string | undefined {
-  const key = headerKey(h, name.toLowerCase())
-  return key === undefined ? undefined : ([] as string[]).concat(h[key])[0]
 }
 
 /** Headers of a full 200 for this file: what httpd derives, then the stored ones on top. */

@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, type Dispatcher } from 'undici'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
-import { PROXY_REQUEST_HOP, RESPONSE_HOP } from './hop-headers'
+import { PROXY_REQUEST_HOP, RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
 import { answer } from './stages/answer'
 import type { ProxyWorker } from './proxy-pass'
 
@@ -135,23 +135,6 @@ function requestHeaders(ctx: RequestContext): Record<string, string> {
   return headers
 }
 
-/** `ap_proxy_clear_connection`: the connection's own fields, and every field its `Connection` header names. */
-function withoutHopHeaders<T extends string | string[] | undefined>(
-  headers: Record<string, T>,
-  hop: ReadonlySet<string>
-): Record<string, T> {
-  const connection = headers.connection
-  const named =
-    connection === undefined
-      ? []
-      : String(connection)
-          .toLowerCase()
-          .split(/\s*,\s*/)
-  const out: Record<string, T> = {}
-  for (const k in headers) if (!hop.has(k) && !named.includes(k) && headers[k] !== undefined) out[k] = headers[k]
-  return out
-}
-
 /**
  * mod_proxy's status when no answer came: 503 when the backend refused or could not be
  * connected to, 502 otherwise (a name that does not resolve, a timeout or an error reading
@@ -166,7 +149,7 @@ function failureStatus(err: Error): number {
  * The URL mod_proxy_http sends: with `nocanon`/`[NE]` as it is (the query string included);
  * otherwise the path re-encoded by `ap_proxy_canonenc` (enc_path) and `r->args` appended.
  */
-export function backendUrl(t: ProxyTarget): string {
+function backendUrl(t: ProxyTarget): string {
   const q = t.query === null || t.query === '' ? '' : `?${t.query}`
   if (t.noCanon) return t.url + q
   const m = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(t.url)

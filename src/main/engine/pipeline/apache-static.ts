@@ -9,8 +9,8 @@ import path from 'node:path'
 import { staticResponse } from '../cache/serve-file'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
-import { pipeFile, withoutRange } from './serve-cached'
-import { rangeAfterDeflate } from './deflate'
+import { pipeFile } from './serve-cached'
+import { fileAnswer } from './deflate'
 import { answer } from './stages/answer'
 
 export function serveStatic(ctx: RequestContext, docroot: string | undefined, why: string): boolean | Promise<boolean> {
@@ -41,16 +41,7 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
   }
   const facts = { relPath: path.relative(root, file), size: st.size, mtime: st.mtimeMs }
   const now = Date.now()
-  let res = staticResponse(facts, { method: ctx.req.method, headers: ctx.headers }, [], { now })
-  if (res.status === 206 || res.status === 416) {
-    // mod_deflate compressing this file? Then the range applies to the gzipped bytes (deflate.ts).
-    const full = staticResponse(facts, { method: ctx.req.method, headers: withoutRange(ctx.headers) }, [], { now })
-    const range = rangeAfterDeflate(ctx, full.headers)
-    if (range !== undefined) {
-      res = full
-      ctx.rangeAfterDeflate = range
-    }
-  }
+  const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method: ctx.req.method, headers }, [], { now }))
   ctx.record('render', 'stop', `${why}; Apache serves ${file} itself: ${res.status}`)
   ctx.status = res.status
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, { fileMtime: st.mtimeMs }))

@@ -16,7 +16,8 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import zlib from 'node:zlib'
 import type { Sourced, VhostSettings } from '../../../shared/config-model'
-import { headerKey } from '../cache/header-bag'
+import { shortPos } from '../../../shared/diagnostics'
+import { deleteHeader, getHeader, headerKey, setHeader } from '../cache/header-bag'
 import { applyRange } from '../cache/serve-file'
 import { apacheSections } from './apache-sections'
 import type { Reply, RequestContext } from './context'
@@ -49,7 +50,7 @@ export function deflateDecision(
   ctx: RequestContext,
   status: number,
   headers: OutgoingHttpHeaders,
-  outcome = deflateOutcome(ctx, status, headers)
+  outcome: ReturnType<typeof deflateOutcome>
 ): { headers: OutgoingHttpHeaders; gzip: boolean } | null {
   if (outcome === 'gzip') return { headers: variant(headers, 'gzip'), gzip: status !== 304 }
   if (outcome === 'vary') return { headers: variant(headers, 'vary'), gzip: false }
@@ -71,15 +72,15 @@ export function deflateOutcome(
   status: number,
   headers: OutgoingHttpHeaders
 ): 'vary' | 'gzip' | DeflateSkip {
-  const length = header(headers, 'content-length')
+  const length = getHeader(headers, 'content-length')
   if (length !== undefined && Number(length) <= SMALL) return 'a body of 68 bytes or less'
   const env = ctx.env
   if (status === 204) return 'a 204'
   if (env['no-gzip'] !== undefined) return 'no-gzip is set'
   if (headerKey(headers, 'content-range') !== undefined) return 'a Content-Range answer'
-  const type = header(headers, 'content-type')
+  const type = getHeader(headers, 'content-type')
   if (env['gzip-only-text/html'] === '1' && !type?.startsWith('text/html')) return 'gzip-only-text/html is set'
-  const encoding = header(headers, 'content-encoding')
+  const encoding = getHeader(headers, 'content-encoding')
   if (encoding && encoding.split(',').some((t) => !ALREADY_PLAIN.has(t.trim()))) return 'the answer is encoded already'
   if (env['force-gzip'] === undefined && !acceptsGzip(ctx.headers['accept-encoding'])) return 'vary'
   return 'gzip'
@@ -94,7 +95,7 @@ export function deflateSummary(filter: Sourced<string[]>, outcome: ReturnType<ty
   if (!known) summaries.set(filter, (known = new Map()))
   let line = known.get(outcome)
   if (line === undefined) {
-    const where = filter.pos ? ` (${filter.pos.file.split('/').pop()}:${filter.pos.line})` : ''
+    const where = filter.pos ? ` (${shortPos(filter.pos)})` : ''
     line =
       outcome === 'gzip'
         ? `mod_deflate gzips the answer: SetOutputFilter DEFLATE${where}, the client accepts gzip`
@@ -109,13 +110,38 @@ export function deflateSummary(filter: Sourced<string[]>, outcome: ReturnType<ty
 const summaries = new WeakMap<Sourced<string[]>, Map<string, string>>()
 
 /**
+ * The handler's answer for a file it serves (cache hit, static file), built by `build` from the
+ * request headers: as it is, unless mod_deflate will compress it and the request has a Range —
+ * then the whole answer, the range being left to `DeflatingBody` (see `rangeAfterDeflate`).
+ */
+export function fileAnswer<R extends { status: number; headers: OutgoingHttpHeaders }>(
+  ctx: RequestContext,
+  build: (requestHeaders: Record<string, string>) => R
+): R {
+  const res = build(ctx.headers)
+  if (res.status !== 206 && res.status !== 416) return res
+  const full = build(withoutRange(ctx.headers))
+  const range = rangeAfterDeflate(ctx, full.headers)
+  if (range === undefined) return res
+  ctx.rangeAfterDeflate = range
+  return full
+}
+
+/** The request headers without `Range` (and `If-Range`). */
+function withoutRange(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const k in headers) if (k !== 'range' && k !== 'if-range') out[k] = headers[k]
+  return out
+}
+
+/**
  * A range request for a file the handler serves whole (cache hit, static file) that
  * mod_deflate will compress: httpd's byte-range filter comes after mod_deflate, so the handler
  * answers 200 and the range applies to the gzipped bytes — when they come in one pass
  * (`DeflatingBody`); otherwise the whole gzipped answer goes out as a 200. The caller then
  * builds its answer without the Range header, and hands the range on with `gzipBody`.
  */
-export function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpHeaders): string | undefined {
+function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpHeaders): string | undefined {
   const range = ctx.headers.range
   if (range === undefined || ctx.req.method !== 'GET' || !ctx.outputFiltered) return undefined
   if (!ctx.vhost?.apache.scoped.hasDeflate || !apacheSections(ctx)?.deflate) return undefined
@@ -138,9 +164,9 @@ function variant(headers: OutgoingHttpHeaders, kind: 'vary' | 'gzip'): OutgoingH
   const known = shared ? variants[kind].get(headers) : undefined
   if (known) return known
   const out: OutgoingHttpHeaders = shared ? { ...headers } : headers
-  setHeader(out, 'vary', mergedVary(header(headers, 'vary')))
+  setHeader(out, 'vary', mergedVary(getHeader(headers, 'vary')))
   if (kind === 'gzip') {
-    const encoding = header(out, 'content-encoding')
+    const encoding = getHeader(out, 'content-encoding')
     setHeader(
       out,
       'content-encoding',
@@ -148,7 +174,7 @@ function variant(headers: OutgoingHttpHeaders, kind: 'vary' | 'gzip'): OutgoingH
     )
     deleteHeader(out, 'content-length')
     deleteHeader(out, 'content-md5')
-    const etag = header(out, 'etag')
+    const etag = getHeader(out, 'etag')
     if (etag) setHeader(out, 'etag', etag.endsWith('"') ? `${etag.slice(0, -1)}-gzip"` : `${etag}-gzip`)
   }
   if (shared) variants[kind].set(headers, Object.freeze(out))
@@ -174,23 +200,6 @@ function mergedVary(existing: string | undefined): string {
   const tokens = existing ? existing.split(/\s*,\s*/).filter(Boolean) : []
   if (!tokens.some((t) => t.toLowerCase() === 'accept-encoding')) tokens.push('Accept-Encoding')
   return tokens.join(',')
-}
-
-function header(headers: OutgoingHttpHeaders, name: string): string | undefined {
-  const k = headerKey(headers, name)
-  if (k === undefined) return undefined
-  const v = headers[k]
-  return v === undefined ? undefined : Array.isArray(v) ? v.join(', ') : String(v)
-}
-
-function setHeader(headers: OutgoingHttpHeaders, name: string, value: string): void {
-  deleteHeader(headers, name)
-  headers[name] = value
-}
-
-function deleteHeader(headers: OutgoingHttpHeaders, name: string): void {
-  const k = headerKey(headers, name)
-  if (k !== undefined) delete headers[k]
 }
 
 /**

@@ -19,7 +19,7 @@
  * outer ones; `ExpiresByType` entries of an inner section override the same type's outer entry.
  */
 import type { VhostSettings } from '../../../shared/config-model'
-import type { Diagnostic, SourcePos } from '../../../shared/diagnostics'
+import { shortPos, type Diagnostic, type SourcePos } from '../../../shared/diagnostics'
 import { isFlagOn } from '../config/apache/flag-words'
 import { otherOccurrences } from '../config/apache/settings'
 
@@ -29,9 +29,9 @@ export interface ExpiresRule {
   /** The directive as written and where, for the trace: `ExpiresByType text/html A300 (x.conf:78)`. */
   label: string
   pos: SourcePos
-  /** Trace lines said on many answers, made once (response-headers.ts). */
-  restricted?: string
-  noFile?: string
+  /** Trace lines said on many answers, made with the rule (traces keep the shared strings). */
+  readonly restricted: string
+  readonly noFile: string
 }
 
 export interface ExpiresConfig {
@@ -120,7 +120,14 @@ function ruleOf(
     })
     return undefined
   }
-  return { ...parsed, label: `${source} (${pos.file.split('/').pop()}:${pos.line})`, pos }
+  const label = `${source} (${shortPos(pos)})`
+  return {
+    ...parsed,
+    label,
+    pos,
+    restricted: `mod_expires: ${label} would add Cache-Control max-age and Expires; DispatcherRestrictUncacheableContent On removes them, as the Dispatcher does not cache this answer`,
+    noFile: `mod_expires: ${label} counts from the file's modification time, and no file was served`
+  }
 }
 
 /** Whether any of these contexts holds a mod_expires directive. */

@@ -8,12 +8,11 @@
  */
 import type { ActiveFarm, ActiveRender } from '../runtime/active-config'
 import type { RequestContext } from './context'
-import { DISPATCHER_REQUEST_HOP } from './hop-headers'
+import { connectionTokensOf, DISPATCHER_REQUEST_HOP } from './hop-headers'
 import { textMemo } from '../text-memo'
 
 const NO_TOKENS: readonly string[] = []
 /** Per `Connection` header value and per `Host` (text-memo.ts): the same few values on every request. */
-const connectionTokensOf = textMemo((value): readonly string[] => value.toLowerCase().split(/\s*,\s*/), 1000)
 /** The module's own `Via` entry (§6.3). */
 const viaOf = textMemo((host) => `1.1 ${host} (dispatcher)`, 1000)
 

@@ -15,6 +15,7 @@
  * without gets the whole URI appended. Hand-written: these are mod_proxy's own rules.
  */
 import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
+import { shortPos, type SourcePos } from '../../../shared/diagnostics'
 import { captureList, pcreOrNull, pregsub } from '../apache-expr'
 import { compileSections, type CompiledSections, type SectionWalkInput } from '../runtime/sections'
 
@@ -142,14 +143,14 @@ export class ProxyPasses {
     real: string,
     options: string[],
     directive: string,
-    pos: { file: string; line: number }
+    pos: SourcePos
   ): ProxyAlias {
     return {
       prefix: regex ? null : pattern,
       regex: regex ? pcreOrNull(pattern) : null,
       real,
       noCanon: options.some((o) => o.toLowerCase() === 'nocanon'),
-      via: `${directive} (${pos.file.split('/').pop()}:${pos.line})`,
+      via: `${directive} (${shortPos(pos)})`,
       worker: this.worker(real, options)
     }
   }

@@ -143,15 +143,13 @@ function expiresChange(
   }
   const rule = expiresRuleFor(config, get)
   if (!rule) return null
-  // Trace lines said on every such answer are made once per rule: traces keep them, not copies.
+  // Trace lines made with the rule: traces keep the shared strings, not copies.
   if (source.uncacheable && ctx.vhost?.dispatcher.restrictUncacheableContent) {
-    rule.restricted ??= `mod_expires: ${rule.label} would add Cache-Control max-age and Expires; DispatcherRestrictUncacheableContent On removes them, as the Dispatcher does not cache this answer`
     ctx.record('response', 'skip', rule.restricted)
     return null
   }
   const out = expiresFrom(rule, ctx.trace.startedAt, source.fileMtime)
   if (!out) {
-    rule.noFile ??= `mod_expires: ${rule.label} counts from the file's modification time, and no file was served`
     ctx.record('response', 'skip', rule.noFile)
     return null
   }

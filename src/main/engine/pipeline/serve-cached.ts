@@ -8,7 +8,7 @@ import { Readable } from 'node:stream'
 import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
-import { rangeAfterDeflate } from './deflate'
+import { fileAnswer } from './deflate'
 
 /** `now`: the clock when the caller has it (a hit answered as the request starts: its start time). */
 export function serveCached(
@@ -19,16 +19,7 @@ export function serveCached(
   now: number = Date.now()
 ): boolean | Promise<boolean> {
   const opts = { now, fileETag: ctx.vhost?.fileETag }
-  let res = cachedFileResponse(file, relPath, { method: ctx.req.method, headers: ctx.headers }, opts)
-  if (res.status === 206 || res.status === 416) {
-    // mod_deflate compressing this file? Then the range applies to the gzipped bytes (deflate.ts).
-    const full = cachedFileResponse(file, relPath, { method: ctx.req.method, headers: withoutRange(ctx.headers) }, opts)
-    const range = rangeAfterDeflate(ctx, full.headers)
-    if (range !== undefined) {
-      res = full
-      ctx.rangeAfterDeflate = range
-    }
-  }
+  const res = fileAnswer(ctx, (headers) => cachedFileResponse(file, relPath, { method: ctx.req.method, headers }, opts))
   // The headers may be shared between hits on the same file version: copied before adding to them,
   // and handed on as they are otherwise (nothing changes the object given to `head`).
   const info = cacheInfoHeader(ctx)
@@ -94,11 +85,4 @@ function isEmpty(o: object): boolean {
 export function cacheInfoHeader(ctx: RequestContext): string | undefined {
   if (!ctx.cacheInfo || !ctx.farm?.farm.info.value || ctx.headers['x-dispatcher-info'] === undefined) return undefined
   return ctx.cacheInfo
-}
-
-/** The request headers without `Range` (and `If-Range`), for the whole answer a filter cuts later. */
-export function withoutRange(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const k in headers) if (k !== 'range' && k !== 'if-range') out[k] = headers[k]
-  return out
 }

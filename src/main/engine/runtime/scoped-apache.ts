@@ -9,7 +9,7 @@
  * of combinations, and a request only pays for the section walk.
  */
 import type { ApacheScope, HeaderDirective, Sourced, VhostSettings } from '../../../shared/config-model'
-import type { Diagnostic } from '../../../shared/diagnostics'
+import { shortPos, type Diagnostic } from '../../../shared/diagnostics'
 import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-expr'
 import { compileHeaders, type CompiledHeaders } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
@@ -123,7 +123,7 @@ export class VhostScopes {
 /** `<LocationMatch "^/x"> (file.conf:12)`: how traces name a section. */
 export function sectionLabel(s: ApacheScope): string {
   const arg = s.kind === 'Else' ? '' : ` "${s.arg}"`
-  return `<${s.kind}${arg}> (${s.pos.file.split('/').pop()}:${s.pos.line})`
+  return `<${s.kind}${arg}> (${shortPos(s.pos)})`
 }
 
 /** Every context of these layers: themselves and their sections, nested ones included. */
