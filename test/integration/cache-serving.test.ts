@@ -205,6 +205,15 @@ describe('/serveStaleOnError (§5.7)', () => {
     )
   })
 
+  it('without it, a stale page whose refetch breaks off mid-body is deleted too', async () => {
+    const s = await cachedPage()
+    await new Promise((r) => setTimeout(r, 5))
+    await s.flush({ handle: '/content/site/en/page' })
+    s.up.publish.behave(PAGE, { body: 'x'.repeat(5000), breakAfterBytes: 100 })
+    await s.get(PAGE).catch(() => undefined)
+    await expect.poll(() => s.exists(PAGE)).toBe(false)
+  })
+
   it('without it, a stale page refetched as uncacheable (Dispatcher: no-cache) is deleted too; a fresh one stays', async () => {
     const s = await cachedPage()
     s.up.publish.behave(PAGE, { body: 'now private', headers: { dispatcher: 'no-cache' } })

@@ -6,8 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http'
-import net, { type AddressInfo, type Socket } from 'node:net'
-import { onTestFinished } from 'vitest'
+import type { AddressInfo, Socket } from 'node:net'
 
 export interface RecordedRequest {
   method: string
@@ -32,6 +31,8 @@ export interface Behaviour {
   delayMs?: number
   /** Read the request and never answer (the socket stays open until the upstream closes). */
   hang?: boolean
+  /** Send the headers and this many bytes of `body` (chunked), then drop the connection. */
+  breakAfterBytes?: number
 }
 
 /** The byte at offset `i` of every generated body, so a receiver can check integrity without a copy. */
@@ -148,6 +149,12 @@ export class CountingUpstream {
       return
     }
     const body = b.body ?? `${this.name}: ${req.method} ${req.url} (${bodyLength} bytes received)`
+    if (b.breakAfterBytes !== undefined) {
+      res.writeHead(status, { 'content-type': 'text/plain;charset=utf-8', ...headers })
+      res.write(Buffer.from(body).subarray(0, b.breakAfterBytes))
+      setTimeout(() => res.socket?.destroy(), 20)
+      return
+    }
     res.writeHead(status, {
       'content-type': 'text/plain;charset=utf-8',
       'content-length': Buffer.byteLength(body),
@@ -179,20 +186,4 @@ export class CountingUpstream {
 
 export async function startUpstream(name: string): Promise<CountingUpstream> {
   return new CountingUpstream(name).listen()
-}
-
-/**
- * A backend on 127.0.0.1 port 0 that starts a chunked 200, sends five bytes and then drops the
- * connection: what a render or proxied backend that dies mid-answer looks like. Closed after the test.
- */
-export async function brokenMidBodyServer(): Promise<number> {
-  const server = net.createServer((socket) => {
-    socket.once('data', () => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n')
-      setTimeout(() => socket.destroy(), 50)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return (server.address() as AddressInfo).port
 }

@@ -409,7 +409,10 @@ function stream(
         })
       },
       onError(err: RenderError) {
-        if (tee) void tee.abort()
+        if (tee) {
+          void tee.abort()
+          dropStaleCopy(ctx, active)
+        }
         // Headers are out: the module can only cut the answer short and drop the cache file (§6.4).
         ctx.record('render', 'error', `render /${detail.render} failed while sending the body: ${err.message}`, {
           detail
