@@ -10,7 +10,6 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { stackForThisTest, type Stack } from './support/engine'
 import { embeddedConfigWithVhost } from './support/config'
 import { tempDocroot } from './support/cache'
-import { brokenMidBodyServer } from './support/upstream'
 import { freePort } from './support/ports'
 
 async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<Stack> {
@@ -198,8 +197,8 @@ describe('mod_proxy_http on the wire', () => {
   })
 
   it('a backend that breaks off mid-answer: the client connection is dropped, not ended as if complete', async () => {
-    const port = await brokenMidBodyServer()
-    const s = await site(`<Location "/broken">\n    ProxyPass http://127.0.0.1:${port}/broken\n</Location>`)
+    const s = await site(`<Location "/broken">\n    ProxyPass ${AEM}/broken\n</Location>`)
+    s.up.publish.behave('/broken', { body: 'hello, and then nothing', breakAfterBytes: 5 })
     await expect(s.send('/broken')).rejects.toThrow()
   })
 })

@@ -11,7 +11,7 @@ import { dispatcherAny, type FarmSpec } from './support/config'
 import { stackForThisTest, startStack, type Stack } from './support/engine'
 import { send } from './support/http-client'
 import { freePort } from './support/ports'
-import { brokenMidBodyServer, patternBuffer } from './support/upstream'
+import { patternBuffer } from './support/upstream'
 
 function oneFarm(port: number, spec: Partial<FarmSpec> = {}): string {
   return dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port }], ...spec }])
@@ -296,7 +296,8 @@ describe('renders that fail (§6.4)', () => {
   })
 
   it('a render that breaks off mid-body: the client connection is dropped, never ended as if the answer were whole', async () => {
-    const s = await stackForThisTest({ any: oneFarm(await brokenMidBodyServer()) })
+    const s = await stackForThisTest({ upstreams: ['publish'], any: (up) => oneFarm(up.publish.port) })
+    s.up.publish.behave('/content/a.html', { body: 'hello, and then nothing', breakAfterBytes: 5 })
     await expect(s.send('/content/a.html')).rejects.toThrow()
     const t = await s.traceOf('/content/a.html')
     expect(t.stages.find((st) => st.stage === 'render' && st.verdict === 'error')?.summary).toMatch(
