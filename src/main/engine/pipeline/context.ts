@@ -113,6 +113,10 @@ export class RequestContext {
   arrivedUri?: string
   /** `r->filename` after a rewrite to a file path without `[PT]` (the URI stays): the directory walk's start. */
   apacheFilename?: string
+  /** A RewriteRule with `[END]` ran: no rewriting any more, in internal redirects either (they share httpd's pool). */
+  rewriteEnded = false
+  /** How many internal redirects led to this request (httpd's `LimitInternalRecursion` counts them). */
+  redirects = 0
   private apacheReq?: ApacheRequest
   private stageStart = 0
   /** `trace.stages` itself, written to directly (reading the trace's property completes it). */
@@ -124,9 +128,17 @@ export class RequestContext {
     readonly config: ActiveConfig,
     readonly mode: 'serve' | 'explain',
     id: string,
-    seq: number
+    seq: number,
+    /** An internal redirect's new request: its stages go on in the first request's trace. */
+    redirectedFrom?: RequestContext
   ) {
     this.headers = req.headers
+    if (redirectedFrom) {
+      this.stages = redirectedFrom.stages
+      this.trace = redirectedFrom.trace
+      this.redirects = redirectedFrom.redirects + 1
+      return
+    }
     const request = {
       method: req.method,
       url: req.target,

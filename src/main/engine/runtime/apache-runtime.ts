@@ -19,6 +19,7 @@ import {
 } from '../pipeline/rewrite'
 import { ProxyPasses } from '../pipeline/proxy-pass'
 import { compileRewriteSwitch, type RewriteSwitch } from './rewrite-switch'
+import { DirRewriteRules, hasSectionRewriteRules } from './dir-rewrite'
 import { scopedProblems, VhostScopes } from './scoped-apache'
 
 export interface VhostApache {
@@ -32,6 +33,8 @@ export interface VhostApache {
     /** No `rnd:` map: the same request always gives the same outcome, so its trace can be rebuilt later. */
     replayable: boolean
   } | null
+  /** The vhost's `RewriteMap`s, loaded when some rule (the vhost's or a section's) may use them. */
+  rewriteMaps: Map<string, RewriteMapImpl> | null
   /** mod_proxy's `ProxyPass`/`ProxyPassMatch`, server-wide and in sections. */
   proxyPasses: ProxyPasses
   /** `RewriteEngine` in `<Location>`/`<If>` sections, when any says it. */
@@ -146,18 +149,31 @@ export function compileVhostApache(
   let rewrite: VhostApache['rewrite'] = null
   const eff = effectiveRewriteConfig(server, vhost)
   const rewriteSwitch = compileRewriteSwitch(layers, docroot)
-  if ((eff.engine || rewriteSwitch?.turnsOn) && eff.rules.length > 0) {
+  const vhostRules = (eff.engine || rewriteSwitch?.turnsOn === true) && eff.rules.length > 0
+  const dirRules = hasSectionRewriteRules(layers) ? new DirRewriteRules(layers, eff.engine, eff.maps) : null
+  // RewriteMap is server-wide: the sections' rules use the vhost's maps too.
+  const maps = vhostRules || dirRules ? loadRewriteMaps(eff.maps, { readFile }) : null
+  if (maps) problems.push(...maps.problems)
+  if (dirRules) problems.push(...dirRules.problems)
+  if (vhostRules) {
     const compiled = compileRewriteRules(eff.rules, eff.maps)
-    const loaded = loadRewriteMaps(eff.maps, { readFile })
-    problems.push(...compiled.problems, ...loaded.problems)
-    const replayable = ![...loaded.maps.values()].some((m) => m.type === 'rnd')
-    rewrite = { engine: eff.engine, compiled, maps: loaded.maps, inheritance: eff.inheritance, replayable }
+    problems.push(...compiled.problems)
+    const replayable = ![...maps!.maps.values()].some((m) => m.type === 'rnd')
+    rewrite = { engine: eff.engine, compiled, maps: maps!.maps, inheritance: eff.inheritance, replayable }
   }
   const setEnv = setEnvDirectives.length > 0 ? compileSetEnv(setEnvDirectives) : null
   if (setEnv) problems.push(...setEnv.problems)
-  const scoped = new VhostScopes(layers, docroot)
+  const scoped = new VhostScopes(layers, docroot, dirRules)
   const base = scoped.base
   for (const c of [base.requestHeaders, base.responseHeaders]) if (c) problems.push(...c.problems)
   problems.push(...scopedProblems(layers))
-  return { setEnv, rewrite, rewriteSwitch, proxyPasses: new ProxyPasses(layers, docroot), scoped, problems }
+  return {
+    setEnv,
+    rewrite,
+    rewriteMaps: maps?.maps ?? null,
+    rewriteSwitch,
+    proxyPasses: new ProxyPasses(layers, docroot),
+    scoped,
+    problems
+  }
 }

@@ -15,6 +15,7 @@ import { compileHeaders, type CompiledHeaders } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
 import { deflateFilterOf } from '../pipeline/deflate'
 import { compileSections, type CompiledSections, type SectionWalkInput } from './sections'
+import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
 
 export interface ScopedApache {
   responseHeaders: CompiledHeaders | null
@@ -31,6 +32,8 @@ export interface ResolvedApache extends ScopedApache {
   label: string
   /** Request headers `<If>` sections read (for `Vary`). */
   vary: string[]
+  /** mod_rewrite's per-directory rules these sections leave (dir-rewrite.ts), null when none run. */
+  dirRewrite: DirRewrite | null
 }
 
 /** Combinations remembered per vhost before the memo starts over. */
@@ -61,23 +64,30 @@ export class VhostScopes {
   /** Some context sets `SetOutputFilter` with DEFLATE: answers may be compressed. */
   readonly hasDeflate: boolean
   private readonly sections: Record<SectionsPhase, CompiledSections | null>
+  /** Some section has RewriteRules: mod_rewrite's fixup hook has work to do. */
+  get hasDirRewrite(): boolean {
+    return this.dirRules !== null
+  }
   /** By walk key: node indices are the same in both phases, so one memo serves both. */
   private readonly memo = new Map<string, ResolvedApache>()
 
+  /** `dirRules`: the sections' own RewriteRules, when some section has any. */
   constructor(
     private readonly layers: VhostSettings[],
-    docroot: string | undefined
+    docroot: string | undefined,
+    private readonly dirRules: DirRewriteRules | null = null
   ) {
     const relevant = (s: VhostSettings): boolean =>
       s.headers.length > 0 ||
       s.errorDocuments.length > 0 ||
       hasExpiresDirectives(s) ||
-      s.other.SetOutputFilter !== undefined
+      s.other.SetOutputFilter !== undefined ||
+      (dirRules !== null && hasDirRewriteConfig(s))
     this.sections = {
       full: compileSections(layers, docroot, relevant),
       translate: compileSections(layers, docroot, relevant, 'translate')
     }
-    this.base = { ...scopedApache(layers), scopes: [], label: '', vary: [] }
+    this.base = { ...scopedApache(layers), scopes: [], label: '', vary: [], dirRewrite: null }
     this.constant = { full: this.constantFor('full'), translate: this.constantFor('translate') }
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
@@ -111,7 +121,8 @@ export class VhostScopes {
         ...scopedApache([...this.layers, ...scopes.map((s) => s.settings)]),
         scopes,
         label: 'Apache sections: ' + scopes.map(sectionLabel).join(', '),
-        vary: []
+        vary: [],
+        dirRewrite: this.dirRules?.merge(scopes) ?? null
       }
       if (this.memo.size >= MEMO_LIMIT) this.memo.clear()
       this.memo.set(key, resolved)

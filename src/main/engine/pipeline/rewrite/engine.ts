@@ -236,7 +236,7 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
       ? null
       : perdir === null
         ? finishServer(state, req, changed, ctx)
-        : finishDirectory(state, req, changed, initialFilename)
+        : finishDirectory(state, req, changed, initialFilename, perdir, ctx.baseUrl ?? null)
   if (!result) {
     if (tracing) state.log.push(`pass through ${state.filename}`)
     trace.summary = rules.length === 0 ? 'no rewrite rules here' : `${tried} rule(s) tried, none rewrote the URL`
@@ -261,7 +261,7 @@ function summarise(r: RewriteOutcome, rule: CompiledRule | null, req: ApacheRequ
     case 'passthrough':
       return `rewritten to ${r.uri}${q} and passed on [PT]${by}`
     case 'internal-redirect':
-      return `internal redirect to ${r.uri}${by}`
+      return `internal redirect to ${r.uri}${q}${by}`
     case 'rewrite':
       return `mapped to the file ${r.filename}${by}; without [PT] the URL stays ${req.uri}`
     default:

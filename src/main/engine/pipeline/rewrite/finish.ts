@@ -85,24 +85,47 @@ export function finishServer(
   return { action: 'rewrite', filename }
 }
 
-/** hook_fixup: what a directory-context result means. */
+/**
+ * hook_fixup: what a directory-context result means. A local result becomes a URL again:
+ * with `RewriteBase`, the directory prefix is replaced by it (`subst_prefix_path`); without,
+ * the document root is stripped when it is a prefix. Then httpd redirects internally to it.
+ */
 export function finishDirectory(
   state: RewriteState,
   req: ApacheRequest,
   changed: number,
-  initialFilename: string
+  initialFilename: string,
+  perdir: string,
+  baseUrl: string | null
 ): Partial<RewriteOutcome> | null {
   if (state.filename.startsWith('proxy:')) return proxy(state, false)
   if (absoluteUriScheme(state.filename).length > 0) return redirect(state, req, changed)
-  const filename = state.filename.startsWith('passthrough:') ? state.filename.slice(12) : state.filename
+  let filename = state.filename.startsWith('passthrough:') ? state.filename.slice(12) : state.filename
   if (state.tracing) state.log.push(`local path result: ${filename}`)
   if (!filename.startsWith('/')) return { action: 'status', status: 400, filename }
   if (filename === initialFilename) {
     if (state.tracing) state.log.push(`initial URL equal rewritten URL: ${filename} [IGNORING REWRITE]`)
     return null
   }
-  const root = docroot(req)
-  const uri = filename.startsWith(`${root}/`) ? filename.slice(root.length) : filename
+  if (baseUrl !== null) {
+    if (state.tracing) state.log.push(`trying to replace prefix ${perdir} with ${baseUrl}`)
+    filename = substPrefixPath(filename, perdir, baseUrl)
+  } else {
+    const root = docroot(req)
+    if (filename.startsWith(root)) {
+      if (state.tracing) state.log.push(`strip document_root prefix: ${filename} -> ${filename.slice(root.length)}`)
+      filename = filename.slice(root.length)
+    }
+  }
+  const uri = state.args !== null ? `${filename}?${state.args}` : filename
   if (state.tracing) state.log.push(`internal redirect with ${uri} [INTERNAL REDIRECT]`)
-  return { action: 'internal-redirect', uri }
+  return { action: 'internal-redirect', uri: filename }
+}
+
+/** `subst_prefix_path`: `match` (without its trailing slash) then a slash starts `input`: put `subst` there instead. */
+function substPrefixPath(input: string, match: string, subst: string): string {
+  const m = match.endsWith('/') ? match.slice(0, -1) : match
+  if (!input.startsWith(m) || input[m.length] !== '/') return input
+  const prefix = subst.endsWith('/') ? subst : `${subst}/`
+  return prefix + input.slice(m.length + 1)
 }

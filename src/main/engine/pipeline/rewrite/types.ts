@@ -13,6 +13,8 @@ export interface RewriteContext {
   scope: 'server' | 'vhost' | 'directory'
   /** Directory scope: the section's path (its per-directory prefix), e.g. `/mnt/var/www/html/`. */
   perdir?: string
+  /** Directory scope: `RewriteBase`, the URL prefix that replaces the directory prefix of a local result. */
+  baseUrl?: string | null
   /** Directory scope: `r->filename` and `r->path_info` when the fixup phase runs. */
   filename?: string
   pathInfo?: string

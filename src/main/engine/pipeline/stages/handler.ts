@@ -7,28 +7,20 @@ import { proxyTo } from '../apache-proxy'
 import { serveStatic } from '../apache-static'
 import { sectionWalkInput } from '../apache-sections'
 import type { RequestContext } from '../context'
+import type { ProxyPassDecision } from '../proxy-pass'
+import type { ActiveVhost } from '../../runtime/active-config'
 
 export function handler(ctx: RequestContext): boolean | Promise<boolean> {
   if (ctx.proxyTo) return proxyTo(ctx, ctx.proxyTo, 'a RewriteRule with [P]')
   const v = ctx.vhost
   if (!v) return false
-  const passes = v.apache.proxyPasses
-  // A rewrite to a file path without [PT] ends the translation: mod_proxy's hook never runs.
-  if (!passes.empty && ctx.apacheFilename === undefined) {
-    const walk = sectionWalkInput(ctx, v)
-    const d = passes.decide({
-      arrivedUri: ctx.arrivedUri ?? walk.uri,
-      uri: walk.uri,
-      rawTarget: ctx.req.target,
-      walk
-    })
-    if (d?.kind === 'proxy')
-      return proxyTo(
-        ctx,
-        { url: d.url, query: d.noCanon ? null : ctx.query, noCanon: d.noCanon, worker: d.worker },
-        d.via
-      )
-  }
+  const d = proxyPassFor(ctx, v)
+  if (d)
+    return proxyTo(
+      ctx,
+      { url: d.url, query: d.noCanon ? null : ctx.query, noCanon: d.noCanon, worker: d.worker },
+      d.via
+    )
   if (v.dispatcher.declineRoot && ctx.path === '/')
     return serveStatic(ctx, v.docroot, 'DispatcherDeclineRoot is on and the request is for /')
   if (!v.dispatcherHandled)
@@ -38,4 +30,17 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
       `virtual host ${v.label} does not hand requests to the Dispatcher (no SetHandler dispatcher-handler)`
     )
   return false
+}
+
+/** The `ProxyPass` that takes this request, if one does. */
+export function proxyPassFor(
+  ctx: RequestContext,
+  v: ActiveVhost
+): Extract<ProxyPassDecision, { kind: 'proxy' }> | null {
+  const passes = v.apache.proxyPasses
+  // A rewrite to a file path without [PT] ends the translation: mod_proxy's hook never runs.
+  if (passes.empty || ctx.apacheFilename !== undefined) return null
+  const walk = sectionWalkInput(ctx, v)
+  const d = passes.decide({ arrivedUri: ctx.arrivedUri ?? walk.uri, uri: walk.uri, rawTarget: ctx.req.target, walk })
+  return d?.kind === 'proxy' ? d : null
 }

@@ -12,12 +12,14 @@ import { answer, redirect } from './answer'
 import { apacheSections, sectionWalkInput } from '../apache-sections'
 import type { ActiveVhost } from '../../runtime/active-config'
 import { sectionLabel } from '../../runtime/scoped-apache'
+import { directoryRewrite } from '../dir-rewrite'
+import { proxyPassFor } from './handler'
 
 export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const a = v.apache
-  if (!a.setEnv && !a.rewrite && !a.scoped.hasRequestHeaders) return false
+  if (!a.setEnv && !a.rewrite && !a.scoped.hasRequestHeaders && !a.scoped.hasDirRewrite) return false
   if (ctx.inputWatch) ctx.inputWatch.probeCalls = v.probe.calls
   // The request's start time: no second clock reading (Apache's time variables are per request too).
   const now = ctx.requestDate()
@@ -41,7 +43,8 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       fs: v.probe,
       isThisServer,
       now,
-      quiet
+      quiet,
+      endFlagSet: ctx.rewriteEnded
     })
     // The rules run once to decide; their full trace (every rule, condition and log line) is
     // rebuilt from the same inputs when someone reads it. When the decision read the docroot
@@ -59,6 +62,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       return { detail: t, log: t.log }
     }
     ctx.env = out.env
+    if (out.end) ctx.rewriteEnded = true
     for (const c of out.cookies) ctx.cookies.push(c)
     for (const h of out.vary) ctx.vary.push(h)
     const summary = out.trace.summary
@@ -107,6 +111,12 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
             : summary
       ctx.recordLazy('rewrite', out.action === 'none' ? 'pass' : 'changed', note, complete, { lazyLog: true, source })
     }
+  }
+  // The sections' own RewriteRules (mod_rewrite's fixup hook runs first of the fixups); not for
+  // a request mod_proxy takes.
+  if (a.scoped.hasDirRewrite && !ctx.proxyTo && !proxyPassFor(ctx, v)) {
+    const r = directoryRewrite(ctx, v)
+    if (r !== false) return r
   }
   // RequestHeader runs in the fixups, after the sections were walked with the rewritten URI.
   const requestHeaders = a.scoped.hasRequestHeaders ? apacheSections(ctx)?.requestHeaders : null

@@ -1,0 +1,114 @@
+/**
+ * mod_rewrite's fixup hook: the RewriteRules of the `<Directory>`/`<Location>`/`<Files>`/`<If>`
+ * sections that apply (runtime/dir-rewrite.ts merges them), run after httpd's section walk
+ * and before `RequestHeader` (mod_rewrite's fixup runs first, mod_headers' last).
+ *
+ * The rules match `r->filename` (the document root joined with the URI) with the section's
+ * path stripped when it is a prefix. Their outcome: a redirect or a status is answered at
+ * once; `[P]` goes to mod_proxy; a local result is an internal redirect — httpd runs the
+ * whole request again for the new URL (server rules, sections, the Dispatcher…), with the
+ * environment renamed to `REDIRECT_*`, at most `LimitInternalRecursion` (10) times.
+ */
+import type { ActiveVhost } from '../runtime/active-config'
+import { sectionLabel } from '../runtime/scoped-apache'
+import { apacheSections, sectionWalkInput } from './apache-sections'
+import { RequestContext } from './context'
+import { applyRewrites, type RewriteContext } from './rewrite'
+import { runPipeline } from './run'
+import { answer, redirect } from './stages/answer'
+
+/** httpd's `LimitInternalRecursion` default. */
+const INTERNAL_REDIRECT_LIMIT = 10
+
+/** Runs the per-directory rules; false when the request goes on as it is. */
+export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> {
+  const dir = apacheSections(ctx)?.dirRewrite
+  if (!dir) return false
+  const req = ctx.apacheRequest()
+  const filename = sectionWalkInput(ctx, v).filename
+  const env = ctx.env
+  const now = ctx.requestDate()
+  const rewriteCtx: RewriteContext = {
+    scope: 'directory',
+    perdir: dir.directory,
+    baseUrl: dir.baseUrl,
+    filename,
+    maps: v.apache.rewriteMaps ?? new Map(),
+    env,
+    fs: v.probe,
+    isThisServer: (host, port) => port === req.serverPort && v.matches(host),
+    now,
+    endFlagSet: ctx.rewriteEnded
+  }
+  // Sections with RewriteRules are rare: the rules run with their full trace at once.
+  const out = applyRewrites(dir.compiled, req, rewriteCtx)
+  const extra = { detail: out.trace, log: out.trace.log }
+  ctx.env = out.env
+  for (const c of out.cookies) ctx.cookies.push(c)
+  for (const h of out.vary) ctx.vary.push(h)
+  if (out.end) ctx.rewriteEnded = true
+  const summary = `${sectionLabel(dir.scope)}: ${out.trace.summary}`
+  const source = out.action === 'none' ? dir.scope.pos : out.lastTouched
+  switch (out.action) {
+    case 'status':
+    case 'redirect':
+      ctx.record('rewrite', 'stop', summary, { ...extra, source })
+      // Answered from a fixup hook: no handler ran, so no output filter (mod_deflate) was added.
+      ctx.outputFiltered = false
+      if (out.action === 'redirect') {
+        ctx.setOutcome('redirect')
+        return redirect(ctx, out.status ?? 302, out.location ?? '/')
+      }
+      ctx.setOutcome('blocked')
+      return answer(ctx, out.status ?? 403)
+    case 'proxy':
+      ctx.record('rewrite', 'changed', summary, { ...extra, source })
+      ctx.proxyTo = { url: out.proxyBase ?? '', query: out.query || null, noCanon: out.proxyNoCanon ?? false }
+      return false
+    case 'internal-redirect': {
+      const target = out.query !== '' ? `${out.uri}?${out.query}` : out.uri
+      ctx.record('rewrite', 'changed', summary, { ...extra, source })
+      return internalRedirect(ctx, target)
+    }
+    default:
+      ctx.record('rewrite', 'pass', summary, { ...extra, source })
+      return false
+  }
+}
+
+/**
+ * `ap_internal_redirect`: the same request (method, headers, body) for another URL, answered
+ * through the same connection; its stages go on in this request's trace.
+ */
+function internalRedirect(ctx: RequestContext, target: string): true | Promise<true> {
+  if (ctx.redirects >= INTERNAL_REDIRECT_LIMIT) {
+    ctx.record(
+      'rewrite',
+      'error',
+      `Request exceeded the limit of ${INTERNAL_REDIRECT_LIMIT} internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary.`
+    )
+    ctx.setOutcome('error')
+    return answer(ctx, 500)
+  }
+  const next = new RequestContext(
+    { ...ctx.req, target, headers: ctx.headers },
+    ctx.reply,
+    ctx.config,
+    ctx.mode,
+    ctx.trace.id,
+    ctx.trace.seq,
+    ctx
+  )
+  // rename_original_env: the first request's variables come along as REDIRECT_*. The request
+  // headers (RequestHeader has not run yet) and err_headers_out ([CO] cookies) are shared.
+  const env: Record<string, string> = {}
+  for (const [k, val] of Object.entries(ctx.env)) env[`REDIRECT_${k}`] = val
+  env.REDIRECT_STATUS = '200'
+  next.env = env
+  next.cookies = ctx.cookies
+  next.rewriteEnded = ctx.rewriteEnded
+  next.isErrorDocument = ctx.isErrorDocument
+  // Synchronous when the new request is (explain never waits for a render).
+  const done = runPipeline(next)
+  return done ? done.then(() => true as const) : true
+}
