@@ -37,7 +37,17 @@ function answers(host, port, timeoutMs = 500) {
 }
 
 /** `serve`'s options that take a value (see src/cli/serve.ts), so their values are not taken for a config. */
-const VALUED = new Set(['-p', '--port', '--host', '--ui-port', '--env', '--aem', '--docroot', '--run-mode'])
+const VALUED = new Set([
+  '-p',
+  '--port',
+  '--host',
+  '--ui-port',
+  '--env',
+  '--aem',
+  '--docroot',
+  '--run-mode',
+  '--fallback-farm'
+])
 
 function positionals(argv) {
   const out = []

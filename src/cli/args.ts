@@ -1,9 +1,11 @@
 /**
  * Shared option handling for every command: the runtime variables a configuration is
- * evaluated with (`--env`, `--aem`, `--docroot`, `--run-mode`).
+ * evaluated with (`--env`, `--aem`, `--docroot`, `--run-mode`), and the farm used when none
+ * matches (`--fallback-farm`).
  */
 import type { LoadOptions } from '../main/engine/config/load'
-import type { RunMode } from '../main/engine/config/loaders/environment'
+import type { FallbackFarm } from '../shared/api'
+import { parseFallbackFarm, parseHostPort as hostPort, parseRunMode } from '../shared/runtime-settings'
 
 export class UsageError extends Error {}
 
@@ -11,13 +13,21 @@ export const RUNTIME_OPTIONS = {
   env: { type: 'string', multiple: true },
   aem: { type: 'string' },
   docroot: { type: 'string' },
-  'run-mode': { type: 'string' }
+  'run-mode': { type: 'string' },
+  'fallback-farm': { type: 'string' }
 } as const
 
+/** The shared checks (src/shared/runtime-settings.ts), failing as bad usage. */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+}
+
 export function parseHostPort(value: string, what: string): { host: string; port: number } {
-  const m = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(value)
-  if (!m || !m[1] || Number(m[2]) > 65535) throw new UsageError(`${what} expects host:port, got "${value}"`)
-  return { host: m[1], port: Number(m[2]) }
+  return usage(() => hostPort(value, what))
 }
 
 export function runtimeOptions(values: {
@@ -25,7 +35,8 @@ export function runtimeOptions(values: {
   aem?: string
   docroot?: string
   'run-mode'?: string
-}): LoadOptions {
+  'fallback-farm'?: string
+}): LoadOptions & { fallbackFarm?: FallbackFarm } {
   const env: Record<string, string | undefined> = { ...process.env }
   for (const pair of values.env ?? []) {
     const eq = pair.indexOf('=')
@@ -33,13 +44,12 @@ export function runtimeOptions(values: {
     env[pair.slice(0, eq)] = pair.slice(eq + 1)
   }
   const runMode = values['run-mode']
-  if (runMode && !['dev', 'stage', 'prod'].includes(runMode)) {
-    throw new UsageError(`--run-mode expects dev, stage or prod, got "${runMode}"`)
-  }
+  const fallback = values['fallback-farm']
   return {
     env,
     aem: values.aem ? parseHostPort(values.aem, '--aem') : undefined,
     docroot: values.docroot,
-    runMode: runMode as RunMode | undefined
+    runMode: runMode ? usage(() => parseRunMode(runMode, '--run-mode')) : undefined,
+    fallbackFarm: fallback ? usage(() => parseFallbackFarm(fallback, '--fallback-farm')) : undefined
   }
 }

@@ -4,7 +4,7 @@
  * the window on one channel.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
-import type { EngineApi, RevealResult } from '../shared/api'
+import type { EngineApi, RevealResult, RuntimeSettings } from '../shared/api'
 import type { FlushAction } from '../shared/cache-types'
 import type { SourcePos } from '../shared/diagnostics'
 import {
@@ -63,6 +63,12 @@ function sourcePos(v: unknown): SourcePos {
   return { file: o.file, line: o.line as number, column: Number.isInteger(o.column) ? (o.column as number) : 1 }
 }
 
+/** The settings object as sent; LocalEngineApi.setRuntime checks each value. */
+function runtimeSettings(v: unknown): Partial<RuntimeSettings> {
+  if (v === null || typeof v !== 'object') throw new BadArgument('setRuntime expects a settings object')
+  return v as Partial<RuntimeSettings>
+}
+
 const DISPATCH: Record<CallName, (api: EngineApi, args: unknown[]) => Promise<unknown>> = {
   listTraces: (api, [o]) => api.listTraces(listOptions(o)),
   getTrace: (api, [id]) => api.getTrace(str(id, 'id')),
@@ -71,6 +77,7 @@ const DISPATCH: Record<CallName, (api: EngineApi, args: unknown[]) => Promise<un
   getConfigStatus: (api) => api.getConfigStatus(),
   reloadConfig: (api) => api.reloadConfig(),
   openConfig: (api, [p]) => api.openConfig(str(p, 'path')),
+  setRuntime: (api, [settings]) => api.setRuntime(runtimeSettings(settings)),
   listCacheFolder: (api, [farm, rel]) => api.listCacheFolder(str(farm, 'farm'), str(rel, 'relPath')),
   cacheTotals: (api, [farm]) => api.cacheTotals(str(farm, 'farm')),
   previewFlush: (api, [farm, handle, a]) => api.previewFlush(str(farm, 'farm'), str(handle, 'handle'), action(a)),

@@ -14,6 +14,7 @@ export const CALLS = [
   'getConfigStatus',
   'reloadConfig',
   'openConfig',
+  'setRuntime',
   'listCacheFolder',
   'cacheTotals',
   'previewFlush',

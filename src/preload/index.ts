@@ -34,6 +34,7 @@ const bridge: WorkbenchBridge = {
   getConfigStatus: () => call('getConfigStatus'),
   reloadConfig: () => call('reloadConfig'),
   openConfig: (path) => call('openConfig', path),
+  setRuntime: (settings) => call('setRuntime', settings),
   listCacheFolder: (farm, relPath) => call('listCacheFolder', farm, relPath),
   cacheTotals: (farm) => call('cacheTotals', farm),
   previewFlush: (farm, handle, action) => call('previewFlush', farm, handle, action),

@@ -41,6 +41,21 @@ export interface ConfigFileInfo {
   relative: string
 }
 
+/** The farm used when no `/virtualhosts` value matches (§3.3): the 4.3.x module's `last`, or the docs' `first`. */
+export type FallbackFarm = 'last' | 'first'
+
+/**
+ * How the configuration is run, as `--aem`, `--run-mode` and `--fallback-farm` set it: what the
+ * SDK's `docker_run.sh` arguments and `DISP_RUN_MODE` are to the real Dispatcher.
+ */
+export interface RuntimeSettings {
+  /** `host:port` of the AEM render (AEM_HOST/AEM_PORT; PUBLISH_IP/PUBLISH_PORT for AMS layouts); null: the configuration's own. */
+  aem: string | null
+  /** Defines ENVIRONMENT_DEV/STAGE/PROD (AEMaaCS layouts). */
+  runMode: 'dev' | 'stage' | 'prod'
+  fallbackFarm: FallbackFarm
+}
+
 export interface ConfigStatus {
   input: string
   layout: ConfigLayout
@@ -54,6 +69,7 @@ export interface ConfigStatus {
   proxyUrl: string | null
   /** Variables the configuration was evaluated with (AEM_HOST, DOCROOT, Defines, …). */
   variables: Record<string, string>
+  runtime: RuntimeSettings
 }
 
 export interface RenderHealth {
@@ -98,6 +114,8 @@ export interface EngineApi {
   reloadConfig(): Promise<ConfigStatus>
   /** Switch to another configuration folder or file (the previous one keeps serving if it fails). */
   openConfig(path: string): Promise<ConfigStatus>
+  /** Reload with other runtime settings (the previous configuration keeps serving if it fails). */
+  setRuntime(settings: Partial<RuntimeSettings>): Promise<ConfigStatus>
   listCacheFolder(farm: string, relPath: string): Promise<CacheFolderListing>
   cacheTotals(farm: string): Promise<CacheTotals>
   previewFlush(farm: string, handle: string, action: FlushAction): Promise<FlushPreview>

@@ -87,6 +87,30 @@ describe('the configuration screen', () => {
   })
 })
 
+describe('the runtime settings', () => {
+  it('switching the run mode reloads with the new Define; a bad AEM address is refused with the reason', async () => {
+    const form = ui.page.locator('.runtime-form')
+    expect(await form.getByLabel('Run mode').inputValue()).toBe('dev')
+    expect(await form.getByLabel('AEM render host:port').inputValue()).toMatch(/^127\.0\.0\.1:\d+$/)
+    await form.getByLabel('Run mode').selectOption('stage')
+    await form.getByRole('button', { name: 'Apply' }).click()
+    await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain('generation 4')
+    const vars = await textOf(ui.page.locator('.config-view .grid-table.compact'))
+    expect(vars).toContain('ENVIRONMENT_STAGE')
+    expect(vars).not.toContain('ENVIRONMENT_DEV')
+    expect(await form.getByLabel('Run mode').inputValue()).toBe('stage')
+
+    await form.getByLabel('AEM render host:port').fill('nohost')
+    await form.getByRole('button', { name: 'Apply' }).click()
+    await expect
+      .poll(() => textOf(ui.page.locator('.card.runtime .error-text')), POLL)
+      .toBe('aem expects host:port, got "nohost"')
+    expect(await textOf(ui.page.locator('.reload-state'))).toContain('generation 4')
+    expect(await get(served.proxy, '/content/demo/us/en.html')).toBe(200)
+    await screenshot(ui.page, 'config-runtime')
+  })
+})
+
 describe('the renders screen', () => {
   it('shows the render as up with its requests, share of the farm and latency', async () => {
     for (let i = 0; i < 5; i++) await get(served.proxy, `/content/demo/us/en.model.json?n=${i}`)

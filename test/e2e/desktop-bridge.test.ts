@@ -56,6 +56,7 @@ beforeAll(async () => {
         getConfigStatus: () => call('GET', '/api/config'),
         reloadConfig: () => call('POST', '/api/config/reload', {}),
         openConfig: (path: string) => call('POST', '/api/config/open', { path }),
+        setRuntime: (settings: unknown) => call('POST', '/api/config/runtime', settings),
         listCacheFolder: (farm: string, path: string) => call('GET', `/api/cache/folder?${q({ farm, path })}`),
         cacheTotals: (farm: string) => call('GET', `/api/cache/totals?${q({ farm })}`),
         previewFlush: (farm: string, handle: string, action: string) =>

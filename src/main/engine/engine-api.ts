@@ -20,6 +20,7 @@ import type {
   EngineUiEvent,
   RenderHealth,
   ReplayResult,
+  RuntimeSettings,
   TraceDetail,
   TraceSummary
 } from '../../shared/api'
@@ -28,6 +29,7 @@ import type { LoadedConfig } from '../../shared/config-model'
 import type { FilterResult } from '../../shared/trace-match'
 import type { AcceptDetail, RequestTrace } from '../../shared/trace'
 import type { CacheEvent } from '../../shared/cache-types'
+import { parseFallbackFarm, parseHostPort, parseRunMode } from '../../shared/runtime-settings'
 import { executeFlush, planFlush, type FlushPlan } from './cache/flush'
 import { previewFlush } from './cache/flush-preview'
 import { parseInvalidation } from './cache/flush-request'
@@ -221,7 +223,8 @@ export class LocalEngineApi implements EngineApi {
       generation: active.generation,
       lastReload: { at: reload.at, ok: reload.ok, errors: reload.errors },
       proxyUrl: this.engine.url ?? null,
-      variables: this.shownVariables(active.generation, loaded)
+      variables: this.shownVariables(active.generation, loaded),
+      runtime: this.engine.runtime
     }
   }
 
@@ -258,6 +261,33 @@ export class LocalEngineApi implements EngineApi {
   async openConfig(input: string): Promise<ConfigStatus> {
     if (typeof input !== 'string' || input.trim() === '') throw new Error('openConfig expects a folder or file path')
     this.engine.openConfig(path.resolve(input.trim()))
+    return this.configStatus()
+  }
+
+  async setRuntime(settings: Partial<RuntimeSettings>): Promise<ConfigStatus> {
+    const s = (settings ?? {}) as Record<string, unknown>
+    const text = (key: string): string | undefined => {
+      const v = s[key]
+      if (v === undefined) return undefined
+      if (typeof v !== 'string') throw new BadInputError(`setRuntime: ${key} must be a string`)
+      return v.trim()
+    }
+    const checked = <T>(parse: () => T): T => {
+      try {
+        return parse()
+      } catch (e) {
+        throw new BadInputError((e as Error).message)
+      }
+    }
+    const aem = s.aem === null ? null : text('aem')
+    const runMode = text('runMode')
+    const fallbackFarm = text('fallbackFarm')
+    this.engine.setRuntime({
+      aem: aem === undefined ? undefined : aem === null || aem === '' ? null : checked(() => parseHostPort(aem, 'aem')),
+      runMode: runMode === undefined ? undefined : checked(() => parseRunMode(runMode, 'runMode')),
+      fallbackFarm:
+        fallbackFarm === undefined ? undefined : checked(() => parseFallbackFarm(fallbackFarm, 'fallbackFarm'))
+    })
     return this.configStatus()
   }
 

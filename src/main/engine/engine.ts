@@ -7,11 +7,12 @@ import type { LoadedConfig } from '../../shared/config-model'
 import type { Diagnostic } from '../../shared/diagnostics'
 import type { RequestTrace } from '../../shared/trace'
 import type { CacheEvent } from '../../shared/cache-types'
-import type { RenderHealth } from '../../shared/api'
+import type { FallbackFarm, RenderHealth, RuntimeSettings } from '../../shared/api'
 import { probeReachability } from './upstream/reachability'
 import { internalRequest } from './pipeline/internal-request'
 import { defaultDocroot } from './runtime/cache-runtime'
 import { loadConfig, type LoadOptions } from './config/load'
+import { runModeOf, type RunMode } from './config/loaders/environment'
 import { ConfigWatcher } from './config/watch'
 import { EventBus, RingBuffer } from './events'
 import { explainRequest, type ExplainInput } from './explain'
@@ -49,6 +50,8 @@ export interface EngineOptions extends LoadOptions {
   allowSelfSigned?: boolean
   /** How long a client may take to send a request head before it gets 408 (default 60 s, Node's). */
   headersTimeoutMs?: number
+  /** The farm used when no `/virtualhosts` value matches (default `last`, as the 4.3.x module does). */
+  fallbackFarm?: FallbackFarm
 }
 
 export class ConfigError extends Error {
@@ -125,7 +128,8 @@ export class Engine {
       used,
       (event) => this.events.emit({ type: 'cache', event }),
       {
-        allowSelfSigned: this.opts.allowSelfSigned
+        allowSelfSigned: this.opts.allowSelfSigned,
+        fallbackFarm: this.opts.fallbackFarm
       }
     )
     // A re-fetching flush stores the listed pages again through this engine's pipeline (§7.4).
@@ -247,6 +251,35 @@ export class Engine {
       this.watcher = new ConfigWatcher(this.current.loaded, () => this.reload(), this.opts.debounceMs ?? 150)
       void old.close()
     }
+    return result
+  }
+
+  /** How the configuration is run now (`--aem`, `--run-mode`, `--fallback-farm`, or the UI). */
+  get runtime(): RuntimeSettings {
+    const aem = this.opts.aem
+    return {
+      aem: aem ? `${aem.host.includes(':') ? `[${aem.host}]` : aem.host}:${aem.port}` : null,
+      runMode: runModeOf(this.opts),
+      fallbackFarm: this.opts.fallbackFarm ?? 'last'
+    }
+  }
+
+  /**
+   * Reloads with other runtime settings (an `aem` of null: the configuration's own render
+   * address). Like a reload, a configuration with errors is refused, the current one keeps
+   * serving, and the settings stay as they were.
+   */
+  setRuntime(settings: {
+    aem?: { host: string; port: number } | null
+    runMode?: RunMode
+    fallbackFarm?: FallbackFarm
+  }): { ok: boolean; errors: Diagnostic[] } {
+    const before = { aem: this.opts.aem, runMode: this.opts.runMode, fallbackFarm: this.opts.fallbackFarm }
+    if (settings.aem !== undefined) this.opts.aem = settings.aem ?? undefined
+    if (settings.runMode !== undefined) this.opts.runMode = settings.runMode
+    if (settings.fallbackFarm !== undefined) this.opts.fallbackFarm = settings.fallbackFarm
+    const result = this.reload()
+    if (!result.ok) Object.assign(this.opts, before)
     return result
   }
 

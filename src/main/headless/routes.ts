@@ -69,6 +69,7 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/api\/config$/, handle: (api) => api.getConfigStatus() },
   { method: 'POST', pattern: /^\/api\/config\/reload$/, handle: (api) => api.reloadConfig() },
   { method: 'POST', pattern: /^\/api\/config\/open$/, handle: (api, c) => api.openConfig(str(c.body.path, 'path')) },
+  { method: 'POST', pattern: /^\/api\/config\/runtime$/, handle: (api, c) => api.setRuntime(c.body) },
   {
     method: 'GET',
     pattern: /^\/api\/cache\/folder$/,

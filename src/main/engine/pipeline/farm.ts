@@ -105,19 +105,19 @@ interface HostMemo {
   byUri: Map<string, FarmResult>
 }
 
-/** Per farm list, i.e. per configuration snapshot (a reload brings a new list). */
-const memos = new WeakMap<Farm[], FarmMemo>()
+/** Per farm list, i.e. per configuration snapshot (a reload brings a new list), per fallback. */
+const memos = { last: new WeakMap<Farm[], FarmMemo>(), first: new WeakMap<Farm[], FarmMemo>() }
 /** Results remembered per farm list before the memo starts over. */
 const MEMO_LIMIT = 10_000
 
 /**
- * `selectFarm` with the default fallback, remembered per farm list: the same scheme, host
+ * `selectFarm`, remembered per farm list and fallback: the same scheme, host
  * and URI always select the same farm with the same explanation, and walking every value is
  * the costly part. Without a URI part in any value the walk is done once per host. The
  * result is shared between requests: read it, do not change it.
  */
-export function selectFarmMemo(farms: Farm[], req: FarmRequest): FarmResult {
-  let memo = memos.get(farms)
+export function selectFarmMemo(farms: Farm[], req: FarmRequest, fallback: 'last' | 'first' = 'last'): FarmResult {
+  let memo = memos[fallback].get(farms)
   if (!memo) {
     memo = {
       uriMatters: farms.some((f) => f.virtualhosts.some((v) => parseValue(v.value).uri !== null)),
@@ -125,7 +125,7 @@ export function selectFarmMemo(farms: Farm[], req: FarmRequest): FarmResult {
       https: new Map(),
       size: 0
     }
-    memos.set(farms, memo)
+    memos[fallback].set(farms, memo)
   }
   const hosts = req.scheme === 'https' ? memo.https : memo.http
   let h = hosts.get(req.host)
@@ -140,8 +140,8 @@ export function selectFarmMemo(farms: Farm[], req: FarmRequest): FarmResult {
   }
   let result = h.byUri.get(req.uri)
   if (!result) {
-    if (memo.uriMatters) result = selectFarm(farms, req)
-    else if (!h.decision) result = h.decision = selectFarm(farms, req)
+    if (memo.uriMatters) result = selectFarm(farms, req, { fallback })
+    else if (!h.decision) result = h.decision = selectFarm(farms, req, { fallback })
     else result = withRequest(h.decision, req)
     h.byUri.set(req.uri, result)
     memo.size++

@@ -20,6 +20,7 @@ import type { AttemptTarget } from '../upstream/attempts'
 import { renderName } from '../upstream/selection'
 import { VanityUrlList } from '../upstream/vanity'
 import type { CacheEvent } from '../../../shared/cache-types'
+import type { FallbackFarm } from '../../../shared/api'
 
 export interface ActiveVhost {
   index: number
@@ -92,6 +93,8 @@ export interface ActiveFarm {
 export interface CompileOptions {
   /** Accept self-signed certificates from `/secure "1"` renders (off unless the user asks). */
   allowSelfSigned?: boolean
+  /** The farm used when no `/virtualhosts` value matches (§3.3): the module's `last` (default) or the docs' `first`. */
+  fallbackFarm?: FallbackFarm
 }
 
 export interface ActiveConfig {
@@ -100,6 +103,8 @@ export interface ActiveConfig {
   vhosts: ActiveVhost[]
   farms: ActiveFarm[]
   farmModels: Farm[]
+  /** The farm used when no `/virtualhosts` value matches (§3.3). */
+  fallbackFarm: FallbackFarm
   /** Settings used when the configuration has no Apache side (a bare dispatcher.any). */
   defaults: DispatcherDirectives
   /** How a re-fetching flush fetches and stores a page again (set by the engine that serves it). */
@@ -166,7 +171,16 @@ export function compileConfig(
     }
   })
   const deferredExplanations = vhosts.some((v) => v.apache.rewrite !== null || v.apache.scoped.hasResponseDirectives)
-  return { generation, loaded, vhosts, farms, farmModels: loaded.dispatcher.farms, defaults, deferredExplanations }
+  return {
+    generation,
+    loaded,
+    vhosts,
+    farms,
+    farmModels: loaded.dispatcher.farms,
+    fallbackFarm: options.fallbackFarm ?? 'last',
+    defaults,
+    deferredExplanations
+  }
 }
 
 function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings, mainServerName?: string): ActiveVhost {

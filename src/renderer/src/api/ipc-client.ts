@@ -12,6 +12,7 @@ export function createIpcClient(bridge: WorkbenchBridge): EngineClient {
     getConfigStatus: () => bridge.getConfigStatus(),
     reloadConfig: () => bridge.reloadConfig(),
     openConfig: (path) => bridge.openConfig(path),
+    setRuntime: (settings) => bridge.setRuntime(settings),
     listCacheFolder: (farm, relPath) => bridge.listCacheFolder(farm, relPath),
     cacheTotals: (farm) => bridge.cacheTotals(farm),
     previewFlush: (farm, handle, action) => bridge.previewFlush(farm, handle, action),

@@ -85,6 +85,7 @@ export function createWsClient(location: { origin: string; search: string; host:
     getConfigStatus: () => call('GET', '/api/config'),
     reloadConfig: () => call('POST', '/api/config/reload', {}),
     openConfig: (path) => call('POST', '/api/config/open', { path }),
+    setRuntime: (settings) => call('POST', '/api/config/runtime', settings),
     listCacheFolder: (farm, relPath) => call('GET', `/api/cache/folder${q({ farm, path: relPath })}`),
     cacheTotals: (farm) => call('GET', `/api/cache/totals${q({ farm })}`),
     previewFlush: (farm, handle, action) => call('POST', '/api/cache/flush-preview', { farm, handle, action }),

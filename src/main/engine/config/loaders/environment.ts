@@ -22,8 +22,13 @@ export interface RuntimeOptions {
   docroot?: string
 }
 
+/** The SDK's run mode: `--run-mode`, else `DISP_RUN_MODE` from the environment, else `dev`. */
+export function runModeOf(opts: RuntimeOptions): RunMode {
+  return opts.runMode ?? (opts.env?.DISP_RUN_MODE as RunMode | undefined) ?? 'dev'
+}
+
 export function sdkEnvironment(opts: RuntimeOptions): Record<string, string> {
-  const runMode = opts.runMode ?? (opts.env?.DISP_RUN_MODE as RunMode | undefined) ?? 'dev'
+  const runMode = runModeOf(opts)
   const base: Record<string, string> = {
     AEM_HOST: 'localhost',
     AEM_PORT: '4503',

@@ -13,7 +13,11 @@ export function farm(ctx: RequestContext): boolean | Promise<boolean> {
   }
   const forwarded = forwardedHost(ctx)
   const uri = ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
-  const result = selectFarmMemo(farms, { host: ctx.headers.host ?? '', uri, scheme: ctx.req.secure ? 'https' : 'http' })
+  const result = selectFarmMemo(
+    farms,
+    { host: ctx.headers.host ?? '', uri, scheme: ctx.req.secure ? 'https' : 'http' },
+    ctx.config.fallbackFarm
+  )
   ctx.farm = ctx.config.farms[result.index]
   ctx.trace.farm = result.farm ?? undefined
   if (result.warning) ctx.trace.warnings.push(result.warning)

@@ -1,6 +1,7 @@
 /**
  * The configuration in use: its folder, files, farms, the last reload and its errors (each
- * with a link to the line), a reload button, and a way to open another folder.
+ * with a link to the line), a reload button, a way to open another folder, and the runtime
+ * settings it is evaluated with.
  */
 import { useState } from 'react'
 import type { ConfigStatus } from '../../../../shared/api'
@@ -11,6 +12,7 @@ import { SourceLink } from '../../components/SourceLink'
 import { useSession, useVanilla } from '../../session-context'
 import { formatAgo, formatDateTime } from '../../store/format'
 import { configStore } from '../../store/panels'
+import { RuntimeSection } from './RuntimeSection'
 
 const LAYOUT: Record<ConfigStatus['layout'], string> = {
   aemaacs: 'AEM as a Cloud Service (dispatcher/src)',
@@ -26,6 +28,7 @@ export function ConfigView() {
   return (
     <div className="config-view">
       <ReloadSection status={status} />
+      <RuntimeSection key={`${status.generation}`} status={status} />
       {status.lastReload.errors.length > 0 && (
         <Diagnostics title="Errors in the last reload" items={status.lastReload.errors} tone="bad" />
       )}
