@@ -103,7 +103,7 @@ describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
     expect(encoded.headers.vary).toBeUndefined()
   })
 
-  it('not filtered: answers made before the handler (a rewrite [R]) and proxied ones (no directory walk, so no <Directory /> filter); a Dispatcher 404 is', async () => {
+  it('not filtered: answers made before the handler (a rewrite [R]), proxied ones (no directory walk, so no <Directory /> filter), and Apache error pages such as the Dispatcher 404 (httpd 2.4.71 sends them past the resource filters)', async () => {
     const s = await site('RewriteRule "^/moved$" "/content/demo/us/en.html" [R=301,L]')
     const moved = await s.send('/moved', { headers: GZIP })
     expect(moved.status).toBe(301)
@@ -117,8 +117,9 @@ describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
 
     const denied = await s.send('/bin/querybuilder.json', { headers: GZIP })
     expect(denied.status).toBe(404)
-    expect(denied.headers['content-encoding']).toBe('gzip')
-    expect(zlib.gunzipSync(denied.body).toString('utf8')).toContain('404 Not Found')
+    expect(denied.headers['content-encoding']).toBeUndefined()
+    expect(denied.headers.vary).toBeUndefined()
+    expect(denied.text).toContain('404 Not Found')
   })
 
   it('a large answer streams through the compressor intact, and HEAD gets the headers without a body', async () => {

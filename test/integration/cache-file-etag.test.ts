@@ -10,6 +10,8 @@ import { stackForThisTest, type Stack } from './support/engine'
 import { embeddedConfigCopy } from './support/config'
 import { tempDocroot } from './support/cache'
 
+let docrootOf: string
+
 const PAGE = '/content/demo/us/en/etag.html'
 const AEM_ETAG = '"aem-1234"'
 
@@ -30,6 +32,7 @@ async function site(fileETagNone: boolean): Promise<Stack> {
     )
   }
   const docroot = tempDocroot()
+  docrootOf = docroot
   const s = await stackForThisTest({
     upstreams: ['publish'],
     configDir: dir,
@@ -54,5 +57,17 @@ describe('FileETag on cache hits (§5.6)', () => {
     const hit = await s.send(PAGE)
     expect(hit.trace.outcome).toBe('hit')
     expect(hit.headers.etag).toMatch(/^(W\/)?"[0-9a-f]+-[0-9a-f]+"$/)
+  })
+
+  it("Apache's ETag counts the file time in whole microseconds (apr_time_t), not milliseconds", async () => {
+    const s = await site(false)
+    await s.send(PAGE)
+    const file = path.join(docrootOf, PAGE)
+    // A modification time with a fraction of a millisecond, as ext4 and friends keep them.
+    fs.utimesSync(file, new Date(), 1_700_000_000.0706747)
+    const st = fs.statSync(file, { bigint: true })
+    const hit = await s.send(PAGE)
+    expect(hit.trace.outcome).toBe('hit')
+    expect(hit.headers.etag).toBe(`"${st.size.toString(16)}-${(st.mtimeNs / 1000n).toString(16)}"`)
   })
 })

@@ -10,11 +10,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { StoredHeader } from '../../../shared/cache-types'
 import { readStoredHeaders, readTtl } from './companions'
+import { mtimeMicros } from './serve-file'
 
 export interface CachedFile {
   abs: string
   size: number
   mtime: number
+  /** The modification time in whole microseconds (the ETag's part). */
+  mtimeUs: number
   stored: StoredHeader[]
   /** `.ttl` expiry, `null` without one (always `null` when TTL reading is off). */
   ttlExpiresAt: number | null
@@ -158,6 +161,7 @@ export class HotFiles {
         abs,
         size: st.size,
         mtime: Math.round(st.mtimeMs),
+        mtimeUs: mtimeMicros(fs.fstatSync(fd, { bigint: true })),
         stored: readStoredHeaders(abs),
         ttlExpiresAt: this.ttl ? readTtl(abs) : null,
         body,

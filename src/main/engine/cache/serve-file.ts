@@ -5,6 +5,7 @@
  * per `FileETag MTime Size`, `Accept-Ranges: bytes` — plus the stored `/headers` (§5.6), and
  * honours conditional and range requests. Pure: the caller supplies the file's facts.
  */
+import type fs from 'node:fs'
 import type { StoredHeader } from '../../../shared/cache-types'
 import { contentTypeFor } from './mime-types'
 import { getHeader, setHeader } from './header-bag'
@@ -13,7 +14,10 @@ export interface FileFacts {
   /** Name used for the Content-Type (the docroot-relative path is fine). */
   relPath: string
   size: number
+  /** Milliseconds, as `Math.round(stat.mtimeMs)` or finer. */
   mtime: number
+  /** Whole microseconds (httpd's `apr_time_t`), from the nanosecond stat: what the ETag is made of. */
+  mtimeUs?: number
 }
 
 export interface StaticRequest {
@@ -45,18 +49,12 @@ export interface StaticResponse {
 }
 
 /** Headers httpd keeps on a 304 (ap_http_header_filter); everything else is dropped. */
-const KEEP_ON_304 = new Set([
-  'etag',
-  'content-location',
-  'expires',
-  'cache-control',
-  'vary',
-  'warning',
-  'www-authenticate',
-  'proxy-authenticate',
-  'set-cookie',
-  'set-cookie2'
-])
+/**
+ * What httpd 2.4 leaves out of a 304: only the body's own Content-Type and Content-Length (every
+ * other field of the 200 goes out, Last-Modified, Accept-Ranges and stored headers included;
+ * checked against httpd 2.4.71 — older 2.4 releases sent a short list instead).
+ */
+const DROPPED_ON_304 = new Set(['content-type', 'content-length'])
 
 export function httpDate(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toUTCString()
@@ -64,11 +62,17 @@ export function httpDate(ms: number): string {
 
 /**
  * `"<size hex>-<mtime µs hex>"`; weak (`W/`) while the file is less than a second old, since
- * it may still change within the same second (ap_make_etag).
+ * it may still change within the same second (ap_make_etag). `mtimeUs`: the exact microseconds
+ * when known (a millisecond `mtime` loses them, and a fractional one must not reach the hex).
  */
-export function apacheETag(size: number, mtime: number, now: number): string {
+export function apacheETag(size: number, mtime: number, now: number, mtimeUs?: number): string {
   const weak = now - mtime > 1000 ? '' : 'W/'
-  return `${weak}"${size.toString(16)}-${(mtime * 1000).toString(16)}"`
+  return `${weak}"${size.toString(16)}-${(mtimeUs ?? Math.floor(mtime * 1000)).toString(16)}"`
+}
+
+/** `apr_time_t` of a file: its modification time in whole microseconds, from the nanosecond stat. */
+export function mtimeMicros(st: fs.BigIntStats): number {
+  return Number(st.mtimeNs / 1000n)
 }
 
 /** Headers of a full 200 for this file: what httpd derives, then the stored ones on top. */
@@ -87,7 +91,8 @@ export function fileHeaders(file: FileFacts, stored: readonly StoredHeader[], op
     else grouped.set(key, { name, values: [value] })
   }
   for (const { name, values } of grouped.values()) setHeader(h, name, values.length === 1 ? values[0] : values)
-  if ((opts.fileETag ?? 'MTime Size') !== 'none') setHeader(h, 'ETag', apacheETag(file.size, file.mtime, opts.now))
+  if ((opts.fileETag ?? 'MTime Size') !== 'none')
+    setHeader(h, 'ETag', apacheETag(file.size, file.mtime, opts.now, file.mtimeUs))
   h['Content-Length'] = String(file.size)
   return h
 }
@@ -128,10 +133,10 @@ export function staticResponse(
   if (h['if-match'] !== undefined) {
     const list = etagList(h['if-match'])
     const ok = list.includes('*') || (etag !== undefined && !etag.startsWith('W/') && list.includes(etag))
-    if (!ok) return { status: 412, headers: {}, body: 'none' }
+    if (!ok) return preconditionFailed(headers)
   } else if (h['if-unmodified-since'] !== undefined) {
     const since = Date.parse(h['if-unmodified-since'])
-    if (Number.isFinite(since) && mtimeSec * 1000 > since) return { status: 412, headers: {}, body: 'none' }
+    if (Number.isFinite(since) && mtimeSec * 1000 > since) return preconditionFailed(headers)
   }
 
   let notModified = false
@@ -144,7 +149,7 @@ export function staticResponse(
   }
   if (notModified && getOrHead) {
     const kept: StaticHeaders = {}
-    for (const [k, v] of Object.entries(headers)) if (KEEP_ON_304.has(k.toLowerCase())) kept[k] = v
+    for (const [k, v] of Object.entries(headers)) if (!DROPPED_ON_304.has(k.toLowerCase())) kept[k] = v
     return { status: 304, headers: kept, body: 'none' }
   }
 
@@ -163,6 +168,11 @@ export function staticResponse(
 }
 
 /** If-Range: an entity tag must match strongly, a date must equal Last-Modified. */
+/** httpd's default handler answers a failed If-Match / If-Unmodified-Since with the file's headers and no body. */
+function preconditionFailed(headers: StaticHeaders): StaticResponse {
+  return { status: 412, headers: { ...headers, 'Content-Length': '0' }, body: 'none' }
+}
+
 function ifRangeHolds(value: string | undefined, etag: string | undefined, mtimeSec: number): boolean {
   if (value === undefined) return true
   const v = value.trim()

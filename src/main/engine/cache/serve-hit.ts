@@ -14,7 +14,7 @@ export function cachedFileResponse(
   req: StaticRequest,
   opts: StaticOptions
 ): StaticResponse {
-  const facts = { relPath, size: file.size, mtime: file.mtime }
+  const facts = { relPath, size: file.size, mtime: file.mtime, mtimeUs: file.mtimeUs }
   // While the file is under a second old its ETag is weak and changes with time: no memo.
   if (opts.now - file.mtime <= 1000) return staticResponse(facts, req, file.stored, opts)
   const key = opts.fileETag === 'none' ? 'headers:none' : 'headers:MTime Size'

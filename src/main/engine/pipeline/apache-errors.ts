@@ -14,6 +14,10 @@ const TEXT: Record<number, [string, string]> = {
     'Gone',
     'The requested resource is no longer available on this server and there is no forwarding address.\nPlease remove all references to this resource.'
   ],
+  416: [
+    'Requested Range Not Satisfiable',
+    'None of the range-specifier values in the Range\nrequest-header field overlap the current extent\nof the selected resource.'
+  ],
   414: ['Request-URI Too Long', "The requested URL's length exceeds the capacity\nlimit for this server.<br />\n"],
   500: [
     'Internal Server Error',
@@ -43,8 +47,11 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-export function errorPage(status: number): string {
-  const [title, text] = TEXT[status] ?? [statusText(status), 'The server could not answer this request.']
+/** `method`: named in a 405's text, as httpd does ("The requested method PUT is not allowed…"). */
+export function errorPage(status: number, method?: string): string {
+  const [title, plain] = TEXT[status] ?? [statusText(status), 'The server could not answer this request.']
+  const text =
+    status === 405 && method ? `The requested method ${escapeHtml(method)} is not allowed for this URL.` : plain
   return (
     '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
     `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n<p>${text}</p>\n</body></html>\n`

@@ -6,12 +6,20 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { staticResponse } from '../cache/serve-file'
+import type { OutgoingHttpHeaders } from 'node:http'
+import { mtimeMicros, staticResponse } from '../cache/serve-file'
+import { contentTypeFor } from '../cache/mime-types'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 import { pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
-import { answer } from './stages/answer'
+import { answer, redirect } from './stages/answer'
+
+/** What httpd's default handler answers besides GET, HEAD and POST (it serves the file for those). */
+const ALLOW = 'GET,POST,OPTIONS,HEAD,TRACE'
+
+/** Files up to this size are read whole, so mod_deflate sees the whole body in one pass as httpd's does. */
+const WHOLE_BODY_BYTES = 1024 * 1024
 
 export function serveStatic(ctx: RequestContext, docroot: string | undefined, why: string): boolean | Promise<boolean> {
   ctx.setOutcome('static')
@@ -20,35 +28,114 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     return answer(ctx, 404)
   }
   const root = path.resolve(docroot)
-  let file = path.resolve(root, '.' + ctx.decodedPath)
+  // httpd's r->filename: the docroot joined with r->uri (after a [PT] rewrite), or the file a
+  // rewrite without [PT] mapped the request to.
+  let file = path.resolve(root, '.' + (ctx.apacheUri ?? ctx.decodedPath))
+  if (ctx.apacheFilename !== undefined) file = path.resolve(ctx.apacheFilename)
   if (file !== root && !file.startsWith(root + path.sep)) {
     ctx.record('render', 'stop', `${why}; the path leaves the DocumentRoot: 404`)
     return answer(ctx, 404)
   }
-  let st = fs.statSync(file, { throwIfNoEntry: false })
+  let st = statOf(file)
   if (st?.isDirectory()) {
-    // mod_dir's DirectoryIndex (index.html by default).
+    const uri = ctx.apacheUri ?? ctx.decodedPath
+    if (!uri.endsWith('/')) {
+      // mod_dir's DirectorySlash: a folder is only served with its trailing slash.
+      const location = `${ctx.req.secure ? 'https' : 'http'}://${ctx.headers.host ?? 'localhost'}${ctx.path}/${ctx.query !== null ? `?${ctx.query}` : ''}`
+      ctx.record('render', 'stop', `${why}; ${file} is a folder: mod_dir redirects to the URL with a trailing slash`)
+      ctx.setOutcome('redirect')
+      return redirect(ctx, 301, location)
+    }
+    // mod_dir's DirectoryIndex (index.html by default): the index answers, with the sections of its own URI.
     const index = path.join(file, 'index.html')
-    const ist = fs.statSync(index, { throwIfNoEntry: false })
+    const ist = statOf(index)
     if (ist?.isFile()) {
       file = index
       st = ist
+      ctx.apacheUri = `${uri}index.html`
     }
   }
   if (!st || !st.isFile()) {
-    ctx.record('render', 'stop', `${why}; Apache serves ${file} from the DocumentRoot: not found, 404`)
+    ctx.record(
+      'render',
+      'stop',
+      `${why}; Apache serves ${file} from the DocumentRoot: ${st?.isDirectory() ? 'a folder without index.html' : 'not found'}, 404`
+    )
     return answer(ctx, 404)
   }
-  const facts = { relPath: path.relative(root, file), size: st.size, mtime: st.mtimeMs }
+  const method = ctx.req.method
+  if (method === 'OPTIONS') return options(ctx, why, file)
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+    ctx.record('render', 'stop', `${why}; Apache's default handler does not serve ${method}: 405`)
+    return answer(ctx, 405, { allow: ALLOW })
+  }
+  const facts = {
+    relPath: path.relative(root, file),
+    size: Number(st.size),
+    mtime: Number(st.mtimeMs),
+    mtimeUs: mtimeMicros(st)
+  }
   const now = Date.now()
-  const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method: ctx.req.method, headers }, [], { now }))
+  const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method, headers }, [], { now }))
+  if (res.status === 416) {
+    // The byte-range filter hands httpd a 416 error: Apache's own page, not the file's headers.
+    ctx.record('render', 'stop', `${why}; no range of ${file} is satisfiable: 416`)
+    return answer(ctx, 416)
+  }
   ctx.record('render', 'stop', `${why}; Apache serves ${file} itself: ${res.status}`)
   ctx.status = res.status
-  ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, { fileMtime: st.mtimeMs }))
-  if (res.body === 'none' || ctx.req.method === 'HEAD' || ctx.mode === 'explain') {
+  ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, { fileMtime: facts.mtime }))
+  const headWhole = method === 'HEAD' && res.status === 200
+  if ((res.body === 'none' && !headWhole) || ctx.mode === 'explain') {
     ctx.reply.end()
     return true
   }
-  const range = res.body === 'range' && res.range ? { start: res.range.start, end: res.range.end } : {}
-  return pipeFile(ctx, fs.createReadStream(file, range))
+  const range = res.body === 'range' && res.range ? { start: res.range.start, end: res.range.end } : null
+  if (facts.size <= WHOLE_BODY_BYTES) {
+    // The whole file at once: mod_deflate then compresses it in one pass (and gives a
+    // Content-Length) exactly when httpd's would. A HEAD hands the bytes on too: httpd sends
+    // HEAD bodies through the filters, which count them.
+    const whole = readWhole(file, range)
+    if (whole) {
+      ctx.trace.response.bytes = method === 'HEAD' ? 0 : whole.length
+      ctx.reply.end(whole)
+      return true
+    }
+  }
+  if (method === 'HEAD') {
+    ctx.reply.end()
+    return true
+  }
+  return pipeFile(ctx, fs.createReadStream(file, range ?? {}))
+}
+
+/** `OPTIONS` on a file: httpd's core answers with the methods it allows and no body. */
+function options(ctx: RequestContext, why: string, file: string): true {
+  ctx.record('render', 'stop', `${why}; Apache answers OPTIONS itself: 200 with Allow`)
+  ctx.status = 200
+  // mod_mime has typed the request by the file's name already.
+  const headers: OutgoingHttpHeaders = { allow: ALLOW, 'content-length': '0' }
+  const type = contentTypeFor(file)
+  if (type) headers['content-type'] = type
+  ctx.reply.head(200, finalHeaders(ctx, 200, headers, false))
+  ctx.reply.end()
+  return true
+}
+
+/** A stat that says "absent" for ENOENT, ENOTDIR (a file in the middle of the path), ELOOP, EACCES. */
+function statOf(file: string): fs.BigIntStats | undefined {
+  try {
+    return fs.statSync(file, { bigint: true, throwIfNoEntry: false })
+  } catch {
+    return undefined
+  }
+}
+
+function readWhole(file: string, range: { start: number; end: number } | null): Buffer | null {
+  try {
+    const all = fs.readFileSync(file)
+    return range ? all.subarray(range.start, range.end + 1) : all
+  } catch {
+    return null
+  }
 }

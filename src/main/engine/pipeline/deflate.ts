@@ -2,10 +2,11 @@
  * mod_deflate's output filter, as `SetOutputFilter DEFLATE` inserts it (the AEMaaCS baseline
  * and the AMS vhosts set it in `<Directory />`, next to
  * `SetEnvIfNoCase Request_URI \.(?:gif|jpe?g|png)$ no-gzip dont-vary`): answers the handler
- * made — the Dispatcher's, a static file, a proxied one, their error pages — go out gzipped to
+ * made — the Dispatcher's, a static file, a proxied one, an ErrorDocument — go out gzipped to
  * a client whose `Accept-Encoding` names gzip, with `Vary: Accept-Encoding`, the ETag suffixed
  * `-gzip` and no Content-Length unless the compressed body is known whole. Answers made before
- * the handler (a rewrite `[R]`/`[F]`, a bad request line) never pass through it.
+ * the handler (a rewrite `[R]`/`[F]`, a bad request line) never pass through it, and neither do
+ * Apache's own error pages (a Dispatcher 404, a 405…) nor 304s (checked against httpd 2.4.71).
  *
  * The decisions follow `deflate_out_filter` in httpd 2.4's mod_deflate.c, in its order:
  * a whole answer of 68 bytes or less (gzip header + trailer + 50) is left alone; so are 204s,
@@ -61,6 +62,7 @@ export function deflateDecision(
 export type DeflateSkip =
   | 'a body of 68 bytes or less'
   | 'a 204'
+  | 'a 304'
   | 'no-gzip is set'
   | 'a Content-Range answer'
   | 'gzip-only-text/html is set'
@@ -76,6 +78,8 @@ export function deflateOutcome(
   if (length !== undefined && Number(length) <= SMALL) return 'a body of 68 bytes or less'
   const env = ctx.env
   if (status === 204) return 'a 204'
+  // A 304 reaches the filter as nothing but its end: httpd 2.4.71 leaves it alone, Vary and ETag too.
+  if (status === 304) return 'a 304'
   if (env['no-gzip'] !== undefined) return 'no-gzip is set'
   if (headerKey(headers, 'content-range') !== undefined) return 'a Content-Range answer'
   const type = getHeader(headers, 'content-type')
@@ -122,7 +126,12 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   if (res.status !== 206 && res.status !== 416) return res
   const full = build(withoutRange(ctx.headers))
   const range = rangeAfterDeflate(ctx, full.headers)
-  if (range === undefined) return res
+  if (range === undefined) {
+    // mod_deflate saw the whole answer before the byte-range filter cut it: its verdict (a Vary)
+    // is the whole answer's.
+    ctx.deflateSaw = full.headers
+    return res
+  }
   ctx.rangeAfterDeflate = range
   return full
 }

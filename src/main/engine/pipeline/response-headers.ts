@@ -10,7 +10,7 @@ import { applyResponseHeaderRecord } from './headers/response-headers'
 import type { HeadersTrace } from '../../../shared/trace-apache'
 import type { RequestContext } from './context'
 import { apacheSections } from './apache-sections'
-import { headerKey } from '../cache/header-bag'
+import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
 
@@ -34,17 +34,24 @@ export function finalHeaders(
   const compiled = scoped?.responseHeaders
   // The same string for every request the same sections apply to: traces keep it, not a copy.
   if (scoped && scoped.label !== '') ctx.record('response', 'pass', scoped.label)
-  // mod_expires leaves errors alone (httpd 2.4.10+, PR 55669): Apache's own pages, relayed render
-  // errors, and the body of an ErrorDocument (its request carries the original error status).
+  // mod_expires leaves errors alone (httpd 2.4.10+, PR 55669): Apache's own error pages, relayed
+  // render errors, and the body of an ErrorDocument (its request carries the original error
+  // status). Apache's own redirects are not errors: they get Expires and max-age like any answer.
   const expires =
-    !errorResponse && status < 400 && !ctx.isErrorDocument && scoped?.expires
-      ? expiresChange(ctx, scoped.expires, headers, source)
-      : null
-  const vary = scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
+    status < 400 && !ctx.isErrorDocument && scoped?.expires ? expiresChange(ctx, scoped.expires, headers, source) : null
+  // An answer Apache makes itself (ap_send_error_response) starts from err_headers_out: the Vary
+  // that <If> sections and RewriteConds put in headers_out is gone, and the resource's output
+  // filters (mod_deflate) are not on its way. Checked against httpd 2.4.71.
+  const vary = errorResponse ? [] : scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
   // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
-  if (scoped?.deflate && ctx.outputFiltered) {
-    const outcome = deflateOutcome(ctx, status, headers)
+  let deflateVary = false
+  if (scoped?.deflate && ctx.outputFiltered && !errorResponse) {
+    const saw = ctx.deflateSaw
+    let outcome = saw ? deflateOutcome(ctx, 200, saw) : deflateOutcome(ctx, status, headers)
+    // A range cut from an answer mod_deflate would gzip is handled by `fileAnswer`; any other keeps its bytes.
+    if (saw && outcome === 'gzip') outcome = 'vary'
+    deflateVary = (outcome === 'vary' || outcome === 'gzip') && !varyNames(headers).includes('accept-encoding')
     ctx.record('response', outcome === 'gzip' ? 'changed' : 'pass', deflateSummary(scoped.deflate, outcome))
     const d = deflateDecision(ctx, status, headers, outcome)
     if (d) {
@@ -56,8 +63,11 @@ export function finalHeaders(
   // Kept as they are for the trace when they are already strings (no caller changes them later).
   const flat = vary.length === 0 && !expires && allStrings(headers) ? headers : copyAsStrings(headers)
   if (vary.length > 0) {
+    // The request-phase Vary (RewriteConds, <If>) was in headers_out before mod_deflate merged its own.
     const existing = typeof flat.vary === 'string' ? flat.vary.split(/\s*,\s*/) : []
-    flat.vary = [...new Set([...existing, ...vary])].filter(Boolean).join(',')
+    const at = deflateVary ? existing.lastIndexOf('Accept-Encoding') : -1
+    const last = at >= 0 ? existing.splice(at, 1) : []
+    flat.vary = [...new Set([...existing, ...vary, ...last])].filter(Boolean).join(',')
   }
   if (expires) {
     // The cache serves its headers with their usual spelling (`Cache-Control`): one line each.
@@ -98,6 +108,12 @@ export function finalHeaders(
     }))
   }
   return r.headers
+}
+
+/** The lower-case names a Vary header lists. */
+function varyNames(headers: OutgoingHttpHeaders): string[] {
+  const v = getHeader(headers, 'vary')
+  return v ? v.toLowerCase().split(/\s*,\s*/) : []
 }
 
 function allStrings(headers: OutgoingHttpHeaders): headers is Record<string, string | string[]> {

@@ -9,6 +9,7 @@ import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 import { fileAnswer } from './deflate'
+import { answer } from './stages/answer'
 
 /** `now`: the clock when the caller has it (a hit answered as the request starts: its start time). */
 export function serveCached(
@@ -20,6 +21,8 @@ export function serveCached(
 ): boolean | Promise<boolean> {
   const opts = { now, fileETag: ctx.vhost?.fileETag }
   const res = fileAnswer(ctx, (headers) => cachedFileResponse(file, relPath, { method: ctx.req.method, headers }, opts))
+  // httpd's byte-range filter turns an unsatisfiable range into its own 416 error page.
+  if (res.status === 416) return answer(ctx, 416)
   // The headers may be shared between hits on the same file version: copied before adding to them,
   // and handed on as they are otherwise (nothing changes the object given to `head`).
   const info = cacheInfoHeader(ctx)

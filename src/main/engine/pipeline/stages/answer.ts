@@ -41,7 +41,7 @@ export function answer(
     return errorDocumentRedirect(ctx, status, doc, extraHeaders)
   }
   if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''), 'text/plain')
-  return send(ctx, status, extraHeaders, errorPage(status))
+  return send(ctx, status, extraHeaders, errorPage(status, ctx.req.method))
 }
 
 /**

@@ -1,0 +1,144 @@
+/**
+ * What httpd 2.4.71 (Debian's apache2, run side by side with the workbench on the same
+ * configuration and files) answers, where the workbench used to differ:
+ * static files behind a [PT] rewrite, path info after a file, folders without their slash,
+ * OPTIONS and other methods, microsecond ETags, 304/412/416 headers, mod_deflate on HEAD and
+ * ranges, and the headers of Apache's own error pages and redirects.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedConfigWithVhost } from './support/config'
+import { tempDocroot } from './support/cache'
+
+const PAGE = `<html><body>${'x'.repeat(3000)}</body></html>\n`
+
+/** The embedded vhost without the Dispatcher (Apache serves the docroot), with `extra` added. */
+async function site(extra = ''): Promise<{ s: Stack; docroot: string }> {
+  const docroot = tempDocroot()
+  fs.mkdirSync(path.join(docroot, 'content', 'site'), { recursive: true })
+  fs.writeFileSync(path.join(docroot, 'content', 'site', 'page.html'), PAGE)
+  fs.writeFileSync(path.join(docroot, 'content', 'site', 'tiny.txt'), 'tiny\n')
+  fs.writeFileSync(path.join(docroot, 'content', 'index.html'), 'index\n')
+  const s = await stackForThisTest({
+    upstreams: ['publish'],
+    configDir: embeddedConfigWithVhost(
+      `${extra}
+<If "%{HTTP:X-Test} == 'on'">
+    Header set X-If "matched"
+</If>`,
+      (t) => t.replace('SetHandler dispatcher-handler', '')
+    ),
+    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
+  })
+  return { s, docroot }
+}
+
+const GZIP = { 'accept-encoding': 'gzip' }
+
+describe('static files as httpd serves them', () => {
+  it('the ETag carries the file time in whole microseconds, as apr_time_t does', async () => {
+    const { s, docroot } = await site()
+    const file = path.join(docroot, 'content', 'site', 'tiny.txt')
+    // A modification time with a fraction of a millisecond.
+    fs.utimesSync(file, new Date(), 1_700_000_000.0706747)
+    const st = fs.statSync(file, { bigint: true })
+    const us = (st.mtimeNs / 1000n).toString(16)
+    const r = await s.send('/content/site/tiny.txt')
+    expect(r.headers.etag).toBe(`"5-${us}"`)
+  })
+
+  it('a [PT] rewrite serves the file it names; a path below a file is 404, not a crash', async () => {
+    const { s } = await site('RewriteRule "^/pt$" "/content/site/tiny.txt" [PT]')
+    const pt = await s.send('/pt')
+    expect(pt.status).toBe(200)
+    expect(pt.text).toBe('tiny\n')
+    expect(pt.headers['content-type']).toBe('text/plain')
+    expect((await s.send('/content/site/page.html/extra')).status).toBe(404)
+  })
+
+  it('a folder without its slash is redirected (mod_dir); with it, index.html answers', async () => {
+    const { s } = await site()
+    const r = await s.send('/content?a=1')
+    expect(r.status).toBe(301)
+    expect(r.headers.location).toMatch(/^http:\/\/[^/]+\/content\/\?a=1$/)
+    // httpd's own redirects are not errors: mod_expires sets their freshness (the baseline's
+    // ExpiresByType text/html A${EXPIRATION_TIME}, 300 s, for the redirect page).
+    expect(r.headers['cache-control']).toBe('max-age=300')
+    expect(r.headers.expires).toBeDefined()
+    const index = await s.send('/content/')
+    expect(index.status).toBe(200)
+    expect(index.text).toBe('index\n')
+  })
+
+  it('OPTIONS is answered with Allow and no body; PUT is 405 with Allow and the method in the page', async () => {
+    const { s } = await site()
+    const options = await s.send('/content/site/tiny.txt', { method: 'OPTIONS' })
+    expect(options.status).toBe(200)
+    expect(options.headers.allow).toBe('GET,POST,OPTIONS,HEAD,TRACE')
+    expect(options.headers['content-length']).toBe('0')
+    expect(options.body.length).toBe(0)
+    const put = await s.send('/content/site/tiny.txt', { method: 'PUT', body: '' })
+    expect(put.status).toBe(405)
+    expect(put.headers.allow).toBe('GET,POST,OPTIONS,HEAD,TRACE')
+    expect(put.text).toContain('The requested method PUT is not allowed for this URL.')
+  })
+
+  it('304 keeps every header of the 200 but the type and length, and mod_deflate leaves it alone', async () => {
+    const { s } = await site()
+    const full = await s.send('/content/site/page.html')
+    const r = await s.send('/content/site/page.html', {
+      headers: { ...GZIP, 'if-none-match': String(full.headers.etag) }
+    })
+    expect(r.status).toBe(304)
+    expect(r.headers['last-modified']).toBe(full.headers['last-modified'])
+    expect(r.headers['accept-ranges']).toBe('bytes')
+    expect(r.headers.etag).toBe(full.headers.etag)
+    expect(r.headers['content-type']).toBeUndefined()
+    // The <If>'s Vary stays; mod_deflate adds none.
+    expect(r.headers.vary).toBe('X-Test')
+    expect(r.headers['content-encoding']).toBeUndefined()
+  })
+
+  it('a failed If-Match is 412 with the file headers and an empty body; an unsatisfiable range is Apache’s 416 page', async () => {
+    const { s } = await site()
+    const failed = await s.send('/content/site/tiny.txt', { headers: { 'if-match': '"nope"' } })
+    expect(failed.status).toBe(412)
+    expect(failed.headers['content-length']).toBe('0')
+    expect(failed.headers['last-modified']).toBeDefined()
+    expect(failed.headers.etag).toBeDefined()
+    const unsatisfiable = await s.send('/content/site/page.html', { headers: { range: 'bytes=99999-' } })
+    expect(unsatisfiable.status).toBe(416)
+    expect(unsatisfiable.headers['content-type']).toBe('text/html; charset=iso-8859-1')
+    expect(unsatisfiable.text).toContain('<title>416 Requested Range Not Satisfiable</title>')
+  })
+
+  it('mod_deflate sees the whole file: HEAD gets the gzipped length, a range for a plain client still varies', async () => {
+    const { s } = await site()
+    const get = await s.send('/content/site/page.html', { headers: GZIP })
+    expect(get.headers['content-encoding']).toBe('gzip')
+    expect(zlib.gunzipSync(get.body).toString('utf8')).toBe(PAGE)
+    expect(get.headers['content-length']).toBe(String(get.body.length))
+    const head = await s.send('/content/site/page.html', { method: 'HEAD', headers: GZIP })
+    expect(head.headers['content-length']).toBe(String(get.body.length))
+    const range = await s.send('/content/site/page.html', { headers: { range: 'bytes=0-9' } })
+    expect(range.status).toBe(206)
+    expect(range.headers.vary).toBe('X-Test,Accept-Encoding')
+  })
+
+  it('request-phase Vary comes before mod_deflate’s; Apache’s own error pages and redirects carry neither', async () => {
+    const { s } = await site('RewriteRule "^/old$" "/content/site/page.html" [R=301,L]')
+    const page = await s.send('/content/site/page.html', { headers: GZIP })
+    expect(page.headers.vary).toBe('X-Test,Accept-Encoding')
+    const missing = await s.send('/content/site/missing.html', { headers: GZIP })
+    expect(missing.status).toBe(404)
+    expect(missing.headers.vary).toBeUndefined()
+    expect(missing.headers['content-encoding']).toBeUndefined()
+    const moved = await s.send('/old', { headers: GZIP })
+    expect(moved.status).toBe(301)
+    expect(moved.headers.vary).toBeUndefined()
+    expect(moved.headers['cache-control']).toBe('max-age=300')
+  })
+})
