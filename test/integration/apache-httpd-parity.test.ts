@@ -141,4 +141,10 @@ describe('static files as httpd serves them', () => {
     expect(moved.headers.vary).toBeUndefined()
     expect(moved.headers['cache-control']).toBe('max-age=300')
   })
+
+  it('a header RequestHeader adds keeps its spelling: a case-sensitive `Header echo` regex finds it', async () => {
+    const { s } = await site('RequestHeader append X-Seen "1"\nHeader echo ^X-Seen$')
+    expect((await s.send('/content/site/tiny.txt')).headers['x-seen']).toBe('1')
+    expect((await s.send('/content/site/tiny.txt', { headers: { 'X-Seen': 'c' } })).headers['x-seen']).toBe('c, 1')
+  })
 })

@@ -178,4 +178,54 @@ describe('RewriteRule in <Directory>/<Location>/<If> (per-directory rules)', () 
     expect(errors.map((d) => d.code)).toEqual(['REWRITE_BAD_REGEX'])
     expect(errors[0].pos?.file).toMatch(/default\.vhost$/)
   })
+
+  it('RewriteBase applies to redirects too, and an inner section without one has none (checked against httpd 2.4.71)', async () => {
+    const s = await site(
+      (docroot) => `<Directory "${docroot}/shop">
+    RewriteBase "/content/demo/us/"
+    RewriteRule "^moved\\.html$" "en.html" [R=302,L]
+</Directory>
+<Location "/shop/inner">
+    RewriteRule "^.*/old\\.html$" "en.html" [R=302,L]
+</Location>`
+    )
+    fs.mkdirSync(path.join(s.docroot, 'shop', 'inner'), { recursive: true })
+    const moved = await s.send('/shop/moved.html')
+    expect(moved.status).toBe(302)
+    expect(moved.headers.location).toMatch(/^http:\/\/[^/]+\/content\/demo\/us\/en\.html$/)
+    // The <Location>'s own prefix is added back and nothing replaces it: no inherited base.
+    const inner = await s.send('/shop/inner/old.html')
+    expect(inner.headers.location).toMatch(/^http:\/\/[^/]+\/shop\/inner\/en\.html$/)
+  })
+
+  it("the vhost's RewriteOptions Inherit reaches the sections; the inner rules come first", async () => {
+    const s = await site(
+      (docroot) => `RewriteOptions Inherit
+<Directory "${docroot}">
+    RewriteRule "old\\.html$" "/content/demo/us/en.html" [R=302,L]
+</Directory>
+<Location "/content/x">
+    RewriteRule "^nothing$" "-"
+</Location>`
+    )
+    const r = await s.send('/content/x/old.html')
+    expect(r.status).toBe(302)
+    expect(rewriteEntries(r.trace).at(-1)).toMatch(/^<Location "\/content\/x"> .* by rule 1 \(default\.vhost:\d+\)$/)
+  })
+
+  it('the internal redirect keeps RequestHeader changes (and applies them again) and the Vary', async () => {
+    const s = await site(
+      (docroot) => `RequestHeader append Referer "1"
+<Directory "${docroot}">
+    RewriteCond "%{HTTP:X-Dev}" "^yes$"
+    RewriteRule "^content/old\\.html$" "content/demo/us/en.html" [L]
+</Directory>`
+    )
+    await s.send('/content/old.html', { headers: { 'x-dev': 'yes' } })
+    // httpd runs the fixups (RequestHeader) before its redirect handler, then again for the new request.
+    expect(s.up.publish.last?.headers.referer).toBe('1, 1')
+    // mod_rewrite varies on a header its conditions read (when the client sent it).
+    const r = await s.send('/content/old.html', { headers: { 'x-dev': 'yes' } })
+    expect(String(r.headers.vary)).toContain('X-Dev')
+  })
 })

@@ -261,4 +261,9 @@ describe('Header compile problems', () => {
       'RequestHeader: Header echo only valid on Header directives'
     ])
   })
+
+  it("the server-state formats %l, %i and %b are httpd's too; a {…} before them is ignored", () => {
+    const r = respond('Header set X-State "%l %{ignored}i %b"', {})
+    expect(r.headers['X-State'] ?? r.headers['x-state']).toMatch(/^l=\d+\.\d\d\/\d+\.\d\d\/\d+\.\d\d i=100 b=0$/)
+  })
 })

@@ -115,6 +115,8 @@ export class RequestContext {
   arrivedUri?: string
   /** `r->filename` after a rewrite to a file path without `[PT]` (the URI stays): the directory walk's start. */
   apacheFilename?: string
+  /** Spelling of the request headers `RequestHeader` added (the client's own come from `rawHeaders`). */
+  addedHeaderNames: string[] = []
   /** A RewriteRule with `[END]` ran: no rewriting any more, in internal redirects either (they share httpd's pool). */
   rewriteEnded = false
   /** How many internal redirects led to this request (httpd's `LimitInternalRecursion` counts them). */
@@ -180,6 +182,7 @@ export class RequestContext {
     // Made at its size: a trace keeps this request (header explanations are completed later).
     const names = new Array<string>((req.rawHeaders.length + 1) >> 1)
     for (let i = 0; i < names.length; i++) names[i] = req.rawHeaders[2 * i]
+    for (const name of this.addedHeaderNames) names.push(name)
     const apacheReq: ApacheRequest = {
       method: req.method,
       uri: this.decodedPath,

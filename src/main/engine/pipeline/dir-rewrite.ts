@@ -16,6 +16,7 @@ import { RequestContext } from './context'
 import { applyRewrites, type RewriteContext } from './rewrite'
 import { runPipeline } from './run'
 import { answer, redirect } from './stages/answer'
+import { requestHeaderFixup } from './stages/rewrite'
 
 /** httpd's `LimitInternalRecursion` default. */
 const INTERNAL_REDIRECT_LIMIT = 10
@@ -68,6 +69,8 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
     case 'internal-redirect': {
       const target = out.query !== '' ? `${out.uri}?${out.query}` : out.uri
       ctx.record('rewrite', 'changed', summary, { ...extra, source })
+      // The other fixups (RequestHeader) still run; the redirect handler comes after them.
+      requestHeaderFixup(ctx, v, now)
       return internalRedirect(ctx, target)
     }
     default:
@@ -100,12 +103,15 @@ function internalRedirect(ctx: RequestContext, target: string): true | Promise<t
     ctx
   )
   // rename_original_env: the first request's variables come along as REDIRECT_*. The request
-  // headers (RequestHeader has not run yet) and err_headers_out ([CO] cookies) are shared.
+  // headers (RequestHeader has changed them) and err_headers_out ([CO] cookies) are shared, and
+  // mod_rewrite's "redirect-keeps-vary" note carries the Vary over.
   const env: Record<string, string> = {}
   for (const [k, val] of Object.entries(ctx.env)) env[`REDIRECT_${k}`] = val
   env.REDIRECT_STATUS = '200'
   next.env = env
   next.cookies = ctx.cookies
+  next.vary = [...ctx.vary]
+  next.addedHeaderNames = [...ctx.addedHeaderNames]
   next.rewriteEnded = ctx.rewriteEnded
   next.isErrorDocument = ctx.isErrorDocument
   // Synchronous when the new request is (explain never waits for a render).

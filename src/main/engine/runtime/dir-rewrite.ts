@@ -7,16 +7,18 @@
  *   one of its directives appears).
  * - Walking the applying sections in merge order, the later one's rules *replace* the earlier
  *   ones' — even when it has none, so `RewriteEngine Off` alone in a `<Location>` silences a
- *   `<Directory>`'s rules — unless its `RewriteOptions` say `Inherit` (its own rules first, then
- *   the inherited ones) or `InheritBefore` (the inherited ones first).
- * - `RewriteEngine` and `RewriteBase` are inherited when a section does not set them. The
- *   vhost's own `RewriteEngine` is the starting state (httpd sets the server's base directory
- *   config with it); its rules are not in the list (they ran in the translate phase).
+ *   `<Directory>`'s rules — unless the options in effect say `Inherit` (its own rules first,
+ *   then the inherited ones) or `InheritBefore` (the inherited ones first), or the outer ones
+ *   said `InheritDown`/`InheritDownBefore` and it does not say `IgnoreInherit`.
+ * - `RewriteEngine` and `RewriteOptions` are inherited when a section does not set them;
+ *   `RewriteBase` only with `RewriteOptions MergeBase`. The vhost's own `RewriteEngine` and
+ *   `RewriteOptions` are the starting point (httpd sets the server's base directory config with
+ *   them); its rules are not in the list (they ran in the translate phase).
  * - The per-directory prefix (`r->filename` is matched with it stripped, and relative
  *   substitutions get it back) is the innermost such section's path plus a slash.
  *
  * Not modelled: `Options -FollowSymLinks` (httpd then refuses per-directory rules with 403;
- * every baseline turns the option on) and `RewriteOptions MergeBase`.
+ * every baseline turns the option on).
  */
 import type { ApacheScope, RewriteMapDef, VhostSettings } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
@@ -66,11 +68,16 @@ export class DirRewriteRules {
   private readonly bySection = new Map<VhostSettings, CompiledRule[]>()
   readonly problems: Diagnostic[] = []
 
+  /** The vhost's own `RewriteOptions` (httpd sets the base directory config with them too). */
+  private readonly baseOptions: ReadonlySet<string>
+
   constructor(
     layers: VhostSettings[],
     private readonly baseEngine: boolean,
-    maps: RewriteMapDef[]
+    maps: RewriteMapDef[],
+    vhostOptions: string[] = []
   ) {
+    this.baseOptions = optionSet(vhostOptions)
     for (const c of sectionContexts(layers)) {
       if (c.rewriteRules.length === 0) continue
       const compiled = compileRewriteRules(c.rewriteRules, maps)
@@ -82,31 +89,35 @@ export class DirRewriteRules {
   /** The merged per-directory config for the sections that apply (merge order), or null when nothing would run. */
   merge(scopes: readonly ApacheScope[]): DirRewrite | null {
     let engine = this.baseEngine
-    let options: string[] = []
+    let options = this.baseOptions
     let baseUrl: string | null = null
     let rules: CompiledRule[] = []
     let last: ApacheScope | null = null
     for (const scope of scopes) {
       const s = scope.settings
       if (!hasDirRewriteConfig(s)) continue
+      const inherited = options
       if (s.rewriteEngine !== undefined) engine = s.rewriteEngine
-      if (s.rewriteOptions.length > 0) options = s.rewriteOptions
-      const base = s.other.RewriteBase?.value[0]
-      if (base !== undefined) baseUrl = base
-      const own = this.bySection.get(s) ?? []
-      if (has(options, 'InheritBefore')) rules = [...rules, ...own]
-      else if (has(options, 'Inherit')) rules = [...own, ...rules]
-      else rules = own
+      if (s.rewriteOptions.length > 0) options = optionSet(s.rewriteOptions)
+      const own = s.other.RewriteBase?.value[0]
+      // Without MergeBase a section's RewriteBase is its own: an inner section without one has none.
+      baseUrl = own ?? (options.has('mergebase') ? baseUrl : null)
+      const mine = this.bySection.get(s) ?? []
+      const ignore = options.has('ignoreinherit')
+      if (options.has('inherit') || (inherited.has('inheritdown') && !ignore)) rules = [...mine, ...rules]
+      else if (options.has('inheritbefore') || (inherited.has('inheritdownbefore') && !ignore))
+        rules = [...rules, ...mine]
+      else rules = mine
       last = scope
     }
     if (!engine || last === null || rules.length === 0) return null
-    return {
-      compiled: { rules, problems: [] },
-      directory: prefixOf(last),
-      baseUrl,
-      scope: last
-    }
+    return { compiled: { rules, problems: [] }, directory: prefixOf(last), baseUrl, scope: last }
   }
+}
+
+/** `RewriteOptions` words, lower-cased (mod_rewrite compares them without case). */
+function optionSet(words: string[]): ReadonlySet<string> {
+  return new Set(words.flatMap((w) => w.split(/\s+/)).map((w) => w.toLowerCase()))
 }
 
 /**
@@ -117,8 +128,4 @@ export class DirRewriteRules {
 function prefixOf(scope: ApacheScope): string {
   const p = scope.kind === 'If' || scope.kind === 'ElseIf' || scope.kind === 'Else' ? '*If' : scope.arg
   return p.endsWith('/') ? p : `${p}/`
-}
-
-function has(options: string[], word: string): boolean {
-  return options.some((o) => o.toLowerCase() === word.toLowerCase())
 }

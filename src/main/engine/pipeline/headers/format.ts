@@ -1,10 +1,14 @@
 /**
  * mod_headers value format strings: text with `\n \r \t \\` escapes (any other backslash is kept)
  * and the specifiers `%%`, `%t` (`t=` + request time in µs), `%D` (`D=` + time taken so far in µs),
- * `%{NAME}e` (request environment, `(null)` when unset, newlines turned into spaces) and
- * `%{NAME}s` (mod_ssl variable; `(null)` on a plain-HTTP connection). Any other specifier makes
- * Apache refuse the configuration: "Unrecognized header format %x".
+ * `%{NAME}e` (request environment, `(null)` when unset, newlines turned into spaces),
+ * `%{NAME}s` (mod_ssl variable; `(null)` on a plain-HTTP connection), and the server's state:
+ * `%l` (`l=` + the 1/5/15-minute load averages), `%i` and `%b` (`i=`/`b=` + the idle and busy
+ * share of httpd's workers: a local workbench reports an idle server, `i=100`, `b=0`). A `{…}`
+ * before a specifier that takes none is ignored, as httpd does. Any other specifier makes Apache
+ * refuse the configuration: "Unrecognized header format %x".
  */
+import os from 'node:os'
 import { envGet } from '../../apache-expr'
 
 export type FormatPart =
@@ -13,6 +17,9 @@ export type FormatPart =
   | { kind: 'ssl'; name: string }
   | { kind: 'time' }
   | { kind: 'duration' }
+  | { kind: 'load' }
+  | { kind: 'idle' }
+  | { kind: 'busy' }
 
 export function parseHeaderFormat(s: string): { parts: FormatPart[] } | { error: string } {
   const parts: FormatPart[] = []
@@ -56,6 +63,9 @@ export function parseHeaderFormat(s: string): { parts: FormatPart[] } | { error:
     else if (tag === 's') parts.push({ kind: 'ssl', name: arg })
     else if (tag === 't') parts.push({ kind: 'time' })
     else if (tag === 'D') parts.push({ kind: 'duration' })
+    else if (tag === 'l') parts.push({ kind: 'load' })
+    else if (tag === 'i') parts.push({ kind: 'idle' })
+    else if (tag === 'b') parts.push({ kind: 'busy' })
     else return { error: `Unrecognized header format %${tag ?? ''}` }
     i = j + 1
   }
@@ -101,6 +111,18 @@ export function renderHeaderFormat(parts: FormatPart[], scope: FormatScope): str
         break
       case 'duration':
         out += `D=${Math.max(0, Math.round((scope.now() - scope.requestTime()) * 1000))}`
+        break
+      case 'load':
+        out += `l=${os
+          .loadavg()
+          .map((n) => n.toFixed(2))
+          .join('/')}`
+        break
+      case 'idle':
+        out += 'i=100'
+        break
+      case 'busy':
+        out += 'b=0'
         break
     }
   }

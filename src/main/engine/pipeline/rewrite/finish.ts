@@ -99,7 +99,12 @@ export function finishDirectory(
   baseUrl: string | null
 ): Partial<RewriteOutcome> | null {
   if (state.filename.startsWith('proxy:')) return proxy(state, false)
-  if (absoluteUriScheme(state.filename).length > 0) return redirect(state, req, changed)
+  const scheme = absoluteUriScheme(state.filename)
+  if (scheme.length > 0) {
+    // The path of a redirect inside the section's directory is put under RewriteBase too.
+    if (baseUrl !== null) state.filename = rebaseUrl(state.filename, scheme.length, perdir, baseUrl)
+    return redirect(state, req, changed)
+  }
   let filename = state.filename.startsWith('passthrough:') ? state.filename.slice(12) : state.filename
   if (state.tracing) state.log.push(`local path result: ${filename}`)
   if (!filename.startsWith('/')) return { action: 'status', status: 400, filename }
@@ -112,7 +117,7 @@ export function finishDirectory(
     filename = substPrefixPath(filename, perdir, baseUrl)
   } else {
     const root = docroot(req)
-    if (filename.startsWith(root)) {
+    if (filename.startsWith(root) && filename[root.length] === '/') {
       if (state.tracing) state.log.push(`strip document_root prefix: ${filename} -> ${filename.slice(root.length)}`)
       filename = filename.slice(root.length)
     }
@@ -126,6 +131,15 @@ export function finishDirectory(
 function substPrefixPath(input: string, match: string, subst: string): string {
   const m = match.endsWith('/') ? match.slice(0, -1) : match
   if (!input.startsWith(m) || input[m.length] !== '/') return input
-  const prefix = subst.endsWith('/') ? subst : `${subst}/`
+  const prefix = subst === '' || subst.endsWith('/') ? subst : `${subst}/`
   return prefix + input.slice(m.length + 1)
+}
+
+/** hook_fixup on an absolute URL: its path (after `scheme://host/`) with the directory replaced by the base. */
+function rebaseUrl(url: string, schemeLength: number, perdir: string, baseUrl: string): string {
+  const slash = url.indexOf('/', schemeLength)
+  if (slash < 0 || slash === url.length - 1) return url
+  const path = url.slice(slash + 1)
+  const strip = (p: string): string => (p.startsWith('/') ? p.slice(1) : p)
+  return url.slice(0, slash + 1) + substPrefixPath(path, strip(perdir), strip(baseUrl))
 }

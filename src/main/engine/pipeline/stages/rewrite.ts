@@ -118,15 +118,25 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     const r = directoryRewrite(ctx, v)
     if (r !== false) return r
   }
-  // RequestHeader runs in the fixups, after the sections were walked with the rewritten URI.
-  const requestHeaders = a.scoped.hasRequestHeaders ? apacheSections(ctx)?.requestHeaders : null
-  if (requestHeaders) {
-    const r = applyRequestHeaders(requestHeaders, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true, now })
-    ctx.headers = r.headers
-    for (const h of r.vary) ctx.vary.push(h)
-    ctx.invalidateApacheRequest()
-  }
+  requestHeaderFixup(ctx, v, now)
   return false
+}
+
+/** RequestHeader runs in the fixups (last of them), after the sections were walked with the rewritten URI. */
+export function requestHeaderFixup(ctx: RequestContext, v: ActiveVhost, now: Date): void {
+  const requestHeaders = v.apache.scoped.hasRequestHeaders ? apacheSections(ctx)?.requestHeaders : null
+  if (!requestHeaders) return
+  const req = ctx.apacheRequest()
+  const r = applyRequestHeaders(requestHeaders, req, ctx.env, { fs: v.probe, quiet: true, now })
+  // httpd keeps the directive's spelling of a header it adds (`Header echo` regexes see it).
+  for (const e of r.entries) {
+    const key = e.name.toLowerCase()
+    if (req.headers[key] === undefined && !ctx.addedHeaderNames.some((n) => n.toLowerCase() === key))
+      ctx.addedHeaderNames.push(e.name)
+  }
+  ctx.headers = r.headers
+  for (const h of r.vary) ctx.vary.push(h)
+  ctx.invalidateApacheRequest()
 }
 
 /**
