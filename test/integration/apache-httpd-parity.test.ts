@@ -147,4 +147,42 @@ describe('static files as httpd serves them', () => {
     expect((await s.send('/content/site/tiny.txt')).headers['x-seen']).toBe('1')
     expect((await s.send('/content/site/tiny.txt', { headers: { 'X-Seen': 'c' } })).headers['x-seen']).toBe('c, 1')
   })
+
+  it('a rewritten query with a space is refused with 403 unless a redirect escapes it (AH10411)', async () => {
+    const { s } = await site(`RewriteRule "^/pt/(.*)$" "/content/site/tiny.txt?v=$1" [PT]
+RewriteRule "^/ne/(.*)$" "/content/site/tiny.txt?v=$1" [R=302,NE,L]
+RewriteRule "^/r/(.*)$" "/content/site/tiny.txt?v=$1" [R=302,L]`)
+    expect((await s.send('/pt/a%20b')).status).toBe(403)
+    expect((await s.send('/pt/ab')).status).toBe(200)
+    expect((await s.send('/ne/a%20b')).status).toBe(403)
+    const r = await s.send('/r/a%20b')
+    expect(r.status).toBe(302)
+    expect(r.headers.location).toMatch(/\/content\/site\/tiny\.txt\?v=a%20b$/)
+  })
+
+  it('ForceType and a rewrite [T=] type the file; Header expressions see r->uri after [PT]', async () => {
+    const { s } = await site(`<FilesMatch "\\.txt$">
+    ForceType text/markdown
+</FilesMatch>
+RewriteRule "^/as-json$" "/content/site/tiny.txt" [T=application/json,PT]
+Header set X-Pt "yes" "expr=%{REQUEST_URI} =~ m#^/content/site/#"`)
+    const forced = await s.send('/content/site/tiny.txt')
+    expect(forced.headers['content-type']).toBe('text/markdown')
+    const json = await s.send('/as-json')
+    expect(json.headers['content-type']).toBe('application/json')
+    expect(json.headers['x-pt']).toBe('yes')
+  })
+
+  it('an ErrorDocument message is sent as text/html; adjacent ranges merge into one 206; a fragment is 400', async () => {
+    const { s } = await site('ErrorDocument 404 "Nothing here"')
+    const missing = await s.send('/content/site/missing.html')
+    expect(missing.status).toBe(404)
+    expect(missing.text).toBe('Nothing here')
+    expect(missing.headers['content-type']).toBe('text/html; charset=iso-8859-1')
+    const ranges = await s.send('/content/site/tiny.txt', { headers: { range: 'bytes=0-0,1-1' } })
+    expect(ranges.status).toBe(206)
+    expect(ranges.headers['content-range']).toBe('bytes 0-1/5')
+    expect(ranges.text).toBe('ti')
+    expect((await s.send('/content/site/tiny.txt#top')).status).toBe(400)
+  })
 })

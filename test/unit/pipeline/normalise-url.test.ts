@@ -49,8 +49,10 @@ describe('request-target normalisation (dispatcher-behavior.md §3.1)', () => {
     expect(ok('/p.html').query).toBeNull()
     expect(ok('/p.html?').query).toBe('')
   })
-  it('accepts absolute-form targets and drops fragments', () => {
-    expect(ok('http://example.com/p.html?x=1#frag')).toMatchObject({ path: '/p.html', query: 'x=1' })
+  it('accepts absolute-form targets; a fragment is 400, as httpd 2.4.71 answers', () => {
+    expect(ok('http://example.com/p.html?x=1')).toMatchObject({ path: '/p.html', query: 'x=1' })
+    expect(normaliseTarget('http://example.com/p.html?x=1#frag')).toMatchObject({ ok: false, status: 400 })
+    expect(normaliseTarget('/p.html#frag')).toMatchObject({ ok: false, status: 400 })
   })
   it('rejects a target that is neither a path nor an absolute URL with 400', () => {
     expect(normaliseTarget('content/p.html')).toMatchObject({ ok: false, status: 400 })

@@ -33,6 +33,8 @@ export interface StaticOptions {
    * own ETag replaces a stored one, which is why the docs say to list ETag in /headers *and*
    * set `FileETag none` to deliver AEM's (DC, ETAG).
    */
+  /** `r->content_type` set before the handler (`ForceType`, a rewrite `[T=]`): instead of the extension's. */
+  forcedType?: string
   fileETag?: 'MTime Size' | 'none'
 }
 
@@ -78,7 +80,7 @@ export function mtimeMicros(st: fs.BigIntStats): number {
 /** Headers of a full 200 for this file: what httpd derives, then the stored ones on top. */
 export function fileHeaders(file: FileFacts, stored: readonly StoredHeader[], opts: StaticOptions): StaticHeaders {
   const h: StaticHeaders = {}
-  const type = contentTypeFor(file.relPath)
+  const type = opts.forcedType ?? contentTypeFor(file.relPath)
   if (type) h['Content-Type'] = type
   h['Last-Modified'] = httpDate(Math.min(file.mtime, opts.now))
   h['Accept-Ranges'] = 'bytes'
@@ -208,6 +210,15 @@ export function applyRange(value: string, size: number): { start: number; end: n
     if (start < size) satisfiable.push({ start, end })
   }
   if (satisfiable.length === 0) return 'unsatisfiable'
-  if (specs.length > 1) return null
-  return satisfiable[0]
+  // ap_set_byterange merges each range into the run before it when they overlap or touch.
+  const merged: { start: number; end: number }[] = []
+  for (const r of satisfiable) {
+    const run = merged[merged.length - 1]
+    if (run && r.start <= run.end + 1 && r.end >= run.start - 1) {
+      run.start = Math.min(run.start, r.start)
+      run.end = Math.max(run.end, r.end)
+    } else merged.push({ ...r })
+  }
+  // Several separate ranges would be a multipart/byteranges answer, which is not emulated: the whole file goes out.
+  return merged.length === 1 ? merged[0] : null
 }

@@ -11,7 +11,7 @@ import { mtimeMicros, staticResponse } from '../cache/serve-file'
 import { contentTypeFor } from '../cache/mime-types'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
-import { pipeFile } from './serve-cached'
+import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
 import { answer, redirect } from './stages/answer'
 
@@ -53,6 +53,7 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
       file = index
       st = ist
       ctx.apacheUri = `${uri}index.html`
+      ctx.invalidateApacheRequest()
     }
   }
   if (!st || !st.isFile()) {
@@ -76,7 +77,8 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     mtimeUs: mtimeMicros(st)
   }
   const now = Date.now()
-  const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method, headers }, [], { now }))
+  const opts = { now, forcedType: forcedTypeOf(ctx) }
+  const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method, headers }, [], opts))
   if (res.status === 416) {
     // The byte-range filter hands httpd a 416 error: Apache's own page, not the file's headers.
     ctx.record('render', 'stop', `${why}; no range of ${file} is satisfiable: 416`)
@@ -115,7 +117,7 @@ function options(ctx: RequestContext, why: string, file: string): true {
   ctx.status = 200
   // mod_mime has typed the request by the file's name already.
   const headers: OutgoingHttpHeaders = { allow: ALLOW, 'content-length': '0' }
-  const type = contentTypeFor(file)
+  const type = forcedTypeOf(ctx) ?? contentTypeFor(file)
   if (type) headers['content-type'] = type
   ctx.reply.head(200, finalHeaders(ctx, 200, headers, false))
   ctx.reply.end()

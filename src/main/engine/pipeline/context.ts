@@ -115,6 +115,8 @@ export class RequestContext {
   arrivedUri?: string
   /** `r->filename` after a rewrite to a file path without `[PT]` (the URI stays): the directory walk's start. */
   apacheFilename?: string
+  /** `r->content_type` a RewriteRule `[T=…]` forced. */
+  forcedType?: string
   /** Spelling of the request headers `RequestHeader` added (the client's own come from `rawHeaders`). */
   addedHeaderNames: string[] = []
   /** A RewriteRule with `[END]` ran: no rewriting any more, in internal redirects either (they share httpd's pool). */
@@ -185,7 +187,8 @@ export class RequestContext {
     for (const name of this.addedHeaderNames) names.push(name)
     const apacheReq: ApacheRequest = {
       method: req.method,
-      uri: this.decodedPath,
+      // r->uri: after a [PT] rewrite the new path, whatever the Dispatcher goes on with.
+      uri: this.apacheUri ?? this.decodedPath,
       query: this.query ?? '',
       protocol: req.protocol,
       theRequest: `${req.method} ${req.target} ${req.protocol}`,

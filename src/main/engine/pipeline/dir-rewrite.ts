@@ -48,6 +48,7 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
   for (const c of out.cookies) ctx.cookies.push(c)
   for (const h of out.vary) ctx.vary.push(h)
   if (out.end) ctx.rewriteEnded = true
+  if (out.forcedType !== undefined) ctx.forcedType = out.forcedType
   const summary = `${sectionLabel(dir.scope)}: ${out.trace.summary}`
   const source = out.action === 'none' ? dir.scope.pos : out.lastTouched
   switch (out.action) {

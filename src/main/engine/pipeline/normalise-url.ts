@@ -60,6 +60,9 @@ export function splitTarget(target: string): { path: string; query: string | nul
 }
 
 export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes = 'off'): NormaliseResult {
+  // A browser never sends the fragment; httpd 2.4 refuses a request target that has one.
+  if (target.includes('#'))
+    return { ok: false, status: 400, reason: `a fragment ('#') in the request target '${target}'` }
   const split = splitTarget(target)
   if (!split) return { ok: false, status: 400, reason: `invalid request target '${target}'` }
   const rawPath = split.path

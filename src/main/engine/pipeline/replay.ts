@@ -133,6 +133,7 @@ export function replay(ctx: RequestContext, p: Prefix): void {
     ctx.apacheUri = p.apache.apacheUri
     ctx.arrivedUri = p.apache.arrivedUri
     ctx.apacheFilename = p.apache.apacheFilename
+    ctx.invalidateApacheRequest()
   }
   ctx.query = p.query
   ctx.vhost = p.vhost

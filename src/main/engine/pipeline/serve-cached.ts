@@ -9,6 +9,7 @@ import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 import { fileAnswer } from './deflate'
+import { apacheSections } from './apache-sections'
 import { answer } from './stages/answer'
 
 /** `now`: the clock when the caller has it (a hit answered as the request starts: its start time). */
@@ -19,7 +20,7 @@ export function serveCached(
   extra: OutgoingHttpHeaders = {},
   now: number = Date.now()
 ): boolean | Promise<boolean> {
-  const opts = { now, fileETag: ctx.vhost?.fileETag }
+  const opts = { now, fileETag: ctx.vhost?.fileETag, forcedType: forcedTypeOf(ctx) }
   const res = fileAnswer(ctx, (headers) => cachedFileResponse(file, relPath, { method: ctx.req.method, headers }, opts))
   // httpd's byte-range filter turns an unsatisfiable range into its own 416 error page.
   if (res.status === 416) return answer(ctx, 416)
@@ -47,6 +48,11 @@ export function serveCached(
     return true
   }
   return pipeFile(ctx, body)
+}
+
+/** `r->content_type` before the default handler runs: a rewrite `[T=]`, else mod_mime's `ForceType`. */
+export function forcedTypeOf(ctx: RequestContext): string | undefined {
+  return ctx.forcedType ?? apacheSections(ctx)?.forceType ?? undefined
 }
 
 /** Streams a file to the client with backpressure; the client going away stops the read. */

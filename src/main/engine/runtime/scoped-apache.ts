@@ -23,6 +23,8 @@ export interface ScopedApache {
   expires: ExpiresConfig | null
   /** The `SetOutputFilter` that puts DEFLATE in effect, if one does. */
   deflate: Sourced<string[]> | null
+  /** mod_mime's `ForceType` in effect (the innermost one; `None` cancels an outer one). */
+  forceType: string | null
 }
 
 export interface ResolvedApache extends ScopedApache {
@@ -82,6 +84,7 @@ export class VhostScopes {
       s.errorDocuments.length > 0 ||
       hasExpiresDirectives(s) ||
       s.other.SetOutputFilter !== undefined ||
+      s.other.ForceType !== undefined ||
       (dirRules !== null && hasDirRewriteConfig(s))
     this.sections = {
       full: compileSections(layers, docroot, relevant),
@@ -156,8 +159,18 @@ function scopedApache(contexts: VhostSettings[]): ScopedApache {
     responseHeaders: response.length > 0 ? compileHeaders(response) : null,
     requestHeaders: request.length > 0 ? compileHeaders(request) : null,
     expires: mergeExpires(contexts),
-    deflate: deflateFilterOf(contexts)
+    deflate: deflateFilterOf(contexts),
+    forceType: forceTypeOf(contexts)
   }
+}
+
+function forceTypeOf(contexts: VhostSettings[]): string | null {
+  let type: string | null = null
+  for (const c of contexts) {
+    const v = c.other.ForceType?.value[0]
+    if (v !== undefined) type = v.toLowerCase() === 'none' ? null : v
+  }
+  return type
 }
 
 /**

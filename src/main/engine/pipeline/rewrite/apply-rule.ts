@@ -18,6 +18,10 @@ function log(state: RewriteState, line: string): void {
   if (state.log.length < 500) state.log.push(line)
 }
 
+/** A space or an ASCII control character (what AH10411 refuses in a rewritten query). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const UNSAFE_QUERY = /[\x00-\x20\x7f]/
+
 /**
  * Apply one rule; the trace entry is filled in place. Without a trace entry (`state.tracing`
  * off) only the decision is made: no log line, no trace text (see `applyRewrites`).
@@ -200,6 +204,17 @@ export function applyRule(
     }
   }
   if (trace && split.at >= 0) log(state, `split uri=${text} -> uri=${split.filename}, args=${split.args ?? '<none>'}`)
+  // Apache >= 2.4.56 (CVE-2023-25690): a rewritten query string with a space or a control
+  // character is refused unless a redirect will escape it (AH10411). Checked against 2.4.71.
+  if (split.at >= 0 && split.args !== null && UNSAFE_QUERY.test(split.args) && !(flags.redirect && !flags.noescape)) {
+    state.status = 403
+    if (trace) {
+      trace.effects.push('status 403')
+      trace.note = 'Rewritten query string contains control characters or spaces'
+      log(state, 'Rewritten query string contains control characters or spaces')
+    }
+    return 'status'
+  }
   state.filename = split.filename
   state.args = split.args
   state.prefixStatUnsafe = env.perdir === null && rule.startsWithExpansion && !flags.unsafePrefixStat

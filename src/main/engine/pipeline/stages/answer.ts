@@ -40,7 +40,8 @@ export function answer(
   if (doc && doc.startsWith('/') && status >= 400 && !ctx.isErrorDocument && ctx.mode === 'serve') {
     return errorDocumentRedirect(ctx, status, doc, extraHeaders)
   }
-  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''), 'text/plain')
+  // A message instead of a document: httpd writes it as the page, still typed text/html.
+  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
   return send(ctx, status, extraHeaders, errorPage(status, ctx.req.method))
 }
 

@@ -63,6 +63,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     }
     ctx.env = out.env
     if (out.end) ctx.rewriteEnded = true
+    if (out.forcedType !== undefined) ctx.forcedType = out.forcedType
     for (const c of out.cookies) ctx.cookies.push(c)
     for (const h of out.vary) ctx.vary.push(h)
     const summary = out.trace.summary
@@ -90,7 +91,10 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     // httpd itself goes on with the new r->uri (or r->filename) whatever the Dispatcher is told:
     // the sections that apply to the answer are walked with them.
     if (changed) ctx.arrivedUri = ctx.decodedPath
-    if (changed && !processed) ctx.apacheUri = canonical?.decodedPath ?? out.uri
+    if (changed && !processed) {
+      ctx.apacheUri = canonical?.decodedPath ?? out.uri
+      ctx.invalidateApacheRequest()
+    }
     if (out.action === 'rewrite' && out.filename !== undefined) ctx.apacheFilename = out.filename
     if (processed && (changed || queryChanged)) {
       let note = summary
