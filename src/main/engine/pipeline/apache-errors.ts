@@ -21,7 +21,11 @@ const TEXT: Record<number, [string, string]> = {
   414: ['Request-URI Too Long', "The requested URL's length exceeds the capacity\nlimit for this server.<br />\n"],
   500: [
     'Internal Server Error',
-    'The server encountered an internal error or\nmisconfiguration and was unable to complete\nyour request.'
+    // With no ServerAdmin configured, httpd names "[no address given]".
+    'The server encountered an internal error or\nmisconfiguration and was unable to complete\nyour request.</p>\n' +
+      '<p>Please contact the server administrator at \n [no address given] to inform them of the time this error occurred,\n' +
+      ' and the actions you performed just before this error.</p>\n' +
+      '<p>More information about this error may be available\nin the server error log.'
   ],
   502: ['Bad Gateway', 'The proxy server received an invalid\nresponse from an upstream server.<br />\n'],
   503: [

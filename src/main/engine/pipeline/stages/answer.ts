@@ -106,6 +106,8 @@ function errorDocumentRedirect(
     ctx.trace.seq
   )
   sub.isErrorDocument = true
+  // headers_in is shared: the spelling of the headers RequestHeader added comes along.
+  sub.addedHeaderNames = [...ctx.addedHeaderNames]
   return Promise.resolve(runPipeline(sub)).then(() => {
     ctx.record(
       'response',

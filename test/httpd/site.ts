@@ -1,0 +1,146 @@
+/**
+ * The site both servers run in the httpd differential test: files in a docroot and one vhost
+ * written once, loaded by Debian's apache2 and by the workbench (classic layout, no Dispatcher
+ * handler, so Apache's own modules answer in both). Each part exercises behaviour the workbench
+ * once got wrong against httpd 2.4.71.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const MODULES_DIR = '/usr/lib/apache2/modules'
+
+const MODULES = ['rewrite', 'mime', 'headers', 'setenvif', 'expires', 'deflate', 'filter', 'dir', 'alias']
+
+export function moduleLines(): string[] {
+  return [...MODULES.map((m) => `LoadModule ${m}_module ${MODULES_DIR}/mod_${m}.so`), 'TypesConfig /etc/mime.types']
+}
+
+/** Files of the docroot (relative path → content). */
+const FILES: Record<string, string> = {
+  'content/site/page.html': `<html><body>${'x'.repeat(3000)}</body></html>\n`,
+  'content/site/tiny.txt': 'tiny\n',
+  'content/site/data.json': '{"a":1}\n',
+  'content/index.html': 'index\n',
+  'errors/404.html': 'custom 404\n',
+  'rb/target.html': 'T\n',
+  'base/target.html': 'B\n',
+  'loc/b.html': 'L\n',
+  'a/b/c.html': 'ab\n',
+  'a/file.name.txt': 'dots\n'
+}
+
+export function writeDocroot(docroot: string): void {
+  for (const [rel, text] of Object.entries(FILES)) {
+    const file = path.join(docroot, rel)
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, text)
+  }
+  // apache2 started as root serves as www-data: every folder must be traversable.
+  const open = (dir: string): void => {
+    fs.chmodSync(dir, 0o755)
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) open(path.join(dir, e.name))
+  }
+  open(docroot)
+}
+
+export function vhost(docroot: string): string {
+  return `<VirtualHost *:*>
+  ServerName localhost
+  DocumentRoot "${docroot}"
+  <Directory />
+    AllowOverride None
+    Options FollowSymLinks
+    Require all granted
+  </Directory>
+  <Directory "${docroot}">
+    SetOutputFilter DEFLATE
+    SetEnvIfNoCase Request_URI \\.(?:gif|jpe?g|png)$ no-gzip dont-vary
+  </Directory>
+  ErrorDocument 404 /errors/404.html
+  ErrorDocument 403 "Custom forbidden text"
+  ExpiresActive On
+  ExpiresByType text/css "access plus 1 hour"
+  ExpiresDefault A60
+  Header always set X-Always "yes"
+  Header set X-Onsuccess "yes"
+  Header merge Cache-Control "no-transform"
+  Header edit Last-Modified "GMT$" "UTC"
+  <LocationMatch "^/content/.*\\.html$">
+    Header set Cache-Control "max-age=300"
+  </LocationMatch>
+  <FilesMatch "\\.json$">
+    Header set X-Json "1"
+  </FilesMatch>
+  <FilesMatch "\\.txt$">
+    ForceType text/markdown
+  </FilesMatch>
+  <If "%{HTTP:X-Test} == 'on'">
+    Header set X-If "matched"
+  </If>
+  RequestHeader append X-Seen "1"
+  Header echo ^X-Seen$
+  RewriteEngine On
+  RewriteRule ^/old$ /content/site/page.html [R=301,L]
+  RewriteRule ^/gone$ - [G]
+  RewriteRule ^/forbid$ - [F]
+  RewriteRule ^/pt$ /content/site/page.html [PT]
+  RewriteRule ^/qsa$ /content/site/data.json?added=1 [QSA,PT]
+  RewriteRule ^/type$ /a/b/c.html [T=application/json,PT]
+  RewriteRule ^/ptq/(.*)$ /a/b/c.html?v=$1 [PT]
+  RewriteRule ^/ne/(.*)$ /a/b/c.html?v=$1 [NE,R=302,L]
+  RewriteRule ^/enc/(.*)$ /a/b/c.html?v=$1 [R=302,L]
+  RewriteCond %{QUERY_STRING} ^redir=(.*)$
+  RewriteRule ^/q$ /content/%1? [R=302,L]
+  <Directory "${docroot}/rb">
+    RewriteBase /base/
+    RewriteRule ^rb\\.html$ target.html [R]
+    RewriteRule ^int\\.html$ target.html [L]
+  </Directory>
+  <Directory "${docroot}/loc">
+    RewriteRule ^a\\.html$ b.html [L]
+    RewriteRule ^loop/(.*)$ loop/x$1 [L]
+  </Directory>
+  <Location /loc/q>
+    RewriteRule "(.*)/q/x\\.html$" /loc/b.html [R=302,L]
+  </Location>
+</VirtualHost>
+`
+}
+
+/** Requests both servers answer: method, target, extra request headers. */
+export const REQUESTS: [string, string, Record<string, string>][] = [
+  ['GET', '/content/site/page.html', {}],
+  ['GET', '/content/site/page.html', { 'accept-encoding': 'gzip' }],
+  ['HEAD', '/content/site/page.html', { 'accept-encoding': 'gzip' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=0-9' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=0-9', 'accept-encoding': 'gzip' }],
+  ['GET', '/content/site/page.html', { 'x-test': 'on', 'accept-encoding': 'gzip' }],
+  ['GET', '/content/site/tiny.txt', { 'accept-encoding': 'gzip' }],
+  ['GET', '/content/site/tiny.txt', { range: 'bytes=0-0,1-1' }],
+  ['GET', '/content/site/tiny.txt', { 'if-match': '"nope"' }],
+  ['GET', '/content/site/data.json', { 'x-seen': 'client' }],
+  ['GET', '/nothing.html', { 'accept-encoding': 'gzip' }],
+  ['GET', '/content', {}],
+  ['GET', '/content/', {}],
+  ['GET', '/content/site/page.html/extra', {}],
+  ['OPTIONS', '/content/site/tiny.txt', {}],
+  ['PUT', '/content/site/tiny.txt', { 'content-length': '0' }],
+  ['GET', '/old', { 'accept-encoding': 'gzip' }],
+  ['GET', '/gone', {}],
+  ['GET', '/forbid', {}],
+  ['GET', '/pt', {}],
+  ['GET', '/qsa?x=2', {}],
+  ['GET', '/type', {}],
+  ['GET', '/ptq/a%20b', {}],
+  ['GET', '/ptq/ab', {}],
+  ['GET', '/ne/a%20b', {}],
+  ['GET', '/enc/a%20b&c', {}],
+  ['GET', '/q?redir=abc', {}],
+  ['GET', '/a/file.name.txt', {}],
+  ['GET', '/rb/rb.html', {}],
+  ['GET', '/rb/int.html', {}],
+  ['GET', '/loc/a.html', {}],
+  ['GET', '/loc/loop/a.html', {}],
+  ['GET', '/loc/q/x.html', {}],
+  ['GET', '/content/site/tiny.txt#frag', {}]
+]
