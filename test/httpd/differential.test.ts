@@ -5,6 +5,9 @@
  * connection headers, the Expires timestamp (its presence is compared), the order of the
  * methods in Allow, and the DOCTYPE line of its error pages (HTML 4.01 in 2.4.71, HTML 2.0 in
  * older releases; the workbench writes the older one).
+ *
+ * Known and left out: several separate byte ranges (httpd answers multipart/byteranges, the
+ * workbench the whole file).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'

@@ -79,7 +79,33 @@ export function vhost(docroot: string): string {
   </If>
   RequestHeader append X-Seen "1"
   Header echo ^X-Seen$
+  SetEnvIf User-Agent "curl" IS_CURL=1
+  SetEnvIfNoCase Referer "example\\.com" FROM_EX
+  Header always set X-Curl "yes" env=IS_CURL
+  Header always set X-Ex "%{FROM_EX}e"
+  Header always append X-Multi "one"
+  Header always append X-Multi "two"
+  Header always setifempty X-Empty "filled"
+  Header add X-Added "a"
+  Header add X-Added "b"
+  Header unset ETag "expr=%{REQUEST_URI} =~ m#^/a/#"
+  Header set X-Type "html" "expr=%{CONTENT_TYPE} =~ /html/"
+  ErrorDocument 410 http://example.com/gone
+  <Files "c.html">
+    Header set X-C "1"
+  </Files>
   RewriteEngine On
+  RewriteMap lc int:tolower
+  RewriteRule ^/lower/(.*)$ /\${lc:$1} [R=302,L]
+  RewriteRule ^/qsd$ /a/b/c.html [QSD,R=302,L]
+  RewriteRule ^/b/(.*)$ /a/b/c.html?v=$1 [B,R=302,L]
+  RewriteRule ^/status/(\d+)$ - [R=$1,L]
+  RewriteRule ^/co$ /a/b/c.html [CO=k:v:.example.com:60:/:secure:httponly,PT]
+  RewriteRule ^/env$ /a/b/c.html [E=FOO:bar,PT]
+  Header set X-Foo "%{FOO}e" env=FOO
+  RewriteRule ^/skip$ - [S=1]
+  RewriteRule ^/skip$ /x [R=302,L]
+  RewriteRule ^/skip$ /a/b/c.html [PT]
   RewriteRule ^/old$ /content/site/page.html [R=301,L]
   RewriteRule ^/gone$ - [G]
   RewriteRule ^/forbid$ - [F]
@@ -142,5 +168,34 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/loc/a.html', {}],
   ['GET', '/loc/loop/a.html', {}],
   ['GET', '/loc/q/x.html', {}],
-  ['GET', '/content/site/tiny.txt#frag', {}]
+  ['GET', '/content/site/tiny.txt#frag', {}],
+  ['GET', '/a/b/c.html', { 'user-agent': 'curl/8', referer: 'http://www.example.com/' }],
+  ['GET', '/a/b/c.html', { 'if-modified-since': 'Sun, 22 Nov 2099 00:00:00 GMT' }],
+  ['GET', '/a/b/c.html', { 'if-modified-since': 'garbage' }],
+  ['GET', '/a/b/c.html', { 'if-unmodified-since': 'Sun, 22 Nov 2000 00:00:00 GMT' }],
+  ['GET', '/a/b/c.html', { range: 'bytes=-2' }],
+  ['GET', '/a/b/c.html', { range: 'bytes=x' }],
+  ['GET', '/a/b/c.html', { 'if-range': '"nope"', range: 'bytes=0-0' }],
+  ['HEAD', '/nothing.html', {}],
+  ['GET', '/content?a=1', {}],
+  ['GET', '/lower/ABC.HTML', {}],
+  ['GET', '/qsd?x=1', {}],
+  ['GET', '/b/a%20b&c', {}],
+  ['GET', '/status/403', {}],
+  ['GET', '/status/410', {}],
+  ['GET', '/status/503', {}],
+  ['GET', '/co', {}],
+  ['GET', '/env', {}],
+  ['GET', '/skip', {}],
+  ['GET', '//a//b/c.html', {}],
+  ['GET', '/a/./b/../b/c.html', {}],
+  ['GET', '/a/%2e%2e/a/b/c.html', {}],
+  ['GET', '/a/b%2Fc.html', {}],
+  ['GET', '/a/b/c.html%00', {}],
+  ['GET', '/a/b/c.html?%zz', {}],
+  ['GET', '/a/b/%zz', {}],
+  ['GET', '/../etc/passwd', {}],
+  ['GET', '/a/b/C.HTML', {}],
+  ['POST', '/a/b/c.html', { 'content-length': '0' }],
+  ['DELETE', '/a/b/c.html', {}]
 ]
