@@ -99,7 +99,7 @@ export function vhost(docroot: string): string {
   RewriteRule ^/lower/(.*)$ /\${lc:$1} [R=302,L]
   RewriteRule ^/qsd$ /a/b/c.html [QSD,R=302,L]
   RewriteRule ^/b/(.*)$ /a/b/c.html?v=$1 [B,R=302,L]
-  RewriteRule ^/status/(\d+)$ - [R=$1,L]
+  RewriteRule ^/status/(\\d+)$ - [R=$1,L]
   RewriteRule ^/co$ /a/b/c.html [CO=k:v:.example.com:60:/:secure:httponly,PT]
   RewriteRule ^/env$ /a/b/c.html [E=FOO:bar,PT]
   Header set X-Foo "%{FOO}e" env=FOO

@@ -15,8 +15,8 @@ import { apacheSections, sectionWalkInput } from './apache-sections'
 import { RequestContext } from './context'
 import { applyRewrites, type RewriteContext } from './rewrite'
 import { runPipeline } from './run'
-import { answer, redirect } from './stages/answer'
-import { requestHeaderFixup } from './stages/rewrite'
+import { answer } from './stages/answer'
+import { proxyTargetOf, requestHeaderFixup, rewriteAnswer } from './stages/rewrite'
 
 /** httpd's `LimitInternalRecursion` default. */
 const INTERNAL_REDIRECT_LIMIT = 10
@@ -55,17 +55,11 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
     case 'status':
     case 'redirect':
       ctx.record('rewrite', 'stop', summary, { ...extra, source })
-      // Answered from a fixup hook: no handler ran, so no output filter (mod_deflate) was added.
-      ctx.outputFiltered = false
-      if (out.action === 'redirect') {
-        ctx.setOutcome('redirect')
-        return redirect(ctx, out.status ?? 302, out.location ?? '/')
-      }
-      ctx.setOutcome('blocked')
-      return answer(ctx, out.status ?? 403)
+      // Answered from a fixup hook, before the handler: the sections are all merged by now.
+      return rewriteAnswer(ctx, out)
     case 'proxy':
       ctx.record('rewrite', 'changed', summary, { ...extra, source })
-      ctx.proxyTo = { url: out.proxyBase ?? '', query: out.query || null, noCanon: out.proxyNoCanon ?? false }
+      ctx.proxyTo = proxyTargetOf(out)
       return false
     case 'internal-redirect': {
       const target = out.query !== '' ? `${out.uri}?${out.query}` : out.uri

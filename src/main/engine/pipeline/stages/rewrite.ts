@@ -5,7 +5,8 @@
  * and a `[PT]` rule (only `[PT]` changes `r->uri`, §2, §3.1).
  */
 import { applyRequestHeaders, applySetEnv } from '../headers'
-import { applyRewrites, type RewriteContext } from '../rewrite'
+import { applyRewrites, type RewriteContext, type RewriteOutcome } from '../rewrite'
+import type { ProxyTarget } from '../apache-proxy'
 import type { LazyParts, RequestContext } from '../context'
 import { canonicalRewrittenPath } from '../normalise-url'
 import { answer, redirect } from './answer'
@@ -72,18 +73,10 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       ctx.recordLazy('rewrite', 'stop', summary, complete, { lazyLog: true, source })
       // Answered from the translate hook: no <Directory>/<Files> section was merged yet.
       ctx.sectionsPhase = 'translate'
-      ctx.outputFiltered = false
-      if (out.action === 'redirect') {
-        ctx.setOutcome('redirect')
-        return redirect(ctx, out.status ?? 302, out.location ?? '/')
-      }
-      ctx.setOutcome('blocked')
-      return answer(ctx, out.status ?? 403)
+      return rewriteAnswer(ctx, out)
     }
-    if (out.action === 'proxy') {
-      // [P] hands the request to mod_proxy: it goes straight to that URL, bypassing the Dispatcher.
-      ctx.proxyTo = { url: out.proxyBase ?? '', query: out.query || null, noCanon: out.proxyNoCanon ?? false }
-    }
+    // [P] hands the request to mod_proxy: it goes straight to that URL, bypassing the Dispatcher.
+    if (out.action === 'proxy') ctx.proxyTo = proxyTargetOf(out)
     const processed = ctx.vhost?.dispatcher.useProcessedURL ?? false
     const changed = out.passThrough && out.uri !== ctx.decodedPath
     const queryChanged = (out.query || null) !== ctx.query
@@ -141,6 +134,25 @@ export function requestHeaderFixup(ctx: RequestContext, v: ActiveVhost, now: Dat
   ctx.headers = r.headers
   for (const h of r.vary) ctx.vary.push(h)
   ctx.invalidateApacheRequest()
+}
+
+/**
+ * A rewrite `[R]`, `[F]`, `[G]` or status, answered by Apache itself: made before any handler
+ * ran, so no output filter (mod_deflate) is on its way.
+ */
+export function rewriteAnswer(ctx: RequestContext, out: RewriteOutcome): true | Promise<true> {
+  ctx.outputFiltered = false
+  if (out.action === 'redirect') {
+    ctx.setOutcome('redirect')
+    return redirect(ctx, out.status ?? 302, out.location ?? '/')
+  }
+  ctx.setOutcome('blocked')
+  return answer(ctx, out.status ?? 403)
+}
+
+/** Where a `[P]` rule sends the request. */
+export function proxyTargetOf(out: RewriteOutcome): ProxyTarget {
+  return { url: out.proxyBase ?? '', query: out.query || null, noCanon: out.proxyNoCanon ?? false }
 }
 
 /**
