@@ -26,7 +26,9 @@ const FILES: Record<string, string> = {
   'base/target.html': 'B\n',
   'loc/b.html': 'L\n',
   'a/b/c.html': 'ab\n',
-  'a/file.name.txt': 'dots\n'
+  'a/file.name.txt': 'dots\n',
+  'a/b/x.custom': 'custom\n',
+  'a/b/plain.txt': 'plain\n'
 }
 
 export function writeDocroot(docroot: string): void {
@@ -94,7 +96,31 @@ export function vhost(docroot: string): string {
   <Files "c.html">
     Header set X-C "1"
   </Files>
+  <If "%{REQUEST_URI} =~ m#^/a/b/#">
+    Header set X-Branch "if"
+  </If>
+  <ElseIf "%{QUERY_STRING} == 'else'">
+    Header set X-Branch "elseif"
+  </ElseIf>
+  <Else>
+    Header set X-Branch "else"
+  </Else>
+  Header edit* X-Added "a" "A"
+  Header always note X-Always X-Note-Seen
+  Header always set X-Note "%{X-Note-Seen}e"
+  SetEnvIf Request_Method "^POST$" IS_POST
+  Header always set X-Post "1" env=IS_POST
+  ExpiresByType application/json "modification plus 1 day"
+  AddType text/x-custom .custom
+  AddDefaultCharset utf-8
   RewriteEngine On
+  RewriteCond %{DOCUMENT_ROOT}/a/b/%{REQUEST_FILENAME} -f
+  RewriteRule ^/never-file$ /x [R=302,L]
+  RewriteCond %{REQUEST_URI} ^/exists/(.*)$
+  RewriteCond %{DOCUMENT_ROOT}/a/b/%1 -f
+  RewriteRule ^/exists/(.*)$ /a/b/$1 [PT]
+  RewriteRule ^/n/(.*)-(.*)$ /n/$1/$2 [N]
+  RewriteRule ^/n/(.*)$ /a/b/c.html?n=$1 [R=302,L]
   RewriteMap lc int:tolower
   RewriteRule ^/lower/(.*)$ /\${lc:$1} [R=302,L]
   RewriteRule ^/qsd$ /a/b/c.html [QSD,R=302,L]
@@ -197,5 +223,14 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/../etc/passwd', {}],
   ['GET', '/a/b/C.HTML', {}],
   ['POST', '/a/b/c.html', { 'content-length': '0' }],
-  ['DELETE', '/a/b/c.html', {}]
+  ['DELETE', '/a/b/c.html', {}],
+  ['GET', '/a/file.name.txt?else', {}],
+  ['GET', '/content/site/page.html', {}],
+  ['POST', '/content/site/tiny.txt', { 'content-length': '0' }],
+  ['GET', '/content/site/data.json', {}],
+  ['GET', '/a/b/x.custom', {}],
+  ['GET', '/exists/c.html', {}],
+  ['GET', '/exists/nope.html', {}],
+  ['GET', '/n/a-b-c', {}],
+  ['GET', '/a/b/c.html?x=%41%2f', {}]
 ]

@@ -186,3 +186,23 @@ Header set X-Pt "yes" "expr=%{REQUEST_URI} =~ m#^/content/site/#"`)
     expect((await s.send('/content/site/tiny.txt#top')).status).toBe(400)
   })
 })
+
+describe('AddDefaultCharset on Dispatcher answers', () => {
+  it('a render answer and the cache hit after it name the default charset', async () => {
+    const docroot = tempDocroot()
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir: embeddedConfigWithVhost('AddDefaultCharset UTF-8'),
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
+    })
+    s.up.publish.behave('/content/demo/us/en/plain.html', {
+      body: '<html>plain</html>',
+      headers: { 'content-type': 'text/html' }
+    })
+    const miss = await s.send('/content/demo/us/en/plain.html')
+    expect(miss.headers['content-type']).toBe('text/html; charset=UTF-8')
+    const hit = await s.send('/content/demo/us/en/plain.html')
+    expect(hit.trace.outcome).toBe('hit')
+    expect(hit.headers['content-type']).toBe('text/html; charset=UTF-8')
+  })
+})

@@ -77,7 +77,7 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     mtimeUs: mtimeMicros(st)
   }
   const now = Date.now()
-  const opts = { now, forcedType: forcedTypeOf(ctx) }
+  const opts = { now, forcedType: forcedTypeOf(ctx, file) }
   const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method, headers }, [], opts))
   if (res.status === 416) {
     // The byte-range filter hands httpd a 416 error: Apache's own page, not the file's headers.
@@ -117,7 +117,7 @@ function options(ctx: RequestContext, why: string, file: string): true {
   ctx.status = 200
   // mod_mime has typed the request by the file's name already.
   const headers: OutgoingHttpHeaders = { allow: ALLOW, 'content-length': '0' }
-  const type = forcedTypeOf(ctx) ?? contentTypeFor(file)
+  const type = forcedTypeOf(ctx, file) ?? contentTypeFor(file)
   if (type) headers['content-type'] = type
   ctx.reply.head(200, finalHeaders(ctx, 200, headers, false))
   ctx.reply.end()

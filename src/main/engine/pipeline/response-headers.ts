@@ -13,6 +13,7 @@ import { apacheSections } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
+import { withDefaultCharset } from './mime-settings'
 
 /** What made a non-error answer, as far as mod_expires cares. */
 export interface AnswerSource {
@@ -28,6 +29,28 @@ export function finalHeaders(
   headers: OutgoingHttpHeaders,
   errorResponse: boolean,
   source: AnswerSource = {}
+): OutgoingHttpHeaders {
+  const out = afterModules(ctx, status, headers, errorResponse, source)
+  return ctx.vhost?.apache.scoped.hasMime ? withCharset(ctx, out) : out
+}
+
+/** `AddDefaultCharset`: httpd's header filter names the charset of a text/plain or text/html answer that names none. */
+function withCharset(ctx: RequestContext, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const charset = apacheSections(ctx)?.mime.defaultCharset ?? null
+  const key = charset === null ? undefined : headerKey(headers, 'content-type')
+  if (key === undefined) return headers
+  const type = String(headers[key])
+  const typed = withDefaultCharset(type, charset)
+  return typed === type ? headers : { ...headers, [key]: typed }
+}
+
+/** What mod_expires, mod_deflate and mod_headers make of the handler's headers. */
+function afterModules(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  errorResponse: boolean,
+  source: AnswerSource
 ): OutgoingHttpHeaders {
   const v = ctx.vhost
   const scoped = v && (v.apache.scoped.hasResponseDirectives || v.apache.scoped.hasDeflate) ? apacheSections(ctx) : null

@@ -10,6 +10,7 @@ import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 import { fileAnswer } from './deflate'
 import { apacheSections } from './apache-sections'
+import { addedTypeFor } from './mime-settings'
 import { answer } from './stages/answer'
 
 /** `now`: the clock when the caller has it (a hit answered as the request starts: its start time). */
@@ -20,7 +21,7 @@ export function serveCached(
   extra: OutgoingHttpHeaders = {},
   now: number = Date.now()
 ): boolean | Promise<boolean> {
-  const opts = { now, fileETag: ctx.vhost?.fileETag, forcedType: forcedTypeOf(ctx) }
+  const opts = { now, fileETag: ctx.vhost?.fileETag, forcedType: forcedTypeOf(ctx, relPath) }
   const res = fileAnswer(ctx, (headers) => cachedFileResponse(file, relPath, { method: ctx.req.method, headers }, opts))
   // httpd's byte-range filter turns an unsatisfiable range into its own 416 error page.
   if (res.status === 416) return answer(ctx, 416)
@@ -50,9 +51,15 @@ export function serveCached(
   return pipeFile(ctx, body)
 }
 
-/** `r->content_type` before the default handler runs: a rewrite `[T=]`, else mod_mime's `ForceType`. */
-export function forcedTypeOf(ctx: RequestContext): string | undefined {
-  return ctx.forcedType ?? apacheSections(ctx)?.forceType ?? undefined
+/**
+ * `r->content_type` before the default handler runs, when the configuration decides it: a
+ * rewrite `[T=]`, else mod_mime's `ForceType`, else an `AddType` for the file's extension.
+ */
+export function forcedTypeOf(ctx: RequestContext, fileName: string): string | undefined {
+  if (ctx.forcedType !== undefined) return ctx.forcedType
+  if (!ctx.vhost?.apache.scoped.hasMime) return undefined
+  const mime = apacheSections(ctx)?.mime
+  return mime?.forceType ?? addedTypeFor(mime?.addTypes ?? null, fileName)
 }
 
 /** Streams a file to the client with backpressure; the client going away stops the read. */

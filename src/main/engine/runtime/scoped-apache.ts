@@ -14,6 +14,7 @@ import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-exp
 import { compileHeaders, type CompiledHeaders } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
 import { deflateFilterOf } from '../pipeline/deflate'
+import { mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
 import { compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
 
@@ -23,8 +24,8 @@ export interface ScopedApache {
   expires: ExpiresConfig | null
   /** The `SetOutputFilter` that puts DEFLATE in effect, if one does. */
   deflate: Sourced<string[]> | null
-  /** mod_mime's `ForceType` in effect (the innermost one; `None` cancels an outer one). */
-  forceType: string | null
+  /** mod_mime's `ForceType`/`AddType` and core's `AddDefaultCharset` in effect. */
+  mime: MimeSettings
 }
 
 export interface ResolvedApache extends ScopedApache {
@@ -65,6 +66,8 @@ export class VhostScopes {
   readonly hasResponseDirectives: boolean
   /** Some context sets `SetOutputFilter` with DEFLATE: answers may be compressed. */
   readonly hasDeflate: boolean
+  /** Some context has `ForceType`, `AddType` or `AddDefaultCharset`: answers' types may change. */
+  readonly hasMime: boolean
   private readonly sections: Record<SectionsPhase, CompiledSections | null>
   /** Some section has RewriteRules: mod_rewrite's fixup hook has work to do. */
   get hasDirRewrite(): boolean {
@@ -85,6 +88,8 @@ export class VhostScopes {
       hasExpiresDirectives(s) ||
       s.other.SetOutputFilter !== undefined ||
       s.other.ForceType !== undefined ||
+      s.other.AddType !== undefined ||
+      s.other.AddDefaultCharset !== undefined ||
       (dirRules !== null && hasDirRewriteConfig(s))
     this.sections = {
       full: compileSections(layers, docroot, relevant),
@@ -98,6 +103,9 @@ export class VhostScopes {
       (c) => c.headers.some((h) => h.directive === 'Header') || hasExpiresDirectives(c)
     )
     this.hasDeflate = all.some((c) => deflateFilterOf([c]) !== null)
+    this.hasMime = all.some(
+      (c) => c.other.ForceType !== undefined || c.other.AddType !== undefined || c.other.AddDefaultCharset !== undefined
+    )
   }
 
   private constantFor(phase: SectionsPhase): ResolvedApache | null {
@@ -160,17 +168,8 @@ function scopedApache(contexts: VhostSettings[]): ScopedApache {
     requestHeaders: request.length > 0 ? compileHeaders(request) : null,
     expires: mergeExpires(contexts),
     deflate: deflateFilterOf(contexts),
-    forceType: forceTypeOf(contexts)
+    mime: mimeSettingsOf(contexts)
   }
-}
-
-function forceTypeOf(contexts: VhostSettings[]): string | null {
-  let type: string | null = null
-  for (const c of contexts) {
-    const v = c.other.ForceType?.value[0]
-    if (v !== undefined) type = v.toLowerCase() === 'none' ? null : v
-  }
-  return type
 }
 
 /**
