@@ -148,6 +148,12 @@ export function vhost(docroot: string): string {
     RewriteRule ^rb\\.html$ target.html [R]
     RewriteRule ^int\\.html$ target.html [L]
   </Directory>
+  <Location "/errs">
+    ErrorDocument 404 /errors/missing-page.html
+  </Location>
+  <Location "/errs2">
+    ErrorDocument 404 "<b>bold</b>"
+  </Location>
   <Directory "${docroot}/loc">
     RewriteRule ^a\\.html$ b.html [L]
     RewriteRule ^loop/(.*)$ loop/x$1 [L]
@@ -232,5 +238,19 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/exists/c.html', {}],
   ['GET', '/exists/nope.html', {}],
   ['GET', '/n/a-b-c', {}],
-  ['GET', '/a/b/c.html?x=%41%2f', {}]
+  ['GET', '/a/b/c.html?x=%41%2f', {}],
+  ['HEAD', '/status/503', {}],
+  ['HEAD', '/errs2/nothing.html', {}],
+  ['GET', '/errs/nothing.html', {}],
+  ['GET', '/errs2/nothing.html', {}],
+  ['GET', '/forbid', { 'accept-encoding': 'gzip' }],
+  ['HEAD', '/forbid', {}],
+  ['GET', '/a/b/', {}],
+  ['GET', '/content/site/page.html', { 'if-none-match': '*' }],
+  ['GET', '/content/site/page.html', { 'if-match': '*' }],
+  ['GET', '/content/site/page.html?', {}],
+  ['GET', '/content/site/page.html;jsessionid=1', {}],
+  ['GET', '/content/site/PAGE.HTML', {}],
+  ['GET', '/content/site/page.html', { range: 'bytes=5-2' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=0-' }]
 ]

@@ -67,7 +67,9 @@ describe('ErrorDocument', () => {
     const s = await start('ErrorDocument 404 /content/errors/missing.html', {})
     const res = await fetch(`${s.url}/libs/secret.html`)
     expect(res.status).toBe(404)
-    expect(await res.text()).toContain('Additionally, a 404 error was encountered while trying to use an ErrorDocument')
+    expect(await res.text()).toContain(
+      'Additionally, a 404 Not Found\nerror was encountered while trying to use an ErrorDocument'
+    )
   })
 
   it('a quoted text ErrorDocument is sent as the body', async () => {

@@ -21,6 +21,8 @@ export interface AnswerSource {
   uncacheable?: boolean
   /** Modification time (ms) of the file Apache served, for `M` rules. */
   fileMtime?: number
+  /** `r->content_type` when the answer carries no Content-Type (a 304 for a file): what `%{CONTENT_TYPE}` reads. */
+  contentType?: string
 }
 
 export function finalHeaders(
@@ -109,17 +111,35 @@ function afterModules(
   // One clock reading for the run and for the trace rebuilt later; a number keeps less for the trace.
   const now = Date.now()
   if (ctx.mode === 'explain') {
-    const r = applyResponseHeaderRecord(compiled, input, req, env, runOptions(errorResponse, probe, now, false))
+    const r = applyResponseHeaderRecord(
+      compiled,
+      input,
+      req,
+      env,
+      runOptions(errorResponse, probe, now, false, source.contentType)
+    )
     ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })
     return r.headers
   }
   // Decided without a trace; the trace is rebuilt from the same inputs when it is read, unless
   // the directives read the docroot (which may change meanwhile): then it is taken now.
   const calls = probe.calls
-  let r = applyResponseHeaderRecord(compiled, input, req, env, runOptions(errorResponse, probe, now, true))
+  let r = applyResponseHeaderRecord(
+    compiled,
+    input,
+    req,
+    env,
+    runOptions(errorResponse, probe, now, true, source.contentType)
+  )
   let explained: HeadersTrace | null = null
   if (probe.calls !== calls) {
-    r = applyResponseHeaderRecord(compiled, input, req, env, runOptions(errorResponse, probe, now, false))
+    r = applyResponseHeaderRecord(
+      compiled,
+      input,
+      req,
+      env,
+      runOptions(errorResponse, probe, now, false, source.contentType)
+    )
     explained = r.trace
   }
   if (r.applied > 0) {
@@ -127,7 +147,13 @@ function afterModules(
     ctx.recordLazy('response', 'changed', `Header directives applied (${r.applied})`, () => ({
       detail:
         explained ??
-        applyResponseHeaderRecord(compiled, input, req, env, runOptions(errorResponse, probe, now, false)).trace
+        applyResponseHeaderRecord(
+          compiled,
+          input,
+          req,
+          env,
+          runOptions(errorResponse, probe, now, false, source.contentType)
+        ).trace
     }))
   }
   return r.headers
@@ -160,9 +186,10 @@ function runOptions(
   errorResponse: boolean,
   probe: FileProbe,
   now: number,
-  quiet: boolean
+  quiet: boolean,
+  contentType: string | undefined
 ): HeaderRunOptions & { errorResponse: boolean } {
-  return { errorResponse, fs: probe, now: new Date(now), quiet }
+  return { errorResponse, fs: probe, now: new Date(now), quiet, contentType }
 }
 
 /**

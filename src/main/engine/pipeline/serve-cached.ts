@@ -11,6 +11,7 @@ import { finalHeaders } from './response-headers'
 import { fileAnswer } from './deflate'
 import { apacheSections } from './apache-sections'
 import { addedTypeFor } from './mime-settings'
+import { contentTypeFor } from '../cache/mime-types'
 import { answer } from './stages/answer'
 
 /** `now`: the clock when the caller has it (a hit answered as the request starts: its start time). */
@@ -36,7 +37,14 @@ export function serveCached(
     if (info !== undefined) headers['x-cache-info'] = info
   }
   ctx.status = res.status
-  ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false, { fileMtime: file.mtime }))
+  // A 304 names no type, but r->content_type is still the file's (Header expressions read it).
+  const contentType =
+    res.status === 304
+      ? (file.stored.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ??
+        opts.forcedType ??
+        contentTypeFor(relPath))
+      : undefined
+  ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false, { fileMtime: file.mtime, contentType }))
   const body = ctx.mode === 'explain' ? null : cachedFileBody(file, res)
   if (body === null) {
     // A HEAD hit hands its kept bytes on (none go out): mod_deflate counts what they compress to.

@@ -4,7 +4,7 @@
  * Apache's 404, so `ErrorDocument 404` applies).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import { errorPage, redirectPage } from '../apache-errors'
+import { errorPage, redirectPage, statusText } from '../apache-errors'
 import { RequestContext, type Reply } from '../context'
 import { finalHeaders } from '../response-headers'
 import { apacheSections } from '../apache-sections'
@@ -41,7 +41,7 @@ export function answer(
     return errorDocumentRedirect(ctx, status, doc, extraHeaders)
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
-  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
+  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''), true)
   return send(ctx, status, extraHeaders, errorPage(status, ctx.req.method))
 }
 
@@ -120,7 +120,7 @@ function errorDocumentRedirect(
     if (innerStatus >= 400 || !outer.headersSent) {
       const page = errorPage(status).replace(
         '</body>',
-        `<p>Additionally, a ${innerStatus} error was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
+        `<p>Additionally, a ${innerStatus} ${statusText(innerStatus)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
       )
       if (!outer.headersSent) send(ctx, status, extraHeaders, page)
     }
@@ -142,11 +142,14 @@ function send(
   status: number,
   headers: OutgoingHttpHeaders,
   body: string,
-  type = 'text/html; charset=iso-8859-1'
+  /** An ErrorDocument message: httpd writes it after the headers, so a HEAD gets no length. */
+  message = false
 ): true {
   const bytes = Buffer.from(body, 'latin1')
   ctx.status = status
-  const out: OutgoingHttpHeaders = { 'content-type': type, 'content-length': bytes.length, ...headers }
+  const out: OutgoingHttpHeaders = { 'content-type': 'text/html; charset=iso-8859-1' }
+  if (!(message && ctx.req.method === 'HEAD')) out['content-length'] = bytes.length
+  Object.assign(out, headers)
   // `/info "1"`: the answers Apache makes itself (a denial's 404, a passed error) say it too (§8.3, DISP-688).
   const info = cacheInfoHeader(ctx)
   if (info !== undefined) out['x-cache-info'] = info
