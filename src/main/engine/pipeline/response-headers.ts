@@ -110,50 +110,28 @@ function afterModules(
   const input = { status, headers: flat, errHeaders }
   // One clock reading for the run and for the trace rebuilt later; a number keeps less for the trace.
   const now = Date.now()
+  const contentType = source.contentType
+  // One run of the directives, with (`quiet` false) or without their trace.
+  const apply = (quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> =>
+    applyResponseHeaderRecord(compiled, input, req, env, runOptions(errorResponse, probe, now, quiet, contentType))
   if (ctx.mode === 'explain') {
-    const r = applyResponseHeaderRecord(
-      compiled,
-      input,
-      req,
-      env,
-      runOptions(errorResponse, probe, now, false, source.contentType)
-    )
+    const r = apply(false)
     ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })
     return r.headers
   }
   // Decided without a trace; the trace is rebuilt from the same inputs when it is read, unless
   // the directives read the docroot (which may change meanwhile): then it is taken now.
   const calls = probe.calls
-  let r = applyResponseHeaderRecord(
-    compiled,
-    input,
-    req,
-    env,
-    runOptions(errorResponse, probe, now, true, source.contentType)
-  )
+  let r = apply(true)
   let explained: HeadersTrace | null = null
   if (probe.calls !== calls) {
-    r = applyResponseHeaderRecord(
-      compiled,
-      input,
-      req,
-      env,
-      runOptions(errorResponse, probe, now, false, source.contentType)
-    )
+    r = apply(false)
     explained = r.trace
   }
   if (r.applied > 0) {
-    // The only closure here, so what the trace keeps is just what it reads.
+    // The only closure the trace keeps, so what it holds is just what `apply` reads.
     ctx.recordLazy('response', 'changed', `Header directives applied (${r.applied})`, () => ({
-      detail:
-        explained ??
-        applyResponseHeaderRecord(
-          compiled,
-          input,
-          req,
-          env,
-          runOptions(errorResponse, probe, now, false, source.contentType)
-        ).trace
+      detail: explained ?? apply(false).trace
     }))
   }
   return r.headers
