@@ -21,12 +21,14 @@ export function mimeSettingsOf(contexts: VhostSettings[]): MimeSettings {
   for (const c of contexts) {
     const force = c.other.ForceType?.value[0]
     if (force !== undefined) forceType = force.toLowerCase() === 'none' ? null : force
-    for (const d of otherOccurrences(c, 'AddType')) {
-      const [type, ...exts] = d.args
-      if (!type) continue
-      addTypes ??= new Map()
-      for (const ext of exts) addTypes.set(ext.replace(/^\./, '').toLowerCase(), type)
-    }
+    // `other` keeps the last AddType: without one there is no list to scan.
+    if (c.other.AddType !== undefined)
+      for (const d of otherOccurrences(c, 'AddType')) {
+        const [type, ...exts] = d.args
+        if (!type) continue
+        addTypes ??= new Map()
+        for (const ext of exts) addTypes.set(ext.replace(/^\./, '').toLowerCase(), type)
+      }
     const charset = c.other.AddDefaultCharset?.value[0]
     if (charset !== undefined) {
       const word = charset.toLowerCase()
