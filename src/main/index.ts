@@ -9,9 +9,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { SourcePos } from '../shared/diagnostics'
-import { parseArgs } from 'node:util'
-import { RUNTIME_OPTIONS, runtimeOptions } from '../cli/args'
-import { startWorkbench, type Workbench, type WorkbenchOptions } from './headless/first-run'
+import { appOptions } from './headless/app-options'
+import { startWorkbench, type Workbench } from './headless/first-run'
 import { forwardEvents, registerIpc } from './ipc'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -182,49 +181,10 @@ function buildMenu(wb: Workbench, window: () => BrowserWindow | null): Menu {
   return Menu.buildFromTemplate(template)
 }
 
-/**
- * `electron . [config] [options]`: the configuration and the runtime options `serve` takes
- * (`--aem`, `--run-mode`, `--fallback-farm`, `--env`, `--docroot`, `--port`, `--host`,
- * `--allow-self-signed`). Options Electron or Chromium read themselves are left alone.
- */
-function appOptions(): WorkbenchOptions {
-  const { values, positionals } = parseArgs({
-    args: process.argv.slice(app.isPackaged ? 1 : 2),
-    allowPositionals: true,
-    strict: false,
-    options: {
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      'allow-self-signed': { type: 'boolean' },
-      ...RUNTIME_OPTIONS
-    }
-  })
-  const config = positionals.find((a) => a !== '.')
-  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
-  const port = str(values.port)
-  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new Error(`--port expects 0-65535, got "${port}"`)
-  const options: WorkbenchOptions = {
-    ...runtimeOptions({
-      env: (values.env as unknown[] | undefined)?.filter((v): v is string => typeof v === 'string'),
-      aem: str(values.aem),
-      docroot: str(values.docroot),
-      'run-mode': str(values['run-mode']),
-      'fallback-farm': str(values['fallback-farm'])
-    }),
-    config: config ? path.resolve(config) : undefined,
-    host: str(values.host),
-    port: port === undefined ? undefined : Number(port),
-    allowSelfSigned: values['allow-self-signed'] === true
-  }
-  // Left out rather than undefined: startWorkbench's defaults apply to what was not given.
-  for (const k of Object.keys(options) as (keyof WorkbenchOptions)[]) if (options[k] === undefined) delete options[k]
-  return options
-}
-
 async function main(): Promise<void> {
   await app.whenReady()
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  const wb = await startWorkbench(appOptions())
+  const wb = await startWorkbench(appOptions(process.argv.slice(app.isPackaged ? 1 : 2)))
   let win: BrowserWindow | null = null
   registerIpc(wb.api, {
     pickConfigFolder: () => pickConfigFolder(win),

@@ -25,3 +25,29 @@ export function parseFallbackFarm(value: string, what: string): FallbackFarm {
     throw new Error(`${what} expects ${FALLBACK_FARMS.join(' or ')}, got "${value}"`)
   return value as FallbackFarm
 }
+
+/** What `setRuntime` changes: absent fields stay as they are; an `aem` of null (or "") goes back to the configuration's own. */
+export interface RuntimeChange {
+  aem?: { host: string; port: number } | null
+  runMode?: RuntimeSettings['runMode']
+  fallbackFarm?: FallbackFarm
+}
+
+/** The UI's runtime form as sent (plain JSON from a renderer), checked; throws with the reason. */
+export function parseRuntimeChange(input: unknown): RuntimeChange {
+  const s = (input ?? {}) as Record<string, unknown>
+  const text = (key: string): string | undefined => {
+    const v = s[key]
+    if (v === undefined) return undefined
+    if (typeof v !== 'string') throw new Error(`setRuntime: ${key} must be a string`)
+    return v.trim()
+  }
+  const out: RuntimeChange = {}
+  const aem = s.aem === null ? '' : text('aem')
+  if (aem !== undefined) out.aem = aem === '' ? null : parseHostPort(aem, 'aem')
+  const runMode = text('runMode')
+  if (runMode !== undefined) out.runMode = parseRunMode(runMode, 'runMode')
+  const fallbackFarm = text('fallbackFarm')
+  if (fallbackFarm !== undefined) out.fallbackFarm = parseFallbackFarm(fallbackFarm, 'fallbackFarm')
+  return out
+}

@@ -29,7 +29,7 @@ import type { LoadedConfig } from '../../shared/config-model'
 import type { FilterResult } from '../../shared/trace-match'
 import type { AcceptDetail, RequestTrace } from '../../shared/trace'
 import type { CacheEvent } from '../../shared/cache-types'
-import { parseFallbackFarm, parseHostPort, parseRunMode } from '../../shared/runtime-settings'
+import { parseRuntimeChange, type RuntimeChange } from '../../shared/runtime-settings'
 import { executeFlush, planFlush, type FlushPlan } from './cache/flush'
 import { previewFlush } from './cache/flush-preview'
 import { parseInvalidation } from './cache/flush-request'
@@ -265,29 +265,13 @@ export class LocalEngineApi implements EngineApi {
   }
 
   async setRuntime(settings: Partial<RuntimeSettings>): Promise<ConfigStatus> {
-    const s = (settings ?? {}) as Record<string, unknown>
-    const text = (key: string): string | undefined => {
-      const v = s[key]
-      if (v === undefined) return undefined
-      if (typeof v !== 'string') throw new BadInputError(`setRuntime: ${key} must be a string`)
-      return v.trim()
+    let change: RuntimeChange
+    try {
+      change = parseRuntimeChange(settings)
+    } catch (e) {
+      throw new BadInputError((e as Error).message)
     }
-    const checked = <T>(parse: () => T): T => {
-      try {
-        return parse()
-      } catch (e) {
-        throw new BadInputError((e as Error).message)
-      }
-    }
-    const aem = s.aem === null ? null : text('aem')
-    const runMode = text('runMode')
-    const fallbackFarm = text('fallbackFarm')
-    this.engine.setRuntime({
-      aem: aem === undefined ? undefined : aem === null || aem === '' ? null : checked(() => parseHostPort(aem, 'aem')),
-      runMode: runMode === undefined ? undefined : checked(() => parseRunMode(runMode, 'runMode')),
-      fallbackFarm:
-        fallbackFarm === undefined ? undefined : checked(() => parseFallbackFarm(fallbackFarm, 'fallbackFarm'))
-    })
+    this.engine.setRuntime(change)
     return this.configStatus()
   }
 

@@ -12,7 +12,8 @@ import { probeReachability } from './upstream/reachability'
 import { internalRequest } from './pipeline/internal-request'
 import { defaultDocroot } from './runtime/cache-runtime'
 import { loadConfig, type LoadOptions } from './config/load'
-import { runModeOf, type RunMode } from './config/loaders/environment'
+import { runModeOf } from './config/loaders/environment'
+import type { RuntimeChange } from '../../shared/runtime-settings'
 import { ConfigWatcher } from './config/watch'
 import { EventBus, RingBuffer } from './events'
 import { explainRequest, type ExplainInput } from './explain'
@@ -269,11 +270,7 @@ export class Engine {
    * address). Like a reload, a configuration with errors is refused, the current one keeps
    * serving, and the settings stay as they were.
    */
-  setRuntime(settings: {
-    aem?: { host: string; port: number } | null
-    runMode?: RunMode
-    fallbackFarm?: FallbackFarm
-  }): { ok: boolean; errors: Diagnostic[] } {
+  setRuntime(settings: RuntimeChange): { ok: boolean; errors: Diagnostic[] } {
     const before = { aem: this.opts.aem, runMode: this.opts.runMode, fallbackFarm: this.opts.fallbackFarm }
     if (settings.aem !== undefined) this.opts.aem = settings.aem ?? undefined
     if (settings.runMode !== undefined) this.opts.runMode = settings.runMode

@@ -48,9 +48,10 @@ export interface StaticResponse {
   range?: { start: number; end: number }
   /** What to send after the headers: the whole file, the range, or nothing (HEAD, 304, 412, 416). */
   body: 'full' | 'range' | 'none'
+  /** A 304's `r->content_type`: the type the 200 would name (the 304 itself names none). */
+  contentType?: string
 }
 
-/** Headers httpd keeps on a 304 (ap_http_header_filter); everything else is dropped. */
 /**
  * What httpd 2.4 leaves out of a 304: only the body's own Content-Type and Content-Length (every
  * other field of the 200 goes out, Last-Modified, Accept-Ranges and stored headers included;
@@ -152,7 +153,7 @@ export function staticResponse(
   if (notModified && getOrHead) {
     const kept: StaticHeaders = {}
     for (const [k, v] of Object.entries(headers)) if (!DROPPED_ON_304.has(k.toLowerCase())) kept[k] = v
-    return { status: 304, headers: kept, body: 'none' }
+    return { status: 304, headers: kept, body: 'none', contentType: getHeader(headers, 'Content-Type') }
   }
 
   if (req.method === 'GET' && h.range !== undefined && ifRangeHolds(h['if-range'], etag, mtimeSec)) {

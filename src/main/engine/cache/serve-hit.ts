@@ -17,7 +17,9 @@ export function cachedFileResponse(
   const facts = { relPath, size: file.size, mtime: file.mtime, mtimeUs: file.mtimeUs }
   // While the file is under a second old its ETag is weak and changes with time: no memo.
   if (opts.now - file.mtime <= 1000) return staticResponse(facts, req, file.stored, opts)
-  const key = `headers:${opts.fileETag === 'none' ? 'none' : 'MTime Size'}:${opts.forcedType ?? ''}`
+  // Constant keys on the common path: no string is built per hit.
+  const etagKey = opts.fileETag === 'none' ? 'headers:none' : 'headers:MTime Size'
+  const key = opts.forcedType === undefined ? etagKey : `${etagKey}:${opts.forcedType}`
   let headers = file.memo.get(key) as ReturnType<typeof fileHeaders> | undefined
   if (!headers) {
     // Frozen: every hit on this version hands the same object on (the listener serialises it once).

@@ -86,8 +86,8 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
   }
   ctx.record('render', 'stop', `${why}; Apache serves ${file} itself: ${res.status}`)
   ctx.status = res.status
-  const contentType = res.status === 304 ? (opts.forcedType ?? contentTypeFor(file)) : undefined
-  ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, { fileMtime: facts.mtime, contentType }))
+  const source = { fileMtime: facts.mtime, contentType: res.contentType }
+  ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, source))
   const headWhole = method === 'HEAD' && res.status === 200
   if ((res.body === 'none' && !headWhole) || ctx.mode === 'explain') {
     ctx.reply.end()

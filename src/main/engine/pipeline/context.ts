@@ -21,6 +21,7 @@ import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../run
 import type { InputWatch } from './replay'
 import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
 import type { ProxyTarget } from './apache-proxy'
+import type { ProxyPassDecision } from './proxy-pass'
 import { textMemo } from '../text-memo'
 
 export interface IncomingRequest {
@@ -115,6 +116,8 @@ export class RequestContext {
   arrivedUri?: string
   /** `r->filename` after a rewrite to a file path without `[PT]` (the URI stays): the directory walk's start. */
   apacheFilename?: string
+  /** The `ProxyPass` that takes the request, once decided (`proxyPassFor`): null for none. */
+  proxyPass?: Extract<ProxyPassDecision, { kind: 'proxy' }> | null
   /** `r->content_type` a RewriteRule `[T=…]` forced. */
   forcedType?: string
   /** Spelling of the request headers `RequestHeader` added (the client's own come from `rawHeaders`). */

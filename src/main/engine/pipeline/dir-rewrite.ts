@@ -18,6 +18,8 @@ import { runPipeline } from './run'
 import { answer } from './stages/answer'
 import { proxyTargetOf, requestHeaderFixup, rewriteAnswer } from './stages/rewrite'
 
+const NO_MAPS: RewriteContext['maps'] = new Map()
+
 /** httpd's `LimitInternalRecursion` default. */
 const INTERNAL_REDIRECT_LIMIT = 10
 
@@ -34,7 +36,7 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
     perdir: dir.directory,
     baseUrl: dir.baseUrl,
     filename,
-    maps: v.apache.rewriteMaps ?? new Map(),
+    maps: v.apache.rewriteMaps ?? NO_MAPS,
     env,
     fs: v.probe,
     isThisServer: (host, port) => port === req.serverPort && v.matches(host),

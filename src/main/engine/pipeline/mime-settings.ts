@@ -14,6 +14,11 @@ export interface MimeSettings {
   defaultCharset: string | null
 }
 
+/** Whether a context has a directive this module reads. */
+export function hasMimeDirectives(c: VhostSettings): boolean {
+  return c.other.ForceType !== undefined || c.other.AddType !== undefined || c.other.AddDefaultCharset !== undefined
+}
+
 export function mimeSettingsOf(contexts: VhostSettings[]): MimeSettings {
   let forceType: string | null = null
   let addTypes: Map<string, string> | null = null

@@ -76,7 +76,8 @@ function afterModules(
     let outcome = saw ? deflateOutcome(ctx, 200, saw) : deflateOutcome(ctx, status, headers)
     // A range cut from an answer mod_deflate would gzip is handled by `fileAnswer`; any other keeps its bytes.
     if (saw && outcome === 'gzip') outcome = 'vary'
-    deflateVary = (outcome === 'vary' || outcome === 'gzip') && !varyNames(headers).includes('accept-encoding')
+    // Only asked when a request-phase Vary is to be put before mod_deflate's.
+    deflateVary = vary.length > 0 && (outcome === 'vary' || outcome === 'gzip') && !variesOnEncoding(headers)
     ctx.record('response', outcome === 'gzip' ? 'changed' : 'pass', deflateSummary(scoped.deflate, outcome))
     const d = deflateDecision(ctx, status, headers, outcome)
     if (d) {
@@ -137,10 +138,9 @@ function afterModules(
   return r.headers
 }
 
-/** The lower-case names a Vary header lists. */
-function varyNames(headers: OutgoingHttpHeaders): string[] {
-  const v = getHeader(headers, 'vary')
-  return v ? v.toLowerCase().split(/\s*,\s*/) : []
+/** The handler's own Vary names Accept-Encoding already (mod_deflate then adds nothing). */
+function variesOnEncoding(headers: OutgoingHttpHeaders): boolean {
+  return /(^|,)\s*accept-encoding\s*(,|$)/i.test(getHeader(headers, 'vary') ?? '')
 }
 
 function allStrings(headers: OutgoingHttpHeaders): headers is Record<string, string | string[]> {

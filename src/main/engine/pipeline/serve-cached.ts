@@ -11,7 +11,6 @@ import { finalHeaders } from './response-headers'
 import { fileAnswer } from './deflate'
 import { apacheSections } from './apache-sections'
 import { addedTypeFor } from './mime-settings'
-import { contentTypeFor } from '../cache/mime-types'
 import { answer } from './stages/answer'
 
 /** `now`: the clock when the caller has it (a hit answered as the request starts: its start time). */
@@ -38,13 +37,8 @@ export function serveCached(
   }
   ctx.status = res.status
   // A 304 names no type, but r->content_type is still the file's (Header expressions read it).
-  const contentType =
-    res.status === 304
-      ? (file.stored.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ??
-        opts.forcedType ??
-        contentTypeFor(relPath))
-      : undefined
-  ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false, { fileMtime: file.mtime, contentType }))
+  const source = { fileMtime: file.mtime, contentType: res.contentType }
+  ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false, source))
   const body = ctx.mode === 'explain' ? null : cachedFileBody(file, res)
   if (body === null) {
     // A HEAD hit hands its kept bytes on (none go out): mod_deflate counts what they compress to.

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { isFlagWord } from '../config/apache/flag-words'
 import { compileVhostApache, type MapFileReader } from './apache-runtime'
-import { allContexts } from './scoped-apache'
+import { allContexts } from './contexts'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 import { otherOccurrences } from '../config/apache/settings'
 

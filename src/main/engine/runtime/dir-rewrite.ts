@@ -23,6 +23,7 @@
 import type { ApacheScope, RewriteMapDef, VhostSettings } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileRewriteRules, type CompiledRewrite, type CompiledRule } from '../pipeline/rewrite'
+import { sectionContexts } from './contexts'
 
 export interface DirRewrite {
   /** The merged rule list. */
@@ -48,19 +49,6 @@ export function hasDirRewriteConfig(s: VhostSettings): boolean {
 /** Some section of these layers (not the layers themselves) has RewriteRules. */
 export function hasSectionRewriteRules(layers: VhostSettings[]): boolean {
   return sectionContexts(layers).some((c) => c.rewriteRules.length > 0)
-}
-
-/** The contexts of every section of these layers, nested ones included. */
-function sectionContexts(layers: VhostSettings[]): VhostSettings[] {
-  const out: VhostSettings[] = []
-  const visit = (scopes: ApacheScope[]): void => {
-    for (const scope of scopes) {
-      out.push(scope.settings)
-      visit(scope.settings.scopes)
-    }
-  }
-  for (const l of layers) visit(l.scopes)
-  return out
 }
 
 /** Compiles every section's own rules once; the problems are httpd's start-up errors. */

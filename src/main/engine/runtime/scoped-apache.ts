@@ -14,9 +14,10 @@ import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-exp
 import { compileHeaders, type CompiledHeaders } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
 import { deflateFilterOf } from '../pipeline/deflate'
-import { mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
+import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
 import { compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
+import { allContexts } from './contexts'
 
 export interface ScopedApache {
   responseHeaders: CompiledHeaders | null
@@ -87,9 +88,7 @@ export class VhostScopes {
       s.errorDocuments.length > 0 ||
       hasExpiresDirectives(s) ||
       s.other.SetOutputFilter !== undefined ||
-      s.other.ForceType !== undefined ||
-      s.other.AddType !== undefined ||
-      s.other.AddDefaultCharset !== undefined ||
+      hasMimeDirectives(s) ||
       (dirRules !== null && hasDirRewriteConfig(s))
     this.sections = {
       full: compileSections(layers, docroot, relevant),
@@ -103,9 +102,7 @@ export class VhostScopes {
       (c) => c.headers.some((h) => h.directive === 'Header') || hasExpiresDirectives(c)
     )
     this.hasDeflate = all.some((c) => deflateFilterOf([c]) !== null)
-    this.hasMime = all.some(
-      (c) => c.other.ForceType !== undefined || c.other.AddType !== undefined || c.other.AddDefaultCharset !== undefined
-    )
+    this.hasMime = all.some(hasMimeDirectives)
   }
 
   private constantFor(phase: SectionsPhase): ResolvedApache | null {
@@ -146,17 +143,6 @@ export class VhostScopes {
 export function sectionLabel(s: ApacheScope): string {
   const arg = s.kind === 'Else' ? '' : ` "${s.arg}"`
   return `<${s.kind}${arg}> (${shortPos(s.pos)})`
-}
-
-/** Every context of these layers: themselves and their sections, nested ones included. */
-export function allContexts(layers: VhostSettings[]): VhostSettings[] {
-  const out: VhostSettings[] = []
-  const visit = (s: VhostSettings): void => {
-    out.push(s)
-    for (const scope of s.scopes) visit(scope.settings)
-  }
-  for (const l of layers) visit(l)
-  return out
 }
 
 function scopedApache(contexts: VhostSettings[]): ScopedApache {

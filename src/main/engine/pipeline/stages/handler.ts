@@ -32,15 +32,19 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
   return false
 }
 
-/** The `ProxyPass` that takes this request, if one does. */
+/**
+ * The `ProxyPass` that takes this request, if one does: decided once (mod_proxy's translate
+ * hook), whether the per-directory rewrite step asks first or the handler does.
+ */
 export function proxyPassFor(
   ctx: RequestContext,
   v: ActiveVhost
 ): Extract<ProxyPassDecision, { kind: 'proxy' }> | null {
+  if (ctx.proxyPass !== undefined) return ctx.proxyPass
   const passes = v.apache.proxyPasses
   // A rewrite to a file path without [PT] ends the translation: mod_proxy's hook never runs.
   if (passes.empty || ctx.apacheFilename !== undefined) return null
   const walk = sectionWalkInput(ctx, v)
   const d = passes.decide({ arrivedUri: ctx.arrivedUri ?? walk.uri, uri: walk.uri, rawTarget: ctx.req.target, walk })
-  return d?.kind === 'proxy' ? d : null
+  return (ctx.proxyPass = d?.kind === 'proxy' ? d : null)
 }

@@ -125,11 +125,12 @@ export function requestHeaderFixup(ctx: RequestContext, v: ActiveVhost, now: Dat
   if (!requestHeaders) return
   const req = ctx.apacheRequest()
   const r = applyRequestHeaders(requestHeaders, req, ctx.env, { fs: v.probe, quiet: true, now })
-  // httpd keeps the directive's spelling of a header it adds (`Header echo` regexes see it).
-  for (const e of r.entries) {
-    const key = e.name.toLowerCase()
-    if (req.headers[key] === undefined && !ctx.addedHeaderNames.some((n) => n.toLowerCase() === key))
-      ctx.addedHeaderNames.push(e.name)
+  // httpd keeps the directive's spelling of a header it adds (`Header echo` regexes see it). A
+  // header added before is in `req.headers` already, so only new names are looked for.
+  for (const key in r.headers) {
+    if (req.headers[key] !== undefined) continue
+    const added = r.entries.find((e) => e.name.toLowerCase() === key)
+    if (added) ctx.addedHeaderNames.push(added.name)
   }
   ctx.headers = r.headers
   for (const h of r.vary) ctx.vary.push(h)
