@@ -226,6 +226,53 @@ export interface ApacheScope {
   pos: SourcePos
 }
 
+/** `<Limit GET POST>` (the listed methods) or `<LimitExcept GET>` (every other method) around a directive. */
+export interface MethodLimit {
+  methods: string[]
+  except: boolean
+}
+
+/** `Require [not] provider args` (mod_authz_core). */
+export interface AuthzRequire {
+  kind: 'Require'
+  negate: boolean
+  /** Provider name in lower case (`all`, `ip`, `env`, `expr`, …). */
+  provider: string
+  /** The rest of the line as written. */
+  args: string
+  limit?: MethodLimit
+  pos: SourcePos
+}
+
+/** `<RequireAll>`, `<RequireAny>`, `<RequireNone>`; `implicit` for the `RequireAny` httpd puts around a context's own `Require` lines. */
+export interface AuthzGroup {
+  kind: 'RequireAll' | 'RequireAny' | 'RequireNone'
+  implicit?: boolean
+  children: (AuthzRequire | AuthzGroup)[]
+  pos: SourcePos
+}
+
+export interface AccessRule<T> {
+  value: T
+  limit?: MethodLimit
+  pos: SourcePos
+}
+
+/**
+ * Access control in one context: mod_authz_core (`Require`, `<Require*>`, `AuthMerging`) and
+ * mod_access_compat (`Order`, `Allow`, `Deny`, `Satisfy`). Each part is present only when the
+ * context has one of its directives: that is what decides whether it replaces an outer one.
+ */
+export interface AccessDirectives {
+  authz?: { root?: AuthzGroup; merging?: AccessRule<'off' | 'and' | 'or'> }
+  compat?: {
+    order: AccessRule<'deny,allow' | 'allow,deny' | 'mutual-failure'>[]
+    allow: AccessRule<string>[]
+    deny: AccessRule<string>[]
+    satisfy: AccessRule<'any' | 'all'>[]
+  }
+}
+
 /** Everything the pipeline needs from one Apache context (server, vhost or a nested scope). */
 export interface VhostSettings {
   rewriteEngine?: boolean
@@ -246,6 +293,8 @@ export interface VhostSettings {
   proxyPass: { directive: string; args: string[]; pos: SourcePos }[]
   /** Other directives that matter to serving (DirectorySlash, AllowEncodedSlashes, …), last one wins. */
   other: Record<string, Sourced<string[]>>
+  /** Access control directives of this context (runtime/access.ts), when it has any. */
+  access?: AccessDirectives
   scopes: ApacheScope[]
 }
 

@@ -4,7 +4,8 @@
  */
 import type { SourcePos } from './diagnostics'
 
-export type StageName = 'accept' | 'vhost' | 'rewrite' | 'farm' | 'filter' | 'flush' | 'cache' | 'render' | 'response'
+export type StageName =
+  'accept' | 'vhost' | 'rewrite' | 'access' | 'farm' | 'filter' | 'flush' | 'cache' | 'render' | 'response'
 
 /**
  * What the request became:

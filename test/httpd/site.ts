@@ -9,7 +9,19 @@ import path from 'node:path'
 
 export const MODULES_DIR = '/usr/lib/apache2/modules'
 
-const MODULES = ['rewrite', 'mime', 'headers', 'setenvif', 'expires', 'deflate', 'filter', 'dir', 'alias']
+const MODULES = [
+  'rewrite',
+  'mime',
+  'headers',
+  'setenvif',
+  'expires',
+  'deflate',
+  'filter',
+  'dir',
+  'alias',
+  'access_compat',
+  'authz_host'
+]
 
 export function moduleLines(): string[] {
   return [...MODULES.map((m) => `LoadModule ${m}_module ${MODULES_DIR}/mod_${m}.so`), 'TypesConfig /etc/mime.types']
@@ -28,7 +40,9 @@ const FILES: Record<string, string> = {
   'a/b/c.html': 'ab\n',
   'a/file.name.txt': 'dots\n',
   'a/b/x.custom': 'custom\n',
-  'a/b/plain.txt': 'plain\n'
+  'a/b/plain.txt': 'plain\n',
+  'acc/page.html': 'acc\n',
+  'acc/key.secret': 'secret\n'
 }
 
 export function writeDocroot(docroot: string): void {
@@ -161,6 +175,120 @@ export function vhost(docroot: string): string {
   <Location /loc/q>
     RewriteRule "(.*)/q/x\\.html$" /loc/b.html [R=302,L]
   </Location>
+  SetEnvIf X-Acc "^yes$" ACC_OK
+  <Directory "${docroot}/acc">
+    <Limit OPTIONS>
+      Order deny,allow
+      Deny from all
+    </Limit>
+  </Directory>
+  <Files "*.secret">
+    Require all denied
+  </Files>
+  <Location "/deny">
+    Require all denied
+  </Location>
+  <Location "/acc/any">
+    Order deny,allow
+    Deny from all
+    Satisfy any
+  </Location>
+  <Location "/acc/anyreq">
+    Order deny,allow
+    Deny from all
+    Require all denied
+    Satisfy any
+  </Location>
+  <Location "/acc/anyall">
+    Order deny,allow
+    Deny from all
+    Require all granted
+    Satisfy all
+  </Location>
+  <Location "/acc/allowfrom">
+    Order allow,deny
+    Allow from 127.0.0.1
+  </Location>
+  <Location "/acc/allownone">
+    Order allow,deny
+  </Location>
+  <Location "/acc/mutual">
+    Order mutual-failure
+    Allow from all
+    Deny from 127.0.0
+  </Location>
+  <Location "/acc/hostallow">
+    Order deny,allow
+    Deny from all
+    Allow from localhost env=ACC_OK
+  </Location>
+  <Location "/acc/ip">
+    Require ip 10.0.0.0/8 192.168
+  </Location>
+  <Location "/acc/local">
+    Require local
+  </Location>
+  <Location "/acc/host">
+    Require host localhost
+  </Location>
+  <Location "/acc/otherhost">
+    Require host example.com
+  </Location>
+  <Location "/acc/notip">
+    <RequireAll>
+      Require all granted
+      Require not ip 127.0.0.1
+    </RequireAll>
+  </Location>
+  <Location "/acc/none">
+    <RequireAll>
+      Require all granted
+      <RequireNone>
+        Require env ACC_OK
+      </RequireNone>
+    </RequireAll>
+  </Location>
+  <Location "/acc/method">
+    Require method GET
+  </Location>
+  <Location "/acc/env">
+    Require env ACC_OK
+  </Location>
+  <Location "/acc/expr">
+    Require expr "%{HTTP:X-Acc} == 'yes'"
+  </Location>
+  <Location "/acc/limitexcept">
+    <LimitExcept GET>
+      Require all denied
+    </LimitExcept>
+  </Location>
+  <Location "/acc/limithead">
+    <Limit HEAD>
+      Require all denied
+    </Limit>
+  </Location>
+  <Location "/acc/m">
+    Require ip 10.0.0.0/8
+  </Location>
+  <Location "/acc/m/or">
+    AuthMerging Or
+    Require all granted
+  </Location>
+  <Location "/acc/m/and">
+    AuthMerging And
+    Require all granted
+  </Location>
+  <Location "/acc/m/off">
+    AuthMerging Off
+  </Location>
+  <Location "/acc/m/plain">
+    Require all granted
+  </Location>
+  <Location "/acc/pt">
+    Require all denied
+  </Location>
+  RewriteRule ^/to-acc-pt$ /acc/pt/x.html [PT]
+  RewriteRule ^/acc/redirect$ /acc/page.html [R=302,L]
 </VirtualHost>
 `
 }
@@ -252,5 +380,43 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/content/site/page.html;jsessionid=1', {}],
   ['GET', '/content/site/PAGE.HTML', {}],
   ['GET', '/content/site/page.html', { range: 'bytes=5-2' }],
-  ['GET', '/content/site/page.html', { range: 'bytes=0-' }]
+  ['GET', '/content/site/page.html', { range: 'bytes=0-' }],
+  ['GET', '/acc/page.html', {}],
+  ['OPTIONS', '/acc/page.html', {}],
+  ['GET', '/acc/key.secret', {}],
+  ['GET', '/deny/x.html', {}],
+  ['GET', '/acc/any/x.html', {}],
+  ['GET', '/acc/anyreq/x.html', {}],
+  ['GET', '/acc/anyall/x.html', {}],
+  ['GET', '/acc/allowfrom/x.html', {}],
+  ['GET', '/acc/allownone/x.html', {}],
+  ['GET', '/acc/mutual/x.html', {}],
+  ['GET', '/acc/hostallow/x.html', {}],
+  ['GET', '/acc/hostallow/x.html', { 'x-acc': 'yes' }],
+  ['GET', '/acc/ip/x.html', {}],
+  ['GET', '/acc/local/x.html', {}],
+  ['GET', '/acc/host/x.html', {}],
+  ['GET', '/acc/otherhost/x.html', {}],
+  ['GET', '/acc/notip/x.html', {}],
+  ['GET', '/acc/none/x.html', {}],
+  ['GET', '/acc/none/x.html', { 'x-acc': 'yes' }],
+  ['GET', '/acc/method/x.html', {}],
+  ['HEAD', '/acc/method/x.html', {}],
+  ['POST', '/acc/method/x.html', { 'content-length': '0' }],
+  ['GET', '/acc/env/x.html', {}],
+  ['GET', '/acc/env/x.html', { 'x-acc': 'yes' }],
+  ['GET', '/acc/expr/x.html', {}],
+  ['GET', '/acc/expr/x.html', { 'x-acc': 'yes' }],
+  ['GET', '/acc/limitexcept/x.html', {}],
+  ['DELETE', '/acc/limitexcept/x.html', {}],
+  ['GET', '/acc/limithead/x.html', {}],
+  ['HEAD', '/acc/limithead/x.html', {}],
+  ['GET', '/acc/m/x.html', {}],
+  ['GET', '/acc/m/or/x.html', {}],
+  ['GET', '/acc/m/and/x.html', {}],
+  ['GET', '/acc/m/off/x.html', {}],
+  ['GET', '/acc/m/plain/x.html', {}],
+  ['GET', '/to-acc-pt', {}],
+  ['GET', '/acc/pt/x.html', { 'accept-encoding': 'gzip' }],
+  ['GET', '/acc/redirect', {}]
 ]

@@ -10,7 +10,6 @@ import { isFlagWord } from '../config/apache/flag-words'
 import { compileVhostApache, type MapFileReader } from './apache-runtime'
 import { allContexts } from './contexts'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
-import { otherOccurrences } from '../config/apache/settings'
 
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
@@ -62,40 +61,27 @@ function inProjectTerms(loaded: LoadedConfig, d: Diagnostic): Diagnostic {
 
 const NOT_EMULATED = 'MODEL_NOT_EMULATED'
 
-/** `Require` forms that can refuse a request (`Require all granted` never does). */
-const REFUSING = /^(?!all\s+granted$)/i
-
 /**
  * Apache parts the workbench reads but does not act on, said at load time instead of being
  * silently different at request time: mod_alias (serving a file from outside the cache docroot
- * is something the workbench never does) and access control (nothing answers 403 on it).
+ * is something the workbench never does).
  */
 function notEmulated(apache: ApacheConfig): Diagnostic[] {
   const out: Diagnostic[] = []
   const layers = [apache.server, ...apache.virtualHosts.map((v) => v.settings)]
-  const say = (message: string, pos: Diagnostic['pos']): void => {
-    out.push({ severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos })
-  }
   for (const s of allContexts(layers)) {
     for (const a of s.aliases) {
       const why =
         a.directive === 'ScriptAlias'
           ? 'the workbench runs no CGI scripts'
           : 'the workbench serves no files from outside the cache docroot'
-      say(
-        `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests go on to the Dispatcher`,
-        a.pos
-      )
-    }
-    for (const name of ['Require', 'Deny'] as const) {
-      for (const d of otherOccurrences(s, name)) {
-        const args = d.args.join(' ')
-        if (name === 'Require' && !REFUSING.test(args)) continue
-        say(
-          `${name} ${args} is not emulated: the workbench never refuses a request with 403 on Apache's access rules`,
-          d.pos
-        )
-      }
+      out.push({
+        severity: 'warning',
+        code: NOT_EMULATED,
+        category: 'model',
+        message: `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests go on to the Dispatcher`,
+        pos: a.pos
+      })
     }
   }
   return out

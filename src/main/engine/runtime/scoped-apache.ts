@@ -18,6 +18,7 @@ import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipelin
 import { compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
 import { allContexts } from './contexts'
+import { AccessControl, accessProblems } from './access'
 
 export interface ScopedApache {
   responseHeaders: CompiledHeaders | null
@@ -27,6 +28,8 @@ export interface ScopedApache {
   deflate: Sourced<string[]> | null
   /** mod_mime's `ForceType`/`AddType` and core's `AddDefaultCharset` in effect. */
   mime: MimeSettings
+  /** Access control in effect (`Require`, `Order`/`Allow`/`Deny`), null when no context has any. */
+  access: AccessControl | null
 }
 
 export interface ResolvedApache extends ScopedApache {
@@ -69,6 +72,8 @@ export class VhostScopes {
   readonly hasDeflate: boolean
   /** Some context has `ForceType`, `AddType` or `AddDefaultCharset`: answers' types may change. */
   readonly hasMime: boolean
+  /** Some context has access control directives: requests are checked before the handler. */
+  readonly hasAccess: boolean
   private readonly sections: Record<SectionsPhase, CompiledSections | null>
   /** Some section has RewriteRules: mod_rewrite's fixup hook has work to do. */
   get hasDirRewrite(): boolean {
@@ -89,6 +94,7 @@ export class VhostScopes {
       hasExpiresDirectives(s) ||
       s.other.SetOutputFilter !== undefined ||
       hasMimeDirectives(s) ||
+      s.access !== undefined ||
       (dirRules !== null && hasDirRewriteConfig(s))
     this.sections = {
       full: compileSections(layers, docroot, relevant),
@@ -103,6 +109,7 @@ export class VhostScopes {
     )
     this.hasDeflate = all.some((c) => deflateFilterOf([c]) !== null)
     this.hasMime = all.some(hasMimeDirectives)
+    this.hasAccess = all.some((c) => c.access !== undefined)
   }
 
   private constantFor(phase: SectionsPhase): ResolvedApache | null {
@@ -154,8 +161,15 @@ function scopedApache(contexts: VhostSettings[]): ScopedApache {
     requestHeaders: request.length > 0 ? compileHeaders(request) : null,
     expires: mergeExpires(contexts),
     deflate: deflateFilterOf(contexts),
-    mime: mimeSettingsOf(contexts)
+    mime: mimeSettingsOf(contexts),
+    access: accessOf(contexts)
   }
+}
+
+function accessOf(contexts: VhostSettings[]): AccessControl | null {
+  if (!contexts.some((c) => c.access !== undefined)) return null
+  const control = new AccessControl(contexts)
+  return control.empty ? null : control
 }
 
 /**
@@ -169,6 +183,7 @@ export function scopedProblems(layers: VhostSettings[]): Diagnostic[] {
     // The server's and vhost's own Header directives are compiled (and reported) with the vhost.
     if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
     mergeExpires([s], out)
+    out.push(...accessProblems(s))
     for (const scope of s.scopes) {
       out.push(...sectionProblems(scope))
       visit(scope.settings, true)

@@ -265,12 +265,12 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
       return re ? (i) => re.test(i.walked().filename) : NEVER
     }
     case 'Files': {
-      if (hasGlobChars(arg)) return (i) => fnmatch(arg, basename(i.walked().filename))
-      return (i) => basename(i.walked().filename) === arg
+      const test = hasGlobChars(arg) ? (name: string) => fnmatch(arg, name) : (name: string) => name === arg
+      return filesMatcher(test)
     }
     case 'FilesMatch': {
       const re = pcreOrNull(arg)
-      return re ? (i) => re.test(basename(i.walked().filename)) : NEVER
+      return re ? filesMatcher((name) => re.test(name)) : NEVER
     }
     case 'Location': {
       if (hasGlobChars(arg)) return (i) => fnmatch(arg, i.uri, { pathname: true })
@@ -305,6 +305,26 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
     }
     case 'Else':
       return () => true
+  }
+}
+
+/**
+ * A `<Files>` test on the last component of the walked filename. That component is one of the
+ * filename's own components, so when none of them matches (`<Files ".ht*">` and a page URL)
+ * the answer is no without the walk's `stat` calls.
+ */
+function filesMatcher(test: (name: string) => boolean): (input: WalkInput) => boolean {
+  return (i) => {
+    let from = 0
+    let any = false
+    const f = i.filename
+    while (!any && from <= f.length) {
+      const slash = f.indexOf('/', from)
+      const end = slash < 0 ? f.length : slash
+      if (end > from && test(f.slice(from, end))) any = true
+      from = end + 1
+    }
+    return any && test(basename(i.walked().filename))
   }
 }
 

@@ -122,6 +122,7 @@ export class SectionContexts {
   private container(node: ApacheSectionNode, name: string, args: string[], ctx: Ctx): Ctx {
     const label = args.length > 0 ? `${name} ${args.join(' ')}` : name
     this.writer.keepOther(ctx, { name: `<${name}>`, args, line: node.line, pos: node.pos })
-    return { ...ctx, within: ctx.within !== undefined ? `${ctx.within}/${label}` : label }
+    const access = this.writer.enterContainer(name, args, ctx, node.pos)
+    return { ...ctx, ...access, within: ctx.within !== undefined ? `${ctx.within}/${label}` : label }
   }
 }

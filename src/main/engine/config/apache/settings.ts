@@ -7,7 +7,15 @@
  * ServerRoot, which the caller knows (RewriteMap files are resolved here, being ours to read).
  */
 import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
-import type { ApacheConfig, RewriteCond, VhostSettings, VirtualHost } from '../../../../shared/config-model'
+import type {
+  ApacheConfig,
+  AuthzGroup,
+  MethodLimit,
+  RewriteCond,
+  VhostSettings,
+  VirtualHost
+} from '../../../../shared/config-model'
+import { AccessWriter, type AccessCtx } from './access-directives'
 import { lineShape } from './lexer'
 import { parseRewriteFlags, splitRewriteArgs } from './rewrite-args'
 import { textMemo } from '../../text-memo'
@@ -64,6 +72,12 @@ export interface WriteContext {
   vhost?: VirtualHost
   /** Set inside `<Limit>`, `<RequireAny>` and the like: contents are recorded, not modelled. */
   within?: string
+  /** Inside `<Limit>`/`<LimitExcept>`: the methods access directives there apply to. */
+  limit?: MethodLimit
+  /** Inside `<RequireAll|Any|None>`: the group `Require` lines go to. */
+  authzGroup?: AuthzGroup
+  /** Inside a container whose access directives are not modelled (`<Proxy>`, unknown ones). */
+  accessIgnored?: boolean
 }
 
 export interface EvaluatedDirective {
@@ -92,20 +106,39 @@ const rewriteLine = textMemo((line): { args: string[]; error?: string; flags: st
   return { args, flags: f.flags, flagError: f.error === undefined ? undefined : `${f.error} '${args[2]}'` }
 })
 
+/** A `Require` line's provider arguments as written: the text after the provider name (and `not`). */
+function requireRest(d: EvaluatedDirective): string {
+  if (d.name.toLowerCase() !== 'require') return ''
+  return argText(d.line).replace(/^\s*(?:not\s+)?\S+\s*/i, '')
+}
+
 /** A `Dispatcher*` directive's documented spelling, for the `dispatcher` map (§2). */
 const isDispatcherDirective = (name: string): boolean => name.startsWith('Dispatcher')
 
 export class SettingsWriter {
   /** RewriteConds wait for the next RewriteRule of the same context (mod_rewrite keeps them per config). */
   private readonly pendingConds = new Map<VhostSettings, RewriteCond[]>()
+  private readonly access: AccessWriter
 
   constructor(
     private readonly sink: DiagnosticSink,
     private readonly paths: ServerRootPaths,
     private readonly config: ApacheConfig
-  ) {}
+  ) {
+    this.access = new AccessWriter(sink)
+  }
+
+  /** What an access container (`<Limit>`, `<RequireAll>`, …, or another one) means for the directives inside it. */
+  enterContainer(name: string, args: string[], ctx: WriteContext, pos: SourcePos): AccessCtx {
+    return this.access.enter(name, args, ctx, pos)
+  }
 
   apply(ctx: WriteContext, d: EvaluatedDirective): void {
+    if (AccessWriter.isAccessDirective(d.name)) {
+      this.access.directive(ctx, d, requireRest(d))
+      this.keepOther(ctx, d)
+      return
+    }
     if (ctx.within !== undefined) {
       this.keepOther(ctx, d)
       return
@@ -203,6 +236,7 @@ export class SettingsWriter {
 
   /** RewriteConds with no RewriteRule after them in their context: mod_rewrite drops them silently. */
   finish(): void {
+    this.access.finish()
     for (const conds of this.pendingConds.values()) {
       if (conds.length === 0) continue
       this.sink.warn(

@@ -20,7 +20,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const a = v.apache
-  if (!a.setEnv && !a.rewrite && !a.scoped.hasRequestHeaders && !a.scoped.hasDirRewrite) return false
+  if (!a.setEnv && !a.rewrite) return false
   if (ctx.inputWatch) ctx.inputWatch.probeCalls = v.probe.calls
   // The request's start time: no second clock reading (Apache's time variables are per request too).
   const now = ctx.requestDate()
@@ -109,13 +109,23 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       ctx.recordLazy('rewrite', out.action === 'none' ? 'pass' : 'changed', note, complete, { lazyLog: true, source })
     }
   }
-  // The sections' own RewriteRules (mod_rewrite's fixup hook runs first of the fixups); not for
-  // a request mod_proxy takes.
-  if (a.scoped.hasDirRewrite && !ctx.proxyTo && !proxyPassFor(ctx, v)) {
+  return false
+}
+
+/**
+ * fixups, after the access checks: the sections' own RewriteRules (mod_rewrite's fixup hook
+ * runs first of the fixups; not for a request mod_proxy takes), then `RequestHeader` (last).
+ */
+export function fixups(ctx: RequestContext): boolean | Promise<boolean> {
+  const v = ctx.vhost
+  if (!v) return false
+  const scoped = v.apache.scoped
+  if (!scoped.hasRequestHeaders && !scoped.hasDirRewrite) return false
+  if (scoped.hasDirRewrite && !ctx.proxyTo && !proxyPassFor(ctx, v)) {
     const r = directoryRewrite(ctx, v)
     if (r !== false) return r
   }
-  requestHeaderFixup(ctx, v, now)
+  requestHeaderFixup(ctx, v, ctx.requestDate())
   return false
 }
 

@@ -1,0 +1,38 @@
+/**
+ * access: Apache's access checks (runtime/access.ts: `Require`, `Order`/`Allow`/`Deny`,
+ * `Satisfy`), made after the vhost's rewrite rules (translate) and the section walk
+ * (map_to_storage), before the fixups and the handler. A request httpd refuses here never
+ * reaches the Dispatcher: the answer is Apache's own 403 (or 500), with `ErrorDocument`.
+ */
+import type { RequestContext } from '../context'
+import { apacheSections, sectionWalkInput } from '../apache-sections'
+import { answer } from './answer'
+import { proxyPassFor } from './handler'
+
+export function access(ctx: RequestContext): boolean | Promise<boolean> {
+  const v = ctx.vhost
+  if (!v || !v.apache.scoped.hasAccess) return false
+  // mod_proxy's map_to_storage skips the directory walk: only <Location> and <If> sections apply.
+  const proxied = ctx.proxyTo !== undefined || proxyPassFor(ctx, v) !== null
+  if (proxied) ctx.sectionsPhase = 'translate'
+  const control = apacheSections(ctx)?.access
+  if (!control) return false
+  const req = ctx.apacheRequest()
+  const walk = sectionWalkInput(ctx, v)
+  const d = control.check({
+    method: req.method,
+    clientIp: req.remoteAddr,
+    serverIp: req.serverAddr,
+    env: ctx.env,
+    exprContext: walk.exprContext
+  })
+  const log =
+    d.status === 403
+      ? [...d.log, `AH01630: client denied by server configuration: ${proxied ? `uri ${walk.uri}` : walk.filename}`]
+      : d.log
+  ctx.record('access', d.status === null ? 'pass' : 'stop', d.summary, { log, source: d.source })
+  if (d.status === null) return false
+  ctx.setOutcome(d.status === 403 ? 'blocked' : 'error')
+  ctx.outputFiltered = false
+  return answer(ctx, d.status)
+}

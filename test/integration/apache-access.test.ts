@@ -1,0 +1,134 @@
+/**
+ * Apache's access control through the real listener, on the embedded AEMaaCS-shaped config:
+ * `Require` (mod_authz_core, mod_authz_host) and `Order`/`Allow`/`Deny`/`Satisfy`
+ * (mod_access_compat) in sections decide before the Dispatcher does. A refused request never
+ * reaches the filter or AEM; the trace names the directive. (test/httpd compares the same
+ * directives with Debian's apache2 answer for answer.)
+ */
+import { describe, expect, it } from 'vitest'
+import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedConfigWithVhost } from './support/config'
+import { tempDocroot } from './support/cache'
+
+const PAGE = '/content/demo/us/en/page.html'
+
+async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<Stack> {
+  const docroot = tempDocroot()
+  return stackForThisTest({
+    upstreams: ['publish'],
+    configDir: embeddedConfigWithVhost(vhostExtra, edit),
+    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
+  })
+}
+
+function stage(trace: {
+  stages: { stage: string; verdict: string; summary: string; log?: string[]; source?: { line: number } }[]
+}) {
+  return trace.stages.find((e) => e.stage === 'access')
+}
+
+describe('Require in sections, before the Dispatcher', () => {
+  it('<Location> Require all denied: Apache answers 403 itself; no filter runs and AEM is not asked', async () => {
+    const s = await site(`    <Location "/content/demo/us/en/private">\n        Require all denied\n    </Location>`)
+    const r = await s.send('/content/demo/us/en/private/page.html')
+    expect(r.status).toBe(403)
+    expect(r.text).toContain("You don't have permission to access this resource.")
+    expect(s.up.publish.count).toBe(0)
+    expect(r.trace.outcome).toBe('blocked')
+    expect(r.trace.stages.map((e) => e.stage)).not.toContain('filter')
+    const a = stage(r.trace)!
+    expect(a.verdict).toBe('stop')
+    expect(a.summary).toMatch(/^Apache denies access \(403 Forbidden\): Require all denied \(default\.vhost:\d+\)$/)
+    expect(a.source?.line).toBeGreaterThan(0)
+    // The rest of the site is granted by the docroot's <Directory> and goes on to AEM.
+    s.up.publish.behave(PAGE, { body: 'ok', headers: { 'content-type': 'text/html' } })
+    const ok = await s.send(PAGE)
+    expect(ok.status).toBe(200)
+    expect(stage(ok.trace)?.summary).toMatch(/^Apache grants access: Require all granted \(default\.vhost:\d+\)$/)
+  })
+
+  it('ErrorDocument 403 of the vhost answers the refusal', async () => {
+    const s = await site(
+      `    ErrorDocument 403 "Not for you"\n    <Location "/content/demo/us/en/private">\n        Require all denied\n    </Location>`
+    )
+    const r = await s.send('/content/demo/us/en/private/page.html')
+    expect(r.status).toBe(403)
+    expect(r.text).toBe('Not for you')
+  })
+
+  it('without a grant for the docroot, <Directory /> Require all denied refuses every page (as the SDK does)', async () => {
+    const s = await site(`    <Directory />\n        Require all denied\n    </Directory>`, (t) =>
+      t.replace(/<Directory "\$\{DOCROOT\}">[\s\S]*?<\/Directory>/, '')
+    )
+    const r = await s.send(PAGE)
+    expect(r.status).toBe(403)
+    expect(s.up.publish.count).toBe(0)
+    expect(stage(r.trace)!.log!.at(-1)).toMatch(
+      /^AH01630: client denied by server configuration: \/.*\/content\/demo\/us\/en\/page\.html$/
+    )
+  })
+
+  it('a request mod_proxy takes sees only <Location>/<If>: a <Directory> denial does not stop /systemready', async () => {
+    const s = await site(`    <Directory />\n        Require all denied\n    </Directory>`, (t) =>
+      t.replace(/<Directory "\$\{DOCROOT\}">[\s\S]*?<\/Directory>/, '')
+    )
+    s.up.publish.behave('/system/probes/health', { body: 'up' })
+    const r = await s.send('/systemready')
+    expect(r.status).toBe(200)
+    expect(r.text).toBe('up')
+  })
+
+  it('Require expr and Require env read the request; the answer changes with the header', async () => {
+    const s = await site(`    SetEnvIf X-Team "^dev$" TEAM_OK
+    <Location "/content/demo/us/en/expr.html">
+        Require expr "%{HTTP:X-Key} == 'k1'"
+    </Location>
+    <Location "/content/demo/us/en/env.html">
+        Require env TEAM_OK
+    </Location>`)
+    s.up.publish.behave('/content/demo/us/en/expr.html', { body: 'e', headers: { 'content-type': 'text/html' } })
+    expect((await s.send('/content/demo/us/en/expr.html')).status).toBe(403)
+    expect((await s.send('/content/demo/us/en/expr.html', { headers: { 'x-key': 'k1' } })).status).toBe(200)
+    expect((await s.send('/content/demo/us/en/env.html')).status).toBe(403)
+    const dev = await s.send('/content/demo/us/en/env.html', { headers: { 'x-team': 'dev' } })
+    expect(dev.status).not.toBe(403)
+    expect(stage(dev.trace)?.summary).toMatch(/Require env TEAM_OK/)
+  })
+
+  it('<Limit OPTIONS> Order deny,allow / Deny from all (the AMS security.conf) refuses OPTIONS only', async () => {
+    const s = await site(`    <Directory />
+        <Limit OPTIONS>
+            Order deny,allow
+            Deny from all
+        </Limit>
+    </Directory>`)
+    const options = await s.send(PAGE, { method: 'OPTIONS' })
+    expect(options.status).toBe(403)
+    expect(stage(options.trace)?.summary).toMatch(/Deny from all, Order deny,allow \(default\.vhost:\d+\)/)
+    s.up.publish.behave(PAGE, { body: 'ok', headers: { 'content-type': 'text/html' } })
+    expect((await s.send(PAGE)).status).toBe(200)
+  })
+
+  it('Require ip and Require local see the loopback client the workbench serves', async () => {
+    const s = await site(`    <Location "/content/demo/us/en/office.html">
+        Require ip 10.0.0.0/8
+    </Location>
+    <Location "/content/demo/us/en/local.html">
+        Require local
+    </Location>`)
+    expect((await s.send('/content/demo/us/en/office.html')).status).toBe(403)
+    expect((await s.send('/content/demo/us/en/local.html')).status).not.toBe(403)
+  })
+
+  it('a configuration without access directives (dispatcher.any alone) adds no access entry to the trace', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) =>
+        `/farms { /f { /virtualhosts { "*" } /renders { /0 { /hostname "127.0.0.1" /port "${up.publish.port}" } } /filter { /0 { /type "allow" /url "*" } } } }\n`
+    })
+    s.up.publish.behave(PAGE, { body: 'ok', headers: { 'content-type': 'text/html' } })
+    const r = await s.send(PAGE)
+    expect(r.status).toBe(200)
+    expect(stage(r.trace)).toBeUndefined()
+  })
+})
