@@ -149,6 +149,11 @@ export function compileSections(
     !readsRequest &&
     top.every((n) => (n.test === ALWAYS && n.children.length === 0) || GROUP[n.scope.kind] === 'location')
   const byUri = uriOnly ? new Map<string, SectionWalk>() : null
+  // Otherwise, without <If>: a walk that needed no `stat` (no <Files> or deeper <Directory> could
+  // match) depends on the URI and the filename alone, which is the docroot joined with the URI
+  // unless mod_rewrite set it: remembered per URI in that case.
+  const byPath = !uriOnly && !readsRequest ? new Map<string, SectionWalk>() : null
+  const root = (docroot ?? '').replace(/\/+$/, '')
   return {
     walk(outer) {
       if (byUri) {
@@ -160,13 +165,33 @@ export function compileSections(
         }
         return known
       }
-      return walkOnce(outer)
+      const plain =
+        byPath !== null &&
+        outer.filename.length === root.length + outer.uri.length &&
+        outer.filename.endsWith(outer.uri) &&
+        outer.filename.startsWith(root)
+      if (!plain) return walkOnce(outer)
+      const known = byPath.get(outer.uri)
+      if (known) return known
+      const stats = { used: false }
+      const walk = walkOnce(outer, stats)
+      if (!stats.used) {
+        if (byPath.size >= URI_MEMO_LIMIT) byPath.clear()
+        byPath.set(outer.uri, walk)
+      }
+      return walk
     }
   }
 
-  function walkOnce(outer: SectionWalkInput): SectionWalk {
+  function walkOnce(outer: SectionWalkInput, stats?: { used: boolean }): SectionWalk {
     let walked: Walked | undefined
-    const input: WalkInput = { ...outer, walked: () => (walked ??= walkedPath(outer, docroot)) }
+    const input: WalkInput = {
+      ...outer,
+      walked: () => {
+        if (stats) stats.used = true
+        return (walked ??= walkedPath(outer, docroot))
+      }
+    }
     const applied: Node[] = []
     const vary: string[] = []
     const nestedFiles: Node[] = []
