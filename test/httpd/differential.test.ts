@@ -68,9 +68,11 @@ function readLog(): string {
 /** The raw request, so targets like `#frag` reach the servers as written. */
 function ask(port: number, [method, target, headers]: (typeof REQUESTS)[number]): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const lines = [`${method} ${target} HTTP/1.1`, 'Host: localhost', 'Connection: close']
-    for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`)
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`))
+    // `host` replaces the default Host line; `:body` is sent as the request body.
+    const lines = [`${method} ${target} HTTP/1.1`, `Host: ${headers.host ?? 'localhost'}`, 'Connection: close']
+    for (const [k, v] of Object.entries(headers)) if (k !== 'host' && k !== ':body') lines.push(`${k}: ${v}`)
+    const head = `${lines.join('\r\n')}\r\n\r\n${headers[':body'] ?? ''}`
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(head))
     const parts: Buffer[] = []
     socket.on('data', (c: Buffer) => parts.push(c))
     socket.on('error', reject)

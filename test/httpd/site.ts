@@ -290,6 +290,12 @@ export function vhost(docroot: string): string {
   RewriteRule ^/to-acc-pt$ /acc/pt/x.html [PT]
   RewriteRule ^/acc/redirect$ /acc/page.html [R=302,L]
 </VirtualHost>
+<VirtualHost *:*>
+  ServerName trace-off
+  DocumentRoot "${docroot}"
+  TraceEnable off
+  Header always set X-Off "yes"
+</VirtualHost>
 `
 }
 
@@ -418,5 +424,12 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/acc/m/plain/x.html', {}],
   ['GET', '/to-acc-pt', {}],
   ['GET', '/acc/pt/x.html', { 'accept-encoding': 'gzip' }],
-  ['GET', '/acc/redirect', {}]
+  ['GET', '/acc/redirect', {}],
+  ['TRACE', '/content/site/page.html', { 'x-foo': 'bar', 'user-agent': 'curl/8' }],
+  ['TRACE', '/old', {}],
+  ['TRACE', '/forbid', {}],
+  ['TRACE', '/acc/pt/x.html', {}],
+  ['TRACE', '/content/site/page.html', { 'content-length': '3', ':body': 'abc' }],
+  ['TRACE', '/content/site/page.html', { host: 'trace-off' }],
+  ['GET', '/content/site/tiny.txt', { host: 'trace-off' }]
 ]

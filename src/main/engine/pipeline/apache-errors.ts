@@ -14,6 +14,7 @@ const TEXT: Record<number, [string, string]> = {
     'Gone',
     'The requested resource is no longer available on this server and there is no forwarding address.\nPlease remove all references to this resource.'
   ],
+  413: ['Request Entity Too Large', ''],
   416: [
     'Requested Range Not Satisfiable',
     'None of the range-specifier values in the Range\nrequest-header field overlap the current extent\nof the selected resource.'
@@ -32,6 +33,7 @@ const TEXT: Record<number, [string, string]> = {
     'Service Unavailable',
     'The server is temporarily unable to service your\nrequest due to maintenance downtime or capacity\nproblems. Please try again later.'
   ],
+  501: ['Not Implemented', 'TRACE not supported for current URL.<br />\n'],
   504: ['Gateway Timeout', 'The gateway did not receive a timely response\nfrom the upstream server or application.']
 }
 
@@ -56,9 +58,14 @@ export function errorPage(status: number, method?: string): string {
   const [title, plain] = TEXT[status] ?? [statusText(status), 'The server could not answer this request.']
   const text =
     status === 405 && method ? `The requested method ${escapeHtml(method)} is not allowed for this URL.` : plain
+  // httpd's 413 text is the one canned message without a paragraph around it.
+  const paragraph =
+    status === 413
+      ? `The requested resource does not allow request data with ${escapeHtml(method ?? 'GET')} requests, or the amount of data provided in\nthe request exceeds the capacity limit.\n`
+      : `<p>${text}</p>\n`
   return (
     '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
-    `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n<p>${text}</p>\n</body></html>\n`
+    `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n${paragraph}</body></html>\n`
   )
 }
 

@@ -12,16 +12,30 @@ import { handler } from './stages/handler'
 import { render } from './stages/render'
 import { fixups, rewrite } from './stages/rewrite'
 import { access } from './stages/access'
+import { traceMethod } from './stages/trace-method'
 
 export type Stage = (ctx: RequestContext) => boolean | Promise<boolean>
 
 /**
- * accept (+ vhost) → rewrite (SetEnvIf, the vhost's mod_rewrite rules) → access (Require,
+ * accept (+ vhost) → rewrite (SetEnvIf, the vhost's mod_rewrite rules) → TRACE (answered by
+ * httpd's core) → access (Require,
  * Allow/Deny) → fixups (the sections' RewriteRules, RequestHeader) → handler (mod_proxy,
  * static files, or on to the Dispatcher) → farm → flush (invalidation requests, before the
  * filters, §7) → filter → cache (hits answered here) → render (misses stored on the way).
  */
-export const STAGES: readonly Stage[] = [accept, rewrite, access, fixups, handler, farm, flush, filter, cache, render]
+export const STAGES: readonly Stage[] = [
+  accept,
+  rewrite,
+  traceMethod,
+  access,
+  fixups,
+  handler,
+  farm,
+  flush,
+  filter,
+  cache,
+  render
+]
 
 export function runPipeline(ctx: RequestContext, stages: readonly Stage[] = STAGES, from = 0): void | Promise<void> {
   // One clock reading per run (and after each wait): a stage that records nothing, such as a

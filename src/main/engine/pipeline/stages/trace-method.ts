@@ -1,0 +1,115 @@
+/**
+ * TRACE, as httpd's core answers it in its map_to_storage hook (ap_send_http_trace): after the
+ * vhost's rewrite rules, before access control and any handler, so the Dispatcher never sees
+ * one. `TraceEnable` (server or vhost; On by default) decides:
+ * - On: the request head echoed back as `message/http` (200), with no Header directives (no
+ *   handler runs); a request body is refused with 413.
+ * - Extended: the same, and a body is echoed too.
+ * - Off: 405 with an empty `Allow`.
+ * A request mod_proxy takes goes on to it (mod_proxy answers 501 itself when TRACE is off).
+ */
+import type { VhostSettings } from '../../../../shared/config-model'
+import type { RequestContext } from '../context'
+import { apacheSections } from '../apache-sections'
+import { answer } from './answer'
+import { proxyPassFor } from './handler'
+
+type TraceEnable = 'on' | 'off' | 'extended'
+
+/** httpd refuses a TRACE body above 64 KiB even with `TraceEnable extended`. */
+const EXTENDED_BODY_LIMIT = 65536
+
+export function traceMethod(ctx: RequestContext): boolean | Promise<boolean> {
+  if (ctx.req.method !== 'TRACE') return false
+  const v = ctx.vhost
+  const mode = traceEnableOf(v?.layers ?? [])
+  if (v && (ctx.proxyTo !== undefined || proxyPassFor(ctx, v) !== null)) {
+    if (mode !== 'off') return false
+    ctx.record('render', 'stop', 'TRACE forbidden by server configuration (TraceEnable off): mod_proxy answers 501')
+    ctx.setOutcome('blocked')
+    return answer(ctx, 501)
+  }
+  ctx.sectionsPhase = 'translate'
+  ctx.outputFiltered = false
+  if (mode === 'off') {
+    ctx.record('render', 'stop', 'TRACE denied by server configuration (TraceEnable off): 405')
+    ctx.setOutcome('blocked')
+    return answer(ctx, 405, { allow: '' })
+  }
+  if (ctx.req.body !== null && mode === 'on') {
+    ctx.record('render', 'stop', 'TRACE with a request body is not allowed (TraceEnable on): 413')
+    ctx.setOutcome('blocked')
+    return answer(ctx, 413)
+  }
+  const head = echoedHead(ctx)
+  if (ctx.req.body === null) return echo(ctx, head, Buffer.alloc(0))
+  return readBody(ctx.req.body).then((body) => {
+    if (body === null) {
+      ctx.record('render', 'stop', `TRACE with a request body over ${EXTENDED_BODY_LIMIT} bytes: 413`)
+      ctx.setOutcome('blocked')
+      return answer(ctx, 413)
+    }
+    return echo(ctx, head, body)
+  })
+}
+
+function echo(ctx: RequestContext, head: string, body: Buffer): true {
+  const mode = body.length > 0 ? 'TraceEnable extended' : 'TraceEnable on, the default'
+  ctx.record('render', 'stop', `TRACE: Apache echoes the request back as message/http (${mode}): 200`)
+  ctx.setOutcome('static')
+  ctx.status = 200
+  const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body])
+  ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes.length
+  // No handler ran, so no output filter either: httpd streams it (chunked), without Header
+  // directives. The request headers <If> sections and RewriteConds read are in its Vary.
+  const headers: Record<string, string> = { 'content-type': 'message/http' }
+  const vary = [...new Set([...ctx.vary, ...(apacheSections(ctx)?.vary ?? [])])]
+  if (vary.length > 0) headers.vary = vary.join(',')
+  ctx.reply.head(200, headers)
+  ctx.reply.end(bytes)
+  return true
+}
+
+/** `r->the_request` and `r->headers_in` (repeated headers merged under their first spelling), as httpd rebuilds them. */
+function echoedHead(ctx: RequestContext): string {
+  const raw = ctx.req.rawHeaders
+  const order: string[] = []
+  const merged = new Map<string, { name: string; value: string }>()
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i].toLowerCase()
+    const known = merged.get(key)
+    if (known) known.value += `, ${raw[i + 1]}`
+    else {
+      merged.set(key, { name: raw[i], value: raw[i + 1] })
+      order.push(key)
+    }
+  }
+  let out = `${ctx.req.method} ${ctx.req.target} ${ctx.req.protocol}\r\n`
+  for (const key of order) {
+    const h = merged.get(key)!
+    out += `${h.name}: ${h.value}\r\n`
+  }
+  return out + '\r\n'
+}
+
+function traceEnableOf(layers: VhostSettings[]): TraceEnable {
+  let mode: TraceEnable = 'on'
+  for (const l of layers) {
+    const v = l.other.TraceEnable?.value[0]?.toLowerCase()
+    if (v === 'on' || v === 'off' || v === 'extended') mode = v
+  }
+  return mode
+}
+
+function readBody(body: NodeJS.ReadableStream): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = []
+    let size = 0
+    body.on('data', (c: Buffer) => {
+      size += c.length
+      if (size <= EXTENDED_BODY_LIMIT) parts.push(c)
+    })
+    body.on('end', () => resolve(size <= EXTENDED_BODY_LIMIT ? Buffer.concat(parts) : null))
+    body.on('error', reject)
+  })
+}

@@ -1,0 +1,57 @@
+/**
+ * TRACE through the real listener, answered by httpd's core before access control and any
+ * handler (ap_send_http_trace): the Dispatcher never sees it. The AEMaaCS SDK leaves
+ * `TraceEnable` at its default (On: the request is echoed back); AMS's security.conf turns it
+ * off (405). test/httpd compares the same answers with Debian's apache2.
+ */
+import { describe, expect, it } from 'vitest'
+import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedConfigWithVhost } from './support/config'
+import { tempDocroot } from './support/cache'
+
+const PAGE = '/content/demo/us/en.html'
+
+async function site(vhostExtra = ''): Promise<Stack> {
+  const docroot = tempDocroot()
+  return stackForThisTest({
+    upstreams: ['publish'],
+    configDir: embeddedConfigWithVhost(vhostExtra),
+    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
+  })
+}
+
+describe('TRACE', () => {
+  it('TraceEnable on (the default): the head comes back as message/http, repeated headers merged; AEM is not asked', async () => {
+    const s = await site()
+    const r = await s.send(PAGE, { method: 'TRACE', headers: { 'X-Probe': ['one', 'two'] } })
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toBe('message/http')
+    expect(r.text).toMatch(new RegExp(`^TRACE ${PAGE.replace(/\./g, '\\.')} HTTP/1\\.1\\r\\n`))
+    expect(r.text).toContain('X-Probe: one, two\r\n')
+    expect(r.text.endsWith('\r\n\r\n')).toBe(true)
+    // No handler ran: the vhost's Header directives are not applied.
+    expect(r.headers['x-vhost']).toBeUndefined()
+    expect(s.up.publish.count).toBe(0)
+    expect(r.trace.stages.map((e) => e.stage)).not.toContain('filter')
+    expect(r.trace.stages.find((e) => e.stage === 'render')?.summary).toBe(
+      'TRACE: Apache echoes the request back as message/http (TraceEnable on, the default): 200'
+    )
+  })
+
+  it('a TRACE with a body is refused with 413', async () => {
+    const s = await site()
+    // Node's client frames a TRACE body only with an explicit Content-Length.
+    const r = await s.send(PAGE, { method: 'TRACE', headers: { 'content-length': '3' }, body: 'abc' })
+    expect(r.status).toBe(413)
+    expect(r.text).toContain('does not allow request data with TRACE requests')
+  })
+
+  it('TraceEnable off (as AMS sets it): 405 with an empty Allow', async () => {
+    const s = await site('    TraceEnable off')
+    const r = await s.send(PAGE, { method: 'TRACE' })
+    expect(r.status).toBe(405)
+    expect(r.headers.allow).toBe('')
+    expect(r.text).toContain('The requested method TRACE is not allowed for this URL.')
+    expect(s.up.publish.count).toBe(0)
+  })
+})
