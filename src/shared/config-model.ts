@@ -273,6 +273,21 @@ export interface AccessDirectives {
   }
 }
 
+/**
+ * mod_alias `Redirect`, `RedirectMatch`, `RedirectPermanent`, `RedirectTemp`. `list`: a URL-path
+ * prefix (or regex) and its target, tried in order; `expr`: the form without a URL-path
+ * (`Redirect [status] URL` in a `<Location>`), an ap_expr string, or none for `Redirect gone`.
+ */
+export interface AliasRedirect {
+  directive: string
+  kind: 'list' | 'expr'
+  regex: boolean
+  from?: string
+  to?: string
+  status: number
+  pos: SourcePos
+}
+
 /** Everything the pipeline needs from one Apache context (server, vhost or a nested scope). */
 export interface VhostSettings {
   rewriteEngine?: boolean
@@ -295,6 +310,8 @@ export interface VhostSettings {
   other: Record<string, Sourced<string[]>>
   /** Access control directives of this context (runtime/access.ts), when it has any. */
   access?: AccessDirectives
+  /** mod_alias redirects of this context, in file order. */
+  redirects?: AliasRedirect[]
   scopes: ApacheScope[]
 }
 

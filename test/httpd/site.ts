@@ -289,6 +289,30 @@ export function vhost(docroot: string): string {
   </Location>
   RewriteRule ^/to-acc-pt$ /acc/pt/x.html [PT]
   RewriteRule ^/acc/redirect$ /acc/page.html [R=302,L]
+  RewriteRule ^/to-red$ /red/old [PT]
+  RewriteRule ^/red/nopt$ /red/old
+  Redirect /red/old /red/new
+  Redirect permanent /red/perm http://example.com/perm
+  Redirect 303 /red/see /red/target
+  Redirect gone /red/gone
+  Redirect 410 /red/gone2
+  RedirectMatch ^/redm/(.*)\\.htm$ /redm/$1.html
+  RedirectMatch 301 "^/redm2/(.*)$" "http://example.com:80/x/$1?from=redm2"
+  RedirectMatch ^/redm3/(.*)$ relative/$1
+  RedirectPermanent /red/p2 /red/p2new
+  RedirectTemp /red/t2 http://example.com/t2
+  <Location "/red/loc">
+    Redirect "/red/loc-target"
+  </Location>
+  <Location "/red/locperm">
+    Redirect permanent "http://example.com%{REQUEST_URI}"
+  </Location>
+  <Location "/red/locgone">
+    Redirect gone
+  </Location>
+  <Location "/red/inner">
+    Redirect /red/inner/a /red/inner-a
+  </Location>
 </VirtualHost>
 <VirtualHost *:*>
   ServerName trace-off
@@ -431,5 +455,28 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['TRACE', '/acc/pt/x.html', {}],
   ['TRACE', '/content/site/page.html', { 'content-length': '3', ':body': 'abc' }],
   ['TRACE', '/content/site/page.html', { host: 'trace-off' }],
-  ['GET', '/content/site/tiny.txt', { host: 'trace-off' }]
+  ['GET', '/content/site/tiny.txt', { host: 'trace-off' }],
+  ['GET', '/red/old', {}],
+  ['GET', '/red/old/sub%20x?q=1', {}],
+  ['GET', '//red//old/y', {}],
+  ['GET', '/red/oldx', {}],
+  ['HEAD', '/red/old', {}],
+  ['HEAD', '/old', {}],
+  ['HEAD', '/status/410', {}],
+  ['GET', '/red/perm/z', {}],
+  ['GET', '/red/see', {}],
+  ['GET', '/red/gone/x', {}],
+  ['GET', '/red/gone2', {}],
+  ['GET', '/redm/a.htm?k=v', {}],
+  ['GET', '/redm2/a%20b', {}],
+  ['GET', '/redm3/x', {}],
+  ['GET', '/red/p2', {}],
+  ['GET', '/red/t2/deep', {}],
+  ['GET', '/red/loc/x?y=1', {}],
+  ['GET', '/red/locperm/x', {}],
+  ['GET', '/red/locgone', {}],
+  ['GET', '/red/inner/a', {}],
+  ['GET', '/red/inner/b', {}],
+  ['GET', '/to-red', {}],
+  ['GET', '/red/nopt', {}]
 ]

@@ -83,6 +83,8 @@ export function redirectPage(status: number, location: string): string {
   return (
     '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
     `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n` +
-    `<p>The document has moved <a href="${escapeHtml(location)}">here</a>.</p>\n</body></html>\n`
+    (status === 303
+      ? `<p>The answer to your request is located <a href="${escapeHtml(location)}">here</a>.</p>\n</body></html>\n`
+      : `<p>The document has moved <a href="${escapeHtml(location)}">here</a>.</p>\n</body></html>\n`)
   )
 }

@@ -13,11 +13,13 @@ import { render } from './stages/render'
 import { fixups, rewrite } from './stages/rewrite'
 import { access } from './stages/access'
 import { traceMethod } from './stages/trace-method'
+import { aliasTranslate } from './stages/alias'
 
 export type Stage = (ctx: RequestContext) => boolean | Promise<boolean>
 
 /**
- * accept (+ vhost) → rewrite (SetEnvIf, the vhost's mod_rewrite rules) → TRACE (answered by
+ * accept (+ vhost) → rewrite (SetEnvIf, the vhost's mod_rewrite rules) → alias (mod_alias's
+ * Redirect) → TRACE (answered by
  * httpd's core) → access (Require,
  * Allow/Deny) → fixups (the sections' RewriteRules, RequestHeader) → handler (mod_proxy,
  * static files, or on to the Dispatcher) → farm → flush (invalidation requests, before the
@@ -26,6 +28,7 @@ export type Stage = (ctx: RequestContext) => boolean | Promise<boolean>
 export const STAGES: readonly Stage[] = [
   accept,
   rewrite,
+  aliasTranslate,
   traceMethod,
   access,
   fixups,

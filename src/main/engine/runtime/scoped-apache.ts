@@ -19,6 +19,13 @@ import { compileSections, type CompiledSections, type SectionWalkInput } from '.
 import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
 import { allContexts } from './contexts'
 import { AccessControl, accessProblems } from './access'
+import {
+  dirRedirects,
+  redirectProblems,
+  serverRedirects,
+  type CompiledRedirect,
+  type DirRedirects
+} from './alias-redirect'
 
 export interface ScopedApache {
   responseHeaders: CompiledHeaders | null
@@ -41,6 +48,8 @@ export interface ResolvedApache extends ScopedApache {
   vary: string[]
   /** mod_rewrite's per-directory rules these sections leave (dir-rewrite.ts), null when none run. */
   dirRewrite: DirRewrite | null
+  /** mod_alias's per-directory redirects (the target form, the sections' lists), null when none. */
+  redirects: DirRedirects | null
 }
 
 /** Combinations remembered per vhost before the memo starts over. */
@@ -74,6 +83,10 @@ export class VhostScopes {
   readonly hasMime: boolean
   /** Some context has access control directives: requests are checked before the handler. */
   readonly hasAccess: boolean
+  /** Some context has a mod_alias redirect. */
+  readonly hasRedirects: boolean
+  /** The server's and the vhost's `Redirect` lists (the vhost's first), tried when the URI is translated. */
+  readonly serverRedirects: CompiledRedirect[]
   private readonly sections: Record<SectionsPhase, CompiledSections | null>
   /** Some section has RewriteRules: mod_rewrite's fixup hook has work to do. */
   get hasDirRewrite(): boolean {
@@ -95,12 +108,20 @@ export class VhostScopes {
       s.other.SetOutputFilter !== undefined ||
       hasMimeDirectives(s) ||
       s.access !== undefined ||
+      s.redirects !== undefined ||
       (dirRules !== null && hasDirRewriteConfig(s))
     this.sections = {
       full: compileSections(layers, docroot, relevant),
       translate: compileSections(layers, docroot, relevant, 'translate')
     }
-    this.base = { ...scopedApache(layers), scopes: [], label: '', vary: [], dirRewrite: null }
+    this.base = {
+      ...scopedApache(layers),
+      scopes: [],
+      label: '',
+      vary: [],
+      dirRewrite: null,
+      redirects: dirRedirects(layers, [])
+    }
     this.constant = { full: this.constantFor('full'), translate: this.constantFor('translate') }
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
@@ -110,6 +131,8 @@ export class VhostScopes {
     this.hasDeflate = all.some((c) => deflateFilterOf([c]) !== null)
     this.hasMime = all.some(hasMimeDirectives)
     this.hasAccess = all.some((c) => c.access !== undefined)
+    this.hasRedirects = all.some((c) => c.redirects !== undefined)
+    this.serverRedirects = serverRedirects(layers)
   }
 
   private constantFor(phase: SectionsPhase): ResolvedApache | null {
@@ -137,7 +160,11 @@ export class VhostScopes {
         scopes,
         label: 'Apache sections: ' + scopes.map(sectionLabel).join(', '),
         vary: [],
-        dirRewrite: this.dirRules?.merge(scopes) ?? null
+        dirRewrite: this.dirRules?.merge(scopes) ?? null,
+        redirects: dirRedirects(
+          this.layers,
+          scopes.map((s) => s.settings)
+        )
       }
       if (this.memo.size >= MEMO_LIMIT) this.memo.clear()
       this.memo.set(key, resolved)
@@ -183,7 +210,7 @@ export function scopedProblems(layers: VhostSettings[]): Diagnostic[] {
     // The server's and vhost's own Header directives are compiled (and reported) with the vhost.
     if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
     mergeExpires([s], out)
-    out.push(...accessProblems(s))
+    out.push(...accessProblems(s), ...redirectProblems(s))
     for (const scope of s.scopes) {
       out.push(...sectionProblems(scope))
       visit(scope.settings, true)

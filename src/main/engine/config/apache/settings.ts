@@ -16,6 +16,7 @@ import type {
   VirtualHost
 } from '../../../../shared/config-model'
 import { AccessWriter, type AccessCtx } from './access-directives'
+import { isRedirectDirective, readRedirect } from './alias-directives'
 import { lineShape } from './lexer'
 import { parseRewriteFlags, splitRewriteArgs } from './rewrite-args'
 import { textMemo } from '../../text-memo'
@@ -215,7 +216,10 @@ export class SettingsWriter {
         return
       default:
         if (isDispatcherDirective(d.name)) s.dispatcher[d.name] = { value: d.args.join(' '), pos }
-        else this.keepOther(ctx, d)
+        else if (isRedirectDirective(d.name)) {
+          const redirect = readRedirect(d, ctx.level === 'scope', this.sink)
+          if (redirect) (s.redirects ??= []).push(redirect)
+        } else this.keepOther(ctx, d)
     }
   }
 

@@ -41,7 +41,7 @@ export function answer(
     return errorDocumentRedirect(ctx, status, doc, extraHeaders)
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
-  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''), true)
+  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
   return send(ctx, status, extraHeaders, errorPage(status, ctx.req.method))
 }
 
@@ -141,14 +141,13 @@ function send(
   ctx: RequestContext,
   status: number,
   headers: OutgoingHttpHeaders,
-  body: string,
-  /** An ErrorDocument message: httpd writes it after the headers, so a HEAD gets no length. */
-  message = false
+  body: string
 ): true {
   const bytes = Buffer.from(body, 'latin1')
   ctx.status = status
   const out: OutgoingHttpHeaders = { 'content-type': 'text/html; charset=iso-8859-1' }
-  if (!(message && ctx.req.method === 'HEAD')) out['content-length'] = bytes.length
+  // httpd builds no page for a HEAD (r->header_only), so nothing counts its length.
+  if (ctx.req.method !== 'HEAD') out['content-length'] = bytes.length
   Object.assign(out, headers)
   // `/info "1"`: the answers Apache makes itself (a denial's 404, a passed error) say it too (§8.3, DISP-688).
   const info = cacheInfoHeader(ctx)

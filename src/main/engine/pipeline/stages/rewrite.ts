@@ -15,6 +15,7 @@ import type { ActiveVhost } from '../../runtime/active-config'
 import { sectionLabel } from '../../runtime/scoped-apache'
 import { directoryRewrite } from '../dir-rewrite'
 import { proxyPassFor } from './handler'
+import { aliasFixup } from './alias'
 
 export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
@@ -114,15 +115,21 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
 
 /**
  * fixups, after the access checks: the sections' own RewriteRules (mod_rewrite's fixup hook
- * runs first of the fixups; not for a request mod_proxy takes), then `RequestHeader` (last).
+ * runs first of the fixups; not for a request mod_proxy takes), mod_alias's redirects, then
+ * `RequestHeader` (last).
  */
 export function fixups(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const scoped = v.apache.scoped
-  if (!scoped.hasRequestHeaders && !scoped.hasDirRewrite) return false
+  if (!scoped.hasRequestHeaders && !scoped.hasDirRewrite && !scoped.hasRedirects) return false
   if (scoped.hasDirRewrite && !ctx.proxyTo && !proxyPassFor(ctx, v)) {
     const r = directoryRewrite(ctx, v)
+    if (r !== false) return r
+  }
+  // mod_alias's fixup (after mod_rewrite's, before mod_headers').
+  if (scoped.hasRedirects) {
+    const r = aliasFixup(ctx, v)
     if (r !== false) return r
   }
   requestHeaderFixup(ctx, v, ctx.requestDate())

@@ -1,0 +1,59 @@
+/**
+ * mod_alias's redirects (runtime/alias-redirect.ts), where httpd tries them: when the URI is
+ * translated (after mod_rewrite's and mod_proxy's translate hooks, which go first: a rewrite to
+ * a file path, a `[P]` or a `ProxyPass` ends the translation before mod_alias), and again in
+ * the fixups with every section merged. The answer is Apache's own redirect or error page.
+ */
+import type { ActiveVhost } from '../../runtime/active-config'
+import { findRedirect, type RedirectOutcome } from '../../runtime/alias-redirect'
+import { apacheSections, sectionWalkInput } from '../apache-sections'
+import type { RequestContext } from '../context'
+import { fullyQualify } from '../rewrite/uri'
+import { answer, redirect } from './answer'
+import { proxyPassFor } from './handler'
+
+/** The translate-time redirects: the server's lists and the target form `<Location>`/`<If>` merged. */
+export function aliasTranslate(ctx: RequestContext): boolean | Promise<boolean> {
+  const v = ctx.vhost
+  if (!v || !v.apache.scoped.hasRedirects) return false
+  if (ctx.apacheFilename !== undefined || ctx.proxyTo !== undefined || proxyPassFor(ctx, v) !== null) return false
+  const phase = ctx.sectionsPhase
+  ctx.sectionsPhase = 'translate'
+  const target = apacheSections(ctx)?.redirects?.target ?? null
+  const found = findRedirect(target, v.apache.scoped.serverRedirects, redirectInput(ctx, v))
+  if (!found) {
+    ctx.sectionsPhase = phase
+    return false
+  }
+  return answerRedirect(ctx, found)
+}
+
+/** fixup_redir: the target form and the sections' lists, with every section merged. */
+export function aliasFixup(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> {
+  const dir = apacheSections(ctx)?.redirects
+  if (!dir) return false
+  const found = findRedirect(dir.target, dir.list, redirectInput(ctx, v))
+  return found ? answerRedirect(ctx, found) : false
+}
+
+function redirectInput(ctx: RequestContext, v: ActiveVhost): Parameters<typeof findRedirect>[2] {
+  const walk = sectionWalkInput(ctx, v)
+  return {
+    uri: walk.uri,
+    query: ctx.query,
+    absolute: (path) => fullyQualify(path, ctx.apacheRequest()),
+    exprContext: walk.exprContext
+  }
+}
+
+function answerRedirect(ctx: RequestContext, found: RedirectOutcome): true | Promise<true> {
+  ctx.record('rewrite', 'stop', found.summary, { source: found.source })
+  // Made by Apache before any handler: no output filter is on its way.
+  ctx.outputFiltered = false
+  if (found.location !== undefined) {
+    ctx.setOutcome('redirect')
+    return redirect(ctx, found.status, found.location)
+  }
+  ctx.setOutcome(found.status >= 500 ? 'error' : 'blocked')
+  return answer(ctx, found.status)
+}
