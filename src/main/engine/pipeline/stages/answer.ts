@@ -137,12 +137,7 @@ export function redirect(
   return send(ctx, status, { ...extraHeaders, location }, redirectPage(status, location))
 }
 
-function send(
-  ctx: RequestContext,
-  status: number,
-  headers: OutgoingHttpHeaders,
-  body: string
-): true {
+function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body: string): true {
   const bytes = Buffer.from(body, 'latin1')
   ctx.status = status
   const out: OutgoingHttpHeaders = { 'content-type': 'text/html; charset=iso-8859-1' }
