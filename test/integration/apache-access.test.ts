@@ -6,20 +6,12 @@
  * directives with Debian's apache2 answer for answer.)
  */
 import { describe, expect, it } from 'vitest'
-import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigWithVhost } from './support/config'
-import { tempDocroot } from './support/cache'
+import { embeddedSite } from './support/embedded-site'
+import { stackForThisTest } from './support/engine'
 
 const PAGE = '/content/demo/us/en/page.html'
 
-async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<Stack> {
-  const docroot = tempDocroot()
-  return stackForThisTest({
-    upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra, edit),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
-  })
-}
+const site = embeddedSite
 
 function stage(trace: {
   stages: { stage: string; verdict: string; summary: string; log?: string[]; source?: { line: number } }[]

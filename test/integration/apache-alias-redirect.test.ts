@@ -5,17 +5,9 @@
  * directives with Debian's apache2.
  */
 import { describe, expect, it } from 'vitest'
-import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigWithVhost } from './support/config'
-import { tempDocroot } from './support/cache'
+import { embeddedSite } from './support/embedded-site'
 
-async function site(vhostExtra: string): Promise<Stack> {
-  return stackForThisTest({
-    upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot: tempDocroot() })
-  })
-}
+const site = embeddedSite
 
 function rewriteSummary(trace: { stages: { stage: string; summary: string }[] }): string {
   return trace.stages.filter((e) => e.stage === 'rewrite').at(-1)?.summary ?? ''

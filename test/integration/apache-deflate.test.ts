@@ -6,9 +6,7 @@
 import crypto from 'node:crypto'
 import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigWithVhost } from './support/config'
-import { tempDocroot } from './support/cache'
+import { embeddedSite } from './support/embedded-site'
 import { patternBuffer } from './support/upstream'
 
 const GZIP = { 'accept-encoding': 'gzip, deflate, br' }
@@ -19,14 +17,7 @@ function responseLines(trace: { stages: { stage: string; summary: string }[] }):
   return trace.stages.filter((e) => e.stage === 'response').map((e) => e.summary)
 }
 
-async function site(vhostExtra = ''): Promise<Stack> {
-  const docroot = tempDocroot()
-  return stackForThisTest({
-    upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
-  })
-}
+const site = embeddedSite
 
 describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
   it('a miss and then the hit go out gzipped, the hit with a Content-Length and an ETag suffixed -gzip', async () => {

@@ -7,19 +7,10 @@
 import crypto from 'node:crypto'
 import http from 'node:http'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigWithVhost } from './support/config'
-import { tempDocroot } from './support/cache'
+import { embeddedSite } from './support/embedded-site'
 import { freePort } from './support/ports'
 
-async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<Stack> {
-  const docroot = tempDocroot()
-  return stackForThisTest({
-    upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra, edit),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
-  })
-}
+const site = embeddedSite
 
 function renderSummary(trace: { stages: { stage: string; summary: string }[] }): string {
   return trace.stages.find((e) => e.stage === 'render')?.summary ?? ''

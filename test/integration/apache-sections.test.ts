@@ -11,20 +11,15 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/engine/config/load'
 import { compileDiagnostics } from '../../src/main/engine/runtime/compile-check'
-import { stackForThisTest, type Stack } from './support/engine'
+import { embeddedSite } from './support/embedded-site'
+import { type Stack } from './support/engine'
 import { embeddedConfigWithVhost } from './support/config'
-import { tempDocroot } from './support/cache'
 
 const PAGE = '/content/demo/us/en/expires.html'
 
 async function site(vhostExtra = '', edit?: (vhost: string) => string): Promise<{ s: Stack; docroot: string }> {
-  const docroot = tempDocroot()
-  const s = await stackForThisTest({
-    upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra, edit),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
-  })
-  return { s, docroot }
+  const s = await embeddedSite(vhostExtra, edit)
+  return { s, docroot: s.docroot }
 }
 
 function summaries(trace: { stages: { stage: string; summary: string }[] }): string[] {

@@ -6,18 +6,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigWithVhost } from './support/config'
-import { tempDocroot } from './support/cache'
+import { embeddedSite } from './support/embedded-site'
+import { type Stack } from './support/engine'
 
 async function site(edit: (vhost: string) => string): Promise<{ s: Stack; docroot: string }> {
-  const docroot = tempDocroot()
-  const s = await stackForThisTest({
-    upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost('', edit),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
-  })
-  return { s, docroot }
+  const s = await embeddedSite('', edit)
+  return { s, docroot: s.docroot }
 }
 
 function renderSummary(trace: { stages: { stage: string; summary: string }[] }): string {

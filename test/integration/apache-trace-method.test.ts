@@ -5,20 +5,11 @@
  * off (405). test/httpd compares the same answers with Debian's apache2.
  */
 import { describe, expect, it } from 'vitest'
-import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigWithVhost } from './support/config'
-import { tempDocroot } from './support/cache'
+import { embeddedSite } from './support/embedded-site'
 
 const PAGE = '/content/demo/us/en.html'
 
-async function site(vhostExtra = ''): Promise<Stack> {
-  const docroot = tempDocroot()
-  return stackForThisTest({
-    upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
-  })
-}
+const site = embeddedSite
 
 describe('TRACE', () => {
   it('TraceEnable on (the default): the head comes back as message/http, repeated headers merged; AEM is not asked', async () => {

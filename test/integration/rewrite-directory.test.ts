@@ -7,22 +7,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { embeddedSite } from './support/embedded-site'
 import { stackForThisTest, type Stack } from './support/engine'
 import { embeddedConfigWithVhost } from './support/config'
 import { tempDocroot } from './support/cache'
 import { loadConfig } from '../../src/main/engine/config/load'
 
-async function site(
-  vhostExtra: (docroot: string) => string,
-  upstreams = ['publish']
-): Promise<Stack & { docroot: string }> {
-  const docroot = tempDocroot()
-  const stack = await stackForThisTest({
-    upstreams,
-    configDir: embeddedConfigWithVhost(vhostExtra(docroot)),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
-  })
-  return { ...stack, docroot }
+function site(vhostExtra: (docroot: string) => string, upstreams = ['publish']): Promise<Stack & { docroot: string }> {
+  return embeddedSite(vhostExtra, undefined, upstreams)
 }
 
 /** The trace's per-directory rewrite entries (named after their section) and errors. */

@@ -5,17 +5,11 @@
  * keep a project's rules away from `/system/probes/health`, `/systemready` and CRXDE.
  */
 import { describe, expect, it } from 'vitest'
-import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigWithVhost } from './support/config'
-import { tempDocroot } from './support/cache'
+import { embeddedSite } from './support/embedded-site'
+import { type Stack } from './support/engine'
 
-async function site(vhostExtra: string, engine = 'on'): Promise<Stack> {
-  const docroot = tempDocroot()
-  return stackForThisTest({
-    upstreams: ['publish'],
-    configDir: embeddedConfigWithVhost(vhostExtra, (t) => t.replace('RewriteEngine on', `RewriteEngine ${engine}`)),
-    engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot })
-  })
+function site(vhostExtra: string, engine = 'on'): Promise<Stack> {
+  return embeddedSite(vhostExtra, (t) => t.replace('RewriteEngine on', `RewriteEngine ${engine}`))
 }
 
 function rewriteSummary(trace: { stages: { stage: string; summary: string }[] }): string {
