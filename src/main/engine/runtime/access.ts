@@ -166,7 +166,10 @@ export class AccessControl {
     const log: string[] = []
     const compat = this.compat ? this.checkCompat(req, method, log) : null
     const satisfyAny = this.compat?.satisfy(method)?.value === 'any'
-    if (satisfyAny && compat?.ok) return granted(log, `${compat.label} with Satisfy Any`, compat.pos)
+    if (satisfyAny && compat?.ok) {
+      const satisfy = this.compat!.satisfy(method)!
+      return granted(log, `${compat.label}, and Satisfy Any (${shortPos(satisfy.pos)}) needs nothing more`, compat.pos)
+    }
     // With Satisfy Any a client mod_access_compat refuses still gets in when the Require lines
     // (or their absence) let it: httpd 2.4.71 answers so, whatever check_dir_access's deferral reads like.
     if (!satisfyAny && compat && !compat.ok) return denied(log, compat)
@@ -206,7 +209,7 @@ export class AccessControl {
     const ok =
       order === 'deny,allow' ? deny === undefined || allow !== undefined : allow !== undefined && deny === undefined
     const by = order === 'deny,allow' ? (allow ?? deny) : (deny ?? allow)
-    const label = `${by ? by.label : 'no Allow or Deny matches'}, Order ${order}`
+    const label = by ? `${by.label}, Order ${order}` : `Order ${order} and no ${ok ? 'Deny' : 'Allow'} from matches`
     log.push(`mod_access_compat: ${ok ? 'allowed' : 'denied'}: ${label}`)
     return { ok, label, pos: by?.pos ?? orderRule?.pos }
   }
