@@ -230,6 +230,8 @@ export interface ApacheScope {
 export interface MethodLimit {
   methods: string[]
   except: boolean
+  /** The enclosing `<Limit>` of a nested one: a method must pass both. */
+  and?: MethodLimit
 }
 
 /** `Require [not] provider args` (mod_authz_core). */

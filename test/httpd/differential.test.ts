@@ -24,6 +24,8 @@ const IGNORED = new Set(['date', 'server', 'connection', 'keep-alive'])
 
 interface Answer {
   status: number
+  /** The status line's reason phrase. */
+  reason: string
   headers: http.IncomingHttpHeaders
   body: Buffer
 }
@@ -90,7 +92,12 @@ function ask(port: number, [method, target, headers]: (typeof REQUESTS)[number])
       }
       let body: Buffer = raw.subarray(headEnd + 4)
       if (out['transfer-encoding'] === 'chunked') body = dechunk(body)
-      resolve({ status: Number(head[0].split(' ')[1]), headers: out, body })
+      resolve({
+        status: Number(head[0].split(' ')[1]),
+        reason: head[0].split(' ').slice(2).join(' '),
+        headers: out,
+        body
+      })
     })
   })
 }
@@ -113,6 +120,7 @@ const DOCTYPE = /^<!DOCTYPE[^>]*>/
 function differences(a: Answer, w: Answer): string[] {
   const out: string[] = []
   if (a.status !== w.status) out.push(`status: apache ${a.status}, workbench ${w.status}`)
+  else if (a.reason !== w.reason) out.push(`reason phrase: apache "${a.reason}", workbench "${w.reason}"`)
   const aBody = a.body.toString('latin1').replace(DOCTYPE, '<!DOCTYPE>')
   const wBody = w.body.toString('latin1').replace(DOCTYPE, '<!DOCTYPE>')
   const doctypeOnly = !a.body.equals(w.body) && aBody === wBody

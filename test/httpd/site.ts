@@ -42,7 +42,8 @@ const FILES: Record<string, string> = {
   'a/b/x.custom': 'custom\n',
   'a/b/plain.txt': 'plain\n',
   'acc/page.html': 'acc\n',
-  'acc/key.secret': 'secret\n'
+  'acc/key.secret': 'secret\n',
+  'idx/index.html': 'idx\n'
 }
 
 export function writeDocroot(docroot: string): void {
@@ -313,12 +314,66 @@ export function vhost(docroot: string): string {
   <Location "/red/inner">
     Redirect /red/inner/a /red/inner-a
   </Location>
+  <Location "/red/status404">
+    Redirect 404 /red/foo
+  </Location>
+  <Location "/red/s503">
+    Redirect 503
+  </Location>
+  Redirect /red/enc http://example.com/e
+  <Location "/acc/vary">
+    Require expr "%{HTTP:X-Acc} == 'yes' || %{HTTP:X-Other} == 'z'"
+  </Location>
+  <Location "/limred">
+    <Limit POST>
+      Redirect /limred/a.html http://example.com/limited
+    </Limit>
+  </Location>
+  <Location "/nest">
+    <Limit GET POST>
+      <Limit GET>
+        Require all denied
+      </Limit>
+    </Limit>
+  </Location>
+  <Location "/se">
+    SetEnvIf Request_URI "a" OKV=1
+    Require env OKV
+  </Location>
+  <Directory "${docroot}/idx">
+    <Files "index.html">
+      Require all denied
+    </Files>
+  </Directory>
+  <Location "/ed1">
+    ErrorDocument 404 /red/old
+  </Location>
+  <Location "/ed2">
+    ErrorDocument 404 /old
+  </Location>
+  <Location "/ed3">
+    ErrorDocument 403 /errors/missing.html
+    Require all denied
+  </Location>
+  <Location "/ed4">
+    ErrorDocument 404 /deny/x.html
+  </Location>
+  <Location "/acc/user">
+    Require expr "%{REMOTE_USER} == 'bob'"
+  </Location>
 </VirtualHost>
 <VirtualHost *:*>
   ServerName trace-off
   DocumentRoot "${docroot}"
   TraceEnable off
   Header always set X-Off "yes"
+  <Location />
+    ErrorDocument 405 "custom"
+    Header always set X-Loc "1"
+  </Location>
+  <If "true">
+    Header always set X-If "1"
+  </If>
 </VirtualHost>
 `
 }
@@ -478,5 +533,21 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/red/inner/a', {}],
   ['GET', '/red/inner/b', {}],
   ['GET', '/to-red', {}],
-  ['GET', '/red/nopt', {}]
+  ['GET', '/red/nopt', {}],
+  ['GET', '/red/status404/x', {}],
+  ['GET', '/red/s503/x', {}],
+  ['GET', '/red/enc/%C3%A9', {}],
+  ['GET', '/acc/vary/x.html', { 'x-other': 'z' }],
+  ['GET', '/acc/user/x.html', {}],
+  ['GET', '/idx/', {}],
+  ['GET', '/ed1/x.html', {}],
+  ['GET', '/ed2/x.html', {}],
+  ['GET', '/ed3/x.html', {}],
+  ['GET', '/ed4/x.html', {}],
+  ['GET', '/se/a.html', {}],
+  ['GET', '/se/b.html', {}],
+  ['GET', '/limred/a.html', {}],
+  ['GET', '/nest/a', {}],
+  ['POST', '/nest/a', { 'content-length': '0' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=99999-' }]
 ]

@@ -70,6 +70,13 @@ describe('Require in sections, before the Dispatcher', () => {
     expect(r.text).toBe('up')
   })
 
+  it('a rewrite to a file path outside the docroot is refused by <Directory /> (the docroot grant does not cover it)', async () => {
+    const s = await site('    RewriteRule "^/outside$" "/etc/hostname"')
+    const r = await s.send('/outside')
+    expect(r.status).toBe(403)
+    expect(stage(r.trace)?.summary).toMatch(/Require all denied \(base-httpd\.conf:\d+\)/)
+  })
+
   it('Require expr and Require env read the request; the answer changes with the header', async () => {
     const s = await site(`    SetEnvIf X-Team "^dev$" TEAM_OK
     <Location "/content/demo/us/en/expr.html">
@@ -82,6 +89,9 @@ describe('Require in sections, before the Dispatcher', () => {
     expect((await s.send('/content/demo/us/en/expr.html')).status).toBe(403)
     expect((await s.send('/content/demo/us/en/expr.html', { headers: { 'x-key': 'k1' } })).status).toBe(200)
     expect((await s.send('/content/demo/us/en/env.html')).status).toBe(403)
+    // The header an expression read goes into Vary of the answer.
+    const keyed = await s.send('/content/demo/us/en/expr.html', { headers: { 'x-key': 'k1' } })
+    expect(String(keyed.headers.vary)).toMatch(/X-Key/i)
     const dev = await s.send('/content/demo/us/en/env.html', { headers: { 'x-team': 'dev' } })
     expect(dev.status).not.toBe(403)
     expect(stage(dev.trace)?.summary).toMatch(/Require env TEAM_OK/)

@@ -59,3 +59,17 @@ RewriteRule "^/otherport$" "http://shop.example.com:8081/content/demo/us/en.html
     expect(otherPort.headers.location).toBe('http://shop.example.com:8081/content/demo/us/en.html')
   })
 })
+
+describe('non-ASCII paths in redirects (r->uri holds bytes)', () => {
+  it('an [R] target built from a captured %C3%A9 is escaped once; a UTF-8 literal of the configuration as its bytes', async () => {
+    const configDir = embeddedConfigWithVhost(
+      'RewriteRule "^/fr/(.+)$" "/content/demo/fr/$1" [R=301,L]\nRewriteRule "^/lit$" "/content/demo/été.html" [R=302,L]'
+    )
+    const s = await stackForThisTest({ upstreams: ['publish'], configDir })
+    const captured = await s.send('/fr/%C3%A9t%C3%A9.html')
+    expect(captured.status).toBe(301)
+    expect(captured.headers.location).toMatch(/\/content\/demo\/fr\/%c3%a9t%c3%a9\.html$/)
+    const literal = await s.send('/lit')
+    expect(literal.headers.location).toMatch(/\/content\/demo\/%c3%a9t%c3%a9\.html$/)
+  })
+})

@@ -15,6 +15,7 @@ import { RequestContext, type IncomingRequest, type Reply } from './pipeline/con
 import { DeflatingBody } from './pipeline/deflate'
 import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipeline/replay'
 import { runPipeline, STAGES, type Stage } from './pipeline/run'
+import { reasonPhrase } from './http/reason-phrase'
 import { cache } from './pipeline/stages/cache'
 import type { ActiveConfig } from './runtime/active-config'
 
@@ -67,7 +68,7 @@ class HttpReply implements ListenerReply {
   }
 
   head(status: number, headers: OutgoingHttpHeaders): void {
-    this.res.writeHead(status, headers)
+    this.res.writeHead(status, reasonPhrase(status), headers)
   }
 
   write(chunk: Buffer): boolean {

@@ -1,8 +1,8 @@
 /**
  * Apache's URL escaping helpers, byte for byte: `ap_escape_uri` (used by mod_rewrite redirects,
  * `int:escape` and ap_expr `escape()`), mod_rewrite's back-reference escaping (`[B]`) and
- * `ap_unescape_url`. Apache works on bytes; strings here are treated as UTF-8, and the hex
- * digits are lower case as Apache writes them (`%3f`, not `%3F`).
+ * `ap_unescape_url`. Apache works on bytes; strings here are byte strings (see `bytesOf`), and
+ * the hex digits are lower case as Apache writes them (`%3f`, not `%3F`).
  */
 
 const encoder = new TextEncoder()
@@ -16,8 +16,33 @@ const PATH_SAFE = new Set([..."$-_.+!*'(),:;@&=/~"].map((c) => c.charCodeAt(0)))
 
 function mapBytes(s: string, f: (b: number) => string): string {
   let out = ''
-  for (const b of encoder.encode(s)) out += f(b)
+  for (const b of bytesOf(s)) out += f(b)
   return out
+}
+
+/**
+ * The bytes a string stands for. Request data (the decoded path, header values) are byte
+ * strings here, one character per byte, as httpd holds them; configuration text is converted
+ * to that form where it joins them (`toByteString`). A character above U+00FF can only be
+ * text that was not converted: it counts as its UTF-8 bytes.
+ */
+function bytesOf(s: string): Iterable<number> {
+  let wide = false
+  for (let i = 0; i < s.length && !wide; i++) wide = s.charCodeAt(i) > 0xff
+  if (!wide) return Buffer.from(s, 'latin1')
+  const out: number[] = []
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!
+    if (c <= 0xff) out.push(c)
+    else out.push(...encoder.encode(ch))
+  }
+  return out
+}
+
+/** Configuration text (UTF-8) as the byte string httpd sees: `é` becomes the two characters of its bytes. */
+export function toByteString(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1')
 }
 
 /** `ap_escape_uri`: percent-encode every byte that may not appear in a URL path. */

@@ -9,7 +9,8 @@
  * Why not Node's `ServerResponse`: a cache hit is a few microseconds of Dispatcher work, and
  * the stream machinery around one `writeHead`/`end` cost several times that (see listener.ts).
  */
-import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http'
+import type { OutgoingHttpHeaders } from 'node:http'
+import { reasonPhrase } from './reason-phrase'
 import type { Socket } from 'node:net'
 import type { Reply } from '../pipeline/context'
 
@@ -158,7 +159,7 @@ export class LeanReply implements Reply {
     const b = headerBlock(headers, Object.isFrozen(headers))
     this.statusCode = status
     if (status === 204 || status === 304 || (status >= 100 && status <= 199)) this.hasBody = false
-    let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n${b.text}`
+    let text = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${b.text}`
     if (!b.date) text += currentDateLine()
     let chunked = b.chunked
     let keepAlive = this.opts.keepAlive

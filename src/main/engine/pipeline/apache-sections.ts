@@ -14,7 +14,8 @@ export function apacheSections(ctx: RequestContext): ResolvedApache | null {
   const scoped = v.apache.scoped
   const phase = ctx.sectionsPhase
   const constant = scoped.constant[phase]
-  if (constant) return constant
+  // It holds for filenames under the docroot: always, unless mod_rewrite set a file path.
+  if (constant && ctx.apacheFilename === undefined) return constant
   const uri = apacheUri(ctx)
   const filename = apacheFilename(ctx, v, uri)
   const known = ctx.resolvedApache

@@ -85,6 +85,12 @@ export class RequestContext {
   cacheInfo?: string
   /** This context is Apache's internal request for an ErrorDocument (no second level). */
   isErrorDocument = false
+  /**
+   * The answer is a redirect mod_rewrite made (`[R]`): it sets `r->status` back to 200 first, so
+   * in an ErrorDocument's internal request it is sent as it is, where any other redirect or
+   * error counts as a failed ErrorDocument.
+   */
+  rewriteRedirect = false
   /** Set by a rewrite `[P]` rule: mod_proxy forwards there instead of the Dispatcher. */
   proxyTo?: ProxyTarget
   /** Set while a run is watched for decision replay (replay.ts). */

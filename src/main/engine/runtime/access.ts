@@ -38,6 +38,8 @@ export interface AccessRequest {
   serverIp: string
   env: Record<string, string>
   exprContext: () => ExprContext
+  /** Where `Require expr` puts the request headers it read (httpd adds them to `Vary`). */
+  vary: string[]
 }
 
 export interface AccessDecision {
@@ -291,7 +293,10 @@ function resultText(r: AuthzResult): string {
 function limitOf(limit: MethodLimit | undefined): Limited {
   if (!limit) return EVERY_METHOD
   const methods = new Set(limit.methods.map((m) => (m === 'HEAD' ? 'GET' : m)))
-  return limit.except ? (m) => !methods.has(m) : (m) => methods.has(m)
+  const own: Limited = limit.except ? (m) => !methods.has(m) : (m) => methods.has(m)
+  if (!limit.and) return own
+  const outer = limitOf(limit.and)
+  return (m) => own(m) && outer(m)
 }
 
 function either(a: Limited, b: Limited): Limited {
@@ -370,17 +375,20 @@ function compileRequire(r: AuthzRequire): Provider {
       }
     case 'expr': {
       const ast = exprOf(r.args)
+      // An expression that reads REMOTE_USER waits for a user: false means "not yet" (httpd's want_user).
+      const wantsUser = /%\{\s*REMOTE_USER\s*\}/i.test(r.args)
       return {
         ...base,
         dynamic: true,
         check: (req, log) => {
           if (ast instanceof ExprError) return 'error'
           const out = evalExprBool(ast, req.exprContext(), false)
+          for (const h of out.vary) if (!req.vary.includes(h)) req.vary.push(h)
           if (out.error !== undefined) {
             log.push(`AH02320: Error evaluating expression in 'Require expr': ${out.error}`)
             return 'error'
           }
-          return result(out.value)
+          return out.value ? 'granted' : wantsUser ? 'denied-no-user' : 'denied'
         }
       }
     }

@@ -191,7 +191,6 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings, 
   const matchers = names.map((n) => compileGlob(n, { caseInsensitive: true }))
   const layers = [server, vhost.settings]
   const docroot = vhost.documentRoot?.value
-  const wholeTree = layers.flatMap((l) => l.scopes.filter((s) => coversDocroot(s, docroot)))
   const handlerScopes = layers.flatMap((l) => [
     l,
     ...l.scopes.filter((s) => coversDocroot(s, docroot)).map((s) => s.settings)
@@ -210,7 +209,7 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings, 
     encodedSlashes: slashes === 'nodecode' ? 'nodecode' : slashes === 'on' ? 'on' : 'off',
     fileETag: lastOther(handlerScopes, 'FileETag')?.join(' ').toLowerCase() === 'none' ? 'none' : 'MTime Size',
     dispatcher: dispatcherDirectives(handlerScopes),
-    apache: compileVhostApache(server, vhost.settings, wholeTree, docroot),
+    apache: compileVhostApache(server, vhost.settings, docroot),
     probe: containerProbe(docroot),
     serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost')
   }

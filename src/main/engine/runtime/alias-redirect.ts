@@ -21,6 +21,7 @@ import {
   ExprError,
   parseStringExpr,
   pregsub,
+  toByteString,
   type ExprAst,
   type ExprContext
 } from '../apache-expr'
@@ -119,11 +120,11 @@ export function findRedirect(
     if (c.entry.regex) {
       const m = c.regex?.exec(input.uri)
       if (!m) continue
-      const found = c.entry.to === undefined ? '' : escapeTarget(pregsub(c.entry.to, captureList(m)))
+      const found = c.entry.to === undefined ? '' : escapeTarget(pregsub(toByteString(c.entry.to), captureList(m)))
       return outcome(c, found, input)
     }
     const l = aliasMatches(input.uri, c.entry.from ?? '')
-    if (l > 0) return outcome(c, (c.entry.to ?? '') + escapeUri(input.uri.slice(l)), input)
+    if (l > 0) return outcome(c, toByteString(c.entry.to ?? '') + escapeUri(input.uri.slice(l)), input)
   }
   return null
 }
@@ -146,6 +147,21 @@ function outcome(c: CompiledRedirect, found: string | null, input: RedirectInput
   return { status, location, summary: `mod_alias: ${c.label}: ${status} to ${location}`, source }
 }
 
+/** apr_uri_port_of_scheme's table, for the schemes a redirect names. */
+const DEFAULT_PORTS: Record<string, number> = {
+  http: 80,
+  https: 443,
+  ftp: 21,
+  ws: 80,
+  wss: 443,
+  ldap: 389,
+  ldaps: 636,
+  nntp: 119,
+  gopher: 70,
+  ssh: 22,
+  telnet: 23
+}
+
 /**
  * A computed target (a `RedirectMatch` substitution, the target form): its path escaped as
  * `ap_escape_uri` does, its query string and fragment kept as they are, a default port dropped
@@ -156,8 +172,8 @@ function escapeTarget(found: string): string {
   const beforeHash = hash < 0 ? found : found.slice(0, hash)
   const q = beforeHash.indexOf('?')
   let main = q < 0 ? beforeHash : beforeHash.slice(0, q)
-  const m = /^(https?):\/\/([^/:?#]*):(\d+)(.*)$/i.exec(main)
-  if (m && Number(m[3]) === (m[1].toLowerCase() === 'https' ? 443 : 80)) main = `${m[1]}://${m[2]}${m[4]}`
+  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/:?#]*):(\d+)(.*)$/i.exec(main)
+  if (m && Number(m[3]) === DEFAULT_PORTS[m[1].toLowerCase()]) main = `${m[1]}://${m[2]}${m[4]}`
   let out = escapeUri(main)
   if (q >= 0) out += '?' + beforeHash.slice(q + 1)
   if (hash >= 0) out += '#' + found.slice(hash + 1)

@@ -6,7 +6,7 @@
  * the vhost, after the vhost's own (Apache merges per-directory configuration last).
  */
 import fs from 'node:fs'
-import type { ApacheScope, SetEnvDirective, VhostSettings } from '../../../shared/config-model'
+import type { VhostSettings } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import type { FileInfo, FileProbe } from '../apache-expr'
 import { compileSetEnv, type CompiledSetEnv } from '../pipeline/headers'
@@ -119,10 +119,6 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
   }
 }
 
-function collect<T>(layers: VhostSettings[], scopes: ApacheScope[], pick: (s: VhostSettings) => T[]): T[] {
-  return [...layers.flatMap(pick), ...scopes.flatMap((s) => pick(s.settings))]
-}
-
 /** A RewriteMap file's text as `fs.readFileSync(p, 'utf8')` gives it, or null when it cannot be read. */
 export type MapFileReader = (p: string) => string | null
 
@@ -138,13 +134,14 @@ function readMapFile(p: string): string | null {
 export function compileVhostApache(
   server: VhostSettings,
   vhost: VhostSettings,
-  wholeTree: ApacheScope[],
   docroot: string | undefined,
   readFile: MapFileReader = readMapFile
 ): VhostApache {
   const problems: Diagnostic[] = []
   const layers = [server, vhost]
-  const setEnvDirectives = collect<SetEnvDirective>(layers, wholeTree, (s) => s.setEnv)
+  // The server's and vhost's own SetEnvIf run when the request is read (post_read_request);
+  // those of sections after the section walk (header_parser: ScopedApache.setEnv).
+  const setEnvDirectives = layers.flatMap((s) => s.setEnv)
 
   let rewrite: VhostApache['rewrite'] = null
   const eff = effectiveRewriteConfig(server, vhost)

@@ -31,7 +31,7 @@ export function compileDiagnostics(
     out.push(...notEmulated(apache).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
     for (const v of apache.virtualHosts) {
-      for (const d of compileVhostApache(apache.server, v.settings, [], v.documentRoot?.value, readMapFile).problems) {
+      for (const d of compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile).problems) {
         const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
         if (seen.has(key)) continue
         seen.add(key)

@@ -11,7 +11,7 @@
 import type { ApacheScope, HeaderDirective, Sourced, VhostSettings } from '../../../shared/config-model'
 import { shortPos, type Diagnostic } from '../../../shared/diagnostics'
 import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-expr'
-import { compileHeaders, type CompiledHeaders } from '../pipeline/headers'
+import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
 import { deflateFilterOf } from '../pipeline/deflate'
 import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
@@ -50,6 +50,8 @@ export interface ResolvedApache extends ScopedApache {
   dirRewrite: DirRewrite | null
   /** mod_alias's per-directory redirects (the target form, the sections' lists), null when none. */
   redirects: DirRedirects | null
+  /** The sections' SetEnvIf directives (mod_setenvif's header_parser), in merge order; null when none. */
+  setEnv: CompiledSetEnv | null
 }
 
 /** Combinations remembered per vhost before the memo starts over. */
@@ -60,9 +62,10 @@ const MEMO_LIMIT = 256
  * `map_to_storage` walked the directories and files (the Dispatcher's answers, static files);
  * `translate` when the request never got there — an answer from mod_rewrite (`[F]`, `[R]`, a
  * status) or one mod_proxy forwarded (its `map_to_storage` skips the directory walk) — so
- * only `<Location>` and `<If>` sections apply.
+ * only `<Location>` and `<If>` sections apply; `server` for an answer core's map_to_storage
+ * makes (TRACE), after httpd reset the request to the server's defaults: no section applies.
  */
-export type SectionsPhase = 'full' | 'translate'
+export type SectionsPhase = 'full' | 'translate' | 'server'
 
 export class VhostScopes {
   /** What applies without any section. */
@@ -85,13 +88,17 @@ export class VhostScopes {
   readonly hasAccess: boolean
   /** Some context has a mod_alias redirect. */
   readonly hasRedirects: boolean
+  /** Some section has SetEnvIf: they run after the section walk. */
+  readonly hasSectionSetEnv: boolean
   /** The server's and the vhost's `Redirect` lists (the vhost's first), tried when the URI is translated. */
   readonly serverRedirects: CompiledRedirect[]
-  private readonly sections: Record<SectionsPhase, CompiledSections | null>
+  private readonly sections: Record<Exclude<SectionsPhase, 'server'>, CompiledSections | null>
   /** Some section has RewriteRules: mod_rewrite's fixup hook has work to do. */
   get hasDirRewrite(): boolean {
     return this.dirRules !== null
   }
+  /** The docroot without its trailing slashes. */
+  private readonly root: string
   /** By walk key: node indices are the same in both phases, so one memo serves both. */
   private readonly memo = new Map<string, ResolvedApache>()
 
@@ -101,6 +108,7 @@ export class VhostScopes {
     docroot: string | undefined,
     private readonly dirRules: DirRewriteRules | null = null
   ) {
+    this.root = (docroot ?? '').replace(/\/+$/, '')
     const relevant = (s: VhostSettings): boolean =>
       s.headers.length > 0 ||
       s.errorDocuments.length > 0 ||
@@ -109,6 +117,7 @@ export class VhostScopes {
       hasMimeDirectives(s) ||
       s.access !== undefined ||
       s.redirects !== undefined ||
+      s.setEnv.length > 0 ||
       (dirRules !== null && hasDirRewriteConfig(s))
     this.sections = {
       full: compileSections(layers, docroot, relevant),
@@ -120,9 +129,14 @@ export class VhostScopes {
       label: '',
       vary: [],
       dirRewrite: null,
-      redirects: dirRedirects(layers, [])
+      redirects: dirRedirects(layers, []),
+      setEnv: null
     }
-    this.constant = { full: this.constantFor('full'), translate: this.constantFor('translate') }
+    this.constant = {
+      full: this.constantFor('full'),
+      translate: this.constantFor('translate'),
+      server: this.base
+    }
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
     this.hasResponseDirectives = all.some(
@@ -132,19 +146,24 @@ export class VhostScopes {
     this.hasMime = all.some(hasMimeDirectives)
     this.hasAccess = all.some((c) => c.access !== undefined)
     this.hasRedirects = all.some((c) => c.redirects !== undefined)
+    this.hasSectionSetEnv = all.some((c) => !layers.includes(c) && c.setEnv.length > 0)
     this.serverRedirects = serverRedirects(layers)
   }
 
-  private constantFor(phase: SectionsPhase): ResolvedApache | null {
+  private constantFor(phase: Exclude<SectionsPhase, 'server'>): ResolvedApache | null {
     const sections = this.sections[phase]
     if (!sections) return this.base
     return sections.fixed ? this.resolved(sections.fixed.key, sections.fixed.scopes) : null
   }
 
   resolve(input: SectionWalkInput, phase: SectionsPhase = 'full'): ResolvedApache {
+    if (phase === 'server') return this.base
+    const sections = this.sections[phase]
+    if (!sections) return this.base
+    // The constant answer holds for filenames under the docroot (see sections.ts).
     const constant = this.constant[phase]
-    if (constant) return constant
-    const walk = this.sections[phase]!.walk(input)
+    if (constant && (input.filename === this.root || input.filename.startsWith(this.root + '/'))) return constant
+    const walk = sections.walk(input)
     const resolved = this.resolved(walk.key, walk.scopes)
     // Shared between requests (the trace keeps the label string, not a copy) unless <If> read headers.
     return walk.vary.length === 0 ? resolved : { ...resolved, vary: walk.vary }
@@ -164,7 +183,8 @@ export class VhostScopes {
         redirects: dirRedirects(
           this.layers,
           scopes.map((s) => s.settings)
-        )
+        ),
+        setEnv: sectionSetEnv(scopes)
       }
       if (this.memo.size >= MEMO_LIMIT) this.memo.clear()
       this.memo.set(key, resolved)
@@ -193,6 +213,12 @@ function scopedApache(contexts: VhostSettings[]): ScopedApache {
   }
 }
 
+/** merge_setenvif_config: each section's directives after the outer ones'. */
+function sectionSetEnv(scopes: ApacheScope[]): CompiledSetEnv | null {
+  const directives = scopes.flatMap((s) => s.settings.setEnv)
+  return directives.length > 0 ? compileSetEnv(directives) : null
+}
+
 function accessOf(contexts: VhostSettings[]): AccessControl | null {
   if (!contexts.some((c) => c.access !== undefined)) return null
   const control = new AccessControl(contexts)
@@ -209,6 +235,7 @@ export function scopedProblems(layers: VhostSettings[]): Diagnostic[] {
   const visit = (s: VhostSettings, nested: boolean): void => {
     // The server's and vhost's own Header directives are compiled (and reported) with the vhost.
     if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
+    if (nested && s.setEnv.length > 0) out.push(...compileSetEnv(s.setEnv).problems)
     mergeExpires([s], out)
     out.push(...accessProblems(s), ...redirectProblems(s))
     for (const scope of s.scopes) {

@@ -99,6 +99,9 @@ export function compileSections(
   relevant: (s: VhostSettings) => boolean,
   phase: 'translate' | 'full' = 'full'
 ): CompiledSections | null {
+  const root = (docroot ?? '').replace(/\/+$/, '')
+  /** The filename is the docroot or below it (it is, unless mod_rewrite set a file path elsewhere). */
+  const inDocroot = (filename: string): boolean => filename === root || filename.startsWith(root + '/')
   let counter = 0
   const build = (scopes: ApacheScope[]): Node[] => {
     const out: Node[] = []
@@ -132,14 +135,14 @@ export function compileSections(
   const ifs = top.filter((n) => GROUP[n.scope.kind] === 'if')
   // `<Directory />`, `<Directory docroot>`, `<Location />` without nested sections apply to
   // every request (the common case): their walk has one answer, computed once.
-  if (top.every((n) => n.test === ALWAYS && n.children.length === 0)) {
+  if (top.every((n) => coversDocroot(n) && n.children.length === 0)) {
     const all = [...dirs, ...locations]
     const fixed: SectionWalk = {
       scopes: all.map((n) => n.scope),
       key: all.map((n) => n.index + ',').join(''),
       vary: []
     }
-    return { walk: () => fixed, fixed }
+    return { walk: (outer) => (inDocroot(outer.filename) ? fixed : walkOnce(outer)), fixed }
   }
   const hasIf = (n: Node): boolean => GROUP[n.scope.kind] === 'if' || n.children.some(hasIf)
   const readsRequest = top.some(hasIf)
@@ -147,16 +150,15 @@ export function compileSections(
   // (no directory walk on disk, no request read), so it is remembered per URI.
   const uriOnly =
     !readsRequest &&
-    top.every((n) => (n.test === ALWAYS && n.children.length === 0) || GROUP[n.scope.kind] === 'location')
+    top.every((n) => (coversDocroot(n) && n.children.length === 0) || GROUP[n.scope.kind] === 'location')
   const byUri = uriOnly ? new Map<string, SectionWalk>() : null
   // Otherwise, without <If>: a walk that needed no `stat` (no <Files> or deeper <Directory> could
   // match) depends on the URI and the filename alone, which is the docroot joined with the URI
   // unless mod_rewrite set it: remembered per URI in that case.
   const byPath = !uriOnly && !readsRequest ? new Map<string, SectionWalk>() : null
-  const root = (docroot ?? '').replace(/\/+$/, '')
   return {
     walk(outer) {
-      if (byUri) {
+      if (byUri && inDocroot(outer.filename)) {
         let known = byUri.get(outer.uri)
         if (!known) {
           known = walkOnce(outer)
@@ -261,6 +263,20 @@ function components(path: string): number {
 const NEVER = (): boolean => false
 const ALWAYS = (): boolean => true
 
+type Test = (input: WalkInput, vary: string[]) => boolean
+/** Tests true for every filename under the docroot (a `<Directory>` at or above it). */
+const DOCROOT_WIDE = new WeakSet<Test>()
+
+function withinDocroot(test: Test): Test {
+  DOCROOT_WIDE.add(test)
+  return test
+}
+
+/** True for every request whose filename is under the docroot. */
+function coversDocroot(n: Node): boolean {
+  return n.test === ALWAYS || DOCROOT_WIDE.has(n.test)
+}
+
 function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkInput, vary: string[]) => boolean {
   const arg = scope.arg
   switch (scope.kind) {
@@ -275,10 +291,13 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
         }
       }
       const root = docroot?.replace(/\/+$/, '')
-      // The docroot and the folders above it always exist for the emulated server.
-      const exists = dir === '/' || (root !== undefined && (root === dir || root.startsWith(dir + '/')))
-      // The filename is always under the docroot, so a directory at or above it always applies.
-      if (exists) return ALWAYS
+      if (dir === '/') return ALWAYS
+      // The docroot and the folders above it always exist for the emulated server, so they apply
+      // to every filename under the docroot (the walks below count on it: see `inDocroot`); a
+      // rewrite to a file path elsewhere is tested for real.
+      if (root !== undefined && (root === dir || root.startsWith(dir + '/'))) {
+        return withinDocroot((i) => i.filename === dir || i.filename.startsWith(dir + '/'))
+      }
       return (i) => {
         if (i.filename !== dir && !i.filename.startsWith(dir + '/')) return false
         const walkedDir = i.walked().dir

@@ -128,6 +128,22 @@ describe('what httpd refuses to start with', () => {
     ])
   })
 
+  it('<Limit TRACE>, Order inside <RequireAll>; a method <Limit> registered is fine for Require method', () => {
+    expect(errors('  <Location /x>\n    <Limit TRACE>\n      Require all denied\n    </Limit>\n  </Location>')).toEqual(
+      ['4: TRACE cannot be controlled by <Limit>, see TraceEnable']
+    )
+    expect(
+      errors(
+        '  <Location /x>\n    <RequireAll>\n      Require all granted\n      Order deny,allow\n    </RequireAll>\n  </Location>'
+      )
+    ).toEqual(['6: Order not allowed here'])
+    expect(
+      errors(
+        '  <Location /x>\n    <Limit PURGE>\n      Require all denied\n    </Limit>\n    Require method PURGE GET\n  </Location>'
+      )
+    ).toEqual([])
+  })
+
   it('Require valid-user loads, with a warning that no user is authenticated here', () => {
     const l = vhost('  <Location /x>\n    Require valid-user\n  </Location>')
     expect(only(l.sink.items, 'APACHE_ACCESS_SYNTAX')).toEqual([])

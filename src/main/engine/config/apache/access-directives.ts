@@ -66,6 +66,8 @@ export class AccessWriter {
   /** Every `<Require*>` group and implicit root read, for the checks made once the file is read. */
   private readonly groups: AuthzGroup[] = []
   private readonly roots: AuthzGroup[] = []
+  /** Methods `<Limit>` sections have registered so far. */
+  private readonly registered = new Set<string>(KNOWN_METHODS)
 
   constructor(private readonly sink: DiagnosticSink) {}
 
@@ -79,10 +81,14 @@ export class AccessWriter {
     if (ctx.accessIgnored) return {}
     if (lower === 'limit' || lower === 'limitexcept') {
       if (!this.allowedHere(`<${name}`, ctx, pos)) return { accessIgnored: true }
-      if (ctx.limit)
-        this.error(`<${name}> cannot occur within <${ctx.limit.except ? 'LimitExcept' : 'Limit'}> section`, pos)
       if (args.length === 0) this.error(`<${name}> requires at least one argument`, pos)
-      return { limit: { methods: args, except: lower === 'limitexcept' } }
+      if (args.includes('TRACE')) this.error('TRACE cannot be controlled by <Limit>, see TraceEnable', pos)
+      // <Limit> registers the extension methods it names (`Require method PURGE` is fine after it).
+      for (const m of args) this.registered.add(m)
+      const limit: MethodLimit = { methods: args, except: lower === 'limitexcept' }
+      // Nested: the methods both name.
+      if (ctx.limit) limit.and = ctx.limit
+      return { limit }
     }
     const kind = GROUP_KINDS[lower]
     if (!kind) return { accessIgnored: true }
@@ -101,6 +107,8 @@ export class AccessWriter {
   /** Reads an access directive (the caller checked `isAccessDirective`). */
   directive(ctx: WriteContext, d: EvaluatedDirective, rest: string): void {
     if (ctx.accessIgnored || !this.allowedHere(d.name, ctx, d.pos)) return
+    // Inside <Require*> only authorization directives are allowed (OR_AUTHCFG): not Order, Allow, Deny.
+    if (ctx.authzGroup && /^(order|allow|deny)$/i.test(d.name)) return this.error(`${d.name} not allowed here`, d.pos)
     const limit = ctx.limit
     switch (d.name.toLowerCase()) {
       case 'require':
@@ -160,7 +168,7 @@ export class AccessWriter {
       return this.error(`Unknown Authz provider: ${words[negate ? 1 : 0]}`, d.pos)
     }
     const args = words.slice(negate ? 2 : 1)
-    const problem = providerProblem(provider, args, rest)
+    const problem = providerProblem(provider, args, rest, this.registered)
     if (problem) return this.error(problem, d.pos)
     if (USER_PROVIDERS.has(provider)) {
       this.sink.warn(
@@ -243,14 +251,14 @@ function withLimit<T>(rule: AccessRule<T>, limit: MethodLimit | undefined): Acce
 }
 
 /** What the provider's own parser (parse_require_line) refuses; `Require expr` is compiled with the runtime. */
-function providerProblem(provider: string, args: string[], rest: string): string | null {
+function providerProblem(provider: string, args: string[], rest: string, methods: Set<string>): string | null {
   switch (provider) {
     case 'all': {
       const v = rest.trim().toLowerCase()
       return v === 'granted' || v === 'denied' ? null : "Argument for 'Require all' must be 'granted' or 'denied'"
     }
     case 'method': {
-      const bad = args.find((m) => !KNOWN_METHODS.has(m))
+      const bad = args.find((m) => !methods.has(m))
       return bad === undefined ? null : `Invalid Method '${bad}'`
     }
     case 'ip': {

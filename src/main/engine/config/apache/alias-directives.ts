@@ -45,23 +45,27 @@ export function readRedirect(d: EvaluatedDirective, inSection: boolean, sink: Di
   const regex = d.name === 'RedirectMatch'
   const [arg1, arg2, arg3] = d.args
   let status = d.name === 'RedirectPermanent' ? 301 : 302
-  let grok = true
+  // httpd 2.4's grokarg1: 1 for a redirect status, -1 for `gone` or any other status (no URL
+  // follows), 0 for no status at all.
+  let grok: 1 | 0 | -1 = 1
   const keyword = arg1.toLowerCase()
   if (keyword === 'permanent') status = 301
   else if (keyword === 'temp') status = 302
   else if (keyword === 'seeother') status = 303
   else if (keyword === 'gone') status = 410
   else if (/^\d/.test(arg1)) status = parseInt(arg1, 10)
-  else grok = false
-  if (arg3 !== undefined && !grok) return fail('Redirect: invalid first argument (of three)')
+  else grok = 0
+  if (grok === 1 && !isRedirectStatus(status)) grok = -1
+  if (arg3 !== undefined && grok === 0) return fail('Redirect: invalid first argument (of three)')
   const base = { directive: d.name, regex, status, pos: d.pos }
   if (inSection) {
-    if (grok && arg2 !== undefined && arg3 === undefined && status !== 410) return { ...base, kind: 'expr', to: arg2 }
-    if (grok && arg2 === undefined && status === 410) return { ...base, kind: 'expr' }
-    if (!grok && arg2 === undefined) return { ...base, kind: 'expr', to: arg1 }
+    // A redirect status and a URL, or a URL alone: the target of every request the section covers.
+    if (grok === 1 && arg2 !== undefined && arg3 === undefined) return { ...base, kind: 'expr', to: arg2 }
+    if (grok === -1 && arg2 === undefined) return { ...base, kind: 'expr' }
+    if (grok === 0 && arg2 === undefined) return { ...base, kind: 'expr', to: arg1 }
   }
-  const from = arg3 === undefined && !grok ? arg1 : arg2
-  const to = arg3 === undefined && !grok ? arg2 : arg3
+  const from = arg3 === undefined && grok === 0 ? arg1 : arg2
+  const to = arg3 === undefined && grok === 0 ? arg2 : arg3
   if (isRedirectStatus(status)) {
     if (to === undefined) return fail('URL to redirect to is missing')
     if (!regex && !isUrl(to) && !to.startsWith('/')) return fail('Redirect to non-URL')

@@ -141,6 +141,9 @@ export class SettingsWriter {
       return
     }
     if (ctx.within !== undefined) {
+      // httpd applies what <Limit>/<LimitExcept> hold to every method: only access directives
+      // honour the methods. What other containers hold is recorded, not modelled.
+      if (ctx.limit && !ctx.accessIgnored && !ctx.authzGroup) return this.apply({ ...ctx, within: undefined }, d)
       this.keepOther(ctx, d)
       return
     }

@@ -7,6 +7,7 @@
  */
 
 import { textMemo } from '../../text-memo'
+import { toByteString } from '../../apache-expr'
 
 export type TemplatePart =
   | { kind: 'text'; text: string }
@@ -43,7 +44,8 @@ function parseUncached(s: string): TemplatePart[] {
   const parts: TemplatePart[] = []
   let text = ''
   const flush = (): void => {
-    if (text) parts.push({ kind: 'text', text })
+    // Configuration text joins request data (byte strings): it becomes the bytes httpd reads.
+    if (text) parts.push({ kind: 'text', text: toByteString(text) })
     text = ''
   }
   let i = 0

@@ -58,6 +58,7 @@ function errorDocumentRedirect(
 ): Promise<true> {
   const outer = ctx.reply
   let innerStatus = 0
+  let failed = false
   let gzip = false
   let gzipRange: string | undefined
   const reply: Reply = {
@@ -73,14 +74,17 @@ function errorDocumentRedirect(
       innerStatus = s
       const compress = gzip
       gzip = false
-      if (s >= 400) return
-      ctx.status = status
+      failed = s >= 400 || (s >= 300 && !sub.rewriteRedirect)
+      if (failed) return
+      // The document's own answer goes out with the original status; mod_rewrite's redirect as it is.
+      const sent = s >= 300 ? s : status
+      ctx.status = sent
       if (compress) outer.gzipBody?.(gzipRange)
-      outer.head(status, { ...headers, ...extraHeaders })
+      outer.head(sent, { ...headers, ...extraHeaders })
     },
-    write: (chunk) => (innerStatus < 400 ? outer.write(chunk) : true),
+    write: (chunk) => (failed ? true : outer.write(chunk)),
     end: (body) => {
-      if (innerStatus < 400) outer.end(body)
+      if (!failed) outer.end(body)
     },
     onDrain: (cb) => outer.onDrain(cb),
     onAbort: (cb) => outer.onAbort(cb),
@@ -97,7 +101,9 @@ function errorDocumentRedirect(
     'transfer-encoding'
   ])
     delete headers[h]
-  const sub = new RequestContext(
+  // eslint-disable-next-line prefer-const -- the reply above reads it once the pipeline runs.
+  let sub: RequestContext
+  sub = new RequestContext(
     { ...ctx.req, method: 'GET', target: doc, headers, body: null },
     reply,
     ctx.config,
@@ -111,16 +117,18 @@ function errorDocumentRedirect(
   return Promise.resolve(runPipeline(sub)).then(() => {
     ctx.record(
       'response',
-      innerStatus >= 400 ? 'error' : 'changed',
+      failed ? 'error' : 'changed',
       `ErrorDocument ${status} ${doc}: internal GET answered ${innerStatus}`,
       {
         detail: { stages: sub.trace.stages }
       }
     )
-    if (innerStatus >= 400 || !outer.headersSent) {
+    if (failed || !outer.headersSent) {
+      // httpd's internal request starts with the original status, and its error page names
+      // that one, whatever the document's own request ran into.
       const page = errorPage(status).replace(
         '</body>',
-        `<p>Additionally, a ${innerStatus} ${statusText(innerStatus)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
+        `<p>Additionally, a ${status} ${statusText(status)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
       )
       if (!outer.headersSent) send(ctx, status, extraHeaders, page)
     }

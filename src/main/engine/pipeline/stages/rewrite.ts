@@ -162,6 +162,7 @@ export function rewriteAnswer(ctx: RequestContext, out: RewriteOutcome): true | 
   ctx.outputFiltered = false
   if (out.action === 'redirect') {
     ctx.setOutcome('redirect')
+    ctx.rewriteRedirect = true
     return redirect(ctx, out.status ?? 302, out.location ?? '/')
   }
   ctx.setOutcome('blocked')

@@ -29,7 +29,11 @@ export function traceMethod(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.setOutcome('blocked')
     return answer(ctx, 501)
   }
+  // The <If> sections walked before translation already put the headers they read in Vary;
+  // then httpd resets the request to the server's defaults: no section applies to the answer.
   ctx.sectionsPhase = 'translate'
+  const ifVary = apacheSections(ctx)?.vary ?? []
+  ctx.sectionsPhase = 'server'
   ctx.outputFiltered = false
   if (mode === 'off') {
     ctx.record('render', 'stop', 'TRACE denied by server configuration (TraceEnable off): 405')
@@ -42,18 +46,18 @@ export function traceMethod(ctx: RequestContext): boolean | Promise<boolean> {
     return answer(ctx, 413)
   }
   const head = echoedHead(ctx)
-  if (ctx.req.body === null) return echo(ctx, head, Buffer.alloc(0))
+  if (ctx.req.body === null) return echo(ctx, head, Buffer.alloc(0), ifVary)
   return readBody(ctx.req.body).then((body) => {
     if (body === null) {
       ctx.record('render', 'stop', `TRACE with a request body over ${EXTENDED_BODY_LIMIT} bytes: 413`)
       ctx.setOutcome('blocked')
       return answer(ctx, 413)
     }
-    return echo(ctx, head, body)
+    return echo(ctx, head, body, ifVary)
   })
 }
 
-function echo(ctx: RequestContext, head: string, body: Buffer): true {
+function echo(ctx: RequestContext, head: string, body: Buffer, ifVary: string[]): true {
   const mode = body.length > 0 ? 'TraceEnable extended' : 'TraceEnable on, the default'
   ctx.record('render', 'stop', `TRACE: Apache echoes the request back as message/http (${mode}): 200`)
   ctx.setOutcome('static')
@@ -63,7 +67,7 @@ function echo(ctx: RequestContext, head: string, body: Buffer): true {
   // No handler ran, so no output filter either: httpd streams it (chunked), without Header
   // directives. The request headers <If> sections and RewriteConds read are in its Vary.
   const headers: Record<string, string> = { 'content-type': 'message/http' }
-  const vary = [...new Set([...ctx.vary, ...(apacheSections(ctx)?.vary ?? [])])]
+  const vary = [...new Set([...ctx.vary, ...ifVary])]
   if (vary.length > 0) headers.vary = vary.join(',')
   ctx.reply.head(200, headers)
   ctx.reply.end(bytes)

@@ -1,0 +1,16 @@
+/**
+ * The reason phrase of a status line as httpd writes it (its `status_lines` table). Node's
+ * table follows newer RFC wording for a few codes; browsers and curl show the phrase, so the
+ * workbench writes httpd's, for its own answers and for the ones it relays.
+ */
+import { STATUS_CODES } from 'node:http'
+
+const HTTPD_WORDING: Record<number, string> = {
+  413: 'Request Entity Too Large',
+  414: 'Request-URI Too Long',
+  416: 'Requested Range Not Satisfiable'
+}
+
+export function reasonPhrase(status: number): string {
+  return HTTPD_WORDING[status] ?? STATUS_CODES[status] ?? 'unknown'
+}
