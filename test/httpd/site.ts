@@ -20,7 +20,11 @@ const MODULES = [
   'dir',
   'alias',
   'access_compat',
-  'authz_host'
+  'authz_host',
+  'authn_core',
+  'authn_file',
+  'auth_basic',
+  'authz_user'
 ]
 
 export function moduleLines(): string[] {
@@ -46,7 +50,14 @@ const FILES: Record<string, string> = {
   'idx/index.html': 'idx\n'
 }
 
+/** Users of the Basic authentication sections, in the formats `htpasswd` writes (-m, -s, -B). */
+const HTPASSWD =
+  'alice:$apr1$AmFdfMuC$AnFX/c2CO1bji2UXYaZ8j/\n' +
+  'bob:{SHA}SAv9mAXCuLCIWvLrguJf85sCv4E=\n' +
+  'carol:$2y$05$xeAN.v4TJm14yv1v9hEIfOU7ISmlCGY93ORXGE1LDq2KFoEEB611u\n'
+
 export function writeDocroot(docroot: string): void {
+  fs.writeFileSync(path.join(docroot, '..', 'htpasswd'), HTPASSWD)
   for (const [rel, text] of Object.entries(FILES)) {
     const file = path.join(docroot, rel)
     fs.mkdirSync(path.dirname(file), { recursive: true })
@@ -358,6 +369,24 @@ export function vhost(docroot: string): string {
   <Location "/ed4">
     ErrorDocument 404 /deny/x.html
   </Location>
+  <Location "/basic">
+    AuthType Basic
+    AuthName "Workbench test"
+    AuthUserFile "${docroot}/../htpasswd"
+    Require valid-user
+  </Location>
+  <Location "/basic/bob">
+    Require user bob
+  </Location>
+  <Location "/basic/any">
+    Order deny,allow
+    Deny from all
+    Allow from 127.0.0.1
+    Satisfy any
+  </Location>
+  <Location "/noauthtype">
+    Require valid-user
+  </Location>
   <Location "/acc/user">
     Require expr "%{REMOTE_USER} == 'bob'"
   </Location>
@@ -539,6 +568,17 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/red/enc/%C3%A9', {}],
   ['GET', '/acc/vary/x.html', { 'x-other': 'z' }],
   ['GET', '/acc/user/x.html', {}],
+  ['GET', '/basic/x.html', {}],
+  ['GET', '/basic/x.html', { authorization: 'Basic ' + Buffer.from('alice:s3cret').toString('base64') }],
+  ['GET', '/basic/x.html', { authorization: 'Basic ' + Buffer.from('alice:wrong').toString('base64') }],
+  ['GET', '/basic/x.html', { authorization: 'Basic ' + Buffer.from('nobody:x').toString('base64') }],
+  ['GET', '/basic/x.html', { authorization: 'Basic ' + Buffer.from('bob:p@ss').toString('base64') }],
+  ['GET', '/basic/x.html', { authorization: 'Basic ' + Buffer.from('carol:wonder').toString('base64') }],
+  ['GET', '/basic/x.html', { authorization: 'Basic bm9jb2xvbg==' }],
+  ['GET', '/basic/bob/x.html', { authorization: 'Basic ' + Buffer.from('alice:s3cret').toString('base64') }],
+  ['GET', '/basic/bob/x.html', { authorization: 'Basic ' + Buffer.from('bob:p@ss').toString('base64') }],
+  ['GET', '/basic/any/x.html', {}],
+  ['GET', '/noauthtype/x.html', {}],
   ['GET', '/idx/', {}],
   ['GET', '/ed1/x.html', {}],
   ['GET', '/ed2/x.html', {}],

@@ -5,6 +5,8 @@
  * reaches the filter or AEM; the trace names the directive. (test/httpd compares the same
  * directives with Debian's apache2 answer for answer.)
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { embeddedSite } from './support/embedded-site'
 import { stackForThisTest } from './support/engine'
@@ -132,5 +134,35 @@ describe('Require in sections, before the Dispatcher', () => {
     const r = await s.send(PAGE)
     expect(r.status).toBe(200)
     expect(stage(r.trace)).toBeUndefined()
+  })
+})
+
+describe('AuthType Basic with an AuthUserFile', () => {
+  it('asks for credentials, checks the password file, and lets the user through to AEM', async () => {
+    const s = await site(`    <Location "/content/demo/us/en/members">
+        AuthType Basic
+        AuthName "Members"
+        AuthUserFile conf.d/auth/users.htpasswd
+        Require valid-user
+    </Location>`)
+    fs.mkdirSync(path.join(s.engine.configInput, 'conf.d', 'auth'), { recursive: true })
+    fs.writeFileSync(
+      path.join(s.engine.configInput, 'conf.d', 'auth', 'users.htpasswd'),
+      'alice:$apr1$AmFdfMuC$AnFX/c2CO1bji2UXYaZ8j/\n'
+    )
+    const PAGE_M = '/content/demo/us/en/members/page.html'
+    const anonymous = await s.send(PAGE_M)
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.headers['www-authenticate']).toBe('Basic realm="Members"')
+    expect(stage(anonymous.trace)?.summary).toMatch(/^Apache asks for credentials \(401 Unauthorized\)/)
+    const basic = (user: string): Record<string, string> => ({
+      authorization: 'Basic ' + Buffer.from(user).toString('base64')
+    })
+    expect((await s.send(PAGE_M, { headers: basic('alice:wrong') })).status).toBe(401)
+    s.up.publish.behave(PAGE_M, { body: 'members', headers: { 'content-type': 'text/html' } })
+    const alice = await s.send(PAGE_M, { headers: basic('alice:s3cret') })
+    expect(alice.status).toBe(200)
+    expect(alice.text).toBe('members')
+    expect(stage(alice.trace)?.summary).toMatch(/Require valid-user for user alice/)
   })
 })

@@ -6,6 +6,10 @@
 
 const TEXT: Record<number, [string, string]> = {
   400: ['Bad Request', 'Your browser sent a request that this server could not understand.<br />\n'],
+  401: [
+    'Unauthorized',
+    "This server could not verify that you\nare authorized to access the document\nrequested.  Either you supplied the wrong\ncredentials (e.g., bad password), or your\nbrowser doesn't understand how to supply\nthe credentials required."
+  ],
   403: ['Forbidden', "You don't have permission to access this resource."],
   404: ['Not Found', 'The requested URL was not found on this server.'],
   405: ['Method Not Allowed', 'The requested method is not allowed for this URL.'],

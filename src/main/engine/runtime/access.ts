@@ -29,6 +29,7 @@ import {
   type ExprAst,
   type ExprContext
 } from '../apache-expr'
+import { checkPassword, readUserFile } from './htpasswd'
 
 export interface AccessRequest {
   method: string
@@ -40,6 +41,10 @@ export interface AccessRequest {
   exprContext: () => ExprContext
   /** Where `Require expr` puts the request headers it read (httpd adds them to `Vary`). */
   vary: string[]
+  /** The `Authorization` request header, for `AuthType Basic`. */
+  authorization?: string
+  /** `r->user` once authentication ran. */
+  user?: string
 }
 
 export interface AccessDecision {
@@ -47,7 +52,9 @@ export interface AccessDecision {
    * The status httpd answers with, or null when the request goes on. A 403 is logged as
    * `AH01630: client denied by server configuration: <r->filename>` (the caller knows it).
    */
-  status: 403 | 500 | null
+  status: 401 | 403 | 500 | null
+  /** A 401's challenge (`WWW-Authenticate`). */
+  challenge?: string
   /** The trace line. */
   summary: string
   /** httpd's own log lines for the checks (LogLevel authz_core:debug). */
@@ -105,9 +112,18 @@ interface Compat {
 /** Decisions remembered per control object (method and client) when nothing else goes in. */
 const MEMO_LIMIT = 64
 
+/** The authentication settings in effect (core's AuthType/AuthName, mod_authn_file, mod_auth_basic). */
+interface AuthSettings {
+  type?: string
+  name?: string
+  userFile?: string
+  providers?: string[]
+}
+
 export class AccessControl {
   private readonly authz: Group | null
   private readonly compat: Compat | null
+  private readonly auth: AuthSettings = {}
   private readonly dynamic: boolean
   private readonly memo = new Map<string, AccessDecision>()
 
@@ -115,6 +131,11 @@ export class AccessControl {
     let authz: Group | null = null
     let compat: Compat | null = null
     for (const c of contexts) {
+      // Per-directory, the innermost setting wins.
+      if (c.other.AuthType) this.auth.type = c.other.AuthType.value[0]
+      if (c.other.AuthName) this.auth.name = c.other.AuthName.value.join(' ')
+      if (c.other.AuthUserFile) this.auth.userFile = c.other.AuthUserFile.value[0]
+      if (c.other.AuthBasicProvider) this.auth.providers = c.other.AuthBasicProvider.value
       const a = c.access
       if (!a) continue
       if (a.compat) compat = compileCompat(a.compat)
@@ -187,11 +208,78 @@ export class AccessControl {
       case 'error':
         return failed(log, `${by.label} (${shortPos(by.pos)}) could not be evaluated`, by.pos)
       case 'denied-no-user':
-        log.push(`AH00025: configuration error:  couldn't check user`)
-        return failed(log, `${by.label} needs an authenticated user and no authentication is configured`, by.pos)
+        return this.authenticated(req, method, log, by)
       default:
         return denied(log, by)
     }
+  }
+
+  /**
+   * A `Require` that needs a user: authentication (check_user_id: mod_auth_basic with
+   * mod_authn_file), then the Require lines again with the user (authorize_user).
+   */
+  private authenticated(
+    req: AccessRequest,
+    method: string,
+    log: string[],
+    by: { label: string; pos: SourcePos }
+  ): AccessDecision {
+    const a = this.auth
+    const type = a.type?.toLowerCase()
+    if (!type || type === 'none') {
+      log.push(`AH00025: configuration error:  couldn't check user`)
+      return failed(log, `${by.label} needs an authenticated user and no AuthType is set`, by.pos)
+    }
+    if (type !== 'basic') {
+      log.push(`AuthType ${a.type} is not emulated (only Basic is); the request is let through`)
+      return granted(log, `${by.label} (AuthType ${a.type} not emulated)`, by.pos)
+    }
+    if (!a.name) {
+      log.push('AH01615: need AuthName')
+      return failed(log, 'AuthType Basic without AuthName', by.pos)
+    }
+    const challenge = `Basic realm="${a.name.replace(/(["\\])/g, '\\$1')}"`
+    const unauthorized = (why: string): AccessDecision => {
+      log.push(why)
+      return {
+        status: 401,
+        challenge,
+        summary: `Apache asks for credentials (401 Unauthorized): ${why}`,
+        log,
+        source: by.pos
+      }
+    }
+    const m = /^\s*basic\s+(\S+)/i.exec(req.authorization ?? '')
+    if (!m) return unauthorized(`AuthType Basic, realm "${a.name}": the request carries no credentials`)
+    const decoded = Buffer.from(m[1], 'base64').toString('latin1')
+    const colon = decoded.indexOf(':')
+    if (colon < 0) return unauthorized('AH01614: client used wrong authentication scheme or sent malformed credentials')
+    const user = decoded.slice(0, colon)
+    const providers = a.providers ?? ['file']
+    if (!providers.some((p) => p.toLowerCase() === 'file')) {
+      log.push(`AuthBasicProvider ${providers.join(' ')} is not emulated (only file is); the request is let through`)
+      return granted(log, `${by.label} (AuthBasicProvider not emulated)`, by.pos)
+    }
+    if (!a.userFile) {
+      log.push('AuthUserFile not set')
+      return failed(log, 'AuthType Basic with the file provider but no AuthUserFile', by.pos)
+    }
+    const users = readUserFile(a.userFile)
+    if (!users) {
+      log.push(`AH01620: Could not open password file: ${a.userFile}`)
+      return failed(log, `AuthUserFile ${a.userFile} cannot be read`, by.pos)
+    }
+    const hash = users.get(user)
+    if (hash === undefined) return unauthorized(`AH01618: user ${user} not found`)
+    const check = checkPassword(decoded.slice(colon + 1), hash)
+    if (check === 'unsupported') {
+      return unauthorized(`user ${user}: the password hash is in a format the workbench does not check (crypt)`)
+    }
+    if (check === 'mismatch') return unauthorized(`AH01617: user ${user}: authentication failure`)
+    const again = this.apply(this.authz!, 'and', { ...req, user }, method, log)
+    if (again.result === 'granted') return granted(log, `${again.by.label} for user ${user}`, again.by.pos)
+    if (again.result === 'error') return failed(log, `${again.by.label} could not be evaluated`, again.by.pos)
+    return unauthorized(`AH01631: user ${user}: authorization failure for "${again.by.label}"`)
   }
 
   /** check_dir_access: whether mod_access_compat lets the client in, and the directive that decided. */
@@ -392,12 +480,20 @@ function compileRequire(r: AuthzRequire): Provider {
         }
       }
     }
+    case 'valid-user':
+      return { ...base, dynamic: true, check: (req) => (req.user !== undefined ? 'granted' : 'denied-no-user') }
+    case 'user':
+      return {
+        ...base,
+        dynamic: true,
+        check: (req) => (req.user === undefined ? 'denied-no-user' : result(words.includes(req.user)))
+      }
     default:
-      // Needs an authenticated user: not emulated (config check says so).
+      // Groups, file owners, LDAP: not emulated (config check says so).
       return {
         ...base,
         check: (_req, log) => {
-          log.push(`${label}: not emulated (the workbench authenticates no user); counted as granted`)
+          log.push(`${label}: not emulated (no group or directory lookups here); counted as granted`)
           return 'granted'
         }
       }

@@ -116,6 +116,9 @@ export class VhostScopes {
       s.other.SetOutputFilter !== undefined ||
       hasMimeDirectives(s) ||
       s.access !== undefined ||
+      s.other.AuthType !== undefined ||
+      s.other.AuthName !== undefined ||
+      s.other.AuthUserFile !== undefined ||
       s.redirects !== undefined ||
       s.setEnv.length > 0 ||
       (dirRules !== null && hasDirRewriteConfig(s))

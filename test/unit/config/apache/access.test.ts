@@ -144,11 +144,11 @@ describe('what httpd refuses to start with', () => {
     ).toEqual([])
   })
 
-  it('Require valid-user loads, with a warning that no user is authenticated here', () => {
-    const l = vhost('  <Location /x>\n    Require valid-user\n  </Location>')
+  it('Require group loads, with a warning that no group is looked up; Require valid-user is emulated', () => {
+    const l = vhost('  <Location /x>\n    Require group admins\n    Require valid-user\n  </Location>')
     expect(only(l.sink.items, 'APACHE_ACCESS_SYNTAX')).toEqual([])
     expect(only(l.sink.items, 'MODEL_NOT_EMULATED').map((d) => d.message)).toEqual([
-      'Require valid-user is not emulated: the workbench authenticates no user, so this directive counts as granted'
+      'Require group is not emulated: the workbench looks up no groups, file owners or directories, so this directive counts as granted'
     ])
   })
 })

@@ -23,12 +23,21 @@ export const APACHE_ACCESS_NOT_EMULATED = 'MODEL_NOT_EMULATED'
 
 const ACCESS_DIRECTIVES = new Set(['require', 'order', 'allow', 'deny', 'satisfy', 'authmerging'])
 
-/** Providers the workbench evaluates. */
-const EMULATED_PROVIDERS = new Set(['all', 'env', 'method', 'expr', 'ip', 'host', 'local', 'forward-dns'])
-/** Providers of loaded modules that need an authenticated user (mod_authz_user, _groupfile, _owner, _dbm, _dbd, mod_authnz_ldap). */
-const USER_PROVIDERS = new Set([
+/** Providers the workbench evaluates (`user` and `valid-user` with AuthType Basic and an AuthUserFile). */
+const EMULATED_PROVIDERS = new Set([
+  'all',
+  'env',
+  'method',
+  'expr',
+  'ip',
+  'host',
+  'local',
+  'forward-dns',
   'user',
-  'valid-user',
+  'valid-user'
+])
+/** Providers of modules that look users up in groups, file owners or directories: not emulated. */
+const USER_PROVIDERS = new Set([
   'group',
   'file-owner',
   'file-group',
@@ -174,7 +183,7 @@ export class AccessWriter {
       this.sink.warn(
         APACHE_ACCESS_NOT_EMULATED,
         'model',
-        `Require ${provider} is not emulated: the workbench authenticates no user, so this directive counts as granted`,
+        `Require ${provider} is not emulated: the workbench looks up no groups, file owners or directories, so this directive counts as granted`,
         d.pos
       )
     }

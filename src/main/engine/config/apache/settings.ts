@@ -217,6 +217,10 @@ export class SettingsWriter {
       case 'ProxyPassReverse':
         s.proxyPass.push({ directive: d.name, args: d.args, pos })
         return
+      case 'AuthUserFile':
+        // A password file, relative to ServerRoot like RewriteMap files: read by the access checks.
+        this.keepOther(ctx, { ...d, args: d.args.length > 0 ? [this.paths.resolve(d.args[0])] : d.args })
+        return
       default:
         if (isDispatcherDirective(d.name)) s.dispatcher[d.name] = { value: d.args.join(' '), pos }
         else if (isRedirectDirective(d.name)) {

@@ -83,10 +83,19 @@ function wireRecord(o: Outcome): Record<string, string | string[]> {
  * Fields of an Apache-made answer that are not the handler's `headers_out`, so the swap does not
  * drop them: the error page's own type (`ap_set_content_type`) and length (the content-length
  * filter), the `Allow` of a 405 (`ap_send_error_response` sets it after the swap), mod_expires'
- * Cache-Control and Expires on a redirect (its filter runs on the swapped table), and the
- * Dispatcher's X-Cache-Info (sent on such answers too, DISP-688).
+ * Cache-Control and Expires on a redirect (its filter runs on the swapped table), the
+ * Dispatcher's X-Cache-Info (sent on such answers too, DISP-688), and a 401's challenge
+ * (mod_auth_basic puts it in err_headers_out).
  */
-const AFTER_THE_SWAP = ['Content-Type', 'Content-Length', 'Allow', 'Cache-Control', 'Expires', 'X-Cache-Info']
+const AFTER_THE_SWAP = [
+  'Content-Type',
+  'Content-Length',
+  'Allow',
+  'Cache-Control',
+  'Expires',
+  'X-Cache-Info',
+  'WWW-Authenticate'
+]
 
 function run(
   directives: HeaderDirective[] | CompiledHeaders,

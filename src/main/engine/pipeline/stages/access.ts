@@ -40,7 +40,8 @@ export function access(ctx: RequestContext): boolean | Promise<boolean> {
     serverIp: req.serverAddr,
     env: ctx.env,
     exprContext: walk.exprContext,
-    vary: ctx.vary
+    vary: ctx.vary,
+    authorization: ctx.headers.authorization
   })
   const log =
     d.status === 403
@@ -48,7 +49,7 @@ export function access(ctx: RequestContext): boolean | Promise<boolean> {
       : d.log
   ctx.record('access', d.status === null ? 'pass' : 'stop', d.summary, { log, source: d.source })
   if (d.status === null) return false
-  ctx.setOutcome(d.status === 403 ? 'blocked' : 'error')
+  ctx.setOutcome(d.status === 500 ? 'error' : 'blocked')
   ctx.outputFiltered = false
-  return answer(ctx, d.status)
+  return answer(ctx, d.status, d.challenge !== undefined ? { 'www-authenticate': d.challenge } : {})
 }
