@@ -8,6 +8,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/main/engine/config/load'
+import { compileDiagnostics } from '../../src/main/engine/runtime/compile-check'
 import { embeddedSite } from './support/embedded-site'
 import { stackForThisTest } from './support/engine'
 
@@ -60,6 +62,14 @@ describe('Require in sections, before the Dispatcher', () => {
     expect(stage(r.trace)!.log!.at(-1)).toMatch(
       /^AH01630: client denied by server configuration: \/.*\/content\/demo\/us\/en\/page\.html$/
     )
+    // `check` says so at the vhost, before any request is made.
+    const pitfall = compileDiagnostics(loadConfig(s.engine.configInput)).find(
+      (d) => d.code === 'PITFALL_DOCROOT_REFUSED'
+    )
+    expect(pitfall?.message).toMatch(
+      /^Apache refuses this virtual host's documents: Apache denies access \(403 Forbidden\): Require all denied \(default\.vhost:\d+\)\. Grant its DocumentRoot/
+    )
+    expect(pitfall?.pos?.file).toMatch(/default\.vhost$/)
   })
 
   it('a request mod_proxy takes sees only <Location>/<If>: a <Directory> denial does not stop /systemready', async () => {

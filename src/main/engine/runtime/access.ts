@@ -163,6 +163,11 @@ export class AccessControl {
       (authz?.dynamic ?? false) || (compat !== null && [...compat.allow, ...compat.deny].some((e) => e.dynamic))
   }
 
+  /** The decision reads the environment, an expression or the credentials, not just method and client. */
+  get readsRequest(): boolean {
+    return this.dynamic
+  }
+
   /** True when no context says anything: every request goes on without a trace entry. */
   get empty(): boolean {
     return this.authz === null && this.compat === null

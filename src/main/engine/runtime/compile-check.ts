@@ -3,11 +3,13 @@
  * that do not compile, rewrite rules, Header/RequestHeader and SetEnvIf directives with bad
  * arguments. `check`, hot reload and start-up all see them, with file:line:col.
  */
-import type { ApacheConfig, Farm, LoadedConfig } from '../../../shared/config-model'
+import type { ApacheConfig, Farm, LoadedConfig, VirtualHost } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { isFlagWord } from '../config/apache/flag-words'
 import { compileVhostApache, type MapFileReader } from './apache-runtime'
+import type { VhostScopes } from './scoped-apache'
+import type { FileProbe } from '../apache-expr'
 import { allContexts } from './contexts'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 
@@ -31,12 +33,15 @@ export function compileDiagnostics(
     out.push(...notEmulated(apache).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
     for (const v of apache.virtualHosts) {
-      for (const d of compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile).problems) {
+      const compiled = compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile)
+      for (const d of compiled.problems) {
         const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
         if (seen.has(key)) continue
         seen.add(key)
         out.push(d)
       }
+      const refused = refusedDocroot(v, compiled.scoped)
+      if (refused) out.push(refused)
     }
   }
   return out
@@ -85,6 +90,48 @@ function notEmulated(apache: ApacheConfig): Diagnostic[] {
     }
   }
   return out
+}
+
+const NO_FILES: FileProbe = { stat: () => null }
+
+/**
+ * A virtual host whose own documents Apache refuses: the runtime's httpd.conf denies
+ * `<Directory />`, so a vhost that grants no access to its DocumentRoot answers every request
+ * with 403 in the SDK. Said once, at the vhost, when the answer does not depend on the request.
+ */
+function refusedDocroot(v: VirtualHost, scoped: VhostScopes): Diagnostic | null {
+  const docroot = v.documentRoot?.value
+  if (!docroot) return null
+  const noRequest = (): never => {
+    throw new Error('no request')
+  }
+  const resolved = scoped.resolve(
+    {
+      uri: '/index.html',
+      filename: `${docroot.replace(/\/+$/, '')}/index.html`,
+      probe: NO_FILES,
+      exprContext: noRequest
+    },
+    'full'
+  )
+  const control = resolved.access
+  if (!control || control.readsRequest) return null
+  const d = control.check({
+    method: 'GET',
+    clientIp: '127.0.0.1',
+    serverIp: '127.0.0.1',
+    env: {},
+    exprContext: noRequest,
+    vary: []
+  })
+  if (d.status === null) return null
+  return {
+    severity: 'warning',
+    code: 'PITFALL_DOCROOT_REFUSED',
+    category: 'pitfall',
+    message: `Apache refuses this virtual host's documents: ${d.summary}. Grant its DocumentRoot with <Directory "${docroot}"> Require all granted </Directory>, as the SDK's default.vhost does`,
+    pos: v.pos
+  }
 }
 
 /**
