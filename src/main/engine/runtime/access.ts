@@ -11,10 +11,13 @@
  *   otherwise both must agree (authorize_userless, apply_authz_sections: granted, denied or
  *   neutral, `<Limit>` methods, negation).
  *
+ * - `Require valid-user`/`user` without a user yet: authentication (`AuthType Basic` with an
+ *   `AuthUserFile`, htpasswd.ts), 401 with its challenge when it fails, then the Require lines
+ *   again with the user.
+ *
  * The client is the loopback address the workbench listens on; its double-reverse host name is
- * `localhost`, as the hosts file of every machine says. Providers that need an authenticated
- * user (`valid-user`, `user`, `group`, …) are not emulated: they count as granted, and the
- * trace and `check` say so.
+ * `localhost`, as the hosts file of every machine says. Group, file-owner and directory
+ * providers are not emulated: they count as granted, and the trace and `check` say so.
  */
 import type { AccessRule, AuthzGroup, AuthzRequire, MethodLimit, VhostSettings } from '../../../shared/config-model'
 import { shortPos, type Diagnostic, type SourcePos } from '../../../shared/diagnostics'
