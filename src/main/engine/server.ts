@@ -59,6 +59,24 @@ class HttpReply implements ListenerReply {
     return this.res.headersSent
   }
 
+  /** Set for `Expect: 100-continue` until the interim answer went out. */
+  private awaitingContinue = false
+
+  /**
+   * httpd sends `100 Continue` when something first reads the request body (ap_http_filter):
+   * the Dispatcher or mod_proxy forwarding it. An answer made without reading it (a filter
+   * denial, a redirect, a cache hit) goes out with no `100` and `Connection: close`, as httpd's
+   * does, and the client never sends the body.
+   */
+  continueOnRead(req: IncomingMessage): void {
+    this.awaitingContinue = true
+    req.once('resume', () => {
+      if (!this.awaitingContinue || this.res.headersSent) return
+      this.awaitingContinue = false
+      this.res.writeContinue()
+    })
+  }
+
   get statusCode(): number {
     return this.res.statusCode
   }
@@ -68,6 +86,10 @@ class HttpReply implements ListenerReply {
   }
 
   head(status: number, headers: OutgoingHttpHeaders): void {
+    if (this.awaitingContinue) {
+      this.awaitingContinue = false
+      headers = { ...headers, connection: 'close' }
+    }
     this.res.writeHead(status, reasonPhrase(status), headers)
   }
 
@@ -268,6 +290,8 @@ export class ProxyServer {
       },
       (req, res) => this.handle(req, res)
     )
+    // `Expect: 100-continue`: answered when the body is first read, not on arrival (below).
+    this.server.on('checkContinue', (req, res) => this.handle(req, res, true))
     // A client that half-closes after its request still gets the answer, as from Apache (and the
     // lean listener); Node would otherwise end the socket at once. (`httpAllowHalfOpen` is the
     // server property Node's own connection handler reads; it is not in the type definitions.)
@@ -290,10 +314,12 @@ export class ProxyServer {
           })
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
     let done: () => void = () => {}
     const reply = new HttpReply(res, () => done())
-    done = this.run(toIncoming(req), reply)
+    const incoming = toIncoming(req)
+    if (expectsContinue && incoming.body) reply.continueOnRead(req)
+    done = this.run(incoming, reply)
   }
 
   private handleSimple(request: SimpleRequest, socket: Socket, reply: LeanReply): void {
