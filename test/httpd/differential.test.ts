@@ -18,6 +18,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
 import { moduleLines, REQUESTS, vhost, writeDocroot } from './site'
+import { freePort } from '../integration/support/ports'
 
 const APACHE = '/usr/sbin/apache2'
 const IGNORED = new Set(['date', 'server', 'connection', 'keep-alive'])
@@ -35,17 +36,6 @@ let apache: ChildProcess
 let apachePort: number
 let engine: Engine
 let enginePort: number
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-    s.on('error', reject)
-  })
-}
 
 async function waitForPort(port: number, deadline: number): Promise<void> {
   for (;;) {

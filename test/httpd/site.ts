@@ -458,6 +458,7 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/status/403', {}],
   ['GET', '/status/410', {}],
   ['GET', '/status/503', {}],
+  ['GET', '/status/501', {}],
   ['GET', '/co', {}],
   ['GET', '/env', {}],
   ['GET', '/skip', {}],

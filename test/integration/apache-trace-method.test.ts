@@ -37,6 +37,18 @@ describe('TRACE', () => {
     expect(r.text).toContain('does not allow request data with TRACE requests')
   })
 
+  it('a TRACE for a ProxyPass location goes on to the backend; with TraceEnable off it is 405 too (as apache2 answers)', async () => {
+    const on = await site()
+    on.up.publish.behave('/system/probes/health', { body: 'traced' })
+    const forwarded = await on.send('/systemready', { method: 'TRACE' })
+    expect(forwarded.text).toBe('traced')
+    expect(on.up.publish.last?.method).toBe('TRACE')
+    const off = await site('    TraceEnable off')
+    const refused = await off.send('/systemready', { method: 'TRACE' })
+    expect(refused.status).toBe(405)
+    expect(off.up.publish.count).toBe(0)
+  })
+
   it('TraceEnable off (as AMS sets it): 405 with an empty Allow', async () => {
     const s = await site('    TraceEnable off')
     const r = await s.send(PAGE, { method: 'TRACE' })

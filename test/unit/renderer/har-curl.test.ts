@@ -36,6 +36,10 @@ describe('HAR export', () => {
     expect(e.response.cookies.map((c) => c.name)).toEqual(['x', 'y'])
     expect(e.response.content).toEqual({ size: 1234, mimeType: 'text/html;charset=utf-8' })
     expect(e.response.statusText).toBe('OK')
+    // The status lines httpd writes, where Node's wording differs.
+    const big = trace()
+    big.response = { ...big.response, status: 413 }
+    expect(toHarEntry(big).response.statusText).toBe('Request Entity Too Large')
   })
 
   it('timings add up to the total time: waiting for the render headers, then receiving', () => {

@@ -4,13 +4,8 @@
  * workbench writes httpd's, for its own answers and for the ones it relays.
  */
 import { STATUS_CODES } from 'node:http'
-
-const HTTPD_WORDING: Record<number, string> = {
-  413: 'Request Entity Too Large',
-  414: 'Request-URI Too Long',
-  416: 'Requested Range Not Satisfiable'
-}
+import { HTTPD_REASON_PHRASES } from '../../../shared/status-wording'
 
 export function reasonPhrase(status: number): string {
-  return HTTPD_WORDING[status] ?? STATUS_CODES[status] ?? 'unknown'
+  return HTTPD_REASON_PHRASES[status] ?? STATUS_CODES[status] ?? 'unknown'
 }

@@ -37,7 +37,7 @@ const TEXT: Record<number, [string, string]> = {
     'Service Unavailable',
     'The server is temporarily unable to service your\nrequest due to maintenance downtime or capacity\nproblems. Please try again later.'
   ],
-  501: ['Not Implemented', 'TRACE not supported for current URL.<br />\n'],
+  501: ['Not Implemented', 'The server does not support the action requested by the browser.'],
   504: ['Gateway Timeout', 'The gateway did not receive a timely response\nfrom the upstream server or application.']
 }
 
@@ -61,7 +61,11 @@ function escapeHtml(s: string): string {
 export function errorPage(status: number, method?: string): string {
   const [title, plain] = TEXT[status] ?? [statusText(status), 'The server could not answer this request.']
   const text =
-    status === 405 && method ? `The requested method ${escapeHtml(method)} is not allowed for this URL.` : plain
+    status === 405 && method
+      ? `The requested method ${escapeHtml(method)} is not allowed for this URL.`
+      : status === 501 && method
+        ? `${escapeHtml(method)} not supported for current URL.<br />\n`
+        : plain
   // httpd's 413 text is the one canned message without a paragraph around it.
   const paragraph =
     status === 413

@@ -1,18 +1,18 @@
 /**
  * The vhost's per-request Apache configuration for this request (runtime/scoped-apache.ts):
  * the sections walked with httpd's `r->uri` and `r->filename` as mod_rewrite left them, in the
- * phase the request reached (`ctx.sectionsPhase`), once per request for each such state.
+ * phase the request reached (`ctx.sectionsPhase`, or the one asked for), once per request for
+ * each such state.
  */
 import type { ActiveVhost } from '../runtime/active-config'
-import type { ResolvedApache } from '../runtime/scoped-apache'
+import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
 import type { SectionWalkInput } from '../runtime/sections'
 import type { RequestContext } from './context'
 
-export function apacheSections(ctx: RequestContext): ResolvedApache | null {
+export function apacheSections(ctx: RequestContext, phase: SectionsPhase = ctx.sectionsPhase): ResolvedApache | null {
   const v = ctx.vhost
   if (!v) return null
   const scoped = v.apache.scoped
-  const phase = ctx.sectionsPhase
   const constant = scoped.constant[phase]
   // It holds for filenames under the docroot: always, unless mod_rewrite set a file path.
   if (constant && ctx.apacheFilename === undefined) return constant

@@ -14,7 +14,7 @@ import { finalHeaders } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
 import { answer, redirect } from './stages/answer'
-import { access } from './stages/access'
+import { checkAccess } from './stages/access'
 
 /** What httpd's default handler answers besides GET, HEAD and POST (it serves the file for those). */
 const ALLOW = 'GET,POST,OPTIONS,HEAD,TRACE'
@@ -56,7 +56,7 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
       ctx.apacheUri = `${uri}index.html`
       ctx.invalidateApacheRequest()
       // mod_dir looks the index up with a subrequest, which passes the access checks itself.
-      const refused = access(ctx)
+      const refused = ctx.vhost ? checkAccess(ctx, ctx.vhost) : false
       if (refused !== false) return refused
     }
   }

@@ -15,7 +15,7 @@ import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEn
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
 import { deflateFilterOf } from '../pipeline/deflate'
 import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
-import { compileSections, type CompiledSections, type SectionWalkInput } from './sections'
+import { atOrBelow, compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
 import { allContexts } from './contexts'
 import { AccessControl, accessProblems } from './access'
@@ -165,7 +165,7 @@ export class VhostScopes {
     if (!sections) return this.base
     // The constant answer holds for filenames under the docroot (see sections.ts).
     const constant = this.constant[phase]
-    if (constant && (input.filename === this.root || input.filename.startsWith(this.root + '/'))) return constant
+    if (constant && atOrBelow(input.filename, this.root)) return constant
     const walk = sections.walk(input)
     const resolved = this.resolved(walk.key, walk.scopes)
     // Shared between requests (the trace keeps the label string, not a copy) unless <If> read headers.

@@ -101,7 +101,7 @@ export function compileSections(
 ): CompiledSections | null {
   const root = (docroot ?? '').replace(/\/+$/, '')
   /** The filename is the docroot or below it (it is, unless mod_rewrite set a file path elsewhere). */
-  const inDocroot = (filename: string): boolean => filename === root || filename.startsWith(root + '/')
+  const inDocroot = (filename: string): boolean => atOrBelow(filename, root)
   let counter = 0
   const build = (scopes: ApacheScope[]): Node[] => {
     const out: Node[] = []
@@ -295,13 +295,11 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
       // The docroot and the folders above it always exist for the emulated server, so they apply
       // to every filename under the docroot (the walks below count on it: see `inDocroot`); a
       // rewrite to a file path elsewhere is tested for real.
-      if (root !== undefined && (root === dir || root.startsWith(dir + '/'))) {
-        return withinDocroot((i) => i.filename === dir || i.filename.startsWith(dir + '/'))
+      if (root !== undefined && atOrBelow(root, dir)) {
+        return withinDocroot((i) => atOrBelow(i.filename, dir))
       }
       return (i) => {
-        if (i.filename !== dir && !i.filename.startsWith(dir + '/')) return false
-        const walkedDir = i.walked().dir
-        return walkedDir === dir || walkedDir.startsWith(dir + '/')
+        return atOrBelow(i.filename, dir) && atOrBelow(i.walked().dir, dir)
       }
     }
     case 'DirectoryMatch': {
@@ -370,6 +368,11 @@ function filesMatcher(test: (name: string) => boolean): (input: WalkInput) => bo
     }
     return any && test(basename(i.walked().filename))
   }
+}
+
+/** `path` is `dir` or below it (on a segment boundary). */
+export function atOrBelow(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir + '/')
 }
 
 function basename(filename: string): string {

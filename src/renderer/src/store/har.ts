@@ -5,6 +5,7 @@
  */
 import type { RequestTrace, RenderDetail } from '../../../shared/trace'
 import { requestUrl } from './curl'
+import { HTTPD_REASON_PHRASES } from '../../../shared/status-wording'
 
 export interface HarNameValue {
   name: string
@@ -65,9 +66,6 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
-  413: 'Request Entity Too Large',
-  414: 'Request-URI Too Long',
-  416: 'Requested Range Not Satisfiable',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -148,7 +146,7 @@ export function toHarEntry(trace: RequestTrace): HarEntry {
     },
     response: {
       status: response.status,
-      statusText: STATUS_TEXT[response.status] ?? '',
+      statusText: HTTPD_REASON_PHRASES[response.status] ?? STATUS_TEXT[response.status] ?? '',
       httpVersion: 'HTTP/1.1',
       cookies: cookies(response.headers['set-cookie'], /\n/),
       headers: pairs(response.headers),

@@ -1,15 +1,16 @@
 /**
  * access: the sections' SetEnvIf (mod_setenvif's header_parser), then Apache's access checks
- * (runtime/access.ts: `Require`, `Order`/`Allow`/`Deny`, `Satisfy`), made after the vhost's
- * rewrite rules (translate) and the section walk (map_to_storage), before the fixups and the
- * handler. A request httpd refuses here never reaches the Dispatcher: the answer is Apache's
- * own 403 (or 500), with `ErrorDocument`.
+ * (runtime/access.ts: `Require`, `Order`/`Allow`/`Deny`, `Satisfy`, Basic authentication),
+ * made after the vhost's rewrite rules (translate) and the section walk (map_to_storage),
+ * before the fixups and the handler. A request httpd refuses here never reaches the
+ * Dispatcher: the answer is Apache's own 401, 403 or 500, with `ErrorDocument`.
  */
 import type { RequestContext } from '../context'
+import type { ActiveVhost } from '../../runtime/active-config'
 import { apacheSections, sectionWalkInput } from '../apache-sections'
-import { applySetEnv } from '../headers'
 import { answer } from './answer'
-import { proxyPassFor } from './handler'
+import { proxiedByApache } from './handler'
+import { runSetEnv } from './rewrite'
 
 export function access(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
@@ -17,36 +18,36 @@ export function access(ctx: RequestContext): boolean | Promise<boolean> {
   const scoped = v.apache.scoped
   if (!scoped.hasAccess && !scoped.hasSectionSetEnv) return false
   // mod_proxy's map_to_storage skips the directory walk: only <Location> and <If> sections apply.
-  const proxied = ctx.proxyTo !== undefined || proxyPassFor(ctx, v) !== null
+  const proxied = proxiedByApache(ctx, v)
   if (proxied) ctx.sectionsPhase = 'translate'
-  const sections = apacheSections(ctx)
-  // mod_setenvif's header_parser: the sections' SetEnvIf, before the access checks read the environment.
-  if (sections?.setEnv) {
-    const r = applySetEnv(sections.setEnv, ctx.apacheRequest(), ctx.env, {
-      fs: v.probe,
-      quiet: true,
-      now: ctx.requestDate()
-    })
-    ctx.env = r.env
-    for (const h of r.vary) ctx.vary.push(h)
-  }
-  const control = sections?.access
+  const setEnv = apacheSections(ctx)?.setEnv
+  if (setEnv) runSetEnv(ctx, v, setEnv, ctx.requestDate())
+  return checkAccess(ctx, v, proxied)
+}
+
+/**
+ * The access checks alone, on the request as it stands: the access stage's, and those of a
+ * subrequest (mod_dir's index), which runs no header_parser of its own.
+ */
+export function checkAccess(ctx: RequestContext, v: ActiveVhost, proxied = false): boolean | Promise<boolean> {
+  const control = apacheSections(ctx)?.access
   if (!control) return false
   const req = ctx.apacheRequest()
-  const walk = sectionWalkInput(ctx, v)
   const d = control.check({
     method: req.method,
     clientIp: req.remoteAddr,
     serverIp: req.serverAddr,
     env: ctx.env,
-    exprContext: walk.exprContext,
+    // Only `Require expr` reads it.
+    exprContext: () => sectionWalkInput(ctx, v).exprContext(),
     vary: ctx.vary,
     authorization: ctx.headers.authorization
   })
-  const log =
-    d.status === 403
-      ? [...d.log, `AH01630: client denied by server configuration: ${proxied ? `uri ${walk.uri}` : walk.filename}`]
-      : d.log
+  let log = d.log
+  if (d.status === 403) {
+    const walk = sectionWalkInput(ctx, v)
+    log = [...log, `AH01630: client denied by server configuration: ${proxied ? `uri ${walk.uri}` : walk.filename}`]
+  }
   ctx.record('access', d.status === null ? 'pass' : 'stop', d.summary, { log, source: d.source })
   if (d.status === null) return false
   ctx.setOutcome(d.status === 500 ? 'error' : 'blocked')

@@ -10,21 +10,18 @@ import { apacheSections, sectionWalkInput } from '../apache-sections'
 import type { RequestContext } from '../context'
 import { fullyQualify } from '../rewrite/uri'
 import { answer, redirect } from './answer'
-import { proxyPassFor } from './handler'
+import { proxiedByApache } from './handler'
 
 /** The translate-time redirects: the server's lists and the target form `<Location>`/`<If>` merged. */
 export function aliasTranslate(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v || !v.apache.scoped.hasRedirects) return false
-  if (ctx.apacheFilename !== undefined || ctx.proxyTo !== undefined || proxyPassFor(ctx, v) !== null) return false
-  const phase = ctx.sectionsPhase
-  ctx.sectionsPhase = 'translate'
-  const target = apacheSections(ctx)?.redirects?.target ?? null
+  if (ctx.apacheFilename !== undefined || proxiedByApache(ctx, v)) return false
+  const target = apacheSections(ctx, 'translate')?.redirects?.target ?? null
   const found = findRedirect(target, v.apache.scoped.serverRedirects, redirectInput(ctx, v))
-  if (!found) {
-    ctx.sectionsPhase = phase
-    return false
-  }
+  if (!found) return false
+  // Answered from the translate hook: only <Location>/<If> were merged.
+  ctx.sectionsPhase = 'translate'
   return answerRedirect(ctx, found)
 }
 

@@ -33,6 +33,14 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
 }
 
 /**
+ * mod_proxy takes the request (a rewrite `[P]` or a `ProxyPass`): its translate hook ended the
+ * translation, and its map_to_storage skips the directory walk.
+ */
+export function proxiedByApache(ctx: RequestContext, v: ActiveVhost): boolean {
+  return ctx.proxyTo !== undefined || proxyPassFor(ctx, v) !== null
+}
+
+/**
  * The `ProxyPass` that takes this request, if one does: decided once (mod_proxy's translate
  * hook), whether the per-directory rewrite step asks first or the handler does.
  */

@@ -4,7 +4,7 @@
  * (fixups). The Dispatcher sees a rewritten URL only with `DispatcherUseProcessedURL On`
  * and a `[PT]` rule (only `[PT]` changes `r->uri`, §2, §3.1).
  */
-import { applyRequestHeaders, applySetEnv } from '../headers'
+import { applyRequestHeaders, applySetEnv, type CompiledSetEnv } from '../headers'
 import { applyRewrites, type RewriteContext, type RewriteOutcome } from '../rewrite'
 import type { ProxyTarget } from '../apache-proxy'
 import type { LazyParts, RequestContext } from '../context'
@@ -14,7 +14,7 @@ import { apacheSections, sectionWalkInput } from '../apache-sections'
 import type { ActiveVhost } from '../../runtime/active-config'
 import { sectionLabel } from '../../runtime/scoped-apache'
 import { directoryRewrite } from '../dir-rewrite'
-import { proxyPassFor } from './handler'
+import { proxiedByApache } from './handler'
 import { aliasFixup } from './alias'
 
 export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
@@ -26,11 +26,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   // The request's start time: no second clock reading (Apache's time variables are per request too).
   const now = ctx.requestDate()
   // SetEnvIf and RequestHeader leave no trace entry of their own: only their effect is kept.
-  if (a.setEnv) {
-    const r = applySetEnv(a.setEnv, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true, now })
-    ctx.env = r.env
-    for (const h of r.vary) ctx.vary.push(h)
-  }
+  if (a.setEnv) runSetEnv(ctx, v, a.setEnv, now)
   const rw = a.rewrite && rewriteEngineOn(ctx, v, a.rewrite.engine, a.rewrite.compiled.rules.length) ? a.rewrite : null
   if (rw) {
     const req = ctx.apacheRequest()
@@ -113,6 +109,13 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   return false
 }
 
+/** mod_setenvif's directives on the request as it stands: the environment they set, the headers they read (Vary). */
+export function runSetEnv(ctx: RequestContext, v: ActiveVhost, directives: CompiledSetEnv, now: Date): void {
+  const r = applySetEnv(directives, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true, now })
+  ctx.env = r.env
+  for (const h of r.vary) ctx.vary.push(h)
+}
+
 /**
  * fixups, after the access checks: the sections' own RewriteRules (mod_rewrite's fixup hook
  * runs first of the fixups; not for a request mod_proxy takes), mod_alias's redirects, then
@@ -123,7 +126,7 @@ export function fixups(ctx: RequestContext): boolean | Promise<boolean> {
   if (!v) return false
   const scoped = v.apache.scoped
   if (!scoped.hasRequestHeaders && !scoped.hasDirRewrite && !scoped.hasRedirects) return false
-  if (scoped.hasDirRewrite && !ctx.proxyTo && !proxyPassFor(ctx, v)) {
+  if (scoped.hasDirRewrite && !proxiedByApache(ctx, v)) {
     const r = directoryRewrite(ctx, v)
     if (r !== false) return r
   }

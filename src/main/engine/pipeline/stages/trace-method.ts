@@ -6,13 +6,13 @@
  *   handler runs); a request body is refused with 413.
  * - Extended: the same, and a body is echoed too.
  * - Off: 405 with an empty `Allow`.
- * A request mod_proxy takes goes on to it (mod_proxy answers 501 itself when TRACE is off).
+ * A request mod_proxy takes goes on to the backend, unless TRACE is off (checked against apache2).
  */
 import type { VhostSettings } from '../../../../shared/config-model'
 import type { RequestContext } from '../context'
 import { apacheSections } from '../apache-sections'
 import { answer } from './answer'
-import { proxyPassFor } from './handler'
+import { proxiedByApache } from './handler'
 
 type TraceEnable = 'on' | 'off' | 'extended'
 
@@ -23,38 +23,30 @@ export function traceMethod(ctx: RequestContext): boolean | Promise<boolean> {
   if (ctx.req.method !== 'TRACE') return false
   const v = ctx.vhost
   const mode = traceEnableOf(v?.layers ?? [])
-  if (v && (ctx.proxyTo !== undefined || proxyPassFor(ctx, v) !== null)) {
-    if (mode !== 'off') return false
-    ctx.record('render', 'stop', 'TRACE forbidden by server configuration (TraceEnable off): mod_proxy answers 501')
-    ctx.setOutcome('blocked')
-    return answer(ctx, 501)
-  }
+  // A request mod_proxy takes is forwarded unless TRACE is off (httpd 2.4.71 answers 405 then too).
+  if (mode !== 'off' && v && proxiedByApache(ctx, v)) return false
   // The <If> sections walked before translation already put the headers they read in Vary;
   // then httpd resets the request to the server's defaults: no section applies to the answer.
-  ctx.sectionsPhase = 'translate'
-  const ifVary = apacheSections(ctx)?.vary ?? []
+  const ifVary = apacheSections(ctx, 'translate')?.vary ?? []
   ctx.sectionsPhase = 'server'
   ctx.outputFiltered = false
-  if (mode === 'off') {
-    ctx.record('render', 'stop', 'TRACE denied by server configuration (TraceEnable off): 405')
-    ctx.setOutcome('blocked')
-    return answer(ctx, 405, { allow: '' })
-  }
+  if (mode === 'off')
+    return refuse(ctx, 405, 'TRACE denied by server configuration (TraceEnable off): 405', { allow: '' })
   if (ctx.req.body !== null && mode === 'on') {
-    ctx.record('render', 'stop', 'TRACE with a request body is not allowed (TraceEnable on): 413')
-    ctx.setOutcome('blocked')
-    return answer(ctx, 413)
+    return refuse(ctx, 413, 'TRACE with a request body is not allowed (TraceEnable on): 413')
   }
   const head = echoedHead(ctx)
   if (ctx.req.body === null) return echo(ctx, head, Buffer.alloc(0), ifVary)
   return readBody(ctx.req.body).then((body) => {
-    if (body === null) {
-      ctx.record('render', 'stop', `TRACE with a request body over ${EXTENDED_BODY_LIMIT} bytes: 413`)
-      ctx.setOutcome('blocked')
-      return answer(ctx, 413)
-    }
+    if (body === null) return refuse(ctx, 413, `TRACE with a request body over ${EXTENDED_BODY_LIMIT} bytes: 413`)
     return echo(ctx, head, body, ifVary)
   })
+}
+
+function refuse(ctx: RequestContext, status: number, why: string, headers = {}): true | Promise<true> {
+  ctx.record('render', 'stop', why)
+  ctx.setOutcome('blocked')
+  return answer(ctx, status, headers)
 }
 
 function echo(ctx: RequestContext, head: string, body: Buffer, ifVary: string[]): true {
@@ -63,7 +55,7 @@ function echo(ctx: RequestContext, head: string, body: Buffer, ifVary: string[])
   ctx.setOutcome('static')
   ctx.status = 200
   const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body])
-  ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes.length
+  ctx.trace.response.bytes = bytes.length
   // No handler ran, so no output filter either: httpd streams it (chunked), without Header
   // directives. The request headers <If> sections and RewriteConds read are in its Vary.
   const headers: Record<string, string> = { 'content-type': 'message/http' }
