@@ -6,7 +6,7 @@
  * dispatcher.any (`Define` is global in httpd, dispatcher-behavior.md §1.4).
  */
 import path from 'node:path'
-import type { ApacheConfig, ConfigLayout, Farm, LoadedConfig } from '../../../shared/config-model'
+import type { ApacheConfig, ConfigLayout, Farm, LoadedConfig, VirtualHost } from '../../../shared/config-model'
 import { DiagnosticSink } from '../../../shared/diagnostics'
 import { parseAnyFile } from './any/parser'
 import type { ApacheParseResult } from './apache/ast'
@@ -16,6 +16,8 @@ import { sdkOverlay } from './loaders/sdk-overlay'
 import { FsMemo } from './fs-memo'
 import { buildDispatcherConfig } from './model/build'
 import { compileDiagnostics } from '../runtime/compile-check'
+import type { VhostApache } from '../runtime/apache-runtime'
+import { keepPrecompiled } from '../runtime/precompiled'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { resourcesDir } from '../resources'
 import { validateSdkRules } from './validate/sdk-rules'
@@ -191,7 +193,10 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     return got.ok ? got.bytes.toString('utf8') : null
   }
   // What only shows when compiling for serving (bad filter regexes, rewrite/header directives).
-  for (const d of compileDiagnostics(loaded, filterOf, readMapFile)) sink.add(d)
+  // What it compiles is kept for compileConfig, which would otherwise compile it all again.
+  const vhosts = new Map<VirtualHost, VhostApache>()
+  for (const d of compileDiagnostics(loaded, filterOf, readMapFile, vhosts)) sink.add(d)
+  keepPrecompiled(loaded, { filters, vhosts })
   return loaded
 }
 

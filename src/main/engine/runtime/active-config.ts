@@ -13,6 +13,7 @@ import type { EncodedSlashes } from '../pipeline/normalise-url'
 import type { RenderClient } from '../upstream/render-client'
 import { compileVhostApache, containerProbe, type CountingProbe, type VhostApache } from './apache-runtime'
 import type { RenderRegistry } from './render-registry'
+import { takePrecompiled } from './precompiled'
 import { compileCache, type ActiveCache } from './cache-runtime'
 import { RenderStatistics } from '../upstream/statistics'
 import { compileSticky, type StickyPolicy } from '../upstream/sticky'
@@ -125,8 +126,9 @@ export function compileConfig(
   options: CompileOptions = {}
 ): ActiveConfig {
   const apache = loaded.apache
+  const pre = takePrecompiled(loaded)
   const vhosts = (apache?.virtualHosts ?? []).map((v, i) =>
-    compileVhost(v, i, apache!.server, apache!.serverName?.value)
+    compileVhost(v, i, apache!.server, apache!.serverName?.value, pre?.vhosts.get(v))
   )
   const defaults = dispatcherDirectives([apache?.server].filter((s): s is VhostSettings => !!s))
   const farms = loaded.dispatcher.farms.map((farm, index): ActiveFarm => {
@@ -140,7 +142,7 @@ export function compileConfig(
     return {
       index,
       farm,
-      filter: compileFilter(farm.filter),
+      filter: pre?.filters.get(farm) ?? compileFilter(farm.filter),
       renders: farm.renders.map((render, i) => ({ render, client: clients[i] })),
       clientHeaders: names.includes('*') ? 'all' : new Set(names),
       cache: compileCache(farm, onCacheEvent),
@@ -183,7 +185,14 @@ export function compileConfig(
   }
 }
 
-function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings, mainServerName?: string): ActiveVhost {
+/** `apache`: the vhost's Apache runtime when loading compiled it already. */
+function compileVhost(
+  vhost: VirtualHost,
+  index: number,
+  server: VhostSettings,
+  mainServerName?: string,
+  apache?: VhostApache
+): ActiveVhost {
   const names = [vhost.serverName?.value, ...vhost.serverAliases.map((a) => a.value)]
     .filter((n): n is string => !!n)
     .map((n) => hostOnly(n))
@@ -209,7 +218,7 @@ function compileVhost(vhost: VirtualHost, index: number, server: VhostSettings, 
     encodedSlashes: slashes === 'nodecode' ? 'nodecode' : slashes === 'on' ? 'on' : 'off',
     fileETag: lastOther(handlerScopes, 'FileETag')?.join(' ').toLowerCase() === 'none' ? 'none' : 'MTime Size',
     dispatcher: dispatcherDirectives(handlerScopes),
-    apache: compileVhostApache(server, vhost.settings, docroot),
+    apache: apache ?? compileVhostApache(server, vhost.settings, docroot),
     probe: containerProbe(docroot),
     serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost')
   }

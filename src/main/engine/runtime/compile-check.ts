@@ -7,7 +7,7 @@ import type { ApacheConfig, Farm, LoadedConfig, VirtualHost } from '../../../sha
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { isFlagWord } from '../config/apache/flag-words'
-import { compileVhostApache, type MapFileReader } from './apache-runtime'
+import { compileVhostApache, type MapFileReader, type VhostApache } from './apache-runtime'
 import type { VhostScopes } from './scoped-apache'
 import type { FileProbe } from '../apache-expr'
 import { allContexts } from './contexts'
@@ -16,11 +16,13 @@ import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
  * `readMapFile`: how RewriteMap files are read (the loader reads through its file memo).
+ * `keep`: receives every vhost's compiled Apache runtime, for a caller that serves them next.
  */
 export function compileDiagnostics(
   loaded: LoadedConfig,
   filterOf: (farm: Farm) => CompiledFilter = (farm) => compileFilter(farm.filter),
-  readMapFile?: MapFileReader
+  readMapFile?: MapFileReader,
+  keep?: Map<VirtualHost, VhostApache>
 ): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const farm of loaded.dispatcher.farms) {
@@ -34,6 +36,7 @@ export function compileDiagnostics(
     const seen = new Set<string>()
     for (const v of apache.virtualHosts) {
       const compiled = compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile)
+      keep?.set(v, compiled)
       for (const d of compiled.problems) {
         const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
         if (seen.has(key)) continue
