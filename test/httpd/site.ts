@@ -590,5 +590,21 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/limred/a.html', {}],
   ['GET', '/nest/a', {}],
   ['POST', '/nest/a', { 'content-length': '0' }],
-  ['GET', '/content/site/page.html', { range: 'bytes=99999-' }]
+  ['GET', '/content/site/page.html', { range: 'bytes=99999-' }],
+  // httpd's byte-range filter: several ranges as multipart/byteranges, its parsing and limits.
+  ['GET', '/content/site/page.html', { range: 'bytes=0-1,5-6' }],
+  ['HEAD', '/content/site/page.html', { range: 'bytes=0-9' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=0-1,5-6', 'accept-encoding': 'gzip' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=5-6,0-1,0-2,99999-' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=0-5,10-15,2-12' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=2-3,0-' }],
+  ['GET', '/content/site/page.html', { range: 'bytes= 0-1, 5-6' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=-0' }],
+  ['GET', '/content/site/page.html', { range: 'bytes=0-1,,5-6' }],
+  ['GET', '/content/site/page.html', { range: `bytes=${Array.from({ length: 40 }, (_, i) => `${2 * i}-${2 * i}`)}` }],
+  ['GET', '/content/site/page.html', { range: `bytes=${Array.from({ length: 40 }, (_, i) => `${i % 20}-${i % 20}`)}` }],
+  ['GET', '/content/site/tiny.txt', { range: 'bytes=0-0,2-3' }],
+  ['HEAD', '/content/site/tiny.txt', { range: 'bytes=1-2' }],
+  ['POST', '/content/site/tiny.txt', { range: 'bytes=1-2', 'content-length': '0' }],
+  ['GET', '/a/b/x.custom', { range: 'bytes=0-0,2-3' }]
 ]

@@ -100,6 +100,26 @@ describe('conditional requests and ranges on a hit (§5.8)', () => {
     expect(s.up.publish.count).toBe(1)
   })
 
+  it('several ranges are answered 206 multipart/byteranges, each part with its type and range, as httpd writes them', async () => {
+    const s = await cachedPage()
+    const parts = await s.get(PAGE, { headers: { range: 'bytes=0-5,100-104' } })
+    expect(parts.status).toBe(206)
+    const boundary = /^multipart\/byteranges; boundary=([0-9a-f]+)$/.exec(String(parts.headers['content-type']))?.[1]
+    expect(boundary).toBeDefined()
+    expect(parts.text).toBe(
+      `\r\n--${boundary}\r\nContent-type: text/html\r\nContent-range: bytes 0-5/${BODY.length}\r\n\r\n${BODY.slice(0, 6)}` +
+        `\r\n--${boundary}\r\nContent-type: text/html\r\nContent-range: bytes 100-104/${BODY.length}\r\n\r\n${BODY.slice(100, 105)}` +
+        `\r\n--${boundary}--\r\n`
+    )
+    expect(parts.headers['content-length']).toBe(String(parts.body.length))
+    expect(parts.headers['content-range']).toBeUndefined()
+    const head = await s.get(PAGE, { method: 'HEAD', headers: { range: 'bytes=0-5,100-104' } })
+    expect(head.status).toBe(206)
+    expect(head.headers['content-length']).toBe(String(parts.body.length))
+    expect(head.body.length).toBe(0)
+    expect(s.up.publish.count).toBe(1)
+  })
+
   it('HEAD on a hit carries the headers of the GET (Content-Length included) and no body', async () => {
     const s = await cachedPage()
     const head = await s.get(PAGE, { method: 'HEAD' })
@@ -122,6 +142,21 @@ describe('conditional requests and ranges on a hit (§5.8)', () => {
     const part = await s.get(asset, { headers: { range: 'bytes=2000000-2000099' } })
     expect(part.status).toBe(206)
     expect(part.body.equals(patternBuffer(2_000_000, 100))).toBe(true)
+    // Several ranges of a file read from disk: the parts are streamed one after the other.
+    const parts = await s.get(asset, { headers: { range: 'bytes=3000000-3000009,10-19' } })
+    expect(parts.status).toBe(206)
+    const boundary = /boundary=([0-9a-f]+)$/.exec(String(parts.headers['content-type']))![1]
+    const head = (range: string): Buffer =>
+      Buffer.from(`\r\n--${boundary}\r\nContent-type: image/png\r\nContent-range: bytes ${range}/${size}\r\n\r\n`)
+    const expected = Buffer.concat([
+      head('3000000-3000009'),
+      patternBuffer(3_000_000, 10),
+      head('10-19'),
+      patternBuffer(10, 10),
+      Buffer.from(`\r\n--${boundary}--\r\n`)
+    ])
+    expect(parts.body.equals(expected)).toBe(true)
+    expect(parts.headers['content-length']).toBe(String(expected.length))
     expect(s.up.publish.count).toBe(1)
   })
 })

@@ -43,7 +43,6 @@ export {
   staticResponse,
   fileHeaders,
   apacheETag,
-  applyRange,
   httpDate,
   type FileFacts,
   type StaticRequest,

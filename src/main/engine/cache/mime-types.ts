@@ -64,3 +64,10 @@ export function contentTypeFor(fileName: string): string | undefined {
   }
   return found
 }
+
+/** `ap_make_content_type`: the charset `AddDefaultCharset` appends, or the type as it is. */
+export function withDefaultCharset(type: string, charset: string | null): string {
+  if (charset === null || /charset=/i.test(type)) return type
+  const lower = type.toLowerCase()
+  return lower.includes('text/plain') || lower.includes('text/html') ? `${type}; charset=${charset}` : type
+}

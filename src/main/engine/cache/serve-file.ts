@@ -7,8 +7,9 @@
  */
 import type fs from 'node:fs'
 import type { StoredHeader } from '../../../shared/cache-types'
-import { contentTypeFor } from './mime-types'
+import { contentTypeFor, withDefaultCharset } from './mime-types'
 import { getHeader, setHeader } from './header-bag'
+import { multipartBody, selectRanges, type ByteRange, type MultipartBody } from '../http/byte-ranges'
 
 export interface FileFacts {
   /** Name used for the Content-Type (the docroot-relative path is fine). */
@@ -36,6 +37,8 @@ export interface StaticOptions {
   /** `r->content_type` set before the handler (`ForceType`, a rewrite `[T=]`): instead of the extension's. */
   forcedType?: string
   fileETag?: 'MTime Size' | 'none'
+  /** `AddDefaultCharset` in effect: what the parts of a multipart/byteranges answer name as their type. */
+  defaultCharset?: string | null
 }
 
 export type StaticHeaders = Record<string, string | string[]>
@@ -45,10 +48,12 @@ export interface StaticResponse {
   /** May be shared between responses for the same file version: copy before changing. */
   headers: Readonly<StaticHeaders>
   /** Inclusive byte range to send with a 206. */
-  range?: { start: number; end: number }
-  /** What to send after the headers: the whole file, the range, or nothing (HEAD, 304, 412, 416). */
-  body: 'full' | 'range' | 'none'
-  /** A 304's `r->content_type`: the type the 200 would name (the 304 itself names none). */
+  range?: ByteRange
+  /** The parts to send with a 206 for several ranges. */
+  multipart?: MultipartBody
+  /** What to send after the headers: the whole file, the range, the parts, or nothing (HEAD, 304, 412, 416). */
+  body: 'full' | 'range' | 'multipart' | 'none'
+  /** `r->content_type` when the answer names another type: a 304 names none, a multipart/byteranges its own. */
   contentType?: string
 }
 
@@ -156,70 +161,49 @@ export function staticResponse(
     return { status: 304, headers: kept, body: 'none', contentType: getHeader(headers, 'Content-Type') }
   }
 
-  if (req.method === 'GET' && h.range !== undefined && ifRangeHolds(h['if-range'], etag, mtimeSec)) {
-    const ranged = applyRange(h.range, file.size)
+  // httpd's byte-range filter cuts any 200 of the default handler, whatever the method (HEAD too).
+  if (h.range !== undefined && ifRangeHolds(h['if-range'], etag, mtimeSec)) {
+    const ranged = selectRanges(h.range, file.size)
     if (ranged === 'unsatisfiable') {
       return { status: 416, headers: { 'Content-Range': `bytes */${file.size}` }, body: 'none' }
     }
-    if (ranged) {
-      headers['Content-Range'] = `bytes ${ranged.start}-${ranged.end}/${file.size}`
-      headers['Content-Length'] = String(ranged.end - ranged.start + 1)
-      return { status: 206, headers, range: ranged, body: 'range' }
-    }
+    if (ranged) return partial(headers, ranged, file.size, req.method === 'HEAD', opts.defaultCharset ?? null)
   }
   return { status: 200, headers, body: req.method === 'HEAD' ? 'none' : 'full' }
 }
 
-/** If-Range: an entity tag must match strongly, a date must equal Last-Modified. */
+/** A 206: one range with Content-Range, or several as multipart/byteranges. */
+function partial(
+  headers: StaticHeaders,
+  ranges: ByteRange[],
+  size: number,
+  head: boolean,
+  charset: string | null
+): StaticResponse {
+  if (ranges.length === 1) {
+    const [range] = ranges
+    headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`
+    headers['Content-Length'] = String(range.end - range.start + 1)
+    return { status: 206, headers, range, body: head ? 'none' : 'range' }
+  }
+  const type = getHeader(headers, 'Content-Type')
+  const multipart = multipartBody(ranges, size, type === undefined ? undefined : withDefaultCharset(type, charset))
+  setHeader(headers, 'Content-Type', multipart.contentType)
+  if (multipart.lengthKnown) headers['Content-Length'] = String(multipart.length)
+  else delete headers['Content-Length']
+  return { status: 206, headers, multipart, body: head ? 'none' : 'multipart', contentType: type }
+}
+
 /** httpd's default handler answers a failed If-Match / If-Unmodified-Since with the file's headers and no body. */
 function preconditionFailed(headers: StaticHeaders): StaticResponse {
   return { status: 412, headers: { ...headers, 'Content-Length': '0' }, body: 'none' }
 }
 
+/** If-Range: an entity tag must match strongly, a date must equal Last-Modified. */
 function ifRangeHolds(value: string | undefined, etag: string | undefined, mtimeSec: number): boolean {
   if (value === undefined) return true
   const v = value.trim()
   if (v.startsWith('"') || v.startsWith('W/')) return etag !== undefined && !etag.startsWith('W/') && v === etag
   const t = Date.parse(v)
   return Number.isFinite(t) && t === mtimeSec * 1000
-}
-
-/**
- * One satisfiable range → that range; none satisfiable → 'unsatisfiable'; a malformed header
- * or several ranges → `null` (answered with the whole file, which RFC 9110 allows).
- */
-export function applyRange(value: string, size: number): { start: number; end: number } | 'unsatisfiable' | null {
-  const m = /^\s*bytes\s*=\s*(.+)$/i.exec(value)
-  if (!m) return null
-  const specs = m[1]
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-  if (specs.length === 0) return null
-  const satisfiable: { start: number; end: number }[] = []
-  for (const spec of specs) {
-    const r = /^(\d*)\s*-\s*(\d*)$/.exec(spec)
-    if (!r || (r[1] === '' && r[2] === '')) return null
-    if (r[1] === '') {
-      const n = Number(r[2])
-      if (n > 0 && size > 0) satisfiable.push({ start: Math.max(0, size - n), end: size - 1 })
-      continue
-    }
-    const start = Number(r[1])
-    const end = r[2] === '' ? size - 1 : Math.min(Number(r[2]), size - 1)
-    if (r[2] !== '' && Number(r[2]) < start) return null
-    if (start < size) satisfiable.push({ start, end })
-  }
-  if (satisfiable.length === 0) return 'unsatisfiable'
-  // ap_set_byterange merges each range into the run before it when they overlap or touch.
-  const merged: { start: number; end: number }[] = []
-  for (const r of satisfiable) {
-    const run = merged[merged.length - 1]
-    if (run && r.start <= run.end + 1 && r.end >= run.start - 1) {
-      run.start = Math.min(run.start, r.start)
-      run.end = Math.max(run.end, r.end)
-    } else merged.push({ ...r })
-  }
-  // Several separate ranges would be a multipart/byteranges answer, which is not emulated: the whole file goes out.
-  return merged.length === 1 ? merged[0] : null
 }

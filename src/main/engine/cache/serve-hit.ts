@@ -3,10 +3,10 @@
  * file version (kept with the in-memory entry) once the ETag is strong, and the body comes
  * from memory when the file is small enough to be kept there.
  */
-import fs from 'node:fs'
 import type { Readable } from 'node:stream'
 import type { CachedFile } from './hot-files'
 import { fileHeaders, staticResponse, type StaticOptions, type StaticRequest, type StaticResponse } from './serve-file'
+import { staticBodyBytes, staticBodyStream } from './static-body'
 
 export function cachedFileResponse(
   file: CachedFile,
@@ -29,11 +29,7 @@ export function cachedFileResponse(
   return staticResponse(facts, req, file.stored, opts, headers)
 }
 
-/** The bytes to send for a 200 or 206: a slice of the kept buffer, or a stream from disk. */
+/** The bytes to send for a 200 or 206: cut from the kept buffer, or a stream from disk. */
 export function cachedFileBody(file: CachedFile, res: StaticResponse): Buffer | Readable | null {
-  if (res.body === 'none') return null
-  const start = res.body === 'range' && res.range ? res.range.start : 0
-  const end = res.body === 'range' && res.range ? res.range.end : file.size - 1
-  if (file.body) return start === 0 && end === file.size - 1 ? file.body : file.body.subarray(start, end + 1)
-  return fs.createReadStream(file.abs, { start, end })
+  return file.body ? staticBodyBytes(file.body, res) : staticBodyStream(file.abs, res)
 }

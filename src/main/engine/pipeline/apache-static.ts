@@ -8,9 +8,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { OutgoingHttpHeaders } from 'node:http'
 import { mtimeMicros, staticResponse } from '../cache/serve-file'
+import { staticBodyBytes, staticBodyStream } from '../cache/static-body'
 import { contentTypeFor } from '../cache/mime-types'
 import type { RequestContext } from './context'
-import { finalHeaders } from './response-headers'
+import { defaultCharsetOf, finalHeaders } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
 import { answer, redirect } from './stages/answer'
@@ -81,7 +82,11 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     mtimeUs: mtimeMicros(st)
   }
   const now = Date.now()
-  const opts = { now, forcedType: forcedTypeOf(ctx, file) }
+  const opts = {
+    now,
+    forcedType: forcedTypeOf(ctx, file),
+    defaultCharset: ctx.headers.range === undefined ? null : defaultCharsetOf(ctx)
+  }
   const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method, headers }, [], opts))
   if (res.status === 416) {
     // The byte-range filter hands httpd a 416 error: Apache's own page, not the file's headers.
@@ -97,12 +102,12 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     ctx.reply.end()
     return true
   }
-  const range = res.body === 'range' && res.range ? { start: res.range.start, end: res.range.end } : null
   if (facts.size <= WHOLE_BODY_BYTES) {
     // The whole file at once: mod_deflate then compresses it in one pass (and gives a
     // Content-Length) exactly when httpd's would. A HEAD hands the bytes on too: httpd sends
     // HEAD bodies through the filters, which count them.
-    const whole = readWhole(file, range)
+    const all = readWhole(file)
+    const whole = all && (headWhole ? all : staticBodyBytes(all, res))
     if (whole) {
       ctx.trace.response.bytes = method === 'HEAD' ? 0 : whole.length
       ctx.reply.end(whole)
@@ -113,7 +118,12 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     ctx.reply.end()
     return true
   }
-  return pipeFile(ctx, fs.createReadStream(file, range ?? {}))
+  const stream = staticBodyStream(file, res)
+  if (!stream) {
+    ctx.reply.end()
+    return true
+  }
+  return pipeFile(ctx, stream)
 }
 
 /** `OPTIONS` on a file: httpd's core answers with the methods it allows and no body. */
@@ -138,10 +148,9 @@ function statOf(file: string): fs.BigIntStats | undefined {
   }
 }
 
-function readWhole(file: string, range: { start: number; end: number } | null): Buffer | null {
+function readWhole(file: string): Buffer | null {
   try {
-    const all = fs.readFileSync(file)
-    return range ? all.subarray(range.start, range.end + 1) : all
+    return fs.readFileSync(file)
   } catch {
     return null
   }

@@ -19,7 +19,7 @@ import zlib from 'node:zlib'
 import type { Sourced, VhostSettings } from '../../../shared/config-model'
 import { shortPos } from '../../../shared/diagnostics'
 import { deleteHeader, getHeader, headerKey, setHeader } from '../cache/header-bag'
-import { applyRange } from '../cache/serve-file'
+import { multipartBody, multipartBuffer, selectRanges } from '../http/byte-ranges'
 import { apacheSections } from './apache-sections'
 import type { Reply, RequestContext } from './context'
 
@@ -269,16 +269,26 @@ export class DeflatingBody {
       return this.inner.end(gz)
     }
     // In one pass: the content-length filter counts it, and the byte-range filter can cut it.
-    const ranged = this.range === undefined ? null : applyRange(this.range, gz.length)
+    const ranged = this.range === undefined ? null : selectRanges(this.range, gz.length)
     if (ranged === 'unsatisfiable') {
       this.sendHead({ ...this.headers, 'content-range': `bytes */${gz.length}`, 'content-length': 0 }, 416)
       return this.inner.end()
     }
-    if (ranged) {
-      const part = gz.subarray(ranged.start, ranged.end + 1)
-      const range = `bytes ${ranged.start}-${ranged.end}/${gz.length}`
+    if (ranged && ranged.length === 1) {
+      const [{ start, end }] = ranged
+      const part = gz.subarray(start, end + 1)
+      const range = `bytes ${start}-${end}/${gz.length}`
       this.sendHead({ ...this.headers, 'content-range': range, 'content-length': part.length }, 206)
       return this.inner.end(part)
+    }
+    if (ranged) {
+      const multipart = multipartBody(ranged, gz.length, getHeader(this.headers, 'content-type'))
+      const out = multipartBuffer(gz, multipart)
+      const headers: OutgoingHttpHeaders = { ...this.headers }
+      setHeader(headers, 'content-type', multipart.contentType)
+      if (multipart.lengthKnown) headers['content-length'] = out.length
+      this.sendHead(headers, 206)
+      return this.inner.end(out)
     }
     this.sendHead({ ...this.headers, 'content-length': gz.length })
     this.inner.end(gz)

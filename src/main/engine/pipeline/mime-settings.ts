@@ -51,10 +51,3 @@ export function addedTypeFor(addTypes: ReadonlyMap<string, string> | null, fileN
   for (let i = 1; i < parts.length; i++) found = addTypes.get(parts[i].toLowerCase()) ?? found
   return found
 }
-
-/** `ap_make_content_type`: the charset `AddDefaultCharset` appends, or the type as it is. */
-export function withDefaultCharset(type: string, charset: string | null): string {
-  if (charset === null || /charset=/i.test(type)) return type
-  const lower = type.toLowerCase()
-  return lower.includes('text/plain') || lower.includes('text/html') ? `${type}; charset=${charset}` : type
-}

@@ -13,7 +13,7 @@ import { apacheSections } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
-import { withDefaultCharset } from './mime-settings'
+import { withDefaultCharset } from '../cache/mime-types'
 
 /** What made a non-error answer, as far as mod_expires cares. */
 export interface AnswerSource {
@@ -38,12 +38,17 @@ export function finalHeaders(
 
 /** `AddDefaultCharset`: httpd's header filter names the charset of a text/plain or text/html answer that names none. */
 function withCharset(ctx: RequestContext, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const charset = apacheSections(ctx)?.mime.defaultCharset ?? null
+  const charset = defaultCharsetOf(ctx)
   const key = charset === null ? undefined : headerKey(headers, 'content-type')
   if (key === undefined) return headers
   const type = String(headers[key])
   const typed = withDefaultCharset(type, charset)
   return typed === type ? headers : { ...headers, [key]: typed }
+}
+
+/** The charset `AddDefaultCharset` gives text answers of this request, null when none. */
+export function defaultCharsetOf(ctx: RequestContext): string | null {
+  return ctx.vhost?.apache.scoped.hasMime ? (apacheSections(ctx)?.mime.defaultCharset ?? null) : null
 }
 
 /** What mod_expires, mod_deflate and mod_headers make of the handler's headers. */

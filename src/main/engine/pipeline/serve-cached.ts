@@ -7,7 +7,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
 import type { RequestContext } from './context'
-import { finalHeaders } from './response-headers'
+import { defaultCharsetOf, finalHeaders } from './response-headers'
 import { fileAnswer } from './deflate'
 import { apacheSections } from './apache-sections'
 import { addedTypeFor } from './mime-settings'
@@ -21,7 +21,12 @@ export function serveCached(
   extra: OutgoingHttpHeaders = {},
   now: number = Date.now()
 ): boolean | Promise<boolean> {
-  const opts = { now, fileETag: ctx.vhost?.fileETag, forcedType: forcedTypeOf(ctx, relPath) }
+  const opts = {
+    now,
+    fileETag: ctx.vhost?.fileETag,
+    forcedType: forcedTypeOf(ctx, relPath),
+    defaultCharset: ctx.headers.range === undefined ? null : defaultCharsetOf(ctx)
+  }
   const res = fileAnswer(ctx, (headers) => cachedFileResponse(file, relPath, { method: ctx.req.method, headers }, opts))
   // httpd's byte-range filter turns an unsatisfiable range into its own 416 error page.
   if (res.status === 416) return answer(ctx, 416)
