@@ -27,8 +27,13 @@ const MODULES = [
   'authz_user'
 ]
 
-export function moduleLines(): string[] {
-  return [...MODULES.map((m) => `LoadModule ${m}_module ${MODULES_DIR}/mod_${m}.so`), 'TypesConfig /etc/mime.types']
+/** Server-wide lines both configurations start with: the modules, the types, and the AEMaaCS baseline's `ServerTokens Prod`. */
+export function serverLines(): string[] {
+  return [
+    ...MODULES.map((m) => `LoadModule ${m}_module ${MODULES_DIR}/mod_${m}.so`),
+    'TypesConfig /etc/mime.types',
+    'ServerTokens Prod'
+  ]
 }
 
 /** Files of the docroot (relative path → content). */

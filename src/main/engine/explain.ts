@@ -44,7 +44,7 @@ export function explainRequest(active: ActiveConfig, input: ExplainInput, seq: n
     secure,
     body: null
   }
-  const reply = new RecordingReply()
+  const reply = new RecordingReply(active.serverBanner)
   const ctx = new RequestContext(req, reply, active, 'explain', `explain-${seq}`, seq)
   reply.trace = ctx.trace
   const started = performance.now()

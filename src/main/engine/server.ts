@@ -18,6 +18,7 @@ import { runPipeline, STAGES, type Stage } from './pipeline/run'
 import { reasonPhrase } from './http/reason-phrase'
 import { cache } from './pipeline/stages/cache'
 import type { ActiveConfig } from './runtime/active-config'
+import { withServerHeader } from './runtime/server-banner'
 
 export interface ProxyServerOptions {
   host: string
@@ -121,8 +122,13 @@ class TracedReply implements Reply {
   private gzipNext = false
   private gzipRange: string | undefined
   private deflating: DeflatingBody | null = null
+  private relayed = false
 
-  constructor(private readonly inner: ListenerReply) {}
+  /** `banner`: httpd's Server header for the configuration the request runs on. */
+  constructor(
+    private readonly inner: ListenerReply,
+    private readonly banner: string
+  ) {}
 
   get headersSent(): boolean {
     return this.deflating !== null || this.inner.headersSent
@@ -133,8 +139,13 @@ class TracedReply implements Reply {
     this.gzipRange = range
   }
 
-  head(status: number, headers: OutgoingHttpHeaders): void {
+  proxied(): void {
+    this.relayed = true
+  }
+
+  head(status: number, given: OutgoingHttpHeaders): void {
     this.trace.response.status = status
+    const headers = withServerHeader(given, this.banner, this.relayed)
     if (this.gzipNext) {
       this.gzipNext = false
       // The head goes out with the first body bytes (a body given whole gets a Content-Length).
@@ -303,14 +314,14 @@ export class ProxyServer {
       if (!socket.writable) return socket.destroy()
       // A head that did not arrive within the headers timeout: 408, as from Apache's mod_reqtimeout;
       // an unparsable request or an oversized header block: 400.
-      socket.end(closingErrorResponse(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400))
+      socket.end(closingErrorResponse(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400, opts.active().serverBanner))
     })
     this.lean =
       process.env.DW_NODE_HTTP_ONLY === '1'
         ? false
         : installLeanListener(this.server, {
             handle: (request, socket, reply) => this.handleSimple(request, socket, reply),
-            headTimeoutAnswer: closingErrorResponse(408)
+            headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner)
           })
   }
 
@@ -331,7 +342,7 @@ export class ProxyServer {
     const seq = this.opts.nextSeq()
     const started = performance.now()
     const active = this.opts.active()
-    const traced = new TracedReply(reply)
+    const traced = new TracedReply(reply, active.serverBanner)
     const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
     traced.trace = ctx.trace
     let stages: readonly Stage[] = WATCHED_STAGES

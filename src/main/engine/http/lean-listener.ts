@@ -22,7 +22,7 @@ export interface LeanListenerOptions {
   /** Answers one simple request; `reply.onFinish` (given in the options) follows. */
   handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
   /** Sent before closing a connection whose head did not arrive within the server's `headersTimeout`. */
-  headTimeoutAnswer: string
+  headTimeoutAnswer: () => string
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n')
@@ -90,7 +90,7 @@ class LeanConnection {
     if (this.reply) return
     this.closing = true
     this.buffered = null
-    this.socket.end(this.opts.headTimeoutAnswer, 'latin1')
+    this.socket.end(this.opts.headTimeoutAnswer(), 'latin1')
   }
   private clearHeadTimer(): void {
     if (this.headTimer) clearTimeout(this.headTimer)

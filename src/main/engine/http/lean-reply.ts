@@ -23,7 +23,7 @@ const TE_CHUNKED = /(?:^|\W)chunked(?:$|\W)/i
 /** `Date: …` as Node writes it: the clock read at most once a second. */
 let dateLine = ''
 let dateSecond = 0
-function currentDateLine(): string {
+export function currentDateLine(): string {
   const now = Date.now()
   const second = Math.floor(now / 1000)
   if (second !== dateSecond) {

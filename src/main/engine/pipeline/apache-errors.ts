@@ -3,6 +3,7 @@
  * rewrite [F]/[G]/[R]; refused request targets). Same status lines and bodies as
  * httpd's default error documents, so what the browser shows matches the real thing.
  */
+import { currentDateLine } from '../http/lean-reply'
 
 const TEXT: Record<number, [string, string]> = {
   400: ['Bad Request', 'Your browser sent a request that this server could not understand.<br />\n'],
@@ -81,9 +82,13 @@ export function errorPage(status: number, method?: string): string {
  * The whole answer Apache sends before it closes a connection whose request it could not read
  * (an unparsable or oversized head: 400; a head that did not arrive in time: 408).
  */
-export function closingErrorResponse(status: number): string {
+export function closingErrorResponse(status: number, serverBanner: string): string {
   const body = errorPage(status)
-  return `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  return (
+    `HTTP/1.1 ${status} ${statusText(status)}\r\n${currentDateLine()}Server: ${serverBanner}\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n` +
+    `Content-Type: text/html; charset=iso-8859-1\r\n\r\n${body}`
+  )
 }
 
 export function redirectPage(status: number, location: string): string {

@@ -83,6 +83,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             'stop',
             `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`
           )
+          // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's banner.
+          ctx.reply.proxied?.()
           ctx.reply.head(status, finalHeaders(ctx, status, withoutHopHeaders(resHeaders, RESPONSE_HOP), false))
           ctx.reply.onDrain(() => controller.resume())
         },

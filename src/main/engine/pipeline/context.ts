@@ -59,6 +59,11 @@ export interface Reply {
    * say so). Replies that send nothing (explain) leave it out.
    */
   gzipBody?(range?: string): void
+  /**
+   * mod_proxy relays this answer: a Server header it carries goes out as it is (httpd writes
+   * its own banner on every other answer, over whatever a module or `Header` set).
+   */
+  proxied?(): void
 }
 
 export class RequestContext {

@@ -17,7 +17,7 @@ export async function internalRequest(
   seq: number
 ): Promise<RequestTrace> {
   const headers: Record<string, string> = { host, 'user-agent': 'Dispatcher Workbench (re-fetch)' }
-  const reply = new RecordingReply()
+  const reply = new RecordingReply(active.serverBanner)
   const ctx = new RequestContext(
     {
       method,

@@ -6,13 +6,23 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { RequestTrace } from '../../../shared/trace'
 import type { Reply } from './context'
+import { withServerHeader } from '../runtime/server-banner'
 
 export class RecordingReply implements Reply {
   headersSent = false
   /** Set once the request context (which owns the trace) exists. */
   trace!: RequestTrace
+  private relayed = false
 
-  head(status: number, headers: OutgoingHttpHeaders): void {
+  /** `banner`: httpd's Server header for the configuration the request runs on. */
+  constructor(private readonly banner: string) {}
+
+  proxied(): void {
+    this.relayed = true
+  }
+
+  head(status: number, given: OutgoingHttpHeaders): void {
+    const headers = withServerHeader({ ...given }, this.banner, this.relayed)
     this.headersSent = true
     this.trace.response.status = status
     for (const k in headers) {

@@ -14,6 +14,7 @@ import type { RenderClient } from '../upstream/render-client'
 import { compileVhostApache, containerProbe, type CountingProbe, type VhostApache } from './apache-runtime'
 import type { RenderRegistry } from './render-registry'
 import { takePrecompiled } from './precompiled'
+import { serverBanner } from './server-banner'
 import { compileCache, type ActiveCache } from './cache-runtime'
 import { RenderStatistics } from '../upstream/statistics'
 import { compileSticky, type StickyPolicy } from '../upstream/sticky'
@@ -115,6 +116,8 @@ export interface ActiveConfig {
    * is completed when a trace is read rather than while serving (see RequestContext.recordLazy).
    */
   deferredExplanations?: boolean
+  /** httpd's `Server` header for this configuration (`ServerTokens`, server-banner.ts). */
+  serverBanner: string
 }
 
 export function compileConfig(
@@ -181,7 +184,8 @@ export function compileConfig(
     farmModels: loaded.dispatcher.farms,
     fallbackFarm: options.fallbackFarm ?? 'last',
     defaults,
-    deferredExplanations
+    deferredExplanations,
+    serverBanner: serverBanner(apache)
   }
 }
 
