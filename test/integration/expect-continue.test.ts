@@ -1,11 +1,14 @@
 /**
  * `Expect: 100-continue` as httpd answers it (checked against Debian's apache2 2.4.71): the
  * interim `100 Continue` goes out only when something reads the body — the Dispatcher
- * forwarding a POST to AEM. An answer made without reading it (a filter denial) comes at once,
- * with no `100` and `Connection: close`, so the client never sends the body.
+ * forwarding a POST to AEM, or Apache's default handler, which reads and drops the body before
+ * it answers. An answer made without reading it (a filter denial) comes at once, with no `100`
+ * and `Connection: close`, so the client never sends the body.
  */
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
+import fs from 'node:fs'
+import path from 'node:path'
 import { embeddedSite } from './support/embedded-site'
 
 /** Sends `head`, then `body` once `100 Continue` arrived; everything the server sent, and whether it closed. */
@@ -60,5 +63,19 @@ describe('Expect: 100-continue', () => {
     const r = await exchange(s.port, POST(form, 5), 'a=b&c')
     expect(r.text.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n')).toBe(true)
     expect(s.up.publish.last?.bodyLength).toBe(5)
+  })
+
+  it("a POST Apache's default handler answers gets 100 Continue, its body is read, and the connection stays open", async () => {
+    const s = await embeddedSite('', (t) => t.replace('SetHandler dispatcher-handler', ''))
+    fs.mkdirSync(path.join(s.docroot, 'static'), { recursive: true })
+    fs.writeFileSync(path.join(s.docroot, 'static', 'form.txt'), 'ok')
+    const served = await exchange(s.port, POST('/static/form.txt', 5), 'a=b&c')
+    expect(served.text.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n')).toBe(true)
+    expect(served.text.toLowerCase()).not.toContain('connection: close')
+    expect(served.closed).toBe(false)
+    // A file that is not there: the body is read first too, then the 404.
+    const missing = await exchange(s.port, POST('/static/none.txt', 5), 'a=b&c')
+    expect(missing.text.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\n')).toBe(true)
+    expect(s.up.publish.count).toBe(0)
   })
 })

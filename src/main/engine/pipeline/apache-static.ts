@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { OutgoingHttpHeaders } from 'node:http'
+import type { Readable } from 'node:stream'
 import { mtimeMicros, staticResponse } from '../cache/serve-file'
 import { staticBodyBytes, staticBodyStream } from '../cache/static-body'
 import { contentTypeFor } from '../cache/mime-types'
@@ -61,6 +62,21 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
       if (refused !== false) return refused
     }
   }
+  // The default handler reads (and drops) a request body before it answers, whatever it answers:
+  // a client waiting on `Expect: 100-continue` gets its 100 and the connection stays open.
+  const body = ctx.req.body
+  if (body !== null) return discardBody(body).then(() => defaultHandler(ctx, root, file, st, why))
+  return defaultHandler(ctx, root, file, st, why)
+}
+
+/** httpd's default_handler, for `file` (`st`: its stat, undefined when absent). */
+function defaultHandler(
+  ctx: RequestContext,
+  root: string,
+  file: string,
+  st: fs.BigIntStats | undefined,
+  why: string
+): boolean | Promise<boolean> {
   if (!st || !st.isFile()) {
     ctx.record(
       'render',
@@ -137,6 +153,18 @@ function options(ctx: RequestContext, why: string, file: string): true {
   ctx.reply.head(200, finalHeaders(ctx, 200, headers, false))
   ctx.reply.end()
   return true
+}
+
+/** Reads a request body to its end and drops it (ap_discard_request_body); a broken one ends it too. */
+function discardBody(body: Readable): Promise<void> {
+  // Read already (an internal redirect's second round) or gone with its client: nothing to wait for.
+  if (body.readableEnded || body.destroyed) return Promise.resolve()
+  return new Promise((resolve) => {
+    body.once('end', resolve)
+    body.once('error', () => resolve())
+    body.once('close', resolve)
+    body.resume()
+  })
 }
 
 /** A stat that says "absent" for ENOENT, ENOTDIR (a file in the middle of the path), ELOOP, EACCES. */
