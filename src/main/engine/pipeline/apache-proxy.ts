@@ -12,6 +12,9 @@ import { finalHeaders } from './response-headers'
 import { PROXY_REQUEST_HOP, RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
 import { answer } from './stages/answer'
 import type { ProxyWorker } from './proxy-pass'
+import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
+import { sectionWalkInput } from './apache-sections'
+import { constructUrl } from './rewrite/uri'
 
 // mod_proxy waits for the backend as long as httpd's `Timeout` (60 s) when no ProxyTimeout is set.
 const BACKEND_TIMEOUT_MS = 60_000
@@ -85,7 +88,12 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           )
           // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's banner.
           ctx.reply.proxied?.()
-          ctx.reply.head(status, finalHeaders(ctx, status, withoutHopHeaders(resHeaders, RESPONSE_HOP), false))
+          const relayed = reverseMapHeaders(
+            withoutHopHeaders(resHeaders, RESPONSE_HOP),
+            () => reverseMapsFor(ctx),
+            (uri) => constructUrl(uri, ctx.apacheRequest())
+          )
+          ctx.reply.head(status, finalHeaders(ctx, status, relayed, false))
           ctx.reply.onDrain(() => controller.resume())
         },
         onResponseData(controller, chunk) {
@@ -118,6 +126,14 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       }
     )
   })
+}
+
+const NO_MAPS: ReverseMaps = { locations: [], cookiePaths: [], cookieDomains: [] }
+
+/** The reverse mappings (`ProxyPassReverse*`) of this request's vhost and sections. */
+function reverseMapsFor(ctx: RequestContext): ReverseMaps {
+  const v = ctx.vhost
+  return v ? v.apache.proxyPasses.reverseMaps(sectionWalkInput(ctx, v)) : NO_MAPS
 }
 
 /**

@@ -18,6 +18,8 @@ import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
 import { shortPos, type SourcePos } from '../../../shared/diagnostics'
 import { captureList, pcreOrNull, pregsub } from '../apache-expr'
 import { compileSections, type CompiledSections, type SectionWalkInput } from '../runtime/sections'
+import type { ReverseMaps } from './proxy-reverse'
+import { otherOccurrences } from '../config/apache/settings'
 
 export interface ProxyPassInput {
   /** `r->uri` (decoded) when httpd walked its locations: before mod_rewrite. */
@@ -81,6 +83,8 @@ export class ProxyPasses {
 
   /** Workers by target URL: ProxyPass directives naming the same backend share one (as httpd's do). */
   private readonly workers = new Map<string, ProxyWorker>()
+  /** The server's and the vhost's reverse mappings, in configuration order. */
+  private readonly reverse: ReverseMaps
 
   constructor(layers: VhostSettings[], docroot: string | undefined) {
     this.server = layers.flatMap((l) =>
@@ -92,7 +96,31 @@ export class ProxyPasses {
         ]
       })
     )
-    this.sections = compileSections(layers, docroot, (s) => s.proxyPass.length > 0, 'translate')
+    this.reverse = { locations: [], cookiePaths: [], cookieDomains: [] }
+    for (const l of layers) addReverseMaps(this.reverse, l, null)
+    const relevant = (s: VhostSettings): boolean =>
+      s.proxyPass.length > 0 ||
+      s.other.ProxyPassReverseCookiePath !== undefined ||
+      s.other.ProxyPassReverseCookieDomain !== undefined
+    this.sections = compileSections(layers, docroot, relevant, 'translate')
+  }
+
+  /**
+   * The reverse mappings for an answer mod_proxy relays (proxy-reverse.ts): the server's and
+   * the vhost's, then each `<Location>` section's (a one-argument `ProxyPassReverse` takes the
+   * section's argument as its path), in the order httpd merges them.
+   */
+  reverseMaps(walk: SectionWalkInput): ReverseMaps {
+    if (!this.sections) return this.reverse
+    const scopes = this.sections.walk(walk).scopes
+    if (scopes.length === 0) return this.reverse
+    const out: ReverseMaps = {
+      locations: [...this.reverse.locations],
+      cookiePaths: [...this.reverse.cookiePaths],
+      cookieDomains: [...this.reverse.cookieDomains]
+    }
+    for (const s of scopes) addReverseMaps(out, s.settings, s.arg)
+    return out
   }
 
   /** Nothing to look at: the handler skips the call. */
@@ -127,7 +155,7 @@ export class ProxyPasses {
   private sectionAlias(s: ApacheScope): ProxyAlias | null {
     let alias = this.sectionAliases.get(s)
     if (alias === undefined) {
-      const p = s.settings.proxyPass.findLast((d) => d.args.length >= 1)
+      const p = s.settings.proxyPass.findLast((d) => d.directive !== 'ProxyPassReverse' && d.args.length >= 1)
       const regex = s.kind === 'LocationMatch' || p?.directive === 'ProxyPassMatch'
       alias = p
         ? this.alias(s.arg, regex, p.args[0], p.args.slice(1), `${p.directive} in <${s.kind} ${s.arg}>`, p.pos)
@@ -165,6 +193,20 @@ export class ProxyPasses {
     }
     return w
   }
+}
+
+/** A context's reverse mappings added to `maps`; `sectionPath`: the `<Location>` argument, for the one-argument form. */
+function addReverseMaps(maps: ReverseMaps, s: VhostSettings, sectionPath: string | null): void {
+  for (const p of s.proxyPass) {
+    if (p.directive !== 'ProxyPassReverse') continue
+    if (sectionPath !== null && p.args.length >= 1) maps.locations.push({ fake: sectionPath, real: p.args[0] })
+    else if (sectionPath === null && p.args.length >= 2) maps.locations.push({ fake: p.args[0], real: p.args[1] })
+  }
+  for (const [name, list] of [
+    ['ProxyPassReverseCookiePath', maps.cookiePaths],
+    ['ProxyPassReverseCookieDomain', maps.cookieDomains]
+  ] as const)
+    for (const d of otherOccurrences(s, name)) if (d.args.length >= 2) list.push({ fake: d.args[0], real: d.args[1] })
 }
 
 /**

@@ -12,10 +12,7 @@ import { emptySettings, type SettingsWriter, type WriteContext } from './setting
 
 export const APACHE_MISPLACED_SECTION = 'APACHE_MISPLACED_SECTION'
 
-export interface Ctx extends WriteContext {
-  /** Kind of the innermost request scope around the current line, if any. */
-  scopeKind?: ApacheScope['kind']
-}
+export type Ctx = WriteContext
 
 const SCOPE_KINDS: Record<string, ApacheScope['kind']> = {
   if: 'If',

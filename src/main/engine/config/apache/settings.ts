@@ -9,6 +9,7 @@
 import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
 import type {
   ApacheConfig,
+  ApacheScope,
   AuthzGroup,
   MethodLimit,
   RewriteCond,
@@ -70,6 +71,8 @@ export function otherOccurrences(settings: VhostSettings, name: string): ApacheD
 export interface WriteContext {
   settings: VhostSettingsWithList
   level: 'server' | 'vhost' | 'scope'
+  /** Kind of the innermost request scope around the current line, if any. */
+  scopeKind?: ApacheScope['kind']
   vhost?: VirtualHost
   /** Set inside `<Limit>`, `<RequireAny>` and the like: contents are recorded, not modelled. */
   within?: string
@@ -215,7 +218,7 @@ export class SettingsWriter {
       case 'ProxyPass':
       case 'ProxyPassMatch':
       case 'ProxyPassReverse':
-        s.proxyPass.push({ directive: d.name, args: d.args, pos })
+        if (this.proxyPassPlaced(ctx, d)) s.proxyPass.push({ directive: d.name, args: d.args, pos })
         return
       case 'AuthUserFile':
         // A password file, relative to ServerRoot like RewriteMap files: read by the access checks.
@@ -257,6 +260,38 @@ export class SettingsWriter {
         conds[0].pos
       )
     }
+  }
+
+  /**
+   * mod_proxy's start-up refusals (apache2 -t wording): ProxyPass and ProxyPassReverse belong to
+   * the server, a vhost, or a `<Location>`/`<LocationMatch>`, where the section is their path.
+   */
+  private proxyPassPlaced(ctx: WriteContext, d: EvaluatedDirective): boolean {
+    const refuse = (message: string): false => {
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', message, d.pos)
+      return false
+    }
+    const inLocation = ctx.scopeKind === 'Location' || ctx.scopeKind === 'LocationMatch'
+    if (ctx.level === 'scope' && !inLocation) return refuse(`${d.name} cannot occur within <${ctx.scopeKind}> section`)
+    const [first, second] = d.args
+    if (d.name === 'ProxyPassReverse') {
+      if (first === undefined)
+        return refuse(
+          'ProxyPassReverse takes one, two or three arguments, a virtual path and a URL for reverse proxy behaviour'
+        )
+      if (inLocation && second !== undefined && second.toLowerCase() !== 'interpolate')
+        return refuse('ProxyPassReverse can not have a path when defined in a location')
+      if (!inLocation && second === undefined)
+        return refuse('ProxyPassReverse needs a path when not defined in a location')
+      return true
+    }
+    if (first === undefined) return refuse(`${d.name} takes at least 1 argument`)
+    // In a location the first word is the backend (the section is the path), the rest options.
+    if (inLocation && first.startsWith('/') && second !== undefined)
+      return refuse('ProxyPass|ProxyPassMatch can not have a path when defined in a location.')
+    if (!inLocation && second === undefined)
+      return refuse('ProxyPass|ProxyPassMatch needs a path when not defined in a location')
+    return true
   }
 
   private needArgs(d: EvaluatedDirective, n: number): boolean {

@@ -52,8 +52,13 @@ function serverNameForUrl(req: ApacheRequest): string {
 /** `fully_qualify_uri`: a relative redirect target becomes `scheme://ServerName[:port]/path`. */
 export function fullyQualify(filename: string, req: ApacheRequest): string {
   if (absoluteUriScheme(filename).length > 0) return filename
+  return constructUrl(filename.startsWith('/') ? filename : `/${filename}`, req)
+}
+
+/** `ap_construct_url`: `scheme://ServerName[:port]` (the port left out when it is the scheme's) before `uri`, as it is. */
+export function constructUrl(uri: string, req: ApacheRequest): string {
   const port = req.serverPort === defaultPort(req) ? '' : `:${req.serverPort}`
-  return `${req.https ? 'https' : 'http'}://${serverNameForUrl(req)}${port}${filename.startsWith('/') ? '' : '/'}${filename}`
+  return `${req.https ? 'https' : 'http'}://${serverNameForUrl(req)}${port}${uri}`
 }
 
 /**
