@@ -16,6 +16,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
 import { REQUESTS, serverLines, vhost, writeDocroot } from './site'
+import { startBackend, type Backend } from './backend'
 import { freePort } from '../integration/support/ports'
 
 const APACHE = '/usr/sbin/apache2'
@@ -34,6 +35,7 @@ let apache: ChildProcess
 let apachePort: number
 let engine: Engine
 let enginePort: number
+let backend: Backend
 
 async function waitForPort(port: number, deadline: number): Promise<void> {
   for (;;) {
@@ -56,7 +58,11 @@ function readLog(): string {
 }
 
 /** The raw request, so targets like `#frag` reach the servers as written. */
-function ask(port: number, [method, target, headers]: (typeof REQUESTS)[number]): Promise<Answer> {
+function ask(port: number, [method, rawTarget, rawHeaders]: (typeof REQUESTS)[number]): Promise<Answer> {
+  const target = rawTarget.replaceAll('{backend}', `127.0.0.1:${backend.port}`)
+  const headers = Object.fromEntries(
+    Object.entries(rawHeaders).map(([k, v]) => [k, v.replaceAll('{backend}', `127.0.0.1:${backend.port}`)])
+  )
   return new Promise((resolve, reject) => {
     // `host` replaces the default Host line; `:body` is sent as the request body.
     const lines = [`${method} ${target} HTTP/1.1`, `Host: ${headers.host ?? 'localhost'}`, 'Connection: close']
@@ -155,7 +161,8 @@ beforeAll(async () => {
   fs.chmodSync(dir, 0o755)
   const docroot = path.join(dir, 'docroot')
   writeDocroot(docroot)
-  const site = vhost(docroot)
+  backend = await startBackend(await freePort())
+  const site = vhost(docroot, backend.port, await freePort())
   const modules = serverLines()
   apachePort = await freePort()
   const apacheDir = path.join(dir, 'apache')
@@ -202,6 +209,7 @@ beforeAll(async () => {
 afterAll(async () => {
   apache?.kill('SIGTERM')
   await engine?.stop()
+  await backend?.close()
   if (dir) fs.rmSync(dir, { recursive: true, force: true })
 })
 

@@ -24,7 +24,9 @@ const MODULES = [
   'authn_core',
   'authn_file',
   'auth_basic',
-  'authz_user'
+  'authz_user',
+  'proxy',
+  'proxy_http'
 ]
 
 /** Server-wide lines both configurations start with: the modules, the types, and the AEMaaCS baseline's `ServerTokens Prod`. */
@@ -76,7 +78,12 @@ export function writeDocroot(docroot: string): void {
   open(docroot)
 }
 
-export function vhost(docroot: string): string {
+/**
+ * `backend`: the port of the backend mod_proxy forwards to (backend.ts); `dead`: a port nothing
+ * listens on.
+ */
+export function vhost(docroot: string, backend: number, dead: number): string {
+  const b = `http://127.0.0.1:${backend}`
   return `<VirtualHost *:*>
   ServerName localhost
   DocumentRoot "${docroot}"
@@ -153,6 +160,19 @@ export function vhost(docroot: string): string {
   RewriteRule ^/n/(.*)-(.*)$ /n/$1/$2 [N]
   RewriteRule ^/n/(.*)$ /a/b/c.html?n=$1 [R=302,L]
   RewriteMap lc int:tolower
+  ProxyPass /px/ ${b}/
+  ProxyPassReverse /px/ ${b}/
+  ProxyPassReverseCookiePath /x /public
+  ProxyPass /pxnc/ ${b}/nc/ nocanon
+  ProxyPass /pxdead/ http://127.0.0.1:${dead}/
+  <Location /pxl/>
+    ProxyPass ${b}/loc/
+  </Location>
+  <LocationMatch "^/pxm/(.*)$">
+    ProxyPassMatch ${b}/m/$1
+    ProxyPassReverse ${b}/m/
+  </LocationMatch>
+  RewriteRule ^/rwp/(.*)$ ${b}/rw/$1 [P]
   RewriteRule ^/lower/(.*)$ /\${lc:$1} [R=302,L]
   RewriteRule ^/qsd$ /a/b/c.html [QSD,R=302,L]
   RewriteRule ^/b/(.*)$ /a/b/c.html?v=$1 [B,R=302,L]
@@ -611,5 +631,27 @@ export const REQUESTS: [string, string, Record<string, string>][] = [
   ['GET', '/content/site/tiny.txt', { range: 'bytes=0-0,2-3' }],
   ['HEAD', '/content/site/tiny.txt', { range: 'bytes=1-2' }],
   ['POST', '/content/site/tiny.txt', { range: 'bytes=1-2', 'content-length': '0' }],
-  ['GET', '/a/b/x.custom', { range: 'bytes=0-0,2-3' }]
+  ['GET', '/a/b/x.custom', { range: 'bytes=0-0,2-3' }],
+  // mod_proxy: the backend answers with the request it got ({backend} is its host:port).
+  ['GET', '/px/echo?a=1', {}],
+  ['GET', '/px/echo', { 'x-forwarded-for': '10.0.0.1', 'x-forwarded-host': 'edge.example', 'x-custom': 'c' }],
+  ['GET', '/px/echo', { connection: 'close, x-drop', 'x-drop': '1', te: 'trailers', 'proxy-authorization': 'x' }],
+  ['POST', '/px/echo', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '3', ':body': 'a=b' }],
+  ['HEAD', '/px/echo', {}],
+  ['OPTIONS', '/px/echo', {}],
+  ['GET', '/px/named', {}],
+  ['GET', '/px/echo?to=http://{backend}/a/b', {}],
+  ['GET', '/px/echo?to=http://elsewhere/a/b', {}],
+  ['GET', '/px/status/404', {}],
+  ['GET', '/px/status/500', {}],
+  ['GET', '/px/status/204', {}],
+  ['GET', '/px/chunked', {}],
+  ['GET', '/px/cookie', {}],
+  ['GET', '/px/a%20b/%7Euser/x%2Fy', {}],
+  ['GET', '/pxnc/a%20b/%7Euser', {}],
+  ['GET', '/pxl/echo', {}],
+  ['GET', '/pxm/echo/x?q=1', {}],
+  ['GET', '/pxm/echo?to=http://{backend}/m/z', {}],
+  ['GET', '/rwp/echo?q=1', {}],
+  ['GET', '/pxdead/x', {}]
 ]

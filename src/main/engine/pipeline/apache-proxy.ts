@@ -93,7 +93,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             () => reverseMapsFor(ctx),
             (uri) => constructUrl(uri, ctx.apacheRequest())
           )
-          ctx.reply.head(status, finalHeaders(ctx, status, relayed, false))
+          ctx.reply.head(status, finalHeaders(ctx, status, relayed, false, { relayed: true }))
           ctx.reply.onDrain(() => controller.resume())
         },
         onResponseData(controller, chunk) {

@@ -23,6 +23,11 @@ export interface AnswerSource {
   fileMtime?: number
   /** `r->content_type` when the answer carries no Content-Type (a 304 for a file): what `%{CONTENT_TYPE}` reads. */
   contentType?: string
+  /**
+   * mod_proxy relays a backend's answer: mod_proxy_http replaced `headers_out` with the
+   * backend's headers, so the Vary that `<If>` sections and RewriteConds put there is gone.
+   */
+  relayed?: boolean
 }
 
 export function finalHeaders(
@@ -33,7 +38,8 @@ export function finalHeaders(
   source: AnswerSource = {}
 ): OutgoingHttpHeaders {
   const out = afterModules(ctx, status, headers, errorResponse, source)
-  return ctx.vhost?.apache.scoped.hasMime ? withCharset(ctx, out) : out
+  // A 204 or 304 has no r->content_type (httpd's header filter clears it): no charset is added.
+  return ctx.vhost?.apache.scoped.hasMime && status !== 204 && status !== 304 ? withCharset(ctx, out) : out
 }
 
 /** `AddDefaultCharset`: httpd's header filter names the charset of a text/plain or text/html answer that names none. */
@@ -75,7 +81,8 @@ function afterModules(
   // An answer Apache makes itself (ap_send_error_response) starts from err_headers_out: the Vary
   // that <If> sections and RewriteConds put in headers_out is gone, and the resource's output
   // filters (mod_deflate) are not on its way. Checked against httpd 2.4.71.
-  const vary = errorResponse ? [] : scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
+  const vary =
+    errorResponse || source.relayed ? [] : scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
   // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
   let deflateVary = false
