@@ -6,8 +6,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-
-export const MODULES_DIR = '/usr/lib/apache2/modules'
+import { loadModules, type HttpdRequest } from './harness'
 
 const MODULES = [
   'rewrite',
@@ -31,11 +30,7 @@ const MODULES = [
 
 /** Server-wide lines both configurations start with: the modules, the types, and the AEMaaCS baseline's `ServerTokens Prod`. */
 export function serverLines(): string[] {
-  return [
-    ...MODULES.map((m) => `LoadModule ${m}_module ${MODULES_DIR}/mod_${m}.so`),
-    'TypesConfig /etc/mime.types',
-    'ServerTokens Prod'
-  ]
+  return [...loadModules(MODULES), 'TypesConfig /etc/mime.types', 'ServerTokens Prod']
 }
 
 /** Files of the docroot (relative path → content). */
@@ -433,7 +428,7 @@ export function vhost(docroot: string, backend: number, dead: number): string {
 }
 
 /** Requests both servers answer: method, target, extra request headers. */
-export const REQUESTS: [string, string, Record<string, string>][] = [
+export const REQUESTS: HttpdRequest[] = [
   ['GET', '/content/site/page.html', {}],
   ['GET', '/content/site/page.html', { 'accept-encoding': 'gzip' }],
   ['HEAD', '/content/site/page.html', { 'accept-encoding': 'gzip' }],

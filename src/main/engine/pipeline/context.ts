@@ -88,8 +88,16 @@ export class RequestContext {
   cachePlan?: { relPath: string; stale?: { file: CachedFile; relPath: string } }
   /** The cache decision in the module's X-Cache-Info words. */
   cacheInfo?: string
-  /** This context is Apache's internal request for an ErrorDocument (no second level). */
-  isErrorDocument = false
+  /**
+   * This context is Apache's internal request for an ErrorDocument: the status it answers for.
+   * The request starts with that status as `r->status` (what `%{REQUEST_STATUS}` reads while
+   * the document is served), and makes no ErrorDocument request of its own.
+   */
+  errorDocumentStatus: number | undefined = undefined
+
+  get isErrorDocument(): boolean {
+    return this.errorDocumentStatus !== undefined
+  }
   /**
    * The answer is a redirect mod_rewrite made (`[R]`): it sets `r->status` back to 200 first, so
    * in an ErrorDocument's internal request it is sent as it is, where any other redirect or

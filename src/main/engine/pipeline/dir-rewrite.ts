@@ -110,7 +110,7 @@ function internalRedirect(ctx: RequestContext, target: string): true | Promise<t
   next.vary = [...ctx.vary]
   next.addedHeaderNames = [...ctx.addedHeaderNames]
   next.rewriteEnded = ctx.rewriteEnded
-  next.isErrorDocument = ctx.isErrorDocument
+  next.errorDocumentStatus = ctx.errorDocumentStatus
   // Synchronous when the new request is (explain never waits for a render).
   const done = runPipeline(next)
   return done ? done.then(() => true as const) : true

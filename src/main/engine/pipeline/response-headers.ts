@@ -123,7 +123,9 @@ function afterModules(
   const probe = v!.probe
   const req = ctx.apacheRequest()
   const env = ctx.env
-  const input = { status, headers: flat, errHeaders }
+  // An ErrorDocument's own answer is sent with the status it answers for: r->status all along.
+  const rStatus = ctx.errorDocumentStatus !== undefined && status < 300 ? ctx.errorDocumentStatus : status
+  const input = { status: rStatus, headers: flat, errHeaders }
   // One clock reading for the run and for the trace rebuilt later; a number keeps less for the trace.
   const now = Date.now()
   const contentType = source.contentType

@@ -111,7 +111,7 @@ function errorDocumentRedirect(
     `${ctx.trace.id}-errordoc`,
     ctx.trace.seq
   )
-  sub.isErrorDocument = true
+  sub.errorDocumentStatus = status
   // headers_in is shared: the spelling of the headers RequestHeader added comes along.
   sub.addedHeaderNames = [...ctx.addedHeaderNames]
   return Promise.resolve(runPipeline(sub)).then(() => {
@@ -145,18 +145,21 @@ export function redirect(
   return send(ctx, status, { ...extraHeaders, location }, redirectPage(status, location))
 }
 
-function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body: string): true {
-  const bytes = Buffer.from(body, 'latin1')
+function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, page: string): true {
+  // A 204 or 304 (a rewrite [R=204], say) has no body: httpd's header filter then drops the
+  // page's type and length too.
+  const headerOnly = status === 204 || status === 304
+  const bytes = Buffer.from(headerOnly ? '' : page, 'latin1')
   ctx.status = status
-  const out: OutgoingHttpHeaders = { 'content-type': 'text/html; charset=iso-8859-1' }
+  const out: OutgoingHttpHeaders = headerOnly ? {} : { 'content-type': 'text/html; charset=iso-8859-1' }
   // httpd builds no page for a HEAD (r->header_only), so nothing counts its length.
-  if (ctx.req.method !== 'HEAD') out['content-length'] = bytes.length
+  if (ctx.req.method !== 'HEAD' && !headerOnly) out['content-length'] = bytes.length
   Object.assign(out, headers)
   // `/info "1"`: the answers Apache makes itself (a denial's 404, a passed error) say it too (§8.3, DISP-688).
   const info = cacheInfoHeader(ctx)
   if (info !== undefined) out['x-cache-info'] = info
   ctx.reply.head(status, finalHeaders(ctx, status, out, true))
-  ctx.reply.end(ctx.req.method === 'HEAD' ? undefined : bytes)
+  ctx.reply.end(ctx.req.method === 'HEAD' || headerOnly ? undefined : bytes)
   ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes.length
   return true
 }
