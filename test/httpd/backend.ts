@@ -2,7 +2,8 @@
  * The backend both servers' mod_proxy forwards to in the httpd differential test. It answers
  * with what it received (method, target, headers with their names in lower case and sorted,
  * the body), so comparing the two answers compares the forwarded requests too; a few paths
- * answer in particular ways (a redirect, a status, a Server header, a chunked body, cookies).
+ * answer in particular ways (a redirect, a status, a Server header, a chunked body, cookies,
+ * a Proxy-Authenticate header, a 204 with a length, a dropped connection).
  */
 import http from 'node:http'
 
@@ -29,6 +30,12 @@ export async function startBackend(port: number): Promise<Backend> {
       if (status) res.statusCode = Number(status)
       if (url.pathname.startsWith('/named')) res.setHeader('Server', 'Jetty(9.4.z)')
       if (url.pathname.startsWith('/cookie')) res.setHeader('Set-Cookie', ['a=1; Path=/x; Domain=127.0.0.1', 'b=2'])
+      if (url.pathname.startsWith('/proxyauth')) res.setHeader('Proxy-Authenticate', 'Basic realm="b"')
+      if (url.pathname.startsWith('/broken')) return req.socket.destroy()
+      if (url.pathname.startsWith('/empty204')) {
+        res.writeHead(204, { 'Content-Length': '0', 'Content-Type': 'text/plain' })
+        return res.end()
+      }
       const headers = Object.entries(req.headers)
         .filter(([k]) => !CONNECTION_OWN.has(k))
         .sort(([a], [b]) => a.localeCompare(b))

@@ -87,7 +87,9 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/graphql/execute.json/wknd/adventures-all', {}],
   ['GET', '/graphql/execute.json/wknd/adventure-by-slug%3Bslug%3Dbali', {}],
   ['GET', '/adobe/dynamicmedia/deliver/abc/image.jpg', {}],
-  ['GET', '/anything.html', { host: 'test.proxy' }]
+  ['GET', '/adobe/dynamicmedia/deliver/a%2Fb/caf%C3%A9%20x.jpg', {}],
+  ['GET', '/anything.html', { host: 'test.proxy' }],
+  ['GET', '/a%2Fb%20c/caf%C3%A9', { host: 'test.proxy' }]
 ]
 
 let dir: string

@@ -2,48 +2,20 @@
  * `/secure "1"` renders speak TLS; a self-signed certificate (a local AEM's own) is accepted
  * only when the user allows it.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import https from 'node:https'
 import os from 'node:os'
 import path from 'node:path'
-import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
+import { selfSignedServer } from './support/tls'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()))
 })
 
-async function tlsRender(): Promise<number> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-tls-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1'
-    ],
-    { stdio: 'ignore' }
-  )
-  const server = https.createServer(
-    { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
-    (_req, res) => res.end('over tls')
-  )
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  cleanups.push(() => new Promise((r) => server.close(r)))
-  return (server.address() as AddressInfo).port
+function tlsRender(): Promise<number> {
+  return selfSignedServer((_req, res) => res.end('over tls'))
 }
 
 async function proxy(port: number, allowSelfSigned: boolean): Promise<string> {

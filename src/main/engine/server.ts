@@ -86,12 +86,12 @@ class HttpReply implements ListenerReply {
     this.res.destroy()
   }
 
-  head(status: number, headers: OutgoingHttpHeaders): void {
+  head(status: number, headers: OutgoingHttpHeaders, reason?: string): void {
     if (this.awaitingContinue) {
       this.awaitingContinue = false
       headers = { ...headers, connection: 'close' }
     }
-    this.res.writeHead(status, reasonPhrase(status), headers)
+    this.res.writeHead(status, reason ?? reasonPhrase(status), headers)
   }
 
   write(chunk: Buffer): boolean {
@@ -143,7 +143,7 @@ class TracedReply implements Reply {
     this.relayed = true
   }
 
-  head(status: number, given: OutgoingHttpHeaders): void {
+  head(status: number, given: OutgoingHttpHeaders, reason?: string): void {
     this.trace.response.status = status
     const headers = withServerHeader(given, this.banner, this.relayed)
     if (this.gzipNext) {
@@ -163,7 +163,7 @@ class TracedReply implements Reply {
       return
     }
     this.trace.response.headers = traceHeaders(headers)
-    this.inner.head(status, headers)
+    this.inner.head(status, headers, reason)
   }
 
   write(chunk: Buffer): boolean {

@@ -147,7 +147,7 @@ export class LeanReply implements Reply {
     this.hasBody = opts.method !== 'HEAD'
   }
 
-  head(status: number, headers: OutgoingHttpHeaders): void {
+  head(status: number, headers: OutgoingHttpHeaders, reason?: string): void {
     if (this.headersSent)
       throw Object.assign(new Error('Cannot write headers after they are sent to the client'), {
         code: 'ERR_HTTP_HEADERS_SENT'
@@ -159,7 +159,7 @@ export class LeanReply implements Reply {
     const b = headerBlock(headers, Object.isFrozen(headers))
     this.statusCode = status
     if (status === 204 || status === 304 || (status >= 100 && status <= 199)) this.hasBody = false
-    let text = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${b.text}`
+    let text = `HTTP/1.1 ${status} ${reason ?? reasonPhrase(status)}\r\n${b.text}`
     if (!b.date) text += currentDateLine()
     let chunked = b.chunked
     let keepAlive = this.opts.keepAlive

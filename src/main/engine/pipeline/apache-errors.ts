@@ -33,7 +33,8 @@ const TEXT: Record<number, [string, string]> = {
       ' and the actions you performed just before this error.</p>\n' +
       '<p>More information about this error may be available\nin the server error log.'
   ],
-  502: ['Bad Gateway', 'The proxy server received an invalid\nresponse from an upstream server.<br />\n'],
+  // The one canned text httpd writes with CRLF line ends.
+  502: ['Bad Gateway', 'The proxy server received an invalid\r\nresponse from an upstream server.<br />\r\n'],
   503: [
     'Service Unavailable',
     'The server is temporarily unable to service your\nrequest due to maintenance downtime or capacity\nproblems. Please try again later.'
@@ -88,6 +89,19 @@ export function closingErrorResponse(status: number, serverBanner: string): stri
     `HTTP/1.1 ${status} ${statusText(status)}\r\n${currentDateLine()}Server: ${serverBanner}\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n` +
     `Content-Type: text/html; charset=iso-8859-1\r\n\r\n${body}`
+  )
+}
+
+/**
+ * `ap_proxyerror`'s page: the status's usual text, then mod_proxy's reason (its error-notes),
+ * under the "Proxy Error" status line.
+ */
+export function proxyErrorPage(status: number, reason: string): string {
+  const plain = TEXT[status]?.[1] ?? ''
+  const notes = `The proxy server could not handle the request<p>Reason: <strong>${escapeHtml(reason)}</strong></p>`
+  return (
+    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
+    `<title>${status} Proxy Error</title>\n</head><body>\n<h1>Proxy Error</h1>\n<p>${plain}${notes}</p>\n</body></html>\n`
   )
 }
 

@@ -9,21 +9,17 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, type Dispatcher } from 'undici'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
-import { PROXY_REQUEST_HOP, RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
-import { answer } from './stages/answer'
-import type { ProxyWorker } from './proxy-pass'
+import { PROXY_REQUEST_HOP, PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
+import { answer, proxyError } from './stages/answer'
+import { proxiedTraceEcho } from './stages/trace-method'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl } from './rewrite/uri'
 
-// mod_proxy waits for the backend as long as httpd's `Timeout` (60 s) when no ProxyTimeout is set.
-const BACKEND_TIMEOUT_MS = 60_000
-const agent = new Agent({
-  keepAliveTimeout: 60_000,
-  connections: 64,
-  headersTimeout: BACKEND_TIMEOUT_MS,
-  bodyTimeout: BACKEND_TIMEOUT_MS
-})
+// httpd's `Timeout` when neither the ProxyPass's `timeout=` nor `ProxyTimeout` says otherwise.
+const DEFAULT_TIMEOUT_SECONDS = 60
+// mod_ssl's `SSLProxyVerify none` (its default): a backend's certificate is not checked.
+const agent = new Agent({ keepAliveTimeout: 60_000, connections: 64, connect: { rejectUnauthorized: false } })
 
 /** Where mod_proxy forwards a request: the backend URL without the query, and the query (`r->args`). */
 export interface ProxyTarget {
@@ -32,8 +28,8 @@ export interface ProxyTarget {
   query: string | null
   /** `nocanon` / `[NE]`: the URL goes out as it is, query included. */
   noCanon: boolean
-  /** The ProxyPass worker it goes through (none for a rewrite `[P]` to a URL no ProxyPass names). */
-  worker?: ProxyWorker
+  /** The ProxyPass's `timeout=` (seconds), which wins over `ProxyTimeout`. */
+  timeoutSeconds?: number
 }
 
 export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): boolean | Promise<boolean> {
@@ -51,17 +47,15 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     return answer(ctx, 500)
   }
   const [, origin, rest] = parts
-  const worker = target.worker
-  if (worker?.inError(Date.now())) {
-    const since = new Date(worker.failedAt).toISOString()
-    ctx.record(
-      'render',
-      'stop',
-      `${why}: mod_proxy's worker for ${worker.name} is in error state since its connect failed at ${since}; it is retried only after retry=${worker.retrySeconds} s: 503`
-    )
-    ctx.setOutcome('error')
-    return answer(ctx, 503)
+  // mod_proxy's handler reads Max-Forwards before its scheme handler connects anywhere.
+  const maxForwards = maxForwardsOf(ctx)
+  if (maxForwards === 'unparsable' || maxForwards === 0) return maxForwardsAnswer(ctx, maxForwards, why)
+  if (/^https:/i.test(origin) && !sslProxyEngine(ctx)) {
+    // mod_ssl refuses to speak TLS to a backend unless SSLProxyEngine is on (AH01961).
+    ctx.record('render', 'stop', `${why}: ${url} is https and SSLProxyEngine is not on: 500`)
+    return answer(ctx, 500)
   }
+  const timeoutMs = timeoutSecondsOf(ctx, target) * 1000
   const started = performance.now()
   return new Promise<boolean>((resolve) => {
     agent.dispatch(
@@ -69,7 +63,9 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         origin,
         path: rest.startsWith('/') ? rest : `/${rest}`,
         method: ctx.req.method as Dispatcher.HttpMethod,
-        headers: requestHeaders(ctx),
+        headers: requestHeaders(ctx, maxForwards),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
         body: ctx.req.body ?? undefined
       },
       {
@@ -89,7 +85,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's banner.
           ctx.reply.proxied?.()
           const relayed = reverseMapHeaders(
-            withoutHopHeaders(resHeaders, RESPONSE_HOP),
+            withoutHopHeaders(resHeaders, PROXY_RESPONSE_HOP),
             () => reverseMapsFor(ctx),
             (uri) => constructUrl(uri, ctx.apacheRequest())
           )
@@ -112,20 +108,38 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             ctx.reply.destroy()
           } else {
             const status = failureStatus(err)
-            if (status === 503) worker?.failed(Date.now())
             ctx.record(
               'render',
               'stop',
               `${why}: mod_proxy could not get an answer from ${url} (${err.message}): ${status}`
             )
             ctx.setOutcome('error')
-            answer(ctx, status)
+            if (status === 503) answer(ctx, status)
+            else proxyError(ctx, status, proxyErrorReason(err, origin))
           }
           resolve(true)
         }
       }
     )
   })
+}
+
+/** The last value of a server or vhost directive (`ProxyTimeout`, `SSLProxyEngine`…), if any. */
+function vhostValue(ctx: RequestContext, name: string): string | undefined {
+  let value: string | undefined
+  for (const l of ctx.vhost?.layers ?? []) value = l.other[name]?.value[0] ?? value
+  return value
+}
+
+function sslProxyEngine(ctx: RequestContext): boolean {
+  return vhostValue(ctx, 'SSLProxyEngine')?.toLowerCase() === 'on'
+}
+
+/** How long mod_proxy waits for the backend: the ProxyPass's `timeout=`, else `ProxyTimeout`, else `Timeout`. */
+function timeoutSecondsOf(ctx: RequestContext, target: ProxyTarget): number {
+  const configured = target.timeoutSeconds ?? vhostValue(ctx, 'ProxyTimeout') ?? vhostValue(ctx, 'TimeOut')
+  const seconds = Number(configured)
+  return configured !== undefined && Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_SECONDS
 }
 
 const NO_MAPS: ReverseMaps = { locations: [], cookiePaths: [], cookieDomains: [] }
@@ -141,8 +155,9 @@ function reverseMapsFor(ctx: RequestContext): ReverseMaps {
  * its `Connection` names), then mod_proxy_http's defaults (ProxyAddHeaders On, ProxyPreserveHost
  * Off): each X-Forwarded-* value appended to what the client sent, Host the backend's own.
  */
-function requestHeaders(ctx: RequestContext): Record<string, string> {
+function requestHeaders(ctx: RequestContext, maxForwards: number | null): Record<string, string> {
   const headers = withoutHopHeaders(ctx.headers, PROXY_REQUEST_HOP) as Record<string, string>
+  if (maxForwards !== null) headers['max-forwards'] = String(maxForwards - 1)
   const append = (name: string, value: string): void => {
     headers[name] = headers[name] ? `${headers[name]}, ${value}` : value
   }
@@ -151,6 +166,43 @@ function requestHeaders(ctx: RequestContext): Record<string, string> {
   append('x-forwarded-server', ctx.vhost?.serverHostname ?? 'localhost')
   delete headers.host
   return headers
+}
+
+/** The client's Max-Forwards (null when it sent none), as mod_proxy's handler reads it. */
+function maxForwardsOf(ctx: RequestContext): number | null | 'unparsable' {
+  const value = ctx.headers['max-forwards']
+  if (value === undefined) return null
+  const n = /^\d{1,18}$/.test(value.trim()) ? Number(value.trim()) : NaN
+  return Number.isSafeInteger(n) ? n : 'unparsable'
+}
+
+/**
+ * A Max-Forwards mod_proxy will not pass on: an unreadable one is 400; at zero an OPTIONS is
+ * answered by httpd itself (only TRACE is allowed on a proxied URL) and a TRACE echoed, any
+ * other method is 400.
+ */
+function maxForwardsAnswer(ctx: RequestContext, value: 'unparsable' | 0, why: string): true | Promise<true> {
+  if (value === 0 && ctx.req.method === 'TRACE') return proxiedTraceEcho(ctx, why)
+  ctx.setOutcome('error')
+  if (value === 0 && ctx.req.method === 'OPTIONS') {
+    ctx.record('render', 'stop', `${why}: Max-Forwards is 0, so httpd answers OPTIONS itself: 200 with Allow`)
+    ctx.setOutcome('static')
+    ctx.status = 200
+    ctx.reply.head(200, finalHeaders(ctx, 200, { allow: 'TRACE', 'content-length': '0' }, false))
+    ctx.reply.end()
+    return true
+  }
+  const reason =
+    value === 0 ? 'Max-Forwards has reached zero - proxy loop?' : 'Max-Forwards request header could not be parsed'
+  ctx.record('render', 'stop', `${why}: ${reason}: 400`)
+  return proxyError(ctx, 400, reason)
+}
+
+/** `ap_proxyerror`'s reason for a backend that gave no usable answer. */
+function proxyErrorReason(err: Error, origin: string): string {
+  const code = (err as { code?: string }).code ?? ''
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failure for: ${new URL(origin).hostname}`
+  return 'Error reading from remote server'
 }
 
 /**
@@ -168,7 +220,8 @@ function failureStatus(err: Error): number {
  * otherwise the path re-encoded by `ap_proxy_canonenc` (enc_path) and `r->args` appended.
  */
 function backendUrl(t: ProxyTarget): string {
-  const q = t.query === null || t.query === '' ? '' : `?${t.query}`
+  // A `?` with nothing after it is passed on too (r->args is then empty, not absent).
+  const q = t.query === null ? '' : `?${t.query}`
   if (t.noCanon) return t.url + q
   const m = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(t.url)
   if (!m) return t.url + q
@@ -181,7 +234,8 @@ const PATH_ALLOWED = new Set("~$-_.+!*'(),;:@&=/")
 /** `ap_proxy_canonenc(…, enc_path, …)` on a decoded path: everything else as `%XX` (upper case), byte by byte. */
 function canonPath(path: string): string {
   let out = ''
-  for (const byte of Buffer.from(path, 'utf8')) {
+  // The decoded path is a byte string (one character per byte, as httpd's r->uri is).
+  for (const byte of Buffer.from(path, 'latin1')) {
     const c = String.fromCharCode(byte)
     if ((byte < 0x80 && /[A-Za-z0-9]/.test(c)) || PATH_ALLOWED.has(c)) out += c
     else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0')

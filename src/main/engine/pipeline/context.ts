@@ -43,7 +43,8 @@ export interface IncomingRequest {
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */
 export interface Reply {
   readonly headersSent: boolean
-  head(status: number, headers: OutgoingHttpHeaders): void
+  /** `reason`: the status line's text when it is not the status's usual one (mod_proxy's "Proxy Error"). */
+  head(status: number, headers: OutgoingHttpHeaders, reason?: string): void
   write(chunk: Buffer): boolean
   end(body?: Buffer | string): void
   onDrain(cb: () => void): void

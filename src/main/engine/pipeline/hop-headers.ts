@@ -17,6 +17,9 @@ const CONNECTION_FIELDS = [
 /** Dropped from a response before it is relayed. */
 export const RESPONSE_HOP: ReadonlySet<string> = new Set(CONNECTION_FIELDS)
 
+/** mod_proxy's response side also drops `Proxy-Authenticate` (it is meant for the proxy itself). */
+export const PROXY_RESPONSE_HOP: ReadonlySet<string> = new Set([...CONNECTION_FIELDS, 'proxy-authenticate'])
+
 /** mod_proxy's request side also drops `Expect` (it answers `100-continue` itself). */
 export const PROXY_REQUEST_HOP: ReadonlySet<string> = new Set([...CONNECTION_FIELDS, 'expect'])
 

@@ -33,35 +33,9 @@ export interface ProxyPassInput {
 
 export type ProxyPassDecision =
   /** Forward: `url` is the backend URL; `canonical` unless `nocanon` (then it is sent as it is). */
-  | { kind: 'proxy'; url: string; noCanon: boolean; via: string; worker: ProxyWorker }
+  | { kind: 'proxy'; url: string; noCanon: boolean; via: string; timeoutSeconds?: number }
   /** A `ProxyPass … !` matched: not proxied. */
   | { kind: 'excluded'; via: string }
-
-/**
- * The backend connection pool a ProxyPass defines (`proxy_worker`): when connecting to it fails,
- * httpd puts it in error state and answers 503 at once until `retry` seconds (default 60) have
- * passed, even if the backend is back meanwhile.
- */
-export class ProxyWorker {
-  /** When the error state ends (ms since the epoch); 0 when the worker is fine. */
-  errorUntil = 0
-  failedAt = 0
-
-  constructor(
-    readonly name: string,
-    readonly retrySeconds: number
-  ) {}
-
-  failed(now: number): void {
-    if (this.retrySeconds <= 0) return
-    this.failedAt = now
-    this.errorUntil = now + this.retrySeconds * 1000
-  }
-
-  inError(now: number): boolean {
-    return now < this.errorUntil
-  }
-}
 
 /** One ProxyPass as mod_proxy keeps it (`struct proxy_alias`). */
 interface ProxyAlias {
@@ -72,7 +46,8 @@ interface ProxyAlias {
   real: string
   noCanon: boolean
   via: string
-  worker: ProxyWorker
+  /** Its `timeout=` (seconds), if it names one. */
+  timeoutSeconds?: number
 }
 
 export class ProxyPasses {
@@ -81,8 +56,6 @@ export class ProxyPasses {
   /** Each section's own alias (or null), made once: the walk is remembered per URI already (sections.ts). */
   private readonly sectionAliases = new WeakMap<ApacheScope, ProxyAlias | null>()
 
-  /** Workers by target URL: ProxyPass directives naming the same backend share one (as httpd's do). */
-  private readonly workers = new Map<string, ProxyWorker>()
   /** The server's and the vhost's reverse mappings, in configuration order. */
   private readonly reverse: ReverseMaps
 
@@ -173,25 +146,15 @@ export class ProxyPasses {
     directive: string,
     pos: SourcePos
   ): ProxyAlias {
+    const timeout = options.find((o) => /^timeout=\d+$/i.test(o))
     return {
       prefix: regex ? null : pattern,
       regex: regex ? pcreOrNull(pattern) : null,
       real,
       noCanon: options.some((o) => o.toLowerCase() === 'nocanon'),
       via: `${directive} (${shortPos(pos)})`,
-      worker: this.worker(real, options)
+      timeoutSeconds: timeout ? Number(timeout.slice(8)) : undefined
     }
-  }
-
-  /** The worker for a target URL; its `retry=N` parameter (seconds) comes from the first ProxyPass that names it. */
-  private worker(real: string, options: string[]): ProxyWorker {
-    let w = this.workers.get(real)
-    if (!w) {
-      const retry = options.find((o) => /^retry=\d+$/i.test(o))
-      w = new ProxyWorker(real, retry ? Number(retry.slice(6)) : 60)
-      this.workers.set(real, w)
-    }
-    return w
   }
 }
 
@@ -219,8 +182,9 @@ function apply(a: ProxyAlias, input: ProxyPassInput): ProxyPassDecision | undefi
   if (url === undefined) return undefined
   if (a.real === '!') return { kind: 'excluded', via: a.via }
   const raw = a.noCanon ? mapped(a, input.rawTarget) : undefined
-  if (raw !== undefined) return { kind: 'proxy', url: raw, noCanon: true, via: a.via, worker: a.worker }
-  return { kind: 'proxy', url, noCanon: false, via: a.via, worker: a.worker }
+  const timeoutSeconds = a.timeoutSeconds
+  if (raw !== undefined) return { kind: 'proxy', url: raw, noCanon: true, via: a.via, timeoutSeconds }
+  return { kind: 'proxy', url, noCanon: false, via: a.via, timeoutSeconds }
 }
 
 /** The backend URL this alias maps `uri` to, or undefined when it does not match. */

@@ -38,8 +38,18 @@ export function finalHeaders(
   source: AnswerSource = {}
 ): OutgoingHttpHeaders {
   const out = afterModules(ctx, status, headers, errorResponse, source)
-  // A 204 or 304 has no r->content_type (httpd's header filter clears it): no charset is added.
-  return ctx.vhost?.apache.scoped.hasMime && status !== 204 && status !== 304 ? withCharset(ctx, out) : out
+  // httpd's header filter clears a 204's or 304's r->content_type (so no charset is added) and
+  // drops its Content-Length.
+  if (status === 204 || status === 304) return withoutLength(out)
+  return ctx.vhost?.apache.scoped.hasMime ? withCharset(ctx, out) : out
+}
+
+function withoutLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const key = headerKey(headers, 'content-length')
+  if (key === undefined) return headers
+  const out = { ...headers }
+  delete out[key]
+  return out
 }
 
 /** `AddDefaultCharset`: httpd's header filter names the charset of a text/plain or text/html answer that names none. */

@@ -4,7 +4,7 @@
  * Apache's 404, so `ErrorDocument 404` applies).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import { errorPage, redirectPage, statusText } from '../apache-errors'
+import { errorPage, proxyErrorPage, redirectPage, statusText } from '../apache-errors'
 import { RequestContext, type Reply } from '../context'
 import { finalHeaders } from '../response-headers'
 import { apacheSections } from '../apache-sections'
@@ -145,7 +145,16 @@ export function redirect(
   return send(ctx, status, { ...extraHeaders, location }, redirectPage(status, location))
 }
 
-function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, page: string): true {
+/**
+ * mod_proxy's `ap_proxyerror`: the status line says "Proxy Error" and the page gives the reason.
+ * An ErrorDocument for the status still answers instead, as httpd's ap_die lets it.
+ */
+export function proxyError(ctx: RequestContext, status: number, reason: string): true | Promise<true> {
+  if (errorDocumentFor(ctx, status)) return answer(ctx, status)
+  return send(ctx, status, {}, proxyErrorPage(status, reason), 'Proxy Error')
+}
+
+function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, page: string, reason?: string): true {
   // A 204 or 304 (a rewrite [R=204], say) has no body: httpd's header filter then drops the
   // page's type and length too.
   const headerOnly = status === 204 || status === 304
@@ -158,7 +167,7 @@ function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders,
   // `/info "1"`: the answers Apache makes itself (a denial's 404, a passed error) say it too (§8.3, DISP-688).
   const info = cacheInfoHeader(ctx)
   if (info !== undefined) out['x-cache-info'] = info
-  ctx.reply.head(status, finalHeaders(ctx, status, out, true))
+  ctx.reply.head(status, finalHeaders(ctx, status, out, true), reason)
   ctx.reply.end(ctx.req.method === 'HEAD' || headerOnly ? undefined : bytes)
   ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes.length
   return true

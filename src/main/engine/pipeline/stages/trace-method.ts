@@ -6,12 +6,15 @@
  *   handler runs); a request body is refused with 413.
  * - Extended: the same, and a body is echoed too.
  * - Off: 405 with an empty `Allow`.
- * A request mod_proxy takes goes on to the backend, unless TRACE is off (checked against apache2).
+ * A request mod_proxy takes goes on to the backend, unless TRACE is off (checked against apache2);
+ * with `Max-Forwards: 0` mod_proxy's handler echoes it itself (`proxiedTraceEcho`).
  */
+import type { OutgoingHttpHeaders } from 'node:http'
 import type { VhostSettings } from '../../../../shared/config-model'
 import type { RequestContext } from '../context'
 import { apacheSections } from '../apache-sections'
 import { answer } from './answer'
+import { finalHeaders } from '../response-headers'
 import { proxiedByApache } from './handler'
 
 type TraceEnable = 'on' | 'off' | 'extended'
@@ -66,8 +69,28 @@ function echo(ctx: RequestContext, head: string, body: Buffer, ifVary: string[])
   return true
 }
 
-/** `r->the_request` and `r->headers_in` (repeated headers merged under their first spelling), as httpd rebuilds them. */
-function echoedHead(ctx: RequestContext): string {
+/**
+ * A TRACE mod_proxy would forward with `Max-Forwards: 0`: its handler lets httpd echo it
+ * (ap_send_http_trace) with headers_in as the fixups left them (RequestHeader included), and
+ * the answer goes through the output filters (Header directives apply).
+ */
+export function proxiedTraceEcho(ctx: RequestContext, why: string): true {
+  ctx.record('render', 'stop', `${why}: Max-Forwards is 0, so httpd echoes the TRACE itself: 200`)
+  ctx.setOutcome('static')
+  ctx.status = 200
+  const bytes = Buffer.from(echoedHead(ctx, true), 'latin1')
+  ctx.trace.response.bytes = bytes.length
+  const headers: OutgoingHttpHeaders = { 'content-type': 'message/http' }
+  ctx.reply.head(200, finalHeaders(ctx, 200, headers, false))
+  ctx.reply.end(bytes)
+  return true
+}
+
+/**
+ * `r->the_request` and `r->headers_in` (repeated headers merged under their first spelling), as
+ * httpd rebuilds them; `fixedUp`: as RequestHeader left them (headers it added last, in its spelling).
+ */
+function echoedHead(ctx: RequestContext, fixedUp = false): string {
   const raw = ctx.req.rawHeaders
   const order: string[] = []
   const merged = new Map<string, { name: string; value: string }>()
@@ -80,10 +103,24 @@ function echoedHead(ctx: RequestContext): string {
       order.push(key)
     }
   }
+  if (fixedUp) {
+    for (const key of order) {
+      const now = ctx.headers[key]
+      if (now === undefined) merged.delete(key)
+      else merged.get(key)!.value = now
+    }
+    for (const name of ctx.addedHeaderNames) {
+      const key = name.toLowerCase()
+      const value = ctx.headers[key]
+      if (merged.has(key) || value === undefined) continue
+      merged.set(key, { name, value })
+      order.push(key)
+    }
+  }
   let out = `${ctx.req.method} ${ctx.req.target} ${ctx.req.protocol}\r\n`
   for (const key of order) {
-    const h = merged.get(key)!
-    out += `${h.name}: ${h.value}\r\n`
+    const h = merged.get(key)
+    if (h) out += `${h.name}: ${h.value}\r\n`
   }
   return out + '\r\n'
 }
