@@ -168,6 +168,22 @@ export function vhost(docroot: string, backend: number, dead: number): string {
     ProxyPassReverse ${b}/m/
   </LocationMatch>
   RewriteRule ^/rwp/(.*)$ ${b}/rw/$1 [P]
+  ProxyVia On
+  <Location /pxph/>
+    ProxyPass ${b}/ph/
+    ProxyPreserveHost On
+    ProxyAddHeaders Off
+  </Location>
+  <Location /pxeo/>
+    ProxyPass ${b}/status/
+    ProxyErrorOverride On
+  </Location>
+  <Location /pxeo5/>
+    ProxyPass ${b}/status/
+    ProxyErrorOverride On 500
+  </Location>
+  ProxyPass /pxnp/ ${b}/
+  SetEnvIf Request_URI "^/pxnp/" no-proxy
   RewriteRule ^/lower/(.*)$ /\${lc:$1} [R=302,L]
   RewriteRule ^/qsd$ /a/b/c.html [QSD,R=302,L]
   RewriteRule ^/b/(.*)$ /a/b/c.html?v=$1 [B,R=302,L]
@@ -652,6 +668,14 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/px/empty204', {}],
   ['GET', '/px/broken', {}],
   ['GET', '/px/echo', { 'max-forwards': 'abc' }],
+  ['GET', '/px/echo', { via: '1.0 edge' }],
+  ['GET', '/pxph/echo', { host: 'example.com:8080' }],
+  ['GET', '/pxeo/404', {}],
+  ['GET', '/pxeo/500', {}],
+  ['GET', '/pxeo/200', {}],
+  ['GET', '/pxeo5/404', {}],
+  ['GET', '/pxeo5/500', {}],
+  ['GET', '/pxnp/echo', {}],
   ['HEAD', '/px/echo', { 'max-forwards': '0' }],
   ['TRACE', '/px/echo', { 'max-forwards': '0' }],
   ['GET', '/pxnc/a%20b/%7Euser', {}],

@@ -15,6 +15,7 @@ import { proxiedTraceEcho } from './stages/trace-method'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl } from './rewrite/uri'
+import { APACHE_VERSION } from '../config/apache/conditions'
 
 // httpd's `Timeout` when neither the ProxyPass's `timeout=` nor `ProxyTimeout` says otherwise.
 const DEFAULT_TIMEOUT_SECONDS = 60
@@ -56,6 +57,9 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     return answer(ctx, 500)
   }
   const timeoutMs = timeoutSecondsOf(ctx, target) * 1000
+  const settings = proxySettingsOf(ctx)
+  // ProxyErrorOverride: a backend error's body is read and dropped, and httpd answers itself.
+  let overridden: number | null = null
   const started = performance.now()
   return new Promise<boolean>((resolve) => {
     agent.dispatch(
@@ -63,7 +67,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         origin,
         path: rest.startsWith('/') ? rest : `/${rest}`,
         method: ctx.req.method as Dispatcher.HttpMethod,
-        headers: requestHeaders(ctx, maxForwards),
+        headers: requestHeaders(ctx, maxForwards, settings),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         body: ctx.req.body ?? undefined
@@ -76,6 +80,15 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         },
         onResponseStart(controller, status, resHeaders: IncomingHttpHeaders) {
           if (status < 200) return // an interim answer (100 Continue): the real one follows
+          if (settings.errorOverride?.(status)) {
+            overridden = status
+            ctx.record(
+              'render',
+              'stop',
+              `${why}: the backend answered ${status}; ProxyErrorOverride: Apache answers itself`
+            )
+            return
+          }
           ctx.status = status
           ctx.record(
             'render',
@@ -89,14 +102,24 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             () => reverseMapsFor(ctx),
             (uri) => constructUrl(uri, ctx.apacheRequest())
           )
+          if (settings.via === 'on' || settings.via === 'full') {
+            const entry = viaEntry(ctx, settings.via === 'full')
+            relayed.via = relayed.via === undefined ? entry : [...[relayed.via].flat(), entry]
+          }
           ctx.reply.head(status, finalHeaders(ctx, status, relayed, false, { relayed: true }))
           ctx.reply.onDrain(() => controller.resume())
         },
         onResponseData(controller, chunk) {
+          if (overridden !== null) return
           ctx.trace.response.bytes += chunk.length
           if (!ctx.reply.write(chunk)) controller.pause()
         },
         onResponseEnd() {
+          if (overridden !== null) {
+            ctx.setOutcome('error')
+            resolve(Promise.resolve(answer(ctx, overridden)).then(() => true))
+            return
+          }
           ctx.reply.end()
           resolve(true)
         },
@@ -150,21 +173,63 @@ function reverseMapsFor(ctx: RequestContext): ReverseMaps {
   return v ? v.apache.proxyPasses.reverseMaps(sectionWalkInput(ctx, v)) : NO_MAPS
 }
 
+/** mod_proxy's settings for this request (per directory, sections included, except ProxyVia). */
+interface ProxySettings {
+  preserveHost: boolean
+  addHeaders: boolean
+  via: 'off' | 'on' | 'full' | 'block'
+  /** `ProxyErrorOverride On [codes]`: the backend statuses httpd answers itself, null when Off. */
+  errorOverride: ((status: number) => boolean) | null
+}
+
+function proxySettingsOf(ctx: RequestContext): ProxySettings {
+  const v = ctx.vhost
+  const walk = v ? sectionWalkInput(ctx, v) : null
+  const setting = (name: 'ProxyPreserveHost' | 'ProxyAddHeaders' | 'ProxyErrorOverride'): string[] | undefined =>
+    v && walk ? v.apache.proxyPasses.setting(walk, name) : undefined
+  const on = (value: string[] | undefined, byDefault: boolean): boolean =>
+    value?.[0] === undefined ? byDefault : value[0].toLowerCase() === 'on'
+  const via = vhostValue(ctx, 'ProxyVia')?.toLowerCase()
+  const override = setting('ProxyErrorOverride')
+  const codes = (override ?? []).slice(1).map(Number)
+  return {
+    preserveHost: on(setting('ProxyPreserveHost'), false),
+    addHeaders: on(setting('ProxyAddHeaders'), true),
+    via: via === 'on' || via === 'full' || via === 'block' ? via : 'off',
+    errorOverride: on(override, false)
+      ? (status) => status >= 400 && (codes.length === 0 || codes.includes(status))
+      : null
+  }
+}
+
+/** mod_proxy_http's Via entry: the vhost's name, the port the client used unless the scheme's, and (Full) the version. */
+function viaEntry(ctx: RequestContext, full: boolean): string {
+  const req = ctx.apacheRequest()
+  const port = req.serverPort === (req.https ? 443 : 80) ? '' : `:${req.serverPort}`
+  const name = ctx.vhost?.serverHostname ?? 'localhost'
+  return `1.1 ${name}${port}${full ? ` (Apache/${APACHE_VERSION})` : ''}`
+}
+
 /**
  * What the backend is sent: the client's header lines without the hop-by-hop ones (and those
- * its `Connection` names), then mod_proxy_http's defaults (ProxyAddHeaders On, ProxyPreserveHost
- * Off): each X-Forwarded-* value appended to what the client sent, Host the backend's own.
+ * its `Connection` names), then mod_proxy_http's own: each X-Forwarded-* value appended to what
+ * the client sent (unless `ProxyAddHeaders Off`), Host the backend's own (unless
+ * `ProxyPreserveHost On`), Max-Forwards one less, Via as `ProxyVia` says.
  */
-function requestHeaders(ctx: RequestContext, maxForwards: number | null): Record<string, string> {
+function requestHeaders(ctx: RequestContext, maxForwards: number | null, s: ProxySettings): Record<string, string> {
   const headers = withoutHopHeaders(ctx.headers, PROXY_REQUEST_HOP) as Record<string, string>
   if (maxForwards !== null) headers['max-forwards'] = String(maxForwards - 1)
   const append = (name: string, value: string): void => {
     headers[name] = headers[name] ? `${headers[name]}, ${value}` : value
   }
-  append('x-forwarded-for', ctx.req.client.address)
-  if (ctx.headers.host) append('x-forwarded-host', ctx.headers.host)
-  append('x-forwarded-server', ctx.vhost?.serverHostname ?? 'localhost')
-  delete headers.host
+  if (s.via === 'block') delete headers.via
+  else if (s.via !== 'off') append('via', viaEntry(ctx, s.via === 'full'))
+  if (s.addHeaders) {
+    append('x-forwarded-for', ctx.req.client.address)
+    if (ctx.headers.host) append('x-forwarded-host', ctx.headers.host)
+    append('x-forwarded-server', ctx.vhost?.serverHostname ?? 'localhost')
+  }
+  if (!s.preserveHost || !ctx.headers.host) delete headers.host
   return headers
 }
 

@@ -59,7 +59,10 @@ export class ProxyPasses {
   /** The server's and the vhost's reverse mappings, in configuration order. */
   private readonly reverse: ReverseMaps
 
-  constructor(layers: VhostSettings[], docroot: string | undefined) {
+  constructor(
+    private readonly layers: VhostSettings[],
+    docroot: string | undefined
+  ) {
     this.server = layers.flatMap((l) =>
       l.proxyPass.flatMap((p) => {
         if (p.args.length < 2 || (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')) return []
@@ -72,10 +75,19 @@ export class ProxyPasses {
     this.reverse = { locations: [], cookiePaths: [], cookieDomains: [] }
     for (const l of layers) addReverseMaps(this.reverse, l, null)
     const relevant = (s: VhostSettings): boolean =>
-      s.proxyPass.length > 0 ||
-      s.other.ProxyPassReverseCookiePath !== undefined ||
-      s.other.ProxyPassReverseCookieDomain !== undefined
+      s.proxyPass.length > 0 || DIR_SETTINGS.some((name) => s.other[name] !== undefined)
     this.sections = compileSections(layers, docroot, relevant, 'translate')
+  }
+
+  /**
+   * A per-directory mod_proxy setting for this request (`ProxyPreserveHost`, `ProxyAddHeaders`,
+   * `ProxyErrorOverride`): its arguments in the innermost context that sets it, sections included.
+   */
+  setting(walk: SectionWalkInput, name: (typeof DIR_SETTINGS)[number]): string[] | undefined {
+    let value: string[] | undefined
+    for (const l of this.layers) value = l.other[name]?.value ?? value
+    if (this.sections) for (const s of this.sections.walk(walk).scopes) value = s.settings.other[name]?.value ?? value
+    return value
   }
 
   /**
@@ -157,6 +169,15 @@ export class ProxyPasses {
     }
   }
 }
+
+/** mod_proxy's per-directory settings besides the mappings (sections that set them are walked too). */
+const DIR_SETTINGS = [
+  'ProxyPassReverseCookiePath',
+  'ProxyPassReverseCookieDomain',
+  'ProxyPreserveHost',
+  'ProxyAddHeaders',
+  'ProxyErrorOverride'
+] as const
 
 /** A context's reverse mappings added to `maps`; `sectionPath`: the `<Location>` argument, for the one-argument form. */
 function addReverseMaps(maps: ReverseMaps, s: VhostSettings, sectionPath: string | null): void {

@@ -50,8 +50,9 @@ export function proxyPassFor(
 ): Extract<ProxyPassDecision, { kind: 'proxy' }> | null {
   if (ctx.proxyPass !== undefined) return ctx.proxyPass
   const passes = v.apache.proxyPasses
-  // A rewrite to a file path without [PT] ends the translation: mod_proxy's hook never runs.
-  if (passes.empty || ctx.apacheFilename !== undefined) return null
+  // A rewrite to a file path without [PT] ends the translation: mod_proxy's hook never runs;
+  // nor does it for a request whose environment has `no-proxy` (SetEnvIf … no-proxy).
+  if (passes.empty || ctx.apacheFilename !== undefined || ctx.env['no-proxy'] !== undefined) return null
   const walk = sectionWalkInput(ctx, v)
   const d = passes.decide({ arrivedUri: ctx.arrivedUri ?? walk.uri, uri: walk.uri, rawTarget: ctx.req.target, walk })
   return (ctx.proxyPass = d?.kind === 'proxy' ? d : null)
