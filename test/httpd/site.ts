@@ -182,6 +182,13 @@ export function vhost(docroot: string, backend: number, dead: number): string {
     ProxyPass ${b}/status/
     ProxyErrorOverride On 500
   </Location>
+  ProxyPass ~ "^/pxt/(.*)$" "${b}/t/$1"
+  <LocationMatch "^/pxlmp/">
+    ProxyPass ${b}/lmp/
+  </LocationMatch>
+  <Location "/pxw*">
+    ProxyPass ${b}/w/
+  </Location>
   ProxyPass /pxnp/ ${b}/
   SetEnvIf Request_URI "^/pxnp/" no-proxy
   RewriteRule ^/lower/(.*)$ /\${lc:$1} [R=302,L]
@@ -676,6 +683,10 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/pxeo5/404', {}],
   ['GET', '/pxeo5/500', {}],
   ['GET', '/pxnp/echo', {}],
+  ['GET', '/pxt/echo/x', {}],
+  ['GET', '/pxlmp/echo', {}],
+  ['GET', '/pxwild', {}],
+  ['GET', '/pxwild/echo', {}],
   ['HEAD', '/px/echo', { 'max-forwards': '0' }],
   ['TRACE', '/px/echo', { 'max-forwards': '0' }],
   ['GET', '/pxnc/a%20b/%7Euser', {}],

@@ -65,11 +65,13 @@ export class ProxyPasses {
   ) {
     this.server = layers.flatMap((l) =>
       l.proxyPass.flatMap((p) => {
-        if (p.args.length < 2 || (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch')) return []
-        const [pattern, real, ...options] = p.args
-        return [
-          this.alias(pattern, p.directive === 'ProxyPassMatch', real, options, `${p.directive} ${pattern}`, p.pos)
-        ]
+        if (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch') return []
+        // `ProxyPass ~ regex url` is ProxyPassMatch written the other way.
+        const tilde = p.args[0] === '~'
+        const [pattern, real, ...options] = tilde ? p.args.slice(1) : p.args
+        if (real === undefined) return []
+        const regex = tilde || p.directive === 'ProxyPassMatch'
+        return [this.alias(pattern, regex, real, options, `${p.directive} ${p.args[0]} ${pattern}`, p.pos)]
       })
     )
     this.reverse = { locations: [], cookiePaths: [], cookieDomains: [] }
@@ -141,7 +143,9 @@ export class ProxyPasses {
     let alias = this.sectionAliases.get(s)
     if (alias === undefined) {
       const p = s.settings.proxyPass.findLast((d) => d.directive !== 'ProxyPassReverse' && d.args.length >= 1)
-      const regex = s.kind === 'LocationMatch' || p?.directive === 'ProxyPassMatch'
+      // add_pass: the section's path is a regex for ProxyPassMatch, or when it has wildcards
+      // (apr_fnmatch_test) — a <LocationMatch> regex without any is taken as a plain prefix.
+      const regex = p?.directive === 'ProxyPassMatch' || /[*?[]/.test(s.arg)
       alias = p
         ? this.alias(s.arg, regex, p.args[0], p.args.slice(1), `${p.directive} in <${s.kind} ${s.arg}>`, p.pos)
         : null
