@@ -84,8 +84,30 @@ export async function startApache(opts: {
   return { port, stop: () => void child.kill('SIGTERM') }
 }
 
+/** The modules the AEMaaCS SDK image loads that the compared configurations use. */
+const MODULES = [
+  'rewrite',
+  'mime',
+  'headers',
+  'setenvif',
+  'expires',
+  'deflate',
+  'filter',
+  'dir',
+  'alias',
+  'env',
+  'access_compat',
+  'authz_host',
+  'authn_core',
+  'authn_file',
+  'auth_basic',
+  'authz_user',
+  'proxy',
+  'proxy_http'
+]
+
 /** `LoadModule` lines for Debian's modules (`rewrite` → mod_rewrite.so). */
-export function loadModules(names: string[]): string[] {
+export function loadModules(names: string[] = MODULES): string[] {
   return names.map((m) => `LoadModule ${m}_module ${MODULES_DIR}/mod_${m}.so`)
 }
 

@@ -8,29 +8,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { loadModules, type HttpdRequest } from './harness'
 
-const MODULES = [
-  'rewrite',
-  'mime',
-  'headers',
-  'setenvif',
-  'expires',
-  'deflate',
-  'filter',
-  'dir',
-  'alias',
-  'access_compat',
-  'authz_host',
-  'authn_core',
-  'authn_file',
-  'auth_basic',
-  'authz_user',
-  'proxy',
-  'proxy_http'
-]
-
 /** Server-wide lines both configurations start with: the modules, the types, and the AEMaaCS baseline's `ServerTokens Prod`. */
 export function serverLines(): string[] {
-  return [...loadModules(MODULES), 'TypesConfig /etc/mime.types', 'ServerTokens Prod']
+  return [...loadModules(), 'TypesConfig /etc/mime.types', 'ServerTokens Prod']
 }
 
 /** Files of the docroot (relative path → content). */

@@ -22,24 +22,6 @@ import { freePort } from '../integration/support/ports'
 const CORPUS = process.env.DW_CORPUS_DIR ?? path.resolve(__dirname, '../../../shared/corpus')
 const WKND = path.join(CORPUS, 'adobe__aem-guides-wknd', 'dispatcher', 'src')
 
-/** The modules the SDK image loads that the configuration uses. */
-const MODULES = [
-  'rewrite',
-  'mime',
-  'headers',
-  'setenvif',
-  'expires',
-  'deflate',
-  'filter',
-  'dir',
-  'alias',
-  'env',
-  'access_compat',
-  'authz_host',
-  'proxy',
-  'proxy_http'
-]
-
 /** Docroot files the rewritten URLs reach (relative path → content). */
 const FILES: Record<string, string> = {
   'content/wknd/us/en.html': '<html>en</html>\n',
@@ -153,7 +135,7 @@ beforeAll(async () => {
     serverRoot: src,
     runDir,
     // The workbench types .js as httpd 2.4's own mime.types does; Debian's /etc/mime.types says text/javascript.
-    lines: [...loadModules(MODULES), 'TypesConfig /etc/mime.types', 'AddType application/javascript .js', base],
+    lines: [...loadModules(), 'TypesConfig /etc/mime.types', 'AddType application/javascript .js', base],
     defines: ['ENVIRONMENT_DEV'],
     env: {
       DOCROOT: docroot,
