@@ -17,6 +17,7 @@ export function serverLines(): string[] {
 const FILES: Record<string, string> = {
   'content/site/page.html': `<html><body>${'x'.repeat(3000)}</body></html>\n`,
   'content/site/tiny.txt': 'tiny\n',
+  'content/site/café.html': 'café\n',
   'content/site/data.json': '{"a":1}\n',
   'content/index.html': 'index\n',
   'errors/404.html': 'custom 404\n',
@@ -631,6 +632,8 @@ export const REQUESTS: HttpdRequest[] = [
   ['POST', '/content/site/tiny.txt', { range: 'bytes=1-2', 'content-length': '0' }],
   ['GET', '/a/b/x.custom', { range: 'bytes=0-0,2-3' }],
   // mod_proxy: the backend answers with the request it got ({backend} is its host:port).
+  ['GET', '/content/site/caf%C3%A9.html', {}],
+  ['GET', '/content/site/caf%e9.html', {}],
   ['GET', '/px/echo?a=1', {}],
   ['GET', '/px/echo', { 'x-forwarded-for': '10.0.0.1', 'x-forwarded-host': 'edge.example', 'x-custom': 'c' }],
   ['GET', '/px/echo', { connection: 'close, x-drop', 'x-drop': '1', te: 'trailers', 'proxy-authorization': 'x' }],

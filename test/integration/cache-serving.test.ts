@@ -4,6 +4,7 @@
  * answered 304, ranges 206, HEAD without a body, large files streamed intact, and the
  * stale copy with a `Warning` when the render fails under `/serveStaleOnError` (§5.7).
  */
+import fs from 'node:fs'
 import http from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { cacheStackForThisTest, type CacheStack } from './support/cache'
@@ -117,6 +118,19 @@ describe('conditional requests and ranges on a hit (§5.8)', () => {
     expect(head.status).toBe(206)
     expect(head.headers['content-length']).toBe(String(parts.body.length))
     expect(head.body.length).toBe(0)
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('a page whose name is not ASCII is stored under its UTF-8 name and hit there', async () => {
+    const s = await cacheStackForThisTest()
+    const page = '/content/site/caf%C3%A9.html'
+    s.up.publish.behave(page, { body: 'café', headers: { 'content-type': 'text/html; charset=utf-8' } })
+    const miss = await s.prime(page)
+    expect(miss.status).toBe(200)
+    expect(fs.readFileSync(s.abs('/content/site/café.html'), 'utf8')).toBe('café')
+    const hit = await s.get(page)
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    expect(hit.body.toString('utf8')).toBe('café')
     expect(s.up.publish.count).toBe(1)
   })
 

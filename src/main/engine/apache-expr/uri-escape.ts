@@ -45,6 +45,19 @@ export function toByteString(s: string): string {
   return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1')
 }
 
+/**
+ * A decoded request path (a byte string, as httpd's `r->uri`) as the file name it names on
+ * disk: its bytes read as UTF-8, the encoding Linux file names and AEM's paths use, so
+ * `/caf%C3%A9.html` is the file `café.html`. A byte that is not valid UTF-8 (`%E9` alone)
+ * becomes U+FFFD: such a name never aliases a UTF-8 one (httpd would look for the raw byte,
+ * which a JavaScript file name cannot express), and the cache stores and finds it consistently.
+ */
+export function fileNameOf(byteString: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(byteString)) return byteString
+  return Buffer.from(byteString, 'latin1').toString('utf8')
+}
+
 /** `ap_escape_uri`: percent-encode every byte that may not appear in a URL path. */
 export function escapeUri(s: string): string {
   return mapBytes(s, (b) => (isAlnum(b) || PATH_SAFE.has(b) ? String.fromCharCode(b) : hex(b)))

@@ -10,6 +10,7 @@
  * the store's lookup.
  */
 import { isIgnoredParam, type CachePolicy } from './policy'
+import { fileNameOf } from '../apache-expr/uri-escape'
 
 export interface CacheRequest {
   method: string
@@ -70,7 +71,7 @@ export function requestCacheability(
     log.push(`request URL not in cache rules: ${req.path}`)
     return no('request URL is missing in cache rules', log)
   }
-  return { cacheable: true, relPath: req.decodedPath, ignoredParams, log }
+  return { cacheable: true, relPath: fileNameOf(req.decodedPath), ignoredParams, log }
 }
 
 function no(reason: string, log: string[]): RequestCacheability {

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { fileNameOf } from '../apache-expr/uri-escape'
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import { mtimeMicros, staticResponse } from '../cache/serve-file'
@@ -33,8 +34,8 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
   const root = path.resolve(docroot)
   // httpd's r->filename: the docroot joined with r->uri (after a [PT] rewrite), or the file a
   // rewrite without [PT] mapped the request to.
-  let file = path.resolve(root, '.' + (ctx.apacheUri ?? ctx.decodedPath))
-  if (ctx.apacheFilename !== undefined) file = path.resolve(ctx.apacheFilename)
+  let file = path.resolve(root, '.' + fileNameOf(ctx.apacheUri ?? ctx.decodedPath))
+  if (ctx.apacheFilename !== undefined) file = path.resolve(fileNameOf(ctx.apacheFilename))
   if (file !== root && !file.startsWith(root + path.sep)) {
     ctx.record('render', 'stop', `${why}; the path leaves the DocumentRoot: 404`)
     return answer(ctx, 404)

@@ -7,6 +7,7 @@ import type { RequestTrace } from '../../../../shared/trace'
 import type { ActiveFarm } from '../../runtime/active-config'
 import { decideFilter, evaluateFilter, type CompiledFilter, type FilterDecision } from '../filter'
 import { cachedFileAt } from '../../cache'
+import { fileNameOf } from '../../apache-expr/uri-escape'
 import { HEADERS_SUFFIX, TTL_SUFFIX } from '../../cache/companions'
 import { answer } from './answer'
 
@@ -59,7 +60,7 @@ function deny(ctx: RequestContext): true | Promise<true> {
 /** A /filter denial: a cached copy of the URL (checked only now, off the allowed path) is worth a warning. */
 function denyByFilter(ctx: RequestContext): true | Promise<true> {
   const store = ctx.farm!.cache?.store
-  const cached = store ? cachedFileAt(store, ctx.decodedPath) : null
+  const cached = store ? cachedFileAt(store, fileNameOf(ctx.decodedPath)) : null
   if (cached !== null) {
     ctx.trace.warnings.push(
       `${cached.abs} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
