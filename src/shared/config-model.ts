@@ -363,6 +363,11 @@ export interface LoadedConfig {
   apache?: ApacheConfig
   /** Variables in effect: environment used plus Apache Defines. */
   variables: Record<string, string>
+  /**
+   * The process environment httpd runs with (the runtime's variables, then the user's own):
+   * what `%{ENV:…}` and `env()` read when the request's environment has no such variable.
+   */
+  environment: Record<string, string>
   diagnostics: Diagnostic[]
   /** Every file read (for hot reload and the config panel). */
   files: string[]

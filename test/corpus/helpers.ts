@@ -156,6 +156,7 @@ function apacheOnly(file: string, apache: ApacheConfig, diagnostics: Diagnostic[
     dispatcher: { ignoreEINTR: { value: false }, farms: [] },
     apache,
     variables: {},
+    environment: {},
     diagnostics,
     files,
     watchDirs: [],

@@ -31,7 +31,9 @@ beforeAll(async () => {
   const lines = [...serverLines(), site]
   const apacheDir = path.join(dir, 'apache')
   fs.mkdirSync(apacheDir)
-  apache = await startApache({ serverRoot: apacheDir, runDir: apacheDir, lines })
+  // A variable of the server's process environment, for %{ENV:…} and env().
+  const environment = { DW_TEST_VAR: 'yes' }
+  apache = await startApache({ serverRoot: apacheDir, runDir: apacheDir, lines, env: environment })
 
   const wbDir = path.join(dir, 'workbench')
   fs.mkdirSync(wbDir)
@@ -45,7 +47,8 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     watch: false,
-    ringSize: 0
+    ringSize: 0,
+    env: environment
   })
   enginePort = Number(new URL(await engine.start()).port)
 }, 30_000)

@@ -45,6 +45,10 @@ export function writeDocroot(docroot: string): void {
     const file = path.join(docroot, rel)
     fs.mkdirSync(path.dirname(file), { recursive: true })
     fs.writeFileSync(file, text)
+    // A minute old: httpd's ETag is weak while a file is under a second old, and whether a
+    // request still falls in that second would depend on which server answers first.
+    const aMinuteAgo = new Date(Date.now() - 60_000)
+    fs.utimesSync(file, aMinuteAgo, aMinuteAgo)
   }
   // apache2 started as root serves as www-data: every folder must be traversable.
   const open = (dir: string): void => {
@@ -150,6 +154,11 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   </LocationMatch>
   RewriteRule ^/rwp/(.*)$ ${b}/rw/$1 [P]
   ProxyVia On
+  RewriteCond %{ENV:DW_TEST_VAR} ^yes$
+  RewriteRule ^/envtest$ /content/site/tiny.txt [R=302,L]
+  <If "env('DW_TEST_VAR') == 'yes'">
+    Header set X-Env-If "1"
+  </If>
   <Location /pxph/>
     ProxyPass ${b}/ph/
     ProxyPreserveHost On
@@ -633,6 +642,8 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/a/b/x.custom', { range: 'bytes=0-0,2-3' }],
   // mod_proxy: the backend answers with the request it got ({backend} is its host:port).
   ['GET', '/content/site/caf%C3%A9.html', {}],
+  ['GET', '/envtest', {}],
+  ['GET', '/content/site/tiny.txt', { 'x-probe': 'env' }],
   ['GET', '/content/site/caf%e9.html', {}],
   ['GET', '/px/echo?a=1', {}],
   ['GET', '/px/echo', { 'x-forwarded-for': '10.0.0.1', 'x-forwarded-host': 'edge.example', 'x-custom': 'c' }],

@@ -115,9 +115,12 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-wknd-'))
   fs.chmodSync(dir, 0o755)
   const docroot = path.join(dir, 'docroot')
+  // A minute old, so both servers give strong ETags (see site.ts).
+  const aMinuteAgo = new Date(Date.now() - 60_000)
   for (const [rel, text] of Object.entries(FILES)) {
     fs.mkdirSync(path.dirname(path.join(docroot, rel)), { recursive: true })
     fs.writeFileSync(path.join(docroot, rel), text)
+    fs.utimesSync(path.join(docroot, rel), aMinuteAgo, aMinuteAgo)
   }
   const chmod = (d: string): void => {
     fs.chmodSync(d, 0o755)

@@ -189,6 +189,18 @@ Header set X-Pt "yes" "expr=%{REQUEST_URI} =~ m#^/content/site/#"`)
   })
 })
 
+describe("the runtime's environment", () => {
+  it('%{ENV:…} and env() read it when the request has no such variable (the SDK passes ENVIRONMENT_TYPE)', async () => {
+    const { s } = await site(`RewriteCond %{ENV:ENVIRONMENT_TYPE} ^dev$
+RewriteRule ^/env-dev$ /content/site/tiny.txt [R=302,L]
+<If "env('ENVIRONMENT_TYPE') == 'dev'">
+    Header set X-Env "dev"
+</If>`)
+    expect((await s.send('/env-dev')).status).toBe(302)
+    expect((await s.send('/content/site/tiny.txt')).headers['x-env']).toBe('dev')
+  })
+})
+
 describe('AddDefaultCharset on Dispatcher answers', () => {
   it('a render answer and the cache hit after it name the default charset', async () => {
     const docroot = tempDocroot()

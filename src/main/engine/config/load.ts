@@ -182,6 +182,7 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     dispatcher,
     apache,
     variables,
+    environment: env,
     diagnostics: sink.items,
     files: [...files],
     watchDirs: [...watchDirs],

@@ -52,6 +52,13 @@ function walkInput(ctx: RequestContext, v: ActiveVhost, uri: string, filename: s
     uri,
     filename,
     probe: v.probe,
-    exprContext: () => ({ req: ctx.apacheRequest(), env: ctx.env, fs: v.probe, now: ctx.requestDate(), filename })
+    exprContext: () => ({
+      req: ctx.apacheRequest(),
+      env: ctx.env,
+      osEnv: ctx.config.loaded.environment,
+      fs: v.probe,
+      now: ctx.requestDate(),
+      filename
+    })
   }
 }

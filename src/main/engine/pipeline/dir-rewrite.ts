@@ -39,6 +39,7 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
     maps: v.apache.rewriteMaps ?? NO_MAPS,
     env,
     fs: v.probe,
+    osEnv: ctx.config.loaded.environment,
     isThisServer: (host, port) => port === req.serverPort && v.matches(host),
     now,
     endFlagSet: ctx.rewriteEnded

@@ -141,7 +141,10 @@ function afterModules(
   const contentType = source.contentType
   // One run of the directives, with (`quiet` false) or without their trace.
   const apply = (quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> =>
-    applyResponseHeaderRecord(compiled, input, req, env, runOptions(errorResponse, probe, now, quiet, contentType))
+    applyResponseHeaderRecord(compiled, input, req, env, {
+      ...runOptions(errorResponse, probe, now, quiet, contentType),
+      osEnv: ctx.config.loaded.environment
+    })
   if (ctx.mode === 'explain') {
     const r = apply(false)
     ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })

@@ -39,6 +39,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       maps: rw.maps,
       env,
       fs: v.probe,
+      osEnv: ctx.config.loaded.environment,
       isThisServer,
       now,
       quiet,
@@ -111,7 +112,12 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
 
 /** mod_setenvif's directives on the request as it stands: the environment they set, the headers they read (Vary). */
 export function runSetEnv(ctx: RequestContext, v: ActiveVhost, directives: CompiledSetEnv, now: Date): void {
-  const r = applySetEnv(directives, ctx.apacheRequest(), ctx.env, { fs: v.probe, quiet: true, now })
+  const r = applySetEnv(directives, ctx.apacheRequest(), ctx.env, {
+    fs: v.probe,
+    quiet: true,
+    now,
+    osEnv: ctx.config.loaded.environment
+  })
   ctx.env = r.env
   for (const h of r.vary) ctx.vary.push(h)
 }
@@ -144,7 +150,12 @@ export function requestHeaderFixup(ctx: RequestContext, v: ActiveVhost, now: Dat
   const requestHeaders = v.apache.scoped.hasRequestHeaders ? apacheSections(ctx)?.requestHeaders : null
   if (!requestHeaders) return
   const req = ctx.apacheRequest()
-  const r = applyRequestHeaders(requestHeaders, req, ctx.env, { fs: v.probe, quiet: true, now })
+  const r = applyRequestHeaders(requestHeaders, req, ctx.env, {
+    fs: v.probe,
+    quiet: true,
+    now,
+    osEnv: ctx.config.loaded.environment
+  })
   // httpd keeps the directive's spelling of a header it adds (`Header echo` regexes see it). A
   // header added before is in `req.headers` already, so only new names are looked for.
   for (const key in r.headers) {
