@@ -156,6 +156,7 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   ProxyVia On
   RewriteCond %{ENV:DW_TEST_VAR} ^yes$
   RewriteRule ^/envtest$ /content/site/tiny.txt [R=302,L]
+  Header always set X-Redirect-Status "%{REDIRECT_STATUS}e"
   <If "env('DW_TEST_VAR') == 'yes'">
     Header set X-Env-If "1"
   </If>

@@ -24,6 +24,17 @@ const NO_MAPS: RewriteContext['maps'] = new Map()
 const INTERNAL_REDIRECT_LIMIT = 10
 
 /** Runs the per-directory rules; false when the request goes on as it is. */
+/**
+ * `rename_original_env`: an internal redirect's request starts with the first request's
+ * variables renamed `REDIRECT_*`, and `REDIRECT_STATUS` the status it had then.
+ */
+export function redirectedEnv(env: Record<string, string>, status: number): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, val] of Object.entries(env)) out[`REDIRECT_${k}`] = val
+  out.REDIRECT_STATUS = String(status)
+  return out
+}
+
 export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> {
   const dir = apacheSections(ctx)?.dirRewrite
   if (!dir) return false
@@ -103,10 +114,7 @@ function internalRedirect(ctx: RequestContext, target: string): true | Promise<t
   // rename_original_env: the first request's variables come along as REDIRECT_*. The request
   // headers (RequestHeader has changed them) and err_headers_out ([CO] cookies) are shared, and
   // mod_rewrite's "redirect-keeps-vary" note carries the Vary over.
-  const env: Record<string, string> = {}
-  for (const [k, val] of Object.entries(ctx.env)) env[`REDIRECT_${k}`] = val
-  env.REDIRECT_STATUS = '200'
-  next.env = env
+  next.env = redirectedEnv(ctx.env, 200)
   next.cookies = ctx.cookies
   next.vary = [...ctx.vary]
   next.addedHeaderNames = [...ctx.addedHeaderNames]

@@ -10,6 +10,7 @@ import { finalHeaders } from '../response-headers'
 import { apacheSections } from '../apache-sections'
 import { cacheInfoHeader } from '../serve-cached'
 import { runPipeline } from '../run'
+import { redirectedEnv } from '../dir-rewrite'
 
 /** `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost wins). */
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
@@ -112,6 +113,7 @@ function errorDocumentRedirect(
     ctx.trace.seq
   )
   sub.errorDocumentStatus = status
+  sub.env = redirectedEnv(ctx.env, status)
   // headers_in is shared: the spelling of the headers RequestHeader added comes along.
   sub.addedHeaderNames = [...ctx.addedHeaderNames]
   return Promise.resolve(runPipeline(sub)).then(() => {
