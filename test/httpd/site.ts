@@ -154,6 +154,11 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   </LocationMatch>
   RewriteRule ^/rwp/(.*)$ ${b}/rw/$1 [P]
   ProxyVia On
+  RewriteRule ^/qs/a$ /qs/b?x=1
+  RewriteCond %{QUERY_STRING} ^x=1$
+  RewriteRule ^/qs/b$ /content/site/tiny.txt?seen=%{QUERY_STRING} [R=302,L]
+  RewriteRule ^/qs/c$ /qs/d [QSD]
+  RewriteRule ^/qs/d$ /content/site/tiny.txt?after=%{QUERY_STRING} [R=302,L]
   RewriteCond %{ENV:DW_TEST_VAR} ^yes$
   RewriteRule ^/envtest$ /content/site/tiny.txt [R=302,L]
   Header always set X-Redirect-Status "%{REDIRECT_STATUS}e"
@@ -644,6 +649,8 @@ export const REQUESTS: HttpdRequest[] = [
   // mod_proxy: the backend answers with the request it got ({backend} is its host:port).
   ['GET', '/content/site/caf%C3%A9.html', {}],
   ['GET', '/envtest', {}],
+  ['GET', '/qs/a?o=1', {}],
+  ['GET', '/qs/c?o=1', {}],
   ['GET', '/content/site/tiny.txt', { 'x-probe': 'env' }],
   ['GET', '/content/site/caf%e9.html', {}],
   ['GET', '/px/echo?a=1', {}],

@@ -55,6 +55,7 @@ export function applyRule(
     osEnv: env.ctx.osEnv ?? {},
     filename: state.filename,
     pathInfo: state.pathInfo,
+    args: state.args,
     now: env.now,
     maps: env.ctx.maps,
     ruleCaptures: rule.negate || !m ? null : captures(m),

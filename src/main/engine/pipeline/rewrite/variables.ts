@@ -15,6 +15,8 @@ export interface RewriteVariableScope {
   filename: string
   pathInfo: string
   now: Date
+  /** `r->args` as the rules so far left it (null: none), when a rule run is under way. */
+  args?: string | null
 }
 
 export interface VariableValue {
@@ -151,7 +153,8 @@ export function rewriteVariable(name: string, scope: RewriteVariableScope): Vari
     case 'CONTEXT_PREFIX':
       return { value: '' }
     case 'QUERY_STRING':
-      return { value: req.query }
+      // r->args: a rule that rewrote the query changed it for the rules after it.
+      return { value: scope.args === undefined ? req.query : (scope.args ?? '') }
     case 'DOCUMENT_ROOT':
     case 'CONTEXT_DOCUMENT_ROOT':
       return { value: req.documentRoot }
