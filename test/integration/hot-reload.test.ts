@@ -75,6 +75,37 @@ describe('hot reload', () => {
     expect(engine.reloadStatus.ok).toBe(false)
   })
 
+  it('applies an edit to a RewriteMap file (httpd re-reads a txt: map whose file changed)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-reload-map-'))
+    fs.writeFileSync(path.join(dir, 'dispatcher.any'), farm('      /0001 { /type "allow" /url "*" }'))
+    // Outside the configuration's folder, which is watched as a whole already.
+    const map = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-reload-maps-')), 'redirects.txt')
+    fs.writeFileSync(map, 'old /first.html\n')
+    fs.writeFileSync(
+      path.join(dir, 'httpd.conf'),
+      `<VirtualHost *:80>
+  ServerName localhost
+  RewriteEngine On
+  RewriteMap redirects txt:${map}
+  RewriteRule ^/go/(.*)$ \${redirects:$1|/none.html} [R=302,L]
+</VirtualHost>
+`
+    )
+    const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, debounceMs: 50 })
+    engines.push(engine)
+    const url = await engine.start()
+    const location = async (): Promise<string | null> => {
+      const res = await fetch(`${url}/go/old`, { redirect: 'manual' })
+      await res.arrayBuffer()
+      return res.headers.get('location')
+    }
+    expect(await location()).toMatch(/\/first\.html$/)
+    const event = nextConfigEvent(engine)
+    fs.writeFileSync(map, 'old /second.html\n')
+    expect((await event).ok).toBe(true)
+    expect(await location()).toMatch(/\/second\.html$/)
+  })
+
   it('notices a file that a glob include gains later', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-reload-glob-'))
     fs.mkdirSync(path.join(dir, 'rules'))

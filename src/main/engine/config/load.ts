@@ -188,9 +188,14 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     watchDirs: [...watchDirs],
     loadedAt: Date.now()
   }
-  // RewriteMap files through the memo: one the loaders read already is not read again.
+  // RewriteMap files through the memo: one the loaders read already is not read again. They
+  // are watched like the configuration (httpd re-reads a txt: map whose file changed).
   const readMapFile = (p: string): string | null => {
     const got = memo.bytes(p)
+    if (got.ok && !files.has(p)) {
+      files.add(p)
+      loaded.files.push(p)
+    }
     return got.ok ? got.bytes.toString('utf8') : null
   }
   // What only shows when compiling for serving (bad filter regexes, rewrite/header directives).
