@@ -154,6 +154,9 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   </LocationMatch>
   RewriteRule ^/rwp/(.*)$ ${b}/rw/$1 [P]
   ProxyVia On
+  RewriteRule ^/s2/(\\S+)\\.html$ /content/site/tiny.txt?u=$1 [R=302,L]
+  RewriteCond %{REQUEST_URI} \\s
+  RewriteRule ^/s3/ /content/site/tiny.txt?space [R=302,L]
   RewriteRule ^/qs/a$ /qs/b?x=1
   RewriteCond %{QUERY_STRING} ^x=1$
   RewriteRule ^/qs/b$ /content/site/tiny.txt?seen=%{QUERY_STRING} [R=302,L]
@@ -650,6 +653,9 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/content/site/caf%C3%A9.html', {}],
   ['GET', '/envtest', {}],
   ['GET', '/qs/a?o=1', {}],
+  ['GET', '/s2/%C3%A0-propos.html', {}],
+  ['GET', '/s3/%C3%A0', {}],
+  ['GET', '/s3/a%20b', {}],
   ['GET', '/qs/c?o=1', {}],
   ['GET', '/content/site/tiny.txt', { 'x-probe': 'env' }],
   ['GET', '/content/site/caf%e9.html', {}],

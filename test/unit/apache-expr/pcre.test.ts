@@ -7,6 +7,17 @@ function re(pattern: string, caseless = false): RegExp {
   return r.regex
 }
 
+describe('PCRE on bytes in the C locale', () => {
+  it('\\s is the ASCII spaces only: the byte 0xA0 (half of à in UTF-8) is not one', () => {
+    const s = compilePcre('\\s')
+    const S = compilePcre('^\\S+$')
+    if (!s.ok || !S.ok) throw new Error('did not compile')
+    expect(s.regex.test('\xc3\xa0')).toBe(false)
+    expect(S.regex.test('\xc3\xa0-propos')).toBe(true)
+    for (const space of ['\t', '\n', '\x0b', '\f', '\r', ' ']) expect(s.regex.test(space)).toBe(true)
+  })
+})
+
 describe('PCRE with Apache defaults (DOTALL DOLLAR_ENDONLY)', () => {
   it('"$" matches only at the very end, not before a trailing newline (a decoded %0a)', () => {
     expect(re('^/xmlrpc\\.php$').test('/xmlrpc.php')).toBe(true)

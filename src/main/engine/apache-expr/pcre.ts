@@ -307,6 +307,13 @@ function translateEscape(
     case 'P':
       if (!inClass || n === 'p' || n === 'P') throw new Unsupported(`\\${n} is not supported`)
       break
+    // httpd's PCRE works on bytes in the C locale: \s is the six ASCII spaces (VT included),
+    // never the byte 0xA0 that JavaScript's \s takes for a no-break space (it is half of à, Р…).
+    case 's':
+      return { js: inClass ? '\\t\\n\\x0b\\f\\r ' : '[\\t\\n\\x0b\\f\\r ]', next: pos + 2 }
+    case 'S':
+      if (inClass) break
+      return { js: '[^\\t\\n\\x0b\\f\\r ]', next: pos + 2 }
     case 'h':
       return { js: inClass ? '\\t \\xa0' : '[\\t \\xa0]', next: pos + 2 }
     case 'H':
