@@ -18,6 +18,7 @@ const FILES: Record<string, string> = {
   'content/site/page.html': `<html><body>${'x'.repeat(3000)}</body></html>\n`,
   'content/site/tiny.txt': 'tiny\n',
   'content/site/café.html': 'café\n',
+  'vary/x.html': '<html>vary</html>\n',
   'content/site/data.json': '{"a":1}\n',
   'content/index.html': 'index\n',
   'errors/404.html': 'custom 404\n',
@@ -165,6 +166,11 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   RewriteCond %{ENV:DW_TEST_VAR} ^yes$
   RewriteRule ^/envtest$ /content/site/tiny.txt [R=302,L]
   Header always set X-Redirect-Status "%{REDIRECT_STATUS}e"
+  <Location /vary/>
+    Header always append Vary Origin
+    Header always merge Vary origin
+    Header append Vary "X-A, x-a"
+  </Location>
   <If "env('DW_TEST_VAR') == 'yes'">
     Header set X-Env-If "1"
   </If>
@@ -653,6 +659,8 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/content/site/caf%C3%A9.html', {}],
   ['GET', '/envtest', {}],
   ['GET', '/qs/a?o=1', {}],
+  ['GET', '/vary/x.html', { 'accept-encoding': 'gzip' }],
+  ['GET', '/px/echo', { 'x-test': 'on' }],
   ['GET', '/s2/%C3%A0-propos.html', {}],
   ['GET', '/s3/%C3%A0', {}],
   ['GET', '/s3/a%20b', {}],

@@ -19,6 +19,7 @@ import { reasonPhrase } from './http/reason-phrase'
 import { cache } from './pipeline/stages/cache'
 import type { ActiveConfig } from './runtime/active-config'
 import { withServerHeader } from './runtime/server-banner'
+import { fixupVary } from './http/fixup-vary'
 
 export interface ProxyServerOptions {
   host: string
@@ -145,7 +146,7 @@ class TracedReply implements Reply {
 
   head(status: number, given: OutgoingHttpHeaders, reason?: string): void {
     this.trace.response.status = status
-    const headers = withServerHeader(given, this.banner, this.relayed)
+    const headers = fixupVary(withServerHeader(given, this.banner, this.relayed))
     if (this.gzipNext) {
       this.gzipNext = false
       // The head goes out with the first body bytes (a body given whole gets a Content-Length).

@@ -7,6 +7,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import type { RequestTrace } from '../../../shared/trace'
 import type { Reply } from './context'
 import { withServerHeader } from '../runtime/server-banner'
+import { fixupVary } from '../http/fixup-vary'
 
 export class RecordingReply implements Reply {
   headersSent = false
@@ -22,7 +23,7 @@ export class RecordingReply implements Reply {
   }
 
   head(status: number, given: OutgoingHttpHeaders): void {
-    const headers = withServerHeader({ ...given }, this.banner, this.relayed)
+    const headers = fixupVary(withServerHeader({ ...given }, this.banner, this.relayed))
     this.headersSent = true
     this.trace.response.status = status
     for (const k in headers) {

@@ -1,0 +1,44 @@
+/**
+ * httpd's header filter (`fixup_vary`): every Vary line of the answer — the handler's, mod_deflate's,
+ * `Header always …` ones from err_headers_out — becomes one Vary header listing each field once
+ * (compared without regard to case), joined with bare commas.
+ */
+import type { OutgoingHttpHeaders } from 'node:http'
+
+/** Frozen header objects (a cached file's, shared by its hits) and what they become, made once. */
+const fixed = new WeakMap<OutgoingHttpHeaders, OutgoingHttpHeaders>()
+
+export function fixupVary(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  if (!Object.isFrozen(headers)) return merged(headers)
+  let out = fixed.get(headers)
+  if (out === undefined) {
+    out = merged(headers)
+    if (out !== headers) Object.freeze(out)
+    fixed.set(headers, out)
+  }
+  return out
+}
+
+function merged(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  let keys: string[] | null = null
+  for (const k in headers) if (k.length === 4 && k.toLowerCase() === 'vary') (keys ??= []).push(k)
+  if (keys === null) return headers
+  const fields: string[] = []
+  const seen = new Set<string>()
+  for (const k of keys) {
+    const v = headers[k]
+    for (const line of Array.isArray(v) ? v : [String(v)])
+      for (const raw of line.split(',')) {
+        const field = raw.trim()
+        if (field === '' || seen.has(field.toLowerCase())) continue
+        seen.add(field.toLowerCase())
+        fields.push(field)
+      }
+  }
+  const value = fields.join(',')
+  if (keys.length === 1 && headers[keys[0]] === value) return headers
+  const out: OutgoingHttpHeaders = {}
+  for (const k in headers) if (!keys.includes(k)) out[k] = headers[k]
+  if (fields.length > 0) out.vary = value
+  return out
+}
