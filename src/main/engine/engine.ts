@@ -116,7 +116,9 @@ export class Engine {
     return loadConfig(this.configInput, {
       ...this.opts,
       docroot: this.docroot,
-      embedded: this.opts.config === undefined
+      embedded: this.opts.config === undefined,
+      // Compiled next (swap): what the load's compile check compiled is served as it is.
+      keepCompiled: true
     })
   }
 

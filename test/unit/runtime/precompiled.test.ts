@@ -16,7 +16,7 @@ afterAll(() => registry.closeAll())
 
 describe('compiling a loaded configuration', () => {
   it('serves what loading compiled, once', () => {
-    const loaded = loadConfig(path.join(resourcesDir(), 'default-config'), { embedded: true })
+    const loaded = loadConfig(path.join(resourcesDir(), 'default-config'), { embedded: true, keepCompiled: true })
     const parts = takePrecompiled(loaded)!
     const vhosts = loaded.apache!.virtualHosts
     expect(parts.vhosts.size).toBe(vhosts.length)
@@ -30,5 +30,10 @@ describe('compiling a loaded configuration', () => {
     const again = compileConfig(loaded, 2, registry, new Set())
     again.vhosts.forEach((v, i) => expect(v.apache).not.toBe(active.vhosts[i].apache))
     again.farms.forEach((f, i) => expect(f.filter).not.toBe(active.farms[i].filter))
+  })
+
+  it('keeps nothing for a caller that does not ask (check)', () => {
+    const loaded = loadConfig(path.join(resourcesDir(), 'default-config'), { embedded: true })
+    expect(takePrecompiled(loaded)).toBeUndefined()
   })
 })

@@ -28,6 +28,11 @@ export interface LoadOptions extends RuntimeOptions {
   sdkValidation?: boolean
   /** The workbench's own embedded default configuration (resources/default-config). */
   embedded?: boolean
+  /**
+   * Keep what the compile check compiled for compileConfig (precompiled.ts): for a caller that
+   * serves the result next. Off by default: held on to, those objects only cost `check` time.
+   */
+  keepCompiled?: boolean
 }
 
 interface Located {
@@ -200,9 +205,9 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
   }
   // What only shows when compiling for serving (bad filter regexes, rewrite/header directives).
   // What it compiles is kept for compileConfig, which would otherwise compile it all again.
-  const vhosts = new Map<VirtualHost, VhostApache>()
+  const vhosts = opts.keepCompiled ? new Map<VirtualHost, VhostApache>() : undefined
   for (const d of compileDiagnostics(loaded, filterOf, readMapFile, vhosts)) sink.add(d)
-  keepPrecompiled(loaded, { filters, vhosts })
+  if (vhosts) keepPrecompiled(loaded, { filters, vhosts })
   return loaded
 }
 
