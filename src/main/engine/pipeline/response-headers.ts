@@ -139,11 +139,14 @@ function afterModules(
   // One clock reading for the run and for the trace rebuilt later; a number keeps less for the trace.
   const now = Date.now()
   const contentType = source.contentType
+  // Read here, not in `apply`: a closure that named `ctx` would keep the whole request alive
+  // with every trace.
+  const osEnv = ctx.config.loaded.environment
   // One run of the directives, with (`quiet` false) or without their trace.
   const apply = (quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> =>
     applyResponseHeaderRecord(compiled, input, req, env, {
       ...runOptions(errorResponse, probe, now, quiet, contentType),
-      osEnv: ctx.config.loaded.environment
+      osEnv
     })
   if (ctx.mode === 'explain') {
     const r = apply(false)

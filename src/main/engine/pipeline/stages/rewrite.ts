@@ -34,16 +34,20 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     // ap_matches_request_vhost: ServerName or a ServerAlias (wildcards too, so `ServerAlias "*"`
     // claims every host) on the server's port.
     const isThisServer = (host: string, port: number): boolean => port === req.serverPort && v.matches(host)
+    // Read here: the trace keeps `rewriteCtx` (it is rebuilt when read), and a closure that named
+    // `ctx` would keep the whole request alive with it.
+    const osEnv = ctx.config.loaded.environment
+    const endFlagSet = ctx.rewriteEnded
     const rewriteCtx = (quiet: boolean): RewriteContext => ({
       scope: 'vhost',
       maps: rw.maps,
       env,
       fs: v.probe,
-      osEnv: ctx.config.loaded.environment,
+      osEnv,
       isThisServer,
       now,
       quiet,
-      endFlagSet: ctx.rewriteEnded
+      endFlagSet
     })
     // The rules run once to decide; their full trace (every rule, condition and log line) is
     // rebuilt from the same inputs when someone reads it. When the decision read the docroot
