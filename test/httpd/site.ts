@@ -166,6 +166,10 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   RewriteCond %{ENV:DW_TEST_VAR} ^yes$
   RewriteRule ^/envtest$ /content/site/tiny.txt [R=302,L]
   Header always set X-Redirect-Status "%{REDIRECT_STATUS}e"
+  <Location /errdef/>
+    ErrorDocument 403 default
+    Require all denied
+  </Location>
   <Location /vary/>
     Header always append Vary Origin
     Header always merge Vary origin
@@ -660,6 +664,7 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/envtest', {}],
   ['GET', '/qs/a?o=1', {}],
   ['GET', '/vary/x.html', { 'accept-encoding': 'gzip' }],
+  ['GET', '/errdef/x.html', {}],
   ['GET', '/px/echo', { 'x-test': 'on' }],
   ['GET', '/s2/%C3%A0-propos.html', {}],
   ['GET', '/s3/%C3%A0', {}],

@@ -21,7 +21,8 @@ export function errorDocumentFor(ctx: RequestContext, status: number): string | 
   for (const scope of apacheSections(ctx)?.scopes ?? []) {
     for (const e of scope.settings.errorDocuments) if (e.status === status) doc = e.document
   }
-  return doc
+  // `ErrorDocument 403 default` restores httpd's built-in page over an outer one.
+  return doc?.toLowerCase() === 'default' ? undefined : doc
 }
 
 /**
