@@ -96,6 +96,17 @@ describe('ErrorDocument', () => {
     expect(await json.text()).toContain('Not Found')
   })
 
+  it('ErrorDocument 404 default inside a section restores httpd’s own page over the vhost’s', async () => {
+    const s = await start(
+      'ErrorDocument 404 "Nothing here"\n  <LocationMatch "\\.json$">\n    ErrorDocument 404 default\n  </LocationMatch>',
+      {}
+    )
+    expect(await (await fetch(`${s.url}/libs/secret.html`)).text()).toBe('Nothing here')
+    const json = await fetch(`${s.url}/libs/secret.json`)
+    expect(json.status).toBe(404)
+    expect(await json.text()).toContain('<h1>Not Found</h1>')
+  })
+
   it('mod_expires leaves the ErrorDocument answer alone: its body is fetched with the error status', async () => {
     const s = await start(
       'ErrorDocument 404 /content/errors/404.html\n  ExpiresActive On\n  ExpiresByType text/html A300',

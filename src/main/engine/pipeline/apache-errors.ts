@@ -73,6 +73,11 @@ export function errorPage(status: number, method?: string): string {
     status === 413
       ? `The requested resource does not allow request data with ${escapeHtml(method ?? 'GET')} requests, or the amount of data provided in\nthe request exceeds the capacity limit.\n`
       : `<p>${text}</p>\n`
+  return page(status, title, paragraph)
+}
+
+/** httpd's canned page around its body (`paragraph`: the lines between the heading and the end). */
+function page(status: number, title: string, paragraph: string): string {
   return (
     '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
     `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n${paragraph}</body></html>\n`
@@ -99,19 +104,11 @@ export function closingErrorResponse(status: number, serverBanner: string): stri
 export function proxyErrorPage(status: number, reason: string): string {
   const plain = TEXT[status]?.[1] ?? ''
   const notes = `The proxy server could not handle the request<p>Reason: <strong>${escapeHtml(reason)}</strong></p>`
-  return (
-    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
-    `<title>${status} Proxy Error</title>\n</head><body>\n<h1>Proxy Error</h1>\n<p>${plain}${notes}</p>\n</body></html>\n`
-  )
+  return page(status, 'Proxy Error', `<p>${plain}${notes}</p>\n`)
 }
 
 export function redirectPage(status: number, location: string): string {
-  const title = REDIRECT[status] ?? 'Redirect'
-  return (
-    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n' +
-    `<title>${status} ${title}</title>\n</head><body>\n<h1>${title}</h1>\n` +
-    (status === 303
-      ? `<p>The answer to your request is located <a href="${escapeHtml(location)}">here</a>.</p>\n</body></html>\n`
-      : `<p>The document has moved <a href="${escapeHtml(location)}">here</a>.</p>\n</body></html>\n`)
-  )
+  const where = `<a href="${escapeHtml(location)}">here</a>`
+  const text = status === 303 ? `The answer to your request is located ${where}.` : `The document has moved ${where}.`
+  return page(status, REDIRECT[status] ?? 'Redirect', `<p>${text}</p>\n`)
 }

@@ -16,6 +16,7 @@ import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl } from './rewrite/uri'
 import { APACHE_VERSION } from '../config/apache/conditions'
+import { lastOther } from '../config/apache/settings'
 
 // httpd's `Timeout` when neither the ProxyPass's `timeout=` nor `ProxyTimeout` says otherwise.
 const DEFAULT_TIMEOUT_SECONDS = 60
@@ -102,10 +103,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             () => reverseMapsFor(ctx),
             (uri) => constructUrl(uri, ctx.apacheRequest())
           )
-          if (settings.via === 'on' || settings.via === 'full') {
-            const entry = viaEntry(ctx, settings.via === 'full')
-            relayed.via = relayed.via === undefined ? entry : [...[relayed.via].flat(), entry]
-          }
+          const via = settings.viaEntry
+          if (via !== null) relayed.via = relayed.via === undefined ? via : [...[relayed.via].flat(), via]
           ctx.reply.head(status, finalHeaders(ctx, status, relayed, false, { relayed: true }))
           ctx.reply.onDrain(() => controller.resume())
         },
@@ -149,9 +148,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
 
 /** The last value of a server or vhost directive (`ProxyTimeout`, `SSLProxyEngine`…), if any. */
 function vhostValue(ctx: RequestContext, name: string): string | undefined {
-  let value: string | undefined
-  for (const l of ctx.vhost?.layers ?? []) value = l.other[name]?.value[0] ?? value
-  return value
+  return lastOther(ctx.vhost?.layers ?? [], name)?.[0]
 }
 
 function sslProxyEngine(ctx: RequestContext): boolean {
@@ -177,16 +174,19 @@ function reverseMapsFor(ctx: RequestContext): ReverseMaps {
 interface ProxySettings {
   preserveHost: boolean
   addHeaders: boolean
-  via: 'off' | 'on' | 'full' | 'block'
+  /** `ProxyVia On|Full`: the entry added to the request's and the answer's Via; null when Off or Block. */
+  viaEntry: string | null
+  /** `ProxyVia Block`: the client's Via is not passed on. */
+  blockVia: boolean
   /** `ProxyErrorOverride On [codes]`: the backend statuses httpd answers itself, null when Off. */
   errorOverride: ((status: number) => boolean) | null
 }
 
 function proxySettingsOf(ctx: RequestContext): ProxySettings {
   const v = ctx.vhost
-  const walk = v ? sectionWalkInput(ctx, v) : null
-  const setting = (name: 'ProxyPreserveHost' | 'ProxyAddHeaders' | 'ProxyErrorOverride'): string[] | undefined =>
-    v && walk ? v.apache.proxyPasses.setting(walk, name) : undefined
+  // One section walk for all three settings.
+  const contexts = v ? v.apache.proxyPasses.dirContexts(sectionWalkInput(ctx, v)) : []
+  const setting = (name: string): string[] | undefined => lastOther(contexts, name)
   const on = (value: string[] | undefined, byDefault: boolean): boolean =>
     value?.[0] === undefined ? byDefault : value[0].toLowerCase() === 'on'
   const via = vhostValue(ctx, 'ProxyVia')?.toLowerCase()
@@ -195,7 +195,8 @@ function proxySettingsOf(ctx: RequestContext): ProxySettings {
   return {
     preserveHost: on(setting('ProxyPreserveHost'), false),
     addHeaders: on(setting('ProxyAddHeaders'), true),
-    via: via === 'on' || via === 'full' || via === 'block' ? via : 'off',
+    viaEntry: via === 'on' || via === 'full' ? viaEntry(ctx, via === 'full') : null,
+    blockVia: via === 'block',
     errorOverride: on(override, false)
       ? (status) => status >= 400 && (codes.length === 0 || codes.includes(status))
       : null
@@ -222,8 +223,8 @@ function requestHeaders(ctx: RequestContext, maxForwards: number | null, s: Prox
   const append = (name: string, value: string): void => {
     headers[name] = headers[name] ? `${headers[name]}, ${value}` : value
   }
-  if (s.via === 'block') delete headers.via
-  else if (s.via !== 'off') append('via', viaEntry(ctx, s.via === 'full'))
+  if (s.blockVia) delete headers.via
+  else if (s.viaEntry !== null) append('via', s.viaEntry)
   if (s.addHeaders) {
     append('x-forwarded-for', ctx.req.client.address)
     if (ctx.headers.host) append('x-forwarded-host', ctx.headers.host)
@@ -248,10 +249,8 @@ function maxForwardsOf(ctx: RequestContext): number | null | 'unparsable' {
  */
 function maxForwardsAnswer(ctx: RequestContext, value: 'unparsable' | 0, why: string): true | Promise<true> {
   if (value === 0 && ctx.req.method === 'TRACE') return proxiedTraceEcho(ctx, why)
-  ctx.setOutcome('error')
   if (value === 0 && ctx.req.method === 'OPTIONS') {
     ctx.record('render', 'stop', `${why}: Max-Forwards is 0, so httpd answers OPTIONS itself: 200 with Allow`)
-    ctx.setOutcome('static')
     ctx.status = 200
     ctx.reply.head(200, finalHeaders(ctx, 200, { allow: 'TRACE', 'content-length': '0' }, false))
     ctx.reply.end()
@@ -260,6 +259,7 @@ function maxForwardsAnswer(ctx: RequestContext, value: 'unparsable' | 0, why: st
   const reason =
     value === 0 ? 'Max-Forwards has reached zero - proxy loop?' : 'Max-Forwards request header could not be parsed'
   ctx.record('render', 'stop', `${why}: ${reason}: 400`)
+  ctx.setOutcome('error')
   return proxyError(ctx, 400, reason)
 }
 

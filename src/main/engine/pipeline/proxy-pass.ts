@@ -82,14 +82,12 @@ export class ProxyPasses {
   }
 
   /**
-   * A per-directory mod_proxy setting for this request (`ProxyPreserveHost`, `ProxyAddHeaders`,
-   * `ProxyErrorOverride`): its arguments in the innermost context that sets it, sections included.
+   * The contexts mod_proxy's per-directory settings (`ProxyPreserveHost`, `ProxyAddHeaders`,
+   * `ProxyErrorOverride`) come from for this request, outer to inner: read them with `lastOther`.
    */
-  setting(walk: SectionWalkInput, name: (typeof DIR_SETTINGS)[number]): string[] | undefined {
-    let value: string[] | undefined
-    for (const l of this.layers) value = l.other[name]?.value ?? value
-    if (this.sections) for (const s of this.sections.walk(walk).scopes) value = s.settings.other[name]?.value ?? value
-    return value
+  dirContexts(walk: SectionWalkInput): VhostSettings[] {
+    if (!this.sections) return this.layers
+    return [...this.layers, ...this.sections.walk(walk).scopes.map((s) => s.settings)]
   }
 
   /**

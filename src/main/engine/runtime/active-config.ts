@@ -6,6 +6,7 @@
 import type { ApacheScope, Farm, LoadedConfig, Render, VhostSettings, VirtualHost } from '../../../shared/config-model'
 import type { SourcePos } from '../../../shared/diagnostics'
 import { isFlagOn } from '../config/apache/flag-words'
+import { lastOther } from '../config/apache/settings'
 import { compileGlob } from '../match/glob'
 import { compileAuthChecker, type ActiveAuthChecker } from '../pipeline/auth-check'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
@@ -235,12 +236,6 @@ function coversDocroot(scope: ApacheScope, docroot: string | undefined): boolean
   if (scope.kind !== 'Directory') return false
   if (arg === '/') return true
   return !!docroot && (docroot === arg || docroot.startsWith(arg + '/'))
-}
-
-function lastOther(layers: VhostSettings[], name: string): string[] | undefined {
-  let value: string[] | undefined
-  for (const l of layers) if (l.other[name]) value = l.other[name].value
-  return value
 }
 
 export function dispatcherDirectives(layers: VhostSettings[]): DispatcherDirectives {

@@ -61,6 +61,13 @@ export function emptySettings(): VhostSettingsWithList {
   }
 }
 
+/** The arguments of the last `name` directive among these contexts, outer to inner: the innermost one wins. */
+export function lastOther(contexts: readonly VhostSettings[], name: string): string[] | undefined {
+  let value: string[] | undefined
+  for (const c of contexts) value = c.other[name]?.value ?? value
+  return value
+}
+
 /** Every occurrence of a directive kept in `other` of these settings, in file order. */
 export function otherOccurrences(settings: VhostSettings, name: string): ApacheDirectiveRecord[] {
   const list = (settings as Partial<VhostSettingsWithList>).otherList ?? []

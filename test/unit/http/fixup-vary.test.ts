@@ -1,0 +1,27 @@
+/** httpd's fixup_vary: every Vary line becomes one, each field once (case-insensitively), joined with bare commas. */
+import { describe, expect, it } from 'vitest'
+import { fixupVary } from '../../../src/main/engine/http/fixup-vary'
+
+describe('fixupVary', () => {
+  it('merges every Vary line, in any spelling, keeping the first spelling of each field', () => {
+    expect(fixupVary({ Vary: ['Origin', 'origin, X-A'], vary: 'x-a, Accept-Encoding', a: '1' })).toEqual({
+      a: '1',
+      vary: 'Origin,X-A,Accept-Encoding'
+    })
+  })
+
+  it('hands an answer without Vary, or with one already merged, on as it is', () => {
+    const none = { a: '1' }
+    const merged = { vary: 'Origin,X-A' }
+    expect(fixupVary(none)).toBe(none)
+    expect(fixupVary(merged)).toBe(merged)
+  })
+
+  it('makes the merged copy of a shared (frozen) header object once', () => {
+    const shared = Object.freeze({ vary: 'Origin, Origin' })
+    const first = fixupVary(shared)
+    expect(first).toEqual({ vary: 'Origin' })
+    expect(fixupVary(shared)).toBe(first)
+    expect(Object.isFrozen(first)).toBe(true)
+  })
+})
