@@ -108,16 +108,12 @@ function refusedDocroot(v: VirtualHost, scoped: VhostScopes): Diagnostic | null 
   const noRequest = (): never => {
     throw new Error('no request')
   }
-  const resolved = scoped.resolve(
-    {
-      uri: '/index.html',
-      filename: `${docroot.replace(/\/+$/, '')}/index.html`,
-      probe: NO_FILES,
-      exprContext: noRequest
-    },
-    'full'
-  )
-  const control = resolved.access
+  const control = scoped.accessAt({
+    uri: '/index.html',
+    filename: `${docroot.replace(/\/+$/, '')}/index.html`,
+    probe: NO_FILES,
+    exprContext: noRequest
+  })
   if (!control || control.readsRequest) return null
   const d = control.check({
     method: 'GET',

@@ -172,6 +172,20 @@ export class VhostScopes {
     return walk.vary.length === 0 ? resolved : { ...resolved, vary: walk.vary }
   }
 
+  /**
+   * Only the access control in effect for a request in the `full` phase: what the load-time
+   * check of the docroot needs, without compiling the headers, expiry and the rest.
+   */
+  accessAt(input: SectionWalkInput): AccessControl | null {
+    const sections = this.sections.full
+    if (!sections) return this.base.access
+    const walk = sections.walk(input)
+    if (walk.key === '') return this.base.access
+    const known = this.memo.get(walk.key)
+    if (known) return known.access
+    return accessOf([...this.layers, ...walk.scopes.map((s) => s.settings)])
+  }
+
   /** What a combination of sections compiles to, remembered by its key. */
   private resolved(key: string, scopes: ApacheScope[]): ResolvedApache {
     if (key === '') return this.base
@@ -234,20 +248,32 @@ function accessOf(contexts: VhostSettings[]): AccessControl | null {
  * mod_expires codes, section regexes and `<If>` expressions that do not compile.
  */
 export function scopedProblems(layers: VhostSettings[]): Diagnostic[] {
-  const out: Diagnostic[] = []
-  const visit = (s: VhostSettings, nested: boolean): void => {
-    // The server's and vhost's own Header directives are compiled (and reported) with the vhost.
-    if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
-    if (nested && s.setEnv.length > 0) out.push(...compileSetEnv(s.setEnv).problems)
-    mergeExpires([s], out)
-    out.push(...accessProblems(s), ...redirectProblems(s))
-    for (const scope of s.scopes) {
-      out.push(...sectionProblems(scope))
-      visit(scope.settings, true)
-    }
+  return layers.flatMap(layerProblems)
+}
+
+/** By layer: the server's is shared by every vhost, and checked once per load. */
+const problemsByLayer = new WeakMap<VhostSettings, Diagnostic[]>()
+
+function layerProblems(layer: VhostSettings): Diagnostic[] {
+  let out = problemsByLayer.get(layer)
+  if (out === undefined) {
+    out = []
+    visitProblems(layer, false, out)
+    problemsByLayer.set(layer, out)
   }
-  for (const l of layers) visit(l, false)
   return out
+}
+
+function visitProblems(s: VhostSettings, nested: boolean, out: Diagnostic[]): void {
+  // The server's and vhost's own Header directives are compiled (and reported) with the vhost.
+  if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
+  if (nested && s.setEnv.length > 0) out.push(...compileSetEnv(s.setEnv).problems)
+  mergeExpires([s], out)
+  out.push(...accessProblems(s), ...redirectProblems(s))
+  for (const scope of s.scopes) {
+    out.push(...sectionProblems(scope))
+    visitProblems(scope.settings, true, out)
+  }
 }
 
 const REGEX_SECTIONS = new Set<ApacheScope['kind']>(['LocationMatch', 'DirectoryMatch', 'FilesMatch'])

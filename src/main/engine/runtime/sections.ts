@@ -65,6 +65,8 @@ interface Node {
   test: (input: WalkInput, vary: string[]) => boolean
   /** `<Directory>` without a regex: its path components. */
   components?: number
+  /** The section itself holds directives of interest (not only its nested sections). */
+  own: boolean
 }
 
 export interface CompiledSections {
@@ -102,19 +104,34 @@ export function compileSections(
   const root = (docroot ?? '').replace(/\/+$/, '')
   /** The filename is the docroot or below it (it is, unless mod_rewrite set a file path elsewhere). */
   const inDocroot = (filename: string): boolean => atOrBelow(filename, root)
+  const inPhase = (scope: ApacheScope): boolean =>
+    phase === 'full' || GROUP[scope.kind] === 'location' || GROUP[scope.kind] === 'if'
+  // Indices count every section in configuration order, kept or not, so that both phases (and
+  // every caller's `relevant`) number a section alike. Matchers are made only for kept ones.
   let counter = 0
-  const build = (scopes: ApacheScope[]): Node[] => {
+  const build = (scopes: ApacheScope[], topLevel: boolean): Node[] => {
     const out: Node[] = []
     for (const scope of scopes) {
-      const node: Node = { scope, index: counter++, children: [], test: matcher(scope, docroot) }
-      node.children = build(scope.settings.scopes)
-      if (scope.kind === 'Directory') node.components = components(scope.arg)
-      out.push(node)
+      const index = counter
+      if (topLevel && !inPhase(scope)) {
+        counter += 1 + nestedCount(scope)
+        continue
+      }
+      counter++
+      const children = build(scope.settings.scopes, false)
+      out.push({ scope, index, children, test: NEVER, own: relevant(scope.settings) })
     }
     // An <If> chain stays whole when any member matters: an <Else> depends on the <If> before it.
-    return out.filter((n, i) => matters(n) || (GROUP[n.scope.kind] === 'if' && chainMatters(out, i)))
+    const kept = out.filter((n, i) => matters(n) || (GROUP[n.scope.kind] === 'if' && chainMatters(out, i)))
+    for (const n of kept) {
+      const m = matcherOf(n.scope, docroot)
+      n.test = m.test
+      n.components = m.components
+    }
+    return kept
   }
-  const matters = (n: Node): boolean => relevant(n.scope.settings) || n.children.some(matters)
+  /** Children are already the kept ones: a child kept only for its chain has a sibling that matters. */
+  const matters = (n: Node): boolean => n.own || n.children.length > 0
   const chainMatters = (list: Node[], i: number): boolean => {
     let start = i
     while (start > 0 && list[start].scope.kind !== 'If') start--
@@ -122,9 +139,7 @@ export function compileSections(
       if (GROUP[list[j].scope.kind] === 'if' && matters(list[j])) return true
     return false
   }
-  const inPhase = (n: Node): boolean =>
-    phase === 'full' || GROUP[n.scope.kind] === 'location' || GROUP[n.scope.kind] === 'if'
-  const top = layers.flatMap((l) => build(l.scopes)).filter(inPhase)
+  const top = layers.flatMap((l) => build(l.scopes, true))
   if (top.length === 0) return null
   const dirs = top
     .filter((n) => n.scope.kind === 'Directory')
@@ -254,6 +269,36 @@ function walkedPath(input: SectionWalkInput, docroot: string | undefined): Walke
     dir = next
   }
   return { filename: dir, dir }
+}
+
+function nestedCount(scope: ApacheScope): number {
+  let n = 0
+  for (const s of scope.settings.scopes) n += 1 + nestedCount(s)
+  return n
+}
+
+interface Matcher {
+  test: Test
+  components?: number
+}
+
+/**
+ * A section's matcher, made once per section and docroot: the server's sections are compiled
+ * for every vhost and by every caller (headers, rewrite switch, ProxyPass), and making a matcher
+ * compiles its regex or expression.
+ */
+const matchers = new WeakMap<ApacheScope, Map<string | undefined, Matcher>>()
+
+function matcherOf(scope: ApacheScope, docroot: string | undefined): Matcher {
+  let byRoot = matchers.get(scope)
+  if (!byRoot) matchers.set(scope, (byRoot = new Map()))
+  let m = byRoot.get(docroot)
+  if (!m) {
+    m = { test: matcher(scope, docroot) }
+    if (scope.kind === 'Directory') m.components = components(scope.arg)
+    byRoot.set(docroot, m)
+  }
+  return m
 }
 
 function components(path: string): number {

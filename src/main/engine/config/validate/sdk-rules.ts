@@ -192,6 +192,10 @@ function immutableFiles(): Record<string, string[]> {
 
 /** Whether `file` is one of the files the Cloud keeps as the SDK ships them (§11.2). */
 export function isImmutableSdkFile(srcDir: string, file: string): boolean {
+  // Asked for every diagnostic: a file outside the folder is told by its prefix, without
+  // path.relative's normalising.
+  const dir = srcDir.endsWith(path.sep) ? srcDir : srcDir + path.sep
+  if (!file.startsWith(dir)) return false
   const rel = path.relative(srcDir, file).split(path.sep).join('/')
   return Object.hasOwn(immutableFiles(), rel)
 }
