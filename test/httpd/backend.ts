@@ -3,7 +3,8 @@
  * with what it received (method, target, headers with their names in lower case and sorted,
  * the body), so comparing the two answers compares the forwarded requests too; a few paths
  * answer in particular ways (a redirect, a status, a Server header, a chunked body, cookies,
- * a Proxy-Authenticate header, a 204 with a length, a dropped connection).
+ * a Proxy-Authenticate header, a 204 with a length, a 304 and a 204 that name a length they do not
+ * send, a dropped connection).
  */
 import http from 'node:http'
 
@@ -32,6 +33,22 @@ export async function startBackend(port: number): Promise<Backend> {
       if (url.pathname.startsWith('/cookie')) res.setHeader('Set-Cookie', ['a=1; Path=/x; Domain=127.0.0.1', 'b=2'])
       if (url.pathname.startsWith('/proxyauth')) res.setHeader('Proxy-Authenticate', 'Basic realm="b"')
       if (url.pathname.startsWith('/broken')) return req.socket.destroy()
+      // A backend's 304/204 that still names a length (Jetty, some CDNs): no body follows.
+      if (url.pathname.startsWith('/nm304') || url.pathname.startsWith('/len204')) {
+        res.writeHead(url.pathname.startsWith('/nm304') ? 304 : 204, {
+          'Content-Length': '1234',
+          'Content-Type': 'text/html;charset=utf-8',
+          ETag: '"v1"',
+          'Last-Modified': 'Tue, 03 Nov 2026 10:00:00 GMT',
+          'Cache-Control': 'max-age=60',
+          Expires: 'Tue, 03 Nov 2026 11:00:00 GMT',
+          'Content-Location': '/nm304/where',
+          Vary: 'Accept-Encoding',
+          'Set-Cookie': 'n=1',
+          'X-Custom': 'kept?'
+        })
+        return res.end()
+      }
       if (url.pathname.startsWith('/empty204')) {
         res.writeHead(204, { 'Content-Length': '0', 'Content-Type': 'text/plain' })
         return res.end()

@@ -161,6 +161,24 @@ describe('answers relayed from the render (§8.1)', () => {
     expect(a.trace.outcome).toBe('error')
   })
 
+  it('a 304 or 204 that names a Content-Length it does not send is relayed without a body, and the next request is served', async () => {
+    const named = { 'content-length': 1234, etag: '"v1"', 'cache-control': 'max-age=60' }
+    s.up.publish.behave('/content/unchanged.html', { status: 304, headers: named })
+    s.up.publish.behave('/content/nothing.json', { status: 204, headers: named })
+    const a = await s.send('/content/unchanged.html', { headers: { 'if-none-match': '"v1"' } })
+    expect(a.status).toBe(304)
+    expect(a.text).toBe('')
+    expect(a.headers.etag).toBe('"v1"')
+    expect(a.headers['content-length']).toBeUndefined()
+    const b = await s.send('/content/nothing.json')
+    expect(b.status).toBe(204)
+    expect(b.headers['content-length']).toBeUndefined()
+    s.up.publish.behave('/content/after.html', { body: 'next' })
+    const c = await s.send('/content/after.html')
+    expect(c.status).toBe(200)
+    expect(c.text).toBe('next')
+  })
+
   it('a 404 from the render is relayed with its body', async () => {
     s.up.publish.behave('/content/missing.html', { status: 404, body: 'no such page' })
     const a = await s.send('/content/missing.html')

@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, type Dispatcher } from 'undici'
+import { endingBodilessAnswers } from '../upstream/bodiless-answer'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 import { PROXY_REQUEST_HOP, PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
@@ -73,7 +74,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         bodyTimeout: timeoutMs,
         body: ctx.req.body ?? undefined
       },
-      {
+      endingBodilessAnswers({
         // undici tells its handler APIs apart by this method: without it the handler is
         // taken for an old-style one and refused ("invalid onConnect method").
         onRequestStart(controller) {
@@ -141,7 +142,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           }
           resolve(true)
         }
-      }
+      })
     )
   })
 }

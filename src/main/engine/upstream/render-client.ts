@@ -9,6 +9,7 @@ import type { LookupFunction } from 'node:net'
 import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import type { Render } from '../../../shared/config-model'
+import { endingBodilessAnswers } from './bodiless-answer'
 import { renderLookup } from './render-lookup'
 
 export interface ForwardRequest {
@@ -120,7 +121,7 @@ export class RenderClient {
         headers: req.headers,
         body: req.body ?? undefined
       },
-      handler
+      endingBodilessAnswers(handler)
     )
     return () => controllerRef?.abort(new RenderError('aborted', 'client went away'))
   }
