@@ -207,6 +207,13 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   RewriteRule ^/co$ /a/b/c.html [CO=k:v:.example.com:60:/:secure:httponly,PT]
   RewriteRule ^/env$ /a/b/c.html [E=FOO:bar,PT]
   Header set X-Foo "%{FOO}e" env=FOO
+  RewriteRule ^/ptq/(.*)$ /px/echo?from=$1 [PT]
+  RewriteRule ^/qh/(.*)$ /content/site/$1?x=1 [PT]
+  <If "%{QUERY_STRING} == 'x=1'">
+    Header set X-QArgs "yes"
+  </If>
+  RewriteRule ^/docroot/(.*)$ %{DOCUMENT_ROOT}/content/site/$1 [L]
+  RewriteRule ^/hostcase$ /content/site/tiny.txt?h=%{HTTP_HOST}&s=%{SERVER_NAME} [R=302,L]
   RewriteRule ^/skip$ - [S=1]
   RewriteRule ^/skip$ /x [R=302,L]
   RewriteRule ^/skip$ /a/b/c.html [PT]
@@ -681,6 +688,13 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/px/named', {}],
   ['GET', '/px/nm304', { 'if-none-match': '"v1"' }],
   ['GET', '/px/len204', {}],
+  ['GET', '/ptq/a?b=1', {}],
+  ['GET', '/ptq/a', {}],
+  ['GET', '/qh/tiny.txt?y=2', {}],
+  ['GET', '/qh/tiny.txt?y=2', {}],
+  ['GET', '/docroot/tiny.txt', {}],
+  ['GET', '/hostcase', { host: 'LocalHost.' }],
+  ['GET', '/hostcase', { host: 'LOCALHOST:80' }],
   ['GET', '/px/echo', {}],
   ['GET', '/px/echo?to=http://{backend}/a/b', {}],
   ['GET', '/px/echo?to=http://elsewhere/a/b', {}],

@@ -55,6 +55,21 @@ describe('mod_proxy locations and [P]', () => {
     expect(r.trace.stages.some((e) => e.stage === 'filter')).toBe(false)
   })
 
+  it('a [PT] rule that sets a query hands it to the ProxyPass that takes the request (r->args), replayed requests too', async () => {
+    const s = await site(
+      [
+        'RewriteRule "^/api/(.*)$" "/backend/$1?via=pt" [PT]',
+        'ProxyPass "/backend/" "http://${AEM_HOST}:${AEM_PORT}/bin/api/"'
+      ].join('\n')
+    )
+    s.up.publish.behave('/bin/api/items', { body: 'items' })
+    for (let i = 0; i < 2; i++) {
+      const r = await s.send('/api/items?dropped=1')
+      expect(r.text).toBe('items')
+      expect(s.up.publish.last!.url).toBe('/bin/api/items?via=pt')
+    }
+  })
+
   it('a RewriteRule [P] forwards to the URL it builds, query string included', async () => {
     const s = await site('RewriteRule "^/legacy/(.*)$" "http://${AEM_HOST}:${AEM_PORT}/content/demo/$1" [P,L]')
     s.up.publish.behave('/content/demo/old.html', { body: 'legacy page' })

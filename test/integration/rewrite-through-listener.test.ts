@@ -73,3 +73,23 @@ describe('non-ASCII paths in redirects (r->uri holds bytes)', () => {
     expect(literal.headers.location).toMatch(/\/content\/demo\/%c3%a9t%c3%a9\.html$/)
   })
 })
+
+describe('the query a rule gives httpd (r->args)', () => {
+  it('with DispatcherUseProcessedURL Off the Dispatcher keeps the URL it got, while <If> sections read the new query', async () => {
+    const configDir = embeddedConfigWithVhost(`DispatcherUseProcessedURL Off
+RewriteRule "^/content/demo/q\\.html$" "/content/demo/us/en.html?from=q" [PT,L]
+<If "%{QUERY_STRING} == 'from=q'">
+    Header set X-Args "from=q"
+</If>`)
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir,
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port } })
+    })
+    s.up.publish.behave('/content/demo/q.html', { body: 'as received' })
+    const r = await s.send('/content/demo/q.html')
+    expect(r.text).toBe('as received')
+    expect(s.up.publish.last!.url).toBe('/content/demo/q.html')
+    expect(r.headers['x-args']).toBe('from=q')
+  })
+})

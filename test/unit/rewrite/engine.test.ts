@@ -32,9 +32,27 @@ describe('mod_rewrite rule list', () => {
     expect(r.filename).toBe('/etc/motd')
   })
 
-  it('since 2.4.60 a substitution starting with a back-reference is always under the document root', () => {
+  it('since 2.4.60 a result whose existing first segment the substitution does not spell is put under the document root', () => {
     const r = run('RewriteRule ^/(.*)$ /$1', { uri: '/etc/passwd' })
     expect(r.filename).toBe('/mnt/var/www/html/etc/passwd')
+    // '/e$1' does not begin with '/etc' either (apache2 2.4.71 prefixes it too).
+    expect(run('RewriteRule ^/x/(.*)$ /e$1', { uri: '/x/tc/passwd' }).filename).toBe('/mnt/var/www/html/etc/passwd')
+    expect(run('RewriteRule ^/(.*)$ /$1 [UnsafePrefixStat]', { uri: '/etc/passwd' }).filename).toBe('/etc/passwd')
+  })
+
+  it('a result under the document root stays as it is, however the substitution begins (%{DOCUMENT_ROOT}/…)', () => {
+    const r = run('RewriteRule ^/d/(.*)$ %{DOCUMENT_ROOT}/content/$1 [L]', { uri: '/d/a.html' })
+    expect(r.filename).toBe('/mnt/var/www/html/content/a.html')
+    const cond = run(['RewriteCond %{QUERY_STRING} ^f=(.*)$', 'RewriteRule ^/q$ %1'].join('\n'), {
+      uri: '/q',
+      query: 'f=/mnt/var/www/html/b.html'
+    })
+    expect(cond.filename).toBe('/mnt/var/www/html/b.html')
+    const outside = run(['RewriteCond %{QUERY_STRING} ^f=(.*)$', 'RewriteRule ^/q$ %1'].join('\n'), {
+      uri: '/q',
+      query: 'f=/etc/passwd'
+    })
+    expect(outside.filename).toBe('/mnt/var/www/html/etc/passwd')
   })
 
   it('without [L] later rules see the rewritten URL', () => {

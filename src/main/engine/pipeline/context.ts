@@ -136,6 +136,11 @@ export class RequestContext {
   arrivedUri?: string
   /** `r->filename` after a rewrite to a file path without `[PT]` (the URI stays): the directory walk's start. */
   apacheFilename?: string
+  /**
+   * httpd's `r->args` once a RewriteRule changed the query (null: none left), whatever the
+   * Dispatcher goes on with: ProxyPass, mod_alias and `%{QUERY_STRING}` read it.
+   */
+  apacheArgs?: string | null
   /** The `ProxyPass` that takes the request, once decided (`proxyPassFor`): null for none. */
   proxyPass?: Extract<ProxyPassDecision, { kind: 'proxy' }> | null
   /** `r->content_type` a RewriteRule `[T=…]` forced. */
@@ -199,6 +204,11 @@ export class RequestContext {
     return `${this.req.method} ${this.path}${this.query !== null ? '?' + this.query : ''} ${this.req.protocol}`
   }
 
+  /** `r->args`: the query as httpd has it after mod_rewrite (see `apacheArgs`). */
+  args(): string | null {
+    return this.apacheArgs !== undefined ? this.apacheArgs : this.query
+  }
+
   /** The request as mod_rewrite / mod_headers / ap_expr see it (`r->uri` is fully decoded). */
   apacheRequest(): ApacheRequest {
     if (this.apacheReq) return this.apacheReq
@@ -212,7 +222,7 @@ export class RequestContext {
       method: req.method,
       // r->uri: after a [PT] rewrite the new path, whatever the Dispatcher goes on with.
       uri: this.apacheUri ?? this.decodedPath,
-      query: this.query ?? '',
+      query: this.args() ?? '',
       protocol: req.protocol,
       theRequest: `${req.method} ${req.target} ${req.protocol}`,
       headers: this.headers,
@@ -223,7 +233,8 @@ export class RequestContext {
       // UseCanonicalName Off: self-referential URLs use the Host header's name and port.
       serverPort: host?.port ?? (req.secure ? 443 : 80),
       https: req.secure,
-      serverName: host?.name || req.local.address,
+      // ap_get_server_name: r->hostname, else (no Host header) the vhost's ServerName.
+      serverName: host?.name || this.vhost?.serverHostname || req.local.address,
       documentRoot: this.vhost?.docroot ?? ''
     }
     const watch = this.inputWatch
@@ -331,10 +342,13 @@ interface HostParts {
   port: number | undefined
 }
 
-/** Remembered per header text (text-memo.ts). */
+/**
+ * Remembered per header text (text-memo.ts). The name is `r->hostname` as httpd's
+ * fix_hostname leaves it: lower-cased, without a trailing dot.
+ */
 const hostParts = textMemo((header): HostParts | null => {
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header)
-  return m ? { name: m[1], port: m[2] ? Number(m[2]) : undefined } : null
+  return m ? { name: m[1].toLowerCase().replace(/\.$/, ''), port: m[2] ? Number(m[2]) : undefined } : null
 }, 1000)
 
 /** What `recordLazy` completes: the stage's `detail`, and its `log` when asked for. */

@@ -21,7 +21,7 @@ interface Prefix {
   path: string
   decodedPath: string
   /** httpd's own view where mod_rewrite left it different from the Dispatcher's (context.ts). */
-  apache: Pick<RequestContext, 'apacheUri' | 'arrivedUri' | 'apacheFilename'> | null
+  apache: Pick<RequestContext, 'apacheUri' | 'arrivedUri' | 'apacheFilename' | 'apacheArgs'> | null
   query: string | null
   vhost?: ActiveVhost
   farm?: ActiveFarm
@@ -102,9 +102,17 @@ export function capture(ctx: RequestContext): false {
     path: ctx.path,
     decodedPath: ctx.decodedPath,
     apache:
-      ctx.apacheUri === undefined && ctx.arrivedUri === undefined && ctx.apacheFilename === undefined
+      ctx.apacheUri === undefined &&
+      ctx.arrivedUri === undefined &&
+      ctx.apacheFilename === undefined &&
+      ctx.apacheArgs === undefined
         ? null
-        : { apacheUri: ctx.apacheUri, arrivedUri: ctx.arrivedUri, apacheFilename: ctx.apacheFilename },
+        : {
+            apacheUri: ctx.apacheUri,
+            arrivedUri: ctx.arrivedUri,
+            apacheFilename: ctx.apacheFilename,
+            apacheArgs: ctx.apacheArgs
+          },
     query: ctx.query,
     vhost: v,
     farm: ctx.farm,
@@ -133,6 +141,7 @@ export function replay(ctx: RequestContext, p: Prefix): void {
     ctx.apacheUri = p.apache.apacheUri
     ctx.arrivedUri = p.apache.arrivedUri
     ctx.apacheFilename = p.apache.apacheFilename
+    ctx.apacheArgs = p.apache.apacheArgs
     ctx.invalidateApacheRequest()
   }
   ctx.query = p.query

@@ -218,7 +218,7 @@ export function applyRule(
   }
   state.filename = split.filename
   state.args = split.args
-  state.prefixStatUnsafe = env.perdir === null && rule.startsWithExpansion && !flags.unsafePrefixStat
+  if (env.perdir === null) state.lastSub = { output: rule.output, unsafePrefixStat: flags.unsafePrefixStat }
 
   if (
     env.perdir !== null &&

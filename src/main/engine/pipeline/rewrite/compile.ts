@@ -19,8 +19,8 @@ export interface CompiledRule {
   negate: boolean
   /** `null` for `-` (no substitution). */
   substitution: TemplatePart[] | null
-  /** The substitution starts with a variable or back-reference (relevant to `[UnsafePrefixStat]`). */
-  startsWithExpansion: boolean
+  /** The substitution as written (prefix_stat compares its start with the result's first segment). */
+  output: string
   flags: RuleFlags
   env: TemplatePart[][]
   cookies: TemplatePart[][]
@@ -143,7 +143,7 @@ function compileRule(src: RewriteRule, index: number, mapNames: Set<string>, pro
     regex,
     negate,
     substitution,
-    startsWithExpansion: /^\/*[$%]/.test(src.substitution),
+    output: src.substitution,
     flags,
     env,
     cookies,

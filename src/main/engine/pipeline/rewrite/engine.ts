@@ -66,7 +66,7 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
     cookieNames: new Set(),
     vary: [],
     uriReduced: false,
-    prefixStatUnsafe: false,
+    lastSub: null,
     tracing: ctx.quiet !== true,
     log: [],
     touched: null,

@@ -70,19 +70,30 @@ export function finishServer(
   if (!state.filename.startsWith('/')) {
     return { action: 'status', status: 400, filename: state.filename }
   }
-  // Only the first path segment is looked for on disk; if it is not there the document root
-  // is prefixed. Since 2.4.60 a substitution starting with a variable or back-reference is
-  // always prefixed unless [UnsafePrefixStat] (CVE-2024-38475; UNCERTAIN which of the two
-  // readings of the fix Apache implements — this is the one the documentation describes).
   const first = '/' + (state.filename.split('/')[1] ?? '')
-  const exists = !state.prefixStatUnsafe && ctx.fs.stat(first) !== null
   let filename = state.filename
-  if (!exists || state.uriReduced) {
+  if (!prefixStat(state, first, req, ctx) || state.uriReduced) {
     filename = docroot(req) + state.filename
     if (state.tracing) state.log.push(`prefixed with document_root to ${filename}`)
   }
   if (state.tracing) state.log.push(`go-ahead with ${filename} [OK]`)
   return { action: 'rewrite', filename }
+}
+
+/**
+ * prefix_stat: whether a local path result is taken as a file system path as it is (else the
+ * document root is prefixed). Its first segment must exist, and since 2.4.60 (CVE-2024-38475)
+ * the path must also be one the configuration wrote: the last substitution begins with that
+ * segment literally, or the path lies under the document root, or the rule says
+ * `[UnsafePrefixStat]`. So `%{DOCUMENT_ROOT}/x` stays as it is, `/$1` giving `/etc/…` does
+ * not (checked with apache2 2.4.71).
+ */
+function prefixStat(state: RewriteState, first: string, req: ApacheRequest, ctx: RewriteContext): boolean {
+  if (ctx.fs.stat(first) === null) return false
+  const last = state.lastSub
+  if (!last || last.unsafePrefixStat || last.output.startsWith(first)) return true
+  const root = docroot(req)
+  return root !== '' && state.filename.startsWith(root)
 }
 
 /**

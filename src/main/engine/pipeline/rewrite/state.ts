@@ -18,8 +18,8 @@ export interface RewriteState {
   forcedType?: string
   forcedHandler?: string
   uriReduced: boolean
-  /** The last substitution began with a variable or back-reference and lacks `[UnsafePrefixStat]`. */
-  prefixStatUnsafe: boolean
+  /** The last server-context substitution (`lastsub`), which prefix_stat weighs (finish.ts). */
+  lastSub: { output: string; unsafePrefixStat: boolean } | null
   /** Trace entries and log lines are written (off: only the decision is made). */
   tracing: boolean
   log: string[]

@@ -37,7 +37,7 @@ function redirectInput(ctx: RequestContext, v: ActiveVhost): Parameters<typeof f
   const walk = sectionWalkInput(ctx, v)
   return {
     uri: walk.uri,
-    query: ctx.query,
+    query: ctx.args(),
     absolute: (path) => fullyQualify(path, ctx.apacheRequest()),
     exprContext: walk.exprContext
   }

@@ -18,7 +18,7 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
   if (d)
     return proxyTo(
       ctx,
-      { url: d.url, query: d.noCanon ? null : ctx.query, noCanon: d.noCanon, timeoutSeconds: d.timeoutSeconds },
+      { url: d.url, query: d.noCanon ? null : ctx.args(), noCanon: d.noCanon, timeoutSeconds: d.timeoutSeconds },
       d.via
     )
   if (v.dispatcher.declineRoot && ctx.path === '/')

@@ -91,6 +91,11 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
       ctx.invalidateApacheRequest()
     }
     if (out.action === 'rewrite' && out.filename !== undefined) ctx.apacheFilename = out.filename
+    // (An empty query, `?` alone, is kept as it arrived.)
+    if ((out.query || null) !== (ctx.query || null)) {
+      ctx.apacheArgs = out.query === '' ? null : out.query
+      ctx.invalidateApacheRequest()
+    }
     if (processed && (changed || queryChanged)) {
       let note = summary
       if (changed) {
