@@ -463,6 +463,23 @@ export function vhost(docroot: string, backend: number, dead: number): string {
     Header always set X-If "1"
   </If>
 </VirtualHost>
+<VirtualHost *:*>
+  ServerName nodecode
+  DocumentRoot "${docroot}"
+  AllowEncodedSlashes NoDecode
+  ProxyPass /px/ ${b}/
+  ProxyPass /pxnc/ ${b}/nc/ nocanon
+  ProxyPassMatch "^/pxm/(.*)$" "${b}/m/$1"
+  <Location /pxl/>
+    ProxyPass ${b}/loc/
+  </Location>
+  ProxyPass /pxh/ ${b}/h/
+  <Location /pxh/>
+    Header set X-L "1"
+  </Location>
+  RewriteEngine On
+  RewriteRule ^/rwp/(.*)$ ${b}/rw/$1 [P]
+</VirtualHost>
 `
 }
 
@@ -600,6 +617,14 @@ export const REQUESTS: HttpdRequest[] = [
   ['TRACE', '/content/site/page.html', { 'content-length': '3', ':body': 'abc' }],
   ['TRACE', '/content/site/page.html', { host: 'trace-off' }],
   ['GET', '/content/site/tiny.txt', { host: 'trace-off' }],
+  ['GET', '/px/a%2Fb/c%20d%2f', { host: 'nodecode' }],
+  ['GET', '/pxnc/a%2Fb/c%20d', { host: 'nodecode' }],
+  ['GET', '/pxm/a%2Fb/c%20d', { host: 'nodecode' }],
+  ['GET', '/pxl/a%2Fb/c%20d', { host: 'nodecode' }],
+  ['GET', '/pxh/a%2Fb/c%20d', { host: 'nodecode' }],
+  ['GET', '/rwp/a%2Fb/c%20d', { host: 'nodecode' }],
+  ['GET', '/px/a%252Fb%25', { host: 'nodecode' }],
+  ['GET', '/content/site/a%2Fb.txt', { host: 'nodecode' }],
   ['GET', '/red/old', {}],
   ['GET', '/red/old/sub%20x?q=1', {}],
   ['GET', '//red//old/y', {}],

@@ -36,10 +36,21 @@ export interface ProxyTarget {
 }
 
 export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): boolean | Promise<boolean> {
-  const url = backendUrl(target)
+  const v = ctx.vhost
+  const keepEncodedSlashes =
+    v?.encodedSlashes === 'nodecode' && !v.apache.proxyPasses.anySectionApplies(sectionWalkInput(ctx, v))
+  const url = backendUrl(target, keepEncodedSlashes)
   ctx.setOutcome('static')
   // mod_proxy's map_to_storage skips httpd's directory walk: only <Location> and <If> sections apply.
   ctx.sectionsPhase = 'translate'
+  if (url === null) {
+    ctx.record(
+      'render',
+      'stop',
+      `${why}: mod_proxy cannot canonicalise '${target.url}' (a '%' without two hex digits after it): 400`
+    )
+    return answer(ctx, 400)
+  }
   if (ctx.mode === 'explain') {
     ctx.record('render', 'stop', `${why}: mod_proxy would forward to ${url}, bypassing the Dispatcher`)
     return true
@@ -285,23 +296,45 @@ function failureStatus(err: Error): number {
  * The URL mod_proxy_http sends: with `nocanon`/`[NE]` as it is (the query string included);
  * otherwise the path re-encoded by `ap_proxy_canonenc` (enc_path) and `r->args` appended.
  */
-function backendUrl(t: ProxyTarget): string {
+/**
+ * `keepEncodedSlashes`: `AllowEncodedSlashes NoDecode`, under which r->uri still holds `%2F`
+ * and mod_proxy_http canonicalises with PROXY_CANONENC_NOENCODEDSLASHENCODING. Null when the
+ * path cannot be canonicalised (httpd's 400).
+ */
+function backendUrl(t: ProxyTarget, keepEncodedSlashes: boolean): string | null {
   // A `?` with nothing after it is passed on too (r->args is then empty, not absent).
   const q = t.query === null ? '' : `?${t.query}`
   if (t.noCanon) return t.url + q
   const m = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(t.url)
   if (!m) return t.url + q
-  return m[1] + canonPath(m[2]) + q
+  const path = canonPath(m[2], keepEncodedSlashes)
+  return path === null ? null : m[1] + path + q
 }
 
 /** Characters `ap_proxy_canonenc` leaves alone in a path, besides letters and digits. */
 const PATH_ALLOWED = new Set("~$-_.+!*'(),;:@&=/")
 
-/** `ap_proxy_canonenc(…, enc_path, …)` on a decoded path: everything else as `%XX` (upper case), byte by byte. */
-function canonPath(path: string): string {
+/**
+ * `ap_proxy_canonenc_ex(…, enc_path, …)` on a decoded path: everything else as `%XX` (upper
+ * case), byte by byte. With `keepEncodedSlashes`, an encoded slash goes out as it is (its case
+ * kept), any other `%` is encoded, and a `%` without two hex digits after it fails (null) —
+ * so a `%252F` the client sent, decoded to `%2F`, becomes a slash too, as in httpd 2.4.71.
+ */
+function canonPath(path: string, keepEncodedSlashes: boolean): string | null {
   let out = ''
   // The decoded path is a byte string (one character per byte, as httpd's r->uri is).
-  for (const byte of Buffer.from(path, 'latin1')) {
+  const bytes = Buffer.from(path, 'latin1')
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]
+    if (keepEncodedSlashes && byte === 0x25) {
+      const hex = path.slice(i + 1, i + 3)
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return null
+      if (hex.toLowerCase() === '2f') {
+        out += path.slice(i, i + 3)
+        i += 2
+        continue
+      }
+    }
     const c = String.fromCharCode(byte)
     if ((byte < 0x80 && /[A-Za-z0-9]/.test(c)) || PATH_ALLOWED.has(c)) out += c
     else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0')

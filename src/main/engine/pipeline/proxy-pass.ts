@@ -58,10 +58,12 @@ export class ProxyPasses {
 
   /** The server's and the vhost's reverse mappings, in configuration order. */
   private readonly reverse: ReverseMaps
+  /** Every `<Location>`/`<If>` section, whatever it holds (`anySectionApplies`); made when first asked. */
+  private everySection: CompiledSections | null | undefined
 
   constructor(
     private readonly layers: VhostSettings[],
-    docroot: string | undefined
+    private readonly docroot: string | undefined
   ) {
     this.server = layers.flatMap((l) =>
       l.proxyPass.flatMap((p) => {
@@ -79,6 +81,18 @@ export class ProxyPasses {
     const relevant = (s: VhostSettings): boolean =>
       s.proxyPass.length > 0 || DIR_SETTINGS.some((name) => s.other[name] !== undefined)
     this.sections = compileSections(layers, docroot, relevant, 'translate')
+  }
+
+  /**
+   * Whether any section merges into a proxied request's per-directory configuration. httpd's
+   * merge of core's per-directory settings does not carry `AllowEncodedSlashes` into a section
+   * (checked with apache2 2.4.71), so with one applying, `NoDecode` no longer keeps `%2F` in the
+   * URL mod_proxy sends.
+   */
+  anySectionApplies(walk: SectionWalkInput): boolean {
+    if (this.everySection === undefined)
+      this.everySection = compileSections(this.layers, this.docroot, () => true, 'translate')
+    return this.everySection !== null && this.everySection.walk(walk).scopes.length > 0
   }
 
   /**
