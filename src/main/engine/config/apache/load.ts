@@ -116,7 +116,10 @@ class ApacheLoader {
     this.modules = new ModuleSet(opts.modules ?? DEFAULT_LOADED_MODULES)
     this.resolver = new IncludeResolver(this.paths, opts.overlay ?? {}, this.memo)
     this.config = { root: opts.rootFile, server: emptySettings(), virtualHosts: [], defines: {} }
-    this.writer = new SettingsWriter(opts.sink, this.paths, this.config)
+    this.writer = new SettingsWriter(opts.sink, this.paths, this.config, {
+      exists: (abs) => (this.paths.isInside(abs) ? this.existsWatched(abs) : undefined),
+      moduleLoaded: (id) => this.modules.has(id)
+    })
     this.sections = new SectionContexts(opts.sink, this.writer, this.config)
     this.maxDepth = opts.maxIncludeDepth ?? 50
     this.maxLines = opts.maxLines ?? 1_000_000
@@ -421,7 +424,11 @@ class ApacheLoader {
   }
 
   private fileExists(p: string): boolean {
-    const abs = this.paths.resolve(p)
+    return this.existsWatched(this.paths.resolve(p))
+  }
+
+  /** Whether a file exists; its folder is watched when it is ours, so creating or removing it reloads. */
+  private existsWatched(abs: string): boolean {
     if (this.paths.isInside(abs)) {
       const dir = path.dirname(abs)
       if (this.memo.isDir(dir)) this.watchDirs.add(dir)

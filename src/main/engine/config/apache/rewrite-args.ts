@@ -42,13 +42,15 @@ export function splitRewriteArgs(text: string): RewriteArgs {
   return { args }
 }
 
-/** `[R=301,L]` → `["R=301", "L"]`; `error` when the brackets are missing. */
+/**
+ * `[R=301,L]` → `["R=301", "L"]`; `error` as httpd words it when the brackets are missing or an
+ * entry is empty (`[L,]`, `[]`, `[,L]`: mod_rewrite reads the empty entry as a flag named '').
+ */
 export function parseRewriteFlags(field: string): { flags: string[]; error?: string } {
   const ok = field.startsWith('[') && field.endsWith(']') && field.length >= 2
   const body = ok ? field.slice(1, -1) : field.replace(/^\[|\]$/g, '')
-  const flags = body
-    .split(',')
-    .map((f) => f.trim())
-    .filter((f) => f !== '')
-  return ok ? { flags } : { flags, error: 'bad flag delimiters' }
+  const entries = body.split(',').map((f) => f.trim())
+  const flags = entries.filter((f) => f !== '')
+  if (!ok) return { flags, error: 'bad flag delimiters' }
+  return flags.length < entries.length ? { flags, error: "unknown flag ''" } : { flags }
 }

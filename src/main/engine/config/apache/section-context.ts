@@ -109,7 +109,7 @@ export class SectionContexts {
     if (kind === 'Else') arg = ''
     const settings = emptySettings()
     ctx.settings.scopes.push({ kind, arg, settings, pos: node.pos })
-    return { settings, level: 'scope', vhost: ctx.vhost, scopeKind: kind }
+    return { settings, level: 'scope', vhost: ctx.vhost, scopeKind: kind, section: written }
   }
 
   /**
@@ -120,6 +120,6 @@ export class SectionContexts {
     const label = args.length > 0 ? `${name} ${args.join(' ')}` : name
     this.writer.keepOther(ctx, { name: `<${name}>`, args, line: node.line, pos: node.pos })
     const access = this.writer.enterContainer(name, args, ctx, node.pos)
-    return { ...ctx, ...access, within: ctx.within !== undefined ? `${ctx.within}/${label}` : label }
+    return { ...ctx, ...access, within: ctx.within !== undefined ? `${ctx.within}/${label}` : label, section: name }
   }
 }

@@ -20,11 +20,24 @@ import { AccessWriter, type AccessCtx } from './access-directives'
 import { isRedirectDirective, readRedirect } from './alias-directives'
 import { lineShape } from './lexer'
 import { parseRewriteFlags, splitRewriteArgs } from './rewrite-args'
+import {
+  misplacedRewriteMap,
+  readRewriteMap,
+  redirectCodeError,
+  removedDirective,
+  rewriteBaseError,
+  rewriteOptionsError,
+  type MapEnvironment
+} from './rewrite-directives'
 import { textMemo } from '../../text-memo'
 import type { ServerRootPaths } from './server-root'
 
 export const APACHE_BAD_ARGUMENT = 'APACHE_BAD_ARGUMENT'
 export const APACHE_DANGLING_REWRITECOND = 'APACHE_DANGLING_REWRITECOND'
+/** A directive httpd knows but not in this context (apache2 -t: "not allowed in", "only valid in"). */
+export const APACHE_MISPLACED_DIRECTIVE = 'APACHE_MISPLACED_DIRECTIVE'
+/** A 2.2 directive httpd 2.4 no longer has (apache2 -t: "Invalid command"). */
+export const APACHE_REMOVED_DIRECTIVE = 'APACHE_REMOVED_DIRECTIVE'
 
 /** One occurrence of a directive kept in `other` (where only the last occurrence fits). */
 export interface ApacheDirectiveRecord {
@@ -80,6 +93,8 @@ export interface WriteContext {
   level: 'server' | 'vhost' | 'scope'
   /** Kind of the innermost request scope around the current line, if any. */
   scopeKind?: ApacheScope['kind']
+  /** The innermost section around the current line as httpd names it (`Directory` for `<Directory ~ re>`, `Limit`). */
+  section?: string
   vhost?: VirtualHost
   /** Set inside `<Limit>`, `<RequireAny>` and the like: contents are recorded, not modelled. */
   within?: string
@@ -114,7 +129,7 @@ const rewriteLine = textMemo((line): { args: string[]; error?: string; flags: st
   const { args, error } = splitRewriteArgs(argText(line))
   if (error !== undefined || args[2] === undefined) return { args, error, flags: [] }
   const f = parseRewriteFlags(args[2])
-  return { args, flags: f.flags, flagError: f.error === undefined ? undefined : `${f.error} '${args[2]}'` }
+  return { args, flags: f.flags, flagError: f.error }
 })
 
 /** A `Require` line's provider arguments as written: the text after the provider name (and `not`). */
@@ -131,10 +146,12 @@ export class SettingsWriter {
   private readonly pendingConds = new Map<VhostSettings, RewriteCond[]>()
   private readonly access: AccessWriter
 
+  /** `mapFiles`: whether a RewriteMap's file exists, and which modules are loaded (the loader knows). */
   constructor(
     private readonly sink: DiagnosticSink,
     private readonly paths: ServerRootPaths,
-    private readonly config: ApacheConfig
+    private readonly config: ApacheConfig,
+    private readonly mapFiles: Pick<MapEnvironment, 'exists' | 'moduleLoaded'>
   ) {
     this.access = new AccessWriter(sink)
   }
@@ -145,6 +162,15 @@ export class SettingsWriter {
   }
 
   apply(ctx: WriteContext, d: EvaluatedDirective): void {
+    // Refused wherever they stand, inside <Limit> or <Proxy> too.
+    const removed = removedDirective(d.name)
+    if (removed) return this.sink.warn(APACHE_REMOVED_DIRECTIVE, 'syntax', removed, d.pos)
+    const misplacedMap = d.name === 'RewriteMap' ? misplacedRewriteMap(ctx) : undefined
+    if (misplacedMap) return this.sink.error(APACHE_MISPLACED_DIRECTIVE, 'syntax', misplacedMap, d.pos)
+    this.model(ctx, d)
+  }
+
+  private model(ctx: WriteContext, d: EvaluatedDirective): void {
     if (AccessWriter.isAccessDirective(d.name)) {
       this.access.directive(ctx, d, requireRest(d))
       this.keepOther(ctx, d)
@@ -153,7 +179,7 @@ export class SettingsWriter {
     if (ctx.within !== undefined) {
       // httpd applies what <Limit>/<LimitExcept> hold to every method: only access directives
       // honour the methods. What other containers hold is recorded, not modelled.
-      if (ctx.limit && !ctx.accessIgnored && !ctx.authzGroup) return this.apply({ ...ctx, within: undefined }, d)
+      if (ctx.limit && !ctx.accessIgnored && !ctx.authzGroup) return this.model({ ...ctx, within: undefined }, d)
       this.keepOther(ctx, d)
       return
     }
@@ -196,7 +222,10 @@ export class SettingsWriter {
         this.rewriteMap(s, d)
         return
       case 'RewriteOptions':
-        s.rewriteOptions.push(...d.args)
+        this.rewriteOptions(s, d)
+        return
+      case 'RewriteBase':
+        this.rewriteBase(ctx, d)
         return
       case 'Header':
       case 'RequestHeader':
@@ -336,21 +365,34 @@ export class SettingsWriter {
     if (r.flagError) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${r.flagError}`, d.pos)
     const conds = this.pendingConds.get(s) ?? []
     this.pendingConds.delete(s)
+    // Not kept: the rewrite engine reads [R=code] with its own status table and would serve or refuse it differently.
+    const badCode = redirectCodeError(r.flags)
+    if (badCode) return this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${badCode}`, d.pos)
     s.rewriteRules.push({ pattern: r.args[0], substitution: r.args[1], flags: r.flags.slice(), conds, pos: d.pos })
   }
 
-  /** `RewriteMap name type:source`; file-based maps resolve against ServerRoot. */
+  /** `RewriteOptions Inherit …`: kept only when httpd takes every word. */
+  private rewriteOptions(s: VhostSettings, d: EvaluatedDirective): void {
+    const error = rewriteOptionsError(d.args)
+    if (error) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', error, d.pos)
+    else s.rewriteOptions.push(...d.args)
+  }
+
+  /** Kept in `other` (the per-directory rewrite reads it there) when httpd takes it. */
+  private rewriteBase(ctx: WriteContext, d: EvaluatedDirective): void {
+    const error = rewriteBaseError(d.args, ctx)
+    if (!error) return this.keepOther(ctx, d)
+    this.sink.error(error.misplaced ? APACHE_MISPLACED_DIRECTIVE : APACHE_BAD_ARGUMENT, 'syntax', error.message, d.pos)
+  }
+
+  /**
+   * `RewriteMap name type:source`; file-based maps resolve against ServerRoot. A map httpd
+   * refuses is not kept, so the compile check does not report it again.
+   */
   private rewriteMap(s: VhostSettings, d: EvaluatedDirective): void {
-    const [name, spec] = d.args
-    const colon = spec?.indexOf(':') ?? -1
-    if (!name || !spec || colon <= 0) {
-      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', 'RewriteMap needs a name and a type:source argument', d.pos)
-      return
-    }
-    const type = spec.slice(0, colon).toLowerCase().replace(/=.*$/, '')
-    const source = spec.slice(colon + 1)
-    const fileBased = type === 'txt' || type === 'rnd' || type === 'dbm'
-    s.rewriteMaps.push({ name, type, source: fileBased ? this.paths.resolve(source) : source, pos: d.pos })
+    const def = readRewriteMap(d.args, { resolve: (p) => this.paths.resolve(p), ...this.mapFiles })
+    if ('map' in def) s.rewriteMaps.push({ ...def.map, pos: d.pos })
+    else this.sink.error(def.code ?? APACHE_BAD_ARGUMENT, 'syntax', def.error, d.pos)
   }
 
   /**
