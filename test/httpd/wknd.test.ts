@@ -1,26 +1,14 @@
 /**
  * The WKND reference project's real AEMaaCS configuration (the corpus copy) under Debian's
- * apache2 and under the workbench, side by side: its rewrite rules, CORS SetEnvIfExpr and
- * Header rules, `<LocationMatch>` cache headers, ErrorDocuments, the SDK's dispatcher_vhost.conf
- * (probes, /systemready, CRXDE and GraphQL proxies, the test.proxy vhost) — every answer must
- * agree. apache2 has no Dispatcher module, so both run the configuration as the SDK would
- * without it: the `<IfModule disp_apache2.c>` blocks are off and the docroot's files are served
- * by Apache's own handler, and the vhosts take any port (apache2 listens on a free one, not 80).
- * The variables are the ones the SDK's launcher passes (AEM on the test backend, which answers
- * with the request it got).
+ * apache2 and under the workbench, side by side (project.ts): its rewrite rules, CORS
+ * SetEnvIfExpr and Header rules, `<LocationMatch>` cache headers, ErrorDocuments, the SDK's
+ * dispatcher_vhost.conf (probes, /systemready, CRXDE and GraphQL proxies, the test.proxy vhost)
+ * — every answer must agree.
  */
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../../src/main/engine/engine'
-import { resourcesDir } from '../../src/main/engine/resources'
-import { startBackend, type Backend } from './backend'
-import { compareAll, loadModules, startApache, type HttpdRequest, type RunningApache } from './harness'
-import { freePort } from '../integration/support/ports'
-
-const CORPUS = process.env.DW_CORPUS_DIR ?? path.resolve(__dirname, '../../../shared/corpus')
-const WKND = path.join(CORPUS, 'adobe__aem-guides-wknd', 'dispatcher', 'src')
+import { describe, expect, it } from 'vitest'
+import { compareAll, type HttpdRequest } from './harness'
+import { CORPUS, projectSideBySide } from './project'
 
 /** Docroot files the rewritten URLs reach (relative path → content). */
 const FILES: Record<string, string> = {
@@ -74,107 +62,13 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/a%2Fb%20c/caf%C3%A9', { host: 'test.proxy' }]
 ]
 
-let dir: string
-let apache: RunningApache
-let engine: Engine
-let enginePort: number
-let backend: Backend
-
-/** A writable copy of the WKND `src` without the Dispatcher module's blocks (apache2 has no such module). */
-function configCopy(): string {
-  const src = path.join(dir, 'src')
-  fs.cpSync(WKND, src, { recursive: true })
-  const walk = (d: string): void => {
-    fs.chmodSync(d, 0o755)
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name)
-      if (e.isDirectory()) walk(full)
-      else {
-        fs.chmodSync(full, 0o644)
-        // apache2 listens on a free port, not 80: its vhosts take any port, as the workbench's do.
-        const text = fs.readFileSync(full, 'utf8')
-        const edited = text
-          .replaceAll('disp_apache2.c', 'disp_apache2_not_loaded.c')
-          .replaceAll('<VirtualHost *:80>', '<VirtualHost *:*>')
-        if (edited !== text) fs.writeFileSync(full, edited)
-      }
-    }
-  }
-  walk(src)
-  // What the SDK supplies before any project file: the variables (the workbench's stand-in)
-  // and a logs folder for the catch-all vhost's CustomLog.
-  fs.copyFileSync(
-    path.join(resourcesDir(), 'sdk-base', 'conf.d', 'variables', 'default.vars'),
-    path.join(src, 'conf.d', 'variables', 'default.vars')
-  )
-  fs.mkdirSync(path.join(src, 'logs'))
-  return src
-}
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-wknd-'))
-  fs.chmodSync(dir, 0o755)
-  const docroot = path.join(dir, 'docroot')
-  // A minute old, so both servers give strong ETags (see site.ts).
-  const aMinuteAgo = new Date(Date.now() - 60_000)
-  for (const [rel, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(docroot, rel)), { recursive: true })
-    fs.writeFileSync(path.join(docroot, rel), text)
-    fs.utimesSync(path.join(docroot, rel), aMinuteAgo, aMinuteAgo)
-  }
-  const chmod = (d: string): void => {
-    fs.chmodSync(d, 0o755)
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) chmod(path.join(d, e.name))
-  }
-  chmod(docroot)
-  const src = configCopy()
-  backend = await startBackend(await freePort())
-
-  const runDir = path.join(dir, 'apache')
-  fs.mkdirSync(runDir)
-  // The SDK image's httpd.conf: modules, types, then the workbench's stand-in for the rest.
-  const base = fs.readFileSync(path.join(resourcesDir(), 'base-httpd.conf'), 'utf8')
-  apache = await startApache({
-    serverRoot: src,
-    runDir,
-    // The workbench types .js as httpd 2.4's own mime.types does; Debian's /etc/mime.types says text/javascript.
-    lines: [...loadModules(), 'TypesConfig /etc/mime.types', 'AddType application/javascript .js', base],
-    defines: ['ENVIRONMENT_DEV'],
-    env: {
-      DOCROOT: docroot,
-      AEM_HOST: '127.0.0.1',
-      AEM_PORT: String(backend.port),
-      AEM_IP: '127.0.0.1',
-      DISP_LOG_LEVEL: 'warn',
-      REWRITE_LOG_LEVEL: 'warn',
-      EXPIRATION_TIME: '300',
-      FORWARDED_HOST_SETTING: 'Off',
-      POD_NAME: 'dispatcher-workbench',
-      ENVIRONMENT_TYPE: 'dev'
-    }
-  })
-
-  engine = new Engine({
-    config: src,
-    host: '127.0.0.1',
-    port: 0,
-    watch: false,
-    ringSize: 0,
-    docroot,
-    aem: { host: '127.0.0.1', port: backend.port }
-  })
-  enginePort = Number(new URL(await engine.start()).port)
-}, 30_000)
-
-afterAll(async () => {
-  apache?.stop()
-  await engine?.stop()
-  await backend?.close()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+const running = projectSideBySide({
+  src: path.join(CORPUS, 'adobe__aem-guides-wknd', 'dispatcher', 'src'),
+  files: FILES
 })
 
 describe("WKND's configuration under apache2 and under the workbench", () => {
   it('every request gets the same status, headers and body from both', async () => {
-    expect(await compareAll(REQUESTS, apache.port, enginePort)).toBe('')
+    expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
   })
 })

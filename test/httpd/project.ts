@@ -1,0 +1,145 @@
+/**
+ * A real project's AEMaaCS `dispatcher/src` (a corpus copy) under Debian's apache2 and under
+ * the workbench, side by side. apache2 has no Dispatcher module, so both run the configuration
+ * as the SDK would without it: the `<IfModule disp_apache2.c>` blocks are off and the docroot's
+ * files are served by Apache's own handler, and the vhosts take any port (apache2 listens on a
+ * free one, not 80). The variables are the ones the SDK's launcher passes, with AEM on the test
+ * backend, which answers with the request it got.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
+import { Engine } from '../../src/main/engine/engine'
+import { resourcesDir } from '../../src/main/engine/resources'
+import { startBackend, type Backend } from './backend'
+import { loadModules, startApache, type RunningApache } from './harness'
+import { freePort } from '../integration/support/ports'
+
+export const CORPUS = process.env.DW_CORPUS_DIR ?? path.resolve(__dirname, '../../../shared/corpus')
+
+export interface ProjectSetup {
+  /** The project's `dispatcher/src` folder. */
+  src: string
+  /** Docroot files the requests reach (relative path → content). */
+  files: Record<string, string>
+  /** Environment variables the project expects from Cloud Manager; `{backend}` is the backend's origin. */
+  env?: Record<string, string>
+}
+
+export interface RunningProject {
+  apachePort: number
+  enginePort: number
+}
+
+/** Starts both servers before the file's tests and stops them after; read the ports inside a test. */
+export function projectSideBySide(setup: ProjectSetup): RunningProject {
+  const running: RunningProject = { apachePort: 0, enginePort: 0 }
+  let dir: string
+  let apache: RunningApache | undefined
+  let engine: Engine | undefined
+  let backend: Backend | undefined
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-project-'))
+    fs.chmodSync(dir, 0o755)
+    const docroot = writeDocroot(path.join(dir, 'docroot'), setup.files)
+    const src = configCopy(setup.src, path.join(dir, 'src'))
+    backend = await startBackend(await freePort())
+    const origin = `http://127.0.0.1:${backend.port}`
+    const projectEnv = Object.fromEntries(
+      Object.entries(setup.env ?? {}).map(([k, v]) => [k, v.replaceAll('{backend}', origin)])
+    )
+    const runDir = path.join(dir, 'apache')
+    fs.mkdirSync(runDir)
+    // The SDK image's httpd.conf: modules, types, then the workbench's stand-in for the rest.
+    const base = fs.readFileSync(path.join(resourcesDir(), 'base-httpd.conf'), 'utf8')
+    apache = await startApache({
+      serverRoot: src,
+      runDir,
+      // The workbench types .js as httpd 2.4's own mime.types does; Debian's /etc/mime.types says text/javascript.
+      lines: [...loadModules(), 'TypesConfig /etc/mime.types', 'AddType application/javascript .js', base],
+      defines: ['ENVIRONMENT_DEV'],
+      env: {
+        DOCROOT: docroot,
+        AEM_HOST: '127.0.0.1',
+        AEM_PORT: String(backend.port),
+        AEM_IP: '127.0.0.1',
+        DISP_LOG_LEVEL: 'warn',
+        REWRITE_LOG_LEVEL: 'warn',
+        EXPIRATION_TIME: '300',
+        FORWARDED_HOST_SETTING: 'Off',
+        POD_NAME: 'dispatcher-workbench',
+        ENVIRONMENT_TYPE: 'dev',
+        ...projectEnv
+      }
+    })
+    engine = new Engine({
+      config: src,
+      host: '127.0.0.1',
+      port: 0,
+      watch: false,
+      ringSize: 0,
+      docroot,
+      aem: { host: '127.0.0.1', port: backend.port },
+      env: projectEnv
+    })
+    running.apachePort = apache.port
+    running.enginePort = Number(new URL(await engine.start()).port)
+  }, 30_000)
+
+  afterAll(async () => {
+    apache?.stop()
+    await engine?.stop()
+    await backend?.close()
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  return running
+}
+
+/** The files, a minute old so both servers give strong ETags (see site.ts), readable by apache2. */
+function writeDocroot(docroot: string, files: Record<string, string>): string {
+  const aMinuteAgo = new Date(Date.now() - 60_000)
+  for (const [rel, text] of Object.entries(files)) {
+    const file = path.join(docroot, rel)
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, text)
+    fs.utimesSync(file, aMinuteAgo, aMinuteAgo)
+  }
+  const chmod = (d: string): void => {
+    fs.chmodSync(d, 0o755)
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) chmod(path.join(d, e.name))
+  }
+  chmod(docroot)
+  return docroot
+}
+
+/** A writable copy of `from` without the Dispatcher module's blocks (apache2 has no such module). */
+function configCopy(from: string, src: string): string {
+  fs.cpSync(from, src, { recursive: true })
+  const walk = (d: string): void => {
+    fs.chmodSync(d, 0o755)
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name)
+      if (e.isDirectory()) walk(full)
+      else {
+        fs.chmodSync(full, 0o644)
+        // apache2 listens on a free port, not 80: its vhosts take any port, as the workbench's do.
+        const text = fs.readFileSync(full, 'utf8')
+        const edited = text
+          .replaceAll('disp_apache2.c', 'disp_apache2_not_loaded.c')
+          .replaceAll('<VirtualHost *:80>', '<VirtualHost *:*>')
+        if (edited !== text) fs.writeFileSync(full, edited)
+      }
+    }
+  }
+  walk(src)
+  // What the SDK supplies before any project file: the variables (the workbench's stand-in)
+  // and a logs folder for the catch-all vhost's CustomLog.
+  const vars = path.join(src, 'conf.d', 'variables', 'default.vars')
+  if (!fs.existsSync(vars))
+    fs.copyFileSync(path.join(resourcesDir(), 'sdk-base', 'conf.d', 'variables', 'default.vars'), vars)
+  fs.mkdirSync(path.join(src, 'logs'), { recursive: true })
+  return src
+}
