@@ -21,6 +21,7 @@ import { ProxyPasses } from '../pipeline/proxy-pass'
 import { compileRewriteSwitch, type RewriteSwitch } from './rewrite-switch'
 import { DirRewriteRules, hasSectionRewriteRules } from './dir-rewrite'
 import { scopedProblems, VhostScopes } from './scoped-apache'
+import { sectionContexts } from './contexts'
 
 export interface VhostApache {
   setEnv: CompiledSetEnv | null
@@ -41,6 +42,8 @@ export interface VhostApache {
   rewriteSwitch: RewriteSwitch | null
   /** `Header`, `RequestHeader` and mod_expires, with the sections that apply to a request. */
   scoped: VhostScopes
+  /** The contexts whose RewriteRules were compiled here, their problems in `problems`. */
+  rewriteContexts: readonly VhostSettings[]
   problems: Diagnostic[]
 }
 
@@ -161,6 +164,9 @@ export function compileVhostApache(
     const replayable = ![...maps!.maps.values()].some((m) => m.type === 'rnd')
     rewrite = { engine: eff.engine, compiled, maps: maps!.maps, inheritance: eff.inheritance, replayable }
   }
+  const rewriteContexts: VhostSettings[] = []
+  if (vhostRules) rewriteContexts.push(...(eff.inheritance === 'none' ? [vhost] : layers))
+  if (dirRules) rewriteContexts.push(...sectionContexts(layers))
   const setEnv = setEnvDirectives.length > 0 ? compileSetEnv(setEnvDirectives) : null
   if (setEnv) problems.push(...setEnv.problems)
   const scoped = new VhostScopes(layers, docroot, dirRules)
@@ -174,6 +180,7 @@ export function compileVhostApache(
     rewriteSwitch,
     proxyPasses: new ProxyPasses(layers, docroot),
     scoped,
+    rewriteContexts,
     problems
   }
 }

@@ -1,11 +1,14 @@
 /**
  * Problems that only show when the configuration is compiled for serving: filter regexes
  * that do not compile, rewrite rules, Header/RequestHeader and SetEnvIf directives with bad
- * arguments. `check`, hot reload and start-up all see them, with file:line:col.
+ * arguments. `check`, hot reload and start-up all see them, with file:line:col. The rewrite
+ * rules nothing serves (the engine is off, the server's are not inherited, there is no vhost)
+ * are compiled for httpd's start-up refusals alone, as httpd compiles every rule it reads.
  */
-import type { ApacheConfig, Farm, LoadedConfig, VirtualHost } from '../../../shared/config-model'
+import type { Farm, LoadedConfig, VhostSettings, VirtualHost } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
+import { ruleRefusals } from '../pipeline/rewrite'
 import { isFlagWord } from '../config/apache/flag-words'
 import { compileVhostApache, type MapFileReader, type VhostApache } from './apache-runtime'
 import type { VhostScopes } from './scoped-apache'
@@ -31,20 +34,28 @@ export function compileDiagnostics(
   }
   const apache = loaded.apache
   if (apache) {
-    out.push(...forwardedHostKeyFiles(apache))
-    out.push(...notEmulated(apache).map((d) => inProjectTerms(loaded, d)))
+    // Every context (server, vhosts, sections), walked once for the checks that read them all.
+    const contexts = allContexts([apache.server, ...apache.virtualHosts.map((v) => v.settings)])
+    out.push(...forwardedHostKeyFiles(contexts))
+    out.push(...notEmulated(contexts).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
+    const once = (d: Diagnostic): void => {
+      const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
+      if (seen.has(key)) return
+      seen.add(key)
+      out.push(d)
+    }
+    const compiledRules = new Set<VhostSettings>()
     for (const v of apache.virtualHosts) {
       const compiled = compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile)
       keep?.set(v, compiled)
-      for (const d of compiled.problems) {
-        const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        out.push(d)
-      }
+      compiled.problems.forEach(once)
+      for (const c of compiled.rewriteContexts) compiledRules.add(c)
       const refused = refusedDocroot(v, compiled.scoped)
       if (refused) out.push(refused)
+    }
+    for (const s of contexts) {
+      if (s.rewriteRules.length > 0 && !compiledRules.has(s)) ruleRefusals(s.rewriteRules).forEach(once)
     }
   }
   return out
@@ -74,10 +85,9 @@ const NOT_EMULATED = 'MODEL_NOT_EMULATED'
  * silently different at request time: mod_alias (serving a file from outside the cache docroot
  * is something the workbench never does).
  */
-function notEmulated(apache: ApacheConfig): Diagnostic[] {
+function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
   const out: Diagnostic[] = []
-  const layers = [apache.server, ...apache.virtualHosts.map((v) => v.settings)]
-  for (const s of allContexts(layers)) {
+  for (const s of contexts) {
     for (const a of s.aliases) {
       const why =
         a.directive === 'ScriptAlias'
@@ -137,10 +147,9 @@ function refusedDocroot(v: VirtualHost, scoped: VhostScopes): Diagnostic | null 
  * Besides On/Off, `DispatcherUseForwardedHost` accepts a file holding an edge key (X-Edge-Key must
  * match it). Its rules are not documented well enough to reproduce, so it is said, not guessed.
  */
-function forwardedHostKeyFiles(apache: ApacheConfig): Diagnostic[] {
+function forwardedHostKeyFiles(contexts: VhostSettings[]): Diagnostic[] {
   const out: Diagnostic[] = []
-  const layers = [apache.server, ...apache.virtualHosts.map((v) => v.settings)]
-  for (const settings of allContexts(layers)) {
+  for (const settings of contexts) {
     const fh = settings.dispatcher.DispatcherUseForwardedHost
     if (!fh || isFlagWord(fh.value)) continue
     out.push({

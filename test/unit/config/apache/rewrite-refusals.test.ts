@@ -6,6 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compileVhostApache } from '../../../../src/main/engine/runtime/apache-runtime'
+import { redirectCodeError } from '../../../../src/main/engine/config/apache/rewrite-directives'
+import { parseRuleFlags } from '../../../../src/main/engine/pipeline/rewrite/flags'
 import { load } from './helpers'
 
 const vhost = (body: string): string => `<VirtualHost *:80>\n${body}\n</VirtualHost>\n`
@@ -18,6 +20,7 @@ function said(conf: string, files: Record<string, string> = {}): [string, number
 
 const BAD = 'APACHE_BAD_ARGUMENT'
 const MISPLACED = 'APACHE_MISPLACED_DIRECTIVE'
+const DANGLING = 'APACHE_DANGLING_REWRITECOND'
 
 describe('RewriteBase', () => {
   it('is refused outside a section: in a VirtualHost or the server context', () => {
@@ -57,6 +60,42 @@ describe('RewriteRule and RewriteCond flags', () => {
       ])
       expect(r.config.virtualHosts[0].settings.rewriteRules).toEqual([])
     }
+  })
+})
+
+describe('RewriteCond flags', () => {
+  const dangling = 'this RewriteCond is not followed by a RewriteRule in the same context; mod_rewrite ignores it'
+
+  it('are refused as httpd reads them, before the pattern, by the key as written; with no rule after them too', () => {
+    expect(said('RewriteCond %{HTTP_HOST} x [FOO]\n')).toEqual([
+      [BAD, 1, "RewriteCond: unknown flag 'FOO'"],
+      [DANGLING, 1, dangling]
+    ])
+    const rule = '\nRewriteRule ^/a /b\n'
+    expect(said(`RewriteCond %{HTTP_HOST} x [FOO]${rule}`)).toEqual([[BAD, 1, "RewriteCond: unknown flag 'FOO'"]])
+    expect(said(`RewriteCond %{HTTP_HOST} x [NC,Foo=bar]${rule}`)).toEqual([
+      [BAD, 1, "RewriteCond: unknown flag 'Foo'"]
+    ])
+    expect(said(`RewriteCond %{HTTP_HOST} x [FOO,]${rule}`)).toEqual([[BAD, 1, "RewriteCond: unknown flag 'FOO'"]])
+    expect(said(`RewriteCond %{HTTP_HOST} x [=x]${rule}`)).toEqual([[BAD, 1, "RewriteCond: unknown flag ''"]])
+    expect(said(`RewriteCond %{HTTP_HOST} -U [FOO]${rule}`)).toEqual([[BAD, 1, "RewriteCond: unknown flag 'FOO'"]])
+  })
+
+  it("httpd ignores a flag's value: [NC=x] is [NC]", () => {
+    const r = load({ 'httpd.conf': 'RewriteCond %{HTTP_HOST} x [NC=x,OR=1,novary=z]\nRewriteRule ^/a /b\n' })
+    expect(r.sink.items).toEqual([])
+    expect(r.config.server.rewriteRules[0].conds.map((c) => c.flags)).toEqual([['nc', 'or', 'novary']])
+  })
+
+  it('a condition with no rule after it is compiled all the same: httpd refuses its pattern', () => {
+    expect(said('RewriteCond %{HTTP_HOST} x\nRewriteCond %{HTTP_HOST} ^(x [NC]\n')).toEqual([
+      ['REWRITE_BAD_COND', 2, "RewriteCond: cannot compile regular expression '^(x': missing closing parenthesis"],
+      [
+        DANGLING,
+        1,
+        'these 2 RewriteConds are not followed by a RewriteRule in the same context; mod_rewrite ignores them'
+      ]
+    ])
   })
 })
 
@@ -166,6 +205,18 @@ describe('RewriteMap', () => {
       [BAD, 3, 'RewriteMap takes two or three arguments, a mapname and a filename and options'],
       [BAD, 4, 'RewriteMap takes two or three arguments, a mapname and a filename and options']
     ])
+  })
+})
+
+describe('[R=code] in the rewrite engine', () => {
+  it('takes the codes the loader takes (one table), and serves them as before', () => {
+    for (let code = 0; code < 1000; code++) {
+      const taken = parseRuleFlags([`R=${code}`]).errors.length === 0
+      expect([code, taken]).toEqual([code, redirectCodeError([`R=${code}`]) === undefined])
+    }
+    expect(parseRuleFlags(['R=418']).errors).toEqual(["invalid HTTP response code '418' for flag 'R'"])
+    expect(parseRuleFlags(['R=301']).flags).toMatchObject({ redirect: true, status: 301, statusOnly: false })
+    expect(parseRuleFlags(['R=404']).flags).toMatchObject({ redirect: true, status: 404, statusOnly: true })
   })
 })
 

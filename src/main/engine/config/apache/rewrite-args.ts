@@ -42,15 +42,27 @@ export function splitRewriteArgs(text: string): RewriteArgs {
   return { args }
 }
 
+/** A flag's key: the text before its first `=` (cmd_parseflagfield splits there). */
+export function flagKey(flag: string): string {
+  const eq = flag.indexOf('=')
+  return eq < 0 ? flag : flag.slice(0, eq)
+}
+
 /**
  * `[R=301,L]` → `["R=301", "L"]`; `error` as httpd words it when the brackets are missing or an
  * entry is empty (`[L,]`, `[]`, `[,L]`: mod_rewrite reads the empty entry as a flag named '').
+ * `known`, where httpd checks the keys as it reads them (RewriteCond's): the first entry, in
+ * order, whose key it does not know is refused by that key as written.
  */
-export function parseRewriteFlags(field: string): { flags: string[]; error?: string } {
+export function parseRewriteFlags(
+  field: string,
+  known?: (key: string) => boolean
+): { flags: string[]; error?: string } {
   const ok = field.startsWith('[') && field.endsWith(']') && field.length >= 2
   const body = ok ? field.slice(1, -1) : field.replace(/^\[|\]$/g, '')
   const entries = body.split(',').map((f) => f.trim())
   const flags = entries.filter((f) => f !== '')
   if (!ok) return { flags, error: 'bad flag delimiters' }
-  return flags.length < entries.length ? { flags, error: "unknown flag ''" } : { flags }
+  const bad = entries.find((f) => f === '' || (known !== undefined && !known(flagKey(f))))
+  return bad === undefined ? { flags } : { flags, error: `unknown flag '${flagKey(bad)}'` }
 }

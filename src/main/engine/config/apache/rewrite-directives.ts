@@ -1,11 +1,14 @@
 /**
  * What mod_rewrite refuses at start-up beyond splitting its arguments (rewrite-args.ts), each
  * message as `apache2 -t` (httpd 2.4.71) prints it: where RewriteBase and RewriteMap may stand,
- * the RewriteOptions words, `[R=code]` values, RewriteMap definitions, and the 2.2 directives
- * 2.4 no longer has. Every check answers the message, or undefined when httpd accepts.
+ * the RewriteOptions words, the RewriteCond flags, `[R=code]` values, RewriteMap definitions,
+ * and the 2.2 directives 2.4 no longer has. Every check answers the message, or undefined when
+ * httpd accepts.
  */
 import type { RewriteMapDef } from '../../../../shared/config-model'
 import type { WriteContext } from './settings'
+import { STATUS_LINES } from '../../pipeline/rewrite/flags'
+import { flagKey } from './rewrite-args'
 
 /** Logging moved to `LogLevel rewrite:traceN` and the prg: lock to `Mutex`: httpd 2.4 does not know these. */
 const REMOVED = new Set(['rewritelog', 'rewriteloglevel', 'rewritelock'])
@@ -15,7 +18,8 @@ const REMOVED = new Set(['rewritelog', 'rewriteloglevel', 'rewritelock'])
  * 2.2 configuration (the corpus has one), which the workbench still loads, ignoring them.
  */
 export function removedDirective(name: string): string | undefined {
-  if (!REMOVED.has(name.toLowerCase())) return undefined
+  // Asked for every directive: most are told apart by their first letter, without a lower-cased copy.
+  if ((name.charCodeAt(0) | 0x20) !== 0x72 /* r */ || !REMOVED.has(name.toLowerCase())) return undefined
   return `Invalid command '${name}', perhaps misspelled or defined by a module not included in the server configuration: httpd 2.4 (the SDK's and AMS's) refuses to start with it, as it exists only in 2.2 (use LogLevel rewrite:traceN); ignored here`
 }
 
@@ -58,16 +62,26 @@ export function rewriteOptionsError(args: string[]): string | undefined {
   return bad === undefined ? undefined : `RewriteOptions: unknown option '${bad}'`
 }
 
-/** The codes httpd has a status line for (ap_index_of_response); `[R=code]` takes no other. */
-const STATUS_LINES = new Set([
-  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400,
-  401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 423, 424, 426, 428,
-  429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511
-])
+/** RewriteCond's flags (cmd_rewritecond_setflag), compared without case. */
+const COND_FLAGS = new Set(['nc', 'nocase', 'or', 'ornext', 'nv', 'novary'])
+
+export const isCondFlag = (key: string): boolean => COND_FLAGS.has(key.toLowerCase())
+
+/**
+ * A RewriteCond's flags as the model keeps them: the keys httpd knows, in lower case, without
+ * the value httpd ignores (`[NC=x]` is `nc`). Any other was refused, at the line.
+ */
+export function condFlags(flags: string[]): string[] {
+  return flags
+    .map(flagKey)
+    .filter(isCondFlag)
+    .map((k) => k.toLowerCase())
+}
 
 /**
  * `[R=code]` (or `redirect=`): a value starting with a digit is read as C's atoi does (`301x` is
- * 301) and must be a known status; a word is `permanent`, `temp`, `seeother`, or ignored (302).
+ * 301) and must be a code httpd has a status line for (STATUS_LINES, which the rewrite engine
+ * reads too); a word is `permanent`, `temp`, `seeother`, or ignored (302).
  */
 export function redirectCodeError(flags: string[]): string | undefined {
   for (const flag of flags) {

@@ -21,6 +21,8 @@ import { isRedirectDirective, readRedirect } from './alias-directives'
 import { lineShape } from './lexer'
 import { parseRewriteFlags, splitRewriteArgs } from './rewrite-args'
 import {
+  condFlags,
+  isCondFlag,
   misplacedRewriteMap,
   readRewriteMap,
   redirectCodeError,
@@ -30,6 +32,7 @@ import {
   type MapEnvironment
 } from './rewrite-directives'
 import { textMemo } from '../../text-memo'
+import { condRefusals } from '../../pipeline/rewrite'
 import type { ServerRootPaths } from './server-root'
 
 export const APACHE_BAD_ARGUMENT = 'APACHE_BAD_ARGUMENT'
@@ -120,16 +123,31 @@ function argText(line: string): string {
   return shape.kind === 'directive' ? shape.argText : ''
 }
 
+interface RewriteLine {
+  args: string[]
+  error?: string
+  flags: string[]
+  flagError?: string
+}
+
+function readRewriteLine(line: string, knownFlag?: (key: string) => boolean): RewriteLine {
+  const { args, error } = splitRewriteArgs(argText(line))
+  if (error !== undefined || args[2] === undefined) return { args, error, flags: [] }
+  const f = parseRewriteFlags(args[2], knownFlag)
+  return { args, flags: f.flags, flagError: f.error }
+}
+
 /**
  * A RewriteRule/RewriteCond line split into its arguments and flags (rewrite-args.ts),
  * remembered by text: the same rules come back on every reload. Shared: callers copy the
- * flag list they keep.
+ * flag list they keep. A rule's flags are read by the rewrite engine when it compiles; a
+ * condition's are httpd's to refuse here, as it reads them before the pattern, and are kept
+ * as the model has them.
  */
-const rewriteLine = textMemo((line): { args: string[]; error?: string; flags: string[]; flagError?: string } => {
-  const { args, error } = splitRewriteArgs(argText(line))
-  if (error !== undefined || args[2] === undefined) return { args, error, flags: [] }
-  const f = parseRewriteFlags(args[2])
-  return { args, flags: f.flags, flagError: f.error }
+const ruleLine = textMemo((line) => readRewriteLine(line))
+const condLine = textMemo((line): RewriteLine => {
+  const r = readRewriteLine(line, isCondFlag)
+  return { ...r, flags: condFlags(r.flags) }
 })
 
 /** A `Require` line's provider arguments as written: the text after the provider name (and `not`). */
@@ -284,11 +302,15 @@ export class SettingsWriter {
     )
   }
 
-  /** RewriteConds with no RewriteRule after them in their context: mod_rewrite drops them silently. */
+  /**
+   * RewriteConds with no RewriteRule after them in their context: mod_rewrite drops them
+   * silently, once it has compiled them (no rule compiles them here, so they are checked here).
+   */
   finish(): void {
     this.access.finish()
     for (const conds of this.pendingConds.values()) {
       if (conds.length === 0) continue
+      for (const refusal of condRefusals(conds)) this.sink.add(refusal)
       this.sink.warn(
         APACHE_DANGLING_REWRITECOND,
         'syntax',
@@ -344,20 +366,19 @@ export class SettingsWriter {
   }
 
   private rewriteCond(s: VhostSettings, d: EvaluatedDirective): void {
-    const r = rewriteLine(d.line)
+    const r = condLine(d.line)
     if (r.error) {
       this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteCond: ${r.error}`, d.pos)
       return
     }
     if (r.flagError) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteCond: ${r.flagError}`, d.pos)
     const list = this.pendingConds.get(s) ?? []
-    const flags = r.flags.map((x) => x.toLowerCase())
-    list.push({ testString: r.args[0], pattern: r.args[1], flags, pos: d.pos })
+    list.push({ testString: r.args[0], pattern: r.args[1], flags: r.flags.slice(), pos: d.pos })
     this.pendingConds.set(s, list)
   }
 
   private rewriteRule(s: VhostSettings, d: EvaluatedDirective): void {
-    const r = rewriteLine(d.line)
+    const r = ruleLine(d.line)
     if (r.error) {
       this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${r.error}`, d.pos)
       return
@@ -365,7 +386,7 @@ export class SettingsWriter {
     if (r.flagError) this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${r.flagError}`, d.pos)
     const conds = this.pendingConds.get(s) ?? []
     this.pendingConds.delete(s)
-    // Not kept: the rewrite engine reads [R=code] with its own status table and would serve or refuse it differently.
+    // Not kept: said here, at the line, so the compile check does not refuse it a second time.
     const badCode = redirectCodeError(r.flags)
     if (badCode) return this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteRule: ${badCode}`, d.pos)
     s.rewriteRules.push({ pattern: r.args[0], substitution: r.args[1], flags: r.flags.slice(), conds, pos: d.pos })

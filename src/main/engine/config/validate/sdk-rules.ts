@@ -196,7 +196,8 @@ export function isImmutableSdkFile(srcDir: string, file: string): boolean {
   // path.relative's normalising.
   const dir = srcDir.endsWith(path.sep) ? srcDir : srcDir + path.sep
   if (!file.startsWith(dir)) return false
-  const rel = path.relative(srcDir, file).split(path.sep).join('/')
+  // Both are absolute, normalised paths (the loaders make them so): the rest is the relative path.
+  const rel = path.sep === '/' ? file.slice(dir.length) : file.slice(dir.length).split(path.sep).join('/')
   return Object.hasOwn(immutableFiles(), rel)
 }
 

@@ -4,7 +4,7 @@
  * refuse at startup is a problem here and the rule is kept but marked invalid, so the trace can
  * still show it with the reason instead of silently dropping it.
  */
-import type { RewriteMapDef, RewriteRule } from '../../../../shared/config-model'
+import type { RewriteCond, RewriteMapDef, RewriteRule } from '../../../../shared/config-model'
 import type { Diagnostic, DiagnosticCategory, Severity, SourcePos } from '../../../../shared/diagnostics'
 import { compilePcre } from '../../apache-expr'
 import { compileCond, type CompiledCond } from './cond'
@@ -51,6 +51,34 @@ export function compileRewriteRules(rules: RewriteRule[], maps: RewriteMapDef[] 
   const mapNames = new Set(maps.map((m) => m.name))
   const compiled = rules.map((src, index) => compileRule(src, index, mapNames, problems))
   return { rules: compiled, problems }
+}
+
+/**
+ * httpd's start-up refusals of rules nothing compiles for serving (a vhost's whose engine is
+ * off, the server's that no vhost inherits): it compiles every rule as it reads it, engine on
+ * or off. Only the refusals: how a rule that never runs would behave is nobody's concern.
+ */
+export function ruleRefusals(rules: RewriteRule[]): Diagnostic[] {
+  return compileRewriteRules(rules).problems.filter((d) => d.severity === 'error')
+}
+
+/** The same for RewriteConds with no RewriteRule after them: httpd compiles each condition as it reads it. */
+export function condRefusals(conds: RewriteCond[]): Diagnostic[] {
+  const out: Diagnostic[] = []
+  for (const c of conds) {
+    const problem = condProblem(compileCond(c))
+    if (problem?.severity === 'error') out.push(problem)
+  }
+  return out
+}
+
+/** Why a condition is never evaluated: httpd's refusal (an error), or what the workbench cannot do (a warning). */
+function condProblem(cc: CompiledCond): Diagnostic | undefined {
+  if (!cc.problem) return undefined
+  const { message, unsupported } = cc.problem
+  return unsupported
+    ? diag('warning', 'REWRITE_UNSUPPORTED', message, cc.src.pos)
+    : diag('error', 'REWRITE_BAD_COND', message, cc.src.pos)
 }
 
 function checkNames(parts: TemplatePart[], pos: SourcePos, mapNames: Set<string>, problems: Diagnostic[]): void {
@@ -117,10 +145,10 @@ function compileRule(src: RewriteRule, index: number, mapNames: Set<string>, pro
   const conds = src.conds.map((c) => {
     const cc = compileCond(c)
     for (const w of cc.warnings) problems.push(diag('warning', 'REWRITE_NC_IGNORED', w, c.pos))
-    if (cc.problem) {
-      const code = cc.problem.unsupported ? 'REWRITE_UNSUPPORTED' : 'REWRITE_BAD_COND'
-      problems.push(diag(cc.problem.unsupported ? 'warning' : 'error', code, cc.problem.message, c.pos))
-      invalid ??= cc.problem.message
+    const problem = condProblem(cc)
+    if (problem) {
+      problems.push(problem)
+      invalid ??= problem.message
     }
     checkNames(cc.input, c.pos, mapNames, problems)
     return cc

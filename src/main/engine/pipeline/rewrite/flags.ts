@@ -44,11 +44,14 @@ export interface RuleFlags {
 
 export const REWRITE_MAX_ROUNDS = 10000
 
-/** Status codes Apache has a status line for; any other `[R=code]` is refused at startup. */
-const KNOWN_STATUS = new Set([
-  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 306, 307, 308,
-  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424,
-  425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511
+/**
+ * The codes httpd has a status line for (ap_index_of_response): `[R=code]` takes no other, and
+ * the loader refuses the rest at start-up with this table too (config/apache/rewrite-directives.ts).
+ */
+export const STATUS_LINES: ReadonlySet<number> = new Set([
+  100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400,
+  401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 423, 424, 426, 428,
+  429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511
 ])
 
 export function defaultRuleFlags(): RuleFlags {
@@ -213,7 +216,7 @@ function redirectStatus(val: string): number | null {
   if (eq(val, 'seeother')) return 303
   if (/^\d/.test(val)) {
     const code = parseInt(val, 10)
-    return code === 500 || KNOWN_STATUS.has(code) ? code : null
+    return STATUS_LINES.has(code) ? code : null
   }
   return 302
 }
