@@ -218,7 +218,7 @@ describe('the lean listener answers exactly as Node does', () => {
     leanHits.length = 0
     await sameOnBoth(['GET /plain HTTP/1.0\r\nHost: example.com\r\n\r\n'])
     await sameOnBoth(['GET /plain HTTP/1.1\r\nHost: example.com\r\nBad Header: x\r\n\r\n'])
-    await sameOnBoth(['BREW /plain HTTP/1.1\r\nHost: example.com\r\n\r\n'])
+    await sameOnBoth(['DELETE /plain HTTP/1.1\r\nHost: example.com\r\n\r\n'])
     await sameOnBoth([get('/plain', 'Expect: 100-continue\r\n')])
     await sameOnBoth([get('/plain', 'X-A: 1\r\nx-a: 2\r\n')])
     await sameOnBoth([get('/plain', 'Connection: upgrade\r\nUpgrade: websocket\r\n')])
@@ -336,6 +336,15 @@ describe('simple requests are parsed as Node parses them', () => {
       expect(simple!.rawHeaders).toEqual(seen.raw)
     })
   }
+
+  it('a bodiless request whose method Node does not parse is simple (httpd takes any token: DEBUG, get)', () => {
+    expect(parseSimpleRequest('DEBUG /a HTTP/1.1\r\nHost: a')).toMatchObject({ method: 'DEBUG', target: '/a' })
+    expect(parseSimpleRequest('get /a HTTP/1.1\r\nHost: a')).toMatchObject({ method: 'get' })
+    // Methods Node knows stay with Node; so does an unknown one with a body, or one that is no token.
+    expect(parseSimpleRequest('DELETE /a HTTP/1.1\r\nHost: a')).toBeNull()
+    expect(parseSimpleRequest('DEBUG /a HTTP/1.1\r\nHost: a\r\nContent-Length: 1')).toBeNull()
+    expect(parseSimpleRequest('DE(BUG /a HTTP/1.1\r\nHost: a')).toBeNull()
+  })
 
   it('is not simple: bodies, repeated or folded headers, odd whitespace, bytes beyond ASCII', () => {
     for (const head of [

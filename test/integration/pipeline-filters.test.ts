@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { APACHE_404, APACHE_HTML } from './support/apache-pages'
 import { dispatcherAny, filterF } from './support/config'
 import { stackForThisTest, startStack, type Stack } from './support/engine'
+import { rawExchange } from './support/http-client'
 
 function anyWithFilter(port: number, filter: string | undefined): string {
   return dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port }], filter }])
@@ -75,6 +76,21 @@ describe('§12.1 filter F through the listener', () => {
 
   it('F1 GET /content/site/en.html reaches the render, allowed by /0010', async () => {
     await expectAllowed(s, 'GET', '/content/site/en.html', '0010')
+  })
+
+  it('a method Node does not parse (DEBUG) is decided by the filter as httpd hands it on: /0010 (any method) forwards it, /0012 (GET only) does not', async () => {
+    const ask = (target: string) =>
+      rawExchange(s.port, `DEBUG ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`)
+    // Forwarded: the counting render (Node's HTTP server) refuses DEBUG itself with 400, and that is relayed.
+    await ask('/content/site/en.html')
+    const allowed = await s.traceOf('/content/site/en.html')
+    expect(allowed.request.method).toBe('DEBUG')
+    expect(allowed.stages.find((st) => st.stage === 'filter')?.verdict).toBe('pass')
+    expect(allowed.stages.find((st) => st.stage === 'render')?.summary).toMatch(/answered 400/)
+    const denied = await ask('/etc.clientlibs/site/clientlib.min.css')
+    expect(denied.status).toBe(404)
+    const trace = await s.traceOf('/etc.clientlibs/site/clientlib.min.css')
+    expect(trace.stages.find((st) => st.stage === 'filter')?.verdict).toBe('stop')
   })
 
   it("F2 GET /content/site/en.infinity.json is Apache's 404 by /0011, logged in the module's words", async () => {

@@ -107,7 +107,7 @@ function invalidHeader(code: string, message: string): Error {
 
 export interface LeanReplyOptions {
   socket: Socket
-  method: 'GET' | 'HEAD'
+  method: string
   /** False when the client asked to close (`Connection: close`). */
   keepAlive: boolean
   /** Node's `keepAliveTimeout` (ms): announced as `Keep-Alive: timeout=N`. */

@@ -7,12 +7,19 @@
  * HTTP/1.0, folded or repeated headers, odd whitespace, non-ASCII bytes, malformed input)
  * is not "simple", and the connection goes to Node's HTTP server, which has always answered
  * it (see lean-listener.ts for why both exist).
+ *
+ * One more kind is taken here: a bodiless request whose method is a token llhttp does not know
+ * (`DEBUG`, `TRACK`, a lower-case `get`). Node answers those 400 before any handler runs,
+ * where httpd takes any token as a method: its handlers answer 501, the Dispatcher's filter
+ * decides (checked with apache2 2.4.71).
  */
+import http from 'node:http'
 import { lowerName } from '../apache-expr/lower-name'
 
 /** Read only: the listener hands the same object on for a repeated head on one connection. */
 export interface SimpleRequest {
-  method: 'GET' | 'HEAD'
+  /** `GET`, `HEAD`, or a method Node's parser would refuse. */
+  method: string
   target: string
   /** Lower-case names. Each appears once, so nothing is joined. */
   headers: Record<string, string>
@@ -29,7 +36,9 @@ export const SIMPLE_HEAD_LIMIT = 64 * 1024
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** Anything but printable ASCII and CR LF: tabs, controls and bytes ≥ 0x80 are Node's to judge. */
 const NOT_PLAIN = /[^\x20-\x7e\r\n]/
-const REQUEST_LINE = /^(GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.1$/
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\/[\x21-\x7e]*) HTTP\/1\.1$/
+/** The methods llhttp parses: besides GET and HEAD, these stay with Node. */
+const NODE_METHODS = new Set(http.METHODS)
 
 /** Headers whose presence changes framing or connection handling: left to Node. */
 // `Proxy-Connection` is read by llhttp as `Connection` is.
@@ -53,7 +62,7 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
   const lines = head.split('\r\n')
   if (lines.length - 1 > MAX_SIMPLE_FIELDS) return null
   const line = REQUEST_LINE.exec(lines[0])
-  if (!line) return null
+  if (!line || (line[1] !== 'GET' && line[1] !== 'HEAD' && NODE_METHODS.has(line[1]))) return null
   const headers: Record<string, string> = {}
   const rawHeaders: string[] = []
   let keepAlive = true
@@ -76,5 +85,5 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
     headers[lower] = value
     rawHeaders.push(name, value)
   }
-  return { method: line[1] as 'GET' | 'HEAD', target: line[2], headers, rawHeaders, keepAlive }
+  return { method: line[1], target: line[2], headers, rawHeaders, keepAlive }
 }

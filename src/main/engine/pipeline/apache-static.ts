@@ -22,6 +22,40 @@ import { checkAccess } from './stages/access'
 /** What httpd's default handler answers besides GET, HEAD and POST (it serves the file for those). */
 const ALLOW = 'GET,POST,OPTIONS,HEAD,TRACE'
 
+/**
+ * The methods httpd knows without a module registering more (`ap_method_number_of`; HEAD is
+ * GET). Any other token is M_INVALID, which the default handler answers with 501.
+ */
+const HTTPD_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'PUT',
+  'POST',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'VERSION-CONTROL',
+  'CHECKOUT',
+  'UNCHECKOUT',
+  'CHECKIN',
+  'UPDATE',
+  'LABEL',
+  'REPORT',
+  'MKWORKSPACE',
+  'MKACTIVITY',
+  'BASELINE-CONTROL',
+  'MERGE'
+])
+
 /** Files up to this size are read whole, so mod_deflate sees the whole body in one pass as httpd's does. */
 const WHOLE_BODY_BYTES = 1024 * 1024
 
@@ -70,7 +104,10 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
   return defaultHandler(ctx, root, file, st, why)
 }
 
-/** httpd's default_handler, for `file` (`st`: its stat, undefined when absent). */
+/**
+ * httpd's default_handler, for `file` (`st`: its stat, undefined when absent). Only GET (HEAD)
+ * and POST look at the file: any other method gets its answer whether the file exists or not.
+ */
 function defaultHandler(
   ctx: RequestContext,
   root: string,
@@ -78,6 +115,20 @@ function defaultHandler(
   st: fs.BigIntStats | undefined,
   why: string
 ): boolean | Promise<boolean> {
+  const method = ctx.req.method
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+    if (method === 'OPTIONS') return options(ctx, why, file)
+    const known = HTTPD_METHODS.has(method)
+    const status = known ? 405 : 501
+    ctx.record(
+      'render',
+      'stop',
+      known
+        ? `${why}; Apache's default handler does not serve ${method}: 405`
+        : `${why}; ${method} is not a method httpd knows: its default handler answers 501`
+    )
+    return answer(ctx, status, { allow: ALLOW })
+  }
   if (!st || !st.isFile()) {
     ctx.record(
       'render',
@@ -85,12 +136,6 @@ function defaultHandler(
       `${why}; Apache serves ${file} from the DocumentRoot: ${st?.isDirectory() ? 'a folder without index.html' : 'not found'}, 404`
     )
     return answer(ctx, 404)
-  }
-  const method = ctx.req.method
-  if (method === 'OPTIONS') return options(ctx, why, file)
-  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-    ctx.record('render', 'stop', `${why}; Apache's default handler does not serve ${method}: 405`)
-    return answer(ctx, 405, { allow: ALLOW })
   }
   const facts = {
     relPath: path.relative(root, file),
