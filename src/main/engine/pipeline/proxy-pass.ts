@@ -17,7 +17,7 @@
 import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
 import { shortPos, type SourcePos } from '../../../shared/diagnostics'
 import { captureList, pcreOrNull, pregsub } from '../apache-expr'
-import { compileSections, type CompiledSections, type SectionWalkInput } from '../runtime/sections'
+import { anySectionMatters, compileSections, type CompiledSections, type SectionWalkInput } from '../runtime/sections'
 import type { ReverseMaps } from './proxy-reverse'
 import { otherOccurrences } from '../config/apache/settings'
 
@@ -50,9 +50,15 @@ interface ProxyAlias {
   timeoutSeconds?: number
 }
 
+const proxyRelevant = (s: VhostSettings): boolean =>
+  s.proxyPass.length > 0 || DIR_SETTINGS.some((name) => s.other[name] !== undefined)
+
 export class ProxyPasses {
   private readonly server: ProxyAlias[]
-  private readonly sections: CompiledSections | null
+  /** Some section holds a ProxyPass or a per-directory mod_proxy setting. */
+  private readonly hasSections: boolean
+  /** Their walk, compiled when a request first needs it (a load or `check` does not). */
+  private compiledSections: CompiledSections | null | undefined
   /** Each section's own alias (or null), made once: the walk is remembered per URI already (sections.ts). */
   private readonly sectionAliases = new WeakMap<ApacheScope, ProxyAlias | null>()
 
@@ -78,9 +84,15 @@ export class ProxyPasses {
     )
     this.reverse = { locations: [], cookiePaths: [], cookieDomains: [] }
     for (const l of layers) addReverseMaps(this.reverse, l, null)
-    const relevant = (s: VhostSettings): boolean =>
-      s.proxyPass.length > 0 || DIR_SETTINGS.some((name) => s.other[name] !== undefined)
-    this.sections = compileSections(layers, docroot, relevant, 'translate')
+    this.hasSections = anySectionMatters(layers, proxyRelevant, 'translate')
+  }
+
+  private get sections(): CompiledSections | null {
+    if (this.compiledSections === undefined)
+      this.compiledSections = this.hasSections
+        ? compileSections(this.layers, this.docroot, proxyRelevant, 'translate')
+        : null
+    return this.compiledSections
   }
 
   /**
@@ -124,7 +136,7 @@ export class ProxyPasses {
 
   /** Nothing to look at: the handler skips the call. */
   get empty(): boolean {
-    return this.server.length === 0 && this.sections === null
+    return this.server.length === 0 && !this.hasSections
   }
 
   decide(input: ProxyPassInput): ProxyPassDecision | undefined {

@@ -10,7 +10,7 @@
  * locations keep a project's rewrite rules away from the probes and the proxied paths.
  */
 import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
-import { compileSections, type CompiledSections, type SectionWalkInput } from './sections'
+import { anySectionMatters, compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 
 const TRANSLATE_KINDS = new Set<ApacheScope['kind']>(['Location', 'LocationMatch', 'If', 'ElseIf', 'Else'])
 
@@ -24,14 +24,12 @@ export interface RewriteSwitch {
   readonly turnsOn: boolean
 }
 
+const setsEngine = (s: VhostSettings): boolean => s.rewriteEngine !== undefined
+
 export function compileRewriteSwitch(layers: VhostSettings[], docroot: string | undefined): RewriteSwitch | null {
-  const sections: CompiledSections | null = compileSections(
-    layers,
-    docroot,
-    (s) => s.rewriteEngine !== undefined,
-    'translate'
-  )
-  if (!sections) return null
+  if (!anySectionMatters(layers, setsEngine, 'translate')) return null
+  // The walk is compiled when a request first asks: a load (or `check`) needs only `turnsOn`.
+  let sections: CompiledSections | null | undefined
   let turnsOn = false
   const visit = (scopes: ApacheScope[]): void => {
     for (const s of scopes) {
@@ -44,6 +42,8 @@ export function compileRewriteSwitch(layers: VhostSettings[], docroot: string | 
   return {
     turnsOn,
     resolve(input, vary) {
+      sections ??= compileSections(layers, docroot, setsEngine, 'translate')
+      if (!sections) return null
       const walk = sections.walk(input)
       for (const h of walk.vary) if (!vary.includes(h)) vary.push(h)
       const scopes = walk.scopes

@@ -88,6 +88,21 @@ const GROUP: Record<ApacheScope['kind'], 'dir' | 'dirRegex' | 'files' | 'locatio
 }
 
 /**
+ * Whether `compileSections` would find any section to walk, without building anything: for
+ * callers that compile their walk only when a request first needs it.
+ */
+export function anySectionMatters(
+  layers: VhostSettings[],
+  relevant: (s: VhostSettings) => boolean,
+  phase: 'translate' | 'full' = 'full'
+): boolean {
+  const matters = (scope: ApacheScope): boolean => relevant(scope.settings) || scope.settings.scopes.some(matters)
+  const inPhase = (scope: ApacheScope): boolean =>
+    phase === 'full' || GROUP[scope.kind] === 'location' || GROUP[scope.kind] === 'if'
+  return layers.some((l) => l.scopes.some((s) => inPhase(s) && matters(s)))
+}
+
+/**
  * `relevant`: whether a context holds directives the caller applies per request. Sections
  * without any (themselves or nested) are left out; `null` when none is left.
  *
