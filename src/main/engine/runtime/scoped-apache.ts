@@ -92,7 +92,10 @@ export class VhostScopes {
   readonly hasSectionSetEnv: boolean
   /** The server's and the vhost's `Redirect` lists (the vhost's first), tried when the URI is translated. */
   readonly serverRedirects: CompiledRedirect[]
-  private readonly sections: Record<Exclude<SectionsPhase, 'server'>, CompiledSections | null>
+  private readonly fullSections: CompiledSections | null
+  /** Compiled when a request first reaches the translate phase (a load or `check` never does). */
+  private translateSections: CompiledSections | null | undefined
+  private readonly relevant: (s: VhostSettings) => boolean
   /** Some section has RewriteRules: mod_rewrite's fixup hook has work to do. */
   get hasDirRewrite(): boolean {
     return this.dirRules !== null
@@ -105,11 +108,11 @@ export class VhostScopes {
   /** `dirRules`: the sections' own RewriteRules, when some section has any. */
   constructor(
     private readonly layers: VhostSettings[],
-    docroot: string | undefined,
+    private readonly docroot: string | undefined,
     private readonly dirRules: DirRewriteRules | null = null
   ) {
     this.root = (docroot ?? '').replace(/\/+$/, '')
-    const relevant = (s: VhostSettings): boolean =>
+    this.relevant = (s: VhostSettings): boolean =>
       s.headers.length > 0 ||
       s.errorDocuments.length > 0 ||
       hasExpiresDirectives(s) ||
@@ -122,10 +125,7 @@ export class VhostScopes {
       s.redirects !== undefined ||
       s.setEnv.length > 0 ||
       (dirRules !== null && hasDirRewriteConfig(s))
-    this.sections = {
-      full: compileSections(layers, docroot, relevant),
-      translate: compileSections(layers, docroot, relevant, 'translate')
-    }
+    this.fullSections = compileSections(layers, docroot, this.relevant)
     this.base = {
       ...scopedApache(layers),
       scopes: [],
@@ -135,11 +135,21 @@ export class VhostScopes {
       redirects: dirRedirects(layers, []),
       setEnv: null
     }
-    this.constant = {
-      full: this.constantFor('full'),
-      translate: this.constantFor('translate'),
-      server: this.base
-    }
+    // `translate` is worked out on first read, then kept as a plain property (it compiles that phase).
+    const constant = { full: this.constantFor('full'), server: this.base } as Record<
+      SectionsPhase,
+      ResolvedApache | null
+    >
+    Object.defineProperty(constant, 'translate', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = this.constantFor('translate')
+        Object.defineProperty(constant, 'translate', { value, enumerable: true })
+        return value
+      }
+    })
+    this.constant = constant
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
     this.hasResponseDirectives = all.some(
@@ -153,15 +163,22 @@ export class VhostScopes {
     this.serverRedirects = serverRedirects(layers)
   }
 
+  private sectionsOf(phase: Exclude<SectionsPhase, 'server'>): CompiledSections | null {
+    if (phase === 'full') return this.fullSections
+    if (this.translateSections === undefined)
+      this.translateSections = compileSections(this.layers, this.docroot, this.relevant, 'translate')
+    return this.translateSections
+  }
+
   private constantFor(phase: Exclude<SectionsPhase, 'server'>): ResolvedApache | null {
-    const sections = this.sections[phase]
+    const sections = this.sectionsOf(phase)
     if (!sections) return this.base
     return sections.fixed ? this.resolved(sections.fixed.key, sections.fixed.scopes) : null
   }
 
   resolve(input: SectionWalkInput, phase: SectionsPhase = 'full'): ResolvedApache {
     if (phase === 'server') return this.base
-    const sections = this.sections[phase]
+    const sections = this.sectionsOf(phase)
     if (!sections) return this.base
     // The constant answer holds for filenames under the docroot (see sections.ts).
     const constant = this.constant[phase]
@@ -177,7 +194,7 @@ export class VhostScopes {
    * check of the docroot needs, without compiling the headers, expiry and the rest.
    */
   accessAt(input: SectionWalkInput): AccessControl | null {
-    const sections = this.sections.full
+    const sections = this.fullSections
     if (!sections) return this.base.access
     const walk = sections.walk(input)
     if (walk.key === '') return this.base.access
