@@ -128,6 +128,12 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   Header always note X-Always X-Note-Seen
   Header always set X-Note "%{X-Note-Seen}e"
   SetEnvIf Request_Method "^POST$" IS_POST
+  SetEnvIf Request_URI "%20" RAW_SPACE=1
+  Header always set X-Raw-Space "%{RAW_SPACE}e"
+  <Location /content/>
+    SetEnvIf Request_URI " " DECODED_SPACE=1
+  </Location>
+  Header always set X-Decoded-Space "%{DECODED_SPACE}e"
   Header always set X-Post "1" env=IS_POST
   ExpiresByType application/json "modification plus 1 day"
   AddType text/x-custom .custom
@@ -721,6 +727,7 @@ export const REQUESTS: HttpdRequest[] = [
   ['DEBUG', '/content/site/page.html', { 'accept-encoding': 'gzip' }],
   ['TRACK', '/px/echo', {}],
   ['SEARCH', '/content/site/tiny.txt', {}],
+  ['GET', '/content/site/a%20b.txt', {}],
   ['DELETE', '/nothing.txt', {}],
   ['OPTIONS', '/nothing.txt', {}],
   ['FOO', '/nothing.txt', {}],

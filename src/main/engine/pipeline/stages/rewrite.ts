@@ -8,7 +8,7 @@ import { applyRequestHeaders, applySetEnv, type CompiledSetEnv } from '../header
 import { applyRewrites, type RewriteContext, type RewriteOutcome } from '../rewrite'
 import type { ProxyTarget } from '../apache-proxy'
 import type { LazyParts, RequestContext } from '../context'
-import { canonicalRewrittenPath } from '../normalise-url'
+import { canonicalRewrittenPath, splitTarget } from '../normalise-url'
 import { answer, redirect } from './answer'
 import { apacheSections, sectionWalkInput } from '../apache-sections'
 import type { ActiveVhost } from '../../runtime/active-config'
@@ -26,7 +26,8 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   // The request's start time: no second clock reading (Apache's time variables are per request too).
   const now = ctx.requestDate()
   // SetEnvIf and RequestHeader leave no trace entry of their own: only their effect is kept.
-  if (a.setEnv) runSetEnv(ctx, v, a.setEnv, now)
+  // mod_setenvif's post_read_request: r->uri is still the path as sent, before httpd decodes it.
+  if (a.setEnv) runSetEnv(ctx, v, a.setEnv, now, splitTarget(ctx.req.target)?.path)
   const rw = a.rewrite && rewriteEngineOn(ctx, v, a.rewrite.engine, a.rewrite.compiled.rules.length) ? a.rewrite : null
   if (rw) {
     const req = ctx.apacheRequest()
@@ -120,8 +121,16 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
 }
 
 /** mod_setenvif's directives on the request as it stands: the environment they set, the headers they read (Vary). */
-export function runSetEnv(ctx: RequestContext, v: ActiveVhost, directives: CompiledSetEnv, now: Date): void {
-  const r = applySetEnv(directives, ctx.apacheRequest(), ctx.env, {
+/** `uri`: `Request_URI` when it is not the decoded `r->uri` (the server's and vhost's own SetEnvIf). */
+export function runSetEnv(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  directives: CompiledSetEnv,
+  now: Date,
+  uri?: string
+): void {
+  const req = ctx.apacheRequest()
+  const r = applySetEnv(directives, uri === undefined || uri === req.uri ? req : { ...req, uri }, ctx.env, {
     fs: v.probe,
     quiet: true,
     now,
