@@ -46,6 +46,12 @@ describe('ap_expr evaluation', () => {
     expect(bool("'/a/b' -fnmatch '/*/?'").value).toBe(true)
   })
 
+  it('a reversed range in a bracket matches nothing, as apr_fnmatch compares (it threw, and the request got a 500)', () => {
+    expect(bool("'c' -strmatch '[c-a]'").value).toBe(false)
+    expect(bool("'b' -strmatch '[c-ab]'").value).toBe(true)
+    expect(bool("'c' -strmatch '[!c-a]'").value).toBe(true)
+  })
+
   it('"=~" sets $0-$9 for later words; a failed match empties them', () => {
     const c = ctx({ req: request({ headers: { host: 'www.wknd.site' } }) })
     const ok = bool("%{HTTP_HOST} =~ /^www\\.(.*)$/ && $1 == 'wknd.site'", c)
@@ -112,6 +118,16 @@ describe('ap_expr evaluation', () => {
     expect(s('%{md5:abc}')).toBe('900150983cd24fb0d6963f7d28e17f72')
     expect(s('%{sha1:abc}')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d')
     expect(s('%{tolower:ÄBC}')).toBe('Äbc')
+  })
+
+  it('unbase64 decodes up to the first character outside the alphabet, to bytes (apr_base64_decode)', () => {
+    const s = (src: string) => evalExprString(parseStringExpr(src), ctx()).value
+    expect(s('%{unbase64:dXNlcjpwYXNz}')).toBe('user:pass')
+    expect(s('%{unbase64:YWJj ZA==}')).toBe('abc')
+    expect(s('%{unbase64:a!b@c#}')).toBe('')
+    // The UTF-8 bytes of "é", one character per byte as headers carry them (it was one "é", or U+FFFD).
+    expect(s('%{unbase64:w6k=}')).toBe('\xc3\xa9')
+    expect(s('%{unbase64:/w==}')).toBe('\xff')
   })
 
   it('"." concatenates words', () => {

@@ -84,6 +84,11 @@ function bracket(p: string, start: number, pathname: boolean): { js: string; nex
         to = p[i]
         i++
       }
+      // apr_fnmatch tests `from <= ch <= to`: a reversed range matches nothing (a JS class refuses it).
+      if (to < c) {
+        body = body.slice(0, body.length - (c === ']' || c === '\\' || c === '^' || c === '-' ? 2 : 1))
+        continue
+      }
       body += `-${to === ']' || to === '\\' || to === '^' || to === '-' ? `\\${to}` : to}`
     }
   }

@@ -30,8 +30,14 @@ export function applyStringFunction(name: PureStringFunction, arg: string): stri
     }
     case 'base64':
       return Buffer.from(arg, 'utf8').toString('base64')
-    case 'unbase64':
-      return Buffer.from(arg, 'base64').toString('utf8')
+    case 'unbase64': {
+      // apr_base64_decode: only the characters before the first one outside the alphabet, and the
+      // bytes as bytes (the result is a C string: a NUL ends it).
+      const valid = /^[A-Za-z0-9+/]*/.exec(arg)![0]
+      const bytes = Buffer.from(valid, 'base64').toString('latin1')
+      const nul = bytes.indexOf('\0')
+      return nul < 0 ? bytes : bytes.slice(0, nul)
+    }
     case 'md5':
       return createHash('md5').update(arg, 'utf8').digest('hex')
     case 'sha1':
