@@ -127,6 +127,15 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   Header edit* X-Added "a" "A"
   Header always note X-Always X-Note-Seen
   Header always set X-Note "%{X-Note-Seen}e"
+  SetEnv E1 envval
+  SetEnv E2 "two words"
+  SetEnv GONE x
+  UnsetEnv GONE
+  PassEnv DW_TEST_VAR
+  <Location /content/site/>
+    SetEnv E1 inner
+  </Location>
+  Header always set X-Mod-Env "%{E1}e|%{E2}e|%{GONE}e|%{DW_TEST_VAR}e"
   SetEnvIf Request_Method "^POST$" IS_POST
   SetEnvIf Request_URI "%20" RAW_SPACE=1
   Header always set X-Raw-Space "%{RAW_SPACE}e"

@@ -334,3 +334,19 @@ describe('checking sections and mod_expires', () => {
     ])
   })
 })
+
+describe('mod_env (SetEnv, PassEnv, UnsetEnv)', () => {
+  it("a Dispatcher answer's Header directives see the variables of the vhost and of the sections that apply, merged inner after outer", async () => {
+    const s = await embeddedSite(`SetEnv SITE_TIER gold
+SetEnv DROPPED yes
+UnsetEnv DROPPED
+<Location "/content/demo/">
+    SetEnv SITE_TIER platinum
+</Location>
+Header always set X-Tier "%{SITE_TIER}e|%{DROPPED}e"`)
+    s.up.publish.behave('/content/demo/us/en.html', { body: 'page' })
+    s.up.publish.behave('/content/other.html', { body: 'other' })
+    expect((await s.send('/content/demo/us/en.html')).headers['x-tier']).toBe('platinum|(null)')
+    expect((await s.send('/content/other.html')).headers['x-tier']).toBe('gold|(null)')
+  })
+})

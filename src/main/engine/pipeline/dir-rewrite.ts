@@ -16,7 +16,7 @@ import { RequestContext } from './context'
 import { applyRewrites, type RewriteContext } from './rewrite'
 import { runPipeline } from './run'
 import { answer } from './stages/answer'
-import { proxyTargetOf, requestHeaderFixup, rewriteAnswer } from './stages/rewrite'
+import { modEnvFixup, proxyTargetOf, requestHeaderFixup, rewriteAnswer } from './stages/rewrite'
 
 const NO_MAPS: RewriteContext['maps'] = new Map()
 
@@ -78,7 +78,8 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
     case 'internal-redirect': {
       const target = out.query !== '' ? `${out.uri}?${out.query}` : out.uri
       ctx.record('rewrite', 'changed', summary, { ...extra, source })
-      // The other fixups (RequestHeader) still run; the redirect handler comes after them.
+      // The other fixups (SetEnv, RequestHeader) still run; the redirect handler comes after them.
+      if (v.apache.scoped.hasModEnv) modEnvFixup(ctx, v)
       requestHeaderFixup(ctx, v, now)
       return internalRedirect(ctx, target)
     }

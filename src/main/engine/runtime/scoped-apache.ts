@@ -18,6 +18,7 @@ import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipelin
 import { atOrBelow, compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
 import { allContexts } from './contexts'
+import { hasModEnv } from './mod-env'
 import { AccessControl, accessProblems } from './access'
 import {
   dirRedirects,
@@ -90,6 +91,8 @@ export class VhostScopes {
   readonly hasRedirects: boolean
   /** Some section has SetEnvIf: they run after the section walk. */
   readonly hasSectionSetEnv: boolean
+  /** Some context has `SetEnv`, `PassEnv` or `UnsetEnv`: mod_env's fixup has work to do. */
+  readonly hasModEnv: boolean
   /** The server's and the vhost's `Redirect` lists (the vhost's first), tried when the URI is translated. */
   readonly serverRedirects: CompiledRedirect[]
   private readonly fullSections: CompiledSections | null
@@ -124,6 +127,7 @@ export class VhostScopes {
       s.other.AuthUserFile !== undefined ||
       s.redirects !== undefined ||
       s.setEnv.length > 0 ||
+      hasModEnv(s) ||
       (dirRules !== null && hasDirRewriteConfig(s))
     this.fullSections = compileSections(layers, docroot, this.relevant)
     this.base = {
@@ -160,6 +164,7 @@ export class VhostScopes {
     this.hasAccess = all.some((c) => c.access !== undefined)
     this.hasRedirects = all.some((c) => c.redirects !== undefined)
     this.hasSectionSetEnv = all.some((c) => !layers.includes(c) && c.setEnv.length > 0)
+    this.hasModEnv = all.some(hasModEnv)
     this.serverRedirects = serverRedirects(layers)
   }
 

@@ -84,11 +84,11 @@ export function lastOther(contexts: readonly VhostSettings[], name: string): str
   return value
 }
 
-/** Every occurrence of a directive kept in `other` of these settings, in file order. */
-export function otherOccurrences(settings: VhostSettings, name: string): ApacheDirectiveRecord[] {
+/** Every occurrence of a directive (or of any of several) kept in `other` of these settings, in file order. */
+export function otherOccurrences(settings: VhostSettings, name: string | readonly string[]): ApacheDirectiveRecord[] {
   const list = (settings as Partial<VhostSettingsWithList>).otherList ?? []
-  const lower = name.toLowerCase()
-  return list.filter((r) => r.name.toLowerCase() === lower)
+  const names = (typeof name === 'string' ? [name] : name).map((n) => n.toLowerCase())
+  return list.filter((r) => names.includes(r.name.toLowerCase()))
 }
 
 export interface WriteContext {

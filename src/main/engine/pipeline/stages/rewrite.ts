@@ -13,6 +13,7 @@ import { answer, redirect } from './answer'
 import { apacheSections, sectionWalkInput } from '../apache-sections'
 import type { ActiveVhost } from '../../runtime/active-config'
 import { sectionLabel } from '../../runtime/scoped-apache'
+import { modEnvVars } from '../../runtime/mod-env'
 import { directoryRewrite } from '../dir-rewrite'
 import { proxiedByApache } from './handler'
 import { aliasFixup } from './alias'
@@ -149,18 +150,29 @@ export function fixups(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const scoped = v.apache.scoped
-  if (!scoped.hasRequestHeaders && !scoped.hasDirRewrite && !scoped.hasRedirects) return false
+  if (!scoped.hasRequestHeaders && !scoped.hasDirRewrite && !scoped.hasRedirects && !scoped.hasModEnv) return false
   if (scoped.hasDirRewrite && !proxiedByApache(ctx, v)) {
     const r = directoryRewrite(ctx, v)
     if (r !== false) return r
   }
-  // mod_alias's fixup (after mod_rewrite's, before mod_headers').
+  // mod_alias's and mod_env's fixups (after mod_rewrite's, before mod_headers').
   if (scoped.hasRedirects) {
     const r = aliasFixup(ctx, v)
     if (r !== false) return r
   }
+  if (scoped.hasModEnv) modEnvFixup(ctx, v)
   requestHeaderFixup(ctx, v, ctx.requestDate())
   return false
+}
+
+/** mod_env's fixup: SetEnv/PassEnv/UnsetEnv of the contexts that apply join the request's environment. */
+export function modEnvFixup(ctx: RequestContext, v: ActiveVhost): void {
+  const scopes = apacheSections(ctx)?.scopes ?? []
+  const vars = modEnvVars([...v.layers, ...scopes.map((s) => s.settings)], ctx.config.loaded.environment)
+  if (!vars || vars.size === 0) return
+  const env = { ...ctx.env }
+  for (const [name, value] of vars) env[name] = value
+  ctx.env = env
 }
 
 /** RequestHeader runs in the fixups (last of them), after the sections were walked with the rewritten URI. */
