@@ -207,6 +207,8 @@ export function rewriteAnswer(ctx: RequestContext, out: RewriteOutcome): true | 
   if (out.action === 'redirect') {
     ctx.setOutcome('redirect')
     ctx.rewriteRedirect = true
+    // hook_uri2file leaves the new URL in r->filename (what `%{REQUEST_FILENAME}` reads from then on).
+    if (out.location !== undefined) ctx.apacheFilename = out.location
     return redirect(ctx, out.status ?? 302, out.location ?? '/')
   }
   ctx.setOutcome('blocked')
