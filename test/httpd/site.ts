@@ -136,7 +136,7 @@ export function vhost(docroot: string, backend: number, dead: number): string {
     SetEnv E1 inner
   </Location>
   Header always set X-Mod-Env "%{E1}e|%{E2}e|%{GONE}e|%{DW_TEST_VAR}e"
-  Header always set X-Req-File "1" "expr=%{REQUEST_FILENAME} =~ m#/content/site/tiny\.txt$#"
+  Header always set X-Req-File "1" "expr=%{REQUEST_FILENAME} =~ m#/content/site/tiny\\.txt$#"
   SetEnvIf Request_Method "^POST$" IS_POST
   SetEnvIf Request_URI "%20" RAW_SPACE=1
   Header always set X-Raw-Space "%{RAW_SPACE}e"
