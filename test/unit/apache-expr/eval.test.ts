@@ -130,6 +130,18 @@ describe('ap_expr evaluation', () => {
     expect(s('%{unbase64:/w==}')).toBe('\xff')
   })
 
+  it("2.4's string escapes: octal only (\\x41 is x41), control characters kept (as apache2 2.4.71)", () => {
+    expect(bool("'\\x41' == 'x41'").value).toBe(true)
+    expect(bool("'\\101' == 'A'").value).toBe(true)
+    expect(bool("'a\tb' == 'a\tb'").value).toBe(true)
+  })
+
+  it('%{SERVER_SOFTWARE} is the banner ServerTokens gives (Prod, "Apache", when the request does not say)', () => {
+    const c = ctx({ req: request({ serverSoftware: 'Apache/2.4.62 (Unix)' }) })
+    expect(evalExprString(parseStringExpr('%{SERVER_SOFTWARE}'), c).value).toBe('Apache/2.4.62 (Unix)')
+    expect(evalExprString(parseStringExpr('%{SERVER_SOFTWARE}'), ctx()).value).toBe('Apache')
+  })
+
   it('"." concatenates words', () => {
     expect(bool("%{REQUEST_METHOD} . ':' . %{REQUEST_URI} == 'GET:/content/site/en.html'").value).toBe(true)
   })

@@ -75,6 +75,15 @@ describe('ap_expr parser', () => {
     expect(parseExpr("'A' =~ /a/i").root).toMatchObject({ regex: { flags: 'i' } })
   })
 
+  it("2.4's scanner: one regex flag (i), octal escapes only, control characters allowed (as apache2 2.4.71)", () => {
+    expect(errorOf("'a' =~ /x/s").message).toContain('syntax error, unexpected T_ID')
+    expect(errorOf("'a' =~ /x/ii").message).toContain('syntax error, unexpected T_ID')
+    expect(() => parseExpr("'A' =~ /a/i")).not.toThrow()
+    expect(errorOf("'\\0137' == 'x'").message).toContain('Bad escape sequence')
+    expect(errorOf("'\\8' == 'x'").message).toContain('Bad escape sequence')
+    expect(errorOf("'\\400' == 'x'").message).toContain('Escape sequence out of bound')
+  })
+
   it('variable, function and operator names are checked while parsing, like Apache does', () => {
     expect(errorOf("%{NO_SUCH_VAR} == ''")).toMatchObject({
       code: 'EXPR_SYNTAX',

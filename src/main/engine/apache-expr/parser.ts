@@ -319,14 +319,15 @@ class Parser {
     if (close < 0) this.fail('Unterminated regexp', t.start)
     const source = this.src.slice(t.end, close)
     let i = close + 1
+    // 2.4's scanner knows one flag, `i`; any other word right after the regex is a token of its own.
     let flags = ''
-    while (i < this.src.length && /[a-zA-Z0-9]/.test(this.src[i])) {
-      if (!'ism'.includes(this.src[i])) this.fail('Invalid regexp flag(s)', i)
-      flags += this.src[i]
+    if (this.src[i] === 'i') {
+      flags = 'i'
       i++
     }
+    if (i < this.src.length && /[a-zA-Z0-9_]/.test(this.src[i])) this.fail('syntax error, unexpected T_ID', i)
     this.pos = i
-    const compiled = compilePcre(source, { caseless: flags.includes('i'), multiline: flags.includes('m') })
+    const compiled = compilePcre(source, { caseless: flags === 'i' })
     if (!compiled.ok) {
       if (compiled.unsupported) this.unsupported(`regular expression ${source}: ${compiled.error}`, t.start)
       this.fail(`Failed to compile regular expression: ${compiled.error}`, t.start)
@@ -427,8 +428,7 @@ class Parser {
         continue
       }
       if (c === '\n') this.fail('Unterminated string or variable')
-      if (c < ' ' || c === '\x7f')
-        this.fail(`Invalid string character '\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}'`)
+      // 2.4's scanner takes any other byte into a string, control characters too.
       text += c
       this.pos++
     }
@@ -438,27 +438,28 @@ class Parser {
     return { type: 'string', parts }
   }
 
+  /**
+   * httpd 2.4's string escapes (util_expr_scan.l): `\` and up to three octal digits, where a
+   * longer run of digits is one bad escape (flex takes the longest match); `\n \r \t \b \f`;
+   * any other character stands for itself (`\x41` is `x41`: 2.4 has no hex escapes).
+   */
   private escape(): string {
     const rest = this.src.slice(this.pos)
-    const bad = /^\\([4-9][0-9]{2}|[89][0-9]{0,2})/.exec(rest)
-    if (bad) this.fail('Bad character escape sequence')
-    const oct = /^\\([0-7]{1,3})/.exec(rest)
-    if (oct) {
-      this.pos += oct[0].length
-      return String.fromCharCode(parseInt(oct[1], 8))
-    }
-    const hx = /^\\x([0-9A-Fa-f]{1,2})/.exec(rest)
-    if (hx) {
-      this.pos += hx[0].length
-      return String.fromCharCode(parseInt(hx[1], 16))
+    const digits = /^\\([0-9]+)/.exec(rest)
+    if (digits) {
+      const d = digits[1]
+      if (d.length > 3 || /[89]/.test(d)) this.fail('Bad escape sequence')
+      const value = parseInt(d, 8)
+      if (value > 0xff) this.fail('Escape sequence out of bound')
+      this.pos += digits[0].length
+      // A NUL ends httpd's C string: it adds nothing here.
+      return value === 0 ? '' : String.fromCharCode(value)
     }
     const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' }
     const n = rest[1]
     if (n === undefined) this.fail('Unterminated string')
     this.pos += 2
-    if (simple[n] !== undefined) return simple[n]
-    if (n < ' ') this.fail(`Invalid string character '\\x${n.charCodeAt(0).toString(16).padStart(2, '0')}'`)
-    return n
+    return simple[n] ?? n
   }
 
   /** After `%{`: `NAME}` (a variable) or `func:arg}` (a string function call). */

@@ -36,6 +36,8 @@ export interface ApacheRequest {
   https: boolean
   /** What `ap_get_server_name_for_url` returns: the `Host` header's name with `UseCanonicalName Off`. */
   serverName: string
+  /** `%{SERVER_SOFTWARE}`: httpd's banner as ServerTokens shapes it (runtime/server-banner.ts). */
+  serverSoftware?: string
   documentRoot: string
   /** `r->user` and `r->ap_auth_type`, when an auth module set them. */
   user?: string

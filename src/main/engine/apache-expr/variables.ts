@@ -149,8 +149,8 @@ export function requestVariable(name: string, ctx: ExprContext): string | undefi
     case 'HTTP2':
       return 'off'
     case 'SERVER_SOFTWARE':
-      // ServerTokens Prod in the AEMaaCS baseline.
-      return 'Apache'
+      // ServerTokens Prod (the AEMaaCS baseline's) when the request does not say.
+      return req.serverSoftware ?? 'Apache'
     case 'API_VERSION':
       return API_VERSION_MAJOR
     default:

@@ -235,6 +235,7 @@ export class RequestContext {
       https: req.secure,
       // ap_get_server_name: r->hostname, else (no Host header) the vhost's ServerName.
       serverName: host?.name || this.vhost?.serverHostname || req.local.address,
+      serverSoftware: this.config.serverBanner,
       documentRoot: this.vhost?.docroot ?? ''
     }
     const watch = this.inputWatch
