@@ -142,6 +142,12 @@ describe('ap_expr evaluation', () => {
     expect(evalExprString(parseStringExpr('%{SERVER_SOFTWARE}'), ctx()).value).toBe('Apache')
   })
 
+  it('integers beyond 64 bits saturate, as apr_atoi64 (strtoll) reads them', () => {
+    expect(bool("'9223372036854775807' -eq '9223372036854775808'").value).toBe(true)
+    expect(bool("'99999999999999999999' -eq '9223372036854775807'").value).toBe(true)
+    expect(bool("'-99999999999999999999' -eq '-9223372036854775808'").value).toBe(true)
+  })
+
   it('"." concatenates words', () => {
     expect(bool("%{REQUEST_METHOD} . ':' . %{REQUEST_URI} == 'GET:/content/site/en.html'").value).toBe(true)
   })

@@ -319,12 +319,18 @@ function byteCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** `apr_atoi64`: optional leading space and sign, then digits up to the first non-digit. */
+const INT64_MAX = 2n ** 63n - 1n
+const INT64_MIN = -(2n ** 63n)
+
+/**
+ * `apr_atoi64` (strtoll): optional leading space and sign, then digits up to the first
+ * non-digit; a value beyond 64 bits saturates at the nearest bound.
+ */
 export function atoi64(s: string): bigint {
   const m = /^[ \t\n\r\f\v]*([+-]?)(\d*)/.exec(s) as RegExpExecArray
   if (!m[2]) return 0n
-  const n = BigInt(m[2])
-  return m[1] === '-' ? -n : n
+  const n = m[1] === '-' ? -BigInt(m[2]) : BigInt(m[2])
+  return n > INT64_MAX ? INT64_MAX : n < INT64_MIN ? INT64_MIN : n
 }
 
 /** `-T`: false for "", "0", "off", "no", "false" (case-insensitive); true otherwise. */

@@ -81,6 +81,22 @@ export interface CountingProbe extends FileProbe {
   readonly calls: number
 }
 
+/** `p` is `root` or inside it. */
+function within(p: string, root: string): boolean {
+  return p === root || p.startsWith(root + '/')
+}
+
+/** What a symbolic link inside the docroot leads to, when that stays inside the docroot. */
+function linkTarget(p: string, root: string): fs.Stats | undefined {
+  try {
+    const real = fs.realpathSync.native(p)
+    const realRoot = fs.realpathSync.native(root)
+    return within(real, realRoot) ? fs.statSync(real) : undefined
+  } catch {
+    return undefined // a dangling link
+  }
+}
+
 export function containerProbe(docroot: string | undefined): CountingProbe {
   const root = docroot?.replace(/\/+$/, '')
   let calls = 0
@@ -98,10 +114,14 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
           return null // ENOTDIR, ELOOP, EACCES: not there for the server either
         }
         if (!st) return null
+        const symlink = st.isSymbolicLink()
+        // apr_stat follows a link (`-f`, `-d` and the directory walk see its target), but the
+        // workbench never looks past the docroot: a link leading out of it stays a bare link.
+        if (symlink) st = linkTarget(p, root) ?? st
         return {
           kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other',
           size: st.size,
-          symlink: st.isSymbolicLink(),
+          symlink,
           executable: (st.mode & 0o111) !== 0
         }
       }
@@ -115,6 +135,7 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
       if (!root || !p.startsWith(root + '/')) return null
       calls++
       try {
+        if (!within(fs.realpathSync.native(p), fs.realpathSync.native(root))) return null
         return fs.readFileSync(p, 'utf8')
       } catch {
         return null
