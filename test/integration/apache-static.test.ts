@@ -46,6 +46,22 @@ describe("Apache's default handler", () => {
     expect(s.up.publish.count).toBe(0)
   })
 
+  it('a symbolic link in the DocumentRoot is served when it stays inside it, never when it leads out (the workbench reads nothing outside the docroot)', async () => {
+    const { s, docroot } = await site((t) => t.replace('SetHandler dispatcher-handler', ''))
+    const outside = fs.mkdtempSync(path.join(path.dirname(docroot), 'outside-'))
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret')
+    fs.writeFileSync(path.join(docroot, 'inside.txt'), 'inside')
+    fs.symlinkSync(path.join(docroot, 'inside.txt'), path.join(docroot, 'alias.txt'))
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(docroot, 'escape.txt'))
+    fs.symlinkSync(outside, path.join(docroot, 'escaped-dir'))
+    expect((await s.send('/alias.txt')).text).toBe('inside')
+    const escape = await s.send('/escape.txt')
+    expect(escape.status).toBe(404)
+    expect(escape.text).not.toContain('secret')
+    expect(renderSummary(escape.trace)).toMatch(/leaves the DocumentRoot/)
+    expect((await s.send('/escaped-dir/secret.txt')).status).toBe(404)
+  })
+
   it('DispatcherDeclineRoot On: "/" is answered from the DocumentRoot (index.html), other URLs still by the Dispatcher', async () => {
     const { s, docroot } = await site((t) =>
       t

@@ -18,6 +18,7 @@ import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
 import { answer, redirect } from './stages/answer'
 import { checkAccess } from './stages/access'
+import { isWithin, realNearest } from '../cache/safe-path'
 
 /** What httpd's default handler answers besides GET, HEAD and POST (it serves the file for those). */
 const ALLOW = 'GET,POST,OPTIONS,HEAD,TRACE'
@@ -70,8 +71,12 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
   // rewrite without [PT] mapped the request to.
   let file = path.resolve(root, '.' + fileNameOf(ctx.apacheUri ?? ctx.decodedPath))
   if (ctx.apacheFilename !== undefined) file = path.resolve(fileNameOf(ctx.apacheFilename))
-  if (file !== root && !file.startsWith(root + path.sep)) {
-    ctx.record('render', 'stop', `${why}; the path leaves the DocumentRoot: 404`)
+  if ((file !== root && !file.startsWith(root + path.sep)) || leavesDocroot(root, file)) {
+    ctx.record(
+      'render',
+      'stop',
+      `${why}; the path leaves the DocumentRoot (the workbench reads nothing outside it): 404`
+    )
     return answer(ctx, 404)
   }
   let st = statOf(file)
@@ -87,7 +92,7 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     // mod_dir's DirectoryIndex (index.html by default): the index answers, with the sections of its own URI.
     const index = path.join(file, 'index.html')
     const ist = statOf(index)
-    if (ist?.isFile()) {
+    if (ist?.isFile() && !leavesDocroot(root, index)) {
       file = index
       st = ist
       ctx.apacheUri = `${uri}index.html`
@@ -211,6 +216,16 @@ function discardBody(body: Readable): Promise<void> {
     body.once('close', resolve)
     body.resume()
   })
+}
+
+/**
+ * httpd follows a symbolic link (FollowSymLinks), but the workbench never reads outside the
+ * docroot: a path whose real location (or its nearest existing folder's) lies elsewhere is refused.
+ */
+function leavesDocroot(root: string, file: string): boolean {
+  const real = realNearest(file)
+  const realRoot = realNearest(root)
+  return real !== null && realRoot !== null && !isWithin(realRoot, real)
 }
 
 /** A stat that says "absent" for ENOENT, ENOTDIR (a file in the middle of the path), ELOOP, EACCES. */
