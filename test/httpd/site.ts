@@ -136,6 +136,10 @@ export function vhost(docroot: string, backend: number, dead: number): string {
     SetEnv E1 inner
   </Location>
   Header always set X-Mod-Env "%{E1}e|%{E2}e|%{GONE}e|%{DW_TEST_VAR}e"
+  <If "%{REQUEST_URI} =~ m#^/content/site/été#">
+    Header always set X-Ete "1"
+  </If>
+  Header always set X-Esc "expr=%{escape:é}"
   Header always set X-Req-File "1" "expr=%{REQUEST_FILENAME} =~ m#/content/site/tiny\\.txt$#"
   SetEnvIf Request_Method "^POST$" IS_POST
   SetEnvIf Request_URI "%20" RAW_SPACE=1
@@ -738,6 +742,7 @@ export const REQUESTS: HttpdRequest[] = [
   ['TRACK', '/px/echo', {}],
   ['SEARCH', '/content/site/tiny.txt', {}],
   ['GET', '/content/site/a%20b.txt', {}],
+  ['GET', '/content/site/%C3%A9t%C3%A9.txt', {}],
   ['DELETE', '/nothing.txt', {}],
   ['OPTIONS', '/nothing.txt', {}],
   ['FOO', '/nothing.txt', {}],

@@ -19,6 +19,7 @@ import {
   UNSUPPORTED_UNARY
 } from './names'
 import { compilePcre } from './pcre'
+import { toByteString } from './uri-escape'
 import { textMemo } from '../text-memo'
 
 type Token =
@@ -86,15 +87,28 @@ export const parseStringExpr = remembered((source) => {
 
 class Parser {
   private pos = 0
+  /**
+   * The expression as httpd reads it: bytes (one character per byte, as request data are held
+   * here), so a non-ASCII literal or regex meets a header or URI byte for byte.
+   */
+  private readonly src: string
 
-  constructor(private readonly src: string) {}
+  constructor(private readonly text: string) {
+    this.src = toByteString(text)
+  }
 
   private fail(message: string, at = this.pos): never {
-    throw new ExprError('EXPR_SYNTAX', message, at + 1)
+    throw new ExprError('EXPR_SYNTAX', message, this.column(at))
   }
 
   private unsupported(message: string, at = this.pos): never {
-    throw new ExprError('EXPR_UNSUPPORTED', message, at + 1)
+    throw new ExprError('EXPR_UNSUPPORTED', message, this.column(at))
+  }
+
+  /** The 1-based column, in characters of the text as written, of byte offset `at`. */
+  private column(at: number): number {
+    if (this.src === this.text) return at + 1
+    return Buffer.from(this.src.slice(0, at), 'latin1').toString('utf8').length + 1
   }
 
   private describe(t: Token): string {

@@ -29,7 +29,7 @@ export function applyStringFunction(name: PureStringFunction, arg: string): stri
       return r.badEscape || r.forbidden ? '' : r.value
     }
     case 'base64':
-      return Buffer.from(arg, 'utf8').toString('base64')
+      return Buffer.from(arg, 'latin1').toString('base64')
     case 'unbase64': {
       // apr_base64_decode: only the characters before the first one outside the alphabet, and the
       // bytes as bytes (the result is a C string: a NUL ends it).
@@ -39,8 +39,8 @@ export function applyStringFunction(name: PureStringFunction, arg: string): stri
       return nul < 0 ? bytes : bytes.slice(0, nul)
     }
     case 'md5':
-      return createHash('md5').update(arg, 'utf8').digest('hex')
+      return createHash('md5').update(arg, 'latin1').digest('hex')
     case 'sha1':
-      return createHash('sha1').update(arg, 'utf8').digest('hex')
+      return createHash('sha1').update(arg, 'latin1').digest('hex')
   }
 }
