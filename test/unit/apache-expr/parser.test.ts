@@ -25,9 +25,10 @@ describe('ap_expr parser', () => {
     expect(parseExpr("not -n '' and true or false").root).toMatchObject({ type: 'or', left: { type: 'and' } })
   })
 
-  it('a parenthesised word can start a comparison, a parenthesised condition can be negated', () => {
-    expect(parseExpr("('a' . 'b') == 'ab'").root).toMatchObject({ type: 'compare', left: { type: 'concat' } })
+  it('a parenthesised condition can be negated; a parenthesised word is a syntax error in 2.4 (apache2 2.4.71 refuses it)', () => {
     expect(parseExpr("!('a' == 'b')").root).toMatchObject({ type: 'not', arg: { type: 'compare', op: '==' } })
+    expect(errorOf("('a' . 'b') == 'ab'").message).toContain('unexpected ")"')
+    expect(errorOf("('a') == 'a'").message).toContain('unexpected ")"')
   })
 
   it('an expanded Define such as "${PUBLISH_FORCE_SSL} == 1" becomes a comparison of two numbers', () => {

@@ -26,6 +26,8 @@ describe('containerProbe: the file system as the Dispatcher runtime sees it', ()
     expect(probe.stat('/Users')?.kind).toBe('dir')
     expect(probe.stat('/Users/me/Library')?.kind).toBe('dir')
     expect(probe.stat('/Usersx')).toBeNull()
+    // An empty path is nothing (-d '' is false in httpd), not the root's parent.
+    expect(probe.stat('')).toBeNull()
   })
 })
 

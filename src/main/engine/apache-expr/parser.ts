@@ -240,25 +240,11 @@ class Parser {
       return this.unaryOperator(t.text, t.start, this.parseWord())
     }
     if (this.isPunct(t, '(')) {
-      // `( cond )` and `( word ) op word` start alike: try the condition, else the comparison.
-      const saved = this.pos
-      let first: ExprError | undefined
-      try {
-        this.next()
-        const inner = this.parseCondition()
-        this.expectPunct(')')
-        return inner
-      } catch (e) {
-        if (!(e instanceof ExprError)) throw e
-        first = e
-        this.pos = saved
-      }
-      try {
-        return this.parseComparison()
-      } catch (e) {
-        if (e instanceof ExprError && first.column > e.column) throw first
-        throw e
-      }
+      // 2.4's grammar has no parenthesised word: `('a') == 'a'` is a syntax error there.
+      this.next()
+      const inner = this.parseCondition()
+      this.expectPunct(')')
+      return inner
     }
     return this.parseComparison()
   }
@@ -381,13 +367,6 @@ class Parser {
         this.expectPunct(')')
         return { type: 'call', name: this.stringFunction(t.text, t.start), arg }
       }
-      case 'punct':
-        if (t.text === '(') {
-          const inner = this.parseWord()
-          this.expectPunct(')')
-          return inner
-        }
-        break
       default:
         break
     }

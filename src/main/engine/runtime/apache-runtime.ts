@@ -127,7 +127,7 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
       }
       const top = '/' + (p.split('/')[1] ?? '')
       // The docroot's own parent folders exist wherever the workbench keeps its cache.
-      if (p === '/' || (CONTAINER_DIRS.has(top) && p === top) || root?.startsWith(p + '/'))
+      if (p === '/' || (CONTAINER_DIRS.has(top) && p === top) || (p.startsWith('/') && root?.startsWith(p + '/')))
         return { kind: 'dir', size: 4096, symlink: false, executable: true }
       return null
     },
