@@ -6,6 +6,8 @@
  */
 import { applyRequestHeaders, applySetEnv, type CompiledSetEnv } from '../headers'
 import { applyRewrites, type RewriteContext, type RewriteOutcome } from '../rewrite'
+import { constructUrl } from '../rewrite/uri'
+import { envGet } from '../../apache-expr'
 import type { ProxyTarget } from '../apache-proxy'
 import type { LazyParts, RequestContext } from '../context'
 import { canonicalRewrittenPath, splitTarget } from '../normalise-url'
@@ -32,6 +34,10 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const rw = a.rewrite && rewriteEngineOn(ctx, v, a.rewrite.engine, a.rewrite.compiled.rules.length) ? a.rewrite : null
   if (rw) {
     const req = ctx.apacheRequest()
+    // hook_uri2file sets SCRIPT_URL (r->uri; an internal redirect keeps the first request's) and
+    // SCRIPT_URI before the rules run.
+    const scriptUrl = envGet(ctx.env, 'REDIRECT_SCRIPT_URL') ?? req.uri
+    ctx.env = { ...ctx.env, SCRIPT_URL: scriptUrl, SCRIPT_URI: constructUrl(scriptUrl, req) }
     const env = ctx.env
     // ap_matches_request_vhost: ServerName or a ServerAlias (wildcards too, so `ServerAlias "*"`
     // claims every host) on the server's port.
