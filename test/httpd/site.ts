@@ -141,6 +141,7 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   </If>
   Header always set X-Esc "expr=%{escape:é}"
   Header always set X-Script "%{SCRIPT_URL}e %{SCRIPT_URI}e"
+  Header always set X-Last-Modified "expr=%{LAST_MODIFIED}"
   Header always set X-Req-File "1" "expr=%{REQUEST_FILENAME} =~ m#/content/site/tiny\\.txt$#"
   SetEnvIf Request_Method "^POST$" IS_POST
   SetEnvIf Request_URI "%20" RAW_SPACE=1

@@ -158,6 +158,7 @@ function defaultHandler(
   if (res.status === 416) {
     // The byte-range filter hands httpd a 416 error: Apache's own page, not the file's headers.
     ctx.record('render', 'stop', `${why}; no range of ${file} is satisfiable: 416`)
+    ctx.servedMtime = facts.mtime
     return answer(ctx, 416)
   }
   ctx.record('render', 'stop', `${why}; Apache serves ${file} itself: ${res.status}`)

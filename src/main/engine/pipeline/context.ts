@@ -143,6 +143,8 @@ export class RequestContext {
   apacheArgs?: string | null
   /** The `ProxyPass` that takes the request, once decided (`proxyPassFor`): null for none. */
   proxyPass?: Extract<ProxyPassDecision, { kind: 'proxy' }> | null
+  /** `r->mtime` of a file whose answer became an error page (a 416): `%{LAST_MODIFIED}` still reads it. */
+  servedMtime?: number
   /** `r->content_type` a RewriteRule `[T=…]` forced. */
   forcedType?: string
   /** Spelling of the request headers `RequestHeader` added (the client's own come from `rawHeaders`). */

@@ -149,7 +149,9 @@ function afterModules(
     applyResponseHeaderRecord(compiled, input, req, env, {
       ...runOptions(errorResponse, probe, now, quiet, contentType),
       osEnv,
-      filename
+      filename,
+      // r->mtime: the served file's, for `%{LAST_MODIFIED}` (also on the 416 page made for it).
+      mtime: source.fileMtime ?? ctx.servedMtime
     })
   if (ctx.mode === 'explain') {
     const r = apply(false)

@@ -29,7 +29,10 @@ export function serveCached(
   }
   const res = fileAnswer(ctx, (headers) => cachedFileResponse(file, relPath, { method: ctx.req.method, headers }, opts))
   // httpd's byte-range filter turns an unsatisfiable range into its own 416 error page.
-  if (res.status === 416) return answer(ctx, 416)
+  if (res.status === 416) {
+    ctx.servedMtime = file.mtime
+    return answer(ctx, 416)
+  }
   // The headers may be shared between hits on the same file version: copied before adding to them,
   // and handed on as they are otherwise (nothing changes the object given to `head`).
   const info = cacheInfoHeader(ctx)
