@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, type Dispatcher } from 'undici'
-import { endingBodilessAnswers } from '../upstream/bodiless-answer'
+import { isBodilessAnswerEnd } from '../upstream/bodiless-answer'
 import type { RequestContext } from './context'
 import { finalHeaders } from './response-headers'
 import { PROXY_REQUEST_HOP, PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
@@ -75,6 +75,17 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   let overridden: number | null = null
   const started = performance.now()
   return new Promise<boolean>((resolve) => {
+    // The backend's status once its answer started (0 before): a 204/304 may end in undici's error.
+    let answered = 0
+    const finish = (): void => {
+      if (overridden !== null) {
+        ctx.setOutcome('error')
+        resolve(Promise.resolve(answer(ctx, overridden)).then(() => true))
+        return
+      }
+      ctx.reply.end()
+      resolve(true)
+    }
     agent.dispatch(
       {
         origin,
@@ -85,7 +96,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         bodyTimeout: timeoutMs,
         body: ctx.req.body ?? undefined
       },
-      endingBodilessAnswers({
+      {
         // undici tells its handler APIs apart by this method: without it the handler is
         // taken for an old-style one and refused ("invalid onConnect method").
         onRequestStart(controller) {
@@ -93,6 +104,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         },
         onResponseStart(controller, status, resHeaders: IncomingHttpHeaders) {
           if (status < 200) return // an interim answer (100 Continue): the real one follows
+          answered = status
           if (settings.errorOverride?.(status)) {
             overridden = status
             ctx.record(
@@ -125,16 +137,9 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           ctx.trace.response.bytes += chunk.length
           if (!ctx.reply.write(chunk)) controller.pause()
         },
-        onResponseEnd() {
-          if (overridden !== null) {
-            ctx.setOutcome('error')
-            resolve(Promise.resolve(answer(ctx, overridden)).then(() => true))
-            return
-          }
-          ctx.reply.end()
-          resolve(true)
-        },
+        onResponseEnd: finish,
         onResponseError(_c, err) {
+          if (isBodilessAnswerEnd(answered, err)) return finish()
           if (ctx.reply.headersSent) {
             // ap_proxy_backend_broke: the client's connection is dropped, the answer left incomplete.
             ctx.record('render', 'error', `${why}: the backend broke off the answer (${err.message})`)
@@ -153,7 +158,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           }
           resolve(true)
         }
-      })
+      }
     )
   })
 }

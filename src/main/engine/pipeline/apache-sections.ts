@@ -13,7 +13,7 @@ export function apacheSections(ctx: RequestContext, phase: SectionsPhase = ctx.s
   const v = ctx.vhost
   if (!v) return null
   const scoped = v.apache.scoped
-  const constant = scoped.constant[phase]
+  const constant = scoped.constantOf(phase)
   // It holds for filenames under the docroot: always, unless mod_rewrite set a file path.
   if (constant && ctx.apacheFilename === undefined) return constant
   const uri = apacheUri(ctx)
@@ -23,6 +23,11 @@ export function apacheSections(ctx: RequestContext, phase: SectionsPhase = ctx.s
   const value = scoped.resolve(walkInput(ctx, v, uri, filename), phase)
   ctx.resolvedApache = { phase, uri, filename, value }
   return value
+}
+
+/** httpd's `r->filename` as the request stands (what `%{REQUEST_FILENAME}` reads). */
+export function requestFilename(ctx: RequestContext, v: ActiveVhost): string {
+  return apacheFilename(ctx, v, apacheUri(ctx))
 }
 
 /** What a section walk reads of the request as it stands. */

@@ -18,44 +18,12 @@ import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
 import { answer, redirect } from './stages/answer'
 import { checkAccess } from './stages/access'
+// ap_method_number_of's list: any other token is M_INVALID, which the default handler answers with 501.
+import { KNOWN_METHODS } from '../config/apache/access-directives'
 import { isWithin, realNearest } from '../cache/safe-path'
 
 /** What httpd's default handler answers besides GET, HEAD and POST (it serves the file for those). */
 const ALLOW = 'GET,POST,OPTIONS,HEAD,TRACE'
-
-/**
- * The methods httpd knows without a module registering more (`ap_method_number_of`; HEAD is
- * GET). Any other token is M_INVALID, which the default handler answers with 501.
- */
-const HTTPD_METHODS = new Set([
-  'GET',
-  'HEAD',
-  'PUT',
-  'POST',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-  'PROPFIND',
-  'PROPPATCH',
-  'MKCOL',
-  'COPY',
-  'MOVE',
-  'LOCK',
-  'UNLOCK',
-  'VERSION-CONTROL',
-  'CHECKOUT',
-  'UNCHECKOUT',
-  'CHECKIN',
-  'UPDATE',
-  'LABEL',
-  'REPORT',
-  'MKWORKSPACE',
-  'MKACTIVITY',
-  'BASELINE-CONTROL',
-  'MERGE'
-])
 
 /** Files up to this size are read whole, so mod_deflate sees the whole body in one pass as httpd's does. */
 const WHOLE_BODY_BYTES = 1024 * 1024
@@ -123,7 +91,7 @@ function defaultHandler(
   const method = ctx.req.method
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
     if (method === 'OPTIONS') return options(ctx, why, file)
-    const known = HTTPD_METHODS.has(method)
+    const known = KNOWN_METHODS.has(method)
     const status = known ? 405 : 501
     ctx.record(
       'render',

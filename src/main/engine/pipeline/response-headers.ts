@@ -9,7 +9,7 @@ import type { HeaderRunOptions } from './headers'
 import { applyResponseHeaderRecord } from './headers/response-headers'
 import type { HeadersTrace } from '../../../shared/trace-apache'
 import type { RequestContext } from './context'
-import { apacheSections, sectionWalkInput } from './apache-sections'
+import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
@@ -143,7 +143,7 @@ function afterModules(
   // with every trace.
   const osEnv = ctx.config.loaded.environment
   // r->filename, as `<If>` sections read it (`%{REQUEST_FILENAME}` in `expr=`).
-  const filename = sectionWalkInput(ctx, v!).filename
+  const filename = requestFilename(ctx, v!)
   // One run of the directives, with (`quiet` false) or without their trace.
   const apply = (quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> =>
     applyResponseHeaderRecord(compiled, input, req, env, {

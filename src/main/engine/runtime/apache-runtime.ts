@@ -22,6 +22,7 @@ import { compileRewriteSwitch, type RewriteSwitch } from './rewrite-switch'
 import { DirRewriteRules, hasSectionRewriteRules } from './dir-rewrite'
 import { scopedProblems, VhostScopes } from './scoped-apache'
 import { sectionContexts } from './contexts'
+import { isWithin } from '../cache/safe-path'
 
 export interface VhostApache {
   setEnv: CompiledSetEnv | null
@@ -81,17 +82,12 @@ export interface CountingProbe extends FileProbe {
   readonly calls: number
 }
 
-/** `p` is `root` or inside it. */
-function within(p: string, root: string): boolean {
-  return p === root || p.startsWith(root + '/')
-}
-
 /** What a symbolic link inside the docroot leads to, when that stays inside the docroot. */
 function linkTarget(p: string, root: string): fs.Stats | undefined {
   try {
     const real = fs.realpathSync.native(p)
     const realRoot = fs.realpathSync.native(root)
-    return within(real, realRoot) ? fs.statSync(real) : undefined
+    return isWithin(realRoot, real) ? fs.statSync(real) : undefined
   } catch {
     return undefined // a dangling link
   }
@@ -135,7 +131,7 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
       if (!root || !p.startsWith(root + '/')) return null
       calls++
       try {
-        if (!within(fs.realpathSync.native(p), fs.realpathSync.native(root))) return null
+        if (!isWithin(fs.realpathSync.native(root), fs.realpathSync.native(p))) return null
         return fs.readFileSync(p, 'utf8')
       } catch {
         return null

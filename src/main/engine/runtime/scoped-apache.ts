@@ -71,12 +71,10 @@ export type SectionsPhase = 'full' | 'translate' | 'server'
 export class VhostScopes {
   /** What applies without any section. */
   readonly base: ResolvedApache
-  /**
-   * What applies to every request when no walk is needed (no sections, or only ones that cover
-   * every request): the request path then builds no walk input at all. Null when it depends on
-   * the request. One per phase.
-   */
-  readonly constant: Record<SectionsPhase, ResolvedApache | null>
+  /** `constantOf('full')`, worked out with the vhost. */
+  private readonly constantFull: ResolvedApache | null
+  /** `constantOf('translate')`, worked out when first asked (it compiles that phase). */
+  private constantTranslate: ResolvedApache | null | undefined
   /** Some context (a section included) has a `RequestHeader`: the fixups have work to do. */
   readonly hasRequestHeaders: boolean
   /** Some context has a `Header` or mod_expires directive: answers have work to do. */
@@ -139,21 +137,7 @@ export class VhostScopes {
       redirects: dirRedirects(layers, []),
       setEnv: null
     }
-    // `translate` is worked out on first read, then kept as a plain property (it compiles that phase).
-    const constant = { full: this.constantFor('full'), server: this.base } as Record<
-      SectionsPhase,
-      ResolvedApache | null
-    >
-    Object.defineProperty(constant, 'translate', {
-      configurable: true,
-      enumerable: true,
-      get: () => {
-        const value = this.constantFor('translate')
-        Object.defineProperty(constant, 'translate', { value, enumerable: true })
-        return value
-      }
-    })
-    this.constant = constant
+    this.constantFull = this.constantFor('full')
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
     this.hasResponseDirectives = all.some(
@@ -175,6 +159,18 @@ export class VhostScopes {
     return this.translateSections
   }
 
+  /**
+   * What applies to every request of this phase when no walk is needed (no sections, or only
+   * ones that cover every request): the request path then builds no walk input at all. Null
+   * when it depends on the request.
+   */
+  constantOf(phase: SectionsPhase): ResolvedApache | null {
+    if (phase === 'server') return this.base
+    if (phase === 'full') return this.constantFull
+    if (this.constantTranslate === undefined) this.constantTranslate = this.constantFor('translate')
+    return this.constantTranslate
+  }
+
   private constantFor(phase: Exclude<SectionsPhase, 'server'>): ResolvedApache | null {
     const sections = this.sectionsOf(phase)
     if (!sections) return this.base
@@ -186,7 +182,7 @@ export class VhostScopes {
     const sections = this.sectionsOf(phase)
     if (!sections) return this.base
     // The constant answer holds for filenames under the docroot (see sections.ts).
-    const constant = this.constant[phase]
+    const constant = this.constantOf(phase)
     if (constant && atOrBelow(input.filename, this.root)) return constant
     const walk = sections.walk(input)
     const resolved = this.resolved(walk.key, walk.scopes)

@@ -97,9 +97,12 @@ export function anySectionMatters(
   phase: 'translate' | 'full' = 'full'
 ): boolean {
   const matters = (scope: ApacheScope): boolean => relevant(scope.settings) || scope.settings.scopes.some(matters)
-  const inPhase = (scope: ApacheScope): boolean =>
-    phase === 'full' || GROUP[scope.kind] === 'location' || GROUP[scope.kind] === 'if'
-  return layers.some((l) => l.scopes.some((s) => inPhase(s) && matters(s)))
+  return layers.some((l) => l.scopes.some((s) => inPhase(s, phase) && matters(s)))
+}
+
+/** Whether a top-level section is walked in this phase (translate: only `<Location>` and `<If>`). */
+function inPhase(scope: ApacheScope, phase: 'translate' | 'full'): boolean {
+  return phase === 'full' || GROUP[scope.kind] === 'location' || GROUP[scope.kind] === 'if'
 }
 
 /**
@@ -119,8 +122,6 @@ export function compileSections(
   const root = (docroot ?? '').replace(/\/+$/, '')
   /** The filename is the docroot or below it (it is, unless mod_rewrite set a file path elsewhere). */
   const inDocroot = (filename: string): boolean => atOrBelow(filename, root)
-  const inPhase = (scope: ApacheScope): boolean =>
-    phase === 'full' || GROUP[scope.kind] === 'location' || GROUP[scope.kind] === 'if'
   // Indices count every section in configuration order, kept or not, so that both phases (and
   // every caller's `relevant`) number a section alike. Matchers are made only for kept ones.
   let counter = 0
@@ -128,7 +129,7 @@ export function compileSections(
     const out: Node[] = []
     for (const scope of scopes) {
       const index = counter
-      if (topLevel && !inPhase(scope)) {
+      if (topLevel && !inPhase(scope, phase)) {
         counter += 1 + nestedCount(scope)
         continue
       }

@@ -4,28 +4,13 @@
  * it. undici 7's parser knows there is no body, but then compares the bytes it read (none)
  * with that length and fails the exchange (UND_ERR_RES_CONTENT_LENGTH_MISMATCH), so the
  * client would get nothing where the Dispatcher and mod_proxy relay the answer. undici 8
- * fixed this, but needs Node 22. This wrapper ends such an answer normally instead; undici has
- * already closed the connection, so nothing the backend might have sent after it is read
- * as the next answer.
+ * fixed this, but needs Node 22. Dispatch handlers ask this in `onResponseError` and end such
+ * an answer normally instead; undici has already closed the connection, so nothing the
+ * backend might have sent after it is read as the next answer.
  */
-import type { Dispatcher } from 'undici'
-
 const MISMATCH = 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
 
-export function endingBodilessAnswers(handler: Dispatcher.DispatchHandler): Dispatcher.DispatchHandler {
-  let status = 0
-  return {
-    ...handler,
-    onResponseStart(controller, statusCode, headers, statusMessage) {
-      status = statusCode
-      handler.onResponseStart?.(controller, statusCode, headers, statusMessage)
-    },
-    onResponseError(controller, error) {
-      if ((status === 204 || status === 304) && (error as { code?: string }).code === MISMATCH) {
-        handler.onResponseEnd?.(controller, {})
-        return
-      }
-      handler.onResponseError?.(controller, error)
-    }
-  }
+/** `status`: the answer's status from `onResponseStart` (0 before it). */
+export function isBodilessAnswerEnd(status: number, error: Error): boolean {
+  return (status === 204 || status === 304) && (error as { code?: string }).code === MISMATCH
 }

@@ -9,7 +9,7 @@ import type { LookupFunction } from 'node:net'
 import type { Readable } from 'node:stream'
 import { Pool, type Dispatcher } from 'undici'
 import type { Render } from '../../../shared/config-model'
-import { endingBodilessAnswers } from './bodiless-answer'
+import { isBodilessAnswerEnd } from './bodiless-answer'
 import { renderLookup } from './render-lookup'
 
 export interface ForwardRequest {
@@ -94,6 +94,7 @@ export class RenderClient {
   forward(req: ForwardRequest, sink: ResponseSink): () => void {
     let controllerRef: Dispatcher.DispatchController | undefined
     let headersSeen = false
+    let status = 0
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(controller) {
         controllerRef = controller
@@ -101,6 +102,7 @@ export class RenderClient {
       onResponseStart(controller, statusCode, headers) {
         if (statusCode < 200) return
         headersSeen = true
+        status = statusCode
         sink.onHead(statusCode, headers, () => controller.resume())
       },
       onResponseData(controller, chunk) {
@@ -110,7 +112,8 @@ export class RenderClient {
         sink.onEnd()
       },
       onResponseError(_controller, error) {
-        sink.onError(classify(error, headersSeen))
+        if (isBodilessAnswerEnd(status, error)) sink.onEnd()
+        else sink.onError(classify(error, headersSeen))
       }
     }
     this.pool.dispatch(
@@ -121,7 +124,7 @@ export class RenderClient {
         headers: req.headers,
         body: req.body ?? undefined
       },
-      endingBodilessAnswers(handler)
+      handler
     )
     return () => controllerRef?.abort(new RenderError('aborted', 'client went away'))
   }

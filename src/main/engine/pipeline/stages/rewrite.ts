@@ -171,10 +171,22 @@ export function fixups(ctx: RequestContext): boolean | Promise<boolean> {
   return false
 }
 
+/**
+ * mod_env's variables per combination of sections (the vhost's resolved configuration is
+ * remembered per combination, runtime/scoped-apache.ts): worked out once, not per request.
+ */
+const modEnvByScopes = new WeakMap<object, Map<string, string> | null>()
+
 /** mod_env's fixup: SetEnv/PassEnv/UnsetEnv of the contexts that apply join the request's environment. */
 export function modEnvFixup(ctx: RequestContext, v: ActiveVhost): void {
-  const scopes = apacheSections(ctx)?.scopes ?? []
-  const vars = modEnvVars([...v.layers, ...scopes.map((s) => s.settings)], ctx.config.loaded.environment)
+  const resolved = apacheSections(ctx)
+  const key = resolved ?? v
+  let vars = modEnvByScopes.get(key)
+  if (vars === undefined) {
+    const scopes = resolved?.scopes ?? []
+    vars = modEnvVars([...v.layers, ...scopes.map((s) => s.settings)], ctx.config.loaded.environment)
+    modEnvByScopes.set(key, vars)
+  }
   if (!vars || vars.size === 0) return
   const env = { ...ctx.env }
   for (const [name, value] of vars) env[name] = value
