@@ -24,4 +24,15 @@ describe('fixupVary', () => {
     expect(fixupVary(shared)).toBe(first)
     expect(Object.isFrozen(first)).toBe(true)
   })
+
+  it("keeps a single Vary line where it was, as apr_table_setn does, in the caller's own object", () => {
+    const own = { a: '1', vary: 'Accept-Encoding, Origin', b: '2' }
+    const out = fixupVary(own)
+    expect(out).toBe(own)
+    expect(Object.entries(out)).toEqual([
+      ['a', '1'],
+      ['vary', 'Accept-Encoding,Origin'],
+      ['b', '2']
+    ])
+  })
 })

@@ -4,8 +4,6 @@
  * `errorResponse`: Apache generated the answer itself, so only `Header always` applies (§4.3).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import type { FileProbe } from '../apache-expr'
-import type { HeaderRunOptions } from './headers'
 import { applyResponseHeaderRecord } from './headers/response-headers'
 import type { HeadersTrace } from '../../../shared/trace-apache'
 import type { RequestContext } from './context'
@@ -144,14 +142,19 @@ function afterModules(
   const osEnv = ctx.config.loaded.environment
   // r->filename, as `<If>` sections read it (`%{REQUEST_FILENAME}` in `expr=`).
   const filename = requestFilename(ctx, v!)
+  const mtime = source.fileMtime ?? ctx.servedMtime
   // One run of the directives, with (`quiet` false) or without their trace.
   const apply = (quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> =>
     applyResponseHeaderRecord(compiled, input, req, env, {
-      ...runOptions(errorResponse, probe, now, quiet, contentType),
+      errorResponse,
+      fs: probe,
+      now: new Date(now),
+      quiet,
+      contentType,
       osEnv,
       filename,
       // r->mtime: the served file's, for `%{LAST_MODIFIED}` (also on the 416 page made for it).
-      mtime: source.fileMtime ?? ctx.servedMtime
+      mtime
     })
   if (ctx.mode === 'explain') {
     const r = apply(false)
@@ -196,16 +199,6 @@ function copyAsStrings(headers: OutgoingHttpHeaders): Record<string, string | st
     if (val !== undefined) flat[k] = Array.isArray(val) ? val : String(val)
   }
   return flat
-}
-
-function runOptions(
-  errorResponse: boolean,
-  probe: FileProbe,
-  now: number,
-  quiet: boolean,
-  contentType: string | undefined
-): HeaderRunOptions & { errorResponse: boolean } {
-  return { errorResponse, fs: probe, now: new Date(now), quiet, contentType }
 }
 
 /**

@@ -68,7 +68,11 @@ export function applyResponseHeaders(
 
 /** `applyResponseHeaders` for a caller that only sends the headers (and keeps the trace). */
 export function applyResponseHeaderRecord(
-  ...[directives, resp, req, env, opts = {}]: Parameters<typeof applyResponseHeaders>
+  directives: HeaderDirective[] | CompiledHeaders,
+  resp: ResponseHeadersInput,
+  req: ApacheRequest,
+  env: Record<string, string>,
+  opts: HeaderRunOptions & { errorResponse?: boolean } = {}
 ): Pick<ResponseHeadersResult, 'headers' | 'applied' | 'trace'> {
   const o = run(directives, resp, req, env, opts)
   return { headers: wireRecord(o), applied: o.applied, trace: o.trace }
