@@ -131,10 +131,13 @@ describe('mod_proxy locations and [P]', () => {
     expect((await off.send('/tls/x')).status).toBe(500)
   })
 
-  it('a host name that does not resolve gives 502', async () => {
+  it('a host name that does not resolve gives "500 Proxy Error" with only the reason on the page, as apache2 2.4.71 answers', async () => {
     const s = await site('<Location "/nowhere">\n    ProxyPass http://no-such-backend.invalid/x\n</Location>')
     const r = await s.send('/nowhere')
-    expect(r.status).toBe(502)
+    expect(r.status).toBe(500)
+    expect(r.text).toContain(
+      '<h1>Proxy Error</h1>\nThe proxy server could not handle the request<p>Reason: <strong>DNS lookup failure for: no-such-backend.invalid</strong></p><p />\n</body></html>'
+    )
   })
 })
 

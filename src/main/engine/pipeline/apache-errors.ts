@@ -99,11 +99,13 @@ export function closingErrorResponse(status: number, serverBanner: string): stri
 
 /**
  * `ap_proxyerror`'s page: the status's usual text, then mod_proxy's reason (its error-notes),
- * under the "Proxy Error" status line.
+ * under the "Proxy Error" status line. A 500 shows the notes alone: ap_proxyerror marks them
+ * safe to show (verbose-error-to "*"), which replaces the canned 500 text.
  */
 export function proxyErrorPage(status: number, reason: string): string {
-  const plain = TEXT[status]?.[1] ?? ''
   const notes = `The proxy server could not handle the request<p>Reason: <strong>${escapeHtml(reason)}</strong></p>`
+  if (status === 500) return page(status, 'Proxy Error', `${notes}<p />\n`)
+  const plain = TEXT[status]?.[1] ?? ''
   return page(status, 'Proxy Error', `<p>${plain}${notes}</p>\n`)
 }
 

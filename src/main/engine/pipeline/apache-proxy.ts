@@ -288,12 +288,13 @@ function proxyErrorReason(err: Error, origin: string): string {
 }
 
 /**
- * mod_proxy's status when no answer came: 503 when the backend refused or could not be
- * connected to, 502 otherwise (a name that does not resolve, a timeout or an error reading
- * the answer: "Error reading from remote server").
+ * mod_proxy's status when no answer came: 500 for a name that does not resolve
+ * (ap_proxy_determine_connection), 503 when the backend refused or could not be connected to,
+ * 502 otherwise (a timeout or an error reading the answer: "Error reading from remote server").
  */
 function failureStatus(err: Error): number {
   const code = (err as { code?: string }).code ?? ''
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 500
   return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT/.test(code) ? 503 : 502
 }
 

@@ -7,6 +7,8 @@ import type { ApacheScope, Farm, LoadedConfig, Render, VhostSettings, VirtualHos
 import type { SourcePos } from '../../../shared/diagnostics'
 import { isFlagOn } from '../config/apache/flag-words'
 import { lastOther } from '../config/apache/settings'
+import { hostProblem } from '../pipeline/host-header'
+import { listenPort, takesPort } from './listen-port'
 import { compileGlob } from '../match/glob'
 import { compileAuthChecker, type ActiveAuthChecker } from '../pipeline/auth-check'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
@@ -104,6 +106,8 @@ export interface ActiveConfig {
   generation: number
   loaded: LoadedConfig
   vhosts: ActiveVhost[]
+  /** The vhosts that take the listener's port (listen-port.ts), in file order: those a request chooses from. */
+  servingVhosts: ActiveVhost[]
   farms: ActiveFarm[]
   farmModels: Farm[]
   /** The farm used when no `/virtualhosts` value matches (§3.3). */
@@ -134,6 +138,8 @@ export function compileConfig(
   const vhosts = (apache?.virtualHosts ?? []).map((v, i) =>
     compileVhost(v, i, apache!.server, apache!.serverName?.value, pre?.vhosts.get(v))
   )
+  const port = listenPort(apache)
+  const onPort = vhosts.filter((v) => takesPort(v.vhost.addresses, port))
   const defaults = dispatcherDirectives([apache?.server].filter((s): s is VhostSettings => !!s))
   const farms = loaded.dispatcher.farms.map((farm, index): ActiveFarm => {
     const keepAlive = farm.keepAliveTimeout?.value ?? defaults.keepAliveSeconds
@@ -181,6 +187,9 @@ export function compileConfig(
     generation,
     loaded,
     vhosts,
+    // None on the port would leave httpd's main server answering, which the workbench has no
+    // vhost for: then every vhost is a candidate, as before ports were looked at.
+    servingVhosts: onPort.length > 0 ? onPort : vhosts,
     farms,
     farmModels: loaded.dispatcher.farms,
     fallbackFarm: options.fallbackFarm ?? 'last',
@@ -277,24 +286,36 @@ function hostOnly(name: string): string {
   return name.replace(/^[a-z]+:\/\//i, '').replace(/:\d+$/, '')
 }
 
-/** Apache's name-based virtual host choice: first vhost whose name or alias matches, else the first one. */
-export function selectVhost(
-  vhosts: ActiveVhost[],
-  hostHeader: string
-): { vhost: ActiveVhost; matched: boolean } | undefined {
+export interface VhostChoice {
+  vhost: ActiveVhost
+  matched: boolean
+  /** Why httpd refuses the Host header (a 400 from the first-listed vhost); absent when it reads it. */
+  malformed?: string
+}
+
+/**
+ * Apache's name-based virtual host choice: first vhost whose name or alias matches, else the
+ * first one, which also answers when there is no host name or httpd cannot read it.
+ */
+export function selectVhost(vhosts: ActiveVhost[], hostHeader: string): VhostChoice | undefined {
   if (vhosts.length === 0) return undefined
   let memo = vhostMemos.get(vhosts)
   if (!memo) vhostMemos.set(vhosts, (memo = new Map()))
   const known = memo.get(hostHeader)
   if (known) return known
+  const malformed = hostHeader === '' ? null : hostProblem(hostHeader)
   const host = hostHeader.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase()
-  const found = vhosts.find((v) => v.matches(host))
-  const chosen = found ? { vhost: found, matched: true } : { vhost: vhosts[0], matched: false }
+  const found = hostHeader === '' || malformed !== null ? undefined : vhosts.find((v) => v.matches(host))
+  const chosen: VhostChoice = found
+    ? { vhost: found, matched: true }
+    : malformed !== null
+      ? { vhost: vhosts[0], matched: false, malformed }
+      : { vhost: vhosts[0], matched: false }
   if (memo.size >= VHOST_MEMO_LIMIT) memo.clear()
   memo.set(hostHeader, chosen)
   return chosen
 }
 
 /** Per vhost list (one per configuration snapshot), the choice for each Host header seen. */
-const vhostMemos = new WeakMap<ActiveVhost[], Map<string, { vhost: ActiveVhost; matched: boolean }>>()
+const vhostMemos = new WeakMap<ActiveVhost[], Map<string, VhostChoice>>()
 const VHOST_MEMO_LIMIT = 1000

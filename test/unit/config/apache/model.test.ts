@@ -28,6 +28,19 @@ describe('virtual hosts and the server context', () => {
     expect(v.settings.dispatcher.DispatcherConfig?.value).toBe('conf.dispatcher.d/site.any')
   })
 
+  it("a VirtualHost without DocumentRoot has the main server's, even one set after it (httpd merges once all is read)", () => {
+    const r = load({
+      'httpd.conf':
+        '<VirtualHost *:80>\nServerName a\n</VirtualHost>\n<VirtualHost *:80>\nServerName b\nDocumentRoot /srv/b\n</VirtualHost>\nDocumentRoot /srv/main\n'
+    })
+    const [a, b] = r.config.virtualHosts
+    expect(a.documentRoot).toEqual({
+      value: '/srv/main',
+      pos: { file: path.join(r.dir, 'httpd.conf'), line: 8, column: 1 }
+    })
+    expect(b.documentRoot?.value).toBe('/srv/b')
+  })
+
   it('ServerName, DocumentRoot and DispatcherConfig outside any VirtualHost are the server-wide ones, kept as written (ServerRoot-relative)', () => {
     const r = load({
       'httpd.conf':

@@ -137,6 +137,10 @@ class ApacheLoader {
       this.evalFile(parsed, this.serverCtx(), undefined)
     }
     this.writer.finish()
+    // httpd's merge_server_configs: a vhost without its own DocumentRoot has the main server's,
+    // wherever in the files that one is set.
+    const serverRoot = this.config.documentRoot
+    if (serverRoot) for (const v of this.config.virtualHosts) v.documentRoot ??= serverRoot
     const scope = this.opts.scope
     for (const name of scope.definedNames()) this.config.defines[name] = scope.lookup(name) ?? ''
     const parsedFiles = this.parsed

@@ -49,7 +49,7 @@ function limits(vhost: ActiveVhost | undefined): Limits {
 
 export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const req = ctx.req
-  const chosen = selectVhost(ctx.config.vhosts, req.headers.host ?? '')
+  const chosen = selectVhost(ctx.config.servingVhosts, req.headers.host ?? '')
   ctx.vhost = chosen?.vhost
   // Refused here, a request never reaches a handler: no output filter (mod_deflate) sees the answer.
   ctx.outputFiltered = false
@@ -75,8 +75,18 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
       return answer(ctx, 400)
     }
   }
-  if (req.protocol === 'HTTP/1.1' && req.headers.host === undefined) {
-    ctx.record('accept', 'stop', 'HTTP/1.1 request without a Host header: 400')
+  if (chosen?.malformed !== undefined || hostHeaders(raw) > 1) {
+    const why = chosen?.malformed ?? 'more than one Host header'
+    ctx.record('accept', 'stop', `httpd cannot read the Host header '${req.headers.host}' (${why}): 400`)
+    ctx.setOutcome('blocked')
+    return answer(ctx, 400)
+  }
+  if (req.protocol === 'HTTP/1.1' && !req.headers.host) {
+    ctx.record(
+      'accept',
+      'stop',
+      `HTTP/1.1 request without a host name (${req.headers.host === undefined ? 'no' : 'an empty'} Host header): 400`
+    )
     ctx.setOutcome('blocked')
     return answer(ctx, 400)
   }
@@ -149,4 +159,11 @@ function matchedSummary(v: ActiveVhost): string {
 function relativeName(file: string): string {
   const parts = file.split(/[\\/]/)
   return parts.slice(-2).join('/')
+}
+
+/** httpd joins repeated Host lines with a comma, which no host name has. */
+function hostHeaders(raw: string[]): number {
+  let n = 0
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++
+  return n
 }
