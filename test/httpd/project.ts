@@ -99,7 +99,7 @@ export function projectSideBySide(setup: ProjectSetup): RunningProject {
 }
 
 /** The files, a minute old so both servers give strong ETags (see site.ts), readable by apache2. */
-function writeDocroot(docroot: string, files: Record<string, string>): string {
+export function writeDocroot(docroot: string, files: Record<string, string>): string {
   const aMinuteAgo = new Date(Date.now() - 60_000)
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(docroot, rel)
