@@ -342,6 +342,11 @@ export interface ApacheConfig {
   virtualHosts: VirtualHost[]
   /** Defines in effect after loading (name → value). */
   defines: Record<string, string>
+  /**
+   * Identifiers of the modules httpd would run with (`rewrite_module`, …): the runtime's own
+   * and those LoadModule lines add, as `<IfModule>` saw them. Absent: the runtime's defaults.
+   */
+  modules?: string[]
 }
 
 /* ------------------------------------------------------------------------------------- */

@@ -58,8 +58,6 @@ const VENIA_FILES: Record<string, string> = {
  * - `/icons/blank.gif`, and the author's `/` whose `ErrorDocument 403 /.noindex.html` is an
  *   Alias: mod_alias's Alias is not emulated (a MODEL_NOT_EMULATED warning at load; with the
  *   Dispatcher module loaded, `<Directory />`'s dispatcher-handler takes those URLs anyway);
- * - the author's `/content/dam/venia/`, a folder without index.html under `Options Indexes`:
- *   mod_autoindex's listing (and its 403 without Indexes) is not emulated yet (a 404);
  * - `/index.html` on the catch-all, whose DocumentRoot does not exist: httpd's directory walk
  *   stops at the first missing folder, so its `<Directory>` grant never applies (403); the
  *   workbench treats every docroot as existing, as the cache docroot it creates does.
@@ -93,6 +91,7 @@ const VENIA_REQUESTS: HttpdRequest[] = [
   ['GET', '/content/a%20b.html?x=1', { host: 'author' }],
   ['GET', '/content/venia/us/en.html', { ...AUTHOR_HTTPS, ...GZIP }],
   ['GET', '/content/a%2Fb.html', AUTHOR_HTTPS],
+  ['GET', '/content/dam/venia/', AUTHOR_HTTPS],
   // flush: the publish docroot, no rewrites, no Header merge
   ['GET', '/content/venia/us/en.html', { host: 'flush' }],
   ['POST', '/dispatcher/invalidate.cache', { host: 'dispflush', 'cq-action': 'Activate', 'content-length': '0' }],

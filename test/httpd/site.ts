@@ -51,12 +51,285 @@ export function writeDocroot(docroot: string): void {
     const aMinuteAgo = new Date(Date.now() - 60_000)
     fs.utimesSync(file, aMinuteAgo, aMinuteAgo)
   }
+  writeListingFolders(docroot)
   // apache2 started as root serves as www-data: every folder must be traversable.
   const open = (dir: string): void => {
     fs.chmodSync(dir, 0o755)
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) open(path.join(dir, e.name))
   }
   open(docroot)
+}
+
+/** Modification times of the listed files: fixed (a listing shows them), one minute apart from this moment on. */
+const LISTING_TIME = Date.UTC(2024, 2, 5, 14, 7, 9)
+
+/**
+ * The folders mod_dir and mod_autoindex answer for (`ix/…`): names that escape, sort and
+ * truncate in every way a listing can, sizes in bytes, K and M, sub-folders with and without an
+ * index, a file the access checks refuse (`*.secret`), header and readme files. Every file and
+ * folder gets a fixed modification time, the folders last (adding a file changes its folder's).
+ */
+function writeListingFolders(docroot: string): void {
+  const ix = path.join(docroot, 'ix')
+  const files: Record<string, string | number> = {
+    'a.txt': 'hello\n',
+    'b.html': '<html><head><TITLE>\n The B\r\npage</title></head></html>\n',
+    'c.bin': 2000,
+    'big.tar.gz': 1_500_000,
+    'café.txt': 'x',
+    'a&b<c>.txt': 'x',
+    'file2.txt': 'x',
+    'file10.txt': 'x',
+    'File1.txt': 'x',
+    'file01.txt': 'x',
+    'this-is-a-very-long-file-name-indeed.html': '<title>Long</title>',
+    '.hidden': 'x',
+    'backup~': 'x',
+    'x:y.txt': 'x',
+    'sp ace.txt': 'x',
+    'q?u#e%s.txt': 'x',
+    core: 'x',
+    'core.dump': 'x',
+    'notes.odt': 'x',
+    noext: 'x',
+    'p.ogg': 'x',
+    'i.png': 'x',
+    'k.secret': 'x',
+    'report.pdf': 5000,
+    'sub/index.html': 'sub index\n',
+    'dir two/x.txt': 'x',
+    'README/x.txt': 'x'
+  }
+  const folders: Record<string, Record<string, string | number>> = {
+    plain: files,
+    // One name per line of a big table: the page is over 8000 bytes.
+    many: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`entry-${String(i).padStart(3, '0')}.txt`, i * 37])),
+    hdr: { 'HEADER.html': '<p>Header &amp; <b>html</b></p>\n', 'README.html': '<p>readme</p>\n', 'a.txt': 'a' },
+    hdr2: { 'HEADER.txt': 'plain <header> & text\n', 'README.txt': 'plain readme\n', 'a.txt': 'a' },
+    off: { 'a.txt': 'a' },
+    none: { 'a.txt': 'a' },
+    multi: { 'second.html': 'second\n', 'index.html': 'not the index here\n' },
+    disabled: { 'index.html': 'never served\n' },
+    abs: { 'a.txt': 'a' },
+    redir: { 'index.html': 'redir index\n' },
+    noslash: { 'a.txt': 'a' },
+    café: { 'a.txt': 'a' },
+    'dir two': { 'index.html': 'spaced\n' },
+    authidx: { 'index.html': 'secret index\n' },
+    authidx2: { 'index.html': 'secret index\n' },
+    empty: {}
+  }
+  fs.mkdirSync(ix, { recursive: true })
+  fs.writeFileSync(path.join(ix, 'shared.html'), 'shared index\n')
+  for (const [folder, content] of Object.entries(folders)) {
+    const dir = path.join(ix, folder)
+    fs.mkdirSync(dir, { recursive: true })
+    for (const [rel, body] of Object.entries(content)) {
+      const file = path.join(dir, rel)
+      fs.mkdirSync(path.dirname(file), { recursive: true })
+      fs.writeFileSync(file, typeof body === 'number' ? Buffer.alloc(body, 0x61) : body)
+    }
+  }
+  fs.symlinkSync('a.txt', path.join(ix, 'plain', 'link-to-a.txt'))
+  // Files first, in name order, a minute apart; then every folder, deepest first.
+  const all: string[] = []
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name)
+      if (e.isDirectory()) walk(p)
+      all.push(p)
+    }
+  }
+  walk(ix)
+  all.push(ix)
+  all.forEach((p, i) => {
+    const t = new Date(LISTING_TIME + i * 61_000)
+    fs.lutimesSync(p, t, t)
+  })
+}
+
+/** Debian's /etc/apache2/mods-available/autoindex.conf (apache2 2.4.71): its directives, all of them. */
+const DEBIAN_AUTOINDEX = `IndexOptions FancyIndexing VersionSort HTMLTable NameWidth=* DescriptionWidth=* Charset=UTF-8
+  AddIconByEncoding (CMP,/icons/compressed.gif) x-compress x-gzip x-bzip2
+  AddIconByType (TXT,/icons/text.gif) text/*
+  AddIconByType (IMG,/icons/image2.gif) image/*
+  AddIconByType (SND,/icons/sound2.gif) audio/*
+  AddIconByType (VID,/icons/movie.gif) video/*
+  AddIcon /icons/binary.gif .bin .exe
+  AddIcon /icons/binhex.gif .hqx
+  AddIcon /icons/tar.gif .tar
+  AddIcon /icons/world2.gif .wrl .wrl.gz .vrml .vrm .iv
+  AddIcon /icons/compressed.gif .Z .z .tgz .gz .zip
+  AddIcon /icons/a.gif .ps .ai .eps
+  AddIcon /icons/layout.gif .html .shtml .htm .pdf
+  AddIcon /icons/text.gif .txt
+  AddIcon /icons/c.gif .c
+  AddIcon /icons/p.gif .pl .py
+  AddIcon /icons/f.gif .for
+  AddIcon /icons/dvi.gif .dvi
+  AddIcon /icons/uuencoded.gif .uu
+  AddIcon /icons/script.gif .conf .sh .shar .csh .ksh .tcl
+  AddIcon /icons/tex.gif .tex
+  AddIcon /icons/bomb.gif /core
+  AddIcon (SND,/icons/sound2.gif) .ogg
+  AddIcon (VID,/icons/movie.gif) .ogm
+  AddIcon /icons/back.gif ..
+  AddIcon /icons/hand.right.gif README
+  AddIcon /icons/folder.gif ^^DIRECTORY^^
+  AddIcon /icons/blank.gif ^^BLANKICON^^
+  AddIcon /icons/odf6odt-20x22.png .odt
+  AddIcon /icons/odf6ods-20x22.png .ods
+  AddIcon /icons/odf6odp-20x22.png .odp
+  AddIcon /icons/odf6odg-20x22.png .odg
+  AddIcon /icons/odf6odc-20x22.png .odc
+  AddIcon /icons/odf6odf-20x22.png .odf
+  AddIcon /icons/odf6odb-20x22.png .odb
+  AddIcon /icons/odf6odi-20x22.png .odi
+  AddIcon /icons/odf6odm-20x22.png .odm
+  AddIcon /icons/odf6ott-20x22.png .ott
+  AddIcon /icons/odf6ots-20x22.png .ots
+  AddIcon /icons/odf6otp-20x22.png .otp
+  AddIcon /icons/odf6otg-20x22.png .otg
+  AddIcon /icons/odf6otc-20x22.png .otc
+  AddIcon /icons/odf6otf-20x22.png .otf
+  AddIcon /icons/odf6oti-20x22.png .oti
+  AddIcon /icons/odf6oth-20x22.png .oth
+  DefaultIcon /icons/unknown.gif
+  ReadmeName README.html
+  HeaderName HEADER.html
+  IndexIgnore .??* *~ *# RCS CVS *,v *,t`
+
+/**
+ * The AMS (RHEL httpd) conf.d/autoindex.conf of the corpus (adobe__aem-project-archetype,
+ * dispatcher.ams): its directives but the `/icons/` Alias and its `<Directory>`, which serve the
+ * icons, not the listing.
+ */
+const RHEL_AUTOINDEX = `IndexOptions FancyIndexing HTMLTable VersionSort
+  AddIconByEncoding (CMP,/icons/compressed.gif) x-compress x-gzip
+  AddIconByType (TXT,/icons/text.gif) text/*
+  AddIconByType (IMG,/icons/image2.gif) image/*
+  AddIconByType (SND,/icons/sound2.gif) audio/*
+  AddIconByType (VID,/icons/movie.gif) video/*
+  AddIcon /icons/binary.gif .bin .exe
+  AddIcon /icons/binhex.gif .hqx
+  AddIcon /icons/tar.gif .tar
+  AddIcon /icons/world2.gif .wrl .wrl.gz .vrml .vrm .iv
+  AddIcon /icons/compressed.gif .Z .z .tgz .gz .zip
+  AddIcon /icons/a.gif .ps .ai .eps
+  AddIcon /icons/layout.gif .html .shtml .htm .pdf
+  AddIcon /icons/text.gif .txt
+  AddIcon /icons/c.gif .c
+  AddIcon /icons/p.gif .pl .py
+  AddIcon /icons/f.gif .for
+  AddIcon /icons/dvi.gif .dvi
+  AddIcon /icons/uuencoded.gif .uu
+  AddIcon /icons/script.gif .conf .sh .shar .csh .ksh .tcl
+  AddIcon /icons/tex.gif .tex
+  AddIcon /icons/bomb.gif /core
+  AddIcon /icons/bomb.gif */core.*
+  AddIcon /icons/back.gif ..
+  AddIcon /icons/hand.right.gif README
+  AddIcon /icons/folder.gif ^^DIRECTORY^^
+  AddIcon /icons/blank.gif ^^BLANKICON^^
+  DefaultIcon /icons/unknown.gif
+  ReadmeName README.html
+  HeaderName HEADER.html
+  IndexIgnore .??* *~ *# HEADER* README* RCS CVS *,v *,t`
+
+/** Virtual hosts that list folders the ways IndexOptions can (same docroot; by Host). */
+function listingVhosts(docroot: string): string {
+  const open = `  DocumentRoot "${docroot}"
+  <Directory />
+    Options Indexes FollowSymLinks
+    Require all granted
+  </Directory>
+  <Directory "${docroot}">
+    SetOutputFilter DEFLATE
+  </Directory>
+  <Files "*.secret">
+    Require all denied
+  </Files>`
+  return `<VirtualHost *:*>
+  ServerName ix-deb
+${open}
+  ${DEBIAN_AUTOINDEX}
+  <Directory "${docroot}/ix/hdr2">
+    HeaderName HEADER.txt
+    ReadmeName README.txt
+  </Directory>
+  <Directory "${docroot}/ix/many">
+    IndexOptions -HTMLTable
+  </Directory>
+  <Directory "${docroot}/ix/plain/dir two">
+    DirectoryIndex x.txt
+    <Files "x.txt">
+      Require all denied
+    </Files>
+  </Directory>
+</VirtualHost>
+<VirtualHost *:*>
+  ServerName ix-rhel
+${open}
+  ${RHEL_AUTOINDEX}
+  <Directory "${docroot}/ix/hdr2">
+    IndexOptions +SuppressRules +SuppressIcon +SuppressSize +SuppressDescription +IconsAreLinks
+  </Directory>
+</VirtualHost>
+<VirtualHost *:*>
+  ServerName ix-pre
+${open}
+  IndexOptions FancyIndexing FoldersFirst IconsAreLinks ScanHTMLTitles IgnoreCase IconHeight IconWidth=16 ShowForbidden
+  IndexOrderDefault Descending Date
+  AddIcon (TXT,/i/t.gif) .txt
+  AddAlt "Folder" ^^DIRECTORY^^
+  AddAltByType "Some text" text/plain
+  AddDescription "The <b>first</b> &amp; only A file, described at length" a.txt
+  AddDescription "Sub folder" sub
+  AddDescription "Any text" *.txt
+  DefaultIcon /i/unknown.gif
+  ServerSignature On
+  <Directory "${docroot}/ix/plain/sub">
+    IndexOptions +SuppressSize -FoldersFirst
+  </Directory>
+  <Directory "${docroot}/ix/hdr">
+    HeaderName HEADER.html
+    ReadmeName README.html
+    IndexOptions +SuppressHTMLPreamble
+  </Directory>
+  <Directory "${docroot}/ix/many">
+    IndexOptions +SuppressRules +SuppressIcon +SuppressLastModified +SuppressColumnSorting +VersionSort
+  </Directory>
+</VirtualHost>
+<VirtualHost *:*>
+  ServerName ix-more
+${open}
+  IndexOptions FancyIndexing HTMLTable XHTML AddAltClass SuppressDescription IgnoreClient TrackModified Type=text/xhtml Charset=
+  IndexOptions NameWidth=12 UseOldDateFormat
+  IndexStyleSheet "/s.css"
+  IndexHeadInsert "<meta name='x' content='y'>"
+  AddIcon /i/t.gif .txt
+  IndexIgnore *.bin
+  <Directory "${docroot}/ix/plain">
+    IndexIgnoreReset On
+    IndexIgnore *.txt
+    IndexOptions None
+  </Directory>
+  ServerSignature EMail
+  ServerAdmin webmaster@example.com
+</VirtualHost>
+<VirtualHost *:*>
+  ServerName ix-noslash
+  DocumentRoot "${docroot}"
+  <Directory />
+    DirectorySlash Off
+    Options FollowSymLinks
+    Require all granted
+  </Directory>
+  <Directory "${docroot}/ix/plain">
+    Options +Indexes
+  </Directory>
+</VirtualHost>
+`
 }
 
 /**
@@ -471,8 +744,51 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   <Location "/acc/user">
     Require expr "%{REMOTE_USER} == 'bob'"
   </Location>
+  <Directory "${docroot}/ix">
+    Options +Indexes
+  </Directory>
+  <Directory "${docroot}/ix/off">
+    Options -Indexes
+  </Directory>
+  <Location "/ix/none">
+    Options None
+  </Location>
+  <Directory "${docroot}/ix/multi">
+    DirectoryIndex missing.html second.html
+  </Directory>
+  <Directory "${docroot}/ix/disabled">
+    DirectoryIndex disabled
+  </Directory>
+  <Directory "${docroot}/ix/abs">
+    DirectoryIndex /ix/shared.html
+  </Directory>
+  <Directory "${docroot}/ix/redir">
+    DirectoryIndexRedirect On
+  </Directory>
+  <Directory "${docroot}/ix/noslash">
+    DirectorySlash Off
+  </Directory>
+  <Location "/fb/">
+    FallbackResource /ix/shared.html
+  </Location>
+  <If "%{QUERY_STRING} == 'noindex'">
+    Options -Indexes
+  </If>
+  <LocationMatch "^/ix/authidx">
+    AuthType Basic
+    AuthName "Index"
+    AuthUserFile "${docroot}/../htpasswd"
+  </LocationMatch>
+  <Files "index.html">
+    <If "%{REQUEST_URI} =~ m#^/ix/authidx#">
+      Require valid-user
+    </If>
+  </Files>
+  <Directory "${docroot}/ix/authidx2">
+    DirectoryIndex index.html other.html
+  </Directory>
 </VirtualHost>
-<VirtualHost *:*>
+${listingVhosts(docroot)}<VirtualHost *:*>
   ServerName trace-off
   DocumentRoot "${docroot}"
   TraceEnable off
@@ -791,5 +1107,87 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/pxm/echo/x?q=1', {}],
   ['GET', '/pxm/echo?to=http://{backend}/m/z', {}],
   ['GET', '/rwp/echo?q=1', {}],
-  ['GET', '/pxdead/x', {}]
+  ['GET', '/pxdead/x', {}],
+  // mod_dir and mod_autoindex: folders, their slash, their index, their listing.
+  ['GET', '/a/', {}],
+  ['GET', '/ix/plain', {}],
+  ['GET', '/ix/plain?x=1&y', {}],
+  ['GET', '/ix/plain?', {}],
+  ['POST', '/ix/plain', { 'content-length': '0' }],
+  ['GET', '/ix/caf%C3%A9', {}],
+  ['GET', '/ix/dir%20two', {}],
+  ['GET', '/ix/dir%20two/', {}],
+  ['GET', '/ix/plain/', {}],
+  ['GET', '/ix/plain/', { 'accept-encoding': 'gzip' }],
+  ['HEAD', '/ix/plain/', {}],
+  ['HEAD', '/ix/plain/', { 'accept-encoding': 'gzip' }],
+  ['POST', '/ix/plain/', { 'content-length': '0' }],
+  ['OPTIONS', '/ix/plain/', {}],
+  ['DELETE', '/ix/plain/', {}],
+  ['GET', '/ix/plain/?C=M;O=D', {}],
+  ['GET', '/ix/plain/sub/', {}],
+  ['GET', '/ix/plain/README/', {}],
+  ['GET', '/ix/caf%C3%A9/', {}],
+  ['GET', '/ix/empty/', {}],
+  ['GET', '/ix/off/', {}],
+  ['GET', '/ix/none/', {}],
+  ['GET', '/ix/multi/', {}],
+  ['GET', '/ix/multi/?q=1', {}],
+  ['GET', '/ix/disabled/', {}],
+  ['GET', '/ix/abs/', {}],
+  ['GET', '/ix/redir/', {}],
+  ['GET', '/ix/redir/?q=1', {}],
+  ['GET', '/ix/noslash', {}],
+  ['GET', '/ix/noslash/', {}],
+  ['GET', '/fb/missing.html?k=v', {}],
+  ['GET', '/fb/', {}],
+  ['GET', '/ix/', {}],
+  ['GET', '/ix/plain/', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/', { host: 'ix-deb', 'accept-encoding': 'gzip' }],
+  ['HEAD', '/ix/plain/', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?C=M;O=D', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?C=S;O=A', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?C=S;O=D', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?C=D;O=D', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?C=N;O=D', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?C=N;O=A&V=0', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?F=0', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?F=1;C=M', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?P=*.txt', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?P=f*;C=S;O=D&F=2', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?P=%2A.html', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?C=X;O=D', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/?O=D;junk', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/sub/', { host: 'ix-deb' }],
+  ['GET', '/ix/', { host: 'ix-deb' }],
+  ['GET', '/ix/many/', { host: 'ix-deb' }],
+  ['GET', '/ix/many/', { host: 'ix-deb', 'accept-encoding': 'gzip' }],
+  ['GET', '/ix/hdr/', { host: 'ix-deb' }],
+  ['GET', '/ix/hdr/?x=1', { host: 'ix-deb' }],
+  ['GET', '/ix/hdr/', { host: 'ix-deb', 'accept-encoding': 'gzip' }],
+  ['GET', '/ix/hdr2/', { host: 'ix-more', 'accept-encoding': 'gzip' }],
+  ['HEAD', '/ix/hdr2/', { host: 'ix-more' }],
+  ['GET', '/ix/hdr2/', { host: 'ix-deb' }],
+  ['GET', '/', { host: 'ix-deb' }],
+  ['GET', '/ix/plain/', { host: 'ix-rhel' }],
+  ['GET', '/ix/plain/?C=D;O=A', { host: 'ix-rhel' }],
+  ['GET', '/ix/hdr/', { host: 'ix-rhel' }],
+  ['GET', '/ix/many/', { host: 'ix-rhel' }],
+  ['GET', '/ix/plain/', { host: 'ix-pre' }],
+  ['GET', '/ix/plain/?C=N;O=A', { host: 'ix-pre' }],
+  ['GET', '/ix/plain/sub/', { host: 'ix-pre' }],
+  ['GET', '/ix/plain/', { host: 'ix-more' }],
+  ['GET', '/ix/plain/?C=S;O=D', { host: 'ix-more' }],
+  ['GET', '/ix/hdr2/', { host: 'ix-more' }],
+  ['GET', '/ix/plain', { host: 'ix-noslash' }],
+  ['GET', '/ix/plain/', { host: 'ix-noslash' }],
+  ['GET', '/ix/off', { host: 'ix-noslash' }],
+  ['GET', '/ix/plain/?noindex', {}],
+  ['GET', '/ix/authidx/', {}],
+  ['GET', '/ix/authidx/', { authorization: 'Basic ' + Buffer.from('bob:p@ss').toString('base64') }],
+  ['GET', '/ix/authidx2/', {}],
+  ['GET', '/ix/authidx2/', { authorization: 'Basic ' + Buffer.from('bob:p@ss').toString('base64') }],
+  ['GET', '/ix/hdr/', { host: 'ix-pre' }],
+  ['GET', '/ix/many/', { host: 'ix-pre' }],
+  ['GET', '/ix/hdr2/', { host: 'ix-rhel' }]
 ]

@@ -62,7 +62,8 @@ describe('static files as httpd serves them', () => {
   })
 
   it('a folder without its slash is redirected (mod_dir); with it, index.html answers', async () => {
-    const { s } = await site()
+    // The embedded vhost says DirectorySlash Off in <Directory />: a later <Directory /> turns it on again.
+    const { s } = await site('<Directory />\n    DirectorySlash On\n</Directory>')
     const r = await s.send('/content?a=1')
     expect(r.status).toBe(301)
     expect(r.headers.location).toMatch(/^http:\/\/[^/]+\/content\/\?a=1$/)

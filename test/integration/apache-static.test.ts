@@ -14,8 +14,9 @@ async function site(edit: (vhost: string) => string): Promise<{ s: Stack; docroo
   return { s, docroot: s.docroot }
 }
 
+/** The handler's last word (mod_dir may have spoken before it). */
 function renderSummary(trace: { stages: { stage: string; summary: string }[] }): string {
-  return trace.stages.find((e) => e.stage === 'render')?.summary ?? ''
+  return trace.stages.findLast((e) => e.stage === 'render')?.summary ?? ''
 }
 
 describe("Apache's default handler", () => {

@@ -101,10 +101,25 @@ export interface UnescapeResult {
  * encoded slash stays `%2F`; otherwise it is decoded but reported as forbidden.
  */
 export function unescapeUrl(s: string, opts: { keepSlashes?: boolean } = {}): UnescapeResult {
+  const r = unescapeOctets(encoder.encode(s), opts.keepSlashes === true)
+  return { value: decoder.decode(new Uint8Array(r.bytes)), badEscape: r.badEscape, forbidden: r.forbidden }
+}
+
+/** `unescapeUrl` on a byte string (one character per byte), as httpd's own buffers hold it. */
+export function unescapeBytes(s: string): UnescapeResult {
+  const src = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) src[i] = s.charCodeAt(i) & 0xff
+  const r = unescapeOctets(src, false)
+  return { value: String.fromCharCode(...r.bytes), badEscape: r.badEscape, forbidden: r.forbidden }
+}
+
+function unescapeOctets(
+  src: Uint8Array,
+  keepSlashes: boolean
+): { bytes: number[]; badEscape: boolean; forbidden: boolean } {
   const bytes: number[] = []
   let badEscape = false
   let forbidden = false
-  const src = encoder.encode(s)
   for (let i = 0; i < src.length; i++) {
     const b = src[i]
     if (b !== 0x25) {
@@ -118,7 +133,7 @@ export function unescapeUrl(s: string, opts: { keepSlashes?: boolean } = {}): Un
       continue
     }
     const decoded = parseInt(h, 16)
-    if (decoded === 0x2f && opts.keepSlashes) {
+    if (decoded === 0x2f && keepSlashes) {
       bytes.push(src[i], src[i + 1], src[i + 2])
     } else {
       if (decoded === 0 || decoded === 0x2f) forbidden = true
@@ -126,5 +141,5 @@ export function unescapeUrl(s: string, opts: { keepSlashes?: boolean } = {}): Un
     }
     i += 2
   }
-  return { value: decoder.decode(new Uint8Array(bytes)), badEscape, forbidden }
+  return { bytes, badEscape, forbidden }
 }

@@ -55,7 +55,8 @@ export function statusText(status: number): string {
   return TEXT[status]?.[0] ?? REDIRECT[status] ?? 'Error'
 }
 
-function escapeHtml(s: string): string {
+/** `ap_escape_html`: `&`, `<`, `>` and `"`. */
+export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 

@@ -8,6 +8,7 @@ import type { ActiveVhost } from '../runtime/active-config'
 import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
 import type { SectionWalkInput } from '../runtime/sections'
 import type { RequestContext } from './context'
+import type { ApacheRequest } from '../apache-expr'
 
 export function apacheSections(ctx: RequestContext, phase: SectionsPhase = ctx.sectionsPhase): ResolvedApache | null {
   const v = ctx.vhost
@@ -28,6 +29,20 @@ export function apacheSections(ctx: RequestContext, phase: SectionsPhase = ctx.s
 /** httpd's `r->filename` as the request stands (what `%{REQUEST_FILENAME}` reads). */
 export function requestFilename(ctx: RequestContext, v: ActiveVhost): string {
   return apacheFilename(ctx, v, apacheUri(ctx))
+}
+
+/**
+ * What a section walk reads of a subrequest of this request: its own `r->uri`, `r->args` and
+ * `r->filename` (what `<If>` and `Require expr` read as `%{REQUEST_URI}`, `%{QUERY_STRING}`, …).
+ */
+export function subrequestWalkInput(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  uri: string,
+  filename: string,
+  args: string | null = null
+): SectionWalkInput {
+  return walkInput(ctx, v, uri, filename, { uri, query: args ?? '' })
 }
 
 /** What a section walk reads of the request as it stands. */
@@ -52,13 +67,20 @@ function apacheFilename(ctx: RequestContext, v: ActiveVhost, uri: string): strin
 /** Each vhost's DocumentRoot without its trailing slashes, worked out once. */
 const docrootBases = new WeakMap<ActiveVhost, string>()
 
-function walkInput(ctx: RequestContext, v: ActiveVhost, uri: string, filename: string): SectionWalkInput {
+/** `own`: what a subrequest has of its own (its URI and query), over the request's. */
+function walkInput(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  uri: string,
+  filename: string,
+  own?: Pick<ApacheRequest, 'uri' | 'query'>
+): SectionWalkInput {
   return {
     uri,
     filename,
     probe: v.probe,
     exprContext: () => ({
-      req: ctx.apacheRequest(),
+      req: own ? { ...ctx.apacheRequest(), ...own } : ctx.apacheRequest(),
       env: ctx.env,
       osEnv: ctx.config.loaded.environment,
       fs: v.probe,

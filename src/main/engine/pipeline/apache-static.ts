@@ -17,10 +17,14 @@ import { defaultCharsetOf, finalHeaders } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
 import { answer, redirect } from './stages/answer'
-import { checkAccess } from './stages/access'
 // ap_method_number_of's list: any other token is M_INVALID, which the default handler answers with 501.
 import { KNOWN_METHODS } from '../config/apache/access-directives'
-import { isWithin, realNearest } from '../cache/safe-path'
+import { moduleLoaded } from '../config/apache/modules'
+import type { IndexSettings } from '../runtime/index-config'
+import { apacheSections, sectionWalkInput } from './apache-sections'
+import { autoindex } from './autoindex'
+import { dirFixup, fallbackFixup } from './mod-dir'
+import { leavesDocroot, statOf } from './subrequest'
 
 /** What httpd's default handler answers besides GET, HEAD and POST (it serves the file for those). */
 const ALLOW = 'GET,POST,OPTIONS,HEAD,TRACE'
@@ -48,33 +52,60 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     return answer(ctx, 404)
   }
   let st = statOf(file)
-  if (st?.isDirectory()) {
-    const uri = ctx.apacheUri ?? ctx.decodedPath
-    if (!uri.endsWith('/')) {
-      // mod_dir's DirectorySlash: a folder is only served with its trailing slash.
-      const location = `${ctx.req.secure ? 'https' : 'http'}://${ctx.headers.host ?? 'localhost'}${ctx.path}/${ctx.query !== null ? `?${ctx.query}` : ''}`
-      ctx.record('render', 'stop', `${why}; ${file} is a folder: mod_dir redirects to the URL with a trailing slash`)
-      ctx.setOutcome('redirect')
-      return redirect(ctx, 301, location)
+  const v = ctx.vhost
+  const modules = ctx.config.loaded.apache?.modules
+  // What mod_dir's fixups leave the handler: a folder, and the index names they tried.
+  let folder: { settings: IndexSettings; names: string | null } | null = null
+  if (v && (!st || st.isDirectory()) && moduleLoaded(modules, 'dir_module')) {
+    const settings = v.apache.scoped.indexAt(sectionWalkInput(ctx, v))
+    // FallbackResource stands in for a file that does not exist (not for path info below a file).
+    const fixup = st
+      ? dirFixup(ctx, v, settings, root, file)
+      : settings.dir.fallback !== null && !belowFile(root, file)
+        ? fallbackFixup(ctx, v, settings, root)
+        : null
+    switch (fixup?.kind) {
+      case 'slash':
+        ctx.setOutcome('redirect')
+        return redirect(ctx, 301, fixup.location)
+      case 'redirect':
+        ctx.setOutcome('redirect')
+        return redirect(ctx, fixup.status, fixup.location)
+      case 'error': {
+        ctx.setOutcome(fixup.status >= 500 ? 'error' : 'blocked')
+        const challenge = fixup.challenge
+        return answer(ctx, fixup.status, challenge !== undefined ? { 'www-authenticate': challenge } : {})
+      }
+      case 'index': {
+        // ap_internal_fast_redirect: the request becomes the subrequest (its URI, file, query, sections).
+        const sub = fixup.sub
+        file = sub.file
+        st = sub.stat
+        ctx.apacheUri = sub.uri
+        if (sub.args !== ctx.args()) ctx.apacheArgs = sub.args
+        if (ctx.apacheFilename !== undefined) ctx.apacheFilename = sub.filename
+        ctx.invalidateApacheRequest()
+        break
+      }
+      case 'declined':
+        if (st) folder = { settings, names: fixup.names }
     }
-    // mod_dir's DirectoryIndex (index.html by default): the index answers, with the sections of its own URI.
-    const index = path.join(file, 'index.html')
-    const ist = statOf(index)
-    if (ist?.isFile() && !leavesDocroot(root, index)) {
-      file = index
-      st = ist
-      ctx.apacheUri = `${uri}index.html`
-      ctx.invalidateApacheRequest()
-      // mod_dir looks the index up with a subrequest, which passes the access checks itself.
-      const refused = ctx.vhost ? checkAccess(ctx, ctx.vhost) : false
-      if (refused !== false) return refused
-    }
+  } else if (v && st?.isDirectory()) {
+    folder = { settings: v.apache.scoped.indexAt(sectionWalkInput(ctx, v)), names: null }
   }
   // The default handler reads (and drops) a request body before it answers, whatever it answers:
   // a client waiting on `Expect: 100-continue` gets its 100 and the connection stays open.
   const body = ctx.req.body
-  if (body !== null) return discardBody(body).then(() => defaultHandler(ctx, root, file, st, why))
-  return defaultHandler(ctx, root, file, st, why)
+  const handle = (): boolean | Promise<boolean> => {
+    // mod_autoindex's handler comes before the default one.
+    if (folder && st && v && moduleLoaded(modules, 'autoindex_module')) {
+      const listed = autoindex(ctx, v, folder.settings, root, file, st, folder.names, why)
+      if (listed !== null) return listed
+    }
+    return defaultHandler(ctx, root, file, st, why, folder !== null && !moduleLoaded(modules, 'autoindex_module'))
+  }
+  if (body !== null) return discardBody(body).then(handle)
+  return handle()
 }
 
 /**
@@ -86,11 +117,12 @@ function defaultHandler(
   root: string,
   file: string,
   st: fs.BigIntStats | undefined,
-  why: string
+  why: string,
+  noAutoindex = false
 ): boolean | Promise<boolean> {
   const method = ctx.req.method
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-    if (method === 'OPTIONS') return options(ctx, why, file)
+    if (method === 'OPTIONS') return options(ctx, why, file, st?.isDirectory() === true)
     const known = KNOWN_METHODS.has(method)
     const status = known ? 405 : 501
     ctx.record(
@@ -106,7 +138,7 @@ function defaultHandler(
     ctx.record(
       'render',
       'stop',
-      `${why}; Apache serves ${file} from the DocumentRoot: ${st?.isDirectory() ? 'a folder without index.html' : 'not found'}, 404`
+      `${why}; Apache serves ${file} from the DocumentRoot: ${st?.isDirectory() ? `a folder, which the default handler does not serve${noAutoindex ? ' (mod_autoindex is not loaded)' : ''}` : 'not found'}, 404`
     )
     return answer(ctx, 404)
   }
@@ -163,16 +195,25 @@ function defaultHandler(
 }
 
 /** `OPTIONS` on a file: httpd's core answers with the methods it allows and no body. */
-function options(ctx: RequestContext, why: string, file: string): true {
+function options(ctx: RequestContext, why: string, file: string, folder: boolean): true {
   ctx.record('render', 'stop', `${why}; Apache answers OPTIONS itself: 200 with Allow`)
   ctx.status = 200
   // mod_mime has typed the request by the file's name already.
   const headers: OutgoingHttpHeaders = { allow: ALLOW, 'content-length': '0' }
-  const type = forcedTypeOf(ctx, file) ?? contentTypeFor(file)
+  // mod_mime's type_checker types a folder httpd/unix-directory.
+  const type = folder
+    ? (forcedFolderType(ctx) ?? 'httpd/unix-directory')
+    : (forcedTypeOf(ctx, file) ?? contentTypeFor(file))
   if (type) headers['content-type'] = type
   ctx.reply.head(200, finalHeaders(ctx, 200, headers, false))
   ctx.reply.end()
   return true
+}
+
+/** A folder's type when the configuration forces one (a rewrite `[T=]`, `ForceType`; AddType never names a folder). */
+function forcedFolderType(ctx: RequestContext): string | undefined {
+  if (ctx.forcedType !== undefined) return ctx.forcedType
+  return ctx.vhost?.apache.scoped.hasMime ? (apacheSections(ctx)?.mime.forceType ?? undefined) : undefined
 }
 
 /** Reads a request body to its end and drops it (ap_discard_request_body); a broken one ends it too. */
@@ -187,23 +228,14 @@ function discardBody(body: Readable): Promise<void> {
   })
 }
 
-/**
- * httpd follows a symbolic link (FollowSymLinks), but the workbench never reads outside the
- * docroot: a path whose real location (or its nearest existing folder's) lies elsewhere is refused.
- */
-function leavesDocroot(root: string, file: string): boolean {
-  const real = realNearest(file)
-  const realRoot = realNearest(root)
-  return real !== null && realRoot !== null && !isWithin(realRoot, real)
-}
-
-/** A stat that says "absent" for ENOENT, ENOTDIR (a file in the middle of the path), ELOOP, EACCES. */
-function statOf(file: string): fs.BigIntStats | undefined {
-  try {
-    return fs.statSync(file, { bigint: true, throwIfNoEntry: false })
-  } catch {
-    return undefined
+/** Some folder on the way to `file` (below the docroot) is a file: the rest would be path info, not a missing file. */
+function belowFile(root: string, file: string): boolean {
+  let dir = path.dirname(file)
+  while (dir.length > root.length && dir.startsWith(root)) {
+    if (statOf(dir)?.isFile()) return true
+    dir = path.dirname(dir)
   }
+  return false
 }
 
 function readWhole(file: string): Buffer | null {

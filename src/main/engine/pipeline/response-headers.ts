@@ -19,6 +19,11 @@ export interface AnswerSource {
   uncacheable?: boolean
   /** Modification time (ms) of the file Apache served, for `M` rules. */
   fileMtime?: number
+  /**
+   * `r->mtime` (ms) where the handler set it apart from the file's: mod_autoindex leaves it 0
+   * (what `%{LAST_MODIFIED}` reads) unless TrackModified, while `M` rules still see the folder's.
+   */
+  requestMtime?: number
   /** `r->content_type` when the answer carries no Content-Type (a 304 for a file): what `%{CONTENT_TYPE}` reads. */
   contentType?: string
   /**
@@ -142,7 +147,7 @@ function afterModules(
   const osEnv = ctx.config.loaded.environment
   // r->filename, as `<If>` sections read it (`%{REQUEST_FILENAME}` in `expr=`).
   const filename = requestFilename(ctx, v!)
-  const mtime = source.fileMtime ?? ctx.servedMtime
+  const mtime = source.requestMtime ?? source.fileMtime ?? ctx.servedMtime
   // One run of the directives, with (`quiet` false) or without their trace.
   const apply = (quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> =>
     applyResponseHeaderRecord(compiled, input, req, env, {

@@ -20,6 +20,7 @@ import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './di
 import { allContexts } from './contexts'
 import { hasModEnv } from './mod-env'
 import { AccessControl, accessProblems } from './access'
+import { hasIndexDirectives, indexSettingsOf, type IndexSettings } from './index-config'
 import {
   dirRedirects,
   redirectProblems,
@@ -105,6 +106,10 @@ export class VhostScopes {
   private readonly root: string
   /** By walk key: node indices are the same in both phases, so one memo serves both. */
   private readonly memo = new Map<string, ResolvedApache>()
+  /** The sections with Options, mod_dir or mod_autoindex directives: compiled when a folder is first asked for. */
+  private indexSections: CompiledSections | null | undefined
+  /** What those sections merge to, by walk key. */
+  private readonly indexMemo = new Map<string, IndexSettings>()
 
   /** `dirRules`: the sections' own RewriteRules, when some section has any. */
   constructor(
@@ -202,6 +207,28 @@ export class VhostScopes {
     const known = this.memo.get(walk.key)
     if (known) return known.access
     return accessOf([...this.layers, ...walk.scopes.map((s) => s.settings)])
+  }
+
+  /**
+   * core's Options, mod_dir's and mod_autoindex's settings for a request (`full` phase): what
+   * decides a request for a folder (runtime/index-config.ts). Walked with its own set of
+   * sections, so the other walks stay as they were.
+   */
+  indexAt(input: SectionWalkInput): IndexSettings {
+    if (this.indexSections === undefined)
+      this.indexSections = compileSections(this.layers, this.docroot, hasIndexDirectives)
+    const walk = this.indexSections?.walk(input)
+    const key = walk?.key ?? ''
+    let settings = this.indexMemo.get(key)
+    if (!settings) {
+      settings = indexSettingsOf([
+        ...this.layers.map((settings) => ({ settings })),
+        ...(walk?.scopes ?? []).map((scope) => ({ settings: scope.settings, scope }))
+      ])
+      if (this.indexMemo.size >= MEMO_LIMIT) this.indexMemo.clear()
+      this.indexMemo.set(key, settings)
+    }
+    return settings
   }
 
   /** What a combination of sections compiles to, remembered by its key. */

@@ -143,6 +143,7 @@ class ApacheLoader {
     if (serverRoot) for (const v of this.config.virtualHosts) v.documentRoot ??= serverRoot
     const scope = this.opts.scope
     for (const name of scope.definedNames()) this.config.defines[name] = scope.lookup(name) ?? ''
+    this.config.modules = this.modules.identifiers()
     const parsedFiles = this.parsed
     return {
       config: this.config,

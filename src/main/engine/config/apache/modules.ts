@@ -119,4 +119,22 @@ export class ModuleSet {
   has(name: string): boolean {
     return this.base.has(name) || this.loaded.has(name)
   }
+
+  /** The identifiers of every loaded module (`dir_module`, …), sorted. */
+  identifiers(): string[] {
+    const out = new Set<string>()
+    for (const set of [this.base, this.loaded]) for (const s of set) if (s.endsWith('_module')) out.add(s)
+    return [...out].sort()
+  }
 }
+
+/** Whether the configuration runs with this module (`dir_module`); the runtime's defaults when it does not say. */
+export function moduleLoaded(modules: readonly string[] | undefined, identifier: string): boolean {
+  const list = modules ?? DEFAULT_LOADED_MODULES
+  let set = moduleSets.get(list)
+  if (!set) moduleSets.set(list, (set = new Set(list)))
+  return set.has(identifier)
+}
+
+/** Each configuration's list as a set, made on first use (asked on every request Apache serves itself). */
+const moduleSets = new WeakMap<readonly string[], ReadonlySet<string>>()

@@ -31,6 +31,12 @@ import {
   rewriteOptionsError,
   type MapEnvironment
 } from './rewrite-directives'
+import {
+  indexDirectiveError,
+  initialIndexDirectiveState,
+  isIndexDirective,
+  type IndexDirectiveState
+} from './index-directives'
 import { textMemo } from '../../text-memo'
 import { condRefusals } from '../../pipeline/rewrite'
 import type { ServerRootPaths } from './server-root'
@@ -162,6 +168,8 @@ const isDispatcherDirective = (name: string): boolean => name.startsWith('Dispat
 export class SettingsWriter {
   /** RewriteConds wait for the next RewriteRule of the same context (mod_rewrite keeps them per config). */
   private readonly pendingConds = new Map<VhostSettings, RewriteCond[]>()
+  /** Each context's `Options` and `IndexOptions` so far: whether httpd takes a line depends on those before it. */
+  private readonly indexStates = new Map<VhostSettings, IndexDirectiveState>()
   private readonly access: AccessWriter
 
   /** `mapFiles`: whether a RewriteMap's file exists, and which modules are loaded (the loader knows). */
@@ -185,6 +193,13 @@ export class SettingsWriter {
     if (removed) return this.sink.warn(APACHE_REMOVED_DIRECTIVE, 'syntax', removed, d.pos)
     const misplacedMap = d.name === 'RewriteMap' ? misplacedRewriteMap(ctx) : undefined
     if (misplacedMap) return this.sink.error(APACHE_MISPLACED_DIRECTIVE, 'syntax', misplacedMap, d.pos)
+    if (isIndexDirective(d.name)) {
+      // Options, mod_dir and mod_autoindex: refused lines are not kept (httpd would not start).
+      let state = this.indexStates.get(ctx.settings)
+      if (!state) this.indexStates.set(ctx.settings, (state = initialIndexDirectiveState(ctx.level === 'scope')))
+      const error = indexDirectiveError(d.name, d.args, state)
+      if (error !== undefined) return this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', error, d.pos)
+    }
     this.model(ctx, d)
   }
 

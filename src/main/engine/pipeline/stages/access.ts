@@ -11,6 +11,8 @@ import { apacheSections, sectionWalkInput } from '../apache-sections'
 import { answer } from './answer'
 import { proxiedByApache } from './handler'
 import { runSetEnv } from './rewrite'
+import type { AccessControl, AccessDecision } from '../../runtime/access'
+import type { SectionWalkInput } from '../../runtime/sections'
 
 export function access(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
@@ -32,17 +34,7 @@ export function access(ctx: RequestContext): boolean | Promise<boolean> {
 export function checkAccess(ctx: RequestContext, v: ActiveVhost, proxied = false): boolean | Promise<boolean> {
   const control = apacheSections(ctx)?.access
   if (!control) return false
-  const req = ctx.apacheRequest()
-  const d = control.check({
-    method: req.method,
-    clientIp: req.remoteAddr,
-    serverIp: req.serverAddr,
-    env: ctx.env,
-    // Only `Require expr` reads it.
-    exprContext: () => sectionWalkInput(ctx, v).exprContext(),
-    vary: ctx.vary,
-    authorization: ctx.headers.authorization
-  })
+  const d = accessDecision(ctx, control, () => sectionWalkInput(ctx, v))
   let log = d.log
   if (d.status === 403) {
     const walk = sectionWalkInput(ctx, v)
@@ -53,4 +45,26 @@ export function checkAccess(ctx: RequestContext, v: ActiveVhost, proxied = false
   ctx.setOutcome(d.status === 500 ? 'error' : 'blocked')
   ctx.outputFiltered = false
   return answer(ctx, d.status, d.challenge !== undefined ? { 'www-authenticate': d.challenge } : {})
+}
+
+/**
+ * What `control` decides for this request, or for one of its subrequests (`walk` gives the
+ * subrequest's own `r->uri` and `r->filename`, which `Require expr` reads).
+ */
+export function accessDecision(
+  ctx: RequestContext,
+  control: AccessControl,
+  walk: () => SectionWalkInput
+): AccessDecision {
+  const req = ctx.apacheRequest()
+  return control.check({
+    method: req.method,
+    clientIp: req.remoteAddr,
+    serverIp: req.serverAddr,
+    env: ctx.env,
+    // Only `Require expr` reads it.
+    exprContext: () => walk().exprContext(),
+    vary: ctx.vary,
+    authorization: ctx.headers.authorization
+  })
 }

@@ -1,0 +1,202 @@
+/**
+ * mod_dir's fixups (`dir_fixups` in mod_dir.c, httpd 2.4), for a request Apache answers itself:
+ * - a folder without its trailing slash is redirected (301) to the URL with it, the query kept
+ *   (`DirectorySlash`, on unless a context says Off; not for a non-GET `redirect-carefully` one);
+ * - a folder with it: each `DirectoryIndex` name (default `index.html`; `disabled`: none) is
+ *   looked up by a subrequest; the first regular file the access checks let through answers
+ *   instead (an internal redirect that keeps the query), or a redirect to it with
+ *   `DirectoryIndexRedirect`. A candidate the checks refuse is remembered: when no name answers,
+ *   that refusal is the answer (a 401 at once when it is the only name);
+ * - a missing file: `FallbackResource` answers, looked up the same way.
+ * Otherwise the handler gets the folder (mod_autoindex, autoindex.ts).
+ */
+import type { SourcePos } from '../../../shared/diagnostics'
+import { shortPos } from '../../../shared/diagnostics'
+import type { ActiveVhost } from '../runtime/active-config'
+import type { IndexSettings } from '../runtime/index-config'
+import { escapeUri } from '../apache-expr/uri-escape'
+import { subrequestWalkInput } from './apache-sections'
+import type { RequestContext } from './context'
+import { constructUrl } from './rewrite/uri'
+import { lookupUri, type SubLookup } from './subrequest'
+
+export type DirFixup =
+  /** DirectorySlash: the answer is this redirect. */
+  | { kind: 'slash'; location: string }
+  /** An index (or the fallback) answers: the request becomes its subrequest. */
+  | { kind: 'index'; sub: SubLookup; name: string }
+  /** DirectoryIndexRedirect: the answer is a redirect to the index. */
+  | { kind: 'redirect'; status: number; location: string; name: string }
+  /**
+   * A candidate's subrequest was refused: its status is the answer (with the subrequest's
+   * `WWW-Authenticate` when it was the one name and asked for credentials).
+   */
+  | { kind: 'error'; status: number; sub?: SubLookup; refused: string[]; challenge?: string }
+  /** Nothing for mod_dir to do: the handler gets the request (`names`: what was tried, for mod_autoindex's log). */
+  | { kind: 'declined'; names: string | null }
+
+/** ` (file:line)` for a directive's position, empty for none. */
+function at(pos: SourcePos | undefined): string {
+  return pos ? ` (${shortPos(pos)})` : ''
+}
+
+/** dir_fixups for a request whose file is a folder (`fixup_dir`), recorded in the trace. */
+export function dirFixup(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  settings: IndexSettings,
+  root: string,
+  folder: string
+): DirFixup {
+  const uri = ctx.apacheUri ?? ctx.decodedPath
+  const args = ctx.args()
+  const slashAt = settings.where.directorySlash
+  if (!uri.endsWith('/')) {
+    if (settings.dir.slash === 'off') {
+      ctx.record(
+        'render',
+        'pass',
+        `mod_dir: ${folder} is a folder and the URL has no trailing slash; DirectorySlash Off${at(slashAt)}: no redirect, the handler gets the folder`,
+        { source: slashAt }
+      )
+      return { kind: 'declined', names: null }
+    }
+    if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD' && ctx.env['redirect-carefully'] !== undefined) {
+      ctx.record(
+        'render',
+        'pass',
+        `mod_dir: ${folder} is a folder; redirect-carefully is set and the method is ${ctx.req.method}: no redirect`
+      )
+      return { kind: 'declined', names: null }
+    }
+    const location = constructUrl(`${escapeUri(uri)}/${args !== null ? `?${args}` : ''}`, ctx.apacheRequest())
+    ctx.record(
+      'render',
+      'stop',
+      `mod_dir: ${folder} is a folder and the URL has no trailing slash: DirectorySlash On${slashAt ? at(slashAt) : ' (the default)'} redirects (301) to ${location}`,
+      { source: slashAt }
+    )
+    return { kind: 'slash', location }
+  }
+  const found = indexFor(ctx, v, root, settings, { uri, filename: ctx.apacheFilename }, args)
+  const indexAt = settings.where.directoryIndex
+  const listed = indexList(settings)
+  switch (found.kind) {
+    case 'index':
+      ctx.record(
+        'render',
+        'changed',
+        `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: ${found.name} answers for the folder (internal redirect to ${found.sub.uri})`,
+        { source: indexAt }
+      )
+      break
+    case 'redirect':
+      ctx.record(
+        'render',
+        'stop',
+        `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: ${found.name} answers, and DirectoryIndexRedirect sends the client there (${found.status}): ${found.location}`,
+        { source: indexAt }
+      )
+      break
+    case 'error':
+      ctx.record(
+        'render',
+        'stop',
+        `mod_dir: no DirectoryIndex file (${listed}${at(indexAt)}) answers in ${folder}, and a subrequest was refused (${found.refused.join(', ')}): ${found.status}, no listing`,
+        { source: found.sub?.decision?.source ?? indexAt }
+      )
+      break
+    case 'declined':
+      ctx.record(
+        'render',
+        'pass',
+        `mod_dir: no DirectoryIndex file (${listed}${at(indexAt)}) in ${folder}: the handler gets the folder`,
+        { source: indexAt }
+      )
+  }
+  return found
+}
+
+/** The index names as the trace shows them. */
+function indexList(settings: IndexSettings): string {
+  const names = settings.dir.indexNames
+  return names === null ? 'index.html, the default' : names.length === 0 ? 'disabled' : names.join(' ')
+}
+
+/** `fixup_dir`'s search for an index in the folder `from` names (a request, or a subrequest of a listing). */
+function indexFor(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  root: string,
+  settings: IndexSettings,
+  from: { uri: string; filename?: string },
+  args: string | null
+): Exclude<DirFixup, { kind: 'slash' }> {
+  const dir = settings.dir
+  const names = dir.indexNames ?? ['index.html']
+  let error: { status: number; sub?: SubLookup } | null = null
+  const refused: string[] = []
+  for (const name of names) {
+    const found = lookupUri(ctx, v, root, name, args, from)
+    if ('status' in found) {
+      error = { status: found.status }
+      refused.push(`${name}: ${found.status}`)
+      continue
+    }
+    const sub = found.sub
+    if (sub.status === 200 && sub.stat?.isFile()) {
+      if (dir.redirectIndex) {
+        // ap_construct_url with rr->uri as it is (decoded), without the query.
+        return {
+          kind: 'redirect',
+          status: dir.redirectIndex,
+          location: constructUrl(sub.uri, ctx.apacheRequest()),
+          name
+        }
+      }
+      return { kind: 'index', sub, name }
+    }
+    if (sub.status === 401 && names.length === 1)
+      return { kind: 'error', status: 401, sub, refused: [`${name}: 401`], challenge: sub.decision?.challenge }
+    if (sub.status !== 200 && sub.status !== 404) {
+      error = { status: sub.status, sub }
+      refused.push(`${name}: ${sub.status}`)
+    }
+  }
+  if (error) return { kind: 'error', ...error, refused }
+  return { kind: 'declined', names: dir.indexNames === null ? 'index.html' : names.join(',') }
+}
+
+/** mod_dir's fixup in the subrequest of a listing's sub-folder: its own settings, its own index. */
+export function dirIndexOf(ctx: RequestContext, v: ActiveVhost, root: string, sub: SubLookup): DirFixup {
+  const settings = v.apache.scoped.indexAt(subrequestWalkInput(ctx, v, sub.uri, sub.filename))
+  return indexFor(ctx, v, root, settings, { uri: sub.uri }, null)
+}
+
+/** fixup_dflt: `FallbackResource` for a request whose file does not exist, recorded in the trace. */
+export function fallbackFixup(ctx: RequestContext, v: ActiveVhost, settings: IndexSettings, root: string): DirFixup {
+  const name = settings.dir.fallback
+  if (name === null || name.toLowerCase() === 'disabled') return { kind: 'declined', names: null }
+  const found = lookupUri(ctx, v, root, name, ctx.args())
+  if ('status' in found) {
+    ctx.record('render', 'stop', `mod_dir: FallbackResource ${name}: its subrequest fails (${found.status})`)
+    return { kind: 'error', status: found.status, refused: [`${name}: ${found.status}`] }
+  }
+  const sub = found.sub
+  if (sub.status === 200 && sub.stat?.isFile()) {
+    ctx.record(
+      'render',
+      'changed',
+      `mod_dir: the file does not exist; FallbackResource ${name} answers (internal redirect to ${sub.uri})`
+    )
+    return { kind: 'index', sub, name }
+  }
+  if (sub.status !== 200 && sub.status !== 404) {
+    ctx.record('render', 'stop', `mod_dir: FallbackResource ${name}: its subrequest answered ${sub.status}`, {
+      source: sub.decision?.source
+    })
+    return { kind: 'error', status: sub.status, sub, refused: [`${name}: ${sub.status}`] }
+  }
+  ctx.record('render', 'pass', `mod_dir: FallbackResource ${name} is not a file either: nothing to fall back on`)
+  return { kind: 'declined', names: null }
+}

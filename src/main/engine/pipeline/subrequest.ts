@@ -1,0 +1,149 @@
+/**
+ * httpd's subrequest look-ups as mod_dir and mod_autoindex make them (`ap_sub_req_lookup_uri`
+ * for an index, a fallback, a header or readme file; `ap_sub_req_lookup_dirent` for each entry
+ * of a listing): the subrequest gets its own `r->uri` and `r->filename`, its own sections
+ * (directory walk, `<Files>`, `<Location>`, `<If>`), its own access checks and its own type
+ * (mod_mime). It is only looked up, never run: its status is what the checks said.
+ *
+ * Not emulated in a subrequest: the vhost's RewriteRules and mod_alias (translation: the file is
+ * the docroot joined with the URI), and the sections' own RewriteRules (fixups).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ActiveVhost } from '../runtime/active-config'
+import type { AccessDecision } from '../runtime/access'
+import type { ResolvedApache } from '../runtime/scoped-apache'
+import { fileNameOf, unescapeBytes } from '../apache-expr/uri-escape'
+import { isWithin, realNearest } from '../cache/safe-path'
+import { contentTypeFor } from '../cache/mime-types'
+import { addedTypeFor } from './mime-settings'
+import { subrequestWalkInput } from './apache-sections'
+import type { RequestContext } from './context'
+import { accessDecision } from './stages/access'
+
+export interface SubLookup {
+  /** `rr->uri` (decoded). */
+  uri: string
+  /** `rr->args`. */
+  args: string | null
+  /** `rr->filename`, a byte string as httpd holds it. */
+  filename: string
+  /** The file on disk (its bytes read as UTF-8). */
+  file: string
+  /** Its stat, links followed; undefined when absent (or outside the docroot, which the workbench never reads). */
+  stat: fs.BigIntStats | undefined
+  /** `rr->status`: 200, or what the access checks answered. */
+  status: number
+  /** The access checks' decision, when they refused. */
+  decision?: AccessDecision
+  /** The sections that apply to the subrequest. */
+  sections: ResolvedApache
+}
+
+/** The subrequest for `uri` (decoded) naming `filename` (a byte string): its sections, access and file. */
+export function lookupSub(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  root: string,
+  uri: string,
+  filename: string,
+  args: string | null
+): SubLookup {
+  const walk = subrequestWalkInput(ctx, v, uri, filename, args)
+  const sections = v.apache.scoped.resolve(walk, 'full')
+  const file = path.resolve(fileNameOf(filename))
+  const inside = (file === root || file.startsWith(root + path.sep)) && !leavesDocroot(root, file)
+  const stat = inside ? statOf(file) : undefined
+  const out: SubLookup = { uri, args, filename, file, stat, status: 200, sections }
+  const control = sections.access
+  if (control) {
+    const d = accessDecision(ctx, control, () => walk)
+    if (d.status !== null) {
+      out.status = d.status
+      out.decision = d
+    }
+  }
+  return out
+}
+
+/**
+ * `ap_sub_req_lookup_uri(name, r)`: `name` relative to the folder of the request's URI (or
+ * absolute), `?query` allowed; `r->args` go along. A name whose escapes httpd refuses gives the
+ * status its subrequest fails with (400, or 404 for `%00` and `%2F`) instead.
+ */
+export function lookupUri(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  root: string,
+  name: string,
+  args: string | null,
+  /** The request the name is relative to: this one's URI (and rewritten file), or a subrequest's. */
+  from: { uri: string; filename?: string } = { uri: ctx.apacheUri ?? ctx.decodedPath, filename: ctx.apacheFilename }
+): { sub: SubLookup } | { status: number } {
+  const q = name.indexOf('?')
+  const namePath = q < 0 ? name : name.slice(0, q)
+  const subArgs = q < 0 ? args : args !== null ? `${name.slice(q + 1)}?${args}` : name.slice(q + 1)
+  // ap_unescape_url's verdict: a bad escape is a 400 before a `%00` or `%2F` is a 404.
+  const unescaped = unescapeBytes(namePath)
+  if (unescaped.badEscape) return { status: 400 }
+  if (unescaped.forbidden) return { status: 404 }
+  const decoded = unescaped.value
+  const base = from.uri
+  const relative = !decoded.startsWith('/')
+  const uri = getParents(relative ? base.slice(0, base.lastIndexOf('/') + 1) + decoded : decoded)
+  let filename: string
+  if (relative && from.filename !== undefined) {
+    // A rewrite mapped the request to a file path: its folder stands for the subrequest's translation.
+    const dir = from.filename.slice(0, from.filename.lastIndexOf('/') + 1)
+    filename = getParents(dir + decoded)
+  } else filename = (v.docroot ?? '').replace(/\/+$/, '') + uri
+  return { sub: lookupSub(ctx, v, root, uri, filename, subArgs) }
+}
+
+/** mod_mime's type for a subrequest's file: its sections' ForceType, else AddType, else mime.types. */
+export function subrequestType(sub: SubLookup): string | null {
+  if (sub.stat?.isDirectory()) return 'httpd/unix-directory'
+  const mime = sub.sections.mime
+  const name = sub.filename
+  return mime.forceType ?? addedTypeFor(mime.addTypes, name) ?? contentTypeFor(name) ?? null
+}
+
+/** `ap_getparents`: `./` and `seg/../` segments removed. */
+export function getParents(p: string): string {
+  const parts = p.split('/')
+  const out: string[] = []
+  for (let i = 0; i < parts.length; i++) {
+    const seg = parts[i]
+    const last = i === parts.length - 1
+    if (i > 0 && seg === '.') {
+      if (last) out.push('')
+      continue
+    }
+    if (i > 0 && seg === '..') {
+      if (out.length > 1) out.pop()
+      if (last) out.push('')
+      continue
+    }
+    out.push(seg)
+  }
+  return out.join('/') || '/'
+}
+
+/**
+ * httpd follows a symbolic link (FollowSymLinks), but the workbench never reads outside the
+ * docroot: a path whose real location (or its nearest existing folder's) lies elsewhere is refused.
+ */
+export function leavesDocroot(root: string, file: string): boolean {
+  const real = realNearest(file)
+  const realRoot = realNearest(root)
+  return real !== null && realRoot !== null && !isWithin(realRoot, real)
+}
+
+/** A stat that says "absent" for ENOENT, ENOTDIR (a file in the middle of the path), ELOOP, EACCES. */
+export function statOf(file: string): fs.BigIntStats | undefined {
+  try {
+    return fs.statSync(file, { bigint: true, throwIfNoEntry: false })
+  } catch {
+    return undefined
+  }
+}
