@@ -16,14 +16,14 @@ import type { RequestContext } from './context'
 import { defaultCharsetOf, finalHeaders } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
-import { answer, redirect } from './stages/answer'
+import { answer } from './stages/answer'
 // ap_method_number_of's list: any other token is M_INVALID, which the default handler answers with 501.
 import { KNOWN_METHODS } from '../config/apache/access-directives'
 import { moduleLoaded } from '../config/apache/modules'
 import type { IndexSettings } from '../runtime/index-config'
 import { apacheSections, sectionWalkInput } from './apache-sections'
 import { autoindex } from './autoindex'
-import { dirFixup, fallbackFixup } from './mod-dir'
+import { dirFixup, fallbackFixup, fixupAnswer } from './mod-dir'
 import { leavesDocroot, statOf } from './subrequest'
 
 /** What httpd's default handler answers besides GET, HEAD and POST (it serves the file for those). */
@@ -39,11 +39,8 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     return answer(ctx, 404)
   }
   const root = path.resolve(docroot)
-  // httpd's r->filename: the docroot joined with r->uri (after a [PT] rewrite), or the file a
-  // rewrite without [PT] mapped the request to.
-  let file = path.resolve(root, '.' + fileNameOf(ctx.apacheUri ?? ctx.decodedPath))
-  if (ctx.apacheFilename !== undefined) file = path.resolve(fileNameOf(ctx.apacheFilename))
-  if ((file !== root && !file.startsWith(root + path.sep)) || leavesDocroot(root, file)) {
+  let file = requestFile(ctx, root)
+  if (file === null || leavesDocroot(root, file)) {
     ctx.record(
       'render',
       'stop',
@@ -64,18 +61,9 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
       : settings.dir.fallback !== null && !belowFile(root, file)
         ? fallbackFixup(ctx, v, settings, root)
         : null
+    const answered = fixup && fixupAnswer(ctx, fixup)
+    if (answered) return answered
     switch (fixup?.kind) {
-      case 'slash':
-        ctx.setOutcome('redirect')
-        return redirect(ctx, 301, fixup.location)
-      case 'redirect':
-        ctx.setOutcome('redirect')
-        return redirect(ctx, fixup.status, fixup.location)
-      case 'error': {
-        ctx.setOutcome(fixup.status >= 500 ? 'error' : 'blocked')
-        const challenge = fixup.challenge
-        return answer(ctx, fixup.status, challenge !== undefined ? { 'www-authenticate': challenge } : {})
-      }
       case 'index': {
         // ap_internal_fast_redirect: the request becomes the subrequest (its URI, file, query, sections).
         const sub = fixup.sub
@@ -106,6 +94,18 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
   }
   if (body !== null) return discardBody(body).then(handle)
   return handle()
+}
+
+/**
+ * httpd's `r->filename`: the docroot joined with `r->uri` (after a `[PT]` rewrite), or the file a
+ * rewrite without `[PT]` mapped the request to; null when that is outside the docroot.
+ */
+export function requestFile(ctx: RequestContext, root: string): string | null {
+  const file =
+    ctx.apacheFilename !== undefined
+      ? path.resolve(fileNameOf(ctx.apacheFilename))
+      : path.resolve(root, '.' + fileNameOf(ctx.apacheUri ?? ctx.decodedPath))
+  return file === root || file.startsWith(root + path.sep) ? file : null
 }
 
 /**

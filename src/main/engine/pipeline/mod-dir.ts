@@ -11,6 +11,7 @@
  * Otherwise the handler gets the folder (mod_autoindex, autoindex.ts).
  */
 import type { SourcePos } from '../../../shared/diagnostics'
+import type { StageName } from '../../../shared/trace'
 import { shortPos } from '../../../shared/diagnostics'
 import type { ActiveVhost } from '../runtime/active-config'
 import type { IndexSettings } from '../runtime/index-config'
@@ -19,6 +20,7 @@ import { subrequestWalkInput } from './apache-sections'
 import type { RequestContext } from './context'
 import { constructUrl } from './rewrite/uri'
 import { lookupUri, type SubLookup } from './subrequest'
+import { answer, redirect } from './stages/answer'
 
 export type DirFixup =
   /** DirectorySlash: the answer is this redirect. */
@@ -46,7 +48,9 @@ export function dirFixup(
   v: ActiveVhost,
   settings: IndexSettings,
   root: string,
-  folder: string
+  folder: string,
+  /** Where the trace shows it: the handler's entry, or before the Dispatcher's stages. */
+  stage: StageName = 'render'
 ): DirFixup {
   const uri = ctx.apacheUri ?? ctx.decodedPath
   const args = ctx.args()
@@ -54,7 +58,7 @@ export function dirFixup(
   if (!uri.endsWith('/')) {
     if (settings.dir.slash === 'off') {
       ctx.record(
-        'render',
+        stage,
         'pass',
         `mod_dir: ${folder} is a folder and the URL has no trailing slash; DirectorySlash Off${at(slashAt)}: no redirect, the handler gets the folder`,
         { source: slashAt }
@@ -63,7 +67,7 @@ export function dirFixup(
     }
     if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD' && ctx.env['redirect-carefully'] !== undefined) {
       ctx.record(
-        'render',
+        stage,
         'pass',
         `mod_dir: ${folder} is a folder; redirect-carefully is set and the method is ${ctx.req.method}: no redirect`
       )
@@ -71,7 +75,7 @@ export function dirFixup(
     }
     const location = constructUrl(`${escapeUri(uri)}/${args !== null ? `?${args}` : ''}`, ctx.apacheRequest())
     ctx.record(
-      'render',
+      stage,
       'stop',
       `mod_dir: ${folder} is a folder and the URL has no trailing slash: DirectorySlash On${slashAt ? at(slashAt) : ' (the default)'} redirects (301) to ${location}`,
       { source: slashAt }
@@ -84,7 +88,7 @@ export function dirFixup(
   switch (found.kind) {
     case 'index':
       ctx.record(
-        'render',
+        stage,
         'changed',
         `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: ${found.name} answers for the folder (internal redirect to ${found.sub.uri})`,
         { source: indexAt }
@@ -92,7 +96,7 @@ export function dirFixup(
       break
     case 'redirect':
       ctx.record(
-        'render',
+        stage,
         'stop',
         `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: ${found.name} answers, and DirectoryIndexRedirect sends the client there (${found.status}): ${found.location}`,
         { source: indexAt }
@@ -100,7 +104,7 @@ export function dirFixup(
       break
     case 'error':
       ctx.record(
-        'render',
+        stage,
         'stop',
         `mod_dir: no DirectoryIndex file (${listed}${at(indexAt)}) answers in ${folder}, and a subrequest was refused (${found.refused.join(', ')}): ${found.status}, no listing`,
         { source: found.sub?.decision?.source ?? indexAt }
@@ -108,13 +112,32 @@ export function dirFixup(
       break
     case 'declined':
       ctx.record(
-        'render',
+        stage,
         'pass',
         `mod_dir: no DirectoryIndex file (${listed}${at(indexAt)}) in ${folder}: the handler gets the folder`,
         { source: indexAt }
       )
   }
   return found
+}
+
+/** The answer a fixup gives by itself (a redirect, a refused index), or null when the request goes on. */
+export function fixupAnswer(ctx: RequestContext, fixup: DirFixup): boolean | Promise<boolean> | null {
+  switch (fixup.kind) {
+    case 'slash':
+      ctx.setOutcome('redirect')
+      return redirect(ctx, 301, fixup.location)
+    case 'redirect':
+      ctx.setOutcome('redirect')
+      return redirect(ctx, fixup.status, fixup.location)
+    case 'error': {
+      ctx.setOutcome(fixup.status >= 500 ? 'error' : 'blocked')
+      const challenge = fixup.challenge
+      return answer(ctx, fixup.status, challenge !== undefined ? { 'www-authenticate': challenge } : {})
+    }
+    default:
+      return null
+  }
 }
 
 /** The index names as the trace shows them. */

@@ -15,6 +15,7 @@
 import type { StageTrace, RequestTrace } from '../../../shared/trace'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { IncomingRequest, RequestContext } from './context'
+import { isFolder } from './subrequest'
 
 /** What the stages before the cache stage decided, as the cache and render stages read it. */
 interface Prefix {
@@ -36,6 +37,8 @@ interface Prefix {
   /** The trace the decisions were taken from. */
   from: string
   trace: Pick<RequestTrace, 'vhost' | 'farm' | 'decidingRule' | 'warnings'>
+  /** mod_dir let the request through because this was not a folder: no longer true once it is. */
+  notFolder?: string
 }
 
 /** Heads remembered per configuration snapshot before the memo starts over. */
@@ -46,6 +49,8 @@ const memos = new WeakMap<ActiveConfig, Map<string, Prefix>>()
 /** Keeps track of inputs a replay could not reproduce, while a run is being watched. */
 export class InputWatch {
   dynamic = false
+  /** A path the run found not to be a folder (mod_dir's fixup): a replay looks again. */
+  notFolder?: string
   /** File-system probes of the vhost when the watch started (see `capture`). */
   probeCalls = -1
 
@@ -84,7 +89,8 @@ function keyOf(req: IncomingRequest): string {
 }
 
 export function rememberedPrefix(config: ActiveConfig, key: string): Prefix | undefined {
-  return memos.get(config)?.get(key)
+  const p = memos.get(config)?.get(key)
+  return p?.notFolder !== undefined && isFolder(p.notFolder) ? undefined : p
 }
 
 /**
@@ -124,7 +130,8 @@ export function capture(ctx: RequestContext): false {
     stages: trace.stages.map((s) => Object.freeze({ ...s, durationMs: 0 })),
     forwarded: new Map(),
     from: trace.id,
-    trace: { vhost: trace.vhost, farm: trace.farm, decidingRule: trace.decidingRule, warnings: [...trace.warnings] }
+    trace: { vhost: trace.vhost, farm: trace.farm, decidingRule: trace.decidingRule, warnings: [...trace.warnings] },
+    notFolder: watch.notFolder
   }
   let memo = memos.get(ctx.config)
   if (!memo) memos.set(ctx.config, (memo = new Map()))

@@ -94,6 +94,7 @@ export interface IndexSettings {
     options?: SourcePos
     directoryIndex?: SourcePos
     directorySlash?: SourcePos
+    checkHandler?: SourcePos
     indexOptions?: SourcePos
   }
 }
@@ -218,6 +219,7 @@ function readContext(settings: VhostSettings, section: boolean, path: string): I
         break
       case 'DirectoryCheckHandler':
         dir.checkHandler = (args[0] ?? '').toLowerCase() === 'on' ? 'on' : 'off'
+        where.checkHandler = d.pos
         break
       case 'DirectoryIndexRedirect': {
         const r = indexRedirectOf(args[0] ?? '')
@@ -363,6 +365,7 @@ function mergeIndexSettings(base: IndexSettings, add: IndexSettings): IndexSetti
       options: add.where.options ?? base.where.options,
       directoryIndex: add.dir.indexNames ? add.where.directoryIndex : base.where.directoryIndex,
       directorySlash: add.where.directorySlash ?? base.where.directorySlash,
+      checkHandler: add.where.checkHandler ?? base.where.checkHandler,
       indexOptions: add.where.indexOptions ?? base.where.indexOptions
     }
   }

@@ -1,10 +1,12 @@
 /**
  * handler: which Apache handler answers — mod_proxy (a rewrite `[P]`, a `ProxyPass`
  * location), Apache's static file handler (no `dispatcher-handler` here, or
- * `DispatcherDeclineRoot` for `/`), or the Dispatcher (the stages that follow).
+ * `DispatcherDeclineRoot` for `/`), or the Dispatcher (the stages that follow) once mod_dir's
+ * fixup had its say about a folder (dispatcher-folder.ts).
  */
 import { proxyTo } from '../apache-proxy'
 import { serveStatic } from '../apache-static'
+import { folderFixup } from '../dispatcher-folder'
 import { sectionWalkInput } from '../apache-sections'
 import type { RequestContext } from '../context'
 import type { ProxyPassDecision } from '../proxy-pass'
@@ -29,7 +31,7 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
       v.docroot,
       `virtual host ${v.label} does not hand requests to the Dispatcher (no SetHandler dispatcher-handler)`
     )
-  return false
+  return folderFixup(ctx, v)
 }
 
 /**
