@@ -46,19 +46,25 @@ describe('mod_dir before the dispatcher-handler', () => {
     expect(s.up.publish.count).toBe(1)
   })
 
-  it('the decision is looked at again on a repeated request: a folder that appears later redirects', async () => {
+  it('a folder that appears later is seen, replayed decision or not: at once when the cache made it, within ~50 ms when made behind its back', async () => {
     const s = await embeddedSite(slashOn)
     // With a query the page is fetched every time, never cached.
     const first = await s.send('/content/later/en.html?q=1')
     const second = await s.send('/content/later/en.html?q=1')
     expect([first.status, second.status]).toEqual([200, 200])
     expect(second.trace.replayedFrom).toBe(first.trace.id)
-    // `/content/later/en.html/x.json` is cached: `en.html` is now a folder.
-    cached(s.docroot, 'content/later/en.html/x.json', '{}')
+    // The Dispatcher caches a page below it: `en.html` is now a folder.
+    const below = await s.send('/content/later/en.html/child.html')
+    expect(below.trace.outcome).toBe('miss-stored')
     const third = await s.send('/content/later/en.html?q=1')
     expect(third.status).toBe(301)
     expect(third.headers.location).toMatch(/\/content\/later\/en\.html\/\?q=1$/)
     expect(third.trace.replayedFrom).toBeUndefined()
+    // A folder made in a shell.
+    expect((await s.send('/content/other.html?q=1')).status).toBe(200)
+    cached(s.docroot, 'content/other.html/x.json', '{}')
+    await new Promise((r) => setTimeout(r, 60))
+    expect((await s.send('/content/other.html?q=1')).status).toBe(301)
   })
 
   it("the AEMaaCS baseline's DirectorySlash Off: the folder goes to the Dispatcher as it is, with the reason in the trace", async () => {

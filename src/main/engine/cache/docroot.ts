@@ -9,6 +9,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { isWithin, realNearest, resolveLexically, type Resolved } from './safe-path'
+import { foldersChanged } from './folder-checks'
 import { ThrottledStat, type ThrottleOptions } from './throttled-stat'
 
 /** Linux NAME_MAX and PATH_MAX: past them the module reports the path as too long (§8.3). */
@@ -133,7 +134,7 @@ export class Docroot {
       return { ok: false, log: `x-workbench: refusing to create ${absDir}: it leads outside the docroot` }
     }
     try {
-      fs.mkdirSync(absDir, { recursive: true, mode: this.mode })
+      if (fs.mkdirSync(absDir, { recursive: true, mode: this.mode }) !== undefined) foldersChanged()
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'Not a directory' : String((e as Error).message)
@@ -171,6 +172,7 @@ export class Docroot {
       return null
     }
     this.forgetUnder(abs)
+    if (st.isDirectory()) foldersChanged()
     return st.isDirectory() ? 'dir' : 'file'
   }
 

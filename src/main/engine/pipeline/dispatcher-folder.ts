@@ -19,7 +19,8 @@ import { sectionWalkInput } from './apache-sections'
 import type { RequestContext } from './context'
 import { dirFixup, fixupAnswer } from './mod-dir'
 import { canonicalRewrittenPath } from './normalise-url'
-import { isFolder, leavesDocroot } from './subrequest'
+import { isFolder } from '../cache/folder-checks'
+import { leavesDocroot } from './subrequest'
 
 /** Before the Dispatcher's stages: mod_dir's answer for a folder, or false when the request goes on. */
 export function folderFixup(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> {

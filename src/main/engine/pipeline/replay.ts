@@ -15,7 +15,7 @@
 import type { StageTrace, RequestTrace } from '../../../shared/trace'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { IncomingRequest, RequestContext } from './context'
-import { isFolder } from './subrequest'
+import { isFolder } from '../cache/folder-checks'
 
 /** What the stages before the cache stage decided, as the cache and render stages read it. */
 interface Prefix {

@@ -139,15 +139,6 @@ export function leavesDocroot(root: string, file: string): boolean {
   return real !== null && realRoot !== null && !isWithin(realRoot, real)
 }
 
-/** The path is a folder (links followed): the cheap stat mod_dir's fixup needs on every request. */
-export function isFolder(file: string): boolean {
-  try {
-    return fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() === true
-  } catch {
-    return false
-  }
-}
-
 /** A stat that says "absent" for ENOENT, ENOTDIR (a file in the middle of the path), ELOOP, EACCES. */
 export function statOf(file: string): fs.BigIntStats | undefined {
   try {
