@@ -9,6 +9,7 @@ import http from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { cacheStackForThisTest, type CacheStack } from './support/cache'
 import { patternBuffer } from './support/upstream'
+import { rawExchange } from './support/http-client'
 
 const PAGE = '/content/site/en.html'
 const BODY = '<html><body>' + 'x'.repeat(2000) + '</body></html>'
@@ -60,6 +61,26 @@ describe('stored headers (§5.6)', () => {
       expect(hit.headers['set-cookie']).toBeUndefined()
     }
     expect(s.up.publish.count).toBe(1)
+  })
+})
+
+describe('Age on a hit (§5.8, 4.3.1 DISP-733)', () => {
+  it('a hit carries Age: the seconds since the file was stored; a miss carries none', async () => {
+    const s = await cacheStackForThisTest()
+    s.up.publish.behave(PAGE, { body: BODY })
+    const miss = await s.prime(PAGE)
+    expect(miss.headers.age).toBeUndefined()
+    // Stored 100 s ago (no .stat is newer: it is still fresh); past the cache's ~50 ms look-again window.
+    const stored = new Date(Date.now() - 100_000)
+    fs.utimesSync(s.abs(PAGE), stored, stored)
+    await new Promise((r) => setTimeout(r, 60))
+    const hit = await s.get(PAGE)
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    expect(Number(hit.headers.age)).toBeGreaterThanOrEqual(100)
+    expect(Number(hit.headers.age)).toBeLessThanOrEqual(102)
+    const notModified = await s.get(PAGE, { headers: { 'if-modified-since': new Date().toUTCString() } })
+    expect(notModified.status).toBe(304)
+    expect(Math.abs(Number(notModified.headers.age) - Number(hit.headers.age))).toBeLessThanOrEqual(1)
   })
 })
 
@@ -212,6 +233,19 @@ describe('a slow client on a large hit', () => {
     }
     expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([])
     expect(s.up.publish.count).toBe(1)
+  })
+})
+
+describe('a render that breaks off while a miss is being stored (§6.4, §8.1)', () => {
+  it('the client still gets the status, the headers and every byte received, then the connection is cut; nothing is stored', async () => {
+    const s = await cacheStackForThisTest()
+    s.up.publish.behave(PAGE, { body: 'hello, and then nothing', breakAfterBytes: 5 })
+    const a = await rawExchange(s.port, `GET ${PAGE} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
+    expect(a.status).toBe(200)
+    expect(a.head.toLowerCase()).toContain('transfer-encoding: chunked')
+    // The one chunk the render sent, and no last chunk: the answer was cut short.
+    expect(a.body).toBe('5\r\nhello\r\n')
+    await expect.poll(() => s.exists(PAGE)).toBe(false)
   })
 })
 

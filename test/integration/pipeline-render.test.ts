@@ -73,6 +73,32 @@ describe('request headers sent to the render (§6.3)', () => {
     expect(h['csrf-token']).toBe('t')
   })
 
+  it('the invalidation headers (CQ-Handle, Handle, CQ-Action, …) are not forwarded with "*" (4.3.8, DISP-1040), only when /clientheaders names them', async () => {
+    const invalidation = {
+      'cq-handle': '/content/x',
+      handle: '/content/y',
+      'cq-action': 'Activate',
+      'cq-action-scope': 'ResourceOnly',
+      'cq-path': '/content'
+    }
+    const star = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) => oneFarm(up.publish.port, { clientheaders: ['*'] })
+    })
+    await star.send('/content/a.html', { headers: { ...invalidation, 'x-other': 'kept' } })
+    const h = star.up.publish.last!.headers
+    for (const name of Object.keys(invalidation)) expect(h[name], name).toBeUndefined()
+    expect(h['x-other']).toBe('kept')
+    const named = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) => oneFarm(up.publish.port, { clientheaders: ['CQ-Handle', 'Handle'] })
+    })
+    await named.send('/content/a.html', { headers: invalidation })
+    expect(named.up.publish.last!.headers['cq-handle']).toBe('/content/x')
+    expect(named.up.publish.last!.headers.handle).toBe('/content/y')
+    expect(named.up.publish.last!.headers['cq-action']).toBeUndefined()
+  })
+
   describe('headers the module always handles itself', () => {
     let s: Stack
     beforeAll(async () => {

@@ -20,6 +20,19 @@ const TWO_FARMS = (port: number): string => `
             /filter { /0 { /type "allow" /url "*" } } }
 }`
 
+describe('--aem for a classic dispatcher.any', () => {
+  it('sets AEM_HOST/AEM_PORT as well as PUBLISH_IP/PUBLISH_PORT: plain farms often name their render as the SDK does', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      any: () => `/farms { /f { /virtualhosts { "*" } /filter { /0 { /type "allow" /url "*" } }
+        /renders { /0 { /hostname "\${AEM_HOST}" /port "\${AEM_PORT}" } } } }`,
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port } })
+    })
+    expect((await s.send('/page.html')).status).toBe(200)
+    expect(s.up.publish.count).toBe(1)
+  })
+})
+
 describe('the farm used when no /virtualhosts value matches', () => {
   it('is the last farm by default, with the module warning, and the first with fallbackFarm "first"', async () => {
     const last = await stackForThisTest({ upstreams: ['publish'], any: (up) => TWO_FARMS(up.publish.port) })

@@ -4,7 +4,7 @@
  * what the module always adds (`X-Forwarded-For`, `Via`, `Server-Agent`, `X-Forwarded-SSL`).
  * The render stage forwards with them. `/auth_checker` checks with every header line of the
  * browser's request instead (§5.9: "the HEAD section includes all the header lines from the
- * browser request"), so it passes `'all'` for `clientHeaders`.
+ * browser request"), so it asks for `everyLine`.
  */
 import type { ActiveFarm, ActiveRender } from '../runtime/active-config'
 import type { RequestContext } from './context'
@@ -16,19 +16,34 @@ const NO_TOKENS: readonly string[] = []
 /** The module's own `Via` entry (§6.3). */
 const viaOf = textMemo((host) => `1.1 ${host} (dispatcher)`, 1000)
 
+/**
+ * The invalidation protocol's headers (§7.1), which 4.3.8 no longer forwards unless they are
+ * needed (DISP-1040): `/clientheaders { "*" }` drops them, a list that names one keeps it.
+ */
+const INVALIDATION_HEADERS: ReadonlySet<string> = new Set([
+  'cq-action',
+  'cq-handle',
+  'cq-path',
+  'cq-action-scope',
+  'handle'
+])
+
+/** `everyLine`: the auth checker's request, which carries every header line of the browser's. */
 export function forwardHeaders(
   ctx: RequestContext,
   active: ActiveFarm,
   render: ActiveRender,
-  clientHeaders: ActiveFarm['clientHeaders'] = active.clientHeaders
+  everyLine = false
 ): Record<string, string> {
   const out: Record<string, string> = {}
   const headers = ctx.headers
   const connectionTokens = headers.connection ? connectionTokensOf(headers.connection) : NO_TOKENS
-  const all = clientHeaders === 'all'
+  const clientHeaders = active.clientHeaders
+  const all = everyLine || clientHeaders === 'all'
   for (const name in headers) {
     if (DISPATCHER_REQUEST_HOP.has(name) || connectionTokens.includes(name)) continue
     if (!all && !clientHeaders.has(name)) continue
+    if (all && !everyLine && INVALIDATION_HEADERS.has(name)) continue
     out[name] = headers[name]
   }
   if (!out.host) out.host = `${render.render.hostname.value}:${render.render.port.value}`

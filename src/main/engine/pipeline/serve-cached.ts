@@ -33,16 +33,15 @@ export function serveCached(
     ctx.servedMtime = file.mtime
     return answer(ctx, 416)
   }
-  // The headers may be shared between hits on the same file version: copied before adding to them,
-  // and handed on as they are otherwise (nothing changes the object given to `head`).
+  // The headers are shared between hits on the same file version: copied before adding to them.
   const info = cacheInfoHeader(ctx)
-  let headers = res.headers as OutgoingHttpHeaders
-  if (info !== undefined || !isEmpty(extra)) {
-    headers = {}
-    for (const k in res.headers) headers[k] = res.headers[k]
-    for (const k in extra) headers[k] = extra[k]
-    if (info !== undefined) headers['x-cache-info'] = info
-  }
+  const headers: OutgoingHttpHeaders = {}
+  for (const k in res.headers) headers[k] = res.headers[k]
+  // 4.3.1 sets Age on what it delivers from the cache (DISP-733): the seconds since the file was
+  // stored. The AEMaaCS baseline's `Header unset Age` removes it again (§5.8).
+  headers.age = String(Math.max(0, Math.floor((now - file.mtime) / 1000)))
+  for (const k in extra) headers[k] = extra[k]
+  if (info !== undefined) headers['x-cache-info'] = info
   ctx.status = res.status
   // A 304 names no type, but r->content_type is still the file's (Header expressions read it).
   const source = { fileMtime: file.mtime, contentType: res.contentType }
@@ -100,11 +99,6 @@ export function pipeFile(ctx: RequestContext, stream: Readable): Promise<boolean
       resolve(true)
     })
   })
-}
-
-function isEmpty(o: object): boolean {
-  for (const _ in o) return false
-  return true
 }
 
 /** `/info "1"` and a request carrying `X-Dispatcher-Info` get `X-Cache-Info` (§8.3). */

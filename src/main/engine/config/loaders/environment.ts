@@ -43,7 +43,7 @@ export function sdkEnvironment(opts: RuntimeOptions): Record<string, string> {
     HOST_OS: process.platform,
     APACHE_RUN_DIR: '/var/run/httpd'
   }
-  return withOverrides(base, opts, ['DOCROOT'], ['AEM_HOST', 'AEM_PORT'])
+  return withOverrides(base, opts, ['DOCROOT'], [['AEM_HOST', 'AEM_PORT']])
 }
 
 export function amsEnvironment(opts: RuntimeOptions): Record<string, string> {
@@ -76,7 +76,11 @@ export function amsEnvironment(opts: RuntimeOptions): Record<string, string> {
     base,
     opts,
     ['AUTHOR_DOCROOT', 'PUBLISH_DOCROOT', 'LIVECYCLE_DOCROOT'],
-    ['PUBLISH_IP', 'PUBLISH_PORT']
+    // A plain dispatcher.any often names its render `${AEM_HOST}`/`${AEM_PORT}` as the SDK does.
+    [
+      ['PUBLISH_IP', 'PUBLISH_PORT'],
+      ['AEM_HOST', 'AEM_PORT']
+    ]
   )
 }
 
@@ -85,15 +89,16 @@ function withOverrides(
   base: Record<string, string>,
   opts: RuntimeOptions,
   docrootVars: string[],
-  aemVars: [string, string]
+  aemVars: [string, string][]
 ): Record<string, string> {
   const out: Record<string, string> = { ...base }
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) out[k] = v
   if (opts.docroot) for (const k of docrootVars) out[k] = docrootVars.length === 1 ? opts.docroot : base[k]
-  if (opts.aem) {
-    out[aemVars[0]] = opts.aem.host
-    out[aemVars[1]] = String(opts.aem.port)
-  }
+  if (opts.aem)
+    for (const [host, port] of aemVars) {
+      out[host] = opts.aem.host
+      out[port] = String(opts.aem.port)
+    }
   return out
 }
 

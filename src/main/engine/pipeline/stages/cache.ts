@@ -168,7 +168,7 @@ function deliverIfAuthorized(
   })
   if (choice === null) return deny(ctx, d, ['Authorization checker: farm has no render'])
   const render = active.renders[choice.index]
-  return checkAuthorization(checker, render.client, ctx.path, forwardHeaders(ctx, active, render, 'all')).then(
+  return checkAuthorization(checker, render.client, ctx.path, forwardHeaders(ctx, active, render, true)).then(
     (verdict) =>
       verdict.status === 200
         ? deliver(ctx, d, `${why}; /auth_checker allowed it (${check} answered 200)`, verdict.log, verdict.headers)

@@ -413,7 +413,13 @@ function stream(
           void tee.abort()
           dropStaleCopy(ctx, active)
         }
-        // Headers are out: the module can only cut the answer short and drop the cache file (§6.4).
+        // The module streams what it received while storing it: the held chunk goes out (with
+        // the headers, when it is the first), then the answer is cut short and the cache file
+        // dropped (§6.4: "partial body to client, cache file deleted").
+        if (held) {
+          write(held)
+          held = null
+        }
         ctx.record('render', 'error', `render /${detail.render} failed while sending the body: ${err.message}`, {
           detail
         })
