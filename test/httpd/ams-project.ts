@@ -9,10 +9,11 @@
  * - `/etc/httpd` (RHEL's ServerRoot, also written in absolute `Include`s) → the copy's folder:
  *   there is no /etc/httpd here and apache2 refuses a ServerRoot that does not exist.
  * - `conf.modules.d/*.conf`: each RHEL `LoadModule x_module modules/mod_x.so` becomes harness.ts
- *   `loadModules(['x'])` (Debian's path). Left out, as comments: `mpm_prefork` (the harness
- *   loads mpm_event and httpd takes one MPM), `systemd` and `dispatcher` (Debian has neither),
- *   `log_config`, `logio`, `version`, `unixd` (compiled into Debian's apache2: a LoadModule of
- *   them is refused), `authz_core` (the harness loads it already) and `mime_magic` (its
+ *   `loadModules(['x'])` (Debian's path). Left out, as comments: `mpm_prefork` and `mpm_worker`
+ *   (the harness loads mpm_event and httpd takes one MPM), `systemd` and `dispatcher` (Debian
+ *   has neither), any module Debian does not ship (AMS 2.6's `security2`), `log_config`, `logio`,
+ *   `version`, `unixd` (compiled into Debian's apache2: a LoadModule of them is refused),
+ *   `authz_core` (the harness loads it already) and `mime_magic` (its
  *   `MIMEMagicFile conf/magic` is a RHEL file the corpus does not hold; without it apache2
  *   does not start). `conf.modules.d/00-ssl.conf` is added with Debian's mod_ssl: on AMS the
  *   mod_ssl package installs that file; the archetype's vhosts say `SSLProxyEngine on`.
@@ -50,6 +51,7 @@ const MODULES_DIR = '/usr/lib/apache2/modules'
 /** RHEL LoadModule lines left out, and why (see the header). */
 const NOT_LOADED: Record<string, string> = {
   mpm_prefork: 'the harness loads mpm_event; httpd takes one MPM',
+  mpm_worker: 'the harness loads mpm_event; httpd takes one MPM',
   systemd: 'not on Debian',
   dispatcher: 'not on Debian (no Dispatcher module)',
   log_config: "compiled into Debian's apache2",
