@@ -167,18 +167,7 @@ const FILES: Record<string, string> = {
 }
 
 /**
- * Left out, because the workbench answers them differently (reported; the engine is not changed
- * here):
- * - `GET /content/dam/site` on the author with `X-Forwarded-Proto: https`: mod_dir's DirectorySlash
- *   redirect. apache2 says `Location: https://author.docker.local/content/dam/site/`: its
- *   self-referential URLs take the scheme of `ServerName "https://author"` (aem_author.vhost:10,
- *   `Define AUTHOR_DEFAULT_SCHEME 'https://'` in ootb.vars:24), which is what AMSAUTO-29303's
- *   `${…_DEFAULT_SCHEME}` is for; the workbench says `http://…` (it takes the scheme from the
- *   connection only).
- * - `GET /content/site/en.html` on the publish with `X-Forwarded-For: , 1.2.3.4`: apache2 200,
- *   the workbench 403. mod_remoteip (remoteip.conf:7) takes 1.2.3.4 off the header before
- *   mod_rewrite reads it, so base_rewrite.rules:21-26's anti-spoofing conditions see what is left
- *   (nothing); the workbench tests the header as sent.
+ * Left out, because the workbench answers it differently:
  * - `OPTIONS *` (any vhost): apache2 `200 OK`, `Content-Length: 0`, none of the vhost's headers;
  *   the workbench `400 Bad Request` ("invalid request target '*'") with the vhost's headers.
  */
@@ -207,6 +196,14 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '2001:db8::1' }],
   ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': 'zz, 203.0.113.9' }],
   ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '203.0.113.9, zz' }],
+  // mod_remoteip (remoteip.conf:7, no proxy list: every peer trusted, private addresses refused)
+  ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': ', 1.2.3.4' }],
+  ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '1.2.3.4 ,  ' }],
+  ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '10.1.2.3, 203.0.113.9' }],
+  ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '203.0.113.9,198.51.100.7' }],
+  ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '::ffff:1.2.3.4' }],
+  // self-referential URLs take ServerName "https://author"'s scheme (and its default port)
+  ['GET', '/content/dam/site', { ...AUTHOR, ...HTTPS }],
   // security.conf
   ['OPTIONS', '/content/site/en.html', PUBLISH],
   ['TRACE', '/content/site/en.html', PUBLISH],
@@ -279,15 +276,6 @@ function enablePublishWhitelist(root: string): void {
   fs.writeFileSync(path.join(root, 'conf.d', 'whitelists', '001_customer_whitelist.rules'), CUSTOMER_WHITELIST)
 }
 
-/**
- * Left out, because the workbench does not apply mod_remoteip (remoteip.conf:7) to the client
- * address or to the header (reported):
- * - `X-Forwarded-For: 203.0.113.9`: apache2 200 (the client address becomes 203.0.113.9, which
- *   `Require ip 203.0.113.0/24` grants), the workbench 403 (it checks the peer, 127.0.0.1);
- *   the same with a missing page: apache2 404, the workbench 403;
- * - `X-Forwarded-For: 198.51.100.7`: apache2 403 (mod_remoteip took the address off the header,
- *   so `SetEnvIf X-FORWARDED-FOR` finds nothing), the workbench 200.
- */
 const WHITELIST_REQUESTS: HttpdRequest[] = [
   // publish: only the whitelist grants, over <Directory "${PUBLISH_DOCROOT}">'s Require all granted
   ['GET', '/content/site/en.html', PUBLISH],
@@ -296,6 +284,11 @@ const WHITELIST_REQUESTS: HttpdRequest[] = [
   ['OPTIONS', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '198.51.100.7, zz' }],
   ['GET', '/xmlrpc.php', { ...PUBLISH, 'x-forwarded-for': '198.51.100.7, zz' }],
   ['GET', '/content/site/en.html', { host: 'publish', 'x-forwarded-for': 'zz-not-an-ip' }],
+  // mod_remoteip makes the header's address the client (Require ip), and takes it off the header (SetEnvIf)
+  ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '203.0.113.9' }],
+  ['GET', '/content/site/missing.html', { ...PUBLISH, 'x-forwarded-for': '203.0.113.9' }],
+  ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '198.51.100.7' }],
+  ['GET', '/content/site/en.html', { ...PUBLISH, 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }],
   // the other vhosts keep their whitelists off
   ['GET', '/content/site/en.html', { host: 'dispflush' }],
   ['GET', '/content/site/en.html', { ...AUTHOR, ...HTTPS }],

@@ -106,7 +106,8 @@ const MODULES = [
   'authz_user',
   'proxy',
   'proxy_http',
-  'autoindex'
+  'autoindex',
+  'remoteip'
 ]
 
 /** `LoadModule` lines for Debian's modules (`rewrite` → mod_rewrite.so). */

@@ -802,6 +802,31 @@ ${listingVhosts(docroot)}<VirtualHost *:*>
   </If>
 </VirtualHost>
 <VirtualHost *:*>
+  ServerName remoteip-sdk
+  DocumentRoot "${docroot}"
+  RemoteIPHeader X-Forwarded-For
+  RemoteIPProxiesHeader X-Forwarded-By
+  RemoteIPInternalProxy 172.16.0.0/12 10.0.0.0/8 192.168.0.0/16 169.254.0.0/16 127.0.0.0/8
+  RemoteIPTrustedProxy 0.0.0.0/1 128.0.0.0/1 0::/1 8000::/1
+  Header always set X-Client "expr=%{REMOTE_ADDR}"
+  Header always set X-Xff "expr=%{req:X-Forwarded-For}"
+  Header always set X-By "expr=%{req:X-Forwarded-By}"
+  ProxyPass /rip/ ${b}/rip/
+  <Location /content/only203/>
+    Require ip 203.0.113.0/24
+  </Location>
+</VirtualHost>
+<VirtualHost *:*>
+  ServerName remoteip-trusted
+  DocumentRoot "${docroot}"
+  RemoteIPHeader x-forwarded-for
+  RemoteIPProxiesHeader X-Proxies
+  RemoteIPTrustedProxy 127.0.0.1 198.51.100.0/24
+  Header always set X-Client "expr=%{REMOTE_ADDR}"
+  Header always set X-Xff "expr=%{req:X-Forwarded-For}"
+  Header always set X-By "expr=%{req:X-Proxies}"
+</VirtualHost>
+<VirtualHost *:*>
   ServerName nodecode
   DocumentRoot "${docroot}"
   AllowEncodedSlashes NoDecode
@@ -823,6 +848,40 @@ ${listingVhosts(docroot)}<VirtualHost *:*>
 
 /** Requests both servers answer: method, target, extra request headers. */
 export const REQUESTS: HttpdRequest[] = [
+  // mod_remoteip with the SDK image's proxy lists (127/8 internal, everything else trusted)
+  ...[
+    '203.0.113.9',
+    '203.0.113.9, 10.0.0.7',
+    '198.51.100.1, 10.0.0.7, 192.168.1.1',
+    '10.0.0.7, 203.0.113.9',
+    '203.0.113.9, 198.51.100.1',
+    '1.2.3.4, 192.168.0.9, 203.0.113.9',
+    'zz, 203.0.113.9',
+    ' 203.0.113.9 ,  198.51.100.1  ',
+    ', 203.0.113.9',
+    '2001:db8::1',
+    '2001:DB8:0:0:0:0:0:1, 203.0.113.9',
+    'fe80::1',
+    '::ffff:203.0.113.9'
+    // Not 'localhost': httpd resolves a name in the header through DNS; the workbench does no
+    // name lookups, so a name stops its walk (runtime/remote-ip.ts).
+  ].map((xff): HttpdRequest => ['GET', '/content/site/page.html', { host: 'remoteip-sdk', 'x-forwarded-for': xff }]),
+  ['GET', '/content/only203/x.html', { host: 'remoteip-sdk', 'x-forwarded-for': '203.0.113.9' }],
+  ['GET', '/content/only203/x.html', { host: 'remoteip-sdk', 'x-forwarded-for': '198.51.100.1' }],
+  ['GET', '/content/only203/x.html', { host: 'remoteip-sdk' }],
+  ['GET', '/rip/a', { host: 'remoteip-sdk', 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }],
+  // only trusted (external) proxies: private addresses stop the walk, the proxies are recorded
+  ...[
+    '203.0.113.9',
+    '203.0.113.9, 198.51.100.5',
+    '192.0.2.1, 203.0.113.9, 198.51.100.5',
+    '10.0.0.7',
+    '203.0.113.9, 10.0.0.7'
+  ].map((xff): HttpdRequest => [
+    'GET',
+    '/content/site/page.html',
+    { host: 'remoteip-trusted', 'x-forwarded-for': xff }
+  ]),
   ['GET', '/content/site/page.html', {}],
   ['GET', '/content/site/page.html', { 'accept-encoding': 'gzip' }],
   ['HEAD', '/content/site/page.html', { 'accept-encoding': 'gzip' }],

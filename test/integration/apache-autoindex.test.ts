@@ -81,6 +81,20 @@ describe('a folder Apache serves itself (mod_dir, mod_autoindex)', () => {
     expect(renderLines(r.trace)[0]).toMatch(/DirectorySlash On \(default\.vhost:\d+\) redirects \(301\) to http/)
   })
 
+  it('a scheme in ServerName ("https://publish") is the scheme of self-referential URLs, and 443 its default port', async () => {
+    const s = await embeddedSite(
+      () => '<Directory />\n    DirectorySlash On\n</Directory>',
+      (t) =>
+        t.replace('SetHandler dispatcher-handler', '').replace('ServerName "publish"', 'ServerName "https://publish"')
+    )
+    folder(path.join(s.docroot, 'content', 'site'), { 'index.html': 'x' })
+    const r = await s.send('/content/site?a=1', { headers: { host: 'www.example.com' } })
+    expect(r.status).toBe(301)
+    expect(r.headers.location).toBe('https://www.example.com/content/site/?a=1')
+    const withPort = await s.send('/content/site', { headers: { host: 'www.example.com:8443' } })
+    expect(withPort.headers.location).toBe('https://www.example.com:8443/content/site/')
+  })
+
   it('DirectoryIndex: the first name that is a file answers (with the sections of its own URI); disabled: none does', async () => {
     const s = await site(
       (docroot) => `<Directory "${docroot}/multi">

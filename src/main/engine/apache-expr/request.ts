@@ -33,7 +33,10 @@ export interface ApacheRequest {
    * (the default) the port of the `Host` header, else the vhost's port, else 80/443.
    */
   serverPort: number
+  /** `%{HTTPS}`: the connection is TLS (mod_ssl). */
   https: boolean
+  /** `ap_http_scheme`: `https` on TLS or with `ServerName https://…`, else `http`. */
+  scheme?: 'http' | 'https'
   /** What `ap_get_server_name_for_url` returns: the `Host` header's name with `UseCanonicalName Off`. */
   serverName: string
   /** `%{SERVER_SOFTWARE}`: httpd's banner as ServerTokens shapes it (runtime/server-banner.ts). */

@@ -78,7 +78,7 @@ export function requestVariable(name: string, ctx: ExprContext): string | undefi
     case 'REQUEST_METHOD':
       return req.method
     case 'REQUEST_SCHEME':
-      return req.https ? 'https' : 'http'
+      return req.scheme ?? (req.https ? 'https' : 'http')
     case 'REQUEST_URI':
       return req.uri
     case 'REQUEST_FILENAME':

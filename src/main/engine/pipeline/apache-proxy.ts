@@ -15,7 +15,7 @@ import { answer, proxyError } from './stages/answer'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
-import { constructUrl } from './rewrite/uri'
+import { constructUrl, defaultPort } from './rewrite/uri'
 import { APACHE_VERSION } from '../config/apache/conditions'
 import { lastOther } from '../config/apache/settings'
 
@@ -223,7 +223,7 @@ function proxySettingsOf(ctx: RequestContext): ProxySettings {
 /** mod_proxy_http's Via entry: the vhost's name, the port the client used unless the scheme's, and (Full) the version. */
 function viaEntry(ctx: RequestContext, full: boolean): string {
   const req = ctx.apacheRequest()
-  const port = req.serverPort === (req.https ? 443 : 80) ? '' : `:${req.serverPort}`
+  const port = req.serverPort === defaultPort(req) ? '' : `:${req.serverPort}`
   const name = ctx.vhost?.serverHostname ?? 'localhost'
   return `1.1 ${name}${port}${full ? ` (Apache/${APACHE_VERSION})` : ''}`
 }
@@ -243,7 +243,7 @@ function requestHeaders(ctx: RequestContext, maxForwards: number | null, s: Prox
   if (s.blockVia) delete headers.via
   else if (s.viaEntry !== null) append('via', s.viaEntry)
   if (s.addHeaders) {
-    append('x-forwarded-for', ctx.req.client.address)
+    append('x-forwarded-for', ctx.clientIp)
     if (ctx.headers.host) append('x-forwarded-host', ctx.headers.host)
     append('x-forwarded-server', ctx.vhost?.serverHostname ?? 'localhost')
   }

@@ -80,6 +80,13 @@ export class RequestContext {
   env: Record<string, string> = {}
   /** Request headers after `RequestHeader` directives (what the module sees). */
   headers: Record<string, string>
+  /**
+   * `r->useragent_ip`, the client address Apache and its modules work with: the connection's
+   * peer, unless mod_remoteip took it from a header (runtime/remote-ip.ts).
+   */
+  clientIp: string
+  /** mod_remoteip has had its say (an internal redirect keeps the first request's client). */
+  clientResolved = false
   /** Set-Cookie lines from rewrite `[CO]` (Apache's err_headers_out: they survive errors). */
   cookies: string[] = []
   /** Request headers the Apache decisions depended on (merged into the response's Vary). */
@@ -169,7 +176,10 @@ export class RequestContext {
     redirectedFrom?: RequestContext
   ) {
     this.headers = req.headers
+    this.clientIp = req.client.address
     if (redirectedFrom) {
+      this.clientIp = redirectedFrom.clientIp
+      this.clientResolved = true
       this.stages = redirectedFrom.stages
       this.trace = redirectedFrom.trace
       this.redirects = redirectedFrom.redirects + 1
@@ -216,6 +226,8 @@ export class RequestContext {
     if (this.apacheReq) return this.apacheReq
     const req = this.req
     const host = hostParts(this.headers.host ?? '')
+    // ap_http_scheme: mod_ssl's on a TLS connection, else `ServerName https://…`'s, else http.
+    const scheme = req.secure || this.vhost?.serverScheme === 'https' ? 'https' : 'http'
     // Made at its size: a trace keeps this request (header explanations are completed later).
     const names = new Array<string>((req.rawHeaders.length + 1) >> 1)
     for (let i = 0; i < names.length; i++) names[i] = req.rawHeaders[2 * i]
@@ -229,12 +241,16 @@ export class RequestContext {
       theRequest: `${req.method} ${req.target} ${req.protocol}`,
       headers: this.headers,
       headerNames: names,
-      remoteAddr: req.client.address,
-      remotePort: req.client.port,
+      remoteAddr: this.clientIp,
+      // mod_remoteip leaves the port of the address it found at 0.
+      remotePort: this.clientIp === req.client.address ? req.client.port : 0,
+      connRemoteAddr: this.clientIp === req.client.address ? undefined : req.client.address,
       serverAddr: req.local.address,
-      // UseCanonicalName Off: self-referential URLs use the Host header's name and port.
-      serverPort: host?.port ?? (req.secure ? 443 : 80),
+      // UseCanonicalName Off: self-referential URLs use the Host header's name and port, else
+      // the server's port (ServerName's, or the <VirtualHost> address's), else the scheme's.
+      serverPort: host?.port ?? (this.vhost?.serverPort || (scheme === 'https' ? 443 : 80)),
       https: req.secure,
+      scheme,
       // ap_get_server_name: r->hostname, else (no Host header) the vhost's ServerName.
       serverName: host?.name || this.vhost?.serverHostname || req.local.address,
       serverSoftware: this.config.serverBanner,

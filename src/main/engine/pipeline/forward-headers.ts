@@ -47,7 +47,7 @@ export function forwardHeaders(
     out[name] = headers[name]
   }
   if (!out.host) out.host = `${render.render.hostname.value}:${render.render.port.value}`
-  const client = ctx.req.client.address
+  const client = ctx.clientIp
   out['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client
   const via = viaOf(headers.host ?? ctx.req.local.address + ':' + ctx.req.local.port)
   out.via = headers.via ? `${headers.via}, ${via}` : via

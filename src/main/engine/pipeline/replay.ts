@@ -24,6 +24,8 @@ interface Prefix {
   /** httpd's own view where mod_rewrite left it different from the Dispatcher's (context.ts). */
   apache: Pick<RequestContext, 'apacheUri' | 'arrivedUri' | 'apacheFilename' | 'apacheArgs'> | null
   query: string | null
+  /** `r->useragent_ip` (mod_remoteip may have taken it from a header). */
+  clientIp: string
   vhost?: ActiveVhost
   farm?: ActiveFarm
   env: Record<string, string>
@@ -120,6 +122,7 @@ export function capture(ctx: RequestContext): false {
             apacheArgs: ctx.apacheArgs
           },
     query: ctx.query,
+    clientIp: ctx.clientIp,
     vhost: v,
     farm: ctx.farm,
     env: { ...ctx.env },
@@ -152,6 +155,8 @@ export function replay(ctx: RequestContext, p: Prefix): void {
     ctx.invalidateApacheRequest()
   }
   ctx.query = p.query
+  ctx.clientIp = p.clientIp
+  ctx.clientResolved = true
   ctx.vhost = p.vhost
   ctx.farm = p.farm
   ctx.env = { ...p.env }

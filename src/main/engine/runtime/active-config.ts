@@ -26,6 +26,7 @@ import { renderName } from '../upstream/selection'
 import { VanityUrlList } from '../upstream/vanity'
 import type { CacheEvent } from '../../../shared/cache-types'
 import type { FallbackFarm } from '../../../shared/api'
+import { compileRemoteIp, type RemoteIpConfig } from './remote-ip'
 
 export interface ActiveVhost {
   index: number
@@ -53,6 +54,19 @@ export interface ActiveVhost {
   probe: CountingProbe
   /** `r->server->server_hostname`: the vhost's ServerName, else the main server's (mod_proxy's X-Forwarded-Server). */
   serverHostname: string
+  /**
+   * `r->server->server_scheme`: the scheme a `ServerName https://name` gives, which self-referential
+   * URLs then use (with 443 as the default port); null when the ServerName names none.
+   */
+  serverScheme: string | null
+  /**
+   * `r->server->port`: the ServerName's port (0 when it names none: httpd resets it), else the
+   * first `<VirtualHost>` address's. Self-referential URLs use it when the Host header has no
+   * port; 0 means the scheme's default.
+   */
+  serverPort: number
+  /** mod_remoteip's settings for this vhost (runtime/remote-ip.ts), null without `RemoteIPHeader`. */
+  remoteIp: RemoteIpConfig | null
 }
 
 /** The module's Apache directives in effect for a vhost (dispatcher-behavior.md §2). */
@@ -234,7 +248,10 @@ function compileVhost(
     dispatcher: dispatcherDirectives(handlerScopes),
     apache: apache ?? compileVhostApache(server, vhost.settings, docroot),
     probe: containerProbe(docroot),
-    serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost')
+    serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost'),
+    serverScheme: schemeOf(vhost.serverName?.value ?? mainServerName),
+    serverPort: serverPortOf(vhost),
+    remoteIp: compileRemoteIp(server, vhost.settings)
   }
 }
 
@@ -280,6 +297,22 @@ export function parsePassError(value: string | undefined): boolean | Set<number>
     for (let c = from; c <= to; c++) codes.add(c)
   }
   return codes.size > 0 ? codes : false
+}
+
+function serverPortOf(vhost: VirtualHost): number {
+  const name = vhost.serverName?.value
+  if (name !== undefined) {
+    const m = /:(\d+)$/.exec(name.replace(/^[a-z]+:\/\//i, ''))
+    return m ? Number(m[1]) : 0
+  }
+  const m = /:(\d+)$/.exec(vhost.addresses[0] ?? '')
+  return m ? Number(m[1]) : 0
+}
+
+/** httpd's ServerName parser: the part before `://`, lower-cased. */
+function schemeOf(name: string | undefined): string | null {
+  const at = name?.indexOf('://') ?? -1
+  return name && at >= 0 ? name.slice(0, at).toLowerCase() : null
 }
 
 function hostOnly(name: string): string {

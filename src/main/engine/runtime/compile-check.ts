@@ -15,6 +15,7 @@ import type { VhostScopes } from './scoped-apache'
 import type { FileProbe } from '../apache-expr'
 import { allContexts } from './contexts'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
+import { remoteIpProblems } from './remote-ip'
 
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
@@ -37,6 +38,7 @@ export function compileDiagnostics(
     // Every context (server, vhosts, sections), walked once for the checks that read them all.
     const contexts = allContexts([apache.server, ...apache.virtualHosts.map((v) => v.settings)])
     out.push(...forwardedHostKeyFiles(contexts))
+    for (const s of [apache.server, ...apache.virtualHosts.map((v) => v.settings)]) out.push(...remoteIpProblems(s))
     out.push(...notEmulated(contexts).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
     const once = (d: Diagnostic): void => {

@@ -59,6 +59,14 @@ describe('Define and ${VAR}', () => {
     expect(aliasTargets(r)).toEqual(['1'])
   })
 
+  it("an empty value (Define X '') keeps the earlier one too: AMS's ams_default.vars cannot blank ootb.vars' scheme that way", () => {
+    const r = load({
+      'httpd.conf':
+        "Define S 'https://'\nDefine S ''\nDefine T \"\"\nAlias /x ${S}\n<IfDefine T>\nAlias /t /t\n</IfDefine>\n"
+    })
+    expect(aliasTargets(r)).toEqual(['https://', '/t'])
+  })
+
   it("a Define name containing ':' is refused", () => {
     expect(load({ 'httpd.conf': 'Define a:b 1\n' }).codes).toEqual(['APACHE_BAD_ARGUMENT'])
   })

@@ -321,8 +321,9 @@ class ApacheLoader {
       this.opts.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `Define: variable name must not contain ':' ('${name}')`, pos)
       return
     }
-    // `Define X` without a value keeps a value given earlier, as httpd's table does.
-    if (value !== undefined) this.opts.scope.define(name, value)
+    // `Define X` without a value keeps a value given earlier, as httpd's table does; so does an
+    // empty one (`Define X ''`): httpd hands a TAKE12 directive NULL for an empty second word.
+    if (value !== undefined && value !== '') this.opts.scope.define(name, value)
     else if (!this.opts.scope.isDefined(name)) this.opts.scope.define(name)
   }
 

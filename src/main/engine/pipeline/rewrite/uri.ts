@@ -40,8 +40,14 @@ export function absoluteUriScheme(uri: string): { length: number; queryAllowed: 
   return { length: 0, queryAllowed: false }
 }
 
-function defaultPort(req: ApacheRequest): number {
-  return req.https ? 443 : 80
+/** `ap_http_scheme`: mod_ssl's `https` on a TLS connection, else `https` for `ServerName https://…`, else `http`. */
+export function httpScheme(req: ApacheRequest): 'http' | 'https' {
+  return req.scheme ?? (req.https ? 'https' : 'http')
+}
+
+/** `ap_default_port`: the scheme's. */
+export function defaultPort(req: ApacheRequest): number {
+  return httpScheme(req) === 'https' ? 443 : 80
 }
 
 /** `ap_get_server_name_for_url`: an IPv6 literal gets its brackets. */
@@ -58,7 +64,7 @@ export function fullyQualify(filename: string, req: ApacheRequest): string {
 /** `ap_construct_url`: `scheme://ServerName[:port]` (the port left out when it is the scheme's) before `uri`, as it is. */
 export function constructUrl(uri: string, req: ApacheRequest): string {
   const port = req.serverPort === defaultPort(req) ? '' : `:${req.serverPort}`
-  return `${req.https ? 'https' : 'http'}://${serverNameForUrl(req)}${port}${uri}`
+  return `${httpScheme(req)}://${serverNameForUrl(req)}${port}${uri}`
 }
 
 /**
@@ -70,7 +76,7 @@ export function reduceUri(
   req: ApacheRequest,
   isThisServer: (host: string, port: number) => boolean
 ): string | null {
-  const scheme = req.https ? 'https' : 'http'
+  const scheme = httpScheme(req)
   const prefix = `${scheme}://`
   if (filename.length <= prefix.length || filename.slice(0, prefix.length).toLowerCase() !== prefix) return null
   const rest = filename.slice(prefix.length)

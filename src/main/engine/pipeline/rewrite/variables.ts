@@ -161,7 +161,7 @@ export function rewriteVariable(name: string, scope: RewriteVariableScope): Vari
     case 'REQUEST_METHOD':
       return { value: req.method }
     case 'REQUEST_SCHEME':
-      return { value: req.https ? 'https' : 'http' }
+      return { value: req.scheme ?? (req.https ? 'https' : 'http') }
     case 'SCRIPT_FILENAME':
     case 'REQUEST_FILENAME':
       return { value: scope.filename }

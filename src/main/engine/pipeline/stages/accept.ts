@@ -10,6 +10,7 @@ import type { RequestContext } from '../context'
 import { normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
 import { textMemo } from '../../text-memo'
+import { resolveClient } from '../remote-client'
 
 /** httpd's defaults for LimitRequestLine / LimitRequestFieldSize / LimitRequestFields. */
 const LIMIT_REQUEST_LINE = 8190
@@ -118,6 +119,7 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
       { source: chosen.vhost.pos }
     )
   }
+  resolveClient(ctx)
   ctx.outputFiltered = true
   return false
 }

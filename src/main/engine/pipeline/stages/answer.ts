@@ -114,6 +114,8 @@ function errorDocumentRedirect(
     ctx.trace.seq
   )
   sub.errorDocumentStatus = status
+  sub.clientIp = ctx.clientIp
+  sub.clientResolved = true
   sub.env = redirectedEnv(ctx.env, status)
   // headers_in is shared: the spelling of the headers RequestHeader added comes along.
   sub.addedHeaderNames = [...ctx.addedHeaderNames]

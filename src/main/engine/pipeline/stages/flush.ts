@@ -29,6 +29,8 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   if (!isInvalidationRequest(ctx.req.method, ctx.path, ctx.headers)) return false
   const active = ctx.farm!
   const cache = active.cache
+  // The connection's peer: whether the module reads mod_remoteip's client here is not
+  // documented, and the peer is the reading that lets no header widen /allowedClients.
   const ip = ctx.req.client.address
   if (!cache?.store) {
     ctx.record(

@@ -1,0 +1,34 @@
+/**
+ * mod_remoteip in front of the Dispatcher (runtime/remote-ip.ts; compared with apache2 in
+ * test/httpd): the client the header names is the one Apache's access checks see and the one
+ * the module reports to the render, replayed requests included.
+ */
+import { describe, expect, it } from 'vitest'
+import { embeddedSite } from './support/embedded-site'
+
+describe('RemoteIPHeader X-Forwarded-For', () => {
+  it('the render is told the client the header named (taken off the header), also when the decisions are replayed', async () => {
+    const s = await embeddedSite('RemoteIPHeader X-Forwarded-For')
+    for (let i = 0; i < 2; i++) {
+      const r = await s.send('/content/page.html?q=1', { headers: { 'x-forwarded-for': '203.0.113.9' } })
+      expect(r.status).toBe(200)
+      if (i === 1) expect(r.trace.replayedFrom).toBeDefined()
+      expect(s.up.publish.last!.headers['x-forwarded-for']).toBe('203.0.113.9')
+      const said = r.trace.stages.find((e) => e.summary.startsWith('mod_remoteip'))?.summary
+      expect(said).toMatch(
+        /^mod_remoteip: X-Forwarded-For \(default\.vhost:\d+\) makes 203\.0\.113\.9 the client \(proxies: 127\.0\.0\.1\); the header is removed$/
+      )
+    }
+    // A private address is not taken from an external proxy: the client stays the peer.
+    await s.send('/content/page.html?q=2', { headers: { 'x-forwarded-for': '10.0.0.1' } })
+    expect(s.up.publish.last!.headers['x-forwarded-for']).toBe('10.0.0.1, 127.0.0.1')
+  })
+
+  it('Require ip sees the client the header named', async () => {
+    const s = await embeddedSite(
+      'RemoteIPHeader X-Forwarded-For\n<Location /content/only/>\n    Require ip 203.0.113.0/24\n</Location>'
+    )
+    expect((await s.send('/content/only/a.html')).status).toBe(403)
+    expect((await s.send('/content/only/a.html', { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(200)
+  })
+})
