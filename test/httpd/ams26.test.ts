@@ -166,11 +166,6 @@ const FILES: Record<string, string> = {
   'lc/content/forms/form.html': '<html>a form: '.padEnd(300, 'f') + '</html>\n'
 }
 
-/**
- * Left out, because the workbench answers it differently:
- * - `OPTIONS *` (any vhost): apache2 `200 OK`, `Content-Length: 0`, none of the vhost's headers;
- *   the workbench `400 Bad Request` ("invalid request target '*'") with the vhost's headers.
- */
 const REQUESTS: HttpdRequest[] = [
   // publish (PUBLISH_FORCE_SSL 0): breadcrumbs, Header merge/append, HSTS, DEFLATE in <Directory />
   ['GET', '/content/site/en.html', PUBLISH],
@@ -206,6 +201,9 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/content/dam/site', { ...AUTHOR, ...HTTPS }],
   // security.conf
   ['OPTIONS', '/content/site/en.html', PUBLISH],
+  ['OPTIONS', '*', PUBLISH],
+  ['OPTIONS', '*', AUTHOR],
+  ['GET', '*', PUBLISH],
   ['TRACE', '/content/site/en.html', PUBLISH],
   // the vhosts' ServerNames ("https://publish" etc.: the scheme is not part of the name)
   ['GET', '/content/site/en.html', { host: 'publish' }],

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { embeddedSite } from './support/embedded-site'
+import { rawExchange } from './support/http-client'
 
 const PAGE = '/content/demo/us/en.html'
 
@@ -55,6 +56,21 @@ describe('TRACE', () => {
     expect(r.status).toBe(405)
     expect(r.headers.allow).toBe('')
     expect(r.text).toContain('The requested method TRACE is not allowed for this URL.')
+    expect(s.up.publish.count).toBe(0)
+  })
+})
+
+describe('OPTIONS *', () => {
+  it("is httpd's HTTP pong: 200, an empty body, no Allow and none of the vhost's headers; another method with '*' is 400", async () => {
+    const s = await site()
+    const r = await rawExchange(s.port, 'OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n')
+    expect(r.status).toBe(200)
+    expect(r.head.toLowerCase()).toContain('content-length: 0')
+    expect(r.head.toLowerCase()).not.toContain('allow:')
+    expect(r.head.toLowerCase()).not.toContain('x-vhost')
+    expect(r.body).toBe('')
+    const bad = await rawExchange(s.port, 'GET * HTTP/1.1\r\nHost: localhost\r\n\r\n')
+    expect(bad.status).toBe(400)
     expect(s.up.publish.count).toBe(0)
   })
 })

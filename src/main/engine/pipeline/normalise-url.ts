@@ -59,12 +59,21 @@ export function splitTarget(target: string): { path: string; query: string | nul
   return q < 0 ? { path: t, query: null } : { path: t.slice(0, q), query: t.slice(q + 1) }
 }
 
+/**
+ * What httpd refuses while it reads the request line (ap_parse_request_line), before it knows
+ * the virtual host: a fragment (a browser never sends one), or a target that is neither a path
+ * nor an absolute URL (`*` is one only for OPTIONS). Null when the line is fine.
+ */
+export function requestLineProblem(target: string, method: string): string | null {
+  if (target.includes('#')) return `a fragment ('#') in the request target '${target}'`
+  if (target === '*' && method === 'OPTIONS') return null
+  return splitTarget(target) ? null : `invalid request target '${target}'`
+}
+
 export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes = 'off'): NormaliseResult {
-  // A browser never sends the fragment; httpd 2.4 refuses a request target that has one.
-  if (target.includes('#'))
-    return { ok: false, status: 400, reason: `a fragment ('#') in the request target '${target}'` }
-  const split = splitTarget(target)
-  if (!split) return { ok: false, status: 400, reason: `invalid request target '${target}'` }
+  const problem = requestLineProblem(target, '')
+  if (problem !== null) return { ok: false, status: 400, reason: problem }
+  const split = splitTarget(target)!
   const rawPath = split.path
   const steps: string[] = []
 

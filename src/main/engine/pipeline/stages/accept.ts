@@ -7,7 +7,7 @@
 import type { AcceptDetail } from '../../../../shared/trace'
 import { selectVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
-import { normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
+import { normaliseTarget, requestLineProblem, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
 import { textMemo } from '../../text-memo'
 import { resolveClient } from '../remote-client'
@@ -62,6 +62,14 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.setOutcome('blocked')
     return answer(ctx, 414)
   }
+  const lineProblem = requestLineProblem(req.target, req.method)
+  if (lineProblem !== null) {
+    // Refused with the request line, before the Host header was read: the first-listed vhost answers.
+    ctx.vhost = ctx.config.servingVhosts[0]
+    ctx.record('accept', 'stop', `${lineProblem}: 400`)
+    ctx.setOutcome('blocked')
+    return answer(ctx, 400)
+  }
   const raw = req.rawHeaders
   const fieldLimit = lim.field
   if (raw.length / 2 > LIMIT_FIELDS) {
@@ -92,6 +100,7 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return answer(ctx, 400)
   }
 
+  if (req.target === '*' && req.method === 'OPTIONS') return optionsPong(ctx)
   const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](req.target)
   const n = accepted.n
   if (!n.ok) {
@@ -122,6 +131,21 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   resolveClient(ctx)
   ctx.outputFiltered = true
   return false
+}
+
+/**
+ * `OPTIONS *` asks about the server, not a resource: httpd's HTTP module answers it in its
+ * map_to_storage hook (http_send_options: "HTTP pong", 200 with an empty body and no Allow)
+ * before any handler, so no output filter and no `Header` directive is on its way.
+ */
+function optionsPong(ctx: RequestContext): true {
+  resolveClient(ctx)
+  ctx.record('accept', 'stop', "OPTIONS *: httpd's HTTP module answers for the server itself: 200, no body")
+  ctx.setOutcome('static')
+  ctx.status = 200
+  ctx.reply.head(200, { 'content-length': '0' })
+  ctx.reply.end()
+  return true
 }
 
 interface Accepted {
