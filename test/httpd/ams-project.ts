@@ -44,7 +44,7 @@ import { afterAll, beforeAll } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
 import { amsEnvironment } from '../../src/main/engine/config/loaders/environment'
 import { loadModules, startApache, type RunningApache } from './harness'
-import { writeDocroot, type RunningProject } from './project'
+import { editableCopy, writeDocroot, type RunningProject } from './project'
 
 const MODULES_DIR = '/usr/lib/apache2/modules'
 
@@ -109,29 +109,15 @@ const FILTERED = /\.(conf|vhost|rules|vars|any)$/
 
 /** The adapted, writable copy of `from` (see the header for every change). */
 export function amsCopy(from: string, to: string, runDir: string, velocity?: Record<string, string>): string {
-  fs.cpSync(from, to, { recursive: true })
-  const walk = (d: string): void => {
-    fs.chmodSync(d, 0o755)
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      let full = path.join(d, e.name)
-      if (e.isDirectory()) {
-        walk(full)
-        continue
-      }
-      if (velocity && e.name.includes('__appId__')) {
-        const renamed = path.join(d, e.name.replaceAll('__appId__', velocity.appId))
-        fs.renameSync(full, renamed)
-        full = renamed
-      }
-      fs.chmodSync(full, 0o644)
-      const text = fs.readFileSync(full, 'utf8')
-      let edited = text
-      if (velocity && FILTERED.test(full)) edited = velocityFilter(edited, velocity)
-      edited = adapt(edited, to, runDir, path.basename(path.dirname(full)) === 'conf.modules.d')
-      if (edited !== text) fs.writeFileSync(full, edited)
-    }
-  }
-  walk(to)
+  editableCopy(from, to, (text, file) => {
+    const name = path.basename(file)
+    let edited = text
+    if (velocity && FILTERED.test(file)) edited = velocityFilter(edited, velocity)
+    edited = adapt(edited, to, runDir, path.basename(path.dirname(file)) === 'conf.modules.d')
+    return velocity && name.includes('__appId__')
+      ? { text: edited, name: name.replaceAll('__appId__', velocity.appId) }
+      : edited
+  })
   fs.writeFileSync(
     path.join(to, 'conf.modules.d', '00-ssl.conf'),
     `# What the mod_ssl package installs on AMS (ams-project.ts).\n${loadModules(['ssl'])[0]}\n`

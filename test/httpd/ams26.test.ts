@@ -50,7 +50,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
 import { amsSideBySide } from './ams-project'
-import { CORPUS, writeDocroot } from './project'
+import { CORPUS, editableCopy, writeDocroot } from './project'
 
 const SET = path.join(CORPUS, 'adobe__aem-dispatcher-docker', 'ams', '2.6', 'etc', 'httpd')
 const VENIA_HTTPD_CONF = path.join(
@@ -109,21 +109,7 @@ function staged({ vhosts, defaultFiles, customize }: Staging): string {
   fs.mkdirSync(path.join(tmp, 'default'))
   const defaultDocroot = writeDocroot(path.join(tmp, 'default'), defaultFiles)
   const root = path.join(tmp, 'httpd')
-  fs.cpSync(SET, root, { recursive: true })
-  const walk = (d: string): void => {
-    fs.chmodSync(d, 0o755)
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name)
-      if (e.isDirectory()) walk(full)
-      else {
-        fs.chmodSync(full, 0o644)
-        const text = fs.readFileSync(full, 'utf8')
-        const edited = text.replaceAll('/mnt/var/www/default', defaultDocroot)
-        if (edited !== text) fs.writeFileSync(full, edited)
-      }
-    }
-  }
-  walk(root)
+  editableCopy(SET, root, (text) => text.replaceAll('/mnt/var/www/default', defaultDocroot))
   fs.mkdirSync(path.join(root, 'conf'))
   fs.copyFileSync(VENIA_HTTPD_CONF, path.join(root, 'conf', 'httpd.conf'))
   const enable = (folder: string, available: string, enabled: string, files: string[]): void => {

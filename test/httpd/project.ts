@@ -115,26 +115,45 @@ export function writeDocroot(docroot: string, files: Record<string, string>): st
   return docroot
 }
 
-/** A writable copy of `from` without the Dispatcher module's blocks (apache2 has no such module). */
-function configCopy(from: string, src: string): string {
-  fs.cpSync(from, src, { recursive: true })
+/**
+ * Copies the folder `from` to `to`, readable by apache2's user (folders 755, files 644), and
+ * gives every file's text to `edit` (which may also rename it: return `{ text, name }`).
+ */
+export function editableCopy(
+  from: string,
+  to: string,
+  edit: (text: string, file: string) => string | { text: string; name: string }
+): void {
+  fs.cpSync(from, to, { recursive: true })
   const walk = (d: string): void => {
     fs.chmodSync(d, 0o755)
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name)
-      if (e.isDirectory()) walk(full)
-      else {
-        fs.chmodSync(full, 0o644)
-        // apache2 listens on a free port, not 80: its vhosts take any port, as the workbench's do.
-        const text = fs.readFileSync(full, 'utf8')
-        const edited = text
-          .replaceAll('disp_apache2.c', 'disp_apache2_not_loaded.c')
-          .replaceAll('<VirtualHost *:80>', '<VirtualHost *:*>')
-        if (edited !== text) fs.writeFileSync(full, edited)
+      let full = path.join(d, e.name)
+      if (e.isDirectory()) {
+        walk(full)
+        continue
       }
+      fs.chmodSync(full, 0o644)
+      const text = fs.readFileSync(full, 'utf8')
+      const out = edit(text, full)
+      const edited = typeof out === 'string' ? out : out.text
+      if (typeof out !== 'string' && out.name !== e.name) {
+        const renamed = path.join(d, out.name)
+        fs.renameSync(full, renamed)
+        full = renamed
+      }
+      if (edited !== text) fs.writeFileSync(full, edited)
     }
   }
-  walk(src)
+  walk(to)
+}
+
+/** A writable copy of `from` without the Dispatcher module's blocks (apache2 has no such module). */
+function configCopy(from: string, src: string): string {
+  // apache2 listens on a free port, not 80: its vhosts take any port, as the workbench's do.
+  editableCopy(from, src, (text) =>
+    text.replaceAll('disp_apache2.c', 'disp_apache2_not_loaded.c').replaceAll('<VirtualHost *:80>', '<VirtualHost *:*>')
+  )
   // What the SDK supplies before any project file: the variables (the workbench's stand-in)
   // and a logs folder for the catch-all vhost's CustomLog.
   const vars = path.join(src, 'conf.d', 'variables', 'default.vars')
