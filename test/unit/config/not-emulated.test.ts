@@ -42,4 +42,29 @@ describe('sections read but not emulated', () => {
     const loaded = load(`    /auth_checker {\n      /url "/bin/permissioncheck"\n    }`)
     expect(loaded.diagnostics.filter((d) => d.code === 'MODEL_NOT_EMULATED')).toEqual([])
   })
+
+  it("a single-quoted /virtualhosts value is matched as a glob, with a warning at its line (the module's reading is undocumented)", () => {
+    const loaded = load(`    /virtualhosts { 'www\\.a\\.com' "b.com" }`)
+    const warnings = loaded.diagnostics.filter((d) => d.code === 'MODEL_VIRTUALHOST_QUOTES')
+    expect(warnings.map((d) => [d.severity, d.pos?.line])).toEqual([['warning', 5]])
+    expect(warnings[0].message).toContain("value 'www\\.a\\.com' is single-quoted: the workbench matches it as a glob")
+  })
+
+  it('a flag written as a word is read as a number, as the module does: "true" is off, "1x" on, each with a warning', () => {
+    const t = load(`    /failover "true"\n    /info "1x"`)
+    const farm = t.dispatcher.farms[0]
+    expect(farm.failover.value).toBe(false)
+    expect(farm.info.value).toBe(true)
+    expect(t.diagnostics.filter((d) => d.code === 'MODEL_BAD_FLAG').map((d) => [d.pos?.line, d.message])).toEqual([
+      [5, expect.stringContaining('got "true", which the module reads as a number: off (0)')],
+      [6, expect.stringContaining('got "1x", which the module reads as a number: on')]
+    ])
+  })
+
+  it('a /cache/headers entry with glob characters says it is a literal name', () => {
+    const t = load(`    /cache { /docroot "/tmp/x" /headers { "X-*" "Content-Type" } }`)
+    expect(
+      t.diagnostics.filter((d) => d.code === 'MODEL_HEADER_PATTERN').map((d) => [d.severity, d.pos?.line])
+    ).toEqual([['warning', 5]])
+  })
 })

@@ -111,7 +111,10 @@ export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
         if (key === 'clientheaders') {
           farm.clientheaders = list.values
           farm.clientheadersDefaulted = false
-        } else farm.virtualhosts = list.values
+        } else {
+          farm.virtualhosts = list.values
+          singleQuotedHosts(item, r, `${where}/virtualhosts`)
+        }
         break
       }
       case 'renders':
@@ -238,4 +241,23 @@ function checkFarm(farm: Farm, r: SectionReader): void {
 /** AMS flush farms have a cache and virtualhosts but forward nothing; they need no render. */
 function isFlushOnly(farm: Farm): boolean {
   return !!farm.cache && farm.virtualhosts.some((v: Sourced<string>) => /flush/i.test(v.value))
+}
+
+/**
+ * Single quotes make a POSIX ERE where the module takes a pattern (§1.1), but whether it does so
+ * in `/virtualhosts` is not documented: the workbench reads every value there as a glob, and
+ * says so where a single-quoted value would read differently as a regex.
+ */
+function singleQuotedHosts(item: AnyItem, r: SectionReader, what: string): void {
+  if (item.kind !== 'block') return
+  for (const child of item.items) {
+    // A plain host name reads the same either way (a regex `.` also matches itself).
+    if (child.kind === 'string' && child.quote === 'single' && /[\\^$+(){}|[\]?*]/.test(child.value))
+      r.sink.warn(
+        'MODEL_VIRTUALHOST_QUOTES',
+        'model',
+        `${what} value '${child.value}' is single-quoted: the workbench matches it as a glob (whether the module reads a regex here is not documented); write it with double quotes and * wildcards`,
+        child.pos
+      )
+  }
 }

@@ -51,6 +51,15 @@ export function buildCache(block: AnyBlock, r: SectionReader, farm: string): Cac
         break
       case 'headers':
         cache.headers = r.stringList(item, `${where}/headers`).values
+        // Literal header names (§1.5): a glob character is part of the name, matching nothing a render sends.
+        for (const h of cache.headers)
+          if (/[*?[]/.test(h.value))
+            r.sink.warn(
+              'MODEL_HEADER_PATTERN',
+              'model',
+              `${where}/headers entry "${h.value}" is a literal header name: glob characters are not patterns here, so no response header matches it`,
+              h.pos
+            )
         break
       case 'mode': {
         // Written in octal like chmod ("0755", "2222"); DC: limited by the umask.

@@ -67,21 +67,24 @@ export class SectionReader {
     return { value: fallback, pos: s.pos }
   }
 
-  /** Flags are "0"/"1" in the docs; the module reads them as numbers, so any non-zero is on. */
+  /**
+   * Flags are "0"/"1" in the docs; the module reads them as numbers (C's atoi: leading digits,
+   * else 0), so any non-zero is on and a word such as "true" or "on" is off. A value that is not
+   * a plain number is read that way, with a warning that says what it became.
+   */
   flag(item: AnyItem, what: string, fallback: boolean): Sourced<boolean> {
     const s = this.string(item, what)
     if (!s) return { value: fallback }
-    const v = s.value.trim().toLowerCase()
-    if (/^\d+$/.test(v)) return { value: parseInt(v, 10) !== 0, pos: s.pos }
-    if (v === 'true' || v === 'on') return { value: true, pos: s.pos }
-    if (v === 'false' || v === 'off') return { value: false, pos: s.pos }
+    if (/^\d+$/.test(s.value)) return { value: parseInt(s.value, 10) !== 0, pos: s.pos }
+    const digits = /^\s*[-+]?\d+/.exec(s.value)
+    const on = digits !== null && parseInt(digits[0], 10) !== 0
     this.sink.warn(
       'MODEL_BAD_FLAG',
       'model',
-      `${what} expects "0" or "1", got "${s.value}"; using ${fallback ? 1 : 0}`,
+      `${what} expects "0" or "1", got "${s.value}", which the module reads as a number: ${on ? 'on' : 'off (0)'}`,
       s.pos
     )
-    return { value: fallback, pos: s.pos }
+    return { value: on, pos: s.pos }
   }
 
   /** Quote type decides the pattern dialect (§1.1): single quotes are POSIX ERE, the rest glob. */
