@@ -43,7 +43,10 @@ export function sdkEnvironment(opts: RuntimeOptions): Record<string, string> {
     HOST_OS: process.platform,
     APACHE_RUN_DIR: '/var/run/httpd'
   }
-  return withOverrides(base, opts, ['DOCROOT'], [['AEM_HOST', 'AEM_PORT']])
+  const env = withOverrides(base, opts, ['DOCROOT'], [['AEM_HOST', 'AEM_PORT']])
+  // An explicit run mode is an explicit option: it wins over an ENVIRONMENT_TYPE inherited from the shell.
+  if (opts.runMode) env.ENVIRONMENT_TYPE = opts.runMode
+  return env
 }
 
 export function amsEnvironment(opts: RuntimeOptions): Record<string, string> {

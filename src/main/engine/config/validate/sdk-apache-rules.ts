@@ -10,7 +10,7 @@ import type { DiagnosticSink } from '../../../../shared/diagnostics'
 import type { ApacheNode, ApacheParseResult } from '../apache/ast'
 import { parseApacheText } from '../apache/load'
 import { isIncludeDirective } from '../apache/parser'
-import { readConfigFile } from '../files'
+import { expandGlob, hasGlobChars, readConfigFile } from '../files'
 import { FsMemo } from '../fs-memo'
 
 const ALLOWED_BY_MODULE: Record<string, string[]> = {
@@ -185,44 +185,62 @@ export function checkVhostDirectives(
   const dir = path.join(srcDir, 'conf.d', 'enabled_vhosts')
   if (!memo.exists(dir)) return
   const flexible = memo.exists(path.join(srcDir, 'opt-in', 'USE_SOURCES_DIRECTLY'))
-  for (const name of (memo.readdir(dir) ?? fs.readdirSync(dir)).slice().sort()) {
-    if (!name.endsWith('.vhost')) continue
-    const file = path.join(dir, name)
+  // The files the vhosts include are held to the same allow-list: a directive does not become
+  // acceptable by moving it to conf.d/includes. Each file is checked once.
+  const seen = new Set<string>()
+  const check = (file: string): void => {
+    if (seen.has(file)) return
+    seen.add(file)
     const nodes = parsed?.(file)?.nodes ?? readAndParse(file, memo)
-    if (!nodes) continue
-    const walk = (nodes: ApacheNode[]): void => {
-      for (const node of nodes) {
-        if (node.type === 'section') {
-          if (!ALLOWED_SECTIONS.has(node.name.toLowerCase())) {
-            sink.error('SDK_APACHE_DIRECTIVE', 'sdk', `section <${node.name}> is not allowed in the Cloud`, node.pos)
-          }
-          walk(node.children)
-          continue
+    if (nodes) walk(nodes)
+  }
+  const walk = (nodes: ApacheNode[]): void => {
+    for (const node of nodes) {
+      if (node.type === 'section') {
+        if (!ALLOWED_SECTIONS.has(node.name.toLowerCase())) {
+          sink.error('SDK_APACHE_DIRECTIVE', 'sdk', `section <${node.name}> is not allowed in the Cloud`, node.pos)
         }
-        if (!isAllowedDirective(node.name)) {
+        walk(node.children)
+        continue
+      }
+      if (!isAllowedDirective(node.name)) {
+        sink.error(
+          'SDK_APACHE_DIRECTIVE',
+          'sdk',
+          `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list)`,
+          node.pos
+        )
+      }
+      if (isIncludeDirective(node.name) && node.args[0]) {
+        const target = path.posix.normalize(node.args[0].replace(/^\/etc\/httpd\//, ''))
+        if (target.startsWith('../') || target === '..') {
           sink.error(
-            'SDK_APACHE_DIRECTIVE',
+            'SDK_PARENT_OUTSIDE_ROOT',
             'sdk',
-            `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list)`,
+            `parent directory outside server root (${node.args[0]})`,
             node.pos
           )
+          continue
         }
-        if (isIncludeDirective(node.name) && node.args[0]) {
-          const target = node.args[0].replace(/^\/etc\/httpd\//, '')
-          const known =
-            KNOWN_INCLUDES.includes(target) || (flexible && FLEXIBLE_FOLDERS.some((f) => target.startsWith(f)))
-          if (!known) {
-            sink.error(
-              'SDK_APACHE_INCLUDE_UNKNOWN',
-              'sdk',
-              `included file (${node.args[0]}) does not match any known file`,
-              node.pos
-            )
-          }
+        const known =
+          KNOWN_INCLUDES.includes(target) || (flexible && FLEXIBLE_FOLDERS.some((f) => target.startsWith(f)))
+        if (!known) {
+          sink.error(
+            'SDK_APACHE_INCLUDE_UNKNOWN',
+            'sdk',
+            `included file (${node.args[0]}) does not match any known file`,
+            node.pos
+          )
+          continue
         }
+        const abs = path.join(srcDir, target)
+        const files = hasGlobChars(target) ? expandGlob(abs, memo).files : memo.exists(abs) ? [abs] : []
+        for (const f of files) check(f)
       }
     }
-    walk(nodes)
+  }
+  for (const name of (memo.readdir(dir) ?? fs.readdirSync(dir)).slice().sort()) {
+    if (name.endsWith('.vhost')) check(path.join(dir, name))
   }
 }
 

@@ -71,6 +71,12 @@ function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidation
   const dispatcherDir = path.join(srcDir, 'conf.dispatcher.d')
   const farmDirs = [path.join(dispatcherDir, 'enabled_farms'), path.join(dispatcherDir, 'available_farms')]
   for (const rec of includes) {
+    // No include of any file may leave the server root (the src folder).
+    const outside = rec.files.find((f) => f !== srcDir && !f.startsWith(srcDir + path.sep))
+    if (outside !== undefined) {
+      sink.error('SDK_PARENT_OUTSIDE_ROOT', 'sdk', `parent directory outside server root (${rec.path})`, rec.pos)
+      continue
+    }
     // Only includes written in farm files are restricted; the files they include may include freely.
     // The validator reads the *.farm files; enabled_farms/farms.any is the runtime's own immutable file.
     if (!rec.pos.file.endsWith('.farm') || !farmDirs.some((d) => rec.pos.file.startsWith(d + path.sep))) continue
@@ -138,23 +144,29 @@ function checkFilters({ dispatcher, sink, filterOf }: SdkValidationInput): void 
       }
     }
     const filter = filterOf ? filterOf(farm) : compileFilter(farm.filter)
-    for (const [what, url] of [
-      ['CRXDE', '/crx/de/index.jsp'],
-      ['the OSGi console', '/system/console']
-    ] as const) {
-      // The decision alone: the validator never shows the per-rule explanation evaluateFilter builds.
-      const result = decideFilter(filter, { method: 'GET', url, query: null, protocol: 'HTTP/1.1' })
-      if (result.decision === 'allow') {
+    // The admin paths (§11.2): each area is probed at its entry page and below it, so a deny of
+    // one exact URL under a broad allow does not hide the rest of the area.
+    for (const [what, urls] of ADMIN_PROBES) {
+      for (const url of urls) {
+        // The decision alone: the validator never shows the per-rule explanation evaluateFilter builds.
+        const result = decideFilter(filter, { method: 'GET', url, query: null, protocol: 'HTTP/1.1' })
+        if (result.decision !== 'allow') continue
         sink.error(
           'SDK_FILTER_ALLOWS_ADMIN',
           'sdk',
           `farm /${farm.name}: filter allows access to ${what} (GET ${url} is allowed${result.rule ? ` by /${result.rule.label}` : ''})`,
           result.rule?.pos ?? farm.pos
         )
+        break
       }
     }
   }
 }
+
+const ADMIN_PROBES: readonly (readonly [string, readonly string[]])[] = [
+  ['CRXDE', ['/crx/de/index.jsp', '/crx/de', '/crx/de/', '/crx/de/index.html']],
+  ['the OSGi console', ['/system/console', '/system/console/', '/system/console/bundles', '/system/console/configMgr']]
+]
 
 /**
  * The first segment of `file` relative to `dir` (`filters` for `<dir>/filters/x.any`), as

@@ -1,0 +1,103 @@
+/**
+ * The AEMaaCS SDK validator's rules as `check` applies them (§11.2), on a copy of WKND's
+ * `dispatcher/src` with one edit each.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../../src/main/engine/config/load'
+
+const CORPUS =
+  process.env.DW_CORPUS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus')
+const WKND = path.join(CORPUS, 'adobe__aem-guides-wknd', 'dispatcher', 'src')
+const made: string[] = []
+afterAll(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true })
+})
+
+/** WKND with `rules` appended to its filters.any. */
+function withFilters(rules: string): ReturnType<typeof loadConfig> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-rules-'))
+  made.push(dir)
+  fs.cpSync(WKND, dir, { recursive: true })
+  const filters = path.join(dir, 'conf.dispatcher.d', 'filters', 'filters.any')
+  fs.chmodSync(filters, 0o644)
+  fs.appendFileSync(filters, `\n${rules}\n`)
+  return loadConfig(dir)
+}
+
+const adminErrors = (loaded: ReturnType<typeof loadConfig>): string[] =>
+  loaded.diagnostics.filter((d) => d.code === 'SDK_FILTER_ALLOWS_ADMIN').map((d) => d.message)
+
+describe('no exposure of admin paths (SDK_FILTER_ALLOWS_ADMIN)', () => {
+  it('WKND as it is passes', () => {
+    expect(adminErrors(withFilters(''))).toEqual([])
+  })
+
+  it('an allow of /crx/* with a deny of the one page /crx/de/index.jsp still exposes CRXDE; /system/console/* exposes the console', () => {
+    const loaded = withFilters(
+      '/0500 { /type "allow" /method "GET" /url "/crx/*" }\n/0501 { /type "deny" /url "/crx/de/index.jsp" }\n/0502 { /type "allow" /url "/system/console/*" }'
+    )
+    expect(adminErrors(loaded)).toEqual([
+      expect.stringContaining('filter allows access to CRXDE (GET /crx/de is allowed by /0500)'),
+      expect.stringContaining('filter allows access to the OSGi console (GET /system/console/ is allowed by /0502)')
+    ])
+    expect(loaded.diagnostics.find((d) => d.code === 'SDK_FILTER_ALLOWS_ADMIN')?.severity).toBe('error')
+  })
+})
+
+/** WKND with `edit` applied to its copy (paths relative to src). */
+function edited(edit: (dir: string) => void): ReturnType<typeof loadConfig> {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-rules-'))
+  made.push(parent)
+  const dir = path.join(parent, 'src')
+  fs.cpSync(WKND, dir, { recursive: true })
+  edit(dir)
+  return loadConfig(dir)
+}
+
+const at = (loaded: ReturnType<typeof loadConfig>, code: string): string[] =>
+  loaded.diagnostics.filter((d) => d.code === code).map((d) => `${path.basename(d.pos?.file ?? '')}:${d.pos?.line}`)
+
+describe('includes', () => {
+  it('a directive the Cloud refuses is refused in a file a vhost includes as well', () => {
+    const loaded = edited((dir) => {
+      fs.mkdirSync(path.join(dir, 'conf.d', 'includes'), { recursive: true })
+      fs.writeFileSync(
+        path.join(dir, 'conf.d', 'includes', 'a.conf'),
+        'Header set X-A 1\nLogLevel debug\nListen 9999\n'
+      )
+      const vhost = path.join(dir, 'conf.d', 'available_vhosts', 'wknd.vhost')
+      fs.chmodSync(vhost, 0o644)
+      fs.writeFileSync(
+        vhost,
+        fs.readFileSync(vhost, 'utf8').replace('</VirtualHost>', 'Include conf.d/includes/*.conf\n</VirtualHost>')
+      )
+      fs.copyFileSync(vhost, path.join(dir, 'conf.d', 'enabled_vhosts', 'wknd.vhost'))
+    })
+    expect(at(loaded, 'SDK_APACHE_DIRECTIVE')).toEqual(['a.conf:2', 'a.conf:3'])
+  })
+
+  it('an Include or $include that climbs out of the src folder is "parent directory outside server root"', () => {
+    const loaded = edited((dir) => {
+      fs.writeFileSync(path.join(dir, '..', 'outside.any'), '/0900 { /type "deny" /url "/x" }\n')
+      const filters = path.join(dir, 'conf.dispatcher.d', 'filters', 'filters.any')
+      fs.chmodSync(filters, 0o644)
+      fs.appendFileSync(filters, '\n$include "../../../outside.any"\n')
+      const vhost = path.join(dir, 'conf.d', 'enabled_vhosts', 'wknd.vhost')
+      fs.rmSync(vhost)
+      const text = fs.readFileSync(path.join(dir, 'conf.d', 'available_vhosts', 'wknd.vhost'), 'utf8')
+      fs.writeFileSync(
+        vhost,
+        text.replace('</VirtualHost>', 'Include conf.d/includes/../../../outside.conf\n</VirtualHost>')
+      )
+      fs.writeFileSync(path.join(dir, '..', 'outside.conf'), 'Header set X-Out 1\n')
+    })
+    expect(at(loaded, 'SDK_PARENT_OUTSIDE_ROOT').sort()).toEqual([
+      expect.stringMatching(/^filters\.any:\d+$/),
+      expect.stringMatching(/^wknd\.vhost:\d+$/)
+    ])
+  })
+})
