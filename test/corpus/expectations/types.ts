@@ -77,6 +77,7 @@ export interface UnreachedFragment {
  */
 export const DEFECT_WARNING_CODES: ReadonlySet<string> = new Set([
   'ANY_EMPTY_NAME',
+  'APACHE_INVALID_COMMAND',
   'INCLUDE_FALLBACK_ROOT',
   'INCLUDE_GLOB_EMPTY',
   'MODEL_BAD_FLAG',

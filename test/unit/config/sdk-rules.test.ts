@@ -101,3 +101,21 @@ describe('includes', () => {
     ])
   })
 })
+
+describe('a directive no module provides (httpd: "Invalid command")', () => {
+  it('is a warning at its line, in httpd words (the configuration still loads); a known directive in any case is fine', () => {
+    const loaded = edited((dir) => {
+      const rules = path.join(dir, 'conf.d', 'rewrites', 'rewrite.rules')
+      fs.chmodSync(rules, 0o644)
+      fs.appendFileSync(rules, '\nRewriteRul ^/a /b [R]\nHeadr set X 1\nrewriteCOND %{HTTP_HOST} x\n')
+    })
+    const invalid = loaded.diagnostics.filter((d) => d.code === 'APACHE_INVALID_COMMAND')
+    expect(invalid.map((d) => [d.severity, path.basename(d.pos?.file ?? '')])).toEqual([
+      ['warning', 'rewrite.rules'],
+      ['warning', 'rewrite.rules']
+    ])
+    expect(invalid[0].message).toMatch(
+      /^Invalid command 'RewriteRul', perhaps misspelled or defined by a module not included in the server configuration/
+    )
+  })
+})

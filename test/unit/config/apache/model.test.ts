@@ -247,9 +247,12 @@ describe('other directives in the model', () => {
     ])
   })
 
-  it('unknown directives are kept in `other` as written and are never errors', () => {
+  it('unknown directives are kept in `other` as written and are never errors, only warnings in httpd words', () => {
     const r = load({ 'httpd.conf': 'MDomain example.com\nMadeUpDirective a b\n' })
-    expect(r.sink.items).toEqual([])
+    expect(r.sink.items.map((d) => [d.code, d.severity, d.pos?.line])).toEqual([
+      ['APACHE_INVALID_COMMAND', 'warning', 1],
+      ['APACHE_INVALID_COMMAND', 'warning', 2]
+    ])
     expect(r.config.server.other.MadeUpDirective?.value).toEqual(['a', 'b'])
     expect(r.config.server.other.MDomain?.value).toEqual(['example.com'])
   })

@@ -18,7 +18,8 @@ const DIRECTIVES: Record<string, string> = {
     'NameVirtualHost Options Protocol Protocols ProtocolsHonorOrder QualifyRedirectURL RegisterHttpMethod ' +
     'RLimitCPU RLimitMEM RLimitNPROC ScriptInterpreterSource SeeRequestTail ServerAdmin ServerAlias ServerName ' +
     'ServerPath ServerRoot ServerSignature ServerTokens SetHandler SetInputFilter SetOutputFilter StrictHostCheck ' +
-    'TimeOut TraceEnable UnDefine UseCanonicalName UseCanonicalPhysicalPort ' +
+    'TimeOut TraceEnable UnDefine UseCanonicalName UseCanonicalPhysicalPort ForceType FlushMaxPipelined ' +
+    'FlushMaxThreshold ReadBufferSize ' +
     // mpm_common, present with every MPM
     'CoreDumpDirectory GracefulShutdownTimeout Listen ListenBacklog ListenCoresBucketsRatio MaxConnectionsPerChild ' +
     'MaxMemFree MaxRequestWorkers MaxSpareThreads MinSpareThreads PidFile ReceiveBufferSize ScoreBoardFile ' +
@@ -28,7 +29,8 @@ const DIRECTIVES: Record<string, string> = {
   unixd_module: 'User Group ChrootDir Suexec',
   log_config_module: 'BufferedLogs CustomLog GlobalLog LogFormat TransferLog',
   logio_module: 'LogIOTrackTTFB',
-  alias_module: 'Alias AliasMatch Redirect RedirectMatch RedirectPermanent RedirectTemp ScriptAlias ScriptAliasMatch',
+  alias_module:
+    'RedirectRelative AliasPreservePath Alias AliasMatch Redirect RedirectMatch RedirectPermanent RedirectTemp ScriptAlias ScriptAliasMatch',
   rewrite_module: 'RewriteBase RewriteCond RewriteEngine RewriteMap RewriteOptions RewriteRule',
   headers_module: 'Header RequestHeader',
   setenvif_module: 'BrowserMatch BrowserMatchNoCase SetEnvIf SetEnvIfExpr SetEnvIfNoCase',
@@ -51,7 +53,7 @@ const DIRECTIVES: Record<string, string> = {
   include_module:
     'SSIEndTag SSIErrorMsg SSIETag SSILastModified SSILegacyExprParser SSIStartTag SSITimeFormat SSIUndefinedEcho XBitHack',
   proxy_module:
-    'BalancerGrowth BalancerInherit BalancerMember BalancerPersist NoProxy ProxyAddHeaders ProxyBadHeader ProxyBlock ' +
+    'Proxy100Continue BalancerGrowth BalancerInherit BalancerMember BalancerPersist NoProxy ProxyAddHeaders ProxyBadHeader ProxyBlock ' +
     'ProxyDomain ProxyErrorOverride ProxyIOBufferSize ProxyMaxForwards ProxyPass ProxyPassInherit ' +
     'ProxyPassInterpolateEnv ProxyPassMatch ProxyPassReverse ProxyPassReverseCookieDomain ProxyPassReverseCookiePath ' +
     'ProxyPreserveHost ProxyReceiveBufferSize ProxyRemote ProxyRemoteMatch ProxyRequests ProxySet ProxySourceAddress ' +
@@ -80,6 +82,7 @@ const DIRECTIVES: Record<string, string> = {
   access_compat_module: 'Allow Deny Order Satisfy',
   allowmethods_module: 'AllowMethods',
   macro_module: 'Use UndefMacro',
+  userdir_module: 'UserDir',
   security2_module:
     'SecAction SecArgumentSeparator SecAuditEngine SecAuditLog SecAuditLogParts SecAuditLogRelevantStatus ' +
     'SecAuditLogStorageDir SecAuditLogType SecCollectionTimeout SecComponentSignature SecCookieFormat SecDataDir ' +
@@ -124,6 +127,11 @@ const sectionIndex = index(SECTIONS)
  */
 export const canonicalDirective = textMemo((name) => directiveIndex.get(name.toLowerCase())?.canonical ?? name)
 export const canonicalSection = textMemo((name) => sectionIndex.get(name.toLowerCase())?.canonical ?? name)
+
+/** A directive of httpd 2.4 or of one of the modules listed here, whether loaded or not. */
+export function isKnownDirective(name: string): boolean {
+  return directiveIndex.has(name.toLowerCase())
+}
 
 /** `<IfDirective name>`: a directive provided by the core or a loaded module. */
 export function directiveAvailable(name: string, isLoaded: (moduleId: string) => boolean): boolean {

@@ -16,7 +16,8 @@ import { FsMemo } from '../fs-memo'
 import type { VariableScope } from '../variables'
 import type { ApacheDirectiveNode, ApacheNode, ApacheParseResult, ApacheSectionNode } from './ast'
 import { evaluateCondition, isConditionalSection } from './conditions'
-import { canonicalDirective, canonicalSection } from './directives'
+import { canonicalDirective, canonicalSection, isKnownDirective } from './directives'
+import { removedDirective } from './rewrite-directives'
 import { checkIncludeBudget } from './include-budget'
 import { IncludeResolver } from './include-target'
 import { lineShape, positionInLine, splitArgs } from './lexer'
@@ -39,6 +40,8 @@ export const APACHE_BAD_CONDITION = 'APACHE_BAD_CONDITION'
 export const APACHE_SERVERROOT_EMULATED = 'APACHE_SERVERROOT_EMULATED'
 export const APACHE_OVERLAY_USED = 'APACHE_OVERLAY_USED'
 export const VAR_UNDEFINED = 'VAR_UNDEFINED'
+/** A directive no module provides (apache2 -t: "Invalid command"). */
+export const APACHE_INVALID_COMMAND = 'APACHE_INVALID_COMMAND'
 
 export interface LoadApacheOptions {
   /** Absolute path of the file httpd starts from (httpd.conf, or dispatcher_vhost.conf for the SDK layout). */
@@ -287,6 +290,10 @@ class ApacheLoader {
       }
     }
     const canonical = canonicalDirective(name)
+    // (A line that is not a directive name at all, such as a symlink checked out as its target's
+    // path, has its own diagnostic.)
+    if (!isKnownDirective(canonical) && !removedDirective(canonical) && /^[A-Za-z]\w*$/.test(canonical))
+      this.invalidCommand(canonical, node.pos)
     const d = { name: canonical, args, line, pos: node.pos }
     switch (canonical) {
       case 'Include':
@@ -309,6 +316,23 @@ class ApacheLoader {
         return
     }
     this.writer.apply(ctx, d)
+  }
+
+  private readonly invalidReported = new Set<string>()
+
+  /** httpd's refusal of a directive no module provides, once per line (include bombs repeat them). */
+  private invalidCommand(name: string, pos: SourcePos): void {
+    const key = `${pos.file}:${pos.line}:${pos.column}`
+    if (this.invalidReported.has(key)) return
+    this.invalidReported.add(key)
+    // A warning, not an error: the configuration is read and served on (unknown directives are
+    // kept), while the line says that httpd itself would refuse to start.
+    this.opts.sink.warn(
+      APACHE_INVALID_COMMAND,
+      'syntax',
+      `Invalid command '${name}', perhaps misspelled or defined by a module not included in the server configuration: httpd refuses to start on it (kept here, not applied)`,
+      pos
+    )
   }
 
   private define(args: string[], pos: SourcePos): void {

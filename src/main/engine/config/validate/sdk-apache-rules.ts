@@ -10,6 +10,7 @@ import type { DiagnosticSink } from '../../../../shared/diagnostics'
 import type { ApacheNode, ApacheParseResult } from '../apache/ast'
 import { parseApacheText } from '../apache/load'
 import { isIncludeDirective } from '../apache/parser'
+import { isKnownDirective } from '../apache/directives'
 import { expandGlob, hasGlobChars, readConfigFile } from '../files'
 import { FsMemo } from '../fs-memo'
 
@@ -203,7 +204,8 @@ export function checkVhostDirectives(
         walk(node.children)
         continue
       }
-      if (!isAllowedDirective(node.name)) {
+      // A name no module provides is httpd's "Invalid command" (the loader says so), not a refused directive.
+      if (!isAllowedDirective(node.name) && isKnownDirective(node.name)) {
         sink.error(
           'SDK_APACHE_DIRECTIVE',
           'sdk',
