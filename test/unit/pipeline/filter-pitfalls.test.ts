@@ -31,6 +31,28 @@ describe('filter pitfalls (§10)', () => {
     expect(codes(['0002', 'allow', `/path "/content/*" /extension '(css|js)'`])).toEqual([])
   })
 
+  it('4: /selectors "model" is tried against each selector, so a.model.infinity.json passes; not said when a later deny rule narrows the selectors', () => {
+    const rules = [
+      rule('0001', 'deny', `/url "*"`),
+      rule('0002', 'allow', `/path "/content/*" /selectors "model" /extension "json"`)
+    ]
+    expect(compileFilter(rules).warnings.map((x) => x.code)).toEqual(['PITFALL_SELECTOR_CHAIN'])
+    expect(run(rules, 'GET /content/a.model.infinity.json HTTP/1.1').decision).toBe('allow')
+    expect(
+      codes(
+        ['0002', 'allow', `/path "/content/*" /selectors "model" /extension "json"`],
+        ['0003', 'deny', `/selectors '(infinity|tidy|[0-9-]+)'`]
+      )
+    ).toEqual([])
+  })
+
+  it('6: "[.]*" in a glob is one dot and then anything: "/content/[.]*.form.html" needs a dot after /content/', () => {
+    const rules = [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/url "/content/[.]*.form.html"`)]
+    expect(compileFilter(rules).warnings.map((x) => x.code)).toEqual(['PITFALL_BRACKET_DOT'])
+    expect(run(rules, 'GET /content/x.form.html HTTP/1.1').decision).toBe('deny')
+    expect(run(rules, 'GET /content/.x.form.html HTTP/1.1').decision).toBe('allow')
+  })
+
   it('7: a /path with a dot never matches: the path of /etc.clientlibs/x.js is /etc', () => {
     expect(codes(['0002', 'allow', `/path "/etc.clientlibs/*"`])).toEqual(['PITFALL_PATH_WITH_DOT'])
     expect(codes(['0002', 'allow', `/path '/etc[.]clientlibs/.*'`])).toEqual(['PITFALL_PATH_WITH_DOT'])

@@ -48,6 +48,8 @@ export interface FilterProblem extends Diagnostic {
     | 'PITFALL_EXTENSION_WITHOUT_PATH'
     | 'PITFALL_PATH_WITH_DOT'
     | 'PITFALL_ANCHORED_QUERY_DENY'
+    | 'PITFALL_SELECTOR_CHAIN'
+    | 'PITFALL_BRACKET_DOT'
   /** Label of the rule. */
   rule: string
   element: FilterElement
@@ -113,6 +115,7 @@ export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
     compiled.push({ rule, matchers, quick, note: ruleNote(rule, matchers) })
     pitfalls(rule, warnings)
   }
+  selectorChainPitfalls(rules ?? [], warnings)
   return { present: rules !== undefined, rules: compiled, problems, warnings, decided: new Map() }
 }
 
@@ -246,6 +249,17 @@ function pitfalls(rule: FilterRule, warnings: FilterProblem[]): void {
       `the Dispatcher's /path ends at the first dot (/etc.clientlibs/x.js has the path /etc), so "${path.source}" never matches; use /url`
     )
   }
+  // §10.6: "[.]*" in a glob is one dot and then anything, not "any number of dots".
+  for (const m of rule.matchers) {
+    if (m.pattern.kind === 'glob' && m.pattern.source.includes('[.]*')) {
+      warn(
+        'PITFALL_BRACKET_DOT',
+        m.element,
+        m.pattern.pos,
+        `in a glob "[.]*" is one dot followed by anything, not any number of dots: "${m.pattern.source}" needs a dot there; write "*" (or a regex in single quotes)`
+      )
+    }
+  }
   const query = spec('query')
   if (rule.type === 'deny' && query && query.kind === 'glob' && /^[^*?[]+=/.test(query.source)) {
     warn(
@@ -255,6 +269,31 @@ function pitfalls(rule: FilterRule, warnings: FilterProblem[]): void {
       `/query is matched against the whole query string, so "${query.source}" misses "x=1&${query.source.replace(/\*$/, 'y')}"; write "*${query.source}"`
     )
   }
+}
+
+/**
+ * §10.4: `/selectors` is tried against each selector, so `/selectors "model"` allows a chain
+ * holding model among others (`a.model.infinity.json`). Said of an allow rule no later deny rule
+ * on selectors narrows (the SDK's default filters follow theirs with one).
+ */
+function selectorChainPitfalls(rules: FilterRule[], warnings: FilterProblem[]): void {
+  const selectorsOf = (r: FilterRule): PatternSpec | undefined =>
+    r.matchers.find((m) => m.element === 'selectors')?.pattern
+  rules.forEach((rule, i) => {
+    const selectors = selectorsOf(rule)
+    if (rule.type !== 'allow' || !selectors) return
+    if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
+    warnings.push(
+      problem(
+        'warning',
+        'PITFALL_SELECTOR_CHAIN',
+        rule,
+        'selectors',
+        selectors.pos,
+        `/selectors is tried against each selector, so "${selectors.source}" also allows a chain that holds a match among others (as "model" allows a.model.infinity.json); deny the selectors you do not serve in a later rule`
+      )
+    )
+  })
 }
 
 function ruleNote(rule: FilterRule, matchers: CompiledMatcher[]): string | undefined {
