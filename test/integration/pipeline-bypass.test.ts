@@ -204,6 +204,12 @@ describe('pitfalls the module lets through (§10), each with its own filter', ()
     })
     await expectAnswer(s, '/content/..;/crx/packmgr/service.jsp', 200, true)
     expect(s.up.publish.last!.url).toBe('/content/..;/crx/packmgr/service.jsp')
+    // …and the trace says what AEM will make of it.
+    expect((await s.traceOf('/content/..;/crx/packmgr/service.jsp')).warnings).toEqual([
+      expect.stringMatching(/^\/content\/\.\.;\/crx\/packmgr\/service\.jsp holds a '\.\.;' segment: .*\(pitfall 3\)/)
+    ])
+    await s.send('/content/a..;b.html')
+    expect((await s.traceOf('/content/a..;b.html')).warnings).toEqual([])
   })
 
   it("the AMS rule /url '.*/[.][.];/.*' denies the ..; tricks", async () => {

@@ -28,6 +28,7 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   if (f.decidingRule) ctx.trace.decidingRule = f.decidingRule
   if (d.decision === 'allow') {
     ctx.record('filter', 'pass', f.summary, { source: d.rule?.pos, log: f.log, detail: undefined })
+    dotDotSemicolon(ctx)
     return false
   }
   // A denied request that is in the vanity URL list is forwarded after all (§4.4).
@@ -43,6 +44,18 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   }
   ctx.record('filter', 'stop', f.summary, { source: d.rule?.pos, log: f.log, detail: undefined })
   return denyByFilter(ctx)
+}
+
+/**
+ * §10.3: `..;` is an ordinary segment to the Dispatcher, but Jetty (AEM) drops the `;` part and
+ * resolves `..`: `/content/..;/crx/packmgr/service.jsp` passes `/url "/content/*"` and reaches
+ * the package manager. Said of an allowed request whose path holds one.
+ */
+function dotDotSemicolon(ctx: RequestContext): void {
+  if (!ctx.path.includes('..;') || !/(^|\/)\.\.;[^/]*(\/|$)/.test(ctx.path)) return
+  ctx.trace.warnings.push(
+    `${ctx.path} holds a '..;' segment: the filter took it as a plain name, but AEM (Jetty) resolves it as '..', so the render serves another path than the one allowed (pitfall 3); deny '.*/[.][.];.*' in a rule of its own`
+  )
 }
 
 /**
@@ -98,6 +111,7 @@ function explainFilter(ctx: RequestContext, active: ActiveFarm): boolean | Promi
       ? `Filter rule entry /${d.rule.label} allowed '${line}'`
       : 'no /filter section: every request is accepted'
     ctx.record('filter', 'pass', summary, { source: d.rule?.pos, log: d.rule ? [summary] : undefined, detail })
+    dotDotSemicolon(ctx)
     return false
   }
   const summary = d.rule
