@@ -28,7 +28,13 @@ export type NormaliseResult =
       /** What was changed, in words, for the trace. */
       steps: string[]
     }
-  | { ok: false; status: 400 | 404; reason: string }
+  | {
+      ok: false
+      status: 400 | 404
+      reason: string
+      /** httpd refuses it with the request line, before it reads the Host header: a fragment, an unreadable target. */
+      requestLine?: true
+    }
 
 const HEX = /^[0-9A-Fa-f]{2}$/
 
@@ -59,21 +65,14 @@ export function splitTarget(target: string): { path: string; query: string | nul
   return q < 0 ? { path: t, query: null } : { path: t.slice(0, q), query: t.slice(q + 1) }
 }
 
-/**
- * What httpd refuses while it reads the request line (ap_parse_request_line), before it knows
- * the virtual host: a fragment (a browser never sends one), or a target that is neither a path
- * nor an absolute URL (`*` is one only for OPTIONS). Null when the line is fine.
- */
-export function requestLineProblem(target: string, method: string): string | null {
-  if (target.includes('#')) return `a fragment ('#') in the request target '${target}'`
-  if (target === '*' && method === 'OPTIONS') return null
-  return splitTarget(target) ? null : `invalid request target '${target}'`
-}
-
 export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes = 'off'): NormaliseResult {
-  const problem = requestLineProblem(target, '')
-  if (problem !== null) return { ok: false, status: 400, reason: problem }
-  const split = splitTarget(target)!
+  // What httpd refuses while it reads the request line (ap_parse_request_line), before it knows
+  // the virtual host: a fragment (a browser never sends one), or a target that is neither a path
+  // nor an absolute URL (`OPTIONS *` is answered before normalisation, stages/accept.ts).
+  if (target.includes('#'))
+    return { ok: false, status: 400, reason: `a fragment ('#') in the request target '${target}'`, requestLine: true }
+  const split = splitTarget(target)
+  if (!split) return { ok: false, status: 400, reason: `invalid request target '${target}'`, requestLine: true }
   const rawPath = split.path
   const steps: string[] = []
 

@@ -7,7 +7,7 @@
 import type { AcceptDetail } from '../../../../shared/trace'
 import { selectVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
-import { normaliseTarget, requestLineProblem, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
+import { normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
 import { textMemo } from '../../text-memo'
 import { resolveClient } from '../remote-client'
@@ -62,13 +62,15 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.setOutcome('blocked')
     return answer(ctx, 414)
   }
-  const lineProblem = requestLineProblem(req.target, req.method)
-  if (lineProblem !== null) {
+  const pong = req.target === '*' && req.method === 'OPTIONS'
+  const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](req.target)
+  const n = accepted.n
+  if (!pong && !n.ok && n.requestLine) {
     // Refused with the request line, before the Host header was read: the first-listed vhost answers.
     ctx.vhost = ctx.config.servingVhosts[0]
-    ctx.record('accept', 'stop', `${lineProblem}: 400`)
+    ctx.record('accept', 'stop', `${n.reason}: ${n.status}`)
     ctx.setOutcome('blocked')
-    return answer(ctx, 400)
+    return answer(ctx, n.status)
   }
   const raw = req.rawHeaders
   const fieldLimit = lim.field
@@ -100,9 +102,7 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return answer(ctx, 400)
   }
 
-  if (req.target === '*' && req.method === 'OPTIONS') return optionsPong(ctx)
-  const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](req.target)
-  const n = accepted.n
+  if (pong) return optionsPong(ctx)
   if (!n.ok) {
     ctx.record('accept', 'stop', `${n.reason}: ${n.status}`)
     ctx.setOutcome('blocked')
