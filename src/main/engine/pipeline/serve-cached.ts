@@ -33,15 +33,16 @@ export function serveCached(
     ctx.servedMtime = file.mtime
     return answer(ctx, 416)
   }
-  // The headers are shared between hits on the same file version: copied before adding to them.
-  const info = cacheInfoHeader(ctx)
-  const headers: OutgoingHttpHeaders = {}
-  for (const k in res.headers) headers[k] = res.headers[k]
   // 4.3.1 sets Age on what it delivers from the cache (DISP-733): the seconds since the file was
   // stored. The AEMaaCS baseline's `Header unset Age` removes it again (§5.8).
-  headers.age = String(Math.max(0, Math.floor((now - file.mtime) / 1000)))
-  for (const k in extra) headers[k] = extra[k]
-  if (info !== undefined) headers['x-cache-info'] = info
+  let headers = withAge(res.headers as OutgoingHttpHeaders, String(Math.max(0, Math.floor((now - file.mtime) / 1000))))
+  // Shared between hits: copied before adding to them, and handed on as they are otherwise
+  // (nothing changes the object given to `head`).
+  const info = cacheInfoHeader(ctx)
+  if (info !== undefined || !isEmpty(extra)) {
+    headers = { ...headers, ...extra }
+    if (info !== undefined) headers['x-cache-info'] = info
+  }
   ctx.status = res.status
   // A 304 names no type, but r->content_type is still the file's (Header expressions read it).
   const source = { fileMtime: file.mtime, contentType: res.contentType }
@@ -99,6 +100,27 @@ export function pipeFile(ctx: RequestContext, stream: Readable): Promise<boolean
       resolve(true)
     })
   })
+}
+
+const withAgeMemo = new WeakMap<OutgoingHttpHeaders, { age: string; headers: OutgoingHttpHeaders }>()
+
+/**
+ * A file version's shared (frozen) headers with an Age: one frozen object per version and
+ * second, so the listener still serialises a hit's headers once (lean-reply.ts) rather than on
+ * every hit.
+ */
+function withAge(headers: OutgoingHttpHeaders, age: string): OutgoingHttpHeaders {
+  if (!Object.isFrozen(headers)) return { ...headers, age }
+  const known = withAgeMemo.get(headers)
+  if (known?.age === age) return known.headers
+  const out = Object.freeze({ ...headers, age })
+  withAgeMemo.set(headers, { age, headers: out })
+  return out
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false
+  return true
 }
 
 /** `/info "1"` and a request carrying `X-Dispatcher-Info` get `X-Cache-Info` (§8.3). */
