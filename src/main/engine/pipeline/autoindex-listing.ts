@@ -496,14 +496,9 @@ export function renderListing(req: ListingRequest): Listing {
   }
 }
 
-function parentEntry(req: ListingRequest, opts: number, key: string, direction: string): Ent | null {
-  const d = req.config
-  const name = normalizePath(req.uri.endsWith('/') ? `${req.uri}../` : `${req.uri}/../`)
-  if (name === null || name === '') return null
-  // IndexIgnore has always compared "/thispath/..".
-  const testpath = req.filename.endsWith('/') ? `${req.filename}..` : `${req.filename}/..`
-  if (ignoredEntry(d, testpath)) return null
-  const p: Ent = {
+/** A listing entry before its icon, alt, description, size and date are known. */
+function newEnt(name: string, opts: number, key: string, direction: string, ignoreCase: boolean): Ent {
+  return {
     name,
     icon: null,
     alt: null,
@@ -511,15 +506,29 @@ function parentEntry(req: ListingRequest, opts: number, key: string, direction: 
     size: -1,
     lm: -1,
     ascending: direction.toUpperCase() === 'A',
-    ignoreCase: false,
+    ignoreCase,
     versionSort: (opts & IX.VERSION_SORT) !== 0,
     isdir: false,
     key: key.toUpperCase()
   }
+}
+
+/** A folder's icon or alt (find_item with path_only): its own, else the `^^DIRECTORY^^` one. */
+function folderItem(list: readonly IndexItem[], path: string): string | null {
+  return findItem(list, path, null, null, true) ?? findItem(list, '^^DIRECTORY^^', null, null, true)
+}
+
+function parentEntry(req: ListingRequest, opts: number, key: string, direction: string): Ent | null {
+  const d = req.config
+  const name = normalizePath(req.uri.endsWith('/') ? `${req.uri}../` : `${req.uri}/../`)
+  if (name === null || name === '') return null
+  // IndexIgnore has always compared "/thispath/..".
+  const testpath = req.filename.endsWith('/') ? `${req.filename}..` : `${req.filename}/..`
+  if (ignoredEntry(d, testpath)) return null
+  const p = newEnt(name, opts, key, direction, false)
   if (opts & IX.FANCY_INDEXING) {
-    p.icon = findItem(d.icons, testpath, null, null, true) ?? findItem(d.icons, '^^DIRECTORY^^', null, null, true)
-    p.alt =
-      findItem(d.alts, testpath, null, null, true) ?? findItem(d.alts, '^^DIRECTORY^^', null, null, true) ?? 'PARENTDIR'
+    p.icon = folderItem(d.icons, testpath)
+    p.alt = folderItem(d.alts, testpath) ?? 'PARENTDIR'
     p.desc = findDescription(d, testpath)
   }
   return p
@@ -540,19 +549,7 @@ function autoindexEntry(
   if (ignoredEntry(d, req.filename + dirent.name)) return null
   const rr = req.lookup(dirent)
   if (!rr) return null
-  const p: Ent = {
-    name: dirent.dir ? `${dirent.name}/` : dirent.name,
-    icon: null,
-    alt: null,
-    desc: null,
-    size: -1,
-    lm: -1,
-    ascending: direction.toUpperCase() === 'A',
-    ignoreCase: (opts & IX.IGNORE_CASE) !== 0,
-    versionSort: (opts & IX.VERSION_SORT) !== 0,
-    isdir: false,
-    key: key.toUpperCase()
-  }
+  const p = newEnt(dirent.dir ? `${dirent.name}/` : dirent.name, opts, key, direction, (opts & IX.IGNORE_CASE) !== 0)
   if (fancy) {
     p.lm = rr.mtime
     let filename = rr.filename
@@ -560,9 +557,8 @@ function autoindexEntry(
       if (opts & IX.FOLDERS_FIRST) p.isdir = true
       // The folder's path without its slash (1.3 compat).
       filename = filename.slice(0, filename.lastIndexOf('/') + 1).slice(0, -1)
-      p.icon = findItem(d.icons, filename, null, null, true) ?? findItem(d.icons, '^^DIRECTORY^^', null, null, true)
-      p.alt =
-        findItem(d.alts, filename, null, null, true) ?? findItem(d.alts, '^^DIRECTORY^^', null, null, true) ?? 'DIR'
+      p.icon = folderItem(d.icons, filename)
+      p.alt = folderItem(d.alts, filename) ?? 'DIR'
     } else {
       const type = noParam(rr.contentType)
       p.icon = findItem(d.icons, filename, type, rr.contentEncoding, false)
