@@ -22,11 +22,17 @@ import { canonicalRewrittenPath } from './normalise-url'
 import { isFolder } from '../cache/folder-checks'
 import { leavesDocroot } from './subrequest'
 
+/** Per vhost of a configuration snapshot: its resolved docroot when mod_dir runs, else null (asked on every request). */
+const roots = new WeakMap<ActiveVhost, string | null>()
+
 /** Before the Dispatcher's stages: mod_dir's answer for a folder, or false when the request goes on. */
 export function folderFixup(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> {
-  const docroot = v.docroot
-  if (!docroot || !moduleLoaded(ctx.config.loaded.apache?.modules, 'dir_module')) return false
-  const root = path.resolve(docroot)
+  let root = roots.get(v)
+  if (root === undefined) {
+    root = v.docroot && moduleLoaded(ctx.config.loaded.apache?.modules, 'dir_module') ? path.resolve(v.docroot) : null
+    roots.set(v, root)
+  }
+  if (root === null) return false
   const file = requestFile(ctx, root)
   if (file === null) return false
   if (!isFolder(file)) {
