@@ -83,7 +83,7 @@ describe('a folder Apache serves itself (mod_dir, mod_autoindex)', () => {
 
   it('a scheme in ServerName ("https://publish") is the scheme of self-referential URLs, and 443 its default port', async () => {
     const s = await embeddedSite(
-      () => '<Directory />\n    DirectorySlash On\n</Directory>',
+      () => '<Directory />\n    DirectorySlash On\n</Directory>\nHeader always set X-Scheme "expr=%{REQUEST_SCHEME}"',
       (t) =>
         t.replace('SetHandler dispatcher-handler', '').replace('ServerName "publish"', 'ServerName "https://publish"')
     )
@@ -91,6 +91,7 @@ describe('a folder Apache serves itself (mod_dir, mod_autoindex)', () => {
     const r = await s.send('/content/site?a=1', { headers: { host: 'www.example.com' } })
     expect(r.status).toBe(301)
     expect(r.headers.location).toBe('https://www.example.com/content/site/?a=1')
+    expect(r.headers['x-scheme']).toBe('https')
     const withPort = await s.send('/content/site', { headers: { host: 'www.example.com:8443' } })
     expect(withPort.headers.location).toBe('https://www.example.com:8443/content/site/')
   })

@@ -118,4 +118,14 @@ describe('a directive no module provides (httpd: "Invalid command")', () => {
       /^Invalid command 'RewriteRul', perhaps misspelled or defined by a module not included in the server configuration/
     )
   })
+
+  it('a typo in an enabled vhost is that warning, not a directive the Cloud refuses', () => {
+    const loaded = edited((dir) => {
+      const vhost = path.join(dir, 'conf.d', 'enabled_vhosts', 'wknd.vhost')
+      fs.chmodSync(vhost, 0o644)
+      fs.writeFileSync(vhost, fs.readFileSync(vhost, 'utf8').replace('</VirtualHost>', 'Headr set X 1\n</VirtualHost>'))
+    })
+    expect(at(loaded, 'APACHE_INVALID_COMMAND')).toEqual([expect.stringMatching(/^wknd\.vhost:\d+$/)])
+    expect(at(loaded, 'SDK_APACHE_DIRECTIVE')).toEqual([])
+  })
 })
