@@ -189,28 +189,11 @@ function addressOf(text: string): Address | null {
   return { ...parsed, text: written }
 }
 
-/** RFC 5952 text of an IPv6 address (inet_ntop's: lower case, the longest run of zero groups as `::`). */
+/** The RFC 5952 text of an IPv6 address (inet_ntop's), as the WHATWG URL serialiser writes it. */
 function ipv6Text(bytes: number[]): string {
-  const groups: number[] = []
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1])
-  let bestStart = -1
-  let bestLen = 1
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && groups[j] === 0) j++
-    if (j - i > bestLen) {
-      bestStart = i
-      bestLen = j - i
-    }
-    i = j
-  }
-  const hex = groups.map((g) => g.toString(16))
-  if (bestStart < 0) return hex.join(':')
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`
+  const groups: string[] = []
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16))
+  return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1)
 }
 
 /** What an external proxy may not present as the client. */
