@@ -139,4 +139,15 @@ describe('decision replay', () => {
     expect(sent[2]).toEqual(sent[0])
     expect(runs[2].trace.forwarded).toEqual(runs[0].trace.forwarded)
   })
+
+  it('a replayed request still knows the spelling of the headers RequestHeader added (Header echo)', async () => {
+    const s = await stack('RequestHeader set X-Added-Here "yes"\nHeader echo "^X-Added"')
+    const keep = agent()
+    const runs = []
+    for (let i = 0; i < 2; i++) runs.push(await s.send('/content/demo/us/en.html', { agent: keep }))
+    keep.destroy()
+    expect(runs[1].trace.replayedFrom).toBe(runs[0].trace.id)
+    // r->headers_in keeps the name as RequestHeader spelled it, and echo's pattern is matched against that spelling.
+    for (const r of runs) expect(r.headers['x-added-here']).toBe('yes')
+  })
 })

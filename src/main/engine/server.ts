@@ -20,6 +20,7 @@ import { cache } from './pipeline/stages/cache'
 import type { ActiveConfig } from './runtime/active-config'
 import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
+import { sharedText } from './text-memo'
 
 export interface ProxyServerOptions {
   host: string
@@ -192,8 +193,9 @@ class TracedReply implements Reply {
 
 /**
  * The response headers as the trace shows them: one string per name, repeated values joined
- * with a newline. Headers that already are (every value a string) are kept as they are: the
- * object handed to `writeHead` is never changed afterwards.
+ * with a newline. Headers that already are (every value a string) are kept as they are: each
+ * value may be swapped for an equal shared string, nothing else changes in the object handed
+ * to `writeHead`.
  */
 function traceHeaders(headers: OutgoingHttpHeaders): Record<string, string> {
   let plain = true
@@ -203,11 +205,16 @@ function traceHeaders(headers: OutgoingHttpHeaders): Record<string, string> {
       break
     }
   }
-  if (plain) return headers as Record<string, string>
+  if (plain) {
+    // The values are mostly the same texts request after request, each read or made afresh:
+    // the trace keeps shared strings instead (see sharedText). Frozen headers (a hit's) are.
+    if (!Object.isFrozen(headers)) for (const k in headers) headers[k] = sharedText(headers[k] as string)
+    return headers as Record<string, string>
+  }
   const flat: Record<string, string> = {}
   for (const k in headers) {
     const v = headers[k]
-    if (v !== undefined) flat[k] = Array.isArray(v) ? v.join('\n') : String(v)
+    if (v !== undefined) flat[k] = sharedText(Array.isArray(v) ? v.join('\n') : String(v))
   }
   return flat
 }

@@ -22,3 +22,13 @@ export function textMemo<T>(compute: (text: string) => T, limit = 10_000): (text
     return out as T
   }
 }
+
+/**
+ * One string object per text, for the texts a trace keeps that are built afresh on every
+ * request from the same few parts (a summary from a template, `X-Cache-Info`, a header value
+ * read from the render's answer). The ring holds 10,000 traces, and every object each of them
+ * keeps of its own is copied and marked by the garbage collector again and again: a string
+ * built by concatenation is several objects until V8 flattens it. Traces that keep the shared
+ * string keep nothing of their own for it.
+ */
+export const sharedText = textMemo((text: string) => text)

@@ -4,6 +4,7 @@
  * has them; `x-workbench:` where it has none (TTL expiry, §8.3 last paragraph).
  */
 import type { CacheLookup } from './store'
+import { textMemo } from '../text-memo'
 
 export const CACHE_INFO = {
   delivered: 'target file cached',
@@ -14,8 +15,11 @@ export const CACHE_INFO = {
 } as const
 
 export function notCacheable(reason: string): string {
-  return `not cacheable: ${reason}`
+  return notCacheableText(reason)
 }
+
+/** One string per reason: traces keep it (see sharedText). */
+const notCacheableText = textMemo((reason) => `not cacheable: ${reason}`, 1000)
 
 /** What a look-up means for `X-Cache-Info` before the render is asked (a refused path is "not cacheable"). */
 export function cacheInfoForLookup(lookup: CacheLookup): string {

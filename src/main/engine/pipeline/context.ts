@@ -22,7 +22,7 @@ import type { InputWatch } from './replay'
 import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
 import type { ProxyTarget } from './apache-proxy'
 import type { ProxyPassDecision } from './proxy-pass'
-import { textMemo } from '../text-memo'
+import { sharedText, textMemo } from '../text-memo'
 
 export interface IncomingRequest {
   method: string
@@ -156,6 +156,12 @@ export class RequestContext {
   forcedType?: string
   /** Spelling of the request headers `RequestHeader` added (the client's own come from `rawHeaders`). */
   addedHeaderNames: string[] = []
+  /**
+   * A replayed request's header names as `r->headers_in` spells them (its own, then those
+   * `RequestHeader` added): the same for every replay of one head, so one frozen list serves
+   * them all (a trace whose header explanation is completed later keeps it).
+   */
+  replayedHeaderNames?: readonly string[]
   /** A RewriteRule with `[END]` ran: no rewriting any more, in internal redirects either (they share httpd's pool). */
   rewriteEnded = false
   /** How many internal redirects led to this request (httpd's `LimitInternalRecursion` counts them). */
@@ -207,7 +213,7 @@ export class RequestContext {
           response: { status: 0, headers: {}, bytes: 0 },
           outcome: 'error',
           stages: this.stages,
-          warnings: []
+          warnings: NO_WARNINGS
         }
   }
 
@@ -228,19 +234,16 @@ export class RequestContext {
     const host = hostParts(this.headers.host ?? '')
     // ap_http_scheme: mod_ssl's on a TLS connection, else `ServerName https://…`'s, else http.
     const scheme = req.secure || this.vhost?.serverScheme === 'https' ? 'https' : 'http'
-    // Made at its size: a trace keeps this request (header explanations are completed later).
-    const names = new Array<string>((req.rawHeaders.length + 1) >> 1)
-    for (let i = 0; i < names.length; i++) names[i] = req.rawHeaders[2 * i]
-    for (const name of this.addedHeaderNames) names.push(name)
+    const names = this.replayedHeaderNames ?? headerNamesOf(req, this.addedHeaderNames)
     const apacheReq: ApacheRequest = {
       method: req.method,
       // r->uri: after a [PT] rewrite the new path, whatever the Dispatcher goes on with.
       uri: this.apacheUri ?? this.decodedPath,
       query: this.args() ?? '',
       protocol: req.protocol,
-      theRequest: `${req.method} ${req.target} ${req.protocol}`,
+      theRequest: sharedText(`${req.method} ${req.target} ${req.protocol}`),
       headers: this.headers,
-      headerNames: names,
+      headerNames: names as string[],
       remoteAddr: this.clientIp,
       // mod_remoteip leaves the port of the address it found at 0.
       remotePort: this.clientIp === req.client.address ? req.client.port : 0,
@@ -298,7 +301,7 @@ export class RequestContext {
     extra?: { detail?: unknown; log?: string[]; source?: SourcePos }
   ): StageTrace {
     const now = performance.now()
-    const entry = new StageEntry(stage, verdict, summary, now - this.stageStart)
+    const entry = new StageEntry(stage, verdict, sharedText(summary), now - this.stageStart)
     // Copied key by key (in order, undefined values included): object spread is slow in V8.
     if (extra) for (const k in extra) (entry as unknown as Record<string, unknown>)[k] = extra[k as keyof typeof extra]
     this.stages.push(entry)
@@ -321,7 +324,7 @@ export class RequestContext {
     extra: { lazyLog?: boolean; source?: SourcePos } = {}
   ): StageTrace {
     const now = performance.now()
-    const entry = new StageEntry(stage, verdict, summary, now - this.stageStart)
+    const entry = new StageEntry(stage, verdict, sharedText(summary), now - this.stageStart)
     entry.detail = undefined
     if (extra.lazyLog) entry.log = undefined
     if ('source' in extra) entry.source = extra.source
@@ -332,10 +335,23 @@ export class RequestContext {
     return entry
   }
 
+  /** Adds a warning worth a badge to the trace. */
+  warn(text: string): void {
+    const t = this.trace
+    if (t.warnings === NO_WARNINGS) t.warnings = [text]
+    else t.warnings.push(text)
+  }
+
   setOutcome(outcome: Outcome): void {
     this.trace.outcome = outcome
   }
 }
+
+/**
+ * Every trace starts with this one empty list (frozen), and gets its own with its first warning
+ * (`warn`): most requests have none, and the ring would keep an empty array for each.
+ */
+const NO_WARNINGS = Object.freeze([]) as unknown as string[]
 
 /**
  * A stage's trace entry. A class, not a literal: V8 gives a class's instances room for the keys
@@ -369,6 +385,15 @@ const hostParts = textMemo((header): HostParts | null => {
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header)
   return m ? { name: m[1].toLowerCase().replace(/\.$/, ''), port: m[2] ? Number(m[2]) : undefined } : null
 }, 1000)
+
+/** The request's header names as the client spelled them, in order, then those `RequestHeader` added. */
+export function headerNamesOf(req: IncomingRequest, added: readonly string[]): string[] {
+  // Made at its size: a trace keeps this list (header explanations are completed later).
+  const names = new Array<string>((req.rawHeaders.length + 1) >> 1)
+  for (let i = 0; i < names.length; i++) names[i] = req.rawHeaders[2 * i]
+  for (const name of added) names.push(name)
+  return names
+}
 
 /** What `recordLazy` completes: the stage's `detail`, and its `log` when asked for. */
 export interface LazyParts {
@@ -415,8 +440,14 @@ class DeferredTrace implements RequestTrace {
   declare cacheInfo?: string
   declare replayedFrom?: string
   #stages: StageTrace[]
-  /** Made with the first deferred entry, at its size (most traces have one or none). */
-  #pending: { entry: StageTrace; complete: () => LazyParts }[] | null = null
+  /**
+   * The deferred entries and how to complete them. Most traces have one or none, kept in the
+   * first pair of fields: every object a trace keeps costs the garbage collector again and
+   * again while the ring holds 10,000 of them, so one entry takes no array.
+   */
+  #entry: StageTrace | null = null
+  #complete: (() => LazyParts) | null = null
+  #more: { entry: StageTrace; complete: () => LazyParts }[] | null = null
 
   constructor(
     id: string,
@@ -436,20 +467,26 @@ class DeferredTrace implements RequestTrace {
     this.outcome = 'error'
     this.#stages = stages
     Object.defineProperty(this, 'stages', STAGES)
-    this.warnings = []
+    this.warnings = NO_WARNINGS
   }
 
   static defer(trace: DeferredTrace, entry: StageTrace, complete: () => LazyParts): void {
-    if (trace.#pending === null) trace.#pending = [{ entry, complete }]
-    else trace.#pending.push({ entry, complete })
+    if (trace.#entry === null) {
+      trace.#entry = entry
+      trace.#complete = complete
+    } else if (trace.#more === null) trace.#more = [{ entry, complete }]
+    else trace.#more.push({ entry, complete })
   }
 
-  /** Completes every deferred entry (once) and gives the stages. */
+  /** Completes every deferred entry (once, in the order they were deferred) and gives the stages. */
   static stages(trace: DeferredTrace): StageTrace[] {
-    const pending = trace.#pending
-    if (pending !== null) {
-      trace.#pending = null
-      for (const p of pending) fill(p.entry, p.complete)
+    const entry = trace.#entry
+    if (entry !== null) {
+      const complete = trace.#complete!
+      const more = trace.#more
+      trace.#entry = trace.#complete = trace.#more = null
+      fill(entry, complete)
+      if (more !== null) for (const p of more) fill(p.entry, p.complete)
     }
     return trace.#stages
   }

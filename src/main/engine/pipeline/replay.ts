@@ -12,9 +12,9 @@
  * `-d`, `LA-U`), no `rnd:` map, no look at the vanity URL list (it is fetched again). The
  * replayed trace shows the same stage entries, with a duration of 0: they did not run again.
  */
-import type { StageTrace, RequestTrace } from '../../../shared/trace'
+import type { StageTrace, RequestTrace, TraceRequest } from '../../../shared/trace'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
-import type { IncomingRequest, RequestContext } from './context'
+import { headerNamesOf, type IncomingRequest, type RequestContext } from './context'
 import { isFolder } from '../cache/folder-checks'
 
 /** What the stages before the cache stage decided, as the cache and render stages read it. */
@@ -28,9 +28,19 @@ interface Prefix {
   clientIp: string
   vhost?: ActiveVhost
   farm?: ActiveFarm
-  env: Record<string, string>
+  /**
+   * Shared by every replay, so frozen (the stages copy the environment and the headers before
+   * they change them): a replay keeps no copy of its own, and neither do the traces whose
+   * explanations are completed later from them.
+   */
+  env: Readonly<Record<string, string>>
   /** Null when they are the request's own (no RequestHeader changed them). */
-  headers: Record<string, string> | null
+  headers: Readonly<Record<string, string>> | null
+  /** `RequestHeader` added these (their spelling), and with the head's own: `r->headers_in`'s names. */
+  addedHeaderNames: readonly string[]
+  headerNames: readonly string[]
+  /** The trace's `request`: every field is the head's or the client's, so one object serves every replay. */
+  request: TraceRequest
   cookies: string[]
   vary: string[]
   stages: readonly StageTrace[]
@@ -125,8 +135,11 @@ export function capture(ctx: RequestContext): false {
     clientIp: ctx.clientIp,
     vhost: v,
     farm: ctx.farm,
-    env: { ...ctx.env },
-    headers: ctx.headers === ctx.req.headers ? null : { ...ctx.headers },
+    env: Object.freeze({ ...ctx.env }),
+    headers: ctx.headers === ctx.req.headers ? null : Object.freeze({ ...ctx.headers }),
+    request: trace.request,
+    addedHeaderNames: Object.freeze([...ctx.addedHeaderNames]),
+    headerNames: Object.freeze(headerNamesOf(ctx.req, ctx.addedHeaderNames)),
     cookies: [...ctx.cookies],
     vary: [...ctx.vary],
     // Reading the stages completes any entry explained on demand; shared from now on, so frozen.
@@ -159,15 +172,18 @@ export function replay(ctx: RequestContext, p: Prefix): void {
   ctx.clientResolved = true
   ctx.vhost = p.vhost
   ctx.farm = p.farm
-  ctx.env = { ...p.env }
-  if (p.headers) ctx.headers = { ...p.headers }
+  ctx.env = p.env as Record<string, string>
+  if (p.headers) ctx.headers = p.headers as Record<string, string>
+  if (p.addedHeaderNames.length > 0) ctx.addedHeaderNames = [...p.addedHeaderNames]
+  ctx.replayedHeaderNames = p.headerNames
   if (p.cookies.length > 0) ctx.cookies = [...p.cookies]
   if (p.vary.length > 0) ctx.vary = [...p.vary]
   const trace = ctx.trace
+  trace.request = p.request
   if (p.trace.vhost !== undefined) trace.vhost = p.trace.vhost
   if (p.trace.farm !== undefined) trace.farm = p.trace.farm
   if (p.trace.decidingRule !== undefined) trace.decidingRule = p.trace.decidingRule
-  for (const w of p.trace.warnings) trace.warnings.push(w)
+  for (const w of p.trace.warnings) ctx.warn(w)
   trace.replayedFrom = p.from
   ctx.adoptStages(p.stages)
   ctx.forwardedByRender = p.forwarded

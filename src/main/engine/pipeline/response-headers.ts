@@ -12,6 +12,7 @@ import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
 import { withDefaultCharset } from '../cache/mime-types'
+import { sharedText } from '../text-memo'
 
 /** What made a non-error answer, as far as mod_expires cares. */
 export interface AnswerSource {
@@ -146,7 +147,7 @@ function afterModules(
   // with every trace.
   const osEnv = ctx.config.loaded.environment
   // r->filename, as `<If>` sections read it (`%{REQUEST_FILENAME}` in `expr=`).
-  const filename = requestFilename(ctx, v!)
+  const filename = sharedText(requestFilename(ctx, v!))
   const mtime = source.requestMtime ?? source.fileMtime ?? ctx.servedMtime
   // One run of the directives, with (`quiet` false) or without their trace.
   const apply = (quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> =>

@@ -11,6 +11,7 @@ import { Pool, type Dispatcher } from 'undici'
 import type { Render } from '../../../shared/config-model'
 import { isBodilessAnswerEnd } from './bodiless-answer'
 import { renderLookup } from './render-lookup'
+import { sharedText } from '../text-memo'
 
 export interface ForwardRequest {
   method: string
@@ -103,7 +104,7 @@ export class RenderClient {
         if (statusCode < 200) return
         headersSeen = true
         status = statusCode
-        sink.onHead(statusCode, headers, () => controller.resume())
+        sink.onHead(statusCode, sharedValues(headers), () => controller.resume())
       },
       onResponseData(controller, chunk) {
         if (!sink.onData(chunk)) controller.pause()
@@ -148,4 +149,17 @@ function classify(error: Error, headersSeen: boolean): RenderError {
     return new RenderError('connect', error.message || code, code)
   }
   return new RenderError('connect', error.message || code, code)
+}
+
+/**
+ * The render's header values as shared strings (text-memo.ts): a render answers with the same
+ * few values request after request, and the traces the ring keeps hold them (the answer's
+ * headers, and what `Header` directives are explained from later).
+ */
+function sharedValues(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  for (const k in headers) {
+    const v = headers[k]
+    if (typeof v === 'string') headers[k] = sharedText(v)
+  }
+  return headers
 }

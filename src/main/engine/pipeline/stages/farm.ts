@@ -20,7 +20,7 @@ export function farm(ctx: RequestContext): boolean | Promise<boolean> {
   )
   ctx.farm = ctx.config.farms[result.index]
   ctx.trace.farm = result.farm ?? undefined
-  if (result.warning) ctx.trace.warnings.push(result.warning)
+  if (result.warning) ctx.warn(result.warning)
   ctx.record('farm', 'pass', result.warning ?? result.reason, {
     detail: result,
     log: forwarded === null ? logOf(result) : [forwarded, ...logOf(result)],

@@ -53,7 +53,7 @@ export function filter(ctx: RequestContext): boolean | Promise<boolean> {
  */
 function dotDotSemicolon(ctx: RequestContext): void {
   if (!ctx.path.includes('..;') || !/(^|\/)\.\.;[^/]*(\/|$)/.test(ctx.path)) return
-  ctx.trace.warnings.push(
+  ctx.warn(
     `${ctx.path} holds a '..;' segment: the filter took it as a plain name, but AEM (Jetty) resolves it as '..', so the render serves another path than the one allowed (pitfall 3); deny '.*/[.][.];.*' in a rule of its own`
   )
 }
@@ -75,7 +75,7 @@ function denyByFilter(ctx: RequestContext): true | Promise<true> {
   const store = ctx.farm!.cache?.store
   const cached = store ? cachedFileAt(store, fileNameOf(ctx.decodedPath)) : null
   if (cached !== null) {
-    ctx.trace.warnings.push(
+    ctx.warn(
       `${cached.abs} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
     )
   }

@@ -5,7 +5,7 @@
  * `/clientheaders`, hop-by-hop removed, plus what the module always adds (§6.3).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
-import type { RenderDetail } from '../../../../shared/trace'
+import type { RenderDetail, TraceForwarded } from '../../../../shared/trace'
 import { CACHE_INFO, notCacheable, responseCacheability, storedHeaders, ttlFromHeaders } from '../../cache'
 import type { ActiveFarm } from '../../runtime/active-config'
 import {
@@ -107,13 +107,7 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     timeToHeadersMs: undefined
   }
   const firstHeaders = forwardHeadersForRender(ctx, active, first)
-  ctx.trace.forwarded = {
-    render: detail.render,
-    origin: detail.origin,
-    method: ctx.req.method,
-    url: path,
-    headers: firstHeaders
-  }
+  ctx.trace.forwarded = tracedForward(detail.render, detail.origin, ctx.req.method, path, firstHeaders)
 
   if (ctx.mode === 'explain') {
     ctx.record(
@@ -147,8 +141,9 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     const used = result.kind === 'response' || result.kind === 'timeout' ? result.render : choice.index
     detail.render = active.renderNames[used]
     detail.origin = targets[used].origin
-    ctx.trace.forwarded!.render = detail.render
-    ctx.trace.forwarded!.origin = detail.origin
+    const forwarded = ctx.trace.forwarded!
+    if (forwarded.render !== detail.render || forwarded.origin !== detail.origin)
+      ctx.trace.forwarded = { ...forwarded, render: detail.render, origin: detail.origin }
     return deliver(ctx, active, result, detail, started, done, headersAt)
   }
 
@@ -223,6 +218,35 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     )
   })
 }
+
+/**
+ * The trace's `forwarded`. Header lines shared by the replays of one head (forward-headers.ts)
+ * come with one frozen entry for them all, as long as it says the same: the ring keeps 10,000
+ * traces, and an object each costs the garbage collector on every collection.
+ */
+function tracedForward(
+  render: string,
+  origin: string,
+  method: string,
+  url: string,
+  headers: Readonly<Record<string, string>>
+): TraceForwarded {
+  if (!Object.isFrozen(headers)) return { render, origin, method, url, headers: headers as Record<string, string> }
+  const known = forwardedEntries.get(headers)
+  if (known && known.render === render && known.origin === origin && known.method === method && known.url === url)
+    return known
+  const entry: TraceForwarded = Object.freeze({
+    render,
+    origin,
+    method,
+    url,
+    headers: headers as Record<string, string>
+  })
+  forwardedEntries.set(headers, entry)
+  return entry
+}
+
+const forwardedEntries = new WeakMap<object, TraceForwarded>()
 
 function deliver(
   ctx: RequestContext,
@@ -447,7 +471,7 @@ function startTee(
   if (ctx.req.method === 'HEAD') return undefined
   const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined
   const verdict = responseCacheability(status, headers as Record<string, string | string[]>, length)
-  for (const w of verdict.warnings) ctx.trace.warnings.push(w)
+  for (const w of verdict.warnings) ctx.warn(w)
   if (!verdict.store) {
     ctx.cacheInfo = notCacheable(verdict.reason)
     ctx.trace.cacheInfo = ctx.cacheInfo
