@@ -10,6 +10,7 @@ import path from 'node:path'
 import http from 'node:http'
 import { describe, expect, it } from 'vitest'
 import type { RequestTrace } from '../../src/shared/trace'
+import type { HeadersTrace } from '../../src/shared/trace-apache'
 import { stackForThisTest, type Stack } from './support/engine'
 import { embeddedConfigCopy } from './support/config'
 
@@ -138,6 +139,25 @@ describe('decision replay', () => {
     expect(sent[1]).toEqual(sent[0])
     expect(sent[2]).toEqual(sent[0])
     expect(runs[2].trace.forwarded).toEqual(runs[0].trace.forwarded)
+  })
+
+  it('the Header directives of a served request are explained when its trace is read, as they ran', async () => {
+    const s = await stack('Header set X-Lazy "one" "expr=%{REQUEST_STATUS} == 200"\nHeader append X-Lazy "two"')
+    const keep = agent()
+    const runs = []
+    for (let i = 0; i < 2; i++) runs.push(await s.send('/content/demo/us/en.html', { agent: keep }))
+    keep.destroy()
+    expect(runs[1].trace.replayedFrom).toBe(runs[0].trace.id)
+    for (const r of runs) {
+      expect(r.headers['x-lazy']).toBe('one, two')
+      const stage = r.trace.stages.find((st) => st.summary.startsWith('Header directives applied'))
+      const entries = (stage?.detail as HeadersTrace).entries.filter((e) => e.header === 'X-Lazy')
+      expect(entries.map((e) => [e.action, e.applied, e.value, e.after])).toEqual([
+        ['set', true, 'one', ['one']],
+        ['append', true, 'two', ['one, two']]
+      ])
+      expect(entries[0].condition).toMatchObject({ result: true })
+    }
   })
 
   it('a replayed request still knows the spelling of the headers RequestHeader added (Header echo)', async () => {

@@ -320,7 +320,7 @@ export class RequestContext {
     stage: StageName,
     verdict: Verdict,
     summary: string,
-    complete: () => LazyParts,
+    complete: LazyCompletion | (() => LazyParts),
     extra: { lazyLog?: boolean; source?: SourcePos } = {}
   ): StageTrace {
     const now = performance.now()
@@ -401,11 +401,21 @@ export interface LazyParts {
   log?: string[]
 }
 
+/**
+ * An object that completes a deferred entry itself, holding what it needs as its own fields:
+ * one object for the trace to keep where a closure is two or more (closure, context).
+ */
+export interface LazyCompletion {
+  complete(): LazyParts
+}
+
+type Completion = LazyCompletion | (() => LazyParts)
+
 /** Writes what `complete()` gives into an entry made by `recordLazy`. */
-function fill(entry: StageTrace, complete: () => LazyParts): void {
+function fill(entry: StageTrace, complete: Completion): void {
   let parts: LazyParts
   try {
-    parts = complete()
+    parts = typeof complete === 'function' ? complete() : complete.complete()
   } catch (e) {
     parts = { detail: { error: `the explanation could not be rebuilt: ${(e as Error).message}` }, log: [] }
   }
@@ -446,8 +456,8 @@ class DeferredTrace implements RequestTrace {
    * again while the ring holds 10,000 of them, so one entry takes no array.
    */
   #entry: StageTrace | null = null
-  #complete: (() => LazyParts) | null = null
-  #more: { entry: StageTrace; complete: () => LazyParts }[] | null = null
+  #complete: Completion | null = null
+  #more: { entry: StageTrace; complete: Completion }[] | null = null
 
   constructor(
     id: string,
@@ -470,7 +480,7 @@ class DeferredTrace implements RequestTrace {
     this.warnings = NO_WARNINGS
   }
 
-  static defer(trace: DeferredTrace, entry: StageTrace, complete: () => LazyParts): void {
+  static defer(trace: DeferredTrace, entry: StageTrace, complete: Completion): void {
     if (trace.#entry === null) {
       trace.#entry = entry
       trace.#complete = complete

@@ -5,8 +5,10 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http'
 import { applyResponseHeaderRecord } from './headers/response-headers'
-import type { HeadersTrace } from '../../../shared/trace-apache'
-import type { RequestContext } from './context'
+import type { LazyCompletion, LazyParts, RequestContext } from './context'
+import type { ApacheRequest } from '../apache-expr'
+import type { CountingProbe } from '../runtime/apache-runtime'
+import type { CompiledHeaders } from './headers/compile-headers'
 import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
@@ -134,55 +136,86 @@ function afterModules(
   // The cookies as they are now: the trace may be completed later (see below).
   const errHeaders = ctx.cookies.length > 0 ? { 'set-cookie': [...ctx.cookies] } : undefined
   if (!compiled) return errHeaders ? { ...flat, ...errHeaders } : flat
-  const probe = v!.probe
-  const req = ctx.apacheRequest()
-  const env = ctx.env
   // An ErrorDocument's own answer is sent with the status it answers for: r->status all along.
   const rStatus = ctx.errorDocumentStatus !== undefined && status < 300 ? ctx.errorDocumentStatus : status
-  const input = { status: rStatus, headers: flat, errHeaders }
-  // One clock reading for the run and for the trace rebuilt later; a number keeps less for the trace.
-  const now = Date.now()
-  const contentType = source.contentType
-  // Read here, not in `apply`: a closure that named `ctx` would keep the whole request alive
-  // with every trace.
-  const osEnv = ctx.config.loaded.environment
-  // r->filename, as `<If>` sections read it (`%{REQUEST_FILENAME}` in `expr=`).
-  const filename = sharedText(requestFilename(ctx, v!))
-  const mtime = source.requestMtime ?? source.fileMtime ?? ctx.servedMtime
-  // One run of the directives, with (`quiet` false) or without their trace.
-  const apply = (quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> =>
-    applyResponseHeaderRecord(compiled, input, req, env, {
-      errorResponse,
-      fs: probe,
-      now: new Date(now),
-      quiet,
-      contentType,
-      osEnv,
-      filename,
-      // r->mtime: the served file's, for `%{LAST_MODIFIED}` (also on the 416 page made for it).
-      mtime
-    })
+  const run = new HeaderRun(
+    compiled,
+    rStatus,
+    flat,
+    errHeaders,
+    ctx.apacheRequest(),
+    ctx.env,
+    errorResponse,
+    v!.probe,
+    // One clock reading for the run and for the trace rebuilt later.
+    Date.now(),
+    source.contentType,
+    ctx.config.loaded.environment,
+    // r->filename, as `<If>` sections read it (`%{REQUEST_FILENAME}` in `expr=`).
+    sharedText(requestFilename(ctx, v!)),
+    // r->mtime: the served file's, for `%{LAST_MODIFIED}` (also on the 416 page made for it).
+    source.requestMtime ?? source.fileMtime ?? ctx.servedMtime
+  )
   if (ctx.mode === 'explain') {
-    const r = apply(false)
+    const r = run.apply(false)
     ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })
     return r.headers
   }
   // Decided without a trace; the trace is rebuilt from the same inputs when it is read, unless
   // the directives read the docroot (which may change meanwhile): then it is taken now.
-  const calls = probe.calls
-  let r = apply(true)
-  let explained: HeadersTrace | null = null
-  if (probe.calls !== calls) {
-    r = apply(false)
-    explained = r.trace
+  const calls = run.probe.calls
+  let r = run.apply(true)
+  if (run.probe.calls !== calls) {
+    r = run.apply(false)
+    const detail = r.trace
+    if (r.applied > 0) ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail })
+    return r.headers
   }
-  if (r.applied > 0) {
-    // The only closure the trace keeps, so what it holds is just what `apply` reads.
-    ctx.recordLazy('response', 'changed', `Header directives applied (${r.applied})`, () => ({
-      detail: explained ?? apply(false).trace
-    }))
-  }
+  if (r.applied > 0) ctx.recordLazy('response', 'changed', `Header directives applied (${r.applied})`, run)
   return r.headers
+}
+
+/**
+ * One run of a request's `Header` directives: what they read, kept so that the explanation can
+ * be made again when the trace is read (`complete`). The trace keeps this object alone (no
+ * closure, context and argument objects): the ring holds 10,000 traces, and the garbage
+ * collector copies every object each of them owns.
+ */
+class HeaderRun implements LazyCompletion {
+  constructor(
+    readonly compiled: CompiledHeaders,
+    readonly status: number,
+    readonly headers: Record<string, string | string[]>,
+    readonly errHeaders: Record<string, string[]> | undefined,
+    readonly req: ApacheRequest,
+    readonly env: Record<string, string>,
+    readonly errorResponse: boolean,
+    readonly probe: CountingProbe,
+    readonly now: number,
+    readonly contentType: string | undefined,
+    readonly osEnv: Record<string, string>,
+    readonly filename: string,
+    readonly mtime: number | undefined
+  ) {}
+
+  /** The directives once, with (`quiet` false) or without their trace. */
+  apply(quiet: boolean): ReturnType<typeof applyResponseHeaderRecord> {
+    const input = { status: this.status, headers: this.headers, errHeaders: this.errHeaders }
+    return applyResponseHeaderRecord(this.compiled, input, this.req, this.env, {
+      errorResponse: this.errorResponse,
+      fs: this.probe,
+      now: new Date(this.now),
+      quiet,
+      contentType: this.contentType,
+      osEnv: this.osEnv,
+      filename: this.filename,
+      mtime: this.mtime
+    })
+  }
+
+  complete(): LazyParts {
+    return { detail: this.apply(false).trace }
+  }
 }
 
 /** The handler's own Vary names Accept-Encoding already (mod_deflate then adds nothing). */
