@@ -31,4 +31,11 @@ export function textMemo<T>(compute: (text: string) => T, limit = 10_000): (text
  * built by concatenation is several objects until V8 flattens it. Traces that keep the shared
  * string keep nothing of their own for it.
  */
-export const sharedText = textMemo((text: string) => text)
+export function sharedText(text: string): string {
+  // A long text is rarely the same twice (a cookie, a list of links) and would stay in the
+  // memo long after the traces that kept it are gone.
+  return text.length > SHARED_TEXT_MAX ? text : sharedShortText(text)
+}
+
+const SHARED_TEXT_MAX = 256
+const sharedShortText = textMemo((text: string) => text)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compilePcre, ExprError, parseExpr } from '../../../src/main/engine/apache-expr'
-import { textMemo } from '../../../src/main/engine/text-memo'
+import { sharedText, textMemo } from '../../../src/main/engine/text-memo'
 
 describe('textMemo', () => {
   it('computes each text once, including results that are undefined', () => {
@@ -21,6 +21,16 @@ describe('textMemo', () => {
     f('c') // the memo held 2: emptied, then c kept
     f('a')
     expect(seen).toEqual(['a', 'b', 'c', 'a'])
+  })
+})
+
+describe('sharedText', () => {
+  it('gives back the text it is given, built in pieces or whole, short or long', () => {
+    const n = 12
+    for (const text of [`render /0 answered ${n}`, 'x'.repeat(300) + n]) {
+      expect(sharedText(text)).toBe(text)
+      expect(sharedText(text.slice(0, 3) + text.slice(3))).toBe(text)
+    }
   })
 })
 
