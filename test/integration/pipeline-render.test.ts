@@ -339,6 +339,32 @@ describe('renders that fail (§6.4)', () => {
     expect(b.text).toBe('broken b')
   })
 
+  it('after a failover the trace shows the header lines the answering render was sent (its own Host)', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['one', 'two'],
+      any: (up) =>
+        dispatcherAny([
+          {
+            name: 'publish',
+            clientheaders: ['accept'],
+            renders: [
+              { host: '127.0.0.1', port: up.one.port },
+              { host: '127.0.0.1', port: up.two.port }
+            ],
+            extra: '/failover "1"'
+          }
+        ])
+    })
+    s.up.one.behave('/content/a.html', { status: 503, body: 'busy' })
+    s.up.two.behave('/content/a.html', { body: 'from two' })
+    const a = await s.send('/content/a.html')
+    expect(a.text).toBe('from two')
+    const received = s.up.two.requests.find((q) => q.url === '/content/a.html')!
+    expect(received.headers.host).toBe(`127.0.0.1:${s.up.two.port}`)
+    expect(a.trace.forwarded).toMatchObject({ render: 'r1', origin: `127.0.0.1:${s.up.two.port}` })
+    expect(a.trace.forwarded!.headers.host).toBe(received.headers.host)
+  })
+
   it('a render that breaks off mid-body: the client connection is dropped, never ended as if the answer were whole', async () => {
     const s = await stackForThisTest({ upstreams: ['publish'], any: (up) => oneFarm(up.publish.port) })
     s.up.publish.behave('/content/a.html', { body: 'hello, and then nothing', breakAfterBytes: 5 })

@@ -208,13 +208,16 @@ function traceHeaders(headers: OutgoingHttpHeaders): Record<string, string> {
   if (plain) {
     // The values are mostly the same texts request after request, each read or made afresh:
     // the trace keeps shared strings instead (see sharedText). Frozen headers (a hit's) are.
-    if (!Object.isFrozen(headers)) for (const k in headers) headers[k] = sharedText(headers[k] as string)
+    // Cookies are left alone: each is new, and a session's would outlive its trace in the memo.
+    if (!Object.isFrozen(headers))
+      for (const k in headers) if (k !== 'set-cookie') headers[k] = sharedText(headers[k] as string)
     return headers as Record<string, string>
   }
   const flat: Record<string, string> = {}
   for (const k in headers) {
     const v = headers[k]
-    if (v !== undefined) flat[k] = sharedText(Array.isArray(v) ? v.join('\n') : String(v))
+    if (v !== undefined)
+      flat[k] = Array.isArray(v) ? v.join('\n') : k === 'set-cookie' ? String(v) : sharedText(String(v))
   }
   return flat
 }

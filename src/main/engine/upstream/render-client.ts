@@ -159,7 +159,7 @@ function classify(error: Error, headersSeen: boolean): RenderError {
 function sharedValues(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   for (const k in headers) {
     const v = headers[k]
-    if (typeof v === 'string') headers[k] = sharedText(v)
+    if (typeof v === 'string' && k !== 'set-cookie') headers[k] = sharedText(v)
   }
   return headers
 }

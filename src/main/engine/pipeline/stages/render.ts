@@ -141,9 +141,16 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     const used = result.kind === 'response' || result.kind === 'timeout' ? result.render : choice.index
     detail.render = active.renderNames[used]
     detail.origin = targets[used].origin
-    const forwarded = ctx.trace.forwarded!
-    if (forwarded.render !== detail.render || forwarded.origin !== detail.origin)
-      ctx.trace.forwarded = { ...forwarded, render: detail.render, origin: detail.origin }
+    // After a failover the trace shows what the answering render was sent (its own Host line
+    // when the client's is not passed on), as the retry loop made it.
+    if (used !== choice.index)
+      ctx.trace.forwarded = tracedForward(
+        detail.render,
+        detail.origin,
+        method,
+        path,
+        forwardHeadersForRender(ctx, active, active.renders[used])
+      )
     return deliver(ctx, active, result, detail, started, done, headersAt)
   }
 
