@@ -28,6 +28,8 @@ export interface Answer {
   /** The status line's reason phrase. */
   reason: string
   headers: http.IncomingHttpHeaders
+  /** Each header name as it was spelled on the wire, by its lower-case form. */
+  spelling?: Record<string, string>
   body: Buffer
 }
 
@@ -165,9 +167,11 @@ export function ask(
       const headEnd = raw.indexOf('\r\n\r\n')
       const head = raw.subarray(0, headEnd).toString('latin1').split('\r\n')
       const out: http.IncomingHttpHeaders = {}
+      const spelling: Record<string, string> = {}
       for (const line of head.slice(1)) {
         const colon = line.indexOf(':')
         const name = line.slice(0, colon).toLowerCase()
+        spelling[name] ??= line.slice(0, colon)
         const value = line.slice(colon + 1).trim()
         const prev = out[name]
         out[name] = prev === undefined ? value : `${String(prev)}\n${value}`
@@ -178,6 +182,7 @@ export function ask(
         status: Number(head[0].split(' ')[1]),
         reason: head[0].split(' ').slice(2).join(' '),
         headers: out,
+        spelling,
         body
       })
     })
@@ -253,6 +258,11 @@ export function differences(apache: Answer, workbench: Answer): string[] {
     if (name === 'expires') [av, wv] = [av === undefined ? av : 'set', wv === undefined ? wv : 'set']
     if (name === 'allow') [av, wv] = [sortedList(av), sortedList(wv)]
     if (String(av) !== String(wv)) out.push(`${name}: apache ${JSON.stringify(av)}, workbench ${JSON.stringify(wv)}`)
+    // `curl -i` shows the names as written: httpd keeps each one's spelling (its own, the
+    // configuration's, the backend's).
+    const [as, ws] = [apache.spelling?.[name], workbench.spelling?.[name]]
+    if (as !== undefined && ws !== undefined && as !== ws)
+      out.push(`${name} spelled: apache "${as}", workbench "${ws}"`)
   }
   return out
 }

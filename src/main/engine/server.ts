@@ -21,6 +21,7 @@ import type { ActiveConfig } from './runtime/active-config'
 import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
 import { sharedText } from './text-memo'
+import { spelledHeaders, type ConfiguredSpelling } from './http/header-spelling'
 
 export interface ProxyServerOptions {
   host: string
@@ -125,11 +126,13 @@ class TracedReply implements Reply {
   private gzipRange: string | undefined
   private deflating: DeflatingBody | null = null
   private relayed = false
+  private backendNames: ReadonlyMap<string, string> | undefined
 
-  /** `banner`: httpd's Server header for the configuration the request runs on. */
+  /** `banner`: httpd's Server header for the configuration the request runs on; `spelling`: its header names. */
   constructor(
     private readonly inner: ListenerReply,
-    private readonly banner: string
+    private readonly banner: string,
+    private readonly spelling: ConfiguredSpelling
   ) {}
 
   get headersSent(): boolean {
@@ -145,14 +148,26 @@ class TracedReply implements Reply {
     this.relayed = true
   }
 
+  backendSpelling(names: ReadonlyMap<string, string>): void {
+    this.backendNames = names
+  }
+
   head(status: number, given: OutgoingHttpHeaders, reason?: string): void {
     this.trace.response.status = status
     const headers = fixupVary(withServerHeader(given, this.banner, this.relayed))
     if (this.gzipNext) {
       this.gzipNext = false
       // The head goes out with the first body bytes (a body given whole gets a Content-Length).
+      const inner = this.inner
+      const spelling = this.spelling
       this.deflating = new DeflatingBody(
-        this.inner,
+        {
+          head: (s, h, r) => inner.head(s, spelledHeaders(h, spelling, this.backendNames), r),
+          write: (chunk) => inner.write(chunk),
+          end: (body) => inner.end(body),
+          onDrain: (cb) => inner.onDrain(cb),
+          onAbort: (cb) => inner.onAbort(cb)
+        },
         status,
         headers,
         (sentStatus, sent) => {
@@ -165,7 +180,7 @@ class TracedReply implements Reply {
       return
     }
     this.trace.response.headers = traceHeaders(headers)
-    this.inner.head(status, headers, reason)
+    this.inner.head(status, spelledHeaders(headers, this.spelling, this.backendNames), reason)
   }
 
   write(chunk: Buffer): boolean {
@@ -353,7 +368,7 @@ export class ProxyServer {
     const seq = this.opts.nextSeq()
     const started = performance.now()
     const active = this.opts.active()
-    const traced = new TracedReply(reply, active.serverBanner)
+    const traced = new TracedReply(reply, active.serverBanner, active.headerSpelling)
     const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
     traced.trace = ctx.trace
     let stages: readonly Stage[] = WATCHED_STAGES

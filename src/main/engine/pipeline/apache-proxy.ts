@@ -18,6 +18,7 @@ import { sectionWalkInput } from './apache-sections'
 import { constructUrl, defaultPort } from './rewrite/uri'
 import { APACHE_VERSION } from '../config/apache/conditions'
 import { lastOther } from '../config/apache/settings'
+import { backendSpelling } from '../http/header-spelling'
 
 // httpd's `Timeout` when neither the ProxyPass's `timeout=` nor `ProxyTimeout` says otherwise.
 const DEFAULT_TIMEOUT_SECONDS = 60
@@ -122,6 +123,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           )
           // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's banner.
           ctx.reply.proxied?.()
+          const names = backendSpelling((controller as { rawHeaders?: Buffer[] | null }).rawHeaders)
+          if (names) ctx.reply.backendSpelling?.(names)
           const relayed = reverseMapHeaders(
             withoutHopHeaders(resHeaders, PROXY_RESPONSE_HOP),
             () => reverseMapsFor(ctx),

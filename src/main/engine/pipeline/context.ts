@@ -65,6 +65,8 @@ export interface Reply {
    * its own banner on every other answer, over whatever a module or `Header` set).
    */
   proxied?(): void
+  /** How the backend spelled the header names of the answer whose head comes next (header-spelling.ts). */
+  backendSpelling?(names: ReadonlyMap<string, string>): void
 }
 
 export class RequestContext {

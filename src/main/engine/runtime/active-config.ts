@@ -27,6 +27,8 @@ import { VanityUrlList } from '../upstream/vanity'
 import type { CacheEvent } from '../../../shared/cache-types'
 import type { FallbackFarm } from '../../../shared/api'
 import { compileRemoteIp, type RemoteIpConfig } from './remote-ip'
+import { configuredSpelling, type ConfiguredSpelling } from '../http/header-spelling'
+import { allContexts } from './contexts'
 
 export interface ActiveVhost {
   index: number
@@ -137,6 +139,8 @@ export interface ActiveConfig {
   deferredExplanations?: boolean
   /** httpd's `Server` header for this configuration (`ServerTokens`, server-banner.ts). */
   serverBanner: string
+  /** How the configuration's `Header` directives spell the names they write (header-spelling.ts). */
+  headerSpelling: ConfiguredSpelling
 }
 
 export function compileConfig(
@@ -209,7 +213,12 @@ export function compileConfig(
     fallbackFarm: options.fallbackFarm ?? 'last',
     defaults,
     deferredExplanations,
-    serverBanner: serverBanner(apache)
+    serverBanner: serverBanner(apache),
+    headerSpelling: configuredSpelling(
+      apache
+        ? allContexts([apache.server, ...apache.virtualHosts.map((v) => v.settings)]).flatMap((c) => c.headers)
+        : []
+    )
   }
 }
 

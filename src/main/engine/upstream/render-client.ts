@@ -12,6 +12,7 @@ import type { Render } from '../../../shared/config-model'
 import { isBodilessAnswerEnd } from './bodiless-answer'
 import { renderLookup } from './render-lookup'
 import { sharedText } from '../text-memo'
+import { noteRenderSpelling } from '../http/header-spelling'
 
 export interface ForwardRequest {
   method: string
@@ -104,6 +105,8 @@ export class RenderClient {
         if (statusCode < 200) return
         headersSeen = true
         status = statusCode
+        // undici's parse lower-cases the names; the raw ones say how the render spelled them.
+        noteRenderSpelling(headers, (controller as { rawHeaders?: Buffer[] | null }).rawHeaders)
         sink.onHead(statusCode, sharedValues(headers), () => controller.resume())
       },
       onResponseData(controller, chunk) {
