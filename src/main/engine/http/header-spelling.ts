@@ -7,8 +7,8 @@
  * `Content-Type:`. Names are spelled again on the way out: a name the render sent as the
  * render spelled it, a name the configuration's `Header` directives write as they spell it, one
  * of httpd's own as httpd does, any other lower-case name in Train-Case (the spelling AEM and
- * Sling use); a name that has capitals already (set that way by a stage) is kept. A cached
- * file's headers are spelled the usual way (the cache keeps them in lower case).
+ * Sling use); a name that has capitals already (set that way by a stage, or a cache hit's stored
+ * `/headers`, which keep the farm's spelling) is kept.
  *
  * Hand-written: this is httpd's and AEM's spelling, which no HTTP library reproduces (Node's
  * and undici's keep or lower-case what they are given).
