@@ -20,7 +20,7 @@ import { cache } from './pipeline/stages/cache'
 import type { ActiveConfig } from './runtime/active-config'
 import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
-import { sharedText } from './text-memo'
+import { sharedHeaderValue } from './text-memo'
 import { spelledHeaders, type ConfiguredSpelling } from './http/header-spelling'
 
 export interface ProxyServerOptions {
@@ -223,16 +223,13 @@ function traceHeaders(headers: OutgoingHttpHeaders): Record<string, string> {
   if (plain) {
     // The values are mostly the same texts request after request, each read or made afresh:
     // the trace keeps shared strings instead (see sharedText). Frozen headers (a hit's) are.
-    // Cookies are left alone: each is new, and a session's would outlive its trace in the memo.
-    if (!Object.isFrozen(headers))
-      for (const k in headers) if (k !== 'set-cookie') headers[k] = sharedText(headers[k] as string)
+    if (!Object.isFrozen(headers)) for (const k in headers) headers[k] = sharedHeaderValue(k, headers[k] as string)
     return headers as Record<string, string>
   }
   const flat: Record<string, string> = {}
   for (const k in headers) {
     const v = headers[k]
-    if (v !== undefined)
-      flat[k] = Array.isArray(v) ? v.join('\n') : k === 'set-cookie' ? String(v) : sharedText(String(v))
+    if (v !== undefined) flat[k] = Array.isArray(v) ? v.join('\n') : sharedHeaderValue(k, String(v))
   }
   return flat
 }

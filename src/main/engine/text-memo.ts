@@ -39,3 +39,11 @@ export function sharedText(text: string): string {
 
 const SHARED_TEXT_MAX = 256
 const sharedShortText = textMemo((text: string) => text)
+
+/**
+ * A header value (lower-case `name`) as a shared string, except a cookie's: each cookie is new,
+ * and a session's would outlive its trace in the memo.
+ */
+export function sharedHeaderValue(name: string, value: string): string {
+  return name === 'set-cookie' ? value : sharedText(value)
+}

@@ -52,18 +52,6 @@ export function configuredSpelling(directives: Iterable<HeaderDirective>): Confi
   return out
 }
 
-/**
- * The render's own spelling of the names it sent, where it is not the usual one (a render that
- * writes `x-custom` or `X-UA-Compatible`), by the headers object undici gave for its answer.
- */
-const renderSpelling = new WeakMap<object, ConfiguredSpelling>()
-
-/** Notes how the render spelled its answer's header names (`raw`: undici's name/value buffers). */
-export function noteRenderSpelling(headers: object, raw: readonly Buffer[] | null | undefined): void {
-  const unusual = backendSpelling(raw)
-  if (unusual) renderSpelling.set(headers, unusual)
-}
-
 /** A backend's spellings that are not the usual ones, from undici's raw name/value buffers; undefined when none. */
 export function backendSpelling(raw: readonly Buffer[] | null | undefined): ConfiguredSpelling | undefined {
   if (!raw) return undefined
@@ -74,11 +62,6 @@ export function backendSpelling(raw: readonly Buffer[] | null | undefined): Conf
     if (name !== usualSpelling(key) && !unusual?.has(key)) (unusual ??= new Map()).set(key, name)
   }
   return unusual
-}
-
-/** The render's unusual spellings for the answer whose headers undici gave as `headers`, if any. */
-export function renderSpellingOf(headers: object): ConfiguredSpelling | undefined {
-  return renderSpelling.get(headers)
 }
 
 function spell(name: string, configured: ConfiguredSpelling, render?: ConfiguredSpelling): string {
@@ -104,24 +87,17 @@ export function spelledHeaders(
     const known = spelledFrozen.get(headers)
     if (known?.configured === configured) return known.out
   }
-  let changes = false
+  let changed = false
+  const spelled: OutgoingHttpHeaders = {}
   for (const k in headers) {
-    if (spell(k, configured, render) !== k) {
-      changes = true
-      break
-    }
+    const v = headers[k]
+    if (v === undefined) continue
+    const name = spell(k, configured, render)
+    if (name !== k) changed = true
+    const prev = spelled[name]
+    spelled[name] = prev === undefined ? v : [...valuesOf(prev), ...valuesOf(v)]
   }
-  let out = headers
-  if (changes) {
-    out = {}
-    for (const k in headers) {
-      const v = headers[k]
-      if (v === undefined) continue
-      const name = spell(k, configured, render)
-      const prev = out[name]
-      out[name] = prev === undefined ? v : [...valuesOf(prev), ...valuesOf(v)]
-    }
-  }
+  const out = changed ? spelled : headers
   if (frozen) {
     if (out !== headers) Object.freeze(out)
     spelledFrozen.set(headers, { configured, out })

@@ -13,10 +13,13 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { SendOutcome } from './attempts'
 import { BodyGuard } from './body-guard'
 import { RenderError, type ForwardRequest, type RenderClient, type ResponseSink } from './render-client'
+import type { ConfiguredSpelling } from '../http/header-spelling'
 
 export interface PendingResponse {
   status: number
   headers: IncomingHttpHeaders
+  /** The render's own spelling of the names it sent, where it is not the usual one (header-spelling.ts). */
+  spelling?: ConfiguredSpelling
   /** Hands the answer to `sink`: `onHead`, the body chunks (with backpressure), then `onEnd` or `onError`. */
   deliver(sink: ResponseSink): void
   /** Drops the answer and closes its transfer; also how a delivered answer is cut short. */
@@ -60,13 +63,14 @@ export function startForward(
     else failure = error
   }
 
-  const pending = (status: number, headers: IncomingHttpHeaders): PendingResponse => ({
+  const pending = (status: number, headers: IncomingHttpHeaders, spelling?: ConfiguredSpelling): PendingResponse => ({
     status,
     headers,
+    spelling,
     deliver(sink) {
       if (target) throw new Error('response already delivered')
       target = sink
-      sink.onHead(status, headers, () => resume())
+      sink.onHead(status, headers, () => resume(), spelling)
       let ready = true
       if (held) for (const chunk of held.splice(0)) ready = sink.onData(chunk)
       if (ended) sink.onEnd()
@@ -82,11 +86,11 @@ export function startForward(
     abort = client.forward(
       { method: req.method, path: req.path, headers: req.headers, body: guard?.stream ?? null },
       {
-        onHead(status, headers, resumeRender) {
+        onHead(status, headers, resumeRender, spelling) {
           resume = resumeRender
           if (settled) return
           settled = true
-          const response = pending(status, headers)
+          const response = pending(status, headers, spelling)
           onOutcome({ kind: 'response', status, response, discard: response.discard })
         },
         onData(chunk) {

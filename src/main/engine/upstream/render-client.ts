@@ -11,8 +11,8 @@ import { Pool, type Dispatcher } from 'undici'
 import type { Render } from '../../../shared/config-model'
 import { isBodilessAnswerEnd } from './bodiless-answer'
 import { renderLookup } from './render-lookup'
-import { sharedText } from '../text-memo'
-import { noteRenderSpelling } from '../http/header-spelling'
+import { sharedHeaderValue } from '../text-memo'
+import { backendSpelling, type ConfiguredSpelling } from '../http/header-spelling'
 
 export interface ForwardRequest {
   method: string
@@ -24,7 +24,8 @@ export interface ForwardRequest {
 
 /** Receives the render's answer; `onData` returning false pauses the render until `resume()`. */
 export interface ResponseSink {
-  onHead(status: number, headers: IncomingHttpHeaders, resume: () => void): void
+  /** `spelling`: the render's own spelling of the names it sent, where it is not the usual one. */
+  onHead(status: number, headers: IncomingHttpHeaders, resume: () => void, spelling?: ConfiguredSpelling): void
   onData(chunk: Buffer): boolean
   onEnd(): void
   onError(error: RenderError): void
@@ -106,8 +107,8 @@ export class RenderClient {
         headersSeen = true
         status = statusCode
         // undici's parse lower-cases the names; the raw ones say how the render spelled them.
-        noteRenderSpelling(headers, (controller as { rawHeaders?: Buffer[] | null }).rawHeaders)
-        sink.onHead(statusCode, sharedValues(headers), () => controller.resume())
+        const spelling = backendSpelling((controller as { rawHeaders?: Buffer[] | null }).rawHeaders)
+        sink.onHead(statusCode, sharedValues(headers), () => controller.resume(), spelling)
       },
       onResponseData(controller, chunk) {
         if (!sink.onData(chunk)) controller.pause()
@@ -162,7 +163,7 @@ function classify(error: Error, headersSeen: boolean): RenderError {
 function sharedValues(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   for (const k in headers) {
     const v = headers[k]
-    if (typeof v === 'string' && k !== 'set-cookie') headers[k] = sharedText(v)
+    if (typeof v === 'string') headers[k] = sharedHeaderValue(k, v)
   }
   return headers
 }

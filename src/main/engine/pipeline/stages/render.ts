@@ -23,7 +23,6 @@ import { selectRender } from '../../upstream/selection'
 import { CacheTee } from '../cache-tee'
 import type { RequestContext } from '../context'
 import { finalHeaders } from '../response-headers'
-import { renderSpellingOf } from '../../http/header-spelling'
 import { cacheInfoHeader, serveCached } from '../serve-cached'
 import { forwardHeadersForRender } from '../forward-headers'
 import { RESPONSE_HOP } from '../hop-headers'
@@ -385,8 +384,7 @@ function stream(
   const cacheInfo = cacheInfoHeader(ctx)
   const cookie = active.sticky?.setCookieFor(ctx.path, ctx.headers.cookie, detail.render, ctx.req.secure)
   const out = responseHeaders(response.headers)
-  const names = renderSpellingOf(response.headers)
-  if (names) ctx.reply.backendSpelling?.(names)
+  if (response.spelling) ctx.reply.backendSpelling?.(response.spelling)
   if (cacheInfo !== undefined) out['x-cache-info'] = cacheInfo
   if (cookie) {
     const existing = out['set-cookie']
