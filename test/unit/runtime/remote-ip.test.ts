@@ -57,6 +57,14 @@ describe('mod_remoteip', () => {
     })
   })
 
+  it('a list the workbench cannot read (host names, list files) trusts no peer, rather than every one', () => {
+    for (const lines of [
+      'RemoteIPHeader X-Forwarded-For\nRemoteIPInternalProxy proxy.example.com\n',
+      'RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxyList conf/proxies.txt\n'
+    ])
+      expect(resolveRemoteIp(configOf(lines), '203.0.113.9', '10.0.0.1')).toBeNull()
+  })
+
   it('without lists every peer is an external proxy: the whole list is walked until a private or unreadable entry, which stays', () => {
     expect(resolveRemoteIp(NO_LIST, '127.0.0.1', '203.0.113.9,198.51.100.7')).toEqual({
       client: '203.0.113.9',

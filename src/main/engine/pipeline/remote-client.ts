@@ -32,8 +32,9 @@ export function resolveClient(ctx: RequestContext): void {
   if (out.remaining === null) delete headers[config.header]
   else headers[config.header] = out.remaining
   if (out.proxyIps !== null && config.proxiesHeader !== null) {
-    if (headers[config.proxiesHeader.toLowerCase()] === undefined) ctx.addedHeaderNames.push(config.proxiesHeader)
-    headers[config.proxiesHeader.toLowerCase()] = out.proxyIps
+    const { name, key } = config.proxiesHeader
+    if (headers[key] === undefined) ctx.addedHeaderNames.push(name)
+    headers[key] = out.proxyIps
   }
   ctx.headers = headers
   ctx.invalidateApacheRequest()

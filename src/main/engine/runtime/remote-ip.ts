@@ -25,8 +25,8 @@ export interface RemoteIpConfig {
   /** …as written, for the trace. */
   headerName: string
   headerAt: SourcePos
-  /** `RemoteIPProxiesHeader` as written (the spelling the header is added with), if any. */
-  proxiesHeader: string | null
+  /** `RemoteIPProxiesHeader` as written (the spelling the header is added with) and lower-cased, if any. */
+  proxiesHeader: { name: string; key: string } | null
   /** The proxy list in configuration order; null when none is configured (everyone is trusted). */
   proxies: { subnet: Subnet; internal: boolean }[] | null
 }
@@ -56,7 +56,7 @@ export function compileRemoteIp(server: VhostSettings, vhost: VhostSettings | nu
     header: header.args[0].toLowerCase(),
     headerName: header.args[0],
     headerAt: header.pos,
-    proxiesHeader: proxiesHeader ? proxiesHeader.args[0] : null,
+    proxiesHeader: proxiesHeader ? { name: proxiesHeader.args[0], key: proxiesHeader.args[0].toLowerCase() } : null,
     proxies
   }
 }
@@ -67,9 +67,14 @@ function last(settings: VhostSettings | null, name: string): { args: string[]; p
   return found[found.length - 1]
 }
 
+/**
+ * The proxy list, or null when none is configured (every peer is then an external proxy). A list
+ * named only by host names or in list files (neither of which the workbench reads) is an
+ * empty list: it trusts no peer, where taking it for no list would trust every one.
+ */
 function proxyList(settings: VhostSettings): { subnet: Subnet; internal: boolean }[] | null {
   const records = otherOccurrences(settings, PROXY_DIRECTIVES)
-  if (records.length === 0) return null
+  if (records.length === 0 && otherOccurrences(settings, LIST_DIRECTIVES).length === 0) return null
   const out: { subnet: Subnet; internal: boolean }[] = []
   for (const r of records) {
     const internal = r.name.toLowerCase() === 'remoteipinternalproxy'
@@ -136,7 +141,7 @@ export function resolveRemoteIp(config: RemoteIpConfig, peer: string, value: str
   let useragent = peer
   const proxyIps: string[] = []
   while (remote !== null) {
-    if (config.proxies !== null && config.proxies.length > 0) {
+    if (config.proxies !== null) {
       const match = config.proxies.find((p) => ipInSubnet(current, p.subnet))
       if (!match) break
       if (internal) internal = match.internal
