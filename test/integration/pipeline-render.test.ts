@@ -73,11 +73,12 @@ describe('request headers sent to the render (§6.3)', () => {
     expect(h['csrf-token']).toBe('t')
   })
 
-  it('the invalidation headers (CQ-Handle, Handle, CQ-Action, …) are not forwarded with "*" (4.3.8, DISP-1040), only when /clientheaders names them', async () => {
+  it('the invalidation headers (CQ-Handle, Handle, CQ-Action, Action, …) are not forwarded with "*" (4.3.8, DISP-1040), only when /clientheaders names them', async () => {
     const invalidation = {
       'cq-handle': '/content/x',
       handle: '/content/y',
       'cq-action': 'Activate',
+      action: 'Activate',
       'cq-action-scope': 'ResourceOnly',
       'cq-path': '/content'
     }

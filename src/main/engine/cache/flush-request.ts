@@ -28,6 +28,19 @@ const ACTIONS: Record<string, FlushAction> = {
   test: 'Test'
 }
 
+/**
+ * The invalidation protocol's request headers (§7.1), lower-cased, with the legacy `Action` and
+ * `Handle` the module also reads. 4.3.8 no longer forwards them to renders (DISP-1040).
+ */
+export const INVALIDATION_HEADERS: ReadonlySet<string> = new Set([
+  'cq-action',
+  'action',
+  'cq-handle',
+  'handle',
+  'cq-path',
+  'cq-action-scope'
+])
+
 /** Headers with lower-case names. */
 export function isInvalidationRequest(
   method: string,

@@ -10,23 +10,11 @@ import type { ActiveFarm, ActiveRender } from '../runtime/active-config'
 import type { RequestContext } from './context'
 import { connectionTokensOf, DISPATCHER_REQUEST_HOP } from './hop-headers'
 import { textMemo } from '../text-memo'
+import { INVALIDATION_HEADERS } from '../cache/flush-request'
 
 const NO_TOKENS: readonly string[] = []
-/** Per `Connection` header value and per `Host` (text-memo.ts): the same few values on every request. */
-/** The module's own `Via` entry (§6.3). */
+/** The module's own `Via` entry (§6.3), per `Host` (text-memo.ts): the same few values on every request. */
 const viaOf = textMemo((host) => `1.1 ${host} (dispatcher)`, 1000)
-
-/**
- * The invalidation protocol's headers (§7.1), which 4.3.8 no longer forwards unless they are
- * needed (DISP-1040): `/clientheaders { "*" }` drops them, a list that names one keeps it.
- */
-const INVALIDATION_HEADERS: ReadonlySet<string> = new Set([
-  'cq-action',
-  'cq-handle',
-  'cq-path',
-  'cq-action-scope',
-  'handle'
-])
 
 /** `everyLine`: the auth checker's request, which carries every header line of the browser's. */
 export function forwardHeaders(
@@ -43,6 +31,8 @@ export function forwardHeaders(
   for (const name in headers) {
     if (DISPATCHER_REQUEST_HOP.has(name) || connectionTokens.includes(name)) continue
     if (!all && !clientHeaders.has(name)) continue
+    // 4.3.8 no longer forwards the invalidation headers unless needed (DISP-1040): `"*"` drops
+    // them, a list that names one keeps it.
     if (all && !everyLine && INVALIDATION_HEADERS.has(name)) continue
     out[name] = headers[name]
   }
