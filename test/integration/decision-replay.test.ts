@@ -44,15 +44,27 @@ function decisions(t: RequestTrace): unknown {
   }
 }
 
-const agent = (): http.Agent => new http.Agent({ keepAlive: true, maxSockets: 1 })
+/** `n` identical requests over one kept-alive connection (as a browser reloading a page sends them). */
+async function sendRepeated(
+  s: Stack,
+  target: string,
+  n: number,
+  opts: { headers?: Record<string, string> } = {}
+): Promise<Awaited<ReturnType<Stack['send']>>[]> {
+  const keep = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  try {
+    const runs = []
+    for (let i = 0; i < n; i++) runs.push(await s.send(target, { ...opts, agent: keep }))
+    return runs
+  } finally {
+    keep.destroy()
+  }
+}
 
 describe('decision replay', () => {
   it('an identical request replays the decisions and gets the same answer and trace', async () => {
     const s = await stack('RewriteRule "^/old\\.html$" "/content/demo/us/en.html" [PT,L]')
-    const keep = agent()
-    const first = await s.send('/old.html', { agent: keep })
-    const second = await s.send('/old.html', { agent: keep })
-    keep.destroy()
+    const [first, second] = await sendRepeated(s, '/old.html', 2)
     expect(first.trace.replayedFrom).toBeUndefined()
     expect(second.trace.replayedFrom).toBe(first.trace.id)
     expect(second.status).toBe(first.status)
@@ -123,11 +135,8 @@ describe('decision replay', () => {
     const s = await stack()
     const page = '/content/demo/us/en/about.html'
     s.up.publish.behave(page, { body: 'fresh', headers: { 'content-type': 'text/html', dispatcher: 'no-cache' } })
-    const keep = agent()
     const headers = { 'accept-language': 'de', 'x-forwarded-for': '203.0.113.7' }
-    const runs = []
-    for (let i = 0; i < 3; i++) runs.push(await s.send(page, { agent: keep, headers }))
-    keep.destroy()
+    const runs = await sendRepeated(s, page, 3, { headers })
     expect(runs.map((r) => r.trace.replayedFrom)).toEqual([undefined, runs[0].trace.id, runs[0].trace.id])
     const sent = s.up.publish.requests.filter((r) => r.url === page).map((r) => r.headers)
     expect(sent).toHaveLength(3)
@@ -143,10 +152,7 @@ describe('decision replay', () => {
 
   it('the Header directives of a served request are explained when its trace is read, as they ran', async () => {
     const s = await stack('Header set X-Lazy "one" "expr=%{REQUEST_STATUS} == 200"\nHeader append X-Lazy "two"')
-    const keep = agent()
-    const runs = []
-    for (let i = 0; i < 2; i++) runs.push(await s.send('/content/demo/us/en.html', { agent: keep }))
-    keep.destroy()
+    const runs = await sendRepeated(s, '/content/demo/us/en.html', 2)
     expect(runs[1].trace.replayedFrom).toBe(runs[0].trace.id)
     for (const r of runs) {
       expect(r.headers['x-lazy']).toBe('one, two')
@@ -162,10 +168,7 @@ describe('decision replay', () => {
 
   it('a replayed request still knows the spelling of the headers RequestHeader added (Header echo)', async () => {
     const s = await stack('RequestHeader set X-Added-Here "yes"\nHeader echo "^X-Added"')
-    const keep = agent()
-    const runs = []
-    for (let i = 0; i < 2; i++) runs.push(await s.send('/content/demo/us/en.html', { agent: keep }))
-    keep.destroy()
+    const runs = await sendRepeated(s, '/content/demo/us/en.html', 2)
     expect(runs[1].trace.replayedFrom).toBe(runs[0].trace.id)
     // r->headers_in keeps the name as RequestHeader spelled it, and echo's pattern is matched against that spelling.
     for (const r of runs) expect(r.headers['x-added-here']).toBe('yes')

@@ -72,6 +72,8 @@ describe('mod_dir before the dispatcher-handler', () => {
     cached(s.docroot, 'content/site/en/child.html', 'child')
     const r = await s.send('/content/site/en')
     expect(r.status).not.toBe(301)
+    // The folder URL goes to the Dispatcher, whose filters deny it.
+    expect(r.status).toBe(404)
     expect(modDir(r.trace)).toEqual([
       expect.stringMatching(/DirectorySlash Off \(default\.vhost:\d+\): no redirect, the handler gets the folder$/)
     ])
@@ -102,6 +104,8 @@ describe('mod_dir before the dispatcher-handler', () => {
     cached(s.docroot, 'content/site/en/index.html', 'never')
     const r = await s.send('/content/site/en/')
     expect(r.text).not.toBe('never')
+    // No index lookup: the folder URL itself goes to the Dispatcher, whose filters deny it.
+    expect(r.status).toBe(404)
     expect(modDir(r.trace)).toEqual([
       expect.stringMatching(/DirectoryCheckHandler On \(default\.vhost:\d+\) leaves it to the dispatcher-handler/)
     ])

@@ -20,8 +20,13 @@ describe('RemoteIPHeader X-Forwarded-For', () => {
       )
     }
     // A private address is not taken from an external proxy: the client stays the peer.
-    await s.send('/content/page.html?q=2', { headers: { 'x-forwarded-for': '10.0.0.1' } })
+    const refused = await s.send('/content/page.html?q=2', { headers: { 'x-forwarded-for': '10.0.0.1' } })
     expect(s.up.publish.last!.headers['x-forwarded-for']).toBe('10.0.0.1, 127.0.0.1')
+    expect(refused.trace.stages.map((e) => e.summary)).toContainEqual(
+      expect.stringMatching(
+        /^mod_remoteip: X-Forwarded-For \(default\.vhost:\d+\) '10\.0\.0\.1' gives no client it trusts: the client stays 127\.0\.0\.1$/
+      )
+    )
   })
 
   it('Require ip sees the client the header named', async () => {

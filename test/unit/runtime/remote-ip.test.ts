@@ -62,7 +62,7 @@ describe('mod_remoteip', () => {
       'RemoteIPHeader X-Forwarded-For\nRemoteIPInternalProxy proxy.example.com\n',
       'RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxyList conf/proxies.txt\n'
     ])
-      expect(resolveRemoteIp(configOf(lines), '203.0.113.9', '10.0.0.1')).toBeNull()
+      expect(resolveRemoteIp(configOf(lines), '203.0.113.9', '198.51.100.5')).toBeNull()
   })
 
   it('without lists every peer is an external proxy: the whole list is walked until a private or unreadable entry, which stays', () => {
