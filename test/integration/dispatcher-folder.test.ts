@@ -67,6 +67,21 @@ describe('mod_dir before the dispatcher-handler', () => {
     expect((await s.send('/content/other.html?q=1')).status).toBe(301)
   })
 
+  it('a folder a flush removes is seen at once: the redirect stops', async () => {
+    const s = await embeddedSite(slashOn)
+    cached(s.docroot, 'content/site/en/child.html', 'child')
+    expect((await s.send('/content/site/en?q=1')).status).toBe(301)
+    const flush = await s.send('/dispatcher/invalidate.cache', {
+      method: 'POST',
+      headers: { 'cq-action': 'Delete', 'cq-handle': '/content/site/en' }
+    })
+    expect(flush.status).toBe(200)
+    expect(fs.existsSync(path.join(s.docroot, 'content/site/en'))).toBe(false)
+    const after = await s.send('/content/site/en?q=1')
+    expect(after.status).not.toBe(301)
+    expect(modDir(after.trace)).toEqual([])
+  })
+
   it("the AEMaaCS baseline's DirectorySlash Off: the folder goes to the Dispatcher as it is, with the reason in the trace", async () => {
     const s = await embeddedSite()
     cached(s.docroot, 'content/site/en/child.html', 'child')

@@ -134,7 +134,9 @@ export class Docroot {
       return { ok: false, log: `x-workbench: refusing to create ${absDir}: it leads outside the docroot` }
     }
     try {
-      if (fs.mkdirSync(absDir, { recursive: true, mode: this.mode }) !== undefined) foldersChanged()
+      // The first folder it had to create: every new one is that or below it.
+      const made = fs.mkdirSync(absDir, { recursive: true, mode: this.mode })
+      if (made !== undefined) foldersChanged(made)
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'Not a directory' : String((e as Error).message)
@@ -172,7 +174,7 @@ export class Docroot {
       return null
     }
     this.forgetUnder(abs)
-    if (st.isDirectory()) foldersChanged()
+    if (st.isDirectory()) foldersChanged(abs)
     return st.isDirectory() ? 'dir' : 'file'
   }
 

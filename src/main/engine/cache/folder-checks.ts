@@ -13,7 +13,7 @@ export function isFolder(abs: string): boolean {
   return checks.get(abs)?.kind === 'dir'
 }
 
-/** The workbench created or removed a folder: every remembered answer is dropped. */
-export function foldersChanged(): void {
-  checks.clear()
+/** The workbench created or removed the folder `dir` (and what is below it): its remembered answers are dropped. */
+export function foldersChanged(dir: string): void {
+  checks.forgetUnder(dir)
 }
