@@ -13,6 +13,7 @@ import { mtimeMicros, staticResponse } from '../cache/serve-file'
 import { staticBodyBytes, staticBodyStream } from '../cache/static-body'
 import { contentTypeFor } from '../cache/mime-types'
 import type { RequestContext } from './context'
+import type { ActiveVhost } from '../runtime/active-config'
 import { defaultCharsetOf, finalHeaders } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
@@ -32,13 +33,13 @@ const ALLOW = 'GET,POST,OPTIONS,HEAD,TRACE'
 /** Files up to this size are read whole, so mod_deflate sees the whole body in one pass as httpd's does. */
 const WHOLE_BODY_BYTES = 1024 * 1024
 
-export function serveStatic(ctx: RequestContext, docroot: string | undefined, why: string): boolean | Promise<boolean> {
+export function serveStatic(ctx: RequestContext, v: ActiveVhost, why: string): boolean | Promise<boolean> {
   ctx.setOutcome('static')
-  if (!docroot) {
+  const root = v.docrootAbs
+  if (root === undefined) {
     ctx.record('render', 'stop', `${why}; the vhost has no DocumentRoot: 404`)
     return answer(ctx, 404)
   }
-  const root = path.resolve(docroot)
   let file = requestFile(ctx, root)
   if (file === null || leavesDocroot(root, file)) {
     ctx.record(
@@ -49,11 +50,10 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
     return answer(ctx, 404)
   }
   let st = statOf(file)
-  const v = ctx.vhost
   const modules = ctx.config.loaded.apache?.modules
   // What mod_dir's fixups leave the handler: a folder, and the index names they tried.
   let folder: { settings: IndexSettings; names: string | null } | null = null
-  if (v && (!st || st.isDirectory()) && moduleLoaded(modules, 'dir_module')) {
+  if ((!st || st.isDirectory()) && v.modDir) {
     const settings = v.apache.scoped.indexAt(sectionWalkInput(ctx, v))
     // FallbackResource stands in for a file that does not exist (not for path info below a file).
     const fixup = st
@@ -78,7 +78,7 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
       case 'declined':
         if (st) folder = { settings, names: fixup.names }
     }
-  } else if (v && st?.isDirectory()) {
+  } else if (st?.isDirectory()) {
     folder = { settings: v.apache.scoped.indexAt(sectionWalkInput(ctx, v)), names: null }
   }
   // The default handler reads (and drops) a request body before it answers, whatever it answers:
@@ -86,7 +86,7 @@ export function serveStatic(ctx: RequestContext, docroot: string | undefined, wh
   const body = ctx.req.body
   const handle = (): boolean | Promise<boolean> => {
     // mod_autoindex's handler comes before the default one.
-    if (folder && st && v && moduleLoaded(modules, 'autoindex_module')) {
+    if (folder && st && moduleLoaded(modules, 'autoindex_module')) {
       const listed = autoindex(ctx, v, folder.settings, root, file, st, folder.names, why)
       if (listed !== null) return listed
     }

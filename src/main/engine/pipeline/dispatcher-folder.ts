@@ -10,10 +10,8 @@
  * handles that index as if it had been asked for it: its filters, its cache entry
  * (`DispatcherUseProcessedURL On`), or the original URL when the module reads that.
  */
-import path from 'node:path'
 import { shortPos } from '../../../shared/diagnostics'
 import type { ActiveVhost } from '../runtime/active-config'
-import { moduleLoaded } from '../config/apache/modules'
 import { requestFile } from './apache-static'
 import { sectionWalkInput } from './apache-sections'
 import type { RequestContext } from './context'
@@ -22,17 +20,10 @@ import { canonicalRewrittenPath } from './normalise-url'
 import { isFolder } from '../cache/folder-checks'
 import { leavesDocroot } from './subrequest'
 
-/** Per vhost of a configuration snapshot: its resolved docroot when mod_dir runs, else null (asked on every request). */
-const roots = new WeakMap<ActiveVhost, string | null>()
-
 /** Before the Dispatcher's stages: mod_dir's answer for a folder, or false when the request goes on. */
 export function folderFixup(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> {
-  let root = roots.get(v)
-  if (root === undefined) {
-    root = v.docroot && moduleLoaded(ctx.config.loaded.apache?.modules, 'dir_module') ? path.resolve(v.docroot) : null
-    roots.set(v, root)
-  }
-  if (root === null) return false
+  const root = v.docrootAbs
+  if (root === undefined || !v.modDir) return false
   const file = requestFile(ctx, root)
   if (file === null) return false
   if (!isFolder(file)) {

@@ -3,10 +3,12 @@
  * cheaply, render pools attached. Immutable once built; a request keeps the snapshot it
  * started with, so a hot reload never changes the rules under a request in flight.
  */
+import path from 'node:path'
 import type { ApacheScope, Farm, LoadedConfig, Render, VhostSettings, VirtualHost } from '../../../shared/config-model'
 import type { SourcePos } from '../../../shared/diagnostics'
 import { isFlagOn } from '../config/apache/flag-words'
 import { lastOther } from '../config/apache/settings'
+import { moduleLoaded } from '../config/apache/modules'
 import { hostProblem } from '../pipeline/host-header'
 import { listenPort, takesPort } from './listen-port'
 import { compileGlob } from '../match/glob'
@@ -40,6 +42,10 @@ export interface ActiveVhost {
   /** Server-wide settings first, then the vhost's own: what applies to a request here. */
   layers: VhostSettings[]
   docroot?: string
+  /** The DocumentRoot resolved to an absolute path, where static answers and mod_dir look. */
+  docrootAbs?: string
+  /** mod_dir is loaded: its fixup runs for every request whose file is a folder. */
+  modDir: boolean
   /** `SetHandler dispatcher-handler` applies; otherwise Apache serves the docroot itself. */
   dispatcherHandled: boolean
   encodedSlashes: EncodedSlashes
@@ -154,7 +160,7 @@ export function compileConfig(
   const apache = loaded.apache
   const pre = takePrecompiled(loaded)
   const vhosts = (apache?.virtualHosts ?? []).map((v, i) =>
-    compileVhost(v, i, apache!.server, apache!.serverName?.value, pre?.vhosts.get(v))
+    compileVhost(v, i, apache!.server, apache!.serverName?.value, pre?.vhosts.get(v), apache!.modules)
   )
   const port = listenPort(apache)
   const onPort = vhosts.filter((v) => takesPort(v.vhost.addresses, port))
@@ -228,7 +234,8 @@ function compileVhost(
   index: number,
   server: VhostSettings,
   mainServerName?: string,
-  apache?: VhostApache
+  apache?: VhostApache,
+  modules?: readonly string[]
 ): ActiveVhost {
   const names = [vhost.serverName?.value, ...vhost.serverAliases.map((a) => a.value)]
     .filter((n): n is string => !!n)
@@ -251,6 +258,8 @@ function compileVhost(
     matches: (host) => matchers.some((m) => m(host)),
     layers,
     docroot,
+    docrootAbs: docroot ? path.resolve(docroot) : undefined,
+    modDir: moduleLoaded(modules, 'dir_module'),
     dispatcherHandled: handler === 'dispatcher-handler',
     encodedSlashes: slashes === 'nodecode' ? 'nodecode' : slashes === 'on' ? 'on' : 'off',
     fileETag: lastOther(handlerScopes, 'FileETag')?.join(' ').toLowerCase() === 'none' ? 'none' : 'MTime Size',

@@ -24,11 +24,11 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
       d.via
     )
   if (v.dispatcher.declineRoot && ctx.path === '/')
-    return serveStatic(ctx, v.docroot, 'DispatcherDeclineRoot is on and the request is for /')
+    return serveStatic(ctx, v, 'DispatcherDeclineRoot is on and the request is for /')
   if (!v.dispatcherHandled)
     return serveStatic(
       ctx,
-      v.docroot,
+      v,
       `virtual host ${v.label} does not hand requests to the Dispatcher (no SetHandler dispatcher-handler)`
     )
   return folderFixup(ctx, v)
