@@ -1,8 +1,8 @@
 /**
  * What the httpd differential tests share: starting Debian's apache2 from a generated
  * configuration, sending the same raw request to it and to the workbench, and saying in words
- * how two answers differ. What httpd itself varies is left out of the comparison: Date and
- * connection headers, the Expires timestamp (its presence is compared), the order of the methods
+ * how two answers differ. What httpd itself varies is left out of the comparison: Date, the
+ * Expires timestamp (its presence is compared), the order of the methods
  * in Allow, the DOCTYPE line of its error pages (HTML 4.01 in 2.4.71, HTML 2.0 in older
  * releases; the workbench writes the older one), and a multipart/byteranges boundary (random
  * per server start: compared as `BOUNDARY`), and the bytes of a gzipped body (the two zlib builds
@@ -18,7 +18,7 @@ import { freePort } from '../integration/support/ports'
 
 export const APACHE = '/usr/sbin/apache2'
 const MODULES_DIR = '/usr/lib/apache2/modules'
-const IGNORED = new Set(['date', 'connection', 'keep-alive'])
+const IGNORED = new Set(['date'])
 
 /** Method, target and extra request headers (`host` replaces the default Host line, `:body` is the body). */
 export type HttpdRequest = [string, string, Record<string, string>]

@@ -22,6 +22,7 @@ import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
 import { sharedHeaderValue } from './text-memo'
 import { spelledHeaders, type ConfiguredSpelling } from './http/header-spelling'
+import { CLOSE_CONNECTION, decidePersistence, HTTPD_KEEP_ALIVE, type Persistence } from './http/keep-alive'
 
 export interface ProxyServerOptions {
   host: string
@@ -41,6 +42,10 @@ export interface ProxyServerOptions {
 /** What the listener needs of a reply beyond the pipeline's `Reply`. */
 interface ListenerReply extends Reply {
   readonly statusCode: number
+  /** The connection the answer goes out on (null once Node let go of it). */
+  readonly socket: Socket | null
+  /** `persistence`: the `Connection`/`Keep-Alive` decision (http/keep-alive.ts), instead of Node's. */
+  head(status: number, headers: OutgoingHttpHeaders, reason?: string, persistence?: Persistence): void
 }
 
 class HttpReply implements ListenerReply {
@@ -85,14 +90,25 @@ class HttpReply implements ListenerReply {
     return this.res.statusCode
   }
 
+  get socket(): Socket | null {
+    return this.res.socket
+  }
+
   destroy(): void {
     this.res.destroy()
   }
 
-  head(status: number, headers: OutgoingHttpHeaders, reason?: string): void {
+  head(status: number, headers: OutgoingHttpHeaders, reason?: string, persistence?: Persistence): void {
     if (this.awaitingContinue) {
       this.awaitingContinue = false
-      headers = { ...headers, connection: 'close' }
+      headers = { ...headers, Connection: 'close' }
+    } else if (persistence?.connection) {
+      headers = { ...headers, Connection: persistence.connection }
+      if (persistence.keepAlive) headers['Keep-Alive'] = persistence.keepAlive
+    } else if (persistence?.keep) {
+      // Kept alive without a word, as httpd answers an HTTP/1.1 client that sent no keep-alive
+      // token: a removed Connection header makes Node write none and keep the connection.
+      this.res.removeHeader('connection')
     }
     this.res.writeHead(status, reason ?? reasonPhrase(status), headers)
   }
@@ -122,6 +138,8 @@ class HttpReply implements ListenerReply {
 class TracedReply implements Reply {
   /** Set once the request context (which owns the trace) exists. */
   trace!: RequestTrace
+  /** Set with `trace`: the request and its vhost decide whether the connection stays open. */
+  ctx!: RequestContext
   private gzipNext = false
   private gzipRange: string | undefined
   private deflating: DeflatingBody | null = null
@@ -159,10 +177,9 @@ class TracedReply implements Reply {
       this.gzipNext = false
       // The head goes out with the first body bytes (a body given whole gets a Content-Length).
       const inner = this.inner
-      const spelling = this.spelling
       this.deflating = new DeflatingBody(
         {
-          head: (s, h, r) => inner.head(s, spelledHeaders(h, spelling, this.backendNames), r),
+          head: (s, h, r) => this.send(s, h, r),
           write: (chunk) => inner.write(chunk),
           end: (body) => inner.end(body),
           onDrain: (cb) => inner.onDrain(cb),
@@ -180,7 +197,25 @@ class TracedReply implements Reply {
       return
     }
     this.trace.response.headers = traceHeaders(headers)
-    this.inner.head(status, spelledHeaders(headers, this.spelling, this.backendNames), reason)
+    this.send(status, headers, reason)
+  }
+
+  /**
+   * The head as it goes out: names spelled as httpd writes them, with httpd's keep-alive
+   * decision for it (not in the trace, as in httpd's logs). `headers` has lower-case names.
+   */
+  private send(status: number, headers: OutgoingHttpHeaders, reason: string | undefined): void {
+    const ctx = this.ctx
+    const req = ctx.req
+    const policy = ctx.vhost?.keepAlive ?? ctx.config.keepAlive
+    const persistence = decidePersistence(
+      policy,
+      { method: req.method, protocol: req.protocol, connection: req.headers.connection },
+      status,
+      headers,
+      this.inner.socket
+    )
+    this.inner.head(status, spelledHeaders(headers, this.spelling, this.backendNames), reason, persistence)
   }
 
   write(chunk: Buffer): boolean {
@@ -365,9 +400,14 @@ export class ProxyServer {
     const seq = this.opts.nextSeq()
     const started = performance.now()
     const active = this.opts.active()
+    // KeepAliveTimeout: how long both listeners let a connection idle after an answer (a 0,
+    // which closes after every answer, must not leave idle connections without a timer).
+    const idleMs = active.keepAlive.timeoutMs || HTTPD_KEEP_ALIVE.timeoutMs
+    if (this.server.keepAliveTimeout !== idleMs) this.server.keepAliveTimeout = idleMs
     const traced = new TracedReply(reply, active.serverBanner, active.headerSpelling)
     const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
     traced.trace = ctx.trace
+    traced.ctx = ctx
     let stages: readonly Stage[] = WATCHED_STAGES
     let from = 0
     const key = REPLAY ? replayKey(incoming) : null
@@ -412,7 +452,13 @@ export class ProxyServer {
     this.opts.onError?.(e)
     if (!reply.headersSent) {
       const body = errorPage(500)
-      reply.head(500, { 'content-type': 'text/html; charset=iso-8859-1', 'content-length': Buffer.byteLength(body) })
+      // A 500 ends the connection in httpd (ap_status_drops_connection).
+      reply.head(
+        500,
+        { 'Content-Type': 'text/html; charset=iso-8859-1', 'Content-Length': Buffer.byteLength(body) },
+        undefined,
+        CLOSE_CONNECTION
+      )
       reply.end(body)
     } else reply.destroy()
   }

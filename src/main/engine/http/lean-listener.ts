@@ -184,6 +184,8 @@ class LeanConnection {
       this.socket.end()
       return
     }
+    // The idle wait follows the configuration's KeepAliveTimeout (the server's keepAliveTimeout).
+    if (this.socket.timeout !== this.server.keepAliveTimeout) this.socket.setTimeout(this.server.keepAliveTimeout)
     if (this.socket.isPaused()) this.socket.resume()
     if (this.buffered) this.next()
     if (this.reply || this.gone) return

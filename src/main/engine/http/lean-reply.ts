@@ -4,7 +4,9 @@
  * same status line, the caller's headers in order, then `Date`, `Connection: keep-alive`,
  * `Keep-Alive: timeout=N` and `Transfer-Encoding: chunked` as Node adds them (its
  * `_storeHeader`), the same rules for HEAD, 204 and 304, and the same errors for invalid
- * header names or values. The listener tests compare the two byte for byte.
+ * header names or values. The listener tests compare the two byte for byte. Given httpd's
+ * keep-alive decision (keep-alive.ts), as the server always gives it, the `Connection` and
+ * `Keep-Alive` lines are httpd's instead, on both this path and Node's.
  *
  * Why not Node's `ServerResponse`: a cache hit is a few microseconds of Dispatcher work, and
  * the stream machinery around one `writeHead`/`end` cost several times that (see listener.ts).
@@ -13,6 +15,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import { reasonPhrase } from './reason-phrase'
 import type { Socket } from 'node:net'
 import type { Reply } from '../pipeline/context'
+import type { Persistence } from './keep-alive'
 
 /** Node's header checks (`validateHeaderName` / `validateHeaderValue`). */
 const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/
@@ -147,7 +150,15 @@ export class LeanReply implements Reply {
     this.hasBody = opts.method !== 'HEAD'
   }
 
-  head(status: number, headers: OutgoingHttpHeaders, reason?: string): void {
+  get socket(): Socket {
+    return this.opts.socket
+  }
+
+  /**
+   * `persistence`: the connection's fate and its `Connection`/`Keep-Alive` lines as httpd
+   * decides them (keep-alive.ts); without it the answer says what Node's would.
+   */
+  head(status: number, headers: OutgoingHttpHeaders, reason?: string, persistence?: Persistence): void {
     if (this.headersSent)
       throw Object.assign(new Error('Cannot write headers after they are sent to the client'), {
         code: 'ERR_HTTP_HEADERS_SENT'
@@ -167,8 +178,13 @@ export class LeanReply implements Reply {
       chunked = false
       keepAlive = false
     }
+    if (persistence) {
+      if (persistence.connection !== null) text += `Connection: ${persistence.connection}\r\n`
+      if (persistence.keepAlive !== null) text += `Keep-Alive: ${persistence.keepAlive}\r\n`
+      keepAlive = keepAlive && persistence.keep
+    }
     // A Connection header of the answer's own decides, as in Node: close, or else keep alive.
-    if (b.connection) keepAlive = !b.close
+    else if (b.connection) keepAlive = !b.close
     else if (keepAlive) {
       text += 'Connection: keep-alive\r\n'
       if (!b.keepAliveHeader) text += `Keep-Alive: timeout=${Math.floor(this.opts.keepAliveTimeoutMs / 1000)}\r\n`

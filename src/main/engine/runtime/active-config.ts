@@ -31,6 +31,7 @@ import type { FallbackFarm } from '../../../shared/api'
 import { compileRemoteIp, type RemoteIpConfig } from './remote-ip'
 import { configuredSpelling, type ConfiguredSpelling } from '../http/header-spelling'
 import { allContexts } from './contexts'
+import { HTTPD_KEEP_ALIVE, keepAlivePolicy, type KeepAlivePolicy } from '../http/keep-alive'
 
 export interface ActiveVhost {
   index: number
@@ -75,6 +76,8 @@ export interface ActiveVhost {
   serverPort: number
   /** mod_remoteip's settings for this vhost (runtime/remote-ip.ts), null without `RemoteIPHeader`. */
   remoteIp: RemoteIpConfig | null
+  /** `KeepAlive`, `KeepAliveTimeout`, `MaxKeepAliveRequests` for answers of this vhost (http/keep-alive.ts). */
+  keepAlive: KeepAlivePolicy
 }
 
 /** The module's Apache directives in effect for a vhost (dispatcher-behavior.md §2). */
@@ -147,6 +150,13 @@ export interface ActiveConfig {
   serverBanner: string
   /** How the configuration's `Header` directives spell the names they write (header-spelling.ts). */
   headerSpelling: ConfiguredSpelling
+  /**
+   * The keep-alive policy of the listener's default vhost (the first on the port), else of
+   * the main server: how long an idle connection waits (httpd takes `KeepAliveTimeout` from
+   * the vhost the address selects, not the name-based one), and what applies to an answer
+   * that has no vhost.
+   */
+  keepAlive: KeepAlivePolicy
 }
 
 export function compileConfig(
@@ -207,13 +217,14 @@ export function compileConfig(
     }
   })
   const deferredExplanations = vhosts.some((v) => v.apache.rewrite !== null || v.apache.scoped.hasResponseDirectives)
+  const servingVhosts = onPort.length > 0 ? onPort : vhosts
   return {
     generation,
     loaded,
     vhosts,
     // None on the port would leave httpd's main server answering, which the workbench has no
     // vhost for: then every vhost is a candidate, as before ports were looked at.
-    servingVhosts: onPort.length > 0 ? onPort : vhosts,
+    servingVhosts,
     farms,
     farmModels: loaded.dispatcher.farms,
     fallbackFarm: options.fallbackFarm ?? 'last',
@@ -224,7 +235,8 @@ export function compileConfig(
       apache
         ? allContexts([apache.server, ...apache.virtualHosts.map((v) => v.settings)]).flatMap((c) => c.headers)
         : []
-    )
+    ),
+    keepAlive: servingVhosts[0]?.keepAlive ?? (apache ? keepAlivePolicy([apache.server]) : HTTPD_KEEP_ALIVE)
   }
 }
 
@@ -269,7 +281,8 @@ function compileVhost(
     serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost'),
     serverScheme: schemeOf(vhost.serverName?.value ?? mainServerName),
     serverPort: serverPortOf(vhost),
-    remoteIp: compileRemoteIp(server, vhost.settings)
+    remoteIp: compileRemoteIp(server, vhost.settings),
+    keepAlive: keepAlivePolicy(layers)
   }
 }
 

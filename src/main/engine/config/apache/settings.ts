@@ -6,6 +6,7 @@
  * DocumentRoot and DispatcherConfig stay as written: a relative one is relative to
  * ServerRoot, which the caller knows (RewriteMap files are resolved here, being ours to read).
  */
+import { parseTimeoutMs } from './timeout-arg'
 import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
 import type {
   ApacheConfig,
@@ -288,6 +289,13 @@ export class SettingsWriter {
       case 'ProxyPassMatch':
       case 'ProxyPassReverse':
         if (this.proxyPassPlaced(ctx, d)) s.proxyPass.push({ directive: d.name, args: d.args, pos })
+        return
+      case 'KeepAliveTimeout':
+        // httpd refuses to start on a timeout ap_timeout_parameter_parse cannot read.
+        if (!this.needArgs(d, 1)) return
+        if (parseTimeoutMs(d.args[0]) === undefined)
+          this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', 'KeepAliveTimeout has wrong format', pos)
+        this.keepOther(ctx, d)
         return
       case 'AuthUserFile':
         // A password file, relative to ServerRoot like RewriteMap files: read by the access checks.

@@ -1,0 +1,153 @@
+/**
+ * Whether a connection stays open after an answer, and the `Connection`/`Keep-Alive` lines
+ * that say so, decided as httpd's `ap_set_keepalive` decides them (modules/http/http_protocol.c)
+ * and not as Node does. The differences show in every `curl -i`:
+ *
+ * - httpd answers `Connection: Keep-Alive` and `Keep-Alive: timeout=T, max=N` only to a client
+ *   that sent the `keep-alive` token (browsers do); to an HTTP/1.1 client that sent no
+ *   `Connection` header it writes neither line, where Node writes both.
+ * - `MaxKeepAliveRequests` (default 100) counts down in `max=N`; the answer after the last
+ *   kept-alive one says `Connection: close` and the connection closes (0: no limit).
+ * - An answer whose status httpd treats as breaking the connection (400, 408, 411, 413, 414,
+ *   500, 501, 503: `ap_status_drops_connection`) says `Connection: close` and closes, so a
+ *   Dispatcher 503 for a dead render ends the connection.
+ * - `KeepAlive Off` (or `KeepAliveTimeout 0`) closes after every answer.
+ *
+ * The directives are per virtual host (httpd copies the main server's into a vhost that sets
+ * none), and the request's vhost decides, as `r->server` does in httpd. Verified against
+ * Debian's apache2 2.4 with the browser's, curl's and an HTTP/1.0 client's requests.
+ */
+import type { Socket } from 'node:net'
+import type { OutgoingHttpHeaders } from 'node:http'
+import type { VhostSettings } from '../../../shared/config-model'
+import { lastOther } from '../config/apache/settings'
+import { parseTimeoutMs } from '../config/apache/timeout-arg'
+
+export interface KeepAlivePolicy {
+  /** `KeepAlive` (anything but `Off` or `0` is on) and `KeepAliveTimeout` > 0. */
+  on: boolean
+  /** `KeepAliveTimeout` in milliseconds (httpd's default 5 s); `Keep-Alive: timeout=` shows whole seconds. */
+  timeoutMs: number
+  /** `MaxKeepAliveRequests`: kept-alive answers per connection; 0 for no limit. */
+  max: number
+}
+
+/** httpd's defaults, which the AEMaaCS SDK image and AMS's httpd.conf leave as they are. */
+export const HTTPD_KEEP_ALIVE: KeepAlivePolicy = Object.freeze({ on: true, timeoutMs: 5000, max: 100 })
+
+/** The policy the last of these contexts (server first, then the vhost) sets; httpd's defaults otherwise. */
+export function keepAlivePolicy(layers: readonly VhostSettings[]): KeepAlivePolicy {
+  const keepAlive = lastOther(layers, 'KeepAlive')?.[0]
+  const timeout = lastOther(layers, 'KeepAliveTimeout')?.[0]
+  const max = lastOther(layers, 'MaxKeepAliveRequests')?.[0]
+  if (keepAlive === undefined && timeout === undefined && max === undefined) return HTTPD_KEEP_ALIVE
+  const timeoutMs = timeout === undefined ? HTTPD_KEEP_ALIVE.timeoutMs : (parseTimeoutMs(timeout) ?? 0)
+  return {
+    // core.c's set_keep_alive: "we accept anything but Off or 0 as On".
+    on: (keepAlive === undefined || (keepAlive.toLowerCase() !== 'off' && keepAlive !== '0')) && timeoutMs > 0,
+    timeoutMs,
+    // core.c's set_keep_alive_max is atoi(): digits after an optional sign, 0 when there are none.
+    max: max === undefined ? HTTPD_KEEP_ALIVE.max : atoi(max)
+  }
+}
+
+function atoi(s: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(s)
+  return m ? Number(m[1]) : 0
+}
+
+/** What `ap_status_drops_connection` lists: httpd closes the connection after these. */
+function dropsConnection(status: number): boolean {
+  return (
+    status === 400 ||
+    status === 408 ||
+    status === 411 ||
+    status === 413 ||
+    status === 414 ||
+    status === 500 ||
+    status === 501 ||
+    status === 503
+  )
+}
+
+/** The request as the decision sees it. */
+export interface KeepAliveRequest {
+  method: string
+  /** `HTTP/1.1`, `HTTP/1.0`… */
+  protocol: string
+  /** The request's `Connection` header, if any. */
+  connection: string | undefined
+}
+
+/** The decision for one answer. */
+export interface Persistence {
+  /** The connection carries another request after this answer. */
+  keep: boolean
+  /** The `Connection` line to write, or null for none. */
+  connection: string | null
+  /** The `Keep-Alive` line to write, or null for none. */
+  keepAlive: string | null
+}
+
+/** Kept-alive answers so far per connection (`c->keepalives`), across both listeners. */
+const keptAlive = new WeakMap<Socket, number>()
+
+const SILENT: Persistence = Object.freeze({ keep: true, connection: null, keepAlive: null })
+/** Closes after the answer, saying so. */
+export const CLOSE_CONNECTION: Persistence = Object.freeze({ keep: false, connection: 'close', keepAlive: null })
+/** The answer's own `Connection: close` (a module's, as `wimpy` in httpd): nothing is added to it. */
+const CLOSING: Persistence = Object.freeze({ keep: false, connection: null, keepAlive: null })
+
+/**
+ * `ap_set_keepalive` for an answer with this status and these headers to this request, on
+ * this connection (`headers` with lower-case names). Counts the answer when it keeps the
+ * connection open.
+ */
+export function decidePersistence(
+  policy: KeepAlivePolicy,
+  req: KeepAliveRequest,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  socket: Socket | null
+): Persistence {
+  const own = headers.connection
+  const wimpy = own !== undefined && hasToken(String(own), 'close')
+  if (wimpy) return CLOSING
+  const http11 = req.protocol !== 'HTTP/1.0' && req.protocol !== 'HTTP/0.9'
+  const kaSent = req.connection !== undefined && hasToken(req.connection, 'keep-alive')
+  const previous = socket ? (keptAlive.get(socket) ?? 0) : 0
+  const left = policy.max - previous
+  const lengthKnown =
+    http11 ||
+    req.method === 'HEAD' ||
+    status === 204 ||
+    status === 304 ||
+    headers['content-length'] !== undefined ||
+    hasToken(String(headers['transfer-encoding'] ?? ''), 'chunked')
+  if (
+    lengthKnown &&
+    policy.on &&
+    (policy.max === 0 || left > 0) &&
+    !dropsConnection(status) &&
+    !(req.connection !== undefined && hasToken(req.connection, 'close')) &&
+    (kaSent || http11)
+  ) {
+    if (socket) keptAlive.set(socket, previous + 1)
+    if (!kaSent) return SILENT
+    const seconds = Math.floor(policy.timeoutMs / 1000)
+    return {
+      keep: true,
+      connection: 'Keep-Alive',
+      keepAlive: policy.max ? `timeout=${seconds}, max=${left}` : `timeout=${seconds}`
+    }
+  }
+  return CLOSE_CONNECTION
+}
+
+/** `ap_find_token`: `token` is one of the comma-separated words of `value`, ignoring case. */
+function hasToken(value: string, token: string): boolean {
+  const lower = value.toLowerCase()
+  if (lower === token) return true
+  if (!lower.includes(token)) return false
+  return lower.split(',').some((t) => t.trim() === token)
+}
