@@ -193,6 +193,7 @@ export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
 }
 
 function checkFarm(farm: Farm, r: SectionReader): void {
+  if (!farm.clientheadersDefaulted && farm.renders.length > 0) clientheadersPitfall(farm, r)
   if (farm.renders.length === 0 && !isFlushOnly(farm)) {
     r.sink.warn(
       'MODEL_NO_RENDERS',
@@ -236,6 +237,27 @@ function checkFarm(farm: Farm, r: SectionReader): void {
       farm.cache.allowAuthorized.pos ?? farm.pos
     )
   }
+}
+
+/**
+ * Request headers AEM relies on that a project's own `/clientheaders` list often leaves out
+ * (dispatcher-behavior.md §10, pitfall 15): the list replaces the standard one, so a header it
+ * does not name never reaches AEM. Without `CSRF-Token`, Sling's CSRF filter refuses every
+ * POST with 403; without `X-Requested-With`, AEM cannot tell XHR requests from page loads.
+ */
+const RELIED_ON_HEADERS = ['CSRF-Token', 'X-Requested-With']
+
+function clientheadersPitfall(farm: Farm, r: SectionReader): void {
+  const named = new Set(farm.clientheaders.map((h) => h.value.toLowerCase()))
+  if (named.has('*')) return
+  const missing = RELIED_ON_HEADERS.filter((h) => !named.has(h.toLowerCase()))
+  if (missing.length === 0) return
+  r.sink.warn(
+    'PITFALL_CLIENTHEADERS_INCOMPLETE',
+    'pitfall',
+    `farm /${farm.name} /clientheaders does not name ${missing.join(' or ')}: a /clientheaders list replaces the standard headers, so AEM never receives ${missing.length > 1 ? 'them' : 'it'}${missing.includes('CSRF-Token') ? ' (without CSRF-Token, POSTs fail the Sling CSRF filter with 403)' : ''}; start the list from the SDK's default_clientheaders.any`,
+    farm.clientheaders[0]?.pos ?? farm.pos
+  )
 }
 
 /** AMS flush farms have a cache and virtualhosts but forward nothing; they need no render. */
