@@ -11,7 +11,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { stackForThisTest, type Stack } from './support/engine'
-import { embeddedConfigWithVhost } from './support/config'
+import { embeddedConfigCopy, embeddedConfigWithVhost } from './support/config'
 import { tempDocroot } from './support/cache'
 
 const PAGE = `<html><body>${'x'.repeat(3000)}</body></html>\n`
@@ -57,7 +57,8 @@ describe('static files as httpd serves them', () => {
     const pt = await s.send('/pt')
     expect(pt.status).toBe(200)
     expect(pt.text).toBe('tiny\n')
-    expect(pt.headers['content-type']).toBe('text/plain')
+    // The runtime's httpd.conf names UTF-8 for text/plain (AddDefaultCharset, base-httpd.conf).
+    expect(pt.headers['content-type']).toBe('text/plain; charset=UTF-8')
     expect((await s.send('/content/site/page.html/extra')).status).toBe(404)
   })
 
@@ -219,5 +220,20 @@ describe('AddDefaultCharset on Dispatcher answers', () => {
     const hit = await s.send('/content/demo/us/en/plain.html')
     expect(hit.trace.outcome).toBe('hit')
     expect(hit.headers['content-type']).toBe('text/html; charset=UTF-8')
+  })
+
+  it('is the runtime’s own (its httpd.conf sets UTF-8) for an AEMaaCS project that does not set it', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir: embeddedConfigCopy('charset-'),
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, docroot: tempDocroot() })
+    })
+    s.up.publish.behave('/content/demo/us/en/no-charset.html', {
+      body: 'plain',
+      headers: { 'content-type': 'text/html' }
+    })
+    const r = await s.send('/content/demo/us/en/no-charset.html')
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toBe('text/html; charset=UTF-8')
   })
 })
