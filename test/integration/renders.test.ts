@@ -657,11 +657,6 @@ describe('a render killed under load', () => {
     const answers = all.map((o) => o.answer as Answer)
     expect(answers.map((x) => x.status).filter((s) => s !== 200)).toEqual([])
     expect(answers.filter((x) => x.bodyError)).toEqual([])
-    console.log(
-      'MARGIN',
-      answers.filter((x) => x.from === 'rend01').length,
-      answers.filter((x) => x.result.attempts.length > 1).length
-    )
     const afterKill = all.filter((o) => o.startedAt > killedAt).map((o) => (o.answer as Answer).from)
     expect(afterKill).toHaveLength(100)
     expect(new Set(afterKill)).toEqual(new Set(['rend02']))
