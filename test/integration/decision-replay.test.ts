@@ -174,3 +174,65 @@ describe('decision replay', () => {
     for (const r of runs) expect(r.headers['x-added-here']).toBe('yes')
   })
 })
+
+describe('the Header directives’ outcome for a replayed head', () => {
+  const PAGE = '/content/demo/us/en/remembered.html'
+  /** Every request reaches the render (a cache hit would answer with the stored headers only). */
+  const UNCACHED = { 'content-type': 'text/html', dispatcher: 'no-cache' }
+
+  it('is made once and handed to the next replays, whose traces still explain it', async () => {
+    const s = await stack('Header set X-Remembered "one" "expr=%{REQUEST_STATUS} == 200"\nHeader merge Vary Origin')
+    s.up.publish.behave(PAGE, { body: 'page', headers: { ...UNCACHED, vary: 'Accept-Encoding' } })
+    const runs = await sendRepeated(s, PAGE, 4)
+    for (const r of runs) {
+      expect(r.headers['x-remembered']).toBe('one')
+      expect(r.headers.vary).toBe('Accept-Encoding,Origin')
+      const stage = r.trace.stages.find((st) => st.summary.startsWith('Header directives applied'))
+      const entries = (stage?.detail as HeadersTrace).entries.filter((e) => e.header === 'X-Remembered')
+      expect(entries.map((e) => [e.action, e.applied, e.value])).toEqual([['set', true, 'one']])
+    }
+    // The first replay ran the directives; the next ones got the same (frozen) headers without running them.
+    expect(runs[3].trace.replayedFrom).toBe(runs[0].trace.id)
+    expect(runs[3].trace.response.headers).toBe(runs[2].trace.response.headers)
+    expect(Object.isFrozen(runs[2].trace.response.headers)).toBe(true)
+  })
+
+  it('is made again when a header the render sent or the status changes', async () => {
+    const s = await stack('Header edit X-Val "^a" "b"\nHeader set X-Ok "yes" "expr=%{REQUEST_STATUS} == 200"')
+    const answers: [number, unknown, unknown][] = []
+    const keep = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      for (const [status, value] of [
+        [200, 'a1'],
+        [200, 'a1'],
+        [200, 'a1'],
+        [200, 'a2'],
+        [404, 'a2'],
+        [200, 'a2']
+      ] as const) {
+        s.up.publish.behave(PAGE, { status, body: 'x', headers: { ...UNCACHED, 'x-val': value } })
+        const r = await s.send(PAGE, { agent: keep })
+        answers.push([r.status, r.headers['x-val'], r.headers['x-ok']])
+      }
+    } finally {
+      keep.destroy()
+    }
+    expect(answers).toEqual([
+      [200, 'b1', 'yes'],
+      [200, 'b1', 'yes'],
+      [200, 'b1', 'yes'],
+      [200, 'b2', 'yes'],
+      [404, 'b2', undefined],
+      [200, 'b2', 'yes']
+    ])
+  })
+
+  it('is never remembered for a directive that reads the clock', async () => {
+    const s = await stack('Header set X-Time "%t"')
+    s.up.publish.behave(PAGE, { body: 'page', headers: UNCACHED })
+    const runs = await sendRepeated(s, PAGE, 4)
+    const times = runs.map((r) => r.headers['x-time'])
+    for (const t of times) expect(t).toMatch(/^t=\d{16}$/)
+    expect(new Set(times).size).toBe(4)
+  })
+})

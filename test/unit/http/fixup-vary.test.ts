@@ -35,4 +35,16 @@ describe('fixupVary', () => {
       ['b', '2']
     ])
   })
+
+  it('keeps the merged Vary line where the first one was in a shared (frozen) object as well', () => {
+    const entries = [
+      ['a', '1'],
+      ['vary', 'Accept-Encoding,Origin'],
+      ['b', '2']
+    ]
+    const shared = Object.freeze({ a: '1', vary: 'Accept-Encoding, Origin', b: '2', Vary: 'Origin' })
+    expect(Object.entries(fixupVary(shared))).toEqual(entries)
+    // The same order as the caller's own object gets: an answer's lines do not move when its headers are shared.
+    expect(Object.entries(fixupVary({ a: '1', vary: 'Accept-Encoding, Origin', b: '2' }))).toEqual(entries)
+  })
 })

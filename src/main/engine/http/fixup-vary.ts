@@ -45,7 +45,9 @@ function merged(headers: OutgoingHttpHeaders, inPlace: boolean): OutgoingHttpHea
     return headers
   }
   const out: OutgoingHttpHeaders = {}
-  for (const k in headers) if (!keys.includes(k)) out[k] = headers[k]
-  if (fields.length > 0) out.vary = value
+  for (const k in headers) {
+    if (!keys.includes(k)) out[k] = headers[k]
+    else if (k === keys[0] && fields.length > 0) out.vary = value
+  }
   return out
 }

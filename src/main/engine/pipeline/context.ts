@@ -22,6 +22,8 @@ import type { InputWatch } from './replay'
 import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
 import type { ProxyTarget } from './apache-proxy'
 import type { ProxyPassDecision } from './proxy-pass'
+import type { CompiledHeaders } from './headers/compile-headers'
+import type { RememberedHeaderRun } from './response-headers'
 import { sharedText, textMemo } from '../text-memo'
 
 export interface IncomingRequest {
@@ -123,6 +125,11 @@ export class RequestContext {
    * (forward-headers.ts), shared by every replay of it. Null otherwise.
    */
   forwardedByRender: Map<ActiveRender, Readonly<Record<string, string>>> | null = null
+  /**
+   * For a replayed request: the outcome of the response's `Header` directives for the same
+   * head, per set of directives (response-headers.ts), shared by every replay of it. Null otherwise.
+   */
+  headerRuns: Map<CompiledHeaders, RememberedHeaderRun> | null = null
   /** The Apache sections that apply, once walked for this request as it stands (apache-sections.ts). */
   resolvedApache?: { phase: SectionsPhase; uri: string; filename: string; value: ResolvedApache }
   /**

@@ -16,6 +16,8 @@ import type { StageTrace, RequestTrace, TraceRequest } from '../../../shared/tra
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import { headerNamesOf, type IncomingRequest, type RequestContext } from './context'
 import { isFolder } from '../cache/folder-checks'
+import type { CompiledHeaders } from './headers/compile-headers'
+import type { RememberedHeaderRun } from './response-headers'
 
 /** What the stages before the cache stage decided, as the cache and render stages read it. */
 interface Prefix {
@@ -46,6 +48,8 @@ interface Prefix {
   stages: readonly StageTrace[]
   /** What the render stage sent each render for this head (filled by the replays, shared). */
   forwarded: Map<ActiveRender, Readonly<Record<string, string>>>
+  /** What the response's `Header` directives made for this head (filled by the replays, shared). */
+  headerRuns: Map<CompiledHeaders, RememberedHeaderRun>
   /** The trace the decisions were taken from. */
   from: string
   trace: Pick<RequestTrace, 'vhost' | 'farm' | 'decidingRule' | 'warnings'>
@@ -145,6 +149,7 @@ export function capture(ctx: RequestContext): false {
     // Reading the stages completes any entry explained on demand; shared from now on, so frozen.
     stages: trace.stages.map((s) => Object.freeze({ ...s, durationMs: 0 })),
     forwarded: new Map(),
+    headerRuns: new Map(),
     from: trace.id,
     trace: { vhost: trace.vhost, farm: trace.farm, decidingRule: trace.decidingRule, warnings: [...trace.warnings] },
     notFolder: watch.notFolder
@@ -187,4 +192,5 @@ export function replay(ctx: RequestContext, p: Prefix): void {
   trace.replayedFrom = p.from
   ctx.adoptStages(p.stages)
   ctx.forwardedByRender = p.forwarded
+  ctx.headerRuns = p.headerRuns
 }

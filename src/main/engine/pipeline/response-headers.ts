@@ -61,12 +61,22 @@ function withoutLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
 /** `AddDefaultCharset`: httpd's header filter names the charset of a text/plain or text/html answer that names none. */
 function withCharset(ctx: RequestContext, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   const charset = defaultCharsetOf(ctx)
-  const key = charset === null ? undefined : headerKey(headers, 'content-type')
+  if (charset === null) return headers
+  const key = headerKey(headers, 'content-type')
   if (key === undefined) return headers
   const type = String(headers[key])
   const typed = withDefaultCharset(type, charset)
-  return typed === type ? headers : { ...headers, [key]: typed }
+  if (typed === type) return headers
+  if (!Object.isFrozen(headers)) return { ...headers, [key]: typed }
+  // Shared headers (a remembered Header run's, a cached file's) get a shared answer too.
+  const known = charsetted.get(headers)
+  if (known?.charset === charset) return known.out
+  const out = Object.freeze({ ...headers, [key]: typed })
+  charsetted.set(headers, { charset, out })
+  return out
 }
+
+const charsetted = new WeakMap<OutgoingHttpHeaders, { charset: string; out: OutgoingHttpHeaders }>()
 
 /** The charset `AddDefaultCharset` gives text answers of this request, null when none. */
 export function defaultCharsetOf(ctx: RequestContext): string | null {
@@ -138,6 +148,17 @@ function afterModules(
   if (!compiled) return errHeaders ? { ...flat, ...errHeaders } : flat
   // An ErrorDocument's own answer is sent with the status it answers for: r->status all along.
   const rStatus = ctx.errorDocumentStatus !== undefined && status < 300 ? ctx.errorDocumentStatus : status
+  // A replay of a head whose directives read only the request gets what they made last time
+  // for the same status and headers (see RememberedHeaderRun).
+  const memo =
+    ctx.headerRuns !== null && compiled.memoSafe && !errHeaders && !ctx.isErrorDocument && ctx.mode !== 'explain'
+      ? ctx.headerRuns
+      : null
+  const known = memo?.get(compiled)
+  if (known && known.status === rStatus && known.errorResponse === errorResponse && sameHeaders(known.input, flat)) {
+    if (known.applied > 0) ctx.recordLazy('response', 'changed', known.label, known.run)
+    return known.output
+  }
   const run = new HeaderRun(
     compiled,
     rStatus,
@@ -171,8 +192,47 @@ function afterModules(
     if (r.applied > 0) ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail })
     return r.headers
   }
-  if (r.applied > 0) ctx.recordLazy('response', 'changed', `Header directives applied (${r.applied})`, run)
-  return r.headers
+  const label = sharedText(`Header directives applied (${r.applied})`)
+  if (r.applied > 0) ctx.recordLazy('response', 'changed', label, run)
+  if (!memo) return r.headers
+  const output = Object.freeze(r.headers)
+  // The input is copied: whoever made it may change it once the answer has gone.
+  const input = { keys: Object.keys(flat), values: Object.keys(flat).map((k) => flat[k]) }
+  memo.set(compiled, { status: rStatus, errorResponse, input, output, applied: r.applied, label, run })
+  return output
+}
+
+/**
+ * The outcome of a replayed head's `Header` directives (`CompiledHeaders.memoSafe`), kept with
+ * its remembered decisions (replay.ts) for the next replay. Everything else the directives read
+ * is the head's (its line, headers, client, environment: the same for every replay), so the
+ * same status and headers give the same answer headers — and the same explanation, which the
+ * trace completes from `run` when it is read. A render's `Date` changes once a second; the
+ * entry is then made again.
+ */
+export interface RememberedHeaderRun {
+  status: number
+  errorResponse: boolean
+  /** The headers the directives were given, names and values in order. */
+  input: { keys: string[]; values: (string | string[])[] }
+  /** What they made of them: frozen, as every replay hands the same object on. */
+  output: Readonly<Record<string, string | string[]>>
+  applied: number
+  label: string
+  run: LazyCompletion
+}
+
+/** The same names in the same order with the same values. */
+function sameHeaders(a: RememberedHeaderRun['input'], b: Record<string, string | string[]>): boolean {
+  let i = 0
+  for (const k in b) {
+    if (a.keys[i] !== k) return false
+    const x = a.values[i++]
+    const y = b[k]
+    if (x !== y && !(Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, j) => v === y[j])))
+      return false
+  }
+  return i === a.keys.length
 }
 
 /**

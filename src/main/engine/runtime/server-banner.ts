@@ -57,8 +57,10 @@ export function withServerHeader(headers: OutgoingHttpHeaders, banner: string, p
   if (Object.isFrozen(headers)) {
     const known = bannered.get(headers)
     if (known?.banner === banner) return known.headers
-    const copy: OutgoingHttpHeaders = { server: banner }
+    // Where the unfrozen path below puts it (last), so an answer's lines keep one order either way.
+    const copy: OutgoingHttpHeaders = {}
     for (const k in headers) if (k !== key) copy[k] = headers[k]
+    copy.server = banner
     const out = Object.freeze(copy)
     bannered.set(headers, { banner, headers: out })
     return out

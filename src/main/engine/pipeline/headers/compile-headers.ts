@@ -59,6 +59,14 @@ export interface CompiledHeader {
 export interface CompiledHeaders {
   entries: CompiledHeader[]
   problems: Diagnostic[]
+  /**
+   * The response directives read nothing but the request (its line, headers, client and
+   * environment), the status and the headers they are given: no clock (`%t`, `%D`, `TIME`),
+   * no load average (`%l`), no files, notes or content type. Their outcome for one request
+   * (a replayed head: the same line, headers, client and environment) is then a function of
+   * the status and the headers alone, and is remembered (pipeline/response-headers.ts).
+   */
+  memoSafe: boolean
 }
 
 function fail(
@@ -193,5 +201,13 @@ export function compileHeaders(directives: HeaderDirective[]): CompiledHeaders {
     if ('severity' in r) problems.push(r)
     else entries.push(r)
   }
-  return { entries, problems }
+  return { entries, problems, memoSafe: entries.every(memoSafe) }
+}
+
+/** See `CompiledHeaders.memoSafe`; a RequestHeader is not run with the response's directives. */
+function memoSafe(h: CompiledHeader): boolean {
+  if (h.table === 'request') return true
+  if (h.condition?.kind === 'expr' && !h.condition.requestOnly) return false
+  if (h.valueExpr && !readsOnlyRequest(h.valueExpr)) return false
+  return !h.value || h.value.every((p) => p.kind !== 'time' && p.kind !== 'duration' && p.kind !== 'load')
 }
