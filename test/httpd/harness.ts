@@ -30,6 +30,8 @@ export interface Answer {
   headers: http.IncomingHttpHeaders
   /** Each header name as it was spelled on the wire, by its lower-case form. */
   spelling?: Record<string, string>
+  /** The header lines' names, lower-cased, in the order they were written. */
+  order?: string[]
   body: Buffer
 }
 
@@ -168,9 +170,11 @@ export function ask(
       const head = raw.subarray(0, headEnd).toString('latin1').split('\r\n')
       const out: http.IncomingHttpHeaders = {}
       const spelling: Record<string, string> = {}
+      const order: string[] = []
       for (const line of head.slice(1)) {
         const colon = line.indexOf(':')
         const name = line.slice(0, colon).toLowerCase()
+        order.push(name)
         spelling[name] ??= line.slice(0, colon)
         const value = line.slice(colon + 1).trim()
         const prev = out[name]
@@ -183,6 +187,7 @@ export function ask(
         reason: head[0].split(' ').slice(2).join(' '),
         headers: out,
         spelling,
+        order,
         body
       })
     })
@@ -264,6 +269,8 @@ export function differences(apache: Answer, workbench: Answer): string[] {
     if (as !== undefined && ws !== undefined && as !== ws)
       out.push(`${name} spelled: apache "${as}", workbench "${ws}"`)
   }
+  const [ao, wo] = [apache.order?.join(' '), workbench.order?.join(' ')]
+  if (ao !== undefined && wo !== undefined && ao !== wo) out.push(`header order: apache ${ao}; workbench ${wo}`)
   return out
 }
 

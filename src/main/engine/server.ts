@@ -22,7 +22,14 @@ import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
 import { sharedHeaderValue } from './text-memo'
 import { spelledHeaders, type ConfiguredSpelling } from './http/header-spelling'
-import { CLOSE_CONNECTION, decidePersistence, HTTPD_KEEP_ALIVE, type Persistence } from './http/keep-alive'
+import { httpdOrderedHeaders } from './http/httpd-head'
+import {
+  CLOSE_CONNECTION,
+  CLOSE_UNFRAMED,
+  decidePersistence,
+  HTTPD_KEEP_ALIVE,
+  type Persistence
+} from './http/keep-alive'
 
 export interface ProxyServerOptions {
   host: string
@@ -45,7 +52,13 @@ interface ListenerReply extends Reply {
   /** The connection the answer goes out on (null once Node let go of it). */
   readonly socket: Socket | null
   /** `persistence`: the `Connection`/`Keep-Alive` decision (http/keep-alive.ts), instead of Node's. */
-  head(status: number, headers: OutgoingHttpHeaders, reason?: string, persistence?: Persistence): void
+  head(
+    status: number,
+    headers: OutgoingHttpHeaders,
+    reason?: string,
+    persistence?: Persistence,
+    typeLast?: boolean
+  ): void
 }
 
 class HttpReply implements ListenerReply {
@@ -98,19 +111,45 @@ class HttpReply implements ListenerReply {
     this.res.destroy()
   }
 
-  head(status: number, headers: OutgoingHttpHeaders, reason?: string, persistence?: Persistence): void {
+  head(
+    status: number,
+    headers: OutgoingHttpHeaders,
+    reason?: string,
+    persistence?: Persistence,
+    typeLast = false
+  ): void {
     if (this.awaitingContinue) {
       this.awaitingContinue = false
-      headers = { ...headers, Connection: 'close' }
-    } else if (persistence?.connection) {
-      headers = { ...headers, Connection: persistence.connection }
-      if (persistence.keepAlive) headers['Keep-Alive'] = persistence.keepAlive
-    } else if (persistence?.keep) {
+      persistence = CLOSE_CONNECTION
+    }
+    if (persistence) {
       // Kept alive without a word, as httpd answers an HTTP/1.1 client that sent no keep-alive
       // token: a removed Connection header makes Node write none and keep the connection.
-      this.res.removeHeader('connection')
+      if (persistence.keep && persistence.connection === null) this.res.removeHeader('connection')
+      headers = httpdOrderedHeaders(headers, {
+        persistence,
+        typeLast,
+        chunked: this.chunks(status, headers, persistence)
+      })
     }
     this.res.writeHead(status, reason ?? reasonPhrase(status), headers)
+  }
+
+  /** httpd chunks an HTTP/1.1 answer with a body and no length of its own (ap_set_keepalive). */
+  private chunks(status: number, headers: OutgoingHttpHeaders, persistence: Persistence): boolean {
+    const req = this.res.req
+    if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200) return false
+    if (persistence.unframed) {
+      // Node would chunk an answer without a length by itself.
+      this.res.useChunkedEncodingByDefault = false
+      return false
+    }
+    if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return false
+    for (const k in headers) {
+      const lower = k.toLowerCase()
+      if (lower === 'content-length' || lower === 'transfer-encoding') return false
+    }
+    return true
   }
 
   write(chunk: Buffer): boolean {
@@ -144,6 +183,7 @@ class TracedReply implements Reply {
   private gzipRange: string | undefined
   private deflating: DeflatingBody | null = null
   private relayed = false
+  private backendHead = false
   private backendNames: ReadonlyMap<string, string> | undefined
 
   /** `banner`: httpd's Server header for the configuration the request runs on; `spelling`: its header names. */
@@ -164,6 +204,11 @@ class TracedReply implements Reply {
 
   proxied(): void {
     this.relayed = true
+    this.backendHead = true
+  }
+
+  relaysBackendHead(): void {
+    this.backendHead = true
   }
 
   backendSpelling(names: ReadonlyMap<string, string>): void {
@@ -208,14 +253,21 @@ class TracedReply implements Reply {
     const ctx = this.ctx
     const req = ctx.req
     const policy = ctx.vhost?.keepAlive ?? ctx.config.keepAlive
-    const persistence = decidePersistence(
+    let persistence = decidePersistence(
       policy,
       { method: req.method, protocol: req.protocol, connection: req.headers.connection },
       status,
       headers,
       this.inner.socket
     )
-    this.inner.head(status, spelledHeaders(headers, this.spelling, this.backendNames), reason, persistence)
+    if (ctx.unmeasuredError && !persistence.keep) persistence = CLOSE_UNFRAMED
+    this.inner.head(
+      status,
+      spelledHeaders(headers, this.spelling, this.backendNames),
+      reason,
+      persistence,
+      !this.backendHead
+    )
   }
 
   write(chunk: Buffer): boolean {

@@ -39,10 +39,12 @@ export function getHeader(headers: HeaderRecord, name: string): string | undefin
   return v === undefined ? undefined : Array.isArray(v) ? v.join(', ') : String(v)
 }
 
-/** Sets a header under `name`, replacing it in whatever spelling it had. */
+/**
+ * Sets a header as `apr_table_setn` does: a header already there, in whatever spelling, gets the
+ * value where it stands (httpd writes the lines in table order); a new one goes last, as `name`.
+ */
 export function setHeader(headers: HeaderRecord, name: string, value: string | string[]): void {
-  deleteHeader(headers, name)
-  headers[name] = value
+  headers[headerKey(headers, name.toLowerCase()) ?? name] = value
 }
 
 /** Removes a header in whatever spelling it has. */

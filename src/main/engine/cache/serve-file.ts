@@ -8,7 +8,7 @@
 import type fs from 'node:fs'
 import type { StoredHeader } from '../../../shared/cache-types'
 import { contentTypeFor, withDefaultCharset } from './mime-types'
-import { getHeader, setHeader } from './header-bag'
+import { getHeader, headerKey, setHeader } from './header-bag'
 import { multipartBody, selectRanges, type ByteRange, type MultipartBody } from '../http/byte-ranges'
 
 export interface FileFacts {
@@ -83,13 +83,16 @@ export function mtimeMicros(st: fs.BigIntStats): number {
   return Number(st.mtimeNs / 1000n)
 }
 
-/** Headers of a full 200 for this file: what httpd derives, then the stored ones on top. */
+/**
+ * Headers of a full 200 for this file, in the order httpd's table has them: the stored ones
+ * (the Dispatcher sets them before the default handler serves the file), then what
+ * default_handler sets: Last-Modified, ETag, Accept-Ranges, Content-Length. Content-Type is
+ * r->content_type, written last (http/httpd-head.ts).
+ */
 export function fileHeaders(file: FileFacts, stored: readonly StoredHeader[], opts: StaticOptions): StaticHeaders {
   const h: StaticHeaders = {}
   const type = opts.forcedType ?? contentTypeFor(file.relPath)
   if (type) h['Content-Type'] = type
-  h['Last-Modified'] = httpDate(Math.min(file.mtime, opts.now))
-  h['Accept-Ranges'] = 'bytes'
   const grouped = new Map<string, { name: string; values: string[] }>()
   for (const [name, value] of stored) {
     const key = name.toLowerCase()
@@ -99,8 +102,12 @@ export function fileHeaders(file: FileFacts, stored: readonly StoredHeader[], op
     else grouped.set(key, { name, values: [value] })
   }
   for (const { name, values } of grouped.values()) setHeader(h, name, values.length === 1 ? values[0] : values)
+  // A stored Last-Modified (the AEMaaCS baseline's /headers keeps AEM's) stays; ETag is httpd's
+  // unless `FileETag None` (dispatcher-behavior.md §5.6).
+  if (headerKey(h, 'last-modified') === undefined) h['Last-Modified'] = httpDate(Math.min(file.mtime, opts.now))
   if ((opts.fileETag ?? 'MTime Size') !== 'none')
     setHeader(h, 'ETag', apacheETag(file.size, file.mtime, opts.now, file.mtimeUs))
+  h['Accept-Ranges'] = 'bytes'
   h['Content-Length'] = String(file.size)
   return h
 }

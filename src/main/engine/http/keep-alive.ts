@@ -87,6 +87,8 @@ export interface Persistence {
   connection: string | null
   /** The `Keep-Alive` line to write, or null for none. */
   keepAlive: string | null
+  /** An answer of unknown length ends when the connection closes, without chunks (RequestContext.unmeasuredError). */
+  unframed?: boolean
 }
 
 /** Kept-alive answers so far per connection (`c->keepalives`), across both listeners. */
@@ -95,6 +97,8 @@ const keptAlive = new WeakMap<Socket, number>()
 const SILENT: Persistence = Object.freeze({ keep: true, connection: null, keepAlive: null })
 /** Closes after the answer, saying so. */
 export const CLOSE_CONNECTION: Persistence = Object.freeze({ keep: false, connection: 'close', keepAlive: null })
+/** CLOSE_CONNECTION for an answer whose end the closing connection marks. */
+export const CLOSE_UNFRAMED: Persistence = Object.freeze({ ...CLOSE_CONNECTION, unframed: true })
 /** The answer's own `Connection: close` (a module's, as `wimpy` in httpd): nothing is added to it. */
 const CLOSING: Persistence = Object.freeze({ keep: false, connection: null, keepAlive: null })
 

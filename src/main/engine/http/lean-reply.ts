@@ -38,7 +38,15 @@ export function currentDateLine(): string {
 
 /** Caller headers serialised once per headers object (a cache hit hands the same object on every time). */
 interface HeaderBlock {
+  /** Node's order: every line as the caller gave it. Httpd's order: every line but the three below. */
   text: string
+  httpd: boolean
+  /** Httpd's order only: the `Date`, `Server` and `Content-Type` lines ('' when absent). */
+  dateLine: string
+  serverLine: string
+  typeLine: string
+  /** Httpd's order only: the lines before the Content-Type line (the rest of `text` follows it). */
+  typeAt: number
   connection: boolean
   close: boolean
   contentLength: boolean
@@ -49,11 +57,17 @@ interface HeaderBlock {
 }
 const blocks = new WeakMap<OutgoingHttpHeaders, HeaderBlock>()
 
-function headerBlock(headers: OutgoingHttpHeaders, reuse: boolean): HeaderBlock {
+/** `httpd`: split out the lines httpd writes in places of its own (httpd-head.ts). */
+function headerBlock(headers: OutgoingHttpHeaders, reuse: boolean, httpd: boolean): HeaderBlock {
   const known = reuse ? blocks.get(headers) : undefined
-  if (known) return known
+  if (known?.httpd === httpd) return known
   const b: HeaderBlock = {
     text: '',
+    httpd,
+    dateLine: '',
+    serverLine: '',
+    typeLine: '',
+    typeAt: -1,
     connection: false,
     close: false,
     contentLength: false,
@@ -81,8 +95,11 @@ function addLine(b: HeaderBlock, key: string, value: unknown): void {
   const text = String(value)
   if (INVALID_VALUE.test(text))
     throw invalidHeader('ERR_INVALID_CHAR', `Invalid character in header content ["${key}"]`)
-  b.text += `${key}: ${text}\r\n`
-  if (key.length < 4 || key.length > 17) return
+  const line = `${key}: ${text}\r\n`
+  if (key.length < 4 || key.length > 17) {
+    b.text += line
+    return
+  }
   switch (key.toLowerCase()) {
     case 'connection':
       b.connection = true
@@ -97,11 +114,29 @@ function addLine(b: HeaderBlock, key: string, value: unknown): void {
       break
     case 'date':
       b.date = true
+      if (b.httpd) {
+        if (b.dateLine === '') b.dateLine = line
+        return
+      }
+      break
+    case 'server':
+      if (b.httpd) {
+        b.serverLine += line
+        return
+      }
+      break
+    case 'content-type':
+      if (b.httpd && b.typeAt < 0) {
+        b.typeAt = b.text.length
+        b.typeLine = line
+        return
+      }
       break
     case 'keep-alive':
       b.keepAliveHeader = true
       break
   }
+  b.text += line
 }
 
 function invalidHeader(code: string, message: string): Error {
@@ -156,9 +191,17 @@ export class LeanReply implements Reply {
 
   /**
    * `persistence`: the connection's fate and its `Connection`/`Keep-Alive` lines as httpd
-   * decides them (keep-alive.ts); without it the answer says what Node's would.
+   * decides them (keep-alive.ts); with it, the lines go out in httpd's order (`Date` and
+   * `Server` first, the connection's lines after the caller's, then Content-Type when
+   * `typeLast`: see http/httpd-head.ts). Without it the answer is what Node's would be.
    */
-  head(status: number, headers: OutgoingHttpHeaders, reason?: string, persistence?: Persistence): void {
+  head(
+    status: number,
+    headers: OutgoingHttpHeaders,
+    reason?: string,
+    persistence?: Persistence,
+    typeLast = false
+  ): void {
     if (this.headersSent)
       throw Object.assign(new Error('Cannot write headers after they are sent to the client'), {
         code: 'ERR_HTTP_HEADERS_SENT'
@@ -167,11 +210,22 @@ export class LeanReply implements Reply {
       throw Object.assign(new RangeError(`Invalid status code: ${status}`), { code: 'ERR_HTTP_INVALID_STATUS_CODE' })
     // An object handed over again and again (a cached file's headers) is serialised once.
     // Validated before any state changes: a refused head leaves the reply as it was.
-    const b = headerBlock(headers, Object.isFrozen(headers))
+    const b = headerBlock(headers, Object.isFrozen(headers), persistence !== undefined)
     this.statusCode = status
     if (status === 204 || status === 304 || (status >= 100 && status <= 199)) this.hasBody = false
-    let text = `HTTP/1.1 ${status} ${reason ?? reasonPhrase(status)}\r\n${b.text}`
-    if (!b.date) text += currentDateLine()
+    let text = `HTTP/1.1 ${status} ${reason ?? reasonPhrase(status)}\r\n`
+    let typeLine = ''
+    if (b.httpd) {
+      text += (b.dateLine || currentDateLine()) + b.serverLine
+      if (typeLast) text += b.text
+      else {
+        text += b.typeAt < 0 ? b.text : b.text.slice(0, b.typeAt) + b.typeLine + b.text.slice(b.typeAt)
+      }
+      typeLine = typeLast ? b.typeLine : ''
+    } else {
+      text += b.text
+      if (!b.date) text += currentDateLine()
+    }
     let chunked = b.chunked
     let keepAlive = this.opts.keepAlive
     if (chunked && (status === 204 || status === 304)) {
@@ -179,8 +233,8 @@ export class LeanReply implements Reply {
       keepAlive = false
     }
     if (persistence) {
-      if (persistence.connection !== null) text += `Connection: ${persistence.connection}\r\n`
       if (persistence.keepAlive !== null) text += `Keep-Alive: ${persistence.keepAlive}\r\n`
+      if (persistence.connection !== null) text += `Connection: ${persistence.connection}\r\n`
       keepAlive = keepAlive && persistence.keep
     }
     // A Connection header of the answer's own decides, as in Node: close, or else keep alive.
@@ -190,7 +244,7 @@ export class LeanReply implements Reply {
       if (!b.keepAliveHeader) text += `Keep-Alive: timeout=${Math.floor(this.opts.keepAliveTimeoutMs / 1000)}\r\n`
     } else text += 'Connection: close\r\n'
     if (!b.contentLength && !b.transferEncoding) {
-      if (!this.hasBody) chunked = false
+      if (!this.hasBody || persistence?.unframed) chunked = false
       else {
         text += 'Transfer-Encoding: chunked\r\n'
         chunked = true
@@ -199,7 +253,7 @@ export class LeanReply implements Reply {
     // A HEAD answer (or 204/304) sends no body, so no chunk framing either, whatever its headers say.
     this.chunked = chunked && this.hasBody
     this.keepAlive = keepAlive
-    this.pendingHead = text + CRLF
+    this.pendingHead = text + typeLine + CRLF
     this.headersSent = true
   }
 

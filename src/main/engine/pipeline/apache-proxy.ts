@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, type Dispatcher } from 'undici'
 import { isBodilessAnswerEnd } from '../upstream/bodiless-answer'
 import type { RequestContext } from './context'
-import { finalHeaders } from './response-headers'
+import { finalHeaders, MEASURED_BY_FILTER } from './response-headers'
 import { PROXY_REQUEST_HOP, PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
 import { answer, proxyError } from './stages/answer'
 import { proxiedTraceEcho } from './stages/trace-method'
@@ -130,6 +130,13 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             () => reverseMapsFor(ctx),
             (uri) => constructUrl(uri, ctx.apacheRequest())
           )
+          // mod_proxy_http adds the backend's Set-Cookie lines back after its other headers
+          // (checked against apache2 2.4: the differential suite compares the order).
+          const cookies = relayed['set-cookie']
+          if (cookies !== undefined) {
+            delete relayed['set-cookie']
+            relayed['set-cookie'] = cookies
+          }
           const via = settings.viaEntry
           if (via !== null) relayed.via = relayed.via === undefined ? via : [...[relayed.via].flat(), via]
           ctx.reply.head(status, finalHeaders(ctx, status, relayed, false, { relayed: true }))
@@ -272,7 +279,7 @@ function maxForwardsAnswer(ctx: RequestContext, value: 'unparsable' | 0, why: st
   if (value === 0 && ctx.req.method === 'OPTIONS') {
     ctx.record('render', 'stop', `${why}: Max-Forwards is 0, so httpd answers OPTIONS itself: 200 with Allow`)
     ctx.status = 200
-    ctx.reply.head(200, finalHeaders(ctx, 200, { allow: 'TRACE', 'content-length': '0' }, false))
+    ctx.reply.head(200, finalHeaders(ctx, 200, { allow: 'TRACE', 'content-length': '0' }, false, MEASURED_BY_FILTER))
     ctx.reply.end()
     return true
   }

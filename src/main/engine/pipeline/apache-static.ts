@@ -14,7 +14,7 @@ import { staticBodyBytes, staticBodyStream } from '../cache/static-body'
 import { contentTypeFor } from '../cache/mime-types'
 import type { RequestContext } from './context'
 import type { ActiveVhost } from '../runtime/active-config'
-import { defaultCharsetOf, finalHeaders } from './response-headers'
+import { defaultCharsetOf, finalHeaders, MEASURED_BY_FILTER, RANGE_BY_FILTER } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
 import { answer } from './stages/answer'
@@ -159,11 +159,16 @@ function defaultHandler(
     // The byte-range filter hands httpd a 416 error: Apache's own page, not the file's headers.
     ctx.record('render', 'stop', `${why}; no range of ${file} is satisfiable: 416`)
     ctx.servedMtime = facts.mtime
+    ctx.unmeasuredError = true
     return answer(ctx, 416)
   }
   ctx.record('render', 'stop', `${why}; Apache serves ${file} itself: ${res.status}`)
   ctx.status = res.status
-  const source = { fileMtime: facts.mtime, contentType: res.contentType }
+  const source = {
+    fileMtime: facts.mtime,
+    contentType: res.contentType,
+    filterLines: res.status === 206 ? RANGE_BY_FILTER : undefined
+  }
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, source))
   const headWhole = method === 'HEAD' && res.status === 200
   if ((res.body === 'none' && !headWhole) || ctx.mode === 'explain') {
@@ -205,7 +210,7 @@ function options(ctx: RequestContext, why: string, file: string, folder: boolean
     ? (forcedFolderType(ctx) ?? 'httpd/unix-directory')
     : (forcedTypeOf(ctx, file) ?? contentTypeFor(file))
   if (type) headers['content-type'] = type
-  ctx.reply.head(200, finalHeaders(ctx, 200, headers, false))
+  ctx.reply.head(200, finalHeaders(ctx, 200, headers, false, MEASURED_BY_FILTER))
   ctx.reply.end()
   return true
 }

@@ -105,7 +105,8 @@ export function autoindex(
   const body = Buffer.from(listing.body, 'latin1')
   const source = {
     fileMtime: Number(st.mtimeMs),
-    requestMtime: listing.opts & IX.TRACK_MODIFIED ? Number(st.mtimeMs) : 0
+    requestMtime: listing.opts & IX.TRACK_MODIFIED ? Number(st.mtimeMs) : 0,
+    filterLines: ['content-length']
   }
   if (method === 'HEAD') {
     // r->header_only: mod_autoindex stops once the headers are set; mod_deflate sees an empty

@@ -67,6 +67,12 @@ export interface Reply {
    * its own banner on every other answer, over whatever a module or `Header` set).
    */
   proxied?(): void
+  /**
+   * The answer whose head comes next is a backend's (a render's; mod_proxy's say `proxied`): its
+   * Content-Type line stays where the backend put it. httpd writes the type a handler named
+   * itself (a file's, an error page's) last (http/httpd-head.ts).
+   */
+  relaysBackendHead?(): void
   /** How the backend spelled the header names of the answer whose head comes next (header-spelling.ts). */
   backendSpelling?(names: ReadonlyMap<string, string>): void
 }
@@ -161,6 +167,12 @@ export class RequestContext {
   proxyPass?: Extract<ProxyPassDecision, { kind: 'proxy' }> | null
   /** `r->mtime` of a file whose answer became an error page (a 416): `%{LAST_MODIFIED}` still reads it. */
   servedMtime?: number
+  /**
+   * The byterange filter turned the answer into a 416 after the content-length filter had seen
+   * it: httpd's error page then goes out unmeasured, chunked on a kept connection and ended by
+   * closing one that closes (checked against apache2 2.4).
+   */
+  unmeasuredError = false
   /** `r->content_type` a RewriteRule `[T=…]` forced. */
   forcedType?: string
   /** Spelling of the request headers `RequestHeader` added (the client's own come from `rawHeaders`). */

@@ -34,7 +34,20 @@ export interface AnswerSource {
    * backend's headers, so the Vary that `<If>` sections and RewriteConds put there is gone.
    */
   relayed?: boolean
+  /**
+   * Lines (lower-case names) that httpd's protocol filters set after every module's filter ran:
+   * the content-length filter's for a body the handler did not measure (a listing, OPTIONS'
+   * empty answer; an error page's always), the byterange filter's Content-Range. Header
+   * directives do not see them, and they come after the modules' lines.
+   */
+  filterLines?: readonly string[]
 }
+
+const LENGTH_BY_FILTER = ['content-length'] as const
+/** `filterLines` of a 206 the byterange filter cut from a file. */
+export const RANGE_BY_FILTER: readonly string[] = ['content-range']
+/** `filterLines` of a body whose length the content-length filter sets. */
+export const MEASURED_BY_FILTER: AnswerSource = Object.freeze({ filterLines: LENGTH_BY_FILTER })
 
 export function finalHeaders(
   ctx: RequestContext,
@@ -48,6 +61,23 @@ export function finalHeaders(
   // drops its Content-Length.
   if (status === 204 || status === 304) return withoutLength(out)
   return ctx.vhost?.apache.scoped.hasMime ? withCharset(ctx, out) : out
+}
+
+/** The `names` lines taken out of `headers` (a copy), or null when it has none of them. */
+function heldBack(
+  headers: OutgoingHttpHeaders,
+  names: readonly string[]
+): { rest: OutgoingHttpHeaders; lines: OutgoingHttpHeaders } | null {
+  let rest: OutgoingHttpHeaders | null = null
+  const lines: OutgoingHttpHeaders = {}
+  for (const name of names) {
+    const key = headerKey(headers, name)
+    if (key === undefined) continue
+    rest ??= { ...headers }
+    lines[key] = headers[key]
+    delete rest[key]
+  }
+  return rest ? { rest, lines } : null
 }
 
 function withoutLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
@@ -109,6 +139,8 @@ function afterModules(
   // filters (mod_deflate) are not on its way. Checked against httpd 2.4.71.
   const vary =
     errorResponse || source.relayed ? [] : scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
+  // mod_expires' filter comes first: Cache-Control merged where it stands, Expires set.
+  if (expires) headers = withExpiration(headers, expires)
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
   // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
   let deflateVary = false
@@ -126,22 +158,48 @@ function afterModules(
       if (d.gzip) ctx.reply.gzipBody?.(ctx.rangeAfterDeflate)
     }
   }
-  if (!compiled && !expires && ctx.cookies.length === 0 && vary.length === 0) return headers
+  // What the protocol filters set comes after every module's lines (AnswerSource.filterLines),
+  // out of the Header directives' sight; mod_deflate, which decides on the whole body, saw it.
+  const late = errorResponse ? LENGTH_BY_FILTER : source.filterLines
+  const held = late ? heldBack(headers, late) : null
+  if (held && errorResponse && ctx.unmeasuredError) delete held.lines[headerKey(held.lines, 'content-length')!]
+  const out = headerDirectives(
+    ctx,
+    status,
+    held ? held.rest : headers,
+    errorResponse,
+    source,
+    compiled,
+    vary,
+    deflateVary
+  )
+  return held ? Object.assign(Object.isFrozen(out) ? { ...out } : out, held.lines) : out
+}
+
+/** mod_headers' output filter (with the request-phase Vary and the cookies it finds in the tables). */
+function headerDirectives(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  errorResponse: boolean,
+  source: AnswerSource,
+  compiled: CompiledHeaders | null | undefined,
+  vary: readonly string[],
+  deflateVary: boolean
+): OutgoingHttpHeaders {
+  const v = ctx.vhost
+  if (!compiled && ctx.cookies.length === 0 && vary.length === 0) return headers
   // Kept as they are for the trace when they are already strings (no caller changes them later).
-  const flat = vary.length === 0 && !expires && allStrings(headers) ? headers : copyAsStrings(headers)
+  let flat = vary.length === 0 && allStrings(headers) ? headers : copyAsStrings(headers)
   if (vary.length > 0) {
-    // The request-phase Vary (RewriteConds, <If>) was in headers_out before mod_deflate merged its own.
+    // The request-phase Vary (RewriteConds, <If>) was in headers_out before the handler's
+    // headers and before mod_deflate merged its own: its line comes first.
     const existing = typeof flat.vary === 'string' ? flat.vary.split(/\s*,\s*/) : []
     const at = deflateVary ? existing.lastIndexOf('Accept-Encoding') : -1
     const last = at >= 0 ? existing.splice(at, 1) : []
-    flat.vary = [...new Set([...existing, ...vary, ...last])].filter(Boolean).join(',')
-  }
-  if (expires) {
-    // The cache serves its headers with their usual spelling (`Cache-Control`): one line each.
-    const existing = headerKey(flat, 'cache-control')
-    if (existing !== undefined) delete flat[existing]
-    flat['cache-control'] = expires.cacheControl
-    flat.expires = expires.expires
+    const merged = [...new Set([...existing, ...vary, ...last])].filter(Boolean).join(',')
+    delete flat.vary
+    flat = { vary: merged, ...flat }
   }
   // The cookies as they are now: the trace may be completed later (see below).
   const errHeaders = ctx.cookies.length > 0 ? { 'set-cookie': [...ctx.cookies] } : undefined
@@ -281,6 +339,21 @@ class HeaderRun implements LazyCompletion {
 /** The handler's own Vary names Accept-Encoding already (mod_deflate then adds nothing). */
 function variesOnEncoding(headers: OutgoingHttpHeaders): boolean {
   return /(^|,)\s*accept-encoding\s*(,|$)/i.test(getHeader(headers, 'vary') ?? '')
+}
+
+/**
+ * mod_expires' `set_expiration_fields`: max-age merged into a Cache-Control line where it stands
+ * (in whatever spelling the answer has it: one line), Expires set. A copy: the answer's own
+ * headers may be shared (a cached file's).
+ */
+function withExpiration(
+  headers: OutgoingHttpHeaders,
+  expires: { cacheControl: string; expires: string }
+): Record<string, string | string[]> {
+  const out = copyAsStrings(headers)
+  out[headerKey(out, 'cache-control') ?? 'cache-control'] = expires.cacheControl
+  out[headerKey(out, 'expires') ?? 'expires'] = expires.expires
+  return out
 }
 
 function allStrings(headers: OutgoingHttpHeaders): headers is Record<string, string | string[]> {

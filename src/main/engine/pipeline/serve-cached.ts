@@ -7,7 +7,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
 import type { RequestContext } from './context'
-import { defaultCharsetOf, finalHeaders } from './response-headers'
+import { defaultCharsetOf, finalHeaders, RANGE_BY_FILTER } from './response-headers'
 import { fileAnswer } from './deflate'
 import { apacheSections } from './apache-sections'
 import { addedTypeFor } from './mime-settings'
@@ -31,6 +31,7 @@ export function serveCached(
   // httpd's byte-range filter turns an unsatisfiable range into its own 416 error page.
   if (res.status === 416) {
     ctx.servedMtime = file.mtime
+    ctx.unmeasuredError = true
     return answer(ctx, 416)
   }
   // 4.3.1 sets Age on what it delivers from the cache (DISP-733): the seconds since the file was
@@ -45,7 +46,11 @@ export function serveCached(
   }
   ctx.status = res.status
   // A 304 names no type, but r->content_type is still the file's (Header expressions read it).
-  const source = { fileMtime: file.mtime, contentType: res.contentType }
+  const source = {
+    fileMtime: file.mtime,
+    contentType: res.contentType,
+    filterLines: res.status === 206 ? RANGE_BY_FILTER : undefined
+  }
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false, source))
   const body = ctx.mode === 'explain' ? null : cachedFileBody(file, res)
   if (body === null) {

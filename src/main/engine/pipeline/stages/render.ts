@@ -384,6 +384,7 @@ function stream(
   const cacheInfo = cacheInfoHeader(ctx)
   const cookie = active.sticky?.setCookieFor(ctx.path, ctx.headers.cookie, detail.render, ctx.req.secure)
   const out = responseHeaders(response.headers)
+  ctx.reply.relaysBackendHead?.()
   if (response.spelling) ctx.reply.backendSpelling?.(response.spelling)
   if (cacheInfo !== undefined) out['x-cache-info'] = cacheInfo
   if (cookie) {
