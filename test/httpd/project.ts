@@ -154,11 +154,12 @@ function configCopy(from: string, src: string): string {
   editableCopy(from, src, (text) =>
     text.replaceAll('disp_apache2.c', 'disp_apache2_not_loaded.c').replaceAll('<VirtualHost *:80>', '<VirtualHost *:*>')
   )
-  // What the SDK supplies before any project file: the variables (the workbench's stand-in)
-  // and a logs folder for the catch-all vhost's CustomLog.
-  const vars = path.join(src, 'conf.d', 'variables', 'default.vars')
-  if (!fs.existsSync(vars))
-    fs.copyFileSync(path.join(resourcesDir(), 'sdk-base', 'conf.d', 'variables', 'default.vars'), vars)
+  // What the SDK supplies beside the project's files: the variables and the image's own
+  // conf.d files (the workbench's stand-ins), and a logs folder for the catch-all vhost's CustomLog.
+  for (const rel of ['conf.d/variables/default.vars', 'conf.d/remoteip.conf']) {
+    const to = path.join(src, rel)
+    if (!fs.existsSync(to)) fs.copyFileSync(path.join(resourcesDir(), 'sdk-base', rel), to)
+  }
   fs.mkdirSync(path.join(src, 'logs'), { recursive: true })
   return src
 }

@@ -51,6 +51,10 @@ const REQUESTS: HttpdRequest[] = [
   ['OPTIONS', '/us/en.html', { origin: ORIGIN_TRUSTED }],
   // The SDK's proxied locations go to AEM (the backend).
   ['GET', '/systemready', {}],
+  // The image's remoteip.conf: the client X-Forwarded-For names, restored for AEM, then mod_proxy's entry.
+  ['GET', '/systemready', { 'x-forwarded-for': '203.0.113.7' }],
+  ['GET', '/systemready', { 'x-forwarded-for': '198.51.100.2, 10.0.0.5' }],
+  ['GET', '/systemready', { 'x-forwarded-for': '10.0.0.5, 203.0.113.7' }],
   ['GET', '/system/probes/health', {}],
   ['GET', '/system/probes/ready', {}],
   ['GET', '/crx/de/index.jsp', {}],

@@ -142,7 +142,9 @@ describe('decision replay', () => {
     expect(sent).toHaveLength(3)
     for (const h of sent) {
       expect(h['accept-language']).toBe('de')
-      expect(h['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1')
+      // The image's remoteip.conf makes the header's address the client and sets the header to
+      // it again; the module then adds the client (dispatcher-behavior.md §6.3).
+      expect(h['x-forwarded-for']).toBe('203.0.113.7, 203.0.113.7')
       expect(h.via).toMatch(/^1\.1 127\.0\.0\.1:\d+ \(dispatcher\)$/)
     }
     expect(sent[1]).toEqual(sent[0])

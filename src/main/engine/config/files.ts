@@ -97,6 +97,12 @@ export function hasGlobChars(p: string): boolean {
 /** Segment → RegExp (text-memo.ts): the same few include globs come back on every reload. */
 const segmentRegex = textMemo(buildSegmentRegex, 1000)
 
+/** A file name matches one glob segment (`*.conf`), dot-files only when the segment starts with a dot. */
+export function matchesGlobSegment(seg: string, name: string): boolean {
+  if (name.startsWith('.') && !seg.startsWith('.')) return false
+  return segmentRegex(seg).test(name)
+}
+
 /** Converts one path segment with `*`, `?`, `[...]` (shell style) to an anchored RegExp. */
 function buildSegmentRegex(seg: string): RegExp {
   let re = ''

@@ -47,6 +47,8 @@ interface HeaderBlock {
   typeLine: string
   /** Httpd's order only: the lines before the Content-Type line (the rest of `text` follows it). */
   typeAt: number
+  /** Httpd's order only: `text` with the Content-Type line in its place, made when first asked for. */
+  typeInPlace: string | null
   connection: boolean
   close: boolean
   contentLength: boolean
@@ -68,6 +70,7 @@ function headerBlock(headers: OutgoingHttpHeaders, reuse: boolean, httpd: boolea
     serverLine: '',
     typeLine: '',
     typeAt: -1,
+    typeInPlace: null,
     connection: false,
     close: false,
     contentLength: false,
@@ -217,11 +220,12 @@ export class LeanReply implements Reply {
     let typeLine = ''
     if (b.httpd) {
       text += (b.dateLine || currentDateLine()) + b.serverLine
-      if (typeLast) text += b.text
-      else {
-        text += b.typeAt < 0 ? b.text : b.text.slice(0, b.typeAt) + b.typeLine + b.text.slice(b.typeAt)
-      }
-      typeLine = typeLast ? b.typeLine : ''
+      if (typeLast) {
+        text += b.text
+        typeLine = b.typeLine
+      } else
+        text +=
+          b.typeAt < 0 ? b.text : (b.typeInPlace ??= b.text.slice(0, b.typeAt) + b.typeLine + b.text.slice(b.typeAt))
     } else {
       text += b.text
       if (!b.date) text += currentDateLine()

@@ -73,6 +73,30 @@ describe('Include and IncludeOptional', () => {
     expect(r.codes).toEqual([])
   })
 
+  it("the runtime's own files join a wildcard of their folder in name order, without a note; the project's copy wins", () => {
+    const builtIn = tree({ 'remoteip.conf': 'Alias /remoteip runtime\n', 'zz.conf': 'Alias /zz runtime\n' })
+    const overlay = {
+      'conf.d/remoteip.conf': path.join(builtIn, 'remoteip.conf'),
+      'conf.d/zz.conf': path.join(builtIn, 'zz.conf'),
+      'conf.d/variables/default.vars': path.join(builtIn, 'remoteip.conf')
+    }
+    const r = load(
+      {
+        'httpd.conf': 'IncludeOptional conf.d/*.conf\n',
+        'conf.d/a.conf': 'Alias /a project\n',
+        'conf.d/zz.conf': 'Alias /zz project\n'
+      },
+      { overlay }
+    )
+    expect(r.config.server.aliases.map((a) => `${a.from} ${a.to}`)).toEqual([
+      '/a project',
+      '/remoteip runtime',
+      '/zz project'
+    ])
+    expect(r.codes).toEqual([])
+    expect(r.files).toContain(path.join(builtIn, 'remoteip.conf'))
+  })
+
   it('an include loop is stopped at the nesting limit with one APACHE_INCLUDE_LIMIT error', () => {
     const r = load(
       { 'httpd.conf': 'Include a.conf\n', 'a.conf': 'Alias /a /a\nInclude b.conf\n', 'b.conf': 'Include a.conf\n' },

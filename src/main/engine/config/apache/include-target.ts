@@ -2,10 +2,13 @@
  * What an `Include`/`IncludeOptional` argument names, as httpd resolves it
  * (process_resource_config): a wildcard pattern expands to the matching files in byte
  * order; a directory means every file below it, entries sorted at each level; anything
- * else is one file. Files the runtime provides but the project lacks come from the overlay.
+ * else is one file. Files the runtime provides but the project lacks come from the overlay:
+ * a file the project names, and the runtime's own files a wildcard of its folder matches (the
+ * SDK image's `conf.d/remoteip.conf` is among `conf.d/*.conf`, as in the image, where the
+ * project's files are copied in beside the image's).
  */
 import path from 'node:path'
-import { expandGlob, hasGlobChars } from '../files'
+import { expandGlob, hasGlobChars, matchesGlobSegment } from '../files'
 import type { FsMemo } from '../fs-memo'
 import type { ServerRootPaths } from './server-root'
 
@@ -41,8 +44,14 @@ export class IncludeResolver {
     if (hasGlobChars(resolved)) {
       const { files, watchDir } = expandGlob(resolved, this.memo)
       const watchDirs = this.memo.isDir(watchDir) ? [watchDir] : []
-      if (files.length === 0) return { kind: 'missing', resolved, glob: true, watchDirs }
-      return { kind: 'files', files: files.map((file) => ({ file })), watchDirs }
+      const runtime = this.runtimeFilesMatching(resolved, files)
+      if (files.length === 0 && runtime.length === 0) return { kind: 'missing', resolved, glob: true, watchDirs }
+      if (runtime.length === 0) return { kind: 'files', files: files.map((file) => ({ file })), watchDirs }
+      // In name order, as if the runtime's files were in the project's folder.
+      const named = [...files.map((file) => ({ file, at: file })), ...runtime].sort((a, b) =>
+        a.at < b.at ? -1 : a.at > b.at ? 1 : 0
+      )
+      return { kind: 'files', files: named.map(({ file }) => ({ file })), watchDirs }
     }
     // An included file is read next, so reading it also tells whether it is there.
     const found = this.memo.probe(resolved)
@@ -58,6 +67,25 @@ export class IncludeResolver {
     const builtIn = rel !== undefined ? this.overlay[rel] : undefined
     if (builtIn) return { kind: 'files', files: [{ file: builtIn, fromOverlay: rel }], watchDirs }
     return { kind: 'missing', resolved, glob: false, watchDirs }
+  }
+
+  /**
+   * The overlay's files a wildcard in the last part of `pattern` matches in its (literal)
+   * folder, and which the project does not have: `at` is where they would be in the project.
+   */
+  private runtimeFilesMatching(pattern: string, projectFiles: string[]): { file: string; at: string }[] {
+    const dir = path.dirname(pattern)
+    const relDir = hasGlobChars(dir) ? undefined : this.paths.relativeKey(path.join(dir, '_'))
+    if (relDir === undefined) return []
+    const folder = path.posix.dirname(relDir)
+    const seg = path.basename(pattern)
+    const out: { file: string; at: string }[] = []
+    for (const [rel, file] of Object.entries(this.overlay)) {
+      if (path.posix.dirname(rel) !== folder || !matchesGlobSegment(seg, path.posix.basename(rel))) continue
+      const at = path.join(dir, path.posix.basename(rel))
+      if (!projectFiles.includes(at)) out.push({ file, at })
+    }
+    return out
   }
 }
 
