@@ -8,7 +8,7 @@
 import path from 'node:path'
 import type { ApacheConfig, ConfigLayout, Farm, LoadedConfig, VirtualHost } from '../../../shared/config-model'
 import { DiagnosticSink } from '../../../shared/diagnostics'
-import { parseAnyFile } from './any/parser'
+import { parseAnyFile, parseAnyText } from './any/parser'
 import type { ApacheParseResult } from './apache/ast'
 import { DEFAULT_LOADED_MODULES, loadApacheConfig } from './apache/load'
 import { amsEnvironment, sdkEnvironment, sdkScope, type RuntimeOptions } from './loaders/environment'
@@ -70,9 +70,16 @@ export function locateConfig(input: string, memo: FsMemo = new FsMemo()): Locate
       baseDir: dir
     }
   }
-  for (const candidate of [abs, path.join(abs, 'src'), path.join(abs, 'dispatcher', 'src')]) {
+  const candidates = [abs, path.join(abs, 'src'), path.join(abs, 'dispatcher', 'src')]
+  // A tree whose Apache side is there but whose dispatcher.any is not still loads: its
+  // DispatcherConfig then names a missing file, which `check` reports where it is named.
+  const apacheSide = (candidate: string): boolean =>
+    isFile(path.join(candidate, 'conf.d', 'dispatcher_vhost.conf')) ||
+    isFile(path.join(candidate, 'conf', 'httpd.conf'))
+  const found =
+    candidates.find((c) => isFile(path.join(c, 'conf.dispatcher.d', 'dispatcher.any'))) ?? candidates.find(apacheSide)
+  for (const candidate of found === undefined ? [] : [found]) {
     const anyFile = path.join(candidate, 'conf.dispatcher.d', 'dispatcher.any')
-    if (!isFile(anyFile)) continue
     const httpd = path.join(candidate, 'conf', 'httpd.conf')
     const vhostConf = path.join(candidate, 'conf.d', 'dispatcher_vhost.conf')
     const cloud =
@@ -141,14 +148,27 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
       `${input}: the Apache configuration names no DispatcherConfig that exists, so there is no dispatcher.any to load`
     )
   }
-  const doc = parseAnyFile(anyFile, {
+  const anyOptions = {
     scope,
     sink,
     rootDir: path.dirname(anyFile),
     mapAbsolute,
     fallbackFile: loc.layout === 'aemaacs' ? sdkFallback(loc.serverRoot) : undefined,
     memo
-  })
+  }
+  const named = apache?.dispatcherConfig ?? apache?.virtualHosts.find((v) => v.dispatcherConfig)?.dispatcherConfig
+  let doc
+  if (named && !memo.isFile(anyFile)) {
+    // mod_dispatcher cannot read its configuration, and httpd does not start. Reported where the
+    // file is named; the empty document keeps the missing file watched, so creating it reloads.
+    sink.error(
+      'ANY_FILE_MISSING',
+      'include',
+      `DispatcherConfig names ${named.value}, and ${anyFile} does not exist: the Dispatcher has no configuration (httpd would not start)`,
+      named.pos
+    )
+    doc = parseAnyText('', anyFile, anyOptions)
+  } else doc = parseAnyFile(anyFile, anyOptions)
   doc.files.forEach((f) => files.add(f))
   doc.globDirs.forEach((g) => watchDirs.add(g.dir))
   const dispatcher = buildDispatcherConfig(doc, sink)
