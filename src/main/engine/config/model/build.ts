@@ -18,6 +18,7 @@ import {
 } from './misc-sections'
 import { keyOf, SectionReader } from './reader'
 import { buildRenders } from './renders-section'
+import { reportSharedDocrootLevels } from './shared-docroot'
 
 export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): DispatcherConfig {
   const r = new SectionReader(sink)
@@ -52,6 +53,7 @@ export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): D
   else if (farmsPos && config.farms.length === 0)
     sink.error('MODEL_NO_FARMS', 'model', '/farms defines no farm: nothing can handle a request', farmsPos)
   reportDuplicateFarms(config.farms, sink)
+  reportSharedDocrootLevels(config.farms, sink)
   return config
 }
 
