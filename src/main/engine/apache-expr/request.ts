@@ -65,3 +65,8 @@ export interface FileProbe {
   /** Whole file as text, for ap_expr `file()`; `null` when it cannot be read. */
   readFile?(path: string): string | null
 }
+
+/** `ap_http_scheme`: mod_ssl's `https` on a TLS connection, else `https` for `ServerName https://…`, else `http`. */
+export function httpScheme(req: ApacheRequest): 'http' | 'https' {
+  return req.scheme ?? (req.https ? 'https' : 'http')
+}

@@ -6,6 +6,7 @@ import type { ExprContext } from './context'
 import { envGet } from './env-table'
 import { parseIpAddress } from './ipmatch'
 import { lowerName } from './lower-name'
+import { httpScheme } from './request'
 
 /** Header behind each `HTTP_*` variable; reading one adds it to `Vary` (except `Host`). */
 export const HEADER_VARIABLES: Record<string, string> = {
@@ -78,7 +79,7 @@ export function requestVariable(name: string, ctx: ExprContext): string | undefi
     case 'REQUEST_METHOD':
       return req.method
     case 'REQUEST_SCHEME':
-      return req.scheme ?? (req.https ? 'https' : 'http')
+      return httpScheme(req)
     case 'REQUEST_URI':
       return req.uri
     case 'REQUEST_FILENAME':

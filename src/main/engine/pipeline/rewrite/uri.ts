@@ -5,7 +5,7 @@
  * target (`escape_absolute_uri`) and splitting the query off (`splitout_queryargs`).
  */
 import type { ApacheRequest } from '../../apache-expr'
-import { escapeUri } from '../../apache-expr'
+import { escapeUri, httpScheme } from '../../apache-expr'
 
 const SCHEMES: [string, boolean][] = [
   ['ajp://', true],
@@ -38,11 +38,6 @@ export function absoluteUriScheme(uri: string): { length: number; queryAllowed: 
     if (lower.startsWith(scheme)) return { length: scheme.length, queryAllowed }
   }
   return { length: 0, queryAllowed: false }
-}
-
-/** `ap_http_scheme`: mod_ssl's `https` on a TLS connection, else `https` for `ServerName https://…`, else `http`. */
-export function httpScheme(req: ApacheRequest): 'http' | 'https' {
-  return req.scheme ?? (req.https ? 'https' : 'http')
 }
 
 /** `ap_default_port`: the scheme's. */

@@ -3,7 +3,7 @@
  * `SSL:`, `HTTP:` and `LA-U:`/`LA-F:` prefixes, `SERVER_ADDR`, and an unknown name silently
  * reads as empty (reported here so that a typo does not go unnoticed).
  */
-import { envGet, lowerName, upperName, type ApacheRequest } from '../../apache-expr'
+import { envGet, httpScheme, lowerName, upperName, type ApacheRequest } from '../../apache-expr'
 import { API_VERSION_MAJOR, HEADER_VARIABLES, isIpv6Client, timeVariable } from '../../apache-expr/variables'
 
 export interface RewriteVariableScope {
@@ -161,7 +161,7 @@ export function rewriteVariable(name: string, scope: RewriteVariableScope): Vari
     case 'REQUEST_METHOD':
       return { value: req.method }
     case 'REQUEST_SCHEME':
-      return { value: req.scheme ?? (req.https ? 'https' : 'http') }
+      return { value: httpScheme(req) }
     case 'SCRIPT_FILENAME':
     case 'REQUEST_FILENAME':
       return { value: scope.filename }
