@@ -126,6 +126,8 @@ class HttpReply implements ListenerReply {
       // Kept alive without a word, as httpd answers an HTTP/1.1 client that sent no keep-alive
       // token: a removed Connection header makes Node write none and keep the connection.
       if (persistence.keep && persistence.connection === null) this.res.removeHeader('connection')
+      // Ended by the close: Node would chunk an answer without a length by itself.
+      if (persistence.unframed) this.res.useChunkedEncodingByDefault = false
       headers = httpdOrderedHeaders(headers, {
         persistence,
         typeLast,
@@ -138,12 +140,7 @@ class HttpReply implements ListenerReply {
   /** httpd chunks an HTTP/1.1 answer with a body and no length of its own (ap_set_keepalive). */
   private chunks(status: number, headers: OutgoingHttpHeaders, persistence: Persistence): boolean {
     const req = this.res.req
-    if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200) return false
-    if (persistence.unframed) {
-      // Node would chunk an answer without a length by itself.
-      this.res.useChunkedEncodingByDefault = false
-      return false
-    }
+    if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200 || persistence.unframed) return false
     if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return false
     for (const k in headers) {
       const lower = k.toLowerCase()

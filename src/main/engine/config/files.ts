@@ -97,6 +97,11 @@ export function hasGlobChars(p: string): boolean {
 /** Segment → RegExp (text-memo.ts): the same few include globs come back on every reload. */
 const segmentRegex = textMemo(buildSegmentRegex, 1000)
 
+/** Byte order of two paths, as httpd sorts the files a wildcard Include names. */
+export function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 /** A file name matches one glob segment (`*.conf`), dot-files only when the segment starts with a dot. */
 export function matchesGlobSegment(seg: string, name: string): boolean {
   if (name.startsWith('.') && !seg.startsWith('.')) return false
@@ -143,17 +148,13 @@ export function expandGlob(absPattern: string, memo: FsMemo = new FsMemo()): { f
         next.push(path.join(dir, seg))
         continue
       }
-      const re = segmentRegex(seg)
       const names = memo.readdir(dir)
       if (names === undefined) continue
-      for (const n of names.slice().sort()) {
-        if (n.startsWith('.') && !seg.startsWith('.')) continue
-        if (re.test(n)) next.push(path.join(dir, n))
-      }
+      for (const n of names.slice().sort()) if (matchesGlobSegment(seg, n)) next.push(path.join(dir, n))
     }
     current = next
     if (!last) current = current.filter((p) => memo.isDir(p))
   }
-  const files = current.filter((p) => memo.isFile(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const files = current.filter((p) => memo.isFile(p)).sort(byteOrder)
   return { files, watchDir: root }
 }

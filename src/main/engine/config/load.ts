@@ -76,9 +76,9 @@ export function locateConfig(input: string, memo: FsMemo = new FsMemo()): Locate
   const apacheSide = (candidate: string): boolean =>
     isFile(path.join(candidate, 'conf.d', 'dispatcher_vhost.conf')) ||
     isFile(path.join(candidate, 'conf', 'httpd.conf'))
-  const found =
+  const candidate =
     candidates.find((c) => isFile(path.join(c, 'conf.dispatcher.d', 'dispatcher.any'))) ?? candidates.find(apacheSide)
-  for (const candidate of found === undefined ? [] : [found]) {
+  if (candidate !== undefined) {
     const anyFile = path.join(candidate, 'conf.dispatcher.d', 'dispatcher.any')
     const httpd = path.join(candidate, 'conf', 'httpd.conf')
     const vhostConf = path.join(candidate, 'conf.d', 'dispatcher_vhost.conf')
@@ -156,7 +156,7 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     fallbackFile: loc.layout === 'aemaacs' ? sdkFallback(loc.serverRoot) : undefined,
     memo
   }
-  const named = apache?.dispatcherConfig ?? apache?.virtualHosts.find((v) => v.dispatcherConfig)?.dispatcherConfig
+  const named = namedDispatcherConfig(apache)
   let doc
   if (named && !memo.isFile(anyFile)) {
     // mod_dispatcher cannot read its configuration, and httpd does not start. Reported where the
@@ -231,6 +231,11 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
   return loaded
 }
 
+/** The `DispatcherConfig` directive: the server-wide one, else the first vhost's. */
+function namedDispatcherConfig(apache: ApacheConfig | undefined): ApacheConfig['dispatcherConfig'] {
+  return apache?.dispatcherConfig ?? apache?.virtualHosts.find((v) => v.dispatcherConfig)?.dispatcherConfig
+}
+
 /** `DispatcherConfig` names the file (server-wide or per vhost); the layout's default otherwise. */
 function dispatcherAnyFile(
   loc: Located,
@@ -238,8 +243,7 @@ function dispatcherAnyFile(
   memo: FsMemo,
   map?: (p: string) => string
 ): string {
-  const named =
-    apache?.dispatcherConfig?.value ?? apache?.virtualHosts.find((v) => v.dispatcherConfig)?.dispatcherConfig?.value
+  const named = namedDispatcherConfig(apache)?.value
   if (named && loc.serverRoot) {
     const resolved = path.isAbsolute(named) ? (map ? map(named) : named) : path.join(loc.serverRoot, named)
     if (memo.isFile(resolved)) return resolved

@@ -19,7 +19,7 @@ import { moduleLoaded } from '../config/apache/modules'
 import { requestFilename } from './apache-sections'
 import type { RequestContext } from './context'
 import { renderListing, type Dirent, type EntryFacts, type Insert } from './autoindex-listing'
-import { finalHeaders } from './response-headers'
+import { finalHeaders, LENGTH_BY_FILTER } from './response-headers'
 import { answer } from './stages/answer'
 import { escapeHtml } from './apache-errors'
 import { leavesDocroot, lookupSub, lookupUri, statOf, subrequestType, type SubLookup } from './subrequest'
@@ -106,7 +106,7 @@ export function autoindex(
   const source = {
     fileMtime: Number(st.mtimeMs),
     requestMtime: listing.opts & IX.TRACK_MODIFIED ? Number(st.mtimeMs) : 0,
-    filterLines: ['content-length']
+    filterLines: LENGTH_BY_FILTER
   }
   if (method === 'HEAD') {
     // r->header_only: mod_autoindex stops once the headers are set; mod_deflate sees an empty

@@ -43,10 +43,11 @@ export interface AnswerSource {
   filterLines?: readonly string[]
 }
 
-const LENGTH_BY_FILTER = ['content-length'] as const
+/** `filterLines` of a body whose length the content-length filter sets. */
+export const LENGTH_BY_FILTER: readonly string[] = ['content-length']
 /** `filterLines` of a 206 the byterange filter cut from a file. */
 export const RANGE_BY_FILTER: readonly string[] = ['content-range']
-/** `filterLines` of a body whose length the content-length filter sets. */
+/** The `AnswerSource` of a body whose length the content-length filter sets (a listing, OPTIONS). */
 export const MEASURED_BY_FILTER: AnswerSource = Object.freeze({ filterLines: LENGTH_BY_FILTER })
 
 export function finalHeaders(
@@ -352,7 +353,8 @@ function withExpiration(
 ): Record<string, string | string[]> {
   const out = copyAsStrings(headers)
   out[headerKey(out, 'cache-control') ?? 'cache-control'] = expires.cacheControl
-  out[headerKey(out, 'expires') ?? 'expires'] = expires.expires
+  // expiresChange gives nothing when the answer has an Expires already.
+  out.expires = expires.expires
   return out
 }
 

@@ -57,7 +57,7 @@ export function withServerHeader(headers: OutgoingHttpHeaders, banner: string, p
   if (Object.isFrozen(headers)) {
     const known = bannered.get(headers)
     if (known?.banner === banner) return known.headers
-    // Where the unfrozen path below puts it (last), so an answer's lines keep one order either way.
+    // Last, as the unfrozen path below puts it; the reply writes it first, as httpd does (http/httpd-head.ts).
     const copy: OutgoingHttpHeaders = {}
     for (const k in headers) if (k !== key) copy[k] = headers[k]
     copy.server = banner

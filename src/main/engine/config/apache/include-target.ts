@@ -8,7 +8,7 @@
  * project's files are copied in beside the image's).
  */
 import path from 'node:path'
-import { expandGlob, hasGlobChars, matchesGlobSegment } from '../files'
+import { byteOrder, expandGlob, hasGlobChars, matchesGlobSegment } from '../files'
 import type { FsMemo } from '../fs-memo'
 import type { ServerRootPaths } from './server-root'
 
@@ -48,9 +48,7 @@ export class IncludeResolver {
       if (files.length === 0 && runtime.length === 0) return { kind: 'missing', resolved, glob: true, watchDirs }
       if (runtime.length === 0) return { kind: 'files', files: files.map((file) => ({ file })), watchDirs }
       // In name order, as if the runtime's files were in the project's folder.
-      const named = [...files.map((file) => ({ file, at: file })), ...runtime].sort((a, b) =>
-        a.at < b.at ? -1 : a.at > b.at ? 1 : 0
-      )
+      const named = [...files.map((file) => ({ file, at: file })), ...runtime].sort((a, b) => byteOrder(a.at, b.at))
       return { kind: 'files', files: named.map(({ file }) => ({ file })), watchDirs }
     }
     // An included file is read next, so reading it also tells whether it is there.
@@ -74,15 +72,16 @@ export class IncludeResolver {
    * folder, and which the project does not have: `at` is where they would be in the project.
    */
   private runtimeFilesMatching(pattern: string, projectFiles: string[]): { file: string; at: string }[] {
-    const dir = path.dirname(pattern)
-    const relDir = hasGlobChars(dir) ? undefined : this.paths.relativeKey(path.join(dir, '_'))
-    if (relDir === undefined) return []
-    const folder = path.posix.dirname(relDir)
-    const seg = path.basename(pattern)
+    const relPattern = this.paths.relativeKey(pattern)
+    if (relPattern === undefined) return []
+    const folder = path.posix.dirname(relPattern)
+    if (hasGlobChars(folder)) return []
+    const seg = path.posix.basename(relPattern)
     const out: { file: string; at: string }[] = []
     for (const [rel, file] of Object.entries(this.overlay)) {
-      if (path.posix.dirname(rel) !== folder || !matchesGlobSegment(seg, path.posix.basename(rel))) continue
-      const at = path.join(dir, path.posix.basename(rel))
+      const name = path.posix.basename(rel)
+      if (path.posix.dirname(rel) !== folder || !matchesGlobSegment(seg, name)) continue
+      const at = path.join(path.dirname(pattern), name)
       if (!projectFiles.includes(at)) out.push({ file, at })
     }
     return out
