@@ -4,9 +4,14 @@
  * the render and its answer comes back; a denied one is Apache's 404 (§4.3) and the render
  * never hears of it. The trace names the deciding rule with the file and line it was written on.
  *
- * F24 (vanity URLs, §4.4) is left out: the vanity list belongs to a later issue.
+ * F24 (vanity URLs, §4.4) is served in renders-through-proxy.test.ts, which fetches the list from a
+ * render; here it is explained, from the list `/file` holds.
  */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Engine } from '../../src/main/engine/engine'
 import { APACHE_404, APACHE_HTML } from './support/apache-pages'
 import { dispatcherAny, filterF } from './support/config'
 import { stackForThisTest, startStack, type Stack } from './support/engine'
@@ -218,5 +223,44 @@ describe('§12.1 filter variants through the listener', () => {
       [`      /0001 { /type "deny" /url "*" }`, `      /0002 { /type "allow" /extension "css" }`].join('\n')
     )
     await expectAllowed(s, 'GET', '/crx/de/index.jsp;%0aa.css', '0002')
+  })
+})
+
+describe('F24 explained: explain contacts no render, so it takes the vanity list /file holds', () => {
+  function explainF24(withFile: boolean): (url: string) => ReturnType<Engine['explain']> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'f24-'))
+    const file = path.join(dir, 'vanity_urls')
+    if (withFile) fs.writeFileSync(file, '/aboutus\n/contact\n')
+    const vanity = `    /vanity_urls { /url "/libs/granite/dispatcher/content/vanityUrls.html" /file "${file}" /delay 300 }`
+    fs.writeFileSync(
+      path.join(dir, 'dispatcher.any'),
+      dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: 9 }], filter: filterF(), extra: vanity }])
+    )
+    const engine = new Engine({ config: dir, watch: false })
+    return (url) => engine.explain({ method: 'GET', url })
+  }
+
+  it('GET /aboutus is denied by /0001 and rescued by the stored list: forwarded, as when serving', () => {
+    const explain = explainF24(true)
+    const t = explain('/aboutus')
+    expect(t.outcome).not.toBe('blocked')
+    expect(t.stages.find((st) => st.stage === 'filter')).toMatchObject({ verdict: 'changed' })
+    expect(t.stages.find((st) => st.stage === 'filter')?.summary).toContain(
+      'rescued: /aboutus is in the vanity URL list'
+    )
+    expect(t.stages.some((st) => st.stage === 'render')).toBe(true)
+    const other = explain('/libs/x.html')
+    expect(other.outcome).toBe('blocked')
+    expect(other.stages.find((st) => st.stage === 'filter')?.summary).toContain(
+      '/libs/x.html is not in the vanity URL list (2 URLs)'
+    )
+  })
+
+  it('without a stored list the denial says why the list could not help', () => {
+    const t = explainF24(false)('/aboutus')
+    expect(t.outcome).toBe('blocked')
+    expect(t.stages.find((st) => st.stage === 'filter')?.summary).toMatch(
+      /vanity URL list not loaded: explain contacts no render and .*vanity_urls does not exist/
+    )
   })
 })

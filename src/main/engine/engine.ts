@@ -301,6 +301,8 @@ export class Engine {
   /** Runs the pipeline for one request without contacting any render. */
   explain(input: ExplainInput): RequestTrace {
     if (!this.current) this.load()
+    // A serving engine has its lists (startBackground); without one, what `/file` holds.
+    if (!this.server) for (const f of this.current.farms) f.vanity?.useStoredFile()
     return explainRequest(this.current, input, ++this.seq)
   }
 

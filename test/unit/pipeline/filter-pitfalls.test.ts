@@ -62,6 +62,33 @@ describe('filter pitfalls (§10)', () => {
     ).toBe('deny')
   })
 
+  it("4: an empty /selectors pattern (\"\", '', '()') matches only a request without selectors, so it is no chain pitfall", () => {
+    const rules = [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/path "/content/*" /selectors ""`)]
+    expect(compileFilter(rules).warnings).toEqual([])
+    expect(run(rules, 'GET /content/a.model.json HTTP/1.1').decision).toBe('deny')
+    expect(run(rules, 'GET /content/a.json HTTP/1.1').decision).toBe('allow')
+    expect(codes(['0002', 'allow', `/selectors ''`])).toEqual([])
+    expect(codes(['0002', 'allow', `/selectors '()'`])).toEqual([])
+    expect(codes(['0002', 'allow', `/selectors '(|model)'`])).toEqual(['PITFALL_SELECTOR_CHAIN'])
+  })
+
+  it('7: a /path regex with a dead alternative is said to have one, not to never match', () => {
+    const rules = [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/path '/content/.*|/etc\\.clientlibs'`)]
+    const w = compileFilter(rules).warnings
+    expect(w.map((x) => x.code)).toEqual(['PITFALL_PATH_WITH_DOT'])
+    expect(w[0].message).toContain('the alternative "/etc\\.clientlibs" never matches (the others still can)')
+    expect(w[0].message).not.toContain('"/content/.*|/etc\\.clientlibs" never matches')
+    expect(run(rules, 'GET /content/x.html HTTP/1.1').decision).toBe('allow')
+    // Every alternative needs a dot (in a group too): the whole pattern never matches.
+    const whole = compileFilter([rule('0002', 'allow', `/path '(/a\\.b|/c[.]d)'`)]).warnings
+    expect(whole[0].message).toContain(`"(/a\\.b|/c[.]d)" never matches`)
+    // An optional dot, a dot that is any character, and a glob class that excludes the dot are fine.
+    expect(codes(['0002', 'allow', `/path '/content(\\.html)?'`])).toEqual([])
+    expect(codes(['0002', 'allow', `/path '/content/.*'`])).toEqual([])
+    expect(codes(['0002', 'allow', `/path "/content/[!.]*"`])).toEqual([])
+    expect(codes(['0002', 'allow', `/path "/etc[.]clientlibs/*"`])).toEqual(['PITFALL_PATH_WITH_DOT'])
+  })
+
   it('5: a deny /query "debug=*" misses ?x=1&debug=y (the whole query is matched)', () => {
     const rules = [rule('0001', 'allow', `/url "*"`), rule('0002', 'deny', `/query "debug=*"`)]
     expect(compileFilter(rules).warnings.map((x) => x.code)).toEqual(['PITFALL_ANCHORED_QUERY_DENY'])

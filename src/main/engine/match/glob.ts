@@ -43,6 +43,23 @@ export function compileGlob(source: string, opts: GlobOptions = {}): (subject: s
   return (subject) => matchTokens(pattern, ci ? subject.toLowerCase() : subject, ci)
 }
 
+/**
+ * Whether every string the glob matches holds `char` (a literal, or a class with no other
+ * member). False for a pattern with an unclosed `[`, which matches nothing at all.
+ */
+export function globNeedsChar(source: string, char: string): boolean {
+  const tokens = tokenize(source)
+  if (tokens === null) return false
+  return tokens.some(
+    (t) =>
+      (t.kind === 'literal' && t.char === char) ||
+      (t.kind === 'class' &&
+        !t.negated &&
+        t.items.length > 0 &&
+        t.items.every((it) => it.from === char && it.to === char))
+  )
+}
+
 /** `"/content/*"` and `"*.html"`, the usual filter and cache globs, need no scan. */
 function prefixOrSuffix(tokens: Token[], ci: boolean): ((s: string) => boolean) | null {
   const starAt = tokens.findIndex((t) => t.kind === 'star')

@@ -28,6 +28,7 @@ import type {
 import { compilePattern, type CompiledPattern } from '../match/pattern'
 import { PatternError } from '../match/posix-regex'
 import { decompose } from '../match/sling'
+import { problem, rulePitfalls, selectorChainPitfalls } from './filter-pitfalls'
 
 export interface FilterRequest {
   method: string
@@ -113,9 +114,9 @@ export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
     }
     const quick = matchers.slice().sort((a, b) => QUICK_ORDER[a.element] - QUICK_ORDER[b.element])
     compiled.push({ rule, matchers, quick, note: ruleNote(rule, matchers) })
-    pitfalls(rule, warnings)
+    warnings.push(...rulePitfalls(rule))
   }
-  selectorChainPitfalls(rules ?? [], warnings)
+  warnings.push(...selectorChainPitfalls(rules ?? []))
   return { present: rules !== undefined, rules: compiled, problems, warnings, decided: new Map() }
 }
 
@@ -208,92 +209,6 @@ function traceRule({ rule, matchers, note }: CompiledRule, parts: FilterParts): 
   if (failedIndex >= 0) trace.failed = failure(checked[failedIndex])
   if (note) trace.note = note
   return trace
-}
-
-/**
- * Rules that do not do what they seem to (dispatcher-behavior.md §10, pitfalls 1, 2, 5 and 7),
- * as warnings with the rule's position. The decision itself is unchanged: the module applies
- * such rules exactly as written.
- */
-function pitfalls(rule: FilterRule, warnings: FilterProblem[]): void {
-  const spec = (element: FilterElement): PatternSpec | undefined =>
-    rule.matchers.find((m) => m.element === element)?.pattern
-  const warn = (code: FilterProblem['code'], element: FilterElement, pos: SourcePos, message: string): void => {
-    warnings.push(problem('warning', code, rule, element, pos, message))
-  }
-  const glob = spec('glob')
-  if (rule.type === 'allow' && glob) {
-    warn(
-      'PITFALL_ALLOW_GLOB',
-      'glob',
-      glob.pos,
-      'Allowing requests with globs is considered unsafe (the module logs this): the glob matches the whole request line, query included, so "GET *.css *" also lets "GET /any/page?a=.css HTTP/1.1" through (CVE-2016-0957); allow with /method, /path, /extension instead'
-    )
-  }
-  const extension = spec('extension')
-  if (rule.type === 'allow' && extension && !spec('path') && !spec('url') && !glob) {
-    warn(
-      'PITFALL_EXTENSION_WITHOUT_PATH',
-      'extension',
-      extension.pos,
-      'an /extension allow without /path or /url allows that extension anywhere: "/crx/de/index.jsp;%0aa.css" has the extension css'
-    )
-  }
-  const path = spec('path')
-  // The Sling path ends at the first dot, so it never holds one; a regex `.` is any character.
-  if (path && (path.kind === 'glob' ? path.source.includes('.') : /\\\.|\[\.\]/.test(path.source))) {
-    warn(
-      'PITFALL_PATH_WITH_DOT',
-      'path',
-      path.pos,
-      `the Dispatcher's /path ends at the first dot (/etc.clientlibs/x.js has the path /etc), so "${path.source}" never matches; use /url`
-    )
-  }
-  // §10.6: "[.]*" in a glob is one dot and then anything, not "any number of dots".
-  for (const m of rule.matchers) {
-    if (m.pattern.kind === 'glob' && m.pattern.source.includes('[.]*')) {
-      warn(
-        'PITFALL_BRACKET_DOT',
-        m.element,
-        m.pattern.pos,
-        `in a glob "[.]*" is one dot followed by anything, not any number of dots: "${m.pattern.source}" needs a dot there; write "*" (or a regex in single quotes)`
-      )
-    }
-  }
-  const query = spec('query')
-  if (rule.type === 'deny' && query && query.kind === 'glob' && /^[^*?[]+=/.test(query.source)) {
-    warn(
-      'PITFALL_ANCHORED_QUERY_DENY',
-      'query',
-      query.pos,
-      `/query is matched against the whole query string, so "${query.source}" misses "x=1&${query.source.replace(/\*$/, 'y')}"; write "*${query.source}"`
-    )
-  }
-}
-
-/**
- * §10.4: `/selectors` is tried against each selector, so `/selectors "model"` allows a chain
- * holding model among others (`a.model.infinity.json`). Said of an allow rule no later deny rule
- * on selectors narrows (the SDK's default filters follow theirs with one).
- */
-function selectorChainPitfalls(rules: FilterRule[], warnings: FilterProblem[]): void {
-  const selectorsOf = (r: FilterRule): PatternSpec | undefined =>
-    r.matchers.find((m) => m.element === 'selectors')?.pattern
-  rules.forEach((rule, i) => {
-    const selectors = selectorsOf(rule)
-    if (rule.type !== 'allow' || !selectors) return
-    if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
-    warnings.push(
-      problem(
-        'warning',
-        'PITFALL_SELECTOR_CHAIN',
-        rule,
-        'selectors',
-        selectors.pos,
-        `/selectors is tried against each selector, so "${selectors.source}" also allows a chain that holds a match among others (as "model" allows a.model.infinity.json); deny the selectors you do not serve in a later rule`
-      )
-    )
-  })
 }
 
 function ruleNote(rule: FilterRule, matchers: CompiledMatcher[]): string | undefined {
@@ -442,26 +357,6 @@ function displaySubject(element: FilterElement, parts: FilterParts): string | nu
   if (element === 'selectors' && parts.selectors.length === 0) return null
   if (element === 'suffix' && parts.suffix === '') return null
   return elementValue(element, parts)
-}
-
-function problem(
-  severity: 'error' | 'warning',
-  code: FilterProblem['code'],
-  rule: FilterRule,
-  element: FilterElement,
-  pos: SourcePos,
-  message: string
-): FilterProblem {
-  const category = severity === 'error' ? 'model' : 'pitfall'
-  return {
-    severity,
-    code,
-    category,
-    rule: rule.label,
-    element,
-    pos,
-    message: `filter rule /${rule.label} /${element}: ${message}`
-  }
 }
 
 /** The decision alone, for the request path. */

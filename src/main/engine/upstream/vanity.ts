@@ -14,6 +14,7 @@
  * order until one answers 200. Without `/file` the list is kept in memory only.
  * Match key (UNCERTAIN, §4.4): the exact path, query and fragment removed.
  */
+import fs from 'node:fs'
 import { STATUS_CODES } from 'node:http'
 import type { Render, VanityUrls } from '../../../shared/config-model'
 import { renderAddress } from './render-address'
@@ -42,6 +43,9 @@ export class VanityUrlList {
   /** Absolute path of the list file, or `null` without `/file`. */
   readonly file: string | null
   private list: readonly string[] = []
+  /** Where the list in memory came from; null before anything was loaded. */
+  private source: 'file' | 'render' | null = null
+  private storedTried = false
   private set = new Set<string>()
   private timer: NodeJS.Timeout | null = null
   private inflight: Promise<boolean> | null = null
@@ -76,6 +80,28 @@ export class VanityUrlList {
     return this.started
   }
 
+  /** Where the list in memory came from: `/file`, a render, or nowhere yet (null). */
+  get loadedFrom(): 'file' | 'render' | null {
+    return this.source
+  }
+
+  /**
+   * For `explain` and `test`, which contact no render: the list `/file` holds now, read once
+   * (synchronously: the answer is needed before the request is explained). The module starts
+   * from the same file when it is there. Does nothing once a list is loaded.
+   */
+  useStoredFile(): void {
+    if (this.storedTried || this.source !== null || !this.file) return
+    this.storedTried = true
+    let text: string
+    try {
+      text = fs.readFileSync(this.file, 'utf8')
+    } catch {
+      return
+    }
+    this.use(parseVanityList(text), 'file')
+  }
+
   stop(): void {
     this.stopped = true
     if (this.timer) clearInterval(this.timer)
@@ -98,7 +124,7 @@ export class VanityUrlList {
       const stored = await readVanityFile(this.file).catch(() => null)
       if (!stored) this.log(`Vanity URL file (${this.file}) not found, fetching...`)
       else {
-        this.use(stored.urls)
+        this.use(stored.urls, 'file')
         this.log(`Loaded ${stored.urls.length} vanity URLs from file ${this.file}`)
         if (delayMs > 0 && this.now() - stored.writtenAt < delayMs) return
       }
@@ -128,7 +154,7 @@ export class VanityUrlList {
       }
       if (this.stopped) return false
       const urls = parseVanityList(res.body)
-      this.use(urls)
+      this.use(urls, 'render')
       if (this.file) {
         try {
           await writeVanityFile(this.file, urls)
@@ -142,7 +168,8 @@ export class VanityUrlList {
     return false
   }
 
-  private use(urls: string[]): void {
+  private use(urls: string[], source: 'file' | 'render'): void {
+    this.source = source
     this.list = urls
     this.set = new Set(urls)
     this.opts.onChange?.(urls)

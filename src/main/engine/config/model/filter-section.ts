@@ -19,6 +19,7 @@ export function buildFilter(item: AnyItem, r: SectionReader, where: string): Fil
     }
     rules.push(buildRule(child.name ?? '', child.items, child.pos, r, where))
   }
+  r.duplicateLabels(rules, where)
   return rules
 }
 

@@ -177,7 +177,29 @@ export class SectionReader {
         )
       rules.push({ label, type, glob, pos: child.pos })
     }
+    this.duplicateLabels(rules, what)
     return rules
+  }
+
+  /**
+   * Two rules of one list under one label (dispatcher-behavior.md §1.2: undocumented; both are
+   * kept, in document order, and the later one still wins when both match). Said because the
+   * trace names the deciding rule by its label, which then points at two places.
+   */
+  duplicateLabels(rules: readonly { label: string; pos: SourcePos }[], what: string): void {
+    const first = new Map<string, SourcePos>()
+    for (const rule of rules) {
+      if (rule.label === '') continue
+      const seen = first.get(rule.label)
+      if (seen === undefined) first.set(rule.label, rule.pos)
+      else
+        this.sink.warn(
+          'MODEL_DUPLICATE_LABEL',
+          'model',
+          `rule label /${rule.label} is used again in ${what} (first at ${seen.file}:${seen.line}); both rules are kept in document order, but traces and logs name them alike`,
+          rule.pos
+        )
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { cachedFileAt } from '../../cache'
 import { fileNameOf } from '../../apache-expr/uri-escape'
 import { HEADERS_SUFFIX, TTL_SUFFIX } from '../../cache/companions'
 import { answer } from './answer'
+import type { VanityUrlList } from '../../upstream/vanity'
 
 export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   const active = ctx.farm!
@@ -127,8 +128,16 @@ function explainFilter(ctx: RequestContext, active: ActiveFarm): boolean | Promi
     })
     return false
   }
-  ctx.record('filter', 'stop', summary, { source: d.rule?.pos, log: [summary, `Filter rejects: ${line}`], detail })
+  const said = active.vanity ? `${summary}; ${vanityMiss(active.vanity, ctx.path)}` : summary
+  ctx.record('filter', 'stop', said, { source: d.rule?.pos, log: [summary, `Filter rejects: ${line}`], detail })
   return denyByFilter(ctx)
+}
+
+/** Why the vanity list did not rescue a denied request, as `explain` tells it. */
+function vanityMiss(list: VanityUrlList, path: string): string {
+  if (list.loadedFrom !== null) return `${path} is not in the vanity URL list (${list.urls.length} URLs)`
+  const stored = list.file ? `${list.file} does not exist` : 'the farm has no /file'
+  return `vanity URL list not loaded: explain contacts no render and ${stored}`
 }
 
 /** A decision with the words its trace entry says; shared by the requests with the same request line. */

@@ -1,0 +1,135 @@
+/**
+ * Filter rules that do not do what they seem to (dispatcher-behavior.md §10), found when a farm's
+ * filter is compiled and reported as `pitfall` warnings at the rule's position. The decision is
+ * never changed by them: the module applies such rules exactly as written.
+ */
+import type { FilterElement, FilterRule, PatternSpec } from '../../../shared/config-model'
+import type { SourcePos } from '../../../shared/diagnostics'
+import { ereAlternatives, ereNeedsChar } from '../match/ere-shape'
+import { globNeedsChar } from '../match/glob'
+import type { FilterProblem } from './filter'
+
+/**
+ * Rules that do not do what they seem to (dispatcher-behavior.md §10, pitfalls 1, 2, 5 and 7),
+ * as warnings with the rule's position. The decision itself is unchanged: the module applies
+ * such rules exactly as written.
+ */
+export function rulePitfalls(rule: FilterRule): FilterProblem[] {
+  const warnings: FilterProblem[] = []
+  const spec = (element: FilterElement): PatternSpec | undefined =>
+    rule.matchers.find((m) => m.element === element)?.pattern
+  const warn = (code: FilterProblem['code'], element: FilterElement, pos: SourcePos, message: string): void => {
+    warnings.push(problem('warning', code, rule, element, pos, message))
+  }
+  const glob = spec('glob')
+  if (rule.type === 'allow' && glob) {
+    warn(
+      'PITFALL_ALLOW_GLOB',
+      'glob',
+      glob.pos,
+      'Allowing requests with globs is considered unsafe (the module logs this): the glob matches the whole request line, query included, so "GET *.css *" also lets "GET /any/page?a=.css HTTP/1.1" through (CVE-2016-0957); allow with /method, /path, /extension instead'
+    )
+  }
+  const extension = spec('extension')
+  if (rule.type === 'allow' && extension && !spec('path') && !spec('url') && !glob) {
+    warn(
+      'PITFALL_EXTENSION_WITHOUT_PATH',
+      'extension',
+      extension.pos,
+      'an /extension allow without /path or /url allows that extension anywhere: "/crx/de/index.jsp;%0aa.css" has the extension css'
+    )
+  }
+  const path = spec('path')
+  if (path) {
+    const dead = deadPathAlternatives(path)
+    if (dead !== null) warn('PITFALL_PATH_WITH_DOT', 'path', path.pos, dead)
+  }
+  // §10.6: "[.]*" in a glob is one dot and then anything, not "any number of dots".
+  for (const m of rule.matchers) {
+    if (m.pattern.kind === 'glob' && m.pattern.source.includes('[.]*')) {
+      warn(
+        'PITFALL_BRACKET_DOT',
+        m.element,
+        m.pattern.pos,
+        `in a glob "[.]*" is one dot followed by anything, not any number of dots: "${m.pattern.source}" needs a dot there; write "*" (or a regex in single quotes)`
+      )
+    }
+  }
+  const query = spec('query')
+  if (rule.type === 'deny' && query && query.kind === 'glob' && /^[^*?[]+=/.test(query.source)) {
+    warn(
+      'PITFALL_ANCHORED_QUERY_DENY',
+      'query',
+      query.pos,
+      `/query is matched against the whole query string, so "${query.source}" misses "x=1&${query.source.replace(/\*$/, 'y')}"; write "*${query.source}"`
+    )
+  }
+  return warnings
+}
+
+/**
+ * §10.4: `/selectors` is tried against each selector, so `/selectors "model"` allows a chain
+ * holding model among others (`a.model.infinity.json`). Said of an allow rule no later deny rule
+ * on selectors narrows (the SDK's default filters follow theirs with one).
+ */
+export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
+  const warnings: FilterProblem[] = []
+  const selectorsOf = (r: FilterRule): PatternSpec | undefined =>
+    r.matchers.find((m) => m.element === 'selectors')?.pattern
+  rules.forEach((rule, i) => {
+    const selectors = selectorsOf(rule)
+    // An empty pattern ("", '', '()') matches only a request without selectors, never a chain.
+    if (rule.type !== 'allow' || !selectors || selectors.source.replace(/[()]/g, '') === '') return
+    if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
+    warnings.push(
+      problem(
+        'warning',
+        'PITFALL_SELECTOR_CHAIN',
+        rule,
+        'selectors',
+        selectors.pos,
+        `/selectors is tried against each selector, so "${selectors.source}" also allows a chain that holds a match among others (as "model" allows a.model.infinity.json); deny the selectors you do not serve in a later rule`
+      )
+    )
+  })
+  return warnings
+}
+
+export function problem(
+  severity: 'error' | 'warning',
+  code: FilterProblem['code'],
+  rule: FilterRule,
+  element: FilterElement,
+  pos: SourcePos,
+  message: string
+): FilterProblem {
+  const category = severity === 'error' ? 'model' : 'pitfall'
+  return {
+    severity,
+    code,
+    category,
+    rule: rule.label,
+    element,
+    pos,
+    message: `filter rule /${rule.label} /${element}: ${message}`
+  }
+}
+
+/**
+ * §10.7: the Sling path ends at the first dot, so a `/path` pattern that needs a dot never
+ * matches. Said of the whole pattern when every alternative needs one, else of the dead
+ * alternatives only (`'/content/.*|/etc\\.clientlibs'` still allows /content/…). Null when
+ * nothing is dead.
+ */
+function deadPathAlternatives(path: PatternSpec): string | null {
+  const why = "the Dispatcher's /path ends at the first dot (/etc.clientlibs/x.js has the path /etc)"
+  if (path.kind === 'glob')
+    return globNeedsChar(path.source, '.') ? `${why}, so "${path.source}" never matches; use /url` : null
+  const alternatives = ereAlternatives(path.source)
+  const dead = alternatives.filter((alt) => ereNeedsChar(alt, '.'))
+  if (dead.length === 0) return null
+  if (dead.length === alternatives.length) return `${why}, so "${path.source}" never matches; use /url`
+  const listed = dead.map((alt) => `"${alt}"`).join(', ')
+  const one = dead.length === 1
+  return `${why}, so the alternative${one ? '' : 's'} ${listed} never match${one ? 'es' : ''} (the others still can); use /url for ${one ? 'it' : 'them'}`
+}
