@@ -50,6 +50,65 @@ describe('renders through the proxy (§12.5)', () => {
     expect(s.up.rend02.count).toBe(1)
   })
 
+  it('R2 with a body: under /failover a POST waits for 100 Continue, so a 503 sent before it goes to the next render with the whole body', async () => {
+    const s = await stackForThisTest({ upstreams: ['rend01', 'rend02'], any: (up) => farm(up, '/failover "1"') })
+    s.up.rend01.behave('/content/form.html', { status: 503, body: 'busy', answerBeforeBody: true })
+    const body = 'x'.repeat(100_000)
+    const a = await s.send('/content/form.html', {
+      method: 'POST',
+      body,
+      headers: { cookie: 'renderid=rend01', 'content-type': 'application/x-www-form-urlencoded' }
+    })
+    expect(a.status).toBe(200)
+    expect(a.text).toBe('rend02: POST /content/form.html (100000 bytes received)')
+    expect(s.up.rend01.last).toMatchObject({ method: 'POST', bodyLength: 0 })
+    expect(s.up.rend01.last!.headers.expect).toBe('100-continue')
+    expect(s.up.rend02.last).toMatchObject({ method: 'POST', bodyLength: 100_000 })
+    expect(s.up.rend02.last!.headers.expect).toBe('100-continue')
+    expect(a.trace.forwarded?.headers.expect).toBe('100-continue')
+    const render = a.trace.stages.find((x) => x.stage === 'render')!
+    expect(render.summary).toContain('HTTP 503, resent to another render (/failover)')
+  })
+
+  it('a render that reads the body after 100 Continue answers as usual; one that never sends it gets the body anyway', async () => {
+    const s = await stackForThisTest({ upstreams: ['rend01', 'rend02'], any: (up) => farm(up, '/failover "1"') })
+    s.up.rend02.behave('/content/slow.html', { ignoreExpect: true })
+    const first = await s.send('/content/form.html', {
+      method: 'POST',
+      body: 'a=1',
+      headers: { cookie: 'renderid=rend01' }
+    })
+    expect(first.text).toBe('rend01: POST /content/form.html (3 bytes received)')
+    const opened = s.up.rend01.connections
+    const second = await s.send('/content/slow.html', {
+      method: 'POST',
+      body: 'a=12',
+      headers: { cookie: 'renderid=rend02' }
+    })
+    expect(second.text).toBe('rend02: POST /content/slow.html (4 bytes received)')
+    // The connection is reused, as for every other request.
+    const again = await s.send('/content/form.html', {
+      method: 'POST',
+      body: 'a=1',
+      headers: { cookie: 'renderid=rend01' }
+    })
+    expect(again.status).toBe(200)
+    expect(s.up.rend01.connections).toBe(opened)
+  })
+
+  it('without /failover a POST goes out without Expect, and its 503 reaches the client', async () => {
+    const s = await stackForThisTest({ upstreams: ['rend01', 'rend02'], any: (up) => farm(up) })
+    s.up.rend01.behave('/content/form.html', { status: 503, body: 'busy' })
+    const a = await s.send('/content/form.html', {
+      method: 'POST',
+      body: 'a=1',
+      headers: { cookie: 'renderid=rend01' }
+    })
+    expect(a.status).toBe(503)
+    expect(s.up.rend01.last!.headers.expect).toBeUndefined()
+    expect(s.up.rend02.count).toBe(0)
+  })
+
   it('without /failover a 503 from the render reaches the client', async () => {
     const s = await stackForThisTest({ upstreams: ['rend01', 'rend02'], any: (up) => farm(up) })
     s.up.rend01.behave('/content/p.html', { status: 503, body: 'busy' })

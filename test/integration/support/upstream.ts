@@ -33,6 +33,13 @@ export interface Behaviour {
   hang?: boolean
   /** Send the headers and this many bytes of `body` (chunked), then drop the connection. */
   breakAfterBytes?: number
+  /**
+   * To an `Expect: 100-continue` request: answer at once, without `100 Continue` and without
+   * reading the body (what Jetty does for a servlet that answers before reading it).
+   */
+  answerBeforeBody?: boolean
+  /** To an `Expect: 100-continue` request: never send `100 Continue`, just wait for the body. */
+  ignoreExpect?: boolean
 }
 
 /** The byte at offset `i` of every generated body, so a receiver can check integrity without a copy. */
@@ -63,6 +70,17 @@ export class CountingUpstream {
 
   constructor(readonly name: string) {
     this.server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => this.handle(req, res))
+    // Node answers `100 Continue` by itself unless someone listens for these.
+    this.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const b = this.behaviours.get((req.url ?? '/').split('?')[0]) ?? {}
+      if (b.answerBeforeBody) {
+        this.record(req, 0, createHash('sha256').digest('hex'))
+        this.answer(req, res, b, 0)
+        return
+      }
+      if (!b.ignoreExpect) res.writeContinue()
+      this.handle(req, res)
+    })
     this.server.on('connection', (socket: Socket) => {
       this.connections++
       this.sockets.add(socket)
@@ -120,23 +138,28 @@ export class CountingUpstream {
       hash.update(c)
     })
     req.on('end', () => {
-      const url = req.url ?? '/'
-      const bodySha256 = hash.digest('hex')
-      const recorded = {
-        method: req.method ?? '',
-        url,
-        headers: req.headers,
-        rawHeaders: req.rawHeaders,
-        bodyLength,
-        bodySha256
-      }
-      ;(url.startsWith(VANITY_LIST) ? this.background : this.requests).push(recorded)
+      const url = this.record(req, bodyLength, hash.digest('hex'))
       const b = this.behaviours.get(url.split('?')[0]) ?? {}
       if (b.hang) return
       const send = (): void => this.answer(req, res, b, bodyLength)
       if (b.delayMs) setTimeout(send, b.delayMs)
       else send()
     })
+  }
+
+  /** Keeps the request among `requests` (or `background`); returns its target. */
+  private record(req: http.IncomingMessage, bodyLength: number, bodySha256: string): string {
+    const url = req.url ?? '/'
+    const recorded = {
+      method: req.method ?? '',
+      url,
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      bodyLength,
+      bodySha256
+    }
+    ;(url.startsWith(VANITY_LIST) ? this.background : this.requests).push(recorded)
+    return url
   }
 
   private answer(req: http.IncomingMessage, res: http.ServerResponse, b: Behaviour, bodyLength: number): void {

@@ -13,7 +13,8 @@ import { RenderError } from '../../../src/main/engine/upstream/render-client'
 import { RenderStatistics } from '../../../src/main/engine/upstream/statistics'
 import { category, fakeClock } from './helpers'
 
-type Step = { status: number } | { error: RenderError['kind']; code?: string; bodyTouched?: boolean }
+type Step =
+  { status: number; bodyTouched?: boolean } | { error: RenderError['kind']; code?: string; bodyTouched?: boolean }
 
 const renders = [
   { label: 'rend01', origin: '127.0.0.1:4503' },
@@ -45,7 +46,13 @@ function script(steps: Record<number, Step[]>) {
     const step = list[Math.min(list.length - 1, calls.filter((c) => c === i).length - 1)]
     if ('status' in step) {
       const response = `${renders[i].label}:${step.status}`
-      return { kind: 'response', status: step.status, response, discard: () => discarded.push(response) }
+      return {
+        kind: 'response',
+        status: step.status,
+        response,
+        discard: () => discarded.push(response),
+        bodyTouched: step.bodyTouched ?? false
+      }
     }
     return {
       kind: 'error',
@@ -145,7 +152,7 @@ describe('connection attempts and rounds (§6.4)', () => {
           first = false
           throw Object.assign(new Error('pool destroyed'), { code: 'UND_ERR_DESTROYED' })
         }
-        return { kind: 'response', status: 200, response: `r${i}`, discard() {} }
+        return { kind: 'response', status: 200, response: `r${i}`, discard() {}, bodyTouched: false }
       },
       sleep: async () => {}
     })
@@ -258,10 +265,17 @@ describe('/failover "1" (§6.4)', () => {
 })
 
 describe('requests with a body', () => {
-  it('after a render answered, a request with a body is not resent: the 503 goes to the client', async () => {
-    const s = script({ 0: [{ status: 503 }], 1: [{ status: 200 }] })
+  it('after a render read the body and answered, the request is not resent: the 503 goes to the client', async () => {
+    const s = script({ 0: [{ status: 503, bodyTouched: true }], 1: [{ status: 200 }] })
     const r = await runAttempts(plan({ failover: true, replayable: false }), s)
     expect(r).toMatchObject({ kind: 'response', render: 0, status: 503 })
+  })
+
+  it('a 503 that came before the render read the body (Expect: 100-continue) is resent with it', async () => {
+    const s = script({ 0: [{ status: 503, bodyTouched: false }], 1: [{ status: 200 }] })
+    const r = await runAttempts(plan({ failover: true, replayable: false }), s)
+    expect(r).toMatchObject({ kind: 'response', render: 1, status: 200 })
+    expect(s.discarded).toEqual(['rend01:503'])
   })
 
   it('a refused connection left the body unread, so it goes to the next render', async () => {
@@ -315,7 +329,7 @@ describe('reporting', () => {
         clock.advance(i === 0 ? 3 : 12)
         if (i === 0)
           return { kind: 'error', error: new RenderError('connect', 'refused', 'ECONNREFUSED'), bodyTouched: false }
-        return { kind: 'response', status: 200, response: 'ok', discard() {} }
+        return { kind: 'response', status: 200, response: 'ok', discard() {}, bodyTouched: false }
       }
     })
     expect(seen).toEqual(r.attempts)

@@ -53,11 +53,12 @@ export function configuredSpelling(directives: Iterable<HeaderDirective>): Confi
 }
 
 /** A backend's spellings that are not the usual ones, from undici's raw name/value buffers; undefined when none. */
-export function backendSpelling(raw: readonly Buffer[] | null | undefined): ConfiguredSpelling | undefined {
+export function backendSpelling(raw: readonly (Buffer | string)[] | null | undefined): ConfiguredSpelling | undefined {
   if (!raw) return undefined
   let unusual: Map<string, string> | undefined
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i].toString('latin1')
+    const item = raw[i]
+    const name = typeof item === 'string' ? item : item.toString('latin1')
     const key = name.toLowerCase()
     if (name !== usualSpelling(key) && !unusual?.has(key)) (unusual ??= new Map()).set(key, name)
   }

@@ -42,6 +42,10 @@ export function forwardHeaders(
   const via = viaOf(headers.host ?? ctx.req.local.address + ':' + ctx.req.local.port)
   out.via = headers.via ? `${headers.via}, ${via}` : via
   out['server-agent'] = 'Communique-Dispatcher'
+  // A body that failover may have to send to another render waits for the render's `100
+  // Continue` (§6.3; DC "Using the failover mechanism"): an error answer then comes before any
+  // of it was sent. The auth checker's HEAD carries no body.
+  if (!everyLine && ctx.req.body !== null && active.farm.failover.value) out.expect = '100-continue'
   if (ctx.req.secure) {
     out['x-forwarded-ssl'] = 'on'
     out['x-forwarded-port'] = String(ctx.req.local.port)

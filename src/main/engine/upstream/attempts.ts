@@ -17,10 +17,10 @@
  *
  * Bodies are streamed, not buffered, so what can be sent twice is limited:
  * - a request without a body (`replayable`) can always be resent;
- * - a request with a body is resent after a failed connection only when no byte of the body
- *   was read by the failed render (body-guard.ts), and never after a render answered (it
- *   read the body to do so). The module sends `Expect: 100-continue` to get this right for
- *   bodies (DC); undici cannot, so such an answer goes to the client as it came.
+ * - a request with a body is resent only when the render that failed or answered had not
+ *   begun reading the body (body-guard.ts). Under /failover such requests carry `Expect:
+ *   100-continue` (expect-continue.ts), so a render that refuses them answers before reading
+ *   any of it, and the body goes to the next render intact, as the module does (DC).
  *
  * The loop knows nothing of HTTP clients: `send(render)` performs one attempt and settles with
  * the response headers (body held back) or an error; forward-once.ts does that through a
@@ -35,7 +35,14 @@ import type { RenderStatistics } from './statistics'
 
 /** One attempt's outcome: the response headers with the body held back, or why there was none. */
 export type SendOutcome<R> =
-  | { kind: 'response'; status: number; response: R; discard(): void }
+  | {
+      kind: 'response'
+      status: number
+      response: R
+      discard(): void
+      /** The render had begun reading the request body when it answered (it cannot be sent again). */
+      bodyTouched: boolean
+    }
   | { kind: 'error'; error: RenderError; bodyTouched: boolean }
 
 export interface AttemptTarget {
@@ -148,9 +155,12 @@ function httpStatusWords(status: number): string {
   return words
 }
 
-/** The loop hands a render's answer to the client without consulting failover (R1, R3 aside). */
-export function answersAtOnce(plan: AttemptPlan, status: number): boolean {
-  return !plan.failover || !plan.replayable || status < 500 || status > 599
+/**
+ * The loop hands a render's answer to the client without consulting failover (R1, R3 aside):
+ * also when the render had begun reading the request body, which cannot be sent twice.
+ */
+export function answersAtOnce(plan: AttemptPlan, status: number, bodyTouched: boolean): boolean {
+  return !plan.failover || (!plan.replayable && bodyTouched) || status < 500 || status > 599
 }
 
 /**
@@ -299,7 +309,7 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
           reason: answerReason(attempts)
         }
       }
-      if (answersAtOnce(plan, status)) return deliver(`HTTP ${status}`)
+      if (answersAtOnce(plan, status, outcome.bodyTouched)) return deliver(`HTTP ${status}`)
 
       if (status === 503) {
         if (!alternative(i)) return deliver('HTTP 503, no other render left to try')

@@ -91,7 +91,13 @@ export function startForward(
           if (settled) return
           settled = true
           const response = pending(status, headers, spelling)
-          onOutcome({ kind: 'response', status, response, discard: response.discard })
+          onOutcome({
+            kind: 'response',
+            status,
+            response,
+            discard: response.discard,
+            bodyTouched: guard?.touched ?? false
+          })
         },
         onData(chunk) {
           if (target) return target.onData(chunk)

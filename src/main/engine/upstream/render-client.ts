@@ -13,6 +13,10 @@ import { isBodilessAnswerEnd } from './bodiless-answer'
 import { renderLookup } from './render-lookup'
 import { sharedHeaderValue } from '../text-memo'
 import { backendSpelling, type ConfiguredSpelling } from '../http/header-spelling'
+import { ExpectContinueClient } from './expect-continue'
+import { classifyRenderError, RenderError } from './render-error'
+
+export { RenderError } from './render-error'
 
 export interface ForwardRequest {
   method: string
@@ -31,32 +35,6 @@ export interface ResponseSink {
   onError(error: RenderError): void
 }
 
-/**
- * Why a forward failed: `connect` (refused, unreachable, connect timeout) happens before the
- * render saw anything, so retrying elsewhere is safe; `timeout` is /receiveTimeout while
- * waiting for headers (the module answers 504); `body` is a failure after headers were sent.
- */
-export class RenderError extends Error {
-  constructor(
-    readonly kind: 'connect' | 'timeout' | 'body' | 'aborted',
-    message: string,
-    readonly code?: string
-  ) {
-    super(message)
-  }
-}
-
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET'
-])
-
 export interface RenderClientOptions {
   /** Seconds an idle connection is kept (DispatcherKeepAliveTimeout, default 60; 0 disables reuse). */
   keepAliveSeconds?: number
@@ -70,8 +48,12 @@ export class RenderClient {
   readonly origin: string
   readonly label: string
   private readonly pool: Pool
+  private expectClient: ExpectContinueClient | null = null
 
-  constructor(render: Render, opts: RenderClientOptions = {}) {
+  constructor(
+    private readonly render: Render,
+    private readonly opts: RenderClientOptions = {}
+  ) {
     const scheme = render.secure.value ? 'https' : 'http'
     const host = render.hostname.value.includes(':') ? `[${render.hostname.value}]` : render.hostname.value
     this.origin = `${scheme}://${host}:${render.port.value}`
@@ -95,6 +77,8 @@ export class RenderClient {
   }
 
   forward(req: ForwardRequest, sink: ResponseSink): () => void {
+    // A body that must wait for `100 Continue` (forward-headers.ts adds the header under /failover).
+    if (req.body && req.headers.expect !== undefined) return this.expecting().forward(req, sink)
     let controllerRef: Dispatcher.DispatchController | undefined
     let headersSeen = false
     let status = 0
@@ -118,7 +102,7 @@ export class RenderClient {
       },
       onResponseError(_controller, error) {
         if (isBodilessAnswerEnd(status, error)) sink.onEnd()
-        else sink.onError(classify(error, headersSeen))
+        else sink.onError(classifyRenderError(error, headersSeen))
       }
     }
     this.pool.dispatch(
@@ -134,25 +118,25 @@ export class RenderClient {
     return () => controllerRef?.abort(new RenderError('aborted', 'client went away'))
   }
 
+  /** The node:http client for `Expect: 100-continue` requests, made on first need. */
+  private expecting(): ExpectContinueClient {
+    this.expectClient ??= new ExpectContinueClient(this.render, {
+      keepAliveMs: (this.opts.keepAliveSeconds ?? 60) * 1000,
+      allowSelfSigned: this.opts.allowSelfSigned,
+      lookup: this.opts.lookup ?? renderLookup(this.render)
+    })
+    return this.expectClient
+  }
+
   close(): Promise<void> {
+    this.expectClient?.destroy()
     return this.pool.close()
   }
 
   destroy(): Promise<void> {
+    this.expectClient?.destroy()
     return this.pool.destroy()
   }
-}
-
-function classify(error: Error, headersSeen: boolean): RenderError {
-  if (error instanceof RenderError) return error
-  const code = (error as { code?: string }).code ?? ''
-  if (headersSeen) return new RenderError('body', error.message, code)
-  if (code === 'UND_ERR_HEADERS_TIMEOUT')
-    return new RenderError('timeout', 'render did not answer within /receiveTimeout', code)
-  if (CONNECT_CODES.has(code) || /ECONNREFUSED|connect/i.test(error.message)) {
-    return new RenderError('connect', error.message || code, code)
-  }
-  return new RenderError('connect', error.message || code, code)
 }
 
 /**

@@ -180,7 +180,7 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
       first.client,
       { method, path, headers: firstHeaders, body },
       (outcome) => {
-        if (outcome.kind === 'response' && answersAtOnce(attemptPlan, outcome.status)) {
+        if (outcome.kind === 'response' && answersAtOnce(attemptPlan, outcome.status, outcome.bodyTouched)) {
           gone.cancelFirst = null
           let r: Delivery
           try {
