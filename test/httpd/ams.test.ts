@@ -82,6 +82,9 @@ const VENIA_REQUESTS: HttpdRequest[] = [
   ['POST', '/content/venia/us/en.html', { ...PUBLISH, 'content-length': '0' }],
   ['OPTIONS', '/content/venia/us/en.html', PUBLISH],
   ['TRACE', '/', PUBLISH],
+  // the default handler's 405 and 501 name no TRACE in Allow when TraceEnable is off
+  ['PROPFIND', '/content/venia/us/en.html', PUBLISH],
+  ['FOO', '/content/venia/us/en.html', PUBLISH],
   // name-based vhost selection: ServerName, ServerAlias with case and port, trailing dot
   ['GET', '/us/en/products.html', { host: 'WWW.Example.COM:80' }],
   ['GET', '/us/en/products.html', { host: 'publish' }],

@@ -9,6 +9,7 @@ import type fs from 'node:fs'
 import type { StoredHeader } from '../../../shared/cache-types'
 import { contentTypeFor, withDefaultCharset } from './mime-types'
 import { getHeader, headerKey, setHeader } from './header-bag'
+import { parseHttpDate } from '../http/apr-date'
 import { multipartBody, selectRanges, type ByteRange, type MultipartBody } from '../http/byte-ranges'
 
 export interface FileFacts {
@@ -130,7 +131,6 @@ export function staticResponse(
 ): StaticResponse {
   const base = precomputed ?? fileHeaders(file, stored, opts)
   const h = req.headers
-  const getOrHead = req.method === 'GET' || req.method === 'HEAD'
   // The common hit: no validators, no range — the shared header object as it is.
   if (
     h['if-match'] === undefined &&
@@ -144,25 +144,9 @@ export function staticResponse(
   const headers: StaticHeaders = { ...base }
   const etag = typeof headers.ETag === 'string' ? headers.ETag : getHeader(headers, 'ETag')
   const mtimeSec = Math.floor(Math.min(file.mtime, opts.now) / 1000)
-
-  if (h['if-match'] !== undefined) {
-    const list = etagList(h['if-match'])
-    const ok = list.includes('*') || (etag !== undefined && !etag.startsWith('W/') && list.includes(etag))
-    if (!ok) return preconditionFailed(headers)
-  } else if (h['if-unmodified-since'] !== undefined) {
-    const since = Date.parse(h['if-unmodified-since'])
-    if (Number.isFinite(since) && mtimeSec * 1000 > since) return preconditionFailed(headers)
-  }
-
-  let notModified = false
-  if (h['if-none-match'] !== undefined) {
-    const list = etagList(h['if-none-match'])
-    notModified = list.includes('*') || (etag !== undefined && list.some((t) => opaque(t) === opaque(etag)))
-  } else if (h['if-modified-since'] !== undefined && getOrHead) {
-    const ims = Date.parse(h['if-modified-since'])
-    notModified = Number.isFinite(ims) && mtimeSec * 1000 <= ims && ims <= opts.now
-  }
-  if (notModified && getOrHead) {
+  const verdict = meetsConditions(h, req.method, etag, mtimeSec, opts.now)
+  if (verdict === 412) return preconditionFailed(headers)
+  if (verdict === 304) {
     const kept: StaticHeaders = {}
     for (const [k, v] of Object.entries(headers)) if (!DROPPED_ON_304.has(k.toLowerCase())) kept[k] = v
     return { status: 304, headers: kept, body: 'none', contentType: getHeader(headers, 'Content-Type') }
@@ -206,11 +190,66 @@ function preconditionFailed(headers: StaticHeaders): StaticResponse {
   return { status: 412, headers: { ...headers, 'Content-Length': '0' }, body: 'none' }
 }
 
+/**
+ * httpd 2.4's `ap_meets_conditions`, in its order and with its quirks rather than RFC 7232's
+ * precedence: every validator present is weighed, so a matching If-None-Match still gets the
+ * whole answer when If-Modified-Since says the file changed (or holds a date httpd cannot read),
+ * and a passing If-Unmodified-Since rules out a 304 altogether. `*` counts only at the start of
+ * If-Match / If-None-Match. If-None-Match on a method other than GET/HEAD fails with 412 (strong
+ * comparison); Range with If-Range goes to the byte-range filter without any 304.
+ */
+function meetsConditions(
+  h: Readonly<Record<string, string>>,
+  method: string,
+  etag: string | undefined,
+  mtimeSec: number,
+  now: number
+): 200 | 304 | 412 {
+  const getOrHead = method === 'GET' || method === 'HEAD'
+  const strong = etag !== undefined && !etag.startsWith('W/') ? etag : undefined
+  const ifMatch = h['if-match']
+  if (
+    ifMatch !== undefined &&
+    !ifMatch.startsWith('*') &&
+    (strong === undefined || !etagList(ifMatch).includes(strong))
+  )
+    return 412
+  // Unset, then cleared (false) or set (true) by the conditions below, as httpd's `not_modified`.
+  let notModified: boolean | null = null
+  const ius = h['if-unmodified-since']
+  if (ius !== undefined) {
+    const since = parseHttpDate(ius)
+    if (since !== null && mtimeSec * 1000 > since) return 412
+    notModified = false
+  }
+  const inm = h['if-none-match']
+  if (inm !== undefined) {
+    const list = etagList(inm)
+    const matched =
+      inm.startsWith('*') ||
+      (getOrHead
+        ? etag !== undefined && list.some((t) => opaque(t) === opaque(etag))
+        : strong !== undefined && list.includes(strong))
+    if (!matched) notModified = false
+    else if (!getOrHead) return 412
+    else if (notModified !== false) notModified = true
+  }
+  const ims = h['if-modified-since']
+  if (ims !== undefined) {
+    const t = parseHttpDate(ims) ?? 0
+    const unchanged = t >= mtimeSec * 1000 && t <= now
+    if (!unchanged) notModified = false
+    else if (getOrHead && notModified !== false) notModified = true
+  }
+  if (h.range !== undefined && h['if-range'] !== undefined) return 200
+  return notModified === true ? 304 : 200
+}
+
 /** If-Range: an entity tag must match strongly, a date must equal Last-Modified. */
 function ifRangeHolds(value: string | undefined, etag: string | undefined, mtimeSec: number): boolean {
   if (value === undefined) return true
   const v = value.trim()
   if (v.startsWith('"') || v.startsWith('W/')) return etag !== undefined && !etag.startsWith('W/') && v === etag
-  const t = Date.parse(v)
-  return Number.isFinite(t) && t === mtimeSec * 1000
+  const t = parseHttpDate(v)
+  return t !== null && t === mtimeSec * 1000
 }

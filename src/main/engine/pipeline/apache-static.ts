@@ -26,9 +26,15 @@ import { apacheSections, sectionWalkInput } from './apache-sections'
 import { autoindex } from './autoindex'
 import { dirFixup, fallbackFixup, fixupAnswer } from './mod-dir'
 import { leavesDocroot, statOf } from './subrequest'
+import { traceEnableOf } from './trace-enable'
 
-/** What httpd's default handler answers besides GET, HEAD and POST (it serves the file for those). */
-const ALLOW = 'GET,POST,OPTIONS,HEAD,TRACE'
+/**
+ * The Allow line of what httpd's default handler answers besides GET, HEAD and POST (it serves
+ * the file for those): `make_allow` names TRACE only where `TraceEnable` is not off.
+ */
+function allowOf(ctx: RequestContext): string {
+  return traceEnableOf(ctx.vhost?.layers ?? []) === 'off' ? 'GET,POST,OPTIONS,HEAD' : 'GET,POST,OPTIONS,HEAD,TRACE'
+}
 
 /** Files up to this size are read whole, so mod_deflate sees the whole body in one pass as httpd's does. */
 const WHOLE_BODY_BYTES = 1024 * 1024
@@ -109,6 +115,15 @@ export function requestFile(ctx: RequestContext, root: string): string | null {
 }
 
 /**
+ * `/page.html/`: httpd's directory walk stops at the file and keeps the slash as `r->path_info`,
+ * which the default handler refuses (AcceptPathInfo Default); `path.resolve` in `requestFile`
+ * dropped it, so it is read off the URL.
+ */
+function slashAfterFile(ctx: RequestContext): boolean {
+  return (ctx.apacheFilename ?? ctx.apacheUri ?? ctx.decodedPath).endsWith('/')
+}
+
+/**
  * httpd's default_handler, for `file` (`st`: its stat, undefined when absent). Only GET (HEAD)
  * and POST look at the file: any other method gets its answer whether the file exists or not.
  */
@@ -132,7 +147,15 @@ function defaultHandler(
         ? `${why}; Apache's default handler does not serve ${method}: 405`
         : `${why}; ${method} is not a method httpd knows: its default handler answers 501`
     )
-    return answer(ctx, status, { allow: ALLOW })
+    return answer(ctx, status, { allow: allowOf(ctx) })
+  }
+  if (st?.isFile() && slashAfterFile(ctx)) {
+    ctx.record(
+      'render',
+      'stop',
+      `${why}; Apache serves ${file} from the DocumentRoot, but the URL goes on after the file name with '/': path info, which the default handler refuses, 404`
+    )
+    return answer(ctx, 404)
   }
   if (!st || !st.isFile()) {
     ctx.record(
@@ -204,7 +227,7 @@ function options(ctx: RequestContext, why: string, file: string, folder: boolean
   ctx.record('render', 'stop', `${why}; Apache answers OPTIONS itself: 200 with Allow`)
   ctx.status = 200
   // mod_mime has typed the request by the file's name already.
-  const headers: OutgoingHttpHeaders = { allow: ALLOW, 'content-length': '0' }
+  const headers: OutgoingHttpHeaders = { allow: allowOf(ctx), 'content-length': '0' }
   // mod_mime's type_checker types a folder httpd/unix-directory.
   const type = folder
     ? (forcedFolderType(ctx) ?? 'httpd/unix-directory')

@@ -16,8 +16,7 @@ import { apacheSections } from '../apache-sections'
 import { answer } from './answer'
 import { finalHeaders } from '../response-headers'
 import { proxiedByApache } from './handler'
-
-type TraceEnable = 'on' | 'off' | 'extended'
+import { traceEnableOf } from '../trace-enable'
 
 /** httpd refuses a TRACE body above 64 KiB even with `TraceEnable extended`. */
 const EXTENDED_BODY_LIMIT = 65536
@@ -123,15 +122,6 @@ function echoedHead(ctx: RequestContext, fixedUp = false): string {
     if (h) out += `${h.name}: ${h.value}\r\n`
   }
   return out + '\r\n'
-}
-
-function traceEnableOf(layers: VhostSettings[]): TraceEnable {
-  let mode: TraceEnable = 'on'
-  for (const l of layers) {
-    const v = l.other.TraceEnable?.value[0]?.toLowerCase()
-    if (v === 'on' || v === 'off' || v === 'extended') mode = v
-  }
-  return mode
 }
 
 function readBody(body: NodeJS.ReadableStream): Promise<Buffer | null> {
