@@ -10,7 +10,6 @@
  * with `Max-Forwards: 0` mod_proxy's handler echoes it itself (`proxiedTraceEcho`).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import type { VhostSettings } from '../../../../shared/config-model'
 import type { RequestContext } from '../context'
 import { apacheSections } from '../apache-sections'
 import { answer } from './answer'
