@@ -91,6 +91,7 @@ const VENIA_REQUESTS: HttpdRequest[] = [
   ['GET', '/us/en/products.html', { host: 'www.example.com.' }],
   // author: AUTHOR_FORCE_SSL's redirect, then AllowEncodedSlashes On, deflate, Options Indexes
   ['GET', '/content/venia/us/en.html', AUTHOR],
+  ['GET', '/?', AUTHOR],
   ['GET', '/content/a%20b.html?x=1', { host: 'author' }],
   ['GET', '/content/venia/us/en.html', { ...AUTHOR_HTTPS, ...GZIP }],
   ['GET', '/content/a%2Fb.html', AUTHOR_HTTPS],

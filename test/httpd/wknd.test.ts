@@ -25,6 +25,8 @@ const ORIGIN_TRUSTED = 'http://localhost:3000'
 
 const REQUESTS: HttpdRequest[] = [
   ['GET', '/', {}],
+  // A bare `?` is an empty r->args, not none: the redirect keeps it.
+  ['GET', '/?', {}],
   ['GET', '/', { 'x-forwarded-proto': 'https' }],
   ['GET', '/us/en.html', {}],
   ['GET', '/us/en.html', { 'accept-encoding': 'gzip' }],

@@ -10,6 +10,11 @@ export interface ApacheRequest {
   uri: string
   /** `r->args`: the query string as received (still encoded), without `?`; `''` when there is none. */
   query: string
+  /**
+   * The target ended in a bare `?`: `r->args` is `""`, not NULL, and mod_rewrite's redirects
+   * keep the `?` (`/?` → `Location: …/us/en.html?`, as httpd writes it).
+   */
+  emptyArgs?: boolean
   /** `r->protocol`, e.g. `HTTP/1.1`. */
   protocol: string
   /** `r->the_request`: the raw request line, e.g. `GET /a%3Fb?c=d HTTP/1.1`. */

@@ -261,6 +261,7 @@ export class RequestContext {
       // r->uri: after a [PT] rewrite the new path, whatever the Dispatcher goes on with.
       uri: this.apacheUri ?? this.decodedPath,
       query: this.args() ?? '',
+      emptyArgs: this.args() === '',
       protocol: req.protocol,
       theRequest: sharedText(`${req.method} ${req.target} ${req.protocol}`),
       headers: this.headers,

@@ -57,7 +57,7 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
   const initialFilename = perdir !== null ? (ctx.filename ?? docroot(req) + req.uri) : req.uri
   const state: RewriteState = {
     filename: initialFilename,
-    args: req.query === '' ? null : req.query,
+    args: req.query === '' ? (req.emptyArgs === true ? '' : null) : req.query,
     pathInfo: perdir !== null ? (ctx.pathInfo ?? '') : '',
     env: { ...ctx.env },
     notes: ctx.notes ? { ...ctx.notes } : {},
