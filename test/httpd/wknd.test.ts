@@ -39,6 +39,8 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/etc.clientlibs/wknd/clientlibs/site.css', {}],
   ['GET', '/etc.clientlibs/wknd/clientlibs/site.js', { 'accept-encoding': 'gzip' }],
   ['GET', '/us/en.html', { host: 'www.wknd.site' }],
+  // A redirect refused for an encoded '?' (CVE-2024-38474) sets none of its rule's [E=] variables.
+  ['GET', '/a%3Fb', { host: 'www.wknd.site' }],
   ['GET', '/xmlrpc.php', {}],
   ['GET', '/blog/wp-login.php', {}],
   ['GET', '/us/en.html', { 'user-agent': 'WordPress/6.0' }],

@@ -12,7 +12,7 @@ import { buildRewriteCookie } from './cookie'
 import { addVary, captures, evaluateCond, shownCaptures } from './eval-cond'
 import { Expander, type ExpandScope } from './expand'
 import type { RewriteState, RuleEnv, RuleResult } from './state'
-import { absoluteUriScheme, fullyQualify, reduceUri, splitQuery } from './uri'
+import { absoluteUriScheme, fullyQualify, reduceUri, splitQuery, type QuerySplit } from './uri'
 
 function log(state: RewriteState, line: string): void {
   if (state.log.length < 500) state.log.push(line)
@@ -107,6 +107,7 @@ export function applyRule(
 
   const noSub = rule.substitution === null || flags.statusOnly
   let expansion: { text: string; literalQuestionMarks: number[] } | null = null
+  let querySplit: QuerySplit | null = null
   if (!noSub) {
     expansion = exp.expand(
       rule.substitution as NonNullable<CompiledRule['substitution']>,
@@ -116,6 +117,24 @@ export function applyRule(
     if (trace) {
       trace.expanded = expansion.text
       log(state, `rewrite '${subject}' -> '${expansion.text}'`)
+    }
+    const split = (querySplit = splitQuery(expansion.text, state.args, flags))
+    // Apache >= 2.4.60 (CVE-2024-38474), refined in 2.4.62: a "?" that came out of an expansion
+    // may be a decoded %3f of the request; with %3f in the request that is refused, before the
+    // rule's [E=] and [CO=] take effect (checked against apache2 2.4.68).
+    if (split.at >= 0 && !expansion.literalQuestionMarks.includes(split.at)) {
+      if (!flags.unsafeAllow3F && /%3f/i.test(env.req.theRequest)) {
+        state.status = 403
+        state.unsafe3F = true
+        state.touched = rule
+        if (trace) {
+          trace.verdict = 'applied'
+          trace.effects.push('status 403')
+          trace.note = 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F'
+          log(state, 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F')
+        }
+        return 'status'
+      }
     }
   }
   for (const e of rule.env) {
@@ -189,21 +208,7 @@ export function applyRule(
   const text = (expansion as { text: string }).text
   state.filename = text
   if (env.perdir !== null && flags.discardPathInfo) state.pathInfo = ''
-  const split = splitQuery(text, state.args, flags)
-  if (split.at >= 0 && !(expansion as { literalQuestionMarks: number[] }).literalQuestionMarks.includes(split.at)) {
-    // Apache >= 2.4.60 (CVE-2024-38474), refined in 2.4.62: a "?" that came out of an expansion
-    // may be a decoded %3f of the request; with %3f in the request that is refused.
-    if (!flags.unsafeAllow3F && /%3f/i.test(env.req.theRequest)) {
-      state.status = 403
-      state.unsafe3F = true
-      if (trace) {
-        trace.effects.push('status 403')
-        trace.note = 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F'
-        log(state, 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F')
-      }
-      return 'status'
-    }
-  }
+  const split = querySplit as QuerySplit
   if (trace && split.at >= 0) log(state, `split uri=${text} -> uri=${split.filename}, args=${split.args ?? '<none>'}`)
   // Apache >= 2.4.56 (CVE-2023-25690): a rewritten query string with a space or a control
   // character is refused unless a redirect will escape it (AH10411). Checked against 2.4.71.
