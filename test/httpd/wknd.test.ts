@@ -27,6 +27,12 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/', {}],
   // A bare `?` is an empty r->args, not none: the redirect keeps it.
   ['GET', '/?', {}],
+  // Read with the first-listed vhost's limits (test.proxy: LimitRequestFieldSize 32768), and
+  // refused before any section walk: no <Directory /> Header lines on these errors.
+  ['GET', '/us/en.html', { 'x-big': 'y'.repeat(9000) }],
+  ['GET', '/us/en.html', { 'x-big': 'y'.repeat(40000) }],
+  ['GET', `/us/en.html?q=${'x'.repeat(9000)}`, {}],
+  ['GET', '/us/en.html%', {}],
   ['GET', '/', { 'x-forwarded-proto': 'https' }],
   ['GET', '/us/en.html', {}],
   ['GET', '/us/en.html', { 'accept-encoding': 'gzip' }],

@@ -60,15 +60,20 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-/** `method`: named in a 405's text, as httpd does ("The requested method PUT is not allowed…"). */
-export function errorPage(status: number, method?: string): string {
+/**
+ * `method`: named in a 405's text, as httpd does ("The requested method PUT is not allowed…").
+ * `notes`: the request's `error-notes`, which a 400 page shows after its own text.
+ */
+export function errorPage(status: number, method?: string, notes?: string): string {
   const [title, plain] = TEXT[status] ?? [statusText(status), 'The server could not answer this request.']
   const text =
     status === 405 && method
       ? `The requested method ${escapeHtml(method)} is not allowed for this URL.`
       : status === 501 && method
         ? `${escapeHtml(method)} not supported for current URL.<br />\n`
-        : plain
+        : status === 400 && notes !== undefined
+          ? plain + notes
+          : plain
   // httpd's 413 text is the one canned message without a paragraph around it.
   const paragraph =
     status === 413

@@ -173,6 +173,8 @@ export class RequestContext {
    * closing one that closes (checked against apache2 2.4).
    */
   unmeasuredError = false
+  /** httpd's `error-notes`: what its canned error page adds after the status's own text. */
+  errorNotes: string | undefined = undefined
   /** `r->content_type` a RewriteRule `[T=…]` forced. */
   forcedType?: string
   /** Spelling of the request headers `RequestHeader` added (the client's own come from `rawHeaders`). */

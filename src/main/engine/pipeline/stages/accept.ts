@@ -51,63 +51,56 @@ function limits(vhost: ActiveVhost | undefined): Limits {
 export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const req = ctx.req
   const chosen = selectVhost(ctx.config.servingVhosts, req.headers.host ?? '')
-  ctx.vhost = chosen?.vhost
   // Refused here, a request never reaches a handler: no output filter (mod_deflate) sees the answer.
   ctx.outputFiltered = false
+  // httpd reads the request line and the header fields before the Host header names a vhost:
+  // with the limits of the connection's default (first-listed) vhost, which also answers what
+  // goes wrong meanwhile (the SDK's test.proxy vhost sets LimitRequestFieldSize 32768 for every
+  // vhost this way). Errors found before any section walk get the vhost's defaults, no section.
+  const reading = ctx.config.servingVhosts[0] ?? chosen?.vhost
+  const refuse = (status: number, why: string, vhost: ActiveVhost | undefined): Promise<boolean> | boolean => {
+    ctx.vhost = vhost
+    ctx.sectionsPhase = 'server'
+    ctx.record('accept', 'stop', `${why}: ${status}`)
+    ctx.setOutcome('blocked')
+    return answer(ctx, status)
+  }
 
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
-  const lim = limits(ctx.vhost)
-  if (requestLine > lim.line) {
-    ctx.record('accept', 'stop', `request line of ${requestLine} bytes exceeds LimitRequestLine: 414`)
-    ctx.setOutcome('blocked')
-    return answer(ctx, 414)
-  }
+  const lim = limits(reading)
+  if (requestLine > lim.line)
+    return refuse(414, `request line of ${requestLine} bytes exceeds LimitRequestLine`, reading)
+  ctx.vhost = chosen?.vhost
   const pong = req.target === '*' && req.method === 'OPTIONS'
   const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](req.target)
   const n = accepted.n
-  if (!pong && !n.ok && n.requestLine) {
-    // Refused with the request line, before the Host header was read: the first-listed vhost answers.
-    ctx.vhost = ctx.config.servingVhosts[0]
-    ctx.record('accept', 'stop', `${n.reason}: ${n.status}`)
-    ctx.setOutcome('blocked')
-    return answer(ctx, n.status)
-  }
+  // Refused with the request line, before the Host header was read: the first-listed vhost answers.
+  if (!pong && !n.ok && n.requestLine) return refuse(n.status, n.reason, ctx.config.servingVhosts[0])
   const raw = req.rawHeaders
   const fieldLimit = lim.field
   if (raw.length / 2 > LIMIT_FIELDS) {
-    ctx.record('accept', 'stop', `${raw.length / 2} header fields exceed LimitRequestFields (${LIMIT_FIELDS}): 400`)
-    ctx.setOutcome('blocked')
-    return answer(ctx, 400)
+    ctx.errorNotes = "The number of request header fields exceeds this server's limit."
+    return refuse(400, `${raw.length / 2} header fields exceed LimitRequestFields (${LIMIT_FIELDS})`, reading)
   }
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i].length + 2 + raw[i + 1].length > fieldLimit) {
-      ctx.record('accept', 'stop', `header ${raw[i]} exceeds LimitRequestFieldSize (${fieldLimit} bytes): 400`)
-      ctx.setOutcome('blocked')
-      return answer(ctx, 400)
+      ctx.errorNotes = 'Size of a request header field exceeds server limit.'
+      return refuse(400, `header ${raw[i]} exceeds LimitRequestFieldSize (${fieldLimit} bytes)`, reading)
     }
   }
   if (chosen?.malformed !== undefined || hostHeaders(raw) > 1) {
     const why = chosen?.malformed ?? 'more than one Host header'
-    ctx.record('accept', 'stop', `httpd cannot read the Host header '${req.headers.host}' (${why}): 400`)
-    ctx.setOutcome('blocked')
-    return answer(ctx, 400)
+    return refuse(400, `httpd cannot read the Host header '${req.headers.host}' (${why})`, reading)
   }
   if (req.protocol === 'HTTP/1.1' && !req.headers.host) {
-    ctx.record(
-      'accept',
-      'stop',
-      `HTTP/1.1 request without a host name (${req.headers.host === undefined ? 'no' : 'an empty'} Host header): 400`
-    )
-    ctx.setOutcome('blocked')
-    return answer(ctx, 400)
+    const which = req.headers.host === undefined ? 'no' : 'an empty'
+    return refuse(400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
   }
 
   if (pong) return optionsPong(ctx)
-  if (!n.ok) {
-    ctx.record('accept', 'stop', `${n.reason}: ${n.status}`)
-    ctx.setOutcome('blocked')
-    return answer(ctx, n.status)
-  }
+  // A target httpd cannot map (bad escapes, an encoded slash, a climb above the root) is refused
+  // by the chosen vhost before any <Location> or <Directory> walk.
+  if (!n.ok) return refuse(n.status, n.reason, ctx.vhost)
   ctx.path = n.path
   ctx.decodedPath = n.decodedPath
   ctx.query = n.query

@@ -44,7 +44,7 @@ export function answer(
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
   if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
-  return send(ctx, status, extraHeaders, errorPage(status, ctx.req.method))
+  return send(ctx, status, extraHeaders, errorPage(status, ctx.req.method, ctx.errorNotes))
 }
 
 /**
