@@ -33,6 +33,7 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/us/en.html', { 'x-big': 'y'.repeat(40000) }],
   ['GET', `/us/en.html?q=${'x'.repeat(9000)}`, {}],
   ['GET', '/us/en.html%', {}],
+  ['GET', '/us/en.html', { expect: 'something-else' }],
   ['GET', '/', { 'x-forwarded-proto': 'https' }],
   ['GET', '/us/en.html', {}],
   ['GET', '/us/en.html', { 'accept-encoding': 'gzip' }],

@@ -410,6 +410,8 @@ export class ProxyServer {
     )
     // `Expect: 100-continue`: answered when the body is first read, not on arrival (below).
     this.server.on('checkContinue', (req, res) => this.handle(req, res, true))
+    // Any other expectation: Node would answer a bare 417 itself; httpd's comes with its page.
+    this.server.on('checkExpectation', (req, res) => this.handle(req, res, false, true))
     // A client that half-closes after its request still gets the answer, as from Apache (and the
     // lean listener); Node would otherwise end the socket at once. (`httpAllowHalfOpen` is the
     // server property Node's own connection handler reads; it is not in the type definitions.)
@@ -432,10 +434,11 @@ export class ProxyServer {
           })
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
+  private handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false, unmet = false): void {
     let done: () => void = () => {}
     const reply = new HttpReply(res, () => done())
     const incoming = toIncoming(req)
+    if (unmet) incoming.unmetExpectation = req.headers.expect ?? ''
     if (expectsContinue && incoming.body) reply.continueOnRead(req)
     done = this.run(incoming, reply)
   }

@@ -20,6 +20,8 @@ const TEXT: Record<number, [string, string]> = {
     'The requested resource is no longer available on this server and there is no forwarding address.\nPlease remove all references to this resource.'
   ],
   413: ['Request Entity Too Large', ''],
+  // Its text names the Expect header (errorPage).
+  417: ['Expectation Failed', ''],
   416: [
     'Requested Range Not Satisfiable',
     'None of the range-specifier values in the Range\nrequest-header field overlap the current extent\nof the selected resource.'
@@ -62,7 +64,8 @@ export function escapeHtml(s: string): string {
 
 /**
  * `method`: named in a 405's text, as httpd does ("The requested method PUT is not allowed…").
- * `notes`: the request's `error-notes`, which a 400 page shows after its own text.
+ * `notes`: the request's `error-notes`, which a 400 page shows after its own text (a 417's:
+ * the Expect header it names).
  */
 export function errorPage(status: number, method?: string, notes?: string): string {
   const [title, plain] = TEXT[status] ?? [statusText(status), 'The server could not answer this request.']
@@ -76,9 +79,11 @@ export function errorPage(status: number, method?: string, notes?: string): stri
           : plain
   // httpd's 413 text is the one canned message without a paragraph around it.
   const paragraph =
-    status === 413
-      ? `The requested resource does not allow request data with ${escapeHtml(method ?? 'GET')} requests, or the amount of data provided in\nthe request exceeds the capacity limit.\n`
-      : `<p>${text}</p>\n`
+    status === 417
+      ? `<p>The expectation given in the Expect request-header\nfield could not be met by this server.\nThe client sent<pre>\n    Expect: ${escapeHtml(notes ?? '')}\n</pre>\n</p><p>Only the 100-continue expectation is supported.</p>\n`
+      : status === 413
+        ? `The requested resource does not allow request data with ${escapeHtml(method ?? 'GET')} requests, or the amount of data provided in\nthe request exceeds the capacity limit.\n`
+        : `<p>${text}</p>\n`
   return page(status, title, paragraph)
 }
 

@@ -40,6 +40,8 @@ export interface IncomingRequest {
   local: { address: string; port: number }
   secure: boolean
   body: Readable | null
+  /** An `Expect` other than `100-continue`, which httpd refuses with 417 while reading the request. */
+  unmetExpectation?: string
 }
 
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */

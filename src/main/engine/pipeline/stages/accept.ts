@@ -97,6 +97,14 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return refuse(400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
   }
 
+  if (req.unmetExpectation !== undefined) {
+    ctx.errorNotes = req.unmetExpectation
+    return refuse(
+      417,
+      `Expect: ${req.unmetExpectation} is not an expectation httpd meets (only 100-continue)`,
+      ctx.vhost
+    )
+  }
   if (pong) return optionsPong(ctx)
   // A target httpd cannot map (bad escapes, an encoded slash, a climb above the root) is refused
   // by the chosen vhost before any <Location> or <Directory> walk.
