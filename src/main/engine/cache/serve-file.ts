@@ -246,7 +246,7 @@ function meetsConditions(
 }
 
 /** If-Range: an entity tag must match strongly, a date must equal Last-Modified. */
-function ifRangeHolds(value: string | undefined, etag: string | undefined, mtimeSec: number): boolean {
+export function ifRangeHolds(value: string | undefined, etag: string | undefined, mtimeSec: number): boolean {
   if (value === undefined) return true
   const v = value.trim()
   if (v.startsWith('"') || v.startsWith('W/')) return etag !== undefined && !etag.startsWith('W/') && v === etag

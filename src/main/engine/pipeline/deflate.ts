@@ -19,6 +19,8 @@ import zlib from 'node:zlib'
 import type { Sourced, VhostSettings } from '../../../shared/config-model'
 import { shortPos } from '../../../shared/diagnostics'
 import { deleteHeader, getHeader, headerKey, setHeader } from '../cache/header-bag'
+import { ifRangeHolds } from '../cache/serve-file'
+import { parseHttpDate } from '../http/apr-date'
 import { multipartBody, multipartBuffer, selectRanges } from '../http/byte-ranges'
 import { apacheSections } from './apache-sections'
 import type { Reply, RequestContext } from './context'
@@ -123,17 +125,33 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   build: (requestHeaders: Record<string, string>) => R
 ): R {
   const res = build(ctx.headers)
-  if (res.status !== 206 && res.status !== 416) return res
+  const cut = res.status === 206 || res.status === 416
+  // A 200 for a Range may still be cut after mod_deflate: its If-Range is checked there against
+  // the compressed answer's ETag, which the handler's answer does not have.
+  if (!cut && (res.status !== 200 || ctx.headers['if-range'] === undefined || ctx.headers.range === undefined))
+    return res
   const full = build(withoutRange(ctx.headers))
   const range = rangeAfterDeflate(ctx, full.headers)
   if (range === undefined) {
     // mod_deflate saw the whole answer before the byte-range filter cut it: its verdict (a Vary)
     // is the whole answer's.
-    ctx.deflateSaw = full.headers
+    if (cut) ctx.deflateSaw = full.headers
     return res
   }
+  // The byte-range filter comes after mod_deflate: If-Range must name the `-gzip` ETag (or the
+  // Last-Modified date), else the whole compressed answer goes out (checked against apache2 2.4.68).
+  if (!ifRangeAfterDeflate(ctx.headers['if-range'], full.headers)) return full
   ctx.rangeAfterDeflate = range
   return full
+}
+
+/** If-Range as the byte-range filter reads it behind mod_deflate: against the compressed answer's validators. */
+function ifRangeAfterDeflate(value: string | undefined, headers: OutgoingHttpHeaders): boolean {
+  if (value === undefined) return true
+  const etag = getHeader(headers, 'etag')
+  const lastModified = getHeader(headers, 'last-modified')
+  const mtime = lastModified === undefined ? null : parseHttpDate(lastModified)
+  return ifRangeHolds(value, etag === undefined ? undefined : gzipETag(etag), mtime === null ? NaN : mtime / 1000)
 }
 
 /** The request headers without `Range` (and `If-Range`). */
@@ -184,10 +202,15 @@ function variant(headers: OutgoingHttpHeaders, kind: 'vary' | 'gzip'): OutgoingH
     deleteHeader(out, 'content-length')
     deleteHeader(out, 'content-md5')
     const etag = getHeader(out, 'etag')
-    if (etag) setHeader(out, 'etag', etag.endsWith('"') ? `${etag.slice(0, -1)}-gzip"` : `${etag}-gzip`)
+    if (etag) setHeader(out, 'etag', gzipETag(etag))
   }
   if (shared) variants[kind].set(headers, Object.freeze(out))
   return out
+}
+
+/** `DeflateAlterETag AddSuffix` (the default): the ETag of the compressed answer. */
+function gzipETag(etag: string): string {
+  return etag.endsWith('"') ? `${etag.slice(0, -1)}-gzip"` : `${etag}-gzip`
 }
 
 const ALREADY_PLAIN = new Set(['', 'identity', '7bit', '8bit', 'binary'])
