@@ -92,6 +92,9 @@ const VENIA_REQUESTS: HttpdRequest[] = [
   // author: AUTHOR_FORCE_SSL's redirect, then AllowEncodedSlashes On, deflate, Options Indexes
   ['GET', '/content/venia/us/en.html', AUTHOR],
   ['GET', '/?', AUTHOR],
+  // a request line over LimitRequestLine is refused before the Host header is read: the
+  // first-listed vhost (author, with its `Header always` lines) answers, whatever the Host says
+  ['GET', `/content/venia/us/en.html?q=${'x'.repeat(9000)}`, PUBLISH],
   ['GET', '/content/a%20b.html?x=1', { host: 'author' }],
   ['GET', '/content/venia/us/en.html', { ...AUTHOR_HTTPS, ...GZIP }],
   ['GET', '/content/a%2Fb.html', AUTHOR_HTTPS],

@@ -438,7 +438,7 @@ export class ProxyServer {
     let done: () => void = () => {}
     const reply = new HttpReply(res, () => done())
     const incoming = toIncoming(req)
-    if (unmet) incoming.unmetExpectation = req.headers.expect ?? ''
+    if (unmet) incoming.expectationFailed = true
     if (expectsContinue && incoming.body) reply.continueOnRead(req)
     done = this.run(incoming, reply)
   }

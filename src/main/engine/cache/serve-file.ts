@@ -153,7 +153,7 @@ export function staticResponse(
   }
 
   // httpd's byte-range filter cuts any 200 of the default handler, whatever the method (HEAD too).
-  if (h.range !== undefined && ifRangeHolds(h['if-range'], etag, mtimeSec)) {
+  if (h.range !== undefined && ifRangeHolds(h['if-range'], etag, mtimeSec * 1000)) {
     const ranged = selectRanges(h.range, file.size)
     if (ranged === 'unsatisfiable') {
       return { status: 416, headers: { 'Content-Range': `bytes */${file.size}` }, body: 'none' }
@@ -245,11 +245,18 @@ function meetsConditions(
   return notModified === true ? 304 : 200
 }
 
-/** If-Range: an entity tag must match strongly, a date must equal Last-Modified. */
-export function ifRangeHolds(value: string | undefined, etag: string | undefined, mtimeSec: number): boolean {
+/**
+ * If-Range: an entity tag must match strongly, a date must equal Last-Modified
+ * (`lastModifiedMs`, null when the answer has none).
+ */
+export function ifRangeHolds(
+  value: string | undefined,
+  etag: string | undefined,
+  lastModifiedMs: number | null
+): boolean {
   if (value === undefined) return true
   const v = value.trim()
   if (v.startsWith('"') || v.startsWith('W/')) return etag !== undefined && !etag.startsWith('W/') && v === etag
   const t = parseHttpDate(v)
-  return t !== null && t === mtimeSec * 1000
+  return t !== null && t === lastModifiedMs
 }

@@ -20,7 +20,7 @@ const TEXT: Record<number, [string, string]> = {
     'The requested resource is no longer available on this server and there is no forwarding address.\nPlease remove all references to this resource.'
   ],
   413: ['Request Entity Too Large', ''],
-  // Its text names the Expect header (errorPage).
+  // Its text quotes the Expect header (errorPage).
   417: ['Expectation Failed', ''],
   416: [
     'Requested Range Not Satisfiable',
@@ -62,12 +62,18 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-/**
- * `method`: named in a 405's text, as httpd does ("The requested method PUT is not allowed…").
- * `notes`: the request's `error-notes`, which a 400 page shows after its own text (a 417's:
- * the Expect header it names).
- */
-export function errorPage(status: number, method?: string, notes?: string): string {
+/** What an error page names besides its status. */
+export interface ErrorPageDetails {
+  /** Named in a 405's and a 501's text, as httpd does ("The requested method PUT is not allowed…"). */
+  method?: string
+  /** The request's `error-notes`, which httpd adds to a 400's and a 417's text. */
+  notes?: string
+  /** The request's Expect header, which a 417's text quotes. */
+  expect?: string
+}
+
+export function errorPage(status: number, details: ErrorPageDetails = {}): string {
+  const { method, notes } = details
   const [title, plain] = TEXT[status] ?? [statusText(status), 'The server could not answer this request.']
   const text =
     status === 405 && method
@@ -80,7 +86,8 @@ export function errorPage(status: number, method?: string, notes?: string): stri
   // httpd's 413 text is the one canned message without a paragraph around it.
   const paragraph =
     status === 417
-      ? `<p>The expectation given in the Expect request-header\nfield could not be met by this server.\nThe client sent<pre>\n    Expect: ${escapeHtml(notes ?? '')}\n</pre>\n</p><p>Only the 100-continue expectation is supported.</p>\n`
+      ? `<p>The expectation given in the Expect request-header\nfield could not be met by this server.\nThe client sent<pre>\n    Expect: ${escapeHtml(details.expect ?? '')}\n</pre>\n</p>` +
+        (notes !== undefined ? `<p>${notes}</p>\n` : '\n')
       : status === 413
         ? `The requested resource does not allow request data with ${escapeHtml(method ?? 'GET')} requests, or the amount of data provided in\nthe request exceeds the capacity limit.\n`
         : `<p>${text}</p>\n`

@@ -41,7 +41,7 @@ export interface IncomingRequest {
   secure: boolean
   body: Readable | null
   /** An `Expect` other than `100-continue`, which httpd refuses with 417 while reading the request. */
-  unmetExpectation?: string
+  expectationFailed?: boolean
 }
 
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */

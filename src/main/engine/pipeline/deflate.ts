@@ -126,10 +126,10 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
 ): R {
   const res = build(ctx.headers)
   const cut = res.status === 206 || res.status === 416
-  // A 200 for a Range may still be cut after mod_deflate: its If-Range is checked there against
-  // the compressed answer's ETag, which the handler's answer does not have.
-  if (!cut && (res.status !== 200 || ctx.headers['if-range'] === undefined || ctx.headers.range === undefined))
-    return res
+  // A 200 for a Range with If-Range may still be cut after mod_deflate: If-Range is checked
+  // there against the compressed answer's ETag, which the handler's answer does not have.
+  const ifRangeLater = res.status === 200 && ctx.headers.range !== undefined && ctx.headers['if-range'] !== undefined
+  if (!cut && !ifRangeLater) return res
   const full = build(withoutRange(ctx.headers))
   const range = rangeAfterDeflate(ctx, full.headers)
   if (range === undefined) {
@@ -150,8 +150,11 @@ function ifRangeAfterDeflate(value: string | undefined, headers: OutgoingHttpHea
   if (value === undefined) return true
   const etag = getHeader(headers, 'etag')
   const lastModified = getHeader(headers, 'last-modified')
-  const mtime = lastModified === undefined ? null : parseHttpDate(lastModified)
-  return ifRangeHolds(value, etag === undefined ? undefined : gzipETag(etag), mtime === null ? NaN : mtime / 1000)
+  return ifRangeHolds(
+    value,
+    etag === undefined ? undefined : gzipETag(etag),
+    lastModified === undefined ? null : parseHttpDate(lastModified)
+  )
 }
 
 /** The request headers without `Range` (and `If-Range`). */

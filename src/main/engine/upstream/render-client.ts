@@ -48,6 +48,7 @@ export class RenderClient {
   readonly origin: string
   readonly label: string
   private readonly pool: Pool
+  private readonly lookup: LookupFunction | undefined
   private expectClient: ExpectContinueClient | null = null
 
   constructor(
@@ -59,7 +60,7 @@ export class RenderClient {
     this.origin = `${scheme}://${host}:${render.port.value}`
     this.label = render.label
     const keepAlive = (opts.keepAliveSeconds ?? 60) * 1000
-    const lookup = opts.lookup ?? renderLookup(render)
+    const lookup = (this.lookup = opts.lookup ?? renderLookup(render))
     this.pool = new Pool(this.origin, {
       connections: 256,
       pipelining: 1,
@@ -123,7 +124,7 @@ export class RenderClient {
     this.expectClient ??= new ExpectContinueClient(this.render, {
       keepAliveMs: (this.opts.keepAliveSeconds ?? 60) * 1000,
       allowSelfSigned: this.opts.allowSelfSigned,
-      lookup: this.opts.lookup ?? renderLookup(this.render)
+      lookup: this.lookup
     })
     return this.expectClient
   }

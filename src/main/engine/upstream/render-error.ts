@@ -15,17 +15,6 @@ export class RenderError extends Error {
   }
 }
 
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET'
-])
-
 /** An HTTP client's error as a RenderError: after the headers a `body` failure, else timeout or connect. */
 export function classifyRenderError(error: Error, headersSeen: boolean): RenderError {
   if (error instanceof RenderError) return error
@@ -33,8 +22,6 @@ export function classifyRenderError(error: Error, headersSeen: boolean): RenderE
   if (headersSeen) return new RenderError('body', error.message, code)
   if (code === 'UND_ERR_HEADERS_TIMEOUT')
     return new RenderError('timeout', 'render did not answer within /receiveTimeout', code)
-  if (CONNECT_CODES.has(code) || /ECONNREFUSED|connect/i.test(error.message)) {
-    return new RenderError('connect', error.message || code, code)
-  }
+  // Anything else failed before the render answered: refused, reset, unreachable, timed out.
   return new RenderError('connect', error.message || code, code)
 }

@@ -58,57 +58,51 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   // goes wrong meanwhile (the SDK's test.proxy vhost sets LimitRequestFieldSize 32768 for every
   // vhost this way). Errors found before any section walk get the vhost's defaults, no section.
   const reading = ctx.config.servingVhosts[0] ?? chosen?.vhost
-  const refuse = (status: number, why: string, vhost: ActiveVhost | undefined): Promise<boolean> | boolean => {
-    ctx.vhost = vhost
-    ctx.sectionsPhase = 'server'
-    ctx.record('accept', 'stop', `${why}: ${status}`)
-    ctx.setOutcome('blocked')
-    return answer(ctx, status)
-  }
 
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
   const lim = limits(reading)
   if (requestLine > lim.line)
-    return refuse(414, `request line of ${requestLine} bytes exceeds LimitRequestLine`, reading)
+    return refuse(ctx, 414, `request line of ${requestLine} bytes exceeds LimitRequestLine`, reading)
   ctx.vhost = chosen?.vhost
   const pong = req.target === '*' && req.method === 'OPTIONS'
   const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](req.target)
   const n = accepted.n
   // Refused with the request line, before the Host header was read: the first-listed vhost answers.
-  if (!pong && !n.ok && n.requestLine) return refuse(n.status, n.reason, ctx.config.servingVhosts[0])
+  if (!pong && !n.ok && n.requestLine) return refuse(ctx, n.status, n.reason, reading)
   const raw = req.rawHeaders
   const fieldLimit = lim.field
   if (raw.length / 2 > LIMIT_FIELDS) {
     ctx.errorNotes = "The number of request header fields exceeds this server's limit."
-    return refuse(400, `${raw.length / 2} header fields exceed LimitRequestFields (${LIMIT_FIELDS})`, reading)
+    return refuse(ctx, 400, `${raw.length / 2} header fields exceed LimitRequestFields (${LIMIT_FIELDS})`, reading)
   }
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i].length + 2 + raw[i + 1].length > fieldLimit) {
       ctx.errorNotes = 'Size of a request header field exceeds server limit.'
-      return refuse(400, `header ${raw[i]} exceeds LimitRequestFieldSize (${fieldLimit} bytes)`, reading)
+      return refuse(ctx, 400, `header ${raw[i]} exceeds LimitRequestFieldSize (${fieldLimit} bytes)`, reading)
     }
   }
   if (chosen?.malformed !== undefined || hostHeaders(raw) > 1) {
     const why = chosen?.malformed ?? 'more than one Host header'
-    return refuse(400, `httpd cannot read the Host header '${req.headers.host}' (${why})`, reading)
+    return refuse(ctx, 400, `httpd cannot read the Host header '${req.headers.host}' (${why})`, reading)
   }
   if (req.protocol === 'HTTP/1.1' && !req.headers.host) {
     const which = req.headers.host === undefined ? 'no' : 'an empty'
-    return refuse(400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
+    return refuse(ctx, 400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
   }
 
-  if (req.unmetExpectation !== undefined) {
-    ctx.errorNotes = req.unmetExpectation
+  if (req.expectationFailed) {
+    ctx.errorNotes = 'Only the 100-continue expectation is supported.'
     return refuse(
+      ctx,
       417,
-      `Expect: ${req.unmetExpectation} is not an expectation httpd meets (only 100-continue)`,
+      `Expect: ${req.headers.expect} is not an expectation httpd meets (only 100-continue)`,
       ctx.vhost
     )
   }
   if (pong) return optionsPong(ctx)
   // A target httpd cannot map (bad escapes, an encoded slash, a climb above the root) is refused
   // by the chosen vhost before any <Location> or <Directory> walk.
-  if (!n.ok) return refuse(n.status, n.reason, ctx.vhost)
+  if (!n.ok) return refuse(ctx, n.status, n.reason, ctx.vhost)
   ctx.path = n.path
   ctx.decodedPath = n.decodedPath
   ctx.query = n.query
@@ -132,6 +126,23 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   resolveClient(ctx)
   ctx.outputFiltered = true
   return false
+}
+
+/**
+ * An answer Apache gives before any section walk (while reading the request, or for a target it
+ * cannot map): from `vhost`'s own settings, no `<Location>` or `<Directory>` section.
+ */
+function refuse(
+  ctx: RequestContext,
+  status: number,
+  why: string,
+  vhost: ActiveVhost | undefined
+): boolean | Promise<boolean> {
+  ctx.vhost = vhost
+  ctx.sectionsPhase = 'server'
+  ctx.record('accept', 'stop', `${why}: ${status}`)
+  ctx.setOutcome('blocked')
+  return answer(ctx, status)
 }
 
 /**

@@ -44,7 +44,12 @@ export function answer(
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
   if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
-  return send(ctx, status, extraHeaders, errorPage(status, ctx.req.method, ctx.errorNotes))
+  return send(
+    ctx,
+    status,
+    extraHeaders,
+    errorPage(status, { method: ctx.req.method, notes: ctx.errorNotes, expect: ctx.headers.expect })
+  )
 }
 
 /**
