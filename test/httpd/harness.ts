@@ -155,18 +155,30 @@ export function ask(
 ): Promise<Answer> {
   const target = substitute(rawTarget)
   const headers = Object.fromEntries(Object.entries(rawHeaders).map(([k, v]) => [k, substitute(v)]))
+  // `host` replaces the default Host line; `:body` is sent as the request body.
+  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${headers.host ?? 'localhost'}`, 'Connection: close']
+  for (const [k, v] of Object.entries(headers)) if (k !== 'host' && k !== ':body') lines.push(`${k}: ${v}`)
+  return askRaw(port, `${lines.join('\r\n')}\r\n\r\n${headers[':body'] ?? ''}`)
+}
+
+/**
+ * Bytes written exactly as given (latin1), and the answer read until the server closes the
+ * connection (or 5 s pass: status 0 then says no head came).
+ */
+export function askRaw(port: number, request: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    // `host` replaces the default Host line; `:body` is sent as the request body.
-    const lines = [`${method} ${target} HTTP/1.1`, `Host: ${headers.host ?? 'localhost'}`, 'Connection: close']
-    for (const [k, v] of Object.entries(headers)) if (k !== 'host' && k !== ':body') lines.push(`${k}: ${v}`)
-    const head = `${lines.join('\r\n')}\r\n\r\n${headers[':body'] ?? ''}`
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(head))
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request, 'latin1'))
     const parts: Buffer[] = []
+    socket.setTimeout(5000, () => socket.destroy())
     socket.on('data', (c: Buffer) => parts.push(c))
     socket.on('error', reject)
-    socket.on('end', () => {
+    socket.on('close', () => {
       const raw = Buffer.concat(parts)
       const headEnd = raw.indexOf('\r\n\r\n')
+      if (headEnd < 0) {
+        const text = JSON.stringify(raw.toString('latin1').slice(0, 60))
+        return resolve({ status: 0, reason: `(no head: ${text})`, headers: {}, spelling: {}, order: [], body: raw })
+      }
       const head = raw.subarray(0, headEnd).toString('latin1').split('\r\n')
       const out: http.IncomingHttpHeaders = {}
       const spelling: Record<string, string> = {}

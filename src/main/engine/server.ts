@@ -8,6 +8,7 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerRespon
 import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { installLeanListener } from './http/lean-listener'
+import { absoluteTarget } from './pipeline/normalise-url'
 import type { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
@@ -333,9 +334,10 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
       ? req.headers['content-length'] !== '0'
       : req.headers['transfer-encoding'] !== undefined
   const socket = req.socket
-  return {
+  const target = req.url ?? '/'
+  const incoming: IncomingRequest = {
     method: req.method ?? 'GET',
-    target: req.url ?? '/',
+    target,
     protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
     headers,
     rawHeaders: req.rawHeaders,
@@ -343,6 +345,24 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
     secure: 'encrypted' in socket && !!(socket as { encrypted?: boolean }).encrypted,
     body: hasBody ? req : null
   }
+  if (target.charCodeAt(0) !== 0x2f) takeUrlHost(incoming)
+  return incoming
+}
+
+/**
+ * An absolute-form `http://` target names the virtual host: httpd reads the host from it and,
+ * when a Host header came too, replaces that header's value with it (ap_update_vhost_from_headers
+ * under the default `HttpProtocolOptions Strict`), so mod_rewrite and the Dispatcher see it.
+ */
+function takeUrlHost(incoming: IncomingRequest): void {
+  const host = absoluteTarget(incoming.target)?.host
+  if (!host) return
+  incoming.urlHost = host
+  if (incoming.headers.host === undefined) return
+  incoming.headers = { ...incoming.headers, host }
+  const raw = incoming.rawHeaders.slice()
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'host') raw[i + 1] = host
+  incoming.rawHeaders = raw
 }
 
 /** The client's and the listener's address and port, as the request sees them. */
@@ -366,7 +386,7 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
     incoming = {
       method: request.method,
       target: request.target,
-      protocol: 'HTTP/1.1',
+      protocol: request.protocol,
       headers: request.headers,
       rawHeaders: request.rawHeaders,
       ...endpoints(socket),
@@ -430,7 +450,8 @@ export class ProxyServer {
         ? false
         : installLeanListener(this.server, {
             handle: (request, socket, reply) => this.handleSimple(request, socket, reply),
-            headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner)
+            headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
+            badRequestAnswer: (headerOnly) => closingErrorResponse(400, opts.active().serverBanner, headerOnly)
           })
   }
 

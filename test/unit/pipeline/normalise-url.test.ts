@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalRewrittenPath, normaliseTarget } from '../../../src/main/engine/pipeline/normalise-url'
+import {
+  absoluteTarget,
+  canonicalRewrittenPath,
+  normaliseTarget,
+  splitTarget
+} from '../../../src/main/engine/pipeline/normalise-url'
 
 function ok(target: string, slashes?: 'off' | 'on' | 'nodecode') {
   const r = normaliseTarget(target, slashes)
@@ -90,5 +95,31 @@ describe('canonicalRewrittenPath: a [PT] result as the Dispatcher goes on with i
   })
   it('with AllowEncodedSlashes NoDecode, keeps a %2F that r->uri still holds', () => {
     expect(canonicalRewrittenPath('/content/a%2Fb.html', 'nodecode')?.path).toBe('/content/a%2Fb.html')
+  })
+})
+
+describe('absoluteTarget: an absolute-form target as httpd reads it', () => {
+  it('takes the virtual host from an http URL, lower-cased, with its port', () => {
+    expect(absoluteTarget('http://WWW.Example.com/a?b')).toEqual({ rest: '/a?b', host: 'www.example.com' })
+    expect(absoluteTarget('HTTP://h:8080')).toEqual({ rest: '', host: 'h:8080' })
+    expect(absoluteTarget('http://[::1]:80/x')).toEqual({ rest: '/x', host: '[::1]:80' })
+    expect(absoluteTarget('http://h:/x')).toEqual({ rest: '/x', host: 'h' })
+  })
+
+  it('reads https URLs without taking their host (the listener speaks http)', () => {
+    expect(absoluteTarget('https://h/x')).toEqual({ rest: '/x', host: null })
+    expect(absoluteTarget('http:/x')).toEqual({ rest: '/x', host: null })
+  })
+
+  it('refuses other schemes, user information and ports that are not numbers', () => {
+    for (const t of ['ftp://h/x', 'ws://h/x', 'http://u@h/x', 'http://u:p@h/x', 'http://h:abc/x', 'localhost:80'])
+      expect(absoluteTarget(t), t).toBeNull()
+  })
+
+  it('makes splitTarget refuse what httpd refuses and read what it reads', () => {
+    expect(splitTarget('http://h?q=1')).toEqual({ path: '/', query: 'q=1' })
+    expect(splitTarget('http:/a/b')).toEqual({ path: '/a/b', query: null })
+    expect(splitTarget('http:a/b')).toBeNull()
+    expect(splitTarget('ftp://h/a')).toBeNull()
   })
 })

@@ -16,6 +16,7 @@
 import type { Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import { LeanReply } from './lean-reply'
+import { hasBareLf, judgeHead } from './request-head'
 import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
 
 export interface LeanListenerOptions {
@@ -23,6 +24,8 @@ export interface LeanListenerOptions {
   handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
   /** Sent before closing a connection whose head did not arrive within the server's `headersTimeout`. */
   headTimeoutAnswer: () => string
+  /** Sent before closing a connection whose head httpd cannot read (request-head.ts). */
+  badRequestAnswer: (headerOnly: boolean) => string
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n')
@@ -142,7 +145,11 @@ class LeanConnection {
     if (!data) return
     const end = data.indexOf(HEAD_END)
     if (end < 0) {
-      if (data.length > SIMPLE_HEAD_LIMIT) this.giveToNode()
+      if (data.length > SIMPLE_HEAD_LIMIT) return this.giveToNode()
+      // A line ended by a bare LF: httpd refuses the head at once, where llhttp could go on
+      // waiting for the CRLF CRLF that ends it.
+      const text = data.toString('latin1')
+      if (hasBareLf(text)) return this.notSimple(text, data.length)
       // A head must be complete within Node's headers timeout, however slowly its bytes come
       // (started at the first incomplete read: a head that arrives whole never needs it).
       else this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
@@ -152,8 +159,9 @@ class LeanConnection {
     // object, which nothing changes, so what is derived from it can be kept with it.
     let request = this.lastRequest
     if (!request || this.lastHead!.length !== end || data.compare(this.lastHead!, 0, end, 0, end) !== 0) {
-      request = parseSimpleRequest(data.toString('latin1', 0, end))
-      if (!request) return this.giveToNode()
+      const head = data.toString('latin1', 0, end)
+      request = parseSimpleRequest(head)
+      if (!request) return this.notSimple(head, end)
       // Only ordinary heads are remembered: a large one would stay in memory with the connection.
       const small = end <= REMEMBERED_HEAD_LIMIT
       this.lastHead = small ? Buffer.from(data.subarray(0, end)) : null
@@ -211,6 +219,26 @@ class LeanConnection {
     this.clearHeadTimer()
     this.forget()
     this.reply?.socketClosed()
+  }
+
+  /**
+   * A head the lean path does not answer: refused as httpd refuses it, or given to Node's parser
+   * as httpd reads it (request-head.ts).
+   */
+  private notSimple(head: string, end: number): void {
+    const verdict = judgeHead(head)
+    if (verdict.kind === 'refused') return this.refuse(verdict)
+    if (verdict.kind === 'rewritten')
+      this.buffered = Buffer.concat([Buffer.from(verdict.head, 'latin1'), this.buffered!.subarray(end)])
+    this.giveToNode()
+  }
+
+  /** httpd's 400 for a head it cannot read; nothing more is read from the connection. */
+  private refuse(verdict: { headerOnly?: boolean }): void {
+    this.clearHeadTimer()
+    this.closing = true
+    this.buffered = null
+    this.socket.end(this.opts.badRequestAnswer(verdict.headerOnly === true), 'latin1')
   }
 
   private giveToNode(): void {

@@ -21,6 +21,8 @@ export interface SimpleRequest {
   /** `GET`, `HEAD`, or a method Node's parser would refuse. */
   method: string
   target: string
+  /** `HTTP/1.1`, or a later version httpd reads as HTTP/1.1. */
+  protocol: string
   /** Lower-case names. Each appears once, so nothing is joined. */
   headers: Record<string, string>
   /** Names as sent, values trimmed, in order: what Node's `rawHeaders` holds. */
@@ -36,7 +38,12 @@ export const SIMPLE_HEAD_LIMIT = 64 * 1024
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** Anything but printable ASCII and CR LF: tabs, controls and bytes ≥ 0x80 are Node's to judge. */
 const NOT_PLAIN = /[^\x20-\x7e\r\n]/
-const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\/[\x21-\x7e]*) HTTP\/1\.1$/
+/**
+ * httpd reads raw bytes ≥ 0x80 in the target (obs-text) and any `HTTP/d.d` from 1.1 on as
+ * HTTP/1.1, where llhttp refuses both (request-head.ts); HTTP/1.0 and its keep-alive rules stay
+ * with Node.
+ */
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\/[\x21-\x7e\x80-\xff]*) (HTTP\/(?:1\.[1-9]|[2-9]\.[0-9]))$/
 /** The methods llhttp parses: besides GET and HEAD, these stay with Node. */
 const NODE_METHODS = new Set(http.METHODS)
 
@@ -58,9 +65,11 @@ const MAX_SIMPLE_FIELDS = 100
  * a simple request.
  */
 export function parseSimpleRequest(head: string): SimpleRequest | null {
-  if (head.length > SIMPLE_HEAD_LIMIT || NOT_PLAIN.test(head)) return null
+  if (head.length > SIMPLE_HEAD_LIMIT) return null
   const lines = head.split('\r\n')
   if (lines.length - 1 > MAX_SIMPLE_FIELDS) return null
+  // The request line's bytes are the REQUEST_LINE pattern's to judge.
+  if (NOT_PLAIN.test(lines.length > 1 ? head.slice(lines[0].length) : '')) return null
   const line = REQUEST_LINE.exec(lines[0])
   if (!line || (line[1] !== 'GET' && line[1] !== 'HEAD' && NODE_METHODS.has(line[1]))) return null
   const headers: Record<string, string> = {}
@@ -85,5 +94,5 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
     headers[lower] = value
     rawHeaders.push(name, value)
   }
-  return { method: line[1], target: line[2], headers, rawHeaders, keepAlive }
+  return { method: line[1], target: line[2], protocol: line[3], headers, rawHeaders, keepAlive }
 }

@@ -42,6 +42,11 @@ export interface IncomingRequest {
   body: Readable | null
   /** An `Expect` other than `100-continue`, which httpd refuses with 417 while reading the request. */
   expectationFailed?: boolean
+  /**
+   * The `host[:port]` of an absolute-form `http://` target: httpd chooses the virtual host by
+   * it rather than by the Host header (which it rewrites to match, when there is one).
+   */
+  urlHost?: string
 }
 
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */

@@ -50,16 +50,45 @@ function isUnreserved(code: number): boolean {
   )
 }
 
+/**
+ * An absolute-form target (`http://host:port/path?query`) as apr_uri_parse reads it and httpd's
+ * strict request-line check (ap_parse_request_line) then judges it: null when httpd refuses it
+ * with 400 — a scheme other than http or https, user information before the host, a port that
+ * is not a number. `host` (`host[:port]`, lower-cased as fix_hostname leaves it) is set for the
+ * `http` scheme only: httpd takes the virtual host from the URL when the scheme is the
+ * listener's own (ap_parse_uri), and from the Host header otherwise.
+ */
+export function absoluteTarget(target: string): { rest: string; host: string | null } | null {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/s.exec(target)
+  if (!m) return null
+  const scheme = m[1].toLowerCase()
+  if (scheme !== 'http' && scheme !== 'https') return null
+  let rest = m[2]
+  let host: string | null = null
+  if (rest.startsWith('//')) {
+    const end = rest.slice(2).search(/[/?#]/)
+    const authority = end < 0 ? rest.slice(2) : rest.slice(2, 2 + end)
+    rest = end < 0 ? '' : rest.slice(2 + end)
+    if (authority.includes('@')) return null
+    const port = /:([^:\]]*)$/.exec(authority)
+    if (port && !/^\d*$/.test(port[1])) return null
+    if (scheme === 'http' && authority !== '' && !authority.startsWith(':')) {
+      host = (port && port[1] === '' ? authority.slice(0, -1) : authority).toLowerCase()
+    }
+  }
+  return { rest, host }
+}
+
 /** Splits an origin-form or absolute-form target into path and query. */
 export function splitTarget(target: string): { path: string; query: string | null } | null {
   let t = target
   const hash = t.indexOf('#')
   if (hash >= 0) t = t.slice(0, hash)
   if (!t.startsWith('/')) {
-    const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?]*(.*)$/.exec(t)
-    if (!m) return null
-    t = m[1] || '/'
-    if (!t.startsWith('/')) t = '/' + t
+    const abs = absoluteTarget(t)
+    if (!abs) return null
+    t = abs.rest === '' || abs.rest.startsWith('?') ? '/' + abs.rest : abs.rest
+    if (!t.startsWith('/')) return null
   }
   const q = t.indexOf('?')
   return q < 0 ? { path: t, query: null } : { path: t.slice(0, q), query: t.slice(q + 1) }

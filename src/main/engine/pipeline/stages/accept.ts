@@ -50,7 +50,7 @@ function limits(vhost: ActiveVhost | undefined): Limits {
 
 export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const req = ctx.req
-  const chosen = selectVhost(ctx.config.servingVhosts, req.headers.host ?? '')
+  const chosen = selectVhost(ctx.config.servingVhosts, req.urlHost ?? req.headers.host ?? '')
   // Refused here, a request never reaches a handler: no output filter (mod_deflate) sees the answer.
   ctx.outputFiltered = false
   // httpd reads the request line and the header fields before the Host header names a vhost:
@@ -85,7 +85,9 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     const why = chosen?.malformed ?? 'more than one Host header'
     return refuse(ctx, 400, `httpd cannot read the Host header '${req.headers.host}' (${why})`, reading)
   }
-  if (req.protocol === 'HTTP/1.1' && !req.headers.host) {
+  // httpd wants a host name from HTTP/1.1 on (from the Host header or an absolute URL), and for
+  // HTTP/1.1 itself a Host header as well.
+  if ((req.protocol === 'HTTP/1.1' || (!req.urlHost && laterThanHttp11(req.protocol))) && !req.headers.host) {
     const which = req.headers.host === undefined ? 'no' : 'an empty'
     return refuse(ctx, 400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
   }
@@ -200,6 +202,11 @@ function relativeName(file: string): string {
 }
 
 /** httpd joins repeated Host lines with a comma, which no host name has. */
+/** `HTTP/1.2` and on (httpd takes any `HTTP/d.d` with a non-zero major version). */
+function laterThanHttp11(protocol: string): boolean {
+  return protocol > 'HTTP/1.1' && protocol.length === 8
+}
+
 function hostHeaders(raw: string[]): number {
   let n = 0
   for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++

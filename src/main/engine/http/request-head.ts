@@ -1,0 +1,83 @@
+/**
+ * httpd's own reading of a request head, for the heads the lean listener does not answer
+ * itself (simple-request.ts) and hands to Node's parser (llhttp), whose rules differ from
+ * httpd's. Under its default `HttpProtocolOptions Strict` (ap_parse_request_line and
+ * ap_get_mime_headers_core in server/protocol.c), httpd:
+ * - refuses with 400 a request line whose parts are not separated by single spaces, a target
+ *   with a control character, a protocol that is not exactly `HTTP/d.d` with a major version
+ *   from 1 (`http/1.1`, `HTTP/0.9`, `HTTP/01.1`), and any line ended by a bare LF, where llhttp
+ *   accepts some of these (double spaces) or waits for a CRLF that never comes;
+ * - reads what llhttp refuses: `HTTP/1.2` … `HTTP/9.9` (as HTTP/1.1), raw bytes ≥ 0x80 in the
+ *   target (obs-text), folded header lines (obs-fold, joined to the line before), and a
+ *   `Transfer-Encoding` with a `Content-Length` (the length is dropped).
+ * What httpd reads and llhttp refuses is rewritten into the head llhttp reads the same way.
+ * Checked against apache2 2.4.68 (test/httpd/request-line.test.ts). Hand-written: no HTTP
+ * parser on npm implements httpd's strict rules, and llhttp is what we are correcting.
+ */
+
+export type HeadVerdict =
+  /** Node's parser reads this head as httpd does. */
+  | { kind: 'node' }
+  /** httpd reads it; Node's parser reads `head` (same length or not) the same way. */
+  | { kind: 'rewritten'; head: string }
+  /** httpd answers 400 and closes the connection; a HEAD request gets the head alone. */
+  | { kind: 'refused'; headerOnly: boolean }
+
+/** Method SP target [SP protocol], as ap_parse_request_line accepts them in strict mode. */
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+)(?: (HTTP\/[1-9]\.[0-9]))?$/
+/** Protocols llhttp reads as httpd does (it refuses the other `HTTP/d.d`). */
+const NODE_PROTOCOLS = new Set(['HTTP/1.0', 'HTTP/1.1', 'HTTP/2.0'])
+const RAW_BYTE = /[\x80-\xff]/
+const RAW_BYTES = /[\x80-\xff]/g
+
+/** Whether `text` has a line feed without a carriage return before it. */
+export function hasBareLf(text: string): boolean {
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (i === 0 || text.charCodeAt(i - 1) !== 13) return true
+  }
+  return false
+}
+
+/** `head`: the bytes before the blank line, as latin1 (each byte one character). */
+export function judgeHead(head: string): HeadVerdict {
+  // httpd skips empty lines before the request line, as llhttp does.
+  let start = 0
+  while (head.startsWith('\r\n', start)) start += 2
+  const lines = head.slice(start).split('\r\n')
+  const requestLine = lines[0]
+  const headerOnly = /^[ \t]*HEAD[ \t]/.test(requestLine)
+  if (hasBareLf(head)) return { kind: 'refused', headerOnly }
+  const m = REQUEST_LINE.exec(requestLine)
+  if (!m) return { kind: 'refused', headerOnly }
+  const [, method, target, protocol] = m
+  // HTTP/0.9 (no protocol): httpd takes GET only; llhttp reads that one as httpd does.
+  if (protocol === undefined) return method === 'GET' ? { kind: 'node' } : { kind: 'refused', headerOnly }
+
+  let changed = false
+  let line = requestLine
+  if (!NODE_PROTOCOLS.has(protocol) || RAW_BYTE.test(target)) {
+    const escaped = target.replace(RAW_BYTES, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+    line = `${method} ${escaped} ${NODE_PROTOCOLS.has(protocol) ? protocol : 'HTTP/1.1'}`
+    changed = true
+  }
+  const fields: string[] = []
+  let transferEncoding = false
+  for (let i = 1; i < lines.length; i++) {
+    const field = lines[i]
+    const first = field.charCodeAt(0)
+    if ((first === 32 || first === 9) && fields.length > 0) {
+      fields[fields.length - 1] += field
+      changed = true
+      continue
+    }
+    if (/^transfer-encoding[ \t]*:/i.test(field)) transferEncoding = true
+    fields.push(field)
+  }
+  let kept = fields
+  if (transferEncoding) {
+    kept = fields.filter((f) => !/^content-length[ \t]*:/i.test(f))
+    if (kept.length !== fields.length) changed = true
+  }
+  if (!changed) return { kind: 'node' }
+  return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n') }
+}
