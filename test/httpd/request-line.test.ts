@@ -64,6 +64,11 @@ const HEADS: string[] = [
   `GET https://www.wknd.site/us/en.html HTTP/1.1\r\n${H}`,
   `GET http://localhost/us/en.html HTTP/1.1\r\nHost: www.wknd.site\r\n${END}`,
   `GET http://www.wknd.site/us/en.html HTTP/1.1\r\n${END}`,
+  // HTTP/0.9: the line is the whole request (no headers read), the answer its body alone
+  'GET /us/en.html\r\n\r\n',
+  'GET /us/en.html\r\n',
+  'GET /us/en.html\r\nHost: www.wknd.site\r\n\r\n',
+  'GET /missing.html\r\n',
   // for comparison: what both parsers read alike
   `GET /us/en.html HTTP/1.1\r\n${H}`,
   `GET /us/en.html HTTP/2.0\r\n${H}`,

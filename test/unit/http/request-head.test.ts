@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hasBareLf, judgeHead } from '../../../src/main/engine/http/request-head'
+import { hasBareLf, http09Target, judgeHead } from '../../../src/main/engine/http/request-head'
 
 const refused = { kind: 'refused', headerOnly: false }
 
@@ -23,9 +23,14 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     expect(judgeHead('HEAD /')).toEqual({ kind: 'refused', headerOnly: true })
   })
 
-  it('takes an HTTP/0.9 request for GET only', () => {
-    expect(judgeHead('GET /')).toEqual({ kind: 'node' })
+  it('takes an HTTP/0.9 request for GET only, its line alone', () => {
+    expect(judgeHead('GET /')).toEqual({ kind: 'http09', target: '/' })
+    expect(judgeHead('GET /a\r\nHost: b')).toEqual({ kind: 'http09', target: '/a' })
     expect(judgeHead('POST /')).toEqual(refused)
+    expect(http09Target('\r\nGET /x\r\n')).toBe('/x')
+    expect(http09Target('GET /x')).toBeNull()
+    expect(http09Target('GET /x HTTP/1.1\r\n')).toBeNull()
+    expect(http09Target('HEAD /x\r\n')).toBeNull()
   })
 
   it('refuses any line ended by a bare LF', () => {

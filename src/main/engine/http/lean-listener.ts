@@ -16,7 +16,7 @@
 import type { Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import { LeanReply } from './lean-reply'
-import { hasBareLf, judgeHead } from './request-head'
+import { hasBareLf, http09Target, judgeHead } from './request-head'
 import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
 
 export interface LeanListenerOptions {
@@ -68,6 +68,11 @@ export function installLeanListener(server: HttpServer, opts: LeanListenerOption
       open.clear()
     }
   }
+}
+
+/** An HTTP/0.9 request: no headers, and the connection closes after the answer. */
+function http09Request(target: string): SimpleRequest {
+  return { method: 'GET', target, protocol: 'HTTP/0.9', headers: {}, rawHeaders: [], keepAlive: false }
 }
 
 class LeanConnection {
@@ -147,9 +152,11 @@ class LeanConnection {
     if (end < 0) {
       if (data.length > SIMPLE_HEAD_LIMIT) return this.giveToNode()
       // A line ended by a bare LF: httpd refuses the head at once, where llhttp could go on
-      // waiting for the CRLF CRLF that ends it.
+      // waiting for the CRLF CRLF that ends it. An HTTP/0.9 request ends with its line.
       const text = data.toString('latin1')
       if (hasBareLf(text)) return this.notSimple(text, data.length)
+      const target = http09Target(text)
+      if (target !== null) return this.start(http09Request(target), true)
       // A head must be complete within Node's headers timeout, however slowly its bytes come
       // (started at the first incomplete read: a head that arrives whole never needs it).
       else this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
@@ -169,13 +176,20 @@ class LeanConnection {
     }
     // What follows (a pipelined request) is copied: a slice would keep the whole chunk alive.
     this.buffered = end + 4 < data.length ? Buffer.from(data.subarray(end + 4)) : null
+    this.start(request, false)
+  }
+
+  /** Answers `request`; an HTTP/0.9 one (`bare`) with its body alone, and nothing after it is read. */
+  private start(request: SimpleRequest, bare: boolean): void {
     this.clearHeadTimer()
+    if (bare) this.buffered = null
     const reply = new LeanReply({
       socket: this.socket,
       method: request.method,
       keepAlive: request.keepAlive,
       keepAliveTimeoutMs: this.server.keepAliveTimeout,
-      onFinish: (keepAlive) => this.finished(keepAlive)
+      onFinish: (keepAlive) => this.finished(keepAlive),
+      bare
     })
     this.reply = reply
     this.opts.handle(request, this.socket, reply)
@@ -228,6 +242,7 @@ class LeanConnection {
   private notSimple(head: string, end: number): void {
     const verdict = judgeHead(head)
     if (verdict.kind === 'refused') return this.refuse(verdict)
+    if (verdict.kind === 'http09') return this.start(http09Request(verdict.target), true)
     if (verdict.kind === 'rewritten')
       this.buffered = Buffer.concat([Buffer.from(verdict.head, 'latin1'), this.buffered!.subarray(end)])
     this.giveToNode()

@@ -155,6 +155,8 @@ export interface LeanReplyOptions {
   keepAliveTimeoutMs: number
   /** Called once when the answer is over: `keepAlive` says whether the connection may carry another. */
   onFinish(keepAlive: boolean, aborted: boolean): void
+  /** An HTTP/0.9 request: the answer is its body alone, without a status line or headers, then the close. */
+  bare?: boolean
 }
 
 const CRLF = '\r\n'
@@ -255,9 +257,9 @@ export class LeanReply implements Reply {
       }
     }
     // A HEAD answer (or 204/304) sends no body, so no chunk framing either, whatever its headers say.
-    this.chunked = chunked && this.hasBody
-    this.keepAlive = keepAlive
-    this.pendingHead = text + typeLine + CRLF
+    this.chunked = chunked && this.hasBody && !this.opts.bare
+    this.keepAlive = keepAlive && !this.opts.bare
+    this.pendingHead = this.opts.bare ? '' : text + typeLine + CRLF
     this.headersSent = true
   }
 

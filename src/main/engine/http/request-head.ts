@@ -22,6 +22,11 @@ export type HeadVerdict =
   | { kind: 'rewritten'; head: string }
   /** httpd answers 400 and closes the connection; a HEAD request gets the head alone. */
   | { kind: 'refused'; headerOnly: boolean }
+  /**
+   * An HTTP/0.9 request (`GET /x` and no protocol): its line is the whole request, whatever
+   * follows, and the answer is the body alone. llhttp reads headers after it and answers with a head.
+   */
+  | { kind: 'http09'; target: string }
 
 /** Method SP target [SP protocol], as ap_parse_request_line accepts them in strict mode. */
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+)(?: (HTTP\/[1-9]\.[0-9]))?$/
@@ -38,6 +43,19 @@ export function hasBareLf(text: string): boolean {
   return false
 }
 
+/**
+ * The target of an HTTP/0.9 request when `data` (latin1) begins with one: a complete first line
+ * (after any empty ones) of `GET` and a target alone. It needs no blank line after it.
+ */
+export function http09Target(data: string): string | null {
+  let start = 0
+  while (data.startsWith('\r\n', start)) start += 2
+  const end = data.indexOf('\r\n', start)
+  if (end < 0) return null
+  const m = REQUEST_LINE.exec(data.slice(start, end))
+  return m !== null && m[1] === 'GET' && m[3] === undefined ? m[2] : null
+}
+
 /** `head`: the bytes before the blank line, as latin1 (each byte one character). */
 export function judgeHead(head: string): HeadVerdict {
   // httpd skips empty lines before the request line, as llhttp does.
@@ -50,8 +68,8 @@ export function judgeHead(head: string): HeadVerdict {
   const m = REQUEST_LINE.exec(requestLine)
   if (!m) return { kind: 'refused', headerOnly }
   const [, method, target, protocol] = m
-  // HTTP/0.9 (no protocol): httpd takes GET only; llhttp reads that one as httpd does.
-  if (protocol === undefined) return method === 'GET' ? { kind: 'node' } : { kind: 'refused', headerOnly }
+  // HTTP/0.9 (no protocol): httpd takes GET only.
+  if (protocol === undefined) return method === 'GET' ? { kind: 'http09', target } : { kind: 'refused', headerOnly }
 
   let changed = false
   let line = requestLine
