@@ -55,6 +55,8 @@ const HEADS: string[] = [
   `GET /us/en.html HTTP/1.1\r\nHost: localhost\r\nX-Folded: a\r\n b\r\n${END}`,
   `GET /us/en.html HTTP/1.1\r\nHost: localhost\r\nX-Folded: a\r\n\tb\r\n${END}`,
   `POST /systemready HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n${END}0\r\n\r\n`,
+  // read by httpd, refused by mod_proxy (the SDK's /systemready is a ProxyPass)
+  `POST /systemready HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip, chunked\r\n${END}0\r\n\r\n`,
   // absolute-form targets: an http:// URL names the virtual host (and replaces the Host header)
   `GET http://www.wknd.site/us/en.html HTTP/1.1\r\n${H}`,
   `GET HTTP://WWW.WKND.SITE:80/us/en.html HTTP/1.1\r\n${H}`,

@@ -70,6 +70,13 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     ctx.record('render', 'stop', `${why}: ${url} is https and SSLProxyEngine is not on: 500`)
     return answer(ctx, 500)
   }
+  // mod_proxy_http passes a request body on with no transfer coding but `chunked` (AH01093
+  // "… Transfer-Encoding is not supported"): `gzip, chunked`, which httpd itself reads, is a 500.
+  const te = ctx.req.headers['transfer-encoding']
+  if (te !== undefined && te.trim().toLowerCase() !== 'chunked') {
+    ctx.record('render', 'stop', `${why}: mod_proxy does not support Transfer-Encoding '${te}': 500`)
+    return answer(ctx, 500)
+  }
   const timeoutMs = timeoutSecondsOf(ctx, target) * 1000
   const settings = proxySettingsOf(ctx)
   // ProxyErrorOverride: a backend error's body is read and dropped, and httpd answers itself.
