@@ -96,8 +96,7 @@ async function startServer(
           leanHits.push(request.target)
           respond(request.target, reply)
         },
-        headTimeoutAnswer: () => 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
-        badRequestAnswer: () => 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'
+        headTimeoutAnswer: () => 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n'
       })
     : false
   if (lean) expect(installed).not.toBe(false)

@@ -57,6 +57,20 @@ describe('request heads as httpd reads them', () => {
     expect(s.up.publish.requests).toHaveLength(0)
   })
 
+  it('leaves a trace that says why httpd refused the head', async () => {
+    const s = await stack()
+    await raw(s.port, 'GET  /content/double.html HTTP/1.1\r\nHost: localhost\r\n\r\n')
+    const trace = await s.traceOf('/content/double.html')
+    expect(trace.response.status).toBe(400)
+    expect(trace.outcome).toBe('blocked')
+    expect(trace.stages[0]).toMatchObject({ stage: 'accept', verdict: 'stop' })
+    expect(trace.stages[0].summary).toContain(
+      "httpd refuses the request: the request line 'GET  /content/double.html HTTP/1.1' separates its parts with more than one space"
+    )
+    await raw(s.port, 'GET /content/lf.html HTTP/1.1\nHost: localhost\n\n')
+    expect((await s.traceOf('/content/lf.html')).stages[0].summary).toContain('bare LF')
+  })
+
   it('forwards what httpd reads and Node would refuse: HTTP/1.2, raw UTF-8 in the target, folded lines', async () => {
     const s = await stack()
     const close = 'Host: localhost\r\nConnection: close\r\n\r\n'

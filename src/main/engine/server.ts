@@ -393,6 +393,7 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
       secure: false,
       body: null
     }
+    if (request.refused !== undefined) incoming.refused = request.refused
     incomings.set(request, incoming)
   }
   return incoming
@@ -450,8 +451,7 @@ export class ProxyServer {
         ? false
         : installLeanListener(this.server, {
             handle: (request, socket, reply) => this.handleSimple(request, socket, reply),
-            headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
-            badRequestAnswer: (headerOnly) => closingErrorResponse(400, opts.active().serverBanner, headerOnly)
+            headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner)
           })
   }
 

@@ -1,32 +1,46 @@
 import { describe, expect, it } from 'vitest'
 import { hasBareLf, http09Target, judgeHead } from '../../../src/main/engine/http/request-head'
 
-const refused = { kind: 'refused', headerOnly: false }
+/** The reason judgeHead gives, or null when it does not refuse the head. */
+function refusal(head: string): string | null {
+  const v = judgeHead(head)
+  return v.kind === 'refused' ? v.reason : null
+}
 
 describe("judgeHead: httpd's strict reading of a request head", () => {
-  it('refuses request lines whose parts are not separated by single spaces', () => {
-    for (const line of ['GET  / HTTP/1.1', 'GET /  HTTP/1.1', 'GET / HTTP/1.1 ', 'GET\t/ HTTP/1.1', ' GET / HTTP/1.1'])
-      expect(judgeHead(`${line}\r\nHost: a`), line).toEqual(refused)
+  it('refuses request lines whose parts are not separated by single spaces, and says how', () => {
+    expect(refusal('GET  / HTTP/1.1\r\nHost: a')).toMatch(/more than one space/)
+    expect(refusal('GET /  HTTP/1.1\r\nHost: a')).toMatch(/more than one space/)
+    expect(refusal('GET / HTTP/1.1 \r\nHost: a')).toMatch(/ends with whitespace/)
+    expect(refusal('GET\t/ HTTP/1.1\r\nHost: a')).toMatch(/whitespace other than a single space/)
+    expect(refusal(' GET / HTTP/1.1\r\nHost: a')).toMatch(/starts with whitespace/)
   })
 
   it('refuses a protocol that is not exactly HTTP/d.d with a major version from 1', () => {
     for (const p of ['http/1.1', 'HTTP/0.9', 'HTTP/01.1', 'HTTP/1.10', 'FOO/1.1', 'HTTP/1'])
-      expect(judgeHead(`GET / ${p}\r\nHost: a`), p).toEqual(refused)
+      expect(refusal(`GET / ${p}\r\nHost: a`), p).toMatch(new RegExp(`names the protocol '${p.replace('.', '\\.')}'`))
   })
 
-  it('refuses a control character in the target', () => {
-    expect(judgeHead('GET /a\x01b HTTP/1.1\r\nHost: a')).toEqual(refused)
+  it('refuses a control character in the target, and shows it escaped', () => {
+    expect(refusal('GET /a\x01b HTTP/1.1\r\nHost: a')).toBe(
+      "the request line 'GET /a\\x01b HTTP/1.1' has a control character in its target"
+    )
   })
 
-  it('sends a HEAD its 400 without a body', () => {
-    expect(judgeHead('HEAD  / HTTP/1.1\r\nHost: a')).toEqual({ kind: 'refused', headerOnly: true })
-    expect(judgeHead('HEAD /')).toEqual({ kind: 'refused', headerOnly: true })
+  it("keeps the request line's words for the trace and for a HEAD's bodiless answer", () => {
+    expect(judgeHead('HEAD  /x HTTP/1.1\r\nHost: a')).toMatchObject({
+      kind: 'refused',
+      method: 'HEAD',
+      target: '/x',
+      protocol: 'HTTP/1.1'
+    })
+    expect(judgeHead('HEAD /x')).toMatchObject({ kind: 'refused', method: 'HEAD', target: '/x', protocol: '' })
   })
 
   it('takes an HTTP/0.9 request for GET only, its line alone', () => {
     expect(judgeHead('GET /')).toEqual({ kind: 'http09', target: '/' })
     expect(judgeHead('GET /a\r\nHost: b')).toEqual({ kind: 'http09', target: '/a' })
-    expect(judgeHead('POST /')).toEqual(refused)
+    expect(refusal('POST /')).toMatch(/HTTP\/0\.9 .* POST: httpd takes GET only/)
     expect(http09Target('\r\nGET /x\r\n')).toBe('/x')
     expect(http09Target('GET /x')).toBeNull()
     expect(http09Target('GET /x HTTP/1.1\r\n')).toBeNull()
@@ -37,7 +51,8 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     expect(hasBareLf('GET / HTTP/1.1\r\nHost: a\r\n')).toBe(false)
     expect(hasBareLf('GET / HTTP/1.1\nHost: a')).toBe(true)
     expect(hasBareLf('\n')).toBe(true)
-    expect(judgeHead('GET / HTTP/1.1\r\nHost: a\nX: b')).toEqual(refused)
+    expect(refusal('GET / HTTP/1.1\r\nHost: a\nX: b')).toMatch(/bare LF/)
+    expect(judgeHead('GET /x HTTP/1.1\nHost: a')).toMatchObject({ kind: 'refused', method: 'GET', target: '/x' })
   })
 
   it('leaves to Node what Node reads as httpd does', () => {

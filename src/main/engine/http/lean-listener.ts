@@ -24,8 +24,6 @@ export interface LeanListenerOptions {
   handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
   /** Sent before closing a connection whose head did not arrive within the server's `headersTimeout`. */
   headTimeoutAnswer: () => string
-  /** Sent before closing a connection whose head httpd cannot read (request-head.ts). */
-  badRequestAnswer: (headerOnly: boolean) => string
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n')
@@ -159,7 +157,7 @@ class LeanConnection {
       if (target !== null) return this.start(http09Request(target), true)
       // A head must be complete within Node's headers timeout, however slowly its bytes come
       // (started at the first incomplete read: a head that arrives whole never needs it).
-      else this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
+      this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
       return
     }
     // A client repeats itself (a reload, a load test): the same head gives the same request
@@ -179,17 +177,20 @@ class LeanConnection {
     this.start(request, false)
   }
 
-  /** Answers `request`; an HTTP/0.9 one (`bare`) with its body alone, and nothing after it is read. */
-  private start(request: SimpleRequest, bare: boolean): void {
+  /**
+   * Answers `request`. `last`: nothing after it is read (an HTTP/0.9 request, whose answer is
+   * its body alone, or one whose head httpd refuses).
+   */
+  private start(request: SimpleRequest, last: boolean): void {
     this.clearHeadTimer()
-    if (bare) this.buffered = null
+    if (last) this.buffered = null
     const reply = new LeanReply({
       socket: this.socket,
       method: request.method,
       keepAlive: request.keepAlive,
       keepAliveTimeoutMs: this.server.keepAliveTimeout,
       onFinish: (keepAlive) => this.finished(keepAlive),
-      bare
+      bare: request.protocol === 'HTTP/0.9' && request.refused === undefined
     })
     this.reply = reply
     this.opts.handle(request, this.socket, reply)
@@ -236,24 +237,23 @@ class LeanConnection {
   }
 
   /**
-   * A head the lean path does not answer: refused as httpd refuses it, or given to Node's parser
-   * as httpd reads it (request-head.ts).
+   * A head the lean path does not answer as it is: refused as httpd refuses it (the pipeline
+   * answers, from `SimpleRequest.refused`, so the trace says why), or given to Node's parser as
+   * httpd reads it (request-head.ts).
    */
   private notSimple(head: string, end: number): void {
     const verdict = judgeHead(head)
-    if (verdict.kind === 'refused') return this.refuse(verdict)
+    if (verdict.kind === 'refused') {
+      const { method, target, protocol, reason } = verdict
+      return this.start(
+        { method, target, protocol, headers: {}, rawHeaders: [], keepAlive: false, refused: reason },
+        true
+      )
+    }
     if (verdict.kind === 'http09') return this.start(http09Request(verdict.target), true)
     if (verdict.kind === 'rewritten')
       this.buffered = Buffer.concat([Buffer.from(verdict.head, 'latin1'), this.buffered!.subarray(end)])
     this.giveToNode()
-  }
-
-  /** httpd's 400 for a head it cannot read; nothing more is read from the connection. */
-  private refuse(verdict: { headerOnly?: boolean }): void {
-    this.clearHeadTimer()
-    this.closing = true
-    this.buffered = null
-    this.socket.end(this.opts.badRequestAnswer(verdict.headerOnly === true), 'latin1')
   }
 
   private giveToNode(): void {

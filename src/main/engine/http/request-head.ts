@@ -3,7 +3,7 @@
  * itself (simple-request.ts) and hands to Node's parser (llhttp), whose rules differ from
  * httpd's. Under its default `HttpProtocolOptions Strict` (ap_parse_request_line and
  * ap_get_mime_headers_core in server/protocol.c), httpd:
- * - refuses with 400 a request line whose parts are not separated by single spaces, a target
+ * - refuses with 400 (and says why in the trace) a request line whose parts are not separated by single spaces, a target
  *   with a control character, a protocol that is not exactly `HTTP/d.d` with a major version
  *   from 1 (`http/1.1`, `HTTP/0.9`, `HTTP/01.1`), and any line ended by a bare LF, where llhttp
  *   accepts some of these (double spaces) or waits for a CRLF that never comes;
@@ -20,8 +20,12 @@ export type HeadVerdict =
   | { kind: 'node' }
   /** httpd reads it; Node's parser reads `head` (same length or not) the same way. */
   | { kind: 'rewritten'; head: string }
-  /** httpd answers 400 and closes the connection; a HEAD request gets the head alone. */
-  | { kind: 'refused'; headerOnly: boolean }
+  /**
+   * httpd answers 400 (from the first-listed virtual host, before any header is read) and closes
+   * the connection. `method`, `target` and `protocol` are the request line's words as far as
+   * they go ('' where missing), for the trace and for a HEAD's answer without a body.
+   */
+  | { kind: 'refused'; reason: string; method: string; target: string; protocol: string }
   /**
    * An HTTP/0.9 request (`GET /x` and no protocol): its line is the whole request, whatever
    * follows, and the answer is the body alone. llhttp reads headers after it and answers with a head.
@@ -56,6 +60,32 @@ export function http09Target(data: string): string | null {
   return m !== null && m[1] === 'GET' && m[3] === undefined ? m[2] : null
 }
 
+function refused(requestLine: string, reason: string): HeadVerdict {
+  const [method = '', target = '', protocol = ''] = requestLine.trim().split(/[ \t]+/)
+  return { kind: 'refused', reason, method, target, protocol }
+}
+
+/** Control characters, which a refused request line may hold and the trace shows escaped. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const CONTROL = /[\x00-\x1f\x7f]/g
+// eslint-disable-next-line no-control-regex -- the same, with the space, in a target
+const CONTROL_OR_SPACE = /[\x00-\x20\x7f]/
+
+/** Why the request line is not `method SP target [SP HTTP/d.d]`, in the terms of httpd's log. */
+function requestLineProblem(line: string): string {
+  const quoted = `the request line '${line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`
+  if (/^\s/.test(line)) return `${quoted} starts with whitespace`
+  if (/\s$/.test(line)) return `${quoted} ends with whitespace`
+  if (/[^ \S]/.test(line)) return `${quoted} separates its parts with whitespace other than a single space`
+  if (/ {2}/.test(line)) return `${quoted} separates its parts with more than one space`
+  const [method, target, protocol, ...more] = line.split(' ')
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) return `${quoted} has a method that is not a token`
+  if (target === undefined) return `${quoted} has no target`
+  if (CONTROL_OR_SPACE.test(target)) return `${quoted} has a control character in its target`
+  if (more.length > 0) return `${quoted} has text after the protocol`
+  return `${quoted} names the protocol '${protocol}', where httpd wants exactly HTTP/d.d with a major version from 1`
+}
+
 /** `head`: the bytes before the blank line, as latin1 (each byte one character). */
 export function judgeHead(head: string): HeadVerdict {
   // httpd skips empty lines before the request line, as llhttp does.
@@ -63,13 +93,16 @@ export function judgeHead(head: string): HeadVerdict {
   while (head.startsWith('\r\n', start)) start += 2
   const lines = head.slice(start).split('\r\n')
   const requestLine = lines[0]
-  const headerOnly = /^[ \t]*HEAD[ \t]/.test(requestLine)
-  if (hasBareLf(head)) return { kind: 'refused', headerOnly }
+  if (hasBareLf(head))
+    return refused(requestLine.split('\n')[0], 'a line of the request head ends in a bare LF, not CRLF')
   const m = REQUEST_LINE.exec(requestLine)
-  if (!m) return { kind: 'refused', headerOnly }
+  if (!m) return refused(requestLine, requestLineProblem(requestLine))
   const [, method, target, protocol] = m
   // HTTP/0.9 (no protocol): httpd takes GET only.
-  if (protocol === undefined) return method === 'GET' ? { kind: 'http09', target } : { kind: 'refused', headerOnly }
+  if (protocol === undefined) {
+    if (method === 'GET') return { kind: 'http09', target }
+    return refused(requestLine, `an HTTP/0.9 request (no protocol) with the method ${method}: httpd takes GET only`)
+  }
 
   let changed = false
   let line = requestLine

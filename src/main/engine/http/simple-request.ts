@@ -29,6 +29,8 @@ export interface SimpleRequest {
   rawHeaders: string[]
   /** False when the client sent `Connection: close`. */
   keepAlive: boolean
+  /** Why httpd refuses this head with 400 (request-head.ts); the words of its line as far as they go. */
+  refused?: string
 }
 
 /** Request heads longer than this go to Node (its limit here is 256 KiB; Apache's are per line). */

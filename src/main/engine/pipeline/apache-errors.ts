@@ -106,14 +106,12 @@ function page(status: number, title: string, paragraph: string): string {
  * The whole answer Apache sends before it closes a connection whose request it could not read
  * (an unparsable or oversized head: 400; a head that did not arrive in time: 408).
  */
-export function closingErrorResponse(status: number, serverBanner: string, headerOnly = false): string {
+export function closingErrorResponse(status: number, serverBanner: string): string {
   const body = errorPage(status)
-  // To a HEAD, httpd sends the head alone, without a Content-Length.
   return (
     `HTTP/1.1 ${status} ${statusText(status)}\r\n${currentDateLine()}Server: ${serverBanner}\r\n` +
-    (headerOnly ? '' : `Content-Length: ${Buffer.byteLength(body)}\r\n`) +
-    'Connection: close\r\n' +
-    `Content-Type: text/html; charset=iso-8859-1\r\n\r\n${headerOnly ? '' : body}`
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n` +
+    `Content-Type: text/html; charset=iso-8859-1\r\n\r\n${body}`
   )
 }
 

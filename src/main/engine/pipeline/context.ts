@@ -47,6 +47,8 @@ export interface IncomingRequest {
    * it rather than by the Host header (which it rewrites to match, when there is one).
    */
   urlHost?: string
+  /** Why httpd refuses the request head with 400 while reading it (http/request-head.ts). */
+  refused?: string
 }
 
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */

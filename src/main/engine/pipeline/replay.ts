@@ -87,7 +87,8 @@ export class InputWatch {
 
 /** The memo key of a request that may be replayed (no body: GET and HEAD), else null. */
 export function replayKey(req: IncomingRequest): string | null {
-  if (req.body !== null || (req.method !== 'GET' && req.method !== 'HEAD')) return null
+  // A head httpd refused reads like another head once split into words (`GET  /x` is `GET /x`).
+  if (req.body !== null || (req.method !== 'GET' && req.method !== 'HEAD') || req.refused !== undefined) return null
   // The same request object (a repeated head on one connection) keeps its key string, whose
   // hash V8 then computes once.
   let key = keys.get(req)

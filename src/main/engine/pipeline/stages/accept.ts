@@ -59,6 +59,8 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   // vhost this way). Errors found before any section walk get the vhost's defaults, no section.
   const reading = ctx.config.servingVhosts[0] ?? chosen?.vhost
 
+  // A head httpd could not read (http/request-head.ts): refused before anything else is looked at.
+  if (req.refused !== undefined) return refuse(ctx, 400, `httpd refuses the request: ${req.refused}`, reading)
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
   const lim = limits(reading)
   if (requestLine > lim.line)
