@@ -104,6 +104,19 @@ describe('static files as httpd serves them', () => {
     // The <If>'s Vary stays; mod_deflate adds none.
     expect(r.headers.vary).toBe('X-Test')
     expect(r.headers['content-encoding']).toBeUndefined()
+    // mod_expires goes by r->content_type, still the file's: the 304 carries the 200's freshness.
+    expect(full.headers['cache-control']).toBe('max-age=300')
+    expect(r.headers['cache-control']).toBe('max-age=300')
+    expect(r.headers.expires).toBeDefined()
+  })
+
+  it('mod_expires applies to a multipart 206 by the type of the file it was cut from', async () => {
+    const { s } = await site()
+    const r = await s.send('/content/site/page.html', { headers: { range: 'bytes=0-1,3-4' } })
+    expect(r.status).toBe(206)
+    expect(r.headers['content-type']).toMatch(/^multipart\/byteranges; boundary=/)
+    expect(r.headers['cache-control']).toBe('max-age=300')
+    expect(r.headers.expires).toBeDefined()
   })
 
   it('a failed If-Match is 412 with the file headers and an empty body; an unsatisfiable range is Apache’s 416 page', async () => {

@@ -390,7 +390,11 @@ function expiresChange(
     const key = headerKey(headers, name)
     return key === undefined ? undefined : headers[key]
   }
-  const rule = expiresRuleFor(config, get)
+  // mod_expires' filter reads r->content_type, which a 304 (no Content-Type sent) and a
+  // multipart 206 (the byte-range filter, later, sends multipart/byteranges) keep as the file's.
+  const rule = expiresRuleFor(config, (name) =>
+    name === 'content-type' && source.contentType !== undefined ? source.contentType : get(name)
+  )
   if (!rule) return null
   // Trace lines made with the rule: traces keep the shared strings, not copies.
   if (source.uncacheable && ctx.vhost?.dispatcher.restrictUncacheableContent) {
