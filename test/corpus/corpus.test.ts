@@ -50,6 +50,15 @@ describe('what the workbench does not emulate is said at load time', () => {
       said.every((d) => d.severity === 'info' && d.message.endsWith('(in an SDK file the Cloud keeps immutable)'))
     ).toBe(true)
   })
+
+  it("mod_include's INCLUDES filter (RHEL's AddOutputFilter INCLUDES .shtml) is a warning at its line", () => {
+    const loaded = loadConfig(path.join(CORPUS_DIR, 'adobe__aem-cif-guides-venia', 'classic', 'dispatcher', 'src'))
+    const said = loaded.diagnostics.filter((d) => d.code === 'MODEL_NOT_EMULATED' && d.message.includes('mod_include'))
+    expect(said.map((d) => `${d.severity} ${path.basename(d.pos!.file)}:${d.pos!.line}`)).toEqual([
+      'warning httpd.conf:306'
+    ])
+    expect(said[0].message).toContain('.shtml answers keep their ETag and 304s')
+  })
 })
 
 const byLabel = (label: string): CorpusRoot => {

@@ -62,6 +62,25 @@ describe('static files as httpd serves them', () => {
     expect((await s.send('/content/site/page.html/extra')).status).toBe(404)
   })
 
+  it('AcceptPathInfo On serves the file the URL reaches before its path info; Default and Off refuse it', async () => {
+    const { s } = await site('<Directory "${DOCROOT}/content/site">\n    AcceptPathInfo On\n</Directory>')
+    const css = await s.send('/content/site/tiny.txt/more/of.it')
+    expect(css.status).toBe(200)
+    expect(css.text).toBe('tiny\n')
+    expect(css.headers['content-type']).toBe('text/plain; charset=UTF-8')
+    expect(css.trace.stages.map((st) => st.summary).join('\n')).toMatch(
+      /AcceptPathInfo On: .*tiny\.txt is served with the path info '\/more\/of\.it'/
+    )
+    expect((await s.send('/content/site/page.html/')).status).toBe(200)
+    // Outside that folder the default still holds.
+    expect((await s.send('/content/index.html/x')).status).toBe(404)
+    const off = await site(
+      '<Directory "${DOCROOT}/content/site">\n    AcceptPathInfo On\n</Directory>\n<Files "page.html">\n    AcceptPathInfo Default\n</Files>'
+    )
+    expect((await off.s.send('/content/site/page.html/x')).status).toBe(404)
+    expect((await off.s.send('/content/site/tiny.txt/x')).status).toBe(200)
+  })
+
   it('a folder without its slash is redirected (mod_dir); with it, index.html answers', async () => {
     // The embedded vhost says DirectorySlash Off in <Directory />: a later <Directory /> turns it on again.
     const { s } = await site('<Directory />\n    DirectorySlash On\n</Directory>')

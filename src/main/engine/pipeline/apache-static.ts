@@ -14,6 +14,7 @@ import { staticBodyBytes, staticBodyStream } from '../cache/static-body'
 import { contentTypeFor } from '../cache/mime-types'
 import type { RequestContext } from './context'
 import type { ActiveVhost } from '../runtime/active-config'
+import type { SourcePos } from '../../../shared/diagnostics'
 import { defaultCharsetOf, finalHeaders, MEASURED_BY_FILTER, RANGE_BY_FILTER } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
 import { fileAnswer } from './deflate'
@@ -56,6 +57,12 @@ export function serveStatic(ctx: RequestContext, v: ActiveVhost, why: string): b
     return answer(ctx, 404)
   }
   let st = statOf(file)
+  const below = pathInfoFile(ctx, v, root, file, st)
+  if (below) {
+    ctx.record('render', 'pass', below.summary, { source: below.source })
+    file = below.file
+    st = below.stat
+  }
   const modules = ctx.config.loaded.apache?.modules
   // What mod_dir's fixups leave the handler: a folder, and the index names they tried.
   let folder: { settings: IndexSettings; names: string | null } | null = null
@@ -96,7 +103,8 @@ export function serveStatic(ctx: RequestContext, v: ActiveVhost, why: string): b
       const listed = autoindex(ctx, v, folder.settings, root, file, st, folder.names, why)
       if (listed !== null) return listed
     }
-    return defaultHandler(ctx, root, file, st, why, folder !== null && !moduleLoaded(modules, 'autoindex_module'))
+    const noAutoindex = folder !== null && !moduleLoaded(modules, 'autoindex_module')
+    return defaultHandler(ctx, root, file, st, why, noAutoindex, below !== null)
   }
   if (body !== null) return discardBody(body).then(handle)
   return handle()
@@ -133,7 +141,8 @@ function defaultHandler(
   file: string,
   st: fs.BigIntStats | undefined,
   why: string,
-  noAutoindex = false
+  noAutoindex = false,
+  pathInfoAccepted = false
 ): boolean | Promise<boolean> {
   const method = ctx.req.method
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
@@ -149,7 +158,7 @@ function defaultHandler(
     )
     return answer(ctx, status, { allow: allowOf(ctx) })
   }
-  if (st?.isFile() && slashAfterFile(ctx)) {
+  if (st?.isFile() && !pathInfoAccepted && slashAfterFile(ctx)) {
     ctx.record(
       'render',
       'stop',
@@ -254,6 +263,40 @@ function discardBody(body: Readable): Promise<void> {
     body.once('close', resolve)
     body.resume()
   })
+}
+
+/**
+ * `AcceptPathInfo On` where the URL goes on after a file's name (`/a.css/more`, `/page.html/`):
+ * httpd's directory walk stopped at that file and kept the rest as path info, which the
+ * default handler then serves the file with. Null when there is no such file, or the setting
+ * in effect is `Default` (the handler refuses path info: 404) or `Off`.
+ */
+function pathInfoFile(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  root: string,
+  file: string,
+  st: fs.BigIntStats | undefined
+): { file: string; stat: fs.BigIntStats; summary: string; source: SourcePos | undefined } | null {
+  let found: { file: string; stat: fs.BigIntStats } | null = null
+  if (st) {
+    if (st.isFile() && slashAfterFile(ctx)) found = { file, stat: st }
+  } else {
+    for (let dir = path.dirname(file); dir.length > root.length && dir.startsWith(root); dir = path.dirname(dir)) {
+      const s = statOf(dir)
+      if (s?.isFile()) found = { file: dir, stat: s }
+      if (s) break
+    }
+  }
+  if (!found) return null
+  const settings = v.apache.scoped.indexAt(sectionWalkInput(ctx, v))
+  if (settings.acceptPathInfo !== 'on') return null
+  const rest = found.file === file ? '/' : file.slice(found.file.length)
+  return {
+    ...found,
+    summary: `AcceptPathInfo On: ${found.file} is served with the path info '${rest}'`,
+    source: settings.where.acceptPathInfo
+  }
 }
 
 /** Some folder on the way to `file` (below the docroot) is a file: the rest would be path info, not a missing file. */

@@ -16,6 +16,8 @@ import type { FileProbe } from '../apache-expr'
 import { allContexts } from './contexts'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 import { remoteIpProblems } from './remote-ip'
+import { moduleLoaded } from '../config/apache/modules'
+import { otherOccurrences } from '../config/apache/settings'
 
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
@@ -40,6 +42,7 @@ export function compileDiagnostics(
     out.push(...forwardedHostKeyFiles(contexts))
     for (const s of [apache.server, ...apache.virtualHosts.map((v) => v.settings)]) out.push(...remoteIpProblems(s))
     out.push(...notEmulated(contexts).map((d) => inProjectTerms(loaded, d)))
+    if (moduleLoaded(apache.modules, 'include_module')) out.push(...includesFilters(contexts))
     const seen = new Set<string>()
     const once = (d: Diagnostic): void => {
       const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
@@ -101,6 +104,32 @@ function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
         category: 'model',
         message: `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests go on to the Dispatcher`,
         pos: a.pos
+      })
+    }
+  }
+  return out
+}
+
+/**
+ * mod_include's INCLUDES output filter is not emulated. Where it is in the chain, httpd sends
+ * the answer without an ETag and never answers 304 (its filter set-up), and with `Options
+ * Includes` also parses the server-side includes and drops Last-Modified; the workbench sends
+ * the file as it is. Said where the filter is set (`AddOutputFilter INCLUDES .shtml` in RHEL's
+ * httpd.conf), with the module loaded.
+ */
+function includesFilters(contexts: VhostSettings[]): Diagnostic[] {
+  const out: Diagnostic[] = []
+  for (const s of contexts) {
+    for (const d of otherOccurrences(s, ['AddOutputFilter', 'SetOutputFilter'])) {
+      const filters = (d.args[0] ?? '').split(';').map((f) => f.trim().toUpperCase())
+      if (!filters.includes('INCLUDES')) continue
+      const what = d.name.toLowerCase() === 'addoutputfilter' ? `${d.args.slice(1).join(' ')} answers` : 'these answers'
+      out.push({
+        severity: 'warning',
+        code: NOT_EMULATED,
+        category: 'model',
+        message: `mod_include (server-side includes) is not emulated: ${what} keep their ETag and 304s, and any <!--#…--> directives go out as written, where httpd's INCLUDES filter would process them`,
+        pos: d.pos
       })
     }
   }

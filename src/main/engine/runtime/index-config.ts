@@ -1,5 +1,6 @@
 /**
- * What decides a request for a folder, per directory: core's `Options` (and `ServerSignature`),
+ * What decides a request for a folder (or a path below a file), per directory: core's `Options`
+ * (and `ServerSignature`, `AcceptPathInfo`),
  * mod_dir's config (`DirectoryIndex`, `DirectorySlash`, `DirectoryIndexRedirect`,
  * `FallbackResource`) and mod_autoindex's (`IndexOptions`, the icon, alt, description and
  * ignore lists, header and readme names…). Each context (the server, the vhost, every section
@@ -89,6 +90,11 @@ export interface IndexSettings {
   autoindex: AutoindexConfig
   /** core's ServerSignature: null when not set (off). */
   signature: 'on' | 'off' | 'email' | null
+  /**
+   * core's `AcceptPathInfo`: `on` lets the default handler serve a file whose URL goes on after
+   * its name (`/a.css/more`); null when not set (`default`: the handler refuses it, as `off`).
+   */
+  acceptPathInfo: 'on' | 'off' | 'default' | null
   /** Where the directives that decided were written, for the trace. */
   where: {
     options?: SourcePos
@@ -96,6 +102,7 @@ export interface IndexSettings {
     directorySlash?: SourcePos
     checkHandler?: SourcePos
     indexOptions?: SourcePos
+    acceptPathInfo?: SourcePos
   }
 }
 
@@ -105,7 +112,7 @@ export function hasIndexDirectives(s: VhostSettings): boolean {
   return false
 }
 
-const READ = [...INDEX_DIRECTIVES, 'ServerSignature']
+const READ = [...INDEX_DIRECTIVES, 'ServerSignature', 'AcceptPathInfo']
 
 /** One context: its settings, and the section it is (none for the server and a vhost). */
 export interface IndexContext {
@@ -182,6 +189,7 @@ function readContext(settings: VhostSettings, section: boolean, path: string): I
   let ignoreReset = false
   const where: IndexSettings['where'] = {}
   let signature: IndexSettings['signature'] = null
+  let acceptPathInfo: IndexSettings['acceptPathInfo'] = null
   // push_item: a path item without wildcards matches as a suffix.
   const push = (list: IndexItem[], type: IndexItem['type'], to: string, data: string): void => {
     list.push({
@@ -202,6 +210,12 @@ function readContext(settings: VhostSettings, section: boolean, path: string): I
       case 'Options':
         if (applyOptions(options, args) === undefined) where.options = d.pos
         break
+      case 'AcceptPathInfo': {
+        const w = (args[0] ?? '').toLowerCase()
+        if (w === 'on' || w === 'off' || w === 'default') acceptPathInfo = w
+        where.acceptPathInfo = d.pos
+        break
+      }
       case 'ServerSignature': {
         const w = (args[0] ?? '').toLowerCase()
         signature = w === 'on' ? 'on' : w === 'email' ? 'email' : w === 'off' ? 'off' : signature
@@ -291,7 +305,7 @@ function readContext(settings: VhostSettings, section: boolean, path: string): I
     defaultKey: order.key,
     defaultDirection: order.direction
   }
-  return { options, dir, autoindex, signature, where }
+  return { options, dir, autoindex, signature, acceptPathInfo, where }
 }
 
 function autoindexFrom(o: IndexOptionsState): AutoindexConfig {
@@ -361,12 +375,14 @@ function mergeIndexSettings(base: IndexSettings, add: IndexSettings): IndexSetti
     },
     autoindex: mergeAutoindex(base.autoindex, add.autoindex),
     signature: add.signature ?? base.signature,
+    acceptPathInfo: add.acceptPathInfo ?? base.acceptPathInfo,
     where: {
       options: add.where.options ?? base.where.options,
       directoryIndex: add.dir.indexNames ? add.where.directoryIndex : base.where.directoryIndex,
       directorySlash: add.where.directorySlash ?? base.where.directorySlash,
       checkHandler: add.where.checkHandler ?? base.where.checkHandler,
-      indexOptions: add.where.indexOptions ?? base.where.indexOptions
+      indexOptions: add.where.indexOptions ?? base.where.indexOptions,
+      acceptPathInfo: add.where.acceptPathInfo ?? base.where.acceptPathInfo
     }
   }
 }
