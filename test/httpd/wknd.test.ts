@@ -74,7 +74,16 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/adobe/dynamicmedia/deliver/abc/image.jpg', {}],
   ['GET', '/adobe/dynamicmedia/deliver/a%2Fb/caf%C3%A9%20x.jpg', {}],
   ['GET', '/anything.html', { host: 'test.proxy' }],
-  ['GET', '/a%2Fb%20c/caf%C3%A9', { host: 'test.proxy' }]
+  ['GET', '/a%2Fb%20c/caf%C3%A9', { host: 'test.proxy' }],
+  // The byte-range filter cuts a small proxied 200 that arrives in mod_proxy's first read.
+  ['GET', '/systemready', { range: 'bytes=0-3' }],
+  ['GET', '/systemready', { range: 'bytes=0-3,5-6' }],
+  ['GET', '/systemready', { range: 'bytes=0-3', 'accept-encoding': 'gzip' }],
+  ['GET', '/systemready', { range: 'bytes=99999-' }],
+  ['GET', '/systemready', { range: 'bytes=0-3', 'if-range': '"nomatch"' }],
+  ['HEAD', '/systemready', { range: 'bytes=0-3' }],
+  ['GET', '/x', { host: 'test.proxy', range: 'bytes=1-2' }],
+  ['GET', '/graphql/execute.json/wknd/x', { range: 'bytes=-5' }]
 ]
 
 const running = projectSideBySide({

@@ -43,6 +43,31 @@ describe('mod_proxy locations and [P]', () => {
     )
   })
 
+  it('the byte-range filter cuts a small relayed 200 (it arrives in the first read) and leaves a large or chunked one whole', async () => {
+    const s = await site()
+    s.up.publish.behave('/system/probes/health', { body: '0123456789', headers: { 'content-type': 'text/plain' } })
+    const one = await s.send('/systemready', { headers: { range: 'bytes=2-4' } })
+    expect(one.status).toBe(206)
+    expect(one.text).toBe('234')
+    expect(one.headers['content-range']).toBe('bytes 2-4/10')
+    expect(one.headers['content-length']).toBe('3')
+    expect(
+      one.trace.stages.some((e) => e.summary.startsWith('the byte-range filter cuts the 10-byte answer: 206'))
+    ).toBe(true)
+    const two = await s.send('/systemready', { headers: { range: 'bytes=0-1,8-9' } })
+    expect(two.status).toBe(206)
+    expect(two.headers['content-type']).toMatch(/^multipart\/byteranges; boundary=/)
+    expect(two.text).toContain('Content-range: bytes 8-9/10')
+    expect((await s.send('/systemready', { headers: { range: 'bytes=50-' } })).status).toBe(416)
+    expect((await s.send('/systemready', { headers: { range: 'bytes=0-1', 'if-range': '"other"' } })).status).toBe(200)
+    // Past mod_proxy's 8 KiB read, or without a length: the whole answer.
+    s.up.publish.behave('/system/probes/health', { body: 'x'.repeat(9000) })
+    const big = await s.send('/systemready', { headers: { range: 'bytes=0-1' } })
+    expect([big.status, big.body.length]).toEqual([200, 9000])
+    s.up.publish.behave('/system/probes/health', { bodyBytes: 100 })
+    expect((await s.send('/systemready', { headers: { range: 'bytes=0-1' } })).status).toBe(200)
+  })
+
   it('<LocationMatch "^/crx/(de|server)/"> ProxyPassMatch: a POST body reaches AEM whole, though no filter allows /crx', async () => {
     const s = await site()
     s.up.publish.behave('/crx/server/crx.default/jcr:root/content.json', { body: 'saved' })

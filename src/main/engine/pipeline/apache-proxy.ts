@@ -12,6 +12,7 @@ import type { RequestContext } from './context'
 import { finalHeaders, MEASURED_BY_FILTER } from './response-headers'
 import { PROXY_REQUEST_HOP, PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
 import { answer, proxyError } from './stages/answer'
+import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
@@ -85,10 +86,16 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   return new Promise<boolean>((resolve) => {
     // The backend's status once its answer started (0 before): a 204/304 may end in undici's error.
     let answered = 0
+    // A small answer held for the byte-range filter until its body is complete (proxy-ranges.ts).
+    let held: HeldForRanges | null = null
     const finish = (): void => {
       if (overridden !== null) {
         ctx.setOutcome('error')
         resolve(Promise.resolve(answer(ctx, overridden)).then(() => true))
+        return
+      }
+      if (held) {
+        resolve(Promise.resolve(held.finish()).then(() => true))
         return
       }
       ctx.reply.end()
@@ -128,10 +135,13 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             'stop',
             `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`
           )
-          // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's banner.
-          ctx.reply.proxied?.()
+          // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's
+          // banner. Said when the backend's head goes out (not for a 416 the byte-range filter makes).
           const names = backendSpelling((controller as { rawHeaders?: Buffer[] | null }).rawHeaders)
-          if (names) ctx.reply.backendSpelling?.(names)
+          const relay = (): void => {
+            ctx.reply.proxied?.()
+            if (names) ctx.reply.backendSpelling?.(names)
+          }
           const relayed = reverseMapHeaders(
             withoutHopHeaders(resHeaders, PROXY_RESPONSE_HOP),
             () => reverseMapsFor(ctx),
@@ -146,12 +156,18 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           }
           const via = settings.viaEntry
           if (via !== null) relayed.via = relayed.via === undefined ? via : [...[relayed.via].flat(), via]
-          ctx.reply.head(status, finalHeaders(ctx, status, relayed, false, { relayed: true }))
+          const headers = finalHeaders(ctx, status, relayed, false, { relayed: true })
+          held = holdForRanges(ctx, status, headers, ioBufferSize(ctx), relay)
+          if (!held) {
+            relay()
+            ctx.reply.head(status, headers)
+          }
           ctx.reply.onDrain(() => controller.resume())
         },
         onResponseData(controller, chunk) {
           if (overridden !== null) return
           ctx.trace.response.bytes += chunk.length
+          if (held) return held.add(chunk)
           if (!ctx.reply.write(chunk)) controller.pause()
         },
         onResponseEnd: finish,
@@ -181,6 +197,12 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
 }
 
 /** The last value of a server or vhost directive (`ProxyTimeout`, `SSLProxyEngine`…), if any. */
+/** `ProxyIOBufferSize` in effect, undefined for the default. */
+function ioBufferSize(ctx: RequestContext): number | undefined {
+  const n = Number(vhostValue(ctx, 'ProxyIOBufferSize'))
+  return Number.isInteger(n) && n > 0 ? n : undefined
+}
+
 function vhostValue(ctx: RequestContext, name: string): string | undefined {
   return lastOther(ctx.vhost?.layers ?? [], name)?.[0]
 }

@@ -1,0 +1,103 @@
+/**
+ * httpd's byte-range filter on an answer mod_proxy relays. The filter cuts a 200 only when the
+ * first brigade it is handed holds the whole body (its EOS included): mod_proxy_http passes on
+ * what each read from the backend brings, up to `ProxyIOBufferSize` (8 KiB by default), so a
+ * small answer whose length the backend declared is cut like a static file, and a larger or
+ * chunked one goes out whole. Such an answer is held until its body is complete (it is at most
+ * that size). Checked against apache2 2.4.68 with the SDK's health-check ProxyPass
+ * (test/httpd/wknd.test.ts).
+ */
+import type { OutgoingHttpHeaders } from 'node:http'
+import { getHeader, headerKey, setHeader } from '../cache/header-bag'
+import { multipartBody, multipartBuffer, selectRanges } from '../http/byte-ranges'
+import { ifRangeHolds } from '../cache/serve-file'
+import { parseHttpDate } from '../http/apr-date'
+import type { RequestContext } from './context'
+import { answer } from './stages/answer'
+
+/** mod_proxy's default ProxyIOBufferSize: what one read from the backend brings at most. */
+const PROXY_IO_BUFFER = 8192
+
+/**
+ * A relayed 200 held for the byte-range filter, or null when the filter would leave it alone:
+ * no Range, another status, a HEAD (no body), a body of unknown or too large a length, an
+ * answer already ranged, or an If-Range that does not hold.
+ */
+export function holdForRanges(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  ioBufferSize: number | undefined,
+  relay: () => void
+): HeldForRanges | null {
+  const range = ctx.req.headers.range
+  if (range === undefined || status !== 200 || ctx.req.method === 'HEAD') return null
+  const length = Number(getHeader(headers, 'content-length'))
+  if (!Number.isInteger(length) || length <= 0 || length > (ioBufferSize ?? PROXY_IO_BUFFER)) return null
+  if (getHeader(headers, 'content-range') !== undefined) return null
+  if (/^multipart\/(x-)?byteranges/i.test(getHeader(headers, 'content-type') ?? '')) return null
+  const lastModified = parseHttpDate(getHeader(headers, 'last-modified') ?? '')
+  if (!ifRangeHolds(ctx.req.headers['if-range'], getHeader(headers, 'etag'), lastModified)) return null
+  return new HeldForRanges(ctx, headers, range, relay)
+}
+
+export class HeldForRanges {
+  private readonly chunks: Buffer[] = []
+  private size = 0
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly headers: OutgoingHttpHeaders,
+    private readonly range: string,
+    /** Says the backend's head goes out (its Server line, its spelling): not for the filter's 416. */
+    private readonly relay: () => void
+  ) {}
+
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.size += chunk.length
+  }
+
+  /** The whole answer as it goes out: the 200 unchanged, or cut. Ends the reply. */
+  finish(): boolean | Promise<boolean> {
+    const ctx = this.ctx
+    const body = Buffer.concat(this.chunks, this.size)
+    const ranged = selectRanges(this.range, body.length)
+    if (ranged === 'unsatisfiable') {
+      ctx.record('render', 'stop', `the byte-range filter finds no range of the ${body.length} bytes satisfiable: 416`)
+      ctx.unmeasuredError = true
+      ctx.trace.response.bytes = 0
+      return answer(ctx, 416)
+    }
+    if (ranged === null) {
+      this.relay()
+      ctx.reply.head(200, this.headers)
+      ctx.reply.end(body)
+      return true
+    }
+    const headers: OutgoingHttpHeaders = { ...this.headers }
+    let out: Buffer
+    if (ranged.length === 1) {
+      const [{ start, end }] = ranged
+      out = body.subarray(start, end + 1)
+      headers[headerKey(headers, 'content-length') ?? 'content-length'] = String(out.length)
+      // The filter's own line, after every module's.
+      headers['content-range'] = `bytes ${start}-${end}/${body.length}`
+    } else {
+      const type = getHeader(headers, 'content-type')
+      const multipart = multipartBody(ranged, body.length, type)
+      out = multipartBuffer(body, multipart)
+      setHeader(headers, 'content-type', multipart.contentType)
+      const key = headerKey(headers, 'content-length') ?? 'content-length'
+      if (multipart.lengthKnown) headers[key] = String(out.length)
+      else delete headers[key]
+    }
+    ctx.status = 206
+    ctx.trace.response.bytes = out.length
+    ctx.record('render', 'changed', `the byte-range filter cuts the ${body.length}-byte answer: 206 (${this.range})`)
+    this.relay()
+    ctx.reply.head(206, headers)
+    ctx.reply.end(out)
+    return true
+  }
+}
