@@ -8,6 +8,8 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { embeddedSite } from './support/embedded-site'
+import { dispatcherAny } from './support/config'
+import { stackForThisTest } from './support/engine'
 import { freePort } from './support/ports'
 import { selfSignedServer } from './support/tls'
 
@@ -66,6 +68,25 @@ describe('mod_proxy locations and [P]', () => {
     expect([big.status, big.body.length]).toEqual([200, 9000])
     s.up.publish.behave('/system/probes/health', { bodyBytes: 100 })
     expect((await s.send('/systemready', { headers: { range: 'bytes=0-1' } })).status).toBe(200)
+  })
+
+  it('ProxyIOBufferSize (AMS; the Cloud does not allow it) sets how much the first read brings, never below 8192 bytes', async () => {
+    // A classic configuration: dispatcher.any with an httpd.conf beside it.
+    const classic = (size: number) =>
+      stackForThisTest({
+        upstreams: ['publish'],
+        any: (up) => dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: up.publish.port }] }]),
+        files: (up) => ({
+          'httpd.conf': `ProxyIOBufferSize ${size}\n<VirtualHost *:80>\n  ServerName localhost\n  ProxyPass "/probe" "http://127.0.0.1:${up.publish.port}/probe"\n</VirtualHost>\n`
+        })
+      })
+    const small = await classic(1024)
+    small.up.publish.behave('/probe', { body: 'y'.repeat(2000) })
+    expect((await small.send('/probe', { headers: { range: 'bytes=0-1' } })).status).toBe(206)
+    const large = await classic(16384)
+    large.up.publish.behave('/probe', { body: 'y'.repeat(9000) })
+    const cut = await large.send('/probe', { headers: { range: 'bytes=0-1' } })
+    expect([cut.status, cut.text]).toEqual([206, 'yy'])
   })
 
   it('<LocationMatch "^/crx/(de|server)/"> ProxyPassMatch: a POST body reaches AEM whole, though no filter allows /crx', async () => {

@@ -9,6 +9,21 @@ import { describe, expect, it } from 'vitest'
 import { dispatcherAny } from './support/config'
 import { stackForThisTest } from './support/engine'
 
+/** Writes `head` as latin1 and resolves with what was answered within `ms` (the socket then closes). */
+function answeredWithin(port: number, head: string, ms: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(head, 'latin1'))
+    let answer = ''
+    socket.on('data', (d) => (answer += d.toString('latin1')))
+    socket.on('error', reject)
+    const timer = setTimeout(() => socket.destroy(), ms)
+    socket.on('close', () => {
+      clearTimeout(timer)
+      resolve(answer)
+    })
+  })
+}
+
 /** Writes `head` as latin1 and resolves with everything answered once the server closes. */
 function raw(port: number, head: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -55,6 +70,60 @@ describe('request heads as httpd reads them', () => {
     expect(head).not.toContain('Content-Length')
     expect(head.endsWith('\r\n\r\n')).toBe(true)
     expect(s.up.publish.requests).toHaveLength(0)
+  })
+
+  it('skips empty lines before a request line, however many, also between pipelined requests', async () => {
+    const s = await stack()
+    const one = await raw(
+      s.port,
+      '\r\n\r\n\r\nGET /content/a.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
+    )
+    expect(one).toMatch(/^HTTP\/1\.1 200 /)
+    const two = await raw(
+      s.port,
+      'GET /content/a.html HTTP/1.1\r\nHost: localhost\r\n\r\n\r\n\r\n\r\nGET /content/b.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
+    )
+    expect(two.match(/HTTP\/1\.1 200 /g)).toHaveLength(2)
+    expect(s.up.publish.requests.map((r) => r.url)).toEqual(['/content/a.html', '/content/a.html', '/content/b.html'])
+  })
+
+  it('refuses a bad request line as soon as it is complete, before the rest of the head', async () => {
+    const s = await stack()
+    // The blank line never comes: httpd answers the request line alone.
+    const answer = await answeredWithin(s.port, 'GET  /content/a.html HTTP/1.1\r\nHost: localhost\r\n', 3000)
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+  })
+
+  it("keeps what was sent on Node's path: raw target bytes and a later HTTP version reach the engine as they came", async () => {
+    const s = await stack()
+    const post = await raw(
+      s.port,
+      'POST /deny/caf\xc3\xa9.html HTTP/1.5\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+    )
+    expect(post).toMatch(/^HTTP\/1\.1 404 /)
+    const trace = await s.traceOf('/deny/caf\xc3\xa9.html')
+    expect(trace.request.protocol).toBe('HTTP/1.5')
+    expect(trace.stages.find((st) => st.stage === 'filter')?.summary).toContain('/deny/caf\xc3\xa9.html')
+  })
+
+  it("keeps an HTTP/2.0 connection alive on Node's path, as httpd reads 2.0 like 1.1", async () => {
+    const s = await stack()
+    const both = await raw(
+      s.port,
+      'POST /content/form.html HTTP/2.0\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n' +
+        'GET /content/a.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
+    )
+    expect(both.match(/HTTP\/1\.1 200 /g)).toHaveLength(2)
+  })
+
+  it('an absolute http:// target with two Host headers is served: the URL names the host, one Host line goes on', async () => {
+    const s = await stack()
+    const answer = await raw(
+      s.port,
+      'GET http://www.example.com/content/a.html HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n'
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    expect(s.up.publish.requests[0].headers.host).toBe('www.example.com')
   })
 
   it('leaves a trace that says why httpd refused the head', async () => {

@@ -7,7 +7,7 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
-import { installLeanListener } from './http/lean-listener'
+import { installLeanListener, takeOriginalLine } from './http/lean-listener'
 import { absoluteTarget } from './pipeline/normalise-url'
 import type { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
@@ -334,11 +334,13 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
       ? req.headers['content-length'] !== '0'
       : req.headers['transfer-encoding'] !== undefined
   const socket = req.socket
-  const target = req.url ?? '/'
+  // A head rewritten for Node's parser (request-head.ts) keeps the target and protocol sent.
+  const original = takeOriginalLine(socket, req.url ?? '/')
+  const target = original?.target ?? req.url ?? '/'
   const incoming: IncomingRequest = {
     method: req.method ?? 'GET',
     target,
-    protocol: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
+    protocol: original?.protocol ?? (req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`),
     headers,
     rawHeaders: req.rawHeaders,
     ...endpoints(socket),
@@ -360,8 +362,17 @@ function takeUrlHost(incoming: IncomingRequest): void {
   incoming.urlHost = host
   if (incoming.headers.host === undefined) return
   incoming.headers = { ...incoming.headers, host }
-  const raw = incoming.rawHeaders.slice()
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'host') raw[i + 1] = host
+  // apr_table_setn: one Host line, where the first stood, however many came.
+  const raw: string[] = []
+  let seen = false
+  for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
+    const name = incoming.rawHeaders[i]
+    if (name.toLowerCase() !== 'host') raw.push(name, incoming.rawHeaders[i + 1])
+    else if (!seen) {
+      seen = true
+      raw.push(name, host)
+    }
+  }
   incoming.rawHeaders = raw
 }
 

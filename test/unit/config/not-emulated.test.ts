@@ -68,3 +68,38 @@ describe('sections read but not emulated', () => {
     ).toEqual([['warning', 5]])
   })
 })
+
+describe("mod_include's INCLUDES filter", () => {
+  it('is a warning wherever it is set: AddOutputFilter, AddOutputFilterByType, SetOutputFilter', () => {
+    const root = fs.mkdtempSync(path.join(dir, 'include-'))
+    fs.writeFileSync(
+      path.join(root, 'dispatcher.any'),
+      '/farms { /site { /renders { /0 { /hostname "127.0.0.1" /port "4503" } } /virtualhosts { "*" } } }\n'
+    )
+    fs.writeFileSync(
+      path.join(root, 'httpd.conf'),
+      [
+        'AddOutputFilter INCLUDES .shtml',
+        '<VirtualHost *:80>',
+        '  ServerName localhost',
+        '  AddOutputFilterByType INCLUDES;DEFLATE text/html',
+        '  <Location "/ssi">',
+        '    SetOutputFilter INCLUDES',
+        '  </Location>',
+        '  SetOutputFilter DEFLATE',
+        '</VirtualHost>',
+        ''
+      ].join('\n')
+    )
+    const loaded = loadConfig(path.join(root, 'dispatcher.any'))
+    const said = loaded.diagnostics.filter((d) => d.code === 'MODEL_NOT_EMULATED' && d.message.includes('mod_include'))
+    expect(said.map((d) => [d.pos?.line, d.message.split(':')[1].trim()])).toEqual([
+      [
+        1,
+        ".shtml answers keep their ETag and 304s, and any <!--#…--> directives go out as written, where httpd's INCLUDES filter would process them"
+      ],
+      [4, expect.stringMatching(/^text\/html answers keep/)],
+      [6, expect.stringMatching(/^these answers keep/)]
+    ])
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hasBareLf, http09Target, judgeHead } from '../../../src/main/engine/http/request-head'
+import { earlyVerdict, hasBareLf, judgeHead } from '../../../src/main/engine/http/request-head'
 
 /** The reason judgeHead gives, or null when it does not refuse the head. */
 function refusal(head: string): string | null {
@@ -41,10 +41,15 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     expect(judgeHead('GET /')).toEqual({ kind: 'http09', target: '/' })
     expect(judgeHead('GET /a\r\nHost: b')).toEqual({ kind: 'http09', target: '/a' })
     expect(refusal('POST /')).toMatch(/HTTP\/0\.9 .* POST: httpd takes GET only/)
-    expect(http09Target('\r\nGET /x\r\n')).toBe('/x')
-    expect(http09Target('GET /x')).toBeNull()
-    expect(http09Target('GET /x HTTP/1.1\r\n')).toBeNull()
-    expect(http09Target('HEAD /x\r\n')).toBeNull()
+  })
+
+  it('says what it can before the blank line: a refused or HTTP/0.9 request line, a bare LF; else waits', () => {
+    expect(earlyVerdict('\r\nGET /x\r\n')).toEqual({ kind: 'http09', target: '/x' })
+    expect(earlyVerdict('GET  /x HTTP/1.1\r\nHost: a\r\n')).toMatchObject({ kind: 'refused', target: '/x' })
+    expect(earlyVerdict('HEAD /x\r\n')).toMatchObject({ kind: 'refused', method: 'HEAD' })
+    expect(earlyVerdict('GET /x HTTP/1.1\nHost')).toMatchObject({ kind: 'refused' })
+    expect(earlyVerdict('GET /x')).toBeNull()
+    expect(earlyVerdict('GET /x HTTP/1.1\r\nHost: a\r\n')).toBeNull()
   })
 
   it('refuses any line ended by a bare LF', () => {
@@ -56,33 +61,36 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
   })
 
   it('leaves to Node what Node reads as httpd does', () => {
-    for (const head of ['GET / HTTP/1.1\r\nHost: a', 'POST /x HTTP/1.0\r\nContent-Length: 1', '\r\nGET / HTTP/2.0'])
+    for (const head of ['GET / HTTP/1.1\r\nHost: a', 'POST /x HTTP/1.0\r\nContent-Length: 1', '\r\nGET / HTTP/1.1'])
       expect(judgeHead(head), head).toEqual({ kind: 'node' })
+    expect(judgeHead('GET / HTTP/2.0')).toMatchObject({ kind: 'rewritten' })
   })
 
-  it('rewrites later HTTP versions as HTTP/1.1 and escapes raw bytes in the target', () => {
+  it('rewrites later HTTP versions (2.0 too) as HTTP/1.1 and escapes raw bytes, keeping what was sent', () => {
     expect(judgeHead('POST /caf\xc3\xa9 HTTP/1.2\r\nHost: a')).toEqual({
       kind: 'rewritten',
-      head: 'POST /caf%C3%A9 HTTP/1.1\r\nHost: a'
+      head: 'POST /caf%C3%A9 HTTP/1.1\r\nHost: a',
+      line: { target: '/caf\xc3\xa9', protocol: 'HTTP/1.2', sent: { target: '/caf%C3%A9', protocol: 'HTTP/1.1' } }
     })
+    expect(judgeHead('POST /x HTTP/2.0\r\nHost: a')).toMatchObject({ head: 'POST /x HTTP/1.1\r\nHost: a' })
   })
 
   it('joins folded header lines to the line before, as httpd does', () => {
-    expect(judgeHead('GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\t3\r\nY: 4')).toEqual({
+    expect(judgeHead('GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\t3\r\nY: 4')).toMatchObject({
       kind: 'rewritten',
       head: 'GET / HTTP/1.1\r\nHost: a\r\nX: 1 2\t3\r\nY: 4'
     })
   })
 
   it('drops Content-Length when Transfer-Encoding is present', () => {
-    expect(judgeHead('POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nHost: a')).toEqual({
+    expect(judgeHead('POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nHost: a')).toMatchObject({
       kind: 'rewritten',
       head: 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nHost: a'
     })
   })
 
   it('keeps the empty lines before the request line', () => {
-    expect(judgeHead('\r\nGET / HTTP/1.5\r\nHost: a')).toEqual({
+    expect(judgeHead('\r\nGET / HTTP/1.5\r\nHost: a')).toMatchObject({
       kind: 'rewritten',
       head: '\r\nGET / HTTP/1.1\r\nHost: a'
     })

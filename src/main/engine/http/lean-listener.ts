@@ -16,7 +16,7 @@
 import type { Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import { LeanReply } from './lean-reply'
-import { hasBareLf, http09Target, judgeHead } from './request-head'
+import { earlyVerdict, judgeHead, type HeadVerdict, type OriginalRequestLine } from './request-head'
 import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
 
 export interface LeanListenerOptions {
@@ -66,6 +66,23 @@ export function installLeanListener(server: HttpServer, opts: LeanListenerOption
       open.clear()
     }
   }
+}
+
+/**
+ * The request line a head handed to Node was rewritten from, by its connection: taken back by
+ * `takeOriginalLine` when Node's request for it arrives, so the engine sees what was sent.
+ */
+const originalLines = new WeakMap<Socket, OriginalRequestLine>()
+
+/**
+ * The target and protocol the client sent, when the request Node parsed on `socket` (its
+ * target `target`) came from a head rewritten for Node's parser (request-head.ts); once.
+ */
+export function takeOriginalLine(socket: Socket, target: string): OriginalRequestLine | undefined {
+  const line = originalLines.get(socket)
+  if (line === undefined || line.sent.target !== target) return undefined
+  originalLines.delete(socket)
+  return line
 }
 
 /** An HTTP/0.9 request: no headers, and the connection closes after the answer. */
@@ -144,17 +161,22 @@ class LeanConnection {
 
   /** Starts the next request in the buffer, if it is complete. */
   private next(): void {
-    const data = this.buffered
+    let data = this.buffered
     if (!data) return
+    // Empty lines before a request line are skipped (by httpd and llhttp alike).
+    if (data[0] === 13 && data[1] === 10) {
+      let skip = 2
+      while (data[skip] === 13 && data[skip + 1] === 10) skip += 2
+      this.buffered = data = skip < data.length ? Buffer.from(data.subarray(skip)) : null
+      if (!data) return
+    }
     const end = data.indexOf(HEAD_END)
     if (end < 0) {
       if (data.length > SIMPLE_HEAD_LIMIT) return this.giveToNode()
-      // A line ended by a bare LF: httpd refuses the head at once, where llhttp could go on
-      // waiting for the CRLF CRLF that ends it. An HTTP/0.9 request ends with its line.
-      const text = data.toString('latin1')
-      if (hasBareLf(text)) return this.notSimple(text, data.length)
-      const target = http09Target(text)
-      if (target !== null) return this.start(http09Request(target), true)
+      // httpd answers a request line it refuses, or an HTTP/0.9 one, and a bare LF, before the
+      // head is over (llhttp would go on waiting for a CRLF CRLF that may never come).
+      const early = earlyVerdict(data.toString('latin1'))
+      if (early !== null) return this.follow(early, data.length)
       // A head must be complete within Node's headers timeout, however slowly its bytes come
       // (started at the first incomplete read: a head that arrives whole never needs it).
       this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
@@ -166,7 +188,7 @@ class LeanConnection {
     if (!request || this.lastHead!.length !== end || data.compare(this.lastHead!, 0, end, 0, end) !== 0) {
       const head = data.toString('latin1', 0, end)
       request = parseSimpleRequest(head)
-      if (!request) return this.notSimple(head, end)
+      if (!request) return this.follow(judgeHead(head), end)
       // Only ordinary heads are remembered: a large one would stay in memory with the connection.
       const small = end <= REMEMBERED_HEAD_LIMIT
       this.lastHead = small ? Buffer.from(data.subarray(0, end)) : null
@@ -237,12 +259,13 @@ class LeanConnection {
   }
 
   /**
-   * A head the lean path does not answer as it is: refused as httpd refuses it (the pipeline
-   * answers, from `SimpleRequest.refused`, so the trace says why), or given to Node's parser as
-   * httpd reads it (request-head.ts).
+   * What request-head.ts says of the first head in the buffer (`end`: where that head ends): it
+   * is refused as httpd refuses it (the pipeline answers, from `SimpleRequest.refused`, so the
+   * trace says why), an HTTP/0.9 request, or given to Node's parser as httpd reads it. That
+   * is said of the head that hands the connection over; Node's parser alone reads the heads
+   * after it on that connection (the lean path has no body framing to find where they start).
    */
-  private notSimple(head: string, end: number): void {
-    const verdict = judgeHead(head)
+  private follow(verdict: HeadVerdict, end: number): void {
     if (verdict.kind === 'refused') {
       const { method, target, protocol, reason } = verdict
       return this.start(
@@ -251,8 +274,10 @@ class LeanConnection {
       )
     }
     if (verdict.kind === 'http09') return this.start(http09Request(verdict.target), true)
-    if (verdict.kind === 'rewritten')
+    if (verdict.kind === 'rewritten') {
       this.buffered = Buffer.concat([Buffer.from(verdict.head, 'latin1'), this.buffered!.subarray(end)])
+      originalLines.set(this.socket, verdict.line)
+    }
     this.giveToNode()
   }
 

@@ -18,8 +18,12 @@
 export type HeadVerdict =
   /** Node's parser reads this head as httpd does. */
   | { kind: 'node' }
-  /** httpd reads it; Node's parser reads `head` (same length or not) the same way. */
-  | { kind: 'rewritten'; head: string }
+  /**
+   * httpd reads it; Node's parser reads `head` (same length or not) the same way, but for the
+   * request line's `target` and `protocol`, which the engine takes as sent (`sent`: as Node
+   * gets them) — see `OriginalRequestLine`.
+   */
+  | { kind: 'rewritten'; head: string; line: OriginalRequestLine }
   /**
    * httpd answers 400 (from the first-listed virtual host, before any header is read) and closes
    * the connection. `method`, `target` and `protocol` are the request line's words as far as
@@ -32,10 +36,18 @@ export type HeadVerdict =
    */
   | { kind: 'http09'; target: string }
 
+/** A request line as the client sent it, where Node's parser got another (`sent`). */
+export interface OriginalRequestLine {
+  target: string
+  protocol: string
+  sent: { target: string; protocol: string }
+}
+
 /** Method SP target [SP protocol], as ap_parse_request_line accepts them in strict mode. */
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+)(?: (HTTP\/[1-9]\.[0-9]))?$/
 /** Protocols llhttp reads as httpd does (it refuses the other `HTTP/d.d`). */
-const NODE_PROTOCOLS = new Set(['HTTP/1.0', 'HTTP/1.1', 'HTTP/2.0'])
+// (llhttp takes `HTTP/2.0` too, but as HTTP/1.0: no keep-alive, no chunking; httpd reads it as 1.1.)
+const NODE_PROTOCOLS = new Set(['HTTP/1.0', 'HTTP/1.1'])
 const RAW_BYTE = /[\x80-\xff]/
 const RAW_BYTES = /[\x80-\xff]/g
 
@@ -48,16 +60,19 @@ export function hasBareLf(text: string): boolean {
 }
 
 /**
- * The target of an HTTP/0.9 request when `data` (latin1) begins with one: a complete first line
- * (after any empty ones) of `GET` and a target alone. It needs no blank line after it.
+ * What can be said of a head before its blank line has come: httpd reads the request line
+ * first and answers as soon as it is wrong (400), or is all there is (HTTP/0.9); a bare LF
+ * anywhere is refused at once too. Null: wait for the rest.
  */
-export function http09Target(data: string): string | null {
+export function earlyVerdict(data: string): HeadVerdict | null {
+  if (hasBareLf(data)) return judgeHead(data)
   let start = 0
   while (data.startsWith('\r\n', start)) start += 2
   const end = data.indexOf('\r\n', start)
   if (end < 0) return null
-  const m = REQUEST_LINE.exec(data.slice(start, end))
-  return m !== null && m[1] === 'GET' && m[3] === undefined ? m[2] : null
+  const line = data.slice(start, end)
+  const m = REQUEST_LINE.exec(line)
+  return m === null || m[3] === undefined ? judgeHead(line) : null
 }
 
 function refused(requestLine: string, reason: string): HeadVerdict {
@@ -106,9 +121,13 @@ export function judgeHead(head: string): HeadVerdict {
 
   let changed = false
   let line = requestLine
+  const original: OriginalRequestLine = { target, protocol, sent: { target, protocol } }
   if (!NODE_PROTOCOLS.has(protocol) || RAW_BYTE.test(target)) {
-    const escaped = target.replace(RAW_BYTES, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
-    line = `${method} ${escaped} ${NODE_PROTOCOLS.has(protocol) ? protocol : 'HTTP/1.1'}`
+    original.sent = {
+      target: target.replace(RAW_BYTES, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()),
+      protocol: NODE_PROTOCOLS.has(protocol) ? protocol : 'HTTP/1.1'
+    }
+    line = `${method} ${original.sent.target} ${original.sent.protocol}`
     changed = true
   }
   const fields: string[] = []
@@ -130,5 +149,5 @@ export function judgeHead(head: string): HeadVerdict {
     if (kept.length !== fields.length) changed = true
   }
   if (!changed) return { kind: 'node' }
-  return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n') }
+  return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n'), line: original }
 }

@@ -196,13 +196,13 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   })
 }
 
-/** The last value of a server or vhost directive (`ProxyTimeout`, `SSLProxyEngine`…), if any. */
-/** `ProxyIOBufferSize` in effect, undefined for the default. */
+/** `ProxyIOBufferSize` in effect, undefined when not set; httpd raises a smaller one to 8192 (AP_IOBUFSIZE). */
 function ioBufferSize(ctx: RequestContext): number | undefined {
   const n = Number(vhostValue(ctx, 'ProxyIOBufferSize'))
-  return Number.isInteger(n) && n > 0 ? n : undefined
+  return Number.isInteger(n) && n > 0 ? Math.max(n, 8192) : undefined
 }
 
+/** The last value of a server or vhost directive (`ProxyTimeout`, `SSLProxyEngine`…), if any. */
 function vhostValue(ctx: RequestContext, name: string): string | undefined {
   return lastOther(ctx.vhost?.layers ?? [], name)?.[0]
 }

@@ -71,7 +71,7 @@ export function serveStatic(ctx: RequestContext, v: ActiveVhost, why: string): b
     // FallbackResource stands in for a file that does not exist (not for path info below a file).
     const fixup = st
       ? dirFixup(ctx, v, settings, root, file)
-      : settings.dir.fallback !== null && !belowFile(root, file)
+      : settings.dir.fallback !== null && fileAbove(root, file) === null
         ? fallbackFixup(ctx, v, settings, root)
         : null
     const answered = fixup && fixupAnswer(ctx, fixup)
@@ -278,16 +278,7 @@ function pathInfoFile(
   file: string,
   st: fs.BigIntStats | undefined
 ): { file: string; stat: fs.BigIntStats; summary: string; source: SourcePos | undefined } | null {
-  let found: { file: string; stat: fs.BigIntStats } | null = null
-  if (st) {
-    if (st.isFile() && slashAfterFile(ctx)) found = { file, stat: st }
-  } else {
-    for (let dir = path.dirname(file); dir.length > root.length && dir.startsWith(root); dir = path.dirname(dir)) {
-      const s = statOf(dir)
-      if (s?.isFile()) found = { file: dir, stat: s }
-      if (s) break
-    }
-  }
+  const found = st ? (st.isFile() && slashAfterFile(ctx) ? { file, stat: st } : null) : fileAbove(root, file)
   if (!found) return null
   const settings = v.apache.scoped.indexAt(sectionWalkInput(ctx, v))
   if (settings.acceptPathInfo !== 'on') return null
@@ -299,14 +290,16 @@ function pathInfoFile(
   }
 }
 
-/** Some folder on the way to `file` (below the docroot) is a file: the rest would be path info, not a missing file. */
-function belowFile(root: string, file: string): boolean {
-  let dir = path.dirname(file)
-  while (dir.length > root.length && dir.startsWith(root)) {
-    if (statOf(dir)?.isFile()) return true
-    dir = path.dirname(dir)
+/**
+ * The file on the way to `file` (below the docroot), where httpd's directory walk stops and the
+ * rest becomes path info; null when the nearest existing path above it is a folder (or none is).
+ */
+function fileAbove(root: string, file: string): { file: string; stat: fs.BigIntStats } | null {
+  for (let dir = path.dirname(file); dir.length > root.length && dir.startsWith(root); dir = path.dirname(dir)) {
+    const s = statOf(dir)
+    if (s) return s.isFile() ? { file: dir, stat: s } : null
   }
-  return false
+  return null
 }
 
 function readWhole(file: string): Buffer | null {

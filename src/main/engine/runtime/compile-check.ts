@@ -42,7 +42,8 @@ export function compileDiagnostics(
     out.push(...forwardedHostKeyFiles(contexts))
     for (const s of [apache.server, ...apache.virtualHosts.map((v) => v.settings)]) out.push(...remoteIpProblems(s))
     out.push(...notEmulated(contexts).map((d) => inProjectTerms(loaded, d)))
-    if (moduleLoaded(apache.modules, 'include_module')) out.push(...includesFilters(contexts))
+    if (moduleLoaded(apache.modules, 'include_module'))
+      out.push(...includesFilters(contexts).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
     const once = (d: Diagnostic): void => {
       const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
@@ -115,15 +116,15 @@ function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
  * the answer without an ETag and never answers 304 (its filter set-up), and with `Options
  * Includes` also parses the server-side includes and drops Last-Modified; the workbench sends
  * the file as it is. Said where the filter is set (`AddOutputFilter INCLUDES .shtml` in RHEL's
- * httpd.conf), with the module loaded.
+ * httpd.conf, `AddOutputFilterByType`, `SetOutputFilter`), with the module loaded.
  */
 function includesFilters(contexts: VhostSettings[]): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const s of contexts) {
-    for (const d of otherOccurrences(s, ['AddOutputFilter', 'SetOutputFilter'])) {
-      const filters = (d.args[0] ?? '').split(';').map((f) => f.trim().toUpperCase())
+    for (const d of otherOccurrences(s, ['AddOutputFilter', 'AddOutputFilterByType', 'SetOutputFilter'])) {
+      const filters = (d.args[0] ?? '').split(/[;,]/).map((f) => f.trim().toUpperCase())
       if (!filters.includes('INCLUDES')) continue
-      const what = d.name.toLowerCase() === 'addoutputfilter' ? `${d.args.slice(1).join(' ')} answers` : 'these answers'
+      const what = d.name.toLowerCase() === 'setoutputfilter' ? 'these answers' : `${d.args.slice(1).join(' ')} answers`
       out.push({
         severity: 'warning',
         code: NOT_EMULATED,

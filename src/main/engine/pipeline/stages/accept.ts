@@ -203,12 +203,12 @@ function relativeName(file: string): string {
   return parts.slice(-2).join('/')
 }
 
-/** httpd joins repeated Host lines with a comma, which no host name has. */
 /** `HTTP/1.2` and on (httpd takes any `HTTP/d.d` with a non-zero major version). */
 function laterThanHttp11(protocol: string): boolean {
   return protocol > 'HTTP/1.1' && protocol.length === 8
 }
 
+/** httpd joins repeated Host lines with a comma, which no host name has. */
 function hostHeaders(raw: string[]): number {
   let n = 0
   for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++
