@@ -64,6 +64,8 @@ const HEADS: string[] = [
   `GET http://www.wknd.site/us/en.html HTTP/1.0\r\n\r\n`,
   `GET http://test.proxy/x HTTP/1.1\r\n${H}`,
   `GET https://www.wknd.site/us/en.html HTTP/1.1\r\n${H}`,
+  `GET http:/us/en.html HTTP/1.1\r\n${H}`,
+  `GET ftp:/us/en.html HTTP/1.1\r\n${H}`,
   `GET http://localhost/us/en.html HTTP/1.1\r\nHost: www.wknd.site\r\n${END}`,
   `GET http://www.wknd.site/us/en.html HTTP/1.1\r\n${END}`,
   // HTTP/0.9: the line is the whole request (no headers read), the answer its body alone

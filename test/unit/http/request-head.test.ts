@@ -73,6 +73,11 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
       line: { target: '/caf\xc3\xa9', protocol: 'HTTP/1.2', sent: { target: '/caf%C3%A9', protocol: 'HTTP/1.1' } }
     })
     expect(judgeHead('POST /x HTTP/2.0\r\nHost: a')).toMatchObject({ head: 'POST /x HTTP/1.1\r\nHost: a' })
+    // A scheme without an authority: Node gets the path, the engine what was sent.
+    expect(judgeHead('GET http:/a/b HTTP/1.1\r\nHost: a')).toMatchObject({
+      head: 'GET /a/b HTTP/1.1\r\nHost: a',
+      line: { target: 'http:/a/b', sent: { target: '/a/b' } }
+    })
   })
 
   it('joins folded header lines to the line before, as httpd does', () => {

@@ -8,8 +8,9 @@
  *   from 1 (`http/1.1`, `HTTP/0.9`, `HTTP/01.1`), and any line ended by a bare LF, where llhttp
  *   accepts some of these (double spaces) or waits for a CRLF that never comes;
  * - reads what llhttp refuses: `HTTP/1.2` … `HTTP/9.9` (as HTTP/1.1), raw bytes ≥ 0x80 in the
- *   target (obs-text), folded header lines (obs-fold, joined to the line before), and a
- *   `Transfer-Encoding` with a `Content-Length` (the length is dropped).
+ *   target (obs-text), a scheme with a path and no authority (`http:/x`), folded header lines
+ *   (obs-fold, joined to the line before), and a `Transfer-Encoding` with a `Content-Length`
+ *   (the length is dropped).
  * What httpd reads and llhttp refuses is rewritten into the head llhttp reads the same way.
  * Checked against apache2 2.4.68 (test/httpd/request-line.test.ts). Hand-written: no HTTP
  * parser on npm implements httpd's strict rules, and llhttp is what we are correcting.
@@ -50,6 +51,8 @@ const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+)(?:
 const NODE_PROTOCOLS = new Set(['HTTP/1.0', 'HTTP/1.1'])
 const RAW_BYTE = /[\x80-\xff]/
 const RAW_BYTES = /[\x80-\xff]/g
+/** A scheme with a path and no authority (`http:/x`): httpd reads it, llhttp refuses it. */
+const NO_AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/(?!\/)/
 
 /** Whether `text` has a line feed without a carriage return before it. */
 export function hasBareLf(text: string): boolean {
@@ -122,9 +125,10 @@ export function judgeHead(head: string): HeadVerdict {
   let changed = false
   let line = requestLine
   const original: OriginalRequestLine = { target, protocol, sent: { target, protocol } }
-  if (!NODE_PROTOCOLS.has(protocol) || RAW_BYTE.test(target)) {
+  if (!NODE_PROTOCOLS.has(protocol) || RAW_BYTE.test(target) || NO_AUTHORITY.test(target)) {
+    const path = NO_AUTHORITY.test(target) ? target.slice(target.indexOf(':') + 1) : target
     original.sent = {
-      target: target.replace(RAW_BYTES, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()),
+      target: path.replace(RAW_BYTES, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()),
       protocol: NODE_PROTOCOLS.has(protocol) ? protocol : 'HTTP/1.1'
     }
     line = `${method} ${original.sent.target} ${original.sent.protocol}`
