@@ -3,10 +3,11 @@
  * itself (simple-request.ts) and hands to Node's parser (llhttp), whose rules differ from
  * httpd's. Under its default `HttpProtocolOptions Strict` (ap_parse_request_line and
  * ap_get_mime_headers_core in server/protocol.c), httpd:
- * - refuses with 400 (and says why in the trace) a request line whose parts are not separated by single spaces, a target
- *   with a control character, a protocol that is not exactly `HTTP/d.d` with a major version
- *   from 1 (`http/1.1`, `HTTP/0.9`, `HTTP/01.1`), and any line ended by a bare LF, where llhttp
- *   accepts some of these (double spaces) or waits for a CRLF that never comes;
+ * - refuses with 400 (the trace says why) a request line whose parts are not separated by
+ *   single spaces, a target with a control character, a protocol that is not exactly `HTTP/d.d`
+ *   with a major version from 1 (`http/1.1`, `HTTP/0.9`, `HTTP/01.1`), and any line ended by a
+ *   bare LF, where llhttp accepts some of these (double spaces) or waits for a CRLF that never
+ *   comes;
  * - reads what llhttp refuses: `HTTP/1.2` … `HTTP/9.9` (as HTTP/1.1), raw bytes ≥ 0x80 in the
  *   target (obs-text), a scheme with a path and no authority (`http:/x`), folded header lines
  *   (obs-fold, joined to the line before), and a `Transfer-Encoding` with a `Content-Length`
@@ -46,8 +47,10 @@ export interface OriginalRequestLine {
 
 /** Method SP target [SP protocol], as ap_parse_request_line accepts them in strict mode. */
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+)(?: (HTTP\/[1-9]\.[0-9]))?$/
-/** Protocols llhttp reads as httpd does (it refuses the other `HTTP/d.d`). */
-// (llhttp takes `HTTP/2.0` too, but as HTTP/1.0: no keep-alive, no chunking; httpd reads it as 1.1.)
+/**
+ * Protocols llhttp reads as httpd does. It refuses the other `HTTP/d.d`, and takes `HTTP/2.0`
+ * as HTTP/1.0 (no keep-alive, no chunking) where httpd reads it as 1.1.
+ */
 const NODE_PROTOCOLS = new Set(['HTTP/1.0', 'HTTP/1.1'])
 const RAW_BYTE = /[\x80-\xff]/
 const RAW_BYTES = /[\x80-\xff]/g
