@@ -18,7 +18,8 @@ const FILES: Record<string, string> = {
   'content/wknd/us/en/page.model.json': '{"a":1}\n',
   'content/dam/wknd/image.jpg': 'jpg',
   'etc.clientlibs/wknd/clientlibs/site.css': 'body{}\n',
-  'etc.clientlibs/wknd/clientlibs/site.js': 'x=1\n'
+  'etc.clientlibs/wknd/clientlibs/site.js': 'x=1\n',
+  'content/wknd/us/empty.html': ''
 }
 
 const ORIGIN_TRUSTED = 'http://localhost:3000'
@@ -83,7 +84,11 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/systemready', { range: 'bytes=0-3', 'if-range': '"nomatch"' }],
   ['HEAD', '/systemready', { range: 'bytes=0-3' }],
   ['GET', '/x', { host: 'test.proxy', range: 'bytes=1-2' }],
-  ['GET', '/graphql/execute.json/wknd/x', { range: 'bytes=-5' }]
+  ['GET', '/graphql/execute.json/wknd/x', { range: 'bytes=-5' }],
+  // httpd's header filter drops a Content-Length of 0 from the answer to a HEAD.
+  ['HEAD', '/content/wknd/us/empty.html', {}],
+  ['HEAD', '/content/wknd/us/empty.html', { 'accept-encoding': 'gzip' }],
+  ['GET', '/content/wknd/us/empty.html', {}]
 ]
 
 const running = projectSideBySide({

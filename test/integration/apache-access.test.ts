@@ -109,6 +109,18 @@ describe('Require in sections, before the Dispatcher', () => {
     expect(stage(dev.trace)?.summary).toMatch(/Require env TEAM_OK/)
   })
 
+  it('BrowserMatch and BrowserMatchNoCase set variables from the User-Agent, as SetEnvIf User-Agent does', async () => {
+    const s = await site(`    BrowserMatch "MSIE (\\d)" msie=$1
+    BrowserMatchNoCase "bot" crawler
+    Header always set X-Env "msie=%{msie}e crawler=%{crawler}e"`)
+    const ie = await s.send('/content/demo/us/en.html', {
+      headers: { 'user-agent': 'Mozilla/4.0 (compatible; MSIE 6.0)' }
+    })
+    expect(ie.headers['x-env']).toBe('msie=6 crawler=(null)')
+    const bot = await s.send('/content/demo/us/en.html', { headers: { 'user-agent': 'GoogleBOT/2.1' } })
+    expect(bot.headers['x-env']).toBe('msie=(null) crawler=1')
+  })
+
   it('<Limit OPTIONS> Order deny,allow / Deny from all (the AMS security.conf) refuses OPTIONS only', async () => {
     const s = await site(`    <Directory />
         <Limit OPTIONS>

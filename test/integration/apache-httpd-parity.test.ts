@@ -81,6 +81,23 @@ describe('static files as httpd serves them', () => {
     expect((await off.s.send('/content/site/tiny.txt/x')).status).toBe(200)
   })
 
+  it('RequestHeader … early runs when the request is read, before mod_rewrite; the others only at fixups, after it', async () => {
+    const { s } = await site(
+      [
+        'RequestHeader set X-Go "b" early',
+        'RequestHeader set X-Late "1"',
+        'RewriteCond %{HTTP:X-Go} ^b$',
+        'RewriteRule "^/early-check$" "/content/index.html" [PT,L]',
+        'RewriteCond %{HTTP:X-Late} ^1$',
+        'RewriteRule "^/late-check$" "/content/index.html" [PT,L]',
+        'RewriteRule "^/(early|late)-check$" - [R=404]'
+      ].join('\n')
+    )
+    const early = await s.send('/early-check', { headers: { 'x-go': 'zz' } })
+    expect([early.status, early.text]).toEqual([200, 'index\n'])
+    expect((await s.send('/late-check')).status).toBe(404)
+  })
+
   it('a folder without its slash is redirected (mod_dir); with it, index.html answers', async () => {
     // The embedded vhost says DirectorySlash Off in <Directory />: a later <Directory /> turns it on again.
     const { s } = await site('<Directory />\n    DirectorySlash On\n</Directory>')
@@ -107,6 +124,26 @@ describe('static files as httpd serves them', () => {
     expect(put.status).toBe(405)
     expect(put.headers.allow).toBe('GET,POST,OPTIONS,HEAD,TRACE')
     expect(put.text).toContain('The requested method PUT is not allowed for this URL.')
+  })
+
+  it("a 405 sent through a local or full-URL ErrorDocument has no Allow (it is ap_send_error_response's); one with a text has", async () => {
+    const local = await site('ErrorDocument 405 /content/index.html')
+    const put = await local.s.send('/content/site/tiny.txt', { method: 'PUT', body: '' })
+    expect([put.status, put.text, put.headers.allow]).toEqual([405, 'index\n', undefined])
+    const url = await site('ErrorDocument 405 https://errors.example/405')
+    const moved = await url.s.send('/content/site/tiny.txt', { method: 'PUT', body: '' })
+    expect([moved.status, moved.headers.location, moved.headers.allow]).toEqual([
+      302,
+      'https://errors.example/405',
+      undefined
+    ])
+    const text = await site('ErrorDocument 405 "no such method here"')
+    const said = await text.s.send('/content/site/tiny.txt', { method: 'PUT', body: '' })
+    expect([said.status, said.text, said.headers.allow]).toEqual([
+      405,
+      'no such method here',
+      'GET,POST,OPTIONS,HEAD,TRACE'
+    ])
   })
 
   it('304 keeps every header of the 200 but the type and length, and mod_deflate leaves it alone', async () => {

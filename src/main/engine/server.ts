@@ -215,7 +215,10 @@ class TracedReply implements Reply {
 
   head(status: number, given: OutgoingHttpHeaders, reason?: string): void {
     this.trace.response.status = status
-    const headers = fixupVary(withServerHeader(given, this.banner, this.relayed))
+    let headers = fixupVary(withServerHeader(given, this.banner, this.relayed))
+    // ap_http_header_filter drops a Content-Length of 0 from the answer to a HEAD (a handler
+    // that returned early must not announce an empty body); a real length stays.
+    if (this.ctx.req.method === 'HEAD') headers = withoutZeroLength(headers)
     if (this.gzipNext) {
       this.gzipNext = false
       // The head goes out with the first body bytes (a body given whole gets a Content-Length).
@@ -289,6 +292,16 @@ class TracedReply implements Reply {
   destroy(): void {
     this.inner.destroy()
   }
+}
+
+function withoutZeroLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  for (const k in headers) {
+    if (k.length !== 14 || k.toLowerCase() !== 'content-length' || String(headers[k]) !== '0') continue
+    const out = { ...headers }
+    delete out[k]
+    return out
+  }
+  return headers
 }
 
 /**

@@ -78,6 +78,12 @@ export class VhostScopes {
   private constantTranslate: ResolvedApache | null | undefined
   /** Some context (a section included) has a `RequestHeader`: the fixups have work to do. */
   readonly hasRequestHeaders: boolean
+  /**
+   * The server's and the vhost's `RequestHeader`s when some are `early`: mod_headers runs those
+   * when the request has been read (post_read_request, first), before mod_setenvif and mod_rewrite.
+   * httpd allows `early` only there, so no section adds any.
+   */
+  readonly earlyRequestHeaders: CompiledHeaders | null
   /** Some context has a `Header` or mod_expires directive: answers have work to do. */
   readonly hasResponseDirectives: boolean
   /** Some context sets `SetOutputFilter` with DEFLATE: answers may be compressed. */
@@ -143,6 +149,8 @@ export class VhostScopes {
       setEnv: null
     }
     this.constantFull = this.constantFor('full')
+    const own = this.base.requestHeaders
+    this.earlyRequestHeaders = own && own.entries.some((e) => e.condition?.kind === 'early') ? own : null
     const all = allContexts(layers)
     this.hasRequestHeaders = all.some((c) => c.headers.some((h) => h.directive === 'RequestHeader'))
     this.hasResponseDirectives = all.some(

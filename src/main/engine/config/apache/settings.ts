@@ -270,6 +270,13 @@ export class SettingsWriter {
       case 'SetEnvIfExpr':
         s.setEnv.push({ directive: d.name, args: d.args, pos })
         return
+      // mod_setenvif reads `BrowserMatch regex var…` as `SetEnvIf User-Agent regex var…` (add_browser).
+      case 'BrowserMatch':
+        s.setEnv.push({ directive: 'SetEnvIf', args: ['User-Agent', ...d.args], pos })
+        return
+      case 'BrowserMatchNoCase':
+        s.setEnv.push({ directive: 'SetEnvIfNoCase', args: ['User-Agent', ...d.args], pos })
+        return
       case 'ErrorDocument':
         this.errorDocument(s, d)
         return

@@ -35,12 +35,14 @@ export function answer(
   extraHeaders: OutgoingHttpHeaders = {}
 ): true | Promise<true> {
   const doc = errorDocumentFor(ctx, status)
+  // `Allow` (405, 501) is ap_send_error_response's, for its own page and an ErrorDocument's
+  // text: a redirect to an ErrorDocument URL, or to a local one, goes out without it.
   if (doc && /^https?:\/\//i.test(doc)) {
     // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
-    return send(ctx, 302, { ...extraHeaders, location: doc }, redirectPage(302, doc))
+    return send(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, redirectPage(302, doc))
   }
   if (doc && doc.startsWith('/') && status >= 400 && !ctx.isErrorDocument && ctx.mode === 'serve') {
-    return errorDocumentRedirect(ctx, status, doc, extraHeaders)
+    return errorDocumentRedirect(ctx, status, doc, withoutAllow(extraHeaders))
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
   if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
@@ -50,6 +52,12 @@ export function answer(
     extraHeaders,
     errorPage(status, { method: ctx.req.method, notes: ctx.errorNotes, expect: ctx.headers.expect })
   )
+}
+
+function withoutAllow(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  if (headers.allow === undefined) return headers
+  const { allow: _allow, ...rest } = headers
+  return rest
 }
 
 /**

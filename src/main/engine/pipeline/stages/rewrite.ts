@@ -4,7 +4,7 @@
  * (fixups). The Dispatcher sees a rewritten URL only with `DispatcherUseProcessedURL On`
  * and a `[PT]` rule (only `[PT]` changes `r->uri`, §2, §3.1).
  */
-import { applyRequestHeaders, applySetEnv, type CompiledSetEnv } from '../headers'
+import { applyRequestHeaders, applySetEnv, type CompiledHeaders, type CompiledSetEnv } from '../headers'
 import { applyRewrites, type RewriteContext, type RewriteOutcome } from '../rewrite'
 import { constructUrl } from '../rewrite/uri'
 import { envGet } from '../../apache-expr'
@@ -24,6 +24,8 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
   const a = v.apache
+  // mod_headers' post_read_request (APR_HOOK_FIRST): `RequestHeader … early`, before the rest.
+  if (a.scoped.earlyRequestHeaders) runRequestHeaders(ctx, v, a.scoped.earlyRequestHeaders, ctx.requestDate(), 'early')
   if (!a.setEnv && !a.rewrite) return false
   if (ctx.inputWatch) ctx.inputWatch.probeCalls = v.probe.calls
   // The request's start time: no second clock reading (Apache's time variables are per request too).
@@ -196,13 +198,24 @@ export function modEnvFixup(ctx: RequestContext, v: ActiveVhost): void {
 /** RequestHeader runs in the fixups (last of them), after the sections were walked with the rewritten URI. */
 export function requestHeaderFixup(ctx: RequestContext, v: ActiveVhost, now: Date): void {
   const requestHeaders = v.apache.scoped.hasRequestHeaders ? apacheSections(ctx)?.requestHeaders : null
-  if (!requestHeaders) return
+  if (requestHeaders) runRequestHeaders(ctx, v, requestHeaders, now, 'request')
+}
+
+/** `RequestHeader` directives of one phase (the others are skipped), applied to the request. */
+function runRequestHeaders(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  requestHeaders: CompiledHeaders,
+  now: Date,
+  phase: 'early' | 'request'
+): void {
   const req = ctx.apacheRequest()
   const r = applyRequestHeaders(requestHeaders, req, ctx.env, {
     fs: v.probe,
     quiet: true,
     now,
-    osEnv: ctx.config.loaded.environment
+    osEnv: ctx.config.loaded.environment,
+    phase
   })
   // httpd keeps the directive's spelling of a header it adds (`Header echo` regexes see it). A
   // header added before is in `req.headers` already, so only new names are looked for.
