@@ -81,6 +81,30 @@ describe('static files as httpd serves them', () => {
     expect((await off.s.send('/content/site/tiny.txt/x')).status).toBe(200)
   })
 
+  it('a request header an expr= reads joins Vary when the condition is evaluated (always ones first), where later directives see it', async () => {
+    const { s } = await site(
+      [
+        '<LocationMatch "^/content/site/">',
+        '    Header always set X-A "1" "expr=-n %{HTTP:X-A}"',
+        '    Header set X-B "1" "expr=-n %{HTTP:X-B}"',
+        '    Header always set X-C "1" "expr=-n %{HTTP:X-C}"',
+        '    Header merge Vary X-Merged',
+        '    Header edit Vary "X-C" "X-C-Seen"',
+        '</LocationMatch>'
+      ].join('\n')
+    )
+    const r = await s.send('/content/site/tiny.txt')
+    const tokens = String(r.headers.vary).split(/\s*,\s*/)
+    const at = (t: string): number => tokens.indexOf(t)
+    expect(at('X-A')).toBeGreaterThanOrEqual(0)
+    expect([at('X-A') < at('X-C-Seen'), at('X-C-Seen') < at('X-B'), at('X-B') < at('X-Merged')]).toEqual([
+      true,
+      true,
+      true
+    ])
+    expect(tokens).not.toContain('X-C')
+  })
+
   it('RequestHeader … early runs when the request is read, before mod_rewrite; the others only at fixups, after it', async () => {
     const { s } = await site(
       [

@@ -170,6 +170,9 @@ export function runFixups(
           ? evalExprBool(h.condition.expr, s.exprCtx, t !== null)
           : sharedCondition(h.condition.expr, h.condition.requestOnly, s)
       addVary(s.vary, r.vary)
+      // ap_expr merges the request headers it read into r->headers_out's Vary as it evaluates
+      // (the `always` directives' conditions first), where the directives after it see them.
+      if (which !== 'request') for (let i = 0; i < r.vary.length; i++) varyOn(s.headersOut, r.vary[i])
       if (t) {
         t.condition = {
           kind: 'expr',
@@ -203,6 +206,13 @@ export function runFixups(
         : 'unconditional'
   }
   return applied
+}
+
+/** `name` in the table's Vary, merged at its end unless a token names it already. */
+export function varyOn(table: HeaderTable, name: string): void {
+  const lower = name.toLowerCase()
+  if (!table.getAll('Vary').some((x) => x.split(/\s*,\s*/).some((t) => t.toLowerCase() === lower)))
+    table.merge('Vary', name)
 }
 
 /** The request headers a condition read, into the run's list (an indexed loop: no iterator per condition). */

@@ -146,11 +146,8 @@ function run(
   } else {
     applied += runFixups(c.entries, headersOut, 'onsuccess', false, s, trace)
   }
-  for (const v of s.vary) {
-    if (!headersOut.getAll('Vary').some((x) => x.split(/\s*,\s*/).some((t) => t.toLowerCase() === v.toLowerCase()))) {
-      headersOut.merge('Vary', v)
-    }
-  }
+  // What the conditions read went into Vary as they were evaluated (runFixups): a later
+  // `Header edit Vary` may have changed it since, and httpd merges nothing more.
   return {
     headersOut,
     errHeadersOut,
