@@ -105,6 +105,22 @@ describe('static files as httpd serves them', () => {
     expect(tokens).not.toContain('X-C')
   })
 
+  it('rewriting in a folder whose Options allow no symbolic links is refused with 403 (AH00670), rules or not', async () => {
+    const dir = (options: string, rules: string) =>
+      site(`<Directory "\${DOCROOT}/content/site">\n    Options ${options}\n    RewriteEngine On\n${rules}</Directory>`)
+    const none = await dir('None', '    RewriteRule "^a$" "tiny.txt" [L]\n')
+    const refused = await none.s.send('/content/site/a')
+    expect(refused.status).toBe(403)
+    expect(refused.trace.stages.some((st) => st.summary.includes('(AH00670)'))).toBe(true)
+    expect((await none.s.send('/content/site/tiny.txt')).status).toBe(403)
+    expect((await none.s.send('/content/index.html')).status).toBe(200)
+    const noRules = await dir('None', '')
+    expect((await noRules.s.send('/content/site/tiny.txt')).status).toBe(403)
+    const owner = await dir('SymLinksIfOwnerMatch', '    RewriteRule "^a$" "tiny.txt" [L]\n')
+    const a = await owner.s.send('/content/site/a')
+    expect([a.status, a.text]).toEqual([200, 'tiny\n'])
+  })
+
   it('RequestHeader … early runs when the request is read, before mod_rewrite; the others only at fixups, after it', async () => {
     const { s } = await site(
       [

@@ -16,6 +16,7 @@ import { RequestContext } from './context'
 import { applyRewrites, type RewriteContext } from './rewrite'
 import { runPipeline } from './run'
 import { answer } from './stages/answer'
+import { OPT } from '../config/apache/index-directives'
 import { modEnvFixup, proxyTargetOf, requestHeaderFixup, rewriteAnswer } from './stages/rewrite'
 
 const NO_MAPS: RewriteContext['maps'] = new Map()
@@ -38,6 +39,18 @@ export function redirectedEnv(env: Record<string, string>, status: number): Reco
 export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> {
   const dir = apacheSections(ctx)?.dirRewrite
   if (!dir) return false
+  // hook_fixup: rewriting in a directory could reach what symbolic links are kept from, so it
+  // is refused where Options allow neither FollowSymLinks nor SymLinksIfOwnerMatch (AH00670).
+  if (!(v.apache.scoped.indexAt(sectionWalkInput(ctx, v)).options.opts & (OPT.SYM_LINKS | OPT.SYM_OWNER))) {
+    ctx.record(
+      'rewrite',
+      'stop',
+      `RewriteEngine On in ${sectionLabel(dir.scope)}, where Options allow neither FollowSymLinks nor SymLinksIfOwnerMatch: mod_rewrite refuses the request (AH00670), 403`
+    )
+    ctx.setOutcome('blocked')
+    return answer(ctx, 403)
+  }
+  if (dir.compiled.rules.length === 0) return false
   const req = ctx.apacheRequest()
   const filename = sectionWalkInput(ctx, v).filename
   const env = ctx.env

@@ -19,7 +19,7 @@ import {
 } from '../pipeline/rewrite'
 import { ProxyPasses } from '../pipeline/proxy-pass'
 import { compileRewriteSwitch, type RewriteSwitch } from './rewrite-switch'
-import { DirRewriteRules, hasSectionRewriteRules } from './dir-rewrite'
+import { DirRewriteRules, hasSectionRewriting } from './dir-rewrite'
 import { scopedProblems, VhostScopes } from './scoped-apache'
 import { sectionContexts } from './contexts'
 import { isWithin } from '../cache/safe-path'
@@ -168,9 +168,7 @@ export function compileVhostApache(
   const eff = effectiveRewriteConfig(server, vhost)
   const rewriteSwitch = compileRewriteSwitch(layers, docroot)
   const vhostRules = (eff.engine || rewriteSwitch?.turnsOn === true) && eff.rules.length > 0
-  const dirRules = hasSectionRewriteRules(layers)
-    ? new DirRewriteRules(layers, eff.engine, eff.maps, eff.options)
-    : null
+  const dirRules = hasSectionRewriting(layers) ? new DirRewriteRules(layers, eff.engine, eff.maps, eff.options) : null
   // RewriteMap is server-wide: the sections' rules use the vhost's maps too.
   const maps = vhostRules || dirRules ? loadRewriteMaps(eff.maps, { readFile }) : null
   if (maps) problems.push(...maps.problems)

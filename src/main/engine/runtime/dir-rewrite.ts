@@ -46,9 +46,12 @@ export function hasDirRewriteConfig(s: VhostSettings): boolean {
   )
 }
 
-/** Some section of these layers (not the layers themselves) has RewriteRules. */
-export function hasSectionRewriteRules(layers: VhostSettings[]): boolean {
-  return sectionContexts(layers).some((c) => c.rewriteRules.length > 0)
+/**
+ * Some section of these layers (not the layers themselves) has RewriteRules, or turns the
+ * engine on (which is enough for mod_rewrite's fixup to check Options).
+ */
+export function hasSectionRewriting(layers: VhostSettings[]): boolean {
+  return sectionContexts(layers).some((c) => c.rewriteRules.length > 0 || c.rewriteEngine === true)
 }
 
 /** Compiles every section's own rules once; the problems are httpd's start-up errors. */
@@ -98,7 +101,9 @@ export class DirRewriteRules {
       else rules = mine
       last = scope
     }
-    if (!engine || last === null || rules.length === 0) return null
+    // Engine on in a section with mod_rewrite config is enough for hook_fixup to act (and to
+    // check Options), rules or not.
+    if (!engine || last === null) return null
     return { compiled: { rules, problems: [] }, directory: prefixOf(last), baseUrl, scope: last }
   }
 }
