@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto'
 import http from 'node:http'
+import net from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { embeddedSite } from './support/embedded-site'
 import { dispatcherAny } from './support/config'
@@ -68,6 +69,49 @@ describe('mod_proxy locations and [P]', () => {
     expect([big.status, big.body.length]).toEqual([200, 9000])
     s.up.publish.behave('/system/probes/health', { bodyBytes: 100 })
     expect((await s.send('/systemready', { headers: { range: 'bytes=0-1' } })).status).toBe(200)
+  })
+
+  it("a [CO] cookie goes out before the answer's own lines (err_headers_out first), with no Header directive about", async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) =>
+        dispatcherAny([
+          {
+            name: 'publish',
+            renders: [{ host: '127.0.0.1', port: up.publish.port }],
+            filter: '/0001 { /type "allow" /url "*" }'
+          }
+        ]),
+      files: {
+        'httpd.conf':
+          '<VirtualHost *:80>\n  ServerName localhost\n  <Location />\n    SetHandler dispatcher-handler\n  </Location>\n' +
+          '  RewriteEngine On\n  RewriteRule "^/cookie$" - [CO=n:v:localhost]\n</VirtualHost>\n'
+      }
+    })
+    s.up.publish.behave('/cookie', {
+      body: 'c',
+      headers: { 'content-type': 'text/plain', 'x-from': 'aem', 'set-cookie': 'aem=1; Path=/' }
+    })
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(s.port, '127.0.0.1', () =>
+        socket.write('GET /cookie HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
+      )
+      let text = ''
+      socket.on('data', (d) => (text += d.toString('latin1')))
+      socket.on('error', reject)
+      socket.on('close', () => resolve(text.slice(0, text.indexOf('\r\n\r\n'))))
+    })
+    const names = head
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.slice(0, l.indexOf(':')).toLowerCase())
+    expect(names.slice(0, 3)).toEqual(['date', 'server', 'set-cookie'])
+    expect(names).toContain('x-from')
+    // The answer's own cookie is kept (it used to be lost), after the [CO] one.
+    expect(head.match(/^Set-Cookie: .*$/gim)?.map((l) => l.slice(12))).toEqual([
+      'n=v; path=/; domain=localhost',
+      'aem=1; Path=/'
+    ])
   })
 
   it('ProxyIOBufferSize (AMS; the Cloud does not allow it) sets how much the first read brings, never below 8192 bytes', async () => {

@@ -177,6 +177,14 @@ function afterModules(
   return held ? Object.assign(Object.isFrozen(out) ? { ...out } : out, held.lines) : out
 }
 
+function errFirst(err: { 'set-cookie': string[] }, out: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const key = headerKey(out, 'set-cookie')
+  const own = key === undefined ? [] : [out[key]].flat().map(String)
+  const merged: OutgoingHttpHeaders = { 'set-cookie': [...err['set-cookie'], ...own] }
+  for (const k in out) if (k !== key) merged[k] = out[k]
+  return merged
+}
+
 /** mod_headers' output filter (with the request-phase Vary and the cookies it finds in the tables). */
 function headerDirectives(
   ctx: RequestContext,
@@ -204,7 +212,9 @@ function headerDirectives(
   }
   // The cookies as they are now: the trace may be completed later (see below).
   const errHeaders = ctx.cookies.length > 0 ? { 'set-cookie': [...ctx.cookies] } : undefined
-  if (!compiled) return errHeaders ? { ...flat, ...errHeaders } : flat
+  // err_headers_out (the [CO] cookies) goes out before headers_out, as with Header directives;
+  // a Set-Cookie of the answer's own follows them.
+  if (!compiled) return errHeaders ? errFirst(errHeaders, flat) : flat
   // An ErrorDocument's own answer is sent with the status it answers for: r->status all along.
   const rStatus = ctx.errorDocumentStatus !== undefined && status < 300 ? ctx.errorDocumentStatus : status
   // A replay of a head whose directives read only the request gets what they made last time
