@@ -6,10 +6,10 @@
  */
 import crypto from 'node:crypto'
 import http from 'node:http'
-import net from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { embeddedSite } from './support/embedded-site'
 import { dispatcherAny } from './support/config'
+import { rawExchange } from './support/http-client'
 import { stackForThisTest } from './support/engine'
 import { freePort } from './support/ports'
 import { selfSignedServer } from './support/tls'
@@ -92,15 +92,7 @@ describe('mod_proxy locations and [P]', () => {
       body: 'c',
       headers: { 'content-type': 'text/plain', 'x-from': 'aem', 'set-cookie': 'aem=1; Path=/' }
     })
-    const head = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(s.port, '127.0.0.1', () =>
-        socket.write('GET /cookie HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
-      )
-      let text = ''
-      socket.on('data', (d) => (text += d.toString('latin1')))
-      socket.on('error', reject)
-      socket.on('close', () => resolve(text.slice(0, text.indexOf('\r\n\r\n'))))
-    })
+    const { head } = await rawExchange(s.port, 'GET /cookie HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
     const names = head
       .split('\r\n')
       .slice(1)

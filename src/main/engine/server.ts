@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { installLeanListener, takeOriginalLine } from './http/lean-listener'
 import { absoluteTarget } from './pipeline/normalise-url'
+import { deleteHeader, getHeader } from './cache/header-bag'
 import type { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
@@ -295,13 +296,10 @@ class TracedReply implements Reply {
 }
 
 function withoutZeroLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  for (const k in headers) {
-    if (k.length !== 14 || k.toLowerCase() !== 'content-length' || String(headers[k]) !== '0') continue
-    const out = { ...headers }
-    delete out[k]
-    return out
-  }
-  return headers
+  if (getHeader(headers, 'content-length') !== '0') return headers
+  const out = { ...headers }
+  deleteHeader(out, 'content-length')
+  return out
 }
 
 /**

@@ -12,7 +12,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
+import type { OutgoingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
+import { deleteHeader, getHeader, setHeader } from '../cache/header-bag'
 
 export interface ByteRange {
   start: number
@@ -171,4 +173,34 @@ export function multipartStream(file: string, body: MultipartBody): Readable {
     yield body.tail
   }
   return Readable.from(pieces(), { objectMode: false })
+}
+
+/**
+ * The byte-range filter on a 200 whose whole body it was handed at once (a gzipped answer
+ * mod_deflate made in one pass, a small answer mod_proxy read in one go): the 206 it makes of
+ * `range` (Content-Range after every other line, Content-Length where it stands, or the
+ * multipart type and length), `unsatisfiable` (a 416), or null (the 200 goes out as it is).
+ */
+export function cutWholeBody(
+  range: string,
+  body: Buffer,
+  headers: OutgoingHttpHeaders
+): { headers: OutgoingHttpHeaders; body: Buffer } | 'unsatisfiable' | null {
+  const ranged = selectRanges(range, body.length)
+  if (ranged === null || ranged === 'unsatisfiable') return ranged
+  const out: OutgoingHttpHeaders = { ...headers }
+  if (ranged.length === 1) {
+    const [{ start, end }] = ranged
+    const part = body.subarray(start, end + 1)
+    setHeader(out, 'content-range', `bytes ${start}-${end}/${body.length}`)
+    setHeader(out, 'content-length', String(part.length))
+    return { headers: out, body: part }
+  }
+  const type = getHeader(out, 'content-type')
+  const multipart = multipartBody(ranged, body.length, type)
+  const cut = multipartBuffer(body, multipart)
+  setHeader(out, 'content-type', multipart.contentType)
+  if (multipart.lengthKnown) setHeader(out, 'content-length', String(cut.length))
+  else deleteHeader(out, 'content-length')
+  return { headers: out, body: cut }
 }

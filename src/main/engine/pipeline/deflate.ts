@@ -21,7 +21,7 @@ import { shortPos } from '../../../shared/diagnostics'
 import { deleteHeader, getHeader, headerKey, setHeader } from '../cache/header-bag'
 import { ifRangeHolds } from '../cache/serve-file'
 import { parseHttpDate } from '../http/apr-date'
-import { multipartBody, multipartBuffer, selectRanges } from '../http/byte-ranges'
+import { cutWholeBody } from '../http/byte-ranges'
 import { apacheSections } from './apache-sections'
 import type { Reply, RequestContext } from './context'
 
@@ -295,26 +295,14 @@ export class DeflatingBody {
       return this.inner.end(gz)
     }
     // In one pass: the content-length filter counts it, and the byte-range filter can cut it.
-    const ranged = this.range === undefined ? null : selectRanges(this.range, gz.length)
-    if (ranged === 'unsatisfiable') {
+    const cut = this.range === undefined ? null : cutWholeBody(this.range, gz, this.headers)
+    if (cut === 'unsatisfiable') {
       this.sendHead({ ...this.headers, 'content-range': `bytes */${gz.length}`, 'content-length': 0 }, 416)
       return this.inner.end()
     }
-    if (ranged && ranged.length === 1) {
-      const [{ start, end }] = ranged
-      const part = gz.subarray(start, end + 1)
-      const range = `bytes ${start}-${end}/${gz.length}`
-      this.sendHead({ ...this.headers, 'content-range': range, 'content-length': part.length }, 206)
-      return this.inner.end(part)
-    }
-    if (ranged) {
-      const multipart = multipartBody(ranged, gz.length, getHeader(this.headers, 'content-type'))
-      const out = multipartBuffer(gz, multipart)
-      const headers: OutgoingHttpHeaders = { ...this.headers }
-      setHeader(headers, 'content-type', multipart.contentType)
-      if (multipart.lengthKnown) headers['content-length'] = out.length
-      this.sendHead(headers, 206)
-      return this.inner.end(out)
+    if (cut) {
+      this.sendHead(cut.headers, 206)
+      return this.inner.end(cut.body)
     }
     this.sendHead({ ...this.headers, 'content-length': gz.length })
     this.inner.end(gz)

@@ -8,8 +8,8 @@
  * (test/httpd/wknd.test.ts).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import { getHeader, headerKey, setHeader } from '../cache/header-bag'
-import { multipartBody, multipartBuffer, selectRanges } from '../http/byte-ranges'
+import { getHeader } from '../cache/header-bag'
+import { cutWholeBody } from '../http/byte-ranges'
 import { ifRangeHolds } from '../cache/serve-file'
 import { parseHttpDate } from '../http/apr-date'
 import type { RequestContext } from './context'
@@ -62,42 +62,24 @@ export class HeldForRanges {
   finish(): boolean | Promise<boolean> {
     const ctx = this.ctx
     const body = Buffer.concat(this.chunks, this.size)
-    const ranged = selectRanges(this.range, body.length)
-    if (ranged === 'unsatisfiable') {
+    const cut = cutWholeBody(this.range, body, this.headers)
+    if (cut === 'unsatisfiable') {
       ctx.record('render', 'stop', `the byte-range filter finds no range of the ${body.length} bytes satisfiable: 416`)
       ctx.unmeasuredError = true
       ctx.trace.response.bytes = 0
       return answer(ctx, 416)
     }
-    if (ranged === null) {
-      this.relay()
+    this.relay()
+    if (cut === null) {
       ctx.reply.head(200, this.headers)
       ctx.reply.end(body)
       return true
     }
-    const headers: OutgoingHttpHeaders = { ...this.headers }
-    let out: Buffer
-    if (ranged.length === 1) {
-      const [{ start, end }] = ranged
-      out = body.subarray(start, end + 1)
-      headers[headerKey(headers, 'content-length') ?? 'content-length'] = String(out.length)
-      // The filter's own line, after every module's.
-      headers['content-range'] = `bytes ${start}-${end}/${body.length}`
-    } else {
-      const type = getHeader(headers, 'content-type')
-      const multipart = multipartBody(ranged, body.length, type)
-      out = multipartBuffer(body, multipart)
-      setHeader(headers, 'content-type', multipart.contentType)
-      const key = headerKey(headers, 'content-length') ?? 'content-length'
-      if (multipart.lengthKnown) headers[key] = String(out.length)
-      else delete headers[key]
-    }
     ctx.status = 206
-    ctx.trace.response.bytes = out.length
+    ctx.trace.response.bytes = cut.body.length
     ctx.record('render', 'changed', `the byte-range filter cuts the ${body.length}-byte answer: 206 (${this.range})`)
-    this.relay()
-    ctx.reply.head(206, headers)
-    ctx.reply.end(out)
+    ctx.reply.head(206, cut.headers)
+    ctx.reply.end(cut.body)
     return true
   }
 }
