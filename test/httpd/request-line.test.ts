@@ -5,7 +5,7 @@
  * user information, a scheme other than http) and reads some Node's parser refuses (HTTP/1.2,
  * raw UTF-8 in the target, folded header lines); it refuses a bare-LF head at once where the
  * lean listener used to wait for its timeout; and an absolute-form `http://` target names the
- * virtual host.
+ * virtual host, as does a CONNECT's host:port.
  */
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -73,6 +73,29 @@ const HEADS: string[] = [
   'GET /us/en.html\r\n',
   'GET /us/en.html\r\nHost: www.wknd.site\r\n\r\n',
   'GET /missing.html\r\n',
+  // a query with no path before it is read as `/?…` (apr_uri_parse leaves the path unset)
+  `GET ?a=b HTTP/1.1\r\n${H}`,
+  // other targets that are not a path: refused with the request line, a HEAD's 400 without a body
+  `GET foo HTTP/1.1\r\n${H}`,
+  `HEAD foo HTTP/1.1\r\n${H}`,
+  `HEAD www.wknd.site:443 HTTP/1.1\r\n${H}`,
+  `HEAD /us/en.html HTTP/1.1\r\nBad Header: x\r\n${H}`,
+  `HEAD /us/en.html HTTP/1.1\r\nContent-Length: abc\r\n${H}`,
+  // CONNECT (no mod_proxy_connect): a request for `/` on the virtual host its host:port names,
+  // where a relative [R] target is not made absolute (fully_qualify_uri) and maps to a path
+  `CONNECT www.wknd.site:443 HTTP/1.1\r\n${H}`,
+  `CONNECT WWW.WKND.SITE:443 HTTP/1.1\r\n${END}`,
+  `CONNECT localhost:80 HTTP/1.1\r\n${H}`,
+  `CONNECT [::1]:80 HTTP/1.1\r\n${H}`,
+  `CONNECT :443 HTTP/1.1\r\n${H}`,
+  `CONNECT :443 HTTP/1.1\r\n${END}`,
+  `CONNECT /us/en.html HTTP/1.1\r\n${H}`,
+  `CONNECT www.wknd.site: HTTP/1.1\r\n${H}`,
+  `CONNECT www.wknd.site:443/x HTTP/1.1\r\n${H}`,
+  `CONNECT [::1] HTTP/1.1\r\n${H}`,
+  `CONNECT localhost:80 HTTP/1.0\r\n\r\n`,
+  `CONNECT localhost:80 HTTP/1.1\r\nContent-Length: 0\r\n${H}`,
+  `CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /us/en.html HTTP/1.1\r\n${H}`,
   // for comparison: what both parsers read alike
   `GET /us/en.html HTTP/1.1\r\n${H}`,
   `GET /us/en.html HTTP/2.0\r\n${H}`,

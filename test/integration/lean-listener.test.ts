@@ -346,6 +346,16 @@ describe('simple requests are parsed as Node parses them', () => {
     expect(parseSimpleRequest('DE(BUG /a HTTP/1.1\r\nHost: a')).toBeNull()
   })
 
+  it("takes a bodiless CONNECT in any form, which Node's server would hand to a tunnel handler", () => {
+    expect(parseSimpleRequest('CONNECT example.com:443 HTTP/1.1\r\nHost: a')).toMatchObject({
+      method: 'CONNECT',
+      target: 'example.com:443'
+    })
+    expect(parseSimpleRequest('CONNECT /a HTTP/1.1\r\nHost: a')).toMatchObject({ target: '/a' })
+    expect(parseSimpleRequest('CONNECT example.com:443 HTTP/1.1\r\nContent-Length: 0')).toBeNull()
+    expect(parseSimpleRequest('GET example.com:443 HTTP/1.1\r\nHost: a')).toBeNull()
+  })
+
   it('is not simple: bodies, repeated or folded headers, odd whitespace, bytes beyond ASCII', () => {
     for (const head of [
       'POST / HTTP/1.1\r\nHost: a',

@@ -28,17 +28,11 @@ function raw(port: number, head: string, ms?: number): Promise<string> {
   })
 }
 
-async function stack() {
+/** `filter`: the farm's rules (by default everything is allowed but `/deny/*`). */
+async function stack(filter = '/0001 { /type "allow" /url "*" } /0002 { /type "deny" /url "/deny/*" }') {
   return stackForThisTest({
     upstreams: ['publish'],
-    any: (up) =>
-      dispatcherAny([
-        {
-          name: 'publish',
-          renders: [{ host: '127.0.0.1', port: up.publish.port }],
-          filter: '/0001 { /type "allow" /url "*" } /0002 { /type "deny" /url "/deny/*" }'
-        }
-      ]),
+    any: (up) => dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: up.publish.port }], filter }]),
     // A head httpd refuses must not wait for this.
     engine: { headersTimeoutMs: 60_000 }
   })
@@ -156,5 +150,59 @@ describe('request heads as httpd reads them', () => {
     )
     expect(answer).toMatch(/^HTTP\/1\.1 200 /)
     expect(s.up.publish.requests[0].headers.host).toBe('www.example.com:8080')
+  })
+
+  it("answers a HEAD that Node's parser refuses without a body, as httpd does", async () => {
+    const s = await stack()
+    for (const head of [
+      'HEAD /content/a.html HTTP/1.1\r\nBad Header: x\r\nHost: localhost\r\n\r\n',
+      'HEAD foo HTTP/1.1\r\nHost: localhost\r\n\r\n'
+    ]) {
+      const answer = await raw(s.port, head, 5000)
+      expect(answer, head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+      expect(answer, head).not.toContain('Content-Length')
+      expect(answer.endsWith('\r\n\r\n'), head).toBe(true)
+    }
+    const get = await raw(s.port, 'GET /content/a.html HTTP/1.1\r\nBad Header: x\r\nHost: localhost\r\n\r\n', 5000)
+    expect(get).toContain('<title>400 Bad Request</title>')
+  })
+
+  it('reads a query with no path before it as a query on /', async () => {
+    const s = await stack()
+    const answer = await raw(s.port, 'GET ?a=b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    expect(s.up.publish.requests.map((r) => r.url)).toEqual(['/?a=b'])
+  })
+
+  it("answers a CONNECT as a request for / (the filter decides), on the lean path and on Node's", async () => {
+    const s = await stack('/0001 { /type "deny" /url "*" } /0002 { /type "allow" /method "GET" /url "*" }')
+    // Kept alive like any answer: the GET after it on the same connection is answered too.
+    const both = await raw(
+      s.port,
+      'CONNECT www.example.com:443 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /content/a.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
+    )
+    expect(both).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/)
+    expect(both).toContain('HTTP/1.1 200 OK\r\n')
+    const trace = await s.traceOf('www.example.com:443')
+    expect(trace.request.method).toBe('CONNECT')
+    expect(trace.stages.find((st) => st.stage === 'filter')?.verdict).toBe('stop')
+    // HTTP/1.0 goes to Node's parser, which hands a CONNECT over as a tunnel: answered, then closed.
+    const old = await raw(s.port, 'CONNECT www.example.com:443 HTTP/1.0\r\n\r\n', 5000)
+    expect(old).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/)
+    expect(old).toContain('Connection: close\r\n')
+    // A CONNECT target that is not host:port is refused with the request line.
+    expect(await raw(s.port, 'CONNECT /content/a.html HTTP/1.1\r\nHost: localhost\r\n\r\n', 5000)).toMatch(
+      /^HTTP\/1\.1 400 Bad Request\r\n/
+    )
+    expect(s.up.publish.requests.map((r) => r.url)).toEqual(['/content/a.html'])
+  })
+
+  it('does not forward a CONNECT the filter allows: 502 at once, with the reason in the trace', async () => {
+    const s = await stack()
+    const answer = await raw(s.port, 'CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
+    expect(answer).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/)
+    const render = (await s.traceOf('localhost:80')).stages.find((st) => st.stage === 'render')
+    expect(render?.summary).toContain('a CONNECT that passed the filter is not forwarded')
+    expect(s.up.publish.requests).toHaveLength(0)
   })
 })

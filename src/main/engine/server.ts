@@ -8,9 +8,9 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerRespon
 import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { installLeanListener, takeOriginalLine } from './http/lean-listener'
-import { absoluteTarget } from './pipeline/normalise-url'
+import { absoluteTarget, connectTarget } from './pipeline/normalise-url'
 import { deleteHeader, getHeader } from './cache/header-bag'
-import type { LeanReply } from './http/lean-reply'
+import { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
 import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
@@ -263,6 +263,7 @@ class TracedReply implements Reply {
       this.inner.socket
     )
     if (ctx.unmeasuredError && !persistence.keep) persistence = CLOSE_UNFRAMED
+    else if (req.lastOnConnection && persistence.keep) persistence = CLOSE_CONNECTION
     this.inner.head(
       status,
       spelledHeaders(headers, this.spelling, this.backendNames),
@@ -363,14 +364,23 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
 }
 
 /**
- * An absolute-form `http://` target names the virtual host: httpd reads the host from it and,
- * when a Host header came too, replaces that header's value with it (ap_update_vhost_from_headers
- * under the default `HttpProtocolOptions Strict`), so mod_rewrite and the Dispatcher see it.
+ * An absolute-form `http://` target, or a CONNECT's `host:port`, names the virtual host: httpd
+ * reads the host from it and, when a Host header came too, replaces that header's value with it
+ * (ap_update_vhost_from_headers under the default `HttpProtocolOptions Strict`), so mod_rewrite
+ * and the Dispatcher see it.
  */
 function takeUrlHost(incoming: IncomingRequest): void {
-  const host = absoluteTarget(incoming.target)?.host
-  if (!host) return
-  incoming.urlHost = host
+  let host: string | null | undefined
+  if (incoming.method === 'CONNECT') {
+    const named = connectTarget(incoming.target)
+    if (!named) return
+    host = named.host
+    incoming.urlHost = named.hostname === '' ? '' : host
+  } else {
+    host = absoluteTarget(incoming.target)?.host
+    if (!host) return
+    incoming.urlHost = host
+  }
   if (incoming.headers.host === undefined) return
   incoming.headers = { ...incoming.headers, host }
   // apr_table_setn: one Host line, where the first stood, however many came.
@@ -416,9 +426,15 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
       body: null
     }
     if (request.refused !== undefined) incoming.refused = request.refused
+    else if (request.method === 'CONNECT') takeUrlHost(incoming)
     incomings.set(request, incoming)
   }
   return incoming
+}
+
+/** Whether `packet` (what Node's parser was reading) starts with a HEAD request line. */
+function isHeadRequest(packet: unknown): boolean {
+  return Buffer.isBuffer(packet) && /^(?:\r\n)*HEAD /.test(packet.toString('latin1', 0, 64))
 }
 
 /** `DW_NO_REPLAY=1` runs every stage for every request (for comparisons, or to rule replay out). */
@@ -459,15 +475,22 @@ export class ProxyServer {
     // lean listener); Node would otherwise end the socket at once. (`httpAllowHalfOpen` is the
     // server property Node's own connection handler reads; it is not in the type definitions.)
     ;(this.server as http.Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true
-    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    this.server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket) => {
       // Bytes after a request that asked to close: Apache ignores them, and the answer still on
       // its way must not be cut short by a 400.
       if (err.code === 'HPE_CLOSED_CONNECTION') return
       if (!socket.writable) return socket.destroy()
       // A head that did not arrive within the headers timeout: 408, as from Apache's mod_reqtimeout;
       // an unparsable request or an oversized header block: 400.
-      socket.end(closingErrorResponse(err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400, opts.active().serverBanner))
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+        return socket.end(closingErrorResponse(408, opts.active().serverBanner))
+      // httpd read the request line, so a HEAD's 400 goes out without a body. The bytes Node was
+      // parsing begin with that line (the lean listener hands a connection over at a head).
+      socket.end(closingErrorResponse(400, opts.active().serverBanner, isHeadRequest(err.rawPacket)))
     })
+    // A CONNECT the lean listener does not take (HTTP/1.0, a body…): Node hands it over as a
+    // tunnel request and drops the connection when nobody takes it.
+    this.server.on('connect', (req: IncomingMessage, socket: Socket) => this.handleConnect(req, socket))
     this.lean =
       process.env.DW_NODE_HTTP_ONLY === '1'
         ? false
@@ -484,6 +507,25 @@ export class ProxyServer {
     if (unmet) incoming.expectationFailed = true
     if (expectsContinue && incoming.body) reply.continueOnRead(req)
     done = this.run(incoming, reply)
+  }
+
+  /**
+   * httpd without mod_proxy_connect answers a CONNECT as a request for `/` on the virtual host
+   * its target names (accept stage). Node's parser has let go of the socket: the answer is
+   * written on it directly and closes the connection, which reads no further request.
+   */
+  private handleConnect(req: IncomingMessage, socket: Socket): void {
+    socket.on('error', () => {})
+    const reply = new LeanReply({
+      socket,
+      method: 'CONNECT',
+      keepAlive: false,
+      keepAliveTimeoutMs: this.server.keepAliveTimeout,
+      onFinish: () => socket.end()
+    })
+    // Node reads no body after a CONNECT head (the rest of the stream is the tunnel's).
+    const incoming = { ...toIncoming(req), body: null, lastOnConnection: true as const }
+    reply.whenDone = this.run(incoming, reply)
   }
 
   private handleSimple(request: SimpleRequest, socket: Socket, reply: LeanReply): void {

@@ -37,6 +37,14 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     expect(judgeHead('HEAD /x')).toMatchObject({ kind: 'refused', method: 'HEAD', target: '/x', protocol: '' })
   })
 
+  it("gives Node's parser a query with no path before it as a query on /, and keeps the target sent", () => {
+    expect(judgeHead('GET ?a=b HTTP/1.1\r\nHost: a')).toEqual({
+      kind: 'rewritten',
+      head: 'GET /?a=b HTTP/1.1\r\nHost: a',
+      line: { target: '?a=b', protocol: 'HTTP/1.1', sent: { target: '/?a=b', protocol: 'HTTP/1.1' } }
+    })
+  })
+
   it('takes an HTTP/0.9 request for GET only, its line alone', () => {
     expect(judgeHead('GET /')).toEqual({ kind: 'http09', target: '/' })
     expect(judgeHead('GET /a\r\nHost: b')).toEqual({ kind: 'http09', target: '/a' })

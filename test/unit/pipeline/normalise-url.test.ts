@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   absoluteTarget,
   canonicalRewrittenPath,
+  connectTarget,
   normaliseTarget,
   splitTarget
 } from '../../../src/main/engine/pipeline/normalise-url'
@@ -121,5 +122,33 @@ describe('absoluteTarget: an absolute-form target as httpd reads it', () => {
     expect(splitTarget('http:/a/b')).toEqual({ path: '/a/b', query: null })
     expect(splitTarget('http:a/b')).toBeNull()
     expect(splitTarget('ftp://h/a')).toBeNull()
+  })
+})
+
+describe("connectTarget: a CONNECT's host:port as apr_uri_parse_hostinfo reads it", () => {
+  it('takes a host (lower-cased, an IPv6 literal in brackets, or none) and a port of digits', () => {
+    expect(connectTarget('WWW.Example.com:443')).toEqual({ host: 'www.example.com:443', hostname: 'www.example.com' })
+    expect(connectTarget('[::1]:80')).toEqual({ host: '[::1]:80', hostname: '[::1]' })
+    expect(connectTarget(':443')).toEqual({ host: ':443', hostname: '' })
+  })
+
+  it('refuses a target without a port, with a port that is not a number, or with a path', () => {
+    for (const t of [
+      'example.com',
+      'example.com:',
+      'example.com:abc',
+      'example.com:443/x',
+      '[::1]',
+      '/a',
+      'http://h:1'
+    ])
+      expect(connectTarget(t), t).toBeNull()
+  })
+})
+
+describe('splitTarget: a query with no path before it', () => {
+  it('is a query on / (apr_uri_parse leaves an empty path unset, and httpd then takes /)', () => {
+    expect(splitTarget('?a=b')).toEqual({ path: '/', query: 'a=b' })
+    expect(splitTarget('?')).toEqual({ path: '/', query: '' })
   })
 })

@@ -9,7 +9,8 @@
  *   bare LF, where llhttp accepts some of these (double spaces) or waits for a CRLF that never
  *   comes;
  * - reads what llhttp refuses: `HTTP/1.2` … `HTTP/9.9` (as HTTP/1.1), raw bytes ≥ 0x80 in the
- *   target (obs-text), a scheme with a path and no authority (`http:/x`), folded header lines
+ *   target (obs-text), a scheme with a path and no authority (`http:/x`), a query with no path
+ *   before it (`?a=b`, read as `/?a=b`), folded header lines
  *   (obs-fold, joined to the line before), and a `Transfer-Encoding` with a `Content-Length`
  *   (the length is dropped).
  * What httpd reads and llhttp refuses is rewritten into the head llhttp reads the same way.
@@ -128,8 +129,9 @@ export function judgeHead(head: string): HeadVerdict {
   let changed = false
   let line = requestLine
   const original: OriginalRequestLine = { target, protocol, sent: { target, protocol } }
-  if (!NODE_PROTOCOLS.has(protocol) || RAW_BYTE.test(target) || NO_AUTHORITY.test(target)) {
-    const path = NO_AUTHORITY.test(target) ? target.slice(target.indexOf(':') + 1) : target
+  const queryOnly = target.charCodeAt(0) === 0x3f
+  if (!NODE_PROTOCOLS.has(protocol) || RAW_BYTE.test(target) || NO_AUTHORITY.test(target) || queryOnly) {
+    const path = NO_AUTHORITY.test(target) ? target.slice(target.indexOf(':') + 1) : queryOnly ? `/${target}` : target
     original.sent = {
       target: path.replace(RAW_BYTES, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()),
       protocol: NODE_PROTOCOLS.has(protocol) ? protocol : 'HTTP/1.1'

@@ -8,17 +8,19 @@
  * is not "simple", and the connection goes to Node's HTTP server, which has always answered
  * it (see lean-listener.ts for why both exist).
  *
- * One more kind is taken here: a bodiless request whose method is a token llhttp does not know
+ * Two more kinds are taken here: a bodiless request whose method is a token llhttp does not know
  * (`DEBUG`, `TRACK`, a lower-case `get`). Node answers those 400 before any handler runs,
  * where httpd takes any token as a method: its handlers answer 501, the Dispatcher's filter
- * decides (checked with apache2 2.4.71).
+ * decides (checked with apache2 2.4.71). And a bodiless CONNECT, in any form: Node hands a
+ * CONNECT to a tunnel handler instead of answering it, where httpd without mod_proxy_connect
+ * serves it as a request for `/` on the virtual host its `host:port` names (accept stage).
  */
 import http from 'node:http'
 import { lowerName } from '../apache-expr/lower-name'
 
 /** Read only: the listener hands the same object on for a repeated head on one connection. */
 export interface SimpleRequest {
-  /** `GET`, `HEAD`, or a method Node's parser would refuse. */
+  /** `GET`, `HEAD`, `CONNECT`, or a method Node's parser would refuse. */
   method: string
   target: string
   /** `HTTP/1.1`, or a later version httpd reads as HTTP/1.1. */
@@ -46,6 +48,7 @@ const NOT_PLAIN = /[^\x20-\x7e\r\n]/
  * with Node.
  */
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\/[\x21-\x7e\x80-\xff]*) (HTTP\/(?:1\.[1-9]|[2-9]\.[0-9]))$/
+const CONNECT_LINE = /^(CONNECT) ([\x21-\x7e\x80-\xff]+) (HTTP\/(?:1\.[1-9]|[2-9]\.[0-9]))$/
 /** The methods llhttp parses: besides GET and HEAD, these stay with Node. */
 const NODE_METHODS = new Set(http.METHODS)
 
@@ -72,8 +75,9 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
   if (lines.length - 1 > MAX_SIMPLE_FIELDS) return null
   // The request line's bytes are the REQUEST_LINE pattern's to judge.
   if (NOT_PLAIN.test(lines.length > 1 ? head.slice(lines[0].length) : '')) return null
-  const line = REQUEST_LINE.exec(lines[0])
-  if (!line || (line[1] !== 'GET' && line[1] !== 'HEAD' && NODE_METHODS.has(line[1]))) return null
+  const line = REQUEST_LINE.exec(lines[0]) ?? CONNECT_LINE.exec(lines[0])
+  if (!line || (line[1] !== 'GET' && line[1] !== 'HEAD' && line[1] !== 'CONNECT' && NODE_METHODS.has(line[1])))
+    return null
   const headers: Record<string, string> = {}
   const rawHeaders: string[] = []
   let keepAlive = true

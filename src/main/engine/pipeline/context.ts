@@ -43,10 +43,13 @@ export interface IncomingRequest {
   /** An `Expect` other than `100-continue`, which httpd refuses with 417 while reading the request. */
   expectationFailed?: boolean
   /**
-   * The `host[:port]` of an absolute-form `http://` target: httpd chooses the virtual host by
-   * it rather than by the Host header (which it rewrites to match, when there is one).
+   * The `host[:port]` of an absolute-form `http://` target or of a CONNECT's target: httpd
+   * chooses the virtual host by it rather than by the Host header (which it rewrites to match,
+   * when there is one).
    */
   urlHost?: string
+  /** The connection carries no further request after this one's answer (server.ts, CONNECT). */
+  lastOnConnection?: true
   /** Why httpd refuses the request head with 400 while reading it (http/request-head.ts). */
   refused?: string
 }

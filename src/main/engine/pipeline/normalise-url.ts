@@ -79,12 +79,33 @@ export function absoluteTarget(target: string): { rest: string; host: string | n
   return { rest, host }
 }
 
+/**
+ * A CONNECT request's authority-form target (`host:port`) as apr_uri_parse_hostinfo reads it:
+ * a host (an IPv6 literal in brackets; it may be empty) and a port made of digits; null when httpd
+ * refuses the request line with 400. httpd takes the virtual host from `hostname` (an empty one,
+ * like an empty Host header, names none), maps the request to `/` (ap_parse_uri), and replaces a
+ * Host header with `host` (construct_host_header), both lower-cased as fix_hostname leaves them.
+ */
+export function connectTarget(target: string): { host: string; hostname: string } | null {
+  let colon: number
+  if (target.startsWith('[')) {
+    const close = target.indexOf(']')
+    if (close < 0 || target[close + 1] !== ':') return null
+    colon = close + 1
+  } else colon = target.indexOf(':')
+  if (colon < 0 || !/^\d+$/.test(target.slice(colon + 1))) return null
+  const host = target.toLowerCase()
+  return { host, hostname: host.slice(0, colon) }
+}
+
 /** Splits an origin-form or absolute-form target into path and query. */
 export function splitTarget(target: string): { path: string; query: string | null } | null {
   let t = target
   const hash = t.indexOf('#')
   if (hash >= 0) t = t.slice(0, hash)
-  if (!t.startsWith('/')) {
+  // An empty path before a query (`?a=b`) is `/` to apr_uri_parse (it leaves the path unset).
+  if (t.startsWith('?')) t = '/' + t
+  else if (!t.startsWith('/')) {
     const abs = absoluteTarget(t)
     if (!abs) return null
     t = abs.rest === '' || abs.rest.startsWith('?') ? '/' + abs.rest : abs.rest

@@ -380,6 +380,16 @@ export function selectVhost(vhosts: ActiveVhost[], hostHeader: string): VhostCho
   return chosen
 }
 
+/**
+ * The choice for an empty host name, which only a CONNECT's target (`:443`) gives: httpd then
+ * matches the names and aliases against "" (a `ServerAlias *` matches), where an empty or
+ * missing Host header names no host at all (selectVhost: the first-listed vhost).
+ */
+export function selectVhostByEmptyName(vhosts: ActiveVhost[]): VhostChoice | undefined {
+  const found = vhosts.find((v) => v.matches(''))
+  return found ? { vhost: found, matched: true } : vhosts[0] && { vhost: vhosts[0], matched: false }
+}
+
 /** Per vhost list (one per configuration snapshot), the choice for each Host header seen. */
 const vhostMemos = new WeakMap<ActiveVhost[], Map<string, VhostChoice>>()
 const VHOST_MEMO_LIMIT = 1000

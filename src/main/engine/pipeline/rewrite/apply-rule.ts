@@ -5,7 +5,7 @@
  * `[E=]` and `[CO=]`, then query splitting, proxy/redirect decisions and self-reduction.
  */
 import type { RewriteRuleTrace } from '../../../../shared/trace-apache'
-import { envSet, envUnset, escapeUri } from '../../apache-expr'
+import { envSet, envUnset, escapeUri, type ApacheRequest } from '../../apache-expr'
 import type { CompiledRule } from './compile'
 import { condKind } from './cond'
 import { buildRewriteCookie } from './cookie'
@@ -236,7 +236,7 @@ export function applyRule(
   }
   if (flags.proxy) {
     if (env.perdir !== null && !flags.noescape) state.filename = escapeUri(state.filename)
-    state.filename = `proxy:${fullyQualify(state.filename, env.req)}`
+    state.filename = `proxy:${qualified(state.filename, env.req)}`
     if (trace) {
       trace.effects.push(`proxy to ${state.filename.slice(6)}`)
       log(state, `forcing proxy-throughput with ${state.filename.slice(6)}`)
@@ -245,7 +245,7 @@ export function applyRule(
     return 'matched'
   }
   if (flags.redirect) {
-    state.filename = fullyQualify(state.filename, env.req)
+    state.filename = qualified(state.filename, env.req)
     state.status = flags.status
     if (trace) {
       trace.effects.push(`redirect ${flags.status}`)
@@ -279,4 +279,13 @@ export function applyRule(
   forceTypeHandler()
   if (trace) trace.result = { path: state.filename, query: state.args ?? '' }
   return 'matched'
+}
+
+/**
+ * mod_rewrite's `fully_qualify_uri`, with its own guard: a CONNECT's relative `[R]` or `[P]`
+ * target stays relative, so a redirect is then taken as a local path (apache2 2.4.68:
+ * `CONNECT host:80` under `RewriteRule ^/$ /x [R]` maps to `/x`, no redirect).
+ */
+function qualified(filename: string, req: ApacheRequest): string {
+  return req.method === 'CONNECT' ? filename : fullyQualify(filename, req)
 }

@@ -5,9 +5,9 @@
  * `AllowEncodedSlashes`.
  */
 import type { AcceptDetail } from '../../../../shared/trace'
-import { selectVhost, type ActiveVhost } from '../../runtime/active-config'
+import { selectVhost, selectVhostByEmptyName, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
-import { normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
+import { connectTarget, normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
 import { textMemo } from '../../text-memo'
 import { resolveClient } from '../remote-client'
@@ -50,7 +50,9 @@ function limits(vhost: ActiveVhost | undefined): Limits {
 
 export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const req = ctx.req
-  const chosen = selectVhost(ctx.config.servingVhosts, req.urlHost ?? req.headers.host ?? '')
+  const vhosts = ctx.config.servingVhosts
+  const chosen =
+    req.urlHost === '' ? selectVhostByEmptyName(vhosts) : selectVhost(vhosts, req.urlHost ?? req.headers.host ?? '')
   // Refused here, a request never reaches a handler: no output filter (mod_deflate) sees the answer.
   ctx.outputFiltered = false
   // httpd reads the request line and the header fields before the Host header names a vhost:
@@ -67,7 +69,11 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return refuse(ctx, 414, `request line of ${requestLine} bytes exceeds LimitRequestLine`, reading)
   ctx.vhost = chosen?.vhost
   const pong = req.target === '*' && req.method === 'OPTIONS'
-  const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](req.target)
+  // A CONNECT names a host and port, which chose the vhost (server.ts); httpd maps it to `/`.
+  const connect = req.method === 'CONNECT'
+  if (connect && !connectTarget(req.target))
+    return refuse(ctx, 400, `the CONNECT target '${req.target}' is not host:port`, reading)
+  const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](connect ? '/' : req.target)
   const n = accepted.n
   // Refused with the request line, before the Host header was read: the first-listed vhost answers.
   if (!pong && !n.ok && n.requestLine) return refuse(ctx, n.status, n.reason, reading)
@@ -89,7 +95,10 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   }
   // httpd wants a host name from HTTP/1.1 on (from the Host header or an absolute URL), and for
   // HTTP/1.1 itself a Host header as well.
-  if ((req.protocol === 'HTTP/1.1' || (!req.urlHost && laterThanHttp11(req.protocol))) && !req.headers.host) {
+  if (
+    (req.protocol === 'HTTP/1.1' || (req.urlHost === undefined && laterThanHttp11(req.protocol))) &&
+    !req.headers.host
+  ) {
     const which = req.headers.host === undefined ? 'no' : 'an empty'
     return refuse(ctx, 400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
   }

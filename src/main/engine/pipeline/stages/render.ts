@@ -106,6 +106,18 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     status: undefined,
     timeToHeadersMs: undefined
   }
+  // The render clients (undici, node:http) send a CONNECT only to open a tunnel; how mod_dispatcher
+  // forwards one and what AEM answers are undocumented. Said, not guessed, and no render is marked.
+  if (ctx.req.method === 'CONNECT') {
+    ctx.record(
+      'render',
+      'stop',
+      `a CONNECT that passed the filter is not forwarded to render /${detail.render}: the workbench cannot send one as a plain request, and what mod_dispatcher does with it is undocumented: 502`,
+      { detail }
+    )
+    ctx.setOutcome('error')
+    return answer(ctx, 502)
+  }
   const firstHeaders = forwardHeadersForRender(ctx, active, first)
   ctx.trace.forwarded = tracedForward(detail.render, detail.origin, ctx.req.method, path, firstHeaders)
 
