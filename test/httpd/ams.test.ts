@@ -107,6 +107,10 @@ const VENIA_REQUESTS: HttpdRequest[] = [
   ['GET', '/', { host: 'health_check' }],
   // the catch-all (ServerAlias "*"): [F] → ErrorDocument 403 /index.html in a DocumentRoot that does not exist
   ['GET', '/content/venia/us/en.html', { host: 'unknown.example.org' }],
+  // `/` there: welcome.conf's <LocationMatch "^/+$"> ErrorDocument 403 /.noindex.html, whose own
+  // request the catch-all's [F] answers: its ErrorDocument 403 /index.html then applies in turn
+  ['GET', '/', { host: 'unknown.example.org' }],
+  ['HEAD', '/', { host: 'unknown.example.org' }],
   // no usable Host: the first-listed vhost answers
   ['GET', '/content/venia/us/en.html', { host: '' }],
   ['GET', '/content/venia/us/en.html', { host: 'bad/host' }]

@@ -515,6 +515,7 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   RewriteRule ^/old$ /content/site/page.html [R=301,L]
   RewriteRule ^/gone$ - [G]
   RewriteRule ^/forbid$ - [F]
+  RewriteRule ^/edloop/ - [F]
   RewriteRule ^/pt$ /content/site/page.html [PT]
   RewriteRule ^/qsa$ /content/site/data.json?added=1 [QSA,PT]
   RewriteRule ^/type$ /a/b/c.html [T=application/json,PT]
@@ -722,6 +723,21 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   </Location>
   <Location "/ed4">
     ErrorDocument 404 /deny/x.html
+  </Location>
+  <Location "/ed5">
+    ErrorDocument 404 /forbid
+  </Location>
+  <Location "/ed6">
+    ErrorDocument 404 /gone
+  </Location>
+  <Location "/ed7">
+    ErrorDocument 404 /status/500
+  </Location>
+  <Location "/ed8">
+    ErrorDocument 404 /status/404
+  </Location>
+  <Location "/edloop">
+    ErrorDocument 403 /edloop/again
   </Location>
   <Location "/basic">
     AuthType Basic
@@ -1066,6 +1082,14 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/ed2/x.html', {}],
   ['GET', '/ed3/x.html', {}],
   ['GET', '/ed4/x.html', {}],
+  // An ErrorDocument whose request mod_rewrite answers with a status: that status's own ErrorDocument.
+  ['GET', '/ed5/x.html', {}],
+  ['HEAD', '/ed5/x.html', {}],
+  ['GET', '/ed6/x.html', {}],
+  ['GET', '/ed7/x.html', {}],
+  ['GET', '/ed8/x.html', {}],
+  ['HEAD', '/ed8/x.html', {}],
+  ['GET', '/edloop/x', {}],
   ['GET', '/se/a.html', {}],
   ['GET', '/se/b.html', {}],
   ['GET', '/limred/a.html', {}],

@@ -124,6 +124,8 @@ export class RequestContext {
    * the document is served), and makes no ErrorDocument request of its own.
    */
   errorDocumentStatus: number | undefined = undefined
+  /** A HEAD's answer, also when an ErrorDocument's internal GET makes it (httpd's r->header_only). */
+  headerOnly: boolean
 
   get isErrorDocument(): boolean {
     return this.errorDocumentStatus !== undefined
@@ -134,6 +136,12 @@ export class RequestContext {
    * error counts as a failed ErrorDocument.
    */
   rewriteRedirect = false
+  /**
+   * The answer is a status mod_rewrite returned (`[F]`, `[G]`, `[R=4xx]`): it sets `r->status`
+   * back to 200 first, so in an ErrorDocument's internal request httpd's ap_die does not take it
+   * for a recursive error: the ErrorDocument for that status applies to this request in turn.
+   */
+  rewriteStatus = false
   /** Set by a rewrite `[P]` rule: mod_proxy forwards there instead of the Dispatcher. */
   proxyTo?: ProxyTarget
   /** Set while a run is watched for decision replay (replay.ts). */
@@ -218,6 +226,7 @@ export class RequestContext {
   ) {
     this.headers = req.headers
     this.clientIp = req.client.address
+    this.headerOnly = req.method === 'HEAD'
     if (redirectedFrom) {
       this.clientIp = redirectedFrom.clientIp
       this.clientResolved = true

@@ -22,7 +22,7 @@ import { modEnvFixup, proxyTargetOf, requestHeaderFixup, rewriteAnswer } from '.
 const NO_MAPS: RewriteContext['maps'] = new Map()
 
 /** httpd's `LimitInternalRecursion` default. */
-const INTERNAL_REDIRECT_LIMIT = 10
+export const INTERNAL_REDIRECT_LIMIT = 10
 
 /** Runs the per-directory rules; false when the request goes on as it is. */
 /**

@@ -129,10 +129,10 @@ function afterModules(
   if (scoped && scoped.label !== '') ctx.record('response', 'pass', scoped.label)
   // mod_expires leaves errors alone (httpd 2.4.10+, PR 55669): Apache's own error pages, relayed
   // render errors, and the body of an ErrorDocument (its request carries the original error
-  // status, unless mod_rewrite redirected it and set it back to 200). Apache's own redirects are
-  // not errors: they get Expires and max-age like any answer.
+  // status, unless mod_rewrite redirected it or returned a status, and set it back to 200).
+  // Apache's own redirects are not errors: they get Expires and max-age like any answer.
   const expires =
-    status < 400 && (!ctx.isErrorDocument || ctx.rewriteRedirect) && scoped?.expires
+    status < 400 && (!ctx.isErrorDocument || ctx.rewriteRedirect || ctx.rewriteStatus) && scoped?.expires
       ? expiresChange(ctx, scoped.expires, headers, source)
       : null
   // An answer Apache makes itself (ap_send_error_response) starts from err_headers_out: the Vary

@@ -10,7 +10,7 @@ import { finalHeaders } from '../response-headers'
 import { apacheSections } from '../apache-sections'
 import { cacheInfoHeader } from '../serve-cached'
 import { runPipeline } from '../run'
-import { redirectedEnv } from '../dir-rewrite'
+import { INTERNAL_REDIRECT_LIMIT, redirectedEnv } from '../dir-rewrite'
 
 /** `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost wins). */
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
@@ -41,8 +41,24 @@ export function answer(
     // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
     return send(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, redirectPage(302, doc))
   }
-  if (doc && doc.startsWith('/') && status >= 400 && !ctx.isErrorDocument && ctx.mode === 'serve') {
-    return errorDocumentRedirect(ctx, status, doc, withoutAllow(extraHeaders))
+  // An ErrorDocument's own request makes no other, but for a status mod_rewrite returned.
+  if (
+    doc &&
+    doc.startsWith('/') &&
+    status >= 400 &&
+    (!ctx.isErrorDocument || ctx.rewriteStatus) &&
+    ctx.mode === 'serve'
+  ) {
+    if (ctx.redirects < INTERNAL_REDIRECT_LIMIT)
+      return errorDocumentRedirect(ctx, status, doc, withoutAllow(extraHeaders))
+    // httpd gives up at LimitInternalRecursion: the first request's error page says the
+    // ErrorDocument failed (this answer counts as a failed one for the request that asked).
+    ctx.record(
+      'response',
+      'error',
+      `ErrorDocument ${status} ${doc}: Request exceeded the limit of ${INTERNAL_REDIRECT_LIMIT} internal redirects due to probable configuration error`
+    )
+    ctx.rewriteStatus = false
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
   if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
@@ -63,7 +79,11 @@ function withoutAllow(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
 /**
  * `ErrorDocument 404 /content/site/errors/404.html`: Apache makes an internal GET for the
  * document (through the Dispatcher again: filters, cache, render) and sends its body with the
- * original status. If that request fails too, Apache's own page says so.
+ * original status. If that request fails too, Apache's own page says so; but a status that
+ * mod_rewrite returned (`[F]`) is that request's own answer, made with its own ErrorDocument
+ * (httpd's ap_die finds r->status reset to 200, so it is no recursive error): the AMS catch-all
+ * vhost's `[F]` under RHEL's welcome.conf `ErrorDocument 403 /.noindex.html` is answered with the
+ * vhost's own `ErrorDocument 403 /index.html` that way.
  */
 function errorDocumentRedirect(
   ctx: RequestContext,
@@ -89,6 +109,12 @@ function errorDocumentRedirect(
       innerStatus = s
       const compress = gzip
       gzip = false
+      if (sub.rewriteStatus) {
+        // Answered for a status of its own: sent as that request made it.
+        ctx.status = s
+        if (compress) outer.gzipBody?.(gzipRange)
+        return outer.head(s, headers)
+      }
       failed = s >= 400 || (s >= 300 && !sub.rewriteRedirect)
       if (failed) return
       // The document's own answer goes out with the original status; mod_rewrite's redirect as it is.
@@ -127,29 +153,42 @@ function errorDocumentRedirect(
     ctx.trace.seq
   )
   sub.errorDocumentStatus = status
+  sub.headerOnly = ctx.headerOnly
+  sub.redirects = ctx.redirects + 1
   sub.clientIp = ctx.clientIp
   sub.clientResolved = true
   sub.env = redirectedEnv(ctx.env, status)
   // headers_in is shared: the spelling of the headers RequestHeader added comes along.
   sub.addedHeaderNames = [...ctx.addedHeaderNames]
   return Promise.resolve(runPipeline(sub)).then(() => {
+    // Nothing went out: the document's request failed, or handed up a failure of its own.
+    if (!outer.headersSent) failed = true
+    const own =
+      !failed && sub.rewriteStatus
+        ? ` from mod_rewrite, answered as that request's own error (httpd does not count it as the ErrorDocument failing)`
+        : ''
     ctx.record(
       'response',
       failed ? 'error' : 'changed',
-      `ErrorDocument ${status} ${doc}: internal GET answered ${innerStatus}`,
+      `ErrorDocument ${status} ${doc}: internal GET answered ${innerStatus}${own}`,
       {
         detail: { stages: sub.trace.stages }
       }
     )
-    if (failed || !outer.headersSent) {
-      // httpd's internal request starts with the original status, and its error page names
-      // that one, whatever the document's own request ran into.
-      const page = errorPage(status).replace(
-        '</body>',
-        `<p>Additionally, a ${status} ${statusText(status)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
-      )
-      if (!outer.headersSent) send(ctx, status, extraHeaders, page)
+    if (!failed) return true as const
+    // In a chain of ErrorDocument requests each answering a status of mod_rewrite's, a failure is
+    // answered for the first request (ap_die walks back to it): handed up, not sent from here.
+    if (ctx.isErrorDocument && ctx.rewriteStatus) {
+      ctx.rewriteStatus = false
+      return true as const
     }
+    // httpd's internal request starts with the original status, and its error page names
+    // that one, whatever the document's own request ran into.
+    const page = errorPage(status).replace(
+      '</body>',
+      `<p>Additionally, a ${status} ${statusText(status)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
+    )
+    send(ctx, status, extraHeaders, page)
     return true as const
   })
 }
@@ -180,13 +219,13 @@ function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders,
   ctx.status = status
   const out: OutgoingHttpHeaders = headerOnly ? {} : { 'content-type': 'text/html; charset=iso-8859-1' }
   // httpd builds no page for a HEAD (r->header_only), so nothing counts its length.
-  if (ctx.req.method !== 'HEAD' && !headerOnly) out['content-length'] = bytes.length
+  if (!ctx.headerOnly && !headerOnly) out['content-length'] = bytes.length
   Object.assign(out, headers)
   // `/info "1"`: the answers Apache makes itself (a denial's 404, a passed error) say it too (§8.3, DISP-688).
   const info = cacheInfoHeader(ctx)
   if (info !== undefined) out['x-cache-info'] = info
   ctx.reply.head(status, finalHeaders(ctx, status, out, true), reason)
-  ctx.reply.end(ctx.req.method === 'HEAD' || headerOnly ? undefined : bytes)
-  ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes.length
+  ctx.reply.end(ctx.headerOnly || headerOnly ? undefined : bytes)
+  ctx.trace.response.bytes = ctx.headerOnly ? 0 : bytes.length
   return true
 }

@@ -243,6 +243,7 @@ export function rewriteAnswer(ctx: RequestContext, out: RewriteOutcome): true | 
     return redirect(ctx, out.status ?? 302, out.location ?? '/')
   }
   ctx.setOutcome('blocked')
+  ctx.rewriteStatus = true
   return answer(ctx, out.status ?? 403)
 }
 
