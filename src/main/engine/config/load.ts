@@ -90,11 +90,7 @@ export function locateConfig(input: string, memo: FsMemo = new FsMemo()): Locate
       layout: cloud ? 'aemaacs' : 'classic',
       serverRoot: candidate,
       // Without a project httpd.conf, load conf.d/*.conf the way the runtime's own httpd.conf does.
-      apacheRoot: isFile(httpd)
-        ? httpd
-        : isDir(path.join(candidate, 'conf.d'))
-          ? path.join(resourcesDir(), 'base-httpd.conf')
-          : undefined,
+      apacheRoot: isFile(httpd) ? httpd : isDir(path.join(candidate, 'conf.d')) ? baseHttpdConf() : undefined,
       anyFile,
       baseDir: candidate
     }
@@ -104,6 +100,11 @@ export function locateConfig(input: string, memo: FsMemo = new FsMemo()): Locate
   throw new ConfigInputError(
     `${input}: found neither conf.dispatcher.d/dispatcher.any (AEMaaCS or AMS layout) nor dispatcher.any`
   )
+}
+
+/** The runtime's own httpd.conf, for a layout whose project has none (the SDK image's stand-in). */
+function baseHttpdConf(): string {
+  return path.join(resourcesDir(), 'base-httpd.conf')
 }
 
 /** httpd.conf conventionally lives in `<ServerRoot>/conf/`. */
@@ -133,6 +134,8 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
       sink,
       overlay: loc.layout === 'aemaacs' ? sdkOverlay() : undefined,
       modules: DEFAULT_LOADED_MODULES,
+      // A project's own httpd.conf may name every module the server runs.
+      declaresModules: loc.apacheRoot !== baseHttpdConf(),
       mapAbsolute,
       memo
     })

@@ -154,6 +154,31 @@ describe('conditional sections', () => {
     expect(r.config.server.aliases.map((a) => a.from)).toEqual(['/after', '/id'])
   })
 
+  it("a whole server's httpd.conf that loads mod_mime names its modules: the runtime's list is not used", () => {
+    const conf = (loads: string) =>
+      `${loads}\n<IfModule headers_module>\nAlias /headers /x\n</IfModule>\nInclude conf.modules.d/*.conf\n<IfModule mod_rewrite.c>\nAlias /rewrite /x\n</IfModule>\n`
+    const declared = load(
+      {
+        'httpd.conf': conf('LoadModule dispatcher_module modules/mod_dispatcher.so'),
+        'conf.modules.d/00-base.conf':
+          'LoadModule mime_module modules/mod_mime.so\nLoadModule rewrite_module modules/mod_rewrite.so\n'
+      },
+      { declaresModules: true }
+    )
+    expect(declared.config.server.aliases.map((a) => a.from)).toEqual(['/rewrite'])
+    expect(declared.config.modules).not.toContain('dir_module')
+    // AMS projects that commit only 02-dispatcher.conf: the runtime's list stands in for RHEL's 00-base.conf.
+    const partial = load(
+      {
+        'httpd.conf': conf(''),
+        'conf.modules.d/02-dispatcher.conf': 'LoadModule dispatcher_module modules/mod_dispatcher.so\n'
+      },
+      { declaresModules: true }
+    )
+    expect(partial.config.server.aliases.map((a) => a.from)).toEqual(['/headers', '/rewrite'])
+    expect(partial.config.modules).toContain('dir_module')
+  })
+
   it('LoadModule dispatcher_module makes <IfModule disp_apache2.c> true', () => {
     const r = load(
       {

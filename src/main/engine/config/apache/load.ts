@@ -18,7 +18,8 @@ import type { ApacheDirectiveNode, ApacheNode, ApacheParseResult, ApacheSectionN
 import { evaluateCondition, isConditionalSection } from './conditions'
 import { canonicalDirective, canonicalSection, isKnownDirective } from './directives'
 import { removedDirective } from './rewrite-directives'
-import { checkIncludeBudget } from './include-budget'
+import { checkIncludeBudget, type BudgetSources } from './include-budget'
+import { mayLoadModule } from './declared-modules'
 import { IncludeResolver } from './include-target'
 import { lineShape, positionInLine, splitArgs } from './lexer'
 import { DEFAULT_LOADED_MODULES, ModuleSet, spellingsOfLoadModule } from './modules'
@@ -59,6 +60,11 @@ export interface LoadApacheOptions {
    */
   modules?: Iterable<string>
   /**
+   * The configuration is a whole server's (a classic `httpd.conf`): when it loads mod_mime, its
+   * LoadModule lines are the module list and `modules` is not used (declared-modules.ts).
+   */
+  declaresModules?: boolean
+  /**
    * Where an absolute path written in the configuration is on this machine (AMS writes
    * `Include /etc/httpd/conf.d/…`); applied to Include/IncludeOptional, IfFile and RewriteMap
    * files. Independently, a `ServerRoot` directive naming a folder that
@@ -94,7 +100,7 @@ export function loadApacheConfig(opts: LoadApacheOptions): LoadedApache {
 
 class ApacheLoader {
   private readonly paths: ServerRootPaths
-  private readonly modules: ModuleSet
+  private modules: ModuleSet
   private readonly resolver: IncludeResolver
   private readonly writer: SettingsWriter
   private readonly sections: SectionContexts
@@ -137,6 +143,8 @@ class ApacheLoader {
         column: 1
       })
     } else if (!this.overBudget()) {
+      if (this.opts.declaresModules && mayLoadModule(this.opts.rootFile, 'mime_module', this.includeSources()))
+        this.modules = new ModuleSet([])
       this.evalFile(parsed, this.serverCtx(), undefined)
     }
     this.writer.finish()
@@ -160,8 +168,9 @@ class ApacheLoader {
     }
   }
 
-  private overBudget(): boolean {
-    const over = checkIncludeBudget(this.opts.rootFile, this.maxLines, this.maxDepth, {
+  /** The files the configuration can reach: parsed, and what each Include line names. */
+  private includeSources(): BudgetSources {
+    return {
       parse: (file) => {
         const p = this.parsed.get(file)
         return p.ok ? p.parse : undefined
@@ -173,7 +182,11 @@ class ApacheLoader {
         const target = args[0] === undefined ? undefined : this.resolver.resolve(args[0])
         return target?.kind === 'files' ? target.files.map((f) => f.file) : []
       }
-    })
+    }
+  }
+
+  private overBudget(): boolean {
+    const over = checkIncludeBudget(this.opts.rootFile, this.maxLines, this.maxDepth, this.includeSources())
     if (!over) return false
     this.opts.sink.error(
       APACHE_INCLUDE_LIMIT,
