@@ -327,6 +327,8 @@ export interface VirtualHost {
   dispatcherConfig?: Sourced<string>
   settings: VhostSettings
   pos: SourcePos
+  /** httpd's main server standing in as a vhost (the runtime makes it for a port no vhost takes). */
+  mainServer?: true
 }
 
 export interface ApacheConfig {

@@ -5,28 +5,13 @@
  * are skipped. (A configuration that does not load mod_mime does not carry its module list:
  * the runtime's stands in, declared-modules.ts.)
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../../src/main/engine/engine'
-import { compareAll, loadModules, startApache, type HttpdRequest, type RunningApache } from './harness'
-import { writeDocroot } from './project'
+import { describe, expect, it } from 'vitest'
+import { compareAll, loadModules, type HttpdRequest } from './harness'
+import { classicSideBySide } from './classic'
 
-let dir: string
-let apache: RunningApache | undefined
-let engine: Engine | undefined
-let enginePort = 0
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-modules-'))
-  fs.chmodSync(dir, 0o755)
-  const docroot = writeDocroot(path.join(dir, 'docroot'), {
-    'index.html': 'index\n',
-    'a.txt': 'a\n',
-    'd/index.html': 'd index\n'
-  })
-  const lines = [
+const running = classicSideBySide(
+  { 'index.html': 'index\n', 'a.txt': 'a\n', 'd/index.html': 'd index\n' },
+  (docroot) => [
     ...loadModules(['mime']),
     'TypesConfig /etc/mime.types',
     'ServerTokens Prod',
@@ -49,31 +34,7 @@ beforeAll(async () => {
     '  </IfModule>',
     '</VirtualHost>'
   ]
-  const runDir = path.join(dir, 'apache')
-  fs.mkdirSync(runDir)
-  apache = await startApache({ serverRoot: runDir, runDir, lines })
-  const wbDir = path.join(dir, 'workbench')
-  fs.mkdirSync(wbDir)
-  fs.writeFileSync(path.join(wbDir, 'httpd.conf'), lines.join('\n'))
-  fs.writeFileSync(
-    path.join(wbDir, 'dispatcher.any'),
-    '/farms { /f { /virtualhosts { "*" } /renders { /0 { /hostname "127.0.0.1" /port "9" } } /filter { /0 { /type "allow" /url "*" } } } }\n'
-  )
-  engine = new Engine({
-    config: path.join(wbDir, 'dispatcher.any'),
-    host: '127.0.0.1',
-    port: 0,
-    watch: false,
-    ringSize: 0
-  })
-  enginePort = Number(new URL(await engine.start()).port)
-}, 30_000)
-
-afterAll(async () => {
-  apache?.stop()
-  await engine?.stop()
-  if (dir) fs.rmSync(dir, { recursive: true, force: true })
-})
+)
 
 const REQUESTS: HttpdRequest[] = [
   ['GET', '/a.txt', {}],
@@ -85,6 +46,6 @@ const REQUESTS: HttpdRequest[] = [
 
 describe('a classic httpd.conf that loads its own modules', () => {
   it('runs only those: every request gets the same answer from apache2 and the workbench', async () => {
-    expect(await compareAll(REQUESTS, apache!.port, enginePort)).toBe('')
+    expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
   })
 })

@@ -52,10 +52,11 @@ describe('the Server header', () => {
     const any = (port: number): string =>
       `/farms { /f { /virtualhosts { "*" } /renders { /0 { /hostname "127.0.0.1" /port "${port}" } } /filter { /0 { /type "allow" /url "*" } } } }\n`
     const banner = async (httpdConf: string | null): Promise<string | undefined> => {
+      // Without vhosts httpd's main server answers: the Dispatcher, where its handler is set.
       const s = await stackForThisTest({
         upstreams: ['publish'],
         any: (up) => any(up.publish.port),
-        files: httpdConf === null ? {} : { 'httpd.conf': httpdConf }
+        files: httpdConf === null ? {} : { 'httpd.conf': `${httpdConf}SetHandler dispatcher-handler\n` }
       })
       s.up.publish.behave('/x.html', { body: 'ok', headers: { server: 'Jetty(9.4.z)' } })
       const answer = await s.send('/x.html')

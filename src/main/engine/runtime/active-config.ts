@@ -4,10 +4,18 @@
  * started with, so a hot reload never changes the rules under a request in flight.
  */
 import path from 'node:path'
-import type { ApacheScope, Farm, LoadedConfig, Render, VhostSettings, VirtualHost } from '../../../shared/config-model'
+import type {
+  ApacheConfig,
+  ApacheScope,
+  Farm,
+  LoadedConfig,
+  Render,
+  VhostSettings,
+  VirtualHost
+} from '../../../shared/config-model'
 import type { SourcePos } from '../../../shared/diagnostics'
 import { isFlagOn } from '../config/apache/flag-words'
-import { lastOther } from '../config/apache/settings'
+import { emptySettings, lastOther } from '../config/apache/settings'
 import { moduleLoaded } from '../config/apache/modules'
 import { hostProblem } from '../pipeline/host-header'
 import { listenPort, takesPort } from './listen-port'
@@ -216,14 +224,18 @@ export function compileConfig(
       authChecker: compileAuthChecker(farm.authChecker)
     }
   })
-  const deferredExplanations = vhosts.some((v) => v.apache.rewrite !== null || v.apache.scoped.hasResponseDirectives)
-  const servingVhosts = onPort.length > 0 ? onPort : vhosts
+  // No vhost on the port: httpd's main server answers every request there.
+  const servingVhosts =
+    onPort.length > 0 || !apache
+      ? onPort
+      : [compileVhost(mainServerVhost(apache), vhosts.length, emptySettings(), undefined, undefined, apache.modules)]
+  const deferredExplanations = servingVhosts.some(
+    (v) => v.apache.rewrite !== null || v.apache.scoped.hasResponseDirectives
+  )
   return {
     generation,
     loaded,
     vhosts,
-    // None on the port would leave httpd's main server answering, which the workbench has no
-    // vhost for: then every vhost is a candidate, as before ports were looked at.
     servingVhosts,
     farms,
     farmModels: loaded.dispatcher.farms,
@@ -237,6 +249,25 @@ export function compileConfig(
         : []
     ),
     keepAlive: servingVhosts[0]?.keepAlive ?? (apache ? keepAlivePolicy([apache.server]) : HTTPD_KEEP_ALIVE)
+  }
+}
+
+/**
+ * httpd's main server as a vhost: it answers on a port no `<VirtualHost>` takes (a one-file
+ * httpd.conf without vhosts, RHEL's main server on :80 beside ssl.conf's `_default_:443`).
+ * Its own settings are the server context's, with nothing above them: its RewriteRules run
+ * as a vhost's own do.
+ */
+function mainServerVhost(apache: ApacheConfig): VirtualHost {
+  return {
+    addresses: [],
+    serverName: apache.serverName,
+    serverAliases: [],
+    documentRoot: apache.documentRoot,
+    dispatcherConfig: apache.dispatcherConfig,
+    settings: apache.server,
+    pos: { file: apache.root, line: 1, column: 1 },
+    mainServer: true
   }
 }
 
@@ -262,9 +293,10 @@ function compileVhost(
   ])
   const handler = [...handlerScopes].reverse().find((s) => s.setHandler)?.setHandler?.value
   const slashes = lastOther(layers, 'AllowEncodedSlashes')?.[0]?.toLowerCase()
+  const name = vhost.serverName?.value ?? vhost.serverAliases[0]?.value ?? vhost.addresses.join(' ')
   return {
     index,
-    label: vhost.serverName?.value ?? vhost.serverAliases[0]?.value ?? vhost.addresses.join(' '),
+    label: vhost.mainServer ? `main server${name ? ` ${name}` : ''}` : name,
     vhost,
     pos: vhost.pos,
     matches: (host) => matchers.some((m) => m(host)),

@@ -130,9 +130,11 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.record(
       'vhost',
       'pass',
-      chosen.matched
-        ? matchedSummary(chosen.vhost)
-        : `no ServerName/ServerAlias matches '${req.headers.host ?? ''}': Apache's first-listed virtual host ${chosen.vhost.label}`,
+      chosen.vhost.vhost.mainServer
+        ? `no <VirtualHost> takes the listener's port: httpd's ${chosen.vhost.label} answers (${relativeName(chosen.vhost.pos.file)})`
+        : chosen.matched
+          ? matchedSummary(chosen.vhost)
+          : `no ServerName/ServerAlias matches '${req.headers.host ?? ''}': Apache's first-listed virtual host ${chosen.vhost.label}`,
       { source: chosen.vhost.pos }
     )
   }

@@ -1,0 +1,56 @@
+/**
+ * A small classic configuration under Debian's apache2 and under the workbench, side by side:
+ * the same httpd.conf lines for both (the workbench reads them as the project's own
+ * httpd.conf, beside a dispatcher.any that no request reaches: no `SetHandler
+ * dispatcher-handler`, so Apache's own handlers answer in both), over a docroot of given files.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
+import { Engine } from '../../src/main/engine/engine'
+import { startApache, type RunningApache } from './harness'
+import { writeDocroot } from './project'
+
+export interface RunningClassic {
+  apachePort: number
+  enginePort: number
+}
+
+/** `lines(docroot)`: the httpd.conf lines, given the docroot's absolute path. */
+export function classicSideBySide(files: Record<string, string>, lines: (docroot: string) => string[]): RunningClassic {
+  const running: RunningClassic = { apachePort: 0, enginePort: 0 }
+  let dir: string
+  let apache: RunningApache | undefined
+  let engine: Engine | undefined
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-classic-'))
+    fs.chmodSync(dir, 0o755)
+    const conf = lines(writeDocroot(path.join(dir, 'docroot'), files))
+    const runDir = path.join(dir, 'apache')
+    fs.mkdirSync(runDir)
+    apache = await startApache({ serverRoot: runDir, runDir, lines: conf })
+    const wbDir = path.join(dir, 'workbench')
+    fs.mkdirSync(wbDir)
+    fs.writeFileSync(path.join(wbDir, 'httpd.conf'), conf.join('\n'))
+    fs.writeFileSync(
+      path.join(wbDir, 'dispatcher.any'),
+      '/farms { /f { /virtualhosts { "*" } /renders { /0 { /hostname "127.0.0.1" /port "9" } } /filter { /0 { /type "allow" /url "*" } } } }\n'
+    )
+    engine = new Engine({
+      config: path.join(wbDir, 'dispatcher.any'),
+      host: '127.0.0.1',
+      port: 0,
+      watch: false,
+      ringSize: 0
+    })
+    running.apachePort = apache.port
+    running.enginePort = Number(new URL(await engine.start()).port)
+  }, 30_000)
+  afterAll(async () => {
+    apache?.stop()
+    await engine?.stop()
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  })
+  return running
+}
