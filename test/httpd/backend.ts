@@ -4,7 +4,7 @@
  * the body), so comparing the two answers compares the forwarded requests too; a few paths
  * answer in particular ways (a redirect, a status, a Server header, a chunked body, cookies,
  * a Proxy-Authenticate header, a 204 with a length, a 304 and a 204 that name a length they do not
- * send, a dropped connection).
+ * send, a dropped connection, no Content-Type).
  */
 import http from 'node:http'
 
@@ -52,6 +52,11 @@ export async function startBackend(port: number): Promise<Backend> {
       if (url.pathname.startsWith('/empty204')) {
         res.writeHead(204, { 'Content-Length': '0', 'Content-Type': 'text/plain' })
         return res.end()
+      }
+      // No Content-Type (Jetty's empty redirect): mod_mime's type for the URL stands.
+      if (url.pathname.startsWith('/untyped')) {
+        if (to === null) res.statusCode = 200
+        return res.end(url.pathname.includes('empty') ? undefined : 'untyped\n')
       }
       const headers = Object.entries(req.headers)
         .filter(([k]) => !CONNECTION_OWN.has(k))

@@ -1082,6 +1082,13 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/ed2/x.html', {}],
   ['GET', '/ed3/x.html', {}],
   ['GET', '/ed4/x.html', {}],
+  // A proxied answer without a Content-Type: mod_mime's type for the URL, AddDefaultCharset's charset.
+  ['GET', '/px/untyped/page.html', {}],
+  ['GET', '/px/untyped/data.model.json', {}],
+  ['GET', '/px/untyped/noext', {}],
+  ['HEAD', '/px/untyped/page.html', {}],
+  ['GET', '/px/untyped/empty.html?to=/a/b/c.html', {}],
+  ['GET', '/px/untyped/page.html', { range: 'bytes=0-2' }],
   // An ErrorDocument whose request mod_rewrite answers with a status: that status's own ErrorDocument.
   ['GET', '/ed5/x.html', {}],
   ['HEAD', '/ed5/x.html', {}],

@@ -201,9 +201,9 @@ class TracedReply implements Reply {
     this.gzipRange = range
   }
 
-  proxied(): void {
+  proxied(mimeType = false): void {
     this.relayed = true
-    this.backendHead = true
+    this.backendHead = !mimeType
   }
 
   relaysBackendHead(): void {

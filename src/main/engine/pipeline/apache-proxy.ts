@@ -20,6 +20,8 @@ import { constructUrl, defaultPort } from './rewrite/uri'
 import { APACHE_VERSION } from '../config/apache/conditions'
 import { lastOther } from '../config/apache/settings'
 import { backendSpelling } from '../http/header-spelling'
+import { contentTypeFor } from '../cache/mime-types'
+import { forcedTypeOf } from './serve-cached'
 
 // httpd's `Timeout` when neither the ProxyPass's `timeout=` nor `ProxyTimeout` says otherwise.
 const DEFAULT_TIMEOUT_SECONDS = 60
@@ -138,8 +140,9 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's
           // banner. Said when the backend's head goes out (not for a 416 the byte-range filter makes).
           const names = backendSpelling((controller as { rawHeaders?: Buffer[] | null }).rawHeaders)
+          let mimeType = false
           const relay = (): void => {
-            ctx.reply.proxied?.()
+            ctx.reply.proxied?.(mimeType)
             if (names) ctx.reply.backendSpelling?.(names)
           }
           const relayed = reverseMapHeaders(
@@ -153,6 +156,13 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           if (cookies !== undefined) {
             delete relayed['set-cookie']
             relayed['set-cookie'] = cookies
+          }
+          if (relayed['content-type'] === undefined && status !== 204 && status !== 304) {
+            const type = typeOfUntyped(ctx, url)
+            if (type !== undefined) {
+              relayed['content-type'] = type
+              mimeType = true
+            }
           }
           const via = settings.viaEntry
           if (via !== null) relayed.via = relayed.via === undefined ? via : [...[relayed.via].flat(), via]
@@ -194,6 +204,17 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       }
     )
   })
+}
+
+/**
+ * A backend answer without a Content-Type keeps the one mod_mime gave the request (its
+ * type_checker ran on the `proxy:` file name before the handler, and mod_proxy_http replaces it
+ * only with a type the backend names): `ForceType`/`AddType`/`[T=]`, else the type of the URL's
+ * last segment's extensions. AddDefaultCharset then applies as to any answer.
+ */
+function typeOfUntyped(ctx: RequestContext, url: string): string | undefined {
+  const path = url.replace(/^[a-z]+:\/\/[^/]*/i, '').replace(/[?#].*$/s, '')
+  return forcedTypeOf(ctx, path) ?? contentTypeFor(path)
 }
 
 /** `ProxyIOBufferSize` in effect, undefined when not set; httpd raises a smaller one to 8192 (AP_IOBUFSIZE). */

@@ -76,9 +76,11 @@ export interface Reply {
   gzipBody?(range?: string): void
   /**
    * mod_proxy relays this answer: a Server header it carries goes out as it is (httpd writes
-   * its own banner on every other answer, over whatever a module or `Header` set).
+   * its own banner on every other answer, over whatever a module or `Header` set), and its
+   * Content-Type stays in place, but for `mimeType`: the backend named none, so the type is
+   * mod_mime's, which httpd writes last.
    */
-  proxied?(): void
+  proxied?(mimeType?: boolean): void
   /**
    * The answer whose head comes next is a backend's (a render's; mod_proxy's say `proxied`): its
    * Content-Type line stays where the backend put it. httpd writes the type a handler named
