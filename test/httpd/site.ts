@@ -904,6 +904,20 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/content/site/page.html', { range: 'bytes=0-9' }],
   ['GET', '/content/site/page.html', { range: 'bytes=0-9', 'accept-encoding': 'gzip' }],
   ['GET', '/content/site/page.html', { 'x-test': 'on', 'accept-encoding': 'gzip' }],
+  // mod_deflate's own reading of Accept-Encoding: the first gzip token, its first parameter as written
+  ...[
+    ',gzip',
+    'gzip;Q=0',
+    'GZIP;q=0',
+    'gzip;q=0 ,gzip',
+    'gzip;q=0.0',
+    'gzip;q=0.001',
+    'gzip;level=1;q=0',
+    'deflate;q=0.5, gzip;q=0',
+    'br, "x,gzip", gzip',
+    'x-gzip',
+    'gzip ; q=0'
+  ].map((ae): HttpdRequest => ['GET', '/content/site/page.html', { 'accept-encoding': ae }]),
   ['GET', '/content/site/tiny.txt', { 'accept-encoding': 'gzip' }],
   ['GET', '/content/site/tiny.txt', { range: 'bytes=0-0,1-1' }],
   ['GET', '/content/site/tiny.txt', { 'if-match': '"nope"' }],

@@ -218,16 +218,48 @@ function gzipETag(etag: string): string {
 
 const ALREADY_PLAIN = new Set(['', 'identity', '7bit', '8bit', 'binary'])
 
-/** mod_deflate's token walk: the first `gzip` token, unless its q-value is 0 ("No acceptable token found or q=0"). */
+/**
+ * mod_deflate's walk of Accept-Encoding, quirks included: the first token (ap_get_token) that
+ * is `gzip` (any case) decides, and a leading empty one (`,gzip`) ends the walk; then the text
+ * right after `gzip`'s `;`s is its "q-value" (the first parameter, spaces kept), which refuses
+ * gzip only when it starts `q=0.000` for at least three characters (`q=0`, `q=0.0`: not `Q=0`,
+ * nor `q=0 `).
+ */
 function acceptsGzip(accept: string | undefined): boolean {
   if (accept === undefined) return false
-  for (const item of accept.split(',')) {
-    const [token, ...params] = item.split(';')
-    if (token.trim().toLowerCase() !== 'gzip') continue
-    const q = params.map((p) => p.trim()).find((p) => /^q=/i.test(p))
-    return !(q !== undefined && /^q=0(\.0{0,3})?$/i.test(q))
+  const at = { pos: 0 }
+  let token: string | null = getToken(accept, at, false)
+  while (token !== null && token !== '' && token.toLowerCase() !== 'gzip') {
+    while (accept[at.pos] === ';') {
+      at.pos++
+      getToken(accept, at, true)
+    }
+    if (accept[at.pos] === ',') at.pos++
+    token = at.pos < accept.length ? getToken(accept, at, false) : null
   }
-  return false
+  if (token === null || token === '') return false
+  if (at.pos >= accept.length) return true
+  while (accept[at.pos] === ';') at.pos++
+  const q = getToken(accept, at, true)
+  return !(q.length >= 3 && 'q=0.000'.startsWith(q))
+}
+
+const SPACE = /[ \t\n\v\f\r]/
+
+/** httpd's ap_get_token: skips white space, reads to `;` or `,` (or white space, unless `acceptWhite`) over quoted strings, skips white space after. */
+function getToken(line: string, at: { pos: number }, acceptWhite: boolean): string {
+  let p = at.pos
+  while (p < line.length && SPACE.test(line[p])) p++
+  const start = p
+  while (p < line.length && (acceptWhite || !SPACE.test(line[p])) && line[p] !== ';' && line[p] !== ',') {
+    if (line[p++] === '"') {
+      while (p < line.length) if (line[p++] === '"') break
+    }
+  }
+  const token = line.slice(start, p)
+  while (p < line.length && SPACE.test(line[p])) p++
+  at.pos = p
+  return token
 }
 
 /** `Vary` with Accept-Encoding merged in, each token once (httpd's fixup_vary). */
