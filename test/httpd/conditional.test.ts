@@ -51,6 +51,9 @@ describe('conditional requests under apache2 and under the workbench', () => {
       ['GET', B, { 'if-match': strong, 'if-unmodified-since': at(-1000) }],
       ['GET', B, { 'if-unmodified-since': lm }],
       ['GET', B, { 'if-unmodified-since': 'garbage' }],
+      // The epoch is APR_DATE_BAD's value: ignored, as a date httpd cannot read.
+      ['GET', B, { 'if-unmodified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' }],
+      ['GET', B, { 'if-modified-since': 'Thu, 01 Jan 1970 00:00:00 GMT', 'if-none-match': strong }],
       ['GET', B, { 'if-unmodified-since': lm, 'if-none-match': strong }],
       ['GET', B, { 'if-match': '"x"', 'if-none-match': strong }],
       // Range with If-Range goes to the byte-range filter, never to a 304.

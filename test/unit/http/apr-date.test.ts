@@ -28,6 +28,9 @@ describe('parseHttpDate', () => {
     expect(parseHttpDate('Mon, 29 Feb 2026 18:19:01 GMT')).toBeNull()
     expect(parseHttpDate('Mon, 29 Feb 2028 18:19:01 GMT')).toBe(Date.UTC(2028, 1, 29, 18, 19, 1))
     expect(parseHttpDate('Mon, 23 Nov 2026 24:00:00 GMT')).toBeNull()
+    // The epoch is APR_DATE_BAD's own value: httpd cannot tell it from a bad date.
+    expect(parseHttpDate('Thu, 01 Jan 1970 00:00:00 GMT')).toBeNull()
+    expect(parseHttpDate('Thu, 01 Jan 1970 00:00:01 GMT')).toBe(1000)
     expect(parseHttpDate('garbage')).toBeNull()
     expect(parseHttpDate('')).toBeNull()
   })
