@@ -210,6 +210,10 @@ class TracedReply implements Reply {
     this.backendHead = true
   }
 
+  sendsBody(): void {
+    this.inner.sendsBody?.()
+  }
+
   backendSpelling(names: ReadonlyMap<string, string>): void {
     this.backendNames = names
   }

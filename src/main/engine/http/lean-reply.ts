@@ -194,6 +194,10 @@ export class LeanReply implements Reply {
     return this.opts.socket
   }
 
+  sendsBody(): void {
+    this.hasBody = true
+  }
+
   /**
    * `persistence`: the connection's fate and its `Connection`/`Keep-Alive` lines as httpd
    * decides them (keep-alive.ts); with it, the lines go out in httpd's order (`Date` and

@@ -89,6 +89,11 @@ export interface Reply {
   relaysBackendHead?(): void
   /** How the backend spelled the header names of the answer whose head comes next (header-spelling.ts). */
   backendSpelling?(names: ReadonlyMap<string, string>): void
+  /**
+   * The answer has its body even for a HEAD: httpd never read the method (a request line over
+   * LimitRequestLine), so r->header_only is unset.
+   */
+  sendsBody?(): void
 }
 
 export class RequestContext {

@@ -65,8 +65,13 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   if (req.refused !== undefined) return refuse(ctx, 400, `httpd refuses the request: ${req.refused}`, reading)
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
   const lim = limits(reading)
-  if (requestLine > lim.line)
+  if (requestLine > lim.line) {
+    // httpd stops reading the line where the limit is: it never learns the method, so a HEAD
+    // gets the page too (on the lean listener; Node's own HEAD answers have no body).
+    ctx.headerOnly = false
+    ctx.reply.sendsBody?.()
     return refuse(ctx, 414, `request line of ${requestLine} bytes exceeds LimitRequestLine`, reading)
+  }
   ctx.vhost = chosen?.vhost
   const pong = req.target === '*' && req.method === 'OPTIONS'
   // A CONNECT names a host and port, which chose the vhost (server.ts); httpd maps it to `/`.
