@@ -739,6 +739,15 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   <Location "/edloop">
     ErrorDocument 403 /edloop/again
   </Location>
+  <Location "/lim">
+    LimitRequestBody 5
+  </Location>
+  <Location "/lim/free">
+    LimitRequestBody 0
+  </Location>
+  <Location "/px/lim">
+    LimitRequestBody 3
+  </Location>
   <Location "/basic">
     AuthType Basic
     AuthName "Workbench test"
@@ -1096,6 +1105,13 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/ed2/x.html', {}],
   ['GET', '/ed3/x.html', {}],
   ['GET', '/ed4/x.html', {}],
+  // LimitRequestBody: a declared body over it is refused with 413 when a handler reads it.
+  ['POST', '/lim/x', { 'content-length': '6', ':body': 'abcdef' }],
+  ['POST', '/lim/x', { 'content-length': '5', ':body': 'abcde' }],
+  ['GET', '/lim/x', { 'content-length': '6', ':body': 'abcdef' }],
+  ['POST', '/lim/free/x', { 'content-length': '6', ':body': 'abcdef' }],
+  ['POST', '/px/lim/echo', { 'content-length': '4', ':body': 'abcd' }],
+  ['POST', '/px/lim/echo', { 'content-length': '3', ':body': 'abc' }],
   // A proxied answer without a Content-Type: mod_mime's type for the URL, AddDefaultCharset's charset.
   ['GET', '/px/untyped/page.html', {}],
   ['GET', '/px/untyped/data.model.json', {}],

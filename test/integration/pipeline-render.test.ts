@@ -19,6 +19,28 @@ function oneFarm(port: number, spec: Partial<FarmSpec> = {}): string {
 
 const MiB = 1024 * 1024
 
+describe('a request body over LimitRequestBody', () => {
+  it('is refused with 413 before anything reaches the render; one within it is forwarded', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) => oneFarm(up.publish.port),
+      files: {
+        'httpd.conf': 'SetHandler dispatcher-handler\n<Location "/content/small">\n  LimitRequestBody 5\n</Location>\n'
+      }
+    })
+    const over = await s.send('/content/small/form.html', { method: 'POST', body: 'abcdef' })
+    expect(over.status).toBe(413)
+    expect(over.headers['content-length']).toBeUndefined()
+    expect(over.headers.connection).toBe('close')
+    expect(over.trace.stages.find((st) => st.stage === 'render')?.summary).toContain(
+      'its Content-Length 6 is over LimitRequestBody 5: 413'
+    )
+    const within = await s.send('/content/small/form.html', { method: 'POST', body: 'abcde' })
+    expect(within.status).toBe(200)
+    expect(s.up.publish.requests.map((r) => [r.method, r.bodyLength])).toEqual([['POST', 5]])
+  })
+})
+
 describe('request headers sent to the render (§6.3)', () => {
   it('with a /clientheaders list, only the listed headers are forwarded (names compared without case)', async () => {
     const s = await stackForThisTest({

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream'
 import { mtimeMicros, staticResponse } from '../cache/serve-file'
 import { staticBodyBytes, staticBodyStream } from '../cache/static-body'
 import { contentTypeFor } from '../cache/mime-types'
+import { refuseOversizedBody } from './request-body-limit'
 import type { RequestContext } from './context'
 import type { ActiveVhost } from '../runtime/active-config'
 import type { SourcePos } from '../../../shared/diagnostics'
@@ -106,7 +107,7 @@ export function serveStatic(ctx: RequestContext, v: ActiveVhost, why: string): b
     const noAutoindex = folder !== null && !moduleLoaded(modules, 'autoindex_module')
     return defaultHandler(ctx, root, file, st, why, noAutoindex, below !== null)
   }
-  if (body !== null) return discardBody(body).then(handle)
+  if (body !== null) return refuseOversizedBody(ctx, "httpd's default handler") ?? discardBody(body).then(handle)
   return handle()
 }
 

@@ -196,8 +196,9 @@ export class RequestContext {
   servedMtime?: number
   /**
    * The byterange filter turned the answer into a 416 after the content-length filter had seen
-   * it: httpd's error page then goes out unmeasured, chunked on a kept connection and ended by
-   * closing one that closes (checked against apache2 2.4).
+   * it, or the input filter refused a body over LimitRequestBody (413): httpd's error page then
+   * goes out unmeasured, chunked on a kept connection and ended by closing one that closes
+   * (checked against apache2 2.4).
    */
   unmeasuredError = false
   /** httpd's `error-notes`: what its canned error page adds after the status's own text. */

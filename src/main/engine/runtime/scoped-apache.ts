@@ -137,6 +137,7 @@ export class VhostScopes {
       s.redirects !== undefined ||
       s.setEnv.length > 0 ||
       hasModEnv(s) ||
+      s.other.LimitRequestBody !== undefined ||
       (dirRules !== null && hasDirRewriteConfig(s))
     this.fullSections = compileSections(layers, docroot, this.relevant)
     this.base = {

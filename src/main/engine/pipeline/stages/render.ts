@@ -26,6 +26,7 @@ import { finalHeaders } from '../response-headers'
 import { cacheInfoHeader, serveCached } from '../serve-cached'
 import { forwardHeadersForRender } from '../forward-headers'
 import { RESPONSE_HOP } from '../hop-headers'
+import { refuseOversizedBody } from '../request-body-limit'
 import { answer } from './answer'
 import { markRefetch } from './cache'
 
@@ -106,6 +107,8 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     status: undefined,
     timeToHeadersMs: undefined
   }
+  const oversized = refuseOversizedBody(ctx, 'The Dispatcher')
+  if (oversized !== null) return oversized
   // The render clients (undici, node:http) send a CONNECT only to open a tunnel; how mod_dispatcher
   // forwards one and what AEM answers are undocumented. Said, not guessed, and no render is marked.
   if (ctx.req.method === 'CONNECT') {
