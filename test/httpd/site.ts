@@ -516,6 +516,9 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   RewriteRule ^/gone$ - [G]
   RewriteRule ^/forbid$ - [F]
   RewriteRule ^/edloop/ - [F]
+  RewriteRule ^/sig(mail)?/500$ - [R=500,L]
+  RewriteRule ^/sig/412$ - [R=412,L]
+  RewriteRule ^/sig(mail)?/r$ /a/b/c.html [R=302,L]
   RewriteRule ^/pt$ /content/site/page.html [PT]
   RewriteRule ^/qsa$ /content/site/data.json?added=1 [QSA,PT]
   RewriteRule ^/type$ /a/b/c.html [T=application/json,PT]
@@ -741,6 +744,12 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   </Location>
   <Location "/lim">
     LimitRequestBody 5
+  </Location>
+  <Location "/sig">
+    ServerSignature On
+  </Location>
+  <Location "/sigmail">
+    ServerSignature EMail
   </Location>
   <Location "/lim/free">
     LimitRequestBody 0
@@ -1105,6 +1114,14 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/ed2/x.html', {}],
   ['GET', '/ed3/x.html', {}],
   ['GET', '/ed4/x.html', {}],
+  // ServerSignature On/EMail: the line under httpd's own error and redirect pages
+  ['GET', '/sig/500', {}],
+  ['GET', '/sig/412', {}],
+  ['HEAD', '/sig/500', {}],
+  ['GET', '/sig/r', {}],
+  ['GET', '/sigmail/500', {}],
+  ['GET', '/sigmail/r', {}],
+  ['GET', '/sig/r', { host: 'localhost:8080' }],
   // LimitRequestBody: a declared body over it is refused with 413 when a handler reads it.
   ['POST', '/lim/x', { 'content-length': '6', ':body': 'abcdef' }],
   ['POST', '/lim/x', { 'content-length': '5', ':body': 'abcde' }],

@@ -21,9 +21,9 @@ import type { RequestContext } from './context'
 import { renderListing, type Dirent, type EntryFacts, type Insert } from './autoindex-listing'
 import { finalHeaders, LENGTH_BY_FILTER } from './response-headers'
 import { answer } from './stages/answer'
-import { escapeHtml } from './apache-errors'
 import { leavesDocroot, lookupSub, lookupUri, statOf, subrequestType, type SubLookup } from './subrequest'
 import { dirIndexOf } from './mod-dir'
+import { serverSignature } from './server-signature'
 
 /** The answer for the folder, or null when mod_autoindex declines it (not a GET: the default handler's turn). */
 export function autoindex(
@@ -79,7 +79,7 @@ export function autoindex(
     lookup: (d) => entryLookup(ctx, v, root, uri, dirFilename, d, config.opts),
     header: config.header === null ? null : insertOf(ctx, v, root, config.header, ctx.args()),
     readme: config.readme === null ? null : insertOf(ctx, v, root, config.readme, null),
-    signature: signatureOf(ctx, settings)
+    signature: serverSignature(ctx, settings)
   })
   headers['content-type'] = listing.contentType
   if (listing.opts & IX.TRACK_MODIFIED) {
@@ -283,25 +283,4 @@ function insertOf(ctx: RequestContext, v: ActiveVhost, root: string, name: strin
   }
   if (bare === 'text/html' || bare === 'application/xhtml+xml') return { html: true, body }
   return bare.startsWith('text/') ? { html: false, body } : null
-}
-
-/** `ap_psignature("", r)`. */
-function signatureOf(ctx: RequestContext, settings: IndexSettings): string {
-  const sig = settings.signature
-  if (sig !== 'on' && sig !== 'email') return ''
-  const req = ctx.apacheRequest()
-  const host = escapeHtml(req.serverName)
-  const banner = ctx.config.serverBanner
-  if (sig === 'email') {
-    const admin = serverAdminOf(ctx) ?? '[no address given]'
-    const mailto = /^[a-z][a-z0-9+.-]*:/i.test(admin) ? '' : 'mailto:'
-    return `<address>${banner} Server at <a href="${mailto}${escapeHtml(admin)}">${host}</a> Port ${req.serverPort}</address>\n`
-  }
-  return `<address>${banner} Server at ${host} Port ${req.serverPort}</address>\n`
-}
-
-function serverAdminOf(ctx: RequestContext): string | undefined {
-  let admin: string | undefined
-  for (const layer of ctx.vhost?.layers ?? []) admin = layer.other.ServerAdmin?.value[0] ?? admin
-  return admin
 }

@@ -11,6 +11,8 @@ import { apacheSections } from '../apache-sections'
 import { cacheInfoHeader } from '../serve-cached'
 import { runPipeline } from '../run'
 import { INTERNAL_REDIRECT_LIMIT, redirectedEnv } from '../dir-rewrite'
+import { signedPage } from '../server-signature'
+import { traceEnableOf } from '../trace-enable'
 
 /** `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost wins). */
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
@@ -35,11 +37,16 @@ export function answer(
   extraHeaders: OutgoingHttpHeaders = {}
 ): true | Promise<true> {
   const doc = errorDocumentFor(ctx, status)
+  // ap_send_error_response gives every 405 and 501 an Allow (make_allow): with no methods
+  // allowed by a handler (a rewrite [R=405], a backend's error), TRACE alone, or nothing when
+  // TraceEnable is off.
+  if ((status === 405 || status === 501) && extraHeaders.allow === undefined)
+    extraHeaders = { ...extraHeaders, allow: traceEnableOf(ctx.vhost?.layers ?? []) === 'off' ? '' : 'TRACE' }
   // `Allow` (405, 501) is ap_send_error_response's, for its own page and an ErrorDocument's
   // text: a redirect to an ErrorDocument URL, or to a local one, goes out without it.
   if (doc && /^https?:\/\//i.test(doc)) {
     // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
-    return send(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, redirectPage(302, doc))
+    return send(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, signedPage(ctx, redirectPage(302, doc)))
   }
   // An ErrorDocument's own request makes no other, but for a status mod_rewrite returned.
   if (
@@ -66,7 +73,7 @@ export function answer(
     ctx,
     status,
     extraHeaders,
-    errorPage(status, { method: ctx.req.method, notes: ctx.errorNotes, expect: ctx.headers.expect })
+    signedPage(ctx, errorPage(status, { method: ctx.req.method, notes: ctx.errorNotes, expect: ctx.headers.expect }))
   )
 }
 
@@ -188,7 +195,7 @@ function errorDocumentRedirect(
       '</body>',
       `<p>Additionally, a ${status} ${statusText(status)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
     )
-    send(ctx, status, extraHeaders, page)
+    send(ctx, status, extraHeaders, signedPage(ctx, page))
     return true as const
   })
 }
@@ -199,7 +206,7 @@ export function redirect(
   location: string,
   extraHeaders: OutgoingHttpHeaders = {}
 ): true {
-  return send(ctx, status, { ...extraHeaders, location }, redirectPage(status, location))
+  return send(ctx, status, { ...extraHeaders, location }, signedPage(ctx, redirectPage(status, location)))
 }
 
 /**
@@ -208,7 +215,7 @@ export function redirect(
  */
 export function proxyError(ctx: RequestContext, status: number, reason: string): true | Promise<true> {
   if (errorDocumentFor(ctx, status)) return answer(ctx, status)
-  return send(ctx, status, {}, proxyErrorPage(status, reason), 'Proxy Error')
+  return send(ctx, status, {}, signedPage(ctx, proxyErrorPage(status, reason)), 'Proxy Error')
 }
 
 function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, page: string, reason?: string): true {

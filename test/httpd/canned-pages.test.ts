@@ -1,0 +1,47 @@
+/**
+ * httpd's own page for every status a configuration can make it send (ap_send_error_response:
+ * a rewrite `[R=4xx]`, a backend's error under ProxyErrorOverride…), under Debian's apache2 and
+ * under the workbench: title, text, the Allow of a 405 or 501, and the two rare redirect pages.
+ * Statuses without a text of their own get the 500's.
+ */
+import { describe, expect, it } from 'vitest'
+import { compareAll, loadModules, type HttpdRequest } from './harness'
+import { classicSideBySide } from './classic'
+
+/** Every status mod_rewrite's R flag takes besides the common redirects (418, 425, 306 and 399 it refuses). */
+const ERRORS = [
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 423, 424, 426,
+  428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511
+]
+const REDIRECTS = [300, 305]
+
+const running = classicSideBySide({ 'a.txt': 'a\n' }, (docroot) => [
+  ...loadModules(['mime', 'rewrite']),
+  'TypesConfig /etc/mime.types',
+  'ServerTokens Prod',
+  `DocumentRoot "${docroot}"`,
+  `<Directory "${docroot}">`,
+  '  Require all granted',
+  '</Directory>',
+  '<VirtualHost *:*>',
+  '  ServerName localhost',
+  `  DocumentRoot "${docroot}"`,
+  '  RewriteEngine On',
+  ...ERRORS.map((c) => `  RewriteRule ^/status/${c}$ - [R=${c},L]`),
+  ...REDIRECTS.map((c) => `  RewriteRule ^/redirect/${c}$ /a.txt [R=${c},L]`),
+  '</VirtualHost>'
+])
+
+const REQUESTS: HttpdRequest[] = [
+  ...ERRORS.map((c): HttpdRequest => ['GET', `/status/${c}`, {}]),
+  ...REDIRECTS.map((c): HttpdRequest => ['GET', `/redirect/${c}`, {}]),
+  ['HEAD', '/status/405', {}],
+  ['POST', '/status/411', { 'content-length': '0' }],
+  ['GET', '/status/417', { expect: 'x-odd' }]
+]
+
+describe("httpd's canned pages", () => {
+  it('are the same from apache2 and the workbench, status by status', async () => {
+    expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
+  })
+})
