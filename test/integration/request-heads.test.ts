@@ -197,12 +197,28 @@ describe('request heads as httpd reads them', () => {
     expect(s.up.publish.requests.map((r) => r.url)).toEqual(['/content/a.html'])
   })
 
+  it('does not forward a CONNECT to a ProxyPass backend either: 502 at once, where it used to wait for a tunnel', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) => dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: up.publish.port }] }]),
+      files: { 'httpd.conf': 'ProxyPass "/" "http://127.0.0.1:9/"\n' }
+    })
+    const answer = await raw(
+      s.port,
+      'CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+      3000
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/)
+    const render = (await s.traceOf('localhost:80')).stages.find((st) => st.stage === 'render')
+    expect(render?.summary).toContain('mod_proxy would forward this CONNECT to http://127.0.0.1:9/')
+  })
+
   it('does not forward a CONNECT the filter allows: 502 at once, with the reason in the trace', async () => {
     const s = await stack()
     const answer = await raw(s.port, 'CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
     expect(answer).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/)
     const render = (await s.traceOf('localhost:80')).stages.find((st) => st.stage === 'render')
-    expect(render?.summary).toContain('a CONNECT that passed the filter is not forwarded')
+    expect(render?.summary).toContain('would forward this CONNECT')
     expect(s.up.publish.requests).toHaveLength(0)
   })
 })

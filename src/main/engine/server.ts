@@ -363,7 +363,7 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
     secure: 'encrypted' in socket && !!(socket as { encrypted?: boolean }).encrypted,
     body: hasBody ? req : null
   }
-  if (target.charCodeAt(0) !== 0x2f) takeUrlHost(incoming)
+  if (target.charCodeAt(0) !== 0x2f || incoming.method === 'CONNECT') takeUrlHost(incoming)
   return incoming
 }
 
@@ -377,9 +377,14 @@ function takeUrlHost(incoming: IncomingRequest): void {
   let host: string | null | undefined
   if (incoming.method === 'CONNECT') {
     const named = connectTarget(incoming.target)
-    if (!named) return
+    // apr_uri_parse_hostinfo failed: httpd refuses the request line (400, first-listed vhost).
+    if (!named) {
+      incoming.refused = `the CONNECT target '${incoming.target}' is not host:port`
+      return
+    }
     host = named.host
-    incoming.urlHost = named.hostname === '' ? '' : host
+    // The vhost is chosen by the host name alone (r->hostname): an empty one matches `*`.
+    incoming.urlHost = named.hostname
   } else {
     host = absoluteTarget(incoming.target)?.host
     if (!host) return

@@ -22,6 +22,7 @@ import { lastOther } from '../config/apache/settings'
 import { backendSpelling } from '../http/header-spelling'
 import { contentTypeFor } from '../cache/mime-types'
 import { forcedTypeOf } from './serve-cached'
+import { refuseConnectForward } from './connect-forward'
 
 // httpd's `Timeout` when neither the ProxyPass's `timeout=` nor `ProxyTimeout` says otherwise.
 const DEFAULT_TIMEOUT_SECONDS = 60
@@ -80,6 +81,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     ctx.record('render', 'stop', `${why}: mod_proxy does not support Transfer-Encoding '${te}': 500`)
     return answer(ctx, 500)
   }
+  const connect = refuseConnectForward(ctx, 'mod_proxy', url)
+  if (connect !== null) return connect
   const timeoutMs = timeoutSecondsOf(ctx, target) * 1000
   const settings = proxySettingsOf(ctx)
   // ProxyErrorOverride: a backend error's body is read and dropped, and httpd answers itself.

@@ -93,9 +93,20 @@ export function connectTarget(target: string): { host: string; hostname: string 
     if (close < 0 || target[close + 1] !== ':') return null
     colon = close + 1
   } else colon = target.indexOf(':')
-  if (colon < 0 || !/^\d+$/.test(target.slice(colon + 1))) return null
+  // apr_strtoi64 reads a sign too (`:+80`).
+  if (colon < 0 || !/^[+-]?\d+$/.test(target.slice(colon + 1))) return null
   const host = target.toLowerCase()
   return { host, hostname: host.slice(0, colon) }
+}
+
+/**
+ * A target with no path (`?a=b`, `http://host`, `http://host?x`): ap_parse_uri makes an OPTIONS
+ * for it a request for `*`, about the server itself.
+ */
+export function hasNoPath(target: string): boolean {
+  if (target.startsWith('?')) return true
+  const rest = absoluteTarget(target)?.rest
+  return rest !== undefined && (rest === '' || rest.startsWith('?'))
 }
 
 /** Splits an origin-form or absolute-form target into path and query. */

@@ -7,7 +7,7 @@
 import type { AcceptDetail } from '../../../../shared/trace'
 import { selectVhost, selectVhostByEmptyName, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
-import { connectTarget, normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
+import { hasNoPath, normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
 import { textMemo } from '../../text-memo'
 import { resolveClient } from '../remote-client'
@@ -73,11 +73,10 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return refuse(ctx, 414, `request line of ${requestLine} bytes exceeds LimitRequestLine`, reading)
   }
   ctx.vhost = chosen?.vhost
-  const pong = req.target === '*' && req.method === 'OPTIONS'
+  const pong = req.method === 'OPTIONS' && (req.target === '*' || hasNoPath(req.target))
   // A CONNECT names a host and port, which chose the vhost (server.ts); httpd maps it to `/`.
-  const connect = req.method === 'CONNECT'
-  if (connect && !connectTarget(req.target))
-    return refuse(ctx, 400, `the CONNECT target '${req.target}' is not host:port`, reading)
+  // An internal redirect of it keeps the method and goes to its own URL.
+  const connect = req.method === 'CONNECT' && ctx.redirects === 0
   const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](connect ? '/' : req.target)
   const n = accepted.n
   // Refused with the request line, before the Host header was read: the first-listed vhost answers.

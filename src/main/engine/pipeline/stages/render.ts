@@ -27,6 +27,7 @@ import { cacheInfoHeader, serveCached } from '../serve-cached'
 import { forwardHeadersForRender } from '../forward-headers'
 import { RESPONSE_HOP } from '../hop-headers'
 import { refuseOversizedBody } from '../request-body-limit'
+import { refuseConnectForward } from '../connect-forward'
 import { answer } from './answer'
 import { markRefetch } from './cache'
 
@@ -109,18 +110,8 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   }
   const oversized = refuseOversizedBody(ctx, 'The Dispatcher')
   if (oversized !== null) return oversized
-  // The render clients (undici, node:http) send a CONNECT only to open a tunnel; how mod_dispatcher
-  // forwards one and what AEM answers are undocumented. Said, not guessed, and no render is marked.
-  if (ctx.req.method === 'CONNECT') {
-    ctx.record(
-      'render',
-      'stop',
-      `a CONNECT that passed the filter is not forwarded to render /${detail.render}: the workbench cannot send one as a plain request, and what mod_dispatcher does with it is undocumented: 502`,
-      { detail }
-    )
-    ctx.setOutcome('error')
-    return answer(ctx, 502)
-  }
+  const connect = refuseConnectForward(ctx, 'The Dispatcher', `render /${detail.render} (${detail.origin})`, detail)
+  if (connect !== null) return connect
   const firstHeaders = forwardHeadersForRender(ctx, active, first)
   ctx.trace.forwarded = tracedForward(detail.render, detail.origin, ctx.req.method, path, firstHeaders)
 

@@ -1,0 +1,50 @@
+/**
+ * CONNECT (no mod_proxy_connect) and OPTIONS with no path under Debian's apache2 and under the
+ * workbench: a CONNECT is a request for `/` on the virtual host its host:port names, which
+ * per-directory rewrite rules may redirect internally (the method stays CONNECT); an OPTIONS with
+ * an empty path asks about the server, as `OPTIONS *` does.
+ */
+import { describe, expect, it } from 'vitest'
+import { askRaw, differences, loadModules } from './harness'
+import { classicSideBySide } from './classic'
+
+const running = classicSideBySide({ 'a.txt': 'a\n', 'index.html': 'index\n' }, (docroot) => [
+  ...loadModules(['mime', 'rewrite', 'dir']),
+  'TypesConfig /etc/mime.types',
+  'ServerTokens Prod',
+  `DocumentRoot "${docroot}"`,
+  '<VirtualHost *:*>',
+  '  ServerName localhost',
+  `  DocumentRoot "${docroot}"`,
+  `  <Directory "${docroot}">`,
+  '    Options FollowSymLinks',
+  '    Require all granted',
+  '    RewriteEngine On',
+  '    RewriteRule ^$ /a.txt [L]',
+  '  </Directory>',
+  '</VirtualHost>'
+])
+
+const H = 'Host: localhost\r\nConnection: close\r\n\r\n'
+const HEADS = [
+  `CONNECT localhost:80 HTTP/1.1\r\n${H}`,
+  `CONNECT localhost:+80 HTTP/1.1\r\n${H}`,
+  `CONNECT localhost:80x HTTP/1.1\r\n${H}`,
+  `OPTIONS ?a=b HTTP/1.1\r\n${H}`,
+  `OPTIONS http://localhost HTTP/1.1\r\n${H}`,
+  `OPTIONS http://localhost?x HTTP/1.1\r\n${H}`,
+  `OPTIONS * HTTP/1.1\r\n${H}`,
+  `GET ?a=b HTTP/1.1\r\n${H}`
+]
+
+describe('CONNECT and OPTIONS without a path', () => {
+  it('get the same answers from apache2 and the workbench', async () => {
+    const report: string[] = []
+    for (const head of HEADS) {
+      const [a, w] = await Promise.all([askRaw(running.apachePort, head), askRaw(running.enginePort, head)])
+      const diff = differences(a, w)
+      if (diff.length > 0) report.push(`${JSON.stringify(head)}\n  ${diff.join('\n  ')}`)
+    }
+    expect(report.join('\n')).toBe('')
+  })
+})
