@@ -31,7 +31,8 @@ const FILES: Record<string, string> = {
   'a/b/plain.txt': 'plain\n',
   'acc/page.html': 'acc\n',
   'acc/key.secret': 'secret\n',
-  'idx/index.html': 'idx\n'
+  'idx/index.html': 'idx\n',
+  'edr/other.txt': 'other\n'
 }
 
 /** Users of the Basic authentication sections, in the formats `htpasswd` writes (-m, -s, -B). */
@@ -516,6 +517,7 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   RewriteRule ^/gone$ - [G]
   RewriteRule ^/forbid$ - [F]
   RewriteRule ^/edloop/ - [F]
+  RewriteRule ^/edm/ - [F]
   RewriteRule ^/sig(mail)?/500$ - [R=500,L]
   RewriteRule ^/sig/412$ - [R=412,L]
   RewriteRule ^/sig(mail)?/r$ /a/b/c.html [R=302,L]
@@ -741,6 +743,19 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   </Location>
   <Location "/edloop">
     ErrorDocument 403 /edloop/again
+  </Location>
+  <Location "/ed9">
+    ErrorDocument 404 /edr/page
+  </Location>
+  <Directory "${docroot}/edr">
+    RewriteEngine On
+    RewriteRule ^page$ /forbid
+  </Directory>
+  <Location "/ed10">
+    ErrorDocument 404 /edm/x
+  </Location>
+  <Location "/edm">
+    ErrorDocument 403 /errors/missing-403.html
   </Location>
   <Location "/lim">
     LimitRequestBody 5
@@ -1144,6 +1159,11 @@ export const REQUESTS: HttpdRequest[] = [
   ['GET', '/ed8/x.html', {}],
   ['HEAD', '/ed8/x.html', {}],
   ['GET', '/edloop/x', {}],
+  // …also when the ErrorDocument's request is redirected internally first (per-directory rules)
+  ['GET', '/ed9/x.html', {}],
+  ['HEAD', '/ed9/x.html', {}],
+  // …and when that status's own ErrorDocument fails: the page names the status it failed for
+  ['GET', '/ed10/x.html', {}],
   ['GET', '/se/a.html', {}],
   ['GET', '/se/b.html', {}],
   ['GET', '/limred/a.html', {}],

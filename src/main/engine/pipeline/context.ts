@@ -138,17 +138,46 @@ export class RequestContext {
     return this.errorDocumentStatus !== undefined
   }
   /**
+   * How mod_rewrite answered, for the request and the internal redirects it leads to (one
+   * object among them: the answer may come from any of them, and the ErrorDocument request that
+   * started them reads it).
+   */
+  private answeredBy: { rewriteRedirect: boolean; rewriteStatus: boolean; recursiveError?: number } = {
+    rewriteRedirect: false,
+    rewriteStatus: false
+  }
+  /**
    * The answer is a redirect mod_rewrite made (`[R]`): it sets `r->status` back to 200 first, so
    * in an ErrorDocument's internal request it is sent as it is, where any other redirect or
    * error counts as a failed ErrorDocument.
    */
-  rewriteRedirect = false
+  get rewriteRedirect(): boolean {
+    return this.answeredBy.rewriteRedirect
+  }
+  set rewriteRedirect(value: boolean) {
+    this.answeredBy.rewriteRedirect = value
+  }
   /**
    * The answer is a status mod_rewrite returned (`[F]`, `[G]`, `[R=4xx]`): it sets `r->status`
    * back to 200 first, so in an ErrorDocument's internal request httpd's ap_die does not take it
    * for a recursive error: the ErrorDocument for that status applies to this request in turn.
    */
-  rewriteStatus = false
+  get rewriteStatus(): boolean {
+    return this.answeredBy.rewriteStatus
+  }
+  set rewriteStatus(value: boolean) {
+    this.answeredBy.rewriteStatus = value
+  }
+  /**
+   * In a chain of ErrorDocument requests, the status whose ErrorDocument failed further down
+   * (httpd's `recursive_error`): handed up to the request that answers, whose page names it.
+   */
+  get recursiveError(): number | undefined {
+    return this.answeredBy.recursiveError
+  }
+  set recursiveError(value: number | undefined) {
+    this.answeredBy.recursiveError = value
+  }
   /** Set by a rewrite `[P]` rule: mod_proxy forwards there instead of the Dispatcher. */
   proxyTo?: ProxyTarget
   /** Set while a run is watched for decision replay (replay.ts). */
@@ -236,6 +265,8 @@ export class RequestContext {
     this.clientIp = req.client.address
     this.headerOnly = req.method === 'HEAD'
     if (redirectedFrom) {
+      this.headerOnly = redirectedFrom.headerOnly
+      this.answeredBy = redirectedFrom.answeredBy
       this.clientIp = redirectedFrom.clientIp
       this.clientResolved = true
       this.stages = redirectedFrom.stages

@@ -24,6 +24,11 @@ const NO_MAPS: RewriteContext['maps'] = new Map()
 /** httpd's `LimitInternalRecursion` default. */
 export const INTERNAL_REDIRECT_LIMIT = 10
 
+/** httpd's log line when a request goes over the limit (AH00124). */
+export function recursionLimitMessage(): string {
+  return `Request exceeded the limit of ${INTERNAL_REDIRECT_LIMIT} internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary.`
+}
+
 /** Runs the per-directory rules; false when the request goes on as it is. */
 /**
  * `rename_original_env`: an internal redirect's request starts with the first request's
@@ -108,11 +113,7 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
  */
 function internalRedirect(ctx: RequestContext, target: string): true | Promise<true> {
   if (ctx.redirects >= INTERNAL_REDIRECT_LIMIT) {
-    ctx.record(
-      'rewrite',
-      'error',
-      `Request exceeded the limit of ${INTERNAL_REDIRECT_LIMIT} internal redirects due to probable configuration error. Use 'LimitInternalRecursion' to increase the limit if necessary.`
-    )
+    ctx.record('rewrite', 'error', recursionLimitMessage())
     ctx.setOutcome('error')
     return answer(ctx, 500)
   }
@@ -128,7 +129,8 @@ function internalRedirect(ctx: RequestContext, target: string): true | Promise<t
   // rename_original_env: the first request's variables come along as REDIRECT_*. The request
   // headers (RequestHeader has changed them) and err_headers_out ([CO] cookies) are shared, and
   // mod_rewrite's "redirect-keeps-vary" note carries the Vary over.
-  next.env = redirectedEnv(ctx.env, 200)
+  // REDIRECT_STATUS is r->status: 200, or the error an ErrorDocument's request serves.
+  next.env = redirectedEnv(ctx.env, ctx.errorDocumentStatus ?? 200)
   next.cookies = ctx.cookies
   next.vary = [...ctx.vary]
   next.addedHeaderNames = [...ctx.addedHeaderNames]

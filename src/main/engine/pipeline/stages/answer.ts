@@ -10,7 +10,7 @@ import { finalHeaders } from '../response-headers'
 import { apacheSections } from '../apache-sections'
 import { cacheInfoHeader } from '../serve-cached'
 import { runPipeline } from '../run'
-import { INTERNAL_REDIRECT_LIMIT, redirectedEnv } from '../dir-rewrite'
+import { INTERNAL_REDIRECT_LIMIT, recursionLimitMessage, redirectedEnv } from '../dir-rewrite'
 import { signedPage } from '../server-signature'
 import { traceEnableOf } from '../trace-enable'
 
@@ -59,12 +59,9 @@ export function answer(
     if (ctx.redirects < INTERNAL_REDIRECT_LIMIT)
       return errorDocumentRedirect(ctx, status, doc, withoutAllow(extraHeaders))
     // httpd gives up at LimitInternalRecursion: the first request's error page says the
-    // ErrorDocument failed (this answer counts as a failed one for the request that asked).
-    ctx.record(
-      'response',
-      'error',
-      `ErrorDocument ${status} ${doc}: Request exceeded the limit of ${INTERNAL_REDIRECT_LIMIT} internal redirects due to probable configuration error`
-    )
+    // ErrorDocument failed (in a chain, this answer counts as a failed one for the one that asked).
+    ctx.record('response', 'error', `ErrorDocument ${status} ${doc}: ${recursionLimitMessage()}`)
+    if (!ctx.isErrorDocument) return send(ctx, status, extraHeaders, signedPage(ctx, failedPage(status, status)))
     ctx.rewriteStatus = false
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
@@ -170,34 +167,41 @@ function errorDocumentRedirect(
   return Promise.resolve(runPipeline(sub)).then(() => {
     // Nothing went out: the document's request failed, or handed up a failure of its own.
     if (!outer.headersSent) failed = true
+    const deeper = sub.recursiveError
     const own =
       !failed && sub.rewriteStatus
         ? ` from mod_rewrite, answered as that request's own error (httpd does not count it as the ErrorDocument failing)`
         : ''
-    ctx.record(
-      'response',
-      failed ? 'error' : 'changed',
-      `ErrorDocument ${status} ${doc}: internal GET answered ${innerStatus}${own}`,
-      {
-        detail: { stages: sub.trace.stages }
-      }
-    )
+    const what =
+      deeper !== undefined
+        ? `answered with a status from mod_rewrite, and the ErrorDocument for ${deeper} ${statusText(deeper)} failed in turn`
+        : `answered ${innerStatus}${own}`
+    ctx.record('response', failed ? 'error' : 'changed', `ErrorDocument ${status} ${doc}: internal GET ${what}`, {
+      detail: { stages: sub.trace.stages }
+    })
     if (!failed) return true as const
     // In a chain of ErrorDocument requests each answering a status of mod_rewrite's, a failure is
     // answered for the first request (ap_die walks back to it): handed up, not sent from here.
     if (ctx.isErrorDocument && ctx.rewriteStatus) {
       ctx.rewriteStatus = false
+      ctx.recursiveError = deeper ?? status
       return true as const
     }
-    // httpd's internal request starts with the original status, and its error page names
-    // that one, whatever the document's own request ran into.
-    const page = errorPage(status).replace(
-      '</body>',
-      `<p>Additionally, a ${status} ${statusText(status)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
-    )
-    send(ctx, status, extraHeaders, signedPage(ctx, page))
+    send(ctx, status, extraHeaders, signedPage(ctx, failedPage(status, deeper ?? status)))
     return true as const
   })
+}
+
+/**
+ * ap_send_error_response for a failed ErrorDocument: the first request's page (its status),
+ * saying which status's ErrorDocument failed (`recursive_error`: the original one, or the one a
+ * chain of rewrite statuses had reached).
+ */
+function failedPage(status: number, recursiveError: number): string {
+  return errorPage(status).replace(
+    '</body>',
+    `<p>Additionally, a ${recursiveError} ${statusText(recursiveError)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
+  )
 }
 
 export function redirect(
