@@ -53,6 +53,7 @@ describe('conditional requests under apache2 and under the workbench', () => {
       ['GET', B, { 'if-unmodified-since': 'garbage' }],
       // The epoch is APR_DATE_BAD's value: ignored, as a date httpd cannot read.
       ['GET', B, { 'if-unmodified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' }],
+      ['GET', B, { 'if-unmodified-since': 'Wed, 31 Dec 1969 23:59:59 GMT' }],
       ['GET', B, { 'if-modified-since': 'Thu, 01 Jan 1970 00:00:00 GMT', 'if-none-match': strong }],
       ['GET', B, { 'if-unmodified-since': lm, 'if-none-match': strong }],
       ['GET', B, { 'if-match': '"x"', 'if-none-match': strong }],

@@ -98,6 +98,8 @@ const HEADS: string[] = [
   `CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /us/en.html HTTP/1.1\r\n${H}`,
   // a request line over LimitRequestLine: httpd never reads the method, so a HEAD gets the page
   `HEAD /${'a'.repeat(9000)} HTTP/1.1\r\n${H}`,
+  `HEAD /${'a'.repeat(9000)} HTTP/1.0\r\n\r\n`,
+  `HEAD /${'a'.repeat(9000)} HTTP/1.1\r\nX-A: 1\r\nX-A: 2\r\n${H}`,
   // for comparison: what both parsers read alike
   `GET /us/en.html HTTP/1.1\r\n${H}`,
   `GET /us/en.html HTTP/2.0\r\n${H}`,

@@ -167,6 +167,26 @@ describe('request heads as httpd reads them', () => {
     expect(get).toContain('<title>400 Bad Request</title>')
   })
 
+  it("judges the HEAD-ness of the head Node's parser failed on, not of the first in the packet", async () => {
+    const s = await stack()
+    const bad = 'Bad Header: x\r\nHost: localhost\r\n\r\n'
+    const afterHead = await raw(
+      s.port,
+      `HEAD /content/a.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /content/b.html HTTP/1.1\r\n${bad}`,
+      5000
+    )
+    // (The HEAD's own answer is lost: Node's parser error ends the connection before it is written.)
+    expect(afterHead).toMatch(/^HTTP\/1\.1 400 /m)
+    expect(afterHead).toContain('<title>400 Bad Request</title>')
+    const afterPost = await raw(
+      s.port,
+      `POST /content/a.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nx\r\nHEAD /content/b.html HTTP/1.1\r\n${bad}`,
+      5000
+    )
+    expect(afterPost).toMatch(/^HTTP\/1\.1 400 /m)
+    expect(afterPost).not.toContain('<title>400 Bad Request</title>')
+  })
+
   it('reads a query with no path before it as a query on /', async () => {
     const s = await stack()
     const answer = await raw(s.port, 'GET ?a=b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')

@@ -105,6 +105,17 @@ class HttpReply implements ListenerReply {
     return this.res.statusCode
   }
 
+  /**
+   * Node's ServerResponse drops a HEAD's body by its `_hasBody` (set when it is made, from the
+   * method); it has no public switch, so the field is set where it exists.
+   */
+  sendsBody(): boolean {
+    const res = this.res as unknown as { _hasBody?: boolean }
+    if (typeof res._hasBody !== 'boolean') return false
+    res._hasBody = true
+    return true
+  }
+
   get socket(): Socket | null {
     return this.res.socket
   }
@@ -210,8 +221,8 @@ class TracedReply implements Reply {
     this.backendHead = true
   }
 
-  sendsBody(): void {
-    this.inner.sendsBody?.()
+  sendsBody(): boolean {
+    return this.inner.sendsBody?.() ?? false
   }
 
   backendSpelling(names: ReadonlyMap<string, string>): void {
@@ -441,9 +452,22 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
   return incoming
 }
 
-/** Whether `packet` (what Node's parser was reading) starts with a HEAD request line. */
-function isHeadRequest(packet: unknown): boolean {
-  return Buffer.isBuffer(packet) && /^(?:\r\n)*HEAD /.test(packet.toString('latin1', 0, 64))
+/**
+ * Whether the head Node's parser failed on is a HEAD's: the last request line in `packet` up to
+ * the line of the error (`parsed` bytes in). A head that began in an earlier packet is not seen
+ * (its request line is gone): then the answer has its body.
+ */
+function isHeadRequest(packet: unknown, parsed: unknown): boolean {
+  if (!Buffer.isBuffer(packet)) return false
+  // Up to the end of the line the error is on (it may be the request line itself).
+  const at = typeof parsed === 'number' && parsed > 0 ? Math.min(parsed, packet.length) : packet.length
+  const lineEnd = packet.indexOf('\r\n', at, 'latin1')
+  const lines = packet.toString('latin1', 0, lineEnd < 0 ? packet.length : lineEnd).split('\r\n')
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) \S+ HTTP\/\d\.\d$/.exec(lines[i])
+    if (m) return m[1] === 'HEAD'
+  }
+  return false
 }
 
 /** `DW_NO_REPLAY=1` runs every stage for every request (for comparisons, or to rule replay out). */
@@ -484,19 +508,21 @@ export class ProxyServer {
     // lean listener); Node would otherwise end the socket at once. (`httpAllowHalfOpen` is the
     // server property Node's own connection handler reads; it is not in the type definitions.)
     ;(this.server as http.Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true
-    this.server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket) => {
-      // Bytes after a request that asked to close: Apache ignores them, and the answer still on
-      // its way must not be cut short by a 400.
-      if (err.code === 'HPE_CLOSED_CONNECTION') return
-      if (!socket.writable) return socket.destroy()
-      // A head that did not arrive within the headers timeout: 408, as from Apache's mod_reqtimeout;
-      // an unparsable request or an oversized header block: 400.
-      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
-        return socket.end(closingErrorResponse(408, opts.active().serverBanner))
-      // httpd read the request line, so a HEAD's 400 goes out without a body. The bytes Node was
-      // parsing begin with that line (the lean listener hands a connection over at a head).
-      socket.end(closingErrorResponse(400, opts.active().serverBanner, isHeadRequest(err.rawPacket)))
-    })
+    this.server.on(
+      'clientError',
+      (err: NodeJS.ErrnoException & { rawPacket?: unknown; bytesParsed?: unknown }, socket) => {
+        // Bytes after a request that asked to close: Apache ignores them, and the answer still on
+        // its way must not be cut short by a 400.
+        if (err.code === 'HPE_CLOSED_CONNECTION') return
+        if (!socket.writable) return socket.destroy()
+        // A head that did not arrive within the headers timeout: 408, as from Apache's mod_reqtimeout;
+        // an unparsable request or an oversized header block: 400.
+        if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+          return socket.end(closingErrorResponse(408, opts.active().serverBanner))
+        // httpd read the request line, so a HEAD's 400 goes out without a body.
+        socket.end(closingErrorResponse(400, opts.active().serverBanner, isHeadRequest(err.rawPacket, err.bytesParsed)))
+      }
+    )
     // A CONNECT the lean listener does not take (HTTP/1.0, a body…): Node hands it over as a
     // tunnel request and drops the connection when nobody takes it.
     this.server.on('connect', (req: IncomingMessage, socket: Socket) => this.handleConnect(req, socket))
@@ -532,6 +558,8 @@ export class ProxyServer {
       keepAliveTimeoutMs: this.server.keepAliveTimeout,
       onFinish: () => socket.end()
     })
+    // A client that goes away aborts what the answer waits on (an ErrorDocument's render).
+    socket.on('close', () => reply.socketClosed())
     // Node reads no body after a CONNECT head (the rest of the stream is the tunnel's).
     const incoming = { ...toIncoming(req), body: null, lastOnConnection: true as const }
     reply.whenDone = this.run(incoming, reply)

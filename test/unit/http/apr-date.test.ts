@@ -30,6 +30,7 @@ describe('parseHttpDate', () => {
     expect(parseHttpDate('Mon, 23 Nov 2026 24:00:00 GMT')).toBeNull()
     // The epoch is APR_DATE_BAD's own value: httpd cannot tell it from a bad date.
     expect(parseHttpDate('Thu, 01 Jan 1970 00:00:00 GMT')).toBeNull()
+    expect(parseHttpDate('Wed, 31 Dec 1969 23:59:59 GMT')).toBeNull()
     expect(parseHttpDate('Thu, 01 Jan 1970 00:00:01 GMT')).toBe(1000)
     expect(parseHttpDate('garbage')).toBeNull()
     expect(parseHttpDate('')).toBeNull()

@@ -79,8 +79,8 @@ export function parseHttpDate(value: string): number | null {
   if (day === 31 && [3, 5, 8, 10].includes(month)) return null
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
   if (month === 1 && (day > 29 || (day === 29 && !leap))) return null
-  // APR_DATE_BAD is 0: the epoch itself reads as a bad date (an If-Unmodified-Since of
-  // 1 Jan 1970 is ignored, not failed).
+  // APR_DATE_BAD is 0, and apr_time_exp_get refuses times before the epoch: both read as a bad
+  // date (an If-Unmodified-Since of 1 Jan 1970 or earlier is ignored, not failed).
   const t = Date.UTC(year, month, day, h, m, s)
-  return t === 0 ? null : t
+  return t <= 0 ? null : t
 }

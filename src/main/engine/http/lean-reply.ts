@@ -194,8 +194,9 @@ export class LeanReply implements Reply {
     return this.opts.socket
   }
 
-  sendsBody(): void {
+  sendsBody(): boolean {
     this.hasBody = true
+    return true
   }
 
   /**

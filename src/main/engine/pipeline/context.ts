@@ -91,9 +91,9 @@ export interface Reply {
   backendSpelling?(names: ReadonlyMap<string, string>): void
   /**
    * The answer has its body even for a HEAD: httpd never read the method (a request line over
-   * LimitRequestLine), so r->header_only is unset.
+   * LimitRequestLine), so r->header_only is unset. False when this reply cannot send one.
    */
-  sendsBody?(): void
+  sendsBody?(): boolean
 }
 
 export class RequestContext {

@@ -392,9 +392,16 @@ export interface VhostChoice {
 /**
  * Apache's name-based virtual host choice: first vhost whose name or alias matches, else the
  * first one, which also answers when there is no host name or httpd cannot read it.
+ * `emptyName`: the host name is "" itself (only a CONNECT's `:443` gives one), which the names
+ * and aliases are matched against (a `ServerAlias *` matches), where an empty or missing Host
+ * header names no host at all.
  */
-export function selectVhost(vhosts: ActiveVhost[], hostHeader: string): VhostChoice | undefined {
+export function selectVhost(vhosts: ActiveVhost[], hostHeader: string, emptyName = false): VhostChoice | undefined {
   if (vhosts.length === 0) return undefined
+  if (emptyName) {
+    const found = vhosts.find((v) => v.matches(''))
+    return found ? { vhost: found, matched: true } : { vhost: vhosts[0], matched: false }
+  }
   let memo = vhostMemos.get(vhosts)
   if (!memo) vhostMemos.set(vhosts, (memo = new Map()))
   const known = memo.get(hostHeader)
@@ -410,16 +417,6 @@ export function selectVhost(vhosts: ActiveVhost[], hostHeader: string): VhostCho
   if (memo.size >= VHOST_MEMO_LIMIT) memo.clear()
   memo.set(hostHeader, chosen)
   return chosen
-}
-
-/**
- * The choice for an empty host name, which only a CONNECT's target (`:443`) gives: httpd then
- * matches the names and aliases against "" (a `ServerAlias *` matches), where an empty or
- * missing Host header names no host at all (selectVhost: the first-listed vhost).
- */
-export function selectVhostByEmptyName(vhosts: ActiveVhost[]): VhostChoice | undefined {
-  const found = vhosts.find((v) => v.matches(''))
-  return found ? { vhost: found, matched: true } : vhosts[0] && { vhost: vhosts[0], matched: false }
 }
 
 /** Per vhost list (one per configuration snapshot), the choice for each Host header seen. */

@@ -5,7 +5,7 @@
  * `AllowEncodedSlashes`.
  */
 import type { AcceptDetail } from '../../../../shared/trace'
-import { selectVhost, selectVhostByEmptyName, type ActiveVhost } from '../../runtime/active-config'
+import { selectVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 import { hasNoPath, normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
@@ -50,9 +50,7 @@ function limits(vhost: ActiveVhost | undefined): Limits {
 
 export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const req = ctx.req
-  const vhosts = ctx.config.servingVhosts
-  const chosen =
-    req.urlHost === '' ? selectVhostByEmptyName(vhosts) : selectVhost(vhosts, req.urlHost ?? req.headers.host ?? '')
+  const chosen = selectVhost(ctx.config.servingVhosts, req.urlHost ?? req.headers.host ?? '', req.urlHost === '')
   // Refused here, a request never reaches a handler: no output filter (mod_deflate) sees the answer.
   ctx.outputFiltered = false
   // httpd reads the request line and the header fields before the Host header names a vhost:
@@ -67,9 +65,8 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const lim = limits(reading)
   if (requestLine > lim.line) {
     // httpd stops reading the line where the limit is: it never learns the method, so a HEAD
-    // gets the page too (on the lean listener; Node's own HEAD answers have no body).
-    ctx.headerOnly = false
-    ctx.reply.sendsBody?.()
+    // gets the page too.
+    if (ctx.reply.sendsBody?.()) ctx.headerOnly = false
     return refuse(ctx, 414, `request line of ${requestLine} bytes exceeds LimitRequestLine`, reading)
   }
   ctx.vhost = chosen?.vhost
