@@ -103,3 +103,26 @@ describe("mod_include's INCLUDES filter", () => {
     ])
   })
 })
+
+describe("httpd's main server", () => {
+  it('is said to answer when no <VirtualHost> takes the port the configuration listens on', () => {
+    const root = fs.mkdtempSync(path.join(dir, 'main-server-'))
+    fs.writeFileSync(
+      path.join(root, 'dispatcher.any'),
+      '/farms { /site { /renders { /0 { /hostname "127.0.0.1" /port "4503" } } /virtualhosts { "*" } } }\n'
+    )
+    const write = (conf: string) => {
+      fs.writeFileSync(path.join(root, 'httpd.conf'), conf)
+      return loadConfig(path.join(root, 'dispatcher.any')).diagnostics.filter(
+        (d) => d.code === 'APACHE_MAIN_SERVER_ANSWERS'
+      )
+    }
+    const other = write('Listen 80\n<VirtualHost _default_:443>\n  ServerName secure\n</VirtualHost>\n')
+    expect(other.map((d) => [d.severity, d.pos?.line])).toEqual([['warning', 2]])
+    expect(other[0].message).toContain(
+      "no <VirtualHost> takes port 80 (the first Listen, 80 without one): httpd's main server answers"
+    )
+    expect(write('Listen 8080\n<VirtualHost *:8080>\n</VirtualHost>\n')).toEqual([])
+    expect(write('ServerName only\n')).toEqual([])
+  })
+})

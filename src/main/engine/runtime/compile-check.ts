@@ -5,7 +5,7 @@
  * rules nothing serves (the engine is off, the server's are not inherited, there is no vhost)
  * are compiled for httpd's start-up refusals alone, as httpd compiles every rule it reads.
  */
-import type { Farm, LoadedConfig, VhostSettings, VirtualHost } from '../../../shared/config-model'
+import type { ApacheConfig, Farm, LoadedConfig, VhostSettings, VirtualHost } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { ruleRefusals } from '../pipeline/rewrite'
@@ -18,6 +18,7 @@ import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 import { remoteIpProblems } from './remote-ip'
 import { moduleLoaded } from '../config/apache/modules'
 import { otherOccurrences } from '../config/apache/settings'
+import { listenPort, takesPort } from './listen-port'
 
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
@@ -51,6 +52,8 @@ export function compileDiagnostics(
       seen.add(key)
       out.push(d)
     }
+    const mainServer = mainServerAnswers(apache)
+    if (mainServer) out.push(mainServer)
     const compiledRules = new Set<VhostSettings>()
     for (const v of apache.virtualHosts) {
       const compiled = compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile)
@@ -65,6 +68,24 @@ export function compileDiagnostics(
     }
   }
   return out
+}
+
+/**
+ * Vhosts, none of which takes the port the configuration listens on (its first `Listen`, 80
+ * without one): httpd's main server answers every request there (active-config.ts), which a
+ * user whose requests no longer reach a vhost should be told.
+ */
+function mainServerAnswers(apache: ApacheConfig): Diagnostic | null {
+  const port = listenPort(apache)
+  const first = apache.virtualHosts[0]
+  if (!first || apache.virtualHosts.some((v) => takesPort(v.addresses, port))) return null
+  return {
+    severity: 'warning',
+    code: 'APACHE_MAIN_SERVER_ANSWERS',
+    category: 'model',
+    message: `no <VirtualHost> takes port ${port} (the first Listen, 80 without one): httpd's main server answers every request, with the server-wide settings; the vhosts (this one on ${first.addresses.join(' ')}) serve other ports`,
+    pos: first.pos
+  }
 }
 
 /**
