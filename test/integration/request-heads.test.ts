@@ -185,6 +185,20 @@ describe('request heads as httpd reads them', () => {
     )
     expect(afterPost).toMatch(/^HTTP\/1\.1 400 /m)
     expect(afterPost).not.toContain('<title>400 Bad Request</title>')
+    // The failing head's own request line decides, malformed as it may be.
+    const badLine = await raw(
+      s.port,
+      'HEAD /content/a.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /a b HTTP/1.1\r\nHost: localhost\r\n\r\n',
+      5000
+    )
+    expect(badLine).toContain('<title>400 Bad Request</title>')
+  })
+
+  it('explains a HEAD over LimitRequestLine as served: the 414 page has its length', async () => {
+    const s = await stack()
+    const trace = s.engine.explain({ method: 'HEAD', url: `/${'a'.repeat(9000)}` })
+    expect(trace.response.status).toBe(414)
+    expect(Number(trace.response.headers['content-length'])).toBeGreaterThan(0)
   })
 
   it('reads a query with no path before it as a query on /', async () => {
@@ -218,19 +232,27 @@ describe('request heads as httpd reads them', () => {
   })
 
   it('does not forward a CONNECT to a ProxyPass backend either: 502 at once, where it used to wait for a tunnel', async () => {
-    const s = await stackForThisTest({
-      upstreams: ['publish'],
-      any: (up) => dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: up.publish.port }] }]),
-      files: { 'httpd.conf': 'ProxyPass "/" "http://127.0.0.1:9/"\n' }
-    })
-    const answer = await raw(
-      s.port,
-      'CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
-      3000
-    )
-    expect(answer).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/)
-    const render = (await s.traceOf('localhost:80')).stages.find((st) => st.stage === 'render')
-    expect(render?.summary).toContain('mod_proxy would forward this CONNECT to http://127.0.0.1:9/')
+    // A backend that takes the connection and never answers: a forwarded CONNECT would wait on it.
+    const silent = net.createServer(() => {})
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const port = (silent.address() as net.AddressInfo).port
+    try {
+      const s = await stackForThisTest({
+        upstreams: ['publish'],
+        any: (up) => dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: up.publish.port }] }]),
+        files: { 'httpd.conf': `ProxyPass "/" "http://127.0.0.1:${port}/"\n` }
+      })
+      const answer = await raw(
+        s.port,
+        'CONNECT localhost:80 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+        3000
+      )
+      expect(answer).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/)
+      const render = (await s.traceOf('localhost:80')).stages.find((st) => st.stage === 'render')
+      expect(render?.summary).toContain(`mod_proxy would forward this CONNECT to http://127.0.0.1:${port}/`)
+    } finally {
+      silent.close()
+    }
   })
 
   it('does not forward a CONNECT the filter allows: 502 at once, with the reason in the trace', async () => {

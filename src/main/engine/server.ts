@@ -453,16 +453,24 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
 }
 
 /**
- * Whether the head Node's parser failed on is a HEAD's: the last request line in `packet` up to
- * the line of the error (`parsed` bytes in). A head that began in an earlier packet is not seen
- * (its request line is gone): then the answer has its body.
+ * Whether the head Node's parser failed on is a HEAD's: the first word of that head, which
+ * starts after the last blank line before the error (`parsed` bytes into `packet`). When a
+ * request body lies between (no request line there), the last request line before the error's
+ * line stands in. A head that began in an earlier packet is not seen: then the answer has its body.
  */
 function isHeadRequest(packet: unknown, parsed: unknown): boolean {
   if (!Buffer.isBuffer(packet)) return false
-  // Up to the end of the line the error is on (it may be the request line itself).
-  const at = typeof parsed === 'number' && parsed > 0 ? Math.min(parsed, packet.length) : packet.length
-  const lineEnd = packet.indexOf('\r\n', at, 'latin1')
-  const lines = packet.toString('latin1', 0, lineEnd < 0 ? packet.length : lineEnd).split('\r\n')
+  const at = typeof parsed === 'number' && parsed >= 0 ? Math.min(parsed, packet.length) : packet.length
+  const before = packet.toString('latin1', 0, at)
+  let start = before.lastIndexOf('\r\n\r\n')
+  start = start < 0 ? 0 : start + 4
+  while (before.startsWith('\r\n', start)) start += 2
+  const lineEnd = packet.indexOf('\r\n', start, 'latin1')
+  const first = packet.toString('latin1', start, lineEnd < 0 ? packet.length : lineEnd)
+  if (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ /.test(first)) return first.startsWith('HEAD ')
+  // A body before the head: its request line is the last line shaped like one, up to the error's.
+  const errorLineEnd = packet.indexOf('\r\n', at, 'latin1')
+  const lines = packet.toString('latin1', 0, errorLineEnd < 0 ? packet.length : errorLineEnd).split('\r\n')
   for (let i = lines.length - 1; i >= 0; i--) {
     const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) \S+ HTTP\/\d\.\d$/.exec(lines[i])
     if (m) return m[1] === 'HEAD'

@@ -93,7 +93,7 @@ export function connectTarget(target: string): { host: string; hostname: string 
     if (close < 0 || target[close + 1] !== ':') return null
     colon = close + 1
   } else colon = target.indexOf(':')
-  // apr_strtoi64 reads a sign too (`:+80`).
+  // apr_uri_parse_hostinfo's strtol reads a sign too (`:+80`).
   if (colon < 0 || !/^[+-]?\d+$/.test(target.slice(colon + 1))) return null
   const host = target.toLowerCase()
   return { host, hostname: host.slice(0, colon) }

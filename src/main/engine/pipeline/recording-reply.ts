@@ -22,6 +22,10 @@ export class RecordingReply implements Reply {
     this.relayed = true
   }
 
+  sendsBody(): boolean {
+    return true
+  }
+
   head(status: number, given: OutgoingHttpHeaders): void {
     const headers = fixupVary(withServerHeader({ ...given }, this.banner, this.relayed))
     this.headersSent = true

@@ -95,8 +95,11 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return refuse(ctx, 400, `httpd cannot read the Host header '${req.headers.host}' (${why})`, reading)
   }
   // httpd wants a host name from HTTP/1.1 on (from the Host header or an absolute URL), and for
-  // HTTP/1.1 itself a Host header as well.
+  // HTTP/1.1 itself a Host header as well: while it reads a request, so not of an internal one
+  // (an ErrorDocument's, a redirect's), whose first request may have been refused before that.
+  const internal = ctx.isErrorDocument || ctx.redirects > 0
   if (
+    !internal &&
     (req.protocol === 'HTTP/1.1' || (req.urlHost === undefined && laterThanHttp11(req.protocol))) &&
     !req.headers.host
   ) {

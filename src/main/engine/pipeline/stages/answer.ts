@@ -58,11 +58,13 @@ export function answer(
   ) {
     if (ctx.redirects < INTERNAL_REDIRECT_LIMIT)
       return errorDocumentRedirect(ctx, status, doc, withoutAllow(extraHeaders))
-    // httpd gives up at LimitInternalRecursion: the first request's error page says the
-    // ErrorDocument failed (in a chain, this answer counts as a failed one for the one that asked).
+    // httpd gives up at LimitInternalRecursion (ap_die(500) on this request): its 500 page says
+    // which ErrorDocument failed. In a chain, this counts as a failed ErrorDocument for the
+    // request that asked, which names this status.
     ctx.record('response', 'error', `ErrorDocument ${status} ${doc}: ${recursionLimitMessage()}`)
-    if (!ctx.isErrorDocument) return send(ctx, status, extraHeaders, signedPage(ctx, failedPage(status, status)))
+    if (!ctx.isErrorDocument) return send(ctx, 500, {}, signedPage(ctx, failedPage(500, status)))
     ctx.rewriteStatus = false
+    ctx.recursiveError = status
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
   if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
@@ -149,7 +151,8 @@ function errorDocumentRedirect(
   // eslint-disable-next-line prefer-const -- the reply above reads it once the pipeline runs.
   let sub: RequestContext
   sub = new RequestContext(
-    { ...ctx.req, method: 'GET', target: doc, headers, body: null },
+    // Its own request: nothing of the first one's refusal (a refused head, an unmet Expect).
+    { ...ctx.req, method: 'GET', target: doc, headers, body: null, refused: undefined, expectationFailed: undefined },
     reply,
     ctx.config,
     'serve',
