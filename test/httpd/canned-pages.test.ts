@@ -5,8 +5,8 @@
  * Statuses without a text of their own get the 500's.
  */
 import { describe, expect, it } from 'vitest'
-import { compareAll, loadModules, type HttpdRequest } from './harness'
-import { classicSideBySide } from './classic'
+import { compareAll, type HttpdRequest } from './harness'
+import { classicSideBySide, serverLines } from './classic'
 
 /** Every status mod_rewrite's R flag takes besides the common redirects (418, 425, 306 and 399 it refuses). */
 const ERRORS = [
@@ -16,13 +16,7 @@ const ERRORS = [
 const REDIRECTS = [300, 305]
 
 const running = classicSideBySide({ 'a.txt': 'a\n' }, (docroot) => [
-  ...loadModules(['mime', 'rewrite']),
-  'TypesConfig /etc/mime.types',
-  'ServerTokens Prod',
-  `DocumentRoot "${docroot}"`,
-  `<Directory "${docroot}">`,
-  '  Require all granted',
-  '</Directory>',
+  ...serverLines(['mime', 'rewrite'], docroot),
   '<VirtualHost *:*>',
   '  ServerName localhost',
   `  DocumentRoot "${docroot}"`,

@@ -9,12 +9,54 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
-import { startApache, type RunningApache } from './harness'
+import { loadModules, startApache, type RunningApache } from './harness'
 import { writeDocroot } from './project'
+
+/**
+ * The lines every small configuration starts with: `modules` (Debian's .so names), Debian's
+ * mime.types, `ServerTokens Prod` (so Server is compared too) and the docroot, granted.
+ */
+export function serverLines(modules: string[], docroot: string): string[] {
+  return [
+    ...loadModules(modules),
+    'TypesConfig /etc/mime.types',
+    'ServerTokens Prod',
+    `DocumentRoot "${docroot}"`,
+    `<Directory "${docroot}">`,
+    '  Require all granted',
+    '</Directory>'
+  ]
+}
 
 export interface RunningClassic {
   apachePort: number
   enginePort: number
+}
+
+/**
+ * The workbench on the same httpd.conf `lines` (in `dir`, made here), beside a dispatcher.any
+ * whose farm no request reaches without `SetHandler dispatcher-handler`.
+ */
+export async function startWorkbench(
+  dir: string,
+  lines: string[],
+  env?: Record<string, string>
+): Promise<{ engine: Engine; port: number }> {
+  fs.mkdirSync(dir)
+  fs.writeFileSync(path.join(dir, 'httpd.conf'), lines.join('\n'))
+  fs.writeFileSync(
+    path.join(dir, 'dispatcher.any'),
+    '/farms { /f { /virtualhosts { "*" } /renders { /0 { /hostname "127.0.0.1" /port "9" } } /filter { /0 { /type "allow" /url "*" } } } }\n'
+  )
+  const engine = new Engine({
+    config: path.join(dir, 'dispatcher.any'),
+    host: '127.0.0.1',
+    port: 0,
+    watch: false,
+    ringSize: 0,
+    env
+  })
+  return { engine, port: Number(new URL(await engine.start()).port) }
 }
 
 /** `lines(docroot)`: the httpd.conf lines, given the docroot's absolute path. */
@@ -30,22 +72,10 @@ export function classicSideBySide(files: Record<string, string>, lines: (docroot
     const runDir = path.join(dir, 'apache')
     fs.mkdirSync(runDir)
     apache = await startApache({ serverRoot: runDir, runDir, lines: conf })
-    const wbDir = path.join(dir, 'workbench')
-    fs.mkdirSync(wbDir)
-    fs.writeFileSync(path.join(wbDir, 'httpd.conf'), conf.join('\n'))
-    fs.writeFileSync(
-      path.join(wbDir, 'dispatcher.any'),
-      '/farms { /f { /virtualhosts { "*" } /renders { /0 { /hostname "127.0.0.1" /port "9" } } /filter { /0 { /type "allow" /url "*" } } } }\n'
-    )
-    engine = new Engine({
-      config: path.join(wbDir, 'dispatcher.any'),
-      host: '127.0.0.1',
-      port: 0,
-      watch: false,
-      ringSize: 0
-    })
+    const started = await startWorkbench(path.join(dir, 'workbench'), conf)
+    engine = started.engine
     running.apachePort = apache.port
-    running.enginePort = Number(new URL(await engine.start()).port)
+    running.enginePort = started.port
   }, 30_000)
   afterAll(async () => {
     apache?.stop()

@@ -6,7 +6,7 @@
  * end in: ErrorDocuments of refused heads, and the recursion limit.
  */
 import { describe, expect, it } from 'vitest'
-import { askRaw, differences, loadModules } from './harness'
+import { compareRawHeads, loadModules } from './harness'
 import { classicSideBySide } from './classic'
 
 const running = classicSideBySide({ 'a.txt': 'a\n', 'index.html': 'index\n', 'l10/x.txt': 'x\n' }, (docroot) => [
@@ -54,12 +54,6 @@ const HEADS = [
 
 describe('CONNECT and OPTIONS without a path', () => {
   it('get the same answers from apache2 and the workbench', async () => {
-    const report: string[] = []
-    for (const head of HEADS) {
-      const [a, w] = await Promise.all([askRaw(running.apachePort, head), askRaw(running.enginePort, head)])
-      const diff = differences(a, w)
-      if (diff.length > 0) report.push(`${JSON.stringify(head)}\n  ${diff.join('\n  ')}`)
-    }
-    expect(report.join('\n')).toBe('')
+    expect(await compareRawHeads(HEADS, running.apachePort, running.enginePort)).toBe('')
   })
 })

@@ -6,19 +6,13 @@
  * the runtime's stands in, declared-modules.ts.)
  */
 import { describe, expect, it } from 'vitest'
-import { compareAll, loadModules, type HttpdRequest } from './harness'
-import { classicSideBySide } from './classic'
+import { compareAll, type HttpdRequest } from './harness'
+import { classicSideBySide, serverLines } from './classic'
 
 const running = classicSideBySide(
   { 'index.html': 'index\n', 'a.txt': 'a\n', 'd/index.html': 'd index\n' },
   (docroot) => [
-    ...loadModules(['mime']),
-    'TypesConfig /etc/mime.types',
-    'ServerTokens Prod',
-    `DocumentRoot "${docroot}"`,
-    `<Directory "${docroot}">`,
-    '  Require all granted',
-    '</Directory>',
+    ...serverLines(['mime'], docroot),
     '<VirtualHost *:*>',
     '  ServerName localhost',
     `  DocumentRoot "${docroot}"`,

@@ -15,6 +15,7 @@ import { startBackend, type Backend } from './backend'
 import { compareAll, startApache, type RunningApache } from './harness'
 import { freePort } from '../integration/support/ports'
 import { Conversation } from '../integration/support/http-client'
+import { startWorkbench } from './classic'
 
 let dir: string
 let apache: RunningApache
@@ -36,22 +37,9 @@ beforeAll(async () => {
   const environment = { DW_TEST_VAR: 'yes' }
   apache = await startApache({ serverRoot: apacheDir, runDir: apacheDir, lines, env: environment })
 
-  const wbDir = path.join(dir, 'workbench')
-  fs.mkdirSync(wbDir)
-  fs.writeFileSync(path.join(wbDir, 'httpd.conf'), lines.join('\n'))
-  fs.writeFileSync(
-    path.join(wbDir, 'dispatcher.any'),
-    '/farms { /f { /virtualhosts { "*" } /renders { /0 { /hostname "127.0.0.1" /port "9" } } /filter { /0 { /type "allow" /url "*" } } } }\n'
-  )
-  engine = new Engine({
-    config: path.join(wbDir, 'dispatcher.any'),
-    host: '127.0.0.1',
-    port: 0,
-    watch: false,
-    ringSize: 0,
-    env: environment
-  })
-  enginePort = Number(new URL(await engine.start()).port)
+  const started = await startWorkbench(path.join(dir, 'workbench'), lines, environment)
+  engine = started.engine
+  enginePort = started.port
 }, 30_000)
 
 afterAll(async () => {

@@ -135,6 +135,17 @@ export async function compareAll(
   return report.join('\n')
 }
 
+/** What differs, head by head, when the same raw request heads go to both; empty when every answer agrees. */
+export async function compareRawHeads(heads: string[], apachePort: number, workbenchPort: number): Promise<string> {
+  const report: string[] = []
+  for (const head of heads) {
+    const [a, w] = await Promise.all([askRaw(apachePort, head), askRaw(workbenchPort, head)])
+    const diff = differences(a, w)
+    if (diff.length > 0) report.push(`${JSON.stringify(head)}\n  ${diff.join('\n  ')}`)
+  }
+  return report.join('\n')
+}
+
 async function waitForPort(port: number, deadline: number, readLog: () => string): Promise<void> {
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

@@ -5,20 +5,14 @@
  * apache2 and under the workbench alike.
  */
 import { describe, expect, it } from 'vitest'
-import { compareAll, loadModules, type HttpdRequest } from './harness'
-import { classicSideBySide } from './classic'
+import { compareAll, type HttpdRequest } from './harness'
+import { classicSideBySide, serverLines } from './classic'
 
 const FILES = { 'a.txt': 'a\n', 'index.html': 'index\n', 'ssl/x.txt': 'ssl\n', 'x.txt': 'main\n' }
 
 function mainServer(docroot: string): string[] {
   return [
-    ...loadModules(['mime', 'rewrite', 'headers', 'dir', 'authz_host']),
-    'TypesConfig /etc/mime.types',
-    'ServerTokens Prod',
-    `DocumentRoot "${docroot}"`,
-    `<Directory "${docroot}">`,
-    '  Require all granted',
-    '</Directory>',
+    ...serverLines(['mime', 'rewrite', 'headers', 'dir', 'authz_host'], docroot),
     'Header set X-Main yes',
     'RewriteEngine On',
     'RewriteRule ^/$ /a.txt [R,L]',

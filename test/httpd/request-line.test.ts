@@ -9,7 +9,7 @@
  */
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { askRaw, differences } from './harness'
+import { compareRawHeads } from './harness'
 import { CORPUS, projectSideBySide } from './project'
 
 const running = projectSideBySide({
@@ -108,12 +108,6 @@ const HEADS: string[] = [
 
 describe('request heads under apache2 and under the workbench', () => {
   it('every head gets the same answer from both', async () => {
-    const report: string[] = []
-    for (const head of HEADS) {
-      const [a, w] = await Promise.all([askRaw(running.apachePort, head), askRaw(running.enginePort, head)])
-      const diff = differences(a, w)
-      if (diff.length > 0) report.push(`${JSON.stringify(head)}\n  ${diff.join('\n  ')}`)
-    }
-    expect(report.join('\n')).toBe('')
+    expect(await compareRawHeads(HEADS, running.apachePort, running.enginePort)).toBe('')
   }, 60_000)
 })

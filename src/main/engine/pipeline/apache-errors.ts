@@ -16,21 +16,19 @@ const INTERNAL_ERROR =
   ' and the actions you performed just before this error.</p>\n' +
   '<p>More information about this error may be available\nin the server error log.'
 
+/** The 401's text, which the 407's repeats. */
+const NOT_AUTHORIZED =
+  "This server could not verify that you\nare authorized to access the document\nrequested.  Either you supplied the wrong\ncredentials (e.g., bad password), or your\nbrowser doesn't understand how to supply\nthe credentials required."
+
 /** Title and text of httpd's canned page for each status that has its own (checked with apache2 2.4.68). */
 const TEXT: Record<number, [string, string]> = {
   400: ['Bad Request', 'Your browser sent a request that this server could not understand.<br />\n'],
-  401: [
-    'Unauthorized',
-    "This server could not verify that you\nare authorized to access the document\nrequested.  Either you supplied the wrong\ncredentials (e.g., bad password), or your\nbrowser doesn't understand how to supply\nthe credentials required."
-  ],
+  401: ['Unauthorized', NOT_AUTHORIZED],
   403: ['Forbidden', "You don't have permission to access this resource."],
   404: ['Not Found', 'The requested URL was not found on this server.'],
   405: ['Method Not Allowed', 'The requested method is not allowed for this URL.'],
   406: ['Not Acceptable', 'An appropriate representation of the requested resource could not be found on this server.'],
-  407: [
-    'Proxy Authentication Required',
-    "This server could not verify that you\nare authorized to access the document\nrequested.  Either you supplied the wrong\ncredentials (e.g., bad password), or your\nbrowser doesn't understand how to supply\nthe credentials required."
-  ],
+  407: ['Proxy Authentication Required', NOT_AUTHORIZED],
   408: ['Request Timeout', 'Server timeout waiting for the HTTP request from the client.'],
   410: [
     'Gone',
