@@ -18,7 +18,7 @@ import type { ActiveVhost } from '../runtime/active-config'
 import type { SourcePos } from '../../../shared/diagnostics'
 import { defaultCharsetOf, finalHeaders, MEASURED_BY_FILTER, RANGE_BY_FILTER } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
-import { fileAnswer } from './deflate'
+import { fileAnswer, unsatisfiableAfterDeflate } from './deflate'
 import { answer } from './stages/answer'
 // ap_method_number_of's list: any other token is M_INVALID, which the default handler answers with 501.
 import { KNOWN_METHODS } from '../config/apache/access-directives'
@@ -188,7 +188,12 @@ function defaultHandler(
     defaultCharset: ctx.headers.range === undefined ? null : defaultCharsetOf(ctx)
   }
   const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method, headers }, [], opts))
-  if (res.status === 416) {
+  const deflatedRange = ctx.rangeAfterDeflate
+  const missesDeflated =
+    deflatedRange !== undefined &&
+    facts.size <= WHOLE_BODY_BYTES &&
+    unsatisfiableAfterDeflate(readWhole(file) ?? Buffer.alloc(0), deflatedRange, res.headers)
+  if (res.status === 416 || missesDeflated) {
     // The byte-range filter hands httpd a 416 error: Apache's own page, not the file's headers.
     ctx.record('render', 'stop', `${why}; no range of ${file} is satisfiable: 416`)
     ctx.servedMtime = facts.mtime

@@ -145,6 +145,16 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   return full
 }
 
+/**
+ * Whether the range the byte-range filter cuts behind mod_deflate (`rangeAfterDeflate`) misses
+ * the compressed `body` as DeflatingBody makes it in one pass: httpd's filter then hands ap_die a
+ * 416, whose page is Apache's own (the handler answers it before anything is compressed).
+ */
+export function unsatisfiableAfterDeflate(body: Buffer, range: string, headers: OutgoingHttpHeaders): boolean {
+  const gz = zlib.gzipSync(body, ZLIB)
+  return gz.length <= BUFFER_SIZE && cutWholeBody(range, gz, headers) === 'unsatisfiable'
+}
+
 /** If-Range as the byte-range filter reads it behind mod_deflate: against the compressed answer's validators. */
 function ifRangeAfterDeflate(value: string | undefined, headers: OutgoingHttpHeaders): boolean {
   if (value === undefined) return true
@@ -173,7 +183,9 @@ function withoutRange(headers: Record<string, string>): Record<string, string> {
  */
 function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpHeaders): string | undefined {
   const range = ctx.headers.range
-  if (range === undefined || ctx.req.method !== 'GET' || !ctx.outputFiltered) return undefined
+  // A HEAD's body goes through the filters too (its compressed length is what a range cuts).
+  if (range === undefined || (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') || !ctx.outputFiltered)
+    return undefined
   if (!ctx.vhost?.apache.scoped.hasDeflate || !apacheSections(ctx)?.deflate) return undefined
   return deflateOutcome(ctx, 200, fullAnswerHeaders) === 'gzip' ? range : undefined
 }
