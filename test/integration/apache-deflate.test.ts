@@ -174,6 +174,11 @@ describe('mod_deflate (SetOutputFilter DEFLATE in <Directory />)', () => {
     const plain = await s.send(PAGE, { headers: { range: 'bytes=0-9' } })
     expect(plain.status).toBe(206)
     expect(plain.text).toBe(HTML.slice(0, 10))
+    // A range past the gzipped end: the byte-range filter's 416, answered with Apache's own page.
+    const past = await s.send(PAGE, { headers: { ...GZIP, range: `bytes=${whole.body.length}-` } })
+    expect(past.status).toBe(416)
+    expect(past.headers['content-encoding']).toBeUndefined()
+    expect(past.text).toContain('<title>416 Requested Range Not Satisfiable</title>')
 
     // Gzipped bytes that do not fit one pass: the whole compressed answer, 200 (why PDF and video seeking break).
     const pdf = '/content/dam/demo/guide.pdf'

@@ -18,7 +18,7 @@ import type { ActiveVhost } from '../runtime/active-config'
 import type { SourcePos } from '../../../shared/diagnostics'
 import { defaultCharsetOf, finalHeaders, MEASURED_BY_FILTER, RANGE_BY_FILTER } from './response-headers'
 import { forcedTypeOf, pipeFile } from './serve-cached'
-import { fileAnswer, unsatisfiableAfterDeflate } from './deflate'
+import { fileAnswer } from './deflate'
 import { answer } from './stages/answer'
 // ap_method_number_of's list: any other token is M_INVALID, which the default handler answers with 501.
 import { KNOWN_METHODS } from '../config/apache/access-directives'
@@ -187,13 +187,11 @@ function defaultHandler(
     forcedType: forcedTypeOf(ctx, file),
     defaultCharset: ctx.headers.range === undefined ? null : defaultCharsetOf(ctx)
   }
-  const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method, headers }, [], opts))
-  const deflatedRange = ctx.rangeAfterDeflate
-  const missesDeflated =
-    deflatedRange !== undefined &&
-    facts.size <= WHOLE_BODY_BYTES &&
-    unsatisfiableAfterDeflate(readWhole(file) ?? Buffer.alloc(0), deflatedRange, res.headers)
-  if (res.status === 416 || missesDeflated) {
+  // The file's bytes, read once, when it is small enough to be handed on whole.
+  let bytes: Buffer | null | undefined
+  const fileBytes = (): Buffer | null => (bytes ??= facts.size <= WHOLE_BODY_BYTES ? readWhole(file) : null)
+  const res = fileAnswer(ctx, (headers) => staticResponse(facts, { method, headers }, [], opts), fileBytes)
+  if (res.status === 416) {
     // The byte-range filter hands httpd a 416 error: Apache's own page, not the file's headers.
     ctx.record('render', 'stop', `${why}; no range of ${file} is satisfiable: 416`)
     ctx.servedMtime = facts.mtime
@@ -217,7 +215,7 @@ function defaultHandler(
     // The whole file at once: mod_deflate then compresses it in one pass (and gives a
     // Content-Length) exactly when httpd's would. A HEAD hands the bytes on too: httpd sends
     // HEAD bodies through the filters, which count them.
-    const all = readWhole(file)
+    const all = fileBytes()
     const whole = all && (headWhole ? all : staticBodyBytes(all, res))
     if (whole) {
       ctx.trace.response.bytes = method === 'HEAD' ? 0 : whole.length

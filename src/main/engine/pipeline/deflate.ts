@@ -118,11 +118,15 @@ const summaries = new WeakMap<Sourced<string[]>, Map<string, string>>()
 /**
  * The handler's answer for a file it serves (cache hit, static file), built by `build` from the
  * request headers: as it is, unless mod_deflate will compress it and the request has a Range —
- * then the whole answer, the range being left to `DeflatingBody` (see `rangeAfterDeflate`).
+ * then the whole answer, the range being left to `DeflatingBody` (see `rangeAfterDeflate`), or a
+ * 416 when the range misses what mod_deflate makes of `bytes()` in one pass (the body when it is
+ * at hand, null otherwise): httpd's byte-range filter then hands ap_die a 416, whose page is
+ * Apache's own, as for a plain file.
  */
 export function fileAnswer<R extends { status: number; headers: OutgoingHttpHeaders }>(
   ctx: RequestContext,
-  build: (requestHeaders: Record<string, string>) => R
+  build: (requestHeaders: Record<string, string>) => R,
+  bytes: () => Buffer | null
 ): R {
   const res = build(ctx.headers)
   const cut = res.status === 206 || res.status === 416
@@ -141,18 +145,14 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   // The byte-range filter comes after mod_deflate: If-Range must name the `-gzip` ETag (or the
   // Last-Modified date), else the whole compressed answer goes out (checked against apache2 2.4.68).
   if (!ifRangeAfterDeflate(ctx.headers['if-range'], full.headers)) return full
+  const body = bytes()
+  if (body !== null) {
+    const gz = zlib.gzipSync(body, ZLIB)
+    if (gz.length <= BUFFER_SIZE && cutWholeBody(range, gz, full.headers) === 'unsatisfiable')
+      return { ...full, status: 416 }
+  }
   ctx.rangeAfterDeflate = range
   return full
-}
-
-/**
- * Whether the range the byte-range filter cuts behind mod_deflate (`rangeAfterDeflate`) misses
- * the compressed `body` as DeflatingBody makes it in one pass: httpd's filter then hands ap_die a
- * 416, whose page is Apache's own (the handler answers it before anything is compressed).
- */
-export function unsatisfiableAfterDeflate(body: Buffer, range: string, headers: OutgoingHttpHeaders): boolean {
-  const gz = zlib.gzipSync(body, ZLIB)
-  return gz.length <= BUFFER_SIZE && cutWholeBody(range, gz, headers) === 'unsatisfiable'
 }
 
 /** If-Range as the byte-range filter reads it behind mod_deflate: against the compressed answer's validators. */

@@ -27,7 +27,11 @@ export function serveCached(
     forcedType: forcedTypeOf(ctx, relPath),
     defaultCharset: ctx.headers.range === undefined ? null : defaultCharsetOf(ctx)
   }
-  const res = fileAnswer(ctx, (headers) => cachedFileResponse(file, relPath, { method: ctx.req.method, headers }, opts))
+  const res = fileAnswer(
+    ctx,
+    (headers) => cachedFileResponse(file, relPath, { method: ctx.req.method, headers }, opts),
+    () => file.body ?? null
+  )
   // httpd's byte-range filter turns an unsatisfiable range into its own 416 error page.
   if (res.status === 416) {
     ctx.servedMtime = file.mtime
