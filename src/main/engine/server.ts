@@ -8,6 +8,7 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerRespon
 import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { installLeanListener, takeOriginalLine } from './http/lean-listener'
+import { failedHeadIsHead } from './http/request-head'
 import { absoluteTarget, connectTarget } from './pipeline/normalise-url'
 import { deleteHeader, getHeader } from './cache/header-bag'
 import { LeanReply } from './http/lean-reply'
@@ -452,32 +453,6 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
   return incoming
 }
 
-/**
- * Whether the head Node's parser failed on is a HEAD's: the first word of that head, which
- * starts after the last blank line before the error (`parsed` bytes into `packet`). When a
- * request body lies between (no request line there), the last request line before the error's
- * line stands in. A head that began in an earlier packet is not seen: then the answer has its body.
- */
-function isHeadRequest(packet: unknown, parsed: unknown): boolean {
-  if (!Buffer.isBuffer(packet)) return false
-  const at = typeof parsed === 'number' && parsed >= 0 ? Math.min(parsed, packet.length) : packet.length
-  const before = packet.toString('latin1', 0, at)
-  let start = before.lastIndexOf('\r\n\r\n')
-  start = start < 0 ? 0 : start + 4
-  while (before.startsWith('\r\n', start)) start += 2
-  const lineEnd = packet.indexOf('\r\n', start, 'latin1')
-  const first = packet.toString('latin1', start, lineEnd < 0 ? packet.length : lineEnd)
-  if (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ /.test(first)) return first.startsWith('HEAD ')
-  // A body before the head: its request line is the last line shaped like one, up to the error's.
-  const errorLineEnd = packet.indexOf('\r\n', at, 'latin1')
-  const lines = packet.toString('latin1', 0, errorLineEnd < 0 ? packet.length : errorLineEnd).split('\r\n')
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) \S+ HTTP\/\d\.\d$/.exec(lines[i])
-    if (m) return m[1] === 'HEAD'
-  }
-  return false
-}
-
 /** `DW_NO_REPLAY=1` runs every stage for every request (for comparisons, or to rule replay out). */
 const REPLAY = process.env.DW_NO_REPLAY !== '1'
 
@@ -528,7 +503,9 @@ export class ProxyServer {
         if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
           return socket.end(closingErrorResponse(408, opts.active().serverBanner))
         // httpd read the request line, so a HEAD's 400 goes out without a body.
-        socket.end(closingErrorResponse(400, opts.active().serverBanner, isHeadRequest(err.rawPacket, err.bytesParsed)))
+        socket.end(
+          closingErrorResponse(400, opts.active().serverBanner, failedHeadIsHead(err.rawPacket, err.bytesParsed))
+        )
       }
     )
     // A CONNECT the lean listener does not take (HTTP/1.0, a body…): Node hands it over as a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { earlyVerdict, hasBareLf, judgeHead } from '../../../src/main/engine/http/request-head'
+import { earlyVerdict, failedHeadIsHead, hasBareLf, judgeHead } from '../../../src/main/engine/http/request-head'
 
 /** The reason judgeHead gives, or null when it does not refuse the head. */
 function refusal(head: string): string | null {
@@ -107,5 +107,20 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
       kind: 'rewritten',
       head: '\r\nGET / HTTP/1.1\r\nHost: a'
     })
+  })
+})
+
+describe("failedHeadIsHead: whether the head Node's parser refused is a HEAD's", () => {
+  const at = (packet: string, marker: string) => [Buffer.from(packet, 'latin1'), packet.indexOf(marker)] as const
+  it('reads the first word of the failing head, malformed as its line may be', () => {
+    expect(failedHeadIsHead(...at('HEAD /a HTTP/1.0\r\n\r\nGET /a b HTTP/1.1\r\nHost: x\r\n\r\n', ' b '))).toBe(false)
+    expect(failedHeadIsHead(...at('GET /a HTTP/1.0\r\n\r\nHEAD /a b HTTP/1.1\r\n\r\n', ' b '))).toBe(true)
+    expect(failedHeadIsHead(...at('HEAD foo HTTP/1.1\r\nHost: x\r\n\r\n', 'foo'))).toBe(true)
+  })
+  it('looks past a request body before the head, and at nothing after the error', () => {
+    const packet =
+      'POST /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nx\r\nHEAD /b HTTP/1.1\r\nBad Header: x\r\n\r\nGET /c HTTP/1.1\r\n\r\n'
+    expect(failedHeadIsHead(...at(packet, 'Bad Header'))).toBe(true)
+    expect(failedHeadIsHead('not a buffer', 0)).toBe(false)
   })
 })

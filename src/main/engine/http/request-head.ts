@@ -48,6 +48,8 @@ export interface OriginalRequestLine {
 
 /** Method SP target [SP protocol], as ap_parse_request_line accepts them in strict mode. */
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+)(?: (HTTP\/[1-9]\.[0-9]))?$/
+/** A line that starts like a request line (a method token and a space), however it goes on. */
+const METHOD_START = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ /
 /**
  * Protocols llhttp reads as httpd does. It refuses the other `HTTP/d.d`, and takes `HTTP/2.0`
  * as HTTP/1.0 (no keep-alive, no chunking) where httpd reads it as 1.1.
@@ -159,4 +161,30 @@ export function judgeHead(head: string): HeadVerdict {
   }
   if (!changed) return { kind: 'node' }
   return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n'), line: original }
+}
+
+/**
+ * Whether the head Node's parser failed on is a HEAD's: the first word of that head, which
+ * starts after the last blank line before the error (`parsed` bytes into `packet`). When a
+ * request body lies between (no request line there), the last request line before the error's
+ * line stands in. A head that began in an earlier packet is not seen: then the answer has its body.
+ */
+export function failedHeadIsHead(packet: unknown, parsed: unknown): boolean {
+  if (!Buffer.isBuffer(packet)) return false
+  const at = typeof parsed === 'number' && parsed >= 0 ? Math.min(parsed, packet.length) : packet.length
+  const before = packet.toString('latin1', 0, at)
+  let start = before.lastIndexOf('\r\n\r\n')
+  start = start < 0 ? 0 : start + 4
+  while (before.startsWith('\r\n', start)) start += 2
+  const lineEnd = packet.indexOf('\r\n', start, 'latin1')
+  const first = packet.toString('latin1', start, lineEnd < 0 ? packet.length : lineEnd)
+  if (METHOD_START.test(first)) return first.startsWith('HEAD ')
+  // A body before the head: its request line is the last line shaped like one, up to the error's.
+  const errorLineEnd = packet.indexOf('\r\n', at, 'latin1')
+  const lines = packet.toString('latin1', 0, errorLineEnd < 0 ? packet.length : errorLineEnd).split('\r\n')
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = REQUEST_LINE.exec(lines[i])
+    if (m && m[3] !== undefined) return m[1] === 'HEAD'
+  }
+  return false
 }

@@ -96,6 +96,13 @@ export interface Reply {
   sendsBody?(): boolean
 }
 
+/** How mod_rewrite answered a request or one of its internal redirects (see RequestContext). */
+interface AnsweredBy {
+  rewriteRedirect: boolean
+  rewriteStatus: boolean
+  recursiveError?: number
+}
+
 export class RequestContext {
   readonly trace: RequestTrace
   /** Canonical path (filters, cache file, render URL), set by accept and rewrite. */
@@ -142,9 +149,10 @@ export class RequestContext {
    * object among them: the answer may come from any of them, and the ErrorDocument request that
    * started them reads it).
    */
-  private answeredBy: { rewriteRedirect: boolean; rewriteStatus: boolean; recursiveError?: number } = {
-    rewriteRedirect: false,
-    rewriteStatus: false
+  private answeredBy: AnsweredBy | undefined
+  /** Made when first set (most requests never set it: no object for them on the hot path). */
+  private answered(): AnsweredBy {
+    return (this.answeredBy ??= { rewriteRedirect: false, rewriteStatus: false })
   }
   /**
    * The answer is a redirect mod_rewrite made (`[R]`): it sets `r->status` back to 200 first, so
@@ -152,10 +160,10 @@ export class RequestContext {
    * error counts as a failed ErrorDocument.
    */
   get rewriteRedirect(): boolean {
-    return this.answeredBy.rewriteRedirect
+    return this.answeredBy?.rewriteRedirect ?? false
   }
   set rewriteRedirect(value: boolean) {
-    this.answeredBy.rewriteRedirect = value
+    this.answered().rewriteRedirect = value
   }
   /**
    * The answer is a status mod_rewrite returned (`[F]`, `[G]`, `[R=4xx]`): it sets `r->status`
@@ -163,20 +171,20 @@ export class RequestContext {
    * for a recursive error: the ErrorDocument for that status applies to this request in turn.
    */
   get rewriteStatus(): boolean {
-    return this.answeredBy.rewriteStatus
+    return this.answeredBy?.rewriteStatus ?? false
   }
   set rewriteStatus(value: boolean) {
-    this.answeredBy.rewriteStatus = value
+    this.answered().rewriteStatus = value
   }
   /**
    * In a chain of ErrorDocument requests, the status whose ErrorDocument failed further down
    * (httpd's `recursive_error`): handed up to the request that answers, whose page names it.
    */
   get recursiveError(): number | undefined {
-    return this.answeredBy.recursiveError
+    return this.answeredBy?.recursiveError
   }
   set recursiveError(value: number | undefined) {
-    this.answeredBy.recursiveError = value
+    this.answered().recursiveError = value
   }
   /** Set by a rewrite `[P]` rule: mod_proxy forwards there instead of the Dispatcher. */
   proxyTo?: ProxyTarget
@@ -266,7 +274,7 @@ export class RequestContext {
     this.headerOnly = req.method === 'HEAD'
     if (redirectedFrom) {
       this.headerOnly = redirectedFrom.headerOnly
-      this.answeredBy = redirectedFrom.answeredBy
+      this.answeredBy = redirectedFrom.answered()
       this.clientIp = redirectedFrom.clientIp
       this.clientResolved = true
       this.stages = redirectedFrom.stages

@@ -4,6 +4,8 @@
  * server banner, the server name and port; with `EMail`, the name links to `ServerAdmin`.
  * Off (the default) writes nothing.
  */
+import type { ActiveVhost } from '../runtime/active-config'
+import { allContexts } from '../runtime/contexts'
 import type { IndexSettings } from '../runtime/index-config'
 import { escapeHtml } from './apache-errors'
 import { sectionWalkInput } from './apache-sections'
@@ -12,7 +14,8 @@ import type { RequestContext } from './context'
 /** `ap_psignature("", r)`; `settings`: the request's merged per-directory settings, when known. */
 export function serverSignature(ctx: RequestContext, settings?: IndexSettings): string {
   const v = ctx.vhost
-  if (!v) return ''
+  // Most configurations never turn it on (the default is Off): their error pages walk no sections for it.
+  if (!v || (settings === undefined && !signsAnywhere(v))) return ''
   const sig = (settings ?? v.apache.scoped.indexAt(sectionWalkInput(ctx, v))).signature
   if (sig !== 'on' && sig !== 'email') return ''
   const req = ctx.apacheRequest()
@@ -32,6 +35,21 @@ export function signedPage(ctx: RequestContext, page: string): string {
   if (sig === '') return page
   const end = page.lastIndexOf('</body></html>')
   return end < 0 ? page : `${page.slice(0, end)}<hr>\n${sig}${page.slice(end)}`
+}
+
+const signing = new WeakMap<ActiveVhost, boolean>()
+
+/** Whether any context of the vhost turns ServerSignature on (worked out once per vhost). */
+function signsAnywhere(v: ActiveVhost): boolean {
+  let on = signing.get(v)
+  if (on === undefined) {
+    on = allContexts(v.layers).some((c) => {
+      const word = c.other.ServerSignature?.value[0]?.toLowerCase()
+      return word === 'on' || word === 'email'
+    })
+    signing.set(v, on)
+  }
+  return on
 }
 
 function serverAdminOf(ctx: RequestContext): string | undefined {

@@ -71,9 +71,11 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   }
   ctx.vhost = chosen?.vhost
   const pong = req.method === 'OPTIONS' && (req.target === '*' || hasNoPath(req.target))
+  // Internal requests (an ErrorDocument's, a redirect's) skip what httpd checks while reading one.
+  const internal = ctx.isErrorDocument || ctx.redirects > 0
   // A CONNECT names a host and port, which chose the vhost (server.ts); httpd maps it to `/`.
   // An internal redirect of it keeps the method and goes to its own URL.
-  const connect = req.method === 'CONNECT' && ctx.redirects === 0
+  const connect = req.method === 'CONNECT' && !internal
   const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](connect ? '/' : req.target)
   const n = accepted.n
   // Refused with the request line, before the Host header was read: the first-listed vhost answers.
@@ -95,9 +97,8 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     return refuse(ctx, 400, `httpd cannot read the Host header '${req.headers.host}' (${why})`, reading)
   }
   // httpd wants a host name from HTTP/1.1 on (from the Host header or an absolute URL), and for
-  // HTTP/1.1 itself a Host header as well: while it reads a request, so not of an internal one
-  // (an ErrorDocument's, a redirect's), whose first request may have been refused before that.
-  const internal = ctx.isErrorDocument || ctx.redirects > 0
+  // HTTP/1.1 itself a Host header as well (not of an internal request, whose first one may have
+  // been refused before that).
   if (
     !internal &&
     (req.protocol === 'HTTP/1.1' || (req.urlHost === undefined && laterThanHttp11(req.protocol))) &&

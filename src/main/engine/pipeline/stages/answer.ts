@@ -46,7 +46,7 @@ export function answer(
   // text: a redirect to an ErrorDocument URL, or to a local one, goes out without it.
   if (doc && /^https?:\/\//i.test(doc)) {
     // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
-    return send(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, signedPage(ctx, redirectPage(302, doc)))
+    return sendPage(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, redirectPage(302, doc))
   }
   // An ErrorDocument's own request makes no other, but for a status mod_rewrite returned.
   if (
@@ -62,17 +62,17 @@ export function answer(
     // which ErrorDocument failed. In a chain, this counts as a failed ErrorDocument for the
     // request that asked, which names this status.
     ctx.record('response', 'error', `ErrorDocument ${status} ${doc}: ${recursionLimitMessage()}`)
-    if (!ctx.isErrorDocument) return send(ctx, 500, {}, signedPage(ctx, failedPage(500, status)))
+    if (!ctx.isErrorDocument) return sendPage(ctx, 500, {}, failedPage(500, status))
     ctx.rewriteStatus = false
     ctx.recursiveError = status
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
   if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
-  return send(
+  return sendPage(
     ctx,
     status,
     extraHeaders,
-    signedPage(ctx, errorPage(status, { method: ctx.req.method, notes: ctx.errorNotes, expect: ctx.headers.expect }))
+    errorPage(status, { method: ctx.req.method, notes: ctx.errorNotes, expect: ctx.headers.expect })
   )
 }
 
@@ -190,7 +190,7 @@ function errorDocumentRedirect(
       ctx.recursiveError = deeper ?? status
       return true as const
     }
-    send(ctx, status, extraHeaders, signedPage(ctx, failedPage(status, deeper ?? status)))
+    sendPage(ctx, status, extraHeaders, failedPage(status, deeper ?? status))
     return true as const
   })
 }
@@ -213,7 +213,7 @@ export function redirect(
   location: string,
   extraHeaders: OutgoingHttpHeaders = {}
 ): true {
-  return send(ctx, status, { ...extraHeaders, location }, signedPage(ctx, redirectPage(status, location)))
+  return sendPage(ctx, status, { ...extraHeaders, location }, redirectPage(status, location))
 }
 
 /**
@@ -222,7 +222,18 @@ export function redirect(
  */
 export function proxyError(ctx: RequestContext, status: number, reason: string): true | Promise<true> {
   if (errorDocumentFor(ctx, status)) return answer(ctx, status)
-  return send(ctx, status, {}, signedPage(ctx, proxyErrorPage(status, reason)), 'Proxy Error')
+  return sendPage(ctx, status, {}, proxyErrorPage(status, reason), 'Proxy Error')
+}
+
+/** One of httpd's own pages (ap_send_error_response's), signed as ServerSignature says. */
+function sendPage(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  page: string,
+  reason?: string
+): true {
+  return send(ctx, status, headers, signedPage(ctx, page), reason)
 }
 
 function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, page: string, reason?: string): true {
