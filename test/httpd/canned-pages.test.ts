@@ -39,3 +39,43 @@ describe("httpd's canned pages", () => {
     expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
   })
 })
+
+/** The 500's text names the server's ServerAdmin, as do %{SERVER_ADMIN} in mod_rewrite and ap_expr. */
+const admin = classicSideBySide({ 'a.txt': 'a\n' }, (docroot) => [
+  ...serverLines(['mime', 'rewrite', 'headers'], docroot),
+  'ServerAdmin admin@example.test',
+  'Header always set X-Admin "expr=%{SERVER_ADMIN}"',
+  'RewriteEngine On',
+  'RewriteRule ^/status/500$ - [R=500]',
+  'RewriteRule ^/admin$ http://example.test/?a=%{SERVER_ADMIN} [R,L]',
+  '<VirtualHost *:*>',
+  '  ServerName localhost',
+  `  DocumentRoot "${docroot}"`,
+  '  ServerAdmin "<web&master>@example.test"',
+  '  RewriteEngine On',
+  '  RewriteOptions Inherit',
+  '</VirtualHost>'
+])
+
+const noAdmin = classicSideBySide({ 'a.txt': 'a\n' }, (docroot) => [
+  ...serverLines(['mime', 'rewrite', 'headers'], docroot),
+  'Header always set X-Admin "expr=%{SERVER_ADMIN}"',
+  'RewriteEngine On',
+  'RewriteRule ^/admin$ http://example.test/?a=%{SERVER_ADMIN} [R,L]'
+])
+
+describe('ServerAdmin', () => {
+  const requests: HttpdRequest[] = [
+    ['GET', '/status/500', {}],
+    ['GET', '/admin', {}],
+    ['GET', '/a.txt', {}]
+  ]
+
+  it("is named by the 500 page, %{SERVER_ADMIN} and the vhost's own overrides the server's", async () => {
+    expect(await compareAll(requests, admin.apachePort, admin.enginePort)).toBe('')
+  })
+
+  it('is "[no address given]" when none is configured', async () => {
+    expect(await compareAll(requests.slice(1), noAdmin.apachePort, noAdmin.enginePort)).toBe('')
+  })
+})

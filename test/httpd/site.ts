@@ -403,6 +403,8 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   Header always set X-Note "%{X-Note-Seen}e"
   SetEnv E1 envval
   SetEnv E2 "two words"
+  # Set before mod_env's fixup: SetEnv adds its value after it, and a lookup finds the first.
+  SetEnvIf Request_URI "tiny" E2=from-setenvif
   SetEnv GONE x
   UnsetEnv GONE
   PassEnv DW_TEST_VAR

@@ -33,12 +33,15 @@ RewriteRule "^/go/(.+)$" "\${legacy:\${lc:$1}|/content/demo/us/en.html}" [R=301,
 })
 
 describe('a substitution naming this server', () => {
-  it('is reduced to a local path when a ServerAlias wildcard claims its host on this port; anything else redirects', async () => {
-    const configDir = embeddedConfigWithVhost(
-      `RewriteRule "^/here$" "http://Shop.Example.com/content/demo/us/en.html" [PT,L]
+  const rules = `RewriteRule "^/here$" "http://Shop.Example.com/content/demo/us/en.html" [PT,L]
 RewriteRule "^/there$" "http://elsewhere.org/content/demo/us/en.html" [L]
-RewriteRule "^/otherport$" "http://shop.example.com:8081/content/demo/us/en.html" [L]`,
-      (t) => t.replace('ServerAlias "*"', 'ServerAlias "*.example.com"')
+RewriteRule "^/otherport$" "http://shop.example.com:8081/content/demo/us/en.html" [L]`
+
+  it('is reduced to a local path when a ServerAlias wildcard claims its host on the port the ServerName names; anything else redirects', async () => {
+    const configDir = embeddedConfigWithVhost(rules, (t) =>
+      t
+        .replace('ServerAlias "*"', 'ServerAlias "*.example.com"')
+        .replace('ServerName "publish"', 'ServerName "publish:80"')
     )
     const s = await stackForThisTest({
       upstreams: ['publish'],
@@ -57,6 +60,14 @@ RewriteRule "^/otherport$" "http://shop.example.com:8081/content/demo/us/en.html
     const otherPort = await s.send('/otherport', { headers: host })
     expect(otherPort.status).toBe(302)
     expect(otherPort.headers.location).toBe('http://shop.example.com:8081/content/demo/us/en.html')
+  })
+
+  it('is not reduced by name when the ServerName names no port (its port is 0): [PT] then hands httpd a full URL, a 400', async () => {
+    const configDir = embeddedConfigWithVhost(rules, (t) => t.replace('ServerAlias "*"', 'ServerAlias "*.example.com"'))
+    const s = await stackForThisTest({ upstreams: ['publish'], configDir })
+    const here = await s.send('/here', { headers: { host: 'shop.example.com' } })
+    expect(here.status).toBe(400)
+    expect(s.up.publish.count).toBe(0)
   })
 })
 

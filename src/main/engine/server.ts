@@ -610,7 +610,7 @@ export class ProxyServer {
     ctx.setOutcome('error')
     this.opts.onError?.(e)
     if (!reply.headersSent) {
-      const body = errorPage(500)
+      const body = errorPage(500, { admin: ctx.vhost?.serverAdmin })
       // A 500 ends the connection in httpd (ap_status_drops_connection).
       reply.head(
         500,

@@ -290,6 +290,15 @@ describe('RewriteCond', () => {
     expect(t('RewriteCond %{QUERY_STRING} -ne5', '5')).toBeUndefined()
   })
 
+  it('integer conditions read C atoi: beyond 32 bits the low 32 bits count, beyond 64 bits it reads -1', () => {
+    const t = (cond: string, query: string) => run([cond, 'RewriteRule ^ - [F]'].join('\n'), { query }).status
+    // 99999999999 is 1215752191 as an int; 99999999999999999999 saturates to LONG_MAX, then -1.
+    expect(t('RewriteCond %{QUERY_STRING} -gt10', '99999999999')).toBe(403)
+    expect(t('RewriteCond %{QUERY_STRING} -eq1215752191', '99999999999')).toBe(403)
+    expect(t('RewriteCond %{QUERY_STRING} -gt10', '99999999999999999999')).toBeUndefined()
+    expect(t('RewriteCond %{QUERY_STRING} -eq-1', '99999999999999999999')).toBe(403)
+  })
+
   it('an expr condition is ap_expr, and its regex captures become %N', () => {
     const r = run(
       ['RewriteCond expr "%{HTTP_HOST} =~ /^(.+)\\.example\\.com$/"', 'RewriteRule ^/(.*)$ /%1/$1 [PT]'].join('\n'),

@@ -20,6 +20,7 @@ import { fnmatch } from './fnmatch'
 import { ipInSubnet, parseIpAddress } from './ipmatch'
 import { applyStringFunction } from './string-functions'
 import { HEADER_VARIABLES, headerValue, requestVariable } from './variables'
+import { atoi64 } from '../c-numbers'
 
 /** One value read during evaluation, shown in traces (`%{HTTP_HOST}` → `example.com`). */
 export interface ExprLookup {
@@ -317,20 +318,6 @@ class Evaluator {
 
 function byteCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
-}
-
-const INT64_MAX = 2n ** 63n - 1n
-const INT64_MIN = -(2n ** 63n)
-
-/**
- * `apr_atoi64` (strtoll): optional leading space and sign, then digits up to the first
- * non-digit; a value beyond 64 bits saturates at the nearest bound.
- */
-export function atoi64(s: string): bigint {
-  const m = /^[ \t\n\r\f\v]*([+-]?)(\d*)/.exec(s) as RegExpExecArray
-  if (!m[2]) return 0n
-  const n = m[1] === '-' ? -BigInt(m[2]) : BigInt(m[2])
-  return n > INT64_MAX ? INT64_MAX : n < INT64_MIN ? INT64_MIN : n
 }
 
 /** `-T`: false for "", "0", "off", "no", "false" (case-insensitive); true otherwise. */

@@ -4,6 +4,9 @@
  * The environment (`r->subprocess_env`) is not part of it: it changes along the pipeline, so
  * every function takes the current one explicitly.
  */
+/** httpd's `server_admin` when no ServerAdmin is configured (DEFAULT_ADMIN). */
+export const NO_ADMIN = '[no address given]'
+
 export interface ApacheRequest {
   method: string
   /** `r->uri`: the URL-path, percent-decoded, without the query string. */
@@ -46,6 +49,8 @@ export interface ApacheRequest {
   serverName: string
   /** `%{SERVER_SOFTWARE}`: httpd's banner as ServerTokens shapes it (runtime/server-banner.ts). */
   serverSoftware?: string
+  /** `%{SERVER_ADMIN}`: the server's ServerAdmin; httpd's `[no address given]` when unset. */
+  serverAdmin?: string
   documentRoot: string
   /** `r->user` and `r->ap_auth_type`, when an auth module set them. */
   user?: string

@@ -6,7 +6,7 @@ import type { ExprContext } from './context'
 import { envGet } from './env-table'
 import { parseIpAddress } from './ipmatch'
 import { lowerName } from './lower-name'
-import { httpScheme } from './request'
+import { httpScheme, NO_ADMIN } from './request'
 
 /** Header behind each `HTTP_*` variable; reading one adds it to `Vary` (except `Host`). */
 export const HEADER_VARIABLES: Record<string, string> = {
@@ -88,8 +88,9 @@ export function requestVariable(name: string, ctx: ExprContext): string | undefi
     case 'REMOTE_HOST':
       // HostnameLookups Off: the "host" is the address.
       return req.remoteAddr
-    case 'REMOTE_IDENT':
     case 'SERVER_ADMIN':
+      return req.serverAdmin ?? NO_ADMIN
+    case 'REMOTE_IDENT':
     case 'REQUEST_LOG_ID':
     case 'CONN_LOG_ID':
     case 'SCRIPT_USER':

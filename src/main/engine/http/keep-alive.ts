@@ -22,6 +22,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import type { VhostSettings } from '../../../shared/config-model'
 import { lastOther } from '../config/apache/settings'
 import { parseTimeoutMs } from '../config/apache/timeout-arg'
+import { atoi } from '../c-numbers'
 
 export interface KeepAlivePolicy {
   /** `KeepAlive` (anything but `Off` or `0` is on) and `KeepAliveTimeout` > 0. */
@@ -49,11 +50,6 @@ export function keepAlivePolicy(layers: readonly VhostSettings[]): KeepAlivePoli
     // core.c's set_keep_alive_max is atoi(): digits after an optional sign, 0 when there are none.
     max: max === undefined ? HTTPD_KEEP_ALIVE.max : atoi(max)
   }
-}
-
-function atoi(s: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(s)
-  return m ? Number(m[1]) : 0
 }
 
 /** What `ap_status_drops_connection` lists: httpd closes the connection after these. */

@@ -5,16 +5,20 @@
  */
 import { currentDateLine } from '../http/lean-reply'
 import { reasonPhrase } from '../http/reason-phrase'
+import { NO_ADMIN } from '../apache-expr/request'
 
 /**
  * get_canned_error_string's `default:`, which is also the 500's: statuses without a text of their
- * own (402, 409, 505…) get it too. With no ServerAdmin configured, httpd names "[no address given]".
+ * own (402, 409, 505…) get it too. It names the server's ServerAdmin (`admin`, HTML-escaped).
  */
-const INTERNAL_ERROR =
-  'The server encountered an internal error or\nmisconfiguration and was unable to complete\nyour request.</p>\n' +
-  '<p>Please contact the server administrator at \n [no address given] to inform them of the time this error occurred,\n' +
-  ' and the actions you performed just before this error.</p>\n' +
-  '<p>More information about this error may be available\nin the server error log.'
+function internalError(admin: string): string {
+  return (
+    'The server encountered an internal error or\nmisconfiguration and was unable to complete\nyour request.</p>\n' +
+    `<p>Please contact the server administrator at \n ${escapeHtml(admin)} to inform them of the time this error occurred,\n` +
+    ' and the actions you performed just before this error.</p>\n' +
+    '<p>More information about this error may be available\nin the server error log.'
+  )
+}
 
 /** The 401's text, which the 407's repeats. */
 const NOT_AUTHORIZED =
@@ -74,7 +78,6 @@ const TEXT: Record<number, [string, string]> = {
     'The server refused this request because\nthe request header fields are too large.'
   ],
   451: ['Unavailable For Legal Reasons', 'Access to this URL has been denied for legal reasons.<br />\n'],
-  500: ['Internal Server Error', INTERNAL_ERROR],
   501: ['Not Implemented', 'The server does not support the action requested by the browser.'],
   // The one canned text httpd writes with CRLF line ends.
   502: ['Bad Gateway', 'The proxy server received an invalid\r\nresponse from an upstream server.<br />\r\n'],
@@ -126,11 +129,13 @@ export interface ErrorPageDetails {
   notes?: string
   /** The request's Expect header, which a 417's text quotes. */
   expect?: string
+  /** `r->server->server_admin`, which the 500's text names. */
+  admin?: string
 }
 
 export function errorPage(status: number, details: ErrorPageDetails = {}): string {
   const { method, notes } = details
-  const [title, plain] = TEXT[status] ?? [statusText(status), INTERNAL_ERROR]
+  const [title, plain] = TEXT[status] ?? [statusText(status), internalError(details.admin ?? NO_ADMIN)]
   const text =
     status === 405 && method
       ? `The requested method ${escapeHtml(method)} is not allowed for this URL.`

@@ -349,6 +349,7 @@ export class RequestContext {
       // ap_get_server_name: r->hostname, else (no Host header) the vhost's ServerName.
       serverName: host?.name || this.vhost?.serverHostname || req.local.address,
       serverSoftware: this.config.serverBanner,
+      serverAdmin: this.vhost?.serverAdmin,
       documentRoot: this.vhost?.docroot ?? ''
     }
     const watch = this.inputWatch

@@ -69,7 +69,7 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
     env,
     fs: v.probe,
     osEnv: ctx.config.loaded.environment,
-    isThisServer: (host, port) => port === req.serverPort && v.matches(host),
+    isThisServer: v.isThisServer,
     now,
     endFlagSet: ctx.rewriteEnded
   }

@@ -22,6 +22,7 @@ import type { VhostSettings } from '../../../shared/config-model'
 import { shortPos, type Diagnostic, type SourcePos } from '../../../shared/diagnostics'
 import { isFlagOn } from '../config/apache/flag-words'
 import { otherOccurrences } from '../config/apache/settings'
+import { atoi } from '../c-numbers'
 
 export interface ExpiresRule {
   base: 'A' | 'M'
@@ -77,11 +78,6 @@ export function parseExpiresCode(code: string): { base: 'A' | 'M'; seconds: numb
     seconds += found[1] * atoi(num)
   }
   return { base, seconds }
-}
-
-function atoi(s: string): number {
-  const m = /^\s*[+-]?\d+/.exec(s)
-  return m ? Number(m[0]) : 0
 }
 
 /** The mod_expires settings of these contexts merged outer to inner; null when the filter is not inserted. */

@@ -22,7 +22,7 @@ export function serverSignature(ctx: RequestContext, settings?: IndexSettings): 
   const host = escapeHtml(req.serverName)
   const banner = ctx.config.serverBanner
   if (sig === 'email') {
-    const admin = serverAdminOf(ctx) ?? '[no address given]'
+    const admin = v.serverAdmin
     const mailto = /^[a-z][a-z0-9+.-]*:/i.test(admin) ? '' : 'mailto:'
     return `<address>${banner} Server at <a href="${mailto}${escapeHtml(admin)}">${host}</a> Port ${req.serverPort}</address>\n`
   }
@@ -50,10 +50,4 @@ function signsAnywhere(v: ActiveVhost): boolean {
     signing.set(v, on)
   }
   return on
-}
-
-function serverAdminOf(ctx: RequestContext): string | undefined {
-  let admin: string | undefined
-  for (const layer of ctx.vhost?.layers ?? []) admin = layer.other.ServerAdmin?.value[0] ?? admin
-  return admin
 }

@@ -20,6 +20,8 @@ import { moduleLoaded } from '../config/apache/modules'
 import { hostProblem } from '../pipeline/host-header'
 import { listenPort, takesPort } from './listen-port'
 import { compileGlob } from '../match/glob'
+import { requestVhostMatcher } from './request-vhost'
+import { NO_ADMIN } from '../apache-expr'
 import { compileAuthChecker, type ActiveAuthChecker } from '../pipeline/auth-check'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import type { EncodedSlashes } from '../pipeline/normalise-url'
@@ -48,6 +50,10 @@ export interface ActiveVhost {
   vhost: VirtualHost
   pos: SourcePos
   matches(host: string): boolean
+  /** `ap_matches_request_vhost`: whether a full URL's host and port name this server (request-vhost.ts). */
+  isThisServer(host: string, port: number): boolean
+  /** `r->server->server_admin`: the vhost's ServerAdmin, else the server's, else httpd's `[no address given]`. */
+  serverAdmin: string
   /** Server-wide settings first, then the vhost's own: what applies to a request here. */
   layers: VhostSettings[]
   docroot?: string
@@ -300,6 +306,8 @@ function compileVhost(
     vhost,
     pos: vhost.pos,
     matches: (host) => matchers.some((m) => m(host)),
+    isThisServer: requestVhostMatcher(vhost, mainServerName),
+    serverAdmin: lastOther(layers, 'ServerAdmin')?.[0] ?? NO_ADMIN,
     layers,
     docroot,
     docrootAbs: docroot ? path.resolve(docroot) : undefined,

@@ -6,6 +6,7 @@
  * refusals in `apache2 -t`'s words (checked against apache2 2.4.71). The runtime merges what
  * they set per directory (runtime/index-config.ts).
  */
+import { atoi } from '../../c-numbers'
 
 /** core's `Options` bits (http_core.h). */
 export const OPT = {
@@ -215,11 +216,6 @@ function columnWidth(
   const width = atoi(value)
   if (width && width < least) return `${name} value must be greater than ${least}`
   return { width, adjust: K_NOADJUST }
-}
-
-export function atoi(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s)
-  return m ? Math.max(-2147483648, Math.min(2147483647, parseInt(m[1], 10))) : 0
 }
 
 /** `add_opts`: one `IndexOptions` line applied to its context's state; the refusal, if httpd refuses it. */

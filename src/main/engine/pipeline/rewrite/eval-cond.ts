@@ -8,6 +8,7 @@ import { captureList, evalExprBool, exprTrace, type ExprContext } from '../../ap
 import type { RewriteState, RuleEnv } from './state'
 import { condKind, type CompiledCond } from './cond'
 import type { Captures, Expander } from './expand'
+import { atoi } from '../../c-numbers'
 
 export function captures(m: RegExpExecArray): Captures {
   return captureList(m)
@@ -32,12 +33,6 @@ function caseless(a: string, b: string): number {
   const x = a.toLowerCase()
   const y = b.toLowerCase()
   return x < y ? -1 : x > y ? 1 : 0
-}
-
-/** C `atoi`. */
-function atoi(s: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(s)
-  return m ? parseInt(m[1], 10) : 0
 }
 
 export function addVary(list: string[], headers: string[]): void {

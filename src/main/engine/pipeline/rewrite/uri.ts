@@ -6,6 +6,7 @@
  */
 import type { ApacheRequest } from '../../apache-expr'
 import { escapeUri, httpScheme } from '../../apache-expr'
+import { atoi } from '../../c-numbers'
 
 const SCHEMES: [string, boolean][] = [
   ['ajp://', true],
@@ -78,7 +79,8 @@ export function reduceUri(
   const m = /^([^/:]*)(?::([^/]*))?(\/.*)?$/s.exec(rest)
   if (!m) return null
   const host = m[1]
-  const port = m[2] !== undefined ? parseInt(m[2], 10) || 0 : defaultPort(req)
+  // `unsigned short port = atoi(…)`: :65616 is port 80.
+  const port = m[2] !== undefined ? atoi(m[2]) & 0xffff : defaultPort(req)
   const path = m[3] ?? '/'
   return isThisServer(host, port) ? path : null
 }

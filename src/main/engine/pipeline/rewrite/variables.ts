@@ -3,7 +3,7 @@
  * `SSL:`, `HTTP:` and `LA-U:`/`LA-F:` prefixes, `SERVER_ADDR`, and an unknown name silently
  * reads as empty (reported here so that a typo does not go unnoticed).
  */
-import { envGet, httpScheme, lowerName, upperName, type ApacheRequest } from '../../apache-expr'
+import { envGet, httpScheme, lowerName, NO_ADMIN, upperName, type ApacheRequest } from '../../apache-expr'
 import { API_VERSION_MAJOR, HEADER_VARIABLES, isIpv6Client, timeVariable } from '../../apache-expr/variables'
 
 export interface RewriteVariableScope {
@@ -148,8 +148,9 @@ export function rewriteVariable(name: string, scope: RewriteVariableScope): Vari
       return { value: '<unknown>' }
     case 'REQUEST_URI':
       return { value: req.uri }
-    case 'REMOTE_IDENT':
     case 'SERVER_ADMIN':
+      return { value: req.serverAdmin ?? NO_ADMIN }
+    case 'REMOTE_IDENT':
     case 'CONTEXT_PREFIX':
       return { value: '' }
     case 'QUERY_STRING':

@@ -62,7 +62,7 @@ export function answer(
     // which ErrorDocument failed. In a chain, this counts as a failed ErrorDocument for the
     // request that asked, which names this status.
     ctx.record('response', 'error', `ErrorDocument ${status} ${doc}: ${recursionLimitMessage()}`)
-    if (!ctx.isErrorDocument) return sendPage(ctx, 500, {}, failedPage(500, status))
+    if (!ctx.isErrorDocument) return sendPage(ctx, 500, {}, failedPage(ctx, 500, status))
     ctx.rewriteStatus = false
     ctx.recursiveError = status
   }
@@ -72,7 +72,12 @@ export function answer(
     ctx,
     status,
     extraHeaders,
-    errorPage(status, { method: ctx.req.method, notes: ctx.errorNotes, expect: ctx.headers.expect })
+    errorPage(status, {
+      method: ctx.req.method,
+      notes: ctx.errorNotes,
+      expect: ctx.headers.expect,
+      admin: ctx.vhost?.serverAdmin
+    })
   )
 }
 
@@ -190,7 +195,7 @@ function errorDocumentRedirect(
       ctx.recursiveError = deeper ?? status
       return true as const
     }
-    sendPage(ctx, status, extraHeaders, failedPage(status, deeper ?? status))
+    sendPage(ctx, status, extraHeaders, failedPage(ctx, status, deeper ?? status))
     return true as const
   })
 }
@@ -200,8 +205,8 @@ function errorDocumentRedirect(
  * saying which status's ErrorDocument failed (`recursive_error`: the original one, or the one a
  * chain of rewrite statuses had reached).
  */
-function failedPage(status: number, recursiveError: number): string {
-  return errorPage(status).replace(
+function failedPage(ctx: RequestContext, status: number, recursiveError: number): string {
+  return errorPage(status, { admin: ctx.vhost?.serverAdmin }).replace(
     '</body>',
     `<p>Additionally, a ${recursiveError} ${statusText(recursiveError)}\nerror was encountered while trying to use an ErrorDocument to handle the request.</p>\n</body>`
   )

@@ -41,9 +41,7 @@ export function rewrite(ctx: RequestContext): boolean | Promise<boolean> {
     const scriptUrl = envGet(ctx.env, 'REDIRECT_SCRIPT_URL') ?? req.uri
     ctx.env = { ...ctx.env, SCRIPT_URL: scriptUrl, SCRIPT_URI: constructUrl(scriptUrl, req) }
     const env = ctx.env
-    // ap_matches_request_vhost: ServerName or a ServerAlias (wildcards too, so `ServerAlias "*"`
-    // claims every host) on the server's port.
-    const isThisServer = (host: string, port: number): boolean => port === req.serverPort && v.matches(host)
+    const isThisServer = v.isThisServer
     // Read here: the trace keeps `rewriteCtx` (it is rebuilt when read), and a closure that named
     // `ctx` would keep the whole request alive with it.
     const osEnv = ctx.config.loaded.environment
@@ -190,8 +188,10 @@ export function modEnvFixup(ctx: RequestContext, v: ActiveVhost): void {
     modEnvByScopes.set(key, vars)
   }
   if (!vars || vars.size === 0) return
+  // apr_table_overlay(subprocess_env, vars): the variables come after the request's own, and a
+  // lookup finds the first entry, so one SetEnvIf or a rule's [E=] already set keeps its value.
   const env = { ...ctx.env }
-  for (const [name, value] of vars) env[name] = value
+  for (const [name, value] of vars) if (envGet(env, name) === undefined) env[name] = value
   ctx.env = env
 }
 
