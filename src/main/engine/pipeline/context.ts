@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream'
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { SourcePos } from '../../../shared/diagnostics'
+import type { ApacheScope } from '../../../shared/config-model'
 import type {
   Outcome,
   RequestTrace,
@@ -138,6 +139,12 @@ export class RequestContext {
    * the document is served), and makes no ErrorDocument request of its own.
    */
   errorDocumentStatus: number | undefined = undefined
+  /**
+   * For an ErrorDocument's request, the sections the request it answers for had merged
+   * (`r->prev->per_dir_config`): when this one merges the very same, httpd skips the access
+   * checks (ap_process_request_internal), so a page under the rule that refused is still served.
+   */
+  previousSections: readonly ApacheScope[] | undefined = undefined
   /** A HEAD's answer, also when an ErrorDocument's internal GET makes it (httpd's r->header_only). */
   headerOnly: boolean
 

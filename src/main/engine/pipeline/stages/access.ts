@@ -13,6 +13,7 @@ import { proxiedByApache } from './handler'
 import { runSetEnv } from './rewrite'
 import type { AccessControl, AccessDecision } from '../../runtime/access'
 import type { SectionWalkInput } from '../../runtime/sections'
+import type { ApacheScope } from '../../../../shared/config-model'
 
 export function access(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
@@ -32,8 +33,17 @@ export function access(ctx: RequestContext): boolean | Promise<boolean> {
  * subrequest (mod_dir's index), which runs no header_parser of its own.
  */
 export function checkAccess(ctx: RequestContext, v: ActiveVhost, proxied = false): boolean | Promise<boolean> {
-  const control = apacheSections(ctx)?.access
+  const resolved = apacheSections(ctx)
+  const control = resolved?.access
   if (!control) return false
+  if (ctx.previousSections !== undefined && sameSections(ctx.previousSections, resolved.scopes)) {
+    ctx.record(
+      'access',
+      'pass',
+      'not checked: the same sections apply as to the request this ErrorDocument answers for (httpd checks access again only when they differ)'
+    )
+    return false
+  }
   const d = accessDecision(ctx, control, () => sectionWalkInput(ctx, v))
   let log = d.log
   if (d.status === 403) {
@@ -45,6 +55,10 @@ export function checkAccess(ctx: RequestContext, v: ActiveVhost, proxied = false
   ctx.setOutcome(d.status === 500 ? 'error' : 'blocked')
   ctx.outputFiltered = false
   return answer(ctx, d.status, d.challenge !== undefined ? { 'www-authenticate': d.challenge } : {})
+}
+
+function sameSections(a: readonly ApacheScope[], b: readonly ApacheScope[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i])
 }
 
 /**

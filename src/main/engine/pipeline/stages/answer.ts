@@ -165,6 +165,7 @@ function errorDocumentRedirect(
     ctx.trace.seq
   )
   sub.errorDocumentStatus = status
+  sub.previousSections = apacheSections(ctx)?.scopes ?? []
   sub.headerOnly = ctx.headerOnly
   sub.redirects = ctx.redirects + 1
   sub.clientIp = ctx.clientIp
