@@ -151,4 +151,15 @@ describe('splitTarget: a query with no path before it', () => {
     expect(splitTarget('?a=b')).toEqual({ path: '/', query: 'a=b' })
     expect(splitTarget('?')).toEqual({ path: '/', query: '' })
   })
+
+  it('with AllowEncodedSlashes On, normalises with %2F encoded first, then decoded again dropping a .. above the root', () => {
+    const n = normaliseTarget('/dir/..%2F..%2Fa.txt', 'on')
+    expect(n.ok && n.path).toBe('/a.txt')
+    expect(n.ok && n.decodedPath).toBe('/a.txt')
+    // Decoded slashes are kept as they come (KEEP_SLASHES), where the first pass merges them.
+    const kept = normaliseTarget('/dir%2F%2Fb.txt', 'on')
+    expect(kept.ok && kept.path).toBe('/dir//b.txt')
+    // A .. above the root before decoding is still refused.
+    expect(normaliseTarget('/dir/../../a.txt', 'on').ok).toBe(false)
+  })
 })

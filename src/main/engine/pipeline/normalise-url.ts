@@ -159,8 +159,9 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
         if (encodedSlashes === 'off') {
           return { ok: false, status: 404, reason: `encoded slash (%2F) in '${rawPath}' with AllowEncodedSlashes Off` }
         }
-        canonical += encodedSlashes === 'on' ? '/' : '%' + hex
-        decoded += encodedSlashes === 'on' ? '/' : '%' + hex
+        // Decoded (On) only after the path was normalised with it still encoded (below).
+        canonical += encodedSlashes === 'on' ? ENCODED_SLASH : '%' + hex
+        decoded += encodedSlashes === 'on' ? ENCODED_SLASH : '%' + hex
       } else if (isUnreserved(code)) {
         canonical += String.fromCharCode(code)
         decoded += String.fromCharCode(code)
@@ -182,8 +183,21 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
 
   let decodedPath = decoded === canonical ? resolved : (removeDotSegments(decoded.replace(/\/{2,}/g, '/')) ?? resolved)
   if (decodedPath !== resolved && decodedPath.includes('\0')) decodedPath = resolved
+  if (encodedSlashes === 'on' && resolved.includes(ENCODED_SLASH)) {
+    // ap_process_request_internal: decoding `%2F` may make new `..` or `.` segments, so the path
+    // is normalised again, slashes kept as they are; a `..` above the root is dropped, not refused.
+    const again = (p: string): string => removeDotSegments(p.replaceAll(ENCODED_SLASH, '/'), 'drop') as string
+    const path = again(resolved)
+    steps.push(
+      `decoded encoded slashes (AllowEncodedSlashes On): '${resolved.replaceAll(ENCODED_SLASH, '%2F')}' → '${path}'`
+    )
+    return { ok: true, rawPath, path, decodedPath: again(decodedPath), query: split.query, steps }
+  }
   return { ok: true, rawPath, path: resolved, decodedPath, query: split.query, steps }
 }
+
+/** Where `%2F` stood while the path is normalised with it encoded (no byte of a path is above 0xFF). */
+const ENCODED_SLASH = '\u0100'
 
 /**
  * The Dispatcher's view of a path mod_rewrite produced (`[PT]` with `DispatcherUseProcessedURL
@@ -208,10 +222,11 @@ export function canonicalRewrittenPath(
 }
 
 /**
- * RFC 3986 §5.2.4 on an absolute path; `null` when `..` would leave the root (Apache 400).
+ * RFC 3986 §5.2.4 on an absolute path; `null` when `..` would leave the root (Apache 400), or
+ * with `aboveRoot` `drop`, that `..` is left out (ap_normalize_path's failure ignored).
  * `..;` is an ordinary segment here — the servlet container disagrees (pitfall §10.3).
  */
-export function removeDotSegments(p: string): string | null {
+export function removeDotSegments(p: string, aboveRoot: 'refuse' | 'drop' = 'refuse'): string | null {
   // A dot segment starts right after a slash.
   if (!p.includes('/.') && (p.startsWith('/') || !p.includes('.'))) return p
   const segments = p.split('/')
@@ -223,7 +238,7 @@ export function removeDotSegments(p: string): string | null {
       continue
     }
     if (s === '..') {
-      if (out.length === 0) return null
+      if (out.length === 0 && aboveRoot === 'refuse') return null
       out.pop()
       if (i === segments.length - 1) out.push('')
       continue

@@ -298,7 +298,9 @@ function compileVhost(
     ...l.scopes.filter((s) => coversDocroot(s, docroot)).map((s) => s.settings)
   ])
   const handler = [...handlerScopes].reverse().find((s) => s.setHandler)?.setHandler?.value
-  const slashes = lastOther(layers, 'AllowEncodedSlashes')?.[0]?.toLowerCase()
+  // A server setting httpd does not merge into vhosts (merge_core_server_configs leaves it out):
+  // a vhost reads only its own, the main server its own.
+  const slashes = lastOther([vhost.settings], 'AllowEncodedSlashes')?.[0]?.toLowerCase()
   const name = vhost.serverName?.value ?? vhost.serverAliases[0]?.value ?? vhost.addresses.join(' ')
   return {
     index,
