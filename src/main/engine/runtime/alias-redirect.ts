@@ -75,7 +75,7 @@ export function compileRedirect(entry: AliasRedirect): CompiledRedirect {
 }
 
 function compiledRegex(pattern: string): RegExp | null {
-  const r = compilePcre(pattern)
+  const r = compilePcre(toByteString(pattern))
   return r.ok ? r.regex : null
 }
 
@@ -123,7 +123,7 @@ export function findRedirect(
       const found = c.entry.to === undefined ? '' : escapeTarget(pregsub(toByteString(c.entry.to), captureList(m)))
       return outcome(c, found, input)
     }
-    const l = aliasMatches(input.uri, c.entry.from ?? '')
+    const l = aliasMatches(input.uri, toByteString(c.entry.from ?? ''))
     if (l > 0) return outcome(c, toByteString(c.entry.to ?? '') + escapeUri(input.uri.slice(l)), input)
   }
   return null

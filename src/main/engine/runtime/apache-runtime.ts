@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import type { VhostSettings } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import type { FileInfo, FileProbe } from '../apache-expr'
+import { fileNameOf } from '../apache-expr/uri-escape'
 import { compileSetEnv, type CompiledSetEnv } from '../pipeline/headers'
 import {
   compileRewriteRules,
@@ -103,9 +104,11 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
     stat(p: string): FileInfo | null {
       if (root && (p === root || p.startsWith(root + '/'))) {
         calls++
+        // `p` holds bytes, as httpd's paths do (r->filename): the file it names on disk.
+        const disk = fileNameOf(p)
         let st: fs.Stats | undefined
         try {
-          st = fs.lstatSync(p, { throwIfNoEntry: false })
+          st = fs.lstatSync(disk, { throwIfNoEntry: false })
         } catch {
           return null // ENOTDIR, ELOOP, EACCES: not there for the server either
         }
@@ -113,7 +116,7 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
         const symlink = st.isSymbolicLink()
         // apr_stat follows a link (`-f`, `-d` and the directory walk see its target), but the
         // workbench never looks past the docroot: a link leading out of it stays a bare link.
-        if (symlink) st = linkTarget(p, root) ?? st
+        if (symlink) st = linkTarget(disk, root) ?? st
         return {
           kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other',
           size: st.size,
@@ -131,8 +134,9 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
       if (!root || !p.startsWith(root + '/')) return null
       calls++
       try {
-        if (!isWithin(fs.realpathSync.native(root), fs.realpathSync.native(p))) return null
-        return fs.readFileSync(p, 'utf8')
+        const disk = fileNameOf(p)
+        if (!isWithin(fs.realpathSync.native(root), fs.realpathSync.native(disk))) return null
+        return fs.readFileSync(disk, 'utf8')
       } catch {
         return null
       }

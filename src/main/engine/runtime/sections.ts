@@ -21,7 +21,15 @@
  * Hand-written: the order and matching rules are httpd's own; no library models them.
  */
 import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
-import { evalExprBool, pcreOrNull, fnmatch, parseExpr, type ExprAst, type ExprContext } from '../apache-expr'
+import {
+  evalExprBool,
+  pcreOrNull,
+  fnmatch,
+  parseExpr,
+  toByteString,
+  type ExprAst,
+  type ExprContext
+} from '../apache-expr'
 import type { FileProbe } from '../apache-expr'
 import { hasGlobChars } from '../config/files'
 
@@ -339,7 +347,9 @@ function coversDocroot(n: Node): boolean {
 }
 
 function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkInput, vary: string[]) => boolean {
-  const arg = scope.arg
+  // Paths and URIs hold bytes, as in httpd: a section's UTF-8 text is compared as its bytes
+  // (an <If> expression's parser does that itself).
+  const arg = toByteString(scope.arg)
   switch (scope.kind) {
     case 'Directory': {
       const dir = arg.replace(/\/+$/, '') || '/'
@@ -392,7 +402,7 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
     case 'ElseIf': {
       let ast: ExprAst
       try {
-        ast = parseExpr(arg)
+        ast = parseExpr(scope.arg)
       } catch {
         return NEVER // reported when the configuration is checked (an httpd start-up error)
       }

@@ -6,7 +6,7 @@
  */
 import type { RewriteCond, RewriteMapDef, RewriteRule } from '../../../../shared/config-model'
 import type { Diagnostic, DiagnosticCategory, Severity, SourcePos } from '../../../../shared/diagnostics'
-import { compilePcre } from '../../apache-expr'
+import { compilePcre, toByteString } from '../../apache-expr'
 import { compileCond, type CompiledCond } from './cond'
 import { parseRuleFlags, type RuleFlags } from './flags'
 import { parseTemplate, templateNames, type TemplatePart } from './template'
@@ -124,7 +124,8 @@ function compileRule(src: RewriteRule, index: number, mapNames: Set<string>, pro
   let pattern = src.pattern
   const negate = pattern.startsWith('!')
   if (negate) pattern = pattern.slice(1)
-  const re = compilePcre(pattern, { caseless: flags.nocase })
+  // Matched against r->uri, which holds bytes: the pattern's UTF-8 text as its bytes too.
+  const re = compilePcre(toByteString(pattern), { caseless: flags.nocase })
   let regex: RegExp | null = null
   if (re.ok) regex = re.regex
   else {

@@ -8,7 +8,7 @@
  */
 import type { RewriteCond } from '../../../../shared/config-model'
 import type { RewriteCondKind } from '../../../../shared/trace-apache'
-import { compilePcre, ExprError, parseExpr, type ExprAst } from '../../apache-expr'
+import { compilePcre, ExprError, parseExpr, toByteString, type ExprAst } from '../../apache-expr'
 import { parseTemplate, type TemplatePart } from './template'
 
 export type CondTest =
@@ -101,10 +101,10 @@ export function compileCond(src: RewriteCond): CompiledCond {
     } else if (pattern[0] === '>' || pattern[0] === '<') {
       const op = pattern[1] === '=' ? `${pattern[0]}=` : pattern[0]
       test = { kind: 'lexical', op: op as '<' }
-      operand = pattern.slice(op.length)
+      operand = toByteString(pattern.slice(op.length))
     } else if (pattern[0] === '=') {
       test = { kind: 'lexical', op: '=' }
-      operand = pattern.slice(1) === '""' ? '' : pattern.slice(1)
+      operand = pattern.slice(1) === '""' ? '' : toByteString(pattern.slice(1))
     }
   }
   if (test && test.kind !== 'lexical' && nocase) {
@@ -112,7 +112,7 @@ export function compileCond(src: RewriteCond): CompiledCond {
     nocase = false
   }
   if (!test && !problem) {
-    const compiled = compilePcre(pattern, { caseless: nocase })
+    const compiled = compilePcre(toByteString(pattern), { caseless: nocase })
     if (compiled.ok) test = { kind: 'regex', regex: compiled.regex, groups: compiled.groups }
     else
       problem = {

@@ -9,7 +9,7 @@
  */
 import type { RewriteMapDef } from '../../../../shared/config-model'
 import type { Diagnostic } from '../../../../shared/diagnostics'
-import { asciiLower, asciiUpper, escapeUri, unescapeUrl } from '../../apache-expr'
+import { asciiLower, asciiUpper, escapeUri, toByteString, unescapeUrl } from '../../apache-expr'
 
 export interface MapLookupResult {
   /** `null` when the key is not in the map (the substitution then uses the default, if any). */
@@ -101,7 +101,9 @@ export function loadRewriteMaps(
         )
       )
     }
-    const text = options.readFile(def.source)
+    // Keys and values as the bytes mod_rewrite reads (r->uri is bytes: `caf%C3%A9` finds `café`).
+    const read = options.readFile(def.source)
+    const text = read === null ? null : toByteString(read)
     if (text === null) {
       problems.push(
         problem(
