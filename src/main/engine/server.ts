@@ -195,6 +195,7 @@ class TracedReply implements Reply {
   private deflating: DeflatingBody | null = null
   private relayed = false
   private backendHead = false
+  private typeRow = false
   private backendNames: ReadonlyMap<string, string> | undefined
 
   /** `banner`: httpd's Server header for the configuration the request runs on; `spelling`: its header names. */
@@ -220,6 +221,10 @@ class TracedReply implements Reply {
 
   relaysBackendHead(): void {
     this.backendHead = true
+  }
+
+  typeInPlace(): void {
+    this.typeRow = true
   }
 
   sendsBody(): boolean {
@@ -285,7 +290,7 @@ class TracedReply implements Reply {
       spelledHeaders(headers, this.spelling, this.backendNames),
       reason,
       persistence,
-      !this.backendHead
+      !this.backendHead && !this.typeRow
     )
   }
 

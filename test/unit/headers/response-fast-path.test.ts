@@ -67,7 +67,12 @@ describe('response Header directives: the record sent and the full result agree'
         const full = applyResponseHeaders(compiled, input, req, { ...env }, opts(false, errorResponse))
         const record = applyResponseHeaderRecord(compiled, input, req, { ...env }, opts(false, errorResponse))
         const quiet = applyResponseHeaderRecord(compiled, input, req, { ...env }, opts(true, errorResponse))
-        expect(record).toEqual({ headers: full.headers, applied: full.applied, trace: full.trace })
+        expect(record).toEqual({
+          headers: full.headers,
+          applied: full.applied,
+          trace: full.trace,
+          typeRow: full.typeRow
+        })
         expect(quiet.headers).toEqual(full.headers)
         expect(Object.keys(quiet.headers)).toEqual(Object.keys(full.headers))
         expect(quiet.applied).toBe(full.applied)

@@ -29,6 +29,7 @@ import { autoindex } from './autoindex'
 import { dirFixup, fallbackFixup, fixupAnswer } from './mod-dir'
 import { leavesDocroot, statOf } from './subrequest'
 import { traceEnableOf } from './trace-enable'
+import { getHeader } from '../cache/header-bag'
 
 /**
  * The Allow line of what httpd's default handler answers besides GET, HEAD and POST (it serves
@@ -202,7 +203,8 @@ function defaultHandler(
   ctx.status = res.status
   const source = {
     fileMtime: facts.mtime,
-    contentType: res.contentType,
+    // r->content_type: the file's type, also where the answer names none (a 304, a multipart 206).
+    contentType: res.contentType ?? getHeader(res.headers, 'content-type'),
     filterLines: res.status === 206 ? RANGE_BY_FILTER : undefined
   }
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, source))

@@ -88,6 +88,11 @@ export interface Reply {
    * itself (a file's, an error page's) last (http/httpd-head.ts).
    */
   relaysBackendHead?(): void
+  /**
+   * A `Header` directive wrote a Content-Type row: httpd's line stands where that row does,
+   * not last (http/httpd-head.ts).
+   */
+  typeInPlace?(): void
   /** How the backend spelled the header names of the answer whose head comes next (header-spelling.ts). */
   backendSpelling?(names: ReadonlyMap<string, string>): void
   /**

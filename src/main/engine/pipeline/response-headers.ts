@@ -226,6 +226,7 @@ function headerDirectives(
   const known = memo?.get(compiled)
   if (known && known.status === rStatus && known.errorResponse === errorResponse && sameHeaders(known.input, flat)) {
     if (known.applied > 0) ctx.recordLazy('response', 'changed', known.label, known.run)
+    if (known.typeRow) ctx.reply.typeInPlace?.()
     return known.output
   }
   const run = new HeaderRun(
@@ -249,12 +250,14 @@ function headerDirectives(
   if (ctx.mode === 'explain') {
     const r = run.apply(false)
     ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })
+    if (r.typeRow) ctx.reply.typeInPlace?.()
     return r.headers
   }
   // Decided without a trace; the trace is rebuilt from the same inputs when it is read, unless
   // the directives read the docroot (which may change meanwhile): then it is taken now.
   const calls = run.probe.calls
   let r = run.apply(true)
+  if (r.typeRow) ctx.reply.typeInPlace?.()
   if (run.probe.calls !== calls) {
     r = run.apply(false)
     const detail = r.trace
@@ -267,7 +270,16 @@ function headerDirectives(
   const output = Object.freeze(r.headers)
   // The input is copied: whoever made it may change it once the answer has gone.
   const input = { keys: Object.keys(flat), values: Object.keys(flat).map((k) => flat[k]) }
-  memo.set(compiled, { status: rStatus, errorResponse, input, output, applied: r.applied, label, run })
+  memo.set(compiled, {
+    status: rStatus,
+    errorResponse,
+    input,
+    output,
+    applied: r.applied,
+    typeRow: r.typeRow,
+    label,
+    run
+  })
   return output
 }
 
@@ -287,6 +299,8 @@ export interface RememberedHeaderRun {
   /** What they made of them: frozen, as every replay hands the same object on. */
   output: Readonly<Record<string, string | string[]>>
   applied: number
+  /** A Header directive wrote a Content-Type row (see Reply.typeInPlace). */
+  typeRow: boolean
   label: string
   run: LazyCompletion
 }

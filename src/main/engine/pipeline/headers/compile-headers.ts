@@ -67,6 +67,8 @@ export interface CompiledHeaders {
    * the status and the headers alone, and is remembered (pipeline/response-headers.ts).
    */
   memoSafe: boolean
+  /** Some directive names Content-Type, whose line httpd makes from r->content_type (response-headers.ts). */
+  touchesContentType: boolean
 }
 
 function fail(
@@ -201,7 +203,12 @@ export function compileHeaders(directives: HeaderDirective[]): CompiledHeaders {
     if ('severity' in r) problems.push(r)
     else entries.push(r)
   }
-  return { entries, problems, memoSafe: entries.every(memoSafe) }
+  return {
+    entries,
+    problems,
+    memoSafe: entries.every(memoSafe),
+    touchesContentType: entries.some((e) => e.isContentType && e.src.directive === 'Header')
+  }
 }
 
 /** See `CompiledHeaders.memoSafe`; a RequestHeader is not run with the response's directives. */

@@ -66,7 +66,8 @@ export interface FixupScope {
   /** r->headers_out, where `echo` always writes and ap_expr adds Vary. */
   headersOut: HeaderTable
   vary: string[]
-  contentType?: string
+  /** r->content_type as `set`, `setifempty` and `edit` changed it; null once `unset` cleared it. */
+  contentType?: string | null
   /** What format strings read, made when the first one with a specifier is rendered. */
   format?: FormatScope
   /** Conditions that read only the request and their results (see `sharedCondition`); a few at most. */
@@ -254,18 +255,20 @@ function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: He
     }
     case 'set': {
       const v = valueOf(h, s, t)
-      if (h.isContentType) s.contentType = v
+      if (h.isContentType) setContentType(s, v)
       table.set(h.header, v, key)
       break
     }
     case 'setifempty':
       if (table.get(h.header, key) === undefined) {
         const v = valueOf(h, s, t)
-        if (h.isContentType) s.contentType = v
+        if (h.isContentType) setContentType(s, v)
         table.set(h.header, v, key)
       } else if (t) t.reason = 'the header already has a value'
       break
     case 'unset':
+      // mod_headers clears r->content_type too: the answer goes without a Content-Type.
+      if (h.isContentType && h.src.directive === 'Header') setContentType(s, null)
       table.unset(h.header, key)
       break
     case 'echo':
@@ -276,7 +279,8 @@ function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: He
     case 'edit':
     case 'edit*': {
       const replacement = valueOf(h, s, t)
-      if (h.isContentType && s.contentType) s.contentType = editValue(h, s.contentType, replacement)
+      const current = s.contentType === undefined ? s.exprCtx.contentType : s.contentType
+      if (h.isContentType && current) setContentType(s, editValue(h, current, replacement))
       if (table.has(h.header, key)) {
         const edited = table.getAll(h.header, key).map((v) => editValue(h, v, replacement))
         table.unset(h.header, key)
@@ -292,6 +296,12 @@ function applyAction(h: CompiledHeader, table: HeaderTable, s: FixupScope, t: He
       break
     }
   }
+}
+
+/** `ap_set_content_type` (or clearing it): what `%{CONTENT_TYPE}` reads from then on. */
+function setContentType(s: FixupScope, type: string | null): void {
+  s.contentType = type
+  s.exprCtx.contentType = type ?? undefined
 }
 
 /** Tokens of a header value as `Header merge` compares them: comma-separated, quotes respected, case-sensitive. */

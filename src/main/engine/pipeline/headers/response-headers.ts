@@ -21,8 +21,10 @@ export interface ResponseHeadersResult {
   headersOut: HeaderEntry[]
   errHeadersOut: HeaderEntry[]
   notes: Record<string, string>
-  /** Set when `Header set|setifempty|edit Content-Type` changed the content type. */
+  /** Set when `Header set|setifempty|edit Content-Type` changed the content type (not after `unset`). */
   contentType?: string
+  /** A `Header` directive wrote a Content-Type row: its line stands there, not last. */
+  typeRow: boolean
   /** How many directives applied (the trace's entries with `applied`, also when quiet). */
   applied: number
   /** Empty entries when run with `quiet`. */
@@ -36,6 +38,7 @@ interface Outcome {
   scope: FixupScope
   applied: number
   trace: HeadersTrace
+  typeRow: boolean
 }
 
 /**
@@ -60,7 +63,8 @@ export function applyResponseHeaders(
     headersOut: o.headersOut.list(),
     errHeadersOut: o.errHeadersOut.list(),
     notes: o.scope.notes,
-    contentType: o.scope.contentType,
+    contentType: o.scope.contentType ?? undefined,
+    typeRow: o.typeRow,
     applied: o.applied,
     trace: o.trace
   }
@@ -73,9 +77,9 @@ export function applyResponseHeaderRecord(
   req: ApacheRequest,
   env: Record<string, string>,
   opts: HeaderRunOptions & { errorResponse?: boolean } = {}
-): Pick<ResponseHeadersResult, 'headers' | 'applied' | 'trace'> {
+): Pick<ResponseHeadersResult, 'headers' | 'applied' | 'trace' | 'typeRow'> {
   const o = run(directives, resp, req, env, opts)
-  return { headers: wireRecord(o), applied: o.applied, trace: o.trace }
+  return { headers: wireRecord(o), applied: o.applied, trace: o.trace, typeRow: o.typeRow }
 }
 
 /** What goes on the wire: the `err_headers_out` lines first, then `headers_out`. */
@@ -101,6 +105,24 @@ const AFTER_THE_SWAP = [
   'WWW-Authenticate'
 ]
 
+/**
+ * ap_http_header_filter writes the Content-Type line from r->content_type, after mod_headers,
+ * over err_headers_out and headers_out joined (in that order): the first Content-Type row takes
+ * it and the others go, or it comes last. So what `Header add|append|merge Content-Type` did to
+ * the rows is lost, and what `set`, `setifempty`, `edit` and `unset` did to r->content_type is
+ * what goes out (once: `Header always set` does not make a second line); none after `unset`.
+ */
+function settleContentType(errHeadersOut: HeaderTable, headersOut: HeaderTable, type: string | undefined): void {
+  const key = 'content-type'
+  if (type === undefined) {
+    errHeadersOut.unset('Content-Type', key)
+    headersOut.unset('Content-Type', key)
+  } else if (errHeadersOut.has('Content-Type', key)) {
+    errHeadersOut.set('Content-Type', type, key)
+    headersOut.unset('Content-Type', key)
+  } else headersOut.set('Content-Type', type, key)
+}
+
 function run(
   directives: HeaderDirective[] | CompiledHeaders,
   resp: ResponseHeadersInput,
@@ -123,7 +145,12 @@ function run(
     for (const [name, value] of after) if (value !== undefined) headersOut.set(name, value)
   }
   // r->content_type: what the handler set, which for a proxied or cached answer is its Content-Type.
-  const s = fixupScope(req, env, opts, headersOut, opts.contentType ?? headersOut.get('Content-Type', 'content-type'))
+  const contentType = opts.contentType ?? headersOut.get('Content-Type', 'content-type')
+  // The type a file, a cached page or an error page names is r->content_type alone while
+  // mod_headers runs: its line is made after (settleContentType). A backend's is a row.
+  const handlerTyped = c.touchesContentType && (errorPath || opts.contentType !== undefined)
+  if (handlerTyped) headersOut.unset('Content-Type', 'content-type')
+  const s = fixupScope(req, env, opts, headersOut, contentType)
   s.exprCtx.response = {
     status: resp.status,
     header: (name) => headersOut.get(name) ?? errHeadersOut.get(name)
@@ -146,6 +173,13 @@ function run(
   } else {
     applied += runFixups(c.entries, headersOut, 'onsuccess', false, s, trace)
   }
+  // A row a directive wrote for a handler's type keeps its place; the line is last otherwise.
+  const typeRow =
+    handlerTyped &&
+    (errHeadersOut.has('Content-Type', 'content-type') || headersOut.has('Content-Type', 'content-type'))
+  if (c.touchesContentType) {
+    settleContentType(errHeadersOut, headersOut, s.contentType === null ? undefined : (s.contentType ?? contentType))
+  }
   // What the conditions read went into Vary as they were evaluated (runFixups): a later
   // `Header edit Vary` may have changed it since, and httpd merges nothing more.
   return {
@@ -153,6 +187,7 @@ function run(
     errHeadersOut,
     scope: s,
     applied,
-    trace: { phase: 'response', errorResponse: errorPath, entries }
+    trace: { phase: 'response', errorResponse: errorPath, entries },
+    typeRow
   }
 }
