@@ -47,7 +47,7 @@ const cases: [string, (docroot: string) => string[], HttpdRequest[]][] = [
   ],
   [
     'On for the main server',
-    (d) => ['AllowEncodedSlashes On'],
+    () => ['AllowEncodedSlashes On'],
     ['/dir%2Fb.txt', '/..%2Fa.txt', '/dir/..%2F..%2Fa.txt'].map(get)
   ]
 ]
