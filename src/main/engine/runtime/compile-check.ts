@@ -17,7 +17,7 @@ import { allContexts } from './contexts'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 import { remoteIpProblems } from './remote-ip'
 import { moduleLoaded } from '../config/apache/modules'
-import { otherOccurrences } from '../config/apache/settings'
+import { emptySettings, otherOccurrences } from '../config/apache/settings'
 import { listenPort, takesPort } from './listen-port'
 
 /**
@@ -62,6 +62,13 @@ export function compileDiagnostics(
       for (const c of compiled.rewriteContexts) compiledRules.add(c)
       const refused = refusedDocroot(v, compiled.scoped)
       if (refused) out.push(refused)
+    }
+    // Without vhosts, the main server's directives are compiled on their own (as serving does,
+    // active-config.ts): httpd refuses a bad Header, SetEnvIf or <If> there just the same.
+    if (apache.virtualHosts.length === 0) {
+      const compiled = compileVhostApache(emptySettings(), apache.server, apache.documentRoot?.value, readMapFile)
+      compiled.problems.forEach(once)
+      for (const c of compiled.rewriteContexts) compiledRules.add(c)
     }
     for (const s of contexts) {
       if (s.rewriteRules.length > 0 && !compiledRules.has(s)) ruleRefusals(s.rewriteRules).forEach(once)

@@ -38,6 +38,7 @@ import {
   isIndexDirective,
   type IndexDirectiveState
 } from './index-directives'
+import { envDirectiveError } from './env-directives'
 import { textMemo } from '../../text-memo'
 import { condRefusals } from '../../pipeline/rewrite'
 import type { ServerRootPaths } from './server-root'
@@ -201,6 +202,8 @@ export class SettingsWriter {
       const error = indexDirectiveError(d.name, d.args, state)
       if (error !== undefined) return this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', error, d.pos)
     }
+    const envError = envDirectiveError(d.name, d.args)
+    if (envError !== undefined) return this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', envError, d.pos)
     this.model(ctx, d)
   }
 

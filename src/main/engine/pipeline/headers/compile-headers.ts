@@ -111,6 +111,10 @@ function compileOne(d: HeaderDirective): CompiledHeader | Diagnostic {
       "first argument must be 'add', 'set', 'setifempty', 'append', 'merge', 'unset', 'echo', 'note', 'edit', or 'edit*'."
     )
   }
+  // header_inout_cmd: a note is made of a response header only.
+  if (action === 'note' && table === 'request') {
+    return fail(d, 'HEADER_BAD_ARGS', "does not support the 'note' action")
+  }
   let value: string | undefined = value0
   let subs: string | undefined = subs0
   let envclause: string | undefined = env0

@@ -1,0 +1,69 @@
+/**
+ * What `apache2 -t` refuses in a configuration without `<VirtualHost>`s (the main server answers
+ * every request): its Header, SetEnvIf and <If> lines are compiled like a vhost's. And mod_env's
+ * and mod_headers' argument rules, wherever the line stands (messages as httpd 2.4.68 prints them).
+ */
+import { describe, expect, it } from 'vitest'
+import type { LoadedConfig } from '../../../../src/shared/config-model'
+import { compileDiagnostics } from '../../../../src/main/engine/runtime/compile-check'
+import { load } from './helpers'
+
+/** What `check` says of the configuration: the loader's diagnostics, then the compile check's, as [code, line, message]. */
+function checked(conf: string): [string, number | undefined, string][] {
+  const r = load({ 'httpd.conf': conf })
+  const loaded = { dispatcher: { farms: [] }, apache: r.config } as unknown as LoadedConfig
+  return [...r.sink.items, ...compileDiagnostics(loaded)]
+    .filter((d) => d.severity === 'error')
+    .map((d) => [d.code, d.pos?.line, d.message])
+}
+
+describe('a configuration whose main server answers', () => {
+  it('has its Header, SetEnvIf and <If> lines compiled', () => {
+    expect(checked('Header always bogus X')).toEqual([
+      [
+        'HEADER_BAD_ARGS',
+        1,
+        "Header: first argument must be 'add', 'set', 'setifempty', 'append', 'merge', 'unset', 'echo', 'note', 'edit', or 'edit*'."
+      ]
+    ])
+    expect(checked('SetEnvIf Request_URI "(" X=1').map(([code, line]) => [code, line])).toEqual([
+      ['SETENVIF_BAD_REGEX', 1]
+    ])
+    expect(checked('<If "%{NOSUCH} == 1">\n  Header set X 1\n</If>').map(([, line]) => line)).toEqual([1])
+  })
+})
+
+describe('argument counts httpd refuses', () => {
+  it("mod_env's SetEnv (1-2), UnsetEnv and PassEnv (at least one)", () => {
+    expect(
+      checked('<VirtualHost *:80>\n  SetEnv\n  SetEnv A b c\n  UnsetEnv\n  PassEnv\n  SetEnv A b\n</VirtualHost>')
+    ).toEqual([
+      [
+        'APACHE_BAD_ARGUMENT',
+        2,
+        'SetEnv takes 1-2 arguments, an environment variable name and optional value to pass to CGI.'
+      ],
+      [
+        'APACHE_BAD_ARGUMENT',
+        3,
+        'SetEnv takes 1-2 arguments, an environment variable name and optional value to pass to CGI.'
+      ],
+      [
+        'APACHE_BAD_ARGUMENT',
+        4,
+        'UnsetEnv requires at least one argument, a list of variables to remove from the CGI environment.'
+      ],
+      [
+        'APACHE_BAD_ARGUMENT',
+        5,
+        'PassEnv requires at least one argument, a list of environment variables to pass to CGI.'
+      ]
+    ])
+  })
+
+  it("RequestHeader has no 'note' action", () => {
+    expect(checked('<VirtualHost *:80>\n  RequestHeader note X n\n</VirtualHost>')).toEqual([
+      ['HEADER_BAD_ARGS', 2, "RequestHeader: does not support the 'note' action"]
+    ])
+  })
+})
