@@ -6,7 +6,7 @@
  */
 import type { ActiveVhost } from '../runtime/active-config'
 import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
-import type { SectionWalkInput } from '../runtime/sections'
+import { directoryWalk, type SectionWalkInput } from '../runtime/sections'
 import type { RequestContext } from './context'
 import type { ApacheRequest } from '../apache-expr'
 
@@ -79,13 +79,25 @@ function walkInput(
     uri,
     filename,
     probe: v.probe,
-    exprContext: () => ({
-      req: own ? { ...ctx.apacheRequest(), ...own } : ctx.apacheRequest(),
-      env: ctx.env,
-      osEnv: ctx.config.loaded.environment,
-      fs: v.probe,
-      now: ctx.requestDate(),
-      filename
-    })
+    exprContext: () => {
+      // r->filename and r->path_info as the directory walk leaves them, worked out (stat by
+      // stat) only when an expression reads them.
+      let walked: { filename: string; pathInfo: string } | undefined
+      const walk = (): { filename: string; pathInfo: string } =>
+        (walked ??= directoryWalk({ filename, probe: v.probe }, v.docroot))
+      return {
+        req: own ? { ...ctx.apacheRequest(), ...own } : ctx.apacheRequest(),
+        env: ctx.env,
+        osEnv: ctx.config.loaded.environment,
+        fs: v.probe,
+        now: ctx.requestDate(),
+        get filename() {
+          return walk().filename
+        },
+        get pathInfo() {
+          return walk().pathInfo
+        }
+      }
+    }
   }
 }

@@ -18,6 +18,7 @@ import { runPipeline } from './run'
 import { answer } from './stages/answer'
 import { OPT } from '../config/apache/index-directives'
 import { modEnvFixup, proxyTargetOf, requestHeaderFixup, rewriteAnswer } from './stages/rewrite'
+import { directoryWalk } from '../runtime/sections'
 
 const NO_MAPS: RewriteContext['maps'] = new Map()
 
@@ -57,14 +58,17 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
   }
   if (dir.compiled.rules.length === 0) return false
   const req = ctx.apacheRequest()
-  const filename = sectionWalkInput(ctx, v).filename
+  // r->filename as the directory walk left it, with the rest as path info: mod_rewrite matches
+  // the two joined, and %{REQUEST_FILENAME} and %{PATH_INFO} read them apart.
+  const walked = directoryWalk(sectionWalkInput(ctx, v), v.docroot)
   const env = ctx.env
   const now = ctx.requestDate()
   const rewriteCtx: RewriteContext = {
     scope: 'directory',
     perdir: dir.directory,
     baseUrl: dir.baseUrl,
-    filename,
+    filename: walked.filename,
+    pathInfo: walked.pathInfo,
     maps: v.apache.rewriteMaps ?? NO_MAPS,
     env,
     fs: v.probe,

@@ -15,6 +15,7 @@ import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } f
 import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
 import { withDefaultCharset } from '../cache/mime-types'
 import { sharedText } from '../text-memo'
+import { directoryWalk } from '../runtime/sections'
 
 /** What made a non-error answer, as far as mod_expires cares. */
 export interface AnswerSource {
@@ -242,8 +243,9 @@ function headerDirectives(
     Date.now(),
     source.contentType,
     ctx.config.loaded.environment,
-    // r->filename, as `<If>` sections read it (`%{REQUEST_FILENAME}` in `expr=`).
+    // r->filename before the directory walk cuts it (`%{REQUEST_FILENAME}` in `expr=`).
     sharedText(requestFilename(ctx, v!)),
+    v!.docroot,
     // r->mtime: the served file's, for `%{LAST_MODIFIED}` (also on the 416 page made for it).
     source.requestMtime ?? source.fileMtime ?? ctx.servedMtime
   )
@@ -325,6 +327,9 @@ function sameHeaders(a: RememberedHeaderRun['input'], b: Record<string, string |
  * collector copies every object each of them owns.
  */
 class HeaderRun implements LazyCompletion {
+  /** The directory walk of `filename`, once something read it. */
+  private walked: { filename: string; pathInfo: string } | undefined
+
   constructor(
     readonly compiled: CompiledHeaders,
     readonly status: number,
@@ -338,6 +343,7 @@ class HeaderRun implements LazyCompletion {
     readonly contentType: string | undefined,
     readonly osEnv: Record<string, string>,
     readonly filename: string,
+    readonly docroot: string | undefined,
     readonly mtime: number | undefined
   ) {}
 
@@ -352,6 +358,7 @@ class HeaderRun implements LazyCompletion {
       contentType: this.contentType,
       osEnv: this.osEnv,
       filename: this.filename,
+      walk: () => (this.walked ??= directoryWalk({ filename: this.filename, probe: this.probe }, this.docroot)),
       mtime: this.mtime
     })
   }

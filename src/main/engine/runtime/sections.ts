@@ -283,7 +283,7 @@ function walkIfs(list: Node[], input: WalkInput, applied: Node[], vary: string[]
  * that is missing (the rest is path info, which is why `<Files>` and deeper `<Directory>`
  * sections do not apply to a page that is not in the cache yet) or that is a file.
  */
-function walkedPath(input: SectionWalkInput, docroot: string | undefined): Walked {
+function walkedPath(input: Pick<SectionWalkInput, 'filename' | 'probe'>, docroot: string | undefined): Walked {
   const root = (docroot ?? '').replace(/\/+$/, '')
   let dir = root || '/'
   const rest = input.filename.slice(root.length).split('/').filter(Boolean)
@@ -293,6 +293,20 @@ function walkedPath(input: SectionWalkInput, docroot: string | undefined): Walke
     dir = next
   }
   return { filename: dir, dir }
+}
+
+/**
+ * `r->filename` and `r->path_info` as httpd's directory walk leaves them: cut after the first
+ * component that is a file or is missing, the rest being path info (`/page.html/suffix` is the
+ * file `page.html` with `/suffix`); a path that is folders all the way keeps its whole name.
+ */
+export function directoryWalk(
+  input: Pick<SectionWalkInput, 'filename' | 'probe'>,
+  docroot: string | undefined
+): { filename: string; pathInfo: string } {
+  const w = walkedPath(input, docroot)
+  if (w.filename === w.dir || !input.filename.startsWith(w.filename)) return { filename: input.filename, pathInfo: '' }
+  return { filename: w.filename, pathInfo: input.filename.slice(w.filename.length) }
 }
 
 function nestedCount(scope: ApacheScope): number {

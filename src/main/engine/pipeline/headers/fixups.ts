@@ -38,6 +38,11 @@ export interface HeaderRunOptions {
   now?: Date
   /** What `%{REQUEST_FILENAME}`, `%{HANDLER}`, `%{CONTENT_TYPE}`, `%{LAST_MODIFIED}` read in `expr=`. */
   filename?: string
+  /**
+   * `r->filename` and `r->path_info` as the directory walk cuts `filename` (a file's path info
+   * apart), asked only when an expression reads them; `filename` as it is without it.
+   */
+  walk?: () => { filename: string; pathInfo: string }
   handler?: string
   contentType?: string
   mtime?: number
@@ -340,6 +345,11 @@ export function fixupScope(
     handler: opts.handler,
     contentType,
     mtime: opts.mtime
+  }
+  const walk = opts.walk
+  if (walk) {
+    Object.defineProperty(exprCtx, 'filename', { get: () => walk().filename, enumerable: true })
+    Object.defineProperty(exprCtx, 'pathInfo', { get: () => walk().pathInfo, enumerable: true })
   }
   return {
     req,
