@@ -172,7 +172,7 @@ export function compileVhostApache(
   const eff = effectiveRewriteConfig(server, vhost)
   const rewriteSwitch = compileRewriteSwitch(layers, docroot)
   const vhostRules = (eff.engine || rewriteSwitch?.turnsOn === true) && eff.rules.length > 0
-  const dirRules = hasSectionRewriting(layers) ? new DirRewriteRules(layers, eff.engine, eff.maps, eff.options) : null
+  const dirRules = hasSectionRewriting(layers) ? new DirRewriteRules(layers, eff.engine, eff.maps) : null
   // RewriteMap is server-wide: the sections' rules use the vhost's maps too.
   const maps = vhostRules || dirRules ? loadRewriteMaps(eff.maps, { readFile }) : null
   if (maps) problems.push(...maps.problems)

@@ -59,16 +59,11 @@ export class DirRewriteRules {
   private readonly bySection = new Map<VhostSettings, CompiledRule[]>()
   readonly problems: Diagnostic[] = []
 
-  /** The vhost's own `RewriteOptions` (httpd sets the base directory config with them too). */
-  private readonly baseOptions: ReadonlySet<string>
-
   constructor(
     layers: VhostSettings[],
     private readonly baseEngine: boolean,
-    maps: RewriteMapDef[],
-    vhostOptions: string[] = []
+    maps: RewriteMapDef[]
   ) {
-    this.baseOptions = optionSet(vhostOptions)
     for (const c of sectionContexts(layers)) {
       if (c.rewriteRules.length === 0) continue
       const compiled = compileRewriteRules(c.rewriteRules, maps)
@@ -80,7 +75,9 @@ export class DirRewriteRules {
   /** The merged per-directory config for the sections that apply (merge order), or null when nothing would run. */
   merge(scopes: readonly ApacheScope[]): DirRewrite | null {
     let engine = this.baseEngine
-    let options = this.baseOptions
+    // The server's and the vhost's RewriteOptions are server config (cmd_rewriteoptions): the
+    // directory merge starts from none, and a section's own are inherited by the ones inside it.
+    let options: ReadonlySet<string> = NO_OPTIONS
     let baseUrl: string | null = null
     let rules: CompiledRule[] = []
     let last: ApacheScope | null = null
@@ -107,6 +104,8 @@ export class DirRewriteRules {
     return { compiled: { rules, problems: [] }, directory: prefixOf(last), baseUrl, scope: last }
   }
 }
+
+const NO_OPTIONS: ReadonlySet<string> = new Set()
 
 /** `RewriteOptions` words, lower-cased (mod_rewrite compares them without case). */
 function optionSet(words: string[]): ReadonlySet<string> {
