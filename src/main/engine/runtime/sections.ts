@@ -6,7 +6,8 @@
  *
  * - `<Directory>` sections without a regex are sorted by their number of path components
  *   (shorter first, then in configuration order, the server's before the vhost's); regex ones
- *   (`<DirectoryMatch>`, `<Directory ~>`) follow in configuration order. A directory below the
+ *   (`<DirectoryMatch>`, `<Directory ~>`) follow, sorted by the slashes in their pattern, then
+ *   in configuration order. A directory below the
  *   docroot applies only when it exists: httpd stops its walk at the first missing component
  *   (the rest becomes path info), so `<Directory …/content/dam>` does nothing before the cache
  *   holds that folder.
@@ -168,7 +169,10 @@ export function compileSections(
   const dirs = top
     .filter((n) => n.scope.kind === 'Directory')
     .sort((a, b) => a.components! - b.components! || a.index - b.index)
-  const dirRegex = top.filter((n) => n.scope.kind === 'DirectoryMatch')
+  // core_reorder_directories sorts the regex ones too, by the slashes in their pattern's text.
+  const dirRegex = top
+    .filter((n) => n.scope.kind === 'DirectoryMatch')
+    .sort((a, b) => slashes(a.scope.arg) - slashes(b.scope.arg) || a.index - b.index)
   const files = top.filter((n) => GROUP[n.scope.kind] === 'files')
   const locations = top.filter((n) => GROUP[n.scope.kind] === 'location')
   const ifs = top.filter((n) => GROUP[n.scope.kind] === 'if')
@@ -341,6 +345,13 @@ function matcherOf(scope: ApacheScope, docroot: string | undefined): Matcher {
 
 function components(path: string): number {
   return path.split('/').filter(Boolean).length
+}
+
+/** `ap_count_dirs` of a `<DirectoryMatch>` pattern: its slashes, as written. */
+function slashes(pattern: string): number {
+  let n = 0
+  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) === 0x2f) n++
+  return n
 }
 
 const NEVER = (): boolean => false
