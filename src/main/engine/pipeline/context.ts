@@ -334,7 +334,9 @@ export class RequestContext {
   apacheRequest(): ApacheRequest {
     if (this.apacheReq) return this.apacheReq
     const req = this.req
-    const host = hostParts(this.headers.host ?? '')
+    // r->hostname is fixed when the request is read: a RequestHeader that sets Host later changes
+    // %{HTTP_HOST}, not the server name and port of self-referential URLs.
+    const host = hostParts(this.req.headers.host ?? '')
     // ap_http_scheme: mod_ssl's on a TLS connection, else `ServerName https://…`'s, else http.
     const scheme = req.secure || this.vhost?.serverScheme === 'https' ? 'https' : 'http'
     const names = this.replayedHeaderNames ?? headerNamesOf(req, this.addedHeaderNames)
