@@ -419,6 +419,8 @@ export function vhost(docroot: string, backend: number, dead: number): string {
   Header always set X-Script "%{SCRIPT_URL}e %{SCRIPT_URI}e"
   Header always set X-Last-Modified "expr=%{LAST_MODIFIED}"
   Header always set X-Req-File "1" "expr=%{REQUEST_FILENAME} =~ m#/content/site/tiny\\.txt$#"
+  # r->status as mod_headers sees it: 200 for a range the byte-range filter cuts later.
+  Header always set X-Status "expr=%{REQUEST_STATUS}"
   SetEnvIf Request_Method "^POST$" IS_POST
   SetEnvIf Request_URI "%20" RAW_SPACE=1
   Header always set X-Raw-Space "%{RAW_SPACE}e"

@@ -217,7 +217,13 @@ function headerDirectives(
   // a Set-Cookie of the answer's own follows them.
   if (!compiled) return errHeaders ? errFirst(errHeaders, flat) : flat
   // An ErrorDocument's own answer is sent with the status it answers for: r->status all along.
-  const rStatus = ctx.errorDocumentStatus !== undefined && status < 300 ? ctx.errorDocumentStatus : status
+  // The byte-range filter, after mod_headers', makes a 206 of a file's 200: r->status is 200 here.
+  const rStatus =
+    ctx.errorDocumentStatus !== undefined && status < 300
+      ? ctx.errorDocumentStatus
+      : status === 206 && source.filterLines === RANGE_BY_FILTER
+        ? 200
+        : status
   // A replay of a head whose directives read only the request gets what they made last time
   // for the same status and headers (see RememberedHeaderRun).
   const memo =
