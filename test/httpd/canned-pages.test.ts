@@ -79,3 +79,21 @@ describe('ServerAdmin', () => {
     expect(await compareAll(requests.slice(1), noAdmin.apachePort, noAdmin.enginePort)).toBe('')
   })
 })
+
+/** mod_alias takes any 3xx: one httpd has no status line for goes out as its 500, Location kept. */
+const REDIRECT_CODES = [300, 304, 306, 309, 350, 399]
+const redirects = classicSideBySide({ 'a.txt': 'a\n' }, (docroot) => [
+  ...serverLines(['mime', 'alias'], docroot),
+  '<VirtualHost *:*>',
+  '  ServerName localhost',
+  `  DocumentRoot "${docroot}"`,
+  ...REDIRECT_CODES.map((c) => `  Redirect ${c} /r${c} http://example.com/${c}`),
+  '</VirtualHost>'
+])
+
+describe('Redirect with a status httpd has no line for', () => {
+  it('is answered with the 500 line and page, as apache2 does', async () => {
+    const requests = REDIRECT_CODES.map((c): HttpdRequest => ['GET', `/r${c}`, {}])
+    expect(await compareAll(requests, redirects.apachePort, redirects.enginePort)).toBe('')
+  })
+})

@@ -219,6 +219,11 @@ export function redirect(
   location: string,
   extraHeaders: OutgoingHttpHeaders = {}
 ): true {
+  // A 3xx httpd has no status line for (306, 309–399; `Redirect 399 …` takes it) goes out with
+  // the 500's line and page, the Location still set.
+  if (status === 306 || (status >= 309 && status <= 399)) {
+    return sendPage(ctx, 500, { ...extraHeaders, location }, errorPage(500, { admin: ctx.vhost?.serverAdmin }))
+  }
   return sendPage(ctx, status, { ...extraHeaders, location }, redirectPage(status, location))
 }
 
