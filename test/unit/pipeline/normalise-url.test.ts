@@ -162,4 +162,12 @@ describe('splitTarget: a query with no path before it', () => {
     // A .. above the root before decoding is still refused.
     expect(normaliseTarget('/dir/../../a.txt', 'on').ok).toBe(false)
   })
+
+  it('with MergeSlashes Off, keeps runs of slashes in r->uri (.. removes the empty segment) and collapses them for the Dispatcher', () => {
+    const n = normaliseTarget('/dir//x/../b.txt', 'off', false)
+    expect(n.ok && n.decodedPath).toBe('/dir//b.txt')
+    expect(n.ok && n.path).toBe('/dir/b.txt')
+    const up = normaliseTarget('/dir/sub//../../a.txt', 'off', false)
+    expect(up.ok && up.decodedPath).toBe('/dir/a.txt')
+  })
 })

@@ -126,7 +126,16 @@ export function splitTarget(target: string): { path: string; query: string | nul
   return q < 0 ? { path: t, query: null } : { path: t.slice(0, q), query: t.slice(q + 1) }
 }
 
-export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes = 'off'): NormaliseResult {
+/**
+ * `mergeSlashes` false (`MergeSlashes Off`): httpd's r->uri keeps runs of slashes, and a `..`
+ * removes the empty segment before it; the Dispatcher's own path still has them collapsed
+ * (DISP-732), after the dot segments were resolved the same way.
+ */
+export function normaliseTarget(
+  target: string,
+  encodedSlashes: EncodedSlashes = 'off',
+  mergeSlashes = true
+): NormaliseResult {
   // What httpd refuses while it reads the request line (ap_parse_request_line), before it knows
   // the virtual host: a fragment (a browser never sends one), or a target that is neither a path
   // nor an absolute URL (`OPTIONS *` is answered before normalisation, stages/accept.ts).
@@ -174,15 +183,22 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
   }
   if (canonical !== rawPath) steps.push(`decoded unreserved escapes: '${rawPath}' → '${canonical}'`)
 
-  const merged = canonical.includes('//') ? canonical.replace(/\/{2,}/g, '/') : canonical
+  const merged = mergeSlashes && canonical.includes('//') ? collapseSlashes(canonical) : canonical
   if (merged !== canonical) steps.push(`collapsed double slashes: '${canonical}' → '${merged}'`)
 
-  const resolved = removeDotSegments(merged)
-  if (resolved === null) return { ok: false, status: 400, reason: `path '${rawPath}' climbs above the root` }
-  if (resolved !== merged) steps.push(`resolved dot segments: '${merged}' → '${resolved}'`)
+  const walked = removeDotSegments(merged)
+  if (walked === null) return { ok: false, status: 400, reason: `path '${rawPath}' climbs above the root` }
+  if (walked !== merged) steps.push(`resolved dot segments: '${merged}' → '${walked}'`)
+  // With MergeSlashes Off only r->uri keeps its slashes; the Dispatcher collapses them still.
+  const resolved = mergeSlashes || !walked.includes('//') ? walked : collapseSlashes(walked)
+  if (resolved !== walked)
+    steps.push(
+      `collapsed double slashes for the Dispatcher (MergeSlashes Off keeps them for httpd): '${walked}' → '${resolved}'`
+    )
 
-  let decodedPath = decoded === canonical ? resolved : (removeDotSegments(decoded.replace(/\/{2,}/g, '/')) ?? resolved)
-  if (decodedPath !== resolved && decodedPath.includes('\0')) decodedPath = resolved
+  let decodedPath =
+    decoded === canonical ? walked : (removeDotSegments(mergeSlashes ? collapseSlashes(decoded) : decoded) ?? walked)
+  if (decodedPath !== walked && decodedPath.includes('\0')) decodedPath = walked
   if (encodedSlashes === 'on' && resolved.includes(ENCODED_SLASH)) {
     // ap_process_request_internal: decoding `%2F` may make new `..` or `.` segments, so the path
     // is normalised again, slashes kept as they are; a `..` above the root is dropped, not refused.
@@ -194,6 +210,10 @@ export function normaliseTarget(target: string, encodedSlashes: EncodedSlashes =
     return { ok: true, rawPath, path, decodedPath: again(decodedPath), query: split.query, steps }
   }
   return { ok: true, rawPath, path: resolved, decodedPath, query: split.query, steps }
+}
+
+function collapseSlashes(p: string): string {
+  return p.replace(/\/{2,}/g, '/')
 }
 
 /** Where `%2F` stood while the path is normalised with it encoded (no byte of a path is above 0xFF). */

@@ -64,6 +64,8 @@ export interface ActiveVhost {
   /** `SetHandler dispatcher-handler` applies; otherwise Apache serves the docroot itself. */
   dispatcherHandled: boolean
   encodedSlashes: EncodedSlashes
+  /** `MergeSlashes` (On by default; a server setting vhosts inherit): whether r->uri loses its runs of slashes. */
+  mergeSlashes: boolean
   /**
    * Apache's `FileETag` where the cache files are served: `none` leaves out Apache's own ETag,
    * so an `ETag` stored through `/headers` is the one delivered (§5.6). `MTime Size` otherwise
@@ -316,6 +318,7 @@ function compileVhost(
     modDir: moduleLoaded(modules, 'dir_module'),
     dispatcherHandled: handler === 'dispatcher-handler',
     encodedSlashes: slashes === 'nodecode' ? 'nodecode' : slashes === 'on' ? 'on' : 'off',
+    mergeSlashes: lastOther(layers, 'MergeSlashes')?.[0]?.toLowerCase() !== 'off',
     fileETag: lastOther(handlerScopes, 'FileETag')?.join(' ').toLowerCase() === 'none' ? 'none' : 'MTime Size',
     dispatcher: dispatcherDirectives(handlerScopes),
     apache: apache ?? compileVhostApache(server, vhost.settings, docroot),

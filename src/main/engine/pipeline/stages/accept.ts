@@ -76,7 +76,8 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   // A CONNECT names a host and port, which chose the vhost (server.ts); httpd maps it to `/`.
   // An internal redirect of it keeps the method and goes to its own URL.
   const connect = req.method === 'CONNECT' && !internal
-  const accepted = acceptedTargets[ctx.vhost?.encodedSlashes ?? 'off'](connect ? '/' : req.target)
+  const modes = ctx.vhost?.mergeSlashes === false ? acceptedKeepingSlashes : acceptedTargets
+  const accepted = modes[ctx.vhost?.encodedSlashes ?? 'off'](connect ? '/' : req.target)
   const n = accepted.n
   // Refused with the request line, before the Host header was read: the first-listed vhost answers.
   if (!pong && !n.ok && n.requestLine) return refuse(ctx, n.status, n.reason, reading)
@@ -186,19 +187,26 @@ interface Accepted {
 }
 
 /**
- * Normalisation depends on the target and the vhost's `AllowEncodedSlashes` only, so each
- * target is worked out once per mode (text-memo.ts) with the words its trace entry says.
- * Shared: read only.
+ * Normalisation depends on the target and the vhost's `AllowEncodedSlashes` and `MergeSlashes`
+ * only, so each target is worked out once per mode (text-memo.ts) with the words its trace
+ * entry says. Shared: read only.
  */
 const acceptedTargets: Record<EncodedSlashes, (target: string) => Accepted> = {
-  off: acceptedIn('off'),
-  on: acceptedIn('on'),
-  nodecode: acceptedIn('nodecode')
+  off: acceptedIn('off', true),
+  on: acceptedIn('on', true),
+  nodecode: acceptedIn('nodecode', true)
 }
 
-function acceptedIn(mode: EncodedSlashes): (target: string) => Accepted {
+/** The same with `MergeSlashes Off`. */
+const acceptedKeepingSlashes: Record<EncodedSlashes, (target: string) => Accepted> = {
+  off: acceptedIn('off', false),
+  on: acceptedIn('on', false),
+  nodecode: acceptedIn('nodecode', false)
+}
+
+function acceptedIn(mode: EncodedSlashes, mergeSlashes: boolean): (target: string) => Accepted {
   return textMemo((target) => {
-    const n = normaliseTarget(target, mode)
+    const n = normaliseTarget(target, mode, mergeSlashes)
     return { n, summary: !n.ok ? '' : n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}` }
   })
 }
