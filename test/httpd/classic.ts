@@ -59,8 +59,15 @@ export async function startWorkbench(
   return { engine, port: Number(new URL(await engine.start()).port) }
 }
 
-/** `lines(docroot)`: the httpd.conf lines, given the docroot's absolute path. */
-export function classicSideBySide(files: Record<string, string>, lines: (docroot: string) => string[]): RunningClassic {
+/**
+ * `lines(docroot)`: the httpd.conf lines, given the docroot's absolute path; `docrootName`: the
+ * docroot folder's own name (`docroot` unless given).
+ */
+export function classicSideBySide(
+  files: Record<string, string>,
+  lines: (docroot: string) => string[],
+  docrootName = 'docroot'
+): RunningClassic {
   const running: RunningClassic = { apachePort: 0, enginePort: 0 }
   let dir: string
   let apache: RunningApache | undefined
@@ -68,7 +75,7 @@ export function classicSideBySide(files: Record<string, string>, lines: (docroot
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-classic-'))
     fs.chmodSync(dir, 0o755)
-    const conf = lines(writeDocroot(path.join(dir, 'docroot'), files))
+    const conf = lines(writeDocroot(path.join(dir, docrootName), files))
     const runDir = path.join(dir, 'apache')
     fs.mkdirSync(runDir)
     apache = await startApache({ serverRoot: runDir, runDir, lines: conf })

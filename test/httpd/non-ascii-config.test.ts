@@ -62,3 +62,39 @@ describe('non-ASCII configuration text', () => {
     expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
   })
 })
+
+/** A DocumentRoot whose path is not ASCII: sections naming it, files below it, `-f` on them. */
+const josé = classicSideBySide(
+  { 'a.txt': 'a\n', 'dir/b.txt': 'b\n' },
+  (d) => [
+    ...serverLines(['mime', 'headers'], d).filter(
+      (l) => !l.startsWith('<Directory') && !l.includes('Require') && l !== '</Directory>'
+    ),
+    '<Directory />',
+    '  Require all denied',
+    '</Directory>',
+    '<VirtualHost *:*>',
+    '  ServerName localhost',
+    `  DocumentRoot "${d}"`,
+    `  <Directory "${d}">`,
+    '    Require all granted',
+    '    Header always append X-Dir root',
+    '  </Directory>',
+    '  <Files "b.txt">',
+    '    Header always append X-Files b',
+    '  </Files>',
+    '  <If "-f %{REQUEST_FILENAME}">',
+    '    Header always set X-F file',
+    '  </If>',
+    '  Header always set X-Root "expr=%{DOCUMENT_ROOT}"',
+    '</VirtualHost>'
+  ],
+  'jos\u00e9'
+)
+
+describe('a non-ASCII DocumentRoot', () => {
+  it('is the same bytes to sections, files and expressions as in apache2', async () => {
+    const requests = ['/a.txt', '/dir/b.txt', '/missing'].map((t): HttpdRequest => ['GET', t, {}])
+    expect(await compareAll(requests, josé.apachePort, josé.enginePort)).toBe('')
+  })
+})

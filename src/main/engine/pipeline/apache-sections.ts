@@ -9,6 +9,7 @@ import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
 import { directoryWalk, type SectionWalkInput } from '../runtime/sections'
 import type { RequestContext } from './context'
 import type { ApacheRequest } from '../apache-expr'
+import { toByteString } from '../apache-expr/uri-escape'
 
 export function apacheSections(ctx: RequestContext, phase: SectionsPhase = ctx.sectionsPhase): ResolvedApache | null {
   const v = ctx.vhost
@@ -60,7 +61,8 @@ function apacheUri(ctx: RequestContext): string {
 function apacheFilename(ctx: RequestContext, v: ActiveVhost, uri: string): string {
   if (ctx.apacheFilename !== undefined) return ctx.apacheFilename
   let base = docrootBases.get(v)
-  if (base === undefined) docrootBases.set(v, (base = (v.docroot ?? '').replace(/\/+$/, '')))
+  // As bytes, like the URI it is joined with (httpd's r->filename).
+  if (base === undefined) docrootBases.set(v, (base = toByteString((v.docroot ?? '').replace(/\/+$/, ''))))
   return base + uri
 }
 

@@ -17,6 +17,7 @@ import type {
   Verdict
 } from '../../../shared/trace'
 import type { ApacheRequest } from '../apache-expr'
+import { toByteString } from '../apache-expr/uri-escape'
 import type { CachedFile } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { InputWatch } from './replay'
@@ -364,7 +365,7 @@ export class RequestContext {
       serverName: host?.name || this.vhost?.serverHostname || req.local.address,
       serverSoftware: this.config.serverBanner,
       serverAdmin: this.vhost?.serverAdmin,
-      documentRoot: this.vhost?.docroot ?? ''
+      documentRoot: toByteString(this.vhost?.docroot ?? '')
     }
     const watch = this.inputWatch
     if (watch) {

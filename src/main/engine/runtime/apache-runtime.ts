@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import type { VhostSettings } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import type { FileInfo, FileProbe } from '../apache-expr'
-import { fileNameOf } from '../apache-expr/uri-escape'
+import { fileNameOf, toByteString } from '../apache-expr/uri-escape'
 import { compileSetEnv, type CompiledSetEnv } from '../pipeline/headers'
 import {
   compileRewriteRules,
@@ -95,7 +95,10 @@ function linkTarget(p: string, root: string): fs.Stats | undefined {
 }
 
 export function containerProbe(docroot: string | undefined): CountingProbe {
-  const root = docroot?.replace(/\/+$/, '')
+  // Paths asked hold bytes (httpd's r->filename): the docroot is compared in that form too,
+  // and the file system is asked by the UTF-8 name those bytes spell.
+  const root = docroot === undefined ? undefined : toByteString(docroot.replace(/\/+$/, ''))
+  const rootOnDisk = docroot?.replace(/\/+$/, '')
   let calls = 0
   return {
     get calls(): number {
@@ -116,7 +119,7 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
         const symlink = st.isSymbolicLink()
         // apr_stat follows a link (`-f`, `-d` and the directory walk see its target), but the
         // workbench never looks past the docroot: a link leading out of it stays a bare link.
-        if (symlink) st = linkTarget(disk, root) ?? st
+        if (symlink) st = linkTarget(disk, rootOnDisk!) ?? st
         return {
           kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other',
           size: st.size,
@@ -135,7 +138,7 @@ export function containerProbe(docroot: string | undefined): CountingProbe {
       calls++
       try {
         const disk = fileNameOf(p)
-        if (!isWithin(fs.realpathSync.native(root), fs.realpathSync.native(disk))) return null
+        if (!isWithin(fs.realpathSync.native(rootOnDisk!), fs.realpathSync.native(disk))) return null
         return fs.readFileSync(disk, 'utf8')
       } catch {
         return null

@@ -128,7 +128,7 @@ export function compileSections(
   relevant: (s: VhostSettings) => boolean,
   phase: 'translate' | 'full' = 'full'
 ): CompiledSections | null {
-  const root = (docroot ?? '').replace(/\/+$/, '')
+  const root = toByteString((docroot ?? '').replace(/\/+$/, ''))
   /** The filename is the docroot or below it (it is, unless mod_rewrite set a file path elsewhere). */
   const inDocroot = (filename: string): boolean => atOrBelow(filename, root)
   // Indices count every section in configuration order, kept or not, so that both phases (and
@@ -288,7 +288,7 @@ function walkIfs(list: Node[], input: WalkInput, applied: Node[], vary: string[]
  * sections do not apply to a page that is not in the cache yet) or that is a file.
  */
 function walkedPath(input: Pick<SectionWalkInput, 'filename' | 'probe'>, docroot: string | undefined): Walked {
-  const root = (docroot ?? '').replace(/\/+$/, '')
+  const root = toByteString((docroot ?? '').replace(/\/+$/, ''))
   let dir = root || '/'
   const rest = input.filename.slice(root.length).split('/').filter(Boolean)
   for (const seg of rest) {
@@ -386,7 +386,7 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
           return parts.length >= depth && fnmatch(dir, '/' + parts.slice(0, depth).join('/'), { pathname: true })
         }
       }
-      const root = docroot?.replace(/\/+$/, '')
+      const root = docroot === undefined ? undefined : toByteString(docroot.replace(/\/+$/, ''))
       if (dir === '/') return ALWAYS
       // The docroot and the folders above it always exist for the emulated server, so they apply
       // to every filename under the docroot (the walks below count on it: see `inDocroot`); a
