@@ -19,19 +19,34 @@ const CASES: Record<string, string> = {
   'always-append': 'Header always append Content-Type "charset=x"',
   add: 'Header add Content-Type text/x-b',
   merge: 'Header merge Content-Type text/plain',
-  'set-then-read': 'Header set Content-Type text/x-a\n  Header set X-CT "expr=%{CONTENT_TYPE}"'
+  'set-then-read': 'Header set Content-Type text/x-a\n  Header set X-CT "expr=%{CONTENT_TYPE}"',
+  'unset-then-add': 'Header unset Content-Type\n  Header add Content-Type text/x-b',
+  'always-add': 'Header always add Content-Type text/x-b'
 }
 
-const FILES = Object.fromEntries(Object.keys(CASES).map((name) => [`${name}/a.txt`, `${name}\n`]))
+const FILES = {
+  ...Object.fromEntries(Object.keys(CASES).map((name) => [`${name}/a.txt`, `${name}\n`])),
+  // A file mod_mime names no type for.
+  'add/untyped.zzq': 'u\n',
+  'always-add/untyped.zzq': 'u\n'
+}
 
 const running = classicSideBySide(FILES, (docroot) => [
   ...serverLines(['mime', 'headers'], docroot),
   ...Object.entries(CASES).flatMap(([name, line]) => [`<Location "/${name}/">`, `  ${line}`, '</Location>'])
 ])
 
+const NOW = new Date().toUTCString()
+
 const REQUESTS: HttpdRequest[] = [
   ...Object.keys(CASES).map((name): HttpdRequest => ['GET', `/${name}/a.txt`, {}]),
   ['GET', '/always-set/missing', {}],
+  ['GET', '/add/untyped.zzq', {}],
+  ['GET', '/always-add/untyped.zzq', {}],
+  // 304s get no line from r->content_type: what the rows say goes out. (The files are a minute old.)
+  ['GET', '/always-add/a.txt', { 'if-modified-since': NOW }],
+  ['GET', '/always-edit/a.txt', { 'if-modified-since': NOW }],
+  ['GET', '/unset-then-add/a.txt', { 'if-modified-since': NOW }],
   ['HEAD', '/always-set/a.txt', {}]
 ]
 

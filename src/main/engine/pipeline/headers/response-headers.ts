@@ -110,14 +110,14 @@ const AFTER_THE_SWAP = [
  * over err_headers_out and headers_out joined (in that order): the first Content-Type row takes
  * it and the others go, or it comes last. So what `Header add|append|merge Content-Type` did to
  * the rows is lost, and what `set`, `setifempty`, `edit` and `unset` did to r->content_type is
- * what goes out (once: `Header always set` does not make a second line); none after `unset`.
+ * what goes out (once: `Header always set` does not make a second line), unless nothing names a
+ * type. A 204 or 304 gets no line from it.
  */
 function settleContentType(errHeadersOut: HeaderTable, headersOut: HeaderTable, type: string | undefined): void {
   const key = 'content-type'
-  if (type === undefined) {
-    errHeadersOut.unset('Content-Type', key)
-    headersOut.unset('Content-Type', key)
-  } else if (errHeadersOut.has('Content-Type', key)) {
+  // No type (after `unset`, or none named): no line is made, rows written since stay.
+  if (type === undefined) return
+  if (errHeadersOut.has('Content-Type', key)) {
     errHeadersOut.set('Content-Type', type, key)
     headersOut.unset('Content-Type', key)
   } else headersOut.set('Content-Type', type, key)
@@ -148,7 +148,9 @@ function run(
   const contentType = opts.contentType ?? headersOut.get('Content-Type', 'content-type')
   // The type a file, a cached page or an error page names is r->content_type alone while
   // mod_headers runs: its line is made after (settleContentType). A backend's is a row.
-  const handlerTyped = c.touchesContentType && (errorPath || opts.contentType !== undefined)
+  // A 204 or 304 gets no line made from it at all (ap_http_header_filter): rows stay as they are.
+  const bodiless = resp.status === 204 || resp.status === 304
+  const handlerTyped = c.touchesContentType && !bodiless && (errorPath || opts.contentType !== undefined)
   if (handlerTyped) headersOut.unset('Content-Type', 'content-type')
   const s = fixupScope(req, env, opts, headersOut, contentType)
   s.exprCtx.response = {
@@ -173,11 +175,11 @@ function run(
   } else {
     applied += runFixups(c.entries, headersOut, 'onsuccess', false, s, trace)
   }
-  // A row a directive wrote for a handler's type keeps its place; the line is last otherwise.
+  // A row a directive wrote keeps its place; the line made from r->content_type alone goes last.
   const typeRow =
-    handlerTyped &&
+    c.touchesContentType &&
     (errHeadersOut.has('Content-Type', 'content-type') || headersOut.has('Content-Type', 'content-type'))
-  if (c.touchesContentType) {
+  if (c.touchesContentType && !bodiless) {
     settleContentType(errHeadersOut, headersOut, s.contentType === null ? undefined : (s.contentType ?? contentType))
   }
   // What the conditions read went into Vary as they were evaluated (runFixups): a later
