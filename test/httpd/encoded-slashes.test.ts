@@ -23,7 +23,14 @@ const get = (target: string): HttpdRequest => ['GET', target, {}]
 const cases: [string, (docroot: string) => string[], HttpdRequest[]][] = [
   [
     'On in the vhost',
-    (d) => vhost(d, ['  AllowEncodedSlashes On']),
+    (d) =>
+      vhost(d, [
+        '  AllowEncodedSlashes On',
+        // r->uri made visible: the slashes decoding makes are merged too.
+        '  RewriteEngine On',
+        '  RewriteRule ^(.*)$ - [E=U:$1]',
+        '  Header always set X-U "%{U}e"'
+      ]),
     [
       '/dir%2Fb.txt',
       '/..%2Fa.txt',
@@ -32,7 +39,9 @@ const cases: [string, (docroot: string) => string[], HttpdRequest[]][] = [
       '/%2E%2E%2Fa.txt',
       '/.%2E%2Fdir/b.txt',
       '/dir%2F%2Fb.txt',
-      '/dir/../../a.txt'
+      '/dir/../../a.txt',
+      '/dir/%2Fb.txt',
+      '/%2Fa.txt'
     ].map(get)
   ],
   [
@@ -55,7 +64,10 @@ const cases: [string, (docroot: string) => string[], HttpdRequest[]][] = [
 describe('AllowEncodedSlashes', () => {
   for (const [name, lines, requests] of cases) {
     describe(name, () => {
-      const running = classicSideBySide(FILES, (docroot) => [...serverLines(['mime'], docroot), ...lines(docroot)])
+      const running = classicSideBySide(FILES, (docroot) => [
+        ...serverLines(['mime', 'rewrite', 'headers'], docroot),
+        ...lines(docroot)
+      ])
       it('answers as apache2', async () => {
         expect(await compareAll(requests, running.apachePort, running.enginePort)).toBe('')
       })

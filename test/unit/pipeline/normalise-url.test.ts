@@ -156,9 +156,16 @@ describe('splitTarget: a query with no path before it', () => {
     const n = normaliseTarget('/dir/..%2F..%2Fa.txt', 'on')
     expect(n.ok && n.path).toBe('/a.txt')
     expect(n.ok && n.decodedPath).toBe('/a.txt')
-    // Decoded slashes are kept as they come (KEEP_SLASHES), where the first pass merges them.
-    const kept = normaliseTarget('/dir%2F%2Fb.txt', 'on')
-    expect(kept.ok && kept.path).toBe('/dir//b.txt')
+    // Slashes decoding makes are merged in the second pass too (unless MergeSlashes Off).
+    const merged = normaliseTarget('/dir%2F%2Fb.txt', 'on')
+    expect(merged.ok && merged.path).toBe('/dir/b.txt')
+    expect(merged.ok && merged.decodedPath).toBe('/dir/b.txt')
+    const kept = normaliseTarget('/dir%2F%2Fb.txt', 'on', false)
+    expect(kept.ok && kept.decodedPath).toBe('/dir//b.txt')
+    // The trace shows %2F, not the placeholder it waits in.
+    const steps = normaliseTarget('/dir//x%2Fb%41.txt', 'on')
+    expect(steps.ok && steps.steps.join(' ')).not.toMatch(/\u0100/)
+    expect(steps.ok && steps.steps[0]).toBe("decoded unreserved escapes: '/dir//x%2Fb%41.txt' → '/dir//x%2FbA.txt'")
     // A .. above the root before decoding is still refused.
     expect(normaliseTarget('/dir/../../a.txt', 'on').ok).toBe(false)
   })

@@ -181,32 +181,36 @@ export function normaliseTarget(
       i += 2
     }
   }
-  if (canonical !== rawPath) steps.push(`decoded unreserved escapes: '${rawPath}' → '${canonical}'`)
+  // The trace shows `%2F` where the placeholder stands while it waits to be decoded.
+  const shown = (p: string): string => (encodedSlashes === 'on' ? p.replaceAll(ENCODED_SLASH, '%2F') : p)
+  if (canonical !== rawPath) steps.push(`decoded unreserved escapes: '${rawPath}' → '${shown(canonical)}'`)
 
   const merged = mergeSlashes && canonical.includes('//') ? collapseSlashes(canonical) : canonical
-  if (merged !== canonical) steps.push(`collapsed double slashes: '${canonical}' → '${merged}'`)
+  if (merged !== canonical) steps.push(`collapsed double slashes: '${shown(canonical)}' → '${shown(merged)}'`)
 
   const walked = removeDotSegments(merged)
   if (walked === null) return { ok: false, status: 400, reason: `path '${rawPath}' climbs above the root` }
-  if (walked !== merged) steps.push(`resolved dot segments: '${merged}' → '${walked}'`)
+  if (walked !== merged) steps.push(`resolved dot segments: '${shown(merged)}' → '${shown(walked)}'`)
   // With MergeSlashes Off only r->uri keeps its slashes; the Dispatcher collapses them still.
   const resolved = mergeSlashes || !walked.includes('//') ? walked : collapseSlashes(walked)
   if (resolved !== walked)
     steps.push(
-      `collapsed double slashes for the Dispatcher (MergeSlashes Off keeps them for httpd): '${walked}' → '${resolved}'`
+      `collapsed double slashes for the Dispatcher (MergeSlashes Off keeps them for httpd): '${shown(walked)}' → '${shown(resolved)}'`
     )
 
   let decodedPath =
     decoded === canonical ? walked : (removeDotSegments(mergeSlashes ? collapseSlashes(decoded) : decoded) ?? walked)
   if (decodedPath !== walked && decodedPath.includes('\0')) decodedPath = walked
   if (encodedSlashes === 'on' && resolved.includes(ENCODED_SLASH)) {
-    // ap_process_request_internal: decoding `%2F` may make new `..` or `.` segments, so the path
-    // is normalised again, slashes kept as they are; a `..` above the root is dropped, not refused.
-    const again = (p: string): string => removeDotSegments(p.replaceAll(ENCODED_SLASH, '/'), 'drop') as string
+    // ap_process_request_internal: decoding `%2F` may make new `//`, `..` or `.` segments, so the
+    // path is normalised again (runs of slashes merged unless MergeSlashes Off); a `..` above the
+    // root is dropped, not refused.
+    const again = (p: string): string => {
+      const decodedSlashes = p.replaceAll(ENCODED_SLASH, '/')
+      return removeDotSegments(mergeSlashes ? collapseSlashes(decodedSlashes) : decodedSlashes, 'drop') as string
+    }
     const path = again(resolved)
-    steps.push(
-      `decoded encoded slashes (AllowEncodedSlashes On): '${resolved.replaceAll(ENCODED_SLASH, '%2F')}' → '${path}'`
-    )
+    steps.push(`decoded encoded slashes (AllowEncodedSlashes On): '${shown(resolved)}' → '${path}'`)
     return { ok: true, rawPath, path, decodedPath: again(decodedPath), query: split.query, steps }
   }
   return { ok: true, rawPath, path: resolved, decodedPath, query: split.query, steps }
