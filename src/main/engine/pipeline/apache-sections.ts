@@ -77,16 +77,16 @@ function walkInput(
   filename: string,
   own?: Pick<ApacheRequest, 'uri' | 'query'>
 ): SectionWalkInput {
+  // r->filename and r->path_info as the directory walk leaves them, worked out (stat by stat)
+  // only when an expression reads them, once for every <If> of the walk.
+  let walked: { filename: string; pathInfo: string } | undefined
+  const walk = (): { filename: string; pathInfo: string } =>
+    (walked ??= directoryWalk({ filename, probe: v.probe }, v.docroot))
   return {
     uri,
     filename,
     probe: v.probe,
     exprContext: () => {
-      // r->filename and r->path_info as the directory walk leaves them, worked out (stat by
-      // stat) only when an expression reads them.
-      let walked: { filename: string; pathInfo: string } | undefined
-      const walk = (): { filename: string; pathInfo: string } =>
-        (walked ??= directoryWalk({ filename, probe: v.probe }, v.docroot))
       return {
         req: own ? { ...ctx.apacheRequest(), ...own } : ctx.apacheRequest(),
         env: ctx.env,

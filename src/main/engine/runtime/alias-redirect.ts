@@ -33,6 +33,9 @@ export interface CompiledRedirect {
   regex: RegExp | null
   /** The target form's expression; null for `Redirect gone` or one that does not parse. */
   target: ExprAst | null
+  /** The URL-path and the target as the bytes httpd compares and joins (`entry`'s are UTF-8 text). */
+  fromBytes: string
+  toBytes: string
   label: string
 }
 
@@ -71,7 +74,14 @@ export function compileRedirect(entry: AliasRedirect): CompiledRedirect {
     }
   }
   const words = [entry.directive, String(entry.status), entry.from, entry.to].filter((w) => w !== undefined)
-  return { entry, regex, target, label: `${words.join(' ')} (${shortPos(entry.pos)})` }
+  return {
+    entry,
+    regex,
+    target,
+    fromBytes: toByteString(entry.from ?? ''),
+    toBytes: toByteString(entry.to ?? ''),
+    label: `${words.join(' ')} (${shortPos(entry.pos)})`
+  }
 }
 
 function compiledRegex(pattern: string): RegExp | null {
@@ -120,11 +130,11 @@ export function findRedirect(
     if (c.entry.regex) {
       const m = c.regex?.exec(input.uri)
       if (!m) continue
-      const found = c.entry.to === undefined ? '' : escapeTarget(pregsub(toByteString(c.entry.to), captureList(m)))
+      const found = c.entry.to === undefined ? '' : escapeTarget(pregsub(c.toBytes, captureList(m)))
       return outcome(c, found, input)
     }
-    const l = aliasMatches(input.uri, toByteString(c.entry.from ?? ''))
-    if (l > 0) return outcome(c, toByteString(c.entry.to ?? '') + escapeUri(input.uri.slice(l)), input)
+    const l = aliasMatches(input.uri, c.fromBytes)
+    if (l > 0) return outcome(c, c.toBytes + escapeUri(input.uri.slice(l)), input)
   }
   return null
 }

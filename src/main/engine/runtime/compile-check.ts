@@ -67,9 +67,14 @@ export function compileDiagnostics(
     // active-config.ts): httpd refuses a bad Header, SetEnvIf or <If> there just the same.
     if (apache.virtualHosts.length === 0) {
       const compiled = compileVhostApache(emptySettings(), apache.server, apache.documentRoot?.value, readMapFile)
-      // In file order, as httpd reads them (its sections' rules are compiled after its own).
-      const files = [...new Set(compiled.problems.map((d) => d.pos?.file))]
-      const order = (d: Diagnostic): number[] => [files.indexOf(d.pos?.file), d.pos?.line ?? 0, d.pos?.column ?? 0]
+      // In the order httpd reads them (its sections' rules are compiled after its own): files as
+      // the loader read them (an Include's where it stands), then line by line.
+      const read = loaded.files ?? []
+      const fileRank = (file: string | undefined): number => {
+        const i = file === undefined ? -1 : read.indexOf(file)
+        return i < 0 ? read.length : i
+      }
+      const order = (d: Diagnostic): number[] => [fileRank(d.pos?.file), d.pos?.line ?? 0, d.pos?.column ?? 0]
       const inFileOrder = [...compiled.problems].sort((a, b) => {
         const [x, y] = [order(a), order(b)]
         return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]

@@ -9,9 +9,9 @@ import { compileDiagnostics } from '../../../../src/main/engine/runtime/compile-
 import { load } from './helpers'
 
 /** What `check` says of the configuration: the loader's diagnostics, then the compile check's, as [code, line, message]. */
-function checked(conf: string): [string, number | undefined, string][] {
-  const r = load({ 'httpd.conf': conf })
-  const loaded = { dispatcher: { farms: [] }, apache: r.config } as unknown as LoadedConfig
+function checked(conf: string, more: Record<string, string> = {}): [string, number | undefined, string][] {
+  const r = load({ 'httpd.conf': conf, ...more })
+  const loaded = { dispatcher: { farms: [] }, apache: r.config, files: r.files } as unknown as LoadedConfig
   return [...r.sink.items, ...compileDiagnostics(loaded)]
     .filter((d) => d.severity === 'error')
     .map((d) => [d.code, d.pos?.line, d.message])
@@ -31,9 +31,22 @@ describe('a configuration whose main server answers', () => {
     ])
     expect(checked('<If "%{NOSUCH} == 1">\n  Header set X 1\n</If>').map(([, line]) => line)).toEqual([1])
   })
+
+  it('says first the one apache2 -t stops at: files in the order they were read, then by line', () => {
+    const conf = '<Location "/x">\n  Header bogus X\n</Location>\nInclude extra.conf\nHeader always bogus Z'
+    const found = checked(conf, { 'extra.conf': 'Header always bogus Y' }).map(([, line]) => line)
+    // httpd.conf line 2 first (what apache2 -t reports); an included file's after its includer's.
+    expect(found).toEqual([2, 5, 1])
+  })
 })
 
 describe('argument counts httpd refuses', () => {
+  it('an empty first word counts as none', () => {
+    expect(
+      checked('<VirtualHost *:80>\n  SetEnv ""\n  UnsetEnv "" FOO\n</VirtualHost>').map(([, line]) => line)
+    ).toEqual([2, 3])
+  })
+
   it("mod_env's SetEnv (1-2), UnsetEnv and PassEnv (at least one)", () => {
     expect(
       checked('<VirtualHost *:80>\n  SetEnv\n  SetEnv A b c\n  UnsetEnv\n  PassEnv\n  SetEnv A b\n</VirtualHost>')

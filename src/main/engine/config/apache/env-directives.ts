@@ -13,7 +13,8 @@ const USAGE: Record<string, { min: number; max: number; usage: string }> = {
 /** Why httpd refuses this mod_env line, undefined when it takes it (or `name` is not mod_env's). */
 export function envDirectiveError(name: string, args: readonly string[]): string | undefined {
   const shape = USAGE[name]
-  if (!shape || (args.length >= shape.min && args.length <= shape.max)) return undefined
+  // TAKE12 and ITERATE stop at an empty first word ("" counts as none).
+  if (!shape || (args.length >= shape.min && args.length <= shape.max && args[0] !== '')) return undefined
   return shape.max === 2
     ? `${name} takes 1-2 arguments, ${shape.usage}`
     : `${name} requires at least one argument, ${shape.usage}`
