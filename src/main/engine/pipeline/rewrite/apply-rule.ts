@@ -118,11 +118,17 @@ export function applyRule(
       trace.expanded = expansion.text
       log(state, `rewrite '${subject}' -> '${expansion.text}'`)
     }
-    const split = (querySplit = splitQuery(expansion.text, state.args, flags))
+    const split = (querySplit =
+      rule.querySplit === 'none'
+        ? { filename: expansion.text, args: null, at: -1 }
+        : splitQuery(expansion.text, state.args, rule.querySplit === 'last' ? { ...flags, qslast: true } : flags))
+    if (trace && rule.querySplit === 'none') log(state, 'discarding query string, no parse from substitution')
+    // Not split, a `?` an expansion made is still checked, as the one a split would be at.
+    const checkedAt = rule.querySplit === 'none' ? expansion.text.indexOf('?') : split.at
     // Apache >= 2.4.60 (CVE-2024-38474), refined in 2.4.62: a "?" that came out of an expansion
     // may be a decoded %3f of the request; with %3f in the request that is refused, before the
     // rule's [E=] and [CO=] take effect (checked against apache2 2.4.68).
-    if (split.at >= 0 && !expansion.literalQuestionMarks.includes(split.at)) {
+    if (checkedAt >= 0 && !expansion.literalQuestionMarks.includes(checkedAt)) {
       if (!flags.unsafeAllow3F && /%3f/i.test(env.req.theRequest)) {
         state.status = 403
         state.unsafe3F = true

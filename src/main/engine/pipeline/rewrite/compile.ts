@@ -21,6 +21,12 @@ export interface CompiledRule {
   substitution: TemplatePart[] | null
   /** The substitution as written (prefix_stat compares its start with the result's first segment). */
   output: string
+  /**
+   * How a substitution written with a trailing `?` is split (httpd 2.4.60+, checked against
+   * 2.4.68): without [QSA] that `?` is dropped and nothing is split off, the query discarded
+   * (`none`); with [QSA] the split is at the last `?` (`last`). `first` otherwise.
+   */
+  querySplit: 'first' | 'last' | 'none'
   flags: RuleFlags
   env: TemplatePart[][]
   cookies: TemplatePart[][]
@@ -156,7 +162,11 @@ function compileRule(src: RewriteRule, index: number, mapNames: Set<string>, pro
   })
 
   const noSub = src.substitution === '-'
-  const substitution = noSub ? null : parseTemplate(src.substitution)
+  const trailingQuestion = !noSub && src.substitution.length > 1 && src.substitution.endsWith('?')
+  const querySplit = !trailingQuestion ? 'first' : flags.qsappend ? 'last' : 'none'
+  const substitution = noSub
+    ? null
+    : parseTemplate(querySplit === 'none' ? src.substitution.slice(0, -1) : src.substitution)
   if (substitution) checkNames(substitution, src.pos, mapNames, problems)
   const env = flags.env.map((e) => parseTemplate(e))
   const cookies = flags.cookies.map((c) => parseTemplate(c))
@@ -173,6 +183,7 @@ function compileRule(src: RewriteRule, index: number, mapNames: Set<string>, pro
     negate,
     substitution,
     output: src.substitution,
+    querySplit,
     flags,
     env,
     cookies,
