@@ -38,3 +38,25 @@ describe('regex <Directory> sections', () => {
     expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
   })
 })
+
+/** <Files>/<FilesMatch> on a folder asked for with its slash: the name httpd tests is empty. */
+const folders = classicSideBySide({ 'dir/sub/c.txt': 'c\n', 'dir/index.html': 'i\n' }, (d) => [
+  ...serverLines(['mime', 'headers'], d),
+  '<VirtualHost *:*>',
+  '  ServerName localhost',
+  `  DocumentRoot "${d}"`,
+  ...section('<FilesMatch "^$">', 'empty-name', '</FilesMatch>'),
+  ...section('<Files "sub">', 'sub', '</Files>'),
+  '</VirtualHost>'
+])
+
+describe('<Files> sections on folders', () => {
+  it('test the name apache2 tests', async () => {
+    const requests = ['/', '/dir/sub/', '/dir/sub', '/dir/sub/.', '/dir/sub/c.txt/'].map((t): HttpdRequest => [
+      'GET',
+      t,
+      {}
+    ])
+    expect(await compareAll(requests, folders.apachePort, folders.enginePort)).toBe('')
+  })
+})

@@ -453,16 +453,20 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
  */
 function filesMatcher(test: (name: string) => boolean): (input: WalkInput) => boolean {
   return (i) => {
-    let from = 0
-    let any = false
     const f = i.filename
+    // A folder asked for with its slash is r->filename `…/folder/`: the name tested is empty.
+    const slashed = f.endsWith('/')
+    let any = slashed && test('')
+    let from = 0
     while (!any && from <= f.length) {
       const slash = f.indexOf('/', from)
       const end = slash < 0 ? f.length : slash
       if (end > from && test(f.slice(from, end))) any = true
       from = end + 1
     }
-    return any && test(basename(i.walked().filename))
+    if (!any) return false
+    const w = i.walked()
+    return test(slashed && w.filename === w.dir ? '' : basename(w.filename))
   }
 }
 
