@@ -25,6 +25,8 @@ const rewriting = classicSideBySide(FILES, (d) => [
   '    RewriteRule ^nf http://example.test/fallback [R,L]',
   '    RewriteRule ^n/(.*)x(.*)$ n/$1y$2 [N]',
   '    RewriteRule ^x/(.*)$ x/$1 [L]',
+  // [H=] takes the redirect handler's place: the handler gets 'redirect:…', which is no file.
+  '    RewriteRule ^h/(.*)$ $1 [H=text/plain,L]',
   '    RewriteCond %{REQUEST_FILENAME} !-f',
   '    RewriteRule ^a\\.txt http://example.test/not-a-file [R,L]',
   '  </Directory>',
@@ -48,7 +50,15 @@ const get = (t: string): HttpdRequest => ['GET', t, {}]
 
 describe("the directory walk's filename and path info", () => {
   it('are what per-directory rewrite rules read, as in apache2', async () => {
-    const requests = ['/pd/echo/x/y', '/pd/nf/a', '/pd/a.txt/extra', '/pd/a.txt', '/pd/n/axb', '/pd/x/y'].map(get)
+    const requests = [
+      '/pd/echo/x/y',
+      '/pd/nf/a',
+      '/pd/a.txt/extra',
+      '/pd/a.txt',
+      '/pd/n/axb',
+      '/pd/x/y',
+      '/pd/h/a.txt'
+    ].map(get)
     expect(await compareAll(requests, rewriting.apachePort, rewriting.enginePort)).toBe('')
   })
 

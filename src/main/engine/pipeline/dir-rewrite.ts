@@ -99,6 +99,17 @@ export function directoryRewrite(ctx: RequestContext, v: ActiveVhost): boolean |
       return false
     case 'internal-redirect': {
       const target = out.query !== '' ? `${out.uri}?${out.query}` : out.uri
+      if (out.forcedHandler !== undefined && out.forcedHandler !== 'redirect-handler') {
+        // [H=…] takes the place of mod_rewrite's redirect handler, which never runs: the handler
+        // it names is handed r->filename `redirect:…`, which names no file.
+        ctx.record(
+          'rewrite',
+          'stop',
+          `${summary}; [H=${out.forcedHandler}] replaces the redirect handler, which would have made the internal redirect to ${target}: the handler finds no file for 'redirect:${out.uri}', 404`,
+          { ...extra, source }
+        )
+        return answer(ctx, 404)
+      }
       ctx.record('rewrite', 'changed', summary, { ...extra, source })
       // The other fixups (SetEnv, RequestHeader) still run; the redirect handler comes after them.
       if (v.apache.scoped.hasModEnv) modEnvFixup(ctx, v)
