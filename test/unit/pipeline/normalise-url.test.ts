@@ -162,6 +162,8 @@ describe('splitTarget: a query with no path before it', () => {
     expect(merged.ok && merged.decodedPath).toBe('/dir/b.txt')
     const kept = normaliseTarget('/dir%2F%2Fb.txt', 'on', false)
     expect(kept.ok && kept.decodedPath).toBe('/dir//b.txt')
+    // The Dispatcher's own path is collapsed all the same.
+    expect(kept.ok && kept.path).toBe('/dir/b.txt')
     // The trace shows %2F, not the placeholder it waits in.
     const steps = normaliseTarget('/dir//x%2Fb%41.txt', 'on')
     expect(steps.ok && steps.steps.join(' ')).not.toMatch(/\u0100/)

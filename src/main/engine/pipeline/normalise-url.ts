@@ -205,13 +205,14 @@ export function normaliseTarget(
     // ap_process_request_internal: decoding `%2F` may make new `//`, `..` or `.` segments, so the
     // path is normalised again (runs of slashes merged unless MergeSlashes Off); a `..` above the
     // root is dropped, not refused.
-    const again = (p: string): string => {
+    const again = (p: string, merge: boolean): string => {
       const decodedSlashes = p.replaceAll(ENCODED_SLASH, '/')
-      return removeDotSegments(mergeSlashes ? collapseSlashes(decodedSlashes) : decodedSlashes, 'drop') as string
+      return removeDotSegments(merge ? collapseSlashes(decodedSlashes) : decodedSlashes, 'drop') as string
     }
-    const path = again(resolved)
+    // The Dispatcher's path has its slashes collapsed whatever MergeSlashes says (DISP-732).
+    const path = again(resolved, true)
     steps.push(`decoded encoded slashes (AllowEncodedSlashes On): '${shown(resolved)}' → '${path}'`)
-    return { ok: true, rawPath, path, decodedPath: again(decodedPath), query: split.query, steps }
+    return { ok: true, rawPath, path, decodedPath: again(decodedPath, mergeSlashes), query: split.query, steps }
   }
   return { ok: true, rawPath, path: resolved, decodedPath, query: split.query, steps }
 }
