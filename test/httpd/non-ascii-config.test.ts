@@ -98,3 +98,21 @@ describe('a non-ASCII DocumentRoot', () => {
     expect(await compareAll(requests, josé.apachePort, josé.enginePort)).toBe('')
   })
 })
+
+/** What httpd writes from the configuration's text: header values, variables, ErrorDocument text. */
+const written = classicSideBySide({ 'a.txt': 'a\n' }, (d) => [
+  ...serverLines(['mime', 'headers', 'setenvif', 'env'], d),
+  'Header always set X-N "caf\u00e9"',
+  'SetEnvIf Request_URI "a" V=\u00fcber',
+  'SetEnv W gr\u00fc\u00df',
+  'Header always set X-V "%{V}e %{W}e"',
+  'Header always edit X-N "caf\u00e9" "th\u00e9"',
+  'ErrorDocument 404 "nicht gef\u00fcnden"'
+])
+
+describe('non-ASCII text httpd writes', () => {
+  it('goes out as its UTF-8 bytes, as apache2 writes it', async () => {
+    const requests = ['/a.txt', '/nope'].map((t): HttpdRequest => ['GET', t, {}])
+    expect(await compareAll(requests, written.apachePort, written.enginePort)).toBe('')
+  })
+})

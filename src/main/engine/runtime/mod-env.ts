@@ -8,6 +8,7 @@
  */
 import type { VhostSettings } from '../../../shared/config-model'
 import { otherOccurrences } from '../config/apache/settings'
+import { toByteString } from '../apache-expr/uri-escape'
 
 export const MOD_ENV_DIRECTIVES = ['SetEnv', 'PassEnv', 'UnsetEnv'] as const
 
@@ -26,9 +27,10 @@ export function modEnvVars(
     vars ??= new Map()
     for (const d of otherOccurrences(c, MOD_ENV_DIRECTIVES)) {
       if (d.name === 'SetEnv') {
-        if (d.args[0] !== undefined) vars.set(d.args[0], d.args[1] ?? '')
+        // Values as the bytes httpd holds (configuration text and the environment are UTF-8).
+        if (d.args[0] !== undefined) vars.set(d.args[0], toByteString(d.args[1] ?? ''))
       } else if (d.name === 'PassEnv') {
-        for (const name of d.args) if (osEnv[name] !== undefined) vars.set(name, osEnv[name])
+        for (const name of d.args) if (osEnv[name] !== undefined) vars.set(name, toByteString(osEnv[name]))
       } else for (const name of d.args) vars.delete(name)
     }
   }

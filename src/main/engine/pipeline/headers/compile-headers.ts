@@ -8,7 +8,15 @@
  */
 import type { HeaderDirective } from '../../../../shared/config-model'
 import type { Diagnostic } from '../../../../shared/diagnostics'
-import { compilePcre, ExprError, parseExpr, parseStringExpr, readsOnlyRequest, type ExprAst } from '../../apache-expr'
+import {
+  compilePcre,
+  ExprError,
+  parseExpr,
+  parseStringExpr,
+  readsOnlyRequest,
+  toByteString,
+  type ExprAst
+} from '../../apache-expr'
 import { lowerName } from '../../apache-expr/lower-name'
 import { constantHeaderFormat, parseHeaderFormat, type FormatPart } from './format'
 
@@ -125,7 +133,7 @@ function compileOne(d: HeaderDirective): CompiledHeader | Diagnostic {
   const out: CompiledHeader = { src: d, table, action, header, key, isContentType: key === 'content-type' }
   if (action === 'edit' || action === 'edit*') {
     if (subs === undefined) return fail(d, 'HEADER_BAD_ARGS', 'Header edit requires a match and a substitution')
-    const re = compilePcre(value ?? '')
+    const re = compilePcre(toByteString(value ?? ''))
     if (!re.ok) {
       return fail(
         d,

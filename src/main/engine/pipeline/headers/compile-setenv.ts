@@ -10,7 +10,7 @@
  */
 import type { SetEnvDirective } from '../../../../shared/config-model'
 import type { Diagnostic } from '../../../../shared/diagnostics'
-import { compilePcre, ExprError, parseExpr, type ExprAst } from '../../apache-expr'
+import { compilePcre, ExprError, parseExpr, toByteString, type ExprAst } from '../../apache-expr'
 
 export type Special =
   'remote_host' | 'remote_addr' | 'server_addr' | 'request_method' | 'request_protocol' | 'request_uri'
@@ -97,7 +97,7 @@ export function compileSetEnv(directives: SetEnvDirective[]): CompiledSetEnv {
       const eq = w.indexOf('=')
       const entry =
         eq >= 0
-          ? { name: w.slice(0, eq), value: w.slice(eq + 1) }
+          ? { name: w.slice(0, eq), value: toByteString(w.slice(eq + 1)) }
           : w.startsWith('!')
             ? { name: w.slice(1), value: '!' }
             : { name: w, value: '1' }
@@ -144,7 +144,7 @@ export function compileSetEnv(directives: SetEnvDirective[]): CompiledSetEnv {
     const literal = icase ? null : nonRegexPattern(pattern)
     if (literal !== null) entry.literal = literal
     else {
-      const re = compilePcre(pattern, { caseless: icase })
+      const re = compilePcre(toByteString(pattern), { caseless: icase })
       if (!re.ok) {
         problems.push(
           problem(

@@ -9,7 +9,7 @@
  * refuse the configuration: "Unrecognized header format %x".
  */
 import os from 'node:os'
-import { envGet } from '../../apache-expr'
+import { envGet, toByteString } from '../../apache-expr'
 
 export type FormatPart =
   | { kind: 'text'; text: string }
@@ -57,7 +57,7 @@ export function parseHeaderFormat(s: string): { parts: FormatPart[] } | { error:
       j = close < 0 ? s.length : close + 1
     }
     const tag = s[j]
-    if (text) parts.push({ kind: 'text', text })
+    if (text) parts.push({ kind: 'text', text: toByteString(text) })
     text = ''
     if (tag === 'e') parts.push({ kind: 'env', name: arg })
     else if (tag === 's') parts.push({ kind: 'ssl', name: arg })
@@ -69,7 +69,7 @@ export function parseHeaderFormat(s: string): { parts: FormatPart[] } | { error:
     else return { error: `Unrecognized header format %${tag ?? ''}` }
     i = j + 1
   }
-  if (text) parts.push({ kind: 'text', text })
+  if (text) parts.push({ kind: 'text', text: toByteString(text) })
   return { parts }
 }
 

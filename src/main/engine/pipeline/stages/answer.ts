@@ -13,6 +13,7 @@ import { runPipeline } from '../run'
 import { INTERNAL_REDIRECT_LIMIT, recursionLimitMessage, redirectedEnv } from '../dir-rewrite'
 import { signedPage } from '../server-signature'
 import { traceEnableOf } from '../trace-enable'
+import { toByteString } from '../../apache-expr/uri-escape'
 
 /** `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost wins). */
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
@@ -67,7 +68,8 @@ export function answer(
     ctx.recursiveError = status
   }
   // A message instead of a document: httpd writes it as the page, still typed text/html.
-  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, doc.replace(/^"|"$/g, ''))
+  // Written as the bytes of the configuration's UTF-8 text, as httpd writes it.
+  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, toByteString(doc.replace(/^"|"$/g, '')))
   return sendPage(
     ctx,
     status,
