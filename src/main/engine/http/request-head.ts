@@ -154,6 +154,8 @@ export function judgeHead(head: string): HeadVerdict {
     if (/^transfer-encoding[ \t]*:/i.test(field)) transferEncoding = true
     fields.push(field)
   }
+  const framing = framingProblem(fields, transferEncoding)
+  if (framing !== null) return refused(requestLine, framing)
   let kept = fields
   if (transferEncoding) {
     kept = fields.filter((f) => !/^content-length[ \t]*:/i.test(f))
@@ -162,6 +164,30 @@ export function judgeHead(head: string): HeadVerdict {
   if (!changed) return { kind: 'node' }
   return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n'), line: original }
 }
+
+/**
+ * What ap_read_request refuses in the body's framing, with 400, after reading the fields and
+ * before the Host header chooses a vhost (so the first-listed vhost's ErrorDocument and
+ * `Header always` answer): a Transfer-Encoding whose last coding is not chunked, or, without
+ * one, a Content-Length that is not a plain number (`ap_parse_strict_length`; repeated fields
+ * are joined with ", ", which is none).
+ */
+function framingProblem(fields: string[], transferEncoding: boolean): string | null {
+  const values = (name: RegExp): string[] =>
+    fields.filter((f) => name.test(f)).map((f) => f.slice(f.indexOf(':') + 1).trim())
+  if (transferEncoding) {
+    const te = values(/^transfer-encoding[ \t]*:/i).join(', ')
+    const codings = te.split(',').map((c) => c.trim().toLowerCase())
+    if (codings[codings.length - 1] === 'chunked' && codings.indexOf('chunked') === codings.length - 1) return null
+    return `the Transfer-Encoding '${te}' does not end in chunked`
+  }
+  const lengths = values(/^content-length[ \t]*:/i)
+  if (lengths.length === 0) return null
+  const cl = lengths.join(', ')
+  return /^\d+$/.test(cl) && BigInt(cl) <= INT64_MAX ? null : `an invalid Content-Length '${cl}'`
+}
+
+const INT64_MAX = 2n ** 63n - 1n
 
 /**
  * Whether the head Node's parser failed on is a HEAD's: the first word of that head, which
