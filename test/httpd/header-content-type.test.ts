@@ -21,7 +21,10 @@ const CASES: Record<string, string> = {
   merge: 'Header merge Content-Type text/plain',
   'set-then-read': 'Header set Content-Type text/x-a\n  Header set X-CT "expr=%{CONTENT_TYPE}"',
   'unset-then-add': 'Header unset Content-Type\n  Header add Content-Type text/x-b',
-  'always-add': 'Header always add Content-Type text/x-b'
+  'always-add': 'Header always add Content-Type text/x-b',
+  // A file's type is no row of headers_out while mod_headers runs: this reads nothing.
+  'read-response':
+    'Header always set X-R "expr=%{resp:Content-Type}"\n  Header set X-H "1" "expr=%{resp:Content-Type} =~ m#text/#"'
 }
 
 const FILES = {
@@ -41,6 +44,7 @@ const NOW = new Date().toUTCString()
 const REQUESTS: HttpdRequest[] = [
   ...Object.keys(CASES).map((name): HttpdRequest => ['GET', `/${name}/a.txt`, {}]),
   ['GET', '/always-set/missing', {}],
+  ['GET', '/read-response/missing', {}],
   ['GET', '/add/untyped.zzq', {}],
   ['GET', '/always-add/untyped.zzq', {}],
   // 304s get no line from r->content_type: what the rows say goes out. (The files are a minute old.)

@@ -145,12 +145,16 @@ function run(
     for (const [name, value] of after) if (value !== undefined) headersOut.set(name, value)
   }
   // r->content_type: what the handler set, which for a proxied or cached answer is its Content-Type.
-  const contentType = opts.contentType ?? headersOut.get('Content-Type', 'content-type')
+  const row = headersOut.get('Content-Type', 'content-type')
+  const contentType = opts.contentType ?? row
   // The type a file, a cached page or an error page names is r->content_type alone while
-  // mod_headers runs: its line is made after (settleContentType). A backend's is a row.
-  // A 204 or 304 gets no line made from it at all (ap_http_header_filter): rows stay as they are.
+  // mod_headers runs (`%{resp:Content-Type}` reads nothing): its line is made after
+  // (settleContentType). A backend's is a row. A 204 or 304 gets no line made from it at all
+  // (ap_http_header_filter): rows stay as they are.
   const bodiless = resp.status === 204 || resp.status === 304
-  const handlerTyped = c.touchesContentType && !bodiless && (errorPath || opts.contentType !== undefined)
+  // (A row naming another type is a later filter's: the byte-range filter's multipart type.)
+  const handlerTyped =
+    !bodiless && (errorPath || (opts.contentType !== undefined && (row === undefined || row === opts.contentType)))
   if (handlerTyped) headersOut.unset('Content-Type', 'content-type')
   const s = fixupScope(req, env, opts, headersOut, contentType)
   s.exprCtx.response = {
@@ -179,7 +183,7 @@ function run(
   const typeRow =
     c.touchesContentType &&
     (errHeadersOut.has('Content-Type', 'content-type') || headersOut.has('Content-Type', 'content-type'))
-  if (c.touchesContentType && !bodiless) {
+  if ((handlerTyped || c.touchesContentType) && !bodiless) {
     settleContentType(errHeadersOut, headersOut, s.contentType === null ? undefined : (s.contentType ?? contentType))
   }
   // What the conditions read went into Vary as they were evaluated (runFixups): a later
