@@ -38,6 +38,12 @@ export interface ExpiresRule {
 export interface ExpiresConfig {
   byType: Map<string, ExpiresRule>
   fallback?: ExpiresRule
+  /**
+   * `type/*` entries are looked up: httpd's merge takes this flag from the innermost context
+   * with a mod_expires directive of its own (`new->wildcards = add->wildcards`), so a section
+   * with only `ExpiresByType text/html …` hides an outer `ExpiresByType image/* …`.
+   */
+  wildcards: boolean
 }
 
 export const APACHE_BAD_EXPIRES = 'APACHE_BAD_EXPIRES'
@@ -85,7 +91,10 @@ export function mergeExpires(contexts: VhostSettings[], problems?: Diagnostic[])
   let active = false
   let fallback: ExpiresRule | undefined
   const byType = new Map<string, ExpiresRule>()
+  let wildcards = false
   for (const c of contexts) {
+    // A context without mod_expires directives has no config of the module: nothing merges.
+    if (hasExpiresDirectives(c)) wildcards = otherOccurrences(c, 'ExpiresByType').some((d) => isWildcard(d.args[0]))
     const flag = otherOccurrences(c, 'ExpiresActive').at(-1)
     if (flag) active = isFlagOn(flag.args[0] ?? 'off')
     for (const d of otherOccurrences(c, 'ExpiresByType')) {
@@ -96,7 +105,13 @@ export function mergeExpires(contexts: VhostSettings[], problems?: Diagnostic[])
     if (def) fallback = ruleOf(def.args[0], `ExpiresDefault ${def.args.join(' ')}`, def.pos, problems) ?? fallback
   }
   if (!active || (byType.size === 0 && !fallback)) return null
-  return { byType, fallback }
+  return { byType, fallback, wildcards }
+}
+
+/** `set_expiresbytype`: a type whose subtype is `*`. */
+function isWildcard(type: string | undefined): boolean {
+  const slash = type?.indexOf('/') ?? -1
+  return slash >= 0 && type!.slice(slash + 1) === '*'
 }
 
 function ruleOf(
@@ -143,7 +158,7 @@ export function expiresRuleFor(
     .toLowerCase()
   return (
     (type && config.byType.get(type)) ||
-    (type && config.byType.get(type.split('/')[0] + '/*')) ||
+    (type && config.wildcards && config.byType.get(type.split('/')[0] + '/*')) ||
     config.fallback ||
     null
   )
