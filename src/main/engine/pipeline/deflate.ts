@@ -23,18 +23,55 @@ import { ifRangeHolds } from '../cache/serve-file'
 import { parseHttpDate } from '../http/apr-date'
 import { cutWholeBody } from '../http/byte-ranges'
 import { apacheSections } from './apache-sections'
+import { otherOccurrences } from '../config/apache/settings'
 import type { Reply, RequestContext } from './context'
 
-/** The `SetOutputFilter` that puts DEFLATE in effect for these contexts (the innermost one decides), else null. */
-export function deflateFilterOf(contexts: VhostSettings[]): Sourced<string[]> | null {
-  let found: Sourced<string[]> | null = null
+/** What puts mod_deflate's filter in an answer's way. */
+export interface DeflateFilter {
+  /** The directive as written, for the trace. */
+  source: Sourced<string[]>
+  directive: 'SetOutputFilter' | 'AddOutputFilterByType'
+  /** AddOutputFilterByType's content types (mod_filter compares them case-sensitively); null: every answer. */
+  types: readonly string[] | null
+}
+
+/**
+ * The filter these contexts put DEFLATE in with, else null: the innermost `SetOutputFilter`
+ * decides; without one naming DEFLATE, the `AddOutputFilterByType DEFLATE` lines of the
+ * innermost context that has some (mod_filter's, for the answers of the types they name: its
+ * merge overlays the filter of that name, so a vhost's lines replace the server's).
+ */
+export function deflateFilterOf(contexts: VhostSettings[]): DeflateFilter | null {
+  let found: DeflateFilter | null = null
   for (const c of contexts) {
     const set = c.other.SetOutputFilter
     if (!set) continue
-    const filters = set.value.join(' ').split(/[;\s]+/)
-    found = filters.some((f) => f.toUpperCase() === 'DEFLATE') ? set : null
+    found = namesDeflate(set.value.join(' ')) ? { source: set, directive: 'SetOutputFilter', types: null } : null
   }
-  return found
+  if (found) return found
+  let byType: DeflateFilter | null = null
+  for (const c of contexts) {
+    const lines = otherOccurrences(c, 'AddOutputFilterByType').filter((d) => namesDeflate(d.args[0]))
+    if (lines.length === 0) continue
+    const source = { value: lines[0].args, pos: lines[0].pos }
+    byType = { source, directive: 'AddOutputFilterByType', types: lines.flatMap((d) => d.args.slice(1)) }
+  }
+  return byType
+}
+
+/** A filter list (`DEFLATE`, `INCLUDES;DEFLATE`) that names DEFLATE. */
+function namesDeflate(list: string | undefined): boolean {
+  return (list ?? '').split(/[;\s]+/).some((f) => f.toUpperCase() === 'DEFLATE')
+}
+
+/** Whether the filter is in this answer's way: mod_filter matches r->content_type up to `;` or a space. */
+export function deflateApplies(filter: DeflateFilter | null | undefined, headers: OutgoingHttpHeaders): boolean {
+  if (!filter) return false
+  if (filter.types === null) return true
+  const type = getHeader(headers, 'content-type')
+  if (type === undefined) return false
+  const bare = type.slice(0, type.search(/[; \t]|$/))
+  return filter.types.includes(bare)
 }
 
 /** Bodies up to this size, known whole, are not compressed ("Not compressing very small response"). */
@@ -96,18 +133,19 @@ export function deflateOutcome(
  * The trace line for an outcome, made once per `SetOutputFilter` directive and outcome (traces
  * keep the shared string, not a copy).
  */
-export function deflateSummary(filter: Sourced<string[]>, outcome: ReturnType<typeof deflateOutcome>): string {
-  let known = summaries.get(filter)
-  if (!known) summaries.set(filter, (known = new Map()))
+export function deflateSummary(filter: DeflateFilter, outcome: ReturnType<typeof deflateOutcome>): string {
+  let known = summaries.get(filter.source)
+  if (!known) summaries.set(filter.source, (known = new Map()))
   let line = known.get(outcome)
   if (line === undefined) {
-    const where = filter.pos ? ` (${shortPos(filter.pos)})` : ''
+    const where = filter.source.pos ? ` (${shortPos(filter.source.pos)})` : ''
+    const by = `${filter.directive} ${filter.source.value.join(' ')}${where}`
     line =
       outcome === 'gzip'
-        ? `mod_deflate gzips the answer: SetOutputFilter DEFLATE${where}, the client accepts gzip`
+        ? `mod_deflate gzips the answer: ${by}, the client accepts gzip`
         : outcome === 'vary'
-          ? `mod_deflate adds Vary: Accept-Encoding and leaves the body plain: the client does not accept gzip (SetOutputFilter DEFLATE${where})`
-          : `mod_deflate leaves the answer alone: ${outcome} (SetOutputFilter DEFLATE${where})`
+          ? `mod_deflate adds Vary: Accept-Encoding and leaves the body plain: the client does not accept gzip (${by})`
+          : `mod_deflate leaves the answer alone: ${outcome} (${by})`
     known.set(outcome, line)
   }
   return line
@@ -186,7 +224,8 @@ function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpH
   // A HEAD's body goes through the filters too (its compressed length is what a range cuts).
   if (range === undefined || (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') || !ctx.outputFiltered)
     return undefined
-  if (!ctx.vhost?.apache.scoped.hasDeflate || !apacheSections(ctx)?.deflate) return undefined
+  if (!ctx.vhost?.apache.scoped.hasDeflate || !deflateApplies(apacheSections(ctx)?.deflate, fullAnswerHeaders))
+    return undefined
   return deflateOutcome(ctx, 200, fullAnswerHeaders) === 'gzip' ? range : undefined
 }
 

@@ -12,7 +12,7 @@ import type { CompiledHeaders } from './headers/compile-headers'
 import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
-import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
+import { deflateApplies, deflateDecision, deflateOutcome, deflateSummary } from './deflate'
 import { withDefaultCharset } from '../cache/mime-types'
 import { sharedText } from '../text-memo'
 import { directoryWalk } from '../runtime/sections'
@@ -146,7 +146,7 @@ function afterModules(
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
   // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
   let deflateVary = false
-  if (scoped?.deflate && ctx.outputFiltered && !errorResponse) {
+  if (scoped?.deflate && ctx.outputFiltered && !errorResponse && deflateApplies(scoped.deflate, headers)) {
     const saw = ctx.deflateSaw
     let outcome = saw ? deflateOutcome(ctx, 200, saw) : deflateOutcome(ctx, status, headers)
     // A range cut from an answer mod_deflate would gzip is handled by `fileAnswer`; any other keeps its bytes.
@@ -245,8 +245,9 @@ function headerDirectives(
     ctx.env,
     errorResponse,
     v!.probe,
-    // One clock reading for the run and for the trace rebuilt later.
-    Date.now(),
+    // One clock reading for the run and for the trace rebuilt later, to the microsecond as
+    // httpd's r->request_time (`%t`): two requests in one millisecond have different times.
+    performance.timeOrigin + performance.now(),
     source.contentType,
     ctx.config.loaded.environment,
     // r->filename before the directory walk cuts it (`%{REQUEST_FILENAME}` in `expr=`).
@@ -360,6 +361,7 @@ class HeaderRun implements LazyCompletion {
       errorResponse: this.errorResponse,
       fs: this.probe,
       now: new Date(this.now),
+      requestTime: this.now,
       quiet,
       contentType: this.contentType,
       osEnv: this.osEnv,

@@ -13,7 +13,7 @@ import { shortPos, type Diagnostic } from '../../../shared/diagnostics'
 import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-expr'
 import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
-import { deflateFilterOf } from '../pipeline/deflate'
+import { deflateFilterOf, type DeflateFilter } from '../pipeline/deflate'
 import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
 import { atOrBelow, compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
@@ -34,7 +34,7 @@ export interface ScopedApache {
   requestHeaders: CompiledHeaders | null
   expires: ExpiresConfig | null
   /** The `SetOutputFilter` that puts DEFLATE in effect, if one does. */
-  deflate: Sourced<string[]> | null
+  deflate: DeflateFilter | null
   /** mod_mime's `ForceType`/`AddType` and core's `AddDefaultCharset` in effect. */
   mime: MimeSettings
   /** Access control in effect (`Require`, `Order`/`Allow`/`Deny`), null when no context has any. */
@@ -129,6 +129,7 @@ export class VhostScopes {
       s.errorDocuments.length > 0 ||
       hasExpiresDirectives(s) ||
       s.other.SetOutputFilter !== undefined ||
+      s.other.AddOutputFilterByType !== undefined ||
       hasMimeDirectives(s) ||
       s.access !== undefined ||
       s.other.AuthType !== undefined ||
