@@ -43,6 +43,7 @@ export function compileDiagnostics(
     out.push(...forwardedHostKeyFiles(contexts))
     for (const s of [apache.server, ...apache.virtualHosts.map((v) => v.settings)]) out.push(...remoteIpProblems(s))
     out.push(...notEmulated(contexts).map((d) => inProjectTerms(loaded, d)))
+    out.push(...mimeNotEmulated(contexts))
     if (moduleLoaded(apache.modules, 'include_module'))
       out.push(...includesFilters(contexts).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
@@ -146,6 +147,43 @@ function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
         message: `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests go on to the Dispatcher`,
         pos: a.pos
       })
+    }
+  }
+  return out
+}
+
+/** What each mod_mime or mod_filter directive the workbench does not act on would have done. */
+const MIME_NOT_EMULATED: Record<string, string> = {
+  addencoding: 'answers go without the Content-Encoding it names for these extensions',
+  removeencoding: 'an encoding added for these extensions is kept',
+  addlanguage: 'answers go without the Content-Language it names for these extensions',
+  defaultlanguage: 'answers go without its Content-Language',
+  removelanguage: 'a language added for these extensions is kept',
+  removetype: 'these extensions keep their type'
+}
+
+/**
+ * mod_mime's encodings and languages, RemoveType, and DEFLATE put in by extension
+ * (`AddOutputFilter DEFLATE .html`) or by mod_filter's providers are not emulated: said where
+ * they are set, instead of being ignored silently (`SetOutputFilter` and `AddOutputFilterByType`
+ * are emulated).
+ */
+function mimeNotEmulated(contexts: VhostSettings[]): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const warn = (message: string, pos: Diagnostic['pos']): void => {
+    out.push({ severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos })
+  }
+  for (const s of contexts) {
+    for (const d of otherOccurrences(s, Object.keys(MIME_NOT_EMULATED))) {
+      warn(`${d.name} is not emulated: ${MIME_NOT_EMULATED[d.name.toLowerCase()]}`, d.pos)
+    }
+    for (const d of otherOccurrences(s, ['AddOutputFilter', 'FilterProvider'])) {
+      const filters = (d.name.toLowerCase() === 'filterprovider' ? (d.args[1] ?? '') : (d.args[0] ?? '')).split(/[;,]/)
+      if (!filters.some((f) => f.trim().toUpperCase() === 'DEFLATE')) continue
+      warn(
+        `${d.name} ${d.args.join(' ')} is not emulated: these answers go uncompressed (SetOutputFilter DEFLATE and AddOutputFilterByType DEFLATE are emulated)`,
+        d.pos
+      )
     }
   }
   return out

@@ -80,3 +80,32 @@ describe('argument counts httpd refuses', () => {
     ])
   })
 })
+
+describe("mod_mime's and mod_filter's directives the workbench does not act on", () => {
+  /** The warnings `check` gives, as [line, message]. */
+  function warned(conf: string): [number | undefined, string][] {
+    const r = load({ 'httpd.conf': conf })
+    const loaded = { dispatcher: { farms: [] }, apache: r.config, files: r.files } as unknown as LoadedConfig
+    return compileDiagnostics(loaded)
+      .filter((d) => d.code === 'MODEL_NOT_EMULATED')
+      .map((d) => [d.pos?.line, d.message])
+  }
+
+  it('say so at their line: encodings, languages, RemoveType, DEFLATE by extension or by provider', () => {
+    const conf = [
+      'AddEncoding x-gzip .gz',
+      'AddLanguage en .en',
+      'RemoveType .foo',
+      'AddOutputFilter DEFLATE .html',
+      'FilterProvider gz DEFLATE "%{CONTENT_TYPE} =~ m#^text/html#"',
+      'AddOutputFilterByType DEFLATE text/html',
+      'SetOutputFilter DEFLATE'
+    ].join('\n')
+    const found = warned(conf)
+    expect(found.map(([line]) => line)).toEqual([1, 2, 3, 4, 5])
+    expect(found[0][1]).toBe(
+      'AddEncoding is not emulated: answers go without the Content-Encoding it names for these extensions'
+    )
+    expect(found[3][1]).toMatch(/^AddOutputFilter DEFLATE \.html is not emulated: these answers go uncompressed/)
+  })
+})
