@@ -42,7 +42,9 @@ const REQUESTS: HttpdRequest[] = [
   // The <Location>'s line replaces the vhost's, as the vhost's replaces the server's.
   ['GET', '/loc/e.css', GZ],
   ['GET', '/tiny.html', GZ],
-  ['GET', '/a.html', { ...GZ, range: 'bytes=0-9' }]
+  ['GET', '/a.html', { ...GZ, range: 'bytes=0-9' }],
+  // A multipart range: mod_filter goes by the type of the whole answer it is cut from.
+  ['GET', '/c.css', { range: 'bytes=0-9,20-29' }]
 ]
 
 describe('AddOutputFilterByType DEFLATE', () => {

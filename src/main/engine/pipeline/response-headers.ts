@@ -146,7 +146,13 @@ function afterModules(
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
   // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
   let deflateVary = false
-  if (scoped?.deflate && ctx.outputFiltered && !errorResponse && deflateApplies(scoped.deflate, headers)) {
+  // (mod_filter sees the type of the whole answer a range is cut from later: `deflateSaw`.)
+  if (
+    scoped?.deflate &&
+    ctx.outputFiltered &&
+    !errorResponse &&
+    deflateApplies(scoped.deflate, ctx.deflateSaw ?? headers)
+  ) {
     const saw = ctx.deflateSaw
     let outcome = saw ? deflateOutcome(ctx, 200, saw) : deflateOutcome(ctx, status, headers)
     // A range cut from an answer mod_deflate would gzip is handled by `fileAnswer`; any other keeps its bytes.
