@@ -8,7 +8,7 @@
  * What a combination of sections compiles to is remembered per vhost: a site has a handful
  * of combinations, and a request only pays for the section walk.
  */
-import type { ApacheScope, HeaderDirective, Sourced, VhostSettings } from '../../../shared/config-model'
+import type { ApacheScope, HeaderDirective, VhostSettings } from '../../../shared/config-model'
 import { shortPos, type Diagnostic } from '../../../shared/diagnostics'
 import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-expr'
 import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
