@@ -38,13 +38,11 @@
  * folder: `author/`, `html/` (publish) and `lc/`, the names amsEnvironment derives from `docroot`.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
 import { amsEnvironment } from '../../src/main/engine/config/loaders/environment'
-import { loadModules, startApache, type RunningApache } from './harness'
-import { editableCopy, writeDocroot, type RunningProject } from './project'
+import { loadModules, sideBySide, startApache, type RunningPair } from './harness'
+import { editableCopy, writeDocroot } from './project'
 
 const MODULES_DIR = '/usr/lib/apache2/modules'
 
@@ -74,15 +72,8 @@ export interface AmsSetup {
 }
 
 /** Starts both servers before the file's tests and stops them after; read the ports inside a test. */
-export function amsSideBySide(setup: AmsSetup): RunningProject {
-  const running: RunningProject = { apachePort: 0, enginePort: 0 }
-  let dir: string
-  let apache: RunningApache | undefined
-  let engine: Engine | undefined
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-ams-'))
-    fs.chmodSync(dir, 0o755)
+export function amsSideBySide(setup: AmsSetup): RunningPair {
+  return sideBySide('dw-ams-', async (dir, onStop) => {
     const docroot = path.join(dir, 'docroot')
     for (const d of ['author', 'html', 'lc']) fs.mkdirSync(path.join(docroot, d), { recursive: true })
     writeDocroot(docroot, setup.files)
@@ -90,19 +81,12 @@ export function amsSideBySide(setup: AmsSetup): RunningProject {
     fs.mkdirSync(runDir)
     const src = amsCopy(setup.src, path.join(dir, 'src'), runDir, setup.velocity)
     const env = amsEnvironment({ env: setup.env, docroot })
-    apache = await startApache({ serverRoot: src, runDir, lines: ['Include conf/httpd.conf'], env })
-    engine = new Engine({ config: src, host: '127.0.0.1', port: 0, watch: false, ringSize: 0, docroot, env })
-    running.apachePort = apache.port
-    running.enginePort = Number(new URL(await engine.start()).port)
-  }, 30_000)
-
-  afterAll(async () => {
-    apache?.stop()
-    await engine?.stop()
-    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+    const apache = await startApache({ serverRoot: src, runDir, lines: ['Include conf/httpd.conf'], env })
+    onStop(() => apache.stop())
+    const engine = new Engine({ config: src, host: '127.0.0.1', port: 0, watch: false, ringSize: 0, docroot, env })
+    onStop(() => engine.stop())
+    return { apachePort: apache.port, enginePort: Number(new URL(await engine.start()).port) }
   })
-
-  return running
 }
 
 const FILTERED = /\.(conf|vhost|rules|vars|any)$/

@@ -5,11 +5,9 @@
  * dispatcher-handler`, so Apache's own handlers answer in both), over a docroot of given files.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
-import { loadModules, startApache, type RunningApache } from './harness'
+import { loadModules, sideBySide, startApache, type RunningPair } from './harness'
 import { writeDocroot } from './project'
 
 /**
@@ -26,11 +24,6 @@ export function serverLines(modules: string[], docroot: string): string[] {
     '  Require all granted',
     '</Directory>'
   ]
-}
-
-export interface RunningClassic {
-  apachePort: number
-  enginePort: number
 }
 
 /**
@@ -67,27 +60,15 @@ export function classicSideBySide(
   files: Record<string, string>,
   lines: (docroot: string) => string[],
   docrootName = 'docroot'
-): RunningClassic {
-  const running: RunningClassic = { apachePort: 0, enginePort: 0 }
-  let dir: string
-  let apache: RunningApache | undefined
-  let engine: Engine | undefined
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-classic-'))
-    fs.chmodSync(dir, 0o755)
+): RunningPair {
+  return sideBySide('dw-classic-', async (dir, onStop) => {
     const conf = lines(writeDocroot(path.join(dir, docrootName), files))
     const runDir = path.join(dir, 'apache')
     fs.mkdirSync(runDir)
-    apache = await startApache({ serverRoot: runDir, runDir, lines: conf })
+    const apache = await startApache({ serverRoot: runDir, runDir, lines: conf })
+    onStop(() => apache.stop())
     const started = await startWorkbench(path.join(dir, 'workbench'), conf)
-    engine = started.engine
-    running.apachePort = apache.port
-    running.enginePort = started.port
-  }, 30_000)
-  afterAll(async () => {
-    apache?.stop()
-    await engine?.stop()
-    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+    onStop(() => started.engine.stop())
+    return { apachePort: apache.port, enginePort: started.port }
   })
-  return running
 }

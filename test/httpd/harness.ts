@@ -12,8 +12,10 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
+import { afterAll, beforeAll } from 'vitest'
 import { freePort } from '../integration/support/ports'
 
 export const APACHE = '/usr/sbin/apache2'
@@ -33,6 +35,37 @@ export interface Answer {
   /** The header lines' names, lower-cased, in the order they were written. */
   order?: string[]
   body: Buffer
+}
+
+/** The two servers' ports, set once both run: read them inside a test. */
+export interface RunningPair {
+  apachePort: number
+  enginePort: number
+}
+
+/**
+ * Runs `start` before the file's tests in a fresh folder (its name begins with `prefix`) and,
+ * after them, what it registered with `onStop` (in the order registered), then removes the
+ * folder: what every side-by-side set-up shares. `start` registers each server as soon as it
+ * runs, so one that started is stopped even when the next fails to.
+ */
+export function sideBySide(
+  prefix: string,
+  start: (dir: string, onStop: (stop: () => unknown) => void) => Promise<RunningPair>
+): RunningPair {
+  const running: RunningPair = { apachePort: 0, enginePort: 0 }
+  const stops: (() => unknown)[] = []
+  let dir: string | undefined
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+    fs.chmodSync(dir, 0o755)
+    Object.assign(running, await start(dir, (stop) => stops.push(stop)))
+  }, 30_000)
+  afterAll(async () => {
+    for (const stop of stops) await stop()
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  })
+  return running
 }
 
 export interface RunningApache {

@@ -7,13 +7,11 @@
  * backend, which answers with the request it got.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
 import { resourcesDir } from '../../src/main/engine/resources'
-import { startBackend, type Backend } from './backend'
-import { loadModules, startApache, type RunningApache } from './harness'
+import { startBackend } from './backend'
+import { loadModules, sideBySide, startApache, type RunningPair } from './harness'
 import { freePort } from '../integration/support/ports'
 
 export const CORPUS = process.env.DW_CORPUS_DIR ?? path.resolve(__dirname, '../../../shared/corpus')
@@ -27,25 +25,13 @@ export interface ProjectSetup {
   env?: Record<string, string>
 }
 
-export interface RunningProject {
-  apachePort: number
-  enginePort: number
-}
-
 /** Starts both servers before the file's tests and stops them after; read the ports inside a test. */
-export function projectSideBySide(setup: ProjectSetup): RunningProject {
-  const running: RunningProject = { apachePort: 0, enginePort: 0 }
-  let dir: string
-  let apache: RunningApache | undefined
-  let engine: Engine | undefined
-  let backend: Backend | undefined
-
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-project-'))
-    fs.chmodSync(dir, 0o755)
+export function projectSideBySide(setup: ProjectSetup): RunningPair {
+  return sideBySide('dw-project-', async (dir, onStop) => {
     const docroot = writeDocroot(path.join(dir, 'docroot'), setup.files)
     const src = configCopy(setup.src, path.join(dir, 'src'))
-    backend = await startBackend(await freePort())
+    const backend = await startBackend(await freePort())
+    onStop(() => backend.close())
     const origin = `http://127.0.0.1:${backend.port}`
     const projectEnv = Object.fromEntries(
       Object.entries(setup.env ?? {}).map(([k, v]) => [k, v.replaceAll('{backend}', origin)])
@@ -54,7 +40,7 @@ export function projectSideBySide(setup: ProjectSetup): RunningProject {
     fs.mkdirSync(runDir)
     // The SDK image's httpd.conf: modules, types, then the workbench's stand-in for the rest.
     const base = fs.readFileSync(path.join(resourcesDir(), 'base-httpd.conf'), 'utf8')
-    apache = await startApache({
+    const apache = await startApache({
       serverRoot: src,
       runDir,
       // The workbench types .js as httpd 2.4's own mime.types does; Debian's /etc/mime.types says text/javascript.
@@ -74,7 +60,8 @@ export function projectSideBySide(setup: ProjectSetup): RunningProject {
         ...projectEnv
       }
     })
-    engine = new Engine({
+    onStop(() => apache.stop())
+    const engine = new Engine({
       config: src,
       host: '127.0.0.1',
       port: 0,
@@ -84,21 +71,11 @@ export function projectSideBySide(setup: ProjectSetup): RunningProject {
       aem: { host: '127.0.0.1', port: backend.port },
       env: projectEnv
     })
-    running.apachePort = apache.port
-    running.enginePort = Number(new URL(await engine.start()).port)
-  }, 30_000)
-
-  afterAll(async () => {
-    apache?.stop()
-    await engine?.stop()
-    await backend?.close()
-    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+    onStop(() => engine.stop())
+    return { apachePort: apache.port, enginePort: Number(new URL(await engine.start()).port) }
   })
-
-  return running
 }
 
-/** The files, a minute old so both servers give strong ETags (see site.ts), readable by apache2. */
 export function writeDocroot(docroot: string, files: Record<string, string>): string {
   const aMinuteAgo = new Date(Date.now() - 60_000)
   for (const [rel, text] of Object.entries(files)) {
