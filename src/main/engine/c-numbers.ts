@@ -4,7 +4,7 @@
  * overflow behaviour is the point: JavaScript's parseInt neither saturates nor truncates.
  */
 
-const INT64_MAX = 2n ** 63n - 1n
+export const INT64_MAX = 2n ** 63n - 1n
 const INT64_MIN = -(2n ** 63n)
 
 /** `apr_atoi64` / `strtol` on a 64-bit system: a value beyond 64 bits saturates at the nearest bound. */

@@ -41,6 +41,7 @@ export { planFlush, executeFlush, type FlushPlan, type ExecuteOptions } from './
 export { previewFlush } from './flush-preview'
 export {
   staticResponse,
+  contentTypeOf,
   fileHeaders,
   apacheETag,
   httpDate,

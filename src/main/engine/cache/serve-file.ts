@@ -58,6 +58,11 @@ export interface StaticResponse {
   contentType?: string
 }
 
+/** `r->content_type` of an answer: the file's type, also where the answer itself names none or another. */
+export function contentTypeOf(res: StaticResponse): string | undefined {
+  return res.contentType ?? getHeader(res.headers, 'Content-Type')
+}
+
 /**
  * What httpd 2.4 leaves out of a 304: only the body's own Content-Type and Content-Length (every
  * other field of the 200 goes out, Last-Modified, Accept-Ranges and stored headers included;

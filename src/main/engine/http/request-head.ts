@@ -17,6 +17,7 @@
  * Checked against apache2 2.4.68 (test/httpd/request-line.test.ts). Hand-written: no HTTP
  * parser on npm implements httpd's strict rules, and llhttp is what we are correcting.
  */
+import { INT64_MAX } from '../c-numbers'
 
 export type HeadVerdict =
   /** Node's parser reads this head as httpd does. */
@@ -186,8 +187,6 @@ function framingProblem(fields: string[], transferEncoding: boolean): string | n
   const cl = lengths.join(', ')
   return /^\d+$/.test(cl) && BigInt(cl) <= INT64_MAX ? null : `an invalid Content-Length '${cl}'`
 }
-
-const INT64_MAX = 2n ** 63n - 1n
 
 /**
  * Whether the head Node's parser failed on is a HEAD's: the first word of that head, which

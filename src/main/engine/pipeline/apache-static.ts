@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fileNameOf } from '../apache-expr/uri-escape'
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
-import { mtimeMicros, staticResponse } from '../cache/serve-file'
+import { contentTypeOf, mtimeMicros, staticResponse } from '../cache/serve-file'
 import { staticBodyBytes, staticBodyStream } from '../cache/static-body'
 import { contentTypeFor } from '../cache/mime-types'
 import { refuseOversizedBody } from './request-body-limit'
@@ -29,7 +29,6 @@ import { autoindex } from './autoindex'
 import { dirFixup, fallbackFixup, fixupAnswer } from './mod-dir'
 import { leavesDocroot, statOf } from './subrequest'
 import { traceEnableOf } from './trace-enable'
-import { getHeader } from '../cache/header-bag'
 
 /**
  * The Allow line of what httpd's default handler answers besides GET, HEAD and POST (it serves
@@ -203,8 +202,7 @@ function defaultHandler(
   ctx.status = res.status
   const source = {
     fileMtime: facts.mtime,
-    // r->content_type: the file's type, also where the answer names none (a 304, a multipart 206).
-    contentType: res.contentType ?? getHeader(res.headers, 'content-type'),
+    contentType: contentTypeOf(res),
     filterLines: res.status === 206 ? RANGE_BY_FILTER : undefined
   }
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, res.headers, false, source))

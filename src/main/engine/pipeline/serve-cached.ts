@@ -5,14 +5,13 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
-import { cachedFileBody, cachedFileResponse, type CachedFile } from '../cache'
+import { cachedFileBody, cachedFileResponse, contentTypeOf, type CachedFile } from '../cache'
 import type { RequestContext } from './context'
 import { defaultCharsetOf, finalHeaders, RANGE_BY_FILTER } from './response-headers'
 import { fileAnswer } from './deflate'
 import { apacheSections } from './apache-sections'
 import { addedTypeFor } from './mime-settings'
 import { answer } from './stages/answer'
-import { getHeader } from '../cache/header-bag'
 
 /** `now`: the clock when the caller has it (a hit answered as the request starts: its start time). */
 export function serveCached(
@@ -53,8 +52,7 @@ export function serveCached(
   // A 304 names no type, but r->content_type is still the file's (Header expressions read it).
   const source = {
     fileMtime: file.mtime,
-    // r->content_type: the file's type, also where the answer names none (a 304, a multipart 206).
-    contentType: res.contentType ?? getHeader(res.headers, 'content-type'),
+    contentType: contentTypeOf(res),
     filterLines: res.status === 206 ? RANGE_BY_FILTER : undefined
   }
   ctx.reply.head(res.status, finalHeaders(ctx, res.status, headers, false, source))
