@@ -91,3 +91,27 @@ describe('a full URL naming this server (reduce_uri)', () => {
   vhostCase('the main server named with port 8080', [], [], ['ServerName localhost:8080'])
   vhostCase('the main server named with port 80', [], [], ['ServerName localhost:80'])
 })
+
+/** The same question asked by a section's rules (mod_rewrite's per-directory reduce_uri). */
+describe('a full URL naming this server, from a <Directory> rule', () => {
+  for (const name of ['localhost', 'localhost:80']) {
+    describe(`ServerName ${name}`, () => {
+      const running = classicSideBySide({ 'a.txt': 'a\n', 'd/b.txt': 'b\n' }, (docroot) => [
+        ...serverLines(['mime', 'rewrite'], docroot),
+        '<VirtualHost *:*>',
+        `  ServerName ${name}`,
+        `  DocumentRoot "${docroot}"`,
+        `  <Directory "${docroot}/d">`,
+        '    RewriteEngine On',
+        '    RewriteRule ^name$ http://localhost/a.txt',
+        '    RewriteRule ^star$ http://*/a.txt',
+        '  </Directory>',
+        '</VirtualHost>'
+      ])
+      it('reduces as apache2 reduces', async () => {
+        const requests = ['/d/name', '/d/star'].map((t): HttpdRequest => ['GET', t, {}])
+        expect(await compareAll(requests, running.apachePort, running.enginePort)).toBe('')
+      })
+    })
+  }
+})
