@@ -166,7 +166,10 @@ describe('the request log', () => {
     const notes: string[] = []
     for (const i of [0, 1]) {
       await rows.nth(i).click()
-      await expect.poll(() => textOf(detail.locator('.overview-url')), POLL).toBe(target)
+      // Both rows show the same URL: wait for the clicked row's own trace, not the previous one.
+      const id = await attrOf(rows.nth(i), 'data-id')
+      await expect.poll(() => attrOf(detail.locator('.overview'), 'data-trace-id'), POLL).toBe(id)
+      expect(await textOf(detail.locator('.overview-url'))).toBe(target)
       const note = detail.locator('[data-testid="replayed-from"]')
       notes.push((await note.count()) > 0 ? await note.innerText() : '')
     }

@@ -138,6 +138,7 @@ const Row = memo(function Row({
       role="row"
       aria-selected={selected}
       data-seq={row.seq}
+      data-id={row.id}
       style={{ gridTemplateColumns: template, transform: `translateY(${top}px)` }}
       onClick={() => onSelect(row.id)}
     >

@@ -26,8 +26,11 @@ const TABS: { id: DetailTab; label: string }[] = [
 export function TraceDetailPane({ id }: { id: string }) {
   const { client } = useSession()
   const select = useRequests((s) => s.select)
-  const [detail, setDetail] = useState<TraceDetail | null | 'loading'>('loading')
-  const [error, setError] = useState<string | null>(null)
+  // Kept with the id it was loaded for: on a new selection the previous request's detail must
+  // not show, even for the moment between the render and the effect that fetches the new one.
+  const [loaded, setLoaded] = useState<{ id: string; detail: TraceDetail | null; error: string | null } | null>(null)
+  const detail = loaded?.id === id ? loaded.detail : 'loading'
+  const error = loaded?.id === id ? loaded.error : null
   const [tab, setTab] = useState<DetailTab>('trace')
 
   useEffect(() => {
@@ -40,12 +43,10 @@ export function TraceDetailPane({ id }: { id: string }) {
 
   useEffect(() => {
     let live = true
-    setDetail('loading')
-    setError(null)
     client
       .getTrace(id)
-      .then((d) => live && setDetail(d))
-      .catch((e: Error) => live && setError(e.message))
+      .then((d) => live && setLoaded({ id, detail: d, error: null }))
+      .catch((e: Error) => live && setLoaded({ id, detail: null, error: e.message }))
     return () => {
       live = false
     }
@@ -119,7 +120,7 @@ function Overview({ detail }: { detail: TraceDetail }) {
   const logLine = dispatcherLogLine(t)
 
   return (
-    <header className="overview">
+    <header className="overview" data-trace-id={t.id}>
       <div className="overview-line">
         <span className="method">{t.request.method}</span>
         <span className="overview-url" title={t.request.url}>
