@@ -14,12 +14,13 @@ import { fixups, rewrite } from './stages/rewrite'
 import { access } from './stages/access'
 import { traceMethod } from './stages/trace-method'
 import { aliasTranslate } from './stages/alias'
+import { coreTranslate } from './stages/core-translate'
 
 export type Stage = (ctx: RequestContext) => boolean | Promise<boolean>
 
 /**
  * accept (+ vhost) → rewrite (SetEnvIf, the vhost's mod_rewrite rules) → alias (mod_alias's
- * Redirect) → TRACE (answered by
+ * Redirect) → core's translate (a path too long for the file system) → TRACE (answered by
  * httpd's core) → access (Require,
  * Allow/Deny) → fixups (the sections' RewriteRules, RequestHeader) → handler (mod_proxy,
  * static files, or on to the Dispatcher) → farm → flush (invalidation requests, before the
@@ -29,6 +30,7 @@ export const STAGES: readonly Stage[] = [
   accept,
   rewrite,
   aliasTranslate,
+  coreTranslate,
   traceMethod,
   access,
   fixups,

@@ -313,6 +313,47 @@ export function directoryWalk(
   return { filename: w.filename, pathInfo: input.filename.slice(w.filename.length) }
 }
 
+/** Linux's NAME_MAX, in bytes: the limit of the AEM image's file system. */
+const NAME_MAX = 255
+
+/**
+ * The path at which httpd's directory walk fails, if it does: apr_stat answers ENAMETOOLONG for
+ * a component longer than NAME_MAX bytes, and ap_directory_walk refuses any failure other than
+ * ENOENT with 403 (AH00036). The walk stops at the first component that is missing or a file,
+ * so a long name only fails when the folder holding it exists. Paths without such a name (nearly
+ * all) are answered without a probe. (A path too long as a whole is core's translate's 403.)
+ */
+export function directoryWalkFailure(
+  input: Pick<SectionWalkInput, 'filename' | 'probe'>,
+  docroot: string | undefined
+): string | undefined {
+  const root = toByteString((docroot ?? '').replace(/\/+$/, ''))
+  const filename = input.filename
+  if (!filename.startsWith(root + '/') || !hasLongName(filename)) return undefined
+  let dir = root
+  for (const seg of filename.slice(root.length).split('/')) {
+    if (seg === '') continue
+    const next = dir + '/' + seg
+    if (seg.length > NAME_MAX) return next
+    if (input.probe.stat(next)?.kind !== 'dir') return undefined
+    dir = next
+  }
+  return undefined
+}
+
+/** Whether some component is longer than NAME_MAX (bytes: r->filename holds them). */
+function hasLongName(filename: string): boolean {
+  if (filename.length <= NAME_MAX) return false
+  let start = 0
+  for (;;) {
+    const slash = filename.indexOf('/', start)
+    const end = slash === -1 ? filename.length : slash
+    if (end - start > NAME_MAX) return true
+    if (slash === -1) return false
+    start = slash + 1
+  }
+}
+
 function nestedCount(scope: ApacheScope): number {
   let n = 0
   for (const s of scope.settings.scopes) n += 1 + nestedCount(s)

@@ -7,17 +7,19 @@
  */
 import type { RequestContext } from '../context'
 import type { ActiveVhost } from '../../runtime/active-config'
-import { apacheSections, sectionWalkInput } from '../apache-sections'
+import { apacheSections, requestFilename, sectionWalkInput } from '../apache-sections'
 import { answer } from './answer'
 import { proxiedByApache } from './handler'
 import { runSetEnv } from './rewrite'
 import type { AccessControl, AccessDecision } from '../../runtime/access'
-import type { SectionWalkInput } from '../../runtime/sections'
+import { directoryWalkFailure, type SectionWalkInput } from '../../runtime/sections'
 import type { ApacheScope } from '../../../../shared/config-model'
 
 export function access(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v) return false
+  const failure = walkFailure(ctx, v)
+  if (failure !== undefined) return failure
   const scoped = v.apache.scoped
   if (!scoped.hasAccess && !scoped.hasSectionSetEnv) return false
   // mod_proxy's map_to_storage skips the directory walk: only <Location> and <If> sections apply.
@@ -26,6 +28,24 @@ export function access(ctx: RequestContext): boolean | Promise<boolean> {
   const setEnv = apacheSections(ctx)?.setEnv
   if (setEnv) runSetEnv(ctx, v, setEnv, ctx.requestDate())
   return checkAccess(ctx, v, proxied)
+}
+
+/**
+ * core's map_to_storage: the directory walk refuses a path the file system cannot stat for a
+ * reason other than absence (a name too long) with 403, before any access check. mod_proxy's
+ * own map_to_storage skips the walk.
+ */
+function walkFailure(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> | undefined {
+  const failed = directoryWalkFailure({ filename: requestFilename(ctx, v), probe: v.probe }, v.docroot)
+  if (failed === undefined || proxiedByApache(ctx, v)) return undefined
+  ctx.record('access', 'stop', 'the directory walk failed: a file name longer than the file system allows', {
+    log: [`AH00036: access to ${sectionWalkInput(ctx, v).uri} failed (filesystem path '${failed}')`]
+  })
+  // httpd resets the request to the server's defaults before map_to_storage: no section applies.
+  ctx.sectionsPhase = 'server'
+  ctx.setOutcome('blocked')
+  ctx.outputFiltered = false
+  return answer(ctx, 403)
 }
 
 /**
