@@ -19,8 +19,7 @@ import { emptySettings, lastOther } from '../config/apache/settings'
 import { moduleLoaded } from '../config/apache/modules'
 import { hostProblem } from '../pipeline/host-header'
 import { listenPort, takesPort } from './listen-port'
-import { compileGlob } from '../match/glob'
-import { requestVhostMatcher } from './request-vhost'
+import { aliasMatcher, requestVhostMatcher, serverHostname } from './request-vhost'
 import { NO_ADMIN } from '../apache-expr'
 import { compileAuthChecker, type ActiveAuthChecker } from '../pipeline/auth-check'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
@@ -288,11 +287,10 @@ function compileVhost(
   apache?: VhostApache,
   modules?: readonly string[]
 ): ActiveVhost {
-  const names = [vhost.serverName?.value, ...vhost.serverAliases.map((a) => a.value)]
-    .filter((n): n is string => !!n)
-    .map((n) => hostOnly(n))
-  // ServerAlias takes wildcards; Apache compares host names case-insensitively.
-  const matchers = names.map((n) => compileGlob(n, { caseInsensitive: true }))
+  // The ServerName's host (a vhost on `*` without one has the main server's), compared
+  // case-insensitively and literally; then the aliases (request-vhost.ts).
+  const hostname = serverHostname(vhost, mainServerName)?.toLowerCase()
+  const aliases = vhost.serverAliases.map((a) => aliasMatcher(a.value))
   const layers = [server, vhost.settings]
   const docroot = vhost.documentRoot?.value
   const handlerScopes = layers.flatMap((l) => [
@@ -309,7 +307,7 @@ function compileVhost(
     label: vhost.mainServer ? `main server${name ? ` ${name}` : ''}` : name,
     vhost,
     pos: vhost.pos,
-    matches: (host) => matchers.some((m) => m(host)),
+    matches: (host) => host.toLowerCase() === hostname || aliases.some((m) => m(host)),
     isThisServer: requestVhostMatcher(vhost, mainServerName),
     serverAdmin: lastOther(layers, 'ServerAdmin')?.[0] ?? NO_ADMIN,
     layers,

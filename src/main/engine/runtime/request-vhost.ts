@@ -13,7 +13,6 @@
  *   or a ServerAlias, case-insensitively, ServerAlias wildcards included.
  */
 import type { VirtualHost } from '../../../shared/config-model'
-import { compileGlob } from '../match/glob'
 
 interface VhostAddress {
   /** `sar->virthost`: the host as written (brackets of an IPv6 address removed). */
@@ -30,20 +29,49 @@ export function requestVhostMatcher(
   const addresses = vhost.addresses.map(parseAddress)
   const ownName = vhost.serverName?.value
   const port = namePort(vhost.mainServer || ownName !== undefined ? ownName : mainServerName)
-  const wildcard = addresses.some((a) => a.host === '*' || a.host.toLowerCase() === '_default_' || a.host === '0.0.0.0')
   const hostname =
-    ownName !== undefined
-      ? nameHost(ownName)
-      : wildcard || vhost.mainServer
-        ? mainServerName && nameHost(mainServerName)
-        : addresses[0]?.host
-  const aliases = vhost.serverAliases.map((a) => compileGlob(a.value, { caseInsensitive: true }))
+    ownName !== undefined || vhost.mainServer
+      ? serverHostname(vhost, mainServerName)
+      : (serverHostname(vhost, mainServerName) ?? addresses[0]?.host)
+  const aliases = vhost.serverAliases.map((a) => aliasMatcher(a.value))
   return (host, urlPort) => {
     const lower = host.toLowerCase()
     if (addresses.some((a) => (a.port === 0 || a.port === urlPort) && a.host.toLowerCase() === lower)) return true
     if (urlPort !== port) return false
     return (hostname !== undefined && hostname.toLowerCase() === lower) || aliases.some((m) => m(host))
   }
+}
+
+/**
+ * `s->server_hostname`: the ServerName's host, else, for a vhost on a wildcard address (`*`,
+ * `_default_`) or the main server, the main server's (ap_fini_vhost_config); undefined when
+ * there is none (httpd would look the address up in DNS).
+ */
+export function serverHostname(vhost: VirtualHost, mainServerName: string | undefined): string | undefined {
+  const own = vhost.serverName?.value
+  if (own !== undefined) return nameHost(own)
+  const wildcard = vhost.addresses.some((text) => {
+    const host = parseAddress(text).host.toLowerCase()
+    return host === '*' || host === '_default_' || host === '0.0.0.0'
+  })
+  return (wildcard || vhost.mainServer) && mainServerName !== undefined ? nameHost(mainServerName) : undefined
+}
+
+/**
+ * A ServerAlias as httpd compares it with the request's host: literally and case-insensitively,
+ * or with ap_strcasecmp_match when it holds `*` or `?` (the only wildcards, ap_is_matchexp): no
+ * character classes, and a port in the alias is part of the text (so it never matches a host).
+ * Dispatcher globs (match/glob.ts) differ, so this does not use them.
+ */
+export function aliasMatcher(alias: string): (host: string) => boolean {
+  const lower = alias.toLowerCase()
+  if (!/[*?]/.test(alias)) return (host) => host.toLowerCase() === lower
+  const source = lower
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^]*')
+    .replace(/\?/g, '[^]')
+  const re = new RegExp(`^${source}$`, 'i')
+  return (host) => re.test(host)
 }
 
 /** A `<VirtualHost>` address: `host[:port]`, `[v6][:port]`, `*`, `*:*`, `_default_:443`. */
