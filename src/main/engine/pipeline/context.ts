@@ -337,7 +337,8 @@ export class RequestContext {
     const req = this.req
     // r->hostname is fixed when the request is read: a RequestHeader that sets Host later changes
     // %{HTTP_HOST}, not the server name and port of self-referential URLs.
-    const host = hostParts(this.req.headers.host ?? '')
+    // UseCanonicalName On: the server's own name and port, whatever the Host header says.
+    const host = this.vhost?.canonicalName ? null : hostParts(this.req.headers.host ?? '')
     // ap_http_scheme: mod_ssl's on a TLS connection, else `ServerName https://…`'s, else http.
     const scheme = req.secure || this.vhost?.serverScheme === 'https' ? 'https' : 'http'
     const names = this.replayedHeaderNames ?? headerNamesOf(req, this.addedHeaderNames)
@@ -358,10 +359,11 @@ export class RequestContext {
       serverAddr: req.local.address,
       // UseCanonicalName Off: self-referential URLs use the Host header's name and port, else
       // the server's port (ServerName's, or the <VirtualHost> address's), else the scheme's.
+      // On: the server's port, else the scheme's (ap_get_server_port).
       serverPort: host?.port ?? (this.vhost?.serverPort || (scheme === 'https' ? 443 : 80)),
       https: req.secure,
       scheme,
-      // ap_get_server_name: r->hostname, else (no Host header) the vhost's ServerName.
+      // ap_get_server_name: r->hostname, else (no Host header, or UseCanonicalName On) the vhost's ServerName.
       serverName: host?.name || this.vhost?.serverHostname || req.local.address,
       serverSoftware: this.config.serverBanner,
       serverAdmin: this.vhost?.serverAdmin,

@@ -89,6 +89,11 @@ export interface ActiveVhost {
    * port; 0 means the scheme's default.
    */
   serverPort: number
+  /**
+   * `UseCanonicalName On` (the vhost's, else the server's): self-referential URLs and
+   * `%{SERVER_NAME}`/`%{SERVER_PORT}` take the ServerName's host and port, never the Host header's.
+   */
+  canonicalName: boolean
   /** mod_remoteip's settings for this vhost (runtime/remote-ip.ts), null without `RemoteIPHeader`. */
   remoteIp: RemoteIpConfig | null
   /** `KeepAlive`, `KeepAliveTimeout`, `MaxKeepAliveRequests` for answers of this vhost (http/keep-alive.ts). */
@@ -324,6 +329,7 @@ function compileVhost(
     serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost'),
     serverScheme: schemeOf(vhost.serverName?.value ?? mainServerName),
     serverPort: serverPortOf(vhost),
+    canonicalName: lastOther(layers, 'UseCanonicalName')?.[0]?.toLowerCase() === 'on',
     remoteIp: compileRemoteIp(server, vhost.settings),
     keepAlive: keepAlivePolicy(layers)
   }

@@ -44,6 +44,7 @@ export function compileDiagnostics(
     for (const s of [apache.server, ...apache.virtualHosts.map((v) => v.settings)]) out.push(...remoteIpProblems(s))
     out.push(...notEmulated(contexts).map((d) => inProjectTerms(loaded, d)))
     out.push(...mimeNotEmulated(contexts))
+    out.push(...coreNotEmulated(contexts, new Set([apache.server, ...apache.virtualHosts.map((v) => v.settings)])))
     if (moduleLoaded(apache.modules, 'include_module'))
       out.push(...includesFilters(contexts).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
@@ -184,6 +185,46 @@ function mimeNotEmulated(contexts: VhostSettings[]): Diagnostic[] {
         `${d.name} ${d.args.join(' ')} is not emulated: these answers go uncompressed (SetOutputFilter DEFLATE and AddOutputFilterByType DEFLATE are emulated)`,
         d.pos
       )
+    }
+  }
+  return out
+}
+
+/**
+ * core settings the workbench does not act on, said where they are set: the request parser is
+ * httpd's default (`HttpProtocolOptions Strict LenientMethods Allow0.9`, no registered methods),
+ * and `UseCanonicalName` is read for the server and the vhosts only (`DNS` asks DNS for the
+ * local address's name). `topLevel`: the server's and the vhosts' own contexts.
+ */
+function coreNotEmulated(contexts: VhostSettings[], topLevel: Set<VhostSettings>): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const warn = (message: string, pos: Diagnostic['pos']): void => {
+    out.push({ severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos })
+  }
+  for (const s of contexts) {
+    for (const d of otherOccurrences(s, ['HttpProtocolOptions', 'RegisterHttpMethod', 'UseCanonicalPhysicalPort'])) {
+      const name = d.name.toLowerCase()
+      const words = d.args.map((a) => a.toLowerCase())
+      if (name === 'httpprotocoloptions' && words.every((w) => ['strict', 'lenientmethods', 'allow0.9'].includes(w)))
+        continue
+      if (name === 'usecanonicalphysicalport' && words[0] === 'off') continue
+      const why =
+        name === 'httpprotocoloptions'
+          ? "requests are parsed with httpd's defaults (Strict LenientMethods Allow0.9)"
+          : name === 'registerhttpmethod'
+            ? 'only the methods httpd knows are known (others get 501)'
+            : "self-referential URLs never use the connection's local port"
+      warn(`${d.name} ${d.args.join(' ')} is not emulated: ${why}`, d.pos)
+    }
+    for (const d of otherOccurrences(s, ['UseCanonicalName'])) {
+      const word = (d.args[0] ?? '').toLowerCase()
+      if (word === 'dns')
+        warn(`UseCanonicalName DNS is not emulated: it is taken as Off (the Host header names the server)`, d.pos)
+      else if (!topLevel.has(s))
+        warn(
+          `UseCanonicalName in a section is not emulated: the vhost's (or the server's) setting applies to every request`,
+          d.pos
+        )
     }
   }
   return out

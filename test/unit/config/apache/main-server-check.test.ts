@@ -109,3 +109,43 @@ describe("mod_mime's and mod_filter's directives the workbench does not act on",
     expect(found[3][1]).toMatch(/^AddOutputFilter DEFLATE \.html is not emulated: these answers go uncompressed/)
   })
 })
+
+describe("core's request parser and canonical name settings the workbench does not act on", () => {
+  function warned(conf: string): [number | undefined, string][] {
+    const r = load({ 'httpd.conf': conf })
+    const loaded = { dispatcher: { farms: [] }, apache: r.config, files: r.files } as unknown as LoadedConfig
+    return compileDiagnostics(loaded)
+      .filter((d) => d.code === 'MODEL_NOT_EMULATED')
+      .map((d) => [d.pos?.line, d.message])
+  }
+
+  it('say so at their line; the defaults and UseCanonicalName On/Off for the server or a vhost are not mentioned', () => {
+    const conf = [
+      'HttpProtocolOptions Strict LenientMethods Allow0.9',
+      'HttpProtocolOptions Unsafe RegisteredMethods',
+      'RegisterHttpMethod FOO',
+      'UseCanonicalPhysicalPort Off',
+      'UseCanonicalPhysicalPort On',
+      'UseCanonicalName On',
+      '<VirtualHost *:80>',
+      '  UseCanonicalName DNS',
+      '  <Directory "/var/www">',
+      '    UseCanonicalName Off',
+      '  </Directory>',
+      '</VirtualHost>'
+    ].join('\n')
+    expect(warned(conf)).toEqual([
+      [
+        2,
+        "HttpProtocolOptions Unsafe RegisteredMethods is not emulated: requests are parsed with httpd's defaults (Strict LenientMethods Allow0.9)"
+      ],
+      [3, 'RegisterHttpMethod FOO is not emulated: only the methods httpd knows are known (others get 501)'],
+      [5, "UseCanonicalPhysicalPort On is not emulated: self-referential URLs never use the connection's local port"],
+      [8, 'UseCanonicalName DNS is not emulated: it is taken as Off (the Host header names the server)'],
+      [
+        10,
+        "UseCanonicalName in a section is not emulated: the vhost's (or the server's) setting applies to every request"
+      ]
+    ])
+  })
+})
