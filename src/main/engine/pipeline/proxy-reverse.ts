@@ -13,6 +13,7 @@
  * URL. Hand-written: these are mod_proxy's own rules (checked against apache2 2.4.71).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
+import { isUrl } from '../config/apache/alias-directives'
 
 /** One mapping (`struct proxy_alias` in `raliases`): a URL starting with `real` becomes `fake` + the rest. */
 export interface ReverseAlias {
@@ -31,11 +32,6 @@ export interface ReverseMaps {
 
 /** The headers mod_proxy_http maps with `ap_proxy_location_reverse_map`. */
 const MAPPED = ['location', 'content-location', 'uri']
-
-/** `ap_is_url`: a scheme (letters, digits, `+-.`) and a colon. */
-function isUrl(u: string): boolean {
-  return /^[A-Za-z0-9+.-]+:/.test(u)
-}
 
 /** `url` as the mappings leave it; `construct`: ap_construct_url for a local path. */
 export function reverseMapped(

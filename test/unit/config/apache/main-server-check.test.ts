@@ -74,6 +74,28 @@ describe('argument counts httpd refuses', () => {
     ])
   })
 
+  it('ErrorDocument: two arguments, a status httpd has a line for, an expression that parses; a full URL for 401 is ignored with a warning', () => {
+    const conf = [
+      'ErrorDocument 404 /a.html extra',
+      'ErrorDocument 418 "teapot"',
+      'ErrorDocument abc /x.html',
+      'ErrorDocument 404 "x %{REQUEST_URI"',
+      'ErrorDocument 500 "fine %{REQUEST_URI}"',
+      'ErrorDocument 401 http://example.com/login'
+    ].join('\n')
+    expect(checked(conf)).toEqual([
+      ['APACHE_BAD_ARGUMENT', 1, 'ErrorDocument takes two arguments, Change responses for HTTP errors'],
+      ['APACHE_BAD_ARGUMENT', 2, 'Unsupported HTTP response code 418'],
+      ['APACHE_BAD_ARGUMENT', 3, 'Unsupported HTTP response code abc'],
+      ['APACHE_BAD_ARGUMENT', 4, expect.stringMatching(/^Cannot parse expression in ErrorDocument: /)]
+    ])
+    const r = load({ 'httpd.conf': conf })
+    expect(r.sink.items.filter((d) => d.severity === 'warning').map((d) => [d.code, d.pos?.line, d.message])).toEqual([
+      ['APACHE_IGNORED_DIRECTIVE', 6, 'cannot use a full URL in a 401 ErrorDocument directive --- ignoring!']
+    ])
+    expect(r.config.server.errorDocuments.map((e) => e.document)).toEqual(['"fine %{REQUEST_URI}'])
+  })
+
   it("RequestHeader has no 'note' action", () => {
     expect(checked('<VirtualHost *:80>\n  RequestHeader note X n\n</VirtualHost>')).toEqual([
       ['HEADER_BAD_ARGS', 2, "RequestHeader: does not support the 'note' action"]

@@ -18,7 +18,7 @@ import type {
   VirtualHost
 } from '../../../../shared/config-model'
 import { AccessWriter, type AccessCtx } from './access-directives'
-import { isRedirectDirective, readRedirect } from './alias-directives'
+import { isRedirectDirective, isUrl, readRedirect } from './alias-directives'
 import { lineShape } from './lexer'
 import { parseRewriteFlags, splitRewriteArgs } from './rewrite-args'
 import {
@@ -42,11 +42,16 @@ import { envDirectiveError } from './env-directives'
 import { textMemo } from '../../text-memo'
 import { condRefusals } from '../../pipeline/rewrite'
 import type { ServerRootPaths } from './server-root'
+import { atoi } from '../../c-numbers'
+import { STATUS_LINES } from '../../pipeline/rewrite/flags'
+import { parseStringExpr } from '../../apache-expr'
 
 export const APACHE_BAD_ARGUMENT = 'APACHE_BAD_ARGUMENT'
 export const APACHE_DANGLING_REWRITECOND = 'APACHE_DANGLING_REWRITECOND'
 /** A directive httpd knows but not in this context (apache2 -t: "not allowed in", "only valid in"). */
 export const APACHE_MISPLACED_DIRECTIVE = 'APACHE_MISPLACED_DIRECTIVE'
+/** A directive httpd reads and then ignores, with its own warning at start-up. */
+export const APACHE_IGNORED_DIRECTIVE = 'APACHE_IGNORED_DIRECTIVE'
 /** A 2.2 directive httpd 2.4 no longer has (apache2 -t: "Invalid command"). */
 export const APACHE_REMOVED_DIRECTIVE = 'APACHE_REMOVED_DIRECTIVE'
 
@@ -450,21 +455,55 @@ export class SettingsWriter {
   }
 
   /**
-   * `ErrorDocument 404 /404.html`. A text message is stored with a leading `"`, as httpd
-   * does to tell it from a path or URL (its heuristic: contains a space, or is neither a
-   * local path nor a URL); `default` restores the built-in page.
+   * `ErrorDocument 404 /404.html`, as core's set_error_document reads it: two arguments, a
+   * status httpd has a line for (atoi'd), then httpd's heuristic: a text with a space, or that
+   * is neither a local path nor a URL (ap_is_url: a scheme and a colon), is a message, stored
+   * with a leading `"` as httpd stores it. The document is a string expression (2.4.13+:
+   * `%{REQUEST_URI}`), parsed now; `default` restores the built-in page. A full URL for 401 is
+   * ignored, with httpd's warning.
    */
   private errorDocument(s: VhostSettings, d: EvaluatedDirective): void {
-    if (!this.needArgs(d, 2)) return
-    const status = Number(d.args[0])
-    if (!/^\d{3}$/.test(d.args[0]) || status < 100 || status > 599) {
-      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `ErrorDocument: '${d.args[0]}' is not an HTTP status code`, d.pos)
+    if (d.args.length !== 2) {
+      this.sink.error(
+        APACHE_BAD_ARGUMENT,
+        'syntax',
+        'ErrorDocument takes two arguments, Change responses for HTTP errors',
+        d.pos
+      )
+      return
+    }
+    const status = atoi(d.args[0])
+    if (status !== 500 && !STATUS_LINES.has(status)) {
+      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `Unsupported HTTP response code ${d.args[0]}`, d.pos)
       return
     }
     const doc = d.args[1]
-    const isMessage =
-      doc.toLowerCase() !== 'default' &&
-      (doc.includes(' ') || !(doc.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(doc)))
-    s.errorDocuments.push({ status, document: isMessage ? `"${doc}` : doc, pos: d.pos })
+    const what = doc.includes(' ') ? 'message' : doc.startsWith('/') ? 'local' : isUrl(doc) ? 'url' : 'message'
+    if (status === 401 && what === 'url') {
+      this.sink.warn(
+        APACHE_IGNORED_DIRECTIVE,
+        'syntax',
+        'cannot use a full URL in a 401 ErrorDocument directive --- ignoring!',
+        d.pos
+      )
+      return
+    }
+    if (doc.toLowerCase() === 'default') {
+      s.errorDocuments.push({ status, document: doc, pos: d.pos })
+      return
+    }
+    const document = what === 'message' ? `"${doc}` : doc
+    try {
+      parseStringExpr(document)
+    } catch (e) {
+      this.sink.error(
+        APACHE_BAD_ARGUMENT,
+        'syntax',
+        `Cannot parse expression in ErrorDocument: ${(e as Error).message}`,
+        d.pos
+      )
+      return
+    }
+    s.errorDocuments.push({ status, document, pos: d.pos })
   }
 }

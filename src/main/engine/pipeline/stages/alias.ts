@@ -11,6 +11,7 @@ import type { RequestContext } from '../context'
 import { fullyQualify } from '../rewrite/uri'
 import { answer, redirect } from './answer'
 import { proxiedByApache } from './handler'
+import { STATUS_LINES } from '../rewrite/flags'
 
 /** The translate-time redirects: the server's lists and the target form `<Location>`/`<If>` merged. */
 export function aliasTranslate(ctx: RequestContext): boolean | Promise<boolean> {
@@ -51,6 +52,9 @@ function answerRedirect(ctx: RequestContext, found: RedirectOutcome): true | Pro
     ctx.setOutcome('redirect')
     return redirect(ctx, found.status, found.location)
   }
-  ctx.setOutcome(found.status >= 500 ? 'error' : 'blocked')
-  return answer(ctx, found.status)
+  // ap_die with a status httpd has no status line for (`Redirect 418 …`): its index is the
+  // 500's, so the answer is the 500 (line, page and ErrorDocument).
+  const status = STATUS_LINES.has(found.status) ? found.status : 500
+  ctx.setOutcome(status >= 500 ? 'error' : 'blocked')
+  return answer(ctx, status)
 }

@@ -7,13 +7,16 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import { errorPage, proxyErrorPage, redirectPage, statusText } from '../apache-errors'
 import { RequestContext, type Reply } from '../context'
 import { finalHeaders } from '../response-headers'
-import { apacheSections } from '../apache-sections'
+import { apacheSections, sectionWalkInput } from '../apache-sections'
 import { cacheInfoHeader } from '../serve-cached'
 import { runPipeline } from '../run'
 import { INTERNAL_REDIRECT_LIMIT, recursionLimitMessage, redirectedEnv } from '../dir-rewrite'
 import { signedPage } from '../server-signature'
 import { traceEnableOf } from '../trace-enable'
 import { toByteString } from '../../apache-expr/uri-escape'
+import { evalExprString, parseStringExpr } from '../../apache-expr'
+import { STATUS_LINES } from '../rewrite/flags'
+import { isUrl } from '../../config/apache/alias-directives'
 
 /** `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost wins). */
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
@@ -25,7 +28,23 @@ export function errorDocumentFor(ctx: RequestContext, status: number): string | 
     for (const e of scope.settings.errorDocuments) if (e.status === status) doc = e.document
   }
   // `ErrorDocument 403 default` restores httpd's built-in page over an outer one.
-  return doc?.toLowerCase() === 'default' ? undefined : doc
+  if (doc === undefined || doc.toLowerCase() === 'default') return undefined
+  return EXPRESSION.test(doc) ? documentText(ctx, doc) : doc
+}
+
+/** What in a document makes it more than its own text as a string expression: a variable, a back-reference, an escape. */
+const EXPRESSION = /%\{|\$[0-9]|\\/
+
+/**
+ * The document as ap_response_code_string makes it: the string expression evaluated for the
+ * request (parsed when loading, so it parses). The expression works in bytes; the result is
+ * given back as configuration text, as the other documents are.
+ */
+function documentText(ctx: RequestContext, doc: string): string {
+  const v = ctx.vhost
+  if (!v) return doc
+  const bytes = evalExprString(parseStringExpr(doc), sectionWalkInput(ctx, v).exprContext(), false).value
+  return Buffer.from(bytes, 'latin1').toString('utf8')
 }
 
 /**
@@ -45,7 +64,7 @@ export function answer(
     extraHeaders = { ...extraHeaders, allow: traceEnableOf(ctx.vhost?.layers ?? []) === 'off' ? '' : 'TRACE' }
   // `Allow` (405, 501) is ap_send_error_response's, for its own page and an ErrorDocument's
   // text: a redirect to an ErrorDocument URL, or to a local one, goes out without it.
-  if (doc && /^https?:\/\//i.test(doc)) {
+  if (doc && !doc.startsWith('"') && isUrl(doc)) {
     // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
     return sendPage(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, redirectPage(302, doc))
   }
@@ -67,9 +86,10 @@ export function answer(
     ctx.rewriteStatus = false
     ctx.recursiveError = status
   }
-  // A message instead of a document: httpd writes it as the page, still typed text/html.
-  // Written as the bytes of the configuration's UTF-8 text, as httpd writes it.
-  if (doc && !doc.startsWith('/')) return send(ctx, status, extraHeaders, toByteString(doc.replace(/^"|"$/g, '')))
+  // A message instead of a document: httpd writes it as the page, still typed text/html, as
+  // the bytes of the configuration's UTF-8 text. The leading `"` is only the mark a message is
+  // stored with (set_error_document): a closing quote written in the text stays.
+  if (doc?.startsWith('"')) return send(ctx, status, extraHeaders, toByteString(doc.slice(1)))
   return sendPage(
     ctx,
     status,
@@ -223,7 +243,7 @@ export function redirect(
 ): true {
   // A 3xx httpd has no status line for (306, 309–399; `Redirect 399 …` takes it) goes out with
   // the 500's line and page, the Location still set.
-  if (status === 306 || (status >= 309 && status <= 399)) {
+  if (!STATUS_LINES.has(status)) {
     return sendPage(ctx, 500, { ...extraHeaders, location }, errorPage(500, { admin: ctx.vhost?.serverAdmin }))
   }
   return sendPage(ctx, status, { ...extraHeaders, location }, redirectPage(status, location))
