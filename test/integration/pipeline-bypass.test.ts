@@ -149,10 +149,11 @@ describe('Apache request limits (LimitRequestLine, LimitRequestFieldSize, LimitR
     return `GET /content/${'a'.repeat(length - fixed)}.html HTTP/1.1`
   }
 
-  it('a request line of 8190 bytes is accepted; one of 8191 bytes is 414 Request-URI Too Long', async () => {
-    expect(requestLineOf(8190)).toHaveLength(8190)
-    await expectRaw(s, `${requestLineOf(8190)}\r\nHost: localhost\r\n\r\n`, 200, true)
-    const a = await expectRaw(s, `${requestLineOf(8191)}\r\nHost: localhost\r\n\r\n`, 414, false)
+  // httpd takes one byte more than the limit (its line buffer; test/httpd/request-limits.test.ts).
+  it('a request line of 8191 bytes is accepted; one of 8192 bytes is 414 Request-URI Too Long', async () => {
+    expect(requestLineOf(8191)).toHaveLength(8191)
+    await expectRaw(s, `${requestLineOf(8191)}\r\nHost: localhost\r\n\r\n`, 200, true)
+    const a = await expectRaw(s, `${requestLineOf(8192)}\r\nHost: localhost\r\n\r\n`, 414, false)
     expect(a.body).toContain('<title>414 Request-URI Too Long</title>')
   })
 

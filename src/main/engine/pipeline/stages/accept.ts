@@ -17,23 +17,30 @@ const LIMIT_REQUEST_LINE = 8190
 const LIMIT_FIELD_SIZE = 8190
 const LIMIT_FIELDS = 100
 
-function limit(vhost: ActiveVhost | undefined, name: string, fallback: number): number {
+/** `min`: the smallest value that counts (LimitRequestFields takes 0, for no limit). */
+function limit(vhost: ActiveVhost | undefined, name: string, fallback: number, min = 1): number {
   let v = fallback
   for (const layer of vhost?.layers ?? []) {
     const n = Number(layer.other[name]?.value[0])
-    if (Number.isFinite(n) && n > 0) v = n
+    if (Number.isInteger(n) && n >= min) v = n
   }
   return v
 }
 
+/**
+ * The longest request line and header field httpd reads: ap_rgetline is given the limit + 2
+ * bytes for the line with its end, and takes one more than the limit (as apache2 answers).
+ */
 interface Limits {
   line: number
   field: number
+  /** 0: no limit. */
+  fields: number
 }
 
 /** Per virtual host of a configuration snapshot: the directives do not change under it. */
 const limitsOf = new WeakMap<ActiveVhost, Limits>()
-const DEFAULT_LIMITS: Limits = { line: LIMIT_REQUEST_LINE, field: LIMIT_FIELD_SIZE }
+const DEFAULT_LIMITS: Limits = { line: LIMIT_REQUEST_LINE, field: LIMIT_FIELD_SIZE, fields: LIMIT_FIELDS }
 
 function limits(vhost: ActiveVhost | undefined): Limits {
   if (!vhost) return DEFAULT_LIMITS
@@ -41,7 +48,8 @@ function limits(vhost: ActiveVhost | undefined): Limits {
   if (!l) {
     l = {
       line: limit(vhost, 'LimitRequestLine', LIMIT_REQUEST_LINE),
-      field: limit(vhost, 'LimitRequestFieldSize', LIMIT_FIELD_SIZE)
+      field: limit(vhost, 'LimitRequestFieldSize', LIMIT_FIELD_SIZE),
+      fields: limit(vhost, 'LimitRequestFields', LIMIT_FIELDS, 0)
     }
     limitsOf.set(vhost, l)
   }
@@ -63,7 +71,7 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   if (req.refused !== undefined) return refuse(ctx, 400, `httpd refuses the request: ${req.refused}`, reading)
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
   const lim = limits(reading)
-  if (requestLine > lim.line) {
+  if (requestLine > lim.line + 1) {
     // httpd stops reading the line where the limit is: it never learns the method, so a HEAD
     // gets the page too.
     if (ctx.reply.sendsBody?.()) ctx.headerOnly = false
@@ -83,12 +91,12 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   if (!pong && !n.ok && n.requestLine) return refuse(ctx, n.status, n.reason, reading)
   const raw = req.rawHeaders
   const fieldLimit = lim.field
-  if (raw.length / 2 > LIMIT_FIELDS) {
+  if (lim.fields > 0 && raw.length / 2 > lim.fields) {
     ctx.errorNotes = "The number of request header fields exceeds this server's limit."
-    return refuse(ctx, 400, `${raw.length / 2} header fields exceed LimitRequestFields (${LIMIT_FIELDS})`, reading)
+    return refuse(ctx, 400, `${raw.length / 2} header fields exceed LimitRequestFields (${lim.fields})`, reading)
   }
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length + 2 + raw[i + 1].length > fieldLimit) {
+    if (raw[i].length + 2 + raw[i + 1].length > fieldLimit + 1) {
       ctx.errorNotes = 'Size of a request header field exceeds server limit.'
       return refuse(ctx, 400, `header ${raw[i]} exceeds LimitRequestFieldSize (${fieldLimit} bytes)`, reading)
     }
