@@ -124,7 +124,8 @@ function afterModules(
   source: AnswerSource
 ): OutgoingHttpHeaders {
   const v = ctx.vhost
-  const scoped = v && (v.apache.scoped.hasResponseDirectives || v.apache.scoped.hasDeflate) ? apacheSections(ctx) : null
+  const vs = v?.apache.scoped
+  const scoped = vs && (vs.hasResponseDirectives || vs.hasDeflate || vs.hasConditions) ? apacheSections(ctx) : null
   const compiled = scoped?.responseHeaders
   // The same string for every request the same sections apply to: traces keep it, not a copy.
   if (scoped && scoped.label !== '') ctx.record('response', 'pass', scoped.label)
@@ -138,9 +139,10 @@ function afterModules(
       : null
   // An answer Apache makes itself (ap_send_error_response) starts from err_headers_out: the Vary
   // that <If> sections and RewriteConds put in headers_out is gone, and the resource's output
-  // filters (mod_deflate) are not on its way. Checked against httpd 2.4.71.
+  // filters (mod_deflate) are not on its way. Checked against httpd 2.4.71. The <If> walk runs
+  // before the access checks and the per-directory rewrites, whose conditions add theirs after.
   const vary =
-    errorResponse || source.relayed ? [] : scoped && scoped.vary.length > 0 ? [...ctx.vary, ...scoped.vary] : ctx.vary
+    errorResponse || source.relayed ? [] : scoped && scoped.vary.length > 0 ? [...scoped.vary, ...ctx.vary] : ctx.vary
   // mod_expires' filter comes first: Cache-Control merged where it stands, Expires set.
   if (expires) headers = withExpiration(headers, expires)
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,

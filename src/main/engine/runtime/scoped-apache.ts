@@ -98,6 +98,8 @@ export class VhostScopes {
   readonly hasSectionSetEnv: boolean
   /** Some context has `SetEnv`, `PassEnv` or `UnsetEnv`: mod_env's fixup has work to do. */
   readonly hasModEnv: boolean
+  /** Some context has an `<If>`: what its condition reads goes into the answer's Vary. */
+  readonly hasConditions: boolean
   /** The server's and the vhost's `Redirect` lists (the vhost's first), tried when the URI is translated. */
   readonly serverRedirects: CompiledRedirect[]
   private readonly fullSections: CompiledSections | null
@@ -164,6 +166,7 @@ export class VhostScopes {
     this.hasRedirects = all.some((c) => c.redirects !== undefined)
     this.hasSectionSetEnv = all.some((c) => !layers.includes(c) && c.setEnv.length > 0)
     this.hasModEnv = all.some(hasModEnv)
+    this.hasConditions = all.some((c) => c.scopes.some((sc) => sc.kind === 'If' || sc.kind === 'ElseIf'))
     this.serverRedirects = serverRedirects(layers)
   }
 
