@@ -23,6 +23,7 @@ import type { VhostSettings } from '../../../shared/config-model'
 import { lastOther } from '../config/apache/settings'
 import { parseTimeoutMs } from '../config/apache/timeout-arg'
 import { atoi } from '../c-numbers'
+import { getHeader, headerKey } from '../cache/header-bag'
 
 export interface KeepAlivePolicy {
   /** `KeepAlive` (anything but `Off` or `0` is on) and `KeepAliveTimeout` > 0. */
@@ -117,13 +118,14 @@ export function decidePersistence(
   const kaSent = req.connection !== undefined && hasToken(req.connection, 'keep-alive')
   const previous = socket ? (keptAlive.get(socket) ?? 0) : 0
   const left = policy.max - previous
+  // The names may be spelled as httpd writes them (the content-length filter's `Content-Length`).
   const lengthKnown =
     http11 ||
     req.method === 'HEAD' ||
     status === 204 ||
     status === 304 ||
-    headers['content-length'] !== undefined ||
-    hasToken(String(headers['transfer-encoding'] ?? ''), 'chunked')
+    headerKey(headers, 'content-length') !== undefined ||
+    hasToken(getHeader(headers as Parameters<typeof getHeader>[0], 'transfer-encoding') ?? '', 'chunked')
   if (
     lengthKnown &&
     policy.on &&
