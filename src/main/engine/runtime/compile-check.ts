@@ -145,7 +145,7 @@ function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
         severity: 'warning',
         code: NOT_EMULATED,
         category: 'model',
-        message: `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests go on to the Dispatcher`,
+        message: `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests are answered as if it were not there (from the DocumentRoot, or by the Dispatcher)`,
         pos: a.pos
       })
     }
@@ -193,15 +193,17 @@ function mimeNotEmulated(contexts: VhostSettings[]): Diagnostic[] {
 /**
  * core settings the workbench does not act on, said where they are set: the request parser is
  * httpd's default (`HttpProtocolOptions Strict LenientMethods Allow0.9`, no registered methods),
- * and `UseCanonicalName` is read for the server and the vhosts only (`DNS` asks DNS for the
- * local address's name). `topLevel`: the server's and the vhosts' own contexts.
+ * `UseCanonicalName` is read for the server and the vhosts only (`DNS` asks DNS for the local
+ * address's name), no `.htaccess` file is read, and MultiViews (mod_negotiation) is not
+ * emulated. `topLevel`: the server's and the vhosts' own contexts.
  */
 function coreNotEmulated(contexts: VhostSettings[], topLevel: Set<VhostSettings>): Diagnostic[] {
-  const out: Diagnostic[] = []
-  const warn = (message: string, pos: Diagnostic['pos']): void => {
-    out.push({ severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos })
-  }
+  const all: Diagnostic[] = []
   for (const s of contexts) {
+    const out: Diagnostic[] = []
+    const warn = (message: string, pos: Diagnostic['pos']): void => {
+      out.push({ severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos })
+    }
     for (const d of otherOccurrences(s, ['HttpProtocolOptions', 'RegisterHttpMethod', 'UseCanonicalPhysicalPort'])) {
       const name = d.name.toLowerCase()
       const words = d.args.map((a) => a.toLowerCase())
@@ -216,6 +218,18 @@ function coreNotEmulated(contexts: VhostSettings[], topLevel: Set<VhostSettings>
             : "self-referential URLs never use the connection's local port"
       warn(`${d.name} ${d.args.join(' ')} is not emulated: ${why}`, d.pos)
     }
+    for (const d of otherOccurrences(s, ['AllowOverride', 'AllowOverrideList'])) {
+      const words = d.args.map((a) => a.toLowerCase())
+      if (words.length === 1 && words[0] === 'none') continue
+      warn(`${d.name} ${d.args.join(' ')} is not emulated: .htaccess files are never read`, d.pos)
+    }
+    for (const d of otherOccurrences(s, ['Options'])) {
+      if (!d.args.some((a) => /^[+]?multiviews$/i.test(a))) continue
+      warn(
+        `Options ${d.args.join(' ')}: MultiViews is not emulated: a URL without its extension is not negotiated to a file`,
+        d.pos
+      )
+    }
     for (const d of otherOccurrences(s, ['UseCanonicalName'])) {
       const word = (d.args[0] ?? '').toLowerCase()
       if (word === 'dns')
@@ -226,8 +240,10 @@ function coreNotEmulated(contexts: VhostSettings[], topLevel: Set<VhostSettings>
           d.pos
         )
     }
+    // In the order of the lines, within each context.
+    all.push(...out.sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0)))
   }
-  return out
+  return all
 }
 
 /**

@@ -141,7 +141,7 @@ describe("core's request parser and canonical name settings the workbench does n
       .map((d) => [d.pos?.line, d.message])
   }
 
-  it('say so at their line; the defaults and UseCanonicalName On/Off for the server or a vhost are not mentioned', () => {
+  it('say so at their line; the defaults, AllowOverride None and UseCanonicalName On/Off for the server or a vhost are not mentioned', () => {
     const conf = [
       'HttpProtocolOptions Strict LenientMethods Allow0.9',
       'HttpProtocolOptions Unsafe RegisteredMethods',
@@ -149,10 +149,14 @@ describe("core's request parser and canonical name settings the workbench does n
       'UseCanonicalPhysicalPort Off',
       'UseCanonicalPhysicalPort On',
       'UseCanonicalName On',
+      'AllowOverride None',
+      'AccessFileName .acc',
       '<VirtualHost *:80>',
       '  UseCanonicalName DNS',
       '  <Directory "/var/www">',
       '    UseCanonicalName Off',
+      '    AllowOverride All',
+      '    Options +Indexes +MultiViews',
       '  </Directory>',
       '</VirtualHost>'
     ].join('\n')
@@ -163,10 +167,15 @@ describe("core's request parser and canonical name settings the workbench does n
       ],
       [3, 'RegisterHttpMethod FOO is not emulated: only the methods httpd knows are known (others get 501)'],
       [5, "UseCanonicalPhysicalPort On is not emulated: self-referential URLs never use the connection's local port"],
-      [8, 'UseCanonicalName DNS is not emulated: it is taken as Off (the Host header names the server)'],
+      [10, 'UseCanonicalName DNS is not emulated: it is taken as Off (the Host header names the server)'],
       [
-        10,
+        12,
         "UseCanonicalName in a section is not emulated: the vhost's (or the server's) setting applies to every request"
+      ],
+      [13, 'AllowOverride All is not emulated: .htaccess files are never read'],
+      [
+        14,
+        'Options +Indexes +MultiViews: MultiViews is not emulated: a URL without its extension is not negotiated to a file'
       ]
     ])
   })
