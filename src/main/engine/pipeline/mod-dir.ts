@@ -27,8 +27,11 @@ export type DirFixup =
   | { kind: 'slash'; location: string }
   /** An index (or the fallback) answers: the request becomes its subrequest. */
   | { kind: 'index'; sub: SubLookup; name: string }
-  /** DirectoryIndexRedirect: the answer is a redirect to the index. */
-  | { kind: 'redirect'; status: number; location: string; name: string }
+  /**
+   * DirectoryIndexRedirect: the answer is a redirect to the index; or (`by`) a candidate's
+   * subrequest was redirected (mod_alias, its own DirectorySlash), which mod_dir passes on.
+   */
+  | { kind: 'redirect'; status: number; location: string; name: string; by?: string }
   /**
    * A candidate's subrequest was refused: its status is the answer (with the subrequest's
    * `WWW-Authenticate` when it was the one name and asked for credentials).
@@ -98,7 +101,9 @@ export function dirFixup(
       ctx.record(
         stage,
         'stop',
-        `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: ${found.name} answers, and DirectoryIndexRedirect sends the client there (${found.status}): ${found.location}`,
+        found.by !== undefined
+          ? `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: the subrequest for ${found.name} is redirected (${found.by}), and mod_dir passes the redirect on (${found.status}): ${found.location}`
+          : `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: ${found.name} answers, and DirectoryIndexRedirect sends the client there (${found.status}): ${found.location}`,
         { source: indexAt }
       )
       break
@@ -179,6 +184,9 @@ function indexFor(
       }
       return { kind: 'index', sub, name }
     }
+    // A redirected subrequest is passed on at once, Location and all.
+    if (sub.status >= 300 && sub.status < 400)
+      return { kind: 'redirect', status: sub.status, location: sub.location ?? '', name, by: sub.redirectedBy }
     if (sub.status === 401 && names.length === 1)
       return { kind: 'error', status: 401, sub, refused: [`${name}: 401`], challenge: sub.decision?.challenge }
     if (sub.status !== 200 && sub.status !== 404) {

@@ -5,7 +5,11 @@
  * (directory walk, `<Files>`, `<Location>`, `<If>`), its own access checks and its own type
  * (mod_mime). It is only looked up, never run: its status is what the checks said.
  *
- * Not emulated in a subrequest: the vhost's RewriteRules and mod_alias (translation: the file is
+ * A URI's look-up also runs mod_alias's redirects (at translation and in the fixups) and
+ * mod_dir's slash redirect for a folder named without its slash: a redirect is its status and
+ * Location, which mod_dir passes on to the client.
+ *
+ * Not emulated in a subrequest: the vhost's RewriteRules and `Alias` (translation: the file is
  * the docroot joined with the URI), and the sections' own RewriteRules (fixups).
  */
 import fs from 'node:fs'
@@ -20,6 +24,10 @@ import { addedTypeFor } from './mime-settings'
 import { subrequestWalkInput } from './apache-sections'
 import type { RequestContext } from './context'
 import { accessDecision } from './stages/access'
+import { findRedirect, type RedirectInput, type RedirectOutcome } from '../runtime/alias-redirect'
+import { constructUrl, fullyQualify } from './rewrite/uri'
+import { escapeUri } from '../apache-expr'
+import { STATUS_LINES } from './rewrite/flags'
 
 export interface SubLookup {
   /** `rr->uri` (decoded). */
@@ -36,6 +44,9 @@ export interface SubLookup {
   status: number
   /** The access checks' decision, when they refused. */
   decision?: AccessDecision
+  /** A redirect's target (`rr->headers_out`'s Location), and what made it, for the trace. */
+  location?: string
+  redirectedBy?: string
   /** The sections that apply to the subrequest. */
   sections: ResolvedApache
 }
@@ -97,7 +108,42 @@ export function lookupUri(
     const dir = from.filename.slice(0, from.filename.lastIndexOf('/') + 1)
     filename = getParents(dir + decoded)
   } else filename = (v.docroot ?? '').replace(/\/+$/, '') + uri
-  return { sub: lookupSub(ctx, v, root, uri, filename, subArgs) }
+  const input = (): RedirectInput => ({
+    uri,
+    query: subArgs,
+    absolute: (p) => fullyQualify(p, ctx.apacheRequest()),
+    exprContext: subrequestWalkInput(ctx, v, uri, filename, subArgs).exprContext
+  })
+  // mod_alias's translate hook: the server's lists, the target form <Location> gives.
+  const scoped = v.apache.scoped
+  if (scoped.hasRedirects && !(relative && from.filename !== undefined)) {
+    const translate = scoped.resolve(subrequestWalkInput(ctx, v, uri, filename, subArgs), 'translate')
+    const early = findRedirect(translate.redirects?.target ?? null, scoped.serverRedirects, input())
+    if (early) return { sub: redirected(lookupSub(ctx, v, root, uri, filename, subArgs), early) }
+  }
+  const sub = lookupSub(ctx, v, root, uri, filename, subArgs)
+  if (sub.status !== 200) return { sub }
+  // The fixups: mod_alias's per-directory lists, then mod_dir's own slash redirect.
+  const dir = sub.sections.redirects
+  const late = dir ? findRedirect(dir.target, dir.list, input()) : null
+  if (late) return { sub: redirected(sub, late) }
+  if (sub.stat?.isDirectory() && !uri.endsWith('/')) {
+    const settings = scoped.indexAt(subrequestWalkInput(ctx, v, uri, filename, subArgs))
+    if (settings.dir.slash !== 'off') {
+      sub.status = 301
+      sub.location = constructUrl(`${escapeUri(uri)}/${subArgs !== null ? `?${subArgs}` : ''}`, ctx.apacheRequest())
+      sub.redirectedBy = `DirectorySlash in the subrequest for ${uri}`
+    }
+  }
+  return { sub }
+}
+
+/** A look-up mod_alias answered: its status, and a 3xx's Location. */
+function redirected(sub: SubLookup, r: RedirectOutcome): SubLookup {
+  sub.status = STATUS_LINES.has(r.status) ? r.status : 500
+  if (r.location !== undefined) sub.location = r.location
+  sub.redirectedBy = r.summary
+  return sub
 }
 
 /** mod_mime's type for a subrequest's file: its sections' ForceType, else AddType, else mime.types. */
