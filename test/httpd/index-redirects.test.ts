@@ -3,7 +3,8 @@
  * fixes up like any request: a redirect there (Redirect, RedirectMatch, a `<Location>` target,
  * a list in `<Files>`) is passed on to the client at once, Location and all; another status
  * (`Redirect gone`) is the answer when no name answers; a name that is a folder gets its own
- * DirectorySlash redirect. Debian's apache2 against the workbench.
+ * DirectorySlash redirect. A non-ASCII index name is looked up by its bytes. Debian's apache2
+ * against the workbench.
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
@@ -19,10 +20,11 @@ const FILES = {
   'r5/b.txt': 'b\n',
   'r6/index.html': 'r6\n',
   'g/b.txt': 'b\n',
-  'plain/index.html': 'plain\n'
+  'plain/index.html': 'plain\n',
+  'f/ü.html': 'u-umlaut\n'
 }
 
-const REQUESTS: HttpdRequest[] = ['/r1/?q=1', '/r2/', '/r3/', '/r4/', '/r5/?k=v', '/r6/', '/g/', '/plain/'].map(
+const REQUESTS: HttpdRequest[] = ['/r1/?q=1', '/r2/', '/r3/', '/r4/', '/r5/?k=v', '/r6/', '/g/', '/plain/', '/f/'].map(
   (t): HttpdRequest => ['GET', t, {}]
 )
 
@@ -41,7 +43,10 @@ describe('redirects in the subrequests of DirectoryIndex', () => {
     '  </Files>',
     '</Directory>',
     'RedirectMatch 410 "^/r6/index.html$"',
-    'Redirect gone /g/index.html'
+    'Redirect gone /g/index.html',
+    `<Directory "${d}/f">`,
+    '  DirectoryIndex ü.html',
+    '</Directory>'
   ])
   it('are passed on as apache2 passes them', async () => {
     expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')

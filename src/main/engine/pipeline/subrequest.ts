@@ -17,7 +17,7 @@ import path from 'node:path'
 import type { ActiveVhost } from '../runtime/active-config'
 import type { AccessDecision } from '../runtime/access'
 import type { ResolvedApache } from '../runtime/scoped-apache'
-import { fileNameOf, unescapeBytes } from '../apache-expr/uri-escape'
+import { fileNameOf, toByteString, unescapeBytes } from '../apache-expr/uri-escape'
 import { isWithin, realNearest } from '../cache/safe-path'
 import { contentTypeFor } from '../cache/mime-types'
 import { addedTypeFor } from './mime-settings'
@@ -78,7 +78,7 @@ export function lookupSub(
 }
 
 /**
- * `ap_sub_req_lookup_uri(name, r)`: `name` relative to the folder of the request's URI (or
+ * `ap_sub_req_lookup_uri(name, r)`: `name` (configuration text) relative to the folder of the request's URI (or
  * absolute), `?query` allowed; `r->args` go along. A name whose escapes httpd refuses gives the
  * status its subrequest fails with (400, or 404 for `%00` and `%2F`) instead.
  */
@@ -91,6 +91,8 @@ export function lookupUri(
   /** The request the name is relative to: this one's URI (and rewritten file), or a subrequest's. */
   from: { uri: string; filename?: string } = { uri: ctx.apacheUri ?? ctx.decodedPath, filename: ctx.apacheFilename }
 ): { sub: SubLookup } | { status: number } {
+  // The name is configuration text (UTF-8); httpd's subrequest holds its bytes.
+  name = toByteString(name)
   const q = name.indexOf('?')
   const namePath = q < 0 ? name : name.slice(0, q)
   const subArgs = q < 0 ? args : args !== null ? `${name.slice(q + 1)}?${args}` : name.slice(q + 1)
