@@ -39,6 +39,19 @@ async function stack(filter = '/0001 { /type "allow" /url "*" } /0002 { /type "d
 }
 
 describe('request heads as httpd reads them', () => {
+  it('a header repeated in the head reaches the render once, its values joined with ", " (Cookie too), as httpd holds it', async () => {
+    const s = await stack()
+    const answer = await raw(
+      s.port,
+      'GET /content/a.html HTTP/1.1\r\nHost: localhost\r\nCookie: a=1\r\nUser-Agent: one\r\nCookie: b=2\r\nUser-Agent: two\r\nConnection: close\r\n\r\n'
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    const got = s.up.publish.last!
+    expect(got.headers.cookie).toBe('a=1, b=2')
+    expect(got.headers['user-agent']).toBe('one, two')
+    expect(got.rawHeaders.filter((n) => n.toLowerCase() === 'cookie')).toHaveLength(1)
+  })
+
   it('refuses a head with a bare LF at once, with 400, instead of waiting for the headers timeout', async () => {
     const s = await stack()
     const answer = await raw(s.port, 'GET /content/a.html HTTP/1.1\nHost: localhost\n\n')

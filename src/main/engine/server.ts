@@ -353,15 +353,10 @@ function traceHeaders(headers: OutgoingHttpHeaders): Record<string, string> {
 }
 
 export function toIncoming(req: IncomingMessage): IncomingRequest {
-  // Node joins repeated request headers itself; only `set-cookie` stays a list.
-  let headers = req.headers as Record<string, string>
-  if (req.headers['set-cookie'] !== undefined) {
-    headers = {}
-    for (const k in req.headers) {
-      const v = req.headers[k]
-      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
-    }
-  }
+  // A header repeated in the head is one entry with its values joined by ", " for httpd (the
+  // table merge ap_get_mime_headers_core makes), Cookie included; Node keeps only the first
+  // User-Agent, Referer, Authorization… and joins Cookie with "; ", so those heads are read again.
+  const headers = repeatsNames(req) ? mergedHeaders(req.rawHeaders) : (req.headers as Record<string, string>)
   const hasBody =
     req.headers['content-length'] !== undefined
       ? req.headers['content-length'] !== '0'
@@ -382,6 +377,24 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
   }
   if (target.charCodeAt(0) !== 0x2f || incoming.method === 'CONNECT') takeUrlHost(incoming)
   return incoming
+}
+
+/** Whether some header name came more than once (Node's record then has fewer names than the head). */
+function repeatsNames(req: IncomingMessage): boolean {
+  let names = 0
+  for (const _ in req.headers) names++
+  return names * 2 !== req.rawHeaders.length
+}
+
+/** The head's fields as httpd's `r->headers_in` holds them: one entry per name, repeated values joined with ", ". */
+function mergedHeaders(raw: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase()
+    const known = out[name]
+    out[name] = known === undefined ? raw[i + 1] : `${known}, ${raw[i + 1]}`
+  }
+  return out
 }
 
 /**
