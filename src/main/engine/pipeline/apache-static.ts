@@ -24,7 +24,8 @@ import { answer } from './stages/answer'
 import { KNOWN_METHODS } from '../config/apache/access-directives'
 import { moduleLoaded } from '../config/apache/modules'
 import type { IndexSettings } from '../runtime/index-config'
-import { apacheSections, sectionWalkInput } from './apache-sections'
+import { apacheSections, requestFilename, sectionWalkInput } from './apache-sections'
+import { directoryWalk } from '../runtime/sections'
 import { autoindex } from './autoindex'
 import { dirFixup, fallbackFixup, fixupAnswer } from './mod-dir'
 import { leavesDocroot, statOf } from './subrequest'
@@ -239,12 +240,18 @@ function defaultHandler(
 function options(ctx: RequestContext, why: string, file: string, folder: boolean): true {
   ctx.record('render', 'stop', `${why}; Apache answers OPTIONS itself: 200 with Allow`)
   ctx.status = 200
-  // mod_mime has typed the request by the file's name already.
+  // mod_mime has typed the request by r->filename already: the name the directory walk stopped
+  // at, the first missing folder (`/missing/x.jpg` has no type) or the file before path info
+  // (`/a.json/x` is typed as `a.json`).
   const headers: OutgoingHttpHeaders = { allow: allowOf(ctx), 'content-length': '0' }
+  const v = ctx.vhost
+  const typedName = v
+    ? fileNameOf(directoryWalk({ filename: requestFilename(ctx, v), probe: v.probe }, v.docroot).filename)
+    : file
   // mod_mime's type_checker types a folder httpd/unix-directory.
   const type = folder
     ? (forcedFolderType(ctx) ?? 'httpd/unix-directory')
-    : (forcedTypeOf(ctx, file) ?? contentTypeFor(file))
+    : (forcedTypeOf(ctx, typedName) ?? contentTypeFor(typedName))
   if (type) headers['content-type'] = type
   ctx.reply.head(200, finalHeaders(ctx, 200, headers, false, MEASURED_BY_FILTER))
   ctx.reply.end()
