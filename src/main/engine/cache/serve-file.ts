@@ -158,7 +158,7 @@ export function staticResponse(
   }
 
   // httpd's byte-range filter cuts any 200 of the default handler, whatever the method (HEAD too).
-  if (h.range !== undefined && ifRangeHolds(h['if-range'], etag, mtimeSec * 1000)) {
+  if (h.range !== undefined && ifRangeHolds(h['if-range'], etag, mtimeSec * 1000, opts.now)) {
     const ranged = selectRanges(h.range, file.size)
     if (ranged === 'unsatisfiable') {
       return { status: 416, headers: { 'Content-Range': `bytes */${file.size}` }, body: 'none' }
@@ -252,16 +252,22 @@ function meetsConditions(
 
 /**
  * If-Range: an entity tag must match strongly, a date must equal Last-Modified
- * (`lastModifiedMs`, null when the answer has none).
+ * (`lastModifiedMs`, null when the answer has none) and be strong (`nowMs`: the request's time).
  */
 export function ifRangeHolds(
   value: string | undefined,
   etag: string | undefined,
-  lastModifiedMs: number | null
+  lastModifiedMs: number | null,
+  nowMs: number
 ): boolean {
   if (value === undefined) return true
   const v = value.trim()
   if (v.startsWith('"') || v.startsWith('W/')) return etag !== undefined && !etag.startsWith('W/') && v === etag
   const t = parseHttpDate(v)
-  return t !== null && t === lastModifiedMs
+  // A date is only a strong validator when it is a minute or more before the answer's Date
+  // (RFC 7232 §2.2.2, as httpd applies it: a fresher one never matches).
+  return t !== null && t === lastModifiedMs && Math.floor(nowMs / 1000) * 1000 - t >= STRONG_DATE_AGE_MS
 }
+
+/** How much older than the answer's Date a Last-Modified must be to count as strong. */
+const STRONG_DATE_AGE_MS = 60_000

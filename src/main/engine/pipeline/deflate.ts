@@ -202,7 +202,7 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   }
   // The byte-range filter comes after mod_deflate: If-Range must name the `-gzip` ETag (or the
   // Last-Modified date), else the whole compressed answer goes out (checked against apache2 2.4.68).
-  if (!ifRangeAfterDeflate(ctx.headers['if-range'], full.headers)) return full
+  if (!ifRangeAfterDeflate(ctx.headers['if-range'], full.headers, ctx.trace.startedAt)) return full
   const body = bytes()
   if (body !== null) {
     const gz = zlib.gzipSync(body, ZLIB)
@@ -213,14 +213,15 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
 }
 
 /** If-Range as the byte-range filter reads it behind mod_deflate: against the compressed answer's validators. */
-function ifRangeAfterDeflate(value: string | undefined, headers: OutgoingHttpHeaders): boolean {
+function ifRangeAfterDeflate(value: string | undefined, headers: OutgoingHttpHeaders, nowMs: number): boolean {
   if (value === undefined) return true
   const etag = getHeader(headers, 'etag')
   const lastModified = getHeader(headers, 'last-modified')
   return ifRangeHolds(
     value,
     etag === undefined ? undefined : gzipETag(etag),
-    lastModified === undefined ? null : parseHttpDate(lastModified)
+    lastModified === undefined ? null : parseHttpDate(lastModified),
+    nowMs
   )
 }
 

@@ -37,7 +37,8 @@ export function holdForRanges(
   if (getHeader(headers, 'content-range') !== undefined) return null
   if (/^multipart\/(x-)?byteranges/i.test(getHeader(headers, 'content-type') ?? '')) return null
   const lastModified = parseHttpDate(getHeader(headers, 'last-modified') ?? '')
-  if (!ifRangeHolds(ctx.req.headers['if-range'], getHeader(headers, 'etag'), lastModified)) return null
+  if (!ifRangeHolds(ctx.req.headers['if-range'], getHeader(headers, 'etag'), lastModified, ctx.trace.startedAt))
+    return null
   return new HeldForRanges(ctx, headers, range, relay)
 }
 
