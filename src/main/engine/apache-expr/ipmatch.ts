@@ -54,32 +54,55 @@ export function parseIpAddress(text: string): { family: 4 | 6; bytes: number[] }
   return v6 ? { family: 6, bytes: v6 } : null
 }
 
-/** `null` with a reason when Apache would refuse the subnet ("parsing of subnet/netmask failed"). */
+/** `null` when APR refuses the subnet (`subnetProblem` says why). */
 export function parseSubnet(text: string): Subnet | null {
+  const r = readSubnet(text)
+  return typeof r === 'string' ? null : r
+}
+
+/**
+ * Why `apr_ipsubnet_create` refuses `text`, in apr_strerror's words (what mod_authz_host's
+ * "appears to be invalid" message quotes), or null when it takes it.
+ */
+export function subnetProblem(text: string): string | null {
+  const r = readSubnet(text)
+  return r === 'ip'
+    ? 'The specified IP address is invalid.'
+    : r === 'mask'
+      ? 'The specified network mask is invalid.'
+      : null
+}
+
+/**
+ * apr_ipsubnet_create: the address (an IPv4-mapped IPv6 one is refused: APR wants `a.b.c.d`),
+ * then the mask — a number of bits from 1 to the family's width, or for IPv4 a dotted mask.
+ */
+function readSubnet(text: string): Subnet | 'ip' | 'mask' {
   const slash = text.indexOf('/')
   const addr = slash < 0 ? text : text.slice(0, slash)
   const mask = slash < 0 ? undefined : text.slice(slash + 1)
   if (addr.includes(':')) {
     const bytes = parseIpv6(addr)
-    if (!bytes) return null
+    if (!bytes) return 'ip'
+    if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return 'ip'
     if (mask === undefined) return { family: 6, bytes, prefix: 128 }
-    if (!/^\d+$/.test(mask) || Number(mask) > 128) return null
+    if (!/^\d+$/.test(mask) || Number(mask) < 1 || Number(mask) > 128) return 'mask'
     return { family: 6, bytes, prefix: Number(mask) }
   }
-  if (!/^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr)) return null
+  if (!/^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(addr)) return 'ip'
   const octets = addr.replace(/\.$/, '').split('.').map(Number)
-  if (octets.some((o) => o > 255)) return null
+  if (octets.some((o) => o > 255)) return 'ip'
   const implied = octets.length * 8
   while (octets.length < 4) octets.push(0)
   if (mask === undefined) return { family: 4, bytes: octets, prefix: implied }
   if (/^\d+$/.test(mask)) {
-    if (Number(mask) > 32) return null
+    if (Number(mask) < 1 || Number(mask) > 32) return 'mask'
     return { family: 4, bytes: octets, prefix: Number(mask) }
   }
   const m = parseIpv4(mask)
-  if (!m) return null
+  if (!m) return 'mask'
   const bits = m.map((b) => b.toString(2).padStart(8, '0')).join('')
-  if (!/^1*0*$/.test(bits)) return null
+  if (!/^1*0*$/.test(bits)) return 'mask'
   return { family: 4, bytes: octets, prefix: bits.indexOf('0') < 0 ? 32 : bits.indexOf('0') }
 }
 

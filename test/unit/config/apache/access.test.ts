@@ -115,6 +115,22 @@ describe('what httpd refuses to start with', () => {
     expect(errors('  <Location /x>\n    Require ip 10.0.0.300\n  </Location>')).toEqual([
       "4: ip address '10.0.0.300' appears to be invalid: The specified IP address is invalid."
     ])
+    // apr_ipsubnet_create (as apache2 -t answers): a prefix of 1 to 32 (128) bits, no IPv4-mapped
+    // IPv6 address; a dotted mask may be anything contiguous, 0.0.0.0 too.
+    for (const [subnet, why] of [
+      ['0.0.0.0/0', 'network mask'],
+      ['1.2.3.4/0', 'network mask'],
+      ['::/0', 'network mask'],
+      ['127.0.0.1/33', 'network mask'],
+      ['2001:db8::/129', 'network mask'],
+      ['::ffff:127.0.0.1', 'IP address']
+    ])
+      expect(errors(`  <Location /x>\n    Require ip ${subnet}\n  </Location>`)).toEqual([
+        `4: ip address '${subnet}' appears to be invalid: The specified ${why} is invalid.`
+      ])
+    expect(
+      errors('  <Location /x>\n    Require ip 10.0.0.0/0.0.0.0 10.1 1.2.3.4/32 2001:db8::/32\n  </Location>')
+    ).toEqual([])
     expect(errors('  <Location /x>\n    Allow from 10.0.0.0/33\n  </Location>')).toEqual([
       '4: The specified network mask is invalid.'
     ])

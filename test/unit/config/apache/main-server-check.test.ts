@@ -96,6 +96,33 @@ describe('argument counts httpd refuses', () => {
     expect(r.config.server.errorDocuments.map((e) => e.document)).toEqual(['"fine %{REQUEST_URI}'])
   })
 
+  it("refuses a server-only directive inside any section, in apache2 -t's words (its command table's spelling)", () => {
+    const conf = [
+      '<Directory "/var/www">',
+      '  DocumentRoot /var/www',
+      '  LimitRequestFieldSize 100',
+      '</Directory>',
+      '<Location "/x">',
+      '  ServerAlias x.example.com',
+      '</Location>',
+      '<If "true">',
+      '  KeepAlive On',
+      '</If>',
+      '<FilesMatch "\\.txt$">',
+      '  TraceEnable off',
+      '</FilesMatch>',
+      'TraceEnable off',
+      'LimitRequestFieldSize 100'
+    ].join('\n')
+    expect(checked(conf)).toEqual([
+      ['APACHE_MISPLACED_DIRECTIVE', 2, 'DocumentRoot not allowed in <Directory> context'],
+      ['APACHE_MISPLACED_DIRECTIVE', 3, 'LimitRequestFieldsize not allowed in <Directory> context'],
+      ['APACHE_MISPLACED_DIRECTIVE', 6, 'ServerAlias not allowed in <Location> context'],
+      ['APACHE_MISPLACED_DIRECTIVE', 9, 'KeepAlive not allowed in <If> context'],
+      ['APACHE_MISPLACED_DIRECTIVE', 12, 'TraceEnable not allowed in <FilesMatch> context']
+    ])
+  })
+
   it("RequestHeader has no 'note' action", () => {
     expect(checked('<VirtualHost *:80>\n  RequestHeader note X n\n</VirtualHost>')).toEqual([
       ['HEADER_BAD_ARGS', 2, "RequestHeader: does not support the 'note' action"]

@@ -15,7 +15,7 @@ import type {
   MethodLimit,
   VhostSettings
 } from '../../../../shared/config-model'
-import { parseSubnet } from '../../apache-expr/ipmatch'
+import { parseSubnet, subnetProblem } from '../../apache-expr/ipmatch'
 import type { EvaluatedDirective, WriteContext } from './settings'
 
 export const APACHE_ACCESS_SYNTAX = 'APACHE_ACCESS_SYNTAX'
@@ -273,8 +273,8 @@ function providerProblem(provider: string, args: string[], rest: string, methods
     case 'ip': {
       if (args.length === 0) return 'Require ip requires an argument'
       for (const a of args) {
-        if (!parseSubnet(a))
-          return `ip address '${a.split('/')[0]}' appears to be invalid: The specified IP address is invalid.`
+        const problem = subnetProblem(a)
+        if (problem !== null) return `ip address '${a}' appears to be invalid: ${problem}`
       }
       return null
     }

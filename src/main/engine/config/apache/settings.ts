@@ -55,6 +55,22 @@ export const APACHE_IGNORED_DIRECTIVE = 'APACHE_IGNORED_DIRECTIVE'
 /** A 2.2 directive httpd 2.4 no longer has (apache2 -t: "Invalid command"). */
 export const APACHE_REMOVED_DIRECTIVE = 'APACHE_REMOVED_DIRECTIVE'
 
+/**
+ * Directives httpd takes only for the server or a vhost (RSRC_CONF), which it refuses inside any
+ * section; keyed by lower-case name, valued by the spelling httpd's message uses (its command
+ * table's). The ones a Dispatcher configuration may plausibly misplace; checked with apache2 -t.
+ */
+const SERVER_ONLY = new Map(
+  (
+    'AccessFileName AllowEncodedSlashes CustomLog DocumentRoot ErrorLog ErrorLogFormat GracefulShutdownTimeout ' +
+    'HttpProtocolOptions KeepAlive KeepAliveTimeout Listen LimitRequestFields LimitRequestFieldsize ' +
+    'LimitRequestLine LogFormat MaxKeepAliveRequests MergeSlashes Mutex PidFile Protocols RegisterHttpMethod ' +
+    'ServerAdmin ServerAlias ServerLimit ServerName ServerPath ServerTokens Timeout TraceEnable User'
+  )
+    .split(' ')
+    .map((name) => [name.toLowerCase(), name])
+)
+
 /** One occurrence of a directive kept in `other` (where only the last occurrence fits). */
 export interface ApacheDirectiveRecord {
   name: string
@@ -200,6 +216,14 @@ export class SettingsWriter {
     if (removed) return this.sink.warn(APACHE_REMOVED_DIRECTIVE, 'syntax', removed, d.pos)
     const misplacedMap = d.name === 'RewriteMap' ? misplacedRewriteMap(ctx) : undefined
     if (misplacedMap) return this.sink.error(APACHE_MISPLACED_DIRECTIVE, 'syntax', misplacedMap, d.pos)
+    const serverOnly = ctx.section !== undefined ? SERVER_ONLY.get(d.name.toLowerCase()) : undefined
+    if (serverOnly)
+      return this.sink.error(
+        APACHE_MISPLACED_DIRECTIVE,
+        'syntax',
+        `${serverOnly} not allowed in <${ctx.section}> context`,
+        d.pos
+      )
     if (isIndexDirective(d.name)) {
       // Options, mod_dir and mod_autoindex: refused lines are not kept (httpd would not start).
       let state = this.indexStates.get(ctx.settings)
