@@ -441,7 +441,12 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
     }
     case 'DirectoryMatch': {
       const re = pcreOrNull(arg)
-      return re ? (i) => re.test(i.walked().filename) : NEVER
+      if (!re) return NEVER
+      // r->filename after the walk: a folder asked for with its slash keeps it (`…/r/`).
+      return (i) => {
+        const w = i.walked()
+        return re.test(w.filename === w.dir && i.filename.endsWith('/') && w.dir !== '/' ? `${w.dir}/` : w.filename)
+      }
     }
     case 'Files': {
       const test = hasGlobChars(arg) ? (name: string) => fnmatch(arg, name) : (name: string) => name === arg
