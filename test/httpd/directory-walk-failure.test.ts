@@ -31,14 +31,25 @@ const REQUESTS: HttpdRequest[] = [
 ].map((t): HttpdRequest => (t.startsWith('TRACE ') ? ['TRACE', t.slice(6), {}] : ['GET', t, {}]))
 
 describe('a directory walk that reaches a name too long for the file system', () => {
-  const running = classicSideBySide(FILES, (d) => [
-    ...serverLines(['mime', 'alias', 'dir', 'headers'], d),
-    'ErrorDocument 403 "refused by the walk"',
-    '<LocationMatch "^/(a/x|no/0d|0d)">',
-    '  Header always set X-Location "applied"',
-    '</LocationMatch>'
-  ])
+  let docroot = ''
+  const running = classicSideBySide(FILES, (d) => {
+    docroot = d
+    return [
+      ...serverLines(['mime', 'alias', 'dir', 'headers'], d),
+      'ErrorDocument 403 "refused by the walk"',
+      '<LocationMatch "^/(a/x|no/0d|0d)">',
+      '  Header always set X-Location "applied"',
+      '</LocationMatch>'
+    ]
+  })
   it('is refused with 403 where apache2 refuses it, and 404 where the walk stopped before', async () => {
     expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
+  })
+  it("refuses the whole path at the byte where apache2 does (the URI's leading slash not counted)", async () => {
+    // DocumentRoot + the URI without its leading slash + 4 may be 4096 bytes, not more.
+    const longest = 4096 - 4 - Buffer.byteLength(docroot) + 1
+    const uriOf = (n: number): string => `/no/${'abcd/'.repeat(Math.ceil(n / 5))}`.slice(0, n)
+    const requests = [longest, longest + 1].map((n): HttpdRequest => ['GET', uriOf(n), {}])
+    expect(await compareAll(requests, running.apachePort, running.enginePort)).toBe('')
   })
 })

@@ -3,7 +3,8 @@
  * string expression (`%{REQUEST_URI}` in a message, a URL, a local path); a message keeps a
  * closing quote written in it; any scheme makes a URL (ap_is_url), and a full URL for 401 is
  * ignored. A `Redirect` status httpd has no line for is answered as a 500, with the 500's
- * ErrorDocument. Debian's apache2 against the workbench.
+ * ErrorDocument. What an expression makes is bytes (a URI's `%FF` stays the byte FF). Debian's
+ * apache2 against the workbench.
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
@@ -21,7 +22,11 @@ const REQUESTS: HttpdRequest[] = [
   '/l/nope?k=v',
   '/d/nope',
   '/teapot',
-  '/t2/teapot'
+  '/t2/teapot',
+  '/missing%FF',
+  '/missing%C3%A9',
+  '/u/%FF',
+  '/u/%C3%A9'
 ].map((t): HttpdRequest => ['GET', t, {}])
 
 describe('ErrorDocument documents', () => {
@@ -49,6 +54,9 @@ describe('ErrorDocument documents', () => {
     '<Location "/l">',
     '  ErrorDocument 404 "/err/page.txt?from=%{REQUEST_URI}"',
     '  Header always set X-Args "%{REDIRECT_QUERY_STRING}e|%{QUERY_STRING}e"',
+    '</Location>',
+    '<Location "/u">',
+    '  ErrorDocument 404 "http://example.com/x?u=%{REQUEST_URI}"',
     '</Location>',
     '<Location "/d">',
     '  ErrorDocument 404 default',

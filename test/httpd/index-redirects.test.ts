@@ -3,7 +3,8 @@
  * fixes up like any request: a redirect there (Redirect, RedirectMatch, a `<Location>` target,
  * a list in `<Files>`) is passed on to the client at once, Location and all; another status
  * (`Redirect gone`) is the answer when no name answers; a name that is a folder gets its own
- * DirectorySlash redirect. A non-ASCII index name is looked up by its bytes. Debian's apache2
+ * DirectorySlash redirect. FallbackResource's subrequest passes a redirect on the same way. A
+ * non-ASCII index name is looked up by its bytes. Debian's apache2
  * against the workbench.
  */
 import { describe, expect, it } from 'vitest'
@@ -21,12 +22,25 @@ const FILES = {
   'r6/index.html': 'r6\n',
   'g/b.txt': 'b\n',
   'plain/index.html': 'plain\n',
-  'f/ü.html': 'u-umlaut\n'
+  'f/ü.html': 'u-umlaut\n',
+  'y/z.txt': 'z\n',
+  'x/z.txt': 'z\n',
+  'app/index.html': 'app\n'
 }
 
-const REQUESTS: HttpdRequest[] = ['/r1/?q=1', '/r2/', '/r3/', '/r4/', '/r5/?k=v', '/r6/', '/g/', '/plain/', '/f/'].map(
-  (t): HttpdRequest => ['GET', t, {}]
-)
+const REQUESTS: HttpdRequest[] = [
+  '/r1/?q=1',
+  '/r2/',
+  '/r3/',
+  '/r4/',
+  '/r5/?k=v',
+  '/r6/',
+  '/g/',
+  '/plain/',
+  '/f/',
+  '/y/missing?q=1',
+  '/x/missing'
+].map((t): HttpdRequest => ['GET', t, {}])
 
 describe('redirects in the subrequests of DirectoryIndex', () => {
   const running = classicSideBySide(FILES, (d) => [
@@ -46,6 +60,13 @@ describe('redirects in the subrequests of DirectoryIndex', () => {
     'Redirect gone /g/index.html',
     `<Directory "${d}/f">`,
     '  DirectoryIndex ü.html',
+    '</Directory>',
+    `<Directory "${d}/y">`,
+    '  FallbackResource /fb.html',
+    '</Directory>',
+    'Redirect /fb.html http://example.com/fb',
+    `<Directory "${d}/x">`,
+    '  FallbackResource /app',
     '</Directory>'
   ])
   it('are passed on as apache2 passes them', async () => {

@@ -270,7 +270,8 @@ class TracedReply implements Reply {
 
   /**
    * The head as it goes out: names spelled as httpd writes them, with httpd's keep-alive
-   * decision for it (not in the trace, as in httpd's logs). `headers` has lower-case names.
+   * decision for it (not in the trace, as in httpd's logs). `headers` has lower-case names (but the
+   * protocol filters' lines, spelled as httpd writes them).
    */
   private send(status: number, headers: OutgoingHttpHeaders, reason: string | undefined): void {
     const ctx = this.ctx

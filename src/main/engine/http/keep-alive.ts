@@ -101,7 +101,7 @@ const CLOSING: Persistence = Object.freeze({ keep: false, connection: null, keep
 
 /**
  * `ap_set_keepalive` for an answer with this status and these headers to this request, on
- * this connection (`headers` with lower-case names). Counts the answer when it keeps the
+ * this connection (`headers`, their names in any spelling). Counts the answer when it keeps the
  * connection open.
  */
 export function decidePersistence(
@@ -111,7 +111,8 @@ export function decidePersistence(
   headers: OutgoingHttpHeaders,
   socket: Socket | null
 ): Persistence {
-  const own = headers.connection
+  // Checked on every answer: the two spellings anything here writes, not a scan of every name.
+  const own = headers.connection ?? headers.Connection
   const wimpy = own !== undefined && hasToken(String(own), 'close')
   if (wimpy) return CLOSING
   const http11 = req.protocol !== 'HTTP/1.0' && req.protocol !== 'HTTP/0.9'

@@ -62,7 +62,7 @@ const NOT_SIMPLE_HEADERS = new Set([
   'http2-settings',
   'proxy-connection'
 ])
-/** More header lines than Apache's LimitRequestFields: Node's path (and the accept stage's 400) has them. */
+/** More header lines than httpd's default LimitRequestFields: Node's path has them (the accept stage applies the configured limit). */
 const MAX_SIMPLE_FIELDS = 100
 
 /**

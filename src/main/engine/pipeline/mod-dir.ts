@@ -222,6 +222,15 @@ export function fallbackFixup(ctx: RequestContext, v: ActiveVhost, settings: Ind
     )
     return { kind: 'index', sub, name }
   }
+  // fixup_dflt passes a redirect of the subrequest on with its Location, as fixup_dir does.
+  if (sub.status >= 300 && sub.status < 400) {
+    ctx.record(
+      'render',
+      'stop',
+      `mod_dir: FallbackResource ${name}: its subrequest is redirected (${sub.redirectedBy ?? sub.status}): ${sub.location ?? ''}`
+    )
+    return { kind: 'redirect', status: sub.status, location: sub.location ?? '', name, by: sub.redirectedBy }
+  }
   if (sub.status !== 200 && sub.status !== 404) {
     ctx.record('render', 'stop', `mod_dir: FallbackResource ${name}: its subrequest answered ${sub.status}`, {
       source: sub.decision?.source

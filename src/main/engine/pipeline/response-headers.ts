@@ -140,7 +140,8 @@ function afterModules(
   // An answer Apache makes itself (ap_send_error_response) starts from err_headers_out: the Vary
   // that <If> sections and RewriteConds put in headers_out is gone, and the resource's output
   // filters (mod_deflate) are not on its way. Checked against httpd 2.4.71. The <If> walk runs
-  // before the access checks and the per-directory rewrites, whose conditions add theirs after.
+  // before the URI is translated (the vhost's RewriteConds), the access checks and the
+  // per-directory rewrites, whose conditions add theirs after.
   const vary =
     errorResponse || source.relayed ? [] : scoped && scoped.vary.length > 0 ? [...scoped.vary, ...ctx.vary] : ctx.vary
   // mod_expires' filter comes first: Cache-Control merged where it stands, Expires set.

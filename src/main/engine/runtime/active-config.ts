@@ -19,7 +19,7 @@ import { emptySettings, lastOther } from '../config/apache/settings'
 import { moduleLoaded } from '../config/apache/modules'
 import { hostProblem } from '../pipeline/host-header'
 import { listenPort, takesPort } from './listen-port'
-import { aliasMatcher, requestVhostMatcher, serverHostname } from './request-vhost'
+import { aliasMatcher, nameHost, requestVhostMatcher, serverHostname } from './request-vhost'
 import { NO_ADMIN } from '../apache-expr'
 import { compileAuthChecker, type ActiveAuthChecker } from '../pipeline/auth-check'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
@@ -326,7 +326,7 @@ function compileVhost(
     dispatcher: dispatcherDirectives(handlerScopes),
     apache: apache ?? compileVhostApache(server, vhost.settings, docroot),
     probe: containerProbe(docroot),
-    serverHostname: hostOnly(vhost.serverName?.value ?? mainServerName ?? 'localhost'),
+    serverHostname: nameHost(vhost.serverName?.value ?? mainServerName ?? 'localhost'),
     serverScheme: schemeOf(vhost.serverName?.value ?? mainServerName),
     serverPort: serverPortOf(vhost),
     canonicalName: lastOther(layers, 'UseCanonicalName')?.[0]?.toLowerCase() === 'on',
@@ -393,10 +393,6 @@ function serverPortOf(vhost: VirtualHost): number {
 function schemeOf(name: string | undefined): string | null {
   const at = name?.indexOf('://') ?? -1
   return name && at >= 0 ? name.slice(0, at).toLowerCase() : null
-}
-
-function hostOnly(name: string): string {
-  return name.replace(/^[a-z]+:\/\//i, '').replace(/:\d+$/, '')
 }
 
 export interface VhostChoice {

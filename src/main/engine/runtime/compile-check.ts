@@ -218,6 +218,13 @@ function coreNotEmulated(contexts: VhostSettings[], topLevel: Set<VhostSettings>
             : "self-referential URLs never use the connection's local port"
       warn(`${d.name} ${d.args.join(' ')} is not emulated: ${why}`, d.pos)
     }
+    for (const d of otherOccurrences(s, ['EnableMMAP'])) {
+      if ((d.args[0] ?? '').toLowerCase() !== 'off') continue
+      warn(
+        'EnableMMAP Off is not emulated: files are handed to mod_deflate whole, as with On (httpd would read them 8000 bytes at a time, so compressed answers over 8 KiB would lose their Content-Length)',
+        d.pos
+      )
+    }
     for (const d of otherOccurrences(s, ['AllowOverride', 'AllowOverrideList'])) {
       const words = d.args.map((a) => a.toLowerCase())
       if (words.length === 1 && words[0] === 'none') continue

@@ -88,7 +88,8 @@ function namePort(name: string | undefined): number {
   return m ? Number(m[1]) : 0
 }
 
-function nameHost(name: string): string {
+/** A ServerName's host: without its scheme and port. */
+export function nameHost(name: string): string {
   return stripScheme(name).replace(/:\d+$/, '')
 }
 

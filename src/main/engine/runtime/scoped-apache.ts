@@ -142,7 +142,7 @@ export class VhostScopes {
       hasModEnv(s) ||
       s.other.LimitRequestBody !== undefined ||
       (dirRules !== null && hasDirRewriteConfig(s))
-    this.fullSections = compileSections(layers, docroot, this.relevant)
+    this.fullSections = compileSections(layers, docroot, this.relevant, 'full', true)
     this.base = {
       ...scopedApache(layers),
       scopes: [],
@@ -173,7 +173,7 @@ export class VhostScopes {
   private sectionsOf(phase: Exclude<SectionsPhase, 'server'>): CompiledSections | null {
     if (phase === 'full') return this.fullSections
     if (this.translateSections === undefined)
-      this.translateSections = compileSections(this.layers, this.docroot, this.relevant, 'translate')
+      this.translateSections = compileSections(this.layers, this.docroot, this.relevant, 'translate', true)
     return this.translateSections
   }
 

@@ -116,7 +116,8 @@ function inPhase(scope: ApacheScope, phase: 'translate' | 'full'): boolean {
 
 /**
  * `relevant`: whether a context holds directives the caller applies per request. Sections
- * without any (themselves or nested) are left out; `null` when none is left.
+ * without any (themselves or nested) are left out, but for `<If>`s with `keepConditions`;
+ * `null` when none is left.
  *
  * `phase: 'translate'` walks what httpd has merged when it translates the URI (mod_rewrite's
  * vhost rules, mod_alias): `ap_location_walk` and `ap_if_walk` on the URI as it arrived, before
@@ -126,7 +127,9 @@ export function compileSections(
   layers: VhostSettings[],
   docroot: string | undefined,
   relevant: (s: VhostSettings) => boolean,
-  phase: 'translate' | 'full' = 'full'
+  phase: 'translate' | 'full' = 'full',
+  /** Keep every `<If>` whatever it holds: its condition's headers go into the answer's Vary. */
+  keepConditions = false
 ): CompiledSections | null {
   const root = toByteString((docroot ?? '').replace(/\/+$/, ''))
   /** The filename is the docroot or below it (it is, unless mod_rewrite set a file path elsewhere). */
@@ -144,7 +147,8 @@ export function compileSections(
       }
       counter++
       const children = build(scope.settings.scopes, false)
-      out.push({ scope, index, children, test: NEVER, own: relevant(scope.settings) })
+      const condition = keepConditions && (scope.kind === 'If' || scope.kind === 'ElseIf')
+      out.push({ scope, index, children, test: NEVER, own: condition || relevant(scope.settings) })
     }
     // An <If> chain stays whole when any member matters: an <Else> depends on the <If> before it.
     const kept = out.filter((n, i) => matters(n) || (GROUP[n.scope.kind] === 'if' && chainMatters(out, i)))

@@ -178,12 +178,14 @@ describe("core's request parser and canonical name settings the workbench does n
       'UseCanonicalName On',
       'AllowOverride None',
       'AccessFileName .acc',
+      'EnableMMAP On',
       '<VirtualHost *:80>',
       '  UseCanonicalName DNS',
       '  <Directory "/var/www">',
       '    UseCanonicalName Off',
       '    AllowOverride All',
       '    Options +Indexes +MultiViews',
+      '    EnableMMAP Off',
       '  </Directory>',
       '</VirtualHost>'
     ].join('\n')
@@ -194,15 +196,19 @@ describe("core's request parser and canonical name settings the workbench does n
       ],
       [3, 'RegisterHttpMethod FOO is not emulated: only the methods httpd knows are known (others get 501)'],
       [5, "UseCanonicalPhysicalPort On is not emulated: self-referential URLs never use the connection's local port"],
-      [10, 'UseCanonicalName DNS is not emulated: it is taken as Off (the Host header names the server)'],
+      [11, 'UseCanonicalName DNS is not emulated: it is taken as Off (the Host header names the server)'],
       [
-        12,
+        13,
         "UseCanonicalName in a section is not emulated: the vhost's (or the server's) setting applies to every request"
       ],
-      [13, 'AllowOverride All is not emulated: .htaccess files are never read'],
+      [14, 'AllowOverride All is not emulated: .htaccess files are never read'],
       [
-        14,
+        15,
         'Options +Indexes +MultiViews: MultiViews is not emulated: a URL without its extension is not negotiated to a file'
+      ],
+      [
+        16,
+        'EnableMMAP Off is not emulated: files are handed to mod_deflate whole, as with On (httpd would read them 8000 bytes at a time, so compressed answers over 8 KiB would lose their Content-Length)'
       ]
     ])
   })

@@ -11,6 +11,7 @@ import { hasNoPath, normaliseTarget, type EncodedSlashes, type NormaliseResult }
 import { answer } from './answer'
 import { textMemo } from '../../text-memo'
 import { resolveClient } from '../remote-client'
+import { atoi } from '../../c-numbers'
 
 /** httpd's defaults for LimitRequestLine / LimitRequestFieldSize / LimitRequestFields. */
 const LIMIT_REQUEST_LINE = 8190
@@ -21,8 +22,11 @@ const LIMIT_FIELDS = 100
 function limit(vhost: ActiveVhost | undefined, name: string, fallback: number, min = 1): number {
   let v = fallback
   for (const layer of vhost?.layers ?? []) {
-    const n = Number(layer.other[name]?.value[0])
-    if (Number.isInteger(n) && n >= min) v = n
+    // httpd reads the number with atoi: `50x` is 50, a word is 0.
+    const text = layer.other[name]?.value[0]
+    if (text === undefined) continue
+    const n = atoi(text)
+    if (n >= min) v = n
   }
   return v
 }

@@ -18,7 +18,10 @@ import { evalExprString, parseStringExpr } from '../../apache-expr'
 import { STATUS_LINES } from '../rewrite/flags'
 import { isUrl } from '../../config/apache/alias-directives'
 
-/** `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost wins). */
+/**
+ * `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost
+ * wins), as the bytes httpd hands on (configuration text is UTF-8).
+ */
 export function errorDocumentFor(ctx: RequestContext, status: number): string | undefined {
   let doc: string | undefined
   for (const layer of ctx.vhost?.layers ?? []) {
@@ -29,7 +32,7 @@ export function errorDocumentFor(ctx: RequestContext, status: number): string | 
   }
   // `ErrorDocument 403 default` restores httpd's built-in page over an outer one.
   if (doc === undefined || doc.toLowerCase() === 'default') return undefined
-  return EXPRESSION.test(doc) ? documentText(ctx, doc) : doc
+  return EXPRESSION.test(doc) ? documentText(ctx, doc) : toByteString(doc)
 }
 
 /** What in a document makes it more than its own text as a string expression: a variable, a back-reference, an escape. */
@@ -37,14 +40,13 @@ const EXPRESSION = /%\{|\$[0-9]|\\/
 
 /**
  * The document as ap_response_code_string makes it: the string expression evaluated for the
- * request (parsed when loading, so it parses). The expression works in bytes; the result is
- * given back as configuration text, as the other documents are.
+ * request (parsed when loading, so it parses), in bytes as every document is handed on (a
+ * Location, a message, a local URL's request target).
  */
 function documentText(ctx: RequestContext, doc: string): string {
   const v = ctx.vhost
-  if (!v) return doc
-  const bytes = evalExprString(parseStringExpr(doc), sectionWalkInput(ctx, v).exprContext(), false).value
-  return Buffer.from(bytes, 'latin1').toString('utf8')
+  if (!v) return toByteString(doc)
+  return evalExprString(parseStringExpr(doc), sectionWalkInput(ctx, v).exprContext(), false).value
 }
 
 /**
@@ -89,7 +91,7 @@ export function answer(
   // A message instead of a document: httpd writes it as the page, still typed text/html, as
   // the bytes of the configuration's UTF-8 text. The leading `"` is only the mark a message is
   // stored with (set_error_document): a closing quote written in the text stays.
-  if (doc?.startsWith('"')) return send(ctx, status, extraHeaders, toByteString(doc.slice(1)))
+  if (doc?.startsWith('"')) return send(ctx, status, extraHeaders, doc.slice(1))
   return sendPage(
     ctx,
     status,

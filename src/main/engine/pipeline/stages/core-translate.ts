@@ -16,9 +16,11 @@ const MERGE_EXTRA = 4
 export function coreTranslate(ctx: RequestContext): boolean | Promise<boolean> {
   const v = ctx.vhost
   if (!v || v.docroot === undefined || ctx.apacheFilename !== undefined) return false
-  // r->uri holds bytes here, as the docroot is compared in bytes (apache-sections.ts).
+  // r->uri holds bytes here, as the docroot is compared in bytes (apache-sections.ts); core
+  // skips its leading slashes before the merge.
   const uri = ctx.apacheUri ?? ctx.decodedPath
-  if (Buffer.byteLength(v.docroot) + uri.length + MERGE_EXTRA <= PATH_MAX || proxiedByApache(ctx, v)) return false
+  const merged = Buffer.byteLength(v.docroot) + uri.length - leadingSlashes(uri) + MERGE_EXTRA
+  if (merged <= PATH_MAX || proxiedByApache(ctx, v)) return false
   ctx.record('rewrite', 'stop', 'the path is longer than the file system allows once joined with the DocumentRoot', {
     log: [`core translate: apr_filepath_merge("${v.docroot}", r->uri) failed: File name too long`]
   })
@@ -26,4 +28,10 @@ export function coreTranslate(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.setOutcome('blocked')
   ctx.outputFiltered = false
   return answer(ctx, 403)
+}
+
+function leadingSlashes(uri: string): number {
+  let n = 0
+  while (uri.charCodeAt(n) === 0x2f) n++
+  return n
 }

@@ -58,9 +58,10 @@ function echo(ctx: RequestContext, head: string, body: Buffer, ifVary: string[])
   const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body])
   ctx.trace.response.bytes = bytes.length
   // No handler ran, so no output filter either: httpd streams it (chunked), without Header
-  // directives. The request headers <If> sections and RewriteConds read are in its Vary.
+  // directives. The request headers <If> sections and RewriteConds read are in its Vary, the
+  // <If>s' first (httpd walks them before it translates the URI).
   const headers: Record<string, string> = { 'content-type': 'message/http' }
-  const vary = [...new Set([...ctx.vary, ...ifVary])]
+  const vary = [...new Set([...ifVary, ...ctx.vary])]
   if (vary.length > 0) headers.vary = vary.join(',')
   ctx.reply.head(200, headers)
   ctx.reply.end(bytes)
