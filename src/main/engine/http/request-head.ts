@@ -160,7 +160,24 @@ export function judgeHead(head: string): HeadVerdict {
   let kept = fields
   if (transferEncoding) {
     kept = fields.filter((f) => !/^content-length[ \t]*:/i.test(f))
-    if (kept.length !== fields.length) changed = true
+    // Node's parser takes one plain `chunked` only: the body is read chunked either way.
+    const te = kept.filter((f) => /^transfer-encoding[ \t]*:/i.test(f))
+    if (
+      te.length !== 1 ||
+      te[0]
+        .slice(te[0].indexOf(':') + 1)
+        .trim()
+        .toLowerCase() !== 'chunked'
+    ) {
+      let placed = false
+      kept = kept.flatMap((f) => {
+        if (!/^transfer-encoding[ \t]*:/i.test(f)) return [f]
+        if (placed) return []
+        placed = true
+        return ['Transfer-Encoding: chunked']
+      })
+    }
+    if (kept.length !== fields.length || kept.some((f, i) => f !== fields[i])) changed = true
   }
   if (!changed) return { kind: 'node' }
   return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n'), line: original }
@@ -178,8 +195,9 @@ function framingProblem(fields: string[], transferEncoding: boolean): string | n
     fields.filter((f) => name.test(f)).map((f) => f.slice(f.indexOf(':') + 1).trim())
   if (transferEncoding) {
     const te = values(/^transfer-encoding[ \t]*:/i).join(', ')
+    // ap_is_chunked: only the last coding counts (`gzip, chunked` and `chunked, chunked` are read chunked).
     const codings = te.split(',').map((c) => c.trim().toLowerCase())
-    if (codings[codings.length - 1] === 'chunked' && codings.indexOf('chunked') === codings.length - 1) return null
+    if (codings[codings.length - 1] === 'chunked') return null
     return `the Transfer-Encoding '${te}' does not end in chunked`
   }
   const lengths = values(/^content-length[ \t]*:/i)
