@@ -17,6 +17,15 @@ function checked(conf: string, more: Record<string, string> = {}): [string, numb
     .map((d) => [d.code, d.pos?.line, d.message])
 }
 
+/** The not-emulated warnings `check` gives, as [line, message]. */
+function warned(conf: string): [number | undefined, string][] {
+  const r = load({ 'httpd.conf': conf })
+  const loaded = { dispatcher: { farms: [] }, apache: r.config, files: r.files } as unknown as LoadedConfig
+  return compileDiagnostics(loaded)
+    .filter((d) => d.code === 'MODEL_NOT_EMULATED')
+    .map((d) => [d.pos?.line, d.message])
+}
+
 describe('a configuration whose main server answers', () => {
   it('has its Header, SetEnvIf and <If> lines compiled', () => {
     expect(checked('Header always bogus X')).toEqual([
@@ -131,15 +140,6 @@ describe('argument counts httpd refuses', () => {
 })
 
 describe("mod_mime's and mod_filter's directives the workbench does not act on", () => {
-  /** The warnings `check` gives, as [line, message]. */
-  function warned(conf: string): [number | undefined, string][] {
-    const r = load({ 'httpd.conf': conf })
-    const loaded = { dispatcher: { farms: [] }, apache: r.config, files: r.files } as unknown as LoadedConfig
-    return compileDiagnostics(loaded)
-      .filter((d) => d.code === 'MODEL_NOT_EMULATED')
-      .map((d) => [d.pos?.line, d.message])
-  }
-
   it('say so at their line: encodings, languages, RemoveType, DEFLATE by extension or by provider', () => {
     const conf = [
       'AddEncoding x-gzip .gz',
@@ -160,14 +160,6 @@ describe("mod_mime's and mod_filter's directives the workbench does not act on",
 })
 
 describe("core's request parser and canonical name settings the workbench does not act on", () => {
-  function warned(conf: string): [number | undefined, string][] {
-    const r = load({ 'httpd.conf': conf })
-    const loaded = { dispatcher: { farms: [] }, apache: r.config, files: r.files } as unknown as LoadedConfig
-    return compileDiagnostics(loaded)
-      .filter((d) => d.code === 'MODEL_NOT_EMULATED')
-      .map((d) => [d.pos?.line, d.message])
-  }
-
   it('say so at their line; the defaults, AllowOverride None and UseCanonicalName On/Off for the server or a vhost are not mentioned', () => {
     const conf = [
       'HttpProtocolOptions Strict LenientMethods Allow0.9',
