@@ -160,15 +160,12 @@ export function judgeHead(head: string): HeadVerdict {
   let kept = fields
   if (transferEncoding) {
     kept = fields.filter((f) => !/^content-length[ \t]*:/i.test(f))
-    // Node's parser takes one plain `chunked` only: the body is read chunked either way.
+    // Node's parser refuses `chunked` anywhere but last (`chunked, chunked`, two chunked lines):
+    // those are handed on as one plain `chunked`, the body is read chunked either way. Others
+    // (`gzip, chunked`) keep their value, which mod_proxy looks at.
     const te = kept.filter((f) => /^transfer-encoding[ \t]*:/i.test(f))
-    if (
-      te.length !== 1 ||
-      te[0]
-        .slice(te[0].indexOf(':') + 1)
-        .trim()
-        .toLowerCase() !== 'chunked'
-    ) {
+    const codings = te.flatMap((f) => f.slice(f.indexOf(':') + 1).split(',')).map((c) => c.trim().toLowerCase())
+    if (codings.indexOf('chunked') !== codings.length - 1) {
       let placed = false
       kept = kept.flatMap((f) => {
         if (!/^transfer-encoding[ \t]*:/i.test(f)) return [f]
