@@ -29,6 +29,7 @@ import { httpdOrderedHeaders } from './http/httpd-head'
 import {
   CLOSE_CONNECTION,
   CLOSE_UNFRAMED,
+  CLOSING,
   decidePersistence,
   HTTPD_KEEP_ALIVE,
   type Persistence
@@ -140,6 +141,11 @@ class HttpReply implements ListenerReply {
       // Kept alive without a word, as httpd answers an HTTP/1.1 client that sent no keep-alive
       // token: a removed Connection header makes Node write none and keep the connection.
       if (persistence.keep && persistence.connection === null) this.res.removeHeader('connection')
+      // Closed without a Connection line: Node must neither write one nor keep the connection.
+      if (!persistence.keep && persistence.connection === null) {
+        this.res.shouldKeepAlive = false
+        this.res.removeHeader('connection')
+      }
       // Ended by the close: Node would chunk an answer without a length by itself.
       if (persistence.unframed) this.res.useChunkedEncodingByDefault = false
       headers = httpdOrderedHeaders(headers, {
@@ -285,6 +291,8 @@ class TracedReply implements Reply {
       this.inner.socket
     )
     if (ctx.unmeasuredError && !persistence.keep) persistence = CLOSE_UNFRAMED
+    // httpd's keep-alive decision is written as made, and the connection closed after anyway.
+    else if (req.lastOnConnection === 'silently') persistence = persistence.keep ? CLOSING : persistence
     else if (req.lastOnConnection && persistence.keep) persistence = CLOSE_CONNECTION
     this.inner.head(
       status,
@@ -539,11 +547,24 @@ export class ProxyServer {
           })
   }
 
+  /**
+   * Node sorts `Expect` by its own rules (a `100-continue` token anywhere, HTTP/1.1 only, an empty
+   * value unmet); httpd's ap_read_request decides here instead: a non-empty value other than
+   * exactly `100-continue` is answered 417 whatever the protocol, and the connection is closed.
+   */
   private handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false, unmet = false): void {
     let done: () => void = () => {}
     const reply = new HttpReply(res, () => done())
     const incoming = toIncoming(req)
-    if (unmet) incoming.expectationFailed = true
+    const expect = incoming.headers.expect
+    if (unmet || expect !== undefined) {
+      const value = (expect ?? '').trim()
+      if (value !== '' && value.toLowerCase() !== '100-continue') {
+        incoming.expectationFailed = true
+        incoming.lastOnConnection = 'silently'
+        expectsContinue = false
+      }
+    }
     if (expectsContinue && incoming.body) reply.continueOnRead(req)
     done = this.run(incoming, reply)
   }

@@ -96,8 +96,11 @@ const SILENT: Persistence = Object.freeze({ keep: true, connection: null, keepAl
 export const CLOSE_CONNECTION: Persistence = Object.freeze({ keep: false, connection: 'close', keepAlive: null })
 /** CLOSE_CONNECTION for an answer whose end the closing connection marks. */
 export const CLOSE_UNFRAMED: Persistence = Object.freeze({ ...CLOSE_CONNECTION, unframed: true })
-/** The answer's own `Connection: close` (a module's, as `wimpy` in httpd): nothing is added to it. */
-const CLOSING: Persistence = Object.freeze({ keep: false, connection: null, keepAlive: null })
+/**
+ * The answer's own `Connection: close` (a module's, as `wimpy` in httpd): nothing is added to it;
+ * also a close httpd makes without a word (AP_CONN_CLOSE set while the request was read).
+ */
+export const CLOSING: Persistence = Object.freeze({ keep: false, connection: null, keepAlive: null })
 
 /**
  * `ap_set_keepalive` for an answer with this status and these headers to this request, on

@@ -50,8 +50,11 @@ export interface IncomingRequest {
    * when there is one).
    */
   urlHost?: string
-  /** The connection carries no further request after this one's answer (server.ts, CONNECT). */
-  lastOnConnection?: true
+  /**
+   * The connection carries no further request after this one's answer (server.ts, CONNECT);
+   * `silently`: without saying so in a Connection line (httpd's unusable input, an unmet Expect).
+   */
+  lastOnConnection?: true | 'silently'
   /** Why httpd refuses the request head with 400 while reading it (http/request-head.ts). */
   refused?: string
 }
