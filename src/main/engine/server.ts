@@ -140,10 +140,9 @@ class HttpReply implements ListenerReply {
     if (persistence) {
       // Kept alive without a word, as httpd answers an HTTP/1.1 client that sent no keep-alive
       // token: a removed Connection header makes Node write none and keep the connection.
-      if (persistence.keep && persistence.connection === null) this.res.removeHeader('connection')
-      // Closed without a Connection line: Node must neither write one nor keep the connection.
-      if (!persistence.keep && persistence.connection === null) {
-        this.res.shouldKeepAlive = false
+      if (persistence.connection === null) {
+        // No Connection line: Node must not write its own, and closes only when told to.
+        if (!persistence.keep) this.res.shouldKeepAlive = false
         this.res.removeHeader('connection')
       }
       // Ended by the close: Node would chunk an answer without a length by itself.
@@ -513,7 +512,7 @@ export class ProxyServer {
     // `Expect: 100-continue`: answered when the body is first read, not on arrival (below).
     this.server.on('checkContinue', (req, res) => this.handle(req, res, true))
     // Any other expectation: Node would answer a bare 417 itself; httpd's comes with its page.
-    this.server.on('checkExpectation', (req, res) => this.handle(req, res, false, true))
+    this.server.on('checkExpectation', (req, res) => this.handle(req, res))
     // A client that half-closes after its request still gets the answer, as from Apache (and the
     // lean listener); Node would otherwise end the socket at once. (`httpAllowHalfOpen` is the
     // server property Node's own connection handler reads; it is not in the type definitions.)
@@ -552,13 +551,13 @@ export class ProxyServer {
    * value unmet); httpd's ap_read_request decides here instead: a non-empty value other than
    * exactly `100-continue` is answered 417 whatever the protocol, and the connection is closed.
    */
-  private handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false, unmet = false): void {
+  private handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
     let done: () => void = () => {}
     const reply = new HttpReply(res, () => done())
     const incoming = toIncoming(req)
     const expect = incoming.headers.expect
-    if (unmet || expect !== undefined) {
-      const value = (expect ?? '').trim()
+    if (expect !== undefined) {
+      const value = expect.trim()
       if (value !== '' && value.toLowerCase() !== '100-continue') {
         incoming.expectationFailed = true
         incoming.lastOnConnection = 'silently'

@@ -28,6 +28,7 @@ import { findRedirect, type RedirectInput, type RedirectOutcome } from '../runti
 import { constructUrl, fullyQualify } from './rewrite/uri'
 import { escapeUri } from '../apache-expr'
 import { STATUS_LINES } from './rewrite/flags'
+import type { SectionWalkInput } from '../runtime/sections'
 
 export interface SubLookup {
   /** `rr->uri` (decoded). */
@@ -58,9 +59,9 @@ export function lookupSub(
   root: string,
   uri: string,
   filename: string,
-  args: string | null
+  args: string | null,
+  walk: SectionWalkInput = subrequestWalkInput(ctx, v, uri, filename, args)
 ): SubLookup {
-  const walk = subrequestWalkInput(ctx, v, uri, filename, args)
   const sections = v.apache.scoped.resolve(walk, 'full')
   const file = path.resolve(fileNameOf(filename))
   const inside = (file === root || file.startsWith(root + path.sep)) && !leavesDocroot(root, file)
@@ -110,27 +111,28 @@ export function lookupUri(
     const dir = from.filename.slice(0, from.filename.lastIndexOf('/') + 1)
     filename = getParents(dir + decoded)
   } else filename = (v.docroot ?? '').replace(/\/+$/, '') + uri
-  const input = (): RedirectInput => ({
+  const walk = subrequestWalkInput(ctx, v, uri, filename, subArgs)
+  const input: RedirectInput = {
     uri,
     query: subArgs,
     absolute: (p) => fullyQualify(p, ctx.apacheRequest()),
-    exprContext: subrequestWalkInput(ctx, v, uri, filename, subArgs).exprContext
-  })
+    exprContext: walk.exprContext
+  }
   // mod_alias's translate hook: the server's lists, the target form <Location> gives.
   const scoped = v.apache.scoped
   if (scoped.hasRedirects && !(relative && from.filename !== undefined)) {
-    const translate = scoped.resolve(subrequestWalkInput(ctx, v, uri, filename, subArgs), 'translate')
-    const early = findRedirect(translate.redirects?.target ?? null, scoped.serverRedirects, input())
-    if (early) return { sub: redirected(lookupSub(ctx, v, root, uri, filename, subArgs), early) }
+    const translate = scoped.resolve(walk, 'translate')
+    const early = findRedirect(translate.redirects?.target ?? null, scoped.serverRedirects, input)
+    if (early) return { sub: redirected(lookupSub(ctx, v, root, uri, filename, subArgs, walk), early) }
   }
-  const sub = lookupSub(ctx, v, root, uri, filename, subArgs)
+  const sub = lookupSub(ctx, v, root, uri, filename, subArgs, walk)
   if (sub.status !== 200) return { sub }
   // The fixups: mod_alias's per-directory lists, then mod_dir's own slash redirect.
   const dir = sub.sections.redirects
-  const late = dir ? findRedirect(dir.target, dir.list, input()) : null
+  const late = dir ? findRedirect(dir.target, dir.list, input) : null
   if (late) return { sub: redirected(sub, late) }
   if (sub.stat?.isDirectory() && !uri.endsWith('/')) {
-    const settings = scoped.indexAt(subrequestWalkInput(ctx, v, uri, filename, subArgs))
+    const settings = scoped.indexAt(walk)
     if (settings.dir.slash !== 'off') {
       sub.status = 301
       sub.location = constructUrl(`${escapeUri(uri)}/${subArgs !== null ? `?${subArgs}` : ''}`, ctx.apacheRequest())

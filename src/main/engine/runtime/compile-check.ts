@@ -133,6 +133,11 @@ const NOT_EMULATED = 'MODEL_NOT_EMULATED'
  * silently different at request time: mod_alias (serving a file from outside the cache docroot
  * is something the workbench never does).
  */
+/** A directive the workbench reads but does not act on, said where it stands. */
+function notEmulatedWarning(message: string, pos: Diagnostic['pos']): Diagnostic {
+  return { severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos }
+}
+
 function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const s of contexts) {
@@ -141,13 +146,12 @@ function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
         a.directive === 'ScriptAlias'
           ? 'the workbench runs no CGI scripts'
           : 'the workbench serves no files from outside the cache docroot'
-      out.push({
-        severity: 'warning',
-        code: NOT_EMULATED,
-        category: 'model',
-        message: `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests are answered as if it were not there (from the DocumentRoot, or by the Dispatcher)`,
-        pos: a.pos
-      })
+      out.push(
+        notEmulatedWarning(
+          `${a.directive}${a.from ? ` "${a.from}"` : ''} "${a.to}" is not emulated: ${why}, so these requests are answered as if it were not there (from the DocumentRoot, or by the Dispatcher)`,
+          a.pos
+        )
+      )
     }
   }
   return out
@@ -171,9 +175,7 @@ const MIME_NOT_EMULATED: Record<string, string> = {
  */
 function mimeNotEmulated(contexts: VhostSettings[]): Diagnostic[] {
   const out: Diagnostic[] = []
-  const warn = (message: string, pos: Diagnostic['pos']): void => {
-    out.push({ severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos })
-  }
+  const warn = (message: string, pos: Diagnostic['pos']): number => out.push(notEmulatedWarning(message, pos))
   for (const s of contexts) {
     for (const d of otherOccurrences(s, Object.keys(MIME_NOT_EMULATED))) {
       warn(`${d.name} is not emulated: ${MIME_NOT_EMULATED[d.name.toLowerCase()]}`, d.pos)
@@ -201,9 +203,7 @@ function coreNotEmulated(contexts: VhostSettings[], topLevel: Set<VhostSettings>
   const all: Diagnostic[] = []
   for (const s of contexts) {
     const out: Diagnostic[] = []
-    const warn = (message: string, pos: Diagnostic['pos']): void => {
-      out.push({ severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos })
-    }
+    const warn = (message: string, pos: Diagnostic['pos']): number => out.push(notEmulatedWarning(message, pos))
     for (const d of otherOccurrences(s, ['HttpProtocolOptions', 'RegisterHttpMethod', 'UseCanonicalPhysicalPort'])) {
       const name = d.name.toLowerCase()
       const words = d.args.map((a) => a.toLowerCase())
@@ -267,13 +267,12 @@ function includesFilters(contexts: VhostSettings[]): Diagnostic[] {
       const filters = (d.args[0] ?? '').split(/[;,]/).map((f) => f.trim().toUpperCase())
       if (!filters.includes('INCLUDES')) continue
       const what = d.name.toLowerCase() === 'setoutputfilter' ? 'these answers' : `${d.args.slice(1).join(' ')} answers`
-      out.push({
-        severity: 'warning',
-        code: NOT_EMULATED,
-        category: 'model',
-        message: `mod_include (server-side includes) is not emulated: ${what} keep their ETag and 304s, and any <!--#…--> directives go out as written, where httpd's INCLUDES filter would process them`,
-        pos: d.pos
-      })
+      out.push(
+        notEmulatedWarning(
+          `mod_include (server-side includes) is not emulated: ${what} keep their ETag and 304s, and any <!--#…--> directives go out as written, where httpd's INCLUDES filter would process them`,
+          d.pos
+        )
+      )
     }
   }
   return out

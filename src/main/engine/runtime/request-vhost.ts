@@ -29,10 +29,8 @@ export function requestVhostMatcher(
   const addresses = vhost.addresses.map(parseAddress)
   const ownName = vhost.serverName?.value
   const port = namePort(vhost.mainServer || ownName !== undefined ? ownName : mainServerName)
-  const hostname =
-    ownName !== undefined || vhost.mainServer
-      ? serverHostname(vhost, mainServerName)
-      : (serverHostname(vhost, mainServerName) ?? addresses[0]?.host)
+  // Without a name of its own or the main server's, a vhost on an address is named by it.
+  const hostname = serverHostname(vhost, mainServerName) ?? (vhost.mainServer ? undefined : addresses[0]?.host)
   const aliases = vhost.serverAliases.map((a) => aliasMatcher(a.value))
   return (host, urlPort) => {
     const lower = host.toLowerCase()

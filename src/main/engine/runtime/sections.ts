@@ -331,22 +331,16 @@ export function directoryWalkFailure(
   input: Pick<SectionWalkInput, 'filename' | 'probe'>,
   docroot: string | undefined
 ): string | undefined {
+  if (!hasLongName(input.filename)) return undefined
   const root = toByteString((docroot ?? '').replace(/\/+$/, ''))
-  const filename = input.filename
-  if (!filename.startsWith(root + '/') || !hasLongName(filename)) return undefined
-  let dir = root
-  for (const seg of filename.slice(root.length).split('/')) {
-    if (seg === '') continue
-    const next = dir + '/' + seg
-    if (seg.length > NAME_MAX) return next
-    if (input.probe.stat(next)?.kind !== 'dir') return undefined
-    dir = next
-  }
-  return undefined
+  if (!input.filename.startsWith(root + '/')) return undefined
+  // Such a name is never a folder: the walk stops at it, or before it at one missing or a file.
+  const w = walkedPath(input, docroot)
+  return w.filename !== w.dir && w.filename.length - w.dir.length - 1 > NAME_MAX ? w.filename : undefined
 }
 
-/** Whether some component is longer than NAME_MAX (bytes: r->filename holds them). */
-function hasLongName(filename: string): boolean {
+/** Whether some component is longer than NAME_MAX (bytes: r->filename and r->uri hold them). */
+export function hasLongName(filename: string): boolean {
   if (filename.length <= NAME_MAX) return false
   let start = 0
   for (;;) {

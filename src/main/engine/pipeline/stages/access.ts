@@ -12,7 +12,7 @@ import { answer } from './answer'
 import { proxiedByApache } from './handler'
 import { runSetEnv } from './rewrite'
 import type { AccessControl, AccessDecision } from '../../runtime/access'
-import { directoryWalkFailure, type SectionWalkInput } from '../../runtime/sections'
+import { directoryWalkFailure, hasLongName, type SectionWalkInput } from '../../runtime/sections'
 import type { ApacheScope } from '../../../../shared/config-model'
 
 export function access(ctx: RequestContext): boolean | Promise<boolean> {
@@ -36,6 +36,8 @@ export function access(ctx: RequestContext): boolean | Promise<boolean> {
  * own map_to_storage skips the walk.
  */
 function walkFailure(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> | undefined {
+  // The long name can only be in the URI (or a rewritten file name): nearly every request stops here.
+  if (!hasLongName(ctx.apacheFilename ?? ctx.apacheUri ?? ctx.decodedPath)) return undefined
   const failed = directoryWalkFailure({ filename: requestFilename(ctx, v), probe: v.probe }, v.docroot)
   if (failed === undefined || proxiedByApache(ctx, v)) return undefined
   ctx.record('access', 'stop', 'the directory walk failed: a file name longer than the file system allows', {

@@ -66,7 +66,8 @@ export function answer(
     extraHeaders = { ...extraHeaders, allow: traceEnableOf(ctx.vhost?.layers ?? []) === 'off' ? '' : 'TRACE' }
   // `Allow` (405, 501) is ap_send_error_response's, for its own page and an ErrorDocument's
   // text: a redirect to an ErrorDocument URL, or to a local one, goes out without it.
-  if (doc && !doc.startsWith('"') && isUrl(doc)) {
+  // (A message's leading `"` is no scheme: isUrl never takes one.)
+  if (doc && isUrl(doc)) {
     // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
     return sendPage(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, redirectPage(302, doc))
   }
