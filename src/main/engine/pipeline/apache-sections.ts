@@ -86,20 +86,18 @@ function walkInput(
     uri,
     filename,
     probe: v.probe,
-    exprContext: () => {
-      return {
-        req: own ? { ...ctx.apacheRequest(), ...own } : ctx.apacheRequest(),
-        env: ctx.env,
-        osEnv: ctx.config.loaded.environment,
-        fs: v.probe,
-        now: ctx.requestDate(),
-        get filename() {
-          return walk().filename
-        },
-        get pathInfo() {
-          return walk().pathInfo
-        }
+    exprContext: () => ({
+      req: own ? { ...ctx.apacheRequest(), ...own } : ctx.apacheRequest(),
+      env: ctx.env,
+      osEnv: ctx.config.loaded.environment,
+      fs: v.probe,
+      now: ctx.requestDate(),
+      get filename() {
+        return walk().filename
+      },
+      get pathInfo() {
+        return walk().pathInfo
       }
-    }
+    })
   }
 }
