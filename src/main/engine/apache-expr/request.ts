@@ -55,6 +55,8 @@ export interface ApacheRequest {
   /** `r->user` and `r->ap_auth_type`, when an auth module set them. */
   user?: string
   authType?: string
+  /** A subrequest (mod_dir's index look-ups): `%{IS_SUBREQ}` is "true", mod_rewrite skips `[NS]` and `[R]` rules. */
+  subrequest?: boolean
 }
 
 /** One answer of the file-system probe used by `-f -d -s -l` tests and `file()`. */

@@ -110,7 +110,7 @@ export function requestVariable(name: string, ctx: ExprContext): string | undefi
     case 'QUERY_STRING':
       return req.query
     case 'IS_SUBREQ':
-      return 'false'
+      return req.subrequest === true ? 'true' : 'false'
     case 'DOCUMENT_ROOT':
     case 'CONTEXT_DOCUMENT_ROOT':
       return req.documentRoot

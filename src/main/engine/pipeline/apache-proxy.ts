@@ -17,6 +17,7 @@ import { proxiedTraceEcho } from './stages/trace-method'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl, defaultPort } from './rewrite/uri'
+import type { RewriteOutcome } from './rewrite'
 import { APACHE_VERSION } from '../config/apache/conditions'
 import { lastOther } from '../config/apache/settings'
 import { backendSpelling } from '../http/header-spelling'
@@ -38,6 +39,11 @@ export interface ProxyTarget {
   noCanon: boolean
   /** The ProxyPass's `timeout=` (seconds), which wins over `ProxyTimeout`. */
   timeoutSeconds?: number
+}
+
+/** Where a `[P]` rule sends the request. */
+export function proxyTargetOf(out: RewriteOutcome): ProxyTarget {
+  return { url: out.proxyBase ?? '', query: out.query || null, noCanon: out.proxyNoCanon ?? false }
 }
 
 export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): boolean | Promise<boolean> {

@@ -43,7 +43,7 @@ export function subrequestWalkInput(
   filename: string,
   args: string | null = null
 ): SectionWalkInput {
-  return walkInput(ctx, v, uri, filename, { uri, query: args ?? '' })
+  return walkInput(ctx, v, uri, filename, { uri, query: args ?? '', subrequest: true })
 }
 
 /** What a section walk reads of the request as it stands. */
@@ -75,7 +75,7 @@ function walkInput(
   v: ActiveVhost,
   uri: string,
   filename: string,
-  own?: Pick<ApacheRequest, 'uri' | 'query'>
+  own?: Pick<ApacheRequest, 'uri' | 'query' | 'subrequest'>
 ): SectionWalkInput {
   // r->filename and r->path_info as the directory walk leaves them, worked out (stat by stat)
   // only when an expression reads them, once for every <If> of the walk.

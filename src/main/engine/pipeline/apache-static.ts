@@ -28,7 +28,8 @@ import { apacheSections, requestFilename, sectionWalkInput } from './apache-sect
 import { directoryWalk } from '../runtime/sections'
 import { autoindex } from './autoindex'
 import { dirFixup, fallbackFixup, fixupAnswer } from './mod-dir'
-import { leavesDocroot, statOf } from './subrequest'
+import { leavesDocroot, statOf, takeSubrequest } from './subrequest'
+import { proxyTo } from './apache-proxy'
 import { traceEnableOf } from './trace-enable'
 
 /**
@@ -85,9 +86,9 @@ export function serveStatic(ctx: RequestContext, v: ActiveVhost, why: string): b
         file = sub.file
         st = sub.stat
         ctx.apacheUri = sub.uri
-        if (sub.args !== ctx.args()) ctx.apacheArgs = sub.args
-        if (ctx.apacheFilename !== undefined) ctx.apacheFilename = sub.filename
-        ctx.invalidateApacheRequest()
+        const proxied = takeSubrequest(ctx, sub)
+        if (proxied)
+          return proxyTo(ctx, (ctx.proxyTo = proxied), `a RewriteRule with [P] in the subrequest for ${sub.uri}`)
         break
       }
       case 'declined':

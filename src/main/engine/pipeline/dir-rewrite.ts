@@ -17,7 +17,8 @@ import { applyRewrites, type RewriteContext } from './rewrite'
 import { runPipeline } from './run'
 import { answer } from './stages/answer'
 import { OPT } from '../config/apache/index-directives'
-import { modEnvFixup, proxyTargetOf, requestHeaderFixup, rewriteAnswer } from './stages/rewrite'
+import { modEnvFixup, requestHeaderFixup, rewriteAnswer } from './stages/rewrite'
+import { proxyTargetOf } from './apache-proxy'
 import { directoryWalk } from '../runtime/sections'
 
 const NO_MAPS: RewriteContext['maps'] = new Map()

@@ -18,7 +18,8 @@ import type { RequestContext } from './context'
 import { dirFixup, fixupAnswer } from './mod-dir'
 import { canonicalRewrittenPath } from './normalise-url'
 import { isFolder } from '../cache/folder-checks'
-import { leavesDocroot } from './subrequest'
+import { leavesDocroot, takeSubrequest } from './subrequest'
+import { proxyTo } from './apache-proxy'
 
 /** Before the Dispatcher's stages: mod_dir's answer for a folder, or false when the request goes on. */
 export function folderFixup(ctx: RequestContext, v: ActiveVhost): boolean | Promise<boolean> {
@@ -57,8 +58,7 @@ export function folderFixup(ctx: RequestContext, v: ActiveVhost): boolean | Prom
     ctx.path = canonical?.path ?? sub.uri
     ctx.decodedPath = canonical?.decodedPath ?? sub.uri
   } else ctx.apacheUri = sub.uri
-  if (sub.args !== ctx.args()) ctx.apacheArgs = sub.args
-  if (ctx.apacheFilename !== undefined) ctx.apacheFilename = sub.filename
-  ctx.invalidateApacheRequest()
+  const proxied = takeSubrequest(ctx, sub)
+  if (proxied) return proxyTo(ctx, (ctx.proxyTo = proxied), `a RewriteRule with [P] in the subrequest for ${sub.uri}`)
   return false
 }

@@ -31,7 +31,7 @@ export type DirFixup =
    * DirectoryIndexRedirect: the answer is a redirect to the index; or (`by`) a candidate's
    * subrequest was redirected (mod_alias, its own DirectorySlash), which mod_dir passes on.
    */
-  | { kind: 'redirect'; status: number; location: string; name: string; by?: string }
+  | { kind: 'redirect'; status: number; location: string; name: string; by?: string; cookies?: string[] }
   /**
    * A candidate's subrequest was refused: its status is the answer (with the subrequest's
    * `WWW-Authenticate` when it was the one name and asked for credentials).
@@ -85,7 +85,7 @@ export function dirFixup(
     )
     return { kind: 'slash', location }
   }
-  const found = indexFor(ctx, v, root, settings, { uri, filename: ctx.apacheFilename }, args)
+  const found = indexFor(ctx, v, root, settings, uri, args)
   const indexAt = settings.where.directoryIndex
   const listed = indexList(settings)
   switch (found.kind) {
@@ -93,7 +93,7 @@ export function dirFixup(
       ctx.record(
         stage,
         'changed',
-        `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: ${found.name} answers for the folder (internal redirect to ${found.sub.uri})`,
+        `mod_dir: DirectoryIndex ${listed}${at(indexAt)}: ${found.name} answers for the folder (internal redirect to ${found.sub.uri})${rewrittenBy(found.sub)}`,
         { source: indexAt }
       )
       break
@@ -134,6 +134,8 @@ export function fixupAnswer(ctx: RequestContext, fixup: DirFixup): boolean | Pro
       return redirect(ctx, 301, fixup.location)
     case 'redirect':
       ctx.setOutcome('redirect')
+      // The subrequest's headers (a rewrite's [CO=] cookies) go out with the redirect mod_dir passes on.
+      if (fixup.cookies) for (const c of fixup.cookies) ctx.cookies.push(c)
       return redirect(ctx, fixup.status, fixup.location)
     case 'error': {
       ctx.setOutcome(fixup.status >= 500 ? 'error' : 'blocked')
@@ -145,19 +147,39 @@ export function fixupAnswer(ctx: RequestContext, fixup: DirFixup): boolean | Pro
   }
 }
 
+/** What the vhost's RewriteRules did to a subrequest, for the trace. */
+function rewrittenBy(sub: SubLookup): string {
+  const rw = sub.rewrite
+  if (!rw) return ''
+  const where = rw.proxy ? ', which mod_proxy answers' : rw.mapped ? ` (file ${sub.filename})` : ''
+  return `; in the subrequest the vhost's RewriteRules: ${rw.summary}${where}`
+}
+
+/** A candidate's redirected subrequest, which mod_dir passes on with its headers. */
+function subRedirect(sub: SubLookup, name: string): Extract<DirFixup, { kind: 'redirect' }> {
+  return {
+    kind: 'redirect',
+    status: sub.status,
+    location: sub.location ?? '',
+    name,
+    by: sub.redirectedBy,
+    cookies: sub.rewrite?.cookies
+  }
+}
+
 /** The index names as the trace shows them. */
 function indexList(settings: IndexSettings): string {
   const names = settings.dir.indexNames
   return names === null ? 'index.html, the default' : names.length === 0 ? 'disabled' : names.join(' ')
 }
 
-/** `fixup_dir`'s search for an index in the folder `from` names (a request, or a subrequest of a listing). */
+/** `fixup_dir`'s search for an index in the folder of the URI `base` (a request's, or a listing's subrequest's). */
 function indexFor(
   ctx: RequestContext,
   v: ActiveVhost,
   root: string,
   settings: IndexSettings,
-  from: { uri: string; filename?: string },
+  base: string,
   args: string | null
 ): Exclude<DirFixup, { kind: 'slash' }> {
   const dir = settings.dir
@@ -165,14 +187,15 @@ function indexFor(
   let error: { status: number; sub?: SubLookup } | null = null
   const refused: string[] = []
   for (const name of names) {
-    const found = lookupUri(ctx, v, root, name, args, from)
+    const found = lookupUri(ctx, v, root, name, args, base)
     if ('status' in found) {
       error = { status: found.status }
       refused.push(`${name}: ${found.status}`)
       continue
     }
     const sub = found.sub
-    if (sub.status === 200 && sub.stat?.isFile()) {
+    // A file, or mod_proxy's handler (a [P] rule): either answers for the folder.
+    if (sub.status === 200 && (sub.stat?.isFile() || sub.rewrite?.proxy)) {
       if (dir.redirectIndex) {
         // ap_construct_url with rr->uri as it is (decoded), without the query.
         return {
@@ -185,8 +208,7 @@ function indexFor(
       return { kind: 'index', sub, name }
     }
     // A redirected subrequest is passed on at once, Location and all.
-    if (sub.status >= 300 && sub.status < 400)
-      return { kind: 'redirect', status: sub.status, location: sub.location ?? '', name, by: sub.redirectedBy }
+    if (sub.status >= 300 && sub.status < 400) return subRedirect(sub, name)
     if (sub.status === 401 && names.length === 1)
       return { kind: 'error', status: 401, sub, refused: [`${name}: 401`], challenge: sub.decision?.challenge }
     if (sub.status !== 200 && sub.status !== 404) {
@@ -201,7 +223,7 @@ function indexFor(
 /** mod_dir's fixup in the subrequest of a listing's sub-folder: its own settings, its own index. */
 export function dirIndexOf(ctx: RequestContext, v: ActiveVhost, root: string, sub: SubLookup): DirFixup {
   const settings = v.apache.scoped.indexAt(subrequestWalkInput(ctx, v, sub.uri, sub.filename))
-  return indexFor(ctx, v, root, settings, { uri: sub.uri }, null)
+  return indexFor(ctx, v, root, settings, sub.uri, null)
 }
 
 /** fixup_dflt: `FallbackResource` for a request whose file does not exist, recorded in the trace. */
@@ -214,11 +236,11 @@ export function fallbackFixup(ctx: RequestContext, v: ActiveVhost, settings: Ind
     return { kind: 'error', status: found.status, refused: [`${name}: ${found.status}`] }
   }
   const sub = found.sub
-  if (sub.status === 200 && sub.stat?.isFile()) {
+  if (sub.status === 200 && (sub.stat?.isFile() || sub.rewrite?.proxy)) {
     ctx.record(
       'render',
       'changed',
-      `mod_dir: the file does not exist; FallbackResource ${name} answers (internal redirect to ${sub.uri})`
+      `mod_dir: the file does not exist; FallbackResource ${name} answers (internal redirect to ${sub.uri})${rewrittenBy(sub)}`
     )
     return { kind: 'index', sub, name }
   }
@@ -229,7 +251,7 @@ export function fallbackFixup(ctx: RequestContext, v: ActiveVhost, settings: Ind
       'stop',
       `mod_dir: FallbackResource ${name}: its subrequest is redirected (${sub.redirectedBy ?? sub.status}): ${sub.location ?? ''}`
     )
-    return { kind: 'redirect', status: sub.status, location: sub.location ?? '', name, by: sub.redirectedBy }
+    return subRedirect(sub, name)
   }
   if (sub.status !== 200 && sub.status !== 404) {
     ctx.record('render', 'stop', `mod_dir: FallbackResource ${name}: its subrequest answered ${sub.status}`, {

@@ -9,8 +9,14 @@
  * mod_dir's slash redirect for a folder named without its slash: a redirect is its status and
  * Location, which mod_dir passes on to the client.
  *
- * Not emulated in a subrequest: the vhost's RewriteRules and `Alias` (translation: the file is
- * the docroot joined with the URI), and the sections' own RewriteRules (fixups).
+ * Before mod_alias, mod_rewrite's translate hook runs the vhost's RewriteRules on the
+ * subrequest (without its `[NS]` and `[R]` rules): a rule can refuse the name (`[F]`, `[G]`),
+ * redirect it to another server, map it to another file (with or without `[PT]`) or hand it to
+ * mod_proxy (`[P]`). Its `[E=]` variables and `[CO=]` cookies reach the request when mod_dir
+ * takes the subrequest's place; its Vary does not.
+ *
+ * Not emulated in a subrequest: `Alias` (translation: the file is the docroot joined with the
+ * URI), and the sections' own RewriteRules (fixups).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -29,6 +35,10 @@ import { constructUrl, fullyQualify } from './rewrite/uri'
 import { escapeUri } from '../apache-expr'
 import { STATUS_LINES } from './rewrite/flags'
 import type { SectionWalkInput } from '../runtime/sections'
+import type { SourcePos } from '../../../shared/diagnostics'
+import type { ApacheRequest } from '../apache-expr'
+import { applyRewrites, type RewriteOutcome } from './rewrite'
+import { proxyTargetOf, type ProxyTarget } from './apache-proxy'
 
 export interface SubLookup {
   /** `rr->uri` (decoded). */
@@ -50,6 +60,21 @@ export interface SubLookup {
   redirectedBy?: string
   /** The sections that apply to the subrequest. */
   sections: ResolvedApache
+  /** What the vhost's RewriteRules did to the subrequest, when they did something. */
+  rewrite?: SubRewrite
+}
+
+/** A subrequest's rewrite, for the request that takes its place (ap_internal_fast_redirect). */
+export interface SubRewrite {
+  /** The rule's summary, for the trace. */
+  summary: string
+  /** `rr->subprocess_env` afterwards (`[E=]`), and the `[CO=]` cookies of `rr->err_headers_out`. */
+  env: Record<string, string>
+  cookies: string[]
+  /** `[P]`: mod_proxy's handler answers the subrequest. */
+  proxy?: ProxyTarget
+  /** A rule without `[PT]` chose the file: `r->filename` is no longer the docroot joined with the URI. */
+  mapped?: boolean
 }
 
 /** The subrequest for `uri` (decoded) naming `filename` (a byte string): its sections, access and file. */
@@ -89,29 +114,102 @@ export function lookupUri(
   root: string,
   name: string,
   args: string | null,
-  /** The request the name is relative to: this one's URI (and rewritten file), or a subrequest's. */
-  from: { uri: string; filename?: string } = { uri: ctx.apacheUri ?? ctx.decodedPath, filename: ctx.apacheFilename }
+  /** The URI of the request the name is relative to: this one's, or a subrequest's. */
+  base: string = ctx.apacheUri ?? ctx.decodedPath
 ): { sub: SubLookup } | { status: number } {
   // The name is configuration text (UTF-8); httpd's subrequest holds its bytes.
   name = toByteString(name)
   const q = name.indexOf('?')
   const namePath = q < 0 ? name : name.slice(0, q)
-  const subArgs = q < 0 ? args : args !== null ? `${name.slice(q + 1)}?${args}` : name.slice(q + 1)
+  let subArgs = q < 0 ? args : args !== null ? `${name.slice(q + 1)}?${args}` : name.slice(q + 1)
   // ap_unescape_url's verdict: a bad escape is a 400 before a `%00` or `%2F` is a 404.
   const unescaped = unescapeBytes(namePath)
   if (unescaped.badEscape) return { status: 400 }
   if (unescaped.forbidden) return { status: 404 }
   const decoded = unescaped.value
-  const base = from.uri
   const relative = !decoded.startsWith('/')
-  const uri = getParents(relative ? base.slice(0, base.lastIndexOf('/') + 1) + decoded : decoded)
-  let filename: string
-  if (relative && from.filename !== undefined) {
-    // A rewrite mapped the request to a file path: its folder stands for the subrequest's translation.
-    const dir = from.filename.slice(0, from.filename.lastIndexOf('/') + 1)
-    filename = getParents(dir + decoded)
-  } else filename = (v.docroot ?? '').replace(/\/+$/, '') + uri
-  const walk = subrequestWalkInput(ctx, v, uri, filename, subArgs)
+  let uri = getParents(relative ? base.slice(0, base.lastIndexOf('/') + 1) + decoded : decoded)
+  let filename = (v.docroot ?? '').replace(/\/+$/, '') + uri
+  let walk = subrequestWalkInput(ctx, v, uri, filename, subArgs)
+  // mod_rewrite's translate hook comes first (APR_HOOK_FIRST).
+  const rw = rewriteSubrequest(ctx, v, uri, subArgs, walk)
+  let translated = false
+  if (rw) {
+    const out = rw.out
+    const done: SubRewrite = { summary: out.trace.summary, env: out.env, cookies: out.cookies }
+    if (out.action === 'status' || out.action === 'redirect') {
+      const sub = lookupSub(ctx, v, root, uri, filename, subArgs, walk)
+      const r = { status: out.status ?? 500, location: out.location, summary: done.summary, source: rw.source }
+      return { sub: Object.assign(redirected(sub, r), { rewrite: done }) }
+    }
+    if (out.action === 'proxy') {
+      done.proxy = proxyTargetOf(out)
+      return { sub: Object.assign(lookupSub(ctx, v, root, uri, filename, subArgs, walk), { rewrite: done }) }
+    }
+    if ((out.query || null) !== subArgs) subArgs = out.query || null
+    if (out.action === 'passthrough') {
+      uri = out.uri
+      filename = (v.docroot ?? '').replace(/\/+$/, '') + uri
+    } else if (out.filename !== undefined) {
+      filename = out.filename
+      translated = done.mapped = true
+    }
+    walk = subrequestWalkInput(ctx, v, uri, filename, subArgs)
+    const sub = lookupUriTranslated(ctx, v, root, uri, filename, subArgs, walk, translated)
+    sub.rewrite = done
+    return { sub }
+  }
+  return { sub: lookupUriTranslated(ctx, v, root, uri, filename, subArgs, walk, translated) }
+}
+
+/**
+ * The vhost's RewriteRules on a subrequest (`hook_uri2file` with `r->main` set), when the engine
+ * is on for it and a rule did something.
+ */
+function rewriteSubrequest(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  uri: string,
+  args: string | null,
+  walk: SectionWalkInput
+): { out: RewriteOutcome; source: SourcePos } | null {
+  const rw = v.apache.rewrite
+  if (!rw) return null
+  const decided = v.apache.rewriteSwitch?.resolve(walk, []) ?? null
+  if (!(decided ? decided.on : rw.engine)) return null
+  const req: ApacheRequest = { ...ctx.apacheRequest(), uri, query: args ?? '', emptyArgs: false, subrequest: true }
+  const out = applyRewrites(rw.compiled, req, {
+    scope: 'vhost',
+    maps: rw.maps,
+    env: ctx.env,
+    fs: v.probe,
+    osEnv: ctx.config.loaded.environment,
+    isThisServer: v.isThisServer,
+    now: ctx.requestDate(),
+    quiet: true
+  })
+  const nothing = out.action === 'none' && (out.query || null) === args && out.cookies.length === 0
+  if (nothing && sameEnv(out.env, ctx.env)) return null
+  return { out, source: out.lastTouched ?? { file: '', line: 0, column: 0 } }
+}
+
+/** Whether the rules left the environment as it was (the engine always hands back a copy). */
+function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k])
+}
+
+/** The rest of a URI's look-up once mod_rewrite had its say: mod_alias, the sections, the fixups. */
+function lookupUriTranslated(
+  ctx: RequestContext,
+  v: ActiveVhost,
+  root: string,
+  uri: string,
+  filename: string,
+  subArgs: string | null,
+  walk: SectionWalkInput,
+  translated: boolean
+): SubLookup {
   const input: RedirectInput = {
     uri,
     query: subArgs,
@@ -120,17 +218,17 @@ export function lookupUri(
   }
   // mod_alias's translate hook: the server's lists, the target form <Location> gives.
   const scoped = v.apache.scoped
-  if (scoped.hasRedirects && !(relative && from.filename !== undefined)) {
+  if (scoped.hasRedirects && !translated) {
     const translate = scoped.resolve(walk, 'translate')
     const early = findRedirect(translate.redirects?.target ?? null, scoped.serverRedirects, input)
-    if (early) return { sub: redirected(lookupSub(ctx, v, root, uri, filename, subArgs, walk), early) }
+    if (early) return redirected(lookupSub(ctx, v, root, uri, filename, subArgs, walk), early)
   }
   const sub = lookupSub(ctx, v, root, uri, filename, subArgs, walk)
-  if (sub.status !== 200) return { sub }
+  if (sub.status !== 200) return sub
   // The fixups: mod_alias's per-directory lists, then mod_dir's own slash redirect.
   const dir = sub.sections.redirects
   const late = dir ? findRedirect(dir.target, dir.list, input) : null
-  if (late) return { sub: redirected(sub, late) }
+  if (late) return redirected(sub, late)
   if (sub.stat?.isDirectory() && !uri.endsWith('/')) {
     const settings = scoped.indexAt(walk)
     if (settings.dir.slash !== 'off') {
@@ -139,7 +237,24 @@ export function lookupUri(
       sub.redirectedBy = `DirectorySlash in the subrequest for ${uri}`
     }
   }
-  return { sub }
+  return sub
+}
+
+/**
+ * The rest of ap_internal_fast_redirect, once `r->uri` is the subrequest's: `r->args` and
+ * `r->filename` become its own, and what its rewrite changed (`[E=]`, `[CO=]`) joins the request.
+ * Returns where mod_proxy sends it when a `[P]` rule took the subrequest.
+ */
+export function takeSubrequest(ctx: RequestContext, sub: SubLookup): ProxyTarget | undefined {
+  if (sub.args !== ctx.args()) ctx.apacheArgs = sub.args
+  const rw = sub.rewrite
+  if (ctx.apacheFilename !== undefined || rw?.mapped) ctx.apacheFilename = sub.filename
+  if (rw) {
+    ctx.env = rw.env
+    for (const c of rw.cookies) ctx.cookies.push(c)
+  }
+  ctx.invalidateApacheRequest()
+  return rw?.proxy
 }
 
 /** A look-up mod_alias answered: its status, and a 3xx's Location. */

@@ -139,6 +139,14 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
       tried++
       const rt = tracing ? emptyRuleTrace(rule, round) : null
       if (rt) trace.rules.push(rt)
+      // A subrequest (mod_dir's look-up of an index) skips [NS] and [R] rules, chain or no chain.
+      if (req.subrequest === true && (rule.flags.nosubreq || rule.flags.redirect)) {
+        if (rt) {
+          rt.verdict = 'skip-flag'
+          rt.note = `not applied to a subrequest (${rule.flags.nosubreq ? '[NS]' : '[R]'})`
+        }
+        continue
+      }
       if (rule.invalid) {
         state.touched = rule
         if (rt) {

@@ -119,7 +119,7 @@ export function rewriteVariable(name: string, scope: RewriteVariableScope): Vari
     case 'HTTPS':
       return { value: req.https ? 'on' : 'off' }
     case 'IS_SUBREQ':
-      return { value: 'false' }
+      return { value: req.subrequest === true ? 'true' : 'false' }
     case 'PATH_INFO':
       return { value: scope.pathInfo }
     case 'AUTH_TYPE':

@@ -8,7 +8,7 @@ import { applyRequestHeaders, applySetEnv, type CompiledHeaders, type CompiledSe
 import { applyRewrites, type RewriteContext, type RewriteOutcome } from '../rewrite'
 import { constructUrl } from '../rewrite/uri'
 import { envGet } from '../../apache-expr'
-import type { ProxyTarget } from '../apache-proxy'
+import { proxyTargetOf } from '../apache-proxy'
 import type { LazyParts, RequestContext } from '../context'
 import { canonicalRewrittenPath, splitTarget } from '../normalise-url'
 import { answer, redirect } from './answer'
@@ -245,11 +245,6 @@ export function rewriteAnswer(ctx: RequestContext, out: RewriteOutcome): true | 
   ctx.setOutcome('blocked')
   ctx.rewriteStatus = true
   return answer(ctx, out.status ?? 403)
-}
-
-/** Where a `[P]` rule sends the request. */
-export function proxyTargetOf(out: RewriteOutcome): ProxyTarget {
-  return { url: out.proxyBase ?? '', query: out.query || null, noCanon: out.proxyNoCanon ?? false }
 }
 
 /**
