@@ -5,7 +5,8 @@
  * user information, a scheme other than http) and reads some Node's parser refuses (HTTP/1.2,
  * raw UTF-8 in the target, folded header lines); it refuses a bare-LF head at once where the
  * lean listener used to wait for its timeout; and an absolute-form `http://` target names the
- * virtual host, as does a CONNECT's host:port.
+ * virtual host, as does a CONNECT's host:port. A method Node's parser does not know (`get`,
+ * `FOO`) is read by httpd whatever else the head holds (a body, HTTP/1.0).
  */
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -100,6 +101,15 @@ const HEADS: string[] = [
   `HEAD /${'a'.repeat(9000)} HTTP/1.1\r\n${H}`,
   `HEAD /${'a'.repeat(9000)} HTTP/1.0\r\n\r\n`,
   `HEAD /${'a'.repeat(9000)} HTTP/1.1\r\nX-A: 1\r\nX-A: 2\r\n${H}`,
+  // methods Node's parser does not know (lower case, made up): httpd reads them (501 for most)
+  `FOO /us/en.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n${END}abc`,
+  `get /us/en.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n${END}abc`,
+  `BREW /us/en.html HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n${END}3\r\nabc\r\n0\r\n\r\n`,
+  `FOO /us/en.html HTTP/1.0\r\n\r\n`,
+  `get /us/en.html HTTP/1.0\r\nHost: localhost\r\n\r\n`,
+  `FOO /us/en.html HTTP/1.1\r\nHost: localhost\r\nX-Folded: a\r\n b\r\n${END}`,
+  `FOO /content/wknd/us/en/caf\u00c3\u00a9.html HTTP/1.1\r\n${H}`,
+  `FOO /us/en.html HTTP/1.2\r\n${H}`,
   // for comparison: what both parsers read alike
   `GET /us/en.html HTTP/1.1\r\n${H}`,
   `GET /us/en.html HTTP/2.0\r\n${H}`,

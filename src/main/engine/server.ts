@@ -374,7 +374,7 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
   const original = takeOriginalLine(socket, req.url ?? '/')
   const target = original?.target ?? req.url ?? '/'
   const incoming: IncomingRequest = {
-    method: req.method ?? 'GET',
+    method: original?.method ?? req.method ?? 'GET',
     target,
     protocol: original?.protocol ?? (req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`),
     headers,

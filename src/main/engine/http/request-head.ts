@@ -17,6 +17,7 @@
  * Checked against apache2 2.4.68 (test/httpd/request-line.test.ts). Hand-written: no HTTP
  * parser on npm implements httpd's strict rules, and llhttp is what we are correcting.
  */
+import { METHODS } from 'node:http'
 import { INT64_MAX } from '../c-numbers'
 
 export type HeadVerdict =
@@ -42,6 +43,8 @@ export type HeadVerdict =
 
 /** A request line as the client sent it, where Node's parser got another (`sent`). */
 export interface OriginalRequestLine {
+  /** Set when Node's parser got another method (it refuses those it does not know: `get`, `FOO`). */
+  method?: string
   target: string
   protocol: string
   sent: { target: string; protocol: string }
@@ -56,6 +59,14 @@ const METHOD_START = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ /
  * as HTTP/1.0 (no keep-alive, no chunking) where httpd reads it as 1.1.
  */
 const NODE_PROTOCOLS = new Set(['HTTP/1.0', 'HTTP/1.1'])
+/**
+ * The methods llhttp reads; it refuses any other token with 400, where httpd reads the request
+ * (and answers 501 for a method no module takes). Such a head reaches Node as a POST (no special
+ * meaning in Node's server, unlike HEAD or CONNECT) and the engine gets the method sent.
+ */
+const NODE_METHODS: ReadonlySet<string> = new Set(METHODS)
+/** What Node's parser is given in place of a method it does not know. */
+const STAND_IN_METHOD = 'POST'
 const RAW_BYTE = /[\x80-\xff]/
 const RAW_BYTES = /[\x80-\xff]/g
 /** A scheme with a path and no authority (`http:/x`): httpd reads it, llhttp refuses it. */
@@ -132,6 +143,11 @@ export function judgeHead(head: string): HeadVerdict {
   let changed = false
   let line = requestLine
   const original: OriginalRequestLine = { target, protocol, sent: { target, protocol } }
+  if (!NODE_METHODS.has(method)) {
+    original.method = method
+    line = `${STAND_IN_METHOD} ${target} ${protocol}`
+    changed = true
+  }
   const queryOnly = target.charCodeAt(0) === 0x3f
   if (!NODE_PROTOCOLS.has(protocol) || RAW_BYTE.test(target) || NO_AUTHORITY.test(target) || queryOnly) {
     const path = NO_AUTHORITY.test(target) ? target.slice(target.indexOf(':') + 1) : queryOnly ? `/${target}` : target
@@ -139,7 +155,7 @@ export function judgeHead(head: string): HeadVerdict {
       target: path.replace(RAW_BYTES, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()),
       protocol: NODE_PROTOCOLS.has(protocol) ? protocol : 'HTTP/1.1'
     }
-    line = `${method} ${original.sent.target} ${original.sent.protocol}`
+    line = `${original.method === undefined ? method : STAND_IN_METHOD} ${original.sent.target} ${original.sent.protocol}`
     changed = true
   }
   const fields: string[] = []
