@@ -17,6 +17,7 @@ import type { VariableScope } from '../variables'
 import type { ApacheDirectiveNode, ApacheNode, ApacheParseResult, ApacheSectionNode } from './ast'
 import { evaluateCondition, isConditionalSection } from './conditions'
 import { canonicalDirective, canonicalSection, isKnownDirective } from './directives'
+import { directiveArgsError } from './directive-arity'
 import { removedDirective } from './rewrite-directives'
 import { checkIncludeBudget, type BudgetSources } from './include-budget'
 import { mayLoadModule } from './declared-modules'
@@ -307,6 +308,9 @@ class ApacheLoader {
     // path, has its own diagnostic.)
     if (!isKnownDirective(canonical) && !removedDirective(canonical) && /^[A-Za-z]\w*$/.test(canonical))
       this.invalidCommand(canonical, node.pos)
+    // The word count (and for a few, the keyword) httpd's command table asks for: refused lines do nothing.
+    const argsError = directiveArgsError(canonical, args)
+    if (argsError !== undefined) return this.opts.sink.error(APACHE_BAD_ARGUMENT, 'syntax', argsError, node.pos)
     const d = { name: canonical, args, line, pos: node.pos }
     switch (canonical) {
       case 'Include':
@@ -317,10 +321,10 @@ class ApacheLoader {
         this.define(args, node.pos)
         return
       case 'UnDefine':
-        if (args[0]) this.opts.scope.undefine(args[0])
+        this.opts.scope.undefine(args[0])
         return
       case 'LoadModule':
-        if (args[0]) this.modules.add(spellingsOfLoadModule(args[0], args[1]))
+        this.modules.add(spellingsOfLoadModule(args[0], args[1]))
         this.writer.keepOther(ctx, d)
         return
       case 'ServerRoot':
@@ -350,10 +354,6 @@ class ApacheLoader {
 
   private define(args: string[], pos: SourcePos): void {
     const [name, value] = args
-    if (!name) {
-      this.opts.sink.error(APACHE_BAD_ARGUMENT, 'syntax', 'Define needs a name', pos)
-      return
-    }
     if (name.includes(':')) {
       this.opts.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `Define: variable name must not contain ':' ('${name}')`, pos)
       return
@@ -390,10 +390,6 @@ class ApacheLoader {
   private include(directive: string, args: string[], pos: SourcePos, ctx: Ctx): void {
     const optional = directive === 'IncludeOptional'
     const arg = args[0]
-    if (!arg) {
-      this.opts.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `${directive} needs a file path`, pos)
-      return
-    }
     const target = this.resolver.resolve(arg)
     for (const d of target.watchDirs) this.watchDirs.add(d)
     if (target.kind === 'missing') {

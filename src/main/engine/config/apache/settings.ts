@@ -38,7 +38,6 @@ import {
   isIndexDirective,
   type IndexDirectiveState
 } from './index-directives'
-import { envDirectiveError } from './env-directives'
 import { textMemo } from '../../text-memo'
 import { condRefusals } from '../../pipeline/rewrite'
 import type { ServerRootPaths } from './server-root'
@@ -231,8 +230,6 @@ export class SettingsWriter {
       const error = indexDirectiveError(d.name, d.args, state)
       if (error !== undefined) return this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', error, d.pos)
     }
-    const envError = envDirectiveError(d.name, d.args)
-    if (envError !== undefined) return this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', envError, d.pos)
     this.model(ctx, d)
   }
 
@@ -253,7 +250,6 @@ export class SettingsWriter {
     const pos = d.pos
     switch (d.name) {
       case 'ServerName':
-        if (!this.needArgs(d, 1)) return
         if (ctx.level === 'vhost' && ctx.vhost) ctx.vhost.serverName = { value: d.args[0], pos }
         else if (ctx.level === 'server') this.config.serverName = { value: d.args[0], pos }
         else this.keepOther(ctx, d)
@@ -264,7 +260,6 @@ export class SettingsWriter {
         } else this.keepOther(ctx, d)
         return
       case 'DocumentRoot':
-        if (!this.needArgs(d, 1)) return
         if (ctx.level === 'vhost' && ctx.vhost) ctx.vhost.documentRoot = { value: d.args[0], pos }
         else if (ctx.level === 'server') this.config.documentRoot = { value: d.args[0], pos }
         else this.keepOther(ctx, d)
@@ -315,13 +310,11 @@ export class SettingsWriter {
       case 'Alias':
       case 'AliasMatch':
       case 'ScriptAlias':
-        if (!this.needArgs(d, 1)) return
         // Inside <Location>, the one-argument form aliases the location itself (httpd 2.4.13+).
         if (d.args.length === 1) s.aliases.push({ directive: d.name, from: '', to: d.args[0], pos })
         else s.aliases.push({ directive: d.name, from: d.args[0], to: d.args[1], pos })
         return
       case 'SetHandler':
-        if (!this.needArgs(d, 1)) return
         s.setHandler = { value: d.args[0], pos }
         return
       case 'ProxyPass':
@@ -331,7 +324,6 @@ export class SettingsWriter {
         return
       case 'KeepAliveTimeout':
         // httpd refuses to start on a timeout ap_timeout_parameter_parse cannot read.
-        if (!this.needArgs(d, 1)) return
         if (parseTimeoutMs(d.args[0]) === undefined)
           this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', 'KeepAliveTimeout has wrong format', pos)
         this.keepOther(ctx, d)
@@ -395,10 +387,6 @@ export class SettingsWriter {
     if (ctx.level === 'scope' && !inLocation) return refuse(`${d.name} cannot occur within <${ctx.scopeKind}> section`)
     const [first, second] = d.args
     if (d.name === 'ProxyPassReverse') {
-      if (first === undefined)
-        return refuse(
-          'ProxyPassReverse takes one, two or three arguments, a virtual path and a URL for reverse proxy behaviour'
-        )
       if (inLocation && second !== undefined && second.toLowerCase() !== 'interpolate')
         return refuse('ProxyPassReverse can not have a path when defined in a location')
       if (!inLocation && second === undefined)
@@ -421,10 +409,8 @@ export class SettingsWriter {
   }
 
   private rewriteEngine(s: VhostSettings, d: EvaluatedDirective): void {
-    const v = (d.args[0] ?? '').toLowerCase()
-    if (v === 'on' || v === 'off') s.rewriteEngine = v === 'on'
-    else
-      this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `RewriteEngine must be On or Off, not '${d.args[0] ?? ''}'`, d.pos)
+    // Only On or Off come here (directive-arity.ts refuses the rest).
+    s.rewriteEngine = d.args[0].toLowerCase() === 'on'
   }
 
   private rewriteCond(s: VhostSettings, d: EvaluatedDirective): void {
@@ -487,15 +473,6 @@ export class SettingsWriter {
    * ignored, with httpd's warning.
    */
   private errorDocument(s: VhostSettings, d: EvaluatedDirective): void {
-    if (d.args.length !== 2) {
-      this.sink.error(
-        APACHE_BAD_ARGUMENT,
-        'syntax',
-        'ErrorDocument takes two arguments, Change responses for HTTP errors',
-        d.pos
-      )
-      return
-    }
     const status = atoi(d.args[0])
     if (status !== 500 && !STATUS_LINES.has(status)) {
       this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `Unsupported HTTP response code ${d.args[0]}`, d.pos)
