@@ -503,6 +503,91 @@ describe('failover and retries (§6.4)', () => {
   })
 })
 
+/** A render that takes the connection and reads, then answers with `head` (if any) and never more. */
+async function stallingRender(head?: string): Promise<number> {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((s) => {
+    sockets.add(s)
+    s.on('error', () => undefined)
+    if (head !== undefined) s.once('data', () => s.write(head))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => r())
+      })
+  )
+  return (server.address() as net.AddressInfo).port
+}
+
+describe('render timeouts are milliseconds, below a second too (§2, §6.4)', () => {
+  // undici's own timeouts run on its 1-second "fast timers"; these fired after ~1 s.
+  it('/receiveTimeout "200" and a render that never sends headers: 504 after ~200 ms, not ~1 s', async () => {
+    const port = await stallingRender()
+    const rig = rigFor(farmOf([['rend01', port, '/receiveTimeout "200"']]))
+    const started = performance.now()
+    const r = await rig.send('/content/x.html')
+    const took = performance.now() - started
+    expect(r.status).toBe(504)
+    expect(r.result.attempts[0]).toMatchObject({ render: 'rend01', outcome: 'timeout' })
+    expect(took).toBeGreaterThanOrEqual(150)
+    expect(took).toBeLessThan(900)
+  })
+
+  it('/receiveTimeout "200" while reading the body: the part received, then a body failure after ~200 ms', async () => {
+    const port = await stallingRender('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
+    const rig = rigFor(farmOf([['rend01', port, '/receiveTimeout "200"']]))
+    const started = performance.now()
+    const r = await rig.send('/content/x.html')
+    const took = performance.now() - started
+    expect(r.status).toBe(200)
+    expect(r.body).toBe('partial')
+    expect(r.bodyError).toBe('render stopped sending within /receiveTimeout')
+    expect(took).toBeGreaterThanOrEqual(150)
+    expect(took).toBeLessThan(900)
+  })
+
+  it('/receiveTimeout counts from the end of the request: a request body sent slower than it is not cut', async () => {
+    const [a] = await upstreams('rend01')
+    const farm = farmOf([['rend01', a.port, '/receiveTimeout "200"']])
+    const client = new RenderClient(farm.renders[0])
+    cleanups.push(() => client.destroy())
+    const parts = ['a', 'b', 'c', 'd']
+    const body = new Readable({
+      read() {
+        const next = parts.shift()
+        setTimeout(() => this.push(next ?? null), next ? 150 : 0)
+      }
+    })
+    const r = await forwardOnce(client, {
+      method: 'POST',
+      path: '/content/form.html',
+      headers: { 'content-length': '4' },
+      body
+    })
+    expect(r.kind).toBe('response')
+    if (r.kind === 'response') r.discard()
+    expect(a.last?.bodyLength).toBe(4)
+  })
+
+  it('/timeout "200": a connection not established is given up after ~200 ms as a connect failure', async () => {
+    const farm = farmOf([['rend01', 4503, '/timeout "200"']])
+    farm.renders[0].hostname = { value: 'unresolvable.test' }
+    // A name whose lookup never returns holds the attempt until /timeout fires.
+    const client = new RenderClient(farm.renders[0], { lookup: () => undefined })
+    cleanups.push(() => client.destroy())
+    const started = performance.now()
+    const r = await forwardOnce(client, { method: 'GET', path: '/x.html', headers: {}, body: null })
+    const took = performance.now() - started
+    expect(r.kind).toBe('error')
+    if (r.kind === 'error') expect(r.error).toMatchObject({ kind: 'connect', code: 'UND_ERR_CONNECT_TIMEOUT' })
+    expect(took).toBeGreaterThanOrEqual(150)
+    expect(took).toBeLessThan(900)
+  })
+})
+
 describe('health check (§6.4)', () => {
   it('reports the status of /health_check/url, or why it could not be reached', async () => {
     const [a] = await upstreams('rend01')

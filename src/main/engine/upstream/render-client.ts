@@ -5,9 +5,9 @@
  * `/secure "1"`. Responses are streamed through a sink with backpressure, never buffered.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import type { LookupFunction } from 'node:net'
+import type { LookupFunction, Socket } from 'node:net'
 import type { Readable } from 'node:stream'
-import { Pool, type Dispatcher } from 'undici'
+import { buildConnector, errors, Pool, type Dispatcher } from 'undici'
 import type { Render } from '../../../shared/config-model'
 import { isBodilessAnswerEnd } from './bodiless-answer'
 import { renderLookup } from './render-lookup'
@@ -50,6 +50,7 @@ export class RenderClient {
   private readonly pool: Pool
   private readonly lookup: LookupFunction | undefined
   private expectClient: ExpectContinueClient | null = null
+  private readonly receiveTimeout: number
 
   constructor(
     private readonly render: Render,
@@ -61,19 +62,26 @@ export class RenderClient {
     this.label = render.label
     const keepAlive = (opts.keepAliveSeconds ?? 60) * 1000
     const lookup = (this.lookup = opts.lookup ?? renderLookup(render))
+    this.receiveTimeout = render.receiveTimeout.value
     this.pool = new Pool(this.origin, {
       connections: 256,
       pipelining: 1,
-      // 0 means "wait forever" in the module as in undici.
-      connectTimeout: render.timeout.value,
-      headersTimeout: render.receiveTimeout.value,
-      bodyTimeout: render.receiveTimeout.value,
+      // undici's own connect, headers and body timeouts run on its "fast timers", whose
+      // resolution is a second (undici/lib/util/timers.js): a 200 ms /receiveTimeout would
+      // fire after ~1 s. They are off here; this client keeps the milliseconds itself.
+      headersTimeout: 0,
+      bodyTimeout: 0,
       keepAliveTimeout: keepAlive > 0 ? keepAlive : 1,
       keepAliveMaxTimeout: Math.max(keepAlive, 1),
-      connect: {
-        ...(render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : {}),
-        ...(lookup ? { lookup } : {})
-      }
+      connect: timedConnector(
+        buildConnector({
+          ...(render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : {}),
+          ...(lookup ? { lookup } : {}),
+          timeout: 0
+        }),
+        // 0 means "wait forever" in the module.
+        render.timeout.value
+      )
     })
   }
 
@@ -82,26 +90,65 @@ export class RenderClient {
     if (req.body && req.headers.expect !== undefined) return this.expecting().forward(req, sink)
     let controllerRef: Dispatcher.DispatchController | undefined
     let headersSeen = false
+    let paused = false
     let status = 0
+    // /receiveTimeout (§6.4): one native timer per request, armed once the request is on a
+    // connection (after the connect), for the response head; then re-armed by each body chunk,
+    // idle while the client's backpressure holds the render (as undici's bodyTimeout is).
+    const receive = this.receiveTimeout
+    let timer: NodeJS.Timeout | undefined
+    const onTimer = (): void => {
+      const controller = controllerRef
+      if (!controller) return
+      if (!headersSeen) {
+        // The render reads the whole request before it answers: the wait starts once it is sent.
+        const body = req.body
+        if (body && !body.readableEnded && !body.destroyed) timer?.refresh()
+        else
+          controller.abort(
+            new RenderError('timeout', 'render did not answer within /receiveTimeout', 'UND_ERR_HEADERS_TIMEOUT')
+          )
+      } else if (!paused)
+        controller.abort(
+          new RenderError('body', 'render stopped sending within /receiveTimeout', 'UND_ERR_BODY_TIMEOUT')
+        )
+    }
+    const stop = (): void => {
+      if (timer) clearTimeout(timer)
+      timer = undefined
+    }
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(controller) {
         controllerRef = controller
+        if (receive > 0) (timer = setTimeout(onTimer, receive)).unref()
       },
       onResponseStart(controller, statusCode, headers) {
         if (statusCode < 200) return
         headersSeen = true
         status = statusCode
+        timer?.refresh()
         // undici's parse lower-cases the names; the raw ones say how the render spelled them.
         const spelling = backendSpelling((controller as { rawHeaders?: Buffer[] | null }).rawHeaders)
-        sink.onHead(statusCode, sharedValues(headers), () => controller.resume(), spelling)
+        const resume = (): void => {
+          paused = false
+          timer?.refresh()
+          controller.resume()
+        }
+        sink.onHead(statusCode, sharedValues(headers), resume, spelling)
       },
       onResponseData(controller, chunk) {
-        if (!sink.onData(chunk)) controller.pause()
+        timer?.refresh()
+        if (!sink.onData(chunk)) {
+          paused = true
+          controller.pause()
+        }
       },
       onResponseEnd() {
+        stop()
         sink.onEnd()
       },
       onResponseError(_controller, error) {
+        stop()
         if (isBodilessAnswerEnd(status, error)) sink.onEnd()
         else sink.onError(classifyRenderError(error, headersSeen))
       }
@@ -137,6 +184,32 @@ export class RenderClient {
   destroy(): Promise<void> {
     this.expectClient?.destroy()
     return this.pool.destroy()
+  }
+}
+
+/**
+ * `/timeout` (connect, ms) around undici's connector with a native timer: the socket is
+ * destroyed with undici's ConnectTimeoutError (UND_ERR_CONNECT_TIMEOUT, a connect failure in
+ * render-error.ts) when neither the connection nor an error came within `ms`. Runs once per
+ * new connection, not per request.
+ */
+function timedConnector(connect: buildConnector.connector, ms: number): buildConnector.connector {
+  if (!(ms > 0)) return connect
+  return (options, callback) => {
+    const timer = setTimeout(() => {
+      socket?.destroy(
+        new errors.ConnectTimeoutError(
+          `Connect Timeout Error (attempted address: ${options.hostname}:${options.port}, timeout: ${ms}ms)`
+        )
+      )
+    }, ms)
+    timer.unref()
+    // undici's connector returns the socket it made (its type says void).
+    const socket = connect(options, (...args) => {
+      clearTimeout(timer)
+      callback(...args)
+    }) as unknown as Socket | undefined
+    return socket
   }
 }
 
