@@ -22,9 +22,12 @@ describe('mod_rewrite rule list', () => {
     })
   })
 
-  it('a relative [PT] result is refused with 400 by the next translator, as is a relative file result', () => {
-    expect(run('RewriteRule ^/(.*)$ $1 [PT]', { uri: '/x' })).toMatchObject({ action: 'status', status: 400 })
-    expect(run('RewriteRule ^/(.*)$ $1', { uri: '/x' })).toMatchObject({ action: 'status', status: 400 })
+  it('a relative result gets a leading slash ("add root prefix"), [PT] or not', () => {
+    expect(run('RewriteRule ^/(.*)$ $1 [PT]', { uri: '/x' })).toMatchObject({ action: 'passthrough', uri: '/x' })
+    expect(run('RewriteRule ^/(.*)$ $1', { uri: '/x' })).toMatchObject({
+      action: 'rewrite',
+      filename: '/mnt/var/www/html/x'
+    })
   })
 
   it('a local result whose first segment exists on disk is not prefixed with the document root', () => {

@@ -57,6 +57,11 @@ export interface IncomingRequest {
   lastOnConnection?: true | 'silently'
   /** Why httpd refuses the request head with 400 while reading it (http/request-head.ts). */
   refused?: string
+  /**
+   * `r->the_request` of an internal redirect (a directory rewrite, an ErrorDocument): the
+   * client's request line, which the new request keeps.
+   */
+  theRequest?: string
 }
 
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */
@@ -329,6 +334,12 @@ export class RequestContext {
     return `${this.req.method} ${this.path}${this.query !== null ? '?' + this.query : ''} ${this.req.protocol}`
   }
 
+  /** `r->the_request`: the client's request line, kept by internal redirects. */
+  theRequest(): string {
+    const req = this.req
+    return req.theRequest ?? sharedText(`${req.method} ${req.target} ${req.protocol}`)
+  }
+
   /** `r->args`: the query as httpd has it after mod_rewrite (see `apacheArgs`). */
   args(): string | null {
     return this.apacheArgs !== undefined ? this.apacheArgs : this.query
@@ -352,7 +363,7 @@ export class RequestContext {
       query: this.args() ?? '',
       emptyArgs: this.args() === '',
       protocol: req.protocol,
-      theRequest: sharedText(`${req.method} ${req.target} ${req.protocol}`),
+      theRequest: this.theRequest(),
       headers: this.headers,
       headerNames: names as string[],
       remoteAddr: this.clientIp,

@@ -134,7 +134,7 @@ function internalRedirect(ctx: RequestContext, target: string): true | Promise<t
     return answer(ctx, 500)
   }
   const next = new RequestContext(
-    { ...ctx.req, target, headers: ctx.headers },
+    { ...ctx.req, target, headers: ctx.headers, theRequest: ctx.theRequest() },
     ctx.reply,
     ctx.config,
     ctx.mode,

@@ -125,18 +125,19 @@ export function applyRule(
     if (trace && rule.querySplit === 'none') log(state, 'discarding query string, no parse from substitution')
     // Not split, a `?` an expansion made is still checked, as the one a split would be at.
     const checkedAt = rule.querySplit === 'none' ? expansion.text.indexOf('?') : split.at
-    // Apache >= 2.4.60 (CVE-2024-38474), refined in 2.4.62: a "?" that came out of an expansion
-    // may be a decoded %3f of the request; with %3f in the request that is refused, before the
-    // rule's [E=] and [CO=] take effect (checked against apache2 2.4.68).
+    // Apache >= 2.4.60 (CVE-2024-38474), as 2.4.63 tracks question marks: the "?" that splits
+    // off the query must be one the substitution wrote; one that came out of an expansion ($N of
+    // a decoded %3f, %N, a variable, a map value) is refused, whatever the request held, before
+    // the rule's [E=] and [CO=] take effect (checked against apache2 2.4.68).
     if (checkedAt >= 0 && !expansion.literalQuestionMarks.includes(checkedAt)) {
-      if (!flags.unsafeAllow3F && /%3f/i.test(env.req.theRequest)) {
+      if (!flags.unsafeAllow3F) {
         state.status = 403
         state.unsafe3F = true
         state.touched = rule
         if (trace) {
           trace.verdict = 'applied'
           trace.effects.push('status 403')
-          trace.note = 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F'
+          trace.note = `the "?" that would start the query came out of an expansion, not the substitution's own text: httpd refuses that (AH10508) unless the rule has [UnsafeAllow3F]`
           log(state, 'Unsafe URL with %3f URL rewritten without UnsafeAllow3F')
         }
         return 'status'
@@ -229,7 +230,16 @@ export function applyRule(
   }
   state.filename = split.filename
   state.args = split.args
-  if (env.perdir === null) state.lastSub = { output: rule.output, unsafePrefixStat: flags.unsafePrefixStat }
+  if (env.perdir === null) {
+    state.lastSub = { output: rule.output, unsafePrefixStat: flags.unsafePrefixStat }
+    // A server-context result is a URL-path: one without its slash gets it, and its leading
+    // slashes are one unless [UNC] (checked against apache2 2.4.68).
+    if (!flags.proxy && !state.filename.startsWith('/') && absoluteUriScheme(state.filename).length === 0) {
+      if (trace) log(state, `add root prefix: ${state.filename} -> /${state.filename}`)
+      state.filename = '/' + state.filename
+    }
+    if (!flags.unc && state.filename.startsWith('//')) state.filename = state.filename.replace(/^\/+/, '/')
+  }
 
   if (
     env.perdir !== null &&

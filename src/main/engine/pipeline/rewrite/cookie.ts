@@ -2,7 +2,8 @@
  * `[CO=NAME:VALUE:DOMAIN[:lifetime[:path[:secure[:httponly[:samesite]]]]]]` as mod_rewrite's
  * `add_cookie` builds the Set-Cookie value. A leading `;` switches the separator to `;` (so a
  * value may contain `:`). Name, value and domain are required, otherwise nothing is set; a
- * name is only set once per request. The lifetime is in minutes.
+ * name is only set once per request. The lifetime is in minutes. HttpOnly needs secure too
+ * (checked against apache2 2.4.68).
  */
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
@@ -36,8 +37,12 @@ export function buildRewriteCookie(spec: string, now: Date): RewriteCookie | nul
   }
   const yes = (v: string | undefined, word: string): boolean =>
     v !== undefined && (v.toLowerCase() === 'true' || v === '1' || v.toLowerCase() === word.toLowerCase())
-  if (yes(secure, 'secure')) header += '; secure'
-  if (yes(httponly, 'HttpOnly')) header += '; HttpOnly'
+  // One apr_pstrcat whose "; secure" argument is NULL when secure is off: the string ends there,
+  // so HttpOnly is only written after secure (SameSite is appended on its own).
+  if (yes(secure, 'secure')) {
+    header += '; secure'
+    if (yes(httponly, 'HttpOnly')) header += '; HttpOnly'
+  }
   if (samesite !== undefined && samesite !== '0' && samesite.toLowerCase() !== 'false')
     header += `; SameSite=${samesite}`
   return { name, header }

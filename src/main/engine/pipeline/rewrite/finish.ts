@@ -70,9 +70,8 @@ export function finishServer(
   if (!state.filename.startsWith('/')) {
     return { action: 'status', status: 400, filename: state.filename }
   }
-  const first = '/' + (state.filename.split('/')[1] ?? '')
   let filename = state.filename
-  if (!prefixStat(state, first, req, ctx) || state.uriReduced) {
+  if (!prefixStat(state, req, ctx) || state.uriReduced) {
     filename = docroot(req) + state.filename
     if (state.tracing) state.log.push(`prefixed with document_root to ${filename}`)
   }
@@ -88,8 +87,15 @@ export function finishServer(
  * `[UnsafePrefixStat]`. So `%{DOCUMENT_ROOT}/x` stays as it is, `/$1` giving `/etc/…` does
  * not (checked with apache2 2.4.71).
  */
-function prefixStat(state: RewriteState, first: string, req: ApacheRequest, ctx: RewriteContext): boolean {
-  if (ctx.fs.stat(first) === null) return false
+function prefixStat(state: RewriteState, req: ApacheRequest, ctx: RewriteContext): boolean {
+  // apr_filepath_root skips every leading slash; the segment up to the next one is merged onto
+  // "/" (NOTABOVEROOT: "." is the root itself, ".." fails) and stat'ed.
+  const rest = state.filename.replace(/^\/+/, '')
+  const slash = rest.indexOf('/')
+  const segment = slash < 0 ? rest : rest.slice(0, slash)
+  if (segment === '..') return false
+  const first = '/' + segment
+  if (ctx.fs.stat(segment === '.' ? '/' : first) === null) return false
   const last = state.lastSub
   if (!last || last.unsafePrefixStat || last.output.startsWith(first)) return true
   const root = docroot(req)

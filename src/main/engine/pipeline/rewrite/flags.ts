@@ -40,6 +40,8 @@ export interface RuleFlags {
   backrefOptions: { only?: string; except?: string; controlsOnly?: boolean; noPlus?: boolean }
   unsafeAllow3F: boolean
   unsafePrefixStat: boolean
+  /** `[UNC]`: the leading slashes of a local result are kept (otherwise they become one). */
+  unc: boolean
 }
 
 export const REWRITE_MAX_ROUNDS = 10000
@@ -79,7 +81,8 @@ export function defaultRuleFlags(): RuleFlags {
     escapeBackrefs: false,
     backrefOptions: {},
     unsafeAllow3F: false,
-    unsafePrefixStat: false
+    unsafePrefixStat: false,
+    unc: false
   }
 }
 
@@ -198,7 +201,7 @@ export function parseRuleFlags(written: string[]): FlagParseResult {
       case 'u':
         if (eq(rest, 'nsafeAllow3F')) flags.unsafeAllow3F = true
         else if (eq(rest, 'nsafePrefixStat')) flags.unsafePrefixStat = true
-        else if (eq(rest, 'NC')) warnings.push("flag 'UNC' only matters for UNC paths, which this server never sees")
+        else if (eq(rest, 'NC')) flags.unc = true
         else known = false
         break
       default:

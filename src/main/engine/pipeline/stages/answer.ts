@@ -182,7 +182,16 @@ function errorDocumentRedirect(
   let sub: RequestContext
   sub = new RequestContext(
     // Its own request: nothing of the first one's refusal (a refused head, an unmet Expect).
-    { ...ctx.req, method: 'GET', target: doc, headers, body: null, refused: undefined, expectationFailed: undefined },
+    {
+      ...ctx.req,
+      method: 'GET',
+      target: doc,
+      headers,
+      body: null,
+      refused: undefined,
+      expectationFailed: undefined,
+      theRequest: ctx.theRequest()
+    },
     reply,
     ctx.config,
     'serve',
