@@ -14,10 +14,19 @@ import { FsMemo } from './fs-memo'
 import { textMemo } from '../text-memo'
 
 export type ReadResult =
-  | { ok: true; text: string; file: string; via?: string }
+  | {
+      ok: true
+      /** Without the UTF-8 BOM the file may start with (see `bom`). */
+      text: string
+      file: string
+      via?: string
+      /** The file starts with a UTF-8 BOM: dispatcher.any ignores it, httpd reads it as part of the first word. */
+      bom?: true
+    }
   | { ok: false; reason: 'missing' | 'directory' | 'binary' | 'not-utf8' | 'unreadable'; file: string; detail?: string }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM: the BOM stays in the text, for readConfigFile to see it (and drop it).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * A git checkout on Windows without symlink support writes a link as a small text file
@@ -47,7 +56,7 @@ type Decoded = string | { reason: 'binary' | 'not-utf8' }
 const decodedFiles = new ContentCache<Buffer, Decoded>(CONTENT_CACHE_SIZE)
 
 /**
- * A file's text: refused when it holds a NUL byte (binary) or is not UTF-8; a BOM is dropped.
+ * A file's text: refused when it holds a NUL byte (binary) or is not UTF-8; a BOM is kept.
  * The same bytes give the same string object as last time, which also makes the parse caches'
  * comparison of texts instant.
  */
@@ -68,7 +77,7 @@ function decodeOnce(buf: Buffer): Decoded {
   } catch {
     return { reason: 'not-utf8' }
   }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  return text
 }
 
 /** `memo`: the load's file-system memo (a file read twice in one load is read once). */
@@ -81,13 +90,14 @@ export function readConfigFile(file: string, memo: FsMemo = new FsMemo()): ReadR
   }
   const decoded = decode(file, got.bytes)
   if (typeof decoded !== 'string') return { ok: false, reason: decoded.reason, file }
-  const text = decoded
+  const bom = decoded.charCodeAt(0) === 0xfeff
+  const text = bom ? decoded.slice(1) : decoded
   const link = windowsLinkTarget(file, text, memo)
   if (link) {
     const r = readConfigFile(link, memo)
     return r.ok ? { ...r, via: file } : r
   }
-  return { ok: true, text, file }
+  return bom ? { ok: true, text, file, bom } : { ok: true, text, file }
 }
 
 export function hasGlobChars(p: string): boolean {

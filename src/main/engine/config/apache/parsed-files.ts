@@ -40,6 +40,21 @@ export class ParsedFiles {
 /** Parses of files whose text has not changed since an earlier load; handed out as copies. */
 const parses = new ContentCache<string, ParseWithDiagnostics>(CONTENT_CACHE_SIZE)
 
+/** A file starting with a UTF-8 BOM (httpd reads the three bytes as the start of line 1's first word). */
+export const APACHE_BOM = 'APACHE_BOM'
+
+/** apache2 -t's refusal of a BOM: its bytes and the rest of the first word are an unknown command. */
+function bomRefusal(file: string, text: string): Diagnostic {
+  const word = /^[^\s]*/.exec(text)?.[0] ?? ''
+  return {
+    severity: 'error',
+    code: APACHE_BOM,
+    category: 'syntax',
+    message: `Invalid command '\\xef\\xbb\\xbf${word}', perhaps misspelled or defined by a module not included in the server configuration (the file starts with a UTF-8 byte order mark, which httpd does not skip: save it without BOM)`,
+    pos: { file, line: 1, column: 1 }
+  }
+}
+
 function parseFile(file: string, memo: FsMemo): ParsedFile {
   const r = readConfigFile(file, memo)
   if (!r.ok) {
@@ -62,5 +77,6 @@ function parseFile(file: string, memo: FsMemo): ParsedFile {
     parses.set(r.file, r.text, parsed)
   }
   const { parse, held } = copyParse(parsed)
+  if (r.bom) held.unshift(bomRefusal(r.file, r.text))
   return { ok: true, parse, file: r.file, via: r.via, held }
 }
