@@ -67,6 +67,21 @@ describe('Define and ${VAR}', () => {
     expect(aliasTargets(r)).toEqual(['https://', '/t'])
   })
 
+  it('Define without a value (or with an empty one) defines no variable: ${X} stays literal with a warning (AH00111)', () => {
+    const r = load({
+      'httpd.conf':
+        'Define X\nDefine Y ""\nAlias /x ${X}\nAlias /y ${Y}\n<IfDefine X>\n<IfDefine Y>\nAlias /t /t\n</IfDefine>\n</IfDefine>\n'
+    })
+    expect(aliasTargets(r)).toEqual(['${X}', '${Y}', '/t'])
+    expect(only(r.sink.items, 'VAR_UNDEFINED').map((d) => d.pos?.line)).toEqual([3, 4])
+    expect(r.config.defines).toEqual({ X: '', Y: '' })
+  })
+
+  it('Define without a value lets the environment give ${X}, as httpd falls back to getenv', () => {
+    const r = load({ 'httpd.conf': 'Define X\nAlias /x ${X}\n' }, { env: { X: 'from-env' } })
+    expect(aliasTargets(r)).toEqual(['from-env'])
+  })
+
   it("a Define name containing ':' is refused", () => {
     expect(load({ 'httpd.conf': 'Define a:b 1\n' }).codes).toEqual(['APACHE_BAD_ARGUMENT'])
   })

@@ -358,10 +358,10 @@ class ApacheLoader {
       this.opts.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `Define: variable name must not contain ':' ('${name}')`, pos)
       return
     }
-    // `Define X` without a value keeps a value given earlier, as httpd's table does; so does an
-    // empty one (`Define X ''`): httpd hands a TAKE12 directive NULL for an empty second word.
-    if (value !== undefined && value !== '') this.opts.scope.define(name, value)
-    else if (!this.opts.scope.isDefined(name)) this.opts.scope.define(name)
+    // `Define X` without a value defines the name (for <IfDefine>) but no variable, and keeps a
+    // value given earlier, as httpd's set_define does; so does an empty one (`Define X ''`):
+    // httpd hands a TAKE12 directive NULL for an empty second word.
+    this.opts.scope.define(name, value)
   }
 
   private serverRoot(args: string[], pos: SourcePos): void {
