@@ -247,3 +247,34 @@ describe('conditional sections', () => {
     expect(r.config.server.aliases).toEqual([])
   })
 })
+
+describe('a conditional section left open at the end of the file (apache2 -t 2.4.68)', () => {
+  const unclosed = (conf: string, opts: Parameters<typeof load>[1] = {}): string[] =>
+    only(load({ 'httpd.conf': 'Include b.conf\n', 'b.conf': conf }, opts).sink.items, 'APACHE_UNCLOSED_SECTION').map(
+      (d) => `${d.pos?.line}: ${d.message}`
+    )
+
+  it('is read to the end when true, with what it opened (Syntax OK)', () => {
+    expect(unclosed('<IfModule rewrite_module>\nAlias /a /a\n')).toEqual([])
+    expect(unclosed('<IfDefine !FOO>\nAlias /a /a\n')).toEqual([])
+    expect(unclosed('<IfModule rewrite_module>\n<Directory /tmp>\nAlias /a /a\n')).toEqual([])
+    const l = load({ 'httpd.conf': 'Include b.conf\n', 'b.conf': '<IfModule rewrite_module>\nAlias /a /b\n' })
+    expect(l.config.server.aliases.map((a) => a.to)).toEqual(['/b'])
+  })
+
+  it('is refused when false, at its opening line', () => {
+    expect(unclosed('<IfModule !rewrite_module>\nAlias /a /a\n')).toEqual([
+      '1: Expected </IfModule> before end of configuration'
+    ])
+    expect(unclosed('<IfDefine FOO>\nAlias /a /a\n')).toEqual(['1: Expected </IfDefine> before end of configuration'])
+    expect(unclosed('<IfModule rewrite_module>\n<Directory /tmp>\n<IfModule !rewrite_module>\n')).toEqual([
+      '3: Expected </IfModule> before end of configuration'
+    ])
+  })
+
+  it('does not excuse a section open around it', () => {
+    expect(unclosed('<Directory /tmp>\n<IfModule rewrite_module>\nAlias /a /a\n')).toEqual([
+      '1: <Directory> was not closed.'
+    ])
+  })
+})

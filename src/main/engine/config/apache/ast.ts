@@ -32,6 +32,12 @@ export interface ApacheSectionNode {
   segments: LineSegment[]
   /** Position of `</Name>`; absent when the section is never closed (a diagnostic says so). */
   end?: SourcePos
+  /**
+   * A conditional section (`<IfModule>`, `<IfDefine>`, …) still open at the end of the file, or
+   * one opened inside such a section: httpd takes that when the condition holds and refuses it
+   * when not ("Expected </IfModule> before end of configuration"), so the loader says which.
+   */
+  unclosedAtEnd?: true
 }
 
 export type ApacheNode = ApacheDirectiveNode | ApacheSectionNode

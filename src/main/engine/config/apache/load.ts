@@ -31,6 +31,7 @@ import { APACHE_BAD_ARGUMENT, emptySettings, SettingsWriter } from './settings'
 
 export { DEFAULT_LOADED_MODULES } from './modules'
 export { parseApacheText } from './parser'
+import { APACHE_UNCLOSED_SECTION } from './parser'
 export { APACHE_VERSION } from './conditions'
 export { APACHE_MISPLACED_SECTION } from './section-context'
 
@@ -456,6 +457,14 @@ class ApacheLoader {
       })
       if ('error' in r) this.opts.sink.error(APACHE_BAD_CONDITION, 'syntax', r.error, node.pos)
       else if (r.value) this.evalNodes(node.children, ctx)
+      else if (node.unclosedAtEnd)
+        // httpd skips a false section to its end tag (ap_soak_end_container) and finds none.
+        this.opts.sink.error(
+          APACHE_UNCLOSED_SECTION,
+          'syntax',
+          `Expected </${name}> before end of configuration`,
+          node.pos
+        )
       return
     }
     const inner = this.sections.enter(node, name, args, ctx)

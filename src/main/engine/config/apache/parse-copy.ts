@@ -50,6 +50,7 @@ export function copyParse(source: ParseWithDiagnostics): ParseWithDiagnostics {
         segments: segments(n.segments)
       }
       if (n.end !== undefined) section.end = pos(n.end)
+      if (n.unclosedAtEnd) section.unclosedAtEnd = true
       out[i] = section
     }
     return out

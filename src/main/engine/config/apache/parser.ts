@@ -8,6 +8,7 @@
 import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
 import type { ApacheNode, ApacheParseResult, ApacheSectionNode } from './ast'
 import { LineReader, lineShape, readDirective, splitArgs } from './lexer'
+import { isConditionalSection } from './conditions'
 
 export const APACHE_UNCLOSED_SECTION = 'APACHE_UNCLOSED_SECTION'
 export const APACHE_MISMATCHED_SECTION = 'APACHE_MISMATCHED_SECTION'
@@ -99,7 +100,15 @@ export function parseApacheText(text: string, file: string, sink?: DiagnosticSin
       into = node.children
     }
   }
-  for (const s of open) error(APACHE_UNCLOSED_SECTION, `<${s.name}> was not closed.`, s.pos)
+  // A true conditional section reads on to the end of the file (ap_build_cont_config stops at
+  // EOF without a word), so what is open from the first conditional section on is the loader's
+  // to judge; sections open around it are refused whatever the conditions.
+  const firstConditional = open.findIndex((s) => isConditionalSection(s.name))
+  for (const [i, s] of open.entries()) {
+    if (firstConditional < 0 || i < firstConditional)
+      error(APACHE_UNCLOSED_SECTION, `<${s.name}> was not closed.`, s.pos)
+    else if (isConditionalSection(s.name)) s.unclosedAtEnd = true
+  }
   return { file, nodes: root, lineCount: lines - includes }
 }
 
