@@ -3,10 +3,11 @@
  * the `X-Cache-Info` words a request with `X-Dispatcher-Info` gets (§8.3), the files that end
  * up in the docroot (§5.2, `.h` §5.6, `.ttl` §5.5.5) and whether the render is asked again.
  */
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import type { RequestTrace } from '../../src/shared/trace'
 import { cacheStackForThisTest, type CacheStack } from './support/cache'
 import { send } from './support/http-client'
@@ -438,5 +439,109 @@ describe('a denied URL with a file in the cache (§5.8, pitfall 8)', () => {
       `${s.abs(rel)} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
     ])
     expect((await s.get('/libs/other/page.html')).trace.warnings).toEqual([])
+  })
+})
+
+describe('§5.3 step 7 /sessionmanagement', () => {
+  const md5 = (v: string): string => createHash('md5').update(v).digest('hex')
+  const AUTH = 'Basic dXNlcjpwYXNz'
+
+  async function sessionStack(props = ''): Promise<{ s: CacheStack; dir: string }> {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-sessions-')), '.sessions')
+    onTestFinished(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }))
+    const s = await cacheStackForThisTest({ farmExtra: `/sessionmanagement { /directory "${dir}" ${props} }` })
+    return { s, dir }
+  }
+
+  it('a request without the session header is "not cacheable: session manager needs to authenticate": the render answers, nothing is stored', async () => {
+    const { s, dir } = await sessionStack()
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: session manager needs to authenticate')
+    expect(a.text).toBe(upstreamBody(PAGE))
+    const stage = a.trace.stages.find((st) => st.stage === 'cache')
+    expect(stage?.summary).toBe(
+      'not cacheable: session manager needs to authenticate: the request carries no header authorization (/sessionmanagement): the render answers'
+    )
+    expect(a.trace.outcome).toBe('miss-uncacheable')
+    await notStored(s, PAGE)
+    expect(fs.existsSync(dir)).toBe(false)
+  })
+
+  it('a cached file is not delivered to a request without a session', async () => {
+    const { s } = await sessionStack()
+    fs.mkdirSync(path.dirname(s.abs(PAGE)), { recursive: true })
+    fs.writeFileSync(s.abs(PAGE), 'cached copy')
+    const a = await s.get(PAGE)
+    expect(a.text).toBe(upstreamBody(PAGE))
+    expect(s.up.publish.count).toBe(1)
+    expect(s.read(PAGE)).toBe('cached copy')
+  })
+
+  it('a credential without a session is "session is invalid"; the render\'s 200 opens the session (/directory made), then the page is cached and served', async () => {
+    const { s, dir } = await sessionStack()
+    const headers = { authorization: AUTH }
+    const a = await s.get(PAGE, { headers })
+    expect(a.headers['x-cache-info']).toBe('not cacheable: session is invalid')
+    expect(s.up.publish.last?.headers.authorization).toBe(AUTH)
+    expect(
+      a.trace.stages.some((st) => st.summary === `session opened: ${path.join(dir, md5(AUTH))} (/sessionmanagement)`)
+    ).toBe(true)
+    expect(fs.existsSync(path.join(dir, md5(AUTH)))).toBe(true)
+    await notStored(s, PAGE)
+
+    const stored = s.nextStore(PAGE)
+    const b = await s.get(PAGE, { headers })
+    expect(b.headers['x-cache-info']).toBe('caching')
+    await stored
+    const c = await s.get(PAGE, { headers })
+    expect(c.headers['x-cache-info']).toBe('target file cached')
+    expect(s.up.publish.count).toBe(2)
+
+    // Another credential has no session of its own; no credential at all still goes to the render.
+    expect((await s.get(PAGE, { headers: { authorization: 'Basic other' } })).headers['x-cache-info']).toBe(
+      'not cacheable: session is invalid'
+    )
+    expect((await s.get(PAGE)).headers['x-cache-info']).toBe('not cacheable: session manager needs to authenticate')
+    expect(s.up.publish.count).toBe(4)
+  })
+
+  it('a credential the render refuses (401) opens no session', async () => {
+    const { s, dir } = await sessionStack()
+    s.up.publish.behave(PAGE, { status: 401, body: 'login' })
+    const a = await s.get(PAGE, { headers: { authorization: AUTH } })
+    expect(a.status).toBe(401)
+    expect(a.headers['x-cache-info']).toBe('not cacheable: session is invalid')
+    expect(fs.existsSync(path.join(dir, md5(AUTH)))).toBe(false)
+  })
+
+  it('/header "Cookie:login-token" with /encode "hex": the cookie is the credential, its hex encoding the file name', async () => {
+    const { s, dir } = await sessionStack('/header "Cookie:login-token" /encode "hex"')
+    const token = 'abc%3Ad3f'
+    const file = path.join(dir, Buffer.from(token).toString('hex'))
+    const noCookie = await s.get(PAGE, { headers: { authorization: AUTH } })
+    expect(noCookie.headers['x-cache-info']).toBe('not cacheable: session manager needs to authenticate')
+    const headers = { cookie: `a=1; login-token=${token}; b=2` }
+    expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('not cacheable: session is invalid')
+    expect(fs.existsSync(file)).toBe(true)
+    expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('caching')
+  })
+
+  it('/timeout: a session unused for longer is invalid; one used within it is renewed', async () => {
+    const { s, dir } = await sessionStack('/timeout "60"')
+    const headers = { authorization: AUTH }
+    const file = path.join(dir, md5(AUTH))
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(file, '')
+    const old = new Date(Date.now() - 120_000)
+    fs.utimesSync(file, old, old)
+    expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('not cacheable: session is invalid')
+    // The render's 200 renewed it.
+    expect(Date.now() - fs.statSync(file).mtimeMs).toBeLessThan(10_000)
+    const recent = new Date(Date.now() - 30_000)
+    fs.utimesSync(file, recent, recent)
+    expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('caching')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(Date.now() - fs.statSync(file).mtimeMs).toBeLessThan(10_000)
   })
 })

@@ -11,30 +11,6 @@ import { stackForThisTest } from './support/engine'
 const PAGE = '/content/site/en.html'
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-describe('§5.3 step 7 /sessionmanagement', () => {
-  it('a request without the session header is "not cacheable: session manager needs to authenticate" and nothing is stored', async () => {
-    const docroot = tempDocroot()
-    const sessions = tempDocroot()
-    const st = await stackForThisTest({
-      upstreams: ['publish'],
-      any: (up) =>
-        dispatcherAny([
-          {
-            name: 'publish',
-            renders: [{ host: '127.0.0.1', port: up.publish.port }],
-            filter: filterF(),
-            extra: `    /info "1"\n    /sessionmanagement { /directory "${sessions}/.sessions" }\n${cacheSection(docroot)}`
-          }
-        ])
-    })
-    const s = withCacheHelpers(st, docroot)
-    const a = await s.get(PAGE)
-    expect(a.headers['x-cache-info']).toBe('not cacheable: session manager needs to authenticate')
-    await wait(60)
-    expect(s.exists(PAGE)).toBe(false)
-  })
-})
-
 describe('§6.4 /propagateSyndPost', () => {
   it('with /propagateSyndPost "1" an invalidation POST is handled and also forwarded to the render', async () => {
     const docroot = tempDocroot()

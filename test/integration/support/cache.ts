@@ -39,6 +39,8 @@ export interface CacheOptions {
   statfile?: string
   /** The farm's `/clientheaders` names (default `"*"`). */
   clientheaders?: string[]
+  /** More farm properties, written as is (e.g. a `/sessionmanagement` section). */
+  farmExtra?: string
 }
 
 export const LOCALHOST_ONLY = `/0 { /glob "*" /type "deny" } /1 { /glob "127.0.0.1" /type "allow" }`
@@ -81,7 +83,7 @@ export function configC(renderPort: number, docroot: string, o: CacheOptions = {
         `/0100 { /type "allow" /method "GET" /url "/libs/granite/csrf/token.json" }`,
         ...(o.extraFilter ?? [])
       ]),
-      extra: `    /info "1"\n${cacheSection(docroot, o)}${o.authChecker ? `\n    ${o.authChecker}` : ''}`
+      extra: `    /info "1"\n${cacheSection(docroot, o)}${o.authChecker ? `\n    ${o.authChecker}` : ''}${o.farmExtra ? `\n    ${o.farmExtra}` : ''}`
     }
   ])
 }

@@ -21,12 +21,9 @@ function load(farmBody: string): ReturnType<typeof loadConfig> {
 }
 
 describe('sections read but not emulated', () => {
-  it('/sessionmanagement loads, with a warning at its line that cached pages go out without the session check', () => {
+  it('/sessionmanagement is emulated (cache/session-manager.ts): no such warning', () => {
     const loaded = load(`    /sessionmanagement {\n      /directory "/tmp/.sessions"\n    }`)
-    const warning = loaded.diagnostics.find((d) => d.code === 'MODEL_NOT_EMULATED')
-    expect(warning?.severity).toBe('warning')
-    expect(warning?.pos?.line).toBe(5)
-    expect(warning?.message).toContain('/sessionmanagement is read but not emulated')
+    expect(loaded.diagnostics.filter((d) => d.code === 'MODEL_NOT_EMULATED')).toEqual([])
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
   })
 

@@ -14,6 +14,7 @@ export {
   type RequestCacheability,
   type CacheabilityEnv
 } from './request-cacheability'
+export { SessionManager, type SessionState } from './session-manager'
 export { responseCacheability, type ResponseCacheability } from './response-cacheability'
 export { ttlFromHeaders } from './ttl'
 export type { HeaderBag } from './header-bag'

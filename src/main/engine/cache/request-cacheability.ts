@@ -5,12 +5,13 @@
  * Order: the documented list, except that the trailing-slash test runs before the extension
  * test: `/content/site/en/` must report "request URL has a trailing slash" (worked example
  * C8), while its last segment is empty and would otherwise fail the extension test first.
- * Session management (§5.3 step 7) needs a login round trip the workbench does not emulate;
- * "target is a directory" and the path-length reasons (step 9) need the disk and come from
+ * Session management (§5.3 step 7) is decided by the farm's SessionManager (session-manager.ts),
+ * which the caller hands in; "target is a directory" and the path-length reasons (step 9) need the disk and come from
  * the store's lookup.
  */
 import { isIgnoredParam, type CachePolicy } from './policy'
 import { fileNameOf } from '../apache-expr/uri-escape'
+import type { SessionState } from './session-manager'
 
 export interface CacheRequest {
   method: string
@@ -24,12 +25,14 @@ export interface CacheRequest {
 }
 
 export type RequestCacheability =
-  | { cacheable: true; relPath: string; ignoredParams: string[]; log: string[] }
-  | { cacheable: false; reason: string; log: string[] }
+  | { cacheable: true; relPath: string; ignoredParams: string[]; log: string[]; session?: SessionState }
+  | { cacheable: false; reason: string; log: string[]; session?: SessionState }
 
 export interface CacheabilityEnv {
   /** The docroot folder exists on disk (the store knows); default true. */
   docrootExists?: boolean
+  /** With `/sessionmanagement`: where the request's session stands (asked only at step 7). */
+  session?: () => SessionState
 }
 
 export function requestCacheability(
@@ -65,17 +68,27 @@ export function requestCacheability(
   if (req.path.endsWith('/')) return no('request URL has a trailing slash', log)
   // The last segment has an extension: a dot after the last slash.
   if (req.path.indexOf('.', req.path.lastIndexOf('/') + 1) < 0) return no('request URL is missing extension', log)
-  if (!policy.allowAuthorized && carriesAuthorization(req.headers)) return no('request contains authorization', log)
+  let session: SessionState | undefined
+  if (env.session) {
+    // Step 7 instead of step 6. UNCERTAIN: the module's order is not documented; but a session's
+    // credential is by default the Authorization header, and /allowAuthorized must be "0" with
+    // session management (§5.3), so step 6 first would refuse every session request and the
+    // session manager could never let one reach the cache. The session manager decides instead.
+    session = env.session()
+    if (session.kind === 'none') return no('session manager needs to authenticate', log, session)
+    if (session.kind === 'invalid') return no('session is invalid', log, session)
+  } else if (!policy.allowAuthorized && carriesAuthorization(req.headers))
+    return no('request contains authorization', log)
   if (policy.rules(req.path)?.type !== 'allow') {
     // No matching rule caches nothing, like a deny (UNCERTAIN: the docs only show allow-all first).
     log.push(`request URL not in cache rules: ${req.path}`)
-    return no('request URL is missing in cache rules', log)
+    return no('request URL is missing in cache rules', log, session)
   }
-  return { cacheable: true, relPath: fileNameOf(req.decodedPath), ignoredParams, log }
+  return { cacheable: true, relPath: fileNameOf(req.decodedPath), ignoredParams, log, session }
 }
 
-function no(reason: string, log: string[]): RequestCacheability {
-  return { cacheable: false, reason, log }
+function no(reason: string, log: string[], session?: SessionState): RequestCacheability {
+  return session ? { cacheable: false, reason, log, session } : { cacheable: false, reason, log }
 }
 
 /** An `Authorization` header, or a cookie named `authorization` or `login-token` (§5.3 step 6). */

@@ -9,12 +9,14 @@ import os from 'node:os'
 import path from 'node:path'
 import type { CacheEvent } from '../../../shared/cache-types'
 import type { Farm } from '../../../shared/config-model'
-import { CacheStore, compileCachePolicy, type CachePolicy } from '../cache'
+import { CacheStore, compileCachePolicy, SessionManager, type CachePolicy } from '../cache'
 
 export interface ActiveCache {
   policy: CachePolicy
   /** `null` when the docroot does not exist (nothing is cached; hits impossible). */
   store: CacheStore | null
+  /** The farm's `/sessionmanagement`, which decides before the cache does (§5.3 step 7). */
+  sessions: SessionManager | null
 }
 
 /** Where the workbench keeps cache docroots it owns. */
@@ -41,6 +43,7 @@ function ensureDocroot(docroot: string): boolean {
 export function compileCache(farm: Farm, onEvent: (e: CacheEvent) => void): ActiveCache | null {
   if (!farm.cache) return null
   const policy = compileCachePolicy(farm.cache, farm)
-  if (policy.docroot === null || !ensureDocroot(policy.docroot)) return { policy, store: null }
-  return { policy, store: new CacheStore(policy, { onEvent }) }
+  const sessions = farm.sessionmanagement ? new SessionManager(farm.sessionmanagement) : null
+  if (policy.docroot === null || !ensureDocroot(policy.docroot)) return { policy, store: null, sessions }
+  return { policy, store: new CacheStore(policy, { onEvent }), sessions }
 }

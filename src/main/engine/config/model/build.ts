@@ -212,16 +212,6 @@ function checkFarm(farm: Farm, r: SectionReader): void {
       farm.pos
     )
   }
-  if (farm.sessionmanagement) {
-    // Its runtime rules (which session file, when it is created and expires) are not documented
-    // well enough to reproduce; saying so beats delivering cached pages as if it were not there.
-    r.sink.warn(
-      'MODEL_NOT_EMULATED',
-      'model',
-      `farm /${farm.name}: /sessionmanagement is read but not emulated by the workbench: cached documents are delivered without the session check the module makes`,
-      farm.sessionmanagement.pos
-    )
-  }
   if (farm.propagateSyndPost?.value) {
     // Which flush requests it forwards, to which render and with what answer is not documented.
     r.sink.warn(

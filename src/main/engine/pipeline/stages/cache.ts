@@ -4,7 +4,14 @@
  * stage and stored on the way.
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import { cacheInfoForLookup, notCacheable, requestCacheability, type CacheLookup } from '../../cache'
+import {
+  cacheInfoForLookup,
+  notCacheable,
+  requestCacheability,
+  type CacheLookup,
+  type RequestCacheability,
+  type SessionManager
+} from '../../cache'
 import type { ActiveFarm } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 import { checkAuthorization, checkPath, type ActiveAuthChecker } from '../auth-check'
@@ -20,6 +27,16 @@ export function markRefetch(key: string, on: boolean): void {
   else refetching.delete(key)
 }
 
+/**
+ * Requests whose credential has no valid session yet (§5.3 step 7): the session file the render
+ * stage writes when the render accepts the credential with 200 (session-manager.ts).
+ */
+const sessionsToOpen = new WeakMap<RequestContext, { sessions: SessionManager; file: string }>()
+
+export function sessionToOpen(ctx: RequestContext): { sessions: SessionManager; file: string } | undefined {
+  return sessionsToOpen.get(ctx)
+}
+
 export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   const c = ctx.farm!.cache
   if (!c) {
@@ -29,11 +46,16 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.record('cache', 'skip', words.summary, { detail: words.detail })
     return false
   }
+  const sessions = c.sessions
   const rc = requestCacheability(
     c.policy,
     { method: ctx.req.method, path: ctx.path, decodedPath: ctx.decodedPath, query: ctx.query, headers: ctx.headers },
-    { docrootExists: c.store !== null && c.store.docrootExists() }
+    {
+      docrootExists: c.store !== null && c.store.docrootExists(),
+      session: sessions ? () => sessions.check(ctx.headers, Date.now(), ctx.mode !== 'explain') : undefined
+    }
   )
+  if (!rc.cacheable && rc.session && rc.session.kind !== 'valid') return sessionRefused(ctx, sessions!, rc)
   if (!rc.cacheable) {
     ctx.cacheInfo = notCacheable(rc.reason)
     ctx.trace.cacheInfo = ctx.cacheInfo
@@ -104,6 +126,36 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.record('cache', 'pass', `${rc.relPath} is ${lookup.state}: ${ctx.cacheInfo}`, {
     log: [...log, action(lookup.abs, 'CREATE')],
     detail: { ...detail, governingStat: lookup.governingStat }
+  })
+  return false
+}
+
+/**
+ * §5.3 step 7: without a valid session nothing comes from or goes into the cache; the render
+ * answers (a login challenge, or the page for a credential it accepts, which opens the session).
+ */
+function sessionRefused(
+  ctx: RequestContext,
+  sessions: SessionManager,
+  rc: Extract<RequestCacheability, { cacheable: false }>
+): false {
+  const s = rc.session!
+  ctx.cacheInfo = notCacheable(rc.reason)
+  ctx.trace.cacheInfo = ctx.cacheInfo
+  let why = `the request carries no ${s.credential} (/sessionmanagement): the render answers`
+  if (s.kind === 'invalid') {
+    why = `${s.why} for its ${s.credential} (/sessionmanagement): the render answers, and a 200 opens the session`
+    if (s.file !== null) sessionsToOpen.set(ctx, { sessions, file: s.file })
+  }
+  ctx.record('cache', 'pass', `${ctx.cacheInfo}: ${why}`, {
+    log: [...rc.log, action(ctx.decodedPath, 'NONE')],
+    detail: {
+      cacheable: false,
+      reason: rc.reason,
+      session: s.kind,
+      sessionFile: s.kind === 'none' ? null : s.file,
+      directory: sessions.directory
+    }
   })
   return false
 }

@@ -6,7 +6,14 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
 import type { RenderDetail, TraceForwarded } from '../../../../shared/trace'
-import { CACHE_INFO, notCacheable, responseCacheability, storedHeaders, ttlFromHeaders } from '../../cache'
+import {
+  CACHE_INFO,
+  notCacheable,
+  responseCacheability,
+  storedHeaders,
+  ttlFromHeaders,
+  type SessionManager
+} from '../../cache'
 import type { ActiveFarm } from '../../runtime/active-config'
 import {
   answersAtOnce,
@@ -29,7 +36,7 @@ import { RESPONSE_HOP } from '../hop-headers'
 import { refuseOversizedBody } from '../request-body-limit'
 import { refuseConnectForward } from '../connect-forward'
 import { answer } from './answer'
-import { markRefetch } from './cache'
+import { markRefetch, sessionToOpen } from './cache'
 
 function responseHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {}
@@ -360,8 +367,17 @@ function deliver(
     }
   )
   ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
+  const session = status === 200 ? sessionToOpen(ctx) : undefined
+  if (session) openSession(ctx, session.sessions, session.file)
   stream(ctx, active, result.response, detail, done)
   return null
+}
+
+/** §5.3 step 7: the render accepted the request's credential; its session starts now (session-manager.ts). */
+function openSession(ctx: RequestContext, sessions: SessionManager, file: string): void {
+  const failed = sessions.open(file)
+  if (failed === null) ctx.record('cache', 'changed', `session opened: ${file} (/sessionmanagement)`)
+  else ctx.record('cache', 'error', `session not opened: ${file}: ${failed}`)
 }
 
 /**
