@@ -20,6 +20,7 @@ export type StringFunctionName =
   | 'unbase64'
   | 'md5'
   | 'sha1'
+  | 'ldap'
   | 'file'
   | 'filesize'
 

@@ -127,8 +127,11 @@ class Evaluator {
         case 'compare':
           return this.compare(node.op, this.word(node.left), this.word(node.right))
         case 'in': {
+          // httpd tries the members last first, up to the one that matches: each header those
+          // read joins Vary (checked against apache2 2.4.68).
           const needle = this.word(node.left)
-          return node.list.some((w) => this.word(w) === needle)
+          for (let i = node.list.length - 1; i >= 0; i--) if (this.word(node.list[i]) === needle) return true
+          return false
         }
         case 'match': {
           const subject = this.word(node.left)

@@ -83,13 +83,9 @@ export const STRING_FUNCTIONS: Record<StringFunctionName, 'request' | 'response'
   unbase64: 'request',
   md5: 'request',
   sha1: 'request',
+  ldap: 'request',
   file: 'files',
   filesize: 'files'
-}
-
-/** Names other modules register that Apache would accept but the workbench cannot evaluate. */
-export const UNSUPPORTED_FUNCTIONS: Record<string, string> = {
-  ldap: 'ldap() belongs to mod_authnz_ldap, which the workbench does not emulate'
 }
 
 /** Unary operators (looked up case-sensitively, as Apache does). */

@@ -10,14 +10,7 @@
 import type { CompareOp, CondNode, ExprAst, RegexLiteral, StringFunctionName, WordNode } from './ast'
 import { ExprError } from './errors'
 import { parseSubnet } from './ipmatch'
-import {
-  BINARY_OPERATORS,
-  EXPR_VARIABLES,
-  STRING_FUNCTIONS,
-  UNARY_OPERATORS,
-  UNSUPPORTED_FUNCTIONS,
-  UNSUPPORTED_UNARY
-} from './names'
+import { BINARY_OPERATORS, EXPR_VARIABLES, STRING_FUNCTIONS, UNARY_OPERATORS, UNSUPPORTED_UNARY } from './names'
 import { compilePcre } from './pcre'
 import { toByteString } from './uri-escape'
 import { textMemo } from '../text-memo'
@@ -376,7 +369,6 @@ class Parser {
   private stringFunction(name: string, at: number): StringFunctionName {
     const lower = name.toLowerCase()
     if (Object.prototype.hasOwnProperty.call(STRING_FUNCTIONS, lower)) return lower as StringFunctionName
-    if (UNSUPPORTED_FUNCTIONS[lower]) this.unsupported(UNSUPPORTED_FUNCTIONS[lower], at)
     this.fail(`Function '${name}' does not exist`, at)
   }
 

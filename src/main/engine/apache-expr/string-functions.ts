@@ -3,7 +3,7 @@
  * conversion is ASCII-only, as `ap_str_tolower` in the C locale; digests are lower-case hex.
  */
 import { createHash } from 'node:crypto'
-import { escapeUri, unescapeUrl } from './uri-escape'
+import { escapeUri, unescapeBytes } from './uri-escape'
 
 export function asciiLower(s: string): string {
   return s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
@@ -13,7 +13,8 @@ export function asciiUpper(s: string): string {
   return s.replace(/[a-z]+/g, (m) => m.toUpperCase())
 }
 
-export type PureStringFunction = 'tolower' | 'toupper' | 'escape' | 'unescape' | 'base64' | 'unbase64' | 'md5' | 'sha1'
+export type PureStringFunction =
+  'tolower' | 'toupper' | 'escape' | 'unescape' | 'base64' | 'unbase64' | 'md5' | 'sha1' | 'ldap'
 
 export function applyStringFunction(name: PureStringFunction, arg: string): string {
   switch (name) {
@@ -24,8 +25,9 @@ export function applyStringFunction(name: PureStringFunction, arg: string): stri
     case 'escape':
       return escapeUri(arg)
     case 'unescape': {
-      // ap_unescape_url_keep2f: %2F stays encoded; a bad escape or %00 yields "".
-      const r = unescapeUrl(arg, { keepSlashes: true })
+      // ap_unescape_url_keep2f: %2F stays encoded; a bad escape or %00 yields "". The result is
+      // bytes (a byte string, as the expression's strings are), not decoded UTF-8.
+      const r = unescapeBytes(arg, { keepSlashes: true })
       return r.badEscape || r.forbidden ? '' : r.value
     }
     case 'base64':
@@ -40,6 +42,9 @@ export function applyStringFunction(name: PureStringFunction, arg: string): stri
     }
     case 'md5':
       return createHash('md5').update(arg, 'latin1').digest('hex')
+    case 'ldap':
+      // The core's ldap() (apr_pescape_ldap, DN and filter escaping alike): `\xx`, lower-case hex.
+      return arg.replace(/[\\,+<>;"*()\0]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0'))
     case 'sha1':
       return createHash('sha1').update(arg, 'latin1').digest('hex')
   }

@@ -106,10 +106,10 @@ export function unescapeUrl(s: string, opts: { keepSlashes?: boolean } = {}): Un
 }
 
 /** `unescapeUrl` on a byte string (one character per byte), as httpd's own buffers hold it. */
-export function unescapeBytes(s: string): UnescapeResult {
+export function unescapeBytes(s: string, opts: { keepSlashes?: boolean } = {}): UnescapeResult {
   const src = new Uint8Array(s.length)
   for (let i = 0; i < s.length; i++) src[i] = s.charCodeAt(i) & 0xff
-  const r = unescapeOctets(src, false)
+  const r = unescapeOctets(src, opts.keepSlashes === true)
   return { value: String.fromCharCode(...r.bytes), badEscape: r.badEscape, forbidden: r.forbidden }
 }
 

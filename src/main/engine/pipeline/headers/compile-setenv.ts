@@ -5,12 +5,13 @@
  * environment variable of that name), or — when it has characters other than letters, digits,
  * `-` and `_` — a regex over request header names (the last matching header is used). A missing
  * value is tested as `""`. `$1`–`$9` in values refer to the match; a pattern without regex
- * characters is a plain substring test, and then `$N` stays literal. A value starting with `!`
+ * characters is a plain substring test (NoCase too: ASCII case ignored), and then `$N` stays
+ * literal; `VAR=` sets 1. A value starting with `!`
  * unsets the variable. Consecutive directives on the same attribute reuse the value read first.
  */
 import type { SetEnvDirective } from '../../../../shared/config-model'
 import type { Diagnostic } from '../../../../shared/diagnostics'
-import { compilePcre, ExprError, parseExpr, toByteString, type ExprAst } from '../../apache-expr'
+import { asciiLower, compilePcre, ExprError, parseExpr, toByteString, type ExprAst } from '../../apache-expr'
 
 export type Special =
   'remote_host' | 'remote_addr' | 'server_addr' | 'request_method' | 'request_protocol' | 'request_uri'
@@ -33,8 +34,9 @@ export interface SetEnvEntry {
   attribute?: string
   special?: Special
   nameRegex?: RegExp
-  /** Substring test for a pattern without regex characters (SetEnvIf only). */
+  /** Substring test for a pattern without regex characters (`NoCase`: ASCII case ignored, the text lower-cased). */
   literal?: string
+  literalCaseless?: boolean
   regex?: RegExp
   expr?: ExprAst
   features: { name: string; value: string }[]
@@ -97,7 +99,8 @@ export function compileSetEnv(directives: SetEnvDirective[]): CompiledSetEnv {
       const eq = w.indexOf('=')
       const entry =
         eq >= 0
-          ? { name: w.slice(0, eq), value: toByteString(w.slice(eq + 1)) }
+          ? // `VAR=` with nothing after it sets 1, as a bare `VAR` does (checked against apache2 2.4.68).
+            { name: w.slice(0, eq), value: eq === w.length - 1 ? '1' : toByteString(w.slice(eq + 1)) }
           : w.startsWith('!')
             ? { name: w.slice(1), value: '!' }
             : { name: w, value: '1' }
@@ -141,9 +144,12 @@ export function compileSetEnv(directives: SetEnvDirective[]): CompiledSetEnv {
       entry.nameRegex = re.regex
     }
     const pattern = d.args[1]
-    const literal = icase ? null : nonRegexPattern(pattern)
-    if (literal !== null) entry.literal = literal
-    else {
+    // apr_strmatch for NoCase too: no regex, so no $N either.
+    const literal = nonRegexPattern(pattern)
+    if (literal !== null) {
+      entry.literal = icase ? asciiLower(literal) : literal
+      if (icase) entry.literalCaseless = true
+    } else {
       const re = compilePcre(toByteString(pattern), { caseless: icase })
       if (!re.ok) {
         problems.push(

@@ -8,6 +8,7 @@
 import type { SetEnvDirective } from '../../../../shared/config-model'
 import type { SetEnvEntryTrace, SetEnvTrace } from '../../../../shared/trace-apache'
 import {
+  asciiLower,
   captureList,
   envGet,
   envSet,
@@ -126,7 +127,7 @@ export function applySetEnv(
         t.attribute = e.attribute
         t.subject = subject
       }
-      if (e.literal !== undefined) matched = subject.includes(e.literal)
+      if (e.literal !== undefined) matched = (e.literalCaseless ? asciiLower(subject) : subject).includes(e.literal)
       else {
         const m = (e.regex as RegExp).exec(subject)
         matched = m !== null
