@@ -466,6 +466,9 @@ class Parser {
       this.fail(`Unexpected variable character '${s[this.pos]}'`)
     }
     this.pos++
+    // httpd's grammar wants at least one piece of argument before the `}`.
+    if (s[this.pos] === '}')
+      this.fail('syntax error, unexpected T_VAR_END, expecting T_ERROR or T_STRING or T_REGEX_BACKREF or T_VAR_BEGIN')
     const arg = this.parseVarArg(start)
     return { type: 'call', name: this.stringFunction(name, start), arg }
   }

@@ -98,6 +98,17 @@ export function mergeExpires(contexts: VhostSettings[], problems?: Diagnostic[])
     const flag = otherOccurrences(c, 'ExpiresActive').at(-1)
     if (flag) active = isFlagOn(flag.args[0] ?? 'off')
     for (const d of otherOccurrences(c, 'ExpiresByType')) {
+      // set_expiresbytype refuses a type without a slash before it reads the code.
+      if (d.args[0] !== undefined && !d.args[0].includes('/')) {
+        problems?.push({
+          severity: 'error',
+          code: APACHE_BAD_EXPIRES,
+          category: 'syntax',
+          message: `ExpiresByType ${d.args.join(' ')}: Invalid mimetype: should contain a slash`,
+          pos: d.pos
+        })
+        continue
+      }
       const rule = ruleOf(d.args[1], `ExpiresByType ${d.args.join(' ')}`, d.pos, problems)
       if (rule && d.args[0]) byType.set(d.args[0].toLowerCase(), rule)
     }

@@ -89,6 +89,18 @@ export function compileSetEnv(directives: SetEnvDirective[]): CompiledSetEnv {
       )
       continue
     }
+    // add_setenvif_core's own checks, in its order (an empty word is none).
+    const empty = isExpr
+      ? null
+      : d.args[0] === ''
+        ? 'header-field name'
+        : d.args[1] === ''
+          ? 'regular expression'
+          : null
+    if (empty !== null) {
+      problems.push(problem(d, 'SETENVIF_BAD_ARGS', `Missing ${empty} for ${d.directive}`))
+      continue
+    }
     const featureWords = d.args.slice(need)
     if (featureWords.length === 0) {
       problems.push(problem(d, 'SETENVIF_BAD_ARGS', `Missing envariable expression for ${d.directive}`))
