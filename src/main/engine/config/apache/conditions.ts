@@ -21,6 +21,7 @@ export type ConditionResult = { value: boolean } | { error: string }
 export function evaluateCondition(section: string, args: string[], env: ConditionEnv): ConditionResult {
   const kind = section.toLowerCase()
   if (kind === 'ifversion') return ifVersion(args)
+  if (args.length === 0) return { error: `<${section}> directive requires additional arguments` }
   const raw = args[0] ?? ''
   const negate = raw.startsWith('!')
   const name = negate ? raw.slice(1) : raw

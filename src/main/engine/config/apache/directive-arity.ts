@@ -480,6 +480,36 @@ function allowOverrideError(args: readonly string[]): string | undefined {
   return undefined
 }
 
+const NEED_ARGUMENT = new Set(
+  'directory directorymatch location locationmatch files filesmatch virtualhost if elseif'.split(' ')
+)
+const ONE_PATH = new Set('directory directorymatch location locationmatch files filesmatch'.split(' '))
+
+/**
+ * A `<VirtualHost>` address apr_parse_addr_port refuses: a port (digits after the last `:`)
+ * of 0 or above 65535, or a port without a host. Names that do not resolve are only warned about.
+ */
+function badVhostAddress(address: string): boolean {
+  const m = /:(\d+)$/.exec(address)
+  if (!m) return false
+  const port = Number(m[1])
+  return m.index === 0 || port < 1 || port > 65535
+}
+
+/**
+ * Why `apache2 -t` refuses a section's arguments (`name` canonical), or undefined: a section
+ * that needs one and has none (conditional sections: conditions.ts), a path section given two, `<Else>` given any, a bad vhost address.
+ */
+export function sectionArgsError(name: string, args: readonly string[]): string | undefined {
+  const lower = name.toLowerCase()
+  if (args.length === 0 && NEED_ARGUMENT.has(lower)) return `<${name}> directive requires additional arguments`
+  if (ONE_PATH.has(lower) && args.length > (args[0] === '~' && !lower.endsWith('match') ? 2 : 1))
+    return `Multiple <${name}> arguments not (yet) supported.`
+  if (lower === 'else' && args.length > 0) return '<Else> does not take an argument'
+  if (lower === 'virtualhost' && args.some(badVhostAddress)) return 'The address or port is invalid'
+  return undefined
+}
+
 /**
  * Why `apache2 -t` refuses this directive's words (its message), or undefined when it takes
  * them or the directive is not one this table knows. `name` in any case.

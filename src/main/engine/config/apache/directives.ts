@@ -128,6 +128,11 @@ const sectionIndex = index(SECTIONS)
 export const canonicalDirective = textMemo((name) => directiveIndex.get(name.toLowerCase())?.canonical ?? name)
 export const canonicalSection = textMemo((name) => sectionIndex.get(name.toLowerCase())?.canonical ?? name)
 
+/** A section of httpd 2.4 or of one of the modules listed here (name without `<`). */
+export function isKnownSection(name: string): boolean {
+  return sectionIndex.has(name.toLowerCase())
+}
+
 /** A directive of httpd 2.4 or of one of the modules listed here, whether loaded or not. */
 export function isKnownDirective(name: string): boolean {
   return directiveIndex.has(name.toLowerCase())

@@ -16,8 +16,8 @@ import { FsMemo } from '../fs-memo'
 import type { VariableScope } from '../variables'
 import type { ApacheDirectiveNode, ApacheNode, ApacheParseResult, ApacheSectionNode } from './ast'
 import { evaluateCondition, isConditionalSection } from './conditions'
-import { canonicalDirective, canonicalSection, isKnownDirective } from './directives'
-import { directiveArgsError } from './directive-arity'
+import { canonicalDirective, canonicalSection, isKnownDirective, isKnownSection } from './directives'
+import { directiveArgsError, sectionArgsError } from './directive-arity'
 import { removedDirective } from './rewrite-directives'
 import { checkIncludeBudget, type BudgetSources } from './include-budget'
 import { mayLoadModule } from './declared-modules'
@@ -31,7 +31,7 @@ import { APACHE_BAD_ARGUMENT, emptySettings, SettingsWriter } from './settings'
 
 export { DEFAULT_LOADED_MODULES } from './modules'
 export { parseApacheText } from './parser'
-import { APACHE_UNCLOSED_SECTION } from './parser'
+import { APACHE_SECTION_SYNTAX, APACHE_UNCLOSED_SECTION } from './parser'
 export { APACHE_VERSION } from './conditions'
 export { APACHE_MISPLACED_SECTION } from './section-context'
 
@@ -448,6 +448,9 @@ class ApacheLoader {
     }
     const name = canonicalSection(node.name)
     const lower = name.toLowerCase()
+    if (!isKnownSection(name)) this.invalidCommand(`<${name}`, node.pos)
+    const argsError = sectionArgsError(name, args)
+    if (argsError !== undefined) return this.opts.sink.error(APACHE_SECTION_SYNTAX, 'syntax', argsError, node.pos)
 
     if (isConditionalSection(lower)) {
       const r = evaluateCondition(name, args, {

@@ -60,6 +60,10 @@ export function parseApacheText(text: string, file: string, sink?: DiagnosticSin
       const top = open[open.length - 1]
       if (top && depth === open.length - 1) {
         top.end = pos
+        // `</Directory >`: httpd reads the end tag's first word, which must end with `>`
+        // (refused in a branch it skips too, there as a mismatched tag).
+        if (!/^\S*>$/.test(line.split(/\s/, 1)[0]))
+          error(APACHE_SECTION_SYNTAX, `</${top.name}> directive missing closing '>'`, pos)
         open.pop()
         into = open.length > 0 ? open[open.length - 1].children : root
         continue
