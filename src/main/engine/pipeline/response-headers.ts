@@ -184,7 +184,23 @@ function afterModules(
     vary,
     deflateVary
   )
-  return held ? Object.assign(Object.isFrozen(out) ? { ...out } : out, held.lines) : out
+  const result = held ? Object.assign(Object.isFrozen(out) ? { ...out } : out, held.lines) : out
+  // A file's body reaches the content-length filter whole, after mod_headers: it writes the
+  // real length again whatever `Header set/unset Content-Length` did (checked against apache2 2.4.68).
+  return source.fileMtime !== undefined && !late?.includes('content-length') ? lengthKept(headers, result) : result
+}
+
+/** `after` with the Content-Length of `before` (in place, or at the end when a directive removed it). */
+function lengthKept(before: OutgoingHttpHeaders, after: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const was = headerKey(before, 'content-length')
+  if (was === undefined) return after
+  const length = before[was]
+  const now = headerKey(after, 'content-length')
+  if (now !== undefined && String(after[now]) === String(length)) return after
+  const out: OutgoingHttpHeaders = {}
+  for (const k in after) out[k] = k === now ? length : after[k]
+  if (now === undefined) out[was] = length
+  return out
 }
 
 function errFirst(err: { 'set-cookie': string[] }, out: OutgoingHttpHeaders): OutgoingHttpHeaders {
