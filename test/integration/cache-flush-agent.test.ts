@@ -130,3 +130,65 @@ describe('the re-fetching flush (§7.4)', () => {
     expect(second.exists(EN)).toBe(false)
   })
 })
+
+describe('/propagateSyndPost "1" (§2, §6.4): a flush POST also goes to the render', () => {
+  const ALLOW_POST = [`/0200 { /type "allow" /method "POST" /url "/dispatcher/invalidate.cache" }`]
+
+  async function propagating(extraFilter: string[] = ALLOW_POST): Promise<CacheStack> {
+    const s = await cacheStackForThisTest({ statfileslevel: 3, extraFilter, farmExtra: '/propagateSyndPost "1"' })
+    await s.prime(`${HANDLE}.html`)
+    return s
+  }
+
+  it("the cache is invalidated, the POST is forwarded through the filter, and the client gets the render's answer", async () => {
+    const s = await propagating()
+    const a = await s.flush({ action: 'Activate', handle: HANDLE })
+    expect(a.status).toBe(200)
+    expect(a.text).toBe('publish: POST /dispatcher/invalidate.cache (0 bytes received)')
+    expect(statfilesIn(s.docroot)).toEqual(TOUCHED)
+    expect(s.exists(`${HANDLE}.html`)).toBe(false)
+    expect(s.up.publish.requests.map((r) => `${r.method} ${r.url}`)).toContain('POST /dispatcher/invalidate.cache')
+    const flush = a.trace.stages.find((st) => st.stage === 'flush')
+    expect(flush?.verdict).toBe('changed')
+    expect(flush?.summary).toContain('/propagateSyndPost "1": the POST goes on to the filter and a render')
+    expect(a.trace.stages.map((st) => st.stage)).toEqual(expect.arrayContaining(['flush', 'filter', 'cache', 'render']))
+  })
+
+  it('a re-fetch body is read for the flush and sent on to the render unchanged', async () => {
+    const s = await propagating()
+    const body = `${HANDLE}.html\n`
+    const a = await s.flush({ action: 'Activate', handle: HANDLE, body, headers: { 'content-type': 'text/plain' } })
+    expect(a.status).toBe(200)
+    const post = s.up.publish.requests.find((r) => r.method === 'POST')
+    expect(post?.bodyLength).toBe(Buffer.byteLength(body))
+    // The listed page was fetched again and stored (§7.4).
+    expect(s.exists(`${HANDLE}.html`)).toBe(true)
+  })
+
+  it('a filter that does not allow the POST answers 404 after the invalidation; the render is not asked', async () => {
+    const s = await propagating([])
+    const before = s.up.publish.count
+    const a = await s.flush({ action: 'Activate', handle: HANDLE })
+    expect(a.status).toBe(404)
+    expect(statfilesIn(s.docroot)).toEqual(TOUCHED)
+    expect(s.exists(`${HANDLE}.html`)).toBe(false)
+    expect(s.up.publish.count).toBe(before)
+  })
+
+  it('a GET flush is not a syndication POST: handled here only', async () => {
+    const s = await propagating()
+    const before = s.up.publish.count
+    const a = await rawExchange(s.port, agentRequest('GET', 'Activate', HANDLE))
+    expect(a.statusLine).toBe('HTTP/1.1 200 OK')
+    expect(statfilesIn(s.docroot)).toEqual(TOUCHED)
+    expect(s.up.publish.count).toBe(before)
+  })
+
+  it('without /propagateSyndPost the POST is answered here and the render is not asked', async () => {
+    const s = await cacheStackForThisTest({ statfileslevel: 3, extraFilter: ALLOW_POST })
+    const a = await s.flush({ action: 'Activate', handle: HANDLE })
+    expect(a.status).toBe(200)
+    expect(a.text).toBe('<H1>OK</H1>')
+    expect(s.up.publish.count).toBe(0)
+  })
+})

@@ -212,15 +212,6 @@ function checkFarm(farm: Farm, r: SectionReader): void {
       farm.pos
     )
   }
-  if (farm.propagateSyndPost?.value) {
-    // Which flush requests it forwards, to which render and with what answer is not documented.
-    r.sink.warn(
-      'MODEL_NOT_EMULATED',
-      'model',
-      `farm /${farm.name}: /propagateSyndPost "1" is read but not emulated by the workbench: flush requests are handled here and not forwarded to the renders`,
-      farm.propagateSyndPost.pos
-    )
-  }
   if (farm.sessionmanagement && farm.cache?.allowAuthorized.value) {
     r.sink.warn(
       'MODEL_SESSION_WITH_ALLOW_AUTHORIZED',

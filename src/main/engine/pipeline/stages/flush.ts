@@ -2,8 +2,16 @@
  * flush: the invalidation protocol AEM's flush agent speaks (dispatcher-behavior.md §7),
  * handled for the chosen farm before its filters: `/allowedClients` (403 otherwise),
  * `CQ-Action`, `CQ-Handle`, `CQ-Action-Scope`, re-fetch bodies, `/invalidateHandler`.
+ *
+ * `/propagateSyndPost "1"` (§2, §6.4): a flush POST is also forwarded to the renders, "then POST
+ * must be allowed by the filter": after the invalidation the request goes on through the
+ * farm's filter, the cache stage (a POST is not cacheable) and the render stage, with its body
+ * sent again, and the client gets what that path answers (the render's answer, or the filter's
+ * 404 when it denies the POST, although the cache was invalidated). UNCERTAIN: the documents
+ * give no status; the filter requirement is read as the request continuing the normal way.
+ * Only POSTs are propagated: the property names syndication POSTs, and a GET flush is not one.
  */
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { clientAllowedToFlush, executeFlush, isInvalidationRequest, parseInvalidation, planFlush } from '../../cache'
 import type { RequestContext } from '../context'
 import { answer } from './answer'
@@ -11,19 +19,22 @@ import { answer } from './answer'
 /** Flush bodies are short lists of paths; more than this is not a flush request. */
 const MAX_BODY = 1024 * 1024
 
-function readBody(body: Readable | null): Promise<string> {
-  if (!body) return Promise.resolve('')
+/** The body, whole when `keep` (to send it on to a render), else its first MAX_BODY bytes. */
+function readBody(body: Readable | null, keep: boolean): Promise<Buffer> {
+  if (!body) return Promise.resolve(Buffer.alloc(0))
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
     body.on('data', (c: Buffer) => {
       size += c.length
-      if (size <= MAX_BODY) chunks.push(c)
+      if (keep || size <= MAX_BODY) chunks.push(c)
     })
-    body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    body.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    body.on('end', () => resolve(Buffer.concat(chunks)))
+    body.on('error', () => resolve(Buffer.concat(chunks)))
   })
 }
+
+const PROPAGATE = '/propagateSyndPost "1": the POST goes on to the filter and a render, whose answer the client gets'
 
 export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   if (!isInvalidationRequest(ctx.req.method, ctx.path, ctx.headers)) return false
@@ -48,21 +59,23 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.setOutcome('flush')
     return answer(ctx, 403)
   }
+  const propagate = active.farm.propagateSyndPost.value && ctx.req.method === 'POST'
   if (ctx.mode === 'explain') {
     const parsed = parseInvalidation(ctx.headers, '')
     if (parsed.ok) {
       const plan = planFlush(cache.policy, parsed.request)
-      ctx.record('flush', 'stop', `would invalidate ${parsed.request.handle ?? '(test)'} (${parsed.request.action})`, {
+      const what = `would invalidate ${parsed.request.handle ?? '(test)'} (${parsed.request.action})`
+      ctx.record('flush', propagate ? 'changed' : 'stop', propagate ? `${what}; ${PROPAGATE}` : what, {
         detail: plan,
         log: plan.log
       })
     } else ctx.record('flush', 'stop', `invalid flush request: ${parsed.reason}`)
     ctx.setOutcome('flush')
-    return true
+    return !(propagate && parsed.ok)
   }
   const store = cache.store
-  return readBody(ctx.req.body).then(async (body) => {
-    const parsed = parseInvalidation(ctx.headers, body)
+  return readBody(ctx.req.body, propagate).then(async (raw) => {
+    const parsed = parseInvalidation(ctx.headers, raw.subarray(0, MAX_BODY).toString('utf8'))
     ctx.setOutcome('flush')
     if (!parsed.ok) {
       ctx.record('flush', 'stop', `invalid flush request: ${parsed.reason}`)
@@ -74,13 +87,16 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     const refetch = ctx.config.refetch
     if (refetch) for (const uri of report.refetch) refetched.push(await refetch(ctx.headers.host ?? 'localhost', uri))
     const r = parsed.request
-    ctx.record(
-      'flush',
-      'stop',
+    const done =
       `${r.action} ${r.handle ?? ''}: ${report.statfilesTouched.length} .stat touched, ${report.deleted.length} deleted` +
-        (report.refetch.length ? `, ${report.refetch.length} re-fetched` : ''),
-      { detail: { ...report, refetched }, log: report.log }
-    )
+      (report.refetch.length ? `, ${report.refetch.length} re-fetched` : '')
+    if (propagate) {
+      ctx.record('flush', 'changed', `${done}; ${PROPAGATE}`, { detail: { ...report, refetched }, log: report.log })
+      // The body was read here: the render is sent the same bytes.
+      ctx.req.body = raw.length > 0 ? Readable.from([raw]) : null
+      return false
+    }
+    ctx.record('flush', 'stop', done, { detail: { ...report, refetched }, log: report.log })
     const text = Buffer.from('<H1>OK</H1>')
     ctx.status = report.status
     ctx.reply.head(report.status, { 'content-type': 'text/html', 'content-length': text.length })
