@@ -59,15 +59,36 @@ export const APACHE_REMOVED_DIRECTIVE = 'APACHE_REMOVED_DIRECTIVE'
  * section; keyed by lower-case name, valued by the spelling httpd's message uses (its command
  * table's). The ones a Dispatcher configuration may plausibly misplace; checked with apache2 -t.
  */
-const SERVER_ONLY = new Map(
-  (
-    'AccessFileName AllowEncodedSlashes CustomLog DocumentRoot ErrorLog ErrorLogFormat GracefulShutdownTimeout ' +
-    'HttpProtocolOptions KeepAlive KeepAliveTimeout Listen LimitRequestFields LimitRequestFieldsize ' +
-    'LimitRequestLine LogFormat MaxKeepAliveRequests MergeSlashes Mutex PidFile Protocols RegisterHttpMethod ' +
-    'ServerAdmin ServerAlias ServerLimit ServerName ServerPath ServerTokens Timeout TraceEnable User'
-  )
-    .split(' ')
-    .map((name) => [name.toLowerCase(), name])
+const byLowerName = (names: string): Map<string, string> =>
+  new Map(names.split(' ').map((name) => [name.toLowerCase(), name]))
+
+/**
+ * Directives httpd takes only for the main server, outside any `<VirtualHost>` too (GLOBAL_ONLY:
+ * "cannot occur within <VirtualHost> section"). Checked with apache2 -t.
+ */
+const GLOBAL_ONLY = byLowerName(
+  'AcceptFilter CoreDumpDirectory GracefulShutdownTimeout Group Listen ListenBacklog MaxConnectionsPerChild ' +
+    'MaxMemFree MaxRequestWorkers Mutex PidFile RegisterHttpMethod ServerLimit ServerTokens SSLRandomSeed ' +
+    'SSLSessionCache StartServers ThreadLimit ThreadsPerChild User'
+)
+
+const SERVER_ONLY = byLowerName(
+  'AccessFileName AllowEncodedSlashes CustomLog DeflateCompressionLevel DocumentRoot ErrorLog ErrorLogFormat ' +
+    'HttpProtocolOptions KeepAlive KeepAliveTimeout LimitInternalRecursion LimitRequestFields ' +
+    'LimitRequestFieldsize LimitRequestLine LogFormat MaxKeepAliveRequests MergeSlashes Protocols ProxyRequests ' +
+    'ProxyTimeout ProxyVia RemoteIPHeader RemoteIPInternalProxy RemoteIPTrustedProxy ServerAdmin ServerAlias ' +
+    'ServerName ServerPath Timeout TraceEnable TypesConfig ' +
+    [...GLOBAL_ONLY.values()].join(' ')
+)
+
+/**
+ * Directives httpd takes only in `<Directory>`, `<Location>`, `<Files>` and `<If>` (ACCESS_CONF,
+ * OR_AUTHCFG): refused for the server ("not allowed here") and a vhost ("not allowed in
+ * <VirtualHost> context"). Require, Order, Allow, Deny, Satisfy, AuthMerging: access-directives.ts.
+ */
+const DIRECTORY_ONLY = byLowerName(
+  'AllowMethods AllowOverride AllowOverrideList AuthBasicAuthoritative AuthBasicFake AuthBasicProvider ' +
+    'AuthBasicUseDigestAlgorithm AuthGroupFile AuthName AuthType AuthUserFile AuthzSendForbiddenOnFailure'
 )
 
 /** One occurrence of a directive kept in `other` (where only the last occurrence fits). */
@@ -215,14 +236,8 @@ export class SettingsWriter {
     if (removed) return this.sink.warn(APACHE_REMOVED_DIRECTIVE, 'syntax', removed, d.pos)
     const misplacedMap = d.name === 'RewriteMap' ? misplacedRewriteMap(ctx) : undefined
     if (misplacedMap) return this.sink.error(APACHE_MISPLACED_DIRECTIVE, 'syntax', misplacedMap, d.pos)
-    const serverOnly = ctx.section !== undefined ? SERVER_ONLY.get(d.name.toLowerCase()) : undefined
-    if (serverOnly)
-      return this.sink.error(
-        APACHE_MISPLACED_DIRECTIVE,
-        'syntax',
-        `${serverOnly} not allowed in <${ctx.section}> context`,
-        d.pos
-      )
+    const misplaced = this.misplaced(ctx, d.name.toLowerCase())
+    if (misplaced) return this.sink.error(APACHE_MISPLACED_DIRECTIVE, 'syntax', misplaced, d.pos)
     if (isIndexDirective(d.name)) {
       // Options, mod_dir and mod_autoindex: refused lines are not kept (httpd would not start).
       let state = this.indexStates.get(ctx.settings)
@@ -231,6 +246,19 @@ export class SettingsWriter {
       if (error !== undefined) return this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', error, d.pos)
     }
     this.model(ctx, d)
+  }
+
+  /** apache2 -t's refusal of a directive (lower-case name) out of its place, if it is. */
+  private misplaced(ctx: WriteContext, lower: string): string | undefined {
+    if (ctx.section !== undefined) {
+      const name = SERVER_ONLY.get(lower)
+      return name && `${name} not allowed in <${ctx.section}> context`
+    }
+    if (ctx.level === 'vhost' && GLOBAL_ONLY.has(lower))
+      return `${GLOBAL_ONLY.get(lower)} cannot occur within <VirtualHost> section`
+    const dirOnly = ctx.level !== 'scope' ? DIRECTORY_ONLY.get(lower) : undefined
+    if (dirOnly) return `${dirOnly} not allowed ${ctx.level === 'vhost' ? 'in <VirtualHost> context' : 'here'}`
+    return undefined
   }
 
   private model(ctx: WriteContext, d: EvaluatedDirective): void {
