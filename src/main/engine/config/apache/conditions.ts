@@ -6,8 +6,12 @@
  */
 import { directiveAvailable, sectionAvailable } from './directives'
 
-/** The httpd version we emulate (the AEMaaCS image runs httpd 2.4). */
-export const APACHE_VERSION = '2.4.62'
+/**
+ * The httpd version we emulate: AEMaaCS moved to 2.4.63 in July 2025 (release 21570), whose
+ * mod_rewrite question-mark tracking the rewrite stage follows. The differential tests run
+ * against Debian's 2.4.68, which behaves the same in everything they compare.
+ */
+export const APACHE_VERSION = '2.4.63'
 
 export interface ConditionEnv {
   isDefined(name: string): boolean
@@ -56,7 +60,7 @@ export function isConditionalSection(name: string): boolean {
 /**
  * mod_version: `<IfVersion [[!]op] version>` with op `=`/`==`, `>`, `>=`, `<`, `<=`, or a
  * regular expression as `~ re` or `/re/`. Missing version parts count as 0, so
- * `= 2.4` is false on 2.4.62 while `>= 2.4` is true, as in httpd.
+ * `= 2.4` is false on 2.4.63 while `>= 2.4` is true, as in httpd.
  */
 function ifVersion(args: string[]): ConditionResult {
   let op = '='

@@ -2,8 +2,8 @@
  * `do_expand`: turn a parsed TestString/Substitution into text for one request. With `[B]`
  * (and its variants) the `$N`/`%N` back-references are escaped first. It also records what a
  * user needs to see (every variable and map lookup), the request headers read (for `Vary`), and
- * which `?` characters came from the literal text of the substitution: since Apache 2.4.62 only
- * those are trusted as the query-string separator (a `?` from an expansion may be a decoded `%3f`).
+ * which `?` characters came from the literal text of the substitution: since Apache 2.4.63 only
+ * those are trusted as the query-string separator (a `?` from an expansion is refused, AH10508).
  */
 import type { LookupTrace } from '../../../../shared/trace-apache'
 import { escapeBackref, type BackrefEscapeOptions } from '../../apache-expr'
