@@ -545,3 +545,35 @@ describe('§5.3 step 7 /sessionmanagement', () => {
     expect(Date.now() - fs.statSync(file).mtimeMs).toBeLessThan(10_000)
   })
 })
+
+describe('HEAD (§5.3 step 2, §8.3: "caching" means the answer will be stored)', () => {
+  it('a HEAD miss is fetched from the render with GET, stored, and answered with the head only', async () => {
+    const s = await cacheStackForThisTest()
+    const stored = s.nextStore(PAGE)
+    const a = await s.get(PAGE, { method: 'HEAD' })
+    expect(a.status).toBe(200)
+    expect(a.headers['x-cache-info']).toBe('caching')
+    expect(a.text).toBe('')
+    expect(a.headers['content-length']).toBe(String(Buffer.byteLength(upstreamBody(PAGE))))
+    expect(s.up.publish.last?.method).toBe('GET')
+    expect(a.trace.forwarded?.method).toBe('GET')
+    await stored
+    expect(s.read(PAGE)).toBe(upstreamBody(PAGE))
+    const t = await s.traceOf(PAGE)
+    expect(t.outcome).toBe('miss-stored')
+    expect(t.response.bytes).toBe(0)
+    // The next GET is a hit.
+    const b = await s.get(PAGE)
+    expect(b.headers['x-cache-info']).toBe('target file cached')
+    expect(b.text).toBe(upstreamBody(PAGE))
+    expect(s.up.publish.count).toBe(1)
+  })
+
+  it('a HEAD that is not cacheable goes to the render as a HEAD', async () => {
+    const s = await cacheStackForThisTest()
+    const a = await s.get(`${PAGE}?q=1`, { method: 'HEAD' })
+    expect(a.headers['x-cache-info']).toBe('not cacheable: request contained a query string')
+    expect(s.up.publish.last?.method).toBe('HEAD')
+    await notStored(s, PAGE)
+  })
+})

@@ -120,13 +120,14 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const connect = refuseConnectForward(ctx, 'The Dispatcher', `render /${detail.render} (${detail.origin})`, detail)
   if (connect !== null) return connect
   const firstHeaders = forwardHeadersForRender(ctx, active, first)
-  ctx.trace.forwarded = tracedForward(detail.render, detail.origin, ctx.req.method, path, firstHeaders)
+  const method = forwardMethod(ctx)
+  ctx.trace.forwarded = tracedForward(detail.render, detail.origin, method, path, firstHeaders)
 
   if (ctx.mode === 'explain') {
     ctx.record(
       'render',
       'stop',
-      `would forward ${ctx.req.method} ${path} to render /${detail.render} (${detail.origin}): ${choice.reason}`,
+      `would forward ${method} ${path} to render /${detail.render} (${detail.origin}): ${choice.reason}`,
       { detail }
     )
     ctx.setOutcome('miss-uncacheable')
@@ -141,7 +142,6 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   const gone = new ClientGone()
   ctx.reply.onAbort(() => gone.fire())
   const attemptPlan = planFor(active.farm, targets, choice.order, ctx.path, ctx.req.body === null)
-  const method = ctx.req.method
   const body = ctx.req.body
 
   const settle = (
@@ -237,6 +237,18 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
       }
     )
   })
+}
+
+/**
+ * A HEAD is cacheable like a GET (§5.3 step 2), and a miss announced `caching` (§8.3) must be
+ * stored: the render is asked with GET so that there is a body to store, and the client gets
+ * the head only (the reply sends no body to a HEAD). A HEAD the cache has no plan for (not
+ * cacheable) goes to the render as a HEAD. UNCERTAIN: the documents do not say which method
+ * the module sends; GET is what lets its documented `caching` hold.
+ */
+function forwardMethod(ctx: RequestContext): string {
+  const m = ctx.req.method
+  return m === 'HEAD' && ctx.cachePlan ? 'GET' : m
 }
 
 /**
@@ -435,7 +447,8 @@ function stream(
     const finish = (): void => {
       if (finished) return
       finished = true
-      ctx.trace.response.bytes = bytes
+      // A HEAD fetched as GET sends the client no body (forwardMethod).
+      ctx.trace.response.bytes = ctx.req.method === 'HEAD' ? 0 : bytes
       done(true)
     }
     response.deliver({
@@ -499,7 +512,6 @@ function startTee(
   headers: IncomingHttpHeaders
 ): CacheTee | undefined {
   const store = ctx.farm!.cache!.store!
-  if (ctx.req.method === 'HEAD') return undefined
   const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined
   const verdict = responseCacheability(status, headers as Record<string, string | string[]>, length)
   for (const w of verdict.warnings) ctx.warn(w)
