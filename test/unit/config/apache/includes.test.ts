@@ -259,3 +259,52 @@ describe('DOT httpd include fixtures', () => {
     expect(r.config.virtualHosts).toEqual([])
   })
 })
+
+describe('wildcard Includes as httpd walks them (apache2 -t 2.4.68)', () => {
+  const errors = (r: ReturnType<typeof load>): string[] =>
+    r.sink.items.filter((d) => d.severity === 'error').map((d) => `${d.pos?.line}: ${d.message}`)
+
+  it('a wildcard folder where one matched folder lacks the file: Include is refused, IncludeOptional not', () => {
+    const files = { 'sites/a/vhost.conf': 'Alias /a /a\n', 'sites/b/other.conf': 'Alias /b /b\n' }
+    const r = load({ 'httpd.conf': 'KeepAlive On\nInclude sites/*/vhost.conf\n', ...files })
+    expect(errors(r)).toEqual([
+      `2: Could not open configuration file ${path.join(r.dir, 'sites/b/vhost.conf')}: No such file or directory`
+    ])
+    const o = load({ 'httpd.conf': 'IncludeOptional sites/*/vhost.conf\n', ...files })
+    expect(errors(o)).toEqual([])
+    expect(aliases(o)).toEqual(['/a'])
+  })
+
+  it('a wildcard takes the files of matched sub-folders too', () => {
+    const r = load({ 'httpd.conf': 'Include d/*\n', 'd/sub/a.conf': 'Alias /a /a\n', 'd/b.conf': 'Alias /b /b\n' })
+    expect(errors(r)).toEqual([])
+    expect(aliases(r)).toEqual(['/b', '/a'])
+  })
+
+  it('a wildcard ending in "/" names the matched folders, not the files beside them (no include loop)', () => {
+    const r = load(
+      { 'conf/httpd.conf': 'Include conf/*/\n', 'conf/d/a.conf': 'Alias /a /a\n' },
+      { root: 'conf/httpd.conf' }
+    )
+    expect(errors(r)).toEqual([])
+    expect(aliases(r)).toEqual(['/a'])
+  })
+
+  it('an escaped wildcard is a literal name', () => {
+    const r = load(
+      { 'conf/httpd.conf': 'Include conf/\\*.conf\n', 'conf/a.conf': 'Alias /a /a\n' },
+      { root: 'conf/httpd.conf' }
+    )
+    expect(errors(r)).toEqual([
+      `1: Could not open configuration file ${path.join(r.dir, 'conf/\\*.conf')}: No such file or directory (Include needs existing files; use IncludeOptional if it may be absent)`
+    ])
+  })
+
+  it('a missing folder before a wildcard', () => {
+    const r = load({ 'httpd.conf': 'Include nodir/*.conf\n' })
+    expect(errors(r)).toEqual([
+      `1: Include/IncludeOptional: Could not open directory ${path.join(r.dir, 'nodir')}: No such file or directory (Include needs existing files; use IncludeOptional if it may be absent)`
+    ])
+    expect(errors(load({ 'httpd.conf': 'IncludeOptional nodir/*.conf\n' }))).toEqual([])
+  })
+})

@@ -8,13 +8,19 @@
  * project's files are copied in beside the image's).
  */
 import path from 'node:path'
-import { byteOrder, expandGlob, hasGlobChars, matchesGlobSegment } from '../files'
+import { byteOrder, hasGlobChars, matchesGlobSegment } from '../files'
 import type { FsMemo } from '../fs-memo'
 import type { ServerRootPaths } from './server-root'
 
 export type IncludeTarget =
-  | { kind: 'files'; files: { file: string; fromOverlay?: string }[]; watchDirs: string[] }
-  | { kind: 'missing'; resolved: string; glob: boolean; watchDirs: string[] }
+  | {
+      kind: 'files'
+      files: { file: string; fromOverlay?: string }[]
+      watchDirs: string[]
+      /** What `Include` (not IncludeOptional) is refused for although some files matched, in httpd's words. */
+      error?: string
+    }
+  | { kind: 'missing'; resolved: string; glob: boolean; watchDirs: string[]; message?: string }
 
 /** Caches directory reads for the duration of one load (include bombs repeat the same globs). */
 export class IncludeResolver {
@@ -29,7 +35,13 @@ export class IncludeResolver {
   resolve(arg: string): IncludeTarget {
     let t = this.cache.get(arg)
     if (!t) {
-      t = this.compute(this.paths.resolve(arg))
+      // `conf/\*.conf`: an escaped wildcard is a literal name (apr_fnmatch_test), backslash and all.
+      if (/\\[*?[]/.test(arg)) t = this.compute(path.resolve(this.paths.root, arg), true)
+      else {
+        const resolved = this.paths.resolve(arg)
+        // `conf/*/`: the trailing slash is part of the pattern (the matched folders, not files).
+        t = this.compute(hasGlobChars(resolved) && /[/\\]$/.test(arg) ? `${resolved}/` : resolved)
+      }
       this.cache.set(arg, t)
     }
     return t
@@ -40,14 +52,18 @@ export class IncludeResolver {
     this.cache.clear()
   }
 
-  private compute(resolved: string): IncludeTarget {
-    if (hasGlobChars(resolved)) {
-      const { files, watchDir } = expandGlob(resolved, this.memo)
-      const watchDirs = this.memo.isDir(watchDir) ? [watchDir] : []
+  private compute(resolved: string, literal = false): IncludeTarget {
+    if (!literal && hasGlobChars(resolved)) {
+      const walk = new WildcardWalk(this.memo)
+      walk.from(resolved)
+      const { files, watchDirs, error } = walk
       const runtime = this.runtimeFilesMatching(resolved, files)
-      if (files.length === 0 && runtime.length === 0) return { kind: 'missing', resolved, glob: true, watchDirs }
-      if (runtime.length === 0) return { kind: 'files', files: files.map((file) => ({ file })), watchDirs }
-      // In name order, as if the runtime's files were in the project's folder.
+      if (runtime.length === 0) {
+        if (files.length === 0) return { kind: 'missing', resolved, glob: true, watchDirs, message: error }
+        return { kind: 'files', files: files.map((file) => ({ file })), watchDirs, error }
+      }
+      // In name order, as if the runtime's files were in the project's folder (whose absence
+      // or emptiness is then no error).
       const named = [...files.map((file) => ({ file, at: file })), ...runtime].sort((a, b) => byteOrder(a.at, b.at))
       return { kind: 'files', files: named.map(({ file }) => ({ file })), watchDirs }
     }
@@ -85,6 +101,65 @@ export class IncludeResolver {
       if (!projectFiles.includes(at)) out.push({ file, at })
     }
     return out
+  }
+}
+
+/**
+ * A wildcard Include as httpd's process_resource_config_fnmatch walks it, one path part at a
+ * time: a wildcard part matches the folder's entries (folders only when more parts follow; a
+ * leading dot only when the part has one), a literal part is taken as is, and what the last part
+ * names is included as a file or, for a folder, everything below it (so `conf/*` takes the
+ * files in conf's sub-folders too, and `conf/*` + `/` only those). Every file is kept; the first
+ * problem httpd refuses `Include` for is kept in `error` (IncludeOptional ignores them).
+ */
+class WildcardWalk {
+  readonly files: string[] = []
+  readonly watchDirs: string[] = []
+  error?: string
+
+  constructor(private readonly memo: FsMemo) {}
+
+  from(pattern: string): void {
+    const slashed = pattern.replace(/\\/g, '/')
+    const root = slashed.startsWith('/') ? '/' : (/^[A-Za-z]:\//.exec(slashed)?.[0] ?? '')
+    this.walk(root, slashed.slice(root.length))
+  }
+
+  private fail(message: string): void {
+    this.error ??= message
+  }
+
+  private walk(dir: string, rest: string): void {
+    const slash = rest.indexOf('/')
+    const part = slash < 0 ? rest : rest.slice(0, slash)
+    const more = slash < 0 ? undefined : rest.slice(slash + 1)
+    if (!hasGlobChars(part)) {
+      const next = part === '' ? dir : path.join(dir, part)
+      if (more === undefined) this.include(next)
+      else this.walk(next, more)
+      return
+    }
+    const names = this.memo.readdir(dir)
+    if (names === undefined)
+      return this.fail(`Include/IncludeOptional: Could not open directory ${dir}: No such file or directory`)
+    this.watchDirs.push(dir)
+    const matched = names
+      .filter((n) => matchesGlobSegment(part, n))
+      .map((n) => path.join(dir, n))
+      .filter((full) => more === undefined || this.memo.isDir(full))
+      .sort(byteOrder)
+    if (matched.length === 0) return this.fail(`No matches for the wildcard '${part}' in '${dir}', failing`)
+    for (const full of matched) {
+      if (more === undefined) this.include(full)
+      else this.walk(full, more)
+    }
+  }
+
+  private include(p: string): void {
+    const found = this.memo.probe(p)
+    if (found === 'dir') this.files.push(...listRecursively(p, this.watchDirs, this.memo))
+    else if (found === 'exists') this.files.push(p)
+    else this.fail(`Could not open configuration file ${p}: No such file or directory`)
   }
 }
 

@@ -395,15 +395,22 @@ class ApacheLoader {
     for (const d of target.watchDirs) this.watchDirs.add(d)
     if (target.kind === 'missing') {
       if (optional) return
-      const message = target.glob
-        ? `No matches for the wildcard '${path.basename(target.resolved)}' in '${path.dirname(target.resolved)}'`
-        : `Could not open configuration file ${target.resolved}: No such file or directory`
+      const message =
+        target.message ??
+        (target.glob
+          ? `No matches for the wildcard '${path.basename(target.resolved)}' in '${path.dirname(target.resolved)}'`
+          : `Could not open configuration file ${target.resolved}: No such file or directory`)
       this.opts.sink.error(
         APACHE_INCLUDE_MISSING,
         'include',
         `${message} (Include needs existing files; use IncludeOptional if it may be absent)`,
         pos
       )
+      return
+    }
+    if (target.error !== undefined && !optional) {
+      // httpd stops at the first file it cannot open: the configuration is refused.
+      this.opts.sink.error(APACHE_INCLUDE_MISSING, 'include', target.error, pos)
       return
     }
     for (const t of target.files) {
