@@ -278,3 +278,28 @@ describe('a conditional section left open at the end of the file (apache2 -t 2.4
     ])
   })
 })
+
+describe('a directive of a module the configuration does not load (apache2 -t: Invalid command)', () => {
+  const invalid = (conf: string, declaresModules = true): string[] =>
+    only(load({ 'httpd.conf': conf }, { declaresModules }).sink.items, 'APACHE_INVALID_COMMAND').map(
+      (d) => `${d.pos?.line}: ${d.message}`
+    )
+  const MIME = 'LoadModule mime_module modules/mod_mime.so\n'
+
+  it('is said where the configuration declares its modules', () => {
+    expect(invalid(`${MIME}Header set X-Frame-Options SAMEORIGIN\n`)).toEqual([
+      "2: Invalid command 'Header', perhaps misspelled or defined by a module not included in the server configuration; headers_module is not loaded (no LoadModule line for it before this one): httpd refuses to start on it"
+    ])
+  })
+
+  it('a LoadModule line after the directive is too late, as httpd reads them in order', () => {
+    const conf = `${MIME}Header set X 1\nLoadModule headers_module modules/mod_headers.so\nHeader set Y 1\n`
+    expect(invalid(conf).map((l) => l.slice(0, 2))).toEqual(['2:'])
+  })
+
+  it('not in a false <IfModule>, nor for core directives, nor where the runtime provides the modules', () => {
+    expect(invalid(`${MIME}<IfModule headers_module>\nHeader set X 1\n</IfModule>\nKeepAlive On\n`)).toEqual([])
+    expect(invalid('Header set X 1\n', false)).toEqual([])
+    expect(invalid('Header set X 1\n')).toEqual([]) // no mod_mime: not a whole server's list
+  })
+})

@@ -138,6 +138,11 @@ export function isKnownDirective(name: string): boolean {
   return directiveIndex.has(name.toLowerCase())
 }
 
+/** The module providing a directive (`headers_module`, `core`), undefined for one httpd does not know. */
+export function directiveModule(name: string): string | undefined {
+  return directiveIndex.get(name.toLowerCase())?.module
+}
+
 /** `<IfDirective name>`: a directive provided by the core or a loaded module. */
 export function directiveAvailable(name: string, isLoaded: (moduleId: string) => boolean): boolean {
   const k = directiveIndex.get(name.toLowerCase())

@@ -16,7 +16,7 @@ import { FsMemo } from '../fs-memo'
 import type { VariableScope } from '../variables'
 import type { ApacheDirectiveNode, ApacheNode, ApacheParseResult, ApacheSectionNode } from './ast'
 import { evaluateCondition, isConditionalSection } from './conditions'
-import { canonicalDirective, canonicalSection, isKnownDirective, isKnownSection } from './directives'
+import { canonicalDirective, canonicalSection, directiveModule, isKnownDirective, isKnownSection } from './directives'
 import { directiveArgsError, sectionArgsError } from './directive-arity'
 import { removedDirective } from './rewrite-directives'
 import { checkIncludeBudget, type BudgetSources } from './include-budget'
@@ -45,6 +45,25 @@ export const APACHE_OVERLAY_USED = 'APACHE_OVERLAY_USED'
 export const VAR_UNDEFINED = 'VAR_UNDEFINED'
 /** A directive no module provides (apache2 -t: "Invalid command"). */
 export const APACHE_INVALID_COMMAND = 'APACHE_INVALID_COMMAND'
+
+/**
+ * Modules not said to be missing when a configuration without their LoadModule line uses them:
+ * those compiled into httpd by some builds (Debian's) and loaded by LoadModule in others (RHEL's);
+ * ssl_module, whose LoadModule line RHEL's mod_ssl package puts in its own conf.modules.d/00-ssl.conf,
+ * which AMS projects do not commit (the AMS archetype uses SSLProxyEngine without it); and
+ * access_compat_module, whose Order/Allow/Deny were mod_authz_host's in httpd 2.2, whose
+ * configurations load no access_compat_module (they are refused by 2.4 all the same).
+ */
+const MAYBE_STATIC = new Set([
+  'core',
+  'so_module',
+  'unixd_module',
+  'log_config_module',
+  'logio_module',
+  'version_module',
+  'ssl_module',
+  'access_compat_module'
+])
 
 export interface LoadApacheOptions {
   /** Absolute path of the file httpd starts from (httpd.conf, or dispatcher_vhost.conf for the SDK layout). */
@@ -119,6 +138,8 @@ class ApacheLoader {
   private readonly maxLines: number
   private lineCount = 0
   private aborted = false
+  /** The configuration's LoadModule lines are its module list (declared-modules.ts). */
+  private modulesDeclared = false
 
   constructor(private readonly opts: LoadApacheOptions) {
     this.memo = opts.memo ?? new FsMemo()
@@ -145,8 +166,10 @@ class ApacheLoader {
         column: 1
       })
     } else if (!this.overBudget()) {
-      if (this.opts.declaresModules && mayLoadModule(this.opts.rootFile, 'mime_module', this.includeSources()))
+      if (this.opts.declaresModules && mayLoadModule(this.opts.rootFile, 'mime_module', this.includeSources())) {
         this.modules = new ModuleSet([])
+        this.modulesDeclared = true
+      }
       this.evalFile(parsed, this.serverCtx(), undefined)
     }
     this.writer.finish()
@@ -309,6 +332,7 @@ class ApacheLoader {
     // path, has its own diagnostic.)
     if (!isKnownDirective(canonical) && !removedDirective(canonical) && /^[A-Za-z]\w*$/.test(canonical))
       this.invalidCommand(canonical, node.pos)
+    else if (this.modulesDeclared) this.checkModuleLoaded(canonical, node.pos)
     // The word count (and for a few, the keyword) httpd's command table asks for: refused lines do nothing.
     const argsError = directiveArgsError(canonical, args)
     if (argsError !== undefined) return this.opts.sink.error(APACHE_BAD_ARGUMENT, 'syntax', argsError, node.pos)
@@ -339,7 +363,7 @@ class ApacheLoader {
   private readonly invalidReported = new Set<string>()
 
   /** httpd's refusal of a directive no module provides, once per line (include bombs repeat them). */
-  private invalidCommand(name: string, pos: SourcePos): void {
+  private invalidCommand(name: string, pos: SourcePos, why = ''): void {
     const key = `${pos.file}:${pos.line}:${pos.column}`
     if (this.invalidReported.has(key)) return
     this.invalidReported.add(key)
@@ -348,9 +372,19 @@ class ApacheLoader {
     this.opts.sink.warn(
       APACHE_INVALID_COMMAND,
       'syntax',
-      `Invalid command '${name}', perhaps misspelled or defined by a module not included in the server configuration: httpd refuses to start on it (kept here, not applied)`,
+      `Invalid command '${name}', perhaps misspelled or defined by a module not included in the server configuration${why}: httpd refuses to start on it${why ? '' : ' (kept here, not applied)'}`,
       pos
     )
+  }
+
+  /**
+   * A directive of a module the configuration does not load (yet: httpd reads LoadModule lines in
+   * order) is an invalid command to httpd too. Modules some builds compile in are given the benefit.
+   */
+  private checkModuleLoaded(name: string, pos: SourcePos): void {
+    const module = directiveModule(name)
+    if (module === undefined || MAYBE_STATIC.has(module) || this.modules.has(module)) return
+    this.invalidCommand(name, pos, `; ${module} is not loaded (no LoadModule line for it before this one)`)
   }
 
   private define(args: string[], pos: SourcePos): void {
