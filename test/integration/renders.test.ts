@@ -615,6 +615,18 @@ describe('health check (§6.4)', () => {
     })
     expect(performance.now() - started).toBeLessThan(1500)
   })
+
+  it("keeps the render's /timeout below a second for the connection: given up after ~200 ms, not ~1 s", async () => {
+    const farm = farmOf([['rend01', 4503, '/timeout "200"']])
+    farm.renders[0].hostname = { value: 'unresolvable.test' }
+    const started = performance.now()
+    // A name whose lookup never returns holds the attempt until /timeout fires.
+    const r = await checkHealth(farm.renders[0], '/health.html', { timeoutMs: 3000, lookup: () => undefined })
+    const took = performance.now() - started
+    expect(r).toMatchObject({ kind: 'error', message: 'Connection timed out' })
+    expect(took).toBeGreaterThanOrEqual(150)
+    expect(took).toBeLessThan(900)
+  })
 })
 
 describe('start-up reachability', () => {

@@ -193,7 +193,7 @@ export class RenderClient {
  * render-error.ts) when neither the connection nor an error came within `ms`. Runs once per
  * new connection, not per request.
  */
-function timedConnector(connect: buildConnector.connector, ms: number): buildConnector.connector {
+export function timedConnector(connect: buildConnector.connector, ms: number): buildConnector.connector {
   if (!(ms > 0)) return connect
   return (options, callback) => {
     const timer = setTimeout(() => {

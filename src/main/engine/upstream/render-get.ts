@@ -5,9 +5,10 @@
  * never takes a connection a client request is waiting for.
  */
 import type { LookupFunction } from 'node:net'
-import { Client } from 'undici'
+import { buildConnector, Client } from 'undici'
 import type { Render } from '../../../shared/config-model'
 import { renderAddress, renderOrigin } from './render-address'
+import { timedConnector } from './render-client'
 import { renderLookup } from './render-lookup'
 import { socketErrorText } from './socket-errors'
 
@@ -27,13 +28,18 @@ export async function getFromRender(render: Render, path: string, opts: RenderGe
   const lookup = opts.lookup ?? renderLookup(render)
   const connectTimeout = render.timeout.value > 0 ? Math.min(render.timeout.value, opts.timeoutMs) : opts.timeoutMs
   const client = new Client(renderOrigin(render), {
-    connectTimeout,
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
-    connect: {
-      ...(render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : {}),
-      ...(lookup ? { lookup } : {})
-    }
+    // undici's connectTimeout runs on its 1-second fast timers: /timeout below a second is
+    // held by a native timer instead (render-client.ts).
+    connect: timedConnector(
+      buildConnector({
+        ...(render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : {}),
+        ...(lookup ? { lookup } : {}),
+        timeout: 0
+      }),
+      connectTimeout
+    )
   })
   try {
     const res = await client.request({
