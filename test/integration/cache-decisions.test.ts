@@ -569,6 +569,18 @@ describe('HEAD (§5.3 step 2, §8.3: "caching" means the answer will be stored)'
     expect(s.up.publish.count).toBe(1)
   })
 
+  it('a HEAD miss of a large answer is stored whole while the client gets the head only', async () => {
+    const s = await cacheStackForThisTest()
+    const size = 3 * 1024 * 1024
+    s.up.publish.behave(PAGE, { bodyBytes: size })
+    const stored = s.nextStore(PAGE)
+    const a = await s.get(PAGE, { method: 'HEAD' })
+    expect(a.status).toBe(200)
+    expect(a.text).toBe('')
+    await stored
+    expect(fs.statSync(s.abs(PAGE)).size).toBe(size)
+  })
+
   it('a HEAD that is not cacheable goes to the render as a HEAD', async () => {
     const s = await cacheStackForThisTest()
     const a = await s.get(`${PAGE}?q=1`, { method: 'HEAD' })
