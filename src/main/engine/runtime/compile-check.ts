@@ -18,6 +18,7 @@ import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 import { remoteIpProblems } from './remote-ip'
 import { moduleLoaded } from '../config/apache/modules'
 import { emptySettings, otherOccurrences } from '../config/apache/settings'
+import { atReportedLines } from '../config/apache/reported-pos'
 import { listenPort, takesPort } from './listen-port'
 
 /**
@@ -88,6 +89,8 @@ export function compileDiagnostics(
       if (s.rewriteRules.length > 0 && !compiledRules.has(s)) ruleRefusals(s.rewriteRules).forEach(once)
     }
   }
+  // A directive continued over several lines is named at its last one, as apache2 -t names it.
+  atReportedLines(out)
   return out
 }
 

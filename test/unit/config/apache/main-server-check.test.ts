@@ -205,3 +205,14 @@ describe("core's request parser and canonical name settings the workbench does n
     ])
   })
 })
+
+describe('a directive continued over several lines', () => {
+  it('is refused at its last physical line, as apache2 -t names it; the model keeps the first', () => {
+    expect(checked('KeepAlive On\nHeader bogus \\\n  X-Foo 1').map(([, line]) => line)).toEqual([3])
+    expect(checked('ServerName a \\\n  b \\\n  c')).toEqual([
+      ['APACHE_BAD_ARGUMENT', 3, 'ServerName takes one argument, The hostname and port of the server']
+    ])
+    const r = load({ 'httpd.conf': 'Header set \\\n  X-Foo 1' })
+    expect(r.config.server.headers[0].pos.line).toBe(1)
+  })
+})

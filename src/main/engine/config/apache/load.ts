@@ -23,6 +23,7 @@ import { checkIncludeBudget, type BudgetSources } from './include-budget'
 import { mayLoadModule } from './declared-modules'
 import { IncludeResolver } from './include-target'
 import { lineShape, positionInLine, splitArgs } from './lexer'
+import { atReportedLines, noteContinued } from './reported-pos'
 import { DEFAULT_LOADED_MODULES, ModuleSet, spellingsOfLoadModule } from './modules'
 import { ParsedFiles, type ParsedFile } from './parsed-files'
 import { SectionContexts, type Ctx } from './section-context'
@@ -158,6 +159,7 @@ class ApacheLoader {
   }
 
   run(): LoadedApache {
+    const firstDiagnostic = this.opts.sink.items.length
     const parsed = this.parsed.get(this.opts.rootFile)
     if (!parsed.ok) {
       this.opts.sink.error(APACHE_FILE_UNREADABLE, 'include', parsed.message, {
@@ -173,6 +175,7 @@ class ApacheLoader {
       this.evalFile(parsed, this.serverCtx(), undefined)
     }
     this.writer.finish()
+    atReportedLines(this.opts.sink.items, firstDiagnostic)
     // httpd's merge_server_configs: a vhost without its own DocumentRoot has the main server's,
     // wherever in the files that one is set.
     const serverRoot = this.config.documentRoot
@@ -317,6 +320,7 @@ class ApacheLoader {
   }
 
   private evalDirective(node: ApacheDirectiveNode, ctx: Ctx): void {
+    noteContinued(node.pos, node.segments)
     const line = this.expand(node)
     let name = node.name
     let args = node.args
@@ -481,6 +485,7 @@ class ApacheLoader {
   /* --------------------------------------------------------------- sections */
 
   private evalSection(node: ApacheSectionNode, ctx: Ctx): void {
+    noteContinued(node.pos, node.segments)
     const line = this.expand(node)
     let args = node.args
     if (line !== node.line) {
