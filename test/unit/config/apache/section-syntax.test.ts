@@ -53,6 +53,18 @@ describe('section arguments', () => {
     ])
   })
 
+  it('<Files> inside <Location>', () => {
+    expect(said('<Location "/x">\n  <Files "a">\n  </Files>\n</Location>')).toEqual([
+      '2: <Files> cannot occur within <Location> section'
+    ])
+    expect(said('<LocationMatch "/x">\n  <FilesMatch "a">\n  </FilesMatch>\n</LocationMatch>')).toEqual([
+      '2: <FilesMatch> cannot occur within <LocationMatch> section'
+    ])
+    expect(
+      said('<Directory "/tmp">\n  <Files "a">\n  </Files>\n</Directory>\n<If "true">\n  <Files "a">\n  </Files>\n</If>')
+    ).toEqual([])
+  })
+
   it('not said inside a false conditional section', () => {
     expect(said('<IfModule !rewrite_module>\n<Directory>\n</Directory>\n<Foo>\n</Foo>\n</IfModule>')).toEqual([])
   })

@@ -93,6 +93,18 @@ export class SectionContexts {
         node.pos
       )
     }
+    // filesection: no <Files> in a <Location> (ap_check_cmd_context NOT_IN_LOCATION).
+    if (
+      (kind === 'Files' || kind === 'FilesMatch') &&
+      (ctx.scopeKind === 'Location' || ctx.scopeKind === 'LocationMatch')
+    ) {
+      this.sink.error(
+        APACHE_MISPLACED_SECTION,
+        'syntax',
+        `<${written}> cannot occur within <${ctx.section ?? ctx.scopeKind}> section`,
+        node.pos
+      )
+    }
     if (kind === 'ElseIf' || kind === 'Else') {
       const previous = [...ctx.settings.scopes]
         .reverse()
