@@ -19,6 +19,7 @@
  */
 import { METHODS } from 'node:http'
 import { INT64_MAX } from '../c-numbers'
+import { CONTROL_OR_SPACE } from '../apache-expr/uri-escape'
 
 export type HeadVerdict =
   /** Node's parser reads this head as httpd does. */
@@ -104,8 +105,6 @@ function refused(requestLine: string, reason: string): HeadVerdict {
 /** Control characters, which a refused request line may hold and the trace shows escaped. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const CONTROL = /[\x00-\x1f\x7f]/g
-// eslint-disable-next-line no-control-regex -- the same, with the space, in a target
-const CONTROL_OR_SPACE = /[\x00-\x20\x7f]/
 
 /** Why the request line is not `method SP target [SP HTTP/d.d]`, in the terms of httpd's log. */
 function requestLineProblem(line: string): string {

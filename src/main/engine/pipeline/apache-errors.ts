@@ -131,11 +131,14 @@ export interface ErrorPageDetails {
   expect?: string
   /** `r->server->server_admin`, which the 500's text names. */
   admin?: string
+  /** `r->status_line`'s reason when a backend's answer set it (ProxyErrorOverride): the title and heading. */
+  reason?: string
 }
 
 export function errorPage(status: number, details: ErrorPageDetails = {}): string {
   const { method, notes } = details
-  const [title, plain] = TEXT[status] ?? [statusText(status), internalError(details.admin ?? NO_ADMIN)]
+  const [canned, plain] = TEXT[status] ?? [statusText(status), internalError(details.admin ?? NO_ADMIN)]
+  const title = details.reason ?? canned
   const text =
     status === 405 && method
       ? `The requested method ${escapeHtml(method)} is not allowed for this URL.`

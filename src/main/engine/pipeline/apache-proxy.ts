@@ -24,6 +24,7 @@ import { backendSpelling } from '../http/header-spelling'
 import { contentTypeFor } from '../cache/mime-types'
 import { forcedTypeOf } from './serve-cached'
 import { refuseConnectForward } from './connect-forward'
+import { CONTROL_OR_SPACE } from '../apache-expr/uri-escape'
 
 // httpd's `Timeout` when neither the ProxyPass's `timeout=` nor `ProxyTimeout` says otherwise.
 const DEFAULT_TIMEOUT_SECONDS = 60
@@ -62,6 +63,16 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     )
     return answer(ctx, 400)
   }
+  // mod_proxy_http (since 2.4.56, CVE-2023-25690) refuses a URL it is to send as it is
+  // (`nocanon`, `[P,NE]`) that holds a space or a control character: 403.
+  if (url !== null && target.noCanon && CONTROL_OR_SPACE.test(url)) {
+    ctx.record(
+      'render',
+      'stop',
+      `${why}: the URL '${url}' is to go out as it is and holds a space or a control character: 403`
+    )
+    return answer(ctx, 403)
+  }
   if (ctx.mode === 'explain') {
     ctx.record('render', 'stop', `${why}: mod_proxy would forward to ${url}, bypassing the Dispatcher`)
     return true
@@ -91,8 +102,10 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   if (connect !== null) return connect
   const timeoutMs = timeoutSecondsOf(ctx, target) * 1000
   const settings = proxySettingsOf(ctx)
-  // ProxyErrorOverride: a backend error's body is read and dropped, and httpd answers itself.
-  let overridden: number | null = null
+  // ProxyErrorOverride: a backend error's body is read and dropped, and httpd answers itself
+  // (with the backend's reason phrase, and a 401's WWW-Authenticate, which mod_proxy_http copies
+  // to err_headers_out).
+  let overridden: { status: number; reason?: string; headers: IncomingHttpHeaders } | null = null
   const started = performance.now()
   return new Promise<boolean>((resolve) => {
     // The backend's status once its answer started (0 before): a 204/304 may end in undici's error.
@@ -102,7 +115,10 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     const finish = (): void => {
       if (overridden !== null) {
         ctx.setOutcome('error')
-        resolve(Promise.resolve(answer(ctx, overridden)).then(() => true))
+        const { status, reason, headers } = overridden
+        const challenge = status === 401 ? [headers['www-authenticate'] ?? []].flat()[0] : undefined
+        const extra = challenge !== undefined ? { 'www-authenticate': challenge } : {}
+        resolve(Promise.resolve(answer(ctx, status, extra, reason)).then(() => true))
         return
       }
       if (held) {
@@ -128,11 +144,26 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         onRequestStart(controller) {
           ctx.reply.onAbort(() => controller.abort(new Error('the client went away')))
         },
-        onResponseStart(controller, status, resHeaders: IncomingHttpHeaders) {
+        onResponseStart(controller, status, resHeaders: IncomingHttpHeaders, statusMessage?: string) {
           if (status < 200) return // an interim answer (100 Continue): the real one follows
           answered = status
+          const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
+          const tooLong = overlongLine(raw)
+          if (tooLong !== null) {
+            // A line too long for httpd's buffer makes the answer unreadable: its own 502 Bad Gateway.
+            overridden = { status: 502, headers: {} }
+            ctx.record(
+              'render',
+              'stop',
+              `${why}: the backend's ${tooLong} header line is ${LINE_BUFFER} bytes or longer, more than httpd reads: 502`
+            )
+            controller.abort(new Error('header line too long'))
+            return
+          }
+          // r->status_line keeps the backend's own reason phrase ("200 Fine Thanks").
+          const reason = statusMessage ? statusMessage : undefined
           if (settings.errorOverride?.(status)) {
-            overridden = status
+            overridden = { status, reason, headers: resHeaders }
             ctx.record(
               'render',
               'stop',
@@ -148,7 +179,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           )
           // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's
           // banner. Said when the backend's head goes out (not for a 416 the byte-range filter makes).
-          const names = backendSpelling((controller as { rawHeaders?: Buffer[] | null }).rawHeaders)
+          const names = backendSpelling(raw)
           let mimeType = false
           const relay = (): void => {
             ctx.reply.proxied?.(mimeType)
@@ -179,7 +210,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           held = holdForRanges(ctx, status, headers, ioBufferSize(ctx), relay)
           if (!held) {
             relay()
-            ctx.reply.head(status, headers)
+            ctx.reply.head(status, headers, reason)
           }
           ctx.reply.onDrain(() => controller.resume())
         },
@@ -191,7 +222,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         },
         onResponseEnd: finish,
         onResponseError(_c, err) {
-          if (isBodilessAnswerEnd(answered, err)) return finish()
+          if (overridden !== null || isBodilessAnswerEnd(answered, err)) return finish()
           if (ctx.reply.headersSent) {
             // ap_proxy_backend_broke: the client's connection is dropped, the answer left incomplete.
             ctx.record('render', 'error', `${why}: the backend broke off the answer (${err.message})`)
@@ -205,7 +236,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               `${why}: mod_proxy could not get an answer from ${url} (${err.message}): ${status}`
             )
             ctx.setOutcome('error')
-            if (status === 503) answer(ctx, status)
+            // A head httpd cannot read is its own 502 Bad Gateway, not ap_proxyerror's page.
+            if (status === 503 || unreadableAnswer(err)) answer(ctx, status)
             else proxyError(ctx, status, proxyErrorReason(err, origin))
           }
           resolve(true)
@@ -347,6 +379,27 @@ function maxForwardsAnswer(ctx: RequestContext, value: 'unparsable' | 0, why: st
   ctx.record('render', 'stop', `${why}: ${reason}: 400`)
   ctx.setOutcome('error')
   return proxyError(ctx, 400, reason)
+}
+
+/**
+ * ap_proxy_read_headers reads each backend header line into an 8192-byte buffer: a line of 8192
+ * bytes or more (its CRLF not counted) cannot be read (found against apache2 2.4.68: 8191 passes).
+ */
+const LINE_BUFFER = 8192
+
+/** The name of a backend header whose line is too long for httpd, or null. */
+function overlongLine(raw: Buffer[] | null | undefined): string | null {
+  if (!raw) return null
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i].length + 2 + raw[i + 1].length >= LINE_BUFFER) return raw[i].toString('latin1')
+  }
+  return null
+}
+
+/** undici could not parse the backend's head (a bad length, a head over its size): httpd could not either. */
+function unreadableAnswer(err: Error): boolean {
+  const code = (err as { code?: string }).code ?? ''
+  return err.name === 'HTTPParserError' || code.startsWith('HPE_') || code === 'UND_ERR_HEADERS_OVERFLOW'
 }
 
 /** `ap_proxyerror`'s reason for a backend that gave no usable answer. */

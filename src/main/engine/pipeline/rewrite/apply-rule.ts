@@ -6,6 +6,7 @@
  */
 import type { RewriteRuleTrace } from '../../../../shared/trace-apache'
 import { envSet, envUnset, escapeUri, type ApacheRequest } from '../../apache-expr'
+import { CONTROL_OR_SPACE } from '../../apache-expr/uri-escape'
 import type { CompiledRule } from './compile'
 import { condKind } from './cond'
 import { buildRewriteCookie } from './cookie'
@@ -17,10 +18,6 @@ import { absoluteUriScheme, fullyQualify, reduceUri, splitQuery, type QuerySplit
 function log(state: RewriteState, line: string): void {
   if (state.log.length < 500) state.log.push(line)
 }
-
-/** A space or an ASCII control character (what AH10411 refuses in a rewritten query). */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const UNSAFE_QUERY = /[\x00-\x20\x7f]/
 
 /**
  * Apply one rule; the trace entry is filled in place. Without a trace entry (`state.tracing`
@@ -219,7 +216,12 @@ export function applyRule(
   if (trace && split.at >= 0) log(state, `split uri=${text} -> uri=${split.filename}, args=${split.args ?? '<none>'}`)
   // Apache >= 2.4.56 (CVE-2023-25690): a rewritten query string with a space or a control
   // character is refused unless a redirect will escape it (AH10411). Checked against 2.4.71.
-  if (split.at >= 0 && split.args !== null && UNSAFE_QUERY.test(split.args) && !(flags.redirect && !flags.noescape)) {
+  if (
+    split.at >= 0 &&
+    split.args !== null &&
+    CONTROL_OR_SPACE.test(split.args) &&
+    !(flags.redirect && !flags.noescape)
+  ) {
     state.status = 403
     if (trace) {
       trace.effects.push('status 403')

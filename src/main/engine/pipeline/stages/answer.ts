@@ -56,7 +56,9 @@ function documentText(ctx: RequestContext, doc: string): string {
 export function answer(
   ctx: RequestContext,
   status: number,
-  extraHeaders: OutgoingHttpHeaders = {}
+  extraHeaders: OutgoingHttpHeaders = {},
+  /** `r->status_line`'s reason a backend set (ProxyErrorOverride): the status line's and the page's. */
+  reason?: string
 ): true | Promise<true> {
   const doc = errorDocumentFor(ctx, status)
   // ap_send_error_response gives every 405 and 501 an Allow (make_allow): with no methods
@@ -101,8 +103,10 @@ export function answer(
       method: ctx.req.method,
       notes: ctx.errorNotes,
       expect: ctx.headers.expect,
-      admin: ctx.vhost?.serverAdmin
-    })
+      admin: ctx.vhost?.serverAdmin,
+      reason
+    }),
+    reason
   )
 }
 

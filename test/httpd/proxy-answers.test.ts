@@ -1,0 +1,65 @@
+/**
+ * What the client gets from mod_proxy_http when the backend's answer is unusual, Debian's
+ * apache2 against the workbench, both forwarding to one raw backend (raw-backend.ts): the
+ * backend's reason phrase goes out (and titles ProxyErrorOverride's page), a 401 that
+ * ProxyErrorOverride answers keeps the backend's WWW-Authenticate, a header line over
+ * 8191 bytes or a head that cannot be read is httpd's own 502 Bad Gateway, and a
+ * `[P,NE]` URL holding a space is refused with 403.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../integration/support/ports'
+import { compareAll, type HttpdRequest } from './harness'
+import { classicSideBySide, serverLines } from './classic'
+import { startRawBackend, type RawBackend } from './raw-backend'
+
+let backend: RawBackend
+let port = 0
+beforeAll(async () => {
+  port = await freePort()
+})
+afterAll(async () => backend?.close())
+
+const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => {
+  const b = `http://127.0.0.1:${port}`
+  return [
+    ...serverLines(['proxy', 'proxy_http', 'headers', 'rewrite', 'mime'], d),
+    'ProxyRequests Off',
+    'ProxyTimeout 5',
+    'RewriteEngine On',
+    `ProxyPass /p/ ${b}/b/`,
+    `RewriteRule ^/rwne/(.*)$ ${b}/b/echo/$1 [P,NE]`,
+    '<Location /eo/>',
+    `  ProxyPass ${b}/b/`,
+    '  ProxyErrorOverride On',
+    '</Location>'
+  ]
+})
+
+beforeAll(async () => {
+  backend = await startRawBackend(port)
+})
+
+const get = (target: string): HttpdRequest => ['GET', target, {}]
+const compare = (requests: HttpdRequest[]): Promise<string> =>
+  compareAll(requests, running.apachePort, running.enginePort)
+
+describe("mod_proxy_http and the backend's answer", () => {
+  it("keeps the backend's reason phrase, also in ProxyErrorOverride's page", async () => {
+    expect(await compare([get('/p/reason'), get('/p/status/404'), get('/p/status/299'), get('/eo/status/404')])).toBe(
+      ''
+    )
+  })
+
+  it("keeps the backend's WWW-Authenticate when ProxyErrorOverride answers a 401", async () => {
+    expect(await compare([get('/eo/www')])).toBe('')
+  })
+
+  it('refuses a [P,NE] URL that holds a space', async () => {
+    expect(await compare([get('/rwne/a%20b'), get('/rwne/a%2520b')])).toBe('')
+  })
+
+  it('answers 502 Bad Gateway for a header line longer than httpd reads (8191 bytes) or a head it cannot read', async () => {
+    const lengths = [8180, 8183, 8184, 8200, 20000]
+    expect(await compare(lengths.map((n) => get(`/p/huge/${n}`)))).toBe('')
+  })
+})

@@ -1,0 +1,149 @@
+/**
+ * A raw backend for the mod_proxy differential tests: it records each request exactly as it
+ * came (head bytes, body bytes with their framing) and answers as the target's
+ * `/b/<scenario>/` says, byte by byte — including heads Node's HTTP server could not write
+ * (odd reason phrases, folded lines, two lengths, an interim 100, no head at all).
+ */
+import net from 'node:net'
+
+export interface Recorded {
+  head: string
+  body: string
+}
+
+export type Step = string | { wait: number } | { close: true }
+
+/** The answer to one request, as raw pieces: a string is written, `wait` pauses, `close` drops the connection. */
+export function scenario(method: string, target: string): Step[] {
+  const name = /\/b\/([a-z0-9-]+)/.exec(target)?.[1] ?? 'echo'
+  const ok = (head: string[], body: string): Step[] => [
+    `HTTP/1.1 ${head[0]}\r\n${head
+      .slice(1)
+      .map((h) => h + '\r\n')
+      .join('')}\r\n`,
+    method === 'HEAD' ? '' : body
+  ]
+  const plain = ['Content-Length: 3', 'Content-Type: text/plain']
+  switch (name) {
+    case 'reason':
+      return ok(['200 Fine Thanks', ...plain], 'ok\n')
+    case 'status': {
+      const s = /status\/(\d+)/.exec(target)?.[1] ?? '200'
+      return ok([`${s} X`, 'Content-Length: 8', 'Content-Type: text/plain'], 'backend\n')
+    }
+    case 'www':
+      return ok(['401 Unauthorized', 'WWW-Authenticate: Basic realm="r"', ...plain], 'no\n')
+    case 'huge': {
+      const n = Number(/huge\/(\d+)/.exec(target)?.[1] ?? 9000)
+      return ok(['200 OK', `X-Huge: ${'h'.repeat(n)}`, ...plain], 'ok\n')
+    }
+    case 'badlen':
+      return ['HTTP/1.1 200 OK\r\nContent-Length: abc\r\nContent-Type: text/plain\r\n\r\nok\n', { close: true }]
+    case 'continue':
+      return ['HTTP/1.1 100 Continue\r\n\r\n', ...ok(['200 OK', ...plain], 'ok\n')]
+    case 'folded':
+      return ok(['200 OK', 'X-Fold: a', ' b', ...plain], 'ok\n')
+    case 'both':
+      return [
+        'HTTP/1.1 200 OK\r\nContent-Length: 50\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n',
+        '3\r\nabc\r\n0\r\n\r\n'
+      ]
+    case 'twolens':
+      return ['HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\nContent-Type: text/plain\r\n\r\nok\n!']
+    case 'garbage':
+      return ['NOT HTTP AT ALL\r\n\r\n', { close: true }]
+    case 'chunked':
+      return [
+        'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n',
+        ...(method === 'HEAD' ? [] : ['3\r\nabc\r\n0\r\n\r\n'])
+      ]
+    // The head, then (a moment later) a small body whose length it named.
+    case 'gap':
+      return ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n\r\n', { wait: 100 }, '0123456789']
+    default:
+      return ok(['200 OK', ...plain], 'ok\n')
+  }
+}
+
+export interface RawBackend {
+  port: number
+  records: Recorded[]
+  close(): Promise<void>
+}
+
+export async function startRawBackend(port: number): Promise<RawBackend> {
+  const records: Recorded[] = []
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((sock) => {
+    sockets.add(sock)
+    sock.on('close', () => sockets.delete(sock))
+    sock.on('error', () => {})
+    let buf = Buffer.alloc(0)
+    let busy = false
+    let continued = false
+    const tryParse = async (): Promise<void> => {
+      if (busy) return
+      const end = buf.indexOf('\r\n\r\n')
+      if (end < 0) return
+      const head = buf.subarray(0, end).toString('latin1')
+      const lines = head.split('\r\n')
+      const [method, target] = lines[0].split(' ')
+      const header = (n: string): string | undefined =>
+        lines
+          .slice(1)
+          .find((l) => l.toLowerCase().startsWith(n + ':'))
+          ?.slice(n.length + 1)
+          .trim()
+      if (/100-continue/i.test(header('expect') ?? '') && !continued) {
+        continued = true
+        sock.write('HTTP/1.1 100 Continue\r\n\r\n')
+      }
+      let bodyEnd = end + 4
+      const cl = header('content-length')
+      if (header('transfer-encoding')?.toLowerCase().includes('chunked')) {
+        let at = end + 4
+        for (;;) {
+          const eol = buf.indexOf('\r\n', at)
+          if (eol < 0) return
+          const size = parseInt(buf.subarray(at, eol).toString('latin1'), 16)
+          if (size === 0) {
+            const fin = buf.indexOf('\r\n\r\n', eol)
+            if (fin < 0) return
+            bodyEnd = fin + 4
+            break
+          }
+          at = eol + 2 + size + 2
+          if (at > buf.length) return
+        }
+      } else if (cl !== undefined) {
+        bodyEnd = end + 4 + Number(cl)
+        if (buf.length < bodyEnd) return
+      }
+      records.push({ head, body: buf.subarray(end + 4, bodyEnd).toString('latin1') })
+      buf = buf.subarray(bodyEnd)
+      continued = false
+      busy = true
+      for (const step of scenario(method, target)) {
+        if (typeof step === 'string') sock.write(step, 'latin1')
+        else if ('wait' in step) await new Promise((r) => setTimeout(r, step.wait))
+        else return void sock.destroy()
+      }
+      busy = false
+      void tryParse()
+    }
+    sock.on('data', (c: Buffer) => {
+      buf = Buffer.concat([buf, c])
+      void tryParse()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return {
+    port,
+    records,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      })
+  }
+}
