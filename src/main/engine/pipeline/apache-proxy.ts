@@ -40,6 +40,8 @@ export interface ProxyTarget {
   noCanon: boolean
   /** The ProxyPass's `timeout=` (seconds), which wins over `ProxyTimeout`. */
   timeoutSeconds?: number
+  /** The backend connection is not kept (`Connection: close`): a substituted ProxyPassMatch URL. */
+  closeAfter?: boolean
 }
 
 /** Where a `[P]` rule sends the request. */
@@ -136,6 +138,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         headers: requestHeaders(ctx, maxForwards, settings),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
+        reset: target.closeAfter === true,
         body: ctx.req.body ?? undefined
       },
       {

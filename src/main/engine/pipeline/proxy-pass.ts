@@ -33,7 +33,15 @@ export interface ProxyPassInput {
 
 export type ProxyPassDecision =
   /** Forward: `url` is the backend URL; `canonical` unless `nocanon` (then it is sent as it is). */
-  | { kind: 'proxy'; url: string; noCanon: boolean; via: string; timeoutSeconds?: number }
+  | {
+      kind: 'proxy'
+      url: string
+      noCanon: boolean
+      via: string
+      timeoutSeconds?: number
+      /** A ProxyPassMatch URL with `$N`: no worker is kept for it, so the backend connection closes. */
+      closeAfter?: boolean
+    }
   /** A `ProxyPass … !` matched: not proxied. */
   | { kind: 'excluded'; via: string }
 
@@ -231,9 +239,11 @@ function apply(a: ProxyAlias, input: ProxyPassInput): ProxyPassDecision | undefi
   if (url === undefined) return undefined
   if (a.real === '!') return { kind: 'excluded', via: a.via }
   const raw = a.noCanon ? mapped(a, input.rawTarget) : undefined
-  const timeoutSeconds = a.timeoutSeconds
-  if (raw !== undefined) return { kind: 'proxy', url: raw, noCanon: true, via: a.via, timeoutSeconds }
-  return { kind: 'proxy', url, noCanon: false, via: a.via, timeoutSeconds }
+  const decision: ProxyPassDecision = { kind: 'proxy', url: raw ?? url, noCanon: raw !== undefined, via: a.via }
+  if (a.timeoutSeconds !== undefined) decision.timeoutSeconds = a.timeoutSeconds
+  // httpd finds no reusable worker for a substituted ProxyPassMatch URL (checked against 2.4.68).
+  if (a.regex !== null && /\$\d/.test(a.real)) decision.closeAfter = true
+  return decision
 }
 
 /** The backend URL this alias maps `uri` to, or undefined when it does not match. */

@@ -20,7 +20,13 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
   if (d)
     return proxyTo(
       ctx,
-      { url: d.url, query: d.noCanon ? null : ctx.args(), noCanon: d.noCanon, timeoutSeconds: d.timeoutSeconds },
+      {
+        url: d.url,
+        query: d.noCanon ? null : ctx.args(),
+        noCanon: d.noCanon,
+        timeoutSeconds: d.timeoutSeconds,
+        closeAfter: d.closeAfter
+      },
       d.via
     )
   if (v.dispatcher.declineRoot && ctx.path === '/')

@@ -1,0 +1,69 @@
+/**
+ * What the backend gets from mod_proxy_http, Debian's apache2 against the workbench, both
+ * forwarding to one raw backend (raw-backend.ts) that records each request as it came: a
+ * ProxyPassMatch whose URL is substituted (`$N`, WKND's persisted GraphQL queries) has no worker
+ * to reuse, so its backend connection closes; a plain ProxyPass keeps it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../integration/support/ports'
+import { ask, type HttpdRequest } from './harness'
+import { classicSideBySide, serverLines } from './classic'
+import { startRawBackend, type RawBackend, type Recorded } from './raw-backend'
+
+let backend: RawBackend
+let port = 0
+beforeAll(async () => {
+  port = await freePort()
+})
+afterAll(async () => backend?.close())
+
+const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => {
+  const b = `http://127.0.0.1:${port}`
+  return [
+    ...serverLines(['proxy', 'proxy_http', 'mime'], d),
+    'ProxyRequests Off',
+    `ProxyPass /p/ ${b}/b/`,
+    `ProxyPassMatch ^/gql/(.*)$ ${b}/b/echo/graphql/execute.json/$1`,
+    `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`
+  ]
+})
+
+beforeAll(async () => {
+  backend = await startRawBackend(port)
+})
+
+/** What the backend received for `req` from apache2, then from the workbench. */
+async function forwarded(req: HttpdRequest): Promise<{ apache: Recorded[]; workbench: Recorded[] }> {
+  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50))
+  backend.records.length = 0
+  await ask(running.apachePort, req)
+  await settle()
+  const apache = backend.records.splice(0)
+  await ask(running.enginePort, req)
+  await settle()
+  return { apache, workbench: backend.records.splice(0) }
+}
+
+/** The request line and the Connection header of the first recorded request. */
+function lineAndConnection(r: Recorded[]): [string | undefined, string[]] {
+  const lines = r[0]?.head.split('\r\n') ?? []
+  const connection = lines
+    .slice(1)
+    .filter((l) => l.slice(0, l.indexOf(':')).toLowerCase() === 'connection')
+    .map((l) =>
+      l
+        .slice(l.indexOf(':') + 1)
+        .trim()
+        .toLowerCase()
+    )
+  return [lines[0], connection]
+}
+
+describe("the backend's connection", () => {
+  it('closes for a substituted ProxyPassMatch URL and is kept otherwise', async () => {
+    for (const target of ['/gql/wknd-shared/adventures-all;slug=x', '/whole/a', '/p/echo']) {
+      const { apache, workbench } = await forwarded(['GET', target, {}])
+      expect(lineAndConnection(workbench), target).toEqual(lineAndConnection(apache))
+    }
+  })
+})
