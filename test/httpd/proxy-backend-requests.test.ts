@@ -2,7 +2,8 @@
  * What the backend gets from mod_proxy_http, Debian's apache2 against the workbench, both
  * forwarding to one raw backend (raw-backend.ts) that records each request as it came: a
  * ProxyPassMatch whose URL is substituted (`$N`, WKND's persisted GraphQL queries) has no worker
- * to reuse, so its backend connection closes; a plain ProxyPass keeps it.
+ * to reuse, so its backend connection closes; a plain ProxyPass keeps it, for a HEAD too (undici
+ * would close after a HEAD unless told).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../integration/support/ports'
@@ -60,10 +61,16 @@ function lineAndConnection(r: Recorded[]): [string | undefined, string[]] {
 }
 
 describe("the backend's connection", () => {
-  it('closes for a substituted ProxyPassMatch URL and is kept otherwise', async () => {
-    for (const target of ['/gql/wknd-shared/adventures-all;slug=x', '/whole/a', '/p/echo']) {
-      const { apache, workbench } = await forwarded(['GET', target, {}])
-      expect(lineAndConnection(workbench), target).toEqual(lineAndConnection(apache))
+  it('closes for a substituted ProxyPassMatch URL and is kept otherwise, HEAD too', async () => {
+    const requests: HttpdRequest[] = [
+      ['GET', '/gql/wknd-shared/adventures-all;slug=x', {}],
+      ['GET', '/whole/a', {}],
+      ['GET', '/p/echo', {}],
+      ['HEAD', '/p/echo', {}]
+    ]
+    for (const req of requests) {
+      const { apache, workbench } = await forwarded(req)
+      expect(lineAndConnection(workbench), `${req[0]} ${req[1]}`).toEqual(lineAndConnection(apache))
     }
   })
 })
