@@ -47,3 +47,24 @@ describe('an AEMaaCS tree without conf.dispatcher.d', () => {
     expect(() => loadConfig(dir)).toThrow(/found neither conf\.dispatcher\.d\/dispatcher\.any/)
   })
 })
+
+describe('an httpd.conf whose includes blow up before its DispatcherConfig', () => {
+  it('loads with the include-limit error at its Include line, not an input error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bomb-'))
+    made.push(dir)
+    const lines = (n: number, line: string): string => Array.from({ length: n }, () => line).join('\n')
+    fs.writeFileSync(path.join(dir, 'a.conf'), lines(200, 'ServerAdmin a@b.c'))
+    fs.writeFileSync(path.join(dir, 'b.conf'), lines(100, `Include ${path.join(dir, 'a.conf')}`))
+    fs.writeFileSync(path.join(dir, 'c.conf'), lines(100, `Include ${path.join(dir, 'b.conf')}`))
+    fs.writeFileSync(
+      path.join(dir, 'httpd.conf'),
+      ['ServerName localhost', `Include ${path.join(dir, 'c.conf')}`, 'DispatcherConfig dispatcher.any'].join('\n')
+    )
+    fs.writeFileSync(path.join(dir, 'dispatcher.any'), '/farms { }\n')
+    const loaded = loadConfig(path.join(dir, 'httpd.conf'))
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
+    expect(errors.map((d) => [d.code, path.basename(d.pos!.file), d.pos!.line])).toEqual([
+      ['APACHE_INCLUDE_LIMIT', 'httpd.conf', 2]
+    ])
+  })
+})

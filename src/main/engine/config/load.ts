@@ -125,6 +125,7 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
   const mapAbsolute = loc.serverRoot ? etcHttpdMapper(loc.serverRoot, memo) : undefined
 
   let apache: ApacheConfig | undefined
+  let apacheStopped = false
   let apacheParse: ((file: string) => ApacheParseResult | undefined) | undefined
   if (loc.apacheRoot && loc.serverRoot) {
     const loaded = loadApacheConfig({
@@ -140,12 +141,17 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
       memo
     })
     apache = loaded.config
+    apacheStopped = loaded.stopped
     apacheParse = loaded.parsedFile
     loaded.files.forEach((f) => files.add(f))
     loaded.watchDirs.forEach((d) => watchDirs.add(d))
   }
 
-  const anyFile = dispatcherAnyFile(loc, apache, memo, mapAbsolute)
+  let anyFile = dispatcherAnyFile(loc, apache, memo, mapAbsolute)
+  // Reading the Apache side stopped before its DispatcherConfig (an include bomb): its error is
+  // the answer, and an empty Dispatcher configuration stands in for the one never reached.
+  const unreached = !anyFile && apacheStopped && loc.apacheRoot !== undefined
+  if (unreached) anyFile = loc.apacheRoot!
   if (!anyFile) {
     throw new ConfigInputError(
       `${input}: the Apache configuration names no DispatcherConfig that exists, so there is no dispatcher.any to load`
@@ -161,7 +167,8 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
   }
   const named = namedDispatcherConfig(apache)
   let doc
-  if (named && !memo.isFile(anyFile)) {
+  if (unreached) doc = parseAnyText('', anyFile, anyOptions)
+  else if (named && !memo.isFile(anyFile)) {
     // mod_dispatcher cannot read its configuration, and httpd does not start. Reported where the
     // file is named; the empty document keeps the missing file watched, so creating it reloads.
     sink.error(
@@ -174,7 +181,8 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
   } else doc = parseAnyFile(anyFile, anyOptions)
   doc.files.forEach((f) => files.add(f))
   doc.globDirs.forEach((g) => watchDirs.add(g.dir))
-  const dispatcher = buildDispatcherConfig(doc, sink)
+  // (Never reached, the stand-in has no farms to complain of: the Apache error says it all.)
+  const dispatcher = buildDispatcherConfig(doc, unreached ? new DiagnosticSink() : sink)
   // The SDK validator and the compile check both need every farm's compiled filter.
   const filters = new Map<Farm, CompiledFilter>()
   const filterOf = (farm: Farm): CompiledFilter => {

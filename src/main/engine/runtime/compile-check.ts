@@ -19,7 +19,7 @@ import { remoteIpProblems } from './remote-ip'
 import { moduleLoaded } from '../config/apache/modules'
 import { emptySettings, otherOccurrences } from '../config/apache/settings'
 import { atReportedLines } from '../config/apache/reported-pos'
-import { listenPort, takesPort } from './listen-port'
+import { duplicateListeners, listenPort, takesPort } from './listen-port'
 
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
@@ -57,6 +57,7 @@ export function compileDiagnostics(
     }
     const mainServer = mainServerAnswers(apache)
     if (mainServer) out.push(mainServer)
+    out.push(...duplicateListeners(apache))
     const compiledRules = new Set<VhostSettings>()
     for (const v of apache.virtualHosts) {
       const compiled = compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile)

@@ -5,6 +5,7 @@
  * health-check vhost on `*:81` never answers the site's requests (vhost.c check_hostalias).
  */
 import type { ApacheConfig } from '../../../shared/config-model'
+import type { Diagnostic } from '../../../shared/diagnostics'
 import { otherOccurrences } from '../config/apache/settings'
 
 const DEFAULT_PORT = 80
@@ -23,4 +24,27 @@ export function takesPort(addresses: readonly string[], port: number): boolean {
     const m = /:(\d+|\*)$/.exec(a.startsWith('[') ? a.slice(a.indexOf(']') + 1) : a)
     return !m || m[1] === '*' || Number(m[1]) === port
   })
+}
+
+/**
+ * httpd refuses a second `Listen` for an address and port it already listens on ("Cannot define
+ * multiple Listeners on the same IP:port"), at that line. Only the same words count here
+ * (`80` and `0.0.0.0:80` depend on the host's address families).
+ */
+export function duplicateListeners(apache: ApacheConfig): Diagnostic[] {
+  const seen = new Set<string>()
+  const out: Diagnostic[] = []
+  for (const d of otherOccurrences(apache.server, 'Listen')) {
+    const address = (d.args[0] ?? '').toLowerCase()
+    if (!seen.has(address)) seen.add(address)
+    else
+      out.push({
+        severity: 'error',
+        code: 'APACHE_DUPLICATE_LISTEN',
+        category: 'syntax',
+        message: `Listen ${d.args[0]}: Cannot define multiple Listeners on the same IP:port`,
+        pos: d.pos
+      })
+  }
+  return out
 }

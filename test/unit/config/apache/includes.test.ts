@@ -209,6 +209,13 @@ describe('Include and IncludeOptional', () => {
       ['APACHE_UNRESOLVED_SYMLINK', 'error', 'include']
     ])
   })
+
+  it('a stray path line among other directives is an invalid command, as apache2 -t says', () => {
+    const r = load({ 'httpd.conf': 'ServerName a\n../windows/x/hi.conf\nServerAdmin a@b.c' })
+    expect(r.sink.items.map((d) => [d.code, d.pos?.line, d.message.split(',')[0]])).toEqual([
+      ['APACHE_INVALID_COMMAND', 2, "Invalid command '../windows/x/hi.conf'"]
+    ])
+  })
 })
 
 describe('DOT httpd include fixtures', () => {

@@ -109,6 +109,8 @@ export interface LoadedApache {
   watchDirs: string[]
   /** Non-comment lines read, counting every inclusion (what `maxLines` bounds). */
   lineCount: number
+  /** Reading stopped short (an unreadable root file, an include bomb): what follows its error is unknown. */
+  stopped: boolean
   /**
    * The parse tree of a file this load read (under the path it was included by), so later
    * checks (the SDK validator's vhost rules) need not read and parse it again.
@@ -139,6 +141,8 @@ class ApacheLoader {
   private readonly maxLines: number
   private lineCount = 0
   private aborted = false
+  /** Lines checkSymlinkStandIn reported: not an invalid command besides. */
+  private readonly symlinkStandIns = new WeakSet<ApacheDirectiveNode>()
   /** The configuration's LoadModule lines are its module list (declared-modules.ts). */
   private modulesDeclared = false
 
@@ -162,12 +166,14 @@ class ApacheLoader {
     const firstDiagnostic = this.opts.sink.items.length
     const parsed = this.parsed.get(this.opts.rootFile)
     if (!parsed.ok) {
+      this.aborted = true
       this.opts.sink.error(APACHE_FILE_UNREADABLE, 'include', parsed.message, {
         file: this.opts.rootFile,
         line: 1,
         column: 1
       })
-    } else if (!this.overBudget()) {
+    } else if (this.overBudget()) this.aborted = true
+    else {
       if (this.opts.declaresModules && mayLoadModule(this.opts.rootFile, 'mime_module', this.includeSources())) {
         this.modules = new ModuleSet([])
         this.modulesDeclared = true
@@ -189,6 +195,7 @@ class ApacheLoader {
       files: this.files,
       watchDirs: [...this.watchDirs],
       lineCount: this.lineCount,
+      stopped: this.aborted,
       parsedFile(file) {
         const p = parsedFiles.peek(file)
         return p?.ok ? p.parse : undefined
@@ -245,6 +252,7 @@ class ApacheLoader {
   private checkSymlinkStandIn(parse: ApacheParseResult): void {
     const only = parse.nodes.length === 1 ? parse.nodes[0] : undefined
     if (only?.type !== 'directive' || only.args.length > 0 || !/^\.{1,2}\/\S+$/.test(only.name)) return
+    this.symlinkStandIns.add(only)
     this.opts.sink.error(
       APACHE_UNRESOLVED_SYMLINK,
       'include',
@@ -332,9 +340,9 @@ class ApacheLoader {
       }
     }
     const canonical = canonicalDirective(name)
-    // (A line that is not a directive name at all, such as a symlink checked out as its target's
-    // path, has its own diagnostic.)
-    if (!isKnownDirective(canonical) && !removedDirective(canonical) && /^[A-Za-z]\w*$/.test(canonical))
+    // Any name httpd does not know, a stray path included (apache2 -t: Invalid command
+    // '../x/y.conf'); a symlink checked out as its target's path has its own diagnostic.
+    if (!isKnownDirective(canonical) && !removedDirective(canonical) && !this.symlinkStandIns.has(node))
       this.invalidCommand(canonical, node.pos)
     else if (this.modulesDeclared) this.checkModuleLoaded(canonical, node.pos)
     // The word count (and for a few, the keyword) httpd's command table asks for: refused lines do nothing.
