@@ -81,3 +81,23 @@ describe('a request head that does not arrive within the headers timeout', () =>
     expect(Date.now() - started).toBeLessThan(7500)
   }, 15_000)
 })
+
+describe('a request head that arrives in pieces, with no headers timeout configured (as the app runs)', () => {
+  it('is answered as soon as it is complete, not refused with 408', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) => dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: up.publish.port }] }])
+    })
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(s.port, '127.0.0.1', () => {
+        socket.write('GET /content/a.html HTTP/1.1\r\n')
+        setTimeout(() => socket.write('Host: localhost\r\nConnection: close\r\n\r\n'), 100)
+      })
+      let text = ''
+      socket.on('data', (d) => (text += d.toString('latin1')))
+      socket.on('error', reject)
+      socket.on('close', () => resolve(text))
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+  })
+})

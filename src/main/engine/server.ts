@@ -479,6 +479,9 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
   return incoming
 }
 
+/** How long a request head may take by default: httpd's `Timeout` (60 s). */
+const DEFAULT_HEAD_TIMEOUT_MS = 60_000
+
 /** `DW_NO_REPLAY=1` runs every stage for every request (for comparisons, or to rule replay out). */
 const REPLAY = process.env.DW_NO_REPLAY !== '1'
 
@@ -493,19 +496,18 @@ export class ProxyServer {
   constructor(private readonly opts: ProxyServerOptions) {
     // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431;
     // a missing Host is the accept stage's to answer (Apache's 400 page, with a trace).
+    // The head timeout is always given: with `requestTimeout: 0` Node's default becomes 0 too,
+    // which the lean listener would take as "at once" (a head split over two reads got a 408).
+    const headersTimeout = opts.headersTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS
     this.server = http.createServer(
       {
         maxHeaderSize: 256 * 1024,
         keepAliveTimeout: 5000,
         requestTimeout: 0,
         requireHostHeader: false,
-        ...(opts.headersTimeoutMs !== undefined
-          ? {
-              headersTimeout: opts.headersTimeoutMs,
-              // Node looks for expired heads this often (30 s by default).
-              connectionsCheckingInterval: Math.min(30_000, Math.max(10, opts.headersTimeoutMs / 4))
-            }
-          : {})
+        headersTimeout,
+        // Node looks for expired heads this often (30 s by default).
+        connectionsCheckingInterval: Math.min(30_000, Math.max(10, headersTimeout / 4))
       },
       (req, res) => this.handle(req, res)
     )
