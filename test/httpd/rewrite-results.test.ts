@@ -41,6 +41,9 @@ describe('a server-context rewrite result', () => {
       '  RewriteRule ^/tri/(.*)$ ///$1 [L]',
       '  RewriteRule ^/mid/(.*)$ /dir/%{ENV:UNSET}/$1 [L]',
       '  RewriteRule ^/unc/(.*)$ /%{ENV:UNSET}/$1 [L,UNC]',
+      '  RewriteRule ^/rr/(.*)$ /%{ENV:UNSET}/$1 [R,L]',
+      '  RewriteRule ^/slit/(.*)$ ///$1',
+      '  RewriteRule ^///(.*)$ /b.html [L]',
       '  RewriteRule ^/dotseg$ /./a.txt [L]',
       '  RewriteRule ^/co1$ /a.txt [CO=k1:v:localhost:0:/:false:true,L]',
       '  RewriteRule ^/co2$ /a.txt [CO=k2:v:localhost:0:/:0:1:Lax,L]',
@@ -73,8 +76,16 @@ describe('a server-context rewrite result', () => {
     ).toBe('')
   })
 
-  it('makes the leading slashes of a local result one, unless [UNC]', async () => {
-    const requests = [get('/pre/a.txt'), get('/pre/dir/c.txt'), get('/tri/a.txt'), get('/mid/c.txt'), get('/unc/a.txt')]
+  it('makes the leading slashes of a local result one, unless [UNC] or written so (not a redirect)', async () => {
+    const requests = [
+      get('/pre/a.txt'),
+      get('/pre/dir/c.txt'),
+      get('/tri/a.txt'),
+      get('/mid/c.txt'),
+      get('/unc/a.txt'),
+      get('/rr/a.txt'),
+      get('/lit/a.txt')
+    ]
     expect(await compareAll(requests, running.apachePort, running.enginePort)).toBe('')
   })
 

@@ -234,13 +234,11 @@ export function applyRule(
   state.args = split.args
   if (env.perdir === null) {
     state.lastSub = { output: rule.output, unsafePrefixStat: flags.unsafePrefixStat }
-    // A server-context result is a URL-path: one without its slash gets it, and its leading
-    // slashes are one unless [UNC] (checked against apache2 2.4.68).
+    // A server-context result is a URL-path: one without its slash gets it (checked against apache2 2.4.68).
     if (!flags.proxy && !state.filename.startsWith('/') && absoluteUriScheme(state.filename).length === 0) {
       if (trace) log(state, `add root prefix: ${state.filename} -> /${state.filename}`)
       state.filename = '/' + state.filename
     }
-    if (!flags.unc && state.filename.startsWith('//')) state.filename = state.filename.replace(/^\/+/, '/')
   }
 
   if (
@@ -272,6 +270,10 @@ export function applyRule(
     }
     return 'matched'
   }
+  // A local result's leading slashes are one, unless [UNC] or the substitution wrote them
+  // itself (a redirect or proxy URL keeps them; checked against apache2 2.4.68).
+  if (env.perdir === null && !flags.unc && state.filename.startsWith('//') && !rule.output.startsWith('//'))
+    state.filename = state.filename.replace(/^\/+/, '/')
   const isThisServer =
     env.ctx.isThisServer ??
     ((host: string, port: number) =>
