@@ -65,6 +65,15 @@ describe('section arguments', () => {
     ).toEqual([])
   })
 
+  it('<Files> anywhere inside <Location>, and inside <Limit>, as httpd walks every enclosing section', () => {
+    expect(said('<Location "/x">\n<If "true">\n<Files "a">\n</Files>\n</If>\n</Location>')).toEqual([
+      '3: <Files> cannot occur within <Location> section'
+    ])
+    expect(said('<Directory "/tmp">\n<Limit GET>\n<Files "a">\n</Files>\n</Limit>\n</Directory>')).toEqual([
+      '3: <Files> cannot occur within <Limit> or <LimitExcept> section'
+    ])
+  })
+
   it('not said inside a false conditional section', () => {
     expect(said('<IfModule !rewrite_module>\n<Directory>\n</Directory>\n<Foo>\n</Foo>\n</IfModule>')).toEqual([])
   })

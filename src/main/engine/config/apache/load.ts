@@ -145,6 +145,8 @@ class ApacheLoader {
   private readonly symlinkStandIns = new WeakSet<ApacheDirectiveNode>()
   /** The configuration's LoadModule lines are its module list (declared-modules.ts). */
   private modulesDeclared = false
+  /** Directives whose module was not loaded when they were read (reportUnloadedModules). */
+  private readonly unloaded: { name: string; pos: SourcePos; module: string }[] = []
 
   constructor(private readonly opts: LoadApacheOptions) {
     this.memo = opts.memo ?? new FsMemo()
@@ -179,6 +181,7 @@ class ApacheLoader {
         this.modulesDeclared = true
       }
       this.evalFile(parsed, this.serverCtx(), undefined)
+      this.reportUnloadedModules()
     }
     this.writer.finish()
     atReportedLines(this.opts.sink.items, firstDiagnostic)
@@ -390,13 +393,21 @@ class ApacheLoader {
   }
 
   /**
-   * A directive of a module the configuration does not load (yet: httpd reads LoadModule lines in
-   * order) is an invalid command to httpd too. Modules some builds compile in are given the benefit.
+   * A directive of a module the configuration does not load is an invalid command to httpd too.
+   * Modules some builds compile in are given the benefit. Decided once every file is read:
+   * LoadModule runs as it is read, but httpd looks the directives up only when it walks the whole
+   * tree, so a LoadModule below the line still counts (apache2 2.4.68: Syntax OK).
    */
   private checkModuleLoaded(name: string, pos: SourcePos): void {
     const module = directiveModule(name)
     if (module === undefined || MAYBE_STATIC.has(module) || this.modules.has(module)) return
-    this.invalidCommand(name, pos, `; ${module} is not loaded (no LoadModule line for it before this one)`)
+    this.unloaded.push({ name, pos, module })
+  }
+
+  private reportUnloadedModules(): void {
+    for (const { name, pos, module } of this.unloaded)
+      if (!this.modules.has(module))
+        this.invalidCommand(name, pos, `; ${module} is not loaded (no LoadModule line for it)`)
   }
 
   private define(args: string[], pos: SourcePos): void {

@@ -49,7 +49,11 @@ export class SectionContexts {
    */
   enter(node: ApacheSectionNode, name: string, args: string[], ctx: Ctx): Ctx | undefined {
     const lower = name.toLowerCase()
-    if (ctx.within !== undefined) return this.container(node, name, args, ctx)
+    if (ctx.within !== undefined) {
+      if ((lower === 'files' || lower === 'filesmatch') && (ctx.limit !== undefined || ctx.inLocation !== undefined))
+        this.filesRefused(node, name, ctx)
+      return this.container(node, name, args, ctx)
+    }
     if (lower === 'virtualhost') return this.virtualHost(node, args, ctx)
     const kind = SCOPE_KINDS[lower]
     if (kind) return this.scope(node, kind, args, ctx)
@@ -58,6 +62,21 @@ export class SectionContexts {
       return undefined
     }
     return this.container(node, name, args, ctx)
+  }
+
+  /**
+   * filesection: no <Files> in a <Limit> or anywhere inside a <Location> (ap_check_cmd_context
+   * NOT_IN_LIMIT | NOT_IN_LOCATION walks every enclosing section).
+   */
+  private filesRefused(node: ApacheSectionNode, written: string, ctx: Ctx): void {
+    this.sink.error(
+      APACHE_MISPLACED_SECTION,
+      'syntax',
+      ctx.limit !== undefined
+        ? `<${written}> cannot occur within <Limit> or <LimitExcept> section`
+        : `<${written}> cannot occur within <${ctx.inLocation}> section`,
+      node.pos
+    )
   }
 
   private virtualHost(node: ApacheSectionNode, args: string[], ctx: Ctx): Ctx | undefined {
@@ -93,18 +112,8 @@ export class SectionContexts {
         node.pos
       )
     }
-    // filesection: no <Files> in a <Location> (ap_check_cmd_context NOT_IN_LOCATION).
-    if (
-      (kind === 'Files' || kind === 'FilesMatch') &&
-      (ctx.scopeKind === 'Location' || ctx.scopeKind === 'LocationMatch')
-    ) {
-      this.sink.error(
-        APACHE_MISPLACED_SECTION,
-        'syntax',
-        `<${written}> cannot occur within <${ctx.section ?? ctx.scopeKind}> section`,
-        node.pos
-      )
-    }
+    if ((kind === 'Files' || kind === 'FilesMatch') && ctx.inLocation !== undefined)
+      this.filesRefused(node, written, ctx)
     if (kind === 'ElseIf' || kind === 'Else') {
       const previous = [...ctx.settings.scopes]
         .reverse()
@@ -121,7 +130,8 @@ export class SectionContexts {
     if (kind === 'Else') arg = ''
     const settings = emptySettings()
     ctx.settings.scopes.push({ kind, arg, settings, pos: node.pos })
-    return { settings, level: 'scope', vhost: ctx.vhost, scopeKind: kind, section: written }
+    const inLocation = kind === 'Location' || kind === 'LocationMatch' ? written : ctx.inLocation
+    return { settings, level: 'scope', vhost: ctx.vhost, scopeKind: kind, section: written, inLocation }
   }
 
   /**

@@ -152,6 +152,8 @@ export interface WriteContext {
   within?: string
   /** Inside `<Limit>`/`<LimitExcept>`: the methods access directives there apply to. */
   limit?: MethodLimit
+  /** The `<Location>`/`<LocationMatch>` around the current line, however deep (as httpd spells it). */
+  inLocation?: string
   /** Inside `<RequireAll|Any|None>`: the group `Require` lines go to. */
   authzGroup?: AuthzGroup
   /** Inside a container whose access directives are not modelled (`<Proxy>`, unknown ones). */
