@@ -1,10 +1,11 @@
 /**
  * mod_dir's look-up of each DirectoryIndex name (and FallbackResource's) is a subrequest that
  * mod_rewrite's translate hook sees like any request: the vhost's rules run on the index name
- * (`[NS]` rules are skipped, `%{IS_SUBREQ}` is "true"), a `[R]` there is passed on to the client
- * (the classic redirect loop of `^/index\.html$ / [R]`), `[F]` refuses the index, and a rule that
- * maps the name elsewhere serves that file in place of the folder. A folder a rule mapped the
- * request to finds its index through the rules too. Debian's apache2 against the workbench.
+ * (`[NS]` and `[R]` rules are skipped, so `^/index\.html$ / [R]` does not loop; `%{IS_SUBREQ}`
+ * is "true"), a substitution that names another server is passed on as a redirect, `[F]` refuses
+ * the index, `[P]` hands it to mod_proxy, and a rule that maps the name elsewhere serves that file
+ * in place of the folder. A folder a rule mapped the request to finds its index through the rules
+ * too. Debian's apache2 against the workbench.
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'

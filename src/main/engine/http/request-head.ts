@@ -65,7 +65,7 @@ const NODE_PROTOCOLS = new Set(['HTTP/1.0', 'HTTP/1.1'])
  * (and answers 501 for a method no module takes). Such a head reaches Node as a POST (no special
  * meaning in Node's server, unlike HEAD or CONNECT) and the engine gets the method sent.
  */
-const NODE_METHODS: ReadonlySet<string> = new Set(METHODS)
+export const NODE_METHODS: ReadonlySet<string> = new Set(METHODS)
 /** What Node's parser is given in place of a method it does not know. */
 const STAND_IN_METHOD = 'POST'
 const RAW_BYTE = /[\x80-\xff]/

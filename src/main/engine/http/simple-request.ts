@@ -9,14 +9,14 @@
  * it (see lean-listener.ts for why both exist).
  *
  * Two more kinds are taken here: a bodiless request whose method is a token llhttp does not know
- * (`DEBUG`, `TRACK`, a lower-case `get`). Node answers those 400 before any handler runs,
- * where httpd takes any token as a method: its handlers answer 501, the Dispatcher's filter
- * decides (checked with apache2 2.4.71). And a bodiless CONNECT, in any form: Node hands a
+ * (`DEBUG`, `TRACK`, a lower-case `get`), where httpd takes any token as a method: its handlers
+ * answer 501, the Dispatcher's filter decides (checked with apache2 2.4.71); with a body, such a
+ * head goes to Node under a stand-in method (request-head.ts). And a bodiless CONNECT, in any form: Node hands a
  * CONNECT to a tunnel handler instead of answering it, where httpd without mod_proxy_connect
  * serves it as a request for `/` on the virtual host its `host:port` names (accept stage).
  */
-import http from 'node:http'
 import { lowerName } from '../apache-expr/lower-name'
+import { NODE_METHODS } from './request-head'
 
 /** Read only: the listener hands the same object on for a repeated head on one connection. */
 export interface SimpleRequest {
@@ -49,8 +49,6 @@ const NOT_PLAIN = /[^\x20-\x7e\r\n]/
  */
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\/[\x21-\x7e\x80-\xff]*) (HTTP\/(?:1\.[1-9]|[2-9]\.[0-9]))$/
 const CONNECT_LINE = /^(CONNECT) ([\x21-\x7e\x80-\xff]+) (HTTP\/(?:1\.[1-9]|[2-9]\.[0-9]))$/
-/** The methods llhttp parses: besides GET and HEAD, these stay with Node. */
-const NODE_METHODS = new Set(http.METHODS)
 
 /** Headers whose presence changes framing or connection handling: left to Node. */
 // `Proxy-Connection` is read by llhttp as `Connection` is.

@@ -37,7 +37,7 @@ import { STATUS_LINES } from './rewrite/flags'
 import type { SectionWalkInput } from '../runtime/sections'
 import type { SourcePos } from '../../../shared/diagnostics'
 import type { ApacheRequest } from '../apache-expr'
-import { applyRewrites, type RewriteOutcome } from './rewrite'
+import { applyRewrites, type CompiledRewrite, type RewriteOutcome } from './rewrite'
 import { proxyTargetOf, type ProxyTarget } from './apache-proxy'
 
 export interface SubLookup {
@@ -146,6 +146,8 @@ export function lookupUri(
       done.proxy = proxyTargetOf(out)
       return { sub: Object.assign(lookupSub(ctx, v, root, uri, filename, subArgs, walk), { rewrite: done }) }
     }
+    const before = filename
+    const argsBefore = subArgs
     if ((out.query || null) !== subArgs) subArgs = out.query || null
     if (out.action === 'passthrough') {
       uri = out.uri
@@ -154,7 +156,7 @@ export function lookupUri(
       filename = out.filename
       translated = done.mapped = true
     }
-    walk = subrequestWalkInput(ctx, v, uri, filename, subArgs)
+    if (filename !== before || subArgs !== argsBefore) walk = subrequestWalkInput(ctx, v, uri, filename, subArgs)
     const sub = lookupUriTranslated(ctx, v, root, uri, filename, subArgs, walk, translated)
     sub.rewrite = done
     return { sub }
@@ -174,7 +176,7 @@ function rewriteSubrequest(
   walk: SectionWalkInput
 ): { out: RewriteOutcome; source: SourcePos } | null {
   const rw = v.apache.rewrite
-  if (!rw) return null
+  if (!rw || !appliesToSubrequests(rw.compiled)) return null
   const decided = v.apache.rewriteSwitch?.resolve(walk, []) ?? null
   if (!(decided ? decided.on : rw.engine)) return null
   const req: ApacheRequest = { ...ctx.apacheRequest(), uri, query: args ?? '', emptyArgs: false, subrequest: true }
@@ -192,6 +194,18 @@ function rewriteSubrequest(
   if (nothing && sameEnv(out.env, ctx.env)) return null
   return { out, source: out.lastTouched ?? { file: '', line: 0, column: 0 } }
 }
+
+/** Whether a rule list has a rule a subrequest runs (not `[NS]`, not `[R]`): worked out once per list. */
+function appliesToSubrequests(compiled: CompiledRewrite): boolean {
+  let known = subrequestRules.get(compiled)
+  if (known === undefined) {
+    known = compiled.rules.some((r) => !r.flags.nosubreq && !r.flags.redirect)
+    subrequestRules.set(compiled, known)
+  }
+  return known
+}
+
+const subrequestRules = new WeakMap<CompiledRewrite, boolean>()
 
 /** Whether the rules left the environment as it was (the engine always hands back a copy). */
 function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
