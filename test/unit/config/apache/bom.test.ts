@@ -35,6 +35,17 @@ describe('a UTF-8 BOM in an Apache file', () => {
     ])
   })
 
+  it('before a section, at the end tag that then closes nothing (as apache2 -t reads it)', () => {
+    expect(
+      errors({
+        'httpd.conf': 'Include vhost.conf\n',
+        'vhost.conf': `${BOM}<VirtualHost *:80>\n  <Directory /x>\n  </Directory>\n</VirtualHost>\n`
+      })
+    ).toEqual([
+      expect.stringMatching(/^vhost\.conf:4: APACHE_BOM <\/VirtualHost> without matching <VirtualHost> section/)
+    ])
+  })
+
   it('is not said for a file httpd never reads', () => {
     expect(
       errors({

@@ -43,9 +43,22 @@ const parses = new ContentCache<string, ParseWithDiagnostics>(CONTENT_CACHE_SIZE
 /** A file starting with a UTF-8 BOM (httpd reads the three bytes as the start of line 1's first word). */
 export const APACHE_BOM = 'APACHE_BOM'
 
-/** apache2 -t's refusal of a BOM: its bytes and the rest of the first word are an unknown command. */
+/**
+ * apache2 -t's refusal of a BOM: its bytes and the rest of the first word are an unknown command.
+ * When that word opens a section (`<VirtualHost`), the section is not one to httpd, and it fails
+ * sooner, while reading, at the end tag that now closes nothing.
+ */
 function bomRefusal(file: string, text: string): Diagnostic {
   const word = /^[^\s]*/.exec(text)?.[0] ?? ''
+  const unmatched = word.startsWith('<') && !word.startsWith('</') ? unmatchedEndTag(text, word.slice(1)) : null
+  if (unmatched)
+    return {
+      severity: 'error',
+      code: APACHE_BOM,
+      category: 'syntax',
+      message: `</${unmatched.name}> without matching <${unmatched.name}> section (the file starts with a UTF-8 byte order mark, which httpd does not skip, so line 1's <${unmatched.name}> opens nothing: save it without BOM)`,
+      pos: { file, line: unmatched.line, column: 1 }
+    }
   return {
     severity: 'error',
     code: APACHE_BOM,
@@ -53,6 +66,21 @@ function bomRefusal(file: string, text: string): Diagnostic {
     message: `Invalid command '\\xef\\xbb\\xbf${word}', perhaps misspelled or defined by a module not included in the server configuration (the file starts with a UTF-8 byte order mark, which httpd does not skip: save it without BOM)`,
     pos: { file, line: 1, column: 1 }
   }
+}
+
+/** The first end tag of section `opener` (its name, `>` aside) that closes nothing once line 1 is not counted. */
+function unmatchedEndTag(text: string, opener: string): { name: string; line: number } | null {
+  const name = opener.replace(/>$/, '').toLowerCase()
+  const lines = text.split('\n')
+  let depth = 0
+  for (let i = 1; i < lines.length; i++) {
+    const m = /^\s*<(\/?)([^\s>]+)/.exec(lines[i])
+    if (!m || m[2].toLowerCase() !== name) continue
+    if (m[1] === '') depth++
+    else if (depth > 0) depth--
+    else return { name: m[2], line: i + 1 }
+  }
+  return null
 }
 
 function parseFile(file: string, memo: FsMemo): ParsedFile {
