@@ -15,9 +15,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/engine/config/load'
-import { APACHE } from './harness'
+import { APACHE, loadModules } from './harness'
 
-const MODULES_DIR = '/usr/lib/apache2/modules'
 const DEFAULT_MODULES = [
   'rewrite',
   'mime',
@@ -69,9 +68,7 @@ function probe(
     `ErrorLog "${root}/run/error.log"`,
     `DefaultRuntimeDir "${root}/run"`,
     `Mutex file:${root}/run default`,
-    `LoadModule mpm_event_module ${MODULES_DIR}/mod_mpm_event.so`,
-    `LoadModule authz_core_module ${MODULES_DIR}/mod_authz_core.so`,
-    ...(opts.modules ?? DEFAULT_MODULES).map((m) => `LoadModule ${m}_module ${MODULES_DIR}/mod_${m}.so`)
+    ...loadModules(['mpm_event', 'authz_core', ...(opts.modules ?? DEFAULT_MODULES)])
   ].join('\n')
   const text = typeof body === 'function' ? body(root) : body
   const conf = Buffer.concat([Buffer.from(head + '\n'), typeof text === 'string' ? Buffer.from(text) : text])

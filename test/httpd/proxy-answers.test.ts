@@ -6,38 +6,23 @@
  * 8191 bytes or a head that cannot be read is httpd's own 502 Bad Gateway, and a
  * `[P,NE]` URL holding a space is refused with 403.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../integration/support/ports'
+import { describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
-import { classicSideBySide, serverLines } from './classic'
-import { startRawBackend, type RawBackend } from './raw-backend'
+import { serverLines } from './classic'
+import { proxiedSideBySide } from './raw-backend'
 
-let backend: RawBackend
-let port = 0
-beforeAll(async () => {
-  port = await freePort()
-})
-afterAll(async () => backend?.close())
-
-const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => {
-  const b = `http://127.0.0.1:${port}`
-  return [
-    ...serverLines(['proxy', 'proxy_http', 'headers', 'rewrite', 'mime'], d),
-    'ProxyRequests Off',
-    'ProxyTimeout 5',
-    'RewriteEngine On',
-    `ProxyPass /p/ ${b}/b/`,
-    `RewriteRule ^/rwne/(.*)$ ${b}/b/echo/$1 [P,NE]`,
-    '<Location /eo/>',
-    `  ProxyPass ${b}/b/`,
-    '  ProxyErrorOverride On',
-    '</Location>'
-  ]
-})
-
-beforeAll(async () => {
-  backend = await startRawBackend(port)
-})
+const { running } = proxiedSideBySide((b, d) => [
+  ...serverLines(['proxy', 'proxy_http', 'headers', 'rewrite', 'mime'], d),
+  'ProxyRequests Off',
+  'ProxyTimeout 5',
+  'RewriteEngine On',
+  `ProxyPass /p/ ${b}/b/`,
+  `RewriteRule ^/rwne/(.*)$ ${b}/b/echo/$1 [P,NE]`,
+  '<Location /eo/>',
+  `  ProxyPass ${b}/b/`,
+  '  ProxyErrorOverride On',
+  '</Location>'
+])
 
 const get = (target: string): HttpdRequest => ['GET', target, {}]
 const compare = (requests: HttpdRequest[]): Promise<string> =>

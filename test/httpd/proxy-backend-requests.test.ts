@@ -5,37 +5,23 @@
  * to reuse, so its backend connection closes; a plain ProxyPass keeps it, for a HEAD too (undici
  * would close after a HEAD unless told).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../integration/support/ports'
+import { describe, expect, it } from 'vitest'
 import { ask, type HttpdRequest } from './harness'
-import { classicSideBySide, serverLines } from './classic'
-import { startRawBackend, type RawBackend, type Recorded } from './raw-backend'
+import { serverLines } from './classic'
+import { proxiedSideBySide, type Recorded } from './raw-backend'
 
-let backend: RawBackend
-let port = 0
-beforeAll(async () => {
-  port = await freePort()
-})
-afterAll(async () => backend?.close())
-
-const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => {
-  const b = `http://127.0.0.1:${port}`
-  return [
-    ...serverLines(['proxy', 'proxy_http', 'mime'], d),
-    'ProxyRequests Off',
-    `ProxyPass /p/ ${b}/b/`,
-    `ProxyPassMatch ^/gql/(.*)$ ${b}/b/echo/graphql/execute.json/$1`,
-    `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`
-  ]
-})
-
-beforeAll(async () => {
-  backend = await startRawBackend(port)
-})
+const { running, backend: raw } = proxiedSideBySide((b, d) => [
+  ...serverLines(['proxy', 'proxy_http', 'mime'], d),
+  'ProxyRequests Off',
+  `ProxyPass /p/ ${b}/b/`,
+  `ProxyPassMatch ^/gql/(.*)$ ${b}/b/echo/graphql/execute.json/$1`,
+  `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`
+])
 
 /** What the backend received for `req` from apache2, then from the workbench. */
 async function forwarded(req: HttpdRequest): Promise<{ apache: Recorded[]; workbench: Recorded[] }> {
   const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50))
+  const backend = raw()
   backend.records.length = 0
   await ask(running.apachePort, req)
   await settle()

@@ -5,6 +5,10 @@
  * (odd reason phrases, folded lines, two lengths, an interim 100, no head at all).
  */
 import net from 'node:net'
+import { afterAll, beforeAll } from 'vitest'
+import { freePort } from '../integration/support/ports'
+import type { RunningPair } from './harness'
+import { classicSideBySide } from './classic'
 
 export interface Recorded {
   head: string
@@ -145,5 +149,32 @@ export async function startRawBackend(port: number): Promise<RawBackend> {
         for (const s of sockets) s.destroy()
         server.close(() => resolve())
       })
+  }
+}
+
+/**
+ * apache2 and the workbench side by side on `lines(backendUrl, docroot)`, both forwarding to one
+ * raw backend started for the file's tests (read `backend` inside a test).
+ */
+export function proxiedSideBySide(lines: (backend: string, docroot: string) => string[]): {
+  running: RunningPair
+  backend: () => RawBackend
+} {
+  let port = 0
+  let backend: RawBackend | undefined
+  beforeAll(async () => {
+    port = await freePort()
+  })
+  const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => lines(`http://127.0.0.1:${port}`, d))
+  beforeAll(async () => {
+    backend = await startRawBackend(port)
+  })
+  afterAll(async () => backend?.close())
+  return {
+    running,
+    backend: () => {
+      if (!backend) throw new Error('the raw backend is not running yet')
+      return backend
+    }
   }
 }
