@@ -383,6 +383,7 @@ export function toIncoming(req: IncomingMessage): IncomingRequest {
     secure: 'encrypted' in socket && !!(socket as { encrypted?: boolean }).encrypted,
     body: hasBody ? req : null
   }
+  if (original?.close) incoming.lastOnConnection = true
   if (target.charCodeAt(0) !== 0x2f || incoming.method === 'CONNECT') takeUrlHost(incoming)
   return incoming
 }

@@ -163,12 +163,19 @@ class LeanConnection {
   private next(): void {
     let data = this.buffered
     if (!data) return
-    // Empty lines before a request line are skipped (by httpd and llhttp alike).
-    if (data[0] === 13 && data[1] === 10) {
-      let skip = 2
-      while (data[skip] === 13 && data[skip + 1] === 10) skip += 2
-      this.buffered = data = skip < data.length ? Buffer.from(data.subarray(skip)) : null
-      if (!data) return
+    // Empty lines before a request line are skipped (by httpd and llhttp alike), a bare LF too
+    // (httpd's read_request_line: checked against apache2 2.4.68 between pipelined requests).
+    if (data[0] === 13 || data[0] === 10) {
+      let skip = 0
+      for (;;) {
+        if (data[skip] === 13 && data[skip + 1] === 10) skip += 2
+        else if (data[skip] === 10) skip++
+        else break
+      }
+      if (skip > 0) {
+        this.buffered = data = skip < data.length ? Buffer.from(data.subarray(skip)) : null
+        if (!data) return
+      }
     }
     const end = data.indexOf(HEAD_END)
     if (end < 0) {

@@ -46,6 +46,11 @@ export type HeadVerdict =
 export interface OriginalRequestLine {
   /** Set when Node's parser got another method (it refuses those it does not know: `get`, `FOO`). */
   method?: string
+  /**
+   * The head framed its body twice (Content-Length and Transfer-Encoding): httpd reads it chunked
+   * but closes the connection after the answer (AP_CONN_CLOSE, against request smuggling).
+   */
+  close?: true
   target: string
   protocol: string
   sent: { target: string; protocol: string }
@@ -175,6 +180,7 @@ export function judgeHead(head: string): HeadVerdict {
   let kept = fields
   if (transferEncoding) {
     kept = fields.filter((f) => !/^content-length[ \t]*:/i.test(f))
+    if (kept.length !== fields.length) original.close = true
     // Node's parser refuses `chunked` anywhere but last (`chunked, chunked`, two chunked lines):
     // those are handed on as one plain `chunked`, the body is read chunked either way. Others
     // (`gzip, chunked`) keep their value, which mod_proxy looks at.

@@ -1,0 +1,138 @@
+/**
+ * The connection layer (server.ts, lean-listener.ts, request-head.ts) against Debian's apache2
+ * at the socket: the same bytes, in the same pieces with the same pauses, to both servers under
+ * the same httpd.conf lines; the whole byte stream each sends back (Date blanked, Allow sorted,
+ * the error pages' DOCTYPE and so their Content-Length blanked: 2.4.68 writes a longer DOCTYPE)
+ * and whether it closed the connection within a generous wait. No assertion measures a delay.
+ */
+import net from 'node:net'
+import { describe, expect, it } from 'vitest'
+import { classicSideBySide, serverLines } from './classic'
+import type { RunningPair } from './harness'
+
+/** Bytes to write, a pause in ms, or the client's FIN. */
+type Step = string | { pause: number } | 'FIN'
+
+interface Heard {
+  /** What the server sent, normalised. */
+  stream: string
+  /** The server ended the connection before the client gave up waiting. */
+  closed: boolean
+}
+
+/**
+ * Writes `steps` and reads until the server closes, nothing arrives for `quietMs` after the
+ * last write or byte, or 9 s pass.
+ */
+function converse(port: number, steps: Step[], quietMs = 4000): Promise<Heard> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = []
+    let done = false
+    let quiet: NodeJS.Timeout | undefined
+    const socket = net.connect(port, '127.0.0.1')
+    const finish = (closed: boolean): void => {
+      if (done) return
+      done = true
+      clearTimeout(cap)
+      clearTimeout(quiet)
+      socket.destroy()
+      resolve({ stream: normalise(Buffer.concat(parts).toString('latin1')), closed })
+    }
+    const cap = setTimeout(() => finish(false), 9000)
+    const arm = (): void => {
+      clearTimeout(quiet)
+      quiet = setTimeout(() => finish(false), quietMs)
+    }
+    socket.on('data', (c: Buffer) => {
+      parts.push(c)
+      arm()
+    })
+    socket.on('end', () => finish(true))
+    socket.on('error', () => finish(true))
+    socket.on('connect', async () => {
+      for (const step of steps) {
+        if (done) return
+        if (step === 'FIN') socket.end()
+        else if (typeof step === 'string') socket.write(step, 'latin1')
+        else await new Promise((r) => setTimeout(r, step.pause))
+      }
+      arm()
+    })
+  })
+}
+
+function normalise(text: string): string {
+  return (
+    text
+      .replace(/^Date: .*$/gm, 'Date: (date)')
+      // httpd varies the order of the methods in Allow (harness.ts compares them sorted too).
+      .replace(/^Allow: (.*)$/gm, (_, v: string) => `Allow: ${v.split(',').sort().join(',')}`)
+      .replace(/<!DOCTYPE[^>]*>/g, '<!DOCTYPE>')
+      .replace(
+        /Content-Length: \d+(\r\n(?:[^\r\n]+\r\n)*?Content-Type: text\/html; charset=iso-8859-1)/g,
+        'Content-Length: (page)$1'
+      )
+  )
+}
+
+/** Both servers' streams for the same steps, side by side. */
+async function both(
+  running: RunningPair,
+  steps: Step[],
+  quietMs?: number
+): Promise<{ apache: Heard; workbench: Heard }> {
+  const [apache, workbench] = await Promise.all([
+    converse(running.apachePort, steps, quietMs),
+    converse(running.enginePort, steps, quietMs)
+  ])
+  return { apache, workbench }
+}
+
+/** The workbench heard as apache2 is heard (same stream, same close). */
+async function expectSame(running: RunningPair, steps: Step[], quietMs?: number): Promise<void> {
+  const { apache, workbench } = await both(running, steps, quietMs)
+  expect(transcript(workbench)).toBe(transcript(apache))
+}
+
+/** One string, so that a failure shows a line-by-line diff. */
+function transcript(h: Heard): string {
+  return `${h.stream}\n[${h.closed ? 'closed by the server' : 'still open'}]`
+}
+
+const FILES = { 'a.txt': 'a\n', 'b.txt': 'bbbbbbbbbb\n', 'd/index.html': 'i\n' }
+const get = (target: string, more = '', protocol = 'HTTP/1.1'): string =>
+  `GET ${target} ${protocol}\r\nHost: localhost\r\n${more}\r\n`
+const KA = 'Connection: keep-alive\r\n'
+const CLOSE = 'Connection: close\r\n'
+
+describe('connections under KeepAliveTimeout 1', () => {
+  const running = classicSideBySide(FILES, (d) => [...serverLines(['mime', 'alias', 'dir'], d), 'KeepAliveTimeout 1'])
+
+  it('reads a head that arrives in pieces, also on a kept-alive connection', async () => {
+    // (Node's headersTimeout was 0, from requestTimeout 0: the lean listener answered 408 at once.)
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\n', { pause: 100 }, `Host: localhost\r\n${CLOSE}\r\n`])
+    await expectSame(running, ['GET /a.t', { pause: 100 }, `xt HTTP/1.1\r\nHost: localhost\r\n${CLOSE}\r\n`])
+    await expectSame(running, [
+      get('/a.txt'),
+      { pause: 200 },
+      'GET /b.txt HTTP/1.1\r\n',
+      { pause: 100 },
+      `Host: localhost\r\n${CLOSE}\r\n`
+    ])
+  })
+
+  it('closes after a request framed twice, Content-Length and Transfer-Encoding (AP_CONN_CLOSE)', async () => {
+    const framedTwice = (line: string): string =>
+      `${line}\r\nHost: localhost\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`
+    // apache2 answers with `Connection: close` and reads nothing after; the workbench keeps the
+    // connection and answers the request behind it.
+    await expectSame(running, [get('/a.txt') + framedTwice('POST /a.txt HTTP/1.1') + get('/b.txt', CLOSE)])
+    await expectSame(running, [framedTwice('POST /nope HTTP/1.1') + get('/b.txt', CLOSE)])
+    await expectSame(running, [framedTwice('GET /a.txt HTTP/1.1') + get('/b.txt', CLOSE)])
+  })
+
+  it('skips a bare LF between pipelined requests', async () => {
+    await expectSame(running, [get('/a.txt') + '\n' + get('/b.txt', CLOSE)])
+    await expectSame(running, [get('/a.txt', KA) + '\n' + get('/b.txt', CLOSE)])
+  })
+})
