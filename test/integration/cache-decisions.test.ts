@@ -478,7 +478,7 @@ describe('§5.3 step 7 /sessionmanagement', () => {
     expect(s.read(PAGE)).toBe('cached copy')
   })
 
-  it('a credential without a session is "session is invalid"; the render\'s 200 opens the session (/directory made), then the page is cached and served', async () => {
+  it('a credential without a session is "session is invalid"; the render\'s 200 opens the session, then the page is cached and served', async () => {
     const { s, dir } = await sessionStack()
     const headers = { authorization: AUTH }
     const a = await s.get(PAGE, { headers })
@@ -487,7 +487,8 @@ describe('§5.3 step 7 /sessionmanagement', () => {
     expect(
       a.trace.stages.some((st) => st.summary === `session opened: ${path.join(dir, md5(AUTH))} (/sessionmanagement)`)
     ).toBe(true)
-    expect(fs.existsSync(path.join(dir, md5(AUTH)))).toBe(true)
+    // Kept in memory: nothing is written outside the cache docroot, /directory included.
+    expect(fs.existsSync(dir)).toBe(false)
     await notStored(s, PAGE)
 
     const stored = s.nextStore(PAGE)
@@ -512,7 +513,11 @@ describe('§5.3 step 7 /sessionmanagement', () => {
     const a = await s.get(PAGE, { headers: { authorization: AUTH } })
     expect(a.status).toBe(401)
     expect(a.headers['x-cache-info']).toBe('not cacheable: session is invalid')
-    expect(fs.existsSync(path.join(dir, md5(AUTH)))).toBe(false)
+    expect(a.trace.stages.some((st) => st.summary.startsWith('session opened'))).toBe(false)
+    expect((await s.get(PAGE, { headers: { authorization: AUTH } })).headers['x-cache-info']).toBe(
+      'not cacheable: session is invalid'
+    )
+    expect(fs.existsSync(dir)).toBe(false)
   })
 
   it('/header "Cookie:login-token" with /encode "hex": the cookie is the credential, its hex encoding the file name', async () => {
@@ -522,27 +527,30 @@ describe('§5.3 step 7 /sessionmanagement', () => {
     const noCookie = await s.get(PAGE, { headers: { authorization: AUTH } })
     expect(noCookie.headers['x-cache-info']).toBe('not cacheable: session manager needs to authenticate')
     const headers = { cookie: `a=1; login-token=${token}; b=2` }
-    expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('not cacheable: session is invalid')
-    expect(fs.existsSync(file)).toBe(true)
+    const opened = await s.get(PAGE, { headers })
+    expect(opened.headers['x-cache-info']).toBe('not cacheable: session is invalid')
+    expect(opened.trace.stages.some((st) => st.summary === `session opened: ${file} (/sessionmanagement)`)).toBe(true)
     expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('caching')
   })
 
-  it('/timeout: a session unused for longer is invalid; one used within it is renewed', async () => {
-    const { s, dir } = await sessionStack('/timeout "60"')
-    const headers = { authorization: AUTH }
-    const file = path.join(dir, md5(AUTH))
-    fs.mkdirSync(dir, { recursive: true })
-    fs.writeFileSync(file, '')
-    const old = new Date(Date.now() - 120_000)
-    fs.utimesSync(file, old, old)
+  it('/timeout: a session unused for longer is invalid; each use renews it', async () => {
+    const { s } = await sessionStack('/timeout "1"')
+    // A credential of its own: sessions are kept for the whole process.
+    const headers = { authorization: 'Basic dGltZW91dDp0ZXN0' }
+    const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
     expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('not cacheable: session is invalid')
-    // The render's 200 renewed it.
-    expect(Date.now() - fs.statSync(file).mtimeMs).toBeLessThan(10_000)
-    const recent = new Date(Date.now() - 30_000)
-    fs.utimesSync(file, recent, recent)
+    const stored = s.nextStore(PAGE)
     expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('caching')
-    await new Promise((r) => setTimeout(r, 50))
-    expect(Date.now() - fs.statSync(file).mtimeMs).toBeLessThan(10_000)
+    await stored
+    // Used again within the second: still valid, and renewed by the use.
+    await wait(600)
+    expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('target file cached')
+    await wait(600)
+    expect((await s.get(PAGE, { headers })).headers['x-cache-info']).toBe('target file cached')
+    // Then unused for longer than /timeout: invalid, and the render answers again.
+    await wait(1200)
+    const late = await s.get(PAGE, { headers })
+    expect(late.headers['x-cache-info']).toBe('not cacheable: session is invalid')
   })
 })
 

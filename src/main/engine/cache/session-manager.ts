@@ -7,18 +7,20 @@
  *
  * - No credential: `not cacheable: session manager needs to authenticate`: the render answers
  *   (it asks for the login), nothing is delivered from or stored in the cache.
- * - A credential without a valid session file: `not cacheable: session is invalid`; the request
- *   goes to the render with its credential, and a 200 answer opens the session (the file is
- *   written, `/directory` made when missing), so the next requests are served from the cache.
+ * - A credential without a valid session: `not cacheable: session is invalid`; the request goes
+ *   to the render with its credential, and a 200 answer opens the session, so the next requests
+ *   are served from the cache.
  * - A valid session: the request goes on to the remaining cache checks.
  *
+ * The workbench keeps the sessions in memory, by the file the module would write: it never
+ * writes outside the cache docroot, and `/directory` names a folder of the production machine
+ * (`/usr/…/cache/.sessions`). They last as long as the process, across configuration reloads.
+ *
  * UNCERTAIN (the documents give the properties and the two reason strings only): which answer
- * opens a session (200 here, the only status the cache stores either), what is in the file
- * (nothing here: only its name and modification time count), and that an expired file is left
- * in place until the next successful login renews it.
+ * opens a session (200 here, the only status the cache stores either), and that an expired
+ * session stays until the next successful login renews it.
  */
 import { createHash } from 'node:crypto'
-import fs from 'node:fs'
 import path from 'node:path'
 import type { SessionManagement } from '../../../shared/config-model'
 
@@ -82,43 +84,34 @@ export class SessionManager {
     const file = this.fileFor(value)
     if (file === null)
       return { kind: 'invalid', credential: this.credential, file, why: '/sessionmanagement has no /directory' }
-    let mtime: number | undefined
-    try {
-      mtime = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs
-    } catch {
-      // A name the file system refuses (too long with /encode "hex"): no session can exist.
-      mtime = undefined
-    }
-    if (mtime === undefined) return { kind: 'invalid', credential: this.credential, file, why: 'no session file' }
-    if (now - mtime >= this.timeoutMs)
+    const used = lastUsed.get(file)
+    if (used === undefined) return { kind: 'invalid', credential: this.credential, file, why: 'no session' }
+    if (now - used >= this.timeoutMs)
       return {
         kind: 'invalid',
         credential: this.credential,
         file,
-        why: `session file unused for ${Math.floor((now - mtime) / 1000)} s (/timeout ${this.timeoutMs / 1000})`
+        why: `session unused for ${Math.floor((now - used) / 1000)} s (/timeout ${this.timeoutMs / 1000})`
       }
-    // "times out after it has been used last": each use renews it (at most once a second).
-    if (renew && now - mtime >= 1000) renewFile(file, now)
+    // "times out after it has been used last": each use renews it.
+    if (renew) touch(file, now)
     return { kind: 'valid', credential: this.credential, file }
   }
 
-  /**
-   * Opens (or renews) the session of a credential after the render accepted it, before the
-   * answer goes out, so that the client's next request finds it. Rare (once per login), hence
-   * synchronous. Returns null, or why the file could not be written.
-   */
-  open(file: string): string | null {
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true })
-      fs.writeFileSync(file, '')
-      return null
-    } catch (e) {
-      return (e as Error).message
-    }
+  /** Opens (or renews) the session of a credential after the render accepted it. */
+  open(file: string, now: number): void {
+    touch(file, now)
   }
 }
 
-function renewFile(file: string, now: number): void {
-  const t = new Date(now)
-  fs.utimes(file, t, t, () => undefined)
+/** When each session (by the file the module would keep for it) was last used: process-wide. */
+const lastUsed = new Map<string, number>()
+/** Sessions kept at most (a load test with changing credentials must not grow the map for ever). */
+const MAX_SESSIONS = 10_000
+
+/** Marks a session used now; the least recently used one goes when there are too many. */
+function touch(file: string, now: number): void {
+  lastUsed.delete(file)
+  lastUsed.set(file, now)
+  if (lastUsed.size > MAX_SESSIONS) lastUsed.delete(lastUsed.keys().next().value!)
 }

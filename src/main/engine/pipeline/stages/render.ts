@@ -387,9 +387,8 @@ function deliver(
 
 /** §5.3 step 7: the render accepted the request's credential; its session starts now (session-manager.ts). */
 function openSession(ctx: RequestContext, sessions: SessionManager, file: string): void {
-  const failed = sessions.open(file)
-  if (failed === null) ctx.record('cache', 'changed', `session opened: ${file} (/sessionmanagement)`)
-  else ctx.record('cache', 'error', `session not opened: ${file}: ${failed}`)
+  sessions.open(file, Date.now())
+  ctx.record('cache', 'changed', `session opened: ${file} (/sessionmanagement)`)
 }
 
 /**
