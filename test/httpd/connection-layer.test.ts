@@ -102,6 +102,8 @@ function transcript(h: Heard): string {
 const FILES = { 'a.txt': 'a\n', 'b.txt': 'bbbbbbbbbb\n', 'd/index.html': 'i\n' }
 const get = (target: string, more = '', protocol = 'HTTP/1.1'): string =>
   `GET ${target} ${protocol}\r\nHost: localhost\r\n${more}\r\n`
+const post = (target: string, body: string, more = ''): string =>
+  `POST ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${body.length}\r\n${more}\r\n${body}`
 const KA = 'Connection: keep-alive\r\n'
 const CLOSE = 'Connection: close\r\n'
 
@@ -134,5 +136,24 @@ describe('connections under KeepAliveTimeout 1', () => {
   it('skips a bare LF between pipelined requests', async () => {
     await expectSame(running, [get('/a.txt') + '\n' + get('/b.txt', CLOSE)])
     await expectSame(running, [get('/a.txt', KA) + '\n' + get('/b.txt', CLOSE)])
+  })
+})
+
+describe('MaxKeepAliveRequests 3 on requests pipelined to Node’s path', () => {
+  const running = classicSideBySide(FILES, (d) => [
+    ...serverLines(['mime', 'alias', 'dir'], d),
+    'KeepAliveTimeout 1',
+    'MaxKeepAliveRequests 3'
+  ])
+
+  it('counts max=3, 2, 1 down in the order the requests came and closes after the fourth answer', async () => {
+    // Node decides a pipelined request's answer while the one before it is still going out (a
+    // POST's body being read): the count is each request's place, not the answers decided so far.
+    const ka10 = (t: string): string => get(t, KA, 'HTTP/1.0')
+    await expectSame(running, [ka10('/a.txt') + ka10('/b.txt') + ka10('/a.txt') + ka10('/b.txt') + ka10('/a.txt')])
+    const options = `OPTIONS /a.txt HTTP/1.1\r\nHost: localhost\r\n${KA}\r\n`
+    await expectSame(running, [
+      post('/a.txt', 'hi', KA) + options + get('/nope', KA) + get('/a.txt', KA) + get('/a.txt', KA)
+    ])
   })
 })

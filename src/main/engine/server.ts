@@ -30,6 +30,7 @@ import {
   CLOSE_CONNECTION,
   CLOSE_UNFRAMED,
   CLOSING,
+  arrivalIndex,
   decidePersistence,
   HTTPD_KEEP_ALIVE,
   type Persistence
@@ -287,7 +288,8 @@ class TracedReply implements Reply {
       { method: req.method, protocol: req.protocol, connection: req.headers.connection },
       status,
       headers,
-      this.inner.socket
+      this.inner.socket,
+      req.keepAliveIndex
     )
     if (ctx.unmeasuredError && !persistence.keep) persistence = CLOSE_UNFRAMED
     // httpd's keep-alive decision is written as made, and the connection closed after anyway.
@@ -558,6 +560,7 @@ export class ProxyServer {
     let done: () => void = () => {}
     const reply = new HttpReply(res, () => done())
     const incoming = toIncoming(req)
+    incoming.keepAliveIndex = arrivalIndex(req.socket)
     const expect = incoming.headers.expect
     if (expect !== undefined) {
       const value = expect.trim()

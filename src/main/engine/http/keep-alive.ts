@@ -90,6 +90,19 @@ export interface Persistence {
 
 /** Kept-alive answers so far per connection (`c->keepalives`), across both listeners. */
 const keptAlive = new WeakMap<Socket, number>()
+/** Requests Node's server has handed over per connection, counted on from the lean listener's answers. */
+const arrivals = new WeakMap<Socket, number>()
+
+/**
+ * A request's place on its connection, taken when Node hands it over (in the order it came):
+ * pipelined requests are decided as they are read, not in the order their answers go out, so
+ * their `c->keepalives` count is the number of requests before them.
+ */
+export function arrivalIndex(socket: Socket): number {
+  const n = arrivals.get(socket) ?? keptAlive.get(socket) ?? 0
+  arrivals.set(socket, n + 1)
+  return n
+}
 
 const SILENT: Persistence = Object.freeze({ keep: true, connection: null, keepAlive: null })
 /** Closes after the answer, saying so. */
@@ -112,7 +125,9 @@ export function decidePersistence(
   req: KeepAliveRequest,
   status: number,
   headers: OutgoingHttpHeaders,
-  socket: Socket | null
+  socket: Socket | null,
+  /** The request's `arrivalIndex` (Node's path): its count, whatever answers were decided before it. */
+  index?: number
 ): Persistence {
   // Checked on every answer: the two spellings anything here writes, not a scan of every name.
   const own = headers.connection ?? headers.Connection
@@ -120,7 +135,7 @@ export function decidePersistence(
   if (wimpy) return CLOSING
   const http11 = req.protocol !== 'HTTP/1.0' && req.protocol !== 'HTTP/0.9'
   const kaSent = req.connection !== undefined && hasToken(req.connection, 'keep-alive')
-  const previous = socket ? (keptAlive.get(socket) ?? 0) : 0
+  const previous = index ?? (socket ? (keptAlive.get(socket) ?? 0) : 0)
   const left = policy.max - previous
   // The names may be spelled as httpd writes them (the content-length filter's `Content-Length`).
   const lengthKnown =

@@ -62,6 +62,8 @@ export interface IncomingRequest {
    * client's request line, which the new request keeps.
    */
   theRequest?: string
+  /** Its place on the connection (Node's path: keep-alive.ts `arrivalIndex`). */
+  keepAliveIndex?: number
 }
 
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */
