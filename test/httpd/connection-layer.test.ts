@@ -157,3 +157,27 @@ describe('MaxKeepAliveRequests 3 on requests pipelined to Node’s path', () => 
     ])
   })
 })
+
+describe('a virtual host’s KeepAliveTimeout 4 under the server’s KeepAliveTimeout 1', () => {
+  const running = classicSideBySide(FILES, (d) => [
+    ...serverLines(['mime', 'alias', 'dir'], d),
+    'KeepAliveTimeout 1',
+    '<VirtualHost *:*>',
+    '  ServerName fast',
+    `  DocumentRoot "${d}"`,
+    '</VirtualHost>',
+    '<VirtualHost *:*>',
+    '  ServerName slow',
+    `  DocumentRoot "${d}"`,
+    '  KeepAliveTimeout 4',
+    '</VirtualHost>'
+  ])
+  const slow = (line: string, more: string): string => `${line}\r\nHost: slow\r\n${more}\r\n`
+
+  it('keeps the connection for the vhost’s 4 s, as its Keep-Alive: timeout=4 says, on both listeners', async () => {
+    const second = slow('GET /b.txt HTTP/1.1', CLOSE)
+    await expectSame(running, [slow('GET /a.txt HTTP/1.1', KA), { pause: 2200 }, second])
+    const withBody = `POST /a.txt HTTP/1.1\r\nHost: slow\r\nContent-Length: 2\r\n${KA}\r\nhi`
+    await expectSame(running, [withBody, { pause: 2200 }, second])
+  }, 20_000)
+})

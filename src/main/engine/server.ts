@@ -148,6 +148,8 @@ class HttpReply implements ListenerReply {
       }
       // Ended by the close: Node would chunk an answer without a length by itself.
       if (persistence.unframed) this.res.useChunkedEncodingByDefault = false
+      const idleMs = persistence.idleMs
+      if (persistence.keep && idleMs !== undefined) this.idleAfter(idleMs)
       headers = httpdOrderedHeaders(headers, {
         persistence,
         typeLast,
@@ -155,6 +157,18 @@ class HttpReply implements ListenerReply {
       })
     }
     this.res.writeHead(status, reason ?? reasonPhrase(status), headers)
+  }
+
+  /**
+   * The idle wait after this answer, the vhost's KeepAliveTimeout: Node sets the server's when the
+   * answer finishes (its own 'finish' listener runs first), so this one is set after it.
+   */
+  private idleAfter(idleMs: number): void {
+    const res = this.res
+    res.once('finish', () => {
+      const socket = res.socket ?? res.req?.socket
+      if (socket && !socket.destroyed && socket.timeout !== idleMs) socket.setTimeout(idleMs)
+    })
   }
 
   /** httpd chunks an HTTP/1.1 answer with a body and no length of its own (ap_set_keepalive). */

@@ -86,6 +86,8 @@ export interface Persistence {
   keepAlive: string | null
   /** An answer of unknown length ends when the connection closes, without chunks (RequestContext.unmeasuredError). */
   unframed?: boolean
+  /** Kept: how long the connection may then idle, the request's vhost's KeepAliveTimeout (ms). */
+  idleMs?: number
 }
 
 /** Kept-alive answers so far per connection (`c->keepalives`), across both listeners. */
@@ -104,7 +106,16 @@ export function arrivalIndex(socket: Socket): number {
   return n
 }
 
-const SILENT: Persistence = Object.freeze({ keep: true, connection: null, keepAlive: null })
+/** Kept alive without a word, idling as the policy says: one frozen answer per policy. */
+const silent = new WeakMap<KeepAlivePolicy, Persistence>()
+function silentFor(policy: KeepAlivePolicy): Persistence {
+  let p = silent.get(policy)
+  if (p === undefined) {
+    p = Object.freeze({ keep: true, connection: null, keepAlive: null, idleMs: policy.timeoutMs })
+    silent.set(policy, p)
+  }
+  return p
+}
 /** Closes after the answer, saying so. */
 export const CLOSE_CONNECTION: Persistence = Object.freeze({ keep: false, connection: 'close', keepAlive: null })
 /** CLOSE_CONNECTION for an answer whose end the closing connection marks. */
@@ -154,10 +165,11 @@ export function decidePersistence(
     (kaSent || http11)
   ) {
     if (socket) keptAlive.set(socket, previous + 1)
-    if (!kaSent) return SILENT
+    if (!kaSent) return silentFor(policy)
     const seconds = Math.floor(policy.timeoutMs / 1000)
     return {
       keep: true,
+      idleMs: policy.timeoutMs,
       connection: 'Keep-Alive',
       keepAlive: policy.max ? `timeout=${seconds}, max=${left}` : `timeout=${seconds}`
     }

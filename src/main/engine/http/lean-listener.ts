@@ -218,14 +218,14 @@ class LeanConnection {
       method: request.method,
       keepAlive: request.keepAlive,
       keepAliveTimeoutMs: this.server.keepAliveTimeout,
-      onFinish: (keepAlive) => this.finished(keepAlive),
+      onFinish: (keepAlive, _aborted, idleMs) => this.finished(keepAlive, idleMs),
       bare: request.protocol === 'HTTP/0.9' && request.refused === undefined
     })
     this.reply = reply
     this.opts.handle(request, this.socket, reply)
   }
 
-  private finished(keepAlive: boolean): void {
+  private finished(keepAlive: boolean, idleMs = this.server.keepAliveTimeout): void {
     this.reply = null
     this.served++
     if (this.closed) return
@@ -236,8 +236,8 @@ class LeanConnection {
       this.socket.end()
       return
     }
-    // The idle wait follows the configuration's KeepAliveTimeout (the server's keepAliveTimeout).
-    if (this.socket.timeout !== this.server.keepAliveTimeout) this.socket.setTimeout(this.server.keepAliveTimeout)
+    // The idle wait follows the KeepAliveTimeout of the vhost that answered (else the server's).
+    if (this.socket.timeout !== idleMs) this.socket.setTimeout(idleMs)
     if (this.socket.isPaused()) this.socket.resume()
     if (this.buffered) this.next()
     if (this.reply || this.gone) return

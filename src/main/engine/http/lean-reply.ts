@@ -153,8 +153,11 @@ export interface LeanReplyOptions {
   keepAlive: boolean
   /** Node's `keepAliveTimeout` (ms): announced as `Keep-Alive: timeout=N`. */
   keepAliveTimeoutMs: number
-  /** Called once when the answer is over: `keepAlive` says whether the connection may carry another. */
-  onFinish(keepAlive: boolean, aborted: boolean): void
+  /**
+   * Called once when the answer is over: `keepAlive` says whether the connection may carry
+   * another, `idleMs` how long it may wait for it when the request's vhost says (else undefined).
+   */
+  onFinish(keepAlive: boolean, aborted: boolean, idleMs?: number): void
   /** An HTTP/0.9 request: the answer is its body alone, without a status line or headers, then the close. */
   bare?: boolean
 }
@@ -179,6 +182,7 @@ export class LeanReply implements Reply {
   private hasBody: boolean
   private chunked = false
   private keepAlive = true
+  private idleMs: number | undefined
   private finished = false
   private aborts: (() => void)[] | null = null
   /** Set by whoever published the request: runs once the answer is over (complete or not). */
@@ -264,6 +268,7 @@ export class LeanReply implements Reply {
     // A HEAD answer (or 204/304) sends no body, so no chunk framing either, whatever its headers say.
     this.chunked = chunked && this.hasBody && !this.opts.bare
     this.keepAlive = keepAlive && !this.opts.bare
+    this.idleMs = persistence?.idleMs
     this.pendingHead = this.opts.bare ? '' : text + typeLine + CRLF
     this.headersSent = true
   }
@@ -371,7 +376,7 @@ export class LeanReply implements Reply {
     if (this.reported) return
     this.reported = true
     if (this.drainListener) this.opts.socket.off('drain', this.drainListener)
-    this.opts.onFinish(this.keepAlive && !aborted, aborted)
+    this.opts.onFinish(this.keepAlive && !aborted, aborted, this.idleMs)
     this.whenDone?.()
   }
 
