@@ -8,6 +8,7 @@ import type { Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { emptySettings } from '../../../src/main/engine/config/apache/settings'
 import {
+  arrivalIndex,
   decidePersistence,
   HTTPD_KEEP_ALIVE,
   keepAlivePolicy,
@@ -82,13 +83,31 @@ describe('ap_set_keepalive', () => {
     expect(decidePersistence(HTTPD_KEEP_ALIVE, HTTP11, 200, {}, socket())).toEqual({
       keep: true,
       connection: null,
-      keepAlive: null
+      keepAlive: null,
+      idleMs: 5000
     })
     expect(decidePersistence(HTTPD_KEEP_ALIVE, { ...HTTP11, connection: 'Keep-Alive' }, 200, {}, socket())).toEqual({
       keep: true,
       connection: 'Keep-Alive',
-      keepAlive: 'timeout=5, max=100'
+      keepAlive: 'timeout=5, max=100',
+      idleMs: 5000
     })
+  })
+
+  it('says how long the kept connection may idle: the policy’s KeepAliveTimeout', () => {
+    const policy = { on: true, timeoutMs: 4000, max: 100 }
+    expect(decidePersistence(policy, HTTP11, 200, {}, socket()).idleMs).toBe(4000)
+    expect(decidePersistence(policy, TOKEN, 200, {}, socket()).idleMs).toBe(4000)
+  })
+
+  it('counts a pipelined request by its place on the connection (arrivalIndex), not the answers decided so far', () => {
+    const policy = { on: true, timeoutMs: 5000, max: 3 }
+    const s = socket()
+    const [first, second, third] = [arrivalIndex(s), arrivalIndex(s), arrivalIndex(s)]
+    // The second is decided before the first (its answer waits for the first's body).
+    expect(decidePersistence(policy, TOKEN, 200, {}, s, second).keepAlive).toBe('timeout=5, max=2')
+    expect(decidePersistence(policy, TOKEN, 200, {}, s, first).keepAlive).toBe('timeout=5, max=3')
+    expect(decidePersistence(policy, TOKEN, 200, {}, s, third).keepAlive).toBe('timeout=5, max=1')
   })
 
   it('counts down per connection and closes when none are left; no max with MaxKeepAliveRequests 0', () => {
