@@ -133,6 +133,12 @@ describe('connections under KeepAliveTimeout 1', () => {
     await expectSame(running, [framedTwice('GET /a.txt HTTP/1.1') + get('/b.txt', CLOSE)])
   })
 
+  it('answers a chunk size that is not hex with a 400 without Content-Length, ended by the close', async () => {
+    await expectSame(running, [
+      `POST /a.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`
+    ])
+  })
+
   it('skips a bare LF between pipelined requests', async () => {
     await expectSame(running, [get('/a.txt') + '\n' + get('/b.txt', CLOSE)])
     await expectSame(running, [get('/a.txt', KA) + '\n' + get('/b.txt', CLOSE)])

@@ -547,9 +547,15 @@ export class ProxyServer {
         // an unparsable request or an oversized header block: 400.
         if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
           return socket.end(closingErrorResponse(408, opts.active().serverBanner))
-        // httpd read the request line, so a HEAD's 400 goes out without a body.
+        // httpd read the request line, so a HEAD's 400 goes out without a body; one refused while
+        // the body was read (a chunk size that is not hex) goes out unmeasured (apache2 2.4.68).
         socket.end(
-          closingErrorResponse(400, opts.active().serverBanner, failedHeadIsHead(err.rawPacket, err.bytesParsed))
+          closingErrorResponse(
+            400,
+            opts.active().serverBanner,
+            failedHeadIsHead(err.rawPacket, err.bytesParsed),
+            err.code === 'HPE_INVALID_CHUNK_SIZE'
+          )
         )
       }
     )

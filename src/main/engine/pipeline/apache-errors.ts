@@ -176,15 +176,19 @@ function page(status: number, title: string, paragraph: string): string {
  * The whole answer Apache sends before it closes a connection whose request it could not read
  * (an unparsable or oversized head: 400; a head that did not arrive in time: 408).
  */
-export function closingErrorResponse(status: number, serverBanner: string, headOnly = false): string {
+export function closingErrorResponse(
+  status: number,
+  serverBanner: string,
+  headOnly = false,
+  /** Refused while the body was read (a bad chunk): the page goes out unmeasured, ended by the close. */
+  unmeasured = false
+): string {
   const start = `HTTP/1.1 ${status} ${statusText(status)}\r\n${currentDateLine()}Server: ${serverBanner}\r\n`
   // A HEAD's answer: no body, nor the length it would have had (ap_http_header_filter).
   if (headOnly) return `${start}Connection: close\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n`
   const body = errorPage(status)
-  return (
-    `${start}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n` +
-    `Content-Type: text/html; charset=iso-8859-1\r\n\r\n${body}`
-  )
+  const length = unmeasured ? '' : `Content-Length: ${Buffer.byteLength(body)}\r\n`
+  return `${start}${length}Connection: close\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n${body}`
 }
 
 /**
