@@ -122,6 +122,17 @@ describe('a folder Apache serves itself (mod_dir, mod_autoindex)', () => {
     expect(off.text).not.toContain('never')
   })
 
+  it("the trace says what the vhost's RewriteRules did to an index name's subrequest", async () => {
+    const s = await site(() => 'RewriteRule "^/mapped/index\\.html$" /mapped/home.html [L]')
+    folder(path.join(s.docroot, 'mapped'), { 'index.html': 'not this one', 'home.html': 'home' })
+    const r = await s.send('/mapped/')
+    expect(r.status).toBe(200)
+    expect(r.text).toBe('home')
+    expect(renderLines(r.trace)[0]).toMatch(
+      /^mod_dir: DirectoryIndex index\.html, the default: index\.html answers for the folder \(internal redirect to \/mapped\/index\.html\); in the subrequest the vhost's RewriteRules: .* \(file .*\/mapped\/home\.html\)$/
+    )
+  })
+
   it('Options +Indexes in a section: the default listing, a plain <ul> sorted by name, byte for byte', async () => {
     const s = await site((docroot) => `<Directory "${docroot}/pub">\n    Options +Indexes\n</Directory>`)
     folder(path.join(s.docroot, 'pub'), { 'b.txt': 'b', 'a b.txt': 'a', 'x:y.txt': 'x', 'sub/c.txt': 'c' })

@@ -18,7 +18,7 @@ import type {
 } from '../../../shared/trace'
 import type { ApacheRequest } from '../apache-expr'
 import { toByteString } from '../apache-expr/uri-escape'
-import type { CachedFile } from '../cache'
+import type { CachedFile, SessionManager } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
 import type { InputWatch } from './replay'
 import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
@@ -147,6 +147,11 @@ export class RequestContext {
   status = 0
   /** A cacheable miss (or stale copy) the render stage stores; set by the cache stage. */
   cachePlan?: { relPath: string; stale?: { file: CachedFile; relPath: string } }
+  /**
+   * §5.3 step 7: the credential has no valid session yet; the render stage opens it (the file
+   * the module would write) when the render accepts the credential with 200.
+   */
+  sessionToOpen?: { sessions: SessionManager; file: string }
   /** The cache decision in the module's X-Cache-Info words. */
   cacheInfo?: string
   /**

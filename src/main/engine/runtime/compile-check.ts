@@ -132,16 +132,16 @@ function inProjectTerms(loaded: LoadedConfig, d: Diagnostic): Diagnostic {
 
 const NOT_EMULATED = 'MODEL_NOT_EMULATED'
 
-/**
- * Apache parts the workbench reads but does not act on, said at load time instead of being
- * silently different at request time: mod_alias (serving a file from outside the cache docroot
- * is something the workbench never does).
- */
 /** A directive the workbench reads but does not act on, said where it stands. */
 function notEmulatedWarning(message: string, pos: Diagnostic['pos']): Diagnostic {
   return { severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos }
 }
 
+/**
+ * Apache parts the workbench reads but does not act on, said at load time instead of being
+ * silently different at request time: mod_alias (serving a file from outside the cache docroot
+ * is something the workbench never does).
+ */
 function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const s of contexts) {

@@ -73,15 +73,8 @@ export class RenderClient {
       bodyTimeout: 0,
       keepAliveTimeout: keepAlive > 0 ? keepAlive : 1,
       keepAliveMaxTimeout: Math.max(keepAlive, 1),
-      connect: timedConnector(
-        buildConnector({
-          ...(render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : {}),
-          ...(lookup ? { lookup } : {}),
-          timeout: 0
-        }),
-        // 0 means "wait forever" in the module.
-        render.timeout.value
-      )
+      // 0 means "wait forever" in the module.
+      connect: renderConnector(render, lookup, opts.allowSelfSigned, render.timeout.value)
     })
   }
 
@@ -188,12 +181,30 @@ export class RenderClient {
 }
 
 /**
+ * The connector to a render: TLS as `/secure` says (self-signed certificates when allowed), its
+ * own name lookup, and `/timeout` held by a native timer (timedConnector).
+ */
+export function renderConnector(
+  render: Render,
+  lookup: LookupFunction | undefined,
+  allowSelfSigned: boolean | undefined,
+  timeoutMs: number
+): buildConnector.connector {
+  const connect = buildConnector({
+    ...(render.secure.value ? { rejectUnauthorized: !allowSelfSigned } : {}),
+    ...(lookup ? { lookup } : {}),
+    timeout: 0
+  })
+  return timedConnector(connect, timeoutMs)
+}
+
+/**
  * `/timeout` (connect, ms) around undici's connector with a native timer: the socket is
  * destroyed with undici's ConnectTimeoutError (UND_ERR_CONNECT_TIMEOUT, a connect failure in
  * render-error.ts) when neither the connection nor an error came within `ms`. Runs once per
  * new connection, not per request.
  */
-export function timedConnector(connect: buildConnector.connector, ms: number): buildConnector.connector {
+function timedConnector(connect: buildConnector.connector, ms: number): buildConnector.connector {
   if (!(ms > 0)) return connect
   return (options, callback) => {
     const timer = setTimeout(() => {

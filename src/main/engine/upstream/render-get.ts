@@ -5,10 +5,10 @@
  * never takes a connection a client request is waiting for.
  */
 import type { LookupFunction } from 'node:net'
-import { buildConnector, Client } from 'undici'
+import { Client } from 'undici'
 import type { Render } from '../../../shared/config-model'
 import { renderAddress, renderOrigin } from './render-address'
-import { timedConnector } from './render-client'
+import { renderConnector } from './render-client'
 import { renderLookup } from './render-lookup'
 import { socketErrorText } from './socket-errors'
 
@@ -32,14 +32,7 @@ export async function getFromRender(render: Render, path: string, opts: RenderGe
     bodyTimeout: opts.timeoutMs,
     // undici's connectTimeout runs on its 1-second fast timers: /timeout below a second is
     // held by a native timer instead (render-client.ts).
-    connect: timedConnector(
-      buildConnector({
-        ...(render.secure.value ? { rejectUnauthorized: !opts.allowSelfSigned } : {}),
-        ...(lookup ? { lookup } : {}),
-        timeout: 0
-      }),
-      connectTimeout
-    )
+    connect: renderConnector(render, lookup, opts.allowSelfSigned, connectTimeout)
   })
   try {
     const res = await client.request({

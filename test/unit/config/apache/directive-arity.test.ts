@@ -23,6 +23,13 @@ describe('argument counts', () => {
     ])
   })
 
+  it("mod_dispatcher's DispatcherConfig takes one file, through the same table", () => {
+    expect(errors('DispatcherConfig\nDispatcherConfig a.any b.any')).toEqual([
+      '1: DispatcherConfig takes one argument',
+      '2: DispatcherConfig takes one argument'
+    ])
+  })
+
   it('names the directive as httpd spells it, whatever the case written', () => {
     expect(errors('sErVeRnAmE')).toEqual(['1: ServerName takes one argument, The hostname and port of the server'])
     expect(errors('TIMEOUT')).toEqual(['1: Timeout takes one argument, Timeout duration (sec)'])

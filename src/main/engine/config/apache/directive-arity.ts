@@ -125,6 +125,8 @@ const TABLE: Record<string, [Arity, string?, string?]> = {
   UseCanonicalName: [TAKE1, 'How to work out the ServerName : Port when constructing URLs'],
   UseCanonicalPhysicalPort: [TAKE1, 'Whether to use the physical Port when constructing URLs'],
   ForceType: [TAKE1, 'a mime type that overrides other configured type'],
+  // mod_dispatcher's (not in Debian's httpd, so without its help text): one file.
+  DispatcherConfig: [TAKE1],
   FlushMaxPipelined: [
     TAKE1,
     'Maximum number of pipelined responses (pending) above which they are flushed to the network'

@@ -295,7 +295,6 @@ export class SettingsWriter {
         else this.keepOther(ctx, d)
         return
       case 'DispatcherConfig':
-        if (!this.needArgs(d, 1)) return
         s.dispatcher[d.name] = { value: d.args[0], pos }
         if (ctx.level === 'vhost' && ctx.vhost) ctx.vhost.dispatcherConfig = { value: d.args[0], pos }
         else if (ctx.level === 'server') this.config.dispatcherConfig = { value: d.args[0], pos }
@@ -430,12 +429,6 @@ export class SettingsWriter {
     if (!inLocation && second === undefined)
       return refuse('ProxyPass|ProxyPassMatch needs a path when not defined in a location')
     return true
-  }
-
-  private needArgs(d: EvaluatedDirective, n: number): boolean {
-    if (d.args.length >= n) return true
-    this.sink.error(APACHE_BAD_ARGUMENT, 'syntax', `${d.name} takes at least ${n} argument${n > 1 ? 's' : ''}`, d.pos)
-    return false
   }
 
   private rewriteEngine(s: VhostSettings, d: EvaluatedDirective): void {

@@ -27,16 +27,6 @@ export function markRefetch(key: string, on: boolean): void {
   else refetching.delete(key)
 }
 
-/**
- * Requests whose credential has no valid session yet (§5.3 step 7): the session file the render
- * stage writes when the render accepts the credential with 200 (session-manager.ts).
- */
-const sessionsToOpen = new WeakMap<RequestContext, { sessions: SessionManager; file: string }>()
-
-export function sessionToOpen(ctx: RequestContext): { sessions: SessionManager; file: string } | undefined {
-  return sessionsToOpen.get(ctx)
-}
-
 export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   const c = ctx.farm!.cache
   if (!c) {
@@ -145,7 +135,7 @@ function sessionRefused(
   let why = `the request carries no ${s.credential} (/sessionmanagement): the render answers`
   if (s.kind === 'invalid') {
     why = `${s.why} for its ${s.credential} (/sessionmanagement): the render answers, and a 200 opens the session`
-    if (s.file !== null) sessionsToOpen.set(ctx, { sessions, file: s.file })
+    if (s.file !== null) ctx.sessionToOpen = { sessions, file: s.file }
   }
   ctx.record('cache', 'pass', `${ctx.cacheInfo}: ${why}`, {
     log: [...rc.log, action(ctx.decodedPath, 'NONE')],

@@ -36,7 +36,7 @@ import { RESPONSE_HOP } from '../hop-headers'
 import { refuseOversizedBody } from '../request-body-limit'
 import { refuseConnectForward } from '../connect-forward'
 import { answer } from './answer'
-import { markRefetch, sessionToOpen } from './cache'
+import { markRefetch } from './cache'
 
 function responseHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {}
@@ -379,7 +379,7 @@ function deliver(
     }
   )
   ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
-  const session = status === 200 ? sessionToOpen(ctx) : undefined
+  const session = status === 200 ? ctx.sessionToOpen : undefined
   if (session) openSession(ctx, session.sessions, session.file)
   stream(ctx, active, result.response, detail, done)
   return null
