@@ -97,6 +97,65 @@ describe("mod_include's INCLUDES filter", () => {
   })
 })
 
+describe('output filters the workbench does not run', () => {
+  function loadHttpd(lines: string[]): ReturnType<typeof loadConfig> {
+    const root = fs.mkdtempSync(path.join(dir, 'filters-'))
+    fs.writeFileSync(
+      path.join(root, 'dispatcher.any'),
+      '/farms { /site { /renders { /0 { /hostname "127.0.0.1" /port "4503" } } /virtualhosts { "*" } } }\n'
+    )
+    fs.writeFileSync(path.join(root, 'httpd.conf'), lines.join('\n') + '\n')
+    return loadConfig(path.join(root, 'dispatcher.any'))
+  }
+  const notEmulated = (loaded: ReturnType<typeof loadConfig>) =>
+    loaded.diagnostics.filter((d) => d.code === 'MODEL_NOT_EMULATED').map((d) => [d.pos?.line, d.message])
+
+  it("mod_substitute's SUBSTITUTE (the SDK loads it) is a warning where it is put in, however it is spelled", () => {
+    const loaded = loadHttpd([
+      '<VirtualHost *:80>',
+      '  ServerName localhost',
+      '  Substitute "s|/content/site/en|/en|n"',
+      '  AddOutputFilterByType Substitute;DEFLATE text/html',
+      '  FilterDeclare links',
+      '  FilterProvider links SUBSTITUTE "%{CONTENT_TYPE} =~ m|^text/css|"',
+      '</VirtualHost>'
+    ])
+    expect(notEmulated(loaded)).toEqual([
+      [
+        4,
+        'mod_substitute is not emulated: text/html answers go out as the handler made them (with their Content-Length), where httpd would apply the Substitute patterns line by line'
+      ],
+      [
+        6,
+        expect.stringMatching(
+          /^mod_substitute is not emulated: answers where "%\{CONTENT_TYPE\} =~ m\|\^text\/css\|" holds go out/
+        )
+      ]
+    ])
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+  })
+
+  it('a DEFLATE FilterProvider is not emulated either; a filter whose module is not loaded is not named', () => {
+    const loaded = loadHttpd([
+      'LoadModule mime_module modules/mod_mime.so',
+      'LoadModule filter_module modules/mod_filter.so',
+      'LoadModule deflate_module modules/mod_deflate.so',
+      '<VirtualHost *:80>',
+      '  FilterDeclare gz',
+      '  FilterProvider gz DEFLATE "%{CONTENT_TYPE} =~ m|^text/|"',
+      '  SetOutputFilter SUBSTITUTE;INFLATE',
+      '</VirtualHost>'
+    ])
+    expect(notEmulated(loaded)).toEqual([
+      [6, expect.stringMatching(/^FilterProvider gz DEFLATE .* is not emulated: these answers go uncompressed/)],
+      [
+        7,
+        "mod_deflate's INFLATE output filter is not emulated: these answers go out compressed as they came, where httpd would decompress them"
+      ]
+    ])
+  })
+})
+
 describe("httpd's main server", () => {
   it('is said to answer when no <VirtualHost> takes the port the configuration listens on', () => {
     const root = fs.mkdtempSync(path.join(dir, 'main-server-'))

@@ -16,10 +16,10 @@ import type { FileProbe } from '../apache-expr'
 import { allContexts } from './contexts'
 import { isImmutableSdkFile } from '../config/validate/sdk-rules'
 import { remoteIpProblems } from './remote-ip'
-import { moduleLoaded } from '../config/apache/modules'
 import { emptySettings, otherOccurrences } from '../config/apache/settings'
 import { atReportedLines } from '../config/apache/reported-pos'
 import { duplicateListeners, listenPort, takesPort } from './listen-port'
+import { filtersNotEmulated, NOT_EMULATED, notEmulatedWarning } from './filters-not-emulated'
 
 /**
  * `filterOf`: a farm's compiled filter, for a caller that has it already (the loader).
@@ -45,9 +45,8 @@ export function compileDiagnostics(
     for (const s of [apache.server, ...apache.virtualHosts.map((v) => v.settings)]) out.push(...remoteIpProblems(s))
     out.push(...notEmulated(contexts).map((d) => inProjectTerms(loaded, d)))
     out.push(...mimeNotEmulated(contexts))
+    out.push(...filtersNotEmulated(contexts, apache.modules).map((d) => inProjectTerms(loaded, d)))
     out.push(...coreNotEmulated(contexts, new Set([apache.server, ...apache.virtualHosts.map((v) => v.settings)])))
-    if (moduleLoaded(apache.modules, 'include_module'))
-      out.push(...includesFilters(contexts).map((d) => inProjectTerms(loaded, d)))
     const seen = new Set<string>()
     const once = (d: Diagnostic): void => {
       const key = `${d.code}|${d.pos?.file}|${d.pos?.line}|${d.pos?.column}`
@@ -130,13 +129,6 @@ function inProjectTerms(loaded: LoadedConfig, d: Diagnostic): Diagnostic {
   }
 }
 
-const NOT_EMULATED = 'MODEL_NOT_EMULATED'
-
-/** A directive the workbench reads but does not act on, said where it stands. */
-function notEmulatedWarning(message: string, pos: Diagnostic['pos']): Diagnostic {
-  return { severity: 'warning', code: NOT_EMULATED, category: 'model', message, pos }
-}
-
 /**
  * Apache parts the workbench reads but does not act on, said at load time instead of being
  * silently different at request time: mod_alias (serving a file from outside the cache docroot
@@ -172,10 +164,8 @@ const MIME_NOT_EMULATED: Record<string, string> = {
 }
 
 /**
- * mod_mime's encodings and languages, RemoveType, and DEFLATE put in by extension
- * (`AddOutputFilter DEFLATE .html`) or by mod_filter's providers are not emulated: said where
- * they are set, instead of being ignored silently (`SetOutputFilter` and `AddOutputFilterByType`
- * are emulated).
+ * mod_mime's encodings and languages and RemoveType are not emulated: said where they are set,
+ * instead of being ignored silently (output filters: filters-not-emulated.ts).
  */
 function mimeNotEmulated(contexts: VhostSettings[]): Diagnostic[] {
   const out: Diagnostic[] = []
@@ -183,14 +173,6 @@ function mimeNotEmulated(contexts: VhostSettings[]): Diagnostic[] {
   for (const s of contexts) {
     for (const d of otherOccurrences(s, Object.keys(MIME_NOT_EMULATED))) {
       warn(`${d.name} is not emulated: ${MIME_NOT_EMULATED[d.name.toLowerCase()]}`, d.pos)
-    }
-    for (const d of otherOccurrences(s, ['AddOutputFilter', 'FilterProvider'])) {
-      const filters = (d.name.toLowerCase() === 'filterprovider' ? (d.args[1] ?? '') : (d.args[0] ?? '')).split(/[;,]/)
-      if (!filters.some((f) => f.trim().toUpperCase() === 'DEFLATE')) continue
-      warn(
-        `${d.name} ${d.args.join(' ')} is not emulated: these answers go uncompressed (SetOutputFilter DEFLATE and AddOutputFilterByType DEFLATE are emulated)`,
-        d.pos
-      )
     }
   }
   return out
@@ -257,31 +239,6 @@ function coreNotEmulated(contexts: VhostSettings[], topLevel: Set<VhostSettings>
   return all
 }
 
-/**
- * mod_include's INCLUDES output filter is not emulated. Where it is in the chain, httpd sends
- * the answer without an ETag and never answers 304 (its filter set-up), and with `Options
- * Includes` also parses the server-side includes and drops Last-Modified; the workbench sends
- * the file as it is. Said where the filter is set (`AddOutputFilter INCLUDES .shtml` in RHEL's
- * httpd.conf, `AddOutputFilterByType`, `SetOutputFilter`), with the module loaded.
- */
-function includesFilters(contexts: VhostSettings[]): Diagnostic[] {
-  const out: Diagnostic[] = []
-  for (const s of contexts) {
-    for (const d of otherOccurrences(s, ['AddOutputFilter', 'AddOutputFilterByType', 'SetOutputFilter'])) {
-      const filters = (d.args[0] ?? '').split(/[;,]/).map((f) => f.trim().toUpperCase())
-      if (!filters.includes('INCLUDES')) continue
-      const what = d.name.toLowerCase() === 'setoutputfilter' ? 'these answers' : `${d.args.slice(1).join(' ')} answers`
-      out.push(
-        notEmulatedWarning(
-          `mod_include (server-side includes) is not emulated: ${what} keep their ETag and 304s, and any <!--#…--> directives go out as written, where httpd's INCLUDES filter would process them`,
-          d.pos
-        )
-      )
-    }
-  }
-  return out
-}
-
 const NO_FILES: FileProbe = { stat: () => null }
 
 /**
@@ -331,7 +288,7 @@ function forwardedHostKeyFiles(contexts: VhostSettings[]): Diagnostic[] {
     if (!fh || isFlagWord(fh.value)) continue
     out.push({
       severity: 'warning',
-      code: 'MODEL_NOT_EMULATED',
+      code: NOT_EMULATED,
       category: 'model',
       message: `DispatcherUseForwardedHost "${fh.value}" names an edge-key file: the workbench does not emulate that form and keeps the client's Host (as with Off)`,
       pos: fh.pos
