@@ -250,7 +250,8 @@ export function askRaw(port: number, request: string): Promise<Answer> {
   })
 }
 
-function dechunk(b: Buffer): Buffer {
+/** A chunked body's content (its chunk sizes and last chunk dropped). */
+export function dechunk(b: Buffer): Buffer {
   const out: Buffer[] = []
   let at = 0
   for (;;) {

@@ -3,17 +3,23 @@
  * forwarding to one raw backend (raw-backend.ts) that records each request as it came: a
  * ProxyPassMatch whose URL is substituted (`$N`, WKND's persisted GraphQL queries) has no worker
  * to reuse, so its backend connection closes; a plain ProxyPass keeps it, for a HEAD too (undici
- * would close after a HEAD unless told).
+ * would close after a HEAD unless told). A chunked request body is prefetched: one that ends
+ * within MAX_MEM_SPOOL - 80 bytes goes on with a Content-Length, a longer one chunked, and
+ * `proxy-sendcl` spools any to send a Content-Length.
  */
 import { describe, expect, it } from 'vitest'
-import { ask, type HttpdRequest } from './harness'
+import { ask, dechunk, type HttpdRequest } from './harness'
 import { serverLines } from './classic'
 import { proxiedSideBySide, type Recorded } from './raw-backend'
 
 const { running, backend: raw } = proxiedSideBySide((b, d) => [
-  ...serverLines(['proxy', 'proxy_http', 'mime'], d),
+  ...serverLines(['proxy', 'proxy_http', 'mime', 'env'], d),
   'ProxyRequests Off',
   `ProxyPass /p/ ${b}/b/`,
+  '<Location /sendcl/>',
+  `  ProxyPass ${b}/b/`,
+  '  SetEnv proxy-sendcl 1',
+  '</Location>',
   `ProxyPassMatch ^/gql/(.*)$ ${b}/b/echo/graphql/execute.json/$1`,
   `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`
 ])
@@ -57,6 +63,44 @@ describe("the backend's connection", () => {
     for (const req of requests) {
       const { apache, workbench } = await forwarded(req)
       expect(lineAndConnection(workbench), `${req[0]} ${req[1]}`).toEqual(lineAndConnection(apache))
+    }
+  })
+})
+
+/** `size` bytes of body in chunks of at most 4000 bytes, and the last chunk. */
+function chunked(size: number): string {
+  let out = ''
+  for (let left = size; left > 0; left -= 4000) {
+    const n = Math.min(4000, left)
+    out += `${n.toString(16)}\r\n${'a'.repeat(n)}\r\n`
+  }
+  return `${out}0\r\n\r\n`
+}
+
+/** How the first recorded request's body was framed (its Content-Length or Transfer-Encoding line) and its content's length. */
+function framing(r: Recorded[]): string {
+  const lines = r[0]?.head.split('\r\n').slice(1) ?? []
+  const field = (name: string): string | undefined =>
+    lines.find((l) => l.toLowerCase().startsWith(`${name}:`))?.toLowerCase()
+  const te = field('transfer-encoding')
+  const body = Buffer.from(r[0]?.body ?? '', 'latin1')
+  return `${te ?? field('content-length') ?? 'unframed'}, ${(te ? dechunk(body) : body).length} bytes`
+}
+
+describe("the backend's request body", () => {
+  it('is framed as mod_proxy_http frames it: a chunked body within the prefetch gets a Content-Length', async () => {
+    const requests: HttpdRequest[] = [
+      ...[100, 16303, 16304, 16384, 20000, 70000].map((n): HttpdRequest => [
+        'POST',
+        '/p/echo',
+        { 'Transfer-Encoding': 'chunked', ':body': chunked(n) }
+      ]),
+      ['POST', '/p/echo', { 'Content-Length': '20000', ':body': 'a'.repeat(20000) }],
+      ['POST', '/sendcl/echo', { 'Transfer-Encoding': 'chunked', ':body': chunked(20000) }]
+    ]
+    for (const req of requests) {
+      const { apache, workbench } = await forwarded(req)
+      expect(framing(workbench), `${req[1]} ${req[2][':body'].length}`).toBe(framing(apache))
     }
   })
 })

@@ -14,6 +14,7 @@ import { PROXY_REQUEST_HOP, PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-
 import { answer, proxyError } from './stages/answer'
 import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
+import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl, defaultPort } from './rewrite/uri'
@@ -130,124 +131,138 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       ctx.reply.end()
       resolve(true)
     }
-    agent.dispatch(
-      {
-        origin,
-        path: rest.startsWith('/') ? rest : `/${rest}`,
-        method: ctx.req.method as Dispatcher.HttpMethod,
-        headers: requestHeaders(ctx, maxForwards, settings),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        reset: target.closeAfter === true,
-        body: ctx.req.body ?? undefined
-      },
-      {
-        // undici tells its handler APIs apart by this method: without it the handler is
-        // taken for an old-style one and refused ("invalid onConnect method").
-        onRequestStart(controller) {
-          ctx.reply.onAbort(() => controller.abort(new Error('the client went away')))
+    const send = (body: ProxiedBody): void => {
+      agent.dispatch(
+        {
+          origin,
+          path: rest.startsWith('/') ? rest : `/${rest}`,
+          method: ctx.req.method as Dispatcher.HttpMethod,
+          headers: requestHeaders(ctx, maxForwards, settings),
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          reset: target.closeAfter === true,
+          body
         },
-        onResponseStart(controller, status, resHeaders: IncomingHttpHeaders, statusMessage?: string) {
-          if (status < 200) return // an interim answer (100 Continue): the real one follows
-          answered = status
-          const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
-          const tooLong = overlongLine(raw)
-          if (tooLong !== null) {
-            // A line too long for httpd's buffer makes the answer unreadable: its own 502 Bad Gateway.
-            overridden = { status: 502, headers: {} }
-            ctx.record(
-              'render',
-              'stop',
-              `${why}: the backend's ${tooLong} header line is ${LINE_BUFFER} bytes or longer, more than httpd reads: 502`
-            )
-            controller.abort(new Error('header line too long'))
-            return
-          }
-          // r->status_line keeps the backend's own reason phrase ("200 Fine Thanks").
-          const reason = statusMessage ? statusMessage : undefined
-          if (settings.errorOverride?.(status)) {
-            overridden = { status, reason, headers: resHeaders }
-            ctx.record(
-              'render',
-              'stop',
-              `${why}: the backend answered ${status}; ProxyErrorOverride: Apache answers itself`
-            )
-            return
-          }
-          ctx.status = status
-          ctx.record(
-            'render',
-            'stop',
-            `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`
-          )
-          // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's
-          // banner. Said when the backend's head goes out (not for a 416 the byte-range filter makes).
-          const names = backendSpelling(raw)
-          let mimeType = false
-          const relay = (): void => {
-            ctx.reply.proxied?.(mimeType)
-            if (names) ctx.reply.backendSpelling?.(names)
-          }
-          const relayed = reverseMapHeaders(
-            withoutHopHeaders(resHeaders, PROXY_RESPONSE_HOP),
-            () => reverseMapsFor(ctx),
-            (uri) => constructUrl(uri, ctx.apacheRequest())
-          )
-          // mod_proxy_http adds the backend's Set-Cookie lines back after its other headers
-          // (checked against apache2 2.4: the differential suite compares the order).
-          const cookies = relayed['set-cookie']
-          if (cookies !== undefined) {
-            delete relayed['set-cookie']
-            relayed['set-cookie'] = cookies
-          }
-          if (relayed['content-type'] === undefined && status !== 204 && status !== 304) {
-            const type = typeOfUntyped(ctx, url)
-            if (type !== undefined) {
-              relayed['content-type'] = type
-              mimeType = true
+        {
+          // undici tells its handler APIs apart by this method: without it the handler is
+          // taken for an old-style one and refused ("invalid onConnect method").
+          onRequestStart(controller) {
+            ctx.reply.onAbort(() => controller.abort(new Error('the client went away')))
+          },
+          onResponseStart(controller, status, resHeaders: IncomingHttpHeaders, statusMessage?: string) {
+            if (status < 200) return // an interim answer (100 Continue): the real one follows
+            answered = status
+            const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
+            const tooLong = overlongLine(raw)
+            if (tooLong !== null) {
+              // A line too long for httpd's buffer makes the answer unreadable: its own 502 Bad Gateway.
+              overridden = { status: 502, headers: {} }
+              ctx.record(
+                'render',
+                'stop',
+                `${why}: the backend's ${tooLong} header line is ${LINE_BUFFER} bytes or longer, more than httpd reads: 502`
+              )
+              controller.abort(new Error('header line too long'))
+              return
             }
-          }
-          const via = settings.viaEntry
-          if (via !== null) relayed.via = relayed.via === undefined ? via : [...[relayed.via].flat(), via]
-          const headers = finalHeaders(ctx, status, relayed, false, { relayed: true })
-          held = holdForRanges(ctx, status, headers, ioBufferSize(ctx), relay)
-          if (!held) {
-            relay()
-            ctx.reply.head(status, headers, reason)
-          }
-          ctx.reply.onDrain(() => controller.resume())
-        },
-        onResponseData(controller, chunk) {
-          if (overridden !== null) return
-          ctx.trace.response.bytes += chunk.length
-          if (held) return held.add(chunk)
-          if (!ctx.reply.write(chunk)) controller.pause()
-        },
-        onResponseEnd: finish,
-        onResponseError(_c, err) {
-          if (overridden !== null || isBodilessAnswerEnd(answered, err)) return finish()
-          if (ctx.reply.headersSent) {
-            // ap_proxy_backend_broke: the client's connection is dropped, the answer left incomplete.
-            ctx.record('render', 'error', `${why}: the backend broke off the answer (${err.message})`)
-            ctx.setOutcome('error')
-            ctx.reply.destroy()
-          } else {
-            const status = failureStatus(err)
+            // r->status_line keeps the backend's own reason phrase ("200 Fine Thanks").
+            const reason = statusMessage ? statusMessage : undefined
+            if (settings.errorOverride?.(status)) {
+              overridden = { status, reason, headers: resHeaders }
+              ctx.record(
+                'render',
+                'stop',
+                `${why}: the backend answered ${status}; ProxyErrorOverride: Apache answers itself`
+              )
+              return
+            }
+            ctx.status = status
             ctx.record(
               'render',
               'stop',
-              `${why}: mod_proxy could not get an answer from ${url} (${err.message}): ${status}`
+              `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`
             )
-            ctx.setOutcome('error')
-            // A head httpd cannot read is its own 502 Bad Gateway, not ap_proxyerror's page.
-            if (status === 503 || unreadableAnswer(err)) answer(ctx, status)
-            else proxyError(ctx, status, proxyErrorReason(err, origin))
+            // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's
+            // banner. Said when the backend's head goes out (not for a 416 the byte-range filter makes).
+            const names = backendSpelling(raw)
+            let mimeType = false
+            const relay = (): void => {
+              ctx.reply.proxied?.(mimeType)
+              if (names) ctx.reply.backendSpelling?.(names)
+            }
+            const relayed = reverseMapHeaders(
+              withoutHopHeaders(resHeaders, PROXY_RESPONSE_HOP),
+              () => reverseMapsFor(ctx),
+              (uri) => constructUrl(uri, ctx.apacheRequest())
+            )
+            // mod_proxy_http adds the backend's Set-Cookie lines back after its other headers
+            // (checked against apache2 2.4: the differential suite compares the order).
+            const cookies = relayed['set-cookie']
+            if (cookies !== undefined) {
+              delete relayed['set-cookie']
+              relayed['set-cookie'] = cookies
+            }
+            if (relayed['content-type'] === undefined && status !== 204 && status !== 304) {
+              const type = typeOfUntyped(ctx, url)
+              if (type !== undefined) {
+                relayed['content-type'] = type
+                mimeType = true
+              }
+            }
+            const via = settings.viaEntry
+            if (via !== null) relayed.via = relayed.via === undefined ? via : [...[relayed.via].flat(), via]
+            const headers = finalHeaders(ctx, status, relayed, false, { relayed: true })
+            held = holdForRanges(ctx, status, headers, ioBufferSize(ctx), relay)
+            if (!held) {
+              relay()
+              ctx.reply.head(status, headers, reason)
+            }
+            ctx.reply.onDrain(() => controller.resume())
+          },
+          onResponseData(controller, chunk) {
+            if (overridden !== null) return
+            ctx.trace.response.bytes += chunk.length
+            if (held) return held.add(chunk)
+            if (!ctx.reply.write(chunk)) controller.pause()
+          },
+          onResponseEnd: finish,
+          onResponseError(_c, err) {
+            if (overridden !== null || isBodilessAnswerEnd(answered, err)) return finish()
+            if (ctx.reply.headersSent) {
+              // ap_proxy_backend_broke: the client's connection is dropped, the answer left incomplete.
+              ctx.record('render', 'error', `${why}: the backend broke off the answer (${err.message})`)
+              ctx.setOutcome('error')
+              ctx.reply.destroy()
+            } else {
+              const status = failureStatus(err)
+              ctx.record(
+                'render',
+                'stop',
+                `${why}: mod_proxy could not get an answer from ${url} (${err.message}): ${status}`
+              )
+              ctx.setOutcome('error')
+              // A head httpd cannot read is its own 502 Bad Gateway, not ap_proxyerror's page.
+              if (status === 503 || unreadableAnswer(err)) answer(ctx, status)
+              else proxyError(ctx, status, proxyErrorReason(err, origin))
+            }
+            resolve(true)
           }
-          resolve(true)
         }
-      }
-    )
+      )
+    }
+    proxiedBody(ctx, expectsContinue(ctx)).then(send, (err: Error) => {
+      // The client's body broke off before anything went to the backend: nobody is left to answer.
+      ctx.record('render', 'error', `${why}: the request body could not be read (${err.message})`)
+      ctx.setOutcome('error')
+      ctx.reply.destroy()
+      resolve(true)
+    })
   })
+}
+
+/** `r->expecting_100`: an HTTP/1.1 client that waits for `100 Continue` before its body. */
+function expectsContinue(ctx: RequestContext): boolean {
+  return ctx.req.protocol === 'HTTP/1.1' && ctx.req.headers.expect?.trim().toLowerCase() === '100-continue'
 }
 
 /**

@@ -1,0 +1,68 @@
+/**
+ * How mod_proxy_http frames the request body it passes on (ap_proxy_http_prefetch and
+ * ap_proxy_http_request, httpd 2.4): a body with a Content-Length goes out with it, streamed. A
+ * chunked one is first prefetched — read, blocking, while fewer than MAX_MEM_SPOOL - 80 bytes
+ * have come — and, if it ended within that, sent whole with a Content-Length; otherwise what was
+ * read and the rest are streamed chunked. `proxy-sendcl` spools the whole body to send a
+ * Content-Length. A client waiting on `Expect: 100-continue` has sent nothing yet, so nothing is
+ * prefetched and its body streams as it came (measured against apache2 2.4: a chunked body of
+ * 16303 bytes reaches the backend with `Content-Length: 16303`, one of 16304 chunked).
+ *
+ * undici sends a Buffer with its length, and a stream chunked unless the request names a length
+ * or the stream has already ended when undici looks (it then takes the length buffered), which
+ * would make the framing depend on timing: a chunked body is handed over as an object-mode
+ * stream, whose length undici never takes, whatever has arrived.
+ */
+import { Readable } from 'node:stream'
+import type { RequestContext } from './context'
+
+/** httpd's MAX_MEM_SPOOL: mod_proxy_http's prefetch reads while fewer than this less 80 bytes came. */
+const MAX_MEM_SPOOL = 16384
+const PREFETCH_LIMIT = MAX_MEM_SPOOL - 80
+
+/** The body as undici is to send it: a Buffer with a Content-Length, a stream as its header says or chunked. */
+export type ProxiedBody = Buffer | Readable | undefined
+
+/**
+ * The request body framed as mod_proxy_http frames it. `expectsContinue`: the client waits for
+ * `100 Continue`, which the backend is to give, so nothing may be read before the request goes.
+ * Rejects when the client's body fails (it went away, or sent a broken chunk).
+ */
+export async function proxiedBody(ctx: RequestContext, expectsContinue: boolean): Promise<ProxiedBody> {
+  const body = ctx.req.body
+  if (body === null) return undefined
+  if (ctx.req.headers['transfer-encoding'] === undefined) return body
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  if (ctx.env['proxy-sendcl'] !== undefined) return Buffer.concat(await readAll(chunks, Infinity))
+  if (expectsContinue) return streamed([], chunks)
+  const read = await readAll(chunks, PREFETCH_LIMIT)
+  const size = read.reduce((n, c) => n + c.length, 0)
+  return size < PREFETCH_LIMIT ? Buffer.concat(read) : streamed(read, chunks)
+}
+
+/** Chunks read until `limit` bytes came or the body ended (the last read may go past `limit`). */
+async function readAll(chunks: AsyncIterator<Buffer>, limit: number): Promise<Buffer[]> {
+  const read: Buffer[] = []
+  let size = 0
+  while (size < limit) {
+    const next = await chunks.next()
+    if (next.done) break
+    read.push(next.value)
+    size += next.value.length
+  }
+  return read
+}
+
+/** What was prefetched, then the rest as it comes (object mode: Readable.from's default). */
+function streamed(prefetched: Buffer[], rest: AsyncIterator<Buffer>): Readable {
+  return Readable.from(
+    (async function* () {
+      yield* prefetched
+      for (;;) {
+        const next = await rest.next()
+        if (next.done) return
+        yield next.value
+      }
+    })()
+  )
+}
