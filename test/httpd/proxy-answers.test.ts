@@ -4,7 +4,8 @@
  * backend's reason phrase goes out (and titles ProxyErrorOverride's page), a 401 that
  * ProxyErrorOverride answers keeps the backend's WWW-Authenticate, a header line over
  * 8191 bytes or a head that cannot be read is httpd's own 502 Bad Gateway, and a
- * `[P,NE]` URL holding a space is refused with 403.
+ * `[P,NE]` URL holding a space is refused with 403; ProxyPassReverseCookiePath and
+ * ProxyPassReverseCookieDomain map the last `path=` and `domain=` of a Set-Cookie.
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
@@ -17,6 +18,8 @@ const { running } = proxiedSideBySide((b, d) => [
   'ProxyTimeout 5',
   'RewriteEngine On',
   `ProxyPass /p/ ${b}/b/`,
+  'ProxyPassReverseCookiePath /b/ /p/',
+  'ProxyPassReverseCookieDomain backend.internal example.com',
   `RewriteRule ^/rwne/(.*)$ ${b}/b/echo/$1 [P,NE]`,
   '<Location /eo/>',
   `  ProxyPass ${b}/b/`,
@@ -46,5 +49,17 @@ describe("mod_proxy_http and the backend's answer", () => {
   it('answers 502 Bad Gateway for a header line longer than httpd reads (8191 bytes) or a head it cannot read', async () => {
     const lengths = [8180, 8183, 8184, 8200, 20000]
     expect(await compare(lengths.map((n) => get(`/p/huge/${n}`)))).toBe('')
+  })
+
+  it('maps the last path= and domain= of a Set-Cookie', async () => {
+    const cookies = [
+      'a=1; path=/b/x; path=/b/y',
+      'a=1; path=/b/x; path=/o',
+      'a=1; path=/o; Path=/b/y',
+      'a=1; xpath=/b/x;path=/b/y',
+      'a=1; path=/b/x; domain=backend.internal; path=/b/y; Domain=BACKEND.internal.x',
+      'a=1; domain=backend.internal; domain=other'
+    ]
+    expect(await compare(cookies.map((c) => get(`/p/cookie?${encodeURIComponent(c)}`)))).toBe('')
   })
 })

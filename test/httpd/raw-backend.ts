@@ -61,6 +61,12 @@ export function scenario(method: string, target: string): Step[] {
         'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n',
         ...(method === 'HEAD' ? [] : ['3\r\nabc\r\n0\r\n\r\n'])
       ]
+    // One Set-Cookie line for each `&`-separated piece of the query, URL-decoded.
+    case 'cookie': {
+      const query = target.includes('?') ? target.slice(target.indexOf('?') + 1) : ''
+      const cookies = query.split('&').map((c) => `Set-Cookie: ${decodeURIComponent(c)}`)
+      return ok(['200 OK', ...cookies, ...plain], 'ok\n')
+    }
     // The head, then (a moment later) a small body whose length it named.
     case 'gap':
       return ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n\r\n', { wait: 100 }, '0123456789']

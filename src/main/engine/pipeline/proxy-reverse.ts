@@ -62,23 +62,31 @@ export function reverseMapped(
 
 /**
  * A Set-Cookie value with its `path=` and `domain=` values replaced whole by the first mapping
- * whose backend value starts them (the path compared case-sensitively, the domain not). As in
- * httpd, each attribute is the first `path=` / `domain=` in the value, in any case.
+ * whose backend value starts them (the path compared case-sensitively, the domain not).
+ * ap_proxy_cookie_reverse_map splits the value at each `;` (apr_strtok) and reads the
+ * attributes that begin a piece (leading spaces skipped, the name in any case), so the last
+ * `path=` and the last `domain=` are the ones mapped, and an `xpath=` is none (measured against
+ * apache2 2.4.68: `path=/b/x; path=/b/y` maps `/b/y` only, `path=/b/x; path=/o` nothing).
  */
 export function cookieMapped(cookie: string, maps: ReverseMaps): string {
-  const lower = cookie.toLowerCase()
+  const found: Record<string, { at: number; end: number }> = {}
+  for (let start = 0; start <= cookie.length;) {
+    const semi = cookie.indexOf(';', start)
+    const end = semi < 0 ? cookie.length : semi
+    const lead = /^\s*(path=|domain=)?/i.exec(cookie.slice(start, end))
+    const name = lead?.[1]?.toLowerCase()
+    if (lead && name) found[name] = { at: start + lead[0].length, end }
+    start = end + 1
+  }
   const edits: { at: number; end: number; value: string }[] = []
   const attribute = (name: string, entries: ReverseAlias[], caseless: boolean): void => {
-    const found = lower.indexOf(name)
-    if (found < 0 || entries.length === 0) return
-    const at = found + name.length
-    const semi = cookie.indexOf(';', at)
-    const end = semi < 0 ? cookie.length : semi
-    const value = cookie.slice(at, end)
+    const where = found[name]
+    if (where === undefined) return
+    const value = cookie.slice(where.at, where.end)
     const hit = entries.find((e) =>
       caseless ? value.toLowerCase().startsWith(e.fake.toLowerCase()) : value.startsWith(e.fake)
     )
-    if (hit) edits.push({ at, end, value: hit.real })
+    if (hit) edits.push({ ...where, value: hit.real })
   }
   attribute('path=', maps.cookiePaths, false)
   attribute('domain=', maps.cookieDomains, true)
