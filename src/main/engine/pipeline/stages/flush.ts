@@ -14,6 +14,7 @@
 import { Readable } from 'node:stream'
 import { clientAllowedToFlush, executeFlush, isInvalidationRequest, parseInvalidation, planFlush } from '../../cache'
 import type { RequestContext } from '../context'
+import { finalHeaders } from '../response-headers'
 import { answer } from './answer'
 
 /** Flush bodies are short lists of paths; more than this is not a flush request. */
@@ -99,7 +100,12 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.record('flush', 'stop', done, { detail: { ...report, refetched }, log: report.log })
     const text = Buffer.from('<H1>OK</H1>')
     ctx.status = report.status
-    ctx.reply.head(report.status, { 'content-type': 'text/html', 'content-length': text.length })
+    // The module's own answer still passes httpd's filters: the vhost's `Header` lines (AMS's
+    // flush vhost adds `X-Vhost: flush` with `Header always add`) and AddDefaultCharset.
+    ctx.reply.head(
+      report.status,
+      finalHeaders(ctx, report.status, { 'content-type': 'text/html', 'content-length': text.length }, false)
+    )
     ctx.reply.end(text)
     ctx.trace.response.bytes = text.length
     return true
