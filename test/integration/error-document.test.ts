@@ -14,7 +14,7 @@ afterEach(async () => {
 async function start(
   errorDocument: string,
   pages: Record<string, [number, string]>
-): Promise<{ url: string; hits: string[] }> {
+): Promise<{ url: string; hits: string[]; engine: Engine }> {
   const hits: string[] = []
   const up = http.createServer((req, res) => {
     hits.push(req.url ?? '')
@@ -49,7 +49,7 @@ async function start(
   )
   const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, watch: false })
   cleanups.push(() => engine.stop())
-  return { url: await engine.start(), hits }
+  return { url: await engine.start(), hits, engine }
 }
 
 describe('ErrorDocument', () => {
@@ -61,6 +61,18 @@ describe('ErrorDocument', () => {
     expect(res.status).toBe(404)
     expect(await res.text()).toBe('<h1>Our own 404</h1>')
     expect(s.hits).toEqual(['/content/errors/404.html'])
+  })
+
+  it("the trace counts the ErrorDocument's body as the bytes sent (the request log's size)", async () => {
+    const s = await start('ErrorDocument 404 /content/errors/404.html', {
+      '/content/errors/404.html': [200, '<h1>Our own 404</h1>']
+    })
+    const res = await fetch(`${s.url}/libs/secret.html`)
+    expect(res.status).toBe(404)
+    expect((await res.arrayBuffer()).byteLength).toBe(20)
+    const trace = s.engine.traces.find((t) => t.request.url === '/libs/secret.html')
+    expect(trace?.response.status).toBe(404)
+    expect(trace?.response.bytes).toBe(20)
   })
 
   it('when the error document itself fails, Apache says so on its own 404 page', async () => {

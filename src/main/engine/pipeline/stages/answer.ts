@@ -17,6 +17,7 @@ import { toByteString } from '../../apache-expr/uri-escape'
 import { evalExprString, parseStringExpr } from '../../apache-expr'
 import { STATUS_LINES } from '../rewrite/flags'
 import { isUrl } from '../../config/apache/alias-directives'
+import type { WireLine } from '../../http/wire-lines'
 
 /**
  * `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost
@@ -136,6 +137,8 @@ function errorDocumentRedirect(
   let failed = false
   let gzip = false
   let gzipRange: string | undefined
+  // The document's `Header` lines go on with its head, when it is the one sent.
+  let lines: readonly WireLine[] | undefined
   const reply: Reply = {
     get headersSent() {
       return outer.headersSent
@@ -145,6 +148,9 @@ function errorDocumentRedirect(
       gzip = true
       gzipRange = range
     },
+    headerLines(written) {
+      lines = written
+    },
     head(s, headers) {
       innerStatus = s
       const compress = gzip
@@ -153,6 +159,7 @@ function errorDocumentRedirect(
         // Answered for a status of its own: sent as that request made it.
         ctx.status = s
         if (compress) outer.gzipBody?.(gzipRange)
+        // X
         return outer.head(s, headers)
       }
       failed = s >= 400 || (s >= 300 && !sub.rewriteRedirect)
@@ -161,6 +168,7 @@ function errorDocumentRedirect(
       const sent = s >= 300 ? s : status
       ctx.status = sent
       if (compress) outer.gzipBody?.(gzipRange)
+      // X
       outer.head(sent, { ...headers, ...extraHeaders })
     },
     write: (chunk) => (failed ? true : outer.write(chunk)),
@@ -226,7 +234,11 @@ function errorDocumentRedirect(
     ctx.record('response', failed ? 'error' : 'changed', `ErrorDocument ${status} ${doc}: internal GET ${what}`, {
       detail: { stages: sub.trace.stages }
     })
-    if (!failed) return true as const
+    if (!failed) {
+      // The document's body is what went out for this request (the log line's size).
+      ctx.trace.response.bytes = sub.trace.response.bytes
+      return true as const
+    }
     // In a chain of ErrorDocument requests each answering a status of mod_rewrite's, a failure is
     // answered for the first request (ap_die walks back to it): handed up, not sent from here.
     if (ctx.isErrorDocument && ctx.rewriteStatus) {
