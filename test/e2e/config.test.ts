@@ -1,6 +1,6 @@
 /**
  * The configuration and renders screens against `serve --demo` on a copy of the default
- * configuration: a broken edit is refused with its file:line shown, the previous configuration
+ * configuration: a broken edit is refused with its file:line:col shown, the previous configuration
  * keeps serving, and fixing the file brings the next generation in.
  */
 import fs from 'node:fs'
@@ -46,11 +46,11 @@ describe('the configuration screen', () => {
     await screenshot(ui.page, 'config')
   })
 
-  it('a broken edit is refused: the error names file:line, the top bar warns, the old configuration keeps serving', async () => {
+  it('a broken edit is refused: the error names file:line:col as check prints it, the top bar warns, the old configuration keeps serving', async () => {
     fs.appendFileSync(path.join(served.configDir, FILTERS), '\n/9999 { /type "allow" /url "/broken"\n')
     await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('refused')
     const error = ui.page.locator('.diagnostics.tone-border-bad .diagnostic').first()
-    await expect.poll(() => textOf(error.locator('.source-link')), POLL).toBe(`${FILTERS}:13`)
+    await expect.poll(() => textOf(error.locator('.source-link')), POLL).toBe(`${FILTERS}:13:1`)
     expect(await textOf(error)).toContain('ANY_UNCLOSED_BRACE')
     expect(await textOf(ui.page.locator('.reload-state'))).toContain('the previous configuration keeps serving')
     await expect.poll(() => textOf(ui.page.locator('.topbar .chip-bad')), POLL).toBe('config #1 · reload failed')

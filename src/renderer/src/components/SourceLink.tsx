@@ -7,14 +7,27 @@ import { editorHref } from '../api/client'
 import { configStore, displayPath } from '../store/panels'
 import { useSession, useVanilla } from '../session-context'
 
-/** `short` shows the file name only (tables of rules, where the folder repeats on every row). */
-export function SourceLink({ pos, label, short }: { pos: SourcePos; label?: string; short?: boolean }) {
+/**
+ * `short` shows the file name only (tables of rules, where the folder repeats on every row);
+ * `column` adds the column, as `check` prints a diagnostic (`file:line:col`).
+ */
+export function SourceLink({
+  pos,
+  label,
+  short,
+  column
+}: {
+  pos: SourcePos
+  label?: string
+  short?: boolean
+  column?: boolean
+}) {
   const { client } = useSession()
   const baseDir = useVanilla(configStore, (s) => s.status?.baseDir)
   const shown = short
     ? pos.file.slice(Math.max(pos.file.lastIndexOf('/'), pos.file.lastIndexOf('\\')) + 1)
     : displayPath(pos.file, baseDir)
-  const text = label ?? `${shown}:${pos.line}`
+  const text = label ?? (column ? `${shown}:${pos.line}:${pos.column}` : `${shown}:${pos.line}`)
   return (
     <a
       className="source-link"

@@ -174,7 +174,7 @@ function Diagnostics({ title, items, tone }: { title: string; items: Diagnostic[
       <ul>
         {items.map((d, i) => (
           <li key={i} className="diagnostic">
-            {d.pos ? <SourceLink pos={d.pos} label={undefined} /> : <span className="muted">&lt;config&gt;</span>}{' '}
+            {d.pos ? <SourceLink pos={d.pos} column /> : <span className="muted">&lt;config&gt;</span>}{' '}
             <span className="code">{d.code}</span> {d.message}
           </li>
         ))}
