@@ -231,4 +231,23 @@ describe.runIf(fs.existsSync(APACHE))('check vs apache2 -t', () => {
   it('refuses two arguments to <Location>', () => {
     agree(probe('<Location "/a" "/b">\n</Location>\n'))
   })
+
+  it('refuses a malformed Substitute pattern or SubstituteMaxLineLength, and accepts the odd forms httpd takes', () => {
+    const modules = [...DEFAULT_MODULES, 'substitute']
+    for (const bad of [
+      'Substitute "x/a/b/"',
+      'Substitute "s//b/"',
+      'Substitute "s/a"',
+      'Substitute "s/a/b/x"',
+      'Substitute "s/(a/b/"',
+      'SubstituteMaxLineLength 1x'
+    ]) {
+      const v = probe(`KeepAlive On\n${bad}\n`, { modules })
+      // (One more LoadModule line than the other cases.)
+      expect(v.apache, bad).toBe(`httpd.conf:${L(2) + 1}`)
+      agree(v)
+    }
+    for (const odd of ['Substitute "S|a|b"', 'Substitute "s/a//INQF"', 'SubstituteMaxLineLength 5b'])
+      agree(probe(`${odd}\n`, { modules }))
+  })
 })

@@ -23,56 +23,18 @@ import { ifRangeHolds } from '../cache/serve-file'
 import { parseHttpDate } from '../http/apr-date'
 import { cutWholeBody } from '../http/byte-ranges'
 import { apacheSections } from './apache-sections'
-import { otherOccurrences } from '../config/apache/settings'
+import { filterApplies, outputFilterOf, type OutputFilter } from './output-filters'
 import type { Reply, RequestContext } from './context'
 
 /** What puts mod_deflate's filter in an answer's way. */
-export interface DeflateFilter {
-  /** The directive as written, for the trace. */
-  source: Sourced<string[]>
-  directive: 'SetOutputFilter' | 'AddOutputFilterByType'
-  /** AddOutputFilterByType's content types (mod_filter compares them case-sensitively); null: every answer. */
-  types: readonly string[] | null
-}
+export type DeflateFilter = OutputFilter
 
-/**
- * The filter these contexts put DEFLATE in with, else null: the innermost `SetOutputFilter`
- * decides; without one naming DEFLATE, the `AddOutputFilterByType DEFLATE` lines of the
- * innermost context that has some (mod_filter's, for the answers of the types they name: its
- * merge overlays the filter of that name, so a vhost's lines replace the server's).
- */
+/** The filter these contexts put DEFLATE in with (output-filters.ts), else null. */
 export function deflateFilterOf(contexts: VhostSettings[]): DeflateFilter | null {
-  let found: DeflateFilter | null = null
-  for (const c of contexts) {
-    const set = c.other.SetOutputFilter
-    if (!set) continue
-    found = namesDeflate(set.value.join(' ')) ? { source: set, directive: 'SetOutputFilter', types: null } : null
-  }
-  if (found) return found
-  let byType: DeflateFilter | null = null
-  for (const c of contexts) {
-    const lines = otherOccurrences(c, 'AddOutputFilterByType').filter((d) => namesDeflate(d.args[0]))
-    if (lines.length === 0) continue
-    const source = { value: lines[0].args, pos: lines[0].pos }
-    byType = { source, directive: 'AddOutputFilterByType', types: lines.flatMap((d) => d.args.slice(1)) }
-  }
-  return byType
+  return outputFilterOf(contexts, 'DEFLATE')
 }
 
-/** A filter list (`DEFLATE`, `INCLUDES;DEFLATE`) that names DEFLATE. */
-function namesDeflate(list: string | undefined): boolean {
-  return (list ?? '').split(/[;\s]+/).some((f) => f.toUpperCase() === 'DEFLATE')
-}
-
-/** Whether the filter is in this answer's way: mod_filter matches r->content_type up to `;` or a space. */
-export function deflateApplies(filter: DeflateFilter | null | undefined, headers: OutgoingHttpHeaders): boolean {
-  if (!filter) return false
-  if (filter.types === null) return true
-  const type = getHeader(headers, 'content-type')
-  if (type === undefined) return false
-  const bare = type.slice(0, type.search(/[; \t]|$/))
-  return filter.types.includes(bare)
-}
+export { filterApplies as deflateApplies }
 
 /** Bodies up to this size, known whole, are not compressed ("Not compressing very small response"). */
 const SMALL = 10 + 8 + 50
@@ -254,7 +216,7 @@ function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpH
   // A HEAD's body goes through the filters too (its compressed length is what a range cuts).
   if (range === undefined || (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') || !ctx.outputFiltered)
     return undefined
-  if (!ctx.vhost?.apache.scoped.hasDeflate || !deflateApplies(apacheSections(ctx)?.deflate, fullAnswerHeaders))
+  if (!ctx.vhost?.apache.scoped.hasDeflate || !filterApplies(apacheSections(ctx)?.deflate, fullAnswerHeaders))
     return undefined
   return deflateOutcome(ctx, 200, fullAnswerHeaders) === 'gzip' ? range : undefined
 }

@@ -14,6 +14,8 @@ import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-exp
 import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
 import { deflateFilterOf, type DeflateFilter } from '../pipeline/deflate'
+import { outputFilterOf, type OutputFilter } from '../pipeline/output-filters'
+import { substituteProblems, substituteRulesOf, type SubstituteRules } from '../pipeline/substitute'
 import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
 import { atOrBelow, compileSections, type CompiledSections, type SectionWalkInput } from './sections'
 import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './dir-rewrite'
@@ -39,6 +41,13 @@ export interface ScopedApache {
   mime: MimeSettings
   /** Access control in effect (`Require`, `Order`/`Allow`/`Deny`), null when no context has any. */
   access: AccessControl | null
+  /** mod_substitute's filter and the patterns it runs, when a directive puts SUBSTITUTE in. */
+  substitute: SubstituteSetup | null
+}
+
+export interface SubstituteSetup {
+  filter: OutputFilter
+  rules: SubstituteRules
 }
 
 export interface ResolvedApache extends ScopedApache {
@@ -88,6 +97,8 @@ export class VhostScopes {
   readonly hasResponseDirectives: boolean
   /** Some context sets `SetOutputFilter` with DEFLATE: answers may be compressed. */
   readonly hasDeflate: boolean
+  /** Some context puts SUBSTITUTE in: answers' bodies may be rewritten. */
+  readonly hasSubstitute: boolean
   /** Some context has `ForceType`, `AddType` or `AddDefaultCharset`: answers' types may change. */
   readonly hasMime: boolean
   /** Some context has access control directives: requests are checked before the handler. */
@@ -132,6 +143,7 @@ export class VhostScopes {
       hasExpiresDirectives(s) ||
       s.other.SetOutputFilter !== undefined ||
       s.other.AddOutputFilterByType !== undefined ||
+      hasSubstituteDirectives(s) ||
       hasMimeDirectives(s) ||
       s.access !== undefined ||
       s.other.AuthType !== undefined ||
@@ -161,6 +173,7 @@ export class VhostScopes {
       (c) => c.headers.some((h) => h.directive === 'Header') || hasExpiresDirectives(c)
     )
     this.hasDeflate = all.some((c) => deflateFilterOf([c]) !== null)
+    this.hasSubstitute = all.some((c) => outputFilterOf([c], 'SUBSTITUTE') !== null)
     this.hasMime = all.some(hasMimeDirectives)
     this.hasAccess = all.some((c) => c.access !== undefined)
     this.hasRedirects = all.some((c) => c.redirects !== undefined)
@@ -284,8 +297,22 @@ function scopedApache(contexts: VhostSettings[]): ScopedApache {
     expires: mergeExpires(contexts),
     deflate: deflateFilterOf(contexts),
     mime: mimeSettingsOf(contexts),
-    access: accessOf(contexts)
+    access: accessOf(contexts),
+    substitute: substituteOf(contexts)
   }
+}
+
+function substituteOf(contexts: VhostSettings[]): SubstituteSetup | null {
+  const filter = outputFilterOf(contexts, 'SUBSTITUTE')
+  return filter ? { filter, rules: substituteRulesOf(contexts) } : null
+}
+
+function hasSubstituteDirectives(s: VhostSettings): boolean {
+  return (
+    s.other.Substitute !== undefined ||
+    s.other.SubstituteInheritBefore !== undefined ||
+    s.other.SubstituteMaxLineLength !== undefined
+  )
 }
 
 /** merge_setenvif_config: each section's directives after the outer ones'. */
@@ -327,7 +354,7 @@ function visitProblems(s: VhostSettings, nested: boolean, out: Diagnostic[]): vo
   if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
   if (nested && s.setEnv.length > 0) out.push(...compileSetEnv(s.setEnv).problems)
   mergeExpires([s], out)
-  out.push(...accessProblems(s), ...redirectProblems(s))
+  out.push(...accessProblems(s), ...redirectProblems(s), ...substituteProblems(s))
   for (const scope of s.scopes) {
     out.push(...sectionProblems(scope))
     visitProblems(scope.settings, true, out)
