@@ -24,14 +24,16 @@ import type { ActiveConfig } from './runtime/active-config'
 import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
 import { sharedHeaderValue } from './text-memo'
-import { spelledHeaders, type ConfiguredSpelling } from './http/header-spelling'
-import { httpdOrderedHeaders } from './http/httpd-head'
+import { spellName, spelledHeaders } from './http/header-spelling'
+import { inWireOrder, type HeadLines, type WireLine } from './http/wire-lines'
+import { headLines, httpdOrderedHeaders } from './http/httpd-head'
 import {
   CLOSE_CONNECTION,
   CLOSE_UNFRAMED,
   CLOSING,
   arrivalIndex,
   decidePersistence,
+  withOwnConnection,
   HTTPD_KEEP_ALIVE,
   type Persistence
 } from './http/keep-alive'
@@ -59,7 +61,7 @@ interface ListenerReply extends Reply {
   /** `persistence`: the `Connection`/`Keep-Alive` decision (http/keep-alive.ts), instead of Node's. */
   head(
     status: number,
-    headers: OutgoingHttpHeaders,
+    headers: OutgoingHttpHeaders | HeadLines,
     reason?: string,
     persistence?: Persistence,
     typeLast?: boolean
@@ -129,7 +131,7 @@ class HttpReply implements ListenerReply {
 
   head(
     status: number,
-    headers: OutgoingHttpHeaders,
+    headers: OutgoingHttpHeaders | HeadLines,
     reason?: string,
     persistence?: Persistence,
     typeLast = false
@@ -150,13 +152,16 @@ class HttpReply implements ListenerReply {
       if (persistence.unframed) this.res.useChunkedEncodingByDefault = false
       const idleMs = persistence.idleMs
       if (persistence.keep && idleMs !== undefined) this.idleAfter(idleMs)
-      headers = httpdOrderedHeaders(headers, {
+      const ordered = httpdOrderedHeaders(headers, {
         persistence,
         typeLast,
         chunked: this.chunks(status, headers, persistence)
       })
+      return void this.res.writeHead(status, reason ?? reasonPhrase(status), ordered)
     }
-    this.res.writeHead(status, reason ?? reasonPhrase(status), headers)
+    // Lines as a flat list: Node writes them in order, a repeated name's apart.
+    const given = Array.isArray(headers) ? headLines(headers).flat() : (headers as OutgoingHttpHeaders)
+    this.res.writeHead(status, reason ?? reasonPhrase(status), given)
   }
 
   /**
@@ -172,11 +177,12 @@ class HttpReply implements ListenerReply {
   }
 
   /** httpd chunks an HTTP/1.1 answer with a body and no length of its own (ap_set_keepalive). */
-  private chunks(status: number, headers: OutgoingHttpHeaders, persistence: Persistence): boolean {
+  private chunks(status: number, headers: OutgoingHttpHeaders | HeadLines, persistence: Persistence): boolean {
     const req = this.res.req
     if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200 || persistence.unframed) return false
     if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return false
-    for (const k in headers) {
+    const names = Array.isArray(headers) ? headLines(headers).map((l) => l[0]) : Object.keys(headers)
+    for (const k of names) {
       const lower = k.toLowerCase()
       if (lower === 'content-length' || lower === 'transfer-encoding') return false
     }
@@ -217,12 +223,13 @@ class TracedReply implements Reply {
   private backendHead = false
   private typeRow = false
   private backendNames: ReadonlyMap<string, string> | undefined
+  /** What the `Header` directives left for the next head (Reply.headerLines). */
+  private wireLines: readonly WireLine[] | undefined
 
-  /** `banner`: httpd's Server header for the configuration the request runs on; `spelling`: its header names. */
+  /** `banner`: httpd's Server header for the configuration the request runs on. */
   constructor(
     private readonly inner: ListenerReply,
-    private readonly banner: string,
-    private readonly spelling: ConfiguredSpelling
+    private readonly banner: string
   ) {}
 
   get headersSent(): boolean {
@@ -245,6 +252,10 @@ class TracedReply implements Reply {
 
   typeInPlace(): void {
     this.typeRow = true
+  }
+
+  headerLines(lines: readonly WireLine[]): void {
+    this.wireLines = lines
   }
 
   sendsBody(): boolean {
@@ -309,13 +320,20 @@ class TracedReply implements Reply {
     // httpd's keep-alive decision is written as made, and the connection closed after anyway.
     else if (req.lastOnConnection === 'silently') persistence = persistence.keep ? CLOSING : persistence
     else if (req.lastOnConnection && persistence.keep) persistence = CLOSE_CONNECTION
-    this.inner.head(
-      status,
-      spelledHeaders(headers, this.spelling, this.backendNames),
-      reason,
-      persistence,
-      !this.backendHead && !this.typeRow
-    )
+    const own = withOwnConnection(headers, persistence)
+    this.inner.head(status, this.spelled(own.headers), reason, own.persistence, !this.backendHead && !this.typeRow)
+  }
+
+  /**
+   * The names as httpd writes them (header-spelling.ts), the lines in the order and spelling the
+   * `Header` directives left when they ran for this head (wire-lines.ts).
+   */
+  private spelled(headers: OutgoingHttpHeaders): OutgoingHttpHeaders | HeadLines {
+    const lines = this.wireLines
+    const render = this.backendNames
+    if (lines === undefined) return spelledHeaders(headers, render)
+    this.wireLines = undefined
+    return inWireOrder(headers, lines, (key) => spellName(key, render)) ?? spelledHeaders(headers, render)
   }
 
   write(chunk: Buffer): boolean {
@@ -628,7 +646,7 @@ export class ProxyServer {
     // which closes after every answer, must not leave idle connections without a timer).
     const idleMs = active.keepAlive.timeoutMs || HTTPD_KEEP_ALIVE.timeoutMs
     if (this.server.keepAliveTimeout !== idleMs) this.server.keepAliveTimeout = idleMs
-    const traced = new TracedReply(reply, active.serverBanner, active.headerSpelling)
+    const traced = new TracedReply(reply, active.serverBanner)
     const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
     traced.trace = ctx.trace
     traced.ctx = ctx

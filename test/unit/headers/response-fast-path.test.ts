@@ -69,6 +69,7 @@ describe('response Header directives: the record sent and the full result agree'
         const quiet = applyResponseHeaderRecord(compiled, input, req, { ...env }, opts(true, errorResponse))
         expect(record).toEqual({
           headers: full.headers,
+          lines: full.lines,
           applied: full.applied,
           trace: full.trace,
           typeRow: full.typeRow

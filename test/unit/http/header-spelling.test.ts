@@ -1,35 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { backendSpelling, configuredSpelling, spelledHeaders } from '../../../src/main/engine/http/header-spelling'
-import type { HeaderDirective } from '../../../src/shared/config-model'
-
-const pos = { file: 'x.vhost', line: 1, column: 1 }
-const header = (...args: string[]): HeaderDirective => ({ directive: 'Header', args, pos })
+import { backendSpelling, spelledHeaders } from '../../../src/main/engine/http/header-spelling'
 
 describe('header names on the wire', () => {
   it('lower-case names are written as httpd and AEM write them: Train-Case, and httpd’s own exceptions', () => {
-    const out = spelledHeaders(
-      { 'content-type': 'text/html', etag: '"1"', 'www-authenticate': 'Basic', 'x-cache-info': 'caching', te: 'x' },
-      new Map()
-    )
+    const out = spelledHeaders({
+      'content-type': 'text/html',
+      etag: '"1"',
+      'www-authenticate': 'Basic',
+      'x-cache-info': 'caching',
+      te: 'x'
+    })
     expect(Object.keys(out)).toEqual(['Content-Type', 'ETag', 'WWW-Authenticate', 'X-Cache-Info', 'TE'])
-  })
-
-  it('a name the configuration’s Header directives write keeps their spelling; RequestHeader and echo name none', () => {
-    const spelling = configuredSpelling([
-      header('always', 'set', 'X-XSS-Protection', '1; mode=block'),
-      header('set', 'SN', 'x'),
-      header('echo', '^x-'),
-      { directive: 'RequestHeader', args: ['set', 'X-Lower-Req', 'v'], pos }
-    ])
-    expect([...spelling]).toEqual([
-      ['x-xss-protection', 'X-XSS-Protection'],
-      ['sn', 'SN']
-    ])
-    expect(Object.keys(spelledHeaders({ 'x-xss-protection': '1', sn: 'x', 'x-lower-req': 'v' }, spelling))).toEqual([
-      'X-XSS-Protection',
-      'SN',
-      'X-Lower-Req'
-    ])
   })
 
   it('the backend’s own spelling wins for the names it sent, when it is not the usual one', () => {
@@ -43,25 +24,23 @@ describe('header names on the wire', () => {
     ])
     const out = spelledHeaders(
       { 'x-custom-lower': 'a', 'content-type': 'text/html', 'x-ua-compatible': 'IE=edge' },
-      new Map(),
       names
     )
     expect(Object.keys(out)).toEqual(['x-custom-lower', 'Content-Type', 'X-UA-Compatible'])
   })
 
   it('names a stage spelled already are kept, and two spellings of one name become one with both values', () => {
-    const out = spelledHeaders({ ETag: '"a"', 'x-vhost': 'one', 'X-Vhost': 'two' }, new Map())
+    const out = spelledHeaders({ ETag: '"a"', 'x-vhost': 'one', 'X-Vhost': 'two' })
     expect(out).toEqual({ ETag: '"a"', 'X-Vhost': ['one', 'two'] })
   })
 
   it('a record needing no change is given back as it is, and a frozen one is spelled once', () => {
     const plain = { 'Content-Type': 'text/plain' }
-    expect(spelledHeaders(plain, new Map())).toBe(plain)
+    expect(spelledHeaders(plain)).toBe(plain)
     const frozen = Object.freeze({ 'content-length': '5' })
-    const spelling = new Map()
-    const first = spelledHeaders(frozen, spelling)
+    const first = spelledHeaders(frozen)
     expect(first).toEqual({ 'Content-Length': '5' })
     expect(Object.isFrozen(first)).toBe(true)
-    expect(spelledHeaders(frozen, spelling)).toBe(first)
+    expect(spelledHeaders(frozen)).toBe(first)
   })
 })

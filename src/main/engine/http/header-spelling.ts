@@ -5,16 +5,15 @@
  * keys its header records in lower case (Node's convention, and undici's for the render's
  * answer), so `curl -i` against the workbench showed `content-type:` where the Dispatcher shows
  * `Content-Type:`. Names are spelled again on the way out: a name the render sent as the
- * render spelled it, a name the configuration's `Header` directives write as they spell it, one
- * of httpd's own as httpd does, any other lower-case name in Train-Case (the spelling AEM and
- * Sling use); a name that has capitals already (set that way by a stage, or a cache hit's stored
- * `/headers`, which keep the farm's spelling) is kept.
+ * render spelled it, one of httpd's own as httpd does, any other lower-case name in Train-Case
+ * (the spelling AEM and Sling use); a name that has capitals already (set that way by a stage,
+ * or a cache hit's stored `/headers`, which keep the farm's spelling) is kept. A line a `Header`
+ * directive wrote is spelled as that directive writes it (wire-lines.ts).
  *
  * Hand-written: this is httpd's and AEM's spelling, which no HTTP library reproduces (Node's
  * and undici's keep or lower-case what they are given).
  */
 import type { OutgoingHttpHeaders } from 'node:http'
-import type { HeaderDirective } from '../../../shared/config-model'
 import { textMemo } from '../text-memo'
 
 /** The names httpd (and the module) make whose spelling is not Train-Case. */
@@ -32,25 +31,8 @@ const usualSpelling = textMemo(
   1000
 )
 
-/** Lower-case name → spelling, from the response `Header` directives of a configuration. */
+/** Lower-case name → spelling: how a backend spelled the names it sent. */
 export type ConfiguredSpelling = ReadonlyMap<string, string>
-
-const ACTIONS_NAMING_A_HEADER = new Set(['set', 'add', 'append', 'merge', 'setifempty', 'edit', 'edit*'])
-
-/** The names the configuration's `Header` directives write, as they spell them (the first spelling of each). */
-export function configuredSpelling(directives: Iterable<HeaderDirective>): ConfiguredSpelling {
-  const out = new Map<string, string>()
-  for (const d of directives) {
-    if (d.directive !== 'Header') continue
-    const args = d.args
-    const at = /^(always|onsuccess)$/i.test(args[0] ?? '') ? 1 : 0
-    const name = args[at + 1]
-    if (!ACTIONS_NAMING_A_HEADER.has((args[at] ?? '').toLowerCase()) || !name) continue
-    const key = name.toLowerCase()
-    if (!out.has(key)) out.set(key, name)
-  }
-  return out
-}
 
 /** A backend's spellings that are not the usual ones, from undici's raw name/value buffers; undefined when none. */
 export function backendSpelling(raw: readonly (Buffer | string)[] | null | undefined): ConfiguredSpelling | undefined {
@@ -65,13 +47,14 @@ export function backendSpelling(raw: readonly (Buffer | string)[] | null | undef
   return unusual
 }
 
-function spell(name: string, configured: ConfiguredSpelling, render?: ConfiguredSpelling): string {
+/** A name as it goes on the wire: as given when not in lower case, else as the render or httpd spells it. */
+export function spellName(name: string, render?: ConfiguredSpelling): string {
   if (name !== name.toLowerCase()) return name
-  return render?.get(name) ?? configured.get(name) ?? usualSpelling(name)
+  return render?.get(name) ?? usualSpelling(name)
 }
 
-/** Frozen records (a cache hit's, shared by every hit) are spelled once per configuration. */
-const spelledFrozen = new WeakMap<OutgoingHttpHeaders, { configured: ConfiguredSpelling; out: OutgoingHttpHeaders }>()
+/** Frozen records (a cache hit's, shared by every hit) are spelled once. */
+const spelledFrozen = new WeakMap<OutgoingHttpHeaders, OutgoingHttpHeaders>()
 
 /**
  * The record with its names as they go on the wire (itself when nothing changes). Two names that
@@ -79,21 +62,20 @@ const spelledFrozen = new WeakMap<OutgoingHttpHeaders, { configured: ConfiguredS
  */
 export function spelledHeaders(
   headers: OutgoingHttpHeaders,
-  configured: ConfiguredSpelling,
   /** How the render spelled the names it sent (`renderSpellingOf`): they keep its spelling. */
   render?: ConfiguredSpelling
 ): OutgoingHttpHeaders {
   const frozen = Object.isFrozen(headers) && render === undefined
   if (frozen) {
     const known = spelledFrozen.get(headers)
-    if (known?.configured === configured) return known.out
+    if (known) return known
   }
   let changed = false
   const spelled: OutgoingHttpHeaders = {}
   for (const k in headers) {
     const v = headers[k]
     if (v === undefined) continue
-    const name = spell(k, configured, render)
+    const name = spellName(k, render)
     if (name !== k) changed = true
     const prev = spelled[name]
     spelled[name] = prev === undefined ? v : [...valuesOf(prev), ...valuesOf(v)]
@@ -101,7 +83,7 @@ export function spelledHeaders(
   const out = changed ? spelled : headers
   if (frozen) {
     if (out !== headers) Object.freeze(out)
-    spelledFrozen.set(headers, { configured, out })
+    spelledFrozen.set(headers, out)
   }
   return out
 }

@@ -17,6 +17,7 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { Persistence } from './keep-alive'
+import type { HeadLines } from './wire-lines'
 
 export interface HttpdHeadOptions {
   persistence: Persistence
@@ -26,27 +27,37 @@ export interface HttpdHeadOptions {
   chunked: boolean
 }
 
-export function httpdOrderedHeaders(headers: OutgoingHttpHeaders, opts: HttpdHeadOptions): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {}
-  let dateKey: string | undefined
-  let typeKey: string | undefined
-  const servers: string[] = []
-  for (const k in headers) {
-    const lower = k.toLowerCase()
-    if (lower === 'date') dateKey ??= k
-    else if (lower === 'server') servers.push(k)
-    else if (lower === 'content-type') typeKey ??= k
+/** The lines of a header record (or list) in order, a repeated name's values in turn. */
+export function headLines(headers: OutgoingHttpHeaders | HeadLines): HeadLines {
+  if (Array.isArray(headers)) return headers as HeadLines
+  const out: [string, string][] = []
+  const record = headers as OutgoingHttpHeaders
+  for (const k in record) {
+    const v = record[k]
+    if (v === undefined) continue
+    if (Array.isArray(v)) for (const one of v) out.push([k, one])
+    else out.push([k, String(v)])
   }
-  out[dateKey ?? 'Date'] = dateKey === undefined ? new Date().toUTCString() : headers[dateKey]
-  for (const k of servers) out[k] = headers[k]
-  for (const k in headers) {
-    if (k === dateKey || servers.includes(k) || (opts.typeLast && k === typeKey)) continue
-    if (headers[k] !== undefined) out[k] = headers[k]
+  return out
+}
+
+/** The head in httpd's order, as the flat name/value list Node's `writeHead` takes (lines kept apart). */
+export function httpdOrderedHeaders(headers: OutgoingHttpHeaders | HeadLines, opts: HttpdHeadOptions): string[] {
+  const lines = headLines(headers)
+  const is = (line: readonly [string, string], name: string): boolean => line[0].toLowerCase() === name
+  const date = lines.find((l) => is(l, 'date'))
+  // The type's lines: those of the first Content-Type line's name as spelled.
+  const typeName = opts.typeLast ? lines.find((l) => is(l, 'content-type'))?.[0] : undefined
+  const out: string[] = date ? [date[0], date[1]] : ['Date', new Date().toUTCString()]
+  for (const l of lines) if (is(l, 'server')) out.push(l[0], l[1])
+  for (const l of lines) {
+    if (l === date || l[0] === typeName || is(l, 'server')) continue
+    out.push(l[0], l[1])
   }
   const { persistence } = opts
-  if (persistence.keepAlive !== null) out['Keep-Alive'] = persistence.keepAlive
-  if (persistence.connection !== null) out.Connection = persistence.connection
-  if (opts.chunked) out['Transfer-Encoding'] = 'chunked'
-  if (opts.typeLast && typeKey !== undefined) out[typeKey] = headers[typeKey]
+  if (persistence.keepAlive !== null) out.push('Keep-Alive', persistence.keepAlive)
+  if (persistence.connection !== null) out.push('Connection', persistence.connection)
+  if (opts.chunked) out.push('Transfer-Encoding', 'chunked')
+  for (const l of lines) if (l[0] === typeName) out.push(l[0], l[1])
   return out
 }

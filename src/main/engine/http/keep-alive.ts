@@ -184,3 +184,23 @@ function hasToken(value: string, token: string): boolean {
   if (!lower.includes(token)) return false
   return lower.split(',').some((t) => t.trim() === token)
 }
+
+/**
+ * The answer's own `Connection` (a `Header set Connection …`) with httpd's word merged into its
+ * first line, as ap_set_keepalive does (`apr_table_mergen`: `foo, close` on one line where that
+ * line stands), and the decision then writes no line of its own. Unchanged without one.
+ */
+export function withOwnConnection(
+  headers: OutgoingHttpHeaders,
+  persistence: Persistence
+): { headers: OutgoingHttpHeaders; persistence: Persistence } {
+  const key = persistence.connection === null ? undefined : headerKey(headers, 'connection')
+  if (key === undefined) return { headers, persistence }
+  const own = headers[key]
+  const [first, ...rest] = Array.isArray(own) ? own : [String(own)]
+  const merged = `${first}, ${persistence.connection}`
+  return {
+    headers: { ...headers, [key]: rest.length > 0 ? [merged, ...rest] : merged },
+    persistence: { ...persistence, connection: null }
+  }
+}

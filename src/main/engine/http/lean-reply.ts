@@ -15,6 +15,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import { reasonPhrase } from './reason-phrase'
 import type { Socket } from 'node:net'
 import type { Reply } from '../pipeline/context'
+import type { HeadLines } from './wire-lines'
 import type { Persistence } from './keep-alive'
 
 /** Node's header checks (`validateHeaderName` / `validateHeaderValue`). */
@@ -57,10 +58,13 @@ interface HeaderBlock {
   date: boolean
   keepAliveHeader: boolean
 }
-const blocks = new WeakMap<OutgoingHttpHeaders, HeaderBlock>()
+const blocks = new WeakMap<OutgoingHttpHeaders | HeadLines, HeaderBlock>()
 
-/** `httpd`: split out the lines httpd writes in places of its own (httpd-head.ts). */
-function headerBlock(headers: OutgoingHttpHeaders, reuse: boolean, httpd: boolean): HeaderBlock {
+/**
+ * `httpd`: split out the lines httpd writes in places of its own (httpd-head.ts). `headers` may
+ * be a list of lines (wire-lines.ts): a name's lines then stand apart, where the list has them.
+ */
+function headerBlock(headers: OutgoingHttpHeaders | HeadLines, reuse: boolean, httpd: boolean): HeaderBlock {
   const known = reuse ? blocks.get(headers) : undefined
   if (known?.httpd === httpd) return known
   const b: HeaderBlock = {
@@ -79,17 +83,29 @@ function headerBlock(headers: OutgoingHttpHeaders, reuse: boolean, httpd: boolea
     date: false,
     keepAliveHeader: false
   }
-  for (const key in headers) {
-    if (!Object.hasOwn(headers, key)) continue
-    if (!TOKEN.test(key))
-      throw invalidHeader('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${key}"]`)
-    const value = headers[key]
-    if (Array.isArray(value) && (value.length < 2 || key.toLowerCase() !== 'cookie')) {
-      for (const v of value) addLine(b, key, v)
-    } else addLine(b, key, Array.isArray(value) ? value.join('; ') : value)
-  }
+  if (isLines(headers)) {
+    for (const [key, value] of headers) addLine(b, checkedName(key), value)
+  } else
+    for (const key in headers) {
+      if (!Object.hasOwn(headers, key)) continue
+      checkedName(key)
+      const value = headers[key]
+      if (Array.isArray(value) && (value.length < 2 || key.toLowerCase() !== 'cookie')) {
+        for (const v of value) addLine(b, key, v)
+      } else addLine(b, key, Array.isArray(value) ? value.join('; ') : value)
+    }
   if (reuse) blocks.set(headers, b)
   return b
+}
+
+function isLines(headers: OutgoingHttpHeaders | HeadLines): headers is HeadLines {
+  return Array.isArray(headers)
+}
+
+function checkedName(key: string): string {
+  if (!TOKEN.test(key))
+    throw invalidHeader('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${key}"]`)
+  return key
 }
 
 function addLine(b: HeaderBlock, key: string, value: unknown): void {
@@ -211,7 +227,7 @@ export class LeanReply implements Reply {
    */
   head(
     status: number,
-    headers: OutgoingHttpHeaders,
+    headers: OutgoingHttpHeaders | HeadLines,
     reason?: string,
     persistence?: Persistence,
     typeLast = false

@@ -25,6 +25,7 @@ import type { ResolvedApache, SectionsPhase } from '../runtime/scoped-apache'
 import type { ProxyTarget } from './apache-proxy'
 import type { ProxyPassDecision } from './proxy-pass'
 import type { CompiledHeaders } from './headers/compile-headers'
+import type { WireLine } from '../http/wire-lines'
 import type { RememberedHeaderRun } from './response-headers'
 import { sharedText, textMemo } from '../text-memo'
 
@@ -104,6 +105,11 @@ export interface Reply {
    * not last (http/httpd-head.ts).
    */
   typeInPlace?(): void
+  /**
+   * The lines `Header` directives left, in order and spelled as written (http/wire-lines.ts):
+   * the head that comes next puts its record's lines in that order.
+   */
+  headerLines?(lines: readonly WireLine[]): void
   /** How the backend spelled the header names of the answer whose head comes next (header-spelling.ts). */
   backendSpelling?(names: ReadonlyMap<string, string>): void
   /**

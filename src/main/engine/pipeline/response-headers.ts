@@ -9,6 +9,7 @@ import type { LazyCompletion, LazyParts, RequestContext } from './context'
 import type { ApacheRequest } from '../apache-expr'
 import type { CountingProbe } from '../runtime/apache-runtime'
 import type { CompiledHeaders } from './headers/compile-headers'
+import type { WireLine } from '../http/wire-lines'
 import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
@@ -259,6 +260,7 @@ function headerDirectives(
   if (known && known.status === rStatus && known.errorResponse === errorResponse && sameHeaders(known.input, flat)) {
     if (known.applied > 0) ctx.recordLazy('response', 'changed', known.label, known.run)
     if (known.typeRow) ctx.reply.typeInPlace?.()
+    ctx.reply.headerLines?.(known.lines)
     return known.output
   }
   const run = new HeaderRun(
@@ -285,6 +287,7 @@ function headerDirectives(
     const r = run.apply(false)
     ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })
     if (r.typeRow) ctx.reply.typeInPlace?.()
+    ctx.reply.headerLines?.(r.lines)
     return r.headers
   }
   // Decided without a trace; the trace is rebuilt from the same inputs when it is read, unless
@@ -292,6 +295,7 @@ function headerDirectives(
   const calls = run.probe.calls
   let r = run.apply(true)
   if (r.typeRow) ctx.reply.typeInPlace?.()
+  ctx.reply.headerLines?.(r.lines)
   if (run.probe.calls !== calls) {
     r = run.apply(false)
     const detail = r.trace
@@ -311,6 +315,7 @@ function headerDirectives(
     output,
     applied: r.applied,
     typeRow: r.typeRow,
+    lines: r.lines,
     label,
     run
   })
@@ -335,6 +340,8 @@ export interface RememberedHeaderRun {
   applied: number
   /** A Header directive wrote a Content-Type row (see Reply.typeInPlace). */
   typeRow: boolean
+  /** The lines in their order and spelling (see Reply.headerLines). */
+  lines: readonly WireLine[]
   label: string
   run: LazyCompletion
 }

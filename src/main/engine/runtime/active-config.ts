@@ -38,8 +38,6 @@ import { VanityUrlList } from '../upstream/vanity'
 import type { CacheEvent } from '../../../shared/cache-types'
 import type { FallbackFarm } from '../../../shared/api'
 import { compileRemoteIp, type RemoteIpConfig } from './remote-ip'
-import { configuredSpelling, type ConfiguredSpelling } from '../http/header-spelling'
-import { allContexts } from './contexts'
 import { HTTPD_KEEP_ALIVE, keepAlivePolicy, type KeepAlivePolicy } from '../http/keep-alive'
 
 export interface ActiveVhost {
@@ -168,8 +166,6 @@ export interface ActiveConfig {
   deferredExplanations?: boolean
   /** httpd's `Server` header for this configuration (`ServerTokens`, server-banner.ts). */
   serverBanner: string
-  /** How the configuration's `Header` directives spell the names they write (header-spelling.ts). */
-  headerSpelling: ConfiguredSpelling
   /**
    * The keep-alive policy of the listener's default vhost (the first on the port), else of
    * the main server: how long an idle connection waits (httpd takes `KeepAliveTimeout` from
@@ -255,11 +251,6 @@ export function compileConfig(
     defaults,
     deferredExplanations,
     serverBanner: serverBanner(apache),
-    headerSpelling: configuredSpelling(
-      apache
-        ? allContexts([apache.server, ...apache.virtualHosts.map((v) => v.settings)]).flatMap((c) => c.headers)
-        : []
-    ),
     keepAlive: servingVhosts[0]?.keepAlive ?? (apache ? keepAlivePolicy([apache.server]) : HTTPD_KEEP_ALIVE)
   }
 }

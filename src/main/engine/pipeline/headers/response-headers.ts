@@ -4,6 +4,7 @@ import type { HeaderActionTrace, HeadersTrace } from '../../../../shared/trace-a
 import type { ApacheRequest } from '../../apache-expr'
 import type { CompiledHeaders } from './compile-headers'
 import { compiledHeaders, fixupScope, notApplied, runFixups, type FixupScope, type HeaderRunOptions } from './fixups'
+import type { WireLine } from '../../http/wire-lines'
 import { HeaderTable, type HeaderEntry } from './table'
 
 export interface ResponseHeadersInput {
@@ -18,6 +19,8 @@ export interface ResponseHeadersResult {
   /** What goes on the wire, lower-case names: the `err_headers_out` lines first, then `headers_out`. */
   headers: Record<string, string | string[]>
   entries: HeaderEntry[]
+  /** `entries` as they go on the wire: each line a directive wrote with its spelling (http/wire-lines.ts). */
+  lines: WireLine[]
   headersOut: HeaderEntry[]
   errHeadersOut: HeaderEntry[]
   notes: Record<string, string>
@@ -60,6 +63,7 @@ export function applyResponseHeaders(
   return {
     headers: wireRecord(o),
     entries: wire,
+    lines: wireLines(o),
     headersOut: o.headersOut.list(),
     errHeadersOut: o.errHeadersOut.list(),
     notes: o.scope.notes,
@@ -77,14 +81,25 @@ export function applyResponseHeaderRecord(
   req: ApacheRequest,
   env: Record<string, string>,
   opts: HeaderRunOptions & { errorResponse?: boolean } = {}
-): Pick<ResponseHeadersResult, 'headers' | 'applied' | 'trace' | 'typeRow'> {
+): Pick<ResponseHeadersResult, 'headers' | 'lines' | 'applied' | 'trace' | 'typeRow'> {
   const o = run(directives, resp, req, env, opts)
-  return { headers: wireRecord(o), applied: o.applied, trace: o.trace, typeRow: o.typeRow }
+  return {
+    headers: wireRecord(o),
+    lines: wireLines(o),
+    applied: o.applied,
+    trace: o.trace,
+    typeRow: o.typeRow
+  }
 }
 
 /** What goes on the wire: the `err_headers_out` lines first, then `headers_out`. */
 function wireRecord(o: Outcome): Record<string, string | string[]> {
   return o.headersOut.addTo(o.errHeadersOut.toRecord())
+}
+
+/** The same lines as they go out: the record groups a name's lines, these say where each goes and how it is spelled. */
+function wireLines(o: Outcome): WireLine[] {
+  return [...o.errHeadersOut.wireLines(), ...o.headersOut.wireLines()]
 }
 
 /**

@@ -5,6 +5,7 @@
  * first occurrence only, `add` always appends a new line.
  */
 import { lowerName, type ApacheRequest } from '../../apache-expr'
+import type { WireLine } from '../../http/wire-lines'
 
 export interface HeaderEntry {
   name: string
@@ -16,6 +17,8 @@ interface Row {
   name: string
   value: string
   key: string
+  /** Put there by the table's owner (`from`), not written since: its name is a record key, not a spelling. */
+  given?: true
 }
 
 export class HeaderTable {
@@ -25,15 +28,19 @@ export class HeaderTable {
     const t = new HeaderTable()
     if (!headers) return t
     if (Array.isArray(headers)) {
-      for (const e of headers) t.add(e.name, e.value)
+      for (const e of headers) t.addGiven(e.name, e.value)
       return t
     }
     for (const name in headers) {
       const value = headers[name]
-      if (Array.isArray(value)) for (const v of value) t.add(name, v)
-      else t.add(name, value)
+      if (Array.isArray(value)) for (const v of value) t.addGiven(name, v)
+      else t.addGiven(name, value)
     }
     return t
+  }
+
+  private addGiven(name: string, value: string): void {
+    this.entries.push({ name, value, key: lowerName(name), given: true })
   }
 
   private indexOf(key: string): number {
@@ -97,9 +104,19 @@ export class HeaderTable {
     return this.entries.map((e) => ({ name: e.name, value: e.value }))
   }
 
+  /**
+   * The lines in order, each written one with its writer's spelling: apr_table_set and merge
+   * change a line's value, never its name, so a line keeps the spelling it was first given.
+   */
+  wireLines(): WireLine[] {
+    return this.entries.map((e) =>
+      e.given ? { key: e.key, value: e.value } : { key: e.key, value: e.value, name: e.name }
+    )
+  }
+
   clone(): HeaderTable {
     const t = new HeaderTable()
-    for (const e of this.entries) t.entries.push({ name: e.name, value: e.value, key: e.key })
+    for (const e of this.entries) t.entries.push({ ...e })
     return t
   }
 

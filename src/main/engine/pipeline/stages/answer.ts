@@ -159,7 +159,7 @@ function errorDocumentRedirect(
         // Answered for a status of its own: sent as that request made it.
         ctx.status = s
         if (compress) outer.gzipBody?.(gzipRange)
-        // X
+        if (lines) outer.headerLines?.(lines)
         return outer.head(s, headers)
       }
       failed = s >= 400 || (s >= 300 && !sub.rewriteRedirect)
@@ -168,7 +168,7 @@ function errorDocumentRedirect(
       const sent = s >= 300 ? s : status
       ctx.status = sent
       if (compress) outer.gzipBody?.(gzipRange)
-      // X
+      if (lines) outer.headerLines?.(lines)
       outer.head(sent, { ...headers, ...extraHeaders })
     },
     write: (chunk) => (failed ? true : outer.write(chunk)),

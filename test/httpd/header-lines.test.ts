@@ -1,0 +1,80 @@
+/**
+ * `Header` lines as httpd's apr tables keep them: a line per `add`, in the order written, a
+ * name's lines apart when others came between; `Header always` lines (err_headers_out, which
+ * ap_http_header_filter overlays first) apart from plain ones of the same name (headers_out);
+ * `set` changing a line where it stands; each line spelled as its first writer spelled it (a
+ * directive as the configuration does, httpd's own `ETag` as httpd does). Debian's apache2
+ * against the workbench, a section per case.
+ */
+import { describe, expect, it } from 'vitest'
+import { compareAll, compareRawHeads, type HttpdRequest } from './harness'
+import { classicSideBySide, serverLines } from './classic'
+
+const CASES: Record<string, string[]> = {
+  interleaved: ['Header add X-A 1', 'Header add X-B 2', 'Header add X-A 3'],
+  'always-and-onsuccess': [
+    'Header always set X-A 1',
+    'Header set X-A 2',
+    'Header set X-B 3',
+    'Header always set X-C 4'
+  ],
+  'always-add-between': ['Header set X-A 2', 'Header always add X-A 1', 'Header always add X-B 1', 'Header add X-A 5'],
+  'set-in-place': ['Header add X-A 1', 'Header add X-B 2', 'Header add X-A 3', 'Header set X-A 9'],
+  spelling: ['Header set x-lower 1', 'Header add X-LOWER 2', 'Header always add X-Lower 3', 'Header set etag foo'],
+  'unset-then-add': ['Header add X-A 1', 'Header add X-B 2', 'Header unset X-A', 'Header add x-a 3'],
+  echo: ['Header echo ^X-E', 'Header add X-B 2', 'Header always echo ^x-e'],
+  // ap_set_keepalive merges its word into the answer's own Connection line.
+  connection: ['Header set Connection foo', 'Header add X-B 2'],
+  'always-connection': ['Header always set Connection keep-alive'],
+  'connection-close': ['Header set Connection close'],
+  // No directive here: httpd's own ETag is not spelled as `Header set etag` elsewhere writes it.
+  plain: [],
+  // An ErrorDocument's page: its request's lines.
+  errordoc: [
+    'ErrorDocument 404 /errordoc/a.txt',
+    'Header always add X-A 1',
+    'Header always add X-B 2',
+    'Header always add X-A 3'
+  ]
+}
+
+const running = classicSideBySide(
+  Object.fromEntries(Object.keys(CASES).map((name) => [`${name}/a.txt`, `${name}\n`])),
+  (docroot) => [
+    ...serverLines(['mime', 'headers'], docroot),
+    // Kept-alive connections are read until the server closes them.
+    'KeepAliveTimeout 1',
+    ...Object.entries(CASES).flatMap(([name, lines]) => [
+      `<Location "/${name}/">`,
+      ...lines.map((l) => `  ${l}`),
+      '</Location>'
+    ])
+  ]
+)
+
+const REQUESTS: HttpdRequest[] = [
+  ...Object.keys(CASES).map((name): HttpdRequest => ['GET', `/${name}/a.txt`, { 'X-E-One': '1', 'x-e-two': '2' }]),
+  // Apache's own 404: only `Header always` runs, on what err_headers_out had.
+  ['GET', '/always-and-onsuccess/missing', {}],
+  ['GET', '/echo/missing', { 'X-E-One': '1', 'x-e-two': '2' }],
+  ['GET', '/errordoc/missing', {}]
+]
+
+describe('Header directives line by line', () => {
+  it('leave the lines in the order and spelling apache2 writes them', async () => {
+    expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
+  })
+  // HTTP/1.0 is answered on Node's path (http/lean-listener.ts), the rest on the lean one.
+  it("and so on Node's path", async () => {
+    const heads = Object.keys(CASES).map((name) => `GET /${name}/a.txt HTTP/1.0\r\nX-E-One: 1\r\n\r\n`)
+    expect(await compareRawHeads(heads, running.apachePort, running.enginePort)).toBe('')
+  })
+  it('merge the Connection line of a kept-alive answer as apache2 does', async () => {
+    const heads = ['connection', 'always-connection', 'connection-close'].flatMap((name) => [
+      `GET /${name}/a.txt HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`,
+      `GET /${name}/a.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`,
+      `GET /${name}/a.txt HTTP/1.0\r\n\r\n`
+    ])
+    expect(await compareRawHeads(heads, running.apachePort, running.enginePort)).toBe('')
+  })
+})
