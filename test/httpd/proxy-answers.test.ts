@@ -5,7 +5,8 @@
  * ProxyErrorOverride answers keeps the backend's WWW-Authenticate, a header line over
  * 8191 bytes or a head that cannot be read is httpd's own 502 Bad Gateway, and a
  * `[P,NE]` URL holding a space is refused with 403; ProxyPassReverseCookiePath and
- * ProxyPassReverseCookieDomain map the last `path=` and `domain=` of a Set-Cookie.
+ * ProxyPassReverseCookieDomain map the last `path=` and `domain=` of a Set-Cookie; the answer
+ * to a HEAD keeps the backend's Transfer-Encoding.
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
@@ -61,5 +62,10 @@ describe("mod_proxy_http and the backend's answer", () => {
       'a=1; domain=backend.internal; domain=other'
     ]
     expect(await compare(cookies.map((c) => get(`/p/cookie?${encodeURIComponent(c)}`)))).toBe('')
+  })
+
+  it("keeps the backend's Transfer-Encoding on a HEAD's answer", async () => {
+    const head = (target: string): HttpdRequest => ['HEAD', target, {}]
+    expect(await compare([head('/p/chunked'), head('/p/echo'), get('/p/chunked')])).toBe('')
   })
 })

@@ -191,7 +191,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               if (names) ctx.reply.backendSpelling?.(names)
             }
             const relayed = reverseMapHeaders(
-              withoutHopHeaders(resHeaders, PROXY_RESPONSE_HOP),
+              keptHeaders(resHeaders, ctx.headerOnly),
               () => reverseMapsFor(ctx),
               (uri) => constructUrl(uri, ctx.apacheRequest())
             )
@@ -264,6 +264,20 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
 function expectsContinue(ctx: RequestContext): boolean {
   return ctx.req.protocol === 'HTTP/1.1' && ctx.req.headers.expect?.trim().toLowerCase() === '100-continue'
 }
+
+/**
+ * The backend's header lines mod_proxy_http keeps: not the hop-by-hop ones, except that the
+ * answer to a HEAD keeps the backend's Transfer-Encoding. ap_proxy_http_process_response takes
+ * it out of r->headers_out only when it goes on to read a body (its hop_by_hop_hdrs list does
+ * not name it), so `Transfer-Encoding: chunked` goes out on a HEAD's answer (measured against
+ * apache2 2.4.68). A head with a Content-Length too never gets here: undici refuses it.
+ */
+function keptHeaders(headers: IncomingHttpHeaders, headerOnly: boolean): IncomingHttpHeaders {
+  return withoutHopHeaders(headers, headerOnly ? HEAD_RESPONSE_HOP : PROXY_RESPONSE_HOP)
+}
+
+/** mod_proxy's response hop-by-hop fields but Transfer-Encoding, which a HEAD's answer keeps. */
+const HEAD_RESPONSE_HOP: ReadonlySet<string> = new Set([...PROXY_RESPONSE_HOP].filter((n) => n !== 'transfer-encoding'))
 
 /**
  * A backend answer without a Content-Type keeps the one mod_mime gave the request (its
