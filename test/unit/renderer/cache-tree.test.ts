@@ -122,6 +122,16 @@ describe('the cache tree', () => {
     expect(flushHandleFor('/content/site/README')).toBe('/content/site/README')
   })
 
+  it("a rendering of a page's child node or with a suffix is flushed through the page's own handle", () => {
+    expect(flushHandleFor('/content/site/en/page/_jcr_content/root/image.coreimg.png')).toBe('/content/site/en/page')
+    expect(flushHandleFor('/content/site/en/page/jcr:content/par.html')).toBe('/content/site/en/page')
+    expect(flushHandleFor('/content/site/en/page.html/suffix/x.html')).toBe('/content/site/en/page')
+    expect(flushHandleFor('/content/site/en/page.html')).toBe('/content/site/en/page')
+    expect(flushHandleFor('/content/dam/site/logo.png/_jcr_content/renditions/cq5dam.thumbnail.48.48.png')).toBe(
+      '/content/dam/site/logo.png'
+    )
+  })
+
   it('counts deleted documents without their .h and .ttl companions', () => {
     expect(documentCount(['/a.html', '/a.html.h', '/a.html.ttl', '/b.json', '/orphan.h'])).toBe(3)
   })

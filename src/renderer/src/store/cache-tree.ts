@@ -127,13 +127,19 @@ export function foldersTouched(
  * The `CQ-Handle` AEM's flush agent sends for a cached file: the page's path, without the
  * selectors and extension of this rendering (`/content/site/en.model.json` → `/content/site/en`);
  * assets under /content/dam keep their name (their node is `logo.png`). Flushing that handle
- * deletes every rendering of the page (§7.3 step 1).
+ * deletes every rendering of the page (§7.3 step 1), `_jcr_content` renderings and suffixed
+ * ones (`page.html/suffix.json`, cached in the folder `page.html/`) included, so those are
+ * flushed through their page too: AEM activates the page, never a node below it.
  */
 export function flushHandleFor(relPath: string): string {
-  if (relPath.startsWith('/content/dam/')) return relPath
-  const slash = relPath.lastIndexOf('/')
-  const dot = relPath.indexOf('.', slash + 1)
-  return dot > slash + 1 ? relPath.slice(0, dot) : relPath
+  const content = relPath.search(/\/(_jcr_content|jcr:content)(\/|$)/)
+  const node = content > 0 ? relPath.slice(0, content) : relPath
+  if (node.startsWith('/content/dam/')) return node
+  // Under /content the first dot ends the page's path (Sling's resource path, §4.1), whatever
+  // folders a suffix adds; elsewhere (`/etc.clientlibs/…`) the file's own name is the handle.
+  const from = node.startsWith('/content/') ? 0 : node.lastIndexOf('/')
+  const dot = node.indexOf('.', from + 1)
+  return dot > node.lastIndexOf('/', dot) + 1 ? node.slice(0, dot) : node
 }
 
 /**
