@@ -3,8 +3,9 @@
  * name's lines apart when others came between; `Header always` lines (err_headers_out, which
  * ap_http_header_filter overlays first) apart from plain ones of the same name (headers_out);
  * `set` changing a line where it stands; each line spelled as its first writer spelled it (a
- * directive as the configuration does, httpd's own `ETag` as httpd does). Debian's apache2
- * against the workbench, a section per case.
+ * directive as the configuration does, httpd's own `ETag` as httpd does); `RequestHeader add`
+ * leaving a request header on lines of its own. Debian's apache2 against the workbench, a
+ * section per case.
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, compareRawHeads, type HttpdRequest } from './harness'
@@ -30,6 +31,17 @@ const CASES: Record<string, string[]> = {
   // No directive here: httpd's own ETag is not spelled as `Header set etag` elsewhere writes it.
   plain: [],
   // An ErrorDocument's page: its request's lines.
+  // RequestHeader add puts a name on a line of its own in r->headers_in (httpd merges only what
+  // the client sent): echo copies each line, %{req:…} reads the first (apr_table_get).
+  'request-add': [
+    'RequestHeader add X-R two',
+    'RequestHeader add X-S s',
+    'RequestHeader add X-R three',
+    'Header set X-Seen "expr=%{req:X-R}"',
+    'Header echo ^X-R',
+    // The page's request shares r->headers_in, and its fixups add again.
+    'ErrorDocument 404 /request-add/a.txt'
+  ],
   errordoc: [
     'ErrorDocument 404 /errordoc/a.txt',
     'Header always add X-A 1',
@@ -39,9 +51,19 @@ const CASES: Record<string, string[]> = {
 }
 
 const running = classicSideBySide(
-  Object.fromEntries(Object.keys(CASES).map((name) => [`${name}/a.txt`, `${name}\n`])),
+  { ...Object.fromEntries(Object.keys(CASES).map((name) => [`${name}/a.txt`, `${name}\n`])), 'rewritten/b.txt': 'b\n' },
   (docroot) => [
-    ...serverLines(['mime', 'headers'], docroot),
+    ...serverLines(['mime', 'headers', 'rewrite'], docroot),
+    // An early line, then a per-directory rewrite's internal redirect: the new request shares
+    // r->headers_in, lines and all.
+    'RequestHeader add X-Early one early',
+    'RequestHeader add X-Early two early',
+    `<Directory "${docroot}/rewritten">`,
+    '  RewriteEngine On',
+    '  RewriteRule ^a\\.txt$ b.txt',
+    '  Header set X-Early-Seen "expr=%{req:X-Early}"',
+    '  Header echo ^X-Early$',
+    '</Directory>',
     // Kept-alive connections are read until the server closes them.
     'KeepAliveTimeout 1',
     ...Object.entries(CASES).flatMap(([name, lines]) => [
@@ -57,7 +79,11 @@ const REQUESTS: HttpdRequest[] = [
   // Apache's own 404: only `Header always` runs, on what err_headers_out had.
   ['GET', '/always-and-onsuccess/missing', {}],
   ['GET', '/echo/missing', { 'X-E-One': '1', 'x-e-two': '2' }],
-  ['GET', '/errordoc/missing', {}]
+  ['GET', '/errordoc/missing', {}],
+  ['GET', '/request-add/a.txt', { 'X-R': 'one' }],
+  ['GET', '/request-add/a.txt', { 'X-R': 'one', 'x-r': 'again' }],
+  ['GET', '/request-add/missing', { 'X-R': 'one' }],
+  ['GET', '/rewritten/a.txt', {}]
 ]
 
 describe('Header directives line by line', () => {

@@ -175,6 +175,15 @@ describe('decision replay', () => {
     // r->headers_in keeps the name as RequestHeader spelled it, and echo's pattern is matched against that spelling.
     for (const r of runs) expect(r.headers['x-added-here']).toBe('yes')
   })
+
+  it('a replayed request keeps the lines RequestHeader add made (apr_table_get reads the first)', async () => {
+    const s = await stack(
+      'RequestHeader add X-Twice "one"\nRequestHeader add X-Twice "two"\nHeader set X-First "expr=%{req:X-Twice}"'
+    )
+    const runs = await sendRepeated(s, '/content/demo/us/en.html', 2)
+    expect(runs[1].trace.replayedFrom).toBe(runs[0].trace.id)
+    for (const r of runs) expect(r.headers['x-first']).toBe('one')
+  })
 })
 
 describe('the Header directives’ outcome for a replayed head', () => {

@@ -29,6 +29,12 @@ export interface ApacheRequest {
   headers: Record<string, string>
   /** The header names as the client spelled them, in arrival order (for `SetEnvIf` name regexes). */
   headerNames?: string[]
+  /**
+   * `r->headers_in` line by line, where `RequestHeader add` left a name on several lines (httpd
+   * merges only what the client sent): `Header echo` copies each, and `headers` then holds each
+   * name's first line, what apr_table_get (`%{req:…}`) reads.
+   */
+  headerLines?: readonly { readonly name: string; readonly value: string }[]
   /** `r->useragent_ip` (after mod_remoteip, when it is used). */
   remoteAddr: string
   remotePort: number

@@ -26,6 +26,7 @@ import type { ProxyTarget } from './apache-proxy'
 import type { ProxyPassDecision } from './proxy-pass'
 import type { CompiledHeaders } from './headers/compile-headers'
 import type { WireLine } from '../http/wire-lines'
+import type { HeaderEntry } from './headers/table'
 import type { RememberedHeaderRun } from './response-headers'
 import { sharedText, textMemo } from '../text-memo'
 
@@ -279,6 +280,11 @@ export class RequestContext {
   /** Spelling of the request headers `RequestHeader` added (the client's own come from `rawHeaders`). */
   addedHeaderNames: string[] = []
   /**
+   * `r->headers_in` line by line when `RequestHeader add` left a name on several lines
+   * (ApacheRequest.headerLines); `headers` keeps their values joined, as they are forwarded.
+   */
+  headerLines: readonly HeaderEntry[] | undefined = undefined
+  /**
    * A replayed request's header names as `r->headers_in` spells them (its own, then those
    * `RequestHeader` added): the same for every replay of one head, so one frozen list serves
    * them all (a trace whose header explanation is completed later keeps it).
@@ -377,8 +383,9 @@ export class RequestContext {
       emptyArgs: this.args() === '',
       protocol: req.protocol,
       theRequest: this.theRequest(),
-      headers: this.headers,
+      headers: this.headerLines ? firstLines(this.headerLines) : this.headers,
       headerNames: names as string[],
+      headerLines: this.headerLines,
       remoteAddr: this.clientIp,
       // mod_remoteip leaves the port of the address it found at 0.
       remotePort: this.clientIp === req.client.address ? req.client.port : 0,
@@ -524,6 +531,13 @@ const hostParts = textMemo((header): HostParts | null => {
 }, 1000)
 
 /** The request's header names as the client spelled them, in order, then those `RequestHeader` added. */
+/** Each name's first line, lower-case names: what apr_table_get finds in a table. */
+function firstLines(lines: readonly HeaderEntry[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const { name, value } of lines) out[name.toLowerCase()] ??= value
+  return out
+}
+
 export function headerNamesOf(req: IncomingRequest, added: readonly string[]): string[] {
   // Made at its size: a trace keeps this list (header explanations are completed later).
   const names = new Array<string>((req.rawHeaders.length + 1) >> 1)

@@ -150,6 +150,7 @@ function internalRedirect(ctx: RequestContext, target: string): true | Promise<t
   next.cookies = ctx.cookies
   next.vary = [...ctx.vary]
   next.addedHeaderNames = [...ctx.addedHeaderNames]
+  next.headerLines = ctx.headerLines
   next.rewriteEnded = ctx.rewriteEnded
   next.errorDocumentStatus = ctx.errorDocumentStatus
   // Synchronous when the new request is (explain never waits for a render).

@@ -17,6 +17,7 @@ import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../run
 import { headerNamesOf, type IncomingRequest, type RequestContext } from './context'
 import { isFolder } from '../cache/folder-checks'
 import type { CompiledHeaders } from './headers/compile-headers'
+import type { HeaderEntry } from './headers/table'
 import type { RememberedHeaderRun } from './response-headers'
 
 /** What the stages before the cache stage decided, as the cache and render stages read it. */
@@ -41,6 +42,8 @@ interface Prefix {
   /** `RequestHeader` added these (their spelling), and with the head's own: `r->headers_in`'s names. */
   addedHeaderNames: readonly string[]
   headerNames: readonly string[]
+  /** RequestContext.headerLines: `r->headers_in` line by line, when RequestHeader made it so. */
+  headerLines: readonly HeaderEntry[] | undefined
   /** The trace's `request`: every field is the head's or the client's, so one object serves every replay. */
   request: TraceRequest
   cookies: string[]
@@ -145,6 +148,7 @@ export function capture(ctx: RequestContext): false {
     request: trace.request,
     addedHeaderNames: Object.freeze([...ctx.addedHeaderNames]),
     headerNames: Object.freeze(headerNamesOf(ctx.req, ctx.addedHeaderNames)),
+    headerLines: ctx.headerLines && Object.freeze(ctx.headerLines.map((l) => Object.freeze({ ...l }))),
     cookies: [...ctx.cookies],
     vary: [...ctx.vary],
     // Reading the stages completes any entry explained on demand; shared from now on, so frozen.
@@ -182,6 +186,7 @@ export function replay(ctx: RequestContext, p: Prefix): void {
   if (p.headers) ctx.headers = p.headers as Record<string, string>
   if (p.addedHeaderNames.length > 0) ctx.addedHeaderNames = [...p.addedHeaderNames]
   ctx.replayedHeaderNames = p.headerNames
+  if (p.headerLines) ctx.headerLines = p.headerLines
   if (p.cookies.length > 0) ctx.cookies = [...p.cookies]
   if (p.vary.length > 0) ctx.vary = [...p.vary]
   const trace = ctx.trace

@@ -24,10 +24,10 @@ interface Row {
 export class HeaderTable {
   private entries: Row[] = []
 
-  static from(headers: Record<string, string | string[]> | HeaderEntry[] | undefined): HeaderTable {
+  static from(headers: Record<string, string | string[]> | readonly HeaderEntry[] | undefined): HeaderTable {
     const t = new HeaderTable()
     if (!headers) return t
-    if (Array.isArray(headers)) {
+    if (isEntryList(headers)) {
       for (const e of headers) t.addGiven(e.name, e.value)
       return t
     }
@@ -140,11 +140,18 @@ export class HeaderTable {
   }
 }
 
+function isEntryList(
+  headers: Record<string, string | string[]> | readonly HeaderEntry[]
+): headers is readonly HeaderEntry[] {
+  return Array.isArray(headers)
+}
+
 /**
  * `r->headers_in` as a list: names as the client spelled them, in arrival order when the
  * request says so, then any header only known by its lower-case key.
  */
-export function requestHeaderEntries(req: ApacheRequest): HeaderEntry[] {
+export function requestHeaderEntries(req: ApacheRequest): readonly HeaderEntry[] {
+  if (req.headerLines) return req.headerLines
   const seen = new Set<string>()
   const out: HeaderEntry[] = []
   for (const name of [...(req.headerNames ?? []), ...Object.keys(req.headers)]) {

@@ -219,6 +219,7 @@ function errorDocumentRedirect(
   sub.env = redirectedEnv(ctx.env, status)
   // headers_in is shared: the spelling of the headers RequestHeader added comes along.
   sub.addedHeaderNames = [...ctx.addedHeaderNames]
+  sub.headerLines = ctx.headerLines
   return Promise.resolve(runPipeline(sub)).then(() => {
     // Nothing went out: the document's request failed, or handed up a failure of its own.
     if (!outer.headersSent) failed = true

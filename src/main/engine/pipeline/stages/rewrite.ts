@@ -225,6 +225,8 @@ function runRequestHeaders(
     if (added) ctx.addedHeaderNames.push(added.name)
   }
   ctx.headers = r.headers
+  // A name `RequestHeader add` put on a second line stays two lines in r->headers_in.
+  ctx.headerLines = r.entries.length > Object.keys(r.headers).length ? r.entries : undefined
   for (const h of r.vary) ctx.vary.push(h)
   ctx.invalidateApacheRequest()
 }
