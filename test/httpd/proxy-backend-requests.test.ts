@@ -5,8 +5,10 @@
  * to reuse, so its backend connection closes; a plain ProxyPass keeps it, for a HEAD too (undici
  * would close after a HEAD unless told). A chunked request body is prefetched: one that ends
  * within MAX_MEM_SPOOL - 80 bytes goes on with a Content-Length, a longer one chunked, and
- * `proxy-sendcl` spools any to send a Content-Length.
+ * `proxy-sendcl` spools any to send a Content-Length. A client's `Expect: 100-continue` goes on
+ * to the backend, and the client's own `100 Continue` waits for the backend's.
  */
+import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { ask, dechunk, type HttpdRequest } from './harness'
 import { serverLines } from './classic'
@@ -16,6 +18,7 @@ const { running, backend: raw } = proxiedSideBySide((b, d) => [
   ...serverLines(['proxy', 'proxy_http', 'mime', 'env'], d),
   'ProxyRequests Off',
   `ProxyPass /p/ ${b}/b/`,
+  `ProxyPass /deaf/ ${b}/b/deaf/`,
   '<Location /sendcl/>',
   `  ProxyPass ${b}/b/`,
   '  SetEnv proxy-sendcl 1',
@@ -101,6 +104,59 @@ describe("the backend's request body", () => {
     for (const req of requests) {
       const { apache, workbench } = await forwarded(req)
       expect(framing(workbench), `${req[1]} ${req[2][':body'].length}`).toBe(framing(apache))
+    }
+  })
+})
+
+/** The first recorded request's Expect line (lower-cased) and how its body was framed. */
+function expectAndFraming(r: Recorded[]): string {
+  const line = r[0]?.head.split('\r\n').find((l) => l.toLowerCase().startsWith('expect:'))
+  return `${line?.toLowerCase() ?? 'no expect'}; ${framing(r)}`
+}
+
+/** What the client gets within `ms` of sending `head` alone, its body held back as a client waiting on a 100 holds it. */
+function withinWait(port: number, head: string, ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(head, 'latin1'))
+    let got = ''
+    socket.on('data', (c: Buffer) => (got += c.toString('latin1')))
+    socket.on('error', () => undefined)
+    setTimeout(() => {
+      socket.destroy()
+      resolve(got)
+    }, ms)
+  })
+}
+
+describe('Expect: 100-continue', () => {
+  it('goes on to the backend, with or without a body', async () => {
+    const expecting = { Expect: '100-continue' }
+    const requests: HttpdRequest[] = [
+      ['POST', '/p/echo', { ...expecting, 'Content-Length': '5', ':body': 'hello' }],
+      ...[100, 16303, 16304, 16384, 16385, 20000].map((n): HttpdRequest => [
+        'POST',
+        '/p/echo',
+        { ...expecting, 'Transfer-Encoding': 'chunked', ':body': chunked(n) }
+      ]),
+      ['GET', '/p/echo', expecting]
+    ]
+    for (const req of requests) {
+      const { apache, workbench } = await forwarded(req)
+      expect(expectAndFraming(workbench), `${req[0]} ${JSON.stringify(req[2]).slice(0, 70)}`).toBe(
+        expectAndFraming(apache)
+      )
+    }
+  })
+
+  it('is answered to the client once the backend answered it, and not before', async () => {
+    const head = (path: string): string =>
+      `POST ${path} HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n`
+    for (const path of ['/p/echo', '/deaf/x']) {
+      const [apache, workbench] = await Promise.all([
+        withinWait(running.apachePort, head(path), 700),
+        withinWait(running.enginePort, head(path), 700)
+      ])
+      expect(workbench, path).toBe(apache)
     }
   })
 })

@@ -15,6 +15,7 @@ import { answer, proxyError } from './stages/answer'
 import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
+import { dispatchExpecting } from './proxy-expect-continue'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl, defaultPort } from './rewrite/uri'
@@ -131,8 +132,11 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       ctx.reply.end()
       resolve(true)
     }
+    // An `Expect: 100-continue` goes on to the backend (Proxy100Continue), which undici cannot send.
+    const expecting = expectsContinue(ctx)
+    const dispatch = expecting ? dispatchExpecting : agent.dispatch.bind(agent)
     const send = (body: ProxiedBody): void => {
-      agent.dispatch(
+      dispatch(
         {
           origin,
           path: rest.startsWith('/') ? rest : `/${rest}`,
@@ -250,7 +254,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
         }
       )
     }
-    proxiedBody(ctx, expectsContinue(ctx)).then(send, (err: Error) => {
+    proxiedBody(ctx, expecting).then(send, (err: Error) => {
       // The client's body broke off before anything went to the backend: nobody is left to answer.
       ctx.record('render', 'error', `${why}: the request body could not be read (${err.message})`)
       ctx.setOutcome('error')

@@ -170,7 +170,7 @@ export class ExpectContinueClient {
 }
 
 /** undici's shape: lower-case names, a repeated field as an array of its values in order. */
-function headersOf(res: IncomingMessage): IncomingHttpHeaders {
+export function headersOf(res: IncomingMessage): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {}
   const distinct = res.headersDistinct
   for (const name in distinct) {
