@@ -149,14 +149,15 @@ describe('Expect: 100-continue', () => {
   })
 
   it('is answered to the client once the backend answered it, and not before', async () => {
-    const head = (path: string): string =>
-      `POST ${path} HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n`
-    for (const path of ['/p/echo', '/deaf/x']) {
-      const [apache, workbench] = await Promise.all([
-        withinWait(running.apachePort, head(path), 700),
-        withinWait(running.enginePort, head(path), 700)
-      ])
-      expect(workbench, path).toBe(apache)
-    }
+    const head = (path: string, framing: string): string =>
+      `POST ${path} HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n${framing}\r\nConnection: close\r\n\r\n`
+    for (const path of ['/p/echo', '/deaf/x'])
+      for (const framing of ['Content-Length: 5', 'Transfer-Encoding: chunked']) {
+        const [apache, workbench] = await Promise.all([
+          withinWait(running.apachePort, head(path, framing), 700),
+          withinWait(running.enginePort, head(path, framing), 700)
+        ])
+        expect(workbench, `${path} ${framing}`).toBe(apache)
+      }
   })
 })

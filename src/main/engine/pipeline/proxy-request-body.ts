@@ -21,7 +21,10 @@ import type { RequestContext } from './context'
 const MAX_MEM_SPOOL = 16384
 const PREFETCH_LIMIT = MAX_MEM_SPOOL - 80
 
-/** The body as the backend is to get it: a Buffer with a Content-Length, a stream as its header says or chunked. */
+/**
+ * The body as the backend is to get it: a Buffer with a Content-Length, a stream as its header
+ * says or chunked (undici's path gets an object-mode one; node:http's chunks any without a length).
+ */
 export type ProxiedBody = Buffer | Readable | undefined
 
 /**
@@ -33,14 +36,16 @@ export async function proxiedBody(ctx: RequestContext, expectsContinue: boolean)
   const body = ctx.req.body
   if (body === null) return undefined
   if (ctx.req.headers['transfer-encoding'] === undefined) return body
+  if (expectsContinue && ctx.env['proxy-sendcl'] === undefined) {
+    // The prefetch does not block then (prefetch_nonblocking): it takes what came with the head,
+    // which Node's parser has taken in once the socket read that brought the head is done. A body
+    // still held back goes as it is: read in flowing mode, it is what sends the client its
+    // `100 Continue` (server.ts continueOnRead), and node:http sends it chunked.
+    await new Promise((resolve) => setImmediate(resolve))
+    if ((body as { complete?: boolean }).complete !== true) return body
+  }
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   if (ctx.env['proxy-sendcl'] !== undefined) return Buffer.concat(await readAll(chunks, Infinity))
-  if (expectsContinue) {
-    // The prefetch does not block then (prefetch_nonblocking): it takes what came with the head,
-    // which Node's parser has taken in once the socket read that brought the head is done.
-    await new Promise((resolve) => setImmediate(resolve))
-    if ((body as { complete?: boolean }).complete !== true) return streamed([], chunks)
-  }
   const read = await readAll(chunks, PREFETCH_LIMIT)
   const size = read.reduce((n, c) => n + c.length, 0)
   return size < PREFETCH_LIMIT ? Buffer.concat(read) : streamed(read, chunks)
