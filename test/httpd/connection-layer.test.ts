@@ -9,6 +9,7 @@ import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { classicSideBySide, serverLines } from './classic'
 import type { RunningPair } from './harness'
+import { proxiedSideBySide } from './raw-backend'
 
 /** Bytes to write, a pause in ms, or the client's FIN. */
 type Step = string | { pause: number } | 'FIN'
@@ -185,5 +186,83 @@ describe('a virtual host’s KeepAliveTimeout 4 under the server’s KeepAliveTi
     await expectSame(running, [slow('GET /a.txt HTTP/1.1', KA), { pause: 2200 }, second])
     const withBody = `POST /a.txt HTTP/1.1\r\nHost: slow\r\nContent-Length: 2\r\n${KA}\r\nhi`
     await expectSame(running, [withBody, { pause: 2200 }, second])
+  }, 20_000)
+})
+
+/*
+ * httpd's `Timeout` (core.c; 60 s unless set, as in the AEMaaCS SDK image) is how long each read
+ * of the request may wait, with mod_reqtimeout not loaded (as here). Measured on apache2 2.4.68:
+ * silence in the middle of the request line closes the connection without a word
+ * (read_request_line's APR_TIMEUP: "Just log, no further action"); silence after it, in the
+ * headers or the body, is answered 408 with its page, and the connection closes. Bytes that keep
+ * coming, however slowly, restart the wait. The head waits for the listener's default server's
+ * Timeout; the body for the Timeout of the vhost its Host chose (ap_read_request switches).
+ */
+describe('a request that stops short under Timeout 1', () => {
+  const running = classicSideBySide(FILES, (d) => [
+    ...serverLines(['mime', 'alias', 'dir'], d),
+    'Timeout 1',
+    'KeepAliveTimeout 1',
+    // Linux's TCP_DEFER_ACCEPT would keep a connection that sends nothing from apache2 for 30 s.
+    'AcceptFilter http none',
+    '<VirtualHost *:*>',
+    '  ServerName fast',
+    `  DocumentRoot "${d}"`,
+    '</VirtualHost>',
+    '<VirtualHost *:*>',
+    '  ServerName slow',
+    `  DocumentRoot "${d}"`,
+    '  Timeout 3',
+    '</VirtualHost>'
+  ])
+
+  it('answers a body that stops short 408 and closes, whatever frames it', async () => {
+    await expectSame(running, ['POST /a.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789'])
+    await expectSame(running, ['POST /nope HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789'])
+    await expectSame(running, [
+      'POST /a.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n0123456789'
+    ])
+  }, 20_000)
+
+  it('closes silently on a request line that never comes or ends, and answers 408 to headers that do not', async () => {
+    await expectSame(running, [])
+    await expectSame(running, ['GET /a.t'])
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\n'])
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: loc'])
+    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.t'])
+    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n'])
+  }, 30_000)
+
+  it('waits for each read, not for the whole request: a slow head or body still gets its answer', async () => {
+    const pause = { pause: 600 }
+    await expectSame(running, [
+      'GET /a.txt HTTP/1.1\r\n',
+      pause,
+      'Host: localhost\r\n',
+      pause,
+      `${CLOSE}`,
+      pause,
+      '\r\n'
+    ])
+    await expectSame(running, [post('/a.txt', 'ab', CLOSE).slice(0, -1), pause, 'b'])
+  }, 20_000)
+
+  it('waits for a body as long as the chosen vhost’s Timeout says, for its head as the server’s', async () => {
+    const head = (host: string): string => `POST /a.txt HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\n${CLOSE}\r\n`
+    await expectSame(running, [`${head('slow')}ab`, { pause: 1800 }, 'cd'])
+    await expectSame(running, [`${head('fast')}ab`, { pause: 1800 }, 'cd'])
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: slow\r\n', { pause: 1800 }, `${CLOSE}\r\n`])
+  }, 30_000)
+})
+
+describe('a proxied request whose body stops short under Timeout 1', () => {
+  const { running } = proxiedSideBySide((backend, d) => [
+    ...serverLines(['mime', 'proxy', 'proxy_http'], d),
+    'Timeout 1',
+    `ProxyPass /p ${backend}/p`
+  ])
+
+  it('is answered 408 and closed, as mod_proxy answers it while it reads the body', async () => {
+    await expectSame(running, ['POST /p/x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789'])
   }, 20_000)
 })

@@ -96,7 +96,8 @@ async function startServer(
           leanHits.push(request.target)
           respond(request.target, reply)
         },
-        headTimeoutAnswer: () => 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n'
+        headTimeoutAnswer: () => 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
+        readTimeoutMs: () => server.headersTimeout
       })
     : false
   if (lean) expect(installed).not.toBe(false)

@@ -20,7 +20,8 @@ import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipe
 import { runPipeline, STAGES, type Stage } from './pipeline/run'
 import { reasonPhrase } from './http/reason-phrase'
 import { cache } from './pipeline/stages/cache'
-import type { ActiveConfig } from './runtime/active-config'
+import { selectVhost, type ActiveConfig } from './runtime/active-config'
+import { watchBodyReads } from './http/request-timeout'
 import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
 import { sharedHeaderValue } from './text-memo'
@@ -47,8 +48,9 @@ export interface ProxyServerOptions {
   onTrace(trace: RequestTrace): void
   onError?(error: Error): void
   /**
-   * How long a request head may take to arrive before the connection is answered 408 and
-   * closed (Node's `headersTimeout`, default 60 s; tests make it short).
+   * A bound on how long a whole request head may take to arrive before the connection is
+   * answered 408 and closed, however steadily its bytes come (a slow-client guard; tests make it
+   * short). Without it, httpd's `Timeout` of the configuration bounds each read of the head.
    */
   headersTimeoutMs?: number
 }
@@ -514,9 +516,6 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
   return incoming
 }
 
-/** How long a request head may take by default: httpd's `Timeout` (60 s). */
-const DEFAULT_HEAD_TIMEOUT_MS = 60_000
-
 /** `DW_NO_REPLAY=1` runs every stage for every request (for comparisons, or to rule replay out). */
 const REPLAY = process.env.DW_NO_REPLAY !== '1'
 
@@ -531,9 +530,9 @@ export class ProxyServer {
   constructor(private readonly opts: ProxyServerOptions) {
     // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431;
     // a missing Host is the accept stage's to answer (Apache's 400 page, with a trace).
-    // The head timeout is always given: with `requestTimeout: 0` Node's default becomes 0 too,
-    // which the lean listener would take as "at once" (a head split over two reads got a 408).
-    const headersTimeout = opts.headersTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS
+    // The head timeout is always given: with `requestTimeout: 0` Node's default becomes 0 too.
+    // Node bounds a whole head with it, where httpd's Timeout bounds each read (request-timeout.ts).
+    const headersTimeout = this.headTimeoutMs(opts.active())
     this.server = http.createServer(
       {
         maxHeaderSize: 256 * 1024,
@@ -541,8 +540,8 @@ export class ProxyServer {
         requestTimeout: 0,
         requireHostHeader: false,
         headersTimeout,
-        // Node looks for expired heads this often (30 s by default).
-        connectionsCheckingInterval: Math.min(30_000, Math.max(10, headersTimeout / 4))
+        // Node looks for expired heads this often (30 s by default); a reload may shorten Timeout.
+        connectionsCheckingInterval: Math.min(1000, Math.max(10, headersTimeout / 4))
       },
       (req, res) => this.handle(req, res)
     )
@@ -585,8 +584,34 @@ export class ProxyServer {
         ? false
         : installLeanListener(this.server, {
             handle: (request, socket, reply) => this.handleSimple(request, socket, reply),
-            headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner)
+            headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
+            readTimeoutMs: () => opts.active().requestTimeoutMs,
+            headDeadlineMs: opts.headersTimeoutMs
           })
+  }
+
+  /** How long Node's parser lets a head take under `active`: the embedder's bound, else Timeout. */
+  private headTimeoutMs(active: ActiveConfig): number {
+    return this.opts.headersTimeoutMs ?? active.requestTimeoutMs
+  }
+
+  /**
+   * A body that has not all come is read under the Timeout of the vhost its Host chose, as
+   * ap_read_request switches to it once the head is read (request-timeout.ts).
+   */
+  private watchBody(req: IncomingMessage, res: ServerResponse, incoming: IncomingRequest): void {
+    if (!incoming.body || req.complete) return
+    const active = this.opts.active()
+    const host = incoming.urlHost ?? incoming.headers.host ?? ''
+    const vhost = selectVhost(active.servingVhosts, host, incoming.urlHost === '')?.vhost
+    const timeoutMs = vhost?.requestTimeoutMs ?? active.requestTimeoutMs
+    watchBodyReads(req, res, timeoutMs, () => {
+      // apache2 2.4.68 answers 408 with its page and closes, whether the static handler, an
+      // error page or mod_proxy was reading the body; an answer already under way is cut off.
+      const socket = req.socket
+      if (res.headersSent || !socket.writable) return void socket.destroy()
+      socket.end(closingErrorResponse(408, active.serverBanner), 'latin1', () => socket.destroy())
+    })
   }
 
   /**
@@ -609,6 +634,7 @@ export class ProxyServer {
       }
     }
     if (expectsContinue && incoming.body) reply.continueOnRead(req)
+    this.watchBody(req, res, incoming)
     done = this.run(incoming, reply)
   }
 
@@ -646,6 +672,8 @@ export class ProxyServer {
     // which closes after every answer, must not leave idle connections without a timer).
     const idleMs = active.keepAlive.timeoutMs || HTTPD_KEEP_ALIVE.timeoutMs
     if (this.server.keepAliveTimeout !== idleMs) this.server.keepAliveTimeout = idleMs
+    const headMs = this.headTimeoutMs(active)
+    if (this.server.headersTimeout !== headMs) this.server.headersTimeout = headMs
     const traced = new TracedReply(reply, active.serverBanner)
     const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
     traced.trace = ctx.trace

@@ -22,8 +22,15 @@ import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './sim
 export interface LeanListenerOptions {
   /** Answers one simple request; `reply.onFinish` (given in the options) follows. */
   handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
-  /** Sent before closing a connection whose head did not arrive within the server's `headersTimeout`. */
+  /** Sent before closing a connection whose head stopped coming after its request line (408). */
   headTimeoutAnswer: () => string
+  /** httpd's `Timeout` for the listener's default server (ms): how long each read of a head may wait. */
+  readTimeoutMs: () => number
+  /**
+   * A bound on a whole head, however steadily its bytes come (the embedder's slow-client guard,
+   * answered 408 as mod_reqtimeout answers one); none when undefined, as with httpd's core alone.
+   */
+  headDeadlineMs?: number
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n')
@@ -96,24 +103,47 @@ class LeanConnection {
   private closed = false
   /** The client sent FIN: the connection ends once what it asked for is answered. */
   private ended = false
-  private served = 0
   /** The previous request's head and what it parsed to. */
   private lastHead: Buffer | null = null
   private lastRequest: SimpleRequest | null = null
   /** An answer said `Connection: close`: nothing more is read or answered. */
   private closing = false
-  /** Running from the first byte of a head until the head is complete. */
+  /** Running while a head is awaited: from the connection's start, or its first bytes after an answer. */
   private headTimer: NodeJS.Timeout | undefined
+  /** When the head under way began to be awaited (for `opts.headDeadlineMs`). */
+  private headStarted = 0
+  /** The head timer runs to the embedder's deadline rather than to the end of one read's wait. */
+  private headTimerIsDeadline = false
   /**
-   * The head did not arrive in time: answered as the server answers it on Node's path (408,
-   * then the connection closes). Handing the connection to Node would start its clock again.
+   * The head did not arrive in time; the connection closes (handing it to Node would start
+   * Node's clock again). httpd's read_request_line gives up without a word while no whole
+   * request line has come ("Just log, no further action on this connection": nothing sent, or
+   * a line cut off, measured on apache2 2.4.68); silence in the header lines after it is
+   * answered 408, and so is a head that outlived the embedder's deadline.
    */
   private readonly onHeadTimeout = (): void => {
     this.headTimer = undefined
     if (this.reply) return
+    const outlived = this.headTimerIsDeadline
+    const lineRead = this.buffered !== null && this.buffered.includes(10)
     this.closing = true
     this.buffered = null
-    this.socket.end(this.opts.headTimeoutAnswer(), 'latin1')
+    if (outlived || lineRead) this.socket.end(this.opts.headTimeoutAnswer(), 'latin1')
+    else this.socket.end()
+  }
+  /**
+   * Waits (again) for the next bytes of a head: httpd's Timeout bounds each read, so every
+   * chunk restarts it; the embedder's deadline, if any, bounds the head from its start.
+   */
+  private awaitHead(): void {
+    const now = Date.now()
+    if (this.headTimer) clearTimeout(this.headTimer)
+    else this.headStarted = now
+    const read = this.opts.readTimeoutMs()
+    const deadline = this.opts.headDeadlineMs
+    const left = deadline === undefined ? read : this.headStarted + deadline - now
+    this.headTimerIsDeadline = left < read
+    this.headTimer = setTimeout(this.onHeadTimeout, Math.max(0, Math.min(read, left))).unref()
   }
   private clearHeadTimer(): void {
     if (this.headTimer) clearTimeout(this.headTimer)
@@ -140,6 +170,8 @@ class LeanConnection {
     socket.on('error', this.onError)
     socket.on('timeout', this.onTimeout)
     socket.setTimeout(server.keepAliveTimeout)
+    // A new connection's first request line is awaited for Timeout, as httpd's first read is.
+    this.awaitHead()
   }
 
   private received(chunk: Buffer): void {
@@ -184,10 +216,7 @@ class LeanConnection {
       // head is over (llhttp would go on waiting for a CRLF CRLF that may never come).
       const early = earlyVerdict(data.toString('latin1'))
       if (early !== null) return this.follow(early, data.length)
-      // A head must be complete within Node's headers timeout, however slowly its bytes come
-      // (started at the first incomplete read: a head that arrives whole never needs it).
-      this.headTimer ??= setTimeout(this.onHeadTimeout, this.server.headersTimeout).unref()
-      return
+      return this.awaitHead()
     }
     // A client repeats itself (a reload, a load test): the same head gives the same request
     // object, which nothing changes, so what is derived from it can be kept with it.
@@ -227,7 +256,6 @@ class LeanConnection {
 
   private finished(keepAlive: boolean, idleMs = this.server.keepAliveTimeout): void {
     this.reply = null
-    this.served++
     if (this.closed) return
     if (!keepAlive) {
       this.closing = true
@@ -246,16 +274,14 @@ class LeanConnection {
 
   /**
    * Nothing sent or received within the keep-alive time. After an answer the connection is closed, as
-   * Node closes an idle keep-alive connection; a head under way keeps waiting for its own timer
-   * (handing it to Node would start Node's header clock again); a connection that has sent
-   * nothing yet goes to Node, whose header timeout then applies.
+   * Node closes an idle keep-alive connection; a head awaited (a new connection's first, or one
+   * under way) keeps waiting for its own timer, httpd's Timeout.
    */
   private idle(): void {
     // The timer stays armed for the connection's life (every read and write restarts it):
     // an answer in progress, such as a slow render, is never cut short by it.
     if (this.reply || this.headTimer) return
-    if (this.served === 0 || this.buffered) this.giveToNode()
-    else this.socket.destroy()
+    this.socket.destroy()
   }
 
   private socketClosed(): void {

@@ -39,6 +39,7 @@ import type { CacheEvent } from '../../../shared/cache-types'
 import type { FallbackFarm } from '../../../shared/api'
 import { compileRemoteIp, type RemoteIpConfig } from './remote-ip'
 import { HTTPD_KEEP_ALIVE, keepAlivePolicy, type KeepAlivePolicy } from '../http/keep-alive'
+import { HTTPD_TIMEOUT_MS, requestTimeoutMs } from '../http/request-timeout'
 
 export interface ActiveVhost {
   index: number
@@ -96,6 +97,8 @@ export interface ActiveVhost {
   remoteIp: RemoteIpConfig | null
   /** `KeepAlive`, `KeepAliveTimeout`, `MaxKeepAliveRequests` for answers of this vhost (http/keep-alive.ts). */
   keepAlive: KeepAlivePolicy
+  /** `Timeout` (ms): how long each read of a request body this vhost answers may wait (request-timeout.ts). */
+  requestTimeoutMs: number
 }
 
 /** The module's Apache directives in effect for a vhost (dispatcher-behavior.md §2). */
@@ -173,6 +176,11 @@ export interface ActiveConfig {
    * that has no vhost.
    */
   keepAlive: KeepAlivePolicy
+  /**
+   * `Timeout` of the listener's default vhost, else of the main server (ms): how long each read
+   * of a request head may wait, before the Host header has chosen a vhost (request-timeout.ts).
+   */
+  requestTimeoutMs: number
 }
 
 export function compileConfig(
@@ -251,7 +259,9 @@ export function compileConfig(
     defaults,
     deferredExplanations,
     serverBanner: serverBanner(apache),
-    keepAlive: servingVhosts[0]?.keepAlive ?? (apache ? keepAlivePolicy([apache.server]) : HTTPD_KEEP_ALIVE)
+    keepAlive: servingVhosts[0]?.keepAlive ?? (apache ? keepAlivePolicy([apache.server]) : HTTPD_KEEP_ALIVE),
+    requestTimeoutMs:
+      servingVhosts[0]?.requestTimeoutMs ?? (apache ? requestTimeoutMs([apache.server]) : HTTPD_TIMEOUT_MS)
   }
 }
 
@@ -322,7 +332,8 @@ function compileVhost(
     serverPort: serverPortOf(vhost),
     canonicalName: lastOther(layers, 'UseCanonicalName')?.[0]?.toLowerCase() === 'on',
     remoteIp: compileRemoteIp(server, vhost.settings),
-    keepAlive: keepAlivePolicy(layers)
+    keepAlive: keepAlivePolicy(layers),
+    requestTimeoutMs: requestTimeoutMs(layers)
   }
 }
 
