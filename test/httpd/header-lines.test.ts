@@ -28,6 +28,13 @@ const CASES: Record<string, string[]> = {
   connection: ['Header set Connection foo', 'Header add X-B 2'],
   'always-connection': ['Header always set Connection keep-alive'],
   'connection-close': ['Header set Connection close'],
+  // The Vary the conditions read is merged into headers_out as they are evaluated (the always
+  // one's first), and ap_http_header_filter makes one line of the Vary lines where the first stood.
+  'vary-lines': [
+    'Header always set X-V 1 "expr=%{req:X-Q} == \'q\'"',
+    'Header add Vary X-Z',
+    'Header add X-V 2 "expr=%{req:X-P} == \'p\'"'
+  ],
   // No directive here: httpd's own ETag is not spelled as `Header set etag` elsewhere writes it.
   plain: [],
   // An ErrorDocument's page: its request's lines.
@@ -83,7 +90,8 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/request-add/a.txt', { 'X-R': 'one' }],
   ['GET', '/request-add/a.txt', { 'X-R': 'one', 'x-r': 'again' }],
   ['GET', '/request-add/missing', { 'X-R': 'one' }],
-  ['GET', '/rewritten/a.txt', {}]
+  ['GET', '/rewritten/a.txt', {}],
+  ['GET', '/vary-lines/a.txt', { 'X-Q': 'q', 'X-P': 'p' }]
 ]
 
 describe('Header directives line by line', () => {

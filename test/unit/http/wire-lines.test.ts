@@ -62,6 +62,24 @@ describe('a head put back in the order and spelling of its Header lines', () => 
     ])
   })
 
+  it('a name whose lines a later filter made one goes out where its first line stood (fixup_vary)', () => {
+    const out = inWireOrder(
+      { 'x-v': ['1', '2'], vary: 'X-Q, X-Z' },
+      [
+        { key: 'x-v', value: '1', name: 'X-V' },
+        { key: 'vary', value: 'X-Q', name: 'Vary' },
+        { key: 'vary', value: 'X-Z', name: 'Vary' },
+        { key: 'x-v', value: '2', name: 'X-V' }
+      ],
+      usual
+    )
+    expect(out).toEqual([
+      ['X-V', '1'],
+      ['Vary', 'X-Q, X-Z'],
+      ['X-V', '2']
+    ])
+  })
+
   it('nothing to change: null, the record says it all', () => {
     expect(
       inWireOrder(

@@ -24,13 +24,13 @@ export interface WireLine {
 export type HeadLines = readonly (readonly [name: string, value: string])[]
 
 /**
- * The record's lines in the order and spelling of `lines` (mod_headers' outcome). A name whose
- * lines the filters after mod_headers changed in number (the content-length filter's, a line
- * taken out) keeps the record's order; every line of a name keeps its value in turn, the
- * record's (which later filters may have changed: a charset added). The lines of names
- * `lines` does not know stay where the record has them. `spell` names a line no directive
- * wrote. Null when every name's lines are together already and spelled as `spell` would
- * spell them: the record says it all.
+ * The record's lines in the order and spelling of `lines` (mod_headers' outcome), each line of
+ * a name with the record's values in turn (a later filter may have changed one: a charset
+ * added). A name whose lines a later filter changed in number (ap_http_header_filter's
+ * fixup_vary makes one Vary line of several, where the first stood) goes out with all its
+ * record lines where its first line stood. The lines of names `lines` does not know stay where
+ * the record has them. `spell` names a line no directive wrote. Null when that is the record's
+ * own order and spelling as `spell` would give it: the record says it all.
  */
 export function inWireOrder(
   headers: OutgoingHttpHeaders,
@@ -39,47 +39,44 @@ export function inWireOrder(
 ): HeadLines | null {
   const out: [string, string][] = []
   const keys: string[] = []
+  // Each name's record lines, spelled: a name the record spells already (not in lower case: a
+  // stage's own spelling) is kept.
+  const byKey = new Map<string, [string, string][]>()
   for (const k in headers) {
     const v = headers[k]
     if (v === undefined) continue
     const key = k.toLowerCase()
-    // A name the record spells already (not in lower case: a stage's own spelling) is kept.
     const name = k === key ? spell(key) : k
+    let list = byKey.get(key)
+    if (!list) byKey.set(key, (list = []))
     for (const one of Array.isArray(v) ? v : [v]) {
-      out.push([name, String(one)])
+      const line: [string, string] = [name, String(one)]
+      out.push(line)
       keys.push(key)
+      list.push(line)
     }
   }
-  const given = new Map<string, number>()
-  for (const key of keys) given.set(key, (given.get(key) ?? 0) + 1)
   const written = new Map<string, number>()
   for (const l of lines) written.set(l.key, (written.get(l.key) ?? 0) + 1)
-  const follows = (key: string): boolean => given.get(key) === written.get(key)
-  // The record's slots of the names `lines` accounts for, filled again in `lines`' order.
-  const slots: number[] = []
-  for (let i = 0; i < keys.length; i++) if (follows(keys[i])) slots.push(i)
-  const values = new Map<string, string[]>()
-  for (const i of slots) {
-    const list = values.get(keys[i])
-    if (list) list.push(out[i][1])
-    else values.set(keys[i], [out[i][1]])
-  }
-  // How the record's first line of each name is spelled: a line no directive wrote is spelled so.
-  const spelled = new Map<string, string>()
-  for (let i = out.length - 1; i >= 0; i--) spelled.set(keys[i], out[i][0])
+  // The lines of the names `lines` knows, in its order; they take the record's places of those names.
+  const ordered: [string, string][] = []
   const taken = new Map<string, number>()
-  let moved = false
-  let at = 0
   for (const l of lines) {
-    if (!follows(l.key)) continue
-    const slot = slots[at++]
+    const record = byKey.get(l.key)
+    if (!record) continue
     const n = taken.get(l.key) ?? 0
     taken.set(l.key, n + 1)
-    if (keys[slot] !== l.key) moved = true
-    const usual = spelled.get(l.key) as string
-    const name = l.name ?? usual
-    if (name !== usual) moved = true
-    out[slot] = [name, (values.get(l.key) as string[])[n]]
+    if (record.length !== written.get(l.key)) {
+      if (n === 0) ordered.push(...record)
+    } else ordered.push([l.name ?? record[n][0], record[n][1]])
+  }
+  let moved = false
+  let at = 0
+  for (let i = 0; i < out.length; i++) {
+    if (!written.has(keys[i])) continue
+    const line = ordered[at++]
+    if (line[0] !== out[i][0] || line[1] !== out[i][1]) moved = true
+    out[i] = line
   }
   return moved ? out : null
 }
