@@ -6,7 +6,9 @@ import {
   flushHandleFor,
   foldersTouched,
   hitRatio,
-  parentDir
+  nextClockChange,
+  parentDir,
+  GRACE_RECHECK_MS
 } from '../../../src/renderer/src/store/cache-tree'
 import { row } from './fixtures'
 
@@ -151,5 +153,26 @@ describe('the cache tree', () => {
     ]
     expect(hitRatio(log, 'publish')).toEqual({ hits: 2, lookups: 3, ratio: 2 / 3 })
     expect(hitRatio([], 'publish').ratio).toBeNull()
+  })
+
+  it('a listing showing a file in its grace period or with a .ttl still to run out is due again when that changes by the clock', () => {
+    const now = 1_000_000
+    const en = listing('/content/en', [], ['a.html', 'b.html', 'c.html'])
+    en.files[0] = { ...en.files[0], state: 'fresh', ttlExpiresAt: now + 5000 }
+    en.files[1] = { ...en.files[1], state: 'stale' }
+    const fr = listing('/content/fr', [], ['d.html'])
+    fr.files[0] = { ...fr.files[0], state: 'grace' }
+    const de = listing('/content/de', [], ['e.html'])
+    de.files[0] = { ...de.files[0], state: 'fresh', ttlExpiresAt: now + 5000 }
+    const idle = listing('/content', [], ['f.html'])
+    expect(nextClockChange({ '/content': idle }, now)).toBeNull()
+    expect(nextClockChange({ '/content': idle, '/content/en': en, '/content/de': de }, now)).toEqual({
+      at: now + 5000,
+      dirs: ['/content/en', '/content/de']
+    })
+    expect(nextClockChange({ '/content/en': en, '/content/fr': fr }, now)).toEqual({
+      at: now + GRACE_RECHECK_MS,
+      dirs: ['/content/fr']
+    })
   })
 })

@@ -124,6 +124,36 @@ export function foldersTouched(
 }
 
 /**
+ * How soon a listing that shows a file in its grace period is read again: the period is the
+ * farm's `/gracePeriod` (seconds, §5.5.4), which the listing does not carry.
+ */
+export const GRACE_RECHECK_MS = 1000
+
+/**
+ * When the state of a shown file changes by the clock alone, with no cache event to say so:
+ * a `.ttl` running out (fresh → expired, §5.5.5) or a grace period ending (grace → stale).
+ * The folders to list again at that moment; `null` when nothing shown changes by itself.
+ */
+export function nextClockChange(
+  listings: Record<string, CacheFolderListing>,
+  now: number
+): { at: number; dirs: string[] } | null {
+  let at = Infinity
+  let dirs: string[] = []
+  for (const [dir, listing] of Object.entries(listings)) {
+    let due = Infinity
+    for (const f of listing.files) {
+      if (f.state === 'grace') due = Math.min(due, now + GRACE_RECHECK_MS)
+      else if (f.state === 'fresh' && f.ttlExpiresAt !== null && f.ttlExpiresAt > now)
+        due = Math.min(due, f.ttlExpiresAt)
+    }
+    if (due < at) [at, dirs] = [due, [dir]]
+    else if (due === at && due !== Infinity) dirs.push(dir)
+  }
+  return at === Infinity ? null : { at, dirs }
+}
+
+/**
  * The `CQ-Handle` AEM's flush agent sends for a cached file: the page's path, without the
  * selectors and extension of this rendering (`/content/site/en.model.json` → `/content/site/en`);
  * assets under /content/dam keep their name (their node is `logo.png`). Flushing that handle

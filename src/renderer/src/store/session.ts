@@ -4,7 +4,7 @@
  */
 import type { EngineUiEvent } from '../../../shared/api'
 import type { EngineClient } from '../api/client'
-import { cacheStore, foldersTouched } from './cache-tree'
+import { cacheStore, foldersTouched, nextClockChange } from './cache-tree'
 import { configStore, rendersStore, uiStore } from './panels'
 import type { RequestsStore } from './requests'
 
@@ -17,6 +17,9 @@ export interface Session {
   refreshCache(): void
   stop(): void
 }
+
+/** Past the moment a state changes, so the engine's clock has passed it too when it lists. */
+const CLOCK_SLACK_MS = 50
 
 export function startSession(client: EngineClient, requests: RequestsStore): Session {
   const refreshCacheFolder = async (relDir: string): Promise<void> => {
@@ -65,6 +68,22 @@ export function startSession(client: EngineClient, requests: RequestsStore): Ses
     }, 250)
   }
 
+  // A file's state also changes with no event (a grace period or a .ttl running out): the
+  // folders showing one are listed again when it does, so the tree never shows "grace" for good.
+  let clockRefresh: ReturnType<typeof setTimeout> | undefined
+  const unsubscribeClock = cacheStore.subscribe((s, prev) => {
+    if (s.listings === prev.listings) return
+    clearTimeout(clockRefresh)
+    const next = nextClockChange(s.listings, Date.now())
+    if (!next) return
+    clockRefresh = setTimeout(
+      () => {
+        for (const dir of next.dirs) void refreshCacheFolder(dir)
+      },
+      Math.max(0, next.at - Date.now()) + CLOCK_SLACK_MS
+    )
+  })
+
   const unsubscribe = client.subscribe((event) => {
     switch (event.type) {
       case 'traces':
@@ -106,8 +125,10 @@ export function startSession(client: EngineClient, requests: RequestsStore): Ses
     refreshCache,
     stop() {
       unsubscribe()
+      unsubscribeClock()
       stopConnection()
       clearTimeout(cacheRefresh)
+      clearTimeout(clockRefresh)
     }
   }
 }
