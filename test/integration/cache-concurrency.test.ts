@@ -73,8 +73,16 @@ describe('simultaneous misses', () => {
     const refetch = s.get(A)
     await new Promise((r) => setTimeout(r, 50))
     const others = await Promise.all(Array.from({ length: 5 }, () => s.get(A)))
-    for (const o of others) expect(o.text).toBe('old')
-    expect((await refetch).text).toBe('new')
+    for (const o of others) {
+      expect(o.text).toBe('old')
+      // Delivered from the cache, not cached by this request: the header must not say "caching".
+      expect(o.headers['x-cache-info']).toBe(
+        'x-workbench: target file cached (stale, being fetched again by another request)'
+      )
+    }
+    const first = await refetch
+    expect(first.text).toBe('new')
+    expect(first.headers['x-cache-info']).toBe('caching: stat file is more recent')
     expect(s.up.publish.count).toBe(2)
   })
 })

@@ -11,7 +11,8 @@ export const CACHE_INFO = {
   caching: 'caching',
   staleByStat: 'caching: stat file is more recent',
   expiredByTtl: 'x-workbench: caching: cache file has expired',
-  deliveredInGrace: 'x-workbench: target file cached (stale, within the grace period)'
+  deliveredInGrace: 'x-workbench: target file cached (stale, within the grace period)',
+  deliveredWhileRefetched: 'x-workbench: target file cached (stale, being fetched again by another request)'
 } as const
 
 export function notCacheable(reason: string): string {

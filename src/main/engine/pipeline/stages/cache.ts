@@ -5,6 +5,7 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http'
 import {
+  CACHE_INFO,
   cacheInfoForLookup,
   notCacheable,
   requestCacheability,
@@ -97,6 +98,13 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
     return false
   }
   if (lookup.state === 'fresh' || lookup.state === 'grace' || refetching.has(`${store.docroot.root}\n${rc.relPath}`)) {
+    // A stale copy handed out while another request fetches the file again: delivered, not
+    // cached by this request, so "caching: …" would misstate it.
+    if (lookup.state === 'stale' || lookup.state === 'expired') {
+      ctx.cacheInfo = CACHE_INFO.deliveredWhileRefetched
+      ctx.trace.cacheInfo = ctx.cacheInfo
+      detail.reason = ctx.cacheInfo
+    }
     const why =
       lookup.state === 'fresh'
         ? `target file cached: ${rc.relPath}`
