@@ -32,6 +32,22 @@ RewriteRule "^/go/(.+)$" "\${legacy:\${lc:$1}|/content/demo/us/en.html}" [R=301,
   })
 })
 
+describe('%{API_VERSION}', () => {
+  it("is the emulated 2.4.63's module magic number, major:minor, in a rule (the major alone in an expression)", async () => {
+    const configDir =
+      embeddedConfigWithVhost(`RewriteRule "^/api$" "/content/demo/us/en.html?v=%{API_VERSION}" [R=302,L]
+Header always set X-Api "expr=%{API_VERSION}"`)
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir,
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port } })
+    })
+    const res = await s.send('/api')
+    expect(res.headers.location).toMatch(/\?v=20120211:139$/)
+    expect(res.headers['x-api']).toBe('20120211')
+  })
+})
+
 describe('a substitution naming this server', () => {
   const rules = `RewriteRule "^/here$" "http://Shop.Example.com/content/demo/us/en.html" [PT,L]
 RewriteRule "^/there$" "http://elsewhere.org/content/demo/us/en.html" [L]

@@ -21,6 +21,8 @@ export const HEADER_VARIABLES: Record<string, string> = {
 
 /** MODULE_MAGIC_NUMBER_MAJOR of Apache 2.4. */
 export const API_VERSION_MAJOR = '20120211'
+/** MODULE_MAGIC_NUMBER_MINOR of the emulated 2.4.63 (ap_mmn.h: 20120211.139 is its last entry). */
+export const API_VERSION_MINOR = '139'
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
 

@@ -4,7 +4,13 @@
  * reads as empty (reported here so that a typo does not go unnoticed).
  */
 import { envGet, httpScheme, lowerName, NO_ADMIN, upperName, type ApacheRequest } from '../../apache-expr'
-import { API_VERSION_MAJOR, HEADER_VARIABLES, isIpv6Client, timeVariable } from '../../apache-expr/variables'
+import {
+  API_VERSION_MAJOR,
+  API_VERSION_MINOR,
+  HEADER_VARIABLES,
+  isIpv6Client,
+  timeVariable
+} from '../../apache-expr/variables'
 
 export interface RewriteVariableScope {
   req: ApacheRequest
@@ -133,8 +139,8 @@ export function rewriteVariable(name: string, scope: RewriteVariableScope): Vari
     case 'THE_REQUEST':
       return { value: req.theRequest }
     case 'API_VERSION':
-      // MODULE_MAGIC_NUMBER_MAJOR:MINOR; the minor differs between 2.4 releases (UNCERTAIN).
-      return { value: `${API_VERSION_MAJOR}:0` }
+      // MODULE_MAGIC_NUMBER_MAJOR:MINOR of the emulated release (ap_expr's %{API_VERSION} is the major alone).
+      return { value: `${API_VERSION_MAJOR}:${API_VERSION_MINOR}` }
     case 'SERVER_PORT':
       return { value: String(req.serverPort) }
     case 'REMOTE_HOST':
