@@ -28,6 +28,9 @@ const CASES: Record<string, string[]> = {
   connection: ['Header set Connection foo', 'Header add X-B 2'],
   'always-connection': ['Header always set Connection keep-alive'],
   'connection-close': ['Header set Connection close'],
+  // … and sets its Keep-Alive value on the answer's own Keep-Alive line.
+  'keep-alive': ['Header set Keep-Alive x', 'Header add X-B 2'],
+  'always-keep-alive': ['Header always set Keep-Alive y'],
   // The Vary the conditions read is merged into headers_out as they are evaluated (the always
   // one's first), and ap_http_header_filter makes one line of the Vary lines where the first stood.
   'vary-lines': [
@@ -103,8 +106,9 @@ describe('Header directives line by line', () => {
     const heads = Object.keys(CASES).map((name) => `GET /${name}/a.txt HTTP/1.0\r\nX-E-One: 1\r\n\r\n`)
     expect(await compareRawHeads(heads, running.apachePort, running.enginePort)).toBe('')
   })
-  it('merge the Connection line of a kept-alive answer as apache2 does', async () => {
-    const heads = ['connection', 'always-connection', 'connection-close'].flatMap((name) => [
+  it('take the Connection and Keep-Alive words of a kept-alive answer as apache2 does', async () => {
+    const names = ['connection', 'always-connection', 'connection-close', 'keep-alive', 'always-keep-alive']
+    const heads = names.flatMap((name) => [
       `GET /${name}/a.txt HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`,
       `GET /${name}/a.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`,
       `GET /${name}/a.txt HTTP/1.0\r\n\r\n`

@@ -34,7 +34,7 @@ import {
   CLOSING,
   arrivalIndex,
   decidePersistence,
-  withOwnConnection,
+  intoOwnLines,
   HTTPD_KEEP_ALIVE,
   type Persistence
 } from './http/keep-alive'
@@ -322,7 +322,7 @@ class TracedReply implements Reply {
     // httpd's keep-alive decision is written as made, and the connection closed after anyway.
     else if (req.lastOnConnection === 'silently') persistence = persistence.keep ? CLOSING : persistence
     else if (req.lastOnConnection && persistence.keep) persistence = CLOSE_CONNECTION
-    const own = withOwnConnection(headers, persistence)
+    const own = intoOwnLines(headers, persistence)
     this.inner.head(status, this.spelled(own.headers), reason, own.persistence, !this.backendHead && !this.typeRow)
   }
 

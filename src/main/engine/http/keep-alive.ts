@@ -186,21 +186,30 @@ function hasToken(value: string, token: string): boolean {
 }
 
 /**
- * The answer's own `Connection` (a `Header set Connection …`) with httpd's word merged into its
- * first line, as ap_set_keepalive does (`apr_table_mergen`: `foo, close` on one line where that
- * line stands), and the decision then writes no line of its own. Unchanged without one.
+ * ap_set_keepalive writes into the answer's own lines (a `Header set Connection …` or
+ * `Keep-Alive …`) where they stand: its word merged into the first `Connection` line
+ * (`apr_table_mergen`: `foo, close`), its `Keep-Alive` value set on the first `Keep-Alive` line
+ * (`apr_table_setn`, the others dropped). The decision then writes no line of its own for
+ * those. Unchanged without them.
  */
-export function withOwnConnection(
+export function intoOwnLines(
   headers: OutgoingHttpHeaders,
   persistence: Persistence
 ): { headers: OutgoingHttpHeaders; persistence: Persistence } {
-  const key = persistence.connection === null ? undefined : headerKey(headers, 'connection')
-  if (key === undefined) return { headers, persistence }
-  const own = headers[key]
-  const [first, ...rest] = Array.isArray(own) ? own : [String(own)]
-  const merged = `${first}, ${persistence.connection}`
-  return {
-    headers: { ...headers, [key]: rest.length > 0 ? [merged, ...rest] : merged },
-    persistence: { ...persistence, connection: null }
+  const connection = persistence.connection === null ? undefined : headerKey(headers, 'connection')
+  const keepAlive = persistence.keepAlive === null ? undefined : headerKey(headers, 'keep-alive')
+  if (connection === undefined && keepAlive === undefined) return { headers, persistence }
+  const out = { ...headers }
+  const own = { ...persistence }
+  if (connection !== undefined) {
+    const [first, ...rest] = [out[connection]].flat().map(String)
+    const merged = `${first}, ${persistence.connection}`
+    out[connection] = rest.length > 0 ? [merged, ...rest] : merged
+    own.connection = null
   }
+  if (keepAlive !== undefined) {
+    out[keepAlive] = persistence.keepAlive as string
+    own.keepAlive = null
+  }
+  return { headers: out, persistence: own }
 }
