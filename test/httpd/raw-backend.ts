@@ -67,6 +67,30 @@ export function scenario(method: string, target: string): Step[] {
       const cookies = query.split('&').map((c) => `Set-Cookie: ${decodeURIComponent(c)}`)
       return ok(['200 OK', ...cookies, ...plain], 'ok\n')
     }
+    // 600 bytes of text with the status the path names (/b/text/404).
+    case 'text': {
+      const s = /text\/(\d+)/.exec(target)?.[1] ?? '200'
+      return ok(
+        [`${s} X`, 'Content-Length: 600', 'Content-Type: text/plain'],
+        'abc text to compress '.repeat(30).slice(0, 599) + '\n'
+      )
+    }
+    // A chunked body whose lines arrive split over pieces, a moment apart.
+    case 'lines':
+      return [
+        'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n',
+        ...(method === 'HEAD'
+          ? []
+          : [
+              '2\r\nab\r\n',
+              { wait: 50 },
+              '4\r\nc\nxa\r\n',
+              { wait: 50 },
+              '3\r\nbc\n\r\n',
+              { wait: 50 },
+              '4\r\ntail\r\n0\r\n\r\n'
+            ])
+      ]
     // The head, then (a moment later) a small body whose length it named.
     case 'gap':
       return ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n\r\n', { wait: 100 }, '0123456789']

@@ -16,6 +16,9 @@ import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
 import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
 import { DeflatingBody } from './pipeline/deflate'
+import { SubstitutedBody } from './pipeline/substitute-body'
+import type { SubstituteRules } from './pipeline/substitute'
+import { answer } from './pipeline/stages/answer'
 import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipeline/replay'
 import { runPipeline, STAGES, type Stage } from './pipeline/run'
 import { reasonPhrase } from './http/reason-phrase'
@@ -221,6 +224,9 @@ class TracedReply implements Reply {
   private gzipNext = false
   private gzipRange: string | undefined
   private deflating: DeflatingBody | null = null
+  private substituteNext: { rules: SubstituteRules; instances: number } | null = null
+  /** mod_substitute's body, in front of mod_deflate's (or the client). */
+  private substituting: SubstitutedBody | null = null
   private relayed = false
   private backendHead = false
   private typeRow = false
@@ -235,12 +241,16 @@ class TracedReply implements Reply {
   ) {}
 
   get headersSent(): boolean {
-    return this.deflating !== null || this.inner.headersSent
+    return this.deflating !== null || this.substituting !== null || this.inner.headersSent
   }
 
   gzipBody(range?: string): void {
     this.gzipNext = true
     this.gzipRange = range
+  }
+
+  substituteBody(rules: SubstituteRules, instances: number): void {
+    this.substituteNext = { rules, instances }
   }
 
   proxied(mimeType = false): void {
@@ -269,6 +279,67 @@ class TracedReply implements Reply {
   }
 
   head(status: number, given: OutgoingHttpHeaders, reason?: string): void {
+    const substitute = this.substituteNext
+    if (substitute) {
+      // The head waits for mod_substitute's first bytes (a line too long makes it a 500).
+      this.substituteNext = null
+      const after = (): Pick<Reply, 'write' | 'end' | 'onDrain'> => this.deflating ?? this.inner
+      this.substituting = new SubstitutedBody(
+        {
+          head: () => this.headNow(status, given, reason),
+          write: (chunk) => after().write(chunk),
+          end: () => after().end(),
+          whole: (early, last) => this.substitutedWhole(status, given, reason, early, last),
+          onDrain: (cb) => after().onDrain(cb),
+          destroy: () => this.inner.destroy()
+        },
+        substitute.rules,
+        substitute.instances,
+        () => this.lineTooLong()
+      )
+      return
+    }
+    this.headNow(status, given, reason)
+  }
+
+  /**
+   * A body mod_substitute had whole before anything went out: mod_deflate compresses it in one
+   * go; without it, the answer has a length only when nothing went out before the end of the
+   * body (substitute-body.ts).
+   */
+  private substitutedWhole(
+    status: number,
+    given: OutgoingHttpHeaders,
+    reason: string | undefined,
+    early: Buffer,
+    last: Buffer
+  ): void {
+    const body = early.length === 0 ? last : last.length === 0 ? early : Buffer.concat([early, last])
+    if (early.length === 0 && !this.gzipNext) {
+      this.headNow(status, { ...given, 'content-length': body.length }, reason)
+      return this.inner.end(body)
+    }
+    this.headNow(status, given, reason)
+    if (this.deflating) return this.deflating.end(body)
+    if (early.length > 0) this.inner.write(early)
+    if (last.length > 0) this.inner.write(last)
+    this.inner.end()
+  }
+
+  /**
+   * mod_substitute found a line too long (AH01328) before anything went out: the handler's
+   * answer becomes Apache's 500, and the connection closes after it, as apache2 closes it.
+   */
+  private lineTooLong(): void {
+    this.substituting = null
+    this.gzipNext = false
+    const ctx = this.ctx
+    ctx.record('response', 'stop', "mod_substitute: Line too long (AH01328): Apache's 500 goes out instead")
+    ctx.req.lastOnConnection = true
+    void answer(ctx, 500)
+  }
+
+  private headNow(status: number, given: OutgoingHttpHeaders, reason?: string): void {
     this.trace.response.status = status
     let headers = fixupVary(withServerHeader(given, this.banner, this.relayed))
     // ap_http_header_filter drops a Content-Length of 0 from the answer to a HEAD (a handler
@@ -280,7 +351,8 @@ class TracedReply implements Reply {
       const inner = this.inner
       this.deflating = new DeflatingBody(
         {
-          head: (s, h, r) => this.send(s, h, r),
+          // The status line keeps the reason given (a backend's), unless mod_deflate's range cut changed the status.
+          head: (s, h) => this.send(s, h, s === status ? reason : undefined),
           write: (chunk) => inner.write(chunk),
           end: (body) => inner.end(body),
           onDrain: (cb) => inner.onDrain(cb),
@@ -339,16 +411,19 @@ class TracedReply implements Reply {
   }
 
   write(chunk: Buffer): boolean {
+    if (this.substituting) return this.substituting.write(chunk)
     return this.deflating ? this.deflating.write(chunk) : this.inner.write(chunk)
   }
 
   end(body?: Buffer | string): void {
-    if (this.deflating) this.deflating.end(body)
+    if (this.substituting) this.substituting.end(body)
+    else if (this.deflating) this.deflating.end(body)
     else this.inner.end(body)
   }
 
   onDrain(cb: () => void): void {
-    if (this.deflating) this.deflating.onDrain(cb)
+    if (this.substituting) this.substituting.onDrain(cb)
+    else if (this.deflating) this.deflating.onDrain(cb)
     else this.inner.onDrain(cb)
   }
 

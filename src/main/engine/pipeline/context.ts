@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream'
 import type { OutgoingHttpHeaders } from 'node:http'
+import type { SubstituteRules } from './substitute'
 import type { SourcePos } from '../../../shared/diagnostics'
 import type { ApacheScope } from '../../../shared/config-model'
 import type {
@@ -88,6 +89,12 @@ export interface Reply {
    * say so). Replies that send nothing (explain) leave it out.
    */
   gzipBody?(range?: string): void
+  /**
+   * mod_substitute rewrites the body of the answer whose head comes next (its headers already
+   * lost their Content-Length), before mod_deflate compresses it; `instances` times when both
+   * `SetOutputFilter` and `AddOutputFilterByType` put the filter in.
+   */
+  substituteBody?(rules: SubstituteRules, instances: number): void
   /**
    * mod_proxy relays this answer: a Server header it carries goes out as it is (httpd writes
    * its own banner on every other answer, over whatever a module or `Header` set), and its

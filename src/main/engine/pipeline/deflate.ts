@@ -34,8 +34,6 @@ export function deflateFilterOf(contexts: VhostSettings[]): DeflateFilter | null
   return outputFilterOf(contexts, 'DEFLATE')
 }
 
-export { filterApplies as deflateApplies }
-
 /** Bodies up to this size, known whole, are not compressed ("Not compressing very small response"). */
 const SMALL = 10 + 8 + 50
 /** DeflateBufferSize: mod_deflate passes its output on each time zlib fills this much while input remains. */
@@ -146,7 +144,8 @@ const summaries = new WeakMap<Sourced<string[]>, Map<string, string>>()
 
 /**
  * The handler's answer for a file it serves (cache hit, static file), built by `build` from the
- * request headers: as it is, unless mod_deflate will compress it and the request has a Range —
+ * request headers: as it is, unless mod_substitute rewrites it and the request has a Range (the
+ * whole answer, uncut), or mod_deflate will compress it and the request has a Range —
  * then the whole answer, the range being left to `DeflatingBody` (see `rangeAfterDeflate`), or a
  * 416 when the range misses what mod_deflate makes of `bytes()` in one pass (the body when it is
  * at hand, null otherwise): httpd's byte-range filter then hands ap_die a 416, whose page is
@@ -164,6 +163,9 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   const ifRangeLater = res.status === 200 && ctx.headers.range !== undefined && ctx.headers['if-range'] !== undefined
   if (!cut && !ifRangeLater) return res
   const full = build(withoutRange(ctx.headers))
+  // mod_substitute takes the Content-Length away before the byte-range filter, which then
+  // cuts nothing: the whole rewritten answer goes out (checked against apache2 2.4.68).
+  if (substitutes(ctx, full.status, full.headers)) return full
   const range = rangeAfterDeflate(ctx, full.headers)
   if (range === undefined) {
     // mod_deflate saw the whole answer before the byte-range filter cut it: its verdict (a Vary)
@@ -182,6 +184,14 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   }
   ctx.rangeAfterDeflate = range
   return full
+}
+
+function substitutes(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders): boolean {
+  return (
+    ctx.outputFiltered &&
+    ctx.vhost?.apache.scoped.hasSubstitute === true &&
+    (apacheSections(ctx)?.substitute?.filters.some((f) => filterApplies(f, status, headers, ctx.env)) ?? false)
+  )
 }
 
 /** If-Range as the byte-range filter reads it behind mod_deflate: against the compressed answer's validators. */
@@ -216,7 +226,10 @@ function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpH
   // A HEAD's body goes through the filters too (its compressed length is what a range cuts).
   if (range === undefined || (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') || !ctx.outputFiltered)
     return undefined
-  if (!ctx.vhost?.apache.scoped.hasDeflate || !filterApplies(apacheSections(ctx)?.deflate, fullAnswerHeaders))
+  if (
+    !ctx.vhost?.apache.scoped.hasDeflate ||
+    !filterApplies(apacheSections(ctx)?.deflate, 200, fullAnswerHeaders, ctx.env)
+  )
     return undefined
   return deflateOutcome(ctx, 200, fullAnswerHeaders) === 'gzip' ? range : undefined
 }

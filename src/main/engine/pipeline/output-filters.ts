@@ -19,18 +19,29 @@ export interface OutputFilter {
 
 /**
  * The filter `name` (upper case) these contexts put in, else null: the innermost
- * `SetOutputFilter` decides; without one naming it, the `AddOutputFilterByType` lines naming it
- * of the innermost context that has some (mod_filter's merge overlays the filter of that name,
- * so a vhost's lines replace the server's).
+ * `SetOutputFilter` decides; without one naming it, the `AddOutputFilterByType` lines naming it.
  */
 export function outputFilterOf(contexts: VhostSettings[], name: string): OutputFilter | null {
+  return setOutputFilterOf(contexts, name) ?? byTypeFilterOf(contexts, name)
+}
+
+/** The innermost `SetOutputFilter`, when its list names the filter. */
+export function setOutputFilterOf(contexts: VhostSettings[], name: string): OutputFilter | null {
   let found: OutputFilter | null = null
   for (const c of contexts) {
     const set = c.other.SetOutputFilter
     if (!set) continue
     found = namesFilter(set.value.join(' '), name) ? { source: set, directive: 'SetOutputFilter', types: null } : null
   }
-  if (found) return found
+  return found
+}
+
+/**
+ * The `AddOutputFilterByType` lines naming the filter, of the innermost context that has some
+ * (mod_filter's merge overlays the filter of that name, so a vhost's lines replace the
+ * server's). mod_filter puts its own instance in, beside any `SetOutputFilter` put in.
+ */
+export function byTypeFilterOf(contexts: VhostSettings[], name: string): OutputFilter | null {
   let byType: OutputFilter | null = null
   for (const c of contexts) {
     const lines = otherOccurrences(c, 'AddOutputFilterByType').filter((d) => namesFilter(d.args[0], name))
@@ -46,10 +57,21 @@ function namesFilter(list: string | undefined, name: string): boolean {
   return (list ?? '').split(/[;\s]+/).some((f) => f.toUpperCase() === name)
 }
 
-/** Whether the filter is in this answer's way: mod_filter matches r->content_type up to `;` or a space. */
-export function filterApplies(filter: OutputFilter | null | undefined, headers: OutgoingHttpHeaders): boolean {
+/**
+ * Whether the filter is in this answer's way: mod_filter matches r->content_type up to `;` or a
+ * space, and its harness passes anything but a 200 on untouched unless `filter-errordocs` is set
+ * (a 404 a backend sent keeps its body and length; checked against apache2 2.4.68). What
+ * `SetOutputFilter` puts in runs whatever the status.
+ */
+export function filterApplies(
+  filter: OutputFilter | null | undefined,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  env: Readonly<Record<string, string>>
+): boolean {
   if (!filter) return false
   if (filter.types === null) return true
+  if (status !== 200 && env['filter-errordocs'] === undefined) return false
   const type = getHeader(headers, 'content-type')
   if (type === undefined) return false
   const bare = type.slice(0, type.search(/[; \t]|$/))

@@ -13,7 +13,9 @@ import type { WireLine } from '../http/wire-lines'
 import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
-import { deflateApplies, deflateDecision, deflateOutcome, deflateSummary } from './deflate'
+import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
+import { filterApplies } from './output-filters'
+import { substituteSummary } from './substitute'
 import { withDefaultCharset } from '../cache/mime-types'
 import { sharedText } from '../text-memo'
 import { directoryWalk } from '../runtime/sections'
@@ -126,7 +128,10 @@ function afterModules(
 ): OutgoingHttpHeaders {
   const v = ctx.vhost
   const vs = v?.apache.scoped
-  const scoped = vs && (vs.hasResponseDirectives || vs.hasDeflate || vs.hasConditions) ? apacheSections(ctx) : null
+  const scoped =
+    vs && (vs.hasResponseDirectives || vs.hasDeflate || vs.hasSubstitute || vs.hasConditions)
+      ? apacheSections(ctx)
+      : null
   const compiled = scoped?.responseHeaders
   // The same string for every request the same sections apply to: traces keep it, not a copy.
   if (scoped && scoped.label !== '') ctx.record('response', 'pass', scoped.label)
@@ -147,6 +152,18 @@ function afterModules(
     errorResponse || source.relayed ? [] : scoped && scoped.vary.length > 0 ? [...scoped.vary, ...ctx.vary] : ctx.vary
   // mod_expires' filter comes first: Cache-Control merged where it stands, Expires set.
   if (expires) headers = withExpiration(headers, expires)
+  // mod_substitute's filter (a resource filter) comes before mod_deflate's: the answer loses its
+  // Content-Length, and the reply rewrites the body on its way (substitute-body.ts).
+  const substitute = scoped?.substitute
+  const instances =
+    substitute && ctx.outputFiltered && !errorResponse
+      ? substitute.filters.filter((f) => filterApplies(f, status, headers, ctx.env))
+      : []
+  if (instances.length > 0) {
+    headers = withoutLength(headers)
+    ctx.record('response', 'changed', substituteSummary(instances, substitute!.rules))
+    ctx.reply.substituteBody?.(substitute!.rules, instances.length)
+  }
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
   // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
   let deflateVary = false
@@ -155,7 +172,7 @@ function afterModules(
     scoped?.deflate &&
     ctx.outputFiltered &&
     !errorResponse &&
-    deflateApplies(scoped.deflate, ctx.deflateSaw ?? headers)
+    filterApplies(scoped.deflate, ctx.deflateSaw ? 200 : status, ctx.deflateSaw ?? headers, ctx.env)
   ) {
     const saw = ctx.deflateSaw
     let outcome = saw ? deflateOutcome(ctx, 200, saw) : deflateOutcome(ctx, status, headers)

@@ -27,9 +27,10 @@
  * Hand-written: the line-and-piece semantics are mod_substitute's own.
  */
 import type { VhostSettings } from '../../../shared/config-model'
-import type { Diagnostic, SourcePos } from '../../../shared/diagnostics'
+import { shortPos, type Diagnostic, type SourcePos } from '../../../shared/diagnostics'
 import { compilePcre, pregsub, toByteString } from '../apache-expr'
 import { otherOccurrences } from '../config/apache/settings'
+import type { OutputFilter } from './output-filters'
 
 export interface SubstitutePattern {
   /** The directive's argument as written, for the trace. */
@@ -277,4 +278,14 @@ export function substituteBody(rules: SubstituteRules, body: Buffer): Buffer {
   const head = s.write(body)
   const tail = s.end()
   return tail.length === 0 ? head : Buffer.concat([head, tail])
+}
+
+/** The trace line: which directives put the filter in (two instances rewrite twice), and how many patterns run. */
+export function substituteSummary(filters: readonly OutputFilter[], rules: SubstituteRules): string {
+  const by = filters.map(
+    (f) => `${f.directive} ${f.source.value.join(' ')}${f.source.pos ? ` (${shortPos(f.source.pos)})` : ''}`
+  )
+  const n = rules.patterns.length
+  const twice = filters.length > 1 ? ' twice' : ''
+  return `mod_substitute rewrites the answer's lines${twice}: ${by.join(' and ')}, ${n} pattern${n === 1 ? '' : 's'}`
 }

@@ -14,7 +14,7 @@ import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-exp
 import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
 import { deflateFilterOf, type DeflateFilter } from '../pipeline/deflate'
-import { outputFilterOf, type OutputFilter } from '../pipeline/output-filters'
+import { byTypeFilterOf, outputFilterOf, setOutputFilterOf, type OutputFilter } from '../pipeline/output-filters'
 import { substituteProblems, substituteRulesOf, type SubstituteRules } from '../pipeline/substitute'
 import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
 import { atOrBelow, compileSections, type CompiledSections, type SectionWalkInput } from './sections'
@@ -46,7 +46,11 @@ export interface ScopedApache {
 }
 
 export interface SubstituteSetup {
-  filter: OutputFilter
+  /**
+   * What puts SUBSTITUTE in: `SetOutputFilter`'s instance, then mod_filter's. Both may be in an
+   * answer's way, and then its body is rewritten twice, as httpd runs two instances.
+   */
+  filters: OutputFilter[]
   rules: SubstituteRules
 }
 
@@ -303,8 +307,10 @@ function scopedApache(contexts: VhostSettings[]): ScopedApache {
 }
 
 function substituteOf(contexts: VhostSettings[]): SubstituteSetup | null {
-  const filter = outputFilterOf(contexts, 'SUBSTITUTE')
-  return filter ? { filter, rules: substituteRulesOf(contexts) } : null
+  const filters = [setOutputFilterOf(contexts, 'SUBSTITUTE'), byTypeFilterOf(contexts, 'SUBSTITUTE')].filter(
+    (f) => f !== null
+  )
+  return filters.length > 0 ? { filters, rules: substituteRulesOf(contexts) } : null
 }
 
 function hasSubstituteDirectives(s: VhostSettings): boolean {

@@ -1,0 +1,111 @@
+/**
+ * The body half of mod_substitute (substitute.ts), in front of what comes after it: mod_deflate's
+ * body or the client.
+ *
+ * httpd's filter hands on the lines it finished when a piece of the body comes, and the rest
+ * together with the end of the body. So the content-length filter sees a whole body only when
+ * nothing went out before the end — a body without a newline — and the answer then has a
+ * Content-Length; otherwise it goes out chunked (checked against apache2 2.4.68). mod_deflate
+ * after it takes a body that came whole in one go (`whole`), as it does without mod_substitute.
+ * Not reproduced: mod_deflate decides on its headers before the body is rewritten here, so a
+ * body without a newline whose rewritten form is 68 bytes or less is compressed, where httpd's
+ * mod_deflate, seeing it whole, leaves it alone.
+ *
+ * The head waits for the first rewritten bytes, so a line found too long before anything went
+ * out still becomes Apache's 500 (`tooLong`); later, the answer is cut short, as httpd's filter
+ * error leaves it without its last chunk.
+ */
+import type { Reply } from './context'
+import { LineTooLong, SubstitutingBody, type SubstituteRules } from './substitute'
+
+export interface AfterSubstitute extends Pick<Reply, 'write' | 'end' | 'onDrain' | 'destroy'> {
+  /** Sends the head held back until now (the body streams after it). */
+  head(): void
+  /**
+   * The whole body, when nothing went out before its end: `early` is what a filter after
+   * mod_substitute saw before the end of the body (the finished lines), `last` came with the end.
+   */
+  whole(early: Buffer, last: Buffer): void
+}
+
+export class SubstitutedBody {
+  /** One per instance of the filter, each feeding the next. */
+  private readonly stages: SubstitutingBody[]
+  private headSent = false
+  private failed = false
+
+  constructor(
+    private readonly next: AfterSubstitute,
+    rules: SubstituteRules,
+    instances: number,
+    /** A line was too long before anything went out: the answer becomes a 500. */
+    private readonly tooLong: () => void
+  ) {
+    this.stages = Array.from({ length: Math.max(1, instances) }, () => new SubstitutingBody(rules))
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.failed) return false
+    const out = this.run(() => this.through(chunk))
+    if (out === null) return false
+    if (out.length === 0) return true
+    this.sendHead()
+    return this.next.write(out)
+  }
+
+  end(body?: Buffer | string): void {
+    if (this.failed) return
+    const early = this.run(() =>
+      body === undefined ? EMPTY : this.through(Buffer.isBuffer(body) ? body : Buffer.from(body))
+    )
+    if (early === null) return
+    const last = this.run(() => {
+      // Each instance's rest comes with the end, through the instances after it.
+      let carry: Buffer = EMPTY
+      for (const stage of this.stages) carry = concat(stage.write(carry), stage.end())
+      return carry
+    })
+    if (last === null) return
+    if (!this.headSent) {
+      this.headSent = true
+      return this.next.whole(early, last)
+    }
+    if (early.length > 0) this.next.write(early)
+    if (last.length > 0) this.next.write(last)
+    this.next.end()
+  }
+
+  onDrain(cb: () => void): void {
+    this.next.onDrain(cb)
+  }
+
+  private through(chunk: Buffer): Buffer {
+    let out = chunk
+    for (const stage of this.stages) out = stage.write(out)
+    return out
+  }
+
+  private run(make: () => Buffer): Buffer | null {
+    try {
+      return make()
+    } catch (e) {
+      if (!(e instanceof LineTooLong)) throw e
+      this.failed = true
+      if (this.headSent) this.next.destroy()
+      else this.tooLong()
+      return null
+    }
+  }
+
+  private sendHead(): void {
+    if (this.headSent) return
+    this.headSent = true
+    this.next.head()
+  }
+}
+
+const EMPTY = Buffer.alloc(0)
+
+function concat(a: Buffer, b: Buffer): Buffer {
+  return a.length === 0 ? b : b.length === 0 ? a : Buffer.concat([a, b])
+}

@@ -1,0 +1,119 @@
+/**
+ * mod_substitute (`Substitute` with the SUBSTITUTE filter, which the AEMaaCS SDK loads): Debian's
+ * apache2 and the workbench serve the same files through the same patterns. The body is
+ * rewritten line by line, the Content-Length goes (the answer is chunked, a range is ignored,
+ * unless no newline went out before the end), an inner context's patterns run first unless
+ * `SubstituteInheritBefore On`, a line too long is a 500, DEFLATE after it compresses even a
+ * tiny answer, and `SetOutputFilter` with `AddOutputFilterByType` rewrite twice (/gz).
+ */
+import { describe, expect, it } from 'vitest'
+import { compareAll, type HttpdRequest } from './harness'
+import { classicSideBySide, serverLines } from './classic'
+import { proxiedSideBySide } from './raw-backend'
+
+const PAGE = 'Hello /content/site/en/page.html and /content/site/en/x\nSecond line aaa AAA\nno newline at end xx'
+const FILES = {
+  'a.html': PAGE,
+  'b.txt': 'aaa end \nbXc line\r\nlast',
+  'plain.css': PAGE,
+  'merge/m.html': 'Hello line\n',
+  'before/m.html': 'Hello line\n',
+  'long/ok.txt': '12345678901234567890',
+  'long/too.txt': '123456789012345678901',
+  'long/grow.txt': 'aaaaaaaaaa\n',
+  'gz/tiny.html': 'tiny a\n',
+  'gz/line.html': 'one line, no newline. '.repeat(5),
+  'one.txt': 'one line, no newline: a Content-Length',
+  'gz/big.html': ('<p>' + 'a line of text to compress, '.repeat(30) + '</p>\n').repeat(400)
+}
+
+const running = classicSideBySide(FILES, (d) => [
+  ...serverLines(['mime', 'filter', 'substitute', 'deflate', 'headers'], d),
+  'Substitute "s/Hello/SERVER/"',
+  '<VirtualHost *:*>',
+  '  ServerName localhost',
+  `  DocumentRoot "${d}"`,
+  '  AddOutputFilterByType SUBSTITUTE text/html text/plain',
+  '  Substitute "s|/content/site/en|/en|n"',
+  '  Substitute "s/a+/<$0>/i"',
+  '  Substitute "s/(x+)/[$1&\\$1]/"',
+  '  Substitute "s/^S/s/"',
+  '  Substitute "s/X/Y/q"',
+  '  Substitute "s/bYc/Z/"',
+  `  <Directory "${d}/merge">`,
+  '    Substitute "s/SERVER/DIR/"',
+  '  </Directory>',
+  '  <Location /merge>',
+  '    Substitute "s/DIR/LOC/"',
+  '    Substitute "s/line/LINE/"',
+  '  </Location>',
+  '  <Location /before>',
+  '    SubstituteInheritBefore On',
+  '    Substitute "s/SERVER/LOC/"',
+  '  </Location>',
+  '  <Location /long>',
+  '    SubstituteMaxLineLength 20',
+  '  </Location>',
+  '  <Location /gz>',
+  '    SetOutputFilter SUBSTITUTE;DEFLATE',
+  '  </Location>',
+  '</VirtualHost>'
+])
+
+const GZ = { 'accept-encoding': 'gzip' }
+const REQUESTS: HttpdRequest[] = [
+  ['GET', '/a.html', {}],
+  ['HEAD', '/a.html', {}],
+  ['GET', '/a.html', { range: 'bytes=0-9' }],
+  ['GET', '/b.txt', {}],
+  // AddOutputFilterByType names other types only.
+  ['GET', '/plain.css', {}],
+  ['GET', '/merge/m.html', {}],
+  ['GET', '/before/m.html', {}],
+  ['GET', '/long/ok.txt', {}],
+  ['GET', '/long/too.txt', {}],
+  ['GET', '/long/grow.txt', {}],
+  ['GET', '/gz/tiny.html', GZ],
+  ['HEAD', '/gz/tiny.html', GZ],
+  ['GET', '/gz/line.html', GZ],
+  ['GET', '/one.txt', {}],
+  ['HEAD', '/one.txt', {}],
+  ['GET', '/b.txt', { range: 'bytes=0-3', 'if-range': 'x' }],
+  ['GET', '/gz/big.html', GZ],
+  ['GET', '/gz/big.html', {}]
+]
+
+describe('mod_substitute', () => {
+  it('rewrites the answers it is set for, as apache2 does', async () => {
+    expect(await compareAll(REQUESTS, running.apachePort, running.enginePort)).toBe('')
+  })
+})
+
+const proxied = proxiedSideBySide((b, d) => [
+  ...serverLines(['proxy', 'proxy_http', 'mime', 'filter', 'substitute'], d),
+  'ProxyRequests Off',
+  'ProxyTimeout 5',
+  `ProxyPass /p/ ${b}/b/`,
+  `ProxyPass /s/ ${b}/b/`,
+  'AddOutputFilterByType SUBSTITUTE text/plain',
+  'Substitute "s/abc/X/"',
+  '<Location /s/>',
+  '  SetOutputFilter SUBSTITUTE',
+  '</Location>'
+])
+
+describe('mod_substitute on a proxied answer', () => {
+  it('rewrites lines that arrive split over pieces; AddOutputFilterByType only 200 answers', async () => {
+    const requests: HttpdRequest[] = [
+      ['GET', '/p/lines', {}],
+      ['GET', '/p/reason', {}],
+      ['GET', '/p/status/404', {}],
+      // mod_filter's instance runs on 200s only; SetOutputFilter's on any status.
+      ['GET', '/p/text/200', {}],
+      ['GET', '/p/text/404', {}],
+      ['GET', '/p/text/203', {}],
+      ['GET', '/s/text/404', {}]
+    ]
+    expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
+  })
+})
