@@ -110,25 +110,22 @@ describe('output filters the workbench does not run', () => {
   const notEmulated = (loaded: ReturnType<typeof loadConfig>) =>
     loaded.diagnostics.filter((d) => d.code === 'MODEL_NOT_EMULATED').map((d) => [d.pos?.line, d.message])
 
-  it("mod_substitute's SUBSTITUTE (the SDK loads it) is a warning where it is put in, however it is spelled", () => {
+  it("mod_substitute's SUBSTITUTE is emulated where SetOutputFilter or AddOutputFilterByType puts it in, however it is spelled; a FilterProvider's is said", () => {
     const loaded = loadHttpd([
       '<VirtualHost *:80>',
       '  ServerName localhost',
       '  Substitute "s|/content/site/en|/en|n"',
       '  AddOutputFilterByType Substitute;DEFLATE text/html',
+      '  SetOutputFilter SUBSTITUTE',
       '  FilterDeclare links',
       '  FilterProvider links SUBSTITUTE "%{CONTENT_TYPE} =~ m|^text/css|"',
       '</VirtualHost>'
     ])
     expect(notEmulated(loaded)).toEqual([
       [
-        4,
-        'mod_substitute is not emulated: text/html answers go out as the handler made them (with their Content-Length), where httpd would apply the Substitute patterns line by line'
-      ],
-      [
-        6,
+        7,
         expect.stringMatching(
-          /^mod_substitute is not emulated: answers where "%\{CONTENT_TYPE\} =~ m\|\^text\/css\|" holds go out/
+          /^FilterProvider links SUBSTITUTE .* is not emulated: these answers go out without the Substitute patterns applied/
         )
       ]
     ])

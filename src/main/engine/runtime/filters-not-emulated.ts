@@ -1,9 +1,9 @@
 /**
  * Output filters the workbench does not run, said where a directive puts them in an answer's
  * way (`SetOutputFilter`, `AddOutputFilter`, `AddOutputFilterByType`, `FilterProvider`) instead
- * of the answer being silently different from httpd's. DEFLATE is emulated when
- * `SetOutputFilter` or `AddOutputFilterByType` puts it in (pipeline/deflate.ts); by extension or
- * through a FilterProvider it is not.
+ * of the answer being silently different from httpd's. DEFLATE and SUBSTITUTE are emulated when
+ * `SetOutputFilter` or `AddOutputFilterByType` puts them in (pipeline/deflate.ts, substitute.ts);
+ * DEFLATE by extension or through a FilterProvider is not.
  *
  * A filter is named only when the module that registers it is loaded: without it httpd refuses
  * `AddOutputFilterByType` ("Unknown filter provider") and skips the name elsewhere at request
@@ -39,12 +39,6 @@ const FILTERS: Record<string, UnemulatedFilter> = {
     name: 'mod_include (server-side includes)',
     effect: (what) =>
       `${what} keep their ETag and 304s, and any <!--#…--> directives go out as written, where httpd's INCLUDES filter would process them`
-  },
-  SUBSTITUTE: {
-    module: 'substitute_module',
-    name: 'mod_substitute',
-    effect: (what) =>
-      `${what} go out as the handler made them (with their Content-Length), where httpd would apply the Substitute patterns line by line`
   },
   SED: {
     module: 'sed_module',
@@ -89,6 +83,13 @@ const FILTERS: Record<string, UnemulatedFilter> = {
   }
 }
 
+/** Filters run where `SetOutputFilter` or `AddOutputFilterByType` put them in, and not otherwise. */
+const PARTLY_EMULATED: Record<string, string> = {
+  DEFLATE: 'these answers go uncompressed (SetOutputFilter DEFLATE and AddOutputFilterByType DEFLATE are emulated)',
+  SUBSTITUTE:
+    'these answers go out without the Substitute patterns applied (SetOutputFilter SUBSTITUTE and AddOutputFilterByType SUBSTITUTE are emulated)'
+}
+
 const FILTER_DIRECTIVES = ['SetOutputFilter', 'AddOutputFilter', 'AddOutputFilterByType', 'FilterProvider']
 
 /** `modules`: the configuration's loaded modules (ApacheConfig.modules). */
@@ -107,13 +108,11 @@ export function filtersNotEmulated(contexts: VhostSettings[], modules: readonly 
             ? `answers where "${d.args.slice(2).join(' ')}" holds`
             : `${d.args.slice(1).join(' ')} answers`
       for (const name of new Set(names)) {
-        if (name === 'DEFLATE' && (directive === 'addoutputfilter' || directive === 'filterprovider')) {
-          out.push(
-            notEmulatedWarning(
-              `${d.name} ${d.args.join(' ')} is not emulated: these answers go uncompressed (SetOutputFilter DEFLATE and AddOutputFilterByType DEFLATE are emulated)`,
-              d.pos
-            )
-          )
+        const partly = PARTLY_EMULATED[name]
+        if (partly !== undefined) {
+          if (directive === 'addoutputfilter' || directive === 'filterprovider')
+            out.push(notEmulatedWarning(`${d.name} ${d.args.join(' ')} is not emulated: ${partly}`, d.pos))
+          continue
         }
         const filter = FILTERS[name]
         if (!filter || !moduleLoaded(modules, filter.module)) continue
