@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
-import { get, prepareBuilds, serve, type Served } from './support/serve'
+import { get, prepareBuilds, root, serve, type Served } from './support/serve'
 
 const POLL = { timeout: 8000, interval: 50 }
 const FILTERS = 'conf.dispatcher.d/filters/filters.any'
@@ -40,6 +40,10 @@ describe('the configuration screen', () => {
     expect(await textOf(ui.page.locator('.config-view dd').first())).toBe(served.configDir)
     expect(await textOf(ui.page.locator('.config-view .grid-table td').first())).toBe('/publishfarm')
     await expect.poll(() => ui.page.locator('.file-list li', { hasText: FILTERS }).count(), POLL).toBe(1)
+    // The runtime's own files, outside the folder, by their whole path rather than ../../…
+    const files = await textOf(ui.page.locator('.file-list'))
+    expect(files).toContain(path.join(root, 'resources', 'base-httpd.conf'))
+    expect(files).not.toContain('../')
     const vars = await textOf(ui.page.locator('.config-view .grid-table.compact'))
     expect(vars).toContain('AEM_PORT')
     expect(vars).not.toContain('PATH')

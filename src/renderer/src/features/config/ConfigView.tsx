@@ -11,7 +11,7 @@ import { Pill } from '../../components/Pill'
 import { SourceLink } from '../../components/SourceLink'
 import { useSession, useVanilla } from '../../session-context'
 import { formatAgo, formatDateTime } from '../../store/format'
-import { configStore } from '../../store/panels'
+import { configStore, displayPath } from '../../store/panels'
 import { RuntimeSection } from './RuntimeSection'
 
 const LAYOUT: Record<ConfigStatus['layout'], string> = {
@@ -63,7 +63,8 @@ export function ConfigView() {
         <ul className="file-list">
           {status.files.map((f) => (
             <li key={f.file}>
-              <SourceLink pos={{ file: f.file, line: 1, column: 1 }} label={f.relative} />
+              {/* Relative to the folder only inside it: the runtime's own files elsewhere show their whole path. */}
+              <SourceLink pos={{ file: f.file, line: 1, column: 1 }} label={displayPath(f.file, status.baseDir)} />
             </li>
           ))}
         </ul>
