@@ -250,4 +250,31 @@ describe.runIf(fs.existsSync(APACHE))('check vs apache2 -t', () => {
     for (const odd of ['Substitute "S|a|b"', 'Substitute "s/a//INQF"', 'SubstituteMaxLineLength 5b'])
       agree(probe(`${odd}\n`, { modules }))
   })
+
+  it('refuses a RequestReadTimeout httpd refuses, at its line, and accepts the forms httpd takes', () => {
+    const modules = [...DEFAULT_MODULES, 'reqtimeout']
+    for (const bad of [
+      'RequestReadTimeout header=1-2',
+      'RequestReadTimeout header=x',
+      'RequestReadTimeout body=1s',
+      'RequestReadTimeout header=2-1,MinRate=500',
+      'RequestReadTimeout body=1,MinRate=0',
+      'RequestReadTimeout body=5,MinRate=fast',
+      'RequestReadTimeout trailer=5',
+      'RequestReadTimeout header',
+      '<Directory "/">\nRequestReadTimeout header=5\n</Directory>'
+    ]) {
+      const v = probe(`KeepAlive On\n${bad}\n`, { modules })
+      // (One more LoadModule line than the other cases; the <Directory> case refuses its second line.)
+      expect(v.apache, bad).toBe(`httpd.conf:${L(2) + 1 + (bad.startsWith('<') ? 1 : 0)}`)
+      agree(v)
+    }
+    for (const good of [
+      'RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500',
+      'RequestReadTimeout HEADER=+3,minrate=1 Body=0 handshake=5',
+      'RequestReadTimeout',
+      '<VirtualHost *:80>\nRequestReadTimeout body=2\n</VirtualHost>'
+    ])
+      agree(probe(`${good}\n`, { modules }))
+  })
 })

@@ -266,3 +266,69 @@ describe('a proxied request whose body stops short under Timeout 1', () => {
     await expectSame(running, ['POST /p/x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789'])
   }, 20_000)
 })
+
+/** `chunk` written `times` times, `everyMs` apart (a client that sends at a steady rate). */
+const dribble = (chunk: string, times: number, everyMs: number): Step[] =>
+  Array.from({ length: times }, (): Step[] => [chunk, { pause: everyMs }]).flat()
+
+/*
+ * mod_reqtimeout (loaded by the AEMaaCS SDK image) over Timeout's 60 s: its header stage times a
+ * head from its first read (1 s here, each byte adding 2 ms up to 2 s in all), its body stage
+ * the body (1 s, each byte adding 2 ms). Measured on apache2 2.4.68 (read-clock.ts): what runs
+ * out is what Timeout's running out is, a silent close within the request line, else 408 and the
+ * close; a read that comes after the time ran out is as late as none. The head is timed by the
+ * default server's stage, the body by the stage of the vhost the Host chose.
+ */
+describe('RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500 (mod_reqtimeout)', () => {
+  const running = classicSideBySide(FILES, (d) => [
+    ...serverLines(['mime', 'alias', 'dir', 'reqtimeout'], d),
+    'KeepAliveTimeout 1',
+    'AcceptFilter http none',
+    'RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500',
+    '<VirtualHost *:*>',
+    '  ServerName fast',
+    `  DocumentRoot "${d}"`,
+    '</VirtualHost>',
+    '<VirtualHost *:*>',
+    '  ServerName slow',
+    `  DocumentRoot "${d}"`,
+    '  RequestReadTimeout header=5 body=3',
+    '</VirtualHost>'
+  ])
+  const head = (host: string, more = ''): string =>
+    `POST /a.txt HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\n${more}${CLOSE}\r\n`
+
+  it('ends a head that stops within its stage’s time: silently in the request line, else 408', async () => {
+    await expectSame(running, [])
+    await expectSame(running, ['GET /a.t'])
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: loc'])
+    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.t'])
+    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n'])
+  }, 30_000)
+
+  it('cuts off a head slower than MinRate or longer than 2 s, and answers one that keeps the rate', async () => {
+    await expectSame(running, dribble('G', 20, 100))
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\n', ...dribble('X-A: 1234\r\n', 25, 100), '\r\n'])
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\n', ...dribble(`X-A: ${'1'.repeat(28)}\r\n`, 50, 50), '\r\n'])
+    await expectSame(running, [
+      `GET /a.txt HTTP/1.1\r\nHost: localhost\r\n${CLOSE}`,
+      ...dribble(`X-A: ${'1'.repeat(28)}\r\n`, 16, 50),
+      '\r\n'
+    ])
+  }, 30_000)
+
+  it('answers a body that stops, or comes slower than MinRate, 408, and one that keeps the rate', async () => {
+    await expectSame(running, [`${head('localhost')}ab`])
+    await expectSame(running, ['POST /a.txt HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n01'])
+    const long = (n: number): string =>
+      `POST /a.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${n}\r\n${CLOSE}\r\n`
+    await expectSame(running, [long(600), ...dribble('0123456789', 60, 50)])
+    await expectSame(running, [long(1020), ...dribble('0123456789012345678901234567890123', 30, 50)])
+  }, 30_000)
+
+  it('times a body by the chosen vhost’s stage, and every head by the default server’s', async () => {
+    await expectSame(running, [`${head('slow')}ab`, { pause: 1800 }, 'cd'])
+    await expectSame(running, [`${head('fast')}ab`, { pause: 1800 }, 'cd'])
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: slow\r\n', { pause: 1800 }, `${CLOSE}\r\n`])
+  }, 30_000)
+})

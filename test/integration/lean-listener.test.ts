@@ -6,6 +6,7 @@
 import http, { type OutgoingHttpHeaders } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ReadClock } from '../../src/main/engine/http/read-clock'
 import { installLeanListener } from '../../src/main/engine/http/lean-listener'
 import { parseSimpleRequest } from '../../src/main/engine/http/simple-request'
 
@@ -97,7 +98,7 @@ async function startServer(
           respond(request.target, reply)
         },
         headTimeoutAnswer: () => 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
-        readTimeoutMs: () => server.headersTimeout
+        headClock: () => new ReadClock(null, server.headersTimeout, 'head')
       })
     : false
   if (lean) expect(installed).not.toBe(false)

@@ -24,7 +24,8 @@ import { runPipeline, STAGES, type Stage } from './pipeline/run'
 import { reasonPhrase } from './http/reason-phrase'
 import { cache } from './pipeline/stages/cache'
 import { selectVhost, type ActiveConfig } from './runtime/active-config'
-import { watchBodyReads } from './http/request-timeout'
+import { watchBodyReads, wholeHeadTimeoutMs } from './http/request-timeout'
+import { ReadClock } from './http/read-clock'
 import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
 import { sharedHeaderValue } from './text-memo'
@@ -660,19 +661,26 @@ export class ProxyServer {
         : installLeanListener(this.server, {
             handle: (request, socket, reply) => this.handleSimple(request, socket, reply),
             headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
-            readTimeoutMs: () => opts.active().requestTimeoutMs,
+            headClock: () => {
+              const active = opts.active()
+              return new ReadClock(active.connectionReadStages?.header ?? null, active.requestTimeoutMs, 'head')
+            },
             headDeadlineMs: opts.headersTimeoutMs
           })
   }
 
-  /** How long Node's parser lets a head take under `active`: the embedder's bound, else Timeout. */
+  /**
+   * How long Node's parser lets a head take under `active`: the embedder's bound, else Timeout or
+   * mod_reqtimeout's header bound (request-timeout.ts wholeHeadTimeoutMs).
+   */
   private headTimeoutMs(active: ActiveConfig): number {
-    return this.opts.headersTimeoutMs ?? active.requestTimeoutMs
+    return this.opts.headersTimeoutMs ?? wholeHeadTimeoutMs(active.requestTimeoutMs, active.connectionReadStages)
   }
 
   /**
    * A body that has not all come is read under the Timeout of the vhost its Host chose, as
-   * ap_read_request switches to it once the head is read (request-timeout.ts).
+   * ap_read_request switches to it once the head is read, and under that vhost's mod_reqtimeout
+   * body stage (reqtimeout_before_body reads r->server; request-timeout.ts, read-clock.ts).
    */
   private watchBody(req: IncomingMessage, res: ServerResponse, incoming: IncomingRequest): void {
     if (!incoming.body || req.complete) return
@@ -680,7 +688,9 @@ export class ProxyServer {
     const host = incoming.urlHost ?? incoming.headers.host ?? ''
     const vhost = selectVhost(active.servingVhosts, host, incoming.urlHost === '')?.vhost
     const timeoutMs = vhost?.requestTimeoutMs ?? active.requestTimeoutMs
-    watchBodyReads(req, res, timeoutMs, () => {
+    // mod_reqtimeout's body stage is the chosen vhost's, where the connection has its filter.
+    const stage = active.connectionReadStages ? (vhost?.readStages ?? active.connectionReadStages).body : null
+    watchBodyReads(req, res, new ReadClock(stage, timeoutMs, 'body'), () => {
       // apache2 2.4.68 answers 408 with its page and closes, whether the static handler, an
       // error page or mod_proxy was reading the body; an answer already under way is cut off.
       const socket = req.socket

@@ -17,6 +17,7 @@ import type { Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import { LeanReply } from './lean-reply'
 import { earlyVerdict, judgeHead, type HeadVerdict, type OriginalRequestLine } from './request-head'
+import type { ReadClock } from './read-clock'
 import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
 
 export interface LeanListenerOptions {
@@ -24,8 +25,11 @@ export interface LeanListenerOptions {
   handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
   /** Sent before closing a connection whose head stopped coming after its request line (408). */
   headTimeoutAnswer: () => string
-  /** httpd's `Timeout` for the listener's default server (ms): how long each read of a head may wait. */
-  readTimeoutMs: () => number
+  /**
+   * A clock for a head about to be awaited (started now): httpd's `Timeout` for the listener's
+   * default server, under mod_reqtimeout's header stage where it is loaded (read-clock.ts).
+   */
+  headClock: () => ReadClock
   /**
    * A bound on a whole head, however steadily its bytes come (the embedder's slow-client guard,
    * answered 408 as mod_reqtimeout answers one); none when undefined, as with httpd's core alone.
@@ -110,6 +114,8 @@ class LeanConnection {
   private closing = false
   /** Running while a head is awaited: from the connection's start, or its first bytes after an answer. */
   private headTimer: NodeJS.Timeout | undefined
+  /** How long each read of the head under way may wait, and whether one came too late. */
+  private clock: ReadClock | null = null
   /** When the head under way began to be awaited (for `opts.headDeadlineMs`). */
   private headStarted = 0
   /** The head timer runs to the embedder's deadline rather than to the end of one read's wait. */
@@ -122,6 +128,7 @@ class LeanConnection {
    * answered 408, and so is a head that outlived the embedder's deadline.
    */
   private readonly onHeadTimeout = (): void => {
+    if (this.headTimer) clearTimeout(this.headTimer)
     this.headTimer = undefined
     if (this.reply) return
     const outlived = this.headTimerIsDeadline
@@ -133,19 +140,27 @@ class LeanConnection {
   }
   /**
    * Waits (again) for the next bytes of a head: httpd's Timeout bounds each read, so every
-   * chunk restarts it; the embedder's deadline, if any, bounds the head from its start.
+   * chunk restarts it, as long as mod_reqtimeout's header stage (the clock) lets it; the
+   * embedder's deadline, if any, bounds the head from its start.
    */
   private awaitHead(): void {
     const now = Date.now()
     if (this.headTimer) clearTimeout(this.headTimer)
     else this.headStarted = now
-    const read = this.opts.readTimeoutMs()
+    if (!this.clock) {
+      // A kept-alive connection's head starts with the bytes that ended its wait (httpd's
+      // speculative read, then the stage's first read counts them).
+      this.clock = this.opts.headClock()
+      if (this.buffered) this.clock.read(this.buffered.length, now)
+    }
+    const read = this.clock.waitMs(now)
     const deadline = this.opts.headDeadlineMs
     const left = deadline === undefined ? read : this.headStarted + deadline - now
     this.headTimerIsDeadline = left < read
     this.headTimer = setTimeout(this.onHeadTimeout, Math.max(0, Math.min(read, left))).unref()
   }
   private clearHeadTimer(): void {
+    this.clock = null
     if (this.headTimer) clearTimeout(this.headTimer)
     this.headTimer = undefined
   }
@@ -177,6 +192,9 @@ class LeanConnection {
   private received(chunk: Buffer): void {
     // After an answer that closes the connection nothing more is read (as Node and Apache do).
     if (this.closing) return
+    // A head's read that came after mod_reqtimeout's time ran out: APR_TIMEUP before its bytes
+    // are read (so a request line they would finish is still cut off).
+    if (this.clock && !this.reply && !this.clock.read(chunk.length)) return this.onHeadTimeout()
     this.buffered = this.buffered ? Buffer.concat([this.buffered, chunk]) : chunk
     if (!this.reply) this.next()
     // Pipelined requests wait for the answer in progress; a client that keeps sending is paused.

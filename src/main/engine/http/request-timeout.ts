@@ -9,11 +9,19 @@
  * Timeout; once the Host header has chosen a vhost, its Timeout governs the body
  * (`ap_read_request`: "Toggle to the Host:-based vhost's timeout mode to fetch the request
  * body"). Measured on apache2 2.4.68 with a vhost's `Timeout 4` under the server's `Timeout 2`.
+ *
+ * Where mod_reqtimeout is loaded (the SDK image loads it), its `RequestReadTimeout` stages time
+ * the same reads over Timeout (read-clock.ts): the head by the connection's default server's
+ * header stage (reqtimeout_before_header reads c->base_server), the body by the body stage of the
+ * vhost the Host chose (reqtimeout_before_body reads r->server).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { VhostSettings } from '../../../shared/config-model'
 import { lastOther } from '../config/apache/settings'
 import { parseTimeoutMs } from '../config/apache/timeout-arg'
+import { moduleLoaded } from '../config/apache/modules'
+import { readStages, type ReadStage, type ReadStages } from '../config/apache/request-read-timeout'
+import type { ReadClock } from './read-clock'
 
 /** httpd's `DEFAULT_TIMEOUT` (include/httpd.h): 60 seconds. */
 export const HTTPD_TIMEOUT_MS = 60_000
@@ -32,26 +40,78 @@ export function requestTimeoutMs(layers: readonly VhostSettings[]): number {
   return ms
 }
 
+/** mod_reqtimeout's stages for these contexts (server first), null when it is not loaded. */
+export function reqtimeoutStages(layers: readonly VhostSettings[], modules?: readonly string[]): ReadStages | null {
+  return moduleLoaded(modules, 'reqtimeout_module') ? readStages(layers) : null
+}
+
 /**
- * On Node's path, calls `stalled` when the body of `req` stops coming for `timeoutMs` (httpd's
- * read fails with APR_TIMEUP, which ap_map_http_request_error makes a 408). Node's socket timer
- * is restarted by every read the parser makes, and Node emits its 'timeout' on the request
- * only while the request is incomplete; once it is complete, the answer may take as long as
- * it takes (the server-wide timeout Node otherwise leaves at 0), so the timer is stopped.
+ * The stages of the connection's default server, or null when reqtimeout_init leaves the
+ * connection without its filter (every stage's time 0: "disabled for this vhost"), and then no
+ * vhost's body stage applies either.
  */
-export function watchBodyReads(
-  req: IncomingMessage,
-  res: ServerResponse,
-  timeoutMs: number,
-  stalled: () => void
-): void {
-  const socket = req.socket
+export function connectionReadStages(stages: ReadStages | null): ReadStages | null {
+  if (!stages) return null
+  const off = (s: ReadStage): boolean => s.timeoutMs === 0
+  return off(stages.handshake) && off(stages.header) && off(stages.body) ? null : stages
+}
+
+/**
+ * On Node's path a head is bounded as a whole (Node's headersTimeout), not per read: by the
+ * header stage's bound (its range's end, else its time) where mod_reqtimeout times heads, else
+ * by Timeout. (Only the heads after one the lean listener handed over are Node's to read.)
+ */
+export function wholeHeadTimeoutMs(timeoutMs: number, stages: ReadStages | null): number {
+  const header = stages?.header
+  if (!header || header.timeoutMs === 0) return timeoutMs
+  return header.maxTimeoutMs || header.timeoutMs
+}
+
+/**
+ * On Node's path, calls `stalled` when the body of `req` stops coming for as long as `clock`
+ * lets a read wait, or (with a mod_reqtimeout stage) a read of it comes too late: httpd's read
+ * fails with APR_TIMEUP, which ap_map_http_request_error makes a 408. Node's socket timer is
+ * restarted by every read the parser makes, and Node emits its 'timeout' on the request only
+ * while the request is incomplete; once it is complete, the answer may take as long as it takes
+ * (the server-wide timeout Node otherwise leaves at 0), so the timer is stopped.
+ *
+ * A stage's wait changes with every read (the bytes extend it): the socket's `_unrefTimer`,
+ * which Node's HTTP server calls after each chunk its parser executed (onParserExecute), is
+ * where the reads are seen, the bytes read since the last being the socket's `bytesRead`
+ * growth (those read with the head are not counted, as httpd counts them as the body's).
+ */
+export function watchBodyReads(req: IncomingMessage, res: ServerResponse, clock: ReadClock, stalled: () => void): void {
+  const socket = req.socket as IncomingMessage['socket'] & { _unrefTimer?: () => void }
+  const own = socket._unrefTimer
+  const restore = (): void => {
+    if (socket._unrefTimer !== own) socket._unrefTimer = own
+  }
   const stop = (): void => {
+    restore()
     if (!res.writableFinished) socket.setTimeout(0)
   }
-  socket.setTimeout(timeoutMs)
-  req.once('timeout', stalled)
+  socket.setTimeout(clock.waitMs())
+  if (own) {
+    let seen = socket.bytesRead
+    socket._unrefTimer = function readSeen(this: typeof socket): void {
+      const bytes = socket.bytesRead - seen
+      seen = socket.bytesRead
+      if (bytes > 0 && !req.complete) {
+        if (!clock.read(bytes)) {
+          stop()
+          return stalled()
+        }
+        socket.setTimeout(clock.waitMs())
+      }
+      own.call(this)
+    }
+  }
+  req.once('timeout', () => {
+    restore()
+    stalled()
+  })
   req.once('end', stop)
+  req.once('close', restore)
   // A complete request whose body nobody read to its end: the timer fires on the response (a
   // listener there keeps Node from destroying the socket).
   res.once('timeout', stop)

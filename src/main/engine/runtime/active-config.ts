@@ -39,7 +39,8 @@ import type { CacheEvent } from '../../../shared/cache-types'
 import type { FallbackFarm } from '../../../shared/api'
 import { compileRemoteIp, type RemoteIpConfig } from './remote-ip'
 import { HTTPD_KEEP_ALIVE, keepAlivePolicy, type KeepAlivePolicy } from '../http/keep-alive'
-import { HTTPD_TIMEOUT_MS, requestTimeoutMs } from '../http/request-timeout'
+import { connectionReadStages, HTTPD_TIMEOUT_MS, reqtimeoutStages, requestTimeoutMs } from '../http/request-timeout'
+import type { ReadStages } from '../config/apache/request-read-timeout'
 
 export interface ActiveVhost {
   index: number
@@ -99,6 +100,8 @@ export interface ActiveVhost {
   keepAlive: KeepAlivePolicy
   /** `Timeout` (ms): how long each read of a request body this vhost answers may wait (request-timeout.ts). */
   requestTimeoutMs: number
+  /** mod_reqtimeout's `RequestReadTimeout` stages for this vhost; null where the module is not loaded. */
+  readStages: ReadStages | null
 }
 
 /** The module's Apache directives in effect for a vhost (dispatcher-behavior.md §2). */
@@ -181,6 +184,11 @@ export interface ActiveConfig {
    * of a request head may wait, before the Host header has chosen a vhost (request-timeout.ts).
    */
   requestTimeoutMs: number
+  /**
+   * mod_reqtimeout's stages of the listener's default vhost (its header stage times every head),
+   * null when the module is not loaded or is off for the connection (request-timeout.ts).
+   */
+  connectionReadStages: ReadStages | null
 }
 
 export function compileConfig(
@@ -261,7 +269,10 @@ export function compileConfig(
     serverBanner: serverBanner(apache),
     keepAlive: servingVhosts[0]?.keepAlive ?? (apache ? keepAlivePolicy([apache.server]) : HTTPD_KEEP_ALIVE),
     requestTimeoutMs:
-      servingVhosts[0]?.requestTimeoutMs ?? (apache ? requestTimeoutMs([apache.server]) : HTTPD_TIMEOUT_MS)
+      servingVhosts[0]?.requestTimeoutMs ?? (apache ? requestTimeoutMs([apache.server]) : HTTPD_TIMEOUT_MS),
+    connectionReadStages: connectionReadStages(
+      servingVhosts[0]?.readStages ?? reqtimeoutStages(apache ? [apache.server] : [], apache?.modules)
+    )
   }
 }
 
@@ -333,7 +344,8 @@ function compileVhost(
     canonicalName: lastOther(layers, 'UseCanonicalName')?.[0]?.toLowerCase() === 'on',
     remoteIp: compileRemoteIp(server, vhost.settings),
     keepAlive: keepAlivePolicy(layers),
-    requestTimeoutMs: requestTimeoutMs(layers)
+    requestTimeoutMs: requestTimeoutMs(layers),
+    readStages: reqtimeoutStages(layers, modules)
   }
 }
 

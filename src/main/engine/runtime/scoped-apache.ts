@@ -15,6 +15,7 @@ import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEn
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
 import { deflateFilterOf, type DeflateFilter } from '../pipeline/deflate'
 import { byTypeFilterOf, outputFilterOf, setOutputFilterOf, type OutputFilter } from '../pipeline/output-filters'
+import { requestReadTimeoutProblems } from '../config/apache/request-read-timeout'
 import { substituteProblems, substituteRulesOf, type SubstituteRules } from '../pipeline/substitute'
 import { hasMimeDirectives, mimeSettingsOf, type MimeSettings } from '../pipeline/mime-settings'
 import { atOrBelow, compileSections, type CompiledSections, type SectionWalkInput } from './sections'
@@ -360,7 +361,7 @@ function visitProblems(s: VhostSettings, nested: boolean, out: Diagnostic[]): vo
   if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
   if (nested && s.setEnv.length > 0) out.push(...compileSetEnv(s.setEnv).problems)
   mergeExpires([s], out)
-  out.push(...accessProblems(s), ...redirectProblems(s), ...substituteProblems(s))
+  out.push(...accessProblems(s), ...redirectProblems(s), ...substituteProblems(s), ...requestReadTimeoutProblems(s))
   for (const scope of s.scopes) {
     out.push(...sectionProblems(scope))
     visitProblems(scope.settings, true, out)

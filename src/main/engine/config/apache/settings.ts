@@ -76,7 +76,7 @@ const SERVER_ONLY = byLowerName(
   'AccessFileName AllowEncodedSlashes CustomLog DeflateCompressionLevel DocumentRoot ErrorLog ErrorLogFormat ' +
     'HttpProtocolOptions KeepAlive KeepAliveTimeout LimitInternalRecursion LimitRequestFields ' +
     'LimitRequestFieldsize LimitRequestLine LogFormat MaxKeepAliveRequests MergeSlashes Protocols ProxyRequests ' +
-    'ProxyTimeout ProxyVia RemoteIPHeader RemoteIPInternalProxy RemoteIPTrustedProxy ServerAdmin ServerAlias ' +
+    'ProxyTimeout ProxyVia RemoteIPHeader RemoteIPInternalProxy RemoteIPTrustedProxy RequestReadTimeout ServerAdmin ServerAlias ' +
     'ServerName ServerPath Timeout TraceEnable TypesConfig ' +
     [...GLOBAL_ONLY.values()].join(' ')
 )
