@@ -16,6 +16,20 @@ describe('PCRE on bytes in the C locale', () => {
     expect(S.regex.test('\xc3\xa0-propos')).toBe(true)
     for (const space of ['\t', '\n', '\x0b', '\f', '\r', ' ']) expect(s.regex.test(space)).toBe(true)
   })
+
+  it('caseless folds ASCII letters only: the bytes of é and É (0xE9, 0xC9; or C3 A9 and C3 89) stay apart', () => {
+    // Measured on apache2 2.4.68: Substitute "s/\xe9/X/i" leaves 0xC9 alone, and RewriteRule
+    // "^/r/caf\xe9$" [NC] takes /r/CAF%E9 but not /r/caf%C9.
+    expect(re('\\xe9', true).test('\xc9')).toBe(false)
+    expect(re('^caf\xe9$', true).test('CAF\xe9')).toBe(true)
+    expect(re('^caf\xe9$', true).test('caf\xc9')).toBe(false)
+    expect(re('(?i)^[\xe0-\xef]x$').test('\xc9X')).toBe(false)
+    expect(re('^\\x41[\\x62]\xc3\xa9$', true).test('aB\xc3\xa9')).toBe(true)
+    expect(re('^\xc3\xa9$', true).test('\xc3\x89')).toBe(false)
+    // An ASCII pattern keeps JavaScript's flag (and its caseless back-references).
+    expect(re('^(ab)\\1$', true).test('abAB')).toBe(true)
+    expect(compilePcre('^(\xe9a)\\1$', { caseless: true })).toMatchObject({ ok: false, unsupported: true })
+  })
 })
 
 describe('PCRE with Apache defaults (DOTALL DOLLAR_ENDONLY)', () => {

@@ -84,7 +84,12 @@ export function pcreOrNull(pattern: string, options: PcreOptions = {}): RegExp |
 function compileUncached(pattern: string, options: PcreOptions): PcreCompileResult {
   let translated: { source: string; groups: number; caseless: boolean }
   try {
-    translated = translate(pattern, options)
+    translated = translate(pattern, options, true)
+    // JavaScript's `i` also folds Latin-1 letters (é matches É, the bytes 0xE9 and 0xC9); PCRE
+    // without UTF, in the C locale's tables, folds ASCII letters only. A caseless pattern that
+    // names a character past ASCII folds its ASCII letters itself instead.
+    if (translated.caseless && pastAscii(pattern.replace(HEX_ESCAPE, hexChar)))
+      translated = translate(pattern, options, false)
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, error: e.message, unsupported: true }
     return { ok: false, error: (e as Error).message, unsupported: false }
@@ -102,7 +107,24 @@ function compileUncached(pattern: string, options: PcreOptions): PcreCompileResu
   }
 }
 
-function translate(pattern: string, options: PcreOptions): { source: string; groups: number; caseless: boolean } {
+/** `\xHH` and `\x{HHHH}` (for telling whether a pattern names a character past ASCII). */
+const HEX_ESCAPE = /\\x(?:\{([0-9A-Fa-f]+)\}|([0-9A-Fa-f]{1,2}))/g
+
+function pastAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return true
+  return false
+}
+
+function hexChar(_: string, braced: string | undefined, short: string | undefined): string {
+  return String.fromCharCode(Math.min(parseInt(braced ?? short ?? '0', 16), 0xffff))
+}
+
+/** `jsCaseless`: a caseless pattern may use JavaScript's `i` flag; else its letters are folded one by one. */
+function translate(
+  pattern: string,
+  options: PcreOptions,
+  jsCaseless: boolean
+): { source: string; groups: number; caseless: boolean } {
   let pos = 0
   // A leading (?i) is the common way to say "whole pattern caseless"; use the JS flag for it.
   let globalCaseless = !!options.caseless
@@ -112,6 +134,7 @@ function translate(pattern: string, options: PcreOptions): { source: string; gro
   }
   const stack: Scope[] = []
   let scope: Scope = { caseless: globalCaseless, dotall: true, multiline: !!options.multiline, extended: false }
+  if (!jsCaseless) globalCaseless = false
   let out = ''
   let groups = 0
 
@@ -273,6 +296,8 @@ function translateGroupOpen(p: string, pos: number, scope: Scope): GroupOpen {
   throw new Error(`unrecognized character after (? at offset ${pos + 2}`)
 }
 
+const CASELESS_BACKREFERENCE = 'a back-reference in this caseless pattern cannot be expressed in JavaScript'
+
 interface EscapeResult {
   js: string
   next: number
@@ -348,16 +373,23 @@ function translateEscape(
         return { js: `\\u${code.toString(16).padStart(4, '0')}`, next: pos + braced[0].length }
       }
       const short = /^\\x([0-9A-Fa-f]{0,2})/.exec(p.slice(pos)) as RegExpExecArray
+      const letter = String.fromCharCode(parseInt(short[1] || '0', 16))
+      if (fold && isLetter(letter)) {
+        const both = letter.toLowerCase() + letter.toUpperCase()
+        return { js: inClass ? both : `[${both}]`, next: pos + short[0].length }
+      }
       return { js: `\\x${short[1].padStart(2, '0')}`, next: pos + short[0].length }
     }
     case 'g': {
       const m = /^\\g(?:\{(\d+)\}|(\d+))/.exec(p.slice(pos))
       if (!m) throw new Unsupported('relative or named \\g references are not supported')
+      if (fold) throw new Unsupported(CASELESS_BACKREFERENCE)
       return { js: `\\${m[1] ?? m[2]}`, next: pos + m[0].length }
     }
     case 'k': {
       const m = /^\\k(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|\{([A-Za-z_]\w*)\})/.exec(p.slice(pos))
       if (!m) throw new Error('malformed \\k reference')
+      if (fold) throw new Unsupported(CASELESS_BACKREFERENCE)
       return { js: `\\k<${m[1] ?? m[2] ?? m[3]}>`, next: pos + m[0].length }
     }
     case 'o':
@@ -365,6 +397,8 @@ function translateEscape(
     default:
       break
   }
+  // PCRE compares a back-reference caselessly under (?i); only JavaScript's `i` flag can.
+  if (fold && !inClass && /[1-9]/.test(n)) throw new Unsupported(CASELESS_BACKREFERENCE)
   if (isLetter(n) || /\d/.test(n)) return { js: `\\${n}`, next: pos + 2 }
   // Any other escaped character stands for itself.
   return { js: inClass ? `\\${n}` : escapeLiteral(n) === n ? n : `\\${n}`, next: pos + 2 }
