@@ -3,8 +3,10 @@
  * apache2 and the workbench serve the same files through the same patterns. The body is
  * rewritten line by line, the Content-Length goes (the answer is chunked, a range is ignored,
  * unless no newline went out before the end), an inner context's patterns run first unless
- * `SubstituteInheritBefore On`, a line too long is a 500, DEFLATE after it compresses even a
- * tiny answer, and `SetOutputFilter` with `AddOutputFilterByType` rewrite twice (/gz).
+ * `SubstituteInheritBefore On`, a line too long is a 500 (or cuts the answer once a finished
+ * line went out), `.` stops at a line's newline, a line that crashes httpd's child leaves the
+ * request without an answer, DEFLATE after it compresses even a tiny answer, and
+ * `SetOutputFilter` with `AddOutputFilterByType` rewrite twice (/gz).
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
@@ -21,6 +23,13 @@ const FILES = {
   'long/ok.txt': '12345678901234567890',
   'long/too.txt': '123456789012345678901',
   'long/grow.txt': 'aaaaaaaaaa\n',
+  // The finished line goes out (a 200), then the answer is cut at the unfinished one.
+  'long/tail.txt': 'ok\n' + '1'.repeat(21),
+  // The literal's own bucket split (q) measures the rest of the line too: 3 + 18 > 20.
+  'long/rest.txt': 'ab' + '1'.repeat(17) + '\n',
+  'dot/a.txt': 'abc\ndef\n',
+  'crash/f.txt': 'x\nab\n',
+  'nocrash/f.txt': 'x\nab\n',
   'gz/tiny.html': 'tiny a\n',
   'gz/line.html': 'one line, no newline. '.repeat(5),
   'one.txt': 'one line, no newline: a Content-Length',
@@ -53,6 +62,21 @@ const running = classicSideBySide(FILES, (d) => [
   '  </Location>',
   '  <Location /long>',
   '    SubstituteMaxLineLength 20',
+  '    Substitute "s/ab/abc/nq"',
+  '  </Location>',
+  // `.` never matches the line's newline here (no DOTALL, unlike RewriteRule's).
+  '  <Location /dot>',
+  '    Substitute "s/e.+/E/"',
+  '  </Location>',
+  // An empty flattened replacement at the start of a line with nothing copied yet crashes
+  // httpd's child: no answer at all. A byte copied before (BB) keeps it alive.
+  '  <Location /crash>',
+  '    Substitute "s/z/Z/"',
+  '    Substitute "s/^a//"',
+  '  </Location>',
+  '  <Location /nocrash>',
+  '    Substitute "s/b/BB/"',
+  '    Substitute "s/^a//"',
   '  </Location>',
   '  <Location /gz>',
   '    SetOutputFilter SUBSTITUTE;DEFLATE',
@@ -73,6 +97,11 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/long/ok.txt', {}],
   ['GET', '/long/too.txt', {}],
   ['GET', '/long/grow.txt', {}],
+  ['GET', '/long/tail.txt', {}],
+  ['GET', '/long/rest.txt', {}],
+  ['GET', '/dot/a.txt', {}],
+  ['GET', '/crash/f.txt', {}],
+  ['GET', '/nocrash/f.txt', {}],
   ['GET', '/gz/tiny.html', GZ],
   ['HEAD', '/gz/tiny.html', GZ],
   ['GET', '/gz/line.html', GZ],

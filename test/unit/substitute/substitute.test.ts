@@ -8,6 +8,7 @@ import {
   parseMaxLineLength,
   parseSubstitute,
   substituteBody,
+  ChildCrash,
   SubstitutingBody,
   type SubstituteRules
 } from '../../../src/main/engine/pipeline/substitute'
@@ -52,6 +53,30 @@ describe('Substitute patterns', () => {
   it('a pattern runs over the lines the patterns before it made, never across a newline', () => {
     expect(run(['s/e/E/', 's/E/3/'], 'e\ne')).toBe('3\n3')
     expect(run(['s/a\\nb/X/'], 'a\nb')).toBe('a\nb')
+  })
+
+  it('. never matches the newline (no DOTALL), while $ is still only the very end', () => {
+    expect(run(['s/.+/X/'], 'abc\ndef')).toBe('X\nX')
+    expect(run(['s/c.$/X/'], 'abc\n')).toBe('abc\n')
+    expect(run(['s/(?s)c.+/X/'], 'abc\n')).toBe('abX')
+  })
+
+  it('i folds ASCII letters only, as PCRE without UTF', () => {
+    expect(run(['s/\\xe9/X/i'], 'ab\xc9\xe9\n')).toBe('ab\xc9X\n')
+  })
+
+  it("a flattened regex adding nothing at a line's start before any byte was copied crashes httpd", () => {
+    expect(() => run(['s/z/Z/', 's/^a//'], 'x\nab\n')).toThrow(ChildCrash)
+    expect(() => run(['s/z/Z/', 's/(y)?a/$1/'], 'ab\n')).toThrow(ChildCrash)
+    // The q bucket of the pattern before is no copy either.
+    expect(() => run(['s/^a/Q/q', 's/^Q//'], 'ab\n')).toThrow(ChildCrash)
+    // Once the line's buffer holds a byte (BB, or C's copy of ab), it is safe.
+    expect(run(['s/b/BB/', 's/^a//'], 'x\nab\n')).toBe('x\nBB\n')
+    expect(run(['s/c/C/n', 's/^a//'], 'abc\n')).toBe('bC\n')
+    // Split into buckets (q), literal (n) or alone, an empty replacement is harmless.
+    expect(run(['s/^a//q', 's/z//'], 'ab\n')).toBe('b\n')
+    expect(run(['s/a//n', 's/z//'], 'ab\n')).toBe('b\n')
+    expect(run(['s/^a//'], 'ab\n')).toBe('b\n')
   })
 
   it('a CR stays in its line', () => {
@@ -105,6 +130,9 @@ describe('SubstituteMaxLineLength', () => {
     expect(() => run(['s/a/bb/', 's/zzz/A/'], line(10), 20)).toThrow(LineTooLong)
     expect(() => run(['s/a/bb/n', 's/zzz/A/'], line(10), 20)).not.toThrow()
     expect(() => run(['s/a/bb/n', 's/zzz/A/'], line(11), 20)).toThrow(LineTooLong)
+    // Split into buckets, a literal's line is measured with its rest: 2 + 19 > 20.
+    expect(() => run(['s/a/bb/n'], 'a' + 'c'.repeat(18) + '\n', 20)).toThrow(LineTooLong)
+    expect(run(['s/a/bb/n'], 'a' + 'c'.repeat(17) + '\n', 20)).toBe('bb' + 'c'.repeat(17) + '\n')
   })
 
   it('a pattern that matches the empty string never ends the line', () => {
@@ -121,8 +149,12 @@ describe('a body as it arrives', () => {
     expect(s.end().toString()).toBe('2 X')
   })
 
-  it('stops when a held line grows past the limit', () => {
+  it('a held line past the limit fails when more of the body comes, after the lines before it', () => {
     const s = new SubstitutingBody(rules(['s/a/b/'], 10))
-    expect(() => s.write(Buffer.from('12345678901'))).toThrow(LineTooLong)
+    expect(s.write(Buffer.from('a\n12345678901')).toString()).toBe('b\n')
+    expect(() => s.end()).toThrow(LineTooLong)
+    const t = new SubstitutingBody(rules(['s/a/b/'], 10))
+    expect(t.write(Buffer.from('12345678901')).toString()).toBe('')
+    expect(() => t.write(Buffer.from('2'))).toThrow(LineTooLong)
   })
 })

@@ -8,8 +8,9 @@
  * - The body is cut into lines after each `\n` (the newline stays in the line); every pattern
  *   runs over every line in turn, so a pattern never spans two lines and sees what the patterns
  *   before it made.
- * - A regex is PCRE with httpd's default options (`$` only at the very end, so `s/ $//` never
- *   matches a line that ends with its newline); each search after a match starts a new subject,
+ * - A regex is PCRE with `$` only at the very end (so `s/ $//` never matches a line that ends
+ *   with its newline) but, unlike httpd's other regexes, `.` never matching the newline (so
+ *   `s/.+//` leaves a line's newline in place); each search after a match starts a new subject,
  *   so `^` matches again where the last match ended (`s/^a/b/` turns `aaa` into `bbb`). The
  *   replacement takes `$0`–`$9` and backslash escapes (ap_pregsub; `&` is literal). With `n`
  *   the pattern is a literal string and the replacement is used as written; `i` makes either
@@ -22,6 +23,8 @@
  *   result so far grows to it, stops the answer with a 500 ("Line too long"). A pattern that
  *   matches the empty string makes httpd loop until the line is too long (or, with an empty
  *   replacement, for ever): a 500 here.
+ * - A flattened regex replacement that adds nothing to a line before anything was copied for it
+ *   crashes httpd's child (ChildCrash): `s/^a//` among other patterns, on a line starting `a`.
  *
  * Bodies are handled as byte strings (latin1), as PCRE sees bytes without its UTF mode.
  * Hand-written: the line-and-piece semantics are mod_substitute's own.
@@ -86,7 +89,9 @@ export function parseSubstitute(arg: string, pos: SourcePos): Parsed {
   const bytes = toByteString(from)
   const base = { text: arg, pos, caseless, replacement: toByteString(to), flatten }
   if (literal) return { ok: true, pattern: { ...base, literal: caseless ? asciiLower(bytes) : bytes, regex: null } }
-  const r = compilePcre(bytes, { caseless })
+  // mod_substitute's regexes run without DOTALL (measured: `s/.+/X/` turns `abc\n` into `X\n`,
+  // where RewriteRule's `a.b` matches `a%0ab`), yet with DOLLAR_ENDONLY (`s/ $/!/` leaves `x \n`).
+  const r = compilePcre(`(?-s)${bytes}`, { caseless })
   if (!r.ok) {
     return r.unsupported
       ? { ok: false, message: `${r.error} (the pattern is not applied here)`, unsupported: true }
@@ -164,6 +169,15 @@ export function substituteProblems(s: VhostSettings): Diagnostic[] {
 export class LineTooLong extends Error {}
 
 /**
+ * httpd's child process dies on this line (AH00052 "exit signal Segmentation fault"): a flattened
+ * regex replacement that adds nothing (empty, or only unset groups) to a line's still unallocated
+ * buffer (no byte before the match, nothing copied yet for this line) makes ap_varbuf_regsub write
+ * its terminating NUL into the read-only empty string ap_varbuf_init starts with. The client
+ * sees its connection close: without an answer when nothing went out yet.
+ */
+export class ChildCrash extends Error {}
+
+/**
  * One line (with its newline, if it has one) through every pattern. A line is a list of
  * pieces (httpd's buckets): a pattern matches within a piece, never across two.
  */
@@ -171,14 +185,16 @@ export function substituteLine(rules: SubstituteRules, line: string): string {
   let pieces = [line]
   // With a single pattern httpd skips flattening altogether (its `force_quick`).
   const quickOnly = rules.patterns.length === 1
+  // do_pattmatch's varbuf, one per line: allocated once a flattening pass copies a byte into it.
+  const buffer = { allocated: false }
   for (const p of rules.patterns) {
     const flatten = p.flatten && !quickOnly
     const next: string[] = []
     for (const piece of pieces) {
       const made =
         p.literal !== null
-          ? literalPass(p, piece, rules.maxLineLength, flatten)
-          : regexPass(p, piece, rules.maxLineLength)
+          ? literalPass(p, piece, rules.maxLineLength, flatten, buffer)
+          : regexPass(p, piece, rules.maxLineLength, flatten, buffer)
       if (made === null) next.push(piece)
       else if (flatten) next.push(made.join(''))
       else next.push(...made.filter((m) => m !== ''))
@@ -188,8 +204,18 @@ export function substituteLine(rules: SubstituteRules, line: string): string {
   return pieces.join('')
 }
 
+interface LineBuffer {
+  allocated: boolean
+}
+
 /** The pieces a piece becomes (text, replacement, text, …, rest), or null when nothing matched. */
-function literalPass(p: SubstitutePattern, piece: string, max: number, flatten: boolean): string[] | null {
+function literalPass(
+  p: SubstitutePattern,
+  piece: string,
+  max: number,
+  flatten: boolean,
+  buffer: LineBuffer
+): string[] | null {
   const literal = p.literal!
   const haystack = p.caseless ? asciiLower(piece) : piece
   let at = haystack.indexOf(literal)
@@ -199,17 +225,28 @@ function literalPass(p: SubstitutePattern, piece: string, max: number, flatten: 
   let made = 0
   while (at >= 0) {
     made += at - pos + p.replacement.length
-    // The flattening copy may fill the limit exactly; the bucket split needs room to spare.
-    if (flatten ? made > max : made >= max) throw new LineTooLong()
+    // What the line has made so far may fill the limit exactly.
+    if (made > max) throw new LineTooLong()
+    if (flatten && made > 0) buffer.allocated = true
     out.push(piece.slice(pos, at), p.replacement)
     pos = at + literal.length
     at = haystack.indexOf(literal, pos)
   }
-  out.push(piece.slice(pos))
+  const rest = piece.slice(pos)
+  // Split into buckets (no flattening), the piece after the last match must fit too
+  // (`space_left < b->length`): the flattening copy is not measured again.
+  if (!flatten && made + rest.length > max) throw new LineTooLong()
+  out.push(rest)
   return out
 }
 
-function regexPass(p: SubstitutePattern, piece: string, max: number): string[] | null {
+function regexPass(
+  p: SubstitutePattern,
+  piece: string,
+  max: number,
+  flatten: boolean,
+  buffer: LineBuffer
+): string[] | null {
   const out: string[] = []
   let pos = 0
   let made = 0
@@ -219,8 +256,13 @@ function regexPass(p: SubstitutePattern, piece: string, max: number): string[] |
     if (!m) break
     const replacement = pregsub(p.replacement, [...m].slice(0, 10))
     made += m.index + replacement.length
+    if (made >= max) throw new LineTooLong()
+    if (flatten) {
+      if (m.index + replacement.length > 0) buffer.allocated = true
+      else if (!buffer.allocated) throw new ChildCrash()
+    }
     // An empty match does not move on: httpd repeats it until the line is too long.
-    if (made >= max || m[0].length === 0) throw new LineTooLong()
+    if (m[0].length === 0) throw new LineTooLong()
     out.push(piece.slice(pos, pos + m.index), replacement)
     pos += m.index + m[0].length
   }
@@ -242,20 +284,30 @@ export class SubstitutingBody {
 
   constructor(private readonly rules: SubstituteRules) {}
 
-  /** What can go out after `chunk`; throws LineTooLong. */
+  /** What can go out after `chunk`; throws LineTooLong or ChildCrash. */
   write(chunk: Buffer): Buffer {
+    this.checkPending()
     const text = this.pending + chunk.toString('latin1')
     const end = text.lastIndexOf('\n') + 1
     this.pending = text.slice(end)
-    if (this.pending.length > this.rules.maxLineLength) throw new LineTooLong()
     return end === 0 ? EMPTY : Buffer.from(this.lines(text.slice(0, end)), 'latin1')
   }
 
-  /** The rest, at the end of the body; throws LineTooLong. */
+  /** The rest, at the end of the body; throws LineTooLong or ChildCrash. */
   end(): Buffer {
+    this.checkPending()
     const rest = this.pending
     this.pending = ''
     return rest === '' ? EMPTY : Buffer.from(substituteLine(this.rules, rest), 'latin1')
+  }
+
+  /**
+   * An unfinished line longer than the limit fails when more of the body comes (or its end), not
+   * before: the finished lines that came with it have gone out by then (measured: a static
+   * file's complete lines are a 200's first bytes, then the answer is cut).
+   */
+  private checkPending(): void {
+    if (this.pending.length > this.rules.maxLineLength) throw new LineTooLong()
   }
 
   private lines(text: string): string {
@@ -272,7 +324,7 @@ export class SubstitutingBody {
 
 const EMPTY = Buffer.alloc(0)
 
-/** A whole body through the filter; throws LineTooLong. */
+/** A whole body through the filter; throws LineTooLong or ChildCrash. */
 export function substituteBody(rules: SubstituteRules, body: Buffer): Buffer {
   const s = new SubstitutingBody(rules)
   const head = s.write(body)
