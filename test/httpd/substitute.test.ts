@@ -124,10 +124,17 @@ const proxied = proxiedSideBySide((b, d) => [
   'ProxyTimeout 5',
   `ProxyPass /p/ ${b}/b/`,
   `ProxyPass /s/ ${b}/b/`,
+  `ProxyPass /m4/ ${b}/b/`,
   'AddOutputFilterByType SUBSTITUTE text/plain',
   'Substitute "s/abc/X/"',
   '<Location /s/>',
   '  SetOutputFilter SUBSTITUTE',
+  '</Location>',
+  // A line that came in pieces is measured once whole: abc\n (4) fits in 4 and goes out, xabc\n
+  // (5, one byte at a time shorter) cuts the answer.
+  '<Location /m4/>',
+  '  SetOutputFilter SUBSTITUTE',
+  '  SubstituteMaxLineLength 4',
   '</Location>'
 ])
 
@@ -141,7 +148,8 @@ describe('mod_substitute on a proxied answer', () => {
       ['GET', '/p/text/200', {}],
       ['GET', '/p/text/404', {}],
       ['GET', '/p/text/203', {}],
-      ['GET', '/s/text/404', {}]
+      ['GET', '/s/text/404', {}],
+      ['GET', '/m4/lines', {}]
     ]
     expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
   })

@@ -149,6 +149,14 @@ describe('a body as it arrives', () => {
     expect(s.end().toString()).toBe('2 X')
   })
 
+  it('a line that came in pieces is measured once whole; one that came at once is not', () => {
+    const s = new SubstitutingBody(rules(['s/zzz/A/'], 4))
+    expect(s.write(Buffer.from('ab')).toString()).toBe('')
+    expect(s.write(Buffer.from('c\nxa')).toString()).toBe('abc\n')
+    expect(() => s.write(Buffer.from('bc\n'))).toThrow(LineTooLong)
+    expect(new SubstitutingBody(rules(['s/zzz/A/'], 4)).write(Buffer.from('xabc\n')).toString()).toBe('xabc\n')
+  })
+
   it('a held line past the limit fails when more of the body comes, after the lines before it', () => {
     const s = new SubstitutingBody(rules(['s/a/b/'], 10))
     expect(s.write(Buffer.from('a\n12345678901')).toString()).toBe('b\n')

@@ -287,8 +287,12 @@ export class SubstitutingBody {
   /** What can go out after `chunk`; throws LineTooLong or ChildCrash. */
   write(chunk: Buffer): Buffer {
     this.checkPending()
+    const carried = this.pending.length > 0
     const text = this.pending + chunk.toString('latin1')
     const end = text.lastIndexOf('\n') + 1
+    // A line whose start waited for the rest is flattened from its pieces and measured then
+    // (`fbytes > max_line_length`); a line that came in one piece is not.
+    if (carried && end > 0 && text.indexOf('\n') + 1 > this.rules.maxLineLength) throw new LineTooLong()
     this.pending = text.slice(end)
     return end === 0 ? EMPTY : Buffer.from(this.lines(text.slice(0, end)), 'latin1')
   }
