@@ -44,6 +44,12 @@ function action(v: unknown): FlushAction {
   return v as FlushAction
 }
 
+/** `CQ-Action-Scope: ResourceOnly` asked for; absent means the hierarchical flush. */
+function resourceOnly(v: unknown): boolean {
+  if (v !== undefined && typeof v !== 'boolean') throw new BadArgument('resourceOnly must be true or false')
+  return v === true
+}
+
 function listOptions(v: unknown): { afterSeq?: number; limit?: number } {
   if (v === undefined || v === null) return {}
   if (typeof v !== 'object') throw new BadArgument('listTraces expects an options object')
@@ -80,8 +86,10 @@ const DISPATCH: Record<CallName, (api: EngineApi, args: unknown[]) => Promise<un
   setRuntime: (api, [settings]) => api.setRuntime(runtimeSettings(settings)),
   listCacheFolder: (api, [farm, rel]) => api.listCacheFolder(str(farm, 'farm'), str(rel, 'relPath')),
   cacheTotals: (api, [farm]) => api.cacheTotals(str(farm, 'farm')),
-  previewFlush: (api, [farm, handle, a]) => api.previewFlush(str(farm, 'farm'), str(handle, 'handle'), action(a)),
-  flush: (api, [farm, handle, a]) => api.flush(str(farm, 'farm'), str(handle, 'handle'), action(a)),
+  previewFlush: (api, [farm, handle, a, scope]) =>
+    api.previewFlush(str(farm, 'farm'), str(handle, 'handle'), action(a), resourceOnly(scope)),
+  flush: (api, [farm, handle, a, scope]) =>
+    api.flush(str(farm, 'farm'), str(handle, 'handle'), action(a), resourceOnly(scope)),
   clearCacheFolder: (api, [farm, rel]) => api.clearCacheFolder(str(farm, 'farm'), str(rel, 'relPath')),
   cachePath: (api, [farm, rel]) => api.cachePath(str(farm, 'farm'), str(rel, 'relPath')),
   getRenders: (api) => api.getRenders()

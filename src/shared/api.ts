@@ -3,7 +3,7 @@
  * only; one implementation goes through Electron's preload bridge, the other through the
  * headless HTTP + WebSocket server. Every value is plain JSON.
  */
-import type { CacheEvent, CacheFolderListing, CacheTotals, FlushAction, FlushPreview, FlushReport } from './cache-types'
+import type { CacheEvent, CacheFolderListing, CacheTotals, FlushAction, FlushPreview, FlushSent } from './cache-types'
 import type { ConfigLayout } from './config-model'
 import type { Diagnostic, SourcePos } from './diagnostics'
 import type { FilterResult } from './trace-match'
@@ -118,8 +118,10 @@ export interface EngineApi {
   setRuntime(settings: Partial<RuntimeSettings>): Promise<ConfigStatus>
   listCacheFolder(farm: string, relPath: string): Promise<CacheFolderListing>
   cacheTotals(farm: string): Promise<CacheTotals>
-  previewFlush(farm: string, handle: string, action: FlushAction): Promise<FlushPreview>
-  flush(farm: string, handle: string, action: FlushAction): Promise<FlushReport>
+  /** `resourceOnly`: with `CQ-Action-Scope: ResourceOnly` (no `.stat` touched, §7.3 step 4). */
+  previewFlush(farm: string, handle: string, action: FlushAction, resourceOnly?: boolean): Promise<FlushPreview>
+  /** Sends the flush agent's request through the proxy's own listener (logged like any request). */
+  flush(farm: string, handle: string, action: FlushAction, resourceOnly?: boolean): Promise<FlushSent>
   clearCacheFolder(farm: string, relPath: string): Promise<{ deleted: number }>
   /** Absolute path of a cached file or folder; refused when it would lead outside the farm's docroot. */
   cachePath(farm: string, relPath: string): Promise<string>

@@ -98,6 +98,24 @@ export interface FlushReport {
   log: string[]
 }
 
+/**
+ * The invalidation request the Cache view sent through the proxy's own listener, as AEM's flush
+ * agent sends it (§7.1), and what that request's trace says it did.
+ */
+export interface FlushSent {
+  /** The request line's target and the header lines as sent, in order. */
+  request: { method: 'POST'; target: string; headers: [name: string, value: string][] }
+  /** Why its Host (and target) reach the farm: the farm stage's reason. */
+  hostReason: string
+  status: number
+  /** The request in the log; null when its trace did not come (the log may be paused or full). */
+  traceId: string | null
+  /** The trace's last word on it: the flush stage's summary (a refusal says why), else the last stage's. */
+  summary: string | null
+  /** What the invalidation did (from the flush stage), null when it did not run (403, 404, …). */
+  report: FlushReport | null
+}
+
 export type CacheEvent =
   | { type: 'cache-stored'; farm: string; relPath: string; bytes: number; at: number; ttlExpiresAt: number | null }
   | { type: 'cache-discarded'; farm: string; relPath: string; reason: string; at: number }

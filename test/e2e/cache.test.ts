@@ -2,7 +2,9 @@
  * The cache tree against `serve --demo` with its own docroot: what the proxy caches appears
  * with its state, and a flush or a clear started from the tree (a flush after its preview)
  * makes the next request for the page a miss that fetches it from the render again; "Show in
- * folder", with no file manager to open, shows the file's path to copy.
+ * folder", with no file manager to open, shows the file's path to copy. A flush is the flush
+ * agent's request sent to the proxy, so it is in the Requests log, and a farm whose
+ * /allowedClients refuses the loopback client answers it with the Dispatcher's 403.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -119,6 +121,15 @@ describe('the cache tree', () => {
     await expect
       .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
       .toMatch(/^Done: HTTP 200\. \d+ \.stat touched, 1 deleted\.$/)
+    expect((await textOf(dialog.locator('.flush-request')))?.split(/ (?=[A-Z][\w-]+: )/)).toEqual([
+      'POST /dispatcher/invalidate.cache HTTP/1.1',
+      'Host: localhost',
+      'CQ-Action: Activate',
+      'CQ-Handle: /content/demo/us/en/adventures',
+      'Content-Type: application/octet-stream',
+      'Content-Length: 0'
+    ])
+    await screenshot(ui.page, 'cache-flush-sent')
     await dialog.getByRole('button', { name: 'Close' }).click()
     await expect.poll(() => treeRow(PAGE).count(), POLL).toBe(0)
     await expect.poll(() => textOf(treeRow(HOME).locator('.pill')), POLL).toMatch(/^(grace|stale)$/)
@@ -128,6 +139,9 @@ describe('the cache tree', () => {
     expect(await get(served.proxy, PAGE)).toBe(200)
     await tab('requests')
     await expect.poll(() => logRow(PAGE).count(), POLL).toBe(3)
+    const flushRow = logRow('/dispatcher/invalidate.cache')
+    await expect.poll(() => flushRow.count(), POLL).toBe(1)
+    expect(await textOf(flushRow.locator('.cell-outcome'))).toBe('flush')
     await expectMissStored()
   })
 
@@ -149,6 +163,62 @@ describe('the cache tree', () => {
     await tab('requests')
     await expect.poll(() => logRow(PAGE).count(), POLL).toBe(4)
     await expectMissStored()
+  })
+
+  it("a ResourceOnly flush deletes the handle's files and touches no .stat, in the preview and when sent", async () => {
+    await settle()
+    await tab('cache')
+    await ui.page.getByRole('button', { name: 'Refresh' }).click()
+    for (const dir of ['/content', '/content/demo', '/content/demo/us', '/content/demo/us/en']) await openFolder(dir)
+    const file = treeRow(PAGE)
+    await file.hover()
+    await file.getByRole('button', { name: 'Flush…' }).click()
+    const dialog = ui.page.locator('dialog.dialog')
+    await expect
+      .poll(() => textOf(dialog.locator('.path-list li', { hasText: '/content/demo/.stat' })), POLL)
+      .toBe('/content/demo/.stat')
+    await dialog.getByRole('checkbox', { name: /Resource only/ }).check()
+    await expect.poll(() => dialog.locator('.path-list li', { hasText: '.stat' }).count(), POLL).toBe(0)
+    expect(await textOf(dialog.locator('.flush-preview p').first())).toBe(
+      '0 cached documents will become stale, 1 deleted.'
+    )
+    await dialog.getByRole('button', { name: 'Flush', exact: true }).click()
+    await expect
+      .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
+      .toBe('Done: HTTP 200. 0 .stat touched, 1 deleted.')
+    expect(await textOf(dialog.locator('.flush-request'))).toContain('CQ-Action-Scope: ResourceOnly')
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await expect.poll(() => treeRow(PAGE).count(), POLL).toBe(0)
+  })
+
+  it("a farm whose /allowedClients refuses the loopback client answers the flush with the Dispatcher's 403, and says why", async () => {
+    const farmFile = join(served.configDir, 'conf.dispatcher.d/enabled_farms/default.farm')
+    const text = fs.readFileSync(farmFile, 'utf8')
+    fs.writeFileSync(
+      farmFile,
+      text.replace('/0100 { /glob "127.0.0.1" /type "allow" }', '/0100 { /glob "*" /type "deny" }')
+    )
+    await tab('config')
+    await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain('generation 2')
+    await tab('cache')
+    const file = treeRow(HOME)
+    await file.hover()
+    await file.getByRole('button', { name: 'Flush…' }).click()
+    const dialog = ui.page.locator('dialog.dialog')
+    await expect.poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL).toMatch(/will become stale/)
+    await dialog.getByRole('button', { name: 'Flush', exact: true }).click()
+    await expect
+      .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
+      .toBe(
+        'HTTP 403: nothing was invalidated. Flushing rejected from 127.0.0.1: /allowedClients does not allow this client (403)'
+      )
+    await screenshot(ui.page, 'cache-flush-refused')
+    await dialog.getByRole('button', { name: 'Show the request in the log' }).click()
+    await expect
+      .poll(() => textOf(ui.page.locator('.detail-pane .stage[data-stage="flush"] .stage-summary')), POLL)
+      .toMatch(/^Flushing rejected from 127\.0\.0\.1/)
+    await ui.page.keyboard.press('Escape')
+    expect(fs.existsSync(join(served.docroot, HOME))).toBe(true)
   })
 
   it('the page logged no errors', () => {

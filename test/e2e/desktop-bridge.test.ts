@@ -59,10 +59,10 @@ beforeAll(async () => {
         setRuntime: (settings: unknown) => call('POST', '/api/config/runtime', settings),
         listCacheFolder: (farm: string, path: string) => call('GET', `/api/cache/folder?${q({ farm, path })}`),
         cacheTotals: (farm: string) => call('GET', `/api/cache/totals?${q({ farm })}`),
-        previewFlush: (farm: string, handle: string, action: string) =>
-          call('POST', '/api/cache/flush-preview', { farm, handle, action }),
-        flush: (farm: string, handle: string, action: string) =>
-          call('POST', '/api/cache/flush', { farm, handle, action }),
+        previewFlush: (farm: string, handle: string, action: string, resourceOnly?: boolean) =>
+          call('POST', '/api/cache/flush-preview', { farm, handle, action, resourceOnly }),
+        flush: (farm: string, handle: string, action: string, resourceOnly?: boolean) =>
+          call('POST', '/api/cache/flush', { farm, handle, action, resourceOnly }),
         clearCacheFolder: (farm: string, path: string) => call('POST', '/api/cache/clear', { farm, path }),
         getRenders: () => call('GET', '/api/renders'),
         onEvent(listener: (e: unknown) => void) {

@@ -24,19 +24,28 @@ import type {
   TraceDetail,
   TraceSummary
 } from '../../shared/api'
-import type { CacheFolderListing, CacheTotals, FlushAction, FlushPreview, FlushReport } from '../../shared/cache-types'
+import type {
+  CacheFolderListing,
+  CacheTotals,
+  FlushAction,
+  FlushPreview,
+  FlushReport,
+  FlushSent
+} from '../../shared/cache-types'
 import type { LoadedConfig } from '../../shared/config-model'
 import type { FilterResult } from '../../shared/trace-match'
 import type { AcceptDetail, RequestTrace } from '../../shared/trace'
 import type { CacheEvent } from '../../shared/cache-types'
 import { parseRuntimeChange, type RuntimeChange } from '../../shared/runtime-settings'
-import { executeFlush, planFlush, type FlushPlan } from './cache/flush'
+import { planFlush, type FlushPlan } from './cache/flush'
 import { previewFlush } from './cache/flush-preview'
 import { parseInvalidation } from './cache/flush-request'
 import { cacheTotals, listFolder } from './cache/inspect'
 import type { CacheStore } from './cache/store'
 import { walkDocroot } from './cache/tree-walk'
 import type { Engine, EngineEvent } from './engine'
+import { explainRequest } from './explain'
+import { chooseFlushTarget } from './flush-target'
 import { evaluateFilter } from './pipeline/filter'
 import { normaliseTarget } from './pipeline/normalise-url'
 
@@ -166,31 +175,45 @@ export class LocalEngineApi implements EngineApi {
   async replay(id: string): Promise<ReplayResult> {
     const original = this.engine.findTrace(id)
     if (!original) throw new UnknownTraceError(id)
-    const base = this.engine.url
-    if (!base) throw new Error('the proxy is not listening')
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(original.request.headers)) if (!NOT_REPLAYED.has(k)) headers[k] = v
     const { method, url } = original.request
-    let traceId: string | null = null
+    const { status, trace } = await this.sendThroughProxy(
+      method,
+      url,
+      headers,
+      (t) => t.request.url === url && t.request.method === method
+    )
+    return { status, traceId: trace?.id ?? null }
+  }
+
+  /**
+   * Sends a request to the proxy's own listener, so it runs and is logged like any other, and
+   * returns its status and trace: the first newer trace `matches` accepts.
+   */
+  private async sendThroughProxy(
+    method: string,
+    target: string,
+    headers: Record<string, string>,
+    matches: (t: RequestTrace) => boolean
+  ): Promise<{ status: number; trace: RequestTrace | null }> {
+    const base = this.engine.url
+    if (!base) throw new Error('the proxy is not listening')
+    const after = this.engine.traces.newest(1)[0]?.seq ?? 0
+    let found: RequestTrace | null = null
     let seen: () => void = () => undefined
     const published = new Promise<void>((resolve) => (seen = resolve))
     const unsubscribe = this.engine.events.subscribe((e) => {
-      if (
-        traceId === null &&
-        e.type === 'trace' &&
-        e.trace.request.url === url &&
-        e.trace.request.method === method &&
-        e.trace.seq > original.seq
-      ) {
-        traceId = e.trace.id
+      if (found === null && e.type === 'trace' && e.trace.seq > after && matches(e.trace)) {
+        found = e.trace
         seen()
       }
     })
     try {
-      const status = await sendOnce(base, method, url, headers)
+      const status = await sendOnce(base, method, target, headers)
       // The proxy publishes a trace when the connection's answer is closed, which can come just after the body ends.
       await Promise.race([published, new Promise((r) => setTimeout(r, 1000).unref())])
-      return { status, traceId }
+      return { status, trace: found }
     } finally {
       unsubscribe()
     }
@@ -286,8 +309,8 @@ export class LocalEngineApi implements EngineApi {
   }
 
   /** The plan an invalidation request with these headers would carry out (§7.1, §7.3). */
-  private flushPlan(store: CacheStore, handle: string, action: FlushAction): FlushPlan {
-    const parsed = parseInvalidation({ 'cq-action': action, 'cq-handle': handle })
+  private flushPlan(store: CacheStore, handle: string, action: FlushAction, resourceOnly: boolean): FlushPlan {
+    const parsed = parseInvalidation(invalidationHeaders(handle, action, resourceOnly))
     if (!parsed.ok) throw new BadInputError(parsed.reason)
     return planFlush(store.policy, parsed.request)
   }
@@ -300,14 +323,52 @@ export class LocalEngineApi implements EngineApi {
     return cacheTotals(this.cacheOf(farm))
   }
 
-  async previewFlush(farm: string, handle: string, action: FlushAction): Promise<FlushPreview> {
+  async previewFlush(farm: string, handle: string, action: FlushAction, resourceOnly = false): Promise<FlushPreview> {
     const store = this.cacheOf(farm)
-    return previewFlush(store, this.flushPlan(store, handle, action))
+    return previewFlush(store, this.flushPlan(store, handle, action, resourceOnly))
   }
 
-  async flush(farm: string, handle: string, action: FlushAction): Promise<FlushReport> {
-    const store = this.cacheOf(farm)
-    return executeFlush(store, this.flushPlan(store, handle, action))
+  /**
+   * Sends the invalidation request AEM's flush agent sends (§7.1) to the proxy's own listener,
+   * with a Host (and target) that selects the farm through its `/virtualhosts`, so it goes
+   * through the Apache layer, `/allowedClients` and the flush stage, and is logged and traced
+   * like any request; what it did is read back from its trace.
+   */
+  async flush(farm: string, handle: string, action: FlushAction, resourceOnly = false): Promise<FlushSent> {
+    this.flushPlan(this.cacheOf(farm), handle, action, resourceOnly)
+    const base = this.engine.url
+    if (!base) throw new Error('the proxy is not listening')
+    const listener = new URL(base)
+    const client = listener.hostname.replace(/^\[|\]$/g, '')
+    const active = this.engine.active
+    const values = active.farms.find((f) => f.farm.name === farm)?.farm.virtualhosts.map((v) => v.value) ?? []
+    const chosen = chooseFlushTarget(farm, values, ['localhost', listener.host], (host, target) =>
+      explainRequest(
+        active,
+        { method: 'POST', url: target, host, client, headers: flushHeaders(handle, action, resourceOnly) },
+        0
+      )
+    )
+    if (!chosen)
+      throw new BadInputError(
+        `no Host reaches farm /${farm} as an invalidation request: its /virtualhosts values are taken by farms further down, or the Apache layer does not hand them to the Dispatcher`
+      )
+    const headers = { Host: chosen.host, ...flushHeaders(handle, action, resourceOnly) }
+    const { status, trace } = await this.sendThroughProxy(
+      'POST',
+      chosen.target,
+      headers,
+      (t) => t.request.method === 'POST' && t.request.url === chosen.target && t.request.headers['cq-handle'] === handle
+    )
+    const stage = trace?.stages.find((s) => s.stage === 'flush') ?? trace?.stages.at(-1)
+    return {
+      request: { method: 'POST', target: chosen.target, headers: Object.entries(headers) },
+      hostReason: chosen.reason,
+      status,
+      traceId: trace?.id ?? null,
+      summary: stage?.summary ?? null,
+      report: flushReportOf(stage?.stage === 'flush' ? stage.detail : undefined)
+    }
   }
 
   /**
@@ -424,6 +485,30 @@ export class LocalEngineApi implements EngineApi {
       }
     }
   }
+}
+
+/** The headers AEM's flush agent sends (§7.1), as sent: an empty body, so Content-Length 0. */
+function flushHeaders(handle: string, action: FlushAction, resourceOnly: boolean): Record<string, string> {
+  return {
+    'CQ-Action': action,
+    'CQ-Handle': handle,
+    ...(resourceOnly ? { 'CQ-Action-Scope': 'ResourceOnly' } : {}),
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': '0'
+  }
+}
+
+/** The same headers as the flush stage reads them (lower-case names). */
+function invalidationHeaders(handle: string, action: FlushAction, resourceOnly: boolean): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(flushHeaders(handle, action, resourceOnly))) out[k.toLowerCase()] = v
+  return out
+}
+
+/** The flush stage's detail when the invalidation ran (a report with `statfilesTouched`), else null. */
+function flushReportOf(detail: unknown): FlushReport | null {
+  const d = detail as Partial<FlushReport> | undefined
+  return d && Array.isArray(d.statfilesTouched) && Array.isArray(d.deleted) ? (d as FlushReport) : null
 }
 
 /** The absolute path of `relPath`, refused when it names a place outside the docroot, by `..` or through a symlink. */

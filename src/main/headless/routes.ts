@@ -45,6 +45,12 @@ function action(value: unknown): FlushAction {
   return value as FlushAction
 }
 
+/** `CQ-Action-Scope: ResourceOnly` asked for; absent means the hierarchical flush. */
+function resourceOnly(value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'boolean') throw new BadRequest('resourceOnly must be true or false')
+  return value === true
+}
+
 const ROUTES: Route[] = [
   {
     method: 'GET',
@@ -83,12 +89,24 @@ const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: /^\/api\/cache\/flush-preview$/,
-    handle: (api, c) => api.previewFlush(str(c.body.farm, 'farm'), str(c.body.handle, 'handle'), action(c.body.action))
+    handle: (api, c) =>
+      api.previewFlush(
+        str(c.body.farm, 'farm'),
+        str(c.body.handle, 'handle'),
+        action(c.body.action),
+        resourceOnly(c.body.resourceOnly)
+      )
   },
   {
     method: 'POST',
     pattern: /^\/api\/cache\/flush$/,
-    handle: (api, c) => api.flush(str(c.body.farm, 'farm'), str(c.body.handle, 'handle'), action(c.body.action))
+    handle: (api, c) =>
+      api.flush(
+        str(c.body.farm, 'farm'),
+        str(c.body.handle, 'handle'),
+        action(c.body.action),
+        resourceOnly(c.body.resourceOnly)
+      )
   },
   {
     method: 'POST',

@@ -61,13 +61,17 @@ describe('IPC handlers', () => {
   it('calls the API with the checked arguments and wraps the answer', async () => {
     const r = await handlers.get(callChannel('flush'))!(trusted, 'publishfarm', '/content/site/en', 'Activate')
     expect(r).toEqual({ ok: true, value: { from: 'flush' } })
-    expect(calls.at(-1)).toEqual(['flush', 'publishfarm', '/content/site/en', 'Activate'])
+    expect(calls.at(-1)).toEqual(['flush', 'publishfarm', '/content/site/en', 'Activate', false])
+    await handlers.get(callChannel('flush'))!(trusted, 'publishfarm', '/content/site/en', 'Activate', true)
+    expect(calls.at(-1)).toEqual(['flush', 'publishfarm', '/content/site/en', 'Activate', true])
   })
 
   it('refuses arguments of the wrong kind before they reach the engine', async () => {
     const before = calls.length
     const r = await handlers.get(callChannel('flush'))!(trusted, 'publishfarm', '/x', 'DropEverything')
     expect(r).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    const r1 = await handlers.get(callChannel('flush'))!(trusted, 'publishfarm', '/x', 'Activate', 'ResourceOnly')
+    expect(r1).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
     const r2 = await handlers.get(callChannel('listTraces'))!(trusted, { afterSeq: -1 })
     expect(r2).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
     expect(calls.length).toBe(before)

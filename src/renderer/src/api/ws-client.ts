@@ -88,8 +88,10 @@ export function createWsClient(location: { origin: string; search: string; host:
     setRuntime: (settings) => call('POST', '/api/config/runtime', settings),
     listCacheFolder: (farm, relPath) => call('GET', `/api/cache/folder${q({ farm, path: relPath })}`),
     cacheTotals: (farm) => call('GET', `/api/cache/totals${q({ farm })}`),
-    previewFlush: (farm, handle, action) => call('POST', '/api/cache/flush-preview', { farm, handle, action }),
-    flush: (farm, handle, action) => call('POST', '/api/cache/flush', { farm, handle, action }),
+    previewFlush: (farm, handle, action, resourceOnly) =>
+      call('POST', '/api/cache/flush-preview', { farm, handle, action, resourceOnly }),
+    flush: (farm, handle, action, resourceOnly) =>
+      call('POST', '/api/cache/flush', { farm, handle, action, resourceOnly }),
     clearCacheFolder: (farm, relPath) => call('POST', '/api/cache/clear', { farm, path: relPath }),
     cachePath: (farm, relPath) => call('GET', `/api/cache/path${q({ farm, path: relPath })}`),
     // The server runs on this machine (loopback only), so the file manager it opens is the user's.

@@ -1,11 +1,14 @@
 /**
  * Flush with a preview: what the invalidation request will touch and delete is shown before
- * anything happens (§7.3); the same request the AEM replication agent would send runs on confirm.
+ * anything happens (§7.3); on confirm the request AEM's flush agent sends goes to the proxy's
+ * own listener (so it is in the Requests log), and what its trace says it did is shown: the
+ * Dispatcher's 403 with its reason when `/allowedClients` refuses the loopback client.
  */
 import { useEffect, useState } from 'react'
-import type { FlushAction, FlushPreview, FlushReport } from '../../../../shared/cache-types'
+import type { FlushAction, FlushPreview, FlushSent } from '../../../../shared/cache-types'
 import { Dialog } from '../../components/Dialog'
 import { useSession } from '../../session-context'
+import { uiStore } from '../../store/panels'
 import { documentCount } from '../../store/cache-tree'
 import { formatCount } from '../../store/format'
 
@@ -24,8 +27,9 @@ export function FlushDialog({
 }) {
   const session = useSession()
   const [action, setAction] = useState<FlushAction>(initialAction)
+  const [resourceOnly, setResourceOnly] = useState(false)
   const [preview, setPreview] = useState<FlushPreview | null>(null)
-  const [report, setReport] = useState<FlushReport | null>(null)
+  const [report, setReport] = useState<FlushSent | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -34,18 +38,18 @@ export function FlushDialog({
     setPreview(null)
     setError(null)
     session.client
-      .previewFlush(farm, handle, action)
+      .previewFlush(farm, handle, action, resourceOnly)
       .then((p) => live && setPreview(p))
       .catch((e: Error) => live && setError(e.message))
     return () => {
       live = false
     }
-  }, [session, farm, handle, action])
+  }, [session, farm, handle, action, resourceOnly])
 
   const run = async (): Promise<void> => {
     setBusy(true)
     try {
-      setReport(await session.client.flush(farm, handle, action))
+      setReport(await session.client.flush(farm, handle, action, resourceOnly))
       session.refreshCache()
     } catch (e) {
       setError((e as Error).message)
@@ -86,13 +90,32 @@ export function FlushDialog({
           </label>
         ))}
       </div>
+      <label className="flush-scope">
+        <input
+          type="checkbox"
+          checked={resourceOnly}
+          onChange={(e) => setResourceOnly(e.target.checked)}
+          disabled={!!report}
+        />{' '}
+        Resource only{' '}
+        <span className="muted">
+          (CQ-Action-Scope: ResourceOnly: deletes the handle&apos;s files, touches no .stat)
+        </span>
+      </label>
       <p className="muted">
-        Sends <span className="mono">CQ-Action: {action}</span>, <span className="mono">CQ-Handle: {handle}</span> to
-        the farm /{farm} as AEM&apos;s flush agent would.
+        Sends <span className="mono">POST /dispatcher/invalidate.cache</span> with{' '}
+        <span className="mono">CQ-Action: {action}</span>, <span className="mono">CQ-Handle: {handle}</span>
+        {resourceOnly && (
+          <>
+            , <span className="mono">CQ-Action-Scope: ResourceOnly</span>
+          </>
+        )}{' '}
+        to the proxy, with a Host that selects the farm /{farm}, as AEM&apos;s flush agent would; it appears in the
+        Requests log.
       </p>
       {error && <p className="error-text">{error}</p>}
       {report ? (
-        <ReportView report={report} />
+        <SentView sent={report} onClose={onClose} />
       ) : preview ? (
         <PreviewView preview={preview} />
       ) : (
@@ -123,15 +146,39 @@ function PreviewView({ preview }: { preview: FlushPreview }) {
   )
 }
 
-function ReportView({ report }: { report: FlushReport }) {
+function SentView({ sent, onClose }: { sent: FlushSent; onClose: () => void }) {
+  const session = useSession()
+  const report = sent.report
+  const showRequest = (): void => {
+    if (!sent.traceId) return
+    session.requests.getState().select(sent.traceId)
+    uiStore.setState({ tab: 'requests' })
+    onClose()
+  }
   return (
     <div className="flush-preview">
-      <p>
-        Done: HTTP {report.status}. {report.statfilesTouched.length} .stat touched, {documentCount(report.deleted)}{' '}
-        deleted.
-      </p>
-      <List title="Deleted" items={report.deleted} />
-      {report.log.length > 0 && <pre className="module-log">{report.log.join('\n')}</pre>}
+      {report ? (
+        <p>
+          Done: HTTP {sent.status}. {report.statfilesTouched.length} .stat touched, {documentCount(report.deleted)}{' '}
+          deleted.
+        </p>
+      ) : (
+        <p className="error-text">
+          HTTP {sent.status}: nothing was invalidated. {sent.summary}
+        </p>
+      )}
+      <div className="section-label">Request sent</div>
+      <pre className="module-log flush-request">
+        {[
+          `${sent.request.method} ${sent.request.target} HTTP/1.1`,
+          ...sent.request.headers.map(([k, v]) => `${k}: ${v}`)
+        ].join('\n')}
+      </pre>
+      <p className="muted">Host: {sent.hostReason}</p>
+      {report && <List title=".stat files touched" items={report.statfilesTouched} />}
+      {report && <List title="Deleted" items={report.deleted} />}
+      {report && report.log.length > 0 && <pre className="module-log">{report.log.join('\n')}</pre>}
+      {sent.traceId && <button onClick={showRequest}>Show the request in the log</button>}
     </div>
   )
 }

@@ -1,0 +1,130 @@
+/**
+ * The Cache view's Flush sends the invalidation request AEM's flush agent sends (§7.1) through
+ * the proxy's own listener, with a Host that selects the chosen farm by its `/virtualhosts`
+ * (§3.3), so it is logged and traced like any request and `/allowedClients` judges it (§7.2);
+ * what it did is read from that request's trace.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Engine } from '../../src/main/engine/engine'
+import { LocalEngineApi } from '../../src/main/engine/engine-api'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c()
+})
+
+const PAGE = '/content/site/en/page'
+
+/**
+ * Three farms, each with its own docroot: `/catchall` ("*") first, so bottom-up it takes only
+ * what the others do not; `/site` by name and subdomain; `/locked`, whose `/allowedClients`
+ * refuses everyone, the loopback client included.
+ */
+async function start(): Promise<{ api: LocalEngineApi; engine: Engine; docroots: Record<string, string> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cache-view-flush-'))
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const docroots: Record<string, string> = {}
+  const farm = (name: string, hosts: string, allowed: string): string => {
+    const docroot = path.join(dir, name)
+    fs.mkdirSync(path.join(docroot, 'content/site/en'), { recursive: true })
+    fs.writeFileSync(path.join(docroot, `${PAGE}.html`), 'page')
+    fs.writeFileSync(path.join(docroot, `${PAGE}.model.json`), '{}')
+    docroots[name] = docroot
+    return `/${name} {
+    /virtualhosts { ${hosts} }
+    /renders { /0 { /hostname "127.0.0.1" /port "9" } }
+    /filter { /0001 { /type "deny" /url "*" } }
+    /cache {
+      /docroot "${docroot}"
+      /statfileslevel "2"
+      /rules { /0 { /glob "*" /type "allow" } }
+      /allowedClients { ${allowed} }
+    }
+  }`
+  }
+  const loopback = `/0 { /glob "*" /type "deny" } /1 { /glob "127.0.0.1" /type "allow" }`
+  fs.writeFileSync(
+    path.join(dir, 'dispatcher.any'),
+    `/farms {
+  ${farm('catchall', '"*"', loopback)}
+  ${farm('site', '"www.site.example" "*.site.example"', loopback)}
+  ${farm('locked', '"locked.example"', '/0 { /glob "*" /type "deny" }')}
+}
+`
+  )
+  const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, watch: false })
+  cleanups.push(() => engine.stop())
+  await engine.start()
+  return { api: new LocalEngineApi(engine), engine, docroots }
+}
+
+describe("the Cache view's Flush", () => {
+  it("sends POST /dispatcher/invalidate.cache with the flush agent's headers through the listener, logged and traced", async () => {
+    const { api, docroots } = await start()
+    const sent = await api.flush('site', PAGE, 'Activate')
+    expect(sent.status).toBe(200)
+    expect(sent.request.target).toBe('/dispatcher/invalidate.cache')
+    expect(sent.request.headers).toEqual([
+      ['Host', 'www.site.example'],
+      ['CQ-Action', 'Activate'],
+      ['CQ-Handle', PAGE],
+      ['Content-Type', 'application/octet-stream'],
+      ['Content-Length', '0']
+    ])
+    expect(sent.hostReason).toContain("'www.site.example'")
+    // The request is in the log, as the Requests view lists it, and its trace is the one the UI reads.
+    const { traces } = await api.listTraces()
+    expect(traces.map((t) => [t.method, t.url, t.host, t.farm, t.status, t.outcome])).toEqual([
+      ['POST', '/dispatcher/invalidate.cache', 'www.site.example', 'site', 200, 'flush']
+    ])
+    expect(sent.traceId).toBe(traces[0].id)
+    const trace = (await api.getTrace(traces[0].id))!.trace
+    expect(trace.request.headers['cq-handle']).toBe(PAGE)
+    expect(trace.request.headers['content-length']).toBe('0')
+    // What it did, from the trace: the page's renderings deleted, the .stat files on its path touched.
+    expect(sent.report?.deleted.sort()).toEqual([`${PAGE}.html`, `${PAGE}.model.json`])
+    expect(sent.report?.statfilesTouched).toEqual(['/.stat', '/content/.stat', '/content/site/.stat'])
+    expect(fs.existsSync(path.join(docroots.site, `${PAGE}.html`))).toBe(false)
+    expect(fs.existsSync(path.join(docroots.catchall, `${PAGE}.html`))).toBe(true)
+  })
+
+  it('picks a Host each farm is selected by, bottom-up: a catch-all farm above others gets one no other farm takes', async () => {
+    const { api, docroots } = await start()
+    const sent = await api.flush('catchall', PAGE, 'Activate')
+    expect(sent.status).toBe(200)
+    expect(sent.request.headers[0]).toEqual(['Host', 'localhost'])
+    expect(fs.existsSync(path.join(docroots.catchall, `${PAGE}.html`))).toBe(false)
+    expect(fs.existsSync(path.join(docroots.site, `${PAGE}.html`))).toBe(true)
+  })
+
+  it("shows the Dispatcher's 403 and why when /allowedClients refuses the loopback client, and nothing is flushed", async () => {
+    const { api, docroots } = await start()
+    const sent = await api.flush('locked', PAGE, 'Activate')
+    expect(sent.status).toBe(403)
+    expect(sent.report).toBeNull()
+    expect(sent.summary).toBe('Flushing rejected from 127.0.0.1: /allowedClients does not allow this client (403)')
+    expect(sent.request.headers[0]).toEqual(['Host', 'locked.example'])
+    expect((await api.listTraces()).traces.map((t) => [t.url, t.status])).toEqual([
+      ['/dispatcher/invalidate.cache', 403]
+    ])
+    expect(fs.existsSync(path.join(docroots.locked, `${PAGE}.html`))).toBe(true)
+    expect(fs.existsSync(path.join(docroots.locked, '.stat'))).toBe(false)
+  })
+
+  it('sends CQ-Action-Scope: ResourceOnly when asked: the files go, no .stat is touched, as the preview says', async () => {
+    const { api, docroots } = await start()
+    const preview = await api.previewFlush('site', PAGE, 'Activate', true)
+    expect(preview.resourceOnly).toBe(true)
+    expect(preview.statfiles).toEqual([])
+    const sent = await api.flush('site', PAGE, 'Activate', true)
+    expect(sent.request.headers).toContainEqual(['CQ-Action-Scope', 'ResourceOnly'])
+    expect(sent.report?.resourceOnly).toBe(true)
+    expect(sent.report?.statfilesTouched).toEqual([])
+    expect(sent.report?.deleted.sort()).toEqual(preview.deletions.map((d) => d.relPath).sort())
+    expect(fs.existsSync(path.join(docroots.site, '.stat'))).toBe(false)
+    expect(fs.existsSync(path.join(docroots.site, `${PAGE}.html`))).toBe(false)
+  })
+})
