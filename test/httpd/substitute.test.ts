@@ -2,9 +2,9 @@
  * mod_substitute (`Substitute` with the SUBSTITUTE filter, which the AEMaaCS SDK loads): Debian's
  * apache2 and the workbench serve the same files through the same patterns. The body is
  * rewritten line by line, the Content-Length goes (the answer is chunked, a range is ignored,
- * unless no newline went out before the end), an inner context's patterns run first unless
- * `SubstituteInheritBefore On`, a line too long is a 500 (or cuts the answer once a finished
- * line went out), `.` stops at a line's newline, a line that crashes httpd's child leaves the
+ * unless no newline went out before the end: then the answer has a length and a range is cut
+ * from it), an inner context's patterns run first unless `SubstituteInheritBefore On`, a line
+ * too long is a 500 (or cuts the answer once a finished line went out), `.` stops at a line's newline, a line that crashes httpd's child leaves the
  * request without an answer, DEFLATE after it compresses even a tiny answer, and
  * `SetOutputFilter` with `AddOutputFilterByType` rewrite twice (/gz).
  */
@@ -107,6 +107,11 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/gz/line.html', GZ],
   ['GET', '/one.txt', {}],
   ['HEAD', '/one.txt', {}],
+  // A body whose rewritten form came whole is cut by the byte-range filter (gzipped, after DEFLATE).
+  ['GET', '/one.txt', { range: 'bytes=0-9' }],
+  ['HEAD', '/one.txt', { range: 'bytes=2-' }],
+  ['GET', '/one.txt', { range: 'bytes=0-1,4-5' }],
+  ['GET', '/gz/line.html', { ...GZ, range: 'bytes=0-5' }],
   ['GET', '/b.txt', { range: 'bytes=0-3', 'if-range': 'x' }],
   ['GET', '/gz/big.html', GZ],
   ['GET', '/gz/big.html', {}]

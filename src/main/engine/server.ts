@@ -16,6 +16,7 @@ import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
 import { RequestContext, type IncomingRequest, type Reply } from './pipeline/context'
 import { DeflatingBody } from './pipeline/deflate'
+import { cutWholeBody } from './http/byte-ranges'
 import { SubstitutedBody } from './pipeline/substitute-body'
 import type { SubstituteRules } from './pipeline/substitute'
 import { answer } from './pipeline/stages/answer'
@@ -317,6 +318,14 @@ class TracedReply implements Reply {
   ): void {
     const body = early.length === 0 ? last : last.length === 0 ? early : Buffer.concat([early, last])
     if (early.length === 0 && !this.gzipNext) {
+      // The byte-range filter sees this body whole: it cuts the Range from it (an unsatisfiable
+      // one is not reproduced: the whole answer goes out).
+      const range = this.ctx.rangeAfterSubstitute
+      const cut = range === undefined ? null : cutWholeBody(range, body, given)
+      if (cut && cut !== 'unsatisfiable') {
+        this.headNow(206, cut.headers)
+        return this.inner.end(cut.body)
+      }
       this.headNow(status, { ...given, 'content-length': body.length }, reason)
       return this.inner.end(body)
     }

@@ -251,6 +251,8 @@ export class RequestContext {
   outputFiltered = true
   /** A Range the byte-range filter applies after mod_deflate (deflate.ts `rangeAfterDeflate`). */
   rangeAfterDeflate?: string
+  /** A Range the byte-range filter applies to what mod_substitute made, should it come whole (`fileAnswer`). */
+  rangeAfterSubstitute?: string
   /** The whole answer's headers, when the handler answered a range that mod_deflate saw whole (`fileAnswer`). */
   deflateSaw?: OutgoingHttpHeaders
   /** How far httpd's per-directory merge got before the answer (scoped-apache.ts). */

@@ -145,8 +145,8 @@ const summaries = new WeakMap<Sourced<string[]>, Map<string, string>>()
 /**
  * The handler's answer for a file it serves (cache hit, static file), built by `build` from the
  * request headers: as it is, unless mod_substitute rewrites it and the request has a Range (the
- * whole answer, uncut), or mod_deflate will compress it and the request has a Range —
- * then the whole answer, the range being left to `DeflatingBody` (see `rangeAfterDeflate`), or a
+ * whole answer, the range left to what mod_substitute makes: `rangeAfterSubstitute`), or
+ * mod_deflate will compress it and the request has a Range — then the whole answer, the range being left to `DeflatingBody` (see `rangeAfterDeflate`), or a
  * 416 when the range misses what mod_deflate makes of `bytes()` in one pass (the body when it is
  * at hand, null otherwise): httpd's byte-range filter then hands ap_die a 416, whose page is
  * Apache's own, as for a plain file.
@@ -163,10 +163,15 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   const ifRangeLater = res.status === 200 && ctx.headers.range !== undefined && ctx.headers['if-range'] !== undefined
   if (!cut && !ifRangeLater) return res
   const full = build(withoutRange(ctx.headers))
-  // mod_substitute takes the Content-Length away before the byte-range filter, which then
-  // cuts nothing: the whole rewritten answer goes out (checked against apache2 2.4.68).
-  if (substitutes(ctx, full.status, full.headers)) return full
+  const substituted = substitutes(ctx, full.status, full.headers)
   const range = rangeAfterDeflate(ctx, full.headers)
+  // mod_substitute's rewritten answer reaches the byte-range filter whole only when no line went
+  // out before the end of the body: then that is cut, else the whole answer goes out (checked
+  // against apache2 2.4.68; server.ts substitutedWhole).
+  if (substituted && range === undefined) {
+    if (cut) ctx.rangeAfterSubstitute = ctx.headers.range
+    return full
+  }
   if (range === undefined) {
     // mod_deflate saw the whole answer before the byte-range filter cut it: its verdict (a Vary)
     // is the whole answer's.
@@ -176,7 +181,8 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   // The byte-range filter comes after mod_deflate: If-Range must name the `-gzip` ETag (or the
   // Last-Modified date), else the whole compressed answer goes out (checked against apache2 2.4.68).
   if (!ifRangeAfterDeflate(ctx.headers['if-range'], full.headers, ctx.trace.startedAt)) return full
-  const body = bytes()
+  // What mod_deflate compresses is mod_substitute's body, not the file's.
+  const body = substituted ? null : bytes()
   if (body !== null) {
     const gz = zlib.gzipSync(body, ZLIB)
     if (!passesEarly(body, gz.length) && cutWholeBody(range, gz, full.headers) === 'unsatisfiable')
