@@ -191,6 +191,20 @@ describe('the cache tree', () => {
     await expect.poll(() => treeRow(PAGE).count(), POLL).toBe(0)
   })
 
+  it('the root handle says what it touches: /.stat only, so files below a deeper .stat stay fresh', async () => {
+    const button = ui.page.getByRole('button', { name: 'Flush / (root handle)…' })
+    expect(await button.getAttribute('title')).toMatch(/^Sends CQ-Handle: \/ — touches only the docroot's \.stat;/)
+    await button.click()
+    const dialog = ui.page.locator('dialog.dialog')
+    await expect
+      .poll(() => textOf(dialog.locator('.root-handle-note')), POLL)
+      .toMatch(
+        /^Handle \/ touches only \/\.stat: a cached file is judged by its nearest \.stat, so files below a deeper \.stat/
+      )
+    await screenshot(ui.page, 'cache-flush-root')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   it("a farm whose /allowedClients refuses the loopback client answers the flush with the Dispatcher's 403, and says why", async () => {
     const farmFile = join(served.configDir, 'conf.dispatcher.d/enabled_farms/default.farm')
     const text = fs.readFileSync(farmFile, 'utf8')

@@ -7,7 +7,7 @@ import { cacheStore, hitRatio } from '../../store/cache-tree'
 import { formatBytes, formatCount } from '../../store/format'
 import { configStore } from '../../store/panels'
 import { CacheTree } from './CacheTree'
-import { ClearDialog, FlushDialog } from './FlushDialog'
+import { ClearDialog, FlushDialog, ROOT_HANDLE_NOTE } from './FlushDialog'
 import { RevealNotice, type RevealProblem } from './RevealNotice'
 
 export type CacheAction =
@@ -85,8 +85,9 @@ export function CacheView() {
           className="icon-button"
           onClick={() => farm && setPending({ kind: 'flush', handle: '/', action: 'Activate' })}
           disabled={!farm || !!error}
+          title={ROOT_HANDLE_NOTE}
         >
-          Flush all…
+          Flush / (root handle)…
         </button>
         <button className="icon-button" onClick={() => farm && selectFarm(farm)} disabled={!farm}>
           Refresh

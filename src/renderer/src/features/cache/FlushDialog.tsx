@@ -14,6 +14,24 @@ import { formatCount } from '../../store/format'
 
 const ACTIONS: FlushAction[] = ['Activate', 'Delete']
 
+/**
+ * What a flush of handle `/` does (§7.3 step 4, §5.5.2): the Dispatcher touches the `.stat` files
+ * on the handle's path, which for `/` is the docroot's `/.stat` alone; a cached file is judged by
+ * its nearest `.stat`, so files below the deeper ones earlier flushes wrote (down to
+ * `/statfileslevel`) stay fresh. Said on the button and in the dialog so "root" is not read as "everything".
+ */
+export const ROOT_HANDLE_NOTE =
+  "Sends CQ-Handle: / — touches only the docroot's .stat; files below a deeper .stat (written by earlier flushes, down to /statfileslevel) stay fresh. To drop everything, use Clear… on the folders."
+
+/** The same, in the dialog, naming the `.stat` files the preview says the root handle touches. */
+function rootHandleNote(statfiles: readonly string[]): string {
+  return (
+    `Handle / touches only ${statfiles.join(', ')}: a cached file is judged by its nearest .stat, so files below a ` +
+    'deeper .stat (written by earlier flushes, down to /statfileslevel) stay fresh. To drop everything, use Clear… ' +
+    'on the folders.'
+  )
+}
+
 export function FlushDialog({
   farm,
   handle,
@@ -113,6 +131,9 @@ export function FlushDialog({
         to the proxy, with a Host that selects the farm /{farm}, as AEM&apos;s flush agent would; it appears in the
         Requests log.
       </p>
+      {handle === '/' && preview && preview.statfiles.length > 0 && (
+        <p className="root-handle-note">{rootHandleNote(preview.statfiles)}</p>
+      )}
       {error && <p className="error-text">{error}</p>}
       {report ? (
         <SentView sent={report} onClose={onClose} />
