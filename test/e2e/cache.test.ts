@@ -205,6 +205,23 @@ describe('the cache tree', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click()
   })
 
+  it("a folder of a page's renderings (its _jcr_content) is flushed through the page's handle", async () => {
+    fs.mkdirSync(join(served.docroot, 'content/demo/us/en/adventures/_jcr_content/root'), { recursive: true })
+    fs.writeFileSync(join(served.docroot, 'content/demo/us/en/adventures/_jcr_content/root/image.png'), 'png')
+    await ui.page.getByRole('button', { name: 'Refresh' }).click()
+    for (const dir of ['/content', '/content/demo', '/content/demo/us', '/content/demo/us/en']) await openFolder(dir)
+    await openFolder('/content/demo/us/en/adventures')
+    const folder = treeRow('/content/demo/us/en/adventures/_jcr_content')
+    await folder.hover()
+    await folder.getByRole('button', { name: 'Flush…' }).click()
+    const dialog = ui.page.locator('dialog.dialog')
+    await expect.poll(() => textOf(dialog.locator('.dialog-title')), POLL).toBe('Flush /content/demo/us/en/adventures')
+    await expect
+      .poll(() => textOf(dialog.locator('.path-list li', { hasText: '_jcr_content' })), POLL)
+      .toBe('/content/demo/us/en/adventures/_jcr_content/')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   it("a farm whose /allowedClients refuses the loopback client answers the flush with the Dispatcher's 403, and says why", async () => {
     const farmFile = join(served.configDir, 'conf.dispatcher.d/enabled_farms/default.farm')
     const text = fs.readFileSync(farmFile, 'utf8')

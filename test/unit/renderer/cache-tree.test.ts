@@ -4,6 +4,7 @@ import {
   documentCount,
   flattenTree,
   flushHandleFor,
+  flushHandleForFolder,
   foldersTouched,
   hitRatio,
   nextClockChange,
@@ -132,6 +133,22 @@ describe('the cache tree', () => {
     expect(flushHandleFor('/content/dam/site/logo.png/_jcr_content/renditions/cq5dam.thumbnail.48.48.png')).toBe(
       '/content/dam/site/logo.png'
     )
+  })
+
+  it("a folder of a page's renderings (its _jcr_content, a suffix folder) is flushed through the page's handle", () => {
+    expect(flushHandleForFolder('/content/site/en/page/_jcr_content')).toBe('/content/site/en/page')
+    expect(flushHandleForFolder('/content/site/en/page/_jcr_content/root')).toBe('/content/site/en/page')
+    expect(flushHandleForFolder('/content/site/en/page.html')).toBe('/content/site/en/page')
+    expect(flushHandleForFolder('/content/site/en/page.html/suffix/')).toBe('/content/site/en/page')
+    expect(flushHandleForFolder('/content/dam/site/logo.png/_jcr_content/renditions')).toBe(
+      '/content/dam/site/logo.png'
+    )
+    // A folder of pages, an asset's own folder and folders outside /content are their own handle.
+    expect(flushHandleForFolder('/content/site/en')).toBe('/content/site/en')
+    expect(flushHandleForFolder('/content/dam/site/logo.png')).toBe('/content/dam/site/logo.png')
+    expect(flushHandleForFolder('/etc.clientlibs')).toBe('/etc.clientlibs')
+    expect(flushHandleForFolder('/etc.clientlibs/site/clientlibs')).toBe('/etc.clientlibs/site/clientlibs')
+    expect(flushHandleForFolder('/')).toBe('/')
   })
 
   it('counts deleted documents without their .h and .ttl companions', () => {

@@ -173,6 +173,19 @@ export function flushHandleFor(relPath: string): string {
 }
 
 /**
+ * The `CQ-Handle` for a folder's Flush: a folder that holds renderings of a page rather than
+ * pages (its `_jcr_content`, or a suffix folder `page.html/`) is flushed through that page, as
+ * its files are (`flushHandleFor`); the folder's own path would delete nothing but its own
+ * `_jcr_content` (§7.3). Other folders are pages or plain paths, their own handle; outside
+ * /content a dot in a folder name is part of the name (`/etc.clientlibs`), not a rendering's.
+ */
+export function flushHandleForFolder(relPath: string): string {
+  const dir = relPath.replace(/\/+$/, '') || '/'
+  if (!dir.startsWith('/content/') && !/\/(_jcr_content|jcr:content)(\/|$)/.test(dir)) return dir
+  return flushHandleFor(dir)
+}
+
+/**
  * How many cached documents a list of deleted paths holds: a document's stored-headers (`.h`)
  * and TTL (`.ttl`) companions (§5.6, §5.5.5) go with it and are not counted again.
  */

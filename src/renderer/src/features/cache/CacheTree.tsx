@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useMemo, useRef } from 'react'
 import { Empty } from '../../components/Empty'
 import { useSession, useVanilla } from '../../session-context'
-import { cacheStore, flattenTree, flushHandleFor, type TreeRow } from '../../store/cache-tree'
+import { cacheStore, flattenTree, flushHandleFor, flushHandleForFolder, type TreeRow } from '../../store/cache-tree'
 import { formatAgo, formatBytes, formatCount, formatDateTime } from '../../store/format'
 import type { CacheAction } from './CacheView'
 
@@ -86,8 +86,8 @@ function TreeLine({
           <div className="cell" />
           <div className="cell actions">
             <button
-              onClick={() => onAction({ kind: 'flush', handle: row.relPath, action: 'Activate' })}
-              title="Invalidate (touch .stat files) as an Activate flush would"
+              onClick={() => onAction({ kind: 'flush', handle: flushHandleForFolder(row.relPath), action: 'Activate' })}
+              title={`Flush ${flushHandleForFolder(row.relPath)} as AEM would on activation`}
             >
               Flush…
             </button>
