@@ -38,6 +38,8 @@ const CASES: Record<string, string[]> = {
     'Header add Vary X-Z',
     'Header add X-V 2 "expr=%{req:X-P} == \'p\'"'
   ],
+  // The joined line keeps the name its first line was written with.
+  'vary-spelling': ['Header add vary X-A', 'Header add Vary X-B'],
   // No directive here: httpd's own ETag is not spelled as `Header set etag` elsewhere writes it.
   plain: [],
   // An ErrorDocument's page: its request's lines.

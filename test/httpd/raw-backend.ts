@@ -75,6 +75,12 @@ export function scenario(method: string, target: string): Step[] {
         'abc text to compress '.repeat(30).slice(0, 599) + '\n'
       )
     }
+    // One long line of text with its head in one write, then the backend closes the connection.
+    case 'longline': {
+      const body = 'aaa'.repeat(400) + '\n'
+      const head = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`
+      return [head + (method === 'HEAD' ? '' : body), { close: true }]
+    }
     // A chunked body whose lines arrive split over pieces, a moment apart.
     case 'lines':
       return [

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/engine/config/load'
-import { dispatcherAny, embeddedConfigCopy, farmText, type FarmSpec } from './support/config'
+import { dispatcherAny, embeddedConfigCopy, embeddedConfigWithVhost, farmText, type FarmSpec } from './support/config'
 import { stackForThisTest, type Stack } from './support/engine'
 import type { CountingUpstream } from './support/upstream'
 
@@ -145,6 +145,19 @@ describe('DispatcherUseForwardedHost (§2, §6.3)', () => {
     expect(r.farm).toBe('otherfarm')
     expect(r.renderHost).toBe('other.example')
     expect(r.log[0]).toBe('Host replaced by X-Forwarded-Host: other.example')
+  })
+
+  it('On: what the response phase reads of Host is the forwarded one, also when RequestHeader add left a name on two lines', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir: embeddedConfigWithVhost('RequestHeader add X-R two\nHeader set X-Seen-Host "expr=%{req:Host}"'),
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port }, env: { FORWARDED_HOST_SETTING: 'On' } })
+    })
+    const a = await s.send('/content/demo/us/en.html', {
+      headers: { host: 'localhost', 'x-forwarded-host': 'fwd.example', 'x-r': 'one' }
+    })
+    expect(a.status).toBe(200)
+    expect(a.headers['x-seen-host']).toBe('fwd.example')
   })
 
   it("Off (the SDK's default): the client's Host decides and is sent", async () => {

@@ -229,6 +229,10 @@ class TracedReply implements Reply {
   private substituteNext: { rules: SubstituteRules; instances: number } | null = null
   /** mod_substitute's body, in front of mod_deflate's (or the client). */
   private substituting: SubstitutedBody | null = null
+  /** What stops the answer's producer when the client goes away (`onAbort`); mod_substitute's 500 stops it too. */
+  private producerAborts: (() => void)[] = []
+  /** mod_substitute's 500 went out instead of the answer: what its producer still does is ignored. */
+  private superseded = false
   private relayed = false
   private backendHead = false
   private typeRow = false
@@ -317,7 +321,8 @@ class TracedReply implements Reply {
     last: Buffer
   ): void {
     const body = early.length === 0 ? last : last.length === 0 ? early : Buffer.concat([early, last])
-    if (early.length === 0 && !this.gzipNext) {
+    // (A 204 or 304 has no body, and ap_http_header_filter gives it no length.)
+    if (early.length === 0 && !this.gzipNext && status !== 204 && status !== 304) {
       // The byte-range filter sees this body whole: it cuts the Range from it (an unsatisfiable
       // one is not reproduced: the whole answer goes out).
       const range = this.ctx.rangeAfterSubstitute
@@ -343,10 +348,24 @@ class TracedReply implements Reply {
   private lineTooLong(): void {
     this.substituting = null
     this.gzipNext = false
+    // The 500 is Apache's own answer: nothing of the abandoned one's head applies to it.
+    this.relayed = false
+    this.backendHead = false
+    this.typeRow = false
+    this.backendNames = undefined
+    this.wireLines = undefined
     const ctx = this.ctx
     ctx.record('response', 'stop', "mod_substitute: Line too long (AH01328): Apache's 500 goes out instead")
     ctx.req.lastOnConnection = true
-    void answer(ctx, 500)
+    // What still produces the abandoned answer (a file read, a backend's answer, paused since the
+    // filter failed) is stopped once the 500 is out; the connection closes after it anyway, so
+    // what that producer does to the reply then (end, destroy) is ignored.
+    const producers = this.producerAborts
+    this.producerAborts = []
+    void Promise.resolve(answer(ctx, 500)).then(() => {
+      this.superseded = true
+      for (const stop of producers) stop()
+    })
   }
 
   private headNow(status: number, given: OutgoingHttpHeaders, reason?: string): void {
@@ -421,11 +440,13 @@ class TracedReply implements Reply {
   }
 
   write(chunk: Buffer): boolean {
+    if (this.superseded) return true
     if (this.substituting) return this.substituting.write(chunk)
     return this.deflating ? this.deflating.write(chunk) : this.inner.write(chunk)
   }
 
   end(body?: Buffer | string): void {
+    if (this.superseded) return
     if (this.substituting) this.substituting.end(body)
     else if (this.deflating) this.deflating.end(body)
     else this.inner.end(body)
@@ -438,11 +459,12 @@ class TracedReply implements Reply {
   }
 
   onAbort(cb: () => void): void {
+    this.producerAborts.push(cb)
     this.inner.onAbort(cb)
   }
 
   destroy(): void {
-    this.inner.destroy()
+    if (!this.superseded) this.inner.destroy()
   }
 }
 

@@ -56,7 +56,7 @@ describe('a head put back in the order and spelling of its Header lines', () => 
       ['X-B', '2'],
       ['X-A', '3'],
       ['Server', 'Apache'],
-      ['X-C', 'c'],
+      ['x-c', 'c'],
       ['X-C', 'later'],
       ['Content-Length', '5']
     ])

@@ -67,7 +67,9 @@ export function inWireOrder(
     const n = taken.get(l.key) ?? 0
     taken.set(l.key, n + 1)
     if (record.length !== written.get(l.key)) {
-      if (n === 0) ordered.push(...record)
+      // A filter after mod_headers joined the lines (fixup_vary) or added one: the table entry
+      // the first line made keeps its name as written (apr_table_setn/merge keep the key).
+      if (n === 0) ordered.push([l.name ?? record[0][0], record[0][1]], ...record.slice(1))
     } else ordered.push([l.name ?? record[n][0], record[n][1]])
   }
   let moved = false

@@ -438,6 +438,31 @@ export class RequestContext {
     for (const e of entries) this.stages.push(e)
   }
 
+  /**
+   * apr_table_set on r->headers_in: the name's lines become one line with `value`, where its
+   * first stood. `headers` and `headerLines` change together (a copy each: the client's own
+   * stay as they came, for the trace).
+   */
+  setHeaderIn(name: string, value: string): void {
+    const key = name.toLowerCase()
+    this.headers = { ...this.headers, [key]: value }
+    const lines = this.headerLines
+    if (lines) {
+      const out: HeaderEntry[] = []
+      let placed = false
+      for (const l of lines) {
+        if (l.name.toLowerCase() !== key) out.push(l)
+        else if (!placed) {
+          out.push({ name: l.name, value })
+          placed = true
+        }
+      }
+      if (!placed) out.push({ name, value })
+      this.headerLines = out
+    }
+    this.invalidateApacheRequest()
+  }
+
   /** After a stage changed the URL or headers, the Apache view is rebuilt on next use. */
   invalidateApacheRequest(): void {
     this.apacheReq = undefined
@@ -539,7 +564,6 @@ const hostParts = textMemo((header): HostParts | null => {
   return m ? { name: m[1].toLowerCase().replace(/\.$/, ''), port: m[2] ? Number(m[2]) : undefined } : null
 }, 1000)
 
-/** The request's header names as the client spelled them, in order, then those `RequestHeader` added. */
 /** Each name's first line, lower-case names: what apr_table_get finds in a table. */
 function firstLines(lines: readonly HeaderEntry[]): Record<string, string> {
   const out: Record<string, string> = {}
@@ -547,6 +571,7 @@ function firstLines(lines: readonly HeaderEntry[]): Record<string, string> {
   return out
 }
 
+/** The request's header names as the client spelled them, in order, then those `RequestHeader` added. */
 export function headerNamesOf(req: IncomingRequest, added: readonly string[]): string[] {
   // Made at its size: a trace keeps this list (header explanations are completed later).
   const names = new Array<string>((req.rawHeaders.length + 1) >> 1)

@@ -16,23 +16,15 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http'
 import zlib from 'node:zlib'
-import type { Sourced, VhostSettings } from '../../../shared/config-model'
+import type { Sourced } from '../../../shared/config-model'
 import { shortPos } from '../../../shared/diagnostics'
 import { deleteHeader, getHeader, headerKey, setHeader } from '../cache/header-bag'
 import { ifRangeHolds } from '../cache/serve-file'
 import { parseHttpDate } from '../http/apr-date'
 import { cutWholeBody } from '../http/byte-ranges'
 import { apacheSections } from './apache-sections'
-import { filterApplies, outputFilterOf, type OutputFilter } from './output-filters'
+import { filterApplies, substituteInstances, type OutputFilter } from './output-filters'
 import type { Reply, RequestContext } from './context'
-
-/** What puts mod_deflate's filter in an answer's way. */
-export type DeflateFilter = OutputFilter
-
-/** The filter these contexts put DEFLATE in with (output-filters.ts), else null. */
-export function deflateFilterOf(contexts: VhostSettings[]): DeflateFilter | null {
-  return outputFilterOf(contexts, 'DEFLATE')
-}
 
 /** Bodies up to this size, known whole, are not compressed ("Not compressing very small response"). */
 const SMALL = 10 + 8 + 50
@@ -122,7 +114,7 @@ export function deflateOutcome(
  * The trace line for an outcome, made once per `SetOutputFilter` directive and outcome (traces
  * keep the shared string, not a copy).
  */
-export function deflateSummary(filter: DeflateFilter, outcome: ReturnType<typeof deflateOutcome>): string {
+export function deflateSummary(filter: OutputFilter, outcome: ReturnType<typeof deflateOutcome>): string {
   let known = summaries.get(filter.source)
   if (!known) summaries.set(filter.source, (known = new Map()))
   let line = known.get(outcome)
@@ -163,7 +155,7 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   const ifRangeLater = res.status === 200 && ctx.headers.range !== undefined && ctx.headers['if-range'] !== undefined
   if (!cut && !ifRangeLater) return res
   const full = build(withoutRange(ctx.headers))
-  const substituted = substitutes(ctx, full.status, full.headers)
+  const substituted = substituteInstances(ctx, full.status, full.headers).length > 0
   const range = rangeAfterDeflate(ctx, full.headers)
   // mod_substitute's rewritten answer reaches the byte-range filter whole only when no line went
   // out before the end of the body: then that is cut, else the whole answer goes out (checked
@@ -190,14 +182,6 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   }
   ctx.rangeAfterDeflate = range
   return full
-}
-
-function substitutes(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders): boolean {
-  return (
-    ctx.outputFiltered &&
-    ctx.vhost?.apache.scoped.hasSubstitute === true &&
-    (apacheSections(ctx)?.substitute?.filters.some((f) => filterApplies(f, status, headers, ctx.env)) ?? false)
-  )
 }
 
 /** If-Range as the byte-range filter reads it behind mod_deflate: against the compressed answer's validators. */

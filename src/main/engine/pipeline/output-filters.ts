@@ -7,6 +7,8 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import type { Sourced, VhostSettings } from '../../../shared/config-model'
 import { getHeader } from '../cache/header-bag'
 import { otherOccurrences } from '../config/apache/settings'
+import { apacheSections } from './apache-sections'
+import type { RequestContext } from './context'
 
 /** What puts a filter in an answer's way. */
 export interface OutputFilter {
@@ -31,7 +33,7 @@ export function setOutputFilterOf(contexts: VhostSettings[], name: string): Outp
   for (const c of contexts) {
     const set = c.other.SetOutputFilter
     if (!set) continue
-    found = namesFilter(set.value.join(' '), name) ? { source: set, directive: 'SetOutputFilter', types: null } : null
+    found = namesFilter(set.value[0], name) ? { source: set, directive: 'SetOutputFilter', types: null } : null
   }
   return found
 }
@@ -52,9 +54,16 @@ export function byTypeFilterOf(contexts: VhostSettings[], name: string): OutputF
   return byType
 }
 
-/** A filter list (`DEFLATE`, `SUBSTITUTE;DEFLATE`) that names the filter (httpd looks names up caselessly). */
+/**
+ * The filter names of a list (`SUBSTITUTE;DEFLATE`) in upper case: httpd splits it at each `;`
+ * only (ap_getword), and looks the names up caselessly, so `A,B` or ` B` name no known filter.
+ */
+export function filterNames(list: string | undefined): string[] {
+  return (list ?? '').split(';').map((f) => f.toUpperCase())
+}
+
 function namesFilter(list: string | undefined, name: string): boolean {
-  return (list ?? '').split(/[;\s]+/).some((f) => f.toUpperCase() === name)
+  return filterNames(list).includes(name)
 }
 
 /**
@@ -76,4 +85,25 @@ export function filterApplies(
   if (type === undefined) return false
   const bare = type.slice(0, type.search(/[; \t]|$/))
   return filter.types.includes(bare)
+}
+
+/**
+ * r->status as the output filters see it: an ErrorDocument's page goes out under the error it
+ * answers for, unless mod_rewrite redirected its request or answered with a status of its own.
+ */
+export function statusFiltersSee(ctx: RequestContext, status: number): number {
+  const original = ctx.errorDocumentStatus
+  return original !== undefined && !ctx.rewriteRedirect && !ctx.rewriteStatus ? original : status
+}
+
+/**
+ * The instances of mod_substitute's filter in this answer's way (none, one, or two when both
+ * `SetOutputFilter` and `AddOutputFilterByType` put it in), for the handler's answer `status`.
+ */
+export function substituteInstances(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders): OutputFilter[] {
+  if (!ctx.outputFiltered || ctx.vhost?.apache.scoped.hasSubstitute !== true) return []
+  const setup = apacheSections(ctx)?.substitute
+  if (!setup) return []
+  const seen = statusFiltersSee(ctx, status)
+  return setup.filters.filter((f) => filterApplies(f, seen, headers, ctx.env))
 }

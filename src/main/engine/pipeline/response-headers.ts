@@ -14,7 +14,7 @@ import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
-import { filterApplies } from './output-filters'
+import { filterApplies, statusFiltersSee, substituteInstances } from './output-filters'
 import { substituteSummary } from './substitute'
 import { withDefaultCharset } from '../cache/mime-types'
 import { sharedText } from '../text-memo'
@@ -155,14 +155,11 @@ function afterModules(
   // mod_substitute's filter (a resource filter) comes before mod_deflate's: the answer loses its
   // Content-Length, and the reply rewrites the body on its way (substitute-body.ts).
   const substitute = scoped?.substitute
-  const instances =
-    substitute && ctx.outputFiltered && !errorResponse
-      ? substitute.filters.filter((f) => filterApplies(f, status, headers, ctx.env))
-      : []
-  if (instances.length > 0) {
+  const instances = substitute && !errorResponse ? substituteInstances(ctx, status, headers) : []
+  if (substitute && instances.length > 0) {
     headers = withoutLength(headers)
-    ctx.record('response', 'changed', substituteSummary(instances, substitute!.rules))
-    ctx.reply.substituteBody?.(substitute!.rules, instances.length)
+    ctx.record('response', 'changed', substituteSummary(instances, substitute.rules))
+    ctx.reply.substituteBody?.(substitute.rules, instances.length)
   }
   // mod_deflate's filter comes after mod_expires' and before mod_headers' (which sees its Vary,
   // Content-Encoding and ETag): its header changes are made here, its body work by the reply.
@@ -172,7 +169,12 @@ function afterModules(
     scoped?.deflate &&
     ctx.outputFiltered &&
     !errorResponse &&
-    filterApplies(scoped.deflate, ctx.deflateSaw ? 200 : status, ctx.deflateSaw ?? headers, ctx.env)
+    filterApplies(
+      scoped.deflate,
+      statusFiltersSee(ctx, ctx.deflateSaw ? 200 : status),
+      ctx.deflateSaw ?? headers,
+      ctx.env
+    )
   ) {
     const saw = ctx.deflateSaw
     let outcome = saw ? deflateOutcome(ctx, 200, saw) : deflateOutcome(ctx, status, headers)

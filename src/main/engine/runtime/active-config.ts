@@ -336,7 +336,7 @@ function compileVhost(
     mergeSlashes: lastOther(layers, 'MergeSlashes')?.[0]?.toLowerCase() !== 'off',
     fileETag: lastOther(handlerScopes, 'FileETag')?.join(' ').toLowerCase() === 'none' ? 'none' : 'MTime Size',
     dispatcher: dispatcherDirectives(handlerScopes),
-    apache: apache ?? compileVhostApache(server, vhost.settings, docroot),
+    apache: apache ?? compileVhostApache(server, vhost.settings, docroot, undefined, modules),
     probe: containerProbe(docroot),
     serverHostname: nameHost(vhost.serverName?.value ?? mainServerName ?? 'localhost'),
     serverScheme: schemeOf(vhost.serverName?.value ?? mainServerName),

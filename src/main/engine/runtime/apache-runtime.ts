@@ -163,7 +163,9 @@ export function compileVhostApache(
   server: VhostSettings,
   vhost: VhostSettings,
   docroot: string | undefined,
-  readFile: MapFileReader = readMapFile
+  readFile: MapFileReader = readMapFile,
+  /** The configuration's loaded modules (ApacheConfig.modules): which output filters exist. */
+  modules?: readonly string[]
 ): VhostApache {
   const problems: Diagnostic[] = []
   const layers = [server, vhost]
@@ -191,7 +193,7 @@ export function compileVhostApache(
   if (dirRules) rewriteContexts.push(...sectionContexts(layers))
   const setEnv = setEnvDirectives.length > 0 ? compileSetEnv(setEnvDirectives) : null
   if (setEnv) problems.push(...setEnv.problems)
-  const scoped = new VhostScopes(layers, docroot, dirRules)
+  const scoped = new VhostScopes(layers, docroot, dirRules, modules)
   const base = scoped.base
   for (const c of [base.requestHeaders, base.responseHeaders]) if (c) problems.push(...c.problems)
   problems.push(...scopedProblems(layers))

@@ -59,7 +59,7 @@ export function compileDiagnostics(
     out.push(...duplicateListeners(apache))
     const compiledRules = new Set<VhostSettings>()
     for (const v of apache.virtualHosts) {
-      const compiled = compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile)
+      const compiled = compileVhostApache(apache.server, v.settings, v.documentRoot?.value, readMapFile, apache.modules)
       keep?.set(v, compiled)
       compiled.problems.forEach(once)
       for (const c of compiled.rewriteContexts) compiledRules.add(c)
@@ -69,7 +69,13 @@ export function compileDiagnostics(
     // Without vhosts, the main server's directives are compiled on their own (as serving does,
     // active-config.ts): httpd refuses a bad Header, SetEnvIf or <If> there just the same.
     if (apache.virtualHosts.length === 0) {
-      const compiled = compileVhostApache(emptySettings(), apache.server, apache.documentRoot?.value, readMapFile)
+      const compiled = compileVhostApache(
+        emptySettings(),
+        apache.server,
+        apache.documentRoot?.value,
+        readMapFile,
+        apache.modules
+      )
       // In the order httpd reads them (its sections' rules are compiled after its own): files as
       // the loader read them (an Include's where it stands), then line by line.
       const read = loaded.files ?? []

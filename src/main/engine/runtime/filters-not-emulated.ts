@@ -15,6 +15,7 @@ import type { VhostSettings } from '../../../shared/config-model'
 import type { Diagnostic } from '../../../shared/diagnostics'
 import { otherOccurrences } from '../config/apache/settings'
 import { moduleLoaded } from '../config/apache/modules'
+import { filterNames } from '../pipeline/output-filters'
 
 export const NOT_EMULATED = 'MODEL_NOT_EMULATED'
 
@@ -84,10 +85,16 @@ const FILTERS: Record<string, UnemulatedFilter> = {
 }
 
 /** Filters run where `SetOutputFilter` or `AddOutputFilterByType` put them in, and not otherwise. */
-const PARTLY_EMULATED: Record<string, string> = {
-  DEFLATE: 'these answers go uncompressed (SetOutputFilter DEFLATE and AddOutputFilterByType DEFLATE are emulated)',
-  SUBSTITUTE:
-    'these answers go out without the Substitute patterns applied (SetOutputFilter SUBSTITUTE and AddOutputFilterByType SUBSTITUTE are emulated)'
+const PARTLY_EMULATED: Record<string, { module: string; effect: string }> = {
+  DEFLATE: {
+    module: 'deflate_module',
+    effect: 'these answers go uncompressed (SetOutputFilter DEFLATE and AddOutputFilterByType DEFLATE are emulated)'
+  },
+  SUBSTITUTE: {
+    module: 'substitute_module',
+    effect:
+      'these answers go out without the Substitute patterns applied (SetOutputFilter SUBSTITUTE and AddOutputFilterByType SUBSTITUTE are emulated)'
+  }
 }
 
 const FILTER_DIRECTIVES = ['SetOutputFilter', 'AddOutputFilter', 'AddOutputFilterByType', 'FilterProvider']
@@ -100,7 +107,7 @@ export function filtersNotEmulated(contexts: VhostSettings[], modules: readonly 
       const directive = d.name.toLowerCase()
       // FilterProvider <smart filter> <provider> <expression>: the provider is the filter that runs.
       const list = (directive === 'filterprovider' ? d.args[1] : d.args[0]) ?? ''
-      const names = list.split(/[;,]/).map((f) => f.trim().toUpperCase())
+      const names = filterNames(list)
       const what =
         directive === 'setoutputfilter'
           ? 'these answers'
@@ -110,8 +117,9 @@ export function filtersNotEmulated(contexts: VhostSettings[], modules: readonly 
       for (const name of new Set(names)) {
         const partly = PARTLY_EMULATED[name]
         if (partly !== undefined) {
-          if (directive === 'addoutputfilter' || directive === 'filterprovider')
-            out.push(notEmulatedWarning(`${d.name} ${d.args.join(' ')} is not emulated: ${partly}`, d.pos))
+          const unrun = directive === 'addoutputfilter' || directive === 'filterprovider'
+          if (unrun && moduleLoaded(modules, partly.module))
+            out.push(notEmulatedWarning(`${d.name} ${d.args.join(' ')} is not emulated: ${partly.effect}`, d.pos))
           continue
         }
         const filter = FILTERS[name]

@@ -13,7 +13,7 @@ import { shortPos, type Diagnostic } from '../../../shared/diagnostics'
 import { compilePcre, ExprError, exprDiagnostic, parseExpr } from '../apache-expr'
 import { compileHeaders, compileSetEnv, type CompiledHeaders, type CompiledSetEnv } from '../pipeline/headers'
 import { hasExpiresDirectives, mergeExpires, type ExpiresConfig } from '../pipeline/expires'
-import { deflateFilterOf, type DeflateFilter } from '../pipeline/deflate'
+import { moduleLoaded } from '../config/apache/modules'
 import { byTypeFilterOf, outputFilterOf, setOutputFilterOf, type OutputFilter } from '../pipeline/output-filters'
 import { requestReadTimeoutProblems } from '../config/apache/request-read-timeout'
 import { substituteProblems, substituteRulesOf, type SubstituteRules } from '../pipeline/substitute'
@@ -37,7 +37,7 @@ export interface ScopedApache {
   requestHeaders: CompiledHeaders | null
   expires: ExpiresConfig | null
   /** The `SetOutputFilter` that puts DEFLATE in effect, if one does. */
-  deflate: DeflateFilter | null
+  deflate: OutputFilter | null
   /** mod_mime's `ForceType`/`AddType` and core's `AddDefaultCharset` in effect. */
   mime: MimeSettings
   /** Access control in effect (`Require`, `Order`/`Allow`/`Deny`), null when no context has any. */
@@ -122,6 +122,8 @@ export class VhostScopes {
   /** Compiled when a request first reaches the translate phase (a load or `check` never does). */
   private translateSections: CompiledSections | null | undefined
   private readonly relevant: (s: VhostSettings) => boolean
+  /** Which of the output filters the workbench runs have their module loaded. */
+  private readonly filters: RunningFilters
   /** Some section has RewriteRules: mod_rewrite's fixup hook has work to do. */
   get hasDirRewrite(): boolean {
     return this.dirRules !== null
@@ -139,8 +141,14 @@ export class VhostScopes {
   constructor(
     private readonly layers: VhostSettings[],
     private readonly docroot: string | undefined,
-    private readonly dirRules: DirRewriteRules | null = null
+    private readonly dirRules: DirRewriteRules | null = null,
+    /** The configuration's loaded modules: an output filter no module registers is never added. */
+    modules?: readonly string[]
   ) {
+    this.filters = {
+      deflate: moduleLoaded(modules, 'deflate_module'),
+      substitute: moduleLoaded(modules, 'substitute_module')
+    }
     this.root = (docroot ?? '').replace(/\/+$/, '')
     this.relevant = (s: VhostSettings): boolean =>
       s.headers.length > 0 ||
@@ -161,7 +169,7 @@ export class VhostScopes {
       (dirRules !== null && hasDirRewriteConfig(s))
     this.fullSections = compileSections(layers, docroot, this.relevant, 'full', true)
     this.base = {
-      ...scopedApache(layers),
+      ...scopedApache(layers, this.filters),
       scopes: [],
       label: '',
       vary: [],
@@ -177,8 +185,8 @@ export class VhostScopes {
     this.hasResponseDirectives = all.some(
       (c) => c.headers.some((h) => h.directive === 'Header') || hasExpiresDirectives(c)
     )
-    this.hasDeflate = all.some((c) => deflateFilterOf([c]) !== null)
-    this.hasSubstitute = all.some((c) => outputFilterOf([c], 'SUBSTITUTE') !== null)
+    this.hasDeflate = this.filters.deflate && all.some((c) => outputFilterOf([c], 'DEFLATE') !== null)
+    this.hasSubstitute = this.filters.substitute && all.some((c) => outputFilterOf([c], 'SUBSTITUTE') !== null)
     this.hasMime = all.some(hasMimeDirectives)
     this.hasAccess = all.some((c) => c.access !== undefined)
     this.hasRedirects = all.some((c) => c.redirects !== undefined)
@@ -268,7 +276,7 @@ export class VhostScopes {
     let resolved = this.memo.get(key)
     if (!resolved) {
       resolved = {
-        ...scopedApache([...this.layers, ...scopes.map((s) => s.settings)]),
+        ...scopedApache([...this.layers, ...scopes.map((s) => s.settings)], this.filters),
         scopes,
         label: 'Apache sections: ' + scopes.map(sectionLabel).join(', '),
         vary: [],
@@ -292,7 +300,16 @@ export function sectionLabel(s: ApacheScope): string {
   return `<${s.kind}${arg}> (${shortPos(s.pos)})`
 }
 
-function scopedApache(contexts: VhostSettings[]): ScopedApache {
+/**
+ * The output filters the workbench runs whose module is loaded: httpd adds no filter it does not
+ * know ("an unknown filter was not added", AH00082), so the answer goes out unfiltered.
+ */
+interface RunningFilters {
+  deflate: boolean
+  substitute: boolean
+}
+
+function scopedApache(contexts: VhostSettings[], filters: RunningFilters): ScopedApache {
   const headers: HeaderDirective[] = contexts.flatMap((c) => c.headers)
   const response = headers.filter((h) => h.directive === 'Header')
   const request = headers.filter((h) => h.directive === 'RequestHeader')
@@ -300,10 +317,10 @@ function scopedApache(contexts: VhostSettings[]): ScopedApache {
     responseHeaders: response.length > 0 ? compileHeaders(response) : null,
     requestHeaders: request.length > 0 ? compileHeaders(request) : null,
     expires: mergeExpires(contexts),
-    deflate: deflateFilterOf(contexts),
+    deflate: filters.deflate ? outputFilterOf(contexts, 'DEFLATE') : null,
     mime: mimeSettingsOf(contexts),
     access: accessOf(contexts),
-    substitute: substituteOf(contexts)
+    substitute: filters.substitute ? substituteOf(contexts) : null
   }
 }
 

@@ -17,7 +17,7 @@ import { toByteString } from '../../apache-expr/uri-escape'
 import { evalExprString, parseStringExpr } from '../../apache-expr'
 import { STATUS_LINES } from '../rewrite/flags'
 import { isUrl } from '../../config/apache/alias-directives'
-import type { WireLine } from '../../http/wire-lines'
+import { HeldFilterCalls } from '../held-filter-calls'
 
 /**
  * `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost
@@ -135,40 +135,30 @@ function errorDocumentRedirect(
   const outer = ctx.reply
   let innerStatus = 0
   let failed = false
-  let gzip = false
-  let gzipRange: string | undefined
-  // The document's `Header` lines go on with its head, when it is the one sent.
-  let lines: readonly WireLine[] | undefined
+  // Asked for the document's own answer (its filters, its `Header` lines): passed on only with
+  // it, as an error answer of its own is dropped.
+  const held = new HeldFilterCalls()
   const reply: Reply = {
     get headersSent() {
       return outer.headersSent
     },
-    // Asked for the document's own answer: passed on only with it (an error answer is dropped).
-    gzipBody(range) {
-      gzip = true
-      gzipRange = range
-    },
-    headerLines(written) {
-      lines = written
-    },
+    gzipBody: (range) => held.gzipBody(range),
+    substituteBody: (rules, instances) => held.substituteBody(rules, instances),
+    headerLines: (written) => held.headerLines(written),
     head(s, headers) {
       innerStatus = s
-      const compress = gzip
-      gzip = false
       if (sub.rewriteStatus) {
         // Answered for a status of its own: sent as that request made it.
         ctx.status = s
-        if (compress) outer.gzipBody?.(gzipRange)
-        if (lines) outer.headerLines?.(lines)
+        held.replay(outer)
         return outer.head(s, headers)
       }
       failed = s >= 400 || (s >= 300 && !sub.rewriteRedirect)
-      if (failed) return
+      if (failed) return held.drop()
       // The document's own answer goes out with the original status; mod_rewrite's redirect as it is.
       const sent = s >= 300 ? s : status
       ctx.status = sent
-      if (compress) outer.gzipBody?.(gzipRange)
-      if (lines) outer.headerLines?.(lines)
+      held.replay(outer)
       outer.head(sent, { ...headers, ...extraHeaders })
     },
     write: (chunk) => (failed ? true : outer.write(chunk)),

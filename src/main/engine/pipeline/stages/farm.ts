@@ -41,9 +41,7 @@ function forwardedHost(ctx: RequestContext): string | null {
   if (!directives.useForwardedHost || value === undefined) return null
   const first = value.split(',')[0].trim()
   if (first === '') return null
-  // A copy: the request's own headers stay as the client sent them (the trace shows those).
-  ctx.headers = { ...ctx.headers, host: first }
-  ctx.invalidateApacheRequest()
+  ctx.setHeaderIn('Host', first)
   return `Host replaced by X-Forwarded-Host: ${first}`
 }
 

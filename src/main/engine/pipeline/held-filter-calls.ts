@@ -1,0 +1,40 @@
+/**
+ * The Reply calls that say how the next head's answer is filtered and written (mod_deflate's
+ * `gzipBody`, mod_substitute's `substituteBody`, the `Header` lines), held by a reply that
+ * stands in for another until it knows whether the answer they were made for goes out (an
+ * ErrorDocument's subrequest: its own error answer is dropped). One place for all of them, so
+ * a filter added later is not left behind by one wrapper.
+ */
+import type { Reply } from './context'
+import type { SubstituteRules } from './substitute'
+import type { WireLine } from '../http/wire-lines'
+
+type FilterCalls = Required<Pick<Reply, 'gzipBody' | 'substituteBody' | 'headerLines'>>
+
+export class HeldFilterCalls implements FilterCalls {
+  private calls: ((reply: Reply) => void)[] = []
+
+  gzipBody(range?: string): void {
+    this.calls.push((r) => r.gzipBody?.(range))
+  }
+
+  substituteBody(rules: SubstituteRules, instances: number): void {
+    this.calls.push((r) => r.substituteBody?.(rules, instances))
+  }
+
+  headerLines(lines: readonly WireLine[]): void {
+    this.calls.push((r) => r.headerLines?.(lines))
+  }
+
+  /** Makes the held calls on `reply`, and forgets them. */
+  replay(reply: Reply): void {
+    const calls = this.calls
+    this.calls = []
+    for (const call of calls) call(reply)
+  }
+
+  /** Forgets them: the answer they were made for is dropped. */
+  drop(): void {
+    this.calls = []
+  }
+}
