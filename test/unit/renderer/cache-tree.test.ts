@@ -192,4 +192,11 @@ describe('the cache tree', () => {
       dirs: ['/content/fr']
     })
   })
+
+  it('a .ttl beyond a timer’s reach (a one-year clientlib) is not due: its delay would fire at once, again and again', () => {
+    const now = 1_000_000
+    const year = listing('/etc.clientlibs', [], ['site.js'])
+    year.files[0] = { ...year.files[0], state: 'fresh', ttlExpiresAt: now + 365 * 24 * 3600 * 1000 }
+    expect(nextClockChange({ '/etc.clientlibs': year }, now)).toBeNull()
+  })
 })

@@ -132,8 +132,14 @@ export const GRACE_RECHECK_MS = 1000
 /**
  * When the state of a shown file changes by the clock alone, with no cache event to say so:
  * a `.ttl` running out (fresh → expired, §5.5.5) or a grace period ending (grace → stale).
- * The folders to list again at that moment; `null` when nothing shown changes by itself.
+ * The folders to list again at that moment; `null` when nothing shown changes by itself
+ * within a timer's reach (2^31 - 1 ms, about 24.8 days: a later delay fires at once in
+ * browsers and Node, which would list the folder again and again; a one-year `.ttl` on a
+ * clientlib is common).
  */
+/** The longest delay setTimeout keeps (a signed 32-bit number of milliseconds). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 export function nextClockChange(
   listings: Record<string, CacheFolderListing>,
   now: number
@@ -144,7 +150,12 @@ export function nextClockChange(
     let due = Infinity
     for (const f of listing.files) {
       if (f.state === 'grace') due = Math.min(due, now + GRACE_RECHECK_MS)
-      else if (f.state === 'fresh' && f.ttlExpiresAt !== null && f.ttlExpiresAt > now)
+      else if (
+        f.state === 'fresh' &&
+        f.ttlExpiresAt !== null &&
+        f.ttlExpiresAt > now &&
+        f.ttlExpiresAt - now <= MAX_TIMER_MS
+      )
         due = Math.min(due, f.ttlExpiresAt)
     }
     if (due < at) [at, dirs] = [due, [dir]]
