@@ -21,7 +21,7 @@ const PAGE = '/content/site/en/page'
 /**
  * Three farms, each with its own docroot: `/catchall` ("*") first, so bottom-up it takes only
  * what the others do not; `/site` by name and subdomain; `/locked`, whose `/allowedClients`
- * refuses everyone, the loopback client included.
+ * refuses everyone, the loopback client included; `/prefixed`, chosen by a URI prefix too.
  */
 async function start(): Promise<{ api: LocalEngineApi; engine: Engine; docroots: Record<string, string> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cache-view-flush-'))
@@ -52,6 +52,7 @@ async function start(): Promise<{ api: LocalEngineApi; engine: Engine; docroots:
   ${farm('catchall', '"*"', loopback)}
   ${farm('site', '"www.site.example" "*.site.example"', loopback)}
   ${farm('locked', '"locked.example"', '/0 { /glob "*" /type "deny" }')}
+  ${farm('prefixed', '"flush.example/path1/*"', loopback)}
 }
 `
   )
@@ -98,6 +99,16 @@ describe("the Cache view's Flush", () => {
     expect(sent.request.headers[0]).toEqual(['Host', 'localhost'])
     expect(fs.existsSync(path.join(docroots.catchall, `${PAGE}.html`))).toBe(false)
     expect(fs.existsSync(path.join(docroots.site, `${PAGE}.html`))).toBe(true)
+  })
+
+  it('sends the request under the URI prefix of a value that has one (/path1/invalidate.cache, §3.3)', async () => {
+    const { api, docroots } = await start()
+    const sent = await api.flush('prefixed', PAGE, 'Activate')
+    expect(sent.status).toBe(200)
+    expect(sent.request.target).toBe('/path1/dispatcher/invalidate.cache')
+    expect(sent.request.headers[0]).toEqual(['Host', 'flush.example'])
+    expect(sent.hostReason).toContain("'flush.example/path1/*' is the first /virtualhosts value")
+    expect(fs.existsSync(path.join(docroots.prefixed, `${PAGE}.html`))).toBe(false)
   })
 
   it("shows the Dispatcher's 403 and why when /allowedClients refuses the loopback client, and nothing is flushed", async () => {
