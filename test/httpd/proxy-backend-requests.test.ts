@@ -161,3 +161,26 @@ describe('Expect: 100-continue', () => {
       }
   })
 })
+
+// A short Timeout: how long mod_proxy waits for a backend's 100 Continue, and the client's body reads.
+const short = proxiedSideBySide((b, d) => [
+  ...serverLines(['proxy', 'proxy_http', 'mime'], d),
+  'Timeout 2',
+  'ProxyRequests Off',
+  `ProxyPass /deaf/ ${b}/b/deaf/`
+])
+
+describe('Expect: 100-continue to a backend that never sends 100', () => {
+  it("is mod_proxy's 503 once Timeout passed, not the client's 408 (the client rightly waits for the 100)", async () => {
+    const head =
+      'POST /deaf/x HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n'
+    const [apache, workbench] = await Promise.all([
+      withinWait(short.running.apachePort, head, 3500),
+      withinWait(short.running.enginePort, head, 3500)
+    ])
+    expect(apache.split('\r\n')[0]).toBe('HTTP/1.1 503 Proxy Error')
+    // (The emulated 2.4.63 writes the older DOCTYPE line.)
+    const page = (raw: string): string => raw.slice(raw.indexOf('\r\n\r\n')).replace(/<!DOCTYPE[^>]*>/, '<!DOCTYPE>')
+    expect([workbench.split('\r\n')[0], page(workbench)]).toEqual([apache.split('\r\n')[0], page(apache)])
+  })
+})

@@ -749,8 +749,13 @@ export class ProxyServer {
         expectsContinue = false
       }
     }
-    if (expectsContinue && incoming.body) reply.continueOnRead(req)
-    this.watchBody(req, res, incoming)
+    if (expectsContinue && incoming.body) {
+      reply.continueOnRead(req)
+      // httpd reads the body, and times the reads, only once it sent the 100 (ap_http_filter):
+      // until then the client rightly waits, and mod_proxy's own wait for the backend's 100
+      // decides (a 503 when it never comes, not the client's 408).
+      req.once('resume', () => this.watchBody(req, res, incoming))
+    } else this.watchBody(req, res, incoming)
     done = this.run(incoming, reply)
   }
 

@@ -200,6 +200,8 @@ export function proxyErrorPage(status: number, reason: string): string {
   const notes = `The proxy server could not handle the request<p>Reason: <strong>${escapeHtml(reason)}</strong></p>`
   if (status === 500) return page(status, 'Proxy Error', `${notes}<p />\n`)
   const plain = TEXT[status]?.[1] ?? ''
+  // get_canned_error_string's 503 and 504 texts take no error-notes: the reason is only logged.
+  if (status === 503 || status === 504) return page(status, 'Proxy Error', `<p>${plain}</p>\n`)
   return page(status, 'Proxy Error', `<p>${plain}${notes}</p>\n`)
 }
 

@@ -15,7 +15,7 @@ import { answer, proxyError } from './stages/answer'
 import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
-import { dispatchExpecting } from './proxy-expect-continue'
+import { CONTINUE_TIMEOUT, dispatchExpecting } from './proxy-expect-continue'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl, defaultPort } from './rewrite/uri'
@@ -246,7 +246,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               )
               ctx.setOutcome('error')
               // A head httpd cannot read is its own 502 Bad Gateway, not ap_proxyerror's page.
-              if (status === 503 || unreadableAnswer(err)) answer(ctx, status)
+              // (A backend never reached is a plain 503; one that never sent its 100 is ap_proxyerror's.)
+              if ((status === 503 && !continueTimeout(err)) || unreadableAnswer(err)) answer(ctx, status)
               else proxyError(ctx, status, proxyErrorReason(err, origin))
             }
             resolve(true)
@@ -450,9 +451,14 @@ function proxyErrorReason(err: Error, origin: string): string {
  * (ap_proxy_determine_connection), 503 when the backend refused or could not be connected to,
  * 502 otherwise (a timeout or an error reading the answer: "Error reading from remote server").
  */
+function continueTimeout(err: Error): boolean {
+  return (err as { code?: string }).code === CONTINUE_TIMEOUT
+}
+
 function failureStatus(err: Error): number {
   const code = (err as { code?: string }).code ?? ''
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 500
+  if (continueTimeout(err)) return 503
   return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT/.test(code) ? 503 : 502
 }
 

@@ -22,6 +22,9 @@ import { headersOf } from '../upstream/expect-continue'
 const agentOptions = { keepAlive: true, maxSockets: 64 }
 const httpAgent = new http.Agent(agentOptions)
 // mod_ssl's `SSLProxyVerify none` (its default), as the undici Agent in apache-proxy.ts.
+/** The error code of a backend that never sent the 100 Continue its request waited for. */
+export const CONTINUE_TIMEOUT = 'DW_CONTINUE_TIMEOUT'
+
 const httpsAgent = new https.Agent({ ...agentOptions, rejectUnauthorized: false })
 
 /** An error with the code undici gives the same failure, which apache-proxy.ts maps to a status. */
@@ -98,7 +101,10 @@ export function dispatchExpecting(opts: Dispatcher.DispatchOptions, handler: Dis
       creq.destroy(
         res
           ? coded('Body Timeout Error', 'UND_ERR_BODY_TIMEOUT')
-          : coded('Headers Timeout Error', 'UND_ERR_HEADERS_TIMEOUT')
+          : bodySent
+            ? coded('Headers Timeout Error', 'UND_ERR_HEADERS_TIMEOUT')
+            : // mod_proxy_http gave up waiting for the backend's 100 (AH00898): a 503.
+              coded('Timeout on 100-Continue', CONTINUE_TIMEOUT)
       )
     )
   creq.on('continue', sendBody)
