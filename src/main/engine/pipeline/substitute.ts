@@ -111,11 +111,16 @@ export function parseMaxLineLength(arg: string): number | null {
 /** By directive record: a configuration's records live as long as it does. */
 const parsedPatterns = new WeakMap<object, Parsed>()
 
+function parsedOnce(d: { args: string[]; pos: SourcePos }): Parsed {
+  let p = parsedPatterns.get(d)
+  if (!p) parsedPatterns.set(d, (p = parseSubstitute(d.args[0] ?? '', d.pos)))
+  return p
+}
+
 function patternsOf(s: VhostSettings): SubstitutePattern[] {
   const out: SubstitutePattern[] = []
   for (const d of otherOccurrences(s, 'Substitute')) {
-    let p = parsedPatterns.get(d)
-    if (!p) parsedPatterns.set(d, (p = parseSubstitute(d.args[0] ?? '', d.pos)))
+    const p = parsedOnce(d)
     if (p.ok) out.push(p.pattern)
   }
   return out
@@ -142,7 +147,7 @@ export function substituteRulesOf(contexts: VhostSettings[]): SubstituteRules {
 export function substituteProblems(s: VhostSettings): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const d of otherOccurrences(s, 'Substitute')) {
-    const p = parseSubstitute(d.args[0] ?? '', d.pos)
+    const p = parsedOnce(d)
     if (p.ok) continue
     out.push({
       severity: p.unsupported ? 'warning' : 'error',

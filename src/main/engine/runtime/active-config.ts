@@ -423,6 +423,14 @@ export interface VhostChoice {
  * and aliases are matched against (a `ServerAlias *` matches), where an empty or missing Host
  * header names no host at all.
  */
+/** The vhost a request's host names: its absolute URL's host, else its Host header (selectVhost). */
+export function requestVhost(
+  vhosts: ActiveVhost[],
+  req: { urlHost?: string; headers: Record<string, string | undefined> }
+): VhostChoice | undefined {
+  return selectVhost(vhosts, req.urlHost ?? req.headers.host ?? '', req.urlHost === '')
+}
+
 export function selectVhost(vhosts: ActiveVhost[], hostHeader: string, emptyName = false): VhostChoice | undefined {
   if (vhosts.length === 0) return undefined
   if (emptyName) {

@@ -5,7 +5,7 @@
  * `AllowEncodedSlashes`.
  */
 import type { AcceptDetail } from '../../../../shared/trace'
-import { selectVhost, type ActiveVhost } from '../../runtime/active-config'
+import { requestVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
 import { hasNoPath, normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
@@ -62,7 +62,7 @@ function limits(vhost: ActiveVhost | undefined): Limits {
 
 export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const req = ctx.req
-  const chosen = selectVhost(ctx.config.servingVhosts, req.urlHost ?? req.headers.host ?? '', req.urlHost === '')
+  const chosen = requestVhost(ctx.config.servingVhosts, req)
   // Refused here, a request never reaches a handler: no output filter (mod_deflate) sees the answer.
   ctx.outputFiltered = false
   // httpd reads the request line and the header fields before the Host header names a vhost:

@@ -1,0 +1,333 @@
+/**
+ * The reply the pipeline writes to, between it and the listener's own (Node's ServerResponse or
+ * the lean listener's): it records what goes out in the trace, spells and orders the head as
+ * httpd writes it, decides the connection's keep-alive, and runs the output filters' body work.
+ */
+import type { OutgoingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
+import type { RequestTrace } from '../../shared/trace'
+import { deleteHeader, getHeader } from './cache/header-bag'
+import type { RequestContext, Reply } from './pipeline/context'
+import { DeflatingBody } from './pipeline/deflate'
+import { cutWholeBody } from './http/byte-ranges'
+import { SubstitutedBody } from './pipeline/substitute-body'
+import type { SubstituteRules } from './pipeline/substitute'
+import { answer } from './pipeline/stages/answer'
+import { withServerHeader } from './runtime/server-banner'
+import { fixupVary } from './http/fixup-vary'
+import { sharedHeaderValue } from './text-memo'
+import { spellName, spelledHeaders } from './http/header-spelling'
+import { inWireOrder, type HeadLines, type WireLine } from './http/wire-lines'
+import {
+  CLOSE_CONNECTION,
+  CLOSE_UNFRAMED,
+  CLOSING,
+  decidePersistence,
+  intoOwnLines,
+  type Persistence
+} from './http/keep-alive'
+
+/** What the listener needs of a reply beyond the pipeline's `Reply`. */
+export interface ListenerReply extends Reply {
+  readonly statusCode: number
+  /** The connection the answer goes out on (null once Node let go of it). */
+  readonly socket: Socket | null
+  /** `persistence`: the `Connection`/`Keep-Alive` decision (http/keep-alive.ts), instead of Node's. */
+  head(
+    status: number,
+    headers: OutgoingHttpHeaders | HeadLines,
+    reason?: string,
+    persistence?: Persistence,
+    typeLast?: boolean
+  ): void
+}
+
+/**
+ * Records the status and headers in the trace as a reply sends them, and runs the output
+ * filters' body work the pipeline asked for: mod_substitute's (pipeline/substitute-body.ts),
+ * then mod_deflate's (pipeline/deflate.ts).
+ */
+export class TracedReply implements Reply {
+  /** Set once the request context (which owns the trace) exists. */
+  trace!: RequestTrace
+  /** Set with `trace`: the request and its vhost decide whether the connection stays open. */
+  ctx!: RequestContext
+  private gzipNext = false
+  private gzipRange: string | undefined
+  private deflating: DeflatingBody | null = null
+  private substituteNext: { rules: SubstituteRules; instances: number } | null = null
+  /** mod_substitute's body, in front of mod_deflate's (or the client). */
+  private substituting: SubstitutedBody | null = null
+  /** What stops the answer's producer when the client goes away (`onAbort`); mod_substitute's 500 stops it too. */
+  private producerAborts: (() => void)[] = []
+  /** mod_substitute's 500 went out instead of the answer: what its producer still does is ignored. */
+  private superseded = false
+  private relayed = false
+  private backendHead = false
+  private typeRow = false
+  private backendNames: ReadonlyMap<string, string> | undefined
+  /** What the `Header` directives left for the next head (Reply.headerLines). */
+  private wireLines: readonly WireLine[] | undefined
+
+  /** `banner`: httpd's Server header for the configuration the request runs on. */
+  constructor(
+    private readonly inner: ListenerReply,
+    private readonly banner: string
+  ) {}
+
+  get headersSent(): boolean {
+    return this.deflating !== null || this.substituting !== null || this.inner.headersSent
+  }
+
+  gzipBody(range?: string): void {
+    this.gzipNext = true
+    this.gzipRange = range
+  }
+
+  substituteBody(rules: SubstituteRules, instances: number): void {
+    this.substituteNext = { rules, instances }
+  }
+
+  proxied(mimeType = false): void {
+    this.relayed = true
+    this.backendHead = !mimeType
+  }
+
+  relaysBackendHead(): void {
+    this.backendHead = true
+  }
+
+  typeInPlace(): void {
+    this.typeRow = true
+  }
+
+  headerLines(lines: readonly WireLine[]): void {
+    this.wireLines = lines
+  }
+
+  sendsBody(): boolean {
+    return this.inner.sendsBody?.() ?? false
+  }
+
+  backendSpelling(names: ReadonlyMap<string, string>): void {
+    this.backendNames = names
+  }
+
+  head(status: number, given: OutgoingHttpHeaders, reason?: string): void {
+    const substitute = this.substituteNext
+    if (substitute) {
+      // The head waits for mod_substitute's first bytes (a line too long makes it a 500).
+      this.substituteNext = null
+      const after = (): Pick<Reply, 'write' | 'end' | 'onDrain'> => this.deflating ?? this.inner
+      this.substituting = new SubstitutedBody(
+        {
+          head: () => this.headNow(status, given, reason),
+          write: (chunk) => after().write(chunk),
+          end: () => after().end(),
+          whole: (early, last) => this.substitutedWhole(status, given, reason, early, last),
+          onDrain: (cb) => after().onDrain(cb),
+          destroy: () => this.inner.destroy()
+        },
+        substitute.rules,
+        substitute.instances,
+        () => this.lineTooLong()
+      )
+      return
+    }
+    this.headNow(status, given, reason)
+  }
+
+  /**
+   * A body mod_substitute had whole before anything went out: mod_deflate compresses it in one
+   * go; without it, the answer has a length only when nothing went out before the end of the
+   * body (substitute-body.ts).
+   */
+  private substitutedWhole(
+    status: number,
+    given: OutgoingHttpHeaders,
+    reason: string | undefined,
+    early: Buffer,
+    last: Buffer
+  ): void {
+    const body = early.length === 0 ? last : last.length === 0 ? early : Buffer.concat([early, last])
+    // (A 204 or 304 has no body, and ap_http_header_filter gives it no length.)
+    if (early.length === 0 && !this.gzipNext && status !== 204 && status !== 304) {
+      // The byte-range filter sees this body whole: it cuts the Range from it (an unsatisfiable
+      // one is not reproduced: the whole answer goes out).
+      const range = this.ctx.rangeAfterSubstitute
+      const cut = range === undefined ? null : cutWholeBody(range, body, given)
+      if (cut && cut !== 'unsatisfiable') {
+        this.headNow(206, cut.headers)
+        return this.inner.end(cut.body)
+      }
+      this.headNow(status, { ...given, 'content-length': body.length }, reason)
+      return this.inner.end(body)
+    }
+    this.headNow(status, given, reason)
+    if (this.deflating) return this.deflating.end(body)
+    if (early.length > 0) this.inner.write(early)
+    if (last.length > 0) this.inner.write(last)
+    this.inner.end()
+  }
+
+  /**
+   * mod_substitute found a line too long (AH01328) before anything went out: the handler's
+   * answer becomes Apache's 500, and the connection closes after it, as apache2 closes it.
+   */
+  private lineTooLong(): void {
+    this.substituting = null
+    this.gzipNext = false
+    // The 500 is Apache's own answer: nothing of the abandoned one's head applies to it.
+    this.relayed = false
+    this.backendHead = false
+    this.typeRow = false
+    this.backendNames = undefined
+    this.wireLines = undefined
+    const ctx = this.ctx
+    ctx.record('response', 'stop', "mod_substitute: Line too long (AH01328): Apache's 500 goes out instead")
+    ctx.req.lastOnConnection = true
+    // What still produces the abandoned answer (a file read, a backend's answer, paused since the
+    // filter failed) is stopped once the 500 is out; the connection closes after it anyway, so
+    // what that producer does to the reply then (end, destroy) is ignored.
+    const producers = this.producerAborts
+    this.producerAborts = []
+    void Promise.resolve(answer(ctx, 500)).then(() => {
+      this.superseded = true
+      for (const stop of producers) stop()
+    })
+  }
+
+  private headNow(status: number, given: OutgoingHttpHeaders, reason?: string): void {
+    this.trace.response.status = status
+    let headers = fixupVary(withServerHeader(given, this.banner, this.relayed))
+    // ap_http_header_filter drops a Content-Length of 0 from the answer to a HEAD (a handler
+    // that returned early must not announce an empty body); a real length stays.
+    if (this.ctx.req.method === 'HEAD') headers = withoutZeroLength(headers)
+    if (this.gzipNext) {
+      this.gzipNext = false
+      // The head goes out with the first body bytes (a body given whole gets a Content-Length).
+      const inner = this.inner
+      this.deflating = new DeflatingBody(
+        {
+          // The status line keeps the reason given (a backend's), unless mod_deflate's range cut changed the status.
+          head: (s, h) => this.send(s, h, s === status ? reason : undefined),
+          write: (chunk) => inner.write(chunk),
+          end: (body) => inner.end(body),
+          onDrain: (cb) => inner.onDrain(cb),
+          onAbort: (cb) => inner.onAbort(cb)
+        },
+        status,
+        headers,
+        (sentStatus, sent) => {
+          this.trace.response.status = sentStatus
+          this.trace.response.headers = traceHeaders(sent)
+        },
+        this.gzipRange,
+        this.trace.request.method === 'HEAD'
+      )
+      return
+    }
+    this.trace.response.headers = traceHeaders(headers)
+    this.send(status, headers, reason)
+  }
+
+  /**
+   * The head as it goes out: names spelled as httpd writes them, with httpd's keep-alive
+   * decision for it (not in the trace, as in httpd's logs). `headers` has lower-case names (but the
+   * protocol filters' lines, spelled as httpd writes them).
+   */
+  private send(status: number, headers: OutgoingHttpHeaders, reason: string | undefined): void {
+    const ctx = this.ctx
+    const req = ctx.req
+    const policy = ctx.vhost?.keepAlive ?? ctx.config.keepAlive
+    let persistence = decidePersistence(
+      policy,
+      { method: req.method, protocol: req.protocol, connection: req.headers.connection },
+      status,
+      headers,
+      this.inner.socket,
+      req.keepAliveIndex
+    )
+    if (ctx.unmeasuredError && !persistence.keep) persistence = CLOSE_UNFRAMED
+    // httpd's keep-alive decision is written as made, and the connection closed after anyway.
+    else if (req.lastOnConnection === 'silently') persistence = persistence.keep ? CLOSING : persistence
+    else if (req.lastOnConnection && persistence.keep) persistence = CLOSE_CONNECTION
+    const own = intoOwnLines(headers, persistence)
+    this.inner.head(status, this.spelled(own.headers), reason, own.persistence, !this.backendHead && !this.typeRow)
+  }
+
+  /**
+   * The names as httpd writes them (header-spelling.ts), the lines in the order and spelling the
+   * `Header` directives left when they ran for this head (wire-lines.ts).
+   */
+  private spelled(headers: OutgoingHttpHeaders): OutgoingHttpHeaders | HeadLines {
+    const lines = this.wireLines
+    const render = this.backendNames
+    if (lines === undefined) return spelledHeaders(headers, render)
+    this.wireLines = undefined
+    return inWireOrder(headers, lines, (key) => spellName(key, render)) ?? spelledHeaders(headers, render)
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.superseded) return true
+    if (this.substituting) return this.substituting.write(chunk)
+    return this.deflating ? this.deflating.write(chunk) : this.inner.write(chunk)
+  }
+
+  end(body?: Buffer | string): void {
+    if (this.superseded) return
+    if (this.substituting) this.substituting.end(body)
+    else if (this.deflating) this.deflating.end(body)
+    else this.inner.end(body)
+  }
+
+  onDrain(cb: () => void): void {
+    if (this.substituting) this.substituting.onDrain(cb)
+    else if (this.deflating) this.deflating.onDrain(cb)
+    else this.inner.onDrain(cb)
+  }
+
+  onAbort(cb: () => void): void {
+    this.producerAborts.push(cb)
+    this.inner.onAbort(cb)
+  }
+
+  destroy(): void {
+    if (!this.superseded) this.inner.destroy()
+  }
+}
+
+function withoutZeroLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  if (getHeader(headers, 'content-length') !== '0') return headers
+  const out = { ...headers }
+  deleteHeader(out, 'content-length')
+  return out
+}
+
+/**
+ * The response headers as the trace shows them: one string per name, repeated values joined
+ * with a newline. Headers that already are (every value a string) are kept as they are: each
+ * value may be swapped for an equal shared string, nothing else changes in the object handed
+ * to `writeHead`.
+ */
+function traceHeaders(headers: OutgoingHttpHeaders): Record<string, string> {
+  let plain = true
+  for (const k in headers) {
+    if (typeof headers[k] !== 'string') {
+      plain = false
+      break
+    }
+  }
+  if (plain) {
+    // The values are mostly the same texts request after request, each read or made afresh:
+    // the trace keeps shared strings instead (see sharedText). Frozen headers (a hit's) are.
+    if (!Object.isFrozen(headers)) for (const k in headers) headers[k] = sharedHeaderValue(k, headers[k] as string)
+    return headers as Record<string, string>
+  }
+  const flat: Record<string, string> = {}
+  for (const k in headers) {
+    const v = headers[k]
+    if (v !== undefined) flat[k] = Array.isArray(v) ? v.join('\n') : sharedHeaderValue(k, String(v))
+  }
+  return flat
+}
