@@ -108,6 +108,18 @@ const post = (target: string, body: string, more = ''): string =>
 const KA = 'Connection: keep-alive\r\n'
 const CLOSE = 'Connection: close\r\n'
 
+/** Two vhosts on one docroot: `fast` with the server's settings, `slow` with one line of its own. */
+function fastAndSlow(docroot: string, slowLine: string): string[] {
+  const vhost = (name: string, own: string[]): string[] => [
+    '<VirtualHost *:*>',
+    `  ServerName ${name}`,
+    `  DocumentRoot "${docroot}"`,
+    ...own.map((l) => `  ${l}`),
+    '</VirtualHost>'
+  ]
+  return [...vhost('fast', []), ...vhost('slow', [slowLine])]
+}
+
 describe('connections under KeepAliveTimeout 1', () => {
   const running = classicSideBySide(FILES, (d) => [...serverLines(['mime', 'alias', 'dir'], d), 'KeepAliveTimeout 1'])
 
@@ -169,15 +181,7 @@ describe('a virtual host’s KeepAliveTimeout 4 under the server’s KeepAliveTi
   const running = classicSideBySide(FILES, (d) => [
     ...serverLines(['mime', 'alias', 'dir'], d),
     'KeepAliveTimeout 1',
-    '<VirtualHost *:*>',
-    '  ServerName fast',
-    `  DocumentRoot "${d}"`,
-    '</VirtualHost>',
-    '<VirtualHost *:*>',
-    '  ServerName slow',
-    `  DocumentRoot "${d}"`,
-    '  KeepAliveTimeout 4',
-    '</VirtualHost>'
+    ...fastAndSlow(d, 'KeepAliveTimeout 4')
   ])
   const slow = (line: string, more: string): string => `${line}\r\nHost: slow\r\n${more}\r\n`
 
@@ -205,15 +209,7 @@ describe('a request that stops short under Timeout 1', () => {
     'KeepAliveTimeout 1',
     // Linux's TCP_DEFER_ACCEPT would keep a connection that sends nothing from apache2 for 30 s.
     'AcceptFilter http none',
-    '<VirtualHost *:*>',
-    '  ServerName fast',
-    `  DocumentRoot "${d}"`,
-    '</VirtualHost>',
-    '<VirtualHost *:*>',
-    '  ServerName slow',
-    `  DocumentRoot "${d}"`,
-    '  Timeout 3',
-    '</VirtualHost>'
+    ...fastAndSlow(d, 'Timeout 3')
   ])
 
   it('answers a body that stops short 408 and closes, whatever frames it', async () => {
@@ -285,15 +281,7 @@ describe('RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500 (mod_reqt
     'KeepAliveTimeout 1',
     'AcceptFilter http none',
     'RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500',
-    '<VirtualHost *:*>',
-    '  ServerName fast',
-    `  DocumentRoot "${d}"`,
-    '</VirtualHost>',
-    '<VirtualHost *:*>',
-    '  ServerName slow',
-    `  DocumentRoot "${d}"`,
-    '  RequestReadTimeout header=5 body=3',
-    '</VirtualHost>'
+    ...fastAndSlow(d, 'RequestReadTimeout header=5 body=3')
   ])
   const head = (host: string, more = ''): string =>
     `POST /a.txt HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\n${more}${CLOSE}\r\n`
