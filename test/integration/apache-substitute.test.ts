@@ -58,4 +58,15 @@ describe('mod_substitute (AddOutputFilterByType SUBSTITUTE text/html)', () => {
     expect(res.status).toBe(500)
     expect(res.text).toContain('<title>500 Internal Server Error</title>')
   })
+
+  it("a line that would crash httpd's child drops the connection, and the trace says so instead of a 200", async () => {
+    const s = await embeddedSite(
+      ['Substitute "s/z/Z/"', 'Substitute "s/^a//"', 'AddOutputFilterByType SUBSTITUTE text/html'].join('\n')
+    )
+    s.up.publish.behave(PAGE, { body: 'ab\n', headers: { 'content-type': 'text/html' } })
+    await expect(s.send(PAGE)).rejects.toThrow()
+    const trace = await s.traceOf(PAGE)
+    expect(trace.outcome).toBe('error')
+    expect(trace.stages.map((e) => e.summary)).toContainEqual(expect.stringMatching(/child process would crash/))
+  })
 })

@@ -23,7 +23,9 @@ const PAGE = '/content/site/en/page'
  * what the others do not; `/site` by name and subdomain; `/locked`, whose `/allowedClients`
  * refuses everyone, the loopback client included; `/prefixed`, chosen by a URI prefix too.
  */
-async function start(): Promise<{ api: LocalEngineApi; engine: Engine; docroots: Record<string, string> }> {
+async function start(
+  host?: string
+): Promise<{ api: LocalEngineApi; engine: Engine; docroots: Record<string, string> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cache-view-flush-'))
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
   const docroots: Record<string, string> = {}
@@ -56,7 +58,7 @@ async function start(): Promise<{ api: LocalEngineApi; engine: Engine; docroots:
 }
 `
   )
-  const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, watch: false })
+  const engine = new Engine({ config: path.join(dir, 'dispatcher.any'), port: 0, watch: false, host })
   cleanups.push(() => engine.stop())
   await engine.start()
   return { api: new LocalEngineApi(engine), engine, docroots }
@@ -90,6 +92,13 @@ describe("the Cache view's Flush", () => {
     expect(sent.report?.statfilesTouched).toEqual(['/.stat', '/content/.stat', '/content/site/.stat'])
     expect(fs.existsSync(path.join(docroots.site, `${PAGE}.html`))).toBe(false)
     expect(fs.existsSync(path.join(docroots.catchall, `${PAGE}.html`))).toBe(true)
+  })
+
+  it('is sent on an IPv6 listener too (the address without its URL brackets), where /allowedClients judges ::1', async () => {
+    const { api } = await start('::1')
+    const sent = await api.flush('site', PAGE, 'Activate')
+    expect(sent.status).toBe(403)
+    expect(sent.summary).toMatch(/^Flushing rejected from ::1/)
   })
 
   it('picks a Host each farm is selected by, bottom-up: a catch-all farm above others gets one no other farm takes', async () => {

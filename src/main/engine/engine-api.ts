@@ -361,13 +361,15 @@ export class LocalEngineApi implements EngineApi {
       (t) => t.request.method === 'POST' && t.request.url === chosen.target && t.request.headers['cq-handle'] === handle
     )
     const stage = trace?.stages.find((s) => s.stage === 'flush') ?? trace?.stages.at(-1)
+    // A reload between the choice and the send could hand the request to another farm: said, not reported as this one's.
+    const elsewhere = trace?.farm !== undefined && trace.farm !== farm
     return {
       request: { method: 'POST', target: chosen.target, headers: Object.entries(headers) },
       hostReason: chosen.reason,
       status,
       traceId: trace?.id ?? null,
-      summary: stage?.summary ?? null,
-      report: flushReportOf(stage?.stage === 'flush' ? stage.detail : undefined)
+      summary: elsewhere ? `the request reached farm /${trace!.farm}, not /${farm}` : (stage?.summary ?? null),
+      report: elsewhere ? null : flushReportOf(stage?.stage === 'flush' ? stage.detail : undefined)
     }
   }
 
@@ -543,14 +545,22 @@ function filterTarget(
   return n.ok ? { path: n.path, query: n.query } : null
 }
 
+/** How long a request the UI sends through the proxy may take to be answered. */
+const SEND_TIMEOUT_MS = 30_000
+
 function sendOnce(base: string, method: string, target: string, headers: Record<string, string>): Promise<number> {
   const u = new URL(base)
+  // A URL writes an IPv6 address in brackets; the socket wants it bare.
+  const host = u.hostname.replace(/^\[|\]$/g, '')
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method, path: target, headers, agent: false }, (res) => {
+    const req = http.request({ host, port: u.port, method, path: target, headers, agent: false }, (res) => {
       res.resume()
       res.on('end', () => resolve(res.statusCode ?? 0))
       res.on('error', reject)
     })
+    req.setTimeout(SEND_TIMEOUT_MS, () =>
+      req.destroy(new Error(`the proxy did not answer within ${SEND_TIMEOUT_MS / 1000} s`))
+    )
     req.on('error', reject)
     req.end()
   })

@@ -126,7 +126,11 @@ export class TracedReply implements Reply {
           end: () => after().end(),
           whole: (early, last) => this.substitutedWhole(status, given, reason, early, last),
           onDrain: (cb) => after().onDrain(cb),
-          destroy: () => this.inner.destroy()
+          cut: (why) => {
+            this.ctx.record('response', 'error', why)
+            this.ctx.setOutcome('error')
+            this.inner.destroy()
+          }
         },
         substitute.rules,
         substitute.instances,

@@ -19,7 +19,9 @@
 import type { Reply } from './context'
 import { ChildCrash, LineTooLong, SubstitutingBody, type SubstituteRules } from './substitute'
 
-export interface AfterSubstitute extends Pick<Reply, 'write' | 'end' | 'onDrain' | 'destroy'> {
+export interface AfterSubstitute extends Pick<Reply, 'write' | 'end' | 'onDrain'> {
+  /** Drops the connection with the answer unfinished; `why` says so in the trace. */
+  cut(why: string): void
   /** Sends the head held back until now (the body streams after it). */
   head(): void
   /**
@@ -102,7 +104,8 @@ export class SubstitutedBody {
         this.sendHead()
         this.next.write(unsent)
       }
-      if (e instanceof ChildCrash || this.headSent) this.next.destroy()
+      if (e instanceof ChildCrash) this.next.cut(CRASHED)
+      else if (this.headSent) this.next.cut(CUT)
       else this.tooLong()
       return null
     }
@@ -116,6 +119,10 @@ export class SubstitutedBody {
 }
 
 const EMPTY = Buffer.alloc(0)
+
+const CRASHED =
+  "mod_substitute: httpd's child process would crash on this line (a flattened match at its start that adds nothing, before anything was copied for it), so the connection closes with the answer unfinished"
+const CUT = 'mod_substitute: Line too long (AH01328) after the answer began: it is cut short'
 
 function concat(a: Buffer, b: Buffer): Buffer {
   return a.length === 0 ? b : b.length === 0 ? a : Buffer.concat([a, b])

@@ -416,13 +416,6 @@ export interface VhostChoice {
   malformed?: string
 }
 
-/**
- * Apache's name-based virtual host choice: first vhost whose name or alias matches, else the
- * first one, which also answers when there is no host name or httpd cannot read it.
- * `emptyName`: the host name is "" itself (only a CONNECT's `:443` gives one), which the names
- * and aliases are matched against (a `ServerAlias *` matches), where an empty or missing Host
- * header names no host at all.
- */
 /** The vhost a request's host names: its absolute URL's host, else its Host header (selectVhost). */
 export function requestVhost(
   vhosts: ActiveVhost[],
@@ -431,6 +424,13 @@ export function requestVhost(
   return selectVhost(vhosts, req.urlHost ?? req.headers.host ?? '', req.urlHost === '')
 }
 
+/**
+ * Apache's name-based virtual host choice: first vhost whose name or alias matches, else the
+ * first one, which also answers when there is no host name or httpd cannot read it.
+ * `emptyName`: the host name is "" itself (only a CONNECT's `:443` gives one), which the names
+ * and aliases are matched against (a `ServerAlias *` matches), where an empty or missing Host
+ * header names no host at all.
+ */
 export function selectVhost(vhosts: ActiveVhost[], hostHeader: string, emptyName = false): VhostChoice | undefined {
   if (vhosts.length === 0) return undefined
   if (emptyName) {

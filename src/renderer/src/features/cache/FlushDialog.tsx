@@ -20,16 +20,14 @@ const ACTIONS: FlushAction[] = ['Activate', 'Delete']
  * its nearest `.stat`, so files below the deeper ones earlier flushes wrote (down to
  * `/statfileslevel`) stay fresh. Said on the button and in the dialog so "root" is not read as "everything".
  */
-export const ROOT_HANDLE_NOTE =
-  "Sends CQ-Handle: / — touches only the docroot's .stat; files below a deeper .stat (written by earlier flushes, down to /statfileslevel) stay fresh. To drop everything, use Clear… on the folders."
+const STAYS_FRESH =
+  'files below a deeper .stat (written by earlier flushes, down to /statfileslevel) stay fresh. To drop everything, use Clear… on the folders.'
+
+export const ROOT_HANDLE_NOTE = `Sends CQ-Handle: / — touches only the docroot's .stat; ${STAYS_FRESH}`
 
 /** The same, in the dialog, naming the `.stat` files the preview says the root handle touches. */
 function rootHandleNote(statfiles: readonly string[]): string {
-  return (
-    `Handle / touches only ${statfiles.join(', ')}: a cached file is judged by its nearest .stat, so files below a ` +
-    'deeper .stat (written by earlier flushes, down to /statfileslevel) stay fresh. To drop everything, use Clear… ' +
-    'on the folders.'
-  )
+  return `Handle / touches only ${statfiles.join(', ')}: a cached file is judged by its nearest .stat, so ${STAYS_FRESH}`
 }
 
 export function FlushDialog({
@@ -183,9 +181,13 @@ function SentView({ sent, onClose }: { sent: FlushSent; onClose: () => void }) {
           Done: HTTP {sent.status}. {report.statfilesTouched.length} .stat touched, {documentCount(report.deleted)}{' '}
           deleted.
         </p>
+      ) : sent.traceId === null ? (
+        <p className="error-text">
+          HTTP {sent.status}: sent, but its trace was not found, so what it did is not known: see the Requests log.
+        </p>
       ) : (
         <p className="error-text">
-          HTTP {sent.status}: nothing was invalidated. {sent.summary}
+          HTTP {sent.status}: nothing was invalidated in this farm. {sent.summary}
         </p>
       )}
       <div className="section-label">Request sent</div>
