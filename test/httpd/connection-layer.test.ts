@@ -314,6 +314,12 @@ describe('RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500 (mod_reqt
     await expectSame(running, [long(1020), ...dribble('0123456789012345678901234567890123', 30, 50)])
   }, 30_000)
 
+  it('counts the body bytes that came with the head toward the body’s MinRate', async () => {
+    // 400 bytes extend the body's 1 s by 0.8 s: the other 600, 1.4 s later, are in time.
+    const head = `POST /a.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n${CLOSE}\r\n`
+    await expectSame(running, [head + 'x'.repeat(400), { pause: 1400 }, 'y'.repeat(600)])
+  }, 30_000)
+
   it('times a body by the chosen vhost’s stage, and every head by the default server’s', async () => {
     await expectSame(running, [`${head('slow')}ab`, { pause: 1800 }, 'cd'])
     await expectSame(running, [`${head('fast')}ab`, { pause: 1800 }, 'cd'])

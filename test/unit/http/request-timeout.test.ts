@@ -4,7 +4,8 @@
  * apache2 in test/httpd/connection-layer.test.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { HTTPD_TIMEOUT_MS, requestTimeoutMs } from '../../../src/main/engine/http/request-timeout'
+import { REQTIMEOUT_DEFAULTS } from '../../../src/main/engine/config/apache/request-read-timeout'
+import { HTTPD_TIMEOUT_MS, requestTimeoutMs, wholeHeadTimeoutMs } from '../../../src/main/engine/http/request-timeout'
 import { load } from '../config/apache/helpers'
 
 function layers(conf: string, vhostLine = ''): { server: number; vhost: number } {
@@ -25,5 +26,14 @@ describe('Timeout', () => {
     expect(layers('Timeout 3', 'TimeOut 500ms')).toEqual({ server: 3000, vhost: 500 })
     // ap_fixup_virtual_hosts: a vhost's 0 takes the main server's.
     expect(layers('Timeout 2min', 'Timeout 0')).toEqual({ server: 120_000, vhost: 120_000 })
+  })
+})
+
+describe('a whole head on Node’s path', () => {
+  it('is bounded by Timeout, or by mod_reqtimeout’s header bound where that is shorter', () => {
+    expect(wholeHeadTimeoutMs(60_000, null)).toBe(60_000)
+    expect(wholeHeadTimeoutMs(60_000, REQTIMEOUT_DEFAULTS)).toBe(40_000)
+    // reqtimeout_filter waits MIN(time_left, saved_sock_timeout): header=20-40 under Timeout 10.
+    expect(wholeHeadTimeoutMs(10_000, REQTIMEOUT_DEFAULTS)).toBe(10_000)
   })
 })

@@ -54,7 +54,16 @@ export class ReadClock {
     return this.kind === 'head' || now < this.timeoutAt
   }
 
-  /** How long the next read may wait from `now` before it is APR_TIMEUP. */
+  /**
+   * `bytes` were read at `now`: how long the next read may wait, or 0 when this read came too
+   * late or the time is already up. One `now` for both, so that a deadline crossed between the
+   * two can not pass for a wait (a caller's socket.setTimeout(0) would switch the timer off).
+   */
+  readThenWaitMs(bytes: number, now = Date.now()): number {
+    return this.read(bytes, now) ? this.waitMs(now) : 0
+  }
+
+  /** How long the next read may wait from `now` before it is APR_TIMEUP (0: already up). */
   waitMs(now = Date.now()): number {
     if (this.timeoutAt === 0) return this.coreTimeoutMs
     const left = this.timeoutAt - now
