@@ -29,6 +29,8 @@ const FILES = {
   // The literal's own bucket split (q) measures the rest of the line too: 3 + 18 > 20.
   'long/rest.txt': 'ab' + '1'.repeat(17) + '\n',
   'dot/a.txt': 'abc\ndef\n',
+  // UTF-8: é is C3 A9, あ is E3 81 82 (E3 is ã's byte, C3's other case in Latin-1).
+  'fold/f.txt': 'aA\n_\u00e9 b\u00e9\n\u3042\n',
   'crash/f.txt': 'x\nab\n',
   'nocrash/f.txt': 'x\nab\n',
   // Read in pieces: the line too long is found in the first one.
@@ -74,6 +76,15 @@ const running = classicSideBySide(FILES, (d) => [
   '  <Location /dot>',
   '    Substitute "s/e.+/E/"',
   '  </Location>',
+  // Caseless patterns: a leading (?i) keeps its back-reference; escapes name bytes, and PCRE
+  // without UTF folds ASCII letters only (\303 is not \343, which starts あ); [\x41-\x43] beside
+  // \xc3 is A to C and a to c, never A to c (which takes `_`).
+  '  <Location /fold>',
+  '    Substitute "s/(?i)(a)\\1/X/"',
+  '    Substitute "s/[\\x41-\\x43]\\xc3/R/i"',
+  '    Substitute "s/\\303/Z/i"',
+  '    Substitute "s/\\o{343}\\201/O/i"',
+  '  </Location>',
   // An empty flattened replacement at the start of a line with nothing copied yet crashes
   // httpd's child: no answer at all. A byte copied before (BB) keeps it alive.
   '  <Location /crash>',
@@ -110,6 +121,7 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/long/tail.txt', {}],
   ['GET', '/long/rest.txt', {}],
   ['GET', '/dot/a.txt', {}],
+  ['GET', '/fold/f.txt', {}],
   ['GET', '/crash/f.txt', {}],
   ['GET', '/nocrash/f.txt', {}],
   ['GET', '/long/big.txt', {}],

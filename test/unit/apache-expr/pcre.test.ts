@@ -101,3 +101,48 @@ describe('PCRE with Apache defaults (DOTALL DOLLAR_ENDONLY)', () => {
     expect(compilePcre('*abc')).toMatchObject({ ok: false, unsupported: false })
   })
 })
+
+describe('caseless patterns folded letter by letter (a character past ASCII)', () => {
+  it('a class range between \\x escapes stays a range of those characters, each end folded', () => {
+    const r = re('(?i)^[\\x41-\\x43]\xe9$')
+    for (const s of ['a\xe9', 'C\xe9', 'b\xe9']) expect(r.test(s)).toBe(true)
+    for (const s of ['_\xe9', '[\xe9', '`\xe9', 'd\xe9']) expect(r.test(s)).toBe(false)
+    expect(re('^[\\x{61}-\\x{63}]\xe9$', true).test('B\xe9')).toBe(true)
+    expect(re('^[\\101-\\103]\xe9$', true).test('b\xe9')).toBe(true)
+  })
+
+  it('a braced \\x{41} is a letter and folds like one', () => {
+    expect(re('(?i)\\x{41}\\xe9').test('a\xe9')).toBe(true)
+    expect(re('\\x{41}\\xe9', true).test('a\xc9')).toBe(false)
+  })
+
+  it('octal escapes name characters past ASCII too: \\351 and \\o{351} are é, and É stays apart', () => {
+    expect(re('^\\351$', true).test('\xe9')).toBe(true)
+    expect(re('^\\351$', true).test('\xc9')).toBe(false)
+    expect(re('^\\o{351}$', true).test('\xc9')).toBe(false)
+    expect(re('^\\o{351}a$', true).test('\xe9A')).toBe(true)
+    expect(re('^[\\351]$', true).test('\xc9')).toBe(false)
+    expect(re('^\\101\\0$', true).test('a\x00')).toBe(true)
+  })
+
+  it('a back-reference after enough groups is still one, not an octal escape', () => {
+    expect(re('^(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)\\11$').test('abcdefghijkk')).toBe(true)
+    expect(re('^(a)\\1$').test('aa')).toBe(true)
+  })
+
+  it('a character code past a byte is refused, as PCRE without UTF', () => {
+    expect(compilePcre('\\x{100}')).toMatchObject({ ok: false, unsupported: false })
+    expect(compilePcre('\\777')).toMatchObject({ ok: false, unsupported: false })
+  })
+})
+
+describe('dotall: false (mod_substitute)', () => {
+  it('"." stops at a newline while a leading (?i) keeps the JavaScript flag and its back-references', () => {
+    const r = compilePcre('(?i)(a)\\1.', { dotall: false })
+    if (!r.ok) throw new Error(r.error)
+    expect(r.regex.test('aA.')).toBe(true)
+    expect(r.regex.test('aA\n')).toBe(false)
+    // The same text with DOTALL is a separate memo entry.
+    expect(re('(?i)(a)\\1.').test('aA\n')).toBe(true)
+  })
+})

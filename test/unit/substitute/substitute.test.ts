@@ -166,3 +166,10 @@ describe('a body as it arrives', () => {
     expect(() => t.write(Buffer.from('2'))).toThrow(LineTooLong)
   })
 })
+
+describe('Substitute with a leading (?i)', () => {
+  it('keeps its back-references (as at 5e8e2b1) and still stops "." at the newline', () => {
+    expect(run(['s/(?i)(a)\\1/X/'], 'aA b\nAa\n')).toBe('X b\nX\n')
+    expect(run(['s/(?i)a.+/X/'], 'xAbc\nabc\n')).toBe('xX\nX\n')
+  })
+})

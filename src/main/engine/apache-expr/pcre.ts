@@ -20,6 +20,8 @@ export interface PcreOptions {
   caseless?: boolean
   /** ap_expr `/m`: `^` and `$` also match at line breaks. */
   multiline?: boolean
+  /** `.` matches a newline (httpd's default, `RegexDefaultOptions`); mod_substitute passes false. */
+  dotall?: boolean
 }
 
 export type PcreCompileResult =
@@ -30,6 +32,14 @@ interface Scope {
   dotall: boolean
   multiline: boolean
   extended: boolean
+}
+
+/** What one translation has seen so far, shared by the group, escape and class readers. */
+interface Progress {
+  /** Capturing groups opened so far: PCRE reads `\12` as a back-reference only when there are that many. */
+  groups: number
+  /** The pattern names a character past ASCII (raw, or by a hex or octal escape). */
+  pastAscii: boolean
 }
 
 class Unsupported extends Error {}
@@ -62,8 +72,10 @@ function escapeLiteral(c: string): string {
 }
 
 /** One memo per option set (text-memo.ts): a result depends on the pattern and the options only. */
-const compiled = [0, 1, 2, 3].map((bits) =>
-  textMemo((pattern) => compileUncached(pattern, { caseless: (bits & 1) !== 0, multiline: (bits & 2) !== 0 }))
+const compiled = [0, 1, 2, 3, 4, 5, 6, 7].map((bits) =>
+  textMemo((pattern) =>
+    compileUncached(pattern, { caseless: (bits & 1) !== 0, multiline: (bits & 2) !== 0, dotall: (bits & 4) === 0 })
+  )
 )
 
 /**
@@ -72,7 +84,9 @@ const compiled = [0, 1, 2, 3].map((bits) =>
  * flag, so it keeps no state between matches).
  */
 export function compilePcre(pattern: string, options: PcreOptions = {}): PcreCompileResult {
-  return compiled[(options.caseless ? 1 : 0) | (options.multiline ? 2 : 0)](pattern)
+  return compiled[(options.caseless ? 1 : 0) | (options.multiline ? 2 : 0) | (options.dotall === false ? 4 : 0)](
+    pattern
+  )
 }
 
 /** For a section or ProxyPassMatch: the regex, or null when it does not compile (never matches; `check` reports it). */
@@ -82,14 +96,14 @@ export function pcreOrNull(pattern: string, options: PcreOptions = {}): RegExp |
 }
 
 function compileUncached(pattern: string, options: PcreOptions): PcreCompileResult {
-  let translated: { source: string; groups: number; caseless: boolean }
+  let translated: Translation
   try {
     translated = translate(pattern, options, true)
     // JavaScript's `i` also folds Latin-1 letters (é matches É, the bytes 0xE9 and 0xC9); PCRE
     // without UTF, in the C locale's tables, folds ASCII letters only. A caseless pattern that
-    // names a character past ASCII folds its ASCII letters itself instead.
-    if (translated.caseless && pastAscii(pattern.replace(HEX_ESCAPE, hexChar)))
-      translated = translate(pattern, options, false)
+    // names a character past ASCII (raw, `\xe9`, `\x{e9}`, `\351`, `\o{351}`) folds its ASCII
+    // letters itself instead.
+    if (translated.caseless && translated.pastAscii) translated = translate(pattern, options, false)
   } catch (e) {
     if (e instanceof Unsupported) return { ok: false, error: e.message, unsupported: true }
     return { ok: false, error: (e as Error).message, unsupported: false }
@@ -107,24 +121,15 @@ function compileUncached(pattern: string, options: PcreOptions): PcreCompileResu
   }
 }
 
-/** `\xHH` and `\x{HHHH}` (for telling whether a pattern names a character past ASCII). */
-const HEX_ESCAPE = /\\x(?:\{([0-9A-Fa-f]+)\}|([0-9A-Fa-f]{1,2}))/g
-
-function pastAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return true
-  return false
-}
-
-function hexChar(_: string, braced: string | undefined, short: string | undefined): string {
-  return String.fromCharCode(Math.min(parseInt(braced ?? short ?? '0', 16), 0xffff))
+interface Translation {
+  source: string
+  groups: number
+  caseless: boolean
+  pastAscii: boolean
 }
 
 /** `jsCaseless`: a caseless pattern may use JavaScript's `i` flag; else its letters are folded one by one. */
-function translate(
-  pattern: string,
-  options: PcreOptions,
-  jsCaseless: boolean
-): { source: string; groups: number; caseless: boolean } {
+function translate(pattern: string, options: PcreOptions, jsCaseless: boolean): Translation {
   let pos = 0
   // A leading (?i) is the common way to say "whole pattern caseless"; use the JS flag for it.
   let globalCaseless = !!options.caseless
@@ -133,12 +138,18 @@ function translate(
     globalCaseless = true
   }
   const stack: Scope[] = []
-  let scope: Scope = { caseless: globalCaseless, dotall: true, multiline: !!options.multiline, extended: false }
+  let scope: Scope = {
+    caseless: globalCaseless,
+    dotall: options.dotall ?? true,
+    multiline: !!options.multiline,
+    extended: false
+  }
   if (!jsCaseless) globalCaseless = false
   let out = ''
-  let groups = 0
+  const progress: Progress = { groups: 0, pastAscii: false }
 
   const literal = (c: string): string => {
+    if (c.charCodeAt(0) > 0x7f) progress.pastAscii = true
     if (scope.caseless && !globalCaseless && isLetter(c)) return foldLetter(c)
     return escapeLiteral(c)
   }
@@ -156,13 +167,13 @@ function translate(
       }
     }
     if (c === '\\') {
-      const r = translateEscape(pattern, pos, scope, globalCaseless, false)
+      const r = translateEscape(pattern, pos, scope, globalCaseless, false, progress)
       out += r.js
       pos = r.next
       continue
     }
     if (c === '[') {
-      const r = translateClass(pattern, pos, scope.caseless && !globalCaseless)
+      const r = translateClass(pattern, pos, scope.caseless && !globalCaseless, progress)
       out += r.js
       pos = r.next
       continue
@@ -178,7 +189,7 @@ function translate(
         scope = r.scope
         continue
       }
-      if (r.kind === 'capture') groups++
+      if (r.kind === 'capture') progress.groups++
       if (r.scope.caseless !== scope.caseless && globalCaseless && !r.scope.caseless) {
         throw new Unsupported('(?-i:…) inside a caseless pattern cannot be expressed in JavaScript')
       }
@@ -237,7 +248,7 @@ function translate(
     pos++
   }
   if (stack.length > 0) throw new Error('missing closing parenthesis')
-  return { source: out, groups, caseless: globalCaseless }
+  return { source: out, groups: progress.groups, caseless: globalCaseless, pastAscii: progress.pastAscii }
 }
 
 type GroupOpen =
@@ -308,11 +319,14 @@ function translateEscape(
   pos: number,
   scope: Scope,
   globalCaseless: boolean,
-  inClass: boolean
+  inClass: boolean,
+  progress: Progress
 ): EscapeResult {
   const n = p[pos + 1]
   if (n === undefined) throw new Error('\\ at end of pattern')
   const fold = scope.caseless && !globalCaseless
+  const character = characterEscape(p, pos, inClass, progress.groups)
+  if (character) return { js: characterJs(character.code, fold, inClass, progress), next: character.next }
   switch (n) {
     case 'A':
       if (inClass) break
@@ -352,33 +366,13 @@ function translateEscape(
     case 'R':
       if (inClass) break
       return { js: '(?:\\r\\n|[\\n\\x0b\\f\\r\\x85])', next: pos + 2 }
-    case 'e':
-      return { js: '\\x1b', next: pos + 2 }
-    case 'a':
-      return { js: '\\x07', next: pos + 2 }
     case 'E':
       return { js: '', next: pos + 2 }
     case 'Q': {
       const end = p.indexOf('\\E', pos + 2)
       const text = end < 0 ? p.slice(pos + 2) : p.slice(pos + 2, end)
-      const js = [...text].map((ch) => (fold && !inClass && isLetter(ch) ? foldLetter(ch) : escapeLiteral(ch))).join('')
+      const js = [...text].map((ch) => characterJs(ch.charCodeAt(0), fold, inClass, progress)).join('')
       return { js, next: end < 0 ? p.length : end + 2 }
-    }
-    case 'x': {
-      const braced = /^\\x\{([0-9A-Fa-f]+)\}/.exec(p.slice(pos))
-      if (braced) {
-        const code = parseInt(braced[1], 16)
-        if (code > 0xffff)
-          throw new Unsupported(`\\x{${braced[1]}} is outside the range JavaScript patterns accept here`)
-        return { js: `\\u${code.toString(16).padStart(4, '0')}`, next: pos + braced[0].length }
-      }
-      const short = /^\\x([0-9A-Fa-f]{0,2})/.exec(p.slice(pos)) as RegExpExecArray
-      const letter = String.fromCharCode(parseInt(short[1] || '0', 16))
-      if (fold && isLetter(letter)) {
-        const both = letter.toLowerCase() + letter.toUpperCase()
-        return { js: inClass ? both : `[${both}]`, next: pos + short[0].length }
-      }
-      return { js: `\\x${short[1].padStart(2, '0')}`, next: pos + short[0].length }
     }
     case 'g': {
       const m = /^\\g(?:\{(\d+)\}|(\d+))/.exec(p.slice(pos))
@@ -392,23 +386,104 @@ function translateEscape(
       if (fold) throw new Unsupported(CASELESS_BACKREFERENCE)
       return { js: `\\k<${m[1] ?? m[2] ?? m[3]}>`, next: pos + m[0].length }
     }
-    case 'o':
-      throw new Unsupported('\\o{…} octal escapes are not supported')
     default:
       break
   }
-  // PCRE compares a back-reference caselessly under (?i); only JavaScript's `i` flag can.
-  if (fold && !inClass && /[1-9]/.test(n)) throw new Unsupported(CASELESS_BACKREFERENCE)
-  if (isLetter(n) || /\d/.test(n)) return { js: `\\${n}`, next: pos + 2 }
-  // Any other escaped character stands for itself.
-  return { js: inClass ? `\\${n}` : escapeLiteral(n) === n ? n : `\\${n}`, next: pos + 2 }
+  if (!inClass && /[1-9]/.test(n)) {
+    // PCRE compares a back-reference caselessly under (?i); only JavaScript's `i` flag can.
+    if (fold) throw new Unsupported(CASELESS_BACKREFERENCE)
+    const digits = (/^\\(\d+)/.exec(p.slice(pos)) as RegExpExecArray)[1]
+    return { js: `\\${digits}`, next: pos + 1 + digits.length }
+  }
+  return { js: `\\${n}`, next: pos + 2 }
+}
+
+const CONTROL_ESCAPES: Record<string, number> = { t: 0x09, n: 0x0a, f: 0x0c, r: 0x0d, e: 0x1b, a: 0x07 }
+
+/**
+ * An escape that stands for one character, with its code: `\x41`, `\x{e9}`, `\o{351}`, octal
+ * `\0`, `\351` (pcre2_compile's rule: `\1`…`\9`, a number starting 8 or 9, or one no larger than
+ * the groups opened so far, is a back-reference outside a class; otherwise up to three octal
+ * digits), `\t` and the like, an escaped non-alphanumeric. Null for everything else (`\d`, `\1`…).
+ */
+function characterEscape(
+  p: string,
+  pos: number,
+  inClass: boolean,
+  groups: number
+): { code: number; next: number } | null {
+  const n = p[pos + 1]
+  const rest = p.slice(pos)
+  if (n === 'x') {
+    const m = /^\\x(?:\{([0-9A-Fa-f]+)\}|([0-9A-Fa-f]{0,2}))/.exec(rest) as RegExpExecArray
+    return oneByte(parseInt(m[1] ?? (m[2] || '0'), 16), pos + m[0].length)
+  }
+  if (n === 'o') {
+    const m = /^\\o\{([0-7]+)\}/.exec(rest)
+    if (!m) throw new Error('missing opening brace after \\o')
+    return oneByte(parseInt(m[1], 8), pos + m[0].length)
+  }
+  if (/[0-9]/.test(n)) {
+    if (!inClass && n !== '0') {
+      const number = parseInt((/^\\(\d+)/.exec(rest) as RegExpExecArray)[1], 10)
+      if (number < 10 || n === '8' || n === '9' || number <= groups) return null
+    }
+    const m = /^\\([0-7]{1,3})/.exec(rest)
+    return m ? oneByte(parseInt(m[1], 8), pos + m[0].length) : null
+  }
+  if (CONTROL_ESCAPES[n] !== undefined) return { code: CONTROL_ESCAPES[n], next: pos + 2 }
+  if (n !== undefined && !/[A-Za-z0-9]/.test(n)) return { code: n.charCodeAt(0), next: pos + 2 }
+  return null
+}
+
+/** httpd's PCRE runs without UTF, in 8-bit code units: a character code past 0xFF does not compile. */
+function oneByte(code: number, next: number): { code: number; next: number } {
+  if (code > 0xff) throw new Error('character code point value in \\x{} or \\o{} or octal is too large')
+  return { code, next }
+}
+
+/** One character as JavaScript pattern text; a letter gets its other case when folding. */
+function characterJs(code: number, fold: boolean, inClass: boolean, progress: Progress): string {
+  if (code > 0x7f) progress.pastAscii = true
+  const c = String.fromCharCode(code)
+  if (fold && isLetter(c)) return inClass ? c.toLowerCase() + c.toUpperCase() : foldLetter(c)
+  return codeJs(code)
+}
+
+/** A code as an escape, which means the same character anywhere (after `\1`, inside a class, …). */
+function codeJs(code: number): string {
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+}
+
+/** A class range; when folding, the ASCII letters it covers bring their other case (PCRE folds each character). */
+function rangeJs(from: number, to: number, fold: boolean, progress: Progress): string {
+  if (to > 0x7f) progress.pastAscii = true
+  let js = `${codeJs(from)}-${codeJs(to)}`
+  if (!fold) return js
+  for (const [first, last, shift] of [
+    [0x61, 0x7a, -0x20],
+    [0x41, 0x5a, 0x20]
+  ]) {
+    const lo = Math.max(from, first)
+    const hi = Math.min(to, last)
+    if (lo <= hi) js += `${codeJs(lo + shift)}-${codeJs(hi + shift)}`
+  }
+  return js
+}
+
+/** A class member that is one character (raw or escaped), or null for a set escape such as `\d`. */
+function classCharacter(p: string, i: number): { code: number; next: number } | null {
+  if (p[i] === undefined) return null
+  if (p[i] === '\\') return characterEscape(p, i, true, 0)
+  return { code: p.charCodeAt(i), next: i + 1 }
 }
 
 /**
  * A PCRE character class: `]` right after `[` or `[^` is a literal, POSIX `[:name:]` classes
- * are expanded, and under an inline `(?i)` letters and letter ranges get their other case.
+ * are expanded, and under an inline `(?i)` letters and the letters in ranges get their other case.
+ * Range ends are read as characters first (`[\x41-\x43]` is A to C), then folded.
  */
-function translateClass(p: string, pos: number, fold: boolean): { js: string; next: number } {
+function translateClass(p: string, pos: number, fold: boolean, progress: Progress): { js: string; next: number } {
   let i = pos + 1
   let js = '['
   if (p[i] === '^') {
@@ -422,8 +497,7 @@ function translateClass(p: string, pos: number, fold: boolean): { js: string; ne
   }
   const scope: Scope = { caseless: fold, dotall: true, multiline: false, extended: false }
   while (i < p.length && p[i] !== ']') {
-    const c = p[i]
-    if (c === '[' && p[i + 1] === ':') {
+    if (p[i] === '[' && p[i + 1] === ':') {
       const m = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(i))
       if (m && POSIX_CLASSES[m[2]] !== undefined) {
         if (m[1]) throw new Unsupported(`negated POSIX class [:^${m[2]}:] is not supported`)
@@ -432,35 +506,27 @@ function translateClass(p: string, pos: number, fold: boolean): { js: string; ne
         continue
       }
     }
-    if (c === '\\') {
-      const r = translateEscape(p, i, scope, false, true)
+    const from = classCharacter(p, i)
+    if (!from) {
+      const r = translateEscape(p, i, scope, false, true, progress)
       items.push(r.js)
       i = r.next
       continue
     }
-    if (c === '[') {
-      items.push('\\[')
-      i++
+    const toAt = from.next + 1
+    const to =
+      p[from.next] === '-' && p[toAt] !== ']' && !(p[toAt] === '[' && p[toAt + 1] === ':')
+        ? classCharacter(p, toAt)
+        : null
+    if (to) {
+      if (to.code < from.code) throw new Error('range out of order in character class')
+      items.push(rangeJs(from.code, to.code, fold, progress))
+      i = to.next
       continue
     }
-    // A range a-z: fold both ends when they are letters of the same case.
-    if (p[i + 1] === '-' && p[i + 2] !== undefined && p[i + 2] !== ']' && p[i + 2] !== '\\' && p[i + 2] !== '[') {
-      const from = c
-      const to = p[i + 2]
-      items.push(`${escapeClassChar(from)}-${escapeClassChar(to)}`)
-      if (fold && /[a-z]/.test(from) && /[a-z]/.test(to)) items.push(`${from.toUpperCase()}-${to.toUpperCase()}`)
-      if (fold && /[A-Z]/.test(from) && /[A-Z]/.test(to)) items.push(`${from.toLowerCase()}-${to.toLowerCase()}`)
-      i += 3
-      continue
-    }
-    items.push(escapeClassChar(c))
-    if (fold && isLetter(c)) items.push(c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())
-    i++
+    items.push(characterJs(from.code, fold, true, progress))
+    i = from.next
   }
   if (i >= p.length) throw new Error('missing terminating ] for character class')
   return { js: js + items.join('') + ']', next: i + 1 }
-}
-
-function escapeClassChar(c: string): string {
-  return c === ']' || c === '\\' || c === '^' ? `\\${c}` : c
 }

@@ -91,7 +91,8 @@ export function parseSubstitute(arg: string, pos: SourcePos): Parsed {
   if (literal) return { ok: true, pattern: { ...base, literal: caseless ? asciiLower(bytes) : bytes, regex: null } }
   // mod_substitute's regexes run without DOTALL (measured: `s/.+/X/` turns `abc\n` into `X\n`,
   // where RewriteRule's `a.b` matches `a%0ab`), yet with DOLLAR_ENDONLY (`s/ $/!/` leaves `x \n`).
-  const r = compilePcre(`(?-s)${bytes}`, { caseless })
+  // An option rather than a `(?-s)` prefix: the pattern's own leading `(?i)` must stay first.
+  const r = compilePcre(bytes, { caseless, dotall: false })
   if (!r.ok) {
     return r.unsupported
       ? { ok: false, message: `${r.error} (the pattern is not applied here)`, unsupported: true }
