@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Engine } from '../../src/main/engine/engine'
+import { writeVanityFile } from '../../src/main/engine/upstream/vanity-file'
 import { APACHE_404, APACHE_HTML } from './support/apache-pages'
 import { dispatcherAny, filterF } from './support/config'
 import { stackForThisTest, startStack, type Stack } from './support/engine'
@@ -226,11 +227,12 @@ describe('§12.1 filter variants through the listener', () => {
   })
 })
 
-describe('F24 explained: explain contacts no render, so it takes the vanity list /file holds', () => {
+describe('F24 explained: explain contacts no render, so it takes the vanity list stored for /file', () => {
   function explainF24(withFile: boolean): (url: string) => ReturnType<Engine['explain']> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'f24-'))
     const file = path.join(dir, 'vanity_urls')
-    if (withFile) fs.writeFileSync(file, '/aboutus\n/contact\n')
+    // What a farm that fetched the list in this process stored for its /file (in memory).
+    if (withFile) writeVanityFile(file, ['/aboutus', '/contact'])
     const vanity = `    /vanity_urls { /url "/libs/granite/dispatcher/content/vanityUrls.html" /file "${file}" /delay 300 }`
     fs.writeFileSync(
       path.join(dir, 'dispatcher.any'),
@@ -260,7 +262,7 @@ describe('F24 explained: explain contacts no render, so it takes the vanity list
     const t = explainF24(false)('/aboutus')
     expect(t.outcome).toBe('blocked')
     expect(t.stages.find((st) => st.stage === 'filter')?.summary).toMatch(
-      /vanity URL list not loaded: explain contacts no render and .*vanity_urls does not exist/
+      /vanity URL list not loaded: explain contacts no render and nothing is stored for .*vanity_urls yet/
     )
   })
 })

@@ -5,7 +5,8 @@
  * exactly the calls the render stage makes.
  */
 import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import fs from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
 import type { IncomingHttpHeaders } from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
@@ -651,7 +652,7 @@ describe('start-up reachability', () => {
 })
 
 describe('vanity URLs (§4.4)', () => {
-  it('the list is fetched from the render at start, stored in /file and answers isVanity', async () => {
+  it('the list is fetched from the render at start, kept for /file (in memory, not on disk) and answers isVanity', async () => {
     const [a] = await upstreams('rend01')
     a.behave('/libs/granite/dispatcher/content/vanityUrls.html', { body: '/aboutus\n/contact\n' })
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vanity-it-'))
@@ -671,7 +672,8 @@ describe('vanity URLs (§4.4)', () => {
     await vanity.start()
     expect(vanity.isVanity('/aboutus')).toBe(true)
     expect(vanity.isVanity('/content/a.html')).toBe(false)
-    expect(await readFile(path.join(dir, 'vanity_urls'), 'utf8')).toBe('/aboutus\n/contact\n')
+    // The list /file names is kept in memory: nothing is written outside the cache docroot.
+    expect(fs.existsSync(path.join(dir, 'vanity_urls'))).toBe(false)
     expect(log.at(-1)).toBe(`Loaded 2 vanity URLs from file ${path.join(dir, 'vanity_urls')}`)
   })
 

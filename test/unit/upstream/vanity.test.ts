@@ -1,11 +1,17 @@
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import fs from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Render } from '../../../src/shared/config-model'
 import type { RenderGetResult } from '../../../src/main/engine/upstream/render-get'
 import { VanityUrlList, type VanityOptions } from '../../../src/main/engine/upstream/vanity'
-import { parseVanityList, vanityFilePath } from '../../../src/main/engine/upstream/vanity-file'
+import {
+  parseVanityList,
+  readVanityFile,
+  vanityFilePath,
+  writeVanityFile
+} from '../../../src/main/engine/upstream/vanity-file'
 import { render, vanityConfig } from './helpers'
 
 const URL = '/libs/granite/dispatcher/content/vanityUrls.html'
@@ -62,7 +68,7 @@ describe('vanity URL file location', () => {
 })
 
 describe('loading the vanity URL list (§4.4)', () => {
-  it('at start without a file: fetches from the render, stores the file and logs like the module', async () => {
+  it('at start without a file: fetches from the render, stores the list for /file (in memory) and logs like the module', async () => {
     const f = fakeFetch({ 4503: [ok('/aboutus\n/contact\n')] })
     const { vanity, log } = list({ fetch: f.fetch })
     await vanity.start()
@@ -74,7 +80,9 @@ describe('loading the vanity URL list (§4.4)', () => {
       `Loaded 2 vanity URLs from file ${file}`
     ])
     expect(f.calls).toEqual([`4503${URL}`])
-    expect(await readFile(file, 'utf8')).toBe('/aboutus\n/contact\n')
+    expect(readVanityFile(file)?.urls).toEqual(['/aboutus', '/contact'])
+    // Kept in memory: nothing is written outside the cache docroot.
+    expect(fs.existsSync(file)).toBe(false)
   })
 
   it('a listed path is a vanity URL with or without a query; other paths are not', async () => {
@@ -89,7 +97,7 @@ describe('loading the vanity URL list (§4.4)', () => {
 
   it('a file younger than /delay is used as is, without asking the render', async () => {
     const file = path.join(dir, 'vanity_urls')
-    await writeFile(file, '/a\n/b\n/c\n')
+    writeVanityFile(file, ['/a', '/b', '/c'])
     const f = fakeFetch({ 4503: [ok('/x\n')] })
     const { vanity, log } = list({ fetch: f.fetch })
     await vanity.start()
@@ -101,9 +109,7 @@ describe('loading the vanity URL list (§4.4)', () => {
 
   it('an older file is loaded first, then replaced by a fresh fetch', async () => {
     const file = path.join(dir, 'vanity_urls')
-    await writeFile(file, '/old\n')
-    const old = new Date(Date.now() - 3600_000)
-    await utimes(file, old, old)
+    writeVanityFile(file, ['/old'], Date.now() - 3600_000)
     const f = fakeFetch({ 4503: [ok('/new\n')] })
     const { vanity } = list({ fetch: f.fetch })
     await vanity.start()
@@ -186,5 +192,19 @@ describe('refresh every /delay seconds', () => {
     const { vanity } = list({ fetch: f.fetch, config: vanityConfig() })
     await Promise.all([vanity.refresh(), vanity.refresh()])
     expect(f.calls).toHaveLength(1)
+  })
+})
+
+describe('what stands for /file', () => {
+  it('a list a file on disk holds is not read: another Dispatcher’s /tmp/vanity_urls never stands in', async () => {
+    const file = path.join(dir, 'vanity_urls')
+    fs.writeFileSync(file, '/from-disk\n')
+    const f = fakeFetch({ 4503: [ok('/fetched\n')] })
+    const { vanity } = list({ fetch: f.fetch })
+    await vanity.start()
+    vanity.stop()
+    expect(f.calls).toHaveLength(1)
+    expect(vanity.urls).toEqual(['/fetched'])
+    expect(fs.readFileSync(file, 'utf8')).toBe('/from-disk\n')
   })
 })

@@ -1,9 +1,7 @@
 /**
- * Where `/vanity_urls/file` lives and how the list is read and written
- * (dispatcher-behavior.md §4.4). The list is plain text, one URL per line, as the render's
- * `vanityUrls.html` serves it and as the module stores it.
+ * Where `/vanity_urls/file` would live and what it holds (dispatcher-behavior.md §4.4). The list
+ * is plain text, one URL per line, as the render's `vanityUrls.html` serves it.
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -26,21 +24,27 @@ export function parseVanityList(text: string): string[] {
   return [...seen]
 }
 
-/** The stored list and when it was written, or `null` when there is no file. */
-export async function readVanityFile(file: string): Promise<{ urls: string[]; writtenAt: number } | null> {
-  try {
-    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)])
-    return { urls: parseVanityList(text), writtenAt: info.mtimeMs }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw e
-  }
+/** A list the module would keep in `/file`, and when it was written there. */
+export interface StoredVanityList {
+  urls: string[]
+  writtenAt: number
 }
 
-/** Written beside and renamed into place, so a reader never sees half a list. */
-export async function writeVanityFile(file: string, urls: readonly string[]): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true })
-  const tmp = `${file}.${process.pid}.tmp`
-  await writeFile(tmp, urls.map((u) => u + '\n').join(''), 'utf8')
-  await rename(tmp, file)
+/**
+ * What the module keeps in `/file`, by the file's absolute path: held in memory for the life of
+ * the process, never read from or written to disk. The workbench touches nothing outside its
+ * cache docroot, and a `/tmp/vanity_urls` another Dispatcher (or another workbench, or another
+ * project's configuration) wrote must not stand in for this farm's list. A farm started again
+ * (a configuration reload) finds its list here, as the module finds its file; a new process
+ * starts without one, as the module does when the file is missing.
+ */
+const stored = new Map<string, StoredVanityList>()
+
+/** The stored list and when it was written, or `null` when nothing was stored for `file`. */
+export function readVanityFile(file: string): StoredVanityList | null {
+  return stored.get(file) ?? null
+}
+
+export function writeVanityFile(file: string, urls: readonly string[], now = Date.now()): void {
+  stored.set(file, { urls: [...urls], writtenAt: now })
 }

@@ -1,7 +1,8 @@
 /**
  * Vanity URLs of a farm (dispatcher-behavior.md §4.4): the list is fetched from a render
  * (`/vanity_urls/url`) at start when `/loadOnStartup` is `1` (the default) and again every
- * `/delay` seconds, kept in memory and in `/file`. A request the filter denies is let through
+ * `/delay` seconds, kept in memory and in what stands for `/file` (vanity-file.ts: in memory too,
+ * by its path, never on disk). A request the filter denies is let through
  * when its path is in the list — the filter stage asks `isVanity(path)`.
  *
  * The log lines are the module's (AMS-common-logs): `Checking vanity URLs`, `Vanity URL file
@@ -14,7 +15,6 @@
  * order until one answers 200. Without `/file` the list is kept in memory only.
  * Match key (UNCERTAIN, §4.4): the exact path, query and fragment removed.
  */
-import fs from 'node:fs'
 import { STATUS_CODES } from 'node:http'
 import type { Render, VanityUrls } from '../../../shared/config-model'
 import { renderAddress } from './render-address'
@@ -86,20 +86,15 @@ export class VanityUrlList {
   }
 
   /**
-   * For `explain` and `test`, which contact no render: the list `/file` holds now, read once
-   * (synchronously: the answer is needed before the request is explained). The module starts
-   * from the same file when it is there. Does nothing once a list is loaded.
+   * For `explain` and `test`, which contact no render: the list stored for `/file` now (by a farm
+   * that fetched it in this process). The module starts from the same file when it is there.
+   * Does nothing once a list is loaded.
    */
   useStoredFile(): void {
     if (this.storedTried || this.source !== null || !this.file) return
     this.storedTried = true
-    let text: string
-    try {
-      text = fs.readFileSync(this.file, 'utf8')
-    } catch {
-      return
-    }
-    this.use(parseVanityList(text), 'file')
+    const stored = readVanityFile(this.file)
+    if (stored) this.use(stored.urls, 'file')
   }
 
   stop(): void {
@@ -121,7 +116,7 @@ export class VanityUrlList {
   private async loadAtStart(delayMs: number): Promise<void> {
     this.log('Checking vanity URLs')
     if (this.file) {
-      const stored = await readVanityFile(this.file).catch(() => null)
+      const stored = readVanityFile(this.file)
       if (!stored) this.log(`Vanity URL file (${this.file}) not found, fetching...`)
       else {
         this.use(stored.urls, 'file')
@@ -156,12 +151,8 @@ export class VanityUrlList {
       const urls = parseVanityList(res.body)
       this.use(urls, 'render')
       if (this.file) {
-        try {
-          await writeVanityFile(this.file, urls)
-          this.log(`Loaded ${urls.length} vanity URLs from file ${this.file}`)
-        } catch (e) {
-          this.log(`Unable to write vanity URL file ${this.file}: ${(e as Error).message}`)
-        }
+        writeVanityFile(this.file, urls, this.now())
+        this.log(`Loaded ${urls.length} vanity URLs from file ${this.file}`)
       } else this.log(`Loaded ${urls.length} vanity URLs from ${from}`)
       return true
     }

@@ -136,7 +136,7 @@ function explainFilter(ctx: RequestContext, active: ActiveFarm): boolean | Promi
 /** Why the vanity list did not rescue a denied request, as `explain` tells it. */
 function vanityMiss(list: VanityUrlList, path: string): string {
   if (list.loadedFrom !== null) return `${path} is not in the vanity URL list (${list.urls.length} URLs)`
-  const stored = list.file ? `${list.file} does not exist` : 'the farm has no /file'
+  const stored = list.file ? `nothing is stored for ${list.file} yet` : 'the farm has no /file'
   return `vanity URL list not loaded: explain contacts no render and ${stored}`
 }
 
