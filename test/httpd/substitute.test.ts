@@ -139,6 +139,7 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/one.txt', { range: 'bytes=0-9' }],
   ['HEAD', '/one.txt', { range: 'bytes=2-' }],
   ['GET', '/one.txt', { range: 'bytes=0-1,4-5' }],
+  ['GET', '/one.txt', { range: 'bytes=1000-2000' }],
   ['GET', '/gz/line.html', { ...GZ, range: 'bytes=0-5' }],
   ['GET', '/b.txt', { range: 'bytes=0-3', 'if-range': 'x' }],
   ['GET', '/gz/big.html', GZ],

@@ -156,11 +156,15 @@ export class TracedReply implements Reply {
     const body = early.length === 0 ? last : last.length === 0 ? early : Buffer.concat([early, last])
     // (A 204 or 304 has no body, and ap_http_header_filter gives it no length.)
     if (early.length === 0 && !this.gzipNext && status !== 204 && status !== 304) {
-      // The byte-range filter sees this body whole: it cuts the Range from it (an unsatisfiable
-      // one is not reproduced: the whole answer goes out).
+      // The byte-range filter sees this body whole: it cuts the Range from it, or, when the range
+      // misses it, hands ap_die a 416 whose page goes out unmeasured (checked against apache2 2.4.68).
       const range = this.ctx.rangeAfterSubstitute
       const cut = range === undefined ? null : cutWholeBody(range, body, given)
-      if (cut && cut !== 'unsatisfiable') {
+      if (cut === 'unsatisfiable') {
+        this.ctx.unmeasuredError = true
+        return this.apacheAnswers(416, 'the byte-range filter finds the Range outside what mod_substitute made: 416')
+      }
+      if (cut) {
         this.headNow(206, cut.headers)
         return this.inner.end(cut.body)
       }
@@ -179,23 +183,29 @@ export class TracedReply implements Reply {
    * answer becomes Apache's 500, and the connection closes after it, as apache2 closes it.
    */
   private lineTooLong(): void {
+    this.ctx.req.lastOnConnection = true
+    this.apacheAnswers(500, "mod_substitute: Line too long (AH01328): Apache's 500 goes out instead")
+  }
+
+  /**
+   * Apache's own answer goes out instead of the handler's, which an output filter gave up on.
+   * Nothing of the abandoned answer's head applies to it. What still produces the abandoned
+   * answer (a file read, a backend's answer, paused since the filter failed) is stopped once
+   * the page is out; the connection closes after it anyway, so what that producer does to the
+   * reply then (end, destroy) is ignored.
+   */
+  private apacheAnswers(status: number, why: string): void {
     this.substituting = null
     this.gzipNext = false
-    // The 500 is Apache's own answer: nothing of the abandoned one's head applies to it.
     this.relayed = false
     this.backendHead = false
     this.typeRow = false
     this.backendNames = undefined
     this.wireLines = undefined
-    const ctx = this.ctx
-    ctx.record('response', 'stop', "mod_substitute: Line too long (AH01328): Apache's 500 goes out instead")
-    ctx.req.lastOnConnection = true
-    // What still produces the abandoned answer (a file read, a backend's answer, paused since the
-    // filter failed) is stopped once the 500 is out; the connection closes after it anyway, so
-    // what that producer does to the reply then (end, destroy) is ignored.
+    this.ctx.record('response', 'stop', why)
     const producers = this.producerAborts
     this.producerAborts = []
-    void Promise.resolve(answer(ctx, 500)).then(() => {
+    void Promise.resolve(answer(this.ctx, status)).then(() => {
       this.superseded = true
       for (const stop of producers) stop()
     })
