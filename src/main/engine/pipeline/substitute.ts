@@ -31,7 +31,7 @@
  */
 import type { VhostSettings } from '../../../shared/config-model'
 import { shortPos, type Diagnostic, type SourcePos } from '../../../shared/diagnostics'
-import { compilePcre, pregsub, toByteString } from '../apache-expr'
+import { asciiLower, captureList, compilePcre, pregsub, toByteString } from '../apache-expr'
 import { otherOccurrences } from '../config/apache/settings'
 import type { OutputFilter } from './output-filters'
 
@@ -260,7 +260,7 @@ function regexPass(
     // Each search is a new subject from where the last match ended (no NOTBOL).
     const m = p.regex!.exec(pos === 0 ? piece : piece.slice(pos))
     if (!m) break
-    const replacement = pregsub(p.replacement, [...m].slice(0, 10))
+    const replacement = pregsub(p.replacement, captureList(m))
     made += m.index + replacement.length
     if (made >= max) throw new LineTooLong()
     if (flatten) {
@@ -275,10 +275,6 @@ function regexPass(
   if (out.length === 0) return null
   out.push(piece.slice(pos))
   return out
-}
-
-function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (c) => c.toLowerCase())
 }
 
 /**
@@ -334,20 +330,26 @@ export class SubstitutingBody {
 
 const EMPTY = Buffer.alloc(0)
 
-/** A whole body through the filter; throws LineTooLong or ChildCrash. */
-export function substituteBody(rules: SubstituteRules, body: Buffer): Buffer {
-  const s = new SubstitutingBody(rules)
-  const head = s.write(body)
-  const tail = s.end()
-  return tail.length === 0 ? head : Buffer.concat([head, tail])
+/**
+ * The trace line: which directives put the filter in (two instances rewrite twice), and how
+ * many patterns run. Made once per combination and directive set: the trace keeps the shared
+ * string, not a copy made for every answer.
+ */
+export function substituteSummary(filters: readonly OutputFilter[], rules: SubstituteRules): string {
+  let known = summaries.get(rules)
+  if (!known) summaries.set(rules, (known = new Map()))
+  const key = filters.map((f) => f.directive).join(' ')
+  let line = known.get(key)
+  if (line === undefined) {
+    const by = filters.map(
+      (f) => `${f.directive} ${f.source.value.join(' ')}${f.source.pos ? ` (${shortPos(f.source.pos)})` : ''}`
+    )
+    const n = rules.patterns.length
+    const twice = filters.length > 1 ? ' twice' : ''
+    line = `mod_substitute rewrites the answer's lines${twice}: ${by.join(' and ')}, ${n} pattern${n === 1 ? '' : 's'}`
+    known.set(key, line)
+  }
+  return line
 }
 
-/** The trace line: which directives put the filter in (two instances rewrite twice), and how many patterns run. */
-export function substituteSummary(filters: readonly OutputFilter[], rules: SubstituteRules): string {
-  const by = filters.map(
-    (f) => `${f.directive} ${f.source.value.join(' ')}${f.source.pos ? ` (${shortPos(f.source.pos)})` : ''}`
-  )
-  const n = rules.patterns.length
-  const twice = filters.length > 1 ? ' twice' : ''
-  return `mod_substitute rewrites the answer's lines${twice}: ${by.join(' and ')}, ${n} pattern${n === 1 ? '' : 's'}`
-}
+const summaries = new WeakMap<SubstituteRules, Map<string, string>>()
