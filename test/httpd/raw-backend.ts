@@ -97,12 +97,59 @@ export function scenario(method: string, target: string): Step[] {
               '4\r\ntail\r\n0\r\n\r\n'
             ])
       ]
+    // `/b/whole/<framing>/<kind>/<n>`: n bytes of text that compresses like a page, or of
+    // noise, framed by a Content-Length (`length`) or as one chunk (`chunked`), all in one
+    // write; `length-later` and `chunked-later` write the rest (the body, the last chunk) a
+    // moment after the head.
+    case 'whole': {
+      const [, framing, kind, n] = /whole\/([a-z-]+)\/([a-z]+)\/(\d+)/.exec(target) ?? ['', 'length', 'text', '600']
+      const body = kind === 'noise' ? noise(Number(n)) : pageText(Number(n))
+      const chunked = framing.startsWith('chunked')
+      const head = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n${chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`}\r\n\r\n`
+      if (method === 'HEAD') return [head]
+      const framed = chunked ? `${body.length.toString(16)}\r\n${body}\r\n` : body
+      const last = chunked ? '0\r\n\r\n' : ''
+      if (framing === 'length-later') return [head, { wait: 100 }, framed]
+      if (framing === 'chunked-later') return [head + framed, { wait: 100 }, last]
+      return [head + framed + last]
+    }
     // The head, then (a moment later) a small body whose length it named.
     case 'gap':
       return ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n\r\n', { wait: 100 }, '0123456789']
     default:
       return ok(['200 OK', ...plain], 'ok\n')
   }
+}
+
+/** `n` bytes of markup and words from a fixed pseudo-random sequence: compresses like a page. */
+function pageText(n: number): string {
+  const words = ['adventure', 'page', 'content', 'ski', 'surf', 'climb', 'team', 'camp', 'river', 'trail']
+  const next = lcg(7)
+  let out = ''
+  while (out.length < n) {
+    const w = (): string => words[next(words.length)]
+    out += `<div class="c${next(50)}"><p>${w()} ${w()} ${next(100000)}</p><a href="/content/${w()}/${next(1000)}.html">${w()}</a></div>\n`
+  }
+  return out.slice(0, n)
+}
+
+/** `n` bytes of base64 from a fixed pseudo-random sequence (xorshift): compresses by a quarter only. */
+function noise(n: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  let x = 2463534242
+  let out = ''
+  while (out.length < n) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    out += alphabet[(x >>> 0) % 64]
+  }
+  return out
+}
+
+/** A fixed pseudo-random sequence: each call gives a number below `k`. */
+function lcg(seed: number): (k: number) => number {
+  return (k) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % k)
 }
 
 export interface RawBackend {

@@ -237,7 +237,9 @@ export class TracedReply implements Reply {
           this.trace.response.headers = traceHeaders(sent)
         },
         this.gzipRange,
-        this.trace.request.method === 'HEAD'
+        this.trace.request.method === 'HEAD',
+        // mod_proxy's answer comes read by read from the backend.
+        this.relayed
       )
       return
     }

@@ -46,13 +46,15 @@ const SLIDE = 1 << 15
  * 60 KB of noise keeps its Content-Length, 72 KB does not.) That is `EnableMMAP On`, the
  * default; with Off httpd reads the file 8000 bytes at a time (not emulated, `check` says so).
  */
-export function passesEarly(body: Buffer, compressedLength: number): boolean {
+export function passesEarly(body: Buffer, compressedLength: number, inReads = false): boolean {
   // Less than a buffer in all: never a full one before the end.
-  if (body.length <= WINDOW || compressedLength < BUFFER_SIZE) return false
+  if (compressedLength < BUFFER_SIZE || (!inReads && body.length <= WINDOW)) return false
   // A body kept in memory (a hot cached file) is weighed once: this costs a second compression.
   const known = earlyVerdicts.get(body)
   if (known !== undefined) return known
-  let taken = WINDOW
+  // A proxied body comes in reads of ProxyIOBufferSize (8 KiB), each smaller than the window:
+  // zlib takes each in whole, and makes a block's output whenever its symbol buffer fills.
+  let taken = inReads ? body.length : WINDOW
   while (taken + SLIDE < body.length) taken += SLIDE
   const made = zlib.deflateRawSync(body.subarray(0, taken), { ...ZLIB, finishFlush: zlib.constants.Z_NO_FLUSH })
   const verdict = made.length >= BUFFER_SIZE
@@ -61,6 +63,8 @@ export function passesEarly(body: Buffer, compressedLength: number): boolean {
 }
 
 const earlyVerdicts = new WeakMap<Buffer, boolean>()
+
+const EMPTY = Buffer.alloc(0)
 
 /**
  * What mod_deflate does with this answer's headers: null when it leaves the answer alone;
@@ -320,6 +324,16 @@ function mergedVary(existing: string | undefined): string {
  * the head waits for the first body call, because a body given whole is compressed at once and
  * goes out with a Content-Length (as httpd's content-length filter gives it when the compressed
  * body comes in one pass); a streamed body is gzipped on its way, chunked.
+ *
+ * A body mod_proxy relays (`inReads`) counts as given whole when all of it came before the
+ * backend's connection ran dry. mod_proxy_http reads the backend without blocking and passes
+ * each read on without a flush; only a read that finds nothing sends a FLUSH down the filters,
+ * on which mod_deflate passes what it has (the head goes out, chunked). The read that reaches
+ * the end of the body brings the EOS (the last chunk of a chunked body, or the Content-Length's
+ * last byte), and mod_deflate then compresses it all in one pass: a Content-Length (measured
+ * against apache2 2.4.68, test/httpd/deflate-by-type.test.ts). Node reads all a socket holds
+ * before it runs the check phase: an end that comes before a `setImmediate` made with the head
+ * came in the reads that brought the head.
  */
 export class DeflatingBody {
   private stream: zlib.Gzip | null = null
@@ -327,6 +341,9 @@ export class DeflatingBody {
   /** `onDrain` callbacks: on the compressor once there is one, else on the client. */
   private readonly drains: (() => void)[] = []
   private headSent = false
+  /** `inReads`: what came before the backend's connection ran dry (null once it did). */
+  private held: Buffer[] | null = null
+  private dry: NodeJS.Immediate | null = null
 
   constructor(
     private readonly inner: Pick<Reply, 'head' | 'write' | 'end' | 'onDrain' | 'onAbort'>,
@@ -341,13 +358,27 @@ export class DeflatingBody {
      * httpd's default handler sends the body through the filters for HEAD too, and the
      * content-length filter counts what mod_deflate made of it.
      */
-    private readonly headOnly = false
-  ) {}
+    private readonly headOnly = false,
+    /** A body mod_proxy relays, read by read from the backend (see above). */
+    private readonly inReads = false
+  ) {
+    if (!inReads || headOnly) return
+    this.held = []
+    this.dry = setImmediate(() => this.ranDry())
+    inner.onAbort(() => {
+      if (this.dry) clearImmediate(this.dry)
+      this.held = null
+    })
+  }
 
   write(chunk: Buffer): boolean {
     if (this.ended) return false
     if (this.headOnly) {
       this.sendHead(this.headers)
+      return true
+    }
+    if (this.held) {
+      this.held.push(chunk)
       return true
     }
     if (!this.stream) this.startStream()
@@ -366,9 +397,12 @@ export class DeflatingBody {
       this.sendHead(this.headers)
       return this.inner.end()
     }
-    const whole = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
+    const given = body === undefined ? EMPTY : Buffer.isBuffer(body) ? body : Buffer.from(body)
+    const whole = this.held && this.held.length > 0 ? Buffer.concat([...this.held, given]) : given
+    if (this.dry) clearImmediate(this.dry)
+    this.held = null
     const gz = zlib.gzipSync(whole, ZLIB)
-    if (passesEarly(whole, gz.length)) {
+    if (passesEarly(whole, gz.length, this.inReads)) {
       this.sendHead(this.headers)
       return this.inner.end(gz)
     }
@@ -388,6 +422,16 @@ export class DeflatingBody {
 
   onDrain(cb: () => void): void {
     this.drains.push(cb)
+  }
+
+  /** The backend's connection ran dry before the end of the body: mod_proxy's FLUSH. */
+  private ranDry(): void {
+    const held = this.held
+    this.dry = null
+    this.held = null
+    if (held === null || this.ended) return
+    this.startStream()
+    for (const chunk of held) this.stream!.write(chunk)
   }
 
   private startStream(): void {
