@@ -5,7 +5,8 @@
  * unless no newline went out before the end: then the answer has a length and a range is cut
  * from it), an inner context's patterns run first unless `SubstituteInheritBefore On`, a line
  * too long is a 500 (or cuts the answer once a finished line went out), `.` stops at a line's newline, a line that crashes httpd's child leaves the
- * request without an answer, DEFLATE after it compresses even a tiny answer, and
+ * request without an answer, DEFLATE after it compresses even a tiny answer (unless it came
+ * whole: one rewritten to 68 bytes or less is left alone, `Header` seeing it so), and
  * `SetOutputFilter` with `AddOutputFilterByType` rewrite twice (/gz).
  */
 import fs from 'node:fs'
@@ -39,6 +40,9 @@ const FILES = {
   'sf/err.html': 'error page aaa\n',
   'gz/tiny.html': 'tiny a\n',
   'gz/line.html': 'one line, no newline. '.repeat(5),
+  // Rewritten whole to 68 bytes or less (from 91, and from 30): mod_deflate leaves them alone.
+  'gz/shrinks.html': ['p', 'q', 'r', 's'].map((p) => `/content/site/en/${p}.html`).join(' '),
+  'gz/short.html': 'short: one line, no newline ZZ',
   'one.txt': 'one line, no newline: a Content-Length',
   'gz/big.html': ('<p>' + 'a line of text to compress, '.repeat(30) + '</p>\n').repeat(400)
 }
@@ -101,6 +105,8 @@ const running = classicSideBySide(FILES, (d) => [
   '  </Location>',
   '  <Location /gz>',
   '    SetOutputFilter SUBSTITUTE;DEFLATE',
+  // mod_headers runs after mod_deflate: it sees the answer gzipped, or left alone.
+  "    Header set X-Gzipped yes \"expr=resp('Content-Encoding') == 'gzip'\"",
   '  </Location>',
   '</VirtualHost>'
 ])
@@ -133,6 +139,11 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/gz/tiny.html', GZ],
   ['HEAD', '/gz/tiny.html', GZ],
   ['GET', '/gz/line.html', GZ],
+  ['GET', '/gz/shrinks.html', GZ],
+  ['HEAD', '/gz/shrinks.html', GZ],
+  ['GET', '/gz/short.html', GZ],
+  ['GET', '/gz/short.html', { ...GZ, range: 'bytes=0-5' }],
+  ['GET', '/gz/short.html', {}],
   ['GET', '/one.txt', {}],
   ['HEAD', '/one.txt', {}],
   // A body whose rewritten form came whole is cut by the byte-range filter (gzipped, after DEFLATE).

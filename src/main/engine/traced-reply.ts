@@ -7,8 +7,8 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import type { Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { deleteHeader, getHeader } from './cache/header-bag'
-import type { RequestContext, Reply } from './pipeline/context'
-import { DeflatingBody } from './pipeline/deflate'
+import type { RequestContext, Reply, UndeflatedHead } from './pipeline/context'
+import { DeflatingBody, tooSmallToCompress } from './pipeline/deflate'
 import { cutWholeBody } from './http/byte-ranges'
 import { SubstitutedBody } from './pipeline/substitute-body'
 import type { SubstituteRules } from './pipeline/substitute'
@@ -56,6 +56,8 @@ export class TracedReply implements Reply {
   private gzipRange: string | undefined
   private deflating: DeflatingBody | null = null
   private substituteNext: { rules: SubstituteRules; instances: number } | null = null
+  /** The head mod_deflate leaves should mod_substitute hand it a small body whole (Reply.undeflatedHead). */
+  private undeflatedNext: UndeflatedHead | null = null
   /** mod_substitute's body, in front of mod_deflate's (or the client). */
   private substituting: SubstitutedBody | null = null
   /** What stops the answer's producer when the client goes away (`onAbort`); mod_substitute's 500 stops it too. */
@@ -88,6 +90,10 @@ export class TracedReply implements Reply {
     this.substituteNext = { rules, instances }
   }
 
+  undeflatedHead(head: UndeflatedHead): void {
+    this.undeflatedNext = head
+  }
+
   proxied(mimeType = false): void {
     this.relayed = true
     this.backendHead = !mimeType
@@ -115,6 +121,8 @@ export class TracedReply implements Reply {
 
   head(status: number, given: OutgoingHttpHeaders, reason?: string): void {
     const substitute = this.substituteNext
+    const undeflated = this.undeflatedNext
+    this.undeflatedNext = null
     if (substitute) {
       // The head waits for mod_substitute's first bytes (a line too long makes it a 500).
       this.substituteNext = null
@@ -124,7 +132,7 @@ export class TracedReply implements Reply {
           head: () => this.headNow(status, given, reason),
           write: (chunk) => after().write(chunk),
           end: () => after().end(),
-          whole: (early, last) => this.substitutedWhole(status, given, reason, early, last),
+          whole: (early, last) => this.substitutedWhole(status, given, reason, early, last, undeflated),
           onDrain: (cb) => after().onDrain(cb),
           cut: (why) => {
             this.ctx.record('response', 'error', why)
@@ -144,16 +152,24 @@ export class TracedReply implements Reply {
   /**
    * A body mod_substitute had whole before anything went out: mod_deflate compresses it in one
    * go; without it, the answer has a length only when nothing went out before the end of the
-   * body (substitute-body.ts).
+   * body (substitute-body.ts). mod_deflate handed the whole body with its end in its first
+   * brigade (nothing went out before) leaves one of 68 bytes or less alone, and the answer goes
+   * out with the head made without it (`undeflated`), as apache2 2.4.68 sends it.
    */
   private substitutedWhole(
     status: number,
     given: OutgoingHttpHeaders,
     reason: string | undefined,
     early: Buffer,
-    last: Buffer
+    last: Buffer,
+    undeflated: UndeflatedHead | null
   ): void {
     const body = early.length === 0 ? last : last.length === 0 ? early : Buffer.concat([early, last])
+    if (undeflated && early.length === 0 && tooSmallToCompress(body.length)) {
+      this.gzipNext = false
+      this.ctx.record('response', 'pass', SMALL_AFTER_SUBSTITUTE)
+      given = undeflated(this)
+    }
     // (A 204 or 304 has no body, and ap_http_header_filter gives it no length.)
     if (early.length === 0 && !this.gzipNext && status !== 204 && status !== 304) {
       // The byte-range filter sees this body whole: it cuts the Range from it, or, when the range
@@ -312,6 +328,9 @@ export class TracedReply implements Reply {
     if (!this.superseded) this.inner.destroy()
   }
 }
+
+const SMALL_AFTER_SUBSTITUTE =
+  'mod_deflate leaves the answer alone after all: mod_substitute handed it the whole body, of 68 bytes or less'
 
 function withoutZeroLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   if (getHeader(headers, 'content-length') !== '0') return headers

@@ -18,6 +18,12 @@ import type {
   Verdict
 } from '../../../shared/trace'
 import type { ApacheRequest } from '../apache-expr'
+
+/**
+ * The headers an answer goes out with when mod_deflate, seeing its whole body small, leaves it
+ * alone: made when asked, the `Header` lines' order and Content-Type place told to `reply`.
+ */
+export type UndeflatedHead = (reply: Pick<Reply, 'typeInPlace' | 'headerLines'>) => OutgoingHttpHeaders
 import { toByteString } from '../apache-expr/uri-escape'
 import type { CachedFile, SessionManager } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
@@ -95,6 +101,12 @@ export interface Reply {
    * `SetOutputFilter` and `AddOutputFilterByType` put the filter in.
    */
   substituteBody?(rules: SubstituteRules, instances: number): void
+  /**
+   * The head of the answer whose head comes next should mod_substitute hand mod_deflate its
+   * whole body with the end, and that body be 68 bytes or less: mod_deflate then leaves the
+   * answer alone (no Vary, no gzip), and `Header` directives see the handler's headers.
+   */
+  undeflatedHead?(head: UndeflatedHead): void
   /**
    * mod_proxy relays this answer: a Server header it carries goes out as it is (httpd writes
    * its own banner on every other answer, over whatever a module or `Header` set), and its

@@ -28,6 +28,11 @@ import type { Reply, RequestContext } from './context'
 
 /** Bodies up to this size, known whole, are not compressed ("Not compressing very small response"). */
 const SMALL = 10 + 8 + 50
+
+/** Whether mod_deflate leaves a body of this length alone when its first brigade holds it whole. */
+export function tooSmallToCompress(length: number): boolean {
+  return length <= SMALL
+}
 /** DeflateBufferSize: mod_deflate passes its output on each time zlib fills this much while input remains. */
 const BUFFER_SIZE = 8096
 /** zlib settings of mod_deflate's defaults (DeflateCompressionLevel, DeflateMemLevel, DeflateWindowSize). */
@@ -99,7 +104,7 @@ export function deflateOutcome(
   headers: OutgoingHttpHeaders
 ): 'vary' | 'gzip' | DeflateSkip {
   const length = getHeader(headers, 'content-length')
-  if (length !== undefined && Number(length) <= SMALL) return 'a body of 68 bytes or less'
+  if (length !== undefined && tooSmallToCompress(Number(length))) return 'a body of 68 bytes or less'
   const env = ctx.env
   if (status === 204) return 'a 204'
   // A 304 reaches the filter as nothing but its end: httpd 2.4.71 leaves it alone, Vary and ETag too.
@@ -174,6 +179,9 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
     if (cut) ctx.deflateSaw = full.headers
     return res
   }
+  // Should mod_deflate leave mod_substitute's body alone after all (a small one, handed on
+  // whole), the byte-range filter cuts that as it would without mod_deflate.
+  if (substituted && cut) ctx.rangeAfterSubstitute = ctx.headers.range
   // The byte-range filter comes after mod_deflate: If-Range must name the `-gzip` ETag (or the
   // Last-Modified date), else the whole compressed answer goes out (checked against apache2 2.4.68).
   if (!ifRangeAfterDeflate(ctx.headers['if-range'], full.headers, ctx.trace.startedAt)) return full

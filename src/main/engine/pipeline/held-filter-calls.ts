@@ -1,15 +1,15 @@
 /**
  * The Reply calls that say how the next head's answer is filtered and written (mod_deflate's
- * `gzipBody`, mod_substitute's `substituteBody`, the `Header` lines), held by a reply that
+ * `gzipBody` and `undeflatedHead`, mod_substitute's `substituteBody`, the `Header` lines), held by a reply that
  * stands in for another until it knows whether the answer they were made for goes out (an
  * ErrorDocument's subrequest: its own error answer is dropped). One place for all of them, so
  * a filter added later is not left behind by one wrapper.
  */
-import type { Reply } from './context'
+import type { Reply, UndeflatedHead } from './context'
 import type { SubstituteRules } from './substitute'
 import type { WireLine } from '../http/wire-lines'
 
-type FilterCalls = Required<Pick<Reply, 'gzipBody' | 'substituteBody' | 'headerLines'>>
+type FilterCalls = Required<Pick<Reply, 'gzipBody' | 'substituteBody' | 'undeflatedHead' | 'headerLines'>>
 
 export class HeldFilterCalls implements FilterCalls {
   private calls: ((reply: Reply) => void)[] = []
@@ -20,6 +20,10 @@ export class HeldFilterCalls implements FilterCalls {
 
   substituteBody(rules: SubstituteRules, instances: number): void {
     this.calls.push((r) => r.substituteBody?.(rules, instances))
+  }
+
+  undeflatedHead(head: UndeflatedHead): void {
+    this.calls.push((r) => r.undeflatedHead?.(head))
   }
 
   headerLines(lines: readonly WireLine[]): void {

@@ -5,7 +5,7 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http'
 import { applyResponseHeaderRecord } from './headers/response-headers'
-import type { LazyCompletion, LazyParts, RequestContext } from './context'
+import type { LazyCompletion, LazyParts, Reply, RequestContext } from './context'
 import type { ApacheRequest } from '../apache-expr'
 import type { CountingProbe } from '../runtime/apache-runtime'
 import type { CompiledHeaders } from './headers/compile-headers'
@@ -61,7 +61,11 @@ export function finalHeaders(
   errorResponse: boolean,
   source: AnswerSource = {}
 ): OutgoingHttpHeaders {
-  const out = afterModules(ctx, status, headers, errorResponse, source)
+  return finished(ctx, status, afterModules(ctx, status, headers, errorResponse, source))
+}
+
+/** What httpd's header filter makes of the modules' headers. */
+function finished(ctx: RequestContext, status: number, out: OutgoingHttpHeaders): OutgoingHttpHeaders {
   // httpd's header filter clears a 204's or 304's r->content_type (so no charset is added) and
   // drops its Content-Length.
   if (status === 204 || status === 304) return withoutLength(out)
@@ -183,32 +187,52 @@ function afterModules(
     // Only asked when a request-phase Vary is to be put before mod_deflate's.
     deflateVary = vary.length > 0 && (outcome === 'vary' || outcome === 'gzip') && !variesOnEncoding(headers)
     ctx.record('response', outcome === 'gzip' ? 'changed' : 'pass', deflateSummary(scoped.deflate, outcome))
+    // mod_substitute's body may reach mod_deflate whole and small after all: it then leaves the
+    // answer alone, and the Header directives run on these headers (a copy: mod_deflate's
+    // changes are made in place).
+    if (instances.length > 0 && (outcome === 'gzip' || outcome === 'vary')) {
+      const unchanged = { ...headers }
+      ctx.reply.undeflatedHead?.((reply) => finished(ctx, status, withDirectives(unchanged, false, reply)))
+    }
     const d = deflateDecision(ctx, status, headers, outcome)
     if (d) {
       headers = d.headers
       if (d.gzip) ctx.reply.gzipBody?.(ctx.rangeAfterDeflate)
     }
   }
-  // What the protocol filters set comes after every module's lines (AnswerSource.filterLines),
-  // out of the Header directives' sight; mod_deflate, which decides on the whole body, saw it.
-  const late = errorResponse ? LENGTH_BY_FILTER : source.filterLines
-  const held = late ? heldBack(headers, late) : null
-  if (held && errorResponse && ctx.unmeasuredError) delete held.lines[headerKey(held.lines, 'content-length')!]
-  const out = headerDirectives(
-    ctx,
-    status,
-    held ? held.rest : headers,
-    errorResponse,
-    source,
-    compiled,
-    vary,
-    deflateVary
-  )
-  const result = held ? Object.assign(Object.isFrozen(out) ? { ...out } : out, held.lines) : out
-  // A file's body reaches the content-length filter whole, after mod_headers: it writes the
-  // real length again whatever `Header set/unset Content-Length` did (checked against apache2 2.4.68).
-  return source.fileMtime !== undefined && !late?.includes('content-length') ? lengthKept(headers, result) : result
+  return withDirectives(headers, deflateVary)
+
+  /** mod_headers' filter on the modules' headers, and what the protocol filters set after it. */
+  function withDirectives(
+    modules: OutgoingHttpHeaders,
+    deflateVary: boolean,
+    reply: HeadLineSink = ctx.reply
+  ): OutgoingHttpHeaders {
+    // What the protocol filters set comes after every module's lines (AnswerSource.filterLines),
+    // out of the Header directives' sight; mod_deflate, which decides on the whole body, saw it.
+    const late = errorResponse ? LENGTH_BY_FILTER : source.filterLines
+    const held = late ? heldBack(modules, late) : null
+    if (held && errorResponse && ctx.unmeasuredError) delete held.lines[headerKey(held.lines, 'content-length')!]
+    const out = headerDirectives(
+      ctx,
+      status,
+      held ? held.rest : modules,
+      errorResponse,
+      source,
+      compiled,
+      vary,
+      deflateVary,
+      reply
+    )
+    const result = held ? Object.assign(Object.isFrozen(out) ? { ...out } : out, held.lines) : out
+    // A file's body reaches the content-length filter whole, after mod_headers: it writes the
+    // real length again whatever `Header set/unset Content-Length` did (checked against apache2 2.4.68).
+    return source.fileMtime !== undefined && !late?.includes('content-length') ? lengthKept(modules, result) : result
+  }
 }
+
+/** Where mod_headers' run says how the head's lines are ordered (the reply, unless told otherwise). */
+type HeadLineSink = Pick<Reply, 'typeInPlace' | 'headerLines'>
 
 /** `after` with the Content-Length of `before` (in place, or at the end when a directive removed it). */
 function lengthKept(before: OutgoingHttpHeaders, after: OutgoingHttpHeaders): OutgoingHttpHeaders {
@@ -240,7 +264,8 @@ function headerDirectives(
   source: AnswerSource,
   compiled: CompiledHeaders | null | undefined,
   vary: readonly string[],
-  deflateVary: boolean
+  deflateVary: boolean,
+  reply: HeadLineSink
 ): OutgoingHttpHeaders {
   const v = ctx.vhost
   if (!compiled && ctx.cookies.length === 0 && vary.length === 0) return headers
@@ -278,8 +303,8 @@ function headerDirectives(
   const known = memo?.get(compiled)
   if (known && known.status === rStatus && known.errorResponse === errorResponse && sameHeaders(known.input, flat)) {
     if (known.applied > 0) ctx.recordLazy('response', 'changed', known.label, known.run)
-    if (known.typeRow) ctx.reply.typeInPlace?.()
-    ctx.reply.headerLines?.(known.lines)
+    if (known.typeRow) reply.typeInPlace?.()
+    reply.headerLines?.(known.lines)
     return known.output
   }
   const run = new HeaderRun(
@@ -305,16 +330,16 @@ function headerDirectives(
   if (ctx.mode === 'explain') {
     const r = run.apply(false)
     ctx.record('response', 'changed', `Header directives applied (${r.applied})`, { detail: r.trace })
-    if (r.typeRow) ctx.reply.typeInPlace?.()
-    ctx.reply.headerLines?.(r.lines)
+    if (r.typeRow) reply.typeInPlace?.()
+    reply.headerLines?.(r.lines)
     return r.headers
   }
   // Decided without a trace; the trace is rebuilt from the same inputs when it is read, unless
   // the directives read the docroot (which may change meanwhile): then it is taken now.
   const calls = run.probe.calls
   let r = run.apply(true)
-  if (r.typeRow) ctx.reply.typeInPlace?.()
-  ctx.reply.headerLines?.(r.lines)
+  if (r.typeRow) reply.typeInPlace?.()
+  reply.headerLines?.(r.lines)
   if (run.probe.calls !== calls) {
     r = run.apply(false)
     const detail = r.trace

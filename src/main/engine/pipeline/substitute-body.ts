@@ -6,10 +6,9 @@
  * together with the end of the body. So the content-length filter sees a whole body only when
  * nothing went out before the end — a body without a newline — and the answer then has a
  * Content-Length; otherwise it goes out chunked (checked against apache2 2.4.68). mod_deflate
- * after it takes a body that came whole in one go (`whole`), as it does without mod_substitute.
- * Not reproduced: mod_deflate decides on its headers before the body is rewritten here, so a
- * body without a newline whose rewritten form is 68 bytes or less is compressed, where httpd's
- * mod_deflate, seeing it whole, leaves it alone.
+ * after it takes a body that came whole in one go (`whole`), as it does without mod_substitute,
+ * and leaves one of 68 bytes or less alone (its head then made again without mod_deflate:
+ * Reply.undeflatedHead).
  *
  * The head waits for the first rewritten bytes, so a line found too long before anything went
  * out still becomes Apache's 500 (`tooLong`); later, the answer is cut short, as httpd's filter

@@ -144,6 +144,7 @@ function errorDocumentRedirect(
     },
     gzipBody: (range) => held.gzipBody(range),
     substituteBody: (rules, instances) => held.substituteBody(rules, instances),
+    undeflatedHead: (head) => held.undeflatedHead(head),
     headerLines: (written) => held.headerLines(written),
     head(s, headers) {
       innerStatus = s
