@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import type { RequestTrace } from '../../src/shared/trace'
+import { LocalEngineApi } from '../../src/main/engine/engine-api'
 import { cacheStackForThisTest, type CacheStack } from './support/cache'
 import { send } from './support/http-client'
 
@@ -329,6 +330,28 @@ describe('§12.3 cache decisions under config C', () => {
     const a = await s.get(PAGE)
     expect(a.headers['x-cache-info']).toBe('not cacheable: document root non-existent')
     expect(fs.existsSync(missing)).toBe(false)
+  })
+
+  it('C21: a /docroot made after the configuration loaded is used from then on, without a reload (the module looks at it on every request)', async () => {
+    const later = path.join(os.tmpdir(), `dw-later-docroot-${process.pid}-${Date.now()}`)
+    onTestFinished(() => fs.rmSync(later, { recursive: true, force: true }))
+    const s = await cacheStackForThisTest({ docroot: later })
+    const api = new LocalEngineApi(s.engine)
+    expect((await s.get(PAGE)).headers['x-cache-info']).toBe('not cacheable: document root non-existent')
+    expect((await s.flush({ handle: '/content/site/en' })).status).toBe(404)
+    await expect(api.listCacheFolder('publish', '/')).rejects.toThrow('its /docroot does not exist')
+    fs.mkdirSync(later)
+    // Past the ~50 ms window in which the workbench trusts what it last saw of the folder.
+    await new Promise((r) => setTimeout(r, 80))
+    const stored = s.nextStore(PAGE)
+    expect((await s.get(PAGE)).headers['x-cache-info']).toBe('caching')
+    await stored
+    expect(s.read(PAGE)).toBe(upstreamBody(PAGE))
+    expect((await s.get(PAGE)).headers['x-cache-info']).toBe('target file cached')
+    expect((await api.listCacheFolder('publish', '/')).dirs.map((d) => d.name)).toContain('content')
+    expect((await s.flush({ handle: '/content/site/en' })).status).toBe(200)
+    expect(s.exists('/content/site/.stat')).toBe(true)
+    expect(s.up.publish.count).toBe(2)
   })
 
   it('C22: /headers { "Content-Type" "Last-Modified" } writes en.html.h beside the file and the hit re-sends both headers', async () => {

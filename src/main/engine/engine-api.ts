@@ -298,14 +298,18 @@ export class LocalEngineApi implements EngineApi {
     return this.configStatus()
   }
 
-  /** The farm's cache store: one per farm whose `/cache/docroot` exists (runtime/cache-runtime.ts). */
+  /**
+   * The farm's cache store while its `/cache/docroot` exists, looked at now (a folder made after
+   * the load counts at once, as for requests; runtime/cache-runtime.ts).
+   */
   private cacheOf(farm: string): CacheStore {
     const active = this.engine.active.farms.find((f) => f.farm.name === farm)
     if (!active) throw new BadInputError(`no farm /${farm} in the configuration`)
-    const store = active.cache?.store
-    if (!store)
-      throw new CacheUnavailableError(farm, active.cache ? 'its /docroot does not exist' : 'it has no /cache section')
-    return store
+    const cache = active.cache
+    if (!cache) throw new CacheUnavailableError(farm, 'it has no /cache section')
+    if (!cache.store) throw new CacheUnavailableError(farm, 'it has no /docroot')
+    if (!cache.store.docrootExists()) throw new CacheUnavailableError(farm, 'its /docroot does not exist')
+    return cache.store
   }
 
   /** The plan an invalidation request with these headers would carry out (§7.1, §7.3). */

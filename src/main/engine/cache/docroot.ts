@@ -60,6 +60,19 @@ export function tempSibling(abs: string, year = new Date().getFullYear()): strin
 /** A temporary name in the pattern above, so the cache browser can leave such files out. */
 export const TEMP_NAME = /_\d{4}[A-Za-z0-9]{6}$/
 
+/**
+ * The docroot's own real path, `null` while it does not exist: the nearest existing parent would
+ * let paths beside the docroot count as inside. Not remembered until it exists, since a docroot
+ * may be created after the configuration loaded (cache-runtime.ts).
+ */
+function realPathOf(root: string): string | null {
+  try {
+    return fs.realpathSync(root)
+  } catch {
+    return null
+  }
+}
+
 export class Docroot {
   readonly root: string
   private realRoot: string | null = null
@@ -122,7 +135,7 @@ export class Docroot {
 
   private checkInside(abs: string): boolean {
     if (!isWithin(this.root, abs)) return false
-    const realRoot = this.realRoot ?? (this.realRoot = realNearest(this.root))
+    const realRoot = this.realRoot ?? (this.realRoot = realPathOf(this.root))
     const real = realNearest(abs)
     if (realRoot === null || real === null) return false
     return isWithin(realRoot, real)

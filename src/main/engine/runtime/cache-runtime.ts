@@ -1,8 +1,11 @@
 /**
- * One cache store per farm with a docroot. The docroot is created only when it lies inside
- * the workbench's own cache folder (DOCROOT defaults there); a docroot elsewhere must already
- * exist — the workbench never creates folders on the user's system outside its own
- * (§5.3 step 1: otherwise "document root non-existent").
+ * One cache store per farm with a `/docroot`. The docroot is created at load only when it lies
+ * inside the workbench's own cache folder (DOCROOT defaults there; the SDK image's
+ * `20-create-docroots` entrypoint script does the same for the container's). A docroot
+ * elsewhere is never created, but the store is kept all the same: like the module, which
+ * looks at the docroot on every request (§5.3 step 1: "document root non-existent" while it
+ * is missing), the cache stage asks the store whether it exists now, so a folder made later
+ * is used from then on without a reload.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -13,7 +16,10 @@ import { CacheStore, compileCachePolicy, SessionManager, type CachePolicy } from
 
 export interface ActiveCache {
   policy: CachePolicy
-  /** `null` when the docroot does not exist (nothing is cached; hits impossible). */
+  /**
+   * `null` when the farm names no `/docroot`. Whether the docroot exists is asked of the store
+   * at request time (`CacheStore.docrootExists`), never decided here.
+   */
   store: CacheStore | null
   /** The farm's `/sessionmanagement`, which decides before the cache does (§5.3 step 7). */
   sessions: SessionManager | null
@@ -31,19 +37,18 @@ export function defaultDocroot(configInput: string): string {
   return path.join(workbenchCacheRoot(), `${name}-${(h >>> 0).toString(16)}`, 'docroot')
 }
 
-function ensureDocroot(docroot: string): boolean {
-  const st = fs.statSync(docroot, { throwIfNoEntry: false })
-  if (st) return st.isDirectory()
+/** Creates a missing docroot that lies inside the workbench's own cache folder. */
+function createOwnDocroot(docroot: string): void {
+  if (fs.existsSync(docroot)) return
   const own = path.resolve(workbenchCacheRoot())
-  if (!path.resolve(docroot).startsWith(own + path.sep)) return false
-  fs.mkdirSync(docroot, { recursive: true })
-  return true
+  if (path.resolve(docroot).startsWith(own + path.sep)) fs.mkdirSync(docroot, { recursive: true })
 }
 
 export function compileCache(farm: Farm, onEvent: (e: CacheEvent) => void): ActiveCache | null {
   if (!farm.cache) return null
   const policy = compileCachePolicy(farm.cache, farm)
   const sessions = farm.sessionmanagement ? new SessionManager(farm.sessionmanagement) : null
-  if (policy.docroot === null || !ensureDocroot(policy.docroot)) return { policy, store: null, sessions }
+  if (policy.docroot === null) return { policy, store: null, sessions }
+  createOwnDocroot(policy.docroot)
   return { policy, store: new CacheStore(policy, { onEvent }), sessions }
 }

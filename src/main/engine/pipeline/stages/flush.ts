@@ -44,12 +44,13 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   // The connection's peer: whether the module reads mod_remoteip's client here is not
   // documented, and the peer is the reading that lets no header widen /allowedClients.
   const ip = ctx.req.client.address
-  if (!cache?.store) {
-    ctx.record(
-      'flush',
-      'stop',
-      `invalidation request for farm /${active.farm.name}, which has no cache docroot: nothing to invalidate`
-    )
+  // Whether the docroot exists is looked at now, as the module does for every request
+  // (§5.3 step 1): a folder made after the configuration loaded is flushed without a reload.
+  if (!cache?.store || !cache.store.docrootExists()) {
+    const why = cache?.store
+      ? `whose /docroot ${cache.store.docroot.root} does not exist`
+      : 'which has no cache docroot'
+    ctx.record('flush', 'stop', `invalidation request for farm /${active.farm.name}, ${why}: nothing to invalidate`)
     ctx.setOutcome('flush')
     return answer(ctx, 404)
   }
