@@ -22,6 +22,7 @@ import { requestVhost, type ActiveConfig } from './runtime/active-config'
 import { TracedReply, type ListenerReply } from './traced-reply'
 import { watchBodyReads, wholeHeadTimeoutMs } from './http/request-timeout'
 import { ReadClock } from './http/read-clock'
+import { answerBodyTimeout } from './http/body-timeout-answer'
 import type { HeadLines } from './http/wire-lines'
 import { headLines, httpdOrderedHeaders } from './http/httpd-head'
 import { CLOSE_CONNECTION, arrivalIndex, HTTPD_KEEP_ALIVE, type Persistence } from './http/keep-alive'
@@ -301,6 +302,9 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
   return incoming
 }
 
+/** Each request's context, for an answer made beside its pipeline (a body read that timed out). */
+const pipelineContexts = new WeakMap<IncomingRequest, RequestContext>()
+
 /** `DW_NO_REPLAY=1` runs every stage for every request (for comparisons, or to rule replay out). */
 const REPLAY = process.env.DW_NO_REPLAY !== '1'
 
@@ -399,11 +403,12 @@ export class ProxyServer {
     // mod_reqtimeout's body stage is the chosen vhost's, where the connection has its filter.
     const stage = active.connectionReadStages ? (vhost?.readStages ?? active.connectionReadStages).body : null
     watchBodyReads(req, res, new ReadClock(stage, timeoutMs, 'body'), () => {
-      // apache2 2.4.68 answers 408 with its page and closes, whether the static handler, an
-      // error page or mod_proxy was reading the body; an answer already under way is cut off.
+      // apache2 2.4.68 answers 408 (with its ErrorDocument: body-timeout-answer.ts) and closes,
+      // whether the static handler, an error page or mod_proxy was reading the body; an answer
+      // already under way is cut off.
       const socket = req.socket
       if (res.headersSent || !socket.writable) return void socket.destroy()
-      socket.end(closingErrorResponse(408, active.serverBanner), 'latin1', () => socket.destroy())
+      answerBodyTimeout(pipelineContexts.get(incoming), socket, active.serverBanner)
     })
   }
 
@@ -474,6 +479,7 @@ export class ProxyServer {
     if (this.server.headersTimeout !== headMs) this.server.headersTimeout = headMs
     const traced = new TracedReply(reply, active.serverBanner)
     const ctx = new RequestContext(incoming, traced, active, 'serve', String(seq), seq)
+    pipelineContexts.set(incoming, ctx)
     traced.trace = ctx.trace
     traced.ctx = ctx
     let stages: readonly Stage[] = WATCHED_STAGES
