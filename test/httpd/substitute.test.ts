@@ -177,6 +177,38 @@ describe('mod_substitute', () => {
   })
 })
 
+// Two instances (SetOutputFilter's and mod_filter's): `q` splits a line at `|` into pieces the
+// first one hands on as they are, and `s/o/OO/` grows each piece on its own. The second one
+// gathers a line that came in pieces and measures it whole: 26 bytes are too many for 20.
+const twice = classicSideBySide(
+  {
+    'ok.txt': 'oo|oo\nxo|o\n',
+    'long.txt': 'oooooo|oooooo\n',
+    'cut.txt': 'oo|oo\noooooo|oooooo\n',
+    'whole.txt': 'ooooooooooooo\n',
+    // Gathered, 20 bytes fit in 20; 21 do not.
+    'edge.txt': 'ooooo|oooo\n',
+    'over.txt': 'xooooo|oooo\n'
+  },
+  (d) => [
+    ...serverLines(['mime', 'filter', 'substitute'], d),
+    'SetOutputFilter SUBSTITUTE',
+    'AddOutputFilterByType SUBSTITUTE text/plain',
+    'SubstituteMaxLineLength 20',
+    'Substitute "s/|/#/nq"',
+    'Substitute "s/o/OO/"'
+  ]
+)
+
+describe('two instances of mod_substitute', () => {
+  it('measure the lines the first one split, as apache2 does', async () => {
+    const requests: HttpdRequest[] = ['/ok.txt', '/long.txt', '/cut.txt', '/whole.txt', '/edge.txt', '/over.txt'].map(
+      (t): HttpdRequest => ['GET', t, {}]
+    )
+    expect(await compareAll(requests, twice.apachePort, twice.enginePort)).toBe('')
+  })
+})
+
 // Without mod_substitute (nor mod_deflate) loaded, httpd adds no filter it does not know
 // (AH00082): the answer goes out as it is, with its length.
 const unloaded = classicSideBySide({ 'a.txt': 'aaa\n' }, (d) => [

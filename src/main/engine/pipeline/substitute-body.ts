@@ -16,7 +16,7 @@
  * the connection wherever the answer is: without a head when nothing went out.
  */
 import type { Reply } from './context'
-import { ChildCrash, LineTooLong, SubstitutingBody, type SubstituteRules } from './substitute'
+import { ChildCrash, joined, LineTooLong, SubstitutingBody, type SubstituteRules } from './substitute'
 
 export interface AfterSubstitute extends Pick<Reply, 'write' | 'end' | 'onDrain'> {
   /** Drops the connection with the answer unfinished; `why` says so in the trace. */
@@ -35,6 +35,8 @@ export class SubstitutedBody {
   private readonly stages: SubstitutingBody[]
   private headSent = false
   private failed = false
+  /** What the last of two instances handed on in the current step (see `handOn`). */
+  private handedOn: string[] = []
 
   constructor(
     private readonly next: AfterSubstitute,
@@ -63,9 +65,9 @@ export class SubstitutedBody {
     if (early === null) return
     const last = this.run(() => {
       // Each instance's rest comes with the end, through the instances after it.
-      let carry: Buffer = EMPTY
-      for (const stage of this.stages) carry = concat(stage.write(carry), stage.end())
-      return carry
+      let carry: string[] = []
+      for (const stage of this.stages) carry = this.handOn(stage, carry, true)
+      return joined(carry)
     }, early)
     if (last === null) return
     if (!this.headSent) {
@@ -81,17 +83,42 @@ export class SubstitutedBody {
     this.next.onDrain(cb)
   }
 
+  /**
+   * A piece of the body through every instance. Each hands the next the buckets it made: a
+   * line the first split (`q`) reaches the second in pieces, which that one gathers and
+   * measures whole (`fbytes > max_line_length`), where a line in one piece is not measured
+   * (checked against apache2 2.4.68: a line `q` split and `s/o/OO/` grew to 26 bytes is a 500
+   * under SubstituteMaxLineLength 20).
+   */
   private through(chunk: Buffer): Buffer {
-    let out = chunk
-    for (const stage of this.stages) out = stage.write(out)
+    if (this.stages.length === 1) return this.stages[0].write(chunk)
+    let pieces = [chunk.toString('latin1')]
+    for (const stage of this.stages) pieces = this.handOn(stage, pieces, false)
+    return joined(pieces)
+  }
+
+  /**
+   * The buckets `stage` hands on for `pieces` (and for the end of the body, `atEnd`). httpd's
+   * filter passes what it made after each bucket it read: the second instance's buckets for
+   * the pieces before one that fails have gone out (`handedOn`; measured: the line before the
+   * one too long is a 200's body, then the answer is cut), the first instance's bucket goes
+   * on to the second only once it is done.
+   */
+  private handOn(stage: SubstitutingBody, pieces: string[], atEnd: boolean): string[] {
+    const out: string[] = []
+    if (this.stages.length > 1 && stage === this.stages[this.stages.length - 1]) this.handedOn = out
+    for (const piece of pieces) for (const made of stage.pieces(piece)) out.push(made)
+    if (atEnd) for (const made of stage.restPieces()) out.push(made)
     return out
   }
 
   /**
    * `unsent`: finished lines httpd's filter passed on before it met the end of the body (the
-   * pieces of a body go on one by one, its end last): they are out when the last line fails.
+   * pieces of a body go on one by one, its end last): they are out when the last line fails,
+   * and so is what the last instance handed on before it failed.
    */
   private run(make: () => Buffer, unsent: Buffer = EMPTY): Buffer | null {
+    this.handedOn = []
     try {
       return make()
     } catch (e) {
@@ -99,9 +126,10 @@ export class SubstitutedBody {
       this.failed = true
       // A crash loses them too: httpd's core output filter still held them (measured for a
       // few lines; not reproduced: the part of a larger answer it would have written already).
-      if (unsent.length > 0 && e instanceof LineTooLong) {
+      const out = e instanceof LineTooLong ? Buffer.concat([unsent, joined(this.handedOn)]) : EMPTY
+      if (out.length > 0) {
         this.sendHead()
-        this.next.write(unsent)
+        this.next.write(out)
       }
       if (e instanceof ChildCrash) this.next.cut(CRASHED)
       else if (this.headSent) this.next.cut(CUT)
@@ -122,7 +150,3 @@ const EMPTY = Buffer.alloc(0)
 const CRASHED =
   "mod_substitute: httpd's child process would crash on this line (a flattened match at its start that adds nothing, before anything was copied for it), so the connection closes with the answer unfinished"
 const CUT = 'mod_substitute: Line too long (AH01328) after the answer began: it is cut short'
-
-function concat(a: Buffer, b: Buffer): Buffer {
-  return a.length === 0 ? b : b.length === 0 ? a : Buffer.concat([a, b])
-}

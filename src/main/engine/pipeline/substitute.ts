@@ -185,9 +185,10 @@ export class ChildCrash extends Error {}
 
 /**
  * One line (with its newline, if it has one) through every pattern. A line is a list of
- * pieces (httpd's buckets): a pattern matches within a piece, never across two.
+ * pieces (httpd's buckets): a pattern matches within a piece, never across two. The pieces it
+ * ends as (none empty) are the buckets the filter hands on.
  */
-export function substituteLine(rules: SubstituteRules, line: string): string {
+function linePieces(rules: SubstituteRules, line: string): string[] {
   let pieces = [line]
   // With a single pattern httpd skips flattening altogether (its `force_quick`).
   const quickOnly = rules.patterns.length === 1
@@ -207,7 +208,9 @@ export function substituteLine(rules: SubstituteRules, line: string): string {
     }
     pieces = next
   }
-  return pieces.join('')
+  // (httpd's filter drops an empty bucket unread.)
+  if (pieces.length === 1) return pieces[0] === '' ? [] : pieces
+  return pieces.filter((piece) => piece !== '')
 }
 
 interface LineBuffer {
@@ -288,23 +291,36 @@ export class SubstitutingBody {
 
   /** What can go out after `chunk`; throws LineTooLong or ChildCrash. */
   write(chunk: Buffer): Buffer {
+    return joined(this.pieces(chunk.toString('latin1')))
+  }
+
+  /** The rest, at the end of the body; throws LineTooLong or ChildCrash. */
+  end(): Buffer {
+    return joined(this.restPieces())
+  }
+
+  /**
+   * What can go out after `piece` (a byte string: one bucket), as the buckets httpd's filter
+   * hands on: a line it split (`q`) stays in pieces, which a filter after it takes one by one.
+   */
+  pieces(piece: string): string[] {
     this.checkPending()
     const carried = this.pending.length > 0
-    const text = this.pending + chunk.toString('latin1')
+    const text = this.pending + piece
     const end = text.lastIndexOf('\n') + 1
     // A line whose start waited for the rest is flattened from its pieces and measured then
     // (`fbytes > max_line_length`); a line that came in one piece is not.
     if (carried && end > 0 && text.indexOf('\n') + 1 > this.rules.maxLineLength) throw new LineTooLong()
     this.pending = text.slice(end)
-    return end === 0 ? EMPTY : Buffer.from(this.lines(text.slice(0, end)), 'latin1')
+    return end === 0 ? [] : this.lines(text.slice(0, end))
   }
 
-  /** The rest, at the end of the body; throws LineTooLong or ChildCrash. */
-  end(): Buffer {
+  /** The rest, at the end of the body, as pieces; throws LineTooLong or ChildCrash. */
+  restPieces(): string[] {
     this.checkPending()
     const rest = this.pending
     this.pending = ''
-    return rest === '' ? EMPTY : Buffer.from(substituteLine(this.rules, rest), 'latin1')
+    return rest === '' ? [] : linePieces(this.rules, rest)
   }
 
   /**
@@ -316,12 +332,12 @@ export class SubstitutingBody {
     if (this.pending.length > this.rules.maxLineLength) throw new LineTooLong()
   }
 
-  private lines(text: string): string {
-    let out = ''
+  private lines(text: string): string[] {
+    const out: string[] = []
     let start = 0
     while (start < text.length) {
       const nl = text.indexOf('\n', start) + 1
-      out += substituteLine(this.rules, text.slice(start, nl))
+      for (const piece of linePieces(this.rules, text.slice(start, nl))) out.push(piece)
       start = nl
     }
     return out
@@ -329,6 +345,11 @@ export class SubstitutingBody {
 }
 
 const EMPTY = Buffer.alloc(0)
+
+/** Pieces of a body (byte strings) as the bytes they make together. */
+export function joined(pieces: string[]): Buffer {
+  return pieces.length === 0 ? EMPTY : Buffer.from(pieces.length === 1 ? pieces[0] : pieces.join(''), 'latin1')
+}
 
 /**
  * The trace line: which directives put the filter in (two instances rewrite twice), and how
