@@ -10,12 +10,13 @@ import { Agent, type Dispatcher } from 'undici'
 import { isBodilessAnswerEnd } from '../upstream/bodiless-answer'
 import type { RequestContext } from './context'
 import { finalHeaders, MEASURED_BY_FILTER } from './response-headers'
-import { PROXY_REQUEST_HOP, PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
+import { PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
 import { answer, proxyError } from './stages/answer'
 import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchExpecting } from './proxy-expect-continue'
+import { backendHeaderLines } from './proxy-request-headers'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl, defaultPort } from './rewrite/uri'
@@ -141,7 +142,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           origin,
           path: rest.startsWith('/') ? rest : `/${rest}`,
           method: ctx.req.method as Dispatcher.HttpMethod,
-          headers: requestHeaders(ctx, maxForwards, settings),
+          headers: requestHeaders(ctx, maxForwards, settings, expecting, body),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
           reset: target.closeAfter === true,
@@ -367,26 +368,25 @@ function viaEntry(ctx: RequestContext, full: boolean): string {
 }
 
 /**
- * What the backend is sent: the client's header lines without the hop-by-hop ones (and those
- * its `Connection` names), then mod_proxy_http's own: each X-Forwarded-* value appended to what
- * the client sent (unless `ProxyAddHeaders Off`), Host the backend's own (unless
- * `ProxyPreserveHost On`), Max-Forwards one less, Via as `ProxyVia` says.
+ * The backend request's header lines as a flat list (name, value, …): `Host` when the client's
+ * goes on (the transport writes the backend's own first otherwise), the lines mod_proxy_http
+ * makes of r->headers_in (proxy-request-headers.ts), then the body's framing as add_cl writes
+ * it: the client's Content-Length (a `0` too), or the length of a body prefetched whole. A body
+ * streamed without one goes chunked (each transport adds that itself).
  */
-function requestHeaders(ctx: RequestContext, maxForwards: number | null, s: ProxySettings): Record<string, string> {
-  const headers = withoutHopHeaders(ctx.headers, PROXY_REQUEST_HOP) as Record<string, string>
-  if (maxForwards !== null) headers['max-forwards'] = String(maxForwards - 1)
-  const append = (name: string, value: string): void => {
-    headers[name] = headers[name] ? `${headers[name]}, ${value}` : value
-  }
-  if (s.blockVia) delete headers.via
-  else if (s.viaEntry !== null) append('via', s.viaEntry)
-  if (s.addHeaders) {
-    append('x-forwarded-for', ctx.clientIp)
-    if (ctx.headers.host) append('x-forwarded-host', ctx.headers.host)
-    append('x-forwarded-server', ctx.vhost?.serverHostname ?? 'localhost')
-  }
-  if (!s.preserveHost || !ctx.headers.host) delete headers.host
-  return headers
+function requestHeaders(
+  ctx: RequestContext,
+  maxForwards: number | null,
+  s: ProxySettings,
+  forwardExpect: boolean,
+  body: ProxiedBody
+): string[] {
+  const { host, lines } = backendHeaderLines(ctx, { ...s, maxForwards, forwardExpect })
+  const out = host === null ? [] : ['Host', host]
+  for (const [name, value] of lines) out.push(name, value)
+  const length = Buffer.isBuffer(body) ? String(body.length) : ctx.headers['content-length']
+  if (length !== undefined) out.push('Content-Length', length)
+  return out
 }
 
 /** The client's Max-Forwards (null when it sent none), as mod_proxy's handler reads it. */

@@ -32,14 +32,27 @@ function coded(message: string, code: string): Error {
   return Object.assign(new Error(message), { code })
 }
 
+/**
+ * The flat list (name, value, …) apache-proxy.ts gives undici, as node:http writes it, in that
+ * order: the backend's Host first unless the list names one, a body streamed without a length
+ * chunked, and `Connection` last, as mod_proxy_http writes them.
+ */
+function headerList(flat: readonly string[], host: string, streamed: boolean, close: boolean): string[] {
+  const named = (key: string): boolean => flat.some((n, i) => i % 2 === 0 && n.toLowerCase() === key)
+  return [
+    ...(named('host') ? [] : ['Host', host]),
+    ...flat,
+    ...(streamed && !named('content-length') ? ['Transfer-Encoding', 'chunked'] : []),
+    'Connection',
+    close ? 'close' : 'Keep-Alive'
+  ]
+}
+
 export function dispatchExpecting(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
   const origin = new URL(String(opts.origin))
   const secure = origin.protocol === 'https:'
-  const headers: Record<string, string> = { ...(opts.headers as Record<string, string>), expect: '100-continue' }
   const body = opts.body
-  if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length)
-  else if (body instanceof Readable && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked'
-  if (opts.reset) headers.connection = 'close'
+  const headers = headerList(opts.headers as string[], origin.host, body instanceof Readable, opts.reset === true)
 
   let aborted = false
   let paused = false
