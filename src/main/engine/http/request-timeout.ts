@@ -78,25 +78,33 @@ export function wholeHeadTimeoutMs(timeoutMs: number, stages: ReadStages | null)
  * while the request is incomplete; once it is complete, the answer may take as long as it takes
  * (the server-wide timeout Node otherwise leaves at 0), so the timer is stopped.
  *
- * A stage's wait changes with every read (the bytes extend it): the socket's `_unrefTimer`,
- * which Node's HTTP server calls after each chunk its parser executed (onParserExecute), is
- * where the reads are seen, the bytes read since the last being the socket's `bytesRead`
- * growth. The body bytes that came in the packet that carried the head are already in
- * `bytesRead` when the request is handed over; httpd's body stage counts them at its first
- * read (the head's GETLINE leaves them in the brigade for ap_http_filter's first READBYTES), so
- * they are counted here as they reach `req` in the same parse, as one read when it is done (as
- * Node decoded them: a chunked body's framing in that packet is not counted).
+ * A stage's wait changes with every read (the bytes extend it). The reads are the socket's
+ * 'data' events: Node's HTTP server registered its own listener (which runs the parser) first,
+ * so the chunk is parsed when this one sees it. A 'data' listener takes the socket off Node's
+ * native parser path (the server's connection listener "unconsumes" it for one), so the reads of
+ * a body slow enough to be watched come through JavaScript from then on: one more callback per
+ * chunk, and no private API (the socket's `_unrefTimer`, which the parser calls after each
+ * chunk, is not part of Node's interface and a newer Node may lack it). The body bytes that came
+ * in the packet that carried the head were parsed before this listener was there; httpd's body
+ * stage counts them at its first read (the head's GETLINE leaves them in the brigade for
+ * ap_http_filter's first READBYTES), so they are counted here as they reach `req` in the same
+ * parse, as one read when it is done (as Node decoded them: a chunked body's framing in that
+ * packet is not counted).
  * Measured on apache2 2.4.68 with body=1,MinRate=500: a head with 400 of 1000 body bytes, the
  * rest 1.4 s later, is answered (400 bytes extend the 1 s by 0.8 s).
  */
 export function watchBodyReads(req: IncomingMessage, res: ServerResponse, clock: ReadClock, stalled: () => void): void {
-  const socket = req.socket as IncomingMessage['socket'] & { _unrefTimer?: () => void }
-  const own = socket._unrefTimer
-  const restore = (): void => {
-    if (socket._unrefTimer !== own) socket._unrefTimer = own
+  const socket: BodySocket = req.socket
+  let watching = true
+  const readSeen = (chunk: Buffer): void => {
+    if (!req.complete) readThenWait(chunk.length)
+  }
+  const unwatch = (): void => {
+    watching = false
+    socket.off('data', readSeen)
   }
   const stop = (): void => {
-    restore()
+    unwatch()
     if (!res.writableFinished) socket.setTimeout(0)
   }
   // A wait of 0 is a time already up, never a socket timeout (setTimeout(0) switches it off).
@@ -107,30 +115,23 @@ export function watchBodyReads(req: IncomingMessage, res: ServerResponse, clock:
     stalled()
   }
   socket.setTimeout(clock.waitMs())
-  if (own) {
-    let seen = socket.bytesRead
-    const readSeen = function (this: typeof socket): void {
-      const bytes = socket.bytesRead - seen
-      seen = socket.bytesRead
-      if (bytes > 0 && !req.complete) readThenWait(bytes)
-      // Still watching: the read did not end the request.
-      if (socket._unrefTimer === readSeen) own.call(this)
-    }
-    socket._unrefTimer = readSeen
-    countBodyReadWithHead(req, (bytes) => {
-      if (!req.complete && !req.destroyed && socket._unrefTimer === readSeen) readThenWait(bytes)
-    })
-  }
+  socket.on('data', readSeen)
+  countBodyReadWithHead(req, (bytes) => {
+    if (watching && !req.complete && !req.destroyed) readThenWait(bytes)
+  })
   req.once('timeout', () => {
-    restore()
+    unwatch()
     stalled()
   })
   req.once('end', stop)
-  req.once('close', restore)
+  req.once('close', unwatch)
   // A complete request whose body nobody read to its end: the timer fires on the response (a
   // listener there keeps Node from destroying the socket).
   res.once('timeout', stop)
 }
+
+/** What watchBodyReads uses of the request's socket: public API only. */
+export type BodySocket = Pick<IncomingMessage['socket'], 'on' | 'off' | 'setTimeout'>
 
 /**
  * Calls `counted` with the body bytes Node's parser gives `req` in the parse that handed it
