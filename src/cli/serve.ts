@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import { formatDiagnostic } from '../shared/diagnostics'
 import { startDemoRender, type DemoRender } from '../main/engine/demo/render'
 import { Engine } from '../main/engine/engine'
+import { missingDocroots } from '../main/engine/runtime/cache-runtime'
 import { LocalEngineApi } from '../main/engine/engine-api'
 import { startHeadlessServer, type HeadlessServer } from '../main/headless/server'
 import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
@@ -62,8 +63,10 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   }
   engine.events.subscribe((e) => {
     if (e.type !== 'config') return
-    if (e.ok) out(`Configuration reloaded (generation ${e.generation}, ${e.warnings.length} warning(s))`)
-    else {
+    if (e.ok) {
+      out(`Configuration reloaded (generation ${e.generation}, ${e.warnings.length} warning(s))`)
+      warnMissingDocroots(engine, out)
+    } else {
       out(`Configuration NOT reloaded, the previous one keeps serving:`)
       for (const d of e.errors) out(`  ${formatDiagnostic(d, displayPath)}`)
     }
@@ -80,6 +83,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   out(
     `Configuration: ${displayPath(cfg.anyFile)} (${cfg.layout}), farms: ${cfg.dispatcher.farms.map((f) => f.name).join(', ')}`
   )
+  warnMissingDocroots(engine, out)
   out(`Proxy: ${url}`)
   let ui: HeadlessServer | undefined
   if (!values['no-ui']) {
@@ -101,4 +105,20 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
+}
+
+/**
+ * A farm whose docroot does not exist caches nothing, and each request only says "not
+ * cacheable: document root non-existent": said once at start (and after a reload), with the
+ * folder and why, since the usual cause is a layout that puts its docroot below the given one
+ * (AMS: PUBLISH_DOCROOT is DIR/html) or a `/docroot` written for another machine.
+ */
+function warnMissingDocroots(engine: Engine, out: (s: string) => void): void {
+  for (const m of missingDocroots(engine.active.farms)) {
+    out(
+      `Warning: farm /${m.farm} caches nothing: its /docroot ${m.docroot} does not exist ("not cacheable: document root non-existent"). ` +
+        `The workbench creates docroots only inside its cache folder ${engine.docroot} (when that exists); ` +
+        `create ${m.docroot} and it is used from the next request, without a reload.`
+    )
+  }
 }

@@ -10,7 +10,8 @@ import path from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import type { RequestTrace } from '../../src/shared/trace'
 import { LocalEngineApi } from '../../src/main/engine/engine-api'
-import { cacheStackForThisTest, type CacheStack } from './support/cache'
+import { cacheStackForThisTest, configC, tempDocroot, withCacheHelpers, type CacheStack } from './support/cache'
+import { stackForThisTest } from './support/engine'
 import { send } from './support/http-client'
 
 const PAGE = '/content/site/en.html'
@@ -352,6 +353,22 @@ describe('§12.3 cache decisions under config C', () => {
     expect((await s.flush({ handle: '/content/site/en' })).status).toBe(200)
     expect(s.exists('/content/site/.stat')).toBe(true)
     expect(s.up.publish.count).toBe(2)
+  })
+
+  it('C21: an AMS-style /docroot "${PUBLISH_DOCROOT}" under --docroot DIR is DIR/html, made at load, and caches', async () => {
+    const dir = tempDocroot()
+    const stack = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) => configC(up.publish.port, '${PUBLISH_DOCROOT}'),
+      engine: { docroot: dir }
+    })
+    const s = withCacheHelpers(stack, path.join(dir, 'html'))
+    expect(fs.existsSync(s.docroot)).toBe(true)
+    const stored = s.nextStore(PAGE)
+    expect((await s.get(PAGE)).headers['x-cache-info']).toBe('caching')
+    await stored
+    expect(s.read(PAGE)).toBe(upstreamBody(PAGE))
+    expect((await s.get(PAGE)).headers['x-cache-info']).toBe('target file cached')
   })
 
   it('C22: /headers { "Content-Type" "Last-Modified" } writes en.html.h beside the file and the hit re-sends both headers', async () => {

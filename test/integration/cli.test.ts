@@ -4,6 +4,7 @@
  * CI scripts depend on (README "Command line").
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatcherAny, filterF, writeConfig, type TempConfig } from './support/config'
@@ -194,6 +195,49 @@ describe('dispatcher-workbench command line', () => {
         cli.child.kill('SIGTERM')
       }
       expect(await cli.exited).toBe(0)
+    })
+
+    it('warns at start about a farm whose /docroot does not exist, naming it, and caches into --docroot DIR/html under an AMS-style ${PUBLISH_DOCROOT}', async () => {
+      const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-docroot-'))
+      const cfg = writeConfig(
+        dispatcherAny([
+          {
+            name: 'publish',
+            renders: [{ host: '127.0.0.1', port: 4503 }],
+            filter: filterF(),
+            extra: `    /cache { /docroot "\${PUBLISH_DOCROOT}" /rules { /0 { /glob "*" /type "allow" } } }`
+          }
+        ])
+      )
+      try {
+        const missing = path.join(parent, 'missing')
+        const warned = startCli(['serve', cfg.dir, '--port', '0', '--no-ui', '--no-watch', '--docroot', missing])
+        try {
+          const proxy = await warned.waitFor(/^Proxy: (http:\/\/\S+)$/m)
+          // One answer first: the SIGTERM handler is in place once the listener has answered.
+          expect((await send(proxy[1], '/denied')).status).toBe(404)
+          expect(warned.output()).toContain(
+            `Warning: farm /publish caches nothing: its /docroot ${path.join(missing, 'html')} does not exist ("not cacheable: document root non-existent").`
+          )
+        } finally {
+          warned.child.kill('SIGTERM')
+        }
+        expect(await warned.exited).toBe(0)
+
+        const given = startCli(['serve', cfg.dir, '--port', '0', '--no-ui', '--no-watch', '--docroot', parent])
+        try {
+          const proxy = await given.waitFor(/^Proxy: (http:\/\/\S+)$/m)
+          expect((await send(proxy[1], '/denied')).status).toBe(404)
+          expect(given.output()).not.toContain('Warning: farm')
+          expect(fs.statSync(path.join(parent, 'html')).isDirectory()).toBe(true)
+        } finally {
+          given.child.kill('SIGTERM')
+        }
+        expect(await given.exited).toBe(0)
+      } finally {
+        cfg.remove()
+        fs.rmSync(parent, { recursive: true, force: true })
+      }
     })
 
     it('prints the UI address, whose API answers; --no-ui prints none and still proxies', async () => {

@@ -132,7 +132,8 @@ export class Engine {
       (event) => this.events.emit({ type: 'cache', event }),
       {
         allowSelfSigned: this.opts.allowSelfSigned,
-        fallbackFarm: this.opts.fallbackFarm
+        fallbackFarm: this.opts.fallbackFarm,
+        cacheFolder: this.docroot
       }
     )
     // A re-fetching flush stores the listed pages again through this engine's pipeline (§7.4).

@@ -149,6 +149,8 @@ export interface CompileOptions {
   allowSelfSigned?: boolean
   /** The farm used when no `/virtualhosts` value matches (§3.3): the module's `last` (default) or the docs' `first`. */
   fallbackFarm?: FallbackFarm
+  /** The cache folder the workbench was given (`--docroot`, else its default): docroots inside it are created (cache-runtime.ts). */
+  cacheFolder?: string
 }
 
 export interface ActiveConfig {
@@ -221,7 +223,7 @@ export function compileConfig(
       filter: pre?.filters.get(farm) ?? compileFilter(farm.filter),
       renders: farm.renders.map((render, i) => ({ render, client: clients[i] })),
       clientHeaders: names.includes('*') ? 'all' : new Set(names),
-      cache: compileCache(farm, onCacheEvent),
+      cache: compileCache(farm, onCacheEvent, options.cacheFolder),
       statistics: new RenderStatistics({
         farm: farm.name,
         renders: farm.renders.map((r, i) => ({

@@ -1,11 +1,14 @@
 /**
- * One cache store per farm with a `/docroot`. The docroot is created at load only when it lies
- * inside the workbench's own cache folder (DOCROOT defaults there; the SDK image's
- * `20-create-docroots` entrypoint script does the same for the container's). A docroot
- * elsewhere is never created, but the store is kept all the same: like the module, which
- * looks at the docroot on every request (§5.3 step 1: "document root non-existent" while it
- * is missing), the cache stage asks the store whether it exists now, so a folder made later
- * is used from then on without a reload.
+ * One cache store per farm with a `/docroot`. A missing docroot is created at load only inside
+ * a folder the workbench was given for its cache: its own cache folder (DOCROOT defaults
+ * there) or the folder `--docroot` names, when that exists. An AMS layout puts its docroots
+ * below that folder (PUBLISH_DOCROOT is DIR/html, AUTHOR_DOCROOT DIR/author: loaders/
+ * environment.ts), as the AMS host's own setup makes them under /mnt/var/www, and the SDK
+ * image's `20-create-docroots` entrypoint script makes the container's. A docroot elsewhere
+ * is never created, but the store is kept all the same: like the module, which looks at the
+ * docroot on every request (§5.3 step 1: "document root non-existent" while it is missing),
+ * the cache stage asks the store whether it exists now, so a folder made later is used from
+ * then on without a reload; `missingDocroots` names the farms that cache nothing meanwhile.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -37,18 +40,44 @@ export function defaultDocroot(configInput: string): string {
   return path.join(workbenchCacheRoot(), `${name}-${(h >>> 0).toString(16)}`, 'docroot')
 }
 
-/** Creates a missing docroot that lies inside the workbench's own cache folder. */
-function createOwnDocroot(docroot: string): void {
-  if (fs.existsSync(docroot)) return
-  const own = path.resolve(workbenchCacheRoot())
-  if (path.resolve(docroot).startsWith(own + path.sep)) fs.mkdirSync(docroot, { recursive: true })
+/** The folders whose insides the workbench may create docroots in (see the top of this file). */
+function cacheFolders(given: string | undefined): string[] {
+  const folders = [path.resolve(workbenchCacheRoot())]
+  if (given !== undefined && fs.statSync(given, { throwIfNoEntry: false })?.isDirectory())
+    folders.push(path.resolve(given))
+  return folders
 }
 
-export function compileCache(farm: Farm, onEvent: (e: CacheEvent) => void): ActiveCache | null {
+function createDocrootInside(docroot: string, folders: readonly string[]): void {
+  if (fs.existsSync(docroot)) return
+  const abs = path.resolve(docroot)
+  if (folders.some((f) => abs.startsWith(f + path.sep))) fs.mkdirSync(abs, { recursive: true })
+}
+
+/**
+ * `cacheFolder`: the folder the workbench was given for its cache (`--docroot`, else its
+ * default one); docroots inside it are created.
+ */
+export function compileCache(farm: Farm, onEvent: (e: CacheEvent) => void, cacheFolder?: string): ActiveCache | null {
   if (!farm.cache) return null
   const policy = compileCachePolicy(farm.cache, farm)
   const sessions = farm.sessionmanagement ? new SessionManager(farm.sessionmanagement) : null
   if (policy.docroot === null) return { policy, store: null, sessions }
-  createOwnDocroot(policy.docroot)
+  createDocrootInside(policy.docroot, cacheFolders(cacheFolder))
   return { policy, store: new CacheStore(policy, { onEvent }), sessions }
+}
+
+/** A farm that caches nothing because its `/docroot` does not exist now. */
+export interface MissingDocroot {
+  farm: string
+  docroot: string
+}
+
+export function missingDocroots(farms: readonly { farm: Farm; cache: ActiveCache | null }[]): MissingDocroot[] {
+  const out: MissingDocroot[] = []
+  for (const f of farms) {
+    const store = f.cache?.store
+    if (store && !store.docrootExists()) out.push({ farm: f.farm.name, docroot: store.docroot.root })
+  }
+  return out
 }
