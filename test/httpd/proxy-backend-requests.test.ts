@@ -162,13 +162,17 @@ function expectAndFraming(r: Recorded[]): string {
   return `${line?.toLowerCase() ?? 'no expect'}; ${framing(r)}`
 }
 
-/** What the client gets within `ms` of sending `head` alone, its body held back as a client waiting on a 100 holds it. */
+/**
+ * What the client gets within `ms` of sending `head` alone (its body held back as a client
+ * waiting on a 100 holds it), or until the server closes the connection.
+ */
 function withinWait(port: number, head: string, ms: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.write(head, 'latin1'))
     let got = ''
     socket.on('data', (c: Buffer) => (got += c.toString('latin1')))
     socket.on('error', () => undefined)
+    socket.on('close', () => resolve(got))
     setTimeout(() => {
       socket.destroy()
       resolve(got)
@@ -207,6 +211,35 @@ describe('Expect: 100-continue', () => {
         ])
         expect(workbench, `${path} ${framing}`).toBe(apache)
       }
+  })
+})
+
+describe('Expect: 100-continue without a body, or from an HTTP/1.0 client', () => {
+  it("relays the backend's 100 to an HTTP/1.1 client, and closes the connection when no 100 went out", async () => {
+    // A request after it on the connection shows whether the connection stayed open.
+    const next = 'GET /x.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
+    const expecting = (line: string, fields: string, body = ''): string =>
+      `${line}\r\nHost: localhost\r\nExpect: 100-continue\r\n${fields}\r\n${body}${next}`
+    const cases = [
+      expecting('GET /p/echo HTTP/1.1', ''),
+      expecting('GET /p/echo HTTP/1.1', 'Content-Length: 0\r\n'),
+      expecting('POST /p/echo HTTP/1.1', 'Content-Length: 0\r\n'),
+      expecting('GET /deaf/x HTTP/1.1', ''),
+      expecting('GET /x.txt HTTP/1.1', ''),
+      expecting('GET /x.txt HTTP/1.0', 'Connection: keep-alive\r\n'),
+      expecting('POST /p/echo HTTP/1.0', 'Connection: keep-alive\r\nContent-Length: 5\r\n', 'hello')
+    ]
+    const backend = raw()
+    const undated = (got: string): string => got.replace(/^Date: .*\r\n/gm, '')
+    for (const request of cases) {
+      const seen = async (port: number): Promise<[string, string]> => {
+        backend.records.length = 0
+        const got = undated(await withinWait(port, request, 1500))
+        return [got, expectAndFraming(backend.records.splice(0))]
+      }
+      const apache = await seen(running.apachePort)
+      expect(await seen(running.enginePort), JSON.stringify(request)).toEqual(apache)
+    }
   })
 })
 

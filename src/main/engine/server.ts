@@ -22,6 +22,7 @@ import { requestVhost, type ActiveConfig } from './runtime/active-config'
 import { TracedReply, type ListenerReply } from './traced-reply'
 import { watchBodyReads, wholeHeadTimeoutMs } from './http/request-timeout'
 import { ReadClock } from './http/read-clock'
+import { expecting100, sendsInterim, unmetExpectation } from './http/expect-continue'
 import { answerBodyTimeout } from './http/body-timeout-answer'
 import type { HeadLines } from './http/wire-lines'
 import { headLines, httpdOrderedHeaders } from './http/httpd-head'
@@ -63,22 +64,29 @@ class HttpReply implements ListenerReply {
     return this.res.headersSent
   }
 
-  /** Set for `Expect: 100-continue` until the interim answer went out. */
+  /** `r->expecting_100` still set: the request came with `Expect: 100-continue` and no 100 went out yet. */
   private awaitingContinue = false
+  /** The client speaks HTTP/1.1, to which httpd writes an interim answer. */
+  private interimAllowed = false
 
   /**
-   * httpd sends `100 Continue` when something first reads the request body (ap_http_filter):
-   * the Dispatcher or mod_proxy forwarding it. An answer made without reading it (a filter
-   * denial, a redirect, a cache hit) goes out with no `100` and `Connection: close`, as httpd's
-   * does, and the client never sends the body.
+   * The request came with `Expect: 100-continue` (http/expect-continue.ts). httpd sends
+   * `100 Continue` when something first reads a body the request has (ap_http_filter), the
+   * Dispatcher or mod_proxy forwarding it, or when mod_proxy relays its backend's
+   * (`interimContinue`). An answer made before either (a filter denial, a redirect, a cache hit,
+   * a GET's) goes out with `Connection: close`, as httpd's does (ap_set_keepalive), and the
+   * client never sends a body it held back.
    */
-  continueOnRead(req: IncomingMessage): void {
+  expectContinue(req: IncomingMessage, interim: boolean, hasBody: boolean): void {
     this.awaitingContinue = true
-    req.once('resume', () => {
-      if (!this.awaitingContinue || this.res.headersSent) return
-      this.awaitingContinue = false
-      this.res.writeContinue()
-    })
+    this.interimAllowed = interim
+    if (interim && hasBody) req.once('resume', () => this.interimContinue())
+  }
+
+  interimContinue(): void {
+    if (!this.awaitingContinue || !this.interimAllowed || this.res.headersSent) return
+    this.awaitingContinue = false
+    this.res.writeContinue()
   }
 
   get statusCode(): number {
@@ -334,9 +342,8 @@ export class ProxyServer {
       },
       (req, res) => this.handle(req, res)
     )
-    // `Expect: 100-continue`: answered when the body is first read, not on arrival (below).
-    this.server.on('checkContinue', (req, res) => this.handle(req, res, true))
-    // Any other expectation: Node would answer a bare 417 itself; httpd's comes with its page.
+    // `Expect`: read as httpd reads it (handle), not by Node's rules; a 100 is not sent on arrival.
+    this.server.on('checkContinue', (req, res) => this.handle(req, res))
     this.server.on('checkExpectation', (req, res) => this.handle(req, res))
     // A client that half-closes after its request still gets the answer, as from Apache (and the
     // lean listener); Node would otherwise end the socket at once. (`httpAllowHalfOpen` is the
@@ -414,25 +421,25 @@ export class ProxyServer {
 
   /**
    * Node sorts `Expect` by its own rules (a `100-continue` token anywhere, HTTP/1.1 only, an empty
-   * value unmet); httpd's ap_read_request decides here instead: a non-empty value other than
-   * exactly `100-continue` is answered 417 whatever the protocol, and the connection is closed.
+   * value unmet); httpd's decide here instead (http/expect-continue.ts): a non-empty value other
+   * than `100-continue` is answered 417 whatever the protocol, and the connection is closed.
    */
-  private handle(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
     let done: () => void = () => {}
     const reply = new HttpReply(res, () => done())
     const incoming = toIncoming(req)
     incoming.keepAliveIndex = arrivalIndex(req.socket)
     const expect = incoming.headers.expect
-    if (expect !== undefined) {
-      const value = expect.trim()
-      if (value !== '' && value.toLowerCase() !== '100-continue') {
-        incoming.expectationFailed = true
-        incoming.lastOnConnection = 'silently'
-        expectsContinue = false
-      }
+    let waitsForContinue = false
+    if (unmetExpectation(expect)) {
+      incoming.expectationFailed = true
+      incoming.lastOnConnection = 'silently'
+    } else if (expecting100(expect)) {
+      const interim = sendsInterim(incoming.protocol)
+      reply.expectContinue(req, interim, incoming.body !== null)
+      waitsForContinue = interim && incoming.body !== null
     }
-    if (expectsContinue && incoming.body) {
-      reply.continueOnRead(req)
+    if (waitsForContinue) {
       // httpd reads the body, and times the reads, only once it sent the 100 (ap_http_filter):
       // until then the client rightly waits, and mod_proxy's own wait for the backend's 100
       // decides (a 503 when it never comes, not the client's 408).

@@ -119,6 +119,10 @@ export class TracedReply implements Reply {
     this.backendNames = names
   }
 
+  interimContinue(): void {
+    this.inner.interimContinue?.()
+  }
+
   head(status: number, given: OutgoingHttpHeaders, reason?: string): void {
     const substitute = this.substituteNext
     const undeflated = this.undeflatedNext

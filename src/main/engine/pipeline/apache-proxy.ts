@@ -17,6 +17,7 @@ import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchExpecting } from './proxy-expect-continue'
 import { backendHeaderLines } from './proxy-request-headers'
+import { expecting100 } from '../http/expect-continue'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
 import { constructUrl, defaultPort } from './rewrite/uri'
@@ -133,8 +134,9 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       ctx.reply.end()
       resolve(true)
     }
-    // An `Expect: 100-continue` goes on to the backend (Proxy100Continue), which undici cannot send.
-    const expecting = expectsContinue(ctx)
+    // do_100_continue: the client's `Expect: 100-continue` goes on to the backend (Proxy100Continue,
+    // on by default), which undici cannot send.
+    const expecting = expecting100(ctx.req.headers.expect)
     const dispatch = expecting ? dispatchExpecting : agent.dispatch.bind(agent)
     const send = (body: ProxiedBody): void => {
       dispatch(
@@ -155,7 +157,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             ctx.reply.onAbort(() => controller.abort(new Error('the client went away')))
           },
           onResponseStart(controller, status, resHeaders: IncomingHttpHeaders, statusMessage?: string) {
-            if (status < 200) return // an interim answer (100 Continue): the real one follows
+            // An interim answer: the real one follows. A 100 goes on to a client that waits for it.
+            if (status < 200) return void (status === 100 && ctx.reply.interimContinue?.())
             answered = status
             const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
             const tooLong = overlongLine(raw)
@@ -264,11 +267,6 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       resolve(true)
     })
   })
-}
-
-/** `r->expecting_100`: an HTTP/1.1 client that waits for `100 Continue` before its body. */
-function expectsContinue(ctx: RequestContext): boolean {
-  return ctx.req.protocol === 'HTTP/1.1' && ctx.req.headers.expect?.trim().toLowerCase() === '100-continue'
 }
 
 /**

@@ -133,6 +133,11 @@ export interface Reply {
   /** How the backend spelled the header names of the answer whose head comes next (header-spelling.ts). */
   backendSpelling?(names: ReadonlyMap<string, string>): void
   /**
+   * mod_proxy relays its backend's `100 Continue`: it goes to a client still waiting for one
+   * (ap_send_interim_response; http/expect-continue.ts). Listeners that take no `Expect` leave it out.
+   */
+  interimContinue?(): void
+  /**
    * The answer has its body even for a HEAD: httpd never read the method (a request line over
    * LimitRequestLine), so r->header_only is unset. False when this reply cannot send one.
    */

@@ -1,12 +1,13 @@
 /**
  * mod_proxy_http's end-to-end `100-continue` (Proxy100Continue, on by default since httpd
- * 2.4.41): a client's `Expect: 100-continue` goes on to the backend, the request head is sent
- * alone, and the client's body is read — which is when the client gets its own
- * `100 Continue` (server.ts continueOnRead) — only once the backend answered `100 Continue`
- * (send_continue_body). A final answer that comes first still gets the body, as the backend
- * expects it, unless the backend closes the connection (`do_send_body` in
- * ap_proxy_http_process_response). Measured against apache2 2.4.68: the backend gets
- * `Expect: 100-continue`, and the client's `100 Continue` follows the backend's.
+ * 2.4.41): a client's `Expect: 100-continue` goes on to the backend (an HTTP/1.0 client's too),
+ * the request head is sent alone, and the client's body is read only once the backend answered
+ * `100 Continue` (send_continue_body), which goes on to an HTTP/1.1 client (the handler hears of
+ * it as an interim answer; server.ts expectContinue), with or without a body. A final answer
+ * that comes first still gets the body, as the backend expects it, unless the backend closes the
+ * connection (`do_send_body` in ap_proxy_http_process_response). Measured against apache2
+ * 2.4.68: the backend gets `Expect: 100-continue`, and the client's `100 Continue` follows the
+ * backend's, for a GET or a `Content-Length: 0` too.
  *
  * undici refuses an `Expect` header on HTTP/1.1 (NotSupportedError; its `expectContinue` is
  * for HTTP/2 only), so these requests go through node:http, which reports the backend's interim
@@ -120,7 +121,10 @@ export function dispatchExpecting(opts: Dispatcher.DispatchOptions, handler: Dis
               coded('Timeout on 100-Continue', CONTINUE_TIMEOUT)
       )
     )
-  creq.on('continue', sendBody)
+  creq.on('continue', () => {
+    handler.onResponseStart?.(controller, 100, {}, 'Continue')
+    sendBody()
+  })
   creq.on('response', (answer: IncomingMessage) => {
     res = answer
     if (!bodySent) {

@@ -40,7 +40,8 @@ export async function proxiedBody(ctx: RequestContext, expectsContinue: boolean)
     // The prefetch does not block then (prefetch_nonblocking): it takes what came with the head,
     // which Node's parser has taken in once the socket read that brought the head is done. A body
     // still held back goes as it is: read in flowing mode, it is what sends the client its
-    // `100 Continue` (server.ts continueOnRead), and node:http sends it chunked.
+    // `100 Continue` unless the backend's was relayed (server.ts expectContinue), and node:http
+    // sends it chunked.
     await new Promise((resolve) => setImmediate(resolve))
     if ((body as { complete?: boolean }).complete !== true) return body
   }
