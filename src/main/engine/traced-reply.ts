@@ -7,10 +7,11 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import type { Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { deleteHeader, getHeader } from './cache/header-bag'
-import type { RequestContext, Reply, UndeflatedHead } from './pipeline/context'
+import type { RequestContext, Reply, LateHead } from './pipeline/context'
 import { DeflatingBody, tooSmallToCompress } from './pipeline/deflate'
 import { cutWholeBody } from './http/byte-ranges'
 import { SubstitutedBody } from './pipeline/substitute-body'
+import { ReadsWithHead } from './pipeline/reads-with-head'
 import type { SubstituteRules } from './pipeline/substitute'
 import { answer } from './pipeline/stages/answer'
 import { withServerHeader } from './runtime/server-banner'
@@ -57,7 +58,13 @@ export class TracedReply implements Reply {
   private deflating: DeflatingBody | null = null
   private substituteNext: { rules: SubstituteRules; instances: number } | null = null
   /** The head mod_deflate leaves should mod_substitute hand it a small body whole (Reply.undeflatedHead). */
-  private undeflatedNext: UndeflatedHead | null = null
+  private undeflatedNext: LateHead | null = null
+  /** mod_deflate's head should a relayed body not come with its head (Reply.deflatedHead). */
+  private deflatedNext: { head: LateHead; gzip: boolean } | null = null
+  /** A relayed answer waiting to see whether its body comes with its head (`headWithBody`). */
+  private withHead: { reads: ReadsWithHead; end: (whole: Buffer) => void } | null = null
+  /** The backend's connection ran dry before the end of the body: mod_deflate has no whole body to take. */
+  private ranDry = false
   /** mod_substitute's body, in front of mod_deflate's (or the client). */
   private substituting: SubstitutedBody | null = null
   /** What stops the answer's producer when the client goes away (`onAbort`); mod_substitute's 500 stops it too. */
@@ -78,7 +85,7 @@ export class TracedReply implements Reply {
   ) {}
 
   get headersSent(): boolean {
-    return this.deflating !== null || this.substituting !== null || this.inner.headersSent
+    return this.deflating !== null || this.substituting !== null || this.withHead !== null || this.inner.headersSent
   }
 
   gzipBody(range?: string): void {
@@ -90,8 +97,12 @@ export class TracedReply implements Reply {
     this.substituteNext = { rules, instances }
   }
 
-  undeflatedHead(head: UndeflatedHead): void {
+  undeflatedHead(head: LateHead): void {
     this.undeflatedNext = head
+  }
+
+  deflatedHead(head: LateHead, gzip: boolean): void {
+    this.deflatedNext = { head, gzip }
   }
 
   proxied(mimeType = false): void {
@@ -127,6 +138,8 @@ export class TracedReply implements Reply {
     const substitute = this.substituteNext
     const undeflated = this.undeflatedNext
     this.undeflatedNext = null
+    const deflated = this.deflatedNext
+    this.deflatedNext = null
     if (substitute) {
       // The head waits for mod_substitute's first bytes (a line too long makes it a 500).
       this.substituteNext = null
@@ -150,7 +163,40 @@ export class TracedReply implements Reply {
       )
       return
     }
+    if (deflated && this.relayed && !this.gzipNext) return this.headWithBody(status, given, reason, deflated)
     this.headNow(status, given, reason)
+  }
+
+  /**
+   * A relayed answer mod_deflate left alone for its Content-Length of 68 bytes or less: so it
+   * stays when the body comes in the reads that brought the head. Else mod_proxy's FLUSH reaches
+   * mod_deflate before the end, and it decides without the length (`deflated`: it compresses,
+   * or adds Vary); the head waits until then (reads-with-head.ts; measured against apache2 2.4.68).
+   */
+  private headWithBody(
+    status: number,
+    given: OutgoingHttpHeaders,
+    reason: string | undefined,
+    deflated: { head: LateHead; gzip: boolean }
+  ): void {
+    const reads = new ReadsWithHead(
+      (cb) => this.inner.onAbort(cb),
+      (held) => {
+        this.withHead = null
+        this.ranDry = true
+        this.ctx.record('response', deflated.gzip ? 'changed' : 'pass', deflated.gzip ? GZIP_AFTER_ALL : VARY_AFTER_ALL)
+        this.gzipNext = deflated.gzip
+        this.headNow(status, deflated.head(this), reason)
+        for (const chunk of held) this.write(chunk)
+      }
+    )
+    this.withHead = {
+      reads,
+      end: (whole) => {
+        this.headNow(status, given, reason)
+        this.inner.end(whole)
+      }
+    }
   }
 
   /**
@@ -166,7 +212,7 @@ export class TracedReply implements Reply {
     reason: string | undefined,
     early: Buffer,
     last: Buffer,
-    undeflated: UndeflatedHead | null
+    undeflated: LateHead | null
   ): void {
     const body = early.length === 0 ? last : last.length === 0 ? early : Buffer.concat([early, last])
     if (undeflated && early.length === 0 && tooSmallToCompress(body.length)) {
@@ -259,7 +305,7 @@ export class TracedReply implements Reply {
         this.gzipRange,
         this.trace.request.method === 'HEAD',
         // mod_proxy's answer comes read by read from the backend.
-        this.relayed
+        this.relayed && !this.ranDry
       )
       return
     }
@@ -306,12 +352,22 @@ export class TracedReply implements Reply {
 
   write(chunk: Buffer): boolean {
     if (this.superseded) return true
+    if (this.withHead?.reads.holding) {
+      this.withHead.reads.add(chunk)
+      return true
+    }
     if (this.substituting) return this.substituting.write(chunk)
     return this.deflating ? this.deflating.write(chunk) : this.inner.write(chunk)
   }
 
   end(body?: Buffer | string): void {
     if (this.superseded) return
+    const withHead = this.withHead
+    if (withHead?.reads.holding) {
+      this.withHead = null
+      const last = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body)
+      return withHead.end(withHead.reads.whole(last))
+    }
     if (this.substituting) this.substituting.end(body)
     else if (this.deflating) this.deflating.end(body)
     else this.inner.end(body)
@@ -333,6 +389,10 @@ export class TracedReply implements Reply {
   }
 }
 
+const GZIP_AFTER_ALL =
+  "mod_deflate gzips the answer after all: its body did not come with the head, so mod_proxy's flush reached mod_deflate first and the Content-Length did not count"
+const VARY_AFTER_ALL =
+  "mod_deflate adds Vary: Accept-Encoding after all: the body did not come with the head, so mod_proxy's flush reached mod_deflate first and the Content-Length did not count"
 const SMALL_AFTER_SUBSTITUTE =
   'mod_deflate leaves the answer alone after all: mod_substitute handed it the whole body, of 68 bytes or less'
 

@@ -20,10 +20,11 @@ import type {
 import type { ApacheRequest } from '../apache-expr'
 
 /**
- * The headers an answer goes out with when mod_deflate, seeing its whole body small, leaves it
- * alone: made when asked, the `Header` lines' order and Content-Type place told to `reply`.
+ * The headers an answer goes out with should mod_deflate decide otherwise once it sees how the
+ * body comes (undeflatedHead, deflatedHead): made when asked, the `Header` lines' order and
+ * Content-Type place told to `reply`.
  */
-export type UndeflatedHead = (reply: Pick<Reply, 'typeInPlace' | 'headerLines'>) => OutgoingHttpHeaders
+export type LateHead = (reply: Pick<Reply, 'typeInPlace' | 'headerLines'>) => OutgoingHttpHeaders
 import { toByteString } from '../apache-expr/uri-escape'
 import type { CachedFile, SessionManager } from '../cache'
 import type { ActiveConfig, ActiveFarm, ActiveRender, ActiveVhost } from '../runtime/active-config'
@@ -106,7 +107,14 @@ export interface Reply {
    * whole body with the end, and that body be 68 bytes or less: mod_deflate then leaves the
    * answer alone (no Vary, no gzip), and `Header` directives see the handler's headers.
    */
-  undeflatedHead?(head: UndeflatedHead): void
+  undeflatedHead?(head: LateHead): void
+  /**
+   * The head of the relayed answer whose head comes next, which mod_deflate left alone for its
+   * Content-Length of 68 bytes or less, should its body not come in the reads that brought the
+   * head: mod_proxy's FLUSH then reaches mod_deflate before the end, and it decides without the
+   * length — it compresses (`gzip`), or adds Vary only.
+   */
+  deflatedHead?(head: LateHead, gzip: boolean): void
   /**
    * mod_proxy relays this answer: a Server header it carries goes out as it is (httpd writes
    * its own banner on every other answer, over whatever a module or `Header` set), and its

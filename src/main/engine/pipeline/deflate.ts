@@ -25,6 +25,7 @@ import { cutWholeBody } from '../http/byte-ranges'
 import { apacheSections } from './apache-sections'
 import { filterApplies, substituteInstances, type OutputFilter } from './output-filters'
 import type { Reply, RequestContext } from './context'
+import { ReadsWithHead } from './reads-with-head'
 
 /** Bodies up to this size, known whole, are not compressed ("Not compressing very small response"). */
 const SMALL = 10 + 8 + 50
@@ -97,13 +98,17 @@ export type DeflateSkip =
   | 'gzip-only-text/html is set'
   | 'the answer is encoded already'
 
-/** `deflate_out_filter`'s verdict on an answer, its headers left as they are. */
+/**
+ * `deflate_out_filter`'s verdict on an answer, its headers left as they are. `lengthSeen`: its
+ * first brigade holds the whole body (else the length in the headers does not count).
+ */
 export function deflateOutcome(
   ctx: RequestContext,
   status: number,
-  headers: OutgoingHttpHeaders
+  headers: OutgoingHttpHeaders,
+  lengthSeen = true
 ): 'vary' | 'gzip' | DeflateSkip {
-  const length = getHeader(headers, 'content-length')
+  const length = lengthSeen ? getHeader(headers, 'content-length') : undefined
   if (length !== undefined && tooSmallToCompress(Number(length))) return 'a body of 68 bytes or less'
   const env = ctx.env
   if (status === 204) return 'a 204'
@@ -333,15 +338,9 @@ function mergedVary(existing: string | undefined): string {
  * goes out with a Content-Length (as httpd's content-length filter gives it when the compressed
  * body comes in one pass); a streamed body is gzipped on its way, chunked.
  *
- * A body mod_proxy relays (`inReads`) counts as given whole when all of it came before the
- * backend's connection ran dry. mod_proxy_http reads the backend without blocking and passes
- * each read on without a flush; only a read that finds nothing sends a FLUSH down the filters,
- * on which mod_deflate passes what it has (the head goes out, chunked). The read that reaches
- * the end of the body brings the EOS (the last chunk of a chunked body, or the Content-Length's
- * last byte), and mod_deflate then compresses it all in one pass: a Content-Length (measured
- * against apache2 2.4.68, test/httpd/deflate-by-type.test.ts). Node reads all a socket holds
- * before it runs the check phase: an end that comes before a `setImmediate` made with the head
- * came in the reads that brought the head.
+ * A body mod_proxy relays (`inReads`) counts as given whole when all of it came in the reads
+ * that brought its head (reads-with-head.ts): mod_deflate then compresses it in one pass, a
+ * Content-Length; else mod_proxy's FLUSH made it pass what it had (the head goes out, chunked).
  */
 export class DeflatingBody {
   private stream: zlib.Gzip | null = null
@@ -349,9 +348,8 @@ export class DeflatingBody {
   /** `onDrain` callbacks: on the compressor once there is one, else on the client. */
   private readonly drains: (() => void)[] = []
   private headSent = false
-  /** `inReads`: what came before the backend's connection ran dry (null once it did). */
-  private held: Buffer[] | null = null
-  private dry: NodeJS.Immediate | null = null
+  /** `inReads`: the pieces that came with the head, until the backend's connection ran dry. */
+  private reads: ReadsWithHead | null = null
 
   constructor(
     private readonly inner: Pick<Reply, 'head' | 'write' | 'end' | 'onDrain' | 'onAbort'>,
@@ -370,13 +368,11 @@ export class DeflatingBody {
     /** A body mod_proxy relays, read by read from the backend (see above). */
     private readonly inReads = false
   ) {
-    if (!inReads || headOnly) return
-    this.held = []
-    this.dry = setImmediate(() => this.ranDry())
-    inner.onAbort(() => {
-      if (this.dry) clearImmediate(this.dry)
-      this.held = null
-    })
+    if (inReads && !headOnly)
+      this.reads = new ReadsWithHead(
+        (cb) => inner.onAbort(cb),
+        (held) => this.ranDry(held)
+      )
   }
 
   write(chunk: Buffer): boolean {
@@ -385,8 +381,8 @@ export class DeflatingBody {
       this.sendHead(this.headers)
       return true
     }
-    if (this.held) {
-      this.held.push(chunk)
+    if (this.reads?.holding) {
+      this.reads.add(chunk)
       return true
     }
     if (!this.stream) this.startStream()
@@ -406,9 +402,7 @@ export class DeflatingBody {
       return this.inner.end()
     }
     const given = body === undefined ? EMPTY : Buffer.isBuffer(body) ? body : Buffer.from(body)
-    const whole = this.held && this.held.length > 0 ? Buffer.concat([...this.held, given]) : given
-    if (this.dry) clearImmediate(this.dry)
-    this.held = null
+    const whole = this.reads?.holding ? this.reads.whole(given) : given
     const gz = zlib.gzipSync(whole, ZLIB)
     if (passesEarly(whole, gz.length, this.inReads)) {
       this.sendHead(this.headers)
@@ -433,11 +427,8 @@ export class DeflatingBody {
   }
 
   /** The backend's connection ran dry before the end of the body: mod_proxy's FLUSH. */
-  private ranDry(): void {
-    const held = this.held
-    this.dry = null
-    this.held = null
-    if (held === null || this.ended) return
+  private ranDry(held: Buffer[]): void {
+    if (this.ended) return
     this.startStream()
     for (const chunk of held) this.stream!.write(chunk)
   }

@@ -1,15 +1,17 @@
 /**
  * The Reply calls that say how the next head's answer is filtered and written (mod_deflate's
- * `gzipBody` and `undeflatedHead`, mod_substitute's `substituteBody`, the `Header` lines), held by a reply that
+ * `gzipBody`, `undeflatedHead` and `deflatedHead`, mod_substitute's `substituteBody`, the `Header` lines), held by a reply that
  * stands in for another until it knows whether the answer they were made for goes out (an
  * ErrorDocument's subrequest: its own error answer is dropped). One place for all of them, so
  * a filter added later is not left behind by one wrapper.
  */
-import type { Reply, UndeflatedHead } from './context'
+import type { Reply, LateHead } from './context'
 import type { SubstituteRules } from './substitute'
 import type { WireLine } from '../http/wire-lines'
 
-type FilterCalls = Required<Pick<Reply, 'gzipBody' | 'substituteBody' | 'undeflatedHead' | 'headerLines'>>
+type FilterCalls = Required<
+  Pick<Reply, 'gzipBody' | 'substituteBody' | 'undeflatedHead' | 'deflatedHead' | 'headerLines'>
+>
 
 export class HeldFilterCalls implements FilterCalls {
   private calls: ((reply: Reply) => void)[] = []
@@ -22,8 +24,12 @@ export class HeldFilterCalls implements FilterCalls {
     this.calls.push((r) => r.substituteBody?.(rules, instances))
   }
 
-  undeflatedHead(head: UndeflatedHead): void {
+  undeflatedHead(head: LateHead): void {
     this.calls.push((r) => r.undeflatedHead?.(head))
+  }
+
+  deflatedHead(head: LateHead, gzip: boolean): void {
+    this.calls.push((r) => r.deflatedHead?.(head, gzip))
   }
 
   headerLines(lines: readonly WireLine[]): void {

@@ -194,6 +194,20 @@ function afterModules(
       const unchanged = { ...headers }
       ctx.reply.undeflatedHead?.((reply) => finished(ctx, status, withDirectives(unchanged, false, reply)))
     }
+    // A relayed body comes read by read: should it not come with the head, mod_deflate decides
+    // without its length after all (deflate.ts DeflatingBody).
+    if (outcome === 'a body of 68 bytes or less' && source.relayed) {
+      const later = deflateOutcome(ctx, status, headers, false)
+      if (later === 'gzip' || later === 'vary') {
+        const unchanged = { ...headers }
+        const laterVary = vary.length > 0 && !variesOnEncoding(headers)
+        const head = (reply: HeadLineSink): OutgoingHttpHeaders => {
+          const changed = deflateDecision(ctx, status, unchanged, later)!.headers
+          return finished(ctx, status, withDirectives(changed, laterVary, reply))
+        }
+        ctx.reply.deflatedHead?.(head, later === 'gzip')
+      }
+    }
     const d = deflateDecision(ctx, status, headers, outcome)
     if (d) {
       headers = d.headers

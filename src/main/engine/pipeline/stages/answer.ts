@@ -145,6 +145,7 @@ function errorDocumentRedirect(
     gzipBody: (range) => held.gzipBody(range),
     substituteBody: (rules, instances) => held.substituteBody(rules, instances),
     undeflatedHead: (head) => held.undeflatedHead(head),
+    deflatedHead: (head, gzip) => held.deflatedHead(head, gzip),
     headerLines: (written) => held.headerLines(written),
     head(s, headers) {
       innerStatus = s
