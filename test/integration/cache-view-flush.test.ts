@@ -94,6 +94,21 @@ describe("the Cache view's Flush", () => {
     expect(fs.existsSync(path.join(docroots.catchall, `${PAGE}.html`))).toBe(true)
   })
 
+  it("two identical flushes sent at once each read their own request's trace, told apart by the connection it came on", async () => {
+    const { api } = await start()
+    const sent = await Promise.all([api.flush('site', PAGE, 'Activate'), api.flush('site', PAGE, 'Activate')])
+    const { traces } = await api.listTraces()
+    expect(traces).toHaveLength(2)
+    expect(sent.map((s) => s.traceId).sort()).toEqual(traces.map((t) => t.id).sort())
+    for (const s of sent) {
+      const flushStage = (await api.getTrace(s.traceId!))!.trace.stages.find((x) => x.stage === 'flush')!
+      expect(s.summary).toBe(flushStage.summary)
+      expect(s.report).toEqual(flushStage.detail)
+    }
+    // Whichever ran first deleted the page's renderings; the other found none left.
+    expect(sent.map((s) => s.report!.deleted.length).sort()).toEqual([0, 2])
+  })
+
   it('is sent on an IPv6 listener too (the address without its URL brackets), where /allowedClients judges ::1', async () => {
     const { api } = await start('::1')
     const sent = await api.flush('site', PAGE, 'Activate')

@@ -12,7 +12,6 @@
  * left out by `limit`; for an event, those left out because the batch was over its bound.
  */
 import fs from 'node:fs'
-import http from 'node:http'
 import path from 'node:path'
 import type {
   ConfigStatus,
@@ -46,6 +45,7 @@ import { walkDocroot } from './cache/tree-walk'
 import type { Engine, EngineEvent } from './engine'
 import { explainRequest } from './explain'
 import { chooseFlushTarget } from './flush-target'
+import { sendThroughListener } from './own-request'
 import { evaluateFilter } from './pipeline/filter'
 import { normaliseTarget } from './pipeline/normalise-url'
 
@@ -178,45 +178,22 @@ export class LocalEngineApi implements EngineApi {
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(original.request.headers)) if (!NOT_REPLAYED.has(k)) headers[k] = v
     const { method, url } = original.request
-    const { status, trace } = await this.sendThroughProxy(
-      method,
-      url,
-      headers,
-      (t) => t.request.url === url && t.request.method === method
-    )
+    const { status, trace } = await this.sendThroughProxy(method, url, headers)
     return { status, traceId: trace?.id ?? null }
   }
 
   /**
    * Sends a request to the proxy's own listener, so it runs and is logged like any other, and
-   * returns its status and trace: the first newer trace `matches` accepts.
+   * returns its status and the trace that very request left (own-request.ts).
    */
   private async sendThroughProxy(
     method: string,
     target: string,
-    headers: Record<string, string>,
-    matches: (t: RequestTrace) => boolean
+    headers: Record<string, string>
   ): Promise<{ status: number; trace: RequestTrace | null }> {
     const base = this.engine.url
     if (!base) throw new Error('the proxy is not listening')
-    const after = this.engine.traces.newest(1)[0]?.seq ?? 0
-    let found: RequestTrace | null = null
-    let seen: () => void = () => undefined
-    const published = new Promise<void>((resolve) => (seen = resolve))
-    const unsubscribe = this.engine.events.subscribe((e) => {
-      if (found === null && e.type === 'trace' && e.trace.seq > after && matches(e.trace)) {
-        found = e.trace
-        seen()
-      }
-    })
-    try {
-      const status = await sendOnce(base, method, target, headers)
-      // The proxy publishes a trace when the connection's answer is closed, which can come just after the body ends.
-      await Promise.race([published, new Promise((r) => setTimeout(r, 1000).unref())])
-      return { status, trace: found }
-    } finally {
-      unsubscribe()
-    }
+    return sendThroughListener(base, this.engine.ownRequests, method, target, headers)
   }
 
   async getConfigStatus(): Promise<ConfigStatus> {
@@ -358,12 +335,7 @@ export class LocalEngineApi implements EngineApi {
         `no Host reaches farm /${farm} as an invalidation request: its /virtualhosts values are taken by farms further down, or the Apache layer does not hand them to the Dispatcher`
       )
     const headers = { Host: chosen.host, ...flushHeaders(handle, action, resourceOnly) }
-    const { status, trace } = await this.sendThroughProxy(
-      'POST',
-      chosen.target,
-      headers,
-      (t) => t.request.method === 'POST' && t.request.url === chosen.target && t.request.headers['cq-handle'] === handle
-    )
+    const { status, trace } = await this.sendThroughProxy('POST', chosen.target, headers)
     const stage = trace?.stages.find((s) => s.stage === 'flush') ?? trace?.stages.at(-1)
     // A reload between the choice and the send could hand the request to another farm: said, not reported as this one's.
     const elsewhere = trace?.farm !== undefined && trace.farm !== farm
@@ -547,25 +519,4 @@ function filterTarget(
   if (accept?.normalisedPath !== undefined) return { path: accept.normalisedPath, query: accept.query }
   const n = normaliseTarget(trace.request.url, encodedSlashes)
   return n.ok ? { path: n.path, query: n.query } : null
-}
-
-/** How long a request the UI sends through the proxy may take to be answered. */
-const SEND_TIMEOUT_MS = 30_000
-
-function sendOnce(base: string, method: string, target: string, headers: Record<string, string>): Promise<number> {
-  const u = new URL(base)
-  // A URL writes an IPv6 address in brackets; the socket wants it bare.
-  const host = u.hostname.replace(/^\[|\]$/g, '')
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host, port: u.port, method, path: target, headers, agent: false }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-      res.on('error', reject)
-    })
-    req.setTimeout(SEND_TIMEOUT_MS, () =>
-      req.destroy(new Error(`the proxy did not answer within ${SEND_TIMEOUT_MS / 1000} s`))
-    )
-    req.on('error', reject)
-    req.end()
-  })
 }

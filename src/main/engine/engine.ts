@@ -9,6 +9,7 @@ import type { RequestTrace } from '../../shared/trace'
 import type { CacheEvent } from '../../shared/cache-types'
 import type { FallbackFarm, RenderHealth, RuntimeSettings } from '../../shared/api'
 import { probeReachability } from './upstream/reachability'
+import { AwaitedTraces, type Endpoint } from './awaited-traces'
 import { internalRequest } from './pipeline/internal-request'
 import { defaultDocroot } from './runtime/cache-runtime'
 import { loadConfig, type LoadOptions } from './config/load'
@@ -82,8 +83,13 @@ export class Engine {
     this.traces = new RingBuffer(opts.ringSize ?? 10_000)
   }
 
-  private record(trace: RequestTrace): void {
+  /** The traces the UI's own requests wait for, by the connection they come on (awaited-traces.ts). */
+  readonly ownRequests = new AwaitedTraces()
+
+  /** `client`: the connection the request came on (none for the engine's own refetches). */
+  private record(trace: RequestTrace, client?: Endpoint): void {
     this.traces.push(trace)
+    if (client) this.ownRequests.published(trace, client)
     if (this.events.hasListeners) this.events.emit({ type: 'trace', trace })
   }
 
@@ -218,7 +224,7 @@ export class Engine {
       port: this.opts.port ?? 8080,
       active: () => this.current,
       nextSeq: () => ++this.seq,
-      onTrace: (trace) => this.record(trace),
+      onTrace: (trace, client) => this.record(trace, client),
       headersTimeoutMs: this.opts.headersTimeoutMs
     })
     const addr = await this.server.listen()

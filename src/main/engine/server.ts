@@ -34,7 +34,8 @@ export interface ProxyServerOptions {
   /** The configuration snapshot for a new request. */
   active(): ActiveConfig
   nextSeq(): number
-  onTrace(trace: RequestTrace): void
+  /** `client`: the connection the request came on (the UI's own requests are found by it, awaited-traces.ts). */
+  onTrace(trace: RequestTrace, client: IncomingRequest['client']): void
   onError?(error: Error): void
   /**
    * A bound on how long a whole request head may take to arrive before the connection is
@@ -507,7 +508,7 @@ export class ProxyServer {
       if (--pending > 0) return
       ctx.trace.durationMs = performance.now() - started
       if (ctx.trace.response.status === 0) ctx.trace.response.status = reply.statusCode
-      this.opts.onTrace(ctx.trace)
+      this.opts.onTrace(ctx.trace, incoming.client)
     }
     try {
       const r = runPipeline(ctx, stages, from)
