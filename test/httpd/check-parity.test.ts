@@ -251,6 +251,56 @@ describe.runIf(fs.existsSync(APACHE))('check vs apache2 -t', () => {
       agree(probe(`${odd}\n`, { modules }))
   })
 
+  it('refuses the regular expressions pcre2_compile refuses, at their line, and accepts the ones it compiles', () => {
+    // (The escape, range, reference and lookbehind rules one by one: test/unit/apache-expr/pcre-refusals.test.ts.)
+    const refusedByPcre = [
+      '[a-\\d]',
+      '[[:digit:]-a]',
+      'x\\y',
+      '[\\i]',
+      '\\U',
+      '[\\A]',
+      '(a)\\2',
+      '\\k<n>',
+      '\\g{-1}',
+      '(?<=a+)b',
+      'a*?+',
+      '[[:foo:]]',
+      '\\x{}',
+      '[]-\\b]',
+      'a++\\j'
+    ]
+    for (const pattern of refusedByPcre) {
+      const v = probe(`KeepAlive On\nRewriteRule ${pattern} - [L]\n`)
+      expect(v.apache, pattern).toBe(`httpd.conf:${L(2)}`)
+      agree(v)
+    }
+    const compiledByPcre = [
+      '[\\d-]',
+      '\\1(a)',
+      '(?<=a|bc)d',
+      '(?<!\\D)*x',
+      '(?^)a',
+      '(?n)(a)',
+      '[\\g\\b]',
+      '\\c\\',
+      'a++'
+    ]
+    for (const pattern of compiledByPcre) agree(probe(`RewriteRule ${pattern} - [L]\n`))
+    // The other directives that compile a pattern when the configuration is read.
+    for (const body of [
+      'RewriteCond %{HTTP_HOST} [z-\\w]\nRewriteRule ^ - [L]',
+      'SetEnvIf Request_URI \\i bad',
+      '<LocationMatch "(x)\\2">\n</LocationMatch>',
+      'Header edit Location \\q x',
+      '<If "%{REQUEST_URI} =~ /\\y/">\n</If>'
+    ]) {
+      const v = probe(`KeepAlive On\n${body}\n`)
+      expect(v.apache, body).toMatch(/^httpd\.conf:/)
+      agree(v)
+    }
+  })
+
   it('refuses a RequestReadTimeout httpd refuses, at its line, and accepts the forms httpd takes', () => {
     const modules = [...DEFAULT_MODULES, 'reqtimeout']
     for (const bad of [
