@@ -40,71 +40,89 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     throw new UsageError(`--ui-port expects 0-65535, got "${values['ui-port']}"`)
   const runtime = runtimeOptions(values)
 
-  let demo: DemoRender | undefined
-  if (values.demo) {
-    demo = await startDemoRender()
-    runtime.aem = { host: '127.0.0.1', port: demo.port }
-    out(`Demo render: ${demo.url}`)
-  }
-  const engine = new Engine({
-    ...runtime,
-    config: positionals[0],
-    host: values.host ?? '127.0.0.1',
-    port,
-    allowSelfSigned: values['allow-self-signed'],
-    watch: !values['no-watch'],
-    // Without the UI nothing can ever read a kept trace: keeping 10,000 of them would only cost
-    // memory and garbage-collector time on every request.
-    ringSize: values['no-ui'] ? 0 : undefined
-  })
-  if (!loadOrReport(engine, out)) {
-    await demo?.close()
-    return 1
-  }
-  engine.events.subscribe((e) => {
-    if (e.type !== 'config') return
-    if (e.ok) {
-      out(`Configuration reloaded (generation ${e.generation}, ${e.warnings.length} warning(s))`)
-      warnMissingDocroots(engine, out)
-    } else {
-      out(`Configuration NOT reloaded, the previous one keeps serving:`)
-      for (const d of e.errors) out(`  ${formatDiagnostic(d, displayPath)}`)
-    }
-  })
-  let url: string
+  // Handlers first: a SIGINT/SIGTERM that comes while the demo render, the listener or the UI
+  // is still starting (a script that stops it on the first line it reads) would otherwise meet
+  // Node's default action and kill the process without closing anything.
+  const signal = stopSignal()
   try {
-    url = await engine.start()
-  } catch (e) {
-    await demo?.close()
-    await engine.stop()
-    throw new UsageError(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(e as Error).message}`)
-  }
-  const cfg = engine.active.loaded
-  out(
-    `Configuration: ${displayPath(cfg.anyFile)} (${cfg.layout}), farms: ${cfg.dispatcher.farms.map((f) => f.name).join(', ')}`
-  )
-  warnMissingDocroots(engine, out)
-  out(`Proxy: ${url}`)
-  let ui: HeadlessServer | undefined
-  if (!values['no-ui']) {
+    let demo: DemoRender | undefined
+    if (values.demo) {
+      demo = await startDemoRender()
+      runtime.aem = { host: '127.0.0.1', port: demo.port }
+      out(`Demo render: ${demo.url}`)
+    }
+    const engine = new Engine({
+      ...runtime,
+      config: positionals[0],
+      host: values.host ?? '127.0.0.1',
+      port,
+      allowSelfSigned: values['allow-self-signed'],
+      watch: !values['no-watch'],
+      // Without the UI nothing can ever read a kept trace: keeping 10,000 of them would only cost
+      // memory and garbage-collector time on every request.
+      ringSize: values['no-ui'] ? 0 : undefined
+    })
+    if (!loadOrReport(engine, out)) {
+      await demo?.close()
+      return 1
+    }
+    engine.events.subscribe((e) => {
+      if (e.type !== 'config') return
+      if (e.ok) {
+        out(`Configuration reloaded (generation ${e.generation}, ${e.warnings.length} warning(s))`)
+        warnMissingDocroots(engine, out)
+      } else {
+        out(`Configuration NOT reloaded, the previous one keeps serving:`)
+        for (const d of e.errors) out(`  ${formatDiagnostic(d, displayPath)}`)
+      }
+    })
+    let url: string
     try {
-      ui = await startHeadlessServer({ api: new LocalEngineApi(engine), port: uiPort })
+      url = await engine.start()
     } catch (e) {
-      await Promise.all([engine.stop(), demo?.close()])
-      throw new UsageError(`cannot listen on 127.0.0.1:${uiPort} for the UI: ${(e as Error).message}`)
+      await demo?.close()
+      await engine.stop()
+      throw new UsageError(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${(e as Error).message}`)
     }
-    out(`UI: ${ui.uiUrl}`)
-  }
+    const cfg = engine.active.loaded
+    out(
+      `Configuration: ${displayPath(cfg.anyFile)} (${cfg.layout}), farms: ${cfg.dispatcher.farms.map((f) => f.name).join(', ')}`
+    )
+    warnMissingDocroots(engine, out)
+    out(`Proxy: ${url}`)
+    let ui: HeadlessServer | undefined
+    if (!values['no-ui']) {
+      try {
+        ui = await startHeadlessServer({ api: new LocalEngineApi(engine), port: uiPort })
+      } catch (e) {
+        await Promise.all([engine.stop(), demo?.close()])
+        throw new UsageError(`cannot listen on 127.0.0.1:${uiPort} for the UI: ${(e as Error).message}`)
+      }
+      out(`UI: ${ui.uiUrl}`)
+    }
 
-  return new Promise<number>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      void Promise.all([ui?.close(), engine.stop(), demo?.close()]).then(() => resolve(0))
+    await signal.received
+    await Promise.all([ui?.close(), engine.stop(), demo?.close()])
+    return 0
+  } finally {
+    signal.dispose()
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM; later ones are ignored while everything closes. */
+function stopSignal(): { received: Promise<void>; dispose: () => void } {
+  let resolve!: () => void
+  const received = new Promise<void>((r) => (resolve = r))
+  const onSignal = (): void => resolve()
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    received,
+    dispose: () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
     }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
+  }
 }
 
 /**

@@ -197,6 +197,14 @@ describe('dispatcher-workbench command line', () => {
       expect(await cli.exited).toBe(0)
     })
 
+    it("a SIGTERM while it is still starting (on the demo render's line) stops it cleanly: exit 0, not killed", async () => {
+      const cli = startCli(['serve', '--port', '0', '--demo'])
+      await cli.waitFor(/^Demo render: /m)
+      cli.child.kill('SIGTERM')
+      expect(await cli.exited).toBe(0)
+      expect(cli.child.signalCode).toBeNull()
+    })
+
     it('warns at start about a farm whose /docroot does not exist, naming it, and caches into --docroot DIR/html under an AMS-style ${PUBLISH_DOCROOT}', async () => {
       const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-docroot-'))
       const cfg = writeConfig(
@@ -214,7 +222,6 @@ describe('dispatcher-workbench command line', () => {
         const warned = startCli(['serve', cfg.dir, '--port', '0', '--no-ui', '--no-watch', '--docroot', missing])
         try {
           const proxy = await warned.waitFor(/^Proxy: (http:\/\/\S+)$/m)
-          // One answer first: the SIGTERM handler is in place once the listener has answered.
           expect((await send(proxy[1], '/denied')).status).toBe(404)
           expect(warned.output()).toContain(
             `Warning: farm /publish caches nothing: its /docroot ${path.join(missing, 'html')} does not exist ("not cacheable: document root non-existent").`
