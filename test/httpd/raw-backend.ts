@@ -237,10 +237,14 @@ export async function startRawBackend(port: number): Promise<RawBackend> {
 }
 
 /**
- * apache2 and the workbench side by side on `lines(backendUrl, docroot)`, both forwarding to one
- * raw backend started for the file's tests (read `backend` inside a test).
+ * apache2 and the workbench side by side on `lines(backendUrl, docroot)` over a docroot of
+ * `files`, both forwarding to one raw backend started for the file's tests (read `backend`
+ * inside a test).
  */
-export function proxiedSideBySide(lines: (backend: string, docroot: string) => string[]): {
+export function proxiedSideBySide(
+  lines: (backend: string, docroot: string) => string[],
+  files: Record<string, string> = { 'x.txt': 'x\n' }
+): {
   running: RunningPair
   backend: () => RawBackend
 } {
@@ -249,7 +253,7 @@ export function proxiedSideBySide(lines: (backend: string, docroot: string) => s
   beforeAll(async () => {
     port = await freePort()
   })
-  const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => lines(`http://127.0.0.1:${port}`, d))
+  const running = classicSideBySide(files, (d) => lines(`http://127.0.0.1:${port}`, d))
   beforeAll(async () => {
     backend = await startRawBackend(port)
   })

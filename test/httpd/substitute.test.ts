@@ -224,30 +224,49 @@ describe('SetOutputFilter SUBSTITUTE without mod_substitute', () => {
   })
 })
 
-const proxied = proxiedSideBySide((b, d) => [
-  ...serverLines(['proxy', 'proxy_http', 'mime', 'filter', 'substitute'], d),
-  'ProxyRequests Off',
-  'ProxyTimeout 5',
-  `ProxyPass /p/ ${b}/b/`,
-  `ProxyPass /s/ ${b}/b/`,
-  `ProxyPass /m4/ ${b}/b/`,
-  'AddOutputFilterByType SUBSTITUTE text/plain',
-  'Substitute "s/abc/X/"',
-  `ProxyPass /t/ ${b}/b/`,
-  '<Location /t/>',
-  '  SubstituteMaxLineLength 1k',
-  '  Substitute "s/aaa/bbb/"',
-  '</Location>',
-  '<Location /s/>',
-  '  SetOutputFilter SUBSTITUTE',
-  '</Location>',
-  // A line that came in pieces is measured once whole: abc\n (4) fits in 4 and goes out, xabc\n
-  // (5, one byte at a time shorter) cuts the answer.
-  '<Location /m4/>',
-  '  SetOutputFilter SUBSTITUTE',
-  '  SubstituteMaxLineLength 4',
-  '</Location>'
-])
+const proxied = proxiedSideBySide(
+  (b, d) => [
+    ...serverLines(['proxy', 'proxy_http', 'mime', 'filter', 'substitute', 'deflate'], d),
+    'ProxyRequests Off',
+    'ProxyTimeout 5',
+    `ProxyPass /p/ ${b}/b/`,
+    `ProxyPass /s/ ${b}/b/`,
+    `ProxyPass /m4/ ${b}/b/`,
+    'AddOutputFilterByType SUBSTITUTE text/plain',
+    'Substitute "s/abc/X/"',
+    `ProxyPass /t/ ${b}/b/`,
+    '<Location /t/>',
+    '  SubstituteMaxLineLength 1k',
+    '  Substitute "s/aaa/bbb/"',
+    '</Location>',
+    '<Location /s/>',
+    '  SetOutputFilter SUBSTITUTE',
+    '</Location>',
+    // A line that came in pieces is measured once whole: abc\n (4) fits in 4 and goes out, xabc\n
+    // (5, one byte at a time shorter) cuts the answer.
+    '<Location /m4/>',
+    '  SetOutputFilter SUBSTITUTE',
+    '  SubstituteMaxLineLength 4',
+    '</Location>',
+    // A backend's 401 answered with a local page that mod_substitute makes whole and small:
+    // mod_deflate leaves it alone, and it keeps the backend's WWW-Authenticate.
+    `ProxyPass /e/ ${b}/b/`,
+    '<Location /e/>',
+    '  ProxyErrorOverride On',
+    '  ErrorDocument 401 /short.txt',
+    '</Location>',
+    // (A page too large to be left alone is gzipped, the backend's line first all the same.)
+    `ProxyPass /e2/ ${b}/b/`,
+    '<Location /e2/>',
+    '  ProxyErrorOverride On',
+    '  ErrorDocument 401 /long.txt',
+    '</Location>',
+    '<LocationMatch ^/(short|long)\\.txt$>',
+    '  SetOutputFilter SUBSTITUTE;DEFLATE',
+    '</LocationMatch>'
+  ],
+  { 'x.txt': 'x\n', 'short.txt': 'short abc page', 'long.txt': 'long abc page'.repeat(9) }
+)
 
 describe('mod_substitute on a proxied answer', () => {
   it('rewrites lines that arrive split over pieces; AddOutputFilterByType only 200 answers', async () => {
@@ -260,7 +279,9 @@ describe('mod_substitute on a proxied answer', () => {
       ['GET', '/p/text/404', {}],
       ['GET', '/p/text/203', {}],
       ['GET', '/s/text/404', {}],
-      ['GET', '/m4/lines', {}]
+      ['GET', '/m4/lines', {}],
+      ['GET', '/e/www', { 'accept-encoding': 'gzip' }],
+      ['GET', '/e2/www', { 'accept-encoding': 'gzip' }]
     ]
     expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
   })

@@ -5,7 +5,7 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http'
 import { errorPage, proxyErrorPage, redirectPage, statusText } from '../apache-errors'
-import { RequestContext, type Reply } from '../context'
+import { RequestContext, type LateHead, type Reply } from '../context'
 import { finalHeaders } from '../response-headers'
 import { apacheSections, sectionWalkInput } from '../apache-sections'
 import { cacheInfoHeader } from '../serve-cached'
@@ -118,6 +118,15 @@ function withoutAllow(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
 }
 
 /**
+ * The error's own headers (err_headers_out: a backend's WWW-Authenticate) over the document's,
+ * and before them: ap_http_header_filter overlays err_headers_out on headers_out, its lines
+ * first (checked against apache2 2.4.68).
+ */
+function withErrHeaders(err: OutgoingHttpHeaders, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  return { ...err, ...headers, ...err }
+}
+
+/**
  * `ErrorDocument 404 /content/site/errors/404.html`: Apache makes an internal GET for the
  * document (through the Dispatcher again: filters, cache, render) and sends its body with the
  * original status. If that request fails too, Apache's own page says so; but a status that
@@ -138,14 +147,21 @@ function errorDocumentRedirect(
   // Asked for the document's own answer (its filters, its `Header` lines): passed on only with
   // it, as an error answer of its own is dropped.
   const held = new HeldFilterCalls()
+  // A head made later (mod_deflate's, once it sees the body) goes out as this one does: with
+  // `extraHeaders` when sent for the original status.
+  let extras: OutgoingHttpHeaders = {}
+  const withExtras =
+    (head: LateHead): LateHead =>
+    (r) =>
+      withErrHeaders(extras, head(r))
   const reply: Reply = {
     get headersSent() {
       return outer.headersSent
     },
     gzipBody: (range) => held.gzipBody(range),
     substituteBody: (rules, instances) => held.substituteBody(rules, instances),
-    undeflatedHead: (head) => held.undeflatedHead(head),
-    deflatedHead: (head, gzip) => held.deflatedHead(head, gzip),
+    undeflatedHead: (head) => held.undeflatedHead(withExtras(head)),
+    deflatedHead: (head, gzip) => held.deflatedHead(withExtras(head), gzip),
     headerLines: (written) => held.headerLines(written),
     head(s, headers) {
       innerStatus = s
@@ -160,8 +176,9 @@ function errorDocumentRedirect(
       // The document's own answer goes out with the original status; mod_rewrite's redirect as it is.
       const sent = s >= 300 ? s : status
       ctx.status = sent
+      extras = extraHeaders
       held.replay(outer)
-      outer.head(sent, { ...headers, ...extraHeaders })
+      outer.head(sent, withErrHeaders(extraHeaders, headers))
     },
     write: (chunk) => (failed ? true : outer.write(chunk)),
     end: (body) => {
