@@ -68,6 +68,14 @@ describe('PCRE2 matching, construct by construct', () => {
     expect(span('(a)(b)\\g{-1}', 'abb')).toBe('0-3')
   })
 
+  it('(*FAIL) never matches, a mark changes nothing, (*pla:…) and (*nlb:…) are lookarounds', () => {
+    expect(span('a|(*FAIL)b', 'b')).toBe('-')
+    expect(span('(*MARK:x)b', 'ab')).toBe('1-2')
+    expect(span('(*pla:a)\\w', 'ba')).toBe('1-2')
+    expect(span('(*nlb:a)b', 'abcb')).toBe('3-4')
+    expect(span('(*NO_JIT)(*LIMIT_MATCH=99)a', 'a')).toBe('0-1')
+  })
+
   it('a back-reference to a group not yet matched is unsupported (PCRE2 fails it, JavaScript matches it empty)', () => {
     expect(compilePcre('\\1(a)')).toMatchObject({ ok: false, unsupported: true })
     expect(compilePcre('(a\\1)')).toMatchObject({ ok: false, unsupported: true })

@@ -132,6 +132,24 @@ describe('patterns pcre2_compile refuses are errors', () => {
     expect(refused('[]-\\b]')).toBe('range out of order in character class')
   })
 
+  it('verbs, start options and alphabetic assertions: (*…) as PCRE2 reads it', () => {
+    for (const p of ['(*NO_JIT)a', '(*LIMIT_MATCH=10)a', '(*UTF)(*UCP)a', '(*FAIL)', '(*F:x)', '(*MARK:x)a', '(*:x)a'])
+      accepted(p)
+    for (const p of ['(*COMMIT)', '(*ACCEPT)+', '(*pla:a)+', '(*nlb:a)b', '(*atomic:a)', '(*MARK:x\\Q)a']) accepted(p)
+    expect(refused('a(*UTF)')).toBe('(*VERB) not recognized or malformed')
+    expect(refused('(*BOGUS)a')).toBe('(*VERB) not recognized or malformed')
+    expect(refused('(*LIMIT_MATCH=x)a')).toBe('(*VERB) not recognized or malformed')
+    expect(refused('(*MARK:x')).toBe('(*VERB) not recognized or malformed')
+    expect(refused('(*MARK)')).toBe('(*MARK) must have an argument')
+    expect(refused('(*:)')).toBe('(*MARK) must have an argument')
+    expect(refused('(*mark:x)')).toBe('(*alpha_assertion) not recognized')
+    expect(refused('(*pla)')).toBe('(*alpha_assertion) not recognized')
+    expect(refused('(*plb:a+)')).toBe('lookbehind assertion is not fixed length')
+    for (const p of ['(*FAIL)+', '(*F)?', '(*THEN)*', 'a(*:x)+', '(*MARK:x\\Q)+?']) {
+      expect(refused(p), p).toBe('quantifier does not follow a repeatable item')
+    }
+  })
+
   it('an unsupported construct does not hide a later error', () => {
     expect(refused('a++\\y')).toBe('unrecognized character follows \\')
     expect(refused('(?>a)(b')).toBe('missing closing parenthesis')

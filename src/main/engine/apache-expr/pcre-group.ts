@@ -1,6 +1,6 @@
 /**
  * What follows a `(` in a PCRE2 pattern: a capturing or named group, a non-capturing group or
- * lookaround, inline options (`(?i)`, `(?^s)`, `(?-i:…)`, `(?n)`, `(?U)`, `(?J)`), a comment,
+ * lookaround, a verb or `(*pla:…)` assertion (pcre-verb.ts), inline options (`(?i)`, `(?^s)`, `(?-i:…)`, `(?n)`, `(?U)`, `(?J)`), a comment,
  * and the constructs JavaScript cannot express (atomic and branch-reset groups, conditions,
  * recursion), which are noted as unsupported and read on, so that an error further on in the
  * pattern is still found as pcre2_compile finds it.
@@ -8,6 +8,7 @@
 
 import { checkName, referToGroup } from './pcre-escape'
 import type { Progress, Scope } from './pcre-progress'
+import { translateVerb } from './pcre-verb'
 
 export type GroupOpen =
   | { kind: 'comment'; next: number }
@@ -24,6 +25,8 @@ export type GroupOpen =
     }
   /** A whole item (a recursion or subroutine call). */
   | { kind: 'atom'; next: number; js: string; length: number | null }
+  /** A verb or start option (pcre-verb.ts): no character; `repeatable` is false where PCRE2 refuses a quantifier. */
+  | { kind: 'verb'; next: number; js: string; repeatable: boolean }
 
 /** Inline option letters; `(?^)` unsets i, m, n, s and x. */
 function applyFlags(scope: Scope, caret: boolean, spec: string): Scope {
@@ -64,6 +67,12 @@ function applyFlags(scope: Scope, caret: boolean, spec: string): Scope {
 
 export function translateGroupOpen(p: string, pos: number, scope: Scope, progress: Progress): GroupOpen {
   const rest = p.slice(pos)
+  if (rest.startsWith('(*') && rest[2] !== ')') {
+    const v = translateVerb(p, pos, progress)
+    if (v.kind === 'verb') return v
+    const frame = v.lookbehind ? 'lookbehind' : v.lookaround ? 'lookahead' : 'group'
+    return { kind: 'open', next: v.next, scope, js: v.js, frame }
+  }
   if (!rest.startsWith('(?')) {
     if (scope.noAutoCapture) return { kind: 'open', next: pos + 1, scope, js: '(?:', frame: 'group' }
     return { kind: 'open', next: pos + 1, scope, js: '(', frame: 'capture' }

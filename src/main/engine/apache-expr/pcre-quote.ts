@@ -11,8 +11,8 @@ export function expandQuotes(pattern: string): string {
   let i = 0
   while (i < pattern.length) {
     const c = pattern[i]
-    // A comment ends at the first `)`, whatever it holds (a `\Q` in it quotes nothing).
-    if (pattern.startsWith('(?#', i)) {
+    // A comment, and a verb's name, end at the first `)`, whatever they hold (a `\Q` in them quotes nothing).
+    if (pattern.startsWith('(?#', i) || /^\(\*[A-Z_:]/.test(pattern.slice(i, i + 3))) {
       const end = pattern.indexOf(')', i)
       const stop = end < 0 ? pattern.length : end + 1
       out += pattern.slice(i, stop)

@@ -184,6 +184,12 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
         nothingToRepeat = true
         continue
       }
+      if (r.kind === 'verb') {
+        progress.atom(0)
+        out += r.js
+        nothingToRepeat = !r.repeatable
+        continue
+      }
       if (r.kind === 'atom') {
         progress.atom(r.length)
         out += r.js
