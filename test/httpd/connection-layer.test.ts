@@ -6,7 +6,7 @@
  * and whether it closed the connection within a generous wait. No assertion measures a delay.
  */
 import net from 'node:net'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { classicSideBySide, serverLines } from './classic'
 import type { RunningPair } from './harness'
 import { proxiedSideBySide } from './raw-backend'
@@ -243,6 +243,23 @@ describe('a request that stops short under Timeout 1', () => {
     await expectSame(running, [post('/a.txt', 'ab', CLOSE).slice(0, -1), pause, 'b'])
   }, 20_000)
 
+  it('times the heads after a connection went to Node’s parser read by read too', async () => {
+    // A body hands the connection over for good: the next head is Node's parser's to read.
+    const first = post('/a.txt', 'hi', KA)
+    await expectSame(running, [first, { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n'])
+    await expectSame(running, [first, { pause: 300 }, 'GET /b.t'])
+    const pause = { pause: 600 }
+    await expectSame(running, [
+      first,
+      pause,
+      'GET /a.txt HTTP/1.1\r\n',
+      pause,
+      'Host: localhost\r\n',
+      pause,
+      `${CLOSE}\r\n`
+    ])
+  }, 30_000)
+
   it('waits for a body as long as the chosen vhost’s Timeout says, for its head as the server’s', async () => {
     const head = (host: string): string => `POST /a.txt HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\n${CLOSE}\r\n`
     await expectSame(running, [`${head('slow')}ab`, { pause: 1800 }, 'cd'])
@@ -359,5 +376,52 @@ describe('RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500 (mod_reqt
     await expectSame(running, [`${head('slow')}ab`, { pause: 1800 }, 'cd'])
     await expectSame(running, [`${head('fast')}ab`, { pause: 1800 }, 'cd'])
     await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: slow\r\n', { pause: 1800 }, `${CLOSE}\r\n`])
+  }, 30_000)
+})
+
+/**
+ * The workbench started with `DW_NODE_HTTP_ONLY=1` (every head read by Node's parser, not the
+ * lean listener), the variable as it was again once it runs.
+ */
+function nodeParserOnly(start: () => RunningPair): RunningPair {
+  const before = process.env.DW_NODE_HTTP_ONLY
+  beforeAll(() => {
+    process.env.DW_NODE_HTTP_ONLY = '1'
+  })
+  const running = start()
+  beforeAll(() => {
+    if (before === undefined) delete process.env.DW_NODE_HTTP_ONLY
+    else process.env.DW_NODE_HTTP_ONLY = before
+  })
+  return running
+}
+
+describe('RequestReadTimeout header=1-2,MinRate=500 on heads Node’s parser reads (DW_NODE_HTTP_ONLY=1)', () => {
+  const running = nodeParserOnly(() =>
+    classicSideBySide(FILES, (d) => [
+      ...serverLines(['mime', 'alias', 'dir', 'reqtimeout'], d),
+      'KeepAliveTimeout 1',
+      'AcceptFilter http none',
+      'RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500',
+      ...fastAndSlow(d, 'RequestReadTimeout header=5 body=3')
+    ])
+  )
+
+  it('ends a head that stops: silently in the request line, else 408, also after a kept-alive answer', async () => {
+    await expectSame(running, [])
+    await expectSame(running, ['GET /a.t'])
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: loc'])
+    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.t'])
+    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n'])
+  }, 30_000)
+
+  it('times every head by the default server’s stage, read by read, and answers one that keeps the rate', async () => {
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: slow\r\n', { pause: 1800 }, `${CLOSE}\r\n`])
+    await expectSame(running, ['GET /a.txt HTTP/1.1\r\n', ...dribble('X-A: 1234\r\n', 25, 100), '\r\n'])
+    await expectSame(running, [
+      `GET /a.txt HTTP/1.1\r\nHost: localhost\r\n${CLOSE}`,
+      ...dribble(`X-A: ${'1'.repeat(28)}\r\n`, 16, 50),
+      '\r\n'
+    ])
   }, 30_000)
 })

@@ -24,6 +24,7 @@ import { watchBodyReads, wholeHeadTimeoutMs } from './http/request-timeout'
 import { ReadClock } from './http/read-clock'
 import { expecting100, sendsInterim, unmetExpectation } from './http/expect-continue'
 import { answerBodyTimeout } from './http/body-timeout-answer'
+import { timeNodeHeads } from './http/node-heads'
 import type { HeadLines } from './http/wire-lines'
 import { headLines, httpdOrderedHeaders } from './http/httpd-head'
 import { CLOSE_CONNECTION, arrivalIndex, HTTPD_KEEP_ALIVE, type Persistence } from './http/keep-alive'
@@ -329,7 +330,7 @@ export class ProxyServer {
     // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431;
     // a missing Host is the accept stage's to answer (Apache's 400 page, with a trace).
     // The head timeout is always given: with `requestTimeout: 0` Node's default becomes 0 too.
-    // Node bounds a whole head with it, where httpd's Timeout bounds each read (request-timeout.ts).
+    // Node bounds a whole head with it: a backstop behind the per-read timing (node-heads.ts).
     const headersTimeout = this.headTimeoutMs(opts.active())
     this.server = http.createServer(
       {
@@ -376,23 +377,28 @@ export class ProxyServer {
     // A CONNECT the lean listener does not take (HTTP/1.0, a body…): Node hands it over as a
     // tunnel request and drops the connection when nobody takes it.
     this.server.on('connect', (req: IncomingMessage, socket: Socket) => this.handleConnect(req, socket))
+    // Heads are timed read by read, as httpd times them, by both listeners.
+    const heads = {
+      headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
+      headClock: () => {
+        const active = opts.active()
+        return new ReadClock(active.connectionReadStages?.header ?? null, active.requestTimeoutMs, 'head')
+      }
+    }
+    timeNodeHeads(this.server, heads)
     this.lean =
       process.env.DW_NODE_HTTP_ONLY === '1'
         ? false
         : installLeanListener(this.server, {
             handle: (request, socket, reply) => this.handleSimple(request, socket, reply),
-            headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
-            headClock: () => {
-              const active = opts.active()
-              return new ReadClock(active.connectionReadStages?.header ?? null, active.requestTimeoutMs, 'head')
-            },
+            ...heads,
             headDeadlineMs: opts.headersTimeoutMs
           })
   }
 
   /**
-   * How long Node's parser lets a head take under `active`: the embedder's bound, else Timeout or
-   * mod_reqtimeout's header bound (request-timeout.ts wholeHeadTimeoutMs).
+   * How long Node's parser lets a head take under `active`: the embedder's bound, else a backstop
+   * past any head httpd reads (request-timeout.ts wholeHeadTimeoutMs).
    */
   private headTimeoutMs(active: ActiveConfig): number {
     return this.opts.headersTimeoutMs ?? wholeHeadTimeoutMs(active.requestTimeoutMs, active.connectionReadStages)

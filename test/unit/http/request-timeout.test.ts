@@ -38,11 +38,12 @@ describe('Timeout', () => {
 })
 
 describe('a whole head on Node’s path', () => {
-  it('is bounded by Timeout, or by mod_reqtimeout’s header bound where that is shorter', () => {
+  it('is bounded only behind the read-by-read timing: past mod_reqtimeout’s header bound and its last wait', () => {
     expect(wholeHeadTimeoutMs(60_000, null)).toBe(60_000)
-    expect(wholeHeadTimeoutMs(60_000, REQTIMEOUT_DEFAULTS)).toBe(40_000)
-    // reqtimeout_filter waits MIN(time_left, saved_sock_timeout): header=20-40 under Timeout 10.
-    expect(wholeHeadTimeoutMs(10_000, REQTIMEOUT_DEFAULTS)).toBe(10_000)
+    expect(wholeHeadTimeoutMs(120_000, null)).toBe(120_000)
+    // header=20-40: 40 s, then a last wait of at most Timeout.
+    expect(wholeHeadTimeoutMs(60_000, REQTIMEOUT_DEFAULTS)).toBe(100_000)
+    expect(wholeHeadTimeoutMs(1_000, REQTIMEOUT_DEFAULTS)).toBe(60_000)
   })
 })
 

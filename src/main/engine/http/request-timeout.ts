@@ -56,18 +56,21 @@ export function connectionReadStages(stages: ReadStages | null): ReadStages | nu
   return off(stages.handshake) && off(stages.header) && off(stages.body) ? null : stages
 }
 
+/** Node's own headersTimeout when it is not given one. */
+const NODE_HEADERS_TIMEOUT_MS = 60_000
+
 /**
- * On Node's path a head is bounded as a whole (Node's headersTimeout), not per read: by
- * Timeout, or where mod_reqtimeout times heads by the header stage's bound (its range's end,
- * else its time) when that is shorter. reqtimeout_filter lets a read wait no longer than
- * MIN(time_left, saved_sock_timeout), so under mod_reqtimeout's default header=20-40 and a
- * `Timeout 10` a stalled head is cut at 10 s, not 40 s. (Only the heads after one the lean
- * listener handed over are Node's to read.)
+ * Node's headersTimeout, which bounds a head as a whole: a backstop behind the read-by-read
+ * timing of node-heads.ts, long enough that no head httpd reads to its end reaches it. Where
+ * mod_reqtimeout times heads, that is its header stage's bound (its range's end, else its
+ * time) and the last read's wait after it (at most Timeout: reqtimeout_filter waits
+ * MIN(time_left, saved_sock_timeout)). Under Timeout alone httpd bounds a head that keeps coming
+ * by nothing; Node's parser is given its own default, 60 s, or Timeout where that is longer.
  */
 export function wholeHeadTimeoutMs(timeoutMs: number, stages: ReadStages | null): number {
   const header = stages?.header
-  if (!header || header.timeoutMs === 0) return timeoutMs
-  return Math.min(timeoutMs, header.maxTimeoutMs || header.timeoutMs)
+  const staged = header && header.timeoutMs > 0 ? (header.maxTimeoutMs || header.timeoutMs) + timeoutMs : 0
+  return Math.max(NODE_HEADERS_TIMEOUT_MS, timeoutMs, staged)
 }
 
 /**
