@@ -79,7 +79,46 @@ describe('patterns pcre2_compile refuses are errors', () => {
     expect(refused('\\g')).toContain('\\g is not followed by')
     expect(refused('\\k')).toContain('\\k is not followed by')
     expect(refused('\\N{U+41}')).toBe('\\N{U+dddd} is supported only in Unicode (UTF) mode')
-    for (const p of ['\\p', '\\p{', '\\p{L']) expect(refused(p), p).toBe('malformed \\P or \\p sequence')
+    for (const p of ['\\p', '\\p{', '\\p{L', '\\p{Lu']) expect(refused(p), p).toBe('malformed \\P or \\p sequence')
+  })
+
+  it('\\p and \\P: the property names PCRE2 10.42 knows, loosely matched; any other is refused', () => {
+    for (const p of [
+      '\\p{Lu}',
+      '\\p{L&}',
+      '\\p{ l-U }',
+      '\\P{^Lu}',
+      '\\pL',
+      '[\\pN]',
+      '\\p{Xan}',
+      '\\p{Greek}',
+      '\\p{Alphabetic}'
+    ])
+      accepted(p)
+    for (const p of [
+      '\\p{Script=Greek}',
+      '\\p{sc:grek}',
+      '\\p{scx:Latin}',
+      '\\p{bc:AL}',
+      '\\p{bidi_class=l}',
+      '\\p{Zzzz}'
+    ])
+      accepted(p)
+    for (const p of [
+      '\\p{Foo}',
+      '\\pX',
+      '\\pF',
+      '\\p{}',
+      '\\p{^}',
+      '\\p{ ^lu}',
+      '\\p{sc:Lu}',
+      '\\p{sc:any}',
+      '\\p{bc:greek}'
+    ]) {
+      expect(refused(p), p).toBe('unknown property after \\P or \\p')
+    }
+    for (const p of ['\\p{gc:Lu}', '\\p{Greek:x}', '\\p{L&x}'])
+      expect(refused(p), p).toBe('unknown property after \\P or \\p')
   })
 
   it('POSIX classes: an unknown name, collating elements, one outside a class', () => {

@@ -7,6 +7,7 @@
  */
 
 import type { Progress, Scope } from './pcre-progress'
+import { isKnownProperty } from './pcre-properties'
 import { codeJs, foldLetter, isLetter, setJs, type CodeRange } from './pcre-text'
 
 export interface EscapeResult {
@@ -147,8 +148,9 @@ export function translateEscape(
 
 /** `\p{..}`, `\pL`: Unicode properties, which httpd's PCRE has and JavaScript (without `u`) has not. */
 function propertyEscape(p: string, pos: number, inClass: boolean, progress: Progress): EscapeResult {
-  const m = /^\\[pP](?:\{[^}]+\}|[^{])/.exec(p.slice(pos))
+  const m = /^\\[pP](?:\{([^}]*)\}|([^{]))/.exec(p.slice(pos))
   if (!m) throw new Error('malformed \\P or \\p sequence')
+  if (!isKnownProperty(m[1] ?? m[2])) throw new Error('unknown property after \\P or \\p')
   progress.cannot(`\\${p[pos + 1]} is not supported`)
   return { js: inClass ? '\\s\\S' : '[\\s\\S]', next: pos + m[0].length, lengths: [1] }
 }
