@@ -15,7 +15,7 @@ import { serverLines } from './classic'
 import { proxiedSideBySide, type Recorded } from './raw-backend'
 
 const { running, backend: raw } = proxiedSideBySide((b, d) => [
-  ...serverLines(['proxy', 'proxy_http', 'mime', 'env', 'headers'], d),
+  ...serverLines(['proxy', 'proxy_http', 'mime', 'env', 'headers', 'rewrite'], d),
   'ProxyRequests Off',
   `ProxyPass /p/ ${b}/b/`,
   '<Location /add/>',
@@ -29,7 +29,16 @@ const { running, backend: raw } = proxiedSideBySide((b, d) => [
   '  SetEnv proxy-sendcl 1',
   '</Location>',
   `ProxyPassMatch ^/gql/(.*)$ ${b}/b/echo/graphql/execute.json/$1`,
-  `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`
+  `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`,
+  // Shares the worker …/b/echo the line before defined (which takes its URL): kept.
+  `ProxyPassMatch ^/shared/(.*)$ ${b}/b/echo/$1`,
+  `ProxyPass /h/ ${b}/h/`,
+  `ProxyPassMatch ^/short/(.*)$ ${b}/h/echo/$1`,
+  `ProxyPassMatch ^/reuse/(.*)$ ${b}/e/$1 enablereuse=on`,
+  `ProxyPass /noreuse/ ${b}/f/ disablereuse=On`,
+  'RewriteEngine On',
+  `RewriteRule ^/rw/(.*)$ ${b}/b/$1 [P]`,
+  `RewriteRule ^/rw-other/(.*)$ ${b.replace('127.0.0.1', 'localhost')}/b/$1 [P]`
 ])
 
 /** What the backend received for `req` from apache2, then from the workbench. */
@@ -61,12 +70,21 @@ function lineAndConnection(r: Recorded[]): [string | undefined, string[]] {
 }
 
 describe("the backend's connection", () => {
-  it('closes for a substituted ProxyPassMatch URL and is kept otherwise, HEAD too', async () => {
+  it('is kept or closed as the worker that takes the URL says (proxy-workers.ts), HEAD too', async () => {
     const requests: HttpdRequest[] = [
       ['GET', '/gql/wknd-shared/adventures-all;slug=x', {}],
       ['GET', '/whole/a', {}],
       ['GET', '/p/echo', {}],
-      ['HEAD', '/p/echo', {}]
+      ['HEAD', '/p/echo', {}],
+      // …/h/echo/x is shorter than the worker …/h/echo/$1: the plain worker …/h/ takes it.
+      ['GET', '/short/x', {}],
+      ['GET', '/short/xy', {}],
+      ['GET', '/shared/xy', {}],
+      ['GET', '/reuse/x', {}],
+      ['GET', '/noreuse/x', {}],
+      ['GET', '/rw/echo', {}],
+      // No worker names the host: mod_proxy's generic one, which never keeps a connection.
+      ['GET', '/rw-other/echo', {}]
     ]
     for (const req of requests) {
       const { apache, workbench } = await forwarded(req)

@@ -17,6 +17,7 @@ import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchExpecting } from './proxy-expect-continue'
 import { backendHeaderLines } from './proxy-request-headers'
+import { keepsBackendConnection } from './proxy-workers'
 import { expecting100 } from '../http/expect-continue'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
 import { sectionWalkInput } from './apache-sections'
@@ -44,8 +45,6 @@ export interface ProxyTarget {
   noCanon: boolean
   /** The ProxyPass's `timeout=` (seconds), which wins over `ProxyTimeout`. */
   timeoutSeconds?: number
-  /** The backend connection is not kept (`Connection: close`): a substituted ProxyPassMatch URL. */
-  closeAfter?: boolean
 }
 
 /** Where a `[P]` rule sends the request. */
@@ -147,7 +146,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           headers: requestHeaders(ctx, maxForwards, settings, expecting, body),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
-          reset: target.closeAfter === true,
+          reset: !keepsBackendConnection(v?.apache.proxyPasses.workers ?? [], url),
           body
         },
         {

@@ -19,6 +19,7 @@ import { shortPos, type SourcePos } from '../../../shared/diagnostics'
 import { captureList, pcreOrNull, pregsub } from '../apache-expr'
 import { anySectionMatters, compileSections, type CompiledSections, type SectionWalkInput } from '../runtime/sections'
 import type { ReverseMaps } from './proxy-reverse'
+import { defineWorkers, type ProxyWorker, type WorkerDefinition } from './proxy-workers'
 import { otherOccurrences } from '../config/apache/settings'
 
 export interface ProxyPassInput {
@@ -39,8 +40,6 @@ export type ProxyPassDecision =
       noCanon: boolean
       via: string
       timeoutSeconds?: number
-      /** A ProxyPassMatch URL with `$N`: no worker is kept for it, so the backend connection closes. */
-      closeAfter?: boolean
     }
   /** A `ProxyPass … !` matched: not proxied. */
   | { kind: 'excluded'; via: string }
@@ -70,6 +69,8 @@ export class ProxyPasses {
   /** Each section's own alias (or null), made once: the walk is remembered per URI already (sections.ts). */
   private readonly sectionAliases = new WeakMap<ApacheScope, ProxyAlias | null>()
 
+  /** The workers the server's and the vhost's ProxyPass lines define, in configuration order (proxy-workers.ts). */
+  readonly workers: readonly ProxyWorker[]
   /** The server's and the vhost's reverse mappings, in configuration order. */
   private readonly reverse: ReverseMaps
   /** Every `<Location>`/`<If>` section, whatever it holds (`anySectionApplies`); made when first asked. */
@@ -90,6 +91,7 @@ export class ProxyPasses {
         return [this.alias(pattern, regex, real, options, `${p.directive} ${p.args[0]} ${pattern}`, p.pos)]
       })
     )
+    this.workers = layers.flatMap((l) => defineWorkers(workerLines(l, null)))
     this.reverse = { locations: [], cookiePaths: [], cookieDomains: [] }
     for (const l of layers) addReverseMaps(this.reverse, l, null)
     this.hasSections = anySectionMatters(layers, proxyRelevant, 'translate')
@@ -206,6 +208,25 @@ export class ProxyPasses {
   }
 }
 
+/**
+ * The ProxyPass lines of a context that define workers, its sections' after its own (a
+ * section's one-argument form names only the target, a matchable one when the section's path
+ * is a pattern). `section`: the context's own, if it is one.
+ */
+function workerLines(s: VhostSettings, section: ApacheScope | null): WorkerDefinition[] {
+  const out: WorkerDefinition[] = []
+  for (const p of s.proxyPass) {
+    if (p.directive !== 'ProxyPass' && p.directive !== 'ProxyPassMatch') continue
+    const tilde = p.args[0] === '~'
+    const [url, ...options] = section ? p.args : tilde ? p.args.slice(2) : p.args.slice(1)
+    if (url === undefined || url === '!') continue
+    const matchable = tilde || p.directive === 'ProxyPassMatch' || (section !== null && /[*?[]/.test(section.arg))
+    out.push({ url, matchable, options })
+  }
+  for (const scope of s.scopes) out.push(...workerLines(scope.settings, scope))
+  return out
+}
+
 /** mod_proxy's per-directory settings besides the mappings (sections that set them are walked too). */
 const DIR_SETTINGS = [
   'ProxyPassReverseCookiePath',
@@ -241,8 +262,6 @@ function apply(a: ProxyAlias, input: ProxyPassInput): ProxyPassDecision | undefi
   const raw = a.noCanon ? mapped(a, input.rawTarget) : undefined
   const decision: ProxyPassDecision = { kind: 'proxy', url: raw ?? url, noCanon: raw !== undefined, via: a.via }
   if (a.timeoutSeconds !== undefined) decision.timeoutSeconds = a.timeoutSeconds
-  // httpd finds no reusable worker for a substituted ProxyPassMatch URL (checked against 2.4.68).
-  if (a.regex !== null && /\$\d/.test(a.real)) decision.closeAfter = true
   return decision
 }
 

@@ -24,8 +24,7 @@ export function handler(ctx: RequestContext): boolean | Promise<boolean> {
         url: d.url,
         query: d.noCanon ? null : ctx.args(),
         noCanon: d.noCanon,
-        timeoutSeconds: d.timeoutSeconds,
-        closeAfter: d.closeAfter
+        timeoutSeconds: d.timeoutSeconds
       },
       d.via
     )

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { defineWorkers, keepsBackendConnection } from '../../../src/main/engine/pipeline/proxy-workers'
+
+const plain = (url: string, ...options: string[]) => ({ url, matchable: false, options })
+const match = (url: string, ...options: string[]) => ({ url, matchable: true, options })
+
+describe('proxy workers (ap_proxy_get_worker_ex)', () => {
+  it('takes the longest name no longer than the URL; a $1 counts as two characters', () => {
+    const workers = defineWorkers([plain('http://b:81/'), match('http://b:81/echo/$1')])
+    expect(keepsBackendConnection(workers, 'http://b:81/echo/x')).toBe(true)
+    expect(keepsBackendConnection(workers, 'http://b:81/echo/xy')).toBe(false)
+  })
+
+  it('shares a worker an earlier line of the same kind defined, ignoring the later parameters', () => {
+    const workers = defineWorkers([match('http://b/echo'), match('http://b/echo/$1', 'disablereuse=on')])
+    expect(workers.map((w) => w.name)).toEqual(['http://b/echo'])
+    expect(keepsBackendConnection(workers, 'http://b/echo/anything')).toBe(true)
+  })
+
+  it('names a worker with its scheme and host lower-cased and the default port dropped', () => {
+    const workers = defineWorkers([plain('HTTP://Back:80/A/', 'disablereuse=On')])
+    expect(workers[0].name).toBe('http://back/A/')
+    expect(keepsBackendConnection(workers, 'http://BACK/A/x')).toBe(false)
+    // The path keeps its case.
+    expect(keepsBackendConnection(workers, 'http://back/a/x')).toBe(false)
+  })
+
+  it('leaves a URL no worker takes to the generic worker, which keeps nothing', () => {
+    const workers = defineWorkers([plain('http://b:8/x'), match('http://c/$1/e', 'enablereuse=on')])
+    expect(keepsBackendConnection(workers, 'http://b:80/x')).toBe(false)
+    expect(keepsBackendConnection(workers, 'http://other/x')).toBe(false)
+    expect(keepsBackendConnection(workers, 'http://c/abc/e')).toBe(true)
+    expect(keepsBackendConnection(workers, 'http://c/abc/f')).toBe(false)
+  })
+})
