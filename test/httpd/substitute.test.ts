@@ -261,7 +261,9 @@ const proxied = proxiedSideBySide(
     '  ProxyErrorOverride On',
     '  ErrorDocument 401 /long.txt',
     '</Location>',
-    '<LocationMatch ^/(short|long)\\.txt$>',
+    // mod_deflate after mod_substitute on a relayed body: whole when it came with its head.
+    `ProxyPass /g/ ${b}/b/`,
+    '<LocationMatch ^/(short|long)\\.txt$|^/g/>',
     '  SetOutputFilter SUBSTITUTE;DEFLATE',
     '</LocationMatch>'
   ],
@@ -281,7 +283,14 @@ describe('mod_substitute on a proxied answer', () => {
       ['GET', '/s/text/404', {}],
       ['GET', '/m4/lines', {}],
       ['GET', '/e/www', { 'accept-encoding': 'gzip' }],
-      ['GET', '/e2/www', { 'accept-encoding': 'gzip' }]
+      ['GET', '/e2/www', { 'accept-encoding': 'gzip' }],
+      ...['length/text/600', 'length-later/text/600', 'chunked/text/40', 'length/text/40', 'length-later/text/40'].map(
+        (t): HttpdRequest => ['GET', `/g/whole/${t}`, { 'accept-encoding': 'gzip' }]
+      ),
+      // Without a newline: a length when the body came with its head, chunked after a FLUSH.
+      ['GET', '/p/whole/length/text/40', {}],
+      ['GET', '/p/whole/length-later/text/40', {}],
+      ['GET', '/p/gap', {}]
     ]
     expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
   })

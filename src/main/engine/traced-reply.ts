@@ -61,7 +61,7 @@ export class TracedReply implements Reply {
   private undeflatedNext: LateHead | null = null
   /** mod_deflate's head should a relayed body not come with its head (Reply.deflatedHead). */
   private deflatedNext: { head: LateHead; gzip: boolean } | null = null
-  /** A relayed answer waiting to see whether its body comes with its head (`headWithBody`). */
+  /** A relayed answer waiting to see whether its body comes with its head (`holdReads`). */
   private withHead: { reads: ReadsWithHead; end: (whole: Buffer) => void } | null = null
   /** The backend's connection ran dry before the end of the body: mod_deflate has no whole body to take. */
   private ranDry = false
@@ -161,6 +161,19 @@ export class TracedReply implements Reply {
         substitute.instances,
         () => this.lineTooLong()
       )
+      // A relayed body that does not come with its head: mod_proxy's FLUSH passes through
+      // mod_substitute and makes the head go out (no length, mod_deflate's small-body rule out
+      // of play); lines finished by then follow it (measured against apache2 2.4.68).
+      if (this.relayed) {
+        const substituting = this.substituting
+        this.holdReads(
+          (whole) => substituting.end(whole),
+          (held) => {
+            substituting.flush()
+            for (const chunk of held) substituting.write(chunk)
+          }
+        )
+      }
       return
     }
     if (deflated && this.relayed && !this.gzipNext) return this.headWithBody(status, given, reason, deflated)
@@ -179,24 +192,34 @@ export class TracedReply implements Reply {
     reason: string | undefined,
     deflated: { head: LateHead; gzip: boolean }
   ): void {
-    const reads = new ReadsWithHead(
-      (cb) => this.inner.onAbort(cb),
+    this.holdReads(
+      (whole) => {
+        this.headNow(status, given, reason)
+        this.inner.end(whole)
+      },
       (held) => {
-        this.withHead = null
-        this.ranDry = true
         this.ctx.record('response', deflated.gzip ? 'changed' : 'pass', deflated.gzip ? GZIP_AFTER_ALL : VARY_AFTER_ALL)
         this.gzipNext = deflated.gzip
         this.headNow(status, deflated.head(this), reason)
         for (const chunk of held) this.write(chunk)
       }
     )
-    this.withHead = {
-      reads,
-      end: (whole) => {
-        this.headNow(status, given, reason)
-        this.inner.end(whole)
+  }
+
+  /**
+   * Holds a relayed body's pieces until it ends (`end`, with all of it) or the backend's
+   * connection runs dry first (`dry`, with what came; reads-with-head.ts).
+   */
+  private holdReads(end: (whole: Buffer) => void, dry: (held: Buffer[]) => void): void {
+    const reads = new ReadsWithHead(
+      (cb) => this.inner.onAbort(cb),
+      (held) => {
+        this.withHead = null
+        this.ranDry = true
+        dry(held)
       }
-    }
+    )
+    this.withHead = { reads, end }
   }
 
   /**

@@ -83,6 +83,11 @@ export class SubstitutedBody {
     this.next.onDrain(cb)
   }
 
+  /** A FLUSH came before the end of the body (mod_proxy's): the head goes out, with no length. */
+  flush(): void {
+    if (!this.failed) this.sendHead()
+  }
+
   /**
    * A piece of the body through every instance. Each hands the next the buckets it made: a
    * line the first split (`q`) reaches the second in pieces, which that one gathers and
