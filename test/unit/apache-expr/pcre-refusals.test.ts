@@ -140,6 +140,10 @@ describe('patterns pcre2_compile refuses are errors', () => {
     for (const p of ['(?<=a|bc)d', '(?<=(a|b))d', '(?<=(?:ab|cd)e)f', '(?<=a(?=b*)c)d', '(?<=\\d{3})a']) accepted(p)
     for (const p of ['(?<=\\d{2,2})a', '(?<=\\C)b', '(?<=\\N)b', '(?<=\\Qab\\E)b', '(a)(?<=\\1)', '(?<=)b']) accepted(p)
     expect(refused('(?<=\\K)b')).toContain('\\K is not allowed in lookarounds')
+    // A repeated assertion counts as no character; a repeated empty group varies.
+    for (const p of ['(?<!(?=a)*)b', '(?<=(?=a){2,})b']) accepted(p)
+    for (const p of ['(?<=()+)b', '(?<=(?:)*x)b'])
+      expect(refused(p), p).toBe('lookbehind assertion is not fixed length')
   })
 
   it('a quantifier after a quantifier, an option setting or an assertion', () => {

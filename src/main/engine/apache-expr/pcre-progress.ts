@@ -35,8 +35,9 @@ interface Frame {
   capture: number
   branches: (number | null)[]
   current: number | null
-  /** Length of the last atom, for a quantifier after it. */
+  /** Length of the last atom, for a quantifier after it, and whether it was a lookaround. */
   last: number | null
+  lastAssertion: boolean
   /** Groups opened before this one, and the most any branch reached (a branch reset `(?|` numbers each branch from the same start). */
   groupsBefore: number
   groupsMost: number
@@ -54,7 +55,16 @@ export class Progress {
   private readonly numberRefs: number[] = []
   private readonly nameRefs: string[] = []
   private readonly frames: Frame[] = [
-    { kind: 'group', capture: 0, branches: [], current: 0, last: 0, groupsBefore: 0, groupsMost: 0 }
+    {
+      kind: 'group',
+      capture: 0,
+      branches: [],
+      current: 0,
+      last: 0,
+      lastAssertion: false,
+      groupsBefore: 0,
+      groupsMost: 0
+    }
   ]
   /** Fixed length of each closed capturing group, for a back-reference inside a lookbehind. */
   private readonly captureLengths = new Map<number, number | null>()
@@ -93,10 +103,11 @@ export class Progress {
   }
 
   /** One item of the pattern matching `length` characters (null: a varying number). */
-  atom(length: number | null): void {
+  atom(length: number | null, assertion = false): void {
     const f = this.top
     f.current = f.current === null || length === null ? null : f.current + length
     f.last = length
+    f.lastAssertion = assertion
   }
 
   /** The length of group `n` as a back-reference's (known once the group is closed). */
@@ -104,15 +115,25 @@ export class Progress {
     return this.captureLengths.get(n) ?? null
   }
 
-  /** A quantifier on the last atom: only `{n}` (or `{n,n}`) keeps a fixed length. */
+  /** A quantifier on the last atom: only `{n}` (or `{n,n}`) keeps a fixed length; PCRE2 measures a repeated assertion (`(?=a)*`) as none. */
   quantify(min: number, max: number | null): void {
     const f = this.top
-    if (f.current === null) return
+    if (f.current === null || f.lastAssertion) return
     f.current = min === max && f.last !== null ? f.current + f.last * (min - 1) : null
   }
 
   open(kind: FrameKind, capture = 0): void {
-    this.frames.push({ kind, capture, branches: [], current: 0, last: 0, groupsBefore: this.groups, groupsMost: 0 })
+    const groupsBefore = this.groups
+    this.frames.push({
+      kind,
+      capture,
+      branches: [],
+      current: 0,
+      last: 0,
+      lastAssertion: false,
+      groupsBefore,
+      groupsMost: 0
+    })
   }
 
   alternate(): void {
@@ -137,7 +158,8 @@ export class Progress {
     }
     const length = branches.every((b) => b === branches[0]) ? branches[0] : null
     if (f.kind === 'capture') this.captureLengths.set(f.capture, length)
-    this.atom(f.kind === 'lookbehind' || f.kind === 'lookahead' ? 0 : length)
+    const lookaround = f.kind === 'lookbehind' || f.kind === 'lookahead'
+    this.atom(lookaround ? 0 : length, lookaround)
   }
 
   private get top(): Frame {
