@@ -32,6 +32,10 @@ const { running, backend: raw } = proxiedSideBySide((b, d) => [
   `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`,
   // Shares the worker …/b/echo the line before defined (which takes its URL): kept.
   `ProxyPassMatch ^/shared/(.*)$ ${b}/b/echo/$1`,
+  '<Location /nka/>',
+  '  SetEnv proxy-nokeepalive 1',
+  '</Location>',
+  `ProxyPass /nka/ ${b}/b/`,
   `ProxyPass /h/ ${b}/h/`,
   `ProxyPassMatch ^/short/(.*)$ ${b}/h/echo/$1`,
   `ProxyPassMatch ^/reuse/(.*)$ ${b}/e/$1 enablereuse=on`,
@@ -70,7 +74,7 @@ function lineAndConnection(r: Recorded[]): [string | undefined, string[]] {
 }
 
 describe("the backend's connection", () => {
-  it('is kept or closed as the worker that takes the URL says (proxy-workers.ts), HEAD too', async () => {
+  it('is kept or closed as the worker that takes the URL says (proxy-workers.ts) or proxy-nokeepalive, HEAD too', async () => {
     const requests: HttpdRequest[] = [
       ['GET', '/gql/wknd-shared/adventures-all;slug=x', {}],
       ['GET', '/whole/a', {}],
@@ -83,6 +87,7 @@ describe("the backend's connection", () => {
       ['GET', '/reuse/x', {}],
       ['GET', '/noreuse/x', {}],
       ['GET', '/rw/echo', {}],
+      ['GET', '/nka/echo', {}],
       // No worker names the host: mod_proxy's generic one, which never keeps a connection.
       ['GET', '/rw-other/echo', {}]
     ]

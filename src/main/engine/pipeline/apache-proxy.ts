@@ -146,7 +146,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           headers: requestHeaders(ctx, maxForwards, settings, expecting, body),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
-          reset: !keepsBackendConnection(v?.apache.proxyPasses.workers ?? [], url),
+          reset: closesBackendConnection(ctx, url),
           body
         },
         {
@@ -266,6 +266,16 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       resolve(true)
     })
   })
+}
+
+/**
+ * Whether the backend connection closes after this request (`Connection: close`): the
+ * `proxy-nokeepalive` variable says so (mod_proxy_http sets backend->close for it), else the
+ * worker that takes the URL does (proxy-workers.ts).
+ */
+function closesBackendConnection(ctx: RequestContext, url: string): boolean {
+  if (ctx.env['proxy-nokeepalive'] !== undefined) return true
+  return !keepsBackendConnection(ctx.vhost?.apache.proxyPasses.workers ?? [], url)
 }
 
 /**
