@@ -82,14 +82,19 @@ describe('AddOutputFilterByType DEFLATE on a proxied answer', () => {
   })
 
   // A Content-Length of 68 bytes or less keeps the answer plain only when the body came with
-  // the head: otherwise mod_deflate decides without it, gzipping (or adding Vary).
+  // the head: otherwise mod_deflate decides without it, gzipping (or adding Vary). The answer
+  // to a HEAD reaches it as its end alone: an empty body, left alone whatever its length.
   it('leaves a small body alone only when it came with its head, as apache2 does', async () => {
     const requests: HttpdRequest[] = [
       ['GET', '/p/whole/length/text/40', GZ],
       ['GET', '/p/whole/length-later/text/40', GZ],
       ['GET', '/p/whole/length-later/text/68', GZ],
       ['GET', '/p/whole/length-later/text/40', {}],
-      ['HEAD', '/p/whole/length-later/text/40', GZ]
+      ['HEAD', '/p/whole/length-later/text/40', GZ],
+      ['HEAD', '/p/whole/length/text/600', GZ],
+      ['HEAD', '/p/whole/chunked/text/600', GZ],
+      ['HEAD', '/p/whole/length/text/600', {}],
+      ['HEAD', '/p/text/200', GZ]
     ]
     expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
   })

@@ -290,7 +290,9 @@ describe('mod_substitute on a proxied answer', () => {
       // Without a newline: a length when the body came with its head, chunked after a FLUSH.
       ['GET', '/p/whole/length/text/40', {}],
       ['GET', '/p/whole/length-later/text/40', {}],
-      ['GET', '/p/gap', {}]
+      ['GET', '/p/gap', {}],
+      ['HEAD', '/g/whole/length/text/600', { 'accept-encoding': 'gzip' }],
+      ['HEAD', '/p/whole/length/text/600', {}]
     ]
     expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
   })

@@ -181,7 +181,13 @@ function afterModules(
     )
   ) {
     const saw = ctx.deflateSaw
-    let outcome = saw ? deflateOutcome(ctx, 200, saw) : deflateOutcome(ctx, status, headers)
+    // mod_proxy hands the answer to a HEAD to the filters as its end alone: mod_deflate sees an
+    // empty body whole, too small to compress (measured against apache2 2.4.68).
+    let outcome: ReturnType<typeof deflateOutcome> = saw
+      ? deflateOutcome(ctx, 200, saw)
+      : source.relayed && ctx.headerOnly
+        ? 'a body of 68 bytes or less'
+        : deflateOutcome(ctx, status, headers)
     // A range cut from an answer mod_deflate would gzip is handled by `fileAnswer`; any other keeps its bytes.
     if (saw && outcome === 'gzip') outcome = 'vary'
     // Only asked when a request-phase Vary is to be put before mod_deflate's.
@@ -196,7 +202,7 @@ function afterModules(
     }
     // A relayed body comes read by read: should it not come with the head, mod_deflate decides
     // without its length after all (deflate.ts DeflatingBody).
-    if (outcome === 'a body of 68 bytes or less' && source.relayed) {
+    if (outcome === 'a body of 68 bytes or less' && source.relayed && !ctx.headerOnly) {
       const later = deflateOutcome(ctx, status, headers, false)
       if (later === 'gzip' || later === 'vary') {
         const unchanged = { ...headers }
