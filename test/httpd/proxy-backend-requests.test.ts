@@ -32,6 +32,10 @@ const { running, backend: raw } = proxiedSideBySide((b, d) => [
   `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`,
   // Shares the worker …/b/echo the line before defined (which takes its URL): kept.
   `ProxyPassMatch ^/shared/(.*)$ ${b}/b/echo/$1`,
+  '<Location /noc/>',
+  '  Proxy100Continue Off',
+  '</Location>',
+  `ProxyPass /noc/ ${b}/b/`,
   '<Location /nka/>',
   '  SetEnv proxy-nokeepalive 1',
   '</Location>',
@@ -250,7 +254,10 @@ describe('Expect: 100-continue without a body, or from an HTTP/1.0 client', () =
       expecting('GET /deaf/x HTTP/1.1', ''),
       expecting('GET /x.txt HTTP/1.1', ''),
       expecting('GET /x.txt HTTP/1.0', 'Connection: keep-alive\r\n'),
-      expecting('POST /p/echo HTTP/1.0', 'Connection: keep-alive\r\nContent-Length: 5\r\n', 'hello')
+      expecting('POST /p/echo HTTP/1.0', 'Connection: keep-alive\r\nContent-Length: 5\r\n', 'hello'),
+      // Proxy100Continue Off: the Expect stays here, and httpd's own 100 goes out as the body is read.
+      expecting('GET /noc/echo HTTP/1.1', ''),
+      expecting('POST /noc/echo HTTP/1.1', 'Content-Length: 5\r\n', 'hello')
     ]
     const backend = raw()
     const undated = (got: string): string => got.replace(/^Date: .*\r\n/gm, '')

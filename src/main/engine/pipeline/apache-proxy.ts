@@ -135,7 +135,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     }
     // do_100_continue: the client's `Expect: 100-continue` goes on to the backend (Proxy100Continue,
     // on by default), which undici cannot send.
-    const expecting = expecting100(ctx.req.headers.expect)
+    const expecting = settings.forward100Continue && expecting100(ctx.req.headers.expect)
     const dispatch = expecting ? dispatchExpecting : agent.dispatch.bind(agent)
     const send = (body: ProxiedBody): void => {
       dispatch(
@@ -343,11 +343,13 @@ interface ProxySettings {
   blockVia: boolean
   /** `ProxyErrorOverride On [codes]`: the backend statuses httpd answers itself, null when Off. */
   errorOverride: ((status: number) => boolean) | null
+  /** `Proxy100Continue` (on by default): a client's `Expect: 100-continue` goes on to the backend. */
+  forward100Continue: boolean
 }
 
 function proxySettingsOf(ctx: RequestContext): ProxySettings {
   const v = ctx.vhost
-  // One section walk for all three settings.
+  // One section walk for all the settings.
   const contexts = v ? v.apache.proxyPasses.dirContexts(sectionWalkInput(ctx, v)) : []
   const setting = (name: string): string[] | undefined => lastOther(contexts, name)
   const on = (value: string[] | undefined, byDefault: boolean): boolean =>
@@ -357,6 +359,7 @@ function proxySettingsOf(ctx: RequestContext): ProxySettings {
   const codes = (override ?? []).slice(1).map(Number)
   return {
     preserveHost: on(setting('ProxyPreserveHost'), false),
+    forward100Continue: on(setting('Proxy100Continue'), true),
     addHeaders: on(setting('ProxyAddHeaders'), true),
     viaEntry: via === 'on' || via === 'full' ? viaEntry(ctx, via === 'full') : null,
     blockVia: via === 'block',

@@ -233,7 +233,8 @@ const DIR_SETTINGS = [
   'ProxyPassReverseCookieDomain',
   'ProxyPreserveHost',
   'ProxyAddHeaders',
-  'ProxyErrorOverride'
+  'ProxyErrorOverride',
+  'Proxy100Continue'
 ] as const
 
 /** A context's reverse mappings added to `maps`; `sectionPath`: the `<Location>` argument, for the one-argument form. */
