@@ -54,7 +54,7 @@ describe('the configuration screen', () => {
     fs.appendFileSync(path.join(served.configDir, FILTERS), '\n/9999 { /type "allow" /url "/broken"\n')
     await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('refused')
     const error = ui.page.locator('.diagnostics.tone-border-bad .diagnostic').first()
-    await expect.poll(() => textOf(error.locator('.source-link')), POLL).toBe(`${FILTERS}:13:1`)
+    await expect.poll(() => textOf(error.locator('.source-link')), POLL).toBe(`${FILTERS}:13:7`)
     expect(await textOf(error)).toContain('ANY_UNCLOSED_BRACE')
     expect(await textOf(ui.page.locator('.reload-state'))).toContain('the previous configuration keeps serving')
     await expect.poll(() => textOf(ui.page.locator('.topbar .chip-bad')), POLL).toBe('config #1 · reload failed')

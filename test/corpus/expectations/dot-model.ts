@@ -40,7 +40,7 @@ export const DOT_MODEL_ROOTS: CorpusRoot[] = [
   }),
   fixture('parser/no_ending_brace', {
     // /farms, /author1 and the /clientheaders block (its `{` is on line 7) are never closed.
-    errors: [3, 5, 6].map((l) => at('ANY_UNCLOSED_BRACE', 'parser/no_ending_brace/dispatcher.any', l)),
+    errors: [3, 5, 7].map((l) => at('ANY_UNCLOSED_BRACE', 'parser/no_ending_brace/dispatcher.any', l)),
     warnings: [at('ANY_EMPTY_NAME', 'parser/no_ending_brace/dispatcher.any', 6)],
     check: (c) => {
       expect(c.dispatcher.name?.value).toBe('test config')

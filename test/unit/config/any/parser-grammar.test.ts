@@ -148,14 +148,19 @@ describe('dispatcher.any grammar', () => {
     expect(shape(doc.items)).toEqual([{ block: 'author1', items: [{ block: 'clientheaders', items: [{ str: '*' }] }] }])
   })
 
-  it('an unclosed brace at end of file is an error at the block name, and the recovered tree is returned', () => {
-    const { doc, sink } = parseText('/name "t"\n/farms {\n  /author1 {\n    /clientheaders { "*" "Cache-Control" }\n')
+  it('an unclosed brace at end of file is an error at the brace itself, and the recovered tree is returned', () => {
+    const { doc, sink } = parseText(
+      '/name "t"\n/farms {\n  /author1\n  {\n    /clientheaders { "*" "Cache-Control" }\n'
+    )
     expect(codes(sink)).toEqual(['ANY_UNCLOSED_BRACE', 'ANY_UNCLOSED_BRACE'])
     expect(sink.items.map((d) => [d.severity, d.pos?.line, d.pos?.column])).toEqual([
-      ['error', 2, 1],
-      ['error', 3, 3]
+      ['error', 2, 8],
+      ['error', 4, 3]
     ])
-    expect(sink.items[0].message).toContain('line 2, column 8')
+    expect(sink.items.map((d) => d.message)).toEqual([
+      "'{' of /farms is never closed; the block runs to the end of dispatcher.any",
+      "'{' of /author1 is never closed; the block runs to the end of dispatcher.any"
+    ])
     const farms = child(doc.items, 'farms')
     expect(farms?.kind === 'block' && farms.end).toBeUndefined()
     expect(shape(block(block(doc.items, 'farms'), 'author1'))).toEqual([

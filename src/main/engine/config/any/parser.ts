@@ -282,12 +282,14 @@ class AnyParser {
     this.blockPath.length -= open.length
     for (const o of open) {
       const what = o.block.name === null ? "anonymous block's '{'" : `'{' of /${o.block.name}`
+      // Reported at the brace itself (not its label), so file:line:col and the editor link
+      // land on the '{' that lacks its '}'.
       this.report(
         'error',
         'ANY_UNCLOSED_BRACE',
         'syntax',
-        `${what} (line ${o.brace.line}, column ${o.brace.column}) is never closed; the block runs to the end of ${path.basename(file)}`,
-        o.block.pos
+        `${what} is never closed; the block runs to the end of ${path.basename(file)}`,
+        { file, line: o.brace.line, column: o.brace.column }
       )
     }
   }
