@@ -76,6 +76,28 @@ describe('PCRE2 matching, construct by construct', () => {
     expect(span('(*NO_JIT)(*LIMIT_MATCH=99)a', 'a')).toBe('0-1')
   })
 
+  it('a comment, and white space under (?x), stand between a quantifier and its ? or +', () => {
+    expect(span('a+(?#x)?', 'aaa')).toBe('0-1')
+    expect(span('(?x)a+ ?', 'aaa')).toBe('0-1')
+    expect(compilePcre('a{2}(?#x)+')).toMatchObject({ ok: false, unsupported: true })
+    expect(compilePcre('a+(?#x)*')).toMatchObject({ ok: false, unsupported: false })
+  })
+
+  it('under (?m) "^" follows a newline, but not one that ends the subject', () => {
+    expect(span('.(?m:^)', 'a\n')).toBe('-')
+    expect(span('.(?m:^)', 'a\nb')).toBe('1-2')
+    expect(span('(?m)^$', '')).toBe('0-0')
+  })
+
+  it('\\g+1 is a reference to the next group', () => {
+    expect(compilePcre('\\g+1()')).toMatchObject({ ok: false, unsupported: true })
+    expect(compilePcre('(a)\\g+1')).toMatchObject({
+      ok: false,
+      unsupported: false,
+      error: 'reference to non-existent subpattern'
+    })
+  })
+
   it('a back-reference to a group not yet matched is unsupported (PCRE2 fails it, JavaScript matches it empty)', () => {
     expect(compilePcre('\\1(a)')).toMatchObject({ ok: false, unsupported: true })
     expect(compilePcre('(a\\1)')).toMatchObject({ ok: false, unsupported: true })

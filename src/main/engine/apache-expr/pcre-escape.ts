@@ -158,7 +158,7 @@ function propertyEscape(p: string, pos: number, inClass: boolean, progress: Prog
 /** `\g`: a back-reference (`\g1`, `\g{1}`, `\g{-1}`, `\g{name}`) or a subroutine call (`\g<1>`, `\g'name'`). */
 function gReference(p: string, pos: number, fold: boolean, progress: Progress): EscapeResult {
   const rest = p.slice(pos)
-  const number = /^\\g(?:\{([+-]?)(\d+)\}|(-?)(\d+))/.exec(rest)
+  const number = /^\\g(?:\{([+-]?)(\d+)\}|([+-]?)(\d+))/.exec(rest)
   if (number) {
     const sign = number[1] ?? number[3]
     const value = parseInt(number[2] ?? number[4], 10)

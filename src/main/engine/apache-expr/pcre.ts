@@ -145,13 +145,13 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
     if (quantifier && blocked) throw new Error('quantifier does not follow a repeatable item')
     nothingToRepeat = false
     if (quantifier) {
-      pos += quantifier[0].length
+      pos = skipNothing(pattern, pos + quantifier[0].length, scope)
       const min = quantifier[1] ? (quantifier[1] === '+' ? 1 : 0) : parseInt(quantifier[2], 10)
       const upTo = quantifier[3] ? (quantifier[4] === '' ? null : parseInt(quantifier[4], 10)) : min
       const max = quantifier[1] ? (quantifier[1] === '?' ? 1 : null) : upTo
       const lazyMark = pattern[pos] === '?'
       const possessive = pattern[pos] === '+'
-      if (lazyMark || possessive) pos++
+      if (lazyMark || possessive) pos = skipNothing(pattern, pos + 1, scope)
       if (possessive) progress.cannot(`possessive quantifier "${quantifier[0]}+" has no JavaScript equivalent`)
       out += quantifier[0] + (!possessive && scope.ungreedy !== lazyMark ? '?' : '')
       progress.quantify(min, max)
@@ -224,7 +224,8 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
     pos++
     progress.atom(c === '^' || c === '$' ? 0 : 1)
     if (c === '.') out += scope.dotall ? '.' : '[^\\n]'
-    else if (c === '^') out += scope.multiline ? '(?<![^\\n])' : '^'
+    // Under /m, `^` is also after a newline, but not after one that ends the subject.
+    else if (c === '^') out += scope.multiline ? '(?<=^|\\n(?=[\\s\\S]))' : '^'
     // DOLLAR_ENDONLY: without /m, `$` is the end of the subject, which is JS's own `$` (no `m` flag).
     else if (c === '$') out += scope.multiline ? '(?<=(?=\\n|$))' : '$'
     else out += literal(c, scope, globalCaseless, progress)
@@ -237,6 +238,21 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
     caseless: globalCaseless,
     pastAscii: progress.pastAscii,
     unsupported: progress.unsupported
+  }
+}
+
+/**
+ * Past what PCRE2 reads as nothing at all: a `(?#…)` comment and, under (?x), white space and a
+ * `#` comment. A quantifier's `?` or `+` may follow one (`a+(?#x)?` is lazy), and a second
+ * quantifier after one is still refused.
+ */
+function skipNothing(pattern: string, pos: number, scope: Scope): number {
+  for (;;) {
+    if (pattern.startsWith('(?#', pos) && pattern.includes(')', pos)) pos = pattern.indexOf(')', pos) + 1
+    else if (scope.extended && /[\t-\r ]/.test(pattern[pos] ?? '')) pos++
+    else if (scope.extended && pattern[pos] === '#') {
+      while (pos < pattern.length && pattern[pos] !== '\n') pos++
+    } else return pos
   }
 }
 
