@@ -296,6 +296,35 @@ describe('ErrorDocument 408 for a body that stops short under Timeout 1', () => 
   }, 30_000)
 })
 
+/*
+ * A head that stops after its request line is ap_read_request's 408, which ap_die answers for
+ * the connection's default server, no section walked: its ErrorDocument for 408. Measured on
+ * apache2 2.4.68, on a new connection and after a kept-alive answer.
+ */
+for (const doc of ['"Too slow for us', '/err.html', 'http://example.com/slow']) {
+  describe(`ErrorDocument 408 ${doc} for a head that stops short under Timeout 1`, () => {
+    const running = classicSideBySide({ ...FILES, 'err.html': 'the 408 page\n' }, (d) => [
+      ...serverLines(['mime', 'alias', 'dir'], d),
+      'Timeout 1',
+      'KeepAliveTimeout 1',
+      'AcceptFilter http none',
+      `ErrorDocument 408 ${doc}`,
+      // No section is walked for a head: this one never answers.
+      '<Location />',
+      '  ErrorDocument 408 "from a section',
+      '</Location>'
+    ])
+
+    it('answers with it, from the lean listener and from Node’s parser', async () => {
+      await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: loc'])
+      await expectSame(running, ['HEAD /a.txt HTTP/1.1\r\nHost: loc'])
+      await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n'])
+      // After a body, the connection is Node's parser's.
+      await expectSame(running, [post('/a.txt', 'hi', KA), { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n'])
+    }, 30_000)
+  })
+}
+
 describe('a proxied request whose body stops short under Timeout 1', () => {
   const { running } = proxiedSideBySide((backend, d) => [
     ...serverLines(['mime', 'proxy', 'proxy_http'], d),

@@ -305,8 +305,10 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
       secure: false,
       body: null
     }
-    if (request.refused !== undefined) incoming.refused = request.refused
-    else if (request.method === 'CONNECT') takeUrlHost(incoming)
+    if (request.refused !== undefined) {
+      incoming.refused = request.refused
+      incoming.refusedStatus = request.refusedStatus
+    } else if (request.method === 'CONNECT') takeUrlHost(incoming)
     incomings.set(request, incoming)
   }
   return incoming
@@ -379,6 +381,7 @@ export class ProxyServer {
     this.server.on('connect', (req: IncomingMessage, socket: Socket) => this.handleConnect(req, socket))
     // Heads are timed read by read, as httpd times them, by both listeners.
     const heads = {
+      handle: (request: SimpleRequest, socket: Socket, reply: LeanReply) => this.handleSimple(request, socket, reply),
       headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
       headClock: () => {
         const active = opts.active()
@@ -390,7 +393,6 @@ export class ProxyServer {
       process.env.DW_NODE_HTTP_ONLY === '1'
         ? false
         : installLeanListener(this.server, {
-            handle: (request, socket, reply) => this.handleSimple(request, socket, reply),
             ...heads,
             headDeadlineMs: opts.headersTimeoutMs
           })

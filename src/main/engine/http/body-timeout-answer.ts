@@ -41,7 +41,5 @@ export function answerBodyTimeout(ctx: RequestContext | undefined, socket: Socke
   traced.trace = ctx.trace
   traced.ctx = dying
   dying.record('response', 'error', "the request body's read timed out: Apache's 408 (ap_die)")
-  // ap_die closes the connection for the 408 before an ErrorDocument URL turns it into a 302.
-  dying.req.lastOnConnection = true
   void Promise.resolve(answer(dying, 408)).catch(() => socket.destroy())
 }

@@ -54,7 +54,7 @@ export function keepAlivePolicy(layers: readonly VhostSettings[]): KeepAlivePoli
 }
 
 /** What `ap_status_drops_connection` lists: httpd closes the connection after these. */
-function dropsConnection(status: number): boolean {
+export function dropsConnection(status: number): boolean {
   return (
     status === 400 ||
     status === 408 ||

@@ -19,11 +19,12 @@ import { LeanReply } from './lean-reply'
 import { earlyVerdict, judgeHead, type HeadVerdict, type OriginalRequestLine } from './request-head'
 import type { ReadClock } from './read-clock'
 import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
+import { timedOutHead } from './head-timeout'
 
 export interface LeanListenerOptions {
   /** Answers one simple request; `reply.onFinish` (given in the options) follows. */
   handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
-  /** Sent before closing a connection whose head stopped coming after its request line (408). */
+  /** Sent before closing a connection whose head outlived `headDeadlineMs` before a whole request line (408). */
   headTimeoutAnswer: () => string
   /**
    * A clock for a head about to be awaited (started now): httpd's `Timeout` for the listener's
@@ -132,10 +133,12 @@ class LeanConnection {
     this.headTimer = undefined
     if (this.reply) return
     const outlived = this.headTimerIsDeadline
-    const lineRead = this.buffered !== null && this.buffered.includes(10)
+    // After a whole request line, the pipeline answers the 408 (head-timeout.ts).
+    const request = this.buffered && timedOutHead(this.buffered.toString('latin1'))
     this.closing = true
+    if (request) return this.start(request, true)
     this.buffered = null
-    if (outlived || lineRead) this.socket.end(this.opts.headTimeoutAnswer(), 'latin1')
+    if (outlived) this.socket.end(this.opts.headTimeoutAnswer(), 'latin1')
     else this.socket.end()
   }
   /**

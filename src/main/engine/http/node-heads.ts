@@ -16,13 +16,16 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { timedOutHead } from './head-timeout'
+import { LeanReply } from './lean-reply'
 import type { ReadClock } from './read-clock'
+import type { SimpleRequest } from './simple-request'
 
 export interface NodeHeadOptions {
   /** A clock for a head about to be read (started now): the default server's Timeout and header stage. */
   headClock: () => ReadClock
-  /** Sent before closing a connection whose head stopped coming after its request line (408). */
-  headTimeoutAnswer: () => string
+  /** Answers a request (the lean listener's handler): here, the 408 of a head that stopped coming. */
+  handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
 }
 
 /**
@@ -60,6 +63,8 @@ class NodeHeads {
   private started = false
   /** The head's request line came whole (an LF after its first byte). */
   private lineRead = false
+  /** The head's bytes up to the end of its request line, as they came. */
+  private line = ''
   /** Requests handed over whose answers are not over. */
   private answering = 0
   private last: IncomingMessage | null = null
@@ -139,7 +144,7 @@ class NodeHeads {
     this.arm(now)
   }
 
-  /** Whether `chunk` starts the request line, or ends it. */
+  /** Keeps `chunk`'s part of the request line, and whether that line is whole. */
   private note(chunk: Buffer): void {
     if (this.lineRead) return
     let i = 0
@@ -149,7 +154,9 @@ class NodeHeads {
       if (i === chunk.length) return
       this.started = true
     }
-    if (chunk.indexOf(10, i) >= 0) this.lineRead = true
+    const lf = chunk.indexOf(10, i)
+    this.line += chunk.toString('latin1', i, lf < 0 ? chunk.length : lf + 1)
+    if (lf >= 0) this.lineRead = true
   }
 
   private arm(now = Date.now()): void {
@@ -163,19 +170,31 @@ class NodeHeads {
     this.clock = null
     this.started = false
     this.lineRead = false
+    this.line = ''
   }
 
   /**
    * The head did not come in time: httpd's read_request_line gives up without a word while no
-   * whole request line has come; silence in the header lines after it is answered 408. Either
-   * way the connection closes.
+   * whole request line has come; silence in the header lines after it is the pipeline's 408 to
+   * answer (head-timeout.ts), written on the socket beside Node's parser, which reads no more.
+   * Either way the connection closes.
    */
   private timedOut(): void {
-    const lineRead = this.lineRead
+    const request = this.lineRead ? timedOutHead(this.line) : null
     this.stop()
     const socket = this.socket
+    const close = (): void => void socket.end(() => socket.destroy())
     if (!socket.writable) return void socket.destroy()
-    if (lineRead) socket.end(this.opts.headTimeoutAnswer(), 'latin1', () => socket.destroy())
-    else socket.end(() => socket.destroy())
+    if (!request) return close()
+    const reply = new LeanReply({
+      socket,
+      method: request.method,
+      keepAlive: false,
+      keepAliveTimeoutMs: 0,
+      onFinish: close
+    })
+    // A client that goes away aborts what the answer waits on (an ErrorDocument's render).
+    socket.once('close', () => reply.socketClosed())
+    this.opts.handle(request, socket, reply)
   }
 }

@@ -33,6 +33,8 @@ export interface SimpleRequest {
   keepAlive: boolean
   /** Why httpd refuses this head with 400 (request-head.ts); the words of its line as far as they go. */
   refused?: string
+  /** The status the refusal is answered with when not 400: 408 for a head that stopped coming (head-timeout.ts). */
+  refusedStatus?: number
 }
 
 /** Request heads longer than this go to Node (its limit here is 256 KiB; Apache's are per line). */

@@ -67,6 +67,8 @@ export interface IncomingRequest {
   lastOnConnection?: true | 'silently'
   /** Why httpd refuses the request head with 400 while reading it (http/request-head.ts). */
   refused?: string
+  /** The refusal's status when not 400: 408 for a head that stopped coming (http/head-timeout.ts). */
+  refusedStatus?: number
   /**
    * `r->the_request` of an internal redirect (a directory rewrite, an ErrorDocument): the
    * client's request line, which the new request keeps.

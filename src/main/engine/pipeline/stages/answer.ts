@@ -18,6 +18,7 @@ import { evalExprString, parseStringExpr } from '../../apache-expr'
 import { STATUS_LINES } from '../rewrite/flags'
 import { isUrl } from '../../config/apache/alias-directives'
 import { HeldFilterCalls } from '../held-filter-calls'
+import { dropsConnection } from '../../http/keep-alive'
 
 /**
  * `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost
@@ -71,7 +72,9 @@ export function answer(
   // text: a redirect to an ErrorDocument URL, or to a local one, goes out without it.
   // (A message's leading `"` is no scheme: isUrl never takes one.)
   if (doc && isUrl(doc)) {
-    // An ErrorDocument with a full URL makes Apache answer with a redirect to it.
+    // An ErrorDocument with a full URL makes Apache answer with a redirect to it. ap_die has
+    // closed the connection for a status that drops it before, so the 302 closes it too.
+    if (dropsConnection(status)) ctx.req.lastOnConnection = true
     return sendPage(ctx, 302, { ...withoutAllow(extraHeaders), location: doc }, redirectPage(302, doc))
   }
   // An ErrorDocument's own request makes no other, but for a status mod_rewrite returned.
