@@ -134,7 +134,8 @@ describe("the backend's header lines", () => {
       ],
       [['POST', '/p/echo', { 'Content-Type': 'text/x', 'Transfer-Encoding': 'chunked', ':body': chunked(5) }], true],
       // Through node:http (the backend gets the Expect): every line, Host and Connection included.
-      [['POST', '/add/echo', { Expect: '100-continue', 'X-A': '0', 'Content-Length': '5', ':body': 'hello' }], false]
+      [['POST', '/add/echo', { Expect: '100-continue', 'X-A': '0', 'Content-Length': '5', ':body': 'hello' }], false],
+      [['POST', '/p/echo', { Expect: '100-continue', 'Content-Length': '05', ':body': 'hello' }], false]
     ]
     for (const [req, undici] of requests) {
       const { apache, workbench } = await forwarded(req)

@@ -395,7 +395,8 @@ function requestHeaders(
   const out = host === null ? [] : ['Host', host]
   for (const [name, value] of lines) out.push(name, value)
   const length = Buffer.isBuffer(body) ? String(body.length) : ctx.headers['content-length']
-  if (length !== undefined) out.push('Content-Length', length)
+  // The number as ap_proxy_http_prefetch read it (apr_off_t_toa): `05` goes out as `5`.
+  if (length !== undefined) out.push('Content-Length', /^\d+$/.test(length) ? BigInt(length).toString() : length)
   return out
 }
 
