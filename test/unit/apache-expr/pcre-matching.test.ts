@@ -103,4 +103,24 @@ describe('PCRE2 matching, construct by construct', () => {
     expect(compilePcre('(a\\1)')).toMatchObject({ ok: false, unsupported: true })
     expect(compilePcre('(?<n>a)\\k<n>')).toMatchObject({ ok: true })
   })
+
+  it('so is one to a group that is optional, in another branch or in a negative lookaround', () => {
+    for (const p of [
+      '(a)?\\1',
+      '(a)*\\1',
+      '(a){0,2}\\1',
+      '(a)|\\1',
+      '(?:(a)|b)\\1',
+      '((a)|b)\\2',
+      '(?!(a))\\1',
+      '(?<n>a)?\\k<n>'
+    ])
+      expect(compilePcre(p), p).toMatchObject({ ok: false, unsupported: true })
+    // Set on every way to the reference: PCRE2 and JavaScript agree.
+    expect(span('(a)+\\1', 'aa')).toBe('0-2')
+    expect(span('(?=(a))\\1', 'a')).toBe('0-1')
+    expect(span('((a)b)\\2', 'aba')).toBe('0-3')
+    expect(span('(a)(?:x|y)\\1', 'aya')).toBe('0-3')
+    expect(span('(?:(a)\\1)?', 'aa')).toBe('0-2')
+  })
 })

@@ -41,6 +41,12 @@ interface Frame {
   /** Groups opened before this one, and the most any branch reached (a branch reset `(?|` numbers each branch from the same start). */
   groupsBefore: number
   groupsMost: number
+  /** A negative lookaround: the groups in it are never set after it. */
+  negative: boolean
+  /** Groups surely set once the current branch has matched so far; those of the finished branches; those the last atom set. */
+  sure: Set<number>
+  branchesSure: Set<number>[]
+  lastSure: Set<number>
 }
 
 export class Progress {
@@ -63,7 +69,11 @@ export class Progress {
       last: 0,
       lastAssertion: false,
       groupsBefore: 0,
-      groupsMost: 0
+      groupsMost: 0,
+      negative: false,
+      sure: new Set(),
+      branchesSure: [],
+      lastSure: new Set()
     }
   ]
   /** Fixed length of each closed capturing group, for a back-reference inside a lookbehind. */
@@ -82,12 +92,13 @@ export class Progress {
   }
 
   /**
-   * A back-reference to a group that is still open or comes later (`\1(a)`, `(a\1)`): the group
-   * has not matched there, which PCRE2 fails and JavaScript matches as the empty string.
+   * A back-reference to a group that may not have matched at that point: still open or later
+   * (`\1(a)`, `(a\1)`), optional (`(a)?\1`), in another branch (`(a)|\1`) or in a negative
+   * lookaround. PCRE2 fails it; JavaScript matches it as the empty string.
    */
   backReference(group: number | undefined): void {
-    if (group === undefined || !this.captureLengths.has(group)) {
-      this.cannot('a back-reference to a group that has not matched yet (PCRE fails it, JavaScript matches it empty)')
+    if (group === undefined || !this.frames.some((f) => f.sure.has(group))) {
+      this.cannot('a back-reference to a group that may not have matched (PCRE fails it, JavaScript matches it empty)')
     }
   }
 
@@ -103,11 +114,13 @@ export class Progress {
   }
 
   /** One item of the pattern matching `length` characters (null: a varying number). */
-  atom(length: number | null, assertion = false): void {
+  atom(length: number | null, assertion = false, sure = new Set<number>()): void {
     const f = this.top
     f.current = f.current === null || length === null ? null : f.current + length
     f.last = length
     f.lastAssertion = assertion
+    f.lastSure = sure
+    for (const g of sure) f.sure.add(g)
   }
 
   /** The length of group `n` as a back-reference's (known once the group is closed). */
@@ -118,11 +131,12 @@ export class Progress {
   /** A quantifier on the last atom: only `{n}` (or `{n,n}`) keeps a fixed length; PCRE2 measures a repeated assertion (`(?=a)*`) as none. */
   quantify(min: number, max: number | null): void {
     const f = this.top
+    if (min === 0) for (const g of f.lastSure) f.sure.delete(g)
     if (f.current === null || f.lastAssertion) return
     f.current = min === max && f.last !== null ? f.current + f.last * (min - 1) : null
   }
 
-  open(kind: FrameKind, capture = 0): void {
+  open(kind: FrameKind, capture = 0, negative = false): void {
     const groupsBefore = this.groups
     this.frames.push({
       kind,
@@ -132,7 +146,11 @@ export class Progress {
       last: 0,
       lastAssertion: false,
       groupsBefore,
-      groupsMost: 0
+      groupsMost: 0,
+      negative,
+      sure: new Set(),
+      branchesSure: [],
+      lastSure: new Set()
     })
   }
 
@@ -141,6 +159,9 @@ export class Progress {
     f.branches.push(f.current)
     f.current = 0
     f.last = null
+    f.branchesSure.push(f.sure)
+    f.sure = new Set()
+    f.lastSure = new Set()
     if (f.kind === 'reset') {
       f.groupsMost = Math.max(f.groupsMost, this.groups)
       this.groups = f.groupsBefore
@@ -159,7 +180,12 @@ export class Progress {
     const length = branches.every((b) => b === branches[0]) ? branches[0] : null
     if (f.kind === 'capture') this.captureLengths.set(f.capture, length)
     const lookaround = f.kind === 'lookbehind' || f.kind === 'lookahead'
-    this.atom(lookaround ? 0 : length, lookaround)
+    // Surely set after the group: what every branch sets, and the group itself.
+    const sure = f.negative
+      ? new Set<number>()
+      : [...f.branchesSure].reduce((a, b) => new Set([...a].filter((g) => b.has(g))), f.sure)
+    if (f.kind === 'capture') sure.add(f.capture)
+    this.atom(lookaround ? 0 : length, lookaround, sure)
   }
 
   private get top(): Frame {

@@ -196,7 +196,7 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
         continue
       }
       if (r.frame === 'capture') progress.groups++
-      progress.open(r.frame, progress.groups)
+      progress.open(r.frame, progress.groups, r.js === '(?!' || r.js === '(?<!')
       // PCRE repeats a lookbehind (`(?<!\D)*`); JavaScript only a group around one.
       const wrap = r.frame === 'lookbehind'
       stack.push({ scope, close: wrap ? '))' : ')', condition: conditionNext })
