@@ -78,6 +78,16 @@ describe('AddOutputFilterByType DEFLATE on a proxied answer', () => {
       'length-later/text/600',
       'chunked-later/text/600'
     ].map((t): HttpdRequest => ['GET', `/p/whole/${t}`, GZ])
+    requests.push(
+      ['GET', '/p/whole/length/text/600', { ...GZ, range: 'bytes=0-9' }],
+      ['GET', '/p/whole/chunked/text/600', { ...GZ, range: 'bytes=0-9' }],
+      ['GET', '/p/whole/length/text/600', { range: 'bytes=0-9' }],
+      ['GET', '/p/whole/length/text/40', { ...GZ, range: 'bytes=0-9' }],
+      ['GET', '/p/whole/length-later/text/600', { ...GZ, range: 'bytes=0-9' }],
+      ['GET', '/p/whole/length/text/600', { ...GZ, range: 'bytes=0-1,4-5' }],
+      ['GET', '/p/whole/length/text/600', { ...GZ, range: 'bytes=0-9', 'if-range': '"x"' }],
+      ['GET', '/p/whole/length/text/600', { ...GZ, range: 'bytes=1000-2000' }]
+    )
     expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
   })
 

@@ -152,6 +152,8 @@ const REQUESTS: HttpdRequest[] = [
   ['GET', '/one.txt', { range: 'bytes=0-1,4-5' }],
   ['GET', '/one.txt', { range: 'bytes=1000-2000' }],
   ['GET', '/gz/line.html', { ...GZ, range: 'bytes=0-5' }],
+  // A range outside what mod_deflate made of the rewritten body: Apache's 416 page.
+  ['GET', '/gz/line.html', { ...GZ, range: 'bytes=1000-2000' }],
   ['GET', '/b.txt', { range: 'bytes=0-3', 'if-range': 'x' }],
   ['GET', '/gz/big.html', GZ],
   ['GET', '/gz/big.html', {}]

@@ -285,6 +285,7 @@ export class TracedReply implements Reply {
    */
   private apacheAnswers(status: number, why: string): void {
     this.substituting = null
+    this.deflating = null
     this.gzipNext = false
     this.relayed = false
     this.backendHead = false
@@ -321,9 +322,15 @@ export class TracedReply implements Reply {
         },
         status,
         headers,
-        (sentStatus, sent) => {
-          this.trace.response.status = sentStatus
-          this.trace.response.headers = traceHeaders(sent)
+        {
+          sent: (sentStatus, sent) => {
+            this.trace.response.status = sentStatus
+            this.trace.response.headers = traceHeaders(sent)
+          },
+          rangeMissed: () => {
+            this.ctx.unmeasuredError = true
+            this.apacheAnswers(416, 'the byte-range filter finds the Range outside what mod_deflate made: 416')
+          }
         },
         this.gzipRange,
         this.trace.request.method === 'HEAD',

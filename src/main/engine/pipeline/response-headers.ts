@@ -13,7 +13,7 @@ import type { WireLine } from '../http/wire-lines'
 import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
-import { deflateDecision, deflateOutcome, deflateSummary } from './deflate'
+import { deflateDecision, deflateOutcome, deflateSummary, rangeOfRelayed } from './deflate'
 import { filterApplies, statusFiltersSee, substituteInstances } from './output-filters'
 import { substituteSummary } from './substitute'
 import { withDefaultCharset } from '../cache/mime-types'
@@ -214,10 +214,12 @@ function afterModules(
         ctx.reply.deflatedHead?.(head, later === 'gzip')
       }
     }
+    // (A relayed body's range is known before mod_deflate's changes: If-Range reads the ETag.)
+    const range = source.relayed && outcome === 'gzip' ? rangeOfRelayed(ctx, status, headers) : ctx.rangeAfterDeflate
     const d = deflateDecision(ctx, status, headers, outcome)
     if (d) {
       headers = d.headers
-      if (d.gzip) ctx.reply.gzipBody?.(ctx.rangeAfterDeflate)
+      if (d.gzip) ctx.reply.gzipBody?.(range)
     }
   }
   return withDirectives(headers, deflateVary)
