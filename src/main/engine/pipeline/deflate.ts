@@ -377,7 +377,7 @@ export class DeflatingBody {
        */
       rangeMissed(): void
     },
-    /** A Range header to apply to the gzipped bytes (`rangeAfterDeflate`). */
+    /** A Range header to apply to the gzipped bytes (`rangeAfterDeflate`, `rangeOfRelayed`). */
     private readonly range?: string,
     /**
      * A HEAD answer: no body goes out, but one handed over whole is compressed to count it —
