@@ -301,6 +301,31 @@ describe.runIf(fs.existsSync(APACHE))('check vs apache2 -t', () => {
     }
   })
 
+  it('refuses an AliasMatch, ProxyPassMatch or ProxyPass ~ pattern PCRE2 refuses; accepts a RedirectMatch or SetEnvIf pattern it compiles', () => {
+    const modules = [...DEFAULT_MODULES, 'proxy', 'proxy_http']
+    for (const bad of [
+      'AliasMatch ^/a\\y /tmp',
+      'ProxyPassMatch ^/(a)\\2 http://127.0.0.1:9/',
+      'ProxyPass ~ ^/[a-\\d] http://127.0.0.1:9/'
+    ]) {
+      const v = probe(`KeepAlive On\n${bad}\n`, { modules })
+      // (Two more LoadModule lines than the other cases.)
+      expect(v.apache, bad).toBe(`httpd.conf:${L(2) + 2}`)
+      agree(v)
+    }
+    // Patterns JavaScript cannot express (possessive) start httpd: a warning, not an error.
+    for (const odd of [
+      'RedirectMatch ^/a++ /b',
+      'SetEnvIf X-A++ ^b x',
+      'ProxyPassMatch ^/a++ http://127.0.0.1:9/',
+      'AliasMatch ^/a++ /tmp'
+    ]) {
+      const v = probe(`${odd}\n`, { modules })
+      expect(v.apache, odd).toBe('ok')
+      agree(v)
+    }
+  })
+
   it('refuses a RequestReadTimeout httpd refuses, at its line, and accepts the forms httpd takes', () => {
     const modules = [...DEFAULT_MODULES, 'reqtimeout']
     for (const bad of [

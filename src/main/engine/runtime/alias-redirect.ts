@@ -212,7 +212,17 @@ export function aliasMatches(uri: string, fake: string): number {
 export function redirectProblems(settings: VhostSettings): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const r of settings.redirects ?? []) {
-    if (r.kind === 'list' && r.regex && r.from !== undefined && !compilePcre(r.from).ok) {
+    const compiled = r.kind === 'list' && r.regex && r.from !== undefined ? compilePcre(toByteString(r.from)) : null
+    // A pattern PCRE2 compiles but JavaScript cannot express (a++) starts httpd; here it never matches.
+    if (compiled && !compiled.ok && compiled.unsupported) {
+      out.push({
+        severity: 'warning',
+        code: 'APACHE_REDIRECT_UNSUPPORTED',
+        category: 'syntax',
+        message: `${r.directive} '${r.from}' uses ${compiled.error} (it never applies here)`,
+        pos: r.pos
+      })
+    } else if (compiled && !compiled.ok) {
       out.push({
         severity: 'error',
         code: 'APACHE_REDIRECT_SYNTAX',

@@ -23,6 +23,7 @@ import { hasDirRewriteConfig, type DirRewrite, type DirRewriteRules } from './di
 import { allContexts } from './contexts'
 import { hasModEnv } from './mod-env'
 import { AccessControl, accessProblems } from './access'
+import { patternProblems } from './pattern-problems'
 import { hasIndexDirectives, indexSettingsOf, type IndexSettings } from './index-config'
 import {
   dirRedirects,
@@ -378,7 +379,8 @@ function visitProblems(s: VhostSettings, nested: boolean, out: Diagnostic[]): vo
   if (nested && s.headers.length > 0) out.push(...compileHeaders(s.headers).problems)
   if (nested && s.setEnv.length > 0) out.push(...compileSetEnv(s.setEnv).problems)
   mergeExpires([s], out)
-  out.push(...accessProblems(s), ...redirectProblems(s), ...substituteProblems(s), ...requestReadTimeoutProblems(s))
+  out.push(...accessProblems(s), ...redirectProblems(s), ...patternProblems(s), ...substituteProblems(s))
+  out.push(...requestReadTimeoutProblems(s))
   for (const scope of s.scopes) {
     out.push(...sectionProblems(scope))
     visitProblems(scope.settings, true, out)

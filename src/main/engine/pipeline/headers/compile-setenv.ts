@@ -150,7 +150,14 @@ export function compileSetEnv(directives: SetEnvDirective[]): CompiledSetEnv {
     else if (!/^[-A-Za-z0-9_]*$/.test(attribute)) {
       const re = compilePcre(attribute, { caseless: icase })
       if (!re.ok) {
-        problems.push(problem(d, 'SETENVIF_BAD_REGEX', `cannot compile header name regex '${attribute}': ${re.error}`))
+        problems.push(
+          problem(
+            d,
+            re.unsupported ? 'SETENVIF_UNSUPPORTED' : 'SETENVIF_BAD_REGEX',
+            `cannot compile header name regex '${attribute}': ${re.error}`,
+            re.unsupported ? 'warning' : 'error'
+          )
+        )
         continue
       }
       entry.nameRegex = re.regex
