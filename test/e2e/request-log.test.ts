@@ -180,6 +180,26 @@ describe('the request log', () => {
     expect(replayed[0]).toMatch(/^Same request head as request #\d+ on this configuration/)
   })
 
+  it("a request the render answered has the cache's decision as its one-line reason", async () => {
+    // The response stages (mod_deflate, Header) come after the cache's last word and say nothing
+    // about what the request became, so they must not be its headline.
+    const cases: [string, RegExp][] = [
+      ['/content/demo/us/en/about.html?why=1', /^not cacheable: request contained a query string$/],
+      ['/content/demo/us/en/adventures/surfing.html', /^stored \/content\/demo\/us\/en\/adventures\/surfing\.html \(/],
+      ['/content/demo/us/en/live-scores.html', /no_cache/]
+    ]
+    const detail = ui.page.locator('.detail-pane')
+    for (const [target, reason] of cases) {
+      expect(await get(served.proxy, target)).toBe(200)
+      const r = row(target)
+      await r.waitFor({ timeout: 5000 })
+      await r.click()
+      const id = await attrOf(r, 'data-id')
+      await expect.poll(() => attrOf(detail.locator('.overview'), 'data-trace-id'), POLL).toBe(id)
+      await expect.poll(() => textOf(detail.locator('.overview-reason')), POLL).toMatch(reason)
+    }
+  })
+
   it('clear empties the log', async () => {
     await screenshot(ui.page, 'requests')
     await ui.page.getByRole('button', { name: 'Clear' }).click()

@@ -66,6 +66,17 @@ describe('the one-line reason of a request', () => {
     expect(decidingStage(t)?.summary).toBe("Filter rule entry /0001 blocked 'GET /x HTTP/1.1'")
   })
 
+  it("is the cache's last word for a request the render answered, not the response stages after it", () => {
+    const t = trace({
+      stages: [
+        { stage: 'cache', verdict: 'pass', summary: 'not cacheable: request contained a query string', durationMs: 0 },
+        { stage: 'render', verdict: 'pass', summary: 'render /0 answered 200', durationMs: 1 },
+        { stage: 'response', verdict: 'changed', summary: 'Header directives applied (3)', durationMs: 0 }
+      ]
+    })
+    expect(decidingStage(t)?.summary).toBe('not cacheable: request contained a query string')
+  })
+
   it('is the last stage when none answered on its own', () => {
     expect(decidingStage(trace())?.stage).toBe('render')
   })

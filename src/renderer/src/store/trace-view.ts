@@ -83,9 +83,17 @@ export function waterfall(trace: RequestTrace): { bars: WaterfallBar[]; total: n
   return { bars, total: Math.max(trace.durationMs, at), answered: trace.durationMs }
 }
 
-/** The stage that answered (or the last one): its summary is the request's one-line reason. */
+/**
+ * The stage whose summary is the request's one-line reason: the stage that answered. A request
+ * the render answered has no such stage; what it became (stored, or why not) is the cache's
+ * last word — its stage after the render, or its request-side "not cacheable: …" — and not the
+ * response stages that follow it (mod_headers, mod_deflate), which say nothing about the outcome.
+ */
 export function decidingStage(trace: RequestTrace): StageTrace | undefined {
   return (
-    trace.stages.find((s) => s.verdict === 'stop' || s.verdict === 'error') ?? trace.stages[trace.stages.length - 1]
+    trace.stages.find((s) => s.verdict === 'stop' || s.verdict === 'error') ??
+    trace.stages.findLast((s) => s.stage === 'cache') ??
+    trace.stages.findLast((s) => s.stage === 'render') ??
+    trace.stages[trace.stages.length - 1]
   )
 }
