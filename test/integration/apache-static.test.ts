@@ -4,10 +4,12 @@
  * `/`, answer from the DocumentRoot like any static file server, without AEM.
  */
 import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { embeddedSite } from './support/embedded-site'
-import { type Stack } from './support/engine'
+import { stackForThisTest, type Stack } from './support/engine'
 
 async function site(edit: (vhost: string) => string): Promise<{ s: Stack; docroot: string }> {
   const s = await embeddedSite('', edit)
@@ -45,6 +47,28 @@ describe("Apache's default handler", () => {
     const missing = await s.send('/assets/none.txt')
     expect(missing.status).toBe(404)
     expect(s.up.publish.count).toBe(0)
+  })
+
+  it('a request body that stops short is the 408 in the trace: the default handler serves nothing after it', async () => {
+    const docroot = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-slow-body-'))
+    onTestFinished(() => fs.rmSync(docroot, { recursive: true, force: true }))
+    fs.writeFileSync(path.join(docroot, 'slow.txt'), 'x\n')
+    const s = await stackForThisTest({
+      any: '/farms { /f { /virtualhosts { "*" } /renders { /0 { /hostname "127.0.0.1" /port "9" } } } }\n',
+      files: { 'httpd.conf': `Timeout 1\nDocumentRoot "${docroot}"\n` }
+    })
+    const answer = await new Promise<string>((resolve) => {
+      let text = ''
+      const socket = net.connect(s.port, '127.0.0.1', () =>
+        socket.write('POST /slow.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789')
+      )
+      socket.on('data', (d: Buffer) => (text += d.toString('latin1')))
+      socket.on('close', () => resolve(text))
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/)
+    const trace = await s.traceOf('/slow.txt')
+    expect(trace.response.status).toBe(408)
+    expect(renderSummary(trace)).toMatch(/the request body did not come whole: the default handler serves nothing$/)
   })
 
   it('a symbolic link in the DocumentRoot is served when it stays inside it, never when it leads out (the workbench reads nothing outside the docroot)', async () => {

@@ -109,8 +109,17 @@ export function serveStatic(ctx: RequestContext, v: ActiveVhost, why: string): b
     const noAutoindex = folder !== null && !moduleLoaded(modules, 'autoindex_module')
     return defaultHandler(ctx, root, file, st, why, noAutoindex, below !== null)
   }
-  if (body !== null) return refuseOversizedBody(ctx, "httpd's default handler") ?? discardBody(body).then(handle)
-  return handle()
+  if (body === null) return handle()
+  return (
+    refuseOversizedBody(ctx, "httpd's default handler") ??
+    discardBody(body).then((whole) => {
+      if (whole) return handle()
+      // ap_discard_request_body's error is the handler's answer: a read that timed out is
+      // answered 408 beside the pipeline (http/body-timeout-answer.ts), a client gone is not.
+      ctx.record('render', 'stop', `${why}; the request body did not come whole: the default handler serves nothing`)
+      return true
+    })
+  )
 }
 
 /**
@@ -265,14 +274,17 @@ function forcedFolderType(ctx: RequestContext): string | undefined {
   return ctx.vhost?.apache.scoped.hasMime ? (apacheSections(ctx)?.mime.forceType ?? undefined) : undefined
 }
 
-/** Reads a request body to its end and drops it (ap_discard_request_body); a broken one ends it too. */
-function discardBody(body: Readable): Promise<void> {
-  // Read already (an internal redirect's second round) or gone with its client: nothing to wait for.
-  if (body.readableEnded || body.destroyed) return Promise.resolve()
+/**
+ * Reads a request body to its end and drops it (ap_discard_request_body): whether it came
+ * whole, not when it broke off (its read timed out, its client went away, a chunk was bad).
+ */
+function discardBody(body: Readable): Promise<boolean> {
+  // Read already (an internal redirect's second round), or gone with its client.
+  if (body.readableEnded || body.destroyed) return Promise.resolve(body.readableEnded)
   return new Promise((resolve) => {
-    body.once('end', resolve)
-    body.once('error', () => resolve())
-    body.once('close', resolve)
+    body.once('end', () => resolve(true))
+    body.once('error', () => resolve(false))
+    body.once('close', () => resolve(body.readableEnded))
     body.resume()
   })
 }
