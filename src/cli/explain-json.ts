@@ -39,7 +39,7 @@ export function toExplainJson(trace: RequestTrace): ExplainJson {
 }
 
 /** The cache stage's verdict: cacheable (a file would be stored or served), the X-Cache-Info words, the file. */
-function cacheOf(trace: RequestTrace): ExplainJson['cache'] {
+export function cacheOf(trace: RequestTrace): ExplainJson['cache'] {
   const stage = trace.stages.find((s) => s.stage === 'cache')
   if (!stage) return null
   const d = (stage.detail ?? {}) as { cacheable?: boolean; file?: string | null }

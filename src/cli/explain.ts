@@ -7,7 +7,7 @@ import { Engine } from '../main/engine/engine'
 import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
 import { displayPath } from './check'
 import { loadOrReport } from './load-or-report'
-import { toExplainJson } from './explain-json'
+import { cacheOf, toExplainJson } from './explain-json'
 
 export function parseHeaderArgs(values: string[] | undefined): Record<string, string> {
   const headers: Record<string, string> = {}
@@ -55,7 +55,24 @@ export function printTrace(trace: RequestTrace, out: (s: string) => void): void 
     const where = s.source ? `  [${displayPath(s.source.file)}:${s.source.line}]` : ''
     out(`  ${s.stage.padEnd(7)} ${s.verdict.padEnd(7)} ${s.summary}${where}`)
   }
-  const status = trace.response.status ? String(trace.response.status) : 'forwarded'
-  out(`→ ${trace.outcome}, ${status}${trace.response.headers.location ? ` → ${trace.response.headers.location}` : ''}`)
+  out(`→ ${verdictLine(trace)}`)
   for (const w of trace.warnings) out(`  warning: ${w}`)
+}
+
+/**
+ * The last line: the answer given without a render, or, for a request that would be forwarded,
+ * what the cache would make of it. explain sends nothing, so a forwarded request's outcome is
+ * only the engine's placeholder (miss-uncacheable): whether the answer is stored depends on the
+ * render's status and headers, so a cacheable request is said to be one, not "uncacheable".
+ */
+function verdictLine(trace: RequestTrace): string {
+  if (trace.response.status) {
+    const location = trace.response.headers.location
+    return `${trace.outcome}, ${trace.response.status}${location ? ` → ${location}` : ''}`
+  }
+  const cache = cacheOf(trace)
+  if (!cache) return `${trace.outcome}, forwarded`
+  return cache.cacheable
+    ? `forwarded; the answer would be cached (${cache.reason}) unless the render's status or headers forbid it`
+    : `miss-uncacheable, forwarded (${cache.reason})`
 }

@@ -136,6 +136,31 @@ describe('dispatcher-workbench command line', () => {
     })
   })
 
+  describe('explain (text)', () => {
+    const dir = path.join(REPO_ROOT, 'resources', 'default-config')
+    const lastLine = async (url: string): Promise<string> => {
+      const r = await runCli(['explain', dir, 'GET', url])
+      expect(r.code).toBe(0)
+      return r.stdout.trimEnd().split('\n').at(-1)!
+    }
+
+    it('a forwarded cacheable request is not called uncacheable: the last line says what the cache would do', async () => {
+      expect(await lastLine('/content/demo/us/en.html')).toBe(
+        "→ forwarded; the answer would be cached (caching) unless the render's status or headers forbid it"
+      )
+    })
+
+    it('a forwarded request that is not cacheable says why, in the X-Cache-Info words', async () => {
+      expect(await lastLine('/content/demo/us/en.html?x=1')).toBe(
+        '→ miss-uncacheable, forwarded (not cacheable: request contained a query string)'
+      )
+    })
+
+    it('a request answered without a render keeps its outcome and status', async () => {
+      expect(await lastLine('/content/demo/us/en.infinity.json')).toBe('→ blocked, 404')
+    })
+  })
+
   describe('test', () => {
     it('passing cases: exit 0 and the line `N passed, 0 failed`', async () => {
       const cases = writeConfig(GOOD, {
