@@ -32,6 +32,14 @@ const { running, backend: raw } = proxiedSideBySide((b, d) => [
   `ProxyPassMatch ^/whole/.*$ ${b}/b/echo`,
   // Shares the worker …/b/echo the line before defined (which takes its URL): kept.
   `ProxyPassMatch ^/shared/(.*)$ ${b}/b/echo/$1`,
+  '<Location /unx/>',
+  `  ProxyPass ${b}/b/`,
+  '  RequestHeader unset Expect',
+  '</Location>',
+  '<Location /setx/>',
+  `  ProxyPass ${b}/b/`,
+  '  RequestHeader set Expect foo',
+  '</Location>',
   '<Location /noc/>',
   '  Proxy100Continue Off',
   '</Location>',
@@ -135,7 +143,10 @@ describe("the backend's header lines", () => {
       [['POST', '/p/echo', { 'Content-Type': 'text/x', 'Transfer-Encoding': 'chunked', ':body': chunked(5) }], true],
       // Through node:http (the backend gets the Expect): every line, Host and Connection included.
       [['POST', '/add/echo', { Expect: '100-continue', 'X-A': '0', 'Content-Length': '5', ':body': 'hello' }], false],
-      [['POST', '/p/echo', { Expect: '100-continue', 'Content-Length': '05', ':body': 'hello' }], false]
+      [['POST', '/p/echo', { Expect: '100-continue', 'Content-Length': '05', ':body': 'hello' }], false],
+      // r->expecting_100 was set as the head was read: mod_proxy gives the Expect back its token.
+      [['POST', '/unx/echo', { Expect: '100-continue', 'Content-Length': '5', ':body': 'hello' }], false],
+      [['POST', '/setx/echo', { Expect: '100-continue', 'Content-Length': '5', ':body': 'hello' }], false]
     ]
     for (const [req, undici] of requests) {
       const { apache, workbench } = await forwarded(req)

@@ -52,6 +52,9 @@ export function backendHeaderLines(ctx: RequestContext, s: BackendHeaderSettings
   if (s.maxForwards !== null) setLine(lines, 'Max-Forwards', String(s.maxForwards - 1))
   if (s.blockVia) removeLines(lines, 'via')
   else if (s.viaEntry !== null) mergeLine(lines, 'Via', s.viaEntry)
+  // do_100_continue: an Expect that `RequestHeader` took away or changed gets its token back.
+  if (s.forwardExpect && !lines.some(([n, v]) => n.toLowerCase() === 'expect' && namesContinue(v)))
+    mergeLine(lines, 'Expect', '100-Continue')
   const host = ctx.headers.host
   if (s.addHeaders) {
     mergeLine(lines, 'X-Forwarded-For', ctx.clientIp)
@@ -60,6 +63,11 @@ export function backendHeaderLines(ctx: RequestContext, s: BackendHeaderSettings
   }
   removeLines(lines, 'host')
   return { host: s.preserveHost && host ? host : null, lines }
+}
+
+/** ap_find_token: `100-continue` is one of the value's comma-separated tokens (in any case). */
+function namesContinue(value: string): boolean {
+  return value.split(',').some((token) => token.trim().toLowerCase() === '100-continue')
 }
 
 /** apr_table_setn: the name's first line takes `value`, its other lines go; appended when absent. */
