@@ -46,8 +46,11 @@ interface Frame {
   /** Groups surely set once the current branch has matched so far; those of the finished branches; those the last atom set. */
   sure: Set<number>
   branchesSure: Set<number>[]
-  lastSure: Set<number>
+  lastSure: ReadonlySet<number>
 }
+
+/** No groups (shared: most atoms set none). */
+const NONE: ReadonlySet<number> = new Set()
 
 export class Progress {
   /** Capturing groups opened so far: PCRE reads `\12` as a back-reference only when there are that many. */
@@ -73,7 +76,7 @@ export class Progress {
       negative: false,
       sure: new Set(),
       branchesSure: [],
-      lastSure: new Set()
+      lastSure: NONE
     }
   ]
   /** Fixed length of each closed capturing group, for a back-reference inside a lookbehind. */
@@ -114,7 +117,7 @@ export class Progress {
   }
 
   /** One item of the pattern matching `length` characters (null: a varying number). */
-  atom(length: number | null, assertion = false, sure = new Set<number>()): void {
+  atom(length: number | null, assertion = false, sure: ReadonlySet<number> = NONE): void {
     const f = this.top
     f.current = f.current === null || length === null ? null : f.current + length
     f.last = length
@@ -150,7 +153,7 @@ export class Progress {
       negative,
       sure: new Set(),
       branchesSure: [],
-      lastSure: new Set()
+      lastSure: NONE
     })
   }
 
@@ -161,7 +164,7 @@ export class Progress {
     f.last = null
     f.branchesSure.push(f.sure)
     f.sure = new Set()
-    f.lastSure = new Set()
+    f.lastSure = NONE
     if (f.kind === 'reset') {
       f.groupsMost = Math.max(f.groupsMost, this.groups)
       this.groups = f.groupsBefore

@@ -91,7 +91,13 @@ interface Translation {
   unsupported: string | null
 }
 
-const QUANTIFIER = /^(?:([*+?])|\{(\d+)(?:(,)(\d*))?\})/
+/** A quantifier at `lastIndex` (sticky: no copy of the rest of the pattern for every character read). */
+const QUANTIFIER = /(?:([*+?])|\{(\d+)(?:(,)(\d*))?\})/y
+
+function quantifierAt(pattern: string, pos: number): RegExpExecArray | null {
+  QUANTIFIER.lastIndex = pos
+  return QUANTIFIER.exec(pattern)
+}
 
 /** `jsCaseless`: a caseless pattern may use JavaScript's `i` flag; else its letters are folded one by one. */
 function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): Translation {
@@ -140,7 +146,7 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
         continue
       }
     }
-    const quantifier = QUANTIFIER.exec(pattern.slice(pos))
+    const quantifier = quantifierAt(pattern, pos)
     const blocked: boolean = nothingToRepeat
     if (quantifier && blocked) throw new Error('quantifier does not follow a repeatable item')
     nothingToRepeat = false
@@ -155,7 +161,7 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
       if (possessive) progress.cannot(`possessive quantifier "${quantifier[0]}+" has no JavaScript equivalent`)
       out += quantifier[0] + (!possessive && scope.ungreedy !== lazyMark ? '?' : '')
       progress.quantify(min, max)
-      if (QUANTIFIER.test(pattern.slice(pos))) throw new Error('quantifier does not follow a repeatable item')
+      if (quantifierAt(pattern, pos)) throw new Error('quantifier does not follow a repeatable item')
       continue
     }
     if (c === '\\') {
