@@ -200,6 +200,22 @@ describe('the request log', () => {
     }
   })
 
+  it('a denied request the vanity URL list lets through says so in its filter rules, without near misses', async () => {
+    // /adventures is the demo page's vanity path: /0001 denies it, the vanity check forwards it.
+    expect(await get(served.proxy, '/adventures')).toBe(200)
+    const r = ui.page.locator('.rows .row').filter({ has: ui.page.locator('.cell-url', { hasText: /^\/adventures$/ }) })
+    await r.waitFor({ timeout: 5000 })
+    await r.click()
+    const filterStage = ui.page.locator('.detail-pane .stage[data-stage="filter"]')
+    await filterStage.locator('.stage-row').click()
+    await expect
+      .poll(() => textOf(filterStage.locator('.filter-rescued')), POLL)
+      .toBe(
+        "Forwarded all the same: its path is in the farm's vanity URL list (/vanity_urls), which the Dispatcher checks before refusing a denied request."
+      )
+    expect(await filterStage.locator('.near-misses').count()).toBe(0)
+  })
+
   it('clear empties the log', async () => {
     await screenshot(ui.page, 'requests')
     await ui.page.getByRole('button', { name: 'Clear' }).click()

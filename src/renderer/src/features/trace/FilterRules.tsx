@@ -8,15 +8,28 @@ import type { FilterResult, FilterRuleTrace } from '../../../../shared/trace-mat
 import { Pill } from '../../components/Pill'
 import { SourceLink } from '../../components/SourceLink'
 
-export function FilterRules({ result }: { result: FilterResult }) {
+/**
+ * `forwarded`: the filter stage let the request go on. With a deny decision that happens only
+ * when the module's vanity URL check finds the path in the farm's /vanity_urls list (§4.4): the
+ * rules still denied it, so they are shown as they decided, but the request was not refused, and
+ * the allow rules that "almost" matched are beside the point.
+ */
+export function FilterRules({ result, forwarded }: { result: FilterResult; forwarded: boolean }) {
   const [onlyMatched, setOnlyMatched] = useState(false)
   const p = result.parts
   const rules = onlyMatched ? result.rules.filter((r) => r.matched) : result.rules
+  const rescued = forwarded && result.decision === 'deny'
   return (
     <div className="filter-rules">
       <p className={`filter-reason ${result.decision}`}>
         <b>{result.decision === 'allow' ? 'Allowed' : 'Denied'}</b>: {result.reason}
       </p>
+      {rescued && (
+        <p className="filter-reason allow filter-rescued">
+          <b>Forwarded all the same</b>: its path is in the farm&apos;s vanity URL list (/vanity_urls), which the
+          Dispatcher checks before refusing a denied request.
+        </p>
+      )}
       <dl className="parts">
         <dt>request line</dt>
         <dd className="mono">{p.requestLine}</dd>
@@ -31,7 +44,7 @@ export function FilterRules({ result }: { result: FilterResult }) {
         <dt>query</dt>
         <dd className="mono">{p.query ?? '—'}</dd>
       </dl>
-      {result.nearMisses.length > 0 && (
+      {!rescued && result.nearMisses.length > 0 && (
         <div className="near-misses">
           <div className="section-label">Almost allowed by</div>
           <ul>

@@ -58,7 +58,9 @@ export function StageList({ detail }: { detail: TraceDetail }) {
             </div>
             {isOpen && (
               <div className="stage-more">
-                {s.stage === 'filter' && detail.filter && <FilterRules result={detail.filter} />}
+                {s.stage === 'filter' && detail.filter && (
+                  <FilterRules result={detail.filter} forwarded={s.verdict !== 'stop'} />
+                )}
                 {s.stage === 'filter' && !detail.filter && (
                   <p className="muted">
                     The rules could not be evaluated again: this request ran on a configuration no longer kept.
