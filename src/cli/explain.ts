@@ -70,6 +70,8 @@ function verdictLine(trace: RequestTrace): string {
     const location = trace.response.headers.location
     return `${trace.outcome}, ${trace.response.status}${location ? ` → ${location}` : ''}`
   }
+  // A flush is answered by the module itself; explain only says what it would invalidate.
+  if (trace.outcome === 'flush') return 'flush, not performed (explain changes nothing in the cache)'
   const cache = cacheOf(trace)
   if (!cache) return `${trace.outcome}, forwarded`
   return cache.cacheable

@@ -156,6 +156,24 @@ describe('dispatcher-workbench command line', () => {
       )
     })
 
+    it('a flush is not called forwarded: explain says it performed nothing', async () => {
+      const r = await runCli([
+        'explain',
+        dir,
+        'POST',
+        '/dispatcher/invalidate.cache',
+        '--header',
+        'CQ-Action: Activate',
+        '--header',
+        'CQ-Handle: /content/demo/us/en'
+      ])
+      expect(r.code).toBe(0)
+      expect(r.stdout).toMatch(/^ {2}flush +stop +would invalidate \/content\/demo\/us\/en \(Activate\)$/m)
+      expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+        '→ flush, not performed (explain changes nothing in the cache)'
+      )
+    })
+
     it('a request answered without a render keeps its outcome and status', async () => {
       expect(await lastLine('/content/demo/us/en.infinity.json')).toBe('→ blocked, 404')
     })
