@@ -98,6 +98,16 @@ describe('PCRE2 matching, construct by construct', () => {
     })
   })
 
+  it('a repeated group that may match the empty string is unsupported (PCRE2 stops at an empty iteration, JavaScript backtracks)', () => {
+    for (const p of ['(?:|a)*', '(?:a*?)+', '(\\w*?)*x', '(a?)+', '(?:a??){2,}'])
+      expect(compilePcre(p), p).toMatchObject({ ok: false, unsupported: true })
+    // A group that always matches something, or never anything, or is repeated at most once, is read as before.
+    expect(span('^(?:/[^/]+)*$', '/a/b')).toBe('0-4')
+    expect(span('^/x(/.*)?$', '/x')).toBe('0-2')
+    expect(span('(?:)*a', 'a')).toBe('0-1')
+    expect(span('(?=a)*a', 'a')).toBe('0-1')
+  })
+
   it('a back-reference to a group not yet matched is unsupported (PCRE2 fails it, JavaScript matches it empty)', () => {
     expect(compilePcre('\\1(a)')).toMatchObject({ ok: false, unsupported: true })
     expect(compilePcre('(a\\1)')).toMatchObject({ ok: false, unsupported: true })

@@ -15,6 +15,8 @@ export interface EscapeResult {
   next: number
   /** The atoms the escape stands for, by length (for lookbehinds): 0 for an assertion, null when it varies. */
   lengths: (number | null)[]
+  /** A reference or call, which may match the empty string whatever its length. */
+  mayBeEmpty?: boolean
 }
 
 const CONTROL_ESCAPES: Record<string, number> = { t: 0x09, n: 0x0a, f: 0x0c, r: 0x0d, e: 0x1b, a: 0x07 }
@@ -173,7 +175,7 @@ function gReference(p: string, pos: number, fold: boolean, progress: Progress): 
     const target = call[1] ?? call[2]
     referToGroup(target, progress)
     progress.cannot('subroutine calls \\g<…> are not supported')
-    return { js: '(?:)', next: pos + call[0].length, lengths: [null] }
+    return { js: '(?:)', next: pos + call[0].length, lengths: [null], mayBeEmpty: true }
   }
   if (rest.startsWith('\\g{')) {
     throw new Error(
@@ -210,7 +212,7 @@ function numberedReference(group: number, next: number, fold: boolean, progress:
   progress.backReference(group)
   // PCRE compares a back-reference caselessly under (?i); only JavaScript's `i` flag can.
   if (fold) progress.cannot(CASELESS_BACKREFERENCE)
-  return { js: `(?:\\${group})`, next, lengths: [progress.captureLength(group)] }
+  return { js: `(?:\\${group})`, next, lengths: [progress.captureLength(group)], mayBeEmpty: true }
 }
 
 function namedReference(name: string, next: number, fold: boolean, progress: Progress): EscapeResult {
@@ -218,7 +220,7 @@ function namedReference(name: string, next: number, fold: boolean, progress: Pro
   progress.referToName(name)
   progress.backReference(progress.names.get(name))
   if (fold) progress.cannot(CASELESS_BACKREFERENCE)
-  return { js: `\\k<${name}>`, next, lengths: [null] }
+  return { js: `\\k<${name}>`, next, lengths: [null], mayBeEmpty: true }
 }
 
 /**

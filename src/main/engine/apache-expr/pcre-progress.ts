@@ -47,6 +47,20 @@ interface Frame {
   sure: Set<number>
   branchesSure: Set<number>[]
   lastSure: ReadonlySet<number>
+  /** The fewest characters the current branch matches so far, each finished branch, and the last atom (for a quantifier). */
+  least: number
+  branchesLeast: number[]
+  lastLeast: number
+  /** The last atom is a group (a quantifier on it repeats a body that may match the empty string). */
+  lastGroup: boolean
+}
+
+/** What an atom is besides its length; `least` defaults to the length (1 when it varies). */
+interface AtomTraits {
+  assertion?: boolean
+  sure?: ReadonlySet<number>
+  least?: number
+  group?: boolean
 }
 
 /** No groups (shared: most atoms set none). */
@@ -76,7 +90,11 @@ export class Progress {
       negative: false,
       sure: new Set(),
       branchesSure: [],
-      lastSure: NONE
+      lastSure: NONE,
+      least: 0,
+      branchesLeast: [],
+      lastLeast: 0,
+      lastGroup: false
     }
   ]
   /** Fixed length of each closed capturing group, for a back-reference inside a lookbehind. */
@@ -117,13 +135,16 @@ export class Progress {
   }
 
   /** One item of the pattern matching `length` characters (null: a varying number). */
-  atom(length: number | null, assertion = false, sure: ReadonlySet<number> = NONE): void {
+  atom(length: number | null, traits: AtomTraits = {}): void {
     const f = this.top
     f.current = f.current === null || length === null ? null : f.current + length
     f.last = length
-    f.lastAssertion = assertion
-    f.lastSure = sure
-    for (const g of sure) f.sure.add(g)
+    f.lastAssertion = traits.assertion ?? false
+    f.lastSure = traits.sure ?? NONE
+    for (const g of f.lastSure) f.sure.add(g)
+    f.lastLeast = traits.least ?? length ?? 1
+    f.least += f.lastLeast
+    f.lastGroup = traits.group ?? false
   }
 
   /** The length of group `n` as a back-reference's (known once the group is closed). */
@@ -135,6 +156,15 @@ export class Progress {
   quantify(min: number, max: number | null): void {
     const f = this.top
     if (min === 0) for (const g of f.lastSure) f.sure.delete(g)
+    f.least += f.lastLeast * (min - 1)
+    // PCRE2 ends a repetition at an iteration that matched nothing; JavaScript rejects such an
+    // iteration and backtracks into the group for one that matches something ((?:|a)* takes
+    // 'aaa' in JavaScript, nothing in PCRE2).
+    if (f.lastGroup && f.lastLeast === 0 && f.last !== 0 && (max === null || max > 1)) {
+      this.cannot(
+        'a repeated group that may match the empty string (PCRE and JavaScript end the repetition differently)'
+      )
+    }
     if (f.current === null || f.lastAssertion) return
     f.current = min === max && f.last !== null ? f.current + f.last * (min - 1) : null
   }
@@ -153,7 +183,11 @@ export class Progress {
       negative,
       sure: new Set(),
       branchesSure: [],
-      lastSure: NONE
+      lastSure: NONE,
+      least: 0,
+      branchesLeast: [],
+      lastLeast: 0,
+      lastGroup: false
     })
   }
 
@@ -165,6 +199,8 @@ export class Progress {
     f.branchesSure.push(f.sure)
     f.sure = new Set()
     f.lastSure = NONE
+    f.branchesLeast.push(f.least)
+    f.least = 0
     if (f.kind === 'reset') {
       f.groupsMost = Math.max(f.groupsMost, this.groups)
       this.groups = f.groupsBefore
@@ -188,7 +224,12 @@ export class Progress {
       ? new Set<number>()
       : [...f.branchesSure].reduce((a, b) => new Set([...a].filter((g) => b.has(g))), f.sure)
     if (f.kind === 'capture') sure.add(f.capture)
-    this.atom(lookaround ? 0 : length, lookaround, sure)
+    this.atom(lookaround ? 0 : length, {
+      assertion: lookaround,
+      sure,
+      least: lookaround ? 0 : Math.min(f.least, ...f.branchesLeast),
+      group: !lookaround
+    })
   }
 
   private get top(): Frame {

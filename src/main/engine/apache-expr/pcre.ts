@@ -166,7 +166,7 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
     }
     if (c === '\\') {
       const r = translateEscape(pattern, pos, scope, globalCaseless, false, progress)
-      for (const length of r.lengths) progress.atom(length)
+      for (const length of r.lengths) progress.atom(length, r.mayBeEmpty ? { least: 0 } : {})
       out += r.js
       pos = r.next
       continue
@@ -191,13 +191,13 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
         continue
       }
       if (r.kind === 'verb') {
-        progress.atom(0)
+        progress.atom(0, { assertion: !r.repeatable })
         out += r.js
         nothingToRepeat = !r.repeatable
         continue
       }
       if (r.kind === 'atom') {
-        progress.atom(r.length)
+        progress.atom(r.length, { least: 0 })
         out += r.js
         continue
       }
@@ -228,7 +228,7 @@ function translate(quoted: string, options: PcreOptions, jsCaseless: boolean): T
       continue
     }
     pos++
-    progress.atom(c === '^' || c === '$' ? 0 : 1)
+    progress.atom(c === '^' || c === '$' ? 0 : 1, { assertion: c === '^' || c === '$' })
     if (c === '.') out += scope.dotall ? '.' : '[^\\n]'
     // Under /m, `^` is also after a newline, but not after one that ends the subject.
     else if (c === '^') out += scope.multiline ? '(?<=^|\\n(?=[\\s\\S]))' : '^'
