@@ -301,7 +301,12 @@ export interface VhostSettings {
   setEnv: SetEnvDirective[]
   /** status → document (`ErrorDocument 404 /404.html`). */
   errorDocuments: { status: number; document: string; pos: SourcePos }[]
-  aliases: { directive: 'Alias' | 'AliasMatch' | 'ScriptAlias'; from: string; to: string; pos: SourcePos }[]
+  aliases: {
+    directive: 'Alias' | 'AliasMatch' | 'ScriptAlias' | 'ScriptAliasMatch'
+    from: string
+    to: string
+    pos: SourcePos
+  }[]
   /** `Dispatcher*` directives by name (case as the directive is documented), last one wins. */
   dispatcher: Record<string, Sourced<string>>
   /** `SetHandler` value where set in this context. */

@@ -301,10 +301,11 @@ describe.runIf(fs.existsSync(APACHE))('check vs apache2 -t', () => {
     }
   })
 
-  it('refuses an AliasMatch, ProxyPassMatch or ProxyPass ~ pattern PCRE2 refuses; accepts a RedirectMatch or SetEnvIf pattern it compiles', () => {
+  it('refuses an AliasMatch, ScriptAliasMatch, ProxyPassMatch or ProxyPass ~ pattern PCRE2 refuses; accepts a RedirectMatch or SetEnvIf pattern it compiles', () => {
     const modules = [...DEFAULT_MODULES, 'proxy', 'proxy_http']
     for (const bad of [
       'AliasMatch ^/a\\y /tmp',
+      'ScriptAliasMatch ^/cgi-bin/a\\y /tmp/',
       'ProxyPassMatch ^/(a)\\2 http://127.0.0.1:9/',
       'ProxyPass ~ ^/[a-\\d] http://127.0.0.1:9/'
     ]) {
@@ -318,7 +319,8 @@ describe.runIf(fs.existsSync(APACHE))('check vs apache2 -t', () => {
       'RedirectMatch ^/a++ /b',
       'SetEnvIf X-A++ ^b x',
       'ProxyPassMatch ^/a++ http://127.0.0.1:9/',
-      'AliasMatch ^/a++ /tmp'
+      'AliasMatch ^/a++ /tmp',
+      'ScriptAliasMatch ^/cgi-bin/a++ /tmp/'
     ]) {
       const v = probe(`${odd}\n`, { modules })
       expect(v.apache, odd).toBe('ok')

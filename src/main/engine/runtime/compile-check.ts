@@ -145,7 +145,7 @@ function notEmulated(contexts: VhostSettings[]): Diagnostic[] {
   for (const s of contexts) {
     for (const a of s.aliases) {
       const why =
-        a.directive === 'ScriptAlias'
+        a.directive === 'ScriptAlias' || a.directive === 'ScriptAliasMatch'
           ? 'the workbench runs no CGI scripts'
           : 'the workbench serves no files from outside the cache docroot'
       out.push(

@@ -1,5 +1,5 @@
 /**
- * The patterns mod_alias (`AliasMatch`) and mod_proxy (`ProxyPassMatch`, `ProxyPass ~`) compile
+ * The patterns mod_alias (`AliasMatch`, `ScriptAliasMatch`) and mod_proxy (`ProxyPassMatch`, `ProxyPass ~`) compile
  * when the configuration is read: httpd refuses to start on one PCRE2 refuses ("Regular
  * expression could not be compiled.", alias_matchcommand and add_pass in mod_proxy.c), so check
  * does too. One the workbench cannot express is a warning: the mapping never applies here.
@@ -12,7 +12,8 @@ import { compilePcre, toByteString } from '../apache-expr'
 export function patternProblems(settings: VhostSettings): Diagnostic[] {
   const out: Diagnostic[] = []
   for (const a of settings.aliases) {
-    if (a.directive === 'AliasMatch' && a.from !== '') out.push(...patternProblem('AliasMatch', a.from, a.pos))
+    const regex = a.directive === 'AliasMatch' || a.directive === 'ScriptAliasMatch'
+    if (regex && a.from !== '') out.push(...patternProblem(a.directive, a.from, a.pos))
   }
   for (const p of settings.proxyPass) {
     const tilde = p.directive === 'ProxyPass' && p.args[0] === '~'

@@ -182,15 +182,17 @@ describe('other directives in the model', () => {
     expect(r.codes).toEqual(['APACHE_BAD_ARGUMENT'])
   })
 
-  it('Alias, AliasMatch and ScriptAlias map from a URL to a target', () => {
+  it('Alias, AliasMatch, ScriptAlias and ScriptAliasMatch map from a URL to a target', () => {
     const r = load({
       'httpd.conf':
-        'Alias "/system/probes/live" probes/live-status.json\nAliasMatch ^/x(.*) /y$1\nScriptAlias /cgi-bin/ "/var/www/cgi-bin/"\n'
+        'Alias "/system/probes/live" probes/live-status.json\nAliasMatch ^/x(.*) /y$1\nScriptAlias /cgi-bin/ "/var/www/cgi-bin/"\n' +
+        'ScriptAliasMatch ^/cgi/(.*) /var/www/cgi-bin/$1\n'
     })
     expect(r.config.server.aliases.map((a) => [a.directive, a.from, a.to])).toEqual([
       ['Alias', '/system/probes/live', 'probes/live-status.json'],
       ['AliasMatch', '^/x(.*)', '/y$1'],
-      ['ScriptAlias', '/cgi-bin/', '/var/www/cgi-bin/']
+      ['ScriptAlias', '/cgi-bin/', '/var/www/cgi-bin/'],
+      ['ScriptAliasMatch', '^/cgi/(.*)', '/var/www/cgi-bin/$1']
     ])
   })
 

@@ -339,6 +339,7 @@ export class SettingsWriter {
       case 'Alias':
       case 'AliasMatch':
       case 'ScriptAlias':
+      case 'ScriptAliasMatch':
         // Inside <Location>, the one-argument form aliases the location itself (httpd 2.4.13+).
         if (d.args.length === 1) s.aliases.push({ directive: d.name, from: '', to: d.args[0], pos })
         else s.aliases.push({ directive: d.name, from: d.args[0], to: d.args[1], pos })
