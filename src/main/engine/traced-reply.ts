@@ -110,6 +110,10 @@ export class TracedReply implements Reply {
     this.backendHead = !mimeType
   }
 
+  backendRanDry(): void {
+    this.ranDry = true
+  }
+
   relaysBackendHead(): void {
     this.backendHead = true
   }
@@ -176,7 +180,10 @@ export class TracedReply implements Reply {
       }
       return
     }
-    if (deflated && this.relayed && !this.gzipNext) return this.headWithBody(status, given, reason, deflated)
+    if (deflated && this.relayed && !this.gzipNext) {
+      if (this.ranDry) return this.deflatedAfterAll(status, reason, deflated)
+      return this.headWithBody(status, given, reason, deflated)
+    }
     this.headNow(status, given, reason)
   }
 
@@ -198,12 +205,21 @@ export class TracedReply implements Reply {
         this.inner.end(whole)
       },
       (held) => {
-        this.ctx.record('response', deflated.gzip ? 'changed' : 'pass', deflated.gzip ? GZIP_AFTER_ALL : VARY_AFTER_ALL)
-        this.gzipNext = deflated.gzip
-        this.headNow(status, deflated.head(this), reason)
+        this.deflatedAfterAll(status, reason, deflated)
         for (const chunk of held) this.write(chunk)
       }
     )
+  }
+
+  /** mod_proxy's FLUSH reached mod_deflate before the end of the body: the head made without its length. */
+  private deflatedAfterAll(
+    status: number,
+    reason: string | undefined,
+    deflated: { head: LateHead; gzip: boolean }
+  ): void {
+    this.ctx.record('response', deflated.gzip ? 'changed' : 'pass', deflated.gzip ? GZIP_AFTER_ALL : VARY_AFTER_ALL)
+    this.gzipNext = deflated.gzip
+    this.headNow(status, deflated.head(this), reason)
   }
 
   /**

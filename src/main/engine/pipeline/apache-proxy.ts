@@ -115,7 +115,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   return new Promise<boolean>((resolve) => {
     // The backend's status once its answer started (0 before): a 204/304 may end in undici's error.
     let answered = 0
-    // A small answer held for the byte-range filter until its body is complete (proxy-ranges.ts).
+    // A small answer held for the byte-range filter until its body is complete, or until the
+    // backend's connection runs dry first and it goes on whole (proxy-ranges.ts).
     let held: HeldForRanges | null = null
     const finish = (): void => {
       if (overridden !== null) {
@@ -219,7 +220,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             const via = settings.viaEntry
             if (via !== null) relayed.via = relayed.via === undefined ? via : [...[relayed.via].flat(), via]
             const headers = finalHeaders(ctx, status, relayed, false, { relayed: true })
-            held = holdForRanges(ctx, status, headers, ioBufferSize(ctx), relay)
+            held = holdForRanges(ctx, status, headers, ioBufferSize(ctx), relay, reason)
             if (!held) {
               relay()
               ctx.reply.head(status, headers, reason)
@@ -229,7 +230,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           onResponseData(controller, chunk) {
             if (overridden !== null) return
             ctx.trace.response.bytes += chunk.length
-            if (held) return held.add(chunk)
+            if (held?.holding) return held.add(chunk)
             if (!ctx.reply.write(chunk)) controller.pause()
           },
           onResponseEnd: finish,

@@ -125,6 +125,13 @@ export interface Reply {
    */
   proxied?(mimeType?: boolean): void
   /**
+   * mod_proxy's FLUSH went down the filters before the head of the answer it relays: its read
+   * of the backend found nothing before the body's end while the byte-range filter held the
+   * head (proxy-ranges.ts). mod_deflate then decides without the body's length (`deflatedHead`).
+   * (An answer mod_substitute rewrites has no length to hold it by.)
+   */
+  backendRanDry?(): void
+  /**
    * The answer whose head comes next is a backend's (a render's; mod_proxy's say `proxied`): its
    * Content-Type line stays where the backend put it. httpd writes the type a handler named
    * itself (a file's, an error page's) last (http/httpd-head.ts).
