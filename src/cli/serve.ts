@@ -6,7 +6,7 @@
  * as the SDK's docker_run does with its argument).
  */
 import { parseArgs } from 'node:util'
-import { formatDiagnostic } from '../shared/diagnostics'
+import { formatDiagnostic, type Diagnostic } from '../shared/diagnostics'
 import { startDemoRender, type DemoRender } from '../main/engine/demo/render'
 import { Engine } from '../main/engine/engine'
 import { missingDocroots } from '../main/engine/runtime/cache-runtime'
@@ -66,10 +66,20 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       await demo?.close()
       return 1
     }
+    // The warnings the last loaded configuration had: a reload prints those it adds, so an edit
+    // that brings one (a pitfall, an immutable SDK file changed) says so where the edit is
+    // watched, not only as a changed count. A warning is known by its file, code and message:
+    // lines moved by an edit above it do not make it new.
+    let knownWarnings = new Set(warnings(engine.active.loaded.diagnostics).map(warningKey))
     engine.events.subscribe((e) => {
       if (e.type !== 'config') return
       if (e.ok) {
-        out(`Configuration reloaded (generation ${e.generation}, ${e.warnings.length} warning(s))`)
+        const added = warnings(e.warnings).filter((d) => !knownWarnings.has(warningKey(d)))
+        knownWarnings = new Set(warnings(e.warnings).map(warningKey))
+        out(
+          `Configuration reloaded (generation ${e.generation}, ${e.warnings.length} warning(s))${added.length > 0 ? ', new:' : ''}`
+        )
+        for (const d of added) out(`  ${formatDiagnostic(d, displayPath)}`)
         warnMissingDocroots(engine, out)
       } else {
         out(`Configuration NOT reloaded, the previous one keeps serving:`)
@@ -139,4 +149,12 @@ function warnMissingDocroots(engine: Engine, out: (s: string) => void): void {
         `create ${m.docroot} and it is used from the next request, without a reload.`
     )
   }
+}
+
+function warnings(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === 'warning')
+}
+
+function warningKey(d: Diagnostic): string {
+  return `${d.pos?.file ?? ''}\0${d.code}\0${d.message}`
 }

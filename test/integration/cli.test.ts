@@ -290,6 +290,35 @@ describe('dispatcher-workbench command line', () => {
       }
     })
 
+    it('a reload prints the warnings the edit added, not only their count', async () => {
+      const farm = (extra: string[]) =>
+        dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: 4503 }], filter: filterF(extra) }])
+      const cfg = writeConfig(farm([]))
+      const cli = startCli(['serve', cfg.dir, '--port', '0', '--no-ui'])
+      try {
+        await cli.waitFor(/^Proxy: /m)
+        fs.writeFileSync(cfg.anyFile, farm(['/0020 { /type "allow" /extension "css" }']))
+        const m = await cli.waitFor(
+          /^Configuration reloaded \(generation 2, (\d+) warning\(s\)\), new:\n((?: {2}.*\n)+)/m
+        )
+        const added = m[2].trimEnd().split('\n')
+        expect(added).toHaveLength(1)
+        expect(added[0]).toMatch(
+          new RegExp(
+            `^ {2}${cfg.anyFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: warning PITFALL_EXTENSION_WITHOUT_PATH filter rule /0020 `
+          )
+        )
+        // An edit that adds no warning says only the count.
+        fs.writeFileSync(cfg.anyFile, `# unchanged rules\n${farm(['/0020 { /type "allow" /extension "css" }'])}`)
+        const again = await cli.waitFor(/^Configuration reloaded \(generation 3, \d+ warning\(s\)\)(.*)$/m)
+        expect(again[1]).toBe('')
+      } finally {
+        cli.child.kill('SIGTERM')
+        await cli.exited
+        cfg.remove()
+      }
+    })
+
     it('prints the UI address, whose API answers; --no-ui prints none and still proxies', async () => {
       const withUi = startCli(['serve', '--port', '0', '--demo'])
       try {
