@@ -5,8 +5,8 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import type { EngineApi, RevealResult, RuntimeSettings } from '../shared/api'
-import type { FlushAction } from '../shared/cache-types'
 import type { SourcePos } from '../shared/diagnostics'
+import { BadArgument, flushAction, nonEmptyString, resourceOnly } from './call-arguments'
 import {
   callChannel,
   CALLS,
@@ -25,29 +25,6 @@ export interface ShellExtras {
   showItemInFolder(path: string): void
   /** The app's own page: calls from anything else are refused. */
   isTrusted(senderUrl: string): boolean
-}
-
-class BadArgument extends Error {
-  readonly code = 'BAD_REQUEST'
-}
-
-const FLUSH_ACTIONS: readonly FlushAction[] = ['Activate', 'Deactivate', 'Delete', 'Test']
-
-function str(v: unknown, name: string): string {
-  if (typeof v !== 'string' || v === '') throw new BadArgument(`${name} must be a non-empty string`)
-  return v
-}
-
-function action(v: unknown): FlushAction {
-  if (!FLUSH_ACTIONS.includes(v as FlushAction))
-    throw new BadArgument(`action must be one of ${FLUSH_ACTIONS.join(', ')}`)
-  return v as FlushAction
-}
-
-/** `CQ-Action-Scope: ResourceOnly` asked for; absent means the hierarchical flush. */
-function resourceOnly(v: unknown): boolean {
-  if (v !== undefined && typeof v !== 'boolean') throw new BadArgument('resourceOnly must be true or false')
-  return v === true
 }
 
 function listOptions(v: unknown): { afterSeq?: number; limit?: number } {
@@ -77,21 +54,28 @@ function runtimeSettings(v: unknown): Partial<RuntimeSettings> {
 
 const DISPATCH: Record<CallName, (api: EngineApi, args: unknown[]) => Promise<unknown>> = {
   listTraces: (api, [o]) => api.listTraces(listOptions(o)),
-  getTrace: (api, [id]) => api.getTrace(str(id, 'id')),
+  getTrace: (api, [id]) => api.getTrace(nonEmptyString(id, 'id')),
   clearTraces: (api) => api.clearTraces(),
-  replay: (api, [id]) => api.replay(str(id, 'id')),
+  replay: (api, [id]) => api.replay(nonEmptyString(id, 'id')),
   getConfigStatus: (api) => api.getConfigStatus(),
   reloadConfig: (api) => api.reloadConfig(),
-  openConfig: (api, [p]) => api.openConfig(str(p, 'path')),
+  openConfig: (api, [p]) => api.openConfig(nonEmptyString(p, 'path')),
   setRuntime: (api, [settings]) => api.setRuntime(runtimeSettings(settings)),
-  listCacheFolder: (api, [farm, rel]) => api.listCacheFolder(str(farm, 'farm'), str(rel, 'relPath')),
-  cacheTotals: (api, [farm]) => api.cacheTotals(str(farm, 'farm')),
+  listCacheFolder: (api, [farm, rel]) =>
+    api.listCacheFolder(nonEmptyString(farm, 'farm'), nonEmptyString(rel, 'relPath')),
+  cacheTotals: (api, [farm]) => api.cacheTotals(nonEmptyString(farm, 'farm')),
   previewFlush: (api, [farm, handle, a, scope]) =>
-    api.previewFlush(str(farm, 'farm'), str(handle, 'handle'), action(a), resourceOnly(scope)),
+    api.previewFlush(
+      nonEmptyString(farm, 'farm'),
+      nonEmptyString(handle, 'handle'),
+      flushAction(a),
+      resourceOnly(scope)
+    ),
   flush: (api, [farm, handle, a, scope]) =>
-    api.flush(str(farm, 'farm'), str(handle, 'handle'), action(a), resourceOnly(scope)),
-  clearCacheFolder: (api, [farm, rel]) => api.clearCacheFolder(str(farm, 'farm'), str(rel, 'relPath')),
-  cachePath: (api, [farm, rel]) => api.cachePath(str(farm, 'farm'), str(rel, 'relPath')),
+    api.flush(nonEmptyString(farm, 'farm'), nonEmptyString(handle, 'handle'), flushAction(a), resourceOnly(scope)),
+  clearCacheFolder: (api, [farm, rel]) =>
+    api.clearCacheFolder(nonEmptyString(farm, 'farm'), nonEmptyString(rel, 'relPath')),
+  cachePath: (api, [farm, rel]) => api.cachePath(nonEmptyString(farm, 'farm'), nonEmptyString(rel, 'relPath')),
   getRenders: (api) => api.getRenders()
 }
 
@@ -129,7 +113,7 @@ export function registerIpc(api: EngineApi, extras: ShellExtras): () => void {
     wrap(event, extras, () => extras.openInEditor(sourcePos(pos)))
   )
   ipcMain.handle(REVEAL_CHANNEL, (event, farm: unknown, rel: unknown) =>
-    wrap(event, extras, () => reveal(api, extras, str(farm, 'farm'), str(rel, 'relPath')))
+    wrap(event, extras, () => reveal(api, extras, nonEmptyString(farm, 'farm'), nonEmptyString(rel, 'relPath')))
   )
   return () => {
     for (const name of CALLS) ipcMain.removeHandler(callChannel(name))

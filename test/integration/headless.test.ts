@@ -239,6 +239,21 @@ describe('the API mirrors the engine', () => {
     expect(renders[0].avgMs).toBeGreaterThan(0)
   })
 
+  it('a flush with a bad argument is refused before it reaches the engine: 400, naming the argument', async () => {
+    const flush = (body: Record<string, unknown>) =>
+      call('POST', '/api/cache/flush', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const badAction = await flush({ farm: 'publish', handle: '/content', action: 'Nuke' })
+    expect(badAction.status).toBe(400)
+    expect(JSON.parse(badAction.text)).toEqual({
+      error: 'action must be one of Activate, Deactivate, Delete, Test',
+      code: 'BAD_REQUEST'
+    })
+    const badScope = await flush({ farm: 'publish', handle: '/content', action: 'Activate', resourceOnly: 'yes' })
+    expect(JSON.parse(badScope.text).error).toBe('resourceOnly must be true or false')
+    const noHandle = await flush({ farm: 'publish', action: 'Activate' })
+    expect(JSON.parse(noHandle.text).error).toBe('handle must be a non-empty string')
+  })
+
   it('cache calls name the farm they cannot find', async () => {
     const r = await call('GET', '/api/cache/totals?farm=nosuchfarm')
     expect(r.status).toBe(400)

@@ -4,12 +4,8 @@
  * `src/renderer/src/api/ws-client.ts` is the other side of this table.
  */
 import type { EngineApi } from '../../shared/api'
-import type { FlushAction } from '../../shared/cache-types'
+import { BadArgument, flushAction, nonEmptyString, resourceOnly } from '../call-arguments'
 import { revealInFileManager } from './reveal'
-
-export class BadRequest extends Error {
-  readonly code = 'BAD_REQUEST'
-}
 
 export interface Call {
   method: 'GET' | 'POST'
@@ -25,30 +21,11 @@ interface Route {
   handle: Handler
 }
 
-const FLUSH_ACTIONS: readonly FlushAction[] = ['Activate', 'Deactivate', 'Delete', 'Test']
-
-function str(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new BadRequest(`${name} must be a non-empty string`)
-  return value
-}
-
 function optInt(value: string | null, name: string): number | undefined {
   if (value === null || value === '') return undefined
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) throw new BadRequest(`${name} must be a non-negative integer`)
+  if (!Number.isInteger(n) || n < 0) throw new BadArgument(`${name} must be a non-negative integer`)
   return n
-}
-
-function action(value: unknown): FlushAction {
-  if (!FLUSH_ACTIONS.includes(value as FlushAction))
-    throw new BadRequest(`action must be one of ${FLUSH_ACTIONS.join(', ')}`)
-  return value as FlushAction
-}
-
-/** `CQ-Action-Scope: ResourceOnly` asked for; absent means the hierarchical flush. */
-function resourceOnly(value: unknown): boolean {
-  if (value !== undefined && typeof value !== 'boolean') throw new BadRequest('resourceOnly must be true or false')
-  return value === true
 }
 
 const ROUTES: Route[] = [
@@ -74,26 +51,30 @@ const ROUTES: Route[] = [
   },
   { method: 'GET', pattern: /^\/api\/config$/, handle: (api) => api.getConfigStatus() },
   { method: 'POST', pattern: /^\/api\/config\/reload$/, handle: (api) => api.reloadConfig() },
-  { method: 'POST', pattern: /^\/api\/config\/open$/, handle: (api, c) => api.openConfig(str(c.body.path, 'path')) },
+  {
+    method: 'POST',
+    pattern: /^\/api\/config\/open$/,
+    handle: (api, c) => api.openConfig(nonEmptyString(c.body.path, 'path'))
+  },
   { method: 'POST', pattern: /^\/api\/config\/runtime$/, handle: (api, c) => api.setRuntime(c.body) },
   {
     method: 'GET',
     pattern: /^\/api\/cache\/folder$/,
-    handle: (api, c) => api.listCacheFolder(str(c.query.get('farm'), 'farm'), c.query.get('path') ?? '/')
+    handle: (api, c) => api.listCacheFolder(nonEmptyString(c.query.get('farm'), 'farm'), c.query.get('path') ?? '/')
   },
   {
     method: 'GET',
     pattern: /^\/api\/cache\/totals$/,
-    handle: (api, c) => api.cacheTotals(str(c.query.get('farm'), 'farm'))
+    handle: (api, c) => api.cacheTotals(nonEmptyString(c.query.get('farm'), 'farm'))
   },
   {
     method: 'POST',
     pattern: /^\/api\/cache\/flush-preview$/,
     handle: (api, c) =>
       api.previewFlush(
-        str(c.body.farm, 'farm'),
-        str(c.body.handle, 'handle'),
-        action(c.body.action),
+        nonEmptyString(c.body.farm, 'farm'),
+        nonEmptyString(c.body.handle, 'handle'),
+        flushAction(c.body.action),
         resourceOnly(c.body.resourceOnly)
       )
   },
@@ -102,27 +83,28 @@ const ROUTES: Route[] = [
     pattern: /^\/api\/cache\/flush$/,
     handle: (api, c) =>
       api.flush(
-        str(c.body.farm, 'farm'),
-        str(c.body.handle, 'handle'),
-        action(c.body.action),
+        nonEmptyString(c.body.farm, 'farm'),
+        nonEmptyString(c.body.handle, 'handle'),
+        flushAction(c.body.action),
         resourceOnly(c.body.resourceOnly)
       )
   },
   {
     method: 'POST',
     pattern: /^\/api\/cache\/clear$/,
-    handle: (api, c) => api.clearCacheFolder(str(c.body.farm, 'farm'), str(c.body.path, 'path'))
+    handle: (api, c) => api.clearCacheFolder(nonEmptyString(c.body.farm, 'farm'), nonEmptyString(c.body.path, 'path'))
   },
   {
     method: 'GET',
     pattern: /^\/api\/cache\/path$/,
-    handle: (api, c) => api.cachePath(str(c.query.get('farm'), 'farm'), str(c.query.get('path'), 'path'))
+    handle: (api, c) =>
+      api.cachePath(nonEmptyString(c.query.get('farm'), 'farm'), nonEmptyString(c.query.get('path'), 'path'))
   },
   {
     method: 'POST',
     pattern: /^\/api\/cache\/reveal$/,
     handle: async (api, c) =>
-      revealInFileManager(await api.cachePath(str(c.body.farm, 'farm'), str(c.body.path, 'path')))
+      revealInFileManager(await api.cachePath(nonEmptyString(c.body.farm, 'farm'), nonEmptyString(c.body.path, 'path')))
   },
   { method: 'GET', pattern: /^\/api\/renders$/, handle: (api) => api.getRenders() }
 ]

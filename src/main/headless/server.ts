@@ -11,7 +11,8 @@ import type { EngineApi } from '../../shared/api'
 import { streamEvents } from './event-socket'
 import { newToken, RequestGuard, tokenOf, type Refusal } from './guard'
 import { rendererDir, serveRendererFile } from './renderer-files'
-import { BadRequest, findRoute } from './routes'
+import { BadArgument } from '../call-arguments'
+import { findRoute } from './routes'
 
 export interface HeadlessServerOptions {
   api: EngineApi
@@ -139,7 +140,7 @@ async function handleApi(
     sendJson(res, 200, value)
   } catch (e) {
     const err = e as Error & { code?: string }
-    const code = err instanceof BadRequest ? 'BAD_REQUEST' : (err.code ?? 'ENGINE_ERROR')
+    const code = err instanceof BadArgument ? 'BAD_REQUEST' : (err.code ?? 'ENGINE_ERROR')
     sendJson(res, STATUS_OF_CODE[code] ?? 500, { error: err.message, code })
   }
 }
@@ -153,7 +154,7 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
     const type = req.headers['content-type'] ?? ''
     if (!type.startsWith('application/json')) {
       req.resume()
-      return reject(new BadRequest('POST bodies must be application/json'))
+      return reject(new BadArgument('POST bodies must be application/json'))
     }
     const chunks: Buffer[] = []
     let size = 0
@@ -161,7 +162,7 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
       size += c.length
       if (size > MAX_BODY) {
         req.destroy()
-        reject(new BadRequest('request body too large'))
+        reject(new BadArgument('request body too large'))
       } else chunks.push(c)
     })
     req.on('end', () => {
@@ -172,7 +173,7 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
         if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object')
         resolve(v as Record<string, unknown>)
       } catch {
-        reject(new BadRequest('request body is not a JSON object'))
+        reject(new BadArgument('request body is not a JSON object'))
       }
     })
     req.on('error', reject)
