@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import YAML from 'yaml'
 import { Engine } from '../main/engine/engine'
 import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
+import { displayPath } from './check'
 import { toExplainJson, type ExplainJson } from './explain-json'
 import { loadOrReport } from './load-or-report'
 
@@ -91,6 +92,16 @@ function actualOf(key: string, r: ExplainJson): unknown {
   return undefined
 }
 
+/**
+ * For a filter expectation that failed, the rule that decided and where it is written: the
+ * rule to look at (or to fix) without running explain for the case.
+ */
+function decidedBy(key: string, r: ExplainJson): string {
+  if ((key !== 'decision' && key !== 'rule') || !r.filter) return ''
+  const rule = r.filter.rule
+  return rule ? ` (rule /${rule.label} at ${displayPath(rule.file)}:${rule.line})` : ' (no rule matched)'
+}
+
 export function runCases(engine: Engine, cases: TestCase[]): { name: string; ok: boolean; failures: string[] }[] {
   return cases.map((c) => {
     const m = /^\s*(?:([A-Za-z]+)\s+)?(\S+)\s*$/.exec(c.request)
@@ -109,7 +120,8 @@ export function runCases(engine: Engine, cases: TestCase[]): { name: string; ok:
       const actual = actualOf(key, r)
       const norm = (v: unknown) => (typeof v === 'string' ? v.replace(/^\//, '') : v)
       const same = key === 'rule' || key === 'farm' ? norm(actual) === norm(expected) : actual === expected
-      if (!same) failures.push(`${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
+      if (!same)
+        failures.push(`${key}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}${decidedBy(key, r)}`)
     }
     return { name: c.name ?? c.request, ok: failures.length === 0, failures }
   })

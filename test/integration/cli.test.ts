@@ -203,20 +203,29 @@ describe('dispatcher-workbench command line', () => {
       }
     })
 
-    it('a wrong expectation: exit 1 and a FAIL line naming what differed', async () => {
+    it('a wrong expectation: exit 1 and a FAIL line naming what differed and the rule that decided, with its file:line', async () => {
       const cases = writeConfig(GOOD, {
         'cases.yaml': [
           '- name: wrongly expected',
           '  request: GET /libs/x.html',
           '  expect: { decision: allow }',
+          '- name: another rule',
+          '  request: GET /content/site/en.infinity.json',
+          '  expect: { rule: "0001" }',
           ''
         ].join('\n')
       })
       try {
         const r = await runCli(['test', cases.dir, path.join(cases.dir, 'cases.yaml')])
         expect(r.code).toBe(1)
-        expect(r.stdout).toMatch(/^FAIL\s+wrongly expected\s+decision: expected "allow", got "deny"$/m)
-        expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 1 failed')
+        const at = (label: string) => `${cases.anyFile}:${cases.lineOf(`/${label} {`)}`
+        expect(r.stdout.split('\n')).toContain(
+          `FAIL  wrongly expected  decision: expected "allow", got "deny" (rule /0001 at ${at('0001')})`
+        )
+        expect(r.stdout.split('\n')).toContain(
+          `FAIL  another rule      rule: expected "0001", got "0011" (rule /0011 at ${at('0011')})`
+        )
+        expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 2 failed')
       } finally {
         cases.remove()
       }
