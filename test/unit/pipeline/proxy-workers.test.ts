@@ -33,3 +33,15 @@ describe('proxy workers (ap_proxy_get_worker_ex)', () => {
     expect(keepsBackendConnection(workers, 'http://c/abc/f')).toBe(false)
   })
 })
+
+describe("a matchable worker's $N (ap_proxy_strcmp_ematch)", () => {
+  it('gives up at the first try that ran out of URL, as httpd does, so several $N cost no more than one', () => {
+    const workers = defineWorkers([match('http://h/$1/$2/$3/$4/z', 'enablereuse=on')])
+    const started = performance.now()
+    expect(keepsBackendConnection(workers, `http://h/${'/'.repeat(400)}`)).toBe(false)
+    // Trying every place after each $N took 20 s here; httpd's stop makes it a few microseconds.
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(keepsBackendConnection(workers, 'http://h/aa/bb/cc/dd/z')).toBe(true)
+    expect(keepsBackendConnection(workers, 'http://h/a//b/cc/dd/z/more')).toBe(true)
+  })
+})

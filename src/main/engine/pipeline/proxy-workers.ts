@@ -110,20 +110,42 @@ function lowerSchemeAndHost(url: string): string {
  * character as it is, and the URL matches once the whole name was gone through (what follows
  * in the URL does not matter).
  */
-function wildcardMatch(str: string, expected: string, x = 0, y = 0): boolean {
+function wildcardMatch(str: string, expected: string): boolean {
+  return ematch(str, expected, 0, 0) === Ematch.Match
+}
+
+/** ap_proxy_strcmp_ematch's answers: 0 a match, 1 a difference, -1 the URL ran out, -2 a trailing `\`. */
+const enum Ematch {
+  Match = 0,
+  Differs = 1,
+  RanOut = -1,
+  Invalid = -2
+}
+
+/**
+ * httpd's recursion as it is: after a `$N` it tries the rest of the name at each later place in
+ * the URL only while those tries differ, and gives up on the first that ran out of URL (or found
+ * a trailing `\`). That stop is what keeps a name with several `$N` linear in the URL's length;
+ * trying every place instead costs the URL's length to the power of their number (a
+ * 400-character URL against four took 20 seconds), and it decides nothing differently.
+ */
+function ematch(str: string, expected: string, x: number, y: number): Ematch {
   for (; y < expected.length; y++, x++) {
     if (expected[y] === '$' && isDigit(expected[y + 1])) {
       do y += 2
       while (expected[y] === '$' && isDigit(expected[y + 1]))
-      if (y >= expected.length) return true
-      for (; x < str.length; x++) if (wildcardMatch(str, expected, x, y)) return true
-      return false
+      if (y >= expected.length) return Ematch.Match
+      while (x < str.length) {
+        const answer = ematch(str, expected, x++, y)
+        if (answer !== Ematch.Differs) return answer
+      }
+      return Ematch.RanOut
     }
-    if (x >= str.length) return false
-    if (expected[y] === '\\' && ++y >= expected.length) return false
-    if (str[x] !== expected[y]) return false
+    if (x >= str.length) return Ematch.RanOut
+    if (expected[y] === '\\' && ++y >= expected.length) return Ematch.Invalid
+    if (str[x] !== expected[y]) return Ematch.Differs
   }
-  return true
+  return Ematch.Match
 }
 
 function isDigit(c: string | undefined): boolean {
