@@ -49,6 +49,11 @@ function headerList(flat: readonly string[], host: string, streamed: boolean, cl
   ]
 }
 
+/** The controller of a request that was never made: there is nothing to pause or abort. */
+function refusedController(reason: Error): Dispatcher.DispatchController {
+  return { aborted: true, paused: false, reason, abort: () => {}, pause: () => {}, resume: () => {} }
+}
+
 export function dispatchExpecting(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
   const origin = new URL(String(opts.origin))
   const secure = origin.protocol === 'https:'
@@ -60,14 +65,23 @@ export function dispatchExpecting(opts: Dispatcher.DispatchOptions, handler: Dis
   let reason: Error | null = null
   let res: IncomingMessage | null = null
   let over = false
-  const creq = (secure ? https : http).request({
-    host: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: origin.port || (secure ? 443 : 80),
-    method: opts.method,
-    path: opts.path,
-    headers,
-    agent: secure ? httpsAgent : httpAgent
-  })
+  let creq: http.ClientRequest
+  try {
+    creq = (secure ? https : http).request({
+      host: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: origin.port || (secure ? 443 : 80),
+      method: opts.method,
+      path: opts.path,
+      headers,
+      agent: secure ? httpsAgent : httpAgent
+    })
+  } catch (err) {
+    // node:http throws on a request it will not write (a header value with a control character
+    // that `RequestHeader` made of the URL: ERR_INVALID_CHAR); undici's dispatch hands the same
+    // refusal to the handler instead (InvalidArgumentError), and so does this drop-in.
+    handler.onResponseError?.(refusedController(err as Error), err as Error)
+    return
+  }
   const controller: Dispatcher.DispatchController & { rawHeaders?: Buffer[] | null } = {
     get aborted() {
       return aborted
