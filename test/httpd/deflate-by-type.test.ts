@@ -63,6 +63,16 @@ const proxied = proxiedSideBySide((b, d) => [
   // (/q/ relays the same answers without mod_deflate.)
   '<Location /p/>',
   'AddOutputFilterByType DEFLATE text/plain',
+  '</Location>',
+  // ErrorDocuments that mod_proxy answers (below /p/).
+  `ProxyPass /e/ ${b}/b/`,
+  '<Location /e/>',
+  '  ProxyErrorOverride On',
+  '  ErrorDocument 404 /p/whole/length/text/600',
+  '  ErrorDocument 403 /p/whole/length-later/text/40',
+  '  ErrorDocument 500 /p/whole/length/text/40',
+  '  ErrorDocument 401 /p/status/203',
+  '  ErrorDocument 410 /p/status/404',
   '</Location>'
 ])
 
@@ -126,6 +136,21 @@ describe('AddOutputFilterByType DEFLATE on a proxied answer', () => {
       ['GET', '/p/whole/length-later/text/40', { range: 'bytes=0-9' }],
       ['GET', '/q/text/200', { range: 'items=0-9' }],
       ['GET', '/q/text/200', { range: 'bytes=0-' }]
+    ]
+    expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
+  })
+
+  // mod_proxy_http sets r->status to the backend's: an ErrorDocument it answers goes out with the
+  // backend's status and reason phrase (the error's WWW-Authenticate kept), and mod_deflate sees
+  // that status, deciding as for any relayed answer.
+  it("sends an ErrorDocument mod_proxy answers with the backend's status, filtered as such, as apache2 does", async () => {
+    const requests: HttpdRequest[] = [
+      ['GET', '/e/status/404', GZ],
+      ['GET', '/e/status/403', GZ],
+      ['GET', '/e/status/403', {}],
+      ['GET', '/e/status/500', GZ],
+      ['GET', '/e/www', GZ],
+      ['GET', '/e/status/410', GZ]
     ]
     expect(await compareAll(requests, proxied.running.apachePort, proxied.running.enginePort)).toBe('')
   })

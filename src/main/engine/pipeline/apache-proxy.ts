@@ -185,6 +185,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               return
             }
             ctx.status = status
+            // mod_proxy_http sets r->status to the backend's: an ErrorDocument's request answers with it.
+            if (ctx.isErrorDocument) ctx.statusFromBackend = true
             ctx.record(
               'render',
               'stop',

@@ -165,6 +165,7 @@ export interface Reply {
 interface AnsweredBy {
   rewriteRedirect: boolean
   rewriteStatus: boolean
+  statusFromBackend?: boolean
   recursiveError?: number
 }
 
@@ -251,6 +252,17 @@ export class RequestContext {
   }
   set rewriteStatus(value: boolean) {
     this.answered().rewriteStatus = value
+  }
+  /**
+   * The answer is one mod_proxy relays: mod_proxy_http sets `r->status` to the backend's, so in
+   * an ErrorDocument's internal request the answer goes out with the backend's status, and the
+   * output filters and mod_headers see that status, not the error's.
+   */
+  get statusFromBackend(): boolean {
+    return this.answeredBy?.statusFromBackend ?? false
+  }
+  set statusFromBackend(value: boolean) {
+    this.answered().statusFromBackend = value
   }
   /**
    * In a chain of ErrorDocument requests, the status whose ErrorDocument failed further down

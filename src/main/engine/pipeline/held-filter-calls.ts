@@ -1,6 +1,7 @@
 /**
  * The Reply calls that say how the next head's answer is filtered and written (mod_deflate's
- * `gzipBody`, `undeflatedHead` and `deflatedHead`, mod_substitute's `substituteBody`, the `Header` lines), held by a reply that
+ * `gzipBody`, `undeflatedHead` and `deflatedHead`, mod_substitute's `substituteBody`, the `Header` lines,
+ * and mod_proxy's word that it relays the answer: `proxied`, `backendSpelling`, `backendRanDry`), held by a reply that
  * stands in for another until it knows whether the answer they were made for goes out (an
  * ErrorDocument's subrequest: its own error answer is dropped). One place for all of them, so
  * a filter added later is not left behind by one wrapper.
@@ -10,7 +11,17 @@ import type { SubstituteRules } from './substitute'
 import type { WireLine } from '../http/wire-lines'
 
 type FilterCalls = Required<
-  Pick<Reply, 'gzipBody' | 'substituteBody' | 'undeflatedHead' | 'deflatedHead' | 'headerLines'>
+  Pick<
+    Reply,
+    | 'gzipBody'
+    | 'substituteBody'
+    | 'undeflatedHead'
+    | 'deflatedHead'
+    | 'headerLines'
+    | 'proxied'
+    | 'backendSpelling'
+    | 'backendRanDry'
+  >
 >
 
 export class HeldFilterCalls implements FilterCalls {
@@ -34,6 +45,18 @@ export class HeldFilterCalls implements FilterCalls {
 
   headerLines(lines: readonly WireLine[]): void {
     this.calls.push((r) => r.headerLines?.(lines))
+  }
+
+  proxied(mimeType?: boolean): void {
+    this.calls.push((r) => r.proxied?.(mimeType))
+  }
+
+  backendSpelling(names: ReadonlyMap<string, string>): void {
+    this.calls.push((r) => r.backendSpelling?.(names))
+  }
+
+  backendRanDry(): void {
+    this.calls.push((r) => r.backendRanDry?.())
   }
 
   /** Makes the held calls on `reply`, and forgets them. */

@@ -89,11 +89,16 @@ export function filterApplies(
 
 /**
  * r->status as the output filters see it: an ErrorDocument's page goes out under the error it
- * answers for, unless mod_rewrite redirected its request or answered with a status of its own.
+ * answers for, unless mod_rewrite redirected its request or answered with a status of its own,
+ * or mod_proxy relayed it (mod_proxy_http sets r->status to the backend's).
  */
 export function statusFiltersSee(ctx: RequestContext, status: number): number {
-  const original = ctx.errorDocumentStatus
-  return original !== undefined && !ctx.rewriteRedirect && !ctx.rewriteStatus ? original : status
+  return answersForError(ctx) ? ctx.errorDocumentStatus! : status
+}
+
+/** An ErrorDocument's page whose `r->status` is still the error's (see statusFiltersSee). */
+function answersForError(ctx: RequestContext): boolean {
+  return ctx.errorDocumentStatus !== undefined && !ctx.rewriteRedirect && !ctx.rewriteStatus && !ctx.statusFromBackend
 }
 
 /**

@@ -166,7 +166,10 @@ function errorDocumentRedirect(
     undeflatedHead: (head) => held.undeflatedHead(withExtras(head)),
     deflatedHead: (head, gzip) => held.deflatedHead(withExtras(head), gzip),
     headerLines: (written) => held.headerLines(written),
-    head(s, headers) {
+    proxied: (mimeType) => held.proxied(mimeType),
+    backendSpelling: (names) => held.backendSpelling(names),
+    backendRanDry: () => held.backendRanDry(),
+    head(s, headers, reason) {
       innerStatus = s
       if (sub.rewriteStatus) {
         // Answered for a status of its own: sent as that request made it.
@@ -174,14 +177,19 @@ function errorDocumentRedirect(
         held.replay(outer)
         return outer.head(s, headers)
       }
-      failed = s >= 400 || (s >= 300 && !sub.rewriteRedirect)
+      // mod_proxy's answer is the handler's: it set r->status to the backend's (measured against
+      // apache2 2.4.68: a proxied document's 200 goes out as a 200), no failed ErrorDocument.
+      const relayed = sub.statusFromBackend
+      failed = !relayed && (s >= 400 || (s >= 300 && !sub.rewriteRedirect))
       if (failed) return held.drop()
-      // The document's own answer goes out with the original status; mod_rewrite's redirect as it is.
-      const sent = s >= 300 ? s : status
+      // The document's own answer goes out with the original status; mod_rewrite's redirect and
+      // mod_proxy's answer as they are.
+      const sent = s >= 300 || relayed ? s : status
       ctx.status = sent
       extras = extraHeaders
       held.replay(outer)
-      outer.head(sent, withErrHeaders(extraHeaders, headers))
+      // (The status line keeps the backend's reason phrase, r->status_line.)
+      outer.head(sent, withErrHeaders(extraHeaders, headers), relayed ? reason : undefined)
     },
     write: (chunk) => (failed ? true : outer.write(chunk)),
     end: (body) => {
