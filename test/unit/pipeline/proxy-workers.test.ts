@@ -25,6 +25,13 @@ describe('proxy workers (ap_proxy_get_worker_ex)', () => {
     expect(keepsBackendConnection(workers, 'http://back/a/x')).toBe(false)
   })
 
+  it('keeps an IPv6 literal whole in the name, brackets and colons (a ProxyPass to http://[::1]:port/ keeps its connection)', () => {
+    const workers = defineWorkers([plain('http://[::1]:8080/b/'), plain('HTTP://[FE80::A]:80/c/')])
+    expect(workers.map((w) => w.name)).toEqual(['http://[::1]:8080/b/', 'http://[fe80::a]/c/'])
+    expect(keepsBackendConnection(workers, 'http://[::1]:8080/b/x')).toBe(true)
+    expect(keepsBackendConnection(workers, 'http://[fe80::a]/c/x')).toBe(true)
+  })
+
   it('leaves a URL no worker takes to the generic worker, which keeps nothing', () => {
     const workers = defineWorkers([plain('http://b:8/x'), match('http://c/$1/e', 'enablereuse=on')])
     expect(keepsBackendConnection(workers, 'http://b:80/x')).toBe(false)

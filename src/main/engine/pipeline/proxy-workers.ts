@@ -87,9 +87,12 @@ function pick(workers: readonly ProxyWorker[], url: string, kind: 'prefix' | 'ma
   return best
 }
 
-/** apr_uri_unparse of the parsed target: scheme and host lower-cased, the scheme's default port dropped. */
+/**
+ * apr_uri_unparse of the parsed target: scheme and host lower-cased, the scheme's default port
+ * dropped. An IPv6 literal keeps its brackets and colons (apr_uri_parse reads `[…]` as the host).
+ */
 function normalisedName(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/:]*)(?::(\d*))?(.*)$/is.exec(url)
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]/]*\]|[^/:]*)(?::(\d*))?(.*)$/is.exec(url)
   if (!m) return url
   const [, scheme, host, port, rest] = m
   const lower = scheme.toLowerCase()
