@@ -55,11 +55,15 @@ describe('AddOutputFilterByType DEFLATE', () => {
 })
 
 const proxied = proxiedSideBySide((b, d) => [
-  ...serverLines(['proxy', 'proxy_http', 'mime', 'deflate', 'filter'], d),
+  ...serverLines(['proxy', 'proxy_http', 'mime', 'deflate', 'filter', 'headers'], d),
   'ProxyRequests Off',
   'ProxyTimeout 5',
   `ProxyPass /p/ ${b}/b/`,
   `ProxyPass /q/ ${b}/b/`,
+  // (What r->status mod_headers sees: the backend's, also for an ErrorDocument mod_proxy answers.)
+  '<Location /p/whole/length/text/600>',
+  '  Header set X-Status "expr=%{REQUEST_STATUS}"',
+  '</Location>',
   // (/q/ relays the same answers without mod_deflate.)
   '<Location /p/>',
   'AddOutputFilterByType DEFLATE text/plain',

@@ -97,7 +97,7 @@ export function statusFiltersSee(ctx: RequestContext, status: number): number {
 }
 
 /** An ErrorDocument's page whose `r->status` is still the error's (see statusFiltersSee). */
-function answersForError(ctx: RequestContext): boolean {
+export function answersForError(ctx: RequestContext): boolean {
   return ctx.errorDocumentStatus !== undefined && !ctx.rewriteRedirect && !ctx.rewriteStatus && !ctx.statusFromBackend
 }
 

@@ -14,7 +14,7 @@ import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 import { deflateDecision, deflateOutcome, deflateSummary, rangeOfRelayed } from './deflate'
-import { filterApplies, statusFiltersSee, substituteInstances } from './output-filters'
+import { answersForError, filterApplies, statusFiltersSee, substituteInstances } from './output-filters'
 import { substituteSummary } from './substitute'
 import { withDefaultCharset } from '../cache/mime-types'
 import { sharedText } from '../text-memo'
@@ -308,11 +308,12 @@ function headerDirectives(
   // err_headers_out (the [CO] cookies) goes out before headers_out, as with Header directives;
   // a Set-Cookie of the answer's own follows them.
   if (!compiled) return errHeaders ? errFirst(errHeaders, flat) : flat
-  // An ErrorDocument's own answer is sent with the status it answers for: r->status all along.
+  // An ErrorDocument's own answer is sent with the status it answers for: r->status all along
+  // (but the backend's when mod_proxy answered it, output-filters.ts answersForError).
   // The byte-range filter, after mod_headers', makes a 206 of a file's 200: r->status is 200 here.
   const rStatus =
-    ctx.errorDocumentStatus !== undefined && status < 300
-      ? ctx.errorDocumentStatus
+    answersForError(ctx) && status < 300
+      ? ctx.errorDocumentStatus!
       : status === 206 && source.filterLines === RANGE_BY_FILTER
         ? 200
         : status
