@@ -122,6 +122,19 @@ describe('the request log', () => {
     await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).not.toBe(0)
   })
 
+  it('the farm the trace shows (farm /publishfarm), typed into the filter bar as farm:/publishfarm, keeps its requests', async () => {
+    const all = await ui.page.locator('.rows .row').count()
+    await row('/content/demo/us/en/adventures.html').first().click()
+    await expect
+      .poll(() => textOf(ui.page.locator('.detail-pane .overview-facts')), POLL)
+      .toContain('farm /publishfarm')
+    const input = ui.page.getByLabel('Filter requests')
+    expect(await input.getAttribute('placeholder')).toContain('farm:publishfarm')
+    await input.fill('farm:/publishfarm')
+    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(all)
+    await input.fill('')
+  })
+
   it('pause holds new requests back and resume shows them', async () => {
     await ui.page.getByRole('button', { name: 'Pause' }).click()
     const count = await ui.page.locator('.rows .row').count()

@@ -41,6 +41,12 @@ describe('the request log filter bar', () => {
     expect(matches('farm:pub', row(1, { farm: 'publish' }))).toBe(false)
   })
 
+  it('farm:/publish and render:/0 match as the UI writes them, with the slash (as rule:/0001 does)', () => {
+    expect(matches('farm:/publish', row(1, { farm: 'publish' }))).toBe(true)
+    expect(matches('render:/0', row(1, { render: '0' }))).toBe(true)
+    expect(matches('render:/1', row(1, { render: '0' }))).toBe(false)
+  })
+
   it('-ext:js hides JavaScript; the extension is read from the path, not the query', () => {
     expect(matches('-ext:js', row(1, { url: '/etc.clientlibs/site.min.js' }))).toBe(false)
     expect(matches('-ext:js', row(1, { url: '/content/page.html?x=a.js' }))).toBe(true)

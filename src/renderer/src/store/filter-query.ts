@@ -152,17 +152,23 @@ function valueTest(key: FilterKey, value: string): Predicate | string {
     }
     case 'method':
       return exact((r) => r.method, value.toUpperCase(), true)
+    // Farms, renders and rules are labels: the UI writes them as the configuration does, with
+    // their slash (farm /publishfarm, render /0, rule /0001), and a name copied from there matches.
     case 'farm':
-      return exact((r) => r.farm, value)
+      return exact((r) => r.farm, withoutSlash(value))
     case 'render':
-      return exact((r) => r.render, value)
+      return exact((r) => r.render, withoutSlash(value))
     case 'rule':
-      return exact((r) => r.rule, value.replace(/^\//, ''))
+      return exact((r) => r.rule, withoutSlash(value))
     case 'host':
       return substring((r) => r.host, value)
     case 'url':
       return substring((r) => r.url, value)
   }
+}
+
+function withoutSlash(label: string): string {
+  return label.replace(/^\//, '')
 }
 
 function freeText(value: string): Predicate {

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react'
 import { useRequests } from '../../session-context'
 
-const HINT = 'Filter: status:404  outcome:blocked  farm:publish  -ext:js  method:POST  duration:>100  text'
+const HINT = 'Filter: status:404  outcome:blocked  farm:publishfarm  -ext:js  method:POST  duration:>100  text'
 
 export function FilterBar() {
   const query = useRequests((s) => s.query)
