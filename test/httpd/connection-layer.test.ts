@@ -454,3 +454,34 @@ describe('RequestReadTimeout header=1-2,MinRate=500 on heads Node’s parser rea
     ])
   }, 30_000)
 })
+
+describe('a head that stops short on Node’s parser (DW_NODE_HTTP_ONLY=1), its ErrorDocument 408 proxied to a slow backend', () => {
+  const running = nodeParserOnly(
+    () =>
+      proxiedSideBySide(
+        (backend, d) => [
+          ...serverLines(['mime', 'proxy', 'proxy_http'], d),
+          'Timeout 1',
+          'AcceptFilter http none',
+          'ErrorDocument 408 /slow/',
+          `ProxyPass /slow/ ${backend}/b/slow timeout=10`
+        ],
+        FILES
+      ).running
+  )
+
+  it('reads no more of the connection: the rest of the head, sent while the 408 is made, is not answered', async () => {
+    const steps: Step[] = ['GET /a.txt HTTP/1.1\r\nHost: loc\r\n', { pause: 1500 }, 'X-B: 1\r\n\r\n']
+    const [apache, heard] = await Promise.all([
+      converse(running.apachePort, steps),
+      converse(running.enginePort, steps)
+    ])
+    expect(apache.stream.match(/^HTTP\/1\.1 /gm)).toHaveLength(1)
+    // apache2 2.4.68 answers once and closes, never answering the head that came too late (the
+    // workbench answered /a.txt before its 408). What that one answer says differs: apache2's
+    // ErrorDocument request fails in turn, a 408 with 'Additionally…', the workbench's does not.
+    expect(heard.stream.match(/^HTTP\/1\.1 /gm)).toHaveLength(1)
+    expect(heard.stream).not.toContain('ETag')
+    expect(heard.closed).toBe(true)
+  }, 20_000)
+})

@@ -114,6 +114,8 @@ export function scenario(method: string, target: string): Step[] {
       return [head + framed + last]
     }
     // The head, then (a moment later) a small body whose length it named.
+    case 'slow':
+      return [{ wait: 2000 }, ...ok(['200 OK', ...plain], 'ok\n')]
     case 'gap':
       return ['HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Type: text/plain\r\n\r\n', { wait: 100 }, '0123456789']
     default:

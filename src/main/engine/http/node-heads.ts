@@ -183,6 +183,10 @@ class NodeHeads {
     const request = this.lineRead ? timedOutHead(this.line) : null
     this.stop()
     const socket = this.socket
+    // httpd reads nothing more from a connection whose head timed out; Node's parser, still on
+    // the socket, would read on and answer a head completed while the 408 is being made (its
+    // ErrorDocument's internal GET, proxied, takes as long as the backend).
+    socket.pause()
     const close = (): void => void socket.end(() => socket.destroy())
     if (!socket.writable) return void socket.destroy()
     if (!request) return close()
