@@ -371,6 +371,20 @@ describe('§12.3 cache decisions under config C', () => {
     expect((await s.get(PAGE)).headers['x-cache-info']).toBe('target file cached')
   })
 
+  it('C21: a /docroot under --docroot DIR reached through a symbolic link that leads outside DIR is not created there', async () => {
+    const dir = tempDocroot()
+    const outside = tempDocroot()
+    fs.symlinkSync(outside, path.join(dir, 'link'))
+    const stack = await stackForThisTest({
+      upstreams: ['publish'],
+      any: (up) => configC(up.publish.port, path.join(dir, 'link', 'html')),
+      engine: { docroot: dir }
+    })
+    const s = withCacheHelpers(stack, path.join(dir, 'link', 'html'))
+    expect(fs.existsSync(path.join(outside, 'html'))).toBe(false)
+    expect((await s.get(PAGE)).headers['x-cache-info']).toBe('not cacheable: document root non-existent')
+  })
+
   it('C22: /headers { "Content-Type" "Last-Modified" } writes en.html.h beside the file and the hit re-sends both headers', async () => {
     const s = await cacheStackForThisTest({ headers: ['Content-Type', 'Last-Modified'] })
     const lastModified = 'Wed, 21 Oct 2015 07:28:00 GMT'

@@ -40,18 +40,41 @@ export function defaultDocroot(configInput: string): string {
   return path.join(workbenchCacheRoot(), `${name}-${(h >>> 0).toString(16)}`, 'docroot')
 }
 
-/** The folders whose insides the workbench may create docroots in (see the top of this file). */
+/** The folders whose insides the workbench may create docroots in (see the top of this file), as real paths. */
 function cacheFolders(given: string | undefined): string[] {
-  const folders = [path.resolve(workbenchCacheRoot())]
-  if (given !== undefined && fs.statSync(given, { throwIfNoEntry: false })?.isDirectory())
-    folders.push(path.resolve(given))
-  return folders
+  const folders = [workbenchCacheRoot()]
+  if (given !== undefined && fs.statSync(given, { throwIfNoEntry: false })?.isDirectory()) folders.push(given)
+  return folders.map(realOrResolved)
 }
 
+/**
+ * Made only when the folders mkdir would create lie inside one of `folders` on disk: the
+ * nearest existing ancestor's real path is compared, not the text, so a symbolic link below
+ * the cache folder that leads elsewhere (`DIR/link → /etc`, docroot `DIR/link/html`) does not
+ * make the workbench create folders outside it.
+ */
 function createDocrootInside(docroot: string, folders: readonly string[]): void {
   if (fs.existsSync(docroot)) return
   const abs = path.resolve(docroot)
-  if (folders.some((f) => abs.startsWith(f + path.sep))) fs.mkdirSync(abs, { recursive: true })
+  // lstat: a dangling link is an existing ancestor too, and one whose real path is unknown.
+  let existing = path.dirname(abs)
+  while (!fs.lstatSync(existing, { throwIfNoEntry: false }) && path.dirname(existing) !== existing)
+    existing = path.dirname(existing)
+  let real: string
+  try {
+    real = path.join(fs.realpathSync.native(existing), path.relative(existing, abs))
+  } catch {
+    return
+  }
+  if (folders.some((f) => real.startsWith(f + path.sep))) fs.mkdirSync(real, { recursive: true })
+}
+
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync.native(p)
+  } catch {
+    return path.resolve(p)
+  }
 }
 
 /**
