@@ -52,6 +52,9 @@ const { running, backend: raw } = proxiedSideBySide((b, d) => [
   `ProxyPassMatch ^/short/(.*)$ ${b}/h/echo/$1`,
   `ProxyPassMatch ^/reuse/(.*)$ ${b}/e/$1 enablereuse=on`,
   `ProxyPass /noreuse/ ${b}/f/ disablereuse=On`,
+  // The last of the two parameters decides.
+  `ProxyPass /reuse-last/ ${b}/g/ disablereuse=on enablereuse=on`,
+  `ProxyPass /noreuse-last/ ${b}/i/ enablereuse=on disablereuse=on`,
   'RewriteEngine On',
   `RewriteRule ^/rw/(.*)$ ${b}/b/$1 [P]`,
   `RewriteRule ^/rw-other/(.*)$ ${b.replace('127.0.0.1', 'localhost')}/b/$1 [P]`
@@ -98,6 +101,8 @@ describe("the backend's connection", () => {
       ['GET', '/shared/xy', {}],
       ['GET', '/reuse/x', {}],
       ['GET', '/noreuse/x', {}],
+      ['GET', '/reuse-last/x', {}],
+      ['GET', '/noreuse-last/x', {}],
       ['GET', '/rw/echo', {}],
       ['GET', '/nka/echo', {}],
       // No worker names the host: mod_proxy's generic one, which never keeps a connection.

@@ -32,6 +32,16 @@ describe('proxy workers (ap_proxy_get_worker_ex)', () => {
     expect(keepsBackendConnection(workers, 'http://[fe80::a]/c/x')).toBe(true)
   })
 
+  it('lets the last of disablereuse= and enablereuse= decide, as set_worker_param reads them in order', () => {
+    const workers = defineWorkers([
+      plain('http://b/de/', 'disablereuse=on', 'enablereuse=on'),
+      plain('http://b/ed/', 'enablereuse=on', 'disablereuse=On'),
+      plain('http://b/dd/', 'disablereuse=on', 'disablereuse=off'),
+      match('http://b/m/$1', 'enablereuse=on', 'enablereuse=off')
+    ])
+    expect(workers.map((w) => w.reusable)).toEqual([true, false, true, false])
+  })
+
   it('leaves a URL no worker takes to the generic worker, which keeps nothing', () => {
     const workers = defineWorkers([plain('http://b:8/x'), match('http://c/$1/e', 'enablereuse=on')])
     expect(keepsBackendConnection(workers, 'http://b:80/x')).toBe(false)

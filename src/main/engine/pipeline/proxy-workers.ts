@@ -52,13 +52,23 @@ export function defineWorkers(lines: readonly WorkerDefinition[]): ProxyWorker[]
 
 function defineWorker(url: string, matchable: boolean, options: readonly string[]): ProxyWorker {
   const name = normalisedName(url)
-  const flag = (key: string): boolean | undefined => {
-    const option = options.find((o) => o.toLowerCase().startsWith(`${key}=`))
-    return option === undefined ? undefined : option.slice(key.length + 1).toLowerCase() === 'on'
+  return { name, matchable, reusable: !(reuseDisabled(options) ?? (matchable && name.includes('$'))) }
+}
+
+/**
+ * worker->s->disablereuse as set_worker_param leaves it, the parameters read in order so that
+ * the last of `disablereuse=` and `enablereuse=` wins (`disablereuse=on enablereuse=on` keeps
+ * the connection, measured against apache2 2.4.68); undefined when neither is given.
+ */
+function reuseDisabled(options: readonly string[]): boolean | undefined {
+  let disabled: boolean | undefined
+  for (const option of options) {
+    const [key, value = ''] = option.toLowerCase().split(/=(.*)/s)
+    if (value !== 'on' && value !== 'off') continue
+    if (key === 'disablereuse') disabled = value === 'on'
+    else if (key === 'enablereuse') disabled = value === 'off'
   }
-  const enabled = flag('enablereuse')
-  const disabled = flag('disablereuse') ?? (enabled === undefined ? undefined : !enabled)
-  return { name, matchable, reusable: !(disabled ?? (matchable && name.includes('$'))) }
+  return disabled
 }
 
 /** Whether the connection to the backend at `url` is kept after the request. */
