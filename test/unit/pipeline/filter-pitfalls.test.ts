@@ -46,6 +46,22 @@ describe('filter pitfalls (§10)', () => {
     ).toEqual([])
   })
 
+  it("the /extension and /selectors warnings' examples use the rule's own value, and the example is let through", () => {
+    const ext = [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/extension "webmanifest"`)]
+    expect(compileFilter(ext).warnings[0].message).toContain(
+      '"/crx/de/index.jsp;%0aa.webmanifest" has the extension webmanifest'
+    )
+    expect(run(ext, 'GET /crx/de/index.jsp;%0aa.webmanifest HTTP/1.1').decision).toBe('allow')
+    const sel = [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/path "/content/*" /selectors '(fp)'`)]
+    expect(compileFilter(sel).warnings[0].message).toContain('(page.fp.infinity.json)')
+    expect(run(sel, 'GET /content/page.fp.infinity.json HTTP/1.1').decision).toBe('allow')
+    const glob = [
+      rule('0001', 'deny', `/url "*"`),
+      rule('0002', 'allow', `/glob "GET /libs/granite/csrf/token.json *"`)
+    ]
+    expect(compileFilter(glob).warnings[0].message).toContain('(for example an allow of "GET *.css *"')
+  })
+
   it('6: "[.]*" in a glob is one dot and then anything: "/content/[.]*.form.html" needs a dot after /content/', () => {
     const rules = [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/url "/content/[.]*.form.html"`)]
     expect(compileFilter(rules).warnings.map((x) => x.code)).toEqual(['PITFALL_BRACKET_DOT'])

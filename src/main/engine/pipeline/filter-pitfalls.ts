@@ -27,16 +27,17 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
       'PITFALL_ALLOW_GLOB',
       'glob',
       glob.pos,
-      'Allowing requests with globs is considered unsafe (the module logs this): the glob matches the whole request line, query included, so "GET *.css *" also lets "GET /any/page?a=.css HTTP/1.1" through (CVE-2016-0957); allow with /method, /path, /extension instead'
+      'Allowing requests with globs is considered unsafe (the module logs this): the glob matches the whole request line, query included (for example an allow of "GET *.css *" also lets "GET /any/page?a=.css HTTP/1.1" through, CVE-2016-0957); allow with /method, /path, /extension instead'
     )
   }
   const extension = spec('extension')
   if (rule.type === 'allow' && extension && !spec('path') && !spec('url') && !glob) {
+    const ext = exampleWord(extension) ?? 'css'
     warn(
       'PITFALL_EXTENSION_WITHOUT_PATH',
       'extension',
       extension.pos,
-      'an /extension allow without /path or /url allows that extension anywhere: "/crx/de/index.jsp;%0aa.css" has the extension css'
+      `an /extension allow without /path or /url allows that extension anywhere: "/crx/de/index.jsp;%0aa.${ext}" has the extension ${ext}`
     )
   }
   const path = spec('path')
@@ -81,6 +82,7 @@ export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
     // An empty pattern ("", '', '()') matches only a request without selectors, never a chain.
     if (rule.type !== 'allow' || !selectors || selectors.source.replace(/[()]/g, '') === '') return
     if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
+    const selector = exampleWord(selectors) ?? 'model'
     warnings.push(
       problem(
         'warning',
@@ -88,11 +90,21 @@ export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
         rule,
         'selectors',
         selectors.pos,
-        `/selectors is tried against each selector, so "${selectors.source}" also allows a chain that holds a match among others (as "model" allows a.model.infinity.json); deny the selectors you do not serve in a later rule`
+        `/selectors is tried against each selector, so "${selectors.source}" also allows a chain that holds a match among others (page.${selector}.infinity.json); deny the selectors you do not serve in a later rule`
       )
     )
   })
   return warnings
+}
+
+/**
+ * A word the pattern matches, to put the rule's own value in a warning's example: the pattern
+ * itself when it is a plain word ("webmanifest"), else the first plain-word alternative of a
+ * regex or glob alternation ('(css|js)' gives css). Undefined when none is that simple.
+ */
+function exampleWord(pattern: PatternSpec): string | undefined {
+  const source = pattern.source.replace(/^\^?\(?/, '').replace(/\)?\$?$/, '')
+  return source.split('|').find((alt) => /^[\w-]+$/.test(alt))
 }
 
 export function problem(
