@@ -8,6 +8,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { stackForThisTest } from './support/engine'
 import { embeddedConfigWithVhost } from './support/config'
+import { dispatcherLogLine } from '../../src/shared/log-line'
 
 describe('RewriteMap', () => {
   it('a txt: map and int:tolower drive a redirect; a key the map lacks takes the default', async () => {
@@ -29,6 +30,25 @@ RewriteRule "^/go/(.+)$" "\${legacy:\${lc:$1}|/content/demo/us/en.html}" [R=301,
     expect((await s.send('/go/winter')).headers.location).toMatch(/\/content\/demo\/us\/en\/ski\.html$/)
     expect((await s.send('/go/spring')).headers.location).toMatch(/\/content\/demo\/us\/en\.html$/)
     expect(s.up.publish.count).toBe(0)
+  })
+})
+
+describe("the Dispatcher's URI in the trace and its log line", () => {
+  it('is the path a [PT] rewrite made, not the URL the client sent, on a replayed run too', async () => {
+    const configDir = embeddedConfigWithVhost(`RewriteRule "^/short$" "/content/demo/us/en.html" [PT,L]`)
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir,
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port } })
+    })
+    for (const run of [1, 2]) {
+      const after = run === 1 ? 0 : (await s.traceOf('/short?x=1')).seq
+      expect((await s.send('/short?x=1')).status).toBe(200)
+      const t = await s.traceOf('/short?x=1', after)
+      expect(t.replayedFrom !== undefined).toBe(run === 2)
+      expect(t.effectiveUrl).toBe('/content/demo/us/en.html?x=1')
+      expect(dispatcherLogLine(t)).toContain('"GET /content/demo/us/en.html?x=1"')
+    }
   })
 })
 

@@ -50,7 +50,8 @@ export function explainRequest(active: ActiveConfig, input: ExplainInput, seq: n
   const started = performance.now()
   const r = runPipeline(ctx)
   if (r) throw new Error('explain mode must not wait for a render')
-  ctx.trace.effectiveUrl = ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
+  // The filter stage sets it for a request the Dispatcher takes; else where the request ended up.
+  ctx.trace.effectiveUrl ??= ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
   ctx.trace.durationMs = performance.now() - started
   return ctx.trace
 }

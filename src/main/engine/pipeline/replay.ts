@@ -55,7 +55,7 @@ interface Prefix {
   headerRuns: Map<CompiledHeaders, RememberedHeaderRun>
   /** The trace the decisions were taken from. */
   from: string
-  trace: Pick<RequestTrace, 'vhost' | 'farm' | 'decidingRule' | 'warnings'>
+  trace: Pick<RequestTrace, 'vhost' | 'farm' | 'decidingRule' | 'effectiveUrl' | 'warnings'>
   /** mod_dir let the request through because this was not a folder: no longer true once it is. */
   notFolder?: string
 }
@@ -156,7 +156,13 @@ export function capture(ctx: RequestContext): false {
     forwarded: new Map(),
     headerRuns: new Map(),
     from: trace.id,
-    trace: { vhost: trace.vhost, farm: trace.farm, decidingRule: trace.decidingRule, warnings: [...trace.warnings] },
+    trace: {
+      vhost: trace.vhost,
+      farm: trace.farm,
+      decidingRule: trace.decidingRule,
+      effectiveUrl: trace.effectiveUrl,
+      warnings: [...trace.warnings]
+    },
     notFolder: watch.notFolder
   }
   let memo = memos.get(ctx.config)
@@ -194,6 +200,7 @@ export function replay(ctx: RequestContext, p: Prefix): void {
   if (p.trace.vhost !== undefined) trace.vhost = p.trace.vhost
   if (p.trace.farm !== undefined) trace.farm = p.trace.farm
   if (p.trace.decidingRule !== undefined) trace.decidingRule = p.trace.decidingRule
+  if (p.trace.effectiveUrl !== undefined) trace.effectiveUrl = p.trace.effectiveUrl
   for (const w of p.trace.warnings) ctx.warn(w)
   trace.replayedFrom = p.from
   ctx.adoptStages(p.stages)

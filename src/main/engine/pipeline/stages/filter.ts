@@ -14,6 +14,9 @@ import type { VanityUrlList } from '../../upstream/vanity'
 
 export function filter(ctx: RequestContext): boolean | Promise<boolean> {
   const active = ctx.farm!
+  // The URI the Dispatcher decides on, after mod_rewrite and normalisation: what its log line
+  // shows ("GET /content/site/us/en.html"), not the URL the client sent.
+  ctx.trace.effectiveUrl = ctx.query !== null ? `${ctx.path}?${ctx.query}` : ctx.path
   // The cache's own files are never served, whatever the filter says (§4.3).
   const internal = cacheInternalFile(ctx.path, active)
   if (internal !== null) {
