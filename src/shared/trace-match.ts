@@ -64,7 +64,7 @@ export interface FilterRuleTrace {
   note?: string
 }
 
-/** An allow rule that failed on exactly one element property. */
+/** An allow rule after the deciding deny that failed on exactly one element property and matched one other than /method or /protocol. */
 export interface FilterNearMiss {
   label: string
   pos: SourcePos

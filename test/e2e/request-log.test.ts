@@ -76,11 +76,25 @@ describe('the request log', () => {
   })
 
   it('a request denied because no rule allows it lists the allow rules that almost matched', async () => {
-    expect(await get(served.proxy, '/content/demo/us/en.infinity.json')).toBe(404)
-    await row('en.infinity.json').click()
+    expect(await get(served.proxy, '/content/demo/us/en.json')).toBe(404)
+    await row('/content/demo/us/en.json').click()
     const near = ui.page.locator('.detail-pane .near-misses li')
     await expect.poll(() => textOf(near.first()), POLL).toContain('/0010')
     await expect.poll(() => textOf(near.first()), POLL).toContain("does not match 'json'")
+    expect(await near.count()).toBe(1)
+  })
+
+  it('a request denied by a deny rule lists no allow rule written above it as a near miss (last match wins)', async () => {
+    // /0020 denies en.infinity.json; /0010, above it, could not have allowed it even had it matched.
+    expect(await get(served.proxy, '/content/demo/us/en.infinity.json')).toBe(404)
+    await row('en.infinity.json').click()
+    await expect
+      .poll(() => textOf(ui.page.locator('.detail-pane .overview-url')), POLL)
+      .toBe('/content/demo/us/en.infinity.json')
+    // The filter stage, where the request stopped, is open.
+    const filterStage = ui.page.locator('.detail-pane .stage[data-stage="filter"]')
+    await expect.poll(() => attrOf(filterStage.locator('tr.rule.decided'), 'data-rule'), POLL).toBe('0020')
+    expect(await ui.page.locator('.detail-pane .near-misses').count()).toBe(0)
   })
 
   it('the request tab shows the request as received next to the request sent to the render', async () => {
@@ -110,7 +124,7 @@ describe('the request log', () => {
   it('the filter bar keeps only what matches: outcome:blocked, then -ext:json', async () => {
     const input = ui.page.getByLabel('Filter requests')
     await input.fill('outcome:blocked')
-    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(2)
+    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(3)
     await input.fill('outcome:blocked -ext:json')
     await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(0)
     await expect.poll(() => textOf(ui.page.locator('.empty-title')), POLL).toBe('No request matches the filter')

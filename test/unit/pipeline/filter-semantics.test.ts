@@ -194,11 +194,27 @@ describe('filter rule semantics (§4.2)', () => {
 
   it('near misses: allow rules that failed on exactly one property, listed only when denied', () => {
     const r = run(filterF(), 'GET /libs/granite/core/content/login.html')
-    expect(r.nearMisses.map((n) => [n.label, n.failed.element])).toEqual([
-      ['0010', 'path'],
-      ['0012', 'url']
-    ])
+    // /0012 (/method "GET" /url "/etc.clientlibs/*") shares only the method with it: not close.
+    expect(r.nearMisses.map((n) => [n.label, n.failed.element])).toEqual([['0010', 'path']])
     expect(run(filterF(), 'GET /content/site/en.html').nearMisses).toEqual([])
+  })
+
+  it('near misses come only after the deciding deny (last match wins) and must match more than the method', () => {
+    // WKND's filters, shortened: /0017 denies en.infinity.json.
+    const wknd = [
+      rule('0001', 'deny', `/url "*"`),
+      rule('0010', 'allow', `/extension '(css|html|js)' /path "/content/*"`),
+      rule('0013', 'allow', `/method "GET" /url '/libs/granite/csrf/token.json' /extension 'json'`),
+      rule('0017', 'deny', `/selectors '(infinity|tidy|[0-9-]+)' /extension '(json|xml|html)'`),
+      rule('0020', 'allow', `/url "/libs/granite/security/currentuser.json"`),
+      rule('0050', 'allow', `/method "GET" /url "/screens/channels.json"`),
+      rule('0101', 'allow', `/extension "json" /selectors "model" /path "/content/*"`)
+    ]
+    const r = run(wknd, 'GET /content/wknd/us/en.infinity.json')
+    expect(r.decidingRule?.label).toBe('0017')
+    expect(r.nearMisses.map((n) => [n.label, n.failed.element])).toEqual([['0101', 'selectors']])
+    // Nothing after the deny comes close: none are listed.
+    expect(run(wknd.slice(0, 6), 'GET /content/wknd/us/en.infinity.json').nearMisses).toEqual([])
   })
 
   it('an allow decision has a trace line and no reject line', () => {

@@ -177,7 +177,7 @@ export function evaluateFilter(filter: CompiledFilter, req: FilterRequest): Filt
       : 'no rule matched: denied',
     parts,
     rules: traces,
-    nearMisses: decision === 'deny' ? nearMisses(filter.rules, traces) : [],
+    nearMisses: decision === 'deny' ? nearMisses(filter.rules, traces, deciding) : [],
     logLine: deciding
       ? `Filter rule entry /${deciding.label} ${decision === 'allow' ? 'allowed' : 'blocked'} '${parts.requestLine}'`
       : null,
@@ -228,11 +228,25 @@ function failure(c: FilterElementCheck): FilterRuleFailure {
   }
 }
 
-function nearMisses(rules: CompiledRule[], traces: FilterRuleTrace[]): FilterNearMiss[] {
-  return traces.flatMap((t, i) => {
-    const usable = rules[i].matchers.every((m) => m.pattern !== null)
+/**
+ * Allow rules that would have let the denied request through had one property matched. Only rules
+ * written after the deciding deny qualify: the filter is last-match-wins (§4.2, the module walks the
+ * rules and keeps the last match), so an allow above that deny loses to it even when it matches.
+ * The rule must also agree with the request on what is asked for: one of its other properties,
+ * besides /method and /protocol (which nearly every rule shares with a GET), has to match. A rule
+ * whose only properties that match are the method, or that has no other property, did not come close.
+ */
+function nearMisses(
+  rules: CompiledRule[],
+  traces: FilterRuleTrace[],
+  deciding: FilterRuleTrace | null
+): FilterNearMiss[] {
+  const after = deciding === null ? 0 : traces.indexOf(deciding) + 1
+  return traces.slice(after).flatMap((t, i) => {
+    const usable = rules[after + i].matchers.every((m) => m.pattern !== null)
     const misses = t.checked.filter((c) => !c.matched).length
-    return t.type === 'allow' && usable && misses === 1 && t.failed
+    const close = t.checked.some((c) => c.matched && c.element !== 'method' && c.element !== 'protocol')
+    return t.type === 'allow' && usable && misses === 1 && close && t.failed
       ? [{ label: t.label, pos: t.pos, failed: t.failed }]
       : []
   })
