@@ -312,3 +312,18 @@ describe('Expect: 100-continue to a backend that never sends 100', () => {
     expect([workbench.split('\r\n')[0], page(workbench)]).toEqual([apache.split('\r\n')[0], page(apache)])
   })
 })
+
+describe('an encoded control character in the path', () => {
+  it("is forwarded as ap_proxy_canonenc re-encodes it, upper-case hex, and the backend's answer relayed", async () => {
+    for (const path of ['/p/a%0db', '/p/a%0ab', '/p/a%00b', '/p/a%7fb']) {
+      const req: HttpdRequest = ['GET', path, {}]
+      const apacheAnswer = await ask(running.apachePort, req)
+      const workbenchAnswer = await ask(running.enginePort, req)
+      const { apache, workbench } = await forwarded(req)
+      expect([workbenchAnswer.status, lineAndConnection(workbench)[0]], path).toEqual([
+        apacheAnswer.status,
+        lineAndConnection(apache)[0]
+      ])
+    }
+  })
+})

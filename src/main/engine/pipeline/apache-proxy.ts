@@ -82,7 +82,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
     ctx.record('render', 'stop', `${why}: mod_proxy would forward to ${url}, bypassing the Dispatcher`)
     return true
   }
-  const parts = /^(https?:\/\/[^/?#]+)(.*)$/i.exec(url)
+  // (`s`: the decoded path may hold a CR or LF, which ap_proxy_canonenc encodes; `.` alone stops there.)
+  const parts = /^(https?:\/\/[^/?#]+)(.*)$/is.exec(url)
   if (!parts) {
     ctx.record('render', 'stop', `${why}: mod_proxy cannot forward to '${url}' (no http(s) backend): 500`)
     return answer(ctx, 500)
@@ -489,7 +490,7 @@ function backendUrl(t: ProxyTarget, keepEncodedSlashes: boolean): string | null 
   // A `?` with nothing after it is passed on too (r->args is then empty, not absent).
   const q = t.query === null ? '' : `?${t.query}`
   if (t.noCanon) return t.url + q
-  const m = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(t.url)
+  const m = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/is.exec(t.url)
   if (!m) return t.url + q
   const path = canonPath(m[2], keepEncodedSlashes)
   return path === null ? null : m[1] + path + q
