@@ -12,6 +12,7 @@ import type { CompiledHeaders } from './headers/compile-headers'
 import type { WireLine } from '../http/wire-lines'
 import { apacheSections, requestFilename } from './apache-sections'
 import { getHeader, headerKey } from '../cache/header-bag'
+import { withErrHeaders } from './err-headers'
 import { expiresFrom, expiresRuleFor, mergedCacheControl, type ExpiresConfig } from './expires'
 import { deflateDecision, deflateOutcome, deflateSummary, rangeOfRelayed } from './deflate'
 import { answersForError, filterApplies, statusFiltersSee, substituteInstances } from './output-filters'
@@ -269,14 +270,6 @@ function lengthKept(before: OutgoingHttpHeaders, after: OutgoingHttpHeaders): Ou
   return out
 }
 
-function errFirst(err: { 'set-cookie': string[] }, out: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const key = headerKey(out, 'set-cookie')
-  const own = key === undefined ? [] : [out[key]].flat().map(String)
-  const merged: OutgoingHttpHeaders = { 'set-cookie': [...err['set-cookie'], ...own] }
-  for (const k in out) if (k !== key) merged[k] = out[k]
-  return merged
-}
-
 /** mod_headers' output filter (with the request-phase Vary and the cookies it finds in the tables). */
 function headerDirectives(
   ctx: RequestContext,
@@ -307,7 +300,7 @@ function headerDirectives(
   const errHeaders = ctx.cookies.length > 0 ? { 'set-cookie': [...ctx.cookies] } : undefined
   // err_headers_out (the [CO] cookies) goes out before headers_out, as with Header directives;
   // a Set-Cookie of the answer's own follows them.
-  if (!compiled) return errHeaders ? errFirst(errHeaders, flat) : flat
+  if (!compiled) return errHeaders ? withErrHeaders(errHeaders, flat, undefined, reply) : flat
   // An ErrorDocument's own answer is sent with the status it answers for: r->status all along
   // (but the backend's when mod_proxy answered it, output-filters.ts answersForError).
   // The byte-range filter, after mod_headers', makes a 206 of a file's 200: r->status is 200 here.

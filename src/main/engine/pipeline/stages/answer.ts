@@ -18,6 +18,8 @@ import { evalExprString, parseStringExpr } from '../../apache-expr'
 import { STATUS_LINES } from '../rewrite/flags'
 import { isUrl } from '../../config/apache/alias-directives'
 import { HeldFilterCalls } from '../held-filter-calls'
+import { withErrHeaders } from '../err-headers'
+import type { WireLine } from '../../http/wire-lines'
 import { dropsConnection } from '../../http/keep-alive'
 
 /**
@@ -121,15 +123,6 @@ function withoutAllow(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
 }
 
 /**
- * The error's own headers (err_headers_out: a backend's WWW-Authenticate) over the document's,
- * and before them: ap_http_header_filter overlays err_headers_out on headers_out, its lines
- * first (checked against apache2 2.4.68).
- */
-function withErrHeaders(err: OutgoingHttpHeaders, headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  return { ...err, ...headers, ...err }
-}
-
-/**
  * `ErrorDocument 404 /content/site/errors/404.html`: Apache makes an internal GET for the
  * document (through the Dispatcher again: filters, cache, render) and sends its body with the
  * original status. If that request fails too, Apache's own page says so; but a status that
@@ -153,10 +146,15 @@ function errorDocumentRedirect(
   // A head made later (mod_deflate's, once it sees the body) goes out as this one does: with
   // `extraHeaders` when sent for the original status.
   let extras: OutgoingHttpHeaders = {}
+  // The lines mod_headers left for the document's head: the error's own go before them.
+  let answerLines: readonly WireLine[] | undefined
   const withExtras =
     (head: LateHead): LateHead =>
-    (r) =>
-      withErrHeaders(extras, head(r))
+    (r) => {
+      answerLines = undefined
+      const headers = head({ typeInPlace: () => r.typeInPlace?.(), headerLines: (lines) => (answerLines = lines) })
+      return withErrHeaders(extras, headers, answerLines, r)
+    }
   const reply: Reply = {
     get headersSent() {
       return outer.headersSent
@@ -165,7 +163,9 @@ function errorDocumentRedirect(
     substituteBody: (rules, instances) => held.substituteBody(rules, instances),
     undeflatedHead: (head) => held.undeflatedHead(withExtras(head)),
     deflatedHead: (head, gzip) => held.deflatedHead(withExtras(head), gzip),
-    headerLines: (written) => held.headerLines(written),
+    headerLines: (written) => {
+      answerLines = written
+    },
     proxied: (mimeType) => held.proxied(mimeType),
     backendSpelling: (names) => held.backendSpelling(names),
     backendRanDry: () => held.backendRanDry(),
@@ -175,6 +175,7 @@ function errorDocumentRedirect(
         // Answered for a status of its own: sent as that request made it.
         ctx.status = s
         held.replay(outer)
+        if (answerLines) outer.headerLines?.(answerLines)
         return outer.head(s, headers)
       }
       // mod_proxy's answer is the handler's: it set r->status to the backend's (measured against
@@ -189,7 +190,7 @@ function errorDocumentRedirect(
       extras = extraHeaders
       held.replay(outer)
       // (The status line keeps the backend's reason phrase, r->status_line.)
-      outer.head(sent, withErrHeaders(extraHeaders, headers), relayed ? reason : undefined)
+      outer.head(sent, withErrHeaders(extraHeaders, headers, answerLines, outer), relayed ? reason : undefined)
     },
     write: (chunk) => (failed ? true : outer.write(chunk)),
     end: (body) => {
