@@ -77,26 +77,7 @@ export class Progress {
   readonly names = new Map<string, number>()
   private readonly numberRefs: number[] = []
   private readonly nameRefs: string[] = []
-  private readonly frames: Frame[] = [
-    {
-      kind: 'group',
-      capture: 0,
-      branches: [],
-      current: 0,
-      last: 0,
-      lastAssertion: false,
-      groupsBefore: 0,
-      groupsMost: 0,
-      negative: false,
-      sure: new Set(),
-      branchesSure: [],
-      lastSure: NONE,
-      least: 0,
-      branchesLeast: [],
-      lastLeast: 0,
-      lastGroup: false
-    }
-  ]
+  private readonly frames: Frame[] = [newFrame('group', 0, 0, false)]
   /** Fixed length of each closed capturing group, for a back-reference inside a lookbehind. */
   private readonly captureLengths = new Map<number, number | null>()
 
@@ -170,25 +151,7 @@ export class Progress {
   }
 
   open(kind: FrameKind, capture = 0, negative = false): void {
-    const groupsBefore = this.groups
-    this.frames.push({
-      kind,
-      capture,
-      branches: [],
-      current: 0,
-      last: 0,
-      lastAssertion: false,
-      groupsBefore,
-      groupsMost: 0,
-      negative,
-      sure: new Set(),
-      branchesSure: [],
-      lastSure: NONE,
-      least: 0,
-      branchesLeast: [],
-      lastLeast: 0,
-      lastGroup: false
-    })
+    this.frames.push(newFrame(kind, capture, this.groups, negative))
   }
 
   alternate(): void {
@@ -234,5 +197,27 @@ export class Progress {
 
   private get top(): Frame {
     return this.frames[this.frames.length - 1]
+  }
+}
+
+/** A group as it opens (the pattern itself is the outermost), `groupsBefore` capturing groups opened before it. */
+function newFrame(kind: FrameKind, capture: number, groupsBefore: number, negative: boolean): Frame {
+  return {
+    kind,
+    capture,
+    branches: [],
+    current: 0,
+    last: 0,
+    lastAssertion: false,
+    groupsBefore,
+    groupsMost: 0,
+    negative,
+    sure: new Set(),
+    branchesSure: [],
+    lastSure: NONE,
+    least: 0,
+    branchesLeast: [],
+    lastLeast: 0,
+    lastGroup: false
   }
 }
