@@ -356,14 +356,17 @@ const dribble = (chunk: string, times: number, everyMs: number): Step[] =>
  * close; a read that comes after the time ran out is as late as none. The head is timed by the
  * default server's stage, the body by the stage of the vhost the Host chose.
  */
+/** The server's lines for the MinRate tests: both parsers are timed by the same configuration. */
+const minRateLines = (d: string): string[] => [
+  ...serverLines(['mime', 'alias', 'dir', 'reqtimeout'], d),
+  'KeepAliveTimeout 1',
+  'AcceptFilter http none',
+  'RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500',
+  ...fastAndSlow(d, 'RequestReadTimeout header=5 body=3')
+]
+
 describe('RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500 (mod_reqtimeout)', () => {
-  const running = classicSideBySide(FILES, (d) => [
-    ...serverLines(['mime', 'alias', 'dir', 'reqtimeout'], d),
-    'KeepAliveTimeout 1',
-    'AcceptFilter http none',
-    'RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500',
-    ...fastAndSlow(d, 'RequestReadTimeout header=5 body=3')
-  ])
+  const running = classicSideBySide(FILES, minRateLines)
   const head = (host: string, more = ''): string =>
     `POST /a.txt HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\n${more}${CLOSE}\r\n`
 
@@ -426,15 +429,7 @@ function nodeParserOnly(start: () => RunningPair): RunningPair {
 }
 
 describe('RequestReadTimeout header=1-2,MinRate=500 on heads Node’s parser reads (DW_NODE_HTTP_ONLY=1)', () => {
-  const running = nodeParserOnly(() =>
-    classicSideBySide(FILES, (d) => [
-      ...serverLines(['mime', 'alias', 'dir', 'reqtimeout'], d),
-      'KeepAliveTimeout 1',
-      'AcceptFilter http none',
-      'RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500',
-      ...fastAndSlow(d, 'RequestReadTimeout header=5 body=3')
-    ])
-  )
+  const running = nodeParserOnly(() => classicSideBySide(FILES, minRateLines))
 
   it('ends a head that stops: silently in the request line, else 408, also after a kept-alive answer', async () => {
     await expectSame(running, [])
