@@ -162,7 +162,12 @@ export const DOT_MODEL_ROOTS: CorpusRoot[] = [
     warnings: [
       at('MODEL_UNKNOWN_PROPERTY', 'model/filter/secondary.any', 1),
       at('MODEL_UNKNOWN_PROPERTY', 'model/filter/filter.any', 2),
-      at('MODEL_RULE_WITHOUT_TYPE', 'model/filter/filter.any', 20)
+      at('MODEL_RULE_WITHOUT_TYPE', 'model/filter/filter.any', 20),
+      // `/path "a_path"`, `/suffix "end_with_this"`, `/suffix "top"` lack their "/"; `/method "get"`.
+      at('PITFALL_NEVER_MATCHES', 'model/filter/filter.any', 5),
+      at('PITFALL_NEVER_MATCHES', 'model/filter/filter.any', 17),
+      at('PITFALL_NEVER_MATCHES', 'model/filter/filter.any', 20),
+      at('PITFALL_METHOD_CASE', 'model/filter/filter.any', 20)
     ],
     check: (c) => {
       expect(c.dispatcher.name?.value).toBe('test filter config')
@@ -359,7 +364,11 @@ export const DOT_MODEL_ROOTS: CorpusRoot[] = [
   }),
   fixture('model/auth_checker/nobrace', {
     errors: [at('ANY_EXPECTED_BLOCK', 'model/auth_checker/nobrace/dispatcher.any', 7)],
-    warnings: [9, 28].map((l) => at('MODEL_UNKNOWN_PROPERTY', 'model/auth_checker/nobrace/dispatcher.any', l)),
+    warnings: [
+      ...[9, 28].map((l) => at('MODEL_UNKNOWN_PROPERTY', 'model/auth_checker/nobrace/dispatcher.any', l)),
+      // As the farm's filter, its `/glob "/content/secure/*.html"` is matched against the request line.
+      at('PITFALL_NEVER_MATCHES', 'model/auth_checker/nobrace/dispatcher.any', 22)
+    ],
     note: 'DOT keeps an auth_checker object with null url/filter/headers; the orphaned /filter becomes the farm filter in both readings'
   }),
   fixture('model/clientheaders', {

@@ -203,8 +203,12 @@ export const SMALL_SET_ROOTS: CorpusRoot[] = [
     errors: [],
     // `/0086 { … /extension 'json' "*.cart.json" }`: a stray string inside a rule; RewriteLog and
     // RewriteLogLevel exist only in 2.2 (httpd 2.4 refuses them; the configuration still loads).
+    // `/0089 { /url "j_security_check" }` and `/0177 { /url "GET /libs/…" }` never match: the
+    // URL always begins with "/".
     warnings: [
       d('MODEL_STRAY_STRING', 'dispatcher.any', 139),
+      d('PITFALL_NEVER_MATCHES', 'dispatcher.any', 143),
+      d('PITFALL_NEVER_MATCHES', 'dispatcher.any', 153),
       d('APACHE_REMOVED_DIRECTIVE', 'httpd.conf', 564),
       d('APACHE_REMOVED_DIRECTIVE', 'httpd.conf', 565)
     ],

@@ -12,6 +12,8 @@
  * class, `-` first or last in a class is literal, and a reversed range such as `[z-a]` has no members.
  */
 
+import { ANY_FIRST, firstChar, rangeChars, type FirstChars } from './first-chars'
+
 type ClassItem = { from: string; to: string }
 
 type Token =
@@ -58,6 +60,21 @@ export function globNeedsChar(source: string, char: string): boolean {
         t.items.length > 0 &&
         t.items.every((it) => it.from === char && it.to === char))
   )
+}
+
+/**
+ * The characters a match of the glob can begin with (first-chars.ts): its first token read
+ * alone, since a glob has no alternation. Any character after `*` or `?`, and after a pattern
+ * with an unclosed `[` (which matches nothing, said nowhere here).
+ */
+export function globFirstChars(source: string): FirstChars {
+  const tokens = tokenize(source)
+  if (tokens === null) return ANY_FIRST
+  const first = tokens[0]
+  if (first === undefined) return { chars: new Set(), empty: true }
+  if (first.kind === 'literal') return firstChar(first.char)
+  if (first.kind === 'class' && !first.negated) return { chars: rangeChars(first.items), empty: false }
+  return ANY_FIRST
 }
 
 /** `"/content/*"` and `"*.html"`, the usual filter and cache globs, need no scan. */

@@ -8,11 +8,13 @@ import type { SourcePos } from '../../../shared/diagnostics'
 import { ereAlternatives, ereNeedsChar } from '../match/ere-shape'
 import { globNeedsChar } from '../match/glob'
 import type { FilterProblem } from './filter'
+import { methodCaseMessage, methodsMissedByCase, whyNeverMatches } from './filter-never-matches'
 
 /**
  * Rules that do not do what they seem to (dispatcher-behavior.md §10, pitfalls 1, 2, 5 and 7),
- * as warnings with the rule's position. The decision itself is unchanged: the module applies
- * such rules exactly as written.
+ * and properties that no request satisfies (filter-never-matches.ts), as warnings with the
+ * rule's position. The decision itself is unchanged: the module applies such rules exactly as
+ * written.
  */
 export function rulePitfalls(rule: FilterRule): FilterProblem[] {
   const warnings: FilterProblem[] = []
@@ -20,6 +22,16 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
     rule.matchers.find((m) => m.element === element)?.pattern
   const warn = (code: FilterProblem['code'], element: FilterElement, pos: SourcePos, message: string): void => {
     warnings.push(problem('warning', code, rule, element, pos, message))
+  }
+  const dead = new Set<FilterElement>()
+  for (const { element, pattern } of rule.matchers) {
+    const why = whyNeverMatches(element, pattern)
+    if (why !== null) {
+      dead.add(element)
+      warn('PITFALL_NEVER_MATCHES', element, pattern.pos, why)
+    }
+    const missed = element === 'method' ? methodsMissedByCase(pattern) : []
+    if (missed.length > 0) warn('PITFALL_METHOD_CASE', element, pattern.pos, methodCaseMessage(pattern, missed))
   }
   const glob = spec('glob')
   if (rule.type === 'allow' && glob) {
@@ -31,7 +43,7 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
     )
   }
   const extension = spec('extension')
-  if (rule.type === 'allow' && extension && !spec('path') && !spec('url') && !glob) {
+  if (rule.type === 'allow' && extension && !dead.has('extension') && !spec('path') && !spec('url') && !glob) {
     const ext = exampleWord(extension) ?? 'css'
     warn(
       'PITFALL_EXTENSION_WITHOUT_PATH',
@@ -81,6 +93,8 @@ export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
     const selectors = selectorsOf(rule)
     // An empty pattern ("", '', '()') matches only a request without selectors, never a chain.
     if (rule.type !== 'allow' || !selectors || selectors.source.replace(/[()]/g, '') === '') return
+    // A pattern no selector satisfies lets no chain through either (filter-never-matches.ts).
+    if (whyNeverMatches('selectors', selectors) !== null) return
     if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
     const selector = exampleWord(selectors) ?? 'model'
     warnings.push(

@@ -51,6 +51,8 @@ export interface FilterProblem extends Diagnostic {
     | 'PITFALL_ANCHORED_QUERY_DENY'
     | 'PITFALL_SELECTOR_CHAIN'
     | 'PITFALL_BRACKET_DOT'
+    | 'PITFALL_NEVER_MATCHES'
+    | 'PITFALL_METHOD_CASE'
   /** Label of the rule. */
   rule: string
   element: FilterElement
