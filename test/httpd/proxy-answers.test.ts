@@ -6,7 +6,8 @@
  * 8191 bytes or a head that cannot be read is httpd's own 502 Bad Gateway, and a
  * `[P,NE]` URL holding a space is refused with 403; ProxyPassReverseCookiePath and
  * ProxyPassReverseCookieDomain map the last `path=` and `domain=` of a Set-Cookie; the answer
- * to a HEAD keeps the backend's Transfer-Encoding.
+ * to a HEAD keeps the backend's Transfer-Encoding; an interim 100 the client did not ask for is
+ * read past.
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
@@ -62,6 +63,11 @@ describe("mod_proxy_http and the backend's answer", () => {
       'a=1; domain=backend.internal; domain=other'
     ]
     expect(await compare(cookies.map((c) => get(`/p/cookie?${encodeURIComponent(c)}`)))).toBe('')
+  })
+
+  it('reads on past a 100 Continue nobody asked for to the final answer, and relays that', async () => {
+    const post: HttpdRequest = ['POST', '/p/continue', { 'Content-Length': '2', ':body': 'ab' }]
+    expect(await compare([get('/p/continue'), post])).toBe('')
   })
 
   it("keeps the backend's Transfer-Encoding on a HEAD's answer", async () => {

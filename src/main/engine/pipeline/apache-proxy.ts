@@ -6,8 +6,6 @@
  * `nocanon`/`[NE]` says to send it as it is.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { Agent, type Dispatcher } from 'undici'
-import { isBodilessAnswerEnd } from '../upstream/bodiless-answer'
 import type { RequestContext } from './context'
 import { finalHeaders, MEASURED_BY_FILTER } from './response-headers'
 import { PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
@@ -15,7 +13,7 @@ import { answer, proxyError } from './stages/answer'
 import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
-import { CONTINUE_TIMEOUT, dispatchExpecting } from './proxy-expect-continue'
+import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
 import { backendHeaderLines } from './proxy-request-headers'
 import { keepsBackendConnection } from './proxy-workers'
 import { expecting100 } from '../http/expect-continue'
@@ -33,8 +31,6 @@ import { CONTROL_OR_SPACE } from '../apache-expr/uri-escape'
 
 // httpd's `Timeout` when neither the ProxyPass's `timeout=` nor `ProxyTimeout` says otherwise.
 const DEFAULT_TIMEOUT_SECONDS = 60
-// mod_ssl's `SSLProxyVerify none` (its default): a backend's certificate is not checked.
-const agent = new Agent({ keepAliveTimeout: 60_000, connections: 64, connect: { rejectUnauthorized: false } })
 
 /** Where mod_proxy forwards a request: the backend URL without the query, and the query (`r->args`). */
 export interface ProxyTarget {
@@ -114,8 +110,6 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   let overridden: { status: number; reason?: string; headers: IncomingHttpHeaders } | null = null
   const started = performance.now()
   return new Promise<boolean>((resolve) => {
-    // The backend's status once its answer started (0 before): a 204/304 may end in undici's error.
-    let answered = 0
     // A small answer held for the byte-range filter until its body is complete, or until the
     // backend's connection runs dry first and it goes on whole (proxy-ranges.ts).
     let held: HeldForRanges | null = null
@@ -136,31 +130,27 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       resolve(true)
     }
     // do_100_continue: the client's `Expect: 100-continue` goes on to the backend (Proxy100Continue,
-    // on by default), which undici cannot send.
+    // on by default).
     const expecting = settings.forward100Continue && expecting100(ctx.req.headers.expect)
-    const dispatch = expecting ? dispatchExpecting : agent.dispatch.bind(agent)
     const send = (body: ProxiedBody): void => {
-      dispatch(
+      dispatchProxied(
         {
           origin,
           path: rest.startsWith('/') ? rest : `/${rest}`,
-          method: ctx.req.method as Dispatcher.HttpMethod,
+          method: ctx.req.method,
           headers: requestHeaders(ctx, maxForwards, settings, expecting, body),
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          reset: closesBackendConnection(ctx, url),
+          timeoutMs,
+          close: closesBackendConnection(ctx, url),
+          expectContinue: expecting,
           body
         },
         {
-          // undici tells its handler APIs apart by this method: without it the handler is
-          // taken for an old-style one and refused ("invalid onConnect method").
           onRequestStart(controller) {
             ctx.reply.onAbort(() => controller.abort(new Error('the client went away')))
           },
           onResponseStart(controller, status, resHeaders: IncomingHttpHeaders, statusMessage?: string) {
             // An interim answer: the real one follows. A 100 goes on to a client that waits for it.
             if (status < 200) return void (status === 100 && ctx.reply.interimContinue?.())
-            answered = status
             const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
             const tooLong = overlongLine(raw)
             if (tooLong !== null) {
@@ -238,7 +228,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           },
           onResponseEnd: finish,
           onResponseError(_c, err) {
-            if (overridden !== null || isBodilessAnswerEnd(answered, err)) return finish()
+            if (overridden !== null) return finish()
             if (ctx.reply.headersSent) {
               // ap_proxy_backend_broke: the client's connection is dropped, the answer left incomplete.
               ctx.record('render', 'error', `${why}: the backend broke off the answer (${err.message})`)
@@ -287,7 +277,7 @@ function closesBackendConnection(ctx: RequestContext, url: string): boolean {
  * answer to a HEAD keeps the backend's Transfer-Encoding. ap_proxy_http_process_response takes
  * it out of r->headers_out only when it goes on to read a body (its hop_by_hop_hdrs list does
  * not name it), so `Transfer-Encoding: chunked` goes out on a HEAD's answer (measured against
- * apache2 2.4.68). A head with a Content-Length too never gets here: undici refuses it.
+ * apache2 2.4.68). A head with a Content-Length too never gets here: node's parser refuses it.
  */
 function keptHeaders(headers: IncomingHttpHeaders, headerOnly: boolean): IncomingHttpHeaders {
   return withoutHopHeaders(headers, headerOnly ? HEAD_RESPONSE_HOP : PROXY_RESPONSE_HOP)
@@ -385,8 +375,8 @@ function viaEntry(ctx: RequestContext, full: boolean): string {
  * The backend request's header lines as a flat list (name, value, …): `Host` when the client's
  * goes on (the transport writes the backend's own first otherwise), the lines mod_proxy_http
  * makes of r->headers_in (proxy-request-headers.ts), then the body's framing as add_cl writes
- * it: the client's Content-Length (a `0` too), or the length of a body prefetched whole. A body
- * streamed without one goes chunked (each transport adds that itself).
+ * it: the client's Content-Length (a `0` too, for any method), or the length of a body
+ * prefetched whole. A body streamed without one goes chunked (proxy-transport.ts adds that).
  */
 function requestHeaders(
   ctx: RequestContext,
@@ -448,10 +438,9 @@ function overlongLine(raw: Buffer[] | null | undefined): string | null {
   return null
 }
 
-/** undici could not parse the backend's head (a bad length, a head over its size): httpd could not either. */
+/** node's parser could not read the backend's head (a bad length, a head over its size): httpd could not either. */
 function unreadableAnswer(err: Error): boolean {
-  const code = (err as { code?: string }).code ?? ''
-  return err.name === 'HTTPParserError' || code.startsWith('HPE_') || code === 'UND_ERR_HEADERS_OVERFLOW'
+  return ((err as { code?: string }).code ?? '').startsWith('HPE_')
 }
 
 /** `ap_proxyerror`'s reason for a backend that gave no usable answer. */

@@ -9,10 +9,8 @@
  * `100 Continue` streams as it came (measured against apache2 2.4.68: a chunked body of 16303
  * bytes reaches the backend with `Content-Length: 16303`, one of 16304 chunked).
  *
- * undici sends a Buffer with its length, and a stream chunked unless the request names a length
- * or the stream has already ended when undici looks (it then takes the length buffered), which
- * would make the framing depend on timing: a chunked body is handed over as an object-mode
- * stream, whose length undici never takes, whatever has arrived.
+ * The framing goes in the head proxy-transport.ts writes: a Buffer with its length, a stream
+ * chunked unless the client's Content-Length goes with it.
  */
 import { Readable } from 'node:stream'
 import type { RequestContext } from './context'
@@ -23,7 +21,7 @@ const PREFETCH_LIMIT = MAX_MEM_SPOOL - 80
 
 /**
  * The body as the backend is to get it: a Buffer with a Content-Length, a stream as its header
- * says or chunked (undici's path gets an object-mode one; node:http's chunks any without a length).
+ * says or chunked.
  */
 export type ProxiedBody = Buffer | Readable | undefined
 

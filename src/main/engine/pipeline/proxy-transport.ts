@@ -1,0 +1,255 @@
+/**
+ * How mod_proxy_http's request reaches the backend: node:http, with the head written as
+ * ap_proxy_create_hdrbrgade writes it (proxy_util.c, httpd 2.4.68), byte for byte. The lines
+ * come from apache-proxy.ts (proxy-request-headers.ts) in httpd's order and spelling: `Host`
+ * first, then r->headers_in, the body's framing and `Connection` last. Neither undici nor
+ * node:http writes such a head itself: undici writes its own lower-case `host:` and
+ * `connection:` first, drops a GET's `Content-Length: 0` and refuses an `Expect`, and both
+ * refuse a value with a control character or DEL, which httpd passes on as it is (a
+ * `RequestHeader` made of the URL, or a client's header under `HttpProtocolOptions Unsafe`).
+ * node:http gives the connection pool and reads the answer; the head it would write is replaced
+ * by httpd's (see `withHead`).
+ *
+ * mod_proxy_http's end-to-end `100-continue` (Proxy100Continue, on by default since httpd
+ * 2.4.41): a client's `Expect: 100-continue` goes on to the backend (an HTTP/1.0 client's too),
+ * the request head is sent alone, and the client's body is read only once the backend answered
+ * `100 Continue` (send_continue_body), which goes on to an HTTP/1.1 client, with or without a
+ * body. A final answer that comes first still gets the body, as the backend expects it, unless
+ * the backend closes the connection (`do_send_body` in ap_proxy_http_process_response).
+ * Measured against apache2 2.4.68 (proxy-backend-requests.test.ts).
+ *
+ * The handler is undici's (`Dispatcher.DispatchHandler`), as much of it as apache-proxy.ts uses:
+ * interim answers (1xx) come to onResponseStart before the final one.
+ */
+import http, { type IncomingMessage } from 'node:http'
+import https from 'node:https'
+import { Readable, pipeline } from 'node:stream'
+import type { Dispatcher } from 'undici'
+import { headersOf } from '../upstream/expect-continue'
+import type { ProxiedBody } from './proxy-request-body'
+
+const agentOptions = { keepAlive: true, maxSockets: 64 }
+const httpAgent = new http.Agent(agentOptions)
+// mod_ssl's `SSLProxyVerify none` (its default): a backend's certificate is not checked.
+const httpsAgent = new https.Agent({ ...agentOptions, rejectUnauthorized: false })
+
+/** The error code of a backend that never sent the 100 Continue its request waited for. */
+export const CONTINUE_TIMEOUT = 'DW_CONTINUE_TIMEOUT'
+
+/** One request to a backend, as mod_proxy_http sends it. */
+export interface ProxyRequest {
+  /** `scheme://host[:port]`. */
+  origin: string
+  /** The request target, as it goes on the request line. */
+  path: string
+  method: string
+  /** The header lines but Host, framing and Connection, as a flat list (name, value, …), spelled as they go out. */
+  headers: readonly string[]
+  body: ProxiedBody
+  /** How long the backend may keep us waiting (its 100, its head, between its body's reads); 0 for ever. */
+  timeoutMs: number
+  /** `Connection: close`: the connection is not kept after this request. */
+  close: boolean
+  /** do_100_continue: the head goes alone and the body waits for the backend's 100 (or its answer). */
+  expectContinue: boolean
+}
+
+/** An error with the code undici gives the same failure, which apache-proxy.ts maps to a status. */
+function coded(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code })
+}
+
+/**
+ * The head's lines as mod_proxy_http writes them: the backend's Host first unless the lines
+ * name one, a body streamed without a length chunked, and `Connection` last.
+ */
+function headerLines(flat: readonly string[], host: string, streamed: boolean, close: boolean): string[] {
+  let namesHost = false
+  let namesLength = false
+  for (let i = 0; i < flat.length; i += 2) {
+    const key = flat[i].toLowerCase()
+    if (key === 'host') namesHost = true
+    else if (key === 'content-length') namesLength = true
+  }
+  const lines = namesHost ? [...flat] : ['Host', host, ...flat]
+  if (streamed && !namesLength) lines.push('Transfer-Encoding', 'chunked')
+  lines.push('Connection', close ? 'close' : 'Keep-Alive')
+  return lines
+}
+
+/** The request line and `lines`, each as it is, latin1 (one character per byte, as httpd's strings are). */
+function headText(method: string, path: string, lines: readonly string[]): string {
+  let head = `${method} ${path} HTTP/1.1\r\n`
+  for (let i = 0; i < lines.length; i += 2) head += `${lines[i]}: ${lines[i + 1]}\r\n`
+  return `${head}\r\n`
+}
+
+/** The part of OutgoingMessage that holds the head until it is written (node's `_storeHeader` sets it). */
+interface HeldHead {
+  _header: string | null
+}
+
+/**
+ * node:http made to write `head` in place of the head it composes. It is given only the lines
+ * that set its framing and keep-alive state (a Content-Length, a chunked Transfer-Encoding, the
+ * Connection), whose values it checks, and composes its head from them at once (an array of
+ * headers is stored when the request is made); that head is then replaced, before anything was
+ * written, by httpd's, which node would refuse to write for a control character in a value.
+ * Its body writes then frame as that head says, and the head goes out with them, latin1 (the
+ * head is a string of one character per byte, as httpd's strings are).
+ */
+function withHead(
+  creqOptions: http.RequestOptions,
+  secure: boolean,
+  head: string,
+  framing: 'length' | 'chunked' | null,
+  close: boolean
+): http.ClientRequest {
+  const state: string[] = []
+  if (framing === 'length') state.push('Content-Length', '0')
+  else if (framing === 'chunked') state.push('Transfer-Encoding', 'chunked')
+  state.push('Connection', close ? 'close' : 'keep-alive')
+  const creq = (secure ? https : http).request({ ...creqOptions, headers: state })
+  ;(creq as unknown as HeldHead)._header = head
+  // node reads `Connection: close` as its last request, yet gives a keep-alive agent the socket
+  // back unless the backend closes it: mod_proxy closes it itself (backend->close).
+  if (close) creq.shouldKeepAlive = false
+  return creq
+}
+
+/** The controller of a request that was never made: there is nothing to pause or abort. */
+function refusedController(reason: Error): Dispatcher.DispatchController {
+  return { aborted: true, paused: false, reason, abort: () => {}, pause: () => {}, resume: () => {} }
+}
+
+export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.DispatchHandler): void {
+  const origin = new URL(opts.origin)
+  const secure = origin.protocol === 'https:'
+  const body = opts.body
+  const streamed = body instanceof Readable
+  const lines = headerLines(opts.headers, origin.host, streamed, opts.close)
+  let framing: 'length' | 'chunked' | null = null
+  for (let i = 0; i < lines.length; i += 2) {
+    const key = lines[i].toLowerCase()
+    if (key === 'content-length') framing = 'length'
+    else if (key === 'transfer-encoding') framing = 'chunked'
+  }
+
+  let aborted = false
+  let paused = false
+  let reason: Error | null = null
+  let res: IncomingMessage | null = null
+  let over = false
+  let creq: http.ClientRequest
+  try {
+    creq = withHead(
+      {
+        host: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: origin.port || (secure ? 443 : 80),
+        method: opts.method,
+        path: opts.path,
+        agent: secure ? httpsAgent : httpAgent
+      },
+      secure,
+      headText(opts.method, opts.path, lines),
+      framing,
+      opts.close
+    )
+  } catch (err) {
+    // node:http throws on a request it will not make (a path with a character it refuses);
+    // undici's dispatch hands the same refusal to the handler instead, and so does this one.
+    handler.onResponseError?.(refusedController(err as Error), err as Error)
+    return
+  }
+  const controller: Dispatcher.DispatchController & { rawHeaders?: Buffer[] | null } = {
+    get aborted() {
+      return aborted
+    },
+    get paused() {
+      return paused
+    },
+    get reason() {
+      return reason
+    },
+    rawHeaders: null,
+    abort(err: Error) {
+      if (aborted) return
+      aborted = true
+      reason = err
+      creq.destroy(err)
+    },
+    pause() {
+      paused = true
+      res?.pause()
+    },
+    resume() {
+      paused = false
+      res?.resume()
+    }
+  }
+  const fail = (err: Error): void => {
+    if (over) return
+    over = true
+    handler.onResponseError?.(controller, err)
+  }
+
+  let bodySent = false
+  const sendBody = (): void => {
+    if (bodySent) return
+    bodySent = true
+    if (body instanceof Readable) pipeline(body, creq, (err) => err && creq.destroy(err))
+    else creq.end(Buffer.isBuffer(body) ? body : undefined)
+  }
+
+  // Waiting for the backend (its 100 Continue, then its answer) and between its body's chunks.
+  const timeoutMs = opts.timeoutMs
+  if (timeoutMs > 0)
+    creq.setTimeout(timeoutMs, () =>
+      creq.destroy(
+        res
+          ? coded('Body Timeout Error', 'UND_ERR_BODY_TIMEOUT')
+          : bodySent
+            ? coded('Headers Timeout Error', 'UND_ERR_HEADERS_TIMEOUT')
+            : // mod_proxy_http gave up waiting for the backend's 100 (AH00898): a 503.
+              coded('Timeout on 100-Continue', CONTINUE_TIMEOUT)
+      )
+    )
+  // An interim answer, asked for or not (ap_proxy_http_process_response reads on to the final one).
+  creq.on('information', (info: http.InformationEvent) => {
+    controller.rawHeaders = info.rawHeaders.map((h) => Buffer.from(h, 'latin1'))
+    handler.onResponseStart?.(controller, info.statusCode, info.headers, info.statusMessage)
+    if (info.statusCode === 100) sendBody()
+  })
+  creq.on('response', (answer: IncomingMessage) => {
+    res = answer
+    if (!bodySent) {
+      const closes = answer.httpVersion === '1.0' || /\bclose\b/i.test(answer.headers.connection ?? '')
+      if (!closes) sendBody()
+    }
+    controller.rawHeaders = answer.rawHeaders.map((h) => Buffer.from(h, 'latin1'))
+    handler.onResponseStart?.(controller, answer.statusCode ?? 502, headersOf(answer), answer.statusMessage)
+    if (aborted) return
+    if (paused) answer.pause()
+    answer.on('data', (chunk: Buffer) => {
+      if (!over) handler.onResponseData?.(controller, chunk)
+    })
+    answer.on('end', () => {
+      if (over) return
+      over = true
+      // The body never went: the connection is out of step and cannot carry another request.
+      if (!bodySent) creq.destroy()
+      handler.onResponseEnd?.(controller, {})
+    })
+    answer.on('error', fail)
+    answer.on('close', () => {
+      if (!answer.complete) fail(coded('the backend closed the connection', 'ECONNRESET'))
+    })
+  })
+  creq.on('error', fail)
+  creq.on('close', () => fail(coded('the backend closed the connection', 'ECONNRESET')))
+  handler.onRequestStart?.(controller, {})
+  // The head goes out at once, alone when the body waits for the backend's 100 (an empty write
+  // sends just the head, latin1, and no chunk: flushHeaders would write it as UTF-8).
+  if (!opts.expectContinue || body === undefined) sendBody()
+  else creq.write('', 'latin1')
+}
