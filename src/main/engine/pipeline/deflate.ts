@@ -170,7 +170,7 @@ export function fileAnswer<R extends { status: number; headers: OutgoingHttpHead
   if (!cut && !ifRangeLater) return res
   const full = build(withoutRange(ctx.headers))
   const substituted = substituteInstances(ctx, full.status, full.headers).length > 0
-  const range = rangeAfterDeflate(ctx, full.headers)
+  const range = rangeAfterDeflate(ctx, full.headers, !substituted)
   // mod_substitute's rewritten answer reaches the byte-range filter whole only when no line went
   // out before the end of the body: then that is cut, else the whole answer goes out (checked
   // against apache2 2.4.68; server.ts substitutedWhole).
@@ -240,8 +240,13 @@ function withoutRange(headers: Record<string, string>): Record<string, string> {
  * answers 200 and the range applies to the gzipped bytes — when they come in one pass
  * (`DeflatingBody`); otherwise the whole gzipped answer goes out as a 200. The caller then
  * builds its answer without the Range header, and hands the range on with `gzipBody`.
+ * `lengthSeen`: mod_deflate sees the file's Content-Length (no mod_substitute before it).
  */
-function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpHeaders): string | undefined {
+function rangeAfterDeflate(
+  ctx: RequestContext,
+  fullAnswerHeaders: OutgoingHttpHeaders,
+  lengthSeen: boolean
+): string | undefined {
   const range = ctx.headers.range
   // A HEAD's body goes through the filters too (its compressed length is what a range cuts).
   if (range === undefined || (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') || !ctx.outputFiltered)
@@ -251,7 +256,9 @@ function rangeAfterDeflate(ctx: RequestContext, fullAnswerHeaders: OutgoingHttpH
     !filterApplies(apacheSections(ctx)?.deflate, 200, fullAnswerHeaders, ctx.env)
   )
     return undefined
-  return deflateOutcome(ctx, 200, fullAnswerHeaders) === 'gzip' ? range : undefined
+  // mod_substitute unsets the Content-Length before mod_deflate sees the body: a small file it
+  // rewrites line by line is compressed all the same (and the range cut from that).
+  return deflateOutcome(ctx, 200, fullAnswerHeaders, lengthSeen) === 'gzip' ? range : undefined
 }
 
 /**
