@@ -1,7 +1,8 @@
 /**
  * The stable JSON shape of `explain --json` (other tooling depends on it; README documents it).
  */
-import type { RequestTrace } from '../shared/trace'
+import { OUTCOME_LABEL } from '../shared/outcome-labels'
+import type { Outcome, RequestTrace } from '../shared/trace'
 
 export interface ExplainJson {
   farm: string | null
@@ -10,7 +11,9 @@ export interface ExplainJson {
   location: string | null
   filter: { decision: 'allow' | 'deny'; rule: { label: string; file: string; line: number } | null } | null
   cache: { cacheable: boolean; reason: string; file: string | null } | null
-  outcome: string
+  outcome: Outcome
+  /** The outcome in the request log's words (`miss · stored`, `not cacheable`, …). */
+  outcomeLabel: string
   stages: RequestTrace['stages']
   warnings: string[]
 }
@@ -33,6 +36,7 @@ export function toExplainJson(trace: RequestTrace): ExplainJson {
       : null,
     cache: cacheOf(trace),
     outcome: trace.outcome,
+    outcomeLabel: OUTCOME_LABEL[trace.outcome],
     stages: trace.stages,
     warnings: trace.warnings
   }

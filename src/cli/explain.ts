@@ -62,8 +62,8 @@ export function printTrace(trace: RequestTrace, out: (s: string) => void): void 
 /**
  * The last line: the answer given without a render, or, for a request that would be forwarded,
  * what the cache would make of it. explain sends nothing, so a forwarded request's outcome is
- * only the engine's placeholder (miss-uncacheable): whether the answer is stored depends on the
- * render's status and headers, so a cacheable request is said to be one, not "uncacheable".
+ * the one a render's 200 would give (miss-stored when cacheable): whether the answer is stored
+ * depends on the render's status and headers, which the line says.
  */
 function verdictLine(trace: RequestTrace): string {
   if (trace.response.status) {

@@ -98,6 +98,10 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     out(
       `Configuration: ${displayPath(cfg.anyFile)} (${cfg.layout}), farms: ${cfg.dispatcher.farms.map((f) => f.name).join(', ')}`
     )
+    const count = warnings(cfg.diagnostics).length
+    // The reload line gives the same count; at start the warnings are not listed (a large
+    // configuration has dozens), so say which command lists them, with the same runtime options.
+    if (count > 0) out(`${count} warning(s): run \`${checkCommand(cfg.input, values)}\` to see them`)
     warnMissingDocroots(engine, out)
     out(`Proxy: ${url}`)
     let ui: HeadlessServer | undefined
@@ -149,6 +153,21 @@ function warnMissingDocroots(engine: Engine, out: (s: string) => void): void {
         `create ${m.docroot} and it is used from the next request, without a reload.`
     )
   }
+}
+
+/** The `check` command that lists this configuration's warnings: its folder and the runtime options given to `serve`. */
+function checkCommand(input: string, values: Partial<Record<keyof typeof RUNTIME_OPTIONS, string | string[]>>): string {
+  const words = ['dispatcher-workbench', 'check', input]
+  for (const name of Object.keys(RUNTIME_OPTIONS) as (keyof typeof RUNTIME_OPTIONS)[]) {
+    const given = values[name]
+    for (const value of Array.isArray(given) ? given : given === undefined ? [] : [given])
+      words.push(`--${name}`, value)
+  }
+  return words.map(shellWord).join(' ')
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
 }
 
 function warnings(diagnostics: readonly Diagnostic[]): Diagnostic[] {

@@ -100,6 +100,19 @@ describe('dispatcher-workbench command line', () => {
       })
     })
 
+    it('the outcome of a forwarded request is the one the request log would show for a 200, in its words too', async () => {
+      const dir = path.join(REPO_ROOT, 'resources', 'default-config')
+      const outcomeOf = async (url: string): Promise<unknown> => {
+        const r = await runCli(['explain', dir, 'GET', url, '--json'])
+        expect(r.code).toBe(0)
+        const j = JSON.parse(r.stdout)
+        return [j.cache?.cacheable, j.outcome, j.outcomeLabel]
+      }
+      expect(await outcomeOf('/content/demo/us/en.html')).toEqual([true, 'miss-stored', 'miss · stored'])
+      expect(await outcomeOf('/content/demo/us/en.html?q=1')).toEqual([false, 'miss-uncacheable', 'not cacheable'])
+      expect(await outcomeOf('/content/demo/us/en.infinity.json')).toEqual([undefined, 'blocked', 'blocked'])
+    })
+
     it("a denied request: decision deny, Apache's 404, the deny rule with its file and line", async () => {
       const r = await runCli(['explain', good.dir, 'GET', '/content/site/en.infinity.json', '--json'])
       expect(r.code).toBe(0)
@@ -296,6 +309,34 @@ describe('dispatcher-workbench command line', () => {
       } finally {
         cfg.remove()
         fs.rmSync(parent, { recursive: true, force: true })
+      }
+    })
+
+    it('says at start how many warnings the configuration has, as a reload does, and which check command lists them', async () => {
+      const cfg = writeConfig(
+        dispatcherAny([
+          {
+            name: 'publish',
+            renders: [{ host: '127.0.0.1', port: 4503 }],
+            filter: filterF(['/0020 { /type "allow" /extension "css" }'])
+          }
+        ])
+      )
+      const cli = startCli(['serve', cfg.dir, '--port', '0', '--no-ui', '--no-watch', '--run-mode', 'dev'])
+      try {
+        const m = await cli.waitFor(/^(\d+) warning\(s\): run `(.+)` to see them$/m)
+        await cli.waitFor(/^Proxy: /m)
+        const command = m[2].split(' ')
+        expect(command).toEqual(['dispatcher-workbench', 'check', path.resolve(cfg.dir), '--run-mode', 'dev'])
+        const listed = await runCli(command.slice(1))
+        const warned = listed.stdout.split('\n').filter((l) => / warning [A-Z_]+ /.test(l))
+        expect(warned.length).toBeGreaterThan(0)
+        expect(Number(m[1])).toBe(warned.length)
+        expect(listed.stdout).toContain(`${warned.length} warning(s)`)
+      } finally {
+        cli.child.kill('SIGTERM')
+        await cli.exited
+        cfg.remove()
       }
     })
 

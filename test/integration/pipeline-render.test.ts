@@ -41,6 +41,30 @@ describe('a request body over LimitRequestBody', () => {
   })
 })
 
+describe("the outcome of a render's error status", () => {
+  it("a 4xx is the render's answer, not cached (miss-uncacheable), with or without DispatcherPassError; a 5xx is an error", async () => {
+    for (const passError of ['0', '1']) {
+      const s = await stackForThisTest({
+        upstreams: ['publish'],
+        any: (up) => oneFarm(up.publish.port),
+        files: { 'httpd.conf': `SetHandler dispatcher-handler\nDispatcherPassError ${passError}\n` }
+      })
+      s.up.publish.behave('/content/missing.html', { status: 404, body: 'no such page' })
+      s.up.publish.behave('/content/broken.html', { status: 500, body: 'render exploded' })
+      const missing = await s.send('/content/missing.html')
+      // Under DispatcherPassError 1 Apache's error document answers instead of the render's body.
+      expect([passError, missing.status, missing.text === 'no such page', missing.trace.outcome]).toEqual([
+        passError,
+        404,
+        passError === '0',
+        'miss-uncacheable'
+      ])
+      const broken = await s.send('/content/broken.html')
+      expect([passError, broken.status, broken.trace.outcome]).toEqual([passError, 500, 'error'])
+    }
+  })
+})
+
 describe('request headers sent to the render (§6.3)', () => {
   it('with a /clientheaders list, only the listed headers are forwarded (names compared without case)', async () => {
     const s = await stackForThisTest({

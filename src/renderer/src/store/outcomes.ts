@@ -1,17 +1,8 @@
-/** How each outcome reads in the log: the pill's words and its colour class. */
+/** The outcomes the log names (the pill's words are shared with `explain --json`) and their filter aliases. */
 import type { Outcome } from '../../../shared/trace'
+import { OUTCOME_LABEL } from '../../../shared/outcome-labels'
 
-export const OUTCOME_LABEL: Record<Outcome, string> = {
-  hit: 'hit',
-  'miss-stored': 'miss · stored',
-  'miss-uncacheable': 'not cacheable',
-  stale: 'stale',
-  blocked: 'blocked',
-  redirect: 'redirect',
-  flush: 'flush',
-  static: 'static',
-  error: 'error'
-}
+export { OUTCOME_LABEL }
 
 export const OUTCOMES = Object.keys(OUTCOME_LABEL) as Outcome[]
 

@@ -5,7 +5,7 @@
  * `/clientheaders`, hop-by-hop removed, plus what the module always adds (§6.3).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
-import type { RenderDetail, TraceForwarded } from '../../../../shared/trace'
+import type { Outcome, RenderDetail, TraceForwarded } from '../../../../shared/trace'
 import {
   CACHE_INFO,
   notCacheable,
@@ -130,7 +130,9 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
       `would forward ${method} ${path} to render /${detail.render} (${detail.origin}): ${choice.reason}`,
       { detail }
     )
-    ctx.setOutcome('miss-uncacheable')
+    // Nothing is sent: the outcome is the one a render's 200 would give, as the request log
+    // would show it (stored when the cache stage would cache it).
+    ctx.setOutcome(ctx.cachePlan ? 'miss-stored' : 'miss-uncacheable')
     return true
   }
 
@@ -352,7 +354,7 @@ function deliver(
       detail,
       log: result.log
     })
-    ctx.setOutcome('error')
+    ctx.setOutcome(outcomeOfRenderAnswer(status))
     return answer(ctx, status)
   }
   ctx.status = status
@@ -378,11 +380,21 @@ function deliver(
       log: result.log.length ? result.log : undefined
     }
   )
-  ctx.setOutcome(status >= 500 ? 'error' : 'miss-uncacheable')
+  ctx.setOutcome(outcomeOfRenderAnswer(status))
   const session = status === 200 ? ctx.sessionToOpen : undefined
   if (session) openSession(ctx, session.sessions, session.file)
   stream(ctx, active, result.response, detail, done)
   return null
+}
+
+/**
+ * What a request the render answered became before the answer is stored (commitTee makes a
+ * stored one miss-stored): a 4xx the render gave is the render's answer, relayed (or handed to
+ * Apache's ErrorDocument under DispatcherPassError) and never cached, as the module caches only
+ * 200s; a 5xx is the render failing. The same with or without DispatcherPassError.
+ */
+function outcomeOfRenderAnswer(status: number): Outcome {
+  return status >= 500 ? 'error' : 'miss-uncacheable'
 }
 
 /** §5.3 step 7: the render accepted the request's credential; its session starts now (session-manager.ts). */
@@ -531,11 +543,15 @@ async function commitTee(
 ): Promise<void> {
   const policy = active.cache!.policy
   const bag = headers as Record<string, string | string[]>
-  const ttl = policy.enableTTL ? ttlFromHeaders(bag, Date.now()) : null
+  const now = Date.now()
+  const ttl = policy.enableTTL ? ttlFromHeaders(bag, now) : null
   const result = await tee.commit(storedHeaders(policy, bag), ttl)
   if (result.stored) {
     ctx.setOutcome('miss-stored')
-    const expiry = result.ttlExpiresAt ? `, expires ${new Date(result.ttlExpiresAt).toISOString()}` : ''
+    // The TTL as a length, not a date: the summary is read in the UI (local time) and by
+    // explain alike, and the cache entry (CacheTab) gives the moment in local time.
+    const left = result.ttlExpiresAt ? Math.round((result.ttlExpiresAt - now) / 1000) : null
+    const expiry = left === null ? '' : left > 0 ? `, expires in ${left} s` : ', already expired'
     ctx.record('cache', 'changed', `stored ${result.relPath} (${result.bytes} bytes${expiry})`, { log: result.log })
   } else {
     ctx.cacheInfo = notCacheable(result.reason)
