@@ -23,11 +23,12 @@ export interface UiPage {
 export async function openUi(
   browser: Browser,
   url: string,
-  opts: { colorScheme?: 'light' | 'dark'; init?: () => void } = {}
+  opts: { colorScheme?: 'light' | 'dark'; init?: () => void; timezoneId?: string } = {}
 ): Promise<UiPage> {
   const context = await browser.newContext({
     viewport: { width: 1440, height: 860 },
     colorScheme: opts.colorScheme ?? 'light',
+    timezoneId: opts.timezoneId,
     acceptDownloads: true
   })
   if (opts.init) await context.addInitScript(opts.init)

@@ -8,7 +8,13 @@ export function ColumnMenu() {
   const [open, setOpen] = useState(false)
   return (
     <div className="menu-anchor">
-      <button className="icon-button" onClick={() => setOpen(!open)} aria-expanded={open} title="Choose columns">
+      <button
+        className="icon-button"
+        onClick={() => setOpen(!open)}
+        aria-expanded={open}
+        aria-label="Columns"
+        title="Choose columns"
+      >
         Columns ▾
       </button>
       {open && (

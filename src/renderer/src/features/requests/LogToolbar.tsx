@@ -20,6 +20,10 @@ export function LogToolbar() {
   const select = useRequests((s) => s.select)
   const [exporting, setExporting] = useState<string | null>(null)
 
+  const countsTitle = filtering
+    ? `${formatCount(shown)} of ${formatCount(total)} requests`
+    : `${formatCount(total)} requests`
+
   const onExport = async (): Promise<void> => {
     setExporting('0%')
     try {
@@ -29,8 +33,10 @@ export function LogToolbar() {
     }
   }
 
+  // In a narrow log (the detail open beside it) the labels drop their .wide-only words
+  // (requests.css), so the toolbar keeps to one line; the buttons' names and tooltips stay whole.
   return (
-    <div className="toolbar">
+    <div className="toolbar log-toolbar">
       <button
         className={`icon-button${paused ? ' active' : ''}`}
         onClick={() => (paused ? resume() : pause())}
@@ -39,7 +45,8 @@ export function LogToolbar() {
         }
         aria-label={paused ? 'Resume' : 'Pause'}
       >
-        {paused ? '▶ Resume' : '❚❚ Pause'}
+        {paused ? '▶' : '❚❚'}
+        <span className="wide-only"> {paused ? 'Resume' : 'Pause'}</span>
       </button>
       <button
         className="icon-button"
@@ -53,13 +60,16 @@ export function LogToolbar() {
         Clear
       </button>
       <FilterBar />
-      <div className="counts">
+      <div className="counts" title={countsTitle}>
         {filtering ? (
           <span>
             {formatCount(shown)} of {formatCount(total)}
           </span>
         ) : (
-          <span>{formatCount(total)} requests</span>
+          <span>
+            {formatCount(total)}
+            <span className="wide-only"> requests</span>
+          </span>
         )}
         {paused && held > 0 && <span className="held">{formatCount(held)} new while paused</span>}
         {dropped > 0 && (
@@ -74,8 +84,18 @@ export function LogToolbar() {
         onClick={() => void onExport()}
         disabled={exporting !== null || shown === 0}
         title="Save the requests shown as a HAR file"
+        aria-label={exporting ? `Exporting ${exporting}` : 'Export HAR'}
       >
-        {exporting ? `Exporting ${exporting}` : 'Export HAR'}
+        {exporting ? (
+          <>
+            <span className="wide-only">Exporting </span>
+            {exporting}
+          </>
+        ) : (
+          <>
+            <span className="wide-only">Export </span>HAR
+          </>
+        )}
       </button>
     </div>
   )

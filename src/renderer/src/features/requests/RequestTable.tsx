@@ -10,7 +10,8 @@ import { OutcomePill, StatusCode } from '../../components/Pill'
 import { Empty } from '../../components/Empty'
 import { useRequests, useVanilla } from '../../session-context'
 import { columnsStore, gridTemplate, visibleColumns, type ColumnDef } from '../../store/columns'
-import { formatBytes, formatClock, formatMs } from '../../store/format'
+import { formatBytes, formatMs } from '../../store/format'
+import { LocalTime } from '../../components/LocalTime'
 import { isAtBottom } from '../../store/requests'
 
 const ROW_HEIGHT = 24
@@ -154,7 +155,7 @@ const Row = memo(function Row({
 function CellValue({ id, row }: { id: ColumnDef['id']; row: TraceSummary }) {
   switch (id) {
     case 'time':
-      return <>{formatClock(row.startedAt)}</>
+      return <LocalTime at={row.startedAt} />
     case 'method':
       return <>{row.method}</>
     case 'host':

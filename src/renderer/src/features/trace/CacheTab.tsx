@@ -7,7 +7,8 @@ import type { CacheEntryInfo, CacheFolderListing } from '../../../../shared/cach
 import type { RequestTrace } from '../../../../shared/trace'
 import { useSession } from '../../session-context'
 import { parentDir } from '../../store/cache-tree'
-import { formatBytes, formatDateTime } from '../../store/format'
+import { formatBytes } from '../../store/format'
+import { LocalTime } from '../../components/LocalTime'
 
 /** The docroot-relative file a URL is stored under: its decoded path without the query (§5.2). */
 function cachePath(trace: RequestTrace): string {
@@ -52,17 +53,36 @@ export function CacheTab({ trace }: { trace: RequestTrace }) {
           <dt>size</dt>
           <dd>{formatBytes(entry.size)}</dd>
           <dt>cached at</dt>
-          <dd>{formatDateTime(entry.cachedAt)}</dd>
+          <dd>
+            <LocalTime at={entry.cachedAt} withDate />
+          </dd>
           <dt>governing .stat</dt>
           <dd className="mono">
-            {entry.governingStat
-              ? `${entry.governingStat} (${entry.statMtime ? formatDateTime(entry.statMtime) : ''})`
-              : entry.autoInvalidated
-                ? 'none yet'
-                : 'not auto-invalidated'}
+            {entry.governingStat ? (
+              <>
+                {entry.governingStat}{' '}
+                {entry.statMtime ? (
+                  <>
+                    (<LocalTime at={entry.statMtime} withDate />)
+                  </>
+                ) : null}
+              </>
+            ) : entry.autoInvalidated ? (
+              'none yet'
+            ) : (
+              'not auto-invalidated'
+            )}
           </dd>
           <dt>TTL</dt>
-          <dd>{entry.ttlExpiresAt ? `expires ${formatDateTime(entry.ttlExpiresAt)}` : 'none'}</dd>
+          <dd>
+            {entry.ttlExpiresAt ? (
+              <>
+                expires <LocalTime at={entry.ttlExpiresAt} withDate />
+              </>
+            ) : (
+              'none'
+            )}
+          </dd>
           <dt>stored headers</dt>
           <dd className="mono">{entry.storedHeaders.map(([n, v]) => `${n}: ${v}`).join('\n') || '—'}</dd>
         </dl>

@@ -6,7 +6,8 @@ import { OutcomePill, StatusCode } from '../../components/Pill'
 import { useRequests, useSession } from '../../session-context'
 import { toCurl } from '../../store/curl'
 import { dispatcherLogLine } from '../../../../shared/log-line'
-import { formatBytes, formatDateTime, formatMs } from '../../store/format'
+import { formatBytes, formatMs } from '../../store/format'
+import { LocalTime } from '../../components/LocalTime'
 import { decidingStage } from '../../store/trace-view'
 import { CacheTab } from './CacheTab'
 import { RequestTab, ResponseTab } from './HeadersTabs'
@@ -152,7 +153,7 @@ function Overview({ detail }: { detail: TraceDetail }) {
         )}
         <span className="fact">{formatMs(t.durationMs)}</span>
         <span className="fact">{formatBytes(t.response.bytes)}</span>
-        <span className="fact muted">{formatDateTime(t.startedAt)}</span>
+        <LocalTime className="fact muted" at={t.startedAt} withDate />
       </div>
       {reason && <p className="overview-reason">{reason.summary}</p>}
       <p className="overview-logline muted" data-testid="log-line" title="As the AEMaaCS dispatcher.log shows it">
