@@ -11,7 +11,7 @@ import { ConfigInputError } from '../main/engine/config/load'
 const USAGE = `Usage: dispatcher-workbench <command> [options]
 
 Commands:
-  check <config> [--json] [--quiet] [--no-sdk-rules] [--env NAME=VALUE]... [--aem host:port] [--docroot DIR] [--run-mode dev|stage|prod]
+  check <config> [--json] [--quiet] [--no-sdk-rules] [runtime options]
       Load and validate a configuration (a dispatcher/src folder, a folder with dispatcher.any, or an .any file).
   explain <config> <METHOD> <URL> [--host H] [--header "Name: value"]... [--client IP] [--https] [--json] [runtime options]
       Show the full trace of one request without sending it to any render.
@@ -19,10 +19,11 @@ Commands:
       Run request cases with expected decisions; exit 1 if any fails.
   serve [config] [--port 8080] [--host 127.0.0.1] [--demo] [--no-watch] [--ui-port N | --no-ui] [--allow-self-signed] [runtime options]
       Run the proxy (embedded default configuration when no config is given).
-
-Runtime options: --env NAME=VALUE (repeatable), --aem host:port, --docroot DIR, --run-mode dev|stage|prod
-  help
+  help, <command> --help
       Show this text.
+
+Runtime options: --env NAME=VALUE (repeatable), --aem host:port, --docroot DIR, --run-mode dev|stage|prod,
+  --fallback-farm last|first
 `
 
 type Command = (argv: string[], out: (s: string) => void) => number | Promise<number>
@@ -45,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${name}".\n\n${USAGE}`)
     return 2
   }
+  if (asksForHelp(rest)) {
+    process.stdout.write(USAGE)
+    return 0
+  }
   try {
     return await command(rest, (s) => process.stdout.write(s + '\n'))
   } catch (e) {
@@ -58,4 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e
   }
+}
+
+/** `serve --help`: an option no command takes, asked for before any `--` (after it, `--help` is an argument). */
+function asksForHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h')
 }

@@ -32,6 +32,24 @@ describe('dispatcher-workbench command line', () => {
     broken.remove()
   })
 
+  describe('help', () => {
+    it('`<command> --help` prints the usage and exits 0, naming every runtime option; after `--` it is an argument', async () => {
+      for (const args of [
+        ['serve', '--help'],
+        ['check', '-h'],
+        ['explain', 'cfg', 'GET', '/', '--help']
+      ]) {
+        const r = await runCli(args)
+        expect([args.join(' '), r.code]).toEqual([args.join(' '), 0])
+        expect(r.stdout).toMatch(/^Usage: dispatcher-workbench <command> \[options\]$/m)
+        expect(r.stdout).toContain('--fallback-farm last|first')
+      }
+      const literal = await runCli(['check', '--', '--help'])
+      expect(literal.code).toBe(2)
+      expect(literal.stderr).toContain('--help')
+    })
+  })
+
   describe('check', () => {
     it('exits 0 on a good configuration and prints an OK summary naming the farms', async () => {
       const r = await runCli(['check', good.dir])
