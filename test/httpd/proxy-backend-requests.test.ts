@@ -325,6 +325,52 @@ describe('Expect: 100-continue to a backend that never sends 100', () => {
   })
 })
 
+const via = proxiedSideBySide((b, d) => [
+  ...serverLines(['proxy', 'proxy_http', 'mime'], d),
+  'ProxyRequests Off',
+  'ProxyVia On',
+  `ProxyPass /p/ ${b}/b/`
+])
+
+/** What the client and then the backend got for `head` (the client's answers undated), apache2's and the workbench's. */
+async function clientAndBackend(head: string): Promise<{ apache: string[]; workbench: string[] }> {
+  const backend = via.backend()
+  const seen = async (port: number): Promise<string[]> => {
+    backend.records.length = 0
+    const got = (await withinWait(port, head, 1500)).replace(/^Date: .*\r\n/gm, '')
+    return [got, ...backend.records.splice(0).map((r) => r.head)]
+  }
+  const apache = await seen(via.running.apachePort)
+  return { apache, workbench: await seen(via.running.enginePort) }
+}
+
+describe('ProxyVia On', () => {
+  it("adds its entry to the 100 Continue it relays, which keeps the backend's reason phrase and lines but the hop-by-hop ones", async () => {
+    const expecting = (line: string, fields = ''): string =>
+      `${line}\r\nHost: localhost\r\nExpect: 100-continue\r\n${fields}Connection: close\r\n\r\n`
+    // /b/continue-lines answers the Expect with `100 Go On` and lines of its own (raw-backend.ts).
+    for (const head of [
+      expecting('GET /p/continue-lines HTTP/1.1'),
+      expecting('GET /p/echo HTTP/1.1'),
+      expecting('POST /p/echo HTTP/1.1', 'Content-Length: 0\r\n')
+    ]) {
+      const { apache, workbench } = await clientAndBackend(head)
+      expect(workbench, JSON.stringify(head)).toEqual(apache)
+    }
+  })
+
+  it("names the client's protocol version, on the request to the backend and on the answer", async () => {
+    for (const head of [
+      'GET /p/echo HTTP/1.0\r\nHost: localhost\r\n\r\n',
+      'GET /p/echo HTTP/1.0\r\nHost: localhost\r\nVia: 1.0 x\r\n\r\n',
+      'GET /p/continue HTTP/1.0\r\nHost: localhost\r\n\r\n'
+    ]) {
+      const { apache, workbench } = await clientAndBackend(head)
+      expect(workbench, JSON.stringify(head)).toEqual(apache)
+    }
+  })
+})
+
 describe('an encoded control character in the path', () => {
   it("is forwarded as ap_proxy_canonenc re-encodes it, upper-case hex, and the backend's answer relayed", async () => {
     for (const path of ['/p/a%0db', '/p/a%0ab', '/p/a%00b', '/p/a%7fb']) {

@@ -47,6 +47,8 @@ export function scenario(method: string, target: string): Step[] {
       return ['HTTP/1.1 200 OK\r\nContent-Length: abc\r\nContent-Type: text/plain\r\n\r\nok\n', { close: true }]
     case 'continue':
       return ['HTTP/1.1 100 Continue\r\n\r\n', ...ok(['200 OK', ...plain], 'ok\n')]
+    case 'continue-lines':
+      return [CONTINUE_WITH_LINES, ...ok(['200 OK', ...plain], 'ok\n')]
     case 'folded':
       return ok(['200 OK', 'X-Fold: a', ' b', ...plain], 'ok\n')
     case 'both':
@@ -156,6 +158,9 @@ function lcg(seed: number): (k: number) => number {
   return (k) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % k)
 }
 
+/** An interim answer with a reason phrase and header lines of its own, a hop-by-hop one among them. */
+const CONTINUE_WITH_LINES = 'HTTP/1.1 100 Go On\r\nX-Interim: 1\r\nKeep-Alive: 5\r\nvia: 1.0 b\r\n\r\n'
+
 export interface RawBackend {
   port: number
   records: Recorded[]
@@ -185,10 +190,11 @@ export async function startRawBackend(port: number): Promise<RawBackend> {
           .find((l) => l.toLowerCase().startsWith(n + ':'))
           ?.slice(n.length + 1)
           .trim()
-      // `/b/deaf`: a backend that ignores Expect and waits for the body.
+      // `/b/deaf`: a backend that ignores Expect and waits for the body; `/b/continue-lines`
+      // answers it with a 100 that has header lines.
       if (/100-continue/i.test(header('expect') ?? '') && !continued && !target.startsWith('/b/deaf')) {
         continued = true
-        sock.write('HTTP/1.1 100 Continue\r\n\r\n')
+        sock.write(target.startsWith('/b/continue-lines') ? CONTINUE_WITH_LINES : 'HTTP/1.1 100 Continue\r\n\r\n')
       }
       let bodyEnd = end + 4
       const cl = header('content-length')

@@ -13,7 +13,7 @@ import { absoluteTarget, connectTarget } from './pipeline/normalise-url'
 import { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
-import { RequestContext, type IncomingRequest } from './pipeline/context'
+import { RequestContext, type IncomingRequest, type InterimAnswer } from './pipeline/context'
 import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipeline/replay'
 import { runPipeline, STAGES, type Stage } from './pipeline/run'
 import { reasonPhrase } from './http/reason-phrase'
@@ -28,6 +28,12 @@ import { timeNodeHeads } from './http/node-heads'
 import type { HeadLines } from './http/wire-lines'
 import { headLines, httpdOrderedHeaders } from './http/httpd-head'
 import { CLOSE_CONNECTION, arrivalIndex, HTTPD_KEEP_ALIVE, type Persistence } from './http/keep-alive'
+
+/** What ServerResponse.writeContinue itself uses to write an interim head. */
+interface RawInterimWrite {
+  _writeRaw(data: string, encoding: BufferEncoding): boolean
+  _sent100: boolean
+}
 
 export interface ProxyServerOptions {
   host: string
@@ -85,10 +91,17 @@ class HttpReply implements ListenerReply {
     if (interim && hasBody) req.once('resume', () => this.interimContinue())
   }
 
-  interimContinue(): void {
+  interimContinue(interim?: InterimAnswer): void {
     if (!this.awaitingContinue || !this.interimAllowed || this.res.headersSent) return
     this.awaitingContinue = false
-    this.res.writeContinue()
+    if (interim === undefined) return void this.res.writeContinue()
+    // Node's writeContinue writes a bare `100 Continue`; a relayed one has the backend's reason
+    // phrase and lines, written the same way (ServerResponse's raw write, and its mark that a 100 went).
+    let head = `HTTP/1.1 100 ${interim.reason}\r\n`
+    for (const [name, value] of interim.lines) head += `${name}: ${value}\r\n`
+    const res = this.res as unknown as RawInterimWrite
+    res._writeRaw(`${head}\r\n`, 'latin1')
+    res._sent100 = true
   }
 
   get statusCode(): number {

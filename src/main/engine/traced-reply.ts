@@ -7,7 +7,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import type { Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { deleteHeader, getHeader } from './cache/header-bag'
-import type { RequestContext, Reply, LateHead } from './pipeline/context'
+import type { InterimAnswer, RequestContext, Reply, LateHead } from './pipeline/context'
 import { DeflatingBody, tooSmallToCompress } from './pipeline/deflate'
 import { cutWholeBody } from './http/byte-ranges'
 import { SubstitutedBody } from './pipeline/substitute-body'
@@ -134,8 +134,8 @@ export class TracedReply implements Reply {
     this.backendNames = names
   }
 
-  interimContinue(): void {
-    this.inner.interimContinue?.()
+  interimContinue(interim?: InterimAnswer): void {
+    this.inner.interimContinue?.(interim)
   }
 
   head(status: number, given: OutgoingHttpHeaders, reason?: string): void {

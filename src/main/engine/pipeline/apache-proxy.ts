@@ -15,6 +15,7 @@ import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
 import { backendHeaderLines } from './proxy-request-headers'
+import { relayedContinue } from './proxy-interim'
 import { keepsBackendConnection } from './proxy-workers'
 import { expecting100 } from '../http/expect-continue'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
@@ -150,7 +151,11 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           },
           onResponseStart(controller, status, resHeaders: IncomingHttpHeaders, statusMessage?: string) {
             // An interim answer: the real one follows. A 100 goes on to a client that waits for it.
-            if (status < 200) return void (status === 100 && ctx.reply.interimContinue?.())
+            if (status < 200) {
+              const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
+              if (status === 100) ctx.reply.interimContinue?.(relayedContinue(raw, statusMessage, settings.viaEntry))
+              return
+            }
             const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
             const tooLong = overlongLine(raw)
             if (tooLong !== null) {
@@ -363,12 +368,21 @@ function proxySettingsOf(ctx: RequestContext): ProxySettings {
   }
 }
 
-/** mod_proxy_http's Via entry: the vhost's name, the port the client used unless the scheme's, and (Full) the version. */
+/**
+ * mod_proxy_http's Via entry: the client's protocol version (r->proto_num: `1.0` for an HTTP/1.0
+ * client, on the request and the answer alike), the vhost's name, the port the client used
+ * unless the scheme's, and (Full) the server's version.
+ */
 function viaEntry(ctx: RequestContext, full: boolean): string {
   const req = ctx.apacheRequest()
   const port = req.serverPort === defaultPort(req) ? '' : `:${req.serverPort}`
   const name = ctx.vhost?.serverHostname ?? 'localhost'
-  return `1.1 ${name}${port}${full ? ` (Apache/${APACHE_VERSION})` : ''}`
+  return `${protocolVersion(ctx.req.protocol)} ${name}${port}${full ? ` (Apache/${APACHE_VERSION})` : ''}`
+}
+
+/** `HTTP/1.0` → `1.0`: HTTP_VERSION_MAJOR and _MINOR of r->proto_num, which request reading set from `HTTP/x.y`. */
+function protocolVersion(protocol: string): string {
+  return protocol.startsWith('HTTP/') ? protocol.slice(5) : '1.1'
 }
 
 /**

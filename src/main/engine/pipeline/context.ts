@@ -79,6 +79,12 @@ export interface IncomingRequest {
 }
 
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */
+/** An interim answer's reason phrase and header lines (name as spelled, value), in order. */
+export interface InterimAnswer {
+  reason: string
+  lines: readonly (readonly [string, string])[]
+}
+
 export interface Reply {
   readonly headersSent: boolean
   /** `reason`: the status line's text when it is not the status's usual one (mod_proxy's "Proxy Error"). */
@@ -151,9 +157,11 @@ export interface Reply {
   backendSpelling?(names: ReadonlyMap<string, string>): void
   /**
    * mod_proxy relays its backend's `100 Continue`: it goes to a client still waiting for one
-   * (ap_send_interim_response; http/expect-continue.ts). Listeners that take no `Expect` leave it out.
+   * (ap_send_interim_response; http/expect-continue.ts), with the reason phrase and lines
+   * mod_proxy relays (proxy-interim.ts); without them, httpd's own bare `100 Continue`.
+   * Listeners that take no `Expect` leave it out.
    */
-  interimContinue?(): void
+  interimContinue?(interim?: InterimAnswer): void
   /**
    * The answer has its body even for a HEAD: httpd never read the method (a request line over
    * LimitRequestLine), so r->header_only is unset. False when this reply cannot send one.
