@@ -1,9 +1,11 @@
 /**
  * What the page as a whole must get right, in headless Chromium against `serve --demo`: it
  * loads without a failed request (its icon included), the log's toolbar stays on one line at
- * common window widths, and times read in the viewer's time zone, with the exact moment in a
- * tooltip.
+ * common window widths, times read in the viewer's time zone, with the exact moment in a
+ * tooltip, and the trace's outcome pill fits its column.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { attrOf, launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
@@ -129,5 +131,37 @@ describe('times', () => {
     const hms = utc.toISOString().slice(11, 19)
     expect(await textOf(detail.locator('[data-testid="log-line"]'))).toContain(`:${hms} +0000]`)
     expect(ui.errors).toEqual([])
+  })
+})
+
+describe('the trace', () => {
+  let ui: UiPage
+
+  beforeAll(async () => {
+    ui = await openUi(browser, served.ui)
+  })
+
+  afterAll(() => ui?.context.close())
+
+  it("the pill of the stage that answered fits its column: a render's 404 under DispatcherPassError 1 is 'not cacheable'", async () => {
+    const vhost = path.join(served.configDir, 'conf.d/enabled_vhosts/default.vhost')
+    fs.writeFileSync(vhost, fs.readFileSync(vhost, 'utf8').replace('DispatcherPassError 0', 'DispatcherPassError 1'))
+    await expect.poll(() => textOf(ui.page.locator('.topbar .chip', { hasText: 'config' })), POLL).toBe('config #2')
+    const target = '/content/demo/us/en/no-such-page.html'
+    expect(await get(served.proxy, target)).toBe(404)
+    const r = ui.page.locator('.rows .row', { hasText: target })
+    await r.waitFor({ timeout: 5000 })
+    expect(await r.locator('.cell-outcome').innerText()).toBe('not cacheable')
+    await r.click()
+    const render = ui.page.locator('.detail-pane .stage[data-stage="render"] .stage-row')
+    await expect.poll(() => textOf(render.locator('.pill')), POLL).toBe('not cacheable')
+    // Its words do not spill out of the pill into the summary beside it.
+    const fits = await render
+      .locator('.pill')
+      .evaluate((e) => [e.scrollWidth, e.clientWidth, e.getBoundingClientRect().right])
+    const summaryLeft = (await render.locator('.stage-summary').boundingBox())!.x
+    expect(fits[0]).toBeLessThanOrEqual(fits[1])
+    expect(fits[2]).toBeLessThanOrEqual(summaryLeft)
+    await screenshot(ui.page, 'trace-pass-error')
   })
 })
