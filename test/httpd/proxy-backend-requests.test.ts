@@ -326,9 +326,17 @@ describe('Expect: 100-continue to a backend that never sends 100', () => {
 })
 
 const via = proxiedSideBySide((b, d) => [
-  ...serverLines(['proxy', 'proxy_http', 'mime'], d),
+  ...serverLines(['proxy', 'proxy_http', 'mime', 'env'], d),
   'ProxyRequests Off',
   'ProxyVia On',
+  '<Location /rfc/>',
+  '  SetEnv proxy-interim-response RFC',
+  '</Location>',
+  '<Location /sup/>',
+  '  SetEnv proxy-interim-response Suppress',
+  '</Location>',
+  `ProxyPass /rfc/ ${b}/b/`,
+  `ProxyPass /sup/ ${b}/b/`,
   `ProxyPass /p/ ${b}/b/`
 ])
 
@@ -353,6 +361,32 @@ describe('ProxyVia On', () => {
       expecting('GET /p/continue-lines HTTP/1.1'),
       expecting('GET /p/echo HTTP/1.1'),
       expecting('POST /p/echo HTTP/1.1', 'Content-Length: 0\r\n')
+    ]) {
+      const { apache, workbench } = await clientAndBackend(head)
+      expect(workbench, JSON.stringify(head)).toEqual(apache)
+    }
+  })
+
+  it('relays the interim answers proxy-interim-response lets through, to an HTTP/1.1 client', async () => {
+    const request = (line: string, fields = '', body = ''): string =>
+      `${line}\r\nHost: localhost\r\n${fields}Connection: close\r\n\r\n${body}`
+    // /b/hints answers with a 103 and a 102 before its 200 (raw-backend.ts).
+    for (const head of [
+      request('GET /p/hints HTTP/1.1'),
+      request('GET /p/hints HTTP/1.0'),
+      // RFC: a 100 the client did not ask for goes on too; any other value: no interim answer.
+      request('GET /rfc/continue HTTP/1.1'),
+      request('GET /rfc/hints HTTP/1.1'),
+      request('GET /sup/hints HTTP/1.1'),
+      request('GET /sup/echo HTTP/1.1', 'Expect: 100-continue\r\n'),
+      // A body that came with the head is prefetched without blocking: httpd sends no 100 of its own.
+      request('POST /sup/echo HTTP/1.1', 'Expect: 100-continue\r\nContent-Length: 5\r\n', 'hello'),
+      request('POST /p/echo HTTP/1.1', 'Expect: 100-continue\r\nContent-Length: 5\r\n', 'hello'),
+      request(
+        'POST /p/echo HTTP/1.1',
+        'Expect: 100-continue\r\nTransfer-Encoding: chunked\r\n',
+        '5\r\nhello\r\n0\r\n\r\n'
+      )
     ]) {
       const { apache, workbench } = await clientAndBackend(head)
       expect(workbench, JSON.stringify(head)).toEqual(apache)

@@ -47,6 +47,12 @@ export function scenario(method: string, target: string): Step[] {
       return ['HTTP/1.1 200 OK\r\nContent-Length: abc\r\nContent-Type: text/plain\r\n\r\nok\n', { close: true }]
     case 'continue':
       return ['HTTP/1.1 100 Continue\r\n\r\n', ...ok(['200 OK', ...plain], 'ok\n')]
+    // Interim answers other than 100 before the final one: 103 Early Hints, 102 Processing.
+    case 'hints':
+      return [
+        'HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\nKeep-Alive: 5\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n',
+        ...ok(['200 OK', ...plain], 'ok\n')
+      ]
     case 'continue-lines':
       return [CONTINUE_WITH_LINES, ...ok(['200 OK', ...plain], 'ok\n')]
     case 'folded':

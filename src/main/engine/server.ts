@@ -20,6 +20,7 @@ import { reasonPhrase } from './http/reason-phrase'
 import { cache } from './pipeline/stages/cache'
 import { requestVhost, type ActiveConfig } from './runtime/active-config'
 import { TracedReply, type ListenerReply } from './traced-reply'
+import { interimHead } from './http/interim-head'
 import { watchBodyReads, wholeHeadTimeoutMs } from './http/request-timeout'
 import { ReadClock } from './http/read-clock'
 import { expecting100, sendsInterim, unmetExpectation } from './http/expect-continue'
@@ -55,10 +56,14 @@ export interface ProxyServerOptions {
 class HttpReply implements ListenerReply {
   private aborts: (() => void)[] | null = null
 
-  /** `onClose` runs once the connection's answer is over, complete or not. */
+  /**
+   * `onClose` runs once the connection's answer is over, complete or not; `interimAllowed`: the
+   * client speaks HTTP/1.1 or later, to which httpd writes interim answers.
+   */
   constructor(
     private readonly res: ServerResponse,
-    onClose: () => void
+    onClose: () => void,
+    private readonly interimAllowed: boolean
   ) {
     // One 'close' listener for everything that waits on it ('close' comes once per response).
     res.on('close', () => {
@@ -74,34 +79,43 @@ class HttpReply implements ListenerReply {
 
   /** `r->expecting_100` still set: the request came with `Expect: 100-continue` and no 100 went out yet. */
   private awaitingContinue = false
-  /** The client speaks HTTP/1.1, to which httpd writes an interim answer. */
-  private interimAllowed = false
+  /** The body was taken without a blocking read: reading it sends no 100 of httpd's own. */
+  private prefetched = false
 
   /**
    * The request came with `Expect: 100-continue` (http/expect-continue.ts). httpd sends
    * `100 Continue` when something first reads a body the request has (ap_http_filter), the
    * Dispatcher or mod_proxy forwarding it, or when mod_proxy relays its backend's
-   * (`interimContinue`). An answer made before either (a filter denial, a redirect, a cache hit,
+   * (`interim`). An answer made before either (a filter denial, a redirect, a cache hit,
    * a GET's) goes out with `Connection: close`, as httpd's does (ap_set_keepalive), and the
    * client never sends a body it held back.
    */
-  expectContinue(req: IncomingMessage, interim: boolean, hasBody: boolean): void {
+  expectContinue(req: IncomingMessage, hasBody: boolean): void {
     this.awaitingContinue = true
-    this.interimAllowed = interim
-    if (interim && hasBody) req.once('resume', () => this.interimContinue())
+    if (this.interimAllowed && hasBody) req.once('resume', () => this.ownContinue())
   }
 
-  interimContinue(interim?: InterimAnswer): void {
-    if (!this.awaitingContinue || !this.interimAllowed || this.res.headersSent) return
+  /** httpd's own bare `100 Continue`, as the body is first read. */
+  private ownContinue(): void {
+    if (!this.awaitingContinue || this.prefetched || this.res.headersSent) return
     this.awaitingContinue = false
-    if (interim === undefined) return void this.res.writeContinue()
-    // Node's writeContinue writes a bare `100 Continue`; a relayed one has the backend's reason
+    this.res.writeContinue()
+  }
+
+  bodyPrefetched(): void {
+    this.prefetched = true
+  }
+
+  interim(answer: InterimAnswer, forced = false): void {
+    if (!this.interimAllowed || this.res.headersSent) return
+    const isContinue = answer.status === 100
+    if (isContinue && !this.awaitingContinue && !forced) return
+    if (isContinue) this.awaitingContinue = false
+    // Node's writeContinue writes a bare `100 Continue`; a relayed answer has the backend's reason
     // phrase and lines, written the same way (ServerResponse's raw write, and its mark that a 100 went).
-    let head = `HTTP/1.1 100 ${interim.reason}\r\n`
-    for (const [name, value] of interim.lines) head += `${name}: ${value}\r\n`
     const res = this.res as unknown as RawInterimWrite
-    res._writeRaw(`${head}\r\n`, 'latin1')
-    res._sent100 = true
+    res._writeRaw(interimHead(answer), 'latin1')
+    if (isContinue) res._sent100 = true
   }
 
   get statusCode(): number {
@@ -448,8 +462,8 @@ export class ProxyServer {
    */
   private handle(req: IncomingMessage, res: ServerResponse): void {
     let done: () => void = () => {}
-    const reply = new HttpReply(res, () => done())
     const incoming = toIncoming(req)
+    const reply = new HttpReply(res, () => done(), sendsInterim(incoming.protocol))
     incoming.keepAliveIndex = arrivalIndex(req.socket)
     const expect = incoming.headers.expect
     let waitsForContinue = false
@@ -457,9 +471,8 @@ export class ProxyServer {
       incoming.expectationFailed = true
       incoming.lastOnConnection = 'silently'
     } else if (expecting100(expect)) {
-      const interim = sendsInterim(incoming.protocol)
-      reply.expectContinue(req, interim, incoming.body !== null)
-      waitsForContinue = interim && incoming.body !== null
+      reply.expectContinue(req, incoming.body !== null)
+      waitsForContinue = sendsInterim(incoming.protocol) && incoming.body !== null
     }
     if (waitsForContinue) {
       // httpd reads the body, and times the reads, only once it sent the 100 (ap_http_filter):

@@ -134,8 +134,12 @@ export class TracedReply implements Reply {
     this.backendNames = names
   }
 
-  interimContinue(interim?: InterimAnswer): void {
-    this.inner.interimContinue?.(interim)
+  interim(answer: InterimAnswer, forced?: boolean): void {
+    this.inner.interim?.(answer, forced)
+  }
+
+  bodyPrefetched(): void {
+    this.inner.bodyPrefetched?.()
   }
 
   head(status: number, given: OutgoingHttpHeaders, reason?: string): void {

@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { relayedContinue } from '../../../src/main/engine/pipeline/proxy-interim'
+import { relayedInterim } from '../../../src/main/engine/pipeline/proxy-interim'
+import { interimHead } from '../../../src/main/engine/http/interim-head'
 
 const raw = (...items: string[]): Buffer[] => items.map((s) => Buffer.from(s, 'latin1'))
 
-describe('relayedContinue (the 100 Continue mod_proxy_http relays)', () => {
+describe('relayedInterim (an interim answer mod_proxy_http relays)', () => {
   it("keeps the backend's reason phrase and lines as spelled, but the hop-by-hop ones and those Connection names, then Via", () => {
     const lines = raw('X-A', '1', 'Connection', 'X-Drop, close', 'x-drop', '2', 'Keep-Alive', '5', 'via', '1.0 b')
-    expect(relayedContinue(lines, 'Go On', '1.1 localhost')).toEqual({
-      reason: 'Go On',
-      lines: [
-        ['X-A', '1'],
-        ['via', '1.0 b'],
-        ['Via', '1.1 localhost']
-      ]
-    })
+    const answer = relayedInterim(100, lines, 'Go On', '1.1 localhost')
+    expect(interimHead(answer)).toBe('HTTP/1.1 100 Go On\r\nX-A: 1\r\nvia: 1.0 b\r\nVia: 1.1 localhost\r\n\r\n')
   })
 
-  it('says Continue when the backend gave no reason phrase, and adds no Via without ProxyVia', () => {
-    expect(relayedContinue(null, '', null)).toEqual({ reason: 'Continue', lines: [] })
+  it('leaves the space after the code when the backend gave no reason phrase, and adds no Via without ProxyVia', () => {
+    expect(interimHead(relayedInterim(103, null, '', null))).toBe('HTTP/1.1 103 \r\n\r\n')
   })
 })

@@ -14,7 +14,8 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import { reasonPhrase } from './reason-phrase'
 import type { Socket } from 'node:net'
-import type { Reply } from '../pipeline/context'
+import type { InterimAnswer, Reply } from '../pipeline/context'
+import { interimHead } from './interim-head'
 import type { HeadLines } from './wire-lines'
 import type { Persistence } from './keep-alive'
 
@@ -217,6 +218,15 @@ export class LeanReply implements Reply {
   sendsBody(): boolean {
     this.hasBody = true
     return true
+  }
+
+  /**
+   * mod_proxy's relayed interim answer, before the head (a lean request is HTTP/1.1 without
+   * `Expect`: a 100 goes only when forced).
+   */
+  interim(answer: InterimAnswer, forced = false): void {
+    if (this.headersSent || this.opts.bare || (answer.status === 100 && !forced)) return
+    this.opts.socket.write(interimHead(answer), 'latin1')
   }
 
   /**

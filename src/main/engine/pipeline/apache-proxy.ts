@@ -15,7 +15,7 @@ import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
 import { backendHeaderLines } from './proxy-request-headers'
-import { relayedContinue } from './proxy-interim'
+import { relayInterim } from './proxy-interim'
 import { keepsBackendConnection } from './proxy-workers'
 import { expecting100 } from '../http/expect-continue'
 import { reverseMapHeaders, type ReverseMaps } from './proxy-reverse'
@@ -150,13 +150,9 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             ctx.reply.onAbort(() => controller.abort(new Error('the client went away')))
           },
           onResponseStart(controller, status, resHeaders: IncomingHttpHeaders, statusMessage?: string) {
-            // An interim answer: the real one follows. A 100 goes on to a client that waits for it.
-            if (status < 200) {
-              const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
-              if (status === 100) ctx.reply.interimContinue?.(relayedContinue(raw, statusMessage, settings.viaEntry))
-              return
-            }
             const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
+            // An interim answer, relayed (proxy-interim.ts): the final one follows.
+            if (status < 200) return relayInterim(ctx, status, raw, statusMessage, settings.viaEntry)
             const tooLong = overlongLine(raw)
             if (tooLong !== null) {
               // A line too long for httpd's buffer makes the answer unreadable: its own 502 Bad Gateway.

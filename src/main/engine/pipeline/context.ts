@@ -79,8 +79,9 @@ export interface IncomingRequest {
 }
 
 /** How a stage answers. In `explain` mode the reply only records what would be sent. */
-/** An interim answer's reason phrase and header lines (name as spelled, value), in order. */
+/** An interim (1xx) answer: its status, reason phrase and header lines (name as spelled, value), in order. */
 export interface InterimAnswer {
+  status: number
   reason: string
   lines: readonly (readonly [string, string])[]
 }
@@ -156,12 +157,18 @@ export interface Reply {
   /** How the backend spelled the header names of the answer whose head comes next (header-spelling.ts). */
   backendSpelling?(names: ReadonlyMap<string, string>): void
   /**
-   * mod_proxy relays its backend's `100 Continue`: it goes to a client still waiting for one
-   * (ap_send_interim_response; http/expect-continue.ts), with the reason phrase and lines
-   * mod_proxy relays (proxy-interim.ts); without them, httpd's own bare `100 Continue`.
-   * Listeners that take no `Expect` leave it out.
+   * mod_proxy relays its backend's interim answer (proxy-interim.ts), as ap_send_interim_response
+   * writes it (http/interim-head.ts): only to an HTTP/1.1 client and before the answer's head,
+   * and a `100 Continue` only to a client still waiting for one (`r->expecting_100`;
+   * http/expect-continue.ts) unless `forced` (`proxy-interim-response RFC` sets it).
    */
-  interimContinue?(interim?: InterimAnswer): void
+  interim?(answer: InterimAnswer, forced?: boolean): void
+  /**
+   * mod_proxy_http's prefetch took the request body without a blocking read (it came whole with
+   * the head): ap_http_filter writes its own `100 Continue` only before a blocking read, so the
+   * body's read sends none (a backend's 100 is still relayed).
+   */
+  bodyPrefetched?(): void
   /**
    * The answer has its body even for a HEAD: httpd never read the method (a request line over
    * LimitRequestLine), so r->header_only is unset. False when this reply cannot send one.

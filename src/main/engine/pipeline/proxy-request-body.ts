@@ -33,16 +33,18 @@ export type ProxiedBody = Buffer | Readable | undefined
 export async function proxiedBody(ctx: RequestContext, expectsContinue: boolean): Promise<ProxiedBody> {
   const body = ctx.req.body
   if (body === null) return undefined
-  if (ctx.req.headers['transfer-encoding'] === undefined) return body
   if (expectsContinue && ctx.env['proxy-sendcl'] === undefined) {
     // The prefetch does not block then (prefetch_nonblocking): it takes what came with the head,
     // which Node's parser has taken in once the socket read that brought the head is done. A body
     // still held back goes as it is: read in flowing mode, it is what sends the client its
     // `100 Continue` unless the backend's was relayed (server.ts expectContinue), and node:http
-    // sends it chunked.
+    // sends it chunked. A body taken whole gets no 100 of httpd's own (ap_http_filter writes one
+    // only before a blocking read): only the backend's, relayed.
     await new Promise((resolve) => setImmediate(resolve))
     if ((body as { complete?: boolean }).complete !== true) return body
+    ctx.reply.bodyPrefetched?.()
   }
+  if (ctx.req.headers['transfer-encoding'] === undefined) return body
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   if (ctx.env['proxy-sendcl'] !== undefined) return Buffer.concat(await readAll(chunks, Infinity))
   const read = await readAll(chunks, PREFETCH_LIMIT)
