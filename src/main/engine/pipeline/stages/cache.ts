@@ -86,13 +86,13 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   }
   ctx.trace.cacheInfo = ctx.cacheInfo
   if (lookup.kind === 'refused' || lookup.kind === 'not-cacheable') {
-    ctx.record('cache', 'pass', ctx.cacheInfo, { log: [...log, action(file ?? rc.relPath, 'NONE')], detail })
+    ctx.record('cache', 'pass', ctx.cacheInfo, { log: [...log, action(rc.relPath, 'NONE')], detail })
     return false
   }
   if (lookup.kind === 'missing') {
     ctx.cachePlan = { relPath: rc.relPath }
     ctx.record('cache', 'pass', `${rc.relPath} is not in the cache: caching`, {
-      log: [...log, action(lookup.abs, 'CREATE')],
+      log: [...log, action(rc.relPath, 'CREATE')],
       detail
     })
     return false
@@ -122,7 +122,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   }
   ctx.cachePlan = { relPath: rc.relPath, stale: { file: lookup.file, relPath: rc.relPath } }
   ctx.record('cache', 'pass', `${rc.relPath} is ${lookup.state}: ${ctx.cacheInfo}`, {
-    log: [...log, action(lookup.abs, 'CREATE')],
+    log: [...log, action(rc.relPath, 'CREATE')],
     detail: { ...detail, governingStat: lookup.governingStat }
   })
   return false
@@ -180,7 +180,7 @@ function deliver(
   extraHeaders: OutgoingHttpHeaders
 ): boolean | Promise<boolean> {
   ctx.record('cache', 'stop', why, {
-    log: [...d.log, ...extraLog, action(d.lookup.abs, 'DELIVER'), 'request declined'],
+    log: [...d.log, ...extraLog, action(d.relPath, 'DELIVER'), 'request declined'],
     detail: d.detail
   })
   ctx.setOutcome(d.lookup.state === 'fresh' ? 'hit' : 'stale')
@@ -276,12 +276,12 @@ function sharedParts(lookup: CachedLookup | MissingLookup, relPath: string, cach
       lookup.kind === 'cached'
         ? {
             why: `target file cached: ${relPath}`,
-            log: [`checking [${relPath}]`, ...lookup.log, action(lookup.abs, 'DELIVER'), 'request declined'],
+            log: [`checking [${relPath}]`, ...lookup.log, action(relPath, 'DELIVER'), 'request declined'],
             detail: { ...detail, governingStat: lookup.governingStat }
           }
         : {
             why: `${relPath} is not in the cache: caching`,
-            log: [`checking [${relPath}]`, ...lookup.log, action(lookup.abs, 'CREATE')],
+            log: [`checking [${relPath}]`, ...lookup.log, action(relPath, 'CREATE')],
             detail
           }
     shared.set(lookup, parts)
@@ -289,7 +289,11 @@ function sharedParts(lookup: CachedLookup | MissingLookup, relPath: string, cach
   return parts
 }
 
-/** The module's debug line naming what it does with the file (§9: NONE, CREATE, DELIVER). */
-function action(file: string, what: 'NONE' | 'CREATE' | 'DELIVER'): string {
-  return `cache-action for [${file}]: ${what}`
+/**
+ * The module's debug line naming what it does with the document (§9: NONE, CREATE, DELIVER),
+ * by its URL path as the module writes it ("cache-action for [/content/we-retail/us/en/products.html]:
+ * CREATE", EXP statfileslevel); the file's full path is in the lastflush lines around it.
+ */
+function action(uri: string, what: 'NONE' | 'CREATE' | 'DELIVER'): string {
+  return `cache-action for [${uri}]: ${what}`
 }
