@@ -118,6 +118,36 @@ describe('the re-fetching flush (§7.4)', () => {
     expect(await fromCache(s, EN)).toBe(true)
   })
 
+  it('keeps the listed page in the cache while it is fetched again, then replaces it: a visitor meanwhile gets the old copy and never reaches the render', async () => {
+    // The refetching-flush experiment (EXP): "the cached page is not deleted from the cache! In
+    // the background, the dispatcher is making a request back to the publish instance to
+    // replace the cached file, instead of deleting it"; PI: the page is retrieved "only once,
+    // instead of once for each of the simultaneous client requests". The page is the handle's
+    // own rendering (handle /content/site/en, body /content/site/en.html), as the agent sends it.
+    const s = await cacheStackForThisTest({ statfileslevel: 3 })
+    const EN = '/content/site/en.html'
+    const JSON_ = '/content/site/en.model.json'
+    s.up.publish.behave(EN, { body: 'old' })
+    await s.prime(EN)
+    await s.prime(JSON_)
+    s.up.publish.behave(EN, { body: 'new', delayMs: 400 })
+    const flushed = s.flush({ handle: '/content/site/en', body: `${EN}\n`, headers: { 'content-type': 'text/plain' } })
+    await new Promise((r) => setTimeout(r, 150))
+    // The re-fetch is under way: the page is still on disk, and a visitor gets it from the cache.
+    expect(s.exists(EN)).toBe(true)
+    const during = await s.get(EN)
+    expect(during.text).toBe('old')
+    expect(s.up.publish.count).toBe(3)
+    // The handle's other renderings, not listed for re-fetch, are deleted as in any Activate.
+    expect(s.exists(JSON_)).toBe(false)
+    expect((await flushed).status).toBe(200)
+    expect(s.read(EN)).toBe('new')
+    expect(s.up.publish.count).toBe(3)
+    const after = await s.get(EN)
+    expect(after.headers['x-cache-info']).toBe('target file cached')
+    expect(after.text).toBe('new')
+  })
+
   it('with two engines in one process, each re-fetches through its own farm: its own render, its own docroot', async () => {
     const first = await cacheStackForThisTest({ statfileslevel: 3 })
     const second = await cacheStackForThisTest({ statfileslevel: 3 })

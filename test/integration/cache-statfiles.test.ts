@@ -205,7 +205,7 @@ describe('§12.4 S9–S12: what stays, who may flush, grace period, re-fetch', (
     }
   })
 
-  it("S12: a flush whose body lists /content/site/en.html deletes it and stores the render's new version before answering", async () => {
+  it("S12: a flush whose body lists /content/site/en.html replaces it with the render's new version before answering", async () => {
     const s = await cacheStackForThisTest({ statfileslevel: 3 })
     const EN = '/content/site/en.html'
     s.up.publish.behave(EN, { body: 'version 1' })

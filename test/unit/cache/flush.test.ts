@@ -208,15 +208,28 @@ describe('statfiles and invalidation, worked examples of §12.4 (handle /content
     expect(state(store, '/content/site/x.html')).toBe('stale')
   })
 
-  it('S12: a re-fetch body lists URIs that are deleted now and handed back for fetching', async () => {
+  it('S12: a re-fetch body lists URIs that are kept in place (with their .h) and handed back for fetching', async () => {
     const { store, root } = await scenario(3)
     await put(store, '/content/site/en.html', 'old', [['Content-Type', 'text/html']])
     const report = await run(store, activate, '/content/site/en.html\n')
     expect(report.refetch).toEqual(['/content/site/en.html'])
-    expect(report.deleted).toEqual(['/content/site/en.html', '/content/site/en.html.h'])
-    expect(fs.existsSync(path.join(root, 'content/site/en.html'))).toBe(false)
+    expect(report.deleted).toEqual([])
+    expect(fs.readFileSync(path.join(root, 'content/site/en.html'), 'utf8')).toBe('old')
+    expect(fs.existsSync(path.join(root, 'content/site/en.html.h'))).toBe(true)
     await put(store, '/content/site/en.html', 'new')
     expect(state(store, '/content/site/en.html')).toBe('fresh')
+  })
+
+  it("S12: the handle's own renderings are deleted except the ones the body lists for re-fetch", async () => {
+    const { store, root } = await scenario(3)
+    for (const f of ['en.html', 'en.model.json', 'en/_jcr_content/par.html']) await put(store, `/content/site/${f}`)
+    const report = await run(
+      store,
+      { 'cq-action': 'Activate', 'cq-handle': '/content/site/en' },
+      '/content/site/en.html'
+    )
+    expect(report.deleted.sort()).toEqual(['/content/site/en.model.json', '/content/site/en/_jcr_content'])
+    expect(fs.existsSync(path.join(root, 'content/site/en.html'))).toBe(true)
   })
 
   it('a handle with an extension deletes the exact file, file.* and file/_jcr_content', async () => {

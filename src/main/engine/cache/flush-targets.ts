@@ -4,10 +4,15 @@
  * in `/content/site/en/` every entry named `page.*`, the file `page` if it is one, the folder
  * `page/_jcr_content`, and for Deactivate/Delete the folder `page/` itself. A handle with an
  * extension (`/content/dam/logo.jpg`) works the same way: the exact file, `logo.jpg.*` and
- * `logo.jpg/_jcr_content` (UNCERTAIN, AMS). Re-fetch URIs (§7.4) are deleted too, so they are
- * stored afresh.
+ * `logo.jpg/_jcr_content` (UNCERTAIN, AMS). The files of re-fetch URIs (§7.4) are not deleted,
+ * even when the handle names them: the re-fetch replaces them, so visitors keep getting the old
+ * copy until the new one is in place ("the cached page is not deleted from the cache … the
+ * dispatcher is making a request back to the publish instance to replace the cached file,
+ * instead of deleting it", EXP refetching-flush). A write begun before the flush is still
+ * discarded for them (`deletedByFlush`), as for any file the flush invalidates.
  */
 import type { FlushAction } from '../../../shared/cache-types'
+import { HEADERS_SUFFIX, TTL_SUFFIX } from './companions'
 
 export interface FlushTargets {
   handle: string
@@ -17,7 +22,7 @@ export interface FlushTargets {
   /** Last handle segment; `''` for the handle `/`, which deletes nothing. */
   base: string
   deleteHandleDir: boolean
-  /** Re-fetch URIs as docroot-relative files. */
+  /** Re-fetch URIs as docroot-relative files: kept for the re-fetch to replace. */
   extraFiles: string[]
 }
 
@@ -45,7 +50,19 @@ export function entryVerdict(t: FlushTargets, name: string, isDir: boolean): Ent
   return t.deleteHandleDir ? 'delete' : 'delete-jcr-content'
 }
 
-/** Whether a flush with these targets removes the document `relPath`. */
+/** A re-fetch URI's file or its `.h`/`.ttl`: left in place for the re-fetch to replace. */
+export function keptForRefetch(t: FlushTargets, relPath: string): boolean {
+  if (t.extraFiles.length === 0) return false
+  for (const suffix of [HEADERS_SUFFIX, TTL_SUFFIX]) {
+    if (relPath.endsWith(suffix) && t.extraFiles.includes(relPath.slice(0, -suffix.length))) return true
+  }
+  return t.extraFiles.includes(relPath)
+}
+
+/**
+ * Whether a flush with these targets invalidates the document `relPath` by deleting it, or (a
+ * re-fetch URI) by replacing it: either way a write of it begun before the flush is obsolete.
+ */
 export function deletedByFlush(t: FlushTargets, relPath: string): boolean {
   if (t.action === 'Test') return false
   if (t.extraFiles.includes(relPath)) return true

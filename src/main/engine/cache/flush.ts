@@ -8,9 +8,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { FlushReport } from '../../../shared/cache-types'
-import { HEADERS_SUFFIX, TTL_SUFFIX } from './companions'
 import type { InvalidationRequest } from './flush-request'
-import { entryVerdict, flushTargets, type FlushTargets } from './flush-targets'
+import { entryVerdict, flushTargets, keptForRefetch, type FlushTargets } from './flush-targets'
 import { runInvalidateHandler } from './invalidate-handler'
 import type { CachePolicy } from './policy'
 import { statfilesToTouch, touchStatfiles } from './statfiles'
@@ -61,7 +60,10 @@ export interface Deletion {
   kind: 'file' | 'dir'
 }
 
-/** Existing entries the flush removes: one folder listing, never a tree walk. */
+/**
+ * Existing entries the flush removes: one folder listing, never a tree walk. Re-fetch URIs'
+ * files stay for their re-fetch to replace (flush-targets.ts).
+ */
 export function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[] {
   const out: Deletion[] = []
   const dir = store.docroot.resolve(t.dir)
@@ -74,25 +76,14 @@ export function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[]
     }
     const relDir = t.dir === '/' ? '' : t.dir
     for (const e of entries) {
+      const relPath = `${relDir}/${e.name}`
       const verdict = entryVerdict(t, e.name, e.isDirectory())
-      if (verdict === 'delete') {
-        out.push({
-          relPath: `${relDir}/${e.name}`,
-          abs: path.join(dir.abs, e.name),
-          kind: e.isDirectory() ? 'dir' : 'file'
-        })
+      if (verdict === 'delete' && !keptForRefetch(t, relPath)) {
+        out.push({ relPath, abs: path.join(dir.abs, e.name), kind: e.isDirectory() ? 'dir' : 'file' })
       } else if (verdict === 'delete-jcr-content') {
         const abs = path.join(dir.abs, e.name, '_jcr_content')
-        if (fs.existsSync(abs)) out.push({ relPath: `${relDir}/${e.name}/_jcr_content`, abs, kind: 'dir' })
+        if (fs.existsSync(abs)) out.push({ relPath: `${relPath}/_jcr_content`, abs, kind: 'dir' })
       }
-    }
-  }
-  for (const file of t.extraFiles) {
-    const r = store.docroot.resolve(file)
-    if (!r.ok || out.some((d) => d.abs === r.abs)) continue
-    for (const suffix of ['', HEADERS_SUFFIX, TTL_SUFFIX]) {
-      const st = fs.lstatSync(r.abs + suffix, { throwIfNoEntry: false })
-      if (st && !st.isDirectory()) out.push({ relPath: file + suffix, abs: r.abs + suffix, kind: 'file' })
     }
   }
   return out

@@ -1,12 +1,14 @@
 /**
  * A request the engine makes to itself through the full pipeline — a re-fetching flush asks
- * for each listed page again so it is stored before visitors miss it (§7.4). The answer is
- * consumed and dropped; the trace is returned.
+ * for each listed page again so it is stored before visitors miss it (§7.4): marked as a
+ * re-fetch, it goes to the render even when the page is in the cache (refetch-requests.ts).
+ * The answer is consumed and dropped; the trace is returned.
  */
 import type { RequestTrace } from '../../../shared/trace'
 import type { ActiveConfig } from '../runtime/active-config'
 import { RequestContext } from './context'
 import { RecordingReply } from './recording-reply'
+import { markAsRefetch } from './refetch-requests'
 import { runPipeline } from './run'
 
 export async function internalRequest(
@@ -37,6 +39,7 @@ export async function internalRequest(
     seq
   )
   reply.trace = ctx.trace
+  markAsRefetch(ctx.req)
   const started = performance.now()
   await runPipeline(ctx)
   ctx.trace.durationMs = performance.now() - started

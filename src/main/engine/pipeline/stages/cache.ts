@@ -18,6 +18,7 @@ import type { RequestContext } from '../context'
 import { checkAuthorization, checkPath, type ActiveAuthChecker } from '../auth-check'
 import { forwardHeaders } from '../forward-headers'
 import { serveCached } from '../serve-cached'
+import { isRefetch } from '../refetch-requests'
 import { selectRender } from '../../upstream/selection'
 
 /** Stale files being fetched again right now: other requests meanwhile get the stale copy (§5.5.3). */
@@ -59,6 +60,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   const store = c.store!
   const lookup = store.lookup(rc.relPath)
   ctx.cacheInfo = cacheInfoForLookup(lookup)
+  if (lookup.kind === 'cached' && isRefetch(ctx.req)) return replaceByRefetch(ctx, lookup, rc.relPath, rc.log)
   const checker = lookup.kind === 'cached' ? authCheckerFor(ctx) : null
   if (lookup.kind === 'cached' && lookup.state === 'fresh' && rc.log.length === 0 && checker === null) {
     // The common hit: the same words for every hit on this file version (the lookup is shared).
@@ -124,6 +126,23 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.record('cache', 'pass', `${rc.relPath} is ${lookup.state}: ${ctx.cacheInfo}`, {
     log: [...log, action(rc.relPath, 'CREATE')],
     detail: { ...detail, governingStat: lookup.governingStat }
+  })
+  return false
+}
+
+/**
+ * §7.4: a re-fetching flush's request fetches the page whatever state its copy is in. The copy
+ * stays where it is, so other requests get it meanwhile (as while a stale file is fetched again,
+ * §5.5.3), and the new answer is renamed over it; the module replaces the file "instead of
+ * deleting it" (EXP refetching-flush).
+ */
+function replaceByRefetch(ctx: RequestContext, lookup: CachedLookup, relPath: string, rcLog: string[]): false {
+  if (lookup.state === 'fresh' || lookup.state === 'grace') ctx.cacheInfo = CACHE_INFO.caching
+  ctx.trace.cacheInfo = ctx.cacheInfo
+  ctx.cachePlan = { relPath, stale: { file: lookup.file, relPath } }
+  ctx.record('cache', 'pass', `${relPath} is fetched again by a re-fetching flush: ${ctx.cacheInfo}`, {
+    log: [`checking [${relPath}]`, ...rcLog, ...lookup.log, action(relPath, 'CREATE')],
+    detail: { cacheable: true, reason: ctx.cacheInfo, file: lookup.abs, relPath, governingStat: lookup.governingStat }
   })
   return false
 }
