@@ -151,6 +151,9 @@ describe("the backend's header lines", () => {
       // r->expecting_100 was set as the head was read: mod_proxy gives the Expect back its token.
       ['POST', '/unx/echo', { Expect: '100-continue', 'Content-Length': '5', ':body': 'hello' }],
       ['POST', '/setx/echo', { Expect: '100-continue', 'Content-Length': '5', ':body': 'hello' }],
+      // A folded line is joined by one space, the blanks around the fold dropped.
+      ['GET', '/p/echo', { 'X-F': 'a\r\n  folded' }],
+      ['GET', '/p/echo', { 'X-F': 'a \t\r\n\t b\r\n c' }],
       // obs-text goes on byte for byte, through either way of sending.
       ['GET', '/p/echo', { 'X-T': 'a\xe9\x80\xffb' }],
       ['POST', '/p/echo', { Expect: '100-continue', 'X-T': 'a\xe9b', 'Content-Length': '5', ':body': 'hello' }]

@@ -88,10 +88,10 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     })
   })
 
-  it('joins folded header lines to the line before, as httpd does', () => {
-    expect(judgeHead('GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n 2\r\n\t3\r\nY: 4')).toMatchObject({
+  it('joins folded header lines to the line before by one space, their blanks around the fold dropped, as httpd does', () => {
+    expect(judgeHead('GET / HTTP/1.1\r\nHost: a\r\nX: 1 \t\r\n 2\r\n\t \t3\r\nY: 4')).toMatchObject({
       kind: 'rewritten',
-      head: 'GET / HTTP/1.1\r\nHost: a\r\nX: 1 2\t3\r\nY: 4'
+      head: 'GET / HTTP/1.1\r\nHost: a\r\nX: 1 2 3\r\nY: 4'
     })
   })
 

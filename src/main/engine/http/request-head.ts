@@ -11,7 +11,7 @@
  * - reads what llhttp refuses: `HTTP/1.2` … `HTTP/9.9` (as HTTP/1.1), raw bytes ≥ 0x80 in the
  *   target (obs-text), a scheme with a path and no authority (`http:/x`), a query with no path
  *   before it (`?a=b`, read as `/?a=b`), folded header lines
- *   (obs-fold, joined to the line before), and a `Transfer-Encoding` with a `Content-Length`
+ *   (obs-fold, joined to the line before by one space), and a `Transfer-Encoding` with a `Content-Length`
  *   (the length is dropped).
  * What httpd reads and llhttp refuses is rewritten into the head llhttp reads the same way.
  * Checked against apache2 2.4.68 (test/httpd/request-line.test.ts). Hand-written: no HTTP
@@ -168,7 +168,9 @@ export function judgeHead(head: string): HeadVerdict {
     const field = lines[i]
     const first = field.charCodeAt(0)
     if ((first === 32 || first === 9) && fields.length > 0) {
-      fields[fields.length - 1] += field
+      // ap_get_mime_headers_core: a line's trailing blanks go, and a continuation's leading ones
+      // become one SP ("Replace obs-fold w/ SP per RFC 7230 3.2.4"): `a \r\n\t b` is `a b`.
+      fields[fields.length - 1] = `${withoutBlanks(fields[fields.length - 1], 'end')} ${withoutBlanks(field, 'start')}`
       changed = true
       continue
     }
@@ -248,4 +250,21 @@ export function failedHeadIsHead(packet: unknown, parsed: unknown): boolean {
     if (m && m[3] !== undefined) return m[1] === 'HEAD'
   }
   return false
+}
+
+/** `line` without the spaces and tabs at its start or end (a loop: a regex would backtrack over a long run of them). */
+function withoutBlanks(line: string, side: 'start' | 'end'): string {
+  if (side === 'start') {
+    let start = 0
+    while (start < line.length && isBlank(line, start)) start++
+    return line.slice(start)
+  }
+  let end = line.length
+  while (end > 0 && isBlank(line, end - 1)) end--
+  return line.slice(0, end)
+}
+
+function isBlank(line: string, at: number): boolean {
+  const c = line.charCodeAt(at)
+  return c === 32 || c === 9
 }
