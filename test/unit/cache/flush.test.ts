@@ -276,6 +276,21 @@ describe('statfiles and invalidation, worked examples of §12.4 (handle /content
   })
 })
 
+describe("the module's log lines for a flush (AMS flushing guide)", () => {
+  it('"Activation detected: action=… [handle]" first, then "Touched <file>" for each .stat, level 0 first', async () => {
+    const { store, root } = await scenario(2)
+    const report = await run(store, activate)
+    expect(report.log[0]).toBe(`Activation detected: action=Activate [${page}]`)
+    expect(report.log.filter((l) => l.startsWith('Touched '))).toEqual([
+      `Touched ${path.join(root, '.stat')}`,
+      `Touched ${path.join(root, 'content/.stat')}`,
+      `Touched ${path.join(root, 'content/site/.stat')}`
+    ])
+    const deleted = await run(store, { 'cq-action': 'Delete', 'cq-handle': '/content/site/fr/b' })
+    expect(deleted.log[0]).toBe('Activation detected: action=Delete [/content/site/fr/b]')
+  })
+})
+
 describe('/invalidateHandler', () => {
   it('runs the program with handle, action and scope as arguments (no shell) and reports its exit code', async () => {
     const dir = tempDir()

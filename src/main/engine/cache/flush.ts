@@ -28,7 +28,7 @@ export interface FlushPlan {
 }
 
 export function planFlush(policy: CachePolicy, request: InvalidationRequest): FlushPlan {
-  const log: string[] = []
+  const log = [activationLine(request)]
   if (request.action === 'Test' || request.handle === null) {
     log.push('x-workbench: CQ-Action Test: nothing invalidated')
     return { request, targets: null, statfiles: [], refetch: [], handler: null, log }
@@ -41,6 +41,15 @@ export function planFlush(policy: CachePolicy, request: InvalidationRequest): Fl
   const statfiles = request.resourceOnly ? [] : statfilesToTouch(request.handle, layout)
   if (request.resourceOnly) log.push('x-workbench: CQ-Action-Scope ResourceOnly: no .stat file touched')
   return { request, targets, statfiles, refetch: request.refetch, handler: policy.invalidateHandler, log }
+}
+
+/**
+ * The module's info line for an invalidation request it carries out, as the AMS flushing guide
+ * quotes it: "Activation detected: action=Activate [/content/dam/logo.jpg]". UNCERTAIN for Test,
+ * which the guide does not show: the action and handle as received.
+ */
+function activationLine(r: InvalidationRequest): string {
+  return `Activation detected: action=${r.unknownAction ?? r.action} [${r.handle ?? ''}]`
 }
 
 /** A re-fetch URI's cache file: its path without the query, percent-decoded. */
@@ -132,8 +141,8 @@ export async function executeFlush(
     prepareDir: (absDir) => store.docroot.prepareDir(absDir).ok
   })
   store.settleSameMillisecond(now, report.statfilesTouched)
-  for (const rel of report.statfilesTouched)
-    report.log.push(`x-workbench: touched ${path.join(store.docroot.root, rel)}`)
+  // The module's own words, one line per .stat (AMS flushing guide: "Touched /mnt/var/www/html/.stat").
+  for (const rel of report.statfilesTouched) report.log.push(`Touched ${path.join(store.docroot.root, rel)}`)
   if (plan.handler && opts.runHandler !== false) {
     const result = await runInvalidateHandler(plan.handler, [t.handle, req.action, req.scope], opts.handlerTimeoutMs)
     report.handler = result
