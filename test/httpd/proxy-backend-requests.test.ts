@@ -164,6 +164,20 @@ describe("the backend's header lines", () => {
     }
   })
 
+  it("hold a client's value as it came: a tab or obs-text goes on, a control character or DEL is httpd's 400 (HttpProtocolOptions Strict)", async () => {
+    for (const byte of [0x09, 0x80, 0xe9, 0xff, 0x01, 0x08, 0x0b, 0x0c, 0x1f, 0x7f]) {
+      const req: HttpdRequest = ['GET', '/p/echo', { 'X-T': `a${String.fromCharCode(byte)}b` }]
+      const apacheAnswer = await ask(running.apachePort, req)
+      const workbenchAnswer = await ask(running.enginePort, req)
+      expect(apacheAnswer.status, byte.toString(16)).toBe(byte === 0x09 || byte >= 0x80 ? 200 : 400)
+      const { apache, workbench } = await forwarded(req)
+      expect([workbenchAnswer.status, headerLines(workbench)], byte.toString(16)).toEqual([
+        apacheAnswer.status,
+        headerLines(apache)
+      ])
+    }
+  })
+
   it('pass on a value RequestHeader made with a control character or DEL as it is, where the client could not send one', async () => {
     // httpd's own checks are on the client's head (a 400 for these under HttpProtocolOptions
     // Strict); ap_proxy_create_hdrbrgade writes r->headers_in as it finds it, a CR or LF too.
