@@ -15,6 +15,8 @@ import { neverBeginsWith, type FirstChars } from '../match/first-chars'
 import { globFirstChars, globNeedsChar } from '../match/glob'
 import { compilePattern, unescapeQuoted, type CompiledPattern } from '../match/pattern'
 import { PatternError } from '../match/posix-regex'
+import { textMemo } from '../text-memo'
+import type { SourcePos } from '../../../shared/diagnostics'
 
 /** RFC 9110 tchar: what a method, the first word of the request line, is made of. */
 const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/
@@ -24,6 +26,27 @@ const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/
  * meant; null when it can match (or the pattern is invalid, an error said elsewhere).
  */
 export function whyNeverMatches(element: FilterElement, pattern: PatternSpec): string | null {
+  // The answer depends on the element, the quotes and the text alone; every load of a
+  // configuration asks again for the same few hundred (filters are compiled on each load).
+  return neverMatchesMemo(`${element} ${pattern.kind}`)(pattern.source)
+}
+
+const NEVER_MATCHES_MEMOS = new Map<string, (source: string) => string | null>()
+
+function neverMatchesMemo(key: string): (source: string) => string | null {
+  let memo = NEVER_MATCHES_MEMOS.get(key)
+  if (memo === undefined) {
+    const [element, kind] = key.split(' ') as [FilterElement, PatternSpec['kind']]
+    memo = textMemo((source) => neverMatches(element, { kind, source, pos: NO_POS }))
+    NEVER_MATCHES_MEMOS.set(key, memo)
+  }
+  return memo
+}
+
+/** (The messages do not name the position: the warning carries it.) */
+const NO_POS: SourcePos = { file: '', line: 0, column: 0 }
+
+function neverMatches(element: FilterElement, pattern: PatternSpec): string | null {
   if (compiled(pattern) === null) return null
   const source = unescapeQuoted(pattern.source)
   if (pattern.kind === 'regex' && ereAnchorsMisplaced(source)) {
@@ -53,7 +76,14 @@ export function whyNeverMatches(element: FilterElement, pattern: PatternSpec): s
  * The methods httpd knows that `/method pattern` misses only by case ("get" and GET): the
  * Dispatcher compares them case-sensitively (filter.ts) and clients send them in upper case.
  */
-export function methodsMissedByCase(pattern: PatternSpec): string[] {
+export function methodsMissedByCase(pattern: PatternSpec): readonly string[] {
+  return (pattern.kind === 'glob' ? missedByCaseGlob : missedByCaseRegex)(pattern.source)
+}
+
+const missedByCaseGlob = textMemo((source) => missedByCase({ kind: 'glob', source, pos: NO_POS }))
+const missedByCaseRegex = textMemo((source) => missedByCase({ kind: 'regex', source, pos: NO_POS }))
+
+function missedByCase(pattern: PatternSpec): string[] {
   const sensitive = compiled(pattern)
   if (sensitive === null) return []
   const caseless = compilePattern(pattern, { caseInsensitive: true })
@@ -61,7 +91,7 @@ export function methodsMissedByCase(pattern: PatternSpec): string[] {
 }
 
 /** Said of a /method pattern that misses `missed` (methodsMissedByCase) by case alone. */
-export function methodCaseMessage(pattern: PatternSpec, missed: string[]): string {
+export function methodCaseMessage(pattern: PatternSpec, missed: readonly string[]): string {
   const upper = /[\\[]/.test(pattern.source) ? null : pattern.source.toUpperCase()
   return `methods are compared case-sensitively and clients send them in upper case, so ${quoted(pattern)} never matches a ${missed.join(' or ')} request (only a method sent in that very spelling)${suggestion('method', pattern, upper)}`
 }
