@@ -443,6 +443,22 @@ describe('§12.3 cache decisions under config C', () => {
     expect(s.up.publish.count).toBe(2)
   })
 
+  it('C1: with the default /mode "0755" the cache file, its .h and .ttl are stored without execute bits; folders keep them', async () => {
+    // DC gives the search bits of /mode for directories only ("Allow the owner to search in
+    // directories"), and the AMS flushing guide's `stat` of a cached logo.jpg and of a .stat,
+    // under the default mode, reads 0644/-rw-r--r--.
+    const s = await cacheStackForThisTest({ headers: ['Content-Type'], enableTTL: true })
+    s.up.publish.behave(PAGE, { headers: { 'content-type': 'text/html', 'cache-control': 'max-age=300' } })
+    await s.prime(PAGE)
+    await s.flush({ handle: '/content/site/en/other' })
+    const perms = (rel: string): number => fs.statSync(s.abs(rel)).mode & 0o777
+    for (const rel of [PAGE, `${PAGE}.h`, `${PAGE}.ttl`, '/content/site/en/.stat']) {
+      expect(perms(rel) & 0o111, rel).toBe(0)
+      expect(perms(rel) & 0o400, rel).toBe(0o400)
+    }
+    expect(perms('/content/site') & 0o100).toBe(0o100)
+  })
+
   it('the module\'s debug log lines: cache-action CREATE on a store, DELIVER and "request declined" on a hit, NONE when not cacheable (C1, C2, C4, §5.3)', async () => {
     const s = await cacheStackForThisTest()
     const stored = s.nextStore(PAGE)

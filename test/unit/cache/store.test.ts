@@ -27,11 +27,11 @@ describe('storing and looking up (§5.2, §12.3)', () => {
     if (hit.kind === 'cached') expect(hit.file.body?.toString()).toBe('<html>en</html>')
   })
 
-  it('new files and folders get /mode limited by the umask', async () => {
+  it('new folders get /mode and new files /mode without the search bits, both limited by the umask', async () => {
     const { store, root } = storeC({ mode: { value: 0o750 } })
     await put(store, '/a/b.html')
     const umask = process.umask()
-    expect(fs.statSync(path.join(root, 'a/b.html')).mode & 0o777).toBe(0o750 & ~umask)
+    expect(fs.statSync(path.join(root, 'a/b.html')).mode & 0o777).toBe(0o640 & ~umask)
     expect(fs.statSync(path.join(root, 'a')).mode & 0o777).toBe(0o750 & ~umask)
   })
 

@@ -12,6 +12,7 @@
 import fs from 'node:fs'
 import type { StoredHeader } from '../../../shared/cache-types'
 import { tempSibling, trackTemp, untrackTemp } from './docroot'
+import { fileMode } from './policy'
 
 export const HEADERS_SUFFIX = '.h'
 export const TTL_SUFFIX = '.ttl'
@@ -58,7 +59,7 @@ export function writeStoredHeaders(abs: string, headers: readonly StoredHeader[]
   const temp = tempSibling(target)
   trackTemp(temp)
   try {
-    fs.writeFileSync(temp, formatStoredHeaders(headers), { encoding: 'latin1', mode: mode & 0o777, flag: 'wx' })
+    fs.writeFileSync(temp, formatStoredHeaders(headers), { encoding: 'latin1', mode: fileMode(mode), flag: 'wx' })
     fs.renameSync(temp, target)
   } finally {
     removeQuietly(temp)
@@ -73,7 +74,7 @@ export function writeTtl(abs: string, expiresAt: number | null, mode: number): v
     removeQuietly(target)
     return
   }
-  const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, mode & 0o777)
+  const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, fileMode(mode))
   fs.closeSync(fd)
   const when = new Date(expiresAt)
   fs.utimesSync(target, when, when)

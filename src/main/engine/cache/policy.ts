@@ -74,6 +74,17 @@ export function compileCachePolicy(cache: CacheConfig | undefined, farm: Farm): 
   }
 }
 
+/**
+ * Permission bits of new cache files, their `.h`/`.ttl` and `.stat` files: `/mode` without the
+ * search bits, which DC describes for directories only ("Allow the owner to search in
+ * directories"); under the default 0755 the module's files are 0644, as the AMS flushing
+ * guide's `stat` of a cached logo.jpg and of a `.stat` shows (0644/-rw-r--r--). Folders get
+ * `/mode` whole. The process umask still applies.
+ */
+export function fileMode(mode: number): number {
+  return mode & 0o666
+}
+
 /** Matched by `/invalidate` (last match wins, allow = auto-invalidated); absent section ⇒ never (§5.5.1). */
 export function isAutoInvalidated(policy: CachePolicy, relPath: string): boolean {
   return policy.invalidate?.(relPath)?.type === 'allow'

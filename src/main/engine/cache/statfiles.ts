@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { fileMode } from './policy'
 import { ThrottledStat, type ThrottleOptions } from './throttled-stat'
 
 export interface StatLayout {
@@ -99,7 +100,7 @@ export function touchStatfiles(
       const fd = fs.openSync(
         abs,
         fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW,
-        opts.mode & 0o666
+        fileMode(opts.mode)
       )
       fs.closeSync(fd)
       fs.utimesSync(abs, when, when)

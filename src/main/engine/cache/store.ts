@@ -12,7 +12,7 @@ import { Docroot, tempSibling, trackTemp, untrackTemp } from './docroot'
 import { FlushJournal } from './flush-journal'
 import { evaluateFreshness } from './freshness'
 import { HotFiles, type CachedFile, type HotFilesOptions } from './hot-files'
-import { isAutoInvalidated, type CachePolicy } from './policy'
+import { fileMode, isAutoInvalidated, type CachePolicy } from './policy'
 import { governingStat, statfileCandidates, StatfileIndex, type StatLayout } from './statfiles'
 import { statLite } from './throttled-stat'
 
@@ -273,7 +273,7 @@ export class CacheStore {
     let handle: fs.promises.FileHandle
     try {
       const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW
-      handle = await fs.promises.open(temp, flags, this.policy.mode & 0o777)
+      handle = await fs.promises.open(temp, flags, fileMode(this.policy.mode))
     } catch (e) {
       untrackTemp(temp)
       return { ok: false, reason: `x-workbench: cannot create a temporary file (${(e as Error).message})`, log: [] }
