@@ -61,5 +61,6 @@ describe('dispatchProxied (node:http writing the head as mod_proxy_http writes i
 
   it('hands a request node:http refuses to make to the handler, as undici dispatch does, instead of throwing', async () => {
     expect(await send({ path: '/b/a b' })).toBe('ERR_UNESCAPED_CHARACTERS')
+    expect(await send({ origin: 'http://a b' })).toBe('ERR_INVALID_URL')
   })
 })

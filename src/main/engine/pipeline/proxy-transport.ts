@@ -27,6 +27,7 @@ import { Readable, pipeline } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { headersOf } from '../upstream/expect-continue'
 import type { ProxiedBody } from './proxy-request-body'
+import { textMemo } from '../text-memo'
 
 const agentOptions = { keepAlive: true, maxSockets: 64 }
 const httpAgent = new http.Agent(agentOptions)
@@ -53,6 +54,30 @@ export interface ProxyRequest {
   /** do_100_continue: the head goes alone and the body waits for the backend's 100 (or its answer). */
   expectContinue: boolean
 }
+
+/** Where a backend origin (`scheme://host[:port]`) is reached, read once per origin. */
+interface BackendAddress {
+  secure: boolean
+  /** The Host line's value when the request names none: the host, and the port unless the scheme's. */
+  host: string
+  /** The host to connect to (an IPv6 literal without its brackets). */
+  hostname: string
+  port: number
+}
+
+const addressOf = textMemo((origin: string): BackendAddress => {
+  const url = new URL(origin)
+  const secure = url.protocol === 'https:'
+  return {
+    secure,
+    host: url.host,
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? (secure ? 443 : 80) : Number(url.port)
+  }
+}, 1000)
+
+/** A backend's `Connection` that says it closes after its answer. */
+const CLOSES = /\bclose\b/i
 
 /** An error with the code undici gives the same failure, which apache-proxy.ts maps to a status. */
 function coded(message: string, code: string): Error {
@@ -122,19 +147,25 @@ function refusedController(reason: Error): Dispatcher.DispatchController {
   return { aborted: true, paused: false, reason, abort: () => {}, pause: () => {}, resume: () => {} }
 }
 
-export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.DispatchHandler): void {
-  const origin = new URL(opts.origin)
-  const secure = origin.protocol === 'https:'
-  const body = opts.body
-  const streamed = body instanceof Readable
-  const lines = headerLines(opts.headers, origin.host, streamed, opts.close)
+/**
+ * node:http's request for `opts`, its head httpd's. Throws what node or the URL parser refuses
+ * to make (a path with a character node refuses, an origin that is no URL).
+ */
+function backendRequest(opts: ProxyRequest): http.ClientRequest {
+  const { secure, host, hostname, port } = addressOf(opts.origin)
+  const lines = headerLines(opts.headers, host, opts.body instanceof Readable, opts.close)
   let framing: 'length' | 'chunked' | null = null
   for (let i = 0; i < lines.length; i += 2) {
     const key = lines[i].toLowerCase()
     if (key === 'content-length') framing = 'length'
     else if (key === 'transfer-encoding') framing = 'chunked'
   }
+  const options = { host: hostname, port, method: opts.method, path: opts.path, agent: secure ? httpsAgent : httpAgent }
+  return withHead(options, secure, headText(opts.method, opts.path, lines), framing, opts.close)
+}
 
+export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.DispatchHandler): void {
+  const body = opts.body
   let aborted = false
   let paused = false
   let reason: Error | null = null
@@ -142,22 +173,10 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
   let over = false
   let creq: http.ClientRequest
   try {
-    creq = withHead(
-      {
-        host: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: origin.port || (secure ? 443 : 80),
-        method: opts.method,
-        path: opts.path,
-        agent: secure ? httpsAgent : httpAgent
-      },
-      secure,
-      headText(opts.method, opts.path, lines),
-      framing,
-      opts.close
-    )
+    creq = backendRequest(opts)
   } catch (err) {
-    // node:http throws on a request it will not make (a path with a character it refuses);
-    // undici's dispatch hands the same refusal to the handler instead, and so does this one.
+    // undici's dispatch hands a request it will not make to the handler instead of throwing,
+    // and so does this one.
     handler.onResponseError?.(refusedController(err as Error), err as Error)
     return
   }
@@ -223,7 +242,7 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
   creq.on('response', (answer: IncomingMessage) => {
     res = answer
     if (!bodySent) {
-      const closes = answer.httpVersion === '1.0' || /\bclose\b/i.test(answer.headers.connection ?? '')
+      const closes = answer.httpVersion === '1.0' || CLOSES.test(answer.headers.connection ?? '')
       if (!closes) sendBody()
     }
     controller.rawHeaders = answer.rawHeaders.map((h) => Buffer.from(h, 'latin1'))
