@@ -231,6 +231,33 @@ describe('§12.4 S9–S12: what stays, who may flush, grace period, re-fetch', (
   })
 })
 
+describe('explain of a flush (§7.3)', () => {
+  it('names the .stat files the flush would touch and the entries it would delete, and changes nothing', async () => {
+    const s = await cacheStackForThisTest({ statfileslevel: 3 })
+    for (const t of ['/content/site/en/page.html', '/content/site/en/page.model.json', '/content/site/en/page/x.html'])
+      await s.prime(t)
+    const explain = (headers: Record<string, string>) =>
+      s.engine
+        .explain({ method: 'POST', url: '/dispatcher/invalidate.cache', headers })
+        .stages.find((e) => e.stage === 'flush')!
+    const del = explain({ 'cq-action': 'Delete', 'cq-handle': HANDLE })
+    expect(del.summary).toBe(
+      `would invalidate ${HANDLE} (Delete): touch /.stat, /content/.stat, /content/site/.stat, /content/site/en/.stat;` +
+        ' delete /content/site/en/page, /content/site/en/page.html, /content/site/en/page.model.json'
+    )
+    const resourceOnly = explain({ 'cq-action': 'Activate', 'cq-handle': HANDLE, 'cq-action-scope': 'ResourceOnly' })
+    expect(resourceOnly.summary).toBe(
+      `would invalidate ${HANDLE} (Activate): touch no .stat file (CQ-Action-Scope: ResourceOnly);` +
+        ' delete /content/site/en/page.html, /content/site/en/page.model.json'
+    )
+    expect(explain({ 'cq-action': 'Test' }).summary).toBe(
+      'would answer the connection test (CQ-Action: Test): nothing invalidated'
+    )
+    expect(statfilesIn(s.docroot)).toEqual([])
+    expect(s.exists('/content/site/en/page.html')).toBe(true)
+  })
+})
+
 describe('§7: the rest of the flush protocol', () => {
   it("CQ-Action: Test (the agent's connection test) answers 200 and touches nothing", async () => {
     const s = await cacheStackForThisTest()

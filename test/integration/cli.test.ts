@@ -199,7 +199,9 @@ describe('dispatcher-workbench command line', () => {
         'CQ-Handle: /content/demo/us/en'
       ])
       expect(r.code).toBe(0)
-      expect(r.stdout).toMatch(/^ {2}flush +stop +would invalidate \/content\/demo\/us\/en \(Activate\)$/m)
+      expect(r.stdout).toMatch(
+        /^ {2}flush +stop +would invalidate \/content\/demo\/us\/en \(Activate\): touch \/\.stat\b.*; delete .+$/m
+      )
       expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
         '→ flush, not performed (explain changes nothing in the cache)'
       )

@@ -12,7 +12,15 @@
  * Only POSTs are propagated: the property names syndication POSTs, and a GET flush is not one.
  */
 import { Readable } from 'node:stream'
-import { clientAllowedToFlush, executeFlush, isInvalidationRequest, parseInvalidation, planFlush } from '../../cache'
+import {
+  clientAllowedToFlush,
+  collectDeletions,
+  executeFlush,
+  isInvalidationRequest,
+  parseInvalidation,
+  planFlush,
+  type FlushPlan
+} from '../../cache'
 import type { RequestContext } from '../context'
 import { finalHeaders } from '../response-headers'
 import { answer } from './answer'
@@ -33,6 +41,21 @@ function readBody(body: Readable | null, keep: boolean): Promise<Buffer> {
     body.on('end', () => resolve(Buffer.concat(chunks)))
     body.on('error', () => resolve(Buffer.concat(chunks)))
   })
+}
+
+/**
+ * What explain says a flush would do: the `.stat` files it would touch and the entries it
+ * would delete (read from the cache folder, which explain never writes), as the flush's own
+ * report would list them.
+ */
+function wouldDo(plan: FlushPlan, deletions: readonly string[]): string {
+  const r = plan.request
+  if (plan.targets === null) return 'would answer the connection test (CQ-Action: Test): nothing invalidated'
+  const touch = plan.statfiles.length
+    ? plan.statfiles.join(', ')
+    : `no .stat file${r.resourceOnly ? ' (CQ-Action-Scope: ResourceOnly)' : ''}`
+  const drop = deletions.length ? [...deletions].sort().join(', ') : 'nothing'
+  return `would invalidate ${r.handle} (${r.action}): touch ${touch}; delete ${drop}`
 }
 
 const PROPAGATE = '/propagateSyndPost "1": the POST goes on to the filter and a render, whose answer the client gets'
@@ -66,9 +89,10 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     const parsed = parseInvalidation(ctx.headers, '')
     if (parsed.ok) {
       const plan = planFlush(cache.policy, parsed.request)
-      const what = `would invalidate ${parsed.request.handle ?? '(test)'} (${parsed.request.action})`
+      const deletions = plan.targets ? collectDeletions(cache.store, plan.targets).map((d) => d.relPath) : []
+      const what = wouldDo(plan, deletions)
       ctx.record('flush', propagate ? 'changed' : 'stop', propagate ? `${what}; ${PROPAGATE}` : what, {
-        detail: plan,
+        detail: { ...plan, deletions },
         log: plan.log
       })
     } else ctx.record('flush', 'stop', `invalid flush request: ${parsed.reason}`)
