@@ -264,6 +264,9 @@ describe('§7: the rest of the flush protocol', () => {
     await s.prime(A)
     const f = await s.flush({ action: 'Test', handle: '/content' })
     expect(f.status).toBe(200)
+    expect(f.trace.stages.find((e) => e.stage === 'flush')!.summary).toBe(
+      'connection test (CQ-Action: Test) answered: nothing invalidated'
+    )
     expect(statfilesIn(s.docroot)).toEqual([])
     expect(await servedFromCache(s, A)).toBe(true)
   })

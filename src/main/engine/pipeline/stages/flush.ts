@@ -114,8 +114,10 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     if (refetch) for (const uri of report.refetch) refetched.push(await refetch(ctx.headers.host ?? 'localhost', uri))
     const r = parsed.request
     const done =
-      `${r.action} ${r.handle ?? ''}: ${report.statfilesTouched.length} .stat touched, ${report.deleted.length} deleted` +
-      (report.refetch.length ? `, ${report.refetch.length} re-fetched` : '')
+      plan.targets === null
+        ? 'connection test (CQ-Action: Test) answered: nothing invalidated'
+        : `${r.action} ${r.handle}: ${report.statfilesTouched.length} .stat touched, ${report.deleted.length} deleted` +
+          (report.refetch.length ? `, ${report.refetch.length} re-fetched` : '')
     if (propagate) {
       ctx.record('flush', 'changed', `${done}; ${PROPAGATE}`, { detail: { ...report, refetched }, log: report.log })
       // The body was read here: the render is sent the same bytes.
