@@ -148,6 +148,22 @@ describe('the re-fetching flush (§7.4)', () => {
     expect(after.text).toBe('new')
   })
 
+  it('re-fetches a page that /gracePeriod would still deliver, and its trace does not say the copy is used', async () => {
+    const s = await cacheStackForThisTest({ statfileslevel: 3, gracePeriod: 5 })
+    const EN = '/content/site/en.html'
+    s.up.publish.behave(EN, { body: 'old' })
+    await s.prime(EN)
+    s.up.publish.behave(EN, { body: 'new' })
+    const seen = s.traceCount()
+    expect((await s.flush({ handle: '/content/site/en', body: `${EN}\n` })).status).toBe(200)
+    expect(s.read(EN)).toBe('new')
+    const refetch = await s.traceOf(EN, seen)
+    const cache = refetch.stages.find((e) => e.stage === 'cache')!
+    expect(cache.summary).toBe(`${EN} is fetched again by a re-fetching flush: caching`)
+    expect(cache.log!.filter((l) => l.includes('use cache'))).toEqual([])
+    expect(cache.log).toContain(`cache-action for [${EN}]: CREATE`)
+  })
+
   it('with two engines in one process, each re-fetches through its own farm: its own render, its own docroot', async () => {
     const first = await cacheStackForThisTest({ statfileslevel: 3 })
     const second = await cacheStackForThisTest({ statfileslevel: 3 })

@@ -137,11 +137,14 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
  * deleting it" (EXP refetching-flush).
  */
 function replaceByRefetch(ctx: RequestContext, lookup: CachedLookup, relPath: string, rcLog: string[]): false {
-  if (lookup.state === 'fresh' || lookup.state === 'grace') ctx.cacheInfo = CACHE_INFO.caching
+  // A copy the lookup would deliver (fresh, or within /gracePeriod) is replaced all the same: its
+  // "-> use cache" lines would contradict the CREATE, so only a stale or expired copy's are kept.
+  const replaced = lookup.state === 'fresh' || lookup.state === 'grace'
+  if (replaced) ctx.cacheInfo = CACHE_INFO.caching
   ctx.trace.cacheInfo = ctx.cacheInfo
   ctx.cachePlan = { relPath, stale: { file: lookup.file, relPath } }
   ctx.record('cache', 'pass', `${relPath} is fetched again by a re-fetching flush: ${ctx.cacheInfo}`, {
-    log: [`checking [${relPath}]`, ...rcLog, ...lookup.log, action(relPath, 'CREATE')],
+    log: [`checking [${relPath}]`, ...rcLog, ...(replaced ? [] : lookup.log), action(relPath, 'CREATE')],
     detail: { cacheable: true, reason: ctx.cacheInfo, file: lookup.abs, relPath, governingStat: lookup.governingStat }
   })
   return false
