@@ -220,6 +220,15 @@ describe('statfiles and invalidation, worked examples of §12.4 (handle /content
     expect(state(store, '/content/site/en.html')).toBe('fresh')
   })
 
+  it('S12: under Delete a listed file is deleted with the handle, and fetched anew afterwards', async () => {
+    const { store, root } = await scenario(3)
+    await put(store, '/content/site/other.json', 'old', [['Content-Type', 'application/json']])
+    const report = await run(store, { 'cq-action': 'Delete', 'cq-handle': page }, '/content/site/other.json\n')
+    expect(report.refetch).toEqual(['/content/site/other.json'])
+    expect(report.deleted).toEqual(['/content/site/other.json', '/content/site/other.json.h'])
+    expect(fs.existsSync(path.join(root, 'content/site/other.json'))).toBe(false)
+  })
+
   it("S12: the handle's own renderings are deleted except the ones the body lists for re-fetch", async () => {
     const { store, root } = await scenario(3)
     for (const f of ['en.html', 'en.model.json', 'en/_jcr_content/par.html']) await put(store, `/content/site/${f}`)

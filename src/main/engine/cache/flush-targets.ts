@@ -50,9 +50,13 @@ export function entryVerdict(t: FlushTargets, name: string, isDir: boolean): Ent
   return t.deleteHandleDir ? 'delete' : 'delete-jcr-content'
 }
 
-/** A re-fetch URI's file or its `.h`/`.ttl`: left in place for the re-fetch to replace. */
+/**
+ * A re-fetch URI's file or its `.h`/`.ttl`: left in place for the re-fetch to replace, under
+ * Activate, the action the re-fetch is documented with (§7.4, PI); under Delete or Deactivate
+ * the listed files are deleted first, like the handle's, and the re-fetch stores them anew.
+ */
 export function keptForRefetch(t: FlushTargets, relPath: string): boolean {
-  if (t.extraFiles.length === 0) return false
+  if (t.extraFiles.length === 0 || t.action !== 'Activate') return false
   for (const suffix of [HEADERS_SUFFIX, TTL_SUFFIX]) {
     if (relPath.endsWith(suffix) && t.extraFiles.includes(relPath.slice(0, -suffix.length))) return true
   }

@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { FlushReport } from '../../../shared/cache-types'
 import type { InvalidationRequest } from './flush-request'
+import { HEADERS_SUFFIX, TTL_SUFFIX } from './companions'
 import { entryVerdict, flushTargets, keptForRefetch, type FlushTargets } from './flush-targets'
 import { runInvalidateHandler } from './invalidate-handler'
 import type { CachePolicy } from './policy'
@@ -93,6 +94,15 @@ export function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[]
         const abs = path.join(dir.abs, e.name, '_jcr_content')
         if (fs.existsSync(abs)) out.push({ relPath: `${relPath}/_jcr_content`, abs, kind: 'dir' })
       }
+    }
+  }
+  for (const file of t.extraFiles) {
+    if (keptForRefetch(t, file)) continue
+    const r = store.docroot.resolve(file)
+    if (!r.ok || out.some((d) => d.abs === r.abs)) continue
+    for (const suffix of ['', HEADERS_SUFFIX, TTL_SUFFIX]) {
+      const st = fs.lstatSync(r.abs + suffix, { throwIfNoEntry: false })
+      if (st && !st.isDirectory()) out.push({ relPath: file + suffix, abs: r.abs + suffix, kind: 'file' })
     }
   }
   return out
