@@ -13,5 +13,6 @@ export const OUTCOME_LABEL: Record<Outcome, string> = {
   redirect: 'redirect',
   flush: 'flush',
   static: 'static',
+  proxied: 'proxied',
   error: 'error'
 }

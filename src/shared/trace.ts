@@ -13,10 +13,20 @@ export type StageName =
  * not stored; stale — a stale copy served (grace period or serveStaleOnError); blocked —
  * refused by a filter, a rewrite [F] or the accept stage; redirect — a 3xx from a rewrite;
  * flush — an invalidation request; static — served by "Apache" without the Dispatcher
- * (no dispatcher-handler, probes); error — the render failed or could not be reached.
+ * (no dispatcher-handler, probes); proxied — relayed by mod_proxy (ProxyPass, ProxyPassMatch,
+ * a rewrite's [P]), bypassing the Dispatcher; error — the render failed or could not be reached.
  */
 export type Outcome =
-  'hit' | 'miss-stored' | 'miss-uncacheable' | 'stale' | 'blocked' | 'redirect' | 'flush' | 'static' | 'error'
+  | 'hit'
+  | 'miss-stored'
+  | 'miss-uncacheable'
+  | 'stale'
+  | 'blocked'
+  | 'redirect'
+  | 'flush'
+  | 'static'
+  | 'proxied'
+  | 'error'
 
 /** pass: nothing changed; changed: the request was altered; stop: this stage answered; error: it failed. */
 export type Verdict = 'pass' | 'changed' | 'stop' | 'error' | 'skip'

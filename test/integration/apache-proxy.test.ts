@@ -40,7 +40,7 @@ describe('mod_proxy locations and [P]', () => {
     expect(got.headers['x-forwarded-for']).toBe('10.0.0.9, 10.0.0.9')
     expect(got.headers['x-forwarded-host']).toBe(`127.0.0.1:${s.port}`)
     expect(got.headers['x-forwarded-server']).toBe('publish')
-    expect(r.trace.outcome).toBe('static')
+    expect(r.trace.outcome).toBe('proxied')
     expect(renderSummary(r.trace)).toMatch(
       /^ProxyPass in <Location \/systemready> \(dispatcher_vhost\.conf:\d+\): mod_proxy forwarded to http:\/\/127\.0\.0\.1:\d+\/system\/probes\/health\?verbose=1, answered 503 in [\d.]+ ms$/
     )
@@ -236,7 +236,7 @@ ProxyPass /app ${AEM}/app-backend`)
     s.up.publish.behave('/app-backend/special/x', { body: 'app' })
     expect((await s.send('/app/special/x')).text).toBe('special')
     const excluded = await s.send('/app/static/site.css')
-    expect(excluded.trace.outcome).not.toBe('static')
+    expect(excluded.trace.outcome).not.toBe('proxied')
     expect(s.up.publish.requests.map((q) => q.url)).toEqual(['/special-backend/x'])
   })
 
@@ -248,7 +248,7 @@ ProxyPass /app ${AEM}/app-backend`)
     expect(r.text).toBe('items')
     expect(s.up.publish.last?.url).toBe('/backend/v1/items?page=2')
     const other = await s.send('/apiary.html')
-    expect(other.trace.outcome).not.toBe('static')
+    expect(other.trace.outcome).not.toBe('proxied')
   })
 
   it('the <Location> form is consulted before the server-level list', async () => {
@@ -301,7 +301,7 @@ ProxyPass /api ${AEM}/backend`,
     s.up.publish.behave('/backend/health', { body: 'healthy' })
     expect((await s.send('/h')).text).toBe('healthy')
     const notProxied = await s.send('/api/old')
-    expect(notProxied.trace.outcome).not.toBe('static')
+    expect(notProxied.trace.outcome).not.toBe('proxied')
     expect(s.up.publish.requests.map((q) => q.url)).toEqual(['/backend/health'])
   })
 })

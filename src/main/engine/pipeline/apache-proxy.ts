@@ -54,7 +54,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   const keepEncodedSlashes =
     v?.encodedSlashes === 'nodecode' && !v.apache.proxyPasses.anySectionApplies(sectionWalkInput(ctx, v))
   const url = backendUrl(target, keepEncodedSlashes)
-  ctx.setOutcome('static')
+  // Relayed by mod_proxy, past the Dispatcher (and its cache): not Apache's own static answer.
+  ctx.setOutcome('proxied')
   // mod_proxy's map_to_storage skips httpd's directory walk: only <Location> and <If> sections apply.
   ctx.sectionsPhase = 'translate'
   if (url === null) {
