@@ -6,7 +6,8 @@
  *
  * The status is `-` for a 200 (as the Cloud's lines show it) and the number otherwise; the
  * backend is `farm/render`, `farm/-` when no render was asked; the cache action is `hit`, `miss`
- * (fetched and stored) or `none` (not cached). The pod name is `workbench`.
+ * (fetched and stored), `purge` (an invalidation request) or `none` (not cached). The pod name
+ * is `workbench`.
  */
 import type { RequestTrace } from './trace'
 
@@ -25,6 +26,8 @@ export function apacheTime(ms: number): string {
 function cacheAction(t: RequestTrace): string {
   if (t.outcome === 'hit' || t.outcome === 'stale') return 'hit'
   if (t.outcome === 'miss-stored') return 'miss'
+  // An invalidation request the module took: "… 200 purge [publish/-] 0ms" (Adobe KB KA-19985).
+  if (t.outcome === 'flush') return 'purge'
   return 'none'
 }
 

@@ -23,6 +23,12 @@ describe('dispatcherLogLine', () => {
     )
   })
 
+  it('an invalidation request the module took: action purge, no render', () => {
+    const t = trace({ outcome: 'flush', forwarded: undefined, effectiveUrl: '/dispatcher/invalidate.cache' })
+    t.response.status = 200
+    expect(dispatcherLogLine(t)).toMatch(/"GET \/dispatcher\/invalidate.cache" - 40ms \[publish\/-\] \[action purge\]/)
+  })
+
   it('a request no farm took shows -/-', () => {
     const t = trace({ outcome: 'blocked', farm: undefined, forwarded: undefined })
     t.response.status = 404
