@@ -12,6 +12,7 @@ import { stackForThisTest, startStack, type Stack } from './support/engine'
 import { send } from './support/http-client'
 import { freePort } from './support/ports'
 import { patternBuffer } from './support/upstream'
+import { cacheSection, tempDocroot } from './support/cache'
 
 function oneFarm(port: number, spec: Partial<FarmSpec> = {}): string {
   return dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port }], ...spec }])
@@ -44,9 +45,10 @@ describe('a request body over LimitRequestBody', () => {
 describe("the outcome of a render's error status", () => {
   it("a 4xx is the render's answer, not cached (miss-uncacheable), with or without DispatcherPassError; a 5xx is an error", async () => {
     for (const passError of ['0', '1']) {
+      const docroot = tempDocroot()
       const s = await stackForThisTest({
         upstreams: ['publish'],
-        any: (up) => oneFarm(up.publish.port),
+        any: (up) => oneFarm(up.publish.port, { extra: cacheSection(docroot) }),
         files: { 'httpd.conf': `SetHandler dispatcher-handler\nDispatcherPassError ${passError}\n` }
       })
       s.up.publish.behave('/content/missing.html', { status: 404, body: 'no such page' })
@@ -58,6 +60,11 @@ describe("the outcome of a render's error status", () => {
         404,
         passError === '0',
         'miss-uncacheable'
+      ])
+      // The cache stage says why it was not stored, whoever answers the client.
+      expect([passError, missing.trace.cacheInfo]).toEqual([
+        passError,
+        'not cacheable: x-workbench: response status 404 is not cached'
       ])
       const broken = await s.send('/content/broken.html')
       expect([passError, broken.status, broken.trace.outcome]).toEqual([passError, 500, 'error'])

@@ -348,6 +348,9 @@ function deliver(
   detail.status = status
   detail.timeToHeadersMs = (headersAt ?? performance.now()) - started
   if (passesError(dispatcher.passError, status)) {
+    // Not stored either: the cache stage says why, as for an answer relayed to the client.
+    const plan = ctx.cachePlan
+    if (plan && active.cache?.store) startTee(ctx, plan.relPath, status, result.response.headers)
     result.response.discard()
     dropStaleCopy(ctx, active)
     ctx.record('render', 'stop', `render answered ${status}; DispatcherPassError hands it to Apache's error document`, {
