@@ -164,6 +164,22 @@ function backendRequest(opts: ProxyRequest): http.ClientRequest {
   return withHead(options, secure, headText(opts.method, opts.path, lines), framing, opts.close)
 }
 
+/**
+ * ap_proxy_connect_backend bounds the connect by the same timeout as the reads (the worker's,
+ * else ProxyTimeout, else Timeout), and a backend not connected to in time is proxy_http_handler's
+ * 503 (AH00957), as a refused one is. node's request timeout starts only once the socket is
+ * connected (setSocketTimeout waits for 'connect'), so a new socket's connect is timed here.
+ */
+function boundConnect(creq: http.ClientRequest, timeoutMs: number): void {
+  creq.once('socket', (socket) => {
+    if (!socket.connecting) return
+    const timer = setTimeout(() => creq.destroy(coded('Connect Timeout Error', 'UND_ERR_CONNECT_TIMEOUT')), timeoutMs)
+    const stop = (): void => clearTimeout(timer)
+    socket.once('connect', stop)
+    creq.once('close', stop)
+  })
+}
+
 export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.DispatchHandler): void {
   const body = opts.body
   let aborted = false
@@ -233,6 +249,7 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
               coded('Timeout on 100-Continue', CONTINUE_TIMEOUT)
       )
     )
+  if (timeoutMs > 0) boundConnect(creq, timeoutMs)
   // An interim answer, asked for or not (ap_proxy_http_process_response reads on to the final one).
   creq.on('information', (info: http.InformationEvent) => {
     controller.rawHeaders = info.rawHeaders.map((h) => Buffer.from(h, 'latin1'))

@@ -1,0 +1,70 @@
+/**
+ * mod_proxy_http and a backend that keeps it waiting, Debian's apache2 against the workbench.
+ * ap_proxy_connect_backend bounds the connect by the worker's timeout, else ProxyTimeout, else
+ * Timeout, and proxy_http_handler answers 503 when it fails (AH00957): the backend here is a
+ * listening socket whose accept queue is full, so a new connection's SYN is dropped and the
+ * connect hangs, as to a firewalled host. The same timeout bounds the wait for the head of a
+ * backend that took the connection and says nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { compareAll, type HttpdRequest } from './harness'
+import { classicSideBySide, serverLines } from './classic'
+
+/** A socket that listens (backlog 0) and never accepts: python, as node accepts every connection itself. */
+const LISTEN_NEVER_ACCEPT = `
+import socket, sys, time
+s = socket.socket()
+s.bind(('127.0.0.1', 0))
+s.listen(0)
+print(s.getsockname()[1], flush=True)
+time.sleep(3600)
+`
+
+let listener: ChildProcess | null = null
+let port = 0
+const fillers: net.Socket[] = []
+/** A backend that takes the connection and never answers. */
+const silent = net.createServer(() => {})
+let silentPort = 0
+
+beforeAll(async () => {
+  const child = spawn('python3', ['-c', LISTEN_NEVER_ACCEPT], { stdio: ['ignore', 'pipe', 'inherit'] })
+  listener = child
+  port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
+    child.once('error', reject)
+  })
+  // Connections that fill the accept queue: the next SYN to the port is dropped.
+  for (let i = 0; i < 3; i++) fillers.push(net.connect(port, '127.0.0.1').on('error', () => {}))
+  await new Promise((r) => setTimeout(r, 200))
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  silentPort = (silent.address() as net.AddressInfo).port
+})
+afterAll(() => {
+  for (const s of fillers) s.destroy()
+  listener?.kill()
+  silent.close()
+})
+
+const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => [
+  ...serverLines(['proxy', 'proxy_http', 'mime'], d),
+  'ProxyRequests Off',
+  'ProxyTimeout 1',
+  // The port is known only once the listener runs; the config is written after the beforeAll above.
+  `ProxyPass /p/ http://127.0.0.1:${port}/b/`,
+  `ProxyPass /s/ http://127.0.0.1:${silentPort}/b/`
+])
+
+describe('mod_proxy_http and a backend it cannot connect to', () => {
+  it('gives up the connect after ProxyTimeout and answers 503', async () => {
+    const get: HttpdRequest = ['GET', '/p/x', {}]
+    expect(await compareAll([get], running.apachePort, running.enginePort)).toBe('')
+  })
+
+  it('gives up waiting for the head after ProxyTimeout', async () => {
+    const get: HttpdRequest = ['GET', '/s/x', {}]
+    expect(await compareAll([get], running.apachePort, running.enginePort)).toBe('')
+  })
+})
