@@ -4,9 +4,11 @@
  * Timeout, and proxy_http_handler answers 503 when it fails (AH00957): the backend here is a
  * listening socket whose accept queue is full, so a new connection's SYN is dropped and the
  * connect hangs, as to a firewalled host. The same timeout bounds the wait for the head of a
- * backend that took the connection and says nothing.
+ * backend that took the connection and says nothing, but not a client slow to take the answer:
+ * httpd is then blocked writing to the client (its Timeout) and reads nothing from the backend.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compareAll, type HttpdRequest } from './harness'
@@ -28,6 +30,22 @@ const fillers: net.Socket[] = []
 /** A backend that takes the connection and never answers. */
 const silent = net.createServer(() => {})
 let silentPort = 0
+/** A backend answering 32 MiB, more than the sockets between it and the client hold. */
+const BIG = 32 * 1024 * 1024
+const big = http.createServer((_req, res) => {
+  res.writeHead(200, { 'Content-Length': String(BIG) })
+  const chunk = Buffer.alloc(64 * 1024, 120)
+  let sent = 0
+  const pump = (): void => {
+    while (sent < BIG) {
+      sent += chunk.length
+      if (!res.write(chunk)) return void res.once('drain', pump)
+    }
+    res.end()
+  }
+  pump()
+})
+let bigPort = 0
 
 beforeAll(async () => {
   const child = spawn('python3', ['-c', LISTEN_NEVER_ACCEPT], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -41,11 +59,14 @@ beforeAll(async () => {
   await new Promise((r) => setTimeout(r, 200))
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
   silentPort = (silent.address() as net.AddressInfo).port
+  await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve))
+  bigPort = (big.address() as net.AddressInfo).port
 })
 afterAll(() => {
   for (const s of fillers) s.destroy()
   listener?.kill()
   silent.close()
+  big.close()
 })
 
 const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => [
@@ -54,8 +75,24 @@ const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => [
   'ProxyTimeout 1',
   // The port is known only once the listener runs; the config is written after the beforeAll above.
   `ProxyPass /p/ http://127.0.0.1:${port}/b/`,
-  `ProxyPass /s/ http://127.0.0.1:${silentPort}/b/`
+  `ProxyPass /s/ http://127.0.0.1:${silentPort}/b/`,
+  `ProxyPass /big/ http://127.0.0.1:${bigPort}/b/`
 ])
+
+/** The bytes of the answer to GET `target` read by a client that reads nothing for `stallMs` first. */
+function readAfterStall(port: number, target: string, stallMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    let bytes = 0
+    const client = net.connect(port, '127.0.0.1', () =>
+      client.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`)
+    )
+    client.pause()
+    setTimeout(() => client.resume(), stallMs)
+    client.on('data', (d: Buffer) => (bytes += d.length))
+    client.on('close', () => resolve(bytes))
+    client.on('error', () => {})
+  })
+}
 
 describe('mod_proxy_http and a backend it cannot connect to', () => {
   it('gives up the connect after ProxyTimeout and answers 503', async () => {
@@ -66,5 +103,14 @@ describe('mod_proxy_http and a backend it cannot connect to', () => {
   it('gives up waiting for the head after ProxyTimeout', async () => {
     const get: HttpdRequest = ['GET', '/s/x', {}]
     expect(await compareAll([get], running.apachePort, running.enginePort)).toBe('')
+  })
+
+  it('relays the whole answer to a client that stops reading for longer than ProxyTimeout', async () => {
+    const [apache, workbench] = await Promise.all([
+      readAfterStall(running.apachePort, '/big/x', 2500),
+      readAfterStall(running.enginePort, '/big/x', 2500)
+    ])
+    expect(apache).toBeGreaterThan(BIG)
+    expect(workbench).toBe(apache)
   })
 })

@@ -213,13 +213,19 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
       reason = err
       creq.destroy(err)
     },
+    // While the client is slow to take the answer httpd is blocked writing to it and reads
+    // nothing from the backend: only the client's Timeout bounds that wait, not ProxyTimeout,
+    // so the backend's socket is not timed while its answer is held back for the client.
     pause() {
       paused = true
       res?.pause()
+      if (!over) creq.socket?.setTimeout(0)
     },
     resume() {
+      const wasPaused = paused
       paused = false
       res?.resume()
+      if (wasPaused && !over && opts.timeoutMs > 0) creq.socket?.setTimeout(opts.timeoutMs)
     }
   }
   const fail = (err: Error): void => {
