@@ -46,6 +46,13 @@ const big = http.createServer((_req, res) => {
   pump()
 })
 let bigPort = 0
+/** A backend answering with the length of the body it got. */
+const counting = http.createServer((req, res) => {
+  let n = 0
+  req.on('data', (d: Buffer) => (n += d.length))
+  req.on('end', () => res.end(`got ${n}`))
+})
+let countingPort = 0
 
 beforeAll(async () => {
   const child = spawn('python3', ['-c', LISTEN_NEVER_ACCEPT], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -61,12 +68,15 @@ beforeAll(async () => {
   silentPort = (silent.address() as net.AddressInfo).port
   await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve))
   bigPort = (big.address() as net.AddressInfo).port
+  await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve))
+  countingPort = (counting.address() as net.AddressInfo).port
 })
 afterAll(() => {
   for (const s of fillers) s.destroy()
   listener?.kill()
   silent.close()
   big.close()
+  counting.close()
 })
 
 const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => [
@@ -76,8 +86,23 @@ const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => [
   // The port is known only once the listener runs; the config is written after the beforeAll above.
   `ProxyPass /p/ http://127.0.0.1:${port}/b/`,
   `ProxyPass /s/ http://127.0.0.1:${silentPort}/b/`,
-  `ProxyPass /big/ http://127.0.0.1:${bigPort}/b/`
+  `ProxyPass /big/ http://127.0.0.1:${bigPort}/b/`,
+  `ProxyPass /count/ http://127.0.0.1:${countingPort}/b/`
 ])
+
+/** The answer to a POST whose body's second half comes `stallMs` after its first. */
+function postWithStall(port: number, stallMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    let answer = ''
+    const client = net.connect(port, '127.0.0.1', () => {
+      client.write('POST /count/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 10\r\n\r\nabcde')
+      setTimeout(() => client.write('fghij'), stallMs)
+    })
+    client.on('data', (d: Buffer) => (answer += d.toString('latin1')))
+    client.on('close', () => resolve(answer.split('\r\n')[0] + ' ' + answer.slice(answer.indexOf('\r\n\r\n') + 4)))
+    client.on('error', () => {})
+  })
+}
 
 /** The bytes of the answer to GET `target` read by a client that reads nothing for `stallMs` first. */
 function readAfterStall(port: number, target: string, stallMs: number): Promise<number> {
@@ -94,15 +119,16 @@ function readAfterStall(port: number, target: string, stallMs: number): Promise<
   })
 }
 
-describe('mod_proxy_http and a backend it cannot connect to', () => {
+describe('mod_proxy_http and the time it gives a backend and a client', () => {
   it('gives up the connect after ProxyTimeout and answers 503', async () => {
     const get: HttpdRequest = ['GET', '/p/x', {}]
     expect(await compareAll([get], running.apachePort, running.enginePort)).toBe('')
   })
 
-  it('gives up waiting for the head after ProxyTimeout', async () => {
+  it('gives up waiting for the head after ProxyTimeout, also once a body was sent', async () => {
     const get: HttpdRequest = ['GET', '/s/x', {}]
-    expect(await compareAll([get], running.apachePort, running.enginePort)).toBe('')
+    const post: HttpdRequest = ['POST', '/s/x', { 'Content-Length': '2', ':body': 'ab' }]
+    expect(await compareAll([get, post], running.apachePort, running.enginePort)).toBe('')
   })
 
   it('relays the whole answer to a client that stops reading for longer than ProxyTimeout', async () => {
@@ -111,6 +137,15 @@ describe('mod_proxy_http and a backend it cannot connect to', () => {
       readAfterStall(running.enginePort, '/big/x', 2500)
     ])
     expect(apache).toBeGreaterThan(BIG)
+    expect(workbench).toBe(apache)
+  })
+
+  it('passes on the whole body of a client that pauses sending it for longer than ProxyTimeout', async () => {
+    const [apache, workbench] = await Promise.all([
+      postWithStall(running.apachePort, 2500),
+      postWithStall(running.enginePort, 2500)
+    ])
+    expect(apache).toBe('HTTP/1.1 200 OK got 10')
     expect(workbench).toBe(apache)
   })
 })

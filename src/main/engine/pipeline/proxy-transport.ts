@@ -238,8 +238,16 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
   const sendBody = (): void => {
     if (bodySent) return
     bodySent = true
-    if (body instanceof Readable) pipeline(body, creq, (err) => err && creq.destroy(err))
-    else creq.end(Buffer.isBuffer(body) ? body : undefined)
+    if (body instanceof Readable) {
+      // httpd passes a streamed body on as it reads it from the client, blocked on the client
+      // (its Timeout) between pieces, not on the backend: the backend is timed again once the
+      // body is all written and its answer is awaited.
+      if (opts.timeoutMs > 0) {
+        creq.setTimeout(0)
+        creq.once('finish', () => creq.setTimeout(opts.timeoutMs))
+      }
+      pipeline(body, creq, (err) => err && creq.destroy(err))
+    } else creq.end(Buffer.isBuffer(body) ? body : undefined)
   }
 
   // Waiting for the backend (its 100 Continue, then its answer) and between its body's chunks.
