@@ -59,22 +59,16 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   // mod_proxy's map_to_storage skips httpd's directory walk: only <Location> and <If> sections apply.
   ctx.sectionsPhase = 'translate'
   if (url === null) {
-    ctx.record(
-      'render',
-      'stop',
-      `${why}: mod_proxy cannot canonicalise '${target.url}' (a '%' without two hex digits after it): 400`
+    return refused(
+      ctx,
+      400,
+      `${why}: mod_proxy cannot canonicalise '${target.url}' (a '%' without two hex digits after it)`
     )
-    return answer(ctx, 400)
   }
   // mod_proxy_http (since 2.4.56, CVE-2023-25690) refuses a URL it is to send as it is
   // (`nocanon`, `[P,NE]`) that holds a space or a control character: 403.
   if (url !== null && target.noCanon && CONTROL_OR_SPACE.test(url)) {
-    ctx.record(
-      'render',
-      'stop',
-      `${why}: the URL '${url}' is to go out as it is and holds a space or a control character: 403`
-    )
-    return answer(ctx, 403)
+    return refused(ctx, 403, `${why}: the URL '${url}' is to go out as it is and holds a space or a control character`)
   }
   if (ctx.mode === 'explain') {
     ctx.record('render', 'stop', `${why}: mod_proxy would forward to ${url}, bypassing the Dispatcher`)
@@ -82,25 +76,20 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
   }
   // (`s`: the decoded path may hold a CR or LF, which ap_proxy_canonenc encodes; `.` alone stops there.)
   const parts = /^(https?:\/\/[^/?#]+)(.*)$/is.exec(url)
-  if (!parts) {
-    ctx.record('render', 'stop', `${why}: mod_proxy cannot forward to '${url}' (no http(s) backend): 500`)
-    return answer(ctx, 500)
-  }
+  if (!parts) return refused(ctx, 500, `${why}: mod_proxy cannot forward to '${url}' (no http(s) backend)`)
   const [, origin, rest] = parts
   // mod_proxy's handler reads Max-Forwards before its scheme handler connects anywhere.
   const maxForwards = maxForwardsOf(ctx)
   if (maxForwards === 'unparsable' || maxForwards === 0) return maxForwardsAnswer(ctx, maxForwards, why)
   if (/^https:/i.test(origin) && !sslProxyEngine(ctx)) {
     // mod_ssl refuses to speak TLS to a backend unless SSLProxyEngine is on (AH01961).
-    ctx.record('render', 'stop', `${why}: ${url} is https and SSLProxyEngine is not on: 500`)
-    return answer(ctx, 500)
+    return refused(ctx, 500, `${why}: ${url} is https and SSLProxyEngine is not on`)
   }
   // mod_proxy_http passes a request body on with no transfer coding but `chunked` (AH01093
   // "… Transfer-Encoding is not supported"): `gzip, chunked`, which httpd itself reads, is a 500.
   const te = ctx.req.headers['transfer-encoding']
   if (te !== undefined && te.trim().toLowerCase() !== 'chunked') {
-    ctx.record('render', 'stop', `${why}: mod_proxy does not support Transfer-Encoding '${te}': 500`)
-    return answer(ctx, 500)
+    return refused(ctx, 500, `${why}: mod_proxy does not support Transfer-Encoding '${te}'`)
   }
   const connect = refuseConnectForward(ctx, 'mod_proxy', url)
   if (connect !== null) return connect
@@ -262,6 +251,16 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
       resolve(true)
     })
   })
+}
+
+/**
+ * mod_proxy's own answer to a request it does not send to any backend: refused (a 4xx, as httpd's
+ * other refusals are blocked) or failed (a 5xx), not proxied, as nothing was relayed.
+ */
+function refused(ctx: RequestContext, status: number, why: string): boolean | Promise<boolean> {
+  ctx.record('render', 'stop', `${why}: ${status}`)
+  ctx.setOutcome(status < 500 ? 'blocked' : 'error')
+  return answer(ctx, status)
 }
 
 /**
