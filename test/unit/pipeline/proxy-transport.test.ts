@@ -1,7 +1,13 @@
+import http from 'node:http'
 import net from 'node:net'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Dispatcher } from 'undici'
-import { dispatchProxied, type ProxyRequest } from '../../../src/main/engine/pipeline/proxy-transport'
+import {
+  dispatchProxied,
+  NO_HEAD_TO_REPLACE,
+  type ProxyRequest
+} from '../../../src/main/engine/pipeline/proxy-transport'
 
 /** A backend that records each request head as it came (latin1) and answers 200 `ok`. */
 let server: net.Server
@@ -62,5 +68,25 @@ describe('dispatchProxied (node:http writing the head as mod_proxy_http writes i
   it('hands a request node:http refuses to make to the handler, as undici dispatch does, instead of throwing', async () => {
     expect(await send({ path: '/b/a b' })).toBe('ERR_UNESCAPED_CHARACTERS')
     expect(await send({ origin: 'http://a b' })).toBe('ERR_INVALID_URL')
+  })
+
+  it('refuses to send, loudly, under a node:http that composes its head only later', async () => {
+    // node's private `_storeHeader` made lazy, as a newer Node might: the head httpd's replaces
+    // is not there when the request is made, so no request must go out at all.
+    const proto = http.OutgoingMessage.prototype as unknown as { _storeHeader: (...a: unknown[]) => void }
+    const store = proto._storeHeader
+    proto._storeHeader = function (this: unknown, ...args: unknown[]) {
+      if (new Error().stack?.includes('new ClientRequest')) return
+      return store.apply(this, args)
+    }
+    heads.length = 0
+    try {
+      expect(await send({ method: 'POST', headers: ['X-Foo', 'a'], body: Readable.from([Buffer.from('ab')]) })).toBe(
+        NO_HEAD_TO_REPLACE
+      )
+    } finally {
+      proto._storeHeader = store
+    }
+    expect(heads).toEqual([])
   })
 })

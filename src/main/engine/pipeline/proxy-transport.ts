@@ -109,6 +109,9 @@ function headText(method: string, path: string, lines: readonly string[]): strin
   return `${head}\r\n`
 }
 
+/** The error of a node:http whose request holds no composed head to replace (see `withHead`). */
+export const NO_HEAD_TO_REPLACE = 'DW_NO_HEAD_TO_REPLACE'
+
 /** The part of OutgoingMessage that holds the head until it is written (node's `_storeHeader` sets it). */
 interface HeldHead {
   _header: string | null
@@ -135,7 +138,16 @@ function withHead(
   else if (framing === 'chunked') state.push('Transfer-Encoding', 'chunked')
   state.push('Connection', close ? 'close' : 'keep-alive')
   const creq = (secure ? https : http).request({ ...creqOptions, headers: state })
-  ;(creq as unknown as HeldHead)._header = head
+  const held = creq as unknown as HeldHead
+  // A node:http that composes its head later (or keeps it elsewhere) would write its own head
+  // over httpd's, or frame the body without the state set above: refused here, loudly, instead.
+  if (typeof held._header !== 'string') {
+    creq.on('error', () => {}).destroy()
+    throw Object.assign(new Error(`node:http ${process.version} composed no head when the request was made`), {
+      code: NO_HEAD_TO_REPLACE
+    })
+  }
+  held._header = head
   // node reads `Connection: close` as its last request, yet gives a keep-alive agent the socket
   // back unless the backend closes it: mod_proxy closes it itself (backend->close).
   if (close) creq.shouldKeepAlive = false
