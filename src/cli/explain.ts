@@ -59,6 +59,9 @@ export function printTrace(trace: RequestTrace, out: (s: string) => void): void 
   for (const w of trace.warnings) out(`  warning: ${w}`)
 }
 
+/** What the last line adds for a flush explain did not carry out. */
+const NOT_FLUSHED = 'not performed (explain changes nothing in the cache)'
+
 /**
  * The last line: the answer given without a render, or, for a request that would be forwarded,
  * what the cache would make of it. explain sends nothing, so a forwarded request's outcome is
@@ -66,12 +69,14 @@ export function printTrace(trace: RequestTrace, out: (s: string) => void): void 
  * depends on the render's status and headers, which the line says.
  */
 function verdictLine(trace: RequestTrace): string {
-  if (trace.response.status) {
+  const status = trace.response.status
+  if (status) {
     const location = trace.response.headers.location
-    return `${trace.outcome}, ${trace.response.status}${location ? ` → ${location}` : ''}`
+    const line = `${trace.outcome}, ${status}${location ? ` → ${location}` : ''}`
+    // The module's 200 to an invalidation it carries out: explain only says what it would invalidate.
+    return trace.outcome === 'flush' && status < 300 ? `${line}, ${NOT_FLUSHED}` : line
   }
-  // A flush is answered by the module itself; explain only says what it would invalidate.
-  if (trace.outcome === 'flush') return 'flush, not performed (explain changes nothing in the cache)'
+  if (trace.outcome === 'flush') return `flush, ${NOT_FLUSHED}`
   const cache = cacheOf(trace)
   if (!cache) return `${trace.outcome}, forwarded`
   return cache.cacheable

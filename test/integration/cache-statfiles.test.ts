@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RequestTrace } from '../../src/shared/trace'
+import { toExplainJson } from '../../src/cli/explain-json'
 import { cacheStackForThisTest, statfilesIn, tempDocroot, type CacheStack } from './support/cache'
 
 const HANDLE = '/content/site/en/page'
@@ -255,6 +256,52 @@ describe('explain of a flush (§7.3)', () => {
     )
     expect(statfilesIn(s.docroot)).toEqual([])
     expect(s.exists('/content/site/en/page.html')).toBe(true)
+  })
+})
+
+/**
+ * What `explain --json` says of a flush request and what the listener answers the same request:
+ * status, outcome and Content-Type, explained first (explain changes nothing in the cache).
+ */
+async function explainedAndServed(
+  s: CacheStack,
+  method: 'GET' | 'POST',
+  headers: Record<string, string>
+): Promise<{ explained: unknown[]; served: unknown[] }> {
+  const trace = s.engine.explain({ method, url: '/dispatcher/invalidate.cache', headers })
+  const json = toExplainJson(trace)
+  const answer = await s.send('/dispatcher/invalidate.cache', { method, headers, body: '' })
+  return {
+    explained: [json.status, json.outcome, trace.response.headers['content-type']],
+    served: [answer.status, answer.trace.outcome, answer.headers['content-type']]
+  }
+}
+
+describe('explain of a flush answers with the status serving it gives (§7.2, §7.3 step 6)', () => {
+  const cases: [string, 'GET' | 'POST', Record<string, string>, number][] = [
+    ['an Activate', 'POST', { 'cq-action': 'Activate', 'cq-handle': HANDLE }, 200],
+    ['an Activate sent as a GET', 'GET', { 'cq-action': 'Activate', 'cq-handle': HANDLE }, 200],
+    ['a Delete', 'POST', { 'cq-action': 'Delete', 'cq-handle': HANDLE }, 200],
+    ['the connection test (CQ-Action: Test)', 'POST', { 'cq-action': 'Test' }, 200],
+    ['an Activate without CQ-Handle', 'POST', { 'cq-action': 'Activate' }, 400]
+  ]
+  for (const [what, method, headers, status] of cases) {
+    it(`${what} from an allowed client: ${status}`, async () => {
+      const s = await cacheStackForThisTest({ statfileslevel: 3 })
+      await s.prime(`${HANDLE}.html`)
+      const r = await explainedAndServed(s, method, headers)
+      expect(r.served[0]).toBe(status)
+      expect(r.explained).toEqual(r.served)
+    })
+  }
+
+  it('an Activate from a client /allowedClients denies: 403', async () => {
+    const s = await cacheStackForThisTest({
+      allowedClients: `/0 { /glob "*" /type "allow" } /1 { /glob "127.0.0.1" /type "deny" }`
+    })
+    const r = await explainedAndServed(s, 'POST', { 'cq-action': 'Activate', 'cq-handle': HANDLE })
+    expect(r.served[0]).toBe(403)
+    expect(r.explained).toEqual(r.served)
   })
 })
 

@@ -167,6 +167,46 @@ describe('dispatcher-workbench command line', () => {
     })
   })
 
+  describe('explain --json of a flush', () => {
+    it('gives the status `serve` answers the same invalidation request with (§7.2, §7.3 step 6)', async () => {
+      const dir = path.join(REPO_ROOT, 'resources', 'default-config')
+      const docroot = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-flush-'))
+      const cases: [string, Record<string, string>, number][] = [
+        ['POST', { 'CQ-Action': 'Activate', 'CQ-Handle': '/content/demo/us/en' }, 200],
+        ['GET', { 'CQ-Action': 'Delete', 'CQ-Handle': '/content/demo/us/en' }, 200],
+        ['POST', { 'CQ-Action': 'Test' }, 200],
+        // No CQ-Handle: refused.
+        ['POST', { 'CQ-Action': 'Activate' }, 400]
+      ]
+      const serving = startCli(['serve', dir, '--port', '0', '--no-ui', '--no-watch', '--docroot', docroot])
+      try {
+        const proxy = (await serving.waitFor(/^Proxy: (http:\/\/\S+)$/m))[1]
+        for (const [method, headers, status] of cases) {
+          const header = Object.entries(headers).flatMap(([k, v]) => ['--header', `${k}: ${v}`])
+          const explained = await runCli([
+            'explain',
+            dir,
+            method,
+            '/dispatcher/invalidate.cache',
+            ...header,
+            '--docroot',
+            docroot,
+            '--json'
+          ])
+          expect(explained.code).toBe(0)
+          const served = await send(proxy, '/dispatcher/invalidate.cache', { method, headers, body: '' })
+          const what = `${method} ${JSON.stringify(headers)}`
+          expect([what, served.status]).toEqual([what, status])
+          expect([what, JSON.parse(explained.stdout).status]).toEqual([what, served.status])
+        }
+      } finally {
+        serving.child.kill('SIGTERM')
+        fs.rmSync(docroot, { recursive: true, force: true })
+      }
+      expect(await serving.exited).toBe(0)
+    })
+  })
+
   describe('explain (text)', () => {
     const dir = path.join(REPO_ROOT, 'resources', 'default-config')
     const lastLine = async (url: string): Promise<string> => {
@@ -187,7 +227,7 @@ describe('dispatcher-workbench command line', () => {
       )
     })
 
-    it('a flush is not called forwarded: explain says it performed nothing', async () => {
+    it('a flush is not called forwarded: explain gives the 200 it would be answered and says it performed nothing', async () => {
       const r = await runCli([
         'explain',
         dir,
@@ -203,7 +243,7 @@ describe('dispatcher-workbench command line', () => {
         /^ {2}flush +stop +would invalidate \/content\/demo\/us\/en \(Activate\): touch \/\.stat\b.*; delete .+$/m
       )
       expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
-        '→ flush, not performed (explain changes nothing in the cache)'
+        '→ flush, 200, not performed (explain changes nothing in the cache)'
       )
     })
 

@@ -25,14 +25,23 @@ export interface FlushPlan {
   /** URIs to fetch again after the deletions (§7.4), as sent. */
   refetch: string[]
   handler: string | null
+  /**
+   * The module's answer once it has carried the flush out: 200 (dispatcher-behavior.md §7.3
+   * step 6, PI's log `POST /dispatcher/invalidate.cache 200`), for the connection test too.
+   * Part of the plan so that explain, which carries nothing out, answers as serving does.
+   */
+  status: number
   log: string[]
 }
+
+/** §7.3 step 6. */
+const FLUSHED = 200
 
 export function planFlush(policy: CachePolicy, request: InvalidationRequest): FlushPlan {
   const log = [activationLine(request)]
   if (request.action === 'Test' || request.handle === null) {
     log.push('x-workbench: CQ-Action Test: nothing invalidated')
-    return { request, targets: null, statfiles: [], refetch: [], handler: null, log }
+    return { request, targets: null, statfiles: [], refetch: [], handler: null, status: FLUSHED, log }
   }
   if (request.unknownAction !== null)
     log.push(`x-workbench: unknown CQ-Action "${request.unknownAction}" handled as Activate`)
@@ -41,7 +50,15 @@ export function planFlush(policy: CachePolicy, request: InvalidationRequest): Fl
   const layout = { level: policy.statfileslevel, rootStatfile: policy.statfile }
   const statfiles = request.resourceOnly ? [] : statfilesToTouch(request.handle, layout)
   if (request.resourceOnly) log.push('x-workbench: CQ-Action-Scope ResourceOnly: no .stat file touched')
-  return { request, targets, statfiles, refetch: request.refetch, handler: policy.invalidateHandler, log }
+  return {
+    request,
+    targets,
+    statfiles,
+    refetch: request.refetch,
+    handler: policy.invalidateHandler,
+    status: FLUSHED,
+    log
+  }
 }
 
 /**
@@ -124,7 +141,7 @@ export async function executeFlush(
     handle: req.handle ?? '',
     action: req.action,
     resourceOnly: req.resourceOnly,
-    status: 200,
+    status: plan.status,
     statfilesTouched: [],
     deleted: [],
     refetch: plan.refetch,

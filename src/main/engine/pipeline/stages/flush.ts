@@ -19,7 +19,8 @@ import {
   isInvalidationRequest,
   parseInvalidation,
   planFlush,
-  type FlushPlan
+  type FlushPlan,
+  type ParsedInvalidation
 } from '../../cache'
 import type { RequestContext } from '../context'
 import { finalHeaders } from '../response-headers'
@@ -60,6 +61,29 @@ function wouldDo(plan: FlushPlan, deletions: readonly string[]): string {
 
 const PROPAGATE = '/propagateSyndPost "1": the POST goes on to the filter and a render, whose answer the client gets'
 
+/**
+ * The module's own answer to an invalidation it carries out (explain: would carry out), with
+ * the plan's status. It still passes httpd's filters: the vhost's `Header` lines (AMS's flush
+ * vhost adds `X-Vhost: flush` with `Header always add`) and AddDefaultCharset.
+ */
+function answerFlushed(ctx: RequestContext, status: number): true {
+  const text = Buffer.from('<H1>OK</H1>')
+  ctx.status = status
+  ctx.reply.head(
+    status,
+    finalHeaders(ctx, status, { 'content-type': 'text/html', 'content-length': text.length }, false)
+  )
+  ctx.reply.end(text)
+  ctx.trace.response.bytes = text.length
+  return true
+}
+
+/** An invalidation request the module cannot read (no or a bad CQ-Handle), explained or served alike. */
+function answerInvalid(ctx: RequestContext, parsed: Extract<ParsedInvalidation, { ok: false }>): true | Promise<true> {
+  ctx.record('flush', 'stop', `invalid flush request: ${parsed.reason}`)
+  return answer(ctx, parsed.status)
+}
+
 export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   if (!isInvalidationRequest(ctx.req.method, ctx.path, ctx.headers)) return false
   const active = ctx.farm!
@@ -86,27 +110,25 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   }
   const propagate = active.farm.propagateSyndPost.value && ctx.req.method === 'POST'
   if (ctx.mode === 'explain') {
+    // Nothing is carried out, but the request is answered as serving it would be: the same
+    // refusal of a bad request, the plan's status for a good one.
     const parsed = parseInvalidation(ctx.headers, '')
-    if (parsed.ok) {
-      const plan = planFlush(cache.policy, parsed.request)
-      const deletions = plan.targets ? collectDeletions(cache.store, plan.targets).map((d) => d.relPath) : []
-      const what = wouldDo(plan, deletions)
-      ctx.record('flush', propagate ? 'changed' : 'stop', propagate ? `${what}; ${PROPAGATE}` : what, {
-        detail: { ...plan, deletions },
-        log: plan.log
-      })
-    } else ctx.record('flush', 'stop', `invalid flush request: ${parsed.reason}`)
     ctx.setOutcome('flush')
-    return !(propagate && parsed.ok)
+    if (!parsed.ok) return answerInvalid(ctx, parsed)
+    const plan = planFlush(cache.policy, parsed.request)
+    const deletions = plan.targets ? collectDeletions(cache.store, plan.targets).map((d) => d.relPath) : []
+    const what = wouldDo(plan, deletions)
+    ctx.record('flush', propagate ? 'changed' : 'stop', propagate ? `${what}; ${PROPAGATE}` : what, {
+      detail: { ...plan, deletions },
+      log: plan.log
+    })
+    return propagate ? false : answerFlushed(ctx, plan.status)
   }
   const store = cache.store
   return readBody(ctx.req.body, propagate).then(async (raw) => {
     const parsed = parseInvalidation(ctx.headers, raw.subarray(0, MAX_BODY).toString('utf8'))
     ctx.setOutcome('flush')
-    if (!parsed.ok) {
-      ctx.record('flush', 'stop', `invalid flush request: ${parsed.reason}`)
-      return answer(ctx, parsed.status)
-    }
+    if (!parsed.ok) return answerInvalid(ctx, parsed)
     const plan = planFlush(cache.policy, parsed.request)
     const report = await executeFlush(store, plan)
     const refetched: string[] = []
@@ -125,16 +147,6 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
       return false
     }
     ctx.record('flush', 'stop', done, { detail: { ...report, refetched }, log: report.log })
-    const text = Buffer.from('<H1>OK</H1>')
-    ctx.status = report.status
-    // The module's own answer still passes httpd's filters: the vhost's `Header` lines (AMS's
-    // flush vhost adds `X-Vhost: flush` with `Header always add`) and AddDefaultCharset.
-    ctx.reply.head(
-      report.status,
-      finalHeaders(ctx, report.status, { 'content-type': 'text/html', 'content-length': text.length }, false)
-    )
-    ctx.reply.end(text)
-    ctx.trace.response.bytes = text.length
-    return true
+    return answerFlushed(ctx, report.status)
   })
 }
