@@ -161,4 +161,16 @@ describe('filter properties that can never match', () => {
       ['warning', 'filters.any', lines + 1, 28]
     ])
   })
+  it("marks the rule in every request's trace: its row says why it never matches", () => {
+    const result = run(
+      [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/url "content/*"`)],
+      'GET /content/a.html'
+    )
+    const dead = result.rules.find((r) => r.label === '0002')!
+    expect(dead.note).toBe(
+      'the rule never matches any request: the URL is the path alone, which begins with "/" (/content/a.html), so "content/*" never matches; write /url "/content/*"'
+    )
+    // A rule that can match carries no note.
+    expect(result.rules.find((r) => r.label === '0001')!.note).toBeUndefined()
+  })
 })

@@ -25,6 +25,7 @@ import type {
   FilterRuleFailure,
   FilterRuleTrace
 } from '../../../shared/trace-match'
+import { whyNeverMatches } from './filter-never-matches'
 import { compilePattern, type CompiledPattern } from '../match/pattern'
 import { PatternError } from '../match/posix-regex'
 import { decompose } from '../match/sling'
@@ -213,10 +214,19 @@ function traceRule({ rule, matchers, note }: CompiledRule, parts: FilterParts): 
   return trace
 }
 
+/**
+ * Why the rule never matches or never decides, shown on its row of every request's trace: a
+ * rule no request can match (filter-never-matches.ts, also a `check` warning) is then marked
+ * where the user looks for why it did not apply.
+ */
 function ruleNote(rule: FilterRule, matchers: CompiledMatcher[]): string | undefined {
   if (matchers.length === 0) return 'the rule has no /glob and no element properties, so it never matches'
   const broken = matchers.find((m) => m.error)
   if (broken) return `the /${broken.element} regular expression is invalid, so the rule never matches`
+  for (const { element, pattern } of rule.matchers) {
+    const why = whyNeverMatches(element, pattern)
+    if (why !== null) return `the rule never matches any request: ${why}`
+  }
   if (rule.type === null) return 'the rule has no valid /type ("allow" or "deny"), so it never decides'
   return undefined
 }
