@@ -1,6 +1,8 @@
 // How long loading a real configuration takes next to merely reading its files from disk:
 // loadConfig(dir) on the WKND and Dispatcher SDK configs (warm, median of rounds) against
 // fs.readFileSync of the files it reports in `loaded.files`. Target: at most 5× the read time.
+// Also prints where the load's time goes: reading, parsing and building the model; the AEMaaCS
+// SDK validator's rules; the compile check (what only compiling for serving reveals).
 import fs from 'node:fs'
 import { BundleError, importTypeScript } from './lib/bundle.mjs'
 import { SDK_CONFIG, WKND_CONFIG } from './lib/corpus.mjs'
@@ -14,6 +16,7 @@ const ROUNDS = envNumber('BENCH_ROUNDS', 5)
 const ITERATIONS = envNumber('BENCH_LOAD_ITERATIONS', 20)
 const TARGET_RATIO = 5
 const LOADER = 'src/main/engine/config/load.ts'
+const COMPILE_CHECK = 'src/main/engine/runtime/compile-check.ts'
 
 const CONFIGS = [
   { name: 'WKND (AEMaaCS)', dir: WKND_CONFIG },
@@ -36,7 +39,8 @@ async function loadEngine() {
   try {
     const engine = await importTypeScript(LOADER)
     if (typeof engine.loadConfig !== 'function') throw new Error(`${LOADER} exports no loadConfig function`)
-    return engine
+    const { compileDiagnostics } = await importTypeScript(COMPILE_CHECK)
+    return { loadConfig: engine.loadConfig, compileDiagnostics }
   } catch (err) {
     const why = err instanceof BundleError ? err.message : `cannot import ${LOADER}: ${err.message}`
     console.error(`config-load: the config loader is not usable yet, nothing measured.\n${why}`)
@@ -61,7 +65,14 @@ function benchConfig(engine, { name, dir }) {
   const readMs = measure(() => {
     for (const f of files) fs.readFileSync(f, 'utf8')
   })
-  return { name, dir, files: files.length, bytes, errors, loadMs, readMs, ratio: loadMs / readMs }
+  // Where a load's time goes: loadConfig without the SDK validator, and the compile check
+  // (compileDiagnostics, the last step of loadConfig) on its own; what is left is reading,
+  // parsing and building the model.
+  const noSdkMs = measure(() => engine.loadConfig(dir, { sdkValidation: false }))
+  const compileMs =
+    typeof engine.compileDiagnostics === 'function' ? measure(() => engine.compileDiagnostics(loaded)) : NaN
+  const phases = { parseMs: noSdkMs - compileMs, sdkMs: loadMs - noSdkMs, compileMs }
+  return { name, dir, files: files.length, bytes, errors, loadMs, readMs, ratio: loadMs / readMs, phases }
 }
 
 const engine = await loadEngine()
@@ -87,6 +98,18 @@ if (measured.length) {
           r.ratio <= TARGET_RATIO ? 'met' : 'MISSED'
         ])
       )
+  )
+  console.log('\nWhere the load time goes (each next to the read time):')
+  console.log(
+    formatTable(
+      ['config', 'read + parse + model', 'SDK validator', 'compile check'],
+      measured.map((r) => [
+        r.name,
+        ...[r.phases.parseMs, r.phases.sdkMs, r.phases.compileMs].map(
+          (ms) => `${fixed(ms, 3)} ms (${fixed(ms / r.readMs, 1)}×)`
+        )
+      ])
+    )
   )
   console.log()
   for (const r of measured) {
