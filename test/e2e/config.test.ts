@@ -127,6 +127,29 @@ describe('the renders screen', () => {
     await screenshot(ui.page, 'renders')
   })
 
+  it("a rule no request can match is marked in a request's trace, with the reason and the fix", async () => {
+    // /url without its leading "/": the module compares it with /content/…, so it never matches.
+    fs.writeFileSync(
+      path.join(served.configDir, FILTERS),
+      `${original}\n/9998 { /type "allow" /url "content/demo/*" }\n`
+    )
+    await tab('config')
+    await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain('generation 5')
+    expect(await get(served.proxy, '/content/demo/us/en.html?dead-rule')).toBe(200)
+    await tab('requests')
+    await ui.page.locator('.rows .row', { hasText: 'dead-rule' }).click()
+    const filterStage = ui.page.locator('.detail-pane .stage[data-stage="filter"]')
+    await filterStage.locator('.stage-row').click()
+    const dead = filterStage.locator('tr.rule[data-rule="9998"]')
+    await expect
+      .poll(() => textOf(dead.locator('.muted')), POLL)
+      .toBe(
+        'the rule never matches any request: the URL is the path alone, which begins with "/" (/content/a.html), so "content/demo/*" never matches; write /url "/content/demo/*"'
+      )
+    await dead.scrollIntoViewIfNeeded()
+    await screenshot(ui.page, 'trace-dead-rule')
+  })
+
   it('the page logged no errors', () => {
     expect(ui.errors).toEqual([])
   })
