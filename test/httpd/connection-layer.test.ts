@@ -365,17 +365,24 @@ const minRateLines = (d: string): string[] => [
   ...fastAndSlow(d, 'RequestReadTimeout header=5 body=3')
 ]
 
+/** Heads that stop: in the request line, after it, and on a connection kept alive after an answer. */
+function stoppedHeads(): Step[][] {
+  return [
+    [],
+    ['GET /a.t'],
+    ['GET /a.txt HTTP/1.1\r\nHost: loc'],
+    [get('/a.txt', KA), { pause: 300 }, 'GET /b.t'],
+    [get('/a.txt', KA), { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n']
+  ]
+}
+
 describe('RequestReadTimeout header=1-2,MinRate=500 body=1,MinRate=500 (mod_reqtimeout)', () => {
   const running = classicSideBySide(FILES, minRateLines)
   const head = (host: string, more = ''): string =>
     `POST /a.txt HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 4\r\n${more}${CLOSE}\r\n`
 
   it('ends a head that stops within its stage’s time: silently in the request line, else 408', async () => {
-    await expectSame(running, [])
-    await expectSame(running, ['GET /a.t'])
-    await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: loc'])
-    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.t'])
-    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n'])
+    for (const sent of stoppedHeads()) await expectSame(running, sent)
   }, 30_000)
 
   it('cuts off a head slower than MinRate or longer than 2 s, and answers one that keeps the rate', async () => {
@@ -432,11 +439,7 @@ describe('RequestReadTimeout header=1-2,MinRate=500 on heads Node’s parser rea
   const running = nodeParserOnly(() => classicSideBySide(FILES, minRateLines))
 
   it('ends a head that stops: silently in the request line, else 408, also after a kept-alive answer', async () => {
-    await expectSame(running, [])
-    await expectSame(running, ['GET /a.t'])
-    await expectSame(running, ['GET /a.txt HTTP/1.1\r\nHost: loc'])
-    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.t'])
-    await expectSame(running, [get('/a.txt', KA), { pause: 300 }, 'GET /b.txt HTTP/1.1\r\n'])
+    for (const sent of stoppedHeads()) await expectSame(running, sent)
   }, 30_000)
 
   it('times every head by the default server’s stage, read by read, and answers one that keeps the rate', async () => {
