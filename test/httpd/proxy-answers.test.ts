@@ -7,10 +7,11 @@
  * `[P,NE]` URL holding a space is refused with 403; ProxyPassReverseCookiePath and
  * ProxyPassReverseCookieDomain map the last `path=` and `domain=` of a Set-Cookie; the answer
  * to a HEAD keeps the backend's Transfer-Encoding; an interim 100 the client did not ask for is
- * read past.
+ * read past; a header line with a control character (a bare CR, DEL) in its value or a name that
+ * is no token is read, and refused by httpd's header filter with a 500, a NUL is a 502.
  */
 import { describe, expect, it } from 'vitest'
-import { compareAll, type HttpdRequest } from './harness'
+import { compareAll, compareRawHeads, type HttpdRequest } from './harness'
 import { serverLines } from './classic'
 import { proxiedSideBySide } from './raw-backend'
 
@@ -68,6 +69,48 @@ describe("mod_proxy_http and the backend's answer", () => {
   it('reads on past a 100 Continue nobody asked for to the final answer, and relays that', async () => {
     const post: HttpdRequest = ['POST', '/p/continue', { 'Content-Length': '2', ':body': 'ab' }]
     expect(await compare([get('/p/continue'), post])).toBe('')
+  })
+
+  it("answers 500 for a backend header httpd's header filter refuses, 502 for one it cannot read", async () => {
+    // One header line each, %XX as the byte: a control character (at the start, inside, at the
+    // end), a bare CR, a vertical tab, DEL, in a value; a control character or a space in a
+    // name; no name; a folded value ending in one. httpd reads them all (ap_proxy_read_headers)
+    // and check_headers refuses them: 500, unmeasured, the connection closed (AH02428-AH02430).
+    const refused = [
+      'X-Bad: a%01b',
+      'X-Bad: %01ab',
+      'X-Bad: ab%01',
+      'X-Bad: a%0Db',
+      'X-Bad: a%0Bb',
+      'X-Bad: a%7Fb',
+      'X-B%01ad: ab',
+      'X Bad: ab',
+      ': ab',
+      'X-Fold: a&%20b%01',
+      'Set-Cookie: a=%01',
+      'X-Ok: a&HTTP/1.0 200 OK&X-Bad: a%01b'
+    ]
+    // A NUL is ap_rgetline's EINVAL (AH10404), a line without a colon ProxyBadHeader's error
+    // (AH01106), both before any header is checked: httpd's 502.
+    const unreadable = ['X-Bad: a%00b', 'X-Bad: a%01b&X-Nul: a%00b', 'X-Bad: a%01b&nocolon']
+    const query = (lines: string): string => lines.replaceAll(' ', '%20')
+    const get = (status: number, lines: string): HttpdRequest => ['GET', `/p/fields/${status}?${query(lines)}`, {}]
+    expect(
+      await compare([
+        ...refused.map((l) => get(200, l)),
+        ...unreadable.map((l) => get(200, l)),
+        // Another status than 200 is in r->status when ap_die makes the 500: its page names it.
+        get(404, 'X-Bad: a%01b'),
+        ['HEAD', `/p/fields/200?${query('X-Bad: a%01b')}`, {}],
+        // ProxyErrorOverride answers itself without the backend's fields, but a 401's
+        // WWW-Authenticate, which is checked: its 500 names the 401.
+        ['GET', `/eo/fields/404?${query('X-Bad: a%01b')}`, {}],
+        ['GET', `/eo/fields/401?${query('WWW-Authenticate: Basic%01')}`, {}]
+      ])
+    ).toBe('')
+    // A client that keeps its connection: the 500 closes it all the same.
+    const kept = (lines: string): string => `GET /p/fields/200?${query(lines)} HTTP/1.1\r\nHost: localhost\r\n\r\n`
+    expect(await compareRawHeads([kept('X-Bad: a%01b')], running.apachePort, running.enginePort)).toBe('')
   })
 
   it("keeps the backend's Transfer-Encoding on a HEAD's answer", async () => {

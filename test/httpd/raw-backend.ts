@@ -77,6 +77,16 @@ export function scenario(method: string, target: string): Step[] {
       const cookies = query.split('&').map((c) => `Set-Cookie: ${decodeURIComponent(c)}`)
       return ok(['200 OK', ...cookies, ...plain], 'ok\n')
     }
+    // `/b/fields/<status>?<line>&<line>`: the status and, before the body's length, one header
+    // line for each `&`-separated piece of the query, %XX decoded byte by byte (a raw 0x01, a
+    // bare CR, a NUL…).
+    case 'fields': {
+      const s = /fields\/(\d+)/.exec(target)?.[1] ?? '200'
+      const query = target.includes('?') ? target.slice(target.indexOf('?') + 1) : ''
+      const bytes = (piece: string): string =>
+        piece.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+      return ok([`${s} X`, ...query.split('&').map(bytes), ...plain], 'ok\n')
+    }
     // 600 bytes of text with the status the path names (/b/text/404).
     case 'text': {
       const s = /text\/(\d+)/.exec(target)?.[1] ?? '200'

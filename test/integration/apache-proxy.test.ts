@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto'
 import http from 'node:http'
+import net from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { embeddedSite } from './support/embedded-site'
 import { dispatcherAny } from './support/config'
@@ -216,6 +217,42 @@ describe('mod_proxy locations and [P]', () => {
     expect(refused.status).toBe(500)
     // Nothing went to a backend: mod_proxy's own failure, not a proxied answer.
     expect(refused.trace.outcome).toBe('error')
+  })
+
+  it("a backend header httpd's header filter refuses is its 500, a NUL its 502, and the trace says why", async () => {
+    const port = await freePort()
+    // Answers with the header line the path names, a control character, a bare CR or a NUL in it.
+    const lines: Record<string, string> = { '/ctl': 'X-Bad: a\x01b', '/cr': 'X-Bad: a\rb', '/nul': 'X-Bad: a\x00b' }
+    const raw = net.createServer((sock) =>
+      sock.once('data', (d: Buffer) => {
+        const line =
+          lines[
+            d
+              .toString('latin1')
+              .split(' ')[1]
+              .replace(/^\/raw/, '')
+          ]
+        sock.end(`HTTP/1.1 200 OK\r\n${line}\r\nContent-Length: 2\r\n\r\nok`, 'latin1')
+      })
+    )
+    await new Promise<void>((resolve) => raw.listen(port, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => raw.close(() => resolve())))
+    const s = await site(`ProxyPass /raw/ http://127.0.0.1:${port}/raw/`)
+    const ctl = await s.send('/raw/ctl')
+    expect(ctl.status).toBe(500)
+    expect(ctl.headers['content-length']).toBeUndefined()
+    expect(ctl.trace.outcome).toBe('error')
+    expect(renderSummary(ctl.trace)).toMatch(
+      /^ProxyPass .*: the backend answered 200, whose X-Bad header value 'a\\x01b' holds a control character, which httpd's header filter refuses \(AH02430\): 500$/
+    )
+    expect(renderSummary((await s.send('/raw/cr')).trace)).toContain(
+      "X-Bad header value 'a\\rb' holds a control character"
+    )
+    const nul = await s.send('/raw/nul')
+    expect(nul.status).toBe(502)
+    expect(renderSummary(nul.trace)).toMatch(
+      /: httpd cannot read the head http:\/\/127\.0\.0\.1:\d+\/raw\/nul answered: its X-Bad line holds a NUL, which ap_rgetline refuses \(AH10404\): 502$/
+    )
   })
 
   it('a host name that does not resolve gives "500 Proxy Error" with only the reason on the page, as apache2 2.4.71 answers', async () => {

@@ -6,7 +6,9 @@ import type { Dispatcher } from 'undici'
 import {
   dispatchProxied,
   NO_HEAD_TO_REPLACE,
-  type ProxyRequest
+  readHeadAsHttpd,
+  type ProxyRequest,
+  type WithBackendHead
 } from '../../../src/main/engine/pipeline/proxy-transport'
 
 /** A backend that records each request head as it came (latin1) and answers 200 `ok`. */
@@ -88,5 +90,76 @@ describe('dispatchProxied (node:http writing the head as mod_proxy_http writes i
       proto._storeHeader = store
     }
     expect(heads).toEqual([])
+  })
+})
+
+describe('readHeadAsHttpd (ap_proxy_read_headers on a head node:http refuses)', () => {
+  const read = (head: string): ReturnType<typeof readHeadAsHttpd> => readHeadAsHttpd(Buffer.from(head, 'latin1'))
+
+  it('keeps a bare CR and control characters in a value, strips blanks around it, appends a folded line', () => {
+    expect(read('HTTP/1.1 200 Fine\r\nX-A: a\rb\r\nX-B: \x0bab\r\r\nX-F: a\r\n b\x01\r\n\r\nok')).toEqual({
+      status: 200,
+      reason: 'Fine',
+      fields: [
+        ['X-A', 'a\rb'],
+        ['X-B', 'ab'],
+        ['X-F', 'a b\x01']
+      ]
+    })
+  })
+
+  it('reads past interim heads and a stray status line; null while the head is not whole', () => {
+    expect(read('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 X\r\nHTTP/1.0 200 OK\r\nX-A: 1\r\n\r\n')).toEqual({
+      status: 404,
+      reason: 'X',
+      fields: [['X-A', '1']]
+    })
+    expect(read('HTTP/1.1 200 OK\r\nX-A: a\x01b\r\n')).toBeNull()
+  })
+
+  it('cannot read a NUL, a line without a colon or one of 8192 bytes, wherever it comes', () => {
+    expect(read('HTTP/1.1 200 OK\r\nX-A: a\x01\r\nX-N: a\x00b\r\n\r\n')).toEqual({
+      unreadable: 'its X-N line holds a NUL, which ap_rgetline refuses (AH10404)'
+    })
+    expect(read('HTTP/1.1 200 OK\r\nX-A: a\x01\r\nnocolon\r\n\r\n')).toEqual({
+      unreadable: "its line 'nocolon' has no colon (AH01106)"
+    })
+    expect(read(`HTTP/1.1 200 OK\r\nX-L: ${'h'.repeat(8187)}\r\n\r\n`)).toEqual({
+      unreadable: 'its X-L line is 8192 bytes or longer, more than httpd reads (AH10124)'
+    })
+    expect(read(`HTTP/1.1 200 OK\r\nX-L: ${'h'.repeat(8186)}\r\n\r\n`)).not.toHaveProperty('unreadable')
+  })
+
+  it("hands the handler the head's bytes with node's parser error, those of earlier reads too", async () => {
+    const split = net.createServer((sock) =>
+      sock.once('data', () => {
+        sock.write('HTTP/1.1 200 OK\r\nX-A: 1\r\n')
+        setTimeout(() => sock.end('X-Bad: a\x01b\r\nContent-Length: 2\r\n\r\nok', 'latin1'), 50)
+      })
+    )
+    await new Promise<void>((resolve) => split.listen(0, '127.0.0.1', resolve))
+    try {
+      const err = await new Promise<Error & WithBackendHead>((resolve) =>
+        dispatchProxied(
+          {
+            origin: `http://127.0.0.1:${(split.address() as net.AddressInfo).port}`,
+            path: '/',
+            method: 'GET',
+            headers: [],
+            body: undefined,
+            timeoutMs: 5000,
+            close: true,
+            expectContinue: false
+          },
+          { onResponseError: (_c, e) => resolve(e) }
+        )
+      )
+      expect((err as { code?: string }).code).toBe('HPE_INVALID_HEADER_TOKEN')
+      expect(err.backendHead?.toString('latin1')).toBe(
+        'HTTP/1.1 200 OK\r\nX-A: 1\r\nX-Bad: a\x01b\r\nContent-Length: 2\r\n\r\nok'
+      )
+    } finally {
+      split.close()
+    }
   })
 })

@@ -9,11 +9,19 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { RequestContext } from './context'
 import { finalHeaders, MEASURED_BY_FILTER } from './response-headers'
 import { PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
-import { answer, proxyError } from './stages/answer'
+import { answer, proxyError, recursiveErrorAnswer } from './stages/answer'
 import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
-import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
+import {
+  asLogged,
+  CONTINUE_TIMEOUT,
+  dispatchProxied,
+  LINE_BUFFER,
+  readHeadAsHttpd,
+  type HttpdHead,
+  type WithBackendHead
+} from './proxy-transport'
 import { backendHeaderLines } from './proxy-request-headers'
 import { relayInterim } from './proxy-interim'
 import { keepsBackendConnection } from './proxy-workers'
@@ -220,6 +228,25 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           onResponseEnd: finish,
           onResponseError(_c, err) {
             if (overridden !== null) return finish()
+            // A head node's parser refused, read as httpd reads it: what its header filter makes of it.
+            const read = readBackendHead(err)
+            const head = read !== null && !('unreadable' in read) ? read : null
+            const verdict = head && headerFilterVerdict(head, settings, ctx.headerOnly)
+            if (head && verdict) {
+              if ('refusal' in verdict) {
+                ctx.record('render', 'stop', `${why}: the backend answered ${head.status}, ${verdict.refusal}: 500`)
+                ctx.setOutcome('error')
+                resolve(Promise.resolve(headerFilterRefused(ctx, head.status)).then(() => true))
+                return
+              }
+              overridden = { status: head.status, reason: head.reason, headers: verdict.override }
+              ctx.record(
+                'render',
+                'stop',
+                `${why}: the backend answered ${head.status}; ProxyErrorOverride: Apache answers itself`
+              )
+              return finish()
+            }
             if (ctx.reply.headersSent) {
               // ap_proxy_backend_broke: the client's connection is dropped, the answer left incomplete.
               ctx.record('render', 'error', `${why}: the backend broke off the answer (${err.message})`)
@@ -227,11 +254,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               ctx.reply.destroy()
             } else {
               const status = failureStatus(err)
-              ctx.record(
-                'render',
-                'stop',
-                `${why}: mod_proxy could not get an answer from ${url} (${err.message}): ${status}`
-              )
+              ctx.record('render', 'stop', `${why}: ${failureReason(err, url, read)}: ${status}`)
               ctx.setOutcome('error')
               // A head httpd cannot read is its own 502 Bad Gateway, not ap_proxyerror's page.
               // (A backend never reached is a plain 503; one that never sent its 100 is ap_proxyerror's.)
@@ -433,17 +456,82 @@ function maxForwardsAnswer(ctx: RequestContext, value: 'unparsable' | 0, why: st
   return proxyError(ctx, 400, reason)
 }
 
-/**
- * ap_proxy_read_headers reads each backend header line into an 8192-byte buffer: a line of 8192
- * bytes or more (its CRLF not counted) cannot be read (found against apache2 2.4.68: 8191 passes).
- */
-const LINE_BUFFER = 8192
-
 /** The name of a backend header whose line is too long for httpd, or null. */
 function overlongLine(raw: Buffer[] | null | undefined): string | null {
   if (!raw) return null
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if (raw[i].length + 2 + raw[i + 1].length >= LINE_BUFFER) return raw[i].toString('latin1')
+  }
+  return null
+}
+
+/** The backend's head node's parser refused, as httpd reads it; null when there is none or it is not whole. */
+function readBackendHead(err: Error): HttpdHead | null {
+  const bytes = (err as WithBackendHead).backendHead
+  return bytes === undefined ? null : readHeadAsHttpd(bytes)
+}
+
+/** Why no answer came, for the trace: httpd's reading of a head node's parser refused, when there is one. */
+function failureReason(err: Error, url: string, read: HttpdHead | null): string {
+  if (read === null) return `mod_proxy could not get an answer from ${url} (${err.message})`
+  if ('unreadable' in read) return `httpd cannot read the head ${url} answered: ${read.unreadable}`
+  // Fields httpd reads and passes on that llhttp refuses (a CR or a vertical tab around a value, a
+  // control character in a hop-by-hop field): the workbench has no parser of its own for them.
+  return `node's parser refuses the head ${url} answered (${err.message}), which httpd reads and its header filter passes`
+}
+
+/** A field name httpd's header filter takes under HttpProtocolOptions Strict (ap_scan_http_token). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** A control character or DEL, which no field value may hold (ap_scan_http_field_content; HTAB may). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
+
+/**
+ * What httpd's header filter makes of a backend head it read: check_headers (ap_http_header_filter,
+ * HttpProtocolOptions Strict) on the fields mod_proxy_http put in r->headers_out, all but the
+ * hop-by-hop ones, refuses an empty name (AH02428), a name that is no token (AH02429) or a value
+ * with a control character, a bare CR or DEL (AH02430): the answer becomes ap_die's 500
+ * (measured against apache2 2.4.68). ProxyErrorOverride's answer keeps only a 401's
+ * WWW-Authenticate (err_headers_out), which is checked all the same. Null when all pass and
+ * the backend's answer would go out.
+ */
+function headerFilterVerdict(
+  head: { status: number; fields: readonly [string, string][] },
+  settings: ProxySettings,
+  headerOnly: boolean
+): { refusal: string } | { override: IncomingHttpHeaders } | null {
+  const overrides = settings.errorOverride?.(head.status) ?? false
+  const fields = overrides
+    ? head.fields.filter(([name]) => head.status === 401 && /^www-authenticate$/i.test(name))
+    : head.fields
+  const refusal = refusedField(fields, headerOnly)
+  if (refusal !== null) return { refusal }
+  if (!overrides) return null
+  return { override: fields.length === 0 ? {} : { 'www-authenticate': fields[0][1] } }
+}
+
+/**
+ * ap_die(500) from the header filter: its page goes out after the content-length filter saw the
+ * proxied answer begin (unmeasured; a 500 closes the connection), and with r->status the
+ * backend's, anything but 200 is taken for a recursive error.
+ */
+function headerFilterRefused(ctx: RequestContext, backendStatus: number): true | Promise<true> {
+  ctx.unmeasuredError = true
+  return backendStatus === 200 ? answer(ctx, 500) : recursiveErrorAnswer(ctx, 500, backendStatus)
+}
+
+/** The first field check_headers refuses, in words, or null. */
+function refusedField(fields: readonly [string, string][], headerOnly: boolean): string | null {
+  const byName: Record<string, string[]> = {}
+  for (const [name, value] of fields) (byName[name.toLowerCase()] ??= []).push(value)
+  const kept = withoutHopHeaders(byName, headerOnly ? HEAD_RESPONSE_HOP : PROXY_RESPONSE_HOP)
+  for (const [name, value] of fields) {
+    if (!(name.toLowerCase() in kept)) continue
+    if (name === '') return 'which has a header line without a name (AH02428)'
+    if (!TOKEN.test(name))
+      return `whose header name '${asLogged(name)}' is no token, which httpd's header filter refuses (AH02429)`
+    if (VALUE_CONTROL.test(value))
+      return `whose ${name} header value '${asLogged(value)}' holds a control character, which httpd's header filter refuses (AH02430)`
   }
   return null
 }

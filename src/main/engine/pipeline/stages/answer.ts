@@ -274,6 +274,18 @@ function errorDocumentRedirect(
 }
 
 /**
+ * ap_die(status) on a request whose r->status already says `recursiveError` (not 200): httpd
+ * takes it for an error met while answering another, so no ErrorDocument URL is tried and its
+ * own page says so (mod_proxy's answer refused by the header filter, say).
+ */
+export function recursiveErrorAnswer(ctx: RequestContext, status: number, recursiveError: number): true {
+  // ap_send_error_response still writes an ErrorDocument's message; only a URL is not tried.
+  const doc = errorDocumentFor(ctx, status)
+  if (doc?.startsWith('"')) return send(ctx, status, {}, doc.slice(1))
+  return sendPage(ctx, status, {}, failedPage(ctx, status, recursiveError))
+}
+
+/**
  * ap_send_error_response for a failed ErrorDocument: the first request's page (its status),
  * saying which status's ErrorDocument failed (`recursive_error`: the original one, or the one a
  * chain of rewrite statuses had reached).
