@@ -9,7 +9,7 @@
  * (fetched and stored), `purge` (an invalidation request) or `none` (not cached). The pod name
  * is `workbench`.
  */
-import type { RequestTrace } from './trace'
+import type { RenderDetail, RequestTrace } from './trace'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
@@ -31,9 +31,25 @@ function cacheAction(t: RequestTrace): string {
   return 'none'
 }
 
+/**
+ * The render whose answer the client got, or `-`. A request sent to renders none of which
+ * answered (all refused: the module's 503; /receiveTimeout: 504; or /serveStaleOnError's stale
+ * file instead) shows `farm/-`, as AMS logs those: '"GET /favicon.ico" 503 - 54234ms
+ * authorfarm/-' (AMS-common-logs, §8.2 "farm/- = no render used"). The render stage's detail
+ * has a status only once a render answered.
+ */
+function answeringRender(t: RequestTrace): string {
+  if (!t.forwarded) return '-'
+  for (const s of t.stages) {
+    if (s.stage === 'render' && typeof (s.detail as RenderDetail | undefined)?.status === 'number')
+      return t.forwarded.render
+  }
+  return '-'
+}
+
 export function dispatcherLogLine(t: RequestTrace): string {
   const status = t.response.status === 200 ? '-' : String(t.response.status)
-  const backend = `${t.farm ?? '-'}/${t.forwarded?.render ?? '-'}`
+  const backend = `${t.farm ?? '-'}/${answeringRender(t)}`
   const ms = Math.round(t.durationMs)
   return `${apacheTime(t.startedAt)} [I] [workbench] "${t.request.method} ${t.effectiveUrl ?? t.request.url}" ${status} ${ms}ms [${backend}] [action ${cacheAction(t)}] "${t.request.host}"`
 }

@@ -3,6 +3,7 @@
  */
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { dispatcherLogLine } from '../../src/shared/log-line'
 import { stackForThisTest } from './support/engine'
 import type { CountingUpstream } from './support/upstream'
 
@@ -145,6 +146,8 @@ describe('renders through the proxy (§12.5)', () => {
     const render = a.trace.stages.find((x) => x.stage === 'render')!
     expect(render.log?.join('\n')).toContain('Unable to connect to any backend in farm publish')
     expect((render.detail as { attempts: unknown[] }).attempts).toHaveLength(4)
+    // No render answered: the log line names none (AMS: '"GET /favicon.ico" 503 - 54234ms authorfarm/-').
+    expect(dispatcherLogLine(a.trace)).toMatch(/"GET \/content\/p.html" 503 \d+ms \[publish\/-\] \[action none\]/)
   })
 
   it('R5: /receiveTimeout with a render that never sends headers answers 504', async () => {
@@ -152,6 +155,10 @@ describe('renders through the proxy (§12.5)', () => {
     s.up.rend01.behave('/content/slow.html', { hang: true })
     const a = await s.send('/content/slow.html')
     expect(a.status).toBe(504)
+    // The module's line once, and a log line naming no render, as for AMS's gateway timeouts.
+    const render = a.trace.stages.find((x) => x.stage === 'render')!
+    expect(render.log).toEqual([`Unable to receive response from 127.0.0.1:${s.up.rend01.port}: timed out`])
+    expect(dispatcherLogLine(a.trace)).toMatch(/"GET \/content\/slow.html" 504 \d+ms \[publish\/-\] \[action none\]/)
   })
 
   it('R8: a sticky path gets a renderid cookie naming the render that answered', async () => {

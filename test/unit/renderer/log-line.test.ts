@@ -29,6 +29,22 @@ describe('dispatcherLogLine', () => {
     expect(dispatcherLogLine(t)).toMatch(/"GET \/dispatcher\/invalidate.cache" - 40ms \[publish\/-\] \[action purge\]/)
   })
 
+  it('a 503 or 504 the module gave itself, no render having answered, shows farm/- as AMS logs it', () => {
+    // AMS common-logs: '"GET /favicon.ico" 502 - 54034ms authorfarm/-', '… 503 - 54234ms authorfarm/-':
+    // the request was sent to a render (trace.forwarded) but none answered.
+    const noAnswer = (status: number, outcome: 'error' | 'stale'): string => {
+      const t = trace({ outcome })
+      t.response.status = status
+      const render = t.stages.find((s) => s.stage === 'render')!
+      render.detail = { ...(render.detail as object), status: undefined, timeToHeadersMs: undefined }
+      return dispatcherLogLine(t)
+    }
+    expect(noAnswer(503, 'error')).toContain(' 503 40ms [publish/-] [action none]')
+    expect(noAnswer(504, 'error')).toContain(' 504 40ms [publish/-] [action none]')
+    // /serveStaleOnError: the stale file answered, as a hit does.
+    expect(noAnswer(200, 'stale')).toContain(' - 40ms [publish/-] [action hit]')
+  })
+
   it('a request no farm took shows -/-', () => {
     const t = trace({ outcome: 'blocked', farm: undefined, forwarded: undefined })
     t.response.status = 404

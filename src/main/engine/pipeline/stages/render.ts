@@ -334,10 +334,8 @@ function deliver(
       'render',
       'stop',
       `render /${detail.render} (${detail.origin}) did not answer within /receiveTimeout (${r.receiveTimeout.value} ms): 504`,
-      {
-        detail,
-        log: [...result.log, `Unable to receive response from ${detail.origin}: timed out`]
-      }
+      // The retry loop already logged the module's line for the timed-out render (attempts.ts).
+      { detail, log: result.log }
     )
     ctx.setOutcome('error')
     return answer(ctx, 504)
