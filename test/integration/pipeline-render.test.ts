@@ -194,6 +194,16 @@ describe('request headers sent to the render (§6.3)', () => {
       expect(h['server-agent']).toBe('Communique-Dispatcher')
     })
 
+    it("the module's own lines follow the client's in the module's order: Via, X-Forwarded-For, Server-Agent", async () => {
+      // DC "Trace Logging" lists the forwarded headers as sent: the client's (Host, User-Agent,
+      // Accept, …), then Via, X-Forwarded-For, the X-Forwarded-SSL… lines, Server-Agent.
+      await s.send('/content/a.html', { headers: { 'user-agent': 'curl/8', accept: '*/*' } })
+      const names = s.up.publish.last!.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase())
+      const own = names.filter((n) => ['via', 'x-forwarded-for', 'server-agent'].includes(n))
+      expect(own).toEqual(['via', 'x-forwarded-for', 'server-agent'])
+      expect(names.indexOf('accept')).toBeLessThan(names.indexOf('via'))
+    })
+
     it('the query string reaches the render exactly as the client sent it', async () => {
       const target = '/content/a.html?b=%2b&c=d%20e&x=1&x=2&q=A+B&empty=&flag'
       const a = await s.send(target)

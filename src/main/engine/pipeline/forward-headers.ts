@@ -13,6 +13,8 @@ import { textMemo } from '../text-memo'
 import { INVALIDATION_HEADERS } from '../cache/flush-request'
 
 const NO_TOKENS: readonly string[] = []
+/** Client lines the module sends with its own entry appended, in its own place (below). */
+const MODULE_APPENDS: ReadonlySet<string> = new Set(['via', 'x-forwarded-for'])
 /** The module's own `Via` entry (§6.3), per `Host` (text-memo.ts): the same few values on every request. */
 const viaOf = textMemo((host) => `1.1 ${host} (dispatcher)`, 1000)
 
@@ -29,7 +31,7 @@ export function forwardHeaders(
   const clientHeaders = active.clientHeaders
   const all = everyLine || clientHeaders === 'all'
   for (const name in headers) {
-    if (DISPATCHER_REQUEST_HOP.has(name) || connectionTokens.includes(name)) continue
+    if (DISPATCHER_REQUEST_HOP.has(name) || connectionTokens.includes(name) || MODULE_APPENDS.has(name)) continue
     if (!all && !clientHeaders.has(name)) continue
     // 4.3.8 no longer forwards the invalidation headers unless needed (DISP-1040): `"*"` drops
     // them, a list that names one keeps it.
@@ -37,19 +39,22 @@ export function forwardHeaders(
     out[name] = headers[name]
   }
   if (!out.host) out.host = `${render.render.hostname.value}:${render.render.port.value}`
-  const client = ctx.clientIp
-  out['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client
+  // The module's own lines go after the client's, in the order its trace log lists what it
+  // sends (DC "Trace Logging": Via, X-Forwarded-For, the X-Forwarded-SSL… lines, X-Forwarded-Port,
+  // Server-Agent). A client's Via or X-Forwarded-For is not copied above but appended to here.
   const via = viaOf(headers.host ?? ctx.req.local.address + ':' + ctx.req.local.port)
   out.via = headers.via ? `${headers.via}, ${via}` : via
+  const client = ctx.clientIp
+  out['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${client}` : client
+  if (ctx.req.secure) {
+    out['x-forwarded-ssl'] = 'on'
+    out['x-forwarded-port'] = String(ctx.req.local.port)
+  }
   out['server-agent'] = 'Communique-Dispatcher'
   // A body that failover may have to send to another render waits for the render's `100
   // Continue` (§6.3; DC "Using the failover mechanism"): an error answer then comes before any
   // of it was sent. The auth checker's HEAD carries no body.
   if (!everyLine && ctx.req.body !== null && active.farm.failover.value) out.expect = '100-continue'
-  if (ctx.req.secure) {
-    out['x-forwarded-ssl'] = 'on'
-    out['x-forwarded-port'] = String(ctx.req.local.port)
-  }
   return out
 }
 
