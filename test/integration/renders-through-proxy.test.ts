@@ -34,12 +34,24 @@ async function deadPort(): Promise<number> {
 describe('renders through the proxy (§12.5)', () => {
   it('R1: a renderid=rend02 cookie sends the request to rend02', async () => {
     const s = await stackForThisTest({ upstreams: ['rend01', 'rend02'], any: (up) => farm(up) })
-    const a = await s.send('/content/p.html', { headers: { cookie: 'renderid=rend02' } })
+    const a = await s.send('/content/p.html', { headers: { cookie: 'renderid=rend02', 'accept-LANGUAGE': 'en' } })
     expect(a.status).toBe(200)
     expect(s.up.rend02.count).toBe(1)
     expect(s.up.rend01.count).toBe(0)
     const render = a.trace.stages.find((x) => x.stage === 'render')!
     expect(render.summary).toContain('sticky cookie renderid=rend02')
+    // The module's debug lines (EXP): the connection, then each header line sent, in order, the
+    // client's in its spelling and the module's own last.
+    const log = render.log ?? []
+    expect(log[0]).toBe(`Connected to backend rend02 (127.0.0.1:${s.up.rend02.port})`)
+    expect(log).toContain('Adding request header: Host')
+    expect(log).toContain('Adding request header: accept-LANGUAGE')
+    expect(log).toContain('Adding request header: cookie')
+    expect(log.slice(-3)).toEqual([
+      'Adding request header: Via',
+      'Adding request header: X-Forwarded-For',
+      'Adding request header: Server-Agent'
+    ])
   })
 
   it('R2: with /failover "1" a 503 from the first render is resent to the second', async () => {
@@ -49,6 +61,12 @@ describe('renders through the proxy (§12.5)', () => {
     expect(a.status).toBe(200)
     expect(s.up.rend01.count).toBe(1)
     expect(s.up.rend02.count).toBe(1)
+    // Both renders were connected to and sent the request, in that order.
+    const log = a.trace.stages.find((x) => x.stage === 'render')!.log ?? []
+    expect(log.filter((l) => l.startsWith('Connected to backend'))).toEqual([
+      `Connected to backend rend01 (127.0.0.1:${s.up.rend01.port})`,
+      `Connected to backend rend02 (127.0.0.1:${s.up.rend02.port})`
+    ])
   })
 
   it('R2 with a body: under /failover a POST waits for 100 Continue, so a 503 sent before it goes to the next render with the whole body', async () => {
@@ -157,7 +175,12 @@ describe('renders through the proxy (§12.5)', () => {
     expect(a.status).toBe(504)
     // The module's line once, and a log line naming no render, as for AMS's gateway timeouts.
     const render = a.trace.stages.find((x) => x.stage === 'render')!
-    expect(render.log).toEqual([`Unable to receive response from 127.0.0.1:${s.up.rend01.port}: timed out`])
+    const log = render.log ?? []
+    expect(log[0]).toBe(`Connected to backend rend01 (127.0.0.1:${s.up.rend01.port})`)
+    expect(log.filter((l) => l.startsWith('Unable'))).toEqual([
+      `Unable to receive response from 127.0.0.1:${s.up.rend01.port}: timed out`
+    ])
+    expect(log.at(-1)).toBe(`Unable to receive response from 127.0.0.1:${s.up.rend01.port}: timed out`)
     expect(dispatcherLogLine(a.trace)).toMatch(/"GET \/content\/slow.html" 504 \d+ms \[publish\/-\] \[action none\]/)
   })
 

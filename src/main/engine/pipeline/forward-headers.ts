@@ -11,10 +11,20 @@ import type { RequestContext } from './context'
 import { connectionTokensOf, DISPATCHER_REQUEST_HOP } from './hop-headers'
 import { textMemo } from '../text-memo'
 import { INVALIDATION_HEADERS } from '../cache/flush-request'
+import { backendSpelling, spellName } from '../http/header-spelling'
 
 const NO_TOKENS: readonly string[] = []
 /** Client lines the module sends with its own entry appended, in its own place (below). */
 const MODULE_APPENDS: ReadonlySet<string> = new Set(['via', 'x-forwarded-for'])
+/** Lines the module writes itself, in its own spelling whatever the client's was. */
+const MODULE_LINES: ReadonlySet<string> = new Set([
+  'via',
+  'x-forwarded-for',
+  'x-forwarded-ssl',
+  'x-forwarded-port',
+  'server-agent',
+  'expect'
+])
 /** The module's own `Via` entry (§6.3), per `Host` (text-memo.ts): the same few values on every request. */
 const viaOf = textMemo((host) => `1.1 ${host} (dispatcher)`, 1000)
 
@@ -77,4 +87,31 @@ export function forwardHeadersForRender(
     memo.set(render, headers)
   }
   return headers
+}
+
+/** Shared by the replays of one head, whose header lines are one frozen record per render. */
+const connectedLogs = new WeakMap<object, readonly string[]>()
+
+/**
+ * The module's debug lines for a render it connected to and sent the request, as its log shows
+ * them (EXP: 'Connected to backend rend01 (127.0.0.1:4503)', then 'Adding request header: Host'
+ * for each line in the order sent, 'Adding request header: Via', …, 'Adding request header:
+ * Server-Agent'). A client's header keeps the client's spelling; the module's own lines are
+ * spelled as the module writes them.
+ */
+export function connectedLog(
+  ctx: RequestContext,
+  renderName: string,
+  origin: string,
+  headers: Readonly<Record<string, string>>
+): readonly string[] {
+  const frozen = Object.isFrozen(headers)
+  const known = frozen ? connectedLogs.get(headers) : undefined
+  if (known) return known
+  const clientSpelling = backendSpelling(ctx.req.rawHeaders)
+  const lines = [`Connected to backend ${renderName} (${origin})`]
+  for (const name in headers)
+    lines.push(`Adding request header: ${spellName(name, MODULE_LINES.has(name) ? undefined : clientSpelling)}`)
+  if (frozen) connectedLogs.set(headers, Object.freeze(lines))
+  return lines
 }

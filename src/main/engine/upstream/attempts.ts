@@ -80,6 +80,11 @@ export interface AttemptDeps<R> {
   /** Each attempt as soon as it is decided, for a live trace. */
   onAttempt?(attempt: AttemptRecord): void
   /**
+   * The module's log lines for a render it connected to and sent the request ('Connected to
+   * backend …', 'Adding request header: …'), logged before what came of the attempt.
+   */
+  connected?(render: number): readonly string[]
+  /**
    * The first attempt, already sent by the caller (to the plan's first render) at `started`:
    * its outcome is used instead of a `send` (see `firstAnswer` for the case that needs no loop).
    */
@@ -174,7 +179,9 @@ export function firstAnswer<R>(
   response: R,
   started: number,
   statistics: RenderStatistics | null,
-  now: number = performance.now()
+  now: number = performance.now(),
+  /** `AttemptDeps.connected`'s lines for that render. */
+  connected: readonly string[] = []
 ): AttemptsResult<R> {
   const i = plan.order[0]
   const durationMs = now - started
@@ -196,7 +203,7 @@ export function firstAnswer<R>(
     status,
     response,
     attempts: [attempt],
-    log: [],
+    log: connected.slice(),
     reason: answerReason([attempt])
   }
 }
@@ -264,6 +271,8 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
           return aborted()
         }
         if (e.kind === 'timeout') {
+          // Connected and sent: the render took the request and never answered it.
+          if (deps.connected) log.push(...deps.connected(i))
           const took = now() - started
           stats?.recordTimeout(i, plan.uri, took, e.message)
           report(i, round, started, 'timeout', e.message)
@@ -295,6 +304,7 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
       }
 
       unreachable.delete(i)
+      if (deps.connected) log.push(...deps.connected(i))
       const status = outcome.status
       stats?.recordResponse(i, plan.uri, now() - started)
       const deliver = (result: string): AttemptsResult<R> => {

@@ -31,7 +31,7 @@ import { CacheTee } from '../cache-tee'
 import type { RequestContext } from '../context'
 import { finalHeaders } from '../response-headers'
 import { cacheInfoHeader, serveCached } from '../serve-cached'
-import { forwardHeadersForRender } from '../forward-headers'
+import { connectedLog, forwardHeadersForRender } from '../forward-headers'
 import { RESPONSE_HOP } from '../hop-headers'
 import { refuseOversizedBody } from '../request-body-limit'
 import { refuseConnectForward } from '../connect-forward'
@@ -145,6 +145,10 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.reply.onAbort(() => gone.fire())
   const attemptPlan = planFor(active.farm, targets, choice.order, ctx.path, ctx.req.body === null)
   const body = ctx.req.body
+  const headersFor = (i: number): Readonly<Record<string, string>> =>
+    i === choice.index ? firstHeaders : forwardHeadersForRender(ctx, active, active.renders[i])
+  const connected = (i: number): readonly string[] =>
+    connectedLog(ctx, active.renderNames[i], targets[i].origin, headersFor(i))
 
   const settle = (
     result: AttemptsResult<PendingResponse>,
@@ -201,7 +205,15 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
           try {
             const at = performance.now()
             r = settle(
-              firstAnswer(attemptPlan, outcome.status, outcome.response, started, active.statistics, at),
+              firstAnswer(
+                attemptPlan,
+                outcome.status,
+                outcome.response,
+                started,
+                active.statistics,
+                at,
+                connected(choice.index)
+              ),
               done,
               at
             )
@@ -217,19 +229,11 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
         runAttempts<PendingResponse>(attemptPlan, {
           first: { outcome, started },
           send: (i) =>
-            forwardOnce(
-              active.renders[i].client,
-              {
-                method,
-                path,
-                headers: i === choice.index ? firstHeaders : forwardHeadersForRender(ctx, active, active.renders[i]),
-                body
-              },
-              gone.signal
-            ),
+            forwardOnce(active.renders[i].client, { method, path, headers: headersFor(i), body }, gone.signal),
           healthCheck: (i) => checkHealth(active.renders[i].render, active.farm.healthCheckUrl?.value ?? '/'),
           statistics: active.statistics,
-          signal: gone.signal
+          signal: gone.signal,
+          connected
         })
           .then((result) => finishWith(settle(result, done)))
           .catch(fail)
