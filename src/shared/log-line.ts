@@ -32,24 +32,25 @@ function cacheAction(t: RequestTrace): string {
 }
 
 /**
- * The render whose answer the client got, or `-`. A request sent to renders none of which
+ * The render whose answer the client got, or null. A request sent to renders none of which
  * answered (all refused: the module's 503; /receiveTimeout: 504; or /serveStaleOnError's stale
- * file instead) shows `farm/-`, as AMS logs those: '"GET /favicon.ico" 503 - 54234ms
- * authorfarm/-' (AMS-common-logs, §8.2 "farm/- = no render used"). The render stage's detail
- * has a status only once a render answered.
+ * file instead) has none: AMS logs those as `farm/-`, '"GET /favicon.ico" 503 - 54234ms
+ * authorfarm/-' (AMS-common-logs, §8.2 "farm/- = no render used"), and the request log's render
+ * column and the trace's headline say the same. The render stage's detail has a status only
+ * once a render answered.
  */
-function answeringRender(t: RequestTrace): string {
-  if (!t.forwarded) return '-'
+export function answeringRender(t: RequestTrace): string | null {
+  if (!t.forwarded) return null
   for (const s of t.stages) {
     if (s.stage === 'render' && typeof (s.detail as RenderDetail | undefined)?.status === 'number')
       return t.forwarded.render
   }
-  return '-'
+  return null
 }
 
 export function dispatcherLogLine(t: RequestTrace): string {
   const status = t.response.status === 200 ? '-' : String(t.response.status)
-  const backend = `${t.farm ?? '-'}/${answeringRender(t)}`
+  const backend = `${t.farm ?? '-'}/${answeringRender(t) ?? '-'}`
   const ms = Math.round(t.durationMs)
   return `${apacheTime(t.startedAt)} [I] [workbench] "${t.request.method} ${t.effectiveUrl ?? t.request.url}" ${status} ${ms}ms [${backend}] [action ${cacheAction(t)}] "${t.request.host}"`
 }

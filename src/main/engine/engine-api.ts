@@ -36,6 +36,7 @@ import type { FilterResult } from '../../shared/trace-match'
 import type { AcceptDetail, RequestTrace } from '../../shared/trace'
 import type { CacheEvent } from '../../shared/cache-types'
 import { parseRuntimeChange, type RuntimeChange } from '../../shared/runtime-settings'
+import { answeringRender } from '../../shared/log-line'
 import { planFlush, type FlushPlan } from './cache/flush'
 import { previewFlush } from './cache/flush-preview'
 import { parseInvalidation } from './cache/flush-request'
@@ -92,7 +93,7 @@ export function summarize(t: RequestTrace): TraceSummary {
     status: t.response.status,
     outcome: t.outcome,
     rule: t.decidingRule?.label ?? null,
-    render: t.forwarded?.render ?? null,
+    render: answeringRender(t),
     durationMs: t.durationMs,
     bytes: t.response.bytes,
     cacheInfo: t.cacheInfo ?? null

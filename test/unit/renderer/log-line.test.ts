@@ -1,6 +1,7 @@
 /** The AEMaaCS dispatcher.log line of a request (src/shared/log-line.ts, §8.2). */
 import { describe, expect, it } from 'vitest'
-import { dispatcherLogLine } from '../../../src/shared/log-line'
+import { answeringRender, dispatcherLogLine } from '../../../src/shared/log-line'
+import { summarize } from '../../../src/main/engine/engine-api'
 import { trace } from './fixtures'
 
 describe('dispatcherLogLine', () => {
@@ -43,6 +44,18 @@ describe('dispatcherLogLine', () => {
     expect(noAnswer(504, 'error')).toContain(' 504 40ms [publish/-] [action none]')
     // /serveStaleOnError: the stale file answered, as a hit does.
     expect(noAnswer(200, 'stale')).toContain(' - 40ms [publish/-] [action hit]')
+  })
+
+  it("the request log's render column agrees with the line: no render for a 503 none answered", () => {
+    const answered = trace({ outcome: 'miss-stored' })
+    expect(answeringRender(answered)).toBe('rend01')
+    expect(summarize(answered).render).toBe('rend01')
+    const refused = trace({ outcome: 'error' })
+    refused.response.status = 503
+    const render = refused.stages.find((s) => s.stage === 'render')!
+    render.detail = { ...(render.detail as object), status: undefined }
+    expect(answeringRender(refused)).toBeNull()
+    expect(summarize(refused).render).toBeNull()
   })
 
   it('a request no farm took shows -/-', () => {

@@ -5,7 +5,7 @@ import { Empty } from '../../components/Empty'
 import { OutcomePill, StatusCode } from '../../components/Pill'
 import { useRequests, useSession } from '../../session-context'
 import { toCurl } from '../../store/curl'
-import { dispatcherLogLine } from '../../../../shared/log-line'
+import { answeringRender, dispatcherLogLine } from '../../../../shared/log-line'
 import { formatBytes, formatMs } from '../../store/format'
 import { LocalTime } from '../../components/LocalTime'
 import { decidingStage } from '../../store/trace-view'
@@ -119,6 +119,7 @@ function Overview({ detail }: { detail: TraceDetail }) {
     }
   }
   const logLine = dispatcherLogLine(t)
+  const answering = answeringRender(t)
 
   return (
     <header className="overview" data-trace-id={t.id}>
@@ -148,7 +149,13 @@ function Overview({ detail }: { detail: TraceDetail }) {
         )}
         {t.forwarded && (
           <span className="fact">
-            render <b>/{t.forwarded.render}</b>
+            {answering ? (
+              <>
+                render <b>/{answering}</b>
+              </>
+            ) : (
+              'no render answered'
+            )}
           </span>
         )}
         <span className="fact">{formatMs(t.durationMs)}</span>
