@@ -6,10 +6,9 @@ import type { Dispatcher } from 'undici'
 import {
   dispatchProxied,
   NO_HEAD_TO_REPLACE,
-  readHeadAsHttpd,
-  type ProxyRequest,
-  type WithBackendHead
+  type ProxyRequest
 } from '../../../src/main/engine/pipeline/proxy-transport'
+import { readHeadAsHttpd, type WithBackendHead } from '../../../src/main/engine/http/backend-head'
 
 /** A backend that records each request head as it came (latin1) and answers 200 `ok`. */
 let server: net.Server

@@ -9,19 +9,13 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { RequestContext } from './context'
 import { finalHeaders, MEASURED_BY_FILTER } from './response-headers'
 import { PROXY_RESPONSE_HOP, withoutHopHeaders } from './hop-headers'
-import { answer, proxyError, recursiveErrorAnswer } from './stages/answer'
+import { answer, headerFilterRefusedAnswer, proxyError } from './stages/answer'
 import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
-import {
-  asLogged,
-  CONTINUE_TIMEOUT,
-  dispatchProxied,
-  LINE_BUFFER,
-  readHeadAsHttpd,
-  type HttpdHead,
-  type WithBackendHead
-} from './proxy-transport'
+import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
+import { LINE_BUFFER, readHeadAsHttpd, type HttpdHead, type WithBackendHead } from '../http/backend-head'
+import { headerFilterRefusal } from '../http/header-filter'
 import { backendHeaderLines } from './proxy-request-headers'
 import { relayInterim } from './proxy-interim'
 import { keepsBackendConnection } from './proxy-workers'
@@ -236,7 +230,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               if ('refusal' in verdict) {
                 ctx.record('render', 'stop', `${why}: the backend answered ${head.status}, ${verdict.refusal}: 500`)
                 ctx.setOutcome('error')
-                resolve(Promise.resolve(headerFilterRefused(ctx, head.status)).then(() => true))
+                resolve(Promise.resolve(headerFilterRefusedAnswer(ctx, head.status)).then(() => true))
                 return
               }
               overridden = { status: head.status, reason: head.reason, headers: verdict.override }
@@ -480,12 +474,6 @@ function failureReason(err: Error, url: string, read: HttpdHead | null): string 
   return `node's parser refuses the head ${url} answered (${err.message}), which httpd reads and its header filter passes`
 }
 
-/** A field name httpd's header filter takes under HttpProtocolOptions Strict (ap_scan_http_token). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-/** A control character or DEL, which no field value may hold (ap_scan_http_field_content; HTAB may). */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
-
 /**
  * What httpd's header filter makes of a backend head it read: check_headers (ap_http_header_filter,
  * HttpProtocolOptions Strict) on the fields mod_proxy_http put in r->headers_out, all but the
@@ -504,36 +492,10 @@ function headerFilterVerdict(
   const fields = overrides
     ? head.fields.filter(([name]) => head.status === 401 && /^www-authenticate$/i.test(name))
     : head.fields
-  const refusal = refusedField(fields, headerOnly)
+  const refusal = headerFilterRefusal(fields, headerOnly ? HEAD_RESPONSE_HOP : PROXY_RESPONSE_HOP)
   if (refusal !== null) return { refusal }
   if (!overrides) return null
   return { override: fields.length === 0 ? {} : { 'www-authenticate': fields[0][1] } }
-}
-
-/**
- * ap_die(500) from the header filter: its page goes out after the content-length filter saw the
- * proxied answer begin (unmeasured; a 500 closes the connection), and with r->status the
- * backend's, anything but 200 is taken for a recursive error.
- */
-function headerFilterRefused(ctx: RequestContext, backendStatus: number): true | Promise<true> {
-  ctx.unmeasuredError = true
-  return backendStatus === 200 ? answer(ctx, 500) : recursiveErrorAnswer(ctx, 500, backendStatus)
-}
-
-/** The first field check_headers refuses, in words, or null. */
-function refusedField(fields: readonly [string, string][], headerOnly: boolean): string | null {
-  const byName: Record<string, string[]> = {}
-  for (const [name, value] of fields) (byName[name.toLowerCase()] ??= []).push(value)
-  const kept = withoutHopHeaders(byName, headerOnly ? HEAD_RESPONSE_HOP : PROXY_RESPONSE_HOP)
-  for (const [name, value] of fields) {
-    if (!(name.toLowerCase() in kept)) continue
-    if (name === '') return 'which has a header line without a name (AH02428)'
-    if (!TOKEN.test(name))
-      return `whose header name '${asLogged(name)}' is no token, which httpd's header filter refuses (AH02429)`
-    if (VALUE_CONTROL.test(value))
-      return `whose ${name} header value '${asLogged(value)}' holds a control character, which httpd's header filter refuses (AH02430)`
-  }
-  return null
 }
 
 /** node's parser could not read the backend's head (a bad length, a head over its size): httpd could not either. */

@@ -23,17 +23,17 @@
  *
  * node's parser (llhttp) refuses heads ap_proxy_read_headers reads: a control character, DEL or
  * a bare CR in a value, a name that is no token. The bytes of such a head come with the
- * parser's error, read as httpd reads them (`readHeadAsHttpd`), so apache-proxy.ts can answer
- * as httpd's header filter then does.
+ * parser's error (`keepHeadBytes`), read as httpd reads them (`readHeadAsHttpd`; both in
+ * http/backend-head.ts), so apache-proxy.ts can answer as httpd's header filter then does.
  */
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
-import type { Socket } from 'node:net'
 import { Readable, pipeline } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { headersOf } from '../upstream/expect-continue'
 import type { ProxiedBody } from './proxy-request-body'
 import { textMemo } from '../text-memo'
+import { keepHeadBytes } from '../http/backend-head'
 
 const agentOptions = { keepAlive: true, maxSockets: 64 }
 const httpAgent = new http.Agent(agentOptions)
@@ -113,124 +113,6 @@ function headText(method: string, path: string, lines: readonly string[]): strin
   let head = `${method} ${path} HTTP/1.1\r\n`
   for (let i = 0; i < lines.length; i += 2) head += `${lines[i]}: ${lines[i + 1]}\r\n`
   return `${head}\r\n`
-}
-
-/**
- * ap_proxy_read_headers reads each header line into an 8192-byte buffer: a line of 8192 bytes
- * or more (its CRLF not counted) cannot be read (found against apache2 2.4.68: 8191 passes).
- */
-export const LINE_BUFFER = 8192
-
-/** A backend's final head as ap_proxy_read_headers reads it, or why httpd cannot read it (its 502). */
-export type HttpdHead =
-  { status: number; reason: string; fields: [name: string, value: string][] } | { unreadable: string }
-
-/** A parser error's bytes: what the backend sent for this request until node's parser gave up. */
-export interface WithBackendHead {
-  backendHead?: Buffer
-}
-
-/** How httpd's error log writes a byte of a header (ap_escape_logitem). */
-const LOG_ESCAPES: Record<string, string> = { '\b': '\\b', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' }
-
-/** `text` as httpd's error log shows it: a control character, DEL or a byte over 0x7f as `\xHH`, `\r`… */
-export function asLogged(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what it escapes
-    /[\x00-\x1f\x7f-\xff"\\]/g,
-    (c) =>
-      LOG_ESCAPES[c] ?? (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-  )
-}
-
-/** A status line, as ap_proxy_http_process_response checks it (apr_date_checkmask "HTTP/#.# ###*"). */
-const STATUS_LINE = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/s
-/** apr_isspace around a value, which ap_proxy_read_headers skips before it and strips after it. */
-const AROUND_VALUE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g
-
-/**
- * The final head in `bytes` (interim ones skipped) as ap_proxy_read_headers reads it, with
- * ap_rgetline(AP_GETLINE_FOLD): a line ends at its LF (the CR before it dropped, a bare CR kept),
- * a line starting with a blank is appended to the one before; a NUL (ap_rgetline's EINVAL,
- * AH10404), a line of LINE_BUFFER bytes (AH10124) or one without a colon that is no stray
- * status line (ProxyBadHeader IsError, AH01106; AH01100 skips the status line) make the head
- * unreadable. Null when the bytes end before the head does.
- */
-export function readHeadAsHttpd(bytes: Buffer): HttpdHead | null {
-  const text = bytes.toString('latin1')
-  let at = 0
-  const line = (): string | null => {
-    const lf = text.indexOf('\n', at)
-    if (lf < 0) return null
-    const read = text.slice(at, text[lf - 1] === '\r' && lf > at ? lf - 1 : lf)
-    at = lf + 1
-    return read
-  }
-  for (;;) {
-    const statusLine = line()
-    if (statusLine === null) return null
-    const status = STATUS_LINE.exec(statusLine)
-    if (!status || statusLine.includes('\0')) return { unreadable: 'its first line is no status line' }
-    const fields: [string, string][] = []
-    for (let read = line(); read !== ''; read = line()) {
-      while (read !== null && read !== '' && (text[at] === ' ' || text[at] === '\t')) {
-        const more = line()
-        read = more === null ? null : read + more
-      }
-      if (read === null) return null
-      const colon = read.indexOf(':')
-      const name = asLogged(colon > 0 ? read.slice(0, colon) : read.slice(0, 40))
-      if (read.includes('\0'))
-        return { unreadable: `its ${name} line holds a NUL, which ap_rgetline refuses (AH10404)` }
-      if (read.length >= LINE_BUFFER)
-        return { unreadable: `its ${name} line is ${LINE_BUFFER} bytes or longer, more than httpd reads (AH10124)` }
-      if (colon < 0) {
-        if (STATUS_LINE.test(read)) continue
-        return { unreadable: `its line '${name}' has no colon (AH01106)` }
-      }
-      const value = read.slice(colon + 1).replace(AROUND_VALUE, '')
-      // ap_http_filter, reading the body, takes only digits (ap_parse_strict_length; AH01110).
-      if (/^content-length$/i.test(read.slice(0, colon)) && !/^\d+$/.test(value))
-        return { unreadable: `its Content-Length '${asLogged(value)}' is no number (AH01110)` }
-      fields.push([read.slice(0, colon), value])
-    }
-    if (Number(status[1]) >= 200) return { status: Number(status[1]), reason: status[2] ?? '', fields }
-  }
-}
-
-/** More than node's parser reads of a head (--max-http-header-size, 16 KiB): not kept. */
-const HEAD_BYTES = 64 * 1024
-
-/**
- * Keeps what the backend sends on `creq`'s connection until node's parser has read the final
- * head; returns what adds those bytes to a parser error (`backendHead`). Taken before node's own
- * listener does (it may fail on the chunk), and dropped once the head is read.
- */
-function keepHeadBytes(creq: http.ClientRequest): (err: Error) => Error {
-  const chunks: Buffer[] = []
-  let size = 0
-  let socket: Socket | null = null
-  let done = false
-  const take = (chunk: Buffer): void => {
-    if (size >= HEAD_BYTES) return
-    chunks.push(chunk)
-    size += chunk.length
-  }
-  const stop = (): void => {
-    done = true
-    socket?.off('data', take)
-  }
-  creq.once('socket', (s: Socket) => {
-    socket = s
-    if (!done) s.prependListener('data', take)
-  })
-  creq.once('response', stop)
-  creq.once('close', stop)
-  return (err) => {
-    const parsing = !done && ((err as { code?: string }).code ?? '').startsWith('HPE_')
-    stop()
-    return parsing ? Object.assign(err, { backendHead: Buffer.concat(chunks) }) : err
-  }
 }
 
 /** The error of a node:http whose request holds no composed head to replace (see `withHead`). */

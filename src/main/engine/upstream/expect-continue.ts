@@ -20,6 +20,8 @@ import type { Render } from '../../../shared/config-model'
 import { backendSpelling } from '../http/header-spelling'
 import type { ForwardRequest, ResponseSink } from './render-client'
 import { classifyRenderError, RenderError } from './render-error'
+import { reportRenderFailure } from './refused-head'
+import { keepHeadBytes } from '../http/backend-head'
 
 /** How long the body waits for `100 Continue` once the request head is out (curl's default). */
 export const CONTINUE_WAIT_MS = 1000
@@ -127,7 +129,9 @@ export class ExpectContinueClient {
       headersSeen = true
       relay(res)
     })
-    creq.on('error', (error: Error) => end(() => sink.onError(classifyRenderError(error, headersSeen))))
+    // A head node's parser refused comes with its bytes, for what httpd's header filter makes of it.
+    const withHeadBytes = keepHeadBytes(creq)
+    creq.on('error', (error: Error) => end(() => reportRenderFailure(sink, withHeadBytes(error), headersSeen)))
     // Whatever ends the exchange without an event above (a socket closed under it) still ends it.
     creq.on('close', () => end(() => sink.onError(new RenderError(headersSeen ? 'body' : 'connect', 'socket closed'))))
 

@@ -20,6 +20,11 @@ export interface PendingResponse {
   headers: IncomingHttpHeaders
   /** The render's own spelling of the names it sent, where it is not the usual one (header-spelling.ts). */
   spelling?: ConfiguredSpelling
+  /**
+   * Why httpd's header filter refuses this answer's head (refused-head.ts): the render answered,
+   * but what goes to the client is ap_die's 500; there is no body.
+   */
+  refusal?: string
   /** Hands the answer to `sink`: `onHead`, the body chunks (with backpressure), then `onEnd` or `onError`. */
   deliver(sink: ResponseSink): void
   /** Drops the answer and closes its transfer; also how a delivered answer is cut short. */
@@ -63,10 +68,16 @@ export function startForward(
     else failure = error
   }
 
-  const pending = (status: number, headers: IncomingHttpHeaders, spelling?: ConfiguredSpelling): PendingResponse => ({
+  const pending = (
+    status: number,
+    headers: IncomingHttpHeaders,
+    spelling?: ConfiguredSpelling,
+    refusal?: string
+  ): PendingResponse => ({
     status,
     headers,
     spelling,
+    refusal,
     deliver(sink) {
       if (target) throw new Error('response already delivered')
       target = sink
@@ -82,22 +93,31 @@ export function startForward(
     }
   })
 
+  const answered = (response: PendingResponse): void => {
+    if (settled) return
+    settled = true
+    onOutcome({
+      kind: 'response',
+      status: response.status,
+      response,
+      discard: response.discard,
+      bodyTouched: guard?.touched ?? false
+    })
+  }
+
   try {
     abort = client.forward(
       { method: req.method, path: req.path, headers: req.headers, body: guard?.stream ?? null },
       {
         onHead(status, headers, resumeRender, spelling) {
           resume = resumeRender
-          if (settled) return
-          settled = true
-          const response = pending(status, headers, spelling)
-          onOutcome({
-            kind: 'response',
-            status,
-            response,
-            discard: response.discard,
-            bodyTouched: guard?.touched ?? false
-          })
+          answered(pending(status, headers, spelling))
+        },
+        onRefusedHead(head) {
+          // The connection is gone with the parser's error: the answer has no body to wait for.
+          ended = true
+          finish()
+          answered(pending(head.status, head.headers, undefined, head.refusal))
         },
         onData(chunk) {
           if (target) return target.onData(chunk)

@@ -14,7 +14,9 @@ import { renderLookup } from './render-lookup'
 import { sharedHeaderValue } from '../text-memo'
 import { backendSpelling, type ConfiguredSpelling } from '../http/header-spelling'
 import { ExpectContinueClient } from './expect-continue'
-import { classifyRenderError, RenderError } from './render-error'
+import { RenderError } from './render-error'
+import { tapHeadBytes } from './head-tap'
+import { reportRenderFailure, type RefusedHead } from './refused-head'
 
 export { RenderError } from './render-error'
 
@@ -33,6 +35,11 @@ export interface ResponseSink {
   onData(chunk: Buffer): boolean
   onEnd(): void
   onError(error: RenderError): void
+  /**
+   * The render answered with a head undici's parser refused and httpd's header filter refuses
+   * (refused-head.ts): an answer, not a failure; its body is not read.
+   */
+  onRefusedHead?(head: RefusedHead): void
 }
 
 export interface RenderClientOptions {
@@ -74,7 +81,7 @@ export class RenderClient {
       keepAliveTimeout: keepAlive > 0 ? keepAlive : 1,
       keepAliveMaxTimeout: Math.max(keepAlive, 1),
       // 0 means "wait forever" in the module.
-      connect: renderConnector(render, lookup, opts.allowSelfSigned, render.timeout.value)
+      connect: tappedConnector(renderConnector(render, lookup, opts.allowSelfSigned, render.timeout.value))
     })
   }
 
@@ -143,7 +150,7 @@ export class RenderClient {
       onResponseError(_controller, error) {
         stop()
         if (isBodilessAnswerEnd(status, error)) sink.onEnd()
-        else sink.onError(classifyRenderError(error, headersSeen))
+        else reportRenderFailure(sink, error, headersSeen)
       }
     }
     this.pool.dispatch(
@@ -196,6 +203,15 @@ export function renderConnector(
     timeout: 0
   })
   return timedConnector(connect, timeoutMs)
+}
+
+/** A connector whose connections keep each answer's head bytes for a head undici refuses (head-tap.ts). */
+function tappedConnector(connect: buildConnector.connector): buildConnector.connector {
+  return (options, callback) =>
+    connect(options, (...args) => {
+      if (args[1]) tapHeadBytes(args[1])
+      callback(...args)
+    })
 }
 
 /**

@@ -274,11 +274,22 @@ function errorDocumentRedirect(
 }
 
 /**
+ * ap_die(500) from httpd's header filter (check_headers, http/header-filter.ts) on a backend's
+ * answer, mod_proxy's or a render's: its page goes out after the content-length filter saw the
+ * relayed answer begin (unmeasured; a 500 closes the connection), and with r->status the
+ * backend's, anything but 200 is taken for a recursive error (measured against apache2 2.4.68).
+ */
+export function headerFilterRefusedAnswer(ctx: RequestContext, backendStatus: number): true | Promise<true> {
+  ctx.unmeasuredError = true
+  return backendStatus === 200 ? answer(ctx, 500) : recursiveErrorAnswer(ctx, 500, backendStatus)
+}
+
+/**
  * ap_die(status) on a request whose r->status already says `recursiveError` (not 200): httpd
  * takes it for an error met while answering another, so no ErrorDocument URL is tried and its
  * own page says so (mod_proxy's answer refused by the header filter, say).
  */
-export function recursiveErrorAnswer(ctx: RequestContext, status: number, recursiveError: number): true {
+function recursiveErrorAnswer(ctx: RequestContext, status: number, recursiveError: number): true {
   // ap_send_error_response still writes an ErrorDocument's message; only a URL is not tried.
   const doc = errorDocumentFor(ctx, status)
   if (doc?.startsWith('"')) return send(ctx, status, {}, doc.slice(1))

@@ -35,7 +35,7 @@ import { connectedLog, forwardHeadersForRender } from '../forward-headers'
 import { RESPONSE_HOP } from '../hop-headers'
 import { refuseOversizedBody } from '../request-body-limit'
 import { refuseConnectForward } from '../connect-forward'
-import { answer } from './answer'
+import { answer, headerFilterRefusedAnswer } from './answer'
 import { markRefetch } from './cache'
 
 function responseHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
@@ -362,6 +362,7 @@ function deliver(
     ctx.setOutcome(outcomeOfRenderAnswer(status))
     return answer(ctx, status)
   }
+  if (result.response.refusal !== undefined) return refusedByHeaderFilter(ctx, active, result, detail)
   ctx.status = status
   ctx.record(
     'render',
@@ -390,6 +391,33 @@ function deliver(
   if (session) openSession(ctx, session.sessions, session.file)
   stream(ctx, active, result.response, detail, done)
   return null
+}
+
+/**
+ * The render answered with a field httpd's header filter refuses (upstream/refused-head.ts): the
+ * module copied the render's fields into r->headers_out, and check_headers turns the answer into
+ * ap_die's 500 before anything of it reaches the client (the render's status in r->status, a
+ * recursive error when not 200). The render answered: it was not retried nor penalised. Nothing
+ * of the answer is stored (the module's answer to the client failed), and the stale copy a
+ * refetch would have replaced goes as after any refetch that stored nothing.
+ */
+function refusedByHeaderFilter(
+  ctx: RequestContext,
+  active: ActiveFarm,
+  result: AttemptsResult<PendingResponse> & { kind: 'response' },
+  detail: RenderDetail
+): true | Promise<true> {
+  const { status, refusal } = result.response
+  ctx.record('render', 'stop', `render /${detail.render} (${detail.origin}) answered ${status}, ${refusal}: 500`, {
+    detail,
+    log: result.log.length ? result.log : undefined
+  })
+  const plan = ctx.cachePlan
+  if (plan && active.cache?.store)
+    ctx.record('cache', 'pass', `not stored: httpd's header filter refused the render's answer for ${plan.relPath}`)
+  dropStaleCopy(ctx, active)
+  ctx.setOutcome('error')
+  return headerFilterRefusedAnswer(ctx, status)
 }
 
 /**

@@ -1,0 +1,38 @@
+/**
+ * httpd's header filter on a backend's fields: ap_http_header_filter's check_headers
+ * (http_filters.c, httpd 2.4.24 and later, HttpProtocolOptions Strict, the default) looks at
+ * every field of r->headers_out and r->err_headers_out before the head goes out, and refuses
+ * the answer (ap_die with 500) for an empty name (AH02428), a name that is no token (AH02429)
+ * or a value with a control character, a bare CR or DEL (AH02430). Both mod_proxy
+ * (apache-proxy.ts) and mod_dispatcher (the render stage) put a backend's fields there, all
+ * but the hop-by-hop ones each drops: measured against apache2 2.4.68 through mod_proxy.
+ */
+import { asLogged } from './backend-head'
+import { withoutHopHeaders } from '../pipeline/hop-headers'
+
+/** A field name httpd's header filter takes under HttpProtocolOptions Strict (ap_scan_http_token). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** A control character or DEL, which no field value may hold (ap_scan_http_field_content; HTAB may). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
+
+/**
+ * The first of `fields` (as the backend sent them, in order) check_headers refuses, in words
+ * for the trace ('whose X-Bad header value …, which httpd's header filter refuses (AH02430)'),
+ * or null when it passes them all. `hop`: the fields the module drops before they reach
+ * r->headers_out, and so are never checked.
+ */
+export function headerFilterRefusal(fields: readonly [string, string][], hop: ReadonlySet<string>): string | null {
+  const byName: Record<string, string[]> = {}
+  for (const [name, value] of fields) (byName[name.toLowerCase()] ??= []).push(value)
+  const kept = withoutHopHeaders(byName, hop)
+  for (const [name, value] of fields) {
+    if (!(name.toLowerCase() in kept)) continue
+    if (name === '') return 'which has a header line without a name (AH02428)'
+    if (!TOKEN.test(name))
+      return `whose header name '${asLogged(name)}' is no token, which httpd's header filter refuses (AH02429)`
+    if (VALUE_CONTROL.test(value))
+      return `whose ${name} header value '${asLogged(value)}' holds a control character, which httpd's header filter refuses (AH02430)`
+  }
+  return null
+}
