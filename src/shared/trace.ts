@@ -39,7 +39,7 @@ export interface StageTrace {
   /** Milliseconds spent in this stage. */
   durationMs: number
   /** Module-style log lines this stage would have written (e.g. `Filter rejects: …`). */
-  log?: string[]
+  log?: readonly string[]
   /** The config source this stage's decision came from. */
   source?: SourcePos
   /** Stage-specific data (types in trace-match.ts, trace-apache.ts and below). */

@@ -18,7 +18,7 @@ const PAGE = '/content/demo/us/en/page.html'
 const site = embeddedSite
 
 function stage(trace: {
-  stages: { stage: string; verdict: string; summary: string; log?: string[]; source?: { line: number } }[]
+  stages: { stage: string; verdict: string; summary: string; log?: readonly string[]; source?: { line: number } }[]
 }) {
   return trace.stages.find((e) => e.stage === 'access')
 }

@@ -42,7 +42,7 @@ function folder(dir: string, files: Record<string, string>): void {
     if (e.isDirectory()) fs.utimesSync(path.join(dir, e.name), new Date(base), new Date(base))
 }
 
-type Trace = { stages: { stage: string; summary: string; log?: string[] }[] }
+type Trace = { stages: { stage: string; summary: string; log?: readonly string[] }[] }
 
 const renderLines = (t: Trace): string[] => t.stages.filter((s) => s.stage === 'render').map((s) => s.summary)
 

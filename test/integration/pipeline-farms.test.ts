@@ -121,7 +121,7 @@ describe('DispatcherUseForwardedHost (§2, §6.3)', () => {
     return dir
   }
 
-  async function send(setting: string): Promise<{ farm?: string; renderHost?: string; log: string[] }> {
+  async function send(setting: string): Promise<{ farm?: string; renderHost?: string; log: readonly string[] }> {
     const s = await stackForThisTest({
       upstreams: ['publish'],
       configDir: withOtherFarm(),

@@ -537,7 +537,7 @@ export class RequestContext {
     stage: StageName,
     verdict: Verdict,
     summary: string,
-    extra?: { detail?: unknown; log?: string[]; source?: SourcePos }
+    extra?: { detail?: unknown; log?: readonly string[]; source?: SourcePos }
   ): StageTrace {
     const now = performance.now()
     const entry = new StageEntry(stage, verdict, sharedText(summary), now - this.stageStart)

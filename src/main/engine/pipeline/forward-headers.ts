@@ -89,15 +89,14 @@ export function forwardHeadersForRender(
   return headers
 }
 
-/** Shared by the replays of one head, whose header lines are one frozen record per render. */
-const connectedLogs = new WeakMap<object, readonly string[]>()
-
 /**
  * The module's debug lines for a render it connected to and sent the request, as its log shows
  * them (EXP: 'Connected to backend rend01 (127.0.0.1:4503)', then 'Adding request header: Host'
  * for each line in the order sent, 'Adding request header: Via', …, 'Adding request header:
  * Server-Agent'). A client's header keeps the client's spelling; the module's own lines are
- * spelled as the module writes them.
+ * spelled as the module writes them. Read only: the lines are shared by every request that sends
+ * the same names to the same render (connectedLines), so the request path builds none of them
+ * and the trace ring keeps one copy.
  */
 export function connectedLog(
   ctx: RequestContext,
@@ -105,13 +104,17 @@ export function connectedLog(
   origin: string,
   headers: Readonly<Record<string, string>>
 ): readonly string[] {
-  const frozen = Object.isFrozen(headers)
-  const known = frozen ? connectedLogs.get(headers) : undefined
-  if (known) return known
   const clientSpelling = backendSpelling(ctx.req.rawHeaders)
-  const lines = [`Connected to backend ${renderName} (${origin})`]
-  for (const name in headers)
-    lines.push(`Adding request header: ${spellName(name, MODULE_LINES.has(name) ? undefined : clientSpelling)}`)
-  if (frozen) connectedLogs.set(headers, Object.freeze(lines))
-  return lines
+  let key = `${renderName}\n${origin}`
+  for (const name in headers) key += `\n${spellName(name, MODULE_LINES.has(name) ? undefined : clientSpelling)}`
+  return connectedLines(key)
 }
+
+/** `connectedLog`'s lines by render, origin and spelled names (one per line of `key`). */
+const connectedLines = textMemo((key): readonly string[] => {
+  const [renderName, origin, ...names] = key.split('\n')
+  return Object.freeze([
+    `Connected to backend ${renderName} (${origin})`,
+    ...names.map((name) => `Adding request header: ${name}`)
+  ])
+}, 1000)

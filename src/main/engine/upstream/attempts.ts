@@ -106,8 +106,8 @@ export interface AttemptRecord {
 
 interface Reported {
   attempts: AttemptRecord[]
-  /** Module-style log lines (dispatcher-behavior.md §9). */
-  log: string[]
+  /** Module-style log lines (dispatcher-behavior.md §9). Read only: they may be shared lines. */
+  log: readonly string[]
   /** For the trace's render entry: how the answer was reached. */
   reason: string
 }
@@ -203,7 +203,7 @@ export function firstAnswer<R>(
     status,
     response,
     attempts: [attempt],
-    log: connected.slice(),
+    log: connected,
     reason: answerReason([attempt])
   }
 }
