@@ -80,12 +80,18 @@ export function scenario(method: string, target: string): Step[] {
     // `/b/fields/<status>?<line>&<line>`: the status and, before the body's length, one header
     // line for each `&`-separated piece of the query, %XX decoded byte by byte (a raw 0x01, a
     // bare CR, a NUL…).
-    case 'fields': {
-      const s = /fields\/(\d+)/.exec(target)?.[1] ?? '200'
+    // `/b/fields-later/…`: the same, the status line and those lines in one write, the rest of
+    // the head and the body a moment later.
+    case 'fields':
+    case 'fields-later': {
+      const s = /fields(?:-later)?\/(\d+)/.exec(target)?.[1] ?? '200'
       const query = target.includes('?') ? target.slice(target.indexOf('?') + 1) : ''
       const bytes = (piece: string): string =>
         piece.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-      return ok([`${s} X`, ...query.split('&').map(bytes), ...plain], 'ok\n')
+      const [whole] = ok([`${s} X`, ...query.split('&').map(bytes), ...plain], 'ok\n') as [string]
+      if (name === 'fields') return [whole]
+      const rest = whole.indexOf(plain[0])
+      return [whole.slice(0, rest), { wait: 50 }, whole.slice(rest)]
     }
     // 600 bytes of text with the status the path names (/b/text/404).
     case 'text': {

@@ -112,6 +112,24 @@ describe("a render's header httpd's header filter refuses", () => {
     )
   })
 
+  it('is read to its end when the refused line comes in a read before the rest of the head', async () => {
+    // llhttp refuses the 0x01 in the first read; httpd reads on to the blank line and refuses
+    // the field then. The render answered: no retry, and its connection is not kept.
+    const backend = await rawRender()
+    const s = await stackForThisTest({
+      any: dispatcherAny([
+        { name: 'publish', renders: [{ host: '127.0.0.1', port: backend.port }], extra: '/numberOfRetries "1"' }
+      ]),
+      files: { 'httpd.conf': 'SetHandler dispatcher-handler\n' }
+    })
+    const a = await s.send(`/b/fields-later/200.html?X-Bad:%20a%01b`)
+    expect(a.status).toBe(500)
+    expect(a.trace.stages.find((st) => st.stage === 'render')?.summary).toMatch(
+      /answered 200, whose X-Bad header value 'a\\x01b' holds a control character, which httpd's header filter refuses \(AH02430\): 500$/
+    )
+    expect(backend.records).toHaveLength(1)
+  })
+
   it('is the same 500 for a request sent with Expect: 100-continue under /failover (node:http reads that answer)', async () => {
     const backend = await rawRender()
     const s = await stackForThisTest({

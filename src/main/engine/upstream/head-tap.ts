@@ -11,23 +11,34 @@
  * was read (`undici:request:headers`); in between the socket's chunks are kept, as undici reads
  * them ('data' comes with each `socket.read()`, before the parser sees the chunk). The body is
  * never kept.
+ *
+ * llhttp refuses a head at the byte it cannot take, which may come in an early read, before the
+ * head's end; httpd reads the head to its end all the same (ap_proxy_read_headers, line by line)
+ * and only then judges it. So a parser error on a head not yet whole is held: undici's destroy of
+ * the connection waits while the render's further reads are kept, until the head is whole (or
+ * HEAD_BYTES came, or the render closed, or the request was given up, `/receiveTimeout` or the
+ * client gone), and then comes with that first error and the bytes.
  */
 import diagnostics from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
 import { errors } from 'undici'
-import { HEAD_BYTES, type WithBackendHead } from '../http/backend-head'
+import { HEAD_BYTES, readHeadAsHttpd, type WithBackendHead } from '../http/backend-head'
 
 class HeadTap {
   private chunks: Buffer[] = []
   private size = 0
   private reading = false
+  /** The parser's error on a head not yet whole, and the destroy it waits for (holdUntilWhole). */
+  private held: { error: Error; destroy: (error: Error) => void } | null = null
   private readonly take = (chunk: Buffer): void => {
     if (this.size >= HEAD_BYTES) return
     this.chunks.push(chunk)
     this.size += chunk.length
+    if (this.held && this.headRead()) this.release()
   }
 
   constructor(private readonly socket: Socket) {
+    this.holdUntilWhole()
     // undici destroys the socket with the parser's error; the request fails with that same
     // error once the socket closes, after this listener ran.
     socket.on('error', (err: Error) => {
@@ -36,6 +47,37 @@ class HeadTap {
         (err as WithBackendHead).backendHead = Buffer.concat(this.chunks)
       this.stop()
     })
+  }
+
+  /**
+   * undici destroys the socket with the parser's error at once (and marks it destroyed, so its
+   * later destroys do nothing): the first such destroy on a head not yet whole is held, the
+   * socket left to undici's reads, whose chunks `take` keeps, until `release`.
+   */
+  private holdUntilWhole(): void {
+    const socket = this.socket
+    const destroy = socket.destroy.bind(socket)
+    socket.destroy = (error?: Error): Socket => {
+      if (this.held) this.release()
+      else if (this.reading && error instanceof errors.HTTPParserError && !socket.readableEnded && !this.headRead()) {
+        this.held = { error, destroy }
+        // The render closing its side ends the wait: undici's own destroy for it does nothing now.
+        socket.once('end', () => this.release())
+      } else destroy(error)
+      return socket
+    }
+  }
+
+  /** Whether the bytes kept hold the whole head, as far as httpd reads (or as much as is kept). */
+  private headRead(): boolean {
+    return this.size >= HEAD_BYTES || readHeadAsHttpd(Buffer.concat(this.chunks)) !== null
+  }
+
+  /** Destroys the socket held for the rest of a refused head, with the parser's error. */
+  release(): void {
+    const held = this.held
+    if (!held || this.socket.destroyed) return
+    held.destroy(held.error)
   }
 
   /** A request's head went out: what comes next is its answer. */
@@ -71,6 +113,12 @@ diagnostics.subscribe('undici:request:headers', (message) => {
   const { request, response } = message as { request: object; response: { statusCode: number } }
   // An interim answer (1xx) is followed by the final head, which may still be refused.
   if (response.statusCode >= 200) byRequest.get(request)?.stop()
+})
+
+// A request given up (its /receiveTimeout, the client gone) while its refused head was held: the
+// connection goes now, as undici's own destroy of it would have done.
+diagnostics.subscribe('undici:request:error', (message) => {
+  byRequest.get((message as { request: object }).request)?.release()
 })
 
 /** Keeps the head bytes of each answer on `socket`, a connection undici made to a render. */
