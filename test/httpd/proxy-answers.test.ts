@@ -101,6 +101,9 @@ describe("mod_proxy_http and the backend's answer", () => {
         ...unreadable.map((l) => get(200, l)),
         // Another status than 200 is in r->status when ap_die makes the 500: its page names it.
         get(404, 'X-Bad: a%01b'),
+        // The refused line in a read before the rest of the head: httpd reads on to its end.
+        ['GET', `/p/fields-later/200?${query('X-Bad: a%01b')}`, {}],
+        ['GET', `/p/fields-later/200?${query('X-Bad: a%01b&X-Nul: a%00b')}`, {}],
         ['HEAD', `/p/fields/200?${query('X-Bad: a%01b')}`, {}],
         // ProxyErrorOverride answers itself without the backend's fields, but a 401's
         // WWW-Authenticate, which is checked: its 500 names the 401.

@@ -145,6 +145,10 @@ describe("a render's header httpd's header filter refuses", () => {
     expect(a.trace.stages.find((st) => st.stage === 'render')?.summary).toMatch(
       /answered 200, whose X-Bad header value 'a\\x01b' holds a control character, which httpd's header filter refuses \(AH02430\): 500$/
     )
+    // node's parser, too, refuses the line in a read before the rest of the head, read to its end.
+    const later = await s.send('/b/fields-later/200.html?X-Bad:%20a%01b', { method: 'POST', body: 'form=1' })
+    expect(later.status).toBe(500)
+    expect(backend.records).toHaveLength(2)
   })
 
   it('a head httpd cannot read (a NUL) stays a failed attempt: the farm has no render that answered, 503', async () => {

@@ -96,32 +96,78 @@ export const HEAD_BYTES = 64 * 1024
 
 /**
  * Keeps what the backend sends on `creq`'s connection until node's parser has read the final
- * head; returns what adds those bytes to a parser error (`backendHead`). Taken before node's own
- * listener does (it may fail on the chunk), and dropped once the head is read.
+ * head; returns what hands an error of `creq` to `then`, a parser error with those bytes
+ * (`backendHead`). Taken before node's own listener does (it may fail on the chunk), and dropped
+ * once the head is read.
+ *
+ * node's parser refuses a head at the byte it cannot take, which may come in an early read,
+ * before the head's end, and destroys the connection at once; httpd reads the head to its end
+ * (ap_proxy_read_headers, line by line) before it judges it. So the destroy that comes with a
+ * parser error (node's, without an error, the error emitted on the request right after) is held
+ * on a head not yet whole, the backend's further reads kept, until the head is whole, HEAD_BYTES
+ * came or the backend closed its side: then `then` gets the parser error. Any other destroy (a
+ * timeout, an abort) ends the wait at once, and its own error comes instead.
  */
-export function keepHeadBytes(creq: ClientRequest): (err: Error) => Error {
+export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Error) => void) => void {
   const chunks: Buffer[] = []
   let size = 0
   let socket: Socket | null = null
   let done = false
+  /** Destroys the socket held for the rest of a refused head. */
+  let release: ((err?: Error) => void) | null = null
+  /** Hands the parser's error on, once the head is whole. */
+  let refused: (() => void) | null = null
+  const whole = (): boolean => size >= HEAD_BYTES || readHeadAsHttpd(Buffer.concat(chunks)) !== null
   const take = (chunk: Buffer): void => {
-    if (size >= HEAD_BYTES) return
-    chunks.push(chunk)
-    size += chunk.length
+    if (size < HEAD_BYTES) {
+      chunks.push(chunk)
+      size += chunk.length
+    }
+    if (refused && whole()) refused()
   }
+  const unpatch = (s: Socket): Socket => (Reflect.deleteProperty(s, 'destroy'), s)
   const stop = (): void => {
     done = true
     socket?.off('data', take)
+    if (socket && !release) unpatch(socket)
   }
   creq.once('socket', (s: Socket) => {
     socket = s
-    if (!done) s.prependListener('data', take)
+    if (done) return
+    s.prependListener('data', take)
+    s.destroy = (err?: Error): Socket => {
+      if (release) release(err)
+      else if (done || err !== undefined || s.readableEnded || whole()) unpatch(s).destroy(err)
+      else {
+        release = (e) => {
+          release = refused = null
+          unpatch(s).destroy(e)
+        }
+        // Not followed by a parser error (an abort without an error): no wait.
+        queueMicrotask(() => {
+          if (!refused) release?.()
+        })
+      }
+      return s
+    }
   })
   creq.once('response', stop)
   creq.once('close', stop)
-  return (err) => {
+  return (err, then) => {
     const parsing = !done && ((err as { code?: string }).code ?? '').startsWith('HPE_')
+    const withBytes = (): Error => Object.assign(err, { backendHead: Buffer.concat(chunks) })
+    if (parsing && release && socket) {
+      const hand = (): void => {
+        if (refused !== hand) return
+        release?.()
+        stop()
+        then(withBytes())
+      }
+      refused = hand
+      socket.once('end', hand)
+      return
+    }
     stop()
-    return parsing ? Object.assign(err, { backendHead: Buffer.concat(chunks) }) : err
+    then(parsing ? withBytes() : err)
   }
 }

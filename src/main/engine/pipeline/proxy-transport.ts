@@ -314,7 +314,7 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
     })
   })
   const withHeadBytes = keepHeadBytes(creq)
-  creq.on('error', (err: Error) => fail(withHeadBytes(err)))
+  creq.on('error', (err: Error) => withHeadBytes(err, fail))
   creq.on('close', () => fail(coded('the backend closed the connection', 'ECONNRESET')))
   handler.onRequestStart?.(controller, {})
   // The head goes out at once, alone when the body waits for the backend's 100 (an empty write

@@ -131,7 +131,9 @@ export class ExpectContinueClient {
     })
     // A head node's parser refused comes with its bytes, for what httpd's header filter makes of it.
     const withHeadBytes = keepHeadBytes(creq)
-    creq.on('error', (error: Error) => end(() => reportRenderFailure(sink, withHeadBytes(error), headersSeen)))
+    creq.on('error', (error: Error) =>
+      withHeadBytes(error, (err) => end(() => reportRenderFailure(sink, err, headersSeen)))
+    )
     // Whatever ends the exchange without an event above (a socket closed under it) still ends it.
     creq.on('close', () => end(() => sink.onError(new RenderError(headersSeen ? 'body' : 'connect', 'socket closed'))))
 
