@@ -6,13 +6,17 @@
  * connect hangs, as to a firewalled host. The same timeout bounds the wait for the head of a
  * backend that took the connection and says nothing, but not a client slow to take the answer:
  * httpd is then blocked writing to the client (its Timeout) and reads nothing from the backend.
+ * A head that stops before its blank line (raw-backend.ts's `/b/stall/…`) is given up after
+ * ProxyTimeout too.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compareAll, type HttpdRequest } from './harness'
+import { compareAll, compareRawHeads, type HttpdRequest } from './harness'
 import { classicSideBySide, serverLines } from './classic'
+import { startRawBackend, type RawBackend } from './raw-backend'
+import { freePort } from '../integration/support/ports'
 
 /** A socket that listens (backlog 0) and never accepts: python, as node accepts every connection itself. */
 const LISTEN_NEVER_ACCEPT = `
@@ -53,6 +57,8 @@ const counting = http.createServer((req, res) => {
   req.on('end', () => res.end(`got ${n}`))
 })
 let countingPort = 0
+/** A backend that sends part of its head and stalls (raw-backend.ts's `/b/stall/…`). */
+let raw: RawBackend | null = null
 
 beforeAll(async () => {
   const child = spawn('python3', ['-c', LISTEN_NEVER_ACCEPT], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -70,6 +76,7 @@ beforeAll(async () => {
   bigPort = (big.address() as net.AddressInfo).port
   await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve))
   countingPort = (counting.address() as net.AddressInfo).port
+  raw = await startRawBackend(await freePort())
 })
 afterAll(() => {
   for (const s of fillers) s.destroy()
@@ -77,6 +84,7 @@ afterAll(() => {
   silent.close()
   big.close()
   counting.close()
+  void raw?.close()
 })
 
 const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => [
@@ -87,7 +95,8 @@ const running = classicSideBySide({ 'x.txt': 'x\n' }, (d) => [
   `ProxyPass /p/ http://127.0.0.1:${port}/b/`,
   `ProxyPass /s/ http://127.0.0.1:${silentPort}/b/`,
   `ProxyPass /big/ http://127.0.0.1:${bigPort}/b/`,
-  `ProxyPass /count/ http://127.0.0.1:${countingPort}/b/`
+  `ProxyPass /count/ http://127.0.0.1:${countingPort}/b/`,
+  `ProxyPass /raw/ http://127.0.0.1:${raw?.port ?? 0}/b/`
 ])
 
 /** The answer to a POST whose body's second half comes `stallMs` after its first. */
@@ -129,6 +138,21 @@ describe('mod_proxy_http and the time it gives a backend and a client', () => {
     const get: HttpdRequest = ['GET', '/s/x', {}]
     const post: HttpdRequest = ['POST', '/s/x', { 'Content-Length': '2', ':body': 'ab' }]
     expect(await compareAll([get, post], running.apachePort, running.enginePort)).toBe('')
+  })
+
+  // Both 502 after ProxyTimeout: stopped in the status line, ap_proxyerror's page (AH01102,
+  // AH00898) as for no head at all; after the status line, ap_proxy_read_headers' failure
+  // (AH10404, AH01106) and httpd's own Bad Gateway. The client's connection is kept in all.
+  it('answers 502 for a head that stops before its end, its page by where it stopped', async () => {
+    const requests: HttpdRequest[] = [
+      ['GET', '/raw/stall/status', {}],
+      ['GET', '/raw/stall/line', {}]
+    ]
+    expect(await compareAll(requests, running.apachePort, running.enginePort)).toBe('')
+    // A client that keeps its connection: what the answer says of it.
+    const kept = (target: string): string => `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`
+    const heads = ['/s/x', '/raw/stall/status', '/raw/stall/line'].map(kept)
+    expect(await compareRawHeads(heads, running.apachePort, running.enginePort)).toBe('')
   })
 
   it('relays the whole answer to a client that stops reading for longer than ProxyTimeout', async () => {

@@ -139,6 +139,13 @@ export function scenario(method: string, target: string): Step[] {
       if (framing === 'chunked-later') return [head + framed, { wait: 100 }, last]
       return [head + framed + last]
     }
+    // Part of a head, then nothing for longer than the tests' ProxyTimeout: `/b/stall/status`
+    // stops inside the status line, `/b/stall/line` after the status line and one header line
+    // (the blank line that ends the head never comes).
+    case 'stall': {
+      const part = target.includes('/stall/status') ? 'HTTP/1.1 20' : 'HTTP/1.1 200 OK\r\nX-One: 1\r\n'
+      return [part, { wait: 3000 }, { close: true }]
+    }
     // The head, then (a moment later) a small body whose length it named.
     case 'slow':
       return [{ wait: 2000 }, ...ok(['200 OK', ...plain], 'ok\n')]

@@ -18,7 +18,10 @@ export const LINE_BUFFER = 8192
 export type HttpdHead =
   { status: number; reason: string; fields: [name: string, value: string][] } | { unreadable: string }
 
-/** A parser error's bytes: what the backend sent for this request until node's parser gave up. */
+/**
+ * An error's bytes: what the backend sent for this request until node's parser gave up, or
+ * until another error came before the head was read (a timeout).
+ */
 export interface WithBackendHead {
   backendHead?: Buffer
 }
@@ -89,6 +92,21 @@ export function readHeadAsHttpd(bytes: Buffer): HttpdHead | null {
     }
     if (Number(status[1]) >= 200) return { status: Number(status[1]), reason: status[2] ?? '', fields }
   }
+}
+
+/**
+ * Whether `bytes`, a head not yet whole, hold the whole first line of the head being read (the
+ * interim heads before it are whole): ap_proxy_http_process_response read the status line, and
+ * a failure to read on is ap_proxy_read_headers' (AH10404, then AH01106), not the status line's
+ * (AH01102).
+ */
+export function statusLineRead(bytes: Buffer): boolean {
+  const text = bytes.toString('latin1')
+  // The head being read begins after the last blank line (ap_rgetline: a CR before an LF is dropped).
+  const ends = [...text.matchAll(/\n\r?\n/g)]
+  const last = ends[ends.length - 1]
+  const start = last === undefined ? 0 : last.index + last[0].length
+  return text.indexOf('\n', start) >= 0
 }
 
 /** More than node's parser reads of a head (--max-http-header-size, 16 KiB): not kept. */
@@ -167,7 +185,10 @@ export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Err
       socket.once('end', hand)
       return
     }
+    // Any error before the head was read has the bytes that came: a timeout's answer depends
+    // on whether the status line was among them (statusLineRead).
+    const early = !done
     stop()
-    then(parsing ? withBytes() : err)
+    then(early ? withBytes() : err)
   }
 }

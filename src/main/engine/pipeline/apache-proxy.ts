@@ -14,7 +14,13 @@ import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
-import { LINE_BUFFER, readHeadAsHttpd, type HttpdHead, type WithBackendHead } from '../http/backend-head'
+import {
+  LINE_BUFFER,
+  readHeadAsHttpd,
+  statusLineRead,
+  type HttpdHead,
+  type WithBackendHead
+} from '../http/backend-head'
 import { headerFilterRefusal } from '../http/header-filter'
 import { backendHeaderLines } from './proxy-request-headers'
 import { relayInterim } from './proxy-interim'
@@ -252,7 +258,8 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               ctx.setOutcome('error')
               // A head httpd cannot read is its own 502 Bad Gateway, not ap_proxyerror's page.
               // (A backend never reached is a plain 503; one that never sent its 100 is ap_proxyerror's.)
-              if ((status === 503 && !continueTimeout(err)) || unreadableAnswer(err)) answer(ctx, status)
+              if ((status === 503 && !continueTimeout(err)) || unreadableAnswer(err) || headersCutShort(err))
+                answer(ctx, status)
               else proxyError(ctx, status, proxyErrorReason(err, origin))
             }
             resolve(true)
@@ -467,6 +474,8 @@ function readBackendHead(err: Error): HttpdHead | null {
 
 /** Why no answer came, for the trace: httpd's reading of a head node's parser refused, when there is one. */
 function failureReason(err: Error, url: string, read: HttpdHead | null): string {
+  if (headersCutShort(err))
+    return `${url} sent its status line and no end of its head within ProxyTimeout: httpd cannot read the head (AH10404, AH01106)`
   if (read === null) return `mod_proxy could not get an answer from ${url} (${err.message})`
   if ('unreadable' in read) return `httpd cannot read the head ${url} answered: ${read.unreadable}`
   // Fields httpd reads and passes on that llhttp refuses (a CR or a vertical tab around a value, a
@@ -501,6 +510,19 @@ function headerFilterVerdict(
 /** node's parser could not read the backend's head (a bad length, a head over its size): httpd could not either. */
 function unreadableAnswer(err: Error): boolean {
   return ((err as { code?: string }).code ?? '').startsWith('HPE_')
+}
+
+/**
+ * ProxyTimeout ran out after the backend's status line and before the end of its head: in
+ * ap_proxy_http_process_response the status line was read, and ap_proxy_read_headers' failed
+ * read (AH10404) leaves no headers, so it answers r->status 502 itself ("bad HTTP/1.1 header
+ * returned by", AH01106): httpd's own 502 Bad Gateway, not ap_proxyerror's page, which a
+ * timeout in the status line gets (AH01102, AH00898). Measured against apache2 2.4.68.
+ */
+function headersCutShort(err: Error): boolean {
+  const bytes = (err as WithBackendHead).backendHead
+  const timedOut = (err as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT'
+  return timedOut && bytes !== undefined && statusLineRead(bytes)
 }
 
 /** `ap_proxyerror`'s reason for a backend that gave no usable answer. */
