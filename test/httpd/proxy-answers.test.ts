@@ -3,8 +3,9 @@
  * apache2 against the workbench, both forwarding to one raw backend (raw-backend.ts): the
  * backend's reason phrase goes out (and titles ProxyErrorOverride's page), a 401 that
  * ProxyErrorOverride answers keeps the backend's WWW-Authenticate, a header line over
- * 8191 bytes or a head that cannot be read is httpd's own 502 Bad Gateway, and a
- * `[P,NE]` URL holding a space is refused with 403; ProxyPassReverseCookiePath and
+ * 8191 bytes, a head that cannot be read or one the backend closes after its status line is
+ * httpd's own 502 Bad Gateway, and a `[P,NE]` URL holding a space is refused with 403;
+ * ProxyPassReverseCookiePath and
  * ProxyPassReverseCookieDomain map the last `path=` and `domain=` of a Set-Cookie; the answer
  * to a HEAD keeps the backend's Transfer-Encoding; an interim 100 the client did not ask for is
  * read past; a header line with a control character (a bare CR, DEL) in its value or a name that
@@ -52,6 +53,12 @@ describe("mod_proxy_http and the backend's answer", () => {
   it('answers 502 Bad Gateway for a header line longer than httpd reads (8191 bytes) or a head it cannot read', async () => {
     const lengths = [8180, 8183, 8184, 8200, 20000]
     expect(await compare(lengths.map((n) => get(`/p/huge/${n}`)))).toBe('')
+  })
+
+  // Closed after the status line, ap_proxy_read_headers cannot read on (AH10404, AH01106):
+  // httpd's own page; closed in the status line, ap_proxyerror's (AH01102, AH00898).
+  it('answers 502 for a backend that closes before the end of its head, its page by where it closed', async () => {
+    expect(await compare([get('/p/stall/status-close'), get('/p/stall/line-close')])).toBe('')
   })
 
   it('maps the last path= and domain= of a Set-Cookie', async () => {

@@ -141,10 +141,11 @@ export function scenario(method: string, target: string): Step[] {
     }
     // Part of a head, then nothing for longer than the tests' ProxyTimeout: `/b/stall/status`
     // stops inside the status line, `/b/stall/line` after the status line and one header line
-    // (the blank line that ends the head never comes).
+    // (the blank line that ends the head never comes); `-close` after either closes the
+    // connection there instead.
     case 'stall': {
       const part = target.includes('/stall/status') ? 'HTTP/1.1 20' : 'HTTP/1.1 200 OK\r\nX-One: 1\r\n'
-      return [part, { wait: 3000 }, { close: true }]
+      return [part, { wait: target.endsWith('-close') ? 0 : 3000 }, { close: true }]
     }
     // The head, then (a moment later) a small body whose length it named.
     case 'slow':

@@ -475,7 +475,7 @@ function readBackendHead(err: Error): HttpdHead | null {
 /** Why no answer came, for the trace: httpd's reading of a head node's parser refused, when there is one. */
 function failureReason(err: Error, url: string, read: HttpdHead | null): string {
   if (headersCutShort(err))
-    return `${url} sent its status line and no end of its head within ProxyTimeout: httpd cannot read the head (AH10404, AH01106)`
+    return `${url} sent its status line and no end of its head (${err.message}): httpd cannot read the head (AH10404, AH01106)`
   if (read === null) return `mod_proxy could not get an answer from ${url} (${err.message})`
   if ('unreadable' in read) return `httpd cannot read the head ${url} answered: ${read.unreadable}`
   // Fields httpd reads and passes on that llhttp refuses (a CR or a vertical tab around a value, a
@@ -513,16 +513,18 @@ function unreadableAnswer(err: Error): boolean {
 }
 
 /**
- * ProxyTimeout ran out after the backend's status line and before the end of its head: in
- * ap_proxy_http_process_response the status line was read, and ap_proxy_read_headers' failed
- * read (AH10404) leaves no headers, so it answers r->status 502 itself ("bad HTTP/1.1 header
- * returned by", AH01106): httpd's own 502 Bad Gateway, not ap_proxyerror's page, which a
- * timeout in the status line gets (AH01102, AH00898). Measured against apache2 2.4.68.
+ * ProxyTimeout ran out, or the backend closed the connection, after its status line and before
+ * the end of its head: in ap_proxy_http_process_response the status line was read, and
+ * ap_proxy_read_headers' failed read (AH10404) leaves no headers, so it answers r->status 502
+ * itself ("bad HTTP/1.1 header returned by", AH01106): httpd's own 502 Bad Gateway, not
+ * ap_proxyerror's page, which a failure in the status line gets (AH01102, AH00898). Measured
+ * against apache2 2.4.68.
  */
 function headersCutShort(err: Error): boolean {
   const bytes = (err as WithBackendHead).backendHead
-  const timedOut = (err as { code?: string }).code === 'UND_ERR_HEADERS_TIMEOUT'
-  return timedOut && bytes !== undefined && statusLineRead(bytes)
+  const code = (err as { code?: string }).code
+  const cut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ECONNRESET'
+  return cut && bytes !== undefined && statusLineRead(bytes)
 }
 
 /** `ap_proxyerror`'s reason for a backend that gave no usable answer. */
