@@ -52,6 +52,9 @@ describe('renders through the proxy (§12.5)', () => {
       'Adding request header: X-Forwarded-For',
       'Adding request header: Server-Agent'
     ])
+    // The same head again (its decisions replayed, its header records shared): the same lines.
+    const again = await s.send('/content/p.html', { headers: { cookie: 'renderid=rend02', 'accept-LANGUAGE': 'en' } })
+    expect(again.trace.stages.find((x) => x.stage === 'render')!.log).toEqual(log)
   })
 
   it('R2: with /failover "1" a 503 from the first render is resent to the second', async () => {

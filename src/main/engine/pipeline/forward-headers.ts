@@ -104,11 +104,21 @@ export function connectedLog(
   origin: string,
   headers: Readonly<Record<string, string>>
 ): readonly string[] {
-  const clientSpelling = backendSpelling(ctx.req.rawHeaders)
-  let key = `${renderName}\n${origin}`
-  for (const name in headers) key += `\n${spellName(name, MODULE_LINES.has(name) ? undefined : clientSpelling)}`
-  return connectedLines(key)
+  // A replayed head's records are frozen and shared (forwardHeadersForRender), and so is its raw
+  // head, the lines' other input: they are looked up once per record, not once per request.
+  const frozen = Object.isFrozen(headers)
+  let lines = frozen ? linesByRecord.get(headers) : undefined
+  if (lines === undefined) {
+    const clientSpelling = backendSpelling(ctx.req.rawHeaders)
+    let key = `${renderName}\n${origin}`
+    for (const name in headers) key += `\n${spellName(name, MODULE_LINES.has(name) ? undefined : clientSpelling)}`
+    lines = connectedLines(key)
+    if (frozen) linesByRecord.set(headers, lines)
+  }
+  return lines
 }
+
+const linesByRecord = new WeakMap<object, readonly string[]>()
 
 /** `connectedLog`'s lines by render, origin and spelled names (one per line of `key`). */
 const connectedLines = textMemo((key): readonly string[] => {
