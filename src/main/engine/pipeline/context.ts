@@ -78,7 +78,6 @@ export interface IncomingRequest {
   keepAliveIndex?: number
 }
 
-/** How a stage answers. In `explain` mode the reply only records what would be sent. */
 /** An interim (1xx) answer: its status, reason phrase and header lines (name as spelled, value), in order. */
 export interface InterimAnswer {
   status: number
@@ -86,6 +85,7 @@ export interface InterimAnswer {
   lines: readonly (readonly [string, string])[]
 }
 
+/** How a stage answers. In `explain` mode the reply only records what would be sent. */
 export interface Reply {
   readonly headersSent: boolean
   /** `reason`: the status line's text when it is not the status's usual one (mod_proxy's "Proxy Error"). */
