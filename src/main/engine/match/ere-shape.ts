@@ -48,16 +48,12 @@ export function ereFirstChars(source: string): FirstChars {
 
 function sequenceFirstChars(alt: string): FirstChars {
   let chars: FirstChars['chars'] = new Set()
-  for (let i = 0; i < alt.length;) {
-    const end = atomEnd(alt, i)
-    const after = quantifierEnd(alt, end)
-    const atom = alt.slice(i, end)
-    i = after
+  for (const { atom, optional } of atoms(alt)) {
     if (atom === '^') continue
     const first = atomFirstChars(atom)
     chars = unionChars(chars, first.chars)
     if (chars === 'any') return ANY_FIRST
-    if (!first.empty && !optionalQuantifier(alt.slice(end, after))) return { chars, empty: false }
+    if (!first.empty && !optional) return { chars, empty: false }
   }
   return { chars, empty: true }
 }
@@ -97,17 +93,13 @@ export function ereAnchorsMisplaced(source: string): boolean {
 function alternativeAnchorsMisplaced(alt: string): boolean {
   let consumed = false
   let ended = false
-  for (let i = 0; i < alt.length;) {
-    const end = atomEnd(alt, i)
-    const after = quantifierEnd(alt, end)
-    const atom = alt.slice(i, end)
+  for (const { atom, optional } of atoms(alt)) {
     if (atom === '^' && consumed) return true
     if (atom === '$') ended = true
-    else if (matchesOneChar(atom) && !optionalQuantifier(alt.slice(end, after))) {
+    else if (matchesOneChar(atom) && !optional) {
       if (ended) return true
       consumed = true
     }
-    i = after
   }
   return false
 }
@@ -121,15 +113,18 @@ function matchesOneChar(atom: string): boolean {
 }
 
 function alternativeNeedsChar(alt: string, char: string): boolean {
-  let i = 0
-  while (i < alt.length) {
+  for (const { atom, optional } of atoms(alt)) if (!optional && atomNeedsChar(atom, char)) return true
+  return false
+}
+
+/** The atoms of an alternative in order, each with whether its quantifiers let it occur zero times. */
+function* atoms(alt: string): Generator<{ atom: string; optional: boolean }> {
+  for (let i = 0; i < alt.length;) {
     const end = atomEnd(alt, i)
-    const needed = atomNeedsChar(alt.slice(i, end), char)
     const after = quantifierEnd(alt, end)
-    if (needed && !optionalQuantifier(alt.slice(end, after))) return true
+    yield { atom: alt.slice(i, end), optional: optionalQuantifier(alt.slice(end, after)) }
     i = after
   }
-  return false
 }
 
 function atomNeedsChar(atom: string, char: string): boolean {
