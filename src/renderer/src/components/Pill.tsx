@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import type { Outcome, Verdict } from '../../../shared/trace'
-import { OUTCOME_LABEL } from '../store/outcomes'
+import { OUTCOME_LABEL } from '../../../shared/outcome-labels'
 
 export function OutcomePill({ outcome, title }: { outcome: Outcome; title?: string }) {
   return (

@@ -1,8 +1,6 @@
-/** The outcomes the log names (the pill's words are shared with `explain --json`) and their filter aliases. */
+/** The outcomes the log names (their words: shared/outcome-labels.ts) and their filter aliases. */
 import type { Outcome } from '../../../shared/trace'
 import { OUTCOME_LABEL } from '../../../shared/outcome-labels'
-
-export { OUTCOME_LABEL }
 
 export const OUTCOMES = Object.keys(OUTCOME_LABEL) as Outcome[]
 
