@@ -113,6 +113,35 @@ export function statusLineRead(bytes: Buffer): boolean {
 export const HEAD_BYTES = 64 * 1024
 
 /**
+ * The reads of a backend's answer kept until its head was read (up to HEAD_BYTES), for
+ * keepHeadBytes and the render path's head-tap.ts alike. Only the error path concatenates them.
+ */
+export class KeptHead {
+  private chunks: Buffer[] = []
+  private size = 0
+
+  add(chunk: Buffer): void {
+    if (this.size >= HEAD_BYTES) return
+    this.chunks.push(chunk)
+    this.size += chunk.length
+  }
+
+  clear(): void {
+    this.chunks = []
+    this.size = 0
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks)
+  }
+
+  /** Whether the bytes kept hold the whole head, as far as httpd reads (or as much as is kept). */
+  whole(): boolean {
+    return this.size >= HEAD_BYTES || readHeadAsHttpd(this.bytes()) !== null
+  }
+}
+
+/**
  * Keeps what the backend sends on `creq`'s connection until node's parser has read the final
  * head; returns what hands an error of `creq` to `then`, a parser error with those bytes
  * (`backendHead`). Taken before node's own listener does (it may fail on the chunk), and dropped
@@ -127,21 +156,16 @@ export const HEAD_BYTES = 64 * 1024
  * timeout, an abort) ends the wait at once, and its own error comes instead.
  */
 export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Error) => void) => void {
-  const chunks: Buffer[] = []
-  let size = 0
+  const kept = new KeptHead()
   let socket: Socket | null = null
   let done = false
   /** Destroys the socket held for the rest of a refused head. */
   let release: ((err?: Error) => void) | null = null
   /** Hands the parser's error on, once the head is whole. */
   let refused: (() => void) | null = null
-  const whole = (): boolean => size >= HEAD_BYTES || readHeadAsHttpd(Buffer.concat(chunks)) !== null
   const take = (chunk: Buffer): void => {
-    if (size < HEAD_BYTES) {
-      chunks.push(chunk)
-      size += chunk.length
-    }
-    if (refused && whole()) refused()
+    kept.add(chunk)
+    if (refused && kept.whole()) refused()
   }
   const unpatch = (s: Socket): Socket => (Reflect.deleteProperty(s, 'destroy'), s)
   const stop = (): void => {
@@ -155,7 +179,7 @@ export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Err
     s.prependListener('data', take)
     s.destroy = (err?: Error): Socket => {
       if (release) release(err)
-      else if (done || err !== undefined || s.readableEnded || whole()) unpatch(s).destroy(err)
+      else if (done || err !== undefined || s.readableEnded || kept.whole()) unpatch(s).destroy(err)
       else {
         release = (e) => {
           release = refused = null
@@ -173,7 +197,7 @@ export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Err
   creq.once('close', stop)
   return (err, then) => {
     const parsing = !done && ((err as { code?: string }).code ?? '').startsWith('HPE_')
-    const withBytes = (): Error => Object.assign(err, { backendHead: Buffer.concat(chunks) })
+    const withBytes = (): Error => Object.assign(err, { backendHead: kept.bytes() })
     if (parsing && release && socket) {
       const hand = (): void => {
         if (refused !== hand) return

@@ -22,19 +22,16 @@
 import diagnostics from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
 import { errors } from 'undici'
-import { HEAD_BYTES, readHeadAsHttpd, type WithBackendHead } from '../http/backend-head'
+import { KeptHead, type WithBackendHead } from '../http/backend-head'
 
 class HeadTap {
-  private chunks: Buffer[] = []
-  private size = 0
+  private readonly kept = new KeptHead()
   private reading = false
   /** The parser's error on a head not yet whole, and the destroy it waits for (holdUntilWhole). */
   private held: { error: Error; destroy: (error: Error) => void } | null = null
   private readonly take = (chunk: Buffer): void => {
-    if (this.size >= HEAD_BYTES) return
-    this.chunks.push(chunk)
-    this.size += chunk.length
-    if (this.held && this.headRead()) this.release()
+    this.kept.add(chunk)
+    if (this.held && this.kept.whole()) this.release()
   }
 
   constructor(private readonly socket: Socket) {
@@ -44,7 +41,7 @@ class HeadTap {
     socket.on('error', (err: Error) => {
       // undici's HTTPParserError has no code (its constants.ERROR is not indexed by number).
       if (this.reading && err instanceof errors.HTTPParserError)
-        (err as WithBackendHead).backendHead = Buffer.concat(this.chunks)
+        (err as WithBackendHead).backendHead = this.kept.bytes()
       this.stop()
     })
   }
@@ -59,18 +56,13 @@ class HeadTap {
     const destroy = socket.destroy.bind(socket)
     socket.destroy = (error?: Error): Socket => {
       if (this.held) this.release()
-      else if (this.reading && error instanceof errors.HTTPParserError && !socket.readableEnded && !this.headRead()) {
+      else if (this.reading && error instanceof errors.HTTPParserError && !socket.readableEnded && !this.kept.whole()) {
         this.held = { error, destroy }
         // The render closing its side ends the wait: undici's own destroy for it does nothing now.
         socket.once('end', () => this.release())
       } else destroy(error)
       return socket
     }
-  }
-
-  /** Whether the bytes kept hold the whole head, as far as httpd reads (or as much as is kept). */
-  private headRead(): boolean {
-    return this.size >= HEAD_BYTES || readHeadAsHttpd(Buffer.concat(this.chunks)) !== null
   }
 
   /** Destroys the socket held for the rest of a refused head, with the parser's error. */
@@ -82,8 +74,7 @@ class HeadTap {
 
   /** A request's head went out: what comes next is its answer. */
   start(): void {
-    this.chunks = []
-    this.size = 0
+    this.kept.clear()
     // Added while undici's 'readable' listener holds the socket paused: 'data' does not make it flow.
     if (!this.reading) this.socket.on('data', this.take)
     this.reading = true
@@ -91,8 +82,7 @@ class HeadTap {
 
   /** The answer's head was read (or the connection failed): nothing more to keep. */
   stop(): void {
-    this.chunks = []
-    this.size = 0
+    this.kept.clear()
     if (this.reading) this.socket.off('data', this.take)
     this.reading = false
   }
