@@ -28,15 +28,15 @@ const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/
 export function whyNeverMatches(element: FilterElement, pattern: PatternSpec): string | null {
   // The answer depends on the element, the quotes and the text alone; every load of a
   // configuration asks again for the same few hundred (filters are compiled on each load).
-  return neverMatchesMemo(`${element} ${pattern.kind}`)(pattern.source)
+  return neverMatchesMemo(element, pattern.kind)(pattern.source)
 }
 
 const NEVER_MATCHES_MEMOS = new Map<string, (source: string) => string | null>()
 
-function neverMatchesMemo(key: string): (source: string) => string | null {
+function neverMatchesMemo(element: FilterElement, kind: PatternSpec['kind']): (source: string) => string | null {
+  const key = `${element} ${kind}`
   let memo = NEVER_MATCHES_MEMOS.get(key)
   if (memo === undefined) {
-    const [element, kind] = key.split(' ') as [FilterElement, PatternSpec['kind']]
     memo = textMemo((source) => neverMatches(element, { kind, source, pos: NO_POS }))
     NEVER_MATCHES_MEMOS.set(key, memo)
   }
