@@ -94,6 +94,12 @@ export function readHeadAsHttpd(bytes: Buffer): HttpdHead | null {
   }
 }
 
+/** The head that came with `err` (`backendHead`), read as httpd reads it; null when none came or it is not whole. */
+export function backendHeadOf(err: Error): HttpdHead | null {
+  const bytes = (err as WithBackendHead).backendHead
+  return bytes === undefined ? null : readHeadAsHttpd(bytes)
+}
+
 /**
  * Whether `bytes`, a head not yet whole, hold the whole first line of the head being read (the
  * interim heads before it are whole): ap_proxy_http_process_response read the status line, and

@@ -14,13 +14,7 @@ import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
-import {
-  LINE_BUFFER,
-  readHeadAsHttpd,
-  statusLineRead,
-  type HttpdHead,
-  type WithBackendHead
-} from '../http/backend-head'
+import { backendHeadOf, LINE_BUFFER, statusLineRead, type HttpdHead, type WithBackendHead } from '../http/backend-head'
 import { headerFilterRefusal } from '../http/header-filter'
 import { backendHeaderLines } from './proxy-request-headers'
 import { relayInterim } from './proxy-interim'
@@ -229,7 +223,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           onResponseError(_c, err) {
             if (overridden !== null) return finish()
             // A head node's parser refused, read as httpd reads it: what its header filter makes of it.
-            const read = readBackendHead(err)
+            const read = backendHeadOf(err)
             const head = read !== null && !('unreadable' in read) ? read : null
             const verdict = head && headerFilterVerdict(head, settings, ctx.headerOnly)
             if (head && verdict) {
@@ -464,12 +458,6 @@ function overlongLine(raw: Buffer[] | null | undefined): string | null {
     if (raw[i].length + 2 + raw[i + 1].length >= LINE_BUFFER) return raw[i].toString('latin1')
   }
   return null
-}
-
-/** The backend's head node's parser refused, as httpd reads it; null when there is none or it is not whole. */
-function readBackendHead(err: Error): HttpdHead | null {
-  const bytes = (err as WithBackendHead).backendHead
-  return bytes === undefined ? null : readHeadAsHttpd(bytes)
 }
 
 /** Why no answer came, for the trace: httpd's reading of a head node's parser refused, when there is one. */

@@ -12,7 +12,7 @@
  * reader fails on those is not known, and such an attempt stays the failure it was.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { readHeadAsHttpd, type WithBackendHead } from '../http/backend-head'
+import { backendHeadOf } from '../http/backend-head'
 import { headerFilterRefusal } from '../http/header-filter'
 import { RESPONSE_HOP } from '../pipeline/hop-headers'
 import type { ResponseSink } from './render-client'
@@ -28,9 +28,7 @@ export interface RefusedHead {
 
 /** The head behind a parser error (head-tap.ts) when httpd's header filter is what refuses it, else null. */
 export function refusedHead(error: Error): RefusedHead | null {
-  const bytes = (error as WithBackendHead).backendHead
-  if (bytes === undefined) return null
-  const head = readHeadAsHttpd(bytes)
+  const head = backendHeadOf(error)
   if (head === null || 'unreadable' in head) return null
   // The module drops the hop-by-hop fields before the rest reach r->headers_out.
   const refusal = headerFilterRefusal(head.fields, RESPONSE_HOP)
