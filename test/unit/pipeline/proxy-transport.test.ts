@@ -8,7 +8,7 @@ import {
   NO_HEAD_TO_REPLACE,
   type ProxyRequest
 } from '../../../src/main/engine/pipeline/proxy-transport'
-import { readHeadAsHttpd, type WithBackendHead } from '../../../src/main/engine/http/backend-head'
+import { keepHeadBytes, readHeadAsHttpd, type WithBackendHead } from '../../../src/main/engine/http/backend-head'
 
 /** A backend that records each request head as it came (latin1) and answers 200 `ok`. */
 let server: net.Server
@@ -159,6 +159,31 @@ describe('readHeadAsHttpd (ap_proxy_read_headers on a head node:http refuses)', 
       )
     } finally {
       split.close()
+    }
+  })
+  it("replaces a kept-alive connection's destroy once, not on each request (a long-lived socket keeps fast properties)", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    const once = (): Promise<{ socket: net.Socket; destroy: unknown }> =>
+      new Promise((resolve, reject) => {
+        const creq = http.request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+          res.resume()
+          res.on('end', () => {
+            const socket = creq.socket as net.Socket
+            resolve({ socket, destroy: Object.getOwnPropertyDescriptor(socket, 'destroy')?.value })
+          })
+        })
+        keepHeadBytes(creq)
+        creq.on('error', reject)
+        creq.end()
+      })
+    try {
+      const first = await once()
+      const second = await once()
+      expect(second.socket).toBe(first.socket)
+      expect(first.destroy).toBeTypeOf('function')
+      expect(second.destroy).toBe(first.destroy)
+    } finally {
+      agent.destroy()
     }
   })
 })

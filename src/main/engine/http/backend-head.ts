@@ -148,6 +148,39 @@ export class KeptHead {
 }
 
 /**
+ * Takes a destroy of the socket it is given (with node's destroy itself) and says whether it
+ * dealt with it; false lets the destroy go ahead.
+ */
+type DestroyHolder = (socket: Socket, err: Error | undefined, destroy: (err?: Error) => void) => boolean
+
+/** The request reading its head on each socket, which may hold that socket's destroys. */
+const holders = new WeakMap<Socket, DestroyHolder>()
+const patched = new WeakSet<Socket>()
+
+/**
+ * Routes `socket`'s destroys through the holder of the request now reading on it. The socket's
+ * `destroy` is replaced once, when its first request takes it, not on every request of a kept-alive
+ * connection: adding and deleting an own property per request would turn the long-lived socket's
+ * properties into a slow dictionary.
+ */
+function holdDestroys(socket: Socket, holder: DestroyHolder): void {
+  holders.set(socket, holder)
+  if (patched.has(socket)) return
+  patched.add(socket)
+  const destroy = socket.destroy.bind(socket)
+  socket.destroy = (err?: Error): Socket => {
+    const current = holders.get(socket)
+    if (current === undefined || !current(socket, err, destroy)) destroy(err)
+    return socket
+  }
+}
+
+/** `holder` no longer takes `socket`'s destroys (unless the socket's next request put in its own). */
+function letGo(socket: Socket, holder: DestroyHolder): void {
+  if (holders.get(socket) === holder) holders.delete(socket)
+}
+
+/**
  * Keeps what the backend sends on `creq`'s connection until node's parser has read the final
  * head; returns what hands an error of `creq` to `then`, a parser error with those bytes
  * (`backendHead`). Taken before node's own listener does (it may fail on the chunk), and dropped
@@ -173,31 +206,32 @@ export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Err
     kept.add(chunk)
     if (refused && kept.whole()) refused()
   }
-  const unpatch = (s: Socket): Socket => (Reflect.deleteProperty(s, 'destroy'), s)
+  const hold: DestroyHolder = (s, err, destroy) => {
+    if (release) release(err)
+    else if (done || err !== undefined || s.readableEnded || kept.whole()) return false
+    else {
+      release = (e) => {
+        release = refused = null
+        letGo(s, hold)
+        destroy(e)
+      }
+      // Not followed by a parser error (an abort without an error): no wait.
+      queueMicrotask(() => {
+        if (!refused) release?.()
+      })
+    }
+    return true
+  }
   const stop = (): void => {
     done = true
     socket?.off('data', take)
-    if (socket && !release) unpatch(socket)
+    if (socket && !release) letGo(socket, hold)
   }
   creq.once('socket', (s: Socket) => {
     socket = s
     if (done) return
     s.prependListener('data', take)
-    s.destroy = (err?: Error): Socket => {
-      if (release) release(err)
-      else if (done || err !== undefined || s.readableEnded || kept.whole()) unpatch(s).destroy(err)
-      else {
-        release = (e) => {
-          release = refused = null
-          unpatch(s).destroy(e)
-        }
-        // Not followed by a parser error (an abort without an error): no wait.
-        queueMicrotask(() => {
-          if (!refused) release?.()
-        })
-      }
-      return s
-    }
+    holdDestroys(s, hold)
   })
   creq.once('response', stop)
   creq.once('close', stop)
