@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { relayedInterim } from '../../../src/main/engine/pipeline/proxy-interim'
 import { interimHead } from '../../../src/main/engine/http/interim-head'
 
-const raw = (...items: string[]): Buffer[] => items.map((s) => Buffer.from(s, 'latin1'))
+/** A raw header list as node gives it: names and values in turn, latin1 strings. */
+const raw = (...items: string[]): string[] => items
 
 describe('relayedInterim (an interim answer mod_proxy_http relays)', () => {
   it("keeps the backend's reason phrase and lines as spelled, but the hop-by-hop ones and those Connection names, then Via", () => {

@@ -142,7 +142,7 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             ctx.reply.onAbort(() => controller.abort(new Error('the client went away')))
           },
           onResponseStart(controller, status, resHeaders: IncomingHttpHeaders, statusMessage?: string) {
-            const raw = (controller as { rawHeaders?: Buffer[] | null }).rawHeaders
+            const raw = (controller as { rawHeaders?: readonly string[] | null }).rawHeaders
             // An interim answer, relayed (proxy-interim.ts): the final one follows.
             if (status < 200) return relayInterim(ctx, status, raw, statusMessage, settings.viaEntry)
             const tooLong = overlongLine(raw)
@@ -452,10 +452,10 @@ function maxForwardsAnswer(ctx: RequestContext, value: 'unparsable' | 0, why: st
 }
 
 /** The name of a backend header whose line is too long for httpd, or null. */
-function overlongLine(raw: Buffer[] | null | undefined): string | null {
+function overlongLine(raw: readonly string[] | null | undefined): string | null {
   if (!raw) return null
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i].length + 2 + raw[i + 1].length >= LINE_BUFFER) return raw[i].toString('latin1')
+    if (raw[i].length + 2 + raw[i + 1].length >= LINE_BUFFER) return raw[i]
   }
   return null
 }

@@ -15,12 +15,12 @@ import { connectionTokensOf, PROXY_RESPONSE_HOP } from './hop-headers'
 
 /**
  * Hands the backend's interim answer to the reply as `proxy-interim-response` says. `raw`: its
- * header names and values (node's raw list, latin1); `via`: ProxyVia's entry, if any.
+ * header names and values (node's raw list, latin1 strings); `via`: ProxyVia's entry, if any.
  */
 export function relayInterim(
   ctx: RequestContext,
   status: number,
-  raw: readonly Buffer[] | null | undefined,
+  raw: readonly string[] | null | undefined,
   reason: string | undefined,
   via: string | null
 ): void {
@@ -32,7 +32,7 @@ export function relayInterim(
 
 export function relayedInterim(
   status: number,
-  raw: readonly Buffer[] | null | undefined,
+  raw: readonly string[] | null | undefined,
   reason: string | undefined,
   via: string | null
 ): InterimAnswer {
@@ -40,12 +40,11 @@ export function relayedInterim(
   if (raw) {
     let named: readonly string[] = []
     for (let i = 0; i + 1 < raw.length; i += 2)
-      if (raw[i].toString('latin1').toLowerCase() === 'connection')
-        named = [...named, ...connectionTokensOf(raw[i + 1].toString('latin1'))]
+      if (raw[i].toLowerCase() === 'connection') named = [...named, ...connectionTokensOf(raw[i + 1])]
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i].toString('latin1')
+      const name = raw[i]
       const key = name.toLowerCase()
-      if (!PROXY_RESPONSE_HOP.has(key) && !named.includes(key)) lines.push([name, raw[i + 1].toString('latin1')])
+      if (!PROXY_RESPONSE_HOP.has(key) && !named.includes(key)) lines.push([name, raw[i + 1]])
     }
   }
   if (via !== null) lines.push(['Via', via])

@@ -214,7 +214,8 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
     handler.onResponseError?.(refusedController(err as Error), err as Error)
     return
   }
-  const controller: Dispatcher.DispatchController & { rawHeaders?: Buffer[] | null } = {
+  // rawHeaders: the answer's names and values as node read them (latin1 strings, as httpd's bytes).
+  const controller: Dispatcher.DispatchController & { rawHeaders?: readonly string[] | null } = {
     get aborted() {
       return aborted
     },
@@ -284,7 +285,7 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
   if (timeoutMs > 0) boundConnect(creq, timeoutMs)
   // An interim answer, asked for or not (ap_proxy_http_process_response reads on to the final one).
   creq.on('information', (info: http.InformationEvent) => {
-    controller.rawHeaders = info.rawHeaders.map((h) => Buffer.from(h, 'latin1'))
+    controller.rawHeaders = info.rawHeaders
     handler.onResponseStart?.(controller, info.statusCode, info.headers, info.statusMessage)
     if (info.statusCode === 100) sendBody()
   })
@@ -294,7 +295,7 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
       const closes = answer.httpVersion === '1.0' || CLOSES.test(answer.headers.connection ?? '')
       if (!closes) sendBody()
     }
-    controller.rawHeaders = answer.rawHeaders.map((h) => Buffer.from(h, 'latin1'))
+    controller.rawHeaders = answer.rawHeaders
     handler.onResponseStart?.(controller, answer.statusCode ?? 502, headersOf(answer), answer.statusMessage)
     if (aborted) return
     if (paused) answer.pause()
