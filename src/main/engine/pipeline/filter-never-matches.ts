@@ -8,7 +8,7 @@
  * httpd's strict request-line check holds to). Said only when sure: a pattern too involved to
  * read is taken to match.
  */
-import type { FilterElement, PatternSpec } from '../../../shared/config-model'
+import { FILTER_ELEMENTS, type FilterElement, type PatternSpec } from '../../../shared/config-model'
 import { KNOWN_METHODS } from '../config/apache/access-directives'
 import { ereAnchorsMisplaced, ereFirstChars, ereNeedsChar } from '../match/ere-shape'
 import { neverBeginsWith, type FirstChars } from '../match/first-chars'
@@ -26,21 +26,25 @@ const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/
  * meant; null when it can match (or the pattern is invalid, an error said elsewhere).
  */
 export function whyNeverMatches(element: FilterElement, pattern: PatternSpec): string | null {
-  // The answer depends on the element, the quotes and the text alone; every load of a
-  // configuration asks again for the same few hundred (filters are compiled on each load).
-  return neverMatchesMemo(element, pattern.kind)(pattern.source)
+  return NEVER_MATCHES.get(element)?.(pattern) ?? null
 }
 
-const NEVER_MATCHES_MEMOS = new Map<string, (source: string) => string | null>()
+// The answer depends on the element and the pattern alone.
+const NEVER_MATCHES = new Map(
+  FILTER_ELEMENTS.map((element) => [element, patternMemo((pattern) => neverMatches(element, pattern))])
+)
 
-function neverMatchesMemo(element: FilterElement, kind: PatternSpec['kind']): (source: string) => string | null {
-  const key = `${element} ${kind}`
-  let memo = NEVER_MATCHES_MEMOS.get(key)
-  if (memo === undefined) {
-    memo = textMemo((source) => neverMatches(element, { kind, source, pos: NO_POS }))
-    NEVER_MATCHES_MEMOS.set(key, memo)
+/**
+ * `compute` remembered by the pattern's quotes and text, the only parts of it that it reads:
+ * every load of a configuration asks again for the same few hundred (filters are compiled on
+ * each load).
+ */
+function patternMemo<T>(compute: (pattern: PatternSpec) => T): (pattern: PatternSpec) => T {
+  const byKind = {
+    glob: textMemo((source) => compute({ kind: 'glob', source, pos: NO_POS })),
+    regex: textMemo((source) => compute({ kind: 'regex', source, pos: NO_POS }))
   }
-  return memo
+  return (pattern) => byKind[pattern.kind](pattern.source)
 }
 
 /** (The messages do not name the position: the warning carries it.) */
@@ -76,12 +80,7 @@ function neverMatches(element: FilterElement, pattern: PatternSpec): string | nu
  * The methods httpd knows that `/method pattern` misses only by case ("get" and GET): the
  * Dispatcher compares them case-sensitively (filter.ts) and clients send them in upper case.
  */
-export function methodsMissedByCase(pattern: PatternSpec): readonly string[] {
-  return (pattern.kind === 'glob' ? missedByCaseGlob : missedByCaseRegex)(pattern.source)
-}
-
-const missedByCaseGlob = textMemo((source) => missedByCase({ kind: 'glob', source, pos: NO_POS }))
-const missedByCaseRegex = textMemo((source) => missedByCase({ kind: 'regex', source, pos: NO_POS }))
+export const methodsMissedByCase: (pattern: PatternSpec) => readonly string[] = patternMemo(missedByCase)
 
 function missedByCase(pattern: PatternSpec): string[] {
   const sensitive = compiled(pattern)
