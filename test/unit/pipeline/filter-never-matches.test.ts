@@ -98,6 +98,24 @@ describe('filter properties that can never match', () => {
     expect(venia[0].message).toContain('(in double quotes it is a glob, where "\\" is a plain character)')
   })
 
+  it("a dead property of any element leaves the rule's /extension and /selectors without the 'lets more through' warning", () => {
+    // The example requests of those warnings, denied: the dead property keeps the rule from matching.
+    const cases: [string, string][] = [
+      [`/extension "json" /suffix "x.json"`, 'GET /crx/de/index.jsp;%0aa.json HTTP/1.1'],
+      [`/extension "json" /selectors ".model"`, 'GET /crx/de/index.jsp;%0aa.json HTTP/1.1'],
+      [`/url "content/*" /selectors "model"`, 'GET /content/page.model.infinity.json HTTP/1.1'],
+      [`/path "/content/*" /selectors "model" /extension ".json"`, 'GET /content/page.model.infinity.json HTTP/1.1'],
+      [`/path "/content/*" /selectors "model" /suffix "x"`, 'GET /content/page.model.infinity.json/x HTTP/1.1']
+    ]
+    for (const [properties, line] of cases) {
+      expect(codes(properties), properties).toEqual([NEVER])
+      expect(decision(properties, line), properties).toBe('deny')
+    }
+    // Without the dead property both warnings stand.
+    expect(codes(`/extension "json" /suffix "/x.json"`)).toEqual(['PITFALL_EXTENSION_WITHOUT_PATH'])
+    expect(codes(`/url "/content/*" /selectors "model"`)).toEqual(['PITFALL_SELECTOR_CHAIN'])
+  })
+
   it('/suffix not beginning with "/" never matches; one that may be empty is left be (a request without a suffix)', () => {
     expect(warned(`/url "/content/*" /suffix "x.json"`)[0].message).toContain(
       'a suffix always begins with "/" (/s/x.json in /content/a.html/s/x.json), so "x.json" never matches; write /suffix "/x.json"'

@@ -23,13 +23,9 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
   const warn = (code: FilterProblem['code'], element: FilterElement, pos: SourcePos, message: string): void => {
     warnings.push(problem('warning', code, rule, element, pos, message))
   }
-  const dead = new Set<FilterElement>()
   for (const { element, pattern } of rule.matchers) {
     const why = whyNeverMatches(element, pattern)
-    if (why !== null) {
-      dead.add(element)
-      warn('PITFALL_NEVER_MATCHES', element, pattern.pos, why)
-    }
+    if (why !== null) warn('PITFALL_NEVER_MATCHES', element, pattern.pos, why)
     const missed = element === 'method' ? methodsMissedByCase(pattern) : []
     if (missed.length > 0) warn('PITFALL_METHOD_CASE', element, pattern.pos, methodCaseMessage(pattern, missed))
   }
@@ -43,7 +39,7 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
     )
   }
   const extension = spec('extension')
-  if (rule.type === 'allow' && extension && !dead.has('extension') && !spec('path') && !spec('url') && !glob) {
+  if (rule.type === 'allow' && extension && !spec('path') && !spec('url') && !glob && !neverMatches(rule)) {
     const ext = exampleWord(extension) ?? 'css'
     warn(
       'PITFALL_EXTENSION_WITHOUT_PATH',
@@ -93,8 +89,7 @@ export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
     const selectors = selectorsOf(rule)
     // An empty pattern ("", '', '()') matches only a request without selectors, never a chain.
     if (rule.type !== 'allow' || !selectors || selectors.source.replace(/[()]/g, '') === '') return
-    // A pattern no selector satisfies lets no chain through either (filter-never-matches.ts).
-    if (whyNeverMatches('selectors', selectors) !== null) return
+    if (neverMatches(rule)) return
     if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
     const selector = exampleWord(selectors) ?? 'model'
     warnings.push(
@@ -109,6 +104,15 @@ export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
     )
   })
   return warnings
+}
+
+/**
+ * Whether a property no request satisfies (filter-never-matches.ts) keeps the whole rule from
+ * matching: its properties must all match, so it lets nothing through, and the warnings that it
+ * lets too much through (§10.2, §10.4) would be wrong, whichever element the dead one is.
+ */
+function neverMatches(rule: FilterRule): boolean {
+  return rule.matchers.some(({ element, pattern }) => whyNeverMatches(element, pattern) !== null)
 }
 
 /**
