@@ -164,6 +164,39 @@ describe('the re-fetching flush (§7.4)', () => {
     expect(cache.log).toContain(`cache-action for [${EN}]: CREATE`)
   })
 
+  it('a listed URI the cache would not store (a query string /ignoreUrlParams keeps) does not save its file: the handle deletes it as without the list', async () => {
+    // 4.3.3 (DISP-826) takes re-fetch URIs with a query string; the re-fetch of one is "not
+    // cacheable: request contained a query string", so it can never replace data.json. Kept, the
+    // old data.json (not matched by /invalidate, so never stale) would be delivered from then on.
+    const s = await cacheStackForThisTest({ statfileslevel: 3 })
+    const DATA = '/content/site/data.json'
+    s.up.publish.behave(DATA, { body: 'old' })
+    await s.prime(DATA)
+    s.up.publish.behave(DATA, { body: 'new' })
+    expect((await s.flush({ handle: '/content/site/data', body: `${DATA}?x=1\n` })).status).toBe(200)
+    expect(s.up.publish.last?.url).toBe(`${DATA}?x=1`)
+    expect(s.exists(DATA)).toBe(false)
+    const next = await s.get(DATA)
+    expect(next.headers['x-cache-info']).toBe('caching')
+    expect(next.text).toBe('new')
+  })
+
+  it('a listed URI whose query /ignoreUrlParams ignores is replaced in place like one without a query', async () => {
+    const s = await cacheStackForThisTest({
+      statfileslevel: 3,
+      ignoreUrlParams: `/0001 { /glob "*" /type "deny" } /0002 { /glob "utm_source" /type "allow" }`
+    })
+    const DATA = '/content/site/data.json'
+    s.up.publish.behave(DATA, { body: 'old' })
+    await s.prime(DATA)
+    s.up.publish.behave(DATA, { body: 'new', delayMs: 300 })
+    const flushed = s.flush({ handle: '/content/site/data', body: `${DATA}?utm_source=x\n` })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(s.read(DATA)).toBe('old')
+    expect((await flushed).status).toBe(200)
+    expect(s.read(DATA)).toBe('new')
+  })
+
   it('with two engines in one process, each re-fetches through its own farm: its own render, its own docroot', async () => {
     const first = await cacheStackForThisTest({ statfileslevel: 3 })
     const second = await cacheStackForThisTest({ statfileslevel: 3 })

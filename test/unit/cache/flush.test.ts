@@ -229,6 +229,14 @@ describe('statfiles and invalidation, worked examples of §12.4 (handle /content
     expect(fs.existsSync(path.join(root, 'content/site/other.json'))).toBe(false)
   })
 
+  it('S12: under Activate a listed file whose re-fetch the cache would not store (a query string kept) is deleted', async () => {
+    const { store } = await scenario(3)
+    await put(store, '/content/site/other.json', 'old', [['Content-Type', 'application/json']])
+    const report = await run(store, activate, '/content/site/other.json?x=1\n')
+    expect(report.refetch).toEqual(['/content/site/other.json?x=1'])
+    expect(report.deleted).toEqual(['/content/site/other.json', '/content/site/other.json.h'])
+  })
+
   it("S12: the handle's own renderings are deleted except the ones the body lists for re-fetch", async () => {
     const { store, root } = await scenario(3)
     for (const f of ['en.html', 'en.model.json', 'en/_jcr_content/par.html']) await put(store, `/content/site/${f}`)

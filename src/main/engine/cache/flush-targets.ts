@@ -4,12 +4,13 @@
  * in `/content/site/en/` every entry named `page.*`, the file `page` if it is one, the folder
  * `page/_jcr_content`, and for Deactivate/Delete the folder `page/` itself. A handle with an
  * extension (`/content/dam/logo.jpg`) works the same way: the exact file, `logo.jpg.*` and
- * `logo.jpg/_jcr_content` (UNCERTAIN, AMS). The files of re-fetch URIs (§7.4) are not deleted,
- * even when the handle names them: the re-fetch replaces them, so visitors keep getting the old
- * copy until the new one is in place ("the cached page is not deleted from the cache … the
- * dispatcher is making a request back to the publish instance to replace the cached file,
- * instead of deleting it", EXP refetching-flush). A write begun before the flush is still
- * discarded for them (`deletedByFlush`), as for any file the flush invalidates.
+ * `logo.jpg/_jcr_content` (UNCERTAIN, AMS). The files of re-fetch URIs (§7.4) that their re-fetch
+ * will store are not deleted by an Activate, even when the handle names them: the re-fetch
+ * replaces them, so visitors keep getting the old copy until the new one is in place ("the cached
+ * page is not deleted from the cache … the dispatcher is making a request back to the publish
+ * instance to replace the cached file, instead of deleting it", EXP refetching-flush). A write
+ * begun before the flush is still discarded for them (`deletedByFlush`), as for any file the
+ * flush invalidates.
  */
 import type { FlushAction } from '../../../shared/cache-types'
 import { HEADERS_SUFFIX, TTL_SUFFIX } from './companions'
@@ -22,11 +23,19 @@ export interface FlushTargets {
   /** Last handle segment; `''` for the handle `/`, which deletes nothing. */
   base: string
   deleteHandleDir: boolean
-  /** Re-fetch URIs as docroot-relative files: kept for the re-fetch to replace. */
+  /** Re-fetch URIs as docroot-relative files: deleted with the handle's, unless kept. */
   extraFiles: string[]
+  /** Those of `extraFiles` left in place for their re-fetch to replace (`keptForRefetch`). */
+  keptFiles: string[]
 }
 
-export function flushTargets(handle: string, action: FlushAction, refetchFiles: readonly string[] = []): FlushTargets {
+/** A re-fetch URI's cache file, and whether the re-fetch's answer can be stored there. */
+export interface RefetchFile {
+  file: string
+  stored: boolean
+}
+
+export function flushTargets(handle: string, action: FlushAction, refetch: readonly RefetchFile[] = []): FlushTargets {
   const cut = handle.lastIndexOf('/')
   const dir = cut <= 0 ? '/' : handle.slice(0, cut)
   return {
@@ -35,7 +44,8 @@ export function flushTargets(handle: string, action: FlushAction, refetchFiles: 
     dir,
     base: handle.slice(cut + 1),
     deleteHandleDir: action === 'Delete' || action === 'Deactivate',
-    extraFiles: [...refetchFiles]
+    extraFiles: refetch.map((r) => r.file),
+    keptFiles: action === 'Activate' ? refetch.filter((r) => r.stored).map((r) => r.file) : []
   }
 }
 
@@ -52,15 +62,20 @@ export function entryVerdict(t: FlushTargets, name: string, isDir: boolean): Ent
 
 /**
  * A re-fetch URI's file or its `.h`/`.ttl`: left in place for the re-fetch to replace, under
- * Activate, the action the re-fetch is documented with (§7.4, PI); under Delete or Deactivate
- * the listed files are deleted first, like the handle's, and the re-fetch stores them anew.
+ * Activate only. Activate is the one action the re-fetch is documented and observed with (PI's
+ * request, EXP's publish); PI's words are "delete and recache", and EXP saw the file replaced
+ * instead. Under Delete or Deactivate the page is gone from the render, so a kept copy would
+ * outlive the re-fetch's 404 as a fresh file: the listed files are deleted first, like the
+ * handle's, and the re-fetch stores them anew if the render still has them. A URI whose re-fetch
+ * the cache would not store (a query string /ignoreUrlParams keeps, no extension, /rules deny)
+ * can replace nothing, so its file is deleted too (RefetchFile.stored).
  */
 export function keptForRefetch(t: FlushTargets, relPath: string): boolean {
-  if (t.extraFiles.length === 0 || t.action !== 'Activate') return false
+  if (t.keptFiles.length === 0) return false
   for (const suffix of [HEADERS_SUFFIX, TTL_SUFFIX]) {
-    if (relPath.endsWith(suffix) && t.extraFiles.includes(relPath.slice(0, -suffix.length))) return true
+    if (relPath.endsWith(suffix) && t.keptFiles.includes(relPath.slice(0, -suffix.length))) return true
   }
-  return t.extraFiles.includes(relPath)
+  return t.keptFiles.includes(relPath)
 }
 
 /**

@@ -10,9 +10,10 @@ import path from 'node:path'
 import type { FlushReport } from '../../../shared/cache-types'
 import type { InvalidationRequest } from './flush-request'
 import { HEADERS_SUFFIX, TTL_SUFFIX } from './companions'
-import { entryVerdict, flushTargets, keptForRefetch, type FlushTargets } from './flush-targets'
+import { entryVerdict, flushTargets, keptForRefetch, type FlushTargets, type RefetchFile } from './flush-targets'
 import { runInvalidateHandler } from './invalidate-handler'
 import type { CachePolicy } from './policy'
+import { requestCacheability } from './request-cacheability'
 import { statfilesToTouch, touchStatfiles } from './statfiles'
 import type { CacheStore } from './store'
 
@@ -45,8 +46,8 @@ export function planFlush(policy: CachePolicy, request: InvalidationRequest): Fl
   }
   if (request.unknownAction !== null)
     log.push(`x-workbench: unknown CQ-Action "${request.unknownAction}" handled as Activate`)
-  const refetchFiles = request.refetch.map(uriToFile).filter((f): f is string => f !== null)
-  const targets = flushTargets(request.handle, request.action, refetchFiles)
+  const refetch = request.refetch.map((uri) => refetchFile(policy, uri)).filter((r) => r !== null)
+  const targets = flushTargets(request.handle, request.action, refetch)
   const layout = { level: policy.statfileslevel, rootStatfile: policy.statfile }
   const statfiles = request.resourceOnly ? [] : statfilesToTouch(request.handle, layout)
   if (request.resourceOnly) log.push('x-workbench: CQ-Action-Scope ResourceOnly: no .stat file touched')
@@ -70,15 +71,25 @@ function activationLine(r: InvalidationRequest): string {
   return `Activation detected: action=${r.unknownAction ?? r.action} [${r.handle ?? ''}]`
 }
 
-/** A re-fetch URI's cache file: its path without the query, percent-decoded. */
-function uriToFile(uri: string): string | null {
-  const q = uri.search(/[?#]/)
-  const p = q < 0 ? uri : uri.slice(0, q)
+/**
+ * A re-fetch URI's cache file (its path without the query, percent-decoded) and whether the
+ * re-fetch can store it: the cache stage judges the re-fetch, a GET without credentials, as any
+ * request (§5.3), so a query string /ignoreUrlParams keeps makes it "not cacheable".
+ */
+function refetchFile(policy: CachePolicy, uri: string): RefetchFile | null {
+  const hash = uri.indexOf('#')
+  const target = hash < 0 ? uri : uri.slice(0, hash)
+  const q = target.indexOf('?')
+  const p = q < 0 ? target : target.slice(0, q)
+  let file: string
   try {
-    return decodeURIComponent(p)
+    file = decodeURIComponent(p)
   } catch {
     return null
   }
+  const query = q < 0 ? null : target.slice(q + 1)
+  const rc = requestCacheability(policy, { method: 'GET', path: p, decodedPath: file, query, headers: {} })
+  return { file, stored: rc.cacheable }
 }
 
 export interface Deletion {
