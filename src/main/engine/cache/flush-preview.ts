@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { FlushPreview } from '../../../shared/cache-types'
 import { readTtl } from './companions'
-import { collectDeletions, type FlushPlan } from './flush'
+import { plannedDeletions, type FlushPlan } from './flush'
 import { deletedByFlush } from './flush-targets'
 import { evaluateFreshness } from './freshness'
 import { isAutoInvalidated } from './policy'
@@ -28,7 +28,7 @@ export function previewFlush(store: CacheStore, plan: FlushPlan, opts: PreviewOp
     action: req.action,
     resourceOnly: req.resourceOnly,
     statfiles: plan.statfiles,
-    deletions: t ? collectDeletions(store, t).map((d) => ({ relPath: d.relPath, kind: d.kind })) : [],
+    deletions: plannedDeletions(store, plan),
     invalidated: { count: 0, sample: [], truncated: false },
     refetch: plan.refetch,
     handler: plan.handler,

@@ -102,7 +102,7 @@ export interface Deletion {
  * Existing entries the flush removes: one folder listing, never a tree walk. Re-fetch URIs'
  * files stay for their re-fetch to replace (flush-targets.ts).
  */
-export function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[] {
+function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[] {
   const out: Deletion[] = []
   const dir = store.docroot.resolve(t.dir)
   if (dir.ok && t.base !== '' && store.docroot.isInside(dir.abs)) {
@@ -134,6 +134,14 @@ export function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[]
     }
   }
   return out
+}
+
+/**
+ * What a plan would delete, as the flush's preview and explain list it (read from the cache
+ * folder, nothing changed); nothing for the connection test.
+ */
+export function plannedDeletions(store: CacheStore, plan: FlushPlan): Pick<Deletion, 'relPath' | 'kind'>[] {
+  return plan.targets ? collectDeletions(store, plan.targets).map((d) => ({ relPath: d.relPath, kind: d.kind })) : []
 }
 
 export interface ExecuteOptions {

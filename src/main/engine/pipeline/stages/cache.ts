@@ -79,23 +79,19 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
     return false
   }
   const log = [`checking [${rc.relPath}]`, ...rc.log, ...lookup.log]
-  const file = lookup.kind === 'cached' || lookup.kind === 'missing' ? lookup.abs : null
-  const detail = {
-    cacheable: lookup.kind !== 'refused' && lookup.kind !== 'not-cacheable',
-    reason: ctx.cacheInfo,
-    file,
-    relPath: rc.relPath
-  }
   ctx.trace.cacheInfo = ctx.cacheInfo
   if (lookup.kind === 'refused' || lookup.kind === 'not-cacheable') {
-    ctx.record('cache', 'pass', ctx.cacheInfo, { log: [...log, action(rc.relPath, 'NONE')], detail })
+    ctx.record('cache', 'pass', ctx.cacheInfo, {
+      log: [...log, action(rc.relPath, 'NONE')],
+      detail: { cacheable: false, reason: ctx.cacheInfo, file: null, relPath: rc.relPath }
+    })
     return false
   }
   if (lookup.kind === 'missing') {
     ctx.cachePlan = { relPath: rc.relPath }
     ctx.record('cache', 'pass', `${rc.relPath} is not in the cache: caching`, {
       log: [...log, action(rc.relPath, 'CREATE')],
-      detail
+      detail: lookupDetail(lookup, rc.relPath, ctx.cacheInfo)
     })
     return false
   }
@@ -105,7 +101,6 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
     if (lookup.state === 'stale' || lookup.state === 'expired') {
       ctx.cacheInfo = CACHE_INFO.deliveredWhileRefetched
       ctx.trace.cacheInfo = ctx.cacheInfo
-      detail.reason = ctx.cacheInfo
     }
     const why =
       lookup.state === 'fresh'
@@ -117,7 +112,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
       lookup,
       relPath: rc.relPath,
       log,
-      detail: { ...detail, governingStat: lookup.governingStat }
+      detail: lookupDetail(lookup, rc.relPath, ctx.cacheInfo)
     }
     if (checker !== null) return deliverIfAuthorized(ctx, checker, delivery, why)
     return deliver(ctx, delivery, why, [], {})
@@ -125,7 +120,7 @@ export function cache(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.cachePlan = { relPath: rc.relPath, stale: { file: lookup.file, relPath: rc.relPath } }
   ctx.record('cache', 'pass', `${rc.relPath} is ${lookup.state}: ${ctx.cacheInfo}`, {
     log: [...log, action(rc.relPath, 'CREATE')],
-    detail: { ...detail, governingStat: lookup.governingStat }
+    detail: lookupDetail(lookup, rc.relPath, ctx.cacheInfo)
   })
   return false
 }
@@ -145,7 +140,7 @@ function replaceByRefetch(ctx: RequestContext, lookup: CachedLookup, relPath: st
   ctx.cachePlan = { relPath, stale: { file: lookup.file, relPath } }
   ctx.record('cache', 'pass', `${relPath} is fetched again by a re-fetching flush: ${ctx.cacheInfo}`, {
     log: [`checking [${relPath}]`, ...rcLog, ...(replaced ? [] : lookup.log), action(relPath, 'CREATE')],
-    detail: { cacheable: true, reason: ctx.cacheInfo, file: lookup.abs, relPath, governingStat: lookup.governingStat }
+    detail: lookupDetail(lookup, relPath, ctx.cacheInfo)
   })
   return false
 }
@@ -293,13 +288,13 @@ const shared = new WeakMap<CachedLookup | MissingLookup, SharedParts>()
 function sharedParts(lookup: CachedLookup | MissingLookup, relPath: string, cacheInfo: string): SharedParts {
   let parts = shared.get(lookup)
   if (!parts) {
-    const detail = { cacheable: true, reason: cacheInfo, file: lookup.abs, relPath }
+    const detail = lookupDetail(lookup, relPath, cacheInfo)
     parts =
       lookup.kind === 'cached'
         ? {
             why: `target file cached: ${relPath}`,
             log: [`checking [${relPath}]`, ...lookup.log, action(relPath, 'DELIVER'), 'request declined'],
-            detail: { ...detail, governingStat: lookup.governingStat }
+            detail
           }
         : {
             why: `${relPath} is not in the cache: caching`,
@@ -309,6 +304,16 @@ function sharedParts(lookup: CachedLookup | MissingLookup, relPath: string, cach
     shared.set(lookup, parts)
   }
   return parts
+}
+
+/** The trace detail of a cacheable request with a file (its governing `.stat` too) or without one yet. */
+function lookupDetail(
+  lookup: CachedLookup | MissingLookup,
+  relPath: string,
+  reason: string | undefined
+): Record<string, unknown> {
+  const detail = { cacheable: true, reason, file: lookup.abs, relPath }
+  return lookup.kind === 'cached' ? { ...detail, governingStat: lookup.governingStat } : detail
 }
 
 /**

@@ -14,11 +14,11 @@
 import { Readable } from 'node:stream'
 import {
   clientAllowedToFlush,
-  collectDeletions,
   executeFlush,
   isInvalidationRequest,
   parseInvalidation,
   planFlush,
+  plannedDeletions,
   type FlushPlan,
   type ParsedInvalidation
 } from '../../cache'
@@ -116,7 +116,7 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.setOutcome('flush')
     if (!parsed.ok) return answerInvalid(ctx, parsed)
     const plan = planFlush(cache.policy, parsed.request)
-    const deletions = plan.targets ? collectDeletions(cache.store, plan.targets).map((d) => d.relPath) : []
+    const deletions = plannedDeletions(cache.store, plan).map((d) => d.relPath)
     const what = wouldDo(plan, deletions)
     ctx.record('flush', propagate ? 'changed' : 'stop', propagate ? `${what}; ${PROPAGATE}` : what, {
       detail: { ...plan, deletions },
