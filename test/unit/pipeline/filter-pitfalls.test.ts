@@ -78,6 +78,29 @@ describe('filter pitfalls (§10)', () => {
     ).toBe('deny')
   })
 
+  it('7: a rule whose /path never matches is dead as a whole: no selector-chain warning, and its trace row says why', () => {
+    const why =
+      'the Dispatcher\'s /path ends at the first dot (/etc.clientlibs/x.js has the path /etc), so "/etc.clientlibs/*" never matches; use /url'
+    const rules = [
+      rule('0001', 'deny', `/url "*"`),
+      rule('0002', 'allow', `/path "/etc.clientlibs/*" /selectors "model"`)
+    ]
+    expect(compileFilter(rules).warnings.map((x) => x.code)).toEqual(['PITFALL_PATH_WITH_DOT'])
+    const result = run(rules, 'GET /etc.clientlibs/page.model.infinity.json HTTP/1.1')
+    expect(result.decision).toBe('deny')
+    expect(result.rules.find((r) => r.label === '0002')!.note).toBe(`the rule never matches any request: ${why}`)
+    // A regex with a dead alternative only can still match: the chain warning stands, and no note.
+    const partly = [
+      rule('0001', 'deny', `/url "*"`),
+      rule('0002', 'allow', `/path '/content/.*|/etc\\.clientlibs' /selectors "model"`)
+    ]
+    expect(compileFilter(partly).warnings.map((x) => x.code)).toEqual([
+      'PITFALL_PATH_WITH_DOT',
+      'PITFALL_SELECTOR_CHAIN'
+    ])
+    expect(run(partly, 'GET /content/page.model.infinity.json HTTP/1.1').rules[1].note).toBeUndefined()
+  })
+
   it("4: an empty /selectors pattern (\"\", '', '()') matches only a request without selectors, so it is no chain pitfall", () => {
     const rules = [rule('0001', 'deny', `/url "*"`), rule('0002', 'allow', `/path "/content/*" /selectors ""`)]
     expect(compileFilter(rules).warnings).toEqual([])

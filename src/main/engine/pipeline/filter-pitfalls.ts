@@ -39,7 +39,14 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
     )
   }
   const extension = spec('extension')
-  if (rule.type === 'allow' && extension && !spec('path') && !spec('url') && !glob && !neverMatches(rule)) {
+  if (
+    rule.type === 'allow' &&
+    extension &&
+    !spec('path') &&
+    !spec('url') &&
+    !glob &&
+    whyRuleNeverMatches(rule) === null
+  ) {
     const ext = exampleWord(extension) ?? 'css'
     warn(
       'PITFALL_EXTENSION_WITHOUT_PATH',
@@ -51,7 +58,7 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
   const path = spec('path')
   if (path) {
     const dead = deadPathAlternatives(path)
-    if (dead !== null) warn('PITFALL_PATH_WITH_DOT', 'path', path.pos, dead)
+    if (dead !== null) warn('PITFALL_PATH_WITH_DOT', 'path', path.pos, dead.message)
   }
   // §10.6: "[.]*" in a glob is one dot and then anything, not "any number of dots".
   for (const m of rule.matchers) {
@@ -89,7 +96,7 @@ export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
     const selectors = selectorsOf(rule)
     // An empty pattern ("", '', '()') matches only a request without selectors, never a chain.
     if (rule.type !== 'allow' || !selectors || selectors.source.replace(/[()]/g, '') === '') return
-    if (neverMatches(rule)) return
+    if (whyRuleNeverMatches(rule) !== null) return
     if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
     const selector = exampleWord(selectors) ?? 'model'
     warnings.push(
@@ -107,12 +114,19 @@ export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
 }
 
 /**
- * Whether a property no request satisfies (filter-never-matches.ts) keeps the whole rule from
- * matching: its properties must all match, so it lets nothing through, and the warnings that it
- * lets too much through (§10.2, §10.4) would be wrong, whichever element the dead one is.
+ * Why no request matches the rule: one of its properties never matches (filter-never-matches.ts,
+ * or a /path that needs a dot, §10.7), and a rule matches only when all do. Such a rule lets
+ * nothing through, so the warnings that it lets too much through (§10.2, §10.4) would be wrong,
+ * whichever element the dead one is. Null when it can match.
  */
-function neverMatches(rule: FilterRule): boolean {
-  return rule.matchers.some(({ element, pattern }) => whyNeverMatches(element, pattern) !== null)
+export function whyRuleNeverMatches(rule: FilterRule): string | null {
+  for (const { element, pattern } of rule.matchers) {
+    const why = whyNeverMatches(element, pattern)
+    if (why !== null) return why
+  }
+  const path = rule.matchers.find((m) => m.element === 'path')?.pattern
+  const dead = path && deadPathAlternatives(path)
+  return dead && dead.whole ? dead.message : null
 }
 
 /**
@@ -148,18 +162,19 @@ export function problem(
 /**
  * §10.7: the Sling path ends at the first dot, so a `/path` pattern that needs a dot never
  * matches. Said of the whole pattern when every alternative needs one, else of the dead
- * alternatives only (`'/content/.*|/etc\\.clientlibs'` still allows /content/…). Null when
- * nothing is dead.
+ * alternatives only (`'/content/.*|/etc\\.clientlibs'` still allows /content/…); `whole` when
+ * the pattern never matches. Null when nothing is dead.
  */
-function deadPathAlternatives(path: PatternSpec): string | null {
+function deadPathAlternatives(path: PatternSpec): { message: string; whole: boolean } | null {
   const why = "the Dispatcher's /path ends at the first dot (/etc.clientlibs/x.js has the path /etc)"
-  if (path.kind === 'glob')
-    return globNeedsChar(path.source, '.') ? `${why}, so "${path.source}" never matches; use /url` : null
+  const whole = { message: `${why}, so "${path.source}" never matches; use /url`, whole: true }
+  if (path.kind === 'glob') return globNeedsChar(path.source, '.') ? whole : null
   const alternatives = ereAlternatives(path.source)
   const dead = alternatives.filter((alt) => ereNeedsChar(alt, '.'))
   if (dead.length === 0) return null
-  if (dead.length === alternatives.length) return `${why}, so "${path.source}" never matches; use /url`
+  if (dead.length === alternatives.length) return whole
   const listed = dead.map((alt) => `"${alt}"`).join(', ')
   const one = dead.length === 1
-  return `${why}, so the alternative${one ? '' : 's'} ${listed} never match${one ? 'es' : ''} (the others still can); use /url for ${one ? 'it' : 'them'}`
+  const message = `${why}, so the alternative${one ? '' : 's'} ${listed} never match${one ? 'es' : ''} (the others still can); use /url for ${one ? 'it' : 'them'}`
+  return { message, whole: false }
 }

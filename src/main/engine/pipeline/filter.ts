@@ -25,11 +25,10 @@ import type {
   FilterRuleFailure,
   FilterRuleTrace
 } from '../../../shared/trace-match'
-import { whyNeverMatches } from './filter-never-matches'
 import { compilePattern, type CompiledPattern } from '../match/pattern'
 import { PatternError } from '../match/posix-regex'
 import { decompose } from '../match/sling'
-import { problem, rulePitfalls, selectorChainPitfalls } from './filter-pitfalls'
+import { problem, rulePitfalls, selectorChainPitfalls, whyRuleNeverMatches } from './filter-pitfalls'
 
 export interface FilterRequest {
   method: string
@@ -223,10 +222,8 @@ function ruleNote(rule: FilterRule, matchers: CompiledMatcher[]): string | undef
   if (matchers.length === 0) return 'the rule has no /glob and no element properties, so it never matches'
   const broken = matchers.find((m) => m.error)
   if (broken) return `the /${broken.element} regular expression is invalid, so the rule never matches`
-  for (const { element, pattern } of rule.matchers) {
-    const why = whyNeverMatches(element, pattern)
-    if (why !== null) return `the rule never matches any request: ${why}`
-  }
+  const why = whyRuleNeverMatches(rule)
+  if (why !== null) return `the rule never matches any request: ${why}`
   if (rule.type === null) return 'the rule has no valid /type ("allow" or "deny"), so it never decides'
   return undefined
 }
