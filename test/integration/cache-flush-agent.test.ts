@@ -197,6 +197,29 @@ describe('the re-fetching flush (§7.4)', () => {
     expect(s.read(DATA)).toBe('new')
   })
 
+  for (const [what, target, scope] of [
+    ['a page /invalidate does not match', '/content/site/data.json', undefined],
+    ['a page under CQ-Action-Scope: ResourceOnly', '/content/site/data.html', 'ResourceOnly']
+  ] as const) {
+    it(`${what} whose re-fetch stores nothing (503, /serveStaleOnError "1") is deleted after it, as a flush without the list deletes it`, async () => {
+      // PI: "delete cached files, and immediately retrieve and recache": when the recache fails
+      // the file is gone. Kept, the old copy (not stale: no .stat governs it, or none was
+      // touched) would be delivered as "target file cached" after the render came back.
+      const s = await cacheStackForThisTest({ statfileslevel: 3, serveStaleOnError: true })
+      s.up.publish.behave(target, { body: 'old' })
+      await s.prime(target)
+      s.up.publish.behave(target, { status: 503, body: 'down' })
+      const f = await s.flush({ handle: '/content/site/data', scope, body: `${target}\n` })
+      expect(f.status).toBe(200)
+      expect(s.up.publish.last?.url).toBe(target)
+      expect(s.exists(target)).toBe(false)
+      s.up.publish.behave(target, { body: 'new' })
+      const next = await s.get(target)
+      expect(next.headers['x-cache-info']).toBe('caching')
+      expect(next.text).toBe('new')
+    })
+  }
+
   it('with two engines in one process, each re-fetches through its own farm: its own render, its own docroot', async () => {
     const first = await cacheStackForThisTest({ statfileslevel: 3 })
     const second = await cacheStackForThisTest({ statfileslevel: 3 })

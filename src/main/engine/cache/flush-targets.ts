@@ -68,7 +68,8 @@ export function entryVerdict(t: FlushTargets, name: string, isDir: boolean): Ent
  * outlive the re-fetch's 404 as a fresh file: the listed files are deleted first, like the
  * handle's, and the re-fetch stores them anew if the render still has them. A URI whose re-fetch
  * the cache would not store (a query string /ignoreUrlParams keeps, no extension, /rules deny)
- * can replace nothing, so its file is deleted too (RefetchFile.stored).
+ * can replace nothing, so its file is deleted too (RefetchFile.stored); a kept file whose
+ * re-fetch stores nothing is deleted after it (refetchListed, flush.ts).
  */
 export function keptForRefetch(t: FlushTargets, relPath: string): boolean {
   if (t.keptFiles.length === 0) return false

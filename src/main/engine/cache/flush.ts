@@ -12,6 +12,7 @@ import type { InvalidationRequest } from './flush-request'
 import { HEADERS_SUFFIX, TTL_SUFFIX } from './companions'
 import { entryVerdict, flushTargets, keptForRefetch, type FlushTargets, type RefetchFile } from './flush-targets'
 import { runInvalidateHandler } from './invalidate-handler'
+import type { CachedFile } from './hot-files'
 import type { CachePolicy } from './policy'
 import { requestCacheability } from './request-cacheability'
 import { statfilesToTouch, touchStatfiles } from './statfiles'
@@ -134,6 +135,42 @@ function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[] {
     }
   }
   return out
+}
+
+/**
+ * §7.4: fetches each listed URI again (`fetch` sends it through the pipeline), in order. A file
+ * the flush kept for its re-fetch that the re-fetch did not replace (the render failed, or its
+ * answer is not stored) is deleted then, as the flush deletes it without the list: PI's "delete
+ * and recache" leaves no old copy when the recache fails, while a kept one would be delivered
+ * as fresh where no touched `.stat` governs it (outside /invalidate, or under ResourceOnly),
+ * /serveStaleOnError "1" or not. The answers' one-line summaries are returned.
+ */
+export async function refetchListed(
+  store: CacheStore,
+  plan: FlushPlan,
+  report: FlushReport,
+  fetch: (uri: string) => Promise<string>
+): Promise<string[]> {
+  const answers: string[] = []
+  for (const uri of plan.refetch) {
+    const kept = keptCopy(store, plan, uri)
+    answers.push(await fetch(uri))
+    if (kept && store.dropStale(kept.relPath, kept.file, UNREPLACED)) {
+      report.deleted.push(kept.relPath)
+      report.log.push(`x-workbench: deleted ${kept.file.abs}: ${UNREPLACED}`)
+    }
+  }
+  return answers
+}
+
+const UNREPLACED = 'kept for its re-fetch, which stored nothing new'
+
+/** The cached copy of a re-fetch URI's file that the flush left in place, as it is now. */
+function keptCopy(store: CacheStore, plan: FlushPlan, uri: string): { relPath: string; file: CachedFile } | null {
+  const target = refetchFile(store.policy, uri)
+  if (plan.targets === null || target === null || !keptForRefetch(plan.targets, target.file)) return null
+  const lookup = store.lookup(target.file)
+  return lookup.kind === 'cached' ? { relPath: target.file, file: lookup.file } : null
 }
 
 /**

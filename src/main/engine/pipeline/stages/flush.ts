@@ -19,6 +19,7 @@ import {
   parseInvalidation,
   planFlush,
   plannedDeletions,
+  refetchListed,
   type FlushPlan,
   type ParsedInvalidation
 } from '../../cache'
@@ -131,9 +132,9 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     if (!parsed.ok) return answerInvalid(ctx, parsed)
     const plan = planFlush(cache.policy, parsed.request)
     const report = await executeFlush(store, plan)
-    const refetched: string[] = []
     const refetch = ctx.config.refetch
-    if (refetch) for (const uri of report.refetch) refetched.push(await refetch(ctx.headers.host ?? 'localhost', uri))
+    const host = ctx.headers.host ?? 'localhost'
+    const refetched = refetch ? await refetchListed(store, plan, report, (uri) => refetch(host, uri)) : []
     const r = parsed.request
     const done =
       plan.targets === null
