@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { executeFlush, planFlush } from '../../../src/main/engine/cache/flush'
+import { executeFlush, planFlush, refetchListed } from '../../../src/main/engine/cache/flush'
 import { previewFlush } from '../../../src/main/engine/cache/flush-preview'
 import { isInvalidationRequest, parseInvalidation } from '../../../src/main/engine/cache/flush-request'
 import type { CacheStore } from '../../../src/main/engine/cache/store'
@@ -235,6 +235,27 @@ describe('statfiles and invalidation, worked examples of §12.4 (handle /content
     const report = await run(store, activate, '/content/site/other.json?x=1\n')
     expect(report.refetch).toEqual(['/content/site/other.json?x=1'])
     expect(report.deleted).toEqual(['/content/site/other.json', '/content/site/other.json.h'])
+  })
+
+  it('S12: a kept file its re-fetch did not replace is deleted after it; one replaced by a file of the same size and time is not', async () => {
+    const { store, root } = await scenario(3)
+    const abs = path.join(root, 'content/site/en/data.json')
+    const p = plan(store, activate, '/content/site/en/data.json\n')
+    const report = await executeFlush(store, p)
+    // The replacement a re-fetch stores: a new file renamed over the old one, here with the same
+    // size and modification time, as a re-fetch in the millisecond of the first store would give.
+    await refetchListed(store, p, report, async (uri) => {
+      const old = fs.statSync(abs)
+      fs.writeFileSync(`${abs}_new`, fs.readFileSync(abs))
+      fs.utimesSync(`${abs}_new`, old.atime, old.mtime)
+      fs.renameSync(`${abs}_new`, abs)
+      return uri
+    })
+    expect(fs.existsSync(abs)).toBe(true)
+    expect(report.deleted).toEqual([])
+    await refetchListed(store, p, report, async (uri) => uri)
+    expect(fs.existsSync(abs)).toBe(false)
+    expect(report.deleted).toEqual(['/content/site/en/data.json'])
   })
 
   it("S12: the handle's own renderings are deleted except the ones the body lists for re-fetch", async () => {

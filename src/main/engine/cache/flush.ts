@@ -155,7 +155,8 @@ export async function refetchListed(
   for (const uri of plan.refetch) {
     const kept = keptCopy(store, plan, uri)
     answers.push(await fetch(uri))
-    if (kept && store.dropStale(kept.relPath, kept.file, UNREPLACED)) {
+    // A replacement is a new file renamed over the old one: a new inode, whatever its size and time.
+    if (kept && inodeOf(kept.file.abs) === kept.ino && store.dropStale(kept.relPath, kept.file, UNREPLACED)) {
       report.deleted.push(kept.relPath)
       report.log.push(`x-workbench: deleted ${kept.file.abs}: ${UNREPLACED}`)
     }
@@ -166,11 +167,19 @@ export async function refetchListed(
 const UNREPLACED = 'kept for its re-fetch, which stored nothing new'
 
 /** The cached copy of a re-fetch URI's file that the flush left in place, as it is now. */
-function keptCopy(store: CacheStore, plan: FlushPlan, uri: string): { relPath: string; file: CachedFile } | null {
+function keptCopy(
+  store: CacheStore,
+  plan: FlushPlan,
+  uri: string
+): { relPath: string; file: CachedFile; ino: number | null } | null {
   const target = refetchFile(store.policy, uri)
   if (plan.targets === null || target === null || !keptForRefetch(plan.targets, target.file)) return null
   const lookup = store.lookup(target.file)
-  return lookup.kind === 'cached' ? { relPath: target.file, file: lookup.file } : null
+  return lookup.kind === 'cached' ? { relPath: target.file, file: lookup.file, ino: inodeOf(lookup.file.abs) } : null
+}
+
+function inodeOf(abs: string): number | null {
+  return fs.statSync(abs, { throwIfNoEntry: false })?.ino ?? null
 }
 
 /**
