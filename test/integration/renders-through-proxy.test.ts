@@ -40,21 +40,26 @@ describe('renders through the proxy (§12.5)', () => {
     expect(s.up.rend01.count).toBe(0)
     const render = a.trace.stages.find((x) => x.stage === 'render')!
     expect(render.summary).toContain('sticky cookie renderid=rend02')
-    // The module's debug lines (EXP): the connection, then each header line sent, in order, the
-    // client's in its spelling and the module's own last.
+    // The module's debug lines (EXP): the new connection, then each header line sent, in order,
+    // the client's in its spelling and the module's own last, then the connection kept.
     const log = render.log ?? []
-    expect(log[0]).toBe(`Connected to backend rend02 (127.0.0.1:${s.up.rend02.port})`)
+    expect(log.slice(0, 2)).toEqual([
+      `Creating new connection: 127.0.0.1:${s.up.rend02.port}`,
+      `Connected to backend rend02 (127.0.0.1:${s.up.rend02.port})`
+    ])
     expect(log).toContain('Adding request header: Host')
     expect(log).toContain('Adding request header: accept-LANGUAGE')
     expect(log).toContain('Adding request header: cookie')
-    expect(log.slice(-3)).toEqual([
+    expect(log.slice(-4)).toEqual([
       'Adding request header: Via',
       'Adding request header: X-Forwarded-For',
-      'Adding request header: Server-Agent'
+      'Adding request header: Server-Agent',
+      `Storing socket for later reuse: 127.0.0.1:${s.up.rend02.port}`
     ])
-    // The same head again (its decisions replayed, its header records shared): the same lines.
+    // The same head again (its decisions replayed, its header records shared): the same lines,
+    // on the connection kept.
     const again = await s.send('/content/p.html', { headers: { cookie: 'renderid=rend02', 'accept-LANGUAGE': 'en' } })
-    expect(again.trace.stages.find((x) => x.stage === 'render')!.log).toEqual(log)
+    expect(again.trace.stages.find((x) => x.stage === 'render')!.log).toEqual(log.slice(1))
   })
 
   it('R2: with /failover "1" a 503 from the first render is resent to the second', async () => {
@@ -179,7 +184,10 @@ describe('renders through the proxy (§12.5)', () => {
     // The module's line once, and a log line naming no render, as for AMS's gateway timeouts.
     const render = a.trace.stages.find((x) => x.stage === 'render')!
     const log = render.log ?? []
-    expect(log[0]).toBe(`Connected to backend rend01 (127.0.0.1:${s.up.rend01.port})`)
+    expect(log.slice(0, 2)).toEqual([
+      `Creating new connection: 127.0.0.1:${s.up.rend01.port}`,
+      `Connected to backend rend01 (127.0.0.1:${s.up.rend01.port})`
+    ])
     expect(log.filter((l) => l.startsWith('Unable'))).toEqual([
       `Unable to receive response from 127.0.0.1:${s.up.rend01.port}: timed out`
     ])

@@ -29,6 +29,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Farm } from '../../../shared/config-model'
 import { describeHealth, isUnhealthy, type HealthCheckResult } from './health-check'
+import { pushOpening, withOpening, type ConnectionUse } from './keep-alive-log'
 import { RenderError } from './render-client'
 import { socketErrorText } from './socket-errors'
 import type { RenderStatistics } from './statistics'
@@ -42,8 +43,10 @@ export type SendOutcome<R> =
       discard(): void
       /** The render had begun reading the request body when it answered (it cannot be sent again). */
       bodyTouched: boolean
+      /** What the render's connection did for the attempt (keep-alive-log.ts), where known. */
+      use?: ConnectionUse
     }
-  | { kind: 'error'; error: RenderError; bodyTouched: boolean }
+  | { kind: 'error'; error: RenderError; bodyTouched: boolean; use?: ConnectionUse }
 
 export interface AttemptTarget {
   label: string
@@ -181,7 +184,9 @@ export function firstAnswer<R>(
   statistics: RenderStatistics | null,
   now: number = performance.now(),
   /** `AttemptDeps.connected`'s lines for that render. */
-  connected: readonly string[] = []
+  connected: readonly string[] = [],
+  /** What the render's connection did for the attempt: its keep-alive lines go before `connected`. */
+  use?: ConnectionUse
 ): AttemptsResult<R> {
   const i = plan.order[0]
   const durationMs = now - started
@@ -203,7 +208,7 @@ export function firstAnswer<R>(
     status,
     response,
     attempts: [attempt],
-    log: connected,
+    log: withOpening(use, target.origin, connected),
     reason: answerReason([attempt])
   }
 }
@@ -272,7 +277,10 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
         }
         if (e.kind === 'timeout') {
           // Connected and sent: the render took the request and never answered it.
-          if (deps.connected) log.push(...deps.connected(i))
+          if (deps.connected) {
+            pushOpening(log, outcome.use, target.origin)
+            log.push(...deps.connected(i))
+          }
           const took = now() - started
           stats?.recordTimeout(i, plan.uri, took, e.message)
           report(i, round, started, 'timeout', e.message)
@@ -290,6 +298,8 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
         stats?.recordConnectFailure(i, plan.uri, text)
         unreachable.add(i)
         report(i, round, started, 'connect-failed', text)
+        // The drops the pool made since are still told (the attempt opened no connection).
+        pushOpening(log, outcome.use, target.origin, false)
         log.push(`Unable to connect socket to ${target.origin}: ${text}`)
         if (outcome.bodyTouched && !plan.replayable) {
           return {
@@ -304,7 +314,10 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
       }
 
       unreachable.delete(i)
-      if (deps.connected) log.push(...deps.connected(i))
+      if (deps.connected) {
+        pushOpening(log, outcome.use, target.origin)
+        log.push(...deps.connected(i))
+      }
       const status = outcome.status
       stats?.recordResponse(i, plan.uri, now() - started)
       const deliver = (result: string): AttemptsResult<R> => {

@@ -14,6 +14,7 @@ import type { SendOutcome } from './attempts'
 import { BodyGuard } from './body-guard'
 import { RenderError, type ForwardRequest, type RenderClient, type ResponseSink } from './render-client'
 import type { ConfiguredSpelling } from '../http/header-spelling'
+import type { ConnectionUse } from './keep-alive-log'
 
 export interface PendingResponse {
   status: number
@@ -48,6 +49,8 @@ export function startForward(
   let target: ResponseSink | null = null
   let held: Buffer[] | null = null
   let ended = false
+  /** The render's connection was kept once the answer was read (ResponseSink.onEnd). */
+  let kept: boolean | undefined
   let failure: RenderError | null = null
   let resume: () => void = () => undefined
   let abort: () => void = () => undefined
@@ -57,11 +60,11 @@ export function startForward(
     finished = true
     onFinish?.()
   }
-  const fail = (error: RenderError): void => {
+  const fail = (error: RenderError, use?: ConnectionUse): void => {
     finish()
     if (!settled) {
       settled = true
-      onOutcome({ kind: 'error', error, bodyTouched: guard?.touched ?? false })
+      onOutcome({ kind: 'error', error, bodyTouched: guard?.touched ?? false, use })
       return
     }
     if (target) target.onError(error)
@@ -84,7 +87,7 @@ export function startForward(
       sink.onHead(status, headers, () => resume(), spelling)
       let ready = true
       if (held) for (const chunk of held.splice(0)) ready = sink.onData(chunk)
-      if (ended) sink.onEnd()
+      if (ended) sink.onEnd(kept)
       else if (failure) sink.onError(failure)
       else if (ready) resume()
     },
@@ -93,7 +96,7 @@ export function startForward(
     }
   })
 
-  const answered = (response: PendingResponse): void => {
+  const answered = (response: PendingResponse, use?: ConnectionUse): void => {
     if (settled) return
     settled = true
     onOutcome({
@@ -101,7 +104,8 @@ export function startForward(
       status: response.status,
       response,
       discard: response.discard,
-      bodyTouched: guard?.touched ?? false
+      bodyTouched: guard?.touched ?? false,
+      use
     })
   }
 
@@ -109,9 +113,9 @@ export function startForward(
     abort = client.forward(
       { method: req.method, path: req.path, headers: req.headers, body: guard?.stream ?? null },
       {
-        onHead(status, headers, resumeRender, spelling) {
+        onHead(status, headers, resumeRender, spelling, use) {
           resume = resumeRender
-          answered(pending(status, headers, spelling))
+          answered(pending(status, headers, spelling), use)
         },
         onRefusedHead(head) {
           // The connection is gone with the parser's error: the answer has no body to wait for.
@@ -124,10 +128,13 @@ export function startForward(
           ;(held ??= []).push(chunk)
           return false
         },
-        onEnd() {
+        onEnd(keptAfter) {
           finish()
-          if (target) target.onEnd()
-          else ended = true
+          if (target) target.onEnd(keptAfter)
+          else {
+            ended = true
+            kept = keptAfter
+          }
         },
         onError: fail
       }

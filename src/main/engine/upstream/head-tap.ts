@@ -18,15 +18,33 @@
  * the connection waits while the render's further reads are kept, until the head is whole (or
  * HEAD_BYTES came, or the render closed, or the request was given up, `/receiveTimeout` or the
  * client gone), and then comes with that first error and the bytes.
+ *
+ * The tap is also the connection's record for the module's keep-alive lines (keep-alive-log.ts):
+ * how many requests went out on it (the first one opened it), when its last answer was read with
+ * the connection kept, and undici's closing of it for inactivity, told to the render's client.
+ * A request's handler learns which connection carried it from the channels undici publishes just
+ * before it calls the handler (`undici:request:headers`, `undici:request:error`): `answeringTap`.
  */
 import diagnostics from 'node:diagnostics_channel'
 import type { Socket } from 'node:net'
 import { errors } from 'undici'
 import { KeptHead, type WithBackendHead } from '../http/backend-head'
 
-class HeadTap {
+/** Told when undici closed a kept connection of its render for its inactivity. */
+export interface IdleDropSink {
+  droppedIdle(seconds: number): void
+}
+
+/** undici's error for a kept connection its keep-alive timer closed (client-h1.js onParserTimeout). */
+const IDLE_TIMEOUT = 'socket idle timeout'
+
+export class HeadTap {
   private readonly kept = new KeptHead()
   private reading = false
+  /** Requests whose head went out on this connection. */
+  private sent = 0
+  /** When its last answer was read with the connection kept (performance.now()); 0 before. */
+  private idleSince = 0
   /** The parser's error on a head not yet whole, and the destroy it waits for (holdUntilWhole). */
   private held: { error: Error; destroy: (error: Error) => void } | null = null
   private readonly take = (chunk: Buffer): void => {
@@ -34,7 +52,10 @@ class HeadTap {
     if (this.held && this.kept.whole()) this.release()
   }
 
-  constructor(private readonly socket: Socket) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly owner: IdleDropSink | undefined
+  ) {
     this.holdUntilWhole()
     // undici destroys the socket with the parser's error; the request fails with that same
     // error once the socket closes, after this listener ran.
@@ -42,8 +63,28 @@ class HeadTap {
       // undici's HTTPParserError has no code (its constants.ERROR is not indexed by number).
       if (this.reading && err instanceof errors.HTTPParserError)
         (err as WithBackendHead).backendHead = this.kept.bytes()
+      else if (this.idleSince > 0 && err instanceof errors.InformationalError && err.message === IDLE_TIMEOUT)
+        // Rounded: a timer may fire a fraction of a millisecond before its time by this clock
+        // (libuv starts it from the loop's cached time), and 60 s idle must not read 59.
+        this.owner?.droppedIdle(Math.round((performance.now() - this.idleSince) / 1000))
       this.stop()
     })
+  }
+
+  /** The request being answered is the first this connection carried: it opened it. */
+  get opened(): boolean {
+    return this.sent === 1
+  }
+
+  /**
+   * Whether undici kept this connection for later requests once the answer was read: asked on
+   * the tick after the answer's end, as undici decides (and destroys it when not kept) right
+   * after the handler's onResponseEnd returns (client-h1.js onMessageComplete).
+   */
+  keptAfterAnswer(): boolean {
+    if (this.socket.destroyed) return false
+    this.idleSince = performance.now()
+    return true
   }
 
   /**
@@ -74,6 +115,7 @@ class HeadTap {
 
   /** A request's head went out: what comes next is its answer. */
   start(): void {
+    this.sent++
     this.kept.clear()
     // Added while undici's 'readable' listener holds the socket paused: 'data' does not make it flow.
     if (!this.reading) this.socket.on('data', this.take)
@@ -99,19 +141,42 @@ diagnostics.subscribe('undici:client:sendHeaders', (message) => {
   byRequest.set(request, tap)
 })
 
+/**
+ * The tap of the request whose head or error undici hands its handler now: undici publishes
+ * `undici:request:headers` and `undici:request:error` synchronously just before it calls that
+ * request's handler (lib/core/request.js), so the handler reads it first thing. Null for a
+ * request no connection carried (a failed connect).
+ */
+let answering: HeadTap | null = null
+
+/**
+ * The connection of the request whose handler undici is calling now (see `answering`), taken:
+ * a handler called without the channel before it (undici refusing a dispatch at once) finds none.
+ */
+export function answeringTap(): HeadTap | null {
+  const tap = answering
+  answering = null
+  return tap
+}
+
 diagnostics.subscribe('undici:request:headers', (message) => {
   const { request, response } = message as { request: object; response: { statusCode: number } }
+  const tap = (answering = byRequest.get(request) ?? null)
   // An interim answer (1xx) is followed by the final head, which may still be refused.
-  if (response.statusCode >= 200) byRequest.get(request)?.stop()
+  if (response.statusCode >= 200) tap?.stop()
 })
 
 // A request given up (its /receiveTimeout, the client gone) while its refused head was held: the
 // connection goes now, as undici's own destroy of it would have done.
 diagnostics.subscribe('undici:request:error', (message) => {
-  byRequest.get((message as { request: object }).request)?.release()
+  const tap = (answering = byRequest.get((message as { request: object }).request) ?? null)
+  tap?.release()
 })
 
-/** Keeps the head bytes of each answer on `socket`, a connection undici made to a render. */
-export function tapHeadBytes(socket: Socket): void {
-  taps.set(socket, new HeadTap(socket))
+/**
+ * Keeps the head bytes of each answer on `socket`, a connection undici made to a render, and
+ * tells `owner` when undici closes it for its inactivity.
+ */
+export function tapHeadBytes(socket: Socket, owner?: IdleDropSink): void {
+  taps.set(socket, new HeadTap(socket, owner))
 }

@@ -15,6 +15,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { backendHeadOf } from '../http/backend-head'
 import { headerFilterRefusal } from '../http/header-filter'
 import { RESPONSE_HOP } from '../pipeline/hop-headers'
+import type { ConnectionUse } from './keep-alive-log'
 import type { ResponseSink } from './render-client'
 import { classifyRenderError } from './render-error'
 
@@ -46,10 +47,10 @@ export function refusedHead(error: Error): RefusedHead | null {
 /**
  * How an exchange with a render that failed reaches `sink`, for both HTTP clients
  * (render-client.ts, expect-continue.ts): a head httpd's header filter refuses as the render's
- * answer, anything else as a RenderError.
+ * answer, anything else as a RenderError (with what its connection did, `use`).
  */
-export function reportRenderFailure(sink: ResponseSink, error: Error, headersSeen: boolean): void {
+export function reportRenderFailure(sink: ResponseSink, error: Error, headersSeen: boolean, use?: ConnectionUse): void {
   const refused = headersSeen || !sink.onRefusedHead ? null : refusedHead(error)
   if (refused) sink.onRefusedHead!(refused)
-  else sink.onError(classifyRenderError(error, headersSeen))
+  else sink.onError(classifyRenderError(error, headersSeen), use)
 }

@@ -15,7 +15,8 @@ import { sharedHeaderValue } from '../text-memo'
 import { backendSpelling, type ConfiguredSpelling } from '../http/header-spelling'
 import { ExpectContinueClient } from './expect-continue'
 import { RenderError } from './render-error'
-import { tapHeadBytes } from './head-tap'
+import { answeringTap, tapHeadBytes, type HeadTap, type IdleDropSink } from './head-tap'
+import { connectionUse, type ConnectionUse } from './keep-alive-log'
 import { reportRenderFailure, type RefusedHead } from './refused-head'
 
 export { RenderError } from './render-error'
@@ -28,13 +29,24 @@ export interface ForwardRequest {
   body: Readable | null
 }
 
-/** Receives the render's answer; `onData` returning false pauses the render until `resume()`. */
+/**
+ * Receives the render's answer; `onData` returning false pauses the render until `resume()`.
+ * `use` says what the connection did for the attempt (a new one, a kept one), and `onEnd`'s
+ * `kept` whether the connection was kept for later requests, for the module's keep-alive lines
+ * (keep-alive-log.ts); undefined where the client does not know (expect-continue.ts).
+ */
 export interface ResponseSink {
   /** `spelling`: the render's own spelling of the names it sent, where it is not the usual one. */
-  onHead(status: number, headers: IncomingHttpHeaders, resume: () => void, spelling?: ConfiguredSpelling): void
+  onHead(
+    status: number,
+    headers: IncomingHttpHeaders,
+    resume: () => void,
+    spelling?: ConfiguredSpelling,
+    use?: ConnectionUse
+  ): void
   onData(chunk: Buffer): boolean
-  onEnd(): void
-  onError(error: RenderError): void
+  onEnd(kept?: boolean): void
+  onError(error: RenderError, use?: ConnectionUse): void
   /**
    * The render answered with a head undici's parser refused and httpd's header filter refuses
    * (refused-head.ts): an answer, not a failure; its body is not read.
@@ -51,13 +63,21 @@ export interface RenderClientOptions {
   lookup?: LookupFunction
 }
 
-export class RenderClient {
+export class RenderClient implements IdleDropSink {
   readonly origin: string
   readonly label: string
   private readonly pool: Pool
   private readonly lookup: LookupFunction | undefined
   private expectClient: ExpectContinueClient | null = null
   private readonly receiveTimeout: number
+  /**
+   * DispatcherKeepAliveTimeout 0: no connection is kept. undici's `reset` closes it after the
+   * answer (and says `connection: close`); its keep-alive timer, which cannot be 0, would keep it
+   * for a millisecond, enough for a request under load to be sent on it.
+   */
+  private readonly reset: true | undefined
+  /** Idle seconds of the kept connections undici dropped since the last request (droppedIdle). */
+  private dropped: number[] | null = null
 
   constructor(
     private readonly render: Render,
@@ -68,6 +88,7 @@ export class RenderClient {
     this.origin = `${scheme}://${host}:${render.port.value}`
     this.label = render.label
     const keepAlive = (opts.keepAliveSeconds ?? 60) * 1000
+    this.reset = keepAlive > 0 ? undefined : true
     const lookup = (this.lookup = opts.lookup ?? renderLookup(render))
     this.receiveTimeout = render.receiveTimeout.value
     this.pool = new Pool(this.origin, {
@@ -81,7 +102,7 @@ export class RenderClient {
       keepAliveTimeout: keepAlive > 0 ? keepAlive : 1,
       keepAliveMaxTimeout: Math.max(keepAlive, 1),
       // 0 means "wait forever" in the module.
-      connect: tappedConnector(renderConnector(render, lookup, opts.allowSelfSigned, render.timeout.value))
+      connect: tappedConnector(renderConnector(render, lookup, opts.allowSelfSigned, render.timeout.value), this)
     })
   }
 
@@ -89,6 +110,15 @@ export class RenderClient {
     // A body that must wait for `100 Continue` (forward-headers.ts adds the header under /failover).
     if (req.body && req.headers.expect !== undefined) return this.expecting().forward(req, sink)
     let controllerRef: Dispatcher.DispatchController | undefined
+    // WHY the drops go with the next request: the module finds a kept socket too old when it
+    // takes it for a request, and logs 'Dropping socket after N seconds of inactivity' there,
+    // before 'Creating new connection' (EXP: 1215 seconds, found by the next request). undici
+    // closes an idle connection on its own timer, with no request to log it; so the render's
+    // next request tells the drops since, N being how long the connection had idled when undici
+    // closed it (its keep-alive timeout, or less when the render's Keep-Alive said so).
+    const dropped = this.dropped
+    if (dropped !== null) this.dropped = null
+    let tap: HeadTap | null = null
     let headersSeen = false
     let paused = false
     let status = 0
@@ -124,6 +154,7 @@ export class RenderClient {
       },
       onResponseStart(controller, statusCode, headers) {
         if (statusCode < 200) return
+        tap = answeringTap()
         headersSeen = true
         status = statusCode
         timer?.refresh()
@@ -134,7 +165,7 @@ export class RenderClient {
           timer?.refresh()
           controller.resume()
         }
-        sink.onHead(statusCode, sharedValues(headers), resume, spelling)
+        sink.onHead(statusCode, sharedValues(headers), resume, spelling, useOf(tap, dropped))
       },
       onResponseData(controller, chunk) {
         timer?.refresh()
@@ -145,12 +176,14 @@ export class RenderClient {
       },
       onResponseEnd() {
         stop()
-        sink.onEnd()
+        if (tap) process.nextTick(endAnswer, sink, tap)
+        else sink.onEnd()
       },
       onResponseError(_controller, error) {
+        if (!headersSeen) tap = answeringTap()
         stop()
         if (isBodilessAnswerEnd(status, error)) sink.onEnd()
-        else reportRenderFailure(sink, error, headersSeen)
+        else reportRenderFailure(sink, error, headersSeen, useOf(tap, dropped))
       }
     }
     this.pool.dispatch(
@@ -159,7 +192,8 @@ export class RenderClient {
         path: req.path,
         method: req.method as Dispatcher.HttpMethod,
         headers: req.headers,
-        body: req.body ?? undefined
+        body: req.body ?? undefined,
+        reset: this.reset
       },
       handler
     )
@@ -174,6 +208,11 @@ export class RenderClient {
       lookup: this.lookup
     })
     return this.expectClient
+  }
+
+  /** A kept connection undici closed after `seconds` idle: told with the next request (forward). */
+  droppedIdle(seconds: number): void {
+    ;(this.dropped ??= []).push(seconds)
   }
 
   close(): Promise<void> {
@@ -205,13 +244,33 @@ export function renderConnector(
   return timedConnector(connect, timeoutMs)
 }
 
-/** A connector whose connections keep each answer's head bytes for a head undici refuses (head-tap.ts). */
-function tappedConnector(connect: buildConnector.connector): buildConnector.connector {
+/**
+ * A connector whose connections keep each answer's head bytes for a head undici refuses, and
+ * tell `owner` of their closing for inactivity (head-tap.ts).
+ */
+function tappedConnector(connect: buildConnector.connector, owner: IdleDropSink): buildConnector.connector {
   return (options, callback) =>
     connect(options, (...args) => {
-      if (args[1]) tapHeadBytes(args[1])
+      if (args[1]) tapHeadBytes(args[1], owner)
       callback(...args)
     })
+}
+
+/** What the connection did for a request, from its tap; unknown without one (a failed connect). */
+function useOf(tap: HeadTap | null, dropped: readonly number[] | null): ConnectionUse | undefined {
+  return tap === null
+    ? dropped === null
+      ? undefined
+      : connectionUse(false, dropped)
+    : connectionUse(tap.opened, dropped)
+}
+
+/**
+ * The answer was read: called on the tick after undici's onResponseEnd, once undici kept the
+ * connection or destroyed it (a shared function: no closure per request).
+ */
+function endAnswer(sink: ResponseSink, tap: HeadTap): void {
+  sink.onEnd(tap.keptAfterAnswer())
 }
 
 /**

@@ -5,7 +5,7 @@
  * `/clientheaders`, hop-by-hop removed, plus what the module always adds (§6.3).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
-import type { Outcome, RenderDetail, TraceForwarded } from '../../../../shared/trace'
+import type { Outcome, RenderDetail, StageTrace, TraceForwarded } from '../../../../shared/trace'
 import {
   CACHE_INFO,
   notCacheable,
@@ -25,6 +25,7 @@ import {
 } from '../../upstream/attempts'
 import { forwardOnce, startForward, type PendingResponse } from '../../upstream/forward-once'
 import { checkHealth } from '../../upstream/health-check'
+import { withStored } from '../../upstream/keep-alive-log'
 import type { RenderError } from '../../upstream/render-client'
 import { selectRender } from '../../upstream/selection'
 import { CacheTee } from '../cache-tee'
@@ -212,7 +213,8 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
                 started,
                 active.statistics,
                 at,
-                connected(choice.index)
+                connected(choice.index),
+                outcome.use
               ),
               done,
               at
@@ -364,7 +366,7 @@ function deliver(
   }
   if (result.response.refusal !== undefined) return refusedByHeaderFilter(ctx, active, result, detail)
   ctx.status = status
-  ctx.record(
+  const entry = ctx.record(
     'render',
     'pass',
     // One flat string: a template literal would be a chain of ~8 cons-strings kept with every trace.
@@ -389,7 +391,7 @@ function deliver(
   ctx.setOutcome(outcomeOfRenderAnswer(status))
   const session = status === 200 ? ctx.sessionToOpen : undefined
   if (session) openSession(ctx, session.sessions, session.file)
-  stream(ctx, active, result.response, detail, done)
+  stream(ctx, active, result.response, detail, entry, done)
   return null
 }
 
@@ -453,6 +455,8 @@ function stream(
   active: ActiveFarm,
   response: PendingResponse,
   detail: RenderDetail,
+  /** The render stage's trace entry: 'Storing socket for later reuse' ends its log. */
+  entry: StageTrace,
   done: (stop: boolean) => void
 ): void {
   const plan = ctx.cachePlan
@@ -508,7 +512,11 @@ function stream(
         held = chunk
         return previous ? write(previous) : true
       },
-      onEnd() {
+      onEnd(kept?: boolean) {
+        // The answer was read and the pool kept its connection (render-client.ts): the module
+        // logs 'Storing socket for later reuse' then (EXP: after the cache stage's 'Cache file
+        // successfully created'), last of the render's lines.
+        if (kept) entry.log = withStored(entry.log, detail.origin)
         if (!tee) {
           ctx.reply.end()
           finish()
