@@ -9,7 +9,9 @@
  * ProxyPassReverseCookieDomain map the last `path=` and `domain=` of a Set-Cookie; the answer
  * to a HEAD keeps the backend's Transfer-Encoding; an interim 100 the client did not ask for is
  * read past; a header line with a control character (a bare CR, DEL) in its value or a name that
- * is no token is read, and refused by httpd's header filter with a 500, a NUL is a 502.
+ * is no token is read, and refused by httpd's header filter with a 500, a NUL is a 502; a first
+ * line that is no status line is an HTTP/0.9 answer, relayed as a 200, and one httpd cannot read
+ * as a status line (a second empty line before it, HTTP/2.0) ap_proxyerror's 502.
  */
 import { describe, expect, it } from 'vitest'
 import { compareAll, compareRawHeads, type HttpdRequest } from './harness'
@@ -121,6 +123,27 @@ describe("mod_proxy_http and the backend's answer", () => {
     // A client that keeps its connection: the 500 closes it all the same.
     const kept = (lines: string): string => `GET /p/fields/200?${query(lines)} HTTP/1.1\r\nHost: localhost\r\n\r\n`
     expect(await compareRawHeads([kept('X-Bad: a%01b')], running.apachePort, running.enginePort)).toBe('')
+  })
+
+  // raw-backend.ts's FIRST_LINES, then the backend closes the connection.
+  it('relays an answer whose first line is no status line as HTTP/0.9: a 200 of the bytes the backend sent', async () => {
+    // The first line (its line end dropped, cut to 8191 bytes) and all after it; one empty line
+    // before it is skipped, and so is an interim answer (its 100 read past).
+    const simple = ['hello', 'html', 'abc', 'short', 'icy', 'blank', 'cr', 'long', 'split', 'interim', 'blankok']
+    const requests = simple.map((n) => get(`/p/first/${n}`))
+    // mod_mime's type for the URL; a HEAD's Content-Length counts the first line.
+    requests.push(get('/p/first/hello.html'), ['HEAD', '/p/first/hello', {}])
+    expect(await compare(requests)).toBe('')
+    // A client that keeps its connection keeps it: the answer goes chunked (or with its length).
+    const kept = (method: string): string => `${method} /p/first/hello HTTP/1.1\r\nHost: localhost\r\n\r\n`
+    expect(await compareRawHeads([kept('GET'), kept('HEAD')], running.apachePort, running.enginePort)).toBe('')
+  })
+
+  // ap_proxyerror's page (AH01102 or AH00898): two empty lines, a NUL, no LF before the backend
+  // closes, or a status line whose major version is not 1.
+  it("answers ap_proxyerror's 502 for a first line httpd cannot read as a status line", async () => {
+    const refused = ['blanks', 'blanksok', 'nolf', 'nul', 'http2']
+    expect(await compare(refused.map((n) => get(`/p/first/${n}`)))).toBe('')
   })
 
   it("keeps the backend's Transfer-Encoding on a HEAD's answer", async () => {

@@ -7,7 +7,8 @@
  * backend that took the connection and says nothing, but not a client slow to take the answer:
  * httpd is then blocked writing to the client (its Timeout) and reads nothing from the backend.
  * A head that stops before its blank line (raw-backend.ts's `/b/stall/…`) is given up after
- * ProxyTimeout too.
+ * ProxyTimeout too, and so is an HTTP/0.9 answer (a first line that is no status line) whose
+ * backend keeps the connection open: its body is cut off (AH01110).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
@@ -153,6 +154,19 @@ describe('mod_proxy_http and the time it gives a backend and a client', () => {
     const kept = (target: string): string => `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`
     const heads = ['/s/x', '/raw/stall/status', '/raw/stall/line'].map(kept)
     expect(await compareRawHeads(heads, running.apachePort, running.enginePort)).toBe('')
+  })
+
+  // The head and the first line go out at once; ProxyTimeout later the client's connection is
+  // dropped, the chunked body without its last chunk. A HEAD's answer ends at once.
+  it('cuts an HTTP/0.9 answer off after ProxyTimeout when the backend keeps its connection open', async () => {
+    const requests: HttpdRequest[] = [
+      ['GET', '/raw/first/hello-open', {}],
+      ['GET', '/raw/first/split-open', {}],
+      ['HEAD', '/raw/first/hello-open', {}]
+    ]
+    expect(await compareAll(requests, running.apachePort, running.enginePort)).toBe('')
+    const kept = `GET /raw/first/hello-open HTTP/1.1\r\nHost: localhost\r\n\r\n`
+    expect(await compareRawHeads([kept], running.apachePort, running.enginePort)).toBe('')
   })
 
   it('relays the whole answer to a client that stops reading for longer than ProxyTimeout', async () => {

@@ -147,6 +147,14 @@ export function scenario(method: string, target: string): Step[] {
       const part = target.includes('/stall/status') ? 'HTTP/1.1 20' : 'HTTP/1.1 200 OK\r\nX-One: 1\r\n'
       return [part, { wait: target.endsWith('-close') ? 0 : 3000 }, { close: true }]
     }
+    // `/b/first/<name>`: FIRST_LINES[name] (a first line that is no status line, or almost one),
+    // then the backend closes its connection; `/b/first/<name>-open` keeps it open, silent.
+    case 'first': {
+      const [, key, open] = /first\/([a-z0-9]+)(-open)?/.exec(target) ?? ['', 'hello', undefined]
+      const bytes = FIRST_LINES[key] ?? FIRST_LINES.hello
+      const sent: Step[] = typeof bytes === 'string' ? [bytes] : bytes
+      return [...sent, { wait: open ? 3000 : 0 }, { close: true }]
+    }
     // The head, then (a moment later) a small body whose length it named.
     case 'slow':
       return [{ wait: 2000 }, ...ok(['200 OK', ...plain], 'ok\n')]
@@ -186,6 +194,26 @@ function noise(n: number): string {
 /** A fixed pseudo-random sequence: each call gives a number below `k`. */
 function lcg(seed: number): (k: number) => number {
   return (k) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % k)
+}
+
+/** What `/b/first/<name>` sends before it closes the connection (or keeps it open). */
+const FIRST_LINES: Record<string, string | Step[]> = {
+  hello: 'hello\nworld\n',
+  html: '<html>\r\n<body>x</body>\r\n</html>\r\n',
+  abc: 'HTTP/1.1 abc\r\nX-A: 1\r\n\r\nbody\n',
+  short: 'HTTP/1.1 99 X\r\nX-A: 1\r\n\r\nbody\n',
+  icy: 'ICY 200 OK\r\nX-A: 1\r\n\r\nbody\n',
+  blank: '\r\nhello\n',
+  blanks: '\r\n\r\nhello\n',
+  blankok: '\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n',
+  blanksok: '\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n',
+  http2: 'HTTP/2.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n',
+  nolf: 'hello',
+  nul: 'hel\0lo\n',
+  cr: 'hel\rlo\nmore\n',
+  long: 'x'.repeat(9000) + '\nmore\n',
+  split: ['hel', { wait: 50 }, 'lo\nmore\n'],
+  interim: 'HTTP/1.1 100 Continue\r\n\r\nhello\n'
 }
 
 /** An interim answer with a reason phrase and header lines of its own, a hop-by-hop one among them. */

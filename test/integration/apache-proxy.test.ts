@@ -255,6 +255,30 @@ describe('mod_proxy locations and [P]', () => {
     )
   })
 
+  it('an answer whose first line is no status line is relayed as HTTP/0.9, one httpd cannot read is its 502, and the trace says so', async () => {
+    const port = await freePort()
+    const answers: Record<string, string> = { '/simple': 'hello\nworld\n', '/http2': 'HTTP/2.0 200 OK\r\n\r\n' }
+    const raw = net.createServer((sock) =>
+      sock.once('data', (d: Buffer) => sock.end(answers[d.toString('latin1').split(' ')[1]], 'latin1'))
+    )
+    await new Promise<void>((resolve) => raw.listen(port, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => raw.close(() => resolve())))
+    const s = await site(`ProxyPass /raw/ http://127.0.0.1:${port}/`)
+    const simple = await s.send('/raw/simple')
+    expect(simple.status).toBe(200)
+    expect(simple.text).toBe('helloworld\n')
+    expect(simple.trace.outcome).toBe('proxied')
+    expect(renderSummary(simple.trace)).toMatch(
+      /: mod_proxy forwarded to http:\/\/127\.0\.0\.1:\d+\/simple, whose answer's first line is no status line: httpd takes it for HTTP\/0\.9 and relays a 200 without header lines/
+    )
+    const http2 = await s.send('/raw/http2')
+    expect(http2.status).toBe(502)
+    expect(http2.trace.outcome).toBe('error')
+    expect(renderSummary(http2.trace)).toMatch(
+      /: httpd cannot read the status line http:\/\/127\.0\.0\.1:\d+\/http2 answered: Corrupt status line returned by remote server: HTTP\/2\.0 200 OK: 502$/
+    )
+  })
+
   it('a host name that does not resolve gives "500 Proxy Error" with only the reason on the page, as apache2 2.4.71 answers', async () => {
     const s = await site('<Location "/nowhere">\n    ProxyPass http://no-such-backend.invalid/x\n</Location>')
     const r = await s.send('/nowhere')

@@ -7,23 +7,29 @@
  */
 import type { ClientRequest } from 'node:http'
 import type { Socket } from 'node:net'
+import { LINE_BUFFER, readStatusLine } from './status-line'
 
-/**
- * ap_proxy_read_headers reads each header line into an 8192-byte buffer: a line of 8192 bytes
- * or more (its CRLF not counted) cannot be read (found against apache2 2.4.68: 8191 passes).
- */
-export const LINE_BUFFER = 8192
+export { LINE_BUFFER }
 
 /** A backend's final head as ap_proxy_read_headers reads it, or why httpd cannot read it (its 502). */
 export type HttpdHead =
   { status: number; reason: string; fields: [name: string, value: string][] } | { unreadable: string }
 
 /**
+ * What mod_proxy_http makes of the bytes before an answer's body: a head (or why it cannot
+ * read it), an HTTP/0.9 answer (`simple`: its body's first bytes, `lineLength` of them its
+ * first line) or a status line it could not read (ap_proxyerror's reason, status-line.ts).
+ */
+export type HttpdAnswer = HttpdHead | { simple: Buffer; lineLength: number } | { statusLineError: string }
+
+/**
  * An error's bytes: what the backend sent for this request until node's parser gave up, or
- * until another error came before the head was read (a timeout).
+ * until another error came before the head was read (a timeout). `backendSocket`: the
+ * connection of an HTTP/0.9 answer, handed on open for the rest of its body.
  */
 export interface WithBackendHead {
   backendHead?: Buffer
+  backendSocket?: Socket
 }
 
 /** How httpd's error log writes a byte of a header (ap_escape_logitem). */
@@ -39,20 +45,31 @@ export function asLogged(text: string): string {
   )
 }
 
-/** A status line, as ap_proxy_http_process_response checks it (apr_date_checkmask "HTTP/#.# ###*"). */
+/** A line ap_proxy_read_headers takes for a stray status line among the header lines (AH01100). */
 const STATUS_LINE = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/s
 /** apr_isspace around a value, which ap_proxy_read_headers skips before it and strips after it. */
 const AROUND_VALUE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g
 
 /**
- * The final head in `bytes` (interim ones skipped) as ap_proxy_read_headers reads it, with
- * ap_rgetline(AP_GETLINE_FOLD): a line ends at its LF (the CR before it dropped, a bare CR kept),
- * a line starting with a blank is appended to the one before; a NUL (ap_rgetline's EINVAL,
- * AH10404), a line of LINE_BUFFER bytes (AH10124) or one without a colon that is no stray
- * status line (ProxyBadHeader IsError, AH01106; AH01100 skips the status line) make the head
- * unreadable. Null when the bytes end before the head does.
+ * The final head in `bytes` as readAnswerAsHttpd reads it; an HTTP/0.9 answer or a status line
+ * httpd cannot read is a head it cannot read.
  */
 export function readHeadAsHttpd(bytes: Buffer): HttpdHead | null {
+  const read = readAnswerAsHttpd(bytes)
+  if (read === null || 'status' in read || 'unreadable' in read) return read
+  return { unreadable: 'simple' in read ? 'its first line is no status line' : read.statusLineError }
+}
+
+/**
+ * The final answer in `bytes` (interim heads skipped): its first line as readStatusLine reads it,
+ * then its head as ap_proxy_read_headers reads it, with ap_rgetline(AP_GETLINE_FOLD): a line
+ * ends at its LF (the CR before it dropped, a bare CR kept), a line starting with a blank is
+ * appended to the one before; a NUL (ap_rgetline's EINVAL, AH10404), a line of LINE_BUFFER
+ * bytes (AH10124) or one without a colon that is no stray status line (ProxyBadHeader IsError,
+ * AH01106; AH01100 skips the status line) make the head unreadable. Null when the bytes end
+ * before the head (or the first line of an HTTP/0.9 answer) does.
+ */
+export function readAnswerAsHttpd(bytes: Buffer): HttpdAnswer | null {
   const text = bytes.toString('latin1')
   let at = 0
   const line = (): string | null => {
@@ -63,10 +80,13 @@ export function readHeadAsHttpd(bytes: Buffer): HttpdHead | null {
     return read
   }
   for (;;) {
-    const statusLine = line()
-    if (statusLine === null) return null
-    const status = STATUS_LINE.exec(statusLine)
-    if (!status || statusLine.includes('\0')) return { unreadable: 'its first line is no status line' }
+    const first = readStatusLine(line)
+    if (first === null) return null
+    if ('error' in first) return { statusLineError: first.error }
+    if ('simple' in first) {
+      const body = Buffer.concat([Buffer.from(first.simple, 'latin1'), bytes.subarray(at)])
+      return { simple: body, lineLength: first.simple.length }
+    }
     const fields: [string, string][] = []
     for (let read = line(); read !== ''; read = line()) {
       while (read !== null && read !== '' && (text[at] === ' ' || text[at] === '\t')) {
@@ -90,14 +110,32 @@ export function readHeadAsHttpd(bytes: Buffer): HttpdHead | null {
         return { unreadable: `its Content-Length '${asLogged(value)}' is no number (AH01110)` }
       fields.push([read.slice(0, colon), value])
     }
-    if (Number(status[1]) >= 200) return { status: Number(status[1]), reason: status[2] ?? '', fields }
+    if (first.status >= 200) return { status: first.status, reason: first.reason, fields }
   }
+}
+
+/**
+ * ap_proxyerror's reason for an answer node's parser reads and httpd does not, from its first
+ * read `first`: a second empty line before the status line (llhttp skips any number) or a major
+ * version other than 1 (llhttp takes `HTTP/2.0`). Null otherwise; a read that begins with
+ * `HTTP/1` is not looked at further.
+ */
+export function refusedStatusLine(first: Buffer): string | null {
+  if (first.toString('latin1', 0, 6) === 'HTTP/1') return null
+  const read = readAnswerAsHttpd(first)
+  return read !== null && 'statusLineError' in read ? read.statusLineError : null
 }
 
 /** The head that came with `err` (`backendHead`), read as httpd reads it; null when none came or it is not whole. */
 export function backendHeadOf(err: Error): HttpdHead | null {
   const bytes = (err as WithBackendHead).backendHead
   return bytes === undefined ? null : readHeadAsHttpd(bytes)
+}
+
+/** The answer that came with `err` (`backendHead`), as mod_proxy_http reads it; null when none came or it is not whole. */
+export function backendAnswerOf(err: Error): HttpdAnswer | null {
+  const bytes = (err as WithBackendHead).backendHead
+  return bytes === undefined ? null : readAnswerAsHttpd(bytes)
 }
 
 /**
@@ -144,6 +182,12 @@ export class KeptHead {
   /** Whether the bytes kept hold the whole head, as far as httpd reads (or as much as is kept). */
   whole(): boolean {
     return this.size >= HEAD_BYTES || readHeadAsHttpd(this.bytes()) !== null
+  }
+
+  /** Whether the bytes kept begin an HTTP/0.9 answer: its first line is whole, and no status line. */
+  simple(): boolean {
+    const read = readAnswerAsHttpd(this.bytes())
+    return read !== null && 'simple' in read
   }
 }
 
@@ -193,8 +237,15 @@ function letGo(socket: Socket, holder: DestroyHolder): void {
  * on a head not yet whole, the backend's further reads kept, until the head is whole, HEAD_BYTES
  * came or the backend closed its side: then `then` gets the parser error. Any other destroy (a
  * timeout, an abort) ends the wait at once, and its own error comes instead.
+ *
+ * `handsSimple` (mod_proxy_http): the first line of an HTTP/0.9 answer (readAnswerAsHttpd), once
+ * whole, comes with the parser error and the connection itself (`backendSocket`), not destroyed,
+ * for the rest of that answer's body.
  */
-export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Error) => void) => void {
+export function keepHeadBytes(
+  creq: ClientRequest,
+  handsSimple = false
+): (err: Error, then: (err: Error) => void) => void {
   const kept = new KeptHead()
   let socket: Socket | null = null
   let done = false
@@ -208,7 +259,8 @@ export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Err
   }
   const hold: DestroyHolder = (s, err, destroy) => {
     if (release) release(err)
-    else if (done || err !== undefined || s.readableEnded || kept.whole()) return false
+    else if (done || err !== undefined || s.readableEnded || (kept.whole() && !(handsSimple && kept.simple())))
+      return false
     else {
       release = (e) => {
         release = refused = null
@@ -239,20 +291,34 @@ export function keepHeadBytes(creq: ClientRequest): (err: Error, then: (err: Err
     const parsing = !done && ((err as { code?: string }).code ?? '').startsWith('HPE_')
     const withBytes = (): Error => Object.assign(err, { backendHead: kept.bytes() })
     if (parsing && release && socket) {
+      const held = socket
       const hand = (): void => {
         if (refused !== hand) return
+        held.off('end', hand)
+        if (handsSimple && kept.simple()) {
+          // An HTTP/0.9 answer: its body goes on until the backend closes the connection, which
+          // is handed on open, no longer held.
+          release = refused = null
+          stop()
+          then(Object.assign(withBytes(), { backendSocket: held }))
+          return
+        }
         release?.()
         stop()
         then(withBytes())
       }
       refused = hand
-      socket.once('end', hand)
+      held.once('end', hand)
+      // The first line of an HTTP/0.9 answer came whole in the read node's parser refused.
+      if (kept.whole()) hand()
       return
     }
     // Any error before the head was read has the bytes that came: a timeout's answer depends
     // on whether the status line was among them (statusLineRead).
     const early = !done
     stop()
-    then(early ? withBytes() : err)
+    // An HTTP/0.9 answer whose connection ended with the read that brought it comes whole.
+    if (early && handsSimple && socket && kept.simple()) then(Object.assign(withBytes(), { backendSocket: socket }))
+    else then(early ? withBytes() : err)
   }
 }

@@ -14,7 +14,15 @@ import { holdForRanges, type HeldForRanges } from './proxy-ranges'
 import { proxiedTraceEcho } from './stages/trace-method'
 import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
-import { backendHeadOf, LINE_BUFFER, statusLineRead, type HttpdHead, type WithBackendHead } from '../http/backend-head'
+import {
+  backendAnswerOf,
+  LINE_BUFFER,
+  statusLineRead,
+  type HttpdAnswer,
+  type HttpdHead,
+  type WithBackendHead
+} from '../http/backend-head'
+import { READ_ERROR } from '../http/status-line'
 import { headerFilterRefusal } from '../http/header-filter'
 import { backendHeaderLines } from './proxy-request-headers'
 import { relayInterim } from './proxy-interim'
@@ -171,10 +179,13 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
             ctx.status = status
             // mod_proxy_http sets r->status to the backend's: an ErrorDocument's request answers with it.
             if (ctx.isErrorDocument) ctx.statusFromBackend = true
+            const took = `${(performance.now() - started).toFixed(1)} ms`
             ctx.record(
               'render',
               'stop',
-              `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${(performance.now() - started).toFixed(1)} ms`
+              (controller as { http09?: boolean }).http09
+                ? `${why}: mod_proxy forwarded to ${url}, whose answer's first line is no status line: httpd takes it for HTTP/0.9 and relays a 200 without header lines, its body what the backend sends until it closes the connection (first line in ${took})`
+                : `${why}: mod_proxy forwarded to ${url}, answered ${status} in ${took}`
             )
             // The backend's Server header (or one `Header` set) goes out as it is; without one, httpd's
             // banner. Said when the backend's head goes out (not for a 416 the byte-range filter makes).
@@ -223,8 +234,9 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
           onResponseError(_c, err) {
             if (overridden !== null) return finish()
             // A head node's parser refused, read as httpd reads it: what its header filter makes of it.
-            const read = backendHeadOf(err)
-            const head = read !== null && !('unreadable' in read) ? read : null
+            const answered = backendAnswerOf(err)
+            const read = answered !== null && ('status' in answered || 'unreadable' in answered) ? answered : null
+            const head = read !== null && 'status' in read ? read : null
             const verdict = head && headerFilterVerdict(head, settings, ctx.headerOnly)
             if (head && verdict) {
               if ('refusal' in verdict) {
@@ -241,11 +253,21 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               )
               return finish()
             }
+            const lineError = statusLineError(err, answered)
             if (ctx.reply.headersSent) {
               // ap_proxy_backend_broke: the client's connection is dropped, the answer left incomplete.
-              ctx.record('render', 'error', `${why}: the backend broke off the answer (${err.message})`)
+              ctx.record('render', 'error', `${why}: the backend broke off the answer (${brokeOff(err)})`)
               ctx.setOutcome('error')
               ctx.reply.destroy()
+            } else if (lineError !== null) {
+              // ap_proxy_http_process_response could not read the status line (AH01102) or found it corrupt.
+              ctx.record(
+                'render',
+                'stop',
+                `${why}: httpd cannot read the status line ${url} answered: ${lineError}: 502`
+              )
+              ctx.setOutcome('error')
+              proxyError(ctx, 502, lineError)
             } else {
               const status = failureStatus(err)
               ctx.record('render', 'stop', `${why}: ${failureReason(err, url, read)}: ${status}`)
@@ -493,6 +515,25 @@ function headerFilterVerdict(
   if (refusal !== null) return { refusal }
   if (!overrides) return null
   return { override: fields.length === 0 ? {} : { 'www-authenticate': fields[0][1] } }
+}
+
+/**
+ * ap_proxyerror's reason when the backend's first line is one httpd cannot read as a status line
+ * (status-line.ts): a corrupt one, or one a parser error came in before its end (an end of file,
+ * no LF); null otherwise.
+ */
+function statusLineError(err: Error, answered: HttpdAnswer | null): string | null {
+  if (answered !== null) return 'statusLineError' in answered ? answered.statusLineError : null
+  const bytes = (err as WithBackendHead).backendHead
+  return unreadableAnswer(err) && bytes !== undefined && !statusLineRead(bytes) ? READ_ERROR : null
+}
+
+/** Why a backend's answer broke off, for the trace. */
+function brokeOff(err: Error): string {
+  const code = (err as { code?: string }).code
+  return code === 'UND_ERR_BODY_TIMEOUT'
+    ? 'it sent nothing for ProxyTimeout: AH01110 error reading response'
+    : err.message
 }
 
 /** node's parser could not read the backend's head (a bad length, a head over its size): httpd could not either. */

@@ -24,7 +24,9 @@
  * node's parser (llhttp) refuses heads ap_proxy_read_headers reads: a control character, DEL or
  * a bare CR in a value, a name that is no token. The bytes of such a head come with the
  * parser's error (`keepHeadBytes`), read as httpd reads them (`readHeadAsHttpd`; both in
- * http/backend-head.ts), so apache-proxy.ts can answer as httpd's header filter then does.
+ * http/backend-head.ts), so apache-proxy.ts can answer as httpd's header filter then does. It
+ * also refuses an answer whose first line is no status line, which httpd relays as HTTP/0.9
+ * (proxy-simple-answer.ts), and takes status lines httpd does not (refusedStatusLine).
  */
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
@@ -33,7 +35,8 @@ import type { Dispatcher } from 'undici'
 import { headersOf } from '../upstream/expect-continue'
 import type { ProxiedBody } from './proxy-request-body'
 import { textMemo } from '../text-memo'
-import { keepHeadBytes } from '../http/backend-head'
+import { keepHeadBytes, refusedStatusLine } from '../http/backend-head'
+import { simpleAnswerHeaders, simpleAnswerOf, streamSimpleAnswer } from './proxy-simple-answer'
 
 const agentOptions = { keepAlive: true, maxSockets: 64 }
 const httpAgent = new http.Agent(agentOptions)
@@ -203,7 +206,8 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
   let aborted = false
   let paused = false
   let reason: Error | null = null
-  let res: IncomingMessage | null = null
+  /** What the answer's body is read from: node's answer, or an HTTP/0.9 answer's connection. */
+  let res: { pause(): unknown; resume(): unknown } | null = null
   let over = false
   let creq: http.ClientRequest
   try {
@@ -214,8 +218,9 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
     handler.onResponseError?.(refusedController(err as Error), err as Error)
     return
   }
-  // rawHeaders: the answer's names and values as node read them (latin1 strings, as httpd's bytes).
-  const controller: Dispatcher.DispatchController & { rawHeaders?: readonly string[] | null } = {
+  // rawHeaders: the answer's names and values as node read them (latin1 strings, as httpd's bytes);
+  // http09: the answer is an HTTP/0.9 one (proxy-simple-answer.ts).
+  const controller: Dispatcher.DispatchController & { rawHeaders?: readonly string[] | null; http09?: boolean } = {
     get aborted() {
       return aborted
     },
@@ -289,8 +294,20 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
     handler.onResponseStart?.(controller, info.statusCode, info.headers, info.statusMessage)
     if (info.statusCode === 100) sendBody()
   })
+  // The answer's first read, before node's parser takes it: the status line httpd reads there.
+  let firstRead: Buffer | null = null
+  const keepFirst = (chunk: Buffer): void => void (firstRead ??= chunk)
+  creq.once('socket', (socket) => socket.prependOnceListener('data', keepFirst))
+  creq.once('close', () => creq.socket?.off('data', keepFirst))
   creq.on('response', (answer: IncomingMessage) => {
     res = answer
+    const refused = firstRead && refusedStatusLine(firstRead)
+    if (refused) {
+      // ap_proxyerror's 502 (AH01102, AH00898); the connection is out of step and not kept.
+      fail(Object.assign(coded(refused, 'DW_STATUS_LINE'), { backendHead: firstRead }))
+      creq.destroy()
+      return
+    }
     if (!bodySent) {
       const closes = answer.httpVersion === '1.0' || CLOSES.test(answer.headers.connection ?? '')
       if (!closes) sendBody()
@@ -314,8 +331,30 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
       if (!answer.complete) fail(coded('the backend closed the connection', 'ECONNRESET'))
     })
   })
-  const withHeadBytes = keepHeadBytes(creq)
-  creq.on('error', (err: Error) => withHeadBytes(err, fail))
+  // An HTTP/0.9 answer: no body goes to the backend, whose connection is not kept (backend->close).
+  const relaySimple = (err: Error): void => {
+    const answer = simpleAnswerOf(err)
+    if (answer === null) return fail(err)
+    if (over) return void answer.socket.destroy()
+    const headOnly = opts.method === 'HEAD'
+    res = answer.socket
+    controller.rawHeaders = []
+    controller.http09 = true
+    handler.onResponseStart?.(controller, 200, simpleAnswerHeaders(answer, headOnly), 'OK')
+    if (aborted) return void answer.socket.destroy()
+    streamSimpleAnswer(answer, headOnly, {
+      data: (chunk) => {
+        if (!over) handler.onResponseData?.(controller, chunk)
+      },
+      end: () => {
+        if (over) return
+        over = true
+        handler.onResponseEnd?.(controller, {})
+      }
+    })
+  }
+  const withHeadBytes = keepHeadBytes(creq, true)
+  creq.on('error', (err: Error) => withHeadBytes(err, relaySimple))
   creq.on('close', () => fail(coded('the backend closed the connection', 'ECONNRESET')))
   handler.onRequestStart?.(controller, {})
   // The head goes out at once, alone when the body waits for the backend's 100 (an empty write
