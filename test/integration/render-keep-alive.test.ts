@@ -18,8 +18,12 @@ function farm(up: Record<string, CountingUpstream>, extra = ''): string {
 `
 }
 
-async function renderLog(s: Awaited<ReturnType<typeof stackForThisTest>>, path: string): Promise<readonly string[]> {
-  const a = await s.send(path)
+async function renderLog(
+  s: Awaited<ReturnType<typeof stackForThisTest>>,
+  path: string,
+  post = false
+): Promise<readonly string[]> {
+  const a = await s.send(path, post ? { method: 'POST', body: 'a=1' } : undefined)
   expect(a.status).toBe(200)
   return a.trace.stages.find((x) => x.stage === 'render')!.log ?? []
 }
@@ -101,6 +105,34 @@ describe("the render connection's keep-alive lines (§6.1)", () => {
     // Told once: the request after that reuses the new connection.
     const third = await renderLog(s, '/content/a.html')
     expect(third[0]).toBe(`Connected to backend rend01 (${origin})`)
+    expect(opened(s)).toBe(2)
+  })
+
+  it('a POST under /failover, sent with Expect: 100-continue through its own client, logs the same lines', async () => {
+    const s = await stackForThisTest({
+      upstreams: ['rend01'],
+      any: (up) => farm(up, '/failover "1"\n  /keepAliveTimeout "1"')
+    })
+    const origin = `127.0.0.1:${s.up.rend01.port}`
+    const first = await renderLog(s, '/content/form.html', true)
+    expect(s.up.rend01.last!.headers.expect).toBe('100-continue')
+    expect([first[0], first[1], first[first.length - 1]]).toEqual([
+      `Creating new connection: ${origin}`,
+      `Connected to backend rend01 (${origin})`,
+      `Storing socket for later reuse: ${origin}`
+    ])
+    const second = await renderLog(s, '/content/form.html', true)
+    expect([second[0], second[second.length - 1]]).toEqual([
+      `Connected to backend rend01 (${origin})`,
+      `Storing socket for later reuse: ${origin}`
+    ])
+    await new Promise((r) => setTimeout(r, 1300))
+    const third = await renderLog(s, '/content/form.html', true)
+    expect(third.slice(0, 3)).toEqual([
+      `Dropping socket after 1 seconds of inactivity: ${origin}`,
+      `Creating new connection: ${origin}`,
+      `Connected to backend rend01 (${origin})`
+    ])
     expect(opened(s)).toBe(2)
   })
 })

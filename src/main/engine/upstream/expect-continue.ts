@@ -15,13 +15,15 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
-import type { LookupFunction } from 'node:net'
+import type { LookupFunction, Socket } from 'node:net'
 import type { Render } from '../../../shared/config-model'
 import { backendSpelling } from '../http/header-spelling'
 import type { ForwardRequest, ResponseSink } from './render-client'
 import { classifyRenderError, RenderError } from './render-error'
 import { reportRenderFailure } from './refused-head'
 import { keepHeadBytes } from '../http/backend-head'
+import type { IdleDropSink } from './head-tap'
+import { connectionUse, type ConnectionUse } from './keep-alive-log'
 
 /** How long the body waits for `100 Continue` once the request head is out (curl's default). */
 export const CONTINUE_WAIT_MS = 1000
@@ -30,11 +32,15 @@ export interface ExpectingOptions {
   keepAliveMs: number
   allowSelfSigned?: boolean
   lookup?: LookupFunction
+  /** Told when the agent closes a kept connection for its inactivity (the render's client). */
+  owner?: IdleDropSink
 }
 
 export class ExpectContinueClient {
   private readonly agent: http.Agent
   private readonly request: typeof http.request
+  /** Kept connections, idle since (performance.now()), until a request takes them again. */
+  private readonly idleSince = new WeakMap<Socket, number>()
 
   constructor(
     private readonly render: Render,
@@ -51,7 +57,8 @@ export class ExpectContinueClient {
     }
   }
 
-  forward(req: ForwardRequest, sink: ResponseSink): () => void {
+  /** `dropped`: the render's idle drops since its previous request (RenderClient.forward), told with this one. */
+  forward(req: ForwardRequest, sink: ResponseSink, dropped: readonly number[] | null = null): () => void {
     const render = this.render
     const timers = new Set<NodeJS.Timeout>()
     const later = (ms: number, fn: () => void): NodeJS.Timeout => {
@@ -106,8 +113,20 @@ export class ExpectContinueClient {
       continueTimer = later(CONTINUE_WAIT_MS, sendBody)
     }
 
+    // What the connection did, for the module's keep-alive lines (keep-alive-log.ts): node says
+    // whether the request went on a kept connection (`reusedSocket`).
+    const use = (): ConnectionUse | undefined =>
+      creq.socket
+        ? connectionUse(!creq.reusedSocket, dropped)
+        : dropped === null
+          ? undefined
+          : connectionUse(false, dropped)
     creq.on('socket', (socket) => {
-      if (!socket.connecting) return awaitContinue()
+      if (!socket.connecting) {
+        this.idleSince.delete(socket)
+        return awaitContinue()
+      }
+      this.watchIdle(socket)
       const connectTimer =
         render.timeout.value > 0
           ? later(render.timeout.value, () =>
@@ -132,7 +151,7 @@ export class ExpectContinueClient {
     // A head node's parser refused comes with its bytes, for what httpd's header filter makes of it.
     const withHeadBytes = keepHeadBytes(creq)
     creq.on('error', (error: Error) =>
-      withHeadBytes(error, (err) => end(() => reportRenderFailure(sink, err, headersSeen)))
+      withHeadBytes(error, (err) => end(() => reportRenderFailure(sink, err, headersSeen, use())))
     )
     // Whatever ends the exchange without an event above (a socket closed under it) still ends it.
     creq.on('close', () => end(() => sink.onError(new RenderError(headersSeen ? 'body' : 'connect', 'socket closed'))))
@@ -157,17 +176,42 @@ export class ExpectContinueClient {
       res.on('end', () =>
         end(() => {
           if (unsent) creq.destroy()
-          sink.onEnd()
+          // node hands the connection back to the agent on the next tick (responseKeepAlive,
+          // emitFreeNT), and the agent keeps it or destroys it then: asked on the tick after.
+          const socket = creq.socket
+          if (socket) process.nextTick(() => sink.onEnd(this.keptAfterAnswer(socket)))
+          else sink.onEnd()
         })
       )
       res.on('error', (error: Error) => end(() => sink.onError(classifyRenderError(error, true))))
       res.on('close', () => end(() => sink.onError(new RenderError('body', 'render closed the connection'))))
       watchIdle()
-      sink.onHead(res.statusCode ?? 502, headersOf(res), () => res.resume(), backendSpelling(res.rawHeaders))
+      sink.onHead(res.statusCode ?? 502, headersOf(res), () => res.resume(), backendSpelling(res.rawHeaders), use())
     }
 
     creq.flushHeaders()
     return () => creq.destroy(new RenderError('aborted', 'client went away'))
+  }
+
+  /** Whether the agent kept `socket` once an answer was read on it (see the answer's 'end'). */
+  private keptAfterAnswer(socket: Socket): boolean {
+    if (socket.destroyed) return false
+    this.idleSince.set(socket, performance.now())
+    return true
+  }
+
+  /**
+   * A new connection: the agent's timeout (its keep-alive) destroys it when it comes while the
+   * connection is kept idle (http.Agent's onTimeout), which the render's next request tells.
+   * The agent's listener was installed first, so the connection is destroyed when this one runs.
+   */
+  private watchIdle(socket: Socket): void {
+    const owner = this.opts.owner
+    if (!owner) return
+    socket.on('timeout', () => {
+      const since = this.idleSince.get(socket)
+      if (since !== undefined && socket.destroyed) owner.droppedIdle(Math.round((performance.now() - since) / 1000))
+    })
   }
 
   destroy(): void {

@@ -107,9 +107,6 @@ export class RenderClient implements IdleDropSink {
   }
 
   forward(req: ForwardRequest, sink: ResponseSink): () => void {
-    // A body that must wait for `100 Continue` (forward-headers.ts adds the header under /failover).
-    if (req.body && req.headers.expect !== undefined) return this.expecting().forward(req, sink)
-    let controllerRef: Dispatcher.DispatchController | undefined
     // WHY the drops go with the next request: the module finds a kept socket too old when it
     // takes it for a request, and logs 'Dropping socket after N seconds of inactivity' there,
     // before 'Creating new connection' (EXP: 1215 seconds, found by the next request). undici
@@ -118,6 +115,9 @@ export class RenderClient implements IdleDropSink {
     // closed it (its keep-alive timeout, or less when the render's Keep-Alive said so).
     const dropped = this.dropped
     if (dropped !== null) this.dropped = null
+    // A body that must wait for `100 Continue` (forward-headers.ts adds the header under /failover).
+    if (req.body && req.headers.expect !== undefined) return this.expecting().forward(req, sink, dropped)
+    let controllerRef: Dispatcher.DispatchController | undefined
     let tap: HeadTap | null = null
     let headersSeen = false
     let paused = false
@@ -205,7 +205,8 @@ export class RenderClient implements IdleDropSink {
     this.expectClient ??= new ExpectContinueClient(this.render, {
       keepAliveMs: (this.opts.keepAliveSeconds ?? 60) * 1000,
       allowSelfSigned: this.opts.allowSelfSigned,
-      lookup: this.lookup
+      lookup: this.lookup,
+      owner: this
     })
     return this.expectClient
   }
