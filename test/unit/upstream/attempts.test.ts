@@ -166,7 +166,7 @@ describe('/receiveTimeout (§6.4)', () => {
     const r = await runAttempts(plan(), s)
     expect(r).toMatchObject({ kind: 'timeout', status: 504, render: 0 })
     expect(s.calls).toEqual([0])
-    expect(r.log).toEqual(['Unable to receive response from 127.0.0.1:4503: timed out'])
+    expect(r.log).toEqual(['x-workbench: no response from 127.0.0.1:4503 within /receiveTimeout'])
   })
 })
 

@@ -284,7 +284,8 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
           const took = now() - started
           stats?.recordTimeout(i, plan.uri, took, e.message)
           report(i, round, started, 'timeout', e.message)
-          log.push(`Unable to receive response from ${target.origin}: timed out`)
+          // No documented module line says this (§6.4 gives only the 504), so it is marked as ours.
+          log.push(`x-workbench: no response from ${target.origin} within /receiveTimeout`)
           return {
             kind: 'timeout',
             render: i,
