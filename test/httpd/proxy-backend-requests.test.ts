@@ -10,7 +10,7 @@
  */
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { ask, dechunk, type HttpdRequest } from './harness'
+import { ask, compareRawHeads, dechunk, type HttpdRequest } from './harness'
 import { serverLines } from './classic'
 import { proxiedSideBySide, type Recorded } from './raw-backend'
 
@@ -316,6 +316,39 @@ describe('Expect: 100-continue without a body, or from an HTTP/1.0 client', () =
       const apache = await seen(running.apachePort)
       expect(await seen(running.enginePort), JSON.stringify(request)).toEqual(apache)
     }
+  })
+})
+
+// ap_send_interim_response writes an interim head's fields as ap_proxy_read_headers read them:
+// no header filter checks them, and the final answer goes on after it. A NUL or a line without
+// a colon is ap_proxy_read_headers' failure all the same: httpd's 502.
+describe('an interim answer with a byte the header filter would refuse', () => {
+  it('is relayed as it came (a 100 to a client that asked for it), and the final answer after it', async () => {
+    const query = (lines: string): string => lines.replaceAll(' ', '%20')
+    const request = (line: string, fields = '', body = ''): string =>
+      `${line}\r\nHost: localhost\r\n${fields}Connection: close\r\n\r\n${body}`
+    const expecting = 'Expect: 100-continue\r\nContent-Length: 5\r\n'
+    const cases = [
+      request(`GET /p/interim/103?${query('X-Bad: a%01b')} HTTP/1.1`),
+      request(`GET /p/interim/103?${query('X-Bad: a%01b')} HTTP/1.0`),
+      request(`GET /p/interim/103?${query('X Bad: ab&X-Del: a%7Fb&X-Cr: a%0Db&X-Fold: a&%20b%01')} HTTP/1.1`),
+      request(`GET /p/interim/100?${query('X-Bad: a%01b')} HTTP/1.1`),
+      request(`GET /p/interim/100?${query('X-Bad: a%01b')} HTTP/1.1`, 'Expect: 100-continue\r\n'),
+      request(`POST /p/interim/100?${query('X-Bad: a%01b')} HTTP/1.1`, expecting, 'hello'),
+      // The client waits for the 100 before it sends its body: the 100 goes out alone.
+      request(`POST /p/interim/100?${query('X-Bad: a%01b')} HTTP/1.1`, expecting),
+      request(`POST /p/interim/100?${query('X-Bad: a%01b')} HTTP/1.1`, 'Content-Length: 5\r\n', 'hello')
+    ]
+    const undated = (got: string): string => got.replace(/^Date: .*\r\n/gm, '')
+    for (const head of cases) {
+      const apache = undated(await withinWait(running.apachePort, head, 1500))
+      expect(undated(await withinWait(running.enginePort, head, 1500)), JSON.stringify(head)).toBe(apache)
+    }
+    // httpd's 502 page (the harness compares it without its DOCTYPE line).
+    const failing = ['X-Bad: a%01b&X-Nul: a%00b', 'X-Bad: a%01b&nocolon'].map((l) =>
+      request(`GET /p/interim/103?${query(l)} HTTP/1.1`)
+    )
+    expect(await compareRawHeads(failing, running.apachePort, running.enginePort)).toBe('')
   })
 })
 

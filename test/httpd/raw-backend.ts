@@ -17,8 +17,11 @@ export interface Recorded {
 
 export type Step = string | { wait: number } | { close: true }
 
-/** The answer to one request, as raw pieces: a string is written, `wait` pauses, `close` drops the connection. */
-export function scenario(method: string, target: string): Step[] {
+/**
+ * The answer to one request, as raw pieces: a string is written, `wait` pauses, `close` drops the
+ * connection. `continued`: the backend already answered the request's `Expect: 100-continue`.
+ */
+export function scenario(method: string, target: string, continued = false): Step[] {
   const name = /\/b\/([a-z0-9-]+)/.exec(target)?.[1] ?? 'echo'
   // Head and body in one write: written apart, whether the body is in the read that brings the
   // head depends on timing, and that decides what mod_deflate and the byte-range filter do
@@ -55,6 +58,10 @@ export function scenario(method: string, target: string): Step[] {
       ]
     case 'continue-lines':
       return [CONTINUE_WITH_LINES, ...ok(['200 OK', ...plain], 'ok\n')]
+    // `/b/interim/<status>?<line>&<line>`: an interim head with those lines (%XX decoded byte by
+    // byte, as for `/b/fields/`), then the final answer; a `100` answers an Expect with it.
+    case 'interim':
+      return [...(continued ? [] : [interimHead(target)]), ...ok(['200 OK', ...plain], 'ok\n')]
     case 'folded':
       return ok(['200 OK', 'X-Fold: a', ' b', ...plain], 'ok\n')
     case 'both':
@@ -85,10 +92,7 @@ export function scenario(method: string, target: string): Step[] {
     case 'fields':
     case 'fields-later': {
       const s = /fields(?:-later)?\/(\d+)/.exec(target)?.[1] ?? '200'
-      const query = target.includes('?') ? target.slice(target.indexOf('?') + 1) : ''
-      const bytes = (piece: string): string =>
-        piece.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-      const [whole] = ok([`${s} X`, ...query.split('&').map(bytes), ...plain], 'ok\n') as [string]
+      const [whole] = ok([`${s} X`, ...queryLines(target), ...plain], 'ok\n') as [string]
       if (name === 'fields') return [whole]
       const rest = whole.indexOf(plain[0])
       return [whole.slice(0, rest), { wait: 50 }, whole.slice(rest)]
@@ -163,6 +167,28 @@ export function scenario(method: string, target: string): Step[] {
     default:
       return ok(['200 OK', ...plain], 'ok\n')
   }
+}
+
+/** The `&`-separated pieces of the target's query, %XX decoded byte by byte (a raw 0x01, a bare CR, a NUL…). */
+function queryLines(target: string): string[] {
+  const query = target.includes('?') ? target.slice(target.indexOf('?') + 1) : ''
+  const bytes = (piece: string): string =>
+    piece.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  return query.split('&').map(bytes)
+}
+
+/** `/b/interim/<status>?<lines>`'s interim head. */
+function interimHead(target: string): string {
+  const s = /interim\/(\d+)/.exec(target)?.[1] ?? '100'
+  return `HTTP/1.1 ${s} X\r\n${queryLines(target)
+    .map((l) => l + '\r\n')
+    .join('')}\r\n`
+}
+
+/** The head that answers a request's `Expect: 100-continue`. */
+function continueHead(target: string): string {
+  if (target.startsWith('/b/continue-lines')) return CONTINUE_WITH_LINES
+  return target.startsWith('/b/interim/100') ? interimHead(target) : 'HTTP/1.1 100 Continue\r\n\r\n'
 }
 
 /** `n` bytes of markup and words from a fixed pseudo-random sequence: compresses like a page. */
@@ -252,7 +278,7 @@ export async function startRawBackend(port: number): Promise<RawBackend> {
       // answers it with a 100 that has header lines.
       if (/100-continue/i.test(header('expect') ?? '') && !continued && !target.startsWith('/b/deaf')) {
         continued = true
-        sock.write(target.startsWith('/b/continue-lines') ? CONTINUE_WITH_LINES : 'HTTP/1.1 100 Continue\r\n\r\n')
+        sock.write(continueHead(target), 'latin1')
       }
       let bodyEnd = end + 4
       const cl = header('content-length')
@@ -277,9 +303,10 @@ export async function startRawBackend(port: number): Promise<RawBackend> {
       }
       records.push({ head, body: buf.subarray(end + 4, bodyEnd).toString('latin1') })
       buf = buf.subarray(bodyEnd)
+      const answered = continued
       continued = false
       busy = true
-      for (const step of scenario(method, target)) {
+      for (const step of scenario(method, target, answered)) {
         if (typeof step === 'string') sock.write(step, 'latin1')
         else if ('wait' in step) await new Promise((r) => setTimeout(r, step.wait))
         else return void sock.destroy()

@@ -37,6 +37,7 @@ import type { ProxiedBody } from './proxy-request-body'
 import { textMemo } from '../text-memo'
 import { keepHeadBytes, refusedStatusLine } from '../http/backend-head'
 import { simpleAnswerHeaders, simpleAnswerOf, streamSimpleAnswer } from './proxy-simple-answer'
+import { InterimBytes } from './proxy-interim-bytes'
 
 const agentOptions = { keepAlive: true, maxSockets: 64 }
 const httpAgent = new http.Agent(agentOptions)
@@ -288,9 +289,19 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
       )
     )
   if (timeoutMs > 0) boundConnect(creq, timeoutMs)
+  // Interim heads, read before node's parser: what llhttp refuses in them httpd relays.
+  const interim = new InterimBytes()
+  creq.once('socket', (socket) => {
+    const readInterim = (chunk: Buffer): void => {
+      interim.take(chunk)
+      if (interim.done) socket.off('data', readInterim)
+    }
+    socket.prependListener('data', readInterim)
+    creq.once('close', () => socket.off('data', readInterim))
+  })
   // An interim answer, asked for or not (ap_proxy_http_process_response reads on to the final one).
   creq.on('information', (info: http.InformationEvent) => {
-    controller.rawHeaders = info.rawHeaders
+    controller.rawHeaders = interim.heads.shift() ?? info.rawHeaders
     handler.onResponseStart?.(controller, info.statusCode, info.headers, info.statusMessage)
     if (info.statusCode === 100) sendBody()
   })

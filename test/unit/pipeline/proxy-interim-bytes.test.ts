@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { InterimBytes } from '../../../src/main/engine/pipeline/proxy-interim-bytes'
+
+describe('InterimBytes', () => {
+  it("makes an interim head's field lines readable to llhttp in place, and keeps the fields as they came", () => {
+    const reader = new InterimBytes()
+    const chunk = Buffer.from(
+      'HTTP/1.1 103 X\r\nX Bad: a\x01b\r\nX-Cr: a\rb\r\nX-Fold: a\r\n b\x7f\r\n\r\nHTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\n\r\n',
+      'latin1'
+    )
+    reader.take(chunk)
+    expect(chunk.toString('latin1')).toBe(
+      'HTTP/1.1 103 X\r\nX_Bad: a b\r\nX-Cr: a b\r\nX-Fold: a   b \r\n\r\nHTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\n\r\n'
+    )
+    expect(reader.heads).toEqual([['X Bad', 'a\x01b', 'X-Cr', 'a\rb', 'X-Fold', 'a b\x7f']])
+    expect(reader.done).toBe(true)
+  })
+
+  it('leaves a NUL and a line without a colon for the parser to refuse, and reads across reads', () => {
+    const reader = new InterimBytes()
+    const one = Buffer.from('HTTP/1.1 100 Continue\r\nX-A: a\x01', 'latin1')
+    const two = Buffer.from('b\r\nX-Nul: a\x00b\r\nnocolon\r\n\r\n', 'latin1')
+    reader.take(one)
+    reader.take(two)
+    expect(one.toString('latin1')).toBe('HTTP/1.1 100 Continue\r\nX-A: a ')
+    expect(two.toString('latin1')).toBe('b\r\nX-Nul: a\x00b\r\nnocolon\r\n\r\n')
+    expect(reader.heads).toEqual([['X-A', 'a\x01b', 'X-Nul', 'a\x00b']])
+    expect(reader.done).toBe(false)
+  })
+})
