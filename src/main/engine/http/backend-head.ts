@@ -8,6 +8,7 @@
 import type { ClientRequest } from 'node:http'
 import type { Socket } from 'node:net'
 import { LINE_BUFFER, readStatusLine } from './status-line'
+import { isParserError } from './error-code'
 
 export { LINE_BUFFER }
 
@@ -288,7 +289,7 @@ export function keepHeadBytes(
   creq.once('response', stop)
   creq.once('close', stop)
   return (err, then) => {
-    const parsing = !done && ((err as { code?: string }).code ?? '').startsWith('HPE_')
+    const parsing = !done && isParserError(err)
     const withBytes = (): Error => Object.assign(err, { backendHead: kept.bytes() })
     if (parsing && release && socket) {
       const held = socket

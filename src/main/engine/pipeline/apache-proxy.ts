@@ -23,6 +23,7 @@ import {
   type WithBackendHead
 } from '../http/backend-head'
 import { READ_ERROR } from '../http/status-line'
+import { errorCode, isParserError } from '../http/error-code'
 import { headerFilterRefusal } from '../http/header-filter'
 import { backendHeaderLines } from './proxy-request-headers'
 import { relayInterim } from './proxy-interim'
@@ -272,9 +273,10 @@ export function proxyTo(ctx: RequestContext, target: ProxyTarget, why: string): 
               const status = failureStatus(err)
               ctx.record('render', 'stop', `${why}: ${failureReason(err, url, read)}: ${status}`)
               ctx.setOutcome('error')
-              // A head httpd cannot read is its own 502 Bad Gateway, not ap_proxyerror's page.
+              // A head httpd cannot read (node's parser could not: a bad length, a head over its size)
+              // is its own 502 Bad Gateway, not ap_proxyerror's page.
               // (A backend never reached is a plain 503; one that never sent its 100 is ap_proxyerror's.)
-              if ((status === 503 && !continueTimeout(err)) || unreadableAnswer(err) || headersCutShort(err))
+              if ((status === 503 && !continueTimeout(err)) || isParserError(err) || headersCutShort(err))
                 answer(ctx, status)
               else proxyError(ctx, status, proxyErrorReason(err, origin))
             }
@@ -525,20 +527,14 @@ function headerFilterVerdict(
 function statusLineError(err: Error, answered: HttpdAnswer | null): string | null {
   if (answered !== null) return 'statusLineError' in answered ? answered.statusLineError : null
   const bytes = (err as WithBackendHead).backendHead
-  return unreadableAnswer(err) && bytes !== undefined && !statusLineRead(bytes) ? READ_ERROR : null
+  return isParserError(err) && bytes !== undefined && !statusLineRead(bytes) ? READ_ERROR : null
 }
 
 /** Why a backend's answer broke off, for the trace. */
 function brokeOff(err: Error): string {
-  const code = (err as { code?: string }).code
-  return code === 'UND_ERR_BODY_TIMEOUT'
+  return errorCode(err) === 'UND_ERR_BODY_TIMEOUT'
     ? 'it sent nothing for ProxyTimeout: AH01110 error reading response'
     : err.message
-}
-
-/** node's parser could not read the backend's head (a bad length, a head over its size): httpd could not either. */
-function unreadableAnswer(err: Error): boolean {
-  return ((err as { code?: string }).code ?? '').startsWith('HPE_')
 }
 
 /**
@@ -551,14 +547,14 @@ function unreadableAnswer(err: Error): boolean {
  */
 function headersCutShort(err: Error): boolean {
   const bytes = (err as WithBackendHead).backendHead
-  const code = (err as { code?: string }).code
+  const code = errorCode(err)
   const cut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ECONNRESET'
   return cut && bytes !== undefined && statusLineRead(bytes)
 }
 
 /** `ap_proxyerror`'s reason for a backend that gave no usable answer. */
 function proxyErrorReason(err: Error, origin: string): string {
-  const code = (err as { code?: string }).code ?? ''
+  const code = errorCode(err)
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failure for: ${new URL(origin).hostname}`
   return 'Error reading from remote server'
 }
@@ -569,11 +565,11 @@ function proxyErrorReason(err: Error, origin: string): string {
  * 502 otherwise (a timeout or an error reading the answer: "Error reading from remote server").
  */
 function continueTimeout(err: Error): boolean {
-  return (err as { code?: string }).code === CONTINUE_TIMEOUT
+  return errorCode(err) === CONTINUE_TIMEOUT
 }
 
 function failureStatus(err: Error): number {
-  const code = (err as { code?: string }).code ?? ''
+  const code = errorCode(err)
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 500
   if (continueTimeout(err)) return 503
   return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT/.test(code) ? 503 : 502
