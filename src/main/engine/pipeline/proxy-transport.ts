@@ -289,15 +289,19 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
       )
     )
   if (timeoutMs > 0) boundConnect(creq, timeoutMs)
-  // Interim heads, read before node's parser: what llhttp refuses in them httpd relays.
+  // The answer's reads before node's parser takes them, until its final head begins: its first
+  // read (the status line httpd reads there, refusedStatusLine) and its interim heads (what
+  // llhttp refuses in them httpd relays, proxy-interim-bytes.ts).
+  let firstRead: Buffer | null = null
   const interim = new InterimBytes()
   creq.once('socket', (socket) => {
-    const readInterim = (chunk: Buffer): void => {
+    const read = (chunk: Buffer): void => {
+      firstRead ??= chunk
       interim.take(chunk)
-      if (interim.done) socket.off('data', readInterim)
+      if (interim.done) socket.off('data', read)
     }
-    socket.prependListener('data', readInterim)
-    creq.once('close', () => socket.off('data', readInterim))
+    socket.prependListener('data', read)
+    creq.once('close', () => socket.off('data', read))
   })
   // An interim answer, asked for or not (ap_proxy_http_process_response reads on to the final one).
   creq.on('information', (info: http.InformationEvent) => {
@@ -305,11 +309,6 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
     handler.onResponseStart?.(controller, info.statusCode, info.headers, info.statusMessage)
     if (info.statusCode === 100) sendBody()
   })
-  // The answer's first read, before node's parser takes it: the status line httpd reads there.
-  let firstRead: Buffer | null = null
-  const keepFirst = (chunk: Buffer): void => void (firstRead ??= chunk)
-  creq.once('socket', (socket) => socket.prependOnceListener('data', keepFirst))
-  creq.once('close', () => creq.socket?.off('data', keepFirst))
   creq.on('response', (answer: IncomingMessage) => {
     res = answer
     const refused = firstRead && refusedStatusLine(firstRead)
