@@ -258,6 +258,35 @@ describe('statfiles and invalidation, worked examples of §12.4 (handle /content
     expect(report.deleted).toEqual(['/content/site/en/data.json'])
   })
 
+  it('S12: a copy stored after the flush, while an earlier listed URI was fetched, is not taken for the kept one', async () => {
+    const { store, root } = await scenario(3)
+    const abs = path.join(root, 'content/site/en/data.json')
+    const p = plan(store, activate, '/content/site/en/a.html\n/content/site/en/data.json\n')
+    const report = await executeFlush(store, p)
+    // A visitor's request stores data.json anew while a.html is re-fetched; data.json's own
+    // re-fetch then stores nothing (the render failed): the visitor's copy is no kept one.
+    await refetchListed(store, p, report, async (uri) => {
+      if (uri === '/content/site/en/a.html') await put(store, '/content/site/en/data.json', 'stored by a visitor')
+      return uri
+    })
+    expect(fs.existsSync(abs) && fs.readFileSync(abs, 'utf8')).toBe('stored by a visitor')
+    expect(report.deleted).toEqual(['/content/site/en/a.html'])
+  })
+
+  it('S12: a URI listed twice whose first re-fetch replaced the file and second stored nothing keeps the new file', async () => {
+    const { store, root } = await scenario(3)
+    const abs = path.join(root, 'content/site/en/data.json')
+    const p = plan(store, activate, '/content/site/en/data.json\n/content/site/en/data.json\n')
+    const report = await executeFlush(store, p)
+    let n = 0
+    await refetchListed(store, p, report, async (uri) => {
+      if (n++ === 0) await put(store, '/content/site/en/data.json', 'refetched')
+      return uri
+    })
+    expect(fs.existsSync(abs) && fs.readFileSync(abs, 'utf8')).toBe('refetched')
+    expect(report.deleted).toEqual([])
+  })
+
   it("S12: the handle's own renderings are deleted except the ones the body lists for re-fetch", async () => {
     const { store, root } = await scenario(3)
     for (const f of ['en.html', 'en.model.json', 'en/_jcr_content/par.html']) await put(store, `/content/site/${f}`)

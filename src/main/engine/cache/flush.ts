@@ -143,22 +143,24 @@ function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[] {
  * answer is not stored) is deleted then, as the flush deletes it without the list: PI's "delete
  * and recache" leaves no old copy when the recache fails, while a kept one would be delivered
  * as fresh where no touched `.stat` governs it (outside /invalidate, or under ResourceOnly),
- * /serveStaleOnError "1" or not. The answers' one-line summaries are returned.
+ * /serveStaleOnError "1" or not. `kept`: the kept copies as the flush found them (keptCopies).
+ * The answers' one-line summaries are returned.
  */
 export async function refetchListed(
   store: CacheStore,
   plan: FlushPlan,
   report: FlushReport,
-  fetch: (uri: string) => Promise<string>
+  fetch: (uri: string) => Promise<string>,
+  kept: readonly (KeptCopy | null)[] = keptCopies(store, plan)
 ): Promise<string[]> {
   const answers: string[] = []
-  for (const uri of plan.refetch) {
-    const kept = keptCopy(store, plan, uri)
-    answers.push(await fetch(uri))
+  for (let i = 0; i < plan.refetch.length; i++) {
+    answers.push(await fetch(plan.refetch[i]))
+    const copy = kept[i]
     // A replacement is a new file renamed over the old one: a new inode, whatever its size and time.
-    if (kept && inodeOf(kept.file.abs) === kept.ino && store.dropStale(kept.relPath, kept.file, UNREPLACED)) {
-      report.deleted.push(kept.relPath)
-      report.log.push(`x-workbench: deleted ${kept.file.abs}: ${UNREPLACED}`)
+    if (copy && inodeOf(copy.file.abs) === copy.ino && store.dropStale(copy.relPath, copy.file, UNREPLACED)) {
+      report.deleted.push(copy.relPath)
+      report.log.push(`x-workbench: deleted ${copy.file.abs}: ${UNREPLACED}`)
     }
   }
   return answers
@@ -166,12 +168,24 @@ export async function refetchListed(
 
 const UNREPLACED = 'kept for its re-fetch, which stored nothing new'
 
-/** The cached copy of a re-fetch URI's file that the flush left in place, as it is now. */
-function keptCopy(
-  store: CacheStore,
-  plan: FlushPlan,
-  uri: string
-): { relPath: string; file: CachedFile; ino: number | null } | null {
+/** The cached copy of a re-fetch URI's file that the flush leaves in place, and its inode. */
+export interface KeptCopy {
+  relPath: string
+  file: CachedFile
+  ino: number | null
+}
+
+/**
+ * The copies the flush keeps for their re-fetch, one per listed URI (null where none), taken
+ * before anything can replace them: a copy stored after the flush (a visitor's request while
+ * the /invalidateHandler or an earlier URI's re-fetch ran, or the first re-fetch of a URI
+ * listed twice) is a new file, not the kept one, and must outlive a re-fetch that fails.
+ */
+export function keptCopies(store: CacheStore, plan: FlushPlan): (KeptCopy | null)[] {
+  return plan.refetch.map((uri) => keptCopy(store, plan, uri))
+}
+
+function keptCopy(store: CacheStore, plan: FlushPlan, uri: string): KeptCopy | null {
   const target = refetchFile(store.policy, uri)
   if (plan.targets === null || target === null || !keptForRefetch(plan.targets, target.file)) return null
   const lookup = store.lookup(target.file)

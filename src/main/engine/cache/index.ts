@@ -38,7 +38,15 @@ export {
   type InvalidationRequest,
   type ParsedInvalidation
 } from './flush-request'
-export { planFlush, executeFlush, plannedDeletions, refetchListed, type FlushPlan, type ExecuteOptions } from './flush'
+export {
+  planFlush,
+  executeFlush,
+  plannedDeletions,
+  keptCopies,
+  refetchListed,
+  type FlushPlan,
+  type ExecuteOptions
+} from './flush'
 export { previewFlush } from './flush-preview'
 export {
   staticResponse,

@@ -16,6 +16,7 @@ import {
   clientAllowedToFlush,
   executeFlush,
   isInvalidationRequest,
+  keptCopies,
   parseInvalidation,
   planFlush,
   plannedDeletions,
@@ -131,10 +132,12 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.setOutcome('flush')
     if (!parsed.ok) return answerInvalid(ctx, parsed)
     const plan = planFlush(cache.policy, parsed.request)
+    // Before the /invalidateHandler's wait: a copy a visitor stores meanwhile is no kept one.
+    const kept = keptCopies(store, plan)
     const report = await executeFlush(store, plan)
     const refetch = ctx.config.refetch
     const host = ctx.headers.host ?? 'localhost'
-    const refetched = refetch ? await refetchListed(store, plan, report, (uri) => refetch(host, uri)) : []
+    const refetched = refetch ? await refetchListed(store, plan, report, (uri) => refetch(host, uri), kept) : []
     const r = parsed.request
     const done =
       plan.targets === null
