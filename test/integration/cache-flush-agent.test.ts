@@ -222,27 +222,28 @@ describe('the re-fetching flush (§7.4)', () => {
     })
   }
 
-  it("a copy a visitor stores while the /invalidateHandler runs is not deleted when the listed page's re-fetch fails", async () => {
-    const dir = tempDocroot()
-    const script = path.join(dir, 'handler.sh')
-    fs.writeFileSync(script, '#!/bin/sh\nsleep 1\n', { mode: 0o755 })
-    // /serveStaleOnError "1": the failed re-fetch's own request leaves the copy in place (§5.7).
-    const s = await cacheStackForThisTest({ statfileslevel: 3, invalidateHandler: script, serveStaleOnError: true })
-    const PAGE = `${HANDLE}.html`
-    s.up.publish.behave(PAGE, { body: 'old' })
-    await s.prime(PAGE)
-    const flushed = s.flush({ handle: HANDLE, body: `${PAGE}\n` })
-    // The flush touched the .stat and waits for its handler: the kept copy is stale, and a
-    // visitor's request stores the page anew; the re-fetch after the handler then fails.
-    await new Promise((r) => setTimeout(r, 300))
-    s.up.publish.behave(PAGE, { body: 'visitor' })
-    expect((await s.get(PAGE)).text).toBe('visitor')
-    expect(s.read(PAGE)).toBe('visitor')
-    s.up.publish.behave(PAGE, { status: 503, body: 'down' })
-    expect((await flushed).status).toBe(200)
-    expect(s.up.publish.last?.url).toBe(PAGE)
-    expect(s.exists(PAGE) && s.read(PAGE)).toBe('visitor')
-  })
+  for (const serveStaleOnError of [true, false]) {
+    it(`a copy a visitor stores while the /invalidateHandler runs is not deleted when the listed page's re-fetch fails (/serveStaleOnError "${serveStaleOnError ? 1 : 0}")`, async () => {
+      const dir = tempDocroot()
+      const script = path.join(dir, 'handler.sh')
+      fs.writeFileSync(script, '#!/bin/sh\nsleep 1\n', { mode: 0o755 })
+      const s = await cacheStackForThisTest({ statfileslevel: 3, invalidateHandler: script, serveStaleOnError })
+      const PAGE = `${HANDLE}.html`
+      s.up.publish.behave(PAGE, { body: 'old' })
+      await s.prime(PAGE)
+      const flushed = s.flush({ handle: HANDLE, body: `${PAGE}\n` })
+      // The flush touched the .stat and waits for its handler: the kept copy is stale, and a
+      // visitor's request stores the page anew; the re-fetch after the handler then fails.
+      await new Promise((r) => setTimeout(r, 300))
+      s.up.publish.behave(PAGE, { body: 'visitor' })
+      expect((await s.get(PAGE)).text).toBe('visitor')
+      expect(s.read(PAGE)).toBe('visitor')
+      s.up.publish.behave(PAGE, { status: 503, body: 'down' })
+      expect((await flushed).status).toBe(200)
+      expect(s.up.publish.last?.url).toBe(PAGE)
+      expect(s.exists(PAGE) && s.read(PAGE)).toBe('visitor')
+    })
+  }
 
   it('with two engines in one process, each re-fetches through its own farm: its own render, its own docroot', async () => {
     const first = await cacheStackForThisTest({ statfileslevel: 3 })

@@ -137,7 +137,10 @@ function replaceByRefetch(ctx: RequestContext, lookup: CachedLookup, relPath: st
   const replaced = lookup.state === 'fresh' || lookup.state === 'grace'
   if (replaced) ctx.cacheInfo = CACHE_INFO.caching
   ctx.trace.cacheInfo = ctx.cacheInfo
-  ctx.cachePlan = { relPath, stale: { file: lookup.file, relPath } }
+  // Only a stale or expired copy is the render stage's to drop or deliver when the re-fetch fails
+  // (§5.7): a fresh one is a visitor's, stored since the flush, or one the flush kept outside
+  // /invalidate, which refetchListed (cache/flush.ts) deletes by its identity if unreplaced.
+  ctx.cachePlan = replaced ? { relPath } : { relPath, stale: { file: lookup.file, relPath } }
   ctx.record('cache', 'pass', `${relPath} is fetched again by a re-fetching flush: ${ctx.cacheInfo}`, {
     log: [`checking [${relPath}]`, ...rcLog, ...(replaced ? [] : lookup.log), action(relPath, 'CREATE')],
     detail: lookupDetail(lookup, relPath, ctx.cacheInfo)
