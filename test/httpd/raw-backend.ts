@@ -239,7 +239,17 @@ const FIRST_LINES: Record<string, string | Step[]> = {
   cr: 'hel\rlo\nmore\n',
   long: 'x'.repeat(9000) + '\nmore\n',
   split: ['hel', { wait: 50 }, 'lo\nmore\n'],
-  interim: 'HTTP/1.1 100 Continue\r\n\r\nhello\n'
+  interim: 'HTTP/1.1 100 Continue\r\n\r\nhello\n',
+  // The final status line after an interim answer, or split over two reads.
+  interimhttp2: 'HTTP/1.1 100 Continue\r\n\r\nHTTP/2.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n',
+  interimblanks: 'HTTP/1.1 100 Continue\r\n\r\n\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n',
+  splithttp2: ['HTTP/2', { wait: 50 }, '.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n'],
+  hintshttp2: [
+    'HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\nHTTP/2',
+    { wait: 50 },
+    '.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n'
+  ],
+  longstatus: `HTTP/1.1 200 ${'O'.repeat(8200)}\r\nContent-Length: 3\r\n\r\nok\n`
 }
 
 /** An interim answer with a reason phrase and header lines of its own, a hop-by-hop one among them. */

@@ -28,6 +28,16 @@ describe("an answer's first line as mod_proxy_http reads it", () => {
       'Corrupt status line returned by remote server: HTTP/2.0 200 OK'
     )
     expect(refusedStatusLine(Buffer.from('HTTP/1.1 200 OK\r\n\r\n'))).toBeNull()
+    // The final status line after an interim head is read as the first one: a corrupt one, two
+    // empty lines before it; one too long for the buffer though it begins with HTTP/1.
+    expect(refusedStatusLine(Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/2.0 200 OK\r\n'))).toBe(
+      'Corrupt status line returned by remote server: HTTP/2.0 200 OK'
+    )
+    expect(refusedStatusLine(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n\r\n\r\nHTTP/1.1 200 OK\r\n'))).toBe(
+      'Error reading from remote server'
+    )
+    expect(refusedStatusLine(Buffer.from(`HTTP/1.1 200 ${'O'.repeat(8200)}\r\n`))).toMatch(/^Corrupt status line/)
+    expect(refusedStatusLine(Buffer.from('HTTP/1.1 103 X\r\nLink: a\r\n\r\n\r\nHTTP/1.1 200 OK\r\n'))).toBeNull()
     expect(read('HTTP/1.1 200 Fine\r\nX-A: 1\r\n\r\n')).toEqual({ status: 200, reason: 'Fine', fields: [['X-A', '1']] })
   })
 })

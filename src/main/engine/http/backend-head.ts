@@ -115,15 +115,21 @@ export function readAnswerAsHttpd(bytes: Buffer): HttpdAnswer | null {
   }
 }
 
+/** `HTTP/1`, the start of nearly every answer's bytes. */
+const HTTP_1 = Buffer.from('HTTP/1', 'latin1')
+
 /**
- * ap_proxyerror's reason for an answer node's parser reads and httpd does not, from its first
- * read `first`: a second empty line before the status line (llhttp skips any number) or a major
- * version other than 1 (llhttp takes `HTTP/2.0`). Null otherwise; a read that begins with
- * `HTTP/1` is not looked at further.
+ * ap_proxyerror's reason for an answer node's parser reads and httpd does not, from `lead`, its
+ * bytes up to the end of its final head's status line (interim heads before it, read apart or
+ * not): a second empty line before a status line (llhttp skips any number), a major version
+ * other than 1 (llhttp takes `HTTP/2.0`) or a status line too long for httpd's buffer. Null
+ * otherwise; a short status line that begins with `HTTP/1` and no interim one (no 1 after it),
+ * every answer's usual start, is not looked at further.
  */
-export function refusedStatusLine(first: Buffer): string | null {
-  if (first.toString('latin1', 0, 6) === 'HTTP/1') return null
-  const read = readAnswerAsHttpd(first)
+export function refusedStatusLine(lead: Buffer): string | null {
+  const usual = lead.length > 9 && lead.length < LINE_BUFFER - 1 && lead[9] !== 0x31
+  if (usual && lead.compare(HTTP_1, 0, 6, 0, 6) === 0) return null
+  const read = readAnswerAsHttpd(lead)
   return read !== null && 'statusLineError' in read ? read.statusLineError : null
 }
 

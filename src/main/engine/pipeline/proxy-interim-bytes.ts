@@ -45,9 +45,14 @@ export class InterimBytes {
   private over = false
   private fields: string[] = []
 
-  /** Reads `chunk`, the answer's next read, and makes its interim field lines readable to llhttp in place. */
-  take(chunk: Buffer): void {
-    for (let i = 0; i < chunk.length && !this.over; i++) {
+  /**
+   * Reads `chunk`, the answer's next read, and makes its interim field lines readable to llhttp in
+   * place; returns how many of its bytes were read: all of them, or up to the end of the final
+   * head's status line (its LF included), after which there is nothing more to look at.
+   */
+  take(chunk: Buffer): number {
+    let i = 0
+    for (; i < chunk.length && !this.over; i++) {
       const b = chunk[i]
       if (b === LF) {
         this.endLine()
@@ -68,6 +73,7 @@ export class InterimBytes {
       } else if (this.inInterim && b !== CR && refusedInName(b)) chunk[i] = UNDERSCORE
       this.line += String.fromCharCode(b)
     }
+    return i
   }
 
   /** Whether the final head has begun: nothing more to look at. */

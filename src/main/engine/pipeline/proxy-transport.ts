@@ -289,15 +289,17 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
       )
     )
   if (timeoutMs > 0) boundConnect(creq, timeoutMs)
-  // The answer's reads before node's parser takes them, until its final head begins: its first
-  // read (the status line httpd reads there, refusedStatusLine) and its interim heads (what
-  // llhttp refuses in them httpd relays, proxy-interim-bytes.ts).
-  let firstRead: Buffer | null = null
+  // The answer's reads before node's parser takes them, until its final head's status line has
+  // ended: the bytes up to there (`lead`: the status lines httpd reads, refusedStatusLine; an
+  // interim head's read apart from the final one, a status line split over reads) and its interim
+  // heads (what llhttp refuses in them httpd relays, proxy-interim-bytes.ts).
+  let lead: Buffer | null = null
   const interim = new InterimBytes()
   creq.once('socket', (socket) => {
     const read = (chunk: Buffer): void => {
-      firstRead ??= chunk
-      interim.take(chunk)
+      const taken = interim.take(chunk)
+      const part = taken === chunk.length ? chunk : chunk.subarray(0, taken)
+      lead = lead === null ? part : Buffer.concat([lead, part])
       if (interim.done) socket.off('data', read)
     }
     socket.prependListener('data', read)
@@ -311,10 +313,10 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
   })
   creq.on('response', (answer: IncomingMessage) => {
     res = answer
-    const refused = firstRead && refusedStatusLine(firstRead)
+    const refused = lead && refusedStatusLine(lead)
     if (refused) {
       // ap_proxyerror's 502 (AH01102, AH00898); the connection is out of step and not kept.
-      fail(Object.assign(coded(refused, 'DW_STATUS_LINE'), { backendHead: firstRead }))
+      fail(Object.assign(coded(refused, 'DW_STATUS_LINE'), { backendHead: lead }))
       creq.destroy()
       return
     }
