@@ -57,6 +57,9 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     expect(earlyVerdict('HEAD /x\r\n')).toMatchObject({ kind: 'refused', method: 'HEAD' })
     expect(earlyVerdict('GET /x HTTP/1.1\nHost')).toMatchObject({ kind: 'refused' })
     expect(earlyVerdict('GET /x')).toBeNull()
+    // Split into its words at C's whitespace (apr_isspace), vertical tab and form feed too.
+    expect(earlyVerdict('GET /x\v HTTP/1.1\r\n')).toMatchObject({ kind: 'refused', target: '/x', protocol: 'HTTP/1.1' })
+    expect(earlyVerdict('GET\f/x HTTP/1.1\r\n')).toMatchObject({ kind: 'refused', method: 'GET', target: '/x' })
     expect(earlyVerdict('GET /x HTTP/1.1\r\nHost: a\r\n')).toBeNull()
   })
 

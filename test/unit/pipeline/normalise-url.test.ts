@@ -35,6 +35,27 @@ describe('request-target normalisation (dispatcher-behavior.md §3.1)', () => {
   it('collapses double slashes', () => {
     expect(ok('//content///site//en.html').path).toBe('/content/site/en.html')
   })
+  it('refuses as httpd does, which normalises before it unescapes and reads every escape first', () => {
+    // A climb above the root (400) wins over a NUL or an encoded slash (404).
+    expect(normaliseTarget('/../a%00')).toMatchObject({ ok: false, status: 400, uri: '/a%00' })
+    expect(normaliseTarget('/../a%2Fb')).toMatchObject({ ok: false, status: 400, uri: '/a%2Fb' })
+    // A malformed escape anywhere (400) wins over a NUL or an encoded slash before it (404).
+    expect(normaliseTarget('/a%2Fb%zz')).toMatchObject({ ok: false, status: 400, uri: '/a%2Fb%zz' })
+    expect(normaliseTarget('/a%00%zz')).toMatchObject({ ok: false, status: 400, uri: '/a%00%zz' })
+    // A NUL or a slash only: r->uri decoded, up to the NUL.
+    expect(normaliseTarget('/a%2F%00')).toMatchObject({ ok: false, status: 404, uri: '/a/' })
+    expect(normaliseTarget('/a%00.txt?q')).toMatchObject({ ok: false, status: 404, uri: '/a', query: 'q' })
+    expect(normaliseTarget('/a%2F%00', 'nodecode')).toMatchObject({ ok: false, status: 404, uri: '/a%2F' })
+    // A climb: r->uri as ap_normalize_path left it, the `..` dropped, unreserved escapes decoded.
+    expect(normaliseTarget('/x/../../a%41.txt?q=1')).toMatchObject({ status: 400, uri: '/aA.txt', query: 'q=1' })
+    // A fragment: the path and query apr_uri_parse read.
+    expect(normaliseTarget('/a.txt?x=1#f')).toMatchObject({
+      status: 400,
+      requestLine: true,
+      uri: '/a.txt',
+      query: 'x=1'
+    })
+  })
   it('answers 400 for a path that climbs above the root', () => {
     expect(normaliseTarget('/../etc/passwd')).toMatchObject({ ok: false, status: 400 })
   })

@@ -102,8 +102,13 @@ export function earlyVerdict(data: string): HeadVerdict | null {
   return m === null || m[3] === undefined ? judgeHead(line) : null
 }
 
+/** apr_isspace (C's isspace): how httpd splits a request line it refuses into its words. */
+const C_SPACES = /[ \t\n\v\f\r]+/
+
 function refused(requestLine: string, reason: string): HeadVerdict {
-  const [method = '', target = '', protocol = ''] = requestLine.trim().split(/[ \t]+/)
+  // Not String.trim: it takes U+00A0 too, which is a byte of obs-text (0xA0) to httpd.
+  const words = requestLine.split(C_SPACES).filter((w) => w !== '')
+  const [method = '', target = '', protocol = ''] = words
   return { kind: 'refused', reason, method, target, protocol }
 }
 

@@ -37,6 +37,7 @@ import type { WireLine } from '../http/wire-lines'
 import type { HeaderEntry } from './headers/table'
 import type { RememberedHeaderRun } from './response-headers'
 import { sharedText, textMemo } from '../text-memo'
+import { hostProblem } from './host-header'
 
 export interface IncomingRequest {
   method: string
@@ -191,6 +192,8 @@ export class RequestContext {
   /** Fully decoded path for docroot look-ups. */
   decodedPath = '/'
   query: string | null = null
+  /** httpd refused the request line before it read the header fields: no Host names the server. */
+  hostUnread = false
   vhost?: ActiveVhost
   farm?: ActiveFarm
   /** Apache environment variables (SetEnvIf, RewriteRule [E=]). */
@@ -441,7 +444,7 @@ export class RequestContext {
     // r->hostname is fixed when the request is read: a RequestHeader that sets Host later changes
     // %{HTTP_HOST}, not the server name and port of self-referential URLs.
     // UseCanonicalName On: the server's own name and port, whatever the Host header says.
-    const host = this.vhost?.canonicalName ? null : hostParts(this.req.headers.host ?? '')
+    const host = this.vhost?.canonicalName || this.hostUnread ? null : hostParts(this.req.headers.host ?? '')
     // ap_http_scheme: mod_ssl's on a TLS connection, else `ServerName https://…`'s, else http.
     const scheme = req.secure || this.vhost?.serverScheme === 'https' ? 'https' : 'http'
     const names = this.replayedHeaderNames ?? headerNamesOf(req, this.addedHeaderNames)
@@ -618,11 +621,15 @@ interface HostParts {
 
 /**
  * Remembered per header text (text-memo.ts). The name is `r->hostname` as httpd's
- * fix_hostname leaves it: lower-cased, without a trailing dot.
+ * fix_hostname leaves it: lower-cased, without a trailing dot; empty when fix_hostname refuses
+ * the name (its 400 then names the server itself, as when no Host was sent), the port kept (it
+ * was read before the name was judged).
  */
 const hostParts = textMemo((header): HostParts | null => {
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header)
-  return m ? { name: m[1].toLowerCase().replace(/\.$/, ''), port: m[2] ? Number(m[2]) : undefined } : null
+  if (!m) return null
+  const name = header === '' || hostProblem(header) === null ? m[1].toLowerCase().replace(/\.$/, '') : ''
+  return { name, port: m[2] ? Number(m[2]) : undefined }
 }, 1000)
 
 /** Each name's first line, lower-case names: what apr_table_get finds in a table. */

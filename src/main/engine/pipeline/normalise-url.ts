@@ -34,6 +34,10 @@ export type NormaliseResult =
       reason: string
       /** httpd refuses it with the request line, before it reads the Host header: a fragment, an unreadable target. */
       requestLine?: true
+      /** `r->uri` as httpd left it when it gave up (%{REQUEST_URI} of the error's answer). */
+      uri: string
+      /** `r->args`: the query, `null` when the target had no `?`. */
+      query: string | null
     }
 
 const HEX = /^[0-9A-Fa-f]{2}$/
@@ -139,16 +143,34 @@ export function normaliseTarget(
   // What httpd refuses while it reads the request line (ap_parse_request_line), before it knows
   // the virtual host: a fragment (a browser never sends one), or a target that is neither a path
   // nor an absolute URL (`OPTIONS *` is answered before normalisation, stages/accept.ts).
-  if (target.includes('#'))
-    return { ok: false, status: 400, reason: `a fragment ('#') in the request target '${target}'`, requestLine: true }
   const split = splitTarget(target)
-  if (!split) return { ok: false, status: 400, reason: `invalid request target '${target}'`, requestLine: true }
+  if (target.includes('#')) {
+    // apr_uri_parse has read the target (its path and query, the fragment apart) when the
+    // fragment is refused.
+    const parsed = split ?? { path: target.slice(0, target.indexOf('#')), query: null }
+    const reason = `a fragment ('#') in the request target '${target}'`
+    return { ok: false, status: 400, reason, requestLine: true, uri: parsed.path, query: parsed.query }
+  }
+  if (!split)
+    return {
+      ok: false,
+      status: 400,
+      reason: `invalid request target '${target}'`,
+      requestLine: true,
+      uri: target,
+      query: null
+    }
   const rawPath = split.path
   const steps: string[] = []
 
-  // Pass 1: validate escapes like ap_unescape_url, decode unreserved ones.
+  // Pass 1: validate escapes like ap_unescape_url, decode unreserved ones. httpd normalises the
+  // path before it unescapes it, so what unescaping refuses is refused after a climb above the
+  // root is; and ap_unescape_url reads the whole path first: a malformed escape anywhere (400)
+  // wins over a NUL or an encoded slash (404).
   let canonical = rawPath
   let decoded = rawPath
+  let badEscape: string | undefined
+  let badPath: string | undefined
   if (rawPath.includes('%')) {
     canonical = ''
     decoded = ''
@@ -160,14 +182,21 @@ export function normaliseTarget(
         continue
       }
       const hex = rawPath.slice(i + 1, i + 3)
-      if (!HEX.test(hex))
-        return { ok: false, status: 400, reason: `malformed percent-escape '%${hex}' in '${rawPath}'` }
+      if (!HEX.test(hex)) {
+        badEscape ??= `malformed percent-escape '%${hex}' in '${rawPath}'`
+        canonical += ch
+        decoded += ch
+        continue
+      }
       const code = parseInt(hex, 16)
-      if (code === 0) return { ok: false, status: 404, reason: `encoded NUL byte (%00) in '${rawPath}'` }
-      if (code === 0x2f) {
-        if (encodedSlashes === 'off') {
-          return { ok: false, status: 404, reason: `encoded slash (%2F) in '${rawPath}' with AllowEncodedSlashes Off` }
-        }
+      if (code === 0 || (code === 0x2f && encodedSlashes === 'off')) {
+        badPath ??=
+          code === 0
+            ? `encoded NUL byte (%00) in '${rawPath}'`
+            : `encoded slash (%2F) in '${rawPath}' with AllowEncodedSlashes Off`
+        canonical += '%' + hex
+        decoded += String.fromCharCode(code)
+      } else if (code === 0x2f) {
         // Decoded (On) only after the path was normalised with it still encoded (below).
         canonical += encodedSlashes === 'on' ? ENCODED_SLASH : '%' + hex
         decoded += encodedSlashes === 'on' ? ENCODED_SLASH : '%' + hex
@@ -189,7 +218,20 @@ export function normaliseTarget(
   if (merged !== canonical) steps.push(`collapsed double slashes: '${shown(canonical)}' → '${shown(merged)}'`)
 
   const walked = removeDotSegments(merged)
-  if (walked === null) return { ok: false, status: 400, reason: `path '${rawPath}' climbs above the root` }
+  const refused = (status: 400 | 404, reason: string, uri: string): NormaliseResult => ({
+    ok: false,
+    status,
+    reason,
+    uri: shown(uri),
+    query: split.query
+  })
+  // r->uri as normalised so far: ap_normalize_path goes on past a `..` above the root.
+  if (walked === null)
+    return refused(400, `path '${rawPath}' climbs above the root`, removeDotSegments(merged, 'drop') as string)
+  // A malformed escape leaves r->uri as it was; a NUL or a slash only is decoded, up to the NUL.
+  if (badEscape !== undefined) return refused(400, badEscape, walked)
+  if (badPath !== undefined)
+    return refused(404, badPath, unescapeAll(walked.replaceAll(ENCODED_SLASH, '/'), encodedSlashes).split('\0')[0])
   if (walked !== merged) steps.push(`resolved dot segments: '${shown(merged)}' → '${shown(walked)}'`)
   // With MergeSlashes Off only r->uri keeps its slashes; the Dispatcher collapses them still.
   const resolved = mergeSlashes || !walked.includes('//') ? walked : collapseSlashes(walked)
@@ -215,6 +257,16 @@ export function normaliseTarget(
     return { ok: true, rawPath, path, decodedPath: again(decodedPath, mergeSlashes), query: split.query, steps }
   }
   return { ok: true, rawPath, path: resolved, decodedPath, query: split.query, steps }
+}
+
+/**
+ * Every escape of a path whose escapes are all well-formed, decoded (one byte a character) as
+ * ap_unescape_url does: `%2F` is kept with AllowEncodedSlashes NoDecode.
+ */
+function unescapeAll(p: string, encodedSlashes: EncodedSlashes): string {
+  return p.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) =>
+    encodedSlashes === 'nodecode' && hex.toUpperCase() === '2F' ? escape : String.fromCharCode(parseInt(hex, 16))
+  )
 }
 
 function collapseSlashes(p: string): string {

@@ -444,7 +444,10 @@ export function selectVhost(vhosts: ActiveVhost[], hostHeader: string, emptyName
   const known = memo.get(hostHeader)
   if (known) return known
   const malformed = hostHeader === '' ? null : hostProblem(hostHeader)
-  const host = hostHeader.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase()
+  // r->hostname as fix_hostname leaves it: no port, no trailing dot, lower case, and an IPv6
+  // literal without its brackets (apr_parse_addr_port), which is what names and aliases meet.
+  const named = hostHeader.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase()
+  const host = named.startsWith('[') && named.endsWith(']') ? named.slice(1, -1) : named
   const found = hostHeader === '' || malformed !== null ? undefined : vhosts.find((v) => v.matches(host))
   const chosen: VhostChoice = found
     ? { vhost: found, matched: true }

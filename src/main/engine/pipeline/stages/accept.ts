@@ -7,7 +7,7 @@
 import type { AcceptDetail } from '../../../../shared/trace'
 import { requestVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
-import { hasNoPath, normaliseTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
+import { hasNoPath, normaliseTarget, splitTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
 import { answer } from './answer'
 import { textMemo } from '../../text-memo'
 import { resolveClient } from '../remote-client'
@@ -73,7 +73,7 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
 
   // A head httpd could not read (http/request-head.ts): refused before anything else is looked at.
   if (req.refused !== undefined)
-    return refuse(ctx, req.refusedStatus ?? 400, `httpd refuses the request: ${req.refused}`, reading)
+    return refuseRead(ctx, req.refusedStatus ?? 400, `httpd refuses the request: ${req.refused}`, reading)
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
   const lim = limits(reading)
   if (requestLine > lim.line + 1) {
@@ -92,23 +92,34 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const modes = ctx.vhost?.mergeSlashes === false ? acceptedKeepingSlashes : acceptedTargets
   const accepted = modes[ctx.vhost?.encodedSlashes ?? 'off'](connect ? '/' : req.target)
   const n = accepted.n
-  // Refused with the request line, before the Host header was read: the first-listed vhost answers.
-  if (!pong && !n.ok && n.requestLine) return refuse(ctx, n.status, n.reason, reading)
+  if (!pong && !n.ok) {
+    // What the answer's %{REQUEST_URI} and %{QUERY_STRING} read: r->uri and r->args as httpd
+    // left them when it gave up.
+    ctx.decodedPath = n.uri
+    ctx.query = n.query
+    // Refused with the request line, before the header fields were read (no Host, no
+    // r->hostname): the first-listed vhost answers.
+    if (n.requestLine) {
+      ctx.headers = {}
+      ctx.hostUnread = true
+      return refuse(ctx, n.status, n.reason, reading)
+    }
+  }
   const raw = req.rawHeaders
   const fieldLimit = lim.field
   if (lim.fields > 0 && raw.length / 2 > lim.fields) {
     ctx.errorNotes = "The number of request header fields exceeds this server's limit."
-    return refuse(ctx, 400, `${raw.length / 2} header fields exceed LimitRequestFields (${lim.fields})`, reading)
+    return refuseRead(ctx, 400, `${raw.length / 2} header fields exceed LimitRequestFields (${lim.fields})`, reading)
   }
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i].length + 2 + raw[i + 1].length > fieldLimit + 1) {
       ctx.errorNotes = 'Size of a request header field exceeds server limit.'
-      return refuse(ctx, 400, `header ${raw[i]} exceeds LimitRequestFieldSize (${fieldLimit} bytes)`, reading)
+      return refuseRead(ctx, 400, `header ${raw[i]} exceeds LimitRequestFieldSize (${fieldLimit} bytes)`, reading)
     }
   }
   if (chosen?.malformed !== undefined || hostHeaders(raw) > 1) {
     const why = chosen?.malformed ?? 'more than one Host header'
-    return refuse(ctx, 400, `httpd cannot read the Host header '${req.headers.host}' (${why})`, reading)
+    return refuseRead(ctx, 400, `httpd cannot read the Host header '${req.headers.host}' (${why})`, reading)
   }
   // httpd wants a host name from HTTP/1.1 on (from the Host header or an absolute URL), and for
   // HTTP/1.1 itself a Host header as well (not of an internal request, whose first one may have
@@ -119,12 +130,12 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
     !req.headers.host
   ) {
     const which = req.headers.host === undefined ? 'no' : 'an empty'
-    return refuse(ctx, 400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
+    return refuseRead(ctx, 400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
   }
 
   if (req.expectationFailed) {
     ctx.errorNotes = 'Only the 100-continue expectation is supported.'
-    return refuse(
+    return refuseRead(
       ctx,
       417,
       `Expect: ${req.headers.expect} is not an expectation httpd meets (only 100-continue)`,
@@ -174,9 +185,29 @@ function refuse(
 ): boolean | Promise<boolean> {
   ctx.vhost = vhost
   ctx.sectionsPhase = 'server'
+  // Refused before translate_name: r->filename was never set (%{REQUEST_FILENAME} is empty).
+  ctx.apacheFilename = ''
   ctx.record('accept', 'stop', `${why}: ${status}`)
   ctx.setOutcome('blocked')
   return answer(ctx, status)
+}
+
+/**
+ * `refuse` for a request httpd read the line of and had not normalised yet: r->uri and r->args
+ * are the target's path and query as sent (apr_uri_parse), which the answer's %{REQUEST_URI}
+ * and %{QUERY_STRING} read.
+ */
+function refuseRead(
+  ctx: RequestContext,
+  status: number,
+  why: string,
+  vhost: ActiveVhost | undefined
+): boolean | Promise<boolean> {
+  const target = ctx.req.target
+  const split = splitTarget(target)
+  ctx.decodedPath = split?.path ?? target
+  ctx.query = split?.query ?? null
+  return refuse(ctx, status, why, vhost)
 }
 
 /**
