@@ -28,4 +28,25 @@ describe('InterimBytes', () => {
     expect(reader.heads).toEqual([['X-A', 'a\x01b', 'X-Nul', 'a\x00b']])
     expect(reader.done).toBe(false)
   })
+
+  it("finds a read's final status line as a byte-by-byte walk does (one byte a read)", () => {
+    const answers = [
+      'HTTP/1.1 200 OK\r\nX-A: 1\r\n\r\nok',
+      'hello\nworld\n',
+      'ab\nHTTP/1.1 100 X\r\n\r\n',
+      '\r\nHTTP/1.1 200 OK\r\n\r\n',
+      '\nHTTP/1.1 200 OK\r\n\r\n',
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n',
+      'HTTP/1.1 103 X\r\nLink: a\r\n\r\nHTTP/1.1 200 OK\r\n\r\n',
+      'HTTP/1.1 200 OK'
+    ]
+    for (const text of answers) {
+      const whole = new InterimBytes()
+      const read = whole.take(Buffer.from(text, 'latin1'))
+      const walk = new InterimBytes()
+      let walked = 0
+      for (const b of Buffer.from(text, 'latin1')) if (!walk.done) walked += walk.take(Buffer.from([b]))
+      expect([read, whole.done, whole.heads], text).toEqual([walked, walk.done, walk.heads])
+    }
+  })
 })

@@ -115,8 +115,17 @@ export function readAnswerAsHttpd(bytes: Buffer): HttpdAnswer | null {
   }
 }
 
-/** `HTTP/1`, the start of nearly every answer's bytes. */
-const HTTP_1 = Buffer.from('HTTP/1', 'latin1')
+/** Whether `bytes` begin with `HTTP/1`, as nearly every answer does (byte by byte: no string made). */
+function beginsHttp1(bytes: Buffer): boolean {
+  return (
+    bytes[0] === 0x48 &&
+    bytes[1] === 0x54 &&
+    bytes[2] === 0x54 &&
+    bytes[3] === 0x50 &&
+    bytes[4] === 0x2f &&
+    bytes[5] === 0x31
+  )
+}
 
 /**
  * ap_proxyerror's reason for an answer node's parser reads and httpd does not, from `lead`, its
@@ -128,7 +137,7 @@ const HTTP_1 = Buffer.from('HTTP/1', 'latin1')
  */
 export function refusedStatusLine(lead: Buffer): string | null {
   const usual = lead.length > 9 && lead.length < LINE_BUFFER - 1 && lead[9] !== 0x31
-  if (usual && lead.compare(HTTP_1, 0, 6, 0, 6) === 0) return null
+  if (usual && beginsHttp1(lead)) return null
   const read = readAnswerAsHttpd(lead)
   return read !== null && 'statusLineError' in read ? read.statusLineError : null
 }

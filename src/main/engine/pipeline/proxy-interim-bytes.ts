@@ -22,6 +22,7 @@ const LF = 0x0a
 const CR = 0x0d
 const TAB = 0x09
 const COLON = 0x3a
+const ONE = 0x31
 /** An interim answer's status line. */
 const INTERIM = /^HTTP\/\d\.\d 1\d\d(?: |$)/
 /** apr_isspace around a value, which ap_proxy_read_headers skips before it and strips after it. */
@@ -51,6 +52,17 @@ export class InterimBytes {
    * head's status line (its LF included), after which there is nothing more to look at.
    */
   take(chunk: Buffer): number {
+    // Nearly every answer: its read begins with a final head's status line (no 1 where an interim
+    // one has its code's first digit), found without walking it byte by byte as below. A first line
+    // too short to reach that byte is no interim one either.
+    const fresh = !this.over && !this.inInterim && this.line === ''
+    if (fresh && chunk.length > 9 && chunk[9] !== ONE && chunk[0] !== CR && chunk[0] !== LF) {
+      const lf = chunk.indexOf(LF)
+      if (lf >= 0) {
+        this.over = true
+        return lf + 1
+      }
+    }
     let i = 0
     for (; i < chunk.length && !this.over; i++) {
       const b = chunk[i]
