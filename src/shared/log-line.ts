@@ -48,7 +48,15 @@ export function answeringRender(t: RequestTrace): string | null {
   return null
 }
 
-export function dispatcherLogLine(t: RequestTrace): string {
+/**
+ * The line, or null when the Dispatcher handler never took the request: the SDK writes
+ * dispatcher.log with `CustomLog … dispatcher "expr=%{HANDLER} == 'dispatcher-handler'"` (ARCH
+ * dispatcher_vhost.conf), so a request httpd refused while reading it (a fragment, a bad escape,
+ * a climb above the root, no Host), one a rewrite or an access check stopped before the handler,
+ * or one Apache served or proxied itself has no line. The module took it once it chose a farm.
+ */
+export function dispatcherLogLine(t: RequestTrace): string | null {
+  if (t.farm === undefined && !t.stages.some((s) => s.stage === 'farm')) return null
   const status = t.response.status === 200 ? '-' : String(t.response.status)
   const backend = `${t.farm ?? '-'}/${answeringRender(t) ?? '-'}`
   const ms = Math.round(t.durationMs)

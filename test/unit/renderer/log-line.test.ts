@@ -38,7 +38,7 @@ describe('dispatcherLogLine', () => {
       t.response.status = status
       const render = t.stages.find((s) => s.stage === 'render')!
       render.detail = { ...(render.detail as object), status: undefined, timeToHeadersMs: undefined }
-      return dispatcherLogLine(t)
+      return String(dispatcherLogLine(t))
     }
     expect(noAnswer(503, 'error')).toContain(' 503 40ms [publish/-] [action none]')
     expect(noAnswer(504, 'error')).toContain(' 504 40ms [publish/-] [action none]')
@@ -58,9 +58,17 @@ describe('dispatcherLogLine', () => {
     expect(summarize(refused).render).toBeNull()
   })
 
-  it('a request no farm took shows -/-', () => {
+  it('a request the module took with no farm to choose shows -/-', () => {
+    const t = trace({ outcome: 'error', farm: undefined, forwarded: undefined })
+    t.stages.push({ stage: 'farm', verdict: 'stop', summary: 'the configuration has no farm', durationMs: 0 })
+    t.response.status = 503
+    expect(dispatcherLogLine(t)).toContain(' 503 40ms [-/-] [action none]')
+  })
+
+  it('a request the Dispatcher handler never took has no line (CustomLog expr=%{HANDLER} == dispatcher-handler)', () => {
     const t = trace({ outcome: 'blocked', farm: undefined, forwarded: undefined })
-    t.response.status = 404
-    expect(dispatcherLogLine(t)).toContain(' 404 40ms [-/-] [action none]')
+    t.response.status = 400
+    expect(dispatcherLogLine(t)).toBeNull()
+    expect(dispatcherLogLine(trace({ outcome: 'static', farm: undefined, forwarded: undefined }))).toBeNull()
   })
 })

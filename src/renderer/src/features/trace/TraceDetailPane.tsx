@@ -163,9 +163,16 @@ function Overview({ detail }: { detail: TraceDetail }) {
         <LocalTime className="fact muted" at={t.startedAt} withDate />
       </div>
       {reason && <p className="overview-reason">{reason.summary}</p>}
-      <p className="overview-logline muted" data-testid="log-line" title="As the AEMaaCS dispatcher.log shows it">
-        <code>{logLine}</code>
-      </p>
+      {logLine !== null ? (
+        <p className="overview-logline muted" data-testid="log-line" title="As the AEMaaCS dispatcher.log shows it">
+          <code>{logLine}</code>
+        </p>
+      ) : (
+        <p className="overview-logline muted" data-testid="log-line">
+          No dispatcher.log line: the Dispatcher handler never took this request (the SDK logs only those whose handler
+          is dispatcher-handler).
+        </p>
+      )}
       {t.replayedFrom && (
         <p className="overview-replayed muted" data-testid="replayed-from">
           Same request head as request #{t.replayedFrom} on this configuration: its decisions up to the cache stage were
@@ -184,9 +191,11 @@ function Overview({ detail }: { detail: TraceDetail }) {
           Replay
         </button>
         <button onClick={() => void copy(toCurl(t), 'curl command')}>Copy as curl</button>
-        <button onClick={() => void copy(logLine, 'Log line')} title="The line the AEMaaCS dispatcher.log would show">
-          Copy log line
-        </button>
+        {logLine !== null && (
+          <button onClick={() => void copy(logLine, 'Log line')} title="The line the AEMaaCS dispatcher.log would show">
+            Copy log line
+          </button>
+        )}
         {note && <span className="note">{note}</span>}
       </div>
     </header>
