@@ -172,6 +172,20 @@ describe("mod_proxy_http and the backend's answer", () => {
     }
   })
 
+  // Bytes after a whole answer, in the read that ends it: garbage, a line that looks like an
+  // HTTP/0.9 answer, the body of a HEAD's answer. httpd relays the answer it read and does not
+  // keep the connection (the workbench sent nothing and dropped the client's connection: node's
+  // parser refused the bytes after the answer and that error failed it).
+  it('relays a whole answer the backend sent more bytes after', async () => {
+    const requests: HttpdRequest[] = ['trailing', 'trailing09'].flatMap((n) => [
+      get(`/p/first/${n}`),
+      ['HEAD', `/p/first/${n}`, {}] as HttpdRequest
+    ])
+    expect(await compare(requests)).toBe('')
+    const kept = (method: string): string => `${method} /p/first/trailing HTTP/1.1\r\nHost: localhost\r\n\r\n`
+    expect(await compareRawHeads([kept('HEAD')], running.apachePort, running.enginePort)).toBe('')
+  })
+
   it("keeps the backend's Transfer-Encoding on a HEAD's answer", async () => {
     const head = (target: string): HttpdRequest => ['HEAD', target, {}]
     expect(await compare([head('/p/chunked'), head('/p/echo'), get('/p/chunked')])).toBe('')

@@ -249,6 +249,9 @@ const FIRST_LINES: Record<string, string | Step[]> = {
     { wait: 50 },
     '.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n'
   ],
+  // A whole answer, then bytes no answer begins with, in the same write (and read).
+  trailing: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\nEXTRA',
+  trailing09: 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\nhello\n',
   longstatus: `HTTP/1.1 200 ${'O'.repeat(8200)}\r\nContent-Length: 3\r\n\r\nok\n`
 }
 

@@ -187,3 +187,62 @@ describe('readHeadAsHttpd (ap_proxy_read_headers on a head node:http refuses)', 
     }
   })
 })
+
+/** A backend that answers every request with `answer` and then closes its side of the connection. */
+async function closingBackend(answer: string): Promise<{ port: number; close: () => void }> {
+  const backend = net.createServer((sock) => {
+    sock.on('error', () => {})
+    sock.once('data', () => sock.end(answer, 'latin1'))
+  })
+  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve))
+  return { port: (backend.address() as net.AddressInfo).port, close: () => backend.close() }
+}
+
+/**
+ * What the handler got (the body's length, then `end` or the error's code or message), its
+ * first read held back (paused) for `pauseMs`, as for a slow client; `abortMs`: the client goes
+ * away that long after the first read.
+ */
+function heldBack(backendPort: number, pauseMs: number, abortMs?: number): Promise<string> {
+  return new Promise((resolve) => {
+    let bytes = 0
+    let first = true
+    const handler: Dispatcher.DispatchHandler = {
+      onResponseData: (controller, chunk) => {
+        bytes += chunk.length
+        if (!first) return
+        first = false
+        controller.pause()
+        setTimeout(() => controller.resume(), pauseMs)
+        if (abortMs !== undefined) setTimeout(() => controller.abort(new Error('the client went away')), abortMs)
+      },
+      onResponseEnd: () => resolve(`${bytes} end`),
+      onResponseError: (_c, err) => resolve(`${bytes} ${(err as { code?: string }).code ?? err.message}`)
+    }
+    const request = { origin: `http://127.0.0.1:${backendPort}`, path: '/', method: 'GET', headers: [] }
+    dispatchProxied({ ...request, body: undefined, timeoutMs: 5000, close: false, expectContinue: false }, handler)
+  })
+}
+
+describe('dispatchProxied and a backend that closes the connection after its whole answer', () => {
+  const size = 100_000
+  const whole = `HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n${'x'.repeat(size)}`
+
+  it('relays all of the answer to a client that held it back meanwhile', async () => {
+    const backend = await closingBackend(whole)
+    try {
+      expect(await heldBack(backend.port, 300)).toBe(`${size} end`)
+    } finally {
+      backend.close()
+    }
+  })
+
+  it('tells the handler of a client that goes away while it holds such an answer back', async () => {
+    const backend = await closingBackend(whole)
+    try {
+      expect(await heldBack(backend.port, 5000, 200)).toMatch(/^\d+ the client went away$/)
+    } finally {
+      backend.close()
+    }
+  })
+})

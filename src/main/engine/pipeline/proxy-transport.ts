@@ -36,6 +36,7 @@ import { headersOf } from '../upstream/expect-continue'
 import type { ProxiedBody } from './proxy-request-body'
 import { textMemo } from '../text-memo'
 import { keepHeadBytes, refusedStatusLine } from '../http/backend-head'
+import { isParserError } from '../http/error-code'
 import { simpleAnswerHeaders, simpleAnswerOf, streamSimpleAnswer } from './proxy-simple-answer'
 import { InterimBytes } from './proxy-interim-bytes'
 
@@ -209,6 +210,8 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
   let reason: Error | null = null
   /** What the answer's body is read from: node's answer, or an HTTP/0.9 answer's connection. */
   let res: { pause(): unknown; resume(): unknown } | null = null
+  /** node's answer, once its head came. */
+  let answered: IncomingMessage | null = null
   let over = false
   let creq: http.ClientRequest
   try {
@@ -236,6 +239,12 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
       if (aborted) return
       aborted = true
       reason = err
+      // The connection closed after a whole answer still held back for the client: nothing more
+      // comes from the request, so the answer is let go and the handler told here.
+      if (creq.destroyed && answered?.complete) {
+        answered.destroy()
+        return fail(err)
+      }
       creq.destroy(err)
     },
     // While the client is slow to take the answer httpd is blocked writing to it and reads
@@ -312,7 +321,7 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
     if (info.statusCode === 100) sendBody()
   })
   creq.on('response', (answer: IncomingMessage) => {
-    res = answer
+    res = answered = answer
     const refused = lead && refusedStatusLine(lead)
     if (refused) {
       // ap_proxyerror's 502 (AH01102, AH00898); the connection is out of step and not kept.
@@ -366,8 +375,18 @@ export function dispatchProxied(opts: ProxyRequest, handler: Dispatcher.Dispatch
     })
   }
   const withHeadBytes = keepHeadBytes(creq, true)
-  creq.on('error', (err: Error) => withHeadBytes(err, relaySimple))
-  creq.on('close', () => fail(coded('the backend closed the connection', 'ECONNRESET')))
+  creq.on('error', (err: Error) => {
+    // Bytes after a whole answer, in the read that ended it (garbage, a body to a HEAD): node's
+    // parser refuses them and destroys the connection, which is then not kept; the answer itself
+    // goes on to its end, as httpd relays the answer it read.
+    if (answered?.complete && isParserError(err)) return
+    withHeadBytes(err, relaySimple)
+  })
+  // A whole answer still held back for a slow client (paused) when the backend closes the
+  // connection goes on to its end all the same.
+  creq.on('close', () => {
+    if (!answered?.complete || aborted) fail(coded('the backend closed the connection', 'ECONNRESET'))
+  })
   handler.onRequestStart?.(controller, {})
   // The head goes out at once, alone when the body waits for the backend's 100 (an empty write
   // sends just the head, latin1, and no chunk: flushHeaders would write it as UTF-8).
