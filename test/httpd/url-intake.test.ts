@@ -3,9 +3,11 @@
  * (dispatcher-behavior.md §3.1, §3.3): r->uri after decoding and normalisation, the query, the
  * server name, the vhost chosen. Debian's apache2 and the workbench, side by side, given the same bytes.
  */
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compareRawHeads } from './harness'
 import { classicSideBySide, serverLines } from './classic'
+import { CORPUS, projectSideBySide } from './project'
 
 const FILES = { 'a.txt': 'a\n', 'dir/b.txt': 'b\n', 'sp ace.txt': 's\n', 'pct%.txt': 'p\n', 'caf\u00e9.txt': 'c\n' }
 
@@ -13,7 +15,7 @@ const show = [
   '  RewriteEngine On',
   '  RewriteRule ^(.*)$ - [E=U:$1]',
   '  Header always set X-U "%{U}e"',
-  '  Header always set X-Names "expr=%{SERVER_NAME}|%{HTTP_HOST}|%{REQUEST_URI}|%{QUERY_STRING}|%{THE_REQUEST}|%{REQUEST_METHOD}|%{REQUEST_FILENAME}"'
+  '  Header always set X-Names "expr=%{HTTP:X-A}|%{SERVER_NAME}|%{HTTP_HOST}|%{REQUEST_URI}|%{QUERY_STRING}|%{THE_REQUEST}|%{REQUEST_METHOD}|%{REQUEST_FILENAME}"'
 ]
 
 const vhost = (id: string, names: string[], d: string): string[] => [
@@ -92,6 +94,16 @@ const TARGETS = [
   '/x/../../a%41.txt?q=1',
   '/a.txt%zz?q=2',
   '/dir%2F..%2F..%2Fa.txt',
+  '/.%2e/a.txt',
+  '/dir/.%2E/a.txt',
+  '/dir/%2e/b.txt',
+  '/a.txt/',
+  '/a.txt/.',
+  '/a.txt/..',
+  '/dir\\b.txt',
+  '/%C0%AF',
+  '/a.txt?a=%zz&b=%',
+  '*',
   '/a.txt\t',
   '/a.txt\u000b'
 ]
@@ -133,8 +145,28 @@ const HEADS = [
     'a..b',
     '.localhost',
     'localhost..',
-    'loc alhost'
+    'loc alhost',
+    'localhost:',
+    'localhost:0',
+    'localhost:65536',
+    'localhost:abc',
+    'localhost:080',
+    'loc\u0001alhost',
+    'loc\talhost',
+    'localhost\u00e9',
+    'xn--caf-dma.example',
+    '1.2.3.4.',
+    '1.2.3',
+    '01.2.3.4',
+    'a.1',
+    'a.b1'
   ].map((h) => host(h)),
+  // a header field httpd refuses: the fields before it were read, the Host among them
+  `GET /a.txt?q=1 HTTP/1.1\r\nHost: www.a.com\r\nX-Bad: a\u0001b\r\nConnection: close\r\n\r\n`,
+  `HEAD /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-Bad: a\u007fb\r\nConnection: close\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\nX-A: 1\r\nBad Name: x\r\nHost: www.a.com\r\nConnection: close\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-A: 1\r\nx-a: 2\r\nNoColon\r\nConnection: close\r\n\r\n`,
+  `GET /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-Ok: a\u0080\tb\r\nConnection: close\r\n\r\n`,
   // refused with the request line: the header fields, Host among them, were never read
   `GET /a.txt#x HTTP/1.1\r\nHost: www.a.com\r\nConnection: close\r\n\r\n`,
   `GET /a.txt\v HTTP/1.1\r\nHost: www.a.com\r\nConnection: close\r\n\r\n`,
@@ -177,5 +209,60 @@ describe('URL and Host intake under apache2 and under the workbench', () => {
   ])
   it('every head gets the same answer from both', async () => {
     expect(await compareRawHeads(HEADS, running.apachePort, running.enginePort)).toBe('')
+  }, 60_000)
+})
+
+/** The same kinds of target and Host under the SDK's own vhosts (WKND's dispatcher/src: AllowEncodedSlashes NoDecode, the catch-all vhost, the baseline rewrites). */
+const SDK_TARGETS = [
+  '/content/wknd/us/en.html',
+  '//content//wknd/us/en.html',
+  '/content/wknd/./us/en.html',
+  '/content/wknd/x/../us/en.html',
+  '/../content/wknd/us/en.html',
+  '/content/wknd/us%2Fen.html',
+  '/content/wknd/us%2F..%2Fen.html',
+  '/content/wknd/us/en.html%00',
+  '/content/wknd/us/en%25.html',
+  '/content/wknd/us/en.html;jsessionid=1',
+  '/content/wknd/us/en.html?',
+  '/content/wknd/us/en.html#x',
+  '/content/wknd/us/en.html%',
+  '/content/wknd/us/en.html%zz',
+  '/content/wknd/us/en%2ehtml',
+  '/us/en.html',
+  '/us/en.html?a=1',
+  '/',
+  '/content/wknd/us/en/a.html/',
+  '/content/wknd/us/en.HTML'
+]
+const SDK_HOSTS = [
+  'localhost',
+  'LOCALHOST',
+  'localhost.',
+  'localhost:4503',
+  '[::1]',
+  '[::1]:80',
+  'www.wknd.site',
+  'unknown.example',
+  '127.0.0.1'
+]
+const sdkHead = (target: string, host: string | null = 'localhost', version = 'HTTP/1.1'): string =>
+  `GET ${target} ${version}\r\n${host === null ? '' : `Host: ${host}\r\n`}Connection: close\r\n\r\n`
+
+describe("URL and Host intake under the SDK's vhosts (WKND), apache2 and the workbench", () => {
+  const running = projectSideBySide({
+    src: path.join(CORPUS, 'adobe__aem-guides-wknd', 'dispatcher', 'src'),
+    files: { 'content/wknd/us/en.html': '<html>en</html>\n', 'content/wknd/us/en/a.html': 'a\n' }
+  })
+  it('every head gets the same answer from both', async () => {
+    const heads = [
+      ...SDK_TARGETS.map((t) => sdkHead(t)),
+      ...SDK_HOSTS.map((h) => sdkHead('/content/wknd/us/en.html', h)),
+      sdkHead('/content/wknd/us/en.html', null, 'HTTP/1.0'),
+      sdkHead('/content/wknd/us/en.html', null),
+      sdkHead(`/${'a'.repeat(9000)}`),
+      sdkHead('http://localhost/content/wknd/us/en.html', 'x')
+    ]
+    expect(await compareRawHeads(heads, running.apachePort, running.enginePort)).toBe('')
   }, 60_000)
 })

@@ -8,7 +8,7 @@ import net, { type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ReadClock } from '../../src/main/engine/http/read-clock'
 import { installLeanListener } from '../../src/main/engine/http/lean-listener'
-import { parseSimpleRequest } from '../../src/main/engine/http/simple-request'
+import { parseSimpleRequest, type SimpleRequest } from '../../src/main/engine/http/simple-request'
 
 interface Answer {
   status: number
@@ -73,6 +73,8 @@ function respond(path: string, w: Writer): void {
 }
 
 const leanHits: string[] = []
+/** The requests the lean listener handed to its handler, as it handed them. */
+const leanRequests: SimpleRequest[] = []
 
 async function startServer(
   lean: boolean,
@@ -95,6 +97,7 @@ async function startServer(
     ? installLeanListener(server, {
         handle(request, _socket, reply) {
           leanHits.push(request.target)
+          leanRequests.push(request)
           respond(request.target, reply)
         },
         headTimeoutAnswer: () => 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
@@ -219,12 +222,25 @@ describe('the lean listener answers exactly as Node does', () => {
   it('leaves malformed requests, HTTP/1.0 and unusual headers to Node', async () => {
     leanHits.length = 0
     await sameOnBoth(['GET /plain HTTP/1.0\r\nHost: example.com\r\n\r\n'])
-    await sameOnBoth(['GET /plain HTTP/1.1\r\nHost: example.com\r\nBad Header: x\r\n\r\n'])
     await sameOnBoth(['DELETE /plain HTTP/1.1\r\nHost: example.com\r\n\r\n'])
     await sameOnBoth([get('/plain', 'Expect: 100-continue\r\n')])
     await sameOnBoth([get('/plain', 'X-A: 1\r\nx-a: 2\r\n')])
     await sameOnBoth([get('/plain', 'Connection: upgrade\r\nUpgrade: websocket\r\n')])
     expect(leanHits).toEqual([])
+  })
+
+  it("refuses a header field httpd refuses itself, with the fields read before it, for the pipeline's 400", async () => {
+    leanRequests.length = 0
+    await exchange(lean.port, ['GET /plain?q HTTP/1.1\r\nHost: example.com\r\nX-A: 1\r\nBad Header: x\r\n\r\n'])
+    expect(leanRequests).toHaveLength(1)
+    expect(leanRequests[0]).toMatchObject({
+      method: 'GET',
+      target: '/plain?q',
+      headers: { host: 'example.com', 'x-a': '1' },
+      rawHeaders: ['Host', 'example.com', 'X-A', '1'],
+      keepAlive: false
+    })
+    expect(leanRequests[0].refused).toMatch(/name that is not a token/)
   })
 
   const halfClosed = (port: number, raw: string): Promise<string> =>

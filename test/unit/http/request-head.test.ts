@@ -57,6 +57,15 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     expect(earlyVerdict('HEAD /x\r\n')).toMatchObject({ kind: 'refused', method: 'HEAD' })
     expect(earlyVerdict('GET /x HTTP/1.1\nHost')).toMatchObject({ kind: 'refused' })
     expect(earlyVerdict('GET /x')).toBeNull()
+    // A header field httpd refuses: the fields read before it go with the refusal.
+    expect(judgeHead('GET /x HTTP/1.1\r\nHost: a\r\nX: 1\x01\r\nY: 2')).toMatchObject({
+      kind: 'refused',
+      target: '/x',
+      fields: ['Host: a']
+    })
+    expect(judgeHead('GET /x HTTP/1.1\r\nBad Name: 1\r\nHost: a')).toMatchObject({ kind: 'refused', fields: [] })
+    expect(judgeHead('GET /x HTTP/1.1\r\nHost: a\r\nNoColon')).toMatchObject({ kind: 'refused', fields: ['Host: a'] })
+    expect(judgeHead('GET /x HTTP/1.1\r\nHost: a\r\nX: a\x80\tb')).toEqual({ kind: 'node' })
     // Split into its words at C's whitespace (apr_isspace), vertical tab and form feed too.
     expect(earlyVerdict('GET /x\v HTTP/1.1\r\n')).toMatchObject({ kind: 'refused', target: '/x', protocol: 'HTTP/1.1' })
     expect(earlyVerdict('GET\f/x HTTP/1.1\r\n')).toMatchObject({ kind: 'refused', method: 'GET', target: '/x' })

@@ -322,10 +322,8 @@ class LeanConnection {
   private follow(verdict: HeadVerdict, end: number): void {
     if (verdict.kind === 'refused') {
       const { method, target, protocol, reason } = verdict
-      return this.start(
-        { method, target, protocol, headers: {}, rawHeaders: [], keepAlive: false, refused: reason },
-        true
-      )
+      const { headers, rawHeaders } = fieldsRead(verdict.fields ?? [])
+      return this.start({ method, target, protocol, headers, rawHeaders, keepAlive: false, refused: reason }, true)
     }
     if (verdict.kind === 'http09') return this.start(http09Request(verdict.target), true)
     if (verdict.kind === 'rewritten') {
@@ -351,4 +349,23 @@ class LeanConnection {
     this.buffered = null
     this.handOff(rest, this.ended)
   }
+}
+
+/**
+ * The fields httpd had read when it refused a later one, as a request carries them: names as
+ * sent, values without their surrounding blanks; under its lower-case name, a repeated name's
+ * first value (httpd merges repeated fields only once all are read: apr_table_get finds the first).
+ */
+function fieldsRead(fields: string[]): { headers: Record<string, string>; rawHeaders: string[] } {
+  const headers: Record<string, string> = {}
+  const rawHeaders: string[] = []
+  for (const field of fields) {
+    const colon = field.indexOf(':')
+    const name = field.slice(0, colon)
+    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')
+    rawHeaders.push(name, value)
+    const key = name.toLowerCase()
+    headers[key] ??= value
+  }
+  return { headers, rawHeaders }
 }

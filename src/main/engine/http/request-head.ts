@@ -35,7 +35,18 @@ export type HeadVerdict =
    * the connection. `method`, `target` and `protocol` are the request line's words as far as
    * they go ('' where missing), for the trace and for a HEAD's answer without a body.
    */
-  | { kind: 'refused'; reason: string; method: string; target: string; protocol: string }
+  | {
+      kind: 'refused'
+      reason: string
+      method: string
+      target: string
+      protocol: string
+      /**
+       * Refused for a header field (ap_get_mime_headers_core): the fields read before it,
+       * `name: value` lines, which the answer's expressions see (%{HTTP_HOST} and the like).
+       */
+      fields?: string[]
+    }
   /**
    * An HTTP/0.9 request (`GET /x` and no protocol): its line is the whole request, whatever
    * follows, and the answer is the body alone. llhttp reads headers after it and answers with a head.
@@ -105,7 +116,7 @@ export function earlyVerdict(data: string): HeadVerdict | null {
 /** apr_isspace (C's isspace): how httpd splits a request line it refuses into its words. */
 const C_SPACES = /[ \t\n\v\f\r]+/
 
-function refused(requestLine: string, reason: string): HeadVerdict {
+function refused(requestLine: string, reason: string): Extract<HeadVerdict, { kind: 'refused' }> {
   // Not String.trim: it takes U+00A0 too, which is a byte of obs-text (0xA0) to httpd.
   const words = requestLine.split(C_SPACES).filter((w) => w !== '')
   const [method = '', target = '', protocol = ''] = words
@@ -182,6 +193,9 @@ export function judgeHead(head: string): HeadVerdict {
     if (/^transfer-encoding[ \t]*:/i.test(field)) transferEncoding = true
     fields.push(field)
   }
+  // httpd judges each field as it reads it, the framing only once all are read.
+  const bad = fields.findIndex((f) => fieldProblem(f) !== null)
+  if (bad >= 0) return { ...refused(requestLine, fieldProblem(fields[bad])!), fields: fields.slice(0, bad) }
   const framing = framingProblem(fields, transferEncoding)
   if (framing !== null) return refused(requestLine, framing)
   let kept = fields
@@ -206,6 +220,26 @@ export function judgeHead(head: string): HeadVerdict {
   }
   if (!changed) return { kind: 'node' }
   return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n'), line: original }
+}
+
+/** A field name: an RFC 9110 token. */
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** A control character other than a tab, or DEL, which a field value may not hold. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
+
+/**
+ * Why httpd's strict reading (ap_get_mime_headers_core) refuses a header field with 400, or
+ * null: a line without a colon, a name that is not a token (a space in it, or before the
+ * colon), a value with a control character other than a tab. Bytes ≥ 0x80 (obs-text) are read.
+ */
+function fieldProblem(field: string): string | null {
+  const colon = field.indexOf(':')
+  const shown = JSON.stringify(field.slice(0, 60))
+  if (colon < 0) return `the header line ${shown} has no colon`
+  if (!FIELD_NAME.test(field.slice(0, colon))) return `the header line ${shown} has a name that is not a token`
+  if (VALUE_CONTROL.test(field.slice(colon + 1))) return `the header line ${shown} has a control character in its value`
+  return null
 }
 
 /**

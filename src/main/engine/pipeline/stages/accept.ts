@@ -72,8 +72,11 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   const reading = ctx.config.servingVhosts[0] ?? chosen?.vhost
 
   // A head httpd could not read (http/request-head.ts): refused before anything else is looked at.
-  if (req.refused !== undefined)
+  if (req.refused !== undefined) {
+    // Refused before the Host header named a server (r->hostname unset).
+    ctx.hostUnread = true
     return refuseRead(ctx, req.refusedStatus ?? 400, `httpd refuses the request: ${req.refused}`, reading)
+  }
   const requestLine = req.method.length + 1 + req.target.length + 1 + req.protocol.length
   const lim = limits(reading)
   if (requestLine > lim.line + 1) {
