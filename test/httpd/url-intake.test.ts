@@ -15,7 +15,7 @@ const show = [
   '  RewriteEngine On',
   '  RewriteRule ^(.*)$ - [E=U:$1]',
   '  Header always set X-U "%{U}e"',
-  '  Header always set X-Names "expr=%{HTTP:X-A}|%{SERVER_NAME}|%{HTTP_HOST}|%{REQUEST_URI}|%{QUERY_STRING}|%{THE_REQUEST}|%{REQUEST_METHOD}|%{REQUEST_FILENAME}"'
+  '  Header always set X-Names "expr=%{HTTP:X-A}|%{SERVER_NAME}|%{SERVER_PORT}|%{HTTP_HOST}|%{REQUEST_URI}|%{QUERY_STRING}|%{THE_REQUEST}|%{REQUEST_METHOD}|%{REQUEST_FILENAME}"'
 ]
 
 const vhost = (id: string, names: string[], d: string): string[] => [
@@ -265,4 +265,50 @@ describe("URL and Host intake under the SDK's vhosts (WKND), apache2 and the wor
     ]
     expect(await compareRawHeads(heads, running.apachePort, running.enginePort)).toBe('')
   }, 60_000)
+})
+
+/** Absolute-form targets: the URL's host names the vhost and r->hostname, and replaces the Host header. */
+const ABSOLUTE = [
+  ['http://www.a.com./a.txt'],
+  ['http://WWW.A.COM:8080/a.txt'],
+  ['http://[::1]:80/a.txt'],
+  ['http://[::1]/a.txt', null],
+  ['http://www.a.com:0/a.txt'],
+  ['http://www.a.com:/a.txt'],
+  ['http://:80/a.txt'],
+  ['http:///a.txt'],
+  ['HTTP://www.a.com/a.txt'],
+  ['http://www.a.com/a.txt#f'],
+  ['http://www.a.com?x'],
+  ['http://www.a.com/%2e%2e/a.txt'],
+  ['/a.txt', 'www.a.com.:80'],
+  ['/a.txt', 'www.a.com:99999'],
+  ['/a.txt', '[::1]:0'],
+  ['/a.txt', '[fe80::1%25eth0]'],
+  ['/a.txt', '[::1]x'],
+  ['/a+b.txt'],
+  ['/%u0041.txt'],
+  ['/a.txt?a+b=%20']
+] as [string, (string | null)?][]
+
+describe('absolute-form targets and Host ports under apache2 and under the workbench', () => {
+  const running = classicSideBySide({ 'a.txt': 'a\n', 'a+b.txt': 'p\n' }, (d) => [
+    ...serverLines(['mime', 'headers', 'rewrite', 'alias', 'dir'], d),
+    ...vhost('default', ['ServerName localhost'], d),
+    ...vhost('a', ['ServerName www.a.com'], d),
+    ...vhost('v6', ['ServerName v6.example', 'ServerAlias ::1'], d)
+  ])
+  it('every head gets the same answer from both', async () => {
+    const heads = [
+      ...ABSOLUTE.map(([target, h]) =>
+        h === null
+          ? `GET ${target} HTTP/1.1\r\nConnection: close\r\n\r\n`
+          : get(target).replace('Host: localhost', `Host: ${h ?? 'localhost'}`)
+      ),
+      `OPTIONS * HTTP/1.1\r\nHost: www.a.com\r\nConnection: close\r\n\r\n`,
+      `OPTIONS http://www.a.com HTTP/1.1\r\n${H}`,
+      `GET * HTTP/1.1\r\n${H}`
+    ]
+    expect(await compareRawHeads(heads, running.apachePort, running.enginePort)).toBe('')
+  })
 })

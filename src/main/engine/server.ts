@@ -284,9 +284,15 @@ function takeUrlHost(incoming: IncomingRequest): void {
     // The vhost is chosen by the host name alone (r->hostname): an empty one matches `*`.
     incoming.urlHost = named.hostname
   } else {
-    host = absoluteTarget(incoming.target)?.host
-    if (!host) return
-    incoming.urlHost = host
+    const authority = absoluteTarget(incoming.target)?.authority
+    if (!authority) return
+    // r->hostname as fix_hostname leaves it (no trailing dot), which chooses the vhost; the
+    // Host header becomes construct_host_header's: that name and the URL's port text, when a
+    // colon came (`http://h:/` gives `h:`, port 0 is taken as written).
+    const name = authority.name.replace(/\.$/, '')
+    incoming.urlHost = name
+    incoming.urlPort = authority.port !== null && authority.port !== '' ? Number(authority.port) : undefined
+    host = authority.port === null ? name : `${name}:${authority.port}`
   }
   if (incoming.headers.host === undefined) return
   incoming.headers = { ...incoming.headers, host }

@@ -121,16 +121,23 @@ describe('canonicalRewrittenPath: a [PT] result as the Dispatcher goes on with i
 })
 
 describe('absoluteTarget: an absolute-form target as httpd reads it', () => {
-  it('takes the virtual host from an http URL, lower-cased, with its port', () => {
-    expect(absoluteTarget('http://WWW.Example.com/a?b')).toEqual({ rest: '/a?b', host: 'www.example.com' })
-    expect(absoluteTarget('HTTP://h:8080')).toEqual({ rest: '', host: 'h:8080' })
-    expect(absoluteTarget('http://[::1]:80/x')).toEqual({ rest: '/x', host: '[::1]:80' })
-    expect(absoluteTarget('http://h:/x')).toEqual({ rest: '/x', host: 'h' })
+  it('takes the virtual host from an http URL, lower-cased, and its port text as written', () => {
+    const of = (name: string, port: string | null) => ({ name, port })
+    expect(absoluteTarget('http://WWW.Example.com/a?b')).toEqual({
+      rest: '/a?b',
+      authority: of('www.example.com', null)
+    })
+    expect(absoluteTarget('HTTP://h:8080')).toEqual({ rest: '', authority: of('h', '8080') })
+    expect(absoluteTarget('http://[::1]:80/x')).toEqual({ rest: '/x', authority: of('[::1]', '80') })
+    expect(absoluteTarget('http://h:/x')).toEqual({ rest: '/x', authority: of('h', '') })
+    // apr_uri_parse reads an empty host name too: r->hostname is then empty.
+    expect(absoluteTarget('http:///x')).toEqual({ rest: '/x', authority: of('', null) })
+    expect(absoluteTarget('http://:80/x')).toEqual({ rest: '/x', authority: of('', '80') })
   })
 
   it('reads https URLs without taking their host (the listener speaks http)', () => {
-    expect(absoluteTarget('https://h/x')).toEqual({ rest: '/x', host: null })
-    expect(absoluteTarget('http:/x')).toEqual({ rest: '/x', host: null })
+    expect(absoluteTarget('https://h/x')).toEqual({ rest: '/x' })
+    expect(absoluteTarget('http:/x')).toEqual({ rest: '/x' })
   })
 
   it('refuses other schemes, user information and ports that are not numbers', () => {

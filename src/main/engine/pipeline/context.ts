@@ -61,6 +61,8 @@ export interface IncomingRequest {
    * when there is one).
    */
   urlHost?: string
+  /** The port an absolute-form `http://` target names, which %{SERVER_PORT} reads (r->parsed_uri.port). */
+  urlPort?: number
   /**
    * The connection carries no further request after this one's answer (server.ts, CONNECT);
    * `silently`: without saying so in a Connection line (httpd's unusable input, an unmet Expect).
@@ -444,7 +446,15 @@ export class RequestContext {
     // r->hostname is fixed when the request is read: a RequestHeader that sets Host later changes
     // %{HTTP_HOST}, not the server name and port of self-referential URLs.
     // UseCanonicalName On: the server's own name and port, whatever the Host header says.
-    const host = this.vhost?.canonicalName || this.hostUnread ? null : hostParts(this.req.headers.host ?? '')
+    // r->hostname: an absolute-form target's host (set while the request line was read), else
+    // the Host header's, unless httpd refused the head before reading it.
+    const host = this.vhost?.canonicalName
+      ? null
+      : req.urlHost !== undefined && req.method !== 'CONNECT'
+        ? { name: req.urlHost, port: req.urlPort }
+        : this.hostUnread
+          ? null
+          : hostParts(req.headers.host ?? '')
     // ap_http_scheme: mod_ssl's on a TLS connection, else `ServerName https://…`'s, else http.
     const scheme = req.secure || this.vhost?.serverScheme === 'https' ? 'https' : 'http'
     const names = this.replayedHeaderNames ?? headerNamesOf(req, this.addedHeaderNames)
@@ -471,7 +481,8 @@ export class RequestContext {
       https: req.secure,
       scheme,
       // ap_get_server_name: r->hostname, else (no Host header, or UseCanonicalName On) the vhost's ServerName.
-      serverName: host?.name || this.vhost?.serverHostname || req.local.address,
+      // An absolute-form target with an empty host (`http:///x`) leaves r->hostname empty.
+      serverName: host?.name || (req.urlHost === '' && host ? '' : this.vhost?.serverHostname || req.local.address),
       serverSoftware: this.config.serverBanner,
       serverAdmin: this.vhost?.serverAdmin,
       documentRoot: toByteString(this.vhost?.docroot ?? '')
@@ -626,10 +637,15 @@ interface HostParts {
  * was read before the name was judged).
  */
 const hostParts = textMemo((header): HostParts | null => {
-  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header)
-  if (!m) return null
-  const name = header === '' || hostProblem(header) === null ? m[1].toLowerCase().replace(/\.$/, '') : ''
-  return { name, port: m[2] ? Number(m[2]) : undefined }
+  if (header === '' || hostProblem(header) === null) {
+    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header)
+    return m ? { name: m[1].toLowerCase().replace(/\.$/, ''), port: m[2] ? Number(m[2]) : undefined } : null
+  }
+  // apr_parse_addr_port took the digits after the last colon (not a first one; after `]` for a
+  // bracketed name) for the port, if 1–65535, before the name was refused (`::1` has port 1).
+  const tail = header.startsWith('[') ? /^\[[^\]]*\]:(\d+)$/.exec(header) : /^.+:(\d+)$/s.exec(header)
+  const read = tail ? Number(tail[1]) : 0
+  return { name: '', port: read >= 1 && read <= 65535 ? read : undefined }
 }, 1000)
 
 /** Each name's first line, lower-case names: what apr_table_get finds in a table. */

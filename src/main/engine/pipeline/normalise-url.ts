@@ -58,29 +58,33 @@ function isUnreserved(code: number): boolean {
  * An absolute-form target (`http://host:port/path?query`) as apr_uri_parse reads it and httpd's
  * strict request-line check (ap_parse_request_line) then judges it: null when httpd refuses it
  * with 400 — a scheme other than http or https, user information before the host, a port that
- * is not a number. `host` (`host[:port]`, lower-cased as fix_hostname leaves it) is set for the
- * `http` scheme only: httpd takes the virtual host from the URL when the scheme is the
- * listener's own (ap_parse_uri), and from the Host header otherwise.
+ * is not a number. `authority` (lower-cased) is set for the `http` scheme only: httpd takes the
+ * virtual host from the URL when the scheme is the listener's own (ap_parse_uri), even an empty
+ * host name (`http:///x`, `http://:80/x`), and from the Host header otherwise.
  */
-export function absoluteTarget(target: string): { rest: string; host: string | null } | null {
+export function absoluteTarget(target: string): {
+  rest: string
+  /** For an `http://` URL with an authority: its host name (may be empty) and port text (null: no colon). */
+  authority?: { name: string; port: string | null }
+} | null {
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/s.exec(target)
   if (!m) return null
   const scheme = m[1].toLowerCase()
   if (scheme !== 'http' && scheme !== 'https') return null
   let rest = m[2]
-  let host: string | null = null
+  let authority: { name: string; port: string | null } | undefined
   if (rest.startsWith('//')) {
     const end = rest.slice(2).search(/[/?#]/)
-    const authority = end < 0 ? rest.slice(2) : rest.slice(2, 2 + end)
+    const text = end < 0 ? rest.slice(2) : rest.slice(2, 2 + end)
     rest = end < 0 ? '' : rest.slice(2 + end)
-    if (authority.includes('@')) return null
-    const port = /:([^:\]]*)$/.exec(authority)
+    if (text.includes('@')) return null
+    const port = /:([^:\]]*)$/.exec(text)
     if (port && !/^\d*$/.test(port[1])) return null
-    if (scheme === 'http' && authority !== '' && !authority.startsWith(':')) {
-      host = (port && port[1] === '' ? authority.slice(0, -1) : authority).toLowerCase()
-    }
+    // apr_uri_parse's hostname (brackets kept here) and port_str ('' after a bare colon).
+    if (scheme === 'http')
+      authority = { name: (port ? text.slice(0, -port[0].length) : text).toLowerCase(), port: port ? port[1] : null }
   }
-  return { rest, host }
+  return authority ? { rest, authority } : { rest }
 }
 
 /**

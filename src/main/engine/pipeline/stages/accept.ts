@@ -127,13 +127,17 @@ export function accept(ctx: RequestContext): boolean | Promise<boolean> {
   // httpd wants a host name from HTTP/1.1 on (from the Host header or an absolute URL), and for
   // HTTP/1.1 itself a Host header as well (not of an internal request, whose first one may have
   // been refused before that).
+  // An absolute-form target's host is r->hostname even when empty (`http:///x`, whose Host
+  // header then becomes empty too).
+  const noHostname = req.urlHost === undefined && !req.headers.host
   if (
     !internal &&
-    (req.protocol === 'HTTP/1.1' || (req.urlHost === undefined && laterThanHttp11(req.protocol))) &&
-    !req.headers.host
+    ((noHostname && (req.protocol === 'HTTP/1.1' || laterThanHttp11(req.protocol))) ||
+      (req.protocol === 'HTTP/1.1' && req.headers.host === undefined))
   ) {
     const which = req.headers.host === undefined ? 'no' : 'an empty'
-    return refuseRead(ctx, 400, `HTTP/1.1 request without a host name (${which} Host header)`, reading)
+    // Asked once the vhost was chosen (by an absolute-form target's host, if any): it answers.
+    return refuseRead(ctx, 400, `HTTP/1.1 request without a host name (${which} Host header)`, ctx.vhost)
   }
 
   if (req.expectationFailed) {
