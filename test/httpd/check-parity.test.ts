@@ -136,6 +136,13 @@ describe.runIf(fs.existsSync(APACHE))('check vs apache2 -t', () => {
     agree(v)
   })
 
+  it('refuses a ServerName that is a pattern (an IPv6 literal in brackets, a wildcard); takes [x and a]b', () => {
+    agree(probe('<VirtualHost *:80>\nServerName [::1]\n</VirtualHost>\n'))
+    agree(probe('ServerName www.*.com\n'))
+    agree(probe('ServerName [x\n'))
+    agree(probe('<VirtualHost *:80>\nServerName a]b\n</VirtualHost>\n'))
+  })
+
   it('refuses extra arguments to one-argument core directives (Timeout, LimitRequestLine)', () => {
     agree(probe('Timeout 60 # seconds\n'))
     agree(probe('LimitRequestLine 8190 16380\n'))

@@ -23,6 +23,15 @@ describe('argument counts', () => {
     ])
   })
 
+  it('a ServerName that is a pattern to apr_fnmatch_test (an IPv6 literal too) is refused', () => {
+    expect(errors('ServerName [::1]\nServerName www.*.com\nServerName a?b')).toEqual([
+      '1: Invalid ServerName "[::1]" use ServerAlias to set multiple server names.',
+      '2: Invalid ServerName "www.*.com" use ServerAlias to set multiple server names.',
+      '3: Invalid ServerName "a?b" use ServerAlias to set multiple server names.'
+    ])
+    expect(errors('ServerName [x\nServerName a]b\nServerName http://h:8080')).toEqual([])
+  })
+
   it("mod_dispatcher's DispatcherConfig takes one file, through the same table", () => {
     expect(errors('DispatcherConfig\nDispatcherConfig a.any b.any')).toEqual([
       '1: DispatcherConfig takes one argument',

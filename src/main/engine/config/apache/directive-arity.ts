@@ -460,6 +460,20 @@ const KEYWORDS: Record<string, [(arg: string) => boolean, string]> = {
   ProxyVia: [oneOf('on off full block'), 'ProxyVia must be one of: off | on | full | block']
 }
 
+/** apr_fnmatch_test: `?` or `*`, or a `]` closing a `[`; a backslash makes the next character plain. */
+function isFnmatchPattern(text: string): boolean {
+  let open = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '?' || c === '*') return true
+    if (c === '\\') {
+      if (++i >= text.length) return false
+    } else if (c === '[') open = true
+    else if (c === ']' && open) return true
+  }
+  return false
+}
+
 const OVERRIDE_WORDS = oneOf('limit fileinfo authconfig indexes none all')
 const OVERRIDE_OPTIONS = oneOf(
   'all none indexes includes includesnoexec followsymlinks symlinksifownermatch execcgi multiviews runscripts'
@@ -526,6 +540,10 @@ export function directiveArgsError(name: string, args: readonly string[]): strin
     }
     const keyword = KEYWORDS[known.name]
     if (keyword && !keyword[0](args[0])) return keyword[1]
+    // server_hostname_port: a name apr_fnmatch_test calls a pattern (`*`, `?`, `[…]`, as in an
+    // IPv6 literal `[::1]`) is refused; such names belong in ServerAlias.
+    if (known.name === 'ServerName' && isFnmatchPattern(args[0]))
+      return `Invalid ServerName "${args[0]}" use ServerAlias to set multiple server names.`
     return undefined
   }
   if (name.toLowerCase() === 'allowoverride') return allowOverrideError(args)
