@@ -96,6 +96,11 @@ export class CountingUpstream {
     return this.requests.length
   }
 
+  /** TCP connections open now (closed ones are gone once their 'close' came). */
+  get openConnections(): number {
+    return this.sockets.size
+  }
+
   get last(): RecordedRequest | undefined {
     return this.requests[this.requests.length - 1]
   }
