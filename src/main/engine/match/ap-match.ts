@@ -7,6 +7,23 @@
  * bytes in strcmp) are what makes a listing come out as httpd's does.
  */
 
+/**
+ * `apr_fnmatch_test`: whether the text is a wildcard pattern: a `*` or `?`, or a `]` closing a
+ * `[`; a backslash makes the next character plain.
+ */
+export function fnmatchTest(p: string): boolean {
+  let open = false
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]
+    if (c === '?' || c === '*') return true
+    if (c === '\\') {
+      if (++i >= p.length) return false
+    } else if (c === '[') open = true
+    else if (c === ']' && open) return true
+  }
+  return false
+}
+
 /** `ap_is_matchexp`: the text has a `*` or `?`. */
 export function isMatchExp(s: string): boolean {
   return s.includes('*') || s.includes('?')

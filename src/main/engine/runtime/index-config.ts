@@ -26,7 +26,7 @@ import {
   type IndexOptionsState,
   type OptionsState
 } from '../config/apache/index-directives'
-import { isMatchExp } from '../match/ap-match'
+import { fnmatchTest, isMatchExp } from '../match/ap-match'
 
 /** An icon, alt text or ignore pattern (mod_autoindex's `struct item`). */
 export interface IndexItem {
@@ -347,20 +347,6 @@ function description(desc: string, to: string): IndexDescription {
     wildcards,
     pattern: wildcards ? `${fullPath ? '*/' : '*'}${to}*` : to
   }
-}
-
-/** apr_fnmatch_test: whether a pattern has wildcards (`*`, `?`, or a bracket closed). */
-function fnmatchTest(p: string): boolean {
-  let nesting = 0
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i]
-    if (c === '?' || c === '*') return true
-    if (c === '\\') {
-      if (++i >= p.length) return false
-    } else if (c === '[') nesting++
-    else if (c === ']' && nesting) return true
-  }
-  return false
 }
 
 function mergeIndexSettings(base: IndexSettings, add: IndexSettings): IndexSettings {

@@ -11,6 +11,8 @@
  * directive reads its first word only: `KeepAlive On # x` is taken.
  */
 
+import { fnmatchTest } from '../../match/ap-match'
+
 const TAKE1 = 'TAKE1'
 const TAKE2 = 'TAKE2'
 const TAKE3 = 'TAKE3'
@@ -460,20 +462,6 @@ const KEYWORDS: Record<string, [(arg: string) => boolean, string]> = {
   ProxyVia: [oneOf('on off full block'), 'ProxyVia must be one of: off | on | full | block']
 }
 
-/** apr_fnmatch_test: `?` or `*`, or a `]` closing a `[`; a backslash makes the next character plain. */
-function isFnmatchPattern(text: string): boolean {
-  let open = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === '?' || c === '*') return true
-    if (c === '\\') {
-      if (++i >= text.length) return false
-    } else if (c === '[') open = true
-    else if (c === ']' && open) return true
-  }
-  return false
-}
-
 const OVERRIDE_WORDS = oneOf('limit fileinfo authconfig indexes none all')
 const OVERRIDE_OPTIONS = oneOf(
   'all none indexes includes includesnoexec followsymlinks symlinksifownermatch execcgi multiviews runscripts'
@@ -542,7 +530,7 @@ export function directiveArgsError(name: string, args: readonly string[]): strin
     if (keyword && !keyword[0](args[0])) return keyword[1]
     // server_hostname_port: a name apr_fnmatch_test calls a pattern (`*`, `?`, `[…]`, as in an
     // IPv6 literal `[::1]`) is refused; such names belong in ServerAlias.
-    if (known.name === 'ServerName' && isFnmatchPattern(args[0]))
+    if (known.name === 'ServerName' && fnmatchTest(args[0]))
       return `Invalid ServerName "${args[0]}" use ServerAlias to set multiple server names.`
     return undefined
   }
