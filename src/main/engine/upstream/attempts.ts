@@ -28,6 +28,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Farm } from '../../../shared/config-model'
+import { errorCode } from '../http/error-code'
 import { describeHealth, isUnhealthy, type HealthCheckResult } from './health-check'
 import { pushOpening, withOpening, type ConnectionUse } from './keep-alive-log'
 import { RenderError } from './render-client'
@@ -373,8 +374,7 @@ async function sendSafely<R>(deps: AttemptDeps<R>, i: number): Promise<SendOutco
     return await deps.send(i)
   } catch (e) {
     // An attempt that throws is a failed connection whose effect on the body is unknown.
-    const err = e as Error & { code?: string }
-    return { kind: 'error', error: new RenderError('connect', err.message, err.code), bodyTouched: true }
+    return { kind: 'error', error: new RenderError('connect', (e as Error).message, errorCode(e)), bodyTouched: true }
   }
 }
 

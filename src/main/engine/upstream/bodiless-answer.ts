@@ -8,9 +8,11 @@
  * an answer normally instead; undici has already closed the connection, so nothing the
  * backend might have sent after it is read as the next answer.
  */
+import { errorCode } from '../http/error-code'
+
 const MISMATCH = 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
 
 /** `status`: the answer's status from `onResponseStart` (0 before it). */
 export function isBodilessAnswerEnd(status: number, error: Error): boolean {
-  return (status === 204 || status === 304) && (error as { code?: string }).code === MISMATCH
+  return (status === 204 || status === 304) && errorCode(error) === MISMATCH
 }

@@ -13,6 +13,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { SendOutcome } from './attempts'
 import { BodyGuard } from './body-guard'
 import { RenderError, type ForwardRequest, type RenderClient, type ResponseSink } from './render-client'
+import { errorCode } from '../http/error-code'
 import type { ConfiguredSpelling } from '../http/header-spelling'
 import type { ConnectionUse } from './keep-alive-log'
 
@@ -140,7 +141,7 @@ export function startForward(
       }
     )
   } catch (e) {
-    fail(new RenderError('connect', (e as Error).message, (e as { code?: string }).code))
+    fail(new RenderError('connect', (e as Error).message, errorCode(e)))
   }
   return () => abort()
 }

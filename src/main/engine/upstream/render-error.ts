@@ -1,4 +1,5 @@
 /** How a forward to a render fails, for both HTTP clients (render-client.ts, expect-continue.ts). */
+import { errorCode } from '../http/error-code'
 
 /**
  * Why a forward failed: `connect` (refused, unreachable, connect timeout) happens before the
@@ -18,7 +19,7 @@ export class RenderError extends Error {
 /** An HTTP client's error as a RenderError: after the headers a `body` failure, else timeout or connect. */
 export function classifyRenderError(error: Error, headersSeen: boolean): RenderError {
   if (error instanceof RenderError) return error
-  const code = (error as { code?: string }).code ?? ''
+  const code = errorCode(error)
   if (headersSeen) return new RenderError('body', error.message, code)
   if (code === 'UND_ERR_HEADERS_TIMEOUT')
     return new RenderError('timeout', 'render did not answer within /receiveTimeout', code)

@@ -7,6 +7,7 @@
 import type { LookupFunction } from 'node:net'
 import { Client } from 'undici'
 import type { Render } from '../../../shared/config-model'
+import { errorCode } from '../http/error-code'
 import { renderAddress, renderOrigin } from './render-address'
 import { renderConnector } from './render-client'
 import { renderLookup } from './render-lookup'
@@ -50,8 +51,8 @@ export async function getFromRender(render: Render, path: string, opts: RenderGe
     }
     return { kind: 'response', status: res.statusCode, body: Buffer.concat(kept).toString('utf8') }
   } catch (e) {
-    const err = e as Error & { code?: string }
-    const code = err.name === 'TimeoutError' ? 'ETIMEDOUT' : err.code
+    const err = e as Error
+    const code = err.name === 'TimeoutError' ? 'ETIMEDOUT' : errorCode(err) || undefined
     return { kind: 'error', code, message: socketErrorText(code, err.message) }
   } finally {
     void client.destroy().catch(() => undefined)
