@@ -115,12 +115,7 @@ export class ExpectContinueClient {
 
     // What the connection did, for the module's keep-alive lines (keep-alive-log.ts): node says
     // whether the request went on a kept connection (`reusedSocket`).
-    const use = (): ConnectionUse | undefined =>
-      creq.socket
-        ? connectionUse(!creq.reusedSocket, dropped)
-        : dropped === null
-          ? undefined
-          : connectionUse(false, dropped)
+    const use = (): ConnectionUse | undefined => connectionUse(creq.socket ? !creq.reusedSocket : null, dropped)
     creq.on('socket', (socket) => {
       if (!socket.connecting) {
         this.idleSince.delete(socket)

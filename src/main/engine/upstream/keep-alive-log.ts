@@ -32,27 +32,28 @@ export interface ConnectionUse {
 const REUSED: ConnectionUse = Object.freeze({ created: false, dropped: null })
 const CREATED: ConnectionUse = Object.freeze({ created: true, dropped: null })
 
-/** A shared value for the common cases (no drop to tell of). */
-export function connectionUse(created: boolean, dropped: readonly number[] | null): ConnectionUse {
-  return dropped === null ? (created ? CREATED : REUSED) : { created, dropped }
+/**
+ * What the connection did for an attempt, a shared value for the common cases (no drop to tell
+ * of). `created` null: no connection carried the attempt (a failed connect), whose drops are
+ * still told; undefined when there are none.
+ */
+export function connectionUse(created: boolean | null, dropped: readonly number[] | null): ConnectionUse | undefined {
+  if (dropped !== null) return { created: created === true, dropped }
+  return created === null ? undefined : created ? CREATED : REUSED
 }
 
-const creatingLines = new Map<string, string>()
-const storingLines = new Map<string, string>()
-
-/** `Creating new connection: host:port`, one string per origin. */
-function creatingLine(origin: string): string {
-  let line = creatingLines.get(origin)
-  if (line === undefined) creatingLines.set(origin, (line = `Creating new connection: ${origin}`))
-  return line
+/** `text: origin`, one string per origin (the lines name a render's host:port). */
+function originLine(text: string): (origin: string) => string {
+  const lines = new Map<string, string>()
+  return (origin) => {
+    let line = lines.get(origin)
+    if (line === undefined) lines.set(origin, (line = `${text}: ${origin}`))
+    return line
+  }
 }
 
-/** `Storing socket for later reuse: host:port`, one string per origin. */
-function storingLine(origin: string): string {
-  let line = storingLines.get(origin)
-  if (line === undefined) storingLines.set(origin, (line = `Storing socket for later reuse: ${origin}`))
-  return line
-}
+const creatingLine = originLine('Creating new connection')
+const storingLine = originLine('Storing socket for later reuse')
 
 function droppingLine(seconds: number, origin: string): string {
   return `Dropping socket after ${seconds} seconds of inactivity: ${origin}`

@@ -165,7 +165,7 @@ export class RenderClient implements IdleDropSink {
           timer?.refresh()
           controller.resume()
         }
-        sink.onHead(statusCode, sharedValues(headers), resume, spelling, useOf(tap, dropped))
+        sink.onHead(statusCode, sharedValues(headers), resume, spelling, connectionUse(tap?.opened ?? null, dropped))
       },
       onResponseData(controller, chunk) {
         timer?.refresh()
@@ -183,7 +183,7 @@ export class RenderClient implements IdleDropSink {
         if (!headersSeen) tap = answeringTap()
         stop()
         if (isBodilessAnswerEnd(status, error)) sink.onEnd()
-        else reportRenderFailure(sink, error, headersSeen, useOf(tap, dropped))
+        else reportRenderFailure(sink, error, headersSeen, connectionUse(tap?.opened ?? null, dropped))
       }
     }
     this.pool.dispatch(
@@ -255,15 +255,6 @@ function tappedConnector(connect: buildConnector.connector, owner: IdleDropSink)
       if (args[1]) tapHeadBytes(args[1], owner)
       callback(...args)
     })
-}
-
-/** What the connection did for a request, from its tap; unknown without one (a failed connect). */
-function useOf(tap: HeadTap | null, dropped: readonly number[] | null): ConnectionUse | undefined {
-  return tap === null
-    ? dropped === null
-      ? undefined
-      : connectionUse(false, dropped)
-    : connectionUse(tap.opened, dropped)
 }
 
 /**
