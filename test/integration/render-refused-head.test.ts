@@ -11,11 +11,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { dispatcherLogLine } from '../../src/shared/log-line'
-import type { RenderDetail } from '../../src/shared/trace'
+import type { RenderDetail, RequestTrace } from '../../src/shared/trace'
 import { startRawBackend, type RawBackend } from '../httpd/raw-backend'
 import { cacheSection, tempDocroot } from './support/cache'
 import { dispatcherAny } from './support/config'
-import { stackForThisTest } from './support/engine'
+import { stackForThisTest, type Stack } from './support/engine'
 import { freePort } from './support/ports'
 
 async function rawRender(): Promise<RawBackend> {
@@ -23,6 +23,23 @@ async function rawRender(): Promise<RawBackend> {
   onTestFinished(() => backend.close())
   return backend
 }
+
+/** A stack whose one farm, publish, has `backend` for its render (`extra`: more of the farm). */
+function publishStack(backend: RawBackend, extra?: string): Promise<Stack> {
+  return stackForThisTest({
+    any: dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: backend.port }], extra }]),
+    files: { 'httpd.conf': 'SetHandler dispatcher-handler\n' }
+  })
+}
+
+/** The render stage's summary of an answer's trace. */
+function renderSummary(answer: { trace: RequestTrace }): string | undefined {
+  return answer.trace.stages.find((st) => st.stage === 'render')?.summary
+}
+
+/** The render stage's summary for X-Bad: a\x01b on a 200. */
+const REFUSED_01 =
+  /answered 200, whose X-Bad header value 'a\\x01b' holds a control character, which httpd's header filter refuses \(AH02430\): 500$/
 
 /** `/b/fields/<status>.html?<line>`: the render's answer carries that header line (%XX a byte). */
 function fields(status: number, line: string): string {
@@ -33,17 +50,11 @@ describe("a render's header httpd's header filter refuses", () => {
   it('is a 500 at once, not a connection failure: no retry, the render counted as answering, nothing stored', async () => {
     const backend = await rawRender()
     const docroot = tempDocroot()
-    const s = await stackForThisTest({
-      any: dispatcherAny([
-        {
-          name: 'publish',
-          renders: [{ host: '127.0.0.1', port: backend.port }],
-          // The query is ignored for the cache, so the answer would be stored if it were taken.
-          extra: cacheSection(docroot, { ignoreUrlParams: '/0001 { /glob "*" /type "allow" }' })
-        }
-      ]),
-      files: { 'httpd.conf': 'SetHandler dispatcher-handler\n' }
-    })
+    // The query is ignored for the cache, so the answer would be stored if it were taken.
+    const s = await publishStack(
+      backend,
+      cacheSection(docroot, { ignoreUrlParams: '/0001 { /glob "*" /type "allow" }' })
+    )
     const started = performance.now()
     const a = await s.send(fields(200, 'X-Bad: a%01b'))
     expect(a.status).toBe(500)
@@ -75,16 +86,12 @@ describe("a render's header httpd's header filter refuses", () => {
 
   it("names the render's status when it is not 200, and refuses a name that is no token, an empty one and DEL", async () => {
     const backend = await rawRender()
-    const s = await stackForThisTest({
-      any: dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: backend.port }] }]),
-      files: { 'httpd.conf': 'SetHandler dispatcher-handler\n' }
-    })
+    const s = await publishStack(backend)
     // With r->status the render's 404, ap_die takes the 500 for a recursive error.
     const missing = await s.send(fields(404, 'X-Bad: a%01b'))
     expect(missing.status).toBe(500)
     expect(missing.text).toContain('Additionally, a 404 Not Found\nerror was encountered')
-    const summary = async (target: string): Promise<string | undefined> =>
-      (await s.send(target)).trace.stages.find((st) => st.stage === 'render')?.summary
+    const summary = async (target: string): Promise<string | undefined> => renderSummary(await s.send(target))
     expect(await summary(fields(200, 'X B: ab'))).toMatch(
       /answered 200, whose header name 'X B' is no token, .*\(AH02429\): 500$/
     )
@@ -99,52 +106,33 @@ describe("a render's header httpd's header filter refuses", () => {
 
   it('is read on a connection kept from an earlier answer, whose bytes are not taken for its head', async () => {
     const backend = await rawRender()
-    const s = await stackForThisTest({
-      any: dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: backend.port }] }]),
-      files: { 'httpd.conf': 'SetHandler dispatcher-handler\n' }
-    })
+    const s = await publishStack(backend)
     const ok = await s.send(fields(200, 'X-Ok: a'))
     expect([ok.status, ok.text]).toEqual([200, 'ok\n'])
     const bad = await s.send(fields(200, 'X-Bad: a%0Db'))
     expect(bad.status).toBe(500)
-    expect(bad.trace.stages.find((st) => st.stage === 'render')?.summary).toContain(
-      "answered 200, whose X-Bad header value 'a\\rb' holds a control character"
-    )
+    expect(renderSummary(bad)).toContain("answered 200, whose X-Bad header value 'a\\rb' holds a control character")
   })
 
   it('is read to its end when the refused line comes in a read before the rest of the head', async () => {
     // llhttp refuses the 0x01 in the first read; httpd reads on to the blank line and refuses
     // the field then. The render answered: no retry, and its connection is not kept.
     const backend = await rawRender()
-    const s = await stackForThisTest({
-      any: dispatcherAny([
-        { name: 'publish', renders: [{ host: '127.0.0.1', port: backend.port }], extra: '/numberOfRetries "1"' }
-      ]),
-      files: { 'httpd.conf': 'SetHandler dispatcher-handler\n' }
-    })
+    const s = await publishStack(backend, '/numberOfRetries "1"')
     const a = await s.send(`/b/fields-later/200.html?X-Bad:%20a%01b`)
     expect(a.status).toBe(500)
-    expect(a.trace.stages.find((st) => st.stage === 'render')?.summary).toMatch(
-      /answered 200, whose X-Bad header value 'a\\x01b' holds a control character, which httpd's header filter refuses \(AH02430\): 500$/
-    )
+    expect(renderSummary(a)).toMatch(REFUSED_01)
     expect(backend.records).toHaveLength(1)
   })
 
   it('is the same 500 for a request sent with Expect: 100-continue under /failover (node:http reads that answer)', async () => {
     const backend = await rawRender()
-    const s = await stackForThisTest({
-      any: dispatcherAny([
-        { name: 'publish', renders: [{ host: '127.0.0.1', port: backend.port }], extra: '/failover "1"' }
-      ]),
-      files: { 'httpd.conf': 'SetHandler dispatcher-handler\n' }
-    })
+    const s = await publishStack(backend, '/failover "1"')
     const a = await s.send(fields(200, 'X-Bad: a%01b'), { method: 'POST', body: 'form=1' })
     expect(a.status).toBe(500)
     expect(a.headers.connection).toBe('close')
     expect(backend.records.map((r) => [/expect: 100-continue/i.test(r.head), r.body])).toEqual([[true, 'form=1']])
-    expect(a.trace.stages.find((st) => st.stage === 'render')?.summary).toMatch(
-      /answered 200, whose X-Bad header value 'a\\x01b' holds a control character, which httpd's header filter refuses \(AH02430\): 500$/
-    )
+    expect(renderSummary(a)).toMatch(REFUSED_01)
     // node's parser, too, refuses the line in a read before the rest of the head, read to its end.
     const later = await s.send('/b/fields-later/200.html?X-Bad:%20a%01b', { method: 'POST', body: 'form=1' })
     expect(later.status).toBe(500)
@@ -153,16 +141,9 @@ describe("a render's header httpd's header filter refuses", () => {
 
   it('a head httpd cannot read (a NUL) stays a failed attempt: the farm has no render that answered, 503', async () => {
     const backend = await rawRender()
-    const s = await stackForThisTest({
-      any: dispatcherAny([
-        { name: 'publish', renders: [{ host: '127.0.0.1', port: backend.port }], extra: '/numberOfRetries "1"' }
-      ]),
-      files: { 'httpd.conf': 'SetHandler dispatcher-handler\n' }
-    })
+    const s = await publishStack(backend, '/numberOfRetries "1"')
     const a = await s.send(fields(200, 'X-Bad: a%00b'))
     expect(a.status).toBe(503)
-    expect(a.trace.stages.find((st) => st.stage === 'render')?.summary).toContain(
-      'Unable to connect to any backend in farm publish'
-    )
+    expect(renderSummary(a)).toContain('Unable to connect to any backend in farm publish')
   })
 })
