@@ -7,10 +7,8 @@
  */
 import type { ClientRequest } from 'node:http'
 import type { Socket } from 'node:net'
-import { LINE_BUFFER, readStatusLine } from './status-line'
+import { LINE_BUFFER, readStatusLine, STATUS_LINE } from './status-line'
 import { isParserError } from './error-code'
-
-export { LINE_BUFFER }
 
 /** A backend's final head as ap_proxy_read_headers reads it, or why httpd cannot read it (its 502). */
 export type HttpdHead =
@@ -46,10 +44,8 @@ export function asLogged(text: string): string {
   )
 }
 
-/** A line ap_proxy_read_headers takes for a stray status line among the header lines (AH01100). */
-const STATUS_LINE = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/s
 /** apr_isspace around a value, which ap_proxy_read_headers skips before it and strips after it. */
-const AROUND_VALUE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g
+export const AROUND_VALUE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g
 
 /**
  * The final head in `bytes` as readAnswerAsHttpd reads it; an HTTP/0.9 answer or a status line

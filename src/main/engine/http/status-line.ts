@@ -30,8 +30,8 @@ export const READ_ERROR = 'Error reading from remote server'
 
 /** apr_date_checkmask(buffer, "HTTP/#.# ###*"). */
 const CHECKMASK = /^HTTP\/\d\.\d \d{3}/
-/** The code and reason phrase of a status line. */
-const STATUS_LINE = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/s
+/** The code and reason phrase of a status line (also how ap_proxy_read_headers knows a stray one, AH01100). */
+export const STATUS_LINE = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/s
 
 /**
  * The first line of a head, read with `line` (each call the next line without its line end,

@@ -16,13 +16,12 @@ import { proxiedBody, type ProxiedBody } from './proxy-request-body'
 import { CONTINUE_TIMEOUT, dispatchProxied } from './proxy-transport'
 import {
   backendAnswerOf,
-  LINE_BUFFER,
   statusLineRead,
   type HttpdAnswer,
   type HttpdHead,
   type WithBackendHead
 } from '../http/backend-head'
-import { READ_ERROR } from '../http/status-line'
+import { LINE_BUFFER, READ_ERROR } from '../http/status-line'
 import { errorCode, isParserError } from '../http/error-code'
 import { headerFilterRefusal } from '../http/header-filter'
 import { backendHeaderLines } from './proxy-request-headers'

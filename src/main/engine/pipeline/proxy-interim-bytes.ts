@@ -13,6 +13,7 @@
  * by a space, a name's by `_`. The fields relayed are this reader's, read from the bytes as they
  * came (`heads`), not node's.
  */
+import { AROUND_VALUE } from '../http/backend-head'
 
 /** A byte of a field name that is no token (besides the colon, and the CR, LF and NUL left to fail). */
 const NOT_TOKEN = new Set([...' "(),/;<=>?@[\\]{}\x7f'].map((c) => c.charCodeAt(0)))
@@ -25,8 +26,6 @@ const COLON = 0x3a
 const ONE = 0x31
 /** An interim answer's status line. */
 const INTERIM = /^HTTP\/\d\.\d 1\d\d(?: |$)/
-/** apr_isspace around a value, which ap_proxy_read_headers skips before it and strips after it. */
-const AROUND_VALUE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g
 
 /** Whether llhttp refuses byte `b` in a field value (a control character but HTAB, CR, LF and NUL; DEL). */
 function refusedInValue(b: number): boolean {
