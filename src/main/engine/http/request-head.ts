@@ -194,8 +194,10 @@ export function judgeHead(head: string): HeadVerdict {
     fields.push(field)
   }
   // httpd judges each field as it reads it, the framing only once all are read.
-  const bad = fields.findIndex((f) => fieldProblem(f) !== null)
-  if (bad >= 0) return { ...refused(requestLine, fieldProblem(fields[bad])!), fields: fields.slice(0, bad) }
+  for (let i = 0; i < fields.length; i++) {
+    const problem = fieldProblem(fields[i])
+    if (problem !== null) return { ...refused(requestLine, problem), fields: fields.slice(0, i) }
+  }
   const framing = framingProblem(fields, transferEncoding)
   if (framing !== null) return refused(requestLine, framing)
   let kept = fields
@@ -235,11 +237,16 @@ const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
  */
 function fieldProblem(field: string): string | null {
   const colon = field.indexOf(':')
-  const shown = JSON.stringify(field.slice(0, 60))
-  if (colon < 0) return `the header line ${shown} has no colon`
-  if (!FIELD_NAME.test(field.slice(0, colon))) return `the header line ${shown} has a name that is not a token`
-  if (VALUE_CONTROL.test(field.slice(colon + 1))) return `the header line ${shown} has a control character in its value`
-  return null
+  const fault =
+    colon < 0
+      ? 'has no colon'
+      : !FIELD_NAME.test(field.slice(0, colon))
+        ? 'has a name that is not a token'
+        : VALUE_CONTROL.test(field.slice(colon + 1))
+          ? 'has a control character in its value'
+          : null
+  // Quoted only when refused: judgeHead asks this of every field of every head it reads.
+  return fault === null ? null : `the header line ${JSON.stringify(field.slice(0, 60))} ${fault}`
 }
 
 /**
