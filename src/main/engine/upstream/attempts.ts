@@ -30,7 +30,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { Farm } from '../../../shared/config-model'
 import { errorCode } from '../http/error-code'
 import { describeHealth, isUnhealthy, type HealthCheckResult } from './health-check'
-import { pushOpening, withOpening, type ConnectionUse } from './keep-alive-log'
+import { pushConnected, pushOpening, withOpening, type ConnectionUse } from './keep-alive-log'
 import { RenderError } from './render-client'
 import { socketErrorText } from './socket-errors'
 import type { RenderStatistics } from './statistics'
@@ -278,10 +278,7 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
         }
         if (e.kind === 'timeout') {
           // Connected and sent: the render took the request and never answered it.
-          if (deps.connected) {
-            pushOpening(log, outcome.use, target.origin)
-            log.push(...deps.connected(i))
-          }
+          if (deps.connected) pushConnected(log, outcome.use, target.origin, deps.connected(i))
           const took = now() - started
           stats?.recordTimeout(i, plan.uri, took, e.message)
           report(i, round, started, 'timeout', e.message)
@@ -316,10 +313,7 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
       }
 
       unreachable.delete(i)
-      if (deps.connected) {
-        pushOpening(log, outcome.use, target.origin)
-        log.push(...deps.connected(i))
-      }
+      if (deps.connected) pushConnected(log, outcome.use, target.origin, deps.connected(i))
       const status = outcome.status
       stats?.recordResponse(i, plan.uri, now() - started)
       const deliver = (result: string): AttemptsResult<R> => {

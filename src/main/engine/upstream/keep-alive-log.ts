@@ -86,9 +86,19 @@ export function withOpening(
     return lines
   }
   const lines: string[] = []
-  pushOpening(lines, use, origin)
-  for (const line of connected) lines.push(line)
+  pushConnected(lines, use, origin, connected)
   return lines
+}
+
+/** Pushes an attempt that reached the render: its opening lines, then `connected`. */
+export function pushConnected(
+  log: string[],
+  use: ConnectionUse | undefined,
+  origin: string,
+  connected: readonly string[]
+): void {
+  pushOpening(log, use, origin)
+  for (const line of connected) log.push(line)
 }
 
 const openedOnNew = new WeakMap<readonly string[], readonly string[]>()
