@@ -127,6 +127,9 @@ function refused(requestLine: string, reason: string): Extract<HeadVerdict, { ki
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const CONTROL = /[\x00-\x1f\x7f]/g
 
+/** An RFC 9110 token: what a method and a field name must be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
 /** Why the request line is not `method SP target [SP HTTP/d.d]`, in the terms of httpd's log. */
 function requestLineProblem(line: string): string {
   const quoted = `the request line '${line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`
@@ -135,7 +138,7 @@ function requestLineProblem(line: string): string {
   if (/[^ \S]/.test(line)) return `${quoted} separates its parts with whitespace other than a single space`
   if (/ {2}/.test(line)) return `${quoted} separates its parts with more than one space`
   const [method, target, protocol, ...more] = line.split(' ')
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) return `${quoted} has a method that is not a token`
+  if (!TOKEN.test(method)) return `${quoted} has a method that is not a token`
   if (target === undefined) return `${quoted} has no target`
   if (CONTROL_OR_SPACE.test(target)) return `${quoted} has a control character in its target`
   if (more.length > 0) return `${quoted} has text after the protocol`
@@ -224,8 +227,6 @@ export function judgeHead(head: string): HeadVerdict {
   return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n'), line: original }
 }
 
-/** A field name: an RFC 9110 token. */
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** A control character other than a tab, or DEL, which a field value may not hold. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
@@ -240,7 +241,7 @@ function fieldProblem(field: string): string | null {
   const fault =
     colon < 0
       ? 'has no colon'
-      : !FIELD_NAME.test(field.slice(0, colon))
+      : !TOKEN.test(field.slice(0, colon))
         ? 'has a name that is not a token'
         : VALUE_CONTROL.test(field.slice(colon + 1))
           ? 'has a control character in its value'
