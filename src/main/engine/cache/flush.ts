@@ -78,19 +78,29 @@ function activationLine(r: InvalidationRequest): string {
  * request (§5.3), so a query string /ignoreUrlParams keeps makes it "not cacheable".
  */
 function refetchFile(policy: CachePolicy, uri: string): RefetchFile | null {
+  const t = refetchTarget(uri)
+  if (t === null) return null
+  const rc = requestCacheability(policy, {
+    method: 'GET',
+    path: t.path,
+    decodedPath: t.file,
+    query: t.query,
+    headers: {}
+  })
+  return { file: t.file, stored: rc.cacheable }
+}
+
+/** A re-fetch URI's path, query and cache file; null when its path does not decode. */
+function refetchTarget(uri: string): { path: string; query: string | null; file: string } | null {
   const hash = uri.indexOf('#')
   const target = hash < 0 ? uri : uri.slice(0, hash)
   const q = target.indexOf('?')
   const p = q < 0 ? target : target.slice(0, q)
-  let file: string
   try {
-    file = decodeURIComponent(p)
+    return { path: p, query: q < 0 ? null : target.slice(q + 1), file: decodeURIComponent(p) }
   } catch {
     return null
   }
-  const query = q < 0 ? null : target.slice(q + 1)
-  const rc = requestCacheability(policy, { method: 'GET', path: p, decodedPath: file, query, headers: {} })
-  return { file, stored: rc.cacheable }
 }
 
 export interface Deletion {
@@ -186,10 +196,11 @@ export function keptCopies(store: CacheStore, plan: FlushPlan): (KeptCopy | null
 }
 
 function keptCopy(store: CacheStore, plan: FlushPlan, uri: string): KeptCopy | null {
-  const target = refetchFile(store.policy, uri)
-  if (plan.targets === null || target === null || !keptForRefetch(plan.targets, target.file)) return null
-  const lookup = store.lookup(target.file)
-  return lookup.kind === 'cached' ? { relPath: target.file, file: lookup.file, ino: inodeOf(lookup.file.abs) } : null
+  // Whether its re-fetch can store it is already in the plan's kept files (flushTargets).
+  const file = refetchTarget(uri)?.file
+  if (plan.targets === null || file === undefined || !keptForRefetch(plan.targets, file)) return null
+  const lookup = store.lookup(file)
+  return lookup.kind === 'cached' ? { relPath: file, file: lookup.file, ino: inodeOf(lookup.file.abs) } : null
 }
 
 function inodeOf(abs: string): number | null {
