@@ -9,9 +9,8 @@
  */
 import { asLogged } from './backend-head'
 import { withoutHopHeaders } from '../pipeline/hop-headers'
+import { HTTP_TOKEN } from './token'
 
-/** A field name httpd's header filter takes under HttpProtocolOptions Strict (ap_scan_http_token). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** A control character or DEL, which no field value may hold (ap_scan_http_field_content; HTAB may). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
@@ -29,7 +28,7 @@ export function headerFilterRefusal(fields: readonly [string, string][], hop: Re
   for (const [name, value] of fields) {
     if (!(name.toLowerCase() in kept)) continue
     if (name === '') return 'which has a header line without a name (AH02428)'
-    if (!TOKEN.test(name))
+    if (!HTTP_TOKEN.test(name))
       return `whose header name '${asLogged(name)}' is no token, which httpd's header filter refuses (AH02429)`
     if (VALUE_CONTROL.test(value))
       return `whose ${name} header value '${asLogged(value)}' holds a control character, which httpd's header filter refuses (AH02430)`

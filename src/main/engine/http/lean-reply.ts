@@ -18,9 +18,9 @@ import type { InterimAnswer, Reply } from '../pipeline/context'
 import { interimHead } from './interim-head'
 import type { HeadLines } from './wire-lines'
 import type { Persistence } from './keep-alive'
+import { HTTP_TOKEN } from './token'
 
-/** Node's header checks (`validateHeaderName` / `validateHeaderValue`). */
-const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/
+/** Node's header value check (`validateHeaderValue`); names are checked as `validateHeaderName` does, with HTTP_TOKEN. */
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/
 const CONNECTION_CLOSE = /(?:^|\W)close(?:$|\W)/i
 const TE_CHUNKED = /(?:^|\W)chunked(?:$|\W)/i
@@ -104,7 +104,7 @@ function isLines(headers: OutgoingHttpHeaders | HeadLines): headers is HeadLines
 }
 
 function checkedName(key: string): string {
-  if (!TOKEN.test(key))
+  if (!HTTP_TOKEN.test(key))
     throw invalidHeader('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${key}"]`)
   return key
 }

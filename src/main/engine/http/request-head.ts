@@ -20,6 +20,7 @@
 import { METHODS } from 'node:http'
 import { INT64_MAX } from '../c-numbers'
 import { CONTROL_OR_SPACE } from '../apache-expr/uri-escape'
+import { HTTP_TOKEN } from './token'
 
 export type HeadVerdict =
   /** Node's parser reads this head as httpd does. */
@@ -127,9 +128,6 @@ function refused(requestLine: string, reason: string): Extract<HeadVerdict, { ki
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const CONTROL = /[\x00-\x1f\x7f]/g
 
-/** An RFC 9110 token: what a method and a field name must be. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-
 /** Why the request line is not `method SP target [SP HTTP/d.d]`, in the terms of httpd's log. */
 function requestLineProblem(line: string): string {
   const quoted = `the request line '${line.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`
@@ -138,7 +136,7 @@ function requestLineProblem(line: string): string {
   if (/[^ \S]/.test(line)) return `${quoted} separates its parts with whitespace other than a single space`
   if (/ {2}/.test(line)) return `${quoted} separates its parts with more than one space`
   const [method, target, protocol, ...more] = line.split(' ')
-  if (!TOKEN.test(method)) return `${quoted} has a method that is not a token`
+  if (!HTTP_TOKEN.test(method)) return `${quoted} has a method that is not a token`
   if (target === undefined) return `${quoted} has no target`
   if (CONTROL_OR_SPACE.test(target)) return `${quoted} has a control character in its target`
   if (more.length > 0) return `${quoted} has text after the protocol`
@@ -241,7 +239,7 @@ function fieldProblem(field: string): string | null {
   const fault =
     colon < 0
       ? 'has no colon'
-      : !TOKEN.test(field.slice(0, colon))
+      : !HTTP_TOKEN.test(field.slice(0, colon))
         ? 'has a name that is not a token'
         : VALUE_CONTROL.test(field.slice(colon + 1))
           ? 'has a control character in its value'

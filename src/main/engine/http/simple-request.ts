@@ -17,6 +17,7 @@
  */
 import { lowerName } from '../apache-expr/lower-name'
 import { NODE_METHODS } from './request-head'
+import { HTTP_TOKEN } from './token'
 
 /** Read only: the listener hands the same object on for a repeated head on one connection. */
 export interface SimpleRequest {
@@ -40,8 +41,6 @@ export interface SimpleRequest {
 /** Request heads longer than this go to Node (its limit here is 256 KiB; Apache's are per line). */
 export const SIMPLE_HEAD_LIMIT = 64 * 1024
 
-/** A header name: an RFC 9110 token (what llhttp accepts). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** Anything but printable ASCII and CR LF: tabs, controls and bytes ≥ 0x80 are Node's to judge. */
 const NOT_PLAIN = /[^\x20-\x7e\r\n]/
 /**
@@ -88,7 +87,7 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
     const colon = text.indexOf(':')
     if (colon <= 0) return null
     const name = text.slice(0, colon)
-    if (!TOKEN.test(name)) return null
+    if (!HTTP_TOKEN.test(name)) return null
     const lower = lowerName(name)
     if (lower in headers || NOT_SIMPLE_HEADERS.has(lower)) return null
     const value = text.slice(colon + 1).trim()
