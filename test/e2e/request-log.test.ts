@@ -243,6 +243,20 @@ describe('the request log', () => {
     expect(await filterStage.locator('.near-misses').count()).toBe(0)
   })
 
+  it('a request httpd refuses before the Dispatcher handler takes it has no dispatcher.log line to show or copy', async () => {
+    // A malformed escape: httpd's 400 (ap_unescape_url), and the SDK logs only dispatcher-handler requests.
+    expect(await get(served.proxy, '/content/demo/us/en%zz.html')).toBe(400)
+    const r = row('en%zz.html')
+    await r.waitFor({ timeout: 5000 })
+    await r.click()
+    const detail = ui.page.locator('.detail-pane')
+    await expect
+      .poll(() => textOf(detail.locator('[data-testid="log-line"]')), POLL)
+      .toMatch(/^No dispatcher\.log line: the Dispatcher handler never took this request/)
+    expect(await detail.getByRole('button', { name: 'Copy log line' }).count()).toBe(0)
+    expect(await detail.getByRole('button', { name: 'Copy as curl' }).count()).toBe(1)
+  })
+
   it('clear empties the log', async () => {
     await screenshot(ui.page, 'requests')
     await ui.page.getByRole('button', { name: 'Clear' }).click()
