@@ -7,6 +7,7 @@ import { serveCommand } from './serve'
 import { testCommand } from './test-cases'
 import { UsageError } from './args'
 import { ConfigInputError } from '../main/engine/config/load'
+import { errorCode } from '../main/engine/http/error-code'
 
 const USAGE = `Usage: dispatcher-workbench <command> [options]
 
@@ -53,11 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest, (s) => process.stdout.write(s + '\n'))
   } catch (e) {
-    if (
-      e instanceof UsageError ||
-      e instanceof ConfigInputError ||
-      (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
+    if (e instanceof UsageError || e instanceof ConfigInputError || errorCode(e).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`dispatcher-workbench ${name}: ${(e as Error).message}\n`)
       return 2
     }

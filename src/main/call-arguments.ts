@@ -4,10 +4,16 @@
  * browser). A bad argument is refused before it reaches the engine, with one message either way.
  */
 import type { FlushAction } from '../shared/cache-types'
+import { errorCode } from './engine/http/error-code'
 
 /** Refused arguments: the headless API answers them with a 400, the IPC bridge with this code. */
 export class BadArgument extends Error {
   readonly code = 'BAD_REQUEST'
+}
+
+/** What either way reports for a call that threw: its message and code (`ENGINE_ERROR` when it has none). */
+export function callFailure(e: unknown): { error: string; code: string } {
+  return { error: e instanceof Error ? e.message : String(e), code: errorCode(e) || 'ENGINE_ERROR' }
 }
 
 export const FLUSH_ACTIONS: readonly FlushAction[] = ['Activate', 'Deactivate', 'Delete', 'Test']

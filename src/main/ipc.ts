@@ -6,7 +6,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import type { EngineApi, RevealResult, RuntimeSettings } from '../shared/api'
 import type { SourcePos } from '../shared/diagnostics'
-import { BadArgument, flushAction, nonEmptyString, resourceOnly } from './call-arguments'
+import { BadArgument, callFailure, flushAction, nonEmptyString, resourceOnly } from './call-arguments'
 import {
   callChannel,
   CALLS,
@@ -89,8 +89,7 @@ async function wrap(
   try {
     return { ok: true, value: await run() }
   } catch (e) {
-    const err = e as Error & { code?: string }
-    return { ok: false, error: err.message, code: err.code ?? 'ENGINE_ERROR' }
+    return { ok: false, ...callFailure(e) }
   }
 }
 

@@ -9,6 +9,7 @@ import { formatDiagnostic } from '../../shared/diagnostics'
 import { startDemoRender, type DemoRender } from '../engine/demo/render'
 import { ConfigError, Engine, type EngineOptions } from '../engine/engine'
 import { LocalEngineApi } from '../engine/engine-api'
+import { errorCode } from '../engine/http/error-code'
 
 export interface WorkbenchOptions extends EngineOptions {
   /** Where a local AEM publish answers (default localhost:4503). */
@@ -64,7 +65,7 @@ export async function startWorkbench(opts: WorkbenchOptions = {}): Promise<Workb
   try {
     await engine.start()
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e
+    if (errorCode(e) !== 'EADDRINUSE') throw e
     notices.push(`Port ${engineOpts.port} is in use; the proxy listens on another port (see the top bar).`)
     engine.opts.port = 0
     await engine.start()

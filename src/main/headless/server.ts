@@ -11,7 +11,7 @@ import type { EngineApi } from '../../shared/api'
 import { streamEvents } from './event-socket'
 import { newToken, RequestGuard, tokenOf, type Refusal } from './guard'
 import { rendererDir, serveRendererFile } from './renderer-files'
-import { BadArgument } from '../call-arguments'
+import { BadArgument, callFailure } from '../call-arguments'
 import { findRoute } from './routes'
 
 export interface HeadlessServerOptions {
@@ -139,9 +139,8 @@ async function handleApi(
     )
     sendJson(res, 200, value)
   } catch (e) {
-    const err = e as Error & { code?: string }
-    const code = err instanceof BadArgument ? 'BAD_REQUEST' : (err.code ?? 'ENGINE_ERROR')
-    sendJson(res, STATUS_OF_CODE[code] ?? 500, { error: err.message, code })
+    const failure = callFailure(e)
+    sendJson(res, STATUS_OF_CODE[failure.code] ?? 500, failure)
   }
 }
 

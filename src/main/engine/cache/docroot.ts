@@ -11,6 +11,7 @@ import path from 'node:path'
 import { isWithin, realNearest, resolveLexically, type Resolved } from './safe-path'
 import { foldersChanged } from './folder-checks'
 import { ThrottledStat, type ThrottleOptions } from './throttled-stat'
+import { errorCode } from '../http/error-code'
 
 /** Linux NAME_MAX and PATH_MAX: past them the module reports the path as too long (§8.3). */
 const NAME_MAX = 255
@@ -151,7 +152,7 @@ export class Docroot {
       const made = fs.mkdirSync(absDir, { recursive: true, mode: this.mode })
       if (made !== undefined) foldersChanged(made)
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
+      const code = errorCode(e)
       const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'Not a directory' : String((e as Error).message)
       return { ok: false, log: `Unable to create parent directory ${absDir}: ${why}` }
     }
