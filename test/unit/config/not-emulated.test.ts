@@ -43,6 +43,20 @@ describe('sections read but not emulated', () => {
     expect(warnings[0].message).toContain("value 'www\\.a\\.com' is single-quoted: the workbench matches it as a glob")
   })
 
+  it('an IPv6 literal in /virtualhosts is a glob character class: a warning at its line with the value that matches', () => {
+    const loaded = load(`    /virtualhosts { "[::1]" "http://[::1]:8080/content/*" "[ab]c.com" 'x' }`)
+    const warnings = loaded.diagnostics.filter((d) => d.code === 'MODEL_VIRTUALHOST_IPV6')
+    expect(warnings.map((d) => [d.severity, d.pos?.line, d.pos?.column])).toEqual([
+      ['warning', 5, 21],
+      ['warning', 5, 29]
+    ])
+    expect(warnings[0].message).toContain(
+      '/farms/site/virtualhosts value "[::1]" is a glob, in which "[" starts a character class matching one character'
+    )
+    expect(warnings[0].message).toContain('write "[[]::1]"')
+    expect(warnings[1].message).toContain('write "http://[[]::1]:8080/content/*"')
+  })
+
   it('a flag written as a word is read as a number, as the module does: "true" is off, "1x" on, each with a warning', () => {
     const t = load(`    /failover "true"\n    /info "1x"`)
     const farm = t.dispatcher.farms[0]

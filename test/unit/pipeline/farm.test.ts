@@ -113,6 +113,15 @@ describe('/virtualhosts value matching (§3.3)', () => {
     expect(r.checked.map((c) => `${c.farm}:${c.value}`)).toEqual(['B:x.com', 'B:y.com', 'B:z.com', 'A:*'])
   })
 
+  it('"[::1]" is a character class that never matches Host [::1]; "[[]::1]" (the warning\'s suggestion) does', () => {
+    const farms = [farm('site', '[::1]', '[[]::1]:*')]
+    expect([selectFarm(farms, get('[::1]')).matchedBy, selectFarm(farms, get(':')).value?.value]).toEqual([
+      'fallback',
+      '[::1]'
+    ])
+    expect(selectFarm(farms, get('[::1]:8080')).value?.value).toBe('[[]::1]:*')
+  })
+
   it('splits a value into scheme, host and URI', () => {
     const r = selectFarm([farm('A', 'HTTPS://shop.*.com/de/*')], get('shop.a.com', '/de/x', 'https'))
     expect(r.checked[0]).toMatchObject({

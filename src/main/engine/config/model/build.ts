@@ -115,7 +115,7 @@ export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
           farm.clientheadersDefaulted = false
         } else {
           farm.virtualhosts = list.values
-          singleQuotedHosts(item, r, `${where}/virtualhosts`)
+          hostValueWarnings(item, r, `${where}/virtualhosts`)
         }
         break
       }
@@ -249,20 +249,37 @@ function isFlushOnly(farm: Farm): boolean {
 }
 
 /**
+ * Two ways a `/virtualhosts` value reads differently from what it seems to say.
+ *
  * Single quotes make a POSIX ERE where the module takes a pattern (§1.1), but whether it does so
  * in `/virtualhosts` is not documented: the workbench reads every value there as a glob, and
  * says so where a single-quoted value would read differently as a regex.
+ *
+ * An IPv6 literal host (`"[::1]"`, `"[::1]:8080"`) is a glob too, so its brackets make a character
+ * class (§1.5) matching one character, and the value never matches the Host `[::1]` a browser
+ * sends for http://[::1]/. `[[]` is a class holding only the bracket, which does match it.
  */
-function singleQuotedHosts(item: AnyItem, r: SectionReader, what: string): void {
+function hostValueWarnings(item: AnyItem, r: SectionReader, what: string): void {
   if (item.kind !== 'block') return
   for (const child of item.items) {
+    if (child.kind !== 'string') continue
     // A plain host name reads the same either way (a regex `.` also matches itself).
-    if (child.kind === 'string' && child.quote === 'single' && /[\\^$+(){}|[\]?*]/.test(child.value))
+    if (child.quote === 'single' && /[\\^$+(){}|[\]?*]/.test(child.value))
       r.sink.warn(
         'MODEL_VIRTUALHOST_QUOTES',
         'model',
         `${what} value '${child.value}' is single-quoted: the workbench matches it as a glob (whether the module reads a regex here is not documented); write it with double quotes and * wildcards`,
         child.pos
       )
+    else if (IPV6_HOST.test(child.value))
+      r.sink.warn(
+        'MODEL_VIRTUALHOST_IPV6',
+        'model',
+        `${what} value "${child.value}" is a glob, in which "[" starts a character class matching one character: it never matches an IPv6 Host such as [::1]; write "${child.value.replace('[', '[[]')}" ("[[]" matches the bracket itself)`,
+        child.pos
+      )
   }
 }
+
+/** A value whose host part is an IPv6 literal: `[` (after an optional scheme), hex digits and colons, `]`. */
+const IPV6_HOST = /^(?:https?:\/\/)?\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.%]*\](?:[:/]|$)/i
