@@ -112,6 +112,15 @@ describe('section walk order', () => {
     expect(walk([v], '/content/siteother/x.html')).toEqual(['Directory /docroot'])
   })
 
+  it('<Location> is a pattern only when apr_fnmatch_test says so: an unclosed `[` or an escaped `*` is a prefix', () => {
+    const v = layer(scope('Location', '/a[b'), scope('Location', '/x\\*y'), scope('Location', '/c[d]'))
+    expect(walk([v], '/a[b/foo')).toEqual(['Location /a[b'])
+    expect(walk([v], '/x\\*y/foo')).toEqual(['Location /x\\*y'])
+    expect(walk([v], '/x*y/foo')).toEqual([])
+    expect(walk([v], '/cd')).toEqual(['Location /c[d]'])
+    expect(walk([v], '/cd/foo')).toEqual([])
+  })
+
   it('a <Directory> below the docroot that does not exist does not apply', () => {
     expect(walk([layer(scope('Directory', '/docroot/content/dam'))], '/content/dam/a.png', {}, noDirs)).toEqual([])
     expect(walk([layer(scope('Directory', '/docroot/content/dam'))], '/content/dam/a.png')).toEqual([

@@ -17,6 +17,7 @@
 import type { ApacheScope, VhostSettings } from '../../../shared/config-model'
 import { shortPos, type SourcePos } from '../../../shared/diagnostics'
 import { captureList, pcreOrNull, pregsub } from '../apache-expr'
+import { fnmatchTest } from '../match/ap-match'
 import { anySectionMatters, compileSections, type CompiledSections, type SectionWalkInput } from '../runtime/sections'
 import type { ReverseMaps } from './proxy-reverse'
 import { defineWorkers, type ProxyWorker, type WorkerDefinition } from './proxy-workers'
@@ -177,9 +178,10 @@ export class ProxyPasses {
     let alias = this.sectionAliases.get(s)
     if (alias === undefined) {
       const p = s.settings.proxyPass.findLast((d) => d.directive !== 'ProxyPassReverse' && d.args.length >= 1)
-      // add_pass: the section's path is a regex for ProxyPassMatch, or when it has wildcards
-      // (apr_fnmatch_test) — a <LocationMatch> regex without any is taken as a plain prefix.
-      const regex = p?.directive === 'ProxyPassMatch' || /[*?[]/.test(s.arg)
+      // add_pass: the section's path is a regex for ProxyPassMatch, or when apr_fnmatch_test
+      // calls it a pattern — a <LocationMatch> regex without wildcards is taken as a plain
+      // prefix, and so is `/a[b` (no `]` closes the class) or `/x\*y` (the `*` escaped).
+      const regex = p?.directive === 'ProxyPassMatch' || fnmatchTest(s.arg)
       alias = p
         ? this.alias(s.arg, regex, p.args[0], p.args.slice(1), `${p.directive} in <${s.kind} ${s.arg}>`, p.pos)
         : null
@@ -220,7 +222,7 @@ function workerLines(s: VhostSettings, section: ApacheScope | null): WorkerDefin
     const tilde = p.args[0] === '~'
     const [url, ...options] = section ? p.args : tilde ? p.args.slice(2) : p.args.slice(1)
     if (url === undefined || url === '!') continue
-    const matchable = tilde || p.directive === 'ProxyPassMatch' || (section !== null && /[*?[]/.test(section.arg))
+    const matchable = tilde || p.directive === 'ProxyPassMatch' || (section !== null && fnmatchTest(section.arg))
     out.push({ url, matchable, options })
   }
   for (const scope of s.scopes) out.push(...workerLines(scope.settings, scope))

@@ -33,6 +33,7 @@ import {
 } from '../apache-expr'
 import type { FileProbe } from '../apache-expr'
 import { hasGlobChars } from '../config/files'
+import { fnmatchTest } from '../match/ap-match'
 
 export interface SectionWalkInput {
   /** `r->uri`: the decoded path, after a `[PT]` rewrite. */
@@ -455,7 +456,8 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
       return re ? filesMatcher((name) => re.test(name)) : NEVER
     }
     case 'Location': {
-      if (hasGlobChars(arg)) return (i) => fnmatch(arg, i.uri, { pathname: true })
+      // d_is_fnmatch is apr_fnmatch_test's word: `/a[b` (no `]`) and `/x\*y` (escaped) are prefixes.
+      if (fnmatchTest(arg)) return (i) => fnmatch(arg, i.uri, { pathname: true })
       const prefix = arg
       if (prefix === '/') return ALWAYS
       // httpd 2.4: a prefix not ending in `/` must end on a segment boundary (`/foo` ≠ `/foobar`).
