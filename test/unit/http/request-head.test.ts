@@ -66,6 +66,18 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     expect(judgeHead('GET /x HTTP/1.1\r\nBad Name: 1\r\nHost: a')).toMatchObject({ kind: 'refused', fields: [] })
     expect(judgeHead('GET /x HTTP/1.1\r\nHost: a\r\nNoColon')).toMatchObject({ kind: 'refused', fields: ['Host: a'] })
     expect(judgeHead('GET /x HTTP/1.1\r\nHost: a\r\nX: a\x80\tb')).toEqual({ kind: 'node' })
+    // A NUL byte fails the line's read: the field before it, not yet known to be whole, is lost
+    // (apache2 2.4.68: %{HTTP_HOST} empty), a bad field before that still refused first.
+    expect(judgeHead('GET /x HTTP/1.1\r\nX: 1\r\nHost: a\r\nY: 1\x002')).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringContaining('NUL') as string,
+      fields: ['X: 1']
+    })
+    expect(judgeHead('GET /x HTTP/1.1\r\nHost: a\r\n \x00')).toMatchObject({ kind: 'refused', fields: [] })
+    expect(judgeHead('GET /x HTTP/1.1\r\nBad Name: 1\r\nHost: a\r\nY: \x00')).toMatchObject({
+      reason: expect.stringContaining('not a token') as string,
+      fields: []
+    })
     // Split into its words at C's whitespace (apr_isspace), vertical tab and form feed too.
     expect(earlyVerdict('GET /x\v HTTP/1.1\r\n')).toMatchObject({ kind: 'refused', target: '/x', protocol: 'HTTP/1.1' })
     expect(earlyVerdict('GET\f/x HTTP/1.1\r\n')).toMatchObject({ kind: 'refused', method: 'GET', target: '/x' })

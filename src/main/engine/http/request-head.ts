@@ -183,6 +183,13 @@ export function judgeHead(head: string): HeadVerdict {
   let transferEncoding = false
   for (let i = 1; i < lines.length; i++) {
     const field = lines[i]
+    // ap_rgetline fails on a line with a NUL byte, and httpd stops reading there: the field
+    // before it, held until the next line showed it was not folded, is never judged or kept.
+    if (field.includes('\0')) {
+      const read = fields.slice(0, -1)
+      const problem = `the header line ${JSON.stringify(field.slice(0, 60))} has a NUL byte`
+      return fieldRefusal(requestLine, read) ?? { ...refused(requestLine, problem), fields: read }
+    }
     const first = field.charCodeAt(0)
     if ((first === 32 || first === 9) && fields.length > 0) {
       // ap_get_mime_headers_core: a line's trailing blanks go, and a continuation's leading ones
@@ -194,11 +201,8 @@ export function judgeHead(head: string): HeadVerdict {
     if (/^transfer-encoding[ \t]*:/i.test(field)) transferEncoding = true
     fields.push(field)
   }
-  // httpd judges each field as it reads it, the framing only once all are read.
-  for (let i = 0; i < fields.length; i++) {
-    const problem = fieldProblem(fields[i])
-    if (problem !== null) return { ...refused(requestLine, problem), fields: fields.slice(0, i) }
-  }
+  const fieldRefused = fieldRefusal(requestLine, fields)
+  if (fieldRefused !== null) return fieldRefused
   const framing = framingProblem(fields, transferEncoding)
   if (framing !== null) return refused(requestLine, framing)
   let kept = fields
@@ -223,6 +227,18 @@ export function judgeHead(head: string): HeadVerdict {
   }
   if (!changed) return { kind: 'node' }
   return { kind: 'rewritten', head: [head.slice(0, start) + line, ...kept].join('\r\n'), line: original }
+}
+
+/**
+ * The refusal of the first of `fields` httpd will not read, with the fields before it; null
+ * when it reads them all. httpd judges each field as it reads it, the framing only once all are read.
+ */
+function fieldRefusal(requestLine: string, fields: string[]): HeadVerdict | null {
+  for (let i = 0; i < fields.length; i++) {
+    const problem = fieldProblem(fields[i])
+    if (problem !== null) return { ...refused(requestLine, problem), fields: fields.slice(0, i) }
+  }
+  return null
 }
 
 /** A control character other than a tab, or DEL, which a field value may not hold. */
