@@ -129,3 +129,40 @@ describe('a directive no module provides (httpd: "Invalid command")', () => {
     expect(at(loaded, 'SDK_APACHE_DIRECTIVE')).toEqual([])
   })
 })
+
+describe('immutable files (SDK_IMMUTABLE_CHANGED)', () => {
+  const EMBEDDED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/default-config')
+
+  /** A project started as a copy of the embedded default configuration. */
+  function embeddedCopy(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-immutable-'))
+    made.push(dir)
+    fs.cpSync(EMBEDDED, dir, { recursive: true })
+    return dir
+  }
+  const immutable = (loaded: ReturnType<typeof loadConfig>) =>
+    loaded.diagnostics.filter((d) => d.code === 'SDK_IMMUTABLE_CHANGED')
+
+  it("a copy of the embedded default gets one warning naming all its own versions of the SDK's files, not one per file", () => {
+    const dir = embeddedCopy()
+    const warnings = immutable(loadConfig(dir))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0].severity).toBe('warning')
+    expect(warnings[0].pos?.file).toBe(path.join(dir, 'conf.d', 'available_vhosts', 'default.vhost'))
+    expect(warnings[0].message).toContain(
+      "conf.d/available_vhosts/default.vhost and 10 other immutable files are the workbench's embedded default's own versions"
+    )
+    expect(warnings[0].message).toContain('conf.dispatcher.d/cache/default_rules.any')
+  })
+
+  it('an edit to one of them is its own warning, as for any project; the others stay grouped', () => {
+    const dir = embeddedCopy()
+    fs.appendFileSync(path.join(dir, 'conf.dispatcher.d', 'cache', 'default_rules.any'), '# edited\n')
+    const messages = immutable(loadConfig(dir)).map((d) => d.message)
+    expect(messages).toEqual([
+      expect.stringContaining('conf.dispatcher.d/cache/default_rules.any is immutable in the Cloud but differs'),
+      expect.stringContaining('and 9 other immutable files are the workbench')
+    ])
+    expect(messages[1]).not.toContain('default_rules.any')
+  })
+})

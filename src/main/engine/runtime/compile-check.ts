@@ -14,7 +14,7 @@ import { compileVhostApache, type MapFileReader, type VhostApache } from './apac
 import type { VhostScopes } from './scoped-apache'
 import type { FileProbe } from '../apache-expr'
 import { allContexts } from './contexts'
-import { isImmutableSdkFile } from '../config/validate/sdk-rules'
+import { isImmutableSdkFile } from '../config/validate/immutable-files'
 import { remoteIpProblems } from './remote-ip'
 import { emptySettings, otherOccurrences } from '../config/apache/settings'
 import { atReportedLines } from '../config/apache/reported-pos'

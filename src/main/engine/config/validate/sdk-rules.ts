@@ -3,17 +3,15 @@
  * category `sdk` because they only matter for Cloud deployments: a configuration can be
  * valid for mod_dispatcher and still be refused by Cloud Manager.
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ApacheConfig, DispatcherConfig, Farm } from '../../../../shared/config-model'
 import type { DiagnosticSink } from '../../../../shared/diagnostics'
 import type { AnyIncludeRecord } from '../any/ast'
 import type { ApacheParseResult } from '../apache/ast'
-import { CONTENT_CACHE_SIZE, ContentCache } from '../content-cache'
 import { FsMemo } from '../fs-memo'
 import { compileFilter, decideFilter, type CompiledFilter } from '../../pipeline/filter'
-import { resourcesDir } from '../../resources'
+import { checkImmutableFiles } from './immutable-files'
 import { checkVhostDirectives } from './sdk-apache-rules'
 
 export interface SdkValidationInput {
@@ -188,60 +186,4 @@ function firstFolderUnder(dir: string, file: string): string {
   if (!plain) return path.relative(dir, file).split(sep)[0]
   const end = file.indexOf(sep, base.length)
   return end < 0 ? file.slice(base.length) : file.slice(base.length, end)
-}
-
-let knownHashes: Record<string, string[]> | undefined
-
-/** The SDK's immutable files (src-relative, `/`-separated) with the hashes of their known revisions. */
-function immutableFiles(): Record<string, string[]> {
-  knownHashes ??= (
-    JSON.parse(fs.readFileSync(path.join(resourcesDir(), 'sdk-immutable-hashes.json'), 'utf8')) as {
-      files: Record<string, string[]>
-    }
-  ).files
-  return knownHashes
-}
-
-/** Whether `file` is one of the files the Cloud keeps as the SDK ships them (§11.2). */
-export function isImmutableSdkFile(srcDir: string, file: string): boolean {
-  // Asked for every diagnostic: a file outside the folder is told by its prefix, without
-  // path.relative's normalising.
-  const dir = srcDir.endsWith(path.sep) ? srcDir : srcDir + path.sep
-  if (!file.startsWith(dir)) return false
-  // Both are absolute, normalised paths (the loaders make them so): the rest is the relative path.
-  const rel = path.sep === '/' ? file.slice(dir.length) : file.slice(dir.length).split(path.sep).join('/')
-  return Object.hasOwn(immutableFiles(), rel)
-}
-
-function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: FsMemo): void {
-  for (const [rel, hashes] of Object.entries(immutableFiles())) {
-    const file = path.join(srcDir, rel)
-    // Mostly bytes the loaders already read in this load; a file the project lacks is skipped
-    // on `access` alone, without the exception a failed read builds.
-    if (memo.probe(file) === 'none') continue
-    const got = memo.bytes(file)
-    if (!got.ok) continue
-    const sha = sha256(file, got.bytes)
-    if (!hashes.includes(sha)) {
-      sink.warn(
-        'SDK_IMMUTABLE_CHANGED',
-        'sdk',
-        `${rel} is immutable in the Cloud but differs from every SDK revision the workbench knows; edits to it are not deployed (run the SDK's bin/update_maven.sh to restore it)`,
-        { file, line: 1, column: 1 }
-      )
-    }
-  }
-}
-
-/** Hashes of files whose bytes have not changed since an earlier load (content-cache.ts). */
-const fileHashes = new ContentCache<Buffer, string>(CONTENT_CACHE_SIZE)
-
-function sha256(file: string, bytes: Buffer): string {
-  let sha = fileHashes.get(file, bytes)
-  if (sha === undefined) {
-    // One-shot hashing: a Hash object per small file costs more than the digest itself.
-    sha = crypto.hash('sha256', bytes, 'hex')
-    fileHashes.set(file, bytes, sha)
-  }
-  return sha
 }
