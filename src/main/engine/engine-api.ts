@@ -44,6 +44,7 @@ import { cacheTotals, listFolder } from './cache/inspect'
 import type { CacheStore } from './cache/store'
 import { walkDocroot } from './cache/tree-walk'
 import type { Engine, EngineEvent } from './engine'
+import { ConfigInputError } from './config/load'
 import { explainRequest } from './explain'
 import { chooseFlushTarget } from './flush-target'
 import { sendThroughListener } from './own-request'
@@ -261,7 +262,12 @@ export class LocalEngineApi implements EngineApi {
 
   async openConfig(input: string): Promise<ConfigStatus> {
     if (typeof input !== 'string' || input.trim() === '') throw new Error('openConfig expects a folder or file path')
-    this.engine.openConfig(path.resolve(input.trim()))
+    try {
+      this.engine.openConfig(path.resolve(input.trim()))
+    } catch (e) {
+      if (e instanceof ConfigInputError) throw new BadInputError(e.message)
+      throw e
+    }
     return this.configStatus()
   }
 

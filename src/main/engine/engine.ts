@@ -196,6 +196,11 @@ export class Engine {
       }
       return this.refuse([d])
     }
+    return this.adopt(loaded)
+  }
+
+  /** Serves `loaded` unless it has errors, which refuse it (the previous configuration keeps serving). */
+  private adopt(loaded: LoadedConfig): { ok: boolean; errors: Diagnostic[] } {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
     if (errors.length > 0) return this.refuse(errors)
     this.swap(loaded)
@@ -249,12 +254,22 @@ export class Engine {
 
   /**
    * Points the engine at another configuration. Like a reload, a configuration with errors
-   * is refused and the current one keeps serving.
+   * is refused and the current one keeps serving. A path that is no configuration at all (no
+   * such folder, no dispatcher.any in it) throws its ConfigInputError instead: that is a
+   * mistyped path for whoever asked, not a failed reload of the configuration in use, which
+   * stays as it was.
    */
   openConfig(input: string): { ok: boolean; errors: Diagnostic[] } {
     const previous = this.opts.config
     this.opts.config = input
-    const result = this.reload()
+    let loaded: LoadedConfig
+    try {
+      loaded = this.loadFromDisk()
+    } catch (e) {
+      this.opts.config = previous
+      throw e
+    }
+    const result = this.adopt(loaded)
     if (!result.ok) this.opts.config = previous
     else if (this.watcher) {
       const old = this.watcher

@@ -93,13 +93,18 @@ function ReloadSection({ status }: { status: ConfigStatus }) {
   const busy = useVanilla(configStore, (s) => s.busy)
   const error = useVanilla(configStore, (s) => s.error)
   const [path, setPath] = useState('')
+  // A path the engine could not open is told next to the field it was typed in.
+  const [openError, setOpenError] = useState<string | null>(null)
 
-  const act = async (f: () => Promise<ConfigStatus>): Promise<void> => {
+  const act = async (
+    f: () => Promise<ConfigStatus>,
+    fail = (message: string) => configStore.setState({ error: message })
+  ): Promise<void> => {
     configStore.setState({ busy: true, error: null })
     try {
       configStore.setState({ status: await f() })
     } catch (e) {
-      configStore.setState({ error: (e as Error).message })
+      fail((e as Error).message)
     } finally {
       configStore.setState({ busy: false })
     }
@@ -144,15 +149,21 @@ function ReloadSection({ status }: { status: ConfigStatus }) {
             className="open-path"
             onSubmit={(e) => {
               e.preventDefault()
-              if (path.trim()) void act(() => client.openConfig(path.trim()))
+              setOpenError(null)
+              if (path.trim()) void act(() => client.openConfig(path.trim()), setOpenError)
             }}
           >
             <input
               type="text"
               value={path}
-              onChange={(e) => setPath(e.target.value)}
+              onChange={(e) => {
+                setPath(e.target.value)
+                setOpenError(null)
+              }}
               placeholder="/path/to/dispatcher/src"
               aria-label="Configuration folder"
+              aria-invalid={openError !== null}
+              aria-describedby={openError !== null ? 'open-error' : undefined}
               spellCheck={false}
             />
             <button type="submit" disabled={busy || !path.trim()}>
@@ -161,6 +172,11 @@ function ReloadSection({ status }: { status: ConfigStatus }) {
           </form>
         )}
       </div>
+      {openError && (
+        <p id="open-error" className="error-text open-error" role="alert">
+          {openError}
+        </p>
+      )}
       {error && <p className="error-text">{error}</p>}
     </section>
   )
