@@ -386,6 +386,19 @@ export class ProxyServer {
     // lean listener); Node would otherwise end the socket at once. (`httpAllowHalfOpen` is the
     // server property Node's own connection handler reads; it is not in the type definitions.)
     ;(this.server as http.Server & { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true
+    // A CONNECT the lean listener does not take (HTTP/1.0, a body…): Node hands it over as a
+    // tunnel request and drops the connection when nobody takes it.
+    this.server.on('connect', (req: IncomingMessage, socket: Socket) => this.handleConnect(req, socket))
+    // Heads are timed read by read, as httpd times them, by both listeners.
+    const heads = {
+      handle: (request: SimpleRequest, socket: Socket, reply: LeanReply) => this.handleSimple(request, socket, reply),
+      headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
+      headClock: () => {
+        const active = opts.active()
+        return new ReadClock(active.connectionReadStages?.header ?? null, active.requestTimeoutMs, 'head')
+      }
+    }
+    const nodeHeads = timeNodeHeads(this.server, heads)
     this.server.on(
       'clientError',
       (err: NodeJS.ErrnoException & { rawPacket?: unknown; bytesParsed?: unknown }, socket) => {
@@ -393,6 +406,8 @@ export class ProxyServer {
         // its way must not be cut short by a 400.
         if (err.code === 'HPE_CLOSED_CONNECTION') return
         if (!socket.writable) return socket.destroy()
+        // A head httpd refuses as well: the first-listed vhost's 400, as the lean listener's.
+        if (nodeHeads.refuse(socket as Socket, err.rawPacket, err.bytesParsed)) return
         // A head that did not arrive within the headers timeout: 408, as from Apache's mod_reqtimeout;
         // an unparsable request or an oversized header block: 400.
         if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
@@ -409,19 +424,6 @@ export class ProxyServer {
         )
       }
     )
-    // A CONNECT the lean listener does not take (HTTP/1.0, a body…): Node hands it over as a
-    // tunnel request and drops the connection when nobody takes it.
-    this.server.on('connect', (req: IncomingMessage, socket: Socket) => this.handleConnect(req, socket))
-    // Heads are timed read by read, as httpd times them, by both listeners.
-    const heads = {
-      handle: (request: SimpleRequest, socket: Socket, reply: LeanReply) => this.handleSimple(request, socket, reply),
-      headTimeoutAnswer: () => closingErrorResponse(408, opts.active().serverBanner),
-      headClock: () => {
-        const active = opts.active()
-        return new ReadClock(active.connectionReadStages?.header ?? null, active.requestTimeoutMs, 'head')
-      }
-    }
-    timeNodeHeads(this.server, heads)
     this.lean =
       process.env.DW_NODE_HTTP_ONLY === '1'
         ? false

@@ -16,9 +16,9 @@
 import type { Server as HttpServer } from 'node:http'
 import type { Socket } from 'node:net'
 import { LeanReply } from './lean-reply'
-import { earlyVerdict, judgeHead, type HeadVerdict, type OriginalRequestLine } from './request-head'
+import { earlyVerdict, HEAD_END, judgeHead, type HeadVerdict, type OriginalRequestLine } from './request-head'
 import type { ReadClock } from './read-clock'
-import { parseSimpleRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
+import { parseSimpleRequest, refusedRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
 import { timedOutHead } from './head-timeout'
 
 export interface LeanListenerOptions {
@@ -38,7 +38,6 @@ export interface LeanListenerOptions {
   headDeadlineMs?: number
 }
 
-const HEAD_END = Buffer.from('\r\n\r\n')
 /** Bytes of pipelined requests held while an answer is in progress before reading pauses. */
 const PIPELINE_LIMIT = 1024 * 1024
 /** Heads up to this size are remembered per connection for a repeat (see `next`). */
@@ -317,14 +316,11 @@ class LeanConnection {
    * is refused as httpd refuses it (the pipeline answers, from `SimpleRequest.refused`, so the
    * trace says why), an HTTP/0.9 request, or given to Node's parser as httpd reads it. That
    * is said of the head that hands the connection over; Node's parser alone reads the heads
-   * after it on that connection (the lean path has no body framing to find where they start).
+   * after it on that connection (the lean path has no body framing to find where they start),
+   * and one it fails on is judged here again (node-heads.ts `refuse`).
    */
   private follow(verdict: HeadVerdict, end: number): void {
-    if (verdict.kind === 'refused') {
-      const { method, target, protocol, reason } = verdict
-      const { headers, rawHeaders } = fieldsRead(verdict.fields ?? [])
-      return this.start({ method, target, protocol, headers, rawHeaders, keepAlive: false, refused: reason }, true)
-    }
+    if (verdict.kind === 'refused') return this.start(refusedRequest(verdict), true)
     if (verdict.kind === 'http09') return this.start(http09Request(verdict.target), true)
     if (verdict.kind === 'rewritten') {
       this.buffered = Buffer.concat([Buffer.from(verdict.head, 'latin1'), this.buffered!.subarray(end)])
@@ -349,23 +345,4 @@ class LeanConnection {
     this.buffered = null
     this.handOff(rest, this.ended)
   }
-}
-
-/**
- * The fields httpd had read when it refused a later one, as a request carries them: names as
- * sent, values without their surrounding blanks; under its lower-case name, a repeated name's
- * first value (httpd merges repeated fields only once all are read: apr_table_get finds the first).
- */
-function fieldsRead(fields: string[]): { headers: Record<string, string>; rawHeaders: string[] } {
-  const headers: Record<string, string> = {}
-  const rawHeaders: string[] = []
-  for (const field of fields) {
-    const colon = field.indexOf(':')
-    const name = field.slice(0, colon)
-    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')
-    rawHeaders.push(name, value)
-    const key = name.toLowerCase()
-    headers[key] ??= value
-  }
-  return { headers, rawHeaders }
 }

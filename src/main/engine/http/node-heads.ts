@@ -13,19 +13,36 @@
  * head that a chunk completes has been handed over (the server's 'request') when this sees it.
  * A head runs from the connection's start, or from the first bytes after the answers before it
  * (a kept-alive connection waits for those under KeepAliveTimeout, Node's to time).
+ *
+ * A head Node's parser fails on (its clientError) is judged again as httpd reads it
+ * (request-head.ts): one httpd refuses too (a header field it will not read, a request line it
+ * cannot parse) is answered as the lean listener answers it, by the pipeline's 400 from the
+ * first-listed vhost, after the answers to the requests before it, and ends the connection.
+ * Node's own canned 400 knows nothing of the vhosts, and it went out at once, ahead of the
+ * answer still being made for a request pipelined before the refused head.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { timedOutHead } from './head-timeout'
 import { LeanReply } from './lean-reply'
 import type { ReadClock } from './read-clock'
-import type { SimpleRequest } from './simple-request'
+import { failedHead, judgeHead } from './request-head'
+import { refusedRequest, type SimpleRequest } from './simple-request'
 
 export interface NodeHeadOptions {
   /** A clock for a head about to be read (started now): the default server's Timeout and header stage. */
   headClock: () => ReadClock
-  /** Answers a request (the lean listener's handler): here, the 408 of a head that stopped coming. */
+  /** Answers a request (the lean listener's handler): here, a head's 408 or 400. */
   handle(request: SimpleRequest, socket: Socket, reply: LeanReply): void
+}
+
+export interface NodeHeadRefusals {
+  /**
+   * Answers the head Node's parser failed on (`packet`, `parsed`: the error's rawPacket and
+   * bytesParsed) as httpd does, if httpd refuses it too; true as well for any error of Node's
+   * once such a head is refused. False: Node's error is left to answer.
+   */
+  refuse(socket: Socket, packet: unknown, parsed: unknown): boolean
 }
 
 /**
@@ -34,10 +51,13 @@ export interface NodeHeadOptions {
  * later, through this handler). Call before the lean listener takes the connections over, and
  * after the server's own 'connect' listener is added.
  */
-export function timeNodeHeads(server: Server, opts: NodeHeadOptions): void {
-  const [nodeConnection] = server.listeners('connection') as ((socket: Socket) => void)[]
-  if (!nodeConnection) return
+export function timeNodeHeads(server: Server, opts: NodeHeadOptions): NodeHeadRefusals {
   const watched = new WeakMap<Socket, NodeHeads>()
+  const refusals: NodeHeadRefusals = {
+    refuse: (socket, packet, parsed) => watched.get(socket)?.refuse(packet, parsed) === true
+  }
+  const [nodeConnection] = server.listeners('connection') as ((socket: Socket) => void)[]
+  if (!nodeConnection) return refusals
   server.removeListener('connection', nodeConnection)
   server.on('connection', function (this: Server, socket: Socket) {
     nodeConnection.call(this, socket)
@@ -53,6 +73,7 @@ export function timeNodeHeads(server: Server, opts: NodeHeadOptions): void {
   // same reason: with no listener Node answers an Upgrade as a request.)
   if (server.listenerCount('connect') > 0)
     server.on('connect', (req: IncomingMessage) => watched.get(req.socket)?.stop())
+  return refusals
 }
 
 class NodeHeads {
@@ -65,6 +86,15 @@ class NodeHeads {
   private lineRead = false
   /** The head's bytes up to the end of its request line, as they came. */
   private line = ''
+  /**
+   * The chunks of the head under way seen so far (a head that comes in pieces, or one pipelined
+   * behind an answer in progress), for a failure in a later one: kept as they are, not copied.
+   */
+  private readonly chunks: Buffer[] = []
+  /** Node's parser failed on a head httpd refuses too: nothing more is answered but its 400. */
+  private refused = false
+  /** That head's answer, waiting for the answers to the requests before it. */
+  private refusal: SimpleRequest | null = null
   /** Requests handed over whose answers are not over. */
   private answering = 0
   private last: IncomingMessage | null = null
@@ -95,7 +125,9 @@ class NodeHeads {
     this.lastWhole = false
     this.pending = 0
     const over = (): void => {
-      if (--this.answering > 0 || this.stopped) return
+      if (--this.answering > 0) return
+      if (this.refusal) return this.answer(this.refusal)
+      if (this.stopped) return
       // Bytes of the next head that came meanwhile start it (httpd reads it after the answer).
       if (this.pending > 0) this.startHead(this.pending)
     }
@@ -109,6 +141,31 @@ class NodeHeads {
     res.once('close', once)
   }
 
+  /**
+   * Node's parser failed `parsed` bytes into `packet`: if httpd refuses that head too, it is
+   * answered (once the answers before it are over) and nothing after it is read. Bytes of a body
+   * (the last request handed over not complete) are not a head: Node answers those.
+   */
+  refuse(packet: unknown, parsed: unknown): boolean {
+    // Node's errors after the head refused (its parser failing on more bytes, its headers
+    // timeout while the answers are made) are no answers of httpd's.
+    if (this.refused) return true
+    if (!Buffer.isBuffer(packet) || typeof parsed !== 'number') return false
+    if (this.stopped || this.last?.complete === false) return false
+    const held = this.chunks.length > 0 ? Buffer.concat([...this.chunks, packet]) : packet
+    const at = held.length - packet.length + Math.min(parsed, packet.length)
+    const verdict = judgeHead(failedHead(held, at, hasBody(this.last)))
+    if (verdict.kind !== 'refused') return false
+    const request = refusedRequest(verdict)
+    this.refused = true
+    this.stop()
+    // httpd reads nothing after a head it refused.
+    this.socket.pause()
+    if (this.answering > 0) this.refusal = request
+    else this.answer(request)
+    return true
+  }
+
   stop(): void {
     this.stopped = true
     this.endHead()
@@ -120,7 +177,7 @@ class NodeHeads {
     if (this.answering > 0) {
       if (this.lastWhole) {
         this.pending += chunk.length
-        this.note(chunk)
+        this.keep(chunk)
       }
       this.lastWhole = this.last?.complete === true
       return
@@ -129,7 +186,7 @@ class NodeHeads {
     // A head's read that came after mod_reqtimeout's time ran out: APR_TIMEUP before its bytes
     // are read (so a request line they would finish is still cut off).
     if (!this.clock.read(chunk.length)) return this.timedOut()
-    this.note(chunk)
+    this.keep(chunk)
     this.arm()
   }
 
@@ -138,10 +195,16 @@ class NodeHeads {
     const now = Date.now()
     this.clock = this.opts.headClock()
     if (bytes > 0) this.clock.read(bytes, now)
-    if (chunk) this.note(chunk)
+    if (chunk) this.keep(chunk)
     // The head's wait is this clock's, not Node's keep-alive timer's.
     this.socket.setTimeout(0)
     this.arm(now)
+  }
+
+  /** `chunk` is the head's: kept, and its part of the request line noted. */
+  private keep(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.note(chunk)
   }
 
   /** Keeps `chunk`'s part of the request line, and whether that line is whole. */
@@ -171,6 +234,7 @@ class NodeHeads {
     this.started = false
     this.lineRead = false
     this.line = ''
+    this.chunks.length = 0
   }
 
   /**
@@ -182,14 +246,23 @@ class NodeHeads {
   private timedOut(): void {
     const request = this.lineRead ? timedOutHead(this.line) : null
     this.stop()
-    const socket = this.socket
     // httpd reads nothing more from a connection whose head timed out; Node's parser, still on
     // the socket, would read on and answer a head completed while the 408 is being made (its
     // ErrorDocument's internal GET, proxied, takes as long as the backend).
-    socket.pause()
-    const close = (): void => void socket.end(() => socket.destroy())
+    this.socket.pause()
+    if (request) this.answer(request)
+    else if (this.socket.writable) this.socket.end(() => this.socket.destroy())
+    else this.socket.destroy()
+  }
+
+  /** Answers `request` (a head's 408 or 400) on the socket, beside Node's parser, and closes the connection. */
+  private answer(request: SimpleRequest): void {
+    this.refusal = null
+    const socket = this.socket
     if (!socket.writable) return void socket.destroy()
-    if (!request) return close()
+    // Node's keep-alive timer, set when the answer before ended, is not this answer's.
+    socket.setTimeout(0)
+    const close = (): void => void socket.end(() => socket.destroy())
     const reply = new LeanReply({
       socket,
       method: request.method,
@@ -201,4 +274,11 @@ class NodeHeads {
     socket.once('close', () => reply.socketClosed())
     this.opts.handle(request, socket, reply)
   }
+}
+
+/** Whether `req`'s head gave it a body (which the next head may follow with no line end between). */
+function hasBody(req: IncomingMessage | null): boolean {
+  if (req === null) return false
+  const length = req.headers['content-length']
+  return req.headers['transfer-encoding'] === undefined && length !== undefined && length !== '0'
 }

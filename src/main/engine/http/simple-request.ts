@@ -16,7 +16,7 @@
  * serves it as a request for `/` on the virtual host its `host:port` names (accept stage).
  */
 import { lowerName } from '../apache-expr/lower-name'
-import { NODE_METHODS } from './request-head'
+import { NODE_METHODS, type HeadVerdict } from './request-head'
 import { HTTP_TOKEN } from './token'
 
 /** Read only: the listener hands the same object on for a repeated head on one connection. */
@@ -100,4 +100,33 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
     rawHeaders.push(name, value)
   }
   return { method: line[1], target: line[2], protocol: line[3], headers, rawHeaders, keepAlive }
+}
+
+/**
+ * The request a head httpd refuses stands for (request-head.ts), answered by the pipeline's 400
+ * from `refused`; the last on its connection. Whichever parser read the head hands this on.
+ */
+export function refusedRequest(verdict: Extract<HeadVerdict, { kind: 'refused' }>): SimpleRequest {
+  const { method, target, protocol, reason } = verdict
+  const { headers, rawHeaders } = fieldsRead(verdict.fields ?? [])
+  return { method, target, protocol, headers, rawHeaders, keepAlive: false, refused: reason }
+}
+
+/**
+ * The fields httpd had read when it refused a later one, as a request carries them: names as
+ * sent, values without their surrounding blanks; under its lower-case name, a repeated name's
+ * first value (httpd merges repeated fields only once all are read: apr_table_get finds the first).
+ */
+function fieldsRead(fields: string[]): { headers: Record<string, string>; rawHeaders: string[] } {
+  const headers: Record<string, string> = {}
+  const rawHeaders: string[] = []
+  for (const field of fields) {
+    const colon = field.indexOf(':')
+    const name = field.slice(0, colon)
+    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')
+    rawHeaders.push(name, value)
+    const key = name.toLowerCase()
+    headers[key] ??= value
+  }
+  return { headers, rawHeaders }
 }
