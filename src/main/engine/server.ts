@@ -8,7 +8,7 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerRespon
 import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { installLeanListener, takeOriginalLine } from './http/lean-listener'
-import { failedHeadIsHead } from './http/request-head'
+import { failedHeadIsHead } from './http/failed-head'
 import { absoluteTarget, connectTarget } from './pipeline/normalise-url'
 import { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'

@@ -26,7 +26,8 @@ import type { Socket } from 'node:net'
 import { timedOutHead } from './head-timeout'
 import { LeanReply } from './lean-reply'
 import type { ReadClock } from './read-clock'
-import { failedHead, judgeHead } from './request-head'
+import { failedHead } from './failed-head'
+import { judgeHead } from './request-head'
 import { refusedRequest, type SimpleRequest } from './simple-request'
 
 export interface NodeHeadOptions {
