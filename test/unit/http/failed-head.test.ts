@@ -33,6 +33,11 @@ describe("failedHead: the head Node's parser failed on, in the bytes it failed i
     // (A long body is read once: searched from every position it would take minutes.)
     for (const body of ['hi', '{"a": 1}', 'x\r\n\r\ny', 'UN', 'a'.repeat(200_000)])
       expect(failedHead(...at(post(body), 'Bad'), true), body).toBe('GET /b HTTP/1.1\r\nHost: x\r\nBad Header: x')
+    // A field before the failing one that ends like a request line is no request line.
+    const field = 'GET /b HTTP/1.1\r\nX: a b HTTP/1.1\r\nBad Header: x\r\n\r\n'
+    expect(failedHead(...at(`POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi${field}`, 'Bad'), true)).toBe(
+      'GET /b HTTP/1.1\r\nX: a b HTTP/1.1\r\nBad Header: x'
+    )
     // The rest of a body that began in an earlier packet.
     expect(failedHead(...at(`=1&b=2${bad}`, 'Bad'), true)).toBe('GET /b HTTP/1.1\r\nHost: x\r\nBad Header: x')
   })

@@ -67,12 +67,11 @@ function startAfterBody(text: string): number {
   while (end >= 0) {
     const before = end > 0 ? text.lastIndexOf('\r\n', end - 1) : -1
     const start = before < 0 ? 0 : before + 2
+    // A field whose value ends so (`X: a b HTTP/1.1`) names no method llhttp knows: passed over.
     const method = methodRun(text, start, end)
-    if (method !== null) {
+    if (method !== null)
       for (let i = Math.max(method.from, method.to - LONGEST_METHOD); i < method.to; i++)
         if (NODE_METHODS.has(text.slice(i, method.to))) return i
-      return method.from
-    }
     end = before
   }
   return 0
