@@ -242,7 +242,7 @@ describe('the cache tree', () => {
     await expect
       .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
       .toBe(
-        'HTTP 403: nothing was invalidated in this farm. Flushing rejected from 127.0.0.1: /allowedClients does not allow this client (403)'
+        "HTTP 403: nothing was invalidated in this farm. Flushing rejected from 127.0.0.1: /allowedClients does not allow 127.0.0.1 (the connection's address), answered 403"
       )
     await screenshot(ui.page, 'cache-flush-refused')
     await dialog.getByRole('button', { name: 'Show the request in the log' }).click()

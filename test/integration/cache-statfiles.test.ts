@@ -232,6 +232,9 @@ describe('§12.4 S9–S12: what stays, who may flush, grace period, re-fetch', (
   })
 })
 
+/** How a flush /allowedClients lets through ends its summary: the address it judged (stages/flush-client.ts). */
+const ALLOWED = "; /allowedClients allows 127.0.0.1 (the connection's address)"
+
 describe('explain of a flush (§7.3)', () => {
   it('names the .stat files the flush would touch and the entries it would delete, and changes nothing', async () => {
     const s = await cacheStackForThisTest({ statfileslevel: 3 })
@@ -244,15 +247,17 @@ describe('explain of a flush (§7.3)', () => {
     const del = explain({ 'cq-action': 'Delete', 'cq-handle': HANDLE })
     expect(del.summary).toBe(
       `would invalidate ${HANDLE} (Delete): touch /.stat, /content/.stat, /content/site/.stat, /content/site/en/.stat;` +
-        ' delete /content/site/en/page, /content/site/en/page.html, /content/site/en/page.model.json'
+        ' delete /content/site/en/page, /content/site/en/page.html, /content/site/en/page.model.json' +
+        ALLOWED
     )
     const resourceOnly = explain({ 'cq-action': 'Activate', 'cq-handle': HANDLE, 'cq-action-scope': 'ResourceOnly' })
     expect(resourceOnly.summary).toBe(
       `would invalidate ${HANDLE} (Activate): touch no .stat file (CQ-Action-Scope: ResourceOnly);` +
-        ' delete /content/site/en/page.html, /content/site/en/page.model.json'
+        ' delete /content/site/en/page.html, /content/site/en/page.model.json' +
+        ALLOWED
     )
     expect(explain({ 'cq-action': 'Test' }).summary).toBe(
-      'would answer the connection test (CQ-Action: Test): nothing invalidated'
+      'would answer the connection test (CQ-Action: Test): nothing invalidated' + ALLOWED
     )
     expect(statfilesIn(s.docroot)).toEqual([])
     expect(s.exists('/content/site/en/page.html')).toBe(true)
@@ -312,7 +317,7 @@ describe('§7: the rest of the flush protocol', () => {
     const f = await s.flush({ action: 'Test', handle: '/content' })
     expect(f.status).toBe(200)
     expect(f.trace.stages.find((e) => e.stage === 'flush')!.summary).toBe(
-      'connection test (CQ-Action: Test) answered: nothing invalidated'
+      'connection test (CQ-Action: Test) answered: nothing invalidated' + ALLOWED
     )
     expect(statfilesIn(s.docroot)).toEqual([])
     expect(await servedFromCache(s, A)).toBe(true)

@@ -140,7 +140,9 @@ describe("the Cache view's Flush", () => {
     const sent = await api.flush('locked', PAGE, 'Activate')
     expect(sent.status).toBe(403)
     expect(sent.report).toBeNull()
-    expect(sent.summary).toBe('Flushing rejected from 127.0.0.1: /allowedClients does not allow this client (403)')
+    expect(sent.summary).toBe(
+      "Flushing rejected from 127.0.0.1: /allowedClients does not allow 127.0.0.1 (the connection's address), answered 403"
+    )
     expect(sent.request.headers[0]).toEqual(['Host', 'locked.example'])
     expect((await api.listTraces()).traces.map((t) => [t.url, t.status])).toEqual([
       ['/dispatcher/invalidate.cache', 403]

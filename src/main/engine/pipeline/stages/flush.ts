@@ -13,7 +13,6 @@
  */
 import { Readable } from 'node:stream'
 import {
-  clientAllowedToFlush,
   executeFlush,
   isInvalidationRequest,
   keptCopies,
@@ -27,6 +26,7 @@ import {
 import type { RequestContext } from '../context'
 import { finalHeaders } from '../response-headers'
 import { answer } from './answer'
+import { checkFlushClient, clientAllowed, clientRefused, type FlushClientCheck } from './flush-client'
 
 /** Flush bodies are short lists of paths; more than this is not a flush request. */
 const MAX_BODY = 1024 * 1024
@@ -51,14 +51,15 @@ function readBody(body: Readable | null, keep: boolean): Promise<Buffer> {
  * would delete (read from the cache folder, which explain never writes), as the flush's own
  * report would list them.
  */
-function wouldDo(plan: FlushPlan, deletions: readonly string[]): string {
+function wouldDo(plan: FlushPlan, deletions: readonly string[], client: FlushClientCheck): string {
   const r = plan.request
-  if (plan.targets === null) return 'would answer the connection test (CQ-Action: Test): nothing invalidated'
+  if (plan.targets === null)
+    return `would answer the connection test (CQ-Action: Test): nothing invalidated; ${clientAllowed(client)}`
   const touch = plan.statfiles.length
     ? plan.statfiles.join(', ')
     : `no .stat file${r.resourceOnly ? ' (CQ-Action-Scope: ResourceOnly)' : ''}`
   const drop = deletions.length ? [...deletions].sort().join(', ') : 'nothing'
-  return `would invalidate ${r.handle} (${r.action}): touch ${touch}; delete ${drop}`
+  return `would invalidate ${r.handle} (${r.action}): touch ${touch}; delete ${drop}; ${clientAllowed(client)}`
 }
 
 const PROPAGATE = '/propagateSyndPost "1": the POST goes on to the filter and a render, whose answer the client gets'
@@ -90,9 +91,6 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   if (!isInvalidationRequest(ctx.req.method, ctx.path, ctx.headers)) return false
   const active = ctx.farm!
   const cache = active.cache
-  // The connection's peer: whether the module reads mod_remoteip's client here is not
-  // documented, and the peer is the reading that lets no header widen /allowedClients.
-  const ip = ctx.req.client.address
   // Whether the docroot exists is looked at now, as the module does for every request
   // (§5.3 step 1): a folder made after the configuration loaded is flushed without a reload.
   if (!cache?.store || !cache.store.docrootExists()) {
@@ -103,9 +101,12 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     ctx.setOutcome('flush')
     return answer(ctx, 404)
   }
-  if (!clientAllowedToFlush(cache.policy, ip)) {
-    ctx.record('flush', 'stop', `Flushing rejected from ${ip}: /allowedClients does not allow this client (403)`, {
-      log: [`Flushing rejected from ${ip}`]
+  // The connection's peer, not mod_remoteip's client: flush-client.ts says why.
+  const client = checkFlushClient(cache.policy, ctx.req.client.address, ctx.clientIp)
+  if (!client.allowed) {
+    ctx.record('flush', 'stop', clientRefused(client), {
+      detail: { allowedClients: client },
+      log: [`Flushing rejected from ${client.checked}`]
     })
     ctx.setOutcome('flush')
     return answer(ctx, 403)
@@ -119,9 +120,9 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     if (!parsed.ok) return answerInvalid(ctx, parsed)
     const plan = planFlush(cache.policy, parsed.request)
     const deletions = plannedDeletions(cache.store, plan).map((d) => d.relPath)
-    const what = wouldDo(plan, deletions)
+    const what = wouldDo(plan, deletions, client)
     ctx.record('flush', propagate ? 'changed' : 'stop', propagate ? `${what}; ${PROPAGATE}` : what, {
-      detail: { ...plan, deletions },
+      detail: { ...plan, deletions, allowedClients: client },
       log: plan.log
     })
     return propagate ? false : answerFlushed(ctx, plan.status)
@@ -139,18 +140,20 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     const host = ctx.headers.host ?? 'localhost'
     const refetched = refetch ? await refetchListed(store, plan, report, (uri) => refetch(host, uri), kept) : []
     const r = parsed.request
-    const done =
+    const did =
       plan.targets === null
         ? 'connection test (CQ-Action: Test) answered: nothing invalidated'
         : `${r.action} ${r.handle}: ${report.statfilesTouched.length} .stat touched, ${report.deleted.length} deleted` +
           (report.refetch.length ? `, ${report.refetch.length} re-fetched` : '')
+    const done = `${did}; ${clientAllowed(client)}`
+    const detail = { ...report, refetched, allowedClients: client }
     if (propagate) {
-      ctx.record('flush', 'changed', `${done}; ${PROPAGATE}`, { detail: { ...report, refetched }, log: report.log })
+      ctx.record('flush', 'changed', `${done}; ${PROPAGATE}`, { detail, log: report.log })
       // The body was read here: the render is sent the same bytes.
       ctx.req.body = raw.length > 0 ? Readable.from([raw]) : null
       return false
     }
-    ctx.record('flush', 'stop', done, { detail: { ...report, refetched }, log: report.log })
+    ctx.record('flush', 'stop', done, { detail, log: report.log })
     return answerFlushed(ctx, report.status)
   })
 }
