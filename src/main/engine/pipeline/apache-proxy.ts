@@ -553,9 +553,22 @@ function headersCutShort(err: Error): boolean {
 
 /** `ap_proxyerror`'s reason for a backend that gave no usable answer. */
 function proxyErrorReason(err: Error, origin: string): string {
-  const code = errorCode(err)
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failure for: ${new URL(origin).hostname}`
+  if (lookupFailed(err)) return `DNS lookup failure for: ${new URL(origin).hostname}`
   return 'Error reading from remote server'
+}
+
+/**
+ * The backend's name did not resolve. httpd answers any apr_sockaddr_info_get failure alike;
+ * besides getaddrinfo's own answers (ENOTFOUND, EAI_AGAIN) libuv refuses a name longer than
+ * DNS allows (over 255 bytes) with EINVAL before asking, where glibc says EAI_NONAME.
+ */
+function lookupFailed(err: Error): boolean {
+  const code = errorCode(err)
+  return code === 'ENOTFOUND' || code === 'EAI_AGAIN' || (err as { syscall?: string }).syscall === 'getaddrinfo'
+}
+
+function continueTimeout(err: Error): boolean {
+  return errorCode(err) === CONTINUE_TIMEOUT
 }
 
 /**
@@ -563,13 +576,9 @@ function proxyErrorReason(err: Error, origin: string): string {
  * (ap_proxy_determine_connection), 503 when the backend refused or could not be connected to,
  * 502 otherwise (a timeout or an error reading the answer: "Error reading from remote server").
  */
-function continueTimeout(err: Error): boolean {
-  return errorCode(err) === CONTINUE_TIMEOUT
-}
-
 function failureStatus(err: Error): number {
   const code = errorCode(err)
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 500
+  if (lookupFailed(err)) return 500
   if (continueTimeout(err)) return 503
   return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT/.test(code) ? 503 : 502
 }

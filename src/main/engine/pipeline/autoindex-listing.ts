@@ -15,6 +15,7 @@ import { strcasecmpBytes, strcasecmpMatch, strcmpBytes, strcmpMatch, strnatcmp }
 import { fnmatch } from '../apache-expr'
 import { escapeUri, unescapeBytes } from '../apache-expr/uri-escape'
 import { escapeHtml } from './apache-errors'
+import { WRITE_BUFFER } from './write-buffer'
 
 /** A name the folder holds (`apr_dir_read`, links followed). */
 export interface Dirent {
@@ -97,9 +98,6 @@ export interface Listing {
   /** Entries listed (the parent included). */
   count: number
 }
-
-/** The byte size at which httpd's buffered writes are passed on (APR_BUCKET_BUFF_SIZE). */
-const WRITE_BUFFER = 8000
 
 const DOCTYPE_HTML_4_01 = '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">\n'
 const DOCTYPE_XHTML_1_0T =

@@ -24,6 +24,7 @@ import { answer } from './stages/answer'
 import { leavesDocroot, lookupSub, lookupUri, statOf, subrequestType, type SubLookup } from './subrequest'
 import { dirIndexOf } from './mod-dir'
 import { serverSignature } from './server-signature'
+import { WRITE_BUFFER } from './write-buffer'
 
 /** The answer for the folder, or null when mod_autoindex declines it (not a GET: the default handler's turn). */
 export function autoindex(
@@ -134,8 +135,6 @@ export function autoindex(
   } else ctx.reply.end(body)
   return true
 }
-
-const WRITE_BUFFER = 8000
 
 /**
  * `f()` with the request headers as emit_head leaves them while it emits the header file:

@@ -21,6 +21,7 @@ import { HeldFilterCalls } from '../held-filter-calls'
 import { withErrHeaders } from '../err-headers'
 import type { WireLine } from '../../http/wire-lines'
 import { dropsConnection } from '../../http/keep-alive'
+import { WRITE_BUFFER } from '../write-buffer'
 
 /**
  * `ErrorDocument` of the vhost, overridden by those of the sections that apply (the innermost
@@ -100,7 +101,8 @@ export function answer(
   // A message instead of a document: httpd writes it as the page, still typed text/html, as
   // the bytes of the configuration's UTF-8 text. The leading `"` is only the mark a message is
   // stored with (set_error_document): a closing quote written in the text stays.
-  if (doc?.startsWith('"')) return send(ctx, status, extraHeaders, doc.slice(1))
+  // The status line keeps r->status_line's reason (ap_proxyerror's "Proxy Error", a backend's).
+  if (doc?.startsWith('"')) return send(ctx, status, extraHeaders, doc.slice(1), reason)
   return sendPage(
     ctx,
     status,
@@ -327,7 +329,7 @@ export function redirect(
  * An ErrorDocument for the status still answers instead, as httpd's ap_die lets it.
  */
 export function proxyError(ctx: RequestContext, status: number, reason: string): true | Promise<true> {
-  if (errorDocumentFor(ctx, status)) return answer(ctx, status)
+  if (errorDocumentFor(ctx, status)) return answer(ctx, status, {}, 'Proxy Error')
   return sendPage(ctx, status, {}, proxyErrorPage(status, reason), 'Proxy Error')
 }
 
@@ -342,6 +344,20 @@ function sendPage(
   return send(ctx, status, headers, signedPage(ctx, page), reason)
 }
 
+/**
+ * ap_send_error_response writes its page through the OLD_WRITE buffer: one over WRITE_BUFFER
+ * bytes is passed on before its end and the content-length filter sets no length. The client
+ * then gets it chunked (HTTP/1.1), even when it asked to close, as ap_set_keepalive chunks any
+ * unmeasured answer on a connection not already closing; a status ap_die closes the connection
+ * for (a 500) is ended by the close instead (RequestContext.unmeasuredError). Checked against
+ * apache2 2.4.68 (test/httpd/proxy-error-framing.test.ts).
+ */
+function passedOnUnmeasured(ctx: RequestContext, status: number, length: number): boolean {
+  if (length <= WRITE_BUFFER) return false
+  if (dropsConnection(status)) ctx.unmeasuredError = true
+  return true
+}
+
 function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, page: string, reason?: string): true {
   // A 204 or 304 (a rewrite [R=204], say) has no body: httpd's header filter then drops the
   // page's type and length too.
@@ -350,7 +366,8 @@ function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders,
   ctx.status = status
   const out: OutgoingHttpHeaders = headerOnly ? {} : { 'content-type': 'text/html; charset=iso-8859-1' }
   // httpd builds no page for a HEAD (r->header_only), so nothing counts its length.
-  if (!ctx.headerOnly && !headerOnly) out['content-length'] = bytes.length
+  if (!ctx.headerOnly && !headerOnly && !passedOnUnmeasured(ctx, status, bytes.length))
+    out['content-length'] = bytes.length
   Object.assign(out, headers)
   // `/info "1"`: the answers Apache makes itself (a denial's 404, a passed error) say it too (§8.3, DISP-688).
   const info = cacheInfoHeader(ctx)
