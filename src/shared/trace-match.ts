@@ -37,6 +37,8 @@ export interface FilterElementCheck {
   matched: boolean
   /** For `/selectors`: the first selector the pattern matched. */
   matchedSelector?: string
+  /** Set on a failed check the pattern would pass ignoring letter case (patterns are case-sensitive). */
+  caseOnly?: true
   explanation: string
 }
 
@@ -64,11 +66,54 @@ export interface FilterRuleTrace {
   note?: string
 }
 
-/** An allow rule after the deciding deny that failed on exactly one element property and matched one other than /method or /protocol. */
-export interface FilterNearMiss {
+/** A rule named with where it is written. */
+export interface FilterRuleRef {
   label: string
   pos: SourcePos
+}
+
+/**
+ * An allow rule that matched the denied request: it did allow it, until a deny written after it
+ * matched too (the last match wins, §4.3). The real answer to "why was this denied".
+ */
+export interface FilterOverriddenAllow extends FilterRuleRef {
+  /** The allow's properties as written: `/extension '(…)' /path "/content/*"`. */
+  props: string
+  /** Every deny written after it that matches the request, in document order: the last one decided. */
+  overriddenBy: FilterRuleRef[]
+}
+
+/**
+ * How far a one-property miss is from the request, closest first (the order of FILTER_CLOSENESS):
+ * `case` the failing value differs only in letter case; `method` the same URL asked with another
+ * method or protocol; `query` another query string; `rendering` the same resource with other
+ * selectors or suffix; `resource` another path, URL or extension: another resource altogether.
+ */
+export type FilterCloseness = 'case' | 'method' | 'query' | 'rendering' | 'resource'
+
+export const FILTER_CLOSENESS: readonly FilterCloseness[] = ['case', 'method', 'query', 'rendering', 'resource']
+
+/**
+ * An allow rule, written after the deciding deny (or anywhere when no rule matched), that failed on
+ * exactly one element property and matched at least one other than /method or /protocol.
+ */
+export interface FilterNearMiss extends FilterRuleRef {
   failed: FilterRuleFailure
+  closeness: FilterCloseness
+  /**
+   * How much of the request the matching properties pin down: the literal characters they require
+   * (wildcards and regex syntax not counted), /method and /protocol left out. `/path "/content/*"`
+   * is 9; with `/extension "json"` as well, 13.
+   */
+  specificity: number
+}
+
+/** What "almost" allowed a denied request; both lists are empty when the request was allowed. */
+export interface FilterAlmost {
+  /** Allow rules that matched but were overridden by a later deny, the last written first. */
+  overridden: FilterOverriddenAllow[]
+  /** One-property misses, closest first, then the most specific, then in document order. */
+  nearMisses: FilterNearMiss[]
 }
 
 export interface FilterResult {
@@ -79,8 +124,8 @@ export interface FilterResult {
   parts: FilterParts
   /** Every rule in evaluation order (document order after includes). Empty without `/filter`. */
   rules: FilterRuleTrace[]
-  /** Allow rules that missed on one property; filled only when the request is denied. */
-  nearMisses: FilterNearMiss[]
+  /** The allow rules a later deny overrode and those that missed by one property; filled only when denied. */
+  almost: FilterAlmost
   /** Trace-level module line: `Filter rule entry /0011 blocked 'GET … HTTP/1.1'`; null when no rule decided. */
   logLine: string | null
   /** Debug-level module line for denied requests: `Filter rejects: GET … HTTP/1.1`. */

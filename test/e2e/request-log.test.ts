@@ -80,8 +80,13 @@ describe('the request log', () => {
     await row('/content/demo/us/en.json').click()
     const near = ui.page.locator('.detail-pane .near-misses li')
     await expect.poll(() => textOf(near.first()), POLL).toContain('/0010')
+    await expect.poll(() => textOf(near.first()), POLL).toContain("another resource: /extension '(html|")
     await expect.poll(() => textOf(near.first()), POLL).toContain("does not match 'json'")
     expect(await near.count()).toBe(1)
+    expect(await ui.page.locator('.detail-pane .near-misses .section-label').textContent()).toBe(
+      'Almost allowed by (one property missed, closest first)'
+    )
+    expect(await ui.page.locator('.detail-pane .overridden-allows').count()).toBe(0)
   })
 
   it('a request denied by a deny rule lists no allow rule written above it as a near miss (last match wins)', async () => {
@@ -255,6 +260,27 @@ describe('the request log', () => {
       .toMatch(/^No dispatcher\.log line: the Dispatcher handler never took this request/)
     expect(await detail.getByRole('button', { name: 'Copy log line' }).count()).toBe(0)
     expect(await detail.getByRole('button', { name: 'Copy as curl' }).count()).toBe(1)
+  })
+
+  it('a request a later deny overrode names the allow rule that matched it first, and the deny that won', async () => {
+    // /0010 allows pages under /content; /0022, written after it, denies ?wcmmode=… and decides.
+    expect(await get(served.proxy, '/content/demo/us/en.html?wcmmode=disabled')).toBe(404)
+    await row('en.html?wcmmode=disabled').click()
+    const filterStage = ui.page.locator('.detail-pane .stage[data-stage="filter"]')
+    await expect.poll(() => attrOf(filterStage.locator('tr.rule.decided'), 'data-rule'), POLL).toBe('0022')
+    const overridden = filterStage.locator('.overridden-allows')
+    // textContent: the label is upper-cased by CSS only.
+    await expect
+      .poll(() => overridden.locator('.section-label').textContent(), POLL)
+      .toBe('Allowed, then overridden by a later deny')
+    expect(await overridden.locator('li').count()).toBe(1)
+    expect(await attrOf(overridden.locator('li'), 'data-rule')).toBe('0010')
+    expect(await textOf(overridden.locator('li'))).toContain(
+      'but deny /0022, written after it, matches too: the last match wins'
+    )
+    expect(await textOf(overridden.locator('li .source-link'))).toBe('conf.dispatcher.d/filters/default_filters.any:20')
+    // Nothing written after /0022 comes within one property of a page.
+    expect(await filterStage.locator('.near-misses').count()).toBe(0)
   })
 
   it('clear empties the log', async () => {

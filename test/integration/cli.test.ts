@@ -250,6 +250,48 @@ describe('dispatcher-workbench command line', () => {
     it('a request answered without a render keeps its outcome and status', async () => {
       expect(await lastLine('/content/demo/us/en.infinity.json')).toBe('→ blocked, 404')
     })
+
+    /** Rows of stages: the stage in 8 columns, the verdict in 7, one space each side, then the summary. */
+    const expectAligned = (stdout: string): string[] => {
+      const rows = stdout.split('\n').filter((l) => /^ {2}[a-z]+ +(pass|changed|stop|error|skip) /.test(l))
+      expect(rows.length).toBeGreaterThan(2)
+      for (const row of rows) {
+        const [stage, verdict] = row.trim().split(/ +/)
+        const columns = [row.slice(2, 10).trimEnd(), row[10], row.slice(11, 18).trimEnd(), row[18], row[19] !== ' ']
+        expect([row, ...columns]).toEqual([row, stage, ' ', verdict, ' ', true])
+      }
+      return rows
+    }
+
+    it('the response rows line up with the others, and each file is named once, relative to the configuration folder', async () => {
+      const r = await runCli(['explain', dir, 'GET', '/content/demo/us/en.json'])
+      expect(r.code).toBe(0)
+      expect(r.stdout.split('\n')[1]).toBe(`configuration: ${dir} (the files below are relative to it)`)
+      const rows = expectAligned(r.stdout)
+      expect(rows.some((l) => l.startsWith('  response '))).toBe(true)
+      for (const row of rows) expect(row).not.toContain(`[${dir}`)
+      // The vhost's summary names its file:line already: no second path after it.
+      expect(rows.find((l) => l.startsWith('  vhost '))).toMatch(/\(enabled_vhosts\/default\.vhost:\d+\)$/)
+      expect(rows.find((l) => l.startsWith('  filter '))).toMatch(
+        /'GET \/content\/demo\/us\/en\.json HTTP\/1\.1'.* {2}\[conf\.dispatcher\.d\/filters\/default_filters\.any:\d+\]$/
+      )
+    })
+
+    it('a denied request lists under the filter row the allow a later deny overrode, then the allows one property away', async () => {
+      const r = await runCli(['explain', good.dir, 'GET', '/content/site/en.form.html?debug=1'])
+      expect(r.code).toBe(0)
+      expectAligned(r.stdout)
+      const lines = r.stdout.split('\n')
+      const at = lines.findIndex((l) => l.startsWith('  filter '))
+      const indent = ' '.repeat(19)
+      expect(lines.slice(at, at + 5)).toEqual([
+        `  filter   stop    Filter rule entry /0013 blocked 'GET /content/site/en.form.html?debug=1 HTTP/1.1'  [dispatcher.any:${good.lineOf('/0013')}]`,
+        `${indent}Allowed, then overridden by a later deny:`,
+        `${indent}  /0010 allows it (/path "/content/*" /extension '(html|json|css|js|png)'), but deny /0013, written after it, matches too: the last match wins  [dispatcher.any:${good.lineOf('/0010')}]`,
+        `${indent}Almost allowed by (one property missed, closest first):`,
+        `${indent}  /0014 — the same URL with another method: /method "POST" does not match 'GET'  [dispatcher.any:${good.lineOf('/0014')}]`
+      ])
+    })
   })
 
   describe('test', () => {

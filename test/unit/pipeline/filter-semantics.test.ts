@@ -195,8 +195,8 @@ describe('filter rule semantics (§4.2)', () => {
   it('near misses: allow rules that failed on exactly one property, listed only when denied', () => {
     const r = run(filterF(), 'GET /libs/granite/core/content/login.html')
     // /0012 (/method "GET" /url "/etc.clientlibs/*") shares only the method with it: not close.
-    expect(r.nearMisses.map((n) => [n.label, n.failed.element])).toEqual([['0010', 'path']])
-    expect(run(filterF(), 'GET /content/site/en.html').nearMisses).toEqual([])
+    expect(r.almost.nearMisses.map((n) => [n.label, n.failed.element])).toEqual([['0010', 'path']])
+    expect(run(filterF(), 'GET /content/site/en.html').almost).toEqual({ overridden: [], nearMisses: [] })
   })
 
   it('near misses come only after the deciding deny (last match wins) and must match more than the method', () => {
@@ -212,9 +212,9 @@ describe('filter rule semantics (§4.2)', () => {
     ]
     const r = run(wknd, 'GET /content/wknd/us/en.infinity.json')
     expect(r.decidingRule?.label).toBe('0017')
-    expect(r.nearMisses.map((n) => [n.label, n.failed.element])).toEqual([['0101', 'selectors']])
+    expect(r.almost.nearMisses.map((n) => [n.label, n.failed.element])).toEqual([['0101', 'selectors']])
     // Nothing after the deny comes close: none are listed.
-    expect(run(wknd.slice(0, 6), 'GET /content/wknd/us/en.infinity.json').nearMisses).toEqual([])
+    expect(run(wknd.slice(0, 6), 'GET /content/wknd/us/en.infinity.json').almost.nearMisses).toEqual([])
   })
 
   it('an allow decision has a trace line and no reject line', () => {

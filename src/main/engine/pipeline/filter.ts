@@ -19,7 +19,6 @@ import type { FilterElement, FilterRule, PatternSpec } from '../../../shared/con
 import type { Diagnostic, SourcePos } from '../../../shared/diagnostics'
 import type {
   FilterElementCheck,
-  FilterNearMiss,
   FilterParts,
   FilterResult,
   FilterRuleFailure,
@@ -29,6 +28,7 @@ import { compilePattern, type CompiledPattern } from '../match/pattern'
 import { PatternError } from '../match/posix-regex'
 import { decompose } from '../match/sling'
 import { problem, rulePitfalls, selectorChainPitfalls, whyRuleNeverMatches } from './filter-pitfalls'
+import { almostAllowed } from './filter-almost'
 
 export interface FilterRequest {
   method: string
@@ -159,7 +159,7 @@ export function evaluateFilter(filter: CompiledFilter, req: FilterRequest): Filt
       reason: 'no /filter section: every request is accepted',
       parts,
       rules: [],
-      nearMisses: [],
+      almost: { overridden: [], nearMisses: [] },
       logLine: null,
       rejectLine: null
     }
@@ -179,7 +179,14 @@ export function evaluateFilter(filter: CompiledFilter, req: FilterRequest): Filt
       : 'no rule matched: denied',
     parts,
     rules: traces,
-    nearMisses: decision === 'deny' ? nearMisses(filter.rules, traces, deciding) : [],
+    almost:
+      decision === 'deny'
+        ? almostAllowed(
+            traces,
+            filter.rules.map((r) => r.matchers.every((m) => m.pattern !== null)),
+            deciding
+          )
+        : { overridden: [], nearMisses: [] },
     logLine: deciding
       ? `Filter rule entry /${deciding.label} ${decision === 'allow' ? 'allowed' : 'blocked'} '${parts.requestLine}'`
       : null,
@@ -237,30 +244,6 @@ function failure(c: FilterElementCheck): FilterRuleFailure {
   }
 }
 
-/**
- * Allow rules that would have let the denied request through had one property matched. Only rules
- * written after the deciding deny qualify: the filter is last-match-wins (§4.2, the module walks the
- * rules and keeps the last match), so an allow above that deny loses to it even when it matches.
- * The rule must also agree with the request on what is asked for: one of its other properties,
- * besides /method and /protocol (which nearly every rule shares with a GET), has to match. A rule
- * whose only properties that match are the method, or that has no other property, did not come close.
- */
-function nearMisses(
-  rules: CompiledRule[],
-  traces: FilterRuleTrace[],
-  deciding: FilterRuleTrace | null
-): FilterNearMiss[] {
-  const after = deciding === null ? 0 : traces.indexOf(deciding) + 1
-  return traces.slice(after).flatMap((t, i) => {
-    const usable = rules[after + i].matchers.every((m) => m.pattern !== null)
-    const misses = t.checked.filter((c) => !c.matched).length
-    const close = t.checked.some((c) => c.matched && c.element !== 'method' && c.element !== 'protocol')
-    return t.type === 'allow' && usable && misses === 1 && close && t.failed
-      ? [{ label: t.label, pos: t.pos, failed: t.failed }]
-      : []
-  })
-}
-
 function check(m: CompiledMatcher, parts: FilterParts): FilterElementCheck {
   const prop = m.prop
   if (m.pattern === null) {
@@ -316,9 +299,15 @@ function result(
 }
 
 function compare(m: CompiledMatcher, prop: string, pattern: CompiledPattern, subject: string): FilterElementCheck {
-  return pattern.test(subject)
-    ? result(m, subject, true, `${prop} matches '${subject}'`)
-    : result(m, subject, false, `${prop} does not match '${subject}'${caseHint(m, subject)}`)
+  if (pattern.test(subject)) return result(m, subject, true, `${prop} matches '${subject}'`)
+  const hint = caseHint(m, subject)
+  return caseOnly(result(m, subject, false, `${prop} does not match '${subject}'${hint}`), hint)
+}
+
+/** Marks a failed check whose case hint is not empty: the near-miss ranking puts it first. */
+function caseOnly(check: FilterElementCheck, hint: string): FilterElementCheck {
+  if (hint !== '') check.caseOnly = true
+  return check
 }
 
 function checkSelectors(
@@ -335,7 +324,7 @@ function checkSelectors(
   }
   const list = selectors.map((s) => `'${s}'`).join(', ')
   const hint = selectors.map((s) => caseHint(m, s)).find((h) => h !== '') ?? ''
-  return result(m, subject, false, `${prop} matches none of the selectors ${list}${hint}`)
+  return caseOnly(result(m, subject, false, `${prop} matches none of the selectors ${list}${hint}`), hint)
 }
 
 function absent(m: CompiledMatcher, prop: string, what: 'selectors' | 'suffix'): FilterElementCheck {

@@ -1,10 +1,20 @@
 /**
  * Every /filter rule against the request: matched or not, the property that failed, and the
- * deciding rule (the last match) highlighted. Allow rules that missed by one property are
- * listed first when the request was denied: they are usually the rule the user meant.
+ * deciding rule (the last match) highlighted. Above the table, for a denied request, what almost
+ * allowed it (engine pipeline/filter-almost.ts): the allow rules a later deny overrode, which is
+ * the real reason, then the allow rules that missed by one property, closest first.
  */
 import { useState } from 'react'
-import type { FilterResult, FilterRuleTrace } from '../../../../shared/trace-match'
+import type { FilterAlmost, FilterResult, FilterRuleTrace } from '../../../../shared/trace-match'
+import {
+  moreNearMisses,
+  NEAR_MISSES_HEADING,
+  NEAR_MISSES_SHOWN,
+  nearMissWords,
+  OVERRIDDEN_HEADING,
+  overriddenWords,
+  writtenProps
+} from '../../../../shared/filter-almost-words'
 import { Pill } from '../../components/Pill'
 import { SourceLink } from '../../components/SourceLink'
 
@@ -44,18 +54,7 @@ export function FilterRules({ result, forwarded }: { result: FilterResult; forwa
         <dt>query</dt>
         <dd className="mono">{p.query ?? '—'}</dd>
       </dl>
-      {!rescued && result.nearMisses.length > 0 && (
-        <div className="near-misses">
-          <div className="section-label">Almost allowed by</div>
-          <ul>
-            {result.nearMisses.map((m, i) => (
-              <li key={i}>
-                <b>/{m.label}</b> — {m.failed.explanation} <SourceLink pos={m.pos} />
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {!rescued && <AlmostAllowed almost={result.almost} />}
       <div className="rules-head">
         <span className="section-label">
           {result.rules.length} rule{result.rules.length === 1 ? '' : 's'}, in evaluation order (the last match decides)
@@ -85,10 +84,41 @@ export function FilterRules({ result, forwarded }: { result: FilterResult; forwa
   )
 }
 
+function AlmostAllowed({ almost }: { almost: FilterAlmost }) {
+  const more = moreNearMisses(almost.nearMisses)
+  return (
+    <>
+      {almost.overridden.length > 0 && (
+        <div className="overridden-allows">
+          <div className="section-label">{OVERRIDDEN_HEADING}</div>
+          <ul>
+            {almost.overridden.map((o, i) => (
+              <li key={i} data-rule={o.label}>
+                <b>/{o.label}</b> {overriddenWords(o)} <SourceLink pos={o.pos} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {almost.nearMisses.length > 0 && (
+        <div className="near-misses">
+          <div className="section-label">{NEAR_MISSES_HEADING}</div>
+          <ul>
+            {almost.nearMisses.slice(0, NEAR_MISSES_SHOWN).map((m, i) => (
+              <li key={i} data-rule={m.label} data-closeness={m.closeness}>
+                <b>/{m.label}</b> — {nearMissWords(m)} <SourceLink pos={m.pos} />
+              </li>
+            ))}
+            {more && <li className="muted">{more} (in the table below)</li>}
+          </ul>
+        </div>
+      )}
+    </>
+  )
+}
+
 function RuleRow({ rule }: { rule: FilterRuleTrace }) {
-  const props = rule.checked
-    .map((c) => `/${c.element} ${c.kind === 'regex' ? `'${c.patternSource}'` : `"${c.patternSource}"`}`)
-    .join(' ')
+  const props = writtenProps(rule.checked)
   return (
     <tr
       className={`rule${rule.decided ? ' decided' : ''}${rule.matched ? ' matched' : ''}`}
