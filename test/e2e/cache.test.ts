@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import type { Browser, Locator } from 'playwright-core'
 import { launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
 import { get, prepareBuilds, serve, type Served } from './support/serve'
 
@@ -48,6 +48,13 @@ afterAll(async () => {
 const logRow = (text: string) => ui.page.locator('.rows .row', { hasText: text })
 const tab = (name: string) => ui.page.locator(`[data-tab="${name}"]`).click()
 const treeRow = (relPath: string) => ui.page.locator(`.tree .row[data-path="${relPath}"]`)
+
+/** The entries a dialog lists under a heading ("Deleted", ".stat files touched"). */
+const listUnder = (dialog: Locator, heading: string) =>
+  dialog
+    .locator('.flush-preview > div')
+    .filter({ has: ui.page.locator('.section-label', { hasText: new RegExp(`^${heading}$`, 'i') }) })
+    .locator('li')
 
 async function openFolder(relPath: string): Promise<void> {
   const row = treeRow(relPath)
@@ -109,18 +116,24 @@ describe('the cache tree', () => {
     await file.getByRole('button', { name: 'Flush…' }).click()
     const dialog = ui.page.locator('dialog.dialog')
     await expect.poll(() => textOf(dialog.locator('.dialog-title')), POLL).toBe('Flush /content/demo/us/en/adventures')
+    // The count is that of the entries listed under Deleted: the page and its stored headers (.h).
     await expect
       .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
-      .toBe('1 cached document will become stale, 1 deleted.')
-    await expect.poll(() => dialog.locator('.path-list li', { hasText: PAGE }).count(), POLL).toBe(2)
+      .toBe('1 cached document will become stale, 2 deleted.')
+    expect(await listUnder(dialog, 'Deleted').allInnerTexts()).toEqual([PAGE, `${PAGE}.h`])
     await expect
       .poll(() => textOf(dialog.locator('.path-list li', { hasText: '/content/demo/.stat' })), POLL)
       .toBe('/content/demo/.stat')
     await screenshot(ui.page, 'cache-flush-preview')
     await dialog.getByRole('button', { name: 'Flush', exact: true }).click()
+    // The trace's own summary of the flush, whose count is that of the files listed under Deleted.
     await expect
       .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
-      .toMatch(/^Done: HTTP 200\. \d+ \.stat touched, 1 deleted\.$/)
+      .toBe(
+        "Done: HTTP 200. Activate /content/demo/us/en/adventures: 3 .stat touched, 2 deleted; /allowedClients allows 127.0.0.1 (the connection's address)"
+      )
+    expect(await listUnder(dialog, 'Deleted').allInnerTexts()).toEqual([PAGE, `${PAGE}.h`])
+    const done = (await textOf(dialog.locator('.flush-preview p').first()))!
     expect((await textOf(dialog.locator('.flush-request')))?.split(/ (?=[A-Z][\w-]+: )/)).toEqual([
       'POST /dispatcher/invalidate.cache HTTP/1.1',
       'Host: localhost',
@@ -142,6 +155,11 @@ describe('the cache tree', () => {
     const flushRow = logRow('/dispatcher/invalidate.cache')
     await expect.poll(() => flushRow.count(), POLL).toBe(1)
     expect(await textOf(flushRow.locator('.cell-outcome'))).toBe('flush')
+    await flushRow.click()
+    await expect
+      .poll(() => textOf(ui.page.locator('.detail-pane .stage[data-stage="flush"] .stage-summary')), POLL)
+      .toBe(done.replace(/^Done: HTTP 200\. /, ''))
+    await ui.page.keyboard.press('Escape')
     await expectMissStored()
   })
 
@@ -181,12 +199,14 @@ describe('the cache tree', () => {
     // The preview is worked out again (and absent meanwhile): wait for the new one before reading its lists.
     await expect
       .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
-      .toBe('0 cached documents will become stale, 1 deleted.')
+      .toBe('0 cached documents will become stale, 2 deleted.')
     expect(await dialog.locator('.path-list li', { hasText: '.stat' }).count()).toBe(0)
     await dialog.getByRole('button', { name: 'Flush', exact: true }).click()
     await expect
       .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
-      .toBe('Done: HTTP 200. 0 .stat touched, 1 deleted.')
+      .toBe(
+        "Done: HTTP 200. Activate /content/demo/us/en/adventures: 0 .stat touched, 2 deleted; /allowedClients allows 127.0.0.1 (the connection's address)"
+      )
     expect(await textOf(dialog.locator('.flush-request'))).toContain('CQ-Action-Scope: ResourceOnly')
     await dialog.getByRole('button', { name: 'Close' }).click()
     await expect.poll(() => treeRow(PAGE).count(), POLL).toBe(0)

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CacheEntryInfo, CacheFolderListing } from '../../../src/shared/cache-types'
 import {
-  documentCount,
   flattenTree,
   flushHandleFor,
   flushHandleForFolder,
@@ -149,10 +148,6 @@ describe('the cache tree', () => {
     expect(flushHandleForFolder('/etc.clientlibs')).toBe('/etc.clientlibs')
     expect(flushHandleForFolder('/etc.clientlibs/site/clientlibs')).toBe('/etc.clientlibs/site/clientlibs')
     expect(flushHandleForFolder('/')).toBe('/')
-  })
-
-  it('counts deleted documents without their .h and .ttl companions', () => {
-    expect(documentCount(['/a.html', '/a.html.h', '/a.html.ttl', '/b.json', '/orphan.h'])).toBe(3)
   })
 
   it('parentDir of a top-level file is the docroot', () => {

@@ -196,15 +196,6 @@ export function flushHandleForFolder(relPath: string): string {
   return flushHandleFor(dir)
 }
 
-/**
- * How many cached documents a list of deleted paths holds: a document's stored-headers (`.h`)
- * and TTL (`.ttl`) companions (§5.6, §5.5.5) go with it and are not counted again.
- */
-export function documentCount(paths: readonly string[]): number {
-  const all = new Set(paths)
-  return paths.filter((p) => !/\.(h|ttl)$/.test(p) || !all.has(p.replace(/\.(h|ttl)$/, ''))).length
-}
-
 /** Cache hit ratio of a farm over the requests in the log: served from cache / requests that asked the cache. */
 export function hitRatio(
   rows: readonly TraceSummary[],

@@ -9,7 +9,6 @@ import type { FlushAction, FlushPreview, FlushSent } from '../../../../shared/ca
 import { Dialog } from '../../components/Dialog'
 import { useSession } from '../../session-context'
 import { uiStore } from '../../store/panels'
-import { documentCount } from '../../store/cache-tree'
 import { formatCount } from '../../store/format'
 
 const ACTIONS: FlushAction[] = ['Activate', 'Delete']
@@ -145,15 +144,17 @@ export function FlushDialog({
 }
 
 function PreviewView({ preview }: { preview: FlushPreview }) {
-  const deleted = documentCount(preview.deletions.map((d) => d.relPath))
+  // Every entry listed under Deleted (a document's .h and .ttl companions included), as the
+  // flush's trace counts what it deleted: the preview announces the number the trace will say.
+  const deleted = preview.deletions.length
   return (
     <div className="flush-preview">
       <p>
         <b>{formatCount(preview.invalidated.count)}</b>
         {` cached document${preview.invalidated.count === 1 ? '' : 's'} will become stale`}
-        {preview.deletions.length > 0 ? ', ' : ''}
-        {preview.deletions.length > 0 && <b>{formatCount(deleted)}</b>}
-        {preview.deletions.length > 0 ? ' deleted.' : '.'}
+        {deleted > 0 ? ', ' : ''}
+        {deleted > 0 && <b>{formatCount(deleted)}</b>}
+        {deleted > 0 ? ' deleted.' : '.'}
       </p>
       <List title=".stat files touched" items={preview.statfiles} />
       <List title="Deleted" items={preview.deletions.map((d) => `${d.relPath}${d.kind === 'dir' ? '/' : ''}`)} />
@@ -177,9 +178,9 @@ function SentView({ sent, onClose }: { sent: FlushSent; onClose: () => void }) {
   return (
     <div className="flush-preview">
       {report ? (
+        // The flush stage's own summary, not a count made again here: the dialog says what the trace says.
         <p>
-          Done: HTTP {sent.status}. {report.statfilesTouched.length} .stat touched, {documentCount(report.deleted)}{' '}
-          deleted.
+          Done: HTTP {sent.status}. {sent.summary}
         </p>
       ) : sent.traceId === null ? (
         <p className="error-text">
