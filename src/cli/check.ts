@@ -1,6 +1,7 @@
 /**
  * `check <config>`: load and validate, print `file:line:col: severity code message` lines
- * and a summary; exit 1 when there is an error (README documents the format).
+ * and a summary (`--quiet`: the error lines alone); exit 1 when there is an error (README
+ * documents the format).
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -61,6 +62,8 @@ export function checkCommand(argv: string[], out: (s: string) => void): number {
     if (values.quiet && d.severity !== 'error') continue
     out(formatDiagnostic(d, displayPath))
   }
+  // --quiet is for scripts: the error lines alone (none when it passes), the exit code is the verdict.
+  if (values.quiet) return errors.length === 0 ? 0 : 1
   const farms = config.dispatcher.farms.map((f) => f.name).join(', ') || 'none'
   out(
     `${errors.length === 0 ? 'OK' : 'FAILED'}: ${displayPath(config.anyFile)} (${config.layout}) — ` +

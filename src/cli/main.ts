@@ -6,26 +6,9 @@ import { explainCommand } from './explain'
 import { serveCommand } from './serve'
 import { testCommand } from './test-cases'
 import { UsageError } from './args'
+import { commandUsage, isCommandName, USAGE } from './usage'
 import { ConfigInputError } from '../main/engine/config/load'
 import { errorCode } from '../main/engine/http/error-code'
-
-const USAGE = `Usage: dispatcher-workbench <command> [options]
-
-Commands:
-  check <config> [--json] [--quiet] [--no-sdk-rules] [runtime options]
-      Load and validate a configuration (a dispatcher/src folder, a folder with dispatcher.any, or an .any file).
-  explain <config> <METHOD> <URL> [--host H] [--header "Name: value"]... [--client IP] [--https] [--json] [runtime options]
-      Show the full trace of one request without sending it to any render.
-  test <config> <cases.yaml|cases.json> [--json] [runtime options]
-      Run request cases with expected decisions; exit 1 if any fails.
-  serve [config] [--port 8080] [--host 127.0.0.1] [--demo] [--no-watch] [--ui-port N | --no-ui] [--allow-self-signed] [runtime options]
-      Run the proxy (embedded default configuration when no config is given).
-  help, <command> --help
-      Show this text.
-
-Runtime options: --env NAME=VALUE (repeatable), --aem host:port, --docroot DIR, --run-mode dev|stage|prod,
-  --fallback-farm last|first
-`
 
 type Command = (argv: string[], out: (s: string) => void) => number | Promise<number>
 
@@ -48,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2
   }
   if (asksForHelp(rest)) {
-    process.stdout.write(USAGE)
+    process.stdout.write(isCommandName(name) ? commandUsage(name) : USAGE)
     return 0
   }
   try {

@@ -33,16 +33,27 @@ describe('dispatcher-workbench command line', () => {
   })
 
   describe('help', () => {
-    it('`<command> --help` prints the usage and exits 0, naming every runtime option; after `--` it is an argument', async () => {
-      for (const args of [
-        ['serve', '--help'],
-        ['check', '-h'],
-        ['explain', 'cfg', 'GET', '/', '--help']
-      ]) {
-        const r = await runCli(args)
+    it("`<command> --help` prints that command's usage alone and exits 0, naming every runtime option; after `--` it is an argument", async () => {
+      for (const [args, command] of [
+        [['serve', '--help'], 'serve [config] [--port 8080]'],
+        [['check', '-h'], 'check <config> [--json] [--quiet]'],
+        [['explain', 'cfg', 'GET', '/', '--help'], 'explain <config> <METHOD> <URL>']
+      ] as const) {
+        const r = await runCli([...args])
         expect([args.join(' '), r.code]).toEqual([args.join(' '), 0])
-        expect(r.stdout).toMatch(/^Usage: dispatcher-workbench <command> \[options\]$/m)
+        expect(r.stdout.split('\n')[0].startsWith(`Usage: dispatcher-workbench ${command}`)).toBe(true)
+        // No other command's usage.
+        const others = ['check <config>', 'explain <config>', 'test <config>', 'serve [config]'].filter(
+          (o) => !command.startsWith(o)
+        )
+        for (const o of others) expect(r.stdout).not.toContain(o)
         expect(r.stdout).toContain('--fallback-farm last|first')
+      }
+      const all = await runCli(['help'])
+      expect(all.code).toBe(0)
+      expect(all.stdout).toMatch(/^Usage: dispatcher-workbench <command> \[options\]$/m)
+      for (const o of ['check <config>', 'explain <config>', 'test <config>', 'serve [config]']) {
+        expect(all.stdout).toContain(o)
       }
       const literal = await runCli(['check', '--', '--help'])
       expect(literal.code).toBe(2)
@@ -67,6 +78,33 @@ describe('dispatcher-workbench command line', () => {
       for (const line of errors) expect(line).toMatch(/^(.+):(\d+):(\d+): error ([A-Z][A-Z0-9_]+) \S.*$/)
       expect(errors[0].startsWith(`${broken.anyFile}:`)).toBe(true)
       expect(r.stdout).toMatch(/^FAILED: /m)
+    })
+
+    it('--quiet prints the error lines alone, no summary: nothing for a good configuration; the exit code says which', async () => {
+      const ok = await runCli(['check', '--quiet', good.dir])
+      expect([ok.code, ok.stdout]).toEqual([0, ''])
+      const bad = await runCli(['check', '-q', broken.dir])
+      expect(bad.code).toBe(1)
+      const lines = bad.stdout.trimEnd().split('\n')
+      expect(lines.length).toBeGreaterThan(0)
+      for (const line of lines) expect(line).toMatch(/^(.+):(\d+):(\d+): error ([A-Z][A-Z0-9_]+) \S.*$/)
+    })
+
+    it('a project root holding its configuration deeper is refused naming the folder to pass, which check takes', async () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-project-'))
+      try {
+        fs.mkdirSync(path.join(root, 'httpd_conf', 'conf'), { recursive: true })
+        fs.writeFileSync(path.join(root, 'httpd_conf', 'conf', 'httpd.conf'), `DispatcherConfig ${good.anyFile}\n`)
+        const r = await runCli(['check', root])
+        expect(r.code).toBe(2)
+        expect(r.stderr.trim()).toBe(
+          `dispatcher-workbench check: ${root}: found neither conf.dispatcher.d/dispatcher.any (AEMaaCS or AMS layout) nor dispatcher.any; pass this instead: ${path.join(root, 'httpd_conf')}`
+        )
+        const taken = await runCli(['check', path.join(root, 'httpd_conf')])
+        expect(taken.stderr).not.toContain('found neither')
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true })
+      }
     })
 
     it('--json prints { ok, errors, warnings, farms } for a good and a broken configuration', async () => {

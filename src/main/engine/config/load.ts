@@ -14,6 +14,7 @@ import { DEFAULT_LOADED_MODULES, loadApacheConfig } from './apache/load'
 import { amsEnvironment, sdkEnvironment, sdkScope, type RuntimeOptions } from './loaders/environment'
 import { sdkOverlay } from './loaders/sdk-overlay'
 import { FsMemo } from './fs-memo'
+import { configsBelow } from './locate-hints'
 import { buildDispatcherConfig } from './model/build'
 import { compileDiagnostics } from '../runtime/compile-check'
 import type { VhostApache } from '../runtime/apache-runtime'
@@ -71,13 +72,9 @@ export function locateConfig(input: string, memo: FsMemo = new FsMemo()): Locate
     }
   }
   const candidates = [abs, path.join(abs, 'src'), path.join(abs, 'dispatcher', 'src')]
-  // A tree whose Apache side is there but whose dispatcher.any is not still loads: its
-  // DispatcherConfig then names a missing file, which `check` reports where it is named.
-  const apacheSide = (candidate: string): boolean =>
-    isFile(path.join(candidate, 'conf.d', 'dispatcher_vhost.conf')) ||
-    isFile(path.join(candidate, 'conf', 'httpd.conf'))
   const candidate =
-    candidates.find((c) => isFile(path.join(c, 'conf.dispatcher.d', 'dispatcher.any'))) ?? candidates.find(apacheSide)
+    candidates.find((c) => isFile(path.join(c, 'conf.dispatcher.d', 'dispatcher.any'))) ??
+    candidates.find((c) => apacheSide(c, memo))
   if (candidate !== undefined) {
     const anyFile = path.join(candidate, 'conf.dispatcher.d', 'dispatcher.any')
     const httpd = path.join(candidate, 'conf', 'httpd.conf')
@@ -98,7 +95,27 @@ export function locateConfig(input: string, memo: FsMemo = new FsMemo()): Locate
   const direct = path.join(abs, 'dispatcher.any')
   if (isFile(direct)) return locateConfig(direct, memo)
   throw new ConfigInputError(
-    `${input}: found neither conf.dispatcher.d/dispatcher.any (AEMaaCS or AMS layout) nor dispatcher.any`
+    `${input}: found neither conf.dispatcher.d/dispatcher.any (AEMaaCS or AMS layout) nor dispatcher.any` +
+      configsBelow(abs, input, (dir) => holdsConfig(dir, memo), memo)
+  )
+}
+
+/**
+ * A tree whose Apache side is there but whose dispatcher.any is not still loads: its
+ * DispatcherConfig then names a missing file, which `check` reports where it is named.
+ */
+function apacheSide(dir: string, memo: FsMemo): boolean {
+  return (
+    memo.isFile(path.join(dir, 'conf.d', 'dispatcher_vhost.conf')) || memo.isFile(path.join(dir, 'conf', 'httpd.conf'))
+  )
+}
+
+/** Whether `dir` itself (not its src/ or dispatcher/src/) is a folder locateConfig takes. */
+function holdsConfig(dir: string, memo: FsMemo): boolean {
+  return (
+    memo.isFile(path.join(dir, 'conf.dispatcher.d', 'dispatcher.any')) ||
+    apacheSide(dir, memo) ||
+    memo.isFile(path.join(dir, 'dispatcher.any'))
   )
 }
 
