@@ -11,7 +11,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Locator } from 'playwright-core'
-import { launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
+import { attrOf, launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
 import { get, prepareBuilds, serve, type Served } from './support/serve'
 
 const HOME = '/content/demo/us/en.html'
@@ -108,6 +108,22 @@ describe('the cache tree', () => {
     await screenshot(ui.page, 'cache-show-in-folder')
     await notice.getByRole('button', { name: 'Dismiss' }).click()
     await expect.poll(() => notice.count(), POLL).toBe(0)
+  })
+
+  it('"governed by" says a file /invalidate does not match is not auto-invalidated, as the trace\'s Cache tab does, rather than nothing', async () => {
+    const MODEL = '/content/demo/us/en.model.json'
+    expect(await get(served.proxy, MODEL)).toBe(200)
+    await settle()
+    await ui.page.getByRole('button', { name: 'Refresh' }).click()
+    for (const dir of ['/content', '/content/demo', '/content/demo/us', '/content/demo/us/en']) await openFolder(dir)
+    const governed = (relPath: string) => textOf(treeRow(relPath).locator('.governed-by'))
+    await expect.poll(() => governed(MODEL), POLL).toBe('not auto-invalidated (/invalidate)')
+    expect(await attrOf(treeRow(MODEL).locator('.governed-by'), 'title')).toBe(
+      'Not matched by /invalidate: no .stat makes it stale; a flush of its handle deletes it'
+    )
+    // No flush has written a .stat yet: an .html file /invalidate matches has none to be judged by.
+    expect(await governed(PAGE)).toBe('no .stat yet')
+    await screenshot(ui.page, 'cache-governed-by')
   })
 
   it('a flush of a page from the tree shows its preview first; the page is deleted, others go stale, the next request is a miss', async () => {

@@ -10,6 +10,7 @@ import {
   parentDir,
   GRACE_RECHECK_MS
 } from '../../../src/renderer/src/store/cache-tree'
+import { governedBy, NOT_AUTO_INVALIDATED } from '../../../src/renderer/src/store/governed-by'
 import { row } from './fixtures'
 
 function file(relPath: string): CacheEntryInfo {
@@ -148,6 +149,20 @@ describe('the cache tree', () => {
     expect(flushHandleForFolder('/etc.clientlibs')).toBe('/etc.clientlibs')
     expect(flushHandleForFolder('/etc.clientlibs/site/clientlibs')).toBe('/etc.clientlibs/site/clientlibs')
     expect(flushHandleForFolder('/')).toBe('/')
+  })
+
+  it('"governed by" names the .stat, says when there is none yet, and says a file /invalidate does not match is not auto-invalidated', () => {
+    expect(governedBy(file('/content/a.html')).text).toBe('/.stat')
+    expect(governedBy({ ...file('/content/a.html'), governingStat: null }).text).toBe('no .stat yet')
+    const logo = { ...file('/content/dam/logo.png'), autoInvalidated: false, governingStat: null }
+    expect(governedBy(logo)).toEqual({
+      text: 'not auto-invalidated (/invalidate)',
+      title: 'Not matched by /invalidate: no .stat makes it stale; a flush of its handle deletes it'
+    })
+    expect(NOT_AUTO_INVALIDATED).toBe('not auto-invalidated (/invalidate)')
+    const css = { ...logo, relPath: '/etc.clientlibs/site.css', ttlExpiresAt: Date.UTC(2030, 0, 1) }
+    expect(governedBy(css).text).toBe('TTL, not auto-invalidated (/invalidate)')
+    expect(governedBy(css).title).toMatch(/^TTL until .+ \(checked first\); not matched by \/invalidate/)
   })
 
   it('parentDir of a top-level file is the docroot', () => {

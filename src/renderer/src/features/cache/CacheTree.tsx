@@ -5,6 +5,7 @@ import { Empty } from '../../components/Empty'
 import { useSession, useVanilla } from '../../session-context'
 import { cacheStore, flattenTree, flushHandleFor, flushHandleForFolder, type TreeRow } from '../../store/cache-tree'
 import { formatAgo, formatBytes, formatCount, formatDateTime } from '../../store/format'
+import { governedBy } from '../../store/governed-by'
 import type { CacheAction } from './CacheView'
 
 const ROW_HEIGHT = 26
@@ -123,7 +124,8 @@ function TreeLine({
           <div className="cell" />
         </div>
       )
-    case 'file':
+    case 'file': {
+      const governed = governedBy(row.info)
       return (
         <div className="row tree-grid tree-file" style={style} role="treeitem" data-path={row.info.relPath}>
           <div className="cell name" style={indent} title={row.info.relPath}>
@@ -136,11 +138,8 @@ function TreeLine({
           <div className="cell" title={formatDateTime(row.info.cachedAt)}>
             {formatAgo(row.info.cachedAt)}
           </div>
-          <div
-            className="cell mono"
-            title={row.info.ttlExpiresAt ? `TTL until ${formatDateTime(row.info.ttlExpiresAt)}` : undefined}
-          >
-            {row.info.governingStat ?? (row.info.ttlExpiresAt ? 'TTL' : '')}
+          <div className="cell mono governed-by" title={governed.title}>
+            <span>{governed.text}</span>
           </div>
           <div className="cell actions">
             <button
@@ -153,6 +152,7 @@ function TreeLine({
           </div>
         </div>
       )
+    }
     case 'more':
       return (
         <div className="row tree-grid tree-more" style={style}>
