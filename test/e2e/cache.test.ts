@@ -49,6 +49,24 @@ const logRow = (text: string) => ui.page.locator('.rows .row', { hasText: text }
 const tab = (name: string) => ui.page.locator(`[data-tab="${name}"]`).click()
 const treeRow = (relPath: string) => ui.page.locator(`.tree .row[data-path="${relPath}"]`)
 
+/** The little of the page's DOM the keyboard checks read (the tests compile without the DOM's types). */
+interface Focused {
+  tagName: string
+  textContent: string | null
+  getAttribute(name: string): string | null
+  closest(selector: string): Focused | null
+}
+type InPage = { document: { activeElement: Focused | null } }
+
+/** Where the keyboard's focus is: the tree row it is in (its path) and the element (a row, or a button's name). */
+async function focusAt(): Promise<{ path: string | null; on: string }> {
+  return ui.page.evaluate(() => {
+    const el = (globalThis as unknown as InPage).document.activeElement
+    const path = el?.closest('[data-path]')?.getAttribute('data-path') ?? null
+    return { path, on: el?.tagName === 'BUTTON' ? (el.textContent ?? '') : (el?.getAttribute('role') ?? '') }
+  })
+}
+
 /** The entries a dialog lists under a heading ("Deleted", ".stat files touched"). */
 const listUnder = (dialog: Locator, heading: string) =>
   dialog
@@ -124,6 +142,67 @@ describe('the cache tree', () => {
     // No flush has written a .stat yet: an .html file /invalidate matches has none to be judged by.
     expect(await governed(PAGE)).toBe('no .stat yet')
     await screenshot(ui.page, 'cache-governed-by')
+  })
+
+  it("the tree is used by keyboard: Tab reaches a row, the arrows move, folders open and close, Tab reaches the row's actions", async () => {
+    const refresh = ui.page.getByRole('button', { name: 'Refresh' })
+    await refresh.click()
+    await expect.poll(() => treeRow('/content').getAttribute('aria-expanded'), POLL).toBe('false')
+    await ui.page.mouse.move(0, 0)
+    await refresh.focus()
+    const flushOf = (relPath: string) => treeRow(relPath).getByRole('button', { name: 'Flush…' })
+    expect(await flushOf('/content').isVisible()).toBe(false)
+    await ui.page.keyboard.press('Tab')
+    expect(await focusAt()).toEqual({ path: '/content', on: 'treeitem' })
+    // The focused row shows its actions, as hovering it does.
+    expect(await flushOf('/content').isVisible()).toBe(true)
+    const press = async (key: string, path: string): Promise<void> => {
+      await ui.page.keyboard.press(key)
+      await expect.poll(focusAt, POLL).toEqual({ path, on: 'treeitem' })
+    }
+    const expanded = (relPath: string) => treeRow(relPath).getAttribute('aria-expanded')
+    /** The folder is open and its listing has come (the arrows move over the rows shown). */
+    const opened = async (relPath: string, child: string): Promise<void> => {
+      await expect.poll(() => expanded(relPath), POLL).toBe('true')
+      await treeRow(child).waitFor()
+    }
+    await press('ArrowRight', '/content')
+    await opened('/content', '/content/demo')
+    await press('ArrowRight', '/content/demo')
+    await press('Enter', '/content/demo')
+    await opened('/content/demo', '/content/demo/us')
+    await press('ArrowDown', '/content/demo/us')
+    await press(' ', '/content/demo/us')
+    await opened('/content/demo/us', '/content/demo/us/en')
+    await press('ArrowDown', '/content/demo/us/en')
+    await press('ArrowRight', '/content/demo/us/en')
+    await opened('/content/demo/us/en', PAGE)
+    await press('ArrowLeft', '/content/demo/us/en')
+    await expect.poll(() => expanded('/content/demo/us/en'), POLL).toBe('false')
+    await press('Enter', '/content/demo/us/en')
+    await opened('/content/demo/us/en', PAGE)
+    await press('ArrowDown', PAGE)
+    await press('ArrowLeft', '/content/demo/us/en')
+    await press('ArrowDown', PAGE)
+    await ui.page.keyboard.press('Tab')
+    expect(await focusAt()).toEqual({ path: PAGE, on: 'Flush…' })
+    await screenshot(ui.page, 'cache-keyboard')
+    await ui.page.keyboard.press('Tab')
+    expect(await focusAt()).toEqual({ path: PAGE, on: 'Show in folder' })
+    await ui.page.keyboard.press('Shift+Tab')
+    await ui.page.keyboard.press('Enter')
+    const dialog = ui.page.locator('dialog.dialog')
+    await expect.poll(() => textOf(dialog.locator('.dialog-title')), POLL).toBe('Flush /content/demo/us/en/adventures')
+    await ui.page.keyboard.press('Escape')
+    await expect.poll(() => dialog.count(), POLL).toBe(0)
+    // The focus is back on the button that opened the dialog; Shift+Tab goes to its row, then leaves the tree.
+    await expect.poll(focusAt, POLL).toEqual({ path: PAGE, on: 'Flush…' })
+    await ui.page.keyboard.press('Shift+Tab')
+    expect(await focusAt()).toEqual({ path: PAGE, on: 'treeitem' })
+    await ui.page.keyboard.press('Shift+Tab')
+    expect(await ui.page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.textContent)).toBe(
+      'Refresh'
+    )
   })
 
   it('a flush of a page from the tree shows its preview first; the page is deleted, others go stale, the next request is a miss', async () => {

@@ -1,11 +1,16 @@
-/** The virtualised docroot tree: folders open on click and are listed when first opened. */
+/**
+ * The virtualised docroot tree: folders open on click (or Enter, Space, the arrows) and are
+ * listed when first opened. One row at a time takes Tab; its actions show while it has the
+ * focus, as on hover, so they are reached with Tab from the row.
+ */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useMemo, useRef } from 'react'
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { Empty } from '../../components/Empty'
 import { useSession, useVanilla } from '../../session-context'
 import { cacheStore, flattenTree, flushHandleFor, flushHandleForFolder, type TreeRow } from '../../store/cache-tree'
 import { formatAgo, formatBytes, formatCount, formatDateTime } from '../../store/format'
 import { governedBy } from '../../store/governed-by'
+import { activeKey, isFocusable, treeKey } from '../../store/tree-keys'
 import type { CacheAction } from './CacheView'
 
 const ROW_HEIGHT = 26
@@ -17,12 +22,26 @@ export function CacheTree({ onAction }: { onAction: (a: CacheAction) => void }) 
   const loading = useVanilla(cacheStore, (s) => s.loading)
   const rows = useMemo(() => flattenTree(listings, open, loading), [listings, open, loading])
   const scroller = useRef<HTMLDivElement>(null)
+  const [focused, setFocused] = useState<string | null>(null)
+  /** A row the keyboard moved to, focused once the virtualiser has rendered it. */
+  const [moveTo, setMoveTo] = useState<string | null>(null)
+  const active = activeKey(rows, focused)
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12
+    overscan: 12,
+    getItemKey: (i) => rows[i].key
   })
+  const items = virtualizer.getVirtualItems()
+
+  useEffect(() => {
+    if (moveTo === null) return
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-key="${CSS.escape(moveTo)}"]`)
+    if (!el) return
+    el.focus()
+    setMoveTo(null)
+  }, [moveTo, items])
 
   const toggle = (relPath: string): void => {
     const isOpen = open.includes(relPath)
@@ -30,6 +49,18 @@ export function CacheTree({ onAction }: { onAction: (a: CacheAction) => void }) 
       open: isOpen ? open.filter((o) => o !== relPath && !o.startsWith(relPath + '/')) : [...open, relPath]
     })
     if (!isOpen && !listings[relPath]) void session.refreshCacheFolder(relPath)
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>, key: string): void => {
+    // Keys pressed on a row's buttons are theirs (Enter and Space press them).
+    if (e.target !== e.currentTarget) return
+    const effect = treeKey(rows, key, e.key)
+    if (!effect) return
+    e.preventDefault()
+    if ('toggle' in effect) return toggle(effect.toggle)
+    setFocused(effect.focus)
+    setMoveTo(effect.focus)
+    virtualizer.scrollToIndex(rows.findIndex((r) => r.key === effect.focus))
   }
 
   if (!listings['/']) return <Empty title={loading.includes('/') ? 'Reading the docroot…' : 'No docroot listing yet'} />
@@ -46,23 +77,44 @@ export function CacheTree({ onAction }: { onAction: (a: CacheAction) => void }) 
       </div>
       <div className="table-scroll" ref={scroller}>
         <div className="rows" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((v) => (
-            <TreeLine key={rows[v.index].key} row={rows[v.index]} top={v.start} onToggle={toggle} onAction={onAction} />
-          ))}
+          {items.map((v) => {
+            const row = rows[v.index]
+            const keys = isFocusable(row)
+              ? {
+                  tabIndex: row.key === active ? 0 : -1,
+                  'data-key': row.key,
+                  'aria-level': row.depth + 1,
+                  onFocus: () => setFocused(row.key),
+                  onKeyDown: (e: KeyboardEvent<HTMLElement>) => onKeyDown(e, row.key)
+                }
+              : undefined
+            return <TreeLine key={row.key} row={row} top={v.start} keys={keys} onToggle={toggle} onAction={onAction} />
+          })}
         </div>
       </div>
     </div>
   )
 }
 
+/** What makes a row one the keyboard stops on (the roving tabindex, its level, its keys). */
+interface RowKeys {
+  tabIndex: number
+  'data-key': string
+  'aria-level': number
+  onFocus: () => void
+  onKeyDown: (e: KeyboardEvent<HTMLElement>) => void
+}
+
 function TreeLine({
   row,
   top,
+  keys,
   onToggle,
   onAction
 }: {
   row: TreeRow
   top: number
+  keys: RowKeys | undefined
   onToggle: (p: string) => void
   onAction: (a: CacheAction) => void
 }) {
@@ -77,6 +129,7 @@ function TreeLine({
           role="treeitem"
           aria-expanded={row.open}
           data-path={row.relPath}
+          {...keys}
         >
           <div className="cell name" style={indent} onClick={() => onToggle(row.relPath)}>
             <span className="twisty">{row.open ? '▾' : '▸'}</span> {row.name}/{row.loading ? ' …' : ''}
@@ -109,6 +162,7 @@ function TreeLine({
           style={style}
           role="treeitem"
           title={`Statfile at level ${row.info.level}: files below that are auto-invalidated and older than it are stale`}
+          {...keys}
         >
           <div className="cell name mono" style={indent}>
             {row.name}
@@ -127,7 +181,7 @@ function TreeLine({
     case 'file': {
       const governed = governedBy(row.info)
       return (
-        <div className="row tree-grid tree-file" style={style} role="treeitem" data-path={row.info.relPath}>
+        <div className="row tree-grid tree-file" style={style} role="treeitem" data-path={row.info.relPath} {...keys}>
           <div className="cell name" style={indent} title={row.info.relPath}>
             {row.name}
           </div>

@@ -1,5 +1,5 @@
 /** The docroot of one farm: totals, hit ratio, and the lazy tree with flush, clear and "show in folder". */
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { FlushAction } from '../../../../shared/cache-types'
 import { Empty } from '../../components/Empty'
 import { useRequests, useSession, useVanilla } from '../../session-context'
@@ -23,6 +23,8 @@ export function CacheView() {
   const error = useVanilla(cacheStore, (s) => s.error)
   const rows = useRequests((s) => s.rows)
   const [pending, setPending] = useState<CacheAction | null>(null)
+  /** What had the focus when a dialog opened: it gets it back when the dialog closes. */
+  const opener = useRef<HTMLElement | null>(null)
   const [revealProblem, setRevealProblem] = useState<RevealProblem | null>(null)
   const ratio = hitRatio(rows, farm)
 
@@ -50,7 +52,24 @@ export function CacheView() {
     }
   }
 
-  const onAction = (a: CacheAction): void => (a.kind === 'reveal' ? void reveal(a.relPath) : setPending(a))
+  const open = (a: CacheAction): void => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    setPending(a)
+  }
+
+  // The dialog is taken out of the page when it closes, so the browser gives the focus back to
+  // nothing: a keyboard user would start again from the top of the page.
+  useEffect(() => {
+    if (pending !== null) return
+    const el = opener.current
+    opener.current = null
+    if (!el?.isConnected) return
+    // A row's buttons show only while the row has the focus (or the pointer): the row first.
+    el.closest<HTMLElement>('[data-key]')?.focus()
+    el.focus()
+  }, [pending])
+
+  const onAction = (a: CacheAction): void => (a.kind === 'reveal' ? void reveal(a.relPath) : open(a))
 
   return (
     <div className="cache-view">
@@ -83,7 +102,7 @@ export function CacheView() {
         </div>
         <button
           className="icon-button"
-          onClick={() => farm && setPending({ kind: 'flush', handle: '/', action: 'Activate' })}
+          onClick={() => farm && open({ kind: 'flush', handle: '/', action: 'Activate' })}
           disabled={!farm || !!error}
           title={ROOT_HANDLE_NOTE}
         >
