@@ -114,6 +114,9 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       }
       out(`UI: ${ui.uiUrl}`)
     }
+    // Without it, a newcomer whose AEM is not running sees every page wait for the retries and
+    // end in a 503, and nothing at the console says why.
+    if (!demo) void engine.reachabilityProbed().then(() => warnUnreachableRenders(engine, out))
 
     await signal.received
     await Promise.all([ui?.close(), engine.stop(), demo?.close()])
@@ -151,6 +154,17 @@ function warnMissingDocroots(engine: Engine, out: (s: string) => void): void {
       `Warning: farm /${m.farm} caches nothing: its /docroot ${m.docroot} does not exist ("not cacheable: document root non-existent"). ` +
         `The workbench creates docroots only inside its cache folder ${engine.docroot} (when that exists); ` +
         `create ${m.docroot} and it is used from the next request, without a reload.`
+    )
+  }
+}
+
+function warnUnreachableRenders(engine: Engine, out: (s: string) => void): void {
+  for (const h of engine.renderHealth()) {
+    if (h.up) continue
+    out(
+      `Warning: render /${h.farm}/${h.render} does not answer (${h.lastError ?? h.origin}): ` +
+        `requests for it end in a 503 after the retries until it does. Start AEM there, or restart with ` +
+        `--aem host:port for another address, or --demo for the built-in demo site.`
     )
   }
 }

@@ -4,6 +4,7 @@
  * CI scripts depend on (README "Command line").
  */
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -450,6 +451,40 @@ describe('dispatcher-workbench command line', () => {
         cfg.remove()
         fs.rmSync(parent, { recursive: true, force: true })
       }
+    })
+
+    it('says at start which render does not answer and what to do, naming only that one (no AEM running: every page would be a 503)', async () => {
+      const live = net.createServer((socket) => socket.destroy())
+      await new Promise<void>((resolve) => live.listen(0, '127.0.0.1', resolve))
+      const livePort = (live.address() as net.AddressInfo).port
+      const deadPort = await freePort()
+      const cfg = writeConfig(
+        dispatcherAny([
+          {
+            name: 'publish',
+            renders: [
+              { host: '127.0.0.1', port: deadPort },
+              { host: '127.0.0.1', port: livePort }
+            ],
+            filter: filterF()
+          }
+        ])
+      )
+      const cli = startCli(['serve', cfg.dir, '--port', '0', '--no-ui', '--no-watch'])
+      try {
+        const m = await cli.waitFor(/^Warning: render (.+) does not answer \((.+)\): (.+)$/m)
+        expect(m.slice(1)).toEqual([
+          '/publish/r0',
+          `Unable to connect socket to 127.0.0.1:${deadPort}: Connection refused`,
+          'requests for it end in a 503 after the retries until it does. Start AEM there, or restart with --aem host:port for another address, or --demo for the built-in demo site.'
+        ])
+        expect(cli.output().match(/does not answer/g)).toHaveLength(1)
+      } finally {
+        cli.child.kill('SIGTERM')
+        cfg.remove()
+        live.close()
+      }
+      expect(await cli.exited).toBe(0)
     })
 
     it('says at start how many warnings the configuration has, as a reload does, and which check command lists them', async () => {

@@ -76,6 +76,8 @@ export class Engine {
   private seq = 0
   private server?: ProxyServer
   private watcher?: ConfigWatcher
+  /** The serving configuration's reachability probe (startBackground). */
+  private probing: Promise<void> = Promise.resolve()
   private lastReload: { ok: boolean; at: number; errors: Diagnostic[] } = { ok: true, at: 0, errors: [] }
   url?: string
 
@@ -314,10 +316,18 @@ export class Engine {
    * blocks start-up — the app shows "publish not reachable" instead of waiting like the SDK.
    */
   private startBackground(active: ActiveConfig): void {
-    for (const f of active.farms) {
-      void f.vanity?.start()
-      void probeReachability(f.farm.renders, f.statistics)
-    }
+    for (const f of active.farms) void f.vanity?.start()
+    this.probing = Promise.all(active.farms.map((f) => probeReachability(f.farm.renders, f.statistics))).then(
+      () => undefined
+    )
+  }
+
+  /**
+   * Settles when the serving configuration's renders have been probed (renderHealth then says
+   * which answer): a probe gives up after the render's /timeout, at most 5 s.
+   */
+  reachabilityProbed(): Promise<void> {
+    return this.probing
   }
 
   /** Runs the pipeline for one request without contacting any render. */

@@ -6,6 +6,8 @@
 import net from 'node:net'
 import type { Render } from '../../../shared/config-model'
 import type { RenderStatistics } from './statistics'
+import { socketErrorText } from './socket-errors'
+import { errorCode } from '../http/error-code'
 
 export function canConnect(host: string, port: number, timeoutMs = 2000): Promise<{ ok: boolean; message?: string }> {
   return new Promise((resolve) => {
@@ -14,9 +16,10 @@ export function canConnect(host: string, port: number, timeoutMs = 2000): Promis
       socket.destroy()
       resolve({ ok, message })
     }
-    socket.setTimeout(timeoutMs, () => done(false, `no answer within ${timeoutMs} ms`))
+    // In the C library's words, as the module logs a failed connect (and as a request's own attempts say).
+    socket.setTimeout(timeoutMs, () => done(false, socketErrorText('ETIMEDOUT', '')))
     socket.once('connect', () => done(true))
-    socket.once('error', (e: NodeJS.ErrnoException) => done(false, e.code ?? e.message))
+    socket.once('error', (e) => done(false, socketErrorText(errorCode(e), e.message)))
   })
 }
 
