@@ -33,7 +33,7 @@ export interface RuntimeChange {
   fallbackFarm?: FallbackFarm
 }
 
-/** The UI's runtime form as sent (plain JSON from a renderer), checked; throws with the reason. */
+/** The UI's runtime form as sent (plain JSON from a renderer), checked; throws with the reason, naming the form's fields as it labels them. */
 export function parseRuntimeChange(input: unknown): RuntimeChange {
   const s = (input ?? {}) as Record<string, unknown>
   const text = (key: string): string | undefined => {
@@ -44,10 +44,10 @@ export function parseRuntimeChange(input: unknown): RuntimeChange {
   }
   const out: RuntimeChange = {}
   const aem = s.aem === null ? '' : text('aem')
-  if (aem !== undefined) out.aem = aem === '' ? null : parseHostPort(aem, 'aem')
+  if (aem !== undefined) out.aem = aem === '' ? null : parseHostPort(aem, 'AEM render')
   const runMode = text('runMode')
-  if (runMode !== undefined) out.runMode = parseRunMode(runMode, 'runMode')
+  if (runMode !== undefined) out.runMode = parseRunMode(runMode, 'run mode')
   const fallbackFarm = text('fallbackFarm')
-  if (fallbackFarm !== undefined) out.fallbackFarm = parseFallbackFarm(fallbackFarm, 'fallbackFarm')
+  if (fallbackFarm !== undefined) out.fallbackFarm = parseFallbackFarm(fallbackFarm, 'fallback farm')
   return out
 }

@@ -4,11 +4,12 @@
  * keeps serving, and fixing the file brings the next generation in.
  */
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
+import { attrOf, launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
 import { get, prepareBuilds, root, serve, type Served } from './support/serve'
 
 const POLL = { timeout: 8000, interval: 50 }
@@ -36,6 +37,18 @@ afterAll(async () => {
 })
 
 const tab = (name: string) => ui.page.locator(`[data-tab="${name}"]`).click()
+
+/** A loopback port that was free a moment ago: a render nobody listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
 
 describe('the configuration screen', () => {
   it('shows the folder, layout, farms and files the configuration came from', async () => {
@@ -132,7 +145,7 @@ describe('the runtime settings', () => {
     await form.getByRole('button', { name: 'Apply' }).click()
     await expect
       .poll(() => textOf(ui.page.locator('.card.runtime .error-text')), POLL)
-      .toBe('aem expects host:port, got "nohost"')
+      .toBe('AEM render expects host:port, got "nohost"')
     expect(await textOf(ui.page.locator('.reload-state'))).toContain('generation 4')
     expect(await get(served.proxy, '/content/demo/us/en.html')).toBe(200)
     await screenshot(ui.page, 'config-runtime')
@@ -172,6 +185,73 @@ describe('the renders screen', () => {
       )
     await dead.scrollIntoViewIfNeeded()
     await screenshot(ui.page, 'trace-dead-rule')
+  })
+
+  it('a render nobody listens on: requests count once, attempts and failures apart, no latency; the trace names the address, the cause and the rounds', async () => {
+    await tab('renders')
+    const row = ui.page.locator('.renders-view tr[data-render="0"]')
+    const demo = (await textOf(row.locator('td').nth(2)))!
+    const dead = await closedPort()
+    await tab('config')
+    const form = ui.page.locator('.runtime-form')
+    await form.getByLabel('AEM render host:port').fill(`127.0.0.1:${dead}`)
+    await form.getByRole('button', { name: 'Apply' }).click()
+    await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain('generation 6')
+    // The embedded farm's defaults, /numberOfRetries 5 and /retryDelay 1: about 4 s each, side by side.
+    const statuses = await Promise.all(
+      [1, 2].map((n) => get(served.proxy, `/content/demo/us/en.html?unreachable=${n}`))
+    )
+    expect(statuses).toEqual([503, 503])
+
+    await tab('renders')
+    const cell = (col: string) => textOf(row.locator(`td[data-col="${col}"]`))
+    await expect.poll(() => cell('attempts'), POLL).toBe('10')
+    expect(await textOf(row.locator('td').nth(2))).toBe(`127.0.0.1:${dead}`)
+    expect([await cell('requests'), await cell('failed'), await cell('avg'), await cell('p95')]).toEqual([
+      '2',
+      '10',
+      '—',
+      '—'
+    ])
+    // Ten failures of /unavailablePenalty "1" (100 ms each), halving every 10 s: under a second in milliseconds.
+    expect(await cell('penalty')).toMatch(/^\d{3} ms$/)
+    expect(await cell('last-error')).toBe('Connection refused')
+    expect(await attrOf(ui.page.locator('.renders-view th', { hasText: 'attempts' }), 'title')).toContain(
+      '/numberOfRetries'
+    )
+    expect(await attrOf(ui.page.locator('.renders-view th', { hasText: 'penalty' }), 'title')).toContain(
+      '/unavailablePenalty'
+    )
+    await screenshot(ui.page, 'renders-unreachable')
+
+    await tab('requests')
+    await ui.page.locator('.rows .row', { hasText: 'unreachable=1' }).click()
+    const stage = ui.page.locator('.detail-pane .stage[data-stage="render"]')
+    await expect
+      .poll(() => textOf(stage.locator('.stage-summary')), POLL)
+      .toMatch(
+        new RegExp(
+          `^no render answered: 127\\.0\\.0\\.1:${dead}: Connection refused, 5 attempts in 5 rounds over 4\\.\\d s ` +
+            '\\(/numberOfRetries 5, /retryDelay 1 s\\); Unable to connect to any backend in farm publishfarm: 503$'
+        )
+      )
+    await stage.locator('.stage-row').click()
+    expect(await textOf(stage.locator('.attempts-note'))).toMatch(
+      /^5 attempts in 5 rounds over 4\.\d s: \/numberOfRetries "5" allows 5 rounds, each trying every render once, and \/retryDelay "1" waits 1 s between rounds\.$/
+    )
+    const attempts = stage.locator('.render-attempts tbody tr')
+    expect(await attempts.count()).toBe(5)
+    expect(await textOf(attempts.nth(0))).toMatch(
+      new RegExp(`^1 1 0 /0 127\\.0\\.0\\.1:${dead} Connection refused \\(ECONNREFUSED\\) [\\d.]+ ms$`)
+    )
+    expect(await textOf(attempts.nth(4))).toMatch(/^5 5 \+4\.\d\d s /)
+    await screenshot(ui.page, 'trace-render-unreachable')
+
+    await tab('config')
+    await form.getByLabel('AEM render host:port').fill(demo)
+    await form.getByRole('button', { name: 'Apply' }).click()
+    await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain('generation 7')
+    expect(await get(served.proxy, '/content/demo/us/en.html?unreachable=back')).toBe(200)
   })
 
   it('the page logged no errors', () => {

@@ -103,8 +103,8 @@ describe('setRuntime (the UI Runtime form)', () => {
     onTestFinished(() => ui.close())
     const generation = (await api.getConfigStatus()).generation
     for (const [body, message] of [
-      [{ aem: 'localhost' }, 'aem expects host:port, got "localhost"'],
-      [{ runMode: 'qa' }, 'runMode expects dev, stage, prod, got "qa"'],
+      [{ aem: 'localhost' }, 'AEM render expects host:port, got "localhost"'],
+      [{ runMode: 'qa' }, 'run mode expects dev, stage, prod, got "qa"'],
       [{ fallbackFarm: 7 }, 'setRuntime: fallbackFarm must be a string']
     ] as const) {
       const r = await fetch(`http://127.0.0.1:${ui.port}/api/config/runtime`, {
