@@ -119,7 +119,7 @@ export interface FilterAlmost {
 export interface FilterResult {
   decision: 'allow' | 'deny'
   decidingRule: { label: string; type: RuleType; pos: SourcePos } | null
-  /** One sentence for the user, e.g. "no rule matched: denied". */
+  /** Why, in one sentence beside the decision (which the UI shows before it): "rule /0011 (deny) is the last rule that matches", "no rule matched". */
   reason: string
   parts: FilterParts
   /** Every rule in evaluation order (document order after includes). Empty without `/filter`. */

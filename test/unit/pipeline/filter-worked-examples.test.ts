@@ -17,7 +17,7 @@ describe('§12.1 worked examples with filter F', () => {
     expect([r.decision, r.decidingRule?.label]).toEqual(['deny', '0011'])
     expect(r.logLine).toBe("Filter rule entry /0011 blocked 'GET /content/site/en.infinity.json HTTP/1.1'")
     expect(r.rejectLine).toBe('Filter rejects: GET /content/site/en.infinity.json HTTP/1.1')
-    expect(r.reason).toBe('rule /0011 (deny) is the last rule that matches: denied')
+    expect(r.reason).toBe('rule /0011 (deny) is the last rule that matches')
   })
 
   it('F3 GET /content/site/en.model.json is allowed by /0010 (model is not in the deny list)', () => {
@@ -108,7 +108,7 @@ describe('§12.1 worked examples with filter F', () => {
     const r = run([rule('0001', 'allow', `/url "/content/*"`)], 'GET /libs/x.html')
     expect(r.decision).toBe('deny')
     expect(r.decidingRule).toBeNull()
-    expect(r.reason).toBe('no rule matched: denied')
+    expect(r.reason).toBe('no rule matched')
     expect(r.logLine).toBeNull()
     expect(r.rejectLine).toBe('Filter rejects: GET /libs/x.html HTTP/1.1')
   })

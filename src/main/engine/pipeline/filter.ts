@@ -170,13 +170,10 @@ export function evaluateFilter(filter: CompiledFilter, req: FilterRequest): Filt
   if (deciding) deciding.decided = true
 
   const decision = deciding?.type ?? 'deny'
-  const verdict = decision === 'allow' ? 'allowed' : 'denied'
   return {
     decision,
     decidingRule: deciding && deciding.type ? { label: deciding.label, type: deciding.type, pos: deciding.pos } : null,
-    reason: deciding
-      ? `rule /${deciding.label} (${deciding.type}) is the last rule that matches: ${verdict}`
-      : 'no rule matched: denied',
+    reason: deciding ? `rule /${deciding.label} (${deciding.type}) is the last rule that matches` : 'no rule matched',
     parts,
     rules: traces,
     almost:
