@@ -29,7 +29,7 @@ export const COMMAND_HELP: Record<'check' | 'explain' | 'test' | 'serve', Comman
     options: [
       ['--host H', 'the Host header (default localhost; an absolute URL gives its own)'],
       ['--header, -H "Name: value"', 'a request header (repeatable)'],
-      ['--client IP', 'the client address'],
+      ['--client IP', "the connection's address (what /allowedClients and mod_remoteip see; default 127.0.0.1)"],
       ['--https', 'the request came over TLS'],
       ['--json', 'the trace as JSON (README "explain --json")']
     ]
