@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { CacheEntryInfo, CacheFolderListing } from '../../../src/shared/cache-types'
 import {
   flattenTree,
   flushHandleFor,
@@ -11,40 +10,7 @@ import {
   GRACE_RECHECK_MS
 } from '../../../src/renderer/src/store/cache-tree'
 import { governedBy, NOT_AUTO_INVALIDATED } from '../../../src/renderer/src/store/governed-by'
-import { row } from './fixtures'
-
-function file(relPath: string): CacheEntryInfo {
-  return {
-    relPath,
-    size: 10,
-    cachedAt: 1,
-    autoInvalidated: true,
-    governingStat: '/.stat',
-    statMtime: 0,
-    ttlExpiresAt: null,
-    state: 'fresh',
-    storedHeaders: []
-  }
-}
-
-function listing(
-  relDir: string,
-  dirs: string[],
-  files: string[],
-  extra: Partial<CacheFolderListing> = {}
-): CacheFolderListing {
-  return {
-    relDir,
-    dirs: dirs.map((name) => ({ name, relPath: `${relDir === '/' ? '' : relDir}/${name}` })),
-    files: files.map((f) => file(`${relDir === '/' ? '' : relDir}/${f}`)),
-    statfile: null,
-    totalFiles: files.length,
-    offset: 0,
-    limit: 200,
-    missing: false,
-    ...extra
-  }
-}
+import { cacheFile as file, cacheListing as listing, row } from './fixtures'
 
 describe('the cache tree', () => {
   const listings = {

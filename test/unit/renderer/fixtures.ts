@@ -1,6 +1,7 @@
 /** Rows and traces as the engine sends them, with only what a test cares about spelled out. */
 import type { TraceSummary } from '../../../src/shared/api'
 import type { RequestTrace } from '../../../src/shared/trace'
+import type { CacheEntryInfo, CacheFolderListing } from '../../../src/shared/cache-types'
 
 export function row(seq: number, over: Partial<TraceSummary> = {}): TraceSummary {
   return {
@@ -89,5 +90,40 @@ export function trace(over: Partial<RequestTrace> = {}): RequestTrace {
     ],
     warnings: [],
     ...over
+  }
+}
+
+/** A fresh cached file under the root `.stat`. */
+export function cacheFile(relPath: string): CacheEntryInfo {
+  return {
+    relPath,
+    size: 10,
+    cachedAt: 1,
+    autoInvalidated: true,
+    governingStat: '/.stat',
+    statMtime: 0,
+    ttlExpiresAt: null,
+    state: 'fresh',
+    storedHeaders: []
+  }
+}
+
+/** One folder's listing as the engine sends it: its sub-folders and files by name. */
+export function cacheListing(
+  relDir: string,
+  dirs: string[],
+  files: string[],
+  extra: Partial<CacheFolderListing> = {}
+): CacheFolderListing {
+  return {
+    relDir,
+    dirs: dirs.map((name) => ({ name, relPath: `${relDir === '/' ? '' : relDir}/${name}` })),
+    files: files.map((f) => cacheFile(`${relDir === '/' ? '' : relDir}/${f}`)),
+    statfile: null,
+    totalFiles: files.length,
+    offset: 0,
+    limit: 200,
+    missing: false,
+    ...extra
   }
 }

@@ -1,35 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { CacheEntryInfo, CacheFolderListing } from '../../../src/shared/cache-types'
 import { flattenTree } from '../../../src/renderer/src/store/cache-tree'
 import { activeKey, treeKey } from '../../../src/renderer/src/store/tree-keys'
-
-function file(relPath: string): CacheEntryInfo {
-  return {
-    relPath,
-    size: 10,
-    cachedAt: 1,
-    autoInvalidated: true,
-    governingStat: null,
-    statMtime: null,
-    ttlExpiresAt: null,
-    state: 'fresh',
-    storedHeaders: []
-  }
-}
-
-function listing(relDir: string, dirs: string[], files: string[], totalFiles = files.length): CacheFolderListing {
-  const prefix = relDir === '/' ? '' : relDir
-  return {
-    relDir,
-    dirs: dirs.map((name) => ({ name, relPath: `${prefix}/${name}` })),
-    files: files.map((f) => file(`${prefix}/${f}`)),
-    statfile: relDir === '/content' ? { relPath: '/content/.stat', level: 1, mtime: 5 } : null,
-    totalFiles,
-    offset: 0,
-    limit: 200,
-    missing: false
-  }
-}
+import { cacheListing as listing } from './fixtures'
 
 /**
  * content/            d:/content       (open)
@@ -42,8 +14,10 @@ function listing(relDir: string, dirs: string[], files: string[], totalFiles = f
  */
 const listings = {
   '/': listing('/', ['content', 'etc'], []),
-  '/content': listing('/content', ['site'], ['b.html']),
-  '/content/site': listing('/content/site', [], ['a.html'], 3)
+  '/content': listing('/content', ['site'], ['b.html'], {
+    statfile: { relPath: '/content/.stat', level: 1, mtime: 5 }
+  }),
+  '/content/site': listing('/content/site', [], ['a.html'], { totalFiles: 3 })
 }
 const rows = flattenTree(listings, ['/', '/content', '/content/site'], [])
 
