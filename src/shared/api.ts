@@ -78,10 +78,20 @@ export interface RenderHealth {
   origin: string
   up: boolean
   lastError: string | null
+  /** Requests sent to or tried on the render, each once however many attempts it took there. */
   requests: number
+  /** Connection attempts: a request the render does not answer is tried once per round (/numberOfRetries). */
+  attempts: number
+  /** Attempts that failed: no connection, no response headers within /receiveTimeout, or a failed /health_check. */
   failures: number
+  /** Attempts the render answered (any status): what `avgMs` and `p95Ms` are measured from (0 when none). */
+  answered: number
   avgMs: number
   p95Ms: number
+  /**
+   * Milliseconds the load balancing adds to the render's score for its failures: /unavailablePenalty
+   * (tenths of a second) per failure, halving every 10 s (statistics.ts).
+   */
   penalty: number
 }
 

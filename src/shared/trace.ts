@@ -111,13 +111,34 @@ export interface AcceptDetail {
   steps: string[]
 }
 
+/** One connection attempt of the render stage (upstream/attempts.ts records more; these are what the UI reads). */
+export interface RenderAttempt {
+  render: string
+  origin: string
+  /** `HTTP 200`, or the module's words for a failed connection (`Connection refused`). */
+  result: string
+  durationMs: number
+  /** When it began, in ms after the request's first attempt began. */
+  atMs?: number
+  /** 1-based number of the attempt and of its /numberOfRetries round. */
+  attempt?: number
+  round?: number
+  /** The system's error code of a failed connection: `ECONNREFUSED`. */
+  code?: string
+}
+
 /** Detail of the render stage. */
 export interface RenderDetail {
   render: string
   origin: string
-  attempts: { render: string; origin: string; result: string; durationMs: number }[]
+  attempts: RenderAttempt[]
   /** Why this render: first render, sticky cookie, statistics, failover. */
   reason: string
+  /**
+   * With more than one attempt: how many, in how many rounds, over how long, and the farm's
+   * /numberOfRetries and /retryDelay that made it so (upstream/attempts-words.ts).
+   */
+  attemptsNote?: string
   status?: number
   timeToHeadersMs?: number
 }

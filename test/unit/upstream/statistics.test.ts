@@ -128,10 +128,14 @@ describe('/unavailablePenalty', () => {
 })
 
 describe('render health', () => {
-  it('counts attempts and failures, keeps the last error and the penalty in effect', () => {
+  it('counts requests, attempts, failures and answers apart, keeps the last error and the penalty in effect', () => {
     const s = stats()
+    s.recordRequest(0)
     s.recordResponse(0, '/a.html', 10)
+    s.recordRequest(0)
     s.recordConnectFailure(0, '/a.html', 'Connection refused')
+    s.recordConnectFailure(0, '/a.html', 'Connection refused')
+    s.recordRequest(1)
     s.recordTimeout(1, '/a.html', 1000, 'render did not answer within /receiveTimeout')
     const [h0, h1] = s.health()
     expect(h0).toEqual<RenderHealth>({
@@ -141,15 +145,19 @@ describe('render health', () => {
       up: false,
       lastError: 'Connection refused',
       requests: 2,
-      failures: 1,
+      attempts: 3,
+      failures: 2,
+      answered: 1,
       avgMs: 10,
       p95Ms: 10,
-      penalty: 100
+      penalty: 200
     })
     expect(h1).toMatchObject({
       up: true,
       requests: 1,
+      attempts: 1,
       failures: 1,
+      answered: 0,
       lastError: 'render did not answer within /receiveTimeout'
     })
   })
@@ -157,7 +165,7 @@ describe('render health', () => {
   it('average and 95th percentile come from the response times', () => {
     const s = stats()
     for (let ms = 1; ms <= 100; ms++) s.recordResponse(0, '/a.html', ms)
-    expect(s.health()[0]).toMatchObject({ avgMs: 50.5, p95Ms: 95, requests: 100 })
+    expect(s.health()[0]).toMatchObject({ avgMs: 50.5, p95Ms: 95, attempts: 100, answered: 100 })
   })
 
   it('listeners hear when a render goes down and when it comes back, not on every request', () => {
@@ -191,7 +199,9 @@ describe('render health', () => {
 
   it('after a reload, renders with the same name and address keep what was learnt', () => {
     const old = stats()
+    old.recordRequest(1)
     old.recordResponse(1, '/a.html', 40)
+    old.recordRequest(0)
     old.recordConnectFailure(0, '/a.html', 'Connection refused')
     const next = new RenderStatistics({
       farm: 'publish',
@@ -201,7 +211,7 @@ describe('render health', () => {
       now: fakeClock().now
     })
     next.adopt(old)
-    expect(next.health()[0]).toMatchObject({ up: false, requests: 1, failures: 1 })
+    expect(next.health()[0]).toMatchObject({ up: false, requests: 1, attempts: 1, failures: 1, answered: 0 })
     expect(next.health()[1]).toMatchObject({ up: true, requests: 0 })
     expect(next.estimate(0, 0)).toBeCloseTo(100, 6)
   })

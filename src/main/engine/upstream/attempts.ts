@@ -101,11 +101,15 @@ export interface AttemptRecord {
   /** For the trace: `HTTP 200`, `Connection refused`, `HTTP 503, resent to another render (/failover)`, … */
   result: string
   durationMs: number
+  /** When the attempt began, in ms after the request's first attempt began: the /retryDelay waits show between rounds. */
+  atMs: number
   /** 1-based number of the attempt within the request, and of its round. */
   attempt: number
   round: number
   outcome: 'answered' | 'failover' | 'unhealthy' | 'connect-failed' | 'timeout' | 'aborted'
   status?: number
+  /** The system's error code of a failed connection (`ECONNREFUSED`), next to the module's words in `result`. */
+  code?: string
 }
 
 interface Reported {
@@ -191,6 +195,7 @@ export function firstAnswer<R>(
 ): AttemptsResult<R> {
   const i = plan.order[0]
   const durationMs = now - started
+  statistics?.recordRequest(i)
   statistics?.recordResponse(i, plan.uri, durationMs)
   const target = plan.renders[i]
   const attempt: AttemptRecord = {
@@ -198,6 +203,7 @@ export function firstAnswer<R>(
     origin: target.origin,
     result: httpStatusWords(status),
     durationMs,
+    atMs: 0,
     attempt: 1,
     round: 1,
     outcome: 'answered',
@@ -224,8 +230,12 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
   const answered = new Set<number>()
   /** Renders whose latest attempt could not connect. */
   const unreachable = new Set<number>()
-  const rounds = Math.max(1, Math.floor(plan.numberOfRetries) || 1)
+  const rounds = roundsOf(plan.numberOfRetries)
   let n = 0
+  /** When the first attempt began: each attempt's `atMs` counts from it. */
+  let firstAt: number | null = null
+  /** Renders this request was sent to or tried on: each counts the request once (statistics.ts). */
+  const tried = new Set<number>()
 
   const aborted = (): AttemptsResult<R> => ({ kind: 'aborted', attempts, log, reason: 'the client went away' })
   const report = (
@@ -234,17 +244,20 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
     started: number,
     outcome: AttemptRecord['outcome'],
     result: string,
-    status?: number
+    status?: number,
+    code?: string
   ): void => {
     const a: AttemptRecord = {
       render: plan.renders[i].label,
       origin: plan.renders[i].origin,
       result,
       durationMs: now() - started,
+      atMs: started - (firstAt ?? started),
       attempt: n,
       round,
       outcome,
-      ...(status !== undefined ? { status } : {})
+      ...(status !== undefined ? { status } : {}),
+      ...(code !== undefined ? { code } : {})
     }
     attempts.push(a)
     deps.onAttempt?.(a)
@@ -268,6 +281,11 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
       const target = plan.renders[i]
       n++
       const started = given ? given.started : now()
+      firstAt ??= started
+      if (!tried.has(i)) {
+        tried.add(i)
+        stats?.recordRequest(i)
+      }
       const outcome = given ? given.outcome : await sendSafely(deps, i)
 
       if (outcome.kind === 'error') {
@@ -296,7 +314,7 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
         const text = socketErrorText(e.code, e.message)
         stats?.recordConnectFailure(i, plan.uri, text)
         unreachable.add(i)
-        report(i, round, started, 'connect-failed', text)
+        report(i, round, started, 'connect-failed', text, undefined, e.code)
         // The drops the pool made since are still told (the attempt opened no connection).
         pushOpening(log, outcome.use, target.origin, false)
         log.push(`Unable to connect socket to ${target.origin}: ${text}`)
@@ -350,7 +368,6 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
   }
 
   log.push(`Unable to connect to any backend in farm ${plan.farm}`)
-  const tried = new Set(attempts.map((a) => a.render)).size
   return {
     kind: 'unavailable',
     status: 503,
@@ -359,8 +376,13 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
     reason:
       plan.renders.length === 0
         ? `farm /${plan.farm} has no /renders`
-        : `${attempts.length} attempts on ${tried} render(s), none answered`
+        : `${attempts.length} attempts on ${tried.size} render(s), none answered`
   }
+}
+
+/** Rounds the loop makes for `/numberOfRetries`: at least one (a "0" or a broken value still tries once). */
+export function roundsOf(numberOfRetries: number): number {
+  return Math.max(1, Math.floor(numberOfRetries) || 1)
 }
 
 async function sendSafely<R>(deps: AttemptDeps<R>, i: number): Promise<SendOutcome<R>> {

@@ -19,8 +19,10 @@
  * Ties go to the render listed first; a URI in no category (or a farm without categories)
  * goes to the first render — "If you do not use load balancing, you can omit this section".
  *
- * Health (per render, whatever the category): attempts, failures, average and 95th
- * percentile of the last 256 response times, last error, penalty in effect (ms), up/down.
+ * Health (per render, whatever the category): requests (each request once per render it was
+ * sent to or tried on, however many attempts it took there: with nothing listening, one request
+ * is /numberOfRetries connection attempts), attempts, failed attempts, answers, average and 95th
+ * percentile of the last 256 answers' response times, last error, penalty in effect (ms), up/down.
  * A render is down after a failed connection or a failed health check and up again as soon
  * as it answers anything; listeners hear about every up/down change.
  */
@@ -76,7 +78,9 @@ interface RenderState {
   up: boolean
   lastError: string | null
   requests: number
+  attempts: number
   failures: number
+  answered: number
   latency: LatencyWindow
   /** All penalties of the render, whatever the category: what the health panel shows. */
   penalty: Decaying
@@ -108,7 +112,9 @@ export class RenderStatistics {
       up: true,
       lastError: null,
       requests: 0,
+      attempts: 0,
       failures: 0,
+      answered: 0,
       latency: new LatencyWindow(),
       penalty: { value: 0, at: t },
       scores: this.categories.map(() => ({ mean: null, penalty: { value: 0, at: t } }))
@@ -150,10 +156,19 @@ export class RenderStatistics {
     return order.sort((a, b) => est[a] - est[b] || a - b)
   }
 
+  /**
+   * A request is sent to or tried on `render`: once per request, before its first attempt there.
+   * The attempts it takes are counted by the calls below.
+   */
+  recordRequest(render: number): void {
+    this.states[render].requests++
+  }
+
   /** The render answered (any status) after `durationMs` until its response headers. */
   recordResponse(render: number, uri: string, durationMs: number): void {
     const s = this.states[render]
-    s.requests++
+    s.attempts++
+    s.answered++
     s.latency.add(durationMs)
     this.sample(s, uri, durationMs)
     this.setUp(s, true)
@@ -162,7 +177,7 @@ export class RenderStatistics {
   /** Refused, unreachable, reset before answering: the penalty applies (DC /unavailablePenalty). */
   recordConnectFailure(render: number, uri: string, message: string): void {
     const s = this.states[render]
-    s.requests++
+    s.attempts++
     s.failures++
     s.lastError = message
     this.penalise(s, uri)
@@ -172,13 +187,16 @@ export class RenderStatistics {
   /** No response headers within `/receiveTimeout`: at least that slow, but reachable. */
   recordTimeout(render: number, uri: string, durationMs: number, message: string): void {
     const s = this.states[render]
-    s.requests++
+    s.attempts++
     s.failures++
     s.lastError = message
     this.sample(s, uri, durationMs)
   }
 
-  /** A failed `/health_check` after a 50x: "considered to be unavailable", penalty applied (DC). */
+  /**
+   * A failed `/health_check` after a 50x: "considered to be unavailable", penalty applied (DC).
+   * The attempt was counted when its 50x came; it now counts as failed too.
+   */
   recordUnhealthy(render: number, uri: string, message: string): void {
     const s = this.states[render]
     s.failures++
@@ -202,7 +220,9 @@ export class RenderStatistics {
       up: s.up,
       lastError: s.lastError,
       requests: s.requests,
+      attempts: s.attempts,
       failures: s.failures,
+      answered: s.answered,
       avgMs: round1(s.latency.average()),
       p95Ms: round1(s.latency.percentile(95)),
       penalty: Math.round(this.decayed(s.penalty))
@@ -227,7 +247,9 @@ export class RenderStatistics {
       s.up = old.up
       s.lastError = old.lastError
       s.requests = old.requests
+      s.attempts = old.attempts
       s.failures = old.failures
+      s.answered = old.answered
       s.latency = old.latency
       s.penalty = { ...old.penalty }
       this.categories.forEach((c, i) => {

@@ -23,6 +23,7 @@ import {
   triggersServeStale,
   type AttemptsResult
 } from '../../upstream/attempts'
+import { attemptsNote, retrySettings, unavailableSummary } from '../../upstream/attempts-words'
 import { forwardOnce, startForward, type PendingResponse } from '../../upstream/forward-once'
 import { checkHealth } from '../../upstream/health-check'
 import { withStored } from '../../upstream/keep-alive-log'
@@ -113,6 +114,7 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     origin: targets[choice.index].origin,
     attempts: [],
     reason: choice.reason,
+    attemptsNote: undefined,
     status: undefined,
     timeToHeadersMs: undefined
   }
@@ -157,7 +159,10 @@ export function render(ctx: RequestContext): boolean | Promise<boolean> {
     headersAt?: number
   ): Delivery => {
     detail.attempts = result.attempts
-    if (result.attempts.length > 1) detail.reason = `${choice.reason}; ${result.reason}`
+    if (result.attempts.length > 1) {
+      detail.reason = `${choice.reason}; ${result.reason}`
+      detail.attemptsNote = attemptsNote(result.attempts, retrySettings(active.farm))
+    }
     const used = result.kind === 'response' || result.kind === 'timeout' ? result.render : choice.index
     detail.render = active.renderNames[used]
     detail.origin = targets[used].origin
@@ -324,12 +329,13 @@ function deliver(
   }
   if (result.kind === 'unavailable') {
     dropStaleCopy(ctx, active)
-    ctx.record(
-      'render',
-      'stop',
-      `${result.log[result.log.length - 1] ?? `Unable to connect to any backend in farm ${active.farm.name}`}: 503`,
-      { detail, log: result.log }
-    )
+    // The farm's line ends the log, unless the loop stopped early (a body that cannot be sent again).
+    const farmLine = `Unable to connect to any backend in farm ${active.farm.name}`
+    const ending = result.log[result.log.length - 1] === farmLine ? farmLine : result.reason
+    ctx.record('render', 'stop', unavailableSummary(result.attempts, retrySettings(active.farm), ending), {
+      detail,
+      log: result.log
+    })
     ctx.setOutcome('error')
     return answer(ctx, 503)
   }

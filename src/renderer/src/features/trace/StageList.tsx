@@ -5,12 +5,13 @@
  */
 import { useState } from 'react'
 import type { TraceDetail } from '../../../../shared/api'
-import type { RenderDetail, StageTrace } from '../../../../shared/trace'
+import type { StageTrace } from '../../../../shared/trace'
 import type { FarmResult } from '../../../../shared/trace-match'
 import { OutcomePill, VerdictPill } from '../../components/Pill'
 import { SourceLink } from '../../components/SourceLink'
 import { formatMs } from '../../store/format'
 import { FilterRules } from './FilterRules'
+import { isRenderDetail, RenderAttempts } from './RenderAttempts'
 import { isRewriteTrace, RewriteRules } from './RewriteRules'
 
 export function StageList({ detail }: { detail: TraceDetail }) {
@@ -97,10 +98,6 @@ function isFarmResult(d: unknown): d is FarmResult {
   return typeof d === 'object' && d !== null && Array.isArray((d as FarmResult).checked)
 }
 
-function isRenderDetail(d: unknown): d is RenderDetail {
-  return typeof d === 'object' && d !== null && Array.isArray((d as RenderDetail).attempts)
-}
-
 function FarmChecks({ result }: { result: FarmResult }) {
   return (
     <div className="farm-checks">
@@ -132,38 +129,6 @@ function FarmChecks({ result }: { result: FarmResult }) {
                 </tr>
               )
             })}
-          </tbody>
-        </table>
-      )}
-    </div>
-  )
-}
-
-function RenderAttempts({ detail }: { detail: RenderDetail }) {
-  return (
-    <div>
-      <p>
-        Render <b>/{detail.render}</b> at <span className="mono">{detail.origin}</span>: {detail.reason}.
-      </p>
-      {detail.attempts.length > 0 && (
-        <table className="mini">
-          <thead>
-            <tr>
-              <th>render</th>
-              <th>origin</th>
-              <th>result</th>
-              <th className="right">time</th>
-            </tr>
-          </thead>
-          <tbody>
-            {detail.attempts.map((a, i) => (
-              <tr key={i}>
-                <td>/{a.render}</td>
-                <td className="mono">{a.origin}</td>
-                <td>{a.result}</td>
-                <td className="right">{formatMs(a.durationMs)}</td>
-              </tr>
-            ))}
           </tbody>
         </table>
       )}
