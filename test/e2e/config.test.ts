@@ -4,13 +4,13 @@
  * keeps serving, and fixing the file brings the next generation in.
  */
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { attrOf, launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
 import { get, prepareBuilds, root, serve, type Served } from './support/serve'
+import { freePort } from '../integration/support/ports'
 
 const POLL = { timeout: 8000, interval: 50 }
 const FILTERS = 'conf.dispatcher.d/filters/filters.any'
@@ -37,18 +37,6 @@ afterAll(async () => {
 })
 
 const tab = (name: string) => ui.page.locator(`[data-tab="${name}"]`).click()
-
-/** A loopback port that was free a moment ago: a render nobody listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 describe('the configuration screen', () => {
   it('shows the folder, layout, farms and files the configuration came from', async () => {
@@ -191,7 +179,7 @@ describe('the renders screen', () => {
     await tab('renders')
     const row = ui.page.locator('.renders-view tr[data-render="0"]')
     const demo = (await textOf(row.locator('td').nth(2)))!
-    const dead = await closedPort()
+    const dead = await freePort()
     await tab('config')
     const form = ui.page.locator('.runtime-form')
     await form.getByLabel('AEM render host:port').fill(`127.0.0.1:${dead}`)
