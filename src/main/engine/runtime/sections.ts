@@ -32,7 +32,6 @@ import {
   type ExprContext
 } from '../apache-expr'
 import type { FileProbe } from '../apache-expr'
-import { hasGlobChars } from '../config/files'
 import { fnmatchTest } from '../match/ap-match'
 
 export interface SectionWalkInput {
@@ -418,7 +417,8 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
   switch (scope.kind) {
     case 'Directory': {
       const dir = arg.replace(/\/+$/, '') || '/'
-      if (hasGlobChars(dir)) {
+      // d_is_fnmatch is apr_fnmatch_test's word, as for <Location> below: `x\*y` and `d[e` are paths as written.
+      if (fnmatchTest(dir)) {
         // Tried against the folders the walk went through, never a file or a missing one.
         const depth = components(dir)
         return (i) => {
@@ -448,7 +448,8 @@ function matcher(scope: ApacheScope, docroot: string | undefined): (input: WalkI
       }
     }
     case 'Files': {
-      const test = hasGlobChars(arg) ? (name: string) => fnmatch(arg, name) : (name: string) => name === arg
+      // d_is_fnmatch again: `<Files "f\*g">` names the file `f\*g`, compared with strcmp.
+      const test = fnmatchTest(arg) ? (name: string) => fnmatch(arg, name) : (name: string) => name === arg
       return filesMatcher(test)
     }
     case 'FilesMatch': {
