@@ -23,6 +23,7 @@ import {
   CLOSE_CONNECTION,
   CLOSE_UNFRAMED,
   CLOSING,
+  decideForRangeError,
   decidePersistence,
   intoOwnLines,
   type Persistence
@@ -372,15 +373,14 @@ export class TracedReply implements Reply {
     const ctx = this.ctx
     const req = ctx.req
     const policy = ctx.vhost?.keepAlive ?? ctx.config.keepAlive
-    let persistence = decidePersistence(
-      policy,
-      { method: req.method, protocol: req.protocol, connection: req.headers.connection },
-      status,
-      headers,
-      this.inner.socket,
-      req.keepAliveIndex
-    )
-    if (ctx.unmeasuredError && !persistence.keep) persistence = CLOSE_UNFRAMED
+    const asked = { method: req.method, protocol: req.protocol, connection: req.headers.connection }
+    const socket = this.inner.socket
+    // Every unmeasured 416 is the byte-range filter's, decided twice (decideForRangeError).
+    const rangeError = ctx.unmeasuredError && status === 416
+    let persistence = rangeError
+      ? decideForRangeError(policy, asked, headers, socket, req.keepAliveIndex)
+      : decidePersistence(policy, asked, status, headers, socket, req.keepAliveIndex)
+    if (ctx.unmeasuredError && !persistence.keep) persistence = rangeError ? persistence : CLOSE_UNFRAMED
     // httpd's keep-alive decision is written as made, and the connection closed after anyway.
     else if (req.lastOnConnection === 'silently') persistence = persistence.keep ? CLOSING : persistence
     else if (req.lastOnConnection && persistence.keep) persistence = CLOSE_CONNECTION

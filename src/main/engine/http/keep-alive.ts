@@ -95,6 +95,15 @@ const keptAlive = new WeakMap<Socket, number>()
 /** Requests Node's server has handed over per connection, counted on from the lean listener's answers. */
 const arrivals = new WeakMap<Socket, number>()
 
+/** The arrival indexes of the byte-range 416s Node's path decided, per connection (decideForRangeError). */
+const rangeErrors = new WeakMap<Socket, number[]>()
+
+/** How many of those came before the request at `index`: each counted one keep-alive request more. */
+function doubledBefore(socket: Socket | null, index: number): number {
+  const list = socket ? rangeErrors.get(socket) : undefined
+  return list === undefined ? 0 : list.filter((i) => i < index).length
+}
+
 /**
  * A request's place on its connection, taken when Node hands it over (in the order it came):
  * pipelined requests are decided as they are read, not in the order their answers go out, so
@@ -146,7 +155,8 @@ export function decidePersistence(
   if (wimpy) return CLOSING
   const http11 = req.protocol !== 'HTTP/1.0' && req.protocol !== 'HTTP/0.9'
   const kaSent = req.connection !== undefined && hasToken(req.connection, 'keep-alive')
-  const previous = index ?? (socket ? (keptAlive.get(socket) ?? 0) : 0)
+  const previous =
+    index !== undefined ? index + doubledBefore(socket, index) : socket ? (keptAlive.get(socket) ?? 0) : 0
   const left = policy.max - previous
   // The names may be spelled as httpd writes them (the content-length filter's `Content-Length`).
   const lengthKnown =
@@ -175,6 +185,32 @@ export function decidePersistence(
     }
   }
   return CLOSE_CONNECTION
+}
+
+/**
+ * The byte-range filter's 416 page (RequestContext.unmeasuredError): ap_set_keepalive runs on
+ * such a request twice, first for the answer the file's length measured (a 200), then for the
+ * page, which has no length. Measured against apache2 2.4.68 (test/httpd/unmeasured-errors.test.ts):
+ * a kept 416 says `max=` one less than a 200 in its place; the 416 keep-alive's last request
+ * would have is chunked and closes (the first run kept the connection, so the second sets
+ * r->chunked before it finds the count used up); one the first run closed (the client's
+ * `Connection: close`, HTTP/1.0 without keep-alive) is ended by the close, unchunked.
+ */
+export function decideForRangeError(
+  policy: KeepAlivePolicy,
+  req: KeepAliveRequest,
+  headers: OutgoingHttpHeaders,
+  socket: Socket | null,
+  index?: number
+): Persistence {
+  const measured = decidePersistence(policy, req, 200, { 'content-length': 0 }, socket, index)
+  if (!measured.keep) return CLOSE_UNFRAMED
+  const page = decidePersistence(policy, req, 416, headers, socket, index === undefined ? undefined : index + 1)
+  // Node's parser numbered the requests as they arrived: those after this one count its second run too.
+  if (socket && index !== undefined) rangeErrors.set(socket, [...(rangeErrors.get(socket) ?? []), index])
+  if (page.keep) return page
+  const chunked = req.method !== 'HEAD' && req.protocol !== 'HTTP/1.0' && req.protocol !== 'HTTP/0.9'
+  return chunked ? CLOSE_CONNECTION : CLOSE_UNFRAMED
 }
 
 /** `ap_find_token`: `token` is one of the comma-separated words of `value`, ignoring case. */
