@@ -13,6 +13,7 @@ import { FsMemo } from '../fs-memo'
 import { compileFilter, decideFilter, type CompiledFilter } from '../../pipeline/filter'
 import { checkImmutableFiles } from './immutable-files'
 import { checkVhostDirectives } from './sdk-apache-rules'
+import { checkFarmIncludes } from './sdk-farm-includes'
 
 export interface SdkValidationInput {
   srcDir: string
@@ -30,31 +31,30 @@ export interface SdkValidationInput {
   filterOf?: (farm: Farm) => CompiledFilter
 }
 
-/** Farm sections where a farm file may include its own files, and the folder they must come from. */
-const INCLUDE_LOCATIONS: Record<string, string> = {
-  clientheaders: 'clientheaders',
-  filter: 'filters',
-  rules: 'cache',
-  ignoreUrlParams: 'cache',
-  headers: 'cache',
-  allowedClients: 'cache',
-  virtualhosts: 'virtualhosts',
-  renders: 'renders'
-}
-
 export function validateSdkRules(input: SdkValidationInput): void {
   const { srcDir, sink } = input
   const memo = input.memo ?? new FsMemo()
-  const farmsDir = path.join(srcDir, 'conf.dispatcher.d', 'enabled_farms')
-  const enabled = memo.exists(farmsDir) ? readdirOrThrow(farmsDir, memo).filter((f) => f.endsWith('.farm')) : []
-  if (enabled.length === 0) {
-    sink.error('SDK_NO_ENABLED_FARMS', 'sdk', 'unable to find any farm in conf.dispatcher.d/enabled_farms', {
-      file: farmsDir,
+  const dispatcherDir = path.join(srcDir, 'conf.dispatcher.d')
+  const farmsDir = path.join(dispatcherDir, 'enabled_farms')
+  // The validator's first structural check: without the folder there is nothing to look for
+  // farms in, so "no farm" would only say the same again.
+  if (!memo.isDir(dispatcherDir)) {
+    sink.error('SDK_NO_DISPATCHER_FOLDER', 'sdk', 'unable to locate a conf.dispatcher.d subfolder in the src folder', {
+      file: dispatcherDir,
       line: 1,
       column: 1
     })
+  } else {
+    const enabled = memo.exists(farmsDir) ? readdirOrThrow(farmsDir, memo).filter((f) => f.endsWith('.farm')) : []
+    if (enabled.length === 0) {
+      sink.error('SDK_NO_ENABLED_FARMS', 'sdk', 'unable to find any farm in conf.dispatcher.d/enabled_farms', {
+        file: farmsDir,
+        line: 1,
+        column: 1
+      })
+    }
   }
-  checkFarmIncludes(input)
+  checkFarmIncludes(srcDir, input.includes, input.dispatcher, sink)
   checkFilters(input)
   if (input.checkImmutable !== false) checkImmutableFiles(srcDir, sink, memo)
   checkVhostDirectives(srcDir, sink, memo, input.parsedApache)
@@ -65,69 +65,6 @@ function readdirOrThrow(dir: string, memo: FsMemo): string[] {
   return memo.readdir(dir) ?? fs.readdirSync(dir)
 }
 
-function checkFarmIncludes({ srcDir, includes, dispatcher, sink }: SdkValidationInput): void {
-  const dispatcherDir = path.join(srcDir, 'conf.dispatcher.d')
-  const farmDirs = [path.join(dispatcherDir, 'enabled_farms'), path.join(dispatcherDir, 'available_farms')]
-  for (const rec of includes) {
-    // No include of any file may leave the server root (the src folder).
-    const outside = rec.files.find((f) => f !== srcDir && !f.startsWith(srcDir + path.sep))
-    if (outside !== undefined) {
-      sink.error('SDK_PARENT_OUTSIDE_ROOT', 'sdk', `parent directory outside server root (${rec.path})`, rec.pos)
-      continue
-    }
-    // Only includes written in farm files are restricted; the files they include may include freely.
-    // The validator reads the *.farm files; enabled_farms/farms.any is the runtime's own immutable file.
-    if (!rec.pos.file.endsWith('.farm') || !farmDirs.some((d) => rec.pos.file.startsWith(d + path.sep))) continue
-    const section = rec.within.length > 2 && rec.within[0] === 'farms' ? rec.within[rec.within.length - 1] : null
-    const folder = section ? INCLUDE_LOCATIONS[section] : undefined
-    if (!folder) {
-      sink.error(
-        'SDK_INCLUDE_OUTSIDE_LOCATION',
-        'sdk',
-        `include statement at (${rec.path}), outside any known location`,
-        rec.pos
-      )
-      continue
-    }
-    for (const f of rec.files) {
-      if (firstFolderUnder(dispatcherDir, f) !== folder) {
-        sink.error(
-          'SDK_INCLUDE_UNKNOWN_LOCATION',
-          'sdk',
-          `file included (${rec.path}) at unknown location: /${section} includes must come from ${folder}/`,
-          rec.pos
-        )
-      }
-    }
-  }
-  for (const farm of dispatcher.farms) {
-    const within = (section: string[]) =>
-      includes.filter(
-        (r) => r.within[0] === 'farms' && r.within[1] === farm.name && section.every((s, i) => r.within[2 + i] === s)
-      )
-    const renders = within(['renders'])
-    if (!renders.some((r) => /(^|\/)renders\/default_renders\.any$/.test(r.path))) {
-      sink.error(
-        'SDK_RENDERS_NOT_INCLUDED',
-        'sdk',
-        `farm /${farm.name}: renders are not included from ../renders/default_renders.any`,
-        farm.pos
-      )
-    }
-    if (farm.cache) {
-      const clients = within(['cache', 'allowedClients'])
-      if (!clients.some((r) => /(^|\/)cache\/default_invalidate\.any$/.test(r.path))) {
-        sink.error(
-          'SDK_ALLOWED_CLIENTS_NOT_INCLUDED',
-          'sdk',
-          `farm /${farm.name}: allowed clients are not included from ../cache/default_invalidate.any`,
-          farm.cache.pos
-        )
-      }
-    }
-  }
-}
-
 function checkFilters({ dispatcher, sink, filterOf }: SdkValidationInput): void {
   for (const farm of dispatcher.farms) {
     for (const rule of farm.filter ?? []) {
@@ -136,7 +73,7 @@ function checkFilters({ dispatcher, sink, filterOf }: SdkValidationInput): void 
         sink.error(
           'SDK_FILTER_ALLOW_GLOB',
           'sdk',
-          `farm /${farm.name}: filter rule /${rule.label} allows with /glob (forbidden in the Cloud, CVE-2016-0957)`,
+          `filter must not use glob pattern to allow requests: farm /${farm.name}, rule /${rule.label} allows with /glob (match with /url, /path, /extension and the like instead; CVE-2016-0957)`,
           rule.pos
         )
       }
@@ -165,25 +102,3 @@ const ADMIN_PROBES: readonly (readonly [string, readonly string[]])[] = [
   ['CRXDE', ['/crx/de/index.jsp', '/crx/de', '/crx/de/', '/crx/de/index.html']],
   ['the OSGi console', ['/system/console', '/system/console/', '/system/console/bundles', '/system/console/configMgr']]
 ]
-
-/**
- * The first segment of `file` relative to `dir` (`filters` for `<dir>/filters/x.any`), as
- * `path.relative(dir, file).split(path.sep)[0]` says. Included files come out of the include
- * resolver already absolute and normalised, so one under `dir` is answered by slicing, without
- * the two path resolutions `path.relative` costs per file; anything else asks `path.relative`.
- */
-function firstFolderUnder(dir: string, file: string): string {
-  const sep = path.sep
-  const base = dir + sep
-  // Normalised: no `.`/`..` segment, no doubled or foreign separator (either would change the answer).
-  const plain =
-    path.isAbsolute(dir) &&
-    !dir.endsWith(sep) &&
-    file.startsWith(base) &&
-    !file.includes(sep + '.') &&
-    !file.includes(sep + sep) &&
-    !(sep === '\\' && file.includes('/'))
-  if (!plain) return path.relative(dir, file).split(sep)[0]
-  const end = file.indexOf(sep, base.length)
-  return end < 0 ? file.slice(base.length) : file.slice(base.length, end)
-}
