@@ -262,6 +262,23 @@ describe('/serveStaleOnError (§5.7)', () => {
     expect(s.up.publish.count).toBe(2)
   })
 
+  it('a stale page whose render is down is delivered, and the render stage says why in the words of the 503 it spares', async () => {
+    const s = await cachedPage({ serveStaleOnError: true, farmExtra: '/numberOfRetries "2"\n    /retryDelay "0"' })
+    await new Promise((r) => setTimeout(r, 5))
+    await s.flush({ handle: '/content/site/en/page' })
+    const origin = `127.0.0.1:${s.up.publish.port}`
+    await s.up.publish.close()
+    const a = await s.get(PAGE)
+    expect(a.status).toBe(200)
+    expect(a.text).toBe(BODY)
+    expect(a.trace.outcome).toBe('stale')
+    expect(a.trace.stages.find((e) => e.stage === 'render')?.summary).toMatch(
+      new RegExp(
+        `^no render answered: ${origin}: Connection refused, 2 attempts in 2 rounds over [\\d.]+ m?s \\(/numberOfRetries 2, /retryDelay 0 s\\)$`
+      )
+    )
+  })
+
   it('a 500 does not trigger it: the error goes to the client', async () => {
     const s = await cachedPage({ serveStaleOnError: true })
     await new Promise((r) => setTimeout(r, 5))

@@ -28,7 +28,16 @@ export function retrySettings(farm: Farm): RetrySettings {
  */
 export function unavailableSummary(attempts: readonly AttemptRecord[], retries: RetrySettings, ending: string): string {
   if (attempts.length === 0) return `${ending}: 503`
-  return `no render answered: ${causes(attempts)}, ${span(attempts)} (${policy(retries, lastRound(attempts))}); ${ending}: 503`
+  return `${noRenderAnswered(attempts, retries)}; ${ending}: 503`
+}
+
+/**
+ * `no render answered: localhost:4503: Connection refused, 5 attempts in 5 rounds over 4.0 s
+ * (/numberOfRetries 5, /retryDelay 1 s)`: what the attempts said and where the time went, also
+ * where /serveStaleOnError answers with the stale copy instead of the 503. `attempts` is not empty.
+ */
+export function noRenderAnswered(attempts: readonly AttemptRecord[], retries: RetrySettings): string {
+  return `no render answered: ${causes(attempts)}, ${span(attempts)} (${policy(retries, lastRound(attempts))})`
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   triggersServeStale,
   type AttemptsResult
 } from '../../upstream/attempts'
-import { attemptsNote, retrySettings, unavailableSummary } from '../../upstream/attempts-words'
+import { attemptsNote, noRenderAnswered, retrySettings, unavailableSummary } from '../../upstream/attempts-words'
 import { forwardOnce, startForward, type PendingResponse } from '../../upstream/forward-once'
 import { checkHealth } from '../../upstream/health-check'
 import { withStored } from '../../upstream/keep-alive-log'
@@ -319,8 +319,13 @@ function deliver(
         : result.kind === 'timeout'
           ? 'render timed out'
           : 'no render reachable'
+    // No render answered: in the same words as the 503 it would otherwise be (attempts-words.ts).
+    const said =
+      result.kind === 'unavailable' && result.attempts.length > 0
+        ? noRenderAnswered(result.attempts, retrySettings(active.farm))
+        : `${why}: ${result.reason}`
     ctx.cacheInfo = CACHE_INFO.delivered
-    ctx.record('render', 'error', `${why}: ${result.reason}`, { detail, log: result.log })
+    ctx.record('render', 'error', said, { detail, log: result.log })
     ctx.record('cache', 'stop', `${why}; /serveStaleOnError delivers the stale ${stale.relPath}`)
     ctx.setOutcome('stale')
     return serveCached(ctx, stale.file, stale.relPath, {
