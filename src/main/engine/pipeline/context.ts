@@ -79,6 +79,12 @@ export interface IncomingRequest {
   theRequest?: string
   /** Its place on the connection (Node's path: keep-alive.ts `arrivalIndex`). */
   keepAliveIndex?: number
+  /**
+   * `r->server` of the request an ErrorDocument's internal request comes from, which the new one
+   * keeps (internal_internal_redirect copies it): its Host names no vhost again. A refused head's
+   * page is the first-listed vhost's, whatever the Host says.
+   */
+  server?: ActiveVhost
 }
 
 /** An interim (1xx) answer: its status, reason phrase and header lines (name as spelled, value), in order. */

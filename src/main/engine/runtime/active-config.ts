@@ -418,11 +418,15 @@ export interface VhostChoice {
   malformed?: string
 }
 
-/** The vhost a request's host names: its absolute URL's host, else its Host header (selectVhost). */
+/**
+ * The vhost a request's host names: its absolute URL's host, else its Host header (selectVhost);
+ * an internal request's is the one it came from (`server`).
+ */
 export function requestVhost(
   vhosts: ActiveVhost[],
-  req: { urlHost?: string; headers: Record<string, string | undefined> }
+  req: { urlHost?: string; headers: Record<string, string | undefined>; server?: ActiveVhost }
 ): VhostChoice | undefined {
+  if (req.server) return { vhost: req.server, matched: true }
   return selectVhost(vhosts, req.urlHost ?? req.headers.host ?? '', req.urlHost === '')
 }
 

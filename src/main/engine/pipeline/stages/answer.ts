@@ -225,7 +225,9 @@ function errorDocumentRedirect(
       body: null,
       refused: undefined,
       expectationFailed: undefined,
-      theRequest: ctx.theRequest()
+      theRequest: ctx.theRequest(),
+      // r->server and r->hostname are the first request's (a refused head's: the first-listed vhost, no host name).
+      server: ctx.vhost
     },
     reply,
     ctx.config,
@@ -234,6 +236,7 @@ function errorDocumentRedirect(
     ctx.trace.seq
   )
   sub.errorDocumentStatus = status
+  sub.hostUnread = ctx.hostUnread
   sub.previousSections = apacheSections(ctx)?.scopes ?? []
   sub.headerOnly = ctx.headerOnly
   sub.redirects = ctx.redirects + 1
