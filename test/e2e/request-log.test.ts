@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import type { Browser, Locator } from 'playwright-core'
 import { attrOf, launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
 import { get, prepareBuilds, serve, type Served } from './support/serve'
 
@@ -28,6 +28,15 @@ afterAll(async () => {
 })
 
 const row = (text: string) => ui.page.locator('.rows .row', { hasText: text })
+
+/** Clicks the newest row with this text and waits for its own trace in the detail pane. */
+async function openRequest(text: string): Promise<void> {
+  const r = row(text).last()
+  await r.waitFor({ timeout: 5000 })
+  await r.click()
+  const id = await attrOf(r, 'data-id')
+  await expect.poll(() => attrOf(ui.page.locator('.detail-pane .overview'), 'data-trace-id'), POLL).toBe(id)
+}
 
 describe('the request log', () => {
   it('shows requests as they pass through the proxy', async () => {
@@ -137,6 +146,15 @@ describe('the request log', () => {
     await expect
       .poll(() => textOf(ui.page.locator('.filter-errors')), POLL)
       .toBe('status expects a number, 4xx, >N, <N or N-M, got "abc"')
+    // A mistyped key is as clear as a bad value, not free text that silently matches nothing.
+    const all = await ui.page.locator('.rows .row').count()
+    await input.fill('bogus:1')
+    await expect
+      .poll(() => textOf(ui.page.locator('.filter-errors')), POLL)
+      .toBe(
+        'unknown key "bogus:" (known keys: status, outcome, farm, method, host, ext, rule, render, url, duration, size)'
+      )
+    expect(await ui.page.locator('.rows .row').count()).toBe(all)
     await input.fill('')
     await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).not.toBe(0)
   })
@@ -281,6 +299,175 @@ describe('the request log', () => {
     expect(await textOf(overridden.locator('li .source-link'))).toBe('conf.dispatcher.d/filters/default_filters.any:20')
     // Nothing written after /0022 comes within one property of a page.
     expect(await filterStage.locator('.near-misses').count()).toBe(0)
+  })
+
+  it('the accept stage names the target as received, query included', async () => {
+    expect(await get(served.proxy, '/content/demo/us/en.html?a=b')).toBe(200)
+    await openRequest('en.html?a=b')
+    await expect
+      .poll(() => textOf(ui.page.locator('.detail-pane .stage[data-stage="accept"] .stage-summary')), POLL)
+      .toBe('accepted /content/demo/us/en.html?a=b')
+  })
+
+  it('every expandable stage row is reached with Tab and opens and closes with Enter and Space', async () => {
+    await openRequest('en.html?a=b')
+    const expandable = await ui.page
+      .locator('.detail-pane .stage-row[role="button"]')
+      .evaluateAll((rows) => rows.map((r) => r.closest('.stage')?.getAttribute('data-stage')))
+    expect(expandable).toEqual(expect.arrayContaining(['rewrite', 'filter', 'render']))
+    // From the Trace tab, Tab walks the stage rows (and the source links between them) in order.
+    await ui.page.locator('.subtab', { hasText: 'Trace' }).focus()
+    const reached: string[] = []
+    for (let i = 0; i < 30 && reached.length < expandable.length; i++) {
+      await ui.page.keyboard.press('Tab')
+      const [stage] = await ui.page
+        .locator(':focus')
+        .evaluateAll((els) =>
+          els.map((el) =>
+            el.classList.contains('stage-row') ? el.closest('.stage')?.getAttribute('data-stage') : null
+          )
+        )
+      if (stage) reached.push(stage)
+    }
+    expect(reached).toEqual(expandable)
+    const rewrite = ui.page.locator('.detail-pane .stage[data-stage="rewrite"] .stage-row')
+    await rewrite.focus()
+    expect(await rewrite.getAttribute('aria-expanded')).toBe('false')
+    await ui.page.keyboard.press('Enter')
+    await expect.poll(() => rewrite.getAttribute('aria-expanded'), POLL).toBe('true')
+    expect(await ui.page.locator('.detail-pane .stage[data-stage="rewrite"] .stage-more').count()).toBe(1)
+    await screenshot(ui.page, 'trace-keyboard')
+    await ui.page.keyboard.press(' ')
+    await expect.poll(() => rewrite.getAttribute('aria-expanded'), POLL).toBe('false')
+    // The list keeps its keys: arrows move the selection, Esc closes the detail.
+    const selected = await attrOf(ui.page.locator('.rows .row.selected'), 'data-seq')
+    await ui.page.locator('.table[role="grid"]').focus()
+    await ui.page.keyboard.press('ArrowUp')
+    await expect.poll(() => attrOf(ui.page.locator('.rows .row.selected'), 'data-seq'), POLL).not.toBe(selected)
+    await ui.page.keyboard.press('Escape')
+    await expect.poll(() => ui.page.locator('.detail-pane').count(), POLL).toBe(0)
+  })
+
+  it('farm names show whole at 1280 and 1024 px, and each row shows its request number', async () => {
+    // The whole log, without a request open beside it.
+    await ui.page.keyboard.press('Escape')
+    await expect.poll(() => ui.page.locator('.detail-pane').count(), POLL).toBe(0)
+    for (const width of [1280, 1024]) {
+      await ui.page.setViewportSize({ width, height: 800 })
+      const cells = ui.page.locator('.rows .row .cell-farm')
+      await expect.poll(() => cells.count(), POLL).not.toBe(0)
+      // Nor the request numbers and the column headers.
+      const cut = await ui.page
+        .locator('.rows .row .cell-farm, .rows .row .cell-seq, .table .row.header > .cell')
+        .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))
+      expect(cut, `cells cut off at ${width} px`).toEqual([])
+      expect(await cells.allInnerTexts()).toContain('publishfarm')
+      // Every row is a grid of its own: the header's columns must line up with the rows'.
+      const lefts = (cells: Locator): Promise<number[]> =>
+        cells.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left))
+      const header = await lefts(ui.page.locator('.table .row.header > .cell'))
+      const first = await lefts(ui.page.locator('.rows .row').first().locator(':scope > .cell'))
+      expect(first.length).toBe(header.length)
+      const offsets = header.map((x, i) => Math.abs(x - first[i]))
+      expect(Math.max(...offsets), `header and rows misaligned at ${width} px`).toBeLessThan(0.5)
+      await screenshot(ui.page, `requests-${width}`)
+    }
+    const numbers = await ui.page
+      .locator('.rows .row')
+      .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-seq'), r.querySelector('.cell-seq')?.textContent]))
+    expect(numbers.length).toBeGreaterThan(0)
+    for (const [seq, shown] of numbers) expect(shown).toBe(seq)
+    expect(await textOf(ui.page.locator('.row.header [role="columnheader"]').first())).toBe('#')
+  })
+
+  it('at 1024 px the open trace shows the log line whole, breaks source paths only after a "/", and fits the filter hint', async () => {
+    await ui.page.setViewportSize({ width: 1024, height: 800 })
+    await openRequest('en.html?a=b')
+    const logLine = ui.page.locator('.detail-pane [data-testid="log-line"]')
+    await expect.poll(() => textOf(logLine), POLL).toMatch(/\[action none\] "127\.0\.0\.1:\d+"$/)
+    expect(await logLine.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0)
+    for (const stage of ['rewrite', 'filter']) {
+      await ui.page.locator(`.detail-pane .stage[data-stage="${stage}"] .stage-row`).click()
+    }
+    await expect.poll(() => ui.page.locator('.detail-pane td .source-link').count(), POLL).toBeGreaterThan(5)
+    await screenshot(ui.page, 'trace-narrow-1024')
+    // Each line of a wrapped link, but the last, must end with a path separator.
+    const badBreaks = await ui.page.locator('.detail-pane .source-link').evaluateAll((links) =>
+      links.flatMap((link) => {
+        const lines: string[] = []
+        let top: number | null = null
+        // Every character of the link's text nodes (the <wbr>s between them have none), in order.
+        const texts = [...link.childNodes].flatMap((n) => (n.nodeType === 3 ? [n] : [...n.childNodes]))
+        for (const n of texts) {
+          const data = n.textContent ?? ''
+          for (let i = 0; i < data.length; i++) {
+            const r = link.ownerDocument.createRange()
+            r.setStart(n, i)
+            r.setEnd(n, i + 1)
+            const y: number | null = r.getClientRects()[0]?.top ?? top
+            if (top === null || y !== top) lines.push('')
+            top = y
+            lines[lines.length - 1] += data[i]
+          }
+        }
+        return lines.slice(0, -1).some((l) => !/[/\\]$/.test(l)) ? [lines.join(' | ')] : []
+      })
+    )
+    expect(badBreaks).toEqual([])
+    const input = ui.page.getByLabel('Filter requests')
+    const hint = (await input.getAttribute('placeholder')) ?? ''
+    expect(hint).not.toBe('')
+    const overflow = await input.evaluate((el, text) => {
+      const doc = el.ownerDocument
+      const css = doc.defaultView!.getComputedStyle(el)
+      const probe = doc.createElement('span')
+      probe.style.font = css.font
+      probe.style.whiteSpace = 'pre'
+      probe.style.position = 'absolute'
+      probe.textContent = text
+      doc.body.append(probe)
+      const width = probe.getBoundingClientRect().width
+      probe.remove()
+      return width - (el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight))
+    }, hint)
+    expect(overflow, `placeholder "${hint}" overflows the filter input`).toBeLessThanOrEqual(0)
+    await ui.page.setViewportSize({ width: 1440, height: 860 })
+  })
+
+  it('"same request head as request #N" links to request N, which the log numbers', async () => {
+    const target = '/content/demo/us/en.html?ref=1'
+    expect(await get(served.proxy, target)).toBe(200)
+    expect(await get(served.proxy, target)).toBe(200)
+    const rows = ui.page.locator('.rows .row', { hasText: 'ref=1' })
+    await expect.poll(() => rows.count(), POLL).toBe(2)
+    const [first, second] = [await attrOf(rows.nth(0), 'data-seq'), await attrOf(rows.nth(1), 'data-seq')]
+    await rows.nth(1).click()
+    await expect.poll(() => attrOf(ui.page.locator('.detail-pane .overview'), 'data-trace-id'), POLL).toBe(second)
+    const ref = ui.page.locator('.detail-pane [data-testid="replayed-from"] button')
+    await expect.poll(() => textOf(ref), POLL).toBe(`request #${first}`)
+    expect(await textOf(rows.nth(0).locator('.cell-seq'))).toBe(first)
+    await ref.click()
+    await expect.poll(() => attrOf(ui.page.locator('.rows .row.selected'), 'data-seq'), POLL).toBe(first)
+    await expect.poll(() => attrOf(ui.page.locator('.detail-pane .overview'), 'data-trace-id'), POLL).toBe(first)
+  })
+
+  it("a cache hit's timing accounts for the whole answer: the time in no stage is the last bar", async () => {
+    expect(await get(served.proxy, '/content/demo/us/en.html')).toBe(200)
+    const hits = ui.page.locator('.rows .row.outcome-row-hit')
+    await expect.poll(() => hits.count(), POLL).not.toBe(0)
+    await hits.last().click()
+    await ui.page.locator('.subtab', { hasText: 'Timing' }).click()
+    const note = ui.page.locator('[data-testid="wf-unattributed"]')
+    await expect
+      .poll(() => textOf(note), POLL)
+      .toMatch(/^The stages recorded [\d.]+ ms of it\. The other [\d.]+ ms passed in no stage: /)
+    const last = ui.page.locator('.wf-row').last()
+    expect(await textOf(last.locator('.wf-label'))).toBe('other (in no stage)')
+    const bar = (await last.locator('.wf-bar').boundingBox())!
+    const answered = (await last.locator('.wf-answered').boundingBox())!
+    expect(Math.abs(bar.x + bar.width - answered.x)).toBeLessThanOrEqual(1.5)
+    await screenshot(ui.page, 'trace-timing-hit')
+    await ui.page.locator('.subtab', { hasText: 'Trace' }).click()
   })
 
   it('clear empties the log', async () => {

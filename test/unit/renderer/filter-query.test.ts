@@ -95,7 +95,24 @@ describe('the request log filter bar', () => {
     expect(parseFilter('outcome:cachd').errors[0]).toMatch(/^unknown outcome "cachd" \(one of hit, miss-stored/)
   })
 
-  it('an unknown key is free text, so a pasted URL with a colon still searches', () => {
+  it('an unknown key is reported with the keys that exist and ignored, as an unreadable value is', () => {
+    const f = parseFilter('bogus:1 outcome:blocked')
+    expect(f.errors).toEqual([
+      'unknown key "bogus:" (known keys: status, outcome, farm, method, host, ext, rule, render, url, duration, size)'
+    ])
+    expect(f.terms.map((t) => t.key)).toEqual(['outcome'])
+    expect(f.test(row(1, { outcome: 'blocked' }))).toBe(true)
+    expect(parseFilter('-Farn:publish').errors[0]).toMatch(/^unknown key "Farn:" \(known keys: status, /)
+  })
+
+  it('a path or an address with a colon is free text, not an unknown key', () => {
+    for (const q of ['/content/a:b.html', '127.0.0.1:8080', 'en.html:1']) {
+      expect(parseFilter(q).errors).toEqual([])
+      expect(parseFilter(q).terms[0].key).toBeNull()
+    }
+  })
+
+  it('a pasted URL with a colon is free text and still searches', () => {
     const f = parseFilter('http://localhost:8080/content')
     expect(f.errors).toEqual([])
     expect(f.terms[0].key).toBeNull()

@@ -50,6 +50,39 @@ describe('the timing waterfall', () => {
   })
 })
 
+describe('the timing waterfall of a request no render answered', () => {
+  // A cache hit as the engine timed it: the stages' clock covers 0.65 of the 2.4 ms answered;
+  // the rest is outside any stage (the request set up, the file sent after the last stage).
+  const hit = trace({
+    outcome: 'hit',
+    durationMs: 2.4,
+    stages: [
+      { stage: 'accept', verdict: 'pass', summary: 'accepted /a.jpg', durationMs: 0 },
+      { stage: 'cache', verdict: 'stop', summary: 'target file cached', durationMs: 0.31 },
+      { stage: 'response', verdict: 'pass', summary: 'Apache sections', durationMs: 0.13 },
+      { stage: 'response', verdict: 'changed', summary: 'Header directives applied (3)', durationMs: 0.21 }
+    ]
+  })
+
+  it('accounts for the whole answer: the time in no stage is a last bar up to the answer', () => {
+    const { bars, answered, unattributed } = waterfall(hit)
+    const last = bars[bars.length - 1]
+    expect(last).toMatchObject({ label: 'other (in no stage)', kind: 'other' })
+    expect(last.start).toBeCloseTo(0.65, 9)
+    expect(last.duration).toBeCloseTo(1.75, 9)
+    expect(last.start + last.duration).toBeCloseTo(answered, 9)
+    expect(unattributed).toBeCloseTo(1.75, 9)
+    expect(bars.reduce((sum, b) => sum + b.duration, 0)).toBeCloseTo(2.4, 9)
+  })
+
+  it('adds no such bar when the stages (or the body received) already reach the answer', () => {
+    expect(waterfall(trace()).bars.map((b) => b.kind)).not.toContain('other')
+    expect(waterfall(trace()).unattributed).toBe(0)
+    const exact = trace({ durationMs: 0.655, stages: hit.stages })
+    expect(waterfall(exact).bars.map((b) => b.kind)).not.toContain('other')
+  })
+})
+
 describe('the one-line reason of a request', () => {
   it('is the summary of the stage that answered', () => {
     const t = trace({

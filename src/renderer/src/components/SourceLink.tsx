@@ -2,6 +2,7 @@
  * A configuration `file:line` that opens in the editor: through the Electron bridge, or as a
  * vscode:// link in a browser (the headless UI runs on the same machine as the files).
  */
+import { Fragment, type ReactNode } from 'react'
 import type { SourcePos } from '../../../shared/diagnostics'
 import { editorHref } from '../api/client'
 import { configStore, displayPath } from '../store/panels'
@@ -41,7 +42,20 @@ export function SourceLink({
         }
       }}
     >
-      {text}
+      {breakAfterSeparators(text)}
     </a>
   )
+}
+
+/**
+ * The text with a line-break opportunity (<wbr>, which copies as nothing) after each '/' and
+ * '\\': a narrow column then wraps a path between folders, never inside a name.
+ */
+function breakAfterSeparators(text: string): ReactNode[] {
+  return text.split(/(?<=[/\\])/).map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 && <wbr />}
+      {part}
+    </Fragment>
+  ))
 }

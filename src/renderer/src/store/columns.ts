@@ -3,30 +3,47 @@
  * (remembered in localStorage where there is one).
  */
 import { createStore } from 'zustand/vanilla'
+import type { TraceSummary } from '../../../shared/api'
 
 export type ColumnId =
-  'time' | 'method' | 'host' | 'url' | 'farm' | 'status' | 'outcome' | 'rule' | 'render' | 'duration' | 'size'
+  'seq' | 'time' | 'method' | 'host' | 'url' | 'farm' | 'status' | 'outcome' | 'rule' | 'render' | 'duration' | 'size'
 
 export interface ColumnDef {
   id: ColumnId
   label: string
-  /** CSS grid track: fixed, or a share of the rest with no content-based minimum (`minmax(0, …)`), so laying out a row never measures its text. */
-  width: string
+  /**
+   * CSS grid track. Each row is a grid of its own (rows are virtualised), so no track can size
+   * itself by the column's content: fixed widths, the URL takes what is left (`minmax(0, 1fr)`),
+   * and columns of names use `content` instead.
+   */
+  width?: string
+  /**
+   * Sized by the longest value in the log (`contentWidths`), at most this many characters: farm,
+   * render and rule names are short words that should show whole, not a share of the URL's room.
+   */
+  content?: {
+    maxCh: number
+    value: (row: TraceSummary) => string | null
+    /** Digits only, shown in tabular figures of the row's font: each exactly 1ch, with a narrow padding. */
+    digits?: true
+  }
   align?: 'right'
   /** Always shown (the URL is what a row is). */
   fixed?: boolean
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
+  // The sequence number other requests refer to ("same request head as request #2").
+  { id: 'seq', label: '#', align: 'right', content: { maxCh: 9, value: (r) => String(r.seq), digits: true } },
   { id: 'time', label: 'Time', width: '104px' },
   { id: 'method', label: 'Method', width: '80px' },
-  { id: 'host', label: 'Host', width: 'minmax(0, 0.6fr)' },
-  { id: 'url', label: 'URL', width: 'minmax(0, 3fr)', fixed: true },
-  { id: 'farm', label: 'Farm', width: 'minmax(0, 0.5fr)' },
+  { id: 'host', label: 'Host', content: { maxCh: 32, value: (r) => r.host } },
+  { id: 'url', label: 'URL', width: 'minmax(0, 1fr)', fixed: true },
+  { id: 'farm', label: 'Farm', content: { maxCh: 24, value: (r) => r.farm ?? '—' } },
   { id: 'status', label: 'Status', width: '72px', align: 'right' },
   { id: 'outcome', label: 'Outcome', width: '112px' },
-  { id: 'rule', label: 'Rule', width: 'minmax(0, 0.6fr)' },
-  { id: 'render', label: 'Render', width: 'minmax(0, 0.5fr)' },
+  { id: 'rule', label: 'Rule', content: { maxCh: 16, value: (r) => (r.rule ? `/${r.rule}` : null) } },
+  { id: 'render', label: 'Render', content: { maxCh: 24, value: (r) => r.render } },
   { id: 'duration', label: 'Duration', width: '84px', align: 'right' },
   { id: 'size', label: 'Size', width: '68px', align: 'right' }
 ]
@@ -77,13 +94,41 @@ export const columnsStore = createStore<ColumnsState>((set, get) => ({
   }
 }))
 
-/** What the log keeps beside an open request detail (as DevTools narrows to the name). */
-export const COMPACT: readonly ColumnId[] = ['method', 'url', 'status', 'outcome']
+/**
+ * What the log keeps beside an open request detail (as DevTools narrows to the name), of the
+ * columns the user shows: the number stays, as the detail may name another request by it.
+ */
+export const COMPACT: readonly ColumnId[] = ['seq', 'method', 'url', 'status', 'outcome']
 
 export function visibleColumns(hidden: readonly ColumnId[], compact = false): ColumnDef[] {
-  return COLUMNS.filter((c) => (compact ? COMPACT.includes(c.id) : c.fixed || !hidden.includes(c.id)))
+  return COLUMNS.filter((c) => (!compact || COMPACT.includes(c.id)) && (c.fixed || !hidden.includes(c.id)))
 }
 
-export function gridTemplate(columns: readonly ColumnDef[]): string {
-  return columns.map((c) => c.width).join(' ')
+/** Per content-sized column, the length of its longest value in `rows` (the header's label at least). */
+export function contentWidths(columns: readonly ColumnDef[], rows: readonly TraceSummary[]): Map<ColumnId, number> {
+  const widths = new Map<ColumnId, number>()
+  for (const c of columns) {
+    if (!c.content) continue
+    let n = c.label.length
+    for (const r of rows) n = Math.max(n, c.content.value(r)?.length ?? 0)
+    widths.set(c.id, Math.min(n, c.content.maxCh))
+  }
+  return widths
+}
+
+/**
+ * The rows' grid template. A content-sized column is `ch` wide per character (the width of a
+ * digit in the row's font, which the header row shares: its smaller letters are set on its
+ * cells) plus one for the letters wider than a digit, plus the cell's padding; a value longer
+ * than the limit is cut with an ellipsis and shown whole in its tooltip.
+ */
+export function gridTemplate(columns: readonly ColumnDef[], widths: ReadonlyMap<ColumnId, number> = new Map()): string {
+  return columns
+    .map((c) => {
+      if (!c.content) return c.width ?? 'auto'
+      const n = widths.get(c.id) ?? c.label.length
+      // A one-digit number still needs room for its header's bold '#'.
+      return c.content.digits ? `calc(${Math.max(n, 2)}ch + 8px)` : `calc(${n + 1}ch + 16px)`
+    })
+    .join(' ')
 }

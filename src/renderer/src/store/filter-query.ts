@@ -3,8 +3,8 @@
  *
  * Terms are separated by spaces and all must hold; `-` in front negates one; values may be
  * quoted (`url:"/content/my site"`) and listed with commas (`status:404,500` = either).
- * Words without a known `key:` are free text, matched case-insensitively against the method,
- * host, URL, farm, deciding rule and render.
+ * Words without a `key:` are free text, matched case-insensitively against the method, host,
+ * URL, farm, deciding rule and render; a `word:` that is no known key is an error, not free text.
  */
 import type { TraceSummary } from '../../../shared/api'
 import type { Outcome } from '../../../shared/trace'
@@ -167,6 +167,14 @@ function valueTest(key: FilterKey, value: string): Predicate | string {
   }
 }
 
+/**
+ * `word:value` is meant as a key; a URL pasted as free text (`http://…`) or a path with a colon
+ * (`/a:b`, `en.html:1`) is not.
+ */
+function looksLikeKey(body: string, colon: number): boolean {
+  return /^[a-z][a-z_-]*$/i.test(body.slice(0, colon)) && !body.startsWith('//', colon + 1)
+}
+
 function withoutSlash(label: string): string {
   return label.replace(/^\//, '')
 }
@@ -190,6 +198,11 @@ export function parseFilter(input: string): ParsedFilter {
     const body = negated ? token.slice(1) : token
     const colon = body.indexOf(':')
     const key = colon > 0 ? (body.slice(0, colon).toLowerCase() as FilterKey) : null
+    if (key && !FILTER_KEYS.includes(key) && looksLikeKey(body, colon)) {
+      // A mistyped key read as free text would match nothing and leave the log empty without a word.
+      errors.push(`unknown key "${body.slice(0, colon)}:" (known keys: ${FILTER_KEYS.join(', ')})`)
+      continue
+    }
     if (key && FILTER_KEYS.includes(key)) {
       const values = body
         .slice(colon + 1)

@@ -44,16 +44,32 @@ export interface WaterfallBar {
   /** Offset and width in milliseconds from the start of the request. */
   start: number
   duration: number
-  kind: 'stage' | 'wait' | 'body'
+  kind: 'stage' | 'wait' | 'body' | 'other'
 }
+
+/** Below this the rest is clock noise, not time worth a bar (formatMs shows 0.01 ms steps). */
+const UNATTRIBUTED_MIN_MS = 0.01
 
 /**
  * Each stage where it ran: a stage's duration is the time since the previous one was recorded,
  * so stages follow one another. The render stage is split into waiting for the headers and
  * receiving the body (up to the end of the answer); stages recorded after it (response headers,
  * the cache write) continue from the headers, and the cache write may end after the answer did.
+ *
+ * The stages do not cover the whole answer: their clock starts when the pipeline does and each
+ * stage ends when it records its verdict, while the request's time (`durationMs`) runs from its
+ * arrival until the last byte is written to the client and every stage is done. What is left over
+ * (setting the request up before the first stage, and above all sending the answer after the last:
+ * a cached file or an error page streamed to the socket) is one last bar, `other`, so the bars
+ * end where the answer did rather than leaving a gap the text cannot explain.
  */
-export function waterfall(trace: RequestTrace): { bars: WaterfallBar[]; total: number; answered: number } {
+export function waterfall(trace: RequestTrace): {
+  bars: WaterfallBar[]
+  total: number
+  answered: number
+  /** Of `answered`, the time no stage recorded (the `other` bar's). */
+  unattributed: number
+} {
   const bars: WaterfallBar[] = []
   let at = 0
   for (const s of trace.stages) {
@@ -80,7 +96,13 @@ export function waterfall(trace: RequestTrace): { bars: WaterfallBar[]; total: n
     bars.push({ label: s.stage, start: at, duration: s.durationMs, kind: 'stage' })
     at += s.durationMs
   }
-  return { bars, total: Math.max(trace.durationMs, at), answered: trace.durationMs }
+  const covered = bars.reduce((end, b) => Math.max(end, b.start + b.duration), 0)
+  const rest = trace.durationMs - covered
+  const unattributed = rest >= UNATTRIBUTED_MIN_MS ? rest : 0
+  if (unattributed > 0) {
+    bars.push({ label: 'other (in no stage)', start: covered, duration: unattributed, kind: 'other' })
+  }
+  return { bars, total: Math.max(trace.durationMs, at), answered: trace.durationMs, unattributed }
 }
 
 /**

@@ -258,7 +258,10 @@ const acceptedKeepingSlashes: Record<EncodedSlashes, (target: string) => Accepte
 function acceptedIn(mode: EncodedSlashes, mergeSlashes: boolean): (target: string) => Accepted {
   return textMemo((target) => {
     const n = normaliseTarget(target, mode, mergeSlashes)
-    return { n, summary: !n.ok ? '' : n.steps.length > 0 ? n.steps.join('; ') : `accepted ${n.path}` }
+    if (!n.ok) return { n, summary: '' }
+    if (n.steps.length > 0) return { n, summary: n.steps.join('; ') }
+    // Nothing changed the path: the summary is the target as received, query included.
+    return { n, summary: `accepted ${n.rawPath}${n.query !== null ? '?' + n.query : ''}` }
   })
 }
 

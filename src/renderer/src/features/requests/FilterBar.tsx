@@ -1,14 +1,28 @@
 /** The filter input; problems in the query show under it without stopping the other terms. */
-import { useEffect, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import { useRequests } from '../../session-context'
 
-const HINT = 'Filter: status:404  outcome:blocked  farm:publishfarm  -ext:js  method:POST  duration:>100  text'
+/**
+ * Example queries, longest first: the input shows the longest that fits its width (beside an
+ * open request it has a third of the window), so the hint is never cut off mid-word; the whole
+ * one is the tooltip.
+ */
+const HINTS = [
+  'Filter: status:404  outcome:blocked  farm:publishfarm  -ext:js  method:POST  duration:>100  text',
+  'Filter: status:404  outcome:blocked  farm:publishfarm  text',
+  'Filter: status:404  farm:publishfarm',
+  'farm:publishfarm  status:404',
+  'status:404  -ext:js',
+  'Filter'
+]
 
 export function FilterBar() {
   const query = useRequests((s) => s.query)
   const errors = useRequests((s) => s.filter.errors)
   const setQuery = useRequests((s) => s.setQuery)
   const [text, setText] = useState(query)
+  const input = useRef<HTMLInputElement>(null)
+  const hint = useFittingHint(input)
 
   // Typing stays instant; the 10,000-row filter runs once the user pauses.
   useEffect(() => {
@@ -19,9 +33,11 @@ export function FilterBar() {
   return (
     <div className="filter-bar">
       <input
+        ref={input}
         type="search"
         spellCheck={false}
-        placeholder={HINT}
+        placeholder={hint}
+        title={HINTS[0]}
         aria-label="Filter requests"
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -34,4 +50,26 @@ export function FilterBar() {
       )}
     </div>
   )
+}
+
+/** The longest hint whose text fits inside the input (measured in its own font), again on every resize. */
+function useFittingHint(ref: RefObject<HTMLInputElement | null>): string {
+  const [hint, setHint] = useState(HINTS[0])
+  useLayoutEffect(() => {
+    const el = ref.current
+    const ctx = document.createElement('canvas').getContext('2d')
+    if (!el || !ctx) return
+    const fit = (): void => {
+      const css = getComputedStyle(el)
+      ctx.font = css.font
+      // The search input's clear button takes room at the end when it shows (only with text).
+      const room = el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 4
+      setHint(HINTS.find((h) => ctx.measureText(h).width <= room) ?? HINTS[HINTS.length - 1])
+    }
+    fit()
+    const observer = new ResizeObserver(fit)
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [ref])
+  return hint
 }

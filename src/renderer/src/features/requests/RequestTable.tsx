@@ -9,7 +9,7 @@ import type { TraceSummary } from '../../../../shared/api'
 import { OutcomePill, StatusCode } from '../../components/Pill'
 import { Empty } from '../../components/Empty'
 import { useRequests, useVanilla } from '../../session-context'
-import { columnsStore, gridTemplate, visibleColumns, type ColumnDef } from '../../store/columns'
+import { columnsStore, contentWidths, gridTemplate, visibleColumns, type ColumnDef } from '../../store/columns'
 import { formatBytes, formatMs } from '../../store/format'
 import { LocalTime } from '../../components/LocalTime'
 import { isAtBottom } from '../../store/requests'
@@ -28,7 +28,8 @@ export function RequestTable() {
   const hidden = useVanilla(columnsStore, (s) => s.hidden)
   const compact = selectedId !== null
   const columns = useMemo(() => visibleColumns(hidden, compact), [hidden, compact])
-  const template = useMemo(() => gridTemplate(columns), [columns])
+  // A string: rows re-render only when a column's width really changed.
+  const template = useMemo(() => gridTemplate(columns, contentWidths(columns, rows)), [columns, rows])
   const scroller = useRef<HTMLDivElement>(null)
   const lastTop = useRef(0)
 
@@ -76,7 +77,7 @@ export function RequestTable() {
       <div className="table-scroll" ref={scroller} onScroll={onScroll}>
         <div className="row header" style={{ gridTemplateColumns: template }} role="row">
           {columns.map((c) => (
-            <div key={c.id} className={`cell${c.align === 'right' ? ' right' : ''}`} role="columnheader">
+            <div key={c.id} className={`cell col-${c.id}${c.align === 'right' ? ' right' : ''}`} role="columnheader">
               {c.label}
             </div>
           ))}
@@ -144,7 +145,11 @@ const Row = memo(function Row({
       onClick={() => onSelect(row.id)}
     >
       {columns.map((c) => (
-        <div key={c.id} className={`cell cell-${c.id}${c.align === 'right' ? ' right' : ''}`} role="gridcell">
+        <div
+          key={c.id}
+          className={`cell cell-${c.id} col-${c.id}${c.align === 'right' ? ' right' : ''}`}
+          role="gridcell"
+        >
           <CellValue id={c.id} row={row} />
         </div>
       ))}
@@ -154,6 +159,8 @@ const Row = memo(function Row({
 
 function CellValue({ id, row }: { id: ColumnDef['id']; row: TraceSummary }) {
   switch (id) {
+    case 'seq':
+      return <>{row.seq}</>
     case 'time':
       return <LocalTime at={row.startedAt} />
     case 'method':
@@ -163,7 +170,7 @@ function CellValue({ id, row }: { id: ColumnDef['id']; row: TraceSummary }) {
     case 'url':
       return <span title={row.url}>{row.url}</span>
     case 'farm':
-      return <>{row.farm ?? '—'}</>
+      return <span title={row.farm ?? undefined}>{row.farm ?? '—'}</span>
     case 'status':
       return <StatusCode status={row.status} />
     case 'outcome':
@@ -171,7 +178,7 @@ function CellValue({ id, row }: { id: ColumnDef['id']; row: TraceSummary }) {
     case 'rule':
       return <>{row.rule ? `/${row.rule}` : ''}</>
     case 'render':
-      return <>{row.render ?? ''}</>
+      return <span title={row.render ?? undefined}>{row.render ?? ''}</span>
     case 'duration':
       return <>{formatMs(row.durationMs)}</>
     case 'size':

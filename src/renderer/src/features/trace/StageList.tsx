@@ -3,7 +3,7 @@
  * the stage consulted: every filter rule, every /virtualhosts value, every render attempt,
  * and the lines the module would have logged.
  */
-import { useState } from 'react'
+import { useState, type KeyboardEvent } from 'react'
 import type { TraceDetail } from '../../../../shared/api'
 import type { StageTrace } from '../../../../shared/trace'
 import type { FarmResult } from '../../../../shared/trace-match'
@@ -37,7 +37,9 @@ export function StageList({ detail }: { detail: TraceDetail }) {
             <div
               className="stage-row"
               onClick={() => expandable && toggle(i)}
+              onKeyDown={expandable ? (e) => onToggleKey(e, () => toggle(i)) : undefined}
               role={expandable ? 'button' : undefined}
+              tabIndex={expandable ? 0 : undefined}
               aria-expanded={expandable ? isOpen : undefined}
             >
               <span className="stage-toggle">{expandable ? (isOpen ? '▾' : '▸') : ''}</span>
@@ -82,6 +84,17 @@ export function StageList({ detail }: { detail: TraceDetail }) {
       })}
     </ol>
   )
+}
+
+/**
+ * A row with role=button must act like one from the keyboard (Enter and Space), as a native
+ * button would; keys pressed on a link inside it (the source link) stay the link's.
+ */
+function onToggleKey(e: KeyboardEvent<HTMLDivElement>, toggle: () => void): void {
+  if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return
+  // Space would also scroll the trace.
+  e.preventDefault()
+  toggle()
 }
 
 function hasMore(s: StageTrace): boolean {

@@ -93,6 +93,21 @@ export function TraceDetailPane({ id }: { id: string }) {
   )
 }
 
+/**
+ * "request #N" (N is the log's # column), a link that opens that request while the log still
+ * holds it.
+ */
+function RequestRef({ id }: { id: string }) {
+  const select = useRequests((s) => s.select)
+  const inLog = useRequests((s) => s.rows.some((r) => r.id === id))
+  if (!inLog) return <>request #{id} (no longer in the log)</>
+  return (
+    <button className="link-button" onClick={() => select(id)} title={`Open request #${id}`}>
+      request #{id}
+    </button>
+  )
+}
+
 function Overview({ detail }: { detail: TraceDetail }) {
   const { client } = useSession()
   const select = useRequests((s) => s.select)
@@ -175,8 +190,8 @@ function Overview({ detail }: { detail: TraceDetail }) {
       )}
       {t.replayedFrom && (
         <p className="overview-replayed muted" data-testid="replayed-from">
-          Same request head as request #{t.replayedFrom} on this configuration: its decisions up to the cache stage were
-          reused (those stages show 0 ms); the cache and render stages ran again.
+          Same request head as <RequestRef id={t.replayedFrom} /> on this configuration: its decisions up to the cache
+          stage were reused (those stages show 0 ms); the cache and render stages ran again.
         </p>
       )}
       {t.warnings.length > 0 && (

@@ -1,10 +1,13 @@
-/** Where the time went: each stage on one time axis, the render split into waiting and receiving. */
+/**
+ * Where the time went: each stage on one time axis, the render split into waiting and receiving,
+ * and the time no stage recorded as a last bar, so the bars add up to the time answered.
+ */
 import type { RequestTrace } from '../../../../shared/trace'
 import { formatMs } from '../../store/format'
 import { waterfall } from '../../store/trace-view'
 
 export function Waterfall({ trace }: { trace: RequestTrace }) {
-  const { bars, total, answered } = waterfall(trace)
+  const { bars, total, answered, unattributed } = waterfall(trace)
   const scale = total > 0 ? 100 / total : 0
   return (
     <div className="waterfall">
@@ -12,8 +15,14 @@ export function Waterfall({ trace }: { trace: RequestTrace }) {
         Answered in <b>{formatMs(answered)}</b>, from the request's arrival to the last byte sent
         {total > answered + 0.05 && <> (the cache file was written {formatMs(total - answered)} after that)</>}.
       </p>
+      {unattributed > 0 && (
+        <p className="muted" data-testid="wf-unattributed">
+          The stages recorded {formatMs(answered - unattributed)} of it. The other {formatMs(unattributed)} passed in no
+          stage: taking the request in before the first one, and sending the answer to the client after the last.
+        </p>
+      )}
       {bars.map((b, i) => (
-        <div key={i} className="wf-row">
+        <div key={i} className={`wf-row wf-row-${b.kind}`}>
           <span className="wf-label">{b.label}</span>
           <span className="wf-track">
             <span
