@@ -13,9 +13,10 @@ import { cutWholeBody } from './http/byte-ranges'
 import { SubstitutedBody } from './pipeline/substitute-body'
 import { ReadsWithHead } from './pipeline/reads-with-head'
 import type { SubstituteRules } from './pipeline/substitute'
-import { answer } from './pipeline/stages/answer'
+import { answer, headerFilterRefusedAnswer, headerFilterRefusedDocument } from './pipeline/stages/answer'
 import { withServerHeader } from './runtime/server-banner'
 import { fixupVary } from './http/fixup-vary'
+import { ownHeaderRefusal } from './http/header-filter'
 import { sharedHeaderValue } from './text-memo'
 import { spellName, spelledHeaders } from './http/header-spelling'
 import { inWireOrder, type HeadLines, type WireLine } from './http/wire-lines'
@@ -72,6 +73,8 @@ export class TracedReply implements Reply {
   private producerAborts: (() => void)[] = []
   /** mod_substitute's 500 went out instead of the answer: what its producer still does is ignored. */
   private superseded = false
+  /** httpd's header filter refused a head of this request once already (headerFilterRefuses). */
+  private headerFilterRefused = false
   private relayed = false
   private backendHead = false
   private typeRow = false
@@ -371,6 +374,8 @@ export class TracedReply implements Reply {
    */
   private send(status: number, headers: OutgoingHttpHeaders, reason: string | undefined): void {
     const ctx = this.ctx
+    const refusal = ownHeaderRefusal(headers)
+    if (refusal !== null) return this.headerFilterRefuses(status, refusal)
     const req = ctx.req
     const policy = ctx.vhost?.keepAlive ?? ctx.config.keepAlive
     const asked = { method: req.method, protocol: req.protocol, connection: req.headers.connection }
@@ -386,6 +391,50 @@ export class TracedReply implements Reply {
     else if (req.lastOnConnection && persistence.keep) persistence = CLOSE_CONNECTION
     const own = intoOwnLines(headers, persistence)
     this.inner.head(status, this.spelled(own.headers), reason, own.persistence, !this.backendHead && !this.typeRow)
+  }
+
+  /**
+   * httpd's header filter refuses the head (check_headers: a `Header` value with a control
+   * character, say). The first time, ap_die's 500 answers instead (its page unmeasured, as for a
+   * backend's head: answer.ts headerFilterRefusedAnswer), or, for an ErrorDocument's answer, the
+   * first request's own page for its status. Refused again (the `Header always` lines come back
+   * on that page), httpd gives up: its minimal answer, Date, Server and `Content-Length: 0`,
+   * with the status line of the page refused, no body, and the connection closed without a
+   * word (check_headers_recursion, an EOC bucket). Measured against apache2 2.4.68
+   * (test/httpd/header-filter-own-values.test.ts). What the abandoned answer's producer does
+   * after is ignored.
+   */
+  private headerFilterRefuses(status: number, why: string): void {
+    const ctx = this.ctx
+    ctx.record('response', 'error', `httpd's header filter refuses the answer: its ${why}`)
+    ctx.setOutcome('error')
+    const producers = this.producerAborts
+    this.producerAborts = []
+    for (const stop of producers) stop()
+    this.deflating = null
+    this.substituting = null
+    this.gzipNext = false
+    this.wireLines = undefined
+    if (this.headerFilterRefused) {
+      this.superseded = true
+      const minimal = withServerHeader({ 'content-length': 0 }, this.banner, false)
+      this.trace.response.status = status
+      this.trace.response.headers = traceHeaders(minimal)
+      this.inner.head(status, spelledHeaders(minimal, undefined), undefined, CLOSING)
+      this.inner.end()
+      return
+    }
+    this.headerFilterRefused = true
+    this.relayed = false
+    this.backendHead = false
+    this.typeRow = false
+    this.backendNames = undefined
+    const document = ctx.errorDocumentRunning
+    const done =
+      document !== undefined ? headerFilterRefusedDocument(ctx, document) : headerFilterRefusedAnswer(ctx, status)
+    // The page went out (or the minimal answer): the abandoned answer's body follows no more.
+    if (done === true) this.superseded = true
+    else void done.then(() => (this.superseded = true))
   }
 
   /**

@@ -35,3 +35,24 @@ export function headerFilterRefusal(fields: readonly [string, string][], hop: Re
   }
   return null
 }
+
+/**
+ * check_headers on the head the workbench is about to send (the `Header` directives' values, an
+ * r->uri decoded into one): the first name or value it refuses, in words for the trace, or null.
+ * A value with a control character (AH02430) is what a configuration can make; a name the
+ * `Header` directive wrote is a token already.
+ */
+export function ownHeaderRefusal(headers: Readonly<Record<string, unknown>>): string | null {
+  for (const name in headers) {
+    const value = headers[name]
+    if (value === undefined) continue
+    if (!HTTP_TOKEN.test(name))
+      return `header name '${asLogged(name)}' is no token, which httpd's header filter refuses (AH02429)`
+    for (const one of Array.isArray(value) ? value : [value]) {
+      const text = String(one)
+      if (VALUE_CONTROL.test(text))
+        return `${name} header value '${asLogged(text)}' holds a control character, which httpd's header filter refuses (AH02430)`
+    }
+  }
+  return null
+}

@@ -244,6 +244,12 @@ export class RequestContext {
   /** A HEAD's answer, also when an ErrorDocument's internal GET makes it (httpd's r->header_only). */
   headerOnly: boolean
 
+  /**
+   * The status an ErrorDocument's internal request is answering for this request while it runs
+   * (errorDocumentRedirect): httpd's header filter, refusing that answer's head, walks back to
+   * this request (ap_die's r_1st_err), whose status line its last answer keeps.
+   */
+  errorDocumentRunning: number | undefined = undefined
   get isErrorDocument(): boolean {
     return this.errorDocumentStatus !== undefined
   }

@@ -246,7 +246,9 @@ function errorDocumentRedirect(
   // headers_in is shared: the spelling of the headers RequestHeader added comes along.
   sub.addedHeaderNames = [...ctx.addedHeaderNames]
   sub.headerLines = ctx.headerLines
+  ctx.errorDocumentRunning = status
   return Promise.resolve(runPipeline(sub)).then(() => {
+    ctx.errorDocumentRunning = undefined
     // Nothing went out: the document's request failed, or handed up a failure of its own.
     if (!outer.headersSent) failed = true
     const deeper = sub.recursiveError
@@ -287,6 +289,16 @@ function errorDocumentRedirect(
 export function headerFilterRefusedAnswer(ctx: RequestContext, backendStatus: number): true | Promise<true> {
   ctx.unmeasuredError = true
   return backendStatus === 200 ? answer(ctx, 500) : recursiveErrorAnswer(ctx, 500, backendStatus)
+}
+
+/**
+ * ap_die(500) from httpd's header filter on an ErrorDocument's answer (`errorDocumentStatus`, the
+ * status it answered for): ap_die walks back to the first request (r_1st_err) and sends its own
+ * page for that status, no ErrorDocument tried again.
+ */
+export function headerFilterRefusedDocument(ctx: RequestContext, errorDocumentStatus: number): true {
+  ctx.unmeasuredError = true
+  return recursiveErrorAnswer(ctx, errorDocumentStatus, errorDocumentStatus)
 }
 
 /**
