@@ -1,6 +1,6 @@
 /**
  * The error pages httpd sends without a length: a 416 the byte-range filter makes after the
- * content-length filter saw the file, and a 413 the input filter makes when a body passes
+ * content-length filter saw the file (or a proxied answer measured whole), and a 413 the input filter makes when a body passes
  * LimitRequestBody. Whether each is chunked or ended by the close depends on the client's
  * protocol and Connection header, on keep-alive running out (MaxKeepAliveRequests) and on the
  * status (413 drops the connection, 416 does not). Debian's apache2 against the workbench, byte
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { classicSideBySide, serverLines } from './classic'
 import { converse, nodeParserOnly, transcript, type Step } from './conversation'
 import type { RunningPair } from './harness'
+import { proxiedSideBySide } from './raw-backend'
 
 const FILES = { 'a.txt': 'hello world\n', 'up/b.txt': 'b\n' }
 
@@ -90,4 +91,34 @@ describe('error pages sent without a length, every head read by Node’s parser 
     nodeParserOnly(() => classicSideBySide(FILES, lines)),
     false
   )
+})
+
+describe('the 416 the byte-range filter makes of a proxied answer', () => {
+  const { running } = proxiedSideBySide(
+    (b, d) => [
+      ...serverLines(['proxy', 'proxy_http', 'mime'], d),
+      'KeepAliveTimeout 1',
+      'MaxKeepAliveRequests 3',
+      'ProxyRequests Off',
+      `ProxyPass /p/ ${b}/b/`
+    ],
+    FILES
+  )
+  const proxied = (scenario: string, protocol: string, more = ''): string =>
+    head('GET', `/p/${scenario}`, protocol, `Range: bytes=999-\r\n${more}`)
+
+  // A measured answer is cut whole (a 416 here, counted twice as a file's is); a chunked one
+  // reaches the filter in pieces and goes out whole.
+  it('frames and counts it as apache2 does, whether the backend measured its answer or chunked it', async () => {
+    for (const scenario of ['reason', 'chunked']) {
+      for (const request of [
+        proxied(scenario, 'HTTP/1.1'),
+        proxied(scenario, 'HTTP/1.1', CLOSE),
+        proxied(scenario, 'HTTP/1.1', KEEP),
+        proxied(scenario, 'HTTP/1.0', KEEP)
+      ])
+        await expectSame(running, [request], 1500)
+      await expectSame(running, [plain + plain + proxied(scenario, 'HTTP/1.1')], 1500)
+    }
+  }, 30_000)
 })
