@@ -14,6 +14,7 @@ import { LocalEngineApi } from '../main/engine/engine-api'
 import { startHeadlessServer, type HeadlessServer } from '../main/headless/server'
 import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
 import { displayPath } from './check'
+import { unreachableRenderWarnings } from './render-warnings'
 import { loadOrReport } from './load-or-report'
 
 export async function serveCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -114,9 +115,10 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       }
       out(`UI: ${ui.uiUrl}`)
     }
-    // Without it, a newcomer whose AEM is not running sees every page wait for the retries and
-    // end in a 503, and nothing at the console says why.
-    if (!demo) void engine.reachabilityProbed().then(() => warnUnreachableRenders(engine, out))
+    if (!demo)
+      void engine.reachabilityProbed().then(() => {
+        for (const line of unreachableRenderWarnings(engine.active.farms, engine.active.loaded.variables)) out(line)
+      })
 
     await signal.received
     await Promise.all([ui?.close(), engine.stop(), demo?.close()])
@@ -154,17 +156,6 @@ function warnMissingDocroots(engine: Engine, out: (s: string) => void): void {
       `Warning: farm /${m.farm} caches nothing: its /docroot ${m.docroot} does not exist ("not cacheable: document root non-existent"). ` +
         `The workbench creates docroots only inside its cache folder ${engine.docroot} (when that exists); ` +
         `create ${m.docroot} and it is used from the next request, without a reload.`
-    )
-  }
-}
-
-function warnUnreachableRenders(engine: Engine, out: (s: string) => void): void {
-  for (const h of engine.renderHealth()) {
-    if (h.up) continue
-    out(
-      `Warning: render /${h.farm}/${h.render} does not answer (${h.lastError ?? h.origin}): ` +
-        `requests for it end in a 503 after the retries until it does. Start AEM there, or restart with ` +
-        `--aem host:port for another address, or --demo for the built-in demo site.`
     )
   }
 }

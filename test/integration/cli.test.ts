@@ -453,13 +453,20 @@ describe('dispatcher-workbench command line', () => {
       }
     })
 
-    it('says at start which render does not answer and what to do, naming only that one (no AEM running: every page would be a 503)', async () => {
+    it('says at start which render does not answer and what to do, naming only renders a request can reach (no AEM running: every page would be a 503)', async () => {
       const live = net.createServer((socket) => socket.destroy())
       await new Promise<void>((resolve) => live.listen(0, '127.0.0.1', resolve))
       const livePort = (live.address() as net.AddressInfo).port
       const deadPort = await freePort()
+      const aemPort = await freePort()
       const cfg = writeConfig(
         dispatcherAny([
+          // AMS's catch-all farm: its filter allows nothing, so its render (Apache itself on :80 there) is never asked.
+          {
+            name: 'catchall',
+            renders: [{ host: '127.0.0.1', port: deadPort }],
+            filter: '      /0001 { /type "deny" /url "*" }'
+          },
           {
             name: 'publish',
             renders: [
@@ -467,18 +474,28 @@ describe('dispatcher-workbench command line', () => {
               { host: '127.0.0.1', port: livePort }
             ],
             filter: filterF()
-          }
-        ])
+          },
+          { name: 'sdk', virtualhosts: ['sdk.example'], renders: [{ host: '${AEM_HOST}', port: 0 }], extra: '' }
+        ]).replace('/port "0"', '/port "${AEM_PORT}"')
       )
-      const cli = startCli(['serve', cfg.dir, '--port', '0', '--no-ui', '--no-watch'])
+      const cli = startCli(['serve', cfg.dir, '--port', '0', '--no-ui', '--no-watch', '--aem', `127.0.0.1:${aemPort}`])
       try {
-        const m = await cli.waitFor(/^Warning: render (.+) does not answer \((.+)\): (.+)$/m)
-        expect(m.slice(1)).toEqual([
-          '/publish/r0',
-          `Unable to connect socket to 127.0.0.1:${deadPort}: Connection refused`,
-          'requests for it end in a 503 after the retries until it does. Start AEM there, or restart with --aem host:port for another address, or --demo for the built-in demo site.'
+        await cli.waitFor(/^Warning: render \/sdk\/r0 /m)
+        const lines = cli
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('does not answer'))
+        const refused = (port: number) =>
+          `(Unable to connect socket to 127.0.0.1:${port}: Connection refused): requests for it end in a 503 after the retries until it does.`
+        expect(lines).toEqual([
+          // Written with its address: --aem (given here) cannot move it.
+          expect.stringMatching(
+            new RegExp(
+              `^Warning: render /publish/r0 does not answer ${escapeRe(refused(deadPort))} Start AEM there, or change the address where it is written \\(.*dispatcher\\.any:\\d+\\): --aem and --demo set \\$\\{AEM_HOST\\}/\\$\\{AEM_PORT\\}, which this render does not use\\.$`
+            )
+          ),
+          `Warning: render /sdk/r0 does not answer ${refused(aemPort)} Start AEM there, or restart with --aem host:port for another address, or --demo for the built-in demo site.`
         ])
-        expect(cli.output().match(/does not answer/g)).toHaveLength(1)
       } finally {
         cli.child.kill('SIGTERM')
         cfg.remove()
@@ -583,3 +600,8 @@ describe('check reports what only compiling shows', () => {
     expect(r.stdout).toMatch(/dispatcher\.any:4:\d+: error PATTERN_INVALID_REGEX filter rule \/0001 \/url/)
   })
 })
+
+/** `s` as a regular expression matching it literally. */
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
