@@ -508,6 +508,9 @@ describe('X-Cache-Info on the answers Apache makes itself (§8.3: also on 404 si
 })
 
 describe('a denied URL with a file in the cache (§5.8, pitfall 8)', () => {
+  const outlived = (file: string, url: string): string =>
+    `${file} is in the cache although /filter denies its URL (GET ${url}): cached files outlive filter changes; empty the cache after changing filters`
+
   it('is still denied (filter first), and the trace warns that the cached file outlived a filter change', async () => {
     const s = await cacheStackForThisTest()
     const rel = '/libs/old/page.html'
@@ -515,10 +518,22 @@ describe('a denied URL with a file in the cache (§5.8, pitfall 8)', () => {
     fs.writeFileSync(s.abs(rel), '<html>cached before the filter changed</html>')
     const denied = await s.get(rel)
     expect(denied.status).toBe(404)
-    expect(denied.trace.warnings).toEqual([
-      `${s.abs(rel)} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
-    ])
+    expect(denied.trace.warnings).toEqual([outlived(s.abs(rel), rel)])
+    // The query does not matter when the file's own URL is denied.
+    expect((await s.get(`${rel}?debug=1`)).trace.warnings).toEqual([outlived(s.abs(rel), rel)])
     expect((await s.get('/libs/other/page.html')).trace.warnings).toEqual([])
+  })
+
+  it('a request denied only for its query string (/0013 debug=*) says nothing of the cached page it names', async () => {
+    const s = await cacheStackForThisTest()
+    const stored = s.nextStore(PAGE)
+    expect((await s.get(PAGE)).status).toBe(200)
+    await stored
+    expect(fs.existsSync(s.abs(PAGE))).toBe(true)
+    const denied = await s.get(`${PAGE}?debug=layout`)
+    expect(denied.status).toBe(404)
+    expect(denied.trace.outcome).toBe('blocked')
+    expect(denied.trace.warnings).toEqual([])
   })
 })
 

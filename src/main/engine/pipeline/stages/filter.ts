@@ -74,16 +74,26 @@ function deny(ctx: RequestContext): true | Promise<true> {
   return answer(ctx, 404)
 }
 
-/** A /filter denial: a cached copy of the URL (checked only now, off the allowed path) is worth a warning. */
+/**
+ * A /filter denial: a cached copy of the URL (checked only now, off the allowed path) is worth a
+ * warning when the filter denies that copy's own request too (GET, the path without the query):
+ * only then was it cached under rules since changed. A GET with a denied query string, or a
+ * POST, to a page the filter lets through is an ordinary denial.
+ */
 function denyByFilter(ctx: RequestContext): true | Promise<true> {
   const store = ctx.farm!.cache?.store
   const cached = store ? cachedFileAt(store, fileNameOf(ctx.decodedPath)) : null
-  if (cached !== null) {
+  if (cached !== null && deniesCachedCopy(ctx)) {
     ctx.warn(
-      `${cached.abs} is in the cache although /filter denies its URL: cached files outlive filter changes; empty the cache after changing filters (§5.8, pitfall 8)`
+      `${cached.abs} is in the cache although /filter denies its URL (GET ${ctx.path}): cached files outlive filter changes; empty the cache after changing filters`
     )
   }
   return deny(ctx)
+}
+
+function deniesCachedCopy(ctx: RequestContext): boolean {
+  const req = { method: 'GET', url: ctx.path, query: null, protocol: ctx.req.protocol }
+  return decideFilter(ctx.farm!.filter, req).decision === 'deny'
 }
 
 /**
