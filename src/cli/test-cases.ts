@@ -3,6 +3,8 @@
  * (YAML or JSON) is a list of requests with expectations; see README "Test cases".
  */
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import YAML from 'yaml'
 import { Engine } from '../main/engine/engine'
@@ -142,9 +144,18 @@ export function testCommand(argv: string[], out: (s: string) => void): number {
     throw new UsageError(`${file}: ${(e as Error).message}`)
   }
   const cases = parseCases(text, file)
-  const engine = new Engine({ ...runtimeOptions(values), config, watch: false })
-  if (!loadOrReport(engine, out)) return 1
-  const results = runCases(engine, cases)
+  // Without --docroot, each run judges its cases against an empty cache folder of its own: the
+  // default one is shared with `serve` of the same configuration, and whatever was browsed
+  // there would turn an expected "forwarded" into a hit.
+  const ownCache = values.docroot === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'dw-test-cache-')) : undefined
+  let results: ReturnType<typeof runCases>
+  try {
+    const engine = new Engine({ ...runtimeOptions(values), docroot: ownCache ?? values.docroot, config, watch: false })
+    if (!loadOrReport(engine, out)) return 1
+    results = runCases(engine, cases)
+  } finally {
+    if (ownCache !== undefined) fs.rmSync(ownCache, { recursive: true, force: true })
+  }
   const failed = results.filter((r) => !r.ok).length
   if (values.json) out(JSON.stringify({ passed: results.length - failed, failed, results }, null, 2))
   else {

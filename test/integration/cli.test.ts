@@ -12,6 +12,7 @@ import { dispatcherAny, filterF, writeConfig, type TempConfig } from './support/
 import { runCli, startCli, REPO_ROOT } from './support/cli'
 import { send } from './support/http-client'
 import { freePort } from './support/ports'
+import { defaultDocroot } from '../../src/main/engine/runtime/cache-runtime'
 
 const GOOD = dispatcherAny([{ name: 'publish', renders: [{ host: '127.0.0.1', port: 4503 }], filter: filterF() }])
 
@@ -354,6 +355,39 @@ describe('dispatcher-workbench command line', () => {
         expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 0 failed')
       } finally {
         cases.remove()
+      }
+    })
+
+    it("does not depend on what a serve of the same configuration cached: a page in the default cache folder is still 'forwarded'", async () => {
+      const cfg = writeConfig(
+        dispatcherAny([
+          {
+            name: 'publish',
+            renders: [{ host: '127.0.0.1', port: 4503 }],
+            filter: filterF(),
+            extra: '    /cache { /docroot "${PUBLISH_DOCROOT}" /rules { /0 { /glob "*" /type "allow" } } }'
+          }
+        ]),
+        {
+          'cases.yaml': [
+            '- request: GET /content/site/en.html',
+            '  expect: { status: null, cacheable: true, outcome: miss-stored }',
+            ''
+          ].join('\n')
+        }
+      )
+      // What `serve` of this configuration would have stored after one visit.
+      const shared = path.join(defaultDocroot(cfg.dir), 'html')
+      fs.mkdirSync(path.join(shared, 'content', 'site'), { recursive: true })
+      fs.writeFileSync(path.join(shared, 'content', 'site', 'en.html'), '<html>cached</html>')
+      try {
+        const r = await runCli(['test', cfg.dir, path.join(cfg.dir, 'cases.yaml')])
+        expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed')
+        expect(r.code).toBe(0)
+        expect(fs.existsSync(path.join(shared, 'content', 'site', 'en.html'))).toBe(true)
+      } finally {
+        cfg.remove()
+        fs.rmSync(path.dirname(path.dirname(shared)), { recursive: true, force: true })
       }
     })
 
