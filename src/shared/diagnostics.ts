@@ -69,6 +69,21 @@ export class DiagnosticSink {
   }
 }
 
+/**
+ * The diagnostics without repeats, in the order first found. A file `$include`d by two farms is
+ * read, and checked, once per farm; the same finding at the same place is one thing to fix.
+ */
+export function uniqueDiagnostics(items: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>()
+  return items.filter((d) => {
+    const p = d.pos
+    const key = JSON.stringify([d.code, d.severity, d.category, p?.file, p?.line, p?.column, d.message])
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 /** `default.vhost:42`: how trace lines name a directive's place (the file's name, not its path). */
 export function shortPos(pos: SourcePos): string {
   return `${pos.file.split(/[\\/]/).pop()}:${pos.line}`

@@ -7,7 +7,7 @@
  */
 import path from 'node:path'
 import type { ApacheConfig, ConfigLayout, Farm, LoadedConfig, VirtualHost } from '../../../shared/config-model'
-import { DiagnosticSink } from '../../../shared/diagnostics'
+import { DiagnosticSink, uniqueDiagnostics } from '../../../shared/diagnostics'
 import { parseAnyFile, parseAnyText } from './any/parser'
 import type { ApacheParseResult } from './apache/ast'
 import { DEFAULT_LOADED_MODULES, loadApacheConfig } from './apache/load'
@@ -255,6 +255,8 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
   // What it compiles is kept for compileConfig, which would otherwise compile it all again.
   const vhosts = opts.keepCompiled ? new Map<VirtualHost, VhostApache>() : undefined
   for (const d of compileDiagnostics(loaded, filterOf, readMapFile, vhosts)) sink.add(d)
+  // Deduplicated only now: the Apache loader moves positions after the fact (atReportedLines).
+  loaded.diagnostics = uniqueDiagnostics(sink.items)
   if (vhosts) keepPrecompiled(loaded, { filters, vhosts })
   return loaded
 }
