@@ -146,6 +146,11 @@ export interface VirtualHostCheck {
   hostMatched: boolean
   /** `null` when the value has no URI part (then any URI matches). */
   uriMatched: boolean | null
+  /**
+   * Set when the host part missed only because the `Host` header carries a port (a browser adds
+   * any non-default one): why, and which value would match. Absent otherwise.
+   */
+  portHint?: string
 }
 
 export type FarmMatchKind = 'host+uri' | 'host' | 'fallback'
@@ -167,4 +172,9 @@ export interface FarmResult {
   logLine: string | null
   /** One sentence for the user. */
   reason: string
+  /**
+   * For a fallback only: the value that would have matched the `Host` header without its port,
+   * and what to write instead. Absent otherwise.
+   */
+  portNote?: string
 }

@@ -4,6 +4,7 @@
  * keeps serving, and fixing the file brings the next generation in.
  */
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -242,7 +243,57 @@ describe('the renders screen', () => {
     expect(await get(served.proxy, '/content/demo/us/en.html?unreachable=back')).toBe(200)
   })
 
+  it("a /virtualhosts value a browser's Host misses by its port says so under its row in the farm stage", async () => {
+    const farms = path.join(served.configDir, 'conf.dispatcher.d/enabled_farms')
+    const named = path.join(farms, 'aa-named.farm')
+    await tab('config')
+    const generation = Number(/generation (\d+)/.exec((await textOf(ui.page.locator('.reload-state'))) ?? '')?.[1])
+    // Included before default.farm, so walked after it: publishfarm's "*" still takes the request.
+    fs.writeFileSync(
+      named,
+      fs
+        .readFileSync(path.join(farms, 'default.farm'), 'utf8')
+        .replace('/publishfarm {', '/namedfarm {')
+        .replace('$include "../virtualhosts/virtualhosts.any"', '"www.example.com"')
+    )
+    try {
+      await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain(`generation ${generation + 1}`)
+      const port = new URL(served.proxy).port
+      // The status is the render's business; the farm stage is what this is about.
+      await getWithHost(served.proxy, '/content/demo/us/en.html?named-host', `www.example.com:${port}`)
+      await tab('requests')
+      await ui.page.locator('.rows .row', { hasText: 'named-host' }).click()
+      const stage = ui.page.locator('.detail-pane .stage[data-stage="farm"]')
+      await stage.locator('.stage-row').click()
+      await expect
+        .poll(() => textOf(stage.locator('.farm-checks tr.port-hint')), POLL)
+        .toBe(
+          `does not match 'www.example.com:${port}': the port is part of the compared host; ` +
+            `'www.example.com:${port}' (this port) or 'www.example.com:*' (any port) would match`
+        )
+      await screenshot(ui.page, 'trace-farm-port-hint')
+    } finally {
+      fs.rmSync(named)
+    }
+  })
+
   it('the page logged no errors', () => {
     expect(ui.errors).toEqual([])
   })
 })
+
+/** One GET through the proxy with the Host header a browser would send for a named host. */
+function getWithHost(base: string, target: string, host: string): Promise<number> {
+  const u = new URL(base)
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: target, headers: { host }, agent: false },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      }
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}

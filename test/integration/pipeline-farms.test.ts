@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/engine/config/load'
+import type { FarmResult } from '../../src/shared/trace-match'
 import { dispatcherAny, embeddedConfigCopy, embeddedConfigWithVhost, farmText, type FarmSpec } from './support/config'
 import { stackForThisTest, type Stack } from './support/engine'
 import type { CountingUpstream } from './support/upstream'
@@ -103,6 +104,27 @@ describe('§12.2 farm selection through the listener', () => {
       "No farm matches host 'www.a.com:8080', selected last farm 'B'"
     )
     await expectFarm(s, '/without-port.html', 'www.a.com', 'A')
+  })
+
+  it("V6 through the listener: the farm stage's one line and the value's row say the port is why (the decision stays B)", async () => {
+    const s = await stackForThisTest({
+      upstreams: ['A', 'B'],
+      any: (up) => dispatcherAny(farms(up, { A: ['www.a.com'], B: ['www.b.com'] }))
+    })
+    await expectFarm(s, '/browser.html', 'www.a.com:8080', 'B')
+    const stage = (await s.traceOf('/browser.html')).stages.find((st) => st.stage === 'farm')!
+    expect(stage.summary).toBe(
+      "No farm matches host 'www.a.com:8080', selected last farm 'B'; 'www.a.com' (/A) would match without the port: " +
+        "the port is part of the compared host, 'www.a.com:*' matches any port"
+    )
+    const rows = (stage.detail as FarmResult).checked.map((c) => [c.value, c.portHint ?? null])
+    expect(rows).toEqual([
+      ['www.b.com', null],
+      [
+        'www.a.com',
+        "does not match 'www.a.com:8080': the port is part of the compared host; 'www.a.com:8080' (this port) or 'www.a.com:*' (any port) would match"
+      ]
+    ])
   })
 })
 

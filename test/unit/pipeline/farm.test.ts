@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Farm } from '../../../src/shared/config-model'
-import { selectFarm, type FarmRequest } from '../../../src/main/engine/pipeline/farm'
+import { selectFarm, selectFarmMemo, type FarmRequest } from '../../../src/main/engine/pipeline/farm'
 
 const FILE = '/virtual/farms.any'
 let line = 0
@@ -160,5 +160,68 @@ describe('/virtualhosts value matching (§3.3)', () => {
   it('the result is plain JSON', () => {
     const r = selectFarm([farm('A', 'www.a.com')], get('www.a.com'))
     expect(JSON.parse(JSON.stringify(r))).toEqual(r)
+  })
+})
+
+describe('a value the Host header misses only by its port (a browser adds any non-default port)', () => {
+  it('names the miss on that value and what would match; the decision stays the fallback', () => {
+    const farms = [farm('publishfarm', 'www.example.com'), farm('catchall', 'localhost')]
+    const r = selectFarm(farms, get('www.example.com:18080'))
+    expect([r.farm, r.matchedBy]).toEqual(['catchall', 'fallback'])
+    expect(r.warning).toBe("No farm matches host 'www.example.com:18080', selected last farm 'catchall'")
+    expect(r.checked.map((c) => [c.value, c.hostMatched, c.portHint])).toEqual([
+      ['localhost', false, undefined],
+      [
+        'www.example.com',
+        false,
+        "does not match 'www.example.com:18080': the port is part of the compared host; " +
+          "'www.example.com:18080' (this port) or 'www.example.com:*' (any port) would match"
+      ]
+    ])
+    expect(r.portNote).toBe(
+      "'www.example.com' (/publishfarm) would match without the port: the port is part of the compared host, " +
+        "'www.example.com:*' matches any port"
+    )
+    expect(r.reason).toBe(
+      "no /virtualhosts value matches host 'www.example.com:18080', so the last farm 'catchall' is used; " + r.portNote
+    )
+  })
+
+  it('the suggested values keep the scheme and URI parts, and the hint holds for globs and IPv6 hosts', () => {
+    const r = selectFarm(
+      [farm('shop', 'https://*.Example.com/shop/*'), farm('v6', '[[]::1]')],
+      get('www.example.com:8443', '/blog', 'https')
+    )
+    expect(r.checked.find((c) => c.farm === 'shop')?.portHint).toBe(
+      "does not match 'www.example.com:8443': the port is part of the compared host; " +
+        "'https://*.Example.com:8443/shop/*' (this port) or 'https://*.Example.com:*/shop/*' (any port) would match"
+    )
+    const v6 = selectFarm([farm('v6', '[[]::1]')], get('[::1]:8080'))
+    expect(v6.checked[0].portHint).toContain("'[[]::1]:*' (any port)")
+  })
+
+  it('no hint where the port is not why: no port in the header, another host, a value with another port, a match', () => {
+    const farms = [farm('A', 'www.a.com'), farm('B', 'www.b.com:80'), farm('C', 'www.c.com*')]
+    const hints = (host: string) => selectFarm(farms, get(host)).checked.map((c) => c.portHint)
+    expect(hints('www.x.com')).toEqual([undefined, undefined, undefined])
+    expect(hints('www.x.com:8080')).toEqual([undefined, undefined, undefined])
+    expect(hints('www.b.com:8080')).toEqual([undefined, undefined, undefined])
+    const matched = selectFarm(farms, get('www.c.com:8080'))
+    expect([matched.farm, matched.matchedBy, matched.portNote]).toEqual(['C', 'host+uri', undefined])
+    expect(matched.checked.map((c) => c.portHint)).toEqual([undefined, undefined, undefined])
+  })
+
+  it('a value that missed by the port is still named when another value matched (its row says why)', () => {
+    const r = selectFarm([farm('site', 'www.a.com'), farm('any', '*')], get('www.a.com:8080'))
+    expect([r.farm, r.matchedBy, r.portNote]).toEqual(['any', 'host+uri', undefined])
+    expect(r.checked[1].portHint).toMatch(/^does not match 'www.a.com:8080': the port is part/)
+  })
+
+  it('a remembered decision keeps the note for the next URI of the same host', () => {
+    const farms = [farm('site', 'www.a.com'), farm('other', 'www.b.com')]
+    const first = selectFarmMemo(farms, get('www.a.com:8080', '/one.html'))
+    const next = selectFarmMemo(farms, get('www.a.com:8080', '/two.html'))
+    expect(first.portNote).toMatch(/^'www.a.com' \(\/site\) would match without the port/)
+    expect([next.request.uri, next.portNote, next.reason]).toEqual(['/two.html', first.portNote, first.reason])
   })
 })

@@ -9,11 +9,14 @@
  * docs, which name the first farm: `fallback: 'first'` gives that reading).
  *
  * Host names compare without regard to case (DNS names are case-insensitive); the port is part of the
- * compared text, so `"www.a.com"` does not match `Host: www.a.com:8080` (§3.3, UNCERTAIN).
+ * compared text, so `"www.a.com"` does not match `Host: www.a.com:8080` (§3.3, UNCERTAIN). Such a
+ * miss is named in the check's `portHint` and, when the request fell back, in `portNote`
+ * (farm-port-hint.ts): a browser adds any non-default port, so this is the usual first surprise.
  */
 import type { Farm, Sourced } from '../../../shared/config-model'
 import type { FarmResult, VirtualHostCheck } from '../../../shared/trace-match'
 import { compileGlob } from '../match/glob'
+import { fallbackPortNote, valuePortHint } from './farm-port-hint'
 
 export interface FarmRequest {
   /** Host header as sent, may include `:port`. */
@@ -78,6 +81,8 @@ export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionO
   const which = opts.fallback ?? 'last'
   const index = which === 'last' ? farms.length - 1 : 0
   const name = farms[index].name
+  const portNote = fallbackPortNote(checked)
+  const reason = `no /virtualhosts value matches host '${req.host}', so the ${which} farm '${name}' is used`
   return {
     farm: name,
     index,
@@ -87,7 +92,8 @@ export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionO
     request,
     warning: `No farm matches host '${req.host}', selected ${which} farm '${name}'`,
     logLine: null,
-    reason: `no /virtualhosts value matches host '${req.host}', so the ${which} farm '${name}' is used`
+    reason: portNote === undefined ? reason : `${reason}; ${portNote}`,
+    ...(portNote === undefined ? {} : { portNote })
   }
 }
 
@@ -160,7 +166,8 @@ function withRequest(known: FarmResult, req: FarmRequest): FarmResult {
     request: { host: req.host, uri: req.uri, scheme: req.scheme },
     warning: known.warning,
     logLine: known.logLine,
-    reason: known.reason
+    reason: known.reason,
+    ...(known.portNote === undefined ? {} : { portNote: known.portNote })
   }
 }
 
@@ -175,6 +182,9 @@ function walkOrder(farms: Farm[]): { farm: Farm; farmIndex: number; entry: Sourc
 
 function compare(farm: Farm, farmIndex: number, entry: Sourced<string>, req: FarmRequest): VirtualHostCheck {
   const parsed = parseValue(entry.value)
+  const matches = hostGlob(parsed.host)
+  const hostMatched = matches(req.host)
+  const portHint = hostMatched ? undefined : valuePortHint({ value: entry.value, ...parsed }, req.host, matches)
   return {
     farm: farm.name,
     farmIndex,
@@ -182,8 +192,9 @@ function compare(farm: Farm, farmIndex: number, entry: Sourced<string>, req: Far
     pos: entry.pos,
     ...parsed,
     schemeMatched: parsed.scheme === null || parsed.scheme === req.scheme,
-    hostMatched: hostGlob(parsed.host)(req.host),
-    uriMatched: parsed.uri === null ? null : uriGlob(parsed.uri)(req.uri)
+    hostMatched,
+    uriMatched: parsed.uri === null ? null : uriGlob(parsed.uri)(req.uri),
+    ...(portHint === undefined ? {} : { portHint })
   }
 }
 

@@ -21,7 +21,9 @@ export function farm(ctx: RequestContext): boolean | Promise<boolean> {
   ctx.farm = ctx.config.farms[result.index]
   ctx.trace.farm = result.farm ?? undefined
   if (result.warning) ctx.warn(result.warning)
-  ctx.record('farm', 'pass', result.warning ?? result.reason, {
+  // The module's warning is the one line, plus, when the port alone kept a value from matching, why.
+  const summary = result.warning === null ? result.reason : [result.warning, result.portNote].filter(Boolean).join('; ')
+  ctx.record('farm', 'pass', summary, {
     detail: result,
     log: forwarded === null ? logOf(result) : [forwarded, ...logOf(result)],
     source: result.value?.pos ?? ctx.farm.farm.pos

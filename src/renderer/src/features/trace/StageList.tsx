@@ -3,7 +3,7 @@
  * the stage consulted: every filter rule, every /virtualhosts value, every render attempt,
  * and the lines the module would have logged.
  */
-import { useState, type KeyboardEvent } from 'react'
+import { Fragment, useState, type KeyboardEvent } from 'react'
 import type { TraceDetail } from '../../../../shared/api'
 import type { StageTrace } from '../../../../shared/trace'
 import type { FarmResult } from '../../../../shared/trace-match'
@@ -130,16 +130,22 @@ function FarmChecks({ result }: { result: FarmResult }) {
             {result.checked.map((c, i) => {
               const matched = c.schemeMatched && c.hostMatched && c.uriMatched !== false
               return (
-                <tr
-                  key={i}
-                  className={matched && result.value?.value === c.value && result.farm === c.farm ? 'decided' : ''}
-                >
-                  <td>/{c.farm}</td>
-                  <td className="mono">{c.value}</td>
-                  <td>{c.hostMatched ? '✓' : '✗'}</td>
-                  <td>{c.uriMatched === null ? '—' : c.uriMatched ? '✓' : '✗'}</td>
-                  <td>{c.pos && <SourceLink pos={c.pos} />}</td>
-                </tr>
+                <Fragment key={i}>
+                  <tr className={matched && result.value?.value === c.value && result.farm === c.farm ? 'decided' : ''}>
+                    <td>/{c.farm}</td>
+                    <td className="mono">{c.value}</td>
+                    <td>{c.hostMatched ? '✓' : '✗'}</td>
+                    <td>{c.uriMatched === null ? '—' : c.uriMatched ? '✓' : '✗'}</td>
+                    <td>{c.pos && <SourceLink pos={c.pos} />}</td>
+                  </tr>
+                  {/* A bare ✗ for a value that misses only by the port a browser added says nothing. */}
+                  {c.portHint && (
+                    <tr className="port-hint">
+                      <td />
+                      <td colSpan={4}>{c.portHint}</td>
+                    </tr>
+                  )}
+                </Fragment>
               )
             })}
           </tbody>
