@@ -11,6 +11,7 @@
 import path from 'node:path'
 import type { DiagnosticCategory, DiagnosticSink, Severity, SourcePos } from '../../../../shared/diagnostics'
 import { CONTENT_CACHE_SIZE, ContentCache } from '../content-cache'
+import { enabledHint } from '../enabled-hint'
 import { readConfigFile, type ReadResult } from '../files'
 import { FsMemo } from '../fs-memo'
 import type { VariableScope } from '../variables'
@@ -359,7 +360,7 @@ class AnyParser {
           'warning',
           'INCLUDE_GLOB_EMPTY',
           'include',
-          `$include "${includePath}" matches no file (looked for ${r.tried.join(' and ')})`,
+          `$include "${includePath}" matches no file (looked for ${r.tried.join(' and ')})${enabledHint(r.tried[0] ?? includePath, this.memo)}`,
           pos
         )
       } else {

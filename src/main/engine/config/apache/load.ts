@@ -13,6 +13,7 @@ import path from 'node:path'
 import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
 import type { ApacheConfig } from '../../../../shared/config-model'
 import { FsMemo } from '../fs-memo'
+import { enabledHint } from '../enabled-hint'
 import type { VariableScope } from '../variables'
 import type { ApacheDirectiveNode, ApacheNode, ApacheParseResult, ApacheSectionNode } from './ast'
 import { evaluateCondition, isConditionalSection } from './conditions'
@@ -460,14 +461,19 @@ class ApacheLoader {
       this.opts.sink.error(
         APACHE_INCLUDE_MISSING,
         'include',
-        `${message} (Include needs existing files; use IncludeOptional if it may be absent)`,
+        `${message} (Include needs existing files; use IncludeOptional if it may be absent)${enabledHint(target.resolved, this.memo)}`,
         pos
       )
       return
     }
     if (target.error !== undefined && !optional) {
       // httpd stops at the first file it cannot open: the configuration is refused.
-      this.opts.sink.error(APACHE_INCLUDE_MISSING, 'include', target.error, pos)
+      this.opts.sink.error(
+        APACHE_INCLUDE_MISSING,
+        'include',
+        target.error + enabledHint(target.files[0]?.file ?? '', this.memo),
+        pos
+      )
       return
     }
     for (const t of target.files) {
