@@ -11,10 +11,12 @@ export type StageName =
  * What the request became:
  * hit — served from the cache; miss-stored — fetched and stored; miss-uncacheable — fetched,
  * not stored; stale — a stale copy served (grace period or serveStaleOnError); blocked —
- * refused by a filter, a rewrite [F] or the accept stage; redirect — a 3xx from a rewrite;
- * flush — an invalidation request; static — served by "Apache" without the Dispatcher
- * (no dispatcher-handler, probes); proxied — relayed by mod_proxy (ProxyPass, ProxyPassMatch,
- * a rewrite's [P]), bypassing the Dispatcher; error — the render failed or could not be reached.
+ * refused by a filter, a rewrite [F], the accept stage or a flush's /allowedClients; redirect —
+ * a 3xx from a rewrite; flush — an invalidation request carried out; static — served by
+ * "Apache" without the Dispatcher (no dispatcher-handler, probes); proxied — relayed by
+ * mod_proxy (ProxyPass, ProxyPassMatch, a rewrite's [P]), bypassing the Dispatcher; error — the
+ * render failed or could not be reached, or an invalidation request was refused as unreadable
+ * (400) or for a farm without a cache docroot (404).
  */
 export type Outcome =
   | 'hit'

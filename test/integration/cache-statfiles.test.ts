@@ -5,9 +5,10 @@
  * from the cache or go to the render again.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RequestTrace } from '../../src/shared/trace'
+import type { Outcome, RequestTrace } from '../../src/shared/trace'
 import { toExplainJson } from '../../src/cli/explain-json'
 import { cacheStackForThisTest, statfilesIn, tempDocroot, type CacheStack } from './support/cache'
 
@@ -283,29 +284,38 @@ async function explainedAndServed(
 }
 
 describe('explain of a flush answers with the status serving it gives (§7.2, §7.3 step 6)', () => {
-  const cases: [string, 'GET' | 'POST', Record<string, string>, number][] = [
-    ['an Activate', 'POST', { 'cq-action': 'Activate', 'cq-handle': HANDLE }, 200],
-    ['an Activate sent as a GET', 'GET', { 'cq-action': 'Activate', 'cq-handle': HANDLE }, 200],
-    ['a Delete', 'POST', { 'cq-action': 'Delete', 'cq-handle': HANDLE }, 200],
-    ['the connection test (CQ-Action: Test)', 'POST', { 'cq-action': 'Test' }, 200],
-    ['an Activate without CQ-Handle', 'POST', { 'cq-action': 'Activate' }, 400]
+  // Only a flush carried out has the 'flush' outcome: a refused one must not read as a success.
+  const cases: [string, 'GET' | 'POST', Record<string, string>, number, Outcome][] = [
+    ['an Activate', 'POST', { 'cq-action': 'Activate', 'cq-handle': HANDLE }, 200, 'flush'],
+    ['an Activate sent as a GET', 'GET', { 'cq-action': 'Activate', 'cq-handle': HANDLE }, 200, 'flush'],
+    ['a Delete', 'POST', { 'cq-action': 'Delete', 'cq-handle': HANDLE }, 200, 'flush'],
+    ['the connection test (CQ-Action: Test)', 'POST', { 'cq-action': 'Test' }, 200, 'flush'],
+    ['an Activate without CQ-Handle', 'POST', { 'cq-action': 'Activate' }, 400, 'error']
   ]
-  for (const [what, method, headers, status] of cases) {
-    it(`${what} from an allowed client: ${status}`, async () => {
+  for (const [what, method, headers, status, outcome] of cases) {
+    it(`${what} from an allowed client: ${status}, outcome ${outcome}`, async () => {
       const s = await cacheStackForThisTest({ statfileslevel: 3 })
       await s.prime(`${HANDLE}.html`)
       const r = await explainedAndServed(s, method, headers)
-      expect(r.served[0]).toBe(status)
+      expect(r.served.slice(0, 2)).toEqual([status, outcome])
       expect(r.explained).toEqual(r.served)
     })
   }
 
-  it('an Activate from a client /allowedClients denies: 403', async () => {
+  it('an Activate from a client /allowedClients denies: 403, outcome blocked', async () => {
     const s = await cacheStackForThisTest({
       allowedClients: `/0 { /glob "*" /type "allow" } /1 { /glob "127.0.0.1" /type "deny" }`
     })
     const r = await explainedAndServed(s, 'POST', { 'cq-action': 'Activate', 'cq-handle': HANDLE })
-    expect(r.served[0]).toBe(403)
+    expect(r.served.slice(0, 2)).toEqual([403, 'blocked'])
+    expect(r.explained).toEqual(r.served)
+  })
+
+  it('an Activate for a farm whose /docroot does not exist: 404, outcome error', async () => {
+    const missing = path.join(os.tmpdir(), `dw-no-docroot-${process.pid}-${Date.now()}`)
+    const s = await cacheStackForThisTest({ docroot: missing })
+    const r = await explainedAndServed(s, 'POST', { 'cq-action': 'Activate', 'cq-handle': HANDLE })
+    expect(r.served.slice(0, 2)).toEqual([404, 'error'])
     expect(r.explained).toEqual(r.served)
   })
 })

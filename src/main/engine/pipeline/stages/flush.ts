@@ -81,9 +81,13 @@ function answerFlushed(ctx: RequestContext, status: number): true {
   return true
 }
 
-/** An invalidation request the module cannot read (no or a bad CQ-Handle), explained or served alike. */
+/**
+ * An invalidation request the module cannot read (no or a bad CQ-Handle), explained or served
+ * alike. Nothing was flushed: its outcome is 'error', not the 'flush' of one carried out.
+ */
 function answerInvalid(ctx: RequestContext, parsed: Extract<ParsedInvalidation, { ok: false }>): true | Promise<true> {
   ctx.record('flush', 'stop', `invalid flush request: ${parsed.reason}`)
+  ctx.setOutcome('error')
   return answer(ctx, parsed.status)
 }
 
@@ -98,7 +102,8 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
       ? `whose /docroot ${cache.store.docroot.root} does not exist`
       : 'which has no cache docroot'
     ctx.record('flush', 'stop', `invalidation request for farm /${active.farm.name}, ${why}: nothing to invalidate`)
-    ctx.setOutcome('flush')
+    // A refused flush must not read as one carried out: the farm's configuration is at fault.
+    ctx.setOutcome('error')
     return answer(ctx, 404)
   }
   // The connection's peer, not mod_remoteip's client: flush-client.ts says why.
@@ -108,7 +113,8 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
       detail: { allowedClients: client },
       log: [`Flushing rejected from ${client.checked}`]
     })
-    ctx.setOutcome('flush')
+    // Refused by access control, as a /filter denial or a Require is.
+    ctx.setOutcome('blocked')
     return answer(ctx, 403)
   }
   const propagate = active.farm.propagateSyndPost.value && ctx.req.method === 'POST'
@@ -116,8 +122,8 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
     // Nothing is carried out, but the request is answered as serving it would be: the same
     // refusal of a bad request, the plan's status for a good one.
     const parsed = parseInvalidation(ctx.headers, '')
-    ctx.setOutcome('flush')
     if (!parsed.ok) return answerInvalid(ctx, parsed)
+    ctx.setOutcome('flush')
     const plan = planFlush(cache.policy, parsed.request)
     const deletions = plannedDeletions(cache.store, plan).map((d) => d.relPath)
     const what = wouldDo(plan, deletions, client)
@@ -130,8 +136,8 @@ export function flush(ctx: RequestContext): boolean | Promise<boolean> {
   const store = cache.store
   return readBody(ctx.req.body, propagate).then(async (raw) => {
     const parsed = parseInvalidation(ctx.headers, raw.subarray(0, MAX_BODY).toString('utf8'))
-    ctx.setOutcome('flush')
     if (!parsed.ok) return answerInvalid(ctx, parsed)
+    ctx.setOutcome('flush')
     const plan = planFlush(cache.policy, parsed.request)
     // Before the /invalidateHandler's wait: a copy a visitor stores meanwhile is no kept one.
     const kept = keptCopies(store, plan)
