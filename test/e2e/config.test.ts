@@ -221,12 +221,12 @@ describe('the renders screen', () => {
       .toMatch(
         new RegExp(
           `^no render answered: 127\\.0\\.0\\.1:${dead}: Connection refused, 5 attempts in 5 rounds over 4\\.\\d s ` +
-            '\\(/numberOfRetries 5, /retryDelay 1 s\\); Unable to connect to any backend in farm publishfarm: 503$'
+            '\\(/numberOfRetries 5 by default, /retryDelay 1 s by default\\); Unable to connect to any backend in farm publishfarm: 503$'
         )
       )
     await stage.locator('.stage-row').click()
     expect(await textOf(stage.locator('.attempts-note'))).toMatch(
-      /^5 attempts in 5 rounds over 4\.\d s: \/numberOfRetries "5" allows 5 rounds, each trying every render once, and \/retryDelay "1" waits 1 s between rounds\.$/
+      /^5 attempts in 5 rounds over 4\.\d s: the default \/numberOfRetries \(5\) allows 5 rounds, each trying every render once, and the default \/retryDelay waits 1 s between rounds\.$/
     )
     const attempts = stage.locator('.render-attempts tbody tr')
     expect(await attempts.count()).toBe(5)

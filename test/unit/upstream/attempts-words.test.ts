@@ -61,6 +61,22 @@ describe('no render answered', () => {
     ])
   })
 
+  it('settings the farm does not write are said to be the defaults, not quoted as if written', async () => {
+    const clock = fakeClock()
+    const r = await runAttempts(plan([{ label: '0', origin: 'localhost:4503' }]), failing(clock, ['ECONNREFUSED'], [1]))
+    const retries = { numberOfRetries: 5, retryDelaySeconds: 1, defaulted: { numberOfRetries: true, retryDelay: true } }
+    expect(unavailableSummary(r.attempts, retries, FARM_LINE)).toBe(
+      'no render answered: localhost:4503: Connection refused, 5 attempts in 5 rounds over 4.0 s ' +
+        '(/numberOfRetries 5 by default, /retryDelay 1 s by default); Unable to connect to any backend in farm publishfarm: 503'
+    )
+    expect(attemptsNote(r.attempts, retries)).toBe(
+      '5 attempts in 5 rounds over 4.0 s: the default /numberOfRetries (5) allows 5 rounds, each trying every render once, ' +
+        'and the default /retryDelay waits 1 s between rounds.'
+    )
+    const written = { ...retries, defaulted: { numberOfRetries: false, retryDelay: true } }
+    expect(attemptsNote(r.attempts, written)).toContain('/numberOfRetries "5" allows 5 rounds')
+  })
+
   it('two renders failing differently: each cause with its count, in the order first heard', async () => {
     const clock = fakeClock()
     const r = await runAttempts(

@@ -13,11 +13,21 @@ import { roundsOf, type AttemptRecord } from './attempts'
 export interface RetrySettings {
   numberOfRetries: number
   retryDelaySeconds: number
+  /** Which of the two the farm does not set (the module's defaults apply): said as such, not quoted as written. */
+  defaulted?: { numberOfRetries?: boolean; retryDelay?: boolean }
 }
 
 /** The farm's `/numberOfRetries` and `/retryDelay` as the attempt loop used them. */
 export function retrySettings(farm: Farm): RetrySettings {
-  return { numberOfRetries: farm.numberOfRetries.value, retryDelaySeconds: farm.retryDelay.value }
+  return {
+    numberOfRetries: farm.numberOfRetries.value,
+    retryDelaySeconds: farm.retryDelay.value,
+    // A value read from the configuration carries its position; a default has none.
+    defaulted: {
+      numberOfRetries: farm.numberOfRetries.pos === undefined,
+      retryDelay: farm.retryDelay.pos === undefined
+    }
+  }
 }
 
 /**
@@ -47,11 +57,13 @@ export function noRenderAnswered(attempts: readonly AttemptRecord[], retries: Re
 export function attemptsNote(attempts: readonly AttemptRecord[], retries: RetrySettings): string | undefined {
   if (attempts.length < 2) return undefined
   const rounds = roundsOf(retries.numberOfRetries)
-  const delay =
-    rounds > 1
-      ? `, and /retryDelay "${retries.retryDelaySeconds}" waits ${seconds(retries.retryDelaySeconds)} between rounds`
-      : ''
-  return `${span(attempts)}: /numberOfRetries "${retries.numberOfRetries}" allows ${plural(rounds, 'round')}, each trying every render once${delay}.`
+  const d = retries.defaulted ?? {}
+  const delayIs = d.retryDelay ? 'the default /retryDelay' : `/retryDelay "${retries.retryDelaySeconds}"`
+  const delay = rounds > 1 ? `, and ${delayIs} waits ${seconds(retries.retryDelaySeconds)} between rounds` : ''
+  const triesAre = d.numberOfRetries
+    ? `the default /numberOfRetries (${retries.numberOfRetries})`
+    : `/numberOfRetries "${retries.numberOfRetries}"`
+  return `${span(attempts)}: ${triesAre} allows ${plural(rounds, 'round')}, each trying every render once${delay}.`
 }
 
 /**
@@ -75,8 +87,10 @@ function span(attempts: readonly AttemptRecord[]): string {
 }
 
 function policy(retries: RetrySettings, roundsMade: number): string {
-  const tries = `/numberOfRetries ${retries.numberOfRetries}`
-  return roundsMade > 1 ? `${tries}, /retryDelay ${seconds(retries.retryDelaySeconds)}` : tries
+  const d = retries.defaulted ?? {}
+  const tries = `/numberOfRetries ${retries.numberOfRetries}${d.numberOfRetries ? ' by default' : ''}`
+  const delay = `/retryDelay ${seconds(retries.retryDelaySeconds)}${d.retryDelay ? ' by default' : ''}`
+  return roundsMade > 1 ? `${tries}, ${delay}` : tries
 }
 
 function lastRound(attempts: readonly AttemptRecord[]): number {
