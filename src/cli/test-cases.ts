@@ -12,6 +12,8 @@ import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
 import { displayPath } from './check'
 import { toExplainJson, type ExplainJson } from './explain-json'
 import { loadOrReport } from './load-or-report'
+import { OUTCOME_LABEL } from '../shared/outcome-labels'
+import type { Outcome } from '../shared/trace'
 
 export interface TestCase {
   name?: string
@@ -46,6 +48,13 @@ const EXPECT_KEYS = new Set([
   'cacheInfo'
 ])
 
+const OUTCOMES = Object.keys(OUTCOME_LABEL) as Outcome[]
+
+/** `miss-uncacheable` or its label `not cacheable`: the outcome meant, undefined when none. */
+function outcomeId(v: unknown): Outcome | undefined {
+  return OUTCOMES.find((o) => o === v || OUTCOME_LABEL[o] === v)
+}
+
 export function parseCases(text: string, file: string): TestCase[] {
   let data: unknown
   try {
@@ -65,6 +74,16 @@ export function parseCases(text: string, file: string): TestCase[] {
         throw new UsageError(
           `${file}: case ${i + 1}: unknown expectation "${k}" (known: ${[...EXPECT_KEYS].join(', ')})`
         )
+    }
+    const outcome = tc.expect.outcome
+    if (outcome !== undefined) {
+      // The request log's words are accepted too: an outcome is written as the UI shows it.
+      const id = outcomeId(outcome)
+      if (id === undefined)
+        throw new UsageError(
+          `${file}: case ${i + 1}: unknown outcome ${JSON.stringify(outcome)} (known: ${OUTCOMES.map((o) => `${o} ("${OUTCOME_LABEL[o]}")`).join(', ')})`
+        )
+      tc.expect.outcome = id
     }
     return tc
   })

@@ -391,6 +391,32 @@ describe('dispatcher-workbench command line', () => {
       }
     })
 
+    it('an outcome is written as the request log shows it or by its id; an unknown one is refused with the list (exit 2)', async () => {
+      const cases = writeConfig(GOOD, {
+        'cases.yaml': [
+          '- request: GET /content/site/en.html?x=1',
+          '  expect: { outcome: not cacheable }',
+          '- request: GET /content/site/en.html?x=1',
+          '  expect: { outcome: miss-uncacheable }',
+          '- request: GET /libs/x.html',
+          '  expect: { outcome: blocked }',
+          ''
+        ].join('\n'),
+        'bad.yaml': '- request: GET /content/site/en.html\n  expect: { outcome: cached }\n'
+      })
+      try {
+        const ok = await runCli(['test', cases.dir, path.join(cases.dir, 'cases.yaml')])
+        expect(ok.stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 0 failed')
+        const bad = await runCli(['test', cases.dir, path.join(cases.dir, 'bad.yaml')])
+        expect(bad.code).toBe(2)
+        expect(bad.stderr).toContain(
+          'case 1: unknown outcome "cached" (known: hit ("hit"), miss-stored ("miss · stored"), miss-uncacheable ("not cacheable"),'
+        )
+      } finally {
+        cases.remove()
+      }
+    })
+
     it('a wrong expectation: exit 1 and a FAIL line naming what differed and the rule that decided, with its file:line', async () => {
       const cases = writeConfig(GOOD, {
         'cases.yaml': [
