@@ -204,9 +204,14 @@ export const SMALL_SET_ROOTS: CorpusRoot[] = [
     // `/0086 { … /extension 'json' "*.cart.json" }`: a stray string inside a rule; RewriteLog and
     // RewriteLogLevel exist only in 2.2 (httpd 2.4 refuses them; the configuration still loads).
     // `/0089 { /url "j_security_check" }` and `/0177 { /url "GET /libs/…" }` never match: the
-    // URL always begins with "/".
+    // URL always begins with "/". `/0086 allow /method "GET" /extension 'json'` never decides:
+    // `/0088 deny /extension "json"`, after it, matches all it matches, so it lets no .json
+    // anywhere through (no PITFALL_EXTENSION_WITHOUT_PATH for it; /0041's and /0092's stand).
     warnings: [
       d('MODEL_STRAY_STRING', 'dispatcher.any', 139),
+      d('PITFALL_NEVER_DECIDES', 'dispatcher.any', 139),
+      d('PITFALL_EXTENSION_WITHOUT_PATH', 'dispatcher.any', 117),
+      d('PITFALL_EXTENSION_WITHOUT_PATH', 'dispatcher.any', 149),
       d('PITFALL_NEVER_MATCHES', 'dispatcher.any', 143),
       d('PITFALL_NEVER_MATCHES', 'dispatcher.any', 153),
       d('APACHE_REMOVED_DIRECTIVE', 'httpd.conf', 564),

@@ -10,13 +10,25 @@ import { globNeedsChar } from '../match/glob'
 import type { FilterProblem } from './filter'
 import { methodCaseMessage, methodsMissedByCase, whyNeverMatches } from './filter-never-matches'
 
+/** What the rest of the filter tells about a rule (filter-never-decides.ts). */
+export interface RuleContext {
+  /** The rule is an allow that never decides (a later deny matches all it matches): it lets nothing through. */
+  neverDecides: boolean
+  /** Some allow rule of the filter can decide: without one, a deny that misses requests changes nothing. */
+  filterAllows: boolean
+}
+
 /**
  * Rules that do not do what they seem to (dispatcher-behavior.md §10, pitfalls 1, 2, 5 and 7),
  * and properties that no request satisfies (filter-never-matches.ts), as warnings with the
  * rule's position. The decision itself is unchanged: the module applies such rules exactly as
- * written.
+ * written. The warnings that a rule lets requests through are left out where, by `context`,
+ * it cannot.
  */
-export function rulePitfalls(rule: FilterRule): FilterProblem[] {
+export function rulePitfalls(
+  rule: FilterRule,
+  context: RuleContext = { neverDecides: false, filterAllows: true }
+): FilterProblem[] {
   const warnings: FilterProblem[] = []
   const spec = (element: FilterElement): PatternSpec | undefined =>
     rule.matchers.find((m) => m.element === element)?.pattern
@@ -30,7 +42,7 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
     if (missed.length > 0) warn('PITFALL_METHOD_CASE', element, pattern.pos, methodCaseMessage(pattern, missed))
   }
   const glob = spec('glob')
-  if (rule.type === 'allow' && glob) {
+  if (rule.type === 'allow' && glob && !context.neverDecides) {
     warn(
       'PITFALL_ALLOW_GLOB',
       'glob',
@@ -45,6 +57,7 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
     !spec('path') &&
     !spec('url') &&
     !glob &&
+    !context.neverDecides &&
     whyRuleNeverMatches(rule) === null
   ) {
     const ext = exampleWord(extension) ?? 'css'
@@ -72,7 +85,13 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
     }
   }
   const query = spec('query')
-  if (rule.type === 'deny' && query && query.kind === 'glob' && /^[^*?[]+=/.test(query.source)) {
+  if (
+    rule.type === 'deny' &&
+    context.filterAllows &&
+    query &&
+    query.kind === 'glob' &&
+    /^[^*?[]+=/.test(query.source)
+  ) {
     warn(
       'PITFALL_ANCHORED_QUERY_DENY',
       'query',
@@ -86,9 +105,10 @@ export function rulePitfalls(rule: FilterRule): FilterProblem[] {
 /**
  * §10.4: `/selectors` is tried against each selector, so `/selectors "model"` allows a chain
  * holding model among others (`a.model.infinity.json`). Said of an allow rule no later deny rule
- * on selectors narrows (the SDK's default filters follow theirs with one).
+ * on selectors narrows (the SDK's default filters follow theirs with one), and not of one that
+ * never decides (`neverDecides[i]`, filter-never-decides.ts).
  */
-export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
+export function selectorChainPitfalls(rules: FilterRule[], neverDecides: readonly boolean[] = []): FilterProblem[] {
   const warnings: FilterProblem[] = []
   const selectorsOf = (r: FilterRule): PatternSpec | undefined =>
     r.matchers.find((m) => m.element === 'selectors')?.pattern
@@ -96,7 +116,7 @@ export function selectorChainPitfalls(rules: FilterRule[]): FilterProblem[] {
     const selectors = selectorsOf(rule)
     // An empty pattern ("", '', '()') matches only a request without selectors, never a chain.
     if (rule.type !== 'allow' || !selectors || selectors.source.replace(/[()]/g, '') === '') return
-    if (whyRuleNeverMatches(rule) !== null) return
+    if (whyRuleNeverMatches(rule) !== null || neverDecides[i]) return
     if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
     const selector = exampleWord(selectors) ?? 'model'
     warnings.push(

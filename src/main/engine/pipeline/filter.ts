@@ -29,6 +29,7 @@ import { PatternError } from '../match/posix-regex'
 import { decompose } from '../match/sling'
 import { problem, rulePitfalls, selectorChainPitfalls, whyRuleNeverMatches } from './filter-pitfalls'
 import { almostAllowed } from './filter-almost'
+import { coveringDenies, filterAllowsSomething, neverDecidesPitfalls, neverDecidesReason } from './filter-never-decides'
 
 export interface FilterRequest {
   method: string
@@ -52,6 +53,7 @@ export interface FilterProblem extends Diagnostic {
     | 'PITFALL_SELECTOR_CHAIN'
     | 'PITFALL_BRACKET_DOT'
     | 'PITFALL_NEVER_MATCHES'
+    | 'PITFALL_NEVER_DECIDES'
     | 'PITFALL_METHOD_CASE'
   /** Label of the rule. */
   rule: string
@@ -109,16 +111,21 @@ export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
   const problems: FilterProblem[] = []
   const warnings: FilterProblem[] = []
   const compiled: CompiledRule[] = []
-  for (const rule of rules ?? []) {
+  const all = rules ?? []
+  const covering = coveringDenies(all)
+  const filterAllows = filterAllowsSomething(all, covering)
+  all.forEach((rule, i) => {
     const matchers: CompiledMatcher[] = []
     for (const { element, pattern: spec } of rule.matchers) {
       matchers.push(compileMatcher(rule, element, spec, problems, warnings))
     }
     const quick = matchers.slice().sort((a, b) => QUICK_ORDER[a.element] - QUICK_ORDER[b.element])
-    compiled.push({ rule, matchers, quick, note: ruleNote(rule, matchers) })
-    warnings.push(...rulePitfalls(rule))
-  }
-  warnings.push(...selectorChainPitfalls(rules ?? []))
+    compiled.push({ rule, matchers, quick, note: ruleNote(rule, matchers, covering[i]) })
+    warnings.push(...rulePitfalls(rule, { neverDecides: covering[i] !== null, filterAllows }))
+  })
+  warnings.push(...neverDecidesPitfalls(all, covering))
+  const neverDecides = covering.map((c) => c !== null)
+  warnings.push(...selectorChainPitfalls(all, neverDecides))
   return { present: rules !== undefined, rules: compiled, problems, warnings, decided: new Map() }
 }
 
@@ -219,16 +226,18 @@ function traceRule({ rule, matchers, note }: CompiledRule, parts: FilterParts): 
 
 /**
  * Why the rule never matches or never decides, shown on its row of every request's trace: a
- * rule no request can match (filter-never-matches.ts, also a `check` warning) is then marked
- * where the user looks for why it did not apply.
+ * rule no request can match (filter-never-matches.ts), or an allow a later deny overrides on
+ * every request it matches (filter-never-decides.ts), both also `check` warnings, is then
+ * marked where the user looks for why it did not apply.
  */
-function ruleNote(rule: FilterRule, matchers: CompiledMatcher[]): string | undefined {
+function ruleNote(rule: FilterRule, matchers: CompiledMatcher[], cover: FilterRule | null): string | undefined {
   if (matchers.length === 0) return 'the rule has no /glob and no element properties, so it never matches'
   const broken = matchers.find((m) => m.error)
   if (broken) return `the /${broken.element} regular expression is invalid, so the rule never matches`
   const why = whyRuleNeverMatches(rule)
   if (why !== null) return `the rule never matches any request: ${why}`
   if (rule.type === null) return 'the rule has no valid /type ("allow" or "deny"), so it never decides'
+  if (cover) return `the rule never decides: ${neverDecidesReason(cover)}`
   return undefined
 }
 
