@@ -162,6 +162,16 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     apacheParse = loaded.parsedFile
     loaded.files.forEach((f) => files.add(f))
     loaded.watchDirs.forEach((d) => watchDirs.add(d))
+    // An AMS tree copied without its conf/ folder: traces then name base-httpd.conf's lines
+    // (its <Directory "/">), a file the user has never seen. (An AEMaaCS project never has one:
+    // the SDK image brings it, and the stand-in is what the user expects there.)
+    if (loc.apacheRoot === baseHttpdConf() && loc.layout === 'classic')
+      sink.info(
+        'APACHE_BASE_HTTPD',
+        'include',
+        `${path.join(loc.serverRoot, 'conf', 'httpd.conf')} does not exist: the workbench's stand-in for it is read instead (${loc.apacheRoot}: the usual modules and server defaults, <Directory "/">, then Include conf.d/*.conf)`,
+        { file: loc.apacheRoot, line: 1, column: 1 }
+      )
   }
 
   let anyFile = dispatcherAnyFile(loc, apache, memo, mapAbsolute)
