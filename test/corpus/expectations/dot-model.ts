@@ -134,7 +134,11 @@ export const DOT_MODEL_ROOTS: CorpusRoot[] = [
   }),
   fixture('model/farm/complete', {
     errors: [],
-    warnings: [at('MODEL_DEPRECATED', 'model/farm/complete/dispatcher.any', 77)],
+    warnings: [
+      at('MODEL_DEPRECATED', 'model/farm/complete/dispatcher.any', 77),
+      // /stickyConnectionsFor "/myFolder" under /rules that allow *.html: its pages are cached.
+      at('PITFALL_STICKY_CACHED', 'model/farm/complete/dispatcher.any', 57)
+    ],
     check: (c) => {
       const f = farmNamed(c, 'farm_with_everything')
       expect(f.renders.map((r) => r.port.value)).toEqual([4503])

@@ -19,6 +19,7 @@ import {
 import { keyOf, SectionReader } from './reader'
 import { buildRenders } from './renders-section'
 import { reportSharedDocrootLevels } from './shared-docroot'
+import { reportStickyCached } from './sticky-cached'
 
 export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): DispatcherConfig {
   const r = new SectionReader(sink)
@@ -54,6 +55,7 @@ export function buildDispatcherConfig(doc: AnyDocument, sink: DiagnosticSink): D
     sink.error('MODEL_NO_FARMS', 'model', '/farms defines no farm: nothing can handle a request', farmsPos)
   reportDuplicateFarms(config.farms, sink)
   reportSharedDocrootLevels(config.farms, sink)
+  reportStickyCached(config.farms, sink)
   return config
 }
 
@@ -244,7 +246,7 @@ function clientheadersPitfall(farm: Farm, r: SectionReader): void {
 }
 
 /** AMS flush farms have a cache and virtualhosts but forward nothing; they need no render. */
-function isFlushOnly(farm: Farm): boolean {
+export function isFlushOnly(farm: Farm): boolean {
   return !!farm.cache && farm.virtualhosts.some((v: Sourced<string>) => /flush/i.test(v.value))
 }
 
