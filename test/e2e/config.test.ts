@@ -277,6 +277,33 @@ describe('the renders screen', () => {
     }
   })
 
+  it('an AMS or classic configuration: the run mode, an SDK-only define, is disabled and says why; the render field is the publish one', async () => {
+    const classic = fs.mkdtempSync(path.join(os.tmpdir(), 'classic-config-'))
+    made.push(classic)
+    fs.writeFileSync(
+      path.join(classic, 'dispatcher.any'),
+      '/farms { /site { /virtualhosts { "*" } /renders { /0 { /hostname "${PUBLISH_IP}" /port "${PUBLISH_PORT}" } } } }\n'
+    )
+    await tab('config')
+    const form = ui.page.locator('.card.runtime')
+    expect(await form.getByLabel('Run mode').isDisabled()).toBe(false)
+    await ui.page.getByLabel('Configuration folder').fill(classic)
+    await ui.page.getByRole('button', { name: 'Open', exact: true }).click()
+    try {
+      await expect.poll(() => textOf(ui.page.locator('.config-view dd').first()), POLL).toBe(classic)
+      expect(await form.getByLabel('Run mode').isDisabled()).toBe(true)
+      expect(await textOf(form.locator('#run-mode-note'))).toBe(
+        "the AEMaaCS SDK's -D ENVIRONMENT_… define, which a configuration of this layout does not read"
+      )
+      expect(await textOf(form.locator('label').first().locator('span'))).toBe('publish render')
+      await screenshot(ui.page, 'config-runtime-classic')
+    } finally {
+      await ui.page.getByLabel('Configuration folder').fill(served.configDir)
+      await ui.page.getByRole('button', { name: 'Open', exact: true }).click()
+      await expect.poll(() => textOf(ui.page.locator('.config-view dd').first()), POLL).toBe(served.configDir)
+    }
+  })
+
   it('the page logged no errors', () => {
     expect(ui.errors).toEqual([])
   })

@@ -27,6 +27,8 @@ export function RuntimeSection({ status }: { status: ConfigStatus }) {
   const [error, setError] = useState<string | null>(null)
   const changed =
     aem.trim() !== (current.aem ?? '') || runMode !== current.runMode || fallbackFarm !== current.fallbackFarm
+  // The run mode is the SDK's `-D ENVIRONMENT_<MODE>`: an AMS or classic configuration never reads it.
+  const sdk = status.layout === 'aemaacs' || status.layout === 'embedded-default'
 
   const apply = async (): Promise<void> => {
     configStore.setState({ busy: true })
@@ -53,12 +55,17 @@ export function RuntimeSection({ status }: { status: ConfigStatus }) {
         }}
       >
         <label>
-          <span>AEM render</span>
+          <span>{sdk ? 'AEM render' : 'publish render'}</span>
           <input
             type="text"
             value={aem}
             onChange={(e) => setAem(e.target.value)}
             placeholder={`host:port (the configuration's own: ${ownAddress(status) ?? 'none'})`}
+            title={
+              sdk
+                ? 'Sets ${AEM_HOST} and ${AEM_PORT}, as docker_run.sh host:port does'
+                : 'Sets ${PUBLISH_IP} and ${PUBLISH_PORT} (and ${AEM_HOST}/${AEM_PORT}); a render written with its own address keeps it'
+            }
             aria-label="AEM render host:port"
             spellCheck={false}
           />
@@ -69,6 +76,8 @@ export function RuntimeSection({ status }: { status: ConfigStatus }) {
             value={runMode}
             onChange={(e) => setRunMode(e.target.value as RuntimeSettings['runMode'])}
             aria-label="Run mode"
+            disabled={!sdk}
+            aria-describedby={sdk ? undefined : 'run-mode-note'}
           >
             {RUN_MODES.map((m) => (
               <option key={m} value={m}>
@@ -76,6 +85,11 @@ export function RuntimeSection({ status }: { status: ConfigStatus }) {
               </option>
             ))}
           </select>
+          {!sdk && (
+            <small id="run-mode-note" className="muted field-note">
+              the AEMaaCS SDK's -D ENVIRONMENT_… define, which a configuration of this layout does not read
+            </small>
+          )}
         </label>
         <label>
           <span>no farm matches</span>
