@@ -3,6 +3,7 @@
  * (dispatcher-behavior.md §5, §7). Paths are docroot-relative and start with `/`;
  * times are epoch milliseconds.
  */
+import type { SourcePos } from './diagnostics'
 
 /**
  * fresh — served as is; grace — older than its `.stat` but still served inside
@@ -84,6 +85,26 @@ export interface FlushPreview {
   /** `/invalidateHandler` that will run, if configured. */
   handler: string | null
   log: string[]
+  /** The request the dialog will send, and the farm its Host selects (absent: none reaches the farm, see requestProblem). */
+  request?: FlushRequestPreview
+  /** Why no request can be sent (no Host reaches the farm, the proxy is not listening). */
+  requestProblem?: string
+}
+
+/** The invalidation request the Cache view sends (§7.1), stated before it is sent. */
+export interface FlushRequestPreview {
+  method: 'POST'
+  /** The request line's target and the header lines, in order, as they will be sent. */
+  target: string
+  headers: [name: string, value: string][]
+  /** The farm the Host (and target) select. */
+  farm: string
+  /** The `/virtualhosts` value that selects it and where it is written; null when it is the fallback farm. */
+  value: { value: string; pos?: SourcePos } | null
+  /** Why the Host reaches that farm: the farm stage's own reason. */
+  hostReason: string
+  /** When the Host selects a flush farm sharing the docroot (AMS), not the farm asked for: said so. */
+  flushFarmNote?: string
 }
 
 export interface FlushReport {

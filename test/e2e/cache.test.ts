@@ -18,6 +18,17 @@ const HOME = '/content/demo/us/en.html'
 const PAGE = '/content/demo/us/en/adventures.html'
 const POLL = { timeout: 5000, interval: 50 }
 
+/** The flush agent's request for PAGE's handle (§7.1), as the dialog shows it before and after sending. */
+const FLUSH_REQUEST = [
+  'POST /dispatcher/invalidate.cache HTTP/1.1',
+  'Host: localhost',
+  'CQ-Action: Activate',
+  'CQ-Handle: /content/demo/us/en/adventures',
+  'CQ-Path: /content/demo/us/en/adventures',
+  'Content-Type: application/octet-stream',
+  'Content-Length: 0'
+]
+
 /** A miss is written to the cache just after its answer ends; the next request waits for that. */
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 200))
 
@@ -219,6 +230,13 @@ describe('the cache tree', () => {
     await expect
       .poll(() => textOf(dialog.locator('.path-list li', { hasText: '/content/demo/.stat' })), POLL)
       .toBe('/content/demo/.stat')
+    // Before anything is sent, the request is stated as it will go out, and the farm its Host selects by which value (file:line).
+    await expect
+      .poll(async () => (await textOf(dialog.locator('.flush-request')))?.split(/ (?=[A-Z][\w-]+: )/), POLL)
+      .toEqual(FLUSH_REQUEST)
+    expect(await textOf(dialog.locator('.flush-host'))).toMatch(
+      /^Host selects farm \/publishfarm by its \/virtualhosts value "\*" \(conf\.dispatcher\.d\/virtualhosts\/default_virtualhosts\.any:6\)\.$/
+    )
     await screenshot(ui.page, 'cache-flush-preview')
     await dialog.getByRole('button', { name: 'Flush', exact: true }).click()
     // The trace's own summary of the flush, whose count is that of the files listed under Deleted.
@@ -229,14 +247,7 @@ describe('the cache tree', () => {
       )
     expect(await listUnder(dialog, 'Deleted').allInnerTexts()).toEqual([PAGE, `${PAGE}.h`])
     const done = (await textOf(dialog.locator('.flush-preview p').first()))!
-    expect((await textOf(dialog.locator('.flush-request')))?.split(/ (?=[A-Z][\w-]+: )/)).toEqual([
-      'POST /dispatcher/invalidate.cache HTTP/1.1',
-      'Host: localhost',
-      'CQ-Action: Activate',
-      'CQ-Handle: /content/demo/us/en/adventures',
-      'Content-Type: application/octet-stream',
-      'Content-Length: 0'
-    ])
+    expect((await textOf(dialog.locator('.flush-request')))?.split(/ (?=[A-Z][\w-]+: )/)).toEqual(FLUSH_REQUEST)
     await screenshot(ui.page, 'cache-flush-sent')
     await dialog.getByRole('button', { name: 'Close' }).click()
     await expect.poll(() => treeRow(PAGE).count(), POLL).toBe(0)

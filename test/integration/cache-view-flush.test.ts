@@ -67,6 +67,8 @@ async function start(
 describe("the Cache view's Flush", () => {
   it("sends POST /dispatcher/invalidate.cache with the flush agent's headers through the listener, logged and traced", async () => {
     const { api, docroots } = await start()
+    // The preview states the request before it is sent: line, headers, and the farm its Host selects by which value.
+    const { request } = await api.previewFlush('site', PAGE, 'Activate')
     const sent = await api.flush('site', PAGE, 'Activate')
     expect(sent.status).toBe(200)
     expect(sent.request.target).toBe('/dispatcher/invalidate.cache')
@@ -74,9 +76,15 @@ describe("the Cache view's Flush", () => {
       ['Host', 'www.site.example'],
       ['CQ-Action', 'Activate'],
       ['CQ-Handle', PAGE],
+      ['CQ-Path', PAGE],
       ['Content-Type', 'application/octet-stream'],
       ['Content-Length', '0']
     ])
+    expect(request).toMatchObject({ method: 'POST', target: sent.request.target, headers: sent.request.headers })
+    expect(request?.farm).toBe('site')
+    expect(request?.value?.value).toBe('www.site.example')
+    expect(request?.value?.pos?.line).toBe(14)
+    expect(request?.flushFarmNote).toBeUndefined()
     expect(sent.hostReason).toContain("'www.site.example'")
     // The request is in the log, as the Requests view lists it, and its trace is the one the UI reads.
     const { traces } = await api.listTraces()
@@ -163,5 +171,122 @@ describe("the Cache view's Flush", () => {
     expect(sent.report?.deleted.sort()).toEqual(preview.deletions.map((d) => d.relPath).sort())
     expect(fs.existsSync(path.join(docroots.site, '.stat'))).toBe(false)
     expect(fs.existsSync(path.join(docroots.site, `${PAGE}.html`))).toBe(false)
+  })
+})
+
+/**
+ * AMS's layout (dispatcher-behavior.md §3.3 notes): the publish farm and a flush farm,
+ * `/virtualhosts { "flush" }`, caching into the same docroot, the flush farm with its own
+ * /allowedClients; AEM's flush agent sends `Host: flush`. `/otherfarm`, with a docroot of its
+ * own, keeps its own Host.
+ */
+async function startAms(
+  flushAllowed = '/0 { /glob "*" /type "deny" } /1 { /glob "127.0.0.1" /type "allow" }'
+): Promise<{
+  api: LocalEngineApi
+  docroot: string
+  config: string
+}> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cache-view-flush-ams-'))
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const docroot = path.join(dir, 'html')
+  const other = path.join(dir, 'other')
+  for (const root of [docroot, other]) {
+    fs.mkdirSync(path.join(root, 'content/site/en'), { recursive: true })
+    fs.writeFileSync(path.join(root, `${PAGE}.html`), 'page')
+  }
+  const cache = (root: string, allowed: string): string => `/cache {
+      /docroot "${root}"
+      /statfileslevel "2"
+      /rules { /0 { /glob "*" /type "allow" } }
+      /allowedClients { ${allowed} }
+    }`
+  const config = path.join(dir, 'dispatcher.any')
+  fs.writeFileSync(
+    config,
+    `/farms {
+  /publishflushfarm {
+    /virtualhosts {
+      "flush"
+    }
+    /renders { /rend01 { /hostname "127.0.0.1" /port "0" } }
+    /filter { /0001 { /type "deny" /glob "*" } }
+    ${cache(docroot, flushAllowed)}
+  }
+  /otherfarm {
+    /virtualhosts { "other.example" }
+    /renders { /0 { /hostname "127.0.0.1" /port "9" } }
+    /filter { /0001 { /type "deny" /url "*" } }
+    ${cache(other, '/0 { /glob "127.0.0.1" /type "allow" }')}
+  }
+  /publishfarm {
+    /virtualhosts { "www.example.com" }
+    /renders { /0 { /hostname "127.0.0.1" /port "9" } }
+    /filter { /0001 { /type "deny" /url "*" } }
+    ${cache(docroot, '/0 { /glob "*" /type "deny" }')}
+  }
+}
+`
+  )
+  const engine = new Engine({ config, port: 0, watch: false })
+  cleanups.push(() => engine.stop())
+  await engine.start()
+  return { api: new LocalEngineApi(engine), docroot, config }
+}
+
+describe("the Cache view's Flush on AMS (a flush farm sharing the docroot)", () => {
+  it("sends Host: flush, as AMS's flush agent does, and the preview says so before sending", async () => {
+    const { api, docroot, config } = await startAms()
+    const preview = await api.previewFlush('publishfarm', PAGE, 'Activate')
+    expect(preview.request).toEqual({
+      method: 'POST',
+      target: '/dispatcher/invalidate.cache',
+      headers: [
+        ['Host', 'flush'],
+        ['CQ-Action', 'Activate'],
+        ['CQ-Handle', PAGE],
+        ['CQ-Path', PAGE],
+        ['Content-Type', 'application/octet-stream'],
+        ['Content-Length', '0']
+      ],
+      farm: 'publishflushfarm',
+      value: { value: 'flush', pos: expect.objectContaining({ file: config, line: 4 }) },
+      hostReason: expect.stringContaining("'flush'"),
+      flushFarmNote: "as AMS's flush agent: Host: flush → /publishflushfarm, same docroot as /publishfarm"
+    })
+    expect(preview.statfiles).toEqual(['/.stat', '/content/.stat', '/content/site/.stat'])
+    // The publish farm's own /allowedClients refuses everyone: only the flush farm's lets the loopback client flush.
+    const sent = await api.flush('publishfarm', PAGE, 'Activate')
+    expect(sent.status).toBe(200)
+    expect(sent.request.headers).toEqual(preview.request!.headers)
+    expect(sent.summary).not.toContain('reached farm')
+    expect(sent.report?.deleted).toEqual([`${PAGE}.html`])
+    const { traces } = await api.listTraces()
+    expect(traces.map((t) => [t.host, t.farm, t.status])).toEqual([['flush', 'publishflushfarm', 200]])
+    expect(fs.existsSync(path.join(docroot, `${PAGE}.html`))).toBe(false)
+  })
+
+  it("the flush farm's /allowedClients judges it, as it judges the agent's: a 403 from /publishflushfarm", async () => {
+    const { api, docroot } = await startAms('/0 { /glob "*" /type "deny" }')
+    const sent = await api.flush('publishfarm', PAGE, 'Activate')
+    expect([sent.status, sent.request.headers[0]]).toEqual([403, ['Host', 'flush']])
+    expect(sent.summary).toMatch(/^Flushing rejected from 127\.0\.0\.1/)
+    expect(fs.existsSync(path.join(docroot, `${PAGE}.html`))).toBe(true)
+  })
+
+  it('a farm with a docroot of its own keeps its own Host; the flush farm itself is flushed by its own', async () => {
+    const { api } = await startAms()
+    const other = (await api.previewFlush('otherfarm', PAGE, 'Activate')).request
+    expect([other?.headers[0], other?.farm, other?.flushFarmNote]).toEqual([
+      ['Host', 'other.example'],
+      'otherfarm',
+      undefined
+    ])
+    const flushFarm = (await api.previewFlush('publishflushfarm', PAGE, 'Activate')).request
+    expect([flushFarm?.headers[0], flushFarm?.farm, flushFarm?.flushFarmNote]).toEqual([
+      ['Host', 'flush'],
+      'publishflushfarm',
+      undefined
+    ])
   })
 })

@@ -29,6 +29,7 @@ import type {
   FlushAction,
   FlushPreview,
   FlushReport,
+  FlushRequestPreview,
   FlushSent
 } from '../../shared/cache-types'
 import type { LoadedConfig } from '../../shared/config-model'
@@ -44,9 +45,11 @@ import { cacheTotals, listFolder } from './cache/inspect'
 import type { CacheStore } from './cache/store'
 import { walkDocroot } from './cache/tree-walk'
 import type { Engine, EngineEvent } from './engine'
+import type { ActiveFarm } from './runtime/active-config'
 import { ConfigInputError } from './config/load'
 import { explainRequest } from './explain'
-import { chooseFlushTarget } from './flush-target'
+import { isFlushOnly } from './config/model/build'
+import { chooseFlushRoute } from './flush-target'
 import { sendThroughListener } from './own-request'
 import { evaluateFilter } from './pipeline/filter'
 import { normaliseTarget } from './pipeline/normalise-url'
@@ -311,9 +314,70 @@ export class LocalEngineApi implements EngineApi {
     return cacheTotals(this.cacheOf(farm))
   }
 
+  /**
+   * What the flush will do and the request it will send (`flushRequest`, the same the flush
+   * sends). A flush farm sharing the docroot judges the request with its own /statfileslevel
+   * and /invalidate, so its store previews it.
+   */
   async previewFlush(farm: string, handle: string, action: FlushAction, resourceOnly = false): Promise<FlushPreview> {
     const store = this.cacheOf(farm)
-    return previewFlush(store, this.flushPlan(store, handle, action, resourceOnly))
+    // Made first: a handle the flush would refuse is refused before any Host is tried with it.
+    const plan = this.flushPlan(store, handle, action, resourceOnly)
+    let request: FlushRequestPreview
+    try {
+      request = this.flushRequest(farm, handle, action, resourceOnly)
+    } catch (e) {
+      return { ...previewFlush(store, plan), requestProblem: (e as Error).message }
+    }
+    if (request.farm === farm) return { ...previewFlush(store, plan), request }
+    const through = this.cacheOf(request.farm)
+    return { ...previewFlush(through, this.flushPlan(through, handle, action, resourceOnly)), request }
+  }
+
+  /**
+   * The invalidation request AEM's flush agent sends (§7.1) for this farm, with a Host (and
+   * target) that selects it through its `/virtualhosts`, tried with `explain` first
+   * (flush-target.ts); on AMS the Host of the flush farm caching into the same docroot, as the
+   * agent's `Host: flush`. Throws when no Host reaches the farm or the proxy is not listening.
+   */
+  private flushRequest(farm: string, handle: string, action: FlushAction, resourceOnly: boolean): FlushRequestPreview {
+    const base = this.engine.url
+    if (!base) throw new Error('the proxy is not listening')
+    const listener = new URL(base)
+    const client = listener.hostname.replace(/^\[|\]$/g, '')
+    const active = this.engine.active
+    const own = active.farms.find((f) => f.farm.name === farm)
+    const values = own?.farm.virtualhosts.map((v) => v.value) ?? []
+    const docroot = own?.cache?.store?.docroot.root
+    // Bottom-up, as the module walks farms (§3.3): the last flush farm is the one `Host: flush` selects.
+    const sharesDocroot = (f: ActiveFarm): boolean =>
+      !!docroot && !!f.cache?.store && path.resolve(f.cache.store.docroot.root) === path.resolve(docroot)
+    const flushFarms = active.farms
+      .filter((f) => f !== own && isFlushOnly(f.farm) && sharesDocroot(f))
+      .reverse()
+      .map((f) => ({ name: f.farm.name, values: f.farm.virtualhosts.map((v) => v.value) }))
+    const route = chooseFlushRoute(farm, values, flushFarms, ['localhost', listener.host], (host, target) =>
+      explainRequest(
+        active,
+        { method: 'POST', url: target, host, client, headers: flushHeaders(handle, action, resourceOnly) },
+        0
+      )
+    )
+    if (!route)
+      throw new BadInputError(
+        `no Host reaches farm /${farm} as an invalidation request: its /virtualhosts values are taken by farms further down, or the Apache layer does not hand them to the Dispatcher`
+      )
+    return {
+      method: 'POST',
+      target: route.target,
+      headers: Object.entries({ Host: route.host, ...flushHeaders(handle, action, resourceOnly) }),
+      farm: route.farm,
+      value: route.value,
+      hostReason: route.reason,
+      ...(route.insteadOf
+        ? { flushFarmNote: `as AMS's flush agent: Host: ${route.host} → /${route.farm}, same docroot as /${farm}` }
+        : {})
+    }
   }
 
   /**
@@ -324,34 +388,17 @@ export class LocalEngineApi implements EngineApi {
    */
   async flush(farm: string, handle: string, action: FlushAction, resourceOnly = false): Promise<FlushSent> {
     this.flushPlan(this.cacheOf(farm), handle, action, resourceOnly)
-    const base = this.engine.url
-    if (!base) throw new Error('the proxy is not listening')
-    const listener = new URL(base)
-    const client = listener.hostname.replace(/^\[|\]$/g, '')
-    const active = this.engine.active
-    const values = active.farms.find((f) => f.farm.name === farm)?.farm.virtualhosts.map((v) => v.value) ?? []
-    const chosen = chooseFlushTarget(farm, values, ['localhost', listener.host], (host, target) =>
-      explainRequest(
-        active,
-        { method: 'POST', url: target, host, client, headers: flushHeaders(handle, action, resourceOnly) },
-        0
-      )
-    )
-    if (!chosen)
-      throw new BadInputError(
-        `no Host reaches farm /${farm} as an invalidation request: its /virtualhosts values are taken by farms further down, or the Apache layer does not hand them to the Dispatcher`
-      )
-    const headers = { Host: chosen.host, ...flushHeaders(handle, action, resourceOnly) }
-    const { status, trace } = await this.sendThroughProxy('POST', chosen.target, headers)
+    const request = this.flushRequest(farm, handle, action, resourceOnly)
+    const { status, trace } = await this.sendThroughProxy('POST', request.target, Object.fromEntries(request.headers))
     const stage = trace?.stages.find((s) => s.stage === 'flush') ?? trace?.stages.at(-1)
     // A reload between the choice and the send could hand the request to another farm: said, not reported as this one's.
-    const elsewhere = trace?.farm !== undefined && trace.farm !== farm
+    const elsewhere = trace?.farm !== undefined && trace.farm !== request.farm
     return {
-      request: { method: 'POST', target: chosen.target, headers: Object.entries(headers) },
-      hostReason: chosen.reason,
+      request: { method: 'POST', target: request.target, headers: request.headers },
+      hostReason: request.flushFarmNote ? `${request.hostReason} (${request.flushFarmNote})` : request.hostReason,
       status,
       traceId: trace?.id ?? null,
-      summary: elsewhere ? `the request reached farm /${trace!.farm}, not /${farm}` : (stage?.summary ?? null),
+      summary: elsewhere ? `the request reached farm /${trace!.farm}, not /${request.farm}` : (stage?.summary ?? null),
       report: elsewhere ? null : flushReportOf(stage?.stage === 'flush' ? stage.detail : undefined)
     }
   }
@@ -477,6 +524,8 @@ function flushHeaders(handle: string, action: FlushAction, resourceOnly: boolean
   return {
     'CQ-Action': action,
     'CQ-Handle': handle,
+    // AEM's flush agent sends the path too (§7.1); the module does not act on it.
+    'CQ-Path': handle,
     ...(resourceOnly ? { 'CQ-Action-Scope': 'ResourceOnly' } : {}),
     'Content-Type': 'application/octet-stream',
     'Content-Length': '0'

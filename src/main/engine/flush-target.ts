@@ -7,6 +7,7 @@
  * touching the cache. The first that lands on the farm as an invalidation request wins; a
  * value that would lose to another farm's value further down the file is skipped.
  */
+import type { SourcePos } from '../../shared/diagnostics'
 import type { FarmResult } from '../../shared/trace-match'
 import type { RequestTrace } from '../../shared/trace'
 import { parseValue } from './pipeline/farm'
@@ -20,6 +21,10 @@ export interface FlushTarget {
   target: string
   /** Why this Host reaches the farm, for the UI (the farm stage's own reason). */
   reason: string
+  /** The farm this Host (and target) select. */
+  farm: string
+  /** The `/virtualhosts` value that selects it and where it is written; null when it is the fallback farm. */
+  value: { value: string; pos?: SourcePos } | null
 }
 
 /**
@@ -47,7 +52,7 @@ export function chooseFlushTarget(
     if (trace.farm !== farm || !trace.stages.some((s) => s.stage === 'flush')) continue
     const selection = trace.stages.find((s) => s.stage === 'farm')
     const result = selection?.detail as FarmResult | undefined
-    const found = { ...c, reason: selection?.summary ?? `farm /${farm}` }
+    const found = { ...c, farm, reason: selection?.summary ?? `farm /${farm}`, value: result?.value ?? null }
     // A fallback lands here only while this farm is the one the module falls back to: a value of its own is sturdier.
     if (result?.matchedBy !== 'fallback') return found
     fallback ??= found
@@ -80,4 +85,37 @@ function fill(glob: string, star: string): string {
     .replace(/\[[!^]?(\]?[^\]]*)\]/g, (_, members: string) => members.charAt(0))
     .replace(/\*/g, star)
     .replace(/\?/g, 'x')
+}
+
+/** A flush farm caching into the same docroot as the farm being flushed (AMS's `/publishflushfarm`). */
+export interface FlushFarm {
+  name: string
+  values: readonly string[]
+}
+
+export interface FlushRoute extends FlushTarget {
+  /** Set when the Host selects a flush farm sharing the docroot, not the farm itself: the farm asked for. */
+  insteadOf: string | null
+}
+
+/**
+ * AMS's flush agents send `Host: flush` (§3.3 notes, §7.1), which selects a flush farm of its own
+ * (`/virtualhosts { "flush" }`, same /docroot as the publish farm, its own /allowedClients): the
+ * Cache view flushes the way that agent does, through such a farm when one shares the docroot and
+ * one of its own values reaches it, and otherwise through the farm itself as before.
+ */
+export function chooseFlushRoute(
+  farm: string,
+  values: readonly string[],
+  flushFarms: readonly FlushFarm[],
+  fallbackHosts: readonly string[],
+  explain: (host: string, target: string) => RequestTrace
+): FlushRoute | null {
+  for (const f of flushFarms) {
+    // No fallback hosts here: a flush farm reached only as the module's fallback is not how the agent reaches it.
+    const viaFlushFarm = chooseFlushTarget(f.name, f.values, [], explain)
+    if (viaFlushFarm?.value) return { ...viaFlushFarm, insteadOf: farm }
+  }
+  const own = chooseFlushTarget(farm, values, fallbackHosts, explain)
+  return own && { ...own, insteadOf: null }
 }

@@ -1,12 +1,13 @@
 /**
- * Flush with a preview: what the invalidation request will touch and delete is shown before
- * anything happens (§7.3); on confirm the request AEM's flush agent sends goes to the proxy's
+ * Flush with a preview: the request that will be sent (line and headers, the farm its Host
+ * selects) and what it will touch and delete are shown before anything happens (§7.1, §7.3); on confirm the request AEM's flush agent sends goes to the proxy's
  * own listener (so it is in the Requests log), and what its trace says it did is shown: the
  * Dispatcher's 403 with its reason when `/allowedClients` refuses the loopback client.
  */
 import { useEffect, useState } from 'react'
 import type { FlushAction, FlushPreview, FlushSent } from '../../../../shared/cache-types'
 import { Dialog } from '../../components/Dialog'
+import { SourceLink } from '../../components/SourceLink'
 import { useSession } from '../../session-context'
 import { uiStore } from '../../store/panels'
 import { formatCount } from '../../store/format'
@@ -117,17 +118,7 @@ export function FlushDialog({
           (CQ-Action-Scope: ResourceOnly: deletes the handle&apos;s files, touches no .stat)
         </span>
       </label>
-      <p className="muted">
-        Sends <span className="mono">POST /dispatcher/invalidate.cache</span> with{' '}
-        <span className="mono">CQ-Action: {action}</span>, <span className="mono">CQ-Handle: {handle}</span>
-        {resourceOnly && (
-          <>
-            , <span className="mono">CQ-Action-Scope: ResourceOnly</span>
-          </>
-        )}{' '}
-        to the proxy, with a Host that selects the farm /{farm}, as AEM&apos;s flush agent would; it appears in the
-        Requests log.
-      </p>
+      {!report && <RequestPreview preview={preview} />}
       {handle === '/' && preview && preview.statfiles.length > 0 && (
         <p className="root-handle-note">{rootHandleNote(preview.statfiles)}</p>
       )}
@@ -140,6 +131,44 @@ export function FlushDialog({
         !error && <p>Working out what it will do…</p>
       )}
     </Dialog>
+  )
+}
+
+/**
+ * The request the flush will send, line by line as it goes out (the same the engine sends), and
+ * the farm its Host selects by which `/virtualhosts` value: on AMS a flush farm sharing the
+ * docroot, as the flush agent's `Host: flush` selects it.
+ */
+function RequestPreview({ preview }: { preview: FlushPreview | null }) {
+  if (!preview) return null
+  const request = preview.request
+  if (!request) return <p className="error-text">Cannot be sent: {preview.requestProblem}</p>
+  return (
+    <div className="flush-request-preview">
+      <div className="section-label">Request to send (to the proxy; it appears in the Requests log)</div>
+      <pre className="module-log flush-request">
+        {[`${request.method} ${request.target} HTTP/1.1`, ...request.headers.map(([k, v]) => `${k}: ${v}`)].join('\n')}
+      </pre>
+      <p className="muted flush-host">
+        Host selects farm /{request.farm}
+        {request.value ? (
+          <>
+            {' '}
+            by its /virtualhosts value <span className="mono">&quot;{request.value.value}&quot;</span>
+            {request.value.pos && (
+              <>
+                {' '}
+                (<SourceLink pos={request.value.pos} />)
+              </>
+            )}
+          </>
+        ) : (
+          ' as the fallback farm'
+        )}
+        .
+      </p>
+      {request.flushFarmNote && <p className="flush-farm-note">Sent {request.flushFarmNote}.</p>}
+    </div>
   )
 }
 
