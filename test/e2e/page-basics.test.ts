@@ -165,3 +165,81 @@ describe('the trace', () => {
     await screenshot(ui.page, 'trace-pass-error')
   })
 })
+
+describe('the request log with several farms and renders', () => {
+  let ui: UiPage
+
+  beforeAll(async () => {
+    ui = await openUi(browser, served.ui)
+    expect(await get(served.proxy, '/content/demo/us/en.html')).toBe(200)
+    await ui.page.locator('.rows .row').first().waitFor({ timeout: 5000 })
+  })
+
+  afterAll(() => ui?.context.close())
+
+  const headers = (): Promise<string[]> =>
+    ui.page.locator('.table .row.header > .cell').evaluateAll((els) => els.map((e) => e.textContent ?? ''))
+
+  it('shows Host and Render once the configuration has two farms and a farm two renders, at 1280 and 1024 px', async () => {
+    // One farm with one render (the embedded default): every row would name the same ones.
+    expect(await headers()).not.toContain('Host')
+    expect(await headers()).not.toContain('Render')
+    const conf = path.join(served.configDir, 'conf.dispatcher.d')
+    fs.appendFileSync(
+      path.join(conf, 'renders/default_renders.any'),
+      '/1 {\n    /hostname "${AEM_HOST}"\n    /port "${AEM_PORT}"\n}\n'
+    )
+    fs.writeFileSync(
+      path.join(conf, 'enabled_farms/000_other.farm'),
+      [
+        '/otherfarm {',
+        '    /virtualhosts { "other.example" }',
+        '    /renders { $include "../renders/default_renders.any" }',
+        '    /filter { /0001 { /type "deny" /url "*" } }',
+        '}',
+        ''
+      ].join('\n')
+    )
+    await expect.poll(headers, POLL).toEqual(expect.arrayContaining(['Host', 'Render']))
+    expect(await get(served.proxy, '/content/demo/us/en/about.html')).toBe(200)
+    await ui.page.locator('.rows .row').nth(1).waitFor({ timeout: 5000 })
+    for (const width of [1280, 1024]) {
+      await ui.page.setViewportSize({ width, height: 800 })
+      const cut = await ui.page
+        .locator('.rows .row .cell-host, .rows .row .cell-render, .table .row.header > .cell')
+        .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))
+      expect(cut, `cells cut off at ${width} px`).toEqual([])
+      await screenshot(ui.page, `requests-farms-${width}`)
+      const url = (await ui.page.locator('.rows .row .cell-url').first().boundingBox())!
+      expect(url.width, `URL column at ${width} px`).toBeGreaterThanOrEqual(width === 1024 ? 140 : 300)
+    }
+    await ui.page.setViewportSize({ width: 1440, height: 860 })
+  })
+
+  it("keeps the user's choice of columns over the defaults, across a reload of the page", async () => {
+    await ui.page.getByRole('button', { name: 'Columns' }).click()
+    await ui.page.locator('.menu-item', { hasText: 'Host' }).locator('input').uncheck()
+    await expect.poll(headers, POLL).not.toContain('Host')
+    await ui.page.reload()
+    await ui.page.locator('.rows .row').first().waitFor({ timeout: 5000 })
+    expect(await headers()).toContain('Render')
+    expect(await headers()).not.toContain('Host')
+  })
+
+  it('beside an open request at 1024 px the URL keeps room, and the method its whole name', async () => {
+    await ui.page.setViewportSize({ width: 1024, height: 800 })
+    await ui.page.locator('.rows .row').first().click()
+    await ui.page.locator('.detail-pane .overview').waitFor({ timeout: 5000 })
+    await screenshot(ui.page, 'requests-detail-url-1024')
+    const url = (await ui.page.locator('.rows .row .cell-url').first().boundingBox())!
+    expect(url.width).toBeGreaterThanOrEqual(150)
+    const method = ui.page.locator('.rows .row .cell-method').first()
+    expect(await method.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true)
+    const cut = await ui.page
+      .locator('.table .row.header > .cell')
+      .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))
+    expect(cut).toEqual([])
+    await ui.page.setViewportSize({ width: 1440, height: 860 })
+    expect(ui.errors).toEqual([])
+  })
+})

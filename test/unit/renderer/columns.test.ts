@@ -3,6 +3,7 @@ import {
   COLUMNS,
   contentWidths,
   DEFAULT_HIDDEN,
+  defaultHidden,
   gridTemplate,
   visibleColumns
 } from '../../../src/renderer/src/store/columns'
@@ -40,8 +41,8 @@ describe('the request log columns', () => {
     expect(widths.get('rule')).toBe('/0010'.length)
     expect(widths.get('seq')).toBe(4)
     const template = gridTemplate(shown, widths)
-    expect(template).toContain('calc(12ch + 16px)')
-    expect(template).toContain('calc(6ch + 16px)')
+    expect(template).toContain('calc(12ch + 2 * var(--cell-pad, 8px))')
+    expect(template).toContain('calc(6ch + 2 * var(--cell-pad, 8px))')
   })
 
   it('the number column is as wide as its digits, and two at least (room for its header)', () => {
@@ -65,5 +66,25 @@ describe('the request log columns', () => {
       'status',
       'outcome'
     ])
+  })
+
+  it('the method column is as wide as its longest method, not a fixed 80 px', () => {
+    const method = COLUMNS.filter((c) => c.id === 'method')
+    // "Method" (its header) is the widest with GET only; OPTIONS widens it.
+    expect(gridTemplate(method, contentWidths(method, [row(1)]))).toBe('calc(7ch + 2 * var(--cell-pad, 8px))')
+    expect(gridTemplate(method, contentWidths(method, [row(1, { method: 'OPTIONS' })]))).toBe(
+      'calc(8ch + 2 * var(--cell-pad, 8px))'
+    )
+  })
+
+  it('shows Host with several farms and Render with a farm of several renders, until the user chooses', () => {
+    const farm = (...renders: string[]) => ({ renders })
+    expect(defaultHidden(undefined)).toEqual(['host', 'render'])
+    expect(defaultHidden([farm('0')])).toEqual(['host', 'render'])
+    expect(defaultHidden([farm('0'), farm('0')])).toEqual(['render'])
+    expect(defaultHidden([farm('rend01', 'rend02')])).toEqual(['host'])
+    // AMS: five farms, two renders each in the publish farms.
+    expect(defaultHidden([farm('rend01', 'rend02'), farm('rend01'), farm(), farm('a', 'b'), farm('x')])).toEqual([])
+    expect(DEFAULT_HIDDEN).toEqual(defaultHidden([farm('0')]))
   })
 })

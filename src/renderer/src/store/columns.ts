@@ -13,10 +13,11 @@ export interface ColumnDef {
   label: string
   /**
    * CSS grid track. Each row is a grid of its own (rows are virtualised), so no track can size
-   * itself by the column's content: fixed widths, the URL takes what is left (`minmax(0, 1fr)`),
-   * and columns of names use `content` instead.
+   * itself by the column's content: fixed widths (`px`, the text's room without the cell's
+   * padding), the URL takes what is left (`minmax(0, 1fr)`), and columns of names use `content`.
    */
   width?: string
+  px?: number
   /**
    * Sized by the longest value in the log (`contentWidths`), at most this many characters: farm,
    * render and rule names are short words that should show whole, not a share of the URL's room.
@@ -35,20 +36,34 @@ export interface ColumnDef {
 export const COLUMNS: readonly ColumnDef[] = [
   // The sequence number other requests refer to ("same request head as request #2").
   { id: 'seq', label: '#', align: 'right', content: { maxCh: 9, value: (r) => String(r.seq), digits: true } },
-  { id: 'time', label: 'Time', width: '104px' },
-  { id: 'method', label: 'Method', width: '80px' },
+  { id: 'time', label: 'Time', px: 88 },
+  // Sized to its longest method ("GET" mostly): beside an open request every pixel is the URL's.
+  { id: 'method', label: 'Method', content: { maxCh: 7, value: (r) => r.method } },
   { id: 'host', label: 'Host', content: { maxCh: 32, value: (r) => r.host } },
   { id: 'url', label: 'URL', width: 'minmax(0, 1fr)', fixed: true },
   { id: 'farm', label: 'Farm', content: { maxCh: 24, value: (r) => r.farm ?? '—' } },
-  { id: 'status', label: 'Status', width: '72px', align: 'right' },
-  { id: 'outcome', label: 'Outcome', width: '112px' },
+  { id: 'status', label: 'Status', px: 50, align: 'right' },
+  { id: 'outcome', label: 'Outcome', px: 96 },
   { id: 'rule', label: 'Rule', content: { maxCh: 16, value: (r) => (r.rule ? `/${r.rule}` : null) } },
   { id: 'render', label: 'Render', content: { maxCh: 24, value: (r) => r.render } },
-  { id: 'duration', label: 'Duration', width: '84px', align: 'right' },
-  { id: 'size', label: 'Size', width: '68px', align: 'right' }
+  { id: 'duration', label: 'Duration', px: 68, align: 'right' },
+  { id: 'size', label: 'Size', px: 52, align: 'right' }
 ]
 
+/** Hidden when the configuration has one farm with one render: every row would say the same. */
 export const DEFAULT_HIDDEN: readonly ColumnId[] = ['host', 'render']
+
+/**
+ * The columns hidden until the user chooses: Host only tells requests apart when several farms
+ * (picked by Host, through /virtualhosts) serve, and Render when some farm balances between
+ * renders (AMS ships 5 farms, 2 renders each).
+ */
+export function defaultHidden(farms: readonly { renders: readonly string[] }[] | undefined): ColumnId[] {
+  const hidden: ColumnId[] = []
+  if (!farms || farms.length <= 1) hidden.push('host')
+  if (!farms?.some((f) => f.renders.length > 1)) hidden.push('render')
+  return hidden
+}
 
 const STORAGE_KEY = 'dw.columns.hidden'
 
@@ -62,30 +77,31 @@ function storage(): Storage | null {
   return s ?? null
 }
 
-function readHidden(): ColumnId[] {
+/** The columns the user chose to hide, `null` when they never chose (the defaults then apply). */
+function readChosen(): ColumnId[] | null {
   try {
     const raw = storage()?.getItem(STORAGE_KEY)
-    if (!raw) return [...DEFAULT_HIDDEN]
+    if (!raw) return null
     const ids = JSON.parse(raw) as unknown
-    return Array.isArray(ids)
-      ? ids.filter((id): id is ColumnId => COLUMNS.some((c) => c.id === id && !c.fixed))
-      : [...DEFAULT_HIDDEN]
+    return Array.isArray(ids) ? ids.filter((id): id is ColumnId => COLUMNS.some((c) => c.id === id && !c.fixed)) : null
   } catch {
-    return [...DEFAULT_HIDDEN]
+    return null
   }
 }
 
 export interface ColumnsState {
-  hidden: ColumnId[]
-  toggle(id: ColumnId): void
+  /** The user's choice of hidden columns; `null` until they make one (`defaultHidden` applies). */
+  chosen: ColumnId[] | null
+  /** Shows or hides a column, starting from what is hidden now (`current`: the defaults, before a choice). */
+  toggle(id: ColumnId, current: readonly ColumnId[]): void
 }
 
-export const columnsStore = createStore<ColumnsState>((set, get) => ({
-  hidden: readHidden(),
-  toggle(id) {
+export const columnsStore = createStore<ColumnsState>((set) => ({
+  chosen: readChosen(),
+  toggle(id, current) {
     if (COLUMNS.find((c) => c.id === id)?.fixed) return
-    const hidden = get().hidden.includes(id) ? get().hidden.filter((h) => h !== id) : [...get().hidden, id]
-    set({ hidden })
+    const hidden = current.includes(id) ? current.filter((h) => h !== id) : [...current, id]
+    set({ chosen: hidden })
     try {
       storage()?.setItem(STORAGE_KEY, JSON.stringify(hidden))
     } catch {
@@ -117,6 +133,12 @@ export function contentWidths(columns: readonly ColumnDef[], rows: readonly Trac
 }
 
 /**
+ * A cell's padding, both sides: requests.css narrows `--cell-pad` where the log pane is narrow
+ * (a 1024 px window, or beside an open request), so the URL keeps that room.
+ */
+const PADDING = '2 * var(--cell-pad, 8px)'
+
+/**
  * The rows' grid template. A content-sized column is `ch` wide per character (the width of a
  * digit in the row's font, which the header row shares: its smaller letters are set on its
  * cells) plus one for the letters wider than a digit, plus the cell's padding; a value longer
@@ -125,10 +147,11 @@ export function contentWidths(columns: readonly ColumnDef[], rows: readonly Trac
 export function gridTemplate(columns: readonly ColumnDef[], widths: ReadonlyMap<ColumnId, number> = new Map()): string {
   return columns
     .map((c) => {
+      if (c.px !== undefined) return `calc(${c.px}px + ${PADDING})`
       if (!c.content) return c.width ?? 'auto'
       const n = widths.get(c.id) ?? c.label.length
       // A one-digit number still needs room for its header's bold '#'.
-      return c.content.digits ? `calc(${Math.max(n, 2)}ch + 8px)` : `calc(${n + 1}ch + 16px)`
+      return c.content.digits ? `calc(${Math.max(n, 2)}ch + 8px)` : `calc(${n + 1}ch + ${PADDING})`
     })
     .join(' ')
 }

@@ -1,10 +1,10 @@
 /** Which columns the log shows. */
 import { useState } from 'react'
 import { COLUMNS, columnsStore } from '../../store/columns'
-import { useVanilla } from '../../session-context'
+import { useHiddenColumns } from './use-hidden-columns'
 
 export function ColumnMenu() {
-  const hidden = useVanilla(columnsStore, (s) => s.hidden)
+  const hidden = useHiddenColumns()
   const [open, setOpen] = useState(false)
   return (
     <div className="menu-anchor">
@@ -24,7 +24,7 @@ export function ColumnMenu() {
               <input
                 type="checkbox"
                 checked={!hidden.includes(c.id)}
-                onChange={() => columnsStore.getState().toggle(c.id)}
+                onChange={() => columnsStore.getState().toggle(c.id, hidden)}
               />
               {c.label}
             </label>

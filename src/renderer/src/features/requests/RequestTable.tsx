@@ -8,11 +8,12 @@ import { memo, useCallback, useLayoutEffect, useMemo, useRef, type KeyboardEvent
 import type { TraceSummary } from '../../../../shared/api'
 import { OutcomePill, StatusCode } from '../../components/Pill'
 import { Empty } from '../../components/Empty'
-import { useRequests, useVanilla } from '../../session-context'
-import { columnsStore, contentWidths, gridTemplate, visibleColumns, type ColumnDef } from '../../store/columns'
+import { useRequests } from '../../session-context'
+import { contentWidths, gridTemplate, visibleColumns, type ColumnDef } from '../../store/columns'
 import { formatBytes, formatMs } from '../../store/format'
 import { LocalTime } from '../../components/LocalTime'
 import { isAtBottom } from '../../store/requests'
+import { useHiddenColumns } from './use-hidden-columns'
 
 const ROW_HEIGHT = 24
 /** The sticky column header sits above the rows inside the same scroller. */
@@ -25,7 +26,7 @@ export function RequestTable() {
   const selectedId = useRequests((s) => s.selectedId)
   const setFollowTail = useRequests((s) => s.setFollowTail)
   const select = useRequests((s) => s.select)
-  const hidden = useVanilla(columnsStore, (s) => s.hidden)
+  const hidden = useHiddenColumns()
   const compact = selectedId !== null
   const columns = useMemo(() => visibleColumns(hidden, compact), [hidden, compact])
   // A string: rows re-render only when a column's width really changed.
