@@ -146,7 +146,12 @@ describe('the trace', () => {
   it("the pill of the stage that answered fits its column: a render's 404 under DispatcherPassError 1 is 'not cacheable'", async () => {
     const vhost = path.join(served.configDir, 'conf.d/enabled_vhosts/default.vhost')
     fs.writeFileSync(vhost, fs.readFileSync(vhost, 'utf8').replace('DispatcherPassError 0', 'DispatcherPassError 1'))
-    await expect.poll(() => textOf(ui.page.locator('.topbar .chip', { hasText: 'config' })), POLL).toBe('config #2')
+    const chip = ui.page.locator('.topbar .chip', { hasText: 'config' })
+    await expect.poll(() => textOf(chip), POLL).toBe('config #2')
+    // The number is said to be the configuration's generation, and what makes it grow.
+    expect(await attrOf(chip, 'title')).toBe(
+      'Configuration generation 2: the number of configurations loaded since the start. A reload that is refused keeps the number, and the previous configuration serving.'
+    )
     const target = '/content/demo/us/en/no-such-page.html'
     expect(await get(served.proxy, target)).toBe(404)
     const r = ui.page.locator('.rows .row', { hasText: target })

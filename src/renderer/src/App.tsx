@@ -67,7 +67,7 @@ function TopBar({ tab }: { tab: Tab }) {
             </a>
           </span>
         )}
-        <span className={`chip ${reloadOk ? '' : 'chip-bad'}`} title="Configuration generation">
+        <span className={`chip ${reloadOk ? '' : 'chip-bad'}`} title={generationTitle(generation)}>
           config #{generation} {reloadOk ? '' : '· reload failed'}
         </span>
         <span
@@ -78,4 +78,12 @@ function TopBar({ tab }: { tab: Tab }) {
       </div>
     </header>
   )
+}
+
+/**
+ * What the top bar's number is: the engine counts the configurations it swapped in (a refused
+ * reload swaps nothing), and a trace names the generation it ran on.
+ */
+function generationTitle(generation: number): string {
+  return `Configuration generation ${generation}: the number of configurations loaded since the start. A reload that is refused keeps the number, and the previous configuration serving.`
 }
