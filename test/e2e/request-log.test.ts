@@ -123,6 +123,21 @@ describe('the request log', () => {
     await ui.page.locator('.subtab', { hasText: 'Trace' }).click()
   })
 
+  it("the Cache tab says a stored page no flush has reached has 'no .stat yet', in the Cache view's words", async () => {
+    await openRequest('/content/demo/us/en/adventures.html')
+    await ui.page.locator('.subtab', { hasText: 'Cache' }).click()
+    try {
+      const stat = ui.page.locator('.detail-pane .parts dt:text-is("governing .stat") + dd')
+      await expect.poll(() => textOf(stat), POLL).toBe('no .stat yet')
+      expect(await attrOf(stat, 'title')).toBe(
+        'Matched by /invalidate, but no .stat exists on its path yet: a flush writes one'
+      )
+    } finally {
+      // The tests after this one read the Trace tab.
+      await ui.page.locator('.subtab', { hasText: 'Trace' }).click()
+    }
+  })
+
   it('replay sends the request again and opens the new request', async () => {
     await row('/content/demo/us/en/adventures.html').first().click()
     const before = await ui.page.locator('.rows .row').count()

@@ -8,6 +8,7 @@ import type { RequestTrace } from '../../../../shared/trace'
 import { useSession } from '../../session-context'
 import { parentDir } from '../../store/cache-tree'
 import { formatBytes } from '../../store/format'
+import { capitalised, governingStatWords } from '../../store/governed-by'
 import { LocalTime } from '../../components/LocalTime'
 
 /** The docroot-relative file a URL is stored under: its decoded path without the query (§5.2). */
@@ -57,21 +58,14 @@ export function CacheTab({ trace }: { trace: RequestTrace }) {
             <LocalTime at={entry.cachedAt} withDate />
           </dd>
           <dt>governing .stat</dt>
-          <dd className="mono">
-            {entry.governingStat ? (
+          <dd className="mono" data-testid="governing-stat" title={capitalised(governingStatWords(entry).why)}>
+            {governingStatWords(entry).text}
+            {entry.governingStat && entry.statMtime ? (
               <>
-                {entry.governingStat}{' '}
-                {entry.statMtime ? (
-                  <>
-                    (<LocalTime at={entry.statMtime} withDate />)
-                  </>
-                ) : null}
+                {' '}
+                (<LocalTime at={entry.statMtime} withDate />)
               </>
-            ) : entry.autoInvalidated ? (
-              'none yet'
-            ) : (
-              'not auto-invalidated'
-            )}
+            ) : null}
           </dd>
           <dt>TTL</dt>
           <dd>
