@@ -405,29 +405,39 @@ describe('the request log', () => {
       await ui.page.locator(`.detail-pane .stage[data-stage="${stage}"] .stage-row`).click()
     }
     await expect.poll(() => ui.page.locator('.detail-pane td .source-link').count(), POLL).toBeGreaterThan(5)
+    expect(
+      await ui.page
+        .locator('.detail-pane .rewrite-rules tbody td:nth-child(2)', { hasText: '/content/demo/us/en.html' })
+        .count()
+    ).toBeGreaterThan(0)
     await screenshot(ui.page, 'trace-narrow-1024')
-    // Each line of a wrapped link, but the last, must end with a path separator.
-    const badBreaks = await ui.page.locator('.detail-pane .source-link').evaluateAll((links) =>
-      links.flatMap((link) => {
-        const lines: string[] = []
-        let top: number | null = null
-        // Every character of the link's text nodes (the <wbr>s between them have none), in order.
-        const texts = [...link.childNodes].flatMap((n) => (n.nodeType === 3 ? [n] : [...n.childNodes]))
-        for (const n of texts) {
-          const data = n.textContent ?? ''
-          for (let i = 0; i < data.length; i++) {
-            const r = link.ownerDocument.createRange()
-            r.setStart(n, i)
-            r.setEnd(n, i + 1)
-            const y: number | null = r.getClientRects()[0]?.top ?? top
-            if (top === null || y !== top) lines.push('')
-            top = y
-            lines[lines.length - 1] += data[i]
+    await ui.page.locator('.detail-pane .rewrite-rules table').scrollIntoViewIfNeeded()
+    await screenshot(ui.page, 'trace-rewrite-1024')
+    await ui.page.locator('.detail-pane .stage[data-stage="accept"]').scrollIntoViewIfNeeded()
+    // Each line of a wrapped link or tested URL, but the last, must end with a path separator.
+    const badBreaks = await ui.page
+      .locator('.detail-pane .source-link, .detail-pane .rewrite-rules tbody td:nth-child(2)')
+      .evaluateAll((links) =>
+        links.flatMap((link) => {
+          const lines: string[] = []
+          let top: number | null = null
+          // Every character of the link's text nodes (the <wbr>s between them have none), in order.
+          const texts = [...link.childNodes].flatMap((n) => (n.nodeType === 3 ? [n] : [...n.childNodes]))
+          for (const n of texts) {
+            const data = n.textContent ?? ''
+            for (let i = 0; i < data.length; i++) {
+              const r = link.ownerDocument.createRange()
+              r.setStart(n, i)
+              r.setEnd(n, i + 1)
+              const y: number | null = r.getClientRects()[0]?.top ?? top
+              if (top === null || y !== top) lines.push('')
+              top = y
+              lines[lines.length - 1] += data[i]
+            }
           }
-        }
-        return lines.slice(0, -1).some((l) => !/[/\\]$/.test(l)) ? [lines.join(' | ')] : []
-      })
-    )
+          return lines.slice(0, -1).some((l) => !/[/\\]$/.test(l)) ? [lines.join(' | ')] : []
+        })
+      )
     expect(badBreaks).toEqual([])
     const input = ui.page.getByLabel('Filter requests')
     const hint = (await input.getAttribute('placeholder')) ?? ''

@@ -49,9 +49,10 @@ export function SourceLink({
 
 /**
  * The text with a line-break opportunity (<wbr>, which copies as nothing) after each '/' and
- * '\\': a narrow column then wraps a path between folders, never inside a name.
+ * '\\': a narrow column then wraps a path between folders, never inside a name. Also used for
+ * the paths of the trace's tables (RewriteRules' tested URL).
  */
-function breakAfterSeparators(text: string): ReactNode[] {
+export function breakAfterSeparators(text: string): ReactNode[] {
   return text.split(/(?<=[/\\])/).map((part, i) => (
     <Fragment key={i}>
       {i > 0 && <wbr />}

@@ -1,7 +1,7 @@
 /** Every mod_rewrite rule tried, with its conditions (expanded test strings) and what it did. */
 import type { RewriteRuleTrace, RewriteTrace } from '../../../../shared/trace-apache'
 import { Pill } from '../../components/Pill'
-import { SourceLink } from '../../components/SourceLink'
+import { breakAfterSeparators, SourceLink } from '../../components/SourceLink'
 
 const VERDICT: Record<
   RewriteRuleTrace['verdict'],
@@ -56,7 +56,7 @@ export function RewriteRules({ trace }: { trace: RewriteTrace }) {
                   </div>
                 ))}
               </td>
-              <td className="mono why">{r.subject ?? ''}</td>
+              <td className="mono tested">{breakAfterSeparators(r.subject ?? '')}</td>
               <td className="why">
                 <Pill tone={VERDICT[r.verdict].tone}>{VERDICT[r.verdict].label}</Pill>
                 {r.result && (
