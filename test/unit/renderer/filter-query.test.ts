@@ -106,10 +106,26 @@ describe('the request log filter bar', () => {
   })
 
   it('a path or an address with a colon is free text, not an unknown key', () => {
-    for (const q of ['/content/a:b.html', '127.0.0.1:8080', 'en.html:1']) {
+    for (const q of [
+      '/content/a:b.html',
+      '127.0.0.1:8080',
+      'en.html:1',
+      'localhost:8080',
+      'LOCALHOST:4503/content',
+      'www.example.com:8080',
+      'dev-publish:80'
+    ]) {
       expect(parseFilter(q).errors).toEqual([])
       expect(parseFilter(q).terms[0].key).toBeNull()
     }
+  })
+
+  it('localhost:8080 searches the host as free text; localhost: with no port and bogus:1 stay unknown keys', () => {
+    const f = parseFilter('localhost:8080')
+    expect(f.test(row(1, { host: 'localhost:8080' }))).toBe(true)
+    expect(f.test(row(1, { host: 'localhost:4503' }))).toBe(false)
+    expect(parseFilter('localhost:x').errors[0]).toMatch(/^unknown key "localhost:"/)
+    expect(parseFilter('bogus:1').errors[0]).toMatch(/^unknown key "bogus:"/)
   })
 
   it('a pasted URL with a colon is free text and still searches', () => {

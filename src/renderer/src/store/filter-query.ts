@@ -4,7 +4,8 @@
  * Terms are separated by spaces and all must hold; `-` in front negates one; values may be
  * quoted (`url:"/content/my site"`) and listed with commas (`status:404,500` = either).
  * Words without a `key:` are free text, matched case-insensitively against the method, host,
- * URL, farm, deciding rule and render; a `word:` that is no known key is an error, not free text.
+ * URL, farm, deciding rule and render; a `word:` that is no known key is an error, not free text
+ * (but for an address: `localhost:8080`, `127.0.0.1:8080`).
  */
 import type { TraceSummary } from '../../../shared/api'
 import type { Outcome } from '../../../shared/trace'
@@ -168,11 +169,16 @@ function valueTest(key: FilterKey, value: string): Predicate | string {
 }
 
 /**
- * `word:value` is meant as a key; a URL pasted as free text (`http://…`) or a path with a colon
- * (`/a:b`, `en.html:1`) is not.
+ * `word:value` is meant as a key; a URL pasted as free text (`http://…`), a path with a colon
+ * (`/a:b`, `en.html:1`), an address (`127.0.0.1:8080`) is not, nor is `localhost:8080` (the
+ * proxy's address as a browser shows it): a host's port, where a mistyped key (`bogus:1`)
+ * has no host's name.
  */
 function looksLikeKey(body: string, colon: number): boolean {
-  return /^[a-z][a-z_-]*$/i.test(body.slice(0, colon)) && !body.startsWith('//', colon + 1)
+  const key = body.slice(0, colon)
+  const value = body.slice(colon + 1)
+  if (!/^[a-z]+$/i.test(key) || value.startsWith('//')) return false
+  return !(key.toLowerCase() === 'localhost' && /^\d+(\/|$)/.test(value))
 }
 
 function withoutSlash(label: string): string {
