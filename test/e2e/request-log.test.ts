@@ -502,10 +502,20 @@ describe('the request log', () => {
     await ui.page.locator('.subtab', { hasText: 'Trace' }).click()
   })
 
-  it('clear empties the log', async () => {
+  it("clear empties the log, and the Cache view's hit ratio, said to be the log's, starts again", async () => {
     await screenshot(ui.page, 'requests')
+    // The ratio is counted from the requests in the log (what Clear empties), and says so.
+    const ratio = ui.page.locator('.cache-view .counts span', { hasText: 'hit ratio' })
+    await ui.page.locator('.tab[data-tab="cache"]').click()
+    await expect.poll(() => textOf(ratio), POLL).toMatch(/^requests in the log: hit ratio \d+% \(\d+\/\d+\)$/)
+    expect(await attrOf(ratio, 'title')).toContain('Clear in the Requests view empties the log')
+    await screenshot(ui.page, 'cache-hit-ratio')
+    await ui.page.locator('.tab[data-tab="requests"]').click()
     await ui.page.getByRole('button', { name: 'Clear' }).click()
     await expect.poll(() => textOf(ui.page.locator('.empty-title')), POLL).toBe('No requests yet')
+    await ui.page.locator('.tab[data-tab="cache"]').click()
+    await expect.poll(() => textOf(ratio), POLL).toBe('requests in the log: hit ratio — (0/0)')
+    await ui.page.locator('.tab[data-tab="requests"]').click()
   })
 
   it('the page logged no errors', () => {

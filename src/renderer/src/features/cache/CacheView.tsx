@@ -15,6 +15,10 @@ export type CacheAction =
   | { kind: 'clear'; relPath: string }
   | { kind: 'reveal'; relPath: string }
 
+const HIT_RATIO_TITLE =
+  "Of the requests in the Requests log that asked this farm's cache (hit, stale, miss · stored, not cacheable), " +
+  'those it answered (hit, stale). Clear in the Requests view empties the log, and this starts again from 0.'
+
 export function CacheView() {
   const session = useSession()
   const farms = useVanilla(configStore, (s) => s.status?.farms)
@@ -95,9 +99,10 @@ export function CacheView() {
               <span>{formatCount(totals.statfiles)} .stat</span>
             </>
           )}
-          <span title="Requests served from the cache, among those that asked it, in the log">
-            hit ratio {ratio.ratio === null ? '—' : `${Math.round(ratio.ratio * 100)}%`} ({formatCount(ratio.hits)}/
-            {formatCount(ratio.lookups)})
+          {/* Counted from the Requests log, as one reads it off dispatcher.log: Clear there starts it anew. */}
+          <span data-testid="hit-ratio" title={HIT_RATIO_TITLE}>
+            requests in the log: hit ratio {ratio.ratio === null ? '—' : `${Math.round(ratio.ratio * 100)}%`} (
+            {formatCount(ratio.hits)}/{formatCount(ratio.lookups)})
           </span>
         </div>
         <button
