@@ -89,7 +89,9 @@ class NodeHeads {
   private line = ''
   /**
    * The chunks of the head under way seen so far (a head that comes in pieces, or one pipelined
-   * behind an answer in progress), for a failure in a later one: kept as they are, not copied.
+   * behind an answer in progress, from the chunk it begins in), for a failure in a later one:
+   * kept as they are, not copied. Never a chunk read while a request's body is still coming: a
+   * body that keeps coming after its answer (a denied POST Node drains) would be held whole.
    */
   private readonly chunks: Buffer[] = []
   /** Node's parser failed on a head httpd refuses too: nothing more is answered but its 400. */
@@ -179,7 +181,7 @@ class NodeHeads {
       if (this.lastWhole) {
         this.pending += chunk.length
         this.keep(chunk)
-      }
+      } else if (this.last?.complete) this.chunks.push(chunk)
       this.lastWhole = this.last?.complete === true
       return
     }
@@ -204,7 +206,7 @@ class NodeHeads {
 
   /** `chunk` is the head's: kept, and its part of the request line noted. */
   private keep(chunk: Buffer): void {
-    this.chunks.push(chunk)
+    if (this.last?.complete !== false) this.chunks.push(chunk)
     this.note(chunk)
   }
 

@@ -289,7 +289,7 @@ function framingProblem(fields: string[], transferEncoding: boolean): string | n
 }
 
 /** `line` without the spaces and tabs at its start or end (a loop: a regex would backtrack over a long run of them). */
-function withoutBlanks(line: string, side: 'start' | 'end'): string {
+export function withoutBlanks(line: string, side: 'start' | 'end'): string {
   if (side === 'start') {
     let start = 0
     while (start < line.length && isBlank(line, start)) start++

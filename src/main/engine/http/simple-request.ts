@@ -16,7 +16,7 @@
  * serves it as a request for `/` on the virtual host its `host:port` names (accept stage).
  */
 import { lowerName } from '../apache-expr/lower-name'
-import { NODE_METHODS, type HeadVerdict } from './request-head'
+import { NODE_METHODS, withoutBlanks, type HeadVerdict } from './request-head'
 import { HTTP_TOKEN } from './token'
 
 /** Read only: the listener hands the same object on for a repeated head on one connection. */
@@ -123,7 +123,7 @@ function fieldsRead(fields: string[]): { headers: Record<string, string>; rawHea
   for (const field of fields) {
     const colon = field.indexOf(':')
     const name = field.slice(0, colon)
-    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')
+    const value = withoutBlanks(withoutBlanks(field.slice(colon + 1), 'start'), 'end')
     rawHeaders.push(name, value)
     const key = name.toLowerCase()
     headers[key] ??= value
