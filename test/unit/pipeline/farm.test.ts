@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { Farm } from '../../../src/shared/config-model'
-import { selectFarm, selectFarmMemo, type FarmRequest } from '../../../src/main/engine/pipeline/farm'
+import {
+  rememberedFarmResults,
+  selectFarm,
+  selectFarmMemo,
+  type FarmRequest
+} from '../../../src/main/engine/pipeline/farm'
 
 const FILE = '/virtual/farms.any'
 let line = 0
@@ -223,5 +228,15 @@ describe('a value the Host header misses only by its port (a browser adds any no
     const next = selectFarmMemo(farms, get('www.a.com:8080', '/two.html'))
     expect(first.portNote).toMatch(/^'www.a.com' \(\/site\) would match without the port/)
     expect([next.request.uri, next.portNote, next.reason]).toEqual(['/two.html', first.portNote, first.reason])
+  })
+})
+
+describe('the farm selection memo', () => {
+  it('stays bounded when one Host asks for ever new URIs (it was only emptied when a new Host came)', () => {
+    const farms = [farm('site', '*')]
+    for (let i = 0; i < 10_500; i++) selectFarmMemo(farms, get('www.example.com', `/content/page-${i}.html`))
+    expect(rememberedFarmResults(farms)).toBeLessThanOrEqual(10_000)
+    // Still the same answers after it started over.
+    expect(selectFarmMemo(farms, get('www.example.com', '/content/page-1.html')).farm).toBe('site')
   })
 })

@@ -135,16 +135,19 @@ export function selectFarmMemo(farms: Farm[], req: FarmRequest, fallback: 'last'
   }
   const hosts = req.scheme === 'https' ? memo.https : memo.http
   let h = hosts.get(req.host)
+  let result = h?.byUri.get(req.uri)
+  if (!result && memo.size >= MEMO_LIMIT) {
+    // Counted per URI: one Host asked for ever new URIs (a crawler, cache-busting queries)
+    // would otherwise grow its entry without end.
+    memo.http.clear()
+    memo.https.clear()
+    memo.size = 0
+    h = undefined
+  }
   if (!h) {
-    if (memo.size >= MEMO_LIMIT) {
-      memo.http.clear()
-      memo.https.clear()
-      memo.size = 0
-    }
     h = { decision: null, byUri: new Map() }
     hosts.set(req.host, h)
   }
-  let result = h.byUri.get(req.uri)
   if (!result) {
     if (memo.uriMatters) result = selectFarm(farms, req, { fallback })
     else if (!h.decision) result = h.decision = selectFarm(farms, req, { fallback })
@@ -153,6 +156,11 @@ export function selectFarmMemo(farms: Farm[], req: FarmRequest, fallback: 'last'
     memo.size++
   }
   return result
+}
+
+/** How many results are remembered for `farms` (for tests: the memo is bounded). */
+export function rememberedFarmResults(farms: Farm[], fallback: 'last' | 'first' = 'last'): number {
+  return memos[fallback].get(farms)?.size ?? 0
 }
 
 /** The same decision for another URI: only `request` differs when no value has a URI part. */
