@@ -20,6 +20,12 @@ describe('ownHeaderRefusal', () => {
 
   it('refuses a name that is no token; an unset value is not looked at', () => {
     expect(ownHeaderRefusal({ 'bad name': 'x' })).toMatch(/AH02429/)
+    // A name refused once is refused again (only names that passed are remembered).
+    expect(ownHeaderRefusal({ 'bad name': 'x' })).toMatch(/AH02429/)
+    // An empty name is httpd's AH02428, not a name that is no token.
+    expect(ownHeaderRefusal({ '': 'x' })).toBe(
+      "a header line without a name, which httpd's header filter refuses (AH02428)"
+    )
     expect(ownHeaderRefusal({ 'x-a': undefined })).toBe(null)
   })
 })

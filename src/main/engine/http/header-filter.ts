@@ -1,19 +1,16 @@
 /**
- * httpd's header filter on a backend's fields: ap_http_header_filter's check_headers
- * (http_filters.c, httpd 2.4.24 and later, HttpProtocolOptions Strict, the default) looks at
- * every field of r->headers_out and r->err_headers_out before the head goes out, and refuses
- * the answer (ap_die with 500) for an empty name (AH02428), a name that is no token (AH02429)
- * or a value with a control character, a bare CR or DEL (AH02430). Both mod_proxy
- * (apache-proxy.ts) and mod_dispatcher (the render stage) put a backend's fields there, all
- * but the hop-by-hop ones each drops: measured against apache2 2.4.68 through mod_proxy.
+ * httpd's header filter: ap_http_header_filter's check_headers (http_filters.c, httpd 2.4.24
+ * and later, HttpProtocolOptions Strict, the default) looks at every field of r->headers_out
+ * and r->err_headers_out before the head goes out, and refuses the answer (ap_die with 500) for
+ * an empty name (AH02428), a name that is no token (AH02429) or a value with a control
+ * character, a bare CR or DEL (AH02430). Two kinds of field meet it: a backend's, which both
+ * mod_proxy (apache-proxy.ts) and mod_dispatcher (the render stage) put there, all but the
+ * hop-by-hop ones each drops (measured against apache2 2.4.68 through mod_proxy); and the
+ * server's own, which `Header` directives or an r->uri decoded into one can make refusable.
  */
 import { asLogged } from './backend-head'
 import { withoutHopHeaders } from '../pipeline/hop-headers'
-import { HTTP_TOKEN } from './token'
-
-/** A control character or DEL, which no field value may hold (ap_scan_http_field_content; HTAB may). */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
+import { FIELD_VALUE_CONTROL, HTTP_TOKEN } from './token'
 
 /**
  * The first of `fields` (as the backend sent them, in order) check_headers refuses, in words
@@ -30,7 +27,7 @@ export function headerFilterRefusal(fields: readonly [string, string][], hop: Re
     if (name === '') return 'which has a header line without a name (AH02428)'
     if (!HTTP_TOKEN.test(name))
       return `whose header name '${asLogged(name)}' is no token, which httpd's header filter refuses (AH02429)`
-    if (VALUE_CONTROL.test(value))
+    if (FIELD_VALUE_CONTROL.test(value))
       return `whose ${name} header value '${asLogged(value)}' holds a control character, which httpd's header filter refuses (AH02430)`
   }
   return null
@@ -48,16 +45,17 @@ export function ownHeaderRefusal(headers: Readonly<Record<string, unknown>>): st
   for (const name in headers) {
     const value = headers[name]
     if (value === undefined || typeof value === 'number') continue
+    if (name === '') return "a header line without a name, which httpd's header filter refuses (AH02428)"
     if (!isTokenName(name))
       return `header name '${asLogged(name)}' is no token, which httpd's header filter refuses (AH02429)`
     if (typeof value === 'string') {
-      if (VALUE_CONTROL.test(value)) return controlInValue(name, value)
+      if (FIELD_VALUE_CONTROL.test(value)) return controlInValue(name, value)
     } else if (Array.isArray(value)) {
       for (const one of value) {
         const text = String(one)
-        if (VALUE_CONTROL.test(text)) return controlInValue(name, text)
+        if (FIELD_VALUE_CONTROL.test(text)) return controlInValue(name, text)
       }
-    } else if (VALUE_CONTROL.test(String(value))) return controlInValue(name, String(value))
+    } else if (FIELD_VALUE_CONTROL.test(String(value))) return controlInValue(name, String(value))
   }
   return null
 }

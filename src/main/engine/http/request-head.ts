@@ -20,7 +20,7 @@
 import { METHODS } from 'node:http'
 import { INT64_MAX } from '../c-numbers'
 import { CONTROL_OR_SPACE } from '../apache-expr/uri-escape'
-import { HTTP_TOKEN } from './token'
+import { FIELD_VALUE_CONTROL, HTTP_TOKEN } from './token'
 
 export type HeadVerdict =
   /** Node's parser reads this head as httpd does. */
@@ -242,10 +242,6 @@ function fieldRefusal(requestLine: string, fields: string[]): HeadVerdict | null
   return null
 }
 
-/** A control character other than a tab, or DEL, which a field value may not hold. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/
-
 /**
  * Why httpd's strict reading (ap_get_mime_headers_core) refuses a header field with 400, or
  * null: a line without a colon, a name that is not a token (a space in it, or before the
@@ -258,7 +254,7 @@ function fieldProblem(field: string): string | null {
       ? 'has no colon'
       : !HTTP_TOKEN.test(field.slice(0, colon))
         ? 'has a name that is not a token'
-        : VALUE_CONTROL.test(field.slice(colon + 1))
+        : FIELD_VALUE_CONTROL.test(field.slice(colon + 1))
           ? 'has a control character in its value'
           : null
   // Quoted only when refused: judgeHead asks this of every field of every head it reads.
