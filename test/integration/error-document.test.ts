@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import http from 'node:http'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -73,6 +74,37 @@ describe('ErrorDocument', () => {
     const trace = s.engine.traces.find((t) => t.request.url === '/libs/secret.html')
     expect(trace?.response.status).toBe(404)
     expect(trace?.response.bytes).toBe(20)
+  })
+
+  it("an ErrorDocument whose answer's head httpd's header filter refuses is traced as refused, not as its 200 and bytes", async () => {
+    const s = await start(
+      'ErrorDocument 400 /content/errors/400.html\n  Header always set X-Req "expr=%{THE_REQUEST}"',
+      {
+        '/content/errors/400.html': [200, '<h1>Our own 400</h1>']
+      }
+    )
+    const { port } = new URL(s.url)
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.write('GET /a\u0001b HTTP/1.1\r\nHost: site\r\n\r\n', 'latin1')
+      )
+      let got = ''
+      socket.on('data', (d) => (got += d.toString('latin1')))
+      socket.on('error', reject)
+      socket.on('close', () => resolve(got))
+    })
+    // apache2's answer (test/httpd/header-filter-own-values.test.ts): the minimal one, no body.
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+    expect(answer).toContain('Content-Length: 0\r\n')
+    const trace = s.engine.traces.find((t) => t.request.url.startsWith('/a'))!
+    expect(trace.response.bytes).toBe(0)
+    const doc = trace.stages.filter((e) => e.summary.startsWith('ErrorDocument 400'))
+    expect(doc.map((e) => [e.verdict, e.summary])).toEqual([
+      [
+        'error',
+        "ErrorDocument 400 /content/errors/400.html: its answer's head was refused by httpd's header filter; this request's own page went out instead"
+      ]
+    ])
   })
 
   it('when the error document itself fails, Apache says so on its own 404 page', async () => {

@@ -420,6 +420,8 @@ export class TracedReply implements Reply {
       const minimal = withServerHeader({ 'content-length': 0 }, this.banner, false)
       this.trace.response.status = status
       this.trace.response.headers = traceHeaders(minimal)
+      // The page counted when it was made never goes out: the minimal answer has no body.
+      this.trace.response.bytes = 0
       this.inner.head(status, spelledHeaders(minimal, undefined), undefined, CLOSING)
       this.inner.end()
       return

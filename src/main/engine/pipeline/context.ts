@@ -250,6 +250,11 @@ export class RequestContext {
    * this request (ap_die's r_1st_err), whose status line its last answer keeps.
    */
   errorDocumentRunning: number | undefined = undefined
+  /**
+   * httpd's header filter refused the running ErrorDocument's head, and this request's own page
+   * went out instead (headerFilterRefusedDocument): the document's answer is not what was sent.
+   */
+  errorDocumentRefused = false
   get isErrorDocument(): boolean {
     return this.errorDocumentStatus !== undefined
   }

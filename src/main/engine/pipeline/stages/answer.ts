@@ -247,37 +247,50 @@ function errorDocumentRedirect(
   sub.addedHeaderNames = [...ctx.addedHeaderNames]
   sub.headerLines = ctx.headerLines
   ctx.errorDocumentRunning = status
-  return Promise.resolve(runPipeline(sub)).then(() => {
-    ctx.errorDocumentRunning = undefined
-    // Nothing went out: the document's request failed, or handed up a failure of its own.
-    if (!outer.headersSent) failed = true
-    const deeper = sub.recursiveError
-    const own =
-      !failed && sub.rewriteStatus
-        ? ` from mod_rewrite, answered as that request's own error (httpd does not count it as the ErrorDocument failing)`
-        : ''
-    const what =
-      deeper !== undefined
-        ? `answered with a status from mod_rewrite, and the ErrorDocument for ${deeper} ${statusText(deeper)} failed in turn`
-        : `answered ${innerStatus}${own}`
-    ctx.record('response', failed ? 'error' : 'changed', `ErrorDocument ${status} ${doc}: internal GET ${what}`, {
-      detail: { stages: sub.trace.stages }
+  return Promise.resolve(runPipeline(sub))
+    .finally(() => (ctx.errorDocumentRunning = undefined))
+    .then(() => {
+      if (ctx.errorDocumentRefused) {
+        // What went out is this request's own page, not the document's answer (nor its bytes).
+        ctx.record(
+          'response',
+          'error',
+          `ErrorDocument ${status} ${doc}: its answer's head was refused by httpd's header filter; this request's own page went out instead`,
+          {
+            detail: { stages: sub.trace.stages }
+          }
+        )
+        return true as const
+      }
+      // Nothing went out: the document's request failed, or handed up a failure of its own.
+      if (!outer.headersSent) failed = true
+      const deeper = sub.recursiveError
+      const own =
+        !failed && sub.rewriteStatus
+          ? ` from mod_rewrite, answered as that request's own error (httpd does not count it as the ErrorDocument failing)`
+          : ''
+      const what =
+        deeper !== undefined
+          ? `answered with a status from mod_rewrite, and the ErrorDocument for ${deeper} ${statusText(deeper)} failed in turn`
+          : `answered ${innerStatus}${own}`
+      ctx.record('response', failed ? 'error' : 'changed', `ErrorDocument ${status} ${doc}: internal GET ${what}`, {
+        detail: { stages: sub.trace.stages }
+      })
+      if (!failed) {
+        // The document's body is what went out for this request (the log line's size).
+        ctx.trace.response.bytes = sub.trace.response.bytes
+        return true as const
+      }
+      // In a chain of ErrorDocument requests each answering a status of mod_rewrite's, a failure is
+      // answered for the first request (ap_die walks back to it): handed up, not sent from here.
+      if (ctx.isErrorDocument && ctx.rewriteStatus) {
+        ctx.rewriteStatus = false
+        ctx.recursiveError = deeper ?? status
+        return true as const
+      }
+      sendPage(ctx, status, extraHeaders, failedPage(ctx, status, deeper ?? status))
+      return true as const
     })
-    if (!failed) {
-      // The document's body is what went out for this request (the log line's size).
-      ctx.trace.response.bytes = sub.trace.response.bytes
-      return true as const
-    }
-    // In a chain of ErrorDocument requests each answering a status of mod_rewrite's, a failure is
-    // answered for the first request (ap_die walks back to it): handed up, not sent from here.
-    if (ctx.isErrorDocument && ctx.rewriteStatus) {
-      ctx.rewriteStatus = false
-      ctx.recursiveError = deeper ?? status
-      return true as const
-    }
-    sendPage(ctx, status, extraHeaders, failedPage(ctx, status, deeper ?? status))
-    return true as const
-  })
 }
 
 /**
@@ -298,6 +311,7 @@ export function headerFilterRefusedAnswer(ctx: RequestContext, backendStatus: nu
  */
 export function headerFilterRefusedDocument(ctx: RequestContext, errorDocumentStatus: number): true {
   ctx.unmeasuredError = true
+  ctx.errorDocumentRefused = true
   return recursiveErrorAnswer(ctx, errorDocumentStatus, errorDocumentStatus)
 }
 
@@ -387,8 +401,10 @@ function send(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders,
   // `/info "1"`: the answers Apache makes itself (a denial's 404, a passed error) say it too (§8.3, DISP-688).
   const info = cacheInfoHeader(ctx)
   if (info !== undefined) out['x-cache-info'] = info
+  // Counted before the head goes out: httpd's header filter may refuse it there, and the
+  // answer that then goes out instead counts its own (traced-reply.ts).
+  ctx.trace.response.bytes = ctx.headerOnly ? 0 : bytes.length
   ctx.reply.head(status, finalHeaders(ctx, status, out, true), reason)
   ctx.reply.end(ctx.headerOnly || headerOnly ? undefined : bytes)
-  ctx.trace.response.bytes = ctx.headerOnly ? 0 : bytes.length
   return true
 }
