@@ -6,18 +6,8 @@
  */
 import { describe, it } from 'vitest'
 import { classicSideBySide, serverLines } from './classic'
+import { markedVhost, TWO_VHOST_FILES } from './two-vhosts'
 import { expectSame } from './conversation'
-
-const FILES = { 'a.txt': 'a\n', 'e400.html': '<p>first vhost 400</p>\n', 'a400.html': '<p>a vhost 400</p>\n' }
-
-const vhost = (id: string, name: string, d: string, more: string[]): string[] => [
-  '<VirtualHost *:*>',
-  `  ServerName ${name}`,
-  `  DocumentRoot "${d}"`,
-  `  Header always set X-Vhost "${id}"`,
-  ...more,
-  '</VirtualHost>'
-]
 
 /** Heads httpd refuses while reading them, each naming the second vhost in its Host. */
 const REFUSED = [
@@ -31,11 +21,15 @@ const REFUSED = [
 describe('a local ErrorDocument for a refused head', () => {
   // r->hostname too is the refused request's: unset when the head was refused before the Host was read.
   const names = '  Header always set X-Names "expr=%{SERVER_NAME}|%{HTTP_HOST}|%{REQUEST_URI}"'
-  const running = classicSideBySide(FILES, (d) => [
+  const running = classicSideBySide(TWO_VHOST_FILES, (d) => [
     ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
     'KeepAliveTimeout 1',
-    ...vhost('first', 'localhost', d, ['  ErrorDocument 400 /e400.html', '  ErrorDocument 404 /e400.html', names]),
-    ...vhost('a', 'www.a.com', d, ['  ErrorDocument 400 /a400.html', '  ErrorDocument 404 /a400.html', names])
+    ...markedVhost('first', 'localhost', d, [
+      '  ErrorDocument 400 /e400.html',
+      '  ErrorDocument 404 /e400.html',
+      names
+    ]),
+    ...markedVhost('a', 'www.a.com', d, ['  ErrorDocument 400 /a400.html', '  ErrorDocument 404 /a400.html', names])
   ])
   it("is the first vhost's page, answered in that vhost", async () => {
     for (const head of REFUSED) await expectSame(running, [head], 1500)

@@ -8,19 +8,9 @@
  */
 import { describe, it } from 'vitest'
 import { classicSideBySide, serverLines } from './classic'
+import { markedVhost, TWO_VHOST_FILES } from './two-vhosts'
 import { expectSame, nodeParserOnly } from './conversation'
 import type { RunningPair } from './harness'
-
-const FILES = { 'a.txt': 'a\n', 'e400.html': '<p>first vhost 400</p>\n', 'a400.html': '<p>a vhost 400</p>\n' }
-
-const vhost = (id: string, name: string, d: string, more: string[]): string[] => [
-  '<VirtualHost *:*>',
-  `  ServerName ${name}`,
-  `  DocumentRoot "${d}"`,
-  `  Header always set X-Vhost "${id}"`,
-  ...more,
-  '</VirtualHost>'
-]
 
 /** Request lines with a control character in the target (refused by HttpProtocolOptions Strict). */
 const CONTROL = [
@@ -33,11 +23,11 @@ const CONTROL = [
 
 describe('THE_REQUEST in a Header when the request line holds a control character', () => {
   const req = '  Header always set X-Req "expr=%{THE_REQUEST}"'
-  const running = classicSideBySide(FILES, (d) => [
+  const running = classicSideBySide(TWO_VHOST_FILES, (d) => [
     ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
     'KeepAliveTimeout 1',
-    ...vhost('first', 'localhost', d, [req]),
-    ...vhost('a', 'www.a.com', d, [req])
+    ...markedVhost('first', 'localhost', d, [req]),
+    ...markedVhost('a', 'www.a.com', d, [req])
   ])
   it('answers as apache2 does', async () => {
     for (const head of CONTROL) await expectSame(running, [head], 1500)
@@ -46,11 +36,11 @@ describe('THE_REQUEST in a Header when the request line holds a control characte
 
 describe('THE_REQUEST in a Header, with a local ErrorDocument 400', () => {
   const more = ['  Header always set X-Req "expr=%{THE_REQUEST}"', '  ErrorDocument 400 /e400.html']
-  const running = classicSideBySide(FILES, (d) => [
+  const running = classicSideBySide(TWO_VHOST_FILES, (d) => [
     ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
     'KeepAliveTimeout 1',
-    ...vhost('first', 'localhost', d, more),
-    ...vhost('a', 'www.a.com', d, more)
+    ...markedVhost('first', 'localhost', d, more),
+    ...markedVhost('a', 'www.a.com', d, more)
   ])
   it('answers as apache2 does', async () => {
     for (const head of CONTROL) await expectSame(running, [head], 1500)
@@ -60,10 +50,10 @@ describe('THE_REQUEST in a Header, with a local ErrorDocument 400', () => {
 const decodedLines = (d: string): string[] => [
   ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
   'KeepAliveTimeout 1',
-  ...vhost('first', 'localhost', d, ['  Header always set X-Uri "expr=%{REQUEST_URI}"']),
-  ...vhost('a', 'www.a.com', d, ['  Header set X-Ok "expr=%{REQUEST_URI}"'])
+  ...markedVhost('first', 'localhost', d, ['  Header always set X-Uri "expr=%{REQUEST_URI}"']),
+  ...markedVhost('a', 'www.a.com', d, ['  Header set X-Ok "expr=%{REQUEST_URI}"'])
 ]
-const DECODED_FILES = { ...FILES, 'c\u0001d.txt': 'c\n' }
+const DECODED_FILES = { ...TWO_VHOST_FILES, 'c\u0001d.txt': 'c\n' }
 
 /** The first vhost writes r->uri into every answer (always), the second into a success only. */
 function decoded(running: RunningPair): void {
