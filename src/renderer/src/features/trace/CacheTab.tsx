@@ -58,15 +58,7 @@ export function CacheTab({ trace }: { trace: RequestTrace }) {
             <LocalTime at={entry.cachedAt} withDate />
           </dd>
           <dt>governing .stat</dt>
-          <dd className="mono" data-testid="governing-stat" title={capitalised(governingStatWords(entry).why)}>
-            {governingStatWords(entry).text}
-            {entry.governingStat && entry.statMtime ? (
-              <>
-                {' '}
-                (<LocalTime at={entry.statMtime} withDate />)
-              </>
-            ) : null}
-          </dd>
+          <GoverningStat entry={entry} />
           <dt>TTL</dt>
           <dd>
             {entry.ttlExpiresAt ? (
@@ -82,5 +74,21 @@ export function CacheTab({ trace }: { trace: RequestTrace }) {
         </dl>
       )}
     </div>
+  )
+}
+
+/** The `.stat` that can make the entry stale, in the cache tree's words, worked out once. */
+function GoverningStat({ entry }: { entry: CacheEntryInfo }) {
+  const { text, why } = governingStatWords(entry)
+  return (
+    <dd className="mono" data-testid="governing-stat" title={capitalised(why)}>
+      {text}
+      {entry.governingStat && entry.statMtime ? (
+        <>
+          {' '}
+          (<LocalTime at={entry.statMtime} withDate />)
+        </>
+      ) : null}
+    </dd>
   )
 }
