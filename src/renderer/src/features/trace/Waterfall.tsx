@@ -22,7 +22,7 @@ export function Waterfall({ trace }: { trace: RequestTrace }) {
         </p>
       )}
       {bars.map((b, i) => (
-        <div key={i} className={`wf-row wf-row-${b.kind}`}>
+        <div key={i} className="wf-row">
           <span className="wf-label">{b.label}</span>
           <span className="wf-track">
             <span
