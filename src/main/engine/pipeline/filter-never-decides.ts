@@ -15,16 +15,25 @@ import { shortPos } from '../../../shared/diagnostics'
 import { compilePattern } from '../match/pattern'
 import { PatternError } from '../match/posix-regex'
 import type { FilterProblem } from './filter'
-import { problem, whyRuleNeverMatches } from './filter-pitfalls'
+import { problem } from './filter-pitfalls'
+
+/**
+ * For each rule, whether some request can match it: it has properties, all valid, none that no
+ * request satisfies (`neverMatches[i]`, whyRuleNeverMatches, worked out once by compileFilter).
+ */
+export function liveRules(rules: readonly FilterRule[], neverMatches: readonly (string | null)[]): boolean[] {
+  return rules.map(
+    (rule, i) => rule.matchers.length > 0 && rule.matchers.every((m) => compiles(m.pattern)) && neverMatches[i] === null
+  )
+}
 
 /**
  * For each rule, the first deny rule written after it that matches every request it matches
  * (allow rules only; null for the others and for rules that never match at all, which
- * PITFALL_NEVER_MATCHES already reports).
+ * PITFALL_NEVER_MATCHES already reports). `live` is liveRules': the pairs below ask it of each
+ * later rule again.
  */
-export function coveringDenies(rules: readonly FilterRule[]): (FilterRule | null)[] {
-  // Worked out once per rule: the pairs below ask it of each later rule again.
-  const live = rules.map(canMatch)
+export function coveringDenies(rules: readonly FilterRule[], live: readonly boolean[]): (FilterRule | null)[] {
   return rules.map((rule, i) => {
     if (rule.type !== 'allow' || !live[i]) return null
     for (let j = i + 1; j < rules.length; j++) {
@@ -38,8 +47,12 @@ export function coveringDenies(rules: readonly FilterRule[]): (FilterRule | null
  * Whether some allow rule of the filter can decide a request: with none, the filter denies
  * every request, so a deny rule that misses some changes nothing.
  */
-export function filterAllowsSomething(rules: readonly FilterRule[], covering: readonly (FilterRule | null)[]): boolean {
-  return rules.some((rule, i) => rule.type === 'allow' && canMatch(rule) && covering[i] === null)
+export function filterAllowsSomething(
+  rules: readonly FilterRule[],
+  live: readonly boolean[],
+  covering: readonly (FilterRule | null)[]
+): boolean {
+  return rules.some((rule, i) => rule.type === 'allow' && live[i] && covering[i] === null)
 }
 
 /** Why `rule` never decides, `cover` being the later deny rule that matches all it matches. */
@@ -97,13 +110,6 @@ const ALWAYS_PRESENT: ReadonlySet<FilterElement> = new Set(['url', 'glob', 'path
 
 function matchesEverything(element: FilterElement, pattern: PatternSpec): boolean {
   return pattern.kind === 'glob' && pattern.source === '*' && ALWAYS_PRESENT.has(element)
-}
-
-/** Has properties, all valid, none that no request satisfies. */
-function canMatch(rule: FilterRule): boolean {
-  return (
-    rule.matchers.length > 0 && rule.matchers.every((m) => compiles(m.pattern)) && whyRuleNeverMatches(rule) === null
-  )
 }
 
 function compiles(pattern: PatternSpec): boolean {

@@ -16,6 +16,8 @@ export interface RuleContext {
   neverDecides: boolean
   /** Some allow rule of the filter can decide: without one, a deny that misses requests changes nothing. */
   filterAllows: boolean
+  /** No request matches the rule (whyRuleNeverMatches is not null). */
+  neverMatches: boolean
 }
 
 /**
@@ -25,10 +27,7 @@ export interface RuleContext {
  * written. The warnings that a rule lets requests through are left out where, by `context`,
  * it cannot.
  */
-export function rulePitfalls(
-  rule: FilterRule,
-  context: RuleContext = { neverDecides: false, filterAllows: true }
-): FilterProblem[] {
+export function rulePitfalls(rule: FilterRule, context: RuleContext): FilterProblem[] {
   const warnings: FilterProblem[] = []
   const spec = (element: FilterElement): PatternSpec | undefined =>
     rule.matchers.find((m) => m.element === element)?.pattern
@@ -58,7 +57,7 @@ export function rulePitfalls(
     !spec('url') &&
     !glob &&
     !context.neverDecides &&
-    whyRuleNeverMatches(rule) === null
+    !context.neverMatches
   ) {
     const ext = exampleWord(extension) ?? 'css'
     warn(
@@ -106,9 +105,13 @@ export function rulePitfalls(
  * §10.4: `/selectors` is tried against each selector, so `/selectors "model"` allows a chain
  * holding model among others (`a.model.infinity.json`). Said of an allow rule no later deny rule
  * on selectors narrows (the SDK's default filters follow theirs with one), and not of one that
- * never decides (`neverDecides[i]`, filter-never-decides.ts).
+ * never decides (`neverDecides[i]`, filter-never-decides.ts) or never matches (`neverMatches[i]`).
  */
-export function selectorChainPitfalls(rules: FilterRule[], neverDecides: readonly boolean[] = []): FilterProblem[] {
+export function selectorChainPitfalls(
+  rules: FilterRule[],
+  neverDecides: readonly boolean[],
+  neverMatches: readonly (string | null)[]
+): FilterProblem[] {
   const warnings: FilterProblem[] = []
   const selectorsOf = (r: FilterRule): PatternSpec | undefined =>
     r.matchers.find((m) => m.element === 'selectors')?.pattern
@@ -116,7 +119,7 @@ export function selectorChainPitfalls(rules: FilterRule[], neverDecides: readonl
     const selectors = selectorsOf(rule)
     // An empty pattern ("", '', '()') matches only a request without selectors, never a chain.
     if (rule.type !== 'allow' || !selectors || selectors.source.replace(/[()]/g, '') === '') return
-    if (whyRuleNeverMatches(rule) !== null || neverDecides[i]) return
+    if (neverMatches[i] !== null || neverDecides[i]) return
     if (rules.slice(i + 1).some((later) => later.type === 'deny' && selectorsOf(later))) return
     const selector = exampleWord(selectors) ?? 'model'
     warnings.push(

@@ -29,7 +29,13 @@ import { PatternError } from '../match/posix-regex'
 import { decompose } from '../match/sling'
 import { problem, rulePitfalls, selectorChainPitfalls, whyRuleNeverMatches } from './filter-pitfalls'
 import { almostAllowed } from './filter-almost'
-import { coveringDenies, filterAllowsSomething, neverDecidesPitfalls, neverDecidesReason } from './filter-never-decides'
+import {
+  coveringDenies,
+  filterAllowsSomething,
+  liveRules,
+  neverDecidesPitfalls,
+  neverDecidesReason
+} from './filter-never-decides'
 
 export interface FilterRequest {
   method: string
@@ -112,20 +118,24 @@ export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
   const warnings: FilterProblem[] = []
   const compiled: CompiledRule[] = []
   const all = rules ?? []
-  const covering = coveringDenies(all)
-  const filterAllows = filterAllowsSomething(all, covering)
+  // Each asked of a rule by several checks below, and this runs on every configuration load.
+  const neverMatches = all.map(whyRuleNeverMatches)
+  const live = liveRules(all, neverMatches)
+  const covering = coveringDenies(all, live)
+  const filterAllows = filterAllowsSomething(all, live, covering)
   all.forEach((rule, i) => {
     const matchers: CompiledMatcher[] = []
     for (const { element, pattern: spec } of rule.matchers) {
       matchers.push(compileMatcher(rule, element, spec, problems, warnings))
     }
     const quick = matchers.slice().sort((a, b) => QUICK_ORDER[a.element] - QUICK_ORDER[b.element])
-    compiled.push({ rule, matchers, quick, note: ruleNote(rule, matchers, covering[i]) })
-    warnings.push(...rulePitfalls(rule, { neverDecides: covering[i] !== null, filterAllows }))
+    compiled.push({ rule, matchers, quick, note: ruleNote(rule, matchers, neverMatches[i], covering[i]) })
+    const neverDecides = covering[i] !== null
+    warnings.push(...rulePitfalls(rule, { neverDecides, filterAllows, neverMatches: neverMatches[i] !== null }))
   })
   warnings.push(...neverDecidesPitfalls(all, covering))
   const neverDecides = covering.map((c) => c !== null)
-  warnings.push(...selectorChainPitfalls(all, neverDecides))
+  warnings.push(...selectorChainPitfalls(all, neverDecides, neverMatches))
   return { present: rules !== undefined, rules: compiled, problems, warnings, decided: new Map() }
 }
 
@@ -230,11 +240,15 @@ function traceRule({ rule, matchers, note }: CompiledRule, parts: FilterParts): 
  * every request it matches (filter-never-decides.ts), both also `check` warnings, is then
  * marked where the user looks for why it did not apply.
  */
-function ruleNote(rule: FilterRule, matchers: CompiledMatcher[], cover: FilterRule | null): string | undefined {
+function ruleNote(
+  rule: FilterRule,
+  matchers: CompiledMatcher[],
+  why: string | null,
+  cover: FilterRule | null
+): string | undefined {
   if (matchers.length === 0) return 'the rule has no /glob and no element properties, so it never matches'
   const broken = matchers.find((m) => m.error)
   if (broken) return `the /${broken.element} regular expression is invalid, so the rule never matches`
-  const why = whyRuleNeverMatches(rule)
   if (why !== null) return `the rule never matches any request: ${why}`
   if (rule.type === null) return 'the rule has no valid /type ("allow" or "deny"), so it never decides'
   if (cover) return `the rule never decides: ${neverDecidesReason(cover)}`
