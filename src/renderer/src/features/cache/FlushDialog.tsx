@@ -1,8 +1,9 @@
 /**
  * Flush with a preview: the request that will be sent (line and headers, the farm its Host
- * selects) and what it will touch and delete are shown before anything happens (§7.1, §7.3); on confirm the request AEM's flush agent sends goes to the proxy's
- * own listener (so it is in the Requests log), and what its trace says it did is shown: the
- * Dispatcher's 403 with its reason when `/allowedClients` refuses the loopback client.
+ * selects) and what it will touch and delete are shown before anything happens (§7.1, §7.3);
+ * on confirm the request AEM's flush agent sends goes to the proxy's own listener (so it is in
+ * the Requests log), and what its trace says it did is shown: the Dispatcher's 403 with its
+ * reason when `/allowedClients` refuses the loopback client.
  */
 import { useEffect, useState } from 'react'
 import type { FlushAction, FlushPreview, FlushSent } from '../../../../shared/cache-types'
