@@ -308,6 +308,21 @@ export class TracedReply implements Reply {
    * reply then (end, destroy) is ignored.
    */
   private apacheAnswers(status: number, why: string): void {
+    this.forgetAbandonedHead()
+    this.ctx.record('response', 'stop', why)
+    const producers = this.producerAborts
+    this.producerAborts = []
+    void Promise.resolve(answer(this.ctx, status)).then(() => {
+      this.superseded = true
+      for (const stop of producers) stop()
+    })
+  }
+
+  /**
+   * Nothing of an abandoned answer's head applies to the page that replaces it: its output
+   * filters, the backend's relayed head and field spellings, the `Header` lines' wire order.
+   */
+  private forgetAbandonedHead(): void {
     this.substituting = null
     this.deflating = null
     this.gzipNext = false
@@ -316,13 +331,6 @@ export class TracedReply implements Reply {
     this.typeRow = false
     this.backendNames = undefined
     this.wireLines = undefined
-    this.ctx.record('response', 'stop', why)
-    const producers = this.producerAborts
-    this.producerAborts = []
-    void Promise.resolve(answer(this.ctx, status)).then(() => {
-      this.superseded = true
-      for (const stop of producers) stop()
-    })
   }
 
   private headNow(status: number, given: OutgoingHttpHeaders, reason?: string): void {
@@ -411,10 +419,7 @@ export class TracedReply implements Reply {
     const producers = this.producerAborts
     this.producerAborts = []
     for (const stop of producers) stop()
-    this.deflating = null
-    this.substituting = null
-    this.gzipNext = false
-    this.wireLines = undefined
+    this.forgetAbandonedHead()
     if (this.headerFilterRefused) {
       this.superseded = true
       const minimal = withServerHeader({ 'content-length': 0 }, this.banner, false)
@@ -427,10 +432,6 @@ export class TracedReply implements Reply {
       return
     }
     this.headerFilterRefused = true
-    this.relayed = false
-    this.backendHead = false
-    this.typeRow = false
-    this.backendNames = undefined
     const document = ctx.errorDocumentRunning
     const done =
       document !== undefined ? headerFilterRefusedDocument(ctx, document) : headerFilterRefusedAnswer(ctx, status)
