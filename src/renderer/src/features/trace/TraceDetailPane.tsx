@@ -178,16 +178,17 @@ function Overview({ detail }: { detail: TraceDetail }) {
         <LocalTime className="fact muted" at={t.startedAt} withDate />
       </div>
       {reason && <p className="overview-reason">{reason.summary}</p>}
-      {logLine !== null ? (
-        <p className="overview-logline muted" data-testid="log-line" title="As the AEMaaCS dispatcher.log shows it">
+      <p
+        className="overview-logline muted"
+        data-testid="log-line"
+        title={logLine !== null ? 'As the AEMaaCS dispatcher.log shows it' : undefined}
+      >
+        {logLine !== null ? (
           <code>{logLine}</code>
-        </p>
-      ) : (
-        <p className="overview-logline muted" data-testid="log-line">
-          No dispatcher.log line: the Dispatcher handler never took this request (the SDK logs only those whose handler
-          is dispatcher-handler).
-        </p>
-      )}
+        ) : (
+          'No dispatcher.log line: the Dispatcher handler never took this request (the SDK logs only those whose handler is dispatcher-handler).'
+        )}
+      </p>
       {t.replayedFrom && (
         <p className="overview-replayed muted" data-testid="replayed-from">
           Same request head as <RequestRef id={t.replayedFrom} /> on this configuration: its decisions up to the cache
