@@ -234,8 +234,6 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
   let n = 0
   /** When the first attempt began: each attempt's `atMs` counts from it. */
   let firstAt: number | null = null
-  /** Renders this request was sent to or tried on: each counts the request once (statistics.ts). */
-  const tried = new Set<number>()
 
   const aborted = (): AttemptsResult<R> => ({ kind: 'aborted', attempts, log, reason: 'the client went away' })
   const report = (
@@ -282,10 +280,8 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
       n++
       const started = given ? given.started : now()
       firstAt ??= started
-      if (!tried.has(i)) {
-        tried.add(i)
-        stats?.recordRequest(i)
-      }
+      // The first round tries every render in the order once: each counts the request once (statistics.ts).
+      if (round === 1) stats?.recordRequest(i)
       const outcome = given ? given.outcome : await sendSafely(deps, i)
 
       if (outcome.kind === 'error') {
@@ -376,7 +372,7 @@ export async function runAttempts<R>(plan: AttemptPlan, deps: AttemptDeps<R>): P
     reason:
       plan.renders.length === 0
         ? `farm /${plan.farm} has no /renders`
-        : `${attempts.length} attempts on ${tried.size} render(s), none answered`
+        : `${attempts.length} attempts on ${new Set(attempts.map((a) => a.render)).size} render(s), none answered`
   }
 }
 
