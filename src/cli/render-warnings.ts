@@ -38,8 +38,11 @@ export function unreachableRenderWarnings(farms: readonly ActiveFarm[], variable
   return lines
 }
 
-/** Some request can reach the renders: the farm has no /filter (everything passes), an allow rule, or a vanity URL list (which rescues denied requests). */
+/**
+ * Some request can reach the renders: the farm has no /filter (everything passes), an allow rule
+ * that can decide (one a later deny always overrides lets nothing through), or a vanity URL list
+ * (which rescues denied requests).
+ */
 function reachesRenders(f: ActiveFarm): boolean {
-  const rules = f.farm.filter
-  return rules === undefined || rules.some((r) => r.type === 'allow') || f.farm.vanityUrls !== undefined
+  return !f.filter.present || f.filter.allowsSomething || f.farm.vanityUrls !== undefined
 }

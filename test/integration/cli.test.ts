@@ -527,6 +527,13 @@ describe('dispatcher-workbench command line', () => {
             renders: [{ host: '127.0.0.1', port: deadPort }],
             filter: '      /0001 { /type "deny" /url "*" }'
           },
+          // An allow the deny written after it overrides on every request it matches lets nothing through either.
+          {
+            name: 'overridden',
+            virtualhosts: ['overridden.example'],
+            renders: [{ host: '127.0.0.1', port: deadPort }],
+            filter: '      /0001 { /type "allow" /extension "json" }\n      /0002 { /type "deny" /url "*" }'
+          },
           {
             name: 'publish',
             renders: [

@@ -91,6 +91,12 @@ interface CompiledRule {
 export interface CompiledFilter {
   /** `false` when the farm has no `/filter` section. */
   present: boolean
+  /**
+   * Some allow rule can decide a request (filter-never-decides.ts): without one the filter denies
+   * every request (AMS's catch-all farm), also when an allow is written but never matches or a
+   * later deny overrides it on every request it matches.
+   */
+  allowsSomething: boolean
   rules: CompiledRule[]
   /** Invalid regular expressions (errors); their rules never match. */
   problems: FilterProblem[]
@@ -136,7 +142,14 @@ export function compileFilter(rules: FilterRule[] | undefined): CompiledFilter {
   warnings.push(...neverDecidesPitfalls(all, covering))
   const neverDecides = covering.map((c) => c !== null)
   warnings.push(...selectorChainPitfalls(all, neverDecides, neverMatches))
-  return { present: rules !== undefined, rules: compiled, problems, warnings, decided: new Map() }
+  return {
+    present: rules !== undefined,
+    allowsSomething: filterAllows,
+    rules: compiled,
+    problems,
+    warnings,
+    decided: new Map()
+  }
 }
 
 /**
