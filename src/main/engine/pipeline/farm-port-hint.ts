@@ -26,10 +26,15 @@ export interface PortHintInput {
 
 /**
  * The words for one value that missed `host`, or undefined when the port is not why: the header
- * has no port, or the value's host part misses the header without it too.
+ * has no port, or the value's host part misses the header without it too. `bare` is
+ * hostWithoutPort(host), worked out once per request by the caller: every value is asked.
  */
-export function valuePortHint(v: PortHintInput, host: string, hostMatches: (h: string) => boolean): string | undefined {
-  const bare = hostWithoutPort(host)
+export function valuePortHint(
+  v: PortHintInput,
+  host: string,
+  bare: string | null,
+  hostMatches: (h: string) => boolean
+): string | undefined {
   if (bare === null || !hostMatches(bare)) return undefined
   const port = host.slice(bare.length + 1)
   return (

@@ -16,7 +16,7 @@
 import type { Farm, Sourced } from '../../../shared/config-model'
 import type { FarmResult, VirtualHostCheck } from '../../../shared/trace-match'
 import { compileGlob } from '../match/glob'
-import { fallbackPortNote, valuePortHint } from './farm-port-hint'
+import { fallbackPortNote, hostWithoutPort, valuePortHint } from './farm-port-hint'
 
 export interface FarmRequest {
   /** Host header as sent, may include `:port`. */
@@ -40,7 +40,8 @@ interface ParsedValue {
 export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionOptions = {}): FarmResult {
   const request = { host: req.host, uri: req.uri, scheme: req.scheme }
   const walk = walkOrder(farms)
-  const checked = walk.map(({ farm, farmIndex, entry }) => compare(farm, farmIndex, entry, req))
+  const bare = hostWithoutPort(req.host)
+  const checked = walk.map(({ farm, farmIndex, entry }) => compare(farm, farmIndex, entry, req, bare))
 
   const full = checked.findIndex((c) => c.schemeMatched && c.hostMatched && c.uriMatched !== false)
   const hostOnly = full >= 0 ? -1 : checked.findIndex((c) => c.hostMatched)
@@ -188,11 +189,17 @@ function walkOrder(farms: Farm[]): { farm: Farm; farmIndex: number; entry: Sourc
   return out
 }
 
-function compare(farm: Farm, farmIndex: number, entry: Sourced<string>, req: FarmRequest): VirtualHostCheck {
+function compare(
+  farm: Farm,
+  farmIndex: number,
+  entry: Sourced<string>,
+  req: FarmRequest,
+  bare: string | null
+): VirtualHostCheck {
   const parsed = parseValue(entry.value)
   const matches = hostGlob(parsed.host)
   const hostMatched = matches(req.host)
-  const portHint = hostMatched ? undefined : valuePortHint({ value: entry.value, ...parsed }, req.host, matches)
+  const portHint = hostMatched ? undefined : valuePortHint({ value: entry.value, ...parsed }, req.host, bare, matches)
   return {
     farm: farm.name,
     farmIndex,
