@@ -98,10 +98,32 @@ const arrivals = new WeakMap<Socket, number>()
 /** The arrival indexes of the byte-range 416s Node's path decided, per connection (decideForRangeError). */
 const rangeErrors = new WeakMap<Socket, number[]>()
 
-/** How many of those came before the request at `index`: each counted one keep-alive request more. */
+/**
+ * How many of those came before the request at `index`: each counted one keep-alive request more.
+ * The list is kept sorted, so this is a search, not a walk over every earlier 416 (a connection
+ * without MaxKeepAliveRequests may carry any number).
+ */
 function doubledBefore(socket: Socket | null, index: number): number {
   const list = socket ? rangeErrors.get(socket) : undefined
-  return list === undefined ? 0 : list.filter((i) => i < index).length
+  return list === undefined ? 0 : lowerBound(list, index)
+}
+
+/** The number of entries of the sorted `list` below `value` (where `value` would go). */
+function lowerBound(list: readonly number[], value: number): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (list[mid] < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function noteRangeError(socket: Socket, index: number): void {
+  let list = rangeErrors.get(socket)
+  if (list === undefined) rangeErrors.set(socket, (list = []))
+  list.splice(lowerBound(list, index), 0, index)
 }
 
 /**
@@ -207,7 +229,7 @@ export function decideForRangeError(
   if (!measured.keep) return CLOSE_UNFRAMED
   const page = decidePersistence(policy, req, 416, headers, socket, index === undefined ? undefined : index + 1)
   // Node's parser numbered the requests as they arrived: those after this one count its second run too.
-  if (socket && index !== undefined) rangeErrors.set(socket, [...(rangeErrors.get(socket) ?? []), index])
+  if (socket && index !== undefined) noteRangeError(socket, index)
   if (page.keep) return page
   const chunked = req.method !== 'HEAD' && req.protocol !== 'HTTP/1.0' && req.protocol !== 'HTTP/0.9'
   return chunked ? CLOSE_CONNECTION : CLOSE_UNFRAMED
