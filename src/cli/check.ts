@@ -9,8 +9,9 @@ import { formatDiagnostic } from '../shared/diagnostics'
 import { loadConfig } from '../main/engine/config/load'
 import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
 
-export function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file)
+/** `file` relative to `base` (the working folder) when it is below it, else as given. */
+export function displayPath(file: string, base: string = process.cwd()): string {
+  const rel = path.relative(base, file)
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../shared/filter-almost-words'
 import type { RequestTrace, StageTrace } from '../shared/trace'
 import type { FilterResult } from '../shared/trace-match'
+import { displayPath } from './check'
 import { cacheOf } from './explain-json'
 
 /** The longest stage name (`response`) and verdict (`changed`): every row lines up. */
@@ -41,8 +42,7 @@ function namesItself(summary: string, source: SourcePos): boolean {
 
 /** Relative to the configuration folder; absolute for a file outside it (the runtime's built-in files). */
 function shownPath(pos: SourcePos, baseDir: string): string {
-  const rel = path.relative(baseDir, pos.file)
-  return `${rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : pos.file}:${pos.line}`
+  return `${displayPath(pos.file, baseDir)}:${pos.line}`
 }
 
 function filterDetail(s: StageTrace): FilterResult | null {
