@@ -374,7 +374,7 @@ export class LocalEngineApi implements EngineApi {
       farm: route.farm,
       value: route.value,
       hostReason: route.reason,
-      ...(route.insteadOf
+      ...(route.farm !== farm
         ? { flushFarmNote: `as AMS's flush agent: Host: ${route.host} → /${route.farm}, same docroot as /${farm}` }
         : {})
     }

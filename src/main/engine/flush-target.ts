@@ -93,16 +93,12 @@ export interface FlushFarm {
   values: readonly string[]
 }
 
-export interface FlushRoute extends FlushTarget {
-  /** Set when the Host selects a flush farm sharing the docroot, not the farm itself: the farm asked for. */
-  insteadOf: string | null
-}
-
 /**
  * AMS's flush agents send `Host: flush` (§3.3 notes, §7.1), which selects a flush farm of its own
  * (`/virtualhosts { "flush" }`, same /docroot as the publish farm, its own /allowedClients): the
  * Cache view flushes the way that agent does, through such a farm when one shares the docroot and
- * one of its own values reaches it, and otherwise through the farm itself as before.
+ * one of its own values reaches it, and otherwise through the farm itself as before. The
+ * target's `farm` says which: `farm` itself, or the flush farm.
  */
 export function chooseFlushRoute(
   farm: string,
@@ -110,12 +106,11 @@ export function chooseFlushRoute(
   flushFarms: readonly FlushFarm[],
   fallbackHosts: readonly string[],
   explain: (host: string, target: string) => RequestTrace
-): FlushRoute | null {
+): FlushTarget | null {
   for (const f of flushFarms) {
     // No fallback hosts here: a flush farm reached only as the module's fallback is not how the agent reaches it.
     const viaFlushFarm = chooseFlushTarget(f.name, f.values, [], explain)
-    if (viaFlushFarm?.value) return { ...viaFlushFarm, insteadOf: farm }
+    if (viaFlushFarm?.value) return viaFlushFarm
   }
-  const own = chooseFlushTarget(farm, values, fallbackHosts, explain)
-  return own && { ...own, insteadOf: null }
+  return chooseFlushTarget(farm, values, fallbackHosts, explain)
 }
