@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Locator } from 'playwright-core'
 import { attrOf, launch, openUi, screenshot, textOf, type UiPage } from './support/browser'
 import { get, prepareBuilds, serve, type Served } from './support/serve'
+import { FILTER_HINTS } from '../../src/renderer/src/store/filter-hints'
 
 let served: Served
 let browser: Browser
@@ -449,21 +450,32 @@ describe('the request log', () => {
     const input = ui.page.getByLabel('Filter requests')
     const hint = (await input.getAttribute('placeholder')) ?? ''
     expect(hint).not.toBe('')
-    const overflow = await input.evaluate((el, text) => {
-      const doc = el.ownerDocument
-      const css = doc.defaultView!.getComputedStyle(el)
-      const probe = doc.createElement('span')
-      probe.style.font = css.font
-      probe.style.whiteSpace = 'pre'
-      probe.style.position = 'absolute'
-      probe.textContent = text
-      doc.body.append(probe)
-      const width = probe.getBoundingClientRect().width
-      probe.remove()
-      return width - (el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight))
-    }, hint)
-    expect(overflow, `placeholder "${hint}" overflows the filter input`).toBeLessThanOrEqual(0)
+    const overflowOf = (text: string): Promise<number> =>
+      input.evaluate((el, text) => {
+        const doc = el.ownerDocument
+        const css = doc.defaultView!.getComputedStyle(el)
+        const probe = doc.createElement('span')
+        probe.style.font = css.font
+        probe.style.whiteSpace = 'pre'
+        probe.style.position = 'absolute'
+        probe.textContent = text
+        doc.body.append(probe)
+        const width = probe.getBoundingClientRect().width
+        probe.remove()
+        return width - (el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight))
+      }, text)
+    /** The hint shown is the longest that fits: it does, and every longer one overflows. */
+    const expectLongestFitting = async (shown: string): Promise<void> => {
+      expect(await overflowOf(shown), `placeholder "${shown}" overflows the filter input`).toBeLessThanOrEqual(0)
+      expect(FILTER_HINTS).toContain(shown)
+      for (const longer of FILTER_HINTS.slice(0, FILTER_HINTS.indexOf(shown)))
+        expect(await overflowOf(longer), `"${longer}" fits but "${shown}" is shown`).toBeGreaterThan(0)
+    }
+    await expectLongestFitting(hint)
     await ui.page.setViewportSize({ width: 1440, height: 860 })
+    // Wider, a longer hint fits: the input shows it (the shortest would still fit, and be wrong).
+    await expect.poll(() => input.getAttribute('placeholder'), POLL).not.toBe(hint)
+    await expectLongestFitting((await input.getAttribute('placeholder')) ?? '')
   })
 
   it('"same request head as request #N" links to request N, which the log numbers', async () => {

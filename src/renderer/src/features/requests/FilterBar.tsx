@@ -1,20 +1,7 @@
 /** The filter input; problems in the query show under it without stopping the other terms. */
 import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import { useRequests } from '../../session-context'
-
-/**
- * Example queries, longest first: the input shows the longest that fits its width (beside an
- * open request it has a third of the window), so the hint is never cut off mid-word; the whole
- * one is the tooltip.
- */
-const HINTS = [
-  'Filter: status:404  outcome:blocked  farm:publishfarm  -ext:js  method:POST  duration:>100  text',
-  'Filter: status:404  outcome:blocked  farm:publishfarm  text',
-  'Filter: status:404  farm:publishfarm',
-  'farm:publishfarm  status:404',
-  'status:404  -ext:js',
-  'Filter'
-]
+import { FILTER_HINTS as HINTS } from '../../store/filter-hints'
 
 export function FilterBar() {
   const query = useRequests((s) => s.query)
