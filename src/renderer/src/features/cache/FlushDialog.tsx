@@ -45,23 +45,30 @@ export function FlushDialog({
   const session = useSession()
   const [action, setAction] = useState<FlushAction>(initialAction)
   const [resourceOnly, setResourceOnly] = useState(false)
-  const [preview, setPreview] = useState<FlushPreview | null>(null)
+  // The preview is kept with the choices it was worked out for and shown only while they are
+  // still the dialog's: an effect clears nothing until after the render that changed a choice,
+  // so an old preview (its .stat list, its enabled Flush button) would otherwise stay on screen
+  // beside the new choice until the new preview arrives.
+  const asked = JSON.stringify([farm, handle, action, resourceOnly])
+  const [answer, setAnswer] = useState<{ asked: string; preview?: FlushPreview; error?: string } | null>(null)
+  const current = answer?.asked === asked ? answer : null
+  const preview = current?.preview ?? null
   const [report, setReport] = useState<FlushSent | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [sendError, setSendError] = useState<string | null>(null)
+  const error = sendError ?? current?.error ?? null
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
     let live = true
-    setPreview(null)
-    setError(null)
+    setSendError(null)
     session.client
       .previewFlush(farm, handle, action, resourceOnly)
-      .then((p) => live && setPreview(p))
-      .catch((e: Error) => live && setError(e.message))
+      .then((p) => live && setAnswer({ asked, preview: p }))
+      .catch((e: Error) => live && setAnswer({ asked, error: e.message }))
     return () => {
       live = false
     }
-  }, [session, farm, handle, action, resourceOnly])
+  }, [session, farm, handle, action, resourceOnly, asked])
 
   const run = async (): Promise<void> => {
     setBusy(true)
@@ -69,7 +76,7 @@ export function FlushDialog({
       setReport(await session.client.flush(farm, handle, action, resourceOnly))
       session.refreshCache()
     } catch (e) {
-      setError((e as Error).message)
+      setSendError((e as Error).message)
     } finally {
       setBusy(false)
     }
