@@ -11,6 +11,8 @@ import type { RequestsStore } from './requests'
 export interface Session {
   client: EngineClient
   requests: RequestsStore
+  /** Shows the cache of a farm from the top, listed and counted anew (also the cache view's Refresh). */
+  selectCacheFarm(farm: string): void
   /** Lists a cache folder of the current farm again (used by the cache view). */
   refreshCacheFolder(relDir: string): Promise<void>
   /** Lists every open folder again and recounts the totals (after a flush or a clear). */
@@ -22,28 +24,50 @@ export interface Session {
 const CLOCK_SLACK_MS = 50
 
 export function startSession(client: EngineClient, requests: RequestsStore): Session {
+  // Only the newest request for a folder's listing, or for the totals, may land: answers can
+  // come back in any order (a slow one, or one asked before the farm was chosen again), and an
+  // older one would put what the docroot held then, or another farm's counts, over what the
+  // view shows now. Choosing a farm forgets every request, so none asked before lands after.
+  const newest = new Map<string, number>()
+  let asked = 0
+  const ask = (what: string): (() => boolean) => {
+    const ticket = ++asked
+    newest.set(what, ticket)
+    return () => newest.get(what) === ticket
+  }
+
   const refreshCacheFolder = async (relDir: string): Promise<void> => {
     const farm = cacheStore.getState().farm
     if (!farm) return
+    const current = ask(`folder ${relDir}`)
     cacheStore.setState((s) => ({ loading: [...new Set([...s.loading, relDir])] }))
     try {
       const listing = await client.listCacheFolder(farm, relDir)
-      if (cacheStore.getState().farm !== farm) return
-      cacheStore.setState((s) => ({ listings: { ...s.listings, [relDir]: listing }, error: null }))
+      if (current()) cacheStore.setState((s) => ({ listings: { ...s.listings, [relDir]: listing }, error: null }))
     } catch (e) {
-      cacheStore.setState({ error: (e as Error).message })
+      if (current()) cacheStore.setState({ error: (e as Error).message })
     } finally {
-      cacheStore.setState((s) => ({ loading: s.loading.filter((l) => l !== relDir) }))
+      // While a newer request for the folder is on its way, the folder is still loading.
+      if (current()) cacheStore.setState((s) => ({ loading: s.loading.filter((l) => l !== relDir) }))
     }
   }
 
-  const refreshTotals = (): void => {
+  /** A failure is shown when the farm was just chosen (its cache cannot be read); a recount's is not. */
+  const refreshTotals = (showFailure = false): void => {
     const farm = cacheStore.getState().farm
     if (!farm) return
+    const current = ask('totals')
     void client
       .cacheTotals(farm)
-      .then((totals) => cacheStore.getState().farm === farm && cacheStore.setState({ totals }))
-      .catch(() => undefined)
+      .then((totals) => current() && cacheStore.setState({ totals }))
+      .catch((e: Error) => showFailure && current() && cacheStore.setState({ error: e.message }))
+  }
+
+  const selectCacheFarm = (farm: string): void => {
+    newest.clear()
+    cacheStore.setState({ farm, listings: {}, open: ['/'], loading: [], totals: null, error: null, stale: [] })
+    void refreshCacheFolder('/')
+    refreshTotals(true)
   }
 
   const refreshCache = (): void => {
@@ -121,6 +145,7 @@ export function startSession(client: EngineClient, requests: RequestsStore): Ses
   return {
     client,
     requests,
+    selectCacheFarm,
     refreshCacheFolder,
     refreshCache,
     stop() {

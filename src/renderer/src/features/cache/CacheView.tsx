@@ -32,18 +32,10 @@ export function CacheView() {
   const [revealProblem, setRevealProblem] = useState<RevealProblem | null>(null)
   const ratio = hitRatio(rows, farm)
 
+  const selectFarm = session.selectCacheFarm
   useEffect(() => {
     if (!farm && farms && farms.length > 0) selectFarm(farms[farms.length - 1].name)
-  }, [farm, farms])
-
-  const selectFarm = (name: string): void => {
-    cacheStore.setState({ farm: name, listings: {}, open: ['/'], loading: [], totals: null, error: null, stale: [] })
-    void session.refreshCacheFolder('/')
-    session.client
-      .cacheTotals(name)
-      .then((totals) => cacheStore.setState({ totals }))
-      .catch((e: Error) => cacheStore.setState({ error: e.message }))
-  }
+  }, [farm, farms, selectFarm])
 
   const reveal = async (relPath: string): Promise<void> => {
     if (!farm) return

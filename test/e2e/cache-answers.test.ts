@@ -1,0 +1,134 @@
+/**
+ * The cache view shows the answers to its newest questions only: an answer the engine gives
+ * late (held back here with `page.route`) for a farm no longer chosen, or for a listing asked
+ * before the last Refresh, must not replace what the view shows now.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Request, Route } from 'playwright-core'
+import { launch, openUi, textOf, type UiPage } from './support/browser'
+import { prepareBuilds, serve, type Served } from './support/serve'
+
+const POLL = { timeout: 8000, interval: 50 }
+
+let served: Served
+let browser: Browser
+let ui: UiPage
+/** The second farm's docroot: three files, where the demo farm's starts empty. */
+let otherDocroot: string
+
+beforeAll(async () => {
+  await prepareBuilds()
+  served = await serve()
+  otherDocroot = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-other-docroot-'))
+  for (const name of ['a.html', 'b.html', 'c.html']) fs.writeFileSync(path.join(otherDocroot, name), name)
+  const farms = path.join(served.configDir, 'conf.dispatcher.d/enabled_farms')
+  fs.writeFileSync(
+    path.join(farms, 'aa-other.farm'),
+    fs
+      .readFileSync(path.join(farms, 'default.farm'), 'utf8')
+      .replace('/publishfarm {', '/otherfarm {')
+      .replace('$include "../virtualhosts/virtualhosts.any"', '"other.example"')
+      .replace('/docroot "${DOCROOT}"', `/docroot "${otherDocroot}"`)
+  )
+  browser = await launch()
+  ui = await openUi(browser, served.ui)
+  await ui.page.locator('[data-tab="cache"]').click()
+  // The configuration with both farms is the one in use once the Farm menu offers the second.
+  await ui.page
+    .locator('select[aria-label="Farm"] option[value="otherfarm"]')
+    .waitFor({ state: 'attached', timeout: POLL.timeout })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+  fs.rmSync(otherDocroot, { recursive: true, force: true })
+})
+
+const counts = () => textOf(ui.page.locator('.cache-view .counts'))
+const treeRow = (relPath: string) => ui.page.locator(`.tree .row[data-path="${relPath}"]`)
+const chooseFarm = (name: string) => ui.page.getByLabel('Farm').selectOption(name)
+
+/**
+ * Holds back the engine's answer to the first request `matches` accepts: the engine answers it
+ * at once (`answered`: the answer says what was true then), the page gets it on `release()`.
+ * Later requests pass.
+ */
+async function holdFirst(
+  matches: (url: URL) => boolean
+): Promise<{ answered: Promise<void>; release(): Promise<void> }> {
+  let heldRequest: Request | undefined
+  let answeredNow: () => void = () => undefined
+  const answered = new Promise<void>((r) => (answeredNow = r))
+  let releaseNow: () => void = () => undefined
+  const released = new Promise<void>((r) => (releaseNow = r))
+  const handler = async (route: Route): Promise<void> => {
+    if (heldRequest) return route.continue()
+    heldRequest = route.request()
+    const answer = await route.fetch()
+    answeredNow()
+    await released
+    await route.fulfill({ response: answer })
+  }
+  await ui.page.route(matches, handler)
+  return {
+    answered,
+    async release() {
+      await answered
+      const finished = ui.page.waitForEvent('requestfinished', (r) => r === heldRequest)
+      releaseNow()
+      await finished
+      await ui.page.unroute(matches, handler)
+      // The page reads the body and applies it a few tasks after the request has finished.
+      await new Promise((r) => setTimeout(r, 300))
+    }
+  }
+}
+
+const isTotals = (url: URL) => url.pathname === '/api/cache/totals'
+const isRootListing = (url: URL) => url.pathname === '/api/cache/folder' && url.searchParams.get('path') === '/'
+
+describe('late answers in the cache view', () => {
+  it("the totals of a farm no longer chosen, arriving last, are not shown as the chosen farm's", async () => {
+    await chooseFarm('publishfarm')
+    await expect.poll(counts, POLL).toMatch(/^0 files /)
+    const other = await holdFirst((url) => isTotals(url) && url.searchParams.get('farm') === 'otherfarm')
+    await chooseFarm('otherfarm')
+    await chooseFarm('publishfarm')
+    await expect.poll(counts, POLL).toMatch(/^0 files /)
+    await other.release()
+    expect(await counts()).toMatch(/^0 files /)
+    // The other farm's totals, asked again, are its own.
+    await chooseFarm('otherfarm')
+    await expect.poll(counts, POLL).toMatch(/^3 files /)
+  })
+
+  it('a listing and totals asked before the last Refresh do not replace the newer ones', async () => {
+    await chooseFarm('otherfarm')
+    await treeRow('/c.html').waitFor()
+    const listing = await holdFirst(isRootListing)
+    const totals = await holdFirst(isTotals)
+    const refresh = ui.page.getByRole('button', { name: 'Refresh' })
+    await refresh.click()
+    await Promise.all([listing.answered, totals.answered])
+    fs.writeFileSync(path.join(otherDocroot, 'd.html'), 'd.html')
+    try {
+      await refresh.click()
+      await treeRow('/d.html').waitFor()
+      await expect.poll(counts, POLL).toMatch(/^4 files /)
+      await listing.release()
+      await totals.release()
+      expect(await treeRow('/d.html').count()).toBe(1)
+      expect(await counts()).toMatch(/^4 files /)
+    } finally {
+      fs.rmSync(path.join(otherDocroot, 'd.html'))
+    }
+  })
+
+  it('the page logged no errors', () => {
+    expect(ui.errors).toEqual([])
+  })
+})
