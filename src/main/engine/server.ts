@@ -341,6 +341,12 @@ function incomingOf(request: SimpleRequest, socket: Socket): IncomingRequest {
     if (request.refused !== undefined) {
       incoming.refused = request.refused
       incoming.refusedStatus = request.refusedStatus
+      // Not takeUrlHost: httpd refused the head before ap_update_vhost_from_headers, so the URL's
+      // host neither chose the vhost nor replaced the Host header; only r->hostname was set.
+      if (request.urlHost !== undefined) {
+        incoming.urlHost = request.urlHost
+        incoming.urlPort = request.urlPort
+      }
     } else if (request.method === 'CONNECT') takeUrlHost(incoming)
     incomings.set(request, incoming)
   }

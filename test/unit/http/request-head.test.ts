@@ -90,6 +90,9 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     expect(hasBareLf('\n')).toBe(true)
     expect(refusal('GET / HTTP/1.1\r\nHost: a\nX: b')).toMatch(/bare LF/)
     expect(judgeHead('GET /x HTTP/1.1\nHost: a')).toMatchObject({ kind: 'refused', method: 'GET', target: '/x' })
+    // Only a request line that ends so is left unparsed by httpd (ap_rgetline fails on it).
+    expect(judgeHead('GET /x HTTP/1.1\nHost: a')).toMatchObject({ lineUnread: true })
+    expect(judgeHead('GET /x HTTP/1.1\r\nHost: a\nX: b')).not.toHaveProperty('lineUnread')
   })
 
   it('leaves to Node what Node reads as httpd does', () => {

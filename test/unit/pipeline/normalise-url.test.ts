@@ -4,6 +4,7 @@ import {
   canonicalRewrittenPath,
   connectTarget,
   normaliseTarget,
+  refusedTargetHost,
   splitTarget
 } from '../../../src/main/engine/pipeline/normalise-url'
 
@@ -206,5 +207,21 @@ describe('splitTarget: a query with no path before it', () => {
     expect(n.ok && n.path).toBe('/dir/b.txt')
     const up = normaliseTarget('/dir/sub//../../a.txt', 'off', false)
     expect(up.ok && up.decodedPath).toBe('/dir/a.txt')
+  })
+})
+
+describe('refusedTargetHost: r->hostname as ap_parse_uri leaves it for a refused head', () => {
+  it('keeps the host as written, drops user information, splits off the port text', () => {
+    expect(refusedTargetHost('HTTP://WWW.A.com:8080/x')).toEqual({ name: 'WWW.A.com', port: '8080' })
+    expect(refusedTargetHost('http://u:p@www.a.com./x')).toEqual({ name: 'www.a.com.', port: null })
+    expect(refusedTargetHost('http://www.a.com:/x')).toEqual({ name: 'www.a.com', port: '' })
+    expect(refusedTargetHost('http://[::1]:81/x')).toEqual({ name: '[::1]', port: '81' })
+    expect(refusedTargetHost('http://[::1]?q')).toEqual({ name: '[::1]', port: null })
+  })
+  it('names no host for another scheme, an origin-form target, or a port apr_uri_parse refuses', () => {
+    expect(refusedTargetHost('https://www.a.com/x')).toBeNull()
+    expect(refusedTargetHost('/x')).toBeNull()
+    expect(refusedTargetHost('http:/x')).toBeNull()
+    expect(refusedTargetHost('http://www.a.com:abc/x')).toBeNull()
   })
 })

@@ -8,7 +8,7 @@
  * answer. The pipeline answers it (accept stage) from the request this makes, so the trace says
  * what happened. (Silence before the request line came whole closes without a word instead.)
  */
-import type { SimpleRequest } from './simple-request'
+import { takeTargetHost, type SimpleRequest } from './simple-request'
 
 const WHY = 'the request head stopped coming after its request line (Timeout, or RequestReadTimeout header=)'
 
@@ -24,5 +24,16 @@ export function timedOutHead(head: string): SimpleRequest | null {
   if (end < 0) return null
   const line = head.slice(start, end).replace(/\r$/, '')
   const [method = '', target = '', protocol = ''] = line.trim().split(/[ \t]+/)
-  return { method, target, protocol, headers: {}, rawHeaders: [], keepAlive: false, refused: WHY, refusedStatus: 408 }
+  const request: SimpleRequest = {
+    method,
+    target,
+    protocol,
+    headers: {},
+    rawHeaders: [],
+    keepAlive: false,
+    refused: WHY,
+    refusedStatus: 408
+  }
+  takeTargetHost(request)
+  return request
 }

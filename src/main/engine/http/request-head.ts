@@ -47,6 +47,11 @@ export type HeadVerdict =
        * `name: value` lines, which the answer's expressions see (%{HTTP_HOST} and the like).
        */
       fields?: string[]
+      /**
+       * The request line itself ended in a bare LF: ap_rgetline failed on it, so httpd never
+       * parsed its target (no r->hostname from an absolute-form one).
+       */
+      lineUnread?: true
     }
   /**
    * An HTTP/0.9 request (`GET /x` and no protocol): its line is the whole request, whatever
@@ -115,6 +120,8 @@ export function earlyVerdict(data: string): HeadVerdict | null {
   return m === null || m[3] === undefined ? judgeHead(line) : null
 }
 
+const BARE_LF = 'a line of the request head ends in a bare LF, not CRLF'
+
 /** apr_isspace (C's isspace): how httpd splits a request line it refuses into its words. */
 const C_SPACES = /[ \t\n\v\f\r]+/
 
@@ -151,8 +158,11 @@ export function judgeHead(head: string): HeadVerdict {
   while (head.startsWith('\r\n', start)) start += 2
   const lines = head.slice(start).split('\r\n')
   const requestLine = lines[0]
-  if (hasBareLf(head))
-    return refused(requestLine.split('\n')[0], 'a line of the request head ends in a bare LF, not CRLF')
+  if (hasBareLf(head)) {
+    const lf = requestLine.indexOf('\n')
+    const verdict = refused(lf < 0 ? requestLine : requestLine.slice(0, lf), BARE_LF)
+    return lf < 0 ? verdict : { ...verdict, lineUnread: true }
+  }
   const m = REQUEST_LINE.exec(requestLine)
   if (!m) return refused(requestLine, requestLineProblem(requestLine))
   const [, method, target, protocol] = m

@@ -16,6 +16,7 @@
  * serves it as a request for `/` on the virtual host its `host:port` names (accept stage).
  */
 import { lowerName } from '../apache-expr/lower-name'
+import { refusedTargetHost } from '../pipeline/normalise-url'
 import { NODE_METHODS, withoutBlanks, type HeadVerdict } from './request-head'
 import { HTTP_TOKEN } from './token'
 
@@ -36,6 +37,12 @@ export interface SimpleRequest {
   refused?: string
   /** The status the refusal is answered with when not 400: 408 for a head that stopped coming (head-timeout.ts). */
   refusedStatus?: number
+  /**
+   * Of a refused head: r->hostname and the port ap_parse_uri took from an absolute-form `http://`
+   * target (refusedTargetHost), which the answer's server name, port and signature read.
+   */
+  urlHost?: string
+  urlPort?: number
 }
 
 /** Request heads longer than this go to Node (its limit here is 256 KiB; Apache's are per line). */
@@ -109,7 +116,21 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
 export function refusedRequest(verdict: Extract<HeadVerdict, { kind: 'refused' }>): SimpleRequest {
   const { method, target, protocol, reason } = verdict
   const { headers, rawHeaders } = fieldsRead(verdict.fields ?? [])
-  return { method, target, protocol, headers, rawHeaders, keepAlive: false, refused: reason }
+  const request: SimpleRequest = { method, target, protocol, headers, rawHeaders, keepAlive: false, refused: reason }
+  if (!verdict.lineUnread) takeTargetHost(request)
+  return request
+}
+
+/**
+ * Sets a refused request's `urlHost` and `urlPort` from its target: the host ap_parse_uri read
+ * from the request line (a port text left empty, `http://h:/`, is the scheme's).
+ */
+export function takeTargetHost(request: SimpleRequest): void {
+  if (request.target.charCodeAt(0) === 0x2f) return
+  const host = refusedTargetHost(request.target)
+  if (!host) return
+  request.urlHost = host.name
+  if (host.port) request.urlPort = Number(host.port)
 }
 
 /**

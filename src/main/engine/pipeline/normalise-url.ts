@@ -88,6 +88,26 @@ export function absoluteTarget(target: string): {
 }
 
 /**
+ * r->hostname and the port text as ap_parse_uri leaves them for an `http://` target (the scheme
+ * in any case) of a head httpd refuses before it reads the Host header (ap_parse_request_line
+ * parses the target before it reports what is wrong with the line): the host as written, its
+ * case and a trailing dot kept (fix_hostname never runs), user information dropped; `port` null
+ * without a colon. Null when the target names no host or apr_uri_parse fails on it (a port that
+ * is not a number).
+ */
+export function refusedTargetHost(target: string): { name: string; port: string | null } | null {
+  const m = /^http:\/\/([^/?#]*)/i.exec(target)
+  if (!m) return null
+  const hostinfo = m[1].slice(m[1].lastIndexOf('@') + 1)
+  // An IPv6 literal's colons are not the port's (brackets kept, as absoluteTarget keeps them).
+  const close = hostinfo.startsWith('[') ? hostinfo.indexOf(']') : -1
+  const colon = hostinfo.indexOf(':', close + 1)
+  if (colon < 0) return { name: hostinfo, port: null }
+  const port = hostinfo.slice(colon + 1)
+  return /^\d*$/.test(port) ? { name: hostinfo.slice(0, colon), port } : null
+}
+
+/**
  * A CONNECT request's authority-form target (`host:port`) as apr_uri_parse_hostinfo reads it:
  * a host (an IPv6 literal in brackets; it may be empty) and a port made of digits; null when httpd
  * refuses the request line with 400. httpd takes the virtual host from `hostname` (an empty one,

@@ -1,0 +1,63 @@
+/**
+ * A head httpd refuses while reading it (a bad request line, a header field it will not read)
+ * whose target is absolute-form: ap_parse_request_line has parsed the target before it reports
+ * the fault, so r->hostname and the port are the URL's, as written (no fix_hostname: case and a
+ * trailing dot kept, user information dropped), while the vhost stays the first-listed one (the
+ * URL's host never chose it) and the Host header is not replaced. %{SERVER_NAME}, %{SERVER_PORT}
+ * and ServerSignature's line read them, also in a local ErrorDocument's internal request. A
+ * request line that ends in a bare LF is never parsed: no host from it. Debian's apache2 against
+ * the workbench, byte for byte.
+ */
+import { describe, it } from 'vitest'
+import { classicSideBySide, serverLines } from './classic'
+import { expectSame } from './conversation'
+import { markedVhost, TWO_VHOST_FILES } from './two-vhosts'
+
+const names = '  Header always set X-Names "expr=%{SERVER_NAME}|%{SERVER_PORT}|%{HTTP_HOST}|%{THE_REQUEST}"'
+
+/** Refused heads, each with an absolute-form target naming the second vhost. */
+const REFUSED = [
+  'GET http://www.a.com/a.txt HTTP/1.1\r\nHost: localhost\r\nBad Name: x\r\n\r\n',
+  'HEAD http://www.a.com/a.txt HTTP/1.1\r\nHost: localhost\r\nBad Name: x\r\n\r\n',
+  'GET http://WWW.A.com:8080/a.txt HTTP/1.1\r\nHost: localhost\r\nX-Bad: a\u0001b\r\n\r\n',
+  'GET http://u@www.a.com./a.txt HTTP/1.1\r\nX-Bad: a\u0000b\r\nHost: localhost\r\n\r\n',
+  'GET http://www.a.com:/a.txt HTTP/1.1\r\nHost: localhost\r\nNoColon\r\n\r\n',
+  'GET http://www.a.com/a.txt HTTP/1.1\r\nHost: localhost\nX: 1\r\n\r\n',
+  'GET\thttp://www.a.com/a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n',
+  'GET http://www.a.com/a.txt HTTP/1.1 \r\nHost: localhost\r\n\r\n',
+  'GET http://www.a.com/a.txt http/1.1\r\nHost: localhost\r\n\r\n',
+  'GET  http://www.a.com/a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n',
+  'GET http://www.a.com:81/a.txt  HTTP/1.1\r\nHost: localhost\r\n\r\n'
+]
+
+describe('a refused head with an absolute-form target', () => {
+  const signed = classicSideBySide(TWO_VHOST_FILES, (d) => [
+    ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
+    'ServerSignature On',
+    ...markedVhost('first', 'localhost', d, [names]),
+    ...markedVhost('a', 'www.a.com', d, ['  ErrorDocument 400 /a400.html', names])
+  ])
+  it("is answered by the first vhost, with the URL's host and port as the server's", async () => {
+    for (const head of REFUSED) await expectSame(signed, [head], 1500)
+  }, 30_000)
+  const local = classicSideBySide(TWO_VHOST_FILES, (d) => [
+    ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
+    ...markedVhost('first', 'localhost', d, ['  ErrorDocument 400 /e400.html', names]),
+    ...markedVhost('a', 'www.a.com', d, ['  ErrorDocument 400 /a400.html', names])
+  ])
+  it("gets the first vhost's local ErrorDocument, whose request keeps the URL's host", async () => {
+    for (const head of REFUSED) await expectSame(local, [head], 1500)
+  }, 30_000)
+
+  // No X-Names here: its expression, reading the fields of a request line never parsed, fails
+  // in httpd (a 500).
+  const bare = classicSideBySide(TWO_VHOST_FILES, (d) => [
+    ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
+    'ServerSignature On',
+    ...markedVhost('first', 'localhost', d, []),
+    ...markedVhost('a', 'www.a.com', d, [])
+  ])
+  it('names no host when its request line ends in a bare LF', async () => {
+    await expectSame(bare, ['GET http://www.a.com/a.txt HTTP/1.1\nHost: localhost\n\n'], 1500)
+  })
+})
