@@ -8,9 +8,28 @@ export interface ConfigState {
   /** Why the last action (reload, open) failed to reach the engine at all. */
   error: string | null
   busy: boolean
+  /** How many statuses the engine's events have brought (see askStatus). */
+  heard: number
 }
 
-export const configStore = createStore<ConfigState>(() => ({ status: null, error: null, busy: false }))
+export const configStore = createStore<ConfigState>(() => ({ status: null, error: null, busy: false, heard: 0 }))
+
+/** A status from the engine's event stream, which brings every change (reload, open, refusal) in order. */
+export function statusHeard(status: ConfigStatus): void {
+  configStore.setState((s) => ({ status, heard: s.heard + 1 }))
+}
+
+/**
+ * Asks for a status (a reload, an open, the catch-up after a connection) and shows the answer
+ * unless an event brought one while it was on its way: that one can be newer (the file watcher
+ * reloaded meanwhile), and what the answer shows came, or is coming, with an event of its own.
+ */
+export async function askStatus(ask: () => Promise<ConfigStatus>): Promise<ConfigStatus> {
+  const heard = configStore.getState().heard
+  const status = await ask()
+  if (configStore.getState().heard === heard) configStore.setState({ status })
+  return status
+}
 
 export interface RendersState {
   renders: RenderHealth[]

@@ -5,7 +5,7 @@
 import type { EngineUiEvent } from '../../../shared/api'
 import type { EngineClient } from '../api/client'
 import { cacheStore, foldersTouched, nextClockChange } from './cache-tree'
-import { configStore, rendersStore, uiStore } from './panels'
+import { askStatus, configStore, rendersStore, statusHeard, uiStore } from './panels'
 import type { RequestsStore } from './requests'
 
 export interface Session {
@@ -114,7 +114,7 @@ export function startSession(client: EngineClient, requests: RequestsStore): Ses
         requests.getState().receive(event.traces, event.dropped)
         break
       case 'config':
-        configStore.setState({ status: event.status })
+        statusHeard(event.status)
         break
       case 'renders':
         rendersStore.setState({ renders: event.renders, updatedAt: Date.now() })
@@ -127,13 +127,12 @@ export function startSession(client: EngineClient, requests: RequestsStore): Ses
 
   const catchUp = async (): Promise<void> => {
     const s = requests.getState()
-    const [traces, status, renders] = await Promise.all([
+    const [traces, , renders] = await Promise.all([
       client.listTraces({ afterSeq: s.lastSeq, limit: s.capacity }),
-      client.getConfigStatus(),
+      askStatus(() => client.getConfigStatus()),
       client.getRenders()
     ])
     requests.getState().load(traces.traces, traces.dropped)
-    configStore.setState({ status })
     rendersStore.setState({ renders, updatedAt: Date.now() })
   }
 

@@ -11,7 +11,7 @@ import { Pill } from '../../components/Pill'
 import { SourceLink } from '../../components/SourceLink'
 import { useSession, useVanilla } from '../../session-context'
 import { formatAgo, formatDateTime } from '../../store/format'
-import { configStore, displayPath } from '../../store/panels'
+import { askStatus, configStore, displayPath } from '../../store/panels'
 import { RuntimeSection } from './RuntimeSection'
 
 const LAYOUT: Record<ConfigStatus['layout'], string> = {
@@ -102,7 +102,7 @@ function ReloadSection({ status }: { status: ConfigStatus }) {
   ): Promise<void> => {
     configStore.setState({ busy: true, error: null })
     try {
-      configStore.setState({ status: await f() })
+      await askStatus(f)
     } catch (e) {
       fail((e as Error).message)
     } finally {

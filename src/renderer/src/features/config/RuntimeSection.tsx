@@ -7,7 +7,7 @@ import { useState } from 'react'
 import type { ConfigStatus, RuntimeSettings } from '../../../../shared/api'
 import { FALLBACK_FARMS, RUN_MODES } from '../../../../shared/runtime-settings'
 import { useSession, useVanilla } from '../../session-context'
-import { configStore } from '../../store/panels'
+import { askStatus, configStore } from '../../store/panels'
 
 /** The render address the configuration resolves to by itself (SDK or AMS variables). */
 function ownAddress(status: ConfigStatus): string | null {
@@ -34,8 +34,9 @@ export function RuntimeSection({ status }: { status: ConfigStatus }) {
     configStore.setState({ busy: true })
     setError(null)
     try {
-      const next = await client.setRuntime({ aem: aem.trim() === '' ? null : aem.trim(), runMode, fallbackFarm })
-      configStore.setState({ status: next })
+      const next = await askStatus(() =>
+        client.setRuntime({ aem: aem.trim() === '' ? null : aem.trim(), runMode, fallbackFarm })
+      )
       if (!next.lastReload.ok)
         setError('The configuration was refused with these settings; the previous one keeps serving.')
     } catch (e) {

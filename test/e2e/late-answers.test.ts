@@ -1,7 +1,8 @@
 /**
- * The cache view shows the answers to its newest questions only: an answer the engine gives
- * late (held back here with `page.route`) for a farm no longer chosen, or for a listing asked
- * before the last Refresh, must not replace what the view shows now.
+ * The UI shows the answers to its newest questions only: an answer the engine gives late (held
+ * back here with `page.route`) must not replace what the view shows now — in the cache view, one
+ * for a farm no longer chosen or a listing asked before the last Refresh; on the configuration
+ * screen, a reload's answer overtaken by a reload the file watcher made meanwhile.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -127,8 +128,28 @@ describe('late answers in the cache view', () => {
       fs.rmSync(path.join(otherDocroot, 'd.html'))
     }
   })
+})
 
-  it('the page logged no errors', () => {
+describe('late answers on the configuration screen', () => {
+  it("a Reload's answer that comes after the file watcher's next reload does not put the older generation back", async () => {
+    await ui.page.locator('[data-tab="config"]').click()
+    const reloadState = () => textOf(ui.page.locator('.reload-state'))
+    await expect.poll(reloadState, POLL).toMatch(/^loaded .* generation \d+$/)
+    const generation = Number(/generation (\d+)$/.exec((await reloadState()) ?? '')?.[1])
+    const reload = await holdFirst((url) => url.pathname === '/api/config/reload')
+    await ui.page.getByRole('button', { name: 'Reload', exact: true }).click()
+    await reload.answered
+    await expect.poll(reloadState, POLL).toMatch(new RegExp(`generation ${generation + 1}$`))
+    const filters = path.join(served.configDir, 'conf.dispatcher.d/filters/filters.any')
+    fs.appendFileSync(filters, '\n# touched by late-answers.test.ts\n')
+    await expect.poll(reloadState, POLL).toMatch(new RegExp(`generation ${generation + 2}$`))
+    await reload.release()
+    expect(await reloadState()).toMatch(new RegExp(`generation ${generation + 2}$`))
+  })
+})
+
+describe('the page', () => {
+  it('logged no errors', () => {
     expect(ui.errors).toEqual([])
   })
 })
