@@ -45,7 +45,9 @@ const REFUSED = [
   'HEAD /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-Bad: a\u0001b\r\n\r\n',
   'GET /a.txt HTTP/1.1\r\nX-A: 1\r\nNoColon\r\nHost: www.a.com\r\n\r\n',
   'GET /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-Bad: a\u007fb\r\n\r\n',
-  'GET /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-Bad: a\u0000b\r\n\r\n'
+  'GET /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-Bad: a\u0000b\r\n\r\n',
+  // refused for the body's framing, once all its fields were read
+  'POST /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-A: 1\r\nContent-Length: x\r\n\r\n'
 ]
 /** Would be answered, were anything read after the refused head. */
 const AFTER = get()

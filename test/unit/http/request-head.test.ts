@@ -122,6 +122,13 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     })
   })
 
+  it('refuses a framing it cannot read with every field read, which the answer sees', () => {
+    expect(judgeHead('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\nX: 1')).toMatchObject({
+      kind: 'refused',
+      fields: ['Host: a', 'Content-Length: x', 'X: 1']
+    })
+  })
+
   it('drops Content-Length when Transfer-Encoding is present', () => {
     expect(judgeHead('POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nHost: a')).toMatchObject({
       kind: 'rewritten',

@@ -215,7 +215,8 @@ export function judgeHead(head: string): HeadVerdict {
   const fieldRefused = fieldRefusal(requestLine, fields)
   if (fieldRefused !== null) return fieldRefused
   const framing = framingProblem(fields, transferEncoding)
-  if (framing !== null) return refused(requestLine, framing)
+  // Refused once every field was read: the answer's expressions see them all (%{HTTP_HOST}).
+  if (framing !== null) return { ...refused(requestLine, framing), fields }
   let kept = fields
   if (transferEncoding) {
     kept = fields.filter((f) => !/^content-length[ \t]*:/i.test(f))
