@@ -2,15 +2,17 @@
  * The UI shows the answers to its newest questions only: an answer the engine gives late (held
  * back here with `page.route`) must not replace what the view shows now — in the cache view, one
  * for a farm no longer chosen or a listing asked before the last Refresh; on the configuration
- * screen, a reload's answer overtaken by a reload the file watcher made meanwhile.
+ * screen, a reload's answer overtaken by a reload the file watcher made meanwhile; when the page
+ * connects, the renders it asks for overtaken by a renders event.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Request, Route } from 'playwright-core'
+import type { APIResponse, Browser, Page, Request, Route } from 'playwright-core'
+import type { RenderHealth } from '../../src/shared/api'
 import { launch, openUi, textOf, type UiPage } from './support/browser'
-import { prepareBuilds, serve, type Served } from './support/serve'
+import { get, prepareBuilds, serve, type Served } from './support/serve'
 
 const POLL = { timeout: 8000, interval: 50 }
 
@@ -59,30 +61,31 @@ const chooseFarm = (name: string) => ui.page.getByLabel('Farm').selectOption(nam
  * Later requests pass.
  */
 async function holdFirst(
-  matches: (url: URL) => boolean
-): Promise<{ answered: Promise<void>; release(): Promise<void> }> {
+  matches: (url: URL) => boolean,
+  page: Page = ui.page
+): Promise<{ answered: Promise<APIResponse>; release(): Promise<void> }> {
   let heldRequest: Request | undefined
-  let answeredNow: () => void = () => undefined
-  const answered = new Promise<void>((r) => (answeredNow = r))
+  let answeredNow: (answer: APIResponse) => void = () => undefined
+  const answered = new Promise<APIResponse>((r) => (answeredNow = r))
   let releaseNow: () => void = () => undefined
   const released = new Promise<void>((r) => (releaseNow = r))
   const handler = async (route: Route): Promise<void> => {
     if (heldRequest) return route.continue()
     heldRequest = route.request()
     const answer = await route.fetch()
-    answeredNow()
+    answeredNow(answer)
     await released
     await route.fulfill({ response: answer })
   }
-  await ui.page.route(matches, handler)
+  await page.route(matches, handler)
   return {
     answered,
     async release() {
       await answered
-      const finished = ui.page.waitForEvent('requestfinished', (r) => r === heldRequest)
+      const finished = page.waitForEvent('requestfinished', (r) => r === heldRequest)
       releaseNow()
       await finished
-      await ui.page.unroute(matches, handler)
+      await page.unroute(matches, handler)
       // The page reads the body and applies it a few tasks after the request has finished.
       await new Promise((r) => setTimeout(r, 300))
     }
@@ -145,6 +148,30 @@ describe('late answers on the configuration screen', () => {
     await expect.poll(reloadState, POLL).toMatch(new RegExp(`generation ${generation + 2}$`))
     await reload.release()
     expect(await reloadState()).toMatch(new RegExp(`generation ${generation + 2}$`))
+  })
+})
+
+describe('late answers when the page connects', () => {
+  it("the renders the catch-up asked for, overtaken by a renders event, do not replace the event's", async () => {
+    const page = await ui.context.newPage()
+    try {
+      const renders = await holdFirst((url) => url.pathname === '/api/renders', page)
+      await page.goto(served.ui)
+      await page.locator('.conn-open').waitFor({ timeout: 10_000 })
+      const asked = ((await (await renders.answered).json()) as RenderHealth[]).find(
+        (r) => r.farm === 'publishfarm' && r.render === '0'
+      )!.requests
+      // Forwarded (a query string is never cached), so counted; the event follows within a second.
+      for (const n of [1, 2]) expect(await get(served.proxy, `/content/demo/us/en.html?catch-up=${n}`)).toBe(200)
+      await page.locator('[data-tab="renders"]').click()
+      const row = page.locator('.renders-view tr[data-render="0"]', { hasText: '/publishfarm' })
+      const requests = () => textOf(row.locator('td[data-col="requests"]'))
+      await expect.poll(requests, POLL).toBe(String(asked + 2))
+      await renders.release()
+      expect(await requests()).toBe(String(asked + 2))
+    } finally {
+      await page.close()
+    }
   })
 })
 

@@ -20,14 +20,23 @@ export function statusHeard(status: ConfigStatus): void {
 }
 
 /**
- * Asks for a status (a reload, an open, the catch-up after a connection) and shows the answer
- * unless an event brought one while it was on its way: that one can be newer (the file watcher
- * reloaded meanwhile), and what the answer shows came, or is coming, with an event of its own.
+ * To call when asking the engine for a status (a reload, an open, the catch-up after a
+ * connection): the function it returns shows the answer unless an event brought a status while
+ * it was on its way. That one can be newer (the file watcher reloaded meanwhile), and what the
+ * answer shows came, or is coming, with an event of its own.
  */
-export async function askStatus(ask: () => Promise<ConfigStatus>): Promise<ConfigStatus> {
+export function askingStatus(): (answer: ConfigStatus) => void {
   const heard = configStore.getState().heard
+  return (answer) => {
+    if (configStore.getState().heard === heard) configStore.setState({ status: answer })
+  }
+}
+
+/** Asks for a status and shows the answer as askingStatus says. */
+export async function askStatus(ask: () => Promise<ConfigStatus>): Promise<ConfigStatus> {
+  const show = askingStatus()
   const status = await ask()
-  if (configStore.getState().heard === heard) configStore.setState({ status })
+  show(status)
   return status
 }
 

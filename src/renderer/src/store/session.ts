@@ -5,7 +5,7 @@
 import type { EngineUiEvent } from '../../../shared/api'
 import type { EngineClient } from '../api/client'
 import { cacheStore, foldersTouched, nextClockChange } from './cache-tree'
-import { askStatus, configStore, rendersStore, statusHeard, uiStore } from './panels'
+import { askingStatus, configStore, rendersStore, statusHeard, uiStore } from './panels'
 import type { RequestsStore } from './requests'
 
 export interface Session {
@@ -108,6 +108,9 @@ export function startSession(client: EngineClient, requests: RequestsStore): Ses
     )
   })
 
+  // Renders events come every second while requests pass: one that came while the catch-up was
+  // on its way is newer than the catch-up's answer, which then must not replace it.
+  let rendersHeard = 0
   const unsubscribe = client.subscribe((event) => {
     switch (event.type) {
       case 'traces':
@@ -117,6 +120,7 @@ export function startSession(client: EngineClient, requests: RequestsStore): Ses
         statusHeard(event.status)
         break
       case 'renders':
+        rendersHeard++
         rendersStore.setState({ renders: event.renders, updatedAt: Date.now() })
         break
       case 'cache':
@@ -127,13 +131,16 @@ export function startSession(client: EngineClient, requests: RequestsStore): Ses
 
   const catchUp = async (): Promise<void> => {
     const s = requests.getState()
-    const [traces, , renders] = await Promise.all([
+    const showStatus = askingStatus()
+    const heard = rendersHeard
+    const [traces, status, renders] = await Promise.all([
       client.listTraces({ afterSeq: s.lastSeq, limit: s.capacity }),
-      askStatus(() => client.getConfigStatus()),
+      client.getConfigStatus(),
       client.getRenders()
     ])
     requests.getState().load(traces.traces, traces.dropped)
-    rendersStore.setState({ renders, updatedAt: Date.now() })
+    showStatus(status)
+    if (rendersHeard === heard) rendersStore.setState({ renders, updatedAt: Date.now() })
   }
 
   const stopConnection = client.onConnection((state) => {
