@@ -2,8 +2,9 @@
  * The UI shows the answers to its newest questions only: an answer the engine gives late (held
  * back here with `page.route`) must not replace what the view shows now — in the cache view, one
  * for a farm no longer chosen or a listing asked before the last Refresh; on the configuration
- * screen, a reload's answer overtaken by a reload the file watcher made meanwhile; when the page
- * connects, the renders it asks for overtaken by a renders event.
+ * screen, a reload's answer overtaken by a reload the file watcher made meanwhile; in the request
+ * log, a Replay's answer after another request was opened; when the page connects, the renders it
+ * asks for overtaken by a renders event.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -11,7 +12,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { APIResponse, Browser, Page, Request, Route } from 'playwright-core'
 import type { RenderHealth } from '../../src/shared/api'
-import { launch, openUi, textOf, type UiPage } from './support/browser'
+import { attrOf, launch, openUi, textOf, type UiPage } from './support/browser'
 import { get, prepareBuilds, serve, type Served } from './support/serve'
 
 const POLL = { timeout: 8000, interval: 50 }
@@ -148,6 +149,44 @@ describe('late answers on the configuration screen', () => {
     await expect.poll(reloadState, POLL).toMatch(new RegExp(`generation ${generation + 2}$`))
     await reload.release()
     expect(await reloadState()).toMatch(new RegExp(`generation ${generation + 2}$`))
+  })
+})
+
+describe('late answers in the request log', () => {
+  it('a Replay whose answer comes after another request was opened leaves that one open', async () => {
+    for (const target of ['/content/demo/us/en/adventures.html?replay=1', '/content/demo/us/en.json?other=1'])
+      await get(served.proxy, target)
+    await ui.page.locator('[data-tab="requests"]').click()
+    const rows = ui.page.locator('.rows .row')
+    /** Clicks the row and waits for its own trace in the detail; its id. */
+    const open = async (text: string): Promise<string> => {
+      const row = rows.filter({ hasText: text })
+      await row.click()
+      const id = (await row.getAttribute('data-id'))!
+      await expect.poll(() => attrOf(ui.page.locator('.detail-pane .overview'), 'data-trace-id'), POLL).toBe(id)
+      return id
+    }
+    await open('replay=1')
+    const before = await rows.count()
+    let releaseNow: () => void = () => undefined
+    const released = new Promise<void>((r) => (releaseNow = r))
+    const isReplay = (url: URL) => /^\/api\/traces\/[^/]+\/replay$/.test(url.pathname)
+    const hold = async (route: Route): Promise<void> => {
+      await released
+      await route.continue()
+    }
+    await ui.page.route(isReplay, hold)
+    await ui.page.locator('.overview-actions button', { hasText: 'Replay' }).click()
+    const other = await open('other=1')
+    const replayed = ui.page.waitForEvent('requestfinished', (r) => isReplay(new URL(r.url())))
+    releaseNow()
+    await replayed
+    await ui.page.unroute(isReplay, hold)
+    await expect.poll(() => rows.count(), POLL).toBe(before + 1)
+    // The page reads the answer and acts on it a few tasks after the request has finished.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await attrOf(ui.page.locator('.detail-pane .overview'), 'data-trace-id')).toBe(other)
+    expect(await attrOf(ui.page.locator('.rows .row.selected'), 'data-id')).toBe(other)
   })
 })
 

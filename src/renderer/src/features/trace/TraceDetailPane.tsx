@@ -109,7 +109,7 @@ function RequestRef({ id }: { id: string }) {
 }
 
 function Overview({ detail }: { detail: TraceDetail }) {
-  const { client } = useSession()
+  const { client, requests } = useSession()
   const select = useRequests((s) => s.select)
   const t = detail.trace
   const [note, setNote] = useState<string | null>(null)
@@ -120,7 +120,8 @@ function Overview({ detail }: { detail: TraceDetail }) {
     try {
       const r = await client.replay(t.id)
       setNote(`Replayed: ${r.status}`)
-      if (r.traceId) select(r.traceId)
+      // Only while this request is still the one open: another the user chose meanwhile stays.
+      if (r.traceId && requests.getState().selectedId === t.id) select(r.traceId)
     } catch (e) {
       setNote(`Replay failed: ${(e as Error).message}`)
     }
