@@ -1,7 +1,8 @@
 /**
  * The UI shows the answers to its newest questions only: an answer the engine gives late (held
  * back here with `page.route`) must not replace what the view shows now — in the cache view, one
- * for a farm no longer chosen or a listing asked before the last Refresh; on the configuration
+ * for a farm no longer chosen or a listing asked before the last Refresh, and a flush's report
+ * beside choices changed while it was sent; on the configuration
  * screen, a reload's answer overtaken by a reload the file watcher made meanwhile; in the request
  * log, a Replay's answer after another request was opened; when the page connects, the renders it
  * asks for overtaken by a renders event.
@@ -9,7 +10,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { APIResponse, Browser, Page, Request, Route } from 'playwright-core'
 import type { RenderHealth } from '../../src/shared/api'
 import { attrOf, launch, openUi, textOf, type UiPage } from './support/browser'
@@ -44,6 +45,11 @@ beforeAll(async () => {
   await ui.page
     .locator('select[aria-label="Farm"] option[value="otherfarm"]')
     .waitFor({ state: 'attached', timeout: POLL.timeout })
+})
+
+// A test that fails with a dialog open would otherwise fail every later one at its first click.
+afterEach(async () => {
+  if (await ui.page.locator('dialog[open]').count()) await ui.page.keyboard.press('Escape')
 })
 
 afterAll(async () => {
@@ -131,6 +137,35 @@ describe('late answers in the cache view', () => {
     } finally {
       fs.rmSync(path.join(otherDocroot, 'd.html'))
     }
+  })
+
+  it('while a flush is on its way its choices stay as sent, so its report stands beside the choices it used', async () => {
+    await chooseFarm('publishfarm')
+    await ui.page.getByRole('button', { name: 'Flush / (root handle)…' }).click()
+    const dialog = ui.page.locator('dialog.dialog')
+    const send = dialog.getByRole('button', { name: 'Flush', exact: true })
+    await expect.poll(() => send.isEnabled(), POLL).toBe(true)
+    let releaseNow: () => void = () => undefined
+    const released = new Promise<void>((r) => (releaseNow = r))
+    const isFlush = (url: URL) => url.pathname === '/api/cache/flush'
+    const hold = async (route: Route): Promise<void> => {
+      await released
+      await route.continue()
+    }
+    await ui.page.route(isFlush, hold)
+    try {
+      await send.click()
+      expect(await dialog.locator('input[name="action"][value="Delete"]').isDisabled()).toBe(true)
+      expect(await dialog.getByRole('checkbox', { name: /Resource only/ }).isDisabled()).toBe(true)
+    } finally {
+      releaseNow()
+    }
+    await expect
+      .poll(() => textOf(dialog.locator('.flush-preview p').first()), POLL)
+      .toMatch(/^Done: HTTP 200\. Activate \/: /)
+    await ui.page.unroute(isFlush, hold)
+    expect(await dialog.locator('input[name="action"][value="Activate"]').isChecked()).toBe(true)
+    await dialog.getByRole('button', { name: 'Close' }).click()
   })
 })
 

@@ -56,6 +56,8 @@ export function FlushDialog({
   const [report, setReport] = useState<FlushSent | null>(null)
   const [sendError, setSendError] = useState<string | null>(null)
   const error = sendError ?? current?.error ?? null
+  // While the flush is on its way the choices stay as sent: its report, when it comes, is shown
+  // beside them, and a choice changed meanwhile would stand beside a flush that did not use it.
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
@@ -108,7 +110,7 @@ export function FlushDialog({
               value={a}
               checked={a === action}
               onChange={() => setAction(a)}
-              disabled={!!report}
+              disabled={!!report || busy}
             />{' '}
             {a}
           </label>
@@ -119,7 +121,7 @@ export function FlushDialog({
           type="checkbox"
           checked={resourceOnly}
           onChange={(e) => setResourceOnly(e.target.checked)}
-          disabled={!!report}
+          disabled={!!report || busy}
         />{' '}
         Resource only{' '}
         <span className="muted">
