@@ -46,6 +46,11 @@ const REFUSED = [
   'GET /a.txt HTTP/1.1\r\nX-A: 1\r\nNoColon\r\nHost: www.a.com\r\n\r\n',
   'GET /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-Bad: a\u007fb\r\n\r\n',
   'GET /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-Bad: a\u0000b\r\n\r\n',
+  // request lines Node's parser reads and httpd refuses (more than one space, HTTP/0.9 with a head)
+  'GET  /a.txt HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'HEAD /a.txt  HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'GET  http://www.a.com:81/a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n',
+  'GET /a.txt HTTP/0.9\r\nHost: www.a.com\r\n\r\n',
   // refused for the body's framing, once all its fields were read
   'POST /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-A: 1\r\nContent-Length: x\r\n\r\n'
 ]

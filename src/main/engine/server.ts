@@ -25,7 +25,7 @@ import { watchBodyReads, wholeHeadTimeoutMs } from './http/request-timeout'
 import { ReadClock } from './http/read-clock'
 import { expecting100, sendsInterim, unmetExpectation } from './http/expect-continue'
 import { answerBodyTimeout } from './http/body-timeout-answer'
-import { timeNodeHeads } from './http/node-heads'
+import { timeNodeHeads, type NodeHeadRefusals } from './http/node-heads'
 import type { HeadLines } from './http/wire-lines'
 import { headLines, httpdOrderedHeaders } from './http/httpd-head'
 import { CLOSE_CONNECTION, arrivalIndex, HTTPD_KEEP_ALIVE, type Persistence } from './http/keep-alive'
@@ -366,6 +366,7 @@ const WATCHED_STAGES: readonly Stage[] = [...STAGES.slice(0, CACHE_STAGE), captu
 export class ProxyServer {
   private readonly server: http.Server
   private readonly lean: { close(): void } | false
+  private readonly nodeHeads: NodeHeadRefusals
 
   constructor(private readonly opts: ProxyServerOptions) {
     // Large enough that Apache's own limits (8190 bytes per line) are what answers, not Node's 431;
@@ -405,6 +406,7 @@ export class ProxyServer {
       }
     }
     const nodeHeads = timeNodeHeads(this.server, heads)
+    this.nodeHeads = nodeHeads
     this.server.on(
       'clientError',
       (err: NodeJS.ErrnoException & { rawPacket?: unknown; bytesParsed?: unknown }, socket) => {
@@ -475,6 +477,8 @@ export class ProxyServer {
    * than `100-continue` is answered 417 whatever the protocol, and the connection is closed.
    */
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    // A request line llhttp read and httpd refuses (or one after it): answered by node-heads.ts.
+    if (this.nodeHeads.refusesLine(req)) return
     let done: () => void = () => {}
     const incoming = toIncoming(req)
     const reply = new HttpReply(res, () => done(), sendsInterim(incoming.protocol))

@@ -27,6 +27,7 @@ import { timedOutHead } from './head-timeout'
 import { LeanReply } from './lean-reply'
 import type { ReadClock } from './read-clock'
 import { failedHead } from './failed-head'
+import { DOUBLE_SPACE, findHandedLine } from './handed-line'
 import { judgeHead } from './request-head'
 import { refusedRequest, type SimpleRequest } from './simple-request'
 
@@ -44,6 +45,14 @@ export interface NodeHeadRefusals {
    * once such a head is refused. False: Node's error is left to answer.
    */
   refuse(socket: Socket, packet: unknown, parsed: unknown): boolean
+  /**
+   * Whether httpd refuses the request line of `req`, just handed over by Node's parser, which
+   * reads some lines httpd does not (handed-line.ts; HTTP/0.9 as a protocol): then it is answered
+   * as `refuse` answers a head. True as well for every request handed over after such a head, or
+   * after one `refuse` answered: nothing after a refused head is httpd's to answer. Asked before
+   * the request is answered.
+   */
+  refusesLine(req: IncomingMessage): boolean
 }
 
 /**
@@ -55,7 +64,8 @@ export interface NodeHeadRefusals {
 export function timeNodeHeads(server: Server, opts: NodeHeadOptions): NodeHeadRefusals {
   const watched = new WeakMap<Socket, NodeHeads>()
   const refusals: NodeHeadRefusals = {
-    refuse: (socket, packet, parsed) => watched.get(socket)?.refuse(packet, parsed) === true
+    refuse: (socket, packet, parsed) => watched.get(socket)?.refuse(packet, parsed) === true,
+    refusesLine: (req) => watched.get(req.socket)?.refusesLine(req) === true
   }
   const [nodeConnection] = server.listeners('connection') as ((socket: Socket) => void)[]
   if (!nodeConnection) return refusals
@@ -106,6 +116,20 @@ class NodeHeads {
   /** Bytes of a next head that came while an answer was under way (pipelined). */
   private pending = 0
   private stopped = false
+  /**
+   * The chunk Node's parser is reading (a listener ahead of Node's notes it), where the heads it
+   * hands over meanwhile have their request lines, unless they began in an earlier chunk.
+   */
+  private parsing: Buffer | null = null
+  /** Where in `parsing` the next head's request line is looked for (after the last one found). */
+  private parsedTo = 0
+  /** Whether `parsing` holds two spaces in a row anywhere; null until asked, once per chunk. */
+  private parsingSpaced: boolean | null = null
+  private readonly onParse = (chunk: Buffer): void => {
+    this.parsing = chunk
+    this.parsedTo = 0
+    this.parsingSpaced = null
+  }
   private readonly onData = (chunk: Buffer): void => this.read(chunk)
   private readonly onTimeout = (): void => this.timedOut()
 
@@ -114,6 +138,7 @@ class NodeHeads {
     private readonly opts: NodeHeadOptions
   ) {
     socket.on('data', this.onData)
+    socket.prependListener('data', this.onParse)
     socket.once('close', () => this.stop())
     // A new connection's first request line is awaited for Timeout, as httpd's first read is.
     this.startHead(0)
@@ -159,20 +184,63 @@ class NodeHeads {
     const at = held.length - packet.length + Math.min(parsed, packet.length)
     const verdict = judgeHead(failedHead(held, at, hasBody(this.last)))
     if (verdict.kind !== 'refused') return false
-    const request = refusedRequest(verdict)
+    this.refuseWith(refusedRequest(verdict))
+    return true
+  }
+
+  refusesLine(req: IncomingMessage): boolean {
+    if (this.refused) return true
+    if (this.stopped) return false
+    const oldProtocol = req.httpVersionMajor === 0
+    // The common case: no two spaces in a row in the chunk, nor in the part of the line before it.
+    if (!oldProtocol && !this.spaced()) return false
+    const words = [req.method ?? '', req.url ?? '', `HTTP/${req.httpVersion}`] as const
+    // The line came whole in earlier chunks, or began there, or is in this one. (What was noted
+    // as the line may be a body's bytes, read after its answer: then this chunk is looked at.)
+    let line: string | null = null
+    if (this.lineRead) line = findHandedLine(Buffer.from(this.line, 'latin1'), 0, words, '')?.line ?? null
+    if (line === null && this.parsing) {
+      const found =
+        findHandedLine(this.parsing, this.parsedTo, words, this.lineRead ? '' : this.line) ??
+        (this.line !== '' && !this.lineRead ? findHandedLine(this.parsing, this.parsedTo, words, '') : null)
+      if (found) {
+        line = found.line
+        this.parsedTo = found.next
+      }
+    }
+    if (line === null) {
+      if (!oldProtocol) return false
+      line = words.join(' ')
+    }
+    const verdict = judgeHead(line)
+    if (verdict.kind !== 'refused') return false
+    this.refuseWith(refusedRequest(verdict))
+    return true
+  }
+
+  /** Whether the request line being handed over may hold two spaces in a row. */
+  private spaced(): boolean {
+    if (this.line !== '' && this.line.includes('  ')) return true
+    if (this.parsingSpaced === null) this.parsingSpaced = this.parsing?.includes(DOUBLE_SPACE) === true
+    return this.parsingSpaced
+  }
+
+  /** Answers `request` for a head httpd refuses, once the answers before it are over; nothing after it is read. */
+  private refuseWith(request: SimpleRequest): void {
     this.refused = true
     this.stop()
     // httpd reads nothing after a head it refused.
     this.socket.pause()
     if (this.answering > 0) this.refusal = request
     else this.answer(request)
-    return true
   }
 
   stop(): void {
     this.stopped = true
     this.endHead()
     this.socket.off('data', this.onData)
+    this.socket.off('data', this.onParse)
+    this.parsing = null
   }
 
   private read(chunk: Buffer): void {
