@@ -1,8 +1,8 @@
 /**
  * The UI shows the answers to its newest questions only: an answer the engine gives late (held
  * back here with `page.route`) must not replace what the view shows now — in the cache view, one
- * for a farm no longer chosen or a listing asked before the last Refresh, and a flush's report
- * beside choices changed while it was sent; on the configuration
+ * for a farm no longer chosen, a listing asked before the last Refresh, the "Show in folder" of
+ * a file left for another, and a flush's report beside choices changed while it was sent; on the configuration
  * screen, a reload's answer overtaken by a reload the file watcher made meanwhile; in the request
  * log, a Replay's answer after another request was opened; when the page connects, the renders it
  * asks for overtaken by a renders event.
@@ -137,6 +137,42 @@ describe('late answers in the cache view', () => {
     } finally {
       fs.rmSync(path.join(otherDocroot, 'd.html'))
     }
+  })
+
+  it('"Show in folder" on one file, then another: the first answer, coming last, does not name its file', async () => {
+    await chooseFarm('otherfarm')
+    const isReveal = (url: URL) => url.pathname === '/api/cache/reveal'
+    let releaseNow: () => void = () => undefined
+    const released = new Promise<void>((r) => (releaseNow = r))
+    // Answered here, as a machine with no file manager answers: the engine's own launcher would
+    // open one where there is.
+    const answer = async (route: Route): Promise<void> => {
+      const { path: relPath } = route.request().postDataJSON() as { path: string }
+      if (relPath === '/a.html') await released
+      await route.fulfill({
+        json: { opened: false, reason: 'no file manager in this test', path: path.join(otherDocroot, relPath) }
+      })
+    }
+    await ui.page.route(isReveal, answer)
+    try {
+      for (const relPath of ['/a.html', '/b.html']) {
+        const row = treeRow(relPath)
+        await row.hover()
+        await row.getByRole('button', { name: 'Show in folder' }).click()
+      }
+      const shown = () => textOf(ui.page.locator('.cache-view .reveal-notice .reveal-path'))
+      await expect.poll(shown, POLL).toBe(path.join(otherDocroot, 'b.html'))
+      const first = ui.page.waitForEvent('requestfinished', (r) => isReveal(new URL(r.url())))
+      releaseNow()
+      await first
+      // The page reads the answer and acts on it a few tasks after the request has finished.
+      await new Promise((r) => setTimeout(r, 300))
+      expect(await shown()).toBe(path.join(otherDocroot, 'b.html'))
+    } finally {
+      releaseNow()
+      await ui.page.unroute(isReveal, answer)
+    }
+    await ui.page.locator('.cache-view .reveal-notice').getByRole('button', { name: 'Dismiss' }).click()
   })
 
   it('while a flush is on its way its choices stay as sent, so its report stands beside the choices it used', async () => {

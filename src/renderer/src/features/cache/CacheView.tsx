@@ -37,14 +37,18 @@ export function CacheView() {
     if (!farm && farms && farms.length > 0) selectFarm(farms[farms.length - 1].name)
   }, [farm, farms, selectFarm])
 
+  /** The newest "Show in folder": an earlier one answering later must not name its file instead. */
+  const revealAsked = useRef(0)
   const reveal = async (relPath: string): Promise<void> => {
     if (!farm) return
+    const asked = ++revealAsked.current
     setRevealProblem(null)
     try {
       const r = await session.client.revealInFileManager(farm, relPath)
-      if (!r.opened) setRevealProblem({ reason: r.reason ?? 'unknown reason', path: r.path })
+      if (asked === revealAsked.current && !r.opened)
+        setRevealProblem({ reason: r.reason ?? 'unknown reason', path: r.path })
     } catch (e) {
-      setRevealProblem({ reason: (e as Error).message })
+      if (asked === revealAsked.current) setRevealProblem({ reason: (e as Error).message })
     }
   }
 
