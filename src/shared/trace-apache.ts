@@ -113,6 +113,11 @@ export interface RewriteTrace {
   input: { uri: string; query: string }
   rules: RewriteRuleTrace[]
   rounds: number
+  /**
+   * Rounds of an `[N]` loop run but not listed in `rules` (traced-rounds.ts): only the first
+   * rounds and the last are.
+   */
+  omittedRounds?: { from: number; to: number }
   stoppedBy: RewriteStopReason
   action: RewriteAction
   /** One sentence for the user, e.g. `rule 3 redirected to https://wknd.site/ (301)`. */

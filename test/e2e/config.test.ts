@@ -304,6 +304,40 @@ describe('the renders screen', () => {
     }
   })
 
+  it('a rule list that loops with [N] to its limit: a 500 the log calls an error, the reason in the rewrite stage, its rounds marked and the middle ones counted', async () => {
+    const rules = path.join(served.configDir, 'conf.d/rewrites/rewrite.rules')
+    const saved = fs.readFileSync(rules, 'utf8')
+    await tab('config')
+    const generation = Number(/generation (\d+)/.exec((await textOf(ui.page.locator('.reload-state'))) ?? '')?.[1])
+    try {
+      fs.appendFileSync(rules, '\nRewriteRule "^/loop(.*)$" "/loop$1" [N]\n')
+      await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain(`generation ${generation + 1}`)
+      expect(await get(served.proxy, '/loop/a1')).toBe(500)
+      await tab('requests')
+      const row = ui.page.locator('.rows .row', { hasText: '/loop/a1' })
+      await expect.poll(() => textOf(row.locator('.pill')), POLL).toBe('error')
+      await row.click()
+      const stage = ui.page.locator('.detail-pane .stage[data-stage="rewrite"]')
+      await expect
+        .poll(() => textOf(stage.locator('.stage-summary')), POLL)
+        .toContain('exceeded maximum number of rounds (10000) via the [N] flag')
+      await stage.locator('.stage-row').click()
+      const breaks = stage.locator('tr.round-break')
+      await expect.poll(() => breaks.count(), POLL).toBe(5)
+      expect(await textOf(breaks.nth(0))).toBe('Round 1 of 9999')
+      expect(await textOf(stage.locator('tr.round-break.omitted'))).toBe(
+        'Rounds 4–9998 ran the rules again and are not listed: the trace keeps the first 3 rounds and the last'
+      )
+      expect(await textOf(breaks.nth(4))).toBe('Round 9999 of 9999 ([N] started the rules again)')
+      await breaks.nth(3).scrollIntoViewIfNeeded()
+      await screenshot(ui.page, 'trace-rewrite-loop')
+    } finally {
+      fs.writeFileSync(rules, saved)
+      await tab('config')
+      await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain(`generation ${generation + 2}`)
+    }
+  })
+
   it('the page logged no errors', () => {
     expect(ui.errors).toEqual([])
   })

@@ -140,3 +140,22 @@ RewriteRule "^/content/demo/q\\.html$" "/content/demo/us/en.html?from=q" [PT,L]
     expect(r.headers['x-args']).toBe('from=q')
   })
 })
+
+describe('a rule list that loops with [N] to the limit', () => {
+  it("answers 500 as an error, not as blocked, says httpd's reason, and keeps a bounded trace", async () => {
+    const configDir = embeddedConfigWithVhost(`RewriteRule "^/loop(.*)$" "/loop$1" [N]`)
+    const s = await stackForThisTest({
+      upstreams: ['publish'],
+      configDir,
+      engine: (up) => ({ aem: { host: '127.0.0.1', port: up.publish.port } })
+    })
+    expect((await s.send('/loop/a1')).status).toBe(500)
+    const t = await s.traceOf('/loop/a1')
+    expect(t.outcome).toBe('error')
+    expect(t.stages.filter((e) => e.stage === 'rewrite').at(-1)?.summary).toMatch(
+      /^answered 500 by rule \d+ \(default\.vhost:\d+\): RewriteRule '\^\/loop\(\.\*\)\$' and URI '\/loop\/a1' exceeded maximum number of rounds \(10000\) via the \[N\] flag$/
+    )
+    expect(JSON.stringify(t).length).toBeLessThan(50_000)
+    expect(s.up.publish.count).toBe(0)
+  })
+})

@@ -197,6 +197,27 @@ describe('mod_rewrite rule list', () => {
     expect(loop.trace.stoppedBy).toBe('next-limit')
   })
 
+  it('an [N] loop to the limit keeps its trace bounded: the first rounds and the last, the rounds between counted, and says why it answered 500', () => {
+    const text = ['RewriteRule ^/skip - [L]', 'RewriteRule ^/loop(.*)$ /loop$1 [N]'].join('\n')
+    const loop = run(text, { uri: '/loop/a' })
+    expect(loop).toMatchObject({ action: 'status', status: 500 })
+    expect(loop.trace.rounds).toBe(9999)
+    // httpd stops when the next round would be the 10,000th. Rounds 1-3 and the last (two rules
+    // each) are listed: not 20,000 rows a browser would have to draw.
+    expect(loop.trace.rules.map((r) => r.round)).toEqual([1, 1, 2, 2, 3, 3, 9999, 9999])
+    expect(loop.trace.omittedRounds).toEqual({ from: 4, to: 9998 })
+    expect(loop.trace.log.length).toBeLessThan(40)
+    expect(loop.trace.log).toContain('rounds 4 to 9998 not listed (the trace keeps the first 3 and the last)')
+    expect(loop.trace.summary).toBe(
+      "answered 500 by rule 2 (test.rules:2): RewriteRule '^/loop(.*)$' and URI '/loop/a' exceeded maximum number of rounds (10000) via the [N] flag"
+    )
+    const growing = run('RewriteRule ^/(.*)$ /$1$1 [N]', { uri: '/ab' })
+    expect(growing).toMatchObject({ action: 'status', status: 500 })
+    expect(growing.trace.summary).toBe(
+      "answered 500 by rule 1 (test.rules:1): RewriteRule '^/(.*)$' and URI '/ab' exceeded maximum length (16380)"
+    )
+  })
+
   it('[NC] matches the pattern caselessly', () => {
     expect(run('RewriteRule ^/WP-Login - [F,NC]', { uri: '/wp-login.php' }).status).toBe(403)
     expect(run('RewriteRule ^/WP-Login - [F]', { uri: '/wp-login.php' }).action).toBe('none')

@@ -24,6 +24,7 @@ import {
 import type { RewriteState, RuleEnv } from './state'
 import type { CompiledRewrite, CompiledRule } from './compile'
 import type { RewriteContext, RewriteOutcome } from './types'
+import { TracedRounds } from './traced-rounds'
 
 function emptyRuleTrace(rule: CompiledRule, round: number): RewriteRuleTrace {
   return {
@@ -133,6 +134,8 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
   /** Rule entries the trace would list, chain-skipped ones aside (for the summary). */
   let tried = 0
 
+  const rounds = new TracedRounds(trace, state.log)
+
   run: for (;;) {
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]
@@ -208,8 +211,7 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
         break run
       }
       if (rule.flags.next) {
-        round++
-        if (round >= rule.flags.maxRounds) {
+        if (round + 1 >= rule.flags.maxRounds) {
           state.status = 500
           statusSet = true
           trace.stoppedBy = 'next-limit'
@@ -219,6 +221,8 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
           }
           break run
         }
+        if (tracing) rounds.ended(round)
+        round++
         trace.rounds = round
         continue run
       }
@@ -238,6 +242,7 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
     break
   }
 
+  if (tracing) rounds.finish(round)
   const result = statusSet
     ? finishStatus(state)
     : changed === ACTION_NONE
@@ -252,16 +257,16 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
   }
   trace.action = result.action ?? 'none'
   const out = outcome(result, end)
-  trace.summary = summarise(out, decisive, req)
+  trace.summary = summarise(out, decisive, req, limit)
   return out
 }
 
-function summarise(r: RewriteOutcome, rule: CompiledRule | null, req: ApacheRequest): string {
+function summarise(r: RewriteOutcome, rule: CompiledRule | null, req: ApacheRequest, limit: number): string {
   const by = rule ? ` by ${where(rule)}` : ''
   const q = r.query !== '' ? `?${r.query}` : ''
   switch (r.action) {
     case 'status':
-      return `answered ${r.status}${by}`
+      return `answered ${r.status}${by}${rule ? limitExceeded(r.trace.stoppedBy, rule, req, limit) : ''}`
     case 'redirect':
       return `redirect ${r.status} to ${r.location}${by}`
     case 'proxy':
@@ -275,4 +280,20 @@ function summarise(r: RewriteOutcome, rule: CompiledRule | null, req: ApacheRequ
     default:
       return 'no rewrite'
   }
+}
+
+/**
+ * httpd's error-log line (AH02596, and the length check's) for a 500 the rule list answered
+ * because a limit was reached: without it the summary names a rule and a 500 and not why.
+ */
+function limitExceeded(
+  stop: RewriteTrace['stoppedBy'],
+  rule: CompiledRule,
+  req: ApacheRequest,
+  maxLength: number
+): string {
+  const which = `: RewriteRule '${rule.src.pattern}' and URI '${req.uri}' exceeded`
+  if (stop === 'next-limit') return `${which} maximum number of rounds (${rule.flags.maxRounds}) via the [N] flag`
+  if (stop === 'length-limit') return `${which} maximum length (${maxLength})`
+  return ''
 }

@@ -244,9 +244,12 @@ export function rewriteAnswer(ctx: RequestContext, out: RewriteOutcome): true | 
     if (out.location !== undefined) ctx.apacheFilename = out.location
     return redirect(ctx, out.status ?? 302, out.location ?? '/')
   }
-  ctx.setOutcome('blocked')
+  const status = out.status ?? 403
+  // A 500 (a loop past the [N] limit, a URL grown past the length limit, [R=500]) is Apache
+  // failing the request, as elsewhere; a 4xx ([F], [G]) is the configuration refusing it.
+  ctx.setOutcome(status >= 500 ? 'error' : 'blocked')
   ctx.rewriteStatus = true
-  return answer(ctx, out.status ?? 403)
+  return answer(ctx, status)
 }
 
 /**
