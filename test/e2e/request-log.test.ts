@@ -144,8 +144,14 @@ describe('the request log', () => {
     const before = await ui.page.locator('.rows .row').count()
     await ui.page.locator('.overview-actions button', { hasText: 'Replay' }).click()
     await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(before + 1)
-    const newest = await ui.page.locator('.rows .row').last().getAttribute('data-seq')
-    await expect.poll(() => attrOf(ui.page.locator('.rows .row.selected'), 'data-seq'), POLL).toBe(newest)
+    const newest = ui.page.locator('.rows .row').last()
+    await expect
+      .poll(() => attrOf(ui.page.locator('.rows .row.selected'), 'data-seq'), POLL)
+      .toBe(await newest.getAttribute('data-seq'))
+    // The request replayed shows the same URL: wait for the new request's own trace first.
+    await expect
+      .poll(() => attrOf(ui.page.locator('.detail-pane .overview'), 'data-trace-id'), POLL)
+      .toBe(await newest.getAttribute('data-id'))
     await expect
       .poll(() => textOf(ui.page.locator('.detail-pane .overview-url')), POLL)
       .toBe('/content/demo/us/en/adventures.html')
@@ -184,14 +190,23 @@ describe('the request log', () => {
 
   it('the farm the trace shows (farm /publishfarm), typed into the filter bar as farm:/publishfarm, keeps its requests', async () => {
     const all = await ui.page.locator('.rows .row').count()
-    await row('/content/demo/us/en/adventures.html').first().click()
+    // The request open before (the replayed page) is of the same farm: wait for this one's own trace.
+    const page = row('/content/demo/us/en/adventures.html').first()
+    await page.click()
+    await expect
+      .poll(() => attrOf(ui.page.locator('.detail-pane .overview'), 'data-trace-id'), POLL)
+      .toBe(await page.getAttribute('data-id'))
     await expect
       .poll(() => textOf(ui.page.locator('.detail-pane .overview-facts')), POLL)
       .toContain('farm /publishfarm')
     const input = ui.page.getByLabel('Filter requests')
     expect(await input.getAttribute('placeholder')).toContain('farm:publishfarm')
     await input.fill('farm:/publishfarm')
-    await expect.poll(() => ui.page.locator('.rows .row').count(), POLL).toBe(all)
+    // Every row was shown before the filter too: wait until the counts say it applies, and keeps them all.
+    await expect
+      .poll(() => attrOf(ui.page.locator('.log-toolbar .counts'), 'title'), POLL)
+      .toMatch(/^(\d+) of \1 requests$/)
+    expect(await ui.page.locator('.rows .row').count()).toBe(all)
     await input.fill('')
   })
 
@@ -496,10 +511,12 @@ describe('the request log', () => {
   })
 
   it("a cache hit's timing accounts for the whole answer: the time in no stage is the last bar", async () => {
+    const seen = Number(await attrOf(ui.page.locator('.rows .row').last(), 'data-seq'))
     expect(await get(served.proxy, '/content/demo/us/en.html')).toBe(200)
-    const hits = ui.page.locator('.rows .row.outcome-row-hit')
-    await expect.poll(() => hits.count(), POLL).not.toBe(0)
-    await hits.last().click()
+    // The log holds earlier hits (the replayed page): wait for this request's own row.
+    const hit = ui.page.locator('.rows .row.outcome-row-hit').last()
+    await expect.poll(async () => Number(await attrOf(hit, 'data-seq')), POLL).toBeGreaterThan(seen)
+    await hit.click()
     await ui.page.locator('.subtab', { hasText: 'Timing' }).click()
     const note = ui.page.locator('[data-testid="wf-unattributed"]')
     await expect
