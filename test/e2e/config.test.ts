@@ -331,11 +331,22 @@ describe('the renders screen', () => {
       expect(await textOf(breaks.nth(4))).toBe('Round 9999 of 9999 ([N] started the rules again)')
       await breaks.nth(3).scrollIntoViewIfNeeded()
       await screenshot(ui.page, 'trace-rewrite-loop')
+      expect(await textOf(ui.page.getByTestId('trace-generation'))).toBe(`config #${generation + 1}`)
+      expect(await ui.page.getByTestId('old-config').count()).toBe(0)
     } finally {
       fs.writeFileSync(rules, saved)
       await tab('config')
       await expect.poll(() => textOf(ui.page.locator('.reload-state')), POLL).toContain(`generation ${generation + 2}`)
     }
+    // The rule is gone from rewrite.rules: the trace says its links point into files changed since.
+    await tab('requests')
+    await ui.page.locator('.rows .row', { hasText: '/loop/a1' }).click()
+    await expect
+      .poll(() => textOf(ui.page.getByTestId('old-config')), POLL)
+      .toBe(
+        `Ran on configuration #${generation + 1}; #${generation + 2} serves now. The file:line links below open the files as they are today: an edit since may have moved the lines they name. Replay runs it on today's configuration.`
+      )
+    await screenshot(ui.page, 'trace-old-config')
   })
 
   it('the page logged no errors', () => {

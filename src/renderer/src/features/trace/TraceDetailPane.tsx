@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react'
 import type { TraceDetail } from '../../../../shared/api'
 import { Empty } from '../../components/Empty'
 import { OutcomePill, StatusCode } from '../../components/Pill'
-import { useRequests, useSession } from '../../session-context'
+import { useRequests, useSession, useVanilla } from '../../session-context'
+import { configStore } from '../../store/panels'
 import { toCurl } from '../../store/curl'
 import { answeringRender, dispatcherLogLine } from '../../../../shared/log-line'
 import { formatBytes, formatMs } from '../../store/format'
@@ -13,6 +14,9 @@ import { CacheTab } from './CacheTab'
 import { RequestTab, ResponseTab } from './HeadersTabs'
 import { StageList } from './StageList'
 import { Waterfall } from './Waterfall'
+
+const GENERATION_TITLE =
+  'The configuration generation this request ran on: the number of configurations loaded since the start (the header shows the one serving now)'
 
 type DetailTab = 'trace' | 'request' | 'response' | 'cache' | 'timing'
 
@@ -136,6 +140,7 @@ function Overview({ detail }: { detail: TraceDetail }) {
   }
   const logLine = dispatcherLogLine(t)
   const answering = answeringRender(t)
+  const generation = useVanilla(configStore, (s) => s.status?.generation ?? t.generation)
 
   return (
     <header className="overview" data-trace-id={t.id}>
@@ -177,8 +182,18 @@ function Overview({ detail }: { detail: TraceDetail }) {
         <span className="fact">{formatMs(t.durationMs)}</span>
         <span className="fact">{formatBytes(t.response.bytes)}</span>
         <LocalTime className="fact muted" at={t.startedAt} withDate />
+        <span className="fact muted" data-testid="trace-generation" title={GENERATION_TITLE}>
+          config #{t.generation}
+        </span>
       </div>
       {reason && <p className="overview-reason">{reason.summary}</p>}
+      {t.generation !== generation && (
+        <p className="overview-old-config" data-testid="old-config">
+          Ran on configuration #{t.generation}; #{generation} serves now. The file:line links below open the files as
+          they are today: an edit since may have moved the lines they name. Replay runs it on today&apos;s
+          configuration.
+        </p>
+      )}
       <p
         className="overview-logline muted"
         data-testid="log-line"
