@@ -15,6 +15,7 @@ import { startHeadlessServer, type HeadlessServer } from '../main/headless/serve
 import { RUNTIME_OPTIONS, runtimeOptions, UsageError } from './args'
 import { displayPath } from './check'
 import { unreachableRenderWarnings } from './render-warnings'
+import { demoSiteWarning } from './demo-site-warning'
 import { loadOrReport } from './load-or-report'
 
 export async function serveCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -85,6 +86,9 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       } else {
         out(`Configuration NOT reloaded, the previous one keeps serving:`)
         for (const d of e.errors) out(`  ${formatDiagnostic(d, displayPath)}`)
+        // Its warnings the serving configuration does not have: often what explains the errors.
+        if (e.warnings.length > 0) out(`  with warning(s) of the refused configuration:`)
+        for (const d of e.warnings) out(`  ${formatDiagnostic(d, displayPath)}`)
       }
     })
     let url: string
@@ -118,6 +122,10 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     if (!demo)
       void engine.reachabilityProbed().then(() => {
         for (const line of unreachableRenderWarnings(engine.active.farms, engine.active.loaded.variables)) out(line)
+      })
+    else
+      void demoSiteWarning(engine, demo.url, url).then((line) => {
+        if (line) out(line)
       })
 
     await signal.received

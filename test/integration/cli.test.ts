@@ -8,7 +8,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dispatcherAny, filterF, writeConfig, type TempConfig } from './support/config'
+import { dispatcherAny, embeddedConfigWithVhost, filterF, writeConfig, type TempConfig } from './support/config'
 import { runCli, startCli, REPO_ROOT } from './support/cli'
 import { send } from './support/http-client'
 import { freePort } from './support/ports'
@@ -457,6 +457,24 @@ describe('dispatcher-workbench command line', () => {
         expect(a.status).toBe(200)
         expect(a.headers['content-type']).toMatch(/^text\/html/)
         expect(a.body.toString('utf8')).toContain('<h1>')
+      } finally {
+        cli.child.kill('SIGTERM')
+      }
+      expect(await cli.exited).toBe(0)
+    })
+
+    it("--demo with a configuration whose home page is not the demo site's warns that its pages will be 404s, and names the demo home", async () => {
+      const dir = embeddedConfigWithVhost('', (t) =>
+        t.replace('"^/$" "/content/demo/us/en.html" [PT,L]', '"^/$" "/content/mysite/us/en.html" [PT,L]')
+      )
+      const cli = startCli(['serve', dir, '--port', '0', '--no-ui', '--no-watch', '--demo'])
+      try {
+        const proxy = (await cli.waitFor(/^Proxy: (http:\/\/\S+)$/m))[1]
+        const warning = await cli.waitFor(/^Warning: --demo.*$/m)
+        expect(warning[0]).toBe(
+          `Warning: --demo's render is the built-in demo site (pages under /content/demo/), but this configuration takes / to /content/mysite/us/en.html, which the demo site does not have: your site's pages will be 404s. Browse ${proxy}/content/demo/us/en.html for the demo site, or restart with --aem host:port to serve your own AEM instead.`
+        )
+        expect((await send(proxy, '/')).status).toBe(404)
       } finally {
         cli.child.kill('SIGTERM')
       }
