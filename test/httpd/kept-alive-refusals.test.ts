@@ -73,6 +73,15 @@ function conversations(running: RunningPair): void {
       for (const refused of REFUSED) await expectSame(running, [before + refused + AFTER], 2000)
   }, 60_000)
 
+  it('answers an HTTP/0.9 request with its body alone, first or after others, then closes', async () => {
+    const simple = 'GET /a.txt\r\n'
+    await expectSame(running, [simple + '\r\n' + AFTER], 2000)
+    for (const before of BEFORE) {
+      await expectSame(running, [before, { pause: 200 }, simple + AFTER], 2000)
+      await expectSame(running, [before + simple + '\r\n' + AFTER], 2000)
+    }
+  }, 30_000)
+
   it('answers the head refused after two answered requests, one of them pipelined', async () => {
     await expectSame(running, [post('hi') + get(), { pause: 200 }, REFUSED[0]], 2000)
     await expectSame(running, [get() + post('hi'), { pause: 200 }, REFUSED[2] + AFTER], 2000)

@@ -477,8 +477,9 @@ export class ProxyServer {
    * than `100-continue` is answered 417 whatever the protocol, and the connection is closed.
    */
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    // A request line llhttp read and httpd refuses (or one after it): answered by node-heads.ts.
-    if (this.nodeHeads.refusesLine(req)) return
+    // A request line llhttp read and httpd refuses, an HTTP/0.9 request, or one after them:
+    // answered by node-heads.ts.
+    if (this.nodeHeads.claims(req)) return
     let done: () => void = () => {}
     const incoming = toIncoming(req)
     const reply = new HttpReply(res, () => done(), sendsInterim(incoming.protocol))

@@ -20,25 +20,32 @@ describe("failedHead: the head Node's parser failed on, in the bytes it failed i
   const at = (bytes: string, marker: string) => [Buffer.from(bytes, 'latin1'), bytes.indexOf(marker)] as const
   const bad = 'GET /b HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n'
   it('starts after the blank line before the failure and ends at its own, or where the bytes end', () => {
-    expect(failedHead(...at(`GET /a HTTP/1.1\r\nHost: x\r\n\r\n${bad}GET /c HTTP/1.1\r\n\r\n`, 'Bad'), false)).toBe(
+    expect(failedHead(...at(`GET /a HTTP/1.1\r\nHost: x\r\n\r\n${bad}GET /c HTTP/1.1\r\n\r\n`, 'Bad'), 0)).toBe(
       'GET /b HTTP/1.1\r\nHost: x\r\nBad Header: x'
     )
-    expect(failedHead(...at('GET /b HTTP/1.1\r\nNoColon\r\n\r\n', '\r\n\r\n'), false)).toBe(
-      'GET /b HTTP/1.1\r\nNoColon'
-    )
-    expect(failedHead(...at('GET /b HTTP/1.1\r\nBad Hea', ' Hea'), false)).toBe('GET /b HTTP/1.1\r\nBad Hea')
+    expect(failedHead(...at('GET /b HTTP/1.1\r\nNoColon\r\n\r\n', '\r\n\r\n'), 0)).toBe('GET /b HTTP/1.1\r\nNoColon')
+    expect(failedHead(...at('GET /b HTTP/1.1\r\nBad Hea', ' Hea'), 0)).toBe('GET /b HTTP/1.1\r\nBad Hea')
   })
   it('after a body, starts at the method its last bytes run into, whatever the body holds', () => {
     const post = (body: string) => `POST /a HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body}${bad}`
     // (A long body is read once: searched from every position it would take minutes.)
     for (const body of ['hi', '{"a": 1}', 'x\r\n\r\ny', 'UN', 'a'.repeat(200_000)])
-      expect(failedHead(...at(post(body), 'Bad'), true), body).toBe('GET /b HTTP/1.1\r\nHost: x\r\nBad Header: x')
+      expect(failedHead(...at(post(body), 'Bad'), body.length), body).toBe(
+        'GET /b HTTP/1.1\r\nHost: x\r\nBad Header: x'
+      )
     // A field before the failing one that ends like a request line is no request line.
     const field = 'GET /b HTTP/1.1\r\nX: a b HTTP/1.1\r\nBad Header: x\r\n\r\n'
-    expect(failedHead(...at(`POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi${field}`, 'Bad'), true)).toBe(
+    expect(failedHead(...at(`POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi${field}`, 'Bad'), 2)).toBe(
       'GET /b HTTP/1.1\r\nX: a b HTTP/1.1\r\nBad Header: x'
     )
     // The rest of a body that began in an earlier packet.
-    expect(failedHead(...at(`=1&b=2${bad}`, 'Bad'), true)).toBe('GET /b HTTP/1.1\r\nHost: x\r\nBad Header: x')
+    expect(failedHead(...at(`=1&b=2${bad}`, 'Bad'), 9)).toBe('GET /b HTTP/1.1\r\nHost: x\r\nBad Header: x')
+  })
+
+  it("after a body, where no line is shaped like a request line, starts where the body's length ends", () => {
+    const simple = 'GET /b\r\nGET /c HTTP/1.1\r\n\r\n'
+    expect(failedHead(...at(`POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi${simple}`, 'GET /c'), 2)).toBe(
+      'GET /b\r\nGET /c HTTP/1.1'
+    )
   })
 })

@@ -43,14 +43,20 @@ export function failedHeadIsHead(packet: unknown, parsed: unknown): boolean {
  * last blank line before that failure (the request before it, if any, ended there) to the head's
  * own blank line, or as far as it came. `bytes` starts where nothing before can be this head's:
  * the packet the parser failed in, behind the packets of the head under way, if any.
- * `afterBody`: the request before it had a body, which need not end in a line end.
+ * `bodyLength`: the length of the body of the request before it (0 for none), which need not
+ * end in a line end.
  */
-export function failedHead(bytes: Buffer, at: number, afterBody: boolean): string {
+export function failedHead(bytes: Buffer, at: number, bodyLength: number): string {
   // Searched from 4 bytes before the failure: the head's own blank line (where llhttp may have
   // failed, on a line without a colon) is not the end of a request before it.
   const before = at >= 4 ? bytes.lastIndexOf(HEAD_END, at - 4) : -1
   let start = before < 0 ? 0 : before + 4
-  if (afterBody) start += startAfterBody(bytes.toString('latin1', start, at))
+  if (bodyLength > 0) {
+    const found = startAfterBody(bytes.toString('latin1', start, at))
+    // A head whose line is not shaped like one (`GET /x`, HTTP/0.9): the body's length says where
+    // it starts, if that blank line ended the head before the body (a body may hold one too).
+    start += found >= 0 ? found : before >= 0 && start + bodyLength <= at ? bodyLength : 0
+  }
   const end = bytes.indexOf(HEAD_END, start)
   return bytes.toString('latin1', start, end < 0 ? bytes.length : end)
 }
@@ -59,7 +65,7 @@ export function failedHead(bytes: Buffer, at: number, afterBody: boolean): strin
  * Where a head starts in `text`, which begins with the end of a body: on the last line that ends
  * like a request line (before the line that failed, which `text` ends in), at its method. That
  * method is one llhttp knows (it fails on any other), so the bytes of the body glued to it are
- * those before the longest such method the line's last token ends in. 0 when no line is one.
+ * those before the longest such method the line's last token ends in. -1 when no line is one.
  */
 function startAfterBody(text: string): number {
   // The lines before the one that failed, the last first.
@@ -74,7 +80,7 @@ function startAfterBody(text: string): number {
         if (NODE_METHODS.has(text.slice(i, method.to))) return i
     end = before
   }
-  return 0
+  return -1
 }
 
 const PROTOCOL_END = /^ HTTP\/[1-9]\.[0-9]$/

@@ -18,7 +18,13 @@ import type { Socket } from 'node:net'
 import { LeanReply } from './lean-reply'
 import { earlyVerdict, HEAD_END, judgeHead, type HeadVerdict, type OriginalRequestLine } from './request-head'
 import type { ReadClock } from './read-clock'
-import { parseSimpleRequest, refusedRequest, SIMPLE_HEAD_LIMIT, type SimpleRequest } from './simple-request'
+import {
+  http09Request,
+  parseSimpleRequest,
+  refusedRequest,
+  SIMPLE_HEAD_LIMIT,
+  type SimpleRequest
+} from './simple-request'
 import { timedOutHead } from './head-timeout'
 
 export interface LeanListenerOptions {
@@ -94,11 +100,6 @@ export function takeOriginalLine(socket: Socket, target: string): OriginalReques
   if (line === undefined || line.sent.target !== target) return undefined
   originalLines.delete(socket)
   return line
-}
-
-/** An HTTP/0.9 request: no headers, and the connection closes after the answer. */
-function http09Request(target: string): SimpleRequest {
-  return { method: 'GET', target, protocol: 'HTTP/0.9', headers: {}, rawHeaders: [], keepAlive: false }
 }
 
 class LeanConnection {

@@ -29,7 +29,7 @@ import type { ReadClock } from './read-clock'
 import { failedHead } from './failed-head'
 import { DOUBLE_SPACE, findHandedLine } from './handed-line'
 import { judgeHead } from './request-head'
-import { refusedRequest, type SimpleRequest } from './simple-request'
+import { http09Request, refusedRequest, type SimpleRequest } from './simple-request'
 
 export interface NodeHeadOptions {
   /** A clock for a head about to be read (started now): the default server's Timeout and header stage. */
@@ -46,13 +46,14 @@ export interface NodeHeadRefusals {
    */
   refuse(socket: Socket, packet: unknown, parsed: unknown): boolean
   /**
-   * Whether httpd refuses the request line of `req`, just handed over by Node's parser, which
-   * reads some lines httpd does not (handed-line.ts; HTTP/0.9 as a protocol): then it is answered
-   * as `refuse` answers a head. True as well for every request handed over after such a head, or
-   * after one `refuse` answered: nothing after a refused head is httpd's to answer. Asked before
-   * the request is answered.
+   * Whether `req`, just handed over by Node's parser, is answered here rather than as Node read
+   * it (asked before it is answered): a request line httpd refuses that llhttp reads (handed-line.ts;
+   * the protocol HTTP/0.9), answered as `refuse` answers a head; an HTTP/0.9 request (`GET /x`,
+   * which llhttp reads with the headers that follow), answered with its body alone. True as well
+   * for every request handed over after one of those, or after a head `refuse` answered: httpd
+   * reads nothing after them.
    */
-  refusesLine(req: IncomingMessage): boolean
+  claims(req: IncomingMessage): boolean
 }
 
 /**
@@ -65,7 +66,7 @@ export function timeNodeHeads(server: Server, opts: NodeHeadOptions): NodeHeadRe
   const watched = new WeakMap<Socket, NodeHeads>()
   const refusals: NodeHeadRefusals = {
     refuse: (socket, packet, parsed) => watched.get(socket)?.refuse(packet, parsed) === true,
-    refusesLine: (req) => watched.get(req.socket)?.refusesLine(req) === true
+    claims: (req) => watched.get(req.socket)?.claims(req) === true
   }
   const [nodeConnection] = server.listeners('connection') as ((socket: Socket) => void)[]
   if (!nodeConnection) return refusals
@@ -104,7 +105,10 @@ class NodeHeads {
    * body that keeps coming after its answer (a denied POST Node drains) would be held whole.
    */
   private readonly chunks: Buffer[] = []
-  /** Node's parser failed on a head httpd refuses too: nothing more is answered but its 400. */
+  /**
+   * A head httpd refuses came (Node's parser failed on it, or read a line httpd refuses), or an
+   * HTTP/0.9 request: nothing more is answered but its answer.
+   */
   private refused = false
   /** That head's answer, waiting for the answers to the requests before it. */
   private refusal: SimpleRequest | null = null
@@ -182,13 +186,15 @@ class NodeHeads {
     if (this.stopped || this.last?.complete === false) return false
     const held = this.chunks.length > 0 ? Buffer.concat([...this.chunks, packet]) : packet
     const at = held.length - packet.length + Math.min(parsed, packet.length)
-    const verdict = judgeHead(failedHead(held, at, hasBody(this.last)))
-    if (verdict.kind !== 'refused') return false
-    this.refuseWith(refusedRequest(verdict))
+    const verdict = judgeHead(failedHead(held, at, bodyLength(this.last)))
+    // An HTTP/0.9 request llhttp failed on (its line followed by more than a blank line).
+    if (verdict.kind === 'http09') this.answerLast(http09Request(verdict.target))
+    else if (verdict.kind === 'refused') this.answerLast(refusedRequest(verdict))
+    else return false
     return true
   }
 
-  refusesLine(req: IncomingMessage): boolean {
+  claims(req: IncomingMessage): boolean {
     if (this.refused) return true
     if (this.stopped) return false
     const oldProtocol = req.httpVersionMajor === 0
@@ -210,11 +216,13 @@ class NodeHeads {
     }
     if (line === null) {
       if (!oldProtocol) return false
-      line = words.join(' ')
+      // No line that names a protocol: an HTTP/0.9 request (llhttp's version for `GET /x`).
+      line = `${words[0]} ${words[1]}`
     }
     const verdict = judgeHead(line)
-    if (verdict.kind !== 'refused') return false
-    this.refuseWith(refusedRequest(verdict))
+    if (verdict.kind === 'refused') this.answerLast(refusedRequest(verdict))
+    else if (verdict.kind === 'http09') this.answerLast(http09Request(verdict.target))
+    else return false
     return true
   }
 
@@ -225,11 +233,14 @@ class NodeHeads {
     return this.parsingSpaced
   }
 
-  /** Answers `request` for a head httpd refuses, once the answers before it are over; nothing after it is read. */
-  private refuseWith(request: SimpleRequest): void {
+  /**
+   * Answers `request` (a refused head's, an HTTP/0.9 request's) once the answers before it are
+   * over; nothing after it is read.
+   */
+  private answerLast(request: SimpleRequest): void {
     this.refused = true
     this.stop()
-    // httpd reads nothing after a head it refused.
+    // httpd reads nothing after a head it refused, or after an HTTP/0.9 request.
     this.socket.pause()
     if (this.answering > 0) this.refusal = request
     else this.answer(request)
@@ -339,7 +350,9 @@ class NodeHeads {
       method: request.method,
       keepAlive: false,
       keepAliveTimeoutMs: 0,
-      onFinish: close
+      onFinish: close,
+      // An HTTP/0.9 request's answer is its body alone.
+      bare: request.protocol === 'HTTP/0.9' && request.refused === undefined
     })
     // A client that goes away aborts what the answer waits on (an ErrorDocument's render).
     socket.once('close', () => reply.socketClosed())
@@ -347,9 +360,9 @@ class NodeHeads {
   }
 }
 
-/** Whether `req`'s head gave it a body (which the next head may follow with no line end between). */
-function hasBody(req: IncomingMessage | null): boolean {
-  if (req === null) return false
-  const length = req.headers['content-length']
-  return req.headers['transfer-encoding'] === undefined && length !== undefined && length !== '0'
+/** The length of the body `req`'s head gave it (which the next head may follow with no line end between); 0 for none. */
+function bodyLength(req: IncomingMessage | null): number {
+  if (req === null || req.headers['transfer-encoding'] !== undefined) return 0
+  const length = Number(req.headers['content-length'] ?? 0)
+  return Number.isSafeInteger(length) && length > 0 ? length : 0
 }

@@ -109,6 +109,11 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
   return { method: line[1], target: line[2], protocol: line[3], headers, rawHeaders, keepAlive }
 }
 
+/** An HTTP/0.9 request: no headers, and the connection closes after the answer (its body alone). */
+export function http09Request(target: string): SimpleRequest {
+  return { method: 'GET', target, protocol: 'HTTP/0.9', headers: {}, rawHeaders: [], keepAlive: false }
+}
+
 /**
  * The request a head httpd refuses stands for (request-head.ts), answered by the pipeline's 400
  * from `refused`; the last on its connection. Whichever parser read the head hands this on.
