@@ -1,11 +1,12 @@
 /**
  * The UI shows the answers to its newest questions only: an answer the engine gives late (held
- * back here with `page.route`) must not replace what the view shows now — in the cache view, one
- * for a farm no longer chosen, a listing asked before the last Refresh, the "Show in folder" of
- * a file left for another, and a flush's report beside choices changed while it was sent; on the configuration
- * screen, a reload's answer overtaken by a reload the file watcher made meanwhile; in the request
- * log, a Replay's answer after another request was opened; when the page connects, the renders it
- * asks for overtaken by a renders event.
+ * back here with `page.route`) must not replace what the view shows now. In the cache view: one
+ * for a farm no longer chosen, a listing asked before the last Refresh, the "Show in folder" of a
+ * file left for another, and a flush's report beside choices changed while it was sent. On the
+ * configuration screen: a reload's answer overtaken by a reload the file watcher made meanwhile,
+ * and a folder refused after the field was edited. In the request log: a Replay's answer after
+ * another request was opened. When the page connects: the renders it asks for, overtaken by a
+ * renders event.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -220,6 +221,24 @@ describe('late answers on the configuration screen', () => {
     await expect.poll(reloadState, POLL).toMatch(new RegExp(`generation ${generation + 2}$`))
     await reload.release()
     expect(await reloadState()).toMatch(new RegExp(`generation ${generation + 2}$`))
+  })
+
+  it('a folder that cannot be opened, answered after the field was edited, is not told beside the new path', async () => {
+    const input = ui.page.getByLabel('Configuration folder')
+    const missing = path.join(otherDocroot, 'no-config-here')
+    const opening = await holdFirst((url) => url.pathname === '/api/config/open')
+    await input.fill(missing)
+    await ui.page.getByRole('button', { name: 'Open', exact: true }).click()
+    await opening.answered
+    await input.fill(served.configDir)
+    await opening.release()
+    expect(await ui.page.locator('.open-error').count()).toBe(0)
+    expect(await attrOf(input, 'aria-invalid')).toBe('false')
+    // Asked again, the same path is refused beside it, as before.
+    await input.fill(missing)
+    await ui.page.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect.poll(() => textOf(ui.page.locator('.open-error')), POLL).toBe(`${missing}: no such file or folder`)
+    await input.fill('')
   })
 })
 

@@ -32,6 +32,14 @@ export function ConfigView() {
       {status.lastReload.errors.length > 0 && (
         <Diagnostics title="Errors in the last reload" items={status.lastReload.errors} tone="bad" />
       )}
+      {/* The serving configuration's warnings are listed below; these are the refused one's own. */}
+      {!status.lastReload.ok && status.lastReload.warnings.length > 0 && (
+        <Diagnostics
+          title="Warnings of the refused configuration (not in the one serving)"
+          items={status.lastReload.warnings}
+          tone="warn"
+        />
+      )}
       <section className="card">
         <h2>Farms</h2>
         <table className="grid-table">
@@ -93,8 +101,10 @@ function ReloadSection({ status }: { status: ConfigStatus }) {
   const busy = useVanilla(configStore, (s) => s.busy)
   const error = useVanilla(configStore, (s) => s.error)
   const [path, setPath] = useState('')
-  // A path the engine could not open is told next to the field it was typed in.
-  const [openError, setOpenError] = useState<string | null>(null)
+  // A path the engine could not open is told next to the field it was typed in, while the field
+  // still holds it: an answer that comes after the path was edited is about a path no longer there.
+  const [refused, setRefused] = useState<{ path: string; message: string } | null>(null)
+  const openError = refused?.path === path.trim() ? refused.message : null
 
   const act = async (
     f: () => Promise<ConfigStatus>,
@@ -149,8 +159,13 @@ function ReloadSection({ status }: { status: ConfigStatus }) {
             className="open-path"
             onSubmit={(e) => {
               e.preventDefault()
-              setOpenError(null)
-              if (path.trim()) void act(() => client.openConfig(path.trim()), setOpenError)
+              const asked = path.trim()
+              setRefused(null)
+              if (asked)
+                void act(
+                  () => client.openConfig(asked),
+                  (message) => setRefused({ path: asked, message })
+                )
             }}
           >
             <input
@@ -158,7 +173,7 @@ function ReloadSection({ status }: { status: ConfigStatus }) {
               value={path}
               onChange={(e) => {
                 setPath(e.target.value)
-                setOpenError(null)
+                setRefused(null)
               }}
               placeholder="/path/to/dispatcher/src"
               aria-label="Configuration folder"
