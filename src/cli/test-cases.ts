@@ -75,6 +75,7 @@ export function parseCases(text: string, file: string): TestCase[] {
           `${file}: case ${i + 1}: unknown expectation "${k}" (known: ${[...EXPECT_KEYS].join(', ')})`
         )
     }
+    checkExpectationTypes(tc.expect, `${file}: case ${i + 1}`)
     const outcome = tc.expect.outcome
     if (outcome !== undefined) {
       // The request log's words are accepted too: an outcome is written as the UI shows it.
@@ -87,6 +88,33 @@ export function parseCases(text: string, file: string): TestCase[] {
     }
     return tc
   })
+}
+
+/**
+ * Each expectation's value has the type its result has, checked when the file is read: a value
+ * of another type can never compare equal, and the case would fail with a puzzling
+ * `expected "404", got 404`. A status written as a string of digits (YAML users quote it) is
+ * the number; a rule label written bare is a YAML number that has lost its leading zeros.
+ */
+function checkExpectationTypes(expect: TestCase['expect'], where: string): void {
+  const bad = (key: string, want: string): UsageError =>
+    new UsageError(`${where}: "${key}" expects ${want}, got ${JSON.stringify(expect[key as keyof typeof expect])}`)
+  if (typeof expect.status === 'string' && /^\d{3}$/.test(expect.status)) expect.status = Number(expect.status)
+  if (expect.status !== undefined && expect.status !== null && !Number.isInteger(expect.status))
+    throw bad('status', 'an HTTP status (404), or null for none')
+  if (typeof expect.rule === 'number')
+    throw new UsageError(
+      `${where}: "rule" is the number ${expect.rule} here (YAML drops leading zeros): write the label in quotes, e.g. rule: "0010"`
+    )
+  if (expect.rule !== undefined && expect.rule !== null && typeof expect.rule !== 'string')
+    throw bad('rule', 'a rule label ("0010"), or null for none')
+  if (expect.decision !== undefined && expect.decision !== 'allow' && expect.decision !== 'deny')
+    throw bad('decision', '"allow" or "deny"')
+  if (expect.cacheable !== undefined && typeof expect.cacheable !== 'boolean') throw bad('cacheable', 'true or false')
+  for (const key of ['farm', 'url', 'cacheInfo'] as const)
+    if (expect[key] !== undefined && typeof expect[key] !== 'string') throw bad(key, 'a string')
+  if (expect.location !== undefined && expect.location !== null && typeof expect.location !== 'string')
+    throw bad('location', 'a URL, or null for none')
 }
 
 function actualOf(key: string, r: ExplainJson): unknown {

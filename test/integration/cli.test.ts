@@ -417,6 +417,28 @@ describe('dispatcher-workbench command line', () => {
       }
     })
 
+    it('a status written in quotes is the number; a bare rule label YAML reads as a number, or a value of the wrong type, is refused when the file is read (exit 2)', async () => {
+      const cases = writeConfig(GOOD, {
+        'cases.yaml': ['- request: GET /libs/x.html', '  expect: { status: "404", rule: "0001" }', ''].join('\n'),
+        'bare-rule.yaml': ['- request: GET /libs/x.html', '  expect: { rule: 0001 }', ''].join('\n'),
+        'bad-type.yaml': ['- request: GET /libs/x.html', '  expect: { cacheable: "no" }', ''].join('\n')
+      })
+      try {
+        const ok = await runCli(['test', cases.dir, path.join(cases.dir, 'cases.yaml')])
+        expect(ok.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed')
+        const bare = await runCli(['test', cases.dir, path.join(cases.dir, 'bare-rule.yaml')])
+        expect(bare.code).toBe(2)
+        expect(bare.stderr).toContain(
+          'case 1: "rule" is the number 1 here (YAML drops leading zeros): write the label in quotes, e.g. rule: "0010"'
+        )
+        const type = await runCli(['test', cases.dir, path.join(cases.dir, 'bad-type.yaml')])
+        expect(type.code).toBe(2)
+        expect(type.stderr).toContain('case 1: "cacheable" expects true or false, got "no"')
+      } finally {
+        cases.remove()
+      }
+    })
+
     it('a wrong expectation: exit 1 and a FAIL line naming what differed and the rule that decided, with its file:line', async () => {
       const cases = writeConfig(GOOD, {
         'cases.yaml': [
