@@ -60,3 +60,25 @@ describe('directives out of their place', () => {
     expect(said('<Directory "/tmp">\n  AllowOverride None\n  AuthType Basic\n  AuthName x\n</Directory>')).toEqual([])
   })
 })
+
+describe('a section never closed, ended by an outer closing tag', () => {
+  it("is httpd's one error, saying where the section was opened; what followed it is not judged inside it", () => {
+    const conf = [
+      'Listen 80',
+      '<VirtualHost *:80>',
+      '  ServerName a',
+      '  <Directory "/x">',
+      '  ServerAlias b',
+      '  DocumentRoot /tmp',
+      '  <Directory "/y">',
+      '    Require all granted',
+      '  </Directory>',
+      '  <LocationMatch "^/z">',
+      '  </LocationMatch>',
+      '</VirtualHost>'
+    ].join('\n')
+    expect(said(conf)).toEqual([
+      '12: Expected </Directory> but saw </VirtualHost>: <Directory> opened at 4:3 is never closed'
+    ])
+  })
+})

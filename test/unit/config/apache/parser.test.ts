@@ -78,6 +78,24 @@ describe('Apache sections', () => {
     expect(nodes.map((n) => n.name)).toEqual(['VirtualHost', 'Listen'])
   })
 
+  it('what a never-closed section took in goes back to the section the closing tag ends, in order', () => {
+    const { nodes, sink } = parse(
+      '<VirtualHost *:80>\nServerName a\n  <Directory /x>\n  <IfModule m>\nServerAlias b\n</VirtualHost>\n'
+    )
+    expect(sink.items.map((d) => d.message)).toEqual([
+      'Expected </IfModule> but saw </VirtualHost>: <IfModule> opened at 4:3 is never closed'
+    ])
+    const vh = nodes[0]
+    expect(
+      vh.type === 'section' && vh.children.map((c) => [c.name, c.type === 'section' ? c.children.length : '-'])
+    ).toEqual([
+      ['ServerName', '-'],
+      ['Directory', 0],
+      ['IfModule', 0],
+      ['ServerAlias', '-']
+    ])
+  })
+
   it('a closing tag with nothing open is reported', () => {
     const { sink } = parse('Listen 80\n</Directory>\n')
     expect(sink.items.map((d) => [d.code, d.pos?.line, d.message])).toEqual([

@@ -68,16 +68,27 @@ export function parseApacheText(text: string, file: string, sink?: DiagnosticSin
         into = open.length > 0 ? open[open.length - 1].children : root
         continue
       }
+      // httpd's words, and where the section it expected to close was opened: the tag that
+      // shows the fault is often far below the line that caused it.
       error(
         APACHE_MISMATCHED_SECTION,
         top
-          ? `Expected </${top.name}> but saw </${shape.name}>`
+          ? `Expected </${top.name}> but saw </${shape.name}>${depth >= 0 ? `: <${top.name}> opened at ${top.pos.line}:${top.pos.column} is never closed` : ''}`
           : `</${shape.name}> without matching <${shape.name}> section`,
         pos
       )
       // Close the sections between here and the one this tag names, so one typo does not
       // swallow the rest of the file; a tag naming nothing open is ignored.
       if (depth >= 0) {
+        // httpd stops at that error. What the never-closed sections took in belongs, going by
+        // the tag that ends them, to the section the tag closes: handed back to it, so it is not
+        // judged in a context it was never meant for (a cascade of "ServerAlias not allowed in
+        // <Directory> context" errors under the one that matters).
+        for (let i = open.length - 1; i > depth; i--) {
+          const unclosed = open[i]
+          open[i - 1].children.push(...unclosed.children)
+          unclosed.children = []
+        }
         open[depth].end = pos
         open.length = depth
         into = open.length > 0 ? open[open.length - 1].children : root
