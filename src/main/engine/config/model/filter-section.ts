@@ -1,7 +1,7 @@
 /** `/filter` (dispatcher-behavior.md §4.2). */
 import { FILTER_ELEMENTS, type FilterElement, type FilterRule, type RuleType } from '../../../../shared/config-model'
-import type { AnyItem } from '../any/ast'
-import type { SectionReader } from './reader'
+import type { AnyItem, AnyString } from '../any/ast'
+import { asWritten, type SectionReader } from './reader'
 
 const ELEMENTS = new Set<string>(FILTER_ELEMENTS)
 
@@ -33,7 +33,7 @@ function buildRule(
   let type: RuleType | null = null
   let sawType = false
   const matchers: FilterRule['matchers'] = []
-  for (const p of items) {
+  for (const [i, p] of items.entries()) {
     const key = p.kind === 'string' ? null : p.name
     if (key === 'type') {
       sawType = true
@@ -45,7 +45,7 @@ function buildRule(
       r.sink.warn(
         'MODEL_STRAY_STRING',
         'model',
-        `unlabeled string "${p.value}" ignored in filter rule /${label}`,
+        `unlabeled string ${asWritten(p)} ignored in filter rule /${label}${missingQuote(p, items[i - 1])}`,
         p.pos
       )
     } else r.unknown(p, `${where} rule /${label}`)
@@ -70,4 +70,22 @@ function buildRule(
     )
   }
   return { label, type, matchers, pos }
+}
+
+/**
+ * The shape a forgotten closing quote leaves: `/selectors "searchresults /path "/content/*" }`
+ * reads as /selectors "searchresults /path " followed by a bare `/content/*"`. The value before
+ * the stray string ends in a property name, and the stray string ends in the quote that was
+ * meant to close it.
+ */
+function missingQuote(stray: AnyString, previous: AnyItem | undefined): string {
+  if (stray.quote !== 'bare' || !/["']$/.test(stray.raw)) return ''
+  if (previous?.kind !== 'property' || previous.value.quote === 'bare') return ''
+  const m = /^(.*?)\s+(\/[A-Za-z_]+)\s*$/.exec(previous.value.raw)
+  if (!m) return ''
+  const q = previous.value.quote === 'double' ? '"' : "'"
+  return (
+    `: ${q}${m[1]} probably lacks its closing quote (${q}${m[1]}${q}), so /${previous.name} runs on to the next ` +
+    `quote (${asWritten(previous.value)}) and ${m[2]} is not read as a property`
+  )
 }

@@ -33,7 +33,7 @@ export class SectionReader {
       this.sink.warn(
         'MODEL_STRAY_STRING',
         'model',
-        `unlabeled string "${item.value}" ignored in ${section} (only labeled entries belong here)`,
+        `unlabeled string ${asWritten(item)} ignored in ${section} (only labeled entries belong here)`,
         item.pos
       )
       return
@@ -211,4 +211,9 @@ export function keyOf(item: AnyItem): string | null {
 
 export function posOf(item: AnyItem): SourcePos {
   return item.pos
+}
+
+/** A string as the file writes it, quotes and all (a bare one may end in a stray quote of its own). */
+export function asWritten(s: AnyString): string {
+  return s.quote === 'double' ? `"${s.raw}"` : s.quote === 'single' ? `'${s.raw}'` : s.raw
 }
