@@ -3,7 +3,7 @@
  * applying documented defaults and reporting what the module would not recognise.
  */
 import type { DispatcherConfig, Farm, Sourced } from '../../../../shared/config-model'
-import type { DiagnosticSink } from '../../../../shared/diagnostics'
+import type { DiagnosticSink, SourcePos } from '../../../../shared/diagnostics'
 import type { AnyBlock, AnyDocument, AnyItem } from '../any/ast'
 import { buildCache } from './cache-section'
 import { DEFAULTS, STANDARD_CLIENT_HEADERS } from './defaults'
@@ -104,6 +104,7 @@ export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
   }
   if (!name) r.sink.warn('MODEL_ANONYMOUS_FARM', 'model', 'a farm without a label', block.pos)
   const items = block.items
+  let filterAt: SourcePos | undefined
   for (let i = 0; i < items.length; i++) {
     const item = items[i]
     const key = keyOf(item)
@@ -126,6 +127,7 @@ export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
         break
       case 'filter':
         farm.filter = buildFilter(item, r, `${where}/filter`)
+        filterAt = item.pos
         break
       case 'cache': {
         const block = r.expectBlock(item, `${where}/cache`)
@@ -193,7 +195,24 @@ export function buildFarm(block: AnyBlock, r: SectionReader): Farm {
     }
   }
   checkFarm(farm, r)
+  if (filterAt) emptyFilterWarning(farm, filterAt, r)
   return farm
+}
+
+/**
+ * A `/filter` with no rule (its included file emptied, say) denies every request (§4.3: present,
+ * nothing matches), and nothing else says so: no rule is there to warn about. A filter of deny
+ * rules only is left alone, as AMS's catch-all farm denies all on purpose. Vanity URLs still
+ * pass a denied request (§4.4).
+ */
+function emptyFilterWarning(farm: Farm, at: SourcePos, r: SectionReader): void {
+  if (farm.filter === undefined || farm.filter.length > 0) return
+  r.sink.warn(
+    'MODEL_FILTER_EMPTY',
+    'model',
+    `farm /${farm.name}: /filter holds no rule, so it allows nothing: every request this farm takes is denied (404)${farm.vanityUrls ? ' unless it is a vanity URL' : ''}; without a /filter section the farm would accept every request instead`,
+    at
+  )
 }
 
 function checkFarm(farm: Farm, r: SectionReader): void {
