@@ -29,7 +29,8 @@ export function checkCommand(argv: string[], out: (s: string) => void): number {
   if (positionals.length !== 1) throw new UsageError('check expects exactly one <config> (folder or .any file)')
   const config = loadConfig(positionals[0], {
     ...runtimeOptions(values),
-    sdkValidation: values['no-sdk-rules'] ? false : undefined
+    sdkValidation: values['no-sdk-rules'] ? false : undefined,
+    validateForDeploy: true
   })
   const errors = config.diagnostics.filter((d) => d.severity === 'error')
   const warnings = config.diagnostics.filter((d) => d.severity === 'warning')

@@ -23,12 +23,28 @@ const VERDICT_WIDTH = 7
 /** Where the summary column starts, for the lines that continue a stage's row. */
 const CONTINUED = ' '.repeat(2 + STAGE_WIDTH + 1 + VERDICT_WIDTH + 1)
 
-export function printTrace(trace: RequestTrace, baseDir: string, out: (s: string) => void): void {
+/**
+ * `editedSdkFiles`: the SDK's immutable files this project has edited (SDK_IMMUTABLE_CHANGED).
+ * A rule from one of them decides here as written, but not in the Cloud, which deploys the SDK's
+ * version (as docker_run.sh runs it): the filter's row says so.
+ */
+export function printTrace(
+  trace: RequestTrace,
+  baseDir: string,
+  out: (s: string) => void,
+  editedSdkFiles: ReadonlySet<string> = new Set()
+): void {
   out(`${trace.request.method} ${trace.request.url}  (Host: ${trace.request.host})`)
   out(`configuration: ${baseDir} (the files below are relative to it)`)
   for (const s of trace.stages) {
     const where = s.source && !namesItself(s.summary, s.source) ? `  [${shownPath(s.source, baseDir)}]` : ''
     out(`  ${s.stage.padEnd(STAGE_WIDTH)} ${s.verdict.padEnd(VERDICT_WIDTH)} ${s.summary}${where}`)
+    if (s.stage === 'filter' && s.source && editedSdkFiles.has(s.source.file)) {
+      out(
+        `${CONTINUED}note: ${displayPath(s.source.file, baseDir)} is an SDK file edited in this project; the Cloud ` +
+          `deploys the SDK's unedited version (the SDK's docker_run.sh runs it too), where this rule may decide otherwise`
+      )
+    }
     if (s.stage === 'filter' && s.verdict === 'stop') printAlmost(filterDetail(s), baseDir, out)
   }
   out(`→ ${verdictLine(trace)}`)

@@ -44,6 +44,10 @@ export function explainCommand(argv: string[], out: (s: string) => void): number
     secure: values.https
   })
   if (values.json) out(JSON.stringify(toExplainJson(trace), null, 2))
-  else printTrace(trace, engine.active.loaded.baseDir, out)
+  else {
+    const loaded = engine.active.loaded
+    const edited = loaded.diagnostics.filter((d) => d.code === 'SDK_IMMUTABLE_CHANGED' && d.pos).map((d) => d.pos!.file)
+    printTrace(trace, loaded.baseDir, out, new Set(edited))
+  }
   return 0
 }

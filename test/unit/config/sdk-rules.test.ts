@@ -119,14 +119,33 @@ describe('a directive no module provides (httpd: "Invalid command")', () => {
     )
   })
 
-  it('a typo in an enabled vhost is that warning, not a directive the Cloud refuses', () => {
+  it('a typo in an enabled vhost, or a file it includes, is also an SDK error: no allow-list has it, and httpd -t stops on it', () => {
     const loaded = edited((dir) => {
       const vhost = path.join(dir, 'conf.d', 'enabled_vhosts', 'wknd.vhost')
       fs.chmodSync(vhost, 0o644)
       fs.writeFileSync(vhost, fs.readFileSync(vhost, 'utf8').replace('</VirtualHost>', 'Headr set X 1\n</VirtualHost>'))
+      const rules = path.join(dir, 'conf.d', 'rewrites', 'rewrite.rules')
+      fs.chmodSync(rules, 0o644)
+      fs.appendFileSync(rules, '\nRewriteRul ^/a /b [R]\nXyzzyDirective on\n')
     })
-    expect(at(loaded, 'APACHE_INVALID_COMMAND')).toEqual([expect.stringMatching(/^wknd\.vhost:\d+$/)])
-    expect(at(loaded, 'SDK_APACHE_DIRECTIVE')).toEqual([])
+    expect(at(loaded, 'APACHE_INVALID_COMMAND').sort()).toEqual([
+      expect.stringMatching(/^rewrite\.rules:\d+$/),
+      expect.stringMatching(/^rewrite\.rules:\d+$/),
+      expect.stringMatching(/^wknd\.vhost:\d+$/)
+    ])
+    const refused = loaded.diagnostics.filter((d) => d.code === 'SDK_APACHE_DIRECTIVE')
+    expect(refused.map((d) => [d.severity, d.category, path.basename(d.pos?.file ?? '')]).sort()).toEqual([
+      ['error', 'sdk', 'rewrite.rules'],
+      ['error', 'sdk', 'rewrite.rules'],
+      ['error', 'sdk', 'wknd.vhost']
+    ])
+    const messages = refused.map((d) => d.message).sort()
+    expect(messages[0]).toMatch(
+      /^directive 'Headr' is not allowed in the Cloud .*Invalid command 'Headr'.*\(did you mean Header\?\)$/
+    )
+    expect(messages[1]).toMatch(/'RewriteRul'.*\(did you mean RewriteRule\?\)$/)
+    // Nothing allow-listed is near: no guess.
+    expect(messages[2]).toMatch(/'XyzzyDirective'.*server configuration"$/)
   })
 })
 
@@ -160,7 +179,7 @@ describe('immutable files (SDK_IMMUTABLE_CHANGED)', () => {
     fs.appendFileSync(path.join(dir, 'conf.dispatcher.d', 'cache', 'default_rules.any'), '# edited\n')
     const messages = immutable(loadConfig(dir)).map((d) => d.message)
     expect(messages).toEqual([
-      expect.stringContaining('conf.dispatcher.d/cache/default_rules.any is immutable in the Cloud but differs'),
+      expect.stringContaining("immutable file 'conf.dispatcher.d/cache/default_rules.any' has been changed"),
       expect.stringContaining('and 9 other immutable files are the workbench')
     ])
     expect(messages[1]).not.toContain('default_rules.any')

@@ -10,6 +10,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/main/engine/config/load'
+import { checkCommand } from '../../../src/cli/check'
+import { explainCommand } from '../../../src/cli/explain'
 import type { Diagnostic } from '../../../src/shared/diagnostics'
 
 const CORPUS =
@@ -391,6 +393,44 @@ describe('§11.2 phase 3: the immutability check', () => {
     const seen = withCode(sdkDiagnostics(dir), 'SDK_IMMUTABLE_CHANGED')
     expect(seen).toEqual([expect.objectContaining({ severity: 'warning', at: 'conf.d/dispatcher_vhost.conf:1:1' })])
     expect(seen[0].message).toContain('update_maven.sh')
+  })
+
+  it("check judges as validate.sh's phase 3 (an error, in its words); serving warns, as docker_run.sh starts anyway", () => {
+    const dir = wkndCopy()
+    replaceIn(dir, 'conf.dispatcher.d/filters/default_filters.any', '/0017 { /type "deny"', '/0017 { /type "allow"')
+    const served = withCode(sdkDiagnostics(dir), 'SDK_IMMUTABLE_CHANGED')
+    expect(served.map((s) => [s.severity, s.at])).toEqual([
+      ['warning', 'conf.dispatcher.d/filters/default_filters.any:1:1']
+    ])
+    expect(served[0].message).toContain(
+      "immutable file 'conf.dispatcher.d/filters/default_filters.any' has been changed"
+    )
+    expect(served[0].message).toMatch(/Served here as edited, but the SDK's docker_run\.sh overwrites it/)
+    const out: string[] = []
+    expect(checkCommand([dir], (s) => out.push(s))).toBe(1)
+    const line = out.find((l) => l.includes('SDK_IMMUTABLE_CHANGED'))
+    expect(line).toMatch(
+      /default_filters\.any:1:1: error SDK_IMMUTABLE_CHANGED immutable file '[^']+' has been changed/
+    )
+    expect(line).toContain('validate.sh fails on it (phase 3)')
+    expect(out.at(-1)).toMatch(/^FAILED: .* 1 error\(s\)/)
+  })
+
+  it('explain notes, under the filter row, that the deciding rule comes from an edited SDK file the Cloud replaces', () => {
+    const dir = wkndCopy()
+    replaceIn(dir, 'conf.dispatcher.d/filters/default_filters.any', '/0017 { /type "deny"', '/0017 { /type "allow"')
+    const out: string[] = []
+    expect(explainCommand([dir, 'GET', '/content/wknd/us/en.infinity.json'], (s) => out.push(s))).toBe(0)
+    const row = out.findIndex((l) => /^ {2}filter +pass +Filter rule entry \/0017 allowed/.test(l))
+    expect(row).toBeGreaterThan(0)
+    expect(out[row + 1].trim()).toBe(
+      "note: conf.dispatcher.d/filters/default_filters.any is an SDK file edited in this project; the Cloud deploys the SDK's " +
+        "unedited version (the SDK's docker_run.sh runs it too), where this rule may decide otherwise"
+    )
+    // A rule from a customer file: no note.
+    const other: string[] = []
+    explainCommand([dir, 'GET', '/content/wknd/us/en/manifest.webmanifest'], (s) => other.push(s))
+    expect(other.join('\n')).not.toContain('note:')
   })
 
   it('a customer file (filters.any) may be edited freely', () => {

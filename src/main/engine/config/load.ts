@@ -22,11 +22,18 @@ import { keepPrecompiled } from '../runtime/precompiled'
 import { compileFilter, type CompiledFilter } from '../pipeline/filter'
 import { resourcesDir } from '../resources'
 import { validateSdkRules } from './validate/sdk-rules'
+import { isImmutableSdkFile } from './validate/immutable-files'
+import { reportShadowedVhosts } from './apache/vhost-shadowing'
 import { VariableScope } from './variables'
 
 export interface LoadOptions extends RuntimeOptions {
   /** Run the AEMaaCS SDK validator rules (§11.2). Default: on for the AEMaaCS layout. */
   sdkValidation?: boolean
+  /**
+   * Judge as the SDK's validate.sh does, for `check`: an edited immutable file fails its phase 3.
+   * Off when serving: docker_run.sh starts on such a project, with its own copy put back (validate/immutable-files.ts).
+   */
+  validateForDeploy?: boolean
   /** The workbench's own embedded default configuration (resources/default-config). */
   embedded?: boolean
   /**
@@ -159,6 +166,11 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     })
     apache = loaded.config
     apacheStopped = loaded.stopped
+    // The SDK's catch-all vhost (dispatcher_vhost.conf) comes after the project's, which mostly
+    // take every host (ServerAlias "*"): by design, and in a file the project cannot change.
+    const sdkFile = loc.layout === 'aemaacs' && loc.serverRoot ? loc.serverRoot : undefined
+    if (!apacheStopped)
+      reportShadowedVhosts(apache, sink, (f) => sdkFile !== undefined && isImmutableSdkFile(sdkFile, f))
     apacheParse = loaded.parsedFile
     loaded.files.forEach((f) => files.add(f))
     loaded.watchDirs.forEach((d) => watchDirs.add(d))
@@ -229,6 +241,7 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
       includes: doc.includes,
       sink,
       checkImmutable: !opts.embedded,
+      immutableEditsFail: opts.validateForDeploy,
       memo,
       parsedApache: apacheParse,
       filterOf

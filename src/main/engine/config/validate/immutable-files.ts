@@ -4,6 +4,13 @@
  * project is not what runs. A file is unchanged when its hash is one of the SDK revisions the
  * workbench knows (resources/sdk-immutable-hashes.json: hashes only, the files are Adobe's).
  *
+ * How an edit is reported depends on which SDK script the caller stands for. validate.sh's phase
+ * 3 fails on it ("** error: immutable file '…' has been changed!", Experience League "Set up
+ * Dispatcher Tools"): `check` makes it an error. docker_run.sh does not stop: its
+ * import_sdk_config.sh logs "Immutable file … has been changed and will be overwritten!" and copies
+ * the image's own versions over the project's. The workbench ships hashes, not Adobe's files, so
+ * `serve` cannot do that: it serves the edited file and warns that the SDK and the Cloud do not.
+ *
  * The workbench's embedded default configuration has its own versions of these files, written
  * for this project. A project started as a copy of it would get one warning per file, eleven
  * lines saying the same thing; those files are reported together, as what they are.
@@ -54,7 +61,9 @@ function embeddedDefaultHashes(): Map<string, string> {
   return embeddedHashes
 }
 
-export function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: FsMemo): void {
+/** `failEdits`: report as validate.sh does (an error), not as docker_run.sh runs them (a warning). */
+export function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: FsMemo, failEdits = false): void {
+  const report = failEdits ? sink.error.bind(sink) : sink.warn.bind(sink)
   const asEmbedded: { rel: string; file: string }[] = []
   for (const [rel, hashes] of Object.entries(immutableFiles())) {
     const file = path.join(srcDir, rel)
@@ -67,10 +76,10 @@ export function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: 
     if (hashes.includes(sha)) continue
     if (embeddedDefaultHashes().get(rel) === sha) asEmbedded.push({ rel, file })
     else
-      sink.warn(
+      report(
         'SDK_IMMUTABLE_CHANGED',
         'sdk',
-        `${rel} is immutable in the Cloud but differs from every SDK revision the workbench knows; edits to it are not deployed (run the SDK's bin/update_maven.sh to restore it)`,
+        `immutable file '${rel}' has been changed: it differs from every SDK revision the workbench knows. ${failEdits ? "The SDK's validate.sh fails on it (phase 3), and" : "Served here as edited, but the SDK's docker_run.sh overwrites it with its own version, the SDK's validate.sh fails on it (phase 3), and"} the Cloud deploys the SDK's version instead; run the SDK's bin/update_maven.sh to restore it and make the change in a customer file`,
         { file, line: 1, column: 1 }
       )
   }
@@ -81,7 +90,7 @@ export function checkImmutableFiles(srcDir: string, sink: DiagnosticSink, memo: 
         ? `${first.rel} is the workbench's embedded default's own version`
         : `${first.rel} and ${others.length} other immutable files are the workbench's embedded default's own versions`
     const list = others.length === 0 ? '' : `: ${asEmbedded.map((f) => f.rel).join(', ')}`
-    sink.warn(
+    report(
       'SDK_IMMUTABLE_CHANGED',
       'sdk',
       `${which} (written for this project, not the SDK's), and the Cloud deploys the SDK's instead; replace them with the SDK's before deploying (its bin/update_maven.sh)${list}`,

@@ -204,12 +204,19 @@ export function checkVhostDirectives(
         walk(node.children)
         continue
       }
-      // A name no module provides is httpd's "Invalid command" (the loader says so), not a refused directive.
-      if (!isAllowedDirective(node.name) && isKnownDirective(node.name)) {
+      if (!isAllowedDirective(node.name)) {
+        // A name no module provides (a misspelling) is refused twice over: phase 1 finds it in no
+        // allow-list ("If a directive is not allowlisted, the tool logs an error and returns a
+        // non-zero exit code", the SDK's docs/Validator.html), phase 2's httpd -t stops on it.
+        // The loader's APACHE_INVALID_COMMAND only warns, as it must for classic and AMS layouts.
+        const unknown = !isKnownDirective(node.name)
+        const near = unknown ? nearestAllowed(node.name) : undefined
         sink.error(
           'SDK_APACHE_DIRECTIVE',
           'sdk',
-          `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list)`,
+          unknown
+            ? `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list), and no module provides it: httpd -t says "Invalid command '${node.name}', perhaps misspelled or defined by a module not included in the server configuration"${near ? ` (did you mean ${near}?)` : ''}`
+            : `directive '${node.name}' is not allowed in the Cloud (not in the validator's allow-list)`,
           node.pos
         )
       }
@@ -244,6 +251,41 @@ export function checkVhostDirectives(
   for (const name of (memo.readdir(dir) ?? fs.readdirSync(dir)).slice().sort()) {
     if (name.endsWith('.vhost')) check(path.join(dir, name))
   }
+}
+
+/**
+ * The allow-listed directive a misspelt name most likely meant: the closest by edit distance,
+ * at most two edits (and fewer than half the name) away. Only asked for names no module knows.
+ */
+function nearestAllowed(name: string): string | undefined {
+  const lower = name.toLowerCase()
+  const limit = Math.min(2, Math.floor((lower.length - 1) / 2))
+  let best: string | undefined
+  let bestDistance = limit + 1
+  for (const names of Object.values(ALLOWED_BY_MODULE)) {
+    for (const candidate of names) {
+      if (Math.abs(candidate.length - lower.length) >= bestDistance) continue
+      const d = editDistance(lower, candidate.toLowerCase())
+      if (d < bestDistance) {
+        best = candidate
+        bestDistance = d
+      }
+    }
+  }
+  return best
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)))
+    }
+    prev = row
+  }
+  return prev[b.length]
 }
 
 function readAndParse(file: string, memo: FsMemo): ApacheNode[] | undefined {

@@ -23,6 +23,8 @@ export interface SdkValidationInput {
   sink: DiagnosticSink
   /** Off for the workbench's own default configuration, whose baseline files are our writing, not Adobe's. */
   checkImmutable?: boolean
+  /** Report an edited immutable file as validate.sh does (an error), not as docker_run.sh runs it. */
+  immutableEditsFail?: boolean
   /** The load's file-system memo: the immutable files were mostly read already. */
   memo?: FsMemo
   /** Apache files the loader already parsed (the enabled vhosts), looked up by path. */
@@ -56,7 +58,7 @@ export function validateSdkRules(input: SdkValidationInput): void {
   }
   checkFarmIncludes(srcDir, input.includes, input.dispatcher, sink)
   checkFilters(input)
-  if (input.checkImmutable !== false) checkImmutableFiles(srcDir, sink, memo)
+  if (input.checkImmutable !== false) checkImmutableFiles(srcDir, sink, memo, input.immutableEditsFail)
   checkVhostDirectives(srcDir, sink, memo, input.parsedApache)
 }
 
