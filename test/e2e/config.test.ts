@@ -65,6 +65,11 @@ describe('the configuration screen', () => {
     expect(await textOf(ui.page.locator('.reload-state'))).toContain('the previous configuration keeps serving')
     await expect.poll(() => textOf(ui.page.locator('.topbar .chip-bad')), POLL).toBe('config #1 · reload failed')
     expect(await ui.page.locator('.tab-alert').count()).toBe(1)
+    // The chip opens the screen with the errors, from any other.
+    await tab('requests')
+    await ui.page.locator('.topbar .chip-bad').click()
+    expect(await attrOf(ui.page.locator('[data-tab="config"]'), 'aria-selected')).toBe('true')
+    await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('refused')
     expect(await get(served.proxy, '/content/demo/us/en.html')).toBe(200)
     expect(await get(served.proxy, '/bin/querybuilder.json')).toBe(404)
     await screenshot(ui.page, 'config-error')
@@ -111,7 +116,7 @@ describe('the configuration screen', () => {
   })
 
   it('the reload button reloads the configuration from disk', async () => {
-    await ui.page.getByRole('button', { name: 'Reload' }).click()
+    await ui.page.getByRole('button', { name: 'Reload', exact: true }).click()
     await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('loaded')
     expect(await textOf(ui.page.locator('.reload-state'))).toContain('generation 3')
   })

@@ -67,9 +67,15 @@ function TopBar({ tab }: { tab: Tab }) {
             </a>
           </span>
         )}
-        <span className={`chip ${reloadOk ? '' : 'chip-bad'}`} title={generationTitle(generation)}>
+        {/* A button: the Configuration screen is where the refused reload's errors are, and the
+            serving configuration's warnings. */}
+        <button
+          className={`chip chip-button ${reloadOk ? '' : 'chip-bad'}`}
+          title={generationTitle(generation, reloadOk)}
+          onClick={() => uiStore.setState({ tab: 'config' })}
+        >
           config #{generation} {reloadOk ? '' : '· reload failed'}
-        </span>
+        </button>
         <span
           className={`conn conn-${connection}`}
           title={`Engine connection: ${connection}`}
@@ -84,6 +90,9 @@ function TopBar({ tab }: { tab: Tab }) {
  * What the top bar's number is: the engine counts the configurations it swapped in (a refused
  * reload swaps nothing), and a trace names the generation it ran on.
  */
-function generationTitle(generation: number): string {
-  return `Configuration generation ${generation}: the number of configurations loaded since the start. A reload that is refused keeps the number, and the previous configuration serving.`
+function generationTitle(generation: number, reloadOk: boolean): string {
+  const refused = reloadOk
+    ? ''
+    : ` The last reload was refused: #${generation} keeps serving. Open the Configuration screen for its errors.`
+  return `Configuration generation ${generation}: the number of configurations loaded since the start. A reload that is refused keeps the number, and the previous configuration serving.${refused}`
 }
