@@ -14,7 +14,8 @@ export const RUNTIME_OPTIONS = {
   aem: { type: 'string' },
   docroot: { type: 'string' },
   'run-mode': { type: 'string' },
-  'fallback-farm': { type: 'string' }
+  'fallback-farm': { type: 'string' },
+  'no-sdk-rules': { type: 'boolean' }
 } as const
 
 /** The shared checks (src/shared/runtime-settings.ts), failing as bad usage. */
@@ -36,6 +37,7 @@ export function runtimeOptions(values: {
   docroot?: string
   'run-mode'?: string
   'fallback-farm'?: string
+  'no-sdk-rules'?: boolean
 }): LoadOptions & { fallbackFarm?: FallbackFarm } {
   const env: Record<string, string | undefined> = { ...process.env }
   for (const pair of values.env ?? []) {
@@ -50,6 +52,8 @@ export function runtimeOptions(values: {
     aem: values.aem ? parseHostPort(values.aem, '--aem') : undefined,
     docroot: values.docroot,
     runMode: runMode ? usage(() => parseRunMode(runMode, '--run-mode')) : undefined,
-    fallbackFarm: fallback ? usage(() => parseFallbackFarm(fallback, '--fallback-farm')) : undefined
+    fallbackFarm: fallback ? usage(() => parseFallbackFarm(fallback, '--fallback-farm')) : undefined,
+    // For every command: a configuration the SDK validator refuses is then served and explained too.
+    sdkValidation: values['no-sdk-rules'] ? false : undefined
   }
 }

@@ -21,7 +21,6 @@ export function checkCommand(argv: string[], out: (s: string) => void): number {
     allowPositionals: true,
     options: {
       json: { type: 'boolean' },
-      'no-sdk-rules': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       ...RUNTIME_OPTIONS
     }
@@ -29,7 +28,6 @@ export function checkCommand(argv: string[], out: (s: string) => void): number {
   if (positionals.length !== 1) throw new UsageError('check expects exactly one <config> (folder or .any file)')
   const config = loadConfig(positionals[0], {
     ...runtimeOptions(values),
-    sdkValidation: values['no-sdk-rules'] ? false : undefined,
     validateForDeploy: true
   })
   const errors = config.diagnostics.filter((d) => d.severity === 'error')

@@ -169,12 +169,16 @@ function warnMissingDocroots(engine: Engine, out: (s: string) => void): void {
 }
 
 /** The `check` command that lists this configuration's warnings: its folder and the runtime options given to `serve`. */
-function checkCommand(input: string, values: Partial<Record<keyof typeof RUNTIME_OPTIONS, string | string[]>>): string {
+function checkCommand(
+  input: string,
+  values: Partial<Record<keyof typeof RUNTIME_OPTIONS, string | string[] | boolean>>
+): string {
   const words = ['dispatcher-workbench', 'check', input]
   for (const name of Object.keys(RUNTIME_OPTIONS) as (keyof typeof RUNTIME_OPTIONS)[]) {
     const given = values[name]
-    for (const value of Array.isArray(given) ? given : given === undefined ? [] : [given])
-      words.push(`--${name}`, value)
+    if (given === true) words.push(`--${name}`)
+    else if (given !== undefined && given !== false)
+      for (const value of Array.isArray(given) ? given : [given]) words.push(`--${name}`, value)
   }
   return words.map(shellWord).join(' ')
 }

@@ -13,13 +13,12 @@ interface CommandHelp {
 
 export const COMMAND_HELP: Record<'check' | 'explain' | 'test' | 'serve', CommandHelp> = {
   check: {
-    synopsis: 'check <config> [--json] [--quiet] [--no-sdk-rules] [runtime options]',
+    synopsis: 'check <config> [--json] [--quiet] [runtime options]',
     summary:
       'Load and validate a configuration (a dispatcher/src folder, a folder with dispatcher.any, or an .any file).',
     options: [
       ['--json', '{ ok, layout, anyFile, errors, warnings, farms } instead of lines'],
-      ['--quiet, -q', 'the error lines only, no summary (the exit code gives the verdict)'],
-      ['--no-sdk-rules', 'skip the AEMaaCS SDK validator rules']
+      ['--quiet, -q', 'the error lines only, no summary (the exit code gives the verdict)']
     ]
   },
   explain: {
@@ -56,7 +55,7 @@ export const COMMAND_HELP: Record<'check' | 'explain' | 'test' | 'serve', Comman
 }
 
 const RUNTIME = `Runtime options: --env NAME=VALUE (repeatable), --aem host:port, --docroot DIR, --run-mode dev|stage|prod,
-  --fallback-farm last|first
+  --fallback-farm last|first, --no-sdk-rules (skip the AEMaaCS SDK validator rules)
 `
 
 export function isCommandName(name: string): name is keyof typeof COMMAND_HELP {

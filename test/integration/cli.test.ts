@@ -72,6 +72,27 @@ describe('dispatcher-workbench command line', () => {
       )
     })
 
+    it('--no-sdk-rules, a runtime option of every command: a configuration only the SDK validator refuses is checked, explained and served', async () => {
+      // LogLevel is not on the validator's allow-list; httpd itself takes it.
+      const dir = embeddedConfigWithVhost('LogLevel debug')
+      const sdk = await runCli(['check', dir])
+      expect(sdk.code).toBe(1)
+      expect(sdk.stdout).toMatch(/: error SDK_APACHE_DIRECTIVE directive 'LogLevel' is not allowed/)
+      expect((await runCli(['check', dir, '--no-sdk-rules'])).code).toBe(0)
+      expect((await runCli(['explain', dir, 'GET', '/content/demo/us/en.html'])).code).toBe(1)
+      const explained = await runCli(['explain', dir, 'GET', '/content/demo/us/en.html', '--no-sdk-rules'])
+      expect(explained.code).toBe(0)
+      expect(explained.stdout).toMatch(/^→ /m)
+      const served = startCli(['serve', dir, '--port', '0', '--no-ui', '--no-watch', '--no-sdk-rules'])
+      try {
+        const proxy = (await served.waitFor(/^Proxy: (http:\/\/\S+)$/m))[1]
+        expect((await send(proxy, '/bin/querybuilder.json')).status).toBe(404)
+      } finally {
+        served.child.kill('SIGTERM')
+      }
+      expect(await served.exited).toBe(0)
+    })
+
     it('exits 1 on a broken configuration, one `file:line:col: error CODE message` line per error', async () => {
       const r = await runCli(['check', broken.dir])
       expect(r.code).toBe(1)

@@ -1,7 +1,7 @@
 /**
  * `electron . [config] [options]`: the configuration and the runtime options `serve` takes
- * (`--aem`, `--run-mode`, `--fallback-farm`, `--env`, `--docroot`, `--port`, `--host`,
- * `--allow-self-signed`). Options Electron or Chromium read themselves are left alone.
+ * (`--aem`, `--run-mode`, `--fallback-farm`, `--env`, `--docroot`, `--no-sdk-rules`, `--port`,
+ * `--host`, `--allow-self-signed`). Options Electron or Chromium read themselves are left alone.
  * Here, without Electron, so it runs and is tested on plain Node.
  */
 import path from 'node:path'
@@ -32,7 +32,8 @@ export function appOptions(argv: string[]): WorkbenchOptions {
       aem: str(values.aem),
       docroot: str(values.docroot),
       'run-mode': str(values['run-mode']),
-      'fallback-farm': str(values['fallback-farm'])
+      'fallback-farm': str(values['fallback-farm']),
+      'no-sdk-rules': values['no-sdk-rules'] === true
     }),
     config: config ? path.resolve(config) : undefined,
     host: str(values.host),
