@@ -16,6 +16,7 @@ import { loadConfig, type LoadOptions } from './config/load'
 import { runModeOf } from './config/loaders/environment'
 import type { RuntimeChange } from '../../shared/runtime-settings'
 import { ConfigWatcher } from './config/watch'
+import { dependedOn } from './config/watch-points'
 import { EventBus, RingBuffer } from './events'
 import { explainRequest, type ExplainInput } from './explain'
 import { resourcesDir } from './resources'
@@ -183,22 +184,33 @@ export class Engine {
 
   /**
    * Reloads from disk. A configuration with errors is refused: the previous one keeps
-   * serving and an event names the problems with file:line:col.
+   * serving and an event names the problems with file:line:col. Asked for (the UI's Reload,
+   * new runtime settings), it also renews the file watcher, whatever happened to the files.
    */
   reload(): { ok: boolean; errors: Diagnostic[] } {
-    let loaded: LoadedConfig
+    return this.reloadFromDisk(true)
+  }
+
+  private reloadFromDisk(renewWatcher: boolean): { ok: boolean; errors: Diagnostic[] } {
+    let loaded: LoadedConfig | undefined
+    let inputError: Diagnostic | undefined
     try {
       loaded = this.loadFromDisk()
     } catch (e) {
-      const d: Diagnostic = {
-        severity: 'error',
-        code: 'CONFIG_INPUT',
-        category: 'include',
-        message: (e as Error).message
-      }
-      return this.refuse([d])
+      inputError = { severity: 'error', code: 'CONFIG_INPUT', category: 'include', message: (e as Error).message }
     }
-    return this.adopt(loaded)
+    const result = loaded ? this.adopt(loaded) : this.refuse([inputError!])
+    // A refused configuration's own files are watched too: fixing the one it newly includes
+    // has to reload. A folder that is gone is watched for its return (watch-points.ts).
+    this.rewatch(result.ok ? undefined : loaded, renewWatcher)
+    return result
+  }
+
+  /** Points the watcher at what the serving configuration (and a refused one) depend on. */
+  private rewatch(refused: LoadedConfig | undefined, renew: boolean): void {
+    const paths = dependedOn(this.current.loaded)
+    if (refused) paths.push(...dependedOn(refused))
+    this.watcher?.update(paths, renew)
   }
 
   /** Serves `loaded` unless it has errors, which refuse it (the previous configuration keeps serving). */
@@ -206,7 +218,6 @@ export class Engine {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
     if (errors.length > 0) return this.refuse(errors)
     this.swap(loaded)
-    this.watcher?.update(this.current.loaded)
     return { ok: true, errors: [] }
   }
 
@@ -239,7 +250,8 @@ export class Engine {
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
     this.url = `http://${host}:${addr.port}`
     if (this.opts.watch !== false) {
-      this.watcher = new ConfigWatcher(this.current.loaded, () => this.reload(), this.opts.debounceMs ?? 150)
+      const onChange = (): unknown => this.reloadFromDisk(false)
+      this.watcher = new ConfigWatcher(dependedOn(this.current.loaded), onChange, this.opts.debounceMs ?? 150)
       await this.watcher.ready()
     }
     return this.url
@@ -273,11 +285,8 @@ export class Engine {
     }
     const result = this.adopt(loaded)
     if (!result.ok) this.opts.config = previous
-    else if (this.watcher) {
-      const old = this.watcher
-      this.watcher = new ConfigWatcher(this.current.loaded, () => this.reload(), this.opts.debounceMs ?? 150)
-      void old.close()
-    }
+    // Another configuration: watched afresh (a refused one leaves the watcher as it was).
+    else this.rewatch(undefined, true)
     return result
   }
 
