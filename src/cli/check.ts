@@ -32,6 +32,8 @@ export function checkCommand(argv: string[], out: (s: string) => void): number {
   })
   const errors = config.diagnostics.filter((d) => d.severity === 'error')
   const warnings = config.diagnostics.filter((d) => d.severity === 'warning')
+  // The lines the text output prints as `info`: left out of the JSON, a script saw less than a person.
+  const infos = config.diagnostics.filter((d) => d.severity === 'info')
   if (values.json) {
     out(
       JSON.stringify(
@@ -41,6 +43,7 @@ export function checkCommand(argv: string[], out: (s: string) => void): number {
           anyFile: config.anyFile,
           errors,
           warnings,
+          infos,
           farms: config.dispatcher.farms.map((f) => ({
             name: f.name,
             virtualhosts: f.virtualhosts.map((v) => v.value),

@@ -17,7 +17,7 @@ export const COMMAND_HELP: Record<'check' | 'explain' | 'test' | 'serve', Comman
     summary:
       'Load and validate a configuration (a dispatcher/src folder, a folder with dispatcher.any, or an .any file).',
     options: [
-      ['--json', '{ ok, layout, anyFile, errors, warnings, farms } instead of lines'],
+      ['--json', '{ ok, layout, anyFile, errors, warnings, infos, farms } instead of lines'],
       ['--quiet, -q', 'the error lines only, no summary (the exit code gives the verdict)']
     ]
   },

@@ -130,11 +130,17 @@ describe('dispatcher-workbench command line', () => {
       }
     })
 
-    it('--json prints { ok, errors, warnings, farms } for a good and a broken configuration', async () => {
+    it('--json prints { ok, errors, warnings, infos, farms } for a good and a broken configuration', async () => {
       const ok = await runCli(['check', good.dir, '--json'])
       expect(ok.code).toBe(0)
       const j = JSON.parse(ok.stdout)
       expect(j).toMatchObject({ ok: true, errors: [], warnings: expect.any(Array) })
+      // The info lines the text output prints, the same ones (the embedded configuration has one).
+      const embedded = path.join(REPO_ROOT, 'resources', 'default-config')
+      const infoLines = (await runCli(['check', embedded])).stdout.split('\n').filter((l) => / info /.test(l))
+      expect(infoLines.length).toBeGreaterThan(0)
+      const infos = JSON.parse((await runCli(['check', embedded, '--json'])).stdout).infos
+      expect(infos.map((d: { code: string }) => d.code)).toEqual(infoLines.map((l) => / info (\S+) /.exec(l)![1]))
       expect(j.farms).toEqual([
         expect.objectContaining({ name: 'publish', virtualhosts: ['*'], renders: ['127.0.0.1:4503'], filterRules: 6 })
       ])
