@@ -509,7 +509,7 @@ describe('X-Cache-Info on the answers Apache makes itself (§8.3: also on 404 si
 
 describe('a denied URL with a file in the cache (§5.8, pitfall 8)', () => {
   const outlived = (file: string, url: string): string =>
-    `${file} is in the cache although /filter denies its URL (GET ${url}): cached files outlive filter changes; empty the cache after changing filters`
+    `${file} is in the cache although /filter denies its URL (GET ${url}): it was cached under earlier rules. This request is denied all the same (the filter decides before the cache), but the file stays until a flush or an emptied cache, and a rule that allows the URL again serves this copy while it counts as fresh`
 
   it('is still denied (filter first), and the trace warns that the cached file outlived a filter change', async () => {
     const s = await cacheStackForThisTest()

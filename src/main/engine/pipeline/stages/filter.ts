@@ -85,7 +85,9 @@ function denyByFilter(ctx: RequestContext): true | Promise<true> {
   const cached = store ? cachedFileAt(store, fileNameOf(ctx.decodedPath)) : null
   if (cached !== null && deniesCachedCopy(ctx)) {
     ctx.warn(
-      `${cached.abs} is in the cache although /filter denies its URL (GET ${ctx.path}): cached files outlive filter changes; empty the cache after changing filters`
+      `${cached.abs} is in the cache although /filter denies its URL (GET ${ctx.path}): it was cached under earlier rules. ` +
+        'This request is denied all the same (the filter decides before the cache), but the file stays until a flush or ' +
+        'an emptied cache, and a rule that allows the URL again serves this copy while it counts as fresh'
     )
   }
   return deny(ctx)
