@@ -29,8 +29,13 @@ const FLUSH_REQUEST = [
   'Content-Length: 0'
 ]
 
-/** A miss is written to the cache just after its answer ends; the next request waits for that. */
-const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 200))
+/**
+ * A miss is written to the cache just after its answer ends (the file is renamed into place
+ * last, its headers beside it first): the next request or listing waits until it is there.
+ */
+async function stored(relPath: string): Promise<void> {
+  await expect.poll(() => fs.existsSync(join(served.docroot, relPath)), POLL).toBe(true)
+}
 
 let served: Served
 let browser: Browser
@@ -111,7 +116,7 @@ describe('the cache tree', () => {
   it('shows what the proxy cached, folder by folder, with its state', async () => {
     for (const p of [HOME, PAGE]) {
       expect(await get(served.proxy, p)).toBe(200)
-      await settle()
+      await stored(p)
       expect(await get(served.proxy, p)).toBe(200)
     }
     await tab('requests')
@@ -147,7 +152,7 @@ describe('the cache tree', () => {
   it('"governed by" says a file /invalidate does not match is not auto-invalidated, as the trace\'s Cache tab does, rather than nothing', async () => {
     const MODEL = '/content/demo/us/en.model.json'
     expect(await get(served.proxy, MODEL)).toBe(200)
-    await settle()
+    await stored(MODEL)
     await ui.page.getByRole('button', { name: 'Refresh' }).click()
     for (const dir of ['/content', '/content/demo', '/content/demo/us', '/content/demo/us/en']) await openFolder(dir)
     const governed = (relPath: string) => textOf(treeRow(relPath).locator('.governed-by'))
@@ -275,7 +280,8 @@ describe('the cache tree', () => {
   })
 
   it('clearing a folder from the tree empties it and the next request fetches from the render', async () => {
-    await settle()
+    // The request the test before made for the page is stored again.
+    await stored(PAGE)
     await tab('cache')
     await ui.page.getByRole('button', { name: 'Refresh' }).click()
     for (const dir of ['/content', '/content/demo', '/content/demo/us', '/content/demo/us/en']) await openFolder(dir)
@@ -295,7 +301,8 @@ describe('the cache tree', () => {
   })
 
   it("a ResourceOnly flush deletes the handle's files and touches no .stat, in the preview and when sent", async () => {
-    await settle()
+    // The request the test before made for the page is stored again.
+    await stored(PAGE)
     await tab('cache')
     await ui.page.getByRole('button', { name: 'Refresh' }).click()
     for (const dir of ['/content', '/content/demo', '/content/demo/us', '/content/demo/us/en']) await openFolder(dir)
