@@ -48,6 +48,15 @@ describe('§12.2 farm selection worked examples', () => {
     expect(r.warning).toBeNull()
   })
 
+  it('a farm name defined twice: the reason says which of the two took the request, by where it is written', () => {
+    const twice = [farm('publishfarm', 'www.a.com'), farm('publishfarm', '*')]
+    expect(selectFarm(twice, get('www.b.com')).reason).toBe(
+      `'*' is the first /virtualhosts value (last farm first) that matches the request: farm 'publishfarm' (the one at farms.any:${twice[1].pos.line})`
+    )
+    const one = [farm('publishfarm', '*')]
+    expect(selectFarm(one, get('www.b.com')).reason).toMatch(/farm 'publishfarm'$/)
+  })
+
   it('V2 Host www.mycompany.com, /about.html → A (a value without a URI part matches every URI)', () => {
     const r = selectFarm(V12, get('www.mycompany.com', '/about.html'))
     expect([r.farm, r.matchedBy]).toEqual(['A', 'host+uri'])

@@ -13,6 +13,7 @@
  * miss is named in the check's `portHint` and, when the request fell back, in `portNote`
  * (farm-port-hint.ts): a browser adds any non-default port, so this is the usual first surprise.
  */
+import path from 'node:path'
 import type { Farm, Sourced } from '../../../shared/config-model'
 import type { FarmResult, VirtualHostCheck } from '../../../shared/trace-match'
 import { compileGlob } from '../match/glob'
@@ -62,7 +63,7 @@ export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionO
       request,
       warning: null,
       logLine: `Found farm ${farm.name} for ${req.host}`,
-      reason: `${how}: farm '${farm.name}'`
+      reason: `${how}: farm ${farmNamed(farms, farmIndex)}`
     }
   }
 
@@ -83,7 +84,7 @@ export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionO
   const index = which === 'last' ? farms.length - 1 : 0
   const name = farms[index].name
   const portNote = fallbackPortNote(checked)
-  const reason = `no /virtualhosts value matches host '${req.host}', so the ${which} farm '${name}' is used`
+  const reason = `no /virtualhosts value matches host '${req.host}', so the ${which} farm ${farmNamed(farms, index)} is used`
   return {
     farm: name,
     index,
@@ -96,6 +97,16 @@ export function selectFarm(farms: Farm[], req: FarmRequest, opts: FarmSelectionO
     reason: portNote === undefined ? reason : `${reason}; ${portNote}`,
     ...(portNote === undefined ? {} : { portNote })
   }
+}
+
+/**
+ * `'publishfarm'`, and where it is written when another farm has the same name (the module keeps
+ * both, MODEL_DUPLICATE_FARM): the name alone would not say which file's farm took the request.
+ */
+function farmNamed(farms: Farm[], index: number): string {
+  const farm = farms[index]
+  const twice = farms.some((f, i) => i !== index && f.name === farm.name)
+  return twice ? `'${farm.name}' (the one at ${path.basename(farm.pos.file)}:${farm.pos.line})` : `'${farm.name}'`
 }
 
 interface FarmMemo {
