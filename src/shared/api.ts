@@ -65,7 +65,8 @@ export interface ConfigStatus {
   farms: { name: string; virtualhosts: string[]; renders: string[]; pos: SourcePos }[]
   warnings: Diagnostic[]
   generation: number
-  lastReload: { at: number; ok: boolean; errors: Diagnostic[] }
+  /** A refused reload: its errors, and the warnings it adds to the serving configuration's (they often explain the errors). */
+  lastReload: { at: number; ok: boolean; errors: Diagnostic[]; warnings: Diagnostic[] }
   proxyUrl: string | null
   /** Variables the configuration was evaluated with (AEM_HOST, DOCROOT, Defines, …). */
   variables: Record<string, string>

@@ -75,6 +75,23 @@ describe('the configuration screen', () => {
     await screenshot(ui.page, 'config-error')
   })
 
+  it("a refused reload also shows the refused configuration's own warnings, which explain its errors (the enabled farm deleted)", async () => {
+    const enabled = path.join(served.configDir, 'conf.dispatcher.d/enabled_farms/default.farm')
+    const text = fs.readFileSync(enabled)
+    fs.rmSync(enabled)
+    const refusedWarnings = ui.page.locator('.diagnostics', { hasText: 'Warnings of the refused configuration' })
+    await expect
+      .poll(() => refusedWarnings.locator('.diagnostic', { hasText: 'INCLUDE_GLOB_EMPTY' }).count(), POLL)
+      .toBe(1)
+    expect(await textOf(refusedWarnings)).toContain('available_farms/ has 1 file(s) that would match (default.farm)')
+    expect(await textOf(ui.page.locator('.diagnostics.tone-border-bad'))).toContain('MODEL_NO_FARMS')
+    await screenshot(ui.page, 'config-refused-warnings')
+    // Back to the broken filter alone: its refusal does not have that warning.
+    fs.writeFileSync(enabled, text)
+    await expect.poll(() => ui.page.locator('.diagnostic', { hasText: 'INCLUDE_GLOB_EMPTY' }).count(), POLL).toBe(0)
+    expect(await textOf(ui.page.locator('.diagnostics.tone-border-bad'))).toContain('ANY_UNCLOSED_BRACE')
+  })
+
   it('fixing the file loads the next generation and clears the error', async () => {
     fs.writeFileSync(path.join(served.configDir, FILTERS), original)
     await expect.poll(() => textOf(ui.page.locator('.reload-state .pill')), POLL).toBe('loaded')

@@ -226,7 +226,7 @@ export class LocalEngineApi implements EngineApi {
       })),
       warnings: loaded.diagnostics.filter((d) => d.severity === 'warning'),
       generation: active.generation,
-      lastReload: { at: reload.at, ok: reload.ok, errors: reload.errors },
+      lastReload: { at: reload.at, ok: reload.ok, errors: reload.errors, warnings: reload.warnings },
       proxyUrl: this.engine.url ?? null,
       variables: this.shownVariables(active.generation, loaded),
       runtime: this.engine.runtime

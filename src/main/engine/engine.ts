@@ -17,6 +17,7 @@ import { runModeOf } from './config/loaders/environment'
 import type { RuntimeChange } from '../../shared/runtime-settings'
 import { ConfigWatcher } from './config/watch'
 import { dependedOn } from './config/watch-points'
+import { warningsItBrings } from './config/refused-warnings'
 import { EventBus, RingBuffer } from './events'
 import { explainRequest, type ExplainInput } from './explain'
 import { resourcesDir } from './resources'
@@ -35,8 +36,17 @@ export type EngineEvent =
       generation: number
       input: string
       errors: Diagnostic[]
+      /** Loaded: the configuration's warnings. Refused: those the refused load adds (refused-warnings.ts). */
       warnings: Diagnostic[]
     }
+
+/** The last reload: a refused one has its errors and the warnings it adds to the serving configuration's. */
+export interface ReloadStatus {
+  ok: boolean
+  at: number
+  errors: Diagnostic[]
+  warnings: Diagnostic[]
+}
 
 export interface EngineOptions extends LoadOptions {
   /** Configuration folder or file; the embedded default when absent. */
@@ -79,7 +89,7 @@ export class Engine {
   private watcher?: ConfigWatcher
   /** The serving configuration's reachability probe (startBackground). */
   private probing: Promise<void> = Promise.resolve()
-  private lastReload: { ok: boolean; at: number; errors: Diagnostic[] } = { ok: true, at: 0, errors: [] }
+  private lastReload: ReloadStatus = { ok: true, at: 0, errors: [], warnings: [] }
   url?: string
 
   constructor(readonly opts: EngineOptions = {}) {
@@ -109,7 +119,7 @@ export class Engine {
     return this.current
   }
 
-  get reloadStatus(): { ok: boolean; at: number; errors: Diagnostic[] } {
+  get reloadStatus(): ReloadStatus {
     return this.lastReload
   }
 
@@ -169,7 +179,7 @@ export class Engine {
     this.recent.set(next.generation, next)
     for (const g of this.recent.keys()) if (g <= next.generation - 16) this.recent.delete(g)
     if (!first) this.registry.retire(used)
-    this.lastReload = { ok: true, at: Date.now(), errors: [] }
+    this.lastReload = { ok: true, at: Date.now(), errors: [], warnings: [] }
     this.events.emit({
       type: 'config',
       ok: true,
@@ -216,13 +226,13 @@ export class Engine {
   /** Serves `loaded` unless it has errors, which refuse it (the previous configuration keeps serving). */
   private adopt(loaded: LoadedConfig): { ok: boolean; errors: Diagnostic[] } {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
-    if (errors.length > 0) return this.refuse(errors)
+    if (errors.length > 0) return this.refuse(errors, warningsItBrings(loaded, this.current?.loaded))
     this.swap(loaded)
     return { ok: true, errors: [] }
   }
 
-  private refuse(errors: Diagnostic[]): { ok: false; errors: Diagnostic[] } {
-    this.lastReload = { ok: false, at: Date.now(), errors }
+  private refuse(errors: Diagnostic[], warnings: Diagnostic[] = []): { ok: false; errors: Diagnostic[] } {
+    this.lastReload = { ok: false, at: Date.now(), errors, warnings }
     this.events.emit({
       type: 'config',
       ok: false,
@@ -230,7 +240,7 @@ export class Engine {
       generation: this.generation,
       input: this.configInput,
       errors,
-      warnings: []
+      warnings
     })
     return { ok: false, errors }
   }

@@ -55,4 +55,31 @@ describe('enabled_* includes that find nothing', () => {
       'available_vhosts/ has 2 file(s) that would match (a.vhost, b.vhost)'
     )
   })
+
+  it('names a link whose target is missing, which the glob skipped without a word', () => {
+    const dir = tree({
+      'dispatcher.any': '/farms {\n  $include "enabled_farms/*.farm"\n}\n',
+      'available_farms/wknd.farm': FARM
+    })
+    fs.mkdirSync(path.join(dir, 'enabled_farms'))
+    fs.symlinkSync('../available_farms/wknd2.farm', path.join(dir, 'enabled_farms', 'wknd.farm'))
+    const empty = loadConfig(path.join(dir, 'dispatcher.any')).diagnostics.find((d) => d.code === 'INCLUDE_GLOB_EMPTY')
+    expect(empty?.message).toContain(
+      '; enabled_farms/wknd.farm -> ../available_farms/wknd2.farm is a symbolic link whose target does not exist; available_farms/ has 1 file(s)'
+    )
+  })
+
+  it("names the project's own vhost before the SDK's default.vhost, which is to be copied rather than enabled", () => {
+    const dir = tree({ 'conf.d/available_vhosts/default.vhost': '', 'conf.d/available_vhosts/wknd.vhost': '' })
+    const hint = enabledHint(path.join(dir, 'conf.d', 'enabled_vhosts', '*.vhost'), new FsMemo())
+    expect(hint).toContain('available_vhosts/ has 2 file(s) that would match (wknd.vhost, default.vhost)')
+    expect(hint).toMatch(
+      /default\.vhost is the SDK's default, which its header says to copy rather than enable: link the project's own, wknd\.vhost\)$/
+    )
+    // Only the default there: nothing against linking it (the SDK's own tree does).
+    const only = tree({ 'conf.d/available_vhosts/default.vhost': '' })
+    expect(enabledHint(path.join(only, 'conf.d', 'enabled_vhosts', '*.vhost'), new FsMemo())).not.toContain(
+      'copy rather'
+    )
+  })
 })
