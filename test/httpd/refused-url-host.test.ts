@@ -10,10 +10,12 @@
  */
 import { describe, it } from 'vitest'
 import { classicSideBySide, serverLines } from './classic'
-import { expectSame } from './conversation'
+import { expectSame, nodeParserOnly } from './conversation'
+import type { RunningPair } from './harness'
 import { markedVhost, TWO_VHOST_FILES } from './two-vhosts'
 
-const names = '  Header always set X-Names "expr=%{SERVER_NAME}|%{SERVER_PORT}|%{HTTP_HOST}|%{THE_REQUEST}"'
+const names =
+  '  Header always set X-Names "expr=%{SERVER_NAME}|%{SERVER_PORT}|%{HTTP_HOST}|%{REQUEST_URI}|%{QUERY_STRING}|%{THE_REQUEST}"'
 
 /** Refused heads, each with an absolute-form target naming the second vhost. */
 const REFUSED = [
@@ -60,4 +62,48 @@ describe('a refused head with an absolute-form target', () => {
   it('names no host when its request line ends in a bare LF', async () => {
     await expectSame(bare, ['GET http://www.a.com/a.txt HTTP/1.1\nHost: localhost\n\n'], 1500)
   })
+})
+
+/**
+ * Targets ap_parse_request_line refuses with the line (before any field is read): a path that
+ * does not start with `/` (`foo`, `mailto:x`, `www.a.com:443`), user information before the host.
+ * r->uri and r->args are apr_uri_parse's path and query (a scheme and an authority dropped),
+ * r->hostname an http URL's host. Node's parser refuses some of them itself (`foo`): its canned
+ * 400 had none of the first vhost's headers. On either parser, first or after a request that
+ * handed the connection over to Node's.
+ */
+const TARGETS = [
+  'GET foo HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'HEAD foo HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'GET foo?x#y HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'GET mailto:x HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'GET http:us/a.txt?q HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'HEAD www.a.com:443 HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'GET http://user@www.a.com/a.txt?q HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'GET http://u:p@WWW.a.com:81/a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n'
+]
+const POST = 'POST /a.txt HTTP/1.1\r\nHost: www.a.com\r\nContent-Length: 2\r\n\r\nhi'
+
+function targets(running: RunningPair): void {
+  it('is answered by the first vhost with the path and host apr_uri_parse read', async () => {
+    for (const head of TARGETS) {
+      await expectSame(running, [head], 1500)
+      await expectSame(running, [POST, { pause: 200 }, head], 1500)
+    }
+  }, 30_000)
+}
+
+const signedTwo = (d: string): string[] => [
+  ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
+  'ServerSignature On',
+  ...markedVhost('first', 'localhost', d, [names]),
+  ...markedVhost('a', 'www.a.com', d, ['  ErrorDocument 400 /a400.html', names])
+]
+
+describe('a request target httpd refuses with its line', () => {
+  targets(classicSideBySide(TWO_VHOST_FILES, signedTwo))
+})
+
+describe('a request target httpd refuses with its line, every head read by Node’s parser (DW_NODE_HTTP_ONLY=1)', () => {
+  targets(nodeParserOnly(() => classicSideBySide(TWO_VHOST_FILES, signedTwo)))
 })

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { installLeanListener, takeOriginalLine } from './http/lean-listener'
 import { failedHeadIsHead } from './http/failed-head'
-import { absoluteTarget, connectTarget } from './pipeline/normalise-url'
+import { absoluteTarget, connectTarget, refusedTargetHost } from './pipeline/normalise-url'
 import { LeanReply } from './http/lean-reply'
 import type { SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
@@ -285,7 +285,16 @@ function takeUrlHost(incoming: IncomingRequest): void {
     incoming.urlHost = named.hostname
   } else {
     const authority = absoluteTarget(incoming.target)?.authority
-    if (!authority) return
+    if (!authority) {
+      // User information before the host: httpd refuses the request line, after ap_parse_uri
+      // set r->hostname (and the port) from the URL, which the refusal's answer names.
+      const named = refusedTargetHost(incoming.target)
+      if (named) {
+        incoming.urlHost = named.name
+        if (named.port) incoming.urlPort = Number(named.port)
+      }
+      return
+    }
     // r->hostname as fix_hostname leaves it (no trailing dot), which chooses the vhost; the
     // Host header becomes construct_host_header's: that name and the URL's port text, when a
     // colon came (`http://h:/` gives `h:`, port 0 is taken as written).

@@ -122,6 +122,15 @@ describe("judgeHead: httpd's strict reading of a request head", () => {
     })
   })
 
+  it('refuses a target whose path does not start with /, but for OPTIONS *', () => {
+    for (const target of ['foo', 'foo?x#y', 'mailto:x', 'http:us/a', 'www.a.com:443', '*'])
+      expect(refusal(`GET ${target} HTTP/1.1\r\nHost: a`), target).toMatch(/does not start with \//)
+    for (const target of ['/a', '?a=b', 'http://h/a', 'http:/a', 'https://h', 'ftp://h/x'])
+      expect(refusal(`GET ${target} HTTP/1.1\r\nHost: a`), target).toBeNull()
+    expect(refusal('OPTIONS * HTTP/1.1\r\nHost: a')).toBeNull()
+    expect(refusal('CONNECT www.a.com:443 HTTP/1.1\r\nHost: a')).toBeNull()
+  })
+
   it('refuses a framing it cannot read with every field read, which the answer sees', () => {
     expect(judgeHead('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\nX: 1')).toMatchObject({
       kind: 'refused',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   absoluteTarget,
+  aprPathQuery,
   canonicalRewrittenPath,
   connectTarget,
   normaliseTarget,
@@ -223,5 +224,15 @@ describe('refusedTargetHost: r->hostname as ap_parse_uri leaves it for a refused
     expect(refusedTargetHost('/x')).toBeNull()
     expect(refusedTargetHost('http:/x')).toBeNull()
     expect(refusedTargetHost('http://www.a.com:abc/x')).toBeNull()
+  })
+})
+
+describe('aprPathQuery: r->uri and r->args of a target httpd refuses', () => {
+  it('drops a scheme and an authority, and the fragment; no path is /', () => {
+    expect(aprPathQuery('mailto:x')).toEqual({ path: 'x', query: null })
+    expect(aprPathQuery('foo?a#b')).toEqual({ path: 'foo', query: 'a' })
+    expect(aprPathQuery('http://u@h:81/a.txt?q')).toEqual({ path: '/a.txt', query: 'q' })
+    expect(aprPathQuery('www.a.com:443')).toEqual({ path: '443', query: null })
+    expect(aprPathQuery('ftp://h')).toEqual({ path: '/', query: null })
   })
 })

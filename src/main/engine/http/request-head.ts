@@ -171,6 +171,8 @@ export function judgeHead(head: string): HeadVerdict {
     if (method === 'GET') return { kind: 'http09', target }
     return refused(requestLine, `an HTTP/0.9 request (no protocol) with the method ${method}: httpd takes GET only`)
   }
+  const notPath = targetProblem(method, target)
+  if (notPath !== null) return refused(requestLine, notPath)
 
   let changed = false
   let line = requestLine
@@ -293,6 +295,32 @@ function framingProblem(fields: string[], transferEncoding: boolean): string | n
   if (lengths.length === 0) return null
   const cl = lengths.join(', ')
   return /^\d+$/.test(cl) && BigInt(cl) <= INT64_MAX ? null : `an invalid Content-Length '${cl}'`
+}
+
+/** A scheme and its colon, as apr_uri_parse reads one. */
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/
+
+/**
+ * Why ap_parse_request_line refuses the target with 400: apr_uri_parse leaves it a path that
+ * does not start with `/` (`foo`, `www.a.com:443`, `http:x`), which only OPTIONS `*` may have
+ * ("Invalid request-target per RFC 7230 section 5.3"). llhttp refuses some of these itself, and
+ * its canned 400 is not httpd's. Null for any other target (an authority's are judged later), and
+ * for a CONNECT's.
+ */
+function targetProblem(method: string, target: string): string | null {
+  const first = target.charCodeAt(0)
+  // `/…`, and `?…` or `#…`, which leave no path (read as `/`).
+  if (first === 0x2f || first === 0x3f || first === 0x23) return null
+  if (target === '*' && method === 'OPTIONS') return null
+  // A CONNECT's target is host:port (apr_uri_parse_hostinfo; judged where its host is taken).
+  if (method === 'CONNECT') return null
+  const scheme = SCHEME.exec(target)
+  const rest = scheme ? target.slice(scheme[0].length) : target
+  if (scheme && rest.startsWith('//')) return null
+  const end = rest.search(/[?#]/)
+  const path = end < 0 ? rest : rest.slice(0, end)
+  if (path === '' || path.charCodeAt(0) === 0x2f) return null
+  return `the request target '${target}' is a path that does not start with /`
 }
 
 /** `line` without the spaces and tabs at its start or end (a loop: a regex would backtrack over a long run of them). */

@@ -155,6 +155,28 @@ export function splitTarget(target: string): { path: string; query: string | nul
 }
 
 /**
+ * r->uri and r->args as ap_parse_uri leaves them for a target splitTarget does not take (one httpd
+ * refuses): apr_uri_parse's path and query, a scheme and an authority dropped, the fragment
+ * apart; no path is `/`. `mailto:x` gives `x`, `foo?a#b` gives `foo` and `a`.
+ */
+export function aprPathQuery(target: string): { path: string; query: string | null } {
+  let rest = target
+  const scheme = /^[A-Za-z0-9+.-]+:/.exec(rest)
+  if (scheme) {
+    rest = rest.slice(scheme[0].length)
+    if (rest.startsWith('//')) {
+      const end = rest.slice(2).search(/[/?#]/)
+      rest = end < 0 ? '' : rest.slice(2 + end)
+    }
+  }
+  const hash = rest.indexOf('#')
+  if (hash >= 0) rest = rest.slice(0, hash)
+  const q = rest.indexOf('?')
+  const path = q < 0 ? rest : rest.slice(0, q)
+  return { path: path === '' ? '/' : path, query: q < 0 ? null : rest.slice(q + 1) }
+}
+
+/**
  * `mergeSlashes` false (`MergeSlashes Off`): httpd's r->uri keeps runs of slashes, and a `..`
  * removes the empty segment before it; the Dispatcher's own path still has them collapsed
  * (DISP-732), after the dot segments were resolved the same way.
@@ -175,15 +197,11 @@ export function normaliseTarget(
     const reason = `a fragment ('#') in the request target '${target}'`
     return { ok: false, status: 400, reason, requestLine: true, uri: parsed.path, query: parsed.query }
   }
-  if (!split)
-    return {
-      ok: false,
-      status: 400,
-      reason: `invalid request target '${target}'`,
-      requestLine: true,
-      uri: target,
-      query: null
-    }
+  if (!split) {
+    const parsed = aprPathQuery(target)
+    const reason = `invalid request target '${target}'`
+    return { ok: false, status: 400, reason, requestLine: true, uri: parsed.path, query: parsed.query }
+  }
   const rawPath = split.path
   const steps: string[] = []
 

@@ -7,7 +7,14 @@
 import type { AcceptDetail } from '../../../../shared/trace'
 import { requestVhost, type ActiveVhost } from '../../runtime/active-config'
 import type { RequestContext } from '../context'
-import { hasNoPath, normaliseTarget, splitTarget, type EncodedSlashes, type NormaliseResult } from '../normalise-url'
+import {
+  aprPathQuery,
+  hasNoPath,
+  normaliseTarget,
+  splitTarget,
+  type EncodedSlashes,
+  type NormaliseResult
+} from '../normalise-url'
 import { answer } from './answer'
 import { textMemo } from '../../text-memo'
 import { resolveClient } from '../remote-client'
@@ -211,9 +218,9 @@ function refuseRead(
   vhost: ActiveVhost | undefined
 ): boolean | Promise<boolean> {
   const target = ctx.req.target
-  const split = splitTarget(target)
-  ctx.decodedPath = split?.path ?? target
-  ctx.query = split?.query ?? null
+  const split = splitTarget(target) ?? aprPathQuery(target)
+  ctx.decodedPath = split.path
+  ctx.query = split.query
   return refuse(ctx, status, why, vhost)
 }
 
