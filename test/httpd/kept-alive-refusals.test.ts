@@ -52,7 +52,8 @@ const REFUSED = [
   'GET  http://www.a.com:81/a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n',
   'GET /a.txt HTTP/0.9\r\nHost: www.a.com\r\n\r\n',
   // refused for the body's framing, once all its fields were read
-  'POST /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-A: 1\r\nContent-Length: x\r\n\r\n'
+  'POST /a.txt HTTP/1.1\r\nHost: www.a.com\r\nX-A: 1\r\nContent-Length: x\r\n\r\n',
+  'POST /a.txt HTTP/1.1\r\nX-A: 1\r\nTransfer-Encoding: gzip\r\nHost: www.a.com\r\n\r\n'
 ]
 /** Would be answered, were anything read after the refused head. */
 const AFTER = get()

@@ -88,6 +88,9 @@ export function timeNodeHeads(server: Server, opts: NodeHeadOptions): NodeHeadRe
   return refusals
 }
 
+/** A Transfer-Encoding whose last coding is chunked (ap_is_chunked), as Node joins repeated lines. */
+const CHUNKED_LAST = /(?:^|,)[ \t]*chunked[ \t]*$/i
+
 class NodeHeads {
   /** The head under way's clock; null while no head is being read. */
   private clock: ReadClock | null = null
@@ -197,6 +200,10 @@ class NodeHeads {
   claims(req: IncomingMessage): boolean {
     if (this.refused) return true
     if (this.stopped) return false
+    // llhttp hands over a head whose Transfer-Encoding does not end in chunked, then fails on its
+    // body; httpd refuses the head, with every field read (request-head.ts framingProblem).
+    const te = req.headers['transfer-encoding']
+    if (te !== undefined && !CHUNKED_LAST.test(te)) return this.claimFraming(req)
     const oldProtocol = req.httpVersionMajor === 0
     // The common case: no two spaces in a row in the chunk, nor in the part of the line before it.
     if (!oldProtocol && !this.spaced()) return false
@@ -223,6 +230,17 @@ class NodeHeads {
     if (verdict.kind === 'refused') this.answerLast(refusedRequest(verdict))
     else if (verdict.kind === 'http09') this.answerLast(http09Request(verdict.target))
     else return false
+    return true
+  }
+
+  /** `req`'s head, judged again as httpd reads it: its framing refused, it is answered here. */
+  private claimFraming(req: IncomingMessage): boolean {
+    const raw = req.rawHeaders
+    let head = `${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`
+    for (let i = 0; i < raw.length; i += 2) head += `\r\n${raw[i]}: ${raw[i + 1]}`
+    const verdict = judgeHead(head)
+    if (verdict.kind !== 'refused') return false
+    this.answerLast(refusedRequest(verdict))
     return true
   }
 
