@@ -29,7 +29,7 @@ import type { ReadClock } from './read-clock'
 import { failedHead } from './failed-head'
 import { DOUBLE_SPACE, findHandedLine } from './handed-line'
 import { judgeHead } from './request-head'
-import { http09Request, refusedRequest, type SimpleRequest } from './simple-request'
+import { http09Request, refusedRequest, rewrittenRequest, type SimpleRequest } from './simple-request'
 
 export interface NodeHeadOptions {
   /** A clock for a head about to be read (started now): the default server's Timeout and header stage. */
@@ -193,7 +193,14 @@ class NodeHeads {
     // An HTTP/0.9 request llhttp failed on (its line followed by more than a blank line).
     if (verdict.kind === 'http09') this.answerLast(http09Request(verdict.target))
     else if (verdict.kind === 'refused') this.answerLast(refusedRequest(verdict))
-    else return false
+    else {
+      // A head httpd reads (a folded line, HTTP/1.2, a method llhttp does not know): answered as
+      // httpd answers it when it has no body. Node's parser reads nothing more on this
+      // connection, so it closes after that answer, where httpd would keep it.
+      const request = verdict.kind === 'rewritten' ? rewrittenRequest(verdict) : null
+      if (request === null) return false
+      this.answerLast(request)
+    }
     return true
   }
 

@@ -109,6 +109,22 @@ export function parseSimpleRequest(head: string): SimpleRequest | null {
   return { method: line[1], target: line[2], protocol: line[3], headers, rawHeaders, keepAlive }
 }
 
+/**
+ * The request a head that httpd reads and llhttp refuses stands for (request-head.ts `rewritten`:
+ * folded lines joined, the method, target and protocol as sent), when it is simple: for the
+ * heads Node's parser failed on, where nothing rewrites them for it any more. Null otherwise
+ * (a body, above all, which only Node's parser frames here).
+ */
+export function rewrittenRequest(verdict: Extract<HeadVerdict, { kind: 'rewritten' }>): SimpleRequest | null {
+  const head = verdict.head
+  let start = 0
+  while (head.startsWith('\r\n', start)) start += 2
+  const eol = head.indexOf('\r\n', start)
+  const method = verdict.line.method ?? head.slice(start, head.indexOf(' ', start))
+  const line = `${method} ${verdict.line.target} ${verdict.line.protocol}`
+  return parseSimpleRequest(eol < 0 ? line : line + head.slice(eol))
+}
+
 /** An HTTP/0.9 request: no headers, and the connection closes after the answer (its body alone). */
 export function http09Request(target: string): SimpleRequest {
   return { method: 'GET', target, protocol: 'HTTP/0.9', headers: {}, rawHeaders: [], keepAlive: false }
