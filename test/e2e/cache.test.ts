@@ -355,6 +355,23 @@ describe('the cache tree', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click()
   })
 
+  it("the flush action is chosen by keyboard too, and offers Deactivate, AEM's unpublish request", async () => {
+    await ui.page.getByRole('button', { name: 'Flush / (root handle)…' }).click()
+    const dialog = ui.page.locator('dialog.dialog')
+    const radios = dialog.getByRole('radio')
+    expect(await radios.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([
+      'Activate',
+      'Deactivate',
+      'Delete'
+    ])
+    await radios.first().focus()
+    await ui.page.keyboard.press('ArrowRight')
+    expect(await dialog.getByRole('radio', { name: 'Deactivate' }).isChecked()).toBe(true)
+    await expect.poll(() => textOf(dialog.locator('.flush-request-preview')), POLL).toContain('CQ-Action: Deactivate')
+    expect(await dialog.getByRole('button', { name: 'Deactivate', exact: true }).isEnabled()).toBe(true)
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+  })
+
   it("a folder of a page's renderings (its _jcr_content) is flushed through the page's handle", async () => {
     fs.mkdirSync(join(served.docroot, 'content/demo/us/en/adventures/_jcr_content/root'), { recursive: true })
     fs.writeFileSync(join(served.docroot, 'content/demo/us/en/adventures/_jcr_content/root/image.png'), 'png')

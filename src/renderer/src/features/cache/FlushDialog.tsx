@@ -13,7 +13,8 @@ import { useSession } from '../../session-context'
 import { uiStore } from '../../store/panels'
 import { formatCount } from '../../store/format'
 
-const ACTIONS: FlushAction[] = ['Activate', 'Delete']
+// Deactivate is what AEM's agent sends on unpublish: the cache effect of Delete, its own request.
+const ACTIONS: FlushAction[] = ['Activate', 'Deactivate', 'Delete']
 
 /**
  * What a flush of handle `/` does (§7.3 step 4, §5.5.2): the Dispatcher touches the `.stat` files
@@ -95,7 +96,7 @@ export function FlushDialog({
           <>
             <button onClick={onClose}>Cancel</button>
             <button className="primary" disabled={!preview || busy} onClick={() => void run()}>
-              {action === 'Delete' ? 'Delete' : 'Flush'}
+              {action === 'Activate' ? 'Flush' : action}
             </button>
           </>
         )
