@@ -359,7 +359,7 @@ describe('the cache tree', () => {
     await ui.page.getByRole('button', { name: 'Flush / (root handle)…' }).click()
     const dialog = ui.page.locator('dialog.dialog')
     const radios = dialog.getByRole('radio')
-    expect(await radios.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([
+    expect(await radios.evaluateAll((els) => els.map((e) => e.getAttribute('value')))).toEqual([
       'Activate',
       'Deactivate',
       'Delete'
