@@ -139,6 +139,22 @@ describe('the request log', () => {
     }
   })
 
+  it("the Cache tab of a URL whose escapes are not UTF-8 ('caf%E9') shows its path instead of blanking the page", async () => {
+    await get(served.proxy, '/content/demo/us/caf%E9.html')
+    await openRequest('caf%E9')
+    await ui.page.locator('.subtab', { hasText: 'Cache' }).click()
+    try {
+      await expect
+        .poll(
+          () => textOf(ui.page.locator('.detail-pane .cache-tab p', { hasText: 'Cache file:' }).locator('.mono')),
+          POLL
+        )
+        .toMatch(/^\/content\/demo\/us\/caf.+\.html$/)
+    } finally {
+      await ui.page.locator('.subtab', { hasText: 'Trace' }).click()
+    }
+  })
+
   it('replay sends the request again and opens the new request', async () => {
     await row('/content/demo/us/en/adventures.html').first().click()
     const before = await ui.page.locator('.rows .row').count()

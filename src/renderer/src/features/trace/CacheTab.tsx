@@ -11,10 +11,20 @@ import { formatBytes } from '../../store/format'
 import { capitalised, governingStatWords } from '../../store/governed-by'
 import { LocalTime } from '../../components/LocalTime'
 
-/** The docroot-relative file a URL is stored under: its decoded path without the query (§5.2). */
+/**
+ * The docroot-relative file a URL is stored under (§5.2): the path the cache stage reports when
+ * it looked one up, else the URL's path decoded. A URL whose escapes are not UTF-8 (`%E9`)
+ * makes decodeURIComponent throw, which would blank the whole page: such a path shows as sent.
+ */
 function cachePath(trace: RequestTrace): string {
-  const url = trace.effectiveUrl ?? trace.forwarded?.url ?? trace.request.url
-  return decodeURIComponent(url.split('?', 1)[0])
+  const detail = trace.stages.find((s) => s.stage === 'cache')?.detail as { relPath?: unknown } | undefined
+  if (typeof detail?.relPath === 'string') return detail.relPath
+  const path = (trace.effectiveUrl ?? trace.forwarded?.url ?? trace.request.url).split('?', 1)[0]
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
 }
 
 export function CacheTab({ trace }: { trace: RequestTrace }) {
