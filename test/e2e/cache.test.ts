@@ -356,6 +356,7 @@ describe('the cache tree', () => {
   })
 
   it("the flush action is chosen by keyboard too, and offers Deactivate, AEM's unpublish request", async () => {
+    await tab('cache')
     await ui.page.getByRole('button', { name: 'Flush / (root handle)…' }).click()
     const dialog = ui.page.locator('dialog.dialog')
     const radios = dialog.getByRole('radio')
