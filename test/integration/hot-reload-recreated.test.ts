@@ -18,7 +18,10 @@ afterEach(async () => {
 })
 
 /** Every config event the engine publishes, and a way to wait for the next one that fits. */
-function configEvents(engine: Engine): { next(fits: (e: ConfigEvent) => boolean, what: string): Promise<ConfigEvent> } {
+function configEvents(engine: Engine): {
+  next(fits: (e: ConfigEvent) => boolean, what: string): Promise<ConfigEvent>
+  quiet(ms: number): Promise<void>
+} {
   const seen: ConfigEvent[] = []
   const waiting: Array<{ fits: (e: ConfigEvent) => boolean; resolve: (e: ConfigEvent) => void }> = []
   engine.events.subscribe((e) => {
@@ -30,6 +33,15 @@ function configEvents(engine: Engine): { next(fits: (e: ConfigEvent) => boolean,
     }
   })
   return {
+    /** Waits `ms` and fails if a reload came meanwhile: nothing reloads by itself (an edit's reload is its own). */
+    async quiet(ms) {
+      const before = seen.length
+      await sleep(ms)
+      expect(
+        seen.slice(before).map((e) => e.generation),
+        'config events while nothing changed'
+      ).toEqual([])
+    },
     next(fits, what) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
@@ -97,6 +109,8 @@ describe('hot reload after a folder is removed and recreated', () => {
     const back = events.next((e) => e.ok, 'loading the recreated folder')
     fs.cpSync(pristine, dir, { recursive: true, verbatimSymlinks: true })
     const first = await back
+    // The recreation's own events are over; from here on nothing reloads unless edited.
+    await sleep(300)
     expect(engine.reloadStatus.ok).toBe(true)
 
     for (const file of [
@@ -104,11 +118,12 @@ describe('hot reload after a folder is removed and recreated', () => {
       'conf.dispatcher.d/available_farms/default.farm',
       'conf.d/available_vhosts/default.vhost'
     ]) {
-      await sleep(150)
+      await events.quiet(250)
       const edited = events.next((e) => e.ok && e.generation > first.generation, `after editing ${file}`)
       touch(path.join(dir, file))
       await edited
     }
+    await events.quiet(250)
   })
 
   for (const sub of ['conf.d', 'conf.dispatcher.d/enabled_farms', 'conf.dispatcher.d/available_farms']) {
@@ -127,13 +142,16 @@ describe('hot reload after a folder is removed and recreated', () => {
       const back = events.next((e) => e.ok && e.generation > without.generation, `loading with ${sub} back`)
       fs.cpSync(pristine, path.join(dir, sub), { recursive: true, verbatimSymlinks: true })
       const first = await back
+      // The recreation's own events are over; from here on nothing reloads unless edited.
+      await sleep(300)
 
       for (const file of ['conf.dispatcher.d/available_farms/default.farm', 'conf.d/available_vhosts/default.vhost']) {
-        await sleep(150)
+        await events.quiet(250)
         const edited = events.next((e) => e.ok && e.generation > first.generation, `after editing ${file}`)
         touch(path.join(dir, file))
         await edited
       }
+      await events.quiet(250)
     })
   }
 
@@ -148,6 +166,7 @@ describe('hot reload after a folder is removed and recreated', () => {
     fs.cpSync(pristine, dir, { recursive: true, verbatimSymlinks: true })
     const first = await reloaded
     await sleep(300)
+    await events.quiet(250)
 
     const edited = events.next((e) => e.ok && e.generation > first.generation, 'after editing the farm')
     touch(path.join(dir, 'conf.dispatcher.d/available_farms/default.farm'))
@@ -176,8 +195,10 @@ describe('hot reload after a folder is removed and recreated', () => {
     fs.mkdirSync(farms)
     fs.writeFileSync(farm, text)
     const first = await back
+    // The recreation's own events are over; from here on nothing reloads unless edited.
+    await sleep(300)
 
-    await sleep(150)
+    await events.quiet(250)
     const edited = events.next((e) => e.ok && e.generation > first.generation, "after editing the link's target")
     touch(farm)
     await edited

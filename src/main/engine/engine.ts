@@ -89,6 +89,8 @@ export class Engine {
   private watcher?: ConfigWatcher
   /** The serving configuration's reachability probe (startBackground). */
   private probing: Promise<void> = Promise.resolve()
+  /** When the last load from disk began: what changed after it is reloaded for (watch.ts). */
+  private loadBegan = 0
   private lastReload: ReloadStatus = { ok: true, at: 0, errors: [], warnings: [] }
   url?: string
 
@@ -132,6 +134,7 @@ export class Engine {
   }
 
   private loadFromDisk(): LoadedConfig {
+    this.loadBegan = Date.now()
     return loadConfig(this.configInput, {
       ...this.opts,
       docroot: this.docroot,
@@ -194,14 +197,9 @@ export class Engine {
 
   /**
    * Reloads from disk. A configuration with errors is refused: the previous one keeps
-   * serving and an event names the problems with file:line:col. Asked for (the UI's Reload,
-   * new runtime settings), it also renews the file watcher, whatever happened to the files.
+   * serving and an event names the problems with file:line:col.
    */
   reload(): { ok: boolean; errors: Diagnostic[] } {
-    return this.reloadFromDisk(true)
-  }
-
-  private reloadFromDisk(renewWatcher: boolean): { ok: boolean; errors: Diagnostic[] } {
     let loaded: LoadedConfig | undefined
     let inputError: Diagnostic | undefined
     try {
@@ -212,15 +210,15 @@ export class Engine {
     const result = loaded ? this.adopt(loaded) : this.refuse([inputError!])
     // A refused configuration's own files are watched too: fixing the one it newly includes
     // has to reload. A folder that is gone is watched for its return (watch-points.ts).
-    this.rewatch(result.ok ? undefined : loaded, renewWatcher)
+    this.rewatch(result.ok ? undefined : loaded)
     return result
   }
 
-  /** Points the watcher at what the serving configuration (and a refused one) depend on. */
-  private rewatch(refused: LoadedConfig | undefined, renew: boolean): void {
+  /** Points the watcher afresh at what the serving configuration (and a refused one) depend on. */
+  private rewatch(refused: LoadedConfig | undefined): void {
     const paths = dependedOn(this.current.loaded)
     if (refused) paths.push(...dependedOn(refused))
-    this.watcher?.update(paths, renew)
+    this.watcher?.update(paths, this.loadBegan)
   }
 
   /** Serves `loaded` unless it has errors, which refuse it (the previous configuration keeps serving). */
@@ -260,8 +258,8 @@ export class Engine {
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
     this.url = `http://${host}:${addr.port}`
     if (this.opts.watch !== false) {
-      const onChange = (): unknown => this.reloadFromDisk(false)
-      this.watcher = new ConfigWatcher(dependedOn(this.current.loaded), onChange, this.opts.debounceMs ?? 150)
+      const paths = dependedOn(this.current.loaded)
+      this.watcher = new ConfigWatcher(paths, this.loadBegan, () => this.reload(), this.opts.debounceMs ?? 150)
       await this.watcher.ready()
     }
     return this.url
@@ -296,7 +294,7 @@ export class Engine {
     const result = this.adopt(loaded)
     if (!result.ok) this.opts.config = previous
     // Another configuration: watched afresh (a refused one leaves the watcher as it was).
-    else this.rewatch(undefined, true)
+    else this.rewatch(undefined)
     return result
   }
 

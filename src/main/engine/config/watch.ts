@@ -4,11 +4,11 @@
  * files by rename, macOS FSEvents, …).
  *
  * chokidar does not watch a path again once it is gone: it drops what it noticed removed, and
- * a watched folder removed with everything in it (rm -rf, a `git checkout`) can leave it
- * holding a watch on the deleted folder that never reports again. So after anything was
- * removed, when a watched folder is no longer the same folder, and whenever what to watch
- * changes, the next update (after each reload) replaces the chokidar watcher with a fresh one
- * on what exists now (missing paths: where they will appear).
+ * a folder removed with everything in it and put back (rm -rf and a copy, a `git checkout`)
+ * can leave it holding watches on the deleted folders and files that never report again, with
+ * no event to tell (the new files may even reuse the old inode numbers, so nothing on disk
+ * tells either). So every load gets a fresh chokidar watcher on what exists then (missing
+ * paths: where they will appear); a load is far costlier than the scan this takes.
  */
 import fs from 'node:fs'
 import { watch, type FSWatcher } from 'chokidar'
@@ -17,56 +17,42 @@ import { watchPoints } from './watch-points'
 export class ConfigWatcher {
   private watcher?: FSWatcher
   private timer?: NodeJS.Timeout
-  private points: string[] = []
-  /** The paths the watcher was made for, and which folder each was then (folders()). */
-  private checked: string[] = []
-  private folders: string[] = []
-  /** Something was removed (or chokidar failed) since the watcher was made: it may be deaf. */
-  private lost = false
   private settled: Promise<void> = Promise.resolve()
   private closed = false
 
+  /** `paths` and `since` as for update(). */
   constructor(
     paths: Iterable<string>,
+    since: number,
     private readonly onChange: () => void,
     private readonly debounceMs: number
   ) {
-    this.update(paths, true)
+    this.update(paths, since)
   }
 
   /**
-   * Watch `paths` (what the serving configuration and a refused one depend on). `renew`: make a
-   * fresh chokidar watcher even if nothing seems lost (an explicit Reload re-arms everything).
+   * Watch `paths` (what the serving configuration and a refused one depend on) with a fresh
+   * chokidar watcher. `since`: when the load that named them began. What changed after that
+   * and before the new watcher was ready (its events went to the old one, closed meanwhile)
+   * reloads once it is.
    */
-  update(paths: Iterable<string>, renew = false): void {
+  update(paths: Iterable<string>, since: number): void {
     if (this.closed) return
     const wanted = [...paths]
     const points = watchPoints(wanted)
-    const same = sameList(points, this.points) && sameList(folders(this.checked), this.folders)
-    if (!renew && !this.lost && same) return
-    this.points = points
-    this.lost = false
     // Closed first: a fresh watcher would otherwise share the old one's (possibly deaf)
     // fs.watch handle on the same path, as chokidar shares them per path within the process.
     const closing = this.watcher?.close()
     const checked = [...new Set([...wanted, ...points])]
-    this.checked = checked
-    this.folders = folders(checked)
-    const before = mtimes(checked)
+    const existed = checked.map((p) => fs.existsSync(p))
     const next = watch(points, { ignoreInitial: true, awaitWriteFinish: false })
     this.watcher = next
-    next.on('all', (event) => {
-      if (event === 'unlink' || event === 'unlinkDir') this.lost = true
-      this.fire()
-    })
-    next.on('error', () => {
-      this.lost = true
-      this.fire()
-    })
+    next.on('all', () => this.fire())
+    // A watch chokidar could not set up or keep: the reload it brings sets up a fresh one.
+    next.on('error', () => this.fire())
     const ready = new Promise<void>((resolve) => next.once('ready', () => resolve()))
     this.settled = Promise.all([ready, closing]).then(() => {
-      // What changed while no watcher was listening (between closing and ready) still reloads.
-      if (this.watcher === next && !sameList(before, mtimes(checked))) this.fire()
+      if (this.watcher === next && changedSince(checked, existed, since)) this.fire()
     })
   }
 
@@ -87,33 +73,18 @@ export class ConfigWatcher {
   }
 }
 
-function sameList<T>(a: T[], b: T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i])
-}
-
-/** Modification times (a folder's changes when entries come and go); -1 for a missing path. */
-function mtimes(paths: string[]): number[] {
-  return paths.map((p) => {
-    try {
-      return fs.statSync(p).mtimeMs
-    } catch {
-      return -1
-    }
-  })
-}
-
 /**
- * Which folder each path is (device and inode), 'file' or 'none' otherwise: a folder removed and
- * recreated is another one, whose removal chokidar may not have reported (a watch on the
- * deleted folder just goes quiet). A file replaced by rename is not counted: chokidar follows it.
+ * Whether a path came or went since `existed` was taken, or was modified at or after `since`.
+ * (A file system stamps with a coarse clock, never ahead of the real one: a file stamped before
+ * the load began was written before; one written in the clock tick the load began is missed.)
  */
-function folders(paths: string[]): string[] {
-  return paths.map((p) => {
+function changedSince(paths: string[], existed: boolean[], since: number): boolean {
+  return paths.some((p, i) => {
     try {
-      const s = fs.statSync(p)
-      return s.isDirectory() ? `${s.dev}:${s.ino}` : 'file'
+      const modified = fs.statSync(p).mtimeMs
+      return !existed[i] || modified >= since
     } catch {
-      return 'none'
+      return existed[i]
     }
   })
 }
