@@ -64,6 +64,33 @@ describe('stored headers (§5.6)', () => {
   })
 })
 
+describe('Set-Cookie and /headers (§5.6)', () => {
+  it("with Set-Cookie in /headers a miss's cookie is stored and every hit sends it, and the trace warns of that, not of the opposite", async () => {
+    const s = await cacheStackForThisTest({ headers: ['Content-Type', 'Set-Cookie'] })
+    s.up.publish.behave(PAGE, {
+      body: BODY,
+      headers: { 'content-type': 'text/html', 'set-cookie': 'sid=alice; Path=/' }
+    })
+    await s.prime(PAGE)
+    expect((await s.traceOf(PAGE)).warnings).toContain(
+      'the response sets a cookie and /headers names Set-Cookie: the cookie is stored with the page, and every hit sends it to every visitor (a session or login cookie would be shared); take Set-Cookie out of /headers, or have AEM send Dispatcher: no-cache with pages that set a cookie'
+    )
+    const hit = await s.get(PAGE)
+    expect(hit.headers['x-cache-info']).toBe('target file cached')
+    expect(hit.headers['set-cookie']).toEqual(['sid=alice; Path=/'])
+  })
+
+  it('without it the cookie stays with the miss, as the trace says', async () => {
+    const s = await cacheStackForThisTest({ headers: ['Content-Type'] })
+    s.up.publish.behave(PAGE, { body: BODY, headers: { 'set-cookie': 'sid=alice; Path=/' } })
+    await s.prime(PAGE)
+    expect((await s.traceOf(PAGE)).warnings).toContain(
+      'the response sets a cookie; the cache file is stored without it, so hits carry no Set-Cookie (/headers does not name it)'
+    )
+    expect((await s.get(PAGE)).headers['set-cookie']).toBeUndefined()
+  })
+})
+
 describe('Age on a hit (§5.8, 4.3.1 DISP-733)', () => {
   it('a hit carries Age: the seconds since the file was stored; a miss carries none', async () => {
     const s = await cacheStackForThisTest()

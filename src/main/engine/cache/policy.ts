@@ -26,6 +26,8 @@ export interface CachePolicy {
   mode: number
   /** `/headers` names as configured (§5.6). */
   headers: string[]
+  /** `/headers` names Set-Cookie: a stored page's cookie goes out with every hit (§5.6). */
+  storesSetCookie: boolean
   invalidateHandler: string | null
   rules: RuleList
   /** `null` when the section is absent: nothing is auto-invalidated (§5.1). */
@@ -65,6 +67,7 @@ export function compileCachePolicy(cache: CacheConfig | undefined, farm: Farm): 
     enableTTL: cache?.enableTTL.value ?? false,
     mode: cache?.mode.value ?? 0o755,
     headers: (cache?.headers ?? []).map((h) => h.value),
+    storesSetCookie: (cache?.headers ?? []).some((h) => h.value.toLowerCase() === 'set-cookie'),
     invalidateHandler: cache?.invalidateHandler?.value || null,
     rules: cache ? compileRuleList(cache.rules) : NO_RULES,
     invalidate: cache?.invalidate ? compileRuleList(cache.invalidate) : null,

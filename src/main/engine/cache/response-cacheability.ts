@@ -11,7 +11,13 @@ export type ResponseCacheability =
 
 const BLOCKING_DIRECTIVES = ['no-cache', 'no-store', 'must-revalidate']
 
-export function responseCacheability(status: number, headers: HeaderBag, knownLength?: number): ResponseCacheability {
+/** `storesSetCookie`: the farm's `/headers` names Set-Cookie (CachePolicy.storesSetCookie). */
+export function responseCacheability(
+  status: number,
+  headers: HeaderBag,
+  knownLength?: number,
+  storesSetCookie = false
+): ResponseCacheability {
   const warnings: string[] = []
   // Only 200 is stored (UNCERTAIN, §5.4: no module reason exists for other statuses).
   if (status !== 200) return notStored(`x-workbench: response status ${status} is not cached`, warnings)
@@ -34,7 +40,9 @@ export function responseCacheability(status: number, headers: HeaderBag, knownLe
   }
   if (headerValues(headers, 'set-cookie').length > 0) {
     warnings.push(
-      'the response sets a cookie; the cache file is stored without it, so hits carry no Set-Cookie unless it is in /headers'
+      storesSetCookie
+        ? 'the response sets a cookie and /headers names Set-Cookie: the cookie is stored with the page, and every hit sends it to every visitor (a session or login cookie would be shared); take Set-Cookie out of /headers, or have AEM send Dispatcher: no-cache with pages that set a cookie'
+        : 'the response sets a cookie; the cache file is stored without it, so hits carry no Set-Cookie (/headers does not name it)'
     )
   }
   return { store: true, warnings }

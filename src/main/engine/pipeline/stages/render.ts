@@ -574,9 +574,11 @@ function startTee(
   status: number,
   headers: IncomingHttpHeaders
 ): CacheTee | undefined {
-  const store = ctx.farm!.cache!.store!
+  const cache = ctx.farm!.cache!
+  const store = cache.store!
   const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : undefined
-  const verdict = responseCacheability(status, headers as Record<string, string | string[]>, length)
+  const bag = headers as Record<string, string | string[]>
+  const verdict = responseCacheability(status, bag, length, cache.policy.storesSetCookie)
   for (const w of verdict.warnings) ctx.warn(w)
   if (!verdict.store) {
     ctx.cacheInfo = notCacheable(verdict.reason)
