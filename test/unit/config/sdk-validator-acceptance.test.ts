@@ -367,8 +367,11 @@ describe('§11.2 structural errors', () => {
     const dir = wkndCopy()
     fs.rmSync(path.join(dir, FARM))
     const seen = withCode(sdkDiagnostics(dir), 'SDK_NO_ENABLED_FARMS')
-    expect(seen).toEqual([expect.objectContaining({ severity: 'error', at: 'conf.dispatcher.d/enabled_farms:1:1' })])
-    expect(seen[0].message).toContain('unable to find any farm in conf.dispatcher.d/enabled_farms')
+    // At the $include that reads the folder (a line to open), not at the folder's "1:1".
+    expect(seen).toEqual([expect.objectContaining({ severity: 'error', at: 'conf.dispatcher.d/dispatcher.any:10:2' })])
+    expect(seen[0].message).toBe(
+      'unable to find any farm in conf.dispatcher.d/enabled_farms (no *.farm file there for $include "enabled_farms/*.farm" to read)'
+    )
   })
 
   it('an $include or Include leaving src: "parent directory outside server root", at the statement', () => {

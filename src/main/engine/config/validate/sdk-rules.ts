@@ -49,11 +49,17 @@ export function validateSdkRules(input: SdkValidationInput): void {
   } else {
     const enabled = memo.exists(farmsDir) ? readdirOrThrow(farmsDir, memo).filter((f) => f.endsWith('.farm')) : []
     if (enabled.length === 0) {
-      sink.error('SDK_NO_ENABLED_FARMS', 'sdk', 'unable to find any farm in conf.dispatcher.d/enabled_farms', {
-        file: farmsDir,
-        line: 1,
-        column: 1
-      })
+      // Reported where the farms are read from (the `$include "enabled_farms/*.farm"`), a line an
+      // editor opens; the folder itself only when nothing includes it.
+      const reading = input.includes.find((r) =>
+        path.resolve(path.dirname(r.pos.file), r.path).startsWith(farmsDir + path.sep)
+      )
+      sink.error(
+        'SDK_NO_ENABLED_FARMS',
+        'sdk',
+        `unable to find any farm in conf.dispatcher.d/enabled_farms${reading ? ` (no *.farm file there for $include "${reading.path}" to read)` : ''}`,
+        reading?.pos ?? { file: farmsDir, line: 1, column: 1 }
+      )
     }
   }
   checkFarmIncludes(srcDir, input.includes, input.dispatcher, sink)
