@@ -84,6 +84,16 @@ const TARGETS = [
 ]
 const POST = 'POST /a.txt HTTP/1.1\r\nHost: www.a.com\r\nContent-Length: 2\r\n\r\nhi'
 
+/**
+ * Another scheme's URL passes the request line: httpd refuses it once the Host header chose the
+ * vhost, whose ErrorDocument answers (r->uri the URL's path until then).
+ */
+const OTHER_SCHEMES = [
+  'GET ftp://www.a.com/a.txt?q HTTP/1.1\r\nHost: www.a.com\r\n\r\n',
+  'GET ws://u@x/a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n',
+  'HEAD ftp://x HTTP/1.1\r\nHost: www.a.com\r\n\r\n'
+]
+
 function targets(running: RunningPair): void {
   it('is answered by the first vhost with the path and host apr_uri_parse read', async () => {
     for (const head of TARGETS) {
@@ -91,6 +101,12 @@ function targets(running: RunningPair): void {
       await expectSame(running, [POST, { pause: 200 }, head], 1500)
     }
   }, 30_000)
+  it("of another scheme's URL is answered by the Host's vhost, once the fields are read", async () => {
+    for (const head of OTHER_SCHEMES) {
+      await expectSame(running, [head], 1500)
+      await expectSame(running, [POST, { pause: 200 }, head], 1500)
+    }
+  })
 }
 
 const signedTwo = (d: string): string[] => [

@@ -228,11 +228,13 @@ describe('refusedTargetHost: r->hostname as ap_parse_uri leaves it for a refused
 })
 
 describe('aprPathQuery: r->uri and r->args of a target httpd refuses', () => {
-  it('drops a scheme and an authority, and the fragment; no path is /', () => {
+  it('drops a scheme and an authority, and the fragment; no path is /; a bad port keeps it all', () => {
     expect(aprPathQuery('mailto:x')).toEqual({ path: 'x', query: null })
     expect(aprPathQuery('foo?a#b')).toEqual({ path: 'foo', query: 'a' })
     expect(aprPathQuery('http://u@h:81/a.txt?q')).toEqual({ path: '/a.txt', query: 'q' })
     expect(aprPathQuery('www.a.com:443')).toEqual({ path: '443', query: null })
     expect(aprPathQuery('ftp://h')).toEqual({ path: '/', query: null })
+    expect(aprPathQuery('http://[::1]:81/x')).toEqual({ path: '/x', query: null })
+    expect(aprPathQuery('ftp://u@x:abc/a?q')).toEqual({ path: 'ftp://u@x:abc/a?q', query: null })
   })
 })

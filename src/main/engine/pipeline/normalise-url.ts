@@ -154,10 +154,16 @@ export function splitTarget(target: string): { path: string; query: string | nul
   return q < 0 ? { path: t, query: null } : { path: t.slice(0, q), query: t.slice(q + 1) }
 }
 
+/** A URL with a scheme and an authority. */
+const OTHER_SCHEME_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//
+/** User information before the host, which the request line is refused for, whatever the scheme. */
+const USER_INFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/
+
 /**
  * r->uri and r->args as ap_parse_uri leaves them for a target splitTarget does not take (one httpd
  * refuses): apr_uri_parse's path and query, a scheme and an authority dropped, the fragment
- * apart; no path is `/`. `mailto:x` gives `x`, `foo?a#b` gives `foo` and `a`.
+ * apart; no path is `/`. `mailto:x` gives `x`, `foo?a#b` gives `foo` and `a`. Where apr_uri_parse
+ * fails (a port that is not a number), r->uri is the whole target.
  */
 export function aprPathQuery(target: string): { path: string; query: string | null } {
   let rest = target
@@ -166,6 +172,8 @@ export function aprPathQuery(target: string): { path: string; query: string | nu
     rest = rest.slice(scheme[0].length)
     if (rest.startsWith('//')) {
       const end = rest.slice(2).search(/[/?#]/)
+      const hostinfo = end < 0 ? rest.slice(2) : rest.slice(2, 2 + end)
+      if (!/^(?:[^@]*@)?(?:\[[^\]]*\]|[^:[]*)(?::\d*)?$/.test(hostinfo)) return { path: target, query: null }
       rest = end < 0 ? '' : rest.slice(2 + end)
     }
   }
@@ -199,6 +207,18 @@ export function normaliseTarget(
   }
   if (!split) {
     const parsed = aprPathQuery(target)
+    // Another scheme's URL (`ftp://h/x`) that apr_uri_parse reads, without user information,
+    // passes the request line: httpd refuses it later, once the Host header chose the vhost,
+    // whose ErrorDocument answers (apache2 2.4.68).
+    if (
+      OTHER_SCHEME_URL.test(target) &&
+      !/^https?:/i.test(target) &&
+      parsed.path !== target &&
+      !USER_INFO.test(target)
+    ) {
+      const reason = `a request for another scheme's URL '${target}'`
+      return { ok: false, status: 400, reason, uri: parsed.path, query: parsed.query }
+    }
     const reason = `invalid request target '${target}'`
     return { ok: false, status: 400, reason, requestLine: true, uri: parsed.path, query: parsed.query }
   }
