@@ -64,9 +64,22 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       // memory and garbage-collector time on every request.
       ringSize: values['no-ui'] ? 0 : undefined
     })
-    if (!loadOrReport(engine, out)) {
+    // A configuration with errors: httpd would not start, so neither does the proxy (its port
+    // answers nothing, as no server listens there), but with the watcher on, the errors are
+    // printed and serve starts once an edit fixes them. --no-watch has nothing to wait for.
+    const good = values['no-watch']
+      ? loadOrReport(engine, out)
+      : await engine.loadWhenGood((errors, warnings) => {
+          out(`Configuration has ${errors.length} error(s); the proxy starts once an edit fixes them:`)
+          // With the warnings in the same files, which often explain the errors (an include that
+          // found nothing); `check` lists the rest.
+          const files = new Set(errors.map((d) => d.pos?.file))
+          const near = warnings.filter((d) => d.pos && files.has(d.pos.file))
+          for (const d of [...errors, ...near]) out(`  ${formatDiagnostic(d, displayPath)}`)
+        }, signal.received)
+    if (!good) {
       await demo?.close()
-      return 1
+      return values['no-watch'] ? 1 : 0
     }
     // The warnings the last loaded configuration had: a reload prints those it adds, so an edit
     // that brings one (a pitfall, an immutable SDK file changed) says so where the edit is

@@ -12,7 +12,7 @@ import { probeReachability } from './upstream/reachability'
 import { AwaitedTraces, type Endpoint } from './awaited-traces'
 import { internalRequest } from './pipeline/internal-request'
 import { defaultDocroot } from './runtime/cache-runtime'
-import { loadConfig, type LoadOptions } from './config/load'
+import { ConfigInputError, loadConfig, type LoadOptions } from './config/load'
 import { runModeOf } from './config/loaders/environment'
 import type { RuntimeChange } from '../../shared/runtime-settings'
 import { ConfigWatcher } from './config/watch'
@@ -131,6 +131,44 @@ export class Engine {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
     if (errors.length > 0) throw new ConfigError(`configuration has ${errors.length} error(s)`, errors)
     return this.swap(loaded)
+  }
+
+  /**
+   * Loads the configuration, waiting for a good one: httpd does not start on a configuration
+   * with errors, and neither does the proxy (start() comes after this), but a developer who
+   * starts mid-edit need not start again. Each load with errors is told to `refused` (its errors
+   * and warnings) and what it was read from is watched; settles once a load has none (it is then
+   * the active configuration), or with undefined when `cancelled` settles first.
+   */
+  async loadWhenGood(
+    refused: (errors: Diagnostic[], warnings: Diagnostic[]) => void,
+    cancelled: Promise<void>
+  ): Promise<ActiveConfig | undefined> {
+    let stop = false
+    void cancelled.then(() => (stop = true))
+    while (!stop) {
+      let loaded: LoadedConfig | undefined
+      let errors: Diagnostic[]
+      try {
+        loaded = this.loadFromDisk()
+        errors = loaded.diagnostics.filter((d) => d.severity === 'error')
+      } catch (e) {
+        if (!(e instanceof ConfigInputError)) throw e
+        errors = [{ severity: 'error', code: 'CONFIG_INPUT', category: 'include', message: e.message }]
+      }
+      if (loaded && errors.length === 0) return this.swap(loaded)
+      refused(errors, loaded?.diagnostics.filter((d) => d.severity === 'warning') ?? [])
+      const paths = loaded ? dependedOn(loaded) : [path.resolve(this.configInput)]
+      let watcher: ConfigWatcher | undefined
+      await Promise.race([
+        new Promise<void>(
+          (resolve) => (watcher = new ConfigWatcher(paths, this.loadBegan, resolve, this.opts.debounceMs ?? 150))
+        ),
+        cancelled
+      ])
+      await watcher?.close()
+    }
+    return undefined
   }
 
   private loadFromDisk(): LoadedConfig {
