@@ -48,6 +48,7 @@ import type { Engine, EngineEvent } from './engine'
 import type { ActiveFarm } from './runtime/active-config'
 import { ConfigInputError } from './config/load'
 import { explainRequest } from './explain'
+import { toByteString } from './apache-expr/uri-escape'
 import { isFlushOnly } from './config/model/build'
 import { chooseFlushRoute } from './flush-target'
 import { sendThroughListener } from './own-request'
@@ -389,7 +390,9 @@ export class LocalEngineApi implements EngineApi {
   async flush(farm: string, handle: string, action: FlushAction, resourceOnly = false): Promise<FlushSent> {
     this.flushPlan(this.cacheOf(farm), handle, action, resourceOnly)
     const request = this.flushRequest(farm, handle, action, resourceOnly)
-    const { status, trace } = await this.sendThroughProxy('POST', request.target, Object.fromEntries(request.headers))
+    // The handle is text (a file name): sent as AEM's agent sends it, UTF-8 bytes, not Node's latin1 of the characters.
+    const wire = Object.fromEntries(request.headers.map(([k, v]) => [k, toByteString(v)]))
+    const { status, trace } = await this.sendThroughProxy('POST', request.target, wire)
     const stage = trace?.stages.find((s) => s.stage === 'flush') ?? trace?.stages.at(-1)
     // A reload between the choice and the send could hand the request to another farm: said, not reported as this one's.
     const elsewhere = trace?.farm !== undefined && trace.farm !== request.farm
@@ -532,10 +535,11 @@ function flushHeaders(handle: string, action: FlushAction, resourceOnly: boolean
   }
 }
 
-/** The same headers as the flush stage reads them (lower-case names). */
+/** The same headers as the flush stage reads them (lower-case names, byte strings of their UTF-8). */
 function invalidationHeaders(handle: string, action: FlushAction, resourceOnly: boolean): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(flushHeaders(handle, action, resourceOnly))) out[k.toLowerCase()] = v
+  for (const [k, v] of Object.entries(flushHeaders(handle, action, resourceOnly)))
+    out[k.toLowerCase()] = toByteString(v)
   return out
 }
 

@@ -8,12 +8,14 @@ import { RequestContext, type IncomingRequest } from './pipeline/context'
 import { RecordingReply } from './pipeline/recording-reply'
 import { runPipeline } from './pipeline/run'
 import type { ActiveConfig } from './runtime/active-config'
+import { toByteString } from './apache-expr/uri-escape'
 
 export interface ExplainInput {
   method: string
   /** Path with query (`/content/x.html?a=1`) or an absolute URL (its host becomes the Host header). */
   url: string
   host?: string
+  /** Header values as text; they go on the wire as UTF-8. */
   headers?: Record<string, string>
   client?: string
   secure?: boolean
@@ -30,7 +32,8 @@ export function explainRequest(active: ActiveConfig, input: ExplainInput, seq: n
     target = abs[3] || '/'
   }
   const headers: Record<string, string> = {}
-  for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = v
+  // Text from argv or a test file, sent as curl sends it (UTF-8): the byte string the wire gives.
+  for (const [k, v] of Object.entries(input.headers ?? {})) headers[k.toLowerCase()] = toByteString(v)
   headers.host ??= host ?? 'localhost'
   const rawHeaders = Object.entries(headers).flat()
   const req: IncomingRequest = {

@@ -5,6 +5,8 @@
  * the hex digits are lower case as Apache writes them (`%3f`, not `%3F`).
  */
 
+import { isUtf8 } from 'node:buffer'
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8')
 
@@ -60,6 +62,21 @@ export function fileNameOf(byteString: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(byteString)) return byteString
   return Buffer.from(byteString, 'latin1').toString('utf8')
+}
+
+/**
+ * A byte string (a decoded request path, a CQ-Handle as received) as the cache's file name:
+ * its bytes read as UTF-8, or null when they are not valid UTF-8. The module names such a file
+ * by its raw bytes (`%E9` and `%E8` are two files); a JavaScript string cannot, and the lossy
+ * reading of `fileNameOf` would give both U+FFFD, one file for different URLs. The cache keeps
+ * string paths throughout (Buffer paths end to end would touch every store, listing and flush
+ * module for a case AEM's UTF-8 paths never produce), so callers leave such a path uncached.
+ */
+export function cacheFileNameOf(byteString: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(byteString)) return byteString
+  const bytes = Buffer.from(byteString, 'latin1')
+  return isUtf8(bytes) ? bytes.toString('utf8') : null
 }
 
 /** `ap_escape_uri`: percent-encode every byte that may not appear in a URL path. */

@@ -4,12 +4,13 @@
  * the legacy names `Action` and `Handle` are accepted too.
  */
 import type { FlushAction } from '../../../shared/cache-types'
+import { cacheFileNameOf } from '../apache-expr/uri-escape'
 
 export interface InvalidationRequest {
   action: FlushAction
   /** The action as sent, when it was not one of the four known ones (then treated as Activate). */
   unknownAction: string | null
-  /** Normalised handle; `null` only for `Test`. */
+  /** Normalised handle, its bytes read as UTF-8 (a file name); `null` only for `Test`. */
   handle: string | null
   /** `CQ-Action-Scope: ResourceOnly`: no `.stat` is touched (§7.3 step 4). */
   resourceOnly: boolean
@@ -52,6 +53,7 @@ export function isInvalidationRequest(
   return headers['cq-action'] !== undefined || headers['action'] !== undefined
 }
 
+/** Header values are byte strings, one character per byte, as Node's HTTP parser gives them. */
 export function parseInvalidation(headers: Readonly<Record<string, string>>, body = ''): ParsedInvalidation {
   const sent = (headers['cq-action'] ?? headers['action'] ?? '').trim()
   const known = ACTIONS[sent.toLowerCase()]
@@ -69,6 +71,13 @@ export function parseInvalidation(headers: Readonly<Record<string, string>>, bod
     }
     handle = normaliseHandle(rawHandle.trim())
     if (handle === null) return { ok: false, status: 400, reason: `x-workbench: invalid CQ-Handle ${rawHandle}` }
+    // The header's bytes (one character each, as Node reads them) name files as a request
+    // path's do: the module joins docroot and handle bytes, so AEM's UTF-8 `café` is the
+    // `café.html` that `/caf%C3%A9.html` stored. Bytes that are not UTF-8 name a file the
+    // workbench never writes and cannot name (cacheFileNameOf): refused rather than guessed.
+    handle = cacheFileNameOf(handle)
+    if (handle === null)
+      return { ok: false, status: 400, reason: `x-workbench: CQ-Handle is not valid UTF-8: ${rawHandle}` }
   }
   return {
     ok: true,

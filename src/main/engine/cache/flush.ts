@@ -16,6 +16,8 @@ import type { CachedFile } from './hot-files'
 import type { CachePolicy } from './policy'
 import { requestCacheability } from './request-cacheability'
 import { statfilesToTouch, touchStatfiles } from './statfiles'
+import { isUnnamedEntry } from './unnamed-entry'
+import { toByteString } from '../apache-expr/uri-escape'
 import type { CacheStore } from './store'
 
 export interface FlushPlan {
@@ -83,7 +85,8 @@ function refetchFile(policy: CachePolicy, uri: string): RefetchFile | null {
   const rc = requestCacheability(policy, {
     method: 'GET',
     path: t.path,
-    decodedPath: t.file,
+    // The request's decoded path is a byte string (uri-escape.ts); t.file is text.
+    decodedPath: toByteString(t.file),
     query: t.query,
     headers: {}
   })
@@ -125,6 +128,7 @@ function collectDeletions(store: CacheStore, t: FlushTargets): Deletion[] {
     }
     const relDir = t.dir === '/' ? '' : t.dir
     for (const e of entries) {
+      if (isUnnamedEntry(dir.abs, e.name)) continue
       const relPath = `${relDir}/${e.name}`
       const verdict = entryVerdict(t, e.name, e.isDirectory())
       if (verdict === 'delete' && !keptForRefetch(t, relPath)) {

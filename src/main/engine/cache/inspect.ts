@@ -11,6 +11,7 @@ import { isAutoInvalidated } from './policy'
 import { dirLevel, governingStat } from './statfiles'
 import type { CacheStore } from './store'
 import { entryRole, walkDocroot } from './tree-walk'
+import { isUnnamedEntry } from './unnamed-entry'
 
 /** The file `relPath` names inside the docroot, with its stats, when it is a file there. */
 export function cachedFileAt(store: CacheStore, relPath: string): { abs: string; st: fs.Stats } | null {
@@ -84,6 +85,7 @@ export function listFolder(store: CacheStore, relDir: string, opts: ListOptions 
   const documents: string[] = []
   let statfile: StatfileInfo | null = null
   for (const e of entries) {
+    if (isUnnamedEntry(r.abs, e.name)) continue
     const role = entryRole(e.name, e.isDirectory(), e.isFile(), names)
     const rel = `${prefix}/${e.name}`
     if (role === 'dir') dirs.push({ name: e.name, relPath: rel })

@@ -10,7 +10,7 @@
  * the store's lookup.
  */
 import { isIgnoredParam, type CachePolicy } from './policy'
-import { fileNameOf } from '../apache-expr/uri-escape'
+import { cacheFileNameOf } from '../apache-expr/uri-escape'
 import type { SessionState } from './session-manager'
 
 export interface CacheRequest {
@@ -84,8 +84,15 @@ export function requestCacheability(
     log.push(`request URL not in cache rules: ${req.path}`)
     return no('request URL is missing in cache rules', log, session)
   }
-  return { cacheable: true, relPath: fileNameOf(req.decodedPath), ignoredParams, log, session }
+  const relPath = cacheFileNameOf(req.decodedPath)
+  // The module would cache it under its raw bytes; the workbench cannot name that file (see cacheFileNameOf).
+  if (relPath === null) return no(NOT_UTF8, log, session)
+  return { cacheable: true, relPath, ignoredParams, log, session }
 }
+
+/** Said in X-Cache-Info as the workbench's own reason: the module itself would cache the URL. */
+const NOT_UTF8 =
+  'x-workbench: the decoded path is not valid UTF-8; the module stores it under those raw bytes, a file name the workbench cannot write'
 
 function no(reason: string, log: string[], session?: SessionState): RequestCacheability {
   return session ? { cacheable: false, reason, log, session } : { cacheable: false, reason, log }

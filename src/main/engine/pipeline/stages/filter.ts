@@ -7,7 +7,7 @@ import type { RequestTrace } from '../../../../shared/trace'
 import type { ActiveFarm } from '../../runtime/active-config'
 import { decideFilter, evaluateFilter, type CompiledFilter, type FilterDecision } from '../filter'
 import { cachedFileAt } from '../../cache'
-import { fileNameOf } from '../../apache-expr/uri-escape'
+import { cacheFileNameOf } from '../../apache-expr/uri-escape'
 import { HEADERS_SUFFIX, TTL_SUFFIX } from '../../cache/companions'
 import { answer } from './answer'
 import type { VanityUrlList } from '../../upstream/vanity'
@@ -82,7 +82,8 @@ function deny(ctx: RequestContext): true | Promise<true> {
  */
 function denyByFilter(ctx: RequestContext): true | Promise<true> {
   const store = ctx.farm!.cache?.store
-  const cached = store ? cachedFileAt(store, fileNameOf(ctx.decodedPath)) : null
+  const relPath = store ? cacheFileNameOf(ctx.decodedPath) : null
+  const cached = relPath !== null ? cachedFileAt(store!, relPath) : null
   if (cached !== null && deniesCachedCopy(ctx)) {
     ctx.warn(
       `${cached.abs} is in the cache although /filter denies its URL (GET ${ctx.path}): it was cached under earlier rules. ` +
