@@ -15,6 +15,26 @@ export type CacheFileState = 'fresh' | 'grace' | 'stale' | 'expired'
 /** One stored response header (`/headers`, §5.6): name as configured, value as received. */
 export type StoredHeader = [name: string, value: string]
 
+/**
+ * What the cache stage decided a cached file's state on, as it read them then (the trace keeps
+ * it: by the time someone looks, a flush or a refetch may have changed the file, its `.stat` and
+ * its `.ttl`). Times are the cache clock's epoch milliseconds.
+ */
+export interface CacheDecision {
+  state: CacheFileState
+  /** The cached file's mtime: when the copy the decision was about was stored. */
+  fileMtime: number
+  /** Matched by `/invalidate`, so compared with a `.stat` file (§5.5.1). */
+  autoInvalidated: boolean
+  /** The governing `.stat` (docroot-relative) and its mtime; `null` without one. */
+  governingStat: string | null
+  statMtime: number | null
+  /** `statMtime` plus `/gracePeriod` for a file older than its `.stat` (§5.5.4); `null` otherwise. */
+  graceEndsAt: number | null
+  /** The `.ttl` expiry (§5.5.5), `null` without one or with `/enableTTL "0"`. */
+  ttlExpiresAt: number | null
+}
+
 export interface CacheEntryInfo {
   relPath: string
   size: number

@@ -2,6 +2,7 @@
  * The request trace: what happened to one request and why. It is the product — the UI,
  * `explain`, `test` and the X-Cache-Info header are all views of it. Plain JSON.
  */
+import type { CacheDecision } from './cache-types'
 import type { SourcePos } from './diagnostics'
 
 export type StageName =
@@ -111,6 +112,19 @@ export interface AcceptDetail {
   normalisedPath: string
   query: string | null
   steps: string[]
+}
+
+/** Detail of the cache stage for a request the cache rules let in (pipeline/stages/cache.ts). */
+export interface CacheStageDetail {
+  cacheable: boolean
+  /** The X-Cache-Info words of the decision. */
+  reason?: string
+  /** The cache file's absolute path. */
+  file: string | null
+  relPath?: string
+  governingStat?: string | null
+  /** With a cached file: what its state was decided on, as read when the request was decided. */
+  decided?: CacheDecision
 }
 
 /** One connection attempt of the render stage (upstream/attempts.ts records more; these are what the UI reads). */

@@ -128,7 +128,7 @@ describe('the request log', () => {
     await openRequest('/content/demo/us/en/adventures.html')
     await ui.page.locator('.subtab', { hasText: 'Cache' }).click()
     try {
-      const stat = ui.page.locator('.detail-pane .parts dt:text-is("governing .stat") + dd')
+      const stat = ui.page.locator('.detail-pane [data-testid=cache-now] dt:text-is("governing .stat") + dd')
       await expect.poll(() => textOf(stat), POLL).toBe('no .stat yet')
       expect(await attrOf(stat, 'title')).toBe(
         'Matched by /invalidate, but no .stat exists on its path yet: a flush writes one'

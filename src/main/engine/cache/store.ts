@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { CacheEvent, CacheFileState, StoredHeader } from '../../../shared/cache-types'
+import type { CacheDecision, CacheEvent, CacheFileState, StoredHeader } from '../../../shared/cache-types'
 import { HEADERS_SUFFIX, removeQuietly, TTL_SUFFIX, writeStoredHeaders, writeTtl } from './companions'
 import { TempFileWriter, type CacheWriter, type CommitResult } from './cache-writer'
 import { Docroot, tempSibling, trackTemp, untrackTemp } from './docroot'
@@ -40,6 +40,8 @@ export type CacheLookup =
       autoInvalidated: boolean
       governingStat: string | null
       statMtime: number | null
+      /** What the state was decided on, for the trace (made with the result, shared like it). */
+      decided: CacheDecision
       log: string[]
     }
 
@@ -208,14 +210,27 @@ export class CacheStore {
       gracePeriodMs: this.policy.gracePeriodMs,
       now
     })
+    const governing = gov?.relPath ?? null
     const result: CachedLookup = {
       kind: 'cached',
       abs: p.abs,
       file,
       state,
       autoInvalidated: p.autoInvalidated,
-      governingStat: gov?.relPath ?? null,
+      governingStat: governing,
       statMtime,
+      decided: {
+        state,
+        fileMtime: file.mtime,
+        autoInvalidated: p.autoInvalidated,
+        governingStat: governing,
+        statMtime,
+        graceEndsAt:
+          statMtime !== null && file.mtime < statMtime && this.policy.gracePeriodMs > 0
+            ? statMtime + this.policy.gracePeriodMs
+            : null,
+        ttlExpiresAt
+      },
       log
     }
     // Only a fresh answer is given again: stale and grace states depend on the clock.

@@ -14,6 +14,7 @@ import {
   type SessionManager
 } from '../../cache'
 import type { ActiveFarm } from '../../runtime/active-config'
+import type { CacheStageDetail } from '../../../../shared/trace'
 import type { RequestContext } from '../context'
 import { checkAuthorization, checkPath, type ActiveAuthChecker } from '../auth-check'
 import { forwardHeaders } from '../forward-headers'
@@ -189,7 +190,7 @@ interface Delivery {
   lookup: CachedLookup
   relPath: string
   log: string[]
-  detail: Record<string, unknown>
+  detail: CacheStageDetail
 }
 
 function deliver(
@@ -278,7 +279,7 @@ type MissingLookup = Extract<CacheLookup, { kind: 'missing' }>
 interface SharedParts {
   why: string
   log: string[]
-  detail: Record<string, unknown>
+  detail: CacheStageDetail
 }
 
 /**
@@ -309,14 +310,19 @@ function sharedParts(lookup: CachedLookup | MissingLookup, relPath: string, cach
   return parts
 }
 
-/** The trace detail of a cacheable request with a file (its governing `.stat` too) or without one yet. */
+/**
+ * The trace detail of a cacheable request with a file (its governing `.stat` too) or without one
+ * yet. `decided` is what the file's state was worked out on, kept because the Cache tab is read
+ * later, when the file may be another copy: it is the lookup's own object (no copy, and shared by
+ * every hit on one file version), made from the stats the lookup did anyway.
+ */
 function lookupDetail(
   lookup: CachedLookup | MissingLookup,
   relPath: string,
   reason: string | undefined
-): Record<string, unknown> {
+): CacheStageDetail {
   const detail = { cacheable: true, reason, file: lookup.abs, relPath }
-  return lookup.kind === 'cached' ? { ...detail, governingStat: lookup.governingStat } : detail
+  return lookup.kind === 'cached' ? { ...detail, governingStat: lookup.governingStat, decided: lookup.decided } : detail
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The request's cache entry: the docroot file it maps to, its state, the `.stat` that governs
- * it and its TTL, read from the cache when the farm has one.
+ * The request's cache entry: the docroot file it maps to, what its state was decided on when the
+ * request was (CacheDecided), and the file as it is now, its state, the `.stat` that governs it
+ * and its TTL, read from the cache when the farm has one.
  */
 import { useEffect, useState } from 'react'
 import type { CacheEntryInfo, CacheFolderListing } from '../../../../shared/cache-types'
@@ -10,6 +11,7 @@ import { parentDir } from '../../store/cache-tree'
 import { formatBytes } from '../../store/format'
 import { capitalised, governingStatWords } from '../../store/governed-by'
 import { LocalTime } from '../../components/LocalTime'
+import { CacheDecided } from './CacheDecided'
 
 /**
  * The docroot-relative file a URL is stored under (§5.2): the path the cache stage reports when
@@ -53,36 +55,40 @@ export function CacheTab({ trace }: { trace: RequestTrace }) {
       <p>
         Cache file: <span className="mono">{relPath}</span>
       </p>
-      {error && <p className="muted">{error}</p>}
-      {entry === 'none' && <p className="muted">Not in the cache now.</p>}
-      {entry && entry !== 'none' && (
-        <dl className="parts">
-          <dt>state</dt>
-          <dd>
-            <span className={`pill cache-${entry.state}`}>{entry.state}</span>
-          </dd>
-          <dt>size</dt>
-          <dd>{formatBytes(entry.size)}</dd>
-          <dt>cached at</dt>
-          <dd>
-            <LocalTime at={entry.cachedAt} withDate />
-          </dd>
-          <dt>governing .stat</dt>
-          <GoverningStat entry={entry} />
-          <dt>TTL</dt>
-          <dd>
-            {entry.ttlExpiresAt ? (
-              <>
-                expires <LocalTime at={entry.ttlExpiresAt} withDate />
-              </>
-            ) : (
-              'none'
-            )}
-          </dd>
-          <dt>stored headers</dt>
-          <dd className="mono">{entry.storedHeaders.map(([n, v]) => `${n}: ${v}`).join('\n') || '—'}</dd>
-        </dl>
-      )}
+      <CacheDecided trace={trace} />
+      <section className="cache-now" data-testid="cache-now">
+        <h4>Now (the docroot as it is at the moment, not what the request saw)</h4>
+        {error && <p className="muted">{error}</p>}
+        {entry === 'none' && <p className="muted">Not in the cache now.</p>}
+        {entry && entry !== 'none' && (
+          <dl className="parts">
+            <dt>state</dt>
+            <dd>
+              <span className={`pill cache-${entry.state}`}>{entry.state}</span>
+            </dd>
+            <dt>size</dt>
+            <dd>{formatBytes(entry.size)}</dd>
+            <dt>cached at</dt>
+            <dd>
+              <LocalTime at={entry.cachedAt} withDate />
+            </dd>
+            <dt>governing .stat</dt>
+            <GoverningStat entry={entry} />
+            <dt>TTL</dt>
+            <dd>
+              {entry.ttlExpiresAt ? (
+                <>
+                  expires <LocalTime at={entry.ttlExpiresAt} withDate />
+                </>
+              ) : (
+                'none'
+              )}
+            </dd>
+            <dt>stored headers</dt>
+            <dd className="mono">{entry.storedHeaders.map(([n, v]) => `${n}: ${v}`).join('\n') || '—'}</dd>
+          </dl>
+        )}
+      </section>
     </div>
   )
 }
