@@ -6,7 +6,8 @@
  *
  * The status is `-` for a 200 (as the Cloud's lines show it) and the number otherwise; the
  * backend is `farm/render`, `farm/-` when no render was asked; the cache action is `hit`, `miss`
- * (fetched and stored), `purge` (an invalidation request) or `none` (not cached). The pod name
+ * (fetched and stored), `purge` (an invalidation request), `none` (not cached) or, for a stale copy
+ * /serveStaleOnError delivered, `x-workbench:stale-on-error`. The pod name
  * is `workbench`.
  */
 import type { RenderDetail, RequestTrace } from './trace'
@@ -23,7 +24,17 @@ export function apacheTime(ms: number): string {
   return `[${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000]`
 }
 
+/**
+ * A stale copy /serveStaleOnError delivered after the render failed (§5.7): the module went to
+ * the render as for a miss and then sent the old file; no log word is documented for it (§8.2
+ * lists hit, miss, none), so the workbench's own word is marked as such. The other stale
+ * deliveries (within /gracePeriod, while another request refetches) send the file without asking
+ * a render, as a hit does.
+ */
+export const STALE_ON_ERROR_ACTION = 'x-workbench:stale-on-error'
+
 function cacheAction(t: RequestTrace): string {
+  if (t.outcome === 'stale' && t.forwarded !== undefined) return STALE_ON_ERROR_ACTION
   if (t.outcome === 'hit' || t.outcome === 'stale') return 'hit'
   if (t.outcome === 'miss-stored') return 'miss'
   // An invalidation request the module took: "… 200 purge [publish/-] 0ms" (Adobe KB KA-19985).

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { cacheStackForThisTest, type CacheStack } from './support/cache'
 import { patternBuffer } from './support/upstream'
 import { rawExchange } from './support/http-client'
+import { dispatcherLogLine } from '../../src/shared/log-line'
 
 const PAGE = '/content/site/en.html'
 const BODY = '<html><body>' + 'x'.repeat(2000) + '</body></html>'
@@ -289,6 +290,27 @@ describe('/serveStaleOnError (§5.7)', () => {
     expect(s.up.publish.count).toBe(2)
   })
 
+  it('the trace says the render failed and the stale copy went out, and X-Cache-Info and the log line do not call it a hit (§8.2, §8.3: no module words for it)', async () => {
+    const s = await cachedPage({ serveStaleOnError: true })
+    await new Promise((r) => setTimeout(r, 5))
+    await s.flush({ handle: '/content/site/en/page' })
+    s.up.publish.behave(PAGE, { status: 503, body: 'down' })
+    const a = await s.get(PAGE)
+    const info = 'x-workbench: target file cached (stale, revalidation failed: /serveStaleOnError)'
+    expect(a.headers['x-cache-info']).toBe(info)
+    expect(a.trace.cacheInfo).toBe(info)
+    const origin = `127.0.0.1:${s.up.publish.port}`
+    // The render stage's line is the trace's headline (the first stage that stopped or failed).
+    expect(a.trace.stages.find((e) => e.verdict === 'stop' || e.verdict === 'error')?.summary).toBe(
+      `the render failed (render /r0 (${origin}) answered 503 on the first attempt): /serveStaleOnError delivers ` +
+        `the stale ${PAGE} instead of the 503, with Warning: 111 "Revalidation failed"`
+    )
+    expect(a.trace.stages.findLast((e) => e.stage === 'cache')?.summary).toBe(
+      `/serveStaleOnError delivers the stale ${PAGE} with Warning: 111 "Revalidation failed": the render failed on the first attempt`
+    )
+    expect(dispatcherLogLine(a.trace)).toMatch(/ \[publish\/-\] \[action x-workbench:stale-on-error\] /)
+  })
+
   it('a stale page whose render is down is delivered, and the render stage says why in the words of the 503 it spares', async () => {
     const s = await cachedPage({ serveStaleOnError: true, farmExtra: '/numberOfRetries "2"\n    /retryDelay "0"' })
     await new Promise((r) => setTimeout(r, 5))
@@ -301,8 +323,14 @@ describe('/serveStaleOnError (§5.7)', () => {
     expect(a.trace.outcome).toBe('stale')
     expect(a.trace.stages.find((e) => e.stage === 'render')?.summary).toMatch(
       new RegExp(
-        `^no render answered: ${origin}: Connection refused, 2 attempts in 2 rounds over [\\d.]+ m?s \\(/numberOfRetries 2, /retryDelay 0 s\\)$`
+        `^the render failed \\(no render answered: ${origin}: Connection refused, 2 attempts in 2 rounds over [\\d.]+ m?s ` +
+          `\\(/numberOfRetries 2, /retryDelay 0 s\\)\\): /serveStaleOnError delivers the stale ${PAGE} instead of the 503, ` +
+          `with Warning: 111 "Revalidation failed"$`
       )
+    )
+    // Where the time went before the copy went out.
+    expect(a.trace.stages.findLast((e) => e.stage === 'cache')?.summary).toMatch(
+      new RegExp(`: the render failed after 2 attempts in 2 rounds over [\\d.]+ m?s$`)
     )
   })
 

@@ -42,8 +42,11 @@ describe('dispatcherLogLine', () => {
     }
     expect(noAnswer(503, 'error')).toContain(' 503 40ms [publish/-] [action none]')
     expect(noAnswer(504, 'error')).toContain(' 504 40ms [publish/-] [action none]')
-    // /serveStaleOnError: the stale file answered, as a hit does.
-    expect(noAnswer(200, 'stale')).toContain(' - 40ms [publish/-] [action hit]')
+    // /serveStaleOnError: the stale file answered after the render failed; §8.2 documents no word
+    // for that, so the workbench's own, marked as such, rather than a hit's.
+    expect(noAnswer(200, 'stale')).toContain(' - 40ms [publish/-] [action x-workbench:stale-on-error]')
+    // A stale copy sent without asking a render (within /gracePeriod) is delivered as a hit is.
+    expect(dispatcherLogLine(trace({ outcome: 'stale', forwarded: undefined }))).toContain('[action hit]')
   })
 
   it("the request log's render column agrees with the line: no render for a 503 none answered", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compareHeaders, decidingStage, waterfall } from '../../../src/renderer/src/store/trace-view'
+import { compareHeaders, decidingStage, renderFact, waterfall } from '../../../src/renderer/src/store/trace-view'
 import { trace } from './fixtures'
 
 describe('the request as received against the request as sent to the render', () => {
@@ -112,5 +112,26 @@ describe('the one-line reason of a request', () => {
 
   it('is the last stage when none answered on its own', () => {
     expect(decidingStage(trace())?.stage).toBe('render')
+  })
+})
+
+describe("the overview's render fact", () => {
+  it('names the render whose answer the client got', () => {
+    expect(renderFact(trace())).toEqual({ render: 'rend01', words: '' })
+  })
+
+  it('says the render failed and /serveStaleOnError delivered the stale copy, rather than that no render answered', () => {
+    const t = trace()
+    const stages = t.stages.map((s) =>
+      s.stage === 'render'
+        ? { ...s, verdict: 'error' as const, detail: { ...(s.detail as object), status: undefined } }
+        : s
+    )
+    expect(renderFact({ ...t, outcome: 'stale', stages })).toEqual({
+      render: 'rend01',
+      words: 'failed: /serveStaleOnError delivered the stale copy'
+    })
+    expect(renderFact({ ...t, outcome: 'error', stages })).toEqual({ render: null, words: 'no render answered' })
+    expect(renderFact({ ...t, forwarded: undefined })).toBeNull()
   })
 })

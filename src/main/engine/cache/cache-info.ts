@@ -12,7 +12,9 @@ export const CACHE_INFO = {
   staleByStat: 'caching: stat file is more recent',
   expiredByTtl: 'x-workbench: caching: cache file has expired',
   deliveredInGrace: 'x-workbench: target file cached (stale, within the grace period)',
-  deliveredWhileRefetched: 'x-workbench: target file cached (stale, being fetched again by another request)'
+  deliveredWhileRefetched: 'x-workbench: target file cached (stale, being fetched again by another request)',
+  /** §5.7: the module's words for a valid file would claim a fresh hit; no words are documented for this. */
+  deliveredOnError: 'x-workbench: target file cached (stale, revalidation failed: /serveStaleOnError)'
 } as const
 
 export function notCacheable(reason: string): string {

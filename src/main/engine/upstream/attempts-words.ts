@@ -80,8 +80,8 @@ function causes(attempts: readonly AttemptRecord[]): string {
   return [...counts].map(([key, n]) => (n > 1 ? `${key} (${n}×)` : key)).join(', ')
 }
 
-/** `5 attempts in 5 rounds over 4.0 s`: from the first attempt's start to the last one's end. */
-function span(attempts: readonly AttemptRecord[]): string {
+/** `5 attempts in 5 rounds over 4.0 s`: from the first attempt's start to the last one's end. `attempts` is not empty. */
+export function span(attempts: readonly AttemptRecord[]): string {
   const last = attempts[attempts.length - 1]
   return `${plural(attempts.length, 'attempt')} in ${plural(lastRound(attempts), 'round')} over ${duration(last.atMs + last.durationMs)}`
 }

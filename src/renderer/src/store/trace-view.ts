@@ -2,6 +2,7 @@
  * What the trace detail shows, worked out without React: the request as received against
  * the request as sent to the render, and the timing waterfall.
  */
+import { answeringRender } from '../../../shared/log-line'
 import type { RenderDetail, RequestTrace, StageTrace } from '../../../shared/trace'
 
 export type HeaderChange = 'same' | 'added' | 'removed' | 'changed'
@@ -118,4 +119,19 @@ export function decidingStage(trace: RequestTrace): StageTrace | undefined {
     trace.stages.findLast((s) => s.stage === 'render') ??
     trace.stages[trace.stages.length - 1]
   )
+}
+
+/**
+ * The overview's render fact: the render whose answer the client got; for a request the renders
+ * failed and /serveStaleOnError answered from the cache (§5.7), that the render failed and the
+ * stale copy went out (not "no render answered": a render may have answered, with a 503); else
+ * that no render answered. `null` when no render was asked.
+ */
+export function renderFact(trace: RequestTrace): { render: string | null; words: string } | null {
+  if (!trace.forwarded) return null
+  const answering = answeringRender(trace)
+  if (answering) return { render: answering, words: '' }
+  if (trace.outcome === 'stale')
+    return { render: trace.forwarded.render, words: 'failed: /serveStaleOnError delivered the stale copy' }
+  return { render: null, words: 'no render answered' }
 }

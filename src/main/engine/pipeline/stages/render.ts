@@ -23,7 +23,7 @@ import {
   triggersServeStale,
   type AttemptsResult
 } from '../../upstream/attempts'
-import { attemptsNote, noRenderAnswered, retrySettings, unavailableSummary } from '../../upstream/attempts-words'
+import { attemptsNote, retrySettings, unavailableSummary } from '../../upstream/attempts-words'
 import { forwardOnce, startForward, type PendingResponse } from '../../upstream/forward-once'
 import { checkHealth } from '../../upstream/health-check'
 import { withStored } from '../../upstream/keep-alive-log'
@@ -39,6 +39,7 @@ import { refuseOversizedBody } from '../request-body-limit'
 import { refuseConnectForward } from '../connect-forward'
 import { answer, headerFilterRefusedAnswer } from './answer'
 import { markRefetch } from './cache'
+import { staleOnErrorWords } from '../stale-on-error'
 
 function responseHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {}
@@ -313,20 +314,11 @@ function deliver(
   if (canServeStale) {
     if (result.kind === 'response') result.response.discard()
     const stale = plan!.stale!
-    const why =
-      result.kind === 'response'
-        ? `render answered ${result.status}`
-        : result.kind === 'timeout'
-          ? 'render timed out'
-          : 'no render reachable'
-    // No render answered: in the same words as the 503 it would otherwise be (attempts-words.ts).
-    const said =
-      result.kind === 'unavailable' && result.attempts.length > 0
-        ? noRenderAnswered(result.attempts, retrySettings(active.farm))
-        : `${why}: ${result.reason}`
-    ctx.cacheInfo = CACHE_INFO.delivered
-    ctx.record('render', 'error', said, { detail, log: result.log })
-    ctx.record('cache', 'stop', `${why}; /serveStaleOnError delivers the stale ${stale.relPath}`)
+    const words = staleOnErrorWords(result, active, stale.relPath)
+    ctx.cacheInfo = CACHE_INFO.deliveredOnError
+    ctx.trace.cacheInfo = ctx.cacheInfo
+    ctx.record('render', 'error', words.render, { detail, log: result.log })
+    ctx.record('cache', 'stop', words.cache)
     ctx.setOutcome('stale')
     return serveCached(ctx, stale.file, stale.relPath, {
       warning: `111 ${ctx.headers.host ?? 'dispatcher'} "Revalidation failed"`

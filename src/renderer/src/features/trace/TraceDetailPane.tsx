@@ -6,10 +6,10 @@ import { OutcomePill, StatusCode } from '../../components/Pill'
 import { useRequests, useSession, useVanilla } from '../../session-context'
 import { configStore } from '../../store/panels'
 import { toCurl } from '../../store/curl'
-import { answeringRender, dispatcherLogLine } from '../../../../shared/log-line'
+import { dispatcherLogLine } from '../../../../shared/log-line'
 import { formatBytes, formatMs } from '../../store/format'
 import { LocalTime } from '../../components/LocalTime'
-import { decidingStage } from '../../store/trace-view'
+import { decidingStage, renderFact } from '../../store/trace-view'
 import { CacheTab } from './CacheTab'
 import { RequestTab, ResponseTab } from './HeadersTabs'
 import { StageList } from './StageList'
@@ -139,7 +139,7 @@ function Overview({ detail }: { detail: TraceDetail }) {
     }
   }
   const logLine = dispatcherLogLine(t)
-  const answering = answeringRender(t)
+  const render = renderFact(t)
   const generation = useVanilla(configStore, (s) => s.status?.generation ?? t.generation)
 
   return (
@@ -168,14 +168,15 @@ function Overview({ detail }: { detail: TraceDetail }) {
             rule <b>/{t.decidingRule.label}</b> ({t.decidingRule.type})
           </span>
         )}
-        {t.forwarded && (
-          <span className="fact">
-            {answering ? (
+        {render && (
+          <span className="fact" data-testid="render-fact">
+            {render.render ? (
               <>
-                render <b>/{answering}</b>
+                render <b>/{render.render}</b>
+                {render.words && ` ${render.words}`}
               </>
             ) : (
-              'no render answered'
+              render.words
             )}
           </span>
         )}
