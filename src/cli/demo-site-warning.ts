@@ -36,14 +36,23 @@ function followToRender(engine: Engine, url: string, host: string): RequestTrace
     const trace = engine.explain({ method: 'GET', url: target, host })
     const location = trace.response.headers.location
     if (trace.outcome === 'redirect' && typeof location === 'string') {
-      const next = new URL(location, `http://${host}`)
-      if (next.host !== host && next.hostname !== 'localhost') return null
+      const next = parsedUrl(location, `http://${host}`)
+      // A Location that is no URL (a rule's typo) or leads elsewhere: nothing to ask the demo render.
+      if (!next || (next.host !== host && next.hostname !== 'localhost')) return null
       target = next.pathname + next.search
       continue
     }
     return trace.stages.some((s) => s.stage === 'render') ? trace : null
   }
   return null
+}
+
+function parsedUrl(location: string, base: string): URL | null {
+  try {
+    return new URL(location, base)
+  } catch {
+    return null
+  }
 }
 
 async function statusAt(base: string, path: string): Promise<number | null> {

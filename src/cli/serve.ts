@@ -132,14 +132,21 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       }
       out(`UI: ${ui.uiUrl}`)
     }
+    // Start-up advice only: a failure in working it out must not end the server (an unhandled
+    // rejection would), so it is said and serving goes on.
+    const advise = (lines: Promise<string[]>): void => {
+      lines.then(
+        (ls) => ls.forEach((line) => out(line)),
+        (e: Error) => out(`(the start-up checks could not finish: ${e.message})`)
+      )
+    }
     if (!demo)
-      void engine.reachabilityProbed().then(() => {
-        for (const line of unreachableRenderWarnings(engine.active.farms, engine.active.loaded.variables)) out(line)
-      })
-    else
-      void demoSiteWarning(engine, demo.url, url).then((line) => {
-        if (line) out(line)
-      })
+      advise(
+        engine
+          .reachabilityProbed()
+          .then(() => unreachableRenderWarnings(engine.active.farms, engine.active.loaded.variables))
+      )
+    else advise(demoSiteWarning(engine, demo.url, url).then((line) => (line ? [line] : [])))
 
     await signal.received
     await Promise.all([ui?.close(), engine.stop(), demo?.close()])

@@ -530,6 +530,23 @@ describe('dispatcher-workbench command line', () => {
       expect(await cli.exited).toBe(0)
     })
 
+    it('--demo keeps serving when its start-up check meets a redirect whose Location is no URL (it crashed on the rejection)', async () => {
+      const dir = embeddedConfigWithVhost('', (t) =>
+        t.replace('"^/$" "/content/demo/us/en.html" [PT,L]', '"^/$" "http://[bad/x" [R=302,L]')
+      )
+      const cli = startCli(['serve', dir, '--port', '0', '--no-ui', '--no-watch', '--demo'])
+      try {
+        const proxy = (await cli.waitFor(/^Proxy: (http:\/\/\S+)$/m))[1]
+        // The check runs right after this line; a crash from it comes within milliseconds.
+        const ended = await Promise.race([cli.exited, new Promise((r) => setTimeout(() => r('running'), 1500))])
+        expect(ended).toBe('running')
+        expect((await send(proxy, '/content/demo/us/en.html')).status).toBe(200)
+      } finally {
+        cli.child.kill('SIGTERM')
+      }
+      expect(await cli.exited).toBe(0)
+    })
+
     it("a SIGTERM while it is still starting (on the demo render's line) stops it cleanly: exit 0, not killed", async () => {
       const cli = startCli(['serve', '--port', '0', '--demo'])
       await cli.waitFor(/^Demo render: /m)
