@@ -134,7 +134,8 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
   /** Rule entries the trace would list, chain-skipped ones aside (for the summary). */
   let tried = 0
 
-  const rounds = new TracedRounds(trace, state.log)
+  // Made at the first [N] round only: most rule lists never loop, and this runs for every request.
+  let rounds: TracedRounds | null = null
 
   run: for (;;) {
     for (let i = 0; i < rules.length; i++) {
@@ -221,7 +222,7 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
           }
           break run
         }
-        if (tracing) rounds.ended(round)
+        if (tracing) (rounds ??= new TracedRounds(trace, state.log)).ended(round)
         round++
         trace.rounds = round
         continue run
@@ -242,7 +243,7 @@ export function applyRewrites(compiled: CompiledRewrite, req: ApacheRequest, ctx
     break
   }
 
-  if (tracing) rounds.finish(round)
+  rounds?.finish(round)
   const result = statusSet
     ? finishStatus(state)
     : changed === ACTION_NONE
