@@ -56,7 +56,7 @@ function DecisionFacts({ d, at }: { d: CacheDecision; at: number }) {
         <>
           <dt>grace period</dt>
           <dd>
-            ends <LocalTime at={d.graceEndsAt} withDate /> ({at < d.graceEndsAt ? 'not over then' : 'over then'})
+            ends <LocalTime at={d.graceEndsAt} withDate /> ({graceWords(d.state, d.graceEndsAt, at)})
           </dd>
         </>
       )}
@@ -65,7 +65,7 @@ function DecisionFacts({ d, at }: { d: CacheDecision; at: number }) {
         {d.ttlExpiresAt !== null ? (
           <>
             expires <LocalTime at={d.ttlExpiresAt} withDate /> (
-            {at < d.ttlExpiresAt ? 'not expired then' : 'expired then'})
+            {d.state === 'expired' ? 'expired then' : 'not expired then'})
           </>
         ) : (
           'none'
@@ -73,4 +73,15 @@ function DecisionFacts({ d, at }: { d: CacheDecision; at: number }) {
       </dd>
     </dl>
   )
+}
+
+/**
+ * Said from the state the lookup decided, not from the trace's start: the lookup read the clock
+ * later in the pipeline, so at the edge the start time could say "not over" beside a stale file.
+ */
+function graceWords(state: CacheDecision['state'], graceEndsAt: number, at: number): string {
+  if (state === 'grace') return 'not over then'
+  if (state === 'stale') return 'over then'
+  // Expired by its TTL (decided before any .stat) or fresh: the clock is all there is.
+  return at < graceEndsAt ? 'not over then' : 'over then'
 }
