@@ -75,7 +75,13 @@ export function governingStat(
  * `.stat`'s last touch has passed. Continuous activations therefore keep a page servable.
  */
 export function isStale(fileMtime: number, statMtime: number, gracePeriodMs: number, now: number): boolean {
-  return fileMtime < statMtime && now >= statMtime + gracePeriodMs
+  const from = staleFrom(fileMtime, statMtime, gracePeriodMs)
+  return from !== null && now >= from
+}
+
+/** When a file older than its `.stat` turns stale (the grace period's end); `null` for a newer file. */
+export function staleFrom(fileMtime: number, statMtime: number, gracePeriodMs: number): number | null {
+  return fileMtime < statMtime ? statMtime + gracePeriodMs : null
 }
 
 /**

@@ -13,7 +13,7 @@ import { FlushJournal } from './flush-journal'
 import { evaluateFreshness } from './freshness'
 import { HotFiles, type CachedFile, type HotFilesOptions } from './hot-files'
 import { fileMode, isAutoInvalidated, type CachePolicy } from './policy'
-import { governingStat, statfileCandidates, StatfileIndex, type StatLayout } from './statfiles'
+import { governingStat, staleFrom, statfileCandidates, StatfileIndex, type StatLayout } from './statfiles'
 import { statLite } from './throttled-stat'
 
 export interface CacheStoreOptions {
@@ -226,8 +226,8 @@ export class CacheStore {
         governingStat: governing,
         statMtime,
         graceEndsAt:
-          statMtime !== null && file.mtime < statMtime && this.policy.gracePeriodMs > 0
-            ? statMtime + this.policy.gracePeriodMs
+          statMtime !== null && this.policy.gracePeriodMs > 0
+            ? staleFrom(file.mtime, statMtime, this.policy.gracePeriodMs)
             : null,
         ttlExpiresAt
       },
