@@ -9,9 +9,9 @@ import type { AddressInfo, Socket } from 'node:net'
 import type { RequestTrace } from '../../shared/trace'
 import { installLeanListener, takeOriginalLine } from './http/lean-listener'
 import { failedHeadIsHead } from './http/failed-head'
-import { absoluteTarget, connectTarget, refusedTargetHost } from './pipeline/normalise-url'
+import { absoluteTarget, connectTarget } from './pipeline/normalise-url'
 import { LeanReply } from './http/lean-reply'
-import type { SimpleRequest } from './http/simple-request'
+import { takeTargetHost, type SimpleRequest } from './http/simple-request'
 import { closingErrorResponse, errorPage } from './pipeline/apache-errors'
 import { RequestContext, type IncomingRequest, type InterimAnswer } from './pipeline/context'
 import { capture, InputWatch, rememberedPrefix, replay, replayKey } from './pipeline/replay'
@@ -288,11 +288,7 @@ function takeUrlHost(incoming: IncomingRequest): void {
     if (!authority) {
       // User information before the host: httpd refuses the request line, after ap_parse_uri
       // set r->hostname (and the port) from the URL, which the refusal's answer names.
-      const named = refusedTargetHost(incoming.target)
-      if (named) {
-        incoming.urlHost = named.name
-        if (named.port) incoming.urlPort = Number(named.port)
-      }
+      takeTargetHost(incoming)
       return
     }
     // r->hostname as fix_hostname leaves it (no trailing dot), which chooses the vhost; the

@@ -146,7 +146,7 @@ export function refusedRequest(verdict: Extract<HeadVerdict, { kind: 'refused' }
  * Sets a refused request's `urlHost` and `urlPort` from its target: the host ap_parse_uri read
  * from the request line (a port text left empty, `http://h:/`, is the scheme's).
  */
-export function takeTargetHost(request: SimpleRequest): void {
+export function takeTargetHost(request: { target: string; urlHost?: string; urlPort?: number }): void {
   if (request.target.charCodeAt(0) === 0x2f) return
   const host = refusedTargetHost(request.target)
   if (!host) return
