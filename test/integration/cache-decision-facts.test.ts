@@ -4,6 +4,7 @@
  * expiry, as read when the request was decided. The trace is read later, when a refetch may have
  * replaced the file, so these cannot come from the docroot then.
  */
+import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { CacheDecision } from '../../src/shared/cache-types'
 import type { CacheStageDetail, RequestTrace } from '../../src/shared/trace'
@@ -23,11 +24,16 @@ function mtimeOf(s: CacheStack, rel: string): number {
 
 describe('the facts a cache decision was made on (§5.5)', () => {
   it('a copy delivered within /gracePeriod keeps its mtime, its .stat with mtime and the grace end after a refetch replaced it', async () => {
-    const s = await cacheStackForThisTest({ gracePeriod: 1 })
+    // Two seconds of grace, and the copy dated 10 s back: on a slow machine the flush and the
+    // request in grace neither share a millisecond nor miss the grace period.
+    const s = await cacheStackForThisTest({ gracePeriod: 2 })
     s.up.publish.behave(PAGE, { body: 'version 1' })
     await s.prime(PAGE)
+    const back = new Date(Date.now() - 10_000)
+    fs.utimesSync(s.abs(PAGE), back, back)
+    // Past the cache's ~50 ms look-again window for a file's stat.
+    await new Promise((r) => setTimeout(r, 60))
     const storedAt = mtimeOf(s, PAGE)
-    await new Promise((r) => setTimeout(r, 5))
     await s.flush({ handle: '/content/site/en/page' })
     const statAt = mtimeOf(s, '/content/site/.stat')
     const inGrace = await s.get(PAGE)
@@ -38,13 +44,13 @@ describe('the facts a cache decision was made on (§5.5)', () => {
       autoInvalidated: true,
       governingStat: '/content/site/.stat',
       statMtime: statAt,
-      graceEndsAt: statAt + 1000,
+      graceEndsAt: statAt + 2000,
       ttlExpiresAt: null
     }
     expect(decided(inGrace.trace)).toEqual(facts)
     // Once the grace period is over, the next request stores a new copy: the first trace still
     // says what it was decided on.
-    await new Promise((r) => setTimeout(r, Math.max(0, statAt + 1000 - Date.now()) + 50))
+    await new Promise((r) => setTimeout(r, Math.max(0, statAt + 2000 - Date.now()) + 50))
     s.up.publish.behave(PAGE, { body: 'version 2' })
     const stored = s.nextStore(PAGE)
     const refetch = await s.get(PAGE)
