@@ -5,8 +5,9 @@
  */
 import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { startCli, runCli } from './support/cli'
 import { embeddedConfigCopy } from './support/config'
 import { send } from './support/http-client'
@@ -59,6 +60,23 @@ describe('serve on a configuration with errors', () => {
     await cli.waitFor(/^Configuration has 1 error\(s\)/m)
     cli.child.kill('SIGTERM')
     expect(await cli.exited).toBe(0)
+  })
+
+  it('a path that is no configuration (a typo, a folder without one) is said and exits at once, watching or not', async () => {
+    const missing = path.join(embeddedConfigCopy('dw-serve-typo-'), 'no-such-folder')
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-serve-empty-'))
+    onTestFinished(() => fs.rmSync(empty, { recursive: true, force: true }))
+    for (const input of [missing, empty]) {
+      const watching = await runCli(['serve', input, '--port', '0', '--no-ui'], 10_000)
+      const notWatching = await runCli(['serve', input, '--port', '0', '--no-ui', '--no-watch'])
+      expect(watching.stdout).not.toContain('the proxy starts once an edit fixes them')
+      expect(watching.stderr).toContain(`dispatcher-workbench serve: ${input}`)
+      expect(watching.code).not.toBe(0)
+      expect({ code: watching.code, stderr: watching.stderr }).toEqual({
+        code: notWatching.code,
+        stderr: notWatching.stderr
+      })
+    }
   })
 
   it('with --no-watch it cannot wait: the errors, FAILED and exit 1 as before', async () => {

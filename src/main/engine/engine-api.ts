@@ -477,6 +477,8 @@ export class LocalEngineApi implements EngineApi {
       this.scheduleRenders()
       return
     }
+    // Said where the workbench was started (serve prints it): the UI shows loads, not the watcher.
+    if (e.type === 'watch') return
     this.pending.push(e.trace)
     if (this.flushTimer) return
     const wait = Math.max(0, this.lastFlush + this.batchMs - Date.now())

@@ -12,10 +12,10 @@ import { probeReachability } from './upstream/reachability'
 import { AwaitedTraces, type Endpoint } from './awaited-traces'
 import { internalRequest } from './pipeline/internal-request'
 import { defaultDocroot } from './runtime/cache-runtime'
-import { ConfigInputError, loadConfig, type LoadOptions } from './config/load'
+import { loadConfig, type LoadOptions } from './config/load'
 import { runModeOf } from './config/loaders/environment'
 import type { RuntimeChange } from '../../shared/runtime-settings'
-import { ConfigWatcher } from './config/watch'
+import { ConfigWatcher, type WatchProblem } from './config/watch'
 import { dependedOn } from './config/watch-points'
 import { warningsItBrings } from './config/refused-warnings'
 import { EventBus, RingBuffer } from './events'
@@ -29,6 +29,8 @@ export type EngineEvent =
   | { type: 'trace'; trace: RequestTrace }
   | { type: 'cache'; event: CacheEvent }
   | { type: 'renders'; renders: RenderHealth[] }
+  /** A path the watcher cannot watch (a symlink loop, a folder it may not read): once per path and code. */
+  | { type: 'watch'; problem: WatchProblem }
   | {
       type: 'config'
       ok: boolean
@@ -138,7 +140,9 @@ export class Engine {
    * with errors, and neither does the proxy (start() comes after this), but a developer who
    * starts mid-edit need not start again. Each load with errors is told to `refused` (its errors
    * and warnings) and what it was read from is watched; settles once a load has none (it is then
-   * the active configuration), or with undefined when `cancelled` settles first.
+   * the active configuration), or with undefined when `cancelled` settles first. A first load
+   * that throws (a mistyped path, a folder with no configuration: ConfigInputError) throws, as
+   * load() does: there is no configuration to fix, so nothing to wait for.
    */
   async loadWhenGood(
     refused: (errors: Diagnostic[], warnings: Diagnostic[]) => void,
@@ -146,15 +150,16 @@ export class Engine {
   ): Promise<ActiveConfig | undefined> {
     let stop = false
     void cancelled.then(() => (stop = true))
-    while (!stop) {
+    for (let attempt = 0; !stop; attempt++) {
       let loaded: LoadedConfig | undefined
       let errors: Diagnostic[]
       try {
         loaded = this.loadFromDisk()
         errors = loaded.diagnostics.filter((d) => d.severity === 'error')
       } catch (e) {
-        if (!(e instanceof ConfigInputError)) throw e
-        errors = [{ severity: 'error', code: 'CONFIG_INPUT', category: 'include', message: e.message }]
+        if (attempt === 0) throw e
+        // Later, the configuration that was there is mid-edit (a folder replaced by a copy).
+        errors = [inputErrorDiagnostic(e)]
       }
       if (loaded && errors.length === 0) return this.swap(loaded)
       refused(errors, loaded?.diagnostics.filter((d) => d.severity === 'warning') ?? [])
@@ -162,7 +167,11 @@ export class Engine {
       let watcher: ConfigWatcher | undefined
       await Promise.race([
         new Promise<void>(
-          (resolve) => (watcher = new ConfigWatcher(paths, this.loadBegan, resolve, this.opts.debounceMs ?? 150))
+          (resolve) =>
+            (watcher = new ConfigWatcher(paths, this.loadBegan, resolve, this.opts.debounceMs ?? 150, {
+              read: loaded?.files,
+              onProblem: this.watchProblem
+            }))
         ),
         cancelled
       ])
@@ -243,21 +252,26 @@ export class Engine {
     try {
       loaded = this.loadFromDisk()
     } catch (e) {
-      inputError = { severity: 'error', code: 'CONFIG_INPUT', category: 'include', message: (e as Error).message }
+      inputError = inputErrorDiagnostic(e)
     }
     const result = loaded ? this.adopt(loaded) : this.refuse([inputError!])
     // A refused configuration's own files are watched too: fixing the one it newly includes
     // has to reload. A folder that is gone is watched for its return (watch-points.ts).
-    this.rewatch(result.ok ? undefined : loaded)
+    this.rewatch(result.ok ? undefined : loaded, loaded)
     return result
   }
 
-  /** Points the watcher afresh at what the serving configuration (and a refused one) depend on. */
-  private rewatch(refused: LoadedConfig | undefined): void {
+  /**
+   * Points the watcher afresh at what the serving configuration (and a refused one) depend on.
+   * `justLoaded`: the load this follows (none when it threw), whose files were read.
+   */
+  private rewatch(refused: LoadedConfig | undefined, justLoaded: LoadedConfig | undefined): void {
     const paths = dependedOn(this.current.loaded)
     if (refused) paths.push(...dependedOn(refused))
-    this.watcher?.update(paths, this.loadBegan)
+    this.watcher?.update(paths, this.loadBegan, justLoaded?.files ?? [])
   }
+
+  private readonly watchProblem = (problem: WatchProblem): void => this.events.emit({ type: 'watch', problem })
 
   /** Serves `loaded` unless it has errors, which refuse it (the previous configuration keeps serving). */
   private adopt(loaded: LoadedConfig): { ok: boolean; errors: Diagnostic[] } {
@@ -297,7 +311,10 @@ export class Engine {
     this.url = `http://${host}:${addr.port}`
     if (this.opts.watch !== false) {
       const paths = dependedOn(this.current.loaded)
-      this.watcher = new ConfigWatcher(paths, this.loadBegan, () => this.reload(), this.opts.debounceMs ?? 150)
+      this.watcher = new ConfigWatcher(paths, this.loadBegan, () => this.reload(), this.opts.debounceMs ?? 150, {
+        read: this.current.loaded.files,
+        onProblem: this.watchProblem
+      })
       await this.watcher.ready()
     }
     return this.url
@@ -332,7 +349,7 @@ export class Engine {
     const result = this.adopt(loaded)
     if (!result.ok) this.opts.config = previous
     // Another configuration: watched afresh (a refused one leaves the watcher as it was).
-    else this.rewatch(undefined)
+    else this.rewatch(undefined, loaded)
     return result
   }
 
@@ -400,4 +417,13 @@ export class Engine {
     await Promise.all(this.current?.farms.map((f) => f.cache?.store?.close()) ?? [])
     await this.registry.closeAll()
   }
+}
+
+/**
+ * A load that threw, as a diagnostic: a path that is no configuration (ConfigInputError) or
+ * one the loader could not read. Any Error: a reload runs on a timer, where nothing else would
+ * catch it and the process would end instead of the previous configuration serving on.
+ */
+function inputErrorDiagnostic(e: unknown): Diagnostic {
+  return { severity: 'error', code: 'CONFIG_INPUT', category: 'include', message: (e as Error).message }
 }

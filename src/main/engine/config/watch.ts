@@ -9,34 +9,50 @@
  * no event to tell (the new files may even reuse the old inode numbers, so nothing on disk
  * tells either). So every load gets a fresh chokidar watcher on what exists then (missing
  * paths: where they will appear); a load is far costlier than the scan this takes.
+ *
+ * A watcher error never reloads: the fresh watcher the reload brings scans the same tree and
+ * meets the same error (a symlink loop, a folder it may not read), so it would reload forever.
+ * It is reported once per path and code, and the rest of the tree stays watched.
  */
 import fs from 'node:fs'
 import { watch, type FSWatcher } from 'chokidar'
 import { watchPoints } from './watch-points'
 
+/** A path chokidar could not watch: told once per path and code, for the watcher's lifetime. */
+export interface WatchProblem {
+  path: string
+  code: string
+  message: string
+}
+
 export class ConfigWatcher {
   private watcher?: FSWatcher
+  private readonly reported = new Set<string>()
   private timer?: NodeJS.Timeout
   private settled: Promise<void> = Promise.resolve()
   private closed = false
 
-  /** `paths` and `since` as for update(). */
+  /** `paths`, `since` and `read` as for update(); `onProblem` hears of what cannot be watched. */
   constructor(
     paths: Iterable<string>,
     since: number,
     private readonly onChange: () => void,
-    private readonly debounceMs: number
+    private readonly debounceMs: number,
+    { read = [], onProblem = () => {} }: { read?: Iterable<string>; onProblem?: (problem: WatchProblem) => void } = {}
   ) {
-    this.update(paths, since)
+    this.onProblem = onProblem
+    this.update(paths, since, read)
   }
+
+  private readonly onProblem: (problem: WatchProblem) => void
 
   /**
    * Watch `paths` (what the serving configuration and a refused one depend on) with a fresh
-   * chokidar watcher. `since`: when the load that named them began. What changed after that
-   * and before the new watcher was ready (its events went to the old one, closed meanwhile)
-   * reloads once it is.
+   * chokidar watcher. `since`: when the load that named them began; `read`: the files that load
+   * read. What changed after that and before the new watcher was ready (its events went to the
+   * old one, closed meanwhile) reloads once it is.
    */
-  update(paths: Iterable<string>, since: number): void {
+  update(paths: Iterable<string>, since: number, read: Iterable<string>): void {
     if (this.closed) return
     const wanted = [...paths]
     const points = watchPoints(wanted)
@@ -44,16 +60,28 @@ export class ConfigWatcher {
     // fs.watch handle on the same path, as chokidar shares them per path within the process.
     const closing = this.watcher?.close()
     const checked = [...new Set([...wanted, ...points])]
-    const existed = checked.map((p) => fs.existsSync(p))
+    // The files the load read existed then, whatever is there now: one deleted since (before
+    // the watcher below is ready) must count as gone. Other paths are sampled now, later than
+    // the load, as they are not known otherwise.
+    const wasRead = new Set(read)
+    const existed = checked.map((p) => wasRead.has(p) || fs.existsSync(p))
     const next = watch(points, { ignoreInitial: true, awaitWriteFinish: false })
     this.watcher = next
     next.on('all', () => this.fire())
-    // A watch chokidar could not set up or keep: the reload it brings sets up a fresh one.
-    next.on('error', () => this.fire())
+    next.on('error', (e: unknown) => this.problem(e))
     const ready = new Promise<void>((resolve) => next.once('ready', () => resolve()))
     this.settled = Promise.all([ready, closing]).then(() => {
       if (this.watcher === next && changedSince(checked, existed, since)) this.fire()
     })
+  }
+
+  private problem(e: unknown): void {
+    const err = e as NodeJS.ErrnoException
+    const problem = { path: err.path ?? '', code: err.code ?? 'ERROR', message: err.message ?? String(e) }
+    const key = `${problem.code}\0${problem.path}`
+    if (this.reported.has(key)) return
+    this.reported.add(key)
+    this.onProblem(problem)
   }
 
   private fire(): void {
@@ -74,15 +102,17 @@ export class ConfigWatcher {
 }
 
 /**
- * Whether a path came or went since `existed` was taken, or was modified at or after `since`.
- * (A file system stamps with a coarse clock, never ahead of the real one: a file stamped before
- * the load began was written before; one written in the clock tick the load began is missed.)
+ * Whether a path came or went since `existed` was taken, or was changed at or after `since`.
+ * Changed: the later of mtime and ctime, as `cp -a` and `rsync -a` give a file they write now
+ * its old mtime, but no tool can set ctime. (A file system
+ * stamps with a coarse clock, never ahead of the real one: a file stamped before the load began
+ * was written before; one written in the clock tick the load began is missed.)
  */
 function changedSince(paths: string[], existed: boolean[], since: number): boolean {
   return paths.some((p, i) => {
     try {
-      const modified = fs.statSync(p).mtimeMs
-      return !existed[i] || modified >= since
+      const st = fs.statSync(p)
+      return !existed[i] || Math.max(st.mtimeMs, st.ctimeMs) >= since
     } catch {
       return existed[i]
     }
