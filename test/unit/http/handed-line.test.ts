@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findHandedLine } from '../../../src/main/engine/http/handed-line'
+import { findHandedLine, isLineOf, unspacedFirstLine } from '../../../src/main/engine/http/handed-line'
 
 const WORDS = ['GET', '/x', 'HTTP/1.1'] as const
 const find = (text: string, from = 0, before = ''): ReturnType<typeof findHandedLine> =>
@@ -22,5 +22,22 @@ describe('findHandedLine: the request line Node read, as it came', () => {
     expect(find('GET  /y HTTP/1.1\r\n')).toBeNull()
     expect(find('GET /x HTTP/1.0\r\n')).toBeNull()
     expect(find('\n'.repeat(1000))).toBeNull()
+  })
+})
+
+describe('unspacedFirstLine, isLineOf: where a handed line may be refused, found without a search', () => {
+  it("looks at the first line only, after blank lines, not at the head's fields or a body", () => {
+    expect(unspacedFirstLine(Buffer.from('\r\nGET  /x HTTP/1.1\r\n'))).toBe(-1)
+    expect(unspacedFirstLine(Buffer.from('GET /x  HTTP/1.1'))).toBe(-1)
+    expect(unspacedFirstLine(Buffer.from('POST /x HTTP/1.1\r\nX:  y\r\n\r\n{\n  "a": 1\n}'))).toBe(18)
+  })
+  it('reads a noted line with its words and spaces, its line end included', () => {
+    expect(isLineOf('GET  /x HTTP/1.1\r\n', WORDS)).toBe(true)
+    expect(isLineOf('GET /x HTTP/1.1\n', WORDS)).toBe(true)
+    expect(isLineOf('GET /x HTTP/1.1', WORDS)).toBe(true)
+    expect(isLineOf('GET /xy HTTP/1.1\r\n', WORDS)).toBe(false)
+    expect(isLineOf('GET/x HTTP/1.1\r\n', WORDS)).toBe(false)
+    expect(isLineOf('GET /x HTTP/1.1 \r\n', WORDS)).toBe(false)
+    expect(isLineOf('{"a":  1}', WORDS)).toBe(false)
   })
 })

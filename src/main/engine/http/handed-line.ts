@@ -3,8 +3,9 @@
  * a line httpd refuses: more than one space between its parts (`GET  /x HTTP/1.1`), which
  * ap_parse_request_line refuses under the default `HttpProtocolOptions Strict` and llhttp skips.
  * Node gives the method, target and version it parsed, not the bytes: the line is looked for in
- * the chunk the parser was reading, only when that chunk holds two spaces in a row somewhere
- * (node-heads.ts asks that once per chunk), so ordinary heads cost one search of their chunk.
+ * the chunk the parser was reading, only when the line may hold two spaces in a row (node-heads.ts
+ * tests the line alone where it knows where it is, isLineOf and unspacedFirstLine, else the chunk),
+ * so an ordinary head costs a look at its line, whatever spaces its body has.
  */
 
 /** Two spaces in a row: the one thing in a line llhttp reads that makes httpd refuse it. */
@@ -62,4 +63,36 @@ function withoutCr(line: string): string {
 function sameWords(line: string, words: readonly [string, string, string]): boolean {
   const got = line.split(' ').filter((w) => w !== '')
   return got.length === 3 && got[0] === words[0] && got[1] === words[1] && got[2] === words[2]
+}
+
+/**
+ * Where the line after `chunk`'s first line (after the blank lines before a request line)
+ * starts, or -1 when that line holds two spaces in a row: its bytes are looked at, not the
+ * head's fields or a body after it.
+ */
+export function unspacedFirstLine(chunk: Buffer): number {
+  let at = 0
+  while (at < chunk.length && (chunk[at] === 13 || chunk[at] === 10)) at++
+  const lf = chunk.indexOf(10, at)
+  const end = lf < 0 ? chunk.length : lf
+  for (let i = at + 1; i < end; i++) if (chunk[i] === 0x20 && chunk[i - 1] === 0x20) return -1
+  return end + 1
+}
+
+/**
+ * `line` (a request line as noted, its line end included) has exactly the words `words`, with
+ * one or more spaces between them; allocates nothing.
+ */
+export function isLineOf(line: string, words: readonly [string, string, string]): boolean {
+  let at = 0
+  for (let w = 0; w < 3; w++) {
+    if (w > 0) {
+      if (line.charCodeAt(at) !== 0x20) return false
+      while (line.charCodeAt(at) === 0x20) at++
+    }
+    if (!line.startsWith(words[w], at)) return false
+    at += words[w].length
+  }
+  const rest = line.length - at
+  return rest === 0 || (rest === 1 && line.charCodeAt(at) === 10) || (rest === 2 && line.endsWith('\r\n'))
 }

@@ -27,7 +27,7 @@ import { timedOutHead } from './head-timeout'
 import { LeanReply } from './lean-reply'
 import type { ReadClock } from './read-clock'
 import { failedHead } from './failed-head'
-import { DOUBLE_SPACE, findHandedLine } from './handed-line'
+import { DOUBLE_SPACE, findHandedLine, isLineOf, unspacedFirstLine } from './handed-line'
 import { judgeHead } from './request-head'
 import { http09Request, refusedRequest, rewrittenRequest, type SimpleRequest } from './simple-request'
 
@@ -132,10 +132,16 @@ class NodeHeads {
   private parsedTo = 0
   /** Whether `parsing` holds two spaces in a row anywhere; null until asked, once per chunk. */
   private parsingSpaced: boolean | null = null
+  /**
+   * `parsing` begins a head (nothing of a head or a body came before it unread) and no request
+   * has been handed over from it yet: the next one's request line is its first line.
+   */
+  private parsingHead = false
   private readonly onParse = (chunk: Buffer): void => {
     this.parsing = chunk
     this.parsedTo = 0
     this.parsingSpaced = null
+    this.parsingHead = this.line === '' && !this.started && this.last?.complete !== false
   }
   private readonly onData = (chunk: Buffer): void => this.read(chunk)
   private readonly onTimeout = (): void => this.timedOut()
@@ -205,6 +211,9 @@ class NodeHeads {
   }
 
   claims(req: IncomingMessage): boolean {
+    // Only the first request handed over from a chunk that begins a head has its line first.
+    const headFirst = this.parsingHead
+    this.parsingHead = false
     if (this.refused) return true
     if (this.stopped) return false
     // llhttp hands over a head whose Transfer-Encoding does not end in chunked, then fails on its
@@ -212,9 +221,9 @@ class NodeHeads {
     const te = req.headers['transfer-encoding']
     if (te !== undefined && !CHUNKED_LAST.test(te)) return this.claimFraming(req)
     const oldProtocol = req.httpVersionMajor === 0
-    // The common case: no two spaces in a row in the chunk, nor in the part of the line before it.
-    if (!oldProtocol && !this.spaced()) return false
     const words = [req.method ?? '', req.url ?? '', `HTTP/${req.httpVersion}`] as const
+    // The common case: no two spaces in a row in the request line (a body's are not looked at).
+    if (!oldProtocol && !this.spaced(words, headFirst)) return false
     // The line came whole in earlier chunks, or began there, or is in this one. (What was noted
     // as the line may be a body's bytes, read after its answer: then this chunk is looked at.)
     let line: string | null = null
@@ -251,8 +260,22 @@ class NodeHeads {
     return true
   }
 
-  /** Whether the request line being handed over may hold two spaces in a row. */
-  private spaced(): boolean {
+  /**
+   * Whether the request line being handed over (its words `words`) may hold two spaces in a row.
+   * Where the line is known (it came whole before this chunk, or is the first line of a chunk that
+   * begins the head) only it is looked at: a body Node's parser reads (pretty-printed JSON, form
+   * text) would otherwise send every such request down the search for its line. Else the whole
+   * chunk is (a head pipelined after another in it, or begun in an earlier chunk).
+   */
+  private spaced(words: readonly [string, string, string], headFirst: boolean): boolean {
+    if (this.lineRead && isLineOf(this.line, words)) return this.line.includes('  ')
+    if (headFirst && this.parsing) {
+      const next = unspacedFirstLine(this.parsing)
+      if (next < 0) return true
+      // A head pipelined after it is looked for past it (it may have the same words).
+      this.parsedTo = next
+      return false
+    }
     if (this.line !== '' && this.line.includes('  ')) return true
     if (this.parsingSpaced === null) this.parsingSpaced = this.parsing?.includes(DOUBLE_SPACE) === true
     return this.parsingSpaced
