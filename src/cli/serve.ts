@@ -64,6 +64,12 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
       // memory and garbage-collector time on every request.
       ringSize: values['no-ui'] ? 0 : undefined
     })
+    // What the watcher cannot watch (a symlink loop, a folder it may not read), once each, from
+    // the start: also while a configuration with errors waits for its fix.
+    engine.events.subscribe((e) => {
+      if (e.type === 'watch')
+        out(`Warning: not watched, edits there do not reload: ${displayPath(e.problem.path)} (${e.problem.message})`)
+    })
     // A configuration with errors: httpd would not start, so neither does the proxy (its port
     // answers nothing, as no server listens there), but with the watcher on, the errors are
     // printed and serve starts once an edit fixes them. --no-watch has nothing to wait for.

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigWatcher } from '../../src/main/engine/config/watch'
 import { Engine, type EngineEvent } from '../../src/main/engine/engine'
+import { startCli } from './support/cli'
 import { embeddedConfigCopy } from './support/config'
 
 const FILTERS = 'conf.dispatcher.d/filters/filters.any'
@@ -65,6 +66,31 @@ describe('watcher errors', () => {
     // Still once, though the reload's fresh watcher met the loop again; and no reload after the edit's.
     expect(engine.active.generation).toBe(generation + 1)
     expect(seen.filter((e) => e.type === 'watch').length).toBe(1)
+  })
+})
+
+describe('serve and watcher errors', () => {
+  it('prints what is not watched once, also while a configuration with errors waits, and reloads nothing', async () => {
+    const dir = embeddedConfigCopy('dw-watch-serve-')
+    const filters = path.join(dir, FILTERS)
+    const good = fs.readFileSync(filters, 'utf8')
+    fs.symlinkSync('loop', path.join(path.dirname(filters), 'loop'))
+    fs.appendFileSync(filters, '\n/9999 { /type "allow" /url "/broken"\n')
+    const cli = startCli(['serve', dir, '--port', '0', '--no-ui'])
+    try {
+      await cli.waitFor(/^Warning: not watched, edits there do not reload: .*loop \(ELOOP: /m)
+      await cli.waitFor(/^Configuration has 1 error\(s\)/m)
+      fs.writeFileSync(filters, good)
+      await cli.waitFor(/^Proxy: /m, 10_000)
+      await sleep(1000)
+      const out = cli.output()
+      expect(out.match(/Warning: not watched/g)).toHaveLength(1)
+      expect(out.match(/Configuration has 1 error/g)).toHaveLength(1)
+      expect(out).not.toContain('Configuration reloaded')
+    } finally {
+      cli.child.kill('SIGTERM')
+    }
+    expect(await cli.exited).toBe(0)
   })
 })
 

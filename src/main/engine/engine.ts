@@ -271,7 +271,15 @@ export class Engine {
     this.watcher?.update(paths, this.loadBegan, justLoaded?.files ?? [])
   }
 
-  private readonly watchProblem = (problem: WatchProblem): void => this.events.emit({ type: 'watch', problem })
+  /** Told once per path and code for the engine's life: serve's waiting start and start() each have a watcher. */
+  private readonly watchProblem = (problem: WatchProblem): void => {
+    const key = `${problem.code}\0${problem.path}`
+    if (this.watchProblems.has(key)) return
+    this.watchProblems.add(key)
+    this.events.emit({ type: 'watch', problem })
+  }
+
+  private readonly watchProblems = new Set<string>()
 
   /** Serves `loaded` unless it has errors, which refuse it (the previous configuration keeps serving). */
   private adopt(loaded: LoadedConfig): { ok: boolean; errors: Diagnostic[] } {
