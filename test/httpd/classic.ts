@@ -72,3 +72,25 @@ export function classicSideBySide(
     return { apachePort: apache.port, enginePort: started.port }
   })
 }
+
+/**
+ * The keep-alive tests' server on docroot `d`: vhost `first` (localhost, listed first, so the one
+ * httpd answers a refused head from) and vhost `a` (www.a.com), each with an X-Vhost header
+ * naming it and the `extra` directives.
+ */
+export function firstAndNamedVhost(d: string, extra: string[]): string[] {
+  const vhost = (id: string, name: string): string[] => [
+    '<VirtualHost *:*>',
+    `  ServerName ${name}`,
+    `  DocumentRoot "${d}"`,
+    `  Header always set X-Vhost "${id}"`,
+    ...extra.map((line) => `  ${line}`),
+    '</VirtualHost>'
+  ]
+  return [
+    ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
+    'KeepAliveTimeout 1',
+    ...vhost('first', 'localhost'),
+    ...vhost('a', 'www.a.com')
+  ]
+}

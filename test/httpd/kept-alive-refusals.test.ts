@@ -8,27 +8,17 @@
  * HTTP/1.0, a repeated header; every head under DW_NODE_HTTP_ONLY=1).
  */
 import { describe, it } from 'vitest'
-import { classicSideBySide, serverLines } from './classic'
+import { classicSideBySide, firstAndNamedVhost } from './classic'
 import { expectSame, nodeParserOnly } from './conversation'
 import type { RunningPair } from './harness'
 
 const FILES = { 'a.txt': 'a\n' }
 
-const vhost = (id: string, name: string, d: string): string[] => [
-  '<VirtualHost *:*>',
-  `  ServerName ${name}`,
-  `  DocumentRoot "${d}"`,
-  `  Header always set X-Vhost "${id}"`,
-  '  Header always set X-Names "expr=%{HTTP:X-A}|%{SERVER_NAME}|%{HTTP_HOST}|%{REQUEST_URI}|%{THE_REQUEST}"',
-  '  ErrorDocument 400 "refused here"',
-  '</VirtualHost>'
-]
-const lines = (d: string): string[] => [
-  ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
-  'KeepAliveTimeout 1',
-  ...vhost('first', 'localhost', d),
-  ...vhost('a', 'www.a.com', d)
-]
+const lines = (d: string): string[] =>
+  firstAndNamedVhost(d, [
+    'Header always set X-Names "expr=%{HTTP:X-A}|%{SERVER_NAME}|%{HTTP_HOST}|%{REQUEST_URI}|%{THE_REQUEST}"',
+    'ErrorDocument 400 "refused here"'
+  ])
 
 const KA = 'Connection: keep-alive\r\n'
 const get = (more = '', protocol = 'HTTP/1.1'): string => `GET /a.txt ${protocol}\r\nHost: www.a.com\r\n${more}\r\n`

@@ -7,26 +7,14 @@
  * its answer even where httpd would keep the connection. A head with a body stays Node's 400.
  */
 import { describe, it } from 'vitest'
-import { classicSideBySide, serverLines } from './classic'
+import { classicSideBySide, firstAndNamedVhost } from './classic'
 import { expectSame, nodeParserOnly } from './conversation'
 import type { RunningPair } from './harness'
 
 const FILES = { 'a.txt': 'a\n', 'caf\u00e9.txt': 'cafe\n' }
 
-const vhost = (id: string, name: string, d: string): string[] => [
-  '<VirtualHost *:*>',
-  `  ServerName ${name}`,
-  `  DocumentRoot "${d}"`,
-  `  Header always set X-Vhost "${id}"`,
-  '  Header always set X-Names "expr=%{HTTP:X-F}|%{HTTP_HOST}|%{REQUEST_URI}|%{THE_REQUEST}"',
-  '</VirtualHost>'
-]
-const lines = (d: string): string[] => [
-  ...serverLines(['mime', 'headers', 'alias', 'dir'], d),
-  'KeepAliveTimeout 1',
-  ...vhost('first', 'localhost', d),
-  ...vhost('a', 'www.a.com', d)
-]
+const lines = (d: string): string[] =>
+  firstAndNamedVhost(d, ['Header always set X-Names "expr=%{HTTP:X-F}|%{HTTP_HOST}|%{REQUEST_URI}|%{THE_REQUEST}"'])
 
 const END = 'Host: www.a.com\r\nConnection: close\r\n\r\n'
 const READ = [
