@@ -28,7 +28,7 @@ import { LeanReply } from './lean-reply'
 import type { ReadClock } from './read-clock'
 import { failedHead } from './failed-head'
 import { DOUBLE_SPACE, findHandedLine, isLineOf, unspacedFirstLine } from './handed-line'
-import { judgeHead } from './request-head'
+import { judgeHead, type HeadVerdict } from './request-head'
 import { http09Request, refusedRequest, rewrittenRequest, type SimpleRequest } from './simple-request'
 
 export interface NodeHeadOptions {
@@ -195,19 +195,11 @@ class NodeHeads {
     if (this.stopped || this.last?.complete === false) return false
     const held = this.chunks.length > 0 ? Buffer.concat([...this.chunks, packet]) : packet
     const at = held.length - packet.length + Math.min(parsed, packet.length)
-    const verdict = judgeHead(failedHead(held, at, bodyLength(this.last)))
-    // An HTTP/0.9 request llhttp failed on (its line followed by more than a blank line).
-    if (verdict.kind === 'http09') this.answerLast(http09Request(verdict.target))
-    else if (verdict.kind === 'refused') this.answerLast(refusedRequest(verdict))
-    else {
-      // A head httpd reads (a folded line, HTTP/1.2, a method llhttp does not know): answered as
-      // httpd answers it when it has no body. Node's parser reads nothing more on this
-      // connection, so it closes after that answer, where httpd would keep it.
-      const request = verdict.kind === 'rewritten' ? rewrittenRequest(verdict) : null
-      if (request === null) return false
-      this.answerLast(request)
-    }
-    return true
+    // Also an HTTP/0.9 request llhttp failed on (its line followed by more than a blank line), and
+    // a head httpd reads (a folded line, HTTP/1.2, a method llhttp does not know): answered as
+    // httpd answers it when it has no body. Node's parser reads nothing more on this connection,
+    // so it closes after that answer, where httpd would keep it.
+    return this.answerVerdict(judgeHead(failedHead(held, at, bodyLength(this.last))), true)
   }
 
   claims(req: IncomingMessage): boolean {
@@ -242,10 +234,24 @@ class NodeHeads {
       // No line that names a protocol: an HTTP/0.9 request (llhttp's version for `GET /x`).
       line = `${words[0]} ${words[1]}`
     }
-    const verdict = judgeHead(line)
-    if (verdict.kind === 'refused') this.answerLast(refusedRequest(verdict))
-    else if (verdict.kind === 'http09') this.answerLast(http09Request(verdict.target))
-    else return false
+    return this.answerVerdict(judgeHead(line), false)
+  }
+
+  /**
+   * Answers a head httpd answers by itself: refused, HTTP/0.9, and with `rewritten` one httpd
+   * reads that llhttp failed on. False when `verdict` is none of those (Node goes on with it).
+   */
+  private answerVerdict(verdict: HeadVerdict, rewritten: boolean): boolean {
+    const request =
+      verdict.kind === 'refused'
+        ? refusedRequest(verdict)
+        : verdict.kind === 'http09'
+          ? http09Request(verdict.target)
+          : rewritten && verdict.kind === 'rewritten'
+            ? rewrittenRequest(verdict)
+            : null
+    if (request === null) return false
+    this.answerLast(request)
     return true
   }
 
