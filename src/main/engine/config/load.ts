@@ -168,9 +168,9 @@ export function loadConfig(input: string, opts: LoadOptions = {}): LoadedConfig 
     apacheStopped = loaded.stopped
     // The SDK's catch-all vhost (dispatcher_vhost.conf) comes after the project's, which mostly
     // take every host (ServerAlias "*"): by design, and in a file the project cannot change.
-    const sdkFile = loc.layout === 'aemaacs' && loc.serverRoot ? loc.serverRoot : undefined
+    const sdkRoot = loc.layout === 'aemaacs' && loc.serverRoot ? loc.serverRoot : undefined
     if (!apacheStopped)
-      reportShadowedVhosts(apache, sink, (f) => sdkFile !== undefined && isImmutableSdkFile(sdkFile, f))
+      reportShadowedVhosts(apache, sink, (f) => sdkRoot !== undefined && isImmutableSdkFile(sdkRoot, f))
     apacheParse = loaded.parsedFile
     loaded.files.forEach((f) => files.add(f))
     loaded.watchDirs.forEach((d) => watchDirs.add(d))
