@@ -7,6 +7,7 @@
 import type { CacheDecision } from '../../../../shared/cache-types'
 import type { CacheStageDetail, RequestTrace } from '../../../../shared/trace'
 import { capitalised, governingStatWords } from '../../store/governed-by'
+import { graceThen, ttlThen } from '../../store/decided-then'
 import { LocalTime } from '../../components/LocalTime'
 
 /** The first cache-stage entry that looked the file up (a later one, /serveStaleOnError's, has no detail). */
@@ -56,7 +57,7 @@ function DecisionFacts({ d, at }: { d: CacheDecision; at: number }) {
         <>
           <dt>grace period</dt>
           <dd>
-            ends <LocalTime at={d.graceEndsAt} withDate /> ({graceWords(d.state, d.graceEndsAt, at)})
+            ends <LocalTime at={d.graceEndsAt} withDate /> ({graceThen(d.state, d.graceEndsAt, at)})
           </dd>
         </>
       )}
@@ -64,8 +65,7 @@ function DecisionFacts({ d, at }: { d: CacheDecision; at: number }) {
       <dd>
         {d.ttlExpiresAt !== null ? (
           <>
-            expires <LocalTime at={d.ttlExpiresAt} withDate /> (
-            {d.state === 'expired' ? 'expired then' : 'not expired then'})
+            expires <LocalTime at={d.ttlExpiresAt} withDate /> ({ttlThen(d.state)})
           </>
         ) : (
           'none'
@@ -73,15 +73,4 @@ function DecisionFacts({ d, at }: { d: CacheDecision; at: number }) {
       </dd>
     </dl>
   )
-}
-
-/**
- * Said from the state the lookup decided, not from the trace's start: the lookup read the clock
- * later in the pipeline, so at the edge the start time could say "not over" beside a stale file.
- */
-function graceWords(state: CacheDecision['state'], graceEndsAt: number, at: number): string {
-  if (state === 'grace') return 'not over then'
-  if (state === 'stale') return 'over then'
-  // Expired by its TTL (decided before any .stat) or fresh: the clock is all there is.
-  return at < graceEndsAt ? 'not over then' : 'over then'
 }
